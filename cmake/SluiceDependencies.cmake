@@ -1,0 +1,34 @@
+# Every dependency comes from Debian's packages (scripts/setup installs them), found through the
+# package's own CMake config file where it ships one and pkg-config otherwise.
+find_package(PkgConfig REQUIRED)
+find_package(Threads REQUIRED)
+find_package(absl CONFIG REQUIRED)
+find_package(RapidJSON CONFIG REQUIRED)
+find_package(Protobuf REQUIRED)
+find_package(gRPC CONFIG REQUIRED)
+find_package(GTest CONFIG REQUIRED)
+if(SLUICE_BUILD_BENCHMARKS)
+  find_package(benchmark CONFIG REQUIRED)
+endif()
+find_package(zstd CONFIG REQUIRED)
+find_package(ZLIB REQUIRED)
+
+pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka)
+pkg_check_modules(MARIADB REQUIRED IMPORTED_TARGET libmariadb)
+
+# Debian's RapidJSON config sets variables only; give it a target like the others.
+if(NOT TARGET RapidJSON::RapidJSON)
+  add_library(RapidJSON::RapidJSON INTERFACE IMPORTED)
+  set_target_properties(RapidJSON::RapidJSON PROPERTIES
+    INTERFACE_INCLUDE_DIRECTORIES "${RAPIDJSON_INCLUDE_DIRS}"
+    INTERFACE_COMPILE_DEFINITIONS "RAPIDJSON_HAS_STDSTRING=1")
+endif()
+
+# mysql-connector-c++ (legacy JDBC-style API) ships neither a CMake config nor a .pc file.
+find_path(MYSQLCPPCONN_INCLUDE_DIR mysql_driver.h REQUIRED)
+find_library(MYSQLCPPCONN_LIBRARY NAMES mysqlcppconn REQUIRED)
+add_library(MySQLCppConn::MySQLCppConn SHARED IMPORTED)
+set_target_properties(MySQLCppConn::MySQLCppConn PROPERTIES
+  IMPORTED_LOCATION "${MYSQLCPPCONN_LIBRARY}"
+  INTERFACE_INCLUDE_DIRECTORIES "${MYSQLCPPCONN_INCLUDE_DIR}")
+

@@ -1,0 +1,49 @@
+include(GoogleTest)
+
+# Where the test services listen. The same variables drive scripts/services/*, so the fixtures
+# below and the tests they serve always agree.
+set(SLUICE_CACHE_DIR "${PROJECT_SOURCE_DIR}/.cache" CACHE PATH "Ignored folder for downloads and service data")
+set(SLUICE_TEST_KAFKA_PORT 19092 CACHE STRING "Loopback port of the test Kafka broker")
+set(SLUICE_TEST_MARIADB_PORT 13306 CACHE STRING "Loopback port of the test MariaDB server")
+
+set(SLUICE_TEST_ENVIRONMENT
+  "SLUICE_CACHE=${SLUICE_CACHE_DIR}"
+  "KAFKA_PORT=${SLUICE_TEST_KAFKA_PORT}"
+  "MARIADB_PORT=${SLUICE_TEST_MARIADB_PORT}"
+  "SLUICE_KAFKA_BOOTSTRAP=127.0.0.1:${SLUICE_TEST_KAFKA_PORT}"
+  "SLUICE_MARIADB_HOST=127.0.0.1"
+  "SLUICE_MARIADB_SOCKET=${SLUICE_CACHE_DIR}/services/mariadb/mariadbd.sock"
+  "SLUICE_SOURCE_DIR=${PROJECT_SOURCE_DIR}"
+  "SLUICE_BINARY_DIR=${PROJECT_BINARY_DIR}")
+
+# CTest fixtures: a test that names `kafka` or `mariadb` in FIXTURES gets the service started
+# before it and stopped after the last test that needs it, so `ctest` alone works on a built tree.
+foreach(service kafka mariadb)
+  add_test(NAME service.${service}.start
+           COMMAND "${PROJECT_SOURCE_DIR}/scripts/services/${service}" start)
+  add_test(NAME service.${service}.stop
+           COMMAND "${PROJECT_SOURCE_DIR}/scripts/services/${service}" stop)
+  set_tests_properties(service.${service}.start PROPERTIES
+    FIXTURES_SETUP ${service} ENVIRONMENT "${SLUICE_TEST_ENVIRONMENT}" TIMEOUT 180 LABELS service)
+  set_tests_properties(service.${service}.stop PROPERTIES
+    FIXTURES_CLEANUP ${service} ENVIRONMENT "${SLUICE_TEST_ENVIRONMENT}" TIMEOUT 120 LABELS service)
+endforeach()
+
+# sluice_add_gtest(NAME name SOURCES ... LIBS ... LABELS unit|integration|fault
+#                  [FIXTURES kafka mariadb] [TIMEOUT seconds])
+# One GoogleTest binary, registered as one CTest test: integration cases share their services and
+# are cheaper in one process. Every test gets SLUICE_TEST_ENVIRONMENT.
+function(sluice_add_gtest)
+  cmake_parse_arguments(ARG "" "NAME;TIMEOUT" "SOURCES;LIBS;LABELS;FIXTURES" ${ARGN})
+  if(NOT ARG_TIMEOUT)
+    set(ARG_TIMEOUT 300)
+  endif()
+  add_executable(${ARG_NAME} ${ARG_SOURCES})
+  target_link_libraries(${ARG_NAME} PRIVATE ${ARG_LIBS} GTest::gmock GTest::gtest GTest::gtest_main)
+  add_test(NAME ${ARG_NAME} COMMAND ${ARG_NAME} --gtest_color=no)
+  set_tests_properties(${ARG_NAME} PROPERTIES
+    LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT} ENVIRONMENT "${SLUICE_TEST_ENVIRONMENT}")
+  if(ARG_FIXTURES)
+    set_tests_properties(${ARG_NAME} PROPERTIES FIXTURES_REQUIRED "${ARG_FIXTURES}")
+  endif()
+endfunction()
