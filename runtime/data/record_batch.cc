@@ -126,7 +126,7 @@ StructValue* RecordBatch::NewStruct(const Schema* schema) {
   auto* s = arena_.AllocateArray<StructValue>(1);
   s->kind = ValueKind::kStruct;
   s->schema = schema;
-  s->arena = &arena_;
+  s->batch = this;
   size_t n = schema->fields().size();
   s->fields = arena_.AllocateArray<Value>(n);
   for (size_t i = 0; i < n; ++i) new (&s->fields[i]) Value();
@@ -141,7 +141,7 @@ ArrayValue* RecordBatch::NewArray(const Schema* schema, size_t capacity_hint) {
   auto* a = arena_.AllocateArray<ArrayValue>(1);
   a->kind = ValueKind::kArray;
   a->schema = schema;
-  a->arena = &arena_;
+  a->batch = this;
   a->size = 0;
   a->capacity = static_cast<uint32_t>(capacity_hint);
   a->items = capacity_hint > 0 ? arena_.AllocateArray<Value>(capacity_hint) : nullptr;
@@ -156,7 +156,7 @@ MapValue* RecordBatch::NewMap(const Schema* schema, size_t capacity_hint) {
   auto* m = arena_.AllocateArray<MapValue>(1);
   m->kind = ValueKind::kMap;
   m->schema = schema;
-  m->arena = &arena_;
+  m->batch = this;
   m->size = 0;
   m->capacity = static_cast<uint32_t>(capacity_hint);
   m->entries = capacity_hint > 0 ? arena_.AllocateArray<Value>(capacity_hint * 2) : nullptr;

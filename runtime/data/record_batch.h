@@ -70,7 +70,7 @@ class RecordBatch {
   size_t bytes_used() const { return arena_.bytes_used(); }
 
  private:
-  bool Owns(const CompositeValue* v) const { return v != nullptr && v->arena == &arena_; }
+  bool Owns(const CompositeValue* v) const { return v != nullptr && v->batch == this; }
   absl::Status CheckOwned(const Value& value, std::string_view what);
 
   Arena arena_;

@@ -12,7 +12,7 @@
 namespace sluice::data {
 
 class Schema;
-class Arena;
+class RecordBatch;
 struct StructValue;
 struct ArrayValue;
 struct MapValue;
@@ -66,11 +66,11 @@ struct Value {
 static_assert(sizeof(Value) == 16, "Value is meant to stay two words");
 
 // The common head of every container, so a C handle (sluice_value*) can say what it points to and
-// which batch owns it.
+// which batch owns it (values may only be filled through, and used in, their own batch).
 struct CompositeValue {
   ValueKind kind;
   const Schema* schema;
-  const Arena* arena;
+  RecordBatch* batch;
 };
 
 struct StructValue : CompositeValue {
