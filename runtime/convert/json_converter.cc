@@ -35,7 +35,7 @@ absl::Status Nest(const absl::Status& child, std::string_view step) {
 
 }  // namespace
 
-JsonConverter::JsonConverter(JsonConverterOptions options) : options_(options) {}
+JsonConverter::JsonConverter(JsonConverterOptions options) : options_(options), writer_(out_) {}
 
 absl::StatusOr<std::optional<std::string_view>> JsonConverter::FromConnectData(const Schema* schema,
                                                                                const Value& value) {
@@ -45,7 +45,8 @@ absl::StatusOr<std::optional<std::string_view>> JsonConverter::FromConnectData(c
     return absl::InvalidArgumentError("cannot convert to JSON: a value without a schema");
   }
   out_.Clear();
-  Writer w(out_);
+  writer_.Reset(out_);
+  Writer& w = writer_;
   absl::Status st;
   if (options_.schemas_enable) {
     absl::StatusOr<const std::string*> schema_json = CachedSchemaJson(*schema);

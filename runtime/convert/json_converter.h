@@ -53,6 +53,7 @@ class JsonConverter final : public Converter {
 
   JsonConverterOptions options_;
   rapidjson::StringBuffer out_;
+  Writer writer_;  // reused: a fresh Writer allocates its nesting stack on first use
   rapidjson::StringBuffer schema_out_;
   std::string scratch_;  // base64 text, reused
   std::unordered_map<uint64_t, std::string> schema_cache_;  // schema id -> JSON
