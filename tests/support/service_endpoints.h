@@ -1,0 +1,43 @@
+#ifndef SLUICE_TESTS_SUPPORT_SERVICE_ENDPOINTS_H_
+#define SLUICE_TESTS_SUPPORT_SERVICE_ENDPOINTS_H_
+
+// Where the test services listen. CTest's fixtures start them with scripts/services/* and pass
+// the same addresses to every test through the environment (cmake/SluiceTesting.cmake); the
+// defaults below match the scripts' defaults so a test binary can also be run by hand.
+
+#include <string>
+#include "absl/strings/string_view.h"
+
+#include "absl/status/status.h"
+
+namespace sluice::testing {
+
+struct MariaDbAccount {
+  std::string host;
+  unsigned port = 0;
+  std::string user;
+  std::string password;
+};
+
+// "127.0.0.1:<KAFKA_PORT>".
+std::string KafkaBootstrap();
+
+// The account with every privilege, for tests that create databases and write rows.
+MariaDbAccount MariaDbAdmin();
+
+// The account with only the grants a CDC connector needs (scripts/services/mariadb).
+MariaDbAccount MariaDbCdc();
+
+// A name no earlier run has used: prefix + process id + a counter, for topics and databases.
+std::string UniqueName(absl::string_view prefix);
+
+// OK when something accepts TCP connections on 127.0.0.1:port within a second; otherwise an
+// Unavailable status naming the service and where its log is, so a dead service fails a test at
+// once with a message instead of leaving it waiting.
+absl::Status CheckServiceReachable(absl::string_view service, unsigned port);
+unsigned KafkaPort();
+unsigned MariaDbPort();
+
+}  // namespace sluice::testing
+
+#endif  // SLUICE_TESTS_SUPPORT_SERVICE_ENDPOINTS_H_
