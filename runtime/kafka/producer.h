@@ -76,7 +76,9 @@ class Producer {
   // Hands `record` to librdkafka. `tracked` (may be null) is settled by its delivery report.
   // Blocks while the in-flight byte bound is reached, up to max_block; then ResourceExhausted.
   // A record larger than the whole bound is still sent once nothing else is in flight.
-  // On any error return `tracked` is left untouched (the caller may RemoveLast it).
+  // On an error return `tracked` is left untouched and the record is not in flight. Unless the
+  // caller retries the Send (ResourceExhausted, Unavailable), it should `tracked->Fail(status)`
+  // so its partition can never commit past it, and fail the task (README.md: failure policy).
   absl::Status Send(const OutgoingRecord& record, offsets::SubmittedRecord* tracked);
 
   // Waits until every record handed to Send has its delivery report, or `timeout` passes
