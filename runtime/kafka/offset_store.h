@@ -22,6 +22,7 @@
 #include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "runtime/kafka/handles.h"
+#include "runtime/offsets/offset_writer.h"
 #include "runtime/offsets/source_offset.h"
 #include "runtime/offsets/submitted_records.h"
 
@@ -34,10 +35,10 @@ struct OffsetStoreOptions {
   std::map<std::string, std::string> consumer_overrides;  // `consumer.*`
 };
 
-class OffsetStore {
+class OffsetStore : public offsets::OffsetWriter {
  public:
   static absl::StatusOr<std::unique_ptr<OffsetStore>> Create(const OffsetStoreOptions& options);
-  ~OffsetStore();
+  ~OffsetStore() override;
   OffsetStore(const OffsetStore&) = delete;
   OffsetStore& operator=(const OffsetStore&) = delete;
 
@@ -57,7 +58,7 @@ class OffsetStore {
   // Only then does Get reflect them. On error nothing is assumed written (some records may be;
   // a later write of the same keys supersedes them, as in Kafka Connect).
   absl::Status Write(absl::string_view connector, absl::Span<const offsets::CommittableOffset> offsets,
-                     absl::Duration timeout);
+                     absl::Duration timeout) override;
 
   // Writes a null value (tombstone) for (connector, partition): the connector starts over.
   absl::Status Reset(absl::string_view connector, const offsets::SourcePartition& partition, absl::Duration timeout);

@@ -17,6 +17,7 @@
 #include "runtime/kafka/offset_store.h"
 #include "runtime/kafka/producer.h"
 #include "runtime/kafka/topic_admin.h"
+#include "runtime/offsets/offset_committer.h"
 #include "runtime/offsets/submitted_records.h"
 #include "tests/support/service_endpoints.h"
 
@@ -308,6 +309,43 @@ TEST_F(KafkaSideTest, AFailedRecordNeverLetsTheCommittableOffsetPassIt) {
   EXPECT_EQ(c.uncommitted_records, 3);
   // Later acks change nothing.
   EXPECT_TRUE(tracker.TakeCommittable().offsets.empty());
+}
+
+// The whole path the worker wires: producer acks -> tracker -> committer -> offsets topic, then a
+// restarted worker reads back exactly the last offset whose records are all in Kafka.
+TEST_F(KafkaSideTest, CommittedOffsetsSurviveARestartAndMatchTheData) {
+  const std::string data_topic = UniqueName("it-data");
+  const std::string offsets_topic = UniqueName("it-offsets");
+  ASSERT_TRUE(admin_->CreateTopicIfMissing(TopicSpec{data_topic, 3, 1, {}}).ok());
+  ASSERT_TRUE(admin_->CreateTopicIfMissing(TopicSpec{offsets_topic, 5, 1, {{"cleanup.policy", "compact"}}}).ok());
+  OffsetStoreOptions store_options{KafkaBootstrap(), offsets_topic, {}, {}};
+  {
+    auto producer = Producer::Create(ProducerOptions{KafkaBootstrap(), {}, /*max_in_flight_bytes=*/4096});
+    ASSERT_TRUE(producer.ok());
+    auto store = OffsetStore::Create(store_options);
+    ASSERT_TRUE(store.ok());
+    offsets::SubmittedRecords tracker;
+    offsets::OffsetCommitter committer("generator", &tracker, store->get());
+    offsets::PartitionHandle p = tracker.Partition(Server("gen"));
+    std::string value(100, 'v');  // 300 records x ~100 bytes through a 4 KiB bound: back-pressure
+    for (int i = 0; i < 300; ++i) {
+      ASSERT_TRUE((*producer)->Send(Record(data_topic, std::to_string(i % 10), value), tracker.Submit(p, Pos(i))).ok());
+      if (i % 100 == 0) {
+        ASSERT_TRUE(committer.Commit(absl::Seconds(30)).ok());
+      }
+      ASSERT_LE((*producer)->in_flight_bytes(), 4096);
+    }
+    ASSERT_TRUE((*producer)->Flush(absl::Seconds(30)).ok());
+    ASSERT_TRUE(committer.Commit(absl::Seconds(30)).ok());  // the graceful-stop commit
+  }
+  auto restarted = OffsetStore::Create(store_options);
+  ASSERT_TRUE(restarted.ok());
+  ASSERT_TRUE((*restarted)->ReadToEnd(absl::Seconds(30)).ok());
+  auto task_offsets = (*restarted)->OffsetsFor("generator");
+  ASSERT_THAT(task_offsets, SizeIs(1));
+  EXPECT_EQ(task_offsets[0].first, Server("gen"));
+  EXPECT_EQ(task_offsets[0].second, Pos(299));
+  EXPECT_THAT(ReadAll(data_topic, 3), SizeIs(300));
 }
 
 }  // namespace
