@@ -101,6 +101,10 @@ class Producer {
   // For tests and diagnostics: the effective librdkafka value of `key`.
   std::string EffectiveSetting(const char* key) const;
 
+  // For tests: makes librdkafka raise a fatal error on this producer (rd_kafka_test_fatal_error),
+  // as a lost idempotent-producer state would.
+  void InjectFatalErrorForTesting(rd_kafka_resp_err_t cause, const char* reason);
+
  private:
   Producer(const ProducerOptions& options);
 
@@ -119,6 +123,8 @@ class Producer {
   int64_t in_flight_bytes_ ABSL_GUARDED_BY(mu_) = 0;
   absl::Status fatal_ ABSL_GUARDED_BY(mu_);
 
+  // Messages handed to librdkafka whose delivery report has not run; the destructor waits for 0.
+  std::atomic<int64_t> outstanding_messages_{0};
   std::atomic<bool> stopping_{false};
   std::thread poller_;
 };

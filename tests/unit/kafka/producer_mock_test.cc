@@ -165,6 +165,32 @@ TEST(ProducerTest, DestroyingTheProducerFailsUndeliveredRecords) {
   EXPECT_FALSE(c.first_failure.ok());
 }
 
+TEST(ProducerTest, AFatalErrorIsSurfacedByEveryLaterCall) {
+  MockCluster cluster(1);
+  ASSERT_EQ(rd_kafka_mock_topic_create(cluster.get(), "t", 1, 1), RD_KAFKA_RESP_ERR_NO_ERROR);
+  auto producer = Producer::Create(ProducerOptions{cluster.bootstrap(), {}});
+  ASSERT_TRUE(producer.ok());
+  ASSERT_TRUE((*producer)->Send(Record("t", std::string("k"), std::string("v")), nullptr).ok());
+  ASSERT_TRUE((*producer)->Flush(absl::Seconds(30)).ok());
+  EXPECT_TRUE((*producer)->fatal_error().ok());
+
+  (*producer)->InjectFatalErrorForTesting(RD_KAFKA_RESP_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER, "sequence lost");
+  absl::Time deadline = absl::Now() + absl::Seconds(10);
+  while ((*producer)->fatal_error().ok() && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(10));
+  absl::Status fatal = (*producer)->fatal_error();
+  ASSERT_FALSE(fatal.ok());
+  EXPECT_EQ(fatal.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(fatal.message(), HasSubstr("sequence lost"));
+
+  offsets::SubmittedRecords tracker;
+  offsets::SubmittedRecord* r = tracker.Submit(tracker.Partition(Server()), Pos(1));
+  absl::Status sent = (*producer)->Send(Record("t", std::string("k"), std::string("v")), r);
+  EXPECT_EQ(sent.code(), absl::StatusCode::kFailedPrecondition) << sent;
+  EXPECT_TRUE(tracker.RemoveLast(r)) << "a refused record is left to the caller";
+  EXPECT_FALSE((*producer)->Flush(absl::Seconds(1)).ok());
+  EXPECT_FALSE((*producer)->WaitForRoom(1, absl::ZeroDuration()));
+}
+
 TEST(ProducerTest, ChargeCountsKeyValueAndHeaders) {
   RecordHeader headers[] = {{"__debezium.newkey", absl::string_view("abc")}, {"n", std::nullopt}};
   OutgoingRecord r{"topic", absl::string_view("key"), absl::string_view("value!"), headers};
