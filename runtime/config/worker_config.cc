@@ -1,0 +1,312 @@
+#include "runtime/config/worker_config.h"
+
+#include <functional>
+#include <limits>
+#include "absl/strings/string_view.h"
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+
+namespace sluice::config {
+namespace {
+
+// Kafka Connect worker keys Sluice accepts without acting on them (REST server, group protocol
+// tuning, security settings of the Java clients). Warned about as "not used", not as unknown, so
+// a user can tell a typo from a setting we do not have yet.
+const absl::flat_hash_set<absl::string_view>& ConnectKeysNotUsed() {
+  static const auto* keys = new absl::flat_hash_set<absl::string_view>{
+      "listeners", "rest.advertised.host.name", "rest.advertised.port", "rest.advertised.listener",
+      "rest.host.name", "rest.port", "admin.listeners", "access.control.allow.origin",
+      "access.control.allow.methods", "rest.extension.classes", "response.http.headers.config",
+      "session.timeout.ms", "heartbeat.interval.ms", "rebalance.timeout.ms", "worker.sync.timeout.ms",
+      "worker.unsync.backoff.ms", "scheduled.rebalance.max.delay.ms", "connect.protocol",
+      "inter.worker.key.generation.algorithm", "inter.worker.key.size", "inter.worker.key.ttl.ms",
+      "inter.worker.signature.algorithm", "inter.worker.verification.algorithms",
+      "metadata.max.age.ms", "client.id", "send.buffer.bytes", "receive.buffer.bytes",
+      "reconnect.backoff.ms", "reconnect.backoff.max.ms", "retry.backoff.ms", "request.timeout.ms",
+      "connections.max.idle.ms", "security.protocol", "header.converter", "metric.reporters",
+      "metrics.num.samples", "metrics.recording.level", "metrics.sample.window.ms",
+      "connector.client.config.override.policy", "offset.storage.file.filename",
+      "internal.key.converter", "internal.value.converter",
+      "socket.connection.setup.timeout.ms", "socket.connection.setup.timeout.max.ms",
+      "auto.include.jmx.reporter"};
+  return *keys;
+}
+
+// Where a value came from, for messages: "`offset.flush.interval.ms` (line 7)".
+std::string Where(const Property& p) {
+  return p.line > 0 ? absl::StrCat("`", p.key, "` (line ", p.line, ")") : absl::StrCat("`", p.key, "`");
+}
+
+absl::Status BadValue(const Property& p, absl::string_view allowed) {
+  return absl::InvalidArgumentError(absl::StrCat("worker config: ", Where(p), " has invalid value \"", p.value,
+                                                 "\"; ", allowed));
+}
+
+absl::StatusOr<int64_t> ParseInteger(const Property& p, int64_t min, int64_t max, absl::string_view allowed) {
+  int64_t v = 0;
+  if (!absl::SimpleAtoi(absl::StripAsciiWhitespace(p.value), &v) || v < min || v > max) {
+    return BadValue(p, allowed);
+  }
+  return v;
+}
+
+// Kafka Connect's PARTITIONS / REPLICATION_FACTOR validators: a positive number, or -1 for the
+// broker's default.
+absl::StatusOr<int64_t> ParseTopicCount(const Property& p, int64_t max) {
+  absl::StatusOr<int64_t> v = ParseInteger(
+      p, -1, max, absl::StrCat("expected a positive whole number up to ", max, ", or -1 for the broker's default"));
+  if (v.ok() && *v == 0) return BadValue(p, "expected a positive whole number, or -1 for the broker's default");
+  return v;
+}
+
+absl::StatusOr<absl::Duration> ParseMillis(const Property& p) {
+  absl::StatusOr<int64_t> v =
+      ParseInteger(p, 0, std::numeric_limits<int64_t>::max(), "expected a whole number of milliseconds, 0 or more");
+  if (!v.ok()) return v.status();
+  return absl::Milliseconds(*v);
+}
+
+// ConfigDef BOOLEAN: "true" or "false", any case, surrounding blanks ignored.
+absl::StatusOr<bool> ParseBool(const Property& p) {
+  std::string v = absl::AsciiStrToLower(absl::StripAsciiWhitespace(p.value));
+  if (v == "true") return true;
+  if (v == "false") return false;
+  return BadValue(p, "expected true or false");
+}
+
+// ConfigDef LIST: comma-separated, blanks around items ignored, empty items dropped.
+std::vector<std::string> ParseList(absl::string_view value) {
+  std::vector<std::string> out;
+  for (absl::string_view item : absl::StrSplit(value, ',')) {
+    item = absl::StripAsciiWhitespace(item);
+    if (!item.empty()) out.emplace_back(item);
+  }
+  return out;
+}
+
+std::string Trimmed(const Property& p) { return std::string(absl::StripAsciiWhitespace(p.value)); }
+
+absl::Status ParseConverterClass(const Property& p, ConverterSettings& out) {
+  std::string v = Trimmed(p);
+  if (v != kJsonConverterClass) {
+    return BadValue(p, absl::StrCat("supported converters: ", kJsonConverterClass));
+  }
+  out.class_name = std::move(v);
+  return absl::OkStatus();
+}
+
+absl::Status ParseConverterProperty(const Property& p, absl::string_view name, ConverterSettings& out) {
+  if (name == "schemas.enable") {
+    absl::StatusOr<bool> b = ParseBool(p);
+    if (!b.ok()) return b.status();
+    out.schemas_enable = *b;
+  }
+  out.properties[std::string(name)] = Trimmed(p);
+  return absl::OkStatus();
+}
+
+using Handler = std::function<absl::Status(const Property&, WorkerConfig&)>;
+
+const absl::flat_hash_map<absl::string_view, Handler>& ExactKeyHandlers() {
+  static const auto* handlers = [] {
+    auto* h = new absl::flat_hash_map<absl::string_view, Handler>;
+    auto topic_name = [](InternalTopicSettings WorkerConfig::*field) {
+      return [field](const Property& p, WorkerConfig& c) -> absl::Status {
+        std::string v = Trimmed(p);
+        if (v.empty()) return BadValue(p, "expected a topic name");
+        (c.*field).name = std::move(v);
+        return absl::OkStatus();
+      };
+    };
+    auto partitions = [](InternalTopicSettings WorkerConfig::*field) {
+      return [field](const Property& p, WorkerConfig& c) -> absl::Status {
+        absl::StatusOr<int64_t> v = ParseTopicCount(p, std::numeric_limits<int32_t>::max());
+        if (!v.ok()) return v.status();
+        (c.*field).partitions = static_cast<int32_t>(*v);
+        return absl::OkStatus();
+      };
+    };
+    auto replication = [](InternalTopicSettings WorkerConfig::*field) {
+      return [field](const Property& p, WorkerConfig& c) -> absl::Status {
+        absl::StatusOr<int64_t> v = ParseTopicCount(p, std::numeric_limits<int16_t>::max());
+        if (!v.ok()) return v.status();
+        (c.*field).replication_factor = static_cast<int16_t>(*v);
+        return absl::OkStatus();
+      };
+    };
+    auto millis = [](absl::Duration WorkerConfig::*field) {
+      return [field](const Property& p, WorkerConfig& c) -> absl::Status {
+        absl::StatusOr<absl::Duration> v = ParseMillis(p);
+        if (!v.ok()) return v.status();
+        c.*field = *v;
+        return absl::OkStatus();
+      };
+    };
+    (*h)["bootstrap.servers"] = [](const Property& p, WorkerConfig& c) -> absl::Status {
+      std::vector<std::string> servers = ParseList(p.value);
+      if (servers.empty()) return BadValue(p, "expected host:port[,host:port...]");
+      c.bootstrap_servers = absl::StrJoin(servers, ",");
+      return absl::OkStatus();
+    };
+    (*h)["group.id"] = [](const Property& p, WorkerConfig& c) -> absl::Status {
+      c.group_id = Trimmed(p);
+      if (c.group_id.empty()) return BadValue(p, "expected a non-empty group name shared by the cluster's workers");
+      return absl::OkStatus();
+    };
+    (*h)["offset.storage.topic"] = topic_name(&WorkerConfig::offset_storage);
+    (*h)["offset.storage.partitions"] = partitions(&WorkerConfig::offset_storage);
+    (*h)["offset.storage.replication.factor"] = replication(&WorkerConfig::offset_storage);
+    (*h)["config.storage.topic"] = topic_name(&WorkerConfig::config_storage);
+    (*h)["config.storage.replication.factor"] = replication(&WorkerConfig::config_storage);
+    (*h)["status.storage.topic"] = topic_name(&WorkerConfig::status_storage);
+    (*h)["status.storage.partitions"] = partitions(&WorkerConfig::status_storage);
+    (*h)["status.storage.replication.factor"] = replication(&WorkerConfig::status_storage);
+    (*h)["offset.flush.interval.ms"] = millis(&WorkerConfig::offset_flush_interval);
+    (*h)["offset.flush.timeout.ms"] = millis(&WorkerConfig::offset_flush_timeout);
+    (*h)["task.shutdown.graceful.timeout.ms"] = millis(&WorkerConfig::task_shutdown_graceful_timeout);
+    (*h)["plugin.path"] = [](const Property& p, WorkerConfig& c) -> absl::Status {
+      c.plugin_path = ParseList(p.value);
+      return absl::OkStatus();
+    };
+    (*h)["key.converter"] = [](const Property& p, WorkerConfig& c) {
+      return ParseConverterClass(p, c.key_converter);
+    };
+    (*h)["value.converter"] = [](const Property& p, WorkerConfig& c) {
+      return ParseConverterClass(p, c.value_converter);
+    };
+    (*h)["exactly.once.source.support"] = [](const Property& p, WorkerConfig& c) -> absl::Status {
+      std::string v = absl::AsciiStrToLower(Trimmed(p));
+      if (v == "disabled") {
+        c.exactly_once_source_support = ExactlyOnceSourceSupport::kDisabled;
+      } else if (v == "preparing") {
+        c.exactly_once_source_support = ExactlyOnceSourceSupport::kPreparing;
+      } else if (v == "enabled") {
+        c.exactly_once_source_support = ExactlyOnceSourceSupport::kEnabled;
+      } else {
+        return BadValue(p, "expected one of disabled, preparing, enabled");
+      }
+      return absl::OkStatus();
+    };
+    (*h)["config.providers"] = [](const Property& p, WorkerConfig& c) -> absl::Status {
+      c.config_providers = ParseList(p.value);
+      return absl::OkStatus();
+    };
+    (*h)["topic.creation.enable"] = [](const Property& p, WorkerConfig& c) -> absl::Status {
+      absl::StatusOr<bool> b = ParseBool(p);
+      if (!b.ok()) return b.status();
+      c.topic_creation_enable = *b;
+      return absl::OkStatus();
+    };
+    (*h)["topic.creation.default.partitions"] = [](const Property& p, WorkerConfig& c) -> absl::Status {
+      absl::StatusOr<int64_t> v = ParseTopicCount(p, std::numeric_limits<int32_t>::max());
+      if (!v.ok()) return v.status();
+      c.topic_creation_default_partitions = static_cast<int32_t>(*v);
+      return absl::OkStatus();
+    };
+    (*h)["topic.creation.default.replication.factor"] = [](const Property& p, WorkerConfig& c) -> absl::Status {
+      absl::StatusOr<int64_t> v = ParseTopicCount(p, std::numeric_limits<int16_t>::max());
+      if (!v.ok()) return v.status();
+      c.topic_creation_default_replication_factor = static_cast<int16_t>(*v);
+      return absl::OkStatus();
+    };
+    return h;
+  }();
+  return *handlers;
+}
+
+// The Java producer settings Sluice enforces itself rather than passing to librdkafka.
+absl::Status ParseProducerOverride(const Property& p, absl::string_view name, WorkerConfig& c) {
+  if (name == "buffer.memory") {
+    absl::StatusOr<int64_t> v = ParseInteger(p, 1, std::numeric_limits<int64_t>::max(), "expected a positive number of bytes");
+    if (!v.ok()) return v.status();
+    c.producer_buffer_memory = *v;
+    return absl::OkStatus();
+  }
+  if (name == "max.block.ms") {
+    absl::StatusOr<absl::Duration> v = ParseMillis(p);
+    if (!v.ok()) return v.status();
+    c.producer_max_block = *v;
+    return absl::OkStatus();
+  }
+  if (name.empty()) return BadValue(p, "expected producer.<librdkafka property>");
+  c.producer_overrides[std::string(name)] = Trimmed(p);
+  return absl::OkStatus();
+}
+
+absl::Status RequirePresent(const Properties& props, absl::string_view key, absl::string_view what) {
+  if (props.Find(key) != nullptr) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat("worker config: missing required key `", key, "` (", what, ")"));
+}
+
+}  // namespace
+
+absl::StatusOr<ParsedWorkerConfig> ParseWorkerConfig(const Properties& props) {
+  ParsedWorkerConfig out;
+  WorkerConfig& c = out.config;
+  const auto& handlers = ExactKeyHandlers();
+  for (const Property& p : props.entries()) {
+    absl::Status status;
+    absl::string_view key = p.key;
+    absl::string_view rest;
+    if (auto it = handlers.find(key); it != handlers.end()) {
+      status = it->second(p, c);
+    } else if (rest = key; absl::ConsumePrefix(&rest, "key.converter.")) {
+      status = ParseConverterProperty(p, rest, c.key_converter);
+    } else if (rest = key; absl::ConsumePrefix(&rest, "value.converter.")) {
+      status = ParseConverterProperty(p, rest, c.value_converter);
+    } else if (rest = key; absl::ConsumePrefix(&rest, "producer.")) {
+      status = ParseProducerOverride(p, rest, c);
+    } else if (rest = key; absl::ConsumePrefix(&rest, "consumer.")) {
+      c.consumer_overrides[std::string(rest)] = Trimmed(p);
+    } else if (rest = key; absl::ConsumePrefix(&rest, "admin.")) {
+      c.admin_overrides[std::string(rest)] = Trimmed(p);
+    } else if (absl::StartsWith(key, "config.providers.")) {
+      c.config_provider_properties[p.key] = p.value;
+    } else if (ConnectKeysNotUsed().contains(key)) {
+      out.warnings.push_back(absl::StrCat("worker config: ", Where(p), " is a Kafka Connect setting Sluice does not use; ignored"));
+    } else {
+      out.warnings.push_back(absl::StrCat("worker config: unknown key ", Where(p), " ignored"));
+    }
+    if (!status.ok()) return status;
+  }
+
+  for (auto [key, what] : {std::pair<absl::string_view, absl::string_view>{"group.id", "the name of this worker cluster"},
+                           {"offset.storage.topic", "e.g. connect-offsets"},
+                           {"config.storage.topic", "e.g. connect-configs"},
+                           {"status.storage.topic", "e.g. connect-status"},
+                           {"key.converter", kJsonConverterClass},
+                           {"value.converter", kJsonConverterClass}}) {
+    if (absl::Status s = RequirePresent(props, key, what); !s.ok()) return s;
+  }
+  const std::string* names[] = {&c.offset_storage.name, &c.config_storage.name, &c.status_storage.name};
+  for (int i = 0; i < 3; ++i) {
+    for (int j = i + 1; j < 3; ++j) {
+      if (*names[i] == *names[j]) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "worker config: offset.storage.topic, config.storage.topic and status.storage.topic must differ; `",
+            *names[i], "` is used twice"));
+      }
+    }
+  }
+  for (const std::string& provider : c.config_providers) {
+    std::string class_key = absl::StrCat("config.providers.", provider, ".class");
+    if (!c.config_provider_properties.contains(class_key)) {
+      return absl::InvalidArgumentError(absl::StrCat("worker config: config provider `", provider,
+                                                     "` is listed in `config.providers` but `", class_key,
+                                                     "` is not set"));
+    }
+  }
+  return out;
+}
+
+}  // namespace sluice::config

@@ -1,0 +1,98 @@
+// The worker's configuration, under Kafka Connect's property names and defaults (DistributedConfig /
+// WorkerConfig), so an existing connect-distributed.properties works unchanged.
+#ifndef SLUICE_RUNTIME_CONFIG_WORKER_CONFIG_H_
+#define SLUICE_RUNTIME_CONFIG_WORKER_CONFIG_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "runtime/config/properties.h"
+
+namespace sluice::config {
+
+// `exactly.once.source.support`.
+enum class ExactlyOnceSourceSupport { kDisabled, kPreparing, kEnabled };
+
+// One of the worker's compacted internal topics (offsets, configs, statuses).
+struct InternalTopicSettings {
+  std::string name;
+  // -1 means "the broker's default" (Kafka Connect accepts -1 for both since 2.4).
+  int32_t partitions = 1;
+  int16_t replication_factor = 3;
+};
+
+// `key.converter` / `value.converter` and every `key.converter.*` / `value.converter.*` property.
+struct ConverterSettings {
+  std::string class_name;  // as Kafka Connect users write it, e.g. org.apache.kafka.connect.json.JsonConverter
+  bool schemas_enable = true;  // JsonConverter's default
+  // All `<prefix>.converter.<name>` properties with the prefix removed (schemas.enable included),
+  // for converter options this struct does not model.
+  std::map<std::string, std::string> properties;
+};
+
+// The converter class names the worker knows, in the order shown in error messages.
+inline constexpr const char* kJsonConverterClass = "org.apache.kafka.connect.json.JsonConverter";
+
+struct WorkerConfig {
+  std::string bootstrap_servers = "localhost:9092";
+  std::string group_id;  // required
+
+  InternalTopicSettings offset_storage{"", 25, 3};
+  InternalTopicSettings config_storage{"", 1, 3};  // always one partition: configs are totally ordered
+  InternalTopicSettings status_storage{"", 5, 3};
+
+  absl::Duration offset_flush_interval = absl::Milliseconds(60000);
+  absl::Duration offset_flush_timeout = absl::Milliseconds(5000);
+  absl::Duration task_shutdown_graceful_timeout = absl::Milliseconds(5000);
+
+  std::vector<std::string> plugin_path;  // comma-separated directories
+
+  ConverterSettings key_converter;    // required
+  ConverterSettings value_converter;  // required
+
+  // `producer.*`, `consumer.*`, `admin.*` with the prefix removed, in key order. Passed to
+  // librdkafka as they are (it rejects names it does not know, naming them), except the
+  // producer settings below, which are Java producer names librdkafka lacks and Sluice enforces.
+  std::map<std::string, std::string> producer_overrides;
+  std::map<std::string, std::string> consumer_overrides;
+  std::map<std::string, std::string> admin_overrides;
+
+  // Bound on record bytes handed to the producer and not yet acknowledged, per producer: the Java
+  // producer's `buffer.memory` (default 32 MiB), written `producer.buffer.memory`. When it is
+  // reached the task stops polling its connector until deliveries free room.
+  int64_t producer_buffer_memory = 32 * 1024 * 1024;
+  // How long a send may wait for room before the task fails: Java's `max.block.ms` (60 s).
+  absl::Duration producer_max_block = absl::Milliseconds(60000);
+
+  ExactlyOnceSourceSupport exactly_once_source_support = ExactlyOnceSourceSupport::kDisabled;
+
+  // `config.providers` names, and every `config.providers.<name>.*` property (prefix kept).
+  std::vector<std::string> config_providers;
+  std::map<std::string, std::string> config_provider_properties;
+
+  // `topic.creation.enable`: create a connector's data topics on first use.
+  bool topic_creation_enable = true;
+  // Defaults for data topics created on first use. Kafka Connect takes these from the connector
+  // (`topic.creation.default.*`); the worker-level keys are a Sluice fallback. -1 = broker default.
+  int32_t topic_creation_default_partitions = -1;
+  int16_t topic_creation_default_replication_factor = -1;
+};
+
+struct ParsedWorkerConfig {
+  WorkerConfig config;
+  // One line per ignored key ("unknown key `foo` (line 3) ignored"), for the log at start-up.
+  std::vector<std::string> warnings;
+};
+
+// Validates and types `props`. A missing required key or a bad value is InvalidArgument naming
+// the key, its line when known, the value, and what is allowed. Unknown keys are warnings, not
+// errors, as in Kafka Connect.
+absl::StatusOr<ParsedWorkerConfig> ParseWorkerConfig(const Properties& props);
+
+}  // namespace sluice::config
+
+#endif  // SLUICE_RUNTIME_CONFIG_WORKER_CONFIG_H_

@@ -1,0 +1,88 @@
+// Source offsets in Kafka Connect's offsets topic (`offset.storage.topic`), byte-compatible with
+// Kafka Connect's KafkaOffsetBackingStore: key `["<connector>",{partition}]`, value `{offset}`
+// (runtime/offsets/offset_codec.h), a null value resets, keyed records partitioned by murmur2 as
+// the Java producer partitions them.
+//
+// Threads: all methods may be called from any thread; writes are serialised.
+#ifndef SLUICE_RUNTIME_KAFKA_OFFSET_STORE_H_
+#define SLUICE_RUNTIME_KAFKA_OFFSET_STORE_H_
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "absl/types/span.h"
+#include "runtime/kafka/handles.h"
+#include "runtime/offsets/offset_writer.h"
+#include "runtime/offsets/source_offset.h"
+#include "runtime/offsets/submitted_records.h"
+
+namespace sluice::kafka {
+
+struct OffsetStoreOptions {
+  std::string bootstrap_servers;
+  std::string topic;  // offset.storage.topic
+  std::map<std::string, std::string> producer_overrides;  // `producer.*`
+  std::map<std::string, std::string> consumer_overrides;  // `consumer.*`
+};
+
+class OffsetStore : public offsets::OffsetWriter {
+ public:
+  static absl::StatusOr<std::unique_ptr<OffsetStore>> Create(const OffsetStoreOptions& options);
+  ~OffsetStore() override;
+  OffsetStore(const OffsetStore&) = delete;
+  OffsetStore& operator=(const OffsetStore&) = delete;
+
+  // Reads the whole topic, from the beginning to the end offsets it has when called, replacing
+  // what this store knew: the last value per key wins, a null value deletes. Records whose key or
+  // value is not in Kafka Connect's format are skipped and counted (skipped_records()).
+  // DeadlineExceeded when the end is not reached within `timeout`.
+  absl::Status ReadToEnd(absl::Duration timeout);
+
+  // The last offset stored for (connector, partition), or nullopt.
+  std::optional<offsets::SourceOffset> Get(absl::string_view connector, const offsets::SourcePartition& partition) const;
+
+  // Every partition with a stored offset for `connector`: what a task receives when it starts.
+  std::vector<std::pair<offsets::SourcePartition, offsets::SourceOffset>> OffsetsFor(absl::string_view connector) const;
+
+  // Writes `offsets` for `connector` and waits until Kafka acknowledged all of them (acks=all).
+  // Only then does Get reflect them. On error nothing is assumed written (some records may be;
+  // a later write of the same keys supersedes them, as in Kafka Connect).
+  absl::Status Write(absl::string_view connector, absl::Span<const offsets::CommittableOffset> offsets,
+                     absl::Duration timeout) override;
+
+  // Writes a null value (tombstone) for (connector, partition): the connector starts over.
+  absl::Status Reset(absl::string_view connector, const offsets::SourcePartition& partition, absl::Duration timeout);
+
+  int64_t skipped_records() const;
+
+ private:
+  struct Pending;  // per-write delivery bookkeeping
+  explicit OffsetStore(OffsetStoreOptions options) : options_(std::move(options)) {}
+  static void OnDelivery(rd_kafka_t* rk, const rd_kafka_message_t* message, void* opaque);
+  // Produces (key, value|null) pairs and waits for their acknowledgements.
+  absl::Status Produce(const std::vector<std::pair<std::string, std::optional<std::string>>>& records,
+                       absl::Duration timeout);
+
+  const OffsetStoreOptions options_;
+  KafkaHandle producer_;
+  absl::Mutex write_mu_;  // one Write/Reset at a time
+  mutable absl::Mutex mu_;
+  // Raw key bytes -> raw value bytes, as in the topic: byte-exact, so a key Kafka Connect wrote
+  // is found by the key we encode for the same connector and partition.
+  absl::flat_hash_map<std::string, std::string> data_ ABSL_GUARDED_BY(mu_);
+  int64_t skipped_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+}  // namespace sluice::kafka
+
+#endif  // SLUICE_RUNTIME_KAFKA_OFFSET_STORE_H_

@@ -1,0 +1,242 @@
+#include "runtime/kafka/producer.h"
+
+#include <cstring>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "runtime/kafka/client_config.h"
+#include "runtime/kafka/errors.h"
+
+namespace sluice::kafka {
+namespace {
+
+// Overrides that would break "committed only when durably in Kafka, in order".
+absl::Status CheckGuaranteesKept(const std::map<std::string, std::string>& overrides) {
+  for (const auto& [key, raw] : overrides) {
+    std::string value = absl::AsciiStrToLower(raw);
+    if ((key == "acks" || key == "request.required.acks") && value != "all" && value != "-1") {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "worker config: `producer.", key, "`=", raw,
+          " is refused: Sluice commits a source offset only after acks=all, so the broker cannot lose a "
+          "record whose offset was committed; remove the setting"));
+    }
+    if (key == "enable.idempotence" && value != "true") {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "worker config: `producer.enable.idempotence`=", raw,
+          " is refused: without idempotence a retry can reorder or duplicate records of one key; remove the setting"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+int64_t HeaderBytes(const rd_kafka_message_t* message) {
+  rd_kafka_headers_t* headers = nullptr;
+  // The delivery report still carries the headers; the message is const only by API spelling.
+  if (rd_kafka_message_headers(message, &headers) != RD_KAFKA_RESP_ERR_NO_ERROR) return 0;
+  int64_t bytes = 0;
+  const char* name = nullptr;
+  const void* value = nullptr;
+  size_t size = 0;
+  for (size_t i = 0; rd_kafka_header_get_all(headers, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR; ++i) {
+    bytes += static_cast<int64_t>(std::strlen(name) + size);
+  }
+  return bytes;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Producer>> Producer::Create(const ProducerOptions& options) {
+  if (absl::Status s = CheckGuaranteesKept(options.overrides); !s.ok()) return s;
+  ClientSettings defaults = {
+      {"bootstrap.servers", options.bootstrap_servers},
+      {"client.id", options.client_id},
+      {"enable.idempotence", "true"},
+      {"acks", "all"},
+      {"partitioner", "murmur2_random"},
+      // Let our own byte bound, not librdkafka's message-count queue limit, be what blocks.
+      {"queue.buffering.max.messages", "1000000"},
+  };
+  absl::StatusOr<ConfHandle> conf = BuildConf(defaults, options.overrides, "producer.");
+  if (!conf.ok()) return conf.status();
+
+  std::unique_ptr<Producer> producer(new Producer(options));
+  rd_kafka_conf_set_opaque(conf->get(), producer.get());
+  rd_kafka_conf_set_dr_msg_cb(conf->get(), &Producer::OnDelivery);
+  rd_kafka_conf_set_error_cb(conf->get(), &Producer::OnError);
+  producer->effective_conf_.reset(rd_kafka_conf_dup(conf->get()));
+
+  char errstr[512];
+  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf->get(), errstr, sizeof errstr);
+  if (rk == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat("cannot create the Kafka producer: ", errstr));
+  }
+  conf->release();  // owned by rk now
+  producer->rk_.reset(rk);
+  producer->poller_ = std::thread([p = producer.get()] { p->PollLoop(); });
+  return producer;
+}
+
+Producer::Producer(const ProducerOptions& options)
+    : max_in_flight_bytes_(options.max_in_flight_bytes), max_block_(options.max_block) {}
+
+Producer::~Producer() {
+  if (rk_ != nullptr) {
+    // Undelivered records must still be settled, or their SubmittedRecords would dangle: purge
+    // them (their reports say _PURGE_QUEUE / _PURGE_INFLIGHT) and serve the reports.
+    rd_kafka_purge(rk_.get(), RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+  }
+  stopping_.store(true);
+  if (poller_.joinable()) poller_.join();
+  if (rk_ != nullptr) {
+    // Purged reports arrive promptly; the bound only guards against a librdkafka that never
+    // delivers them (then the records stay pending, which is safe: never committed).
+    const absl::Time deadline = absl::Now() + absl::Seconds(30);
+    while (outstanding_messages_.load() > 0 && absl::Now() < deadline) rd_kafka_poll(rk_.get(), 10);
+  }
+}
+
+void Producer::PollLoop() {
+  while (!stopping_.load(std::memory_order_acquire)) rd_kafka_poll(rk_.get(), 50);
+}
+
+int64_t Producer::ChargeFor(const OutgoingRecord& record) {
+  int64_t bytes = 0;
+  if (record.key) bytes += static_cast<int64_t>(record.key->size());
+  if (record.value) bytes += static_cast<int64_t>(record.value->size());
+  for (const RecordHeader& h : record.headers) {
+    bytes += static_cast<int64_t>(h.name.size()) + (h.value ? static_cast<int64_t>(h.value->size()) : 0);
+  }
+  return bytes;
+}
+
+bool Producer::HasRoomLocked(int64_t bytes) const {
+  // An oversized record goes alone rather than never.
+  return !fatal_.ok() || in_flight_bytes_ == 0 || in_flight_bytes_ + bytes <= max_in_flight_bytes_;
+}
+
+bool Producer::WaitForRoom(int64_t bytes, absl::Duration timeout) {
+  absl::MutexLock lock(&mu_);
+  auto room = [this, bytes]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return HasRoomLocked(bytes); };
+  return mu_.AwaitWithTimeout(absl::Condition(&room), timeout) && fatal_.ok();
+}
+
+absl::Status Producer::Send(const OutgoingRecord& record, offsets::SubmittedRecord* tracked) {
+  const int64_t charge = ChargeFor(record);
+  {
+    absl::MutexLock lock(&mu_);
+    auto room = [this, charge]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return HasRoomLocked(charge); };
+    if (!mu_.AwaitWithTimeout(absl::Condition(&room), max_block_)) {
+      return absl::ResourceExhaustedError(absl::StrCat(
+          "producer: ", in_flight_bytes_, " bytes await delivery (bound ", max_in_flight_bytes_,
+          ", `producer.buffer.memory`) and none were acknowledged within ", absl::FormatDuration(max_block_),
+          " (`producer.max.block.ms`); is the broker reachable?"));
+    }
+    if (!fatal_.ok()) return fatal_;
+    in_flight_bytes_ += charge;  // reserved before producing, released by the delivery report
+  }
+
+  HeadersHandle headers;
+  if (!record.headers.empty()) {
+    headers.reset(rd_kafka_headers_new(record.headers.size()));
+    for (const RecordHeader& h : record.headers) {
+      rd_kafka_header_add(headers.get(), h.name.data(), static_cast<ssize_t>(h.name.size()),
+                          h.value ? h.value->data() : nullptr, h.value ? static_cast<ssize_t>(h.value->size()) : 0);
+    }
+  }
+  const std::string topic(record.topic);
+  // The RD_KAFKA_V_* macros cast their arguments unparenthesised: compute them first.
+  const void* key_data = record.key ? record.key->data() : nullptr;
+  const size_t key_size = record.key ? record.key->size() : 0;
+  void* value_data = record.value ? const_cast<char*>(record.value->data()) : nullptr;
+  const size_t value_size = record.value ? record.value->size() : 0;
+  const absl::Time deadline = absl::Now() + max_block_;
+  // Counted before producing: the delivery report may run before producev returns.
+  outstanding_messages_.fetch_add(1);
+  while (true) {
+    // On success librdkafka owns `headers`; on failure we still do.
+    rd_kafka_headers_t* raw_headers = headers.get();
+    rd_kafka_resp_err_t err = rd_kafka_producev(
+        rk_.get(), RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(record.partition),
+        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+        RD_KAFKA_V_KEY(key_data, key_size), RD_KAFKA_V_VALUE(value_data, value_size),
+        RD_KAFKA_V_TIMESTAMP(record.timestamp_ms), RD_KAFKA_V_HEADERS(raw_headers), RD_KAFKA_V_OPAQUE(tracked),
+        RD_KAFKA_V_END);
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      (void)headers.release();
+      return absl::OkStatus();
+    }
+    // librdkafka's own queue is full (its message-count limit): wait for deliveries like we wait
+    // for bytes, within the same max_block.
+    if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL && absl::Now() < deadline) {
+      absl::SleepFor(absl::Milliseconds(5));
+      continue;
+    }
+    outstanding_messages_.fetch_sub(1);
+    Release(charge);
+    if (err == RD_KAFKA_RESP_ERR__FATAL) return fatal_error();
+    return KafkaStatus(err, absl::StrCat("producing to topic `", record.topic, "`"));
+  }
+}
+
+absl::Status Producer::Flush(absl::Duration timeout) {
+  rd_kafka_resp_err_t err = rd_kafka_flush(rk_.get(), static_cast<int>(absl::ToInt64Milliseconds(timeout)));
+  if (absl::Status fatal = fatal_error(); !fatal.ok()) return fatal;
+  if (err == RD_KAFKA_RESP_ERR__TIMED_OUT) {
+    return absl::DeadlineExceededError(absl::StrCat("producer: ", rd_kafka_outq_len(rk_.get()),
+                                                    " records still undelivered after ", absl::FormatDuration(timeout)));
+  }
+  return KafkaStatus(err, "producer flush");
+}
+
+absl::Status Producer::fatal_error() const {
+  absl::MutexLock lock(&mu_);
+  return fatal_;
+}
+
+int64_t Producer::in_flight_bytes() const {
+  absl::MutexLock lock(&mu_);
+  return in_flight_bytes_;
+}
+
+std::string Producer::EffectiveSetting(const char* key) const { return ConfValue(effective_conf_.get(), key); }
+
+void Producer::Release(int64_t bytes) {
+  absl::MutexLock lock(&mu_);
+  in_flight_bytes_ -= bytes;
+}
+
+void Producer::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* message, void* opaque) {
+  auto* self = static_cast<Producer*>(opaque);
+  int64_t charge = static_cast<int64_t>(message->len + message->key_len) + HeaderBytes(message);
+  auto* tracked = static_cast<offsets::SubmittedRecord*>(message->_private);
+  if (tracked != nullptr) {
+    if (message->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      tracked->Ack();
+    } else {
+      const char* topic = message->rkt != nullptr ? rd_kafka_topic_name(message->rkt) : "?";
+      tracked->Fail(KafkaStatus(message->err, absl::StrCat("delivery to topic `", topic, "` failed")));
+    }
+  }
+  self->Release(charge);
+  self->outstanding_messages_.fetch_sub(1);
+}
+
+void Producer::InjectFatalErrorForTesting(rd_kafka_resp_err_t cause, const char* reason) {
+  rd_kafka_test_fatal_error(rk_.get(), cause, reason);
+}
+
+void Producer::OnError(rd_kafka_t* rk, int err, const char* reason, void* opaque) {
+  if (err != RD_KAFKA_RESP_ERR__FATAL) return;  // transient: librdkafka retries on its own
+  auto* self = static_cast<Producer*>(opaque);
+  char fatal_reason[512];
+  rd_kafka_resp_err_t cause = rd_kafka_fatal_error(rk, fatal_reason, sizeof fatal_reason);
+  absl::MutexLock lock(&self->mu_);
+  if (self->fatal_.ok()) {
+    self->fatal_ = absl::FailedPreconditionError(absl::StrCat(
+        "fatal producer error ", rd_kafka_err2name(cause), ": ", cause != RD_KAFKA_RESP_ERR_NO_ERROR ? fatal_reason : reason,
+        "; the producer must be recreated and the task restarted from its committed offsets"));
+  }
+}
+
+}  // namespace sluice::kafka

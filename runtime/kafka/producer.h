@@ -1,0 +1,134 @@
+// The one producer path to Kafka (DESIGN.md decisions 6 and 7).
+//
+// Settings Sluice fixes: enable.idempotence=true and acks=all (an offset is committed only for
+// records the cluster cannot lose, and retries neither duplicate nor reorder), and
+// partitioner=murmur2_random (a keyed record lands where a Java producer puts it). Any other
+// `producer.*` worker property is passed to librdkafka; overrides that would weaken the two
+// guarantees above are refused.
+//
+// Memory: the bytes of records handed to Send and not yet settled by a delivery report are
+// bounded by `max_in_flight_bytes` (`producer.buffer.memory`). Send waits for room (back-pressure)
+// up to `max_block`; WaitForRoom lets the task runner stop polling its connector instead.
+//
+// Delivery: each record may carry an offsets::SubmittedRecord; its delivery report calls Ack()
+// or Fail() on it from the producer's poll thread. A fatal producer error (idempotence state
+// lost) is kept and returned by every later Send / Flush / fatal_error().
+//
+// Threads: Send, Flush and WaitForRoom may be called from any thread. The destructor fails
+// (Fail with Unavailable) every record still undelivered, so no SubmittedRecord is left dangling.
+#ifndef SLUICE_RUNTIME_KAFKA_PRODUCER_H_
+#define SLUICE_RUNTIME_KAFKA_PRODUCER_H_
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "absl/types/span.h"
+#include "runtime/kafka/handles.h"
+#include "runtime/offsets/submitted_records.h"
+
+namespace sluice::kafka {
+
+struct ProducerOptions {
+  std::string bootstrap_servers;
+  // `producer.*` worker properties, prefix removed (WorkerConfig::producer_overrides).
+  std::map<std::string, std::string> overrides;
+  int64_t max_in_flight_bytes = 32 * 1024 * 1024;  // WorkerConfig::producer_buffer_memory
+  absl::Duration max_block = absl::Seconds(60);    // WorkerConfig::producer_max_block
+  std::string client_id = "sluice-producer";
+};
+
+struct RecordHeader {
+  absl::string_view name;
+  std::optional<absl::string_view> value;  // nullopt = a null header value
+};
+
+// A serialized record. All views are borrowed for the duration of Send only (librdkafka copies).
+struct OutgoingRecord {
+  absl::string_view topic;
+  std::optional<absl::string_view> key;    // nullopt = null key (no murmur2; librdkafka spreads it)
+  std::optional<absl::string_view> value;  // nullopt = tombstone
+  absl::Span<const RecordHeader> headers;
+  int64_t timestamp_ms = 0;  // 0 = now
+  int32_t partition = -1;    // -1 = let the partitioner choose (RD_KAFKA_PARTITION_UA)
+};
+
+class Producer {
+ public:
+  // Fails with InvalidArgument naming the `producer.*` key librdkafka refuses, or one that would
+  // turn off idempotence or acks=all.
+  static absl::StatusOr<std::unique_ptr<Producer>> Create(const ProducerOptions& options);
+
+  ~Producer();
+  Producer(const Producer&) = delete;
+  Producer& operator=(const Producer&) = delete;
+
+  // Hands `record` to librdkafka. `tracked` (may be null) is settled by its delivery report.
+  // Blocks while the in-flight byte bound is reached, up to max_block; then ResourceExhausted.
+  // A record larger than the whole bound is still sent once nothing else is in flight.
+  // On an error return `tracked` is left untouched and the record is not in flight. Unless the
+  // caller retries the Send (ResourceExhausted, Unavailable), it should `tracked->Fail(status)`
+  // so its partition can never commit past it, and fail the task (README.md: failure policy).
+  absl::Status Send(const OutgoingRecord& record, offsets::SubmittedRecord* tracked);
+
+  // Waits until every record handed to Send has its delivery report, or `timeout` passes
+  // (DeadlineExceeded). Returns the fatal error if there is one.
+  absl::Status Flush(absl::Duration timeout);
+
+  // True when a record of `bytes` would fit now; otherwise waits up to `timeout` for room.
+  bool WaitForRoom(int64_t bytes, absl::Duration timeout);
+
+  // OK, or the fatal error that made this producer unusable. Recovery: destroy it, make a new
+  // one, and restart the task from its last committed offsets.
+  absl::Status fatal_error() const;
+
+  int64_t in_flight_bytes() const;
+  int64_t max_in_flight_bytes() const { return max_in_flight_bytes_; }
+
+  // The bytes a record is charged against the bound: key + value + header names and values.
+  static int64_t ChargeFor(const OutgoingRecord& record);
+
+  // For tests and diagnostics: the effective librdkafka value of `key`.
+  std::string EffectiveSetting(const char* key) const;
+
+  // For tests: makes librdkafka raise a fatal error on this producer (rd_kafka_test_fatal_error),
+  // as a lost idempotent-producer state would.
+  void InjectFatalErrorForTesting(rd_kafka_resp_err_t cause, const char* reason);
+
+ private:
+  Producer(const ProducerOptions& options);
+
+  static void OnDelivery(rd_kafka_t* rk, const rd_kafka_message_t* message, void* opaque);
+  static void OnError(rd_kafka_t* rk, int err, const char* reason, void* opaque);
+  void PollLoop();
+  void Release(int64_t bytes);
+  bool HasRoomLocked(int64_t bytes) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  const int64_t max_in_flight_bytes_;
+  const absl::Duration max_block_;
+  KafkaHandle rk_;
+  ConfHandle effective_conf_;  // a copy of the conf rk_ was built from, for EffectiveSetting
+
+  mutable absl::Mutex mu_;
+  int64_t in_flight_bytes_ ABSL_GUARDED_BY(mu_) = 0;
+  absl::Status fatal_ ABSL_GUARDED_BY(mu_);
+
+  // Messages handed to librdkafka whose delivery report has not run; the destructor waits for 0.
+  std::atomic<int64_t> outstanding_messages_{0};
+  std::atomic<bool> stopping_{false};
+  std::thread poller_;
+};
+
+}  // namespace sluice::kafka
+
+#endif  // SLUICE_RUNTIME_KAFKA_PRODUCER_H_

@@ -1,0 +1,352 @@
+// The Kafka side of the worker against the real broker: keyed records land where murmur2 says,
+// internal topics are created compacted, offsets round-trip byte-exactly through the offsets
+// topic, and a failed delivery never lets a committable offset pass it.
+#include <librdkafka/rdkafka.h>
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "runtime/config/worker_config.h"
+#include "runtime/kafka/client_config.h"
+#include "runtime/kafka/handles.h"
+#include "runtime/kafka/murmur2.h"
+#include "runtime/kafka/offset_store.h"
+#include "runtime/kafka/producer.h"
+#include "runtime/kafka/topic_admin.h"
+#include "runtime/offsets/offset_committer.h"
+#include "runtime/offsets/submitted_records.h"
+#include "tests/support/service_endpoints.h"
+
+namespace sluice::kafka {
+namespace {
+
+using ::sluice::testing::KafkaBootstrap;
+using ::sluice::testing::UniqueName;
+using ::testing::HasSubstr;
+using ::testing::SizeIs;
+
+struct ConsumedRecord {
+  int32_t partition;
+  int64_t offset;
+  std::optional<std::string> key;
+  std::optional<std::string> value;
+};
+
+// Every record of `topic`, read from the beginning to the end offsets it has now.
+std::vector<ConsumedRecord> ReadAll(const std::string& topic, int partitions) {
+  std::vector<ConsumedRecord> out;
+  absl::StatusOr<ConfHandle> conf = BuildConf({{"bootstrap.servers", KafkaBootstrap()},
+                                               {"group.id", UniqueName("it-reader")},
+                                               {"enable.auto.commit", "false"},
+                                               {"enable.partition.eof", "true"}},
+                                              {}, "");
+  EXPECT_TRUE(conf.ok()) << conf.status();
+  char errstr[512];
+  KafkaHandle consumer(rd_kafka_new(RD_KAFKA_CONSUMER, conf->release(), errstr, sizeof errstr));
+  EXPECT_NE(consumer, nullptr) << errstr;
+  rd_kafka_poll_set_consumer(consumer.get());
+  TopicPartitionListHandle assignment(rd_kafka_topic_partition_list_new(partitions));
+  int remaining = 0;
+  for (int p = 0; p < partitions; ++p) {
+    int64_t low = 0, high = 0;
+    EXPECT_EQ(rd_kafka_query_watermark_offsets(consumer.get(), topic.c_str(), p, &low, &high, 10000),
+              RD_KAFKA_RESP_ERR_NO_ERROR);
+    if (high > low) {
+      rd_kafka_topic_partition_list_add(assignment.get(), topic.c_str(), p)->offset = RD_KAFKA_OFFSET_BEGINNING;
+      ++remaining;
+    }
+  }
+  if (remaining == 0) return out;
+  EXPECT_EQ(rd_kafka_assign(consumer.get(), assignment.get()), RD_KAFKA_RESP_ERR_NO_ERROR);
+  absl::Time deadline = absl::Now() + absl::Seconds(30);
+  while (remaining > 0 && absl::Now() < deadline) {
+    MessageHandle m(rd_kafka_consumer_poll(consumer.get(), 100));
+    if (m == nullptr) continue;
+    if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+      --remaining;
+      continue;
+    }
+    EXPECT_EQ(m->err, RD_KAFKA_RESP_ERR_NO_ERROR) << rd_kafka_message_errstr(m.get());
+    ConsumedRecord r{m->partition, m->offset, std::nullopt, std::nullopt};
+    if (m->key != nullptr) r.key = std::string(static_cast<const char*>(m->key), m->key_len);
+    if (m->payload != nullptr) r.value = std::string(static_cast<const char*>(m->payload), m->len);
+    out.push_back(std::move(r));
+  }
+  EXPECT_EQ(remaining, 0) << "did not reach the end of " << topic;
+  rd_kafka_consumer_close(consumer.get());
+  return out;
+}
+
+std::unique_ptr<TopicAdmin> Admin() {
+  auto admin = TopicAdmin::Create(TopicAdmin::Options{KafkaBootstrap(), {}, absl::Seconds(30)});
+  EXPECT_TRUE(admin.ok()) << admin.status();
+  return admin.ok() ? *std::move(admin) : nullptr;
+}
+
+OutgoingRecord Record(absl::string_view topic, std::optional<absl::string_view> key,
+                      std::optional<absl::string_view> value) {
+  OutgoingRecord r;
+  r.topic = topic;
+  r.key = key;
+  r.value = value;
+  return r;
+}
+
+offsets::SourcePartition Server(const std::string& name) { return offsets::SourcePartition{{"server", name}}; }
+offsets::SourceOffset Pos(int64_t pos) {
+  return offsets::SourceOffset{{"file", std::string("mysql-bin.000003")}, {"pos", pos}};
+}
+
+class KafkaSideTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    absl::Status reachable = sluice::testing::CheckServiceReachable("kafka", sluice::testing::KafkaPort());
+    ASSERT_TRUE(reachable.ok()) << reachable;
+    admin_ = Admin();
+    ASSERT_NE(admin_, nullptr);
+  }
+  std::unique_ptr<TopicAdmin> admin_;
+};
+
+TEST_F(KafkaSideTest, KeyedRecordsLandInTheMurmur2PartitionInPerKeyOrder) {
+  const std::string topic = UniqueName("it-keyed");
+  constexpr int kPartitions = 6;
+  ASSERT_TRUE(admin_->CreateTopicIfMissing(TopicSpec{topic, kPartitions, 1, {}}).ok());
+  auto producer = Producer::Create(ProducerOptions{KafkaBootstrap(), {{"linger.ms", "5"}}});
+  ASSERT_TRUE(producer.ok()) << producer.status();
+  offsets::SubmittedRecords tracker;
+  offsets::PartitionHandle p = tracker.Partition(Server("it"));
+  constexpr int kRecords = 500;
+  for (int i = 0; i < kRecords; ++i) {
+    std::string key = "{\"id\":" + std::to_string(i % 41) + "}";
+    std::string value = std::to_string(i);
+    absl::Status s = (*producer)->Send(Record(topic, key, value), tracker.Submit(p, Pos(i)));
+    ASSERT_TRUE(s.ok()) << s;
+  }
+  ASSERT_TRUE((*producer)->Flush(absl::Seconds(30)).ok());
+  offsets::CommittableOffsets committable = tracker.TakeCommittable();
+  ASSERT_THAT(committable.offsets, SizeIs(1));
+  EXPECT_EQ(std::get<int64_t>(*committable.offsets[0].offset.Find("pos")), kRecords - 1);
+
+  std::vector<ConsumedRecord> records = ReadAll(topic, kPartitions);
+  ASSERT_THAT(records, SizeIs(kRecords));
+  std::map<std::string, int> last_value_per_key;
+  std::set<int32_t> partitions_used;
+  for (const ConsumedRecord& r : records) {
+    ASSERT_TRUE(r.key.has_value());
+    EXPECT_EQ(r.partition, PartitionForKey(*r.key, kPartitions)) << "key " << *r.key;
+    partitions_used.insert(r.partition);
+    int value = std::stoi(*r.value);
+    auto [it, inserted] = last_value_per_key.try_emplace(*r.key, value);
+    if (!inserted) {
+      EXPECT_GT(value, it->second) << "per-key order broken for " << *r.key;
+      it->second = value;
+    }
+  }
+  EXPECT_GT(partitions_used.size(), 1u) << "41 keys should spread over several partitions";
+}
+
+TEST_F(KafkaSideTest, InternalTopicsAreCreatedCompactedWithConfiguredPartitions) {
+  config::WorkerConfig config;
+  config.offset_storage = {UniqueName("it-offsets"), 5, 1};
+  config.config_storage = {UniqueName("it-configs"), 1, 1};
+  config.status_storage = {UniqueName("it-status"), 3, 1};
+  ASSERT_TRUE(admin_->EnsureInternalTopics(config).ok());
+  ASSERT_TRUE(admin_->EnsureInternalTopics(config).ok()) << "a second start finds them and is fine";
+  for (const config::InternalTopicSettings& t : {config.offset_storage, config.config_storage, config.status_storage}) {
+    absl::StatusOr<std::string> policy = admin_->TopicConfigValue(t.name, "cleanup.policy");
+    ASSERT_TRUE(policy.ok()) << policy.status();
+    EXPECT_EQ(*policy, "compact") << t.name;
+    absl::StatusOr<TopicDescription> description = admin_->DescribeTopic(t.name);
+    ASSERT_TRUE(description.ok()) << description.status();
+    EXPECT_EQ(description->partitions, t.partitions) << t.name;
+  }
+}
+
+TEST_F(KafkaSideTest, AnExistingInternalTopicThatIsNotCompactedIsRefused) {
+  const std::string plain = UniqueName("it-plain");
+  ASSERT_TRUE(admin_->CreateTopicIfMissing(TopicSpec{plain, 1, 1, {{"cleanup.policy", "delete"}}}).ok());
+  config::WorkerConfig config;
+  config.offset_storage = {plain, 5, 1};
+  config.config_storage = {UniqueName("it-configs"), 1, 1};
+  config.status_storage = {UniqueName("it-status"), 1, 1};
+  absl::Status s = admin_->EnsureInternalTopics(config);
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(s.message(), HasSubstr("cleanup.policy=delete"));
+}
+
+TEST_F(KafkaSideTest, ReplicationFactorAboveTheBrokerCountNamesTheSetting) {
+  config::WorkerConfig config;  // replication factor 3 by default; the test broker is alone
+  config.offset_storage.name = UniqueName("it-offsets-rf");
+  absl::Status s = admin_->EnsureInternalTopics(config);
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition) << s;
+  EXPECT_THAT(s.message(), HasSubstr("offset.storage.replication.factor"));
+}
+
+TEST_F(KafkaSideTest, DataTopicIsCreatedOnFirstUseOnlyWhenEnabled) {
+  DataTopicCreator disabled(admin_.get(), false, 2, 1);
+  const std::string topic = UniqueName("it-data");
+  EXPECT_EQ(disabled.EnsureExists(topic).code(), absl::StatusCode::kNotFound);
+  DataTopicCreator enabled(admin_.get(), true, 2, 1);
+  ASSERT_TRUE(enabled.EnsureExists(topic).ok());
+  absl::StatusOr<TopicDescription> description = admin_->DescribeTopic(topic);
+  ASSERT_TRUE(description.ok());
+  EXPECT_EQ(description->partitions, 2);
+  EXPECT_TRUE(disabled.EnsureExists(topic).ok()) << "exists now";
+}
+
+TEST_F(KafkaSideTest, OffsetsRoundTripThroughTheTopicByteExactly) {
+  config::WorkerConfig config;
+  config.offset_storage = {UniqueName("it-offsets"), 5, 1};
+  config.config_storage = {UniqueName("it-configs"), 1, 1};
+  config.status_storage = {UniqueName("it-status"), 1, 1};
+  ASSERT_TRUE(admin_->EnsureInternalTopics(config).ok());
+  const std::string& topic = config.offset_storage.name;
+  OffsetStoreOptions options{KafkaBootstrap(), topic, {}, {}};
+
+  auto writer = OffsetStore::Create(options);
+  ASSERT_TRUE(writer.ok()) << writer.status();
+  ASSERT_TRUE((*writer)->ReadToEnd(absl::Seconds(30)).ok()) << "an empty topic reads fine";
+  std::vector<offsets::CommittableOffset> first = {{Server("dbserver1"), Pos(100)}, {Server("other"), Pos(7)}};
+  ASSERT_TRUE((*writer)->Write("inventory", first, absl::Seconds(30)).ok());
+  std::vector<offsets::CommittableOffset> second = {{Server("dbserver1"), Pos(250)}};
+  ASSERT_TRUE((*writer)->Write("inventory", second, absl::Seconds(30)).ok());
+  ASSERT_TRUE((*writer)->Write("another-connector", second, absl::Seconds(30)).ok());
+
+  // A fresh instance, as a restarted worker: last value per key wins.
+  auto reader = OffsetStore::Create(options);
+  ASSERT_TRUE(reader.ok());
+  ASSERT_TRUE((*reader)->ReadToEnd(absl::Seconds(30)).ok());
+  std::optional<offsets::SourceOffset> got = (*reader)->Get("inventory", Server("dbserver1"));
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(*got, Pos(250));
+  EXPECT_EQ((*reader)->Get("inventory", Server("other")), Pos(7));
+  EXPECT_THAT((*reader)->OffsetsFor("inventory"), SizeIs(2));
+  EXPECT_FALSE((*reader)->Get("unknown", Server("dbserver1")).has_value());
+
+  // The raw records: Kafka Connect's exact bytes, in the partition its Java producer would pick.
+  std::vector<ConsumedRecord> raw = ReadAll(topic, 5);
+  ASSERT_THAT(raw, SizeIs(4));
+  const std::string expected_key = R"(["inventory",{"server":"dbserver1"}])";
+  int matches = 0;
+  for (const ConsumedRecord& r : raw) {
+    ASSERT_TRUE(r.key.has_value());
+    EXPECT_EQ(r.partition, PartitionForKey(*r.key, 5)) << *r.key;
+    if (*r.key == expected_key) {
+      ++matches;
+      EXPECT_THAT(*r.value, ::testing::AnyOf(R"({"file":"mysql-bin.000003","pos":100})",
+                                              R"({"file":"mysql-bin.000003","pos":250})"));
+    }
+  }
+  EXPECT_EQ(matches, 2);
+
+  // A null value resets the partition for every later reader.
+  ASSERT_TRUE((*writer)->Reset("inventory", Server("dbserver1"), absl::Seconds(30)).ok());
+  EXPECT_FALSE((*writer)->Get("inventory", Server("dbserver1")).has_value());
+  auto after_reset = OffsetStore::Create(options);
+  ASSERT_TRUE(after_reset.ok());
+  ASSERT_TRUE((*after_reset)->ReadToEnd(absl::Seconds(30)).ok());
+  EXPECT_FALSE((*after_reset)->Get("inventory", Server("dbserver1")).has_value());
+  EXPECT_EQ((*after_reset)->Get("inventory", Server("other")), Pos(7));
+  EXPECT_EQ((*after_reset)->skipped_records(), 0);
+}
+
+TEST_F(KafkaSideTest, RecordsNotInKafkaConnectsFormatAreSkipped) {
+  const std::string topic = UniqueName("it-offsets-junk");
+  ASSERT_TRUE(admin_->CreateTopicIfMissing(TopicSpec{topic, 1, 1, {{"cleanup.policy", "compact"}}}).ok());
+  auto producer = Producer::Create(ProducerOptions{KafkaBootstrap(), {}});
+  ASSERT_TRUE(producer.ok());
+  ASSERT_TRUE((*producer)->Send(Record(topic, std::string("not json"), std::string("{}")), nullptr).ok());
+  ASSERT_TRUE((*producer)->Send(Record(topic, std::string(R"(["c",{"server":"x"}])"), std::string("[1]")), nullptr).ok());
+  ASSERT_TRUE((*producer)->Send(Record(topic, std::string(R"(["c",{"server":"x"}])"), std::string(R"({"pos":1})")), nullptr).ok());
+  ASSERT_TRUE((*producer)->Flush(absl::Seconds(30)).ok());
+  auto store = OffsetStore::Create(OffsetStoreOptions{KafkaBootstrap(), topic, {}, {}});
+  ASSERT_TRUE(store.ok());
+  ASSERT_TRUE((*store)->ReadToEnd(absl::Seconds(30)).ok());
+  EXPECT_EQ((*store)->skipped_records(), 2);
+  EXPECT_EQ((*store)->Get("c", Server("x")), (offsets::SourceOffset{{"pos", int64_t{1}}}));
+}
+
+// Records of one source partition go to an existing topic, then one to a topic that does not
+// exist (the broker refuses to create topics), then more to the existing one. Whether librdkafka
+// fails the bad record in its delivery report or refuses it at once, the committable offset
+// must stop before it.
+TEST_F(KafkaSideTest, AFailedRecordNeverLetsTheCommittableOffsetPassIt) {
+  const std::string good = UniqueName("it-good");
+  const std::string missing = UniqueName("it-missing");
+  ASSERT_TRUE(admin_->CreateTopicIfMissing(TopicSpec{good, 1, 1, {}}).ok());
+  auto producer = Producer::Create(ProducerOptions{
+      KafkaBootstrap(), {{"message.timeout.ms", "5000"}, {"topic.metadata.propagation.max.ms", "1000"}}});
+  ASSERT_TRUE(producer.ok()) << producer.status();
+  offsets::SubmittedRecords tracker;
+  offsets::PartitionHandle p = tracker.Partition(Server("dbserver1"));
+
+  auto send = [&](const std::string& topic, int64_t pos) {
+    offsets::SubmittedRecord* r = tracker.Submit(p, Pos(pos));
+    absl::Status s = (*producer)->Send(Record(topic, std::string("k"), std::to_string(pos)), r);
+    if (!s.ok()) r->Fail(s);  // what the task runner does with a record it could not hand over
+    return s;
+  };
+  ASSERT_TRUE(send(good, 1).ok());
+  ASSERT_TRUE(send(good, 2).ok());
+  ASSERT_TRUE((*producer)->Flush(absl::Seconds(30)).ok());
+  absl::Status bad = send(missing, 3);
+  (void)(*producer)->Flush(absl::Seconds(30));
+  ASSERT_TRUE(send(good, 4).ok());
+  ASSERT_TRUE(send(good, 5).ok());
+  (void)(*producer)->Flush(absl::Seconds(30));
+  ASSERT_TRUE(tracker.AwaitAllSettled(absl::Seconds(30)));
+
+  offsets::CommittableOffsets c = tracker.TakeCommittable();
+  ASSERT_THAT(c.offsets, SizeIs(1));
+  EXPECT_EQ(c.offsets[0].offset, Pos(2)) << "records 4 and 5 are in Kafka, but 3 is not";
+  ASSERT_FALSE(c.first_failure.ok());
+  EXPECT_THAT(c.first_failure.message(), HasSubstr(missing));
+  EXPECT_EQ(c.uncommitted_records, 3);
+  // Later acks change nothing.
+  EXPECT_TRUE(tracker.TakeCommittable().offsets.empty());
+}
+
+// The whole path the worker wires: producer acks -> tracker -> committer -> offsets topic, then a
+// restarted worker reads back exactly the last offset whose records are all in Kafka.
+TEST_F(KafkaSideTest, CommittedOffsetsSurviveARestartAndMatchTheData) {
+  const std::string data_topic = UniqueName("it-data");
+  const std::string offsets_topic = UniqueName("it-offsets");
+  ASSERT_TRUE(admin_->CreateTopicIfMissing(TopicSpec{data_topic, 3, 1, {}}).ok());
+  ASSERT_TRUE(admin_->CreateTopicIfMissing(TopicSpec{offsets_topic, 5, 1, {{"cleanup.policy", "compact"}}}).ok());
+  OffsetStoreOptions store_options{KafkaBootstrap(), offsets_topic, {}, {}};
+  {
+    auto producer = Producer::Create(ProducerOptions{KafkaBootstrap(), {}, /*max_in_flight_bytes=*/4096});
+    ASSERT_TRUE(producer.ok());
+    auto store = OffsetStore::Create(store_options);
+    ASSERT_TRUE(store.ok());
+    offsets::SubmittedRecords tracker;
+    offsets::OffsetCommitter committer("generator", &tracker, store->get());
+    offsets::PartitionHandle p = tracker.Partition(Server("gen"));
+    std::string value(100, 'v');  // 300 records x ~100 bytes through a 4 KiB bound: back-pressure
+    for (int i = 0; i < 300; ++i) {
+      ASSERT_TRUE((*producer)->Send(Record(data_topic, std::to_string(i % 10), value), tracker.Submit(p, Pos(i))).ok());
+      if (i % 100 == 0) {
+        ASSERT_TRUE(committer.Commit(absl::Seconds(30)).ok());
+      }
+      ASSERT_LE((*producer)->in_flight_bytes(), 4096);
+    }
+    ASSERT_TRUE((*producer)->Flush(absl::Seconds(30)).ok());
+    ASSERT_TRUE(committer.Commit(absl::Seconds(30)).ok());  // the graceful-stop commit
+  }
+  auto restarted = OffsetStore::Create(store_options);
+  ASSERT_TRUE(restarted.ok());
+  ASSERT_TRUE((*restarted)->ReadToEnd(absl::Seconds(30)).ok());
+  auto task_offsets = (*restarted)->OffsetsFor("generator");
+  ASSERT_THAT(task_offsets, SizeIs(1));
+  EXPECT_EQ(task_offsets[0].first, Server("gen"));
+  EXPECT_EQ(task_offsets[0].second, Pos(299));
+  EXPECT_THAT(ReadAll(data_topic, 3), SizeIs(300));
+}
+
+}  // namespace
+}  // namespace sluice::kafka

@@ -1,0 +1,169 @@
+#include "runtime/config/worker_config.h"
+
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace sluice::config {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::SizeIs;
+
+constexpr const char* kMinimal =
+    "group.id=connect-cluster\n"
+    "offset.storage.topic=connect-offsets\n"
+    "config.storage.topic=connect-configs\n"
+    "status.storage.topic=connect-status\n"
+    "key.converter=org.apache.kafka.connect.json.JsonConverter\n"
+    "value.converter=org.apache.kafka.connect.json.JsonConverter\n";
+
+absl::StatusOr<ParsedWorkerConfig> Parse(const std::string& text) {
+  absl::StatusOr<Properties> props = ParseProperties(text, "worker.properties");
+  if (!props.ok()) return props.status();
+  return ParseWorkerConfig(*props);
+}
+
+TEST(WorkerConfigTest, MinimalConfigGetsKafkaConnectDefaults) {
+  auto parsed = Parse(kMinimal);
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  const WorkerConfig& c = parsed->config;
+  EXPECT_THAT(parsed->warnings, IsEmpty());
+  EXPECT_EQ(c.bootstrap_servers, "localhost:9092");
+  EXPECT_EQ(c.group_id, "connect-cluster");
+  EXPECT_EQ(c.offset_storage.name, "connect-offsets");
+  EXPECT_EQ(c.offset_storage.partitions, 25);
+  EXPECT_EQ(c.offset_storage.replication_factor, 3);
+  EXPECT_EQ(c.config_storage.partitions, 1);
+  EXPECT_EQ(c.config_storage.replication_factor, 3);
+  EXPECT_EQ(c.status_storage.partitions, 5);
+  EXPECT_EQ(c.status_storage.replication_factor, 3);
+  EXPECT_EQ(c.offset_flush_interval, absl::Seconds(60));
+  EXPECT_EQ(c.offset_flush_timeout, absl::Seconds(5));
+  EXPECT_EQ(c.task_shutdown_graceful_timeout, absl::Seconds(5));
+  EXPECT_EQ(c.key_converter.class_name, kJsonConverterClass);
+  EXPECT_TRUE(c.key_converter.schemas_enable);
+  EXPECT_TRUE(c.value_converter.schemas_enable);
+  EXPECT_EQ(c.exactly_once_source_support, ExactlyOnceSourceSupport::kDisabled);
+  EXPECT_EQ(c.producer_buffer_memory, 32 * 1024 * 1024);
+  EXPECT_EQ(c.producer_max_block, absl::Seconds(60));
+  EXPECT_TRUE(c.topic_creation_enable);
+  EXPECT_THAT(c.plugin_path, IsEmpty());
+}
+
+TEST(WorkerConfigTest, TypedValuesAreParsed) {
+  auto parsed = Parse(std::string(kMinimal) +
+                      "bootstrap.servers = a:9092, b:9093\n"
+                      "offset.storage.partitions=-1\n"
+                      "offset.storage.replication.factor=1\n"
+                      "status.storage.partitions=2\n"
+                      "config.storage.replication.factor=-1\n"
+                      "offset.flush.interval.ms=1000\n"
+                      "offset.flush.timeout.ms=250\n"
+                      "plugin.path=/opt/a, /opt/b,,\n"
+                      "key.converter.schemas.enable=FALSE\n"
+                      "value.converter.schemas.enable=false\n"
+                      "value.converter.decimal.format=NUMERIC\n"
+                      "producer.linger.ms=5\n"
+                      "producer.compression.type=zstd\n"
+                      "producer.buffer.memory=1048576\n"
+                      "producer.max.block.ms=100\n"
+                      "consumer.fetch.max.bytes=1000\n"
+                      "exactly.once.source.support=Enabled\n"
+                      "config.providers=file\n"
+                      "config.providers.file.class=org.apache.kafka.common.config.provider.FileConfigProvider\n");
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  const WorkerConfig& c = parsed->config;
+  EXPECT_EQ(c.bootstrap_servers, "a:9092,b:9093");
+  EXPECT_EQ(c.offset_storage.partitions, -1);
+  EXPECT_EQ(c.offset_storage.replication_factor, 1);
+  EXPECT_EQ(c.status_storage.partitions, 2);
+  EXPECT_EQ(c.config_storage.replication_factor, -1);
+  EXPECT_EQ(c.offset_flush_interval, absl::Seconds(1));
+  EXPECT_EQ(c.offset_flush_timeout, absl::Milliseconds(250));
+  EXPECT_THAT(c.plugin_path, ElementsAre("/opt/a", "/opt/b"));
+  EXPECT_FALSE(c.key_converter.schemas_enable);
+  EXPECT_FALSE(c.value_converter.schemas_enable);
+  EXPECT_EQ(c.value_converter.properties.at("decimal.format"), "NUMERIC");
+  EXPECT_EQ(c.producer_overrides.size(), 2u);
+  EXPECT_EQ(c.producer_overrides.at("linger.ms"), "5");
+  EXPECT_EQ(c.producer_overrides.at("compression.type"), "zstd");
+  EXPECT_FALSE(c.producer_overrides.contains("buffer.memory"));  // enforced by Sluice, not librdkafka
+  EXPECT_EQ(c.producer_buffer_memory, 1048576);
+  EXPECT_EQ(c.producer_max_block, absl::Milliseconds(100));
+  EXPECT_EQ(c.consumer_overrides.at("fetch.max.bytes"), "1000");
+  EXPECT_EQ(c.exactly_once_source_support, ExactlyOnceSourceSupport::kEnabled);
+  EXPECT_THAT(c.config_providers, ElementsAre("file"));
+  EXPECT_THAT(parsed->warnings, IsEmpty());
+}
+
+TEST(WorkerConfigTest, UnknownAndUnusedKeysAreWarningsWithLineNumbers) {
+  auto parsed = Parse(std::string(kMinimal) + "offset.flush.intervall.ms=5\nlisteners=HTTP://:8083\n");
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  ASSERT_THAT(parsed->warnings, SizeIs(2));
+  EXPECT_THAT(parsed->warnings[0], HasSubstr("unknown key `offset.flush.intervall.ms` (line 7)"));
+  EXPECT_THAT(parsed->warnings[1], HasSubstr("`listeners` (line 8) is a Kafka Connect setting Sluice does not use"));
+}
+
+struct BadValueCase {
+  std::string line;
+  std::string expected_key;
+  std::string expected_hint;
+};
+
+class WorkerConfigBadValueTest : public ::testing::TestWithParam<BadValueCase> {};
+
+TEST_P(WorkerConfigBadValueTest, IsInvalidArgumentNamingKeyAndAllowedValues) {
+  auto parsed = Parse(std::string(kMinimal) + GetParam().line + "\n");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(parsed.status().message(), HasSubstr("`" + GetParam().expected_key + "` (line 7)"));
+  EXPECT_THAT(parsed.status().message(), HasSubstr(GetParam().expected_hint));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Values, WorkerConfigBadValueTest,
+    ::testing::Values(
+        BadValueCase{"offset.flush.interval.ms=soon", "offset.flush.interval.ms", "milliseconds"},
+        BadValueCase{"offset.flush.timeout.ms=-5", "offset.flush.timeout.ms", "0 or more"},
+        BadValueCase{"offset.storage.partitions=0", "offset.storage.partitions", "-1 for the broker's default"},
+        BadValueCase{"status.storage.replication.factor=40000", "status.storage.replication.factor", "up to 32767"},
+        BadValueCase{"key.converter.schemas.enable=yes", "key.converter.schemas.enable", "true or false"},
+        BadValueCase{"exactly.once.source.support=maybe", "exactly.once.source.support",
+                     "disabled, preparing, enabled"},
+        BadValueCase{"value.converter=io.confluent.connect.avro.AvroConverter", "value.converter",
+                     "org.apache.kafka.connect.json.JsonConverter"},
+        BadValueCase{"producer.buffer.memory=0", "producer.buffer.memory", "positive number of bytes"},
+        BadValueCase{"bootstrap.servers= , ", "bootstrap.servers", "host:port"}));
+
+TEST(WorkerConfigTest, MissingRequiredKeyIsNamed) {
+  auto parsed = Parse(
+      "group.id=g\noffset.storage.topic=o\nconfig.storage.topic=c\n"
+      "key.converter=org.apache.kafka.connect.json.JsonConverter\n"
+      "value.converter=org.apache.kafka.connect.json.JsonConverter\n");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(parsed.status().message(), HasSubstr("missing required key `status.storage.topic`"));
+}
+
+TEST(WorkerConfigTest, InternalTopicsMustDiffer) {
+  auto parsed = Parse(
+      "group.id=g\noffset.storage.topic=same\nconfig.storage.topic=c\nstatus.storage.topic=same\n"
+      "key.converter=org.apache.kafka.connect.json.JsonConverter\n"
+      "value.converter=org.apache.kafka.connect.json.JsonConverter\n");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_THAT(parsed.status().message(), HasSubstr("`same` is used twice"));
+}
+
+TEST(WorkerConfigTest, ConfigProviderWithoutClassIsRejected) {
+  auto parsed = Parse(std::string(kMinimal) + "config.providers=file,vault\n"
+                                              "config.providers.file.class=x.File\n");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_THAT(parsed.status().message(), HasSubstr("config.providers.vault.class"));
+}
+
+}  // namespace
+}  // namespace sluice::config

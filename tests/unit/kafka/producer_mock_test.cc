@@ -1,0 +1,201 @@
+// The producer against librdkafka's in-process mock cluster: delivery reports reach the offset
+// tracker, failures block it, the byte bound holds, and unsafe overrides are refused.
+#include <librdkafka/rdkafka.h>
+// rdkafka_mock.h must follow rdkafka.h.
+#include <librdkafka/rdkafka_mock.h>
+
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "runtime/kafka/handles.h"
+#include "runtime/kafka/producer.h"
+
+namespace sluice::kafka {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::SizeIs;
+
+// A mock cluster lives inside a librdkafka handle; this one exists only to host it.
+class MockCluster {
+ public:
+  explicit MockCluster(int brokers) {
+    rd_kafka_conf_t* conf = rd_kafka_conf_new();
+    char errstr[256];
+    host_.reset(rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr));
+    cluster_ = rd_kafka_mock_cluster_new(host_.get(), brokers);
+  }
+  ~MockCluster() { rd_kafka_mock_cluster_destroy(cluster_); }
+  std::string bootstrap() const { return rd_kafka_mock_cluster_bootstraps(cluster_); }
+  rd_kafka_mock_cluster_t* get() const { return cluster_; }
+
+ private:
+  KafkaHandle host_;
+  rd_kafka_mock_cluster_t* cluster_ = nullptr;
+};
+
+OutgoingRecord Record(absl::string_view topic, std::optional<absl::string_view> key,
+                      std::optional<absl::string_view> value) {
+  OutgoingRecord r;
+  r.topic = topic;
+  r.key = key;
+  r.value = value;
+  return r;
+}
+
+offsets::SourcePartition Server() { return offsets::SourcePartition{{"server", std::string("s")}}; }
+offsets::SourceOffset Pos(int64_t pos) { return offsets::SourceOffset{{"pos", pos}}; }
+
+TEST(ProducerTest, RefusesOverridesThatWeakenDelivery) {
+  for (auto [key, value] : {std::pair<std::string, std::string>{"acks", "1"}, {"request.required.acks", "0"},
+                            {"enable.idempotence", "false"}}) {
+    auto producer = Producer::Create(ProducerOptions{"127.0.0.1:1", {{key, value}}});
+    ASSERT_FALSE(producer.ok()) << key;
+    EXPECT_EQ(producer.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(producer.status().message(), HasSubstr("`producer." + key + "`"));
+  }
+}
+
+TEST(ProducerTest, UnknownOverrideIsNamed) {
+  auto producer = Producer::Create(ProducerOptions{"127.0.0.1:1", {{"max.request.size", "1000"}}});
+  ASSERT_FALSE(producer.ok());
+  EXPECT_EQ(producer.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(producer.status().message(), HasSubstr("`producer.max.request.size`"));
+}
+
+TEST(ProducerTest, FixedSettingsAndOverridesAreApplied) {
+  auto producer = Producer::Create(ProducerOptions{"127.0.0.1:1", {{"linger.ms", "7"}, {"acks", "all"}}});
+  ASSERT_TRUE(producer.ok()) << producer.status();
+  EXPECT_EQ((*producer)->EffectiveSetting("enable.idempotence"), "true");
+  EXPECT_EQ((*producer)->EffectiveSetting("partitioner"), "murmur2_random");
+  EXPECT_EQ((*producer)->EffectiveSetting("linger.ms"), "7");
+}
+
+TEST(ProducerTest, DeliveryReportsAcknowledgeTrackedRecords) {
+  MockCluster cluster(1);
+  ASSERT_EQ(rd_kafka_mock_topic_create(cluster.get(), "t", 3, 1), RD_KAFKA_RESP_ERR_NO_ERROR);
+  auto producer = Producer::Create(ProducerOptions{cluster.bootstrap(), {{"linger.ms", "1"}}});
+  ASSERT_TRUE(producer.ok()) << producer.status();
+  offsets::SubmittedRecords tracker;
+  offsets::PartitionHandle p = tracker.Partition(Server());
+  for (int i = 0; i < 100; ++i) {
+    std::string key = "k" + std::to_string(i % 7);
+    offsets::SubmittedRecord* r = tracker.Submit(p, Pos(i));
+    ASSERT_TRUE((*producer)->Send(Record("t", key, "v" + std::to_string(i)), r).ok());
+  }
+  ASSERT_TRUE((*producer)->Flush(absl::Seconds(30)).ok());
+  ASSERT_TRUE(tracker.AwaitAllSettled(absl::Seconds(5)));
+  offsets::CommittableOffsets c = tracker.TakeCommittable();
+  ASSERT_THAT(c.offsets, SizeIs(1));
+  EXPECT_EQ(std::get<int64_t>(*c.offsets[0].offset.Find("pos")), 99);
+  EXPECT_TRUE(c.first_failure.ok());
+  EXPECT_EQ((*producer)->in_flight_bytes(), 0);
+}
+
+TEST(ProducerTest, AFailedDeliveryNeverLetsTheOffsetPassIt) {
+  MockCluster cluster(1);
+  ASSERT_EQ(rd_kafka_mock_topic_create(cluster.get(), "t", 1, 1), RD_KAFKA_RESP_ERR_NO_ERROR);
+  auto producer = Producer::Create(ProducerOptions{cluster.bootstrap(), {{"linger.ms", "0"}}});
+  ASSERT_TRUE(producer.ok()) << producer.status();
+  offsets::SubmittedRecords tracker;
+  offsets::PartitionHandle p = tracker.Partition(Server());
+
+  // Record 0 goes through alone, then the broker refuses the next produce request with a
+  // non-retriable error, then records after it succeed again.
+  ASSERT_TRUE((*producer)->Send(Record("t", std::string("a"), std::string("0")), tracker.Submit(p, Pos(0))).ok());
+  ASSERT_TRUE((*producer)->Flush(absl::Seconds(30)).ok());
+  rd_kafka_mock_push_request_errors(cluster.get(), /*ApiKey Produce=*/0, 1, RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED);
+  ASSERT_TRUE((*producer)->Send(Record("t", std::string("a"), std::string("1")), tracker.Submit(p, Pos(1))).ok());
+  (void)(*producer)->Flush(absl::Seconds(30));
+  // librdkafka may now refuse the topic synchronously too (it remembers the authorization
+  // error); a record that was never handed over is removed, as the task runner must do.
+  for (int i = 2; i < 5; ++i) {
+    offsets::SubmittedRecord* r = tracker.Submit(p, Pos(i));
+    absl::Status s = (*producer)->Send(Record("t", std::string("a"), std::to_string(i)), r);
+    if (!s.ok()) {
+      EXPECT_EQ(s.code(), absl::StatusCode::kPermissionDenied) << s;
+      ASSERT_TRUE(tracker.RemoveLast(r));
+    }
+  }
+  (void)(*producer)->Flush(absl::Seconds(30));
+  ASSERT_TRUE(tracker.AwaitAllSettled(absl::Seconds(30)));
+
+  offsets::CommittableOffsets c = tracker.TakeCommittable();
+  ASSERT_THAT(c.offsets, SizeIs(1));
+  EXPECT_EQ(std::get<int64_t>(*c.offsets[0].offset.Find("pos")), 0) << "must stop before the failed record 1";
+  EXPECT_FALSE(c.first_failure.ok());
+  EXPECT_THAT(c.first_failure.message(), HasSubstr("delivery to topic `t` failed"));
+}
+
+TEST(ProducerTest, InFlightBytesAreBoundedAndSendBlocksThenGivesUp) {
+  // No broker answers: nothing is ever acknowledged, so the bound must stop Send.
+  auto producer = Producer::Create(ProducerOptions{"127.0.0.1:1", {}, /*max_in_flight_bytes=*/1000,
+                                                   /*max_block=*/absl::Milliseconds(200)});
+  ASSERT_TRUE(producer.ok()) << producer.status();
+  std::string value(300, 'x');
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE((*producer)->Send(Record("t", std::nullopt, value), nullptr).ok());
+  }
+  EXPECT_EQ((*producer)->in_flight_bytes(), 900);
+  EXPECT_FALSE((*producer)->WaitForRoom(300, absl::Milliseconds(10)));
+  EXPECT_TRUE((*producer)->WaitForRoom(100, absl::ZeroDuration()));
+  absl::Time start = absl::Now();
+  absl::Status blocked = (*producer)->Send(Record("t", std::nullopt, value), nullptr);
+  EXPECT_GE(absl::Now() - start, absl::Milliseconds(190));
+  EXPECT_EQ(blocked.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_THAT(blocked.message(), HasSubstr("producer.buffer.memory"));
+  EXPECT_EQ((*producer)->in_flight_bytes(), 900) << "a refused record must not stay charged";
+}
+
+TEST(ProducerTest, DestroyingTheProducerFailsUndeliveredRecords) {
+  offsets::SubmittedRecords tracker;
+  offsets::PartitionHandle p = tracker.Partition(Server());
+  {
+    auto producer = Producer::Create(ProducerOptions{"127.0.0.1:1", {}});
+    ASSERT_TRUE(producer.ok());
+    ASSERT_TRUE((*producer)->Send(Record("t", std::string("k"), std::string("v")), tracker.Submit(p, Pos(1))).ok());
+  }
+  EXPECT_EQ(tracker.pending(), 0);
+  offsets::CommittableOffsets c = tracker.TakeCommittable();
+  EXPECT_THAT(c.offsets, IsEmpty());
+  EXPECT_FALSE(c.first_failure.ok());
+}
+
+TEST(ProducerTest, AFatalErrorIsSurfacedByEveryLaterCall) {
+  MockCluster cluster(1);
+  ASSERT_EQ(rd_kafka_mock_topic_create(cluster.get(), "t", 1, 1), RD_KAFKA_RESP_ERR_NO_ERROR);
+  auto producer = Producer::Create(ProducerOptions{cluster.bootstrap(), {}});
+  ASSERT_TRUE(producer.ok());
+  ASSERT_TRUE((*producer)->Send(Record("t", std::string("k"), std::string("v")), nullptr).ok());
+  ASSERT_TRUE((*producer)->Flush(absl::Seconds(30)).ok());
+  EXPECT_TRUE((*producer)->fatal_error().ok());
+
+  (*producer)->InjectFatalErrorForTesting(RD_KAFKA_RESP_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER, "sequence lost");
+  absl::Time deadline = absl::Now() + absl::Seconds(10);
+  while ((*producer)->fatal_error().ok() && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(10));
+  absl::Status fatal = (*producer)->fatal_error();
+  ASSERT_FALSE(fatal.ok());
+  EXPECT_EQ(fatal.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(fatal.message(), HasSubstr("sequence lost"));
+
+  offsets::SubmittedRecords tracker;
+  offsets::SubmittedRecord* r = tracker.Submit(tracker.Partition(Server()), Pos(1));
+  absl::Status sent = (*producer)->Send(Record("t", std::string("k"), std::string("v")), r);
+  EXPECT_EQ(sent.code(), absl::StatusCode::kFailedPrecondition) << sent;
+  EXPECT_TRUE(tracker.RemoveLast(r)) << "a refused record is left to the caller";
+  EXPECT_FALSE((*producer)->Flush(absl::Seconds(1)).ok());
+  EXPECT_FALSE((*producer)->WaitForRoom(1, absl::ZeroDuration()));
+}
+
+TEST(ProducerTest, ChargeCountsKeyValueAndHeaders) {
+  RecordHeader headers[] = {{"__debezium.newkey", absl::string_view("abc")}, {"n", std::nullopt}};
+  OutgoingRecord r{"topic", absl::string_view("key"), absl::string_view("value!"), headers};
+  EXPECT_EQ(Producer::ChargeFor(r), 3 + 6 + 17 + 3 + 1);
+}
+
+}  // namespace
+}  // namespace sluice::kafka
