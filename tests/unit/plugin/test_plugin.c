@@ -16,20 +16,21 @@ typedef struct bad_task {
 } bad_task;
 
 static bad_task g_task; /* one task at a time is enough for the tests */
-static int g_connector;
+static const sluice_host_api *g_connector_api;
 
 static sluice_status connector_start(const sluice_host_api *api, sluice_ctx *ctx,
                                      const sluice_config_entry *config, size_t count,
                                      void **instance) {
-  (void)api; (void)ctx; (void)config; (void)count;
-  *instance = &g_connector;
+  (void)ctx; (void)config; (void)count;
+  g_connector_api = api;
+  *instance = &g_connector_api;
   return SLUICE_OK;
 }
 
 static sluice_status connector_task_configs(void *instance, size_t max_tasks,
                                             sluice_task_configs *out) {
-  (void)instance; (void)max_tasks; (void)out;
-  return SLUICE_OK;
+  (void)instance; (void)max_tasks;
+  return g_connector_api->task_config_add(out, NULL, 0);
 }
 
 static void connector_destroy(void *instance) { (void)instance; }
