@@ -4,6 +4,7 @@
 
 #include <cstring>
 #include <limits>
+#include <type_traits>
 
 #include "common/string_view_compat.h"
 
@@ -237,25 +238,51 @@ sluice_status RecordAppend(sluice_batch* handle, const sluice_record_spec* spec)
 
 size_t BatchSize(const sluice_batch* batch) { return batch == nullptr ? 0 : Batch(batch)->size(); }
 
+// No C++ exception may unwind through the plugin's C frames: each table entry catches everything
+// (in practice std::bad_alloc) and answers as a failure of its kind.
+template <auto Impl>
+struct NoThrow;
+
+template <typename R, typename... Args, R (*Impl)(Args...)>
+struct NoThrow<Impl> {
+  static R Call(Args... args) noexcept {
+    try {
+      return Impl(args...);
+    } catch (...) {
+      if constexpr (std::is_same_v<R, void>) {
+        return;
+      } else if constexpr (std::is_same_v<R, sluice_status>) {
+        return SLUICE_RESOURCE_EXHAUSTED;
+      } else if constexpr (std::is_pointer_v<R>) {
+        return nullptr;
+      } else if constexpr (std::is_same_v<R, int32_t>) {
+        return -1;
+      } else {
+        return R{};
+      }
+    }
+  }
+};
+
 constexpr sluice_host_api kHostApi = {
     sizeof(sluice_host_api),
     SLUICE_ABI_MAJOR,
     SLUICE_ABI_MINOR,
-    Log,
-    SetError,
-    RequestReconfiguration,
-    TaskConfigAdd,
-    OffsetGet,
-    SchemaCreate,
-    SchemaFieldIndex,
-    StructNew,
-    StructSet,
-    ArrayNew,
-    ArrayAppend,
-    MapNew,
-    MapPut,
-    RecordAppend,
-    BatchSize,
+    NoThrow<Log>::Call,
+    NoThrow<SetError>::Call,
+    NoThrow<RequestReconfiguration>::Call,
+    NoThrow<TaskConfigAdd>::Call,
+    NoThrow<OffsetGet>::Call,
+    NoThrow<SchemaCreate>::Call,
+    NoThrow<SchemaFieldIndex>::Call,
+    NoThrow<StructNew>::Call,
+    NoThrow<StructSet>::Call,
+    NoThrow<ArrayNew>::Call,
+    NoThrow<ArrayAppend>::Call,
+    NoThrow<MapNew>::Call,
+    NoThrow<MapPut>::Call,
+    NoThrow<RecordAppend>::Call,
+    NoThrow<BatchSize>::Call,
 };
 
 }  // namespace
