@@ -1,6 +1,7 @@
 #include "convert/json_converter.h"
 
 #include <cmath>
+#include <cstring>
 
 #include "common/string_view_compat.h"
 #include "convert/base64.h"
@@ -53,7 +54,10 @@ absl::StatusOr<std::optional<std::string_view>> JsonConverter::FromConnectData(c
     if (!schema_json.ok()) return schema_json.status();
     w.StartObject();
     w.Key("schema", 6);
-    w.RawValue((*schema_json)->data(), (*schema_json)->size(), rapidjson::kObjectType);
+    // Writer::RawValue copies byte by byte through its transcoder; the cached schema is already
+    // valid JSON, so let the writer place its separator (an empty raw value) and memcpy the rest.
+    w.RawValue("", 0, rapidjson::kObjectType);
+    std::memcpy(out_.Push((*schema_json)->size()), (*schema_json)->data(), (*schema_json)->size());
     w.Key("payload", 7);
     st = WriteValue(w, *schema, value);
     w.EndObject();
