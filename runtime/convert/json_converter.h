@@ -47,9 +47,13 @@ class JsonConverter final : public Converter {
   using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
   absl::StatusOr<const std::string*> CachedSchemaJson(const data::Schema& schema);
-  absl::Status WriteSchema(Writer& w, const data::Schema& schema, const std::string* field_name);
-  absl::Status WriteValue(Writer& w, const data::Schema& schema, const data::Value& value);
-  absl::Status WritePrimitive(Writer& w, const data::Schema& schema, const data::Value& value);
+  // `os` is the stream `w` writes to, for raw copies that bypass the writer (see WriteRaw).
+  absl::Status WriteSchema(Writer& w, rapidjson::StringBuffer& os, const data::Schema& schema,
+                           const std::string* field_name);
+  absl::Status WriteValue(Writer& w, rapidjson::StringBuffer& os, const data::Schema& schema,
+                          const data::Value& value);
+  absl::Status WritePrimitive(Writer& w, rapidjson::StringBuffer& os, const data::Schema& schema,
+                              const data::Value& value);
 
   JsonConverterOptions options_;
   rapidjson::StringBuffer out_;
