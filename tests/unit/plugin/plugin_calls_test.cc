@@ -10,6 +10,7 @@
 #include <chrono>
 #include <thread>
 
+#include "convert/json_converter.h"
 #include "plugin/config_validation.h"
 #include "plugin/plugin.h"
 #include "test_files.h"
@@ -99,6 +100,29 @@ TEST_F(PluginCallsTest, PollProducesKeyedRecordsWithOffsets) {
   ASSERT_TRUE((*task)->Poll(batch, 100).ok());
   EXPECT_EQ(OffsetSeq(batch.records()[0]), 5);
   (*task)->Acknowledged(batch.records()[0].source_partition, batch.records()[0].source_offset, true);
+}
+
+TEST_F(PluginCallsTest, GeneratorRecordsBecomeKafkaConnectJson) {
+  // From a C plugin through the ABI to the bytes the worker produces.
+  auto task = StartTask({{"topic", "orders"}, {"batch.size", "1"}, {"payload.bytes", "3"}});
+  ASSERT_TRUE(task.ok()) << task.status();
+  data::RecordBatch batch;
+  ASSERT_TRUE((*task)->Poll(batch, 100).ok());
+  ASSERT_EQ(batch.size(), 1u);
+  const data::SourceRecord& r = batch.records()[0];
+  convert::JsonConverter keys({.schemas_enable = true});
+  auto key = keys.FromConnectData(r.key_schema, r.key);
+  ASSERT_TRUE(key.ok()) << key.status();
+  EXPECT_EQ(**key,
+            R"({"schema":{"type":"struct","fields":[{"type":"int64","optional":false,"field":"id"}],)"
+            R"("optional":false,"name":"sluice.generator.Key"},"payload":{"id":0}})");
+  convert::JsonConverter values({.schemas_enable = false});
+  auto value = values.FromConnectData(r.value_schema, r.value);
+  ASSERT_TRUE(value.ok()) << value.status();
+  EXPECT_EQ(**value, R"({"id":0,"seq":0,"task":0,"payload":"abc","ts":)" + std::to_string(r.timestamp_ms) + "}");
+  auto value_schema = values.SchemaJson(*r.value_schema);
+  ASSERT_TRUE(value_schema.ok());
+  EXPECT_THAT(*value_schema, HasSubstr(R"({"type":"int64","optional":false,"name":"org.apache.kafka.connect.data.Timestamp","version":1,"field":"ts"})"));
 }
 
 TEST_F(PluginCallsTest, TaskResumesAfterItsCommittedOffset) {
