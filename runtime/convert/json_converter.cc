@@ -18,9 +18,12 @@ using data::ValueKind;
 // Kafka Connect's JSON type names (JsonSchema.java): note "float" and "double".
 std::string_view JsonTypeName(Type type) {
   switch (type) {
-    case Type::kFloat32: return "float";
-    case Type::kFloat64: return "double";
-    default: return data::TypeName(type);
+    case Type::kFloat32:
+      return "float";
+    case Type::kFloat64:
+      return "double";
+    default:
+      return data::TypeName(type);
   }
 }
 
@@ -36,8 +39,8 @@ absl::Status Nest(const absl::Status& child, std::string_view step) {
 
 // Writes `n` bytes of ready-made JSON as one value. Writer::RawValue copies byte by byte through
 // its transcoder; instead let the writer place its separator (an empty raw value) and memcpy.
-void WriteRaw(rapidjson::Writer<rapidjson::StringBuffer>& w, rapidjson::StringBuffer& os, const char* p, size_t n,
-              rapidjson::Type type) {
+void WriteRaw(rapidjson::Writer<rapidjson::StringBuffer>& w, rapidjson::StringBuffer& os,
+              const char* p, size_t n, rapidjson::Type type) {
   w.RawValue("", 0, type);
   std::memcpy(os.Push(n), p, n);
 }
@@ -70,8 +73,10 @@ absl::StatusOr<std::optional<std::string_view>> JsonConverter::FromConnectData(c
     st = WriteValue(w, out_, *schema, value);
   }
   if (!st.ok()) {
-    std::string_view root = schema->name().empty() ? std::string_view("value") : std::string_view(schema->name());
-    return absl::Status(st.code(), ToAbsl(StrCat("cannot convert to JSON: ", root, ToStd(st.message()))));
+    std::string_view root =
+        schema->name().empty() ? std::string_view("value") : std::string_view(schema->name());
+    return absl::Status(st.code(),
+                        ToAbsl(StrCat("cannot convert to JSON: ", root, ToStd(st.message()))));
   }
   return std::optional<std::string_view>(std::string_view(out_.GetString(), out_.GetSize()));
 }
@@ -88,8 +93,10 @@ absl::StatusOr<const std::string*> JsonConverter::CachedSchemaJson(const Schema&
   schema_out_.Clear();
   Writer w(schema_out_);
   if (absl::Status st = WriteSchema(w, schema_out_, schema, nullptr); !st.ok()) {
-    std::string_view root = schema.name().empty() ? std::string_view("schema") : std::string_view(schema.name());
-    return absl::Status(st.code(), ToAbsl(StrCat("cannot convert schema to JSON: ", root, ToStd(st.message()))));
+    std::string_view root =
+        schema.name().empty() ? std::string_view("schema") : std::string_view(schema.name());
+    return absl::Status(
+        st.code(), ToAbsl(StrCat("cannot convert schema to JSON: ", root, ToStd(st.message()))));
   }
   // A simple bound like Kafka Connect's schemas.cache.size: schemas are per table, so
   // overflowing means churn, and starting over is as good as LRU.
@@ -99,8 +106,8 @@ absl::StatusOr<const std::string*> JsonConverter::CachedSchemaJson(const Schema&
   return &pos->second;
 }
 
-absl::Status JsonConverter::WriteSchema(Writer& w, rapidjson::StringBuffer& os, const Schema& schema,
-                                        const std::string* field_name) {
+absl::Status JsonConverter::WriteSchema(Writer& w, rapidjson::StringBuffer& os,
+                                        const Schema& schema, const std::string* field_name) {
   w.StartObject();
   w.Key("type", 4);
   std::string_view type = JsonTypeName(schema.type());
@@ -124,9 +131,11 @@ absl::Status JsonConverter::WriteSchema(Writer& w, rapidjson::StringBuffer& os, 
       break;
     case Type::kMap:
       w.Key("keys", 4);
-      if (absl::Status st = WriteSchema(w, os, *schema.key_schema(), nullptr); !st.ok()) return Nest(st, "{key}");
+      if (absl::Status st = WriteSchema(w, os, *schema.key_schema(), nullptr); !st.ok())
+        return Nest(st, "{key}");
       w.Key("values", 6);
-      if (absl::Status st = WriteSchema(w, os, *schema.value_schema(), nullptr); !st.ok()) return Nest(st, "{value}");
+      if (absl::Status st = WriteSchema(w, os, *schema.value_schema(), nullptr); !st.ok())
+        return Nest(st, "{value}");
       break;
     default:
       break;
@@ -214,22 +223,32 @@ absl::Status JsonConverter::WriteValue(Writer& w, rapidjson::StringBuffer& os, c
       const data::MapValue& m = *value.m;
       // Kafka Connect: string keys make a JSON object, any other key type an array of pairs.
       bool object_mode = ks.type() == Type::kString;
-      if (object_mode) w.StartObject(); else w.StartArray();
+      if (object_mode)
+        w.StartObject();
+      else
+        w.StartArray();
       for (uint32_t i = 0; i < m.size; ++i) {
         const Value& k = m.entries[2 * i];
         const Value& v = m.entries[2 * i + 1];
         if (object_mode) {
-          if (k.is_null()) return Nest(Leaf("a null key in a map written as a JSON object"), StrCat("{", i, "}"));
+          if (k.is_null())
+            return Nest(Leaf("a null key in a map written as a JSON object"), StrCat("{", i, "}"));
           w.Key(k.data, k.size);
-          if (absl::Status st = WriteValue(w, os, vs, v); !st.ok()) return Nest(st, StrCat("{", k.str(), "}"));
+          if (absl::Status st = WriteValue(w, os, vs, v); !st.ok())
+            return Nest(st, StrCat("{", k.str(), "}"));
         } else {
           w.StartArray();
-          if (absl::Status st = WriteValue(w, os, ks, k); !st.ok()) return Nest(st, StrCat("{key ", i, "}"));
-          if (absl::Status st = WriteValue(w, os, vs, v); !st.ok()) return Nest(st, StrCat("{value ", i, "}"));
+          if (absl::Status st = WriteValue(w, os, ks, k); !st.ok())
+            return Nest(st, StrCat("{key ", i, "}"));
+          if (absl::Status st = WriteValue(w, os, vs, v); !st.ok())
+            return Nest(st, StrCat("{value ", i, "}"));
           w.EndArray();
         }
       }
-      if (object_mode) w.EndObject(); else w.EndArray();
+      if (object_mode)
+        w.EndObject();
+      else
+        w.EndArray();
       return absl::OkStatus();
     }
     default:
@@ -237,8 +256,8 @@ absl::Status JsonConverter::WriteValue(Writer& w, rapidjson::StringBuffer& os, c
   }
 }
 
-absl::Status JsonConverter::WritePrimitive(Writer& w, rapidjson::StringBuffer& os, const Schema& schema,
-                                           const Value& value) {
+absl::Status JsonConverter::WritePrimitive(Writer& w, rapidjson::StringBuffer& os,
+                                           const Schema& schema, const Value& value) {
   switch (schema.type()) {
     case Type::kInt8:
     case Type::kInt16:
@@ -254,7 +273,10 @@ absl::Status JsonConverter::WritePrimitive(Writer& w, rapidjson::StringBuffer& o
       if (std::isnan(d)) {
         w.String("NaN", 3);
       } else if (std::isinf(d)) {
-        if (d > 0) w.String("Infinity", 8); else w.String("-Infinity", 9);
+        if (d > 0)
+          w.String("Infinity", 8);
+        else
+          w.String("-Infinity", 9);
       } else {
         char buf[kJavaNumberBufferSize];
         size_t n = schema.type() == Type::kFloat32 ? FormatJavaFloat(static_cast<float>(d), buf)

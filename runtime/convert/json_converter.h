@@ -29,7 +29,7 @@
 namespace sluice::convert {
 
 struct JsonConverterOptions {
-  bool schemas_enable = true;    // schemas.enable
+  bool schemas_enable = true;       // schemas.enable
   size_t schema_cache_size = 1000;  // schemas.cache.size
 };
 
@@ -59,7 +59,7 @@ class JsonConverter final : public Converter {
   rapidjson::StringBuffer out_;
   Writer writer_;  // reused: a fresh Writer allocates its nesting stack on first use
   rapidjson::StringBuffer schema_out_;
-  std::string scratch_;  // base64 text, reused
+  std::string scratch_;                                     // base64 text, reused
   std::unordered_map<uint64_t, std::string> schema_cache_;  // schema id -> JSON
   // The field path of the value being written, filled only when reporting an error.
   std::string error_path_;

@@ -38,8 +38,9 @@ struct ConformanceResult {
 };
 
 // FailedPrecondition naming the first check that failed (and the plugin's own error, if any).
-absl::Status CheckConformance(std::shared_ptr<const Plugin> plugin, const ConformanceOptions& options,
-                              LogSink log, ConformanceResult* result);
+absl::Status CheckConformance(std::shared_ptr<const Plugin> plugin,
+                              const ConformanceOptions& options, LogSink log,
+                              ConformanceResult* result);
 
 }  // namespace sluice::plugin
 

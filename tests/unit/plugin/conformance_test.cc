@@ -12,7 +12,8 @@ namespace {
 
 using ::testing::HasSubstr;
 
-std::shared_ptr<const Plugin> Load(const testing::TempDir& dir, const char* from, const char* name) {
+std::shared_ptr<const Plugin> Load(const testing::TempDir& dir, const char* from,
+                                   const char* name) {
   testing::CopyFile(from, dir.File(name));
   auto p = LoadPlugin(dir.File(name));
   EXPECT_TRUE(p.ok()) << p.status();

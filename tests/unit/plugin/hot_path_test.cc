@@ -38,8 +38,11 @@ TEST(HotPath, PollAndConvertAllocateNothingOnceWarm) {
   auto plugin = LoadPlugin(dir.File("generator.so"));
   ASSERT_TRUE(plugin.ok()) << plugin.status();
   auto task = TaskInstance::Start(*plugin, "gen", 0,
-                                  {{"topic", "t"}, {"batch.size", "500"}, {"task.id", "0"},
-                                   {"task.count", "1"}, {"payload.bytes", "64"}},
+                                  {{"topic", "t"},
+                                   {"batch.size", "500"},
+                                   {"task.id", "0"},
+                                   {"task.count", "1"},
+                                   {"payload.bytes", "64"}},
                                   {}, nullptr);
   ASSERT_TRUE(task.ok()) << task.status();
   data::RecordBatch batch;
