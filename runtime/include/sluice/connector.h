@@ -15,11 +15,16 @@
  *  2. Versions. SLUICE_ABI_MAJOR changes only for incompatible changes; the host refuses a plugin
  *     whose major differs. SLUICE_ABI_MINOR grows when something is appended; a plugin built
  *     against an older minor still loads.
- *  3. Growth. Every struct shared across the boundary starts with `size_t struct_size`, which the
- *     side that fills it sets to sizeof() as that side was compiled. STRUCTS ONLY EVER GROW AT THE
- *     END; NO MEMBER IS EVER REMOVED, REORDERED OR RETYPED. A reader must not touch a member that
- *     lies beyond the struct_size it was given (SLUICE_HAS_MEMBER tells). Arrays of such structs
- *     are walked with the struct_size of their elements as the stride, never with sizeof().
+ *  3. Growth. Every struct that describes something (descriptor, config definition, host table,
+ *     schema spec, record spec, notices) starts with `size_t struct_size`, which the side that
+ *     fills it sets to sizeof() as that side was compiled. STRUCTS ONLY EVER GROW AT THE END; NO
+ *     MEMBER IS EVER REMOVED, REORDERED OR RETYPED. A reader must not touch a member that lies
+ *     beyond the struct_size it was given (SLUICE_HAS_MEMBER tells). Arrays of such structs are
+ *     walked with the struct_size of their elements as the stride, never with sizeof().
+ *     The small value types carried inside them (sluice_str, sluice_bytes, sluice_datum,
+ *     sluice_config_entry, sluice_str_pair, sluice_field_spec, sluice_scalar_entry,
+ *     sluice_scalar_map, sluice_header) have no struct_size: they are FROZEN for the whole major
+ *     version, so arrays of them can be indexed plainly; anything new goes into a growable struct.
  *  4. Strings and bytes are {ptr,len} views (sluice_str, sluice_bytes); they need not be
  *     NUL-terminated, and a NULL ptr is allowed only with len 0. Strings are UTF-8. Fields typed
  *     `const char *` in static tables (names, docs) are NUL-terminated.
