@@ -396,7 +396,8 @@ typedef struct sluice_host_api {
   sluice_value* (*struct_new)(sluice_batch* batch, const sluice_schema* schema);
 
   /* Sets field `field_index` of `s`. The datum's kind must fit the field's schema type (INT for
-   * INT8..INT64 within range, FLOAT for FLOAT32/64, ...); NULL only for optional fields; a VALUE
+   * INT8..INT64 within range, FLOAT for FLOAT32/64, ...); NULL only for optional fields or
+   * fields with a default (written in its place); a VALUE
    * must be of the field's schema and built in the same batch. */
   sluice_status (*struct_set)(sluice_value* s, uint32_t field_index, const sluice_datum* datum);
 
