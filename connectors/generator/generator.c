@@ -58,7 +58,7 @@ typedef struct config_copy {
   char values[MAX_CONFIG][MAX_TEXT];
 } config_copy;
 
-static int copy_config(config_copy *out, const sluice_config_entry *in, size_t n) {
+static int copy_config(config_copy* out, const sluice_config_entry* in, size_t n) {
   if (n > MAX_CONFIG) return 0;
   out->count = 0;
   for (size_t i = 0; i < n; ++i) {
@@ -73,7 +73,7 @@ static int copy_config(config_copy *out, const sluice_config_entry *in, size_t n
 }
 
 /* The value of `key`, else its declared default, else NULL. */
-static const char *config_get(const config_copy *c, const char *key) {
+static const char* config_get(const config_copy* c, const char* key) {
   for (size_t i = 0; i < c->count; ++i) {
     if (strcmp(c->keys[i], key) == 0) return c->values[i];
   }
@@ -83,27 +83,27 @@ static const char *config_get(const config_copy *c, const char *key) {
   return NULL;
 }
 
-static int64_t config_long(const config_copy *c, const char *key) {
-  const char *v = config_get(c, key);
+static int64_t config_long(const config_copy* c, const char* key) {
+  const char* v = config_get(c, key);
   return v == NULL ? 0 : strtoll(v, NULL, 10);
 }
 
-static void fail(const sluice_host_api *api, sluice_ctx *ctx, sluice_status code, const char *msg) {
+static void fail(const sluice_host_api* api, sluice_ctx* ctx, sluice_status code, const char* msg) {
   api->set_error(ctx, code, sluice_str_of(msg));
 }
 
 /* ---- connector ---------------------------------------------------------------------------- */
 
 typedef struct generator_connector {
-  const sluice_host_api *api;
-  sluice_ctx *ctx;
+  const sluice_host_api* api;
+  sluice_ctx* ctx;
   config_copy config;
 } generator_connector;
 
-static sluice_status connector_start(const sluice_host_api *api, sluice_ctx *ctx,
-                                     const sluice_config_entry *config, size_t count,
-                                     void **instance) {
-  generator_connector *c = calloc(1, sizeof(*c));
+static sluice_status connector_start(const sluice_host_api* api, sluice_ctx* ctx,
+                                     const sluice_config_entry* config, size_t count,
+                                     void** instance) {
+  generator_connector* c = calloc(1, sizeof(*c));
   if (c == NULL) {
     fail(api, ctx, SLUICE_RESOURCE_EXHAUSTED, "out of memory");
     return SLUICE_RESOURCE_EXHAUSTED;
@@ -120,9 +120,9 @@ static sluice_status connector_start(const sluice_host_api *api, sluice_ctx *ctx
   return SLUICE_OK;
 }
 
-static sluice_status connector_task_configs(void *instance, size_t max_tasks,
-                                            sluice_task_configs *out) {
-  generator_connector *c = instance;
+static sluice_status connector_task_configs(void* instance, size_t max_tasks,
+                                            sluice_task_configs* out) {
+  generator_connector* c = instance;
   sluice_config_entry entries[MAX_CONFIG];
   char id[32], total[32];
   size_t n = 0;
@@ -145,26 +145,26 @@ static sluice_status connector_task_configs(void *instance, size_t max_tasks,
   return SLUICE_OK;
 }
 
-static void connector_destroy(void *instance) { free(instance); }
+static void connector_destroy(void* instance) { free(instance); }
 
 /* ---- task --------------------------------------------------------------------------------- */
 
 typedef struct generator_task {
-  const sluice_host_api *api;
-  sluice_ctx *ctx;
+  const sluice_host_api* api;
+  sluice_ctx* ctx;
   char topic[MAX_TEXT];
   int64_t task_id, task_count, cardinality, batch_size, max_records, fail_on_poll, payload_bytes;
   sluice_status fail_code;
   double rate;
-  int64_t next_seq;  /* the seq of the next record */
+  int64_t next_seq; /* the seq of the next record */
   int64_t polls;
-  int64_t started_ns;   /* monotonic clock when the rate schedule started */
-  int64_t started_seq;  /* next_seq at that time */
+  int64_t started_ns;  /* monotonic clock when the rate schedule started */
+  int64_t started_seq; /* next_seq at that time */
   int64_t last_acked_seq;
   atomic_int stopping;
   const sluice_schema *key_schema, *value_schema;
   int32_t f_id, f_seq, f_task, f_payload, f_ts;
-  char *payload;
+  char* payload;
 } generator_task;
 
 static int64_t monotonic_ns(void) {
@@ -185,8 +185,8 @@ static void sleep_ns(int64_t ns) {
   }
 }
 
-static sluice_status build_schemas(generator_task *t) {
-  const sluice_host_api *api = t->api;
+static sluice_status build_schemas(generator_task* t) {
+  const sluice_host_api* api = t->api;
   const sluice_schema *i64 = NULL, *i32 = NULL, *str = NULL, *ts = NULL;
   sluice_schema_spec spec;
   sluice_status st;
@@ -215,9 +215,8 @@ static sluice_status build_schemas(generator_task *t) {
   if ((st = api->schema_create(t->ctx, &spec, &t->key_schema)) != SLUICE_OK) return st;
 
   sluice_field_spec value_fields[] = {
-      {sluice_str_of("id"), i64},         {sluice_str_of("seq"), i64},
-      {sluice_str_of("task"), i32},       {sluice_str_of("payload"), str},
-      {sluice_str_of("ts"), ts},
+      {sluice_str_of("id"), i64},      {sluice_str_of("seq"), i64}, {sluice_str_of("task"), i32},
+      {sluice_str_of("payload"), str}, {sluice_str_of("ts"), ts},
   };
   spec.name = sluice_str_of("sluice.generator.Value");
   spec.fields = value_fields;
@@ -233,7 +232,7 @@ static sluice_status build_schemas(generator_task *t) {
   return SLUICE_OK;
 }
 
-static void partition_entries(const generator_task *t, sluice_scalar_entry out[2]) {
+static void partition_entries(const generator_task* t, sluice_scalar_entry out[2]) {
   out[0].key = sluice_str_of("generator");
   out[0].kind = SLUICE_SCALAR_STRING;
   out[0].u.str = sluice_str_of(t->topic);
@@ -243,7 +242,7 @@ static void partition_entries(const generator_task *t, sluice_scalar_entry out[2
 }
 
 /* Resumes after the committed offset, if any. */
-static sluice_status resume_from_offset(generator_task *t) {
+static sluice_status resume_from_offset(generator_task* t) {
   sluice_scalar_entry part[2];
   sluice_scalar_map partition = {part, 2};
   sluice_scalar_map offset = {NULL, 0};
@@ -252,7 +251,7 @@ static sluice_status resume_from_offset(generator_task *t) {
   if (st == SLUICE_NOT_FOUND) return SLUICE_OK;
   if (st != SLUICE_OK) return st;
   for (size_t i = 0; i < offset.count; ++i) {
-    const sluice_scalar_entry *e = &offset.entries[i];
+    const sluice_scalar_entry* e = &offset.entries[i];
     if (e->key.len == 3 && memcmp(e->key.ptr, "seq", 3) == 0 && e->kind == SLUICE_SCALAR_INT) {
       t->next_seq = e->u.i + 1;
       return SLUICE_OK;
@@ -262,10 +261,10 @@ static sluice_status resume_from_offset(generator_task *t) {
   return SLUICE_DATA_LOSS;
 }
 
-static sluice_status task_start(const sluice_host_api *api, sluice_ctx *ctx,
-                                const sluice_config_entry *config, size_t count, void **instance) {
-  config_copy *c = malloc(sizeof(*c));
-  generator_task *t = calloc(1, sizeof(*t));
+static sluice_status task_start(const sluice_host_api* api, sluice_ctx* ctx,
+                                const sluice_config_entry* config, size_t count, void** instance) {
+  config_copy* c = malloc(sizeof(*c));
+  generator_task* t = calloc(1, sizeof(*t));
   sluice_status st = SLUICE_OK;
   if (c == NULL || t == NULL) {
     free(c);
@@ -335,13 +334,13 @@ out:
 }
 
 /* Appends the record with sequence number t->next_seq. */
-static sluice_status append_one(generator_task *t, sluice_batch *batch) {
-  const sluice_host_api *api = t->api;
+static sluice_status append_one(generator_task* t, sluice_batch* batch) {
+  const sluice_host_api* api = t->api;
   int64_t seq = t->next_seq;
   int64_t id = t->task_id + t->task_count * (seq % t->cardinality);
 
-  sluice_value *key = api->struct_new(batch, t->key_schema);
-  sluice_value *value = api->struct_new(batch, t->value_schema);
+  sluice_value* key = api->struct_new(batch, t->key_schema);
+  sluice_value* value = api->struct_new(batch, t->value_schema);
   if (key == NULL || value == NULL) return SLUICE_INTERNAL;
   sluice_datum d = sluice_datum_int(id);
   /* Errors are sticky in the batch (see the header); checking the record is enough. */
@@ -383,8 +382,8 @@ static sluice_status append_one(generator_task *t, sluice_batch *batch) {
   return st;
 }
 
-static sluice_status task_poll(void *instance, sluice_batch *batch, int64_t timeout_ms) {
-  generator_task *t = instance;
+static sluice_status task_poll(void* instance, sluice_batch* batch, int64_t timeout_ms) {
+  generator_task* t = instance;
   t->polls++;
   if (t->fail_on_poll > 0 && t->polls == t->fail_on_poll) {
     char msg[128];
@@ -428,25 +427,26 @@ static sluice_status task_poll(void *instance, sluice_batch *batch, int64_t time
   }
 }
 
-static void task_acknowledged(void *instance, const sluice_ack_notice *notice) {
-  generator_task *t = instance;
+static void task_acknowledged(void* instance, const sluice_ack_notice* notice) {
+  generator_task* t = instance;
   for (size_t i = 0; i < notice->source_offset.count; ++i) {
-    const sluice_scalar_entry *e = &notice->source_offset.entries[i];
+    const sluice_scalar_entry* e = &notice->source_offset.entries[i];
     if (e->kind == SLUICE_SCALAR_INT && e->key.len == 3 && memcmp(e->key.ptr, "seq", 3) == 0) {
       t->last_acked_seq = e->u.i;
     }
   }
 }
 
-static void task_stop(void *instance) {
-  generator_task *t = instance;
+static void task_stop(void* instance) {
+  generator_task* t = instance;
   atomic_store(&t->stopping, 1);
 }
 
-static void task_destroy(void *instance) {
-  generator_task *t = instance;
+static void task_destroy(void* instance) {
+  generator_task* t = instance;
   char line[128];
-  snprintf(line, sizeof(line), "generator task %lld stops before seq %lld (acknowledged up to %lld)",
+  snprintf(line, sizeof(line),
+           "generator task %lld stops before seq %lld (acknowledged up to %lld)",
            (long long)t->task_id, (long long)t->next_seq, (long long)t->last_acked_seq);
   t->api->log(t->ctx, SLUICE_LOG_INFO, sluice_str_of(line));
   free(t->payload);
@@ -476,7 +476,7 @@ static const sluice_connector_descriptor kDescriptor = {
     .on_task_destroy = task_destroy,
 };
 
-SLUICE_EXPORT const sluice_connector_descriptor *sluice_connector_entry(uint32_t host_abi_major,
+SLUICE_EXPORT const sluice_connector_descriptor* sluice_connector_entry(uint32_t host_abi_major,
                                                                         uint32_t host_abi_minor) {
   (void)host_abi_minor; /* this plugin uses nothing newer than ABI 1.0 */
   if (host_abi_major != SLUICE_ABI_MAJOR) return NULL;

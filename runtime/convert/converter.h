@@ -31,13 +31,15 @@ class Converter {
 };
 
 // Kafka Connect's class name for the JSON converter, as users write it in worker properties.
-inline constexpr std::string_view kJsonConverterClass = "org.apache.kafka.connect.json.JsonConverter";
+inline constexpr std::string_view kJsonConverterClass =
+    "org.apache.kafka.connect.json.JsonConverter";
 
 // Makes the converter `class_name` configured by `properties` (the `key.converter.` or
 // `value.converter.` prefix already stripped, e.g. {"schemas.enable", "false"}).
 // InvalidArgument naming the class or property when either is unknown or malformed.
 absl::StatusOr<std::unique_ptr<Converter>> CreateConverter(
-    std::string_view class_name, const std::vector<std::pair<std::string, std::string>>& properties);
+    std::string_view class_name,
+    const std::vector<std::pair<std::string, std::string>>& properties);
 
 }  // namespace sluice::convert
 

@@ -1,6 +1,7 @@
 #include "convert/json_converter.h"
 
 #include <cmath>
+#include <cstring>
 
 #include "common/string_view_compat.h"
 #include "convert/base64.h"
@@ -17,9 +18,12 @@ using data::ValueKind;
 // Kafka Connect's JSON type names (JsonSchema.java): note "float" and "double".
 std::string_view JsonTypeName(Type type) {
   switch (type) {
-    case Type::kFloat32: return "float";
-    case Type::kFloat64: return "double";
-    default: return data::TypeName(type);
+    case Type::kFloat32:
+      return "float";
+    case Type::kFloat64:
+      return "double";
+    default:
+      return data::TypeName(type);
   }
 }
 
@@ -31,6 +35,14 @@ absl::Status Leaf(std::string_view reason) {
 
 absl::Status Nest(const absl::Status& child, std::string_view step) {
   return absl::Status(child.code(), ToAbsl(StrCat(step, ToStd(child.message()))));
+}
+
+// Writes `n` bytes of ready-made JSON as one value. Writer::RawValue copies byte by byte through
+// its transcoder; instead let the writer place its separator (an empty raw value) and memcpy.
+void WriteRaw(rapidjson::Writer<rapidjson::StringBuffer>& w, rapidjson::StringBuffer& os,
+              const char* p, size_t n, rapidjson::Type type) {
+  w.RawValue("", 0, type);
+  std::memcpy(os.Push(n), p, n);
 }
 
 }  // namespace
@@ -53,16 +65,18 @@ absl::StatusOr<std::optional<std::string_view>> JsonConverter::FromConnectData(c
     if (!schema_json.ok()) return schema_json.status();
     w.StartObject();
     w.Key("schema", 6);
-    w.RawValue((*schema_json)->data(), (*schema_json)->size(), rapidjson::kObjectType);
+    WriteRaw(w, out_, (*schema_json)->data(), (*schema_json)->size(), rapidjson::kObjectType);
     w.Key("payload", 7);
-    st = WriteValue(w, *schema, value);
+    st = WriteValue(w, out_, *schema, value);
     w.EndObject();
   } else {
-    st = WriteValue(w, *schema, value);
+    st = WriteValue(w, out_, *schema, value);
   }
   if (!st.ok()) {
-    std::string_view root = schema->name().empty() ? std::string_view("value") : std::string_view(schema->name());
-    return absl::Status(st.code(), ToAbsl(StrCat("cannot convert to JSON: ", root, ToStd(st.message()))));
+    std::string_view root =
+        schema->name().empty() ? std::string_view("value") : std::string_view(schema->name());
+    return absl::Status(st.code(),
+                        ToAbsl(StrCat("cannot convert to JSON: ", root, ToStd(st.message()))));
   }
   return std::optional<std::string_view>(std::string_view(out_.GetString(), out_.GetSize()));
 }
@@ -78,9 +92,11 @@ absl::StatusOr<const std::string*> JsonConverter::CachedSchemaJson(const Schema&
   if (it != schema_cache_.end()) return &it->second;
   schema_out_.Clear();
   Writer w(schema_out_);
-  if (absl::Status st = WriteSchema(w, schema, nullptr); !st.ok()) {
-    std::string_view root = schema.name().empty() ? std::string_view("schema") : std::string_view(schema.name());
-    return absl::Status(st.code(), ToAbsl(StrCat("cannot convert schema to JSON: ", root, ToStd(st.message()))));
+  if (absl::Status st = WriteSchema(w, schema_out_, schema, nullptr); !st.ok()) {
+    std::string_view root =
+        schema.name().empty() ? std::string_view("schema") : std::string_view(schema.name());
+    return absl::Status(
+        st.code(), ToAbsl(StrCat("cannot convert schema to JSON: ", root, ToStd(st.message()))));
   }
   // A simple bound like Kafka Connect's schemas.cache.size: schemas are per table, so
   // overflowing means churn, and starting over is as good as LRU.
@@ -90,7 +106,8 @@ absl::StatusOr<const std::string*> JsonConverter::CachedSchemaJson(const Schema&
   return &pos->second;
 }
 
-absl::Status JsonConverter::WriteSchema(Writer& w, const Schema& schema, const std::string* field_name) {
+absl::Status JsonConverter::WriteSchema(Writer& w, rapidjson::StringBuffer& os,
+                                        const Schema& schema, const std::string* field_name) {
   w.StartObject();
   w.Key("type", 4);
   std::string_view type = JsonTypeName(schema.type());
@@ -100,7 +117,7 @@ absl::Status JsonConverter::WriteSchema(Writer& w, const Schema& schema, const s
       w.Key("fields", 6);
       w.StartArray();
       for (const data::Field& f : schema.fields()) {
-        if (absl::Status st = WriteSchema(w, *f.schema, &f.name); !st.ok()) {
+        if (absl::Status st = WriteSchema(w, os, *f.schema, &f.name); !st.ok()) {
           return Nest(st, StrCat(".", f.name));
         }
       }
@@ -108,15 +125,17 @@ absl::Status JsonConverter::WriteSchema(Writer& w, const Schema& schema, const s
       break;
     case Type::kArray:
       w.Key("items", 5);
-      if (absl::Status st = WriteSchema(w, *schema.value_schema(), nullptr); !st.ok()) {
+      if (absl::Status st = WriteSchema(w, os, *schema.value_schema(), nullptr); !st.ok()) {
         return Nest(st, "[]");
       }
       break;
     case Type::kMap:
       w.Key("keys", 4);
-      if (absl::Status st = WriteSchema(w, *schema.key_schema(), nullptr); !st.ok()) return Nest(st, "{key}");
+      if (absl::Status st = WriteSchema(w, os, *schema.key_schema(), nullptr); !st.ok())
+        return Nest(st, "{key}");
       w.Key("values", 6);
-      if (absl::Status st = WriteSchema(w, *schema.value_schema(), nullptr); !st.ok()) return Nest(st, "{value}");
+      if (absl::Status st = WriteSchema(w, os, *schema.value_schema(), nullptr); !st.ok())
+        return Nest(st, "{value}");
       break;
     default:
       break;
@@ -146,7 +165,7 @@ absl::Status JsonConverter::WriteSchema(Writer& w, const Schema& schema, const s
   }
   if (schema.has_default()) {
     w.Key("default", 7);
-    if (absl::Status st = WritePrimitive(w, schema, schema.default_value()); !st.ok()) {
+    if (absl::Status st = WritePrimitive(w, os, schema, schema.default_value()); !st.ok()) {
       return Nest(st, "{default}");
     }
   }
@@ -158,9 +177,10 @@ absl::Status JsonConverter::WriteSchema(Writer& w, const Schema& schema, const s
   return absl::OkStatus();
 }
 
-absl::Status JsonConverter::WriteValue(Writer& w, const Schema& schema, const Value& value) {
+absl::Status JsonConverter::WriteValue(Writer& w, rapidjson::StringBuffer& os, const Schema& schema,
+                                       const Value& value) {
   if (value.is_null()) {
-    if (schema.has_default()) return WritePrimitive(w, schema, schema.default_value());
+    if (schema.has_default()) return WritePrimitive(w, os, schema, schema.default_value());
     if (schema.optional()) {
       w.Null();
       return absl::OkStatus();
@@ -177,7 +197,7 @@ absl::Status JsonConverter::WriteValue(Writer& w, const Schema& schema, const Va
       for (size_t i = 0; i < fields.size(); ++i) {
         const data::Field& f = fields[i];
         w.Key(f.name.data(), static_cast<rapidjson::SizeType>(f.name.size()));
-        if (absl::Status st = WriteValue(w, *f.schema, value.s->fields[i]); !st.ok()) {
+        if (absl::Status st = WriteValue(w, os, *f.schema, value.s->fields[i]); !st.ok()) {
           return Nest(st, StrCat(".", f.name));
         }
       }
@@ -189,7 +209,7 @@ absl::Status JsonConverter::WriteValue(Writer& w, const Schema& schema, const Va
       const Schema& item = *schema.value_schema();
       w.StartArray();
       for (uint32_t i = 0; i < value.a->size; ++i) {
-        if (absl::Status st = WriteValue(w, item, value.a->items[i]); !st.ok()) {
+        if (absl::Status st = WriteValue(w, os, item, value.a->items[i]); !st.ok()) {
           return Nest(st, StrCat("[", i, "]"));
         }
       }
@@ -203,30 +223,41 @@ absl::Status JsonConverter::WriteValue(Writer& w, const Schema& schema, const Va
       const data::MapValue& m = *value.m;
       // Kafka Connect: string keys make a JSON object, any other key type an array of pairs.
       bool object_mode = ks.type() == Type::kString;
-      if (object_mode) w.StartObject(); else w.StartArray();
+      if (object_mode)
+        w.StartObject();
+      else
+        w.StartArray();
       for (uint32_t i = 0; i < m.size; ++i) {
         const Value& k = m.entries[2 * i];
         const Value& v = m.entries[2 * i + 1];
         if (object_mode) {
-          if (k.is_null()) return Nest(Leaf("a null key in a map written as a JSON object"), StrCat("{", i, "}"));
+          if (k.is_null())
+            return Nest(Leaf("a null key in a map written as a JSON object"), StrCat("{", i, "}"));
           w.Key(k.data, k.size);
-          if (absl::Status st = WriteValue(w, vs, v); !st.ok()) return Nest(st, StrCat("{", k.str(), "}"));
+          if (absl::Status st = WriteValue(w, os, vs, v); !st.ok())
+            return Nest(st, StrCat("{", k.str(), "}"));
         } else {
           w.StartArray();
-          if (absl::Status st = WriteValue(w, ks, k); !st.ok()) return Nest(st, StrCat("{key ", i, "}"));
-          if (absl::Status st = WriteValue(w, vs, v); !st.ok()) return Nest(st, StrCat("{value ", i, "}"));
+          if (absl::Status st = WriteValue(w, os, ks, k); !st.ok())
+            return Nest(st, StrCat("{key ", i, "}"));
+          if (absl::Status st = WriteValue(w, os, vs, v); !st.ok())
+            return Nest(st, StrCat("{value ", i, "}"));
           w.EndArray();
         }
       }
-      if (object_mode) w.EndObject(); else w.EndArray();
+      if (object_mode)
+        w.EndObject();
+      else
+        w.EndArray();
       return absl::OkStatus();
     }
     default:
-      return WritePrimitive(w, schema, value);
+      return WritePrimitive(w, os, schema, value);
   }
 }
 
-absl::Status JsonConverter::WritePrimitive(Writer& w, const Schema& schema, const Value& value) {
+absl::Status JsonConverter::WritePrimitive(Writer& w, rapidjson::StringBuffer& os,
+                                           const Schema& schema, const Value& value) {
   switch (schema.type()) {
     case Type::kInt8:
     case Type::kInt16:
@@ -242,12 +273,15 @@ absl::Status JsonConverter::WritePrimitive(Writer& w, const Schema& schema, cons
       if (std::isnan(d)) {
         w.String("NaN", 3);
       } else if (std::isinf(d)) {
-        if (d > 0) w.String("Infinity", 8); else w.String("-Infinity", 9);
+        if (d > 0)
+          w.String("Infinity", 8);
+        else
+          w.String("-Infinity", 9);
       } else {
         char buf[kJavaNumberBufferSize];
         size_t n = schema.type() == Type::kFloat32 ? FormatJavaFloat(static_cast<float>(d), buf)
                                                    : FormatJavaDouble(d, buf);
-        w.RawValue(buf, n, rapidjson::kNumberType);
+        WriteRaw(w, os, buf, n, rapidjson::kNumberType);
       }
       return absl::OkStatus();
     }
@@ -261,12 +295,12 @@ absl::Status JsonConverter::WritePrimitive(Writer& w, const Schema& schema, cons
       return absl::OkStatus();
     case Type::kBytes:
       if (value.kind != ValueKind::kBytes) return Leaf("not bytes");
-      // Base64 needs no escaping: write it raw, quotes included, past the writer's escaper.
+      // Base64 needs no escaping: write it raw, quotes included.
       scratch_.clear();
       scratch_.push_back('"');
       AppendBase64(value.str(), &scratch_);
       scratch_.push_back('"');
-      w.RawValue(scratch_.data(), scratch_.size(), rapidjson::kStringType);
+      WriteRaw(w, os, scratch_.data(), scratch_.size(), rapidjson::kStringType);
       return absl::OkStatus();
     default:
       return Leaf("not a primitive schema");

@@ -29,7 +29,7 @@
 namespace sluice::convert {
 
 struct JsonConverterOptions {
-  bool schemas_enable = true;    // schemas.enable
+  bool schemas_enable = true;       // schemas.enable
   size_t schema_cache_size = 1000;  // schemas.cache.size
 };
 
@@ -47,15 +47,19 @@ class JsonConverter final : public Converter {
   using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
   absl::StatusOr<const std::string*> CachedSchemaJson(const data::Schema& schema);
-  absl::Status WriteSchema(Writer& w, const data::Schema& schema, const std::string* field_name);
-  absl::Status WriteValue(Writer& w, const data::Schema& schema, const data::Value& value);
-  absl::Status WritePrimitive(Writer& w, const data::Schema& schema, const data::Value& value);
+  // `os` is the stream `w` writes to, for raw copies that bypass the writer (see WriteRaw).
+  absl::Status WriteSchema(Writer& w, rapidjson::StringBuffer& os, const data::Schema& schema,
+                           const std::string* field_name);
+  absl::Status WriteValue(Writer& w, rapidjson::StringBuffer& os, const data::Schema& schema,
+                          const data::Value& value);
+  absl::Status WritePrimitive(Writer& w, rapidjson::StringBuffer& os, const data::Schema& schema,
+                              const data::Value& value);
 
   JsonConverterOptions options_;
   rapidjson::StringBuffer out_;
   Writer writer_;  // reused: a fresh Writer allocates its nesting stack on first use
   rapidjson::StringBuffer schema_out_;
-  std::string scratch_;  // base64 text, reused
+  std::string scratch_;                                     // base64 text, reused
   std::unordered_map<uint64_t, std::string> schema_cache_;  // schema id -> JSON
   // The field path of the value being written, filled only when reporting an error.
   std::string error_path_;

@@ -1,9 +1,9 @@
 // A bump allocator for the values of one batch of records.
 //
 // Why: a change event has tens of fields and the worker builds hundreds of thousands of events a
-// second; a heap allocation per field would dominate the cost. A batch's values are built, converted
-// and dropped together, so they are carved out of large blocks and released all at once by Reset(),
-// which keeps the blocks for the next batch.
+// second; a heap allocation per field would dominate the cost. A batch's values are built,
+// converted and dropped together, so they are carved out of large blocks and released all at once
+// by Reset(), which keeps the blocks for the next batch.
 //
 // Thread-safety: none; one arena belongs to one batch, used by one thread at a time.
 #ifndef SLUICE_RUNTIME_DATA_ARENA_H_

@@ -57,11 +57,16 @@ OwnedScalar OwnedScalar::Null(std::string key) {
 bool OwnedScalar::SameValue(const OwnedScalar& other) const {
   if (kind != other.kind) return false;
   switch (kind) {
-    case ScalarKind::kNull: return true;
-    case ScalarKind::kInt: return i == other.i;
-    case ScalarKind::kFloat: return f == other.f;
-    case ScalarKind::kBoolean: return b == other.b;
-    case ScalarKind::kString: return str == other.str;
+    case ScalarKind::kNull:
+      return true;
+    case ScalarKind::kInt:
+      return i == other.i;
+    case ScalarKind::kFloat:
+      return f == other.f;
+    case ScalarKind::kBoolean:
+      return b == other.b;
+    case ScalarKind::kString:
+      return str == other.str;
   }
   return false;
 }

@@ -11,35 +11,53 @@ namespace {
 
 bool IntFits(Type type, int64_t v) {
   switch (type) {
-    case Type::kInt8: return v >= INT8_MIN && v <= INT8_MAX;
-    case Type::kInt16: return v >= INT16_MIN && v <= INT16_MAX;
-    case Type::kInt32: return v >= INT32_MIN && v <= INT32_MAX;
-    case Type::kInt64: return true;
-    default: return false;
+    case Type::kInt8:
+      return v >= INT8_MIN && v <= INT8_MAX;
+    case Type::kInt16:
+      return v >= INT16_MIN && v <= INT16_MAX;
+    case Type::kInt32:
+      return v >= INT32_MIN && v <= INT32_MAX;
+    case Type::kInt64:
+      return true;
+    default:
+      return false;
   }
 }
 
 std::string_view KindName(ValueKind kind) {
   switch (kind) {
-    case ValueKind::kNull: return "null";
-    case ValueKind::kInt: return "an integer";
-    case ValueKind::kFloat: return "a float";
-    case ValueKind::kBoolean: return "a boolean";
-    case ValueKind::kString: return "a string";
-    case ValueKind::kBytes: return "bytes";
-    case ValueKind::kStruct: return "a struct";
-    case ValueKind::kArray: return "an array";
-    case ValueKind::kMap: return "a map";
+    case ValueKind::kNull:
+      return "null";
+    case ValueKind::kInt:
+      return "an integer";
+    case ValueKind::kFloat:
+      return "a float";
+    case ValueKind::kBoolean:
+      return "a boolean";
+    case ValueKind::kString:
+      return "a string";
+    case ValueKind::kBytes:
+      return "bytes";
+    case ValueKind::kStruct:
+      return "a struct";
+    case ValueKind::kArray:
+      return "an array";
+    case ValueKind::kMap:
+      return "a map";
   }
   return "an unknown kind";
 }
 
 const CompositeValue* AsComposite(const Value& v) {
   switch (v.kind) {
-    case ValueKind::kStruct: return v.s;
-    case ValueKind::kArray: return v.a;
-    case ValueKind::kMap: return v.m;
-    default: return nullptr;
+    case ValueKind::kStruct:
+      return v.s;
+    case ValueKind::kArray:
+      return v.a;
+    case ValueKind::kMap:
+      return v.m;
+    default:
+      return nullptr;
   }
 }
 
@@ -78,21 +96,29 @@ absl::Status CheckValue(const Schema& schema, const Value& value, std::string_vi
         ok = true;
       }
       break;
-    case ValueKind::kFloat: ok = t == Type::kFloat32 || t == Type::kFloat64; break;
-    case ValueKind::kBoolean: ok = t == Type::kBoolean; break;
-    case ValueKind::kString: ok = t == Type::kString; break;
-    case ValueKind::kBytes: ok = t == Type::kBytes; break;
+    case ValueKind::kFloat:
+      ok = t == Type::kFloat32 || t == Type::kFloat64;
+      break;
+    case ValueKind::kBoolean:
+      ok = t == Type::kBoolean;
+      break;
+    case ValueKind::kString:
+      ok = t == Type::kString;
+      break;
+    case ValueKind::kBytes:
+      ok = t == Type::kBytes;
+      break;
     case ValueKind::kStruct:
     case ValueKind::kArray:
     case ValueKind::kMap: {
       const CompositeValue* c = AsComposite(value);
       if (c == nullptr) return absl::InvalidArgumentError(StrCat(what, " is a null container"));
       if (c->schema != &schema) {
-        return absl::InvalidArgumentError(StrCat(
-            what, " was built with a different schema (",
-            c->schema->name().empty() ? TypeName(c->schema->type()) : c->schema->name(),
-            ") than the one expected here (",
-            schema.name().empty() ? TypeName(t) : schema.name(), ")"));
+        return absl::InvalidArgumentError(
+            StrCat(what, " was built with a different schema (",
+                   c->schema->name().empty() ? TypeName(c->schema->type()) : c->schema->name(),
+                   ") than the one expected here (",
+                   schema.name().empty() ? TypeName(t) : schema.name(), ")"));
       }
       return absl::OkStatus();
     }
@@ -165,12 +191,13 @@ MapValue* RecordBatch::NewMap(const Schema* schema, size_t capacity_hint) {
 
 absl::Status RecordBatch::SetField(StructValue* s, uint32_t field_index, const Value& value) {
   if (!Owns(s) || s->kind != ValueKind::kStruct) {
-    return Fail(absl::InvalidArgumentError("struct_set on a value that is not a struct of this batch"));
+    return Fail(
+        absl::InvalidArgumentError("struct_set on a value that is not a struct of this batch"));
   }
   if (field_index >= s->schema->fields().size()) {
     return Fail(absl::InvalidArgumentError(
-        StrCat("struct_set: field index ", field_index, " is out of range; `",
-                     s->schema->name(), "` has ", s->schema->fields().size(), " fields")));
+        StrCat("struct_set: field index ", field_index, " is out of range; `", s->schema->name(),
+               "` has ", s->schema->fields().size(), " fields")));
   }
   const Field& field = s->schema->fields()[field_index];
   // Check with a fixed place name first and spell the field out only on failure, so the good
@@ -185,7 +212,8 @@ absl::Status RecordBatch::SetField(StructValue* s, uint32_t field_index, const V
 
 absl::Status RecordBatch::Append(ArrayValue* a, const Value& value) {
   if (!Owns(a) || a->kind != ValueKind::kArray) {
-    return Fail(absl::InvalidArgumentError("array_append on a value that is not an array of this batch"));
+    return Fail(
+        absl::InvalidArgumentError("array_append on a value that is not an array of this batch"));
   }
   if (absl::Status st = CheckValue(*a->schema->value_schema(), value, "array element"); !st.ok()) {
     return Fail(std::move(st));
@@ -237,7 +265,8 @@ absl::Status RecordBatch::AppendRecord(const SourceRecord& record) {
     return absl::OkStatus();
   };
   if (absl::Status st = check(record.key_schema, record.key, "key"); !st.ok()) return Fail(st);
-  if (absl::Status st = check(record.value_schema, record.value, "value"); !st.ok()) return Fail(st);
+  if (absl::Status st = check(record.value_schema, record.value, "value"); !st.ok())
+    return Fail(st);
   for (const Header& h : record.headers) {
     if (absl::Status st = check(h.schema, h.value, "header"); !st.ok()) return Fail(st);
   }

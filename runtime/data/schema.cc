@@ -13,12 +13,18 @@ std::atomic<uint64_t> next_schema_id{1};
 // Whether a default of kind `kind` fits a schema of type `type`.
 bool DefaultFits(Type type, ValueKind kind) {
   switch (kind) {
-    case ValueKind::kInt: return IsInteger(type);
-    case ValueKind::kFloat: return type == Type::kFloat32 || type == Type::kFloat64;
-    case ValueKind::kBoolean: return type == Type::kBoolean;
-    case ValueKind::kString: return type == Type::kString;
-    case ValueKind::kBytes: return type == Type::kBytes;
-    default: return false;
+    case ValueKind::kInt:
+      return IsInteger(type);
+    case ValueKind::kFloat:
+      return type == Type::kFloat32 || type == Type::kFloat64;
+    case ValueKind::kBoolean:
+      return type == Type::kBoolean;
+    case ValueKind::kString:
+      return type == Type::kString;
+    case ValueKind::kBytes:
+      return type == Type::kBytes;
+    default:
+      return false;
   }
 }
 
@@ -26,18 +32,30 @@ bool DefaultFits(Type type, ValueKind kind) {
 
 std::string_view TypeName(Type type) {
   switch (type) {
-    case Type::kInt8: return "int8";
-    case Type::kInt16: return "int16";
-    case Type::kInt32: return "int32";
-    case Type::kInt64: return "int64";
-    case Type::kFloat32: return "float32";
-    case Type::kFloat64: return "float64";
-    case Type::kBoolean: return "boolean";
-    case Type::kString: return "string";
-    case Type::kBytes: return "bytes";
-    case Type::kArray: return "array";
-    case Type::kMap: return "map";
-    case Type::kStruct: return "struct";
+    case Type::kInt8:
+      return "int8";
+    case Type::kInt16:
+      return "int16";
+    case Type::kInt32:
+      return "int32";
+    case Type::kInt64:
+      return "int64";
+    case Type::kFloat32:
+      return "float32";
+    case Type::kFloat64:
+      return "float64";
+    case Type::kBoolean:
+      return "boolean";
+    case Type::kString:
+      return "string";
+    case Type::kBytes:
+      return "bytes";
+    case Type::kArray:
+      return "array";
+    case Type::kMap:
+      return "map";
+    case Type::kStruct:
+      return "struct";
   }
   return "unknown";
 }
@@ -113,7 +131,7 @@ SchemaBuilder& SchemaBuilder::Default(const Value& value) {
   if (value.is_null()) return *this;
   if (!IsPrimitive(schema_->type_)) {
     error_ = StrCat("a default value is supported for primitive schemas only, not ",
-                          TypeName(schema_->type_));
+                    TypeName(schema_->type_));
     return *this;
   }
   if (!DefaultFits(schema_->type_, value.kind)) {
@@ -131,7 +149,7 @@ SchemaBuilder& SchemaBuilder::Default(const Value& value) {
 SchemaBuilder& SchemaBuilder::AddField(std::string_view name, SchemaPtr schema) {
   if (schema_->type_ != Type::kStruct) {
     error_ = StrCat("field `", name, "` added to a ", TypeName(schema_->type_),
-                          " schema; only structs have fields");
+                    " schema; only structs have fields");
     return *this;
   }
   if (schema == nullptr) {
@@ -164,9 +182,8 @@ absl::StatusOr<SchemaPtr> SchemaBuilder::Build() {
   if (!error_.empty()) return absl::InvalidArgumentError(StrCat("schema ", where, ": ", error_));
   Type t = schema_->type_;
   if ((t == Type::kArray || t == Type::kMap) && schema_->value_schema_ == nullptr) {
-    return absl::InvalidArgumentError(StrCat("schema ", where, ": ", TypeName(t),
-                                                   " needs a ", t == Type::kArray ? "element" : "value",
-                                                   " schema"));
+    return absl::InvalidArgumentError(StrCat("schema ", where, ": ", TypeName(t), " needs a ",
+                                             t == Type::kArray ? "element" : "value", " schema"));
   }
   if (t == Type::kMap && schema_->key_schema_ == nullptr) {
     return absl::InvalidArgumentError(StrCat("schema ", where, ": map needs a key schema"));

@@ -19,8 +19,8 @@ struct MapValue;
 
 enum class ValueKind : uint8_t {
   kNull = 0,
-  kInt,     // INT8..INT64
-  kFloat,   // FLOAT32, FLOAT64
+  kInt,    // INT8..INT64
+  kFloat,  // FLOAT32, FLOAT64
   kBoolean,
   kString,
   kBytes,
@@ -44,21 +44,57 @@ struct Value {
 
   Value() : i(0) {}
   static Value Null() { return Value(); }
-  static Value Int(int64_t v) { Value x; x.kind = ValueKind::kInt; x.i = v; return x; }
-  static Value Float(double v) { Value x; x.kind = ValueKind::kFloat; x.f = v; return x; }
-  static Value Boolean(bool v) { Value x; x.kind = ValueKind::kBoolean; x.b = v; return x; }
+  static Value Int(int64_t v) {
+    Value x;
+    x.kind = ValueKind::kInt;
+    x.i = v;
+    return x;
+  }
+  static Value Float(double v) {
+    Value x;
+    x.kind = ValueKind::kFloat;
+    x.f = v;
+    return x;
+  }
+  static Value Boolean(bool v) {
+    Value x;
+    x.kind = ValueKind::kBoolean;
+    x.b = v;
+    return x;
+  }
   // The view must outlive the value (copy it into the arena first).
   static Value String(std::string_view v) {
-    Value x; x.kind = ValueKind::kString; x.data = v.data(); x.size = static_cast<uint32_t>(v.size());
+    Value x;
+    x.kind = ValueKind::kString;
+    x.data = v.data();
+    x.size = static_cast<uint32_t>(v.size());
     return x;
   }
   static Value Bytes(std::string_view v) {
-    Value x; x.kind = ValueKind::kBytes; x.data = v.data(); x.size = static_cast<uint32_t>(v.size());
+    Value x;
+    x.kind = ValueKind::kBytes;
+    x.data = v.data();
+    x.size = static_cast<uint32_t>(v.size());
     return x;
   }
-  static Value Of(const StructValue* v) { Value x; x.kind = ValueKind::kStruct; x.s = v; return x; }
-  static Value Of(const ArrayValue* v) { Value x; x.kind = ValueKind::kArray; x.a = v; return x; }
-  static Value Of(const MapValue* v) { Value x; x.kind = ValueKind::kMap; x.m = v; return x; }
+  static Value Of(const StructValue* v) {
+    Value x;
+    x.kind = ValueKind::kStruct;
+    x.s = v;
+    return x;
+  }
+  static Value Of(const ArrayValue* v) {
+    Value x;
+    x.kind = ValueKind::kArray;
+    x.a = v;
+    return x;
+  }
+  static Value Of(const MapValue* v) {
+    Value x;
+    x.kind = ValueKind::kMap;
+    x.m = v;
+    return x;
+  }
 
   bool is_null() const { return kind == ValueKind::kNull; }
   std::string_view str() const { return std::string_view(data, size); }

@@ -49,11 +49,16 @@ bool Parses(ConfigType type, const std::string& raw) {
 
 std::string_view TypeWord(ConfigType type) {
   switch (type) {
-    case ConfigType::kInt: return "a 32-bit integer";
-    case ConfigType::kLong: return "a 64-bit integer";
-    case ConfigType::kDouble: return "a number";
-    case ConfigType::kBoolean: return "true or false";
-    default: return "a string";
+    case ConfigType::kInt:
+      return "a 32-bit integer";
+    case ConfigType::kLong:
+      return "a 64-bit integer";
+    case ConfigType::kDouble:
+      return "a number";
+    case ConfigType::kBoolean:
+      return "true or false";
+    default:
+      return "a string";
   }
 }
 
@@ -73,7 +78,8 @@ absl::Status ValidateConfig(const Plugin& plugin, const ConfigMap& config) {
       if (def.secret) {
         problems.push_back(StrCat("`", def.name, "` must be ", TypeWord(def.type)));
       } else {
-        problems.push_back(StrCat("`", def.name, "` must be ", TypeWord(def.type), ", not `", *value, "`"));
+        problems.push_back(
+            StrCat("`", def.name, "` must be ", TypeWord(def.type), ", not `", *value, "`"));
       }
     }
   }

@@ -47,7 +47,8 @@ absl::Status CheckDescriptor(const sluice_connector_descriptor* d, const std::st
   // abi_major sits at the same place in every version.
   if (d->abi_major != SLUICE_ABI_MAJOR) {
     return Refuse(path, StrCat("built for connector ABI ", d->abi_major, ".", d->abi_minor,
-                               ", this worker speaks ABI ", SLUICE_ABI_MAJOR, ".x; rebuild it "
+                               ", this worker speaks ABI ", SLUICE_ABI_MAJOR,
+                               ".x; rebuild it "
                                "against this worker's sluice/connector.h"));
   }
   if (d->struct_size < kDescriptorV1Size) {
@@ -75,7 +76,8 @@ absl::Status CheckDescriptor(const sluice_connector_descriptor* d, const std::st
     return Refuse(path, StrCat("missing required callbacks: ", absl::StrJoin(missing, ", ")));
   }
   if (d->config_def_count > 0) {
-    if (d->config_defs == nullptr) return Refuse(path, "config_def_count > 0 but config_defs is NULL");
+    if (d->config_defs == nullptr)
+      return Refuse(path, "config_def_count > 0 but config_defs is NULL");
     if (d->config_defs->struct_size < kConfigDefV1Size) {
       return Refuse(path, StrCat("config definition struct_size ", d->config_defs->struct_size,
                                  " is smaller than ABI 1.0's ", kConfigDefV1Size));

@@ -11,7 +11,8 @@
 namespace sluice::plugin {
 
 // FailedPrecondition naming `path` and every problem found (all missing callbacks at once).
-absl::Status CheckDescriptor(const sluice_connector_descriptor* descriptor, const std::string& path);
+absl::Status CheckDescriptor(const sluice_connector_descriptor* descriptor,
+                             const std::string& path);
 
 // The config definition at index `i`, walked by the elements' own struct_size (ABI convention 3).
 const sluice_config_def* ConfigDefAt(const sluice_connector_descriptor& d, size_t i);

@@ -4,6 +4,7 @@
 
 #include <cstring>
 #include <limits>
+#include <type_traits>
 
 #include "common/string_view_compat.h"
 
@@ -15,13 +16,17 @@ data::RecordBatch* Batch(sluice_batch* b) { return reinterpret_cast<data::Record
 const data::RecordBatch* Batch(const sluice_batch* b) {
   return reinterpret_cast<const data::RecordBatch*>(b);
 }
-data::CompositeValue* Composite(sluice_value* v) { return reinterpret_cast<data::CompositeValue*>(v); }
+data::CompositeValue* Composite(sluice_value* v) {
+  return reinterpret_cast<data::CompositeValue*>(v);
+}
 const data::CompositeValue* Composite(const sluice_value* v) {
   return reinterpret_cast<const data::CompositeValue*>(v);
 }
 sluice_value* ToHandle(data::CompositeValue* v) { return reinterpret_cast<sluice_value*>(v); }
 
-std::string_view View(sluice_str s) { return s.len == 0 ? std::string_view() : std::string_view(s.ptr, s.len); }
+std::string_view View(sluice_str s) {
+  return s.len == 0 ? std::string_view() : std::string_view(s.ptr, s.len);
+}
 
 sluice_status Code(const absl::Status& s) { return static_cast<sluice_status>(s.code()); }
 
@@ -32,10 +37,18 @@ absl::Status ToValue(data::RecordBatch& batch, const sluice_datum* d, data::Valu
     return absl::OkStatus();
   }
   switch (d->kind) {
-    case SLUICE_DATUM_NULL: *out = data::Value::Null(); return absl::OkStatus();
-    case SLUICE_DATUM_INT: *out = data::Value::Int(d->u.i); return absl::OkStatus();
-    case SLUICE_DATUM_FLOAT: *out = data::Value::Float(d->u.f); return absl::OkStatus();
-    case SLUICE_DATUM_BOOLEAN: *out = data::Value::Boolean(d->u.b != 0); return absl::OkStatus();
+    case SLUICE_DATUM_NULL:
+      *out = data::Value::Null();
+      return absl::OkStatus();
+    case SLUICE_DATUM_INT:
+      *out = data::Value::Int(d->u.i);
+      return absl::OkStatus();
+    case SLUICE_DATUM_FLOAT:
+      *out = data::Value::Float(d->u.f);
+      return absl::OkStatus();
+    case SLUICE_DATUM_BOOLEAN:
+      *out = data::Value::Boolean(d->u.b != 0);
+      return absl::OkStatus();
     case SLUICE_DATUM_STRING:
     case SLUICE_DATUM_BYTES: {
       const char* ptr = d->kind == SLUICE_DATUM_STRING
@@ -45,7 +58,8 @@ absl::Status ToValue(data::RecordBatch& batch, const sluice_datum* d, data::Valu
       if (len > std::numeric_limits<uint32_t>::max()) {
         return absl::InvalidArgumentError("a string or bytes value is larger than 4 GiB");
       }
-      if (ptr == nullptr && len > 0) return absl::InvalidArgumentError("NULL pointer with a length");
+      if (ptr == nullptr && len > 0)
+        return absl::InvalidArgumentError("NULL pointer with a length");
       std::string_view copy = batch.Copy(std::string_view(ptr, len));
       *out = d->kind == SLUICE_DATUM_STRING ? data::Value::String(copy) : data::Value::Bytes(copy);
       return absl::OkStatus();
@@ -54,10 +68,17 @@ absl::Status ToValue(data::RecordBatch& batch, const sluice_datum* d, data::Valu
       const data::CompositeValue* c = Composite(d->u.value);
       if (c == nullptr) return absl::InvalidArgumentError("a VALUE datum with a NULL value");
       switch (c->kind) {
-        case data::ValueKind::kStruct: *out = data::Value::Of(static_cast<const data::StructValue*>(c)); break;
-        case data::ValueKind::kArray: *out = data::Value::Of(static_cast<const data::ArrayValue*>(c)); break;
-        case data::ValueKind::kMap: *out = data::Value::Of(static_cast<const data::MapValue*>(c)); break;
-        default: return absl::InvalidArgumentError("a VALUE datum that is not a struct, array or map");
+        case data::ValueKind::kStruct:
+          *out = data::Value::Of(static_cast<const data::StructValue*>(c));
+          break;
+        case data::ValueKind::kArray:
+          *out = data::Value::Of(static_cast<const data::ArrayValue*>(c));
+          break;
+        case data::ValueKind::kMap:
+          *out = data::Value::Of(static_cast<const data::MapValue*>(c));
+          break;
+        default:
+          return absl::InvalidArgumentError("a VALUE datum that is not a struct, array or map");
       }
       return absl::OkStatus();
     }
@@ -79,10 +100,21 @@ absl::Status CopyScalars(data::RecordBatch& batch, sluice_scalar_map in, data::S
     data::ScalarEntry* o = new (&entries[i]) data::ScalarEntry();
     o->key = batch.Copy(View(e.key));
     switch (e.kind) {
-      case SLUICE_SCALAR_NULL: o->kind = data::ScalarKind::kNull; break;
-      case SLUICE_SCALAR_INT: o->kind = data::ScalarKind::kInt; o->i = e.u.i; break;
-      case SLUICE_SCALAR_FLOAT: o->kind = data::ScalarKind::kFloat; o->f = e.u.f; break;
-      case SLUICE_SCALAR_BOOLEAN: o->kind = data::ScalarKind::kBoolean; o->b = e.u.b != 0; break;
+      case SLUICE_SCALAR_NULL:
+        o->kind = data::ScalarKind::kNull;
+        break;
+      case SLUICE_SCALAR_INT:
+        o->kind = data::ScalarKind::kInt;
+        o->i = e.u.i;
+        break;
+      case SLUICE_SCALAR_FLOAT:
+        o->kind = data::ScalarKind::kFloat;
+        o->f = e.u.f;
+        break;
+      case SLUICE_SCALAR_BOOLEAN:
+        o->kind = data::ScalarKind::kBoolean;
+        o->b = e.u.b != 0;
+        break;
       case SLUICE_SCALAR_STRING:
         o->kind = data::ScalarKind::kString;
         o->str = batch.Copy(View(e.u.str));
@@ -130,7 +162,8 @@ sluice_status OffsetGet(sluice_ctx* ctx, sluice_scalar_map partition, sluice_sca
   return Ctx(ctx)->OffsetGet(partition, out);
 }
 
-sluice_status SchemaCreate(sluice_ctx* ctx, const sluice_schema_spec* spec, const sluice_schema** out) {
+sluice_status SchemaCreate(sluice_ctx* ctx, const sluice_schema_spec* spec,
+                           const sluice_schema** out) {
   if (ctx == nullptr || spec == nullptr || out == nullptr) return SLUICE_INVALID_ARGUMENT;
   absl::StatusOr<const data::Schema*> schema = Ctx(ctx)->CreateSchema(*spec);
   if (!schema.ok()) {
@@ -193,13 +226,14 @@ sluice_status MapPut(sluice_value* map, const sluice_datum* key, const sluice_da
 }
 
 sluice_status RecordAppend(sluice_batch* handle, const sluice_record_spec* spec) {
-  constexpr size_t kSpecV1Size = offsetof(sluice_record_spec, source_offset) + sizeof(sluice_scalar_map);
+  constexpr size_t kSpecV1Size =
+      offsetof(sluice_record_spec, source_offset) + sizeof(sluice_scalar_map);
   if (handle == nullptr || spec == nullptr) return SLUICE_INVALID_ARGUMENT;
   data::RecordBatch& batch = *Batch(handle);
   if (spec->struct_size < kSpecV1Size) {
-    return Code(batch.Fail(absl::InvalidArgumentError(
-        StrCat("record_append: struct_size ", spec->struct_size, " is smaller than ABI 1.0's ",
-               kSpecV1Size))));
+    return Code(batch.Fail(
+        absl::InvalidArgumentError(StrCat("record_append: struct_size ", spec->struct_size,
+                                          " is smaller than ABI 1.0's ", kSpecV1Size))));
   }
   data::SourceRecord r;
   r.topic = batch.Copy(View(spec->topic));
@@ -208,7 +242,8 @@ sluice_status RecordAppend(sluice_batch* handle, const sluice_record_spec* spec)
   r.value_schema = FromC(spec->value_schema);
   r.timestamp_ms = spec->timestamp_ms;
   if (absl::Status st = ToValue(batch, &spec->key, &r.key); !st.ok()) return Code(batch.Fail(st));
-  if (absl::Status st = ToValue(batch, &spec->value, &r.value); !st.ok()) return Code(batch.Fail(st));
+  if (absl::Status st = ToValue(batch, &spec->value, &r.value); !st.ok())
+    return Code(batch.Fail(st));
   if (spec->header_count > 0) {
     if (spec->headers == nullptr) {
       return Code(batch.Fail(absl::InvalidArgumentError("record_append: NULL headers")));
@@ -224,7 +259,8 @@ sluice_status RecordAppend(sluice_batch* handle, const sluice_record_spec* spec)
     }
     r.headers = std::span<const data::Header>(headers, spec->header_count);
   }
-  if (absl::Status st = CopyScalars(batch, spec->source_partition, &r.source_partition, "source_partition");
+  if (absl::Status st =
+          CopyScalars(batch, spec->source_partition, &r.source_partition, "source_partition");
       !st.ok()) {
     return Code(batch.Fail(st));
   }
@@ -237,25 +273,51 @@ sluice_status RecordAppend(sluice_batch* handle, const sluice_record_spec* spec)
 
 size_t BatchSize(const sluice_batch* batch) { return batch == nullptr ? 0 : Batch(batch)->size(); }
 
+// No C++ exception may unwind through the plugin's C frames: each table entry catches everything
+// (in practice std::bad_alloc) and answers as a failure of its kind.
+template <auto Impl>
+struct NoThrow;
+
+template <typename R, typename... Args, R (*Impl)(Args...)>
+struct NoThrow<Impl> {
+  static R Call(Args... args) noexcept {
+    try {
+      return Impl(args...);
+    } catch (...) {
+      if constexpr (std::is_same_v<R, void>) {
+        return;
+      } else if constexpr (std::is_same_v<R, sluice_status>) {
+        return SLUICE_RESOURCE_EXHAUSTED;
+      } else if constexpr (std::is_pointer_v<R>) {
+        return nullptr;
+      } else if constexpr (std::is_same_v<R, int32_t>) {
+        return -1;
+      } else {
+        return R{};
+      }
+    }
+  }
+};
+
 constexpr sluice_host_api kHostApi = {
     sizeof(sluice_host_api),
     SLUICE_ABI_MAJOR,
     SLUICE_ABI_MINOR,
-    Log,
-    SetError,
-    RequestReconfiguration,
-    TaskConfigAdd,
-    OffsetGet,
-    SchemaCreate,
-    SchemaFieldIndex,
-    StructNew,
-    StructSet,
-    ArrayNew,
-    ArrayAppend,
-    MapNew,
-    MapPut,
-    RecordAppend,
-    BatchSize,
+    NoThrow<Log>::Call,
+    NoThrow<SetError>::Call,
+    NoThrow<RequestReconfiguration>::Call,
+    NoThrow<TaskConfigAdd>::Call,
+    NoThrow<OffsetGet>::Call,
+    NoThrow<SchemaCreate>::Call,
+    NoThrow<SchemaFieldIndex>::Call,
+    NoThrow<StructNew>::Call,
+    NoThrow<StructSet>::Call,
+    NoThrow<ArrayNew>::Call,
+    NoThrow<ArrayAppend>::Call,
+    NoThrow<MapNew>::Call,
+    NoThrow<MapPut>::Call,
+    NoThrow<RecordAppend>::Call,
+    NoThrow<BatchSize>::Call,
 };
 
 }  // namespace

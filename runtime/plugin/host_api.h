@@ -1,6 +1,7 @@
 // The host function table (sluice_host_api) handed to every plugin, and the C-handle mapping it
 // relies on: sluice_ctx* is a HostContext*, sluice_batch* a data::RecordBatch*, sluice_schema* a
-// data::Schema*, sluice_value* a data::CompositeValue*, sluice_task_configs* a TaskConfigCollector*.
+// data::Schema*, sluice_value* a data::CompositeValue*, sluice_task_configs* a
+// TaskConfigCollector*.
 #ifndef SLUICE_RUNTIME_PLUGIN_HOST_API_H_
 #define SLUICE_RUNTIME_PLUGIN_HOST_API_H_
 
@@ -27,7 +28,9 @@ struct TaskConfigCollector {
 };
 
 inline sluice_ctx* ToC(HostContext* ctx) { return reinterpret_cast<sluice_ctx*>(ctx); }
-inline sluice_batch* ToC(data::RecordBatch* batch) { return reinterpret_cast<sluice_batch*>(batch); }
+inline sluice_batch* ToC(data::RecordBatch* batch) {
+  return reinterpret_cast<sluice_batch*>(batch);
+}
 inline sluice_task_configs* ToC(TaskConfigCollector* c) {
   return reinterpret_cast<sluice_task_configs*>(c);
 }

@@ -9,25 +9,37 @@ namespace {
 
 std::string_view LevelName(sluice_log_level level) {
   switch (level) {
-    case SLUICE_LOG_TRACE: return "TRACE";
-    case SLUICE_LOG_DEBUG: return "DEBUG";
-    case SLUICE_LOG_INFO: return "INFO";
-    case SLUICE_LOG_WARN: return "WARN";
-    case SLUICE_LOG_ERROR: return "ERROR";
+    case SLUICE_LOG_TRACE:
+      return "TRACE";
+    case SLUICE_LOG_DEBUG:
+      return "DEBUG";
+    case SLUICE_LOG_INFO:
+      return "INFO";
+    case SLUICE_LOG_WARN:
+      return "WARN";
+    case SLUICE_LOG_ERROR:
+      return "ERROR";
   }
   return "LOG";
 }
 
-std::string_view View(sluice_str s) { return s.len == 0 ? std::string_view() : std::string_view(s.ptr, s.len); }
+std::string_view View(sluice_str s) {
+  return s.len == 0 ? std::string_view() : std::string_view(s.ptr, s.len);
+}
 
 data::OwnedScalar FromC(const sluice_scalar_entry& e) {
   std::string key(View(e.key));
   switch (e.kind) {
-    case SLUICE_SCALAR_INT: return data::OwnedScalar::Int(std::move(key), e.u.i);
-    case SLUICE_SCALAR_FLOAT: return data::OwnedScalar::Float(std::move(key), e.u.f);
-    case SLUICE_SCALAR_BOOLEAN: return data::OwnedScalar::Boolean(std::move(key), e.u.b != 0);
-    case SLUICE_SCALAR_STRING: return data::OwnedScalar::String(std::move(key), std::string(View(e.u.str)));
-    default: return data::OwnedScalar::Null(std::move(key));
+    case SLUICE_SCALAR_INT:
+      return data::OwnedScalar::Int(std::move(key), e.u.i);
+    case SLUICE_SCALAR_FLOAT:
+      return data::OwnedScalar::Float(std::move(key), e.u.f);
+    case SLUICE_SCALAR_BOOLEAN:
+      return data::OwnedScalar::Boolean(std::move(key), e.u.b != 0);
+    case SLUICE_SCALAR_STRING:
+      return data::OwnedScalar::String(std::move(key), std::string(View(e.u.str)));
+    default:
+      return data::OwnedScalar::Null(std::move(key));
   }
 }
 
@@ -36,11 +48,20 @@ sluice_scalar_entry ToC(const data::OwnedScalar& o) {
   e.key = sluice_str{o.key.data(), o.key.size()};
   e.kind = static_cast<uint32_t>(o.kind);
   switch (o.kind) {
-    case data::ScalarKind::kInt: e.u.i = o.i; break;
-    case data::ScalarKind::kFloat: e.u.f = o.f; break;
-    case data::ScalarKind::kBoolean: e.u.b = o.b ? 1 : 0; break;
-    case data::ScalarKind::kString: e.u.str = sluice_str{o.str.data(), o.str.size()}; break;
-    case data::ScalarKind::kNull: break;
+    case data::ScalarKind::kInt:
+      e.u.i = o.i;
+      break;
+    case data::ScalarKind::kFloat:
+      e.u.f = o.f;
+      break;
+    case data::ScalarKind::kBoolean:
+      e.u.b = o.b ? 1 : 0;
+      break;
+    case data::ScalarKind::kString:
+      e.u.str = sluice_str{o.str.data(), o.str.size()};
+      break;
+    case data::ScalarKind::kNull:
+      break;
   }
   return e;
 }
@@ -136,7 +157,8 @@ absl::StatusOr<const data::Schema*> HostContext::CreateSchema(const sluice_schem
   if (spec.type < SLUICE_TYPE_INT8 || spec.type > SLUICE_TYPE_STRUCT) {
     return absl::InvalidArgumentError(StrCat("schema_create: unknown type ", spec.type));
   }
-  auto resolve = [this](const sluice_schema* s, std::string_view what) -> absl::StatusOr<data::SchemaPtr> {
+  auto resolve = [this](const sluice_schema* s,
+                        std::string_view what) -> absl::StatusOr<data::SchemaPtr> {
     data::SchemaPtr p = FindSchema(reinterpret_cast<const data::Schema*>(s));
     if (p == nullptr) {
       return absl::InvalidArgumentError(
@@ -155,14 +177,23 @@ absl::StatusOr<const data::Schema*> HostContext::CreateSchema(const sluice_schem
   if (spec.default_value != nullptr) {
     const sluice_datum& d = *spec.default_value;
     switch (d.kind) {
-      case SLUICE_DATUM_NULL: break;
-      case SLUICE_DATUM_INT: b.Default(data::Value::Int(d.u.i)); break;
-      case SLUICE_DATUM_FLOAT: b.Default(data::Value::Float(d.u.f)); break;
-      case SLUICE_DATUM_BOOLEAN: b.Default(data::Value::Boolean(d.u.b != 0)); break;
-      case SLUICE_DATUM_STRING: b.Default(data::Value::String(View(d.u.str))); break;
+      case SLUICE_DATUM_NULL:
+        break;
+      case SLUICE_DATUM_INT:
+        b.Default(data::Value::Int(d.u.i));
+        break;
+      case SLUICE_DATUM_FLOAT:
+        b.Default(data::Value::Float(d.u.f));
+        break;
+      case SLUICE_DATUM_BOOLEAN:
+        b.Default(data::Value::Boolean(d.u.b != 0));
+        break;
+      case SLUICE_DATUM_STRING:
+        b.Default(data::Value::String(View(d.u.str)));
+        break;
       case SLUICE_DATUM_BYTES:
-        b.Default(data::Value::Bytes(std::string_view(
-            reinterpret_cast<const char*>(d.u.bytes.ptr), d.u.bytes.len)));
+        b.Default(data::Value::Bytes(
+            std::string_view(reinterpret_cast<const char*>(d.u.bytes.ptr), d.u.bytes.len)));
         break;
       default:
         return absl::InvalidArgumentError("schema_create: defaults must be primitives");
@@ -170,7 +201,8 @@ absl::StatusOr<const data::Schema*> HostContext::CreateSchema(const sluice_schem
   }
   for (size_t i = 0; i < spec.field_count; ++i) {
     const sluice_field_spec& f = spec.fields[i];
-    absl::StatusOr<data::SchemaPtr> fs = resolve(f.schema, StrCat("the schema of field `", View(f.name), "`"));
+    absl::StatusOr<data::SchemaPtr> fs =
+        resolve(f.schema, StrCat("the schema of field `", View(f.name), "`"));
     if (!fs.ok()) return fs.status();
     b.AddField(View(f.name), *fs);
   }

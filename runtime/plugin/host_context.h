@@ -26,7 +26,8 @@
 namespace sluice::plugin {
 
 // Where plugin log lines go: `who` is e.g. "connector `orders` task 0".
-using LogSink = std::function<void(sluice_log_level level, std::string_view who, std::string_view message)>;
+using LogSink =
+    std::function<void(sluice_log_level level, std::string_view who, std::string_view message)>;
 
 // A LogSink writing to stderr, for tools and tests.
 LogSink StderrLogSink();
@@ -53,7 +54,9 @@ class HostContext {
   absl::Status TakeError(sluice_status returned, std::string_view operation);
 
   // Connector contexts: what api->request_reconfiguration triggers.
-  void set_reconfiguration_handler(std::function<void()> handler) { on_reconfigure_ = std::move(handler); }
+  void set_reconfiguration_handler(std::function<void()> handler) {
+    on_reconfigure_ = std::move(handler);
+  }
   sluice_status RequestReconfiguration();
 
   // Task contexts: the committed offsets handed to the task at start.

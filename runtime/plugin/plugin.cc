@@ -52,7 +52,8 @@ Plugin::Plugin(SharedLibrary library, const sluice_connector_descriptor* descrip
 absl::StatusOr<std::shared_ptr<const Plugin>> LoadPlugin(const std::string& path) {
   FileDescriptor fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) {
-    return absl::NotFoundError(StrCat("plugin ", path, " refused: cannot open: ", std::strerror(errno)));
+    return absl::NotFoundError(
+        StrCat("plugin ", path, " refused: cannot open: ", std::strerror(errno)));
   }
   if (absl::Status s = CheckPluginFile(fd.get(), path); !s.ok()) return s;
   // Load the descriptor we checked, not whatever the path names by now.
@@ -61,7 +62,8 @@ absl::StatusOr<std::shared_ptr<const Plugin>> LoadPlugin(const std::string& path
   void* entry = library->Symbol("sluice_connector_entry");
   if (entry == nullptr) {
     return absl::FailedPreconditionError(
-        StrCat("plugin ", path, " refused: missing entry symbol `sluice_connector_entry` (not a "
+        StrCat("plugin ", path,
+               " refused: missing entry symbol `sluice_connector_entry` (not a "
                "Sluice connector, or built without SLUICE_EXPORT)"));
   }
   auto entry_fn = reinterpret_cast<sluice_connector_entry_fn>(entry);

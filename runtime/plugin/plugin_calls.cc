@@ -23,11 +23,20 @@ std::vector<sluice_scalar_entry> Entries(data::ScalarMap map) {
     c.key = sluice_str{e.key.data(), e.key.size()};
     c.kind = static_cast<uint32_t>(e.kind);
     switch (e.kind) {
-      case data::ScalarKind::kInt: c.u.i = e.i; break;
-      case data::ScalarKind::kFloat: c.u.f = e.f; break;
-      case data::ScalarKind::kBoolean: c.u.b = e.b ? 1 : 0; break;
-      case data::ScalarKind::kString: c.u.str = sluice_str{e.str.data(), e.str.size()}; break;
-      case data::ScalarKind::kNull: break;
+      case data::ScalarKind::kInt:
+        c.u.i = e.i;
+        break;
+      case data::ScalarKind::kFloat:
+        c.u.f = e.f;
+        break;
+      case data::ScalarKind::kBoolean:
+        c.u.b = e.b ? 1 : 0;
+        break;
+      case data::ScalarKind::kString:
+        c.u.str = sluice_str{e.str.data(), e.str.size()};
+        break;
+      case data::ScalarKind::kNull:
+        break;
     }
     out.push_back(c);
   }
@@ -56,7 +65,8 @@ absl::StatusOr<std::vector<ConfigMap>> PluginCalls::ConnectorTaskConfigs(HostCon
       plugin_->descriptor().on_connector_task_configs(instance, max_tasks, ToC(&collector));
   if (st != SLUICE_OK) return ctx.TakeError(st, "task configs");
   if (collector.configs.empty()) {
-    return absl::FailedPreconditionError(StrCat(ctx.who(), ": task configs: the connector produced none"));
+    return absl::FailedPreconditionError(
+        StrCat(ctx.who(), ": task configs: the connector produced none"));
   }
   return std::move(collector.configs);
 }
@@ -146,7 +156,8 @@ absl::StatusOr<std::unique_ptr<TaskInstance>> TaskInstance::Start(
   ctx->SetCommittedOffsets(std::move(committed_offsets));
   absl::StatusOr<void*> instance = calls.TaskStart(*ctx, config);
   if (!instance.ok()) return instance.status();
-  return std::unique_ptr<TaskInstance>(new TaskInstance(std::move(calls), std::move(ctx), *instance));
+  return std::unique_ptr<TaskInstance>(
+      new TaskInstance(std::move(calls), std::move(ctx), *instance));
 }
 
 TaskInstance::~TaskInstance() { calls_.TaskDestroy(instance_); }

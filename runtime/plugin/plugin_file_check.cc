@@ -49,8 +49,8 @@ absl::Status CheckPluginFile(int fd, const std::string& path) {
 
   size_t slash = path.rfind('/');
   std::string dir = slash == std::string::npos ? std::string(".")
-                    : slash == 0              ? std::string("/")
-                                              : path.substr(0, slash);
+                    : slash == 0               ? std::string("/")
+                                               : path.substr(0, slash);
   struct stat dst;
   if (stat(dir.c_str(), &dst) != 0) {
     return Refuse(path, StrCat("cannot stat its directory: ", std::strerror(errno)));

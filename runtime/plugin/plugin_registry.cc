@@ -93,9 +93,9 @@ absl::StatusOr<std::shared_ptr<const Plugin>> PluginRegistry::LoadFile(const std
   for (const auto& p : plugins_) {
     if (p->name() == (*plugin)->name() && p->version() == (*plugin)->version()) {
       // Returning drops the last reference, which unloads the refused copy.
-      return absl::AlreadyExistsError(
-          StrCat("plugin ", path, " refused: connector `", p->name(), "` version ", p->version(),
-                 " is already loaded from ", p->path()));
+      return absl::AlreadyExistsError(StrCat("plugin ", path, " refused: connector `", p->name(),
+                                             "` version ", p->version(), " is already loaded from ",
+                                             p->path()));
     }
   }
   plugins_.push_back(*plugin);

@@ -30,8 +30,8 @@ absl::StatusOr<std::unique_ptr<PluginWatcher>> PluginWatcher::Start(
   for (const std::string& dir : dirs) {
     int wd = inotify_add_watch(ifd, dir.c_str(), IN_CLOSE_WRITE | IN_MOVED_TO | IN_ONLYDIR);
     if (wd < 0) {
-      return absl::NotFoundError(
-          StrCat("plugin watcher: cannot watch plugin directory ", dir, ": ", std::strerror(errno)));
+      return absl::NotFoundError(StrCat("plugin watcher: cannot watch plugin directory ", dir, ": ",
+                                        std::strerror(errno)));
     }
     watcher->dirs_by_watch_[wd] = dir;
   }

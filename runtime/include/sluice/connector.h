@@ -15,11 +15,16 @@
  *  2. Versions. SLUICE_ABI_MAJOR changes only for incompatible changes; the host refuses a plugin
  *     whose major differs. SLUICE_ABI_MINOR grows when something is appended; a plugin built
  *     against an older minor still loads.
- *  3. Growth. Every struct shared across the boundary starts with `size_t struct_size`, which the
- *     side that fills it sets to sizeof() as that side was compiled. STRUCTS ONLY EVER GROW AT THE
- *     END; NO MEMBER IS EVER REMOVED, REORDERED OR RETYPED. A reader must not touch a member that
- *     lies beyond the struct_size it was given (SLUICE_HAS_MEMBER tells). Arrays of such structs
- *     are walked with the struct_size of their elements as the stride, never with sizeof().
+ *  3. Growth. Every struct that describes something (descriptor, config definition, host table,
+ *     schema spec, record spec, notices) starts with `size_t struct_size`, which the side that
+ *     fills it sets to sizeof() as that side was compiled. STRUCTS ONLY EVER GROW AT THE END; NO
+ *     MEMBER IS EVER REMOVED, REORDERED OR RETYPED. A reader must not touch a member that lies
+ *     beyond the struct_size it was given (SLUICE_HAS_MEMBER tells). Arrays of such structs are
+ *     walked with the struct_size of their elements as the stride, never with sizeof().
+ *     The small value types carried inside them (sluice_str, sluice_bytes, sluice_datum,
+ *     sluice_config_entry, sluice_str_pair, sluice_field_spec, sluice_scalar_entry,
+ *     sluice_scalar_map, sluice_header) have no struct_size: they are FROZEN for the whole major
+ *     version, so arrays of them can be indexed plainly; anything new goes into a growable struct.
  *  4. Strings and bytes are {ptr,len} views (sluice_str, sluice_bytes); they need not be
  *     NUL-terminated, and a NULL ptr is allowed only with len 0. Strings are UTF-8. Fields typed
  *     `const char *` in static tables (names, docs) are NUL-terminated.
@@ -73,7 +78,7 @@ extern "C" {
 /* True when `ptr` (a struct whose struct_size says how much of it the other side filled) has
  * member `member`. Use it before reading any member added after ABI 1.0. */
 #define SLUICE_HAS_MEMBER(ptr, type, member) \
-  ((ptr)->struct_size >= offsetof(type, member) + sizeof(((type *)0)->member))
+  ((ptr)->struct_size >= offsetof(type, member) + sizeof(((type*)0)->member))
 
 /* ============================================================================================== */
 /* Basic types                                                                                    */
@@ -82,9 +87,9 @@ extern "C" {
 /* Status codes; the numbers are gRPC's (and absl::StatusCode's). */
 typedef enum sluice_status {
   SLUICE_OK = 0,
-  SLUICE_CANCELLED = 1,           /* the operation was stopped on request */
+  SLUICE_CANCELLED = 1, /* the operation was stopped on request */
   SLUICE_UNKNOWN = 2,
-  SLUICE_INVALID_ARGUMENT = 3,    /* bad configuration or argument: fix the input */
+  SLUICE_INVALID_ARGUMENT = 3, /* bad configuration or argument: fix the input */
   SLUICE_DEADLINE_EXCEEDED = 4,
   SLUICE_NOT_FOUND = 5,
   SLUICE_ALREADY_EXISTS = 6,
@@ -94,20 +99,20 @@ typedef enum sluice_status {
   SLUICE_ABORTED = 10,
   SLUICE_OUT_OF_RANGE = 11,
   SLUICE_UNIMPLEMENTED = 12,
-  SLUICE_INTERNAL = 13,           /* a bug */
-  SLUICE_UNAVAILABLE = 14,        /* transient: the host may retry (restart the task later) */
+  SLUICE_INTERNAL = 13,    /* a bug */
+  SLUICE_UNAVAILABLE = 14, /* transient: the host may retry (restart the task later) */
   SLUICE_DATA_LOSS = 15
 } sluice_status;
 
 /* A view of UTF-8 text; not necessarily NUL-terminated. */
 typedef struct sluice_str {
-  const char *ptr;
+  const char* ptr;
   size_t len;
 } sluice_str;
 
 /* A view of bytes. */
 typedef struct sluice_bytes {
-  const uint8_t *ptr;
+  const uint8_t* ptr;
   size_t len;
 } sluice_bytes;
 
@@ -188,7 +193,7 @@ typedef struct sluice_datum {
     int32_t b;
     sluice_str str;
     sluice_bytes bytes;
-    const sluice_value *value;
+    const sluice_value* value;
   } u;
 } sluice_datum;
 
@@ -201,7 +206,7 @@ typedef struct sluice_str_pair {
 /* One field of a struct schema. */
 typedef struct sluice_field_spec {
   sluice_str name;
-  const sluice_schema *schema;
+  const sluice_schema* schema;
 } sluice_field_spec;
 
 /* Everything that describes a schema (Kafka Connect's SchemaBuilder, as a struct). Zero-initialise
@@ -214,14 +219,14 @@ typedef struct sluice_schema_spec {
                           len 0 = none */
   int32_t has_version; /* nonzero: `version` is set */
   int32_t version;
-  sluice_str doc;      /* len 0 = none */
-  const sluice_str_pair *parameters; /* e.g. {"scale","2"}; kept in this order */
+  sluice_str doc;                    /* len 0 = none */
+  const sluice_str_pair* parameters; /* e.g. {"scale","2"}; kept in this order */
   size_t parameter_count;
-  const sluice_datum *default_value; /* NULL = none; primitives only (INT..BYTES kinds) */
-  const sluice_field_spec *fields;   /* STRUCT: the fields, in order; names must be unique */
+  const sluice_datum* default_value; /* NULL = none; primitives only (INT..BYTES kinds) */
+  const sluice_field_spec* fields;   /* STRUCT: the fields, in order; names must be unique */
   size_t field_count;
-  const sluice_schema *key_schema;   /* MAP: the key schema */
-  const sluice_schema *value_schema; /* ARRAY: the element schema; MAP: the value schema */
+  const sluice_schema* key_schema;   /* MAP: the key schema */
+  const sluice_schema* value_schema; /* ARRAY: the element schema; MAP: the value schema */
 } sluice_schema_spec;
 
 /* A primitive in a source partition or source offset (flat maps, as Kafka Connect stores them). */
@@ -247,28 +252,28 @@ typedef struct sluice_scalar_entry {
 /* A flat map: entries in a stable order. Offsets read back from Kafka carry integers as INT and
  * fractions as FLOAT, whatever width they were written with. */
 typedef struct sluice_scalar_map {
-  const sluice_scalar_entry *entries;
+  const sluice_scalar_entry* entries;
   size_t count;
 } sluice_scalar_map;
 
 /* A record header. Converted with the worker's header converter. */
 typedef struct sluice_header {
   sluice_str key;
-  const sluice_schema *schema; /* NULL only with a NULL datum */
+  const sluice_schema* schema; /* NULL only with a NULL datum */
   sluice_datum value;
 } sluice_header;
 
 /* One source record, as passed to api->record_append. Zero-initialise, set struct_size, fill. */
 typedef struct sluice_record_spec {
   size_t struct_size;
-  sluice_str topic;               /* required */
-  int32_t partition;              /* Kafka partition, or -1 to let the key choose (murmur2) */
-  const sluice_schema *key_schema; /* NULL with a NULL key: no key */
+  sluice_str topic;                /* required */
+  int32_t partition;               /* Kafka partition, or -1 to let the key choose (murmur2) */
+  const sluice_schema* key_schema; /* NULL with a NULL key: no key */
   sluice_datum key;
-  const sluice_schema *value_schema; /* NULL with a NULL value: a tombstone */
+  const sluice_schema* value_schema; /* NULL with a NULL value: a tombstone */
   sluice_datum value;
-  int64_t timestamp_ms;           /* record timestamp; -1 = let the producer stamp it */
-  const sluice_header *headers;
+  int64_t timestamp_ms; /* record timestamp; -1 = let the producer stamp it */
+  const sluice_header* headers;
   size_t header_count;
   sluice_scalar_map source_partition; /* e.g. {"server": "shop"}; may be empty */
   sluice_scalar_map source_offset;    /* e.g. {"file": ..., "pos": ...}; may be empty */
@@ -280,12 +285,12 @@ typedef struct sluice_record_spec {
 
 typedef enum sluice_config_type {
   SLUICE_CONFIG_STRING = 1,
-  SLUICE_CONFIG_INT = 2,      /* 32-bit signed */
-  SLUICE_CONFIG_LONG = 3,     /* 64-bit signed */
+  SLUICE_CONFIG_INT = 2,  /* 32-bit signed */
+  SLUICE_CONFIG_LONG = 3, /* 64-bit signed */
   SLUICE_CONFIG_DOUBLE = 4,
-  SLUICE_CONFIG_BOOLEAN = 5,  /* "true" / "false" (any case) */
-  SLUICE_CONFIG_LIST = 6,     /* comma-separated */
-  SLUICE_CONFIG_PASSWORD = 7  /* a string the host never logs or shows */
+  SLUICE_CONFIG_BOOLEAN = 5, /* "true" / "false" (any case) */
+  SLUICE_CONFIG_LIST = 6,    /* comma-separated */
+  SLUICE_CONFIG_PASSWORD = 7 /* a string the host never logs or shows */
 } sluice_config_type;
 
 /* One key a connector accepts. Lives in the plugin's static storage. The host validates a config
@@ -293,12 +298,12 @@ typedef enum sluice_config_type {
  * type; unknown keys are passed through (they may be meant for the worker, e.g. tasks.max). */
 typedef struct sluice_config_def {
   size_t struct_size;
-  const char *name;          /* e.g. "topic" */
+  const char* name;          /* e.g. "topic" */
   uint32_t type;             /* a sluice_config_type */
-  const char *default_value; /* NULL = no default */
+  const char* default_value; /* NULL = no default */
   int32_t required;          /* nonzero: the key must be present (a default then makes no sense) */
   int32_t secret;            /* nonzero: never logged or shown (PASSWORD implies it) */
-  const char *doc;           /* one or two sentences, shown by the admin API */
+  const char* doc;           /* one or two sentences, shown by the admin API */
 } sluice_config_def;
 
 /* ============================================================================================== */
@@ -334,26 +339,26 @@ typedef struct sluice_host_api {
 
   /* Writes one log line, attributed to the connector or task of `ctx`.
    * Thread: any. Ownership: `message` borrowed. Failure: none (a line may be dropped). */
-  void (*log)(sluice_ctx *ctx, sluice_log_level level, sluice_str message);
+  void (*log)(sluice_ctx* ctx, sluice_log_level level, sluice_str message);
 
   /* Records why the callback now running failed. Call it just before returning a non-OK status;
    * the last call wins. The host reports `message` with the connector and task named.
    * Thread: the thread running a callback for `ctx`. Ownership: `message` copied.
    * Failure: none. */
-  void (*set_error)(sluice_ctx *ctx, sluice_status code, sluice_str message);
+  void (*set_error)(sluice_ctx* ctx, sluice_status code, sluice_str message);
 
   /* Asks the host to call on_connector_task_configs again and restart the tasks with the result
    * (Kafka Connect's requestTaskReconfiguration), e.g. because the set of tables changed.
    * Thread: any, until the connector's destroy returns; it only queues a request.
    * Failure: SLUICE_FAILED_PRECONDITION when `ctx` is not a connector context. */
-  sluice_status (*request_reconfiguration)(sluice_ctx *ctx);
+  sluice_status (*request_reconfiguration)(sluice_ctx* ctx);
 
   /* ---- configuration -------------------------------------------------------------------- */
 
   /* Adds one task configuration while on_connector_task_configs runs.
    * Thread: inside on_connector_task_configs. Ownership: entries copied.
    * Failure: SLUICE_RESOURCE_EXHAUSTED once max_tasks configs were added. */
-  sluice_status (*task_config_add)(sluice_task_configs *out, const sluice_config_entry *entries,
+  sluice_status (*task_config_add)(sluice_task_configs* out, const sluice_config_entry* entries,
                                    size_t count);
 
   /* ---- committed offsets ---------------------------------------------------------------- */
@@ -363,8 +368,7 @@ typedef struct sluice_host_api {
    * task is destroyed; SLUICE_NOT_FOUND when there is none (start from the beginning).
    * Thread: the task thread. Ownership: `partition` borrowed.
    * Failure: SLUICE_FAILED_PRECONDITION when `ctx` is not a task context. */
-  sluice_status (*offset_get)(sluice_ctx *ctx, sluice_scalar_map partition,
-                              sluice_scalar_map *out);
+  sluice_status (*offset_get)(sluice_ctx* ctx, sluice_scalar_map partition, sluice_scalar_map* out);
 
   /* ---- schemas -------------------------------------------------------------------------- */
 
@@ -374,12 +378,12 @@ typedef struct sluice_host_api {
    * the schemas it references must come from the same task.
    * Failure: SLUICE_INVALID_ARGUMENT with the reason logged and kept as the task's error (unknown
    * type, missing element schema, duplicate field name, default of the wrong kind, ...). */
-  sluice_status (*schema_create)(sluice_ctx *ctx, const sluice_schema_spec *spec,
-                                 const sluice_schema **out);
+  sluice_status (*schema_create)(sluice_ctx* ctx, const sluice_schema_spec* spec,
+                                 const sluice_schema** out);
 
   /* Returns the index of field `name` in struct schema `schema`, or -1 when there is none.
    * Look indexes up once and keep them. Thread: any. */
-  int32_t (*schema_field_index)(const sluice_schema *schema, sluice_str name);
+  int32_t (*schema_field_index)(const sluice_schema* schema, sluice_str name);
 
   /* ---- values (inside on_task_poll only) ------------------------------------------------ */
   /* Value building never allocates on the heap per field: values live in the batch's arena.
@@ -389,25 +393,26 @@ typedef struct sluice_host_api {
 
   /* A new struct of struct schema `schema`, every field null (or its default). Returns NULL on
    * failure (not a struct schema). */
-  sluice_value *(*struct_new)(sluice_batch *batch, const sluice_schema *schema);
+  sluice_value* (*struct_new)(sluice_batch* batch, const sluice_schema* schema);
 
   /* Sets field `field_index` of `s`. The datum's kind must fit the field's schema type (INT for
-   * INT8..INT64 within range, FLOAT for FLOAT32/64, ...); NULL only for optional fields; a VALUE
+   * INT8..INT64 within range, FLOAT for FLOAT32/64, ...); NULL only for optional fields or
+   * fields with a default (written in its place); a VALUE
    * must be of the field's schema and built in the same batch. */
-  sluice_status (*struct_set)(sluice_value *s, uint32_t field_index, const sluice_datum *datum);
+  sluice_status (*struct_set)(sluice_value* s, uint32_t field_index, const sluice_datum* datum);
 
   /* A new array of array schema `schema`; `capacity_hint` elements are reserved up front. */
-  sluice_value *(*array_new)(sluice_batch *batch, const sluice_schema *schema,
+  sluice_value* (*array_new)(sluice_batch* batch, const sluice_schema* schema,
                              size_t capacity_hint);
 
   /* Appends one element, checked against the array's element schema. */
-  sluice_status (*array_append)(sluice_value *array, const sluice_datum *datum);
+  sluice_status (*array_append)(sluice_value* array, const sluice_datum* datum);
 
   /* A new map of map schema `schema`. */
-  sluice_value *(*map_new)(sluice_batch *batch, const sluice_schema *schema, size_t capacity_hint);
+  sluice_value* (*map_new)(sluice_batch* batch, const sluice_schema* schema, size_t capacity_hint);
 
   /* Adds one entry, checked against the map's key and value schemas. Keys are not deduplicated. */
-  sluice_status (*map_put)(sluice_value *map, const sluice_datum *key, const sluice_datum *value);
+  sluice_status (*map_put)(sluice_value* map, const sluice_datum* key, const sluice_datum* value);
 
   /* ---- records (inside on_task_poll only) ----------------------------------------------- */
 
@@ -415,19 +420,17 @@ typedef struct sluice_host_api {
    * topic, headers, source partition and offset are copied into the batch. Records are produced
    * in the order they are appended; records of one source partition must carry increasing
    * offsets. Failure: SLUICE_INVALID_ARGUMENT (and the batch is marked failed). */
-  sluice_status (*record_append)(sluice_batch *batch, const sluice_record_spec *record);
+  sluice_status (*record_append)(sluice_batch* batch, const sluice_record_spec* record);
 
   /* The number of records appended to `batch` so far. */
-  size_t (*batch_size)(const sluice_batch *batch);
+  size_t (*batch_size)(const sluice_batch* batch);
 } sluice_host_api;
 
 /* ============================================================================================== */
 /* Plugin callbacks: the descriptor the plugin returns                                           */
 /* ============================================================================================== */
 
-typedef enum sluice_connector_kind {
-  SLUICE_CONNECTOR_SOURCE = 1
-} sluice_connector_kind;
+typedef enum sluice_connector_kind { SLUICE_CONNECTOR_SOURCE = 1 } sluice_connector_kind;
 
 /* What a connector library is and does. Returned by the entry function; lives in the plugin's
  * static storage until the library is unloaded. Callbacks marked REQUIRED must be non-NULL or the
@@ -442,13 +445,13 @@ typedef enum sluice_connector_kind {
  */
 typedef struct sluice_connector_descriptor {
   size_t struct_size;
-  uint32_t abi_major; /* SLUICE_ABI_MAJOR as the plugin was compiled */
-  uint32_t abi_minor; /* SLUICE_ABI_MINOR as the plugin was compiled */
-  const char *name;   /* e.g. "generator"; [A-Za-z0-9._-]+, unique per host with version */
-  const char *version; /* e.g. "1.2.0" */
-  const char *description; /* one line, for the admin API */
-  uint32_t kind;      /* a sluice_connector_kind */
-  const sluice_config_def *config_defs; /* walked with each element's struct_size as stride */
+  uint32_t abi_major;      /* SLUICE_ABI_MAJOR as the plugin was compiled */
+  uint32_t abi_minor;      /* SLUICE_ABI_MINOR as the plugin was compiled */
+  const char* name;        /* e.g. "generator"; [A-Za-z0-9._-]+, unique per host with version */
+  const char* version;     /* e.g. "1.2.0" */
+  const char* description; /* one line, for the admin API */
+  uint32_t kind;           /* a sluice_connector_kind */
+  const sluice_config_def* config_defs; /* walked with each element's struct_size as stride */
   size_t config_def_count;
 
   /* REQUIRED. Creates a connector instance from a validated `config` and stores the plugin's
@@ -456,31 +459,31 @@ typedef struct sluice_connector_descriptor {
    * in the tasks. Thread: a host control thread. Ownership: `api` lives until destroy returns;
    * `ctx` until destroy returns; `config` borrowed (copy what you keep).
    * Failure: non-OK status after api->set_error; no further call is made on this instance. */
-  sluice_status (*on_connector_start)(const sluice_host_api *api, sluice_ctx *ctx,
-                                      const sluice_config_entry *config, size_t config_count,
-                                      void **instance);
+  sluice_status (*on_connector_start)(const sluice_host_api* api, sluice_ctx* ctx,
+                                      const sluice_config_entry* config, size_t config_count,
+                                      void** instance);
 
   /* REQUIRED. Produces at most `max_tasks` task configurations (Kafka Connect's tasks.max) by
    * calling api->task_config_add once per task. Thread: the host control thread.
    * Failure: non-OK status after api->set_error. */
-  sluice_status (*on_connector_task_configs)(void *instance, size_t max_tasks,
-                                             sluice_task_configs *out);
+  sluice_status (*on_connector_task_configs)(void* instance, size_t max_tasks,
+                                             sluice_task_configs* out);
 
   /* OPTIONAL. The connector is being shut down; release remote resources.
    * Thread: the host control thread. */
-  void (*on_connector_stop)(void *instance);
+  void (*on_connector_stop)(void* instance);
 
   /* REQUIRED. Frees the instance. Nothing is called on it afterwards.
    * Thread: the host control thread. */
-  void (*on_connector_destroy)(void *instance);
+  void (*on_connector_destroy)(void* instance);
 
   /* REQUIRED. Creates a task from its task config (one of those from on_connector_task_configs).
    * Read committed offsets here with api->offset_get to decide where to resume.
    * Thread: the task's thread (all later task callbacks but on_task_stop run on it).
    * Ownership: as on_connector_start. Failure: as on_connector_start. */
-  sluice_status (*on_task_start)(const sluice_host_api *api, sluice_ctx *ctx,
-                                 const sluice_config_entry *config, size_t config_count,
-                                 void **instance);
+  sluice_status (*on_task_start)(const sluice_host_api* api, sluice_ctx* ctx,
+                                 const sluice_config_entry* config, size_t config_count,
+                                 void** instance);
 
   /* REQUIRED. Appends the records available now to `batch` with api->record_append, waiting at
    * most `timeout_ms` for the first one. Returning SLUICE_OK with an empty batch is normal (idle).
@@ -490,40 +493,40 @@ typedef struct sluice_connector_descriptor {
    * this call returns. Failure: non-OK status after api->set_error; records appended before the
    * failure are discarded. SLUICE_UNAVAILABLE asks for a restart of the task after a back-off,
    * other codes fail the task. */
-  sluice_status (*on_task_poll)(void *instance, sluice_batch *batch, int64_t timeout_ms);
+  sluice_status (*on_task_poll)(void* instance, sluice_batch* batch, int64_t timeout_ms);
 
   /* OPTIONAL. Tells the task that records are acknowledged (see sluice_ack_notice), e.g. to let a
    * source release what it held for them. Thread: the task thread, between polls.
    * Ownership: `notice` borrowed. */
-  void (*on_task_acknowledged)(void *instance, const sluice_ack_notice *notice);
+  void (*on_task_acknowledged)(void* instance, const sluice_ack_notice* notice);
 
   /* REQUIRED. Asks the task to stop: a poll in progress should return soon. MUST NOT block or
    * free anything; typically it sets an atomic flag or writes to an eventfd.
    * Thread: ANY thread, possibly while on_task_poll runs; possibly more than once. */
-  void (*on_task_stop)(void *instance);
+  void (*on_task_stop)(void* instance);
 
   /* REQUIRED. Frees the task. Called after the last poll returned.
    * Thread: the task thread. */
-  void (*on_task_destroy)(void *instance);
+  void (*on_task_destroy)(void* instance);
 } sluice_connector_descriptor;
 
 /* The entry function. The host calls it once after loading the library, passing its own ABI
  * version; the plugin returns its descriptor (static storage), or NULL when it cannot work with
  * that host (e.g. it needs a host function a newer minor added). Thread: a host control thread.
  * Must not call into the host. */
-typedef const sluice_connector_descriptor *(*sluice_connector_entry_fn)(uint32_t host_abi_major,
+typedef const sluice_connector_descriptor* (*sluice_connector_entry_fn)(uint32_t host_abi_major,
                                                                         uint32_t host_abi_minor);
 
 /* Declaration of the entry function a plugin defines:
  *   SLUICE_EXPORT const sluice_connector_descriptor *sluice_connector_entry(uint32_t, uint32_t); */
-SLUICE_EXPORT const sluice_connector_descriptor *sluice_connector_entry(uint32_t host_abi_major,
+SLUICE_EXPORT const sluice_connector_descriptor* sluice_connector_entry(uint32_t host_abi_major,
                                                                         uint32_t host_abi_minor);
 
 /* ============================================================================================== */
 /* Conveniences (header-only; no host symbol involved)                                            */
 /* ============================================================================================== */
 
-static inline sluice_str sluice_str_of(const char *nul_terminated) {
+static inline sluice_str sluice_str_of(const char* nul_terminated) {
   sluice_str s;
   size_t n = 0;
   if (nul_terminated != NULL) {
@@ -562,7 +565,7 @@ static inline sluice_datum sluice_datum_boolean(int v) {
   return d;
 }
 
-static inline sluice_datum sluice_datum_string(const char *ptr, size_t len) {
+static inline sluice_datum sluice_datum_string(const char* ptr, size_t len) {
   sluice_datum d;
   d.kind = SLUICE_DATUM_STRING;
   d.u.str.ptr = ptr;
@@ -570,7 +573,7 @@ static inline sluice_datum sluice_datum_string(const char *ptr, size_t len) {
   return d;
 }
 
-static inline sluice_datum sluice_datum_bytes(const uint8_t *ptr, size_t len) {
+static inline sluice_datum sluice_datum_bytes(const uint8_t* ptr, size_t len) {
   sluice_datum d;
   d.kind = SLUICE_DATUM_BYTES;
   d.u.bytes.ptr = ptr;
@@ -578,7 +581,7 @@ static inline sluice_datum sluice_datum_bytes(const uint8_t *ptr, size_t len) {
   return d;
 }
 
-static inline sluice_datum sluice_datum_value(const sluice_value *v) {
+static inline sluice_datum sluice_datum_value(const sluice_value* v) {
   sluice_datum d;
   d.kind = SLUICE_DATUM_VALUE;
   d.u.value = v;

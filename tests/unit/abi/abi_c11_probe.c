@@ -1,8 +1,8 @@
 /* Compiled as strict C11 (see CMakeLists.txt): proves the ABI header is plain C and its inline
  * helpers work from C. The C++ test calls these functions. */
-#include "sluice/connector.h"
-
 #include <assert.h>
+
+#include "sluice/connector.h"
 
 static_assert(offsetof(sluice_schema_spec, struct_size) == 0, "struct_size comes first");
 static_assert(offsetof(sluice_record_spec, struct_size) == 0, "struct_size comes first");
@@ -17,7 +17,7 @@ size_t sluice_abi_c11_sizeof_host_api(void) { return sizeof(sluice_host_api); }
 size_t sluice_abi_c11_sizeof_descriptor(void) { return sizeof(sluice_connector_descriptor); }
 
 /* Returns the string length seen through the helpers, or -1. */
-long sluice_abi_c11_string_datum_len(const char *text) {
+long sluice_abi_c11_string_datum_len(const char* text) {
   sluice_str s = sluice_str_of(text);
   sluice_datum d = sluice_datum_string(s.ptr, s.len);
   if (d.kind != SLUICE_DATUM_STRING) return -1;

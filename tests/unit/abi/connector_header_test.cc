@@ -1,8 +1,8 @@
 // The ABI header compiles as C++ and agrees with the C11 compile of it (abi_c11_probe.c) on the
 // layout of the shared structs: a mismatch here would mean C plugins and the C++ host disagree.
-#include "sluice/connector.h"
-
 #include <gtest/gtest.h>
+
+#include "sluice/connector.h"
 
 extern "C" {
 size_t sluice_abi_c11_sizeof_datum(void);

@@ -60,11 +60,14 @@ TEST(JsonConverter, PrimitiveWithAndWithoutEnvelope) {
 
 TEST(JsonConverter, TypeNamesAreKafkaConnects) {
   JsonConverter c;
-  struct Case { Type type; const char* name; };
-  for (Case k : {Case{Type::kInt8, "int8"}, Case{Type::kInt16, "int16"}, Case{Type::kInt64, "int64"},
-                 Case{Type::kFloat32, "float"}, Case{Type::kFloat64, "double"},
-                 Case{Type::kBoolean, "boolean"}, Case{Type::kString, "string"},
-                 Case{Type::kBytes, "bytes"}}) {
+  struct Case {
+    Type type;
+    const char* name;
+  };
+  for (Case k : {Case{Type::kInt8, "int8"}, Case{Type::kInt16, "int16"},
+                 Case{Type::kInt64, "int64"}, Case{Type::kFloat32, "float"},
+                 Case{Type::kFloat64, "double"}, Case{Type::kBoolean, "boolean"},
+                 Case{Type::kString, "string"}, Case{Type::kBytes, "bytes"}}) {
     auto json = c.SchemaJson(*PrimitiveSchema(k.type));
     ASSERT_TRUE(json.ok());
     EXPECT_EQ(*json, std::string(R"({"type":")") + k.name + R"(","optional":false})");
@@ -130,8 +133,9 @@ TEST(JsonConverter, StructWithDecimalBytesAndNesting) {
       R"("payload":{"id":7,"price":"BNI=","blob":null,"address":{"city":"Oslo"},"ts":1529501823000000}})");
 
   JsonConverter without({.schemas_enable = false});
-  EXPECT_EQ(Convert(without, row.get(), Value::Of(v)),
-            R"({"id":7,"price":"BNI=","blob":null,"address":{"city":"Oslo"},"ts":1529501823000000})");
+  EXPECT_EQ(
+      Convert(without, row.get(), Value::Of(v)),
+      R"({"id":7,"price":"BNI=","blob":null,"address":{"city":"Oslo"},"ts":1529501823000000})");
 }
 
 TEST(JsonConverter, NegativeDecimalIsTwosComplement) {
@@ -145,8 +149,10 @@ TEST(JsonConverter, NegativeDecimalIsTwosComplement) {
 
 TEST(JsonConverter, ArraysAndBothMapEncodings) {
   SchemaPtr tags = *SchemaBuilder::Array(PrimitiveSchema(Type::kString)).Build();
-  SchemaPtr by_name = *SchemaBuilder::Map(PrimitiveSchema(Type::kString), PrimitiveSchema(Type::kInt32)).Build();
-  SchemaPtr by_id = *SchemaBuilder::Map(PrimitiveSchema(Type::kInt32), PrimitiveSchema(Type::kString)).Build();
+  SchemaPtr by_name =
+      *SchemaBuilder::Map(PrimitiveSchema(Type::kString), PrimitiveSchema(Type::kInt32)).Build();
+  SchemaPtr by_id =
+      *SchemaBuilder::Map(PrimitiveSchema(Type::kInt32), PrimitiveSchema(Type::kString)).Build();
   SchemaPtr row = *SchemaBuilder::Struct()
                        .AddField("tags", tags)
                        .AddField("by_name", by_name)
@@ -168,13 +174,14 @@ TEST(JsonConverter, ArraysAndBothMapEncodings) {
   ASSERT_TRUE(batch.SetField(v, 2, Value::Of(m2)).ok());
 
   JsonConverter c({.schemas_enable = true});
-  EXPECT_EQ(Convert(c, row.get(), Value::Of(v)),
-            R"({"schema":{"type":"struct","fields":[)"
-            R"({"type":"array","items":{"type":"string","optional":false},"optional":false,"field":"tags"},)"
-            R"({"type":"map","keys":{"type":"string","optional":false},"values":{"type":"int32","optional":false},"optional":false,"field":"by_name"},)"
-            R"({"type":"map","keys":{"type":"int32","optional":false},"values":{"type":"string","optional":false},"optional":false,"field":"by_id"}],)"
-            R"("optional":false},)"
-            R"("payload":{"tags":["x","y"],"by_name":{"a":1,"b":2},"by_id":[[1,"one"],[2,"two"]]}})");
+  EXPECT_EQ(
+      Convert(c, row.get(), Value::Of(v)),
+      R"({"schema":{"type":"struct","fields":[)"
+      R"({"type":"array","items":{"type":"string","optional":false},"optional":false,"field":"tags"},)"
+      R"({"type":"map","keys":{"type":"string","optional":false},"values":{"type":"int32","optional":false},"optional":false,"field":"by_name"},)"
+      R"({"type":"map","keys":{"type":"int32","optional":false},"values":{"type":"string","optional":false},"optional":false,"field":"by_id"}],)"
+      R"("optional":false},)"
+      R"("payload":{"tags":["x","y"],"by_name":{"a":1,"b":2},"by_id":[[1,"one"],[2,"two"]]}})");
 }
 
 TEST(JsonConverter, FloatsBooleansAndStringEscapes) {
@@ -190,7 +197,8 @@ TEST(JsonConverter, FloatsBooleansAndStringEscapes) {
   data::RecordBatch batch;
   data::StructValue* v = batch.NewStruct(row.get());
   ASSERT_TRUE(batch.SetField(v, 0, Value::Float(100.0)).ok());
-  ASSERT_TRUE(batch.SetField(v, 1, Value::Float(0.1)).ok());  // as float32: "0.1", not 0.10000000149
+  ASSERT_TRUE(
+      batch.SetField(v, 1, Value::Float(0.1)).ok());  // as float32: "0.1", not 0.10000000149
   ASSERT_TRUE(batch.SetField(v, 2, Value::Float(1e10)).ok());
   ASSERT_TRUE(batch.SetField(v, 3, Value::Float(std::nan(""))).ok());
   ASSERT_TRUE(batch.SetField(v, 4, Value::Float(-std::numeric_limits<double>::infinity())).ok());
@@ -210,9 +218,10 @@ TEST(JsonConverter, NullsDefaultsAndTombstones) {
   JsonConverter with({.schemas_enable = true});
   JsonConverter without({.schemas_enable = false});
   EXPECT_EQ(Convert(without, row.get(), Value::Of(v)), R"({"note":"n/a"})");
-  EXPECT_EQ(Convert(with, row.get(), Value::Of(v)),
-            R"({"schema":{"type":"struct","fields":[{"type":"string","optional":true,"default":"n/a","field":"note"}],)"
-            R"("optional":false,"name":"r"},"payload":{"note":"n/a"}})");
+  EXPECT_EQ(
+      Convert(with, row.get(), Value::Of(v)),
+      R"({"schema":{"type":"struct","fields":[{"type":"string","optional":true,"default":"n/a","field":"note"}],)"
+      R"("optional":false,"name":"r"},"payload":{"note":"n/a"}})");
   // No schema and no value: Kafka's null (a tombstone), with or without the envelope.
   EXPECT_EQ(Convert(with, nullptr, Value::Null()), "<kafka null>");
   EXPECT_EQ(Convert(without, nullptr, Value::Null()), "<kafka null>");
@@ -224,8 +233,10 @@ TEST(JsonConverter, NullsDefaultsAndTombstones) {
 }
 
 TEST(JsonConverter, RequiredNullIsAnErrorNamingThePath) {
-  SchemaPtr inner = *SchemaBuilder::Struct().Name("in").AddField("id", PrimitiveSchema(Type::kInt64)).Build();
-  SchemaPtr outer = *SchemaBuilder::Struct().Name("shop.orders.Envelope").AddField("after", inner).Build();
+  SchemaPtr inner =
+      *SchemaBuilder::Struct().Name("in").AddField("id", PrimitiveSchema(Type::kInt64)).Build();
+  SchemaPtr outer =
+      *SchemaBuilder::Struct().Name("shop.orders.Envelope").AddField("after", inner).Build();
   data::RecordBatch batch;
   data::StructValue* in = batch.NewStruct(inner.get());
   data::StructValue* out = batch.NewStruct(outer.get());
@@ -233,15 +244,17 @@ TEST(JsonConverter, RequiredNullIsAnErrorNamingThePath) {
   JsonConverter c;
   auto r = c.FromConnectData(outer.get(), Value::Of(out));
   ASSERT_FALSE(r.ok());
-  EXPECT_THAT(std::string(r.status().message()),
-              HasSubstr("shop.orders.Envelope.after.id: null for a required field without a default"));
+  EXPECT_THAT(
+      std::string(r.status().message()),
+      HasSubstr("shop.orders.Envelope.after.id: null for a required field without a default"));
 }
 
 TEST(JsonConverter, BufferIsReusedAcrossCalls) {
   SchemaPtr s = PrimitiveSchema(Type::kString);
   data::RecordBatch batch;
   JsonConverter c({.schemas_enable = false});
-  EXPECT_EQ(Convert(c, s.get(), Value::String(batch.Copy("a long first string"))), R"("a long first string")");
+  EXPECT_EQ(Convert(c, s.get(), Value::String(batch.Copy("a long first string"))),
+            R"("a long first string")");
   EXPECT_EQ(Convert(c, s.get(), Value::String(batch.Copy("b"))), R"("b")");
 }
 
@@ -253,10 +266,14 @@ TEST(CreateConverter, ReadsKafkaConnectProperties) {
   ASSERT_TRUE(out.ok());
   EXPECT_EQ(**out, "-3");
 
-  EXPECT_THAT(std::string(CreateConverter("io.confluent.connect.avro.AvroConverter", {}).status().message()),
-              HasSubstr("`io.confluent.connect.avro.AvroConverter` is not supported"));
-  EXPECT_THAT(std::string(CreateConverter(kJsonConverterClass, {{"schemas.enable", "yes"}}).status().message()),
-              HasSubstr("`schemas.enable` must be true or false"));
+  EXPECT_THAT(
+      std::string(
+          CreateConverter("io.confluent.connect.avro.AvroConverter", {}).status().message()),
+      HasSubstr("`io.confluent.connect.avro.AvroConverter` is not supported"));
+  EXPECT_THAT(
+      std::string(
+          CreateConverter(kJsonConverterClass, {{"schemas.enable", "yes"}}).status().message()),
+      HasSubstr("`schemas.enable` must be true or false"));
   EXPECT_FALSE(CreateConverter(kJsonConverterClass, {{"decimal.format", "NUMERIC"}}).ok());
   EXPECT_TRUE(CreateConverter(kJsonConverterClass, {{"decimal.format", "BASE64"}}).ok());
 }

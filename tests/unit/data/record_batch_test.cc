@@ -159,7 +159,8 @@ TEST(RecordBatch, NestedStructMustUseTheFieldsSchema) {
 
 TEST(RecordBatch, ArraysAndMapsGrowPastTheirHint) {
   SchemaPtr arr = *SchemaBuilder::Array(PrimitiveSchema(Type::kInt64)).Build();
-  SchemaPtr map = *SchemaBuilder::Map(PrimitiveSchema(Type::kString), PrimitiveSchema(Type::kInt32)).Build();
+  SchemaPtr map =
+      *SchemaBuilder::Map(PrimitiveSchema(Type::kString), PrimitiveSchema(Type::kInt32)).Build();
   RecordBatch batch;
   ArrayValue* a = batch.NewArray(arr.get(), 1);
   for (int i = 0; i < 100; ++i) ASSERT_TRUE(batch.Append(a, Value::Int(i)).ok());

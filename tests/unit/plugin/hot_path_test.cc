@@ -21,8 +21,13 @@ void* operator new(std::size_t size) {
   if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
   throw std::bad_alloc();
 }
+// This operator new gets its memory from malloc, so free is the matching release; GCC cannot see
+// that through the replacement and warns.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 void operator delete(void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+#pragma GCC diagnostic pop
 
 namespace sluice::plugin {
 namespace {
@@ -33,8 +38,11 @@ TEST(HotPath, PollAndConvertAllocateNothingOnceWarm) {
   auto plugin = LoadPlugin(dir.File("generator.so"));
   ASSERT_TRUE(plugin.ok()) << plugin.status();
   auto task = TaskInstance::Start(*plugin, "gen", 0,
-                                  {{"topic", "t"}, {"batch.size", "500"}, {"task.id", "0"},
-                                   {"task.count", "1"}, {"payload.bytes", "64"}},
+                                  {{"topic", "t"},
+                                   {"batch.size", "500"},
+                                   {"task.id", "0"},
+                                   {"task.count", "1"},
+                                   {"payload.bytes", "64"}},
                                   {}, nullptr);
   ASSERT_TRUE(task.ok()) << task.status();
   data::RecordBatch batch;

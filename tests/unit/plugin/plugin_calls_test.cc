@@ -10,6 +10,7 @@
 #include <chrono>
 #include <thread>
 
+#include "convert/json_converter.h"
 #include "plugin/config_validation.h"
 #include "plugin/plugin.h"
 #include "test_files.h"
@@ -37,8 +38,8 @@ class PluginCallsTest : public ::testing::Test {
     };
   }
 
-  absl::StatusOr<std::unique_ptr<TaskInstance>> StartTask(ConfigMap config,
-                                                          std::vector<data::SourceOffset> offsets = {}) {
+  absl::StatusOr<std::unique_ptr<TaskInstance>> StartTask(
+      ConfigMap config, std::vector<data::SourceOffset> offsets = {}) {
     config.emplace_back("task.id", "0");
     config.emplace_back("task.count", "1");
     return TaskInstance::Start(generator_, "gen", 0, config, std::move(offsets), Log());
@@ -75,8 +76,10 @@ TEST_F(PluginCallsTest, ConnectorSplitsIntoTaskConfigs) {
   absl::StatusOr<std::vector<ConfigMap>> configs = (*connector)->TaskConfigs(3);
   ASSERT_TRUE(configs.ok()) << configs.status();
   ASSERT_EQ(configs->size(), 3u);
-  EXPECT_THAT((*configs)[2], ::testing::Contains(std::make_pair(std::string("task.id"), std::string("2"))));
-  EXPECT_THAT((*configs)[0], ::testing::Contains(std::make_pair(std::string("topic"), std::string("t"))));
+  EXPECT_THAT((*configs)[2],
+              ::testing::Contains(std::make_pair(std::string("task.id"), std::string("2"))));
+  EXPECT_THAT((*configs)[0],
+              ::testing::Contains(std::make_pair(std::string("topic"), std::string("t"))));
 }
 
 TEST_F(PluginCallsTest, PollProducesKeyedRecordsWithOffsets) {
@@ -98,7 +101,36 @@ TEST_F(PluginCallsTest, PollProducesKeyedRecordsWithOffsets) {
   batch.Reset();
   ASSERT_TRUE((*task)->Poll(batch, 100).ok());
   EXPECT_EQ(OffsetSeq(batch.records()[0]), 5);
-  (*task)->Acknowledged(batch.records()[0].source_partition, batch.records()[0].source_offset, true);
+  (*task)->Acknowledged(batch.records()[0].source_partition, batch.records()[0].source_offset,
+                        true);
+}
+
+TEST_F(PluginCallsTest, GeneratorRecordsBecomeKafkaConnectJson) {
+  // From a C plugin through the ABI to the bytes the worker produces.
+  auto task = StartTask({{"topic", "orders"}, {"batch.size", "1"}, {"payload.bytes", "3"}});
+  ASSERT_TRUE(task.ok()) << task.status();
+  data::RecordBatch batch;
+  ASSERT_TRUE((*task)->Poll(batch, 100).ok());
+  ASSERT_EQ(batch.size(), 1u);
+  const data::SourceRecord& r = batch.records()[0];
+  convert::JsonConverter keys({.schemas_enable = true});
+  auto key = keys.FromConnectData(r.key_schema, r.key);
+  ASSERT_TRUE(key.ok()) << key.status();
+  EXPECT_EQ(
+      **key,
+      R"({"schema":{"type":"struct","fields":[{"type":"int64","optional":false,"field":"id"}],)"
+      R"("optional":false,"name":"sluice.generator.Key"},"payload":{"id":0}})");
+  convert::JsonConverter values({.schemas_enable = false});
+  auto value = values.FromConnectData(r.value_schema, r.value);
+  ASSERT_TRUE(value.ok()) << value.status();
+  EXPECT_EQ(**value, R"({"id":0,"seq":0,"task":0,"payload":"abc","ts":)" +
+                         std::to_string(r.timestamp_ms) + "}");
+  auto value_schema = values.SchemaJson(*r.value_schema);
+  ASSERT_TRUE(value_schema.ok());
+  EXPECT_THAT(
+      *value_schema,
+      HasSubstr(
+          R"({"type":"int64","optional":false,"name":"org.apache.kafka.connect.data.Timestamp","version":1,"field":"ts"})"));
 }
 
 TEST_F(PluginCallsTest, TaskResumesAfterItsCommittedOffset) {
@@ -149,8 +181,8 @@ TEST_F(PluginCallsTest, InjectedFailureKeepsThePluginsCode) {
 TEST_F(PluginCallsTest, InjectedStartFailure) {
   auto task = StartTask({{"topic", "t"}, {"fail.on.start", "true"}});
   ASSERT_FALSE(task.ok());
-  EXPECT_THAT(Message(task.status()), AllOf(HasSubstr("connector `gen` task 0: start failed"),
-                                            HasSubstr("fail.on.start")));
+  EXPECT_THAT(Message(task.status()),
+              AllOf(HasSubstr("connector `gen` task 0: start failed"), HasSubstr("fail.on.start")));
 }
 
 TEST_F(PluginCallsTest, MaxRecordsStopsTheSequence) {
@@ -208,9 +240,9 @@ TEST_F(PluginCallsTest, AnInvalidRecordFailsThePollNamingTheField) {
   data::RecordBatch batch;
   absl::Status s = (*task)->Poll(batch, 10);
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(Message(s), AllOf(HasSubstr("connector `bad` task 3"),
-                                HasSubstr("field `amount` of `test.Bad`"),
-                                HasSubstr("int32 but was given a string")));
+  EXPECT_THAT(Message(s),
+              AllOf(HasSubstr("connector `bad` task 3"), HasSubstr("field `amount` of `test.Bad`"),
+                    HasSubstr("int32 but was given a string")));
 }
 
 }  // namespace

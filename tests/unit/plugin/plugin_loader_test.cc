@@ -1,11 +1,10 @@
 // The loader refuses every bad plugin file with a message naming the file and the reason, before
 // running any of its code where the check allows, and keeps loading the good ones.
 #include <elf.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "plugin/plugin.h"
 #include "plugin/plugin_registry.h"
@@ -15,8 +14,8 @@ namespace sluice::plugin {
 namespace {
 
 using ::testing::AllOf;
-using ::testing::HasSubstr;
 using testing::CopyFile;
+using ::testing::HasSubstr;
 using testing::ReadFile;
 using testing::TempDir;
 using testing::WriteFile;
@@ -90,17 +89,18 @@ TEST(PluginLoader, RefusesAnAbiMajorMismatch) {
   TempDir dir;
   CopyFile(TEST_PLUGIN_ABI_MAJOR, dir.File("abi99.so"));
   absl::Status s = LoadPlugin(dir.File("abi99.so")).status();
-  EXPECT_THAT(Message(s), AllOf(HasSubstr(dir.File("abi99.so")),
-                                HasSubstr("built for connector ABI 99.0"),
-                                HasSubstr("this worker speaks ABI 1.x")));
+  EXPECT_THAT(Message(s),
+              AllOf(HasSubstr(dir.File("abi99.so")), HasSubstr("built for connector ABI 99.0"),
+                    HasSubstr("this worker speaks ABI 1.x")));
 }
 
 TEST(PluginLoader, RefusesMissingRequiredCallbacksNamingEach) {
   TempDir dir;
   CopyFile(TEST_PLUGIN_MISSING_CALLBACKS, dir.File("partial.so"));
   absl::Status s = LoadPlugin(dir.File("partial.so")).status();
-  EXPECT_THAT(Message(s), AllOf(HasSubstr(dir.File("partial.so")),
-                                HasSubstr("missing required callbacks: on_task_poll, on_task_stop")));
+  EXPECT_THAT(Message(s),
+              AllOf(HasSubstr(dir.File("partial.so")),
+                    HasSubstr("missing required callbacks: on_task_poll, on_task_stop")));
 }
 
 TEST(PluginLoader, RefusesASecondPluginWithTheSameNameAndVersion) {
@@ -121,8 +121,9 @@ TEST(PluginLoader, RefusesASecondPluginWithTheSameNameAndVersion) {
 TEST(PluginLoader, RefusesAFileWritableByGroupOrOthers) {
   TempDir dir;
   CopyFile(SLUICE_GENERATOR_PATH, dir.File("g.so"), 0775);
-  EXPECT_THAT(Message(LoadPlugin(dir.File("g.so")).status()),
-              AllOf(HasSubstr(dir.File("g.so")), HasSubstr("the file is writable by group or others")));
+  EXPECT_THAT(
+      Message(LoadPlugin(dir.File("g.so")).status()),
+      AllOf(HasSubstr(dir.File("g.so")), HasSubstr("the file is writable by group or others")));
   CopyFile(SLUICE_GENERATOR_PATH, dir.File("o.so"), 0757);
   EXPECT_THAT(Message(LoadPlugin(dir.File("o.so")).status()),
               HasSubstr("writable by group or others"));

@@ -3,10 +3,9 @@
 #include "plugin/plugin_watcher.h"
 
 #include <fcntl.h>
-#include <unistd.h>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
@@ -67,8 +66,8 @@ TEST_F(PluginWatcherTest, LoadsACopiedPluginOnlyOnceItIsComplete) {
   ASSERT_EQ(write(fd, bytes.data() + half, bytes.size() - half),
             static_cast<ssize_t>(bytes.size() - half));
   ASSERT_EQ(close(fd), 0);
-  ASSERT_TRUE(WaitFor([&] { return registry_.Find("generator") != nullptr; },
-                      std::chrono::seconds(5)));
+  ASSERT_TRUE(
+      WaitFor([&] { return registry_.Find("generator") != nullptr; }, std::chrono::seconds(5)));
   EXPECT_EQ(registry_.Find("generator")->path(), path);
   ASSERT_EQ(Reports().size(), 1u);
   EXPECT_TRUE(Reports()[0].ok());
@@ -83,9 +82,10 @@ TEST_F(PluginWatcherTest, ReportsARefusalForAFileMovedInAndKeepsWatching) {
   EXPECT_THAT(std::string(Reports()[0].message()), HasSubstr("not a shared object"));
 
   testing::CopyFile(SLUICE_GENERATOR_PATH, staging.File("generator.so"));
-  ASSERT_EQ(std::rename(staging.File("generator.so").c_str(), dir_.File("generator.so").c_str()), 0);
-  EXPECT_TRUE(WaitFor([&] { return registry_.Find("generator") != nullptr; },
-                      std::chrono::seconds(5)));
+  ASSERT_EQ(std::rename(staging.File("generator.so").c_str(), dir_.File("generator.so").c_str()),
+            0);
+  EXPECT_TRUE(
+      WaitFor([&] { return registry_.Find("generator") != nullptr; }, std::chrono::seconds(5)));
 }
 
 TEST_F(PluginWatcherTest, IgnoresFilesThatAreNotSharedObjects) {

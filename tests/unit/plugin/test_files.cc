@@ -11,7 +11,8 @@
 namespace sluice::plugin::testing {
 
 TempDir::TempDir() {
-  std::string tmpl = (std::filesystem::temp_directory_path() / "sluice-plugin-test-XXXXXX").string();
+  std::string tmpl =
+      (std::filesystem::temp_directory_path() / "sluice-plugin-test-XXXXXX").string();
   if (mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
   path_ = tmpl;
   chmod(path_.c_str(), 0700);

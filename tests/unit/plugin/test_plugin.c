@@ -10,34 +10,39 @@
 #include "sluice/connector.h"
 
 typedef struct bad_task {
-  const sluice_host_api *api;
-  sluice_ctx *ctx;
-  const sluice_schema *value_schema;
+  const sluice_host_api* api;
+  sluice_ctx* ctx;
+  const sluice_schema* value_schema;
 } bad_task;
 
 static bad_task g_task; /* one task at a time is enough for the tests */
-static int g_connector;
+static const sluice_host_api* g_connector_api;
 
-static sluice_status connector_start(const sluice_host_api *api, sluice_ctx *ctx,
-                                     const sluice_config_entry *config, size_t count,
-                                     void **instance) {
-  (void)api; (void)ctx; (void)config; (void)count;
-  *instance = &g_connector;
+static sluice_status connector_start(const sluice_host_api* api, sluice_ctx* ctx,
+                                     const sluice_config_entry* config, size_t count,
+                                     void** instance) {
+  (void)ctx;
+  (void)config;
+  (void)count;
+  g_connector_api = api;
+  *instance = &g_connector_api;
   return SLUICE_OK;
 }
 
-static sluice_status connector_task_configs(void *instance, size_t max_tasks,
-                                            sluice_task_configs *out) {
-  (void)instance; (void)max_tasks; (void)out;
-  return SLUICE_OK;
+static sluice_status connector_task_configs(void* instance, size_t max_tasks,
+                                            sluice_task_configs* out) {
+  (void)instance;
+  (void)max_tasks;
+  return g_connector_api->task_config_add(out, NULL, 0);
 }
 
-static void connector_destroy(void *instance) { (void)instance; }
+static void connector_destroy(void* instance) { (void)instance; }
 
-static sluice_status task_start(const sluice_host_api *api, sluice_ctx *ctx,
-                                const sluice_config_entry *config, size_t count, void **instance) {
-  (void)config; (void)count;
-  const sluice_schema *i32 = NULL;
+static sluice_status task_start(const sluice_host_api* api, sluice_ctx* ctx,
+                                const sluice_config_entry* config, size_t count, void** instance) {
+  (void)config;
+  (void)count;
+  const sluice_schema* i32 = NULL;
   sluice_schema_spec spec;
   memset(&spec, 0, sizeof(spec));
   spec.struct_size = sizeof(spec);
@@ -56,10 +61,10 @@ static sluice_status task_start(const sluice_host_api *api, sluice_ctx *ctx,
 }
 
 #ifndef VARIANT_MISSING_CALLBACKS
-static sluice_status task_poll(void *instance, sluice_batch *batch, int64_t timeout_ms) {
-  bad_task *t = instance;
+static sluice_status task_poll(void* instance, sluice_batch* batch, int64_t timeout_ms) {
+  bad_task* t = instance;
   (void)timeout_ms;
-  sluice_value *v = t->api->struct_new(batch, t->value_schema);
+  sluice_value* v = t->api->struct_new(batch, t->value_schema);
   sluice_datum d = sluice_datum_string("ten", 3);
   t->api->struct_set(v, 0, &d); /* wrong kind: ignored here on purpose, the batch remembers */
   sluice_record_spec r;
@@ -74,9 +79,9 @@ static sluice_status task_poll(void *instance, sluice_batch *batch, int64_t time
   return SLUICE_OK;
 }
 
-static void task_stop(void *instance) { (void)instance; }
+static void task_stop(void* instance) { (void)instance; }
 #endif
-static void task_destroy(void *instance) { (void)instance; }
+static void task_destroy(void* instance) { (void)instance; }
 
 static const sluice_connector_descriptor kDescriptor = {
     .struct_size = sizeof(sluice_connector_descriptor),
@@ -105,11 +110,12 @@ static const sluice_connector_descriptor kDescriptor = {
 };
 
 #ifdef VARIANT_NO_ENTRY
-SLUICE_EXPORT const sluice_connector_descriptor *not_the_entry(void) { return &kDescriptor; }
+SLUICE_EXPORT const sluice_connector_descriptor* not_the_entry(void) { return &kDescriptor; }
 #else
-SLUICE_EXPORT const sluice_connector_descriptor *sluice_connector_entry(uint32_t major,
+SLUICE_EXPORT const sluice_connector_descriptor* sluice_connector_entry(uint32_t major,
                                                                         uint32_t minor) {
-  (void)major; (void)minor;
+  (void)major;
+  (void)minor;
   return &kDescriptor;
 }
 #endif
