@@ -1,0 +1,112 @@
+"""Sluice's benchmark harness: one MariaDB, one Kafka broker, one workload at a time, Sluice and
+(with --vs debezium) Debezium on Kafka Connect in the same run, with ratios. Every run is checked
+(all rows present, per-key order, nothing extra) so a fast wrong run fails the benchmark.
+
+Run through scripts/bench, which installs what this needs and starts the services."""
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(__file__))
+from database import Database  # noqa: E402
+from kafka_side import KafkaSide  # noqa: E402
+from systems import DebeziumSystem, SluiceSystem  # noqa: E402
+import workloads  # noqa: E402
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--vs", choices=["debezium"], help="also run Debezium on Kafka Connect")
+    parser.add_argument("--systems", help="comma-separated systems to run (sluice, debezium); "
+                                          "default: sluice, plus debezium with --vs")
+    parser.add_argument("--workloads", default=",".join(workloads.ALL),
+                        help="comma-separated, from: " + ", ".join(workloads.ALL))
+    parser.add_argument("--rows", type=int, default=1_000_000, help="rows of the backlog and snapshot workloads")
+    parser.add_argument("--single-rows", type=int, default=100_000, help="rows of the one-row-per-transaction workload")
+    parser.add_argument("--mixed-ops", type=int, default=200_000, help="operations of the mixed workload")
+    parser.add_argument("--latency-seconds", type=int, default=20, help="seconds per latency rate")
+    parser.add_argument("--partitions", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=1, help="timed runs per workload and system, alternating")
+    parser.add_argument("--out", default=os.path.join(os.environ.get("SLUICE_BUILD_DIR", "build"), "bench", "results.json"))
+    return parser.parse_args()
+
+
+def environment_facts():
+    def version(command):
+        try:
+            return subprocess.run(command, capture_output=True, text=True, timeout=30).stdout.strip().splitlines()[0]
+        except Exception:  # noqa: BLE001 - a missing tool only blanks a line of the report
+            return "unknown"
+
+    return {
+        "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
+                   f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') // 2**30} GiB",
+        "kernel": platform.release(),
+        "mariadb": version(["mariadbd", "--version"]) if shutil.which("mariadbd") else version(["/usr/sbin/mariadbd", "--version"]),
+        "kafka_broker": os.environ.get("SLUICE_KAFKA_HOME", ""),
+        "kafka_connect": os.environ.get("KAFKA_CONNECT_VERSION", ""),
+        "debezium": os.environ.get("DEBEZIUM_VERSION", ""),
+        "java": version(["java", "-version"]) if shutil.which("java") else "none",
+        "command": " ".join(["scripts/bench"] + sys.argv[1:]),
+    }
+
+
+def main():
+    args = parse_args()
+    database = Database(port=int(os.environ["BENCH_MARIADB_PORT"]))
+    kafka = KafkaSide(bootstrap=f"127.0.0.1:{os.environ['BENCH_KAFKA_PORT']}", partitions=args.partitions)
+    wanted = args.systems.split(",") if args.systems else ["sluice"] + (["debezium"] if args.vs else [])
+    known = {"sluice": SluiceSystem, "debezium": DebeziumSystem}
+    unknown = [name for name in wanted if name not in known]
+    if unknown:
+        print(f"bench: unknown system {unknown[0]}; choose from sluice, debezium", file=sys.stderr)
+        return 2
+    systems = [known[name](database, kafka) for name in wanted]
+    for system in systems:
+        problem = system.unavailable_reason()
+        if problem:
+            print(f"bench: cannot run {system.name}: {problem}", file=sys.stderr)
+            return 2
+
+    results = {"environment": environment_facts(), "workloads": {}}
+    failed = False
+    for name in args.workloads.split(","):
+        workload = workloads.make(name.strip(), args, database, kafka)
+        print(f"\n== {workload.name}: {workload.description}", flush=True)
+        if name == args.workloads.split(",")[0]:
+            workload.warm_up(systems)
+        per_system = {system.name: [] for system in systems}
+        for run in range(args.runs):
+            # Alternate the order so neither system always runs on a warmer machine.
+            order = systems if run % 2 == 0 else list(reversed(systems))
+            for system in order:
+                measurement = workload.run(system)
+                per_system[system.name].append(measurement)
+                status = "ok" if measurement["correct"] else "WRONG: " + measurement["problem"]
+                print(f"   {system.name:9s} run {run + 1}: {workloads.describe(measurement)}  [{status}]", flush=True)
+                failed |= not measurement["correct"]
+        results["workloads"][workload.name] = {
+            "description": workload.description,
+            "runs": per_system,
+            "summary": workloads.summarize(per_system),
+        }
+
+    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+    with open(args.out, "w") as out:
+        json.dump(results, out, indent=2)
+    print()
+    print(workloads.table(results))
+    print(f"\nresults: {args.out}")
+    print(workloads.summary_line(results))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,109 @@
+"""The benchmark's MariaDB: schema, bulk loads and paced writes through the `mariadb` client."""
+
+import random
+import subprocess
+import time
+
+TABLE_DDL = """
+CREATE TABLE bench.orders (
+  id BIGINT PRIMARY KEY,
+  customer INT NOT NULL,
+  item CHAR(60) NOT NULL,
+  note CHAR(60) NOT NULL,
+  amount DECIMAL(12,2) NOT NULL,
+  created DATETIME(6) NOT NULL
+)"""
+
+
+def row_values(row_id):
+    # Six columns as in the decoder benchmark: BIGINT key, INT, two CHAR(60), DECIMAL(12,2), DATETIME(6).
+    return (f"({row_id},{row_id % 9973},'item-{row_id:054d}','note-{row_id * 7:054d}',"
+            f"{(row_id % 100000) / 100:.2f},NOW(6))")
+
+
+class Database:
+    def __init__(self, port):
+        self.port = port
+        self.user = "sluice_admin"
+        self.password = "sluice-admin"
+
+    def client(self):
+        return ["mariadb", "-h127.0.0.1", f"-P{self.port}", f"-u{self.user}", f"-p{self.password}",
+                "--batch", "--skip-column-names"]
+
+    def sql(self, text):
+        result = subprocess.run(self.client(), input=text, capture_output=True, text=True)
+        if result.returncode != 0:
+            raise RuntimeError(f"mariadb: {result.stderr.strip()}\nSQL: {text[:300]}")
+        return result.stdout
+
+    def fresh_table(self):
+        """An empty bench.orders and an empty binlog: a connector reading from the binlog's start
+        reads exactly what the workload writes next."""
+        self.sql("DROP DATABASE IF EXISTS bench; CREATE DATABASE bench;" + TABLE_DDL + ";")
+        self.sql("RESET MASTER;")
+
+    def load(self, rows, rows_per_transaction, first_id=1):
+        """Inserts `rows` rows, `rows_per_transaction` per transaction, streamed to one client."""
+        process = subprocess.Popen(self.client(), stdin=subprocess.PIPE, text=True,
+                                   stdout=subprocess.DEVNULL)
+        next_id = first_id
+        end = first_id + rows
+        while next_id < end:
+            batch_end = min(end, next_id + rows_per_transaction)
+            values = ",".join(row_values(i) for i in range(next_id, batch_end))
+            if rows_per_transaction == 1:
+                process.stdin.write(f"INSERT INTO bench.orders VALUES {values};\n")
+            else:
+                process.stdin.write(f"START TRANSACTION;INSERT INTO bench.orders VALUES {values};COMMIT;\n")
+            next_id = batch_end
+        process.stdin.close()
+        if process.wait() != 0:
+            raise RuntimeError("loading rows failed")
+
+    def mixed(self, operations, seed=7):
+        """Inserts, updates and deletes, 60/30/10, one per transaction. Returns, per key, the list
+        of operations in commit order ('c', 'u', 'd'): what the topic must show for that key."""
+        rng = random.Random(seed)
+        live = []
+        history = {}
+        next_id = 1
+        statements = []
+        for _ in range(operations):
+            roll = rng.random()
+            if roll < 0.6 or len(live) < 10:
+                statements.append(f"INSERT INTO bench.orders VALUES {row_values(next_id)};")
+                history.setdefault(next_id, []).append("c")
+                live.append(next_id)
+                next_id += 1
+            elif roll < 0.9:
+                key = live[rng.randrange(len(live))]
+                statements.append(f"UPDATE bench.orders SET customer = customer + 1 WHERE id = {key};")
+                history[key].append("u")
+            else:
+                index = rng.randrange(len(live))
+                key = live[index]
+                live[index] = live[-1]
+                live.pop()
+                statements.append(f"DELETE FROM bench.orders WHERE id = {key};")
+                history[key].append("d")
+        self.sql("\n".join(statements))
+        return history
+
+    def paced_inserts(self, rate, seconds, first_id):
+        """Inserts one row per transaction at `rate` rows/s for `seconds`; each row's `created`
+        column holds its commit time (NOW(6)), from which latency is measured."""
+        process = subprocess.Popen(self.client(), stdin=subprocess.PIPE, text=True,
+                                   stdout=subprocess.DEVNULL)
+        start = time.monotonic()
+        total = int(rate * seconds)
+        for n in range(total):
+            due = start + n / rate
+            delay = due - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+            process.stdin.write(f"INSERT INTO bench.orders VALUES {row_values(first_id + n)};\n")
+            process.stdin.flush()
+        process.stdin.close()
+        process.wait()
+        return total

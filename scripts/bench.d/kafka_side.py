@@ -1,0 +1,107 @@
+"""The benchmark's Kafka side: topics created beforehand, progress by end offsets, and reading a
+topic back to check it."""
+
+import time
+
+from confluent_kafka import Consumer, TopicPartition
+from confluent_kafka.admin import AdminClient, NewTopic
+
+
+class KafkaSide:
+    def __init__(self, bootstrap, partitions):
+        self.bootstrap = bootstrap
+        self.partitions = partitions
+        self.admin = AdminClient({"bootstrap.servers": bootstrap})
+
+    def fresh_topics(self, names, partitions=None):
+        """Deletes and re-creates `names`, each with the benchmark's partition count."""
+        existing = set(self.admin.list_topics(timeout=10).topics)
+        doomed = [name for name in names if name in existing]
+        if doomed:
+            for future in self.admin.delete_topics(doomed, operation_timeout=30).values():
+                future.result()
+            deadline = time.time() + 30
+            while time.time() < deadline and set(doomed) & set(self.admin.list_topics(timeout=10).topics):
+                time.sleep(0.2)
+        topics = [NewTopic(name, num_partitions=partitions or self.partitions, replication_factor=1)
+                  for name in names]
+        for future in self.admin.create_topics(topics, operation_timeout=30).values():
+            future.result()
+
+    def _consumer(self):
+        return Consumer({"bootstrap.servers": self.bootstrap, "group.id": "sluice-bench",
+                         "enable.auto.commit": False, "enable.partition.eof": True})
+
+    def end_total(self, topic, consumer=None):
+        own = consumer is None
+        consumer = consumer or self._consumer()
+        try:
+            metadata = consumer.list_topics(topic, timeout=10).topics.get(topic)
+            if metadata is None or metadata.error is not None:
+                return 0
+            total = 0
+            for partition in metadata.partitions:
+                _, high = consumer.get_watermark_offsets(TopicPartition(topic, partition), timeout=10)
+                total += high
+            return total
+        finally:
+            if own:
+                consumer.close()
+
+    def wait_for_total(self, topic, expected, timeout, still_running=lambda: True):
+        """Polls the topic's end offsets until they add up to `expected` records. Returns the
+        monotonic time it happened, or None on timeout or when `still_running` turns false."""
+        consumer = self._consumer()
+        try:
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                if self.end_total(topic, consumer) >= expected:
+                    return time.monotonic()
+                if not still_running():
+                    return None
+                time.sleep(0.05)
+            return None
+        finally:
+            consumer.close()
+
+    def read_all(self, topic):
+        """Every record of `topic` as (partition, offset, key, value, headers), partition by
+        partition in offset order."""
+        consumer = self._consumer()
+        records = []
+        try:
+            metadata = consumer.list_topics(topic, timeout=10).topics[topic]
+            assignment = []
+            remaining = set()
+            for partition in metadata.partitions:
+                low, high = consumer.get_watermark_offsets(TopicPartition(topic, partition), timeout=10)
+                if high > low:
+                    assignment.append(TopicPartition(topic, partition, low))
+                    remaining.add(partition)
+            consumer.assign(assignment)
+            while remaining:
+                for message in consumer.consume(num_messages=10000, timeout=1.0):
+                    if message.error():
+                        if message.error().code() == -191:  # _PARTITION_EOF
+                            remaining.discard(message.partition())
+                        continue
+                    records.append((message.partition(), message.offset(), message.key(),
+                                    message.value(), message.headers()))
+        finally:
+            consumer.close()
+        records.sort(key=lambda r: (r[0], r[1]))
+        return records
+
+    def follow(self, topic, on_record, stop):
+        """Calls on_record(record, arrival monotonic and wall time) for each new record until stop()."""
+        consumer = self._consumer()
+        try:
+            metadata = consumer.list_topics(topic, timeout=10).topics[topic]
+            consumer.assign([TopicPartition(topic, p, 0) for p in metadata.partitions])
+            while not stop():
+                for message in consumer.consume(num_messages=1000, timeout=0.05):
+                    if message.error():
+                        continue
+                    on_record(message, time.time())
+        finally:
+            consumer.close()

@@ -1,0 +1,220 @@
+"""The two systems under test, started the same way: equal converter, producer and topic settings
+(JSON without schemas, primary key as the record key, acks=all, idempotence on, the same linger
+and compression), each in its own process whose CPU time and peak memory are read from /proc."""
+
+import glob
+import os
+import shutil
+import signal
+import subprocess
+import time
+
+CACHE = os.path.join(os.environ.get("SLUICE_ROOT", os.path.join(os.path.dirname(__file__), "..", "..")), ".cache")
+RUNS = os.path.join(CACHE, "bench", "runs")
+TOPIC_PREFIX = "bench"
+DATA_TOPIC = f"{TOPIC_PREFIX}.bench.orders"
+SERVER_ID = 7101
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+# Producer settings both systems get (Kafka Connect passes producer.* to its producer; Sluice to
+# librdkafka): the same acknowledgement, idempotence, batching and compression.
+PRODUCER_SETTINGS = {
+    "producer.acks": "all",
+    "producer.enable.idempotence": "true",
+    "producer.linger.ms": "5",
+    "producer.compression.type": "lz4",
+}
+
+
+def write_properties(path, settings):
+    with open(path, "w") as out:
+        for key, value in settings.items():
+            out.write(f"{key}={value}\n")
+
+
+def cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    # utime and stime are fields 14 and 15 of the line; after the ")" split they are at 11 and 12.
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def peak_rss_bytes(pid):
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+class RunningSystem:
+    """One started process: its CPU and memory are sampled before it is stopped."""
+
+    def __init__(self, name, process, log_path, started_at):
+        self.name = name
+        self.process = process
+        self.log_path = log_path
+        self.started_at = started_at
+
+    def running(self):
+        return self.process.poll() is None
+
+    def usage(self):
+        return {"cpu_seconds": cpu_seconds(self.process.pid), "peak_rss_bytes": peak_rss_bytes(self.process.pid)}
+
+    def stop(self):
+        if self.running():
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def log_tail(self, lines=30):
+        try:
+            with open(self.log_path) as log:
+                return "".join(log.readlines()[-lines:])
+        except OSError:
+            return ""
+
+
+class System:
+    name = "?"
+
+    def __init__(self, database, kafka):
+        self.database = database
+        self.kafka = kafka
+
+    def connector_settings(self, snapshot_mode):
+        """Debezium's connector properties; Sluice reads the same names."""
+        return {
+            "tasks.max": "1",
+            "database.hostname": "127.0.0.1",
+            "database.port": str(self.database.port),
+            "database.user": "sluice_cdc",
+            "database.password": "sluice-cdc",
+            "database.server.id": str(SERVER_ID),
+            "topic.prefix": TOPIC_PREFIX,
+            "database.include.list": "bench",
+            "table.include.list": "bench.orders",
+            "snapshot.mode": snapshot_mode,
+            "include.schema.changes": "false",
+            "tombstones.on.delete": "true",
+            "database.ssl.mode": "disabled",
+        }
+
+    def fresh_directory(self):
+        directory = os.path.join(RUNS, self.name)
+        shutil.rmtree(directory, ignore_errors=True)
+        os.makedirs(directory)
+        return directory
+
+
+class DebeziumSystem(System):
+    name = "debezium"
+    heap = "1g"
+
+    def unavailable_reason(self):
+        if not glob.glob(os.path.join(os.environ["CONNECT_HOME"], "libs", "debezium-connector-mysql-*.jar")):
+            return "Debezium is not installed (scripts/bench installs it)"
+        return None
+
+    def start(self, snapshot_mode, keep_state=False):
+        directory = os.path.join(RUNS, self.name)
+        if not keep_state:
+            directory = self.fresh_directory()
+        worker = {
+            "bootstrap.servers": self.kafka.bootstrap,
+            "key.converter": "org.apache.kafka.connect.json.JsonConverter",
+            "value.converter": "org.apache.kafka.connect.json.JsonConverter",
+            "key.converter.schemas.enable": "false",
+            "value.converter.schemas.enable": "false",
+            "offset.storage.file.filename": os.path.join(directory, "offsets.dat"),
+            "offset.flush.interval.ms": "1000",
+            "plugin.path": "",
+            **PRODUCER_SETTINGS,
+        }
+        connector = {
+            "name": "bench",
+            "connector.class": "io.debezium.connector.mysql.MySqlConnector",
+            **self.connector_settings(snapshot_mode),
+            "schema.history.internal.kafka.bootstrap.servers": self.kafka.bootstrap,
+            "schema.history.internal.kafka.topic": f"{TOPIC_PREFIX}.schema-history",
+        }
+        write_properties(os.path.join(directory, "worker.properties"), worker)
+        write_properties(os.path.join(directory, "connector.properties"), connector)
+        with open(os.path.join(directory, "log4j2.properties"), "w") as out:
+            out.write("rootLogger.level = WARN\nrootLogger.appenderRef.console.ref = console\n"
+                      "appender.console.type = Console\nappender.console.name = console\n"
+                      "appender.console.layout.type = PatternLayout\n"
+                      "appender.console.layout.pattern = [%d] %p %m (%c)%n\n")
+        log_path = os.path.join(directory, "connect.log")
+        started_at = time.monotonic()
+        process = subprocess.Popen(
+            ["java", f"-Xms{self.heap}", f"-Xmx{self.heap}", "-XX:+UseG1GC",
+             f"-Dlog4j2.configurationFile={directory}/log4j2.properties",
+             "-Dlog4j.configuration=file:/dev/null",
+             "-cp", os.path.join(os.environ["CONNECT_HOME"], "libs", "*"),
+             "org.apache.kafka.connect.cli.ConnectStandalone",
+             os.path.join(directory, "worker.properties"), os.path.join(directory, "connector.properties")],
+            stdout=open(log_path, "a"), stderr=subprocess.STDOUT)
+        return RunningSystem(self.name, process, log_path, started_at)
+
+    def extra_topics(self):
+        return [f"{TOPIC_PREFIX}.schema-history"]
+
+
+class SluiceSystem(System):
+    name = "sluice"
+
+    def plugin_dir(self):
+        return os.path.join(os.environ.get("SLUICE_BUILD_DIR", "build"), "plugins")
+
+    def unavailable_reason(self):
+        if not glob.glob(os.path.join(self.plugin_dir(), "*mysql*.so")):
+            return ("the MySQL connector plugin is not built (no *mysql*.so in "
+                    f"{self.plugin_dir()}); it arrives with issue 5")
+        return None
+
+    def start(self, snapshot_mode, keep_state=False):
+        directory = os.path.join(RUNS, self.name)
+        if not keep_state:
+            directory = self.fresh_directory()
+            # Offsets live in Kafka: a fresh run gets fresh internal topics.
+            run_id = str(int(time.time() * 1000))
+            with open(os.path.join(directory, "run-id"), "w") as out:
+                out.write(run_id)
+        with open(os.path.join(directory, "run-id")) as run_file:
+            run_id = run_file.read().strip()
+        worker = {
+            "bootstrap.servers": self.kafka.bootstrap,
+            "group.id": f"sluice-bench-{run_id}",
+            "offset.storage.topic": f"sluice-bench-offsets-{run_id}",
+            "config.storage.topic": f"sluice-bench-configs-{run_id}",
+            "status.storage.topic": f"sluice-bench-status-{run_id}",
+            "offset.storage.replication.factor": "1",
+            "config.storage.replication.factor": "1",
+            "status.storage.replication.factor": "1",
+            "offset.flush.interval.ms": "1000",
+            "plugin.path": os.path.abspath(self.plugin_dir()),
+            "key.converter": "org.apache.kafka.connect.json.JsonConverter",
+            "value.converter": "org.apache.kafka.connect.json.JsonConverter",
+            "key.converter.schemas.enable": "false",
+            "value.converter.schemas.enable": "false",
+            **PRODUCER_SETTINGS,
+        }
+        connector = {"name": "bench", "connector.class": "mysql", **self.connector_settings(snapshot_mode)}
+        write_properties(os.path.join(directory, "worker.properties"), worker)
+        write_properties(os.path.join(directory, "connector.properties"), connector)
+        log_path = os.path.join(directory, "worker.log")
+        binary = os.path.join(os.environ.get("SLUICE_BUILD_DIR", "build"), "runtime", "cli", "sluice")
+        started_at = time.monotonic()
+        process = subprocess.Popen(
+            [binary, "worker", "--config", os.path.join(directory, "worker.properties"),
+             os.path.join(directory, "connector.properties")],
+            stdout=open(log_path, "a"), stderr=subprocess.STDOUT)
+        return RunningSystem(self.name, process, log_path, started_at)
+
+    def extra_topics(self):
+        return []

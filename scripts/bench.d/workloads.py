@@ -1,0 +1,333 @@
+"""The workloads, each run the same way for every system, and the checks that make a fast wrong
+run fail: every row present, per-key order as committed, nothing extra."""
+
+import json
+import statistics
+import threading
+import time
+
+from systems import DATA_TOPIC
+
+ALL = ["backlog", "backlog-single", "mixed", "snapshot", "latency", "restart"]
+TIMEOUT_SECONDS = 900
+
+
+def decode(record):
+    """(id, op, after) of a Debezium change event record; op 'tombstone' for a null value."""
+    _, _, key, value, _ = record
+    key_id = json.loads(key)["id"] if key else None
+    if value is None:
+        return key_id, "tombstone", None
+    event = json.loads(value)
+    return key_id, event["op"], event.get("after")
+
+
+def measure_to_completion(system, workload, expected_events, snapshot_mode, keep_state=False):
+    """Starts `system`, waits until the data topic holds `expected_events`, samples CPU and peak
+    memory, stops it. Events/s counts from process start to the last event being readable."""
+    kafka = workload.kafka
+    running = system.start(snapshot_mode, keep_state=keep_state)
+    done_at = kafka.wait_for_total(DATA_TOPIC, expected_events, TIMEOUT_SECONDS, running.running)
+    usage = running.usage() if running.running() else {"cpu_seconds": float("nan"), "peak_rss_bytes": 0}
+    running.stop()
+    if done_at is None:
+        return {"correct": False, "problem": "did not deliver every event; log tail:\n" + running.log_tail(),
+                "events": kafka.end_total(DATA_TOPIC)}
+    seconds = done_at - running.started_at
+    bytes_total = sum(len(r[3] or b"") + len(r[2] or b"") for r in workload.records)
+    return {
+        "events": expected_events,
+        "seconds": seconds,
+        "events_per_second": expected_events / seconds,
+        "cpu_seconds": usage["cpu_seconds"],
+        "cpu_seconds_per_million_events": usage["cpu_seconds"] * 1e6 / expected_events,
+        "peak_rss_mb": usage["peak_rss_bytes"] / 2**20,
+        "bytes_per_event": bytes_total / max(1, len(workload.records)),
+        "correct": True,
+        "problem": "",
+    }
+
+
+class Workload:
+    name = "?"
+    description = ""
+
+    def __init__(self, args, database, kafka):
+        self.args = args
+        self.database = database
+        self.kafka = kafka
+        self.prepared = False
+        self.records = []
+
+    def fresh_topics(self, system):
+        self.kafka.fresh_topics([DATA_TOPIC])
+        extra = system.extra_topics()
+        if extra:
+            self.kafka.fresh_topics(extra, partitions=1)
+
+    def warm_up(self, systems):
+        """One untimed run per system before the timed ones."""
+        for system in systems:
+            measurement = self.run(system)
+            print(f"   {system.name:9s} warm-up: {describe(measurement)}", flush=True)
+
+    def check_inserts(self, measurement, expected_ids, op):
+        self.records = self.kafka.read_all(DATA_TOPIC)
+        seen = {}
+        for record in self.records:
+            key_id, record_op, after = decode(record)
+            if record_op != op or after is None or after["id"] != key_id:
+                return fail(measurement, f"unexpected event {record_op} for key {key_id}")
+            seen[key_id] = seen.get(key_id, 0) + 1
+        missing = len(expected_ids - seen.keys())
+        extra = sum(count - 1 for count in seen.values()) + len(seen.keys() - expected_ids)
+        if missing or extra:
+            return fail(measurement, f"{missing} rows missing, {extra} extra events")
+        return measurement
+
+
+def fail(measurement, problem):
+    measurement["correct"] = False
+    measurement["problem"] = problem
+    return measurement
+
+
+class Backlog(Workload):
+    name = "backlog"
+    rows_per_transaction = 1000
+
+    @property
+    def rows(self):
+        return self.args.rows
+
+    @property
+    def description(self):
+        return (f"{self.rows:,} rows inserted ({self.rows_per_transaction:,} per transaction) while no "
+                "connector runs, then the connector started from the binlog's start (snapshot.mode=never)")
+
+    def prepare(self):
+        if not self.prepared:
+            self.database.fresh_table()
+            self.database.load(self.rows, self.rows_per_transaction)
+            self.prepared = True
+
+    def run(self, system):
+        self.prepare()
+        self.fresh_topics(system)
+        measurement = measure_to_completion(system, self, self.rows, "never")
+        if not measurement["correct"]:
+            return measurement
+        return self.check_inserts(measurement, set(range(1, self.rows + 1)), "c")
+
+
+class BacklogSingle(Backlog):
+    name = "backlog-single"
+    rows_per_transaction = 1
+
+    @property
+    def rows(self):
+        return self.args.single_rows
+
+
+class Mixed(Workload):
+    name = "mixed"
+
+    @property
+    def description(self):
+        return f"{self.args.mixed_ops:,} inserts, updates and deletes (60/30/10), one per transaction"
+
+    def prepare(self):
+        if not self.prepared:
+            self.database.fresh_table()
+            self.history = self.database.mixed(self.args.mixed_ops)
+            self.expected = {key: [x for op in ops for x in ((op, "tombstone") if op == "d" else (op,))]
+                             for key, ops in self.history.items()}
+            self.events = sum(len(ops) for ops in self.expected.values())
+            self.prepared = True
+
+    def run(self, system):
+        self.prepare()
+        self.fresh_topics(system)
+        measurement = measure_to_completion(system, self, self.events, "never")
+        if not measurement["correct"]:
+            return measurement
+        self.records = self.kafka.read_all(DATA_TOPIC)
+        actual = {}
+        for record in self.records:
+            key_id, op, _ = decode(record)
+            actual.setdefault(key_id, []).append(op)
+        wrong = [key for key in self.expected if actual.get(key) != self.expected[key]]
+        extra = [key for key in actual if key not in self.expected]
+        if wrong or extra:
+            example = wrong[0] if wrong else extra[0]
+            return fail(measurement, f"{len(wrong)} keys out of order or incomplete, {len(extra)} unknown keys; "
+                                     f"key {example}: expected {self.expected.get(example)}, got {actual.get(example)}")
+        return measurement
+
+
+class Snapshot(Workload):
+    name = "snapshot"
+
+    @property
+    def description(self):
+        return f"snapshot of a {self.args.rows:,}-row table (snapshot.mode=initial_only)"
+
+    def prepare(self):
+        if not self.prepared:
+            self.database.fresh_table()
+            self.database.load(self.args.rows, 1000)
+            self.prepared = True
+
+    def run(self, system):
+        self.prepare()
+        self.fresh_topics(system)
+        measurement = measure_to_completion(system, self, self.args.rows, "initial_only")
+        if not measurement["correct"]:
+            return measurement
+        return self.check_inserts(measurement, set(range(1, self.args.rows + 1)), "r")
+
+
+class Latency(Workload):
+    name = "latency"
+    rates = (1000, 5000)
+
+    @property
+    def description(self):
+        return (f"rows at {' and '.join(str(r) for r in self.rates)} rows/s for {self.args.latency_seconds} s each: "
+                "commit time (a DATETIME(6) column) to the record being readable from Kafka")
+
+    def run(self, system):
+        self.database.fresh_table()
+        self.fresh_topics(system)
+        running = system.start("never")
+        measurement = {"correct": True, "problem": ""}
+        next_id = 1
+        try:
+            # Ready once a first row comes through.
+            self.database.sql(f"INSERT INTO bench.orders VALUES (0,0,'','',0,NOW(6));")
+            if self.kafka.wait_for_total(DATA_TOPIC, 1, 120, running.running) is None:
+                return fail(measurement, "the first row never arrived; log tail:\n" + running.log_tail())
+            for rate in self.rates:
+                latencies = []
+                stop = threading.Event()
+
+                def on_record(message, arrival):
+                    event = json.loads(message.value())
+                    created_us = event["after"]["created"]  # io.debezium.time.MicroTimestamp
+                    latencies.append(arrival - created_us / 1e6)
+
+                follower = threading.Thread(target=self.kafka.follow, args=(DATA_TOPIC, on_record, stop.is_set))
+                already = self.kafka.end_total(DATA_TOPIC)
+                follower.start()
+                sent = self.database.paced_inserts(rate, self.args.latency_seconds, next_id)
+                next_id += sent
+                self.kafka.wait_for_total(DATA_TOPIC, already + sent, 120, running.running)
+                time.sleep(0.5)
+                stop.set()
+                follower.join()
+                fresh = sorted(latencies[-sent:]) if len(latencies) >= sent else sorted(latencies)
+                if len(fresh) < sent:
+                    return fail(measurement, f"{sent - len(fresh)} of {sent} rows at {rate}/s never arrived")
+                measurement[f"p50_ms_at_{rate}"] = fresh[len(fresh) // 2] * 1000
+                measurement[f"p99_ms_at_{rate}"] = fresh[int(len(fresh) * 0.99)] * 1000
+                measurement[f"max_ms_at_{rate}"] = fresh[-1] * 1000
+            measurement.update({"peak_rss_mb": running.usage()["peak_rss_bytes"] / 2**20})
+        finally:
+            running.stop()
+        return measurement
+
+
+class Restart(Workload):
+    name = "restart"
+
+    @property
+    def description(self):
+        return "a stopped connector with committed offsets started again: process start to the first new event readable"
+
+    def run(self, system):
+        self.database.fresh_table()
+        self.fresh_topics(system)
+        self.database.load(1000, 1000)
+        first = measure_to_completion(system, self, 1000, "never")
+        if not first["correct"]:
+            return first
+        before = self.kafka.end_total(DATA_TOPIC)
+        self.database.load(1, 1, first_id=1000001)
+        running = system.start("never", keep_state=True)
+        arrived = self.kafka.wait_for_total(DATA_TOPIC, before + 1, 120, running.running)
+        running.stop()
+        if arrived is None:
+            return fail({"correct": True, "problem": ""}, "the new row never arrived; log tail:\n" + running.log_tail())
+        return {"correct": True, "problem": "", "restart_to_first_event_ms": (arrived - running.started_at) * 1000}
+
+
+def make(name, args, database, kafka):
+    classes = {"backlog": Backlog, "backlog-single": BacklogSingle, "mixed": Mixed,
+               "snapshot": Snapshot, "latency": Latency, "restart": Restart}
+    if name not in classes:
+        raise SystemExit(f"bench: unknown workload {name}; choose from {', '.join(ALL)}")
+    return classes[name](args, database, kafka)
+
+
+METRICS = [
+    ("events_per_second", "events/s", "{:,.0f}", "higher"),
+    ("cpu_seconds_per_million_events", "CPU s / M events", "{:.1f}", "lower"),
+    ("peak_rss_mb", "peak RSS MB", "{:.0f}", "lower"),
+    ("bytes_per_event", "bytes/event", "{:.0f}", "lower"),
+    ("p50_ms_at_1000", "p50 ms @1k/s", "{:.1f}", "lower"),
+    ("p99_ms_at_1000", "p99 ms @1k/s", "{:.1f}", "lower"),
+    ("max_ms_at_1000", "max ms @1k/s", "{:.1f}", "lower"),
+    ("p50_ms_at_5000", "p50 ms @5k/s", "{:.1f}", "lower"),
+    ("p99_ms_at_5000", "p99 ms @5k/s", "{:.1f}", "lower"),
+    ("max_ms_at_5000", "max ms @5k/s", "{:.1f}", "lower"),
+    ("restart_to_first_event_ms", "restart ms", "{:.0f}", "lower"),
+]
+
+
+def describe(measurement):
+    parts = []
+    for key, label, fmt, _ in METRICS:
+        if key in measurement:
+            parts.append(f"{label} {fmt.format(measurement[key])}")
+    return ", ".join(parts) if parts else measurement.get("problem", "")[:200]
+
+
+def summarize(per_system):
+    """Median of each metric per system, and the Sluice/Debezium ratio where both ran."""
+    summary = {}
+    for system, runs in per_system.items():
+        good = [run for run in runs if run.get("correct")]
+        summary[system] = {key: statistics.median(run[key] for run in good)
+                           for key, *_ in METRICS if good and all(key in run for run in good)}
+    if "sluice" in summary and "debezium" in summary:
+        summary["ratio"] = {key: summary["sluice"][key] / summary["debezium"][key]
+                            for key in summary["sluice"]
+                            if key in summary["debezium"] and summary["debezium"][key]}
+    return summary
+
+
+def table(results):
+    lines = [f"{'workload':16s} {'metric':18s} {'sluice':>12s} {'debezium':>12s} {'sluice/dbz':>11s}"]
+    for name, workload in results["workloads"].items():
+        summary = workload["summary"]
+        for key, label, fmt, _ in METRICS:
+            row = [summary.get(system, {}).get(key) for system in ("sluice", "debezium")]
+            if all(value is None for value in row):
+                continue
+            ratio = summary.get("ratio", {}).get(key)
+            cells = [fmt.format(v) if v is not None else "-" for v in row]
+            lines.append(f"{name:16s} {label:18s} {cells[0]:>12s} {cells[1]:>12s} "
+                         f"{(f'{ratio:.3f}' if ratio is not None else '-'):>11s}")
+    return "\n".join(lines)
+
+
+def summary_line(results):
+    parts = []
+    for name, workload in results["workloads"].items():
+        ratio = workload["summary"].get("ratio", {})
+        for key, label in (("events_per_second", "events/s"), ("cpu_seconds_per_million_events", "CPU/event"),
+                           ("peak_rss_mb", "RSS"), ("restart_to_first_event_ms", "restart"),
+                           ("p99_ms_at_1000", "p99@1k")):
+            if key in ratio:
+                parts.append(f"{name} {label} x{ratio[key]:.2f}")
+    return "summary (sluice/debezium): " + ("; ".join(parts) if parts else "no ratios (one system ran)")
