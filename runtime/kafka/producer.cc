@@ -80,6 +80,14 @@ absl::StatusOr<std::unique_ptr<Producer>> Producer::Create(const ProducerOptions
 Producer::Producer(const ProducerOptions& options)
     : max_in_flight_bytes_(options.max_in_flight_bytes), max_block_(options.max_block) {}
 
+rd_kafka_topic_t* Producer::TopicLocked(absl::string_view topic) {
+  auto it = topics_.find(topic);
+  if (it != topics_.end()) return it->second;
+  rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk_.get(), std::string(topic).c_str(), nullptr);
+  if (rkt != nullptr) topics_.emplace(std::string(topic), rkt);
+  return rkt;
+}
+
 Producer::~Producer() {
   if (rk_ != nullptr) {
     // Undelivered records must still be settled, or their SubmittedRecords would dangle: purge
@@ -94,6 +102,9 @@ Producer::~Producer() {
     const absl::Time deadline = absl::Now() + absl::Seconds(30);
     while (outstanding_messages_.load() > 0 && absl::Now() < deadline) rd_kafka_poll(rk_.get(), 10);
   }
+  absl::MutexLock lock(&mu_);
+  for (auto& [name, rkt] : topics_) rd_kafka_topic_destroy(rkt);
+  topics_.clear();
 }
 
 void Producer::PollLoop() {
@@ -123,6 +134,7 @@ bool Producer::WaitForRoom(int64_t bytes, absl::Duration timeout) {
 
 absl::Status Producer::Send(const OutgoingRecord& record, offsets::SubmittedRecord* tracked) {
   const int64_t charge = ChargeFor(record);
+  rd_kafka_topic_t* rkt = nullptr;
   {
     absl::MutexLock lock(&mu_);
     auto room = [this, charge]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return HasRoomLocked(charge); };
@@ -133,6 +145,10 @@ absl::Status Producer::Send(const OutgoingRecord& record, offsets::SubmittedReco
           " (`producer.max.block.ms`); is the broker reachable?"));
     }
     if (!fatal_.ok()) return fatal_;
+    rkt = TopicLocked(record.topic);
+    if (rkt == nullptr) {
+      return KafkaStatus(rd_kafka_last_error(), absl::StrCat("producing to topic `", record.topic, "`"));
+    }
     in_flight_bytes_ += charge;  // reserved before producing, released by the delivery report
   }
 
@@ -144,7 +160,6 @@ absl::Status Producer::Send(const OutgoingRecord& record, offsets::SubmittedReco
                           h.value ? h.value->data() : nullptr, h.value ? static_cast<ssize_t>(h.value->size()) : 0);
     }
   }
-  const std::string topic(record.topic);
   // The RD_KAFKA_V_* macros cast their arguments unparenthesised: compute them first.
   const void* key_data = record.key ? record.key->data() : nullptr;
   const size_t key_size = record.key ? record.key->size() : 0;
@@ -157,7 +172,7 @@ absl::Status Producer::Send(const OutgoingRecord& record, offsets::SubmittedReco
     // On success librdkafka owns `headers`; on failure we still do.
     rd_kafka_headers_t* raw_headers = headers.get();
     rd_kafka_resp_err_t err = rd_kafka_producev(
-        rk_.get(), RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(record.partition),
+        rk_.get(), RD_KAFKA_V_RKT(rkt), RD_KAFKA_V_PARTITION(record.partition),
         RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
         RD_KAFKA_V_KEY(key_data, key_size), RD_KAFKA_V_VALUE(value_data, value_size),
         RD_KAFKA_V_TIMESTAMP(record.timestamp_ms), RD_KAFKA_V_HEADERS(raw_headers), RD_KAFKA_V_OPAQUE(tracked),

@@ -28,6 +28,7 @@
 #include <thread>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -113,6 +114,8 @@ class Producer {
   void PollLoop();
   void Release(int64_t bytes);
   bool HasRoomLocked(int64_t bytes) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The cached handle of `topic`, created on first use; nullptr if librdkafka refuses the name.
+  rd_kafka_topic_t* TopicLocked(absl::string_view topic) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const int64_t max_in_flight_bytes_;
   const absl::Duration max_block_;
@@ -122,6 +125,9 @@ class Producer {
   mutable absl::Mutex mu_;
   int64_t in_flight_bytes_ ABSL_GUARDED_BY(mu_) = 0;
   absl::Status fatal_ ABSL_GUARDED_BY(mu_);
+  // Topic handles by name, so the hot path neither copies the name (for a C string) nor makes
+  // librdkafka look it up. Destroyed before rk_.
+  absl::flat_hash_map<std::string, rd_kafka_topic_t*> topics_ ABSL_GUARDED_BY(mu_);
 
   // Messages handed to librdkafka whose delivery report has not run; the destructor waits for 0.
   std::atomic<int64_t> outstanding_messages_{0};
