@@ -1,5 +1,6 @@
 #include "runtime/kafka/offset_store.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "absl/strings/str_cat.h"

@@ -3,6 +3,7 @@
 #ifndef SLUICE_RUNTIME_KAFKA_WORKER_CLIENTS_H_
 #define SLUICE_RUNTIME_KAFKA_WORKER_CLIENTS_H_
 
+#include <algorithm>
 #include <string>
 
 #include "runtime/config/worker_config.h"
