@@ -72,7 +72,7 @@ TEST(WorkerConfigTest, TypedValuesAreParsed) {
                       "producer.buffer.memory=1048576\n"
                       "producer.max.block.ms=100\n"
                       "consumer.fetch.max.bytes=1000\n"
-                      "exactly.once.source.support=Enabled\n"
+                      "exactly.once.source.support=Preparing\n"
                       "config.providers=file\n"
                       "config.providers.file.class=org.apache.kafka.common.config.provider.FileConfigProvider\n");
   ASSERT_TRUE(parsed.ok()) << parsed.status();
@@ -95,7 +95,7 @@ TEST(WorkerConfigTest, TypedValuesAreParsed) {
   EXPECT_EQ(c.producer_buffer_memory, 1048576);
   EXPECT_EQ(c.producer_max_block, absl::Milliseconds(100));
   EXPECT_EQ(c.consumer_overrides.at("fetch.max.bytes"), "1000");
-  EXPECT_EQ(c.exactly_once_source_support, ExactlyOnceSourceSupport::kEnabled);
+  EXPECT_EQ(c.exactly_once_source_support, ExactlyOnceSourceSupport::kPreparing);
   EXPECT_THAT(c.config_providers, ElementsAre("file"));
   EXPECT_THAT(parsed->warnings, IsEmpty());
 }
@@ -134,6 +134,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadValueCase{"key.converter.schemas.enable=yes", "key.converter.schemas.enable", "true or false"},
         BadValueCase{"exactly.once.source.support=maybe", "exactly.once.source.support",
                      "disabled, preparing, enabled"},
+        BadValueCase{"exactly.once.source.support=enabled", "exactly.once.source.support", "not implemented yet"},
         BadValueCase{"value.converter=io.confluent.connect.avro.AvroConverter", "value.converter",
                      "org.apache.kafka.connect.json.JsonConverter"},
         BadValueCase{"producer.buffer.memory=0", "producer.buffer.memory", "positive number of bytes"},
