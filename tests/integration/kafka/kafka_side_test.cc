@@ -1,7 +1,11 @@
 // The Kafka side of the worker against the real broker: keyed records land where murmur2 says,
 // internal topics are created compacted, offsets round-trip byte-exactly through the offsets
 // topic, and a failed delivery never lets a committable offset pass it.
+#include <glob.h>
 #include <librdkafka/rdkafka.h>
+
+#include <cstdio>
+#include <cstdlib>
 
 #include <map>
 #include <set>
@@ -17,6 +21,7 @@
 #include "runtime/kafka/offset_store.h"
 #include "runtime/kafka/producer.h"
 #include "runtime/kafka/topic_admin.h"
+#include "runtime/offsets/offset_codec.h"
 #include "runtime/offsets/offset_committer.h"
 #include "runtime/offsets/submitted_records.h"
 #include "tests/support/service_endpoints.h"
@@ -346,6 +351,69 @@ TEST_F(KafkaSideTest, CommittedOffsetsSurviveARestartAndMatchTheData) {
   EXPECT_EQ(task_offsets[0].first, Server("gen"));
   EXPECT_EQ(task_offsets[0].second, Pos(299));
   EXPECT_THAT(ReadAll(data_topic, 3), SizeIs(300));
+}
+
+// The Kafka jars scripts/setup installed for the broker (they include Kafka Connect), or "".
+std::string KafkaLibs() {
+  const char* cache = std::getenv("SLUICE_CACHE");
+  if (cache == nullptr) return "";
+  glob_t found;
+  std::string pattern = std::string(cache) + "/kafka/*/libs";
+  std::string libs;
+  if (glob(pattern.c_str(), 0, nullptr, &found) == 0 && found.gl_pathc > 0) libs = found.gl_pathv[0];
+  globfree(&found);
+  return libs;
+}
+
+// Runs ConnectOffsetsInterop.java (Kafka Connect's own offset classes) and returns its output.
+absl::StatusOr<std::string> RunConnectInterop(const std::string& args) {
+  const char* source = std::getenv("SLUICE_SOURCE_DIR");
+  std::string command = "java -cp '" + KafkaLibs() + "/*' '" + (source != nullptr ? source : ".") +
+                        "/tests/integration/kafka/ConnectOffsetsInterop.java' " + args + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return absl::InternalError("cannot run java");
+  std::string out;
+  char buf[4096];
+  while (size_t n = fread(buf, 1, sizeof buf, pipe)) out.append(buf, n);
+  int rc = pclose(pipe);
+  if (rc != 0) return absl::InternalError("java exited with " + std::to_string(rc) + ":\n" + out);
+  return out;
+}
+
+// Kafka Connect itself reads what Sluice committed, and Sluice reads what Kafka Connect wrote:
+// same key bytes, same value, same partition.
+TEST_F(KafkaSideTest, KafkaConnectAndSluiceReadEachOthersOffsets) {
+  if (KafkaLibs().empty() || std::system("java -version >/dev/null 2>&1") != 0) {
+    GTEST_SKIP() << "needs java and the Kafka jars under $SLUICE_CACHE/kafka (scripts/setup)";
+  }
+  const std::string topic = UniqueName("it-offsets-interop");
+  ASSERT_TRUE(admin_->CreateTopicIfMissing(TopicSpec{topic, 5, 1, {{"cleanup.policy", "compact"}}}).ok());
+  const std::string bootstrap = KafkaBootstrap();
+  OffsetStoreOptions options{bootstrap, topic, {}, {}};
+
+  auto ours = OffsetStore::Create(options);
+  ASSERT_TRUE(ours.ok());
+  std::vector<offsets::CommittableOffset> written = {{Server("dbserver1"), Pos(42)}};
+  ASSERT_TRUE((*ours)->Write("inventory", written, absl::Seconds(30)).ok());
+  absl::StatusOr<std::string> read = RunConnectInterop("read " + bootstrap + " " + topic + " inventory dbserver1");
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_THAT(*read, HasSubstr("OFFSET {file=mysql-bin.000003:String, pos=42:Long}")) << *read;
+  EXPECT_THAT(*read, ::testing::Not(HasSubstr("MISPLACED"))) << *read;
+
+  absl::StatusOr<std::string> wrote =
+      RunConnectInterop("write " + bootstrap + " " + topic + " from-connect dbserver2 77");
+  ASSERT_TRUE(wrote.ok()) << wrote.status();
+  absl::StatusOr<std::string> our_key = offsets::EncodeOffsetKey("from-connect", Server("dbserver2"));
+  ASSERT_TRUE(our_key.ok());
+  EXPECT_THAT(*wrote, HasSubstr("KEY " + *our_key + "\n")) << *wrote;
+  EXPECT_THAT(*wrote, HasSubstr("VALUE {\"file\":\"mysql-bin.000003\",\"pos\":77}\n")) << *wrote;
+
+  auto reader = OffsetStore::Create(options);
+  ASSERT_TRUE(reader.ok());
+  ASSERT_TRUE((*reader)->ReadToEnd(absl::Seconds(30)).ok());
+  EXPECT_EQ((*reader)->Get("from-connect", Server("dbserver2")), Pos(77));
+  EXPECT_EQ((*reader)->Get("inventory", Server("dbserver1")), Pos(42));
+  EXPECT_EQ((*reader)->skipped_records(), 0);
 }
 
 }  // namespace
