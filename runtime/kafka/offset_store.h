@@ -21,7 +21,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
-#include "runtime/kafka/handles.h"
+#include "runtime/kafka/compacted_topic.h"
 #include "runtime/offsets/offset_writer.h"
 #include "runtime/offsets/source_offset.h"
 #include "runtime/offsets/submitted_records.h"
@@ -66,16 +66,9 @@ class OffsetStore : public offsets::OffsetWriter {
   int64_t skipped_records() const;
 
  private:
-  struct Pending;  // per-write delivery bookkeeping
-  explicit OffsetStore(OffsetStoreOptions options) : options_(std::move(options)) {}
-  static void OnDelivery(rd_kafka_t* rk, const rd_kafka_message_t* message, void* opaque);
-  // Produces (key, value|null) pairs and waits for their acknowledgements.
-  absl::Status Produce(const std::vector<std::pair<std::string, std::optional<std::string>>>& records,
-                       absl::Duration timeout);
+  explicit OffsetStore(std::unique_ptr<CompactedTopic> log) : log_(std::move(log)) {}
 
-  const OffsetStoreOptions options_;
-  KafkaHandle producer_;
-  absl::Mutex write_mu_;  // one Write/Reset at a time
+  const std::unique_ptr<CompactedTopic> log_;
   mutable absl::Mutex mu_;
   // Raw key bytes -> raw value bytes, as in the topic: byte-exact, so a key Kafka Connect wrote
   // is found by the key we encode for the same connector and partition.
