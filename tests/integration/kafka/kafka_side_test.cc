@@ -203,6 +203,13 @@ TEST_F(KafkaSideTest, DataTopicIsCreatedOnFirstUseOnlyWhenEnabled) {
   ASSERT_TRUE(description.ok());
   EXPECT_EQ(description->partitions, 2);
   EXPECT_TRUE(disabled.EnsureExists(topic).ok()) << "exists now";
+
+  // -1 / -1: the broker's defaults (num.partitions=1 on the test broker).
+  DataTopicCreator broker_defaults(admin_.get(), true, -1, -1);
+  const std::string defaulted = UniqueName("it-data-default");
+  absl::Status created = broker_defaults.EnsureExists(defaulted);
+  ASSERT_TRUE(created.ok()) << created;
+  EXPECT_EQ(admin_->DescribeTopic(defaulted)->partitions, 1);
 }
 
 TEST_F(KafkaSideTest, OffsetsRoundTripThroughTheTopicByteExactly) {
