@@ -78,7 +78,9 @@ absl::StatusOr<std::unique_ptr<Producer>> Producer::Create(const ProducerOptions
 }
 
 Producer::Producer(const ProducerOptions& options)
-    : max_in_flight_bytes_(options.max_in_flight_bytes), max_block_(options.max_block) {}
+    : max_in_flight_bytes_(options.max_in_flight_bytes),
+      max_block_(options.max_block),
+      record_overhead_bytes_(options.record_overhead_bytes) {}
 
 rd_kafka_topic_t* Producer::TopicLocked(absl::string_view topic) {
   auto it = topics_.find(topic);
@@ -111,8 +113,8 @@ void Producer::PollLoop() {
   while (!stopping_.load(std::memory_order_acquire)) rd_kafka_poll(rk_.get(), 50);
 }
 
-int64_t Producer::ChargeFor(const OutgoingRecord& record) {
-  int64_t bytes = 0;
+int64_t Producer::ChargeFor(const OutgoingRecord& record) const {
+  int64_t bytes = record_overhead_bytes_;
   if (record.key) bytes += static_cast<int64_t>(record.key->size());
   if (record.value) bytes += static_cast<int64_t>(record.value->size());
   for (const RecordHeader& h : record.headers) {
@@ -223,7 +225,9 @@ void Producer::Release(int64_t bytes) {
 
 void Producer::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* message, void* opaque) {
   auto* self = static_cast<Producer*>(opaque);
-  int64_t charge = static_cast<int64_t>(message->len + message->key_len) + HeaderBytes(message);
+  // Recomputed the way ChargeFor computed it at Send, from what the report still carries.
+  int64_t charge =
+      self->record_overhead_bytes_ + static_cast<int64_t>(message->len + message->key_len) + HeaderBytes(message);
   auto* tracked = static_cast<offsets::SubmittedRecord*>(message->_private);
   if (tracked != nullptr) {
     if (message->err == RD_KAFKA_RESP_ERR_NO_ERROR) {

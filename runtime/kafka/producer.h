@@ -47,6 +47,10 @@ struct ProducerOptions {
   int64_t max_in_flight_bytes = 32 * 1024 * 1024;  // WorkerConfig::producer_buffer_memory
   absl::Duration max_block = absl::Seconds(60);    // WorkerConfig::producer_max_block
   std::string client_id = "sluice-producer";
+  // Added to every record's charge: memory a record costs besides its bytes while in flight
+  // (librdkafka's message bookkeeping, the tracker's copy of the source offset). Without it a
+  // stream of tiny records would hold far more memory than the bound says.
+  int64_t record_overhead_bytes = 512;
 };
 
 struct RecordHeader {
@@ -96,8 +100,9 @@ class Producer {
   int64_t in_flight_bytes() const;
   int64_t max_in_flight_bytes() const { return max_in_flight_bytes_; }
 
-  // The bytes a record is charged against the bound: key + value + header names and values.
-  static int64_t ChargeFor(const OutgoingRecord& record);
+  // The bytes a record is charged against the bound: key + value + header names and values,
+  // plus record_overhead_bytes.
+  int64_t ChargeFor(const OutgoingRecord& record) const;
 
   // For tests and diagnostics: the effective librdkafka value of `key`.
   std::string EffectiveSetting(const char* key) const;
@@ -119,6 +124,7 @@ class Producer {
 
   const int64_t max_in_flight_bytes_;
   const absl::Duration max_block_;
+  const int64_t record_overhead_bytes_;
   KafkaHandle rk_;
   ConfHandle effective_conf_;  // a copy of the conf rk_ was built from, for EffectiveSetting
 

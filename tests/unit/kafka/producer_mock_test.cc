@@ -134,7 +134,8 @@ TEST(ProducerTest, AFailedDeliveryNeverLetsTheOffsetPassIt) {
 TEST(ProducerTest, InFlightBytesAreBoundedAndSendBlocksThenGivesUp) {
   // No broker answers: nothing is ever acknowledged, so the bound must stop Send.
   auto producer = Producer::Create(ProducerOptions{"127.0.0.1:1", {}, /*max_in_flight_bytes=*/1000,
-                                                   /*max_block=*/absl::Milliseconds(200)});
+                                                   /*max_block=*/absl::Milliseconds(200), "p",
+                                                   /*record_overhead_bytes=*/0});
   ASSERT_TRUE(producer.ok()) << producer.status();
   std::string value(300, 'x');
   for (int i = 0; i < 3; ++i) {
@@ -149,6 +150,31 @@ TEST(ProducerTest, InFlightBytesAreBoundedAndSendBlocksThenGivesUp) {
   EXPECT_EQ(blocked.code(), absl::StatusCode::kResourceExhausted);
   EXPECT_THAT(blocked.message(), HasSubstr("producer.buffer.memory"));
   EXPECT_EQ((*producer)->in_flight_bytes(), 900) << "a refused record must not stay charged";
+}
+
+TEST(ProducerTest, TinyRecordsAreBoundedByTheirOverhead) {
+  ProducerOptions options{"127.0.0.1:1", {}, /*max_in_flight_bytes=*/10000, absl::Milliseconds(50)};
+  auto producer = Producer::Create(options);  // default overhead 512 bytes
+  ASSERT_TRUE(producer.ok());
+  int sent = 0;
+  while ((*producer)->Send(Record("t", std::nullopt, std::string("x")), nullptr).ok()) ++sent;
+  EXPECT_EQ(sent, 10000 / 513) << "one-byte records still cost their bookkeeping";
+}
+
+TEST(ProducerTest, DeliveryReleasesExactlyWhatSendCharged) {
+  MockCluster cluster(1);
+  ASSERT_EQ(rd_kafka_mock_topic_create(cluster.get(), "t", 2, 1), RD_KAFKA_RESP_ERR_NO_ERROR);
+  auto producer = Producer::Create(ProducerOptions{cluster.bootstrap(), {}});
+  ASSERT_TRUE(producer.ok());
+  RecordHeader headers[] = {{"__debezium.oldkey", absl::string_view("{\"id\":1}")}, {"empty", std::nullopt}};
+  for (int i = 0; i < 50; ++i) {
+    OutgoingRecord r = Record("t", std::string("k") + std::to_string(i), i % 5 == 0 ? std::nullopt
+                                                                                    : std::optional<absl::string_view>("v"));
+    r.headers = headers;
+    ASSERT_TRUE((*producer)->Send(r, nullptr).ok());
+  }
+  ASSERT_TRUE((*producer)->Flush(absl::Seconds(30)).ok());
+  EXPECT_EQ((*producer)->in_flight_bytes(), 0) << "charge and release must agree, or the bound drifts";
 }
 
 TEST(ProducerTest, DestroyingTheProducerFailsUndeliveredRecords) {
@@ -192,9 +218,13 @@ TEST(ProducerTest, AFatalErrorIsSurfacedByEveryLaterCall) {
 }
 
 TEST(ProducerTest, ChargeCountsKeyValueAndHeaders) {
+  ProducerOptions options{"127.0.0.1:1", {}};
+  options.record_overhead_bytes = 100;
+  auto producer = Producer::Create(options);
+  ASSERT_TRUE(producer.ok());
   RecordHeader headers[] = {{"__debezium.newkey", absl::string_view("abc")}, {"n", std::nullopt}};
   OutgoingRecord r{"topic", absl::string_view("key"), absl::string_view("value!"), headers};
-  EXPECT_EQ(Producer::ChargeFor(r), 3 + 6 + 17 + 3 + 1);
+  EXPECT_EQ((*producer)->ChargeFor(r), 100 + 3 + 6 + 17 + 3 + 1);
 }
 
 }  // namespace
