@@ -130,7 +130,8 @@ bool Producer::HasRoomLocked(int64_t bytes) const {
 
 bool Producer::WaitForRoom(int64_t bytes, absl::Duration timeout) {
   absl::MutexLock lock(&mu_);
-  auto room = [this, bytes]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return HasRoomLocked(bytes); };
+  const int64_t charge = bytes + record_overhead_bytes_;  // as Send would charge it
+  auto room = [this, charge]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return HasRoomLocked(charge); };
   return mu_.AwaitWithTimeout(absl::Condition(&room), timeout) && fatal_.ok();
 }
 

@@ -90,7 +90,8 @@ class Producer {
   // (DeadlineExceeded). Returns the fatal error if there is one.
   absl::Status Flush(absl::Duration timeout);
 
-  // True when a record of `bytes` would fit now; otherwise waits up to `timeout` for room.
+  // True when a record of `bytes` (key + value + headers) would fit now, counting its overhead
+  // as Send does; otherwise waits up to `timeout` for room. False after a fatal error.
   bool WaitForRoom(int64_t bytes, absl::Duration timeout);
 
   // OK, or the fatal error that made this producer unusable. Recovery: destroy it, make a new
