@@ -12,6 +12,7 @@ if(SLUICE_BUILD_BENCHMARKS)
 endif()
 find_package(zstd CONFIG REQUIRED)
 find_package(ZLIB REQUIRED)
+find_package(OpenSSL REQUIRED)
 
 pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka)
 pkg_check_modules(MARIADB REQUIRED IMPORTED_TARGET libmariadb)

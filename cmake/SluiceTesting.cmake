@@ -5,11 +5,14 @@ include(GoogleTest)
 set(SLUICE_CACHE_DIR "${PROJECT_SOURCE_DIR}/.cache" CACHE PATH "Ignored folder for downloads and service data")
 set(SLUICE_TEST_KAFKA_PORT 19092 CACHE STRING "Loopback port of the test Kafka broker")
 set(SLUICE_TEST_MARIADB_PORT 13306 CACHE STRING "Loopback port of the test MariaDB server")
+set(SLUICE_TEST_MARIADB_SCRATCH_PORT 13307 CACHE STRING
+  "Loopback port of a second MariaDB, without TLS, whose global settings tests may change")
 
 set(SLUICE_TEST_ENVIRONMENT
   "SLUICE_CACHE=${SLUICE_CACHE_DIR}"
   "KAFKA_PORT=${SLUICE_TEST_KAFKA_PORT}"
   "MARIADB_PORT=${SLUICE_TEST_MARIADB_PORT}"
+  "MARIADB_SCRATCH_PORT=${SLUICE_TEST_MARIADB_SCRATCH_PORT}"
   "SLUICE_KAFKA_BOOTSTRAP=127.0.0.1:${SLUICE_TEST_KAFKA_PORT}"
   "SLUICE_MARIADB_HOST=127.0.0.1"
   "SLUICE_SOURCE_DIR=${PROJECT_SOURCE_DIR}"
@@ -27,6 +30,17 @@ foreach(service kafka mariadb)
   set_tests_properties(service.${service}.stop PROPERTIES
     FIXTURES_CLEANUP ${service} ENVIRONMENT "${SLUICE_TEST_ENVIRONMENT}" TIMEOUT 120 LABELS service)
 endforeach()
+
+# `mariadb_scratch`: a second server, plaintext only, for tests that change global settings
+# (which would disturb every other test on the shared server) or need a server without TLS.
+set(scratch_environment ${SLUICE_TEST_ENVIRONMENT}
+  "MARIADB_PORT=${SLUICE_TEST_MARIADB_SCRATCH_PORT}" "MARIADB_TLS=0")
+add_test(NAME service.mariadb_scratch.start COMMAND "${PROJECT_SOURCE_DIR}/scripts/services/mariadb" start)
+add_test(NAME service.mariadb_scratch.stop COMMAND "${PROJECT_SOURCE_DIR}/scripts/services/mariadb" stop)
+set_tests_properties(service.mariadb_scratch.start PROPERTIES
+  FIXTURES_SETUP mariadb_scratch ENVIRONMENT "${scratch_environment}" TIMEOUT 180 LABELS service)
+set_tests_properties(service.mariadb_scratch.stop PROPERTIES
+  FIXTURES_CLEANUP mariadb_scratch ENVIRONMENT "${scratch_environment}" TIMEOUT 120 LABELS service)
 
 # sluice_add_gtest(NAME name SOURCES ... LIBS ... LABELS unit|integration|fault
 #                  [FIXTURES kafka mariadb] [TIMEOUT seconds])

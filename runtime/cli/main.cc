@@ -1,15 +1,34 @@
-// The `sluice` binary: the worker and the command line that administers it.
-// Subcommands arrive with the runtime and admin API work; for now it reports its version.
+// The `sluice` binary: the worker and the commands that administer it.
 #include <cstdio>
 #include <cstring>
 
+#include "runtime/cli/worker_command.h"
+
+namespace {
+
+constexpr char kUsage[] =
+    "usage: sluice <command> [arguments]\n"
+    "commands:\n"
+    "  worker --config worker.properties [connector.properties ...]   run a worker\n"
+    "  version                                                        print the version\n";
+
+}  // namespace
+
 int main(int argc, char** argv) {
-  if (argc >= 2 && (std::strcmp(argv[1], "--version") == 0 || std::strcmp(argv[1], "version") == 0)) {
+  if (argc < 2) {
+    std::fputs(kUsage, stderr);
+    return 2;
+  }
+  const char* command = argv[1];
+  if (std::strcmp(command, "--version") == 0 || std::strcmp(command, "version") == 0) {
     std::printf("sluice %s\n", SLUICE_VERSION);
     return 0;
   }
-  std::fprintf(stderr,
-               "usage: sluice --version\n"
-               "The worker and admin commands are not built yet; see README.md.\n");
+  if (std::strcmp(command, "worker") == 0) return sluice::cli::RunWorkerCommand(argc - 2, argv + 2);
+  if (std::strcmp(command, "--help") == 0 || std::strcmp(command, "help") == 0) {
+    std::fputs(kUsage, stdout);
+    return 0;
+  }
+  std::fprintf(stderr, "sluice: unknown command '%s'\n%s", command, kUsage);
   return 2;
 }

@@ -30,6 +30,7 @@ unsigned PortFromEnv(const char* name, unsigned fallback) {
 
 unsigned KafkaPort() { return PortFromEnv("KAFKA_PORT", 19092); }
 unsigned MariaDbPort() { return PortFromEnv("MARIADB_PORT", 13306); }
+unsigned MariaDbScratchPort() { return PortFromEnv("MARIADB_SCRATCH_PORT", 13307); }
 
 std::string KafkaBootstrap() {
   return EnvOr("SLUICE_KAFKA_BOOTSTRAP", absl::StrCat("127.0.0.1:", KafkaPort()));
@@ -41,6 +42,23 @@ MariaDbAccount MariaDbAdmin() {
 
 MariaDbAccount MariaDbCdc() {
   return {EnvOr("SLUICE_MARIADB_HOST", "127.0.0.1"), MariaDbPort(), "sluice_cdc", "sluice-cdc"};
+}
+
+MariaDbAccount MariaDbScratchAdmin() {
+  MariaDbAccount account = MariaDbAdmin();
+  account.port = MariaDbScratchPort();
+  return account;
+}
+
+MariaDbAccount MariaDbScratchCdc() {
+  MariaDbAccount account = MariaDbCdc();
+  account.port = MariaDbScratchPort();
+  return account;
+}
+
+std::string MariaDbTlsFile(absl::string_view name) {
+  const std::string cache = EnvOr("SLUICE_CACHE", absl::StrCat(EnvOr("SLUICE_SOURCE_DIR", "."), "/.cache"));
+  return absl::StrCat(cache, "/services/mariadb-", MariaDbPort(), "/tls/", name);
 }
 
 std::string UniqueName(absl::string_view prefix) {

@@ -28,6 +28,15 @@ MariaDbAccount MariaDbAdmin();
 // The account with only the grants a CDC connector needs (scripts/services/mariadb).
 MariaDbAccount MariaDbCdc();
 
+// The same accounts on the scratch server (fixture `mariadb_scratch`): plaintext only, and tests
+// may change its global settings.
+MariaDbAccount MariaDbScratchAdmin();
+MariaDbAccount MariaDbScratchCdc();
+
+// The CA that signed the test server's certificate (issued for the name "localhost" only), and a
+// client certificate and key it signed.
+std::string MariaDbTlsFile(absl::string_view name);
+
 // A name no earlier run has used: prefix + process id + a counter, for topics and databases.
 std::string UniqueName(absl::string_view prefix);
 
@@ -37,6 +46,7 @@ std::string UniqueName(absl::string_view prefix);
 absl::Status CheckServiceReachable(absl::string_view service, unsigned port);
 unsigned KafkaPort();
 unsigned MariaDbPort();
+unsigned MariaDbScratchPort();
 
 }  // namespace sluice::testing
 

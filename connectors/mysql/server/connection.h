@@ -1,0 +1,114 @@
+#ifndef SLUICE_CONNECTORS_MYSQL_SERVER_CONNECTION_H_
+#define SLUICE_CONNECTORS_MYSQL_SERVER_CONNECTION_H_
+
+// One client connection to a MySQL or MariaDB server, through MariaDB Connector/C.
+// Thread-compatible: one thread at a time per Connection (Connector/C's rule for a MYSQL handle).
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "connectors/mysql/server/ssl_mode.h"
+
+struct st_mysql;  // MYSQL, from <mysql.h>; kept out of this header.
+
+namespace sluice::mysql {
+
+struct ConnectionOptions {
+  std::string host = "localhost";
+  unsigned port = 3306;
+  std::string user;
+  std::string password;  // secret: never put in a message or a log line
+  SslMode ssl_mode = SslMode::kPreferred;
+  std::string ssl_ca_file;    // PEM; required for verify_ca and verify_identity
+  std::string ssl_cert_file;  // PEM client certificate, for servers that require one
+  std::string ssl_key_file;
+  absl::Duration connect_timeout = absl::Seconds(30);
+  // A read that waits longer than this fails with Unavailable: a server that went away is noticed
+  // instead of blocking forever. Binlog streams set it above the heartbeat period.
+  absl::Duration read_timeout = absl::Seconds(60);
+};
+
+// A result small enough to hold whole (server variables, grants, information_schema rows).
+struct QueryResult {
+  std::vector<std::string> columns;
+  std::vector<std::vector<std::optional<std::string>>> rows;
+
+  // The column's index, or -1.
+  int ColumnIndex(absl::string_view name) const;
+};
+
+// One row of a streamed result; borrowed: valid only during the callback that receives it.
+class RowView {
+ public:
+  RowView(char** values, const unsigned long* lengths, unsigned count)
+      : values_(values), lengths_(lengths), count_(count) {}
+  unsigned size() const { return count_; }
+  bool is_null(unsigned column) const { return values_[column] == nullptr; }
+  absl::string_view operator[](unsigned column) const {
+    return values_[column] == nullptr ? absl::string_view()
+                                      : absl::string_view(values_[column], lengths_[column]);
+  }
+
+ private:
+  char** values_;
+  const unsigned long* lengths_;
+  unsigned count_;
+};
+
+class Connection {
+ public:
+  // Connects, negotiating TLS as options.ssl_mode says. Unavailable when the server cannot be
+  // reached (retry later), PermissionDenied for bad credentials, FailedPrecondition when TLS was
+  // required and the server does not offer it or its certificate does not verify.
+  static absl::StatusOr<Connection> Open(const ConnectionOptions& options);
+
+  Connection(Connection&&) noexcept;
+  Connection& operator=(Connection&&) noexcept;
+  ~Connection();
+
+  absl::Status Execute(absl::string_view sql);
+  absl::StatusOr<QueryResult> Query(absl::string_view sql);
+  // Streams the rows of `sql` one at a time (mysql_use_result): the result is never held whole.
+  // A non-OK status from `on_row` stops the stream (the rest is drained) and is returned.
+  absl::Status StreamRows(absl::string_view sql,
+                          absl::FunctionRef<absl::Status(const RowView&)> on_row);
+
+  // The value of a global server variable, NotFound when the server has no such variable.
+  absl::StatusOr<std::string> GlobalVariable(absl::string_view name);
+
+  bool is_mariadb() const;
+  std::string server_version() const;
+  // The negotiated TLS cipher, empty on a plaintext connection.
+  std::string tls_cipher() const;
+  // "user@host:port", for messages.
+  const std::string& endpoint() const { return endpoint_; }
+
+  // For BinlogStream, which drives the replication protocol on this connection.
+  st_mysql* handle() { return handle_.get(); }
+
+  // The status for the connection's last error, naming `what` was being done.
+  absl::Status LastError(absl::string_view what) const;
+
+ private:
+  struct Closer {
+    void operator()(st_mysql* handle) const;
+  };
+  Connection(std::unique_ptr<st_mysql, Closer> handle, std::string endpoint);
+
+  std::unique_ptr<st_mysql, Closer> handle_;
+  std::string endpoint_;
+};
+
+// Quotes an identifier for SQL: `name`, with backticks doubled.
+std::string QuoteIdentifier(absl::string_view name);
+
+}  // namespace sluice::mysql
+
+#endif  // SLUICE_CONNECTORS_MYSQL_SERVER_CONNECTION_H_

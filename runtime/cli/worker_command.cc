@@ -1,0 +1,119 @@
+#include "runtime/cli/worker_command.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "plugin/host_context.h"
+#include "runtime/config/properties.h"
+#include "runtime/config/worker_config.h"
+#include "runtime/worker/connector_config.h"
+#include "runtime/worker/worker.h"
+
+namespace sluice::cli {
+namespace {
+
+constexpr char kUsage[] =
+    "usage: sluice worker --config worker.properties [connector.properties ...]\n"
+    "  worker.properties     Kafka Connect worker properties (bootstrap.servers, group.id,\n"
+    "                        offset.storage.topic, plugin.path, key.converter, ...)\n"
+    "  connector.properties  a connector to run: name, connector.class, tasks.max and its keys\n";
+
+int Fail(const std::string& message) {
+  std::fprintf(stderr, "sluice worker: %s\n", message.c_str());
+  return 1;
+}
+
+}  // namespace
+
+int RunWorkerCommand(int argc, char** argv) {
+  std::string config_path;
+  std::vector<std::string> connector_paths;
+  for (int i = 0; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--config" && i + 1 < argc) {
+      config_path = argv[++i];
+    } else if (arg.rfind("--config=", 0) == 0) {
+      config_path = arg.substr(9);
+    } else if (arg == "--help" || arg == "-h") {
+      std::fputs(kUsage, stdout);
+      return 0;
+    } else if (!arg.empty() && arg[0] == '-') {
+      std::fprintf(stderr, "sluice worker: unknown option %s\n%s", arg.c_str(), kUsage);
+      return 2;
+    } else {
+      connector_paths.push_back(arg);
+    }
+  }
+  if (config_path.empty()) {
+    std::fputs(kUsage, stderr);
+    return 2;
+  }
+
+  absl::StatusOr<config::Properties> properties = config::LoadPropertiesFile(config_path);
+  if (!properties.ok()) return Fail(std::string(properties.status().message()));
+  absl::StatusOr<config::ParsedWorkerConfig> parsed = config::ParseWorkerConfig(*properties);
+  if (!parsed.ok()) return Fail(absl::StrCat(config_path, ": ", parsed.status().message()));
+  plugin::LogSink log = plugin::StderrLogSink();
+  for (const std::string& warning : parsed->warnings) {
+    log(SLUICE_LOG_WARN, "worker", absl::StrCat(config_path, ": ", warning));
+  }
+  std::vector<worker::ConnectorConfig> connectors;
+  for (const std::string& path : connector_paths) {
+    absl::StatusOr<worker::ConnectorConfig> connector = worker::LoadConnectorConfigFile(path);
+    if (!connector.ok()) return Fail(absl::StrCat(path, ": ", connector.status().message()));
+    connectors.push_back(*std::move(connector));
+  }
+
+  // Every thread the worker starts inherits this mask, so the signals reach only sigwait below.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  const absl::Duration shutdown_bound = parsed->config.task_shutdown_graceful_timeout +
+                                        parsed->config.offset_flush_timeout + absl::Seconds(10);
+  absl::StatusOr<std::unique_ptr<worker::Worker>> worker =
+      worker::Worker::Create(parsed->config, log);
+  if (!worker.ok()) return Fail(std::string(worker.status().message()));
+  for (const worker::ConnectorConfig& connector : connectors) {
+    if (absl::Status status = (*worker)->StartConnector(connector); !status.ok()) {
+      (*worker)->StopAll();
+      return Fail(std::string(status.message()));
+    }
+  }
+  log(SLUICE_LOG_INFO, "worker", "running; SIGTERM or SIGINT stops it");
+
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
+  log(SLUICE_LOG_INFO, "worker",
+      absl::StrCat("received ", signal_number == SIGTERM ? "SIGTERM" : "SIGINT",
+                   ": stopping tasks, flushing, committing offsets"));
+  // A stop that hangs (a broker gone mid-flush) must not keep the process alive for ever.
+  std::atomic<bool> stopped{false};
+  std::thread watchdog([&stopped, shutdown_bound] {
+    const absl::Time deadline = absl::Now() + shutdown_bound;
+    while (!stopped.load() && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(50));
+    if (!stopped.load()) {
+      std::fprintf(stderr, "sluice worker: shutdown took longer than %s; exiting anyway\n",
+                   absl::FormatDuration(shutdown_bound).c_str());
+      _exit(3);
+    }
+  });
+  (*worker)->StopAll();
+  worker->reset();
+  stopped.store(true);
+  watchdog.join();
+  log(SLUICE_LOG_INFO, "worker", "stopped");
+  return 0;
+}
+
+}  // namespace sluice::cli

@@ -1,0 +1,51 @@
+// One source record as the host holds it after a connector appended it to a batch. Every view
+// points into the batch's arena (or a schema) and is valid until the batch is reset.
+#ifndef SLUICE_RUNTIME_DATA_RECORD_H_
+#define SLUICE_RUNTIME_DATA_RECORD_H_
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "data/value.h"
+
+namespace sluice::data {
+
+class Schema;
+
+// A primitive in a flat map (source partition, source offset); the kinds are sluice_scalar_kind's.
+enum class ScalarKind : uint8_t { kNull = 0, kInt = 1, kFloat = 2, kBoolean = 3, kString = 4 };
+
+struct ScalarEntry {
+  std::string_view key;
+  ScalarKind kind = ScalarKind::kNull;
+  int64_t i = 0;
+  double f = 0;
+  bool b = false;
+  std::string_view str;
+};
+
+using ScalarMap = std::span<const ScalarEntry>;
+
+struct Header {
+  std::string_view key;
+  const Schema* schema = nullptr;
+  Value value;
+};
+
+struct SourceRecord {
+  std::string_view topic;
+  int32_t partition = -1;  // -1: chosen from the key by the producer
+  const Schema* key_schema = nullptr;
+  Value key;
+  const Schema* value_schema = nullptr;
+  Value value;
+  int64_t timestamp_ms = -1;
+  std::span<const Header> headers;
+  ScalarMap source_partition;
+  ScalarMap source_offset;
+};
+
+}  // namespace sluice::data
+
+#endif  // SLUICE_RUNTIME_DATA_RECORD_H_

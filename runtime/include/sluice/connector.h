@@ -1,0 +1,595 @@
+/*
+ * sluice/connector.h — the Sluice connector ABI, version 1.0.
+ *
+ * This header is the whole contract between the Sluice worker (the "host") and a connector shared
+ * object (the "plugin"). It is plain C11, it compiles as C++ too, and a connector includes nothing
+ * else of Sluice and links nothing of Sluice: every host service reaches the plugin as a read-only
+ * table of function pointers (sluice_host_api) handed to it at start.
+ *
+ * CONVENTIONS
+ *
+ *  1. Names. Types are `sluice_*`. Functions the PLUGIN implements are `on_*` members of
+ *     sluice_connector_descriptor. Functions the HOST implements are members of sluice_host_api,
+ *     called through the table (`api->log(...)`). The one exported symbol is
+ *     SLUICE_CONNECTOR_ENTRY_SYMBOL.
+ *  2. Versions. SLUICE_ABI_MAJOR changes only for incompatible changes; the host refuses a plugin
+ *     whose major differs. SLUICE_ABI_MINOR grows when something is appended; a plugin built
+ *     against an older minor still loads.
+ *  3. Growth. Every struct that describes something (descriptor, config definition, host table,
+ *     schema spec, record spec, notices) starts with `size_t struct_size`, which the side that
+ *     fills it sets to sizeof() as that side was compiled. STRUCTS ONLY EVER GROW AT THE END; NO
+ *     MEMBER IS EVER REMOVED, REORDERED OR RETYPED. A reader must not touch a member that lies
+ *     beyond the struct_size it was given (SLUICE_HAS_MEMBER tells). Arrays of such structs are
+ *     walked with the struct_size of their elements as the stride, never with sizeof().
+ *     The small value types carried inside them (sluice_str, sluice_bytes, sluice_datum,
+ *     sluice_config_entry, sluice_str_pair, sluice_field_spec, sluice_scalar_entry,
+ *     sluice_scalar_map, sluice_header) have no struct_size: they are FROZEN for the whole major
+ *     version, so arrays of them can be indexed plainly; anything new goes into a growable struct.
+ *  4. Strings and bytes are {ptr,len} views (sluice_str, sluice_bytes); they need not be
+ *     NUL-terminated, and a NULL ptr is allowed only with len 0. Strings are UTF-8. Fields typed
+ *     `const char *` in static tables (names, docs) are NUL-terminated.
+ *  5. Ownership. Unless a function says otherwise, every pointer passed INTO a call is BORROWED
+ *     until that call returns: the callee copies what it keeps. Pointers the host returns (schemas,
+ *     values) are owned by the host and live as long as their function says (schemas until the
+ *     task is destroyed, values until the batch is handed back). The plugin's static tables (the
+ *     descriptor, config definitions) must live until the library is unloaded.
+ *  6. Errors. Fallible calls return sluice_status (SLUICE_OK == 0). A plugin callback that fails
+ *     should first call api->set_error(ctx, code, message) so the operator sees why; the host turns
+ *     code and message into its own error naming the connector and task. Codes follow gRPC /
+ *     absl numbering, chosen by what the caller should do: SLUICE_UNAVAILABLE means "retry later",
+ *     SLUICE_INVALID_ARGUMENT "fix the configuration", SLUICE_FAILED_PRECONDITION "fix the world
+ *     (the database, the server settings) first", SLUICE_INTERNAL "a bug". No C++ exception, no
+ *     longjmp ever crosses this boundary, in either direction.
+ *  7. Threads. Each function says which thread may call it. In short: connector callbacks run on
+ *     one host thread at a time; a task's callbacks run on that task's own thread, except
+ *     on_task_stop, which may come from any thread and only signals; host functions that take a
+ *     batch or a value may only be called on the task thread inside on_task_poll.
+ *  8. Hot path. Building records costs the host no heap allocation per field: schemas are built
+ *     once and referenced by handle, and values are appended into a per-batch arena that the host
+ *     reuses from poll to poll.
+ */
+#ifndef SLUICE_CONNECTOR_H_
+#define SLUICE_CONNECTOR_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ============================================================================================== */
+/* Versions and the entry symbol                                                                  */
+/* ============================================================================================== */
+
+#define SLUICE_ABI_MAJOR 1
+#define SLUICE_ABI_MINOR 0
+
+/* The one symbol a connector library exports (as a C name, with default visibility). */
+#define SLUICE_CONNECTOR_ENTRY_SYMBOL "sluice_connector_entry"
+
+/* Export macro for the entry function; the plugin may build with -fvisibility=hidden. */
+#if defined(__GNUC__)
+#define SLUICE_EXPORT __attribute__((visibility("default")))
+#else
+#define SLUICE_EXPORT
+#endif
+
+/* True when `ptr` (a struct whose struct_size says how much of it the other side filled) has
+ * member `member`. Use it before reading any member added after ABI 1.0. */
+#define SLUICE_HAS_MEMBER(ptr, type, member) \
+  ((ptr)->struct_size >= offsetof(type, member) + sizeof(((type*)0)->member))
+
+/* ============================================================================================== */
+/* Basic types                                                                                    */
+/* ============================================================================================== */
+
+/* Status codes; the numbers are gRPC's (and absl::StatusCode's). */
+typedef enum sluice_status {
+  SLUICE_OK = 0,
+  SLUICE_CANCELLED = 1, /* the operation was stopped on request */
+  SLUICE_UNKNOWN = 2,
+  SLUICE_INVALID_ARGUMENT = 3, /* bad configuration or argument: fix the input */
+  SLUICE_DEADLINE_EXCEEDED = 4,
+  SLUICE_NOT_FOUND = 5,
+  SLUICE_ALREADY_EXISTS = 6,
+  SLUICE_PERMISSION_DENIED = 7,
+  SLUICE_RESOURCE_EXHAUSTED = 8,
+  SLUICE_FAILED_PRECONDITION = 9, /* the world is not in a state that allows this: fix it first */
+  SLUICE_ABORTED = 10,
+  SLUICE_OUT_OF_RANGE = 11,
+  SLUICE_UNIMPLEMENTED = 12,
+  SLUICE_INTERNAL = 13,    /* a bug */
+  SLUICE_UNAVAILABLE = 14, /* transient: the host may retry (restart the task later) */
+  SLUICE_DATA_LOSS = 15
+} sluice_status;
+
+/* A view of UTF-8 text; not necessarily NUL-terminated. */
+typedef struct sluice_str {
+  const char* ptr;
+  size_t len;
+} sluice_str;
+
+/* A view of bytes. */
+typedef struct sluice_bytes {
+  const uint8_t* ptr;
+  size_t len;
+} sluice_bytes;
+
+/* One configuration entry. Both views are borrowed (convention 5). */
+typedef struct sluice_config_entry {
+  sluice_str key;
+  sluice_str value;
+} sluice_config_entry;
+
+/* Log levels, lowest to highest. */
+typedef enum sluice_log_level {
+  SLUICE_LOG_TRACE = 0,
+  SLUICE_LOG_DEBUG = 1,
+  SLUICE_LOG_INFO = 2,
+  SLUICE_LOG_WARN = 3,
+  SLUICE_LOG_ERROR = 4
+} sluice_log_level;
+
+/* ============================================================================================== */
+/* Opaque host handles                                                                            */
+/* ============================================================================================== */
+
+/* The host's side of one connector instance or one task instance. Passed to every callback; the
+ * plugin hands it back to host functions (logging, errors, offsets, schemas). Valid from the start
+ * callback until the matching destroy callback returns. */
+typedef struct sluice_ctx sluice_ctx;
+
+/* An immutable schema built by api->schema_create. Owned by the host; valid until the task that
+ * created it is destroyed. Safe to read from any thread. */
+typedef struct sluice_schema sluice_schema;
+
+/* A struct, array or map value under construction, living in one batch's arena. Owned by the
+ * host; valid only inside the on_task_poll call that received its batch. */
+typedef struct sluice_value sluice_value;
+
+/* The batch of records one on_task_poll call fills. Owned by the host; valid only inside that
+ * call. */
+typedef struct sluice_batch sluice_batch;
+
+/* ============================================================================================== */
+/* Kafka Connect's data model                                                                     */
+/* ============================================================================================== */
+
+/* Schema types; the names are Kafka Connect's. */
+typedef enum sluice_type {
+  SLUICE_TYPE_INT8 = 1,
+  SLUICE_TYPE_INT16 = 2,
+  SLUICE_TYPE_INT32 = 3,
+  SLUICE_TYPE_INT64 = 4,
+  SLUICE_TYPE_FLOAT32 = 5,
+  SLUICE_TYPE_FLOAT64 = 6,
+  SLUICE_TYPE_BOOLEAN = 7,
+  SLUICE_TYPE_STRING = 8,
+  SLUICE_TYPE_BYTES = 9,
+  SLUICE_TYPE_ARRAY = 10,
+  SLUICE_TYPE_MAP = 11,
+  SLUICE_TYPE_STRUCT = 12
+} sluice_type;
+
+/* Which member of sluice_datum is set. */
+typedef enum sluice_datum_kind {
+  SLUICE_DATUM_NULL = 0,
+  SLUICE_DATUM_INT = 1,     /* .i: for INT8..INT64 (range-checked against the schema) */
+  SLUICE_DATUM_FLOAT = 2,   /* .f: for FLOAT32 / FLOAT64 */
+  SLUICE_DATUM_BOOLEAN = 3, /* .b: 0 or 1, for BOOLEAN */
+  SLUICE_DATUM_STRING = 4,  /* .str: for STRING */
+  SLUICE_DATUM_BYTES = 5,   /* .bytes: for BYTES (Decimal: unscaled big-endian two's complement) */
+  SLUICE_DATUM_VALUE = 6    /* .value: a struct, array or map built in the same batch */
+} sluice_datum_kind;
+
+/* One value as the plugin passes it to the host: a small tagged union, built on the stack.
+ * Strings and bytes are copied by the host into the batch arena before the call returns. */
+typedef struct sluice_datum {
+  uint32_t kind; /* a sluice_datum_kind */
+  union {
+    int64_t i;
+    double f;
+    int32_t b;
+    sluice_str str;
+    sluice_bytes bytes;
+    const sluice_value* value;
+  } u;
+} sluice_datum;
+
+/* A name/value string pair, for schema parameters and the like. */
+typedef struct sluice_str_pair {
+  sluice_str name;
+  sluice_str value;
+} sluice_str_pair;
+
+/* One field of a struct schema. */
+typedef struct sluice_field_spec {
+  sluice_str name;
+  const sluice_schema* schema;
+} sluice_field_spec;
+
+/* Everything that describes a schema (Kafka Connect's SchemaBuilder, as a struct). Zero-initialise
+ * it, set struct_size = sizeof(sluice_schema_spec), then fill what applies. */
+typedef struct sluice_schema_spec {
+  size_t struct_size;
+  uint32_t type;       /* a sluice_type */
+  int32_t optional;    /* nonzero: the value may be null */
+  sluice_str name;     /* logical or record name, e.g. "org.apache.kafka.connect.data.Decimal";
+                          len 0 = none */
+  int32_t has_version; /* nonzero: `version` is set */
+  int32_t version;
+  sluice_str doc;                    /* len 0 = none */
+  const sluice_str_pair* parameters; /* e.g. {"scale","2"}; kept in this order */
+  size_t parameter_count;
+  const sluice_datum* default_value; /* NULL = none; primitives only (INT..BYTES kinds) */
+  const sluice_field_spec* fields;   /* STRUCT: the fields, in order; names must be unique */
+  size_t field_count;
+  const sluice_schema* key_schema;   /* MAP: the key schema */
+  const sluice_schema* value_schema; /* ARRAY: the element schema; MAP: the value schema */
+} sluice_schema_spec;
+
+/* A primitive in a source partition or source offset (flat maps, as Kafka Connect stores them). */
+typedef enum sluice_scalar_kind {
+  SLUICE_SCALAR_NULL = 0,
+  SLUICE_SCALAR_INT = 1,     /* .i */
+  SLUICE_SCALAR_FLOAT = 2,   /* .f */
+  SLUICE_SCALAR_BOOLEAN = 3, /* .b */
+  SLUICE_SCALAR_STRING = 4   /* .str */
+} sluice_scalar_kind;
+
+typedef struct sluice_scalar_entry {
+  sluice_str key;
+  uint32_t kind; /* a sluice_scalar_kind */
+  union {
+    int64_t i;
+    double f;
+    int32_t b;
+    sluice_str str;
+  } u;
+} sluice_scalar_entry;
+
+/* A flat map: entries in a stable order. Offsets read back from Kafka carry integers as INT and
+ * fractions as FLOAT, whatever width they were written with. */
+typedef struct sluice_scalar_map {
+  const sluice_scalar_entry* entries;
+  size_t count;
+} sluice_scalar_map;
+
+/* A record header. Converted with the worker's header converter. */
+typedef struct sluice_header {
+  sluice_str key;
+  const sluice_schema* schema; /* NULL only with a NULL datum */
+  sluice_datum value;
+} sluice_header;
+
+/* One source record, as passed to api->record_append. Zero-initialise, set struct_size, fill. */
+typedef struct sluice_record_spec {
+  size_t struct_size;
+  sluice_str topic;                /* required */
+  int32_t partition;               /* Kafka partition, or -1 to let the key choose (murmur2) */
+  const sluice_schema* key_schema; /* NULL with a NULL key: no key */
+  sluice_datum key;
+  const sluice_schema* value_schema; /* NULL with a NULL value: a tombstone */
+  sluice_datum value;
+  int64_t timestamp_ms; /* record timestamp; -1 = let the producer stamp it */
+  const sluice_header* headers;
+  size_t header_count;
+  sluice_scalar_map source_partition; /* e.g. {"server": "shop"}; may be empty */
+  sluice_scalar_map source_offset;    /* e.g. {"file": ..., "pos": ...}; may be empty */
+} sluice_record_spec;
+
+/* ============================================================================================== */
+/* Configuration definition                                                                       */
+/* ============================================================================================== */
+
+typedef enum sluice_config_type {
+  SLUICE_CONFIG_STRING = 1,
+  SLUICE_CONFIG_INT = 2,  /* 32-bit signed */
+  SLUICE_CONFIG_LONG = 3, /* 64-bit signed */
+  SLUICE_CONFIG_DOUBLE = 4,
+  SLUICE_CONFIG_BOOLEAN = 5, /* "true" / "false" (any case) */
+  SLUICE_CONFIG_LIST = 6,    /* comma-separated */
+  SLUICE_CONFIG_PASSWORD = 7 /* a string the host never logs or shows */
+} sluice_config_type;
+
+/* One key a connector accepts. Lives in the plugin's static storage. The host validates a config
+ * against these before calling on_connector_start: required keys present, values parse as their
+ * type; unknown keys are passed through (they may be meant for the worker, e.g. tasks.max). */
+typedef struct sluice_config_def {
+  size_t struct_size;
+  const char* name;          /* e.g. "topic" */
+  uint32_t type;             /* a sluice_config_type */
+  const char* default_value; /* NULL = no default */
+  int32_t required;          /* nonzero: the key must be present (a default then makes no sense) */
+  int32_t secret;            /* nonzero: never logged or shown (PASSWORD implies it) */
+  const char* doc;           /* one or two sentences, shown by the admin API */
+} sluice_config_def;
+
+/* ============================================================================================== */
+/* Notices from the host to the task                                                              */
+/* ============================================================================================== */
+
+/* Passed to on_task_acknowledged: every record of `source_partition` up to and including the one
+ * that carried `source_offset` is acknowledged by Kafka. When `committed` is nonzero the offset
+ * is also durably written to the offsets topic, so a restart will resume after it. */
+typedef struct sluice_ack_notice {
+  size_t struct_size;
+  sluice_scalar_map source_partition;
+  sluice_scalar_map source_offset;
+  int32_t committed;
+} sluice_ack_notice;
+
+/* Collects task configurations in on_connector_task_configs; see api->task_config_add. */
+typedef struct sluice_task_configs sluice_task_configs;
+
+/* ============================================================================================== */
+/* Host functions: the table the host hands to the plugin                                         */
+/* ============================================================================================== */
+
+/* The host's services. The table is read-only and lives at least until the last destroy callback
+ * returns. MEMBERS ARE ONLY EVER APPENDED; check SLUICE_HAS_MEMBER before using one added after
+ * ABI 1.0. */
+typedef struct sluice_host_api {
+  size_t struct_size;
+  uint32_t abi_major;
+  uint32_t abi_minor;
+
+  /* ---- diagnostics ---------------------------------------------------------------------- */
+
+  /* Writes one log line, attributed to the connector or task of `ctx`.
+   * Thread: any. Ownership: `message` borrowed. Failure: none (a line may be dropped). */
+  void (*log)(sluice_ctx* ctx, sluice_log_level level, sluice_str message);
+
+  /* Records why the callback now running failed. Call it just before returning a non-OK status;
+   * the last call wins. The host reports `message` with the connector and task named.
+   * Thread: the thread running a callback for `ctx`. Ownership: `message` copied.
+   * Failure: none. */
+  void (*set_error)(sluice_ctx* ctx, sluice_status code, sluice_str message);
+
+  /* Asks the host to call on_connector_task_configs again and restart the tasks with the result
+   * (Kafka Connect's requestTaskReconfiguration), e.g. because the set of tables changed.
+   * Thread: any, until the connector's destroy returns; it only queues a request.
+   * Failure: SLUICE_FAILED_PRECONDITION when `ctx` is not a connector context. */
+  sluice_status (*request_reconfiguration)(sluice_ctx* ctx);
+
+  /* ---- configuration -------------------------------------------------------------------- */
+
+  /* Adds one task configuration while on_connector_task_configs runs.
+   * Thread: inside on_connector_task_configs. Ownership: entries copied.
+   * Failure: SLUICE_RESOURCE_EXHAUSTED once max_tasks configs were added. */
+  sluice_status (*task_config_add)(sluice_task_configs* out, const sluice_config_entry* entries,
+                                   size_t count);
+
+  /* ---- committed offsets ---------------------------------------------------------------- */
+
+  /* Looks up the last committed offset of `partition` for this task's connector, as read from the
+   * offsets topic when the task started. On SLUICE_OK, *out points at host memory valid until the
+   * task is destroyed; SLUICE_NOT_FOUND when there is none (start from the beginning).
+   * Thread: the task thread. Ownership: `partition` borrowed.
+   * Failure: SLUICE_FAILED_PRECONDITION when `ctx` is not a task context. */
+  sluice_status (*offset_get)(sluice_ctx* ctx, sluice_scalar_map partition, sluice_scalar_map* out);
+
+  /* ---- schemas -------------------------------------------------------------------------- */
+
+  /* Builds an immutable schema; do it once (at task start, or the first time a table is seen) and
+   * reuse the handle for every record. On SLUICE_OK *out is valid until the task is destroyed.
+   * Thread: the task thread. Ownership: `spec` and everything it points to borrowed (copied);
+   * the schemas it references must come from the same task.
+   * Failure: SLUICE_INVALID_ARGUMENT with the reason logged and kept as the task's error (unknown
+   * type, missing element schema, duplicate field name, default of the wrong kind, ...). */
+  sluice_status (*schema_create)(sluice_ctx* ctx, const sluice_schema_spec* spec,
+                                 const sluice_schema** out);
+
+  /* Returns the index of field `name` in struct schema `schema`, or -1 when there is none.
+   * Look indexes up once and keep them. Thread: any. */
+  int32_t (*schema_field_index)(const sluice_schema* schema, sluice_str name);
+
+  /* ---- values (inside on_task_poll only) ------------------------------------------------ */
+  /* Value building never allocates on the heap per field: values live in the batch's arena.
+   * A failed call returns NULL or an error AND marks the batch failed ("sticky", like a stream's
+   * failbit): the host then fails the poll with the first such error, naming the field, so a
+   * plugin may check return codes once per record instead of once per field. */
+
+  /* A new struct of struct schema `schema`, every field null (or its default). Returns NULL on
+   * failure (not a struct schema). */
+  sluice_value* (*struct_new)(sluice_batch* batch, const sluice_schema* schema);
+
+  /* Sets field `field_index` of `s`. The datum's kind must fit the field's schema type (INT for
+   * INT8..INT64 within range, FLOAT for FLOAT32/64, ...); NULL only for optional fields or
+   * fields with a default (written in its place); a VALUE
+   * must be of the field's schema and built in the same batch. */
+  sluice_status (*struct_set)(sluice_value* s, uint32_t field_index, const sluice_datum* datum);
+
+  /* A new array of array schema `schema`; `capacity_hint` elements are reserved up front. */
+  sluice_value* (*array_new)(sluice_batch* batch, const sluice_schema* schema,
+                             size_t capacity_hint);
+
+  /* Appends one element, checked against the array's element schema. */
+  sluice_status (*array_append)(sluice_value* array, const sluice_datum* datum);
+
+  /* A new map of map schema `schema`. */
+  sluice_value* (*map_new)(sluice_batch* batch, const sluice_schema* schema, size_t capacity_hint);
+
+  /* Adds one entry, checked against the map's key and value schemas. Keys are not deduplicated. */
+  sluice_status (*map_put)(sluice_value* map, const sluice_datum* key, const sluice_datum* value);
+
+  /* ---- records (inside on_task_poll only) ----------------------------------------------- */
+
+  /* Appends one record to `batch`. The key and value are checked against their schemas; the
+   * topic, headers, source partition and offset are copied into the batch. Records are produced
+   * in the order they are appended; records of one source partition must carry increasing
+   * offsets. Failure: SLUICE_INVALID_ARGUMENT (and the batch is marked failed). */
+  sluice_status (*record_append)(sluice_batch* batch, const sluice_record_spec* record);
+
+  /* The number of records appended to `batch` so far. */
+  size_t (*batch_size)(const sluice_batch* batch);
+} sluice_host_api;
+
+/* ============================================================================================== */
+/* Plugin callbacks: the descriptor the plugin returns                                           */
+/* ============================================================================================== */
+
+typedef enum sluice_connector_kind { SLUICE_CONNECTOR_SOURCE = 1 } sluice_connector_kind;
+
+/* What a connector library is and does. Returned by the entry function; lives in the plugin's
+ * static storage until the library is unloaded. Callbacks marked REQUIRED must be non-NULL or the
+ * host refuses the plugin; OPTIONAL ones may be NULL.
+ *
+ * Lifecycle of one connector:
+ *   on_connector_start(config) → on_connector_task_configs(max_tasks) → for each task config:
+ *   on_task_start(task config) → on_task_poll(...)* → [on_task_acknowledged(...)*, interleaved,
+ *   same thread] → on_task_stop (any thread) → on_task_destroy; then on_connector_stop →
+ *   on_connector_destroy. A start callback that fails is followed by no other call on that
+ *   instance (the plugin cleans up before returning).
+ */
+typedef struct sluice_connector_descriptor {
+  size_t struct_size;
+  uint32_t abi_major;      /* SLUICE_ABI_MAJOR as the plugin was compiled */
+  uint32_t abi_minor;      /* SLUICE_ABI_MINOR as the plugin was compiled */
+  const char* name;        /* e.g. "generator"; [A-Za-z0-9._-]+, unique per host with version */
+  const char* version;     /* e.g. "1.2.0" */
+  const char* description; /* one line, for the admin API */
+  uint32_t kind;           /* a sluice_connector_kind */
+  const sluice_config_def* config_defs; /* walked with each element's struct_size as stride */
+  size_t config_def_count;
+
+  /* REQUIRED. Creates a connector instance from a validated `config` and stores the plugin's
+   * instance pointer in *instance. Should not block on remote systems for long: connect lazily or
+   * in the tasks. Thread: a host control thread. Ownership: `api` lives until destroy returns;
+   * `ctx` until destroy returns; `config` borrowed (copy what you keep).
+   * Failure: non-OK status after api->set_error; no further call is made on this instance. */
+  sluice_status (*on_connector_start)(const sluice_host_api* api, sluice_ctx* ctx,
+                                      const sluice_config_entry* config, size_t config_count,
+                                      void** instance);
+
+  /* REQUIRED. Produces at most `max_tasks` task configurations (Kafka Connect's tasks.max) by
+   * calling api->task_config_add once per task. Thread: the host control thread.
+   * Failure: non-OK status after api->set_error. */
+  sluice_status (*on_connector_task_configs)(void* instance, size_t max_tasks,
+                                             sluice_task_configs* out);
+
+  /* OPTIONAL. The connector is being shut down; release remote resources.
+   * Thread: the host control thread. */
+  void (*on_connector_stop)(void* instance);
+
+  /* REQUIRED. Frees the instance. Nothing is called on it afterwards.
+   * Thread: the host control thread. */
+  void (*on_connector_destroy)(void* instance);
+
+  /* REQUIRED. Creates a task from its task config (one of those from on_connector_task_configs).
+   * Read committed offsets here with api->offset_get to decide where to resume.
+   * Thread: the task's thread (all later task callbacks but on_task_stop run on it).
+   * Ownership: as on_connector_start. Failure: as on_connector_start. */
+  sluice_status (*on_task_start)(const sluice_host_api* api, sluice_ctx* ctx,
+                                 const sluice_config_entry* config, size_t config_count,
+                                 void** instance);
+
+  /* REQUIRED. Appends the records available now to `batch` with api->record_append, waiting at
+   * most `timeout_ms` for the first one. Returning SLUICE_OK with an empty batch is normal (idle).
+   * The host bounds in-flight data: it calls poll again only when there is room, so a plugin
+   * should append what it has and return rather than buffer without bound.
+   * Thread: the task thread. Ownership: `batch` and every value built in it are valid only until
+   * this call returns. Failure: non-OK status after api->set_error; records appended before the
+   * failure are discarded. SLUICE_UNAVAILABLE asks for a restart of the task after a back-off,
+   * other codes fail the task. */
+  sluice_status (*on_task_poll)(void* instance, sluice_batch* batch, int64_t timeout_ms);
+
+  /* OPTIONAL. Tells the task that records are acknowledged (see sluice_ack_notice), e.g. to let a
+   * source release what it held for them. Thread: the task thread, between polls.
+   * Ownership: `notice` borrowed. */
+  void (*on_task_acknowledged)(void* instance, const sluice_ack_notice* notice);
+
+  /* REQUIRED. Asks the task to stop: a poll in progress should return soon. MUST NOT block or
+   * free anything; typically it sets an atomic flag or writes to an eventfd.
+   * Thread: ANY thread, possibly while on_task_poll runs; possibly more than once. */
+  void (*on_task_stop)(void* instance);
+
+  /* REQUIRED. Frees the task. Called after the last poll returned.
+   * Thread: the task thread. */
+  void (*on_task_destroy)(void* instance);
+} sluice_connector_descriptor;
+
+/* The entry function. The host calls it once after loading the library, passing its own ABI
+ * version; the plugin returns its descriptor (static storage), or NULL when it cannot work with
+ * that host (e.g. it needs a host function a newer minor added). Thread: a host control thread.
+ * Must not call into the host. */
+typedef const sluice_connector_descriptor* (*sluice_connector_entry_fn)(uint32_t host_abi_major,
+                                                                        uint32_t host_abi_minor);
+
+/* Declaration of the entry function a plugin defines:
+ *   SLUICE_EXPORT const sluice_connector_descriptor *sluice_connector_entry(uint32_t, uint32_t); */
+SLUICE_EXPORT const sluice_connector_descriptor* sluice_connector_entry(uint32_t host_abi_major,
+                                                                        uint32_t host_abi_minor);
+
+/* ============================================================================================== */
+/* Conveniences (header-only; no host symbol involved)                                            */
+/* ============================================================================================== */
+
+static inline sluice_str sluice_str_of(const char* nul_terminated) {
+  sluice_str s;
+  size_t n = 0;
+  if (nul_terminated != NULL) {
+    while (nul_terminated[n] != '\0') ++n;
+  }
+  s.ptr = nul_terminated;
+  s.len = n;
+  return s;
+}
+
+static inline sluice_datum sluice_datum_null(void) {
+  sluice_datum d;
+  d.kind = SLUICE_DATUM_NULL;
+  d.u.i = 0;
+  return d;
+}
+
+static inline sluice_datum sluice_datum_int(int64_t v) {
+  sluice_datum d;
+  d.kind = SLUICE_DATUM_INT;
+  d.u.i = v;
+  return d;
+}
+
+static inline sluice_datum sluice_datum_float(double v) {
+  sluice_datum d;
+  d.kind = SLUICE_DATUM_FLOAT;
+  d.u.f = v;
+  return d;
+}
+
+static inline sluice_datum sluice_datum_boolean(int v) {
+  sluice_datum d;
+  d.kind = SLUICE_DATUM_BOOLEAN;
+  d.u.b = v ? 1 : 0;
+  return d;
+}
+
+static inline sluice_datum sluice_datum_string(const char* ptr, size_t len) {
+  sluice_datum d;
+  d.kind = SLUICE_DATUM_STRING;
+  d.u.str.ptr = ptr;
+  d.u.str.len = len;
+  return d;
+}
+
+static inline sluice_datum sluice_datum_bytes(const uint8_t* ptr, size_t len) {
+  sluice_datum d;
+  d.kind = SLUICE_DATUM_BYTES;
+  d.u.bytes.ptr = ptr;
+  d.u.bytes.len = len;
+  return d;
+}
+
+static inline sluice_datum sluice_datum_value(const sluice_value* v) {
+  sluice_datum d;
+  d.kind = SLUICE_DATUM_VALUE;
+  d.u.value = v;
+  return d;
+}
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* SLUICE_CONNECTOR_H_ */

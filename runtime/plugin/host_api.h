@@ -1,0 +1,43 @@
+// The host function table (sluice_host_api) handed to every plugin, and the C-handle mapping it
+// relies on: sluice_ctx* is a HostContext*, sluice_batch* a data::RecordBatch*, sluice_schema* a
+// data::Schema*, sluice_value* a data::CompositeValue*, sluice_task_configs* a
+// TaskConfigCollector*.
+#ifndef SLUICE_RUNTIME_PLUGIN_HOST_API_H_
+#define SLUICE_RUNTIME_PLUGIN_HOST_API_H_
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "data/record_batch.h"
+#include "plugin/host_context.h"
+#include "sluice/connector.h"
+
+namespace sluice::plugin {
+
+// An ordered list of config entries, as connectors receive and produce them.
+using ConfigMap = std::vector<std::pair<std::string, std::string>>;
+
+// The table; static, immutable, valid for the life of the process.
+const sluice_host_api* HostApi();
+
+// What api->task_config_add fills.
+struct TaskConfigCollector {
+  size_t max_tasks = 0;
+  std::vector<ConfigMap> configs;
+};
+
+inline sluice_ctx* ToC(HostContext* ctx) { return reinterpret_cast<sluice_ctx*>(ctx); }
+inline sluice_batch* ToC(data::RecordBatch* batch) {
+  return reinterpret_cast<sluice_batch*>(batch);
+}
+inline sluice_task_configs* ToC(TaskConfigCollector* c) {
+  return reinterpret_cast<sluice_task_configs*>(c);
+}
+inline const data::Schema* FromC(const sluice_schema* s) {
+  return reinterpret_cast<const data::Schema*>(s);
+}
+
+}  // namespace sluice::plugin
+
+#endif  // SLUICE_RUNTIME_PLUGIN_HOST_API_H_

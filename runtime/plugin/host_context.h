@@ -1,0 +1,92 @@
+// The host's side of one connector instance or one task instance: what `sluice_ctx*` points to.
+//
+// It carries what host functions need about their caller: who it is (for log lines and errors),
+// the error the plugin set for the callback now returning, the reconfiguration handler (connector),
+// the committed offsets read at start and the schemas the task built (task).
+//
+// Thread-safety: Log, RequestReconfiguration and SetError may be called from any thread (the ABI
+// allows plugin threads to log); the rest only on the thread running the instance's callbacks.
+#ifndef SLUICE_RUNTIME_PLUGIN_HOST_CONTEXT_H_
+#define SLUICE_RUNTIME_PLUGIN_HOST_CONTEXT_H_
+
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "data/owned_scalar_map.h"
+#include "data/schema.h"
+#include "sluice/connector.h"
+
+namespace sluice::plugin {
+
+// Where plugin log lines go: `who` is e.g. "connector `orders` task 0".
+using LogSink =
+    std::function<void(sluice_log_level level, std::string_view who, std::string_view message)>;
+
+// A LogSink writing to stderr, for tools and tests.
+LogSink StderrLogSink();
+
+class HostContext {
+ public:
+  enum class Kind { kConnector, kTask };
+
+  // `task_id` is -1 for a connector context.
+  HostContext(Kind kind, std::string connector_name, int task_id, LogSink log);
+  HostContext(const HostContext&) = delete;
+  HostContext& operator=(const HostContext&) = delete;
+
+  Kind kind() const { return kind_; }
+  // "connector `orders`" or "connector `orders` task 2".
+  const std::string& who() const { return who_; }
+
+  void Log(sluice_log_level level, std::string_view message) const;
+
+  // The error slot the plugin fills with api->set_error before failing a callback.
+  void SetError(sluice_status code, std::string_view message);
+  // Turns the status a callback returned into an absl::Status naming the instance and
+  // `operation`, with the message the plugin set (or a note that it set none). Clears the slot.
+  absl::Status TakeError(sluice_status returned, std::string_view operation);
+
+  // Connector contexts: what api->request_reconfiguration triggers.
+  void set_reconfiguration_handler(std::function<void()> handler) {
+    on_reconfigure_ = std::move(handler);
+  }
+  sluice_status RequestReconfiguration();
+
+  // Task contexts: the committed offsets handed to the task at start.
+  void SetCommittedOffsets(std::vector<data::SourceOffset> offsets);
+  sluice_status OffsetGet(sluice_scalar_map partition, sluice_scalar_map* out) const;
+
+  // Task contexts: schemas built through api->schema_create live as long as the task.
+  absl::StatusOr<const data::Schema*> CreateSchema(const sluice_schema_spec& spec);
+  // The shared owner of a schema this task created, or nullptr.
+  data::SchemaPtr FindSchema(const data::Schema* schema) const;
+
+ private:
+  struct OffsetView {
+    data::SourceOffset owned;
+    std::vector<sluice_scalar_entry> offset_entries;  // views into `owned`
+  };
+
+  const Kind kind_;
+  const std::string connector_name_;
+  const std::string who_;
+  LogSink log_;
+
+  std::mutex error_mu_;
+  std::optional<std::pair<sluice_status, std::string>> error_;  // GUARDED_BY(error_mu_)
+
+  std::function<void()> on_reconfigure_;
+  std::vector<OffsetView> offsets_;
+  std::unordered_map<const data::Schema*, data::SchemaPtr> schemas_;
+};
+
+}  // namespace sluice::plugin
+
+#endif  // SLUICE_RUNTIME_PLUGIN_HOST_CONTEXT_H_

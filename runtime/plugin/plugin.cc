@@ -1,0 +1,75 @@
+#include "plugin/plugin.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "common/string_view_compat.h"
+#include "plugin/descriptor_check.h"
+#include "plugin/plugin_file_check.h"
+
+namespace sluice::plugin {
+namespace {
+
+// Closes a file descriptor on every path out.
+class FileDescriptor {
+ public:
+  explicit FileDescriptor(int fd) : fd_(fd) {}
+  FileDescriptor(const FileDescriptor&) = delete;
+  FileDescriptor& operator=(const FileDescriptor&) = delete;
+  ~FileDescriptor() {
+    if (fd_ >= 0) close(fd_);
+  }
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+}  // namespace
+
+Plugin::Plugin(SharedLibrary library, const sluice_connector_descriptor* descriptor)
+    : library_(std::move(library)),
+      descriptor_(descriptor),
+      name_(descriptor->name),
+      version_(descriptor->version),
+      description_(descriptor->description != nullptr ? descriptor->description : "") {
+  for (size_t i = 0; i < descriptor->config_def_count; ++i) {
+    const sluice_config_def* c = ConfigDefAt(*descriptor, i);
+    ConfigDef def;
+    def.name = c->name;
+    def.type = static_cast<ConfigType>(c->type);
+    if (c->default_value != nullptr) def.default_value = std::string(c->default_value);
+    def.required = c->required != 0;
+    def.secret = c->secret != 0 || c->type == SLUICE_CONFIG_PASSWORD;
+    def.doc = c->doc != nullptr ? c->doc : "";
+    config_defs_.push_back(std::move(def));
+  }
+}
+
+absl::StatusOr<std::shared_ptr<const Plugin>> LoadPlugin(const std::string& path) {
+  FileDescriptor fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) {
+    return absl::NotFoundError(
+        StrCat("plugin ", path, " refused: cannot open: ", std::strerror(errno)));
+  }
+  if (absl::Status s = CheckPluginFile(fd.get(), path); !s.ok()) return s;
+  // Load the descriptor we checked, not whatever the path names by now.
+  absl::StatusOr<SharedLibrary> library = SharedLibrary::OpenFd(fd.get(), path);
+  if (!library.ok()) return library.status();
+  void* entry = library->Symbol("sluice_connector_entry");
+  if (entry == nullptr) {
+    return absl::FailedPreconditionError(
+        StrCat("plugin ", path,
+               " refused: missing entry symbol `sluice_connector_entry` (not a "
+               "Sluice connector, or built without SLUICE_EXPORT)"));
+  }
+  auto entry_fn = reinterpret_cast<sluice_connector_entry_fn>(entry);
+  const sluice_connector_descriptor* descriptor = entry_fn(SLUICE_ABI_MAJOR, SLUICE_ABI_MINOR);
+  if (absl::Status s = CheckDescriptor(descriptor, path); !s.ok()) return s;
+  return std::shared_ptr<const Plugin>(new Plugin(std::move(*library), descriptor));
+}
+
+}  // namespace sluice::plugin

@@ -1,0 +1,59 @@
+// One loaded connector library: its file, its dlopen handle and its checked descriptor.
+//
+// A Plugin is immutable after LoadPlugin returns and is shared (shared_ptr) by the registry and by
+// every running connector made from it, so the library stays mapped while any of them runs.
+#ifndef SLUICE_RUNTIME_PLUGIN_PLUGIN_H_
+#define SLUICE_RUNTIME_PLUGIN_PLUGIN_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "plugin/shared_library.h"
+#include "sluice/connector.h"
+
+namespace sluice::plugin {
+
+// The numbers are sluice_config_type's.
+enum class ConfigType { kString = 1, kInt, kLong, kDouble, kBoolean, kList, kPassword };
+
+// One key of a connector's configuration, copied out of the plugin's static table.
+struct ConfigDef {
+  std::string name;
+  ConfigType type = ConfigType::kString;
+  std::optional<std::string> default_value;
+  bool required = false;
+  bool secret = false;
+  std::string doc;
+};
+
+class Plugin {
+ public:
+  const std::string& name() const { return name_; }
+  const std::string& version() const { return version_; }
+  const std::string& description() const { return description_; }
+  // The file it was loaded from.
+  const std::string& path() const { return library_.path(); }
+  const std::vector<ConfigDef>& config_defs() const { return config_defs_; }
+  // For PluginCalls (plugin_calls.h), the only code that calls into the plugin.
+  const sluice_connector_descriptor& descriptor() const { return *descriptor_; }
+
+ private:
+  friend absl::StatusOr<std::shared_ptr<const Plugin>> LoadPlugin(const std::string& path);
+  Plugin(SharedLibrary library, const sluice_connector_descriptor* descriptor);
+
+  SharedLibrary library_;
+  const sluice_connector_descriptor* descriptor_;
+  std::string name_, version_, description_;
+  std::vector<ConfigDef> config_defs_;
+};
+
+// Checks `path` (plugin_file_check.h), loads it, calls its entry function and checks the
+// descriptor (descriptor_check.h). Every refusal names the file and the reason.
+absl::StatusOr<std::shared_ptr<const Plugin>> LoadPlugin(const std::string& path);
+
+}  // namespace sluice::plugin
+
+#endif  // SLUICE_RUNTIME_PLUGIN_PLUGIN_H_

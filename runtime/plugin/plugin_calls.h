@@ -1,0 +1,110 @@
+// The one place through which the host calls into a plugin.
+//
+// PluginCalls wraps a plugin's function table; every call goes through it, so every plugin failure
+// becomes an absl::Status that names the connector (and task) and the operation, carrying the
+// plugin's own code and message (HostContext::TakeError). ConnectorInstance and TaskInstance are
+// the RAII owners of plugin instances built on it: their destructors run the plugin's destroy.
+#ifndef SLUICE_RUNTIME_PLUGIN_PLUGIN_CALLS_H_
+#define SLUICE_RUNTIME_PLUGIN_PLUGIN_CALLS_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "data/owned_scalar_map.h"
+#include "data/record_batch.h"
+#include "plugin/host_api.h"
+#include "plugin/host_context.h"
+#include "plugin/plugin.h"
+
+namespace sluice::plugin {
+
+class PluginCalls {
+ public:
+  explicit PluginCalls(std::shared_ptr<const Plugin> plugin) : plugin_(std::move(plugin)) {}
+
+  const Plugin& plugin() const { return *plugin_; }
+
+  absl::StatusOr<void*> ConnectorStart(HostContext& ctx, const ConfigMap& config) const;
+  absl::StatusOr<std::vector<ConfigMap>> ConnectorTaskConfigs(HostContext& ctx, void* instance,
+                                                              size_t max_tasks) const;
+  void ConnectorStop(void* instance) const;
+  void ConnectorDestroy(void* instance) const;
+
+  absl::StatusOr<void*> TaskStart(HostContext& ctx, const ConfigMap& config) const;
+  absl::Status TaskPoll(HostContext& ctx, void* instance, data::RecordBatch& batch,
+                        int64_t timeout_ms) const;
+  void TaskAcknowledged(void* instance, data::ScalarMap partition, data::ScalarMap offset,
+                        bool committed) const;
+  void TaskStop(void* instance) const;
+  void TaskDestroy(void* instance) const;
+
+ private:
+  std::shared_ptr<const Plugin> plugin_;  // keeps the library loaded while instances live
+};
+
+// A running connector instance. Not thread-safe: one control thread uses it.
+class ConnectorInstance {
+ public:
+  // Starts the connector `connector_name` of `plugin` with `config` (validate it first, see
+  // config_validation.h). `on_reconfigure` runs, on any thread, when the plugin asks for its tasks
+  // to be reconfigured.
+  static absl::StatusOr<std::unique_ptr<ConnectorInstance>> Start(
+      std::shared_ptr<const Plugin> plugin, std::string connector_name, const ConfigMap& config,
+      LogSink log, std::function<void()> on_reconfigure = nullptr);
+
+  ConnectorInstance(const ConnectorInstance&) = delete;
+  ConnectorInstance& operator=(const ConnectorInstance&) = delete;
+  // Runs the plugin's stop (if any) and destroy.
+  ~ConnectorInstance();
+
+  absl::StatusOr<std::vector<ConfigMap>> TaskConfigs(size_t max_tasks);
+
+ private:
+  ConnectorInstance(PluginCalls calls, std::unique_ptr<HostContext> ctx, void* instance)
+      : calls_(std::move(calls)), ctx_(std::move(ctx)), instance_(instance) {}
+  PluginCalls calls_;
+  std::unique_ptr<HostContext> ctx_;
+  void* instance_;
+};
+
+// A running task instance. Poll, Acknowledged and the destructor run on the task's thread; Stop
+// may be called from any thread, also while Poll runs.
+class TaskInstance {
+ public:
+  // Starts task `task_id` with its task config and the committed offsets the worker read for
+  // this connector (the task looks them up with api->offset_get).
+  static absl::StatusOr<std::unique_ptr<TaskInstance>> Start(
+      std::shared_ptr<const Plugin> plugin, std::string connector_name, int task_id,
+      const ConfigMap& config, std::vector<data::SourceOffset> committed_offsets, LogSink log);
+
+  TaskInstance(const TaskInstance&) = delete;
+  TaskInstance& operator=(const TaskInstance&) = delete;
+  // Runs the plugin's destroy. The caller makes sure no Stop() runs concurrently (join the
+  // threads that may call it first); Stop() after destruction is a use-after-free.
+  ~TaskInstance();
+
+  // Lets the plugin append records to `batch` (which the caller has Reset()). Fails when the
+  // plugin fails (its code and message) or when it built an invalid record (InvalidArgument
+  // naming the field); records in the batch must then be discarded.
+  absl::Status Poll(data::RecordBatch& batch, int64_t timeout_ms);
+  void Acknowledged(data::ScalarMap partition, data::ScalarMap offset, bool committed);
+  void Stop();
+
+  const std::string& who() const { return ctx_->who(); }
+
+ private:
+  TaskInstance(PluginCalls calls, std::unique_ptr<HostContext> ctx, void* instance)
+      : calls_(std::move(calls)), ctx_(std::move(ctx)), instance_(instance) {}
+  PluginCalls calls_;
+  std::unique_ptr<HostContext> ctx_;  // schemas live here: destroyed after the plugin's destroy
+  void* instance_;
+};
+
+}  // namespace sluice::plugin
+
+#endif  // SLUICE_RUNTIME_PLUGIN_PLUGIN_CALLS_H_

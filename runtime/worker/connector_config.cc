@@ -1,0 +1,40 @@
+#include "runtime/worker/connector_config.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+
+namespace sluice::worker {
+
+absl::StatusOr<ConnectorConfig> ConnectorConfigFromProperties(const config::Properties& properties) {
+  ConnectorConfig result;
+  for (const config::Property& property : properties.entries()) {
+    result.config.emplace_back(property.key, property.value);
+  }
+  const config::Property* name = properties.Find("name");
+  if (name == nullptr || name->value.empty()) {
+    return absl::InvalidArgumentError("connector config: `name` is required");
+  }
+  result.name = name->value;
+  const config::Property* connector_class = properties.Find("connector.class");
+  if (connector_class == nullptr || connector_class->value.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "connector ", result.name, ": `connector.class` is required (the plugin's name, e.g. "
+                                   "generator; `sluice worker` logs the plugins it loaded)"));
+  }
+  result.connector_class = connector_class->value;
+  if (const config::Property* tasks = properties.Find("tasks.max"); tasks != nullptr) {
+    if (!absl::SimpleAtoi(tasks->value, &result.tasks_max) || result.tasks_max < 1) {
+      return absl::InvalidArgumentError(absl::StrCat("connector ", result.name, ": tasks.max is '",
+                                                     tasks->value, "', must be an integer >= 1"));
+    }
+  }
+  return result;
+}
+
+absl::StatusOr<ConnectorConfig> LoadConnectorConfigFile(const std::string& path) {
+  absl::StatusOr<config::Properties> properties = config::LoadPropertiesFile(path);
+  if (!properties.ok()) return properties.status();
+  return ConnectorConfigFromProperties(*properties);
+}
+
+}  // namespace sluice::worker

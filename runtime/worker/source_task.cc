@@ -1,0 +1,229 @@
+#include "runtime/worker/source_task.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "runtime/kafka/worker_clients.h"
+#include "runtime/worker/offset_bridge.h"
+
+namespace sluice::worker {
+namespace {
+
+constexpr int64_t kPollTimeoutMs = 100;
+
+std::vector<std::pair<std::string, std::string>> ConverterProperties(
+    const config::ConverterSettings& settings) {
+  return {settings.properties.begin(), settings.properties.end()};
+}
+
+absl::string_view View(std::string_view text) { return absl::string_view(text.data(), text.size()); }
+
+}  // namespace
+
+WorkerSourceTask::WorkerSourceTask(SourceTaskSpec spec, SourceTaskServices services)
+    : spec_(std::move(spec)),
+      services_(std::move(services)),
+      who_(absl::StrCat(spec_.connector_name, "-", spec_.task_id)),
+      offset_writer_(services_.offset_store) {}
+
+absl::Status WorkerSourceTask::RecordingOffsetWriter::Write(
+    absl::string_view connector, absl::Span<const offsets::CommittableOffset> offsets,
+    absl::Duration timeout) {
+  absl::Status status = store_->Write(connector, offsets, timeout);
+  if (status.ok()) written_.insert(written_.end(), offsets.begin(), offsets.end());
+  return status;
+}
+
+absl::StatusOr<std::unique_ptr<WorkerSourceTask>> WorkerSourceTask::Start(
+    SourceTaskSpec spec, SourceTaskServices services) {
+  std::unique_ptr<WorkerSourceTask> task(new WorkerSourceTask(std::move(spec), std::move(services)));
+  const config::WorkerConfig& config = *task->services_.config;
+
+  absl::StatusOr<std::unique_ptr<convert::Converter>> key_converter = convert::CreateConverter(
+      config.key_converter.class_name, ConverterProperties(config.key_converter));
+  if (!key_converter.ok()) return key_converter.status();
+  absl::StatusOr<std::unique_ptr<convert::Converter>> value_converter = convert::CreateConverter(
+      config.value_converter.class_name, ConverterProperties(config.value_converter));
+  if (!value_converter.ok()) return value_converter.status();
+  // Header values go out as schemaless JSON (Debezium's __debezium.oldkey/newkey headers hold a
+  // key struct).
+  absl::StatusOr<std::unique_ptr<convert::Converter>> header_converter =
+      convert::CreateConverter(convert::kJsonConverterClass, {{"schemas.enable", "false"}});
+  if (!header_converter.ok()) return header_converter.status();
+  task->key_converter_ = *std::move(key_converter);
+  task->value_converter_ = *std::move(value_converter);
+  task->header_converter_ = *std::move(header_converter);
+
+  absl::StatusOr<std::unique_ptr<kafka::Producer>> producer = kafka::Producer::Create(
+      kafka::ProducerOptionsFor(config, absl::StrCat("sluice-", task->who_)));
+  if (!producer.ok()) return producer.status();
+  task->producer_ = *std::move(producer);
+  task->committer_ = std::make_unique<offsets::OffsetCommitter>(
+      task->spec_.connector_name, &task->tracker_, &task->offset_writer_);
+
+  std::vector<data::SourceOffset> committed;
+  for (const auto& [partition, offset] :
+       task->services_.offset_store->OffsetsFor(task->spec_.connector_name)) {
+    committed.push_back({ToOwnedScalarMap(partition.fields()), ToOwnedScalarMap(offset.fields())});
+  }
+  absl::StatusOr<std::unique_ptr<plugin::TaskInstance>> instance = plugin::TaskInstance::Start(
+      task->spec_.plugin, task->spec_.connector_name, task->spec_.task_id, task->spec_.task_config,
+      std::move(committed), task->services_.log);
+  if (!instance.ok()) return instance.status();
+  task->task_ = *std::move(instance);
+  task->thread_ = std::thread([raw = task.get()] { raw->Run(); });
+  return task;
+}
+
+WorkerSourceTask::~WorkerSourceTask() {
+  Stop();
+  (void)Join();
+}
+
+void WorkerSourceTask::Stop() {
+  if (stop_requested_.exchange(true)) return;
+  // The plugin's stop only signals (any thread may call it): a blocked poll returns early.
+  if (task_ != nullptr) task_->Stop();
+}
+
+absl::Status WorkerSourceTask::Join() {
+  if (thread_.joinable()) thread_.join();
+  return failure();
+}
+
+TaskState WorkerSourceTask::state() const {
+  absl::MutexLock lock(&mu_);
+  return state_;
+}
+
+absl::Status WorkerSourceTask::failure() const {
+  absl::MutexLock lock(&mu_);
+  return failure_;
+}
+
+void WorkerSourceTask::Run() {
+  data::RecordBatch batch;
+  const absl::Duration flush_interval = services_.config->offset_flush_interval;
+  absl::Time next_commit = absl::Now() + flush_interval;
+  absl::Status status;
+  while (status.ok() && !stop_requested_.load(std::memory_order_acquire)) {
+    status = producer_->fatal_error();
+    if (!status.ok()) break;
+    if (absl::Now() >= next_commit) {
+      status = CommitOffsets(/*final_commit=*/false);
+      next_commit = absl::Now() + flush_interval;
+      if (!status.ok()) break;
+    }
+    status = PollAndSend(batch);
+  }
+  Finish(std::move(status));
+}
+
+absl::Status WorkerSourceTask::PollAndSend(data::RecordBatch& batch) {
+  // Back-pressure: while the producer holds its whole byte budget, do not ask for more records.
+  if (!producer_->WaitForRoom(1, absl::Milliseconds(kPollTimeoutMs))) return absl::OkStatus();
+  batch.Reset();
+  if (absl::Status status = task_->Poll(batch, kPollTimeoutMs); !status.ok()) return status;
+  for (const data::SourceRecord& record : batch.records()) {
+    if (absl::Status status = Send(record); !status.ok()) return status;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status WorkerSourceTask::EnsureTopic(std::string_view topic) {
+  if (topic == known_topic_) return absl::OkStatus();
+  std::string name(topic);
+  if (absl::Status status = services_.topic_creator->EnsureExists(name); !status.ok()) {
+    return absl::Status(status.code(), absl::StrCat(who_, ": topic ", name, ": ", status.message()));
+  }
+  known_topic_ = std::move(name);
+  return absl::OkStatus();
+}
+
+absl::Status WorkerSourceTask::Send(const data::SourceRecord& record) {
+  if (absl::Status status = EnsureTopic(record.topic); !status.ok()) return status;
+
+  absl::StatusOr<std::optional<std::string_view>> key =
+      key_converter_->FromConnectData(record.key_schema, record.key);
+  if (!key.ok()) return absl::Status(key.status().code(), absl::StrCat(who_, ": key: ", key.status().message()));
+  absl::StatusOr<std::optional<std::string_view>> value =
+      value_converter_->FromConnectData(record.value_schema, record.value);
+  if (!value.ok()) {
+    return absl::Status(value.status().code(), absl::StrCat(who_, ": value: ", value.status().message()));
+  }
+
+  headers_.clear();
+  header_values_.resize(record.headers.size());
+  for (size_t i = 0; i < record.headers.size(); ++i) {
+    const data::Header& header = record.headers[i];
+    absl::StatusOr<std::optional<std::string_view>> bytes =
+        header_converter_->FromConnectData(header.schema, header.value);
+    if (!bytes.ok()) return bytes.status();
+    std::optional<absl::string_view> header_value;
+    if (bytes->has_value()) {
+      header_values_[i].assign(**bytes);  // the converter's view ends with its next call
+      header_value = header_values_[i];
+    }
+    headers_.push_back({View(header.key), header_value});
+  }
+
+  if (!last_partition_.has_value() || !SameEntries(record.source_partition, *last_partition_)) {
+    last_partition_ = ToSourcePartition(record.source_partition);
+    last_partition_handle_ = tracker_.Partition(*last_partition_);
+  }
+  offsets::SubmittedRecord* tracked =
+      tracker_.Submit(last_partition_handle_, ToSourceOffset(record.source_offset));
+
+  kafka::OutgoingRecord outgoing;
+  outgoing.topic = View(record.topic);
+  if (key->has_value()) outgoing.key = View(**key);
+  if (value->has_value()) outgoing.value = View(**value);
+  outgoing.headers = headers_;
+  outgoing.timestamp_ms = record.timestamp_ms < 0 ? 0 : record.timestamp_ms;
+  outgoing.partition = record.partition;
+  if (absl::Status status = producer_->Send(outgoing, tracked); !status.ok()) {
+    // Never in flight: it blocks its partition so no offset after it can be committed.
+    tracked->Fail(status);
+    return absl::Status(status.code(), absl::StrCat(who_, ": ", status.message()));
+  }
+  records_sent_.fetch_add(1, std::memory_order_relaxed);
+  return absl::OkStatus();
+}
+
+absl::Status WorkerSourceTask::CommitOffsets(bool final_commit) {
+  absl::Status status = committer_->Commit(services_.config->offset_flush_timeout);
+  // Tell the plugin what is now durable (on this thread, between polls, as the ABI promises).
+  for (const offsets::CommittableOffset& committed : offset_writer_.TakeWritten()) {
+    const std::vector<data::ScalarEntry> partition = ScalarEntriesOf(committed.partition.fields());
+    const std::vector<data::ScalarEntry> offset = ScalarEntriesOf(committed.offset.fields());
+    task_->Acknowledged(partition, offset, /*committed=*/true);
+  }
+  if (status.ok()) return status;
+  if (absl::IsAborted(status)) return status;  // a delivery failed: the task must fail
+  // The offsets topic did not take the write: the offsets stay pending for the next commit, and
+  // the task goes on (Kafka Connect does the same); only the final commit reports it.
+  services_.log(SLUICE_LOG_WARN, who_,
+                absl::StrCat("committing offsets failed, will retry: ", status.message()));
+  return final_commit ? status : absl::OkStatus();
+}
+
+void WorkerSourceTask::Finish(absl::Status status) {
+  const absl::Duration grace = services_.config->task_shutdown_graceful_timeout;
+  // Whatever happened, settle what is in flight and write the safe prefix of offsets.
+  if (absl::Status flushed = producer_->Flush(grace); !flushed.ok() && status.ok()) {
+    status = flushed;
+  }
+  tracker_.AwaitAllSettled(grace);
+  if (absl::Status committed = CommitOffsets(/*final_commit=*/true); !committed.ok() && status.ok()) {
+    status = committed;
+  }
+  if (!status.ok()) {
+    services_.log(SLUICE_LOG_ERROR, who_, absl::StrCat("task failed: ", status.ToString()));
+  }
+  absl::MutexLock lock(&mu_);
+  failure_ = status;
+  state_ = status.ok() ? TaskState::kStopped : TaskState::kFailed;
+}
+
+}  // namespace sluice::worker

@@ -1,0 +1,139 @@
+#ifndef SLUICE_RUNTIME_WORKER_SOURCE_TASK_H_
+#define SLUICE_RUNTIME_WORKER_SOURCE_TASK_H_
+
+// WorkerSourceTask runs one task of a source connector on its own thread, as Kafka Connect's
+// class of that name does: poll the plugin for a batch, convert each record's key and value,
+// hand it to the producer (keyed, murmur2), track it until Kafka acknowledges it, and commit the
+// offsets that became safe every offset.flush.interval.ms and once more when stopping.
+//
+// Delivery policy (at-least-once): an offset is written only when its record and every earlier
+// record of its source partition are acknowledged. A record Kafka refuses (after librdkafka's
+// retries), a fatal producer error or a plugin error fails the task: it stops polling, still
+// commits the safe prefix, and ends FAILED with the error kept. Restarting the task resumes from
+// the last committed offsets, so nothing acknowledged is lost and at most the uncommitted tail is
+// sent again.
+//
+// Threads: Start, Stop and Join from any thread; the task thread does everything else.
+
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "convert/converter.h"
+#include "plugin/host_context.h"
+#include "plugin/plugin.h"
+#include "plugin/plugin_calls.h"
+#include "runtime/config/worker_config.h"
+#include "runtime/kafka/offset_store.h"
+#include "runtime/kafka/producer.h"
+#include "runtime/kafka/topic_admin.h"
+#include "runtime/offsets/offset_committer.h"
+#include "runtime/offsets/submitted_records.h"
+
+namespace sluice::worker {
+
+struct SourceTaskSpec {
+  std::string connector_name;
+  int task_id = 0;
+  std::shared_ptr<const plugin::Plugin> plugin;
+  plugin::ConfigMap task_config;
+};
+
+// What the worker lends every task; each must outlive the tasks.
+struct SourceTaskServices {
+  const config::WorkerConfig* config = nullptr;
+  kafka::OffsetStore* offset_store = nullptr;
+  kafka::DataTopicCreator* topic_creator = nullptr;
+  plugin::LogSink log;
+};
+
+enum class TaskState { kRunning, kStopped, kFailed };
+
+class WorkerSourceTask {
+ public:
+  // Makes the converters and the producer, starts the plugin's task with the connector's
+  // committed offsets (as read from the offsets topic), and starts the task thread.
+  static absl::StatusOr<std::unique_ptr<WorkerSourceTask>> Start(SourceTaskSpec spec,
+                                                                 SourceTaskServices services);
+
+  // Stops the task if it runs and waits for it.
+  ~WorkerSourceTask();
+
+  // Asks the task to stop; returns at once. The task thread then flushes the producer, commits
+  // the offsets that became safe, and ends.
+  void Stop();
+
+  // Waits for the task thread to end. OK after a requested stop; the failure otherwise.
+  absl::Status Join();
+
+  TaskState state() const;
+  absl::Status failure() const;
+  const std::string& who() const { return who_; }
+  int64_t records_sent() const { return records_sent_.load(std::memory_order_relaxed); }
+
+ private:
+  WorkerSourceTask(SourceTaskSpec spec, SourceTaskServices services);
+  void Run();
+  absl::Status PollAndSend(data::RecordBatch& batch);
+  absl::Status Send(const data::SourceRecord& record);
+  absl::Status EnsureTopic(std::string_view topic);
+  absl::Status CommitOffsets(bool final_commit);
+  void Finish(absl::Status status);
+
+  // Writes through to the offsets store and remembers what it wrote, so the task can tell the
+  // plugin which offsets are now committed.
+  class RecordingOffsetWriter : public offsets::OffsetWriter {
+   public:
+    explicit RecordingOffsetWriter(offsets::OffsetWriter* store) : store_(store) {}
+    absl::Status Write(absl::string_view connector,
+                       absl::Span<const offsets::CommittableOffset> offsets,
+                       absl::Duration timeout) override;
+    std::vector<offsets::CommittableOffset> TakeWritten() { return std::move(written_); }
+
+   private:
+    offsets::OffsetWriter* const store_;
+    std::vector<offsets::CommittableOffset> written_;
+  };
+
+  const SourceTaskSpec spec_;
+  const SourceTaskServices services_;
+  const std::string who_;
+
+  // Declaration order is destruction order reversed: the plugin goes first, then the producer
+  // (whose destructor waits for its last delivery reports, which touch the tracker), and the
+  // tracker last.
+  offsets::SubmittedRecords tracker_;
+  RecordingOffsetWriter offset_writer_;
+  std::unique_ptr<offsets::OffsetCommitter> committer_;
+  std::unique_ptr<convert::Converter> key_converter_;
+  std::unique_ptr<convert::Converter> value_converter_;
+  std::unique_ptr<convert::Converter> header_converter_;
+  std::unique_ptr<kafka::Producer> producer_;
+  std::unique_ptr<plugin::TaskInstance> task_;
+
+  // Task-thread state: the last topic known to exist and the last partition seen, so a run of
+  // records to one topic and partition pays for neither lookup.
+  std::string known_topic_;
+  std::optional<offsets::SourcePartition> last_partition_;
+  offsets::PartitionHandle last_partition_handle_;
+  std::vector<std::string> header_values_;
+  std::vector<kafka::RecordHeader> headers_;
+
+  std::atomic<bool> stop_requested_{false};
+  std::atomic<int64_t> records_sent_{0};
+  mutable absl::Mutex mu_;
+  TaskState state_ ABSL_GUARDED_BY(mu_) = TaskState::kRunning;
+  absl::Status failure_ ABSL_GUARDED_BY(mu_);
+  std::thread thread_;
+};
+
+}  // namespace sluice::worker
+
+#endif  // SLUICE_RUNTIME_WORKER_SOURCE_TASK_H_

@@ -1,0 +1,134 @@
+// The binlog stream against real servers: raw events from a file position and from a GTID
+// position, a purged start position reported as such, and two readers with one server id.
+#include "connectors/mysql/server/binlog_stream.h"
+
+#include <map>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/integration/mysql_server/test_connections.h"
+
+namespace sluice::mysql {
+namespace {
+
+using ::testing::HasSubstr;
+using sluice::testing::MariaDbAdmin;
+using sluice::testing::MariaDbCdc;
+using sluice::testing::MariaDbScratchAdmin;
+using sluice::testing::MariaDbScratchCdc;
+using sluice::testing::UniqueName;
+
+constexpr uint8_t kGtidEvent = 162;          // MariaDB GTID_EVENT
+constexpr uint8_t kWriteRowsEventV1 = 23;
+constexpr uint8_t kXidEvent = 16;
+
+uint32_t LittleEndian32(absl::Span<const uint8_t> bytes, size_t at) {
+  return bytes[at] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16) |
+         (static_cast<uint32_t>(bytes[at + 3]) << 24);
+}
+
+// Event types seen until the end of the binlog, checking each event's framing on the way.
+std::map<uint8_t, int> DrainTypes(BinlogStream& stream, std::vector<uint8_t>* order = nullptr) {
+  std::map<uint8_t, int> types;
+  for (int i = 0; i < 10000; ++i) {
+    absl::StatusOr<absl::Span<const uint8_t>> event = stream.Next();
+    if (absl::IsOutOfRange(event.status())) break;
+    EXPECT_TRUE(event.ok()) << event.status();
+    if (!event.ok()) break;
+    EXPECT_GE(event->size(), 19u);
+    EXPECT_EQ(LittleEndian32(*event, 9), event->size()) << "event length field vs bytes";
+    ++types[(*event)[4]];
+    if (order != nullptr) order->push_back((*event)[4]);
+  }
+  return types;
+}
+
+TEST(BinlogStream, HandsOutRawEventsFromAFilePosition) {
+  Connection admin = MustConnect(MariaDbAdmin());
+  const std::string database = UniqueName("stream");
+  ASSERT_TRUE(admin.Execute(absl::StrCat("CREATE DATABASE ", database)).ok());
+  ASSERT_TRUE(admin.Execute(absl::StrCat("CREATE TABLE ", database, ".t (id INT PRIMARY KEY)")).ok());
+  Connection cdc = MustConnect(MariaDbCdc());
+  const ServerPosition start = CurrentPosition(cdc);
+  ASSERT_TRUE(admin.Execute(absl::StrCat("INSERT INTO ", database, ".t VALUES (1), (2)")).ok());
+  ASSERT_TRUE(admin.Execute(absl::StrCat("INSERT INTO ", database, ".t VALUES (3)")).ok());
+
+  BinlogStreamOptions options;
+  options.server_id = 5401;
+  options.stop_at_end = true;
+  absl::StatusOr<BinlogStream> stream =
+      BinlogStream::Open(std::move(cdc), BinlogStart::AtFilePosition(start.file, start.position), options);
+  ASSERT_TRUE(stream.ok()) << stream.status();
+  EXPECT_TRUE(stream->checksums());
+  std::map<uint8_t, int> types = DrainTypes(*stream);
+  EXPECT_EQ(types[kWriteRowsEventV1], 2);
+  EXPECT_EQ(types[kXidEvent], 2);
+  EXPECT_EQ(types[kGtidEvent], 2);
+  ASSERT_TRUE(admin.Execute(absl::StrCat("DROP DATABASE ", database)).ok());
+}
+
+TEST(BinlogStream, StartsAfterAGtidPosition) {
+  Connection admin = MustConnect(MariaDbAdmin());
+  const std::string database = UniqueName("gtid");
+  ASSERT_TRUE(admin.Execute(absl::StrCat("CREATE DATABASE ", database)).ok());
+  ASSERT_TRUE(admin.Execute(absl::StrCat("CREATE TABLE ", database, ".t (id INT PRIMARY KEY)")).ok());
+  Connection cdc = MustConnect(MariaDbCdc());
+  const ServerPosition before = CurrentPosition(cdc);
+  ASSERT_FALSE(before.gtids.empty());
+  ASSERT_TRUE(admin.Execute(absl::StrCat("INSERT INTO ", database, ".t VALUES (1)")).ok());
+
+  BinlogStreamOptions options;
+  options.server_id = 5402;
+  options.stop_at_end = true;
+  absl::StatusOr<BinlogStream> stream = BinlogStream::Open(std::move(cdc), BinlogStart::AfterGtids(before.gtids), options);
+  ASSERT_TRUE(stream.ok()) << stream.status();
+  std::vector<uint8_t> order;
+  std::map<uint8_t, int> types = DrainTypes(*stream, &order);
+  // Only what followed the position: exactly one transaction (other tests may add their own, so
+  // at least one), and no rows event from before it.
+  EXPECT_GE(types[kGtidEvent], 1);
+  EXPECT_GE(types[kWriteRowsEventV1], 1);
+  ASSERT_TRUE(admin.Execute(absl::StrCat("DROP DATABASE ", database)).ok());
+}
+
+TEST(BinlogStream, APurgedStartPositionIsReportedAsPurged) {
+  Connection admin = MustConnect(MariaDbScratchAdmin());
+  const ServerPosition old_position = CurrentPosition(admin);
+  ASSERT_TRUE(admin.Execute("FLUSH BINARY LOGS").ok());
+  const ServerPosition now = CurrentPosition(admin);
+  ASSERT_TRUE(admin.Execute(absl::StrCat("PURGE BINARY LOGS TO '", now.file, "'")).ok());
+
+  BinlogStreamOptions options;
+  options.server_id = 5403;
+  options.stop_at_end = true;
+  absl::StatusOr<BinlogStream> stream = BinlogStream::Open(
+      MustConnect(MariaDbScratchCdc()), BinlogStart::AtFilePosition(old_position.file, 4), options);
+  absl::Status status = stream.ok() ? stream->Next().status() : stream.status();
+  EXPECT_TRUE(IsBinlogPurged(status)) << status;
+  EXPECT_THAT(status.message(), HasSubstr("purged"));
+  EXPECT_THAT(status.message(), HasSubstr("when_needed"));
+}
+
+TEST(BinlogStream, ASecondReaderWithTheSameServerIdIsReportedAsACollision) {
+  BinlogStreamOptions options;
+  options.server_id = 5404;
+  options.server_heartbeat_period = absl::Seconds(1);
+  Connection cdc = MustConnect(MariaDbScratchCdc());
+  const ServerPosition now = CurrentPosition(cdc);
+  absl::StatusOr<BinlogStream> first =
+      BinlogStream::Open(std::move(cdc), BinlogStart::AtFilePosition(now.file, now.position), options);
+  ASSERT_TRUE(first.ok()) << first.status();
+  absl::StatusOr<BinlogStream> second = BinlogStream::Open(
+      MustConnect(MariaDbScratchCdc()), BinlogStart::AtFilePosition(now.file, now.position), options);
+  ASSERT_TRUE(second.ok()) << second.status();
+  // Read the first until the server drops it (heartbeats arrive every second meanwhile).
+  absl::Status status;
+  for (int i = 0; i < 50 && status.ok(); ++i) status = first->Next().status();
+  EXPECT_TRUE(IsServerIdCollision(status)) << status;
+  EXPECT_THAT(status.message(), HasSubstr("database.server.id 5404"));
+}
+
+}  // namespace
+}  // namespace sluice::mysql

@@ -1,0 +1,123 @@
+#include "tests/integration/worker/generator_run.h"
+
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <fstream>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "rapidjson/document.h"
+#include "runtime/kafka/murmur2.h"
+#include "tests/support/service_endpoints.h"
+
+namespace sluice::testing {
+namespace {
+
+std::string BinaryDir() {
+  const char* dir = std::getenv("SLUICE_BINARY_DIR");
+  return dir != nullptr ? dir : ".";
+}
+
+void WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream file(path, std::ios::trunc);
+  file << text;
+}
+
+}  // namespace
+
+GeneratorRun::GeneratorRun(const std::string& name)
+    : connector_(UniqueName(name)),
+      topic_(connector_ + ".records"),
+      offsets_topic_(connector_ + ".offsets") {
+  directory_ = absl::StrCat(BinaryDir(), "/tests/integration/worker/", connector_);
+  mkdir(directory_.c_str(), 0755);
+  worker_config_ = directory_ + "/worker.properties";
+  connector_config_ = directory_ + "/connector.properties";
+  log_path_ = directory_ + "/worker.log";
+  WriteFile(worker_config_,
+            absl::StrCat("bootstrap.servers=", KafkaBootstrap(), "\n",
+                         "group.id=", connector_, "\n",
+                         "offset.storage.topic=", offsets_topic_, "\n",
+                         "config.storage.topic=", connector_, ".configs\n",
+                         "status.storage.topic=", connector_, ".status\n",
+                         "offset.storage.replication.factor=1\n"
+                         "config.storage.replication.factor=1\n"
+                         "status.storage.replication.factor=1\n"
+                         "offset.storage.partitions=3\n"
+                         "offset.flush.interval.ms=300\n"
+                         "plugin.path=", BinaryDir(), "/plugins\n"
+                         "key.converter=org.apache.kafka.connect.json.JsonConverter\n"
+                         "value.converter=org.apache.kafka.connect.json.JsonConverter\n"
+                         "key.converter.schemas.enable=false\n"
+                         "value.converter.schemas.enable=false\n"
+                         "topic.creation.default.partitions=3\n"
+                         "topic.creation.default.replication.factor=1\n"
+                         "producer.linger.ms=5\n"));
+}
+
+void GeneratorRun::WriteConnectorConfig(int64_t max_records, int64_t cardinality, double rate) {
+  WriteFile(connector_config_,
+            absl::StrCat("name=", connector_, "\n", "connector.class=generator\n", "tasks.max=1\n",
+                         "topic=", topic_, "\n", "max.records=", max_records, "\n",
+                         "key.cardinality=", cardinality, "\n", "rate.per.sec=", rate, "\n",
+                         "batch.size=200\n"));
+}
+
+std::unique_ptr<Subprocess> GeneratorRun::StartWorker() {
+  return std::make_unique<Subprocess>(
+      std::vector<std::string>{BinaryDir() + "/runtime/cli/sluice", "worker", "--config",
+                               worker_config_, connector_config_},
+      log_path_);
+}
+
+std::vector<GeneratedRecord> GeneratorRun::ReadRecords() const {
+  std::vector<GeneratedRecord> records;
+  absl::StatusOr<std::vector<ConsumedRecord>> consumed = ReadWholeTopic(KafkaBootstrap(), topic_);
+  if (absl::IsNotFound(consumed.status())) return records;
+  EXPECT_TRUE(consumed.ok()) << consumed.status();
+  if (!consumed.ok()) return records;
+  for (const ConsumedRecord& record : *consumed) {
+    GeneratedRecord generated;
+    generated.partition = record.partition;
+    generated.offset = record.offset;
+    generated.key = record.key.value_or("");
+    rapidjson::Document value;
+    value.Parse(record.value.value_or("null").c_str());
+    EXPECT_TRUE(value.IsObject()) << record.value.value_or("<null>");
+    if (!value.IsObject()) continue;
+    generated.id = value["id"].GetInt64();
+    generated.seq = value["seq"].GetInt64();
+    records.push_back(std::move(generated));
+  }
+  return records;
+}
+
+std::optional<int64_t> GeneratorRun::CommittedSeq() const {
+  absl::StatusOr<std::vector<ConsumedRecord>> consumed =
+      ReadWholeTopic(KafkaBootstrap(), offsets_topic_);
+  // Polled while the worker creates its topics: a passing error reads as "nothing committed yet";
+  // callers that need a value assert on it.
+  if (!consumed.ok()) return std::nullopt;
+  // Kafka Connect's exact key bytes for this connector's one partition.
+  const std::string key =
+      absl::StrCat("[\"", connector_, "\",{\"generator\":\"", topic_, "\",\"task\":0}]");
+  std::optional<int64_t> seq;
+  for (const ConsumedRecord& record : *consumed) {
+    if (record.key != key) continue;
+    if (!record.value.has_value()) {
+      seq.reset();
+      continue;
+    }
+    rapidjson::Document value;
+    value.Parse(record.value->c_str());
+    if (value.IsObject() && value.HasMember("seq")) seq = value["seq"].GetInt64();
+  }
+  return seq;
+}
+
+int32_t ExpectedPartition(const std::string& key, int partitions) {
+  return kafka::PartitionForKey(key, partitions);
+}
+
+}  // namespace sluice::testing

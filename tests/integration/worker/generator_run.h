@@ -1,0 +1,62 @@
+#ifndef SLUICE_TESTS_INTEGRATION_WORKER_GENERATOR_RUN_H_
+#define SLUICE_TESTS_INTEGRATION_WORKER_GENERATOR_RUN_H_
+
+// One scenario's files and names: a worker config and a generator connector config, each test
+// with its own topics, and helpers to read back what the generator's records became in Kafka.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tests/support/kafka_reader.h"
+#include "tests/support/subprocess.h"
+
+namespace sluice::testing {
+
+struct GeneratedRecord {
+  int32_t partition = 0;
+  int64_t offset = 0;
+  std::string key;  // the raw key bytes
+  int64_t id = 0;
+  int64_t seq = 0;
+};
+
+class GeneratorRun {
+ public:
+  // `name` makes the connector, topics and files unique to this scenario.
+  explicit GeneratorRun(const std::string& name);
+
+  // Writes the connector config: `max_records` records, `cardinality` keys, at `rate` per second
+  // (0 = as fast as possible).
+  void WriteConnectorConfig(int64_t max_records, int64_t cardinality, double rate);
+
+  std::unique_ptr<Subprocess> StartWorker();
+
+  std::vector<GeneratedRecord> ReadRecords() const;
+  // The generator's last committed `seq`, from the offsets topic; nullopt when none (or when the
+  // topic cannot be read yet).
+  std::optional<int64_t> CommittedSeq() const;
+
+  const std::string& topic() const { return topic_; }
+  const std::string& log_path() const { return log_path_; }
+  const std::string& worker_config_path() const { return worker_config_; }
+  const std::string& connector_config_path() const { return connector_config_; }
+
+ private:
+  std::string connector_;
+  std::string topic_;
+  std::string offsets_topic_;
+  std::string directory_;
+  std::string worker_config_;
+  std::string connector_config_;
+  std::string log_path_;
+};
+
+// Kafka's partition for these key bytes among `partitions` (the Java client's murmur2 choice).
+int32_t ExpectedPartition(const std::string& key, int partitions);
+
+}  // namespace sluice::testing
+
+#endif  // SLUICE_TESTS_INTEGRATION_WORKER_GENERATOR_RUN_H_

@@ -1,0 +1,230 @@
+// `sluice worker` with the example connector on the real broker.
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <map>
+#include <random>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "gtest/gtest.h"
+#include "plugin/host_context.h"
+#include "runtime/config/properties.h"
+#include "runtime/config/worker_config.h"
+#include "runtime/worker/worker.h"
+#include "tests/integration/worker/generator_run.h"
+#include "tests/support/service_endpoints.h"
+
+namespace sluice::testing {
+namespace {
+
+// Polls `done` every 200 ms until it holds or `timeout` passes.
+template <typename Predicate>
+bool Eventually(Predicate done, absl::Duration timeout) {
+  const absl::Time deadline = absl::Now() + timeout;
+  while (!done()) {
+    if (absl::Now() > deadline) return false;
+    absl::SleepFor(absl::Milliseconds(200));
+  }
+  return true;
+}
+
+// Runs the worker until the generator's offset `last_seq` is committed, then stops it with
+// SIGTERM and expects a clean exit.
+void RunUntilCommitted(GeneratorRun& run, int64_t last_seq) {
+  std::unique_ptr<Subprocess> worker = run.StartWorker();
+  ASSERT_TRUE(worker->started());
+  const bool committed = Eventually(
+      [&] {
+        std::optional<int64_t> seq = run.CommittedSeq();
+        return (seq.has_value() && *seq >= last_seq) || !worker->running();
+      },
+      absl::Seconds(120));
+  ASSERT_TRUE(committed) << "offset " << last_seq << " never committed; worker log:\n"
+                         << ReadFileForMessage(run.log_path());
+  ASSERT_TRUE(worker->running()) << "the worker ended early; its log:\n"
+                                 << ReadFileForMessage(run.log_path());
+  EXPECT_EQ(run.CommittedSeq(), last_seq);
+  worker->Signal(SIGTERM);
+  EXPECT_EQ(worker->Wait(absl::Seconds(30)), 0)
+      << "SIGTERM must stop the worker cleanly and soon; its log:\n"
+      << ReadFileForMessage(run.log_path());
+}
+
+TEST(Worker, RecordsAreKeyedOrderedAndPartitionedAsJavaWouldAndAStopResumes) {
+  ASSERT_TRUE(CheckServiceReachable("kafka", KafkaPort()).ok());
+  GeneratorRun run("keyed");
+  run.WriteConnectorConfig(/*max_records=*/2000, /*cardinality=*/20, /*rate=*/0);
+  RunUntilCommitted(run, 1999);
+
+  std::vector<GeneratedRecord> records = run.ReadRecords();
+  ASSERT_EQ(records.size(), 2000u);
+  std::set<int64_t> seqs;
+  std::map<std::string, int64_t> last_seq_of_key;
+  for (const GeneratedRecord& record : records) {
+    seqs.insert(record.seq);
+    EXPECT_EQ(record.id, record.seq % 20);
+    EXPECT_EQ(record.key, absl::StrCat("{\"id\":", record.id, "}"));
+    EXPECT_EQ(record.partition, ExpectedPartition(record.key, 3)) << record.key;
+    // Records come back in partition then offset order; all of a key's share one partition.
+    auto [it, first] = last_seq_of_key.try_emplace(record.key, record.seq);
+    if (!first) {
+      EXPECT_GT(record.seq, it->second) << "key " << record.key << " out of order";
+      it->second = record.seq;
+    }
+  }
+  EXPECT_EQ(seqs.size(), 2000u);
+  EXPECT_EQ(*seqs.begin(), 0);
+  EXPECT_EQ(*seqs.rbegin(), 1999);
+
+  // A restart resumes after the committed offset: 1000 new records, none repeated.
+  run.WriteConnectorConfig(/*max_records=*/3000, /*cardinality=*/20, /*rate=*/0);
+  RunUntilCommitted(run, 2999);
+  records = run.ReadRecords();
+  ASSERT_EQ(records.size(), 3000u) << "a graceful stop commits exactly what was sent";
+  seqs.clear();
+  for (const GeneratedRecord& record : records) seqs.insert(record.seq);
+  EXPECT_EQ(seqs.size(), 3000u);
+}
+
+TEST(Worker, KillNineRoundsLoseNothingAndNeverCommitAheadOfTheData) {
+  ASSERT_TRUE(CheckServiceReachable("kafka", KafkaPort()).ok());
+  GeneratorRun run("crash");
+  constexpr int64_t kRecords = 30000;
+  constexpr int64_t kKeys = 50;
+  run.WriteConnectorConfig(kRecords, kKeys, /*rate=*/5000);
+  const unsigned seed = static_cast<unsigned>(absl::ToUnixMicros(absl::Now()));
+  std::mt19937 random(seed);
+  std::uniform_int_distribution<int> delay_ms(700, 2500);
+  SCOPED_TRACE(absl::StrCat("kill delays seeded with ", seed));
+
+  for (int round = 0; round < 4; ++round) {
+    std::unique_ptr<Subprocess> worker = run.StartWorker();
+    absl::SleepFor(absl::Milliseconds(delay_ms(random)));
+    ASSERT_TRUE(worker->running()) << "worker ended before the kill; log:\n"
+                                   << ReadFileForMessage(run.log_path());
+    worker->Signal(SIGKILL);
+    ASSERT_EQ(worker->Wait(absl::Seconds(10)), 128 + SIGKILL);
+
+    // Whatever was committed must be in Kafka, with everything before it.
+    const std::optional<int64_t> committed = run.CommittedSeq();
+    std::set<int64_t> present;
+    for (const GeneratedRecord& record : run.ReadRecords()) present.insert(record.seq);
+    if (committed.has_value()) {
+      for (int64_t seq = 0; seq <= *committed; ++seq) {
+        ASSERT_TRUE(present.contains(seq))
+            << "round " << round << ": offset " << *committed << " committed but record " << seq
+            << " is not in Kafka";
+      }
+    }
+  }
+
+  RunUntilCommitted(run, kRecords - 1);
+  std::vector<GeneratedRecord> records = run.ReadRecords();
+  std::set<int64_t> present;
+  std::map<std::string, int64_t> last_first_occurrence;
+  for (const GeneratedRecord& record : records) {
+    if (!present.insert(record.seq).second) continue;  // a replay: allowed by at-least-once
+    auto [it, first] = last_first_occurrence.try_emplace(record.key, record.seq);
+    if (!first) {
+      EXPECT_GT(record.seq, it->second) << "first occurrences of key " << record.key
+                                        << " out of order";
+      it->second = record.seq;
+    }
+  }
+  EXPECT_EQ(present.size(), static_cast<size_t>(kRecords)) << "records lost";
+  EXPECT_EQ(*present.rbegin(), kRecords - 1);
+  EXPECT_GE(records.size(), static_cast<size_t>(kRecords));
+}
+
+// A worker config for in-process tests, with its own topics and `plugin_path`.
+config::WorkerConfig InProcessWorkerConfig(const std::string& name, const std::string& plugin_path) {
+  config::Properties properties;
+  properties.Set("bootstrap.servers", KafkaBootstrap());
+  properties.Set("group.id", name);
+  properties.Set("offset.storage.topic", name + ".offsets");
+  properties.Set("config.storage.topic", name + ".configs");
+  properties.Set("status.storage.topic", name + ".status");
+  for (const char* topic : {"offset", "config", "status"}) {
+    properties.Set(absl::StrCat(topic, ".storage.replication.factor"), "1");
+  }
+  properties.Set("offset.flush.interval.ms", "200");
+  properties.Set("plugin.path", plugin_path);
+  properties.Set("key.converter", "org.apache.kafka.connect.json.JsonConverter");
+  properties.Set("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+  properties.Set("topic.creation.default.replication.factor", "1");
+  absl::StatusOr<config::ParsedWorkerConfig> config = config::ParseWorkerConfig(properties);
+  EXPECT_TRUE(config.ok()) << config.status();
+  return config.ok() ? config->config : config::WorkerConfig();
+}
+
+TEST(Worker, AFailingConnectorTaskEndsFailedWithItsErrorKept) {
+  ASSERT_TRUE(CheckServiceReachable("kafka", KafkaPort()).ok());
+  const std::string name = UniqueName("failing");
+  absl::StatusOr<std::unique_ptr<worker::Worker>> running = worker::Worker::Create(
+      InProcessWorkerConfig(name, absl::StrCat(std::getenv("SLUICE_BINARY_DIR"), "/plugins")),
+      plugin::StderrLogSink());
+  ASSERT_TRUE(running.ok()) << running.status();
+  worker::ConnectorConfig connector;
+  connector.name = name;
+  connector.connector_class = "generator";
+  // The 5th poll fails with code 14 (UNAVAILABLE).
+  connector.config = {{"name", name},          {"connector.class", "generator"},
+                      {"topic", name + ".records"}, {"fail.on.poll", "5"},
+                      {"fail.code", "14"},       {"batch.size", "10"}};
+  ASSERT_TRUE((*running)->StartConnector(connector).ok());
+  const worker::WorkerSourceTask* task = nullptr;
+  ASSERT_TRUE(Eventually(
+      [&] {
+        auto tasks = (*running)->Tasks(name);
+        task = tasks.empty() ? nullptr : tasks[0];
+        return task != nullptr && task->state() == worker::TaskState::kFailed;
+      },
+      absl::Seconds(30)));
+  const absl::Status failure = task->failure();
+  EXPECT_TRUE(absl::IsUnavailable(failure)) << failure;
+  EXPECT_NE(failure.message().find(name), absl::string_view::npos)
+      << "the error names the connector: " << failure;
+  // Records of the four good polls were sent and are the only ones committed.
+  EXPECT_EQ(task->records_sent(), 40);
+  (*running)->StopAll();
+}
+
+TEST(Worker, APluginDroppedIntoTheRunningWorkersPathBecomesUsable) {
+  ASSERT_TRUE(CheckServiceReachable("kafka", KafkaPort()).ok());
+  const std::string binary_dir = std::getenv("SLUICE_BINARY_DIR");
+  const std::string name = UniqueName("dropin");
+  const std::string plugin_dir = absl::StrCat(binary_dir, "/tests/integration/worker/", name, "-plugins");
+  ASSERT_EQ(mkdir(plugin_dir.c_str(), 0755), 0);
+
+  absl::StatusOr<std::unique_ptr<worker::Worker>> running =
+      worker::Worker::Create(InProcessWorkerConfig(name, plugin_dir), plugin::StderrLogSink());
+  ASSERT_TRUE(running.ok()) << running.status();
+
+  worker::ConnectorConfig connector;
+  connector.name = name;
+  connector.connector_class = "generator";
+  connector.config = {{"name", name}, {"connector.class", "generator"}, {"topic", name + ".records"},
+                      {"max.records", "9"}};
+  absl::Status before = (*running)->StartConnector(connector);
+  EXPECT_TRUE(absl::IsNotFound(before)) << before;
+
+  std::filesystem::copy_file(binary_dir + "/plugins/sluice_generator.so",
+                             plugin_dir + "/sluice_generator.so");
+  absl::Status after;
+  EXPECT_TRUE(Eventually([&] { return (after = (*running)->StartConnector(connector)).ok(); },
+                         absl::Seconds(15)))
+      << after;
+  EXPECT_TRUE(Eventually(
+      [&] {
+        auto tasks = (*running)->Tasks(name);
+        return !tasks.empty() && tasks[0]->records_sent() == 9;  // max.records
+      },
+      absl::Seconds(30)));
+  (*running)->StopAll();
+}
+
+}  // namespace
+}  // namespace sluice::testing

@@ -1,0 +1,196 @@
+#include "data/record_batch.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "data/arena.h"
+#include "data/schema.h"
+
+namespace sluice::data {
+namespace {
+
+using ::testing::HasSubstr;
+
+SchemaPtr RowSchema() {
+  return *SchemaBuilder::Struct()
+              .Name("shop.orders.Value")
+              .AddField("id", PrimitiveSchema(Type::kInt32))
+              .AddField("note", PrimitiveSchema(Type::kString, /*optional=*/true))
+              .AddField("flag", PrimitiveSchema(Type::kInt8))
+              .Build();
+}
+
+TEST(Arena, ResetKeepsBlocksSoTheNextBatchAllocatesNothing) {
+  Arena arena(1024);
+  for (int i = 0; i < 100; ++i) arena.Allocate(100);
+  size_t reserved = arena.bytes_reserved();
+  EXPECT_GE(reserved, 100u * 100u);
+  arena.Reset();
+  EXPECT_EQ(arena.bytes_used(), 0u);
+  for (int i = 0; i < 100; ++i) arena.Allocate(100);
+  EXPECT_EQ(arena.bytes_reserved(), reserved);
+}
+
+TEST(Arena, AllocationsAreAlignedAndLargeOnesFit) {
+  Arena arena(64);
+  arena.Allocate(3, 1);
+  void* p = arena.Allocate(8, 8);
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(p) % 8, 0u);
+  void* big = arena.Allocate(1000);
+  ASSERT_NE(big, nullptr);
+  std::string_view copy = arena.Copy("hello");
+  EXPECT_EQ(copy, "hello");
+}
+
+TEST(SchemaBuilder, RejectsDuplicateFieldNames) {
+  auto schema = SchemaBuilder::Struct()
+                    .Name("t")
+                    .AddField("a", PrimitiveSchema(Type::kInt32))
+                    .AddField("a", PrimitiveSchema(Type::kInt64))
+                    .Build();
+  ASSERT_FALSE(schema.ok());
+  EXPECT_THAT(std::string(schema.status().message()), HasSubstr("duplicate field name `a`"));
+}
+
+TEST(SchemaBuilder, MapNeedsKeyAndValueSchemas) {
+  SchemaBuilder b(Type::kMap);
+  b.ValueSchema(PrimitiveSchema(Type::kString));
+  auto schema = b.Build();
+  ASSERT_FALSE(schema.ok());
+  EXPECT_THAT(std::string(schema.status().message()), HasSubstr("key schema"));
+}
+
+TEST(SchemaBuilder, DefaultMustFitTheType) {
+  auto bad = SchemaBuilder(Type::kInt32).Default(Value::Boolean(true)).Build();
+  EXPECT_FALSE(bad.ok());
+  std::string text = "abc";
+  auto good = SchemaBuilder(Type::kString).Default(Value::String(text)).Build();
+  ASSERT_TRUE(good.ok());
+  text = "xyz";  // the schema keeps its own copy
+  EXPECT_EQ((*good)->default_value().str(), "abc");
+}
+
+TEST(SchemaBuilder, DecimalCarriesScaleAndPrecisionInOrder) {
+  SchemaPtr d = DecimalSchema(2, 10);
+  EXPECT_EQ(d->name(), kDecimalLogicalName);
+  ASSERT_EQ(d->parameters().size(), 2u);
+  EXPECT_EQ(d->parameters()[0].first, "scale");
+  EXPECT_EQ(d->parameters()[0].second, "2");
+  EXPECT_EQ(d->parameters()[1].first, "connect.decimal.precision");
+}
+
+TEST(SchemaBuilder, IdsAreUnique) {
+  EXPECT_NE(PrimitiveSchema(Type::kInt32)->id(), PrimitiveSchema(Type::kInt32)->id());
+}
+
+TEST(RecordBatch, BuildsARecordAndKeepsIt) {
+  SchemaPtr row = RowSchema();
+  RecordBatch batch;
+  StructValue* s = batch.NewStruct(row.get());
+  ASSERT_NE(s, nullptr);
+  ASSERT_TRUE(batch.SetField(s, 0, Value::Int(42)).ok());
+  ASSERT_TRUE(batch.SetField(s, 1, Value::String(batch.Copy("hi"))).ok());
+  ASSERT_TRUE(batch.SetField(s, 2, Value::Int(-7)).ok());
+  SourceRecord r;
+  r.topic = batch.Copy("t");
+  r.value_schema = row.get();
+  r.value = Value::Of(s);
+  ASSERT_TRUE(batch.AppendRecord(r).ok());
+  ASSERT_EQ(batch.size(), 1u);
+  EXPECT_EQ(batch.records()[0].value.s->fields[1].str(), "hi");
+  EXPECT_TRUE(batch.error().ok());
+}
+
+TEST(RecordBatch, OutOfRangeIntegerNamesTheFieldAndSticks) {
+  SchemaPtr row = RowSchema();
+  RecordBatch batch;
+  StructValue* s = batch.NewStruct(row.get());
+  absl::Status st = batch.SetField(s, 2, Value::Int(300));
+  ASSERT_FALSE(st.ok());
+  EXPECT_THAT(std::string(st.message()), HasSubstr("field `flag` of `shop.orders.Value`"));
+  EXPECT_THAT(std::string(st.message()), HasSubstr("out of range for int8"));
+  // Later good calls succeed but the batch stays failed with the first error.
+  EXPECT_TRUE(batch.SetField(s, 0, Value::Int(1)).ok());
+  EXPECT_EQ(batch.error(), st);
+  batch.Reset();
+  EXPECT_TRUE(batch.error().ok());
+}
+
+TEST(RecordBatch, WrongKindIsRefused) {
+  SchemaPtr row = RowSchema();
+  RecordBatch batch;
+  StructValue* s = batch.NewStruct(row.get());
+  absl::Status st = batch.SetField(s, 0, Value::String(batch.Copy("x")));
+  EXPECT_THAT(std::string(st.message()), HasSubstr("has schema type int32 but was given a string"));
+}
+
+TEST(RecordBatch, NullIntoRequiredFieldIsRefused) {
+  SchemaPtr row = RowSchema();
+  RecordBatch batch;
+  StructValue* s = batch.NewStruct(row.get());
+  EXPECT_FALSE(batch.SetField(s, 0, Value::Null()).ok());
+  EXPECT_TRUE(batch.SetField(s, 1, Value::Null()).ok());
+}
+
+TEST(RecordBatch, ValueFromAnotherBatchIsRefused) {
+  SchemaPtr inner = RowSchema();
+  SchemaPtr outer = *SchemaBuilder::Struct().Name("o").AddField("row", inner).Build();
+  RecordBatch a, b;
+  StructValue* in_a = a.NewStruct(inner.get());
+  StructValue* out_b = b.NewStruct(outer.get());
+  absl::Status st = b.SetField(out_b, 0, Value::Of(in_a));
+  ASSERT_FALSE(st.ok());
+  EXPECT_THAT(std::string(st.message()), HasSubstr("another batch"));
+}
+
+TEST(RecordBatch, NestedStructMustUseTheFieldsSchema) {
+  SchemaPtr inner = RowSchema();
+  SchemaPtr other = RowSchema();  // equal shape, different schema object
+  SchemaPtr outer = *SchemaBuilder::Struct().Name("o").AddField("row", inner).Build();
+  RecordBatch batch;
+  StructValue* wrong = batch.NewStruct(other.get());
+  StructValue* out = batch.NewStruct(outer.get());
+  EXPECT_FALSE(batch.SetField(out, 0, Value::Of(wrong)).ok());
+  StructValue* right = batch.NewStruct(inner.get());
+  EXPECT_TRUE(batch.SetField(out, 0, Value::Of(right)).ok());
+}
+
+TEST(RecordBatch, ArraysAndMapsGrowPastTheirHint) {
+  SchemaPtr arr = *SchemaBuilder::Array(PrimitiveSchema(Type::kInt64)).Build();
+  SchemaPtr map =
+      *SchemaBuilder::Map(PrimitiveSchema(Type::kString), PrimitiveSchema(Type::kInt32)).Build();
+  RecordBatch batch;
+  ArrayValue* a = batch.NewArray(arr.get(), 1);
+  for (int i = 0; i < 100; ++i) ASSERT_TRUE(batch.Append(a, Value::Int(i)).ok());
+  ASSERT_EQ(a->size, 100u);
+  EXPECT_EQ(a->items[99].i, 99);
+  EXPECT_EQ(a->items[0].i, 0);
+  MapValue* m = batch.NewMap(map.get(), 0);
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_TRUE(batch.Put(m, Value::String(batch.Copy(std::to_string(i))), Value::Int(i)).ok());
+  }
+  ASSERT_EQ(m->size, 10u);
+  EXPECT_EQ(m->entries[2 * 9].str(), "9");
+  EXPECT_EQ(m->entries[2 * 9 + 1].i, 9);
+  EXPECT_FALSE(batch.Put(m, Value::Int(1), Value::Int(1)).ok());
+}
+
+TEST(RecordBatch, RecordNeedsTopicAndSchemasForNonNullParts) {
+  RecordBatch batch;
+  SourceRecord r;
+  EXPECT_FALSE(batch.AppendRecord(r).ok());
+  batch.Reset();
+  r.topic = batch.Copy("t");
+  r.key = Value::Int(1);
+  absl::Status st = batch.AppendRecord(r);
+  ASSERT_FALSE(st.ok());
+  EXPECT_THAT(std::string(st.message()), HasSubstr("key is set but has no schema"));
+  batch.Reset();
+  r.key = Value::Null();
+  EXPECT_TRUE(batch.AppendRecord(r).ok());  // a tombstone without key is allowed
+}
+
+}  // namespace
+}  // namespace sluice::data

@@ -1,0 +1,121 @@
+/* Deliberately broken (or deliberately misbehaving) connectors for the loader and host tests.
+ * One source, one variant per MODULE target (see CMakeLists.txt):
+ *   VARIANT_NO_ENTRY          exports no sluice_connector_entry
+ *   VARIANT_ABI_MAJOR         claims ABI major 99
+ *   VARIANT_MISSING_CALLBACKS leaves on_task_poll and on_task_stop NULL
+ *   VARIANT_BAD_RECORD        a complete connector whose poll puts a string into an int32 field
+ */
+#include <string.h>
+
+#include "sluice/connector.h"
+
+typedef struct bad_task {
+  const sluice_host_api* api;
+  sluice_ctx* ctx;
+  const sluice_schema* value_schema;
+} bad_task;
+
+static bad_task g_task; /* one task at a time is enough for the tests */
+static const sluice_host_api* g_connector_api;
+
+static sluice_status connector_start(const sluice_host_api* api, sluice_ctx* ctx,
+                                     const sluice_config_entry* config, size_t count,
+                                     void** instance) {
+  (void)ctx;
+  (void)config;
+  (void)count;
+  g_connector_api = api;
+  *instance = &g_connector_api;
+  return SLUICE_OK;
+}
+
+static sluice_status connector_task_configs(void* instance, size_t max_tasks,
+                                            sluice_task_configs* out) {
+  (void)instance;
+  (void)max_tasks;
+  return g_connector_api->task_config_add(out, NULL, 0);
+}
+
+static void connector_destroy(void* instance) { (void)instance; }
+
+static sluice_status task_start(const sluice_host_api* api, sluice_ctx* ctx,
+                                const sluice_config_entry* config, size_t count, void** instance) {
+  (void)config;
+  (void)count;
+  const sluice_schema* i32 = NULL;
+  sluice_schema_spec spec;
+  memset(&spec, 0, sizeof(spec));
+  spec.struct_size = sizeof(spec);
+  spec.type = SLUICE_TYPE_INT32;
+  if (api->schema_create(ctx, &spec, &i32) != SLUICE_OK) return SLUICE_INTERNAL;
+  sluice_field_spec fields[] = {{sluice_str_of("amount"), i32}};
+  spec.type = SLUICE_TYPE_STRUCT;
+  spec.name = sluice_str_of("test.Bad");
+  spec.fields = fields;
+  spec.field_count = 1;
+  g_task.api = api;
+  g_task.ctx = ctx;
+  if (api->schema_create(ctx, &spec, &g_task.value_schema) != SLUICE_OK) return SLUICE_INTERNAL;
+  *instance = &g_task;
+  return SLUICE_OK;
+}
+
+#ifndef VARIANT_MISSING_CALLBACKS
+static sluice_status task_poll(void* instance, sluice_batch* batch, int64_t timeout_ms) {
+  bad_task* t = instance;
+  (void)timeout_ms;
+  sluice_value* v = t->api->struct_new(batch, t->value_schema);
+  sluice_datum d = sluice_datum_string("ten", 3);
+  t->api->struct_set(v, 0, &d); /* wrong kind: ignored here on purpose, the batch remembers */
+  sluice_record_spec r;
+  memset(&r, 0, sizeof(r));
+  r.struct_size = sizeof(r);
+  r.topic = sluice_str_of("bad");
+  r.partition = -1;
+  r.value_schema = t->value_schema;
+  r.value = sluice_datum_value(v);
+  r.timestamp_ms = -1;
+  t->api->record_append(batch, &r);
+  return SLUICE_OK;
+}
+
+static void task_stop(void* instance) { (void)instance; }
+#endif
+static void task_destroy(void* instance) { (void)instance; }
+
+static const sluice_connector_descriptor kDescriptor = {
+    .struct_size = sizeof(sluice_connector_descriptor),
+#ifdef VARIANT_ABI_MAJOR
+    .abi_major = 99,
+#else
+    .abi_major = SLUICE_ABI_MAJOR,
+#endif
+    .abi_minor = SLUICE_ABI_MINOR,
+    .name = "test-plugin",
+    .version = "0.0.1",
+    .description = "a connector for tests",
+    .kind = SLUICE_CONNECTOR_SOURCE,
+    .on_connector_start = connector_start,
+    .on_connector_task_configs = connector_task_configs,
+    .on_connector_destroy = connector_destroy,
+    .on_task_start = task_start,
+#ifdef VARIANT_MISSING_CALLBACKS
+    .on_task_poll = NULL,
+    .on_task_stop = NULL,
+#else
+    .on_task_poll = task_poll,
+    .on_task_stop = task_stop,
+#endif
+    .on_task_destroy = task_destroy,
+};
+
+#ifdef VARIANT_NO_ENTRY
+SLUICE_EXPORT const sluice_connector_descriptor* not_the_entry(void) { return &kDescriptor; }
+#else
+SLUICE_EXPORT const sluice_connector_descriptor* sluice_connector_entry(uint32_t major,
+                                                                        uint32_t minor) {
+  (void)major;
+  (void)minor;
+  return &kDescriptor;
+}
+#endif
