@@ -9,7 +9,9 @@
 namespace sluice::kafka {
 namespace {
 
-int Millis(absl::Duration d) { return static_cast<int>(std::max<int64_t>(0, absl::ToInt64Milliseconds(d))); }
+int Millis(absl::Duration d) {
+  return static_cast<int>(std::max<int64_t>(0, absl::ToInt64Milliseconds(d)));
+}
 
 }  // namespace
 
@@ -21,7 +23,8 @@ struct CompactedTopic::Pending {
   absl::Status first_error ABSL_GUARDED_BY(mu);
 };
 
-absl::StatusOr<std::unique_ptr<CompactedTopic>> CompactedTopic::Create(const CompactedTopicOptions& options) {
+absl::StatusOr<std::unique_ptr<CompactedTopic>> CompactedTopic::Create(
+    const CompactedTopicOptions& options) {
   if (options.topic.empty()) return absl::InvalidArgumentError("compacted topic: no topic name");
   absl::StatusOr<ConfHandle> conf = BuildConf({{"bootstrap.servers", options.bootstrap_servers},
                                                {"client.id", options.client_id},
@@ -34,7 +37,8 @@ absl::StatusOr<std::unique_ptr<CompactedTopic>> CompactedTopic::Create(const Com
   char errstr[512];
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf->get(), errstr, sizeof errstr);
   if (rk == nullptr) {
-    return absl::InvalidArgumentError(absl::StrCat("topic `", options.topic, "`: cannot create producer: ", errstr));
+    return absl::InvalidArgumentError(
+        absl::StrCat("topic `", options.topic, "`: cannot create producer: ", errstr));
   }
   conf->release();
   std::unique_ptr<CompactedTopic> log(new CompactedTopic(options));
@@ -48,21 +52,25 @@ CompactedTopic::~CompactedTopic() {
   rd_kafka_flush(producer_.get(), 1000);
   rd_kafka_purge(producer_.get(), RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
   const absl::Time deadline = absl::Now() + absl::Seconds(30);
-  while (rd_kafka_outq_len(producer_.get()) > 0 && absl::Now() < deadline) rd_kafka_poll(producer_.get(), 10);
+  while (rd_kafka_outq_len(producer_.get()) > 0 && absl::Now() < deadline)
+    rd_kafka_poll(producer_.get(), 10);
 }
 
 void CompactedTopic::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* message, void*) {
-  std::unique_ptr<std::shared_ptr<Pending>> pending(static_cast<std::shared_ptr<Pending>*>(message->_private));
+  std::unique_ptr<std::shared_ptr<Pending>> pending(
+      static_cast<std::shared_ptr<Pending>*>(message->_private));
   if (pending == nullptr) return;
   absl::MutexLock lock(&(*pending)->mu);
   --(*pending)->remaining;
   if (message->err != RD_KAFKA_RESP_ERR_NO_ERROR && (*pending)->first_error.ok()) {
     const char* topic = message->rkt != nullptr ? rd_kafka_topic_name(message->rkt) : "?";
-    (*pending)->first_error = KafkaStatus(message->err, absl::StrCat("writing to topic `", topic, "`"));
+    (*pending)->first_error =
+        KafkaStatus(message->err, absl::StrCat("writing to topic `", topic, "`"));
   }
 }
 
-absl::Status CompactedTopic::Write(const std::vector<KeyedRecord>& records, absl::Duration timeout) {
+absl::Status CompactedTopic::Write(const std::vector<KeyedRecord>& records,
+                                   absl::Duration timeout) {
   absl::MutexLock write_lock(&write_mu_);
   auto pending = std::make_shared<Pending>();
   for (const KeyedRecord& record : records) {
@@ -75,9 +83,10 @@ absl::Status CompactedTopic::Write(const std::vector<KeyedRecord>& records, absl
     void* value_data = record.value ? const_cast<char*>(record.value->data()) : nullptr;
     const size_t value_size = record.value ? record.value->size() : 0;
     rd_kafka_resp_err_t err = rd_kafka_producev(
-        producer_.get(), RD_KAFKA_V_TOPIC(options_.topic.c_str()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-        RD_KAFKA_V_KEY(record.key.data(), record.key.size()), RD_KAFKA_V_VALUE(value_data, value_size),
-        RD_KAFKA_V_OPAQUE(opaque), RD_KAFKA_V_END);
+        producer_.get(), RD_KAFKA_V_TOPIC(options_.topic.c_str()),
+        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+        RD_KAFKA_V_KEY(record.key.data(), record.key.size()),
+        RD_KAFKA_V_VALUE(value_data, value_size), RD_KAFKA_V_OPAQUE(opaque), RD_KAFKA_V_END);
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
       delete opaque;
       return KafkaStatus(err, absl::StrCat("writing to topic `", options_.topic, "`"));
@@ -87,8 +96,9 @@ absl::Status CompactedTopic::Write(const std::vector<KeyedRecord>& records, absl
   absl::MutexLock lock(&pending->mu);
   if (!pending->first_error.ok()) return pending->first_error;
   if (pending->remaining > 0) {
-    return absl::DeadlineExceededError(absl::StrCat("topic `", options_.topic, "`: ", pending->remaining,
-                                                    " records unacknowledged after ", absl::FormatDuration(timeout)));
+    return absl::DeadlineExceededError(
+        absl::StrCat("topic `", options_.topic, "`: ", pending->remaining,
+                     " records unacknowledged after ", absl::FormatDuration(timeout)));
   }
   return absl::OkStatus();
 }
@@ -111,7 +121,8 @@ absl::Status CompactedTopic::ReadToEnd(const Visitor& visit, absl::Duration time
   char errstr[512];
   rd_kafka_t* raw = rd_kafka_new(RD_KAFKA_CONSUMER, conf->get(), errstr, sizeof errstr);
   if (raw == nullptr) {
-    return absl::InvalidArgumentError(absl::StrCat("topic `", topic, "`: cannot create consumer: ", errstr));
+    return absl::InvalidArgumentError(
+        absl::StrCat("topic `", topic, "`: cannot create consumer: ", errstr));
   }
   conf->release();
   KafkaHandle consumer(raw);
@@ -121,15 +132,16 @@ absl::Status CompactedTopic::ReadToEnd(const Visitor& visit, absl::Duration time
   std::unique_ptr<rd_kafka_topic_t, void (*)(rd_kafka_topic_t*)> rkt(
       rd_kafka_topic_new(consumer.get(), topic.c_str(), nullptr), &rd_kafka_topic_destroy);
   const rd_kafka_metadata_t* raw_metadata = nullptr;
-  if (rd_kafka_resp_err_t err =
-          rd_kafka_metadata(consumer.get(), 0, rkt.get(), &raw_metadata, Millis(deadline - absl::Now()));
+  if (rd_kafka_resp_err_t err = rd_kafka_metadata(consumer.get(), 0, rkt.get(), &raw_metadata,
+                                                  Millis(deadline - absl::Now()));
       err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     return KafkaStatus(err, absl::StrCat("metadata of topic `", topic, "`"));
   }
   MetadataHandle metadata(raw_metadata);
   if (metadata->topic_cnt != 1 || metadata->topics[0].err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    return KafkaStatus(metadata->topic_cnt == 1 ? metadata->topics[0].err : RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC,
-                       absl::StrCat("topic `", topic, "`"));
+    return KafkaStatus(
+        metadata->topic_cnt == 1 ? metadata->topics[0].err : RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC,
+        absl::StrCat("topic `", topic, "`"));
   }
   const int partitions = metadata->topics[0].partition_cnt;
   std::vector<int64_t> end(partitions, 0);
@@ -138,20 +150,22 @@ absl::Status CompactedTopic::ReadToEnd(const Visitor& visit, absl::Duration time
   for (int p = 0; p < partitions; ++p) {
     int64_t low = 0;
     int64_t high = 0;
-    if (rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(consumer.get(), topic.c_str(), p, &low, &high,
-                                                                   Millis(deadline - absl::Now()));
+    if (rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(
+            consumer.get(), topic.c_str(), p, &low, &high, Millis(deadline - absl::Now()));
         err != RD_KAFKA_RESP_ERR_NO_ERROR) {
       return KafkaStatus(err, absl::StrCat("end offset of topic `", topic, "` partition ", p));
     }
     end[p] = high;
     if (high > low) {
-      rd_kafka_topic_partition_list_add(assignment.get(), topic.c_str(), p)->offset = RD_KAFKA_OFFSET_BEGINNING;
+      rd_kafka_topic_partition_list_add(assignment.get(), topic.c_str(), p)->offset =
+          RD_KAFKA_OFFSET_BEGINNING;
       ++remaining;
     }
   }
   if (remaining == 0) return absl::OkStatus();
 
-  if (rd_kafka_resp_err_t err = rd_kafka_assign(consumer.get(), assignment.get()); err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+  if (rd_kafka_resp_err_t err = rd_kafka_assign(consumer.get(), assignment.get());
+      err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     return KafkaStatus(err, absl::StrCat("reading topic `", topic, "`"));
   }
   std::vector<bool> done(partitions, false);
@@ -182,8 +196,10 @@ absl::Status CompactedTopic::ReadToEnd(const Visitor& visit, absl::Duration time
     }
     std::optional<absl::string_view> key;
     std::optional<absl::string_view> value;
-    if (message->key != nullptr) key.emplace(static_cast<const char*>(message->key), message->key_len);
-    if (message->payload != nullptr) value.emplace(static_cast<const char*>(message->payload), message->len);
+    if (message->key != nullptr)
+      key.emplace(static_cast<const char*>(message->key), message->key_len);
+    if (message->payload != nullptr)
+      value.emplace(static_cast<const char*>(message->payload), message->len);
     visit(key, value);
     if (p >= 0 && p < partitions && message->offset + 1 >= end[p]) finish(p);
   }

@@ -42,7 +42,8 @@ struct KeyedRecord {
 
 class CompactedTopic {
  public:
-  static absl::StatusOr<std::unique_ptr<CompactedTopic>> Create(const CompactedTopicOptions& options);
+  static absl::StatusOr<std::unique_ptr<CompactedTopic>> Create(
+      const CompactedTopicOptions& options);
   ~CompactedTopic();
   CompactedTopic(const CompactedTopic&) = delete;
   CompactedTopic& operator=(const CompactedTopic&) = delete;
@@ -51,8 +52,8 @@ class CompactedTopic {
   // the topic has when called, in offset order per partition. A missing key or value (tombstone)
   // is nullopt. The views are valid during the call only.
   // DeadlineExceeded when the end is not reached within `timeout`; NotFound without the topic.
-  using Visitor =
-      std::function<void(std::optional<absl::string_view> key, std::optional<absl::string_view> value)>;
+  using Visitor = std::function<void(std::optional<absl::string_view> key,
+                                     std::optional<absl::string_view> value)>;
   absl::Status ReadToEnd(const Visitor& visit, absl::Duration timeout);
 
   // Produces `records` in order and waits until Kafka acknowledged every one. On error some may

@@ -7,18 +7,21 @@
 
 namespace sluice::kafka {
 
-absl::StatusOr<std::unique_ptr<OffsetStore>> OffsetStore::Create(const OffsetStoreOptions& options) {
-  if (options.topic.empty()) return absl::InvalidArgumentError("offset store: no topic (offset.storage.topic)");
-  absl::StatusOr<std::unique_ptr<CompactedTopic>> log = CompactedTopic::Create(CompactedTopicOptions{
-      options.bootstrap_servers, options.topic, options.producer_overrides, options.consumer_overrides,
-      "sluice-offsets"});
+absl::StatusOr<std::unique_ptr<OffsetStore>> OffsetStore::Create(
+    const OffsetStoreOptions& options) {
+  if (options.topic.empty())
+    return absl::InvalidArgumentError("offset store: no topic (offset.storage.topic)");
+  absl::StatusOr<std::unique_ptr<CompactedTopic>> log = CompactedTopic::Create(
+      CompactedTopicOptions{options.bootstrap_servers, options.topic, options.producer_overrides,
+                            options.consumer_overrides, "sluice-offsets"});
   if (!log.ok()) return log.status();
   return std::unique_ptr<OffsetStore>(new OffsetStore(*std::move(log)));
 }
 
 OffsetStore::~OffsetStore() = default;
 
-absl::Status OffsetStore::Write(absl::string_view connector, absl::Span<const offsets::CommittableOffset> offsets,
+absl::Status OffsetStore::Write(absl::string_view connector,
+                                absl::Span<const offsets::CommittableOffset> offsets,
                                 absl::Duration timeout) {
   std::vector<KeyedRecord> records;
   records.reserve(offsets.size());
@@ -35,8 +38,8 @@ absl::Status OffsetStore::Write(absl::string_view connector, absl::Span<const of
   return absl::OkStatus();
 }
 
-absl::Status OffsetStore::Reset(absl::string_view connector, const offsets::SourcePartition& partition,
-                                absl::Duration timeout) {
+absl::Status OffsetStore::Reset(absl::string_view connector,
+                                const offsets::SourcePartition& partition, absl::Duration timeout) {
   absl::StatusOr<std::string> key = offsets::EncodeOffsetKey(connector, partition);
   if (!key.ok()) return key.status();
   if (absl::Status s = log_->Write({KeyedRecord{*key, std::nullopt}}, timeout); !s.ok()) return s;
@@ -45,8 +48,8 @@ absl::Status OffsetStore::Reset(absl::string_view connector, const offsets::Sour
   return absl::OkStatus();
 }
 
-std::optional<offsets::SourceOffset> OffsetStore::Get(absl::string_view connector,
-                                                      const offsets::SourcePartition& partition) const {
+std::optional<offsets::SourceOffset> OffsetStore::Get(
+    absl::string_view connector, const offsets::SourcePartition& partition) const {
   absl::StatusOr<std::string> key = offsets::EncodeOffsetKey(connector, partition);
   if (!key.ok()) return std::nullopt;
   absl::MutexLock lock(&mu_);

@@ -30,7 +30,7 @@ namespace sluice::kafka {
 
 struct OffsetStoreOptions {
   std::string bootstrap_servers;
-  std::string topic;  // offset.storage.topic
+  std::string topic;                                      // offset.storage.topic
   std::map<std::string, std::string> producer_overrides;  // `producer.*`
   std::map<std::string, std::string> consumer_overrides;  // `consumer.*`
 };
@@ -49,19 +49,23 @@ class OffsetStore : public offsets::OffsetWriter {
   absl::Status ReadToEnd(absl::Duration timeout);
 
   // The last offset stored for (connector, partition), or nullopt.
-  std::optional<offsets::SourceOffset> Get(absl::string_view connector, const offsets::SourcePartition& partition) const;
+  std::optional<offsets::SourceOffset> Get(absl::string_view connector,
+                                           const offsets::SourcePartition& partition) const;
 
   // Every partition with a stored offset for `connector`: what a task receives when it starts.
-  std::vector<std::pair<offsets::SourcePartition, offsets::SourceOffset>> OffsetsFor(absl::string_view connector) const;
+  std::vector<std::pair<offsets::SourcePartition, offsets::SourceOffset>> OffsetsFor(
+      absl::string_view connector) const;
 
   // Writes `offsets` for `connector` and waits until Kafka acknowledged all of them (acks=all).
   // Only then does Get reflect them. On error nothing is assumed written (some records may be;
   // a later write of the same keys supersedes them, as in Kafka Connect).
-  absl::Status Write(absl::string_view connector, absl::Span<const offsets::CommittableOffset> offsets,
+  absl::Status Write(absl::string_view connector,
+                     absl::Span<const offsets::CommittableOffset> offsets,
                      absl::Duration timeout) override;
 
   // Writes a null value (tombstone) for (connector, partition): the connector starts over.
-  absl::Status Reset(absl::string_view connector, const offsets::SourcePartition& partition, absl::Duration timeout);
+  absl::Status Reset(absl::string_view connector, const offsets::SourcePartition& partition,
+                     absl::Duration timeout);
 
   int64_t skipped_records() const;
 

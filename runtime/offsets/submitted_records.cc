@@ -85,17 +85,20 @@ bool SubmittedRecords::AwaitAllSettled(absl::Duration timeout) {
   bool settled;
   {
     absl::MutexLock lock(&mu_);
-    settled = mu_.AwaitWithTimeout(
-        absl::Condition(+[](std::atomic<int64_t>* pending) { return pending->load(std::memory_order_seq_cst) == 0; },
-                        &pending_),
-        timeout);
+    settled = mu_.AwaitWithTimeout(absl::Condition(
+                                       +[](std::atomic<int64_t>* pending) {
+                                         return pending->load(std::memory_order_seq_cst) == 0;
+                                       },
+                                       &pending_),
+                                   timeout);
   }
   waiters_.fetch_sub(1, std::memory_order_seq_cst);
   return settled;
 }
 
 void SubmittedRecords::OnSettled() {
-  if (pending_.fetch_sub(1, std::memory_order_seq_cst) == 1 && waiters_.load(std::memory_order_seq_cst) > 0) {
+  if (pending_.fetch_sub(1, std::memory_order_seq_cst) == 1 &&
+      waiters_.load(std::memory_order_seq_cst) > 0) {
     // Wake AwaitAllSettled: absl::Mutex re-evaluates waiters' conditions when it is released.
     absl::MutexLock lock(&mu_);
   }

@@ -6,7 +6,6 @@
 
 #include <cstdio>
 #include <cstdlib>
-
 #include <map>
 #include <set>
 #include <string>
@@ -59,10 +58,12 @@ std::vector<ConsumedRecord> ReadAll(const std::string& topic, int partitions) {
   int remaining = 0;
   for (int p = 0; p < partitions; ++p) {
     int64_t low = 0, high = 0;
-    EXPECT_EQ(rd_kafka_query_watermark_offsets(consumer.get(), topic.c_str(), p, &low, &high, 10000),
-              RD_KAFKA_RESP_ERR_NO_ERROR);
+    EXPECT_EQ(
+        rd_kafka_query_watermark_offsets(consumer.get(), topic.c_str(), p, &low, &high, 10000),
+        RD_KAFKA_RESP_ERR_NO_ERROR);
     if (high > low) {
-      rd_kafka_topic_partition_list_add(assignment.get(), topic.c_str(), p)->offset = RD_KAFKA_OFFSET_BEGINNING;
+      rd_kafka_topic_partition_list_add(assignment.get(), topic.c_str(), p)->offset =
+          RD_KAFKA_OFFSET_BEGINNING;
       ++remaining;
     }
   }
@@ -102,7 +103,9 @@ OutgoingRecord Record(absl::string_view topic, std::optional<absl::string_view> 
   return r;
 }
 
-offsets::SourcePartition Server(const std::string& name) { return offsets::SourcePartition{{"server", name}}; }
+offsets::SourcePartition Server(const std::string& name) {
+  return offsets::SourcePartition{{"server", name}};
+}
 offsets::SourceOffset Pos(int64_t pos) {
   return offsets::SourceOffset{{"file", std::string("mysql-bin.000003")}, {"pos", pos}};
 }
@@ -110,7 +113,8 @@ offsets::SourceOffset Pos(int64_t pos) {
 class KafkaSideTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    absl::Status reachable = sluice::testing::CheckServiceReachable("kafka", sluice::testing::KafkaPort());
+    absl::Status reachable =
+        sluice::testing::CheckServiceReachable("kafka", sluice::testing::KafkaPort());
     ASSERT_TRUE(reachable.ok()) << reachable;
     admin_ = Admin();
     ASSERT_NE(admin_, nullptr);
@@ -163,7 +167,8 @@ TEST_F(KafkaSideTest, InternalTopicsAreCreatedCompactedWithConfiguredPartitions)
   config.status_storage = {UniqueName("it-status"), 3, 1};
   ASSERT_TRUE(admin_->EnsureInternalTopics(config).ok());
   ASSERT_TRUE(admin_->EnsureInternalTopics(config).ok()) << "a second start finds them and is fine";
-  for (const config::InternalTopicSettings& t : {config.offset_storage, config.config_storage, config.status_storage}) {
+  for (const config::InternalTopicSettings& t :
+       {config.offset_storage, config.config_storage, config.status_storage}) {
     absl::StatusOr<std::string> policy = admin_->TopicConfigValue(t.name, "cleanup.policy");
     ASSERT_TRUE(policy.ok()) << policy.status();
     EXPECT_EQ(*policy, "compact") << t.name;
@@ -175,7 +180,8 @@ TEST_F(KafkaSideTest, InternalTopicsAreCreatedCompactedWithConfiguredPartitions)
 
 TEST_F(KafkaSideTest, AnExistingInternalTopicThatIsNotCompactedIsRefused) {
   const std::string plain = UniqueName("it-plain");
-  ASSERT_TRUE(admin_->CreateTopicIfMissing(TopicSpec{plain, 1, 1, {{"cleanup.policy", "delete"}}}).ok());
+  ASSERT_TRUE(
+      admin_->CreateTopicIfMissing(TopicSpec{plain, 1, 1, {{"cleanup.policy", "delete"}}}).ok());
   config::WorkerConfig config;
   config.offset_storage = {plain, 5, 1};
   config.config_storage = {UniqueName("it-configs"), 1, 1};
@@ -224,7 +230,8 @@ TEST_F(KafkaSideTest, OffsetsRoundTripThroughTheTopicByteExactly) {
   auto writer = OffsetStore::Create(options);
   ASSERT_TRUE(writer.ok()) << writer.status();
   ASSERT_TRUE((*writer)->ReadToEnd(absl::Seconds(30)).ok()) << "an empty topic reads fine";
-  std::vector<offsets::CommittableOffset> first = {{Server("dbserver1"), Pos(100)}, {Server("other"), Pos(7)}};
+  std::vector<offsets::CommittableOffset> first = {{Server("dbserver1"), Pos(100)},
+                                                   {Server("other"), Pos(7)}};
   ASSERT_TRUE((*writer)->Write("inventory", first, absl::Seconds(30)).ok());
   std::vector<offsets::CommittableOffset> second = {{Server("dbserver1"), Pos(250)}};
   ASSERT_TRUE((*writer)->Write("inventory", second, absl::Seconds(30)).ok());
@@ -252,7 +259,7 @@ TEST_F(KafkaSideTest, OffsetsRoundTripThroughTheTopicByteExactly) {
     if (*r.key == expected_key) {
       ++matches;
       EXPECT_THAT(*r.value, ::testing::AnyOf(R"({"file":"mysql-bin.000003","pos":100})",
-                                              R"({"file":"mysql-bin.000003","pos":250})"));
+                                             R"({"file":"mysql-bin.000003","pos":250})"));
     }
   }
   EXPECT_EQ(matches, 2);
@@ -270,12 +277,21 @@ TEST_F(KafkaSideTest, OffsetsRoundTripThroughTheTopicByteExactly) {
 
 TEST_F(KafkaSideTest, RecordsNotInKafkaConnectsFormatAreSkipped) {
   const std::string topic = UniqueName("it-offsets-junk");
-  ASSERT_TRUE(admin_->CreateTopicIfMissing(TopicSpec{topic, 1, 1, {{"cleanup.policy", "compact"}}}).ok());
+  ASSERT_TRUE(
+      admin_->CreateTopicIfMissing(TopicSpec{topic, 1, 1, {{"cleanup.policy", "compact"}}}).ok());
   auto producer = Producer::Create(ProducerOptions{KafkaBootstrap(), {}});
   ASSERT_TRUE(producer.ok());
-  ASSERT_TRUE((*producer)->Send(Record(topic, std::string("not json"), std::string("{}")), nullptr).ok());
-  ASSERT_TRUE((*producer)->Send(Record(topic, std::string(R"(["c",{"server":"x"}])"), std::string("[1]")), nullptr).ok());
-  ASSERT_TRUE((*producer)->Send(Record(topic, std::string(R"(["c",{"server":"x"}])"), std::string(R"({"pos":1})")), nullptr).ok());
+  ASSERT_TRUE(
+      (*producer)->Send(Record(topic, std::string("not json"), std::string("{}")), nullptr).ok());
+  ASSERT_TRUE(
+      (*producer)
+          ->Send(Record(topic, std::string(R"(["c",{"server":"x"}])"), std::string("[1]")), nullptr)
+          .ok());
+  ASSERT_TRUE(
+      (*producer)
+          ->Send(Record(topic, std::string(R"(["c",{"server":"x"}])"), std::string(R"({"pos":1})")),
+                 nullptr)
+          .ok());
   ASSERT_TRUE((*producer)->Flush(absl::Seconds(30)).ok());
   auto store = OffsetStore::Create(OffsetStoreOptions{KafkaBootstrap(), topic, {}, {}});
   ASSERT_TRUE(store.ok());
@@ -293,7 +309,8 @@ TEST_F(KafkaSideTest, AFailedRecordNeverLetsTheCommittableOffsetPassIt) {
   const std::string missing = UniqueName("it-missing");
   ASSERT_TRUE(admin_->CreateTopicIfMissing(TopicSpec{good, 1, 1, {}}).ok());
   auto producer = Producer::Create(ProducerOptions{
-      KafkaBootstrap(), {{"message.timeout.ms", "5000"}, {"topic.metadata.propagation.max.ms", "1000"}}});
+      KafkaBootstrap(),
+      {{"message.timeout.ms", "5000"}, {"topic.metadata.propagation.max.ms", "1000"}}});
   ASSERT_TRUE(producer.ok()) << producer.status();
   offsets::SubmittedRecords tracker;
   offsets::PartitionHandle p = tracker.Partition(Server("dbserver1"));
@@ -330,10 +347,13 @@ TEST_F(KafkaSideTest, CommittedOffsetsSurviveARestartAndMatchTheData) {
   const std::string data_topic = UniqueName("it-data");
   const std::string offsets_topic = UniqueName("it-offsets");
   ASSERT_TRUE(admin_->CreateTopicIfMissing(TopicSpec{data_topic, 3, 1, {}}).ok());
-  ASSERT_TRUE(admin_->CreateTopicIfMissing(TopicSpec{offsets_topic, 5, 1, {{"cleanup.policy", "compact"}}}).ok());
+  ASSERT_TRUE(
+      admin_->CreateTopicIfMissing(TopicSpec{offsets_topic, 5, 1, {{"cleanup.policy", "compact"}}})
+          .ok());
   OffsetStoreOptions store_options{KafkaBootstrap(), offsets_topic, {}, {}};
   {
-    auto producer = Producer::Create(ProducerOptions{KafkaBootstrap(), {}, /*max_in_flight_bytes=*/4096});
+    auto producer =
+        Producer::Create(ProducerOptions{KafkaBootstrap(), {}, /*max_in_flight_bytes=*/4096});
     ASSERT_TRUE(producer.ok());
     auto store = OffsetStore::Create(store_options);
     ASSERT_TRUE(store.ok());
@@ -342,7 +362,10 @@ TEST_F(KafkaSideTest, CommittedOffsetsSurviveARestartAndMatchTheData) {
     offsets::PartitionHandle p = tracker.Partition(Server("gen"));
     std::string value(100, 'v');  // 300 records x ~100 bytes through a 4 KiB bound: back-pressure
     for (int i = 0; i < 300; ++i) {
-      ASSERT_TRUE((*producer)->Send(Record(data_topic, std::to_string(i % 10), value), tracker.Submit(p, Pos(i))).ok());
+      ASSERT_TRUE(
+          (*producer)
+              ->Send(Record(data_topic, std::to_string(i % 10), value), tracker.Submit(p, Pos(i)))
+              .ok());
       if (i % 100 == 0) {
         ASSERT_TRUE(committer.Commit(absl::Seconds(30)).ok());
       }
@@ -363,11 +386,19 @@ TEST_F(KafkaSideTest, CommittedOffsetsSurviveARestartAndMatchTheData) {
 
 TEST_F(KafkaSideTest, CompactedTopicReadsEveryRecordInOrderIncludingTombstones) {
   const std::string topic = UniqueName("it-log");
-  ASSERT_TRUE(admin_->CreateTopicIfMissing(TopicSpec{topic, 3, 1, {{"cleanup.policy", "compact"}}}).ok());
-  auto log = CompactedTopic::Create(CompactedTopicOptions{KafkaBootstrap(), topic, {}, {}, "it-log"});
+  ASSERT_TRUE(
+      admin_->CreateTopicIfMissing(TopicSpec{topic, 3, 1, {{"cleanup.policy", "compact"}}}).ok());
+  auto log =
+      CompactedTopic::Create(CompactedTopicOptions{KafkaBootstrap(), topic, {}, {}, "it-log"});
   ASSERT_TRUE(log.ok()) << log.status();
-  ASSERT_TRUE((*log)->Write({{"connector-a", std::string("1")}, {"connector-b", std::string("2")}}, absl::Seconds(30)).ok());
-  ASSERT_TRUE((*log)->Write({{"connector-a", std::nullopt}, {"connector-b", std::string("3")}}, absl::Seconds(30)).ok());
+  ASSERT_TRUE((*log)
+                  ->Write({{"connector-a", std::string("1")}, {"connector-b", std::string("2")}},
+                          absl::Seconds(30))
+                  .ok());
+  ASSERT_TRUE((*log)
+                  ->Write({{"connector-a", std::nullopt}, {"connector-b", std::string("3")}},
+                          absl::Seconds(30))
+                  .ok());
 
   std::map<std::string, std::vector<std::string>> seen;  // per key, in the order read
   auto visit = [&](std::optional<absl::string_view> key, std::optional<absl::string_view> value) {
@@ -378,7 +409,8 @@ TEST_F(KafkaSideTest, CompactedTopicReadsEveryRecordInOrderIncludingTombstones) 
   EXPECT_EQ(seen["connector-a"], (std::vector<std::string>{"1", "<null>"}));
   EXPECT_EQ(seen["connector-b"], (std::vector<std::string>{"2", "3"}));
 
-  auto missing = CompactedTopic::Create(CompactedTopicOptions{KafkaBootstrap(), UniqueName("it-nope"), {}, {}, "x"});
+  auto missing = CompactedTopic::Create(
+      CompactedTopicOptions{KafkaBootstrap(), UniqueName("it-nope"), {}, {}, "x"});
   ASSERT_TRUE(missing.ok());
   absl::Status s = (*missing)->ReadToEnd(visit, absl::Seconds(10));
   EXPECT_EQ(s.code(), absl::StatusCode::kNotFound) << s;
@@ -391,7 +423,8 @@ std::string KafkaLibs() {
   glob_t found;
   std::string pattern = std::string(cache) + "/kafka/*/libs";
   std::string libs;
-  if (glob(pattern.c_str(), 0, nullptr, &found) == 0 && found.gl_pathc > 0) libs = found.gl_pathv[0];
+  if (glob(pattern.c_str(), 0, nullptr, &found) == 0 && found.gl_pathc > 0)
+    libs = found.gl_pathv[0];
   globfree(&found);
   return libs;
 }
@@ -418,7 +451,8 @@ TEST_F(KafkaSideTest, KafkaConnectAndSluiceReadEachOthersOffsets) {
     GTEST_SKIP() << "needs java and the Kafka jars under $SLUICE_CACHE/kafka (scripts/setup)";
   }
   const std::string topic = UniqueName("it-offsets-interop");
-  ASSERT_TRUE(admin_->CreateTopicIfMissing(TopicSpec{topic, 5, 1, {{"cleanup.policy", "compact"}}}).ok());
+  ASSERT_TRUE(
+      admin_->CreateTopicIfMissing(TopicSpec{topic, 5, 1, {{"cleanup.policy", "compact"}}}).ok());
   const std::string bootstrap = KafkaBootstrap();
   OffsetStoreOptions options{bootstrap, topic, {}, {}};
 
@@ -426,7 +460,8 @@ TEST_F(KafkaSideTest, KafkaConnectAndSluiceReadEachOthersOffsets) {
   ASSERT_TRUE(ours.ok());
   std::vector<offsets::CommittableOffset> written = {{Server("dbserver1"), Pos(42)}};
   ASSERT_TRUE((*ours)->Write("inventory", written, absl::Seconds(30)).ok());
-  absl::StatusOr<std::string> read = RunConnectInterop("read " + bootstrap + " " + topic + " inventory dbserver1");
+  absl::StatusOr<std::string> read =
+      RunConnectInterop("read " + bootstrap + " " + topic + " inventory dbserver1");
   ASSERT_TRUE(read.ok()) << read.status();
   EXPECT_THAT(*read, HasSubstr("OFFSET {file=mysql-bin.000003:String, pos=42:Long}")) << *read;
   EXPECT_THAT(*read, ::testing::Not(HasSubstr("MISPLACED"))) << *read;
@@ -434,7 +469,8 @@ TEST_F(KafkaSideTest, KafkaConnectAndSluiceReadEachOthersOffsets) {
   absl::StatusOr<std::string> wrote =
       RunConnectInterop("write " + bootstrap + " " + topic + " from-connect dbserver2 77");
   ASSERT_TRUE(wrote.ok()) << wrote.status();
-  absl::StatusOr<std::string> our_key = offsets::EncodeOffsetKey("from-connect", Server("dbserver2"));
+  absl::StatusOr<std::string> our_key =
+      offsets::EncodeOffsetKey("from-connect", Server("dbserver2"));
   ASSERT_TRUE(our_key.ok());
   EXPECT_THAT(*wrote, HasSubstr("KEY " + *our_key + "\n")) << *wrote;
   EXPECT_THAT(*wrote, HasSubstr("VALUE {\"file\":\"mysql-bin.000003\",\"pos\":77}\n")) << *wrote;
