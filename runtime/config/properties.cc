@@ -66,7 +66,8 @@ std::vector<LogicalLine> ReadLogicalLines(absl::string_view text) {
     }
     // An odd run of trailing backslashes escapes the line break; an even run is literal.
     size_t backslashes = 0;
-    while (backslashes < natural.size() && natural[natural.size() - 1 - backslashes] == '\\') ++backslashes;
+    while (backslashes < natural.size() && natural[natural.size() - 1 - backslashes] == '\\')
+      ++backslashes;
     continuing = backslashes % 2 == 1;
     if (continuing) natural.remove_suffix(1);
     current.text.append(natural.data(), natural.size());
@@ -128,21 +129,30 @@ absl::StatusOr<std::string> Unescape(absl::string_view s, absl::string_view orig
     if (++i == s.size()) break;  // a lone trailing backslash escapes nothing
     c = s[i];
     switch (c) {
-      case 't': out.push_back('\t'); break;
-      case 'n': out.push_back('\n'); break;
-      case 'r': out.push_back('\r'); break;
-      case 'f': out.push_back('\f'); break;
+      case 't':
+        out.push_back('\t');
+        break;
+      case 'n':
+        out.push_back('\n');
+        break;
+      case 'r':
+        out.push_back('\r');
+        break;
+      case 'f':
+        out.push_back('\f');
+        break;
       case 'u': {
         int32_t unit = ReadUnicodeEscape(s, i + 1);
         if (unit < 0) {
-          return absl::InvalidArgumentError(absl::StrCat(
-              origin, ":", line, ": malformed \\uXXXX escape near \"",
-              s.substr(i - 1, std::min<size_t>(6, s.size() - (i - 1))),
-              "\"; write exactly four hex digits after \\u"));
+          return absl::InvalidArgumentError(
+              absl::StrCat(origin, ":", line, ": malformed \\uXXXX escape near \"",
+                           s.substr(i - 1, std::min<size_t>(6, s.size() - (i - 1))),
+                           "\"; write exactly four hex digits after \\u"));
         }
         i += 4;
         uint32_t cp = static_cast<uint32_t>(unit);
-        if (cp >= 0xD800 && cp <= 0xDBFF && i + 2 < s.size() && s[i + 1] == '\\' && s[i + 2] == 'u') {
+        if (cp >= 0xD800 && cp <= 0xDBFF && i + 2 < s.size() && s[i + 1] == '\\' &&
+            s[i + 2] == 'u') {
           int32_t low = ReadUnicodeEscape(s, i + 3);
           if (low >= 0xDC00 && low <= 0xDFFF) {
             cp = 0x10000 + ((cp - 0xD800) << 10) + (static_cast<uint32_t>(low) - 0xDC00);
@@ -153,7 +163,9 @@ absl::StatusOr<std::string> Unescape(absl::string_view s, absl::string_view orig
         AppendUtf8(out, cp);
         break;
       }
-      default: out.push_back(c); break;
+      default:
+        out.push_back(c);
+        break;
     }
   }
   return out;
@@ -205,7 +217,8 @@ absl::StatusOr<Properties> LoadPropertiesFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     int err = errno;
-    std::string message = absl::StrCat("cannot read properties file ", path, ": ", std::strerror(err));
+    std::string message =
+        absl::StrCat("cannot read properties file ", path, ": ", std::strerror(err));
     if (err == ENOENT) return absl::NotFoundError(message);
     if (err == EACCES) return absl::PermissionDeniedError(message);
     return absl::FailedPreconditionError(message);

@@ -4,11 +4,11 @@
 #define SLUICE_RUNTIME_CONFIG_PROPERTIES_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace sluice::config {
 
@@ -48,7 +48,8 @@ class Properties {
 //  - escapes: \t \n \r \f, \uXXXX (written out as UTF-8), and `\c` = `c` for any other c.
 // Java reads bytes as ISO-8859-1; we pass bytes through unchanged, so UTF-8 files keep their text.
 // `origin` (a file name) prefixes error messages: "worker.properties:12: malformed \uXXXX ...".
-absl::StatusOr<Properties> ParseProperties(absl::string_view text, absl::string_view origin = "<properties>");
+absl::StatusOr<Properties> ParseProperties(absl::string_view text,
+                                           absl::string_view origin = "<properties>");
 
 // Reads and parses `path`. NotFound / PermissionDenied name the file.
 absl::StatusOr<Properties> LoadPropertiesFile(const std::string& path);

@@ -2,7 +2,6 @@
 
 #include <functional>
 #include <limits>
-#include "absl/strings/string_view.h"
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
@@ -14,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
 
 namespace sluice::config {
@@ -23,36 +23,68 @@ namespace {
 // tuning, security settings of the Java clients). Warned about as "not used", not as unknown, so
 // a user can tell a typo from a setting we do not have yet.
 const absl::flat_hash_set<absl::string_view>& ConnectKeysNotUsed() {
-  static const auto* keys = new absl::flat_hash_set<absl::string_view>{
-      "listeners", "rest.advertised.host.name", "rest.advertised.port", "rest.advertised.listener",
-      "rest.host.name", "rest.port", "admin.listeners", "access.control.allow.origin",
-      "access.control.allow.methods", "rest.extension.classes", "response.http.headers.config",
-      "session.timeout.ms", "heartbeat.interval.ms", "rebalance.timeout.ms", "worker.sync.timeout.ms",
-      "worker.unsync.backoff.ms", "scheduled.rebalance.max.delay.ms", "connect.protocol",
-      "inter.worker.key.generation.algorithm", "inter.worker.key.size", "inter.worker.key.ttl.ms",
-      "inter.worker.signature.algorithm", "inter.worker.verification.algorithms",
-      "metadata.max.age.ms", "client.id", "send.buffer.bytes", "receive.buffer.bytes",
-      "reconnect.backoff.ms", "reconnect.backoff.max.ms", "retry.backoff.ms", "request.timeout.ms",
-      "connections.max.idle.ms", "security.protocol", "header.converter", "metric.reporters",
-      "metrics.num.samples", "metrics.recording.level", "metrics.sample.window.ms",
-      "connector.client.config.override.policy", "offset.storage.file.filename",
-      "internal.key.converter", "internal.value.converter",
-      "socket.connection.setup.timeout.ms", "socket.connection.setup.timeout.max.ms",
-      "auto.include.jmx.reporter"};
+  static const auto* keys =
+      new absl::flat_hash_set<absl::string_view>{"listeners",
+                                                 "rest.advertised.host.name",
+                                                 "rest.advertised.port",
+                                                 "rest.advertised.listener",
+                                                 "rest.host.name",
+                                                 "rest.port",
+                                                 "admin.listeners",
+                                                 "access.control.allow.origin",
+                                                 "access.control.allow.methods",
+                                                 "rest.extension.classes",
+                                                 "response.http.headers.config",
+                                                 "session.timeout.ms",
+                                                 "heartbeat.interval.ms",
+                                                 "rebalance.timeout.ms",
+                                                 "worker.sync.timeout.ms",
+                                                 "worker.unsync.backoff.ms",
+                                                 "scheduled.rebalance.max.delay.ms",
+                                                 "connect.protocol",
+                                                 "inter.worker.key.generation.algorithm",
+                                                 "inter.worker.key.size",
+                                                 "inter.worker.key.ttl.ms",
+                                                 "inter.worker.signature.algorithm",
+                                                 "inter.worker.verification.algorithms",
+                                                 "metadata.max.age.ms",
+                                                 "client.id",
+                                                 "send.buffer.bytes",
+                                                 "receive.buffer.bytes",
+                                                 "reconnect.backoff.ms",
+                                                 "reconnect.backoff.max.ms",
+                                                 "retry.backoff.ms",
+                                                 "request.timeout.ms",
+                                                 "connections.max.idle.ms",
+                                                 "security.protocol",
+                                                 "header.converter",
+                                                 "metric.reporters",
+                                                 "metrics.num.samples",
+                                                 "metrics.recording.level",
+                                                 "metrics.sample.window.ms",
+                                                 "connector.client.config.override.policy",
+                                                 "offset.storage.file.filename",
+                                                 "internal.key.converter",
+                                                 "internal.value.converter",
+                                                 "socket.connection.setup.timeout.ms",
+                                                 "socket.connection.setup.timeout.max.ms",
+                                                 "auto.include.jmx.reporter"};
   return *keys;
 }
 
 // Where a value came from, for messages: "`offset.flush.interval.ms` (line 7)".
 std::string Where(const Property& p) {
-  return p.line > 0 ? absl::StrCat("`", p.key, "` (line ", p.line, ")") : absl::StrCat("`", p.key, "`");
+  return p.line > 0 ? absl::StrCat("`", p.key, "` (line ", p.line, ")")
+                    : absl::StrCat("`", p.key, "`");
 }
 
 absl::Status BadValue(const Property& p, absl::string_view allowed) {
-  return absl::InvalidArgumentError(absl::StrCat("worker config: ", Where(p), " has invalid value \"", p.value,
-                                                 "\"; ", allowed));
+  return absl::InvalidArgumentError(
+      absl::StrCat("worker config: ", Where(p), " has invalid value \"", p.value, "\"; ", allowed));
 }
 
-absl::StatusOr<int64_t> ParseInteger(const Property& p, int64_t min, int64_t max, absl::string_view allowed) {
+absl::StatusOr<int64_t> ParseInteger(const Property& p, int64_t min, int64_t max,
+                                     absl::string_view allowed) {
   int64_t v = 0;
   if (!absl::SimpleAtoi(absl::StripAsciiWhitespace(p.value), &v) || v < min || v > max) {
     return BadValue(p, allowed);
@@ -63,15 +95,17 @@ absl::StatusOr<int64_t> ParseInteger(const Property& p, int64_t min, int64_t max
 // Kafka Connect's PARTITIONS / REPLICATION_FACTOR validators: a positive number, or -1 for the
 // broker's default.
 absl::StatusOr<int64_t> ParseTopicCount(const Property& p, int64_t max) {
-  absl::StatusOr<int64_t> v = ParseInteger(
-      p, -1, max, absl::StrCat("expected a positive whole number up to ", max, ", or -1 for the broker's default"));
-  if (v.ok() && *v == 0) return BadValue(p, "expected a positive whole number, or -1 for the broker's default");
+  absl::StatusOr<int64_t> v = ParseInteger(p, -1, max,
+                                           absl::StrCat("expected a positive whole number up to ",
+                                                        max, ", or -1 for the broker's default"));
+  if (v.ok() && *v == 0)
+    return BadValue(p, "expected a positive whole number, or -1 for the broker's default");
   return v;
 }
 
 absl::StatusOr<absl::Duration> ParseMillis(const Property& p) {
-  absl::StatusOr<int64_t> v =
-      ParseInteger(p, 0, std::numeric_limits<int64_t>::max(), "expected a whole number of milliseconds, 0 or more");
+  absl::StatusOr<int64_t> v = ParseInteger(p, 0, std::numeric_limits<int64_t>::max(),
+                                           "expected a whole number of milliseconds, 0 or more");
   if (!v.ok()) return v.status();
   return absl::Milliseconds(*v);
 }
@@ -105,7 +139,8 @@ absl::Status ParseConverterClass(const Property& p, ConverterSettings& out) {
   return absl::OkStatus();
 }
 
-absl::Status ParseConverterProperty(const Property& p, absl::string_view name, ConverterSettings& out) {
+absl::Status ParseConverterProperty(const Property& p, absl::string_view name,
+                                    ConverterSettings& out) {
   if (name == "schemas.enable") {
     absl::StatusOr<bool> b = ParseBool(p);
     if (!b.ok()) return b.status();
@@ -160,7 +195,8 @@ const absl::flat_hash_map<absl::string_view, Handler>& ExactKeyHandlers() {
     };
     (*h)["group.id"] = [](const Property& p, WorkerConfig& c) -> absl::Status {
       c.group_id = Trimmed(p);
-      if (c.group_id.empty()) return BadValue(p, "expected a non-empty group name shared by the cluster's workers");
+      if (c.group_id.empty())
+        return BadValue(p, "expected a non-empty group name shared by the cluster's workers");
       return absl::OkStatus();
     };
     (*h)["offset.storage.topic"] = topic_name(&WorkerConfig::offset_storage);
@@ -173,7 +209,8 @@ const absl::flat_hash_map<absl::string_view, Handler>& ExactKeyHandlers() {
     (*h)["status.storage.replication.factor"] = replication(&WorkerConfig::status_storage);
     (*h)["offset.flush.interval.ms"] = millis(&WorkerConfig::offset_flush_interval);
     (*h)["offset.flush.timeout.ms"] = millis(&WorkerConfig::offset_flush_timeout);
-    (*h)["task.shutdown.graceful.timeout.ms"] = millis(&WorkerConfig::task_shutdown_graceful_timeout);
+    (*h)["task.shutdown.graceful.timeout.ms"] =
+        millis(&WorkerConfig::task_shutdown_graceful_timeout);
     (*h)["plugin.path"] = [](const Property& p, WorkerConfig& c) -> absl::Status {
       c.plugin_path = ParseList(p.value);
       return absl::OkStatus();
@@ -191,7 +228,12 @@ const absl::flat_hash_map<absl::string_view, Handler>& ExactKeyHandlers() {
       } else if (v == "preparing") {
         c.exactly_once_source_support = ExactlyOnceSourceSupport::kPreparing;
       } else if (v == "enabled") {
-        c.exactly_once_source_support = ExactlyOnceSourceSupport::kEnabled;
+        // Refused rather than silently run at-least-once: a user who asks for exactly-once must
+        // not get duplicates without being told. Lift this when the transactional path exists.
+        return BadValue(
+            p,
+            "exactly-once source support is not implemented yet; use disabled (at-least-once) "
+            "or preparing");
       } else {
         return BadValue(p, "expected one of disabled, preparing, enabled");
       }
@@ -207,13 +249,15 @@ const absl::flat_hash_map<absl::string_view, Handler>& ExactKeyHandlers() {
       c.topic_creation_enable = *b;
       return absl::OkStatus();
     };
-    (*h)["topic.creation.default.partitions"] = [](const Property& p, WorkerConfig& c) -> absl::Status {
+    (*h)["topic.creation.default.partitions"] = [](const Property& p,
+                                                   WorkerConfig& c) -> absl::Status {
       absl::StatusOr<int64_t> v = ParseTopicCount(p, std::numeric_limits<int32_t>::max());
       if (!v.ok()) return v.status();
       c.topic_creation_default_partitions = static_cast<int32_t>(*v);
       return absl::OkStatus();
     };
-    (*h)["topic.creation.default.replication.factor"] = [](const Property& p, WorkerConfig& c) -> absl::Status {
+    (*h)["topic.creation.default.replication.factor"] = [](const Property& p,
+                                                           WorkerConfig& c) -> absl::Status {
       absl::StatusOr<int64_t> v = ParseTopicCount(p, std::numeric_limits<int16_t>::max());
       if (!v.ok()) return v.status();
       c.topic_creation_default_replication_factor = static_cast<int16_t>(*v);
@@ -227,7 +271,8 @@ const absl::flat_hash_map<absl::string_view, Handler>& ExactKeyHandlers() {
 // The Java producer settings Sluice enforces itself rather than passing to librdkafka.
 absl::Status ParseProducerOverride(const Property& p, absl::string_view name, WorkerConfig& c) {
   if (name == "buffer.memory") {
-    absl::StatusOr<int64_t> v = ParseInteger(p, 1, std::numeric_limits<int64_t>::max(), "expected a positive number of bytes");
+    absl::StatusOr<int64_t> v = ParseInteger(p, 1, std::numeric_limits<int64_t>::max(),
+                                             "expected a positive number of bytes");
     if (!v.ok()) return v.status();
     c.producer_buffer_memory = *v;
     return absl::OkStatus();
@@ -243,9 +288,11 @@ absl::Status ParseProducerOverride(const Property& p, absl::string_view name, Wo
   return absl::OkStatus();
 }
 
-absl::Status RequirePresent(const Properties& props, absl::string_view key, absl::string_view what) {
+absl::Status RequirePresent(const Properties& props, absl::string_view key,
+                            absl::string_view what) {
   if (props.Find(key) != nullptr) return absl::OkStatus();
-  return absl::InvalidArgumentError(absl::StrCat("worker config: missing required key `", key, "` (", what, ")"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("worker config: missing required key `", key, "` (", what, ")"));
 }
 
 }  // namespace
@@ -273,14 +320,16 @@ absl::StatusOr<ParsedWorkerConfig> ParseWorkerConfig(const Properties& props) {
     } else if (absl::StartsWith(key, "config.providers.")) {
       c.config_provider_properties[p.key] = p.value;
     } else if (ConnectKeysNotUsed().contains(key)) {
-      out.warnings.push_back(absl::StrCat("worker config: ", Where(p), " is a Kafka Connect setting Sluice does not use; ignored"));
+      out.warnings.push_back(absl::StrCat(
+          "worker config: ", Where(p), " is a Kafka Connect setting Sluice does not use; ignored"));
     } else {
       out.warnings.push_back(absl::StrCat("worker config: unknown key ", Where(p), " ignored"));
     }
     if (!status.ok()) return status;
   }
 
-  for (auto [key, what] : {std::pair<absl::string_view, absl::string_view>{"group.id", "the name of this worker cluster"},
+  for (auto [key, what] : {std::pair<absl::string_view, absl::string_view>{
+                               "group.id", "the name of this worker cluster"},
                            {"offset.storage.topic", "e.g. connect-offsets"},
                            {"config.storage.topic", "e.g. connect-configs"},
                            {"status.storage.topic", "e.g. connect-status"},
@@ -288,13 +337,15 @@ absl::StatusOr<ParsedWorkerConfig> ParseWorkerConfig(const Properties& props) {
                            {"value.converter", kJsonConverterClass}}) {
     if (absl::Status s = RequirePresent(props, key, what); !s.ok()) return s;
   }
-  const std::string* names[] = {&c.offset_storage.name, &c.config_storage.name, &c.status_storage.name};
+  const std::string* names[] = {&c.offset_storage.name, &c.config_storage.name,
+                                &c.status_storage.name};
   for (int i = 0; i < 3; ++i) {
     for (int j = i + 1; j < 3; ++j) {
       if (*names[i] == *names[j]) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "worker config: offset.storage.topic, config.storage.topic and status.storage.topic must differ; `",
-            *names[i], "` is used twice"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("worker config: offset.storage.topic, config.storage.topic and "
+                         "status.storage.topic must differ; `",
+                         *names[i], "` is used twice"));
       }
     }
   }
@@ -302,8 +353,8 @@ absl::StatusOr<ParsedWorkerConfig> ParseWorkerConfig(const Properties& props) {
     std::string class_key = absl::StrCat("config.providers.", provider, ".class");
     if (!c.config_provider_properties.contains(class_key)) {
       return absl::InvalidArgumentError(absl::StrCat("worker config: config provider `", provider,
-                                                     "` is listed in `config.providers` but `", class_key,
-                                                     "` is not set"));
+                                                     "` is listed in `config.providers` but `",
+                                                     class_key, "` is not set"));
     }
   }
   return out;

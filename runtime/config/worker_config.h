@@ -1,5 +1,5 @@
-// The worker's configuration, under Kafka Connect's property names and defaults (DistributedConfig /
-// WorkerConfig), so an existing connect-distributed.properties works unchanged.
+// The worker's configuration, under Kafka Connect's property names and defaults (DistributedConfig
+// / WorkerConfig), so an existing connect-distributed.properties works unchanged.
 #ifndef SLUICE_RUNTIME_CONFIG_WORKER_CONFIG_H_
 #define SLUICE_RUNTIME_CONFIG_WORKER_CONFIG_H_
 
@@ -27,7 +27,8 @@ struct InternalTopicSettings {
 
 // `key.converter` / `value.converter` and every `key.converter.*` / `value.converter.*` property.
 struct ConverterSettings {
-  std::string class_name;  // as Kafka Connect users write it, e.g. org.apache.kafka.connect.json.JsonConverter
+  std::string class_name;      // as Kafka Connect users write it, e.g.
+                               // org.apache.kafka.connect.json.JsonConverter
   bool schemas_enable = true;  // JsonConverter's default
   // All `<prefix>.converter.<name>` properties with the prefix removed (schemas.enable included),
   // for converter options this struct does not model.
@@ -42,7 +43,8 @@ struct WorkerConfig {
   std::string group_id;  // required
 
   InternalTopicSettings offset_storage{"", 25, 3};
-  InternalTopicSettings config_storage{"", 1, 3};  // always one partition: configs are totally ordered
+  InternalTopicSettings config_storage{"", 1,
+                                       3};  // always one partition: configs are totally ordered
   InternalTopicSettings status_storage{"", 5, 3};
 
   absl::Duration offset_flush_interval = absl::Milliseconds(60000);

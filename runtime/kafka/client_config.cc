@@ -5,20 +5,25 @@
 
 namespace sluice::kafka {
 
-absl::StatusOr<ConfHandle> BuildConf(const ClientSettings& defaults, const std::map<std::string, std::string>& overrides,
+absl::StatusOr<ConfHandle> BuildConf(const ClientSettings& defaults,
+                                     const std::map<std::string, std::string>& overrides,
                                      absl::string_view override_prefix) {
   ConfHandle conf(rd_kafka_conf_new());
   char errstr[512];
   for (const auto& [key, value] : defaults) {
-    if (rd_kafka_conf_set(conf.get(), key.c_str(), value.c_str(), errstr, sizeof errstr) != RD_KAFKA_CONF_OK) {
-      return absl::InvalidArgumentError(absl::StrCat("librdkafka setting `", key, "`=\"", value, "\": ", errstr));
+    if (rd_kafka_conf_set(conf.get(), key.c_str(), value.c_str(), errstr, sizeof errstr) !=
+        RD_KAFKA_CONF_OK) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("librdkafka setting `", key, "`=\"", value, "\": ", errstr));
     }
   }
   for (const auto& [key, value] : overrides) {
-    if (rd_kafka_conf_set(conf.get(), key.c_str(), value.c_str(), errstr, sizeof errstr) != RD_KAFKA_CONF_OK) {
-      return absl::InvalidArgumentError(absl::StrCat("worker config: `", override_prefix, key, "`=\"", value,
-                                                     "\" is not accepted by librdkafka: ", errstr,
-                                                     " (see librdkafka's CONFIGURATION.md for the names it knows)"));
+    if (rd_kafka_conf_set(conf.get(), key.c_str(), value.c_str(), errstr, sizeof errstr) !=
+        RD_KAFKA_CONF_OK) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("worker config: `", override_prefix, key, "`=\"", value,
+                       "\" is not accepted by librdkafka: ", errstr,
+                       " (see librdkafka's CONFIGURATION.md for the names it knows)"));
     }
   }
   return conf;

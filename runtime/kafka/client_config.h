@@ -18,7 +18,8 @@ using ClientSettings = std::vector<std::pair<std::string, std::string>>;
 
 // A new conf with `defaults` set, then `overrides` (user settings; they win). A value librdkafka
 // refuses is InvalidArgument "worker config: `<override_prefix><key>`: <librdkafka's reason>".
-absl::StatusOr<ConfHandle> BuildConf(const ClientSettings& defaults, const std::map<std::string, std::string>& overrides,
+absl::StatusOr<ConfHandle> BuildConf(const ClientSettings& defaults,
+                                     const std::map<std::string, std::string>& overrides,
                                      absl::string_view override_prefix);
 
 // The current value of `key` in `conf` ("" when unset or unknown).

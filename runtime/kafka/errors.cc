@@ -67,17 +67,19 @@ absl::StatusCode StatusCodeFor(rd_kafka_resp_err_t err) {
 
 absl::Status KafkaStatus(rd_kafka_resp_err_t err, absl::string_view context) {
   if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return absl::OkStatus();
-  return absl::Status(StatusCodeFor(err),
-                      absl::StrCat(context, ": ", rd_kafka_err2str(err), " (", rd_kafka_err2name(err), ")"));
+  return absl::Status(StatusCodeFor(err), absl::StrCat(context, ": ", rd_kafka_err2str(err), " (",
+                                                       rd_kafka_err2name(err), ")"));
 }
 
 absl::Status KafkaStatus(rd_kafka_error_t* error, absl::string_view context) {
   if (error == nullptr) return absl::OkStatus();
   rd_kafka_resp_err_t code = rd_kafka_error_code(error);
-  std::string message = absl::StrCat(context, ": ", rd_kafka_error_string(error), " (", rd_kafka_err2name(code), ")");
-  absl::StatusCode status_code = rd_kafka_error_is_fatal(error) ? absl::StatusCode::kFailedPrecondition
-                                 : rd_kafka_error_is_retriable(error) ? absl::StatusCode::kUnavailable
-                                                                      : StatusCodeFor(code);
+  std::string message =
+      absl::StrCat(context, ": ", rd_kafka_error_string(error), " (", rd_kafka_err2name(code), ")");
+  absl::StatusCode status_code =
+      rd_kafka_error_is_fatal(error)       ? absl::StatusCode::kFailedPrecondition
+      : rd_kafka_error_is_retriable(error) ? absl::StatusCode::kUnavailable
+                                           : StatusCodeFor(code);
   rd_kafka_error_destroy(error);
   return absl::Status(status_code, message);
 }

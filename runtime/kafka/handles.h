@@ -3,9 +3,9 @@
 #ifndef SLUICE_RUNTIME_KAFKA_HANDLES_H_
 #define SLUICE_RUNTIME_KAFKA_HANDLES_H_
 
-#include <memory>
-
 #include <librdkafka/rdkafka.h>
+
+#include <memory>
 
 namespace sluice::kafka {
 
@@ -22,25 +22,35 @@ struct Deleter {
 // fail outstanding messages first (Producer) purge and poll before letting this go.
 using KafkaHandle = std::unique_ptr<rd_kafka_t, internal::Deleter<rd_kafka_t, rd_kafka_destroy>>;
 // rd_kafka_new takes ownership of a conf only on success; release() it then.
-using ConfHandle = std::unique_ptr<rd_kafka_conf_t, internal::Deleter<rd_kafka_conf_t, rd_kafka_conf_destroy>>;
-using QueueHandle = std::unique_ptr<rd_kafka_queue_t, internal::Deleter<rd_kafka_queue_t, rd_kafka_queue_destroy>>;
-using EventHandle = std::unique_ptr<rd_kafka_event_t, internal::Deleter<rd_kafka_event_t, rd_kafka_event_destroy>>;
+using ConfHandle =
+    std::unique_ptr<rd_kafka_conf_t, internal::Deleter<rd_kafka_conf_t, rd_kafka_conf_destroy>>;
+using QueueHandle =
+    std::unique_ptr<rd_kafka_queue_t, internal::Deleter<rd_kafka_queue_t, rd_kafka_queue_destroy>>;
+using EventHandle =
+    std::unique_ptr<rd_kafka_event_t, internal::Deleter<rd_kafka_event_t, rd_kafka_event_destroy>>;
 using MessageHandle =
-    std::unique_ptr<rd_kafka_message_t, internal::Deleter<rd_kafka_message_t, rd_kafka_message_destroy>>;
-using TopicPartitionListHandle =
-    std::unique_ptr<rd_kafka_topic_partition_list_t,
-                    internal::Deleter<rd_kafka_topic_partition_list_t, rd_kafka_topic_partition_list_destroy>>;
-using HeadersHandle = std::unique_ptr<rd_kafka_headers_t, internal::Deleter<rd_kafka_headers_t, rd_kafka_headers_destroy>>;
-using NewTopicHandle = std::unique_ptr<rd_kafka_NewTopic_t, internal::Deleter<rd_kafka_NewTopic_t, rd_kafka_NewTopic_destroy>>;
+    std::unique_ptr<rd_kafka_message_t,
+                    internal::Deleter<rd_kafka_message_t, rd_kafka_message_destroy>>;
+using TopicPartitionListHandle = std::unique_ptr<
+    rd_kafka_topic_partition_list_t,
+    internal::Deleter<rd_kafka_topic_partition_list_t, rd_kafka_topic_partition_list_destroy>>;
+using HeadersHandle =
+    std::unique_ptr<rd_kafka_headers_t,
+                    internal::Deleter<rd_kafka_headers_t, rd_kafka_headers_destroy>>;
+using NewTopicHandle =
+    std::unique_ptr<rd_kafka_NewTopic_t,
+                    internal::Deleter<rd_kafka_NewTopic_t, rd_kafka_NewTopic_destroy>>;
 using AdminOptionsHandle =
-    std::unique_ptr<rd_kafka_AdminOptions_t, internal::Deleter<rd_kafka_AdminOptions_t, rd_kafka_AdminOptions_destroy>>;
+    std::unique_ptr<rd_kafka_AdminOptions_t,
+                    internal::Deleter<rd_kafka_AdminOptions_t, rd_kafka_AdminOptions_destroy>>;
 using ConfigResourceHandle =
     std::unique_ptr<rd_kafka_ConfigResource_t,
                     internal::Deleter<rd_kafka_ConfigResource_t, rd_kafka_ConfigResource_destroy>>;
 
 inline void DestroyMetadata(const rd_kafka_metadata_t* m) { rd_kafka_metadata_destroy(m); }
 using MetadataHandle =
-    std::unique_ptr<const rd_kafka_metadata_t, internal::Deleter<const rd_kafka_metadata_t, DestroyMetadata>>;
+    std::unique_ptr<const rd_kafka_metadata_t,
+                    internal::Deleter<const rd_kafka_metadata_t, DestroyMetadata>>;
 
 }  // namespace sluice::kafka
 

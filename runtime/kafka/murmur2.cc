@@ -14,7 +14,8 @@ int32_t Murmur2(absl::string_view key) {
   const uint32_t blocks = length / 4;
   for (uint32_t i = 0; i < blocks; ++i) {
     const unsigned char* b = data + 4 * i;  // little-endian, as Java assembles it
-    uint32_t k = uint32_t{b[0]} | (uint32_t{b[1]} << 8) | (uint32_t{b[2]} << 16) | (uint32_t{b[3]} << 24);
+    uint32_t k =
+        uint32_t{b[0]} | (uint32_t{b[1]} << 8) | (uint32_t{b[2]} << 16) | (uint32_t{b[3]} << 24);
     k *= kM;
     k ^= k >> kR;
     k *= kM;
@@ -23,8 +24,12 @@ int32_t Murmur2(absl::string_view key) {
   }
   const unsigned char* tail = data + 4 * blocks;
   switch (length % 4) {
-    case 3: h ^= uint32_t{tail[2]} << 16; [[fallthrough]];
-    case 2: h ^= uint32_t{tail[1]} << 8; [[fallthrough]];
+    case 3:
+      h ^= uint32_t{tail[2]} << 16;
+      [[fallthrough]];
+    case 2:
+      h ^= uint32_t{tail[1]} << 8;
+      [[fallthrough]];
     case 1:
       h ^= uint32_t{tail[0]};
       h *= kM;

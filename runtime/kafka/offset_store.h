@@ -21,7 +21,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
-#include "runtime/kafka/handles.h"
+#include "runtime/kafka/compacted_topic.h"
 #include "runtime/offsets/offset_writer.h"
 #include "runtime/offsets/source_offset.h"
 #include "runtime/offsets/submitted_records.h"
@@ -30,7 +30,7 @@ namespace sluice::kafka {
 
 struct OffsetStoreOptions {
   std::string bootstrap_servers;
-  std::string topic;  // offset.storage.topic
+  std::string topic;                                      // offset.storage.topic
   std::map<std::string, std::string> producer_overrides;  // `producer.*`
   std::map<std::string, std::string> consumer_overrides;  // `consumer.*`
 };
@@ -49,33 +49,30 @@ class OffsetStore : public offsets::OffsetWriter {
   absl::Status ReadToEnd(absl::Duration timeout);
 
   // The last offset stored for (connector, partition), or nullopt.
-  std::optional<offsets::SourceOffset> Get(absl::string_view connector, const offsets::SourcePartition& partition) const;
+  std::optional<offsets::SourceOffset> Get(absl::string_view connector,
+                                           const offsets::SourcePartition& partition) const;
 
   // Every partition with a stored offset for `connector`: what a task receives when it starts.
-  std::vector<std::pair<offsets::SourcePartition, offsets::SourceOffset>> OffsetsFor(absl::string_view connector) const;
+  std::vector<std::pair<offsets::SourcePartition, offsets::SourceOffset>> OffsetsFor(
+      absl::string_view connector) const;
 
   // Writes `offsets` for `connector` and waits until Kafka acknowledged all of them (acks=all).
   // Only then does Get reflect them. On error nothing is assumed written (some records may be;
   // a later write of the same keys supersedes them, as in Kafka Connect).
-  absl::Status Write(absl::string_view connector, absl::Span<const offsets::CommittableOffset> offsets,
+  absl::Status Write(absl::string_view connector,
+                     absl::Span<const offsets::CommittableOffset> offsets,
                      absl::Duration timeout) override;
 
   // Writes a null value (tombstone) for (connector, partition): the connector starts over.
-  absl::Status Reset(absl::string_view connector, const offsets::SourcePartition& partition, absl::Duration timeout);
+  absl::Status Reset(absl::string_view connector, const offsets::SourcePartition& partition,
+                     absl::Duration timeout);
 
   int64_t skipped_records() const;
 
  private:
-  struct Pending;  // per-write delivery bookkeeping
-  explicit OffsetStore(OffsetStoreOptions options) : options_(std::move(options)) {}
-  static void OnDelivery(rd_kafka_t* rk, const rd_kafka_message_t* message, void* opaque);
-  // Produces (key, value|null) pairs and waits for their acknowledgements.
-  absl::Status Produce(const std::vector<std::pair<std::string, std::optional<std::string>>>& records,
-                       absl::Duration timeout);
+  explicit OffsetStore(std::unique_ptr<CompactedTopic> log) : log_(std::move(log)) {}
 
-  const OffsetStoreOptions options_;
-  KafkaHandle producer_;
-  absl::Mutex write_mu_;  // one Write/Reset at a time
+  const std::unique_ptr<CompactedTopic> log_;
   mutable absl::Mutex mu_;
   // Raw key bytes -> raw value bytes, as in the topic: byte-exact, so a key Kafka Connect wrote
   // is found by the key we encode for the same connector and partition.

@@ -16,15 +16,17 @@ absl::Status CheckGuaranteesKept(const std::map<std::string, std::string>& overr
   for (const auto& [key, raw] : overrides) {
     std::string value = absl::AsciiStrToLower(raw);
     if ((key == "acks" || key == "request.required.acks") && value != "all" && value != "-1") {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "worker config: `producer.", key, "`=", raw,
-          " is refused: Sluice commits a source offset only after acks=all, so the broker cannot lose a "
-          "record whose offset was committed; remove the setting"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("worker config: `producer.", key, "`=", raw,
+                       " is refused: Sluice commits a source offset only after acks=all, so the "
+                       "broker cannot lose a "
+                       "record whose offset was committed; remove the setting"));
     }
     if (key == "enable.idempotence" && value != "true") {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "worker config: `producer.enable.idempotence`=", raw,
-          " is refused: without idempotence a retry can reorder or duplicate records of one key; remove the setting"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("worker config: `producer.enable.idempotence`=", raw,
+                       " is refused: without idempotence a retry can reorder or duplicate records "
+                       "of one key; remove the setting"));
     }
   }
   return absl::OkStatus();
@@ -38,7 +40,9 @@ int64_t HeaderBytes(const rd_kafka_message_t* message) {
   const char* name = nullptr;
   const void* value = nullptr;
   size_t size = 0;
-  for (size_t i = 0; rd_kafka_header_get_all(headers, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR; ++i) {
+  for (size_t i = 0;
+       rd_kafka_header_get_all(headers, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR;
+       ++i) {
     bytes += static_cast<int64_t>(std::strlen(name) + size);
   }
   return bytes;
@@ -78,7 +82,17 @@ absl::StatusOr<std::unique_ptr<Producer>> Producer::Create(const ProducerOptions
 }
 
 Producer::Producer(const ProducerOptions& options)
-    : max_in_flight_bytes_(options.max_in_flight_bytes), max_block_(options.max_block) {}
+    : max_in_flight_bytes_(options.max_in_flight_bytes),
+      max_block_(options.max_block),
+      record_overhead_bytes_(options.record_overhead_bytes) {}
+
+rd_kafka_topic_t* Producer::TopicLocked(absl::string_view topic) {
+  auto it = topics_.find(topic);
+  if (it != topics_.end()) return it->second;
+  rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk_.get(), std::string(topic).c_str(), nullptr);
+  if (rkt != nullptr) topics_.emplace(std::string(topic), rkt);
+  return rkt;
+}
 
 Producer::~Producer() {
   if (rk_ != nullptr) {
@@ -94,18 +108,22 @@ Producer::~Producer() {
     const absl::Time deadline = absl::Now() + absl::Seconds(30);
     while (outstanding_messages_.load() > 0 && absl::Now() < deadline) rd_kafka_poll(rk_.get(), 10);
   }
+  absl::MutexLock lock(&mu_);
+  for (auto& [name, rkt] : topics_) rd_kafka_topic_destroy(rkt);
+  topics_.clear();
 }
 
 void Producer::PollLoop() {
   while (!stopping_.load(std::memory_order_acquire)) rd_kafka_poll(rk_.get(), 50);
 }
 
-int64_t Producer::ChargeFor(const OutgoingRecord& record) {
-  int64_t bytes = 0;
+int64_t Producer::ChargeFor(const OutgoingRecord& record) const {
+  int64_t bytes = record_overhead_bytes_;
   if (record.key) bytes += static_cast<int64_t>(record.key->size());
   if (record.value) bytes += static_cast<int64_t>(record.value->size());
   for (const RecordHeader& h : record.headers) {
-    bytes += static_cast<int64_t>(h.name.size()) + (h.value ? static_cast<int64_t>(h.value->size()) : 0);
+    bytes +=
+        static_cast<int64_t>(h.name.size()) + (h.value ? static_cast<int64_t>(h.value->size()) : 0);
   }
   return bytes;
 }
@@ -117,22 +135,31 @@ bool Producer::HasRoomLocked(int64_t bytes) const {
 
 bool Producer::WaitForRoom(int64_t bytes, absl::Duration timeout) {
   absl::MutexLock lock(&mu_);
-  auto room = [this, bytes]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return HasRoomLocked(bytes); };
+  const int64_t charge = bytes + record_overhead_bytes_;  // as Send would charge it
+  auto room = [this, charge]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return HasRoomLocked(charge); };
   return mu_.AwaitWithTimeout(absl::Condition(&room), timeout) && fatal_.ok();
 }
 
 absl::Status Producer::Send(const OutgoingRecord& record, offsets::SubmittedRecord* tracked) {
   const int64_t charge = ChargeFor(record);
+  rd_kafka_topic_t* rkt = nullptr;
   {
     absl::MutexLock lock(&mu_);
-    auto room = [this, charge]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return HasRoomLocked(charge); };
+    auto room = [this, charge]()
+                    ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return HasRoomLocked(charge); };
     if (!mu_.AwaitWithTimeout(absl::Condition(&room), max_block_)) {
       return absl::ResourceExhaustedError(absl::StrCat(
           "producer: ", in_flight_bytes_, " bytes await delivery (bound ", max_in_flight_bytes_,
-          ", `producer.buffer.memory`) and none were acknowledged within ", absl::FormatDuration(max_block_),
+          ", `producer.buffer.memory`) and none were acknowledged within ",
+          absl::FormatDuration(max_block_),
           " (`producer.max.block.ms`); is the broker reachable?"));
     }
     if (!fatal_.ok()) return fatal_;
+    rkt = TopicLocked(record.topic);
+    if (rkt == nullptr) {
+      return KafkaStatus(rd_kafka_last_error(),
+                         absl::StrCat("producing to topic `", record.topic, "`"));
+    }
     in_flight_bytes_ += charge;  // reserved before producing, released by the delivery report
   }
 
@@ -141,10 +168,10 @@ absl::Status Producer::Send(const OutgoingRecord& record, offsets::SubmittedReco
     headers.reset(rd_kafka_headers_new(record.headers.size()));
     for (const RecordHeader& h : record.headers) {
       rd_kafka_header_add(headers.get(), h.name.data(), static_cast<ssize_t>(h.name.size()),
-                          h.value ? h.value->data() : nullptr, h.value ? static_cast<ssize_t>(h.value->size()) : 0);
+                          h.value ? h.value->data() : nullptr,
+                          h.value ? static_cast<ssize_t>(h.value->size()) : 0);
     }
   }
-  const std::string topic(record.topic);
   // The RD_KAFKA_V_* macros cast their arguments unparenthesised: compute them first.
   const void* key_data = record.key ? record.key->data() : nullptr;
   const size_t key_size = record.key ? record.key->size() : 0;
@@ -157,11 +184,10 @@ absl::Status Producer::Send(const OutgoingRecord& record, offsets::SubmittedReco
     // On success librdkafka owns `headers`; on failure we still do.
     rd_kafka_headers_t* raw_headers = headers.get();
     rd_kafka_resp_err_t err = rd_kafka_producev(
-        rk_.get(), RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(record.partition),
-        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-        RD_KAFKA_V_KEY(key_data, key_size), RD_KAFKA_V_VALUE(value_data, value_size),
-        RD_KAFKA_V_TIMESTAMP(record.timestamp_ms), RD_KAFKA_V_HEADERS(raw_headers), RD_KAFKA_V_OPAQUE(tracked),
-        RD_KAFKA_V_END);
+        rk_.get(), RD_KAFKA_V_RKT(rkt), RD_KAFKA_V_PARTITION(record.partition),
+        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_KEY(key_data, key_size),
+        RD_KAFKA_V_VALUE(value_data, value_size), RD_KAFKA_V_TIMESTAMP(record.timestamp_ms),
+        RD_KAFKA_V_HEADERS(raw_headers), RD_KAFKA_V_OPAQUE(tracked), RD_KAFKA_V_END);
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
       (void)headers.release();
       return absl::OkStatus();
@@ -180,11 +206,13 @@ absl::Status Producer::Send(const OutgoingRecord& record, offsets::SubmittedReco
 }
 
 absl::Status Producer::Flush(absl::Duration timeout) {
-  rd_kafka_resp_err_t err = rd_kafka_flush(rk_.get(), static_cast<int>(absl::ToInt64Milliseconds(timeout)));
+  rd_kafka_resp_err_t err =
+      rd_kafka_flush(rk_.get(), static_cast<int>(absl::ToInt64Milliseconds(timeout)));
   if (absl::Status fatal = fatal_error(); !fatal.ok()) return fatal;
   if (err == RD_KAFKA_RESP_ERR__TIMED_OUT) {
     return absl::DeadlineExceededError(absl::StrCat("producer: ", rd_kafka_outq_len(rk_.get()),
-                                                    " records still undelivered after ", absl::FormatDuration(timeout)));
+                                                    " records still undelivered after ",
+                                                    absl::FormatDuration(timeout)));
   }
   return KafkaStatus(err, "producer flush");
 }
@@ -199,7 +227,9 @@ int64_t Producer::in_flight_bytes() const {
   return in_flight_bytes_;
 }
 
-std::string Producer::EffectiveSetting(const char* key) const { return ConfValue(effective_conf_.get(), key); }
+std::string Producer::EffectiveSetting(const char* key) const {
+  return ConfValue(effective_conf_.get(), key);
+}
 
 void Producer::Release(int64_t bytes) {
   absl::MutexLock lock(&mu_);
@@ -208,14 +238,17 @@ void Producer::Release(int64_t bytes) {
 
 void Producer::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* message, void* opaque) {
   auto* self = static_cast<Producer*>(opaque);
-  int64_t charge = static_cast<int64_t>(message->len + message->key_len) + HeaderBytes(message);
+  // Recomputed the way ChargeFor computed it at Send, from what the report still carries.
+  int64_t charge = self->record_overhead_bytes_ +
+                   static_cast<int64_t>(message->len + message->key_len) + HeaderBytes(message);
   auto* tracked = static_cast<offsets::SubmittedRecord*>(message->_private);
   if (tracked != nullptr) {
     if (message->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
       tracked->Ack();
     } else {
       const char* topic = message->rkt != nullptr ? rd_kafka_topic_name(message->rkt) : "?";
-      tracked->Fail(KafkaStatus(message->err, absl::StrCat("delivery to topic `", topic, "` failed")));
+      tracked->Fail(
+          KafkaStatus(message->err, absl::StrCat("delivery to topic `", topic, "` failed")));
     }
   }
   self->Release(charge);
@@ -234,7 +267,8 @@ void Producer::OnError(rd_kafka_t* rk, int err, const char* reason, void* opaque
   absl::MutexLock lock(&self->mu_);
   if (self->fatal_.ok()) {
     self->fatal_ = absl::FailedPreconditionError(absl::StrCat(
-        "fatal producer error ", rd_kafka_err2name(cause), ": ", cause != RD_KAFKA_RESP_ERR_NO_ERROR ? fatal_reason : reason,
+        "fatal producer error ", rd_kafka_err2name(cause), ": ",
+        cause != RD_KAFKA_RESP_ERR_NO_ERROR ? fatal_reason : reason,
         "; the producer must be recreated and the task restarted from its committed offsets"));
   }
 }

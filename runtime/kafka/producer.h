@@ -28,6 +28,7 @@
 #include <thread>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -46,6 +47,10 @@ struct ProducerOptions {
   int64_t max_in_flight_bytes = 32 * 1024 * 1024;  // WorkerConfig::producer_buffer_memory
   absl::Duration max_block = absl::Seconds(60);    // WorkerConfig::producer_max_block
   std::string client_id = "sluice-producer";
+  // Added to every record's charge: memory a record costs besides its bytes while in flight
+  // (librdkafka's message bookkeeping, the tracker's copy of the source offset). Without it a
+  // stream of tiny records would hold far more memory than the bound says.
+  int64_t record_overhead_bytes = 512;
 };
 
 struct RecordHeader {
@@ -85,7 +90,8 @@ class Producer {
   // (DeadlineExceeded). Returns the fatal error if there is one.
   absl::Status Flush(absl::Duration timeout);
 
-  // True when a record of `bytes` would fit now; otherwise waits up to `timeout` for room.
+  // True when a record of `bytes` (key + value + headers) would fit now, counting its overhead
+  // as Send does; otherwise waits up to `timeout` for room. False after a fatal error.
   bool WaitForRoom(int64_t bytes, absl::Duration timeout);
 
   // OK, or the fatal error that made this producer unusable. Recovery: destroy it, make a new
@@ -95,8 +101,9 @@ class Producer {
   int64_t in_flight_bytes() const;
   int64_t max_in_flight_bytes() const { return max_in_flight_bytes_; }
 
-  // The bytes a record is charged against the bound: key + value + header names and values.
-  static int64_t ChargeFor(const OutgoingRecord& record);
+  // The bytes a record is charged against the bound: key + value + header names and values,
+  // plus record_overhead_bytes.
+  int64_t ChargeFor(const OutgoingRecord& record) const;
 
   // For tests and diagnostics: the effective librdkafka value of `key`.
   std::string EffectiveSetting(const char* key) const;
@@ -113,15 +120,21 @@ class Producer {
   void PollLoop();
   void Release(int64_t bytes);
   bool HasRoomLocked(int64_t bytes) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The cached handle of `topic`, created on first use; nullptr if librdkafka refuses the name.
+  rd_kafka_topic_t* TopicLocked(absl::string_view topic) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const int64_t max_in_flight_bytes_;
   const absl::Duration max_block_;
+  const int64_t record_overhead_bytes_;
   KafkaHandle rk_;
   ConfHandle effective_conf_;  // a copy of the conf rk_ was built from, for EffectiveSetting
 
   mutable absl::Mutex mu_;
   int64_t in_flight_bytes_ ABSL_GUARDED_BY(mu_) = 0;
   absl::Status fatal_ ABSL_GUARDED_BY(mu_);
+  // Topic handles by name, so the hot path neither copies the name (for a C string) nor makes
+  // librdkafka look it up. Destroyed before rk_.
+  absl::flat_hash_map<std::string, rd_kafka_topic_t*> topics_ ABSL_GUARDED_BY(mu_);
 
   // Messages handed to librdkafka whose delivery report has not run; the destructor waits for 0.
   std::atomic<int64_t> outstanding_messages_{0};

@@ -15,29 +15,33 @@ int Millis(absl::Duration d) { return static_cast<int>(absl::ToInt64Milliseconds
 
 // Runs one admin request whose result arrives on `queue`; NotFound-free: the caller reads the
 // per-resource result from the returned event.
-absl::StatusOr<EventHandle> AwaitResult(rd_kafka_queue_t* queue, absl::Duration timeout, absl::string_view what) {
+absl::StatusOr<EventHandle> AwaitResult(rd_kafka_queue_t* queue, absl::Duration timeout,
+                                        absl::string_view what) {
   // The request itself times out at `timeout`; give the result a little longer to arrive.
   EventHandle event(rd_kafka_queue_poll(queue, Millis(timeout + absl::Seconds(5))));
   if (event == nullptr) {
-    return absl::DeadlineExceededError(absl::StrCat(what, ": no answer from the cluster within ",
-                                                    absl::FormatDuration(timeout)));
+    return absl::DeadlineExceededError(
+        absl::StrCat(what, ": no answer from the cluster within ", absl::FormatDuration(timeout)));
   }
-  if (rd_kafka_resp_err_t err = rd_kafka_event_error(event.get()); err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    return absl::Status(StatusCodeFor(err), absl::StrCat(what, ": ", rd_kafka_event_error_string(event.get())));
+  if (rd_kafka_resp_err_t err = rd_kafka_event_error(event.get());
+      err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return absl::Status(StatusCodeFor(err),
+                        absl::StrCat(what, ": ", rd_kafka_event_error_string(event.get())));
   }
   return event;
 }
 
-absl::StatusOr<AdminOptionsHandle> MakeOptions(rd_kafka_t* rk, rd_kafka_admin_op_t op, absl::Duration timeout) {
+absl::StatusOr<AdminOptionsHandle> MakeOptions(rd_kafka_t* rk, rd_kafka_admin_op_t op,
+                                               absl::Duration timeout) {
   AdminOptionsHandle options(rd_kafka_AdminOptions_new(rk, op));
   char errstr[256];
-  if (rd_kafka_AdminOptions_set_request_timeout(options.get(), Millis(timeout), errstr, sizeof errstr) !=
-      RD_KAFKA_RESP_ERR_NO_ERROR) {
+  if (rd_kafka_AdminOptions_set_request_timeout(options.get(), Millis(timeout), errstr,
+                                                sizeof errstr) != RD_KAFKA_RESP_ERR_NO_ERROR) {
     return absl::InvalidArgumentError(errstr);
   }
   if (op == RD_KAFKA_ADMIN_OP_CREATETOPICS &&
-      rd_kafka_AdminOptions_set_operation_timeout(options.get(), Millis(timeout), errstr, sizeof errstr) !=
-          RD_KAFKA_RESP_ERR_NO_ERROR) {
+      rd_kafka_AdminOptions_set_operation_timeout(options.get(), Millis(timeout), errstr,
+                                                  sizeof errstr) != RD_KAFKA_RESP_ERR_NO_ERROR) {
     return absl::InvalidArgumentError(errstr);
   }
   return options;
@@ -47,12 +51,14 @@ absl::StatusOr<AdminOptionsHandle> MakeOptions(rd_kafka_t* rk, rd_kafka_admin_op
 
 absl::StatusOr<std::unique_ptr<TopicAdmin>> TopicAdmin::Create(const Options& options) {
   absl::StatusOr<ConfHandle> conf =
-      BuildConf({{"bootstrap.servers", options.bootstrap_servers}, {"client.id", "sluice-admin"}}, options.overrides,
-                "admin.");
+      BuildConf({{"bootstrap.servers", options.bootstrap_servers}, {"client.id", "sluice-admin"}},
+                options.overrides, "admin.");
   if (!conf.ok()) return conf.status();
   char errstr[512];
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf->get(), errstr, sizeof errstr);
-  if (rk == nullptr) return absl::InvalidArgumentError(absl::StrCat("cannot create the Kafka admin client: ", errstr));
+  if (rk == nullptr)
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot create the Kafka admin client: ", errstr));
   conf->release();
   std::unique_ptr<TopicAdmin> admin(new TopicAdmin(options.timeout));
   admin->rk_.reset(rk);
@@ -61,18 +67,21 @@ absl::StatusOr<std::unique_ptr<TopicAdmin>> TopicAdmin::Create(const Options& op
 
 absl::Status TopicAdmin::CreateTopicIfMissing(const TopicSpec& spec) {
   char errstr[512];
-  NewTopicHandle topic(
-      rd_kafka_NewTopic_new(spec.name.c_str(), spec.partitions, spec.replication_factor, errstr, sizeof errstr));
+  NewTopicHandle topic(rd_kafka_NewTopic_new(spec.name.c_str(), spec.partitions,
+                                             spec.replication_factor, errstr, sizeof errstr));
   if (topic == nullptr) {
-    return absl::InvalidArgumentError(absl::StrCat("cannot create topic `", spec.name, "`: ", errstr));
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot create topic `", spec.name, "`: ", errstr));
   }
   for (const auto& [key, value] : spec.configs) {
-    if (rd_kafka_resp_err_t err = rd_kafka_NewTopic_set_config(topic.get(), key.c_str(), value.c_str());
+    if (rd_kafka_resp_err_t err =
+            rd_kafka_NewTopic_set_config(topic.get(), key.c_str(), value.c_str());
         err != RD_KAFKA_RESP_ERR_NO_ERROR) {
       return KafkaStatus(err, absl::StrCat("topic `", spec.name, "` config `", key, "`"));
     }
   }
-  absl::StatusOr<AdminOptionsHandle> options = MakeOptions(rk_.get(), RD_KAFKA_ADMIN_OP_CREATETOPICS, timeout_);
+  absl::StatusOr<AdminOptionsHandle> options =
+      MakeOptions(rk_.get(), RD_KAFKA_ADMIN_OP_CREATETOPICS, timeout_);
   if (!options.ok()) return options.status();
   QueueHandle queue(rd_kafka_queue_new(rk_.get()));
   rd_kafka_NewTopic_t* topics[] = {topic.get()};
@@ -84,20 +93,22 @@ absl::Status TopicAdmin::CreateTopicIfMissing(const TopicSpec& spec) {
   const rd_kafka_CreateTopics_result_t* result = rd_kafka_event_CreateTopics_result(event->get());
   size_t count = 0;
   const rd_kafka_topic_result_t** results = rd_kafka_CreateTopics_result_topics(result, &count);
-  if (count != 1) return absl::InternalError(absl::StrCat(what, ": ", count, " results for one topic"));
+  if (count != 1)
+    return absl::InternalError(absl::StrCat(what, ": ", count, " results for one topic"));
   rd_kafka_resp_err_t err = rd_kafka_topic_result_error(results[0]);
   if (err == RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) return absl::OkStatus();
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     const char* detail = rd_kafka_topic_result_error_string(results[0]);
     std::string hint;
     if (err == RD_KAFKA_RESP_ERR_INVALID_REPLICATION_FACTOR) {
-      hint = "; lower the topic's replication factor (for the worker's own topics: "
-             "offset.storage.replication.factor, config.storage.replication.factor, "
-             "status.storage.replication.factor) or use -1 for the broker's default";
+      hint =
+          "; lower the topic's replication factor (for the worker's own topics: "
+          "offset.storage.replication.factor, config.storage.replication.factor, "
+          "status.storage.replication.factor) or use -1 for the broker's default";
     }
     return absl::Status(StatusCodeFor(err),
-                        absl::StrCat(what, ": ", detail != nullptr ? detail : rd_kafka_err2str(err), " (",
-                                     rd_kafka_err2name(err), ")", hint));
+                        absl::StrCat(what, ": ", detail != nullptr ? detail : rd_kafka_err2str(err),
+                                     " (", rd_kafka_err2name(err), ")", hint));
   }
 
   // Creation is acknowledged by the controller before every broker serves the topic; wait until
@@ -107,8 +118,8 @@ absl::Status TopicAdmin::CreateTopicIfMissing(const TopicSpec& spec) {
     absl::StatusOr<TopicDescription> description = DescribeTopic(spec.name);
     if (description.ok() && description->partitions > 0) return absl::OkStatus();
     if (absl::Now() > deadline) {
-      return absl::DeadlineExceededError(
-          absl::StrCat(what, ": created, but not visible in metadata within ", absl::FormatDuration(timeout_)));
+      return absl::DeadlineExceededError(absl::StrCat(
+          what, ": created, but not visible in metadata within ", absl::FormatDuration(timeout_)));
     }
     absl::SleepFor(absl::Milliseconds(50));
   }
@@ -116,25 +127,29 @@ absl::Status TopicAdmin::CreateTopicIfMissing(const TopicSpec& spec) {
 
 absl::StatusOr<TopicDescription> TopicAdmin::DescribeTopic(const std::string& name) {
   // A topic handle scopes the metadata request to this one topic.
-  std::unique_ptr<rd_kafka_topic_t, void (*)(rd_kafka_topic_t*)> rkt(rd_kafka_topic_new(rk_.get(), name.c_str(), nullptr),
-                                                                      &rd_kafka_topic_destroy);
+  std::unique_ptr<rd_kafka_topic_t, void (*)(rd_kafka_topic_t*)> rkt(
+      rd_kafka_topic_new(rk_.get(), name.c_str(), nullptr), &rd_kafka_topic_destroy);
   if (rkt == nullptr) return KafkaStatus(rd_kafka_last_error(), absl::StrCat("topic `", name, "`"));
   const rd_kafka_metadata_t* raw = nullptr;
   rd_kafka_resp_err_t err = rd_kafka_metadata(rk_.get(), 0, rkt.get(), &raw, Millis(timeout_));
-  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return KafkaStatus(err, absl::StrCat("metadata of topic `", name, "`"));
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR)
+    return KafkaStatus(err, absl::StrCat("metadata of topic `", name, "`"));
   MetadataHandle metadata(raw);
   for (int i = 0; i < metadata->topic_cnt; ++i) {
     const rd_kafka_metadata_topic_t& t = metadata->topics[i];
     if (name != t.topic) continue;
-    if (t.err != RD_KAFKA_RESP_ERR_NO_ERROR) return KafkaStatus(t.err, absl::StrCat("topic `", name, "`"));
+    if (t.err != RD_KAFKA_RESP_ERR_NO_ERROR)
+      return KafkaStatus(t.err, absl::StrCat("topic `", name, "`"));
     return TopicDescription{name, t.partition_cnt};
   }
   return absl::NotFoundError(absl::StrCat("topic `", name, "` does not exist"));
 }
 
-absl::StatusOr<std::string> TopicAdmin::TopicConfigValue(const std::string& name, const std::string& key) {
+absl::StatusOr<std::string> TopicAdmin::TopicConfigValue(const std::string& name,
+                                                         const std::string& key) {
   ConfigResourceHandle resource(rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, name.c_str()));
-  absl::StatusOr<AdminOptionsHandle> options = MakeOptions(rk_.get(), RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS, timeout_);
+  absl::StatusOr<AdminOptionsHandle> options =
+      MakeOptions(rk_.get(), RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS, timeout_);
   if (!options.ok()) return options.status();
   QueueHandle queue(rd_kafka_queue_new(rk_.get()));
   rd_kafka_ConfigResource_t* resources[] = {resource.get()};
@@ -142,15 +157,20 @@ absl::StatusOr<std::string> TopicAdmin::TopicConfigValue(const std::string& name
   const std::string what = absl::StrCat("describing the configs of topic `", name, "`");
   absl::StatusOr<EventHandle> event = AwaitResult(queue.get(), timeout_, what);
   if (!event.ok()) return event.status();
-  const rd_kafka_DescribeConfigs_result_t* result = rd_kafka_event_DescribeConfigs_result(event->get());
+  const rd_kafka_DescribeConfigs_result_t* result =
+      rd_kafka_event_DescribeConfigs_result(event->get());
   size_t count = 0;
-  const rd_kafka_ConfigResource_t** described = rd_kafka_DescribeConfigs_result_resources(result, &count);
-  if (count != 1) return absl::InternalError(absl::StrCat(what, ": ", count, " results for one topic"));
-  if (rd_kafka_resp_err_t err = rd_kafka_ConfigResource_error(described[0]); err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+  const rd_kafka_ConfigResource_t** described =
+      rd_kafka_DescribeConfigs_result_resources(result, &count);
+  if (count != 1)
+    return absl::InternalError(absl::StrCat(what, ": ", count, " results for one topic"));
+  if (rd_kafka_resp_err_t err = rd_kafka_ConfigResource_error(described[0]);
+      err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     return KafkaStatus(err, what);
   }
   size_t entry_count = 0;
-  const rd_kafka_ConfigEntry_t** entries = rd_kafka_ConfigResource_configs(described[0], &entry_count);
+  const rd_kafka_ConfigEntry_t** entries =
+      rd_kafka_ConfigResource_configs(described[0], &entry_count);
   for (size_t i = 0; i < entry_count; ++i) {
     if (key == rd_kafka_ConfigEntry_name(entries[i])) {
       const char* value = rd_kafka_ConfigEntry_value(entries[i]);
@@ -160,25 +180,31 @@ absl::StatusOr<std::string> TopicAdmin::TopicConfigValue(const std::string& name
   return absl::NotFoundError(absl::StrCat(what, ": no config `", key, "`"));
 }
 
-absl::Status TopicAdmin::EnsureCompacted(const config::InternalTopicSettings& topic, absl::string_view key) {
-  TopicSpec spec{topic.name, topic.partitions, topic.replication_factor, {{"cleanup.policy", "compact"}}};
+absl::Status TopicAdmin::EnsureCompacted(const config::InternalTopicSettings& topic,
+                                         absl::string_view key) {
+  TopicSpec spec{
+      topic.name, topic.partitions, topic.replication_factor, {{"cleanup.policy", "compact"}}};
   if (absl::Status s = CreateTopicIfMissing(spec); !s.ok()) {
     return absl::Status(s.code(), absl::StrCat("worker internal topic (", key, "): ", s.message()));
   }
   absl::StatusOr<std::string> policy = TopicConfigValue(topic.name, "cleanup.policy");
   if (!policy.ok()) return policy.status();
   if (!absl::StrContains(*policy, "compact")) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "topic `", topic.name, "` (", key, ") has cleanup.policy=", *policy,
-        "; the worker's own topics must be compacted or old entries are deleted. Run: kafka-configs.sh "
-        "--alter --entity-type topics --entity-name ", topic.name, " --add-config cleanup.policy=compact"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("topic `", topic.name, "` (", key, ") has cleanup.policy=", *policy,
+                     "; the worker's own topics must be compacted or old entries are deleted. Run: "
+                     "kafka-configs.sh "
+                     "--alter --entity-type topics --entity-name ",
+                     topic.name, " --add-config cleanup.policy=compact"));
   }
   return absl::OkStatus();
 }
 
 absl::Status TopicAdmin::EnsureInternalTopics(const config::WorkerConfig& config) {
-  if (absl::Status s = EnsureCompacted(config.offset_storage, "offset.storage.topic"); !s.ok()) return s;
-  if (absl::Status s = EnsureCompacted(config.config_storage, "config.storage.topic"); !s.ok()) return s;
+  if (absl::Status s = EnsureCompacted(config.offset_storage, "offset.storage.topic"); !s.ok())
+    return s;
+  if (absl::Status s = EnsureCompacted(config.config_storage, "config.storage.topic"); !s.ok())
+    return s;
   return EnsureCompacted(config.status_storage, "status.storage.topic");
 }
 
@@ -189,13 +215,16 @@ absl::Status DataTopicCreator::EnsureExists(const std::string& topic) {
   }
   absl::Status status;
   if (enabled_) {
-    status = admin_->CreateTopicIfMissing(TopicSpec{topic, default_partitions_, default_replication_factor_, {}});
+    status = admin_->CreateTopicIfMissing(
+        TopicSpec{topic, default_partitions_, default_replication_factor_, {}});
   } else {
     absl::StatusOr<TopicDescription> description = admin_->DescribeTopic(topic);
     if (!description.ok()) {
-      status = absl::Status(description.status().code(),
-                            absl::StrCat(description.status().message(),
-                                         "; create it, or set topic.creation.enable=true to let the worker create it"));
+      status = absl::Status(
+          description.status().code(),
+          absl::StrCat(
+              description.status().message(),
+              "; create it, or set topic.creation.enable=true to let the worker create it"));
     }
   }
   if (status.ok()) {

@@ -21,8 +21,8 @@ namespace sluice::kafka {
 
 struct TopicSpec {
   std::string name;
-  int32_t partitions = -1;          // -1 = broker default
-  int16_t replication_factor = -1;  // -1 = broker default
+  int32_t partitions = -1;                     // -1 = broker default
+  int16_t replication_factor = -1;             // -1 = broker default
   std::map<std::string, std::string> configs;  // e.g. {"cleanup.policy", "compact"}
 };
 
@@ -70,7 +70,8 @@ class TopicAdmin {
 class DataTopicCreator {
  public:
   // `admin` must outlive this. With `enabled` false, EnsureExists only checks existence.
-  DataTopicCreator(TopicAdmin* admin, bool enabled, int32_t default_partitions, int16_t default_replication_factor)
+  DataTopicCreator(TopicAdmin* admin, bool enabled, int32_t default_partitions,
+                   int16_t default_replication_factor)
       : admin_(admin),
         enabled_(enabled),
         default_partitions_(default_partitions),

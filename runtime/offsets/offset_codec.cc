@@ -29,8 +29,8 @@ absl::Status WriteObject(const FieldMap<Tag>& map, JsonWriter& w) {
       w.Int64(*i);
     } else if (const double* d = std::get_if<double>(&v)) {
       if (!std::isfinite(*d)) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("offset field `", f.name, "` is ", *d, "; JSON offsets cannot hold NaN or infinity"));
+        return absl::InvalidArgumentError(absl::StrCat(
+            "offset field `", f.name, "` is ", *d, "; JSON offsets cannot hold NaN or infinity"));
       }
       w.Double(*d);
     } else {
@@ -60,9 +60,10 @@ absl::StatusOr<FieldMap<Tag>> ReadObject(const rapidjson::Value& obj, absl::stri
     } else if (v.IsString()) {
       field.value = std::string(v.GetString(), v.GetStringLength());
     } else {
-      return absl::DataLossError(absl::StrCat(what, " field `", field.name,
-                                              "` is not a primitive (or an integer beyond int64); offsets hold "
-                                              "only null, booleans, numbers and strings"));
+      return absl::DataLossError(
+          absl::StrCat(what, " field `", field.name,
+                       "` is not a primitive (or an integer beyond int64); offsets hold "
+                       "only null, booleans, numbers and strings"));
     }
     out.mutable_fields().push_back(std::move(field));
   }
@@ -73,15 +74,17 @@ absl::StatusOr<rapidjson::Document> Parse(absl::string_view bytes, absl::string_
   rapidjson::Document doc;
   doc.Parse(bytes.data(), bytes.size());
   if (doc.HasParseError()) {
-    return absl::DataLossError(absl::StrCat(what, " is not JSON (", rapidjson::GetParseError_En(doc.GetParseError()),
-                                            " at byte ", doc.GetErrorOffset(), "): ", bytes.substr(0, 200)));
+    return absl::DataLossError(
+        absl::StrCat(what, " is not JSON (", rapidjson::GetParseError_En(doc.GetParseError()),
+                     " at byte ", doc.GetErrorOffset(), "): ", bytes.substr(0, 200)));
   }
   return doc;
 }
 
 }  // namespace
 
-absl::StatusOr<std::string> EncodeOffsetKey(absl::string_view connector, const SourcePartition& partition) {
+absl::StatusOr<std::string> EncodeOffsetKey(absl::string_view connector,
+                                            const SourcePartition& partition) {
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);
   w.StartArray();
@@ -107,7 +110,8 @@ absl::StatusOr<DecodedOffsetKey> DecodeOffsetKey(absl::string_view bytes) {
   }
   DecodedOffsetKey out;
   out.connector.assign((*doc)[0].GetString(), (*doc)[0].GetStringLength());
-  absl::StatusOr<SourcePartition> partition = ReadObject<SourcePartitionTag>((*doc)[1], "source partition");
+  absl::StatusOr<SourcePartition> partition =
+      ReadObject<SourcePartitionTag>((*doc)[1], "source partition");
   if (!partition.ok()) return partition.status();
   out.partition = *std::move(partition);
   return out;
@@ -117,7 +121,8 @@ absl::StatusOr<SourceOffset> DecodeOffsetValue(absl::string_view bytes) {
   absl::StatusOr<rapidjson::Document> doc = Parse(bytes, "offsets topic value");
   if (!doc.ok()) return doc.status();
   if (!doc->IsObject()) {
-    return absl::DataLossError(absl::StrCat("offsets topic value is not a JSON object: ", bytes.substr(0, 200)));
+    return absl::DataLossError(
+        absl::StrCat("offsets topic value is not a JSON object: ", bytes.substr(0, 200)));
   }
   return ReadObject<SourceOffsetTag>(*doc, "source offset");
 }

@@ -14,7 +14,8 @@
 namespace sluice::offsets {
 
 // InvalidArgument only for a NaN or infinite double, which JSON cannot carry.
-absl::StatusOr<std::string> EncodeOffsetKey(absl::string_view connector, const SourcePartition& partition);
+absl::StatusOr<std::string> EncodeOffsetKey(absl::string_view connector,
+                                            const SourcePartition& partition);
 absl::StatusOr<std::string> EncodeOffsetValue(const SourceOffset& offset);
 
 struct DecodedOffsetKey {

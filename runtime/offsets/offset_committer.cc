@@ -22,12 +22,14 @@ absl::Status OffsetCommitter::Commit(absl::Duration timeout) {
   }
   if (!unwritten_.empty()) {
     if (absl::Status s = writer_->Write(connector_, unwritten_, timeout); !s.ok()) {
-      return absl::Status(s.code(), absl::StrCat("committing offsets of connector `", connector_, "`: ", s.message()));
+      return absl::Status(s.code(), absl::StrCat("committing offsets of connector `", connector_,
+                                                 "`: ", s.message()));
     }
     unwritten_.clear();
   }
   if (!taken.first_failure.ok()) {
-    return absl::AbortedError(absl::StrCat("connector `", connector_, "`: a record could not be written to Kafka (",
+    return absl::AbortedError(absl::StrCat("connector `", connector_,
+                                           "`: a record could not be written to Kafka (",
                                            taken.first_failure.message(),
                                            "); offsets are committed up to the record before it, "
                                            "restart the task to resume from there"));

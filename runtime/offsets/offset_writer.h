@@ -17,7 +17,8 @@ class OffsetWriter {
 
   // Durably stores `offsets` for `connector`, or fails. On failure any subset may have been
   // stored; writing the same partitions again later is how that is repaired.
-  virtual absl::Status Write(absl::string_view connector, absl::Span<const CommittableOffset> offsets,
+  virtual absl::Status Write(absl::string_view connector,
+                             absl::Span<const CommittableOffset> offsets,
                              absl::Duration timeout) = 0;
 };
 

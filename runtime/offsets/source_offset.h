@@ -39,9 +39,10 @@ struct OffsetField {
   }
 };
 
-// An ordered list of fields, tagged so partitions and offsets are distinct types. Order is kept, not sorted: the offsets topic key is compared as raw
-// bytes by Kafka Connect, so `{"server":"x","a":1}` and `{"a":1,"server":"x"}` are different
-// partitions to it, and we write fields in the order the connector gave them.
+// An ordered list of fields, tagged so partitions and offsets are distinct types. Order is kept,
+// not sorted: the offsets topic key is compared as raw bytes by Kafka Connect, so
+// `{"server":"x","a":1}` and `{"a":1,"server":"x"}` are different partitions to it, and we write
+// fields in the order the connector gave them.
 template <typename Tag>
 class FieldMap {
  public:

@@ -79,15 +79,26 @@ CommittableOffsets SubmittedRecords::TakeCommittable() {
 }
 
 bool SubmittedRecords::AwaitAllSettled(absl::Duration timeout) {
-  absl::MutexLock lock(&mu_);
-  return mu_.AwaitWithTimeout(
-      absl::Condition(+[](std::atomic<int64_t>* pending) { return pending->load(std::memory_order_acquire) == 0; },
-                      &pending_),
-      timeout);
+  // Registered before the condition is first checked (both sequentially consistent): either the
+  // settling thread sees this waiter, or this waiter sees pending_ == 0.
+  waiters_.fetch_add(1, std::memory_order_seq_cst);
+  bool settled;
+  {
+    absl::MutexLock lock(&mu_);
+    settled = mu_.AwaitWithTimeout(absl::Condition(
+                                       +[](std::atomic<int64_t>* pending) {
+                                         return pending->load(std::memory_order_seq_cst) == 0;
+                                       },
+                                       &pending_),
+                                   timeout);
+  }
+  waiters_.fetch_sub(1, std::memory_order_seq_cst);
+  return settled;
 }
 
 void SubmittedRecords::OnSettled() {
-  if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+  if (pending_.fetch_sub(1, std::memory_order_seq_cst) == 1 &&
+      waiters_.load(std::memory_order_seq_cst) > 0) {
     // Wake AwaitAllSettled: absl::Mutex re-evaluates waiters' conditions when it is released.
     absl::MutexLock lock(&mu_);
   }

@@ -129,6 +129,9 @@ class SubmittedRecords {
   absl::flat_hash_map<SourcePartition, PartitionRecords*> by_partition_ ABSL_GUARDED_BY(mu_);
   absl::Status first_failure_ ABSL_GUARDED_BY(mu_);
   std::atomic<int64_t> pending_{0};
+  // Threads inside AwaitAllSettled. The settling thread takes mu_ only when one waits, so an ack
+  // that empties the tracker costs no lock on the hot path.
+  std::atomic<int> waiters_{0};
 };
 
 // Per-partition state; defined here only so SubmittedRecord can point at it.

@@ -1,8 +1,11 @@
 // The Kafka side of the worker against the real broker: keyed records land where murmur2 says,
 // internal topics are created compacted, offsets round-trip byte-exactly through the offsets
 // topic, and a failed delivery never lets a committable offset pass it.
+#include <glob.h>
 #include <librdkafka/rdkafka.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <set>
 #include <string>
@@ -12,11 +15,13 @@
 #include "gtest/gtest.h"
 #include "runtime/config/worker_config.h"
 #include "runtime/kafka/client_config.h"
+#include "runtime/kafka/compacted_topic.h"
 #include "runtime/kafka/handles.h"
 #include "runtime/kafka/murmur2.h"
 #include "runtime/kafka/offset_store.h"
 #include "runtime/kafka/producer.h"
 #include "runtime/kafka/topic_admin.h"
+#include "runtime/offsets/offset_codec.h"
 #include "runtime/offsets/offset_committer.h"
 #include "runtime/offsets/submitted_records.h"
 #include "tests/support/service_endpoints.h"
@@ -53,10 +58,12 @@ std::vector<ConsumedRecord> ReadAll(const std::string& topic, int partitions) {
   int remaining = 0;
   for (int p = 0; p < partitions; ++p) {
     int64_t low = 0, high = 0;
-    EXPECT_EQ(rd_kafka_query_watermark_offsets(consumer.get(), topic.c_str(), p, &low, &high, 10000),
-              RD_KAFKA_RESP_ERR_NO_ERROR);
+    EXPECT_EQ(
+        rd_kafka_query_watermark_offsets(consumer.get(), topic.c_str(), p, &low, &high, 10000),
+        RD_KAFKA_RESP_ERR_NO_ERROR);
     if (high > low) {
-      rd_kafka_topic_partition_list_add(assignment.get(), topic.c_str(), p)->offset = RD_KAFKA_OFFSET_BEGINNING;
+      rd_kafka_topic_partition_list_add(assignment.get(), topic.c_str(), p)->offset =
+          RD_KAFKA_OFFSET_BEGINNING;
       ++remaining;
     }
   }
@@ -96,7 +103,9 @@ OutgoingRecord Record(absl::string_view topic, std::optional<absl::string_view> 
   return r;
 }
 
-offsets::SourcePartition Server(const std::string& name) { return offsets::SourcePartition{{"server", name}}; }
+offsets::SourcePartition Server(const std::string& name) {
+  return offsets::SourcePartition{{"server", name}};
+}
 offsets::SourceOffset Pos(int64_t pos) {
   return offsets::SourceOffset{{"file", std::string("mysql-bin.000003")}, {"pos", pos}};
 }
@@ -104,7 +113,8 @@ offsets::SourceOffset Pos(int64_t pos) {
 class KafkaSideTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    absl::Status reachable = sluice::testing::CheckServiceReachable("kafka", sluice::testing::KafkaPort());
+    absl::Status reachable =
+        sluice::testing::CheckServiceReachable("kafka", sluice::testing::KafkaPort());
     ASSERT_TRUE(reachable.ok()) << reachable;
     admin_ = Admin();
     ASSERT_NE(admin_, nullptr);
@@ -157,7 +167,8 @@ TEST_F(KafkaSideTest, InternalTopicsAreCreatedCompactedWithConfiguredPartitions)
   config.status_storage = {UniqueName("it-status"), 3, 1};
   ASSERT_TRUE(admin_->EnsureInternalTopics(config).ok());
   ASSERT_TRUE(admin_->EnsureInternalTopics(config).ok()) << "a second start finds them and is fine";
-  for (const config::InternalTopicSettings& t : {config.offset_storage, config.config_storage, config.status_storage}) {
+  for (const config::InternalTopicSettings& t :
+       {config.offset_storage, config.config_storage, config.status_storage}) {
     absl::StatusOr<std::string> policy = admin_->TopicConfigValue(t.name, "cleanup.policy");
     ASSERT_TRUE(policy.ok()) << policy.status();
     EXPECT_EQ(*policy, "compact") << t.name;
@@ -169,7 +180,8 @@ TEST_F(KafkaSideTest, InternalTopicsAreCreatedCompactedWithConfiguredPartitions)
 
 TEST_F(KafkaSideTest, AnExistingInternalTopicThatIsNotCompactedIsRefused) {
   const std::string plain = UniqueName("it-plain");
-  ASSERT_TRUE(admin_->CreateTopicIfMissing(TopicSpec{plain, 1, 1, {{"cleanup.policy", "delete"}}}).ok());
+  ASSERT_TRUE(
+      admin_->CreateTopicIfMissing(TopicSpec{plain, 1, 1, {{"cleanup.policy", "delete"}}}).ok());
   config::WorkerConfig config;
   config.offset_storage = {plain, 5, 1};
   config.config_storage = {UniqueName("it-configs"), 1, 1};
@@ -197,6 +209,13 @@ TEST_F(KafkaSideTest, DataTopicIsCreatedOnFirstUseOnlyWhenEnabled) {
   ASSERT_TRUE(description.ok());
   EXPECT_EQ(description->partitions, 2);
   EXPECT_TRUE(disabled.EnsureExists(topic).ok()) << "exists now";
+
+  // -1 / -1: the broker's defaults (num.partitions=1 on the test broker).
+  DataTopicCreator broker_defaults(admin_.get(), true, -1, -1);
+  const std::string defaulted = UniqueName("it-data-default");
+  absl::Status created = broker_defaults.EnsureExists(defaulted);
+  ASSERT_TRUE(created.ok()) << created;
+  EXPECT_EQ(admin_->DescribeTopic(defaulted)->partitions, 1);
 }
 
 TEST_F(KafkaSideTest, OffsetsRoundTripThroughTheTopicByteExactly) {
@@ -211,7 +230,8 @@ TEST_F(KafkaSideTest, OffsetsRoundTripThroughTheTopicByteExactly) {
   auto writer = OffsetStore::Create(options);
   ASSERT_TRUE(writer.ok()) << writer.status();
   ASSERT_TRUE((*writer)->ReadToEnd(absl::Seconds(30)).ok()) << "an empty topic reads fine";
-  std::vector<offsets::CommittableOffset> first = {{Server("dbserver1"), Pos(100)}, {Server("other"), Pos(7)}};
+  std::vector<offsets::CommittableOffset> first = {{Server("dbserver1"), Pos(100)},
+                                                   {Server("other"), Pos(7)}};
   ASSERT_TRUE((*writer)->Write("inventory", first, absl::Seconds(30)).ok());
   std::vector<offsets::CommittableOffset> second = {{Server("dbserver1"), Pos(250)}};
   ASSERT_TRUE((*writer)->Write("inventory", second, absl::Seconds(30)).ok());
@@ -239,7 +259,7 @@ TEST_F(KafkaSideTest, OffsetsRoundTripThroughTheTopicByteExactly) {
     if (*r.key == expected_key) {
       ++matches;
       EXPECT_THAT(*r.value, ::testing::AnyOf(R"({"file":"mysql-bin.000003","pos":100})",
-                                              R"({"file":"mysql-bin.000003","pos":250})"));
+                                             R"({"file":"mysql-bin.000003","pos":250})"));
     }
   }
   EXPECT_EQ(matches, 2);
@@ -257,12 +277,21 @@ TEST_F(KafkaSideTest, OffsetsRoundTripThroughTheTopicByteExactly) {
 
 TEST_F(KafkaSideTest, RecordsNotInKafkaConnectsFormatAreSkipped) {
   const std::string topic = UniqueName("it-offsets-junk");
-  ASSERT_TRUE(admin_->CreateTopicIfMissing(TopicSpec{topic, 1, 1, {{"cleanup.policy", "compact"}}}).ok());
+  ASSERT_TRUE(
+      admin_->CreateTopicIfMissing(TopicSpec{topic, 1, 1, {{"cleanup.policy", "compact"}}}).ok());
   auto producer = Producer::Create(ProducerOptions{KafkaBootstrap(), {}});
   ASSERT_TRUE(producer.ok());
-  ASSERT_TRUE((*producer)->Send(Record(topic, std::string("not json"), std::string("{}")), nullptr).ok());
-  ASSERT_TRUE((*producer)->Send(Record(topic, std::string(R"(["c",{"server":"x"}])"), std::string("[1]")), nullptr).ok());
-  ASSERT_TRUE((*producer)->Send(Record(topic, std::string(R"(["c",{"server":"x"}])"), std::string(R"({"pos":1})")), nullptr).ok());
+  ASSERT_TRUE(
+      (*producer)->Send(Record(topic, std::string("not json"), std::string("{}")), nullptr).ok());
+  ASSERT_TRUE(
+      (*producer)
+          ->Send(Record(topic, std::string(R"(["c",{"server":"x"}])"), std::string("[1]")), nullptr)
+          .ok());
+  ASSERT_TRUE(
+      (*producer)
+          ->Send(Record(topic, std::string(R"(["c",{"server":"x"}])"), std::string(R"({"pos":1})")),
+                 nullptr)
+          .ok());
   ASSERT_TRUE((*producer)->Flush(absl::Seconds(30)).ok());
   auto store = OffsetStore::Create(OffsetStoreOptions{KafkaBootstrap(), topic, {}, {}});
   ASSERT_TRUE(store.ok());
@@ -280,7 +309,8 @@ TEST_F(KafkaSideTest, AFailedRecordNeverLetsTheCommittableOffsetPassIt) {
   const std::string missing = UniqueName("it-missing");
   ASSERT_TRUE(admin_->CreateTopicIfMissing(TopicSpec{good, 1, 1, {}}).ok());
   auto producer = Producer::Create(ProducerOptions{
-      KafkaBootstrap(), {{"message.timeout.ms", "5000"}, {"topic.metadata.propagation.max.ms", "1000"}}});
+      KafkaBootstrap(),
+      {{"message.timeout.ms", "5000"}, {"topic.metadata.propagation.max.ms", "1000"}}});
   ASSERT_TRUE(producer.ok()) << producer.status();
   offsets::SubmittedRecords tracker;
   offsets::PartitionHandle p = tracker.Partition(Server("dbserver1"));
@@ -317,10 +347,13 @@ TEST_F(KafkaSideTest, CommittedOffsetsSurviveARestartAndMatchTheData) {
   const std::string data_topic = UniqueName("it-data");
   const std::string offsets_topic = UniqueName("it-offsets");
   ASSERT_TRUE(admin_->CreateTopicIfMissing(TopicSpec{data_topic, 3, 1, {}}).ok());
-  ASSERT_TRUE(admin_->CreateTopicIfMissing(TopicSpec{offsets_topic, 5, 1, {{"cleanup.policy", "compact"}}}).ok());
+  ASSERT_TRUE(
+      admin_->CreateTopicIfMissing(TopicSpec{offsets_topic, 5, 1, {{"cleanup.policy", "compact"}}})
+          .ok());
   OffsetStoreOptions store_options{KafkaBootstrap(), offsets_topic, {}, {}};
   {
-    auto producer = Producer::Create(ProducerOptions{KafkaBootstrap(), {}, /*max_in_flight_bytes=*/4096});
+    auto producer =
+        Producer::Create(ProducerOptions{KafkaBootstrap(), {}, /*max_in_flight_bytes=*/4096});
     ASSERT_TRUE(producer.ok());
     auto store = OffsetStore::Create(store_options);
     ASSERT_TRUE(store.ok());
@@ -329,7 +362,10 @@ TEST_F(KafkaSideTest, CommittedOffsetsSurviveARestartAndMatchTheData) {
     offsets::PartitionHandle p = tracker.Partition(Server("gen"));
     std::string value(100, 'v');  // 300 records x ~100 bytes through a 4 KiB bound: back-pressure
     for (int i = 0; i < 300; ++i) {
-      ASSERT_TRUE((*producer)->Send(Record(data_topic, std::to_string(i % 10), value), tracker.Submit(p, Pos(i))).ok());
+      ASSERT_TRUE(
+          (*producer)
+              ->Send(Record(data_topic, std::to_string(i % 10), value), tracker.Submit(p, Pos(i)))
+              .ok());
       if (i % 100 == 0) {
         ASSERT_TRUE(committer.Commit(absl::Seconds(30)).ok());
       }
@@ -346,6 +382,105 @@ TEST_F(KafkaSideTest, CommittedOffsetsSurviveARestartAndMatchTheData) {
   EXPECT_EQ(task_offsets[0].first, Server("gen"));
   EXPECT_EQ(task_offsets[0].second, Pos(299));
   EXPECT_THAT(ReadAll(data_topic, 3), SizeIs(300));
+}
+
+TEST_F(KafkaSideTest, CompactedTopicReadsEveryRecordInOrderIncludingTombstones) {
+  const std::string topic = UniqueName("it-log");
+  ASSERT_TRUE(
+      admin_->CreateTopicIfMissing(TopicSpec{topic, 3, 1, {{"cleanup.policy", "compact"}}}).ok());
+  auto log =
+      CompactedTopic::Create(CompactedTopicOptions{KafkaBootstrap(), topic, {}, {}, "it-log"});
+  ASSERT_TRUE(log.ok()) << log.status();
+  ASSERT_TRUE((*log)
+                  ->Write({{"connector-a", std::string("1")}, {"connector-b", std::string("2")}},
+                          absl::Seconds(30))
+                  .ok());
+  ASSERT_TRUE((*log)
+                  ->Write({{"connector-a", std::nullopt}, {"connector-b", std::string("3")}},
+                          absl::Seconds(30))
+                  .ok());
+
+  std::map<std::string, std::vector<std::string>> seen;  // per key, in the order read
+  auto visit = [&](std::optional<absl::string_view> key, std::optional<absl::string_view> value) {
+    ASSERT_TRUE(key.has_value());
+    seen[std::string(*key)].push_back(value ? std::string(*value) : "<null>");
+  };
+  ASSERT_TRUE((*log)->ReadToEnd(visit, absl::Seconds(30)).ok());
+  EXPECT_EQ(seen["connector-a"], (std::vector<std::string>{"1", "<null>"}));
+  EXPECT_EQ(seen["connector-b"], (std::vector<std::string>{"2", "3"}));
+
+  auto missing = CompactedTopic::Create(
+      CompactedTopicOptions{KafkaBootstrap(), UniqueName("it-nope"), {}, {}, "x"});
+  ASSERT_TRUE(missing.ok());
+  absl::Status s = (*missing)->ReadToEnd(visit, absl::Seconds(10));
+  EXPECT_EQ(s.code(), absl::StatusCode::kNotFound) << s;
+}
+
+// The Kafka jars scripts/setup installed for the broker (they include Kafka Connect), or "".
+std::string KafkaLibs() {
+  const char* cache = std::getenv("SLUICE_CACHE");
+  if (cache == nullptr) return "";
+  glob_t found;
+  std::string pattern = std::string(cache) + "/kafka/*/libs";
+  std::string libs;
+  if (glob(pattern.c_str(), 0, nullptr, &found) == 0 && found.gl_pathc > 0)
+    libs = found.gl_pathv[0];
+  globfree(&found);
+  return libs;
+}
+
+// Runs ConnectOffsetsInterop.java (Kafka Connect's own offset classes) and returns its output.
+absl::StatusOr<std::string> RunConnectInterop(const std::string& args) {
+  const char* source = std::getenv("SLUICE_SOURCE_DIR");
+  std::string command = "java -cp '" + KafkaLibs() + "/*' '" + (source != nullptr ? source : ".") +
+                        "/tests/integration/kafka/ConnectOffsetsInterop.java' " + args + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return absl::InternalError("cannot run java");
+  std::string out;
+  char buf[4096];
+  while (size_t n = fread(buf, 1, sizeof buf, pipe)) out.append(buf, n);
+  int rc = pclose(pipe);
+  if (rc != 0) return absl::InternalError("java exited with " + std::to_string(rc) + ":\n" + out);
+  return out;
+}
+
+// Kafka Connect itself reads what Sluice committed, and Sluice reads what Kafka Connect wrote:
+// same key bytes, same value, same partition.
+TEST_F(KafkaSideTest, KafkaConnectAndSluiceReadEachOthersOffsets) {
+  if (KafkaLibs().empty() || std::system("java -version >/dev/null 2>&1") != 0) {
+    GTEST_SKIP() << "needs java and the Kafka jars under $SLUICE_CACHE/kafka (scripts/setup)";
+  }
+  const std::string topic = UniqueName("it-offsets-interop");
+  ASSERT_TRUE(
+      admin_->CreateTopicIfMissing(TopicSpec{topic, 5, 1, {{"cleanup.policy", "compact"}}}).ok());
+  const std::string bootstrap = KafkaBootstrap();
+  OffsetStoreOptions options{bootstrap, topic, {}, {}};
+
+  auto ours = OffsetStore::Create(options);
+  ASSERT_TRUE(ours.ok());
+  std::vector<offsets::CommittableOffset> written = {{Server("dbserver1"), Pos(42)}};
+  ASSERT_TRUE((*ours)->Write("inventory", written, absl::Seconds(30)).ok());
+  absl::StatusOr<std::string> read =
+      RunConnectInterop("read " + bootstrap + " " + topic + " inventory dbserver1");
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_THAT(*read, HasSubstr("OFFSET {file=mysql-bin.000003:String, pos=42:Long}")) << *read;
+  EXPECT_THAT(*read, ::testing::Not(HasSubstr("MISPLACED"))) << *read;
+
+  absl::StatusOr<std::string> wrote =
+      RunConnectInterop("write " + bootstrap + " " + topic + " from-connect dbserver2 77");
+  ASSERT_TRUE(wrote.ok()) << wrote.status();
+  absl::StatusOr<std::string> our_key =
+      offsets::EncodeOffsetKey("from-connect", Server("dbserver2"));
+  ASSERT_TRUE(our_key.ok());
+  EXPECT_THAT(*wrote, HasSubstr("KEY " + *our_key + "\n")) << *wrote;
+  EXPECT_THAT(*wrote, HasSubstr("VALUE {\"file\":\"mysql-bin.000003\",\"pos\":77}\n")) << *wrote;
+
+  auto reader = OffsetStore::Create(options);
+  ASSERT_TRUE(reader.ok());
+  ASSERT_TRUE((*reader)->ReadToEnd(absl::Seconds(30)).ok());
+  EXPECT_EQ((*reader)->Get("from-connect", Server("dbserver2")), Pos(77));
+  EXPECT_EQ((*reader)->Get("inventory", Server("dbserver1")), Pos(42));
+  EXPECT_EQ((*reader)->skipped_records(), 0);
 }
 
 }  // namespace

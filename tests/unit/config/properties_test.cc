@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <string>
 
 #include "gmock/gmock.h"
@@ -103,7 +104,9 @@ TEST(PropertiesTest, EscapesInKeysAndValues) {
 TEST(PropertiesTest, UnicodeEscapesBecomeUtf8) {
   auto p = ParseProperties("k=\\u00e9\\u20AC\\uD83D\\uDE00\\u0041\n");
   ASSERT_TRUE(p.ok());
-  EXPECT_EQ(ValueOf(*p, "k"), "\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80" "A");
+  EXPECT_EQ(ValueOf(*p, "k"),
+            "\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80"
+            "A");
 }
 
 TEST(PropertiesTest, LoneSurrogateBecomesReplacementCharacter) {
@@ -139,6 +142,44 @@ TEST(PropertiesTest, DanglingBackslashAtEndOfFileIsDropped) {
   auto p = ParseProperties("k=v\\");
   ASSERT_TRUE(p.ok());
   EXPECT_EQ(ValueOf(*p, "k"), "v");
+}
+
+// A file of edge cases, and what java.util.Properties.load (OpenJDK 17) made of it, recorded by
+// running Java on this exact text: the parser must agree with Java on every key.
+TEST(PropertiesTest, AgreesWithJavaOnAFileOfEdgeCases) {
+  const char* text =
+      "# comment\n! bang comment\n   \n  key1 = value one  \nkey2:value2\nkey3 "
+      "value3\nkey4\t=\t\tv4\n"
+      "key\\ 5 = five\nkey6=a\\\n    b\\\n\tc\nkey7=C:\\\\\\\\\nkey8=\\u00e9\\u20ac\nkey9 =  = "
+      "x\nkey10\n"
+      "key11=\\t\\n\\r\\f\\q\nkey12=line\\\r\n  cont\r\nkey13 : : colon\n  # not comment? \\\n"
+      "key14=x\\\n\nkey15=after blank\n\\#key16=hash\nkey17=\\\\\nkey18 \\\n  = cont-sep\n"
+      "key19=\\uD83D\\uDE00\nkey20=tail\\";
+  auto p = ParseProperties(text);
+  ASSERT_TRUE(p.ok()) << p.status();
+  const std::map<std::string, std::string> java = {{"#key16", "hash"},
+                                                   {"key 5", "five"},
+                                                   {"key1", "value one  "},
+                                                   {"key10", ""},
+                                                   {"key11", "\t\n\r\fq"},
+                                                   {"key12", "linecont"},
+                                                   {"key13", ": colon"},
+                                                   {"key14", "x"},
+                                                   {"key15", "after blank"},
+                                                   {"key17", "\\"},
+                                                   {"key18", "cont-sep"},
+                                                   {"key19", "\xF0\x9F\x98\x80"},
+                                                   {"key2", "value2"},
+                                                   {"key20", "tail"},
+                                                   {"key3", "value3"},
+                                                   {"key4", "v4"},
+                                                   {"key6", "abc"},
+                                                   {"key7", "C:\\\\"},
+                                                   {"key8", "\xC3\xA9\xE2\x82\xAC"},
+                                                   {"key9", "= x"}};
+  std::map<std::string, std::string> ours;
+  for (const Property& e : p->entries()) ours[e.key] = e.value;
+  EXPECT_EQ(ours, java);
 }
 
 TEST(PropertiesTest, LoadFileReadsAndReportsMissingFile) {

@@ -55,26 +55,27 @@ TEST(WorkerConfigTest, MinimalConfigGetsKafkaConnectDefaults) {
 }
 
 TEST(WorkerConfigTest, TypedValuesAreParsed) {
-  auto parsed = Parse(std::string(kMinimal) +
-                      "bootstrap.servers = a:9092, b:9093\n"
-                      "offset.storage.partitions=-1\n"
-                      "offset.storage.replication.factor=1\n"
-                      "status.storage.partitions=2\n"
-                      "config.storage.replication.factor=-1\n"
-                      "offset.flush.interval.ms=1000\n"
-                      "offset.flush.timeout.ms=250\n"
-                      "plugin.path=/opt/a, /opt/b,,\n"
-                      "key.converter.schemas.enable=FALSE\n"
-                      "value.converter.schemas.enable=false\n"
-                      "value.converter.decimal.format=NUMERIC\n"
-                      "producer.linger.ms=5\n"
-                      "producer.compression.type=zstd\n"
-                      "producer.buffer.memory=1048576\n"
-                      "producer.max.block.ms=100\n"
-                      "consumer.fetch.max.bytes=1000\n"
-                      "exactly.once.source.support=Enabled\n"
-                      "config.providers=file\n"
-                      "config.providers.file.class=org.apache.kafka.common.config.provider.FileConfigProvider\n");
+  auto parsed = Parse(
+      std::string(kMinimal) +
+      "bootstrap.servers = a:9092, b:9093\n"
+      "offset.storage.partitions=-1\n"
+      "offset.storage.replication.factor=1\n"
+      "status.storage.partitions=2\n"
+      "config.storage.replication.factor=-1\n"
+      "offset.flush.interval.ms=1000\n"
+      "offset.flush.timeout.ms=250\n"
+      "plugin.path=/opt/a, /opt/b,,\n"
+      "key.converter.schemas.enable=FALSE\n"
+      "value.converter.schemas.enable=false\n"
+      "value.converter.decimal.format=NUMERIC\n"
+      "producer.linger.ms=5\n"
+      "producer.compression.type=zstd\n"
+      "producer.buffer.memory=1048576\n"
+      "producer.max.block.ms=100\n"
+      "consumer.fetch.max.bytes=1000\n"
+      "exactly.once.source.support=Preparing\n"
+      "config.providers=file\n"
+      "config.providers.file.class=org.apache.kafka.common.config.provider.FileConfigProvider\n");
   ASSERT_TRUE(parsed.ok()) << parsed.status();
   const WorkerConfig& c = parsed->config;
   EXPECT_EQ(c.bootstrap_servers, "a:9092,b:9093");
@@ -91,21 +92,24 @@ TEST(WorkerConfigTest, TypedValuesAreParsed) {
   EXPECT_EQ(c.producer_overrides.size(), 2u);
   EXPECT_EQ(c.producer_overrides.at("linger.ms"), "5");
   EXPECT_EQ(c.producer_overrides.at("compression.type"), "zstd");
-  EXPECT_FALSE(c.producer_overrides.contains("buffer.memory"));  // enforced by Sluice, not librdkafka
+  EXPECT_FALSE(
+      c.producer_overrides.contains("buffer.memory"));  // enforced by Sluice, not librdkafka
   EXPECT_EQ(c.producer_buffer_memory, 1048576);
   EXPECT_EQ(c.producer_max_block, absl::Milliseconds(100));
   EXPECT_EQ(c.consumer_overrides.at("fetch.max.bytes"), "1000");
-  EXPECT_EQ(c.exactly_once_source_support, ExactlyOnceSourceSupport::kEnabled);
+  EXPECT_EQ(c.exactly_once_source_support, ExactlyOnceSourceSupport::kPreparing);
   EXPECT_THAT(c.config_providers, ElementsAre("file"));
   EXPECT_THAT(parsed->warnings, IsEmpty());
 }
 
 TEST(WorkerConfigTest, UnknownAndUnusedKeysAreWarningsWithLineNumbers) {
-  auto parsed = Parse(std::string(kMinimal) + "offset.flush.intervall.ms=5\nlisteners=HTTP://:8083\n");
+  auto parsed =
+      Parse(std::string(kMinimal) + "offset.flush.intervall.ms=5\nlisteners=HTTP://:8083\n");
   ASSERT_TRUE(parsed.ok()) << parsed.status();
   ASSERT_THAT(parsed->warnings, SizeIs(2));
   EXPECT_THAT(parsed->warnings[0], HasSubstr("unknown key `offset.flush.intervall.ms` (line 7)"));
-  EXPECT_THAT(parsed->warnings[1], HasSubstr("`listeners` (line 8) is a Kafka Connect setting Sluice does not use"));
+  EXPECT_THAT(parsed->warnings[1],
+              HasSubstr("`listeners` (line 8) is a Kafka Connect setting Sluice does not use"));
 }
 
 struct BadValueCase {
@@ -129,14 +133,20 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         BadValueCase{"offset.flush.interval.ms=soon", "offset.flush.interval.ms", "milliseconds"},
         BadValueCase{"offset.flush.timeout.ms=-5", "offset.flush.timeout.ms", "0 or more"},
-        BadValueCase{"offset.storage.partitions=0", "offset.storage.partitions", "-1 for the broker's default"},
-        BadValueCase{"status.storage.replication.factor=40000", "status.storage.replication.factor", "up to 32767"},
-        BadValueCase{"key.converter.schemas.enable=yes", "key.converter.schemas.enable", "true or false"},
+        BadValueCase{"offset.storage.partitions=0", "offset.storage.partitions",
+                     "-1 for the broker's default"},
+        BadValueCase{"status.storage.replication.factor=40000", "status.storage.replication.factor",
+                     "up to 32767"},
+        BadValueCase{"key.converter.schemas.enable=yes", "key.converter.schemas.enable",
+                     "true or false"},
         BadValueCase{"exactly.once.source.support=maybe", "exactly.once.source.support",
                      "disabled, preparing, enabled"},
+        BadValueCase{"exactly.once.source.support=enabled", "exactly.once.source.support",
+                     "not implemented yet"},
         BadValueCase{"value.converter=io.confluent.connect.avro.AvroConverter", "value.converter",
                      "org.apache.kafka.connect.json.JsonConverter"},
-        BadValueCase{"producer.buffer.memory=0", "producer.buffer.memory", "positive number of bytes"},
+        BadValueCase{"producer.buffer.memory=0", "producer.buffer.memory",
+                     "positive number of bytes"},
         BadValueCase{"bootstrap.servers= , ", "bootstrap.servers", "host:port"}));
 
 TEST(WorkerConfigTest, MissingRequiredKeyIsNamed) {
@@ -159,8 +169,9 @@ TEST(WorkerConfigTest, InternalTopicsMustDiffer) {
 }
 
 TEST(WorkerConfigTest, ConfigProviderWithoutClassIsRejected) {
-  auto parsed = Parse(std::string(kMinimal) + "config.providers=file,vault\n"
-                                              "config.providers.file.class=x.File\n");
+  auto parsed = Parse(std::string(kMinimal) +
+                      "config.providers=file,vault\n"
+                      "config.providers.file.class=x.File\n");
   ASSERT_FALSE(parsed.ok());
   EXPECT_THAT(parsed.status().message(), HasSubstr("config.providers.vault.class"));
 }

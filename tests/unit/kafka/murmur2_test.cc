@@ -18,7 +18,8 @@ TEST(Murmur2Test, MatchesKafkaJavaClientValues) {
 }
 
 TEST(Murmur2Test, EveryTailLengthAndHighBytes) {
-  // Tail lengths 0..3 and bytes >= 0x80 (Java masks them with 0xff; a sign-extension bug shows here).
+  // Tail lengths 0..3 and bytes >= 0x80 (Java masks them with 0xff; a sign-extension bug shows
+  // here).
   std::string bytes = "\xff\x80\x7f\x01\xfe";
   int32_t previous = 0;
   for (size_t n = 0; n <= bytes.size(); ++n) {

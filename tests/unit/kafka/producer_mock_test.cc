@@ -51,7 +51,8 @@ offsets::SourcePartition Server() { return offsets::SourcePartition{{"server", s
 offsets::SourceOffset Pos(int64_t pos) { return offsets::SourceOffset{{"pos", pos}}; }
 
 TEST(ProducerTest, RefusesOverridesThatWeakenDelivery) {
-  for (auto [key, value] : {std::pair<std::string, std::string>{"acks", "1"}, {"request.required.acks", "0"},
+  for (auto [key, value] : {std::pair<std::string, std::string>{"acks", "1"},
+                            {"request.required.acks", "0"},
                             {"enable.idempotence", "false"}}) {
     auto producer = Producer::Create(ProducerOptions{"127.0.0.1:1", {{key, value}}});
     ASSERT_FALSE(producer.ok()) << key;
@@ -68,7 +69,8 @@ TEST(ProducerTest, UnknownOverrideIsNamed) {
 }
 
 TEST(ProducerTest, FixedSettingsAndOverridesAreApplied) {
-  auto producer = Producer::Create(ProducerOptions{"127.0.0.1:1", {{"linger.ms", "7"}, {"acks", "all"}}});
+  auto producer =
+      Producer::Create(ProducerOptions{"127.0.0.1:1", {{"linger.ms", "7"}, {"acks", "all"}}});
   ASSERT_TRUE(producer.ok()) << producer.status();
   EXPECT_EQ((*producer)->EffectiveSetting("enable.idempotence"), "true");
   EXPECT_EQ((*producer)->EffectiveSetting("partitioner"), "murmur2_random");
@@ -106,10 +108,15 @@ TEST(ProducerTest, AFailedDeliveryNeverLetsTheOffsetPassIt) {
 
   // Record 0 goes through alone, then the broker refuses the next produce request with a
   // non-retriable error, then records after it succeed again.
-  ASSERT_TRUE((*producer)->Send(Record("t", std::string("a"), std::string("0")), tracker.Submit(p, Pos(0))).ok());
+  ASSERT_TRUE((*producer)
+                  ->Send(Record("t", std::string("a"), std::string("0")), tracker.Submit(p, Pos(0)))
+                  .ok());
   ASSERT_TRUE((*producer)->Flush(absl::Seconds(30)).ok());
-  rd_kafka_mock_push_request_errors(cluster.get(), /*ApiKey Produce=*/0, 1, RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED);
-  ASSERT_TRUE((*producer)->Send(Record("t", std::string("a"), std::string("1")), tracker.Submit(p, Pos(1))).ok());
+  rd_kafka_mock_push_request_errors(cluster.get(), /*ApiKey Produce=*/0, 1,
+                                    RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED);
+  ASSERT_TRUE((*producer)
+                  ->Send(Record("t", std::string("a"), std::string("1")), tracker.Submit(p, Pos(1)))
+                  .ok());
   (void)(*producer)->Flush(absl::Seconds(30));
   // librdkafka may now refuse the topic synchronously too (it remembers the authorization
   // error); a record that was never handed over is removed, as the task runner must do.
@@ -126,15 +133,20 @@ TEST(ProducerTest, AFailedDeliveryNeverLetsTheOffsetPassIt) {
 
   offsets::CommittableOffsets c = tracker.TakeCommittable();
   ASSERT_THAT(c.offsets, SizeIs(1));
-  EXPECT_EQ(std::get<int64_t>(*c.offsets[0].offset.Find("pos")), 0) << "must stop before the failed record 1";
+  EXPECT_EQ(std::get<int64_t>(*c.offsets[0].offset.Find("pos")), 0)
+      << "must stop before the failed record 1";
   EXPECT_FALSE(c.first_failure.ok());
   EXPECT_THAT(c.first_failure.message(), HasSubstr("delivery to topic `t` failed"));
 }
 
 TEST(ProducerTest, InFlightBytesAreBoundedAndSendBlocksThenGivesUp) {
   // No broker answers: nothing is ever acknowledged, so the bound must stop Send.
-  auto producer = Producer::Create(ProducerOptions{"127.0.0.1:1", {}, /*max_in_flight_bytes=*/1000,
-                                                   /*max_block=*/absl::Milliseconds(200)});
+  auto producer = Producer::Create(ProducerOptions{"127.0.0.1:1",
+                                                   {},
+                                                   /*max_in_flight_bytes=*/1000,
+                                                   /*max_block=*/absl::Milliseconds(200),
+                                                   "p",
+                                                   /*record_overhead_bytes=*/0});
   ASSERT_TRUE(producer.ok()) << producer.status();
   std::string value(300, 'x');
   for (int i = 0; i < 3; ++i) {
@@ -151,13 +163,45 @@ TEST(ProducerTest, InFlightBytesAreBoundedAndSendBlocksThenGivesUp) {
   EXPECT_EQ((*producer)->in_flight_bytes(), 900) << "a refused record must not stay charged";
 }
 
+TEST(ProducerTest, TinyRecordsAreBoundedByTheirOverhead) {
+  ProducerOptions options{"127.0.0.1:1", {}, /*max_in_flight_bytes=*/10000, absl::Milliseconds(50)};
+  auto producer = Producer::Create(options);  // default overhead 512 bytes
+  ASSERT_TRUE(producer.ok());
+  int sent = 0;
+  while ((*producer)->Send(Record("t", std::nullopt, std::string("x")), nullptr).ok()) ++sent;
+  EXPECT_EQ(sent, 10000 / 513) << "one-byte records still cost their bookkeeping";
+  EXPECT_FALSE((*producer)->WaitForRoom(1, absl::ZeroDuration()))
+      << "WaitForRoom counts the overhead too";
+}
+
+TEST(ProducerTest, DeliveryReleasesExactlyWhatSendCharged) {
+  MockCluster cluster(1);
+  ASSERT_EQ(rd_kafka_mock_topic_create(cluster.get(), "t", 2, 1), RD_KAFKA_RESP_ERR_NO_ERROR);
+  auto producer = Producer::Create(ProducerOptions{cluster.bootstrap(), {}});
+  ASSERT_TRUE(producer.ok());
+  RecordHeader headers[] = {{"__debezium.oldkey", absl::string_view("{\"id\":1}")},
+                            {"empty", std::nullopt}};
+  for (int i = 0; i < 50; ++i) {
+    OutgoingRecord r = Record("t", std::string("k") + std::to_string(i),
+                              i % 5 == 0 ? std::nullopt : std::optional<absl::string_view>("v"));
+    r.headers = headers;
+    ASSERT_TRUE((*producer)->Send(r, nullptr).ok());
+  }
+  ASSERT_TRUE((*producer)->Flush(absl::Seconds(30)).ok());
+  EXPECT_EQ((*producer)->in_flight_bytes(), 0)
+      << "charge and release must agree, or the bound drifts";
+}
+
 TEST(ProducerTest, DestroyingTheProducerFailsUndeliveredRecords) {
   offsets::SubmittedRecords tracker;
   offsets::PartitionHandle p = tracker.Partition(Server());
   {
     auto producer = Producer::Create(ProducerOptions{"127.0.0.1:1", {}});
     ASSERT_TRUE(producer.ok());
-    ASSERT_TRUE((*producer)->Send(Record("t", std::string("k"), std::string("v")), tracker.Submit(p, Pos(1))).ok());
+    ASSERT_TRUE(
+        (*producer)
+            ->Send(Record("t", std::string("k"), std::string("v")), tracker.Submit(p, Pos(1)))
+            .ok());
   }
   EXPECT_EQ(tracker.pending(), 0);
   offsets::CommittableOffsets c = tracker.TakeCommittable();
@@ -174,9 +218,11 @@ TEST(ProducerTest, AFatalErrorIsSurfacedByEveryLaterCall) {
   ASSERT_TRUE((*producer)->Flush(absl::Seconds(30)).ok());
   EXPECT_TRUE((*producer)->fatal_error().ok());
 
-  (*producer)->InjectFatalErrorForTesting(RD_KAFKA_RESP_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER, "sequence lost");
+  (*producer)->InjectFatalErrorForTesting(RD_KAFKA_RESP_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER,
+                                          "sequence lost");
   absl::Time deadline = absl::Now() + absl::Seconds(10);
-  while ((*producer)->fatal_error().ok() && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(10));
+  while ((*producer)->fatal_error().ok() && absl::Now() < deadline)
+    absl::SleepFor(absl::Milliseconds(10));
   absl::Status fatal = (*producer)->fatal_error();
   ASSERT_FALSE(fatal.ok());
   EXPECT_EQ(fatal.code(), absl::StatusCode::kFailedPrecondition);
@@ -192,9 +238,13 @@ TEST(ProducerTest, AFatalErrorIsSurfacedByEveryLaterCall) {
 }
 
 TEST(ProducerTest, ChargeCountsKeyValueAndHeaders) {
+  ProducerOptions options{"127.0.0.1:1", {}};
+  options.record_overhead_bytes = 100;
+  auto producer = Producer::Create(options);
+  ASSERT_TRUE(producer.ok());
   RecordHeader headers[] = {{"__debezium.newkey", absl::string_view("abc")}, {"n", std::nullopt}};
   OutgoingRecord r{"topic", absl::string_view("key"), absl::string_view("value!"), headers};
-  EXPECT_EQ(Producer::ChargeFor(r), 3 + 6 + 17 + 3 + 1);
+  EXPECT_EQ((*producer)->ChargeFor(r), 100 + 3 + 6 + 17 + 3 + 1);
 }
 
 }  // namespace

@@ -11,7 +11,8 @@ namespace {
 using ::testing::HasSubstr;
 
 TEST(OffsetCodecTest, KeyIsKafkaConnectsExactBytes) {
-  auto key = EncodeOffsetKey("inventory-connector", SourcePartition{{"server", std::string("dbserver1")}});
+  auto key =
+      EncodeOffsetKey("inventory-connector", SourcePartition{{"server", std::string("dbserver1")}});
   ASSERT_TRUE(key.ok());
   EXPECT_EQ(*key, R"(["inventory-connector",{"server":"dbserver1"}])");
 }
@@ -23,7 +24,8 @@ TEST(OffsetCodecTest, KeyKeepsTheConnectorsFieldOrder) {
 }
 
 TEST(OffsetCodecTest, KeyEscapesStrings) {
-  auto key = EncodeOffsetKey("we\"ird\\name", SourcePartition{{"server", std::string("tab\there")}});
+  auto key =
+      EncodeOffsetKey("we\"ird\\name", SourcePartition{{"server", std::string("tab\there")}});
   ASSERT_TRUE(key.ok());
   EXPECT_EQ(*key, R"(["we\"ird\\name",{"server":"tab\there"}])");
 }
@@ -38,8 +40,9 @@ TEST(OffsetCodecTest, ValueIsCompactJsonOfPrimitives) {
                       {"ratio", 0.5}};
   auto value = EncodeOffsetValue(offset);
   ASSERT_TRUE(value.ok());
-  EXPECT_EQ(*value,
-            R"({"file":"mysql-bin.000003","pos":154,"row":1,"ts_sec":1700000000,"snapshot":true,"gtids":null,"ratio":0.5})");
+  EXPECT_EQ(
+      *value,
+      R"({"file":"mysql-bin.000003","pos":154,"row":1,"ts_sec":1700000000,"snapshot":true,"gtids":null,"ratio":0.5})");
 }
 
 TEST(OffsetCodecTest, NanIsRejected) {
@@ -50,8 +53,12 @@ TEST(OffsetCodecTest, NanIsRejected) {
 
 TEST(OffsetCodecTest, RoundTripPreservesOrderAndTypes) {
   SourcePartition partition{{"server", std::string("s")}, {"db", std::string("d")}};
-  SourceOffset offset{{"pos", int64_t{-5}}, {"big", int64_t{9007199254740993}}, {"f", 1.25},
-                      {"b", false}, {"n", std::monostate{}}, {"s", std::string("ü")}};
+  SourceOffset offset{{"pos", int64_t{-5}},
+                      {"big", int64_t{9007199254740993}},
+                      {"f", 1.25},
+                      {"b", false},
+                      {"n", std::monostate{}},
+                      {"s", std::string("ü")}};
   auto key = EncodeOffsetKey("conn", partition);
   auto value = EncodeOffsetValue(offset);
   ASSERT_TRUE(key.ok() && value.ok());
@@ -68,7 +75,8 @@ TEST(OffsetCodecTest, DecodesKeysWrittenByKafkaConnect) {
   auto decoded = DecodeOffsetKey(R"(["mysql-connector",{"server":"dbserver1"}])");
   ASSERT_TRUE(decoded.ok());
   EXPECT_EQ(decoded->partition, (SourcePartition{{"server", std::string("dbserver1")}}));
-  auto value = DecodeOffsetValue(R"({"transaction_id":null,"ts_sec":1700000000,"file":"mysql-bin.000003","pos":1234,"gtids":"a:1-5","row":1,"server_id":223344,"event":2})");
+  auto value = DecodeOffsetValue(
+      R"({"transaction_id":null,"ts_sec":1700000000,"file":"mysql-bin.000003","pos":1234,"gtids":"a:1-5","row":1,"server_id":223344,"event":2})");
   ASSERT_TRUE(value.ok());
   EXPECT_EQ(std::get<int64_t>(*value->Find("pos")), 1234);
   EXPECT_EQ(std::get<std::string>(*value->Find("gtids")), "a:1-5");
@@ -76,8 +84,9 @@ TEST(OffsetCodecTest, DecodesKeysWrittenByKafkaConnect) {
 }
 
 TEST(OffsetCodecTest, MalformedRecordsAreDataLoss) {
-  for (const char* bad : {"not json", R"({"server":"x"})", R"(["only-name"])", R"([1,{"server":"x"}])",
-                          R"(["c",{"nested":{"a":1}}])", R"(["c",{"list":[1]}])"}) {
+  for (const char* bad :
+       {"not json", R"({"server":"x"})", R"(["only-name"])", R"([1,{"server":"x"}])",
+        R"(["c",{"nested":{"a":1}}])", R"(["c",{"list":[1]}])"}) {
     auto decoded = DecodeOffsetKey(bad);
     EXPECT_FALSE(decoded.ok()) << bad;
     EXPECT_EQ(decoded.status().code(), absl::StatusCode::kDataLoss) << bad;

@@ -22,7 +22,8 @@ class FakeWriter : public OffsetWriter {
       --fail_next;
       return absl::UnavailableError("broker down");
     }
-    writes.push_back({std::string(connector), std::vector<CommittableOffset>(offsets.begin(), offsets.end())});
+    writes.push_back(
+        {std::string(connector), std::vector<CommittableOffset>(offsets.begin(), offsets.end())});
     return absl::OkStatus();
   }
   struct Call {

@@ -16,7 +16,9 @@ using ::testing::IsEmpty;
 using ::testing::SizeIs;
 
 SourcePartition Server(const std::string& name) { return SourcePartition{{"server", name}}; }
-SourceOffset Pos(int64_t pos) { return SourceOffset{{"file", std::string("binlog.000001")}, {"pos", pos}}; }
+SourceOffset Pos(int64_t pos) {
+  return SourceOffset{{"file", std::string("binlog.000001")}, {"pos", pos}};
+}
 
 int64_t PosOf(const SourceOffset& offset) { return std::get<int64_t>(*offset.Find("pos")); }
 
@@ -116,7 +118,8 @@ TEST(SubmittedRecordsTest, SamePartitionValueGivesSameHandle) {
   tracker.Submit(a1, Pos(1));
   PartitionHandle a2 = tracker.Partition(Server("a"));
   tracker.Submit(a2, Pos(2))->Ack();
-  EXPECT_THAT(tracker.TakeCommittable().offsets, IsEmpty()) << "both handles are one partition, record 1 pending";
+  EXPECT_THAT(tracker.TakeCommittable().offsets, IsEmpty())
+      << "both handles are one partition, record 1 pending";
 }
 
 TEST(SubmittedRecordsTest, AFailedRecordBlocksEverythingAfterItForGood) {
@@ -226,7 +229,8 @@ TEST(SubmittedRecordsTest, ConcurrentAcksNeverCommitPastAnUnackedRecord) {
     for (const CommittableOffset& o : c.offsets) {
       int64_t pos = PosOf(o.offset);
       ASSERT_GT(pos, committed);
-      for (int64_t i = committed + 1; i <= pos; ++i) ASSERT_TRUE(acked[i].load()) << "committed past " << i;
+      for (int64_t i = committed + 1; i <= pos; ++i)
+        ASSERT_TRUE(acked[i].load()) << "committed past " << i;
       committed = pos;
     }
   }
