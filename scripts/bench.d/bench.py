@@ -89,8 +89,10 @@ def main():
             for system in order:
                 measurement = workload.run(system)
                 per_system[system.name].append(measurement)
-                status = "ok" if measurement["correct"] else "WRONG: " + measurement["problem"]
+                status = "ok" if measurement["correct"] else "WRONG: " + measurement["problem"].splitlines()[0]
                 print(f"   {system.name:9s} run {run + 1}: {workloads.describe(measurement)}  [{status}]", flush=True)
+                if not measurement["correct"]:
+                    print("     " + measurement["problem"].replace("\n", "\n     "), flush=True)
                 failed |= not measurement["correct"]
         results["workloads"][workload.name] = {
             "description": workload.description,

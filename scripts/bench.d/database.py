@@ -38,10 +38,12 @@ class Database:
         return result.stdout
 
     def fresh_table(self):
-        """An empty bench.orders and an empty binlog: a connector reading from the binlog's start
-        reads exactly what the workload writes next."""
-        self.sql("DROP DATABASE IF EXISTS bench; CREATE DATABASE bench;" + TABLE_DDL + ";")
+        """An empty bench.orders in a fresh binlog that starts with its CREATE TABLE: a connector
+        reading from the binlog's start reads the table's DDL (Debezium needs it to know the
+        schema), then exactly what the workload writes next."""
+        self.sql("DROP DATABASE IF EXISTS bench;")
         self.sql("RESET MASTER;")
+        self.sql("CREATE DATABASE bench;" + TABLE_DDL + ";")
 
     def load(self, rows, rows_per_transaction, first_id=1):
         """Inserts `rows` rows, `rows_per_transaction` per transaction, streamed to one client."""

@@ -15,6 +15,8 @@ TOPIC_PREFIX = "bench"
 DATA_TOPIC = f"{TOPIC_PREFIX}.bench.orders"
 SERVER_ID = 7101
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+# Log lines that mean a task died while its worker process lives on (Kafka Connect, Sluice).
+FAILURE_MARKERS = ("Task threw an uncaught and unrecoverable exception", "ended FAILED", "task failed:")
 
 # Producer settings both systems get (Kafka Connect passes producer.* to its producer; Sluice to
 # librdkafka): the same acknowledgement, idempotence, batching and compression.
@@ -57,13 +59,22 @@ class RunningSystem:
         self.started_at = started_at
 
     def running(self):
-        return self.process.poll() is None
+        """Alive and not failed: a worker whose task failed keeps its process but delivers nothing."""
+        if self.process.poll() is not None:
+            return False
+        try:
+            with open(self.log_path, errors="replace") as log:
+                text = log.read()
+        except OSError:
+            return True
+        return not any(marker in text for marker in FAILURE_MARKERS)
 
     def usage(self):
+        """CPU seconds and peak RSS so far; call while the process lives."""
         return {"cpu_seconds": cpu_seconds(self.process.pid), "peak_rss_bytes": peak_rss_bytes(self.process.pid)}
 
     def stop(self):
-        if self.running():
+        if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
                 self.process.wait(timeout=60)

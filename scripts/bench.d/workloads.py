@@ -28,13 +28,12 @@ def measure_to_completion(system, workload, expected_events, snapshot_mode, keep
     kafka = workload.kafka
     running = system.start(snapshot_mode, keep_state=keep_state)
     done_at = kafka.wait_for_total(DATA_TOPIC, expected_events, TIMEOUT_SECONDS, running.running)
-    usage = running.usage() if running.running() else {"cpu_seconds": float("nan"), "peak_rss_bytes": 0}
+    usage = running.usage() if running.process.poll() is None else {"cpu_seconds": float("nan"), "peak_rss_bytes": 0}
     running.stop()
     if done_at is None:
         return {"correct": False, "problem": "did not deliver every event; log tail:\n" + running.log_tail(),
                 "events": kafka.end_total(DATA_TOPIC)}
     seconds = done_at - running.started_at
-    bytes_total = sum(len(r[3] or b"") + len(r[2] or b"") for r in workload.records)
     return {
         "events": expected_events,
         "seconds": seconds,
@@ -42,7 +41,6 @@ def measure_to_completion(system, workload, expected_events, snapshot_mode, keep
         "cpu_seconds": usage["cpu_seconds"],
         "cpu_seconds_per_million_events": usage["cpu_seconds"] * 1e6 / expected_events,
         "peak_rss_mb": usage["peak_rss_bytes"] / 2**20,
-        "bytes_per_event": bytes_total / max(1, len(workload.records)),
         "correct": True,
         "problem": "",
     }
@@ -71,8 +69,14 @@ class Workload:
             measurement = self.run(system)
             print(f"   {system.name:9s} warm-up: {describe(measurement)}", flush=True)
 
-    def check_inserts(self, measurement, expected_ids, op):
+    def read_records(self, measurement):
+        """Reads the data topic back; records the mean key + value size per event."""
         self.records = self.kafka.read_all(DATA_TOPIC)
+        total = sum(len(r[3] or b"") + len(r[2] or b"") for r in self.records)
+        measurement["bytes_per_event"] = total / max(1, len(self.records))
+
+    def check_inserts(self, measurement, expected_ids, op):
+        self.read_records(measurement)
         seen = {}
         for record in self.records:
             key_id, record_op, after = decode(record)
@@ -151,7 +155,7 @@ class Mixed(Workload):
         measurement = measure_to_completion(system, self, self.events, "never")
         if not measurement["correct"]:
             return measurement
-        self.records = self.kafka.read_all(DATA_TOPIC)
+        self.read_records(measurement)
         actual = {}
         for record in self.records:
             key_id, op, _ = decode(record)
@@ -231,7 +235,8 @@ class Latency(Workload):
                 measurement[f"p50_ms_at_{rate}"] = fresh[len(fresh) // 2] * 1000
                 measurement[f"p99_ms_at_{rate}"] = fresh[int(len(fresh) * 0.99)] * 1000
                 measurement[f"max_ms_at_{rate}"] = fresh[-1] * 1000
-            measurement.update({"peak_rss_mb": running.usage()["peak_rss_bytes"] / 2**20})
+            if running.process.poll() is None:
+                measurement["peak_rss_mb"] = running.usage()["peak_rss_bytes"] / 2**20
         finally:
             running.stop()
         return measurement
@@ -289,7 +294,7 @@ def describe(measurement):
     for key, label, fmt, _ in METRICS:
         if key in measurement:
             parts.append(f"{label} {fmt.format(measurement[key])}")
-    return ", ".join(parts) if parts else measurement.get("problem", "")[:200]
+    return ", ".join(parts) if parts else "no figures"
 
 
 def summarize(per_system):
