@@ -98,6 +98,7 @@ def main():
             "description": workload.description,
             "runs": per_system,
             "summary": workloads.summarize(per_system),
+            "ceilings": workload.ceilings(per_system),
         }
 
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)

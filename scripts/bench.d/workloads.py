@@ -3,6 +3,8 @@ run fail: every row present, per-key order as committed, nothing extra."""
 
 import json
 import statistics
+
+import ceilings
 import threading
 import time
 
@@ -56,6 +58,10 @@ class Workload:
         self.kafka = kafka
         self.prepared = False
         self.records = []
+
+    def ceilings(self, per_system):
+        """The limits for this workload, measured now (binlog workloads override this)."""
+        return {}
 
     def fresh_topics(self, system):
         self.kafka.fresh_topics([DATA_TOPIC])
@@ -124,6 +130,20 @@ class Backlog(Workload):
         return self.check_inserts(measurement, set(range(1, self.rows + 1)), "c")
 
 
+    def ceilings(self, per_system):
+        return binlog_ceilings(self, self.rows, per_system)
+
+
+def binlog_ceilings(workload, events, per_system):
+    """Raw binlog fetch and the broker's producer rate for records the size the systems wrote."""
+    fetch = ceilings.binlog_fetch(workload.database)
+    fetch["events_per_second_of_this_workload"] = events / fetch["seconds"]
+    sizes = [run["bytes_per_event"] for runs in per_system.values() for run in runs if "bytes_per_event" in run]
+    size = statistics.median(sizes) if sizes else 600
+    return {"binlog_fetch": fetch,
+            "broker_producer": ceilings.producer(workload.kafka, "bench.ceiling", events, size)}
+
+
 class BacklogSingle(Backlog):
     name = "backlog-single"
     rows_per_transaction = 1
@@ -148,6 +168,9 @@ class Mixed(Workload):
                              for key, ops in self.history.items()}
             self.events = sum(len(ops) for ops in self.expected.values())
             self.prepared = True
+
+    def ceilings(self, per_system):
+        return binlog_ceilings(self, self.events, per_system)
 
     def run(self, system):
         self.prepare()
@@ -323,6 +346,17 @@ def table(results):
             cells = [fmt.format(v) if v is not None else "-" for v in row]
             lines.append(f"{name:16s} {label:18s} {cells[0]:>12s} {cells[1]:>12s} "
                          f"{(f'{ratio:.3f}' if ratio is not None else '-'):>11s}")
+        limits = workload.get("ceilings", {})
+        if "binlog_fetch" in limits:
+            lines.append(f"{name:16s} {'ceiling: binlog':18s} {limits['binlog_fetch']['events_per_second_of_this_workload']:>12,.0f} "
+                         f"events/s ({limits['binlog_fetch']['mb_per_second']:.0f} MB/s raw fetch)")
+        if "broker_producer" in limits:
+            producer = limits["broker_producer"]
+            shares = ", ".join(f"{system} {summary[system]['events_per_second'] / producer['records_per_second']:.0%}"
+                               for system in ("sluice", "debezium")
+                               if "events_per_second" in summary.get(system, {}))
+            lines.append(f"{name:16s} {'ceiling: producer':18s} {producer['records_per_second']:>12,.0f} "
+                         f"records/s of {producer['record_size']} B ({shares} of it)")
     return "\n".join(lines)
 
 
