@@ -242,6 +242,17 @@ TEST_F(RowsTest, EveryTruncationOfARowsEventFailsCleanly) {
   }
 }
 
+TEST_F(RowsTest, RowsWhoseBitmapNamesNoColumnsEndWithAnErrorNotALoop) {
+  Start();
+  MapSixColumns();
+  const RowsEvent* e =
+      Rows(EventType::kWriteRowsV2, RowsData(kTableId, 2, 6, Bytes{0x00}, nullptr, Bytes{0x00}));
+  ASSERT_NE(e, nullptr);
+  RowReader reader(*e);
+  RowChange change;
+  EXPECT_FALSE(reader.Next(change).ok());
+}
+
 TEST_F(RowsTest, UnknownPreGaRowsVersionIsAnError) {
   Start();
   auto e = Feed(static_cast<EventType>(20), Bytes().U48(1).U16(0));

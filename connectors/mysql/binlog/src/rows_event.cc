@@ -66,6 +66,7 @@ absl::Status RowReader::ReadImage(std::span<const uint8_t> present, uint32_t pre
 
 absl::StatusOr<bool> RowReader::Next(RowChange& out) {
   if (pos_ >= end_) return false;
+  const uint8_t* start = pos_;
   absl::Status s;
   switch (event_.kind) {
     case RowsKind::kWrite:
@@ -85,6 +86,10 @@ absl::StatusOr<bool> RowReader::Next(RowChange& out) {
       }
       if (s.ok()) s = ReadImage(event_.columns_after, after_count_, out.after);
       break;
+  }
+  // A row must consume bytes, or an event whose bitmaps name no columns would never end.
+  if (s.ok() && pos_ == start) {
+    s = absl::DataLossError(absl::StrCat("row ", rows_read_, " has no columns and no bytes"));
   }
   if (!s.ok()) return AnnotateError(s, event_.context);
   ++rows_read_;
