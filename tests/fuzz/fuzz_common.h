@@ -7,6 +7,7 @@
 
 #include "sluice/binlog/column_value.h"
 #include "sluice/binlog/json_binary.h"
+#include "sluice/binlog/json_diff.h"
 #include "sluice/binlog/rows_event.h"
 
 namespace sluice::binlog::fuzz {
@@ -25,6 +26,17 @@ inline void Touch(const ColumnValue& v) {
     case ValueKind::kJson: {
       std::string text;
       (void)AppendJsonBinaryAsText(v.bytes(), &text);
+      break;
+    }
+    case ValueKind::kJsonDiff: {
+      JsonDiffReader reader(v.bytes());
+      JsonDiff diff;
+      std::string text;
+      while (true) {
+        absl::StatusOr<bool> more = reader.Next(&diff);
+        if (!more.ok() || !*more) break;
+        (void)AppendJsonBinaryAsText(diff.value, &text);
+      }
       break;
     }
     case ValueKind::kTime:

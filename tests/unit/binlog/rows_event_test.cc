@@ -13,6 +13,7 @@
 #include "gtest/gtest.h"
 #include "sluice/binlog/binlog_file.h"
 #include "sluice/binlog/decoder.h"
+#include "sluice/binlog/json_diff.h"
 
 namespace sluice::binlog {
 namespace {
@@ -247,6 +248,65 @@ TEST_F(RowsTest, RowsWhoseBitmapNamesNoColumnsEndWithAnErrorNotALoop) {
   MapSixColumns();
   const RowsEvent* e =
       Rows(EventType::kWriteRowsV2, RowsData(kTableId, 2, 6, Bytes{0x00}, nullptr, Bytes{0x00}));
+  ASSERT_NE(e, nullptr);
+  RowReader reader(*e);
+  RowChange change;
+  EXPECT_FALSE(reader.Next(change).ok());
+}
+
+TEST_F(RowsTest, PartialUpdateRowsCarryJsonDiffs) {
+  Start();
+  ASSERT_TRUE(Feed(EventType::kTableMap,
+                   TableMapData(kTableId, "d", "docs",
+                                {{ColumnType::kLong, {}, false}, {ColumnType::kJson, Bytes{1}}}))
+                  .ok());
+  Bytes rows;
+  // Row 1: before (id=1, doc=false); value options PARTIAL_JSON; JSON column 0 is a diff:
+  // REPLACE $.a with true, REMOVE $.b.
+  rows.U8(0).U32(1).U8(2).U8(0x04).U8(0x02);
+  rows.U8(1).U8(0x01);
+  Bytes diffs;
+  diffs.U8(0).PackedStr("$.a").Packed(2).U8(0x04).U8(0x01);
+  diffs.U8(2).PackedStr("$.b");
+  rows.U8(0).U32(1).U8(diffs.size()).Append(diffs);
+  // Row 2: value options 0, the after image holds a whole document.
+  rows.U8(0).U32(2).U8(2).U8(0x04).U8(0x02);
+  rows.U8(0);
+  rows.U8(0).U32(2).U8(2).U8(0x04).U8(0x00);
+  Bytes after = AllColumns(2);
+  const RowsEvent* e =
+      Rows(EventType::kPartialUpdateRows, RowsData(kTableId, 2, 2, AllColumns(2), &after, rows));
+  ASSERT_NE(e, nullptr);
+  EXPECT_TRUE(e->partial_json);
+  auto changes = ReadAll(*e);
+  ASSERT_EQ(changes.size(), 2u);
+  EXPECT_EQ(changes[0].before[1].kind(), ValueKind::kJson);
+  ASSERT_EQ(changes[0].after[1].kind(), ValueKind::kJsonDiff);
+  JsonDiffReader reader(changes[0].after[1].bytes());
+  JsonDiff diff;
+  ASSERT_TRUE(*reader.Next(&diff));
+  EXPECT_EQ(diff.operation, JsonDiffOperation::kReplace);
+  EXPECT_EQ(diff.path, "$.a");
+  EXPECT_EQ(diff.value.size(), 2u);
+  ASSERT_TRUE(*reader.Next(&diff));
+  EXPECT_EQ(diff.operation, JsonDiffOperation::kRemove);
+  EXPECT_EQ(diff.path, "$.b");
+  EXPECT_FALSE(*reader.Next(&diff));
+  EXPECT_EQ(changes[1].after[1].kind(), ValueKind::kJson);
+}
+
+TEST_F(RowsTest, PartialUpdateWithBadDiffIsAnError) {
+  Start();
+  ASSERT_TRUE(Feed(EventType::kTableMap,
+                   TableMapData(kTableId, "d", "docs", {{ColumnType::kJson, Bytes{1}}}))
+                  .ok());
+  Bytes rows;
+  rows.U8(0).U8(0);              // before: empty JSON
+  rows.U8(1).U8(0x01);           // partial
+  rows.U8(0).U8(2).U8(7).U8(0);  // after: diff with operation 7
+  Bytes after = AllColumns(1);
+  const RowsEvent* e =
+      Rows(EventType::kPartialUpdateRows, RowsData(kTableId, 2, 1, AllColumns(1), &after, rows));
   ASSERT_NE(e, nullptr);
   RowReader reader(*e);
   RowChange change;
