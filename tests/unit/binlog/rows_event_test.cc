@@ -208,7 +208,7 @@ TEST_F(RowsTest, TruncatedRowNamesEventPositionRowAndColumn) {
   MapSixColumns();
   Bytes rows = SixColumnRow(1);
   rows.Append(SixColumnRow(2));
-  rows.vec().resize(rows.size() - 4);  // cut into the second row's DATETIME
+  rows.vec().erase(rows.vec().end() - 4, rows.vec().end());  // cut into the second row's DATETIME
   const RowsEvent* e =
       Rows(EventType::kWriteRowsV2, RowsData(kTableId, 2, 6, AllColumns(6), nullptr, rows),
            {.log_pos = 5000});
