@@ -4,6 +4,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -156,6 +157,18 @@ int main(int argc, char** argv) {
     if (kind == 1) s.Append(AllColumns(24));
     s.Append(kind == 1 ? two_rows : row);
     Write(rows, "all_types_" + std::to_string(kind), s);
+  }
+  // A real MariaDB 10.11 binlog (its own FORMAT_DESCRIPTION, checksums verified).
+  {
+    std::ifstream in(std::string(SLUICE_BINLOG_TESTDATA) + "/mariadb-10.11-all-types.bin",
+                     std::ios::binary);
+    std::vector<uint8_t> file((std::istreambuf_iterator<char>(in)),
+                              std::istreambuf_iterator<char>());
+    if (file.size() > 4) {
+      Bytes s{0x0c};
+      s.Append(std::span<const uint8_t>(file).subspan(4));
+      Write(events, "real_mariadb_10_11", s);
+    }
   }
   Write(json, "object", SmallJsonObject());
   Write(json, "string", Bytes{0x0c, 3, 'a', 'b', 'c'});

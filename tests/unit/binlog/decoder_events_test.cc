@@ -83,6 +83,18 @@ TEST_F(DecoderTest, OldServerFormatDescriptionHasNoChecksumByte) {
   EXPECT_EQ(decoder_.format().PostHeaderLength(EventType::kRotate), 8);
 }
 
+TEST_F(DecoderTest, FormatDescriptionOfAnOpenFileVerifiesDespiteTheInUseFlag) {
+  // The server sets LOG_EVENT_BINLOG_IN_USE_F in the file after computing the checksum.
+  decoder_ = BinlogDecoder();
+  std::vector<uint8_t> fde = MakeFormatDescription(kMariaDb, true);
+  fde[17] |= kFlagBinlogInUse;
+  auto e = decoder_.Decode(Keep(fde));
+  ASSERT_TRUE(e.ok()) << e.status();
+  EXPECT_EQ(decoder_.format().checksum, ChecksumAlgorithm::kCrc32);
+  fde[20] ^= 1;  // but a real corruption is still caught
+  EXPECT_FALSE(decoder_.Decode(Keep(fde)).ok());
+}
+
 TEST_F(DecoderTest, ChecksumMismatchIsReportedWithPosition) {
   Start(kMySql, true);
   std::vector<uint8_t> xid =

@@ -88,7 +88,9 @@ absl::StatusOr<Event> BinlogDecoder::DecodeImpl(std::span<const uint8_t> bytes,
     absl::StatusOr<FormatDescription> fd = ParseFormatDescription(data);
     if (!fd.ok()) return fail(fd.status());
     if (fd->checksum == ChecksumAlgorithm::kCrc32 && options_.verify_checksums && !embedded) {
-      if (absl::Status s = VerifyEventChecksum(bytes); !s.ok()) return fail(s);
+      if (absl::Status s = VerifyEventChecksum(bytes, /*clear_in_use_flag=*/true); !s.ok()) {
+        return fail(s);
+      }
       ++stats_.checksum_verified;
     }
     format_ = *fd;
