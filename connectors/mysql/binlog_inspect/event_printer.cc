@@ -8,6 +8,7 @@
 #include "absl/time/time.h"
 #include "rapidjson/stringbuffer.h"
 #include "rapidjson/writer.h"
+#include "sluice/binlog/charset.h"
 #include "sluice/binlog/json_binary.h"
 #include "sluice/binlog/json_diff.h"
 
@@ -72,6 +73,13 @@ std::string Quoted(std::string_view s) {
     }
   }
   return out + "'";
+}
+
+// Text columns in UTF-8 when their character set is one we convert; raw bytes otherwise.
+std::string TextOf(const ColumnValue& v, const ColumnInfo& c) {
+  std::string utf8;
+  if (AppendAsUtf8(CharsetOfCollation(c.charset).charset, v.bytes(), &utf8).ok()) return utf8;
+  return std::string(v.string());
 }
 
 std::string BitText(const ColumnValue& v) {
@@ -244,7 +252,7 @@ void WriteValueJson(JsonWriter& w, const ColumnValue& v, const ColumnInfo& c) {
       if (c.charset == kBinaryCharset) {
         WriteString(w, "0x" + Hex(v.bytes()));
       } else {
-        WriteString(w, v.string());
+        WriteString(w, TextOf(v, c));
       }
       return;
     default: {
@@ -311,7 +319,7 @@ void AppendValueText(const ColumnValue& v, const ColumnInfo& c, std::string* out
       if (c.charset == kBinaryCharset) {
         absl::StrAppend(out, "X'", Hex(v.bytes()), "'");
       } else {
-        out->append(Quoted(v.string()));
+        out->append(Quoted(TextOf(v, c)));
       }
       return;
     case ValueKind::kEnum:
