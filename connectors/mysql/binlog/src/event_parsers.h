@@ -1,6 +1,7 @@
-// Parsers for single event types. Each takes the event data (post-header + body, checksum
-// already removed) and either fills the typed event or says what was wrong; the decoder adds
-// the event type, file and position to the message.
+// Parsers for single event types, one file per family (query_event.cc, gtid_events.cc,
+// rows_event_parser.cc, small_events.cc, transaction_payload.cc). Each takes the event data
+// (post-header + body, checksum already removed) and either fills the typed event or says
+// what was wrong; the decoder adds the event type, file and position to the message.
 #ifndef SLUICE_BINLOG_SRC_EVENT_PARSERS_H_
 #define SLUICE_BINLOG_SRC_EVENT_PARSERS_H_
 
