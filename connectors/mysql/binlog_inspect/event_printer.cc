@@ -215,6 +215,10 @@ std::string Summary(const Event& e) {
     }
     std::string operator()(const PreviousGtidsEvent& p) { return "[" + p.ToString() + "]"; }
     std::string operator()(const RowsQueryEvent& q) { return std::string(q.query); }
+    std::string operator()(const XaPrepareEvent& x) {
+      return absl::StrCat("XA PREPARE formatID ", x.format_id, " gtrid '", AsAbsl(x.gtrid),
+                          "' bqual '", AsAbsl(x.bqual), "'", x.one_phase ? " one phase" : "");
+    }
     std::string operator()(const TransactionPayloadEvent& p) {
       return absl::StrCat(p.compression_type == 0 ? "zstd " : "uncompressed ", p.payload_size,
                           " -> ", p.uncompressed_size, " bytes");

@@ -171,13 +171,14 @@ absl::Status BinlogDecoder::DecodeBody(std::span<const uint8_t> data, Event& eve
       return assign(internal::ParsePreviousGtids(data));
     case EventType::kRowsQuery:
       return assign(internal::ParseRowsQuery(data));
+    case EventType::kXaPrepare:
+      return assign(internal::ParseXaPrepare(data));
     case EventType::kTransactionPayload:
       return assign(internal::ParseTransactionPayload(data, options_.max_decompressed_size));
     case EventType::kStartV3:
     case EventType::kIgnorable:
     case EventType::kTransactionContext:
     case EventType::kViewChange:
-    case EventType::kXaPrepare:
     case EventType::kHeartbeatV2:
     case EventType::kMariaStartEncryption:
     case EventType::kUnknown:

@@ -31,6 +31,7 @@ absl::StatusOr<BinlogCheckpointEvent> ParseBinlogCheckpoint(std::span<const uint
 absl::StatusOr<MysqlGtidEvent> ParseMysqlGtid(std::span<const uint8_t> data, bool anonymous);
 absl::StatusOr<PreviousGtidsEvent> ParsePreviousGtids(std::span<const uint8_t> data);
 absl::StatusOr<RowsQueryEvent> ParseRowsQuery(std::span<const uint8_t> data);
+absl::StatusOr<XaPrepareEvent> ParseXaPrepare(std::span<const uint8_t> data);
 absl::StatusOr<TransactionPayloadEvent> ParseTransactionPayload(std::span<const uint8_t> data,
                                                                 uint64_t max_size);
 

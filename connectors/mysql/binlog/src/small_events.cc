@@ -1,4 +1,5 @@
-// Events with a few fixed fields: ROTATE, XID, INCIDENT, BINLOG_CHECKPOINT, ROWS_QUERY.
+// Events with a few fixed fields: ROTATE, XID, INCIDENT, BINLOG_CHECKPOINT, ROWS_QUERY,
+// XA_PREPARE.
 #include "absl/strings/str_cat.h"
 #include "byte_reader.h"
 #include "event_parsers.h"
@@ -53,6 +54,25 @@ absl::StatusOr<RowsQueryEvent> ParseRowsQuery(std::span<const uint8_t> data) {
   r.Skip(1,
          "length byte");  // a one-byte length that overflows for long queries; the rest is the text
   RowsQueryEvent e{r.RestAsString()};
+  if (!r.ok()) return r.status();
+  return e;
+}
+
+absl::StatusOr<XaPrepareEvent> ParseXaPrepare(std::span<const uint8_t> data) {
+  constexpr uint32_t kMaxPartSize = 64;  // MAXGTRIDSIZE, MAXBQUALSIZE
+  ByteReader r(data);
+  XaPrepareEvent e;
+  e.one_phase = r.U8("one phase flag") != 0;
+  e.format_id = static_cast<int32_t>(r.U32("XID format id"));
+  uint32_t gtrid = r.U32("gtrid length");
+  uint32_t bqual = r.U32("bqual length");
+  if (!r.ok()) return r.status();
+  if (gtrid > kMaxPartSize || bqual > kMaxPartSize) {
+    return absl::DataLossError(
+        absl::StrCat("XID parts of ", gtrid, " and ", bqual, " bytes exceed 64"));
+  }
+  e.gtrid = r.String(gtrid, "gtrid");
+  e.bqual = r.String(bqual, "bqual");
   if (!r.ok()) return r.status();
   return e;
 }

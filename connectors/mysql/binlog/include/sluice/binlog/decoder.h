@@ -41,7 +41,8 @@ using EventBody =
     std::variant<SkippedEvent, FormatDescriptionEvent, RotateEvent, StopEvent, QueryEvent, XidEvent,
                  StatementContextEvent, IncidentEvent, HeartbeatEvent, TableMapEvent, RowsEvent,
                  MariaGtidEvent, MariaGtidListEvent, BinlogCheckpointEvent, AnnotateRowsEvent,
-                 MysqlGtidEvent, PreviousGtidsEvent, RowsQueryEvent, TransactionPayloadEvent>;
+                 MysqlGtidEvent, PreviousGtidsEvent, RowsQueryEvent, TransactionPayloadEvent,
+                 XaPrepareEvent>;
 
 struct Event {
   EventHeader header;

@@ -156,6 +156,15 @@ struct PreviousGtidsEvent {
   std::string ToString() const;  // "uuid:1-5:7-9,uuid2:1-3" (inclusive ends, MySQL's text form)
 };
 
+// MySQL XA_PREPARE_LOG_EVENT: ends the events of an XA transaction at XA PREPARE (or at
+// XA COMMIT ... ONE PHASE); a later QUERY "XA COMMIT"/"XA ROLLBACK" decides its fate.
+struct XaPrepareEvent {
+  bool one_phase = false;
+  int32_t format_id = 0;
+  std::string_view gtrid;  // at most 64 bytes
+  std::string_view bqual;  // at most 64 bytes
+};
+
 struct RowsQueryEvent {
   std::string_view query;
 };
