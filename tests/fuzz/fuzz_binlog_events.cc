@@ -10,6 +10,7 @@
 #include "fuzz_common.h"
 #include "sluice/binlog/binlog_file.h"
 #include "sluice/binlog/decoder.h"
+#include "sluice/binlog/transaction_payload.h"
 
 using namespace sluice::binlog;
 
@@ -34,12 +35,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!event.ok()) continue;
     if (const RowsEvent* rows = event->As<RowsEvent>()) fuzz::ReadAllRows(*rows);
     if (const auto* payload = event->As<TransactionPayloadEvent>()) {
-      EventSplitter inner(*payload->events, "payload", /*expect_magic=*/false);
-      RawEvent in;
+      PayloadReader reader(*payload, /*max_event_size=*/1 << 20);
+      std::shared_ptr<const std::vector<uint8_t>> inner;
       while (true) {
-        absl::StatusOr<bool> more_inner = inner.Next(&in);
+        absl::StatusOr<bool> more_inner = reader.Next(&inner);
         if (!more_inner.ok() || !*more_inner) break;
-        absl::StatusOr<Event> e = decoder.DecodeEmbedded(in.bytes, *event);
+        absl::StatusOr<Event> e = decoder.DecodeEmbedded(inner, *event);
         if (e.ok()) {
           if (const RowsEvent* rows = e->As<RowsEvent>()) fuzz::ReadAllRows(*rows);
         }

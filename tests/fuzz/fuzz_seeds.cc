@@ -1,6 +1,8 @@
 // Writes the seed corpora of the binlog fuzzers: valid events and rows of every kind, built
 // with the same fixture builders as the unit tests, so fuzzing starts from real structure.
 //   fuzz_seeds <events dir> <rows dir> <json dir>
+#include <zstd.h>
+
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -142,6 +144,31 @@ int main(int argc, char** argv) {
     add(EventType::kWriteRowsV1, RowsData(id, 1, 24, AllColumns(24), nullptr, row));
     add(EventType::kXid, Bytes().U64(3));
     Write(events, "mariadb_plain", s);
+  }
+  // MySQL transaction payload (zstd) carrying a table map, rows and an XID.
+  {
+    Bytes inner;
+    inner.Append(std::span<const uint8_t>(MakeEvent(EventType::kTableMap, map)));
+    inner.Append(std::span<const uint8_t>(MakeEvent(
+        EventType::kWriteRowsV2, RowsData(id, 2, 24, AllColumns(24), nullptr, two_rows))));
+    inner.Append(std::span<const uint8_t>(MakeEvent(EventType::kXid, Bytes().U64(9))));
+    std::vector<uint8_t> z(ZSTD_compressBound(inner.size()));
+    size_t zn = ZSTD_compress(z.data(), z.size(), inner.span().data(), inner.size(), 3);
+    if (!ZSTD_isError(zn)) {
+      Bytes payload;
+      auto field = [&payload](uint64_t type, uint64_t value) {
+        Bytes v;
+        v.Packed(value);
+        payload.Packed(type).Packed(v.size()).Append(v);
+      };
+      field(2, 0);
+      field(3, inner.size());
+      field(1, zn);
+      payload.Packed(0).Append(std::span<const uint8_t>(z.data(), zn));
+      Bytes s{0x00};
+      s.Append(std::span<const uint8_t>(MakeEvent(EventType::kTransactionPayload, payload)));
+      Write(events, "mysql_payload", s);
+    }
   }
   // Own FORMAT_DESCRIPTION.
   {

@@ -20,6 +20,7 @@
 #include "event_printer.h"
 #include "sluice/binlog/binlog_file.h"
 #include "sluice/binlog/decoder.h"
+#include "sluice/binlog/transaction_payload.h"
 
 namespace {
 
@@ -102,17 +103,17 @@ int main(int argc, char** argv) {
     bool show = raw.position >= args.start;
     if (show) Print(*event, args.json);
     if (const auto* payload = event->As<TransactionPayloadEvent>()) {
-      EventSplitter inner(*payload->events, name + " payload", /*expect_magic=*/false);
-      RawEvent in_raw;
+      PayloadReader reader(*payload);
+      std::shared_ptr<const std::vector<uint8_t>> inner;
       while (true) {
-        absl::StatusOr<bool> more_inner = inner.Next(&in_raw);
+        absl::StatusOr<bool> more_inner = reader.Next(&inner);
         if (!more_inner.ok()) {
-          std::cerr << more_inner.status().message() << "\n";
+          std::cerr << AnnotateError(more_inner.status(), event->context).message() << "\n";
           rc = 1;
           break;
         }
         if (!*more_inner) break;
-        absl::StatusOr<Event> e = decoder.DecodeEmbedded(in_raw.bytes, *event);
+        absl::StatusOr<Event> e = decoder.DecodeEmbedded(inner, *event);
         if (!e.ok()) {
           std::cerr << e.status().message() << "\n";
           rc = 1;

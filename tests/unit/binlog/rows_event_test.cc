@@ -14,6 +14,7 @@
 #include "sluice/binlog/binlog_file.h"
 #include "sluice/binlog/decoder.h"
 #include "sluice/binlog/json_diff.h"
+#include "sluice/binlog/transaction_payload.h"
 
 namespace sluice::binlog {
 namespace {
@@ -404,11 +405,14 @@ TEST_F(RowsTest, TransactionPayloadCarriesWholeTransaction) {
   ASSERT_NE(payload, nullptr);
   EXPECT_EQ(payload->uncompressed_size, inner.size());
 
-  EventSplitter split(*payload->events, "payload", /*expect_magic=*/false);
-  RawEvent raw;
+  PayloadReader reader(*payload);
+  std::shared_ptr<const std::vector<uint8_t>> inner_event;
   std::vector<Event> decoded;
-  while (*split.Next(&raw)) {
-    auto e = decoder_.DecodeEmbedded(raw.bytes, *outer);
+  while (true) {
+    absl::StatusOr<bool> more = reader.Next(&inner_event);
+    ASSERT_TRUE(more.ok()) << more.status();
+    if (!*more) break;
+    auto e = decoder_.DecodeEmbedded(inner_event, *outer);
     ASSERT_TRUE(e.ok()) << e.status();
     EXPECT_EQ(e->context.position, outer->context.position);
     decoded.push_back(*std::move(e));
@@ -416,9 +420,9 @@ TEST_F(RowsTest, TransactionPayloadCarriesWholeTransaction) {
   ASSERT_EQ(decoded.size(), 3u);
   const RowsEvent* rows = decoded[1].As<RowsEvent>();
   ASSERT_NE(rows, nullptr);
-  RowReader reader(*rows);
+  RowReader rows_reader(*rows);
   RowChange change;
-  ASSERT_TRUE(*reader.Next(change));
+  ASSERT_TRUE(*rows_reader.Next(change));
   EXPECT_EQ(change.after[0].i64(), 42);
   EXPECT_EQ(decoded[2].As<XidEvent>()->xid, 5u);
 }
@@ -438,6 +442,47 @@ TEST_F(RowsTest, TransactionPayloadSizeMismatchIsAnError) {
       .Packed(0);
   data.Str("short");
   EXPECT_FALSE(Feed(EventType::kTransactionPayload, data).ok());
+}
+
+// An uncompressed payload (type 255) of `events`, claiming `claimed_size` bytes of them.
+Bytes PlainPayload(const Bytes& events, uint64_t claimed_size) {
+  Bytes data;
+  auto field = [&data](uint64_t type, uint64_t value) {
+    Bytes v;
+    v.Packed(value);
+    data.Packed(type).Packed(v.size()).Append(v);
+  };
+  field(2, 255);
+  field(3, claimed_size);
+  field(1, events.size());
+  data.Packed(0).Append(events);
+  return data;
+}
+
+TEST_F(RowsTest, TransactionPayloadThatDoesNotAddUpIsAnError) {
+  Start();
+  Bytes xid;
+  xid.Append(std::span<const uint8_t>(MakeEvent(EventType::kXid, Bytes().U64(1))));
+  auto read_all = [](const Event& outer) -> absl::Status {
+    PayloadReader reader(*outer.As<TransactionPayloadEvent>());
+    std::shared_ptr<const std::vector<uint8_t>> e;
+    while (true) {
+      absl::StatusOr<bool> more = reader.Next(&e);
+      if (!more.ok()) return more.status();
+      if (!*more) return absl::OkStatus();
+    }
+  };
+  auto good = Feed(EventType::kTransactionPayload, PlainPayload(xid, xid.size()));
+  ASSERT_TRUE(good.ok()) << good.status();
+  EXPECT_TRUE(read_all(*good).ok());
+  auto over_claimed = Feed(EventType::kTransactionPayload, PlainPayload(xid, xid.size() + 5));
+  ASSERT_TRUE(over_claimed.ok());
+  EXPECT_FALSE(read_all(*over_claimed).ok());
+  Bytes cut;
+  cut.Append(xid.span().first(xid.size() - 3));
+  auto truncated = Feed(EventType::kTransactionPayload, PlainPayload(cut, cut.size()));
+  ASSERT_TRUE(truncated.ok());
+  EXPECT_FALSE(read_all(*truncated).ok());
 }
 
 TEST(BinlogFile, SplitsAFileIntoEventsWithPositions) {

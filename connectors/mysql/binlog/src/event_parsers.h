@@ -32,8 +32,8 @@ absl::StatusOr<MysqlGtidEvent> ParseMysqlGtid(std::span<const uint8_t> data, boo
 absl::StatusOr<PreviousGtidsEvent> ParsePreviousGtids(std::span<const uint8_t> data);
 absl::StatusOr<RowsQueryEvent> ParseRowsQuery(std::span<const uint8_t> data);
 absl::StatusOr<XaPrepareEvent> ParseXaPrepare(std::span<const uint8_t> data);
-absl::StatusOr<TransactionPayloadEvent> ParseTransactionPayload(std::span<const uint8_t> data,
-                                                                uint64_t max_size);
+// Reads the payload header; the events stay compressed until a PayloadReader reads them.
+absl::StatusOr<TransactionPayloadEvent> ParseTransactionPayload(std::span<const uint8_t> data);
 
 // Fills everything of a rows event but `table` and `context`. Handles v1, v2, PARTIAL_UPDATE
 // and MariaDB's compressed forms (whose rows are decompressed into *owned).

@@ -170,17 +170,17 @@ struct RowsQueryEvent {
 };
 
 // TRANSACTION_PAYLOAD_EVENT (MySQL 8.0.20+, binlog_transaction_compression=ON): a whole
-// transaction's events, compressed. `events` holds them decompressed, back to back, each a
-// complete event without checksum; feed them to BinlogDecoder::DecodeEmbedded.
+// transaction's events, compressed. Read them with PayloadReader (transaction_payload.h) and
+// decode each with BinlogDecoder::DecodeEmbedded.
 struct TransactionPayloadEvent {
   uint64_t compression_type = 0;  // 0 = zstd, 255 = none
   uint64_t payload_size = 0;
   uint64_t uncompressed_size = 0;
-  std::shared_ptr<const std::vector<uint8_t>> events;
+  std::span<const uint8_t> payload;  // the compressed bytes, a view into the event
 };
 
 // An event this library does not decode: its type is known but carries nothing a CDC reader
-// needs (e.g. XA_PREPARE, VIEW_CHANGE, START_ENCRYPTION), or its type is unknown. Unknown
+// needs (e.g. VIEW_CHANGE, START_ENCRYPTION), or its type is unknown. Unknown
 // types are also counted in DecoderStats.
 struct SkippedEvent {
   bool unknown_type = false;
