@@ -1,6 +1,7 @@
 // libFuzzer target: row images against a table map, skipping the event framing so mutations
 // land in the values. Input: u16 length of TABLE_MAP data, that data, one byte selecting the
-// rows kind (0 write, 1 update, 2 delete), the columns-present bitmap(s), then row images.
+// rows kind (0 write, 1 update, 2 delete; bit 6 = PARTIAL_UPDATE_ROWS, bit 7 = MariaDB), the
+// columns-present bitmap(s), then row images.
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -21,7 +22,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   RowsEvent rows;
   rows.table = *table;
   rows.column_count = static_cast<uint32_t>((*table)->columns.size());
-  rows.kind = static_cast<RowsKind>((data[2 + map_size] & 0x7f) % 3);
+  rows.kind = static_cast<RowsKind>((data[2 + map_size] & 0x3f) % 3);
+  rows.partial_json = rows.kind == RowsKind::kUpdate && (data[2 + map_size] & 0x40) != 0;
   size_t at = 2 + map_size + 1;
   size_t bitmap = (rows.column_count + 7) / 8;
   int bitmaps = rows.kind == RowsKind::kUpdate ? 2 : 1;

@@ -197,6 +197,23 @@ int main(int argc, char** argv) {
       Write(events, "real_mariadb_10_11", s);
     }
   }
+  // PARTIAL_UPDATE_ROWS: (id INT, doc JSON), a diff replacing $.a and removing $.b.
+  {
+    Bytes partial_map = TableMapData(
+        9, "db", "docs", {{ColumnType::kLong, {}, false}, {ColumnType::kJson, Bytes{1}}});
+    Bytes diffs;
+    diffs.U8(0).PackedStr("$.a").Packed(2).U8(0x04).U8(0x01).U8(2).PackedStr("$.b");
+    Bytes s;
+    s.U16(partial_map.size())
+        .Append(partial_map)
+        .U8(0x41)
+        .Append(AllColumns(2))
+        .Append(AllColumns(2));
+    s.U8(0).U32(1).U8(2).U8(0x04).U8(0x02);  // before
+    s.U8(1).U8(0x01);                        // value options, partial bits
+    s.U8(0).U32(1).U8(diffs.size()).Append(diffs);
+    Write(rows, "partial_json", s);
+  }
   Write(json, "object", SmallJsonObject());
   Write(json, "string", Bytes{0x0c, 3, 'a', 'b', 'c'});
   Write(json, "decimal", Bytes{0x0f, 246, 5, 5, 2, 0x80, 0x7b, 0x2d});
