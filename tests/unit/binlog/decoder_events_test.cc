@@ -83,6 +83,18 @@ TEST_F(DecoderTest, OldServerFormatDescriptionHasNoChecksumByte) {
   EXPECT_EQ(decoder_.format().PostHeaderLength(EventType::kRotate), 8);
 }
 
+TEST_F(DecoderTest, FormatDescriptionOfAnOpenFileVerifiesDespiteTheInUseFlag) {
+  // The server sets LOG_EVENT_BINLOG_IN_USE_F in the file after computing the checksum.
+  decoder_ = BinlogDecoder();
+  std::vector<uint8_t> fde = MakeFormatDescription(kMariaDb, true);
+  fde[17] |= kFlagBinlogInUse;
+  auto e = decoder_.Decode(Keep(fde));
+  ASSERT_TRUE(e.ok()) << e.status();
+  EXPECT_EQ(decoder_.format().checksum, ChecksumAlgorithm::kCrc32);
+  fde[20] ^= 1;  // but a real corruption is still caught
+  EXPECT_FALSE(decoder_.Decode(Keep(fde)).ok());
+}
+
 TEST_F(DecoderTest, ChecksumMismatchIsReportedWithPosition) {
   Start(kMySql, true);
   std::vector<uint8_t> xid =
@@ -319,6 +331,17 @@ TEST_F(DecoderTest, MySqlRowsQuery) {
   EXPECT_EQ(q.query, "UPDATE t");
 }
 
+TEST_F(DecoderTest, MySqlXaPrepare) {
+  Start(kMySql, true);
+  auto x = FeedAs<XaPrepareEvent>(EventType::kXaPrepare,
+                                  Bytes().U8(0).U32(1).U32(3).U32(2).Str("abcde"));
+  EXPECT_FALSE(x.one_phase);
+  EXPECT_EQ(x.format_id, 1);
+  EXPECT_EQ(x.gtrid, "abc");
+  EXPECT_EQ(x.bqual, "de");
+  EXPECT_FALSE(Feed(EventType::kXaPrepare, Bytes().U8(0).U32(1).U32(65).U32(0)).ok());
+}
+
 TEST_F(DecoderTest, UnknownEventTypesAreSkippedAndCounted) {
   Start(kMySql, true);
   auto e = Feed(static_cast<EventType>(99), Bytes().U32(1));
@@ -326,7 +349,7 @@ TEST_F(DecoderTest, UnknownEventTypesAreSkippedAndCounted) {
   ASSERT_NE(e->As<SkippedEvent>(), nullptr);
   EXPECT_TRUE(e->As<SkippedEvent>()->unknown_type);
   EXPECT_EQ(decoder_.stats().unknown_events, 1u);
-  auto known = Feed(EventType::kXaPrepare, Bytes().U8(0));
+  auto known = Feed(EventType::kViewChange, Bytes().U8(0));
   ASSERT_TRUE(known.ok());
   EXPECT_FALSE(known->As<SkippedEvent>()->unknown_type);
   EXPECT_EQ(decoder_.stats().unknown_events, 1u);

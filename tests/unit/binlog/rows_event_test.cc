@@ -13,6 +13,8 @@
 #include "gtest/gtest.h"
 #include "sluice/binlog/binlog_file.h"
 #include "sluice/binlog/decoder.h"
+#include "sluice/binlog/json_diff.h"
+#include "sluice/binlog/transaction_payload.h"
 
 namespace sluice::binlog {
 namespace {
@@ -207,7 +209,7 @@ TEST_F(RowsTest, TruncatedRowNamesEventPositionRowAndColumn) {
   MapSixColumns();
   Bytes rows = SixColumnRow(1);
   rows.Append(SixColumnRow(2));
-  rows.vec().resize(rows.size() - 4);  // cut into the second row's DATETIME
+  rows.vec().erase(rows.vec().end() - 4, rows.vec().end());  // cut into the second row's DATETIME
   const RowsEvent* e =
       Rows(EventType::kWriteRowsV2, RowsData(kTableId, 2, 6, AllColumns(6), nullptr, rows),
            {.log_pos = 5000});
@@ -240,6 +242,76 @@ TEST_F(RowsTest, EveryTruncationOfARowsEventFailsCleanly) {
       EXPECT_FALSE(*r) << "cut " << cut;
     }
   }
+}
+
+TEST_F(RowsTest, RowsWhoseBitmapNamesNoColumnsEndWithAnErrorNotALoop) {
+  Start();
+  MapSixColumns();
+  const RowsEvent* e =
+      Rows(EventType::kWriteRowsV2, RowsData(kTableId, 2, 6, Bytes{0x00}, nullptr, Bytes{0x00}));
+  ASSERT_NE(e, nullptr);
+  RowReader reader(*e);
+  RowChange change;
+  EXPECT_FALSE(reader.Next(change).ok());
+}
+
+TEST_F(RowsTest, PartialUpdateRowsCarryJsonDiffs) {
+  Start();
+  ASSERT_TRUE(Feed(EventType::kTableMap,
+                   TableMapData(kTableId, "d", "docs",
+                                {{ColumnType::kLong, {}, false}, {ColumnType::kJson, Bytes{1}}}))
+                  .ok());
+  Bytes rows;
+  // Row 1: before (id=1, doc=false); value options PARTIAL_JSON; JSON column 0 is a diff:
+  // REPLACE $.a with true, REMOVE $.b.
+  rows.U8(0).U32(1).U8(2).U8(0x04).U8(0x02);
+  rows.U8(1).U8(0x01);
+  Bytes diffs;
+  diffs.U8(0).PackedStr("$.a").Packed(2).U8(0x04).U8(0x01);
+  diffs.U8(2).PackedStr("$.b");
+  rows.U8(0).U32(1).U8(diffs.size()).Append(diffs);
+  // Row 2: value options 0, the after image holds a whole document.
+  rows.U8(0).U32(2).U8(2).U8(0x04).U8(0x02);
+  rows.U8(0);
+  rows.U8(0).U32(2).U8(2).U8(0x04).U8(0x00);
+  Bytes after = AllColumns(2);
+  const RowsEvent* e =
+      Rows(EventType::kPartialUpdateRows, RowsData(kTableId, 2, 2, AllColumns(2), &after, rows));
+  ASSERT_NE(e, nullptr);
+  EXPECT_TRUE(e->partial_json);
+  auto changes = ReadAll(*e);
+  ASSERT_EQ(changes.size(), 2u);
+  EXPECT_EQ(changes[0].before[1].kind(), ValueKind::kJson);
+  ASSERT_EQ(changes[0].after[1].kind(), ValueKind::kJsonDiff);
+  JsonDiffReader reader(changes[0].after[1].bytes());
+  JsonDiff diff;
+  ASSERT_TRUE(*reader.Next(&diff));
+  EXPECT_EQ(diff.operation, JsonDiffOperation::kReplace);
+  EXPECT_EQ(diff.path, "$.a");
+  EXPECT_EQ(diff.value.size(), 2u);
+  ASSERT_TRUE(*reader.Next(&diff));
+  EXPECT_EQ(diff.operation, JsonDiffOperation::kRemove);
+  EXPECT_EQ(diff.path, "$.b");
+  EXPECT_FALSE(*reader.Next(&diff));
+  EXPECT_EQ(changes[1].after[1].kind(), ValueKind::kJson);
+}
+
+TEST_F(RowsTest, PartialUpdateWithBadDiffIsAnError) {
+  Start();
+  ASSERT_TRUE(Feed(EventType::kTableMap,
+                   TableMapData(kTableId, "d", "docs", {{ColumnType::kJson, Bytes{1}}}))
+                  .ok());
+  Bytes rows;
+  rows.U8(0).U8(0);              // before: empty JSON
+  rows.U8(1).U8(0x01);           // partial
+  rows.U8(0).U8(2).U8(7).U8(0);  // after: diff with operation 7
+  Bytes after = AllColumns(1);
+  const RowsEvent* e =
+      Rows(EventType::kPartialUpdateRows, RowsData(kTableId, 2, 1, AllColumns(1), &after, rows));
+  ASSERT_NE(e, nullptr);
+  RowReader reader(*e);
+  RowChange change;
+  EXPECT_FALSE(reader.Next(change).ok());
 }
 
 TEST_F(RowsTest, UnknownPreGaRowsVersionIsAnError) {
@@ -333,11 +405,14 @@ TEST_F(RowsTest, TransactionPayloadCarriesWholeTransaction) {
   ASSERT_NE(payload, nullptr);
   EXPECT_EQ(payload->uncompressed_size, inner.size());
 
-  EventSplitter split(*payload->events, "payload", /*expect_magic=*/false);
-  RawEvent raw;
+  PayloadReader reader(*payload);
+  std::shared_ptr<const std::vector<uint8_t>> inner_event;
   std::vector<Event> decoded;
-  while (*split.Next(&raw)) {
-    auto e = decoder_.DecodeEmbedded(raw.bytes, *outer);
+  while (true) {
+    absl::StatusOr<bool> more = reader.Next(&inner_event);
+    ASSERT_TRUE(more.ok()) << more.status();
+    if (!*more) break;
+    auto e = decoder_.DecodeEmbedded(inner_event, *outer);
     ASSERT_TRUE(e.ok()) << e.status();
     EXPECT_EQ(e->context.position, outer->context.position);
     decoded.push_back(*std::move(e));
@@ -345,9 +420,9 @@ TEST_F(RowsTest, TransactionPayloadCarriesWholeTransaction) {
   ASSERT_EQ(decoded.size(), 3u);
   const RowsEvent* rows = decoded[1].As<RowsEvent>();
   ASSERT_NE(rows, nullptr);
-  RowReader reader(*rows);
+  RowReader rows_reader(*rows);
   RowChange change;
-  ASSERT_TRUE(*reader.Next(change));
+  ASSERT_TRUE(*rows_reader.Next(change));
   EXPECT_EQ(change.after[0].i64(), 42);
   EXPECT_EQ(decoded[2].As<XidEvent>()->xid, 5u);
 }
@@ -367,6 +442,47 @@ TEST_F(RowsTest, TransactionPayloadSizeMismatchIsAnError) {
       .Packed(0);
   data.Str("short");
   EXPECT_FALSE(Feed(EventType::kTransactionPayload, data).ok());
+}
+
+// An uncompressed payload (type 255) of `events`, claiming `claimed_size` bytes of them.
+Bytes PlainPayload(const Bytes& events, uint64_t claimed_size) {
+  Bytes data;
+  auto field = [&data](uint64_t type, uint64_t value) {
+    Bytes v;
+    v.Packed(value);
+    data.Packed(type).Packed(v.size()).Append(v);
+  };
+  field(2, 255);
+  field(3, claimed_size);
+  field(1, events.size());
+  data.Packed(0).Append(events);
+  return data;
+}
+
+TEST_F(RowsTest, TransactionPayloadThatDoesNotAddUpIsAnError) {
+  Start();
+  Bytes xid;
+  xid.Append(std::span<const uint8_t>(MakeEvent(EventType::kXid, Bytes().U64(1))));
+  auto read_all = [](const Event& outer) -> absl::Status {
+    PayloadReader reader(*outer.As<TransactionPayloadEvent>());
+    std::shared_ptr<const std::vector<uint8_t>> e;
+    while (true) {
+      absl::StatusOr<bool> more = reader.Next(&e);
+      if (!more.ok()) return more.status();
+      if (!*more) return absl::OkStatus();
+    }
+  };
+  auto good = Feed(EventType::kTransactionPayload, PlainPayload(xid, xid.size()));
+  ASSERT_TRUE(good.ok()) << good.status();
+  EXPECT_TRUE(read_all(*good).ok());
+  auto over_claimed = Feed(EventType::kTransactionPayload, PlainPayload(xid, xid.size() + 5));
+  ASSERT_TRUE(over_claimed.ok());
+  EXPECT_FALSE(read_all(*over_claimed).ok());
+  Bytes cut;
+  cut.Append(xid.span().first(xid.size() - 3));
+  auto truncated = Feed(EventType::kTransactionPayload, PlainPayload(cut, cut.size()));
+  ASSERT_TRUE(truncated.ok());
+  EXPECT_FALSE(read_all(*truncated).ok());
 }
 
 TEST(BinlogFile, SplitsAFileIntoEventsWithPositions) {

@@ -1,7 +1,6 @@
 #include "compression.h"
 
 #include <zlib.h>
-#include <zstd.h>
 
 #include "absl/strings/str_cat.h"
 #include "byte_reader.h"
@@ -36,24 +35,6 @@ absl::StatusOr<std::vector<uint8_t>> UncompressMariaDbRecord(std::span<const uin
   if (rc != Z_OK || out_len != size) {
     return absl::DataLossError(absl::StrCat("zlib could not uncompress the record (code ", rc,
                                             ", got ", out_len, " of ", size, " bytes)"));
-  }
-  return out;
-}
-
-absl::StatusOr<std::vector<uint8_t>> ZstdDecompress(std::span<const uint8_t> data,
-                                                    uint64_t expected_size, uint64_t max_size) {
-  if (expected_size > max_size) {
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "payload claims ", expected_size, " uncompressed bytes, more than the limit ", max_size));
-  }
-  std::vector<uint8_t> out(expected_size);
-  size_t rc = ZSTD_decompress(out.data(), out.size(), data.data(), data.size());
-  if (ZSTD_isError(rc)) {
-    return absl::DataLossError(absl::StrCat("zstd: ", ZSTD_getErrorName(rc)));
-  }
-  if (rc != expected_size) {
-    return absl::DataLossError(
-        absl::StrCat("zstd produced ", rc, " bytes, the header said ", expected_size));
   }
   return out;
 }

@@ -1,4 +1,5 @@
-// Decompression for MariaDB's compressed events (zlib) and MySQL's transaction payloads (zstd).
+// Decompression of MariaDB's compressed events (zlib). MySQL's transaction payloads are
+// decompressed incrementally by PayloadReader (transaction_payload.h).
 #ifndef SLUICE_BINLOG_SRC_COMPRESSION_H_
 #define SLUICE_BINLOG_SRC_COMPRESSION_H_
 
@@ -14,10 +15,6 @@ namespace sluice::binlog::internal {
 // bits 0-2 = how many bytes of length follow), the uncompressed length big-endian, zlib data.
 absl::StatusOr<std::vector<uint8_t>> UncompressMariaDbRecord(std::span<const uint8_t> record,
                                                              uint64_t max_size);
-
-// A zstd frame (or frames) expected to yield `expected_size` bytes.
-absl::StatusOr<std::vector<uint8_t>> ZstdDecompress(std::span<const uint8_t> data,
-                                                    uint64_t expected_size, uint64_t max_size);
 
 }  // namespace sluice::binlog::internal
 

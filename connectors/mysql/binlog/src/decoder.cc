@@ -20,9 +20,15 @@ absl::StatusOr<Event> BinlogDecoder::Decode(std::span<const uint8_t> event,
   return DecodeImpl(event, position, /*embedded=*/false, nullptr);
 }
 
-absl::StatusOr<Event> BinlogDecoder::DecodeEmbedded(std::span<const uint8_t> event,
-                                                    const Event& payload) {
-  return DecodeImpl(event, payload.context.position, /*embedded=*/true, &payload);
+absl::StatusOr<Event> BinlogDecoder::DecodeEmbedded(
+    std::shared_ptr<const std::vector<uint8_t>> event, const Event& payload) {
+  if (event == nullptr) return absl::InvalidArgumentError("no event given");
+  absl::StatusOr<Event> decoded =
+      DecodeImpl(*event, payload.context.position, /*embedded=*/true, &payload);
+  // Views in the inner event point into its own buffer; keep it with the event (unless the
+  // event had to own decompressed bytes of its own, which never happens inside a payload).
+  if (decoded.ok() && decoded->owned == nullptr) decoded->owned = std::move(event);
+  return decoded;
 }
 
 absl::StatusOr<Event> BinlogDecoder::DecodeImpl(std::span<const uint8_t> bytes,
@@ -44,10 +50,6 @@ absl::StatusOr<Event> BinlogDecoder::DecodeImpl(std::span<const uint8_t> bytes,
                                                  bytes.size(), " were given")));
   }
   ++stats_.events;
-  if (embedded)
-    event.owned = payload->As<TransactionPayloadEvent>()
-                      ? payload->As<TransactionPayloadEvent>()->events
-                      : payload->owned;
 
   // Decide whether the event ends in a checksum. A FORMAT_DESCRIPTION says so for itself; the
   // events before the first one (the artificial ROTATE of a dump) are checked by trying.
@@ -88,7 +90,9 @@ absl::StatusOr<Event> BinlogDecoder::DecodeImpl(std::span<const uint8_t> bytes,
     absl::StatusOr<FormatDescription> fd = ParseFormatDescription(data);
     if (!fd.ok()) return fail(fd.status());
     if (fd->checksum == ChecksumAlgorithm::kCrc32 && options_.verify_checksums && !embedded) {
-      if (absl::Status s = VerifyEventChecksum(bytes); !s.ok()) return fail(s);
+      if (absl::Status s = VerifyEventChecksum(bytes, /*clear_in_use_flag=*/true); !s.ok()) {
+        return fail(s);
+      }
       ++stats_.checksum_verified;
     }
     format_ = *fd;
@@ -169,13 +173,14 @@ absl::Status BinlogDecoder::DecodeBody(std::span<const uint8_t> data, Event& eve
       return assign(internal::ParsePreviousGtids(data));
     case EventType::kRowsQuery:
       return assign(internal::ParseRowsQuery(data));
+    case EventType::kXaPrepare:
+      return assign(internal::ParseXaPrepare(data));
     case EventType::kTransactionPayload:
-      return assign(internal::ParseTransactionPayload(data, options_.max_decompressed_size));
+      return assign(internal::ParseTransactionPayload(data));
     case EventType::kStartV3:
     case EventType::kIgnorable:
     case EventType::kTransactionContext:
     case EventType::kViewChange:
-    case EventType::kXaPrepare:
     case EventType::kHeartbeatV2:
     case EventType::kMariaStartEncryption:
     case EventType::kUnknown:

@@ -1,6 +1,7 @@
-// Parsers for single event types. Each takes the event data (post-header + body, checksum
-// already removed) and either fills the typed event or says what was wrong; the decoder adds
-// the event type, file and position to the message.
+// Parsers for single event types, one file per family (query_event.cc, gtid_events.cc,
+// rows_event_parser.cc, small_events.cc, transaction_payload.cc). Each takes the event data
+// (post-header + body, checksum already removed) and either fills the typed event or says
+// what was wrong; the decoder adds the event type, file and position to the message.
 #ifndef SLUICE_BINLOG_SRC_EVENT_PARSERS_H_
 #define SLUICE_BINLOG_SRC_EVENT_PARSERS_H_
 
@@ -30,8 +31,9 @@ absl::StatusOr<BinlogCheckpointEvent> ParseBinlogCheckpoint(std::span<const uint
 absl::StatusOr<MysqlGtidEvent> ParseMysqlGtid(std::span<const uint8_t> data, bool anonymous);
 absl::StatusOr<PreviousGtidsEvent> ParsePreviousGtids(std::span<const uint8_t> data);
 absl::StatusOr<RowsQueryEvent> ParseRowsQuery(std::span<const uint8_t> data);
-absl::StatusOr<TransactionPayloadEvent> ParseTransactionPayload(std::span<const uint8_t> data,
-                                                                uint64_t max_size);
+absl::StatusOr<XaPrepareEvent> ParseXaPrepare(std::span<const uint8_t> data);
+// Reads the payload header; the events stay compressed until a PayloadReader reads them.
+absl::StatusOr<TransactionPayloadEvent> ParseTransactionPayload(std::span<const uint8_t> data);
 
 // Fills everything of a rows event but `table` and `context`. Handles v1, v2, PARTIAL_UPDATE
 // and MariaDB's compressed forms (whose rows are decompressed into *owned).

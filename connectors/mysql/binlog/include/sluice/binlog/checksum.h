@@ -13,8 +13,10 @@ namespace sluice::binlog {
 uint32_t Crc32(std::span<const uint8_t> bytes);
 
 // OK when the last four bytes of `event` hold the CRC32 of the rest; DataLoss naming both
-// values otherwise.
-absl::Status VerifyEventChecksum(std::span<const uint8_t> event);
+// values otherwise. A FORMAT_DESCRIPTION's checksum is computed with the "binlog in use" flag
+// clear: the server sets that flag in the file after writing the event, and clears it again
+// on a clean close, so `clear_in_use_flag` must be true for FORMAT_DESCRIPTION events.
+absl::Status VerifyEventChecksum(std::span<const uint8_t> event, bool clear_in_use_flag = false);
 
 }  // namespace sluice::binlog
 

@@ -34,6 +34,7 @@ enum class ValueKind : uint8_t {
   kBit,        // bytes(): big-endian, bit_length() bits
   kJson,       // bytes(): MySQL binary JSON (see json_binary.h); MariaDB JSON arrives as kString
   kGeometry,   // bytes(): WKB; srid()
+  kJsonDiff,   // bytes(): MySQL partial JSON update (PARTIAL_UPDATE_ROWS); see json_diff.h
 };
 
 struct Date {

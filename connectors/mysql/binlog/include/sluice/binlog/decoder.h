@@ -41,7 +41,8 @@ using EventBody =
     std::variant<SkippedEvent, FormatDescriptionEvent, RotateEvent, StopEvent, QueryEvent, XidEvent,
                  StatementContextEvent, IncidentEvent, HeartbeatEvent, TableMapEvent, RowsEvent,
                  MariaGtidEvent, MariaGtidListEvent, BinlogCheckpointEvent, AnnotateRowsEvent,
-                 MysqlGtidEvent, PreviousGtidsEvent, RowsQueryEvent, TransactionPayloadEvent>;
+                 MysqlGtidEvent, PreviousGtidsEvent, RowsQueryEvent, TransactionPayloadEvent,
+                 XaPrepareEvent>;
 
 struct Event {
   EventHeader header;
@@ -62,7 +63,7 @@ struct DecoderOptions {
   // Name of the file the first events belong to, when the caller knows it (a file reader
   // does; a stream learns it from the first ROTATE).
   std::string initial_file;
-  // Largest decompressed size accepted for one compressed event or transaction payload.
+  // Largest decompressed size accepted for one MariaDB compressed event.
   uint64_t max_decompressed_size = uint64_t{1} << 30;
 };
 
@@ -84,9 +85,11 @@ class BinlogDecoder {
   absl::StatusOr<Event> Decode(std::span<const uint8_t> event,
                                std::optional<uint64_t> position = std::nullopt);
 
-  // Decodes one event from inside a TRANSACTION_PAYLOAD (no checksum). `payload` is the event
-  // that carried it: its file and position are reported for the inner event.
-  absl::StatusOr<Event> DecodeEmbedded(std::span<const uint8_t> event, const Event& payload);
+  // Decodes one event from inside a TRANSACTION_PAYLOAD (no checksum), as PayloadReader hands
+  // them out; the Event keeps the buffer. `payload` is the event that carried it: its file and
+  // position are reported for the inner event.
+  absl::StatusOr<Event> DecodeEmbedded(std::shared_ptr<const std::vector<uint8_t>> event,
+                                       const Event& payload);
 
   const FormatDescription& format() const { return format_; }
   bool has_format_description() const { return has_format_; }

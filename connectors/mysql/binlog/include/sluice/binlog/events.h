@@ -156,22 +156,31 @@ struct PreviousGtidsEvent {
   std::string ToString() const;  // "uuid:1-5:7-9,uuid2:1-3" (inclusive ends, MySQL's text form)
 };
 
+// MySQL XA_PREPARE_LOG_EVENT: ends the events of an XA transaction at XA PREPARE (or at
+// XA COMMIT ... ONE PHASE); a later QUERY "XA COMMIT"/"XA ROLLBACK" decides its fate.
+struct XaPrepareEvent {
+  bool one_phase = false;
+  int32_t format_id = 0;
+  std::string_view gtrid;  // at most 64 bytes
+  std::string_view bqual;  // at most 64 bytes
+};
+
 struct RowsQueryEvent {
   std::string_view query;
 };
 
 // TRANSACTION_PAYLOAD_EVENT (MySQL 8.0.20+, binlog_transaction_compression=ON): a whole
-// transaction's events, compressed. `events` holds them decompressed, back to back, each a
-// complete event without checksum; feed them to BinlogDecoder::DecodeEmbedded.
+// transaction's events, compressed. Read them with PayloadReader (transaction_payload.h) and
+// decode each with BinlogDecoder::DecodeEmbedded.
 struct TransactionPayloadEvent {
   uint64_t compression_type = 0;  // 0 = zstd, 255 = none
   uint64_t payload_size = 0;
   uint64_t uncompressed_size = 0;
-  std::shared_ptr<const std::vector<uint8_t>> events;
+  std::span<const uint8_t> payload;  // the compressed bytes, a view into the event
 };
 
 // An event this library does not decode: its type is known but carries nothing a CDC reader
-// needs (e.g. XA_PREPARE, VIEW_CHANGE, START_ENCRYPTION), or its type is unknown. Unknown
+// needs (e.g. VIEW_CHANGE, START_ENCRYPTION), or its type is unknown. Unknown
 // types are also counted in DecoderStats.
 struct SkippedEvent {
   bool unknown_type = false;

@@ -64,7 +64,10 @@ class RowReader {
 
  private:
   absl::Status ReadImage(std::span<const uint8_t> present, uint32_t present_count,
-                         std::vector<ColumnValue>& image);
+                         std::vector<ColumnValue>& image, const uint8_t* partial_bits);
+  // PARTIAL_UPDATE_ROWS: the after image starts with value options and, when partial JSON is
+  // on, a bitmap over the table's JSON columns saying which of them hold a diff.
+  absl::Status ReadPartialUpdateHeader(const uint8_t** partial_bits);
 
   const RowsEvent& event_;
   const uint8_t* pos_;
@@ -72,6 +75,8 @@ class RowReader {
   uint32_t before_count_ = 0;  // present columns in each image
   uint32_t after_count_ = 0;
   uint32_t rows_read_ = 0;
+  std::vector<int32_t> json_ordinal_;  // PARTIAL_UPDATE_ROWS only: index among JSON columns
+  uint32_t json_columns_ = 0;
 };
 
 }  // namespace sluice::binlog

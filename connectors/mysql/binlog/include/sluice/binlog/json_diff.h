@@ -1,0 +1,49 @@
+// Partial JSON updates (MySQL binlog_row_value_options=PARTIAL_JSON): in the after image of a
+// PARTIAL_UPDATE_ROWS_EVENT a JSON column may hold, instead of the document, the list of
+// changes that turns the before image's document into the new one.
+//
+// Layout of one such value: the column's usual length prefix, then diffs back to back, each
+//   operation (1 byte: 0 replace, 1 insert, 2 remove),
+//   path length (length-encoded integer) and path text (e.g. "$.a[2]"),
+//   for replace/insert: value length (length-encoded integer) and a binary JSON value.
+#ifndef SLUICE_BINLOG_JSON_DIFF_H_
+#define SLUICE_BINLOG_JSON_DIFF_H_
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "sluice/binlog/column_value.h"
+#include "sluice/binlog/table_map.h"
+
+namespace sluice::binlog {
+
+enum class JsonDiffOperation : uint8_t { kReplace = 0, kInsert = 1, kRemove = 2 };
+
+struct JsonDiff {
+  JsonDiffOperation operation = JsonDiffOperation::kReplace;
+  std::string_view path;
+  std::span<const uint8_t> value;  // binary JSON (json_binary.h); empty for kRemove
+};
+
+// Iterates the diffs of a kJsonDiff value. The row decoder has validated the layout, so Next
+// on a value from RowReader never fails; it still checks, for values from anywhere else.
+class JsonDiffReader {
+ public:
+  explicit JsonDiffReader(std::span<const uint8_t> diffs) : rest_(diffs) {}
+  absl::StatusOr<bool> Next(JsonDiff* out);
+
+ private:
+  std::span<const uint8_t> rest_;
+};
+
+// Reads a partial JSON value of `column` at *pos (length prefix, diffs), validates every diff
+// and stores a kJsonDiff value viewing the diff bytes.
+absl::Status DecodeJsonDiffValue(const ColumnInfo& column, const uint8_t** pos, const uint8_t* end,
+                                 ColumnValue* out);
+
+}  // namespace sluice::binlog
+
+#endif  // SLUICE_BINLOG_JSON_DIFF_H_

@@ -1,0 +1,49 @@
+#include "sluice/binlog/json_diff.h"
+
+#include "absl/strings/str_cat.h"
+#include "byte_reader.h"
+
+namespace sluice::binlog {
+
+absl::StatusOr<bool> JsonDiffReader::Next(JsonDiff* out) {
+  if (rest_.empty()) return false;
+  internal::ByteReader r(rest_);
+  uint8_t op = r.U8("JSON diff operation");
+  if (op > 2) {
+    return absl::DataLossError(absl::StrCat("JSON diff operation ", op, " is unknown"));
+  }
+  out->operation = static_cast<JsonDiffOperation>(op);
+  uint64_t path_length = r.PackedInt("JSON diff path length");
+  out->path = r.String(path_length, "JSON diff path");
+  out->value = {};
+  if (out->operation != JsonDiffOperation::kRemove) {
+    uint64_t value_length = r.PackedInt("JSON diff value length");
+    out->value = r.Bytes(value_length, "JSON diff value");
+  }
+  if (!r.ok()) return r.status();
+  rest_ = rest_.subspan(r.offset());
+  return true;
+}
+
+absl::Status DecodeJsonDiffValue(const ColumnInfo& column, const uint8_t** pos, const uint8_t* end,
+                                 ColumnValue* out) {
+  int prefix = column.length_bytes;
+  if (prefix < 1 || prefix > 4) return absl::DataLossError("JSON length prefix is impossible");
+  internal::ByteReader r(std::span<const uint8_t>(*pos, static_cast<size_t>(end - *pos)));
+  uint64_t size = r.UintLE(prefix, "JSON diff length");
+  std::span<const uint8_t> diffs = r.Bytes(size, "JSON diffs");
+  if (!r.ok()) return r.status();
+  JsonDiffReader reader(diffs);
+  JsonDiff diff;
+  while (true) {
+    absl::StatusOr<bool> more = reader.Next(&diff);
+    if (!more.ok()) return more.status();
+    if (!*more) break;
+  }
+  *out =
+      ColumnValue::Bytes(ValueKind::kJsonDiff, diffs.data(), static_cast<uint32_t>(diffs.size()));
+  *pos += r.offset();
+  return absl::OkStatus();
+}
+
+}  // namespace sluice::binlog
