@@ -2,6 +2,9 @@
 #include <cstdio>
 #include <cstring>
 
+#include <iostream>
+
+#include "inspect_command.h"
 #include "runtime/cli/worker_command.h"
 
 namespace {
@@ -10,6 +13,8 @@ constexpr char kUsage[] =
     "usage: sluice <command> [arguments]\n"
     "commands:\n"
     "  worker --config worker.properties [connector.properties ...]   run a worker\n"
+    "  binlog inspect FILE [--start-position=N] [--stop-position=N] [--json]\n"
+    "                                                                 print a binlog file's events\n"
     "  version                                                        print the version\n";
 
 }  // namespace
@@ -25,6 +30,9 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (std::strcmp(command, "worker") == 0) return sluice::cli::RunWorkerCommand(argc - 2, argv + 2);
+  if (std::strcmp(command, "binlog") == 0 && argc >= 3 && std::strcmp(argv[2], "inspect") == 0) {
+    return sluice::binlog::RunBinlogInspect(argc - 2, argv + 2, std::cout, std::cerr);
+  }
   if (std::strcmp(command, "--help") == 0 || std::strcmp(command, "help") == 0) {
     std::fputs(kUsage, stdout);
     return 0;

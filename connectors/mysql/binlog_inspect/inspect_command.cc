@@ -1,16 +1,13 @@
-// sluice-binlog-inspect FILE [--start-position=N] [--stop-position=N] [--json]
+// `sluice binlog inspect FILE [--start-position=N] [--stop-position=N] [--json]`
 //
 // Prints the events and rows of a binlog file like `mysqlbinlog --verbose`, or one JSON object
 // per event. Events inside MySQL transaction payloads are shown after their payload event.
 // Exit code 0 on success, 1 when the file is corrupt or truncated (after printing everything
 // before the damage and the error, with its position), 2 on bad usage.
-//
-// Until the `sluice binlog inspect` subcommand exists, this binary is that tool; the
-// subcommand should call the same event_printer.h functions.
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
-#include <iostream>
+#include <ostream>
 #include <iterator>
 #include <string>
 #include <vector>
@@ -18,6 +15,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "event_printer.h"
+#include "inspect_command.h"
 #include "sluice/binlog/binlog_file.h"
 #include "sluice/binlog/decoder.h"
 #include "sluice/binlog/transaction_payload.h"
@@ -56,25 +54,26 @@ std::string BaseName(const std::string& path) {
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
-void Print(const Event& e, bool json) {
+void Print(const Event& e, bool json, std::ostream& output) {
   std::string out;
   absl::Status s = json ? AppendEventJson(e, &out) : AppendEventText(e, &out);
   (void)s;  // a bad row is printed in place; keep going with the next event
-  std::cout << out << (json ? "\n" : "");
+  output << out << (json ? "\n" : "");
 }
 
 }  // namespace
 
-int main(int argc, char** argv) {
+namespace sluice::binlog {
+
+int RunBinlogInspect(int argc, char** argv, std::ostream& output, std::ostream& errors) {
   Args args;
   if (!ParseArgs(argc, argv, &args)) {
-    std::cerr << "usage: sluice-binlog-inspect FILE [--start-position=N] [--stop-position=N] "
-                 "[--json]\n";
+    errors << "usage: sluice binlog inspect FILE [--start-position=N] [--stop-position=N] [--json]\n";
     return 2;
   }
   std::ifstream in(args.file, std::ios::binary);
   if (!in) {
-    std::cerr << args.file << ": cannot open\n";
+    errors << args.file << ": cannot open\n";
     return 1;
   }
   std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
@@ -87,7 +86,7 @@ int main(int argc, char** argv) {
   while (true) {
     absl::StatusOr<bool> more = split.Next(&raw);
     if (!more.ok()) {
-      std::cerr << more.status().message() << "\n";
+      errors << more.status().message() << "\n";
       rc = 1;
       break;
     }
@@ -96,32 +95,34 @@ int main(int argc, char** argv) {
     // and table maps they carry are needed to read what follows.
     absl::StatusOr<Event> event = decoder.Decode(raw.bytes, raw.position);
     if (!event.ok()) {
-      std::cerr << event.status().message() << "\n";
+      errors << event.status().message() << "\n";
       rc = 1;
       continue;
     }
     bool show = raw.position >= args.start;
-    if (show) Print(*event, args.json);
+    if (show) Print(*event, args.json, output);
     if (const auto* payload = event->As<TransactionPayloadEvent>()) {
       PayloadReader reader(*payload);
       std::shared_ptr<const std::vector<uint8_t>> inner;
       while (true) {
         absl::StatusOr<bool> more_inner = reader.Next(&inner);
         if (!more_inner.ok()) {
-          std::cerr << AnnotateError(more_inner.status(), event->context).message() << "\n";
+          errors << AnnotateError(more_inner.status(), event->context).message() << "\n";
           rc = 1;
           break;
         }
         if (!*more_inner) break;
         absl::StatusOr<Event> e = decoder.DecodeEmbedded(inner, *event);
         if (!e.ok()) {
-          std::cerr << e.status().message() << "\n";
+          errors << e.status().message() << "\n";
           rc = 1;
           continue;
         }
-        if (show) Print(*e, args.json);
+        if (show) Print(*e, args.json, output);
       }
     }
   }
   return rc;
 }
+
+}  // namespace sluice::binlog
