@@ -92,6 +92,7 @@ class RunningSystem:
 
 class System:
     name = "?"
+    table_include_list = "bench.orders"
 
     def __init__(self, database, kafka):
         self.database = database
@@ -108,11 +109,11 @@ class System:
             "database.server.id": str(SERVER_ID),
             "topic.prefix": TOPIC_PREFIX,
             "database.include.list": "bench",
-            "table.include.list": "bench.orders",
             "snapshot.mode": snapshot_mode,
             "include.schema.changes": "false",
             "tombstones.on.delete": "true",
             "database.ssl.mode": "disabled",
+            **({"table.include.list": self.table_include_list} if self.table_include_list else {}),
         }
 
     def fresh_directory(self):
@@ -125,6 +126,9 @@ class System:
 class DebeziumSystem(System):
     name = "debezium"
     heap = "1g"
+    schemas_enable = False  # the benchmark's setting; the reference capture turns it on
+    topic_prefix = TOPIC_PREFIX
+    include_list = "bench"
 
     def unavailable_reason(self):
         if not glob.glob(os.path.join(os.environ["CONNECT_HOME"], "libs", "debezium-connector-mysql-*.jar")):
@@ -139,8 +143,8 @@ class DebeziumSystem(System):
             "bootstrap.servers": self.kafka.bootstrap,
             "key.converter": "org.apache.kafka.connect.json.JsonConverter",
             "value.converter": "org.apache.kafka.connect.json.JsonConverter",
-            "key.converter.schemas.enable": "false",
-            "value.converter.schemas.enable": "false",
+            "key.converter.schemas.enable": str(self.schemas_enable).lower(),
+            "value.converter.schemas.enable": str(self.schemas_enable).lower(),
             "offset.storage.file.filename": os.path.join(directory, "offsets.dat"),
             "offset.flush.interval.ms": "1000",
             "plugin.path": "",
@@ -150,8 +154,10 @@ class DebeziumSystem(System):
             "name": "bench",
             "connector.class": "io.debezium.connector.mysql.MySqlConnector",
             **self.connector_settings(snapshot_mode),
+            "topic.prefix": self.topic_prefix,
+            "database.include.list": self.include_list,
             "schema.history.internal.kafka.bootstrap.servers": self.kafka.bootstrap,
-            "schema.history.internal.kafka.topic": f"{TOPIC_PREFIX}.schema-history",
+            "schema.history.internal.kafka.topic": f"{self.topic_prefix}.schema-history",
         }
         write_properties(os.path.join(directory, "worker.properties"), worker)
         write_properties(os.path.join(directory, "connector.properties"), connector)
@@ -173,7 +179,7 @@ class DebeziumSystem(System):
         return RunningSystem(self.name, process, log_path, started_at)
 
     def extra_topics(self):
-        return [f"{TOPIC_PREFIX}.schema-history"]
+        return [f"{self.topic_prefix}.schema-history"]
 
 
 class SluiceSystem(System):

@@ -1,0 +1,116 @@
+"""Captures what Debezium writes for a table of every MariaDB column type and every kind of
+change, as reference data for Sluice's format tests: tests/reference/debezium/.
+
+Run through scripts/capture-debezium-reference (it installs Debezium and starts the services)."""
+
+import json
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(__file__))
+from database import Database  # noqa: E402
+from kafka_side import KafkaSide  # noqa: E402
+from systems import DebeziumSystem  # noqa: E402
+
+PREFIX = "ref"
+SCHEMA_SQL = """
+DROP DATABASE IF EXISTS shop;
+RESET MASTER;
+CREATE DATABASE shop;
+CREATE TABLE shop.all_types (
+  id BIGINT UNSIGNED NOT NULL PRIMARY KEY,
+  flag TINYINT(1), bool_col BOOLEAN, ti TINYINT, tiu TINYINT UNSIGNED, si SMALLINT, siu SMALLINT UNSIGNED,
+  mi MEDIUMINT, i INT, iu INT UNSIGNED, bi BIGINT, biu BIGINT UNSIGNED,
+  f FLOAT, d DOUBLE, dec1 DECIMAL(12,2), dec2 DECIMAL(30,10), dec0 DECIMAL(5,0),
+  y YEAR, dt DATE, tm TIME, tm3 TIME(3), tm6 TIME(6), dtm DATETIME, dtm3 DATETIME(3), dtm6 DATETIME(6),
+  ts TIMESTAMP NULL, ts2 TIMESTAMP(2) NULL, ts6 TIMESTAMP(6) NULL,
+  c CHAR(10), vc VARCHAR(300), bin BINARY(4), vb VARBINARY(10), txt TEXT, bl BLOB,
+  e ENUM('red','green','blue'), s SET('a','b','c','d'), b1 BIT(1), b12 BIT(12), b64 BIT(64),
+  j JSON, g GEOMETRY, pt POINT, lat CHAR(5) CHARACTER SET latin1, nn_dt DATE NOT NULL DEFAULT '2000-01-01'
+);
+CREATE TABLE shop.no_key (a INT, b VARCHAR(10));
+CREATE TABLE shop.renamed_key (id INT PRIMARY KEY, v VARCHAR(10));
+INSERT INTO shop.all_types (id, i, vc) VALUES (100, 42, 'before the connector started');
+INSERT INTO shop.renamed_key VALUES (1, 'one');
+"""
+
+CHANGES_SQL = """
+SET time_zone = '+00:00';
+SET sql_mode = '';
+INSERT INTO shop.all_types VALUES (1, 1, 0, 127, 255, 32767, 65535, 8388607, 2147483647, 4294967295,
+  9223372036854775807, 18446744073709551615,
+  -1.5, 3.141592653589793, 9999999999.99, -12345678901234567890.0123456789, 99999,
+  2155, '9999-12-31', '838:59:59', '-00:00:01.500', '12:34:56.654321', '9999-12-31 23:59:59',
+  '2024-02-29 13:45:07.123', '2024-02-29 13:45:07.123456', '2038-01-19 03:14:07', '1970-01-01 00:00:01.99',
+  '2018-06-20 13:37:03.123456',
+  'abc', CONCAT('héllo ', REPEAT('€', 3)), 0x01020000, 0x00FF, 'text', 0xDEADBEEF,
+  'blue', 'a,d', b'1', b'101010111100', b'1111111111111111111111111111111111111111111111111111111111111111',
+  '{"a": 1, "b": [true, null, "x"]}', ST_GeomFromText('LINESTRING(0 0,1 1)', 4326), POINT(1.5, -2), 'é',
+  '2001-02-03');
+INSERT INTO shop.all_types (id, dt, dtm, ts, nn_dt) VALUES (2, '0000-00-00', '0000-00-00 00:00:00',
+  '0000-00-00 00:00:00', '0000-00-00');
+UPDATE shop.all_types SET i = 7, vc = 'changed' WHERE id = 1;
+DELETE FROM shop.all_types WHERE id = 2;
+UPDATE shop.renamed_key SET id = 2 WHERE id = 1;
+INSERT INTO shop.no_key VALUES (1, 'x'), (1, 'x');
+UPDATE shop.no_key SET b = 'y' LIMIT 1;
+DELETE FROM shop.no_key LIMIT 1;
+TRUNCATE TABLE shop.renamed_key;
+"""
+
+
+def main():
+    out_dir = sys.argv[1]
+    database = Database(port=int(os.environ["BENCH_MARIADB_PORT"]))
+    kafka = KafkaSide(bootstrap=f"127.0.0.1:{os.environ['BENCH_KAFKA_PORT']}", partitions=1)
+    debezium = DebeziumSystem(database, kafka)
+    debezium.schemas_enable = True
+    debezium.topic_prefix = PREFIX
+    debezium.include_list = "shop"
+    debezium.table_include_list = ""
+
+    database.sql(SCHEMA_SQL)
+    topics = [f"{PREFIX}.shop.all_types", f"{PREFIX}.shop.no_key", f"{PREFIX}.shop.renamed_key"]
+    kafka.fresh_topics(topics + [PREFIX], partitions=1)
+    kafka.fresh_topics([f"{PREFIX}.schema-history"], partitions=1)
+    running = debezium.start("initial")
+    try:
+        # The snapshot's two rows first, then the changes.
+        if kafka.wait_for_total(topics[0], 1, 180, running.running) is None:
+            raise SystemExit("the snapshot never arrived:\n" + running.log_tail())
+        database.sql(CHANGES_SQL)
+        expected = {topics[0]: 1 + 2 + 1 + 2, topics[1]: 2 + 1 + 2, topics[2]: 1 + 3}
+        for topic, count in expected.items():
+            if kafka.wait_for_total(topic, count, 120, running.running) is None:
+                print(f"warning: {topic} has {kafka.end_total(topic)} records, expected {count}")
+        time.sleep(2)
+    finally:
+        running.stop()
+
+    os.makedirs(out_dir, exist_ok=True)
+    for topic in topics + [PREFIX]:
+        records = kafka.read_all(topic) if kafka.end_total(topic) else []
+        path = os.path.join(out_dir, f"{topic}.jsonl")
+        with open(path, "w") as out:
+            for partition, offset, key, value, headers in records:
+                out.write(json.dumps({
+                    "topic": topic,
+                    "key": json.loads(key) if key else None,
+                    "value": json.loads(value) if value else None,
+                    "headers": {name: (data.decode() if data is not None else None) for name, data in (headers or [])},
+                }, ensure_ascii=False) + "\n")
+        print(f"{path}: {len(records)} records")
+    with open(os.path.join(out_dir, "README.md"), "w") as readme:
+        readme.write(
+            f"# What Debezium {os.environ.get('DEBEZIUM_VERSION')} writes (reference data)\n\n"
+            "Captured from a live Debezium MySQL connector on Kafka Connect "
+            f"{os.environ.get('KAFKA_CONNECT_VERSION')} reading MariaDB, with Kafka Connect's JSON converter "
+            "(schemas enabled), by `scripts/capture-debezium-reference`. The SQL that made the changes is "
+            "in `scripts/bench.d/capture_debezium_reference.py`. One JSON object per record: topic, key, "
+            "value (null for a tombstone) and headers. Used to check Sluice's events against the "
+            "incumbent's; timestamps, versions and positions naturally differ.\n")
+
+
+if __name__ == "__main__":
+    main()
