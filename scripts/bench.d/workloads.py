@@ -141,7 +141,8 @@ def binlog_ceilings(workload, events, per_system):
     sizes = [run["bytes_per_event"] for runs in per_system.values() for run in runs if "bytes_per_event" in run]
     size = statistics.median(sizes) if sizes else 600
     return {"binlog_fetch": fetch,
-            "broker_producer": ceilings.producer(workload.kafka, "bench.ceiling", events, size)}
+            # At least 200k records: a shorter run measures the tool's own JVM warm-up, not the broker.
+            "broker_producer": ceilings.producer(workload.kafka, "bench.ceiling", max(events, 200_000), size)}
 
 
 class BacklogSingle(Backlog):
