@@ -1,0 +1,298 @@
+// The MySQL connector through `sluice worker` against the real MariaDB and Kafka: snapshot then
+// streaming, Debezium's envelope, keys and tombstones, primary-key changes, restart without loss,
+// every column type, ALTER TABLE while streaming, filters.
+#include <set>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "gtest/gtest.h"
+#include "rapidjson/stringbuffer.h"
+#include "rapidjson/writer.h"
+#include "tests/integration/mysql_connector/cdc_run.h"
+#include "tests/support/service_endpoints.h"
+
+namespace sluice::testing {
+namespace {
+
+std::string Json(const rapidjson::Value& value) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  value.Accept(writer);
+  return buffer.GetString();
+}
+
+void ExpectServicesUp() {
+  ASSERT_TRUE(CheckServiceReachable("kafka", KafkaPort()).ok());
+  ASSERT_TRUE(CheckServiceReachable("mariadb", MariaDbPort()).ok());
+}
+
+bool HasHeader(const ChangeEvent& event, const std::string& key) {
+  for (const auto& [name, unused] : event.headers) {
+    if (name == key) return true;
+  }
+  return false;
+}
+
+TEST(MySqlConnector, SnapshotThenStreamingEmitsDebeziumEventsAndARestartResumesExactly) {
+  ExpectServicesUp();
+  CdcRun run("basic");
+  run.Sql("CREATE TABLE t (id INT PRIMARY KEY, name VARCHAR(20), n INT)");
+  run.Sql("INSERT INTO t VALUES (1, 'a', 10), (2, 'b', 20), (3, 'c', 30)");
+  run.WriteConnectorConfig();
+  std::unique_ptr<Subprocess> worker = run.StartWorker();
+  const std::string topic = run.Topic("t");
+
+  std::vector<ChangeEvent> events = run.WaitForEvents(topic, 3, worker.get());
+  ASSERT_EQ(events.size(), 3u);
+  const char* markers[] = {"first", "true", "last"};
+  for (int i = 0; i < 3; ++i) {
+    const ChangeEvent& event = events[i];
+    EXPECT_EQ(event.key, absl::StrCat("{\"id\":", i + 1, "}"));
+    EXPECT_EQ(event.op(), "r");
+    const rapidjson::Value& envelope = event.payload();
+    EXPECT_TRUE(envelope["before"].IsNull());
+    EXPECT_EQ(envelope["after"]["id"].GetInt(), i + 1);
+    EXPECT_EQ(std::string(envelope["source"]["snapshot"].GetString()), markers[i]);
+  }
+  // Field order of the envelope and of the source block, as Debezium writes them.
+  const std::string first = *events[0].value;
+  EXPECT_LT(first.find("\"before\""), first.find("\"after\""));
+  EXPECT_LT(first.find("\"after\""), first.find("\"source\""));
+  EXPECT_LT(first.find("\"source\""), first.find("\"op\""));
+  EXPECT_LT(first.find("\"op\""), first.find("\"ts_ms\":", first.find("\"op\"")));
+  EXPECT_NE(first.find("\"transaction\":null"), std::string::npos) << first;
+  EXPECT_NE(first.find(absl::StrCat("\"source\":{\"version\":")), std::string::npos) << first;
+  EXPECT_NE(first.find(absl::StrCat("\"connector\":\"mysql\",\"name\":\"", run.prefix(), "\"")),
+            std::string::npos)
+      << first;
+
+  run.Sql("INSERT INTO t VALUES (4, 'd', 40)");
+  run.Sql("UPDATE t SET n = 11 WHERE id = 1");
+  run.Sql("DELETE FROM t WHERE id = 2");
+  run.Sql("UPDATE t SET id = 33 WHERE id = 3");
+  events = run.WaitForEvents(topic, 10, worker.get());
+  ASSERT_EQ(events.size(), 10u);
+
+  const ChangeEvent& create = events[3];
+  EXPECT_EQ(create.op(), "c");
+  EXPECT_EQ(create.key, "{\"id\":4}");
+  EXPECT_EQ(Json(create.payload()["after"]), "{\"id\":4,\"name\":\"d\",\"n\":40}");
+  const rapidjson::Value& source = create.payload()["source"];
+  EXPECT_EQ(std::string(source["snapshot"].GetString()), "false");
+  EXPECT_EQ(std::string(source["db"].GetString()), run.db());
+  EXPECT_EQ(std::string(source["table"].GetString()), "t");
+  EXPECT_EQ(source["server_id"].GetInt64(), 1);
+  EXPECT_TRUE(source["gtid"].IsString());
+  EXPECT_EQ(source["row"].GetInt(), 0);
+  EXPECT_GT(source["pos"].GetInt64(), 4);
+  EXPECT_GT(source["ts_ms"].GetInt64(), 1600000000000);
+
+  const ChangeEvent& update = events[4];
+  EXPECT_EQ(update.op(), "u");
+  EXPECT_EQ(update.key, "{\"id\":1}");
+  EXPECT_EQ(update.payload()["before"]["n"].GetInt(), 10);
+  EXPECT_EQ(update.payload()["after"]["n"].GetInt(), 11);
+
+  EXPECT_EQ(events[5].op(), "d");
+  EXPECT_EQ(events[5].key, "{\"id\":2}");
+  EXPECT_TRUE(events[5].payload()["after"].IsNull());
+  EXPECT_EQ(events[5].payload()["before"]["name"].GetString(), std::string("b"));
+  EXPECT_FALSE(events[6].value.has_value()) << "a delete is followed by a tombstone";
+  EXPECT_EQ(events[6].key, "{\"id\":2}");
+
+  // The primary key changed: delete (old key) + tombstone + create (new key), with headers.
+  EXPECT_EQ(events[7].op(), "d");
+  EXPECT_EQ(events[7].key, "{\"id\":3}");
+  EXPECT_TRUE(HasHeader(events[7], "__debezium.newkey"));
+  EXPECT_FALSE(events[8].value.has_value());
+  EXPECT_EQ(events[8].key, "{\"id\":3}");
+  EXPECT_EQ(events[9].op(), "c");
+  EXPECT_EQ(events[9].key, "{\"id\":33}");
+  EXPECT_TRUE(HasHeader(events[9], "__debezium.oldkey"));
+
+  // A graceful stop commits what was sent; changes made while stopped arrive after a restart,
+  // nothing twice.
+  absl::SleepFor(absl::Seconds(1));
+  run.StopWorker(worker);
+  std::optional<std::string> offset = run.CommittedOffset();
+  ASSERT_TRUE(offset.has_value());
+  EXPECT_NE(offset->find("\"file\":"), std::string::npos) << *offset;
+  EXPECT_NE(offset->find("\"pos\":"), std::string::npos) << *offset;
+  EXPECT_NE(offset->find("\"gtids\":"), std::string::npos) << *offset;
+  EXPECT_EQ(offset->find("snapshot"), std::string::npos) << *offset;
+
+  run.Sql("INSERT INTO t VALUES (5, 'e', 50), (6, 'f', 60)");
+  run.Sql("BEGIN");
+  run.Sql("INSERT INTO t VALUES (7, 'g', 70)");
+  run.Sql("UPDATE t SET n = 71 WHERE id = 7");
+  run.Sql("COMMIT");
+  worker = run.StartWorker();
+  events = run.WaitForEvents(topic, 14, worker.get());
+  absl::SleepFor(absl::Seconds(2));
+  events = run.WaitForEvents(topic, 14, worker.get());
+  ASSERT_EQ(events.size(), 14u) << "exactly the four new changes, none repeated; log:\n"
+                                << run.WorkerLog();
+  EXPECT_EQ(events[10].key, "{\"id\":5}");
+  EXPECT_EQ(events[11].key, "{\"id\":6}");
+  EXPECT_EQ(events[11].payload()["source"]["row"].GetInt(), 1);
+  EXPECT_EQ(events[12].op(), "c");
+  EXPECT_EQ(events[13].op(), "u");
+  EXPECT_EQ(events[12].payload()["source"]["gtid"], events[13].payload()["source"]["gtid"]);
+  run.StopWorker(worker);
+}
+
+// Every column type, through the snapshot (text protocol) and the binlog, with schemas on.
+TEST(MySqlConnector, ColumnTypesMapAsFormatsSaysInSnapshotAndStreaming) {
+  ExpectServicesUp();
+  CdcRun run("types", /*schemas=*/true);
+  run.Sql(
+      "CREATE TABLE types (id INT PRIMARY KEY, ti TINYINT, tu TINYINT UNSIGNED, b BOOLEAN, "
+      "si SMALLINT, su SMALLINT UNSIGNED, mi MEDIUMINT, i INT, iu INT UNSIGNED, bi BIGINT, "
+      "bu BIGINT UNSIGNED, f FLOAT, d DOUBLE, dec1 DECIMAL(10,2), bit1 BIT(1), bit12 BIT(12), "
+      "c CHAR(5), vc VARCHAR(20), tx TEXT, l1 VARCHAR(10) CHARACTER SET latin1, bn BINARY(3), "
+      "vb VARBINARY(10), bl BLOB, e ENUM('x','y','z'), s SET('a','b','c'), j JSON, dt DATE, "
+      "tm TIME(3), dtt DATETIME, dt6 DATETIME(6), ts TIMESTAMP(3) NULL, yr YEAR, "
+      "g GEOMETRY, zd DATE NULL)");
+  const std::string values =
+      "-5, 200, TRUE, -300, 65000, -8000000, -2000000000, 4000000000, -9000000000000, "
+      "18446744073709551615, 1.5, 2.25, '-12.34', b'1', b'101010101010', 'ab', 'hello', "
+      "'text', 'é', 0x010203, 0x0a0b, 0xff00, 'y', 'a,c', '{\"k\": 1}', '2018-06-20', "
+      "'-12:34:56.789', '2018-06-20 06:37:03', '2018-06-20 06:37:03.123456', "
+      "'2018-06-20 13:37:03.5', 2024, ST_GeomFromText('POINT(1 2)'), NULL";
+  run.Sql("SET time_zone = '+00:00'");
+  run.Sql(absl::StrCat("INSERT INTO types VALUES (1, ", values, ")"));
+  run.WriteConnectorConfig();
+  std::unique_ptr<Subprocess> worker = run.StartWorker();
+  const std::string topic = run.Topic("types");
+  std::vector<ChangeEvent> events = run.WaitForEvents(topic, 1, worker.get());
+  ASSERT_EQ(events.size(), 1u);
+  run.Sql("SET time_zone = '+00:00'");
+  run.Sql(absl::StrCat("INSERT INTO types VALUES (2, ", values, ")"));
+  events = run.WaitForEvents(topic, 2, worker.get());
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].op(), "r");
+  EXPECT_EQ(events[1].op(), "c");
+
+  const std::map<std::string, std::string> expected = {
+      {"ti", "-5"}, {"tu", "200"}, {"b", "true"}, {"si", "-300"}, {"su", "65000"},
+      {"mi", "-8000000"}, {"i", "-2000000000"}, {"iu", "4000000000"},
+      {"bi", "-9000000000000"}, {"bu", "-1"}, {"f", "1.5"}, {"d", "2.25"},
+      {"dec1", "\"+y4=\""}, {"bit1", "true"}, {"bit12", "\"qgo=\""}, {"c", "\"ab\""},
+      {"vc", "\"hello\""}, {"tx", "\"text\""}, {"l1", "\"é\""}, {"bn", "\"AQID\""},
+      {"vb", "\"Cgs=\""}, {"bl", "\"/wA=\""}, {"e", "\"y\""}, {"s", "\"a,c\""},
+      {"j", "\"{\\\"k\\\": 1}\""}, {"dt", "17702"}, {"tm", "-45296789000"},
+      {"dtt", "1529476623000"}, {"dt6", "1529476623123456"},
+      {"ts", "\"2018-06-20T13:37:03.500Z\""}, {"yr", "2024"},
+      {"g", "{\"wkb\":\"AQEAAAAAAAAAAADwPwAAAAAAAABA\",\"srid\":0}"}, {"zd", "null"}};
+  for (const ChangeEvent& event : events) {
+    const rapidjson::Value& after = event.payload()["after"];
+    for (const auto& [column, value] : expected) {
+      ASSERT_TRUE(after.HasMember(column.c_str())) << column;
+      EXPECT_EQ(Json(after[column.c_str()]), value) << "column " << column << " in op "
+                                                     << event.op();
+    }
+  }
+
+  // The value schema: types and logical names as Debezium declares them.
+  const rapidjson::Value& schema = (*events[1].json)["schema"];
+  const rapidjson::Value* value_schema = nullptr;
+  for (const auto& field : schema["fields"].GetArray()) {
+    if (std::string(field["field"].GetString()) == "after") value_schema = &field;
+  }
+  ASSERT_NE(value_schema, nullptr);
+  EXPECT_EQ(std::string((*value_schema)["name"].GetString()),
+            run.Topic("types") + ".Value");
+  std::map<std::string, std::string> field_schemas;
+  for (const auto& field : (*value_schema)["fields"].GetArray()) {
+    field_schemas[field["field"].GetString()] = Json(field);
+  }
+  auto expect_schema = [&](const std::string& column, const std::string& fragment) {
+    EXPECT_NE(field_schemas[column].find(fragment), std::string::npos)
+        << column << ": " << field_schemas[column];
+  };
+  expect_schema("ti", "\"type\":\"int16\"");
+  expect_schema("su", "\"type\":\"int32\"");
+  expect_schema("iu", "\"type\":\"int64\"");
+  expect_schema("b", "\"type\":\"boolean\"");
+  expect_schema("f", "\"type\":\"float\"");
+  expect_schema("d", "\"type\":\"double\"");
+  expect_schema("dec1", "\"name\":\"org.apache.kafka.connect.data.Decimal\"");
+  expect_schema("dec1", "\"parameters\":{\"scale\":\"2\",\"connect.decimal.precision\":\"10\"}");
+  expect_schema("bit12", "\"name\":\"io.debezium.data.Bits\"");
+  expect_schema("bit12", "\"parameters\":{\"length\":\"12\"}");
+  expect_schema("e", "\"name\":\"io.debezium.data.Enum\"");
+  expect_schema("e", "\"allowed\":\"x,y,z\"");
+  expect_schema("s", "\"name\":\"io.debezium.data.EnumSet\"");
+  expect_schema("j", "\"name\":\"io.debezium.data.Json\"");
+  expect_schema("dt", "\"name\":\"io.debezium.time.Date\"");
+  expect_schema("tm", "\"name\":\"io.debezium.time.MicroTime\"");
+  expect_schema("dtt", "\"name\":\"io.debezium.time.Timestamp\"");
+  expect_schema("dt6", "\"name\":\"io.debezium.time.MicroTimestamp\"");
+  expect_schema("ts", "\"name\":\"io.debezium.time.ZonedTimestamp\"");
+  expect_schema("yr", "\"name\":\"io.debezium.time.Year\"");
+  expect_schema("g", "\"name\":\"io.debezium.data.geometry.Geometry\"");
+  expect_schema("id", "\"optional\":false");
+  EXPECT_EQ(std::string(schema["name"].GetString()), run.Topic("types") + ".Envelope");
+  run.StopWorker(worker);
+}
+
+TEST(MySqlConnector, AlterTableWhileStreamingTakesEffectAtTheEventWhereItHappened) {
+  ExpectServicesUp();
+  CdcRun run("alter");
+  run.Sql("CREATE TABLE t (id INT PRIMARY KEY, a INT)");
+  run.Sql("INSERT INTO t VALUES (1, 1)");
+  run.WriteConnectorConfig();
+  std::unique_ptr<Subprocess> worker = run.StartWorker();
+  const std::string topic = run.Topic("t");
+  ASSERT_EQ(run.WaitForEvents(topic, 1, worker.get()).size(), 1u);
+  run.Sql("INSERT INTO t VALUES (2, 2)");
+  run.Sql("ALTER TABLE t ADD COLUMN b VARCHAR(10)");
+  run.Sql("INSERT INTO t VALUES (3, 3, 'x')");
+  run.Sql("ALTER TABLE t DROP COLUMN a");
+  run.Sql("UPDATE t SET b = 'y' WHERE id = 1");
+  std::vector<ChangeEvent> events = run.WaitForEvents(topic, 4, worker.get());
+  ASSERT_EQ(events.size(), 4u);
+  EXPECT_EQ(Json(events[1].payload()["after"]), "{\"id\":2,\"a\":2}");
+  EXPECT_EQ(Json(events[2].payload()["after"]), "{\"id\":3,\"a\":3,\"b\":\"x\"}");
+  EXPECT_EQ(Json(events[3].payload()["before"]), "{\"id\":1,\"b\":null}");
+  EXPECT_EQ(Json(events[3].payload()["after"]), "{\"id\":1,\"b\":\"y\"}");
+  run.StopWorker(worker);
+}
+
+TEST(MySqlConnector, FiltersKeyLessTablesAndDebeziumClassNames) {
+  ExpectServicesUp();
+  CdcRun run("filters");
+  run.Sql("CREATE TABLE keep (id INT PRIMARY KEY, v INT, secret VARCHAR(10))");
+  run.Sql("CREATE TABLE skip (id INT PRIMARY KEY)");
+  run.Sql("CREATE TABLE nopk (a INT)");
+  run.WriteConnectorConfig(
+      {{"connector.class", "io.debezium.connector.mariadb.MariaDbConnector"},
+       {"snapshot.mode", "no_data"},
+       {"table.include.list", absl::StrCat(run.db(), "\\.(keep|nopk)")},
+       {"column.exclude.list", absl::StrCat(run.db(), "\\.keep\\.secret")}});
+  std::unique_ptr<Subprocess> worker = run.StartWorker();
+  // no_data: streaming starts at the position current when the task starts; wait for it.
+  const absl::Time deadline = absl::Now() + absl::Seconds(60);
+  while (run.WorkerLog().find("streaming from the current position") == std::string::npos &&
+         absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(200));
+  }
+  run.Sql("INSERT INTO skip VALUES (1)");
+  run.Sql("INSERT INTO keep VALUES (1, 10, 'hidden')");
+  run.Sql("INSERT INTO nopk VALUES (7)");
+  std::vector<ChangeEvent> keep = run.WaitForEvents(run.Topic("keep"), 1, worker.get());
+  ASSERT_EQ(keep.size(), 1u);
+  EXPECT_EQ(Json(keep[0].payload()["after"]), "{\"id\":1,\"v\":10}");
+  EXPECT_EQ(std::string(keep[0].payload()["source"]["connector"].GetString()), "mariadb");
+  std::vector<ChangeEvent> nopk = run.WaitForEvents(run.Topic("nopk"), 1, worker.get());
+  ASSERT_EQ(nopk.size(), 1u);
+  EXPECT_FALSE(nopk[0].key.has_value()) << "a table without a primary key has a null key";
+  absl::StatusOr<std::vector<ConsumedRecord>> skipped =
+      ReadWholeTopic(KafkaBootstrap(), run.Topic("skip"), absl::Seconds(5));
+  EXPECT_TRUE(absl::IsNotFound(skipped.status()) || skipped->empty());
+  run.StopWorker(worker);
+}
+
+}  // namespace
+}  // namespace sluice::testing
