@@ -496,6 +496,55 @@ absl::Status EventBuilder::Truncate(sluice_batch* batch, const TableSchema& sche
   return Append(batch, schema, nullptr, envelope, nullptr, done, /*keyless_record=*/true);
 }
 
+absl::Status EventBuilder::Heartbeat(sluice_batch* batch, const OffsetState& offset) {
+  if (heartbeat_key_ == nullptr) {
+    absl::StatusOr<const sluice_schema*> name = host_.Schema(Primitive(SLUICE_TYPE_STRING, false));
+    if (!name.ok()) return name.status();
+    SchemaArgs key = Primitive(SLUICE_TYPE_STRUCT, false, "io.debezium.connector.common.ServerNameKey");
+    key.fields = {{"serverName", *name}};
+    absl::StatusOr<const sluice_schema*> built = host_.Schema(key);
+    if (!built.ok()) return built.status();
+    heartbeat_key_ = *built;
+    absl::StatusOr<const sluice_schema*> ts = host_.Schema(Primitive(SLUICE_TYPE_INT64, false));
+    if (!ts.ok()) return ts.status();
+    SchemaArgs value = Primitive(SLUICE_TYPE_STRUCT, false, "io.debezium.connector.common.Heartbeat");
+    value.fields = {{"ts_ms", *ts}};
+    built = host_.Schema(value);
+    if (!built.ok()) return built.status();
+    heartbeat_value_ = *built;
+    heartbeat_topic_ = absl::StrCat("__debezium-heartbeat.", config_.topic_prefix);
+  }
+  sluice_value* key = api_->struct_new(batch, heartbeat_key_);
+  sluice_value* value = api_->struct_new(batch, heartbeat_value_);
+  if (key == nullptr || value == nullptr) return absl::InternalError("struct_new refused");
+  sluice_datum name = sluice_datum_string(config_.topic_prefix.data(), config_.topic_prefix.size());
+  api_->struct_set(key, 0, &name);
+  sluice_datum ts = sluice_datum_int(NowNanos() / 1000000);
+  api_->struct_set(value, 0, &ts);
+
+  sluice_scalar_entry partition{};
+  partition.key = Str("server");
+  partition.kind = SLUICE_SCALAR_STRING;
+  partition.u.str = Str(config_.topic_prefix);
+  sluice_scalar_entry entries[8];
+  const size_t count = OffsetEntries(offset, entries);
+  sluice_record_spec record{};
+  record.struct_size = sizeof(record);
+  record.topic = Str(heartbeat_topic_);
+  record.partition = -1;
+  record.key_schema = heartbeat_key_;
+  record.key = sluice_datum_value(key);
+  record.value_schema = heartbeat_value_;
+  record.value = sluice_datum_value(value);
+  record.timestamp_ms = -1;
+  record.source_partition = sluice_scalar_map{&partition, 1};
+  record.source_offset = sluice_scalar_map{entries, count};
+  if (api_->record_append(batch, &record) != SLUICE_OK) {
+    return absl::InternalError("the worker refused a heartbeat record (see its log)");
+  }
+  return absl::OkStatus();
+}
+
 size_t OffsetEntries(const OffsetState& offset, sluice_scalar_entry* entries) {
   size_t n = 0;
   auto add_int = [&](const char* key, int64_t value) {

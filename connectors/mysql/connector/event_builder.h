@@ -103,6 +103,10 @@ class EventBuilder {
   absl::Status Truncate(sluice_batch* batch, const TableSchema& schema,
                         const SourcePosition& source, const OffsetState& done);
 
+  // A heartbeat to __debezium-heartbeat.<topic.prefix>: key {serverName}, value {ts_ms}, carrying
+  // `offset` so an idle or fully filtered server still advances the committed position.
+  absl::Status Heartbeat(sluice_batch* batch, const OffsetState& offset);
+
   // True when both images have the same key (for updates).
   bool SameKey(const TableSchema& schema, RowSource* a, RowSource* b);
 
@@ -124,6 +128,9 @@ class EventBuilder {
   const sluice_schema* source_schema_ = nullptr;
   const sluice_schema* transaction_schema_ = nullptr;
   const sluice_schema* geometry_[2] = {nullptr, nullptr};  // required, optional
+  const sluice_schema* heartbeat_key_ = nullptr;
+  const sluice_schema* heartbeat_value_ = nullptr;
+  std::string heartbeat_topic_;
   Scratch scratch_;
   std::string partition_value_;
 };

@@ -75,6 +75,8 @@ struct Snapshot::Table {
   std::vector<int> key_positions;   // their indexes in the select list
   TextRowValues last_key;           // keyset cursor: the last row's key values
   int64_t rows_done = 0;
+  int64_t estimate = 0;  // information_schema.TABLES.TABLE_ROWS
+  int64_t next_progress = 100000;
 };
 
 Snapshot::Snapshot(const Host& host, const ConnectorConfig& config, const Filters& filters,
@@ -186,6 +188,14 @@ absl::StatusOr<std::unique_ptr<Snapshot::Table>> Snapshot::Describe(const std::s
   auto result = std::make_unique<Table>();
   result->db = db;
   result->table = table;
+  absl::StatusOr<QueryResult> estimate =
+      c.Query(absl::StrCat("SELECT TABLE_ROWS FROM information_schema.TABLES", where));
+  if (estimate.ok() && !estimate->rows.empty() && estimate->rows[0][0].has_value()) {
+    (void)absl::SimpleAtoi(*estimate->rows[0][0], &result->estimate);
+  }
+  host_.Log(SLUICE_LOG_INFO, absl::StrCat("snapshot of `", db, ".", table, "` (table ",
+                                          table_index_ + 1, " of ", tables_.size(), "): about ",
+                                          result->estimate, " rows"));
   std::vector<ColumnDef> defs;
   std::vector<int> source_columns;
   std::vector<std::string> select;
@@ -330,6 +340,12 @@ absl::StatusOr<bool> Snapshot::Poll(sluice_batch* batch, int64_t deadline_ns,
       if (!status.ok()) return status;
     }
     table.rows_done += static_cast<int64_t>(count);
+    if (table.rows_done >= table.next_progress) {
+      table.next_progress += 100000;
+      host_.Log(SLUICE_LOG_INFO, absl::StrCat("snapshot of `", table.db, ".", table.table, "`: ",
+                                              table.rows_done, " of about ", table.estimate,
+                                              " rows"));
+    }
     if (count > 0 && !table.keys.empty()) {
       table.last_key.clear();
       for (int position : table.key_positions) {

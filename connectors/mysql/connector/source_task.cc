@@ -99,7 +99,6 @@ absl::Status SourceTask::Poll(sluice_batch* batch, int64_t timeout_ms) {
     }
     absl::Status status = OpenStream(position);
     if (!status.ok()) return status;
-    phase_ = Phase::kStreaming;
     return absl::OkStatus();
   }
   if (phase_ == Phase::kDone) {
@@ -153,7 +152,6 @@ absl::Status SourceTask::Start() {
                            offset->gtids, "')"));
     status = OpenStream(*offset);
     if (!status.ok()) return status;
-    phase_ = Phase::kStreaming;
     return absl::OkStatus();
   }
   if (mode == SnapshotMode::kNever || mode == SnapshotMode::kNoData) {
@@ -180,7 +178,6 @@ absl::Status SourceTask::Start() {
                                             start.file, ":", start.pos));
     status = OpenStream(start);
     if (!status.ok()) return status;
-    phase_ = Phase::kStreaming;
     return absl::OkStatus();
   }
   snapshot_ = std::make_unique<Snapshot>(host_, config_, filters_, builder_);
@@ -203,18 +200,11 @@ absl::Status SourceTask::OpenStream(const OffsetState& from) {
   absl::StatusOr<BinlogStream> stream =
       BinlogStream::Open(std::move(*connection), start, stream_options);
   if (!stream.ok()) {
-    if (IsBinlogPurged(stream.status())) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "the committed position ", from.file, ":", from.pos,
-          " is no longer on the server (its binlog was purged while the connector was stopped); "
-          "changes made since then cannot be read. Reset the connector's offset to take a new "
-          "snapshot (snapshot.mode=initial), or keep binlogs longer (binlog_expire_logs_seconds). "
-          "Server said: ",
-          stream.status().message()));
-    }
+    if (IsBinlogPurged(stream.status())) return BinlogPurged(from, stream.status());
     return stream.status();
   }
   stream_.emplace(std::move(*stream));
+  phase_ = Phase::kStreaming;
   binlog::DecoderOptions decoder_options;
   decoder_options.initial_file = from.file;
   decoder_ = std::make_unique<binlog::BinlogDecoder>(decoder_options);
@@ -244,6 +234,30 @@ absl::Status SourceTask::OpenStream(const OffsetState& from) {
   resume_armed_ = from.event > 0 || from.row > 0;
   skipping_ = false;
   return absl::OkStatus();
+}
+
+absl::Status SourceTask::BinlogPurged(const OffsetState& from, const absl::Status& cause) {
+  stream_.reset();
+  event_.reset();
+  rows_.reset();
+  if (config_.snapshot_mode == SnapshotMode::kWhenNeeded) {
+    host_.Log(SLUICE_LOG_WARN,
+              absl::StrCat("the committed position ", from.file, ":", from.pos,
+                           " is no longer on the server; snapshot.mode=when_needed: taking a new "
+                           "snapshot"));
+    snapshot_ = std::make_unique<Snapshot>(host_, config_, filters_, builder_);
+    absl::Status status = snapshot_->Begin();
+    if (!status.ok()) return status;
+    phase_ = Phase::kSnapshot;
+    return absl::OkStatus();
+  }
+  return absl::FailedPreconditionError(absl::StrCat(
+      "the committed position ", from.file, ":", from.pos,
+      " is no longer on the server (its binlog was purged while the connector was stopped), so "
+      "the changes made since then cannot be read. Take a new snapshot: set snapshot.mode="
+      "when_needed, or reset the connector's offset; keep binlogs longer "
+      "(binlog_expire_logs_seconds) to avoid this. Server said: ",
+      cause.message()));
 }
 
 OffsetState SourceTask::CurrentOffset() const {
@@ -304,8 +318,21 @@ absl::Status SourceTask::PollStream(sluice_batch* batch, int64_t deadline_ns) {
       continue;
     }
     if (MonotonicNanos() >= deadline_ns) break;
+    if (config_.heartbeat_interval_ms > 0 && !in_transaction_) {
+      const int64_t now = MonotonicNanos();
+      if (now - last_heartbeat_ns_ >= config_.heartbeat_interval_ms * 1000000) {
+        last_heartbeat_ns_ = now;
+        absl::Status status = builder_.Heartbeat(batch, CurrentOffset());
+        if (!status.ok()) return status;
+      }
+    }
     absl::StatusOr<absl::Span<const uint8_t>> bytes = stream_->Next();
     if (!bytes.ok()) {
+      if (IsBinlogPurged(bytes.status())) {
+        absl::Status status = BinlogPurged(CurrentOffset(), bytes.status());
+        if (!status.ok()) return status;
+        return absl::OkStatus();
+      }
       if (IsServerIdCollision(bytes.status())) {
         return absl::FailedPreconditionError(absl::StrCat(
             "another replica connected to the server with database.server.id=", config_.server_id,

@@ -42,6 +42,8 @@ class SourceTask {
 
   absl::Status Start();
   absl::Status OpenStream(const OffsetState& from);
+  // The committed position is gone from the server: snapshot again (when_needed) or fail.
+  absl::Status BinlogPurged(const OffsetState& from, const absl::Status& cause);
   absl::Status PollStream(sluice_batch* batch, int64_t deadline_ns);
   // Handles one decoded event; false when the batch is full mid-event (rows remain).
   absl::StatusOr<bool> HandleEvent(sluice_batch* batch);
@@ -84,6 +86,7 @@ class SourceTask {
   std::map<uint32_t, std::string> gtid_set_;  // MariaDB: completed transactions per domain
   std::string gtid_set_text_;
   int64_t ts_sec_ = 0;
+  int64_t last_heartbeat_ns_ = 0;
   int64_t event_server_id_ = 0;
 
   // Resuming inside a transaction: skip what the committed offset says was emitted.

@@ -273,7 +273,9 @@ TEST(MySqlConnector, FiltersKeyLessTablesAndDebeziumClassNames) {
       {{"connector.class", "io.debezium.connector.mariadb.MariaDbConnector"},
        {"snapshot.mode", "no_data"},
        {"table.include.list", absl::StrCat(run.db(), "\\.(keep|nopk)")},
-       {"column.exclude.list", absl::StrCat(run.db(), "\\.keep\\.secret")}});
+       {"column.exclude.list", absl::StrCat(run.db(), "\\.keep\\.secret")},
+       {"skipped.operations", "none"},
+       {"heartbeat.interval.ms", "500"}});
   std::unique_ptr<Subprocess> worker = run.StartWorker();
   // no_data: streaming starts at the position current when the task starts; wait for it.
   const absl::Time deadline = absl::Now() + absl::Seconds(60);
@@ -294,9 +296,67 @@ TEST(MySqlConnector, FiltersKeyLessTablesAndDebeziumClassNames) {
   absl::StatusOr<std::vector<ConsumedRecord>> skipped =
       ReadWholeTopic(KafkaBootstrap(), run.Topic("skip"), absl::Seconds(5));
   EXPECT_TRUE(absl::IsNotFound(skipped.status()) || skipped->empty());
+
+  // TRUNCATE (emitted with skipped.operations=none): op t, no key.
+  run.Sql("TRUNCATE TABLE keep");
+  keep = run.WaitForEvents(run.Topic("keep"), 2, worker.get());
+  ASSERT_EQ(keep.size(), 2u);
+  EXPECT_EQ(keep[1].op(), "t");
+  EXPECT_FALSE(keep[1].key.has_value());
+  EXPECT_TRUE(keep[1].payload()["before"].IsNull());
+  EXPECT_TRUE(keep[1].payload()["after"].IsNull());
+
+  // Heartbeats every 500 ms, keyed by the server name.
+  std::vector<ChangeEvent> beats =
+      run.WaitForEvents("__debezium-heartbeat." + run.prefix(), 2, worker.get());
+  ASSERT_GE(beats.size(), 2u);
+  EXPECT_EQ(beats[0].key, absl::StrCat("{\"serverName\":\"", run.prefix(), "\"}"));
+  EXPECT_TRUE(beats[0].payload()["ts_ms"].IsInt64());
   run.StopWorker(worker);
 }
 
+
+// The committed position's binlog was purged while the connector was stopped: with
+// snapshot.mode=initial the task fails saying so; with when_needed it snapshots again.
+TEST(MySqlConnector, APurgedBinlogFailsClearlyOrSnapshotsAgainWhenNeeded) {
+  ExpectServicesUp();
+  CdcRun run("purged");
+  run.Sql("CREATE TABLE t (id INT PRIMARY KEY)");
+  run.Sql("INSERT INTO t VALUES (1)");
+  run.WriteConnectorConfig();
+  std::unique_ptr<Subprocess> worker = run.StartWorker();
+  const std::string topic = run.Topic("t");
+  ASSERT_EQ(run.WaitForEvents(topic, 1, worker.get()).size(), 1u);
+  absl::SleepFor(absl::Seconds(1));
+  run.StopWorker(worker);
+
+  run.Sql("INSERT INTO t VALUES (2)");
+  run.Sql("FLUSH BINARY LOGS");
+  absl::SleepFor(absl::Seconds(1));
+  run.Sql("PURGE BINARY LOGS BEFORE NOW()");
+
+  worker = run.StartWorker();
+  const absl::Time deadline = absl::Now() + absl::Seconds(60);
+  while (run.WorkerLog().find("is no longer on the server") == std::string::npos &&
+         absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(200));
+  }
+  EXPECT_NE(run.WorkerLog().find("when_needed"), std::string::npos) << run.WorkerLog();
+  run.StopWorker(worker);
+
+  run.WriteConnectorConfig({{"snapshot.mode", "when_needed"}});
+  worker = run.StartWorker();
+  std::vector<ChangeEvent> events = run.WaitForEvents(topic, 3, worker.get());
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[1].op(), "r");
+  EXPECT_EQ(events[2].op(), "r");
+  EXPECT_EQ(events[2].key, "{\"id\":2}");
+  run.Sql("INSERT INTO t VALUES (3)");
+  events = run.WaitForEvents(topic, 4, worker.get());
+  ASSERT_EQ(events.size(), 4u);
+  EXPECT_EQ(events[3].op(), "c");
+  run.StopWorker(worker);
+}
 
 // kill -9 in the middle of one large transaction: the restart re-reads the transaction from its
 // start, skips the events and rows the committed offset counts, and loses nothing.
