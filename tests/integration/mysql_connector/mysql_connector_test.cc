@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include <iostream>
+#include <map>
 #include <set>
 #include <string>
 
@@ -355,6 +356,74 @@ TEST(MySqlConnector, APurgedBinlogFailsClearlyOrSnapshotsAgainWhenNeeded) {
   events = run.WaitForEvents(topic, 4, worker.get());
   ASSERT_EQ(events.size(), 4u);
   EXPECT_EQ(events[3].op(), "c");
+  run.StopWorker(worker);
+}
+
+// Writes made while the snapshot reads: replaying the events per key ends in the table's final
+// state (nothing lost; the snapshot's rows and the streamed changes meet at one position).
+TEST(MySqlConnector, ASnapshotWithConcurrentWritesThenStreamingLosesNothing) {
+  ExpectServicesUp();
+  CdcRun run("concurrent");
+  constexpr int kRows = 20000;
+  run.Sql("CREATE TABLE t (id INT PRIMARY KEY, v INT)");
+  run.Sql(absl::StrCat("INSERT INTO t SELECT seq, 0 FROM seq_1_to_", kRows));
+  run.WriteConnectorConfig({{"snapshot.fetch.size", "500"}, {"max.batch.size", "500"}});
+  std::unique_ptr<Subprocess> worker = run.StartWorker();
+  // While the snapshot runs: updates, deletes and inserts all over the key range.
+  int during = 0;
+  for (int i = 0; i < 5000; ++i) {
+    const std::string log = run.WorkerLog();
+    if (log.find("` done:") != std::string::npos) break;
+    if (log.find("(table 1 of 1)") != std::string::npos) ++during;
+    const int id = 1 + (i * 97) % kRows;
+    run.Sql(absl::StrCat("UPDATE t SET v = ", i + 1, " WHERE id = ", id));
+    if (i % 10 == 0) run.Sql(absl::StrCat("DELETE FROM t WHERE id = ", 1 + (i * 31) % kRows));
+    if (i % 7 == 0) run.Sql(absl::StrCat("INSERT INTO t VALUES (", kRows + i + 1, ", ", i, ")"));
+  }
+  std::cout << during << " write rounds while the snapshot read the table" << std::endl;
+  EXPECT_GT(during, 0) << "no write overlapped the snapshot";
+  // The final state, as the database has it.
+  std::map<int, int> expected;
+  {
+    mysql::ConnectionOptions options;
+    MariaDbAccount admin = MariaDbAdmin();
+    options.host = admin.host;
+    options.port = admin.port;
+    options.user = admin.user;
+    options.password = admin.password;
+    absl::StatusOr<mysql::Connection> connection = mysql::Connection::Open(options);
+    ASSERT_TRUE(connection.ok()) << connection.status();
+    absl::StatusOr<mysql::QueryResult> rows =
+        connection->Query(absl::StrCat("SELECT id, v FROM ", run.db(), ".t"));
+    ASSERT_TRUE(rows.ok()) << rows.status();
+    for (const auto& row : rows->rows) expected[std::stoi(*row[0])] = std::stoi(*row[1]);
+  }
+  // Replay until the events describe that state.
+  std::map<int, int> replayed;
+  const absl::Time deadline = absl::Now() + absl::Seconds(90);
+  while (absl::Now() < deadline) {
+    absl::StatusOr<std::vector<ConsumedRecord>> read =
+        ReadWholeTopic(KafkaBootstrap(), run.Topic("t"), absl::Seconds(10));
+    if (read.ok()) {
+      replayed.clear();
+      for (const ConsumedRecord& record : *read) {
+        if (!record.value.has_value()) continue;
+        rapidjson::Document value;
+        value.Parse(record.value->c_str());
+        const std::string op = value["op"].GetString();
+        if (op == "d") {
+          replayed.erase(value["before"]["id"].GetInt());
+        } else {
+          replayed[value["after"]["id"].GetInt()] = value["after"]["v"].GetInt();
+        }
+      }
+      if (replayed == expected) break;
+    }
+    absl::SleepFor(absl::Milliseconds(500));
+  }
+  EXPECT_EQ(replayed.size(), expected.size());
+  EXPECT_TRUE(replayed == expected) << "the events do not replay to the table's state; log:\n"
+                                    << run.WorkerLog();
   run.StopWorker(worker);
 }
 
