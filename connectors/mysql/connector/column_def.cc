@@ -22,7 +22,14 @@ constexpr uint32_t kBinaryCollation = 63;
 
 bool IsLatin1Collation(uint32_t id) {
   switch (id) {
-    case 5: case 8: case 15: case 31: case 47: case 48: case 49: case 94:
+    case 5:
+    case 8:
+    case 15:
+    case 31:
+    case 47:
+    case 48:
+    case 49:
+    case 94:
       return true;
     default:
       return false;
@@ -45,9 +52,12 @@ FieldKind TemporalDateTime(const ConnectorConfig& config, unsigned fsp) {
 }
 FieldKind DecimalKind(const ConnectorConfig& config) {
   switch (config.decimal_mode) {
-    case DecimalMode::kDouble: return FieldKind::kDecimalDouble;
-    case DecimalMode::kString: return FieldKind::kDecimalString;
-    case DecimalMode::kPrecise: break;
+    case DecimalMode::kDouble:
+      return FieldKind::kDecimalDouble;
+    case DecimalMode::kString:
+      return FieldKind::kDecimalString;
+    case DecimalMode::kPrecise:
+      break;
   }
   return FieldKind::kDecimal;
 }
@@ -94,8 +104,7 @@ void Base64(const uint8_t* data, size_t size, bool url_safe, std::string& out) {
   }
 }
 
-sluice_datum BinaryDatum(const uint8_t* data, size_t size, const ColumnDef& def,
-                         Scratch& scratch) {
+sluice_datum BinaryDatum(const uint8_t* data, size_t size, const ColumnDef& def, Scratch& scratch) {
   switch (def.binary_mode) {
     case BinaryMode::kBytes:
       return sluice_datum_bytes(data, size);
@@ -137,8 +146,8 @@ sluice_datum ZeroTemporal(const ColumnDef& def, Scratch& scratch) {
 
 int64_t DateTimeMicros(const binlog::DateTime& dt) {
   const int64_t days = DaysFromCivil(dt.year, dt.month, dt.day);
-  return ((days * 24 + dt.hour) * 60 + dt.minute) * 60 * 1000000 +
-         int64_t{dt.second} * 1000000 + dt.micros;
+  return ((days * 24 + dt.hour) * 60 + dt.minute) * 60 * 1000000 + int64_t{dt.second} * 1000000 +
+         dt.micros;
 }
 
 sluice_datum DateTimeDatum(int64_t micros, const ColumnDef& def) {
@@ -481,8 +490,8 @@ absl::StatusOr<ColumnDef> ColumnDefFromInfoSchema(const InfoSchemaColumn& column
   return def;
 }
 
-absl::StatusOr<sluice_datum> DatumFromBinlog(const binlog::ColumnValue& value,
-                                             const ColumnDef& def, Scratch& scratch) {
+absl::StatusOr<sluice_datum> DatumFromBinlog(const binlog::ColumnValue& value, const ColumnDef& def,
+                                             Scratch& scratch) {
   const ValueKind kind = value.kind();
   if (kind == ValueKind::kNull || kind == ValueKind::kAbsent) return sluice_datum_null();
   switch (def.kind) {

@@ -36,8 +36,8 @@ enum class FieldKind : uint8_t {
   kEnum,
   kSet,
   kJson,
-  kBits,        // BIT(n>1): io.debezium.data.Bits
-  kBitBoolean,  // BIT(1)
+  kBits,            // BIT(n>1): io.debezium.data.Bits
+  kBitBoolean,      // BIT(1)
   kDate,            // io.debezium.time.Date
   kConnectDate,     // org.apache.kafka.connect.data.Date
   kMicroTime,       // io.debezium.time.MicroTime
@@ -95,8 +95,8 @@ struct Scratch {
 
 // The datum for a value read from the binlog. kGeometry is not handled here (it is a struct:
 // see GeometryParts). A kAbsent value (partial row image) converts to null.
-absl::StatusOr<sluice_datum> DatumFromBinlog(const binlog::ColumnValue& value,
-                                             const ColumnDef& def, Scratch& scratch);
+absl::StatusOr<sluice_datum> DatumFromBinlog(const binlog::ColumnValue& value, const ColumnDef& def,
+                                             Scratch& scratch);
 
 // The datum for a value as the text protocol shows it (snapshot SELECTs). `is_null` for SQL
 // NULL. Geometry arrives as WKB with MySQL's 4-byte SRID prefix (SELECT of the column itself).

@@ -71,8 +71,7 @@ const sluice_config_def kDefs[] = {
      "PEM file of the CA for verify_ca / verify_identity (Sluice's stand-in for the truststore)."},
     {kDefSize, "database.ssl.cert", SLUICE_CONFIG_STRING, "", 0, 0,
      "PEM client certificate, for servers that require one."},
-    {kDefSize, "database.ssl.key", SLUICE_CONFIG_STRING, "", 0, 0,
-     "PEM key of database.ssl.cert."},
+    {kDefSize, "database.ssl.key", SLUICE_CONFIG_STRING, "", 0, 0, "PEM key of database.ssl.cert."},
     {kDefSize, "connect.timeout.ms", SLUICE_CONFIG_LONG, "30000", 0, 0,
      "How long a connection attempt may take."},
     {kDefSize, "max.batch.size", SLUICE_CONFIG_INT, "2048", 0, 0,
@@ -111,9 +110,8 @@ class Reader {
     int64_t value = 0;
     std::string text = std::string(absl::StripAsciiWhitespace(Get(key)));
     if (!absl::SimpleAtoi(text, &value) || value < min || value > max) {
-      return absl::InvalidArgumentError(absl::StrCat("`", key, "` is '", text,
-                                                     "'; it must be an integer from ", min,
-                                                     " to ", max));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "`", key, "` is '", text, "'; it must be an integer from ", min, " to ", max));
     }
     return value;
   }
@@ -131,9 +129,8 @@ class Reader {
     for (size_t i = 0; i < allowed.size(); ++i) {
       if (text == allowed[i]) return i;
     }
-    return absl::InvalidArgumentError(absl::StrCat("`", key, "` is '", text,
-                                                   "'; set it to one of: ",
-                                                   absl::StrJoin(allowed, ", ")));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "`", key, "` is '", text, "'; set it to one of: ", absl::StrJoin(allowed, ", ")));
   }
 
  private:
@@ -158,8 +155,8 @@ absl::Status CheckRegexList(const std::string& key, const std::string& value) {
 absl::Status ExclusiveLists(const Reader& reader, const std::string& include,
                             const std::string& exclude) {
   if (reader.Has(include) && reader.Has(exclude)) {
-    return absl::InvalidArgumentError(absl::StrCat("`", include, "` and `", exclude,
-                                                   "` are both set; set only one of them"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("`", include, "` and `", exclude, "` are both set; set only one of them"));
   }
   return absl::OkStatus();
 }
@@ -206,9 +203,9 @@ absl::StatusOr<ConnectorConfig> ParseConnectorConfig(
   if (!status.ok()) return status;
   static const std::regex kTopicChars("[A-Za-z0-9._-]+");
   if (!std::regex_match(config.topic_prefix, kTopicChars)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "`topic.prefix` is '", config.topic_prefix,
-        "'; use only letters, digits, '.', '_' and '-' (it starts every topic name)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("`topic.prefix` is '", config.topic_prefix,
+                     "'; use only letters, digits, '.', '_' and '-' (it starts every topic name)"));
   }
 
   for (auto [include, exclude] :
@@ -249,11 +246,10 @@ absl::StatusOr<ConnectorConfig> ParseConnectorConfig(
   if (!choice.ok()) return choice.status();
   config.binary_mode = static_cast<BinaryMode>(*choice);
 
-  for (auto [key, field] : {std::pair<const char*, bool*>{"include.schema.changes",
-                                                          &config.include_schema_changes},
-                            {"tombstones.on.delete", &config.tombstones_on_delete},
-                            {"provide.transaction.metadata",
-                             &config.provide_transaction_metadata}}) {
+  for (auto [key, field] :
+       {std::pair<const char*, bool*>{"include.schema.changes", &config.include_schema_changes},
+        {"tombstones.on.delete", &config.tombstones_on_delete},
+        {"provide.transaction.metadata", &config.provide_transaction_metadata}}) {
     absl::StatusOr<bool> value = reader.Bool(key);
     if (!value.ok()) return value.status();
     *field = *value;
@@ -272,8 +268,8 @@ absl::StatusOr<ConnectorConfig> ParseConnectorConfig(
     } else if (op == "t") {
       config.skip_truncate = true;
     } else if (op != "none") {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "`skipped.operations` contains '", op, "'; list any of c, u, d, t, or write none"));
+      return absl::InvalidArgumentError(absl::StrCat("`skipped.operations` contains '", op,
+                                                     "'; list any of c, u, d, t, or write none"));
     }
   }
 

@@ -14,11 +14,33 @@ constexpr char kVersion[] = "3.0.0.Final-sluice";
 
 // Source block fields, in Debezium's order.
 enum SourceField : uint32_t {
-  kSrcVersion, kSrcConnector, kSrcName, kSrcTsMs, kSrcSnapshot, kSrcDb, kSrcSequence, kSrcTsUs,
-  kSrcTsNs, kSrcTable, kSrcServerId, kSrcGtid, kSrcFile, kSrcPos, kSrcRow, kSrcThread, kSrcQuery
+  kSrcVersion,
+  kSrcConnector,
+  kSrcName,
+  kSrcTsMs,
+  kSrcSnapshot,
+  kSrcDb,
+  kSrcSequence,
+  kSrcTsUs,
+  kSrcTsNs,
+  kSrcTable,
+  kSrcServerId,
+  kSrcGtid,
+  kSrcFile,
+  kSrcPos,
+  kSrcRow,
+  kSrcThread,
+  kSrcQuery
 };
 enum EnvelopeField : uint32_t {
-  kEnvBefore, kEnvAfter, kEnvSource, kEnvOp, kEnvTsMs, kEnvTsUs, kEnvTsNs, kEnvTransaction
+  kEnvBefore,
+  kEnvAfter,
+  kEnvSource,
+  kEnvOp,
+  kEnvTsMs,
+  kEnvTsUs,
+  kEnvTsNs,
+  kEnvTransaction
 };
 
 int64_t NowNanos() {
@@ -86,8 +108,8 @@ absl::StatusOr<sluice_datum> BinlogRow::Datum(const TableSchema& schema, size_t 
   return DatumFromBinlog(image_[schema.source_columns[field]], schema.defs[field], scratch);
 }
 
-bool BinlogRow::GeometryOf(const TableSchema& schema, size_t field,
-                           absl::Span<const uint8_t>* wkb, int32_t* srid) {
+bool BinlogRow::GeometryOf(const TableSchema& schema, size_t field, absl::Span<const uint8_t>* wkb,
+                           int32_t* srid) {
   const binlog::ColumnValue& value = image_[schema.source_columns[field]];
   if (value.kind() != binlog::ValueKind::kGeometry) return false;
   *wkb = absl::Span<const uint8_t>(value.bytes().data(), value.bytes().size());
@@ -103,14 +125,26 @@ absl::StatusOr<const sluice_schema*> EventBuilder::FieldSchema(const ColumnDef& 
   const bool optional = def.optional && !force_required;
   SchemaArgs args = Primitive(SLUICE_TYPE_STRING, optional);
   switch (def.kind) {
-    case FieldKind::kInt16: args.type = SLUICE_TYPE_INT16; break;
-    case FieldKind::kInt32: args.type = SLUICE_TYPE_INT32; break;
-    case FieldKind::kInt64: args.type = SLUICE_TYPE_INT64; break;
+    case FieldKind::kInt16:
+      args.type = SLUICE_TYPE_INT16;
+      break;
+    case FieldKind::kInt32:
+      args.type = SLUICE_TYPE_INT32;
+      break;
+    case FieldKind::kInt64:
+      args.type = SLUICE_TYPE_INT64;
+      break;
     case FieldKind::kBoolean:
-    case FieldKind::kBitBoolean: args.type = SLUICE_TYPE_BOOLEAN; break;
-    case FieldKind::kFloat32: args.type = SLUICE_TYPE_FLOAT32; break;
+    case FieldKind::kBitBoolean:
+      args.type = SLUICE_TYPE_BOOLEAN;
+      break;
+    case FieldKind::kFloat32:
+      args.type = SLUICE_TYPE_FLOAT32;
+      break;
     case FieldKind::kFloat64:
-    case FieldKind::kDecimalDouble: args.type = SLUICE_TYPE_FLOAT64; break;
+    case FieldKind::kDecimalDouble:
+      args.type = SLUICE_TYPE_FLOAT64;
+      break;
     case FieldKind::kUnsignedBigintDecimal:
     case FieldKind::kDecimal:
       args.type = SLUICE_TYPE_BYTES;
@@ -124,7 +158,8 @@ absl::StatusOr<const sluice_schema*> EventBuilder::FieldSchema(const ColumnDef& 
       }
       break;
     case FieldKind::kDecimalString:
-    case FieldKind::kText: break;
+    case FieldKind::kText:
+      break;
     case FieldKind::kBinary:
       args.type = def.binary_mode == BinaryMode::kBytes ? SLUICE_TYPE_BYTES : SLUICE_TYPE_STRING;
       break;
@@ -178,12 +213,14 @@ absl::StatusOr<const sluice_schema*> EventBuilder::FieldSchema(const ColumnDef& 
     case FieldKind::kGeometry: {
       const sluice_schema*& cached = geometry_[optional ? 1 : 0];
       if (cached == nullptr) {
-        absl::StatusOr<const sluice_schema*> wkb = host_.Schema(Primitive(SLUICE_TYPE_BYTES, false));
+        absl::StatusOr<const sluice_schema*> wkb =
+            host_.Schema(Primitive(SLUICE_TYPE_BYTES, false));
         if (!wkb.ok()) return wkb.status();
-        absl::StatusOr<const sluice_schema*> srid = host_.Schema(Primitive(SLUICE_TYPE_INT32, true));
+        absl::StatusOr<const sluice_schema*> srid =
+            host_.Schema(Primitive(SLUICE_TYPE_INT32, true));
         if (!srid.ok()) return srid.status();
-        SchemaArgs geometry = Primitive(SLUICE_TYPE_STRUCT, optional,
-                                        "io.debezium.data.geometry.Geometry", 1);
+        SchemaArgs geometry =
+            Primitive(SLUICE_TYPE_STRUCT, optional, "io.debezium.data.geometry.Geometry", 1);
         geometry.fields = {{"wkb", *wkb}, {"srid", *srid}};
         absl::StatusOr<const sluice_schema*> built = host_.Schema(geometry);
         if (!built.ok()) return built.status();
@@ -195,59 +232,64 @@ absl::StatusOr<const sluice_schema*> EventBuilder::FieldSchema(const ColumnDef& 
   return host_.Schema(args);
 }
 
+absl::Status EventBuilder::EnsureSourceSchema() {
+  if (source_schema_ != nullptr) return absl::OkStatus();
+  // The source block and the transaction block, shared by every table.
+  const sluice_datum snapshot_default = sluice_datum_string("false", 5);
+  SchemaArgs snapshot = Primitive(SLUICE_TYPE_STRING, true, "io.debezium.data.Enum", 1);
+  snapshot.parameters = {{"allowed",
+                          "true,first,first_in_data_collection,last_in_data_collection,last,false,"
+                          "incremental"}};
+  snapshot.default_value = &snapshot_default;
+  std::vector<std::pair<std::string, SchemaArgs>> specs = {
+      {"version", Primitive(SLUICE_TYPE_STRING, false)},
+      {"connector", Primitive(SLUICE_TYPE_STRING, false)},
+      {"name", Primitive(SLUICE_TYPE_STRING, false)},
+      {"ts_ms", Primitive(SLUICE_TYPE_INT64, false)},
+      {"snapshot", snapshot},
+      {"db", Primitive(SLUICE_TYPE_STRING, false)},
+      {"sequence", Primitive(SLUICE_TYPE_STRING, true)},
+      {"ts_us", Primitive(SLUICE_TYPE_INT64, true)},
+      {"ts_ns", Primitive(SLUICE_TYPE_INT64, true)},
+      {"table", Primitive(SLUICE_TYPE_STRING, true)},
+      {"server_id", Primitive(SLUICE_TYPE_INT64, false)},
+      {"gtid", Primitive(SLUICE_TYPE_STRING, true)},
+      {"file", Primitive(SLUICE_TYPE_STRING, false)},
+      {"pos", Primitive(SLUICE_TYPE_INT64, false)},
+      {"row", Primitive(SLUICE_TYPE_INT32, false)},
+      {"thread", Primitive(SLUICE_TYPE_INT64, true)},
+      {"query", Primitive(SLUICE_TYPE_STRING, true)},
+  };
+  SchemaArgs source = Primitive(SLUICE_TYPE_STRUCT, false,
+                                absl::StrCat("io.debezium.connector.", config_.flavor, ".Source"));
+  for (const auto& [name, spec] : specs) {
+    absl::StatusOr<const sluice_schema*> field = host_.Schema(spec);
+    if (!field.ok()) return field.status();
+    source.fields.emplace_back(name, *field);
+  }
+  absl::StatusOr<const sluice_schema*> built = host_.Schema(source);
+  if (!built.ok()) return built.status();
+  source_schema_ = *built;
+
+  SchemaArgs transaction = Primitive(SLUICE_TYPE_STRUCT, true, "event.block", 1);
+  for (auto [name, type] : {std::pair<const char*, sluice_type>{"id", SLUICE_TYPE_STRING},
+                            {"total_order", SLUICE_TYPE_INT64},
+                            {"data_collection_order", SLUICE_TYPE_INT64}}) {
+    absl::StatusOr<const sluice_schema*> field = host_.Schema(Primitive(type, false));
+    if (!field.ok()) return field.status();
+    transaction.fields.emplace_back(name, *field);
+  }
+  built = host_.Schema(transaction);
+  if (!built.ok()) return built.status();
+  transaction_schema_ = *built;
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::unique_ptr<TableSchema>> EventBuilder::BuildTable(
     const std::string& db, const std::string& table, std::vector<ColumnDef> defs,
     std::vector<int> source_columns, std::vector<int> key_fields) {
-  if (source_schema_ == nullptr) {
-    // The source block and the transaction block, shared by every table.
-    const sluice_datum snapshot_default = sluice_datum_string("false", 5);
-    SchemaArgs snapshot = Primitive(SLUICE_TYPE_STRING, true, "io.debezium.data.Enum", 1);
-    snapshot.parameters = {
-        {"allowed", "true,first,first_in_data_collection,last_in_data_collection,last,false,"
-                    "incremental"}};
-    snapshot.default_value = &snapshot_default;
-    std::vector<std::pair<std::string, SchemaArgs>> specs = {
-        {"version", Primitive(SLUICE_TYPE_STRING, false)},
-        {"connector", Primitive(SLUICE_TYPE_STRING, false)},
-        {"name", Primitive(SLUICE_TYPE_STRING, false)},
-        {"ts_ms", Primitive(SLUICE_TYPE_INT64, false)},
-        {"snapshot", snapshot},
-        {"db", Primitive(SLUICE_TYPE_STRING, false)},
-        {"sequence", Primitive(SLUICE_TYPE_STRING, true)},
-        {"ts_us", Primitive(SLUICE_TYPE_INT64, true)},
-        {"ts_ns", Primitive(SLUICE_TYPE_INT64, true)},
-        {"table", Primitive(SLUICE_TYPE_STRING, true)},
-        {"server_id", Primitive(SLUICE_TYPE_INT64, false)},
-        {"gtid", Primitive(SLUICE_TYPE_STRING, true)},
-        {"file", Primitive(SLUICE_TYPE_STRING, false)},
-        {"pos", Primitive(SLUICE_TYPE_INT64, false)},
-        {"row", Primitive(SLUICE_TYPE_INT32, false)},
-        {"thread", Primitive(SLUICE_TYPE_INT64, true)},
-        {"query", Primitive(SLUICE_TYPE_STRING, true)},
-    };
-    SchemaArgs source = Primitive(SLUICE_TYPE_STRUCT, false,
-                                  absl::StrCat("io.debezium.connector.", config_.flavor, ".Source"));
-    for (const auto& [name, spec] : specs) {
-      absl::StatusOr<const sluice_schema*> field = host_.Schema(spec);
-      if (!field.ok()) return field.status();
-      source.fields.emplace_back(name, *field);
-    }
-    absl::StatusOr<const sluice_schema*> built = host_.Schema(source);
-    if (!built.ok()) return built.status();
-    source_schema_ = *built;
-
-    SchemaArgs transaction = Primitive(SLUICE_TYPE_STRUCT, true, "event.block", 1);
-    for (auto [name, type] : {std::pair<const char*, sluice_type>{"id", SLUICE_TYPE_STRING},
-                              {"total_order", SLUICE_TYPE_INT64},
-                              {"data_collection_order", SLUICE_TYPE_INT64}}) {
-      absl::StatusOr<const sluice_schema*> field = host_.Schema(Primitive(type, false));
-      if (!field.ok()) return field.status();
-      transaction.fields.emplace_back(name, *field);
-    }
-    built = host_.Schema(transaction);
-    if (!built.ok()) return built.status();
-    transaction_schema_ = *built;
-  }
+  absl::Status status = EnsureSourceSchema();
+  if (!status.ok()) return status;
 
   auto schema = std::make_unique<TableSchema>();
   schema->db = db;
@@ -281,8 +323,8 @@ absl::StatusOr<std::unique_ptr<TableSchema>> EventBuilder::BuildTable(
   }
 
   SchemaArgs envelope = Primitive(SLUICE_TYPE_STRUCT, false, base + ".Envelope", 2);
-  envelope.fields = {{"before", schema->value}, {"after", schema->value},
-                     {"source", source_schema_}};
+  envelope.fields = {
+      {"before", schema->value}, {"after", schema->value}, {"source", source_schema_}};
   for (auto [name, type, optional] :
        {std::tuple<const char*, sluice_type, bool>{"op", SLUICE_TYPE_STRING, false},
         {"ts_ms", SLUICE_TYPE_INT64, true},
@@ -327,8 +369,8 @@ absl::StatusOr<sluice_value*> EventBuilder::BuildStruct(sluice_batch* batch,
       absl::StatusOr<sluice_datum> converted = row->Datum(schema, field, scratch_);
       if (!converted.ok()) {
         return absl::Status(converted.status().code(),
-                            absl::StrCat("table `", schema.db, ".", schema.table, "`: ",
-                                         converted.status().message()));
+                            absl::StrCat("table `", schema.db, ".", schema.table,
+                                         "`: ", converted.status().message()));
       }
       datum = *converted;
     }
@@ -338,8 +380,8 @@ absl::StatusOr<sluice_value*> EventBuilder::BuildStruct(sluice_batch* batch,
   return value;
 }
 
-sluice_value* EventBuilder::BuildSource(sluice_batch* batch, const TableSchema& schema,
-                                        const SourcePosition& source) {
+sluice_value* EventBuilder::BuildSource(sluice_batch* batch, const std::string& db,
+                                        const std::string* table, const SourcePosition& source) {
   sluice_value* value = api_->struct_new(batch, source_schema_);
   if (value == nullptr) return nullptr;
   auto set = [&](uint32_t field, sluice_datum datum) { api_->struct_set(value, field, &datum); };
@@ -349,10 +391,10 @@ sluice_value* EventBuilder::BuildSource(sluice_batch* batch, const TableSchema& 
   set(kSrcName, text(config_.topic_prefix));
   set(kSrcTsMs, sluice_datum_int(source.ts_sec * 1000));
   set(kSrcSnapshot, source.snapshot != nullptr ? text(source.snapshot) : text("false"));
-  set(kSrcDb, text(schema.db));
+  set(kSrcDb, text(db));
   set(kSrcTsUs, sluice_datum_int(source.ts_sec * 1000000));
   set(kSrcTsNs, sluice_datum_int(source.ts_sec * 1000000000));
-  set(kSrcTable, text(schema.table));
+  if (table != nullptr) set(kSrcTable, text(*table));
   set(kSrcServerId, sluice_datum_int(source.server_id));
   if (!source.gtid.empty()) set(kSrcGtid, text(source.gtid));
   set(kSrcFile, text(source.file));
@@ -378,10 +420,9 @@ sluice_value* EventBuilder::BuildEnvelope(sluice_batch* batch, const TableSchema
   return value;
 }
 
-absl::Status EventBuilder::Append(sluice_batch* batch, const TableSchema& schema,
-                                  sluice_value* key, sluice_value* value,
-                                  const sluice_header* header, const OffsetState& offset,
-                                  bool keyless_record) {
+absl::Status EventBuilder::Append(sluice_batch* batch, const TableSchema& schema, sluice_value* key,
+                                  sluice_value* value, const sluice_header* header,
+                                  const OffsetState& offset, bool keyless_record) {
   sluice_scalar_entry partition{};
   partition.key = Str("server");
   partition.kind = SLUICE_SCALAR_STRING;
@@ -431,9 +472,8 @@ bool EventBuilder::SameKey(const TableSchema& schema, RowSource* a, RowSource* b
 }
 
 absl::Status EventBuilder::Change(sluice_batch* batch, const TableSchema& schema, char op,
-                                  RowSource* before, RowSource* after,
-                                  const SourcePosition& source, const OffsetState& pending,
-                                  const OffsetState& done) {
+                                  RowSource* before, RowSource* after, const SourcePosition& source,
+                                  const OffsetState& pending, const OffsetState& done) {
   const bool keyed = schema.key != nullptr;
   if (op == 'u' && keyed && !SameKey(schema, before, after)) {
     // The primary key changed: a delete of the old key, its tombstone, a create of the new key.
@@ -496,18 +536,110 @@ absl::Status EventBuilder::Truncate(sluice_batch* batch, const TableSchema& sche
   return Append(batch, schema, nullptr, envelope, nullptr, done, /*keyless_record=*/true);
 }
 
+absl::Status EventBuilder::SchemaChange(sluice_batch* batch, const std::string& db,
+                                        absl::string_view ddl, const SourcePosition& source,
+                                        const OffsetState& offset) {
+  absl::Status status = EnsureSourceSchema();
+  if (!status.ok()) return status;
+  if (schema_change_key_ == nullptr) {
+    absl::StatusOr<const sluice_schema*> name = host_.Schema(Primitive(SLUICE_TYPE_STRING, false));
+    if (!name.ok()) return name.status();
+    absl::StatusOr<const sluice_schema*> optional_text =
+        host_.Schema(Primitive(SLUICE_TYPE_STRING, true));
+    if (!optional_text.ok()) return optional_text.status();
+    SchemaArgs key =
+        Primitive(SLUICE_TYPE_STRUCT, false,
+                  absl::StrCat("io.debezium.connector.", config_.flavor, ".SchemaChangeKey"));
+    key.fields = {{"databaseName", *name}};
+    absl::StatusOr<const sluice_schema*> built = host_.Schema(key);
+    if (!built.ok()) return built.status();
+    schema_change_key_ = *built;
+    absl::StatusOr<const sluice_schema*> ts = host_.Schema(Primitive(SLUICE_TYPE_INT64, false));
+    if (!ts.ok()) return ts.status();
+    SchemaArgs change = Primitive(SLUICE_TYPE_STRUCT, false, "io.debezium.connector.schema.Change");
+    change.fields = {{"type", *name}, {"id", *name}};
+    absl::StatusOr<const sluice_schema*> change_schema = host_.Schema(change);
+    if (!change_schema.ok()) return change_schema.status();
+    absl::StatusOr<const sluice_schema*> array_schema =
+        [&]() -> absl::StatusOr<const sluice_schema*> {
+      sluice_schema_spec spec{};
+      spec.struct_size = sizeof(spec);
+      spec.type = SLUICE_TYPE_ARRAY;
+      spec.value_schema = *change_schema;
+      const sluice_schema* out = nullptr;
+      if (api_->schema_create(host_.ctx(), &spec, &out) != SLUICE_OK) {
+        return absl::InternalError("building the tableChanges schema failed");
+      }
+      return out;
+    }();
+    if (!array_schema.ok()) return array_schema.status();
+    SchemaArgs value =
+        Primitive(SLUICE_TYPE_STRUCT, false,
+                  absl::StrCat("io.debezium.connector.", config_.flavor, ".SchemaChangeValue"));
+    value.fields = {{"source", source_schema_},       {"ts_ms", *ts},
+                    {"databaseName", *optional_text}, {"schemaName", *optional_text},
+                    {"ddl", *optional_text},          {"tableChanges", *array_schema}};
+    built = host_.Schema(value);
+    if (!built.ok()) return built.status();
+    schema_change_value_ = *built;
+    schema_change_array_ = *array_schema;
+  }
+  sluice_value* key = api_->struct_new(batch, schema_change_key_);
+  sluice_value* value = api_->struct_new(batch, schema_change_value_);
+  sluice_value* changes = api_->array_new(batch, schema_change_array_, 0);
+  sluice_value* source_value = BuildSource(batch, db, nullptr, source);
+  if (key == nullptr || value == nullptr || changes == nullptr || source_value == nullptr) {
+    return absl::InternalError("the worker refused a schema change value (see its log)");
+  }
+  sluice_datum db_datum = sluice_datum_string(db.data(), db.size());
+  api_->struct_set(key, 0, &db_datum);
+  sluice_datum datum = sluice_datum_value(source_value);
+  api_->struct_set(value, 0, &datum);
+  datum = sluice_datum_int(source.ts_sec * 1000);
+  api_->struct_set(value, 1, &datum);
+  api_->struct_set(value, 2, &db_datum);
+  datum = sluice_datum_string(ddl.data(), ddl.size());
+  api_->struct_set(value, 4, &datum);
+  datum = sluice_datum_value(changes);
+  api_->struct_set(value, 5, &datum);
+
+  sluice_scalar_entry partition{};
+  partition.key = Str("server");
+  partition.kind = SLUICE_SCALAR_STRING;
+  partition.u.str = Str(config_.topic_prefix);
+  sluice_scalar_entry entries[8];
+  const size_t count = OffsetEntries(offset, entries);
+  sluice_record_spec record{};
+  record.struct_size = sizeof(record);
+  record.topic = Str(config_.topic_prefix);
+  record.partition = 0;
+  record.key_schema = schema_change_key_;
+  record.key = sluice_datum_value(key);
+  record.value_schema = schema_change_value_;
+  record.value = sluice_datum_value(value);
+  record.timestamp_ms = -1;
+  record.source_partition = sluice_scalar_map{&partition, 1};
+  record.source_offset = sluice_scalar_map{entries, count};
+  if (api_->record_append(batch, &record) != SLUICE_OK) {
+    return absl::InternalError("the worker refused a schema change record (see its log)");
+  }
+  return absl::OkStatus();
+}
+
 absl::Status EventBuilder::Heartbeat(sluice_batch* batch, const OffsetState& offset) {
   if (heartbeat_key_ == nullptr) {
     absl::StatusOr<const sluice_schema*> name = host_.Schema(Primitive(SLUICE_TYPE_STRING, false));
     if (!name.ok()) return name.status();
-    SchemaArgs key = Primitive(SLUICE_TYPE_STRUCT, false, "io.debezium.connector.common.ServerNameKey");
+    SchemaArgs key =
+        Primitive(SLUICE_TYPE_STRUCT, false, "io.debezium.connector.common.ServerNameKey");
     key.fields = {{"serverName", *name}};
     absl::StatusOr<const sluice_schema*> built = host_.Schema(key);
     if (!built.ok()) return built.status();
     heartbeat_key_ = *built;
     absl::StatusOr<const sluice_schema*> ts = host_.Schema(Primitive(SLUICE_TYPE_INT64, false));
     if (!ts.ok()) return ts.status();
-    SchemaArgs value = Primitive(SLUICE_TYPE_STRUCT, false, "io.debezium.connector.common.Heartbeat");
+    SchemaArgs value =
+        Primitive(SLUICE_TYPE_STRUCT, false, "io.debezium.connector.common.Heartbeat");
     value.fields = {{"ts_ms", *ts}};
     built = host_.Schema(value);
     if (!built.ok()) return built.status();
@@ -615,8 +747,8 @@ absl::StatusOr<OffsetState> ParseOffset(const sluice_scalar_map& map) {
       ok = as_int(&offset.server_id);
     } else if (key == "snapshot") {
       // "INITIAL" (Debezium 3.x) or true (older): a snapshot was running.
-      offset.snapshot = entry.kind == SLUICE_SCALAR_BOOLEAN ? entry.u.b != 0
-                                                            : entry.kind == SLUICE_SCALAR_STRING;
+      offset.snapshot =
+          entry.kind == SLUICE_SCALAR_BOOLEAN ? entry.u.b != 0 : entry.kind == SLUICE_SCALAR_STRING;
     }
     if (!ok) {
       return absl::InvalidArgumentError(absl::StrCat(

@@ -35,12 +35,12 @@ struct TableSchema {
 
 // Where a record sits in the binlog: the source block's fields and the record's offset.
 struct SourcePosition {
-  std::string file;       // source.file: the binlog file of this event
-  int64_t pos = 0;        // source.pos: where this event starts
-  int32_t row = 0;        // source.row
-  int64_t ts_sec = 0;     // event time, seconds
-  int64_t server_id = 0;  // the originating server
-  std::string gtid;       // this transaction's GTID, or empty
+  std::string file;                // source.file: the binlog file of this event
+  int64_t pos = 0;                 // source.pos: where this event starts
+  int32_t row = 0;                 // source.row
+  int64_t ts_sec = 0;              // event time, seconds
+  int64_t server_id = 0;           // the originating server
+  std::string gtid;                // this transaction's GTID, or empty
   const char* snapshot = nullptr;  // source.snapshot: "true", "first", "last", ...; null = "false"
 };
 
@@ -107,6 +107,12 @@ class EventBuilder {
   // `offset` so an idle or fully filtered server still advances the committed position.
   absl::Status Heartbeat(sluice_batch* batch, const OffsetState& offset);
 
+  // A schema change to <topic.prefix> (include.schema.changes): key {databaseName}, value
+  // {source, ts_ms, databaseName, schemaName, ddl, tableChanges}. tableChanges is always empty:
+  // table structures come from the binlog's table maps, not from parsing DDL.
+  absl::Status SchemaChange(sluice_batch* batch, const std::string& db, absl::string_view ddl,
+                            const SourcePosition& source, const OffsetState& offset);
+
   // True when both images have the same key (for updates).
   bool SameKey(const TableSchema& schema, RowSource* a, RowSource* b);
 
@@ -115,7 +121,12 @@ class EventBuilder {
   absl::StatusOr<sluice_value*> BuildStruct(sluice_batch* batch, const TableSchema& schema,
                                             RowSource* row, bool key);
   sluice_value* BuildSource(sluice_batch* batch, const TableSchema& schema,
+                            const SourcePosition& source) {
+    return BuildSource(batch, schema.db, &schema.table, source);
+  }
+  sluice_value* BuildSource(sluice_batch* batch, const std::string& db, const std::string* table,
                             const SourcePosition& source);
+  absl::Status EnsureSourceSchema();
   sluice_value* BuildEnvelope(sluice_batch* batch, const TableSchema& schema, sluice_value* before,
                               sluice_value* after, sluice_value* source, char op);
   absl::Status Append(sluice_batch* batch, const TableSchema& schema, sluice_value* key,
@@ -128,6 +139,9 @@ class EventBuilder {
   const sluice_schema* source_schema_ = nullptr;
   const sluice_schema* transaction_schema_ = nullptr;
   const sluice_schema* geometry_[2] = {nullptr, nullptr};  // required, optional
+  const sluice_schema* schema_change_key_ = nullptr;
+  const sluice_schema* schema_change_value_ = nullptr;
+  const sluice_schema* schema_change_array_ = nullptr;
   const sluice_schema* heartbeat_key_ = nullptr;
   const sluice_schema* heartbeat_value_ = nullptr;
   std::string heartbeat_topic_;

@@ -39,7 +39,8 @@ sluice_status ConnectorStart(const sluice_host_api* api, sluice_ctx* ctx,
                              const sluice_config_entry* config, size_t count, void** instance) {
   Host host(api, ctx);
   try {
-    auto connector = std::make_unique<ConnectorInstance>(ConnectorInstance{host, ConfigMap(config, count)});
+    auto connector =
+        std::make_unique<ConnectorInstance>(ConnectorInstance{host, ConfigMap(config, count)});
     absl::StatusOr<ConnectorConfig> parsed = ParseConnectorConfig(connector->config);
     if (!parsed.ok()) return host.Fail(parsed.status());
     *instance = connector.release();

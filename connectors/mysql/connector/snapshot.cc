@@ -70,10 +70,10 @@ std::string SqlString(absl::string_view text) {
 struct Snapshot::Table {
   std::string db, table;
   std::unique_ptr<TableSchema> schema;
-  std::string select_list;          // quoted columns, comma-separated
-  std::vector<std::string> keys;    // quoted primary-key columns, in key order
-  std::vector<int> key_positions;   // their indexes in the select list
-  TextRowValues last_key;           // keyset cursor: the last row's key values
+  std::string select_list;         // quoted columns, comma-separated
+  std::vector<std::string> keys;   // quoted primary-key columns, in key order
+  std::vector<int> key_positions;  // their indexes in the select list
+  TextRowValues last_key;          // keyset cursor: the last row's key values
   int64_t rows_done = 0;
   int64_t estimate = 0;  // information_schema.TABLES.TABLE_ROWS
   int64_t next_progress = 100000;
@@ -165,9 +165,9 @@ absl::StatusOr<std::unique_ptr<Snapshot::Table>> Snapshot::Describe(const std::s
       "NUMERIC_PRECISION, NUMERIC_SCALE, DATETIME_PRECISION FROM information_schema.COLUMNS",
       where, " ORDER BY ORDINAL_POSITION"));
   if (!columns.ok()) return columns.status();
-  absl::StatusOr<QueryResult> keys = c.Query(absl::StrCat(
-      "SELECT COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE", where,
-      " AND CONSTRAINT_NAME = 'PRIMARY' ORDER BY ORDINAL_POSITION"));
+  absl::StatusOr<QueryResult> keys =
+      c.Query(absl::StrCat("SELECT COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE", where,
+                           " AND CONSTRAINT_NAME = 'PRIMARY' ORDER BY ORDINAL_POSITION"));
   if (!keys.ok()) return keys.status();
   std::vector<std::string> json_columns;
   if (c.is_mariadb()) {
@@ -193,9 +193,9 @@ absl::StatusOr<std::unique_ptr<Snapshot::Table>> Snapshot::Describe(const std::s
   if (estimate.ok() && !estimate->rows.empty() && estimate->rows[0][0].has_value()) {
     (void)absl::SimpleAtoi(*estimate->rows[0][0], &result->estimate);
   }
-  host_.Log(SLUICE_LOG_INFO, absl::StrCat("snapshot of `", db, ".", table, "` (table ",
-                                          table_index_ + 1, " of ", tables_.size(), "): about ",
-                                          result->estimate, " rows"));
+  host_.Log(SLUICE_LOG_INFO,
+            absl::StrCat("snapshot of `", db, ".", table, "` (table ", table_index_ + 1, " of ",
+                         tables_.size(), "): about ", result->estimate, " rows"));
   std::vector<ColumnDef> defs;
   std::vector<int> source_columns;
   std::vector<std::string> select;
@@ -210,8 +210,8 @@ absl::StatusOr<std::unique_ptr<Snapshot::Table>> Snapshot::Describe(const std::s
     column.precision = ToInt(row[5]);
     column.scale = ToInt(row[6]);
     column.datetime_precision = ToInt(row[7]);
-    column.json = std::find(json_columns.begin(), json_columns.end(), column.name) !=
-                  json_columns.end();
+    column.json =
+        std::find(json_columns.begin(), json_columns.end(), column.name) != json_columns.end();
     if (!filters_.IncludeColumn(db, table, column.name)) continue;
     absl::StatusOr<ColumnDef> def = ColumnDefFromInfoSchema(column, config_);
     if (!def.ok()) {
@@ -243,9 +243,9 @@ absl::StatusOr<std::unique_ptr<Snapshot::Table>> Snapshot::Describe(const std::s
     result->key_positions.push_back(position);
   }
   if (select.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("table `", db, ".", table,
-                     "`: every column is excluded; exclude the table instead (table.exclude.list)"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "table `", db, ".", table,
+        "`: every column is excluded; exclude the table instead (table.exclude.list)"));
   }
   result->select_list = absl::StrJoin(select, ", ");
   absl::StatusOr<std::unique_ptr<TableSchema>> schema = builder_.BuildTable(
@@ -257,9 +257,9 @@ absl::StatusOr<std::unique_ptr<Snapshot::Table>> Snapshot::Describe(const std::s
 
 absl::StatusOr<bool> Snapshot::AnyRowsAfter(size_t table_index) {
   for (size_t i = table_index + 1; i < tables_.size(); ++i) {
-    absl::StatusOr<QueryResult> any = connection_->Query(
-        absl::StrCat("SELECT 1 FROM ", QuoteIdentifier(tables_[i].first), ".",
-                     QuoteIdentifier(tables_[i].second), " LIMIT 1"));
+    absl::StatusOr<QueryResult> any =
+        connection_->Query(absl::StrCat("SELECT 1 FROM ", QuoteIdentifier(tables_[i].first), ".",
+                                        QuoteIdentifier(tables_[i].second), " LIMIT 1"));
     if (!any.ok()) return any.status();
     if (!any->rows.empty()) return true;
   }
@@ -342,9 +342,9 @@ absl::StatusOr<bool> Snapshot::Poll(sluice_batch* batch, int64_t deadline_ns,
     table.rows_done += static_cast<int64_t>(count);
     if (table.rows_done >= table.next_progress) {
       table.next_progress += 100000;
-      host_.Log(SLUICE_LOG_INFO, absl::StrCat("snapshot of `", table.db, ".", table.table, "`: ",
-                                              table.rows_done, " of about ", table.estimate,
-                                              " rows"));
+      host_.Log(SLUICE_LOG_INFO,
+                absl::StrCat("snapshot of `", table.db, ".", table.table, "`: ", table.rows_done,
+                             " of about ", table.estimate, " rows"));
     }
     if (count > 0 && !table.keys.empty()) {
       table.last_key.clear();

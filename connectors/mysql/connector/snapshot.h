@@ -42,8 +42,7 @@ class Snapshot {
 
  private:
   struct Table;
-  absl::StatusOr<std::unique_ptr<Table>> Describe(const std::string& db,
-                                                  const std::string& table);
+  absl::StatusOr<std::unique_ptr<Table>> Describe(const std::string& db, const std::string& table);
   absl::StatusOr<bool> AnyRowsAfter(size_t table_index);
 
   const Host& host_;

@@ -91,8 +91,8 @@ absl::Status SourceTask::Poll(sluice_batch* batch, int64_t timeout_ms) {
     if (!*done) return absl::OkStatus();
     const OffsetState position = snapshot_->position();
     snapshot_.reset();
-    host_.Log(SLUICE_LOG_INFO, absl::StrCat("snapshot done; streaming from ", position.file, ":",
-                                            position.pos));
+    host_.Log(SLUICE_LOG_INFO,
+              absl::StrCat("snapshot done; streaming from ", position.file, ":", position.pos));
     if (config_.snapshot_mode == SnapshotMode::kInitialOnly) {
       phase_ = Phase::kDone;
       return absl::OkStatus();
@@ -124,7 +124,8 @@ absl::Status SourceTask::Start() {
     if (!parsed.ok()) return parsed.status();
     offset = *parsed;
   } else if (found != SLUICE_NOT_FOUND) {
-    return absl::Status(static_cast<absl::StatusCode>(found), "reading the committed offset failed");
+    return absl::Status(static_cast<absl::StatusCode>(found),
+                        "reading the committed offset failed");
   }
 
   ConnectionOptions options = config_.connection;
@@ -146,10 +147,9 @@ absl::Status SourceTask::Start() {
       phase_ = Phase::kDone;
       return absl::OkStatus();
     }
-    host_.Log(SLUICE_LOG_INFO,
-              absl::StrCat("resuming from the committed offset ", offset->file, ":", offset->pos,
-                           " (event ", offset->event, ", row ", offset->row, ", gtids '",
-                           offset->gtids, "')"));
+    host_.Log(SLUICE_LOG_INFO, absl::StrCat("resuming from the committed offset ", offset->file,
+                                            ":", offset->pos, " (event ", offset->event, ", row ",
+                                            offset->row, ", gtids '", offset->gtids, "')"));
     status = OpenStream(*offset);
     if (!status.ok()) return status;
     return absl::OkStatus();
@@ -169,8 +169,8 @@ absl::Status SourceTask::Start() {
     (void)absl::SimpleAtoi(master->rows[0][1].value_or("4"), &pos);
     start.pos = pos;
     if (query_connection_->is_mariadb()) {
-      absl::StatusOr<QueryResult> gtid = query_connection_->Query(absl::StrCat(
-          "SELECT BINLOG_GTID_POS(", SqlString(start.file), ", ", start.pos, ")"));
+      absl::StatusOr<QueryResult> gtid = query_connection_->Query(
+          absl::StrCat("SELECT BINLOG_GTID_POS(", SqlString(start.file), ", ", start.pos, ")"));
       if (gtid.ok() && !gtid->rows.empty()) start.gtids = gtid->rows[0][0].value_or("");
     }
     host_.Log(SLUICE_LOG_INFO, absl::StrCat("no committed offset and snapshot.mode without data: "
@@ -355,7 +355,8 @@ absl::StatusOr<bool> SourceTask::HandleEvent(sluice_batch* batch) {
   const binlog::EventHeader& header = event.header;
   const bool artificial = (header.flags & binlog::kFlagArtificial) != 0 || header.log_pos == 0;
   if (artificial) {
-    if (const auto* rotate = event.As<binlog::RotateEvent>(); rotate != nullptr && !in_transaction_) {
+    if (const auto* rotate = event.As<binlog::RotateEvent>();
+        rotate != nullptr && !in_transaction_) {
       restart_file_ = std::string(rotate->next_file);
       restart_pos_ = rotate->position;
     }
@@ -425,7 +426,8 @@ absl::StatusOr<bool> SourceTask::HandleEvent(sluice_batch* batch) {
 
 absl::Status SourceTask::HandleQuery(sluice_batch* batch, const binlog::QueryEvent& query) {
   size_t end = 0;
-  const std::string word = FirstWord(absl::string_view(query.query.data(), query.query.size()), &end);
+  const std::string word =
+      FirstWord(absl::string_view(query.query.data(), query.query.size()), &end);
   if (word == "SAVEPOINT" || word == "ROLLBACK" || word == "XA" || word.empty()) {
     return absl::OkStatus();
   }
@@ -437,6 +439,22 @@ absl::Status SourceTask::HandleQuery(sluice_batch* batch, const binlog::QueryEve
   }
   last_map_ = nullptr;
   last_schema_ = nullptr;
+  // After a restart inside this transaction, events the offset counts were emitted already.
+  if (skipping_ && events_done_ < resume_events_) return absl::OkStatus();
+  const binlog::Event& event = *event_;
+  SourcePosition source;
+  source.file = *event.context.file;
+  source.pos = static_cast<int64_t>(event.context.position);
+  source.ts_sec = ts_sec_;
+  source.server_id = event_server_id_;
+  source.gtid = gtid_;
+  OffsetState done = CurrentOffset();
+  if (in_transaction_) done.event = events_done_ + 1;
+  if (config_.include_schema_changes && !db.empty() && filters_.IncludeDatabase(db)) {
+    absl::Status status = builder_.SchemaChange(
+        batch, db, absl::string_view(query.query.data(), query.query.size()), source, done);
+    if (!status.ok()) return status;
+  }
   if (word != "TRUNCATE" || config_.skip_truncate) return absl::OkStatus();
 
   absl::string_view sql(query.query.data(), query.query.size());
@@ -456,15 +474,6 @@ absl::Status SourceTask::HandleQuery(sluice_batch* batch, const binlog::QueryEve
                                             "` before any of its rows was seen: not emitted"));
     return absl::OkStatus();
   }
-  const binlog::Event& event = *event_;
-  SourcePosition source;
-  source.file = *event.context.file;
-  source.pos = static_cast<int64_t>(event.context.position);
-  source.ts_sec = ts_sec_;
-  source.server_id = event_server_id_;
-  source.gtid = gtid_;
-  OffsetState done = CurrentOffset();
-  if (in_transaction_ && !standalone_) done.event = events_done_ + 1;
   return builder_.Truncate(batch, *it->second, source, done);
 }
 
@@ -534,8 +543,8 @@ absl::StatusOr<bool> SourceTask::EmitRows(sluice_batch* batch) {
         pending.pos = done.pos = source.pos;
         pending.event = done.event = 0;
       }
-      absl::Status status =
-          builder_.Change(batch, *current_schema_, op, before_row, after_row, source, pending, done);
+      absl::Status status = builder_.Change(batch, *current_schema_, op, before_row, after_row,
+                                            source, pending, done);
       if (!status.ok()) return binlog::AnnotateError(status, event.context);
     }
   }
@@ -560,10 +569,10 @@ absl::Status SourceTask::LoadExtras(const std::string& db, const std::string& ta
     extras[*row[0]].json = absl::StartsWith(type, "json");
   }
   if (query_connection_->is_mariadb()) {
-    absl::StatusOr<QueryResult> checks = query_connection_->Query(absl::StrCat(
-        "SELECT CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS WHERE "
-        "CONSTRAINT_SCHEMA = ",
-        SqlString(db), " AND TABLE_NAME = ", SqlString(table)));
+    absl::StatusOr<QueryResult> checks = query_connection_->Query(
+        absl::StrCat("SELECT CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS WHERE "
+                     "CONSTRAINT_SCHEMA = ",
+                     SqlString(db), " AND TABLE_NAME = ", SqlString(table)));
     if (checks.ok()) {
       for (const auto& row : checks->rows) {
         if (!row[0].has_value()) continue;
@@ -585,17 +594,17 @@ absl::StatusOr<const TableSchema*> SourceTask::SchemaFor(
   const std::string key = TableKey(map->database, map->table);
   auto excluded = excluded_tables_.find(key);
   if (excluded == excluded_tables_.end()) {
-    excluded = excluded_tables_.emplace(key, !filters_.IncludeTable(map->database, map->table))
-                   .first;
+    excluded =
+        excluded_tables_.emplace(key, !filters_.IncludeTable(map->database, map->table)).first;
   }
   last_map_ = map.get();
   last_schema_ = nullptr;
   if (excluded->second) return nullptr;
   if (!map->has_column_names) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the table map of `", key,
-        "` carries no column names: set binlog_row_metadata=FULL (SET GLOBAL "
-        "binlog_row_metadata='FULL') before these changes were written"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("the table map of `", key,
+                     "` carries no column names: set binlog_row_metadata=FULL (SET GLOBAL "
+                     "binlog_row_metadata='FULL') before these changes were written"));
   }
   if (!extras_.contains(key)) {
     absl::Status status = LoadExtras(map->database, map->table);
@@ -609,9 +618,8 @@ absl::StatusOr<const TableSchema*> SourceTask::SchemaFor(
     const binlog::ColumnInfo& column = map->columns[i];
     if (!filters_.IncludeColumn(map->database, map->table, column.name)) continue;
     auto found = extras.find(column.name);
-    absl::StatusOr<ColumnDef> def =
-        ColumnDefFromTableMap(column, found != extras.end() ? found->second : ColumnExtras{},
-                              config_);
+    absl::StatusOr<ColumnDef> def = ColumnDefFromTableMap(
+        column, found != extras.end() ? found->second : ColumnExtras{}, config_);
     if (!def.ok()) {
       return absl::Status(def.status().code(),
                           absl::StrCat("table `", key, "`: ", def.status().message()));
@@ -633,9 +641,9 @@ absl::StatusOr<const TableSchema*> SourceTask::SchemaFor(
   }
   auto cached = schemas_.find(signature);
   if (cached == schemas_.end()) {
-    absl::StatusOr<std::unique_ptr<TableSchema>> built = builder_.BuildTable(
-        map->database, map->table, std::move(defs), std::move(source_columns),
-        std::move(key_fields));
+    absl::StatusOr<std::unique_ptr<TableSchema>> built =
+        builder_.BuildTable(map->database, map->table, std::move(defs), std::move(source_columns),
+                            std::move(key_fields));
     if (!built.ok()) return built.status();
     cached = schemas_.emplace(signature, std::move(*built)).first;
   }

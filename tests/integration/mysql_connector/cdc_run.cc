@@ -53,24 +53,25 @@ CdcRun::CdcRun(const std::string& name, bool schemas) {
   connector_config_ = directory_ + "/connector.properties";
   log_path_ = directory_ + "/worker.log";
   const std::string schemas_enable = schemas ? "true" : "false";
-  WriteFile(worker_config_,
-            absl::StrCat("bootstrap.servers=", KafkaBootstrap(), "\n",
-                         "group.id=", name_, "\n",
-                         "offset.storage.topic=", name_, ".offsets\n",
-                         "config.storage.topic=", name_, ".configs\n",
-                         "status.storage.topic=", name_, ".status\n",
-                         "offset.storage.replication.factor=1\n"
-                         "config.storage.replication.factor=1\n"
-                         "status.storage.replication.factor=1\n"
-                         "offset.flush.interval.ms=300\n"
-                         "plugin.path=", BinaryDir(), "/plugins\n"
-                         "key.converter=org.apache.kafka.connect.json.JsonConverter\n"
-                         "value.converter=org.apache.kafka.connect.json.JsonConverter\n"
-                         "key.converter.schemas.enable=", schemas_enable, "\n",
-                         "value.converter.schemas.enable=", schemas_enable, "\n",
-                         "topic.creation.default.partitions=1\n"
-                         "topic.creation.default.replication.factor=1\n"
-                         "producer.linger.ms=5\n"));
+  WriteFile(
+      worker_config_,
+      absl::StrCat("bootstrap.servers=", KafkaBootstrap(), "\n", "group.id=", name_, "\n",
+                   "offset.storage.topic=", name_, ".offsets\n", "config.storage.topic=", name_,
+                   ".configs\n", "status.storage.topic=", name_, ".status\n",
+                   "offset.storage.replication.factor=1\n"
+                   "config.storage.replication.factor=1\n"
+                   "status.storage.replication.factor=1\n"
+                   "offset.flush.interval.ms=300\n"
+                   "plugin.path=",
+                   BinaryDir(),
+                   "/plugins\n"
+                   "key.converter=org.apache.kafka.connect.json.JsonConverter\n"
+                   "value.converter=org.apache.kafka.connect.json.JsonConverter\n"
+                   "key.converter.schemas.enable=",
+                   schemas_enable, "\n", "value.converter.schemas.enable=", schemas_enable, "\n",
+                   "topic.creation.default.partitions=1\n"
+                   "topic.creation.default.replication.factor=1\n"
+                   "producer.linger.ms=5\n"));
   MariaDbAccount admin = MariaDbAdmin();
   mysql::ConnectionOptions options;
   options.host = admin.host;

@@ -179,22 +179,45 @@ TEST(MySqlConnector, ColumnTypesMapAsFormatsSaysInSnapshotAndStreaming) {
   EXPECT_EQ(events[1].op(), "c");
 
   const std::map<std::string, std::string> expected = {
-      {"ti", "-5"}, {"tu", "200"}, {"b", "true"}, {"si", "-300"}, {"su", "65000"},
-      {"mi", "-8000000"}, {"i", "-2000000000"}, {"iu", "4000000000"},
-      {"bi", "-9000000000000"}, {"bu", "-1"}, {"f", "1.5"}, {"d", "2.25"},
-      {"dec1", "\"+y4=\""}, {"bit1", "true"}, {"bit12", "\"qgo=\""}, {"c", "\"ab\""},
-      {"vc", "\"hello\""}, {"tx", "\"text\""}, {"l1", "\"é\""}, {"bn", "\"AQID\""},
-      {"vb", "\"Cgs=\""}, {"bl", "\"/wA=\""}, {"e", "\"y\""}, {"s", "\"a,c\""},
-      {"j", "\"{\\\"k\\\": 1}\""}, {"dt", "17702"}, {"tm", "-45296789000"},
-      {"dtt", "1529476623000"}, {"dt6", "1529476623123456"},
-      {"ts", "\"2018-06-20T13:37:03.500Z\""}, {"yr", "2024"},
-      {"g", "{\"wkb\":\"AQEAAAAAAAAAAADwPwAAAAAAAABA\",\"srid\":0}"}, {"zd", "null"}};
+      {"ti", "-5"},
+      {"tu", "200"},
+      {"b", "true"},
+      {"si", "-300"},
+      {"su", "65000"},
+      {"mi", "-8000000"},
+      {"i", "-2000000000"},
+      {"iu", "4000000000"},
+      {"bi", "-9000000000000"},
+      {"bu", "-1"},
+      {"f", "1.5"},
+      {"d", "2.25"},
+      {"dec1", "\"+y4=\""},
+      {"bit1", "true"},
+      {"bit12", "\"qgo=\""},
+      {"c", "\"ab\""},
+      {"vc", "\"hello\""},
+      {"tx", "\"text\""},
+      {"l1", "\"é\""},
+      {"bn", "\"AQID\""},
+      {"vb", "\"Cgs=\""},
+      {"bl", "\"/wA=\""},
+      {"e", "\"y\""},
+      {"s", "\"a,c\""},
+      {"j", "\"{\\\"k\\\": 1}\""},
+      {"dt", "17702"},
+      {"tm", "-45296789000"},
+      {"dtt", "1529476623000"},
+      {"dt6", "1529476623123456"},
+      {"ts", "\"2018-06-20T13:37:03.500Z\""},
+      {"yr", "2024"},
+      {"g", "{\"wkb\":\"AQEAAAAAAAAAAADwPwAAAAAAAABA\",\"srid\":0}"},
+      {"zd", "null"}};
   for (const ChangeEvent& event : events) {
     const rapidjson::Value& after = event.payload()["after"];
     for (const auto& [column, value] : expected) {
       ASSERT_TRUE(after.HasMember(column.c_str())) << column;
-      EXPECT_EQ(Json(after[column.c_str()]), value) << "column " << column << " in op "
-                                                     << event.op();
+      EXPECT_EQ(Json(after[column.c_str()]), value)
+          << "column " << column << " in op " << event.op();
     }
   }
 
@@ -205,8 +228,7 @@ TEST(MySqlConnector, ColumnTypesMapAsFormatsSaysInSnapshotAndStreaming) {
     if (std::string(field["field"].GetString()) == "after") value_schema = &field;
   }
   ASSERT_NE(value_schema, nullptr);
-  EXPECT_EQ(std::string((*value_schema)["name"].GetString()),
-            run.Topic("types") + ".Value");
+  EXPECT_EQ(std::string((*value_schema)["name"].GetString()), run.Topic("types") + ".Value");
   std::map<std::string, std::string> field_schemas;
   for (const auto& field : (*value_schema)["fields"].GetArray()) {
     field_schemas[field["field"].GetString()] = Json(field);
@@ -261,6 +283,16 @@ TEST(MySqlConnector, AlterTableWhileStreamingTakesEffectAtTheEventWhereItHappene
   EXPECT_EQ(Json(events[2].payload()["after"]), "{\"id\":3,\"a\":3,\"b\":\"x\"}");
   EXPECT_EQ(Json(events[3].payload()["before"]), "{\"id\":1,\"b\":null}");
   EXPECT_EQ(Json(events[3].payload()["after"]), "{\"id\":1,\"b\":\"y\"}");
+
+  // The DDL statements went to the schema change topic <topic.prefix>, keyed by database.
+  std::vector<ChangeEvent> changes = run.WaitForEvents(run.prefix(), 2, worker.get());
+  ASSERT_EQ(changes.size(), 2u);
+  EXPECT_EQ(changes[0].key, absl::StrCat("{\"databaseName\":\"", run.db(), "\"}"));
+  EXPECT_EQ(std::string(changes[0].payload()["ddl"].GetString()),
+            "ALTER TABLE t ADD COLUMN b VARCHAR(10)");
+  EXPECT_EQ(std::string(changes[0].payload()["databaseName"].GetString()), run.db());
+  EXPECT_EQ(std::string(changes[1].payload()["ddl"].GetString()), "ALTER TABLE t DROP COLUMN a");
+  EXPECT_TRUE(changes[1].payload()["tableChanges"].IsArray());
   run.StopWorker(worker);
 }
 
@@ -270,13 +302,12 @@ TEST(MySqlConnector, FiltersKeyLessTablesAndDebeziumClassNames) {
   run.Sql("CREATE TABLE keep (id INT PRIMARY KEY, v INT, secret VARCHAR(10))");
   run.Sql("CREATE TABLE skip (id INT PRIMARY KEY)");
   run.Sql("CREATE TABLE nopk (a INT)");
-  run.WriteConnectorConfig(
-      {{"connector.class", "io.debezium.connector.mariadb.MariaDbConnector"},
-       {"snapshot.mode", "no_data"},
-       {"table.include.list", absl::StrCat(run.db(), "\\.(keep|nopk)")},
-       {"column.exclude.list", absl::StrCat(run.db(), "\\.keep\\.secret")},
-       {"skipped.operations", "none"},
-       {"heartbeat.interval.ms", "500"}});
+  run.WriteConnectorConfig({{"connector.class", "io.debezium.connector.mariadb.MariaDbConnector"},
+                            {"snapshot.mode", "no_data"},
+                            {"table.include.list", absl::StrCat(run.db(), "\\.(keep|nopk)")},
+                            {"column.exclude.list", absl::StrCat(run.db(), "\\.keep\\.secret")},
+                            {"skipped.operations", "none"},
+                            {"heartbeat.interval.ms", "500"}});
   std::unique_ptr<Subprocess> worker = run.StartWorker();
   // no_data: streaming starts at the position current when the task starts; wait for it.
   const absl::Time deadline = absl::Now() + absl::Seconds(60);
@@ -315,7 +346,6 @@ TEST(MySqlConnector, FiltersKeyLessTablesAndDebeziumClassNames) {
   EXPECT_TRUE(beats[0].payload()["ts_ms"].IsInt64());
   run.StopWorker(worker);
 }
-
 
 // The committed position's binlog was purged while the connector was stopped: with
 // snapshot.mode=initial the task fails saying so; with when_needed it snapshots again.
