@@ -2,6 +2,8 @@
 
 #include <time.h>
 
+#include <algorithm>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -82,8 +84,17 @@ SourceTask::~SourceTask() = default;
 absl::Status SourceTask::Poll(sluice_batch* batch, int64_t timeout_ms) {
   const int64_t deadline = MonotonicNanos() + timeout_ms * 1000000;
   if (phase_ == Phase::kStart) {
+    if (!RetryDue(deadline)) return absl::OkStatus();
     absl::Status status = Start();
+    if (absl::IsUnavailable(status)) {
+      // The server cannot be reached yet: try again after a back-off, without failing the task.
+      query_connection_.reset();
+      snapshot_.reset();
+      ScheduleReconnect(status);
+      return absl::OkStatus();
+    }
     if (!status.ok()) return status;
+    backoff_ms_ = 0;
   }
   if (phase_ == Phase::kSnapshot) {
     absl::StatusOr<bool> done = snapshot_->Poll(batch, deadline, stop_);
@@ -306,12 +317,50 @@ void SourceTask::Commit(uint64_t next_position) {
   }
 }
 
+void SourceTask::ScheduleReconnect(const absl::Status& cause) {
+  backoff_ms_ = backoff_ms_ == 0 ? 500 : std::min<int64_t>(backoff_ms_ * 2, 30000);
+  retry_at_ns_ = MonotonicNanos() + backoff_ms_ * 1000000;
+  if (stream_.has_value()) reconnect_from_ = CurrentOffset();
+  stream_.reset();
+  event_.reset();
+  rows_.reset();
+  host_.Log(SLUICE_LOG_WARN, absl::StrCat("connection to the server lost or refused (",
+                                          cause.message(), "); retrying in ", backoff_ms_, " ms"));
+}
+
+bool SourceTask::RetryDue(int64_t deadline_ns) {
+  const int64_t now = MonotonicNanos();
+  if (now >= retry_at_ns_) return true;
+  const int64_t wait = std::min(retry_at_ns_, std::max(deadline_ns, now + 1000000)) - now;
+  timespec pause{static_cast<time_t>(wait / 1000000000), static_cast<long>(wait % 1000000000)};
+  nanosleep(&pause, nullptr);
+  return MonotonicNanos() >= retry_at_ns_;
+}
+
 absl::Status SourceTask::PollStream(sluice_batch* batch, int64_t deadline_ns) {
   const sluice_host_api* api = host_.api();
+  if (!stream_.has_value()) {
+    if (!reconnect_from_.has_value()) return absl::InternalError("streaming without a position");
+    if (!RetryDue(deadline_ns)) return absl::OkStatus();
+    host_.Log(SLUICE_LOG_INFO,
+              absl::StrCat("reconnecting at ", reconnect_from_->file, ":", reconnect_from_->pos,
+                           " (event ", reconnect_from_->event, ")"));
+    absl::Status status = OpenStream(*reconnect_from_);
+    if (absl::IsUnavailable(status)) {
+      ScheduleReconnect(status);
+      return absl::OkStatus();
+    }
+    if (!status.ok()) return status;
+    if (phase_ != Phase::kStreaming) return absl::OkStatus();
+  }
   while (!stop_.load(std::memory_order_relaxed)) {
     if (api->batch_size(batch) >= static_cast<size_t>(config_.max_batch_size)) break;
     if (event_.has_value()) {
       absl::StatusOr<bool> finished = HandleEvent(batch);
+      if (absl::IsUnavailable(finished.status())) {
+        ScheduleReconnect(finished.status());
+        return absl::OkStatus();
+      }
       if (!finished.ok()) return finished.status();
       if (!*finished) break;  // the batch is full; the rest of this event comes next poll
       event_.reset();
@@ -340,8 +389,13 @@ absl::Status SourceTask::PollStream(sluice_batch* batch, int64_t deadline_ns) {
             "other replica uses. Server said: ",
             bytes.status().message()));
       }
+      if (absl::IsUnavailable(bytes.status())) {
+        ScheduleReconnect(bytes.status());
+        return absl::OkStatus();  // what this poll appended so far is kept
+      }
       return bytes.status();
     }
+    backoff_ms_ = 0;
     absl::StatusOr<binlog::Event> decoded =
         decoder_->Decode(std::span<const uint8_t>(bytes->data(), bytes->size()));
     if (!decoded.ok()) return decoded.status();
@@ -554,6 +608,12 @@ absl::StatusOr<bool> SourceTask::EmitRows(sluice_batch* batch) {
 }
 
 absl::Status SourceTask::LoadExtras(const std::string& db, const std::string& table) {
+  if (!query_connection_.has_value() || !query_connection_->Execute("DO 1").ok()) {
+    // The query connection idled out or the server restarted: open a new one.
+    absl::StatusOr<Connection> connection = Connection::Open(config_.connection);
+    if (!connection.ok()) return connection.status();
+    query_connection_.emplace(std::move(*connection));
+  }
   std::map<std::string, ColumnExtras>& extras = extras_[TableKey(db, table)];
   absl::StatusOr<QueryResult> columns = query_connection_->Query(absl::StrCat(
       "SELECT COLUMN_NAME, COLUMN_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ",

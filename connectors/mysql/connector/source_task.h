@@ -45,6 +45,11 @@ class SourceTask {
   // The committed position is gone from the server: snapshot again (when_needed) or fail.
   absl::Status BinlogPurged(const OffsetState& from, const absl::Status& cause);
   absl::Status PollStream(sluice_batch* batch, int64_t deadline_ns);
+  // The server went away: drop the stream and reopen it, after a growing back-off, at the
+  // position of the last record handed to the worker (nothing is skipped or repeated).
+  void ScheduleReconnect(const absl::Status& cause);
+  // Sleeps until the next retry is due (at most until `deadline_ns`); true when it is due.
+  bool RetryDue(int64_t deadline_ns);
   // Handles one decoded event; false when the batch is full mid-event (rows remain).
   absl::StatusOr<bool> HandleEvent(sluice_batch* batch);
   absl::StatusOr<bool> EmitRows(sluice_batch* batch);
@@ -66,6 +71,9 @@ class SourceTask {
   std::optional<BinlogStream> stream_;
   std::unique_ptr<binlog::BinlogDecoder> decoder_;
   std::unique_ptr<Snapshot> snapshot_;
+  int64_t retry_at_ns_ = 0;
+  int64_t backoff_ms_ = 0;
+  std::optional<OffsetState> reconnect_from_;
 
   // The event being worked on, and how far its rows got.
   std::optional<binlog::Event> event_;

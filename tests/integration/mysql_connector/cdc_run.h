@@ -37,6 +37,7 @@ class CdcRun {
 
   // Runs SQL as the admin account, in this scenario's database. Fails the test on error.
   void Sql(const std::string& statement);
+  mysql::Connection& admin() { return *admin_; }
 
   // Writes the connector config: the common keys plus `extra` (key=value lines).
   void WriteConnectorConfig(const std::map<std::string, std::string>& extra = {});

@@ -457,6 +457,38 @@ TEST(MySqlConnector, ASnapshotWithConcurrentWritesThenStreamingLosesNothing) {
   run.StopWorker(worker);
 }
 
+// The server drops the replication connection (as a restart or a network cut would): the task
+// reconnects with back-off and continues where it was, nothing lost, nothing repeated.
+TEST(MySqlConnector, ALostConnectionIsReopenedWhereStreamingWas) {
+  ExpectServicesUp();
+  CdcRun run("reconnect");
+  run.Sql("CREATE TABLE t (id INT PRIMARY KEY)");
+  run.Sql("INSERT INTO t VALUES (1)");
+  run.WriteConnectorConfig();
+  std::unique_ptr<Subprocess> worker = run.StartWorker();
+  const std::string topic = run.Topic("t");
+  ASSERT_EQ(run.WaitForEvents(topic, 1, worker.get()).size(), 1u);
+  run.Sql("INSERT INTO t VALUES (2)");
+  ASSERT_EQ(run.WaitForEvents(topic, 2, worker.get()).size(), 2u);
+  for (int round = 0; round < 2; ++round) {
+    absl::StatusOr<mysql::QueryResult> dumps = run.admin().Query(
+        "SELECT ID FROM information_schema.PROCESSLIST WHERE USER = 'sluice_cdc' AND "
+        "COMMAND LIKE 'Binlog Dump%'");
+    ASSERT_TRUE(dumps.ok()) << dumps.status();
+    ASSERT_EQ(dumps->rows.size(), 1u) << "one binlog reader";
+    run.Sql(absl::StrCat("KILL ", *dumps->rows[0][0]));
+    run.Sql(absl::StrCat("INSERT INTO t VALUES (", 3 + round, ")"));
+    std::vector<ChangeEvent> events = run.WaitForEvents(topic, 3 + round, worker.get());
+    ASSERT_EQ(events.size(), static_cast<size_t>(3 + round));
+    EXPECT_EQ(events.back().key, absl::StrCat("{\"id\":", 3 + round, "}"));
+  }
+  absl::SleepFor(absl::Seconds(2));
+  EXPECT_EQ(run.WaitForEvents(topic, 4, worker.get()).size(), 4u) << "nothing repeated";
+  EXPECT_NE(run.WorkerLog().find("reconnecting at"), std::string::npos) << run.WorkerLog();
+  EXPECT_TRUE(worker->running());
+  run.StopWorker(worker);
+}
+
 // kill -9 in the middle of one large transaction: the restart re-reads the transaction from its
 // start, skips the events and rows the committed offset counts, and loses nothing.
 TEST(MySqlConnector, KillNineInsideALargeTransactionLosesNothing) {
