@@ -271,6 +271,17 @@ absl::Status SourceTask::BinlogPurged(const OffsetState& from, const absl::Statu
       cause.message()));
 }
 
+void SourceTask::FillOffset(OffsetState& offset) const {
+  offset.file.assign(restart_file_);
+  offset.pos = static_cast<int64_t>(restart_pos_);
+  offset.gtids.assign(gtid_set_text_);
+  offset.event = events_done_;
+  offset.row = 0;
+  offset.ts_sec = ts_sec_;
+  offset.server_id = event_server_id_;
+  offset.snapshot = false;
+}
+
 OffsetState SourceTask::CurrentOffset() const {
   OffsetState offset;
   offset.file = restart_file_;
@@ -580,23 +591,31 @@ absl::StatusOr<bool> SourceTask::EmitRows(sluice_batch* batch) {
           before_row = &before;
           break;
       }
-      SourcePosition source;
-      source.file = *event.context.file;
+      // Reused row after row: assigning into kept strings allocates nothing once warm.
+      SourcePosition& source = row_source_;
+      source.file.assign(*event.context.file);
       source.pos = static_cast<int64_t>(event.context.position);
       source.row = index;
       source.ts_sec = ts_sec_;
       source.server_id = event_server_id_;
-      source.gtid = gtid_;
-      OffsetState pending = CurrentOffset();
+      source.gtid.assign(gtid_);
+      OffsetState& pending = row_pending_;
+      FillOffset(pending);
       pending.row = index;
-      OffsetState done = pending;
-      done.row = index + 1;
       if (!in_transaction_) {
         // Outside a transaction (non-transactional engines): this event is the restart point.
-        pending.file = done.file = source.file;
-        pending.pos = done.pos = source.pos;
-        pending.event = done.event = 0;
+        pending.file.assign(source.file);
+        pending.pos = source.pos;
+        pending.event = 0;
       }
+      OffsetState& done = row_done_;
+      done.file.assign(pending.file);
+      done.gtids.assign(pending.gtids);
+      done.pos = pending.pos;
+      done.event = pending.event;
+      done.ts_sec = pending.ts_sec;
+      done.server_id = pending.server_id;
+      done.row = index + 1;
       absl::Status status = builder_.Change(batch, *current_schema_, op, before_row, after_row,
                                             source, pending, done);
       if (!status.ok()) return binlog::AnnotateError(status, event.context);

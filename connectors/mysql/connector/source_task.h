@@ -58,6 +58,7 @@ class SourceTask {
   void StartTransaction(const binlog::Event& event, std::string gtid);
   void Commit(uint64_t next_position);
   OffsetState CurrentOffset() const;
+  void FillOffset(OffsetState& offset) const;
   absl::Status HandleQuery(sluice_batch* batch, const binlog::QueryEvent& query);
 
   Host host_;
@@ -82,6 +83,8 @@ class SourceTask {
   int32_t row_index_ = 0;
   int32_t skip_rows_ = 0;
   const TableSchema* current_schema_ = nullptr;
+  SourcePosition row_source_;
+  OffsetState row_pending_, row_done_;
 
   // Restart position (Debezium's offset): the current transaction's first event, or just past
   // the last completed event outside transactions, plus events completed since then.
