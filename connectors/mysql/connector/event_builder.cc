@@ -405,7 +405,8 @@ sluice_value* EventBuilder::BuildSource(sluice_batch* batch, const std::string& 
 
 sluice_value* EventBuilder::BuildEnvelope(sluice_batch* batch, const TableSchema& schema,
                                           sluice_value* before, sluice_value* after,
-                                          sluice_value* source, char op) {
+                                          sluice_value* source, char op,
+                                          const TransactionInfo* transaction) {
   sluice_value* value = api_->struct_new(batch, schema.envelope);
   if (value == nullptr) return nullptr;
   auto set = [&](uint32_t field, sluice_datum datum) { api_->struct_set(value, field, &datum); };
@@ -417,6 +418,18 @@ sluice_value* EventBuilder::BuildEnvelope(sluice_batch* batch, const TableSchema
   set(kEnvTsMs, sluice_datum_int(now / 1000000));
   set(kEnvTsUs, sluice_datum_int(now / 1000));
   set(kEnvTsNs, sluice_datum_int(now));
+  if (transaction != nullptr) {
+    sluice_value* block = api_->struct_new(batch, transaction_schema_);
+    if (block != nullptr) {
+      sluice_datum id = sluice_datum_string(transaction->id.data(), transaction->id.size());
+      api_->struct_set(block, 0, &id);
+      sluice_datum total = sluice_datum_int(transaction->total_order);
+      api_->struct_set(block, 1, &total);
+      sluice_datum order = sluice_datum_int(transaction->data_collection_order);
+      api_->struct_set(block, 2, &order);
+      set(kEnvTransaction, sluice_datum_value(block));
+    }
+  }
   return value;
 }
 
@@ -487,7 +500,8 @@ absl::Status EventBuilder::Change(sluice_batch* batch, const TableSchema& schema
     if (!new_row.ok()) return new_row.status();
     sluice_header header{Str("__debezium.newkey"), schema.key, sluice_datum_value(*new_key)};
     sluice_value* envelope =
-        BuildEnvelope(batch, schema, *old_row, nullptr, BuildSource(batch, schema, source), 'd');
+        BuildEnvelope(batch, schema, *old_row, nullptr, BuildSource(batch, schema, source), 'd',
+                      source.transaction);
     absl::Status status = Append(batch, schema, *old_key, envelope, &header, pending);
     if (!status.ok()) return status;
     if (config_.tombstones_on_delete) {
@@ -495,8 +509,8 @@ absl::Status EventBuilder::Change(sluice_batch* batch, const TableSchema& schema
       if (!status.ok()) return status;
     }
     header = sluice_header{Str("__debezium.oldkey"), schema.key, sluice_datum_value(*old_key)};
-    envelope =
-        BuildEnvelope(batch, schema, nullptr, *new_row, BuildSource(batch, schema, source), 'c');
+    envelope = BuildEnvelope(batch, schema, nullptr, *new_row, BuildSource(batch, schema, source),
+                             'c', source.transaction);
     return Append(batch, schema, *new_key, envelope, &header, done);
   }
 
@@ -519,8 +533,9 @@ absl::Status EventBuilder::Change(sluice_batch* batch, const TableSchema& schema
     if (!built.ok()) return built.status();
     after_value = *built;
   }
-  sluice_value* envelope = BuildEnvelope(batch, schema, before_value, after_value,
-                                         BuildSource(batch, schema, source), op);
+  sluice_value* envelope =
+      BuildEnvelope(batch, schema, before_value, after_value, BuildSource(batch, schema, source),
+                    op, source.transaction);
   if (op == 'd' && config_.tombstones_on_delete) {
     absl::Status status = Append(batch, schema, key, envelope, nullptr, pending);
     if (!status.ok()) return status;
@@ -531,8 +546,8 @@ absl::Status EventBuilder::Change(sluice_batch* batch, const TableSchema& schema
 
 absl::Status EventBuilder::Truncate(sluice_batch* batch, const TableSchema& schema,
                                     const SourcePosition& source, const OffsetState& done) {
-  sluice_value* envelope =
-      BuildEnvelope(batch, schema, nullptr, nullptr, BuildSource(batch, schema, source), 't');
+  sluice_value* envelope = BuildEnvelope(
+      batch, schema, nullptr, nullptr, BuildSource(batch, schema, source), 't', source.transaction);
   return Append(batch, schema, nullptr, envelope, nullptr, done, /*keyless_record=*/true);
 }
 
@@ -622,6 +637,100 @@ absl::Status EventBuilder::SchemaChange(sluice_batch* batch, const std::string& 
   record.source_offset = sluice_scalar_map{entries, count};
   if (api_->record_append(batch, &record) != SLUICE_OK) {
     return absl::InternalError("the worker refused a schema change record (see its log)");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status EventBuilder::TransactionBoundary(
+    sluice_batch* batch, bool begin, const std::string& id, int64_t event_count,
+    const std::vector<std::pair<std::string, int64_t>>& collections, int64_t ts_ms,
+    const OffsetState& offset) {
+  if (txn_key_ == nullptr) {
+    absl::StatusOr<const sluice_schema*> text = host_.Schema(Primitive(SLUICE_TYPE_STRING, false));
+    absl::StatusOr<const sluice_schema*> count = host_.Schema(Primitive(SLUICE_TYPE_INT64, false));
+    absl::StatusOr<const sluice_schema*> optional_count =
+        host_.Schema(Primitive(SLUICE_TYPE_INT64, true));
+    if (!text.ok() || !count.ok() || !optional_count.ok()) {
+      return absl::InternalError("building the transaction metadata schemas failed");
+    }
+    SchemaArgs key =
+        Primitive(SLUICE_TYPE_STRUCT, false, "io.debezium.connector.common.TransactionMetadataKey");
+    key.fields = {{"id", *text}};
+    absl::StatusOr<const sluice_schema*> built = host_.Schema(key);
+    if (!built.ok()) return built.status();
+    txn_key_ = *built;
+    SchemaArgs collection = Primitive(
+        SLUICE_TYPE_STRUCT, false, "io.debezium.connector.common.TransactionDataCollectionValue");
+    collection.fields = {{"data_collection", *text}, {"event_count", *count}};
+    built = host_.Schema(collection);
+    if (!built.ok()) return built.status();
+    txn_collection_ = *built;
+    sluice_schema_spec array{};
+    array.struct_size = sizeof(array);
+    array.type = SLUICE_TYPE_ARRAY;
+    array.optional = 1;
+    array.value_schema = txn_collection_;
+    if (api_->schema_create(host_.ctx(), &array, &txn_collections_) != SLUICE_OK) {
+      return absl::InternalError("building the data_collections schema failed");
+    }
+    SchemaArgs value = Primitive(SLUICE_TYPE_STRUCT, false,
+                                 "io.debezium.connector.common.TransactionMetadataValue");
+    value.fields = {{"status", *text},
+                    {"id", *text},
+                    {"event_count", *optional_count},
+                    {"data_collections", txn_collections_},
+                    {"ts_ms", *count}};
+    built = host_.Schema(value);
+    if (!built.ok()) return built.status();
+    txn_value_ = *built;
+    txn_topic_ = absl::StrCat(config_.topic_prefix, ".transaction");
+  }
+  sluice_value* key = api_->struct_new(batch, txn_key_);
+  sluice_value* value = api_->struct_new(batch, txn_value_);
+  if (key == nullptr || value == nullptr) return absl::InternalError("struct_new refused");
+  sluice_datum id_datum = sluice_datum_string(id.data(), id.size());
+  api_->struct_set(key, 0, &id_datum);
+  sluice_datum datum = begin ? sluice_datum_string("BEGIN", 5) : sluice_datum_string("END", 3);
+  api_->struct_set(value, 0, &datum);
+  api_->struct_set(value, 1, &id_datum);
+  if (!begin) {
+    datum = sluice_datum_int(event_count);
+    api_->struct_set(value, 2, &datum);
+    sluice_value* list = api_->array_new(batch, txn_collections_, collections.size());
+    for (const auto& [name, count] : collections) {
+      sluice_value* item = api_->struct_new(batch, txn_collection_);
+      sluice_datum name_datum = sluice_datum_string(name.data(), name.size());
+      api_->struct_set(item, 0, &name_datum);
+      sluice_datum count_datum = sluice_datum_int(count);
+      api_->struct_set(item, 1, &count_datum);
+      sluice_datum item_datum = sluice_datum_value(item);
+      api_->array_append(list, &item_datum);
+    }
+    datum = sluice_datum_value(list);
+    api_->struct_set(value, 3, &datum);
+  }
+  datum = sluice_datum_int(ts_ms);
+  api_->struct_set(value, 4, &datum);
+
+  sluice_scalar_entry partition{};
+  partition.key = Str("server");
+  partition.kind = SLUICE_SCALAR_STRING;
+  partition.u.str = Str(config_.topic_prefix);
+  sluice_scalar_entry entries[8];
+  const size_t count = OffsetEntries(offset, entries);
+  sluice_record_spec record{};
+  record.struct_size = sizeof(record);
+  record.topic = Str(txn_topic_);
+  record.partition = -1;
+  record.key_schema = txn_key_;
+  record.key = sluice_datum_value(key);
+  record.value_schema = txn_value_;
+  record.value = sluice_datum_value(value);
+  record.timestamp_ms = -1;
+  record.source_partition = sluice_scalar_map{&partition, 1};
+  record.source_offset = sluice_scalar_map{entries, count};
+  if (api_->record_append(batch, &record) != SLUICE_OK) {
+    return absl::InternalError("the worker refused a transaction record (see its log)");
   }
   return absl::OkStatus();
 }

@@ -33,6 +33,13 @@ struct TableSchema {
   const sluice_schema* envelope = nullptr;
 };
 
+// The envelope's `transaction` block (provide.transaction.metadata).
+struct TransactionInfo {
+  std::string id;
+  int64_t total_order = 0;
+  int64_t data_collection_order = 0;
+};
+
 // Where a record sits in the binlog: the source block's fields and the record's offset.
 struct SourcePosition {
   std::string file;                // source.file: the binlog file of this event
@@ -42,6 +49,7 @@ struct SourcePosition {
   int64_t server_id = 0;           // the originating server
   std::string gtid;                // this transaction's GTID, or empty
   const char* snapshot = nullptr;  // source.snapshot: "true", "first", "last", ...; null = "false"
+  const TransactionInfo* transaction = nullptr;  // null: the envelope's transaction is null
 };
 
 // A Debezium offset (FORMATS.md "Offsets"), owned.
@@ -113,6 +121,13 @@ class EventBuilder {
   absl::Status SchemaChange(sluice_batch* batch, const std::string& db, absl::string_view ddl,
                             const SourcePosition& source, const OffsetState& offset);
 
+  // A transaction boundary to <topic.prefix>.transaction: BEGIN (counts null) or END with the
+  // number of events per table.
+  absl::Status TransactionBoundary(sluice_batch* batch, bool begin, const std::string& id,
+                                   int64_t event_count,
+                                   const std::vector<std::pair<std::string, int64_t>>& collections,
+                                   int64_t ts_ms, const OffsetState& offset);
+
   // True when both images have the same key (for updates).
   bool SameKey(const TableSchema& schema, RowSource* a, RowSource* b);
 
@@ -128,7 +143,8 @@ class EventBuilder {
                             const SourcePosition& source);
   absl::Status EnsureSourceSchema();
   sluice_value* BuildEnvelope(sluice_batch* batch, const TableSchema& schema, sluice_value* before,
-                              sluice_value* after, sluice_value* source, char op);
+                              sluice_value* after, sluice_value* source, char op,
+                              const TransactionInfo* transaction);
   absl::Status Append(sluice_batch* batch, const TableSchema& schema, sluice_value* key,
                       sluice_value* value, const sluice_header* header, const OffsetState& offset,
                       bool keyless_record = false);
@@ -142,6 +158,11 @@ class EventBuilder {
   const sluice_schema* schema_change_key_ = nullptr;
   const sluice_schema* schema_change_value_ = nullptr;
   const sluice_schema* schema_change_array_ = nullptr;
+  const sluice_schema* txn_key_ = nullptr;
+  const sluice_schema* txn_value_ = nullptr;
+  const sluice_schema* txn_collection_ = nullptr;
+  const sluice_schema* txn_collections_ = nullptr;
+  std::string txn_topic_;
   const sluice_schema* heartbeat_key_ = nullptr;
   const sluice_schema* heartbeat_value_ = nullptr;
   std::string heartbeat_topic_;

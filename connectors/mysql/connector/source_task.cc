@@ -299,6 +299,9 @@ void SourceTask::StartTransaction(const binlog::Event& event, std::string gtid) 
   restart_pos_ = event.context.position;
   events_done_ = 0;
   gtid_ = std::move(gtid);
+  txn_begun_ = false;
+  txn_events_ = 0;
+  txn_collections_.clear();
   if (resume_armed_) {
     // The first transaction after a restart is the one the offset points into.
     resume_armed_ = false;
@@ -306,7 +309,7 @@ void SourceTask::StartTransaction(const binlog::Event& event, std::string gtid) 
   }
 }
 
-void SourceTask::Commit(uint64_t next_position) {
+absl::Status SourceTask::Commit(sluice_batch* batch, uint64_t next_position) {
   if (!gtid_.empty() && query_connection_.has_value() && query_connection_->is_mariadb()) {
     uint32_t domain = 0;
     std::vector<absl::string_view> fields = absl::StrSplit(gtid_, '-');
@@ -326,6 +329,41 @@ void SourceTask::Commit(uint64_t next_position) {
   if (event_.has_value() && event_->context.file != nullptr) {
     restart_file_ = *event_->context.file;
   }
+  if (config_.provide_transaction_metadata && txn_begun_) {
+    txn_begun_ = false;
+    return builder_.TransactionBoundary(batch, false, txn_info_.id, txn_events_, txn_collections_,
+                                        ts_sec_ * 1000, CurrentOffset());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SourceTask::CountTransactionRow(sluice_batch* batch, const TableSchema& schema,
+                                             bool emit) {
+  if (!config_.provide_transaction_metadata || !in_transaction_) return absl::OkStatus();
+  if (!txn_begun_) {
+    txn_begun_ = true;
+    txn_info_.id = !gtid_.empty() ? gtid_ : absl::StrCat(restart_file_, ":", restart_pos_);
+    if (emit) {
+      OffsetState begin = CurrentOffset();
+      begin.row = row_index_ - 1;
+      absl::Status status =
+          builder_.TransactionBoundary(batch, true, txn_info_.id, 0, {}, ts_sec_ * 1000, begin);
+      if (!status.ok()) return status;
+    }
+  }
+  ++txn_events_;
+  const std::string name = absl::StrCat(schema.db, ".", schema.table);
+  int64_t order = 0;
+  for (auto& [collection, count] : txn_collections_) {
+    if (collection == name) order = ++count;
+  }
+  if (order == 0) {
+    txn_collections_.emplace_back(name, 1);
+    order = 1;
+  }
+  txn_info_.total_order = txn_events_;
+  txn_info_.data_collection_order = order;
+  return absl::OkStatus();
 }
 
 void SourceTask::ScheduleReconnect(const absl::Status& cause) {
@@ -452,18 +490,21 @@ absl::StatusOr<bool> SourceTask::HandleEvent(sluice_batch* batch) {
         counts = false;
       }
     } else if (word == "COMMIT") {
-      Commit(next);
+      absl::Status status = Commit(batch, next);
+      if (!status.ok()) return status;
       return true;
     } else {
       absl::Status status = HandleQuery(batch, *query);
       if (!status.ok()) return status;
       if (in_transaction_ && standalone_) {
-        Commit(next);
+        absl::Status commit = Commit(batch, next);
+        if (!commit.ok()) return commit;
         return true;
       }
     }
   } else if (event.As<binlog::XidEvent>() != nullptr) {
-    Commit(next);
+    absl::Status status = Commit(batch, next);
+    if (!status.ok()) return status;
     return true;
   } else if (event.As<binlog::RowsEvent>() != nullptr) {
     ts_sec_ = header.timestamp;
@@ -552,9 +593,10 @@ absl::StatusOr<bool> SourceTask::EmitRows(sluice_batch* batch) {
     rows_ = std::make_unique<binlog::RowReader>(rows);
     row_index_ = 0;
     skip_rows_ = 0;
+    skip_event_ = false;
     if (skipping_) {
       if (events_done_ < resume_events_) {
-        current_schema_ = nullptr;  // emitted before the restart
+        skip_event_ = true;  // emitted before the restart
       } else {
         if (events_done_ == resume_events_) skip_rows_ = static_cast<int32_t>(resume_rows_);
         skipping_ = false;
@@ -569,7 +611,8 @@ absl::StatusOr<bool> SourceTask::EmitRows(sluice_batch* batch) {
       if (!more.ok()) return more.status();
       if (!*more) break;
       const int32_t index = row_index_++;
-      if (index < skip_rows_) continue;
+      const bool emitted_before = skip_event_ || index < skip_rows_;
+      if (emitted_before && !config_.provide_transaction_metadata) continue;
       char op = 'c';
       BinlogRow before(change_.before), after(change_.after);
       RowSource* before_row = nullptr;
@@ -591,6 +634,11 @@ absl::StatusOr<bool> SourceTask::EmitRows(sluice_batch* batch) {
           before_row = &before;
           break;
       }
+      if (config_.provide_transaction_metadata) {
+        absl::Status status = CountTransactionRow(batch, *current_schema_, !emitted_before);
+        if (!status.ok()) return status;
+      }
+      if (emitted_before) continue;  // counted above: the transaction's orders stay right
       // Reused row after row: assigning into kept strings allocates nothing once warm.
       SourcePosition& source = row_source_;
       source.file.assign(*event.context.file);
@@ -599,6 +647,8 @@ absl::StatusOr<bool> SourceTask::EmitRows(sluice_batch* batch) {
       source.ts_sec = ts_sec_;
       source.server_id = event_server_id_;
       source.gtid.assign(gtid_);
+      source.transaction =
+          config_.provide_transaction_metadata && in_transaction_ ? &txn_info_ : nullptr;
       OffsetState& pending = row_pending_;
       FillOffset(pending);
       pending.row = index;

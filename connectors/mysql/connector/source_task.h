@@ -56,7 +56,10 @@ class SourceTask {
   absl::StatusOr<const TableSchema*> SchemaFor(const std::shared_ptr<const binlog::TableMap>& map);
   absl::Status LoadExtras(const std::string& db, const std::string& table);
   void StartTransaction(const binlog::Event& event, std::string gtid);
-  void Commit(uint64_t next_position);
+  absl::Status Commit(sluice_batch* batch, uint64_t next_position);
+  // provide.transaction.metadata: counts one emitted row of `schema` (and emits BEGIN first when
+  // `emit` and none was sent for this transaction).
+  absl::Status CountTransactionRow(sluice_batch* batch, const TableSchema& schema, bool emit);
   OffsetState CurrentOffset() const;
   void FillOffset(OffsetState& offset) const;
   absl::Status HandleQuery(sluice_batch* batch, const binlog::QueryEvent& query);
@@ -82,8 +85,14 @@ class SourceTask {
   binlog::RowChange change_;
   int32_t row_index_ = 0;
   int32_t skip_rows_ = 0;
+  bool skip_event_ = false;
   const TableSchema* current_schema_ = nullptr;
   SourcePosition row_source_;
+  // The open transaction's metadata (provide.transaction.metadata).
+  bool txn_begun_ = false;
+  int64_t txn_events_ = 0;
+  std::vector<std::pair<std::string, int64_t>> txn_collections_;
+  TransactionInfo txn_info_;
   OffsetState row_pending_, row_done_;
 
   // Restart position (Debezium's offset): the current transaction's first event, or just past
