@@ -146,10 +146,8 @@ TEST(MySqlConnector, SnapshotThenStreamingEmitsDebeziumEventsAndARestartResumesE
   run.StopWorker(worker);
 }
 
-// Every column type, through the snapshot (text protocol) and the binlog, with schemas on.
-TEST(MySqlConnector, ColumnTypesMapAsFormatsSaysInSnapshotAndStreaming) {
-  ExpectServicesUp();
-  CdcRun run("types", /*schemas=*/true);
+// A table with a column of every type FORMATS.md lists, and one row's values for it.
+void CreateTypesTable(CdcRun& run) {
   run.Sql(
       "CREATE TABLE types (id INT PRIMARY KEY, ti TINYINT, tu TINYINT UNSIGNED, b BOOLEAN, "
       "si SMALLINT, su SMALLINT UNSIGNED, mi MEDIUMINT, i INT, iu INT UNSIGNED, bi BIGINT, "
@@ -158,12 +156,21 @@ TEST(MySqlConnector, ColumnTypesMapAsFormatsSaysInSnapshotAndStreaming) {
       "vb VARBINARY(10), bl BLOB, e ENUM('x','y','z'), s SET('a','b','c'), j JSON, dt DATE, "
       "tm TIME(3), dtt DATETIME, dt6 DATETIME(6), ts TIMESTAMP(3) NULL, yr YEAR, "
       "g GEOMETRY, zd DATE NULL)");
-  const std::string values =
-      "-5, 200, TRUE, -300, 65000, -8000000, -2000000000, 4000000000, -9000000000000, "
-      "18446744073709551615, 1.5, 2.25, '-12.34', b'1', b'101010101010', 'ab', 'hello', "
-      "'text', 'é', 0x010203, 0x0a0b, 0xff00, 'y', 'a,c', '{\"k\": 1}', '2018-06-20', "
-      "'-12:34:56.789', '2018-06-20 06:37:03', '2018-06-20 06:37:03.123456', "
-      "'2018-06-20 13:37:03.5', 2024, ST_GeomFromText('POINT(1 2)'), NULL";
+}
+
+const char kTypesValues[] =
+    "-5, 200, TRUE, -300, 65000, -8000000, -2000000000, 4000000000, -9000000000000, "
+    "18446744073709551615, 1.5, 2.25, '-12.34', b'1', b'101010101010', 'ab', 'hello', "
+    "'text', 'é', 0x010203, 0x0a0b, 0xff00, 'y', 'a,c', '{\"k\": 1}', '2018-06-20', "
+    "'-12:34:56.789', '2018-06-20 06:37:03', '2018-06-20 06:37:03.123456', "
+    "'2018-06-20 13:37:03.5', 2024, ST_GeomFromText('POINT(1 2)'), NULL";
+
+// Every column type, through the snapshot (text protocol) and the binlog, with schemas on.
+TEST(MySqlConnector, ColumnTypesMapAsFormatsSaysInSnapshotAndStreaming) {
+  ExpectServicesUp();
+  CdcRun run("types", /*schemas=*/true);
+  CreateTypesTable(run);
+  const std::string values = kTypesValues;
   run.Sql("SET time_zone = '+00:00'");
   run.Sql(absl::StrCat("INSERT INTO types VALUES (1, ", values, ")"));
   run.WriteConnectorConfig();
@@ -260,6 +267,42 @@ TEST(MySqlConnector, ColumnTypesMapAsFormatsSaysInSnapshotAndStreaming) {
   expect_schema("g", "\"name\":\"io.debezium.data.geometry.Geometry\"");
   expect_schema("id", "\"optional\":false");
   EXPECT_EQ(std::string(schema["name"].GetString()), run.Topic("types") + ".Envelope");
+  run.StopWorker(worker);
+}
+
+// The handling modes switch the mappings (schemas off): decimal as string, Kafka Connect's time
+// types, BIGINT UNSIGNED as Decimal, binary as hex.
+TEST(MySqlConnector, HandlingModesSwitchTheMappings) {
+  ExpectServicesUp();
+  CdcRun run("modes");
+  CreateTypesTable(run);
+  run.Sql("SET time_zone = '+00:00'");
+  run.Sql(absl::StrCat("INSERT INTO types VALUES (1, ", kTypesValues, ")"));
+  run.WriteConnectorConfig({{"decimal.handling.mode", "string"},
+                            {"time.precision.mode", "connect"},
+                            {"bigint.unsigned.handling.mode", "precise"},
+                            {"binary.handling.mode", "hex"}});
+  std::unique_ptr<Subprocess> worker = run.StartWorker();
+  const std::string topic = run.Topic("types");
+  ASSERT_EQ(run.WaitForEvents(topic, 1, worker.get()).size(), 1u);
+  run.Sql("SET time_zone = '+00:00'");
+  run.Sql(absl::StrCat("INSERT INTO types VALUES (2, ", kTypesValues, ")"));
+  std::vector<ChangeEvent> events = run.WaitForEvents(topic, 2, worker.get());
+  ASSERT_EQ(events.size(), 2u);
+  const std::map<std::string, std::string> expected = {
+      {"dec1", "\"-12.34\""},   {"bu", "\"AP//////////\""},
+      {"bn", "\"010203\""},     {"vb", "\"0a0b\""},
+      {"bl", "\"ff00\""},       {"dt", "17702"},
+      {"tm", "-45296789"},      {"dtt", "1529476623000"},
+      {"dt6", "1529476623123"}, {"ts", "\"2018-06-20T13:37:03.500Z\""}};
+  for (const ChangeEvent& event : events) {
+    const rapidjson::Value& after = event.payload()["after"];
+    for (const auto& [column, value] : expected) {
+      ASSERT_TRUE(after.HasMember(column.c_str())) << column;
+      EXPECT_EQ(Json(after[column.c_str()]), value)
+          << "column " << column << " in op " << event.op();
+    }
+  }
   run.StopWorker(worker);
 }
 
