@@ -808,7 +808,7 @@ size_t OffsetEntries(const OffsetState& offset, sluice_scalar_entry* entries) {
   add_int("pos", offset.pos);
   if (!offset.gtids.empty()) add_str("gtids", offset.gtids);
   if (offset.row != 0) add_int("row", offset.row);
-  add_int("server_id", offset.server_id);
+  if (offset.server_id != 0) add_int("server_id", offset.server_id);
   if (offset.event != 0) add_int("event", offset.event);
   if (offset.snapshot) {
     static const std::string kInitial = "INITIAL";

@@ -3,6 +3,7 @@
 #include <time.h>
 
 #include <algorithm>
+#include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -470,25 +471,18 @@ absl::StatusOr<bool> SourceTask::HandleEvent(sluice_batch* batch) {
     event_server_id_ = header.server_id;
   }
   const uint64_t next = header.log_pos;
-  bool counts = true;  // an event after the transaction's start, counted in `event`
+  // Counted as Debezium counts (BinlogOffsetContext): the transaction's first event — MariaDB's
+  // GTID event, MySQL's BEGIN — is where a restart reads from and is itself event 1.
   if (const auto* gtid = event.As<binlog::MariaGtidEvent>()) {
     StartTransaction(event, gtid->ToString());
     standalone_ = gtid->standalone();
-    counts = false;
   } else if (const auto* mysql_gtid = event.As<binlog::MysqlGtidEvent>()) {
-    if (!mysql_gtid->anonymous) {
-      StartTransaction(event, mysql_gtid->ToString());
-    } else {
-      StartTransaction(event, "");
-    }
-    counts = false;
+    // MySQL: the BEGIN that follows starts the transaction.
+    pending_gtid_ = mysql_gtid->anonymous ? std::string() : mysql_gtid->ToString();
   } else if (const auto* query = event.As<binlog::QueryEvent>()) {
     const std::string word = FirstWord(absl::string_view(query->query.data(), query->query.size()));
     if (word == "BEGIN") {
-      if (!in_transaction_) {
-        StartTransaction(event, "");
-        counts = false;
-      }
+      if (!in_transaction_) StartTransaction(event, std::exchange(pending_gtid_, std::string()));
     } else if (word == "COMMIT") {
       absl::Status status = Commit(batch, next);
       if (!status.ok()) return status;
@@ -522,7 +516,7 @@ absl::StatusOr<bool> SourceTask::HandleEvent(sluice_batch* batch) {
     return true;
   }
   if (in_transaction_) {
-    if (counts) ++events_done_;
+    ++events_done_;
   } else if (next > 0) {
     restart_file_ = *event.context.file;
     restart_pos_ = next;

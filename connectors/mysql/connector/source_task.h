@@ -103,6 +103,7 @@ class SourceTask {
   bool in_transaction_ = false;
   bool standalone_ = false;
   std::string gtid_;                          // this transaction's, or empty
+  std::string pending_gtid_;                  // MySQL: the GTID event before BEGIN
   std::map<uint32_t, std::string> gtid_set_;  // MariaDB: completed transactions per domain
   std::string gtid_set_text_;
   int64_t ts_sec_ = 0;

@@ -39,19 +39,16 @@ TEST(MySqlConnectorConformance, EveryPluginNameConformsWithSnapshotRecords) {
     ASSERT_TRUE(loaded.ok()) << loaded.status();
     MariaDbAccount cdc = MariaDbCdc();
     plugin::ConformanceOptions conformance;
-    conformance.connector_config = {{"database.hostname", cdc.host},
-                                    {"database.port", absl::StrCat(cdc.port)},
-                                    {"database.user", cdc.user},
-                                    {"database.password", cdc.password},
-                                    {"database.server.id", "7301"},
-                                    {"topic.prefix", "conform"},
-                                    {"database.include.list", db}};
+    conformance.connector_config = {
+        {"database.hostname", cdc.host}, {"database.port", absl::StrCat(cdc.port)},
+        {"database.user", cdc.user},     {"database.password", cdc.password},
+        {"database.server.id", "7301"},  {"topic.prefix", "conform"},
+        {"database.include.list", db}};
     conformance.polls = 4;
     conformance.poll_timeout_ms = 200;
     plugin::ConformanceResult result;
     absl::Status status = plugin::CheckConformance(
-        *loaded, conformance, [](sluice_log_level, std::string_view, std::string_view) {},
-        &result);
+        *loaded, conformance, [](sluice_log_level, std::string_view, std::string_view) {}, &result);
     EXPECT_TRUE(status.ok()) << status;
     EXPECT_EQ(result.records, 2u) << "the two snapshot rows";
   }

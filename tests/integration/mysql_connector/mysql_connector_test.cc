@@ -590,13 +590,19 @@ TEST(MySqlConnector, KillNineInsideALargeTransactionLosesNothing) {
   while (absl::Now() < deadline) {
     absl::StatusOr<std::vector<ConsumedRecord>> read =
         ReadWholeTopic(KafkaBootstrap(), topic, absl::Seconds(10));
-    if (read.ok() && read->size() > 20000) break;
+    if (read.ok() && read->size() > 20000) {
+      // Prefer a kill once an offset inside the transaction (with `event`) is committed.
+      std::optional<std::string> committed = run.CommittedOffset();
+      if (committed.has_value() && committed->find("\"event\":") != std::string::npos) break;
+    }
     absl::SleepFor(absl::Milliseconds(100));
   }
   worker->Signal(SIGKILL);
   ASSERT_EQ(worker->Wait(absl::Seconds(10)), 128 + SIGKILL);
   std::optional<std::string> offset = run.CommittedOffset();
   std::cout << "committed offset at the kill: " << offset.value_or("<none>") << std::endl;
+  EXPECT_NE(offset.value_or("").find("\"event\":"), std::string::npos)
+      << "the kill should land inside the transaction";
 
   worker = run.StartWorker();
   // Replays count too: wait for every distinct key, not for a number of records.
