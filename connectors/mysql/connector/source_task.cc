@@ -99,6 +99,15 @@ absl::Status SourceTask::Poll(sluice_batch* batch, int64_t timeout_ms) {
   }
   if (phase_ == Phase::kSnapshot) {
     absl::StatusOr<bool> done = snapshot_->Poll(batch, deadline, stop_);
+    if (absl::IsUnavailable(done.status())) {
+      // The snapshot's transaction is gone with its connection: start over (its records carry
+      // snapshot offsets, so what was sent is only repeated, never lost).
+      snapshot_.reset();
+      query_connection_.reset();
+      phase_ = Phase::kStart;
+      ScheduleReconnect(done.status());
+      return absl::OkStatus();
+    }
     if (!done.ok()) return done.status();
     if (!*done) return absl::OkStatus();
     const OffsetState position = snapshot_->position();
@@ -110,8 +119,13 @@ absl::Status SourceTask::Poll(sluice_batch* batch, int64_t timeout_ms) {
       return absl::OkStatus();
     }
     absl::Status status = OpenStream(position);
-    if (!status.ok()) return status;
-    return absl::OkStatus();
+    if (absl::IsUnavailable(status)) {
+      reconnect_from_ = position;
+      phase_ = Phase::kStreaming;
+      ScheduleReconnect(status);
+      return absl::OkStatus();
+    }
+    return status;
   }
   if (phase_ == Phase::kDone) {
     // initial_only: nothing more to do; idle without spinning.

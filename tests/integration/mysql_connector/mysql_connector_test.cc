@@ -572,6 +572,53 @@ TEST(MySqlConnector, TransactionMetadataMarksBoundariesAndOrders) {
   run.StopWorker(worker);
 }
 
+// The snapshot's connection is cut mid-table: the task starts the snapshot over after a back-off
+// (repeating rows is allowed, losing them is not) and then streams.
+TEST(MySqlConnector, ASnapshotWhoseConnectionIsCutStartsOver) {
+  ExpectServicesUp();
+  CdcRun run("snapcut");
+  constexpr int kRows = 20000;
+  run.Sql("CREATE TABLE t (id INT PRIMARY KEY, v INT)");
+  run.Sql(absl::StrCat("INSERT INTO t SELECT seq, 0 FROM seq_1_to_", kRows));
+  run.WriteConnectorConfig({{"snapshot.fetch.size", "50"}, {"max.batch.size", "50"}});
+  std::unique_ptr<Subprocess> worker = run.StartWorker();
+  const absl::Time deadline = absl::Now() + absl::Seconds(60);
+  bool killed = false;
+  while (!killed && absl::Now() < deadline) {
+    if (run.WorkerLog().find("(table 1 of 1)") != std::string::npos) {
+      absl::StatusOr<mysql::QueryResult> connections = run.admin().Query(
+          "SELECT ID FROM information_schema.PROCESSLIST WHERE USER = 'sluice_cdc' AND "
+          "COMMAND NOT LIKE 'Binlog Dump%'");
+      ASSERT_TRUE(connections.ok()) << connections.status();
+      for (const auto& row : connections->rows) {
+        if (run.admin().Execute(absl::StrCat("KILL ", *row[0])).ok()) killed = true;
+      }
+    }
+    if (!killed) absl::SleepFor(absl::Milliseconds(20));
+  }
+  ASSERT_TRUE(killed);
+  run.Sql("INSERT INTO t VALUES (0, 1)");
+  std::set<int> ids;
+  const absl::Time all = absl::Now() + absl::Seconds(90);
+  while (absl::Now() < all && ids.size() < static_cast<size_t>(kRows + 1)) {
+    absl::StatusOr<std::vector<ConsumedRecord>> read =
+        ReadWholeTopic(KafkaBootstrap(), run.Topic("t"), absl::Seconds(20));
+    if (read.ok()) {
+      ids.clear();
+      for (const ConsumedRecord& record : *read) {
+        rapidjson::Document key;
+        key.Parse(record.key.value_or("{}").c_str());
+        if (key.HasMember("id")) ids.insert(key["id"].GetInt());
+      }
+    }
+    if (ids.size() < static_cast<size_t>(kRows + 1)) absl::SleepFor(absl::Milliseconds(500));
+  }
+  EXPECT_EQ(ids.size(), static_cast<size_t>(kRows + 1)) << run.WorkerLog();
+  EXPECT_NE(run.WorkerLog().find("retrying in"), std::string::npos) << run.WorkerLog();
+  EXPECT_TRUE(worker->running());
+  run.StopWorker(worker);
+}
+
 // kill -9 in the middle of one large transaction: the restart re-reads the transaction from its
 // start, skips the events and rows the committed offset counts, and loses nothing.
 TEST(MySqlConnector, KillNineInsideALargeTransactionLosesNothing) {
