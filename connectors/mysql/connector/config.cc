@@ -41,6 +41,9 @@ const sluice_config_def kDefs[] = {
      "Comma-separated regular expressions of `db.table.column` names to include in events."},
     {kDefSize, "column.exclude.list", SLUICE_CONFIG_STRING, nullptr, 0, 0,
      "Comma-separated regular expressions of `db.table.column` names to leave out of events."},
+    {kDefSize, "message.key.columns", SLUICE_CONFIG_STRING, nullptr, 0, 0,
+     "Key columns for tables: `<db.table regex>:<column>,<column>;...` (e.g. for tables without "
+     "a primary key)."},
     {kDefSize, "snapshot.mode", SLUICE_CONFIG_STRING, "initial", 0, 0,
      "initial, initial_only, when_needed, never or no_data."},
     {kDefSize, "snapshot.locking.mode", SLUICE_CONFIG_STRING, "minimal", 0, 0,
@@ -225,6 +228,19 @@ absl::StatusOr<ConnectorConfig> ParseConnectorConfig(
   config.table_exclude = reader.Get("table.exclude.list");
   config.column_include = reader.Get("column.include.list");
   config.column_exclude = reader.Get("column.exclude.list");
+  config.message_key_columns = reader.Get("message.key.columns");
+  for (absl::string_view entry :
+       absl::StrSplit(config.message_key_columns, ';', absl::SkipWhitespace())) {
+    const size_t colon = entry.rfind(':');
+    if (colon == absl::string_view::npos || colon == 0 || colon + 1 == entry.size()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "`message.key.columns` entry '", entry,
+          "' is not `<db.table regex>:<column>[,<column>...]`; separate tables with ';'"));
+    }
+    status = CheckRegexList("message.key.columns",
+                            std::string(absl::StripAsciiWhitespace(entry.substr(0, colon))));
+    if (!status.ok()) return status;
+  }
 
   absl::StatusOr<size_t> choice = reader.Choice(
       "snapshot.mode", {"initial", "initial_only", "when_needed", "never", "no_data"});

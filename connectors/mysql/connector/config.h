@@ -33,6 +33,8 @@ struct ConnectorConfig {
   std::string database_include, database_exclude;  // comma-separated regular expressions
   std::string table_include, table_exclude;
   std::string column_include, column_exclude;
+  // message.key.columns: "<db.table regex>:<col>,<col>;..." — the key columns for matching tables.
+  std::string message_key_columns;
 
   SnapshotMode snapshot_mode = SnapshotMode::kInitial;
   std::string snapshot_locking_mode = "minimal";

@@ -24,6 +24,9 @@ class Filters {
   bool IncludeTable(const std::string& db, const std::string& table) const;
   bool IncludeColumn(const std::string& db, const std::string& table,
                      const std::string& column) const;
+  // The message.key.columns for `db.table`, in order; empty when none is configured for it (the
+  // primary key is the key).
+  std::vector<std::string> KeyColumns(const std::string& db, const std::string& table) const;
 
  private:
   struct List {
@@ -34,6 +37,7 @@ class Filters {
   static List Build(const std::string& include, const std::string& exclude);
 
   List databases_, tables_, columns_;
+  std::vector<std::pair<std::regex, std::vector<std::string>>> key_columns_;
 };
 
 }  // namespace sluice::mysql

@@ -224,6 +224,15 @@ absl::StatusOr<std::unique_ptr<Snapshot::Table>> Snapshot::Describe(const std::s
     defs.push_back(std::move(*def));
   }
   std::vector<int> key_fields;
+  const std::vector<std::string> message_key = filters_.KeyColumns(db, table);
+  for (const std::string& name : message_key) {
+    auto it = std::find(names.begin(), names.end(), name);
+    if (it == names.end()) continue;
+    const int position = static_cast<int>(it - names.begin());
+    for (size_t f = 0; f < source_columns.size(); ++f) {
+      if (source_columns[f] == position) key_fields.push_back(static_cast<int>(f));
+    }
+  }
   for (const auto& row : keys->rows) {
     const std::string name = row[0].value_or("");
     auto it = std::find(names.begin(), names.end(), name);
@@ -235,8 +244,10 @@ absl::StatusOr<std::unique_ptr<Snapshot::Table>> Snapshot::Describe(const std::s
       names.push_back(name);
     } else {
       position = static_cast<int>(it - names.begin());
-      for (size_t f = 0; f < source_columns.size(); ++f) {
-        if (source_columns[f] == position) key_fields.push_back(static_cast<int>(f));
+      if (message_key.empty()) {
+        for (size_t f = 0; f < source_columns.size(); ++f) {
+          if (source_columns[f] == position) key_fields.push_back(static_cast<int>(f));
+        }
       }
     }
     result->keys.push_back(QuoteIdentifier(name));

@@ -768,7 +768,17 @@ absl::StatusOr<const TableSchema*> SourceTask::SchemaFor(
     source_columns.push_back(static_cast<int>(i));
   }
   std::vector<int> key_fields;
+  const std::vector<std::string> key_columns = filters_.KeyColumns(map->database, map->table);
+  for (const std::string& name : key_columns) {
+    for (size_t f = 0; f < defs.size(); ++f) {
+      if (defs[f].name == name) {
+        key_fields.push_back(static_cast<int>(f));
+        absl::StrAppend(&signature, "|k", f);
+      }
+    }
+  }
   for (const binlog::PrimaryKeyPart& part : map->primary_key) {
+    if (!key_columns.empty()) break;  // message.key.columns replaces the primary key
     for (size_t f = 0; f < source_columns.size(); ++f) {
       if (source_columns[f] == static_cast<int>(part.column_index)) {
         key_fields.push_back(static_cast<int>(f));

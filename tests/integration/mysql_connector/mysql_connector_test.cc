@@ -345,9 +345,11 @@ TEST(MySqlConnector, FiltersKeyLessTablesAndDebeziumClassNames) {
   run.Sql("CREATE TABLE keep (id INT PRIMARY KEY, v INT, secret VARCHAR(10))");
   run.Sql("CREATE TABLE skip (id INT PRIMARY KEY)");
   run.Sql("CREATE TABLE nopk (a INT)");
+  run.Sql("CREATE TABLE nopk2 (a INT, b INT NOT NULL)");
   run.WriteConnectorConfig({{"connector.class", "io.debezium.connector.mariadb.MariaDbConnector"},
                             {"snapshot.mode", "no_data"},
-                            {"table.include.list", absl::StrCat(run.db(), "\\.(keep|nopk)")},
+                            {"table.include.list", absl::StrCat(run.db(), "\\.(keep|nopk|nopk2)")},
+                            {"message.key.columns", absl::StrCat(run.db(), "\\.nopk2:b")},
                             {"column.exclude.list", absl::StrCat(run.db(), "\\.keep\\.secret")},
                             {"skipped.operations", "none"},
                             {"heartbeat.interval.ms", "500"}});
@@ -361,6 +363,7 @@ TEST(MySqlConnector, FiltersKeyLessTablesAndDebeziumClassNames) {
   run.Sql("INSERT INTO skip VALUES (1)");
   run.Sql("INSERT INTO keep VALUES (1, 10, 'hidden')");
   run.Sql("INSERT INTO nopk VALUES (7)");
+  run.Sql("INSERT INTO nopk2 VALUES (1, 8)");
   std::vector<ChangeEvent> keep = run.WaitForEvents(run.Topic("keep"), 1, worker.get());
   ASSERT_EQ(keep.size(), 1u);
   EXPECT_EQ(Json(keep[0].payload()["after"]), "{\"id\":1,\"v\":10}");
@@ -368,6 +371,9 @@ TEST(MySqlConnector, FiltersKeyLessTablesAndDebeziumClassNames) {
   std::vector<ChangeEvent> nopk = run.WaitForEvents(run.Topic("nopk"), 1, worker.get());
   ASSERT_EQ(nopk.size(), 1u);
   EXPECT_FALSE(nopk[0].key.has_value()) << "a table without a primary key has a null key";
+  std::vector<ChangeEvent> nopk2 = run.WaitForEvents(run.Topic("nopk2"), 1, worker.get());
+  ASSERT_EQ(nopk2.size(), 1u);
+  EXPECT_EQ(nopk2[0].key, "{\"b\":8}") << "message.key.columns gives it a key";
   absl::StatusOr<std::vector<ConsumedRecord>> skipped =
       ReadWholeTopic(KafkaBootstrap(), run.Topic("skip"), absl::Seconds(5));
   EXPECT_TRUE(absl::IsNotFound(skipped.status()) || skipped->empty());

@@ -84,6 +84,9 @@ TEST(MySqlConfig, RefusalsNameTheKeyAndTheFix) {
   raw["skipped.operations"] = "c,x";
   ExpectRefused(raw, "skipped.operations", "c, u, d, t");
   raw = Minimal();
+  raw["message.key.columns"] = "shop.orders";
+  ExpectRefused(raw, "message.key.columns", "<db.table regex>:<column>");
+  raw = Minimal();
   raw["topic.prefix"] = "shop/eu";
   ExpectRefused(raw, "topic.prefix", "letters, digits");
 }

@@ -32,5 +32,14 @@ TEST(MySqlFilters, ExcludeListsAndSystemDatabases) {
   EXPECT_TRUE(filters.IncludeColumn("shop", "orders", "anything"));
 }
 
+TEST(MySqlFilters, MessageKeyColumnsPerTable) {
+  ConnectorConfig config;
+  config.message_key_columns = "shop\\.orders:id, region ; (.*)\\.audit:seq";
+  Filters filters(config);
+  EXPECT_EQ(filters.KeyColumns("shop", "orders"), (std::vector<std::string>{"id", "region"}));
+  EXPECT_EQ(filters.KeyColumns("crm", "audit"), (std::vector<std::string>{"seq"}));
+  EXPECT_TRUE(filters.KeyColumns("shop", "items").empty());
+}
+
 }  // namespace
 }  // namespace sluice::mysql
