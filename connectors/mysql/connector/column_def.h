@@ -1,0 +1,119 @@
+#ifndef SLUICE_CONNECTORS_MYSQL_CONNECTOR_COLUMN_DEF_H_
+#define SLUICE_CONNECTORS_MYSQL_CONNECTOR_COLUMN_DEF_H_
+
+// How one captured column becomes one field of a change event: the Debezium mapping of its
+// MySQL type (FORMATS.md "Column types") under the configured handling modes, decided once per
+// table version, and the conversions of its values, from the binlog's typed values (streaming)
+// or from the text protocol (snapshot). Conversions write into a caller-owned Scratch that is
+// reused row after row, so a warm converter allocates nothing.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "connectors/mysql/connector/config.h"
+#include "sluice/binlog/column_value.h"
+#include "sluice/binlog/table_map.h"
+#include "sluice/connector.h"
+
+namespace sluice::mysql {
+
+enum class FieldKind : uint8_t {
+  kInt16,
+  kInt32,
+  kInt64,
+  kBoolean,
+  kFloat32,
+  kFloat64,
+  kUnsignedBigintDecimal,  // BIGINT UNSIGNED, bigint.unsigned.handling.mode=precise
+  kDecimal,                // DECIMAL, precise: Connect Decimal
+  kDecimalDouble,
+  kDecimalString,
+  kText,    // character data, decoded with the column's charset
+  kBinary,  // binary data, per binary.handling.mode
+  kEnum,
+  kSet,
+  kJson,
+  kBits,            // BIT(n>1): io.debezium.data.Bits
+  kBitBoolean,      // BIT(1)
+  kDate,            // io.debezium.time.Date
+  kConnectDate,     // org.apache.kafka.connect.data.Date
+  kMicroTime,       // io.debezium.time.MicroTime
+  kConnectTime,     // org.apache.kafka.connect.data.Time (ms, int32)
+  kTimestampMs,     // io.debezium.time.Timestamp (DATETIME(0-3))
+  kMicroTimestamp,  // io.debezium.time.MicroTimestamp (DATETIME(4-6))
+  kConnectTimestamp,
+  kZonedTimestamp,  // TIMESTAMP: ISO-8601 UTC string
+  kYear,
+  kGeometry,  // struct io.debezium.data.geometry.Geometry {wkb, srid}
+};
+
+struct ColumnDef {
+  std::string name;
+  FieldKind kind = FieldKind::kText;
+  bool optional = true;
+  bool latin1 = false;  // character data stored as latin1: converted to UTF-8
+  uint8_t precision = 0, scale = 0, fsp = 0;
+  uint16_t bit_length = 0;
+  BinaryMode binary_mode = BinaryMode::kBytes;
+  std::vector<std::string> values;  // ENUM / SET members
+  std::string allowed;              // members joined by ","
+};
+
+// What the table map cannot say, read from information_schema when a table is first seen.
+struct ColumnExtras {
+  bool tinyint1 = false;  // TINYINT(1): BOOLEAN in the DDL
+  bool json = false;      // MariaDB JSON (LONGTEXT with a json_valid check)
+};
+
+// The mapping of one table-map column (binlog_row_metadata=FULL). InvalidArgument for a type
+// that has no mapping (e.g. MySQL 9 VECTOR), naming the column.
+absl::StatusOr<ColumnDef> ColumnDefFromTableMap(const binlog::ColumnInfo& column,
+                                                const ColumnExtras& extras,
+                                                const ConnectorConfig& config);
+
+// One row of information_schema.COLUMNS, for snapshots of tables the binlog has not shown yet.
+struct InfoSchemaColumn {
+  std::string name;
+  std::string data_type;    // DATA_TYPE, lower case: "int", "varchar", ...
+  std::string column_type;  // COLUMN_TYPE: "int(10) unsigned", "tinyint(1)", "enum('a','b')"
+  bool nullable = true;
+  std::string charset;  // CHARACTER_SET_NAME; empty for non-character columns
+  int precision = 0, scale = 0, datetime_precision = 0;
+  bool json = false;
+};
+absl::StatusOr<ColumnDef> ColumnDefFromInfoSchema(const InfoSchemaColumn& column,
+                                                  const ConnectorConfig& config);
+
+// Buffers a conversion may write into; the datum's views point into them until the next call.
+struct Scratch {
+  std::string text;
+  std::vector<uint8_t> bytes;
+};
+
+// The datum for a value read from the binlog. kGeometry is not handled here (it is a struct:
+// see GeometryParts). A kAbsent value (partial row image) converts to null.
+absl::StatusOr<sluice_datum> DatumFromBinlog(const binlog::ColumnValue& value, const ColumnDef& def,
+                                             Scratch& scratch);
+
+// The datum for a value as the text protocol shows it (snapshot SELECTs). `is_null` for SQL
+// NULL. Geometry arrives as WKB with MySQL's 4-byte SRID prefix (SELECT of the column itself).
+absl::StatusOr<sluice_datum> DatumFromText(absl::string_view text, bool is_null,
+                                           const ColumnDef& def, Scratch& scratch);
+
+// ---- pieces, exposed for tests ------------------------------------------------------------
+
+// Days from 1970-01-01 to the civil date (proleptic Gregorian).
+int64_t DaysFromCivil(int64_t year, unsigned month, unsigned day);
+// "2018-06-20T13:37:03Z", with `fsp` fraction digits when fsp > 0.
+std::string ZonedTimestampText(int64_t epoch_seconds, uint32_t micros, unsigned fsp);
+// Minimal big-endian two's complement of an unsigned 64-bit value (Java's BigInteger bytes).
+size_t UnsignedToTwosComplement(uint64_t value, uint8_t out[9]);
+// Decimal text ("-12.50") to the unscaled two's complement bytes at `scale`.
+bool DecimalTextToUnscaled(absl::string_view text, unsigned scale, std::vector<uint8_t>* out);
+
+}  // namespace sluice::mysql
+
+#endif  // SLUICE_CONNECTORS_MYSQL_CONNECTOR_COLUMN_DEF_H_

@@ -1,0 +1,329 @@
+#include "connectors/mysql/connector/config.h"
+
+#include <regex>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "connectors/mysql/server/ssl_mode.h"
+
+namespace sluice::mysql {
+namespace {
+
+constexpr size_t kDefSize = sizeof(sluice_config_def);
+
+// Debezium's names and defaults; the docs are shown by the admin API.
+const sluice_config_def kDefs[] = {
+    {kDefSize, "database.hostname", SLUICE_CONFIG_STRING, nullptr, 1, 0,
+     "Host name or address of the MySQL/MariaDB server."},
+    {kDefSize, "database.port", SLUICE_CONFIG_INT, "3306", 0, 0, "TCP port of the server."},
+    {kDefSize, "database.user", SLUICE_CONFIG_STRING, nullptr, 1, 0,
+     "Account the connector connects as (needs SELECT, REPLICATION SLAVE, BINLOG MONITOR or "
+     "REPLICATION CLIENT)."},
+    {kDefSize, "database.password", SLUICE_CONFIG_PASSWORD, "", 0, 1,
+     "Password of database.user. Never logged or shown."},
+    {kDefSize, "database.server.id", SLUICE_CONFIG_LONG, nullptr, 1, 0,
+     "Replica id this connector uses to read the binlog; unique among the server's replicas."},
+    {kDefSize, "topic.prefix", SLUICE_CONFIG_STRING, nullptr, 1, 0,
+     "Logical server name: prefix of every topic and the offsets' source partition."},
+    {kDefSize, "database.include.list", SLUICE_CONFIG_STRING, nullptr, 0, 0,
+     "Comma-separated regular expressions of databases to capture (all when unset)."},
+    {kDefSize, "database.exclude.list", SLUICE_CONFIG_STRING, nullptr, 0, 0,
+     "Comma-separated regular expressions of databases not to capture."},
+    {kDefSize, "table.include.list", SLUICE_CONFIG_STRING, nullptr, 0, 0,
+     "Comma-separated regular expressions of `db.table` names to capture."},
+    {kDefSize, "table.exclude.list", SLUICE_CONFIG_STRING, nullptr, 0, 0,
+     "Comma-separated regular expressions of `db.table` names not to capture."},
+    {kDefSize, "column.include.list", SLUICE_CONFIG_STRING, nullptr, 0, 0,
+     "Comma-separated regular expressions of `db.table.column` names to include in events."},
+    {kDefSize, "column.exclude.list", SLUICE_CONFIG_STRING, nullptr, 0, 0,
+     "Comma-separated regular expressions of `db.table.column` names to leave out of events."},
+    {kDefSize, "message.key.columns", SLUICE_CONFIG_STRING, nullptr, 0, 0,
+     "Key columns for tables: `<db.table regex>:<column>,<column>;...` (e.g. for tables without "
+     "a primary key)."},
+    {kDefSize, "snapshot.mode", SLUICE_CONFIG_STRING, "initial", 0, 0,
+     "initial, initial_only, when_needed, never or no_data."},
+    {kDefSize, "snapshot.locking.mode", SLUICE_CONFIG_STRING, "minimal", 0, 0,
+     "minimal, extended or none. MariaDB snapshots take no lock whatever this says."},
+    {kDefSize, "snapshot.fetch.size", SLUICE_CONFIG_INT, "1024", 0, 0,
+     "Rows read per snapshot query (chunk)."},
+    {kDefSize, "include.schema.changes", SLUICE_CONFIG_BOOLEAN, "true", 0, 0,
+     "Emit schema changes to the <topic.prefix> topic."},
+    {kDefSize, "tombstones.on.delete", SLUICE_CONFIG_BOOLEAN, "true", 0, 0,
+     "Follow each delete event with a tombstone (null value) for log compaction."},
+    {kDefSize, "decimal.handling.mode", SLUICE_CONFIG_STRING, "precise", 0, 0,
+     "DECIMAL as precise (Connect Decimal), double or string."},
+    {kDefSize, "time.precision.mode", SLUICE_CONFIG_STRING, "adaptive_time_microseconds", 0, 0,
+     "adaptive_time_microseconds (Debezium time types) or connect (Kafka Connect's)."},
+    {kDefSize, "bigint.unsigned.handling.mode", SLUICE_CONFIG_STRING, "long", 0, 0,
+     "BIGINT UNSIGNED as long (int64) or precise (Decimal)."},
+    {kDefSize, "binary.handling.mode", SLUICE_CONFIG_STRING, "bytes", 0, 0,
+     "Binary columns as bytes, base64, base64-url-safe or hex."},
+    {kDefSize, "heartbeat.interval.ms", SLUICE_CONFIG_LONG, "0", 0, 0,
+     "Emit a heartbeat to __debezium-heartbeat.<topic.prefix> this often (0: never)."},
+    {kDefSize, "provide.transaction.metadata", SLUICE_CONFIG_BOOLEAN, "false", 0, 0,
+     "Emit transaction boundaries to <topic.prefix>.transaction (not supported yet)."},
+    {kDefSize, "skipped.operations", SLUICE_CONFIG_STRING, "t", 0, 0,
+     "Comma-separated operations not emitted: c, u, d, t, or none."},
+    {kDefSize, "database.ssl.mode", SLUICE_CONFIG_STRING, "preferred", 0, 0,
+     "disabled, preferred, required, verify_ca or verify_identity."},
+    {kDefSize, "database.ssl.ca", SLUICE_CONFIG_STRING, "", 0, 0,
+     "PEM file of the CA for verify_ca / verify_identity (Sluice's stand-in for the truststore)."},
+    {kDefSize, "database.ssl.cert", SLUICE_CONFIG_STRING, "", 0, 0,
+     "PEM client certificate, for servers that require one."},
+    {kDefSize, "database.ssl.key", SLUICE_CONFIG_STRING, "", 0, 0, "PEM key of database.ssl.cert."},
+    {kDefSize, "connect.timeout.ms", SLUICE_CONFIG_LONG, "30000", 0, 0,
+     "How long a connection attempt may take."},
+    {kDefSize, "max.batch.size", SLUICE_CONFIG_INT, "2048", 0, 0,
+     "Most records returned by one poll."},
+    {kDefSize, "max.queue.size", SLUICE_CONFIG_INT, "8192", 0, 0,
+     "Accepted for compatibility; Sluice bounds in-flight data in the worker."},
+    {kDefSize, "max.queue.size.in.bytes", SLUICE_CONFIG_LONG, "0", 0, 0,
+     "Accepted for compatibility; Sluice bounds in-flight data by producer.buffer.memory."},
+};
+
+class Reader {
+ public:
+  explicit Reader(const std::map<std::string, std::string>& raw) : raw_(raw) {}
+
+  std::string Get(const std::string& key) const {
+    auto it = raw_.find(key);
+    if (it != raw_.end()) return it->second;
+    for (const sluice_config_def& def : kDefs) {
+      if (key == def.name && def.default_value != nullptr) return def.default_value;
+    }
+    return "";
+  }
+  bool Has(const std::string& key) const {
+    auto it = raw_.find(key);
+    return it != raw_.end() && !absl::StripAsciiWhitespace(it->second).empty();
+  }
+  absl::Status Required(const std::string& key, std::string* out) const {
+    *out = std::string(absl::StripAsciiWhitespace(Get(key)));
+    if (out->empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("`", key, "` is required; set it in the connector configuration"));
+    }
+    return absl::OkStatus();
+  }
+  absl::StatusOr<int64_t> Int(const std::string& key, int64_t min, int64_t max) const {
+    int64_t value = 0;
+    std::string text = std::string(absl::StripAsciiWhitespace(Get(key)));
+    if (!absl::SimpleAtoi(text, &value) || value < min || value > max) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "`", key, "` is '", text, "'; it must be an integer from ", min, " to ", max));
+    }
+    return value;
+  }
+  absl::StatusOr<bool> Bool(const std::string& key) const {
+    std::string text = absl::AsciiStrToLower(absl::StripAsciiWhitespace(Get(key)));
+    if (text == "true") return true;
+    if (text == "false") return false;
+    return absl::InvalidArgumentError(
+        absl::StrCat("`", key, "` is '", text, "'; it must be true or false"));
+  }
+  // One of `allowed` (case-insensitive); its index.
+  absl::StatusOr<size_t> Choice(const std::string& key,
+                                const std::vector<std::string>& allowed) const {
+    std::string text = absl::AsciiStrToLower(absl::StripAsciiWhitespace(Get(key)));
+    for (size_t i = 0; i < allowed.size(); ++i) {
+      if (text == allowed[i]) return i;
+    }
+    return absl::InvalidArgumentError(absl::StrCat(
+        "`", key, "` is '", text, "'; set it to one of: ", absl::StrJoin(allowed, ", ")));
+  }
+
+ private:
+  const std::map<std::string, std::string>& raw_;
+};
+
+// Each entry must compile as a regular expression.
+absl::Status CheckRegexList(const std::string& key, const std::string& value) {
+  for (absl::string_view part : absl::StrSplit(value, ',', absl::SkipWhitespace())) {
+    std::string pattern(absl::StripAsciiWhitespace(part));
+    try {
+      std::regex compiled(pattern, std::regex::ECMAScript);
+    } catch (const std::regex_error& error) {
+      return absl::InvalidArgumentError(absl::StrCat("`", key, "`: '", pattern,
+                                                     "' is not a valid regular expression (",
+                                                     error.what(), "); fix or remove it"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ExclusiveLists(const Reader& reader, const std::string& include,
+                            const std::string& exclude) {
+  if (reader.Has(include) && reader.Has(exclude)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("`", include, "` and `", exclude, "` are both set; set only one of them"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+const sluice_config_def* ConfigDefs() { return kDefs; }
+size_t ConfigDefCount() { return sizeof(kDefs) / sizeof(kDefs[0]); }
+
+std::map<std::string, std::string> ConfigMap(const sluice_config_entry* entries, size_t count) {
+  std::map<std::string, std::string> map;
+  for (size_t i = 0; i < count; ++i) {
+    map[std::string(entries[i].key.ptr, entries[i].key.len)] =
+        std::string(entries[i].value.ptr, entries[i].value.len);
+  }
+  return map;
+}
+
+absl::StatusOr<ConnectorConfig> ParseConnectorConfig(
+    const std::map<std::string, std::string>& raw) {
+  Reader reader(raw);
+  ConnectorConfig config;
+  config.connector_name = reader.Get("name");
+  const std::string connector_class = absl::AsciiStrToLower(reader.Get("connector.class"));
+  if (connector_class.find("mariadb") != std::string::npos) config.flavor = "mariadb";
+
+  absl::Status status = reader.Required("database.hostname", &config.connection.host);
+  if (!status.ok()) return status;
+  status = reader.Required("database.user", &config.connection.user);
+  if (!status.ok()) return status;
+  config.connection.password = reader.Get("database.password");
+  absl::StatusOr<int64_t> port = reader.Int("database.port", 1, 65535);
+  if (!port.ok()) return port.status();
+  config.connection.port = static_cast<unsigned>(*port);
+  if (!reader.Has("database.server.id")) {
+    return absl::InvalidArgumentError(
+        "`database.server.id` is required; choose a number from 1 to 4294967295 that no other "
+        "replica of this server uses");
+  }
+  absl::StatusOr<int64_t> server_id = reader.Int("database.server.id", 1, 4294967295LL);
+  if (!server_id.ok()) return server_id.status();
+  config.server_id = static_cast<uint32_t>(*server_id);
+  status = reader.Required("topic.prefix", &config.topic_prefix);
+  if (!status.ok()) return status;
+  static const std::regex kTopicChars("[A-Za-z0-9._-]+");
+  if (!std::regex_match(config.topic_prefix, kTopicChars)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("`topic.prefix` is '", config.topic_prefix,
+                     "'; use only letters, digits, '.', '_' and '-' (it starts every topic name)"));
+  }
+
+  for (auto [include, exclude] :
+       {std::pair<const char*, const char*>{"database.include.list", "database.exclude.list"},
+        {"table.include.list", "table.exclude.list"},
+        {"column.include.list", "column.exclude.list"}}) {
+    status = ExclusiveLists(reader, include, exclude);
+    if (!status.ok()) return status;
+    for (const char* key : {include, exclude}) {
+      status = CheckRegexList(key, reader.Get(key));
+      if (!status.ok()) return status;
+    }
+  }
+  config.database_include = reader.Get("database.include.list");
+  config.database_exclude = reader.Get("database.exclude.list");
+  config.table_include = reader.Get("table.include.list");
+  config.table_exclude = reader.Get("table.exclude.list");
+  config.column_include = reader.Get("column.include.list");
+  config.column_exclude = reader.Get("column.exclude.list");
+  config.message_key_columns = reader.Get("message.key.columns");
+  for (absl::string_view entry :
+       absl::StrSplit(config.message_key_columns, ';', absl::SkipWhitespace())) {
+    const size_t colon = entry.rfind(':');
+    if (colon == absl::string_view::npos || colon == 0 || colon + 1 == entry.size()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "`message.key.columns` entry '", entry,
+          "' is not `<db.table regex>:<column>[,<column>...]`; separate tables with ';'"));
+    }
+    status = CheckRegexList("message.key.columns",
+                            std::string(absl::StripAsciiWhitespace(entry.substr(0, colon))));
+    if (!status.ok()) return status;
+  }
+
+  absl::StatusOr<size_t> choice = reader.Choice(
+      "snapshot.mode", {"initial", "initial_only", "when_needed", "never", "no_data"});
+  if (!choice.ok()) return choice.status();
+  config.snapshot_mode = static_cast<SnapshotMode>(*choice);
+  choice = reader.Choice("snapshot.locking.mode", {"minimal", "extended", "none"});
+  if (!choice.ok()) return choice.status();
+  config.snapshot_locking_mode = reader.Get("snapshot.locking.mode");
+  choice = reader.Choice("decimal.handling.mode", {"precise", "double", "string"});
+  if (!choice.ok()) return choice.status();
+  config.decimal_mode = static_cast<DecimalMode>(*choice);
+  choice = reader.Choice("time.precision.mode", {"adaptive_time_microseconds", "connect"});
+  if (!choice.ok()) return choice.status();
+  config.time_precision_mode = static_cast<TimePrecisionMode>(*choice);
+  choice = reader.Choice("bigint.unsigned.handling.mode", {"long", "precise"});
+  if (!choice.ok()) return choice.status();
+  config.bigint_unsigned_mode = static_cast<BigintUnsignedMode>(*choice);
+  choice = reader.Choice("binary.handling.mode", {"bytes", "base64", "base64-url-safe", "hex"});
+  if (!choice.ok()) return choice.status();
+  config.binary_mode = static_cast<BinaryMode>(*choice);
+
+  for (auto [key, field] :
+       {std::pair<const char*, bool*>{"include.schema.changes", &config.include_schema_changes},
+        {"tombstones.on.delete", &config.tombstones_on_delete},
+        {"provide.transaction.metadata", &config.provide_transaction_metadata}}) {
+    absl::StatusOr<bool> value = reader.Bool(key);
+    if (!value.ok()) return value.status();
+    *field = *value;
+  }
+
+  config.skip_create = config.skip_update = config.skip_delete = config.skip_truncate = false;
+  for (absl::string_view part :
+       absl::StrSplit(reader.Get("skipped.operations"), ',', absl::SkipWhitespace())) {
+    std::string op = absl::AsciiStrToLower(absl::StripAsciiWhitespace(part));
+    if (op == "c") {
+      config.skip_create = true;
+    } else if (op == "u") {
+      config.skip_update = true;
+    } else if (op == "d") {
+      config.skip_delete = true;
+    } else if (op == "t") {
+      config.skip_truncate = true;
+    } else if (op != "none") {
+      return absl::InvalidArgumentError(absl::StrCat("`skipped.operations` contains '", op,
+                                                     "'; list any of c, u, d, t, or write none"));
+    }
+  }
+
+  absl::StatusOr<int64_t> number = reader.Int("heartbeat.interval.ms", 0, INT32_MAX);
+  if (!number.ok()) return number.status();
+  config.heartbeat_interval_ms = *number;
+  number = reader.Int("max.batch.size", 1, 1000000);
+  if (!number.ok()) return number.status();
+  config.max_batch_size = static_cast<int32_t>(*number);
+  number = reader.Int("max.queue.size", 1, INT32_MAX);
+  if (!number.ok()) return number.status();
+  config.max_queue_size = static_cast<int32_t>(*number);
+  number = reader.Int("max.queue.size.in.bytes", 0, INT64_MAX);
+  if (!number.ok()) return number.status();
+  config.max_queue_size_in_bytes = *number;
+  number = reader.Int("snapshot.fetch.size", 1, 1000000);
+  if (!number.ok()) return number.status();
+  config.snapshot_fetch_size = static_cast<int32_t>(*number);
+  number = reader.Int("connect.timeout.ms", 1, 3600000);
+  if (!number.ok()) return number.status();
+  config.connection.connect_timeout = absl::Milliseconds(*number);
+
+  absl::StatusOr<SslMode> ssl = ParseSslMode(reader.Get("database.ssl.mode"));
+  if (!ssl.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("`database.ssl.mode`: ", ssl.status().message()));
+  }
+  config.connection.ssl_mode = *ssl;
+  config.connection.ssl_ca_file = reader.Get("database.ssl.ca");
+  config.connection.ssl_cert_file = reader.Get("database.ssl.cert");
+  config.connection.ssl_key_file = reader.Get("database.ssl.key");
+  if ((*ssl == SslMode::kVerifyCa || *ssl == SslMode::kVerifyIdentity) &&
+      config.connection.ssl_ca_file.empty()) {
+    return absl::InvalidArgumentError(
+        "`database.ssl.mode` verifies the server's certificate but `database.ssl.ca` is not set; "
+        "set it to the PEM file of the CA that signed the server's certificate");
+  }
+  return config;
+}
+
+}  // namespace sluice::mysql

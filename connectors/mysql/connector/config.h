@@ -1,0 +1,69 @@
+#ifndef SLUICE_CONNECTORS_MYSQL_CONNECTOR_CONFIG_H_
+#define SLUICE_CONNECTORS_MYSQL_CONNECTOR_CONFIG_H_
+
+// The connector's configuration: Debezium's MySQL/MariaDB property names and defaults, parsed
+// and validated once. Every refusal is InvalidArgument naming the key and how to fix it.
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "connectors/mysql/server/connection.h"
+#include "sluice/connector.h"
+
+namespace sluice::mysql {
+
+enum class SnapshotMode { kInitial, kInitialOnly, kWhenNeeded, kNever, kNoData };
+enum class DecimalMode { kPrecise, kDouble, kString };
+enum class TimePrecisionMode { kAdaptiveTimeMicroseconds, kConnect };
+enum class BigintUnsignedMode { kLong, kPrecise };
+enum class BinaryMode { kBytes, kBase64, kBase64UrlSafe, kHex };
+
+struct ConnectorConfig {
+  std::string connector_name;  // the worker's `name`
+  // "mysql" or "mariadb": source.connector and the Source schema's namespace, chosen from
+  // connector.class (Debezium's MariaDbConnector class name selects "mariadb").
+  std::string flavor = "mysql";
+  ConnectionOptions connection;
+  uint32_t server_id = 0;
+  std::string topic_prefix;
+
+  std::string database_include, database_exclude;  // comma-separated regular expressions
+  std::string table_include, table_exclude;
+  std::string column_include, column_exclude;
+  // message.key.columns: "<db.table regex>:<col>,<col>;..." — the key columns for matching tables.
+  std::string message_key_columns;
+
+  SnapshotMode snapshot_mode = SnapshotMode::kInitial;
+  std::string snapshot_locking_mode = "minimal";
+  bool include_schema_changes = true;
+  bool tombstones_on_delete = true;
+  DecimalMode decimal_mode = DecimalMode::kPrecise;
+  TimePrecisionMode time_precision_mode = TimePrecisionMode::kAdaptiveTimeMicroseconds;
+  BigintUnsignedMode bigint_unsigned_mode = BigintUnsignedMode::kLong;
+  BinaryMode binary_mode = BinaryMode::kBytes;
+  int64_t heartbeat_interval_ms = 0;
+  bool provide_transaction_metadata = false;
+  // skipped.operations: which of c, u, d, t are not emitted (Debezium's default skips truncates).
+  bool skip_create = false, skip_update = false, skip_delete = false, skip_truncate = true;
+  int32_t max_batch_size = 2048;
+  int32_t max_queue_size = 8192;
+  int64_t max_queue_size_in_bytes = 0;
+  int32_t snapshot_fetch_size = 1024;
+};
+
+// The keys the connector declares to the host (the ABI's config definition).
+const sluice_config_def* ConfigDefs();
+size_t ConfigDefCount();
+
+// Parses a configuration (after the host applied defaults and types).
+absl::StatusOr<ConnectorConfig> ParseConnectorConfig(const std::map<std::string, std::string>& raw);
+
+// The configuration as a map, copied out of the borrowed entries.
+std::map<std::string, std::string> ConfigMap(const sluice_config_entry* entries, size_t count);
+
+}  // namespace sluice::mysql
+
+#endif  // SLUICE_CONNECTORS_MYSQL_CONNECTOR_CONFIG_H_

@@ -1,0 +1,81 @@
+#include "connectors/mysql/connector/filters.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
+#include "absl/strings/strip.h"
+
+namespace sluice::mysql {
+
+Filters::List Filters::Build(const std::string& include, const std::string& exclude) {
+  List list;
+  list.include = !include.empty() || exclude.empty();
+  const std::string& source = include.empty() ? exclude : include;
+  for (absl::string_view part : absl::StrSplit(source, ',', absl::SkipWhitespace())) {
+    // Validated by ParseConnectorConfig, so this does not throw.
+    list.patterns.emplace_back(std::string(absl::StripAsciiWhitespace(part)),
+                               std::regex::ECMAScript | std::regex::icase);
+  }
+  return list;
+}
+
+bool Filters::List::Allows(const std::string& name) const {
+  bool matched = false;
+  for (const std::regex& pattern : patterns) {
+    if (std::regex_match(name, pattern)) {
+      matched = true;
+      break;
+    }
+  }
+  if (include) return patterns.empty() || matched;
+  return !matched;
+}
+
+Filters::Filters(const ConnectorConfig& config)
+    : databases_(Build(config.database_include, config.database_exclude)),
+      tables_(Build(config.table_include, config.table_exclude)),
+      columns_(Build(config.column_include, config.column_exclude)) {
+  for (absl::string_view entry :
+       absl::StrSplit(config.message_key_columns, ';', absl::SkipWhitespace())) {
+    const size_t colon = entry.rfind(':');
+    if (colon == absl::string_view::npos) continue;  // refused by ParseConnectorConfig
+    std::vector<std::string> columns;
+    for (absl::string_view column : absl::StrSplit(entry.substr(colon + 1), ',')) {
+      column = absl::StripAsciiWhitespace(column);
+      if (!column.empty()) columns.emplace_back(column);
+    }
+    key_columns_.emplace_back(
+        std::regex(std::string(absl::StripAsciiWhitespace(entry.substr(0, colon))),
+                   std::regex::ECMAScript | std::regex::icase),
+        std::move(columns));
+  }
+}
+
+std::vector<std::string> Filters::KeyColumns(const std::string& db,
+                                             const std::string& table) const {
+  const std::string name = db + "." + table;
+  for (const auto& [pattern, columns] : key_columns_) {
+    if (std::regex_match(name, pattern)) return columns;
+  }
+  return {};
+}
+
+bool Filters::IncludeDatabase(const std::string& db) const {
+  const std::string lower = absl::AsciiStrToLower(db);
+  if (lower == "mysql" || lower == "sys" || lower == "information_schema" ||
+      lower == "performance_schema") {
+    return false;
+  }
+  return databases_.Allows(db);
+}
+
+bool Filters::IncludeTable(const std::string& db, const std::string& table) const {
+  return IncludeDatabase(db) && tables_.Allows(db + "." + table);
+}
+
+bool Filters::IncludeColumn(const std::string& db, const std::string& table,
+                            const std::string& column) const {
+  return columns_.Allows(db + "." + table + "." + column);
+}
+
+}  // namespace sluice::mysql

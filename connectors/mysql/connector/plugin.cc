@@ -1,0 +1,148 @@
+// The connector's C ABI boundary (sluice/connector.h): the descriptor and the callbacks. C++
+// inside, C outside: every callback catches everything, so no exception crosses into the host.
+
+#include <map>
+#include <memory>
+#include <new>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "connectors/mysql/connector/config.h"
+#include "connectors/mysql/connector/host.h"
+#include "connectors/mysql/connector/source_task.h"
+#include "sluice/connector.h"
+
+namespace sluice::mysql {
+namespace {
+
+#ifndef SLUICE_MYSQL_CONNECTOR_NAME
+#define SLUICE_MYSQL_CONNECTOR_NAME "mysql"
+#endif
+constexpr char kConnectorVersion[] = "0.1.0";
+
+struct ConnectorInstance {
+  Host host;
+  std::map<std::string, std::string> config;
+};
+
+struct TaskInstance {
+  Host host;
+  std::unique_ptr<SourceTask> task;
+};
+
+sluice_status Internal(const Host& host, const char* what) {
+  return host.Fail(absl::InternalError(absl::StrCat("mysql connector: ", what)));
+}
+
+sluice_status ConnectorStart(const sluice_host_api* api, sluice_ctx* ctx,
+                             const sluice_config_entry* config, size_t count, void** instance) {
+  Host host(api, ctx);
+  try {
+    auto connector =
+        std::make_unique<ConnectorInstance>(ConnectorInstance{host, ConfigMap(config, count)});
+    absl::StatusOr<ConnectorConfig> parsed = ParseConnectorConfig(connector->config);
+    if (!parsed.ok()) return host.Fail(parsed.status());
+    *instance = connector.release();
+    return SLUICE_OK;
+  } catch (const std::exception& error) {
+    return Internal(host, error.what());
+  } catch (...) {
+    return Internal(host, "unexpected exception in on_connector_start");
+  }
+}
+
+sluice_status ConnectorTaskConfigs(void* instance, size_t max_tasks, sluice_task_configs* out) {
+  auto* connector = static_cast<ConnectorInstance*>(instance);
+  try {
+    if (max_tasks == 0) return SLUICE_OK;
+    // One binlog reader: always a single task, whatever tasks.max says.
+    std::vector<sluice_config_entry> entries;
+    for (const auto& [key, value] : connector->config) {
+      entries.push_back(sluice_config_entry{Str(key), Str(value)});
+    }
+    return connector->host.api()->task_config_add(out, entries.data(), entries.size());
+  } catch (...) {
+    return Internal(connector->host, "unexpected exception in on_connector_task_configs");
+  }
+}
+
+void ConnectorDestroy(void* instance) { delete static_cast<ConnectorInstance*>(instance); }
+
+sluice_status TaskStart(const sluice_host_api* api, sluice_ctx* ctx,
+                        const sluice_config_entry* config, size_t count, void** instance) {
+  Host host(api, ctx);
+  try {
+    absl::StatusOr<ConnectorConfig> parsed = ParseConnectorConfig(ConfigMap(config, count));
+    if (!parsed.ok()) return host.Fail(parsed.status());
+    auto task = std::make_unique<TaskInstance>(
+        TaskInstance{host, std::make_unique<SourceTask>(host, std::move(*parsed))});
+    *instance = task.release();
+    return SLUICE_OK;
+  } catch (const std::exception& error) {
+    return Internal(host, error.what());
+  } catch (...) {
+    return Internal(host, "unexpected exception in on_task_start");
+  }
+}
+
+sluice_status TaskPoll(void* instance, sluice_batch* batch, int64_t timeout_ms) {
+  auto* task = static_cast<TaskInstance*>(instance);
+  try {
+    absl::Status status = task->task->Poll(batch, timeout_ms);
+    if (!status.ok()) return task->host.Fail(status);
+    return SLUICE_OK;
+  } catch (const std::bad_alloc&) {
+    return task->host.Fail(absl::ResourceExhaustedError("mysql connector: out of memory"));
+  } catch (const std::exception& error) {
+    return Internal(task->host, error.what());
+  } catch (...) {
+    return Internal(task->host, "unexpected exception in on_task_poll");
+  }
+}
+
+void TaskStop(void* instance) { static_cast<TaskInstance*>(instance)->task->RequestStop(); }
+
+void TaskDestroy(void* instance) {
+  try {
+    delete static_cast<TaskInstance*>(instance);
+  } catch (...) {
+  }
+}
+
+const sluice_connector_descriptor kDescriptor = {
+    sizeof(sluice_connector_descriptor),
+    SLUICE_ABI_MAJOR,
+    SLUICE_ABI_MINOR,
+    SLUICE_MYSQL_CONNECTOR_NAME,
+    kConnectorVersion,
+    "MySQL/MariaDB change data capture: a consistent snapshot, then the binlog, as Debezium "
+    "change events",
+    SLUICE_CONNECTOR_SOURCE,
+    nullptr,  // filled below: the table lives in config.cc
+    0,
+    ConnectorStart,
+    ConnectorTaskConfigs,
+    nullptr,
+    ConnectorDestroy,
+    TaskStart,
+    TaskPoll,
+    nullptr,
+    TaskStop,
+    TaskDestroy,
+};
+
+}  // namespace
+}  // namespace sluice::mysql
+
+extern "C" SLUICE_EXPORT const sluice_connector_descriptor* sluice_connector_entry(
+    uint32_t host_abi_major, uint32_t /*host_abi_minor*/) {
+  if (host_abi_major != SLUICE_ABI_MAJOR) return nullptr;
+  static const sluice_connector_descriptor descriptor = [] {
+    sluice_connector_descriptor d = sluice::mysql::kDescriptor;
+    d.config_defs = sluice::mysql::ConfigDefs();
+    d.config_def_count = sluice::mysql::ConfigDefCount();
+    return d;
+  }();
+  return &descriptor;
+}

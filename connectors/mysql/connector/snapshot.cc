@@ -1,0 +1,376 @@
+#include "connectors/mysql/connector/snapshot.h"
+
+#include <time.h>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
+namespace sluice::mysql {
+namespace {
+
+int64_t MonotonicNanos() {
+  timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return int64_t{now.tv_sec} * 1000000000 + now.tv_nsec;
+}
+
+using TextRowValues = std::vector<std::optional<std::string>>;
+
+// A row of a snapshot query, in the text protocol.
+class TextRow : public RowSource {
+ public:
+  explicit TextRow(const TextRowValues& row) : row_(row) {}
+  absl::StatusOr<sluice_datum> Datum(const TableSchema& schema, size_t field,
+                                     Scratch& scratch) override {
+    const std::optional<std::string>& value = row_[schema.source_columns[field]];
+    return DatumFromText(value.has_value() ? absl::string_view(*value) : absl::string_view(),
+                         !value.has_value(), schema.defs[field], scratch);
+  }
+  bool GeometryOf(const TableSchema& schema, size_t field, absl::Span<const uint8_t>* wkb,
+                  int32_t* srid) override {
+    const std::optional<std::string>& value = row_[schema.source_columns[field]];
+    if (!value.has_value() || value->size() < 4) return false;
+    // The server's own format: a little-endian SRID, then WKB.
+    const auto* data = reinterpret_cast<const uint8_t*>(value->data());
+    *srid = static_cast<int32_t>(uint32_t{data[0]} | (uint32_t{data[1]} << 8) |
+                                 (uint32_t{data[2]} << 16) | (uint32_t{data[3]} << 24));
+    *wkb = absl::Span<const uint8_t>(data + 4, value->size() - 4);
+    return true;
+  }
+
+ private:
+  const TextRowValues& row_;
+};
+
+int ToInt(const std::optional<std::string>& text) {
+  int value = 0;
+  if (text.has_value()) (void)absl::SimpleAtoi(*text, &value);
+  return value;
+}
+
+}  // namespace
+
+std::string SqlString(absl::string_view text) {
+  std::string out = "'";
+  for (char c : text) {
+    if (c == '\'') {
+      out += "''";
+    } else if (c == '\\') {
+      out += "\\\\";
+    } else {
+      out.push_back(c);
+    }
+  }
+  out.push_back('\'');
+  return out;
+}
+
+struct Snapshot::Table {
+  std::string db, table;
+  std::unique_ptr<TableSchema> schema;
+  std::string select_list;         // quoted columns, comma-separated
+  std::vector<std::string> keys;   // quoted primary-key columns, in key order
+  std::vector<int> key_positions;  // their indexes in the select list
+  TextRowValues last_key;          // keyset cursor: the last row's key values
+  int64_t rows_done = 0;
+  int64_t estimate = 0;  // information_schema.TABLES.TABLE_ROWS
+  int64_t next_progress = 100000;
+};
+
+Snapshot::Snapshot(const Host& host, const ConnectorConfig& config, const Filters& filters,
+                   EventBuilder& builder)
+    : host_(host), config_(config), filters_(filters), builder_(builder) {}
+
+Snapshot::~Snapshot() = default;
+
+absl::Status Snapshot::Begin() {
+  absl::StatusOr<Connection> connection = Connection::Open(config_.connection);
+  if (!connection.ok()) return connection.status();
+  connection_.emplace(std::move(*connection));
+  Connection& c = *connection_;
+  for (const char* sql : {"SET SESSION time_zone = '+00:00'", "SET NAMES utf8mb4",
+                          "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ"}) {
+    absl::Status status = c.Execute(sql);
+    if (!status.ok()) return status;
+  }
+  if (c.is_mariadb()) {
+    // MariaDB records the binlog position of a consistent snapshot itself: no lock needed.
+    absl::Status status = c.Execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
+    if (!status.ok()) return status;
+    absl::StatusOr<QueryResult> result = c.Query("SHOW STATUS LIKE 'binlog_snapshot_%'");
+    if (!result.ok()) return result.status();
+    for (const auto& row : result->rows) {
+      const std::string name = absl::AsciiStrToLower(row[0].value_or(""));
+      if (name == "binlog_snapshot_file") position_.file = row[1].value_or("");
+      if (name == "binlog_snapshot_position") {
+        (void)absl::SimpleAtoi(row[1].value_or("4"), &position_.pos);
+      }
+    }
+    absl::StatusOr<QueryResult> gtid = c.Query(absl::StrCat(
+        "SELECT BINLOG_GTID_POS(", SqlString(position_.file), ", ", position_.pos, ")"));
+    if (gtid.ok() && !gtid->rows.empty()) position_.gtids = gtid->rows[0][0].value_or("");
+  } else {
+    const bool lock = config_.snapshot_locking_mode != "none";
+    if (lock) {
+      absl::Status status = c.Execute("FLUSH TABLES WITH READ LOCK");
+      if (!status.ok()) return status;
+    }
+    absl::Status status = c.Execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
+    if (!status.ok()) return status;
+    absl::StatusOr<QueryResult> master = c.Query("SHOW MASTER STATUS");
+    if (!master.ok()) return master.status();
+    if (!master->rows.empty()) {
+      position_.file = master->rows[0][0].value_or("");
+      (void)absl::SimpleAtoi(master->rows[0][1].value_or("4"), &position_.pos);
+      const int executed = master->ColumnIndex("Executed_Gtid_Set");
+      if (executed >= 0) position_.gtids = master->rows[0][executed].value_or("");
+    }
+    if (lock) {
+      status = c.Execute("UNLOCK TABLES");
+      if (!status.ok()) return status;
+    }
+  }
+  if (position_.file.empty()) {
+    return absl::FailedPreconditionError(
+        "the server reported no binlog position for the snapshot: the binlog is off; set log_bin "
+        "in the server configuration and restart it");
+  }
+  timespec now;
+  clock_gettime(CLOCK_REALTIME, &now);
+  position_.ts_sec = now.tv_sec;
+
+  absl::StatusOr<QueryResult> tables = c.Query(
+      "SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES WHERE TABLE_TYPE = "
+      "'BASE TABLE' ORDER BY TABLE_SCHEMA, TABLE_NAME");
+  if (!tables.ok()) return tables.status();
+  for (const auto& row : tables->rows) {
+    if (!row[0].has_value() || !row[1].has_value()) continue;
+    if (filters_.IncludeTable(*row[0], *row[1])) tables_.emplace_back(*row[0], *row[1]);
+  }
+  host_.Log(SLUICE_LOG_INFO,
+            absl::StrCat("snapshot of ", tables_.size(), " tables at binlog position ",
+                         position_.file, ":", position_.pos, " (gtids '", position_.gtids, "')"));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<Snapshot::Table>> Snapshot::Describe(const std::string& db,
+                                                                    const std::string& table) {
+  Connection& c = *connection_;
+  const std::string where =
+      absl::StrCat(" WHERE TABLE_SCHEMA = ", SqlString(db), " AND TABLE_NAME = ", SqlString(table));
+  absl::StatusOr<QueryResult> columns = c.Query(absl::StrCat(
+      "SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, IS_NULLABLE, CHARACTER_SET_NAME, "
+      "NUMERIC_PRECISION, NUMERIC_SCALE, DATETIME_PRECISION FROM information_schema.COLUMNS",
+      where, " ORDER BY ORDINAL_POSITION"));
+  if (!columns.ok()) return columns.status();
+  absl::StatusOr<QueryResult> keys =
+      c.Query(absl::StrCat("SELECT COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE", where,
+                           " AND CONSTRAINT_NAME = 'PRIMARY' ORDER BY ORDINAL_POSITION"));
+  if (!keys.ok()) return keys.status();
+  std::vector<std::string> json_columns;
+  if (c.is_mariadb()) {
+    absl::StatusOr<QueryResult> checks = c.Query(absl::StrCat(
+        "SELECT CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ",
+        SqlString(db), " AND TABLE_NAME = ", SqlString(table)));
+    if (checks.ok()) {
+      for (const auto& row : checks->rows) {
+        const std::string clause = row[0].value_or("");
+        if (clause.rfind("json_valid(`", 0) == 0) {
+          size_t end = clause.find('`', 12);
+          if (end != std::string::npos) json_columns.push_back(clause.substr(12, end - 12));
+        }
+      }
+    }
+  }
+
+  auto result = std::make_unique<Table>();
+  result->db = db;
+  result->table = table;
+  absl::StatusOr<QueryResult> estimate =
+      c.Query(absl::StrCat("SELECT TABLE_ROWS FROM information_schema.TABLES", where));
+  if (estimate.ok() && !estimate->rows.empty() && estimate->rows[0][0].has_value()) {
+    (void)absl::SimpleAtoi(*estimate->rows[0][0], &result->estimate);
+  }
+  host_.Log(SLUICE_LOG_INFO,
+            absl::StrCat("snapshot of `", db, ".", table, "` (table ", table_index_ + 1, " of ",
+                         tables_.size(), "): about ", result->estimate, " rows"));
+  std::vector<ColumnDef> defs;
+  std::vector<int> source_columns;
+  std::vector<std::string> select;
+  std::vector<std::string> names;
+  for (const auto& row : columns->rows) {
+    InfoSchemaColumn column;
+    column.name = row[0].value_or("");
+    column.data_type = row[1].value_or("");
+    column.column_type = row[2].value_or("");
+    column.nullable = row[3].value_or("YES") == "YES";
+    column.charset = row[4].value_or("");
+    column.precision = ToInt(row[5]);
+    column.scale = ToInt(row[6]);
+    column.datetime_precision = ToInt(row[7]);
+    column.json =
+        std::find(json_columns.begin(), json_columns.end(), column.name) != json_columns.end();
+    if (!filters_.IncludeColumn(db, table, column.name)) continue;
+    absl::StatusOr<ColumnDef> def = ColumnDefFromInfoSchema(column, config_);
+    if (!def.ok()) {
+      return absl::Status(def.status().code(),
+                          absl::StrCat("table `", db, ".", table, "`: ", def.status().message()));
+    }
+    source_columns.push_back(static_cast<int>(select.size()));
+    select.push_back(QuoteIdentifier(column.name));
+    names.push_back(column.name);
+    defs.push_back(std::move(*def));
+  }
+  std::vector<int> key_fields;
+  const std::vector<std::string> message_key = filters_.KeyColumns(db, table);
+  for (const std::string& name : message_key) {
+    auto it = std::find(names.begin(), names.end(), name);
+    if (it == names.end()) continue;
+    const int position = static_cast<int>(it - names.begin());
+    for (size_t f = 0; f < source_columns.size(); ++f) {
+      if (source_columns[f] == position) key_fields.push_back(static_cast<int>(f));
+    }
+  }
+  for (const auto& row : keys->rows) {
+    const std::string name = row[0].value_or("");
+    auto it = std::find(names.begin(), names.end(), name);
+    int position;
+    if (it == names.end()) {
+      // An excluded key column is still read, for the keyset cursor.
+      position = static_cast<int>(select.size());
+      select.push_back(QuoteIdentifier(name));
+      names.push_back(name);
+    } else {
+      position = static_cast<int>(it - names.begin());
+      if (message_key.empty()) {
+        for (size_t f = 0; f < source_columns.size(); ++f) {
+          if (source_columns[f] == position) key_fields.push_back(static_cast<int>(f));
+        }
+      }
+    }
+    result->keys.push_back(QuoteIdentifier(name));
+    result->key_positions.push_back(position);
+  }
+  if (select.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "table `", db, ".", table,
+        "`: every column is excluded; exclude the table instead (table.exclude.list)"));
+  }
+  result->select_list = absl::StrJoin(select, ", ");
+  absl::StatusOr<std::unique_ptr<TableSchema>> schema = builder_.BuildTable(
+      db, table, std::move(defs), std::move(source_columns), std::move(key_fields));
+  if (!schema.ok()) return schema.status();
+  result->schema = std::move(*schema);
+  return result;
+}
+
+absl::StatusOr<bool> Snapshot::AnyRowsAfter(size_t table_index) {
+  for (size_t i = table_index + 1; i < tables_.size(); ++i) {
+    absl::StatusOr<QueryResult> any =
+        connection_->Query(absl::StrCat("SELECT 1 FROM ", QuoteIdentifier(tables_[i].first), ".",
+                                        QuoteIdentifier(tables_[i].second), " LIMIT 1"));
+    if (!any.ok()) return any.status();
+    if (!any->rows.empty()) return true;
+  }
+  return false;
+}
+
+absl::StatusOr<bool> Snapshot::Poll(sluice_batch* batch, int64_t deadline_ns,
+                                    const std::atomic<bool>& stop) {
+  const sluice_host_api* api = host_.api();
+  const size_t fetch = static_cast<size_t>(config_.snapshot_fetch_size);
+  while (!stop.load(std::memory_order_relaxed)) {
+    if (done_) return true;
+    if (api->batch_size(batch) >= static_cast<size_t>(config_.max_batch_size)) return false;
+    if (api->batch_size(batch) > 0 && MonotonicNanos() >= deadline_ns) return false;
+    if (current_ == nullptr) {
+      if (table_index_ >= tables_.size()) {
+        done_ = true;
+        connection_.reset();  // ends the snapshot transaction
+        return true;
+      }
+      absl::StatusOr<std::unique_ptr<Table>> described =
+          Describe(tables_[table_index_].first, tables_[table_index_].second);
+      if (!described.ok()) return described.status();
+      current_ = std::move(*described);
+      if (!with_data_) {
+        current_.reset();
+        ++table_index_;
+        continue;
+      }
+    }
+    Table& table = *current_;
+    std::string sql = absl::StrCat("SELECT ", table.select_list, " FROM ",
+                                   QuoteIdentifier(table.db), ".", QuoteIdentifier(table.table));
+    if (!table.keys.empty()) {
+      if (!table.last_key.empty()) {
+        std::vector<std::string> values;
+        for (const auto& value : table.last_key) values.push_back(SqlString(value.value_or("")));
+        absl::StrAppend(&sql, " WHERE (", absl::StrJoin(table.keys, ", "), ") > (",
+                        absl::StrJoin(values, ", "), ")");
+      }
+      absl::StrAppend(&sql, " ORDER BY ", absl::StrJoin(table.keys, ", "), " LIMIT ", fetch + 1);
+    } else {
+      absl::StrAppend(&sql, " LIMIT ", fetch + 1, " OFFSET ", table.rows_done);
+    }
+    absl::StatusOr<QueryResult> chunk = connection_->Query(sql);
+    if (!chunk.ok()) return chunk.status();
+    const bool more = chunk->rows.size() > fetch;
+    const size_t count = std::min(chunk->rows.size(), fetch);
+    bool last_overall = false;
+    if (!more) {
+      absl::StatusOr<bool> any = AnyRowsAfter(table_index_);
+      if (!any.ok()) return any.status();
+      last_overall = !*any;
+    }
+    for (size_t i = 0; i < count; ++i) {
+      const bool last_in_table = !more && i + 1 == count;
+      SourcePosition source;
+      source.file = position_.file;
+      source.pos = position_.pos;
+      source.ts_sec = position_.ts_sec;
+      if (last_in_table && last_overall) {
+        source.snapshot = "last";
+      } else if (first_record_) {
+        source.snapshot = "first";
+      } else if (table.rows_done == 0 && i == 0) {
+        source.snapshot = "first_in_data_collection";
+      } else if (last_in_table) {
+        source.snapshot = "last_in_data_collection";
+      } else {
+        source.snapshot = "true";
+      }
+      first_record_ = false;
+      OffsetState offset = position_;
+      offset.snapshot = !(last_in_table && last_overall);
+      TextRow row(chunk->rows[i]);
+      absl::Status status =
+          builder_.Change(batch, *table.schema, 'r', nullptr, &row, source, offset, offset);
+      if (!status.ok()) return status;
+    }
+    table.rows_done += static_cast<int64_t>(count);
+    if (table.rows_done >= table.next_progress) {
+      table.next_progress += 100000;
+      host_.Log(SLUICE_LOG_INFO,
+                absl::StrCat("snapshot of `", table.db, ".", table.table, "`: ", table.rows_done,
+                             " of about ", table.estimate, " rows"));
+    }
+    if (count > 0 && !table.keys.empty()) {
+      table.last_key.clear();
+      for (int position : table.key_positions) {
+        table.last_key.push_back(chunk->rows[count - 1][position]);
+      }
+    }
+    if (!more) {
+      host_.Log(SLUICE_LOG_INFO, absl::StrCat("snapshot of `", table.db, ".", table.table,
+                                              "` done: ", table.rows_done, " rows"));
+      current_.reset();
+      ++table_index_;
+    }
+  }
+  return false;
+}
+
+}  // namespace sluice::mysql

@@ -1,0 +1,67 @@
+#ifndef SLUICE_CONNECTORS_MYSQL_CONNECTOR_SNAPSHOT_H_
+#define SLUICE_CONNECTORS_MYSQL_CONNECTOR_SNAPSHOT_H_
+
+// The initial snapshot: the captured tables' rows as of one instant, as `op: r` events, and the
+// binlog position of that instant, where streaming starts so nothing is lost in between.
+//
+// MariaDB: START TRANSACTION WITH CONSISTENT SNAPSHOT and Binlog_snapshot_file/_position, no lock
+// at all. MySQL: a brief FLUSH TABLES WITH READ LOCK around the same (unless
+// snapshot.locking.mode=none). Rows are read in primary-key order in chunks of
+// snapshot.fetch.size inside that one transaction, so memory holds one chunk, never a table.
+// Thread: the task thread.
+
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "connectors/mysql/connector/event_builder.h"
+#include "connectors/mysql/connector/filters.h"
+#include "connectors/mysql/server/connection.h"
+
+namespace sluice::mysql {
+
+class Snapshot {
+ public:
+  Snapshot(const Host& host, const ConnectorConfig& config, const Filters& filters,
+           EventBuilder& builder);
+  ~Snapshot();
+
+  // Connects, takes the consistent view and its binlog position, lists the tables.
+  absl::Status Begin();
+  // Appends snapshot records until the batch is full or `deadline_ns` passes; true when every
+  // table is done (the last record carried the streaming offset).
+  absl::StatusOr<bool> Poll(sluice_batch* batch, int64_t deadline_ns,
+                            const std::atomic<bool>& stop);
+  // Where streaming continues: the snapshot's binlog position.
+  const OffsetState& position() const { return position_; }
+  bool data() const { return with_data_; }
+  void set_with_data(bool with_data) { with_data_ = with_data; }
+
+ private:
+  struct Table;
+  absl::StatusOr<std::unique_ptr<Table>> Describe(const std::string& db, const std::string& table);
+  absl::StatusOr<bool> AnyRowsAfter(size_t table_index);
+
+  const Host& host_;
+  const ConnectorConfig& config_;
+  const Filters& filters_;
+  EventBuilder& builder_;
+  std::optional<Connection> connection_;
+  OffsetState position_;
+  bool with_data_ = true;
+  std::vector<std::pair<std::string, std::string>> tables_;
+  size_t table_index_ = 0;
+  std::unique_ptr<Table> current_;
+  bool first_record_ = true;
+  bool done_ = false;
+};
+
+// 'text' as an SQL string literal, quotes and backslashes escaped.
+std::string SqlString(absl::string_view text);
+
+}  // namespace sluice::mysql
+
+#endif  // SLUICE_CONNECTORS_MYSQL_CONNECTOR_SNAPSHOT_H_

@@ -1,0 +1,802 @@
+#include "connectors/mysql/connector/source_task.h"
+
+#include <time.h>
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "connectors/mysql/connector/snapshot.h"
+#include "connectors/mysql/server/server_checks.h"
+
+namespace sluice::mysql {
+namespace {
+
+int64_t MonotonicNanos() {
+  timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return int64_t{now.tv_sec} * 1000000000 + now.tv_nsec;
+}
+
+// The leading keyword of a statement, upper case ("BEGIN", "TRUNCATE", "ALTER", ...).
+std::string FirstWord(absl::string_view sql, size_t* end = nullptr) {
+  size_t i = 0;
+  while (i < sql.size()) {
+    if (absl::ascii_isspace(static_cast<unsigned char>(sql[i]))) {
+      ++i;
+    } else if (sql.substr(i, 2) == "/*") {
+      size_t close = sql.find("*/", i + 2);
+      i = close == absl::string_view::npos ? sql.size() : close + 2;
+    } else {
+      break;
+    }
+  }
+  size_t start = i;
+  while (i < sql.size() && absl::ascii_isalpha(static_cast<unsigned char>(sql[i]))) ++i;
+  if (end != nullptr) *end = i;
+  return absl::AsciiStrToUpper(sql.substr(start, i - start));
+}
+
+// Reads an identifier, `quoted` or bare, starting at *pos (after blanks).
+std::string ReadIdentifier(absl::string_view sql, size_t* pos) {
+  size_t i = *pos;
+  while (i < sql.size() && absl::ascii_isspace(static_cast<unsigned char>(sql[i]))) ++i;
+  std::string name;
+  if (i < sql.size() && sql[i] == '`') {
+    ++i;
+    while (i < sql.size()) {
+      if (sql[i] == '`') {
+        if (i + 1 < sql.size() && sql[i + 1] == '`') {
+          name.push_back('`');
+          i += 2;
+          continue;
+        }
+        ++i;
+        break;
+      }
+      name.push_back(sql[i++]);
+    }
+  } else {
+    while (i < sql.size() && (absl::ascii_isalnum(static_cast<unsigned char>(sql[i])) ||
+                              sql[i] == '_' || sql[i] == '$')) {
+      name.push_back(sql[i++]);
+    }
+  }
+  *pos = i;
+  return name;
+}
+
+std::string TableKey(absl::string_view db, absl::string_view table) {
+  return absl::StrCat(db, ".", table);
+}
+
+}  // namespace
+
+SourceTask::SourceTask(Host host, ConnectorConfig config)
+    : host_(host), config_(std::move(config)), filters_(config_), builder_(host_, config_) {}
+
+SourceTask::~SourceTask() = default;
+
+absl::Status SourceTask::Poll(sluice_batch* batch, int64_t timeout_ms) {
+  const int64_t deadline = MonotonicNanos() + timeout_ms * 1000000;
+  if (phase_ == Phase::kStart) {
+    if (!RetryDue(deadline)) return absl::OkStatus();
+    absl::Status status = Start();
+    if (absl::IsUnavailable(status)) {
+      // The server cannot be reached yet: try again after a back-off, without failing the task.
+      query_connection_.reset();
+      snapshot_.reset();
+      ScheduleReconnect(status);
+      return absl::OkStatus();
+    }
+    if (!status.ok()) return status;
+    backoff_ms_ = 0;
+  }
+  if (phase_ == Phase::kSnapshot) {
+    absl::StatusOr<bool> done = snapshot_->Poll(batch, deadline, stop_);
+    if (absl::IsUnavailable(done.status())) {
+      // The snapshot's transaction is gone with its connection: start over (its records carry
+      // snapshot offsets, so what was sent is only repeated, never lost).
+      snapshot_.reset();
+      query_connection_.reset();
+      phase_ = Phase::kStart;
+      ScheduleReconnect(done.status());
+      return absl::OkStatus();
+    }
+    if (!done.ok()) return done.status();
+    if (!*done) return absl::OkStatus();
+    const OffsetState position = snapshot_->position();
+    snapshot_.reset();
+    host_.Log(SLUICE_LOG_INFO,
+              absl::StrCat("snapshot done; streaming from ", position.file, ":", position.pos));
+    if (config_.snapshot_mode == SnapshotMode::kInitialOnly) {
+      phase_ = Phase::kDone;
+      return absl::OkStatus();
+    }
+    absl::Status status = OpenStream(position);
+    if (absl::IsUnavailable(status)) {
+      reconnect_from_ = position;
+      phase_ = Phase::kStreaming;
+      ScheduleReconnect(status);
+      return absl::OkStatus();
+    }
+    return status;
+  }
+  if (phase_ == Phase::kDone) {
+    // initial_only: nothing more to do; idle without spinning.
+    timespec pause{0, 100 * 1000000};
+    nanosleep(&pause, nullptr);
+    return absl::OkStatus();
+  }
+  return PollStream(batch, deadline);
+}
+
+absl::Status SourceTask::Start() {
+  sluice_scalar_entry partition{};
+  partition.key = Str("server");
+  partition.kind = SLUICE_SCALAR_STRING;
+  partition.u.str = Str(config_.topic_prefix);
+  sluice_scalar_map committed{};
+  std::optional<OffsetState> offset;
+  sluice_status found =
+      host_.api()->offset_get(host_.ctx(), sluice_scalar_map{&partition, 1}, &committed);
+  if (found == SLUICE_OK) {
+    absl::StatusOr<OffsetState> parsed = ParseOffset(committed);
+    if (!parsed.ok()) return parsed.status();
+    offset = *parsed;
+  } else if (found != SLUICE_NOT_FOUND) {
+    return absl::Status(static_cast<absl::StatusCode>(found),
+                        "reading the committed offset failed");
+  }
+
+  ConnectionOptions options = config_.connection;
+  absl::StatusOr<Connection> connection = Connection::Open(options);
+  if (!connection.ok()) return connection.status();
+  query_connection_.emplace(std::move(*connection));
+  absl::Status status = CheckBinlogSettings(*query_connection_);
+  if (!status.ok()) return status;
+  const bool locking = !query_connection_->is_mariadb() && config_.snapshot_locking_mode != "none";
+  status = CheckReplicationGrants(*query_connection_, locking);
+  if (!status.ok()) return status;
+  status = CheckServerIdDiffers(*query_connection_, config_.server_id);
+  if (!status.ok()) return status;
+
+  const SnapshotMode mode = config_.snapshot_mode;
+  if (offset.has_value() && !offset->snapshot) {
+    if (mode == SnapshotMode::kInitialOnly) {
+      host_.Log(SLUICE_LOG_INFO, "snapshot.mode=initial_only and the snapshot is done: idle");
+      phase_ = Phase::kDone;
+      return absl::OkStatus();
+    }
+    host_.Log(SLUICE_LOG_INFO, absl::StrCat("resuming from the committed offset ", offset->file,
+                                            ":", offset->pos, " (event ", offset->event, ", row ",
+                                            offset->row, ", gtids '", offset->gtids, "')"));
+    status = OpenStream(*offset);
+    if (!status.ok()) return status;
+    return absl::OkStatus();
+  }
+  if (mode == SnapshotMode::kNever || mode == SnapshotMode::kNoData) {
+    // No snapshot of rows: stream from the server's current position.
+    absl::StatusOr<QueryResult> master = query_connection_->Query("SHOW MASTER STATUS");
+    if (!master.ok()) return master.status();
+    if (master->rows.empty() || !master->rows[0][0].has_value()) {
+      return absl::FailedPreconditionError(
+          "SHOW MASTER STATUS returned nothing: the binlog is off; set log_bin in the server "
+          "configuration and restart it");
+    }
+    OffsetState start;
+    start.file = *master->rows[0][0];
+    int64_t pos = 4;
+    (void)absl::SimpleAtoi(master->rows[0][1].value_or("4"), &pos);
+    start.pos = pos;
+    if (query_connection_->is_mariadb()) {
+      absl::StatusOr<QueryResult> gtid = query_connection_->Query(
+          absl::StrCat("SELECT BINLOG_GTID_POS(", SqlString(start.file), ", ", start.pos, ")"));
+      if (gtid.ok() && !gtid->rows.empty()) start.gtids = gtid->rows[0][0].value_or("");
+    }
+    host_.Log(SLUICE_LOG_INFO, absl::StrCat("no committed offset and snapshot.mode without data: "
+                                            "streaming from the current position ",
+                                            start.file, ":", start.pos));
+    status = OpenStream(start);
+    if (!status.ok()) return status;
+    return absl::OkStatus();
+  }
+  snapshot_ = std::make_unique<Snapshot>(host_, config_, filters_, builder_);
+  status = snapshot_->Begin();
+  if (!status.ok()) return status;
+  phase_ = Phase::kSnapshot;
+  return absl::OkStatus();
+}
+
+absl::Status SourceTask::OpenStream(const OffsetState& from) {
+  ConnectionOptions options = config_.connection;
+  options.read_timeout = absl::Seconds(30);
+  absl::StatusOr<Connection> connection = Connection::Open(options);
+  if (!connection.ok()) return connection.status();
+  BinlogStart start = from.file.empty() ? BinlogStart::AfterGtids(from.gtids)
+                                        : BinlogStart::AtFilePosition(from.file, from.pos);
+  BinlogStreamOptions stream_options;
+  stream_options.server_id = config_.server_id;
+  stream_options.server_heartbeat_period = absl::Seconds(1);
+  absl::StatusOr<BinlogStream> stream =
+      BinlogStream::Open(std::move(*connection), start, stream_options);
+  if (!stream.ok()) {
+    if (IsBinlogPurged(stream.status())) return BinlogPurged(from, stream.status());
+    return stream.status();
+  }
+  stream_.emplace(std::move(*stream));
+  phase_ = Phase::kStreaming;
+  binlog::DecoderOptions decoder_options;
+  decoder_options.initial_file = from.file;
+  decoder_ = std::make_unique<binlog::BinlogDecoder>(decoder_options);
+  event_.reset();
+  rows_.reset();
+
+  restart_file_ = from.file;
+  restart_pos_ = static_cast<uint64_t>(from.pos);
+  events_done_ = 0;
+  in_transaction_ = false;
+  ts_sec_ = from.ts_sec;
+  event_server_id_ = from.server_id;
+  gtid_set_.clear();
+  for (absl::string_view part : absl::StrSplit(from.gtids, ',', absl::SkipWhitespace())) {
+    part = absl::StripAsciiWhitespace(part);
+    std::vector<absl::string_view> fields = absl::StrSplit(part, '-');
+    uint32_t domain = 0;
+    if (fields.size() == 3 && absl::SimpleAtoi(fields[0], &domain)) {
+      gtid_set_[domain] = std::string(part);
+    }
+  }
+  gtid_set_text_ = from.gtids;
+  resume_file_ = from.file;
+  resume_pos_ = static_cast<uint64_t>(from.pos);
+  resume_events_ = from.event;
+  resume_rows_ = from.row;
+  resume_armed_ = from.event > 0 || from.row > 0;
+  skipping_ = false;
+  return absl::OkStatus();
+}
+
+absl::Status SourceTask::BinlogPurged(const OffsetState& from, const absl::Status& cause) {
+  stream_.reset();
+  event_.reset();
+  rows_.reset();
+  if (config_.snapshot_mode == SnapshotMode::kWhenNeeded) {
+    host_.Log(SLUICE_LOG_WARN,
+              absl::StrCat("the committed position ", from.file, ":", from.pos,
+                           " is no longer on the server; snapshot.mode=when_needed: taking a new "
+                           "snapshot"));
+    snapshot_ = std::make_unique<Snapshot>(host_, config_, filters_, builder_);
+    absl::Status status = snapshot_->Begin();
+    if (!status.ok()) return status;
+    phase_ = Phase::kSnapshot;
+    return absl::OkStatus();
+  }
+  return absl::FailedPreconditionError(absl::StrCat(
+      "the committed position ", from.file, ":", from.pos,
+      " is no longer on the server (its binlog was purged while the connector was stopped), so "
+      "the changes made since then cannot be read. Take a new snapshot: set snapshot.mode="
+      "when_needed, or reset the connector's offset; keep binlogs longer "
+      "(binlog_expire_logs_seconds) to avoid this. Server said: ",
+      cause.message()));
+}
+
+void SourceTask::FillOffset(OffsetState& offset) const {
+  offset.file.assign(restart_file_);
+  offset.pos = static_cast<int64_t>(restart_pos_);
+  offset.gtids.assign(gtid_set_text_);
+  offset.event = events_done_;
+  offset.row = 0;
+  offset.ts_sec = ts_sec_;
+  offset.server_id = event_server_id_;
+  offset.snapshot = false;
+}
+
+OffsetState SourceTask::CurrentOffset() const {
+  OffsetState offset;
+  offset.file = restart_file_;
+  offset.pos = static_cast<int64_t>(restart_pos_);
+  offset.gtids = gtid_set_text_;
+  offset.event = events_done_;
+  offset.ts_sec = ts_sec_;
+  offset.server_id = event_server_id_;
+  return offset;
+}
+
+void SourceTask::StartTransaction(const binlog::Event& event, std::string gtid) {
+  in_transaction_ = true;
+  restart_file_ = *event.context.file;
+  restart_pos_ = event.context.position;
+  events_done_ = 0;
+  gtid_ = std::move(gtid);
+  txn_begun_ = false;
+  txn_events_ = 0;
+  txn_collections_.clear();
+  if (resume_armed_) {
+    // The first transaction after a restart is the one the offset points into.
+    resume_armed_ = false;
+    skipping_ = true;
+  }
+}
+
+absl::Status SourceTask::Commit(sluice_batch* batch, uint64_t next_position) {
+  if (!gtid_.empty() && query_connection_.has_value() && query_connection_->is_mariadb()) {
+    uint32_t domain = 0;
+    std::vector<absl::string_view> fields = absl::StrSplit(gtid_, '-');
+    if (fields.size() == 3 && absl::SimpleAtoi(fields[0], &domain)) {
+      gtid_set_[domain] = gtid_;
+      std::vector<std::string> parts;
+      for (const auto& [unused, text] : gtid_set_) parts.push_back(text);
+      gtid_set_text_ = absl::StrJoin(parts, ",");
+    }
+  }
+  in_transaction_ = false;
+  standalone_ = false;
+  skipping_ = false;
+  events_done_ = 0;
+  gtid_.clear();
+  if (next_position > 0) restart_pos_ = next_position;
+  if (event_.has_value() && event_->context.file != nullptr) {
+    restart_file_ = *event_->context.file;
+  }
+  if (config_.provide_transaction_metadata && txn_begun_) {
+    txn_begun_ = false;
+    return builder_.TransactionBoundary(batch, false, txn_info_.id, txn_events_, txn_collections_,
+                                        ts_sec_ * 1000, CurrentOffset());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SourceTask::CountTransactionRow(sluice_batch* batch, const TableSchema& schema,
+                                             bool emit) {
+  if (!config_.provide_transaction_metadata || !in_transaction_) return absl::OkStatus();
+  if (!txn_begun_) {
+    txn_begun_ = true;
+    txn_info_.id = !gtid_.empty() ? gtid_ : absl::StrCat(restart_file_, ":", restart_pos_);
+    if (emit) {
+      OffsetState begin = CurrentOffset();
+      begin.row = row_index_ - 1;
+      absl::Status status =
+          builder_.TransactionBoundary(batch, true, txn_info_.id, 0, {}, ts_sec_ * 1000, begin);
+      if (!status.ok()) return status;
+    }
+  }
+  ++txn_events_;
+  const std::string name = absl::StrCat(schema.db, ".", schema.table);
+  int64_t order = 0;
+  for (auto& [collection, count] : txn_collections_) {
+    if (collection == name) order = ++count;
+  }
+  if (order == 0) {
+    txn_collections_.emplace_back(name, 1);
+    order = 1;
+  }
+  txn_info_.total_order = txn_events_;
+  txn_info_.data_collection_order = order;
+  return absl::OkStatus();
+}
+
+void SourceTask::ScheduleReconnect(const absl::Status& cause) {
+  backoff_ms_ = backoff_ms_ == 0 ? 500 : std::min<int64_t>(backoff_ms_ * 2, 30000);
+  retry_at_ns_ = MonotonicNanos() + backoff_ms_ * 1000000;
+  if (stream_.has_value()) reconnect_from_ = CurrentOffset();
+  stream_.reset();
+  event_.reset();
+  rows_.reset();
+  host_.Log(SLUICE_LOG_WARN, absl::StrCat("connection to the server lost or refused (",
+                                          cause.message(), "); retrying in ", backoff_ms_, " ms"));
+}
+
+bool SourceTask::RetryDue(int64_t deadline_ns) {
+  const int64_t now = MonotonicNanos();
+  if (now >= retry_at_ns_) return true;
+  const int64_t wait = std::min(retry_at_ns_, std::max(deadline_ns, now + 1000000)) - now;
+  timespec pause{static_cast<time_t>(wait / 1000000000), static_cast<long>(wait % 1000000000)};
+  nanosleep(&pause, nullptr);
+  return MonotonicNanos() >= retry_at_ns_;
+}
+
+absl::Status SourceTask::PollStream(sluice_batch* batch, int64_t deadline_ns) {
+  const sluice_host_api* api = host_.api();
+  if (!stream_.has_value()) {
+    if (!reconnect_from_.has_value()) return absl::InternalError("streaming without a position");
+    if (!RetryDue(deadline_ns)) return absl::OkStatus();
+    host_.Log(SLUICE_LOG_INFO,
+              absl::StrCat("reconnecting at ", reconnect_from_->file, ":", reconnect_from_->pos,
+                           " (event ", reconnect_from_->event, ")"));
+    absl::Status status = OpenStream(*reconnect_from_);
+    if (absl::IsUnavailable(status)) {
+      ScheduleReconnect(status);
+      return absl::OkStatus();
+    }
+    if (!status.ok()) return status;
+    if (phase_ != Phase::kStreaming) return absl::OkStatus();
+  }
+  while (!stop_.load(std::memory_order_relaxed)) {
+    if (api->batch_size(batch) >= static_cast<size_t>(config_.max_batch_size)) break;
+    if (event_.has_value()) {
+      absl::StatusOr<bool> finished = HandleEvent(batch);
+      if (absl::IsUnavailable(finished.status())) {
+        ScheduleReconnect(finished.status());
+        return absl::OkStatus();
+      }
+      if (!finished.ok()) return finished.status();
+      if (!*finished) break;  // the batch is full; the rest of this event comes next poll
+      event_.reset();
+      continue;
+    }
+    if (MonotonicNanos() >= deadline_ns) break;
+    if (config_.heartbeat_interval_ms > 0 && !in_transaction_) {
+      const int64_t now = MonotonicNanos();
+      if (now - last_heartbeat_ns_ >= config_.heartbeat_interval_ms * 1000000) {
+        last_heartbeat_ns_ = now;
+        absl::Status status = builder_.Heartbeat(batch, CurrentOffset());
+        if (!status.ok()) return status;
+      }
+    }
+    absl::StatusOr<absl::Span<const uint8_t>> bytes = stream_->Next();
+    if (!bytes.ok()) {
+      if (IsBinlogPurged(bytes.status())) {
+        absl::Status status = BinlogPurged(CurrentOffset(), bytes.status());
+        if (!status.ok()) return status;
+        return absl::OkStatus();
+      }
+      if (IsServerIdCollision(bytes.status())) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "another replica connected to the server with database.server.id=", config_.server_id,
+            " and took over the binlog stream; give this connector a database.server.id no "
+            "other replica uses. Server said: ",
+            bytes.status().message()));
+      }
+      if (absl::IsUnavailable(bytes.status())) {
+        ScheduleReconnect(bytes.status());
+        return absl::OkStatus();  // what this poll appended so far is kept
+      }
+      return bytes.status();
+    }
+    backoff_ms_ = 0;
+    absl::StatusOr<binlog::Event> decoded =
+        decoder_->Decode(std::span<const uint8_t>(bytes->data(), bytes->size()));
+    if (!decoded.ok()) return decoded.status();
+    event_.emplace(std::move(*decoded));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<bool> SourceTask::HandleEvent(sluice_batch* batch) {
+  const binlog::Event& event = *event_;
+  const binlog::EventHeader& header = event.header;
+  const bool artificial = (header.flags & binlog::kFlagArtificial) != 0 || header.log_pos == 0;
+  if (artificial) {
+    if (const auto* rotate = event.As<binlog::RotateEvent>();
+        rotate != nullptr && !in_transaction_) {
+      restart_file_ = std::string(rotate->next_file);
+      restart_pos_ = rotate->position;
+    }
+    return true;
+  }
+  if (event.As<binlog::RowsEvent>() == nullptr) {
+    ts_sec_ = header.timestamp;
+    event_server_id_ = header.server_id;
+  }
+  const uint64_t next = header.log_pos;
+  // Counted as Debezium counts (BinlogOffsetContext): the transaction's first event — MariaDB's
+  // GTID event, MySQL's BEGIN — is where a restart reads from and is itself event 1.
+  if (const auto* gtid = event.As<binlog::MariaGtidEvent>()) {
+    StartTransaction(event, gtid->ToString());
+    standalone_ = gtid->standalone();
+  } else if (const auto* mysql_gtid = event.As<binlog::MysqlGtidEvent>()) {
+    // MySQL: the BEGIN that follows starts the transaction.
+    pending_gtid_ = mysql_gtid->anonymous ? std::string() : mysql_gtid->ToString();
+  } else if (const auto* query = event.As<binlog::QueryEvent>()) {
+    const std::string word = FirstWord(absl::string_view(query->query.data(), query->query.size()));
+    if (word == "BEGIN") {
+      if (!in_transaction_) StartTransaction(event, std::exchange(pending_gtid_, std::string()));
+    } else if (word == "COMMIT") {
+      absl::Status status = Commit(batch, next);
+      if (!status.ok()) return status;
+      return true;
+    } else {
+      absl::Status status = HandleQuery(batch, *query);
+      if (!status.ok()) return status;
+      if (in_transaction_ && standalone_) {
+        absl::Status commit = Commit(batch, next);
+        if (!commit.ok()) return commit;
+        return true;
+      }
+    }
+  } else if (event.As<binlog::XidEvent>() != nullptr) {
+    absl::Status status = Commit(batch, next);
+    if (!status.ok()) return status;
+    return true;
+  } else if (event.As<binlog::RowsEvent>() != nullptr) {
+    ts_sec_ = header.timestamp;
+    event_server_id_ = header.server_id;
+    absl::StatusOr<bool> finished = EmitRows(batch);
+    if (!finished.ok() || !*finished) return finished;
+  } else if (const auto* rotate = event.As<binlog::RotateEvent>()) {
+    if (!in_transaction_) {
+      restart_file_ = std::string(rotate->next_file);
+      restart_pos_ = rotate->position;
+    }
+    return true;
+  } else if (const auto* heartbeat = event.As<binlog::HeartbeatEvent>()) {
+    (void)heartbeat;
+    return true;
+  }
+  if (in_transaction_) {
+    ++events_done_;
+  } else if (next > 0) {
+    restart_file_ = *event.context.file;
+    restart_pos_ = next;
+  }
+  return true;
+}
+
+absl::Status SourceTask::HandleQuery(sluice_batch* batch, const binlog::QueryEvent& query) {
+  size_t end = 0;
+  const std::string word =
+      FirstWord(absl::string_view(query.query.data(), query.query.size()), &end);
+  if (word == "SAVEPOINT" || word == "ROLLBACK" || word == "XA" || word.empty()) {
+    return absl::OkStatus();
+  }
+  // A DDL statement: table versions change with the next table map; what information_schema
+  // says about the database's tables (BOOLEAN, JSON) is read again.
+  const std::string db(query.database);
+  for (auto it = extras_.begin(); it != extras_.end();) {
+    it = absl::StartsWith(it->first, db + ".") ? extras_.erase(it) : std::next(it);
+  }
+  last_map_ = nullptr;
+  last_schema_ = nullptr;
+  // After a restart inside this transaction, events the offset counts were emitted already.
+  if (skipping_ && events_done_ < resume_events_) return absl::OkStatus();
+  const binlog::Event& event = *event_;
+  SourcePosition source;
+  source.file = *event.context.file;
+  source.pos = static_cast<int64_t>(event.context.position);
+  source.ts_sec = ts_sec_;
+  source.server_id = event_server_id_;
+  source.gtid = gtid_;
+  OffsetState done = CurrentOffset();
+  if (in_transaction_) done.event = events_done_ + 1;
+  if (config_.include_schema_changes && !db.empty() && filters_.IncludeDatabase(db)) {
+    absl::Status status = builder_.SchemaChange(
+        batch, db, absl::string_view(query.query.data(), query.query.size()), source, done);
+    if (!status.ok()) return status;
+  }
+  if (word != "TRUNCATE" || config_.skip_truncate) return absl::OkStatus();
+
+  absl::string_view sql(query.query.data(), query.query.size());
+  size_t pos = end;
+  std::string first = ReadIdentifier(sql, &pos);
+  if (absl::AsciiStrToUpper(first) == "TABLE") first = ReadIdentifier(sql, &pos);
+  std::string table_db = db, table = first;
+  if (pos < sql.size() && sql[pos] == '.') {
+    ++pos;
+    table_db = first;
+    table = ReadIdentifier(sql, &pos);
+  }
+  if (!filters_.IncludeTable(table_db, table)) return absl::OkStatus();
+  auto it = latest_.find(TableKey(table_db, table));
+  if (it == latest_.end()) {
+    host_.Log(SLUICE_LOG_WARN, absl::StrCat("TRUNCATE of `", table_db, ".", table,
+                                            "` before any of its rows was seen: not emitted"));
+    return absl::OkStatus();
+  }
+  return builder_.Truncate(batch, *it->second, source, done);
+}
+
+absl::StatusOr<bool> SourceTask::EmitRows(sluice_batch* batch) {
+  const binlog::Event& event = *event_;
+  const binlog::RowsEvent& rows = *event.As<binlog::RowsEvent>();
+  if (rows_ == nullptr) {
+    absl::StatusOr<const TableSchema*> schema = SchemaFor(rows.table);
+    if (!schema.ok()) return binlog::AnnotateError(schema.status(), event.context);
+    current_schema_ = *schema;
+    rows_ = std::make_unique<binlog::RowReader>(rows);
+    row_index_ = 0;
+    skip_rows_ = 0;
+    skip_event_ = false;
+    if (skipping_) {
+      if (events_done_ < resume_events_) {
+        skip_event_ = true;  // emitted before the restart
+      } else {
+        if (events_done_ == resume_events_) skip_rows_ = static_cast<int32_t>(resume_rows_);
+        skipping_ = false;
+      }
+    }
+  }
+  if (current_schema_ != nullptr) {
+    const sluice_host_api* api = host_.api();
+    while (true) {
+      if (api->batch_size(batch) >= static_cast<size_t>(config_.max_batch_size)) return false;
+      absl::StatusOr<bool> more = rows_->Next(change_);
+      if (!more.ok()) return more.status();
+      if (!*more) break;
+      const int32_t index = row_index_++;
+      const bool emitted_before = skip_event_ || index < skip_rows_;
+      if (emitted_before && !config_.provide_transaction_metadata) continue;
+      char op = 'c';
+      BinlogRow before(change_.before), after(change_.after);
+      RowSource* before_row = nullptr;
+      RowSource* after_row = nullptr;
+      switch (rows.kind) {
+        case binlog::RowsKind::kWrite:
+          if (config_.skip_create) continue;
+          after_row = &after;
+          break;
+        case binlog::RowsKind::kUpdate:
+          if (config_.skip_update) continue;
+          op = 'u';
+          before_row = &before;
+          after_row = &after;
+          break;
+        case binlog::RowsKind::kDelete:
+          if (config_.skip_delete) continue;
+          op = 'd';
+          before_row = &before;
+          break;
+      }
+      if (config_.provide_transaction_metadata) {
+        absl::Status status = CountTransactionRow(batch, *current_schema_, !emitted_before);
+        if (!status.ok()) return status;
+      }
+      if (emitted_before) continue;  // counted above: the transaction's orders stay right
+      // Reused row after row: assigning into kept strings allocates nothing once warm.
+      SourcePosition& source = row_source_;
+      source.file.assign(*event.context.file);
+      source.pos = static_cast<int64_t>(event.context.position);
+      source.row = index;
+      source.ts_sec = ts_sec_;
+      source.server_id = event_server_id_;
+      source.gtid.assign(gtid_);
+      source.transaction =
+          config_.provide_transaction_metadata && in_transaction_ ? &txn_info_ : nullptr;
+      OffsetState& pending = row_pending_;
+      FillOffset(pending);
+      pending.row = index;
+      if (!in_transaction_) {
+        // Outside a transaction (non-transactional engines): this event is the restart point.
+        pending.file.assign(source.file);
+        pending.pos = source.pos;
+        pending.event = 0;
+      }
+      OffsetState& done = row_done_;
+      done.file.assign(pending.file);
+      done.gtids.assign(pending.gtids);
+      done.pos = pending.pos;
+      done.event = pending.event;
+      done.ts_sec = pending.ts_sec;
+      done.server_id = pending.server_id;
+      done.row = index + 1;
+      absl::Status status = builder_.Change(batch, *current_schema_, op, before_row, after_row,
+                                            source, pending, done);
+      if (!status.ok()) return binlog::AnnotateError(status, event.context);
+    }
+  }
+  rows_.reset();
+  current_schema_ = nullptr;
+  return true;
+}
+
+absl::Status SourceTask::LoadExtras(const std::string& db, const std::string& table) {
+  if (!query_connection_.has_value() || !query_connection_->Execute("DO 1").ok()) {
+    // The query connection idled out or the server restarted: open a new one.
+    absl::StatusOr<Connection> connection = Connection::Open(config_.connection);
+    if (!connection.ok()) return connection.status();
+    query_connection_.emplace(std::move(*connection));
+  }
+  std::map<std::string, ColumnExtras>& extras = extras_[TableKey(db, table)];
+  absl::StatusOr<QueryResult> columns = query_connection_->Query(absl::StrCat(
+      "SELECT COLUMN_NAME, COLUMN_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ",
+      SqlString(db), " AND TABLE_NAME = ", SqlString(table)));
+  if (!columns.ok()) {
+    extras_.erase(TableKey(db, table));
+    return columns.status();
+  }
+  for (const auto& row : columns->rows) {
+    if (!row[0].has_value() || !row[1].has_value()) continue;
+    const std::string type = absl::AsciiStrToLower(*row[1]);
+    extras[*row[0]].tinyint1 = absl::StartsWith(type, "tinyint(1)");
+    extras[*row[0]].json = absl::StartsWith(type, "json");
+  }
+  if (query_connection_->is_mariadb()) {
+    absl::StatusOr<QueryResult> checks = query_connection_->Query(
+        absl::StrCat("SELECT CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS WHERE "
+                     "CONSTRAINT_SCHEMA = ",
+                     SqlString(db), " AND TABLE_NAME = ", SqlString(table)));
+    if (checks.ok()) {
+      for (const auto& row : checks->rows) {
+        if (!row[0].has_value()) continue;
+        absl::string_view clause(*row[0]);
+        if (!absl::StartsWith(clause, "json_valid(")) continue;
+        size_t pos = std::string("json_valid(").size();
+        std::string column = ReadIdentifier(clause, &pos);
+        if (pos < clause.size() && clause[pos] == ')') extras[column].json = true;
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<const TableSchema*> SourceTask::SchemaFor(
+    const std::shared_ptr<const binlog::TableMap>& map) {
+  if (map == nullptr) return absl::InternalError("a rows event without its table map");
+  if (map.get() == last_map_) return last_schema_;
+  const std::string key = TableKey(map->database, map->table);
+  auto excluded = excluded_tables_.find(key);
+  if (excluded == excluded_tables_.end()) {
+    excluded =
+        excluded_tables_.emplace(key, !filters_.IncludeTable(map->database, map->table)).first;
+  }
+  last_map_ = map.get();
+  last_schema_ = nullptr;
+  if (excluded->second) return nullptr;
+  if (!map->has_column_names) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the table map of `", key,
+                     "` carries no column names: set binlog_row_metadata=FULL (SET GLOBAL "
+                     "binlog_row_metadata='FULL') before these changes were written"));
+  }
+  if (!extras_.contains(key)) {
+    absl::Status status = LoadExtras(map->database, map->table);
+    if (!status.ok()) return status;
+  }
+  const std::map<std::string, ColumnExtras>& extras = extras_[key];
+  std::vector<ColumnDef> defs;
+  std::vector<int> source_columns;
+  std::string signature = key;
+  for (size_t i = 0; i < map->columns.size(); ++i) {
+    const binlog::ColumnInfo& column = map->columns[i];
+    if (!filters_.IncludeColumn(map->database, map->table, column.name)) continue;
+    auto found = extras.find(column.name);
+    absl::StatusOr<ColumnDef> def = ColumnDefFromTableMap(
+        column, found != extras.end() ? found->second : ColumnExtras{}, config_);
+    if (!def.ok()) {
+      return absl::Status(def.status().code(),
+                          absl::StrCat("table `", key, "`: ", def.status().message()));
+    }
+    absl::StrAppend(&signature, "|", i, ":", def->name, ":", static_cast<int>(def->kind), ":",
+                    def->optional, ":", def->latin1, ":", def->precision, ":", def->scale, ":",
+                    def->fsp, ":", def->bit_length, ":", def->allowed);
+    defs.push_back(std::move(*def));
+    source_columns.push_back(static_cast<int>(i));
+  }
+  std::vector<int> key_fields;
+  const std::vector<std::string> key_columns = filters_.KeyColumns(map->database, map->table);
+  for (const std::string& name : key_columns) {
+    for (size_t f = 0; f < defs.size(); ++f) {
+      if (defs[f].name == name) {
+        key_fields.push_back(static_cast<int>(f));
+        absl::StrAppend(&signature, "|k", f);
+      }
+    }
+  }
+  for (const binlog::PrimaryKeyPart& part : map->primary_key) {
+    if (!key_columns.empty()) break;  // message.key.columns replaces the primary key
+    for (size_t f = 0; f < source_columns.size(); ++f) {
+      if (source_columns[f] == static_cast<int>(part.column_index)) {
+        key_fields.push_back(static_cast<int>(f));
+        absl::StrAppend(&signature, "|k", f);
+      }
+    }
+  }
+  auto cached = schemas_.find(signature);
+  if (cached == schemas_.end()) {
+    absl::StatusOr<std::unique_ptr<TableSchema>> built =
+        builder_.BuildTable(map->database, map->table, std::move(defs), std::move(source_columns),
+                            std::move(key_fields));
+    if (!built.ok()) return built.status();
+    cached = schemas_.emplace(signature, std::move(*built)).first;
+  }
+  last_schema_ = cached->second.get();
+  latest_[key] = last_schema_;
+  return last_schema_;
+}
+
+}  // namespace sluice::mysql

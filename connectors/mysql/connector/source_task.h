@@ -1,0 +1,131 @@
+#ifndef SLUICE_CONNECTORS_MYSQL_CONNECTOR_SOURCE_TASK_H_
+#define SLUICE_CONNECTORS_MYSQL_CONNECTOR_SOURCE_TASK_H_
+
+// The one task of a MySQL/MariaDB connector: checks the server, snapshots when the mode and the
+// committed offset say so, then streams the binlog, turning rows into Debezium change events.
+//
+// Threads: everything runs on the task thread inside Poll, except RequestStop (any thread).
+// Memory: one binlog event at a time is held (its rows may span several polls); schemas are
+// built once per table version; rows are converted straight into the host's batch arena.
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "connectors/mysql/connector/config.h"
+#include "connectors/mysql/connector/event_builder.h"
+#include "connectors/mysql/connector/filters.h"
+#include "connectors/mysql/connector/host.h"
+#include "connectors/mysql/server/binlog_stream.h"
+#include "connectors/mysql/server/connection.h"
+#include "sluice/binlog/decoder.h"
+
+namespace sluice::mysql {
+
+class Snapshot;
+
+class SourceTask {
+ public:
+  SourceTask(Host host, ConnectorConfig config);
+  ~SourceTask();
+
+  absl::Status Poll(sluice_batch* batch, int64_t timeout_ms);
+  void RequestStop() { stop_.store(true, std::memory_order_relaxed); }
+
+ private:
+  enum class Phase { kStart, kSnapshot, kStreaming, kDone };
+
+  absl::Status Start();
+  absl::Status OpenStream(const OffsetState& from);
+  // The committed position is gone from the server: snapshot again (when_needed) or fail.
+  absl::Status BinlogPurged(const OffsetState& from, const absl::Status& cause);
+  absl::Status PollStream(sluice_batch* batch, int64_t deadline_ns);
+  // The server went away: drop the stream and reopen it, after a growing back-off, at the
+  // position of the last record handed to the worker (nothing is skipped or repeated).
+  void ScheduleReconnect(const absl::Status& cause);
+  // Sleeps until the next retry is due (at most until `deadline_ns`); true when it is due.
+  bool RetryDue(int64_t deadline_ns);
+  // Handles one decoded event; false when the batch is full mid-event (rows remain).
+  absl::StatusOr<bool> HandleEvent(sluice_batch* batch);
+  absl::StatusOr<bool> EmitRows(sluice_batch* batch);
+  absl::StatusOr<const TableSchema*> SchemaFor(const std::shared_ptr<const binlog::TableMap>& map);
+  absl::Status LoadExtras(const std::string& db, const std::string& table);
+  void StartTransaction(const binlog::Event& event, std::string gtid);
+  absl::Status Commit(sluice_batch* batch, uint64_t next_position);
+  // provide.transaction.metadata: counts one emitted row of `schema` (and emits BEGIN first when
+  // `emit` and none was sent for this transaction).
+  absl::Status CountTransactionRow(sluice_batch* batch, const TableSchema& schema, bool emit);
+  OffsetState CurrentOffset() const;
+  void FillOffset(OffsetState& offset) const;
+  absl::Status HandleQuery(sluice_batch* batch, const binlog::QueryEvent& query);
+
+  Host host_;
+  ConnectorConfig config_;
+  Filters filters_;
+  EventBuilder builder_;
+  std::atomic<bool> stop_{false};
+  Phase phase_ = Phase::kStart;
+
+  std::optional<Connection> query_connection_;
+  std::optional<BinlogStream> stream_;
+  std::unique_ptr<binlog::BinlogDecoder> decoder_;
+  std::unique_ptr<Snapshot> snapshot_;
+  int64_t retry_at_ns_ = 0;
+  int64_t backoff_ms_ = 0;
+  std::optional<OffsetState> reconnect_from_;
+
+  // The event being worked on, and how far its rows got.
+  std::optional<binlog::Event> event_;
+  std::unique_ptr<binlog::RowReader> rows_;
+  binlog::RowChange change_;
+  int32_t row_index_ = 0;
+  int32_t skip_rows_ = 0;
+  bool skip_event_ = false;
+  const TableSchema* current_schema_ = nullptr;
+  SourcePosition row_source_;
+  // The open transaction's metadata (provide.transaction.metadata).
+  bool txn_begun_ = false;
+  int64_t txn_events_ = 0;
+  std::vector<std::pair<std::string, int64_t>> txn_collections_;
+  TransactionInfo txn_info_;
+  OffsetState row_pending_, row_done_;
+
+  // Restart position (Debezium's offset): the current transaction's first event, or just past
+  // the last completed event outside transactions, plus events completed since then.
+  std::string restart_file_;
+  uint64_t restart_pos_ = 4;
+  int64_t events_done_ = 0;
+  bool in_transaction_ = false;
+  bool standalone_ = false;
+  std::string gtid_;                          // this transaction's, or empty
+  std::string pending_gtid_;                  // MySQL: the GTID event before BEGIN
+  std::map<uint32_t, std::string> gtid_set_;  // MariaDB: completed transactions per domain
+  std::string gtid_set_text_;
+  int64_t ts_sec_ = 0;
+  int64_t last_heartbeat_ns_ = 0;
+  int64_t event_server_id_ = 0;
+
+  // Resuming inside a transaction: skip what the committed offset says was emitted.
+  std::string resume_file_;
+  uint64_t resume_pos_ = 0;
+  int64_t resume_events_ = 0, resume_rows_ = 0;
+  bool resume_armed_ = false, skipping_ = false;
+
+  // Schemas per table version; the last table map's answer is kept by pointer.
+  absl::flat_hash_map<std::string, std::unique_ptr<TableSchema>> schemas_;
+  absl::flat_hash_map<std::string, bool> excluded_tables_;
+  const binlog::TableMap* last_map_ = nullptr;
+  const TableSchema* last_schema_ = nullptr;
+  absl::flat_hash_map<std::string, const TableSchema*> latest_;  // per "db.table", for TRUNCATE
+  // information_schema facts per "db.table" → column → extras.
+  std::map<std::string, std::map<std::string, ColumnExtras>> extras_;
+};
+
+}  // namespace sluice::mysql
+
+#endif  // SLUICE_CONNECTORS_MYSQL_CONNECTOR_SOURCE_TASK_H_

@@ -1,0 +1,181 @@
+#include "tests/integration/mysql_connector/cdc_run.h"
+
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "gtest/gtest.h"
+#include "tests/support/service_endpoints.h"
+
+namespace sluice::testing {
+namespace {
+
+std::string BinaryDir() {
+  const char* dir = std::getenv("SLUICE_BINARY_DIR");
+  return dir != nullptr ? dir : ".";
+}
+
+void WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream file(path, std::ios::trunc);
+  file << text;
+}
+
+}  // namespace
+
+std::string ChangeEvent::op() const {
+  if (json == nullptr) return "";
+  const rapidjson::Value& envelope = payload();
+  return envelope.HasMember("op") ? envelope["op"].GetString() : "";
+}
+
+const rapidjson::Value& ChangeEvent::payload() const {
+  if (json->IsObject() && json->HasMember("payload") && json->HasMember("schema")) {
+    return (*json)["payload"];
+  }
+  return *json;
+}
+
+CdcRun::CdcRun(const std::string& name, bool schemas) {
+  name_ = UniqueName(name);
+  for (char& c : name_) {
+    if (c == '-' || c == '.') c = '_';
+  }
+  db_ = name_;
+  prefix_ = "cdc_" + name_;
+  directory_ = absl::StrCat(BinaryDir(), "/tests/integration/mysql_connector/", name_);
+  mkdir(directory_.c_str(), 0755);
+  worker_config_ = directory_ + "/worker.properties";
+  connector_config_ = directory_ + "/connector.properties";
+  log_path_ = directory_ + "/worker.log";
+  const std::string schemas_enable = schemas ? "true" : "false";
+  WriteFile(
+      worker_config_,
+      absl::StrCat("bootstrap.servers=", KafkaBootstrap(), "\n", "group.id=", name_, "\n",
+                   "offset.storage.topic=", name_, ".offsets\n", "config.storage.topic=", name_,
+                   ".configs\n", "status.storage.topic=", name_, ".status\n",
+                   "offset.storage.replication.factor=1\n"
+                   "config.storage.replication.factor=1\n"
+                   "status.storage.replication.factor=1\n"
+                   "offset.flush.interval.ms=300\n"
+                   "plugin.path=",
+                   BinaryDir(),
+                   "/plugins\n"
+                   "key.converter=org.apache.kafka.connect.json.JsonConverter\n"
+                   "value.converter=org.apache.kafka.connect.json.JsonConverter\n"
+                   "key.converter.schemas.enable=",
+                   schemas_enable, "\n", "value.converter.schemas.enable=", schemas_enable, "\n",
+                   "topic.creation.default.partitions=1\n"
+                   "topic.creation.default.replication.factor=1\n"
+                   "producer.linger.ms=5\n"));
+  MariaDbAccount admin = MariaDbAdmin();
+  mysql::ConnectionOptions options;
+  options.host = admin.host;
+  options.port = admin.port;
+  options.user = admin.user;
+  options.password = admin.password;
+  options.ssl_mode = mysql::SslMode::kRequired;
+  absl::StatusOr<mysql::Connection> connection = mysql::Connection::Open(options);
+  EXPECT_TRUE(connection.ok()) << connection.status();
+  if (connection.ok()) {
+    admin_.emplace(std::move(*connection));
+    absl::Status status = admin_->Execute(absl::StrCat("CREATE DATABASE ", db_));
+    EXPECT_TRUE(status.ok()) << status;
+  }
+}
+
+CdcRun::~CdcRun() {
+  if (admin_.has_value()) (void)admin_->Execute(absl::StrCat("DROP DATABASE IF EXISTS ", db_));
+}
+
+void CdcRun::Sql(const std::string& statement) {
+  ASSERT_TRUE(admin_.has_value());
+  absl::Status status = admin_->Execute(absl::StrCat("USE ", db_));
+  ASSERT_TRUE(status.ok()) << status;
+  status = admin_->Execute(statement);
+  ASSERT_TRUE(status.ok()) << statement << ": " << status;
+}
+
+void CdcRun::WriteConnectorConfig(const std::map<std::string, std::string>& extra) {
+  MariaDbAccount cdc = MariaDbCdc();
+  std::map<std::string, std::string> config = {
+      {"name", name_},
+      {"connector.class", "mysql"},
+      {"tasks.max", "1"},
+      {"database.hostname", cdc.host},
+      {"database.port", absl::StrCat(cdc.port)},
+      {"database.user", cdc.user},
+      {"database.password", cdc.password},
+      {"database.server.id", absl::StrCat(5000 + getpid() % 10000 + rand() % 1000)},
+      {"topic.prefix", prefix_},
+      {"database.include.list", db_},
+      {"database.ssl.mode", "required"},
+  };
+  for (const auto& [key, value] : extra) config[key] = value;
+  std::string text;
+  for (const auto& [key, value] : config) absl::StrAppend(&text, key, "=", value, "\n");
+  WriteFile(connector_config_, text);
+}
+
+std::unique_ptr<Subprocess> CdcRun::StartWorker() {
+  return std::make_unique<Subprocess>(
+      std::vector<std::string>{BinaryDir() + "/runtime/cli/sluice", "worker", "--config",
+                               worker_config_, connector_config_},
+      log_path_);
+}
+
+void CdcRun::StopWorker(std::unique_ptr<Subprocess>& worker) {
+  worker->Signal(SIGTERM);
+  EXPECT_EQ(worker->Wait(absl::Seconds(30)), 0) << WorkerLog();
+  worker.reset();
+}
+
+std::string CdcRun::WorkerLog() const { return ReadFileForMessage(log_path_); }
+
+std::vector<ChangeEvent> CdcRun::WaitForEvents(const std::string& topic, size_t count,
+                                               Subprocess* worker) {
+  const absl::Time deadline = absl::Now() + absl::Seconds(60);
+  std::vector<ConsumedRecord> records;
+  while (absl::Now() < deadline) {
+    absl::StatusOr<std::vector<ConsumedRecord>> read =
+        ReadWholeTopic(KafkaBootstrap(), topic, absl::Seconds(10));
+    if (read.ok()) {
+      records = std::move(*read);
+      if (records.size() >= count) break;
+    }
+    if (worker != nullptr && !worker->running()) break;
+    absl::SleepFor(absl::Milliseconds(300));
+  }
+  std::vector<ChangeEvent> events;
+  for (ConsumedRecord& record : records) {
+    ChangeEvent event;
+    event.key = record.key;
+    event.value = record.value;
+    event.headers = record.headers;
+    if (record.value.has_value()) {
+      event.json = std::make_shared<rapidjson::Document>();
+      event.json->Parse(record.value->c_str());
+    }
+    events.push_back(std::move(event));
+  }
+  EXPECT_GE(events.size(), count) << "topic " << topic << "; worker log:\n" << WorkerLog();
+  return events;
+}
+
+std::optional<std::string> CdcRun::CommittedOffset() const {
+  absl::StatusOr<std::vector<ConsumedRecord>> read =
+      ReadWholeTopic(KafkaBootstrap(), name_ + ".offsets", absl::Seconds(10));
+  if (!read.ok()) return std::nullopt;
+  const std::string key = absl::StrCat("[\"", name_, "\",{\"server\":\"", prefix_, "\"}]");
+  std::optional<std::string> value;
+  for (const ConsumedRecord& record : *read) {
+    if (record.key == key) value = record.value;
+  }
+  return value;
+}
+
+}  // namespace sluice::testing

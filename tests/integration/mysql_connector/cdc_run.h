@@ -1,0 +1,62 @@
+#ifndef SLUICE_TESTS_INTEGRATION_MYSQL_CONNECTOR_CDC_RUN_H_
+#define SLUICE_TESTS_INTEGRATION_MYSQL_CONNECTOR_CDC_RUN_H_
+
+// One scenario: its own database on the test MariaDB, its own topics, a worker config and a
+// connector config, the worker as a child process, and reading the change events back.
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "connectors/mysql/server/connection.h"
+#include "rapidjson/document.h"
+#include "tests/support/kafka_reader.h"
+#include "tests/support/subprocess.h"
+
+namespace sluice::testing {
+
+struct ChangeEvent {
+  std::optional<std::string> key;    // raw JSON
+  std::optional<std::string> value;  // raw JSON; nullopt = tombstone
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::shared_ptr<rapidjson::Document> json;  // parsed value (null for tombstones)
+  std::string op() const;
+  const rapidjson::Value& payload() const;  // the envelope (unwrapped when schemas are on)
+};
+
+class CdcRun {
+ public:
+  explicit CdcRun(const std::string& name, bool schemas = false);
+  ~CdcRun();
+
+  const std::string& db() const { return db_; }
+  const std::string& prefix() const { return prefix_; }
+  std::string Topic(const std::string& table) const { return prefix_ + "." + db_ + "." + table; }
+
+  // Runs SQL as the admin account, in this scenario's database. Fails the test on error.
+  void Sql(const std::string& statement);
+  mysql::Connection& admin() { return *admin_; }
+
+  // Writes the connector config: the common keys plus `extra` (key=value lines).
+  void WriteConnectorConfig(const std::map<std::string, std::string>& extra = {});
+  std::unique_ptr<Subprocess> StartWorker();
+  // SIGTERM and a clean exit expected.
+  void StopWorker(std::unique_ptr<Subprocess>& worker);
+
+  // Waits until `topic` holds at least `count` records (or 60 s), then returns them all.
+  std::vector<ChangeEvent> WaitForEvents(const std::string& topic, size_t count,
+                                         Subprocess* worker);
+  std::string WorkerLog() const;
+  // The committed offset value (JSON) under Kafka Connect's key for this connector.
+  std::optional<std::string> CommittedOffset() const;
+
+ private:
+  std::string name_, db_, prefix_, directory_, worker_config_, connector_config_, log_path_;
+  std::optional<mysql::Connection> admin_;
+};
+
+}  // namespace sluice::testing
+
+#endif  // SLUICE_TESTS_INTEGRATION_MYSQL_CONNECTOR_CDC_RUN_H_

@@ -1,0 +1,234 @@
+#include "connectors/mysql/connector/column_def.h"
+
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+
+namespace sluice::mysql {
+namespace {
+
+using binlog::ColumnInfo;
+using binlog::ColumnType;
+using binlog::ColumnValue;
+
+std::string Bytes(const sluice_datum& d) {
+  return std::string(reinterpret_cast<const char*>(d.u.bytes.ptr), d.u.bytes.len);
+}
+std::string Text(const sluice_datum& d) { return std::string(d.u.str.ptr, d.u.str.len); }
+
+ColumnInfo Column(ColumnType type, bool is_unsigned = false) {
+  ColumnInfo column;
+  column.type = column.real_type = type;
+  column.is_unsigned = is_unsigned;
+  column.name = "c";
+  column.nullable = true;
+  return column;
+}
+
+FieldKind KindOf(const ColumnInfo& column, ColumnExtras extras = {}, ConnectorConfig config = {}) {
+  absl::StatusOr<ColumnDef> def = ColumnDefFromTableMap(column, extras, config);
+  EXPECT_TRUE(def.ok()) << def.status();
+  return def.ok() ? def->kind : FieldKind::kText;
+}
+
+TEST(MySqlColumnDef, IntegerWidthsFollowSignednessAsDebeziumMapsThem) {
+  EXPECT_EQ(KindOf(Column(ColumnType::kTiny)), FieldKind::kInt16);
+  EXPECT_EQ(KindOf(Column(ColumnType::kTiny, true)), FieldKind::kInt16);
+  EXPECT_EQ(KindOf(Column(ColumnType::kShort)), FieldKind::kInt16);
+  EXPECT_EQ(KindOf(Column(ColumnType::kShort, true)), FieldKind::kInt32);
+  EXPECT_EQ(KindOf(Column(ColumnType::kInt24, true)), FieldKind::kInt32);
+  EXPECT_EQ(KindOf(Column(ColumnType::kLong)), FieldKind::kInt32);
+  EXPECT_EQ(KindOf(Column(ColumnType::kLong, true)), FieldKind::kInt64);
+  EXPECT_EQ(KindOf(Column(ColumnType::kLongLong, true)), FieldKind::kInt64);
+  ConnectorConfig precise;
+  precise.bigint_unsigned_mode = BigintUnsignedMode::kPrecise;
+  EXPECT_EQ(KindOf(Column(ColumnType::kLongLong, true), {}, precise),
+            FieldKind::kUnsignedBigintDecimal);
+  ColumnExtras boolean;
+  boolean.tinyint1 = true;
+  EXPECT_EQ(KindOf(Column(ColumnType::kTiny), boolean), FieldKind::kBoolean);
+}
+
+TEST(MySqlColumnDef, StringsBlobsJsonAndTemporalModes) {
+  ColumnInfo blob = Column(ColumnType::kBlob);
+  blob.charset = 63;
+  EXPECT_EQ(KindOf(blob), FieldKind::kBinary);
+  ColumnInfo text = Column(ColumnType::kBlob);
+  text.charset = 45;  // utf8mb4_general_ci
+  EXPECT_EQ(KindOf(text), FieldKind::kText);
+  ColumnExtras json;
+  json.json = true;
+  EXPECT_EQ(KindOf(text, json), FieldKind::kJson) << "MariaDB JSON is LONGTEXT in the binlog";
+  ColumnInfo datetime = Column(ColumnType::kDateTime2);
+  datetime.fsp = 3;
+  EXPECT_EQ(KindOf(datetime), FieldKind::kTimestampMs);
+  datetime.fsp = 4;
+  EXPECT_EQ(KindOf(datetime), FieldKind::kMicroTimestamp);
+  ConnectorConfig connect;
+  connect.time_precision_mode = TimePrecisionMode::kConnect;
+  EXPECT_EQ(KindOf(datetime, {}, connect), FieldKind::kConnectTimestamp);
+  EXPECT_EQ(KindOf(Column(ColumnType::kTime2), {}, connect), FieldKind::kConnectTime);
+  EXPECT_EQ(KindOf(Column(ColumnType::kTimestamp2)), FieldKind::kZonedTimestamp);
+  ColumnInfo bit = Column(ColumnType::kBit);
+  bit.bit_length = 1;
+  EXPECT_EQ(KindOf(bit), FieldKind::kBitBoolean);
+  bit.bit_length = 9;
+  EXPECT_EQ(KindOf(bit), FieldKind::kBits);
+}
+
+TEST(MySqlColumnDef, CivilDatesAndIsoTimestamps) {
+  EXPECT_EQ(DaysFromCivil(1970, 1, 1), 0);
+  EXPECT_EQ(DaysFromCivil(2018, 6, 20), 17702);
+  EXPECT_EQ(DaysFromCivil(1969, 12, 31), -1);
+  EXPECT_EQ(DaysFromCivil(2000, 3, 1), 11017);
+  EXPECT_EQ(ZonedTimestampText(1529501823, 0, 0), "2018-06-20T13:37:03Z");
+  EXPECT_EQ(ZonedTimestampText(1529501823, 500000, 3), "2018-06-20T13:37:03.500Z");
+  EXPECT_EQ(ZonedTimestampText(1529501823, 123456, 6), "2018-06-20T13:37:03.123456Z");
+}
+
+TEST(MySqlColumnDef, UnscaledTwosComplementLikeJavasBigInteger) {
+  uint8_t out[9];
+  EXPECT_EQ(UnsignedToTwosComplement(0, out), 1u);
+  EXPECT_EQ(out[0], 0);
+  ASSERT_EQ(UnsignedToTwosComplement(255, out), 2u);
+  EXPECT_EQ(out[0], 0);
+  EXPECT_EQ(out[1], 255);
+  ASSERT_EQ(UnsignedToTwosComplement(UINT64_MAX, out), 9u);
+  EXPECT_EQ(out[0], 0);
+  std::vector<uint8_t> bytes;
+  ASSERT_TRUE(DecimalTextToUnscaled("-12.34", 2, &bytes));
+  EXPECT_EQ(bytes, (std::vector<uint8_t>{0xFB, 0x2E}));
+  ASSERT_TRUE(DecimalTextToUnscaled("1.5", 2, &bytes));
+  EXPECT_EQ(bytes, (std::vector<uint8_t>{0x00, 0x96})) << "150 needs a sign byte";
+  ASSERT_TRUE(DecimalTextToUnscaled("1.28", 2, &bytes));
+  EXPECT_EQ(bytes, (std::vector<uint8_t>{0x00, 0x80}));
+  ASSERT_TRUE(DecimalTextToUnscaled("-1.28", 2, &bytes));
+  EXPECT_EQ(bytes, (std::vector<uint8_t>{0x80}));
+  ASSERT_TRUE(DecimalTextToUnscaled("0.00", 2, &bytes));
+  EXPECT_EQ(bytes, (std::vector<uint8_t>{0}));
+  EXPECT_FALSE(DecimalTextToUnscaled("1e5", 0, &bytes));
+}
+
+TEST(MySqlColumnDef, BinlogValuesConvertAsFormatsSays) {
+  Scratch scratch;
+  ColumnDef def;
+  def.kind = FieldKind::kEnum;
+  def.values = {"x", "y"};
+  absl::StatusOr<sluice_datum> d = DatumFromBinlog(ColumnValue::Enum(2), def, scratch);
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(Text(*d), "y");
+  def.kind = FieldKind::kSet;
+  def.values = {"a", "b", "c"};
+  d = DatumFromBinlog(ColumnValue::Set(0b101), def, scratch);
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(Text(*d), "a,c");
+
+  def = ColumnDef();
+  def.kind = FieldKind::kBits;
+  def.bit_length = 12;
+  const uint8_t bits[] = {0x0A, 0xAA};
+  d = DatumFromBinlog(ColumnValue::Bytes(binlog::ValueKind::kBit, bits, 2, 12), def, scratch);
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(Bytes(*d), std::string("\xAA\x0A", 2)) << "little-endian";
+
+  def = ColumnDef();
+  def.kind = FieldKind::kDate;
+  def.optional = true;
+  d = DatumFromBinlog(ColumnValue::OfDate({0, 0, 0}), def, scratch);
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->kind, SLUICE_DATUM_NULL) << "a zero date in a nullable column is null";
+  def.optional = false;
+  d = DatumFromBinlog(ColumnValue::OfDate({0, 0, 0}), def, scratch);
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->kind, SLUICE_DATUM_INT);
+  EXPECT_EQ(d->u.i, 0) << "else the epoch";
+
+  def.kind = FieldKind::kTimestampMs;
+  d = DatumFromBinlog(ColumnValue::OfDateTime({2018, 6, 20, 6, 37, 3, 123000}, 3), def, scratch);
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->u.i, 1529476623123);
+  def.kind = FieldKind::kMicroTimestamp;
+  d = DatumFromBinlog(ColumnValue::OfDateTime({2018, 6, 20, 6, 37, 3, 123456}, 6), def, scratch);
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->u.i, 1529476623123456);
+  def.kind = FieldKind::kMicroTime;
+  d = DatumFromBinlog(ColumnValue::OfTime({true, 12, 34, 56, 789000}, 3), def, scratch);
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->u.i, -45296789000);
+  def.kind = FieldKind::kZonedTimestamp;
+  def.fsp = 0;
+  d = DatumFromBinlog(ColumnValue::OfTimestamp({1529501823, 0}, 0), def, scratch);
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(Text(*d), "2018-06-20T13:37:03Z");
+
+  def = ColumnDef();
+  def.kind = FieldKind::kText;
+  def.latin1 = true;
+  const uint8_t latin1[] = {'c', 0xE9};
+  d = DatumFromBinlog(ColumnValue::Bytes(binlog::ValueKind::kString, latin1, 2), def, scratch);
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(Text(*d), "c\xC3\xA9");
+
+  def = ColumnDef();
+  def.kind = FieldKind::kBinary;
+  def.binary_mode = BinaryMode::kHex;
+  const uint8_t raw[] = {0xFF, 0x01};
+  d = DatumFromBinlog(ColumnValue::Bytes(binlog::ValueKind::kString, raw, 2), def, scratch);
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(Text(*d), "ff01");
+  def.binary_mode = BinaryMode::kBase64;
+  d = DatumFromBinlog(ColumnValue::Bytes(binlog::ValueKind::kString, raw, 2), def, scratch);
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(Text(*d), "/wE=");
+  def.binary_mode = BinaryMode::kBase64UrlSafe;
+  d = DatumFromBinlog(ColumnValue::Bytes(binlog::ValueKind::kString, raw, 2), def, scratch);
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(Text(*d), "_wE=");
+}
+
+TEST(MySqlColumnDef, SnapshotTextConvertsToTheSameValues) {
+  Scratch scratch;
+  ConnectorConfig config;
+  InfoSchemaColumn column;
+  column.name = "e";
+  column.data_type = "enum";
+  column.column_type = "enum('a','it''s','c')";
+  absl::StatusOr<ColumnDef> def = ColumnDefFromInfoSchema(column, config);
+  ASSERT_TRUE(def.ok());
+  EXPECT_EQ(def->kind, FieldKind::kEnum);
+  EXPECT_EQ(def->allowed, "a,it's,c");
+
+  column.data_type = "tinyint";
+  column.column_type = "tinyint(1)";
+  def = ColumnDefFromInfoSchema(column, config);
+  ASSERT_TRUE(def.ok());
+  EXPECT_EQ(def->kind, FieldKind::kBoolean);
+
+  ColumnDef temporal;
+  temporal.kind = FieldKind::kMicroTimestamp;
+  absl::StatusOr<sluice_datum> d =
+      DatumFromText("2018-06-20 06:37:03.123456", false, temporal, scratch);
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->u.i, 1529476623123456);
+  temporal.kind = FieldKind::kMicroTime;
+  d = DatumFromText("-12:34:56.789", false, temporal, scratch);
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->u.i, -45296789000);
+  temporal.kind = FieldKind::kZonedTimestamp;
+  temporal.fsp = 3;
+  d = DatumFromText("2018-06-20 13:37:03.500", false, temporal, scratch);
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(Text(*d), "2018-06-20T13:37:03.500Z");
+  ColumnDef decimal;
+  decimal.kind = FieldKind::kDecimalString;
+  d = DatumFromText("-12.34", false, decimal, scratch);
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(Text(*d), "-12.34");
+  d = DatumFromText("", true, decimal, scratch);
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->kind, SLUICE_DATUM_NULL);
+}
+
+}  // namespace
+}  // namespace sluice::mysql

@@ -1,0 +1,116 @@
+#include "connectors/mysql/connector/config.h"
+
+#include <string>
+
+#include "gtest/gtest.h"
+
+namespace sluice::mysql {
+namespace {
+
+std::map<std::string, std::string> Minimal() {
+  return {{"database.hostname", "db.example"},
+          {"database.user", "cdc"},
+          {"database.password", "s3cret"},
+          {"database.server.id", "5400"},
+          {"topic.prefix", "shop"}};
+}
+
+TEST(MySqlConfig, DebeziumDefaultsApplyToAMinimalConfig) {
+  absl::StatusOr<ConnectorConfig> config = ParseConnectorConfig(Minimal());
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->connection.port, 3306u);
+  EXPECT_EQ(config->server_id, 5400u);
+  EXPECT_EQ(config->snapshot_mode, SnapshotMode::kInitial);
+  EXPECT_EQ(config->decimal_mode, DecimalMode::kPrecise);
+  EXPECT_EQ(config->time_precision_mode, TimePrecisionMode::kAdaptiveTimeMicroseconds);
+  EXPECT_EQ(config->bigint_unsigned_mode, BigintUnsignedMode::kLong);
+  EXPECT_EQ(config->binary_mode, BinaryMode::kBytes);
+  EXPECT_TRUE(config->tombstones_on_delete);
+  EXPECT_TRUE(config->include_schema_changes);
+  EXPECT_TRUE(config->skip_truncate) << "Debezium's skipped.operations default is t";
+  EXPECT_FALSE(config->skip_delete);
+  EXPECT_EQ(config->connection.ssl_mode, SslMode::kPreferred);
+  EXPECT_EQ(config->flavor, "mysql");
+  EXPECT_EQ(config->max_batch_size, 2048);
+}
+
+TEST(MySqlConfig, TheMariaDbClassNameSelectsTheMariaDbFlavor) {
+  auto raw = Minimal();
+  raw["connector.class"] = "io.debezium.connector.mariadb.MariaDbConnector";
+  absl::StatusOr<ConnectorConfig> config = ParseConnectorConfig(raw);
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->flavor, "mariadb");
+}
+
+void ExpectRefused(std::map<std::string, std::string> raw, const std::string& key,
+                   const std::string& hint) {
+  absl::StatusOr<ConnectorConfig> config = ParseConnectorConfig(raw);
+  ASSERT_FALSE(config.ok()) << key;
+  EXPECT_TRUE(absl::IsInvalidArgument(config.status())) << config.status();
+  EXPECT_NE(config.status().message().find("`" + key + "`"), absl::string_view::npos)
+      << config.status();
+  EXPECT_NE(config.status().message().find(hint), absl::string_view::npos) << config.status();
+  EXPECT_EQ(config.status().message().find("s3cret"), absl::string_view::npos)
+      << "the password never appears in a message";
+}
+
+TEST(MySqlConfig, RefusalsNameTheKeyAndTheFix) {
+  auto raw = Minimal();
+  raw.erase("topic.prefix");
+  ExpectRefused(raw, "topic.prefix", "required");
+  raw = Minimal();
+  raw.erase("database.server.id");
+  ExpectRefused(raw, "database.server.id", "no other replica");
+  raw = Minimal();
+  raw["snapshot.mode"] = "schema_only";
+  ExpectRefused(raw, "snapshot.mode", "initial, initial_only, when_needed, never, no_data");
+  raw = Minimal();
+  raw["decimal.handling.mode"] = "exact";
+  ExpectRefused(raw, "decimal.handling.mode", "precise, double, string");
+  raw = Minimal();
+  raw["database.port"] = "70000";
+  ExpectRefused(raw, "database.port", "1 to 65535");
+  raw = Minimal();
+  raw["table.include.list"] = "shop\\.a";
+  raw["table.exclude.list"] = "shop\\.b";
+  ExpectRefused(raw, "table.include.list", "only one");
+  raw = Minimal();
+  raw["column.exclude.list"] = "shop.(orders";
+  ExpectRefused(raw, "column.exclude.list", "not a valid regular expression");
+  raw = Minimal();
+  raw["database.ssl.mode"] = "verify_ca";
+  ExpectRefused(raw, "database.ssl.ca", "PEM");
+  raw = Minimal();
+  raw["skipped.operations"] = "c,x";
+  ExpectRefused(raw, "skipped.operations", "c, u, d, t");
+  raw = Minimal();
+  raw["message.key.columns"] = "shop.orders";
+  ExpectRefused(raw, "message.key.columns", "<db.table regex>:<column>");
+  raw = Minimal();
+  raw["topic.prefix"] = "shop/eu";
+  ExpectRefused(raw, "topic.prefix", "letters, digits");
+}
+
+TEST(MySqlConfig, ThePasswordIsDeclaredSecret) {
+  bool found = false;
+  for (size_t i = 0; i < ConfigDefCount(); ++i) {
+    const sluice_config_def& def = ConfigDefs()[i];
+    if (std::string(def.name) == "database.password") {
+      found = true;
+      EXPECT_EQ(def.type, SLUICE_CONFIG_PASSWORD);
+      EXPECT_NE(def.secret, 0);
+    }
+  }
+  EXPECT_TRUE(found);
+}
+
+TEST(MySqlConfig, SkippedOperationsNoneEmitsTruncates) {
+  auto raw = Minimal();
+  raw["skipped.operations"] = "none";
+  absl::StatusOr<ConnectorConfig> config = ParseConnectorConfig(raw);
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_FALSE(config->skip_truncate);
+}
+
+}  // namespace
+}  // namespace sluice::mysql
