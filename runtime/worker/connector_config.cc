@@ -31,6 +31,12 @@ absl::StatusOr<ConnectorConfig> ConnectorConfigFromProperties(const config::Prop
   return result;
 }
 
+absl::StatusOr<ConnectorConfig> ConnectorConfigFromMap(const plugin::ConfigMap& config) {
+  config::Properties properties;
+  for (const auto& [k, v] : config) properties.Set(k, v);
+  return ConnectorConfigFromProperties(properties);
+}
+
 absl::StatusOr<ConnectorConfig> LoadConnectorConfigFile(const std::string& path) {
   absl::StatusOr<config::Properties> properties = config::LoadPropertiesFile(path);
   if (!properties.ok()) return properties.status();

@@ -24,6 +24,8 @@ struct ConnectorConfig {
 // positive integer.
 absl::StatusOr<ConnectorConfig> ConnectorConfigFromProperties(const config::Properties& properties);
 absl::StatusOr<ConnectorConfig> LoadConnectorConfigFile(const std::string& path);
+// The same from a key/value list (a config held in the config topic or sent to the admin API).
+absl::StatusOr<ConnectorConfig> ConnectorConfigFromMap(const plugin::ConfigMap& config);
 
 }  // namespace sluice::worker
 

@@ -1,5 +1,6 @@
 #include "runtime/worker/source_task.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -137,8 +138,18 @@ absl::Status WorkerSourceTask::EnsureTopic(std::string_view topic) {
   if (absl::Status status = services_.topic_creator->EnsureExists(name); !status.ok()) {
     return absl::Status(status.code(), absl::StrCat(who_, ": topic ", name, ": ", status.message()));
   }
+  {
+    // A run of records to one topic never gets here; a new topic is rare, the lock is cheap.
+    absl::MutexLock lock(&mu_);
+    if (std::find(topics_.begin(), topics_.end(), name) == topics_.end()) topics_.push_back(name);
+  }
   known_topic_ = std::move(name);
   return absl::OkStatus();
+}
+
+std::vector<std::string> WorkerSourceTask::topics() const {
+  absl::MutexLock lock(&mu_);
+  return topics_;
 }
 
 absl::Status WorkerSourceTask::Send(const data::SourceRecord& record) {

@@ -77,6 +77,8 @@ class WorkerSourceTask {
   absl::Status failure() const;
   const std::string& who() const { return who_; }
   int64_t records_sent() const { return records_sent_.load(std::memory_order_relaxed); }
+  // The topics this task has written to since it started (Kafka Connect's active topics).
+  std::vector<std::string> topics() const;
 
  private:
   WorkerSourceTask(SourceTaskSpec spec, SourceTaskServices services);
@@ -131,6 +133,7 @@ class WorkerSourceTask {
   mutable absl::Mutex mu_;
   TaskState state_ ABSL_GUARDED_BY(mu_) = TaskState::kRunning;
   absl::Status failure_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::string> topics_ ABSL_GUARDED_BY(mu_);
   std::thread thread_;
 };
 

@@ -137,7 +137,48 @@ INSTANTIATE_TEST_SUITE_P(
         BadValueCase{"value.converter=io.confluent.connect.avro.AvroConverter", "value.converter",
                      "org.apache.kafka.connect.json.JsonConverter"},
         BadValueCase{"producer.buffer.memory=0", "producer.buffer.memory", "positive number of bytes"},
-        BadValueCase{"bootstrap.servers= , ", "bootstrap.servers", "host:port"}));
+        BadValueCase{"bootstrap.servers= , ", "bootstrap.servers", "host:port"},
+        BadValueCase{"sluice.admin.listener=8083", "sluice.admin.listener", "host:port"},
+        BadValueCase{"sluice.admin.listener=localhost:99999", "sluice.admin.listener", "host:port"}));
+
+TEST(WorkerConfigTest, AdminApiListensOnLoopbackByDefaultWithoutTls) {
+  auto parsed = Parse(kMinimal);
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(parsed->config.admin_listener, "127.0.0.1:8083");
+  EXPECT_TRUE(parsed->config.admin_ssl_certificate.empty());
+  EXPECT_TRUE(parsed->config.admin_ssl_client_ca.empty());
+  EXPECT_TRUE(parsed->config.secrets_dir.empty());
+}
+
+TEST(WorkerConfigTest, AdminTlsAndSecretsKeysAreRead) {
+  auto parsed = Parse(std::string(kMinimal) +
+                      "sluice.admin.listener=0.0.0.0:9443
+"
+                      "sluice.admin.ssl.certificate.location=/etc/sluice/server.pem
+"
+                      "sluice.admin.ssl.key.location=/etc/sluice/server.key
+"
+                      "sluice.admin.ssl.client.ca.location=/etc/sluice/clients-ca.pem
+"
+                      "sluice.secrets.dir=/var/lib/sluice/secrets
+");
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_THAT(parsed->warnings, IsEmpty());
+  EXPECT_EQ(parsed->config.admin_listener, "0.0.0.0:9443");
+  EXPECT_EQ(parsed->config.admin_ssl_certificate, "/etc/sluice/server.pem");
+  EXPECT_EQ(parsed->config.admin_ssl_key, "/etc/sluice/server.key");
+  EXPECT_EQ(parsed->config.admin_ssl_client_ca, "/etc/sluice/clients-ca.pem");
+  EXPECT_EQ(parsed->config.secrets_dir, "/var/lib/sluice/secrets");
+}
+
+TEST(WorkerConfigTest, AdminCertificateWithoutKeyIsRefused) {
+  auto parsed = Parse(std::string(kMinimal) + "sluice.admin.ssl.certificate.location=/etc/server.pem\n");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_THAT(parsed.status().message(), HasSubstr("sluice.admin.ssl.key.location"));
+  auto mtls_only = Parse(std::string(kMinimal) + "sluice.admin.ssl.client.ca.location=/etc/ca.pem\n");
+  ASSERT_FALSE(mtls_only.ok());
+  EXPECT_THAT(mtls_only.status().message(), HasSubstr("needs the server's own certificate"));
+}
 
 TEST(WorkerConfigTest, MissingRequiredKeyIsNamed) {
   auto parsed = Parse(
