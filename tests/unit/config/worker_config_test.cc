@@ -152,16 +152,11 @@ TEST(WorkerConfigTest, AdminApiListensOnLoopbackByDefaultWithoutTls) {
 
 TEST(WorkerConfigTest, AdminTlsAndSecretsKeysAreRead) {
   auto parsed = Parse(std::string(kMinimal) +
-                      "sluice.admin.listener=0.0.0.0:9443
-"
-                      "sluice.admin.ssl.certificate.location=/etc/sluice/server.pem
-"
-                      "sluice.admin.ssl.key.location=/etc/sluice/server.key
-"
-                      "sluice.admin.ssl.client.ca.location=/etc/sluice/clients-ca.pem
-"
-                      "sluice.secrets.dir=/var/lib/sluice/secrets
-");
+                      "sluice.admin.listener=0.0.0.0:9443\n"
+                      "sluice.admin.ssl.certificate.location=/etc/sluice/server.pem\n"
+                      "sluice.admin.ssl.key.location=/etc/sluice/server.key\n"
+                      "sluice.admin.ssl.client.ca.location=/etc/sluice/clients-ca.pem\n"
+                      "sluice.secrets.dir=/var/lib/sluice/secrets\n");
   ASSERT_TRUE(parsed.ok()) << parsed.status();
   EXPECT_THAT(parsed->warnings, IsEmpty());
   EXPECT_EQ(parsed->config.admin_listener, "0.0.0.0:9443");
