@@ -1,5 +1,10 @@
 #include "runtime/cli/connectors_command.h"
 
+#include <netdb.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -127,6 +132,30 @@ std::optional<Options> ParseOptions(int argc, char** argv, std::string* problem)
   return o;
 }
 
+// True when something accepts a TCP connection at host:port within a second.
+bool Listening(const std::string& address) {
+  const size_t colon = address.rfind(':');
+  if (colon == std::string::npos) return false;
+  std::string host = address.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  const std::string port = address.substr(colon + 1);
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  if (::getaddrinfo(host.c_str(), port.c_str(), &hints, &found) != 0) return false;
+  bool ok = false;
+  for (addrinfo* a = found; a != nullptr && !ok; a = a->ai_next) {
+    const int fd = ::socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
+    if (fd < 0) continue;
+    timeval timeout{1, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
+    ok = ::connect(fd, a->ai_addr, a->ai_addrlen) == 0;
+    ::close(fd);
+  }
+  ::freeaddrinfo(found);
+  return ok;
+}
+
 class Client {
  public:
   explicit Client(const Options& o) : options_(o) {}
@@ -165,7 +194,10 @@ class Client {
 
   // Prints why the call failed and returns the exit code for it.
   int Failed(const grpc::Status& status) const {
-    const ExitCode code = ExitCodeFor(status);
+    ExitCode code = ExitCodeFor(status);
+    // A worker that refuses our TLS handshake often shows only as "Socket closed"; if something
+    // accepts TCP connections there, the worker is up and it refused us.
+    if (code == kExitUnreachable && options_.tls && Listening(options_.worker)) code = kExitRefused;
     if (code == kExitUnreachable) {
       std::fprintf(stderr,
                    "sluice: no worker answered at %s (is `sluice worker` running there? --worker "

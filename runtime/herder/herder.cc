@@ -276,13 +276,14 @@ absl::Status Herder::StartConnector(const std::string& name, TargetState target)
       }
       records.push_back({CommitKey(name), EncodeCommit(static_cast<int>(generated->size()))});
       if (absl::Status s = WriteConfig(records); !s.ok()) {
-        worker_->StopConnector(name);
+        StopInWorker(name);
         SetConnectorState(name, State::kFailed, std::string(s.message()));
         return s;
       }
     }
   }
   if (target == TargetState::kPaused) {
+    NoteTopics(name);
     worker_->StopTasks(name);
     SetConnectorState(name, State::kPaused);
     const size_t n = configs_.connectors().at(name).tasks.size();
@@ -301,7 +302,10 @@ absl::Status Herder::StartTasks(const std::string& name, bool only_missing) {
         worker_->Task(name, id)->state() == worker::TaskState::kRunning) {
       continue;
     }
-    if (worker_->Task(name, id) != nullptr) (void)worker_->StopTask(name, id);
+    if (worker_->Task(name, id) != nullptr) {
+      NoteTopics(name);
+      (void)worker_->StopTask(name, id);
+    }
     StartOneTask(name, id);
   }
   return absl::OkStatus();
@@ -331,7 +335,7 @@ void Herder::StartOneTask(const std::string& name, int task) {
 }
 
 absl::Status Herder::StopConnectorEmptyingTasks(const std::string& name) {
-  worker_->StopConnector(name);
+  StopInWorker(name);
   // KIP-875: a stopped connector's task configs are emptied, so no worker runs its tasks.
   if (!configs_.connectors().at(name).tasks.empty() || configs_.connectors().at(name).inconsistent) {
     if (absl::Status s = WriteConfig({{CommitKey(name), EncodeCommit(0)}}); !s.ok()) return s;
@@ -370,23 +374,38 @@ ConnectorInfo Herder::InfoOf(const std::string& name) const {
 
 // ---- the tick: failed tasks, new topics, metrics ----
 
+void Herder::StopInWorker(const std::string& name) {
+  NoteTopics(name);  // a task's topics are known only while it exists
+  worker_->StopConnector(name);
+}
+
+void Herder::NoteTopics(const std::string& name) {
+  std::vector<kafka::TopicLogRecord> new_topics;
+  for (const worker::WorkerSourceTask* task : worker_->Tasks(name)) {
+    for (const std::string& topic : task->topics()) {
+      if (topics_[name].insert(topic).second) {
+        new_topics.push_back({TopicStatusKey(topic, name),
+                              EncodeTopicStatus({topic, name, task->task_id(), absl::ToUnixMillis(absl::Now())})});
+      }
+    }
+  }
+  if (new_topics.empty()) return;
+  if (absl::Status s = status_log_->Write(new_topics, kWriteTimeout); !s.ok()) {
+    log_(SLUICE_LOG_WARN, kWho, absl::StrCat("connector ", name, ": active topics not written: ", s.message()));
+  }
+}
+
 void Herder::Tick() {
   const absl::Time now = absl::Now();
   const bool sample = now - last_metrics_ >= options_.metrics_interval;
-  std::vector<kafka::TopicLogRecord> new_topics;
   for (const auto& [name, entry] : configs_.connectors()) {
+    NoteTopics(name);
     for (size_t i = 0; i < entry.tasks.size(); ++i) {
       const int id = static_cast<int>(i);
       const worker::WorkerSourceTask* task = worker_->Task(name, id);
       if (task == nullptr) continue;
       if (task->state() == worker::TaskState::kFailed) {
         SetTaskState(name, id, State::kFailed, std::string(task->failure().message()));
-      }
-      for (const std::string& topic : task->topics()) {
-        if (topics_[name].insert(topic).second) {
-          new_topics.push_back({TopicStatusKey(topic, name),
-                                EncodeTopicStatus({topic, name, id, absl::ToUnixMillis(now)})});
-        }
       }
       if (sample) {
         Sample& last = samples_[{name, id}];
@@ -403,11 +422,6 @@ void Herder::Tick() {
     }
   }
   if (sample) last_metrics_ = now;
-  if (!new_topics.empty()) {
-    if (absl::Status s = status_log_->Write(new_topics, kWriteTimeout); !s.ok()) {
-      log_(SLUICE_LOG_WARN, kWho, absl::StrCat("active topics not written: ", s.message()));
-    }
-  }
 }
 
 // ---- the operations ----
@@ -457,7 +471,7 @@ absl::StatusOr<ConnectorInfo> Herder::PutConfig(const std::string& name, plugin:
     records.push_back({ConnectorConfigKey(name), EncodeProperties(*stored)});
     if (absl::Status s = WriteConfig(records); !s.ok()) return s;
     // A new config applies by restarting the connector (and its tasks) in its target state.
-    worker_->StopConnector(name);
+    StopInWorker(name);
     (void)StartConnector(name, configs_.target_state(name));
     return InfoOf(name);
   });
@@ -496,7 +510,7 @@ absl::StatusOr<ConnectorInfo> Herder::PatchConfig(const std::string& name, const
 absl::Status Herder::Delete(const std::string& name) {
   return Call<absl::Status>([&]() -> absl::Status {
     if (absl::Status s = RequireConnector(name); !s.ok()) return s;
-    worker_->StopConnector(name);
+    StopInWorker(name);
     if (absl::Status s = WriteConfig({{ConnectorConfigKey(name), std::nullopt}, {TargetStateKey(name), std::nullopt}});
         !s.ok()) {
       return s;
@@ -552,7 +566,7 @@ absl::StatusOr<ConnectorStatusInfo> Herder::Restart(const std::string& name, boo
     const bool connector_failed = before.state == State::kFailed;
     if (!only_failed || connector_failed) {
       // Restarting the connector regenerates its task configs, so its tasks restart with it.
-      worker_->StopConnector(name);
+      StopInWorker(name);
       SetConnectorState(name, State::kRestarting);
       (void)StartConnector(name, target);
       return StatusOf(name);
@@ -560,6 +574,7 @@ absl::StatusOr<ConnectorStatusInfo> Herder::Restart(const std::string& name, boo
     if (include_tasks && target == TargetState::kStarted) {
       for (const TaskStatusInfo& task : before.tasks) {
         if (task.state != State::kFailed) continue;
+        NoteTopics(name);
         (void)worker_->StopTask(name, task.id);
         SetTaskState(name, task.id, State::kRestarting);
         StartOneTask(name, task.id);
@@ -580,6 +595,7 @@ absl::StatusOr<ConnectorStatusInfo> Herder::RestartTask(const std::string& name,
                                                         TargetStateName(configs_.target_state(name)),
                                                         "; resume it before restarting a task"));
     }
+    NoteTopics(name);
     (void)worker_->StopTask(name, task);
     SetTaskState(name, task, State::kRestarting);
     StartOneTask(name, task);

@@ -110,6 +110,10 @@ class Herder {
   absl::Status StartTasks(const std::string& name, bool only_missing);
   void StartOneTask(const std::string& name, int task);
   absl::Status StopConnectorEmptyingTasks(const std::string& name);
+  // Records the topics `name`'s tasks wrote to (status topic, Kafka Connect's active topics).
+  void NoteTopics(const std::string& name);
+  // Stops the connector and its tasks in the worker, noting their topics first.
+  void StopInWorker(const std::string& name);
   void SetConnectorState(const std::string& name, State state, std::string trace = "");
   void SetTaskState(const std::string& name, int task, State state, std::string trace = "");
   void RemoveStatuses(const std::string& name, bool connector_too);

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "runtime/kafka/client_config.h"
 #include "runtime/kafka/errors.h"
 
@@ -97,7 +98,19 @@ absl::Status TopicLog::Write(const std::vector<TopicLogRecord>& records, absl::D
 }
 
 absl::StatusOr<std::vector<TopicLogRecord>> TopicLog::ReadAll(absl::Duration timeout) const {
+  // A topic created moments ago may not have a leader yet: retry what librdkafka calls retriable.
   const absl::Time deadline = absl::Now() + timeout;
+  while (true) {
+    absl::StatusOr<std::vector<TopicLogRecord>> records = ReadAllOnce(deadline);
+    if (records.ok() || records.status().code() != absl::StatusCode::kUnavailable || absl::Now() >= deadline) {
+      return records;
+    }
+    absl::SleepFor(absl::Milliseconds(200));
+  }
+}
+
+absl::StatusOr<std::vector<TopicLogRecord>> TopicLog::ReadAllOnce(absl::Time deadline) const {
+  const absl::Duration timeout = deadline - absl::Now();
   const std::string& topic = options_.topic;
   // assign() without subscribe(): no group membership, no commits; group.id only because
   // librdkafka's consumer poll requires one.

@@ -58,6 +58,7 @@ class TopicLog {
   struct Pending;
   explicit TopicLog(TopicLogOptions options) : options_(std::move(options)) {}
   static void OnDelivery(rd_kafka_t* rk, const rd_kafka_message_t* message, void* opaque);
+  absl::StatusOr<std::vector<TopicLogRecord>> ReadAllOnce(absl::Time deadline) const;
 
   const TopicLogOptions options_;
   KafkaHandle producer_;

@@ -76,6 +76,7 @@ class WorkerSourceTask {
   TaskState state() const;
   absl::Status failure() const;
   const std::string& who() const { return who_; }
+  int task_id() const { return spec_.task_id; }
   int64_t records_sent() const { return records_sent_.load(std::memory_order_relaxed); }
   // The topics this task has written to since it started (Kafka Connect's active topics).
   std::vector<std::string> topics() const;
