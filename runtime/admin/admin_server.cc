@@ -32,15 +32,18 @@ absl::StatusOr<std::unique_ptr<AdminServer>> AdminServer::Start(const config::Wo
     absl::StatusOr<std::string> cert =
         ReadPem(config.admin_ssl_certificate, "sluice.admin.ssl.certificate.location");
     if (!cert.ok()) return cert.status();
-    absl::StatusOr<std::string> key = ReadPem(config.admin_ssl_key, "sluice.admin.ssl.key.location");
+    absl::StatusOr<std::string> key =
+        ReadPem(config.admin_ssl_key, "sluice.admin.ssl.key.location");
     if (!key.ok()) return key.status();
     grpc::SslServerCredentialsOptions options;
     options.pem_key_cert_pairs.push_back({*key, *cert});
     if (!config.admin_ssl_client_ca.empty()) {
-      absl::StatusOr<std::string> ca = ReadPem(config.admin_ssl_client_ca, "sluice.admin.ssl.client.ca.location");
+      absl::StatusOr<std::string> ca =
+          ReadPem(config.admin_ssl_client_ca, "sluice.admin.ssl.client.ca.location");
       if (!ca.ok()) return ca.status();
       options.pem_root_certs = *ca;
-      options.client_certificate_request = GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+      options.client_certificate_request =
+          GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
     }
     credentials = grpc::SslServerCredentials(options);
     server->tls_ = true;
@@ -56,7 +59,8 @@ absl::StatusOr<std::unique_ptr<AdminServer>> AdminServer::Start(const config::Wo
   builder.RegisterService(server->service_.get());
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
-    return absl::UnavailableError(absl::StrCat("admin API: cannot listen on `", config.admin_listener,
+    return absl::UnavailableError(absl::StrCat("admin API: cannot listen on `",
+                                               config.admin_listener,
                                                "` (sluice.admin.listener); is the port in use?"));
   }
   server->server_->GetHealthCheckService()->SetServingStatus(true);
@@ -65,7 +69,8 @@ absl::StatusOr<std::unique_ptr<AdminServer>> AdminServer::Start(const config::Wo
 
 AdminServer::~AdminServer() {
   if (service_ != nullptr) service_->Shutdown();
-  if (server_ != nullptr) server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  if (server_ != nullptr)
+    server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
 }
 
 }  // namespace sluice::admin

@@ -40,7 +40,8 @@ std::string TypeName(plugin::ConfigType type) {
   return "STRING";
 }
 
-grpc::Status StatusReply(const absl::StatusOr<herder::ConnectorStatusInfo>& status, pb::ConnectorStatus* reply) {
+grpc::Status StatusReply(const absl::StatusOr<herder::ConnectorStatusInfo>& status,
+                         pb::ConnectorStatus* reply) {
   if (!status.ok()) return ToGrpc(status.status());
   ToProto(*status, reply);
   return grpc::Status::OK;
@@ -57,11 +58,12 @@ grpc::Status AdminService::GetWorkerInfo(grpc::ServerContext*, const pb::GetWork
   return grpc::Status::OK;
 }
 
-grpc::Status AdminService::CreateConnector(grpc::ServerContext*, const pb::CreateConnectorRequest* request,
+grpc::Status AdminService::CreateConnector(grpc::ServerContext*,
+                                           const pb::CreateConnectorRequest* request,
                                            pb::Connector* reply) {
   if (grpc::Status s = NeedName(request->name()); !s.ok()) return s;
-  absl::StatusOr<herder::ConnectorInfo> info =
-      herder_->Create(request->name(), FromProto(request->config()), FromProto(request->initial_state()));
+  absl::StatusOr<herder::ConnectorInfo> info = herder_->Create(
+      request->name(), FromProto(request->config()), FromProto(request->initial_state()));
   if (!info.ok()) return ToGrpc(info.status());
   ToProto(*info, reply);
   return grpc::Status::OK;
@@ -81,22 +83,26 @@ grpc::Status AdminService::ListConnectors(grpc::ServerContext*, const pb::ListCo
   return grpc::Status::OK;
 }
 
-grpc::Status AdminService::PutConnectorConfig(grpc::ServerContext*, const pb::PutConnectorConfigRequest* request,
+grpc::Status AdminService::PutConnectorConfig(grpc::ServerContext*,
+                                              const pb::PutConnectorConfigRequest* request,
                                               pb::PutConnectorConfigResponse* reply) {
   if (grpc::Status s = NeedName(request->name()); !s.ok()) return s;
   bool created = false;
-  absl::StatusOr<herder::ConnectorInfo> info = herder_->PutConfig(request->name(), FromProto(request->config()), &created);
+  absl::StatusOr<herder::ConnectorInfo> info =
+      herder_->PutConfig(request->name(), FromProto(request->config()), &created);
   if (!info.ok()) return ToGrpc(info.status());
   ToProto(*info, reply->mutable_connector());
   reply->set_created(created);
   return grpc::Status::OK;
 }
 
-grpc::Status AdminService::PatchConnectorConfig(grpc::ServerContext*, const pb::PatchConnectorConfigRequest* request,
+grpc::Status AdminService::PatchConnectorConfig(grpc::ServerContext*,
+                                                const pb::PatchConnectorConfigRequest* request,
                                                 pb::Connector* reply) {
   if (grpc::Status s = NeedName(request->name()); !s.ok()) return s;
   std::vector<std::string> remove(request->remove().begin(), request->remove().end());
-  absl::StatusOr<herder::ConnectorInfo> info = herder_->PatchConfig(request->name(), FromProto(request->set()), remove);
+  absl::StatusOr<herder::ConnectorInfo> info =
+      herder_->PatchConfig(request->name(), FromProto(request->set()), remove);
   if (!info.ok()) return ToGrpc(info.status());
   ToProto(*info, reply);
   return grpc::Status::OK;
@@ -122,12 +128,15 @@ grpc::Status AdminService::StopConnector(grpc::ServerContext*, const pb::Connect
   return StatusReply(herder_->Stop(request->name()), reply);
 }
 
-grpc::Status AdminService::RestartConnector(grpc::ServerContext*, const pb::RestartConnectorRequest* request,
+grpc::Status AdminService::RestartConnector(grpc::ServerContext*,
+                                            const pb::RestartConnectorRequest* request,
                                             pb::ConnectorStatus* reply) {
-  return StatusReply(herder_->Restart(request->name(), request->include_tasks(), request->only_failed()), reply);
+  return StatusReply(
+      herder_->Restart(request->name(), request->include_tasks(), request->only_failed()), reply);
 }
 
-grpc::Status AdminService::RestartTask(grpc::ServerContext*, const pb::TaskRef* request, pb::ConnectorStatus* reply) {
+grpc::Status AdminService::RestartTask(grpc::ServerContext*, const pb::TaskRef* request,
+                                       pb::ConnectorStatus* reply) {
   return StatusReply(herder_->RestartTask(request->connector(), request->task()), reply);
 }
 
@@ -142,7 +151,8 @@ grpc::Status AdminService::ListPlugins(grpc::ServerContext*, const pb::ListPlugi
     pb::Plugin* p = reply->add_plugins();
     p->set_name(plugin->name());
     p->set_version(plugin->version());
-    p->set_abi_version(absl::StrCat(plugin->descriptor().abi_major, ".", plugin->descriptor().abi_minor));
+    p->set_abi_version(
+        absl::StrCat(plugin->descriptor().abi_major, ".", plugin->descriptor().abi_minor));
     p->set_file(plugin->path());
     p->set_description(plugin->description());
     for (const plugin::ConfigDef& def : plugin->config_defs()) {
@@ -158,7 +168,8 @@ grpc::Status AdminService::ListPlugins(grpc::ServerContext*, const pb::ListPlugi
   return grpc::Status::OK;
 }
 
-grpc::Status AdminService::ValidateConfig(grpc::ServerContext*, const pb::ValidateConfigRequest* request,
+grpc::Status AdminService::ValidateConfig(grpc::ServerContext*,
+                                          const pb::ValidateConfigRequest* request,
                                           pb::ValidateConfigResponse* reply) {
   herder::ValidationResult result = herder_->Validate(FromProto(request->config()));
   reply->set_plugin(result.plugin);
@@ -178,7 +189,8 @@ grpc::Status AdminService::GetOffsets(grpc::ServerContext*, const pb::ConnectorR
   if (!offsets.ok()) return ToGrpc(offsets.status());
   for (const herder::PartitionOffset& po : *offsets) {
     absl::StatusOr<std::string> partition = PartitionJson(po.partition);
-    absl::StatusOr<std::string> offset = po.offset ? OffsetJson(*po.offset) : absl::StatusOr<std::string>("");
+    absl::StatusOr<std::string> offset =
+        po.offset ? OffsetJson(*po.offset) : absl::StatusOr<std::string>("");
     if (!partition.ok()) return ToGrpc(partition.status());
     if (!offset.ok()) return ToGrpc(offset.status());
     pb::PartitionOffset* out = reply->add_offsets();
@@ -188,11 +200,13 @@ grpc::Status AdminService::GetOffsets(grpc::ServerContext*, const pb::ConnectorR
   return grpc::Status::OK;
 }
 
-grpc::Status AdminService::AlterOffsets(grpc::ServerContext*, const pb::AlterOffsetsRequest* request,
+grpc::Status AdminService::AlterOffsets(grpc::ServerContext*,
+                                        const pb::AlterOffsetsRequest* request,
                                         pb::AlterOffsetsResponse* reply) {
   if (grpc::Status s = NeedName(request->name()); !s.ok()) return s;
   if (request->offsets().empty()) {
-    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "`offsets`: give at least one partition");
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        "`offsets`: give at least one partition");
   }
   std::vector<herder::PartitionOffset> offsets;
   for (const pb::PartitionOffset& po : request->offsets()) {
@@ -264,6 +278,7 @@ grpc::Status AdminService::Watch(grpc::ServerContext* context, const pb::WatchRe
         m->set_task(e->task);
         m->set_records_sent(e->records_sent);
         m->set_records_per_second(e->records_per_second);
+        m->set_in_flight_bytes(e->in_flight_bytes);
         break;
       }
       case herder::WatchEvent::Kind::kConnectorDeleted:

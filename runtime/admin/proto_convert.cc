@@ -97,7 +97,8 @@ absl::StatusOr<std::string> OffsetJson(const offsets::SourceOffset& offset) {
 absl::StatusOr<offsets::SourcePartition> ParsePartitionJson(const std::string& json) {
   absl::StatusOr<offsets::SourceOffset> fields = offsets::DecodeOffsetValue(json);
   if (!fields.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat("partition `", json, "`: ", fields.status().message()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("partition `", json, "`: ", fields.status().message()));
   }
   return offsets::SourcePartition(fields->fields());
 }
@@ -105,7 +106,8 @@ absl::StatusOr<offsets::SourcePartition> ParsePartitionJson(const std::string& j
 absl::StatusOr<offsets::SourceOffset> ParseOffsetJson(const std::string& json) {
   absl::StatusOr<offsets::SourceOffset> offset = offsets::DecodeOffsetValue(json);
   if (!offset.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat("offset `", json, "`: ", offset.status().message()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("offset `", json, "`: ", offset.status().message()));
   }
   return offset;
 }

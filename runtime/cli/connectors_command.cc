@@ -37,15 +37,18 @@ constexpr char kUsage[] =
     "usage: sluice [--worker host:port] [-o table|json] [TLS options] <command>\n"
     "commands:\n"
     "  connectors list\n"
-    "  connectors create -f conn.json [--paused|--stopped]   conn.json: {\"name\":...,\"config\":{...}}\n"
+    "  connectors create -f conn.json [--paused|--stopped]   conn.json: "
+    "{\"name\":...,\"config\":{...}}\n"
     "  connectors get NAME | status NAME | topics NAME\n"
     "  connectors pause NAME | resume NAME | stop NAME | delete NAME\n"
     "  connectors restart NAME [--include-tasks] [--only-failed] [--task N]\n"
     "  connectors config set NAME -f config.json             replace the whole config\n"
     "  connectors config patch NAME key=value ... [--unset key ...]\n"
     "  connectors offsets get NAME\n"
-    "  connectors offsets set NAME -f offsets.json           {\"offsets\":[{\"partition\":{...},\"offset\":{...}}]}\n"
-    "  connectors offsets reset NAME                          (set and reset need a STOPPED connector)\n"
+    "  connectors offsets set NAME -f offsets.json           "
+    "{\"offsets\":[{\"partition\":{...},\"offset\":{...}}]}\n"
+    "  connectors offsets reset NAME                          (set and reset need a STOPPED "
+    "connector)\n"
     "  connectors validate -f conn.json                       also: sluice validate -f conn.json\n"
     "  connectors watch [NAME ...]                            also: sluice watch [NAME ...]\n"
     "  plugins list\n"
@@ -137,7 +140,8 @@ bool Listening(const std::string& address) {
   const size_t colon = address.rfind(':');
   if (colon == std::string::npos) return false;
   std::string host = address.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   const std::string port = address.substr(colon + 1);
   addrinfo hints{};
   hints.ai_socktype = SOCK_STREAM;
@@ -188,7 +192,8 @@ class Client {
 
   std::unique_ptr<grpc::ClientContext> Context() const {
     auto context = std::make_unique<grpc::ClientContext>();
-    context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(options_.timeout_seconds));
+    context->set_deadline(std::chrono::system_clock::now() +
+                          std::chrono::seconds(options_.timeout_seconds));
     return context;
   }
 
@@ -231,8 +236,8 @@ std::string Json(const google::protobuf::Message& message) {
 
 // Reads {"name": ..., "config": {...}} (Kafka Connect's shape); a value that is not a string is
 // written as its JSON text (tasks.max: 1 becomes "1").
-bool ReadConnectorFile(const std::string& path, std::string* name, std::map<std::string, std::string>* config,
-                       bool name_required) {
+bool ReadConnectorFile(const std::string& path, std::string* name,
+                       std::map<std::string, std::string>* config, bool name_required) {
   std::optional<std::string> text = ReadFile(path);
   if (!text) {
     std::fprintf(stderr, "sluice: cannot read `%s`\n", path.c_str());
@@ -251,7 +256,8 @@ bool ReadConnectorFile(const std::string& path, std::string* name, std::map<std:
       return false;
     }
     object = &c->value;
-    if (auto n = doc.FindMember("name"); n != doc.MemberEnd() && n->value.IsString()) *name = n->value.GetString();
+    if (auto n = doc.FindMember("name"); n != doc.MemberEnd() && n->value.IsString())
+      *name = n->value.GetString();
   }
   for (auto m = object->MemberBegin(); m != object->MemberEnd(); ++m) {
     std::string value;
@@ -271,7 +277,8 @@ bool ReadConnectorFile(const std::string& path, std::string* name, std::map<std:
     if (auto it = config->find("name"); it != config->end()) *name = it->second;
   }
   if (name_required && name->empty()) {
-    std::fprintf(stderr, "sluice: `%s` names no connector: expected {\"name\": ..., \"config\": {...}}\n",
+    std::fprintf(stderr,
+                 "sluice: `%s` names no connector: expected {\"name\": ..., \"config\": {...}}\n",
                  path.c_str());
     return false;
   }
@@ -289,7 +296,8 @@ void PrintStatus(const pb::ConnectorStatus& s) {
   std::fputs(connector.Render().c_str(), stdout);
   if (s.tasks_size() == 0) return;
   Table tasks({"TASK", "STATE", "WORKER", "TRACE"});
-  for (const pb::TaskStatus& t : s.tasks()) tasks.Add({std::to_string(t.id()), t.state_name(), t.worker_id(), Trace(t.trace())});
+  for (const pb::TaskStatus& t : s.tasks())
+    tasks.Add({std::to_string(t.id()), t.state_name(), t.worker_id(), Trace(t.trace())});
   std::fputs("\n", stdout);
   std::fputs(tasks.Render().c_str(), stdout);
 }
@@ -307,7 +315,8 @@ std::string TargetName(pb::TargetState s) {
 
 void PrintConnector(const pb::Connector& c) {
   Table head({"NAME", "STATE", "TARGET", "TASKS"});
-  head.Add({c.name(), c.status().state_name(), TargetName(c.target_state()), std::to_string(c.task_count())});
+  head.Add({c.name(), c.status().state_name(), TargetName(c.target_state()),
+            std::to_string(c.task_count())});
   std::fputs(head.Render().c_str(), stdout);
   std::map<std::string, std::string> sorted(c.config().begin(), c.config().end());
   Table config({"KEY", "VALUE"});
@@ -346,7 +355,8 @@ int Create(Client& client, const Options& o, const std::vector<std::string>& arg
   if (o.json) {
     std::puts(Json(reply).c_str());
   } else {
-    std::printf("connector %s created (%s)\n", reply.name().c_str(), reply.status().state_name().c_str());
+    std::printf("connector %s created (%s)\n", reply.name().c_str(),
+                reply.status().state_name().c_str());
   }
   return kExitOk;
 }
@@ -379,10 +389,12 @@ int ConfigCommand(Client& client, const Options& o, const std::vector<std::strin
         continue;
       }
       const size_t eq = args[i].find('=');
-      if (eq == std::string::npos || eq == 0) return Usage(absl::StrCat("expected key=value, not `", args[i], "`"));
+      if (eq == std::string::npos || eq == 0)
+        return Usage(absl::StrCat("expected key=value, not `", args[i], "`"));
       (*request.mutable_set())[args[i].substr(0, eq)] = args[i].substr(eq + 1);
     }
-    if (request.set().empty() && request.remove().empty()) return Usage("connectors config patch: nothing to change");
+    if (request.set().empty() && request.remove().empty())
+      return Usage("connectors config patch: nothing to change");
     status = client.stub().PatchConnectorConfig(client.Context().get(), request, &connector);
   } else {
     return Usage(absl::StrCat("connectors config: unknown `", verb, "` (set, patch)"));
@@ -391,7 +403,8 @@ int ConfigCommand(Client& client, const Options& o, const std::vector<std::strin
   if (o.json) {
     std::puts(Json(connector).c_str());
   } else {
-    std::printf("connector %s reconfigured (%s)\n", connector.name().c_str(), connector.status().state_name().c_str());
+    std::printf("connector %s reconfigured (%s)\n", connector.name().c_str(),
+                connector.status().state_name().c_str());
   }
   return kExitOk;
 }
@@ -406,8 +419,10 @@ bool ReadOffsetsFile(const std::string& path, pb::AlterOffsetsRequest* request) 
   rapidjson::Document doc;
   doc.Parse(text->data(), text->size());
   auto offsets = doc.IsObject() ? doc.FindMember("offsets") : doc.MemberEnd();
-  if (doc.HasParseError() || !doc.IsObject() || offsets == doc.MemberEnd() || !offsets->value.IsArray()) {
-    std::fprintf(stderr, "sluice: `%s`: expected {\"offsets\":[{\"partition\":{...},\"offset\":{...}}]}\n",
+  if (doc.HasParseError() || !doc.IsObject() || offsets == doc.MemberEnd() ||
+      !offsets->value.IsArray()) {
+    std::fprintf(stderr,
+                 "sluice: `%s`: expected {\"offsets\":[{\"partition\":{...},\"offset\":{...}}]}\n",
                  path.c_str());
     return false;
   }
@@ -420,12 +435,14 @@ bool ReadOffsetsFile(const std::string& path, pb::AlterOffsetsRequest* request) 
   for (const rapidjson::Value& entry : offsets->value.GetArray()) {
     auto partition = entry.IsObject() ? entry.FindMember("partition") : entry.MemberEnd();
     if (!entry.IsObject() || partition == entry.MemberEnd() || !partition->value.IsObject()) {
-      std::fprintf(stderr, "sluice: `%s`: every entry needs a \"partition\" object\n", path.c_str());
+      std::fprintf(stderr, "sluice: `%s`: every entry needs a \"partition\" object\n",
+                   path.c_str());
       return false;
     }
     pb::PartitionOffset* po = request->add_offsets();
     po->set_partition_json(text_of(partition->value));
-    if (auto offset = entry.FindMember("offset"); offset != entry.MemberEnd() && offset->value.IsObject()) {
+    if (auto offset = entry.FindMember("offset");
+        offset != entry.MemberEnd() && offset->value.IsObject()) {
       po->set_offset_json(text_of(offset->value));
     }
   }
@@ -446,15 +463,17 @@ int OffsetsCommand(Client& client, const Options& o, const std::vector<std::stri
       // Kafka Connect's GET /connectors/NAME/offsets shape, objects kept as they are stored.
       std::string out = "{\"offsets\":[";
       for (int i = 0; i < reply.offsets_size(); ++i) {
-        absl::StrAppend(&out, i == 0 ? "" : ",", "{\"partition\":", reply.offsets(i).partition_json(),
-                        ",\"offset\":", reply.offsets(i).offset_json().empty() ? "null" : reply.offsets(i).offset_json(),
-                        "}");
+        absl::StrAppend(
+            &out, i == 0 ? "" : ",", "{\"partition\":", reply.offsets(i).partition_json(),
+            ",\"offset\":",
+            reply.offsets(i).offset_json().empty() ? "null" : reply.offsets(i).offset_json(), "}");
       }
       out += "]}";
       std::puts(out.c_str());
     } else {
       Table table({"PARTITION", "OFFSET"});
-      for (const pb::PartitionOffset& po : reply.offsets()) table.Add({po.partition_json(), po.offset_json()});
+      for (const pb::PartitionOffset& po : reply.offsets())
+        table.Add({po.partition_json(), po.offset_json()});
       std::fputs(table.Render().c_str(), stdout);
     }
     return kExitOk;
@@ -486,7 +505,8 @@ int OffsetsCommand(Client& client, const Options& o, const std::vector<std::stri
 }
 
 int Validate(Client& client, const Options& o, const std::vector<std::string>& args) {
-  if (args.size() != 2 || (args[0] != "-f" && args[0] != "--file")) return Usage("validate -f conn.json");
+  if (args.size() != 2 || (args[0] != "-f" && args[0] != "--file"))
+    return Usage("validate -f conn.json");
   std::string name;
   std::map<std::string, std::string> config;
   if (!ReadConnectorFile(args[1], &name, &config, false)) return kExitUsage;
@@ -503,8 +523,9 @@ int Validate(Client& client, const Options& o, const std::vector<std::string>& a
       table.Add({v.name(), v.value(), absl::StrJoin(v.errors(), "; ")});
     }
     std::fputs(table.Render().c_str(), stdout);
-    std::printf("\n%d error(s)%s\n", reply.error_count(),
-                reply.plugin().empty() ? "" : absl::StrCat(" (plugin ", reply.plugin(), ")").c_str());
+    std::printf(
+        "\n%d error(s)%s\n", reply.error_count(),
+        reply.plugin().empty() ? "" : absl::StrCat(" (plugin ", reply.plugin(), ")").c_str());
   }
   return reply.error_count() == 0 ? kExitOk : kExitInvalid;
 }
@@ -513,7 +534,8 @@ int Watch(Client& client, const Options& o, const std::vector<std::string>& name
   pb::WatchRequest request;
   for (const std::string& n : names) request.add_connectors(n);
   grpc::ClientContext context;  // no deadline: runs until interrupted
-  std::unique_ptr<grpc::ClientReader<pb::WatchEvent>> reader = client.stub().Watch(&context, request);
+  std::unique_ptr<grpc::ClientReader<pb::WatchEvent>> reader =
+      client.stub().Watch(&context, request);
   pb::WatchEvent event;
   while (reader->Read(&event)) {
     if (o.json) {
@@ -524,16 +546,18 @@ int Watch(Client& client, const Options& o, const std::vector<std::string>& name
       std::puts(line.c_str());
     } else if (event.has_connector_status()) {
       const pb::ConnectorStatus& s = event.connector_status();
-      std::printf("%s  %s%s%s\n", s.name().c_str(), s.state_name().c_str(), s.trace().empty() ? "" : "  ",
-                  Trace(s.trace()).c_str());
+      std::printf("%s  %s%s%s\n", s.name().c_str(), s.state_name().c_str(),
+                  s.trace().empty() ? "" : "  ", Trace(s.trace()).c_str());
     } else if (event.has_task_status()) {
       const pb::TaskStatusChange& t = event.task_status();
-      std::printf("%s-%d  %s%s%s\n", t.connector().c_str(), t.status().id(), t.status().state_name().c_str(),
-                  t.status().trace().empty() ? "" : "  ", Trace(t.status().trace()).c_str());
+      std::printf("%s-%d  %s%s%s\n", t.connector().c_str(), t.status().id(),
+                  t.status().state_name().c_str(), t.status().trace().empty() ? "" : "  ",
+                  Trace(t.status().trace()).c_str());
     } else if (event.has_task_metrics()) {
       const pb::TaskMetrics& m = event.task_metrics();
-      std::printf("%s-%d  %lld records sent, %.1f/s\n", m.connector().c_str(), m.task(),
-                  static_cast<long long>(m.records_sent()), m.records_per_second());
+      std::printf("%s-%d  %lld records sent, %.1f/s, %lld bytes awaiting Kafka's ack\n",
+                  m.connector().c_str(), m.task(), static_cast<long long>(m.records_sent()),
+                  m.records_per_second(), static_cast<long long>(m.in_flight_bytes()));
     } else if (!event.connector_deleted().empty()) {
       std::printf("%s  deleted\n", event.connector_deleted().c_str());
     }
@@ -550,7 +574,8 @@ int Connectors(Client& client, const Options& o, const std::vector<std::string>&
   const std::vector<std::string> rest(args.begin() + 1, args.end());
   if (cmd == "list") {
     pb::ListConnectorsResponse reply;
-    grpc::Status status = client.stub().ListConnectors(client.Context().get(), pb::ListConnectorsRequest(), &reply);
+    grpc::Status status =
+        client.stub().ListConnectors(client.Context().get(), pb::ListConnectorsRequest(), &reply);
     if (!status.ok()) return client.Failed(status);
     if (o.json) {
       std::puts(Json(reply).c_str());
@@ -559,7 +584,8 @@ int Connectors(Client& client, const Options& o, const std::vector<std::string>&
     Table table({"NAME", "STATE", "TARGET", "TASKS", "CLASS"});
     for (const pb::Connector& c : reply.connectors()) {
       int running = 0;
-      for (const pb::TaskStatus& t : c.status().tasks()) running += t.state() == pb::STATE_RUNNING ? 1 : 0;
+      for (const pb::TaskStatus& t : c.status().tasks())
+        running += t.state() == pb::STATE_RUNNING ? 1 : 0;
       auto cls = c.config().find("connector.class");
       table.Add({c.name(), c.status().state_name(), TargetName(c.target_state()),
                  absl::StrCat(running, "/", c.task_count(), " running"),
@@ -677,14 +703,16 @@ int RunClientCommand(const char* group, int argc, char** argv) {
   if (g == "plugins") {
     if (options->args.size() != 1 || options->args[0] != "list") return Usage("plugins list");
     pb::ListPluginsResponse reply;
-    grpc::Status status = client.stub().ListPlugins(client.Context().get(), pb::ListPluginsRequest(), &reply);
+    grpc::Status status =
+        client.stub().ListPlugins(client.Context().get(), pb::ListPluginsRequest(), &reply);
     if (!status.ok()) return client.Failed(status);
     if (options->json) {
       std::puts(Json(reply).c_str());
       return kExitOk;
     }
     Table table({"NAME", "VERSION", "ABI", "FILE"});
-    for (const pb::Plugin& p : reply.plugins()) table.Add({p.name(), p.version(), p.abi_version(), p.file()});
+    for (const pb::Plugin& p : reply.plugins())
+      table.Add({p.name(), p.version(), p.abi_version(), p.file()});
     std::fputs(table.Render().c_str(), stdout);
     return kExitOk;
   }

@@ -17,7 +17,8 @@ constexpr char kUsage[] =
     "              topics|validate|watch> ...                          administer connectors\n"
     "  plugins list                                                   installed plugins\n"
     "  validate -f conn.json                                          check a connector config\n"
-    "  watch [NAME ...]                                               follow statuses and throughput\n"
+    "  watch [NAME ...]                                               follow statuses and "
+    "throughput\n"
     "  version                                                        print the version\n"
     "`sluice connectors --help` lists the client commands and their options.\n";
 
@@ -37,7 +38,8 @@ int main(int argc, char** argv) {
   // Client commands accept their global options (--worker, -o, TLS files) before the command too.
   int at = 1;
   while (at < argc && argv[at][0] == '-') {
-    const bool takes_value = std::strcmp(argv[at], "--tls") != 0 && std::strchr(argv[at], '=') == nullptr &&
+    const bool takes_value = std::strcmp(argv[at], "--tls") != 0 &&
+                             std::strchr(argv[at], '=') == nullptr &&
                              std::strcmp(argv[at], "-ojson") != 0;
     at += takes_value ? 2 : 1;
   }

@@ -14,8 +14,8 @@
 #include "plugin/host_context.h"
 #include "runtime/admin/admin_server.h"
 #include "runtime/config/properties.h"
-#include "runtime/herder/herder.h"
 #include "runtime/config/worker_config.h"
+#include "runtime/herder/herder.h"
 #include "runtime/worker/connector_config.h"
 #include "runtime/worker/worker.h"
 
@@ -31,7 +31,8 @@ constexpr char kUsage[] =
     "  connector.properties  standalone mode: run these connectors (name, connector.class,\n"
     "                        tasks.max and their keys); no admin API, nothing in the config topic\n"
     "Without connector files the worker serves the admin API (sluice.admin.listener, default\n"
-    "127.0.0.1:8083), keeps connectors in the config and status topics and restores them at start.\n";
+    "127.0.0.1:8083), keeps connectors in the config and status topics and restores them at "
+    "start.\n";
 
 int Fail(const std::string& message) {
   std::fprintf(stderr, "sluice worker: %s\n", message.c_str());
@@ -92,7 +93,8 @@ int RunWorkerCommand(int argc, char** argv) {
   std::unique_ptr<herder::Herder> herder;
   std::unique_ptr<admin::AdminServer> server;
   if (!connectors.empty()) {
-    absl::StatusOr<std::unique_ptr<worker::Worker>> worker = worker::Worker::Create(parsed->config, log);
+    absl::StatusOr<std::unique_ptr<worker::Worker>> worker =
+        worker::Worker::Create(parsed->config, log);
     if (!worker.ok()) return Fail(std::string(worker.status().message()));
     standalone = *std::move(worker);
     for (const worker::ConnectorConfig& connector : connectors) {
@@ -104,15 +106,17 @@ int RunWorkerCommand(int argc, char** argv) {
   } else {
     herder::HerderOptions options;
     options.worker_id = parsed->config.admin_listener;
-    absl::StatusOr<std::unique_ptr<herder::Herder>> started = herder::Herder::Start(parsed->config, log, options);
+    absl::StatusOr<std::unique_ptr<herder::Herder>> started =
+        herder::Herder::Start(parsed->config, log, options);
     if (!started.ok()) return Fail(std::string(started.status().message()));
     herder = *std::move(started);
-    absl::StatusOr<std::unique_ptr<admin::AdminServer>> serving = admin::AdminServer::Start(parsed->config, herder.get());
+    absl::StatusOr<std::unique_ptr<admin::AdminServer>> serving =
+        admin::AdminServer::Start(parsed->config, herder.get());
     if (!serving.ok()) return Fail(std::string(serving.status().message()));
     server = *std::move(serving);
     log(SLUICE_LOG_INFO, "worker",
-        absl::StrCat("admin API on ", parsed->config.admin_listener, server->tls() ? " (TLS)" : " (plaintext)",
-                     ", port ", server->port()));
+        absl::StrCat("admin API on ", parsed->config.admin_listener,
+                     server->tls() ? " (TLS)" : " (plaintext)", ", port ", server->port()));
   }
   log(SLUICE_LOG_INFO, "worker", "running; SIGTERM or SIGINT stops it");
 

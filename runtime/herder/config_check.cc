@@ -45,7 +45,8 @@ std::optional<std::string> TypeError(plugin::ConfigType type, const std::string&
 }  // namespace
 
 ValidationResult CheckConfig(const plugin::Plugin* plugin, const plugin::ConfigMap& config,
-                             const plugin::PluginRegistry& registry, const std::set<std::string>& secret_keys) {
+                             const plugin::PluginRegistry& registry,
+                             const std::set<std::string>& secret_keys) {
   ValidationResult result;
   // Keys in the order the user gave them, then the plugin's keys they did not give.
   std::vector<std::string> order;
@@ -65,7 +66,8 @@ ValidationResult CheckConfig(const plugin::Plugin* plugin, const plugin::ConfigM
 
   const std::optional<std::string> cls = Lookup(config, "connector.class");
   if (!cls || cls->empty()) {
-    error("connector.class", "is required: the name of an installed plugin (`sluice plugins list`)");
+    error("connector.class",
+          "is required: the name of an installed plugin (`sluice plugins list`)");
   } else if (plugin == nullptr) {
     std::vector<std::string> known;
     for (const auto& p : registry.List()) known.push_back(p->name());
@@ -82,12 +84,14 @@ ValidationResult CheckConfig(const plugin::Plugin* plugin, const plugin::ConfigM
       const std::optional<std::string> value = Lookup(config, def.name);
       if (!value) {
         if (def.required && !def.default_value) {
-          error(def.name, absl::StrCat("is required", def.doc.empty() ? "" : absl::StrCat(" (", def.doc, ")")));
+          error(def.name, absl::StrCat("is required",
+                                       def.doc.empty() ? "" : absl::StrCat(" (", def.doc, ")")));
         }
         continue;
       }
       if (HasReference(*value)) continue;
-      if (std::optional<std::string> problem = TypeError(def.type, *value)) error(def.name, *problem);
+      if (std::optional<std::string> problem = TypeError(def.type, *value))
+        error(def.name, *problem);
     }
   }
   for (const std::string& k : order) result.keys.push_back(std::move(keys[k]));

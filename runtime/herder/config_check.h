@@ -17,7 +17,8 @@ namespace sluice::herder {
 
 // `plugin` is the plugin `connector.class` names, or nullptr when none does.
 ValidationResult CheckConfig(const plugin::Plugin* plugin, const plugin::ConfigMap& config,
-                             const plugin::PluginRegistry& registry, const std::set<std::string>& secret_keys);
+                             const plugin::PluginRegistry& registry,
+                             const std::set<std::string>& secret_keys);
 
 }  // namespace sluice::herder
 

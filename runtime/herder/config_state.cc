@@ -20,7 +20,8 @@ void ConfigState::Apply(const kafka::TopicLogRecord& record) {
       return;
     }
     case ConfigTopicKey::Kind::kTask: {
-      if (!record.value) return;  // Kafka Connect never deletes task configs; a tombstone means nothing
+      if (!record.value)
+        return;  // Kafka Connect never deletes task configs; a tombstone means nothing
       absl::StatusOr<plugin::ConfigMap> config = DecodeProperties(*record.value);
       if (!config.ok()) break;
       pending_tasks_[key.connector][key.task] = *std::move(config);

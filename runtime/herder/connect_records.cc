@@ -15,7 +15,9 @@ namespace {
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
-void String(Writer& w, absl::string_view s) { w.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
+void String(Writer& w, absl::string_view s) {
+  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+}
 
 absl::StatusOr<rapidjson::Document> Parse(absl::string_view value, absl::string_view what) {
   rapidjson::Document doc;
@@ -53,7 +55,8 @@ absl::StatusOr<TargetState> ParseTargetState(absl::string_view name) {
   if (name == "STARTED") return TargetState::kStarted;
   if (name == "PAUSED") return TargetState::kPaused;
   if (name == "STOPPED") return TargetState::kStopped;
-  return absl::InvalidArgumentError(absl::StrCat("unknown target state `", name, "` (STARTED, PAUSED, STOPPED)"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown target state `", name, "` (STARTED, PAUSED, STOPPED)"));
 }
 
 absl::string_view StateName(State state) {
@@ -75,19 +78,23 @@ absl::string_view StateName(State state) {
 }
 
 absl::StatusOr<State> ParseState(absl::string_view name) {
-  for (State s : {State::kUnassigned, State::kRunning, State::kPaused, State::kStopped, State::kFailed,
-                  State::kRestarting}) {
+  for (State s : {State::kUnassigned, State::kRunning, State::kPaused, State::kStopped,
+                  State::kFailed, State::kRestarting}) {
     if (StateName(s) == name) return s;
   }
   return absl::InvalidArgumentError(absl::StrCat("unknown state `", name, "`"));
 }
 
-std::string ConnectorConfigKey(absl::string_view connector) { return absl::StrCat("connector-", connector); }
+std::string ConnectorConfigKey(absl::string_view connector) {
+  return absl::StrCat("connector-", connector);
+}
 std::string TaskConfigKey(absl::string_view connector, int task) {
   return absl::StrCat("task-", connector, "-", task);
 }
 std::string CommitKey(absl::string_view connector) { return absl::StrCat("commit-", connector); }
-std::string TargetStateKey(absl::string_view connector) { return absl::StrCat("target-state-", connector); }
+std::string TargetStateKey(absl::string_view connector) {
+  return absl::StrCat("target-state-", connector);
+}
 
 ConfigTopicKey ParseConfigTopicKey(absl::string_view key) {
   ConfigTopicKey out;
@@ -102,10 +109,12 @@ ConfigTopicKey ParseConfigTopicKey(absl::string_view key) {
   } else if (rest = key; absl::ConsumePrefix(&rest, "commit-")) {
     out.kind = ConfigTopicKey::Kind::kCommit;
     out.connector = std::string(rest);
-  } else if (rest = key; absl::ConsumePrefix(&rest, "task-") && SplitTaskId(rest, &out.connector, &out.task)) {
+  } else if (rest = key;
+             absl::ConsumePrefix(&rest, "task-") && SplitTaskId(rest, &out.connector, &out.task)) {
     out.kind = ConfigTopicKey::Kind::kTask;
   }
-  if (out.kind != ConfigTopicKey::Kind::kTask && out.kind != ConfigTopicKey::Kind::kUnknown && out.connector.empty()) {
+  if (out.kind != ConfigTopicKey::Kind::kTask && out.kind != ConfigTopicKey::Kind::kUnknown &&
+      out.connector.empty()) {
     out.kind = ConfigTopicKey::Kind::kUnknown;
   }
   return out;
@@ -182,13 +191,16 @@ absl::StatusOr<TargetState> DecodeTargetState(absl::string_view value) {
   for (const char* field : {"state.v2", "state"}) {
     auto it = doc->FindMember(field);
     if (it != doc->MemberEnd() && it->value.IsString()) {
-      return ParseTargetState(absl::string_view(it->value.GetString(), it->value.GetStringLength()));
+      return ParseTargetState(
+          absl::string_view(it->value.GetString(), it->value.GetStringLength()));
     }
   }
   return absl::InvalidArgumentError("target state record: no `state`");
 }
 
-std::string ConnectorStatusKey(absl::string_view connector) { return absl::StrCat("status-connector-", connector); }
+std::string ConnectorStatusKey(absl::string_view connector) {
+  return absl::StrCat("status-connector-", connector);
+}
 std::string TaskStatusKey(absl::string_view connector, int task) {
   return absl::StrCat("status-task-", connector, "-", task);
 }
@@ -297,7 +309,8 @@ absl::StatusOr<TopicStatusValue> DecodeTopicStatus(absl::string_view value) {
   }
   out.topic = name->value.GetString();
   out.connector = connector->value.GetString();
-  if (auto task = t.FindMember("task"); task != t.MemberEnd() && task->value.IsInt()) out.task = task->value.GetInt();
+  if (auto task = t.FindMember("task"); task != t.MemberEnd() && task->value.IsInt())
+    out.task = task->value.GetInt();
   if (auto ts = t.FindMember("discoverTimestamp"); ts != t.MemberEnd() && ts->value.IsInt64()) {
     out.discover_timestamp_ms = ts->value.GetInt64();
   }

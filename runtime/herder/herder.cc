@@ -38,26 +38,32 @@ bool LooksSecret(absl::string_view key) {
 Herder::Herder(HerderOptions options, plugin::LogSink log)
     : options_(std::move(options)), scrubber_(std::make_shared<SecretScrubber>()) {
   std::shared_ptr<SecretScrubber> scrubber = scrubber_;
-  log_ = [scrubber, log = std::move(log)](sluice_log_level level, std::string_view who, std::string_view message) {
+  log_ = [scrubber, log = std::move(log)](sluice_log_level level, std::string_view who,
+                                          std::string_view message) {
     log(level, who, scrubber->Scrub(ToAbsl(message)));
   };
 }
 
-absl::StatusOr<std::unique_ptr<Herder>> Herder::Start(config::WorkerConfig config, plugin::LogSink log,
-                                                      HerderOptions options) {
+absl::StatusOr<std::unique_ptr<Herder>> Herder::Start(config::WorkerConfig config,
+                                                      plugin::LogSink log, HerderOptions options) {
   std::unique_ptr<Herder> herder(new Herder(std::move(options), std::move(log)));
   const std::string bootstrap = config.bootstrap_servers;
-  auto config_options = kafka::TopicLogOptions{bootstrap, config.config_storage.name, "sluice-configs",
-                                               config.producer_overrides, config.consumer_overrides};
-  auto status_options = kafka::TopicLogOptions{bootstrap, config.status_storage.name, "sluice-statuses",
-                                               config.producer_overrides, config.consumer_overrides};
-  absl::StatusOr<std::unique_ptr<worker::Worker>> worker = worker::Worker::Create(std::move(config), herder->log_);
+  auto config_options =
+      kafka::TopicLogOptions{bootstrap, config.config_storage.name, "sluice-configs",
+                             config.producer_overrides, config.consumer_overrides};
+  auto status_options =
+      kafka::TopicLogOptions{bootstrap, config.status_storage.name, "sluice-statuses",
+                             config.producer_overrides, config.consumer_overrides};
+  absl::StatusOr<std::unique_ptr<worker::Worker>> worker =
+      worker::Worker::Create(std::move(config), herder->log_);
   if (!worker.ok()) return worker.status();
   herder->worker_ = *std::move(worker);
-  absl::StatusOr<std::unique_ptr<kafka::TopicLog>> config_log = kafka::TopicLog::Create(config_options);
+  absl::StatusOr<std::unique_ptr<kafka::TopicLog>> config_log =
+      kafka::TopicLog::Create(config_options);
   if (!config_log.ok()) return config_log.status();
   herder->config_log_ = *std::move(config_log);
-  absl::StatusOr<std::unique_ptr<kafka::TopicLog>> status_log = kafka::TopicLog::Create(status_options);
+  absl::StatusOr<std::unique_ptr<kafka::TopicLog>> status_log =
+      kafka::TopicLog::Create(status_options);
   if (!status_log.ok()) return status_log.status();
   herder->status_log_ = *std::move(status_log);
   // Restore before the thread starts: nothing else can reach the herder yet.
@@ -130,7 +136,8 @@ absl::Status Herder::Restore() {
   }
   for (const auto& [name, entry] : configs_.connectors()) {
     const TargetState target = configs_.target_state(name);
-    log_(SLUICE_LOG_INFO, kWho, absl::StrCat("restoring connector ", name, " (", TargetStateName(target), ")"));
+    log_(SLUICE_LOG_INFO, kWho,
+         absl::StrCat("restoring connector ", name, " (", TargetStateName(target), ")"));
     if (absl::Status status = StartConnector(name, target); !status.ok()) {
       log_(SLUICE_LOG_ERROR, kWho, absl::StrCat("connector ", name, ": ", status.message()));
     }
@@ -163,11 +170,13 @@ std::set<std::string> Herder::SecretKeys(const plugin::ConfigMap& config) const 
   return keys;
 }
 
-absl::StatusOr<plugin::ConfigMap> Herder::PrepareConfig(const std::string& name, plugin::ConfigMap config) {
+absl::StatusOr<plugin::ConfigMap> Herder::PrepareConfig(const std::string& name,
+                                                        plugin::ConfigMap config) {
   if (name.empty()) return absl::InvalidArgumentError("`name`: a connector needs a name");
   for (char c : name) {
     if (static_cast<unsigned char>(c) < 0x20) {
-      return absl::InvalidArgumentError("`name`: control characters are not allowed in a connector name");
+      return absl::InvalidArgumentError(
+          "`name`: control characters are not allowed in a connector name");
     }
   }
   if (std::optional<std::string> given = Lookup(config, "name")) {
@@ -179,12 +188,15 @@ absl::StatusOr<plugin::ConfigMap> Herder::PrepareConfig(const std::string& name,
     config.insert(config.begin(), {"name", name});
   }
   std::shared_ptr<const plugin::Plugin> plugin;
-  if (std::optional<std::string> cls = Lookup(config, "connector.class")) plugin = worker_->plugins().Find(*cls);
-  ValidationResult checked = CheckConfig(plugin.get(), config, worker_->plugins(), SecretKeys(config));
+  if (std::optional<std::string> cls = Lookup(config, "connector.class"))
+    plugin = worker_->plugins().Find(*cls);
+  ValidationResult checked =
+      CheckConfig(plugin.get(), config, worker_->plugins(), SecretKeys(config));
   if (checked.error_count > 0) {
     std::vector<std::string> problems;
     for (const KeyValidation& key : checked.keys) {
-      for (const std::string& error : key.errors) problems.push_back(absl::StrCat("`", key.name, "`: ", error));
+      for (const std::string& error : key.errors)
+        problems.push_back(absl::StrCat("`", key.name, "`: ", error));
     }
     return absl::InvalidArgumentError(
         absl::StrCat("connector ", name, ": invalid config: ", absl::StrJoin(problems, "; ")));
@@ -205,34 +217,47 @@ void Herder::Publish(const WatchEvent& event) {
 }
 
 void Herder::SetConnectorState(const std::string& name, State state, std::string trace) {
-  StatusValue value{state, trace.empty() ? std::nullopt : std::optional<std::string>(scrubber_->Scrub(trace)),
-                    options_.worker_id, 0};
+  StatusValue value{
+      state, trace.empty() ? std::nullopt : std::optional<std::string>(scrubber_->Scrub(trace)),
+      options_.worker_id, 0};
   auto it = connector_status_.find(name);
-  if (it != connector_status_.end() && it->second.state == value.state && it->second.trace == value.trace) return;
+  if (it != connector_status_.end() && it->second.state == value.state &&
+      it->second.trace == value.trace)
+    return;
   connector_status_[name] = value;
-  if (absl::Status s = status_log_->Write({{ConnectorStatusKey(name), EncodeStatus(value)}}, kWriteTimeout); !s.ok()) {
-    log_(SLUICE_LOG_WARN, kWho, absl::StrCat("connector ", name, ": status not written: ", s.message()));
+  if (absl::Status s =
+          status_log_->Write({{ConnectorStatusKey(name), EncodeStatus(value)}}, kWriteTimeout);
+      !s.ok()) {
+    log_(SLUICE_LOG_WARN, kWho,
+         absl::StrCat("connector ", name, ": status not written: ", s.message()));
   }
-  Publish({WatchEvent::Kind::kConnectorStatus, name, -1, state, value.trace.value_or(""), options_.worker_id});
+  Publish({WatchEvent::Kind::kConnectorStatus, name, -1, state, value.trace.value_or(""),
+           options_.worker_id});
 }
 
 void Herder::SetTaskState(const std::string& name, int task, State state, std::string trace) {
-  StatusValue value{state, trace.empty() ? std::nullopt : std::optional<std::string>(scrubber_->Scrub(trace)),
-                    options_.worker_id, 0};
+  StatusValue value{
+      state, trace.empty() ? std::nullopt : std::optional<std::string>(scrubber_->Scrub(trace)),
+      options_.worker_id, 0};
   auto& tasks = task_status_[name];
   auto it = tasks.find(task);
-  if (it != tasks.end() && it->second.state == value.state && it->second.trace == value.trace) return;
+  if (it != tasks.end() && it->second.state == value.state && it->second.trace == value.trace)
+    return;
   tasks[task] = value;
-  if (absl::Status s = status_log_->Write({{TaskStatusKey(name, task), EncodeStatus(value)}}, kWriteTimeout);
+  if (absl::Status s =
+          status_log_->Write({{TaskStatusKey(name, task), EncodeStatus(value)}}, kWriteTimeout);
       !s.ok()) {
-    log_(SLUICE_LOG_WARN, kWho, absl::StrCat("task ", name, "-", task, ": status not written: ", s.message()));
+    log_(SLUICE_LOG_WARN, kWho,
+         absl::StrCat("task ", name, "-", task, ": status not written: ", s.message()));
   }
-  Publish({WatchEvent::Kind::kTaskStatus, name, task, state, value.trace.value_or(""), options_.worker_id});
+  Publish({WatchEvent::Kind::kTaskStatus, name, task, state, value.trace.value_or(""),
+           options_.worker_id});
 }
 
 void Herder::RemoveStatuses(const std::string& name, bool connector_too) {
   std::vector<kafka::TopicLogRecord> tombstones;
-  for (const auto& [task, value] : task_status_[name]) tombstones.push_back({TaskStatusKey(name, task), std::nullopt});
+  for (const auto& [task, value] : task_status_[name])
+    tombstones.push_back({TaskStatusKey(name, task), std::nullopt});
   task_status_.erase(name);
   if (connector_too) {
     tombstones.push_back({ConnectorStatusKey(name), std::nullopt});
@@ -240,7 +265,8 @@ void Herder::RemoveStatuses(const std::string& name, bool connector_too) {
   }
   if (tombstones.empty()) return;
   if (absl::Status s = status_log_->Write(tombstones, kWriteTimeout); !s.ok()) {
-    log_(SLUICE_LOG_WARN, kWho, absl::StrCat("connector ", name, ": statuses not removed: ", s.message()));
+    log_(SLUICE_LOG_WARN, kWho,
+         absl::StrCat("connector ", name, ": statuses not removed: ", s.message()));
   }
 }
 
@@ -272,7 +298,8 @@ absl::Status Herder::StartConnector(const std::string& name, TargetState target)
     if (entry.inconsistent || *generated != entry.tasks) {
       std::vector<kafka::TopicLogRecord> records;
       for (size_t i = 0; i < generated->size(); ++i) {
-        records.push_back({TaskConfigKey(name, static_cast<int>(i)), EncodeProperties((*generated)[i])});
+        records.push_back(
+            {TaskConfigKey(name, static_cast<int>(i)), EncodeProperties((*generated)[i])});
       }
       records.push_back({CommitKey(name), EncodeCommit(static_cast<int>(generated->size()))});
       if (absl::Status s = WriteConfig(records); !s.ok()) {
@@ -337,7 +364,8 @@ void Herder::StartOneTask(const std::string& name, int task) {
 absl::Status Herder::StopConnectorEmptyingTasks(const std::string& name) {
   StopInWorker(name);
   // KIP-875: a stopped connector's task configs are emptied, so no worker runs its tasks.
-  if (!configs_.connectors().at(name).tasks.empty() || configs_.connectors().at(name).inconsistent) {
+  if (!configs_.connectors().at(name).tasks.empty() ||
+      configs_.connectors().at(name).inconsistent) {
     if (absl::Status s = WriteConfig({{CommitKey(name), EncodeCommit(0)}}); !s.ok()) return s;
   }
   RemoveStatuses(name, /*connector_too=*/false);
@@ -384,14 +412,16 @@ void Herder::NoteTopics(const std::string& name) {
   for (const worker::WorkerSourceTask* task : worker_->Tasks(name)) {
     for (const std::string& topic : task->topics()) {
       if (topics_[name].insert(topic).second) {
-        new_topics.push_back({TopicStatusKey(topic, name),
-                              EncodeTopicStatus({topic, name, task->task_id(), absl::ToUnixMillis(absl::Now())})});
+        new_topics.push_back(
+            {TopicStatusKey(topic, name),
+             EncodeTopicStatus({topic, name, task->task_id(), absl::ToUnixMillis(absl::Now())})});
       }
     }
   }
   if (new_topics.empty()) return;
   if (absl::Status s = status_log_->Write(new_topics, kWriteTimeout); !s.ok()) {
-    log_(SLUICE_LOG_WARN, kWho, absl::StrCat("connector ", name, ": active topics not written: ", s.message()));
+    log_(SLUICE_LOG_WARN, kWho,
+         absl::StrCat("connector ", name, ": active topics not written: ", s.message()));
   }
 }
 
@@ -410,8 +440,10 @@ void Herder::Tick() {
       if (sample) {
         Sample& last = samples_[{name, id}];
         const int64_t records = task->records_sent();
-        WatchEvent event{WatchEvent::Kind::kTaskMetrics, name, id, State::kRunning, "", options_.worker_id};
+        WatchEvent event{
+            WatchEvent::Kind::kTaskMetrics, name, id, State::kRunning, "", options_.worker_id};
         event.records_sent = records;
+        event.in_flight_bytes = task->in_flight_bytes();
         if (last.at != absl::Time() && now > last.at && records >= last.records) {
           event.records_per_second =
               static_cast<double>(records - last.records) / absl::ToDoubleSeconds(now - last.at);
@@ -460,14 +492,16 @@ std::vector<ConnectorInfo> Herder::List() {
   });
 }
 
-absl::StatusOr<ConnectorInfo> Herder::PutConfig(const std::string& name, plugin::ConfigMap config, bool* created) {
+absl::StatusOr<ConnectorInfo> Herder::PutConfig(const std::string& name, plugin::ConfigMap config,
+                                                bool* created) {
   return Call<absl::StatusOr<ConnectorInfo>>([&]() -> absl::StatusOr<ConnectorInfo> {
     const bool exists = configs_.connectors().contains(name);
     if (created != nullptr) *created = !exists;
     absl::StatusOr<plugin::ConfigMap> stored = PrepareConfig(name, std::move(config));
     if (!stored.ok()) return stored.status();
     std::vector<kafka::TopicLogRecord> records;
-    if (!exists) records.push_back({TargetStateKey(name), EncodeTargetState(TargetState::kStarted)});
+    if (!exists)
+      records.push_back({TargetStateKey(name), EncodeTargetState(TargetState::kStarted)});
     records.push_back({ConnectorConfigKey(name), EncodeProperties(*stored)});
     if (absl::Status s = WriteConfig(records); !s.ok()) return s;
     // A new config applies by restarting the connector (and its tasks) in its target state.
@@ -477,17 +511,19 @@ absl::StatusOr<ConnectorInfo> Herder::PutConfig(const std::string& name, plugin:
   });
 }
 
-absl::StatusOr<ConnectorInfo> Herder::PatchConfig(const std::string& name, const plugin::ConfigMap& set,
+absl::StatusOr<ConnectorInfo> Herder::PatchConfig(const std::string& name,
+                                                  const plugin::ConfigMap& set,
                                                   const std::vector<std::string>& remove) {
-  absl::StatusOr<plugin::ConfigMap> merged = Call<absl::StatusOr<plugin::ConfigMap>>(
-      [&]() -> absl::StatusOr<plugin::ConfigMap> {
+  absl::StatusOr<plugin::ConfigMap> merged =
+      Call<absl::StatusOr<plugin::ConfigMap>>([&]() -> absl::StatusOr<plugin::ConfigMap> {
         if (absl::Status s = RequireConnector(name); !s.ok()) return s;
         plugin::ConfigMap config = configs_.connectors().at(name).config;
         for (const std::string& key : remove) {
           std::erase_if(config, [&](const auto& kv) { return kv.first == key; });
         }
         for (const auto& [k, v] : set) {
-          auto it = std::find_if(config.begin(), config.end(), [&](const auto& kv) { return kv.first == k; });
+          auto it = std::find_if(config.begin(), config.end(),
+                                 [&](const auto& kv) { return kv.first == k; });
           if (it == config.end()) {
             config.emplace_back(k, v);
           } else {
@@ -502,7 +538,8 @@ absl::StatusOr<ConnectorInfo> Herder::PatchConfig(const std::string& name, const
   absl::StatusOr<ConnectorInfo> info = PutConfig(name, *std::move(merged), &created);
   if (info.ok() && created) {
     (void)Delete(name);
-    return absl::NotFoundError(absl::StrCat("connector ", name, " was deleted while being patched"));
+    return absl::NotFoundError(
+        absl::StrCat("connector ", name, " was deleted while being patched"));
   }
   return info;
 }
@@ -511,12 +548,14 @@ absl::Status Herder::Delete(const std::string& name) {
   return Call<absl::Status>([&]() -> absl::Status {
     if (absl::Status s = RequireConnector(name); !s.ok()) return s;
     StopInWorker(name);
-    if (absl::Status s = WriteConfig({{ConnectorConfigKey(name), std::nullopt}, {TargetStateKey(name), std::nullopt}});
+    if (absl::Status s = WriteConfig(
+            {{ConnectorConfigKey(name), std::nullopt}, {TargetStateKey(name), std::nullopt}});
         !s.ok()) {
       return s;
     }
     RemoveStatuses(name, /*connector_too=*/true);
-    Publish({WatchEvent::Kind::kConnectorDeleted, name, -1, State::kUnassigned, "", options_.worker_id});
+    Publish({WatchEvent::Kind::kConnectorDeleted, name, -1, State::kUnassigned, "",
+             options_.worker_id});
     return absl::OkStatus();
   });
 }
@@ -524,7 +563,9 @@ absl::Status Herder::Delete(const std::string& name) {
 absl::StatusOr<ConnectorStatusInfo> Herder::Pause(const std::string& name) {
   return Call<absl::StatusOr<ConnectorStatusInfo>>([&]() -> absl::StatusOr<ConnectorStatusInfo> {
     if (absl::Status s = RequireConnector(name); !s.ok()) return s;
-    if (absl::Status s = WriteConfig({{TargetStateKey(name), EncodeTargetState(TargetState::kPaused)}}); !s.ok()) {
+    if (absl::Status s =
+            WriteConfig({{TargetStateKey(name), EncodeTargetState(TargetState::kPaused)}});
+        !s.ok()) {
       return s;
     }
     (void)StartConnector(name, TargetState::kPaused);
@@ -535,7 +576,9 @@ absl::StatusOr<ConnectorStatusInfo> Herder::Pause(const std::string& name) {
 absl::StatusOr<ConnectorStatusInfo> Herder::Resume(const std::string& name) {
   return Call<absl::StatusOr<ConnectorStatusInfo>>([&]() -> absl::StatusOr<ConnectorStatusInfo> {
     if (absl::Status s = RequireConnector(name); !s.ok()) return s;
-    if (absl::Status s = WriteConfig({{TargetStateKey(name), EncodeTargetState(TargetState::kStarted)}}); !s.ok()) {
+    if (absl::Status s =
+            WriteConfig({{TargetStateKey(name), EncodeTargetState(TargetState::kStarted)}});
+        !s.ok()) {
       return s;
     }
     (void)StartConnector(name, TargetState::kStarted);
@@ -546,7 +589,9 @@ absl::StatusOr<ConnectorStatusInfo> Herder::Resume(const std::string& name) {
 absl::StatusOr<ConnectorStatusInfo> Herder::Stop(const std::string& name) {
   return Call<absl::StatusOr<ConnectorStatusInfo>>([&]() -> absl::StatusOr<ConnectorStatusInfo> {
     if (absl::Status s = RequireConnector(name); !s.ok()) return s;
-    if (absl::Status s = WriteConfig({{TargetStateKey(name), EncodeTargetState(TargetState::kStopped)}}); !s.ok()) {
+    if (absl::Status s =
+            WriteConfig({{TargetStateKey(name), EncodeTargetState(TargetState::kStopped)}});
+        !s.ok()) {
       return s;
     }
     if (absl::Status s = StopConnectorEmptyingTasks(name); !s.ok()) return s;
@@ -554,7 +599,8 @@ absl::StatusOr<ConnectorStatusInfo> Herder::Stop(const std::string& name) {
   });
 }
 
-absl::StatusOr<ConnectorStatusInfo> Herder::Restart(const std::string& name, bool include_tasks, bool only_failed) {
+absl::StatusOr<ConnectorStatusInfo> Herder::Restart(const std::string& name, bool include_tasks,
+                                                    bool only_failed) {
   return Call<absl::StatusOr<ConnectorStatusInfo>>([&]() -> absl::StatusOr<ConnectorStatusInfo> {
     if (absl::Status s = RequireConnector(name); !s.ok()) return s;
     const TargetState target = configs_.target_state(name);
@@ -591,9 +637,9 @@ absl::StatusOr<ConnectorStatusInfo> Herder::RestartTask(const std::string& name,
       return absl::NotFoundError(absl::StrCat("task ", name, "-", task, " not found"));
     }
     if (configs_.target_state(name) != TargetState::kStarted) {
-      return absl::FailedPreconditionError(absl::StrCat("connector ", name, " is ",
-                                                        TargetStateName(configs_.target_state(name)),
-                                                        "; resume it before restarting a task"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("connector ", name, " is ", TargetStateName(configs_.target_state(name)),
+                       "; resume it before restarting a task"));
     }
     NoteTopics(name);
     (void)worker_->StopTask(name, task);
@@ -613,7 +659,8 @@ absl::StatusOr<ConnectorStatusInfo> Herder::Status(const std::string& name) {
 ValidationResult Herder::Validate(const plugin::ConfigMap& config) {
   return Call<ValidationResult>([&] {
     std::shared_ptr<const plugin::Plugin> plugin;
-    if (std::optional<std::string> cls = Lookup(config, "connector.class")) plugin = worker_->plugins().Find(*cls);
+    if (std::optional<std::string> cls = Lookup(config, "connector.class"))
+      plugin = worker_->plugins().Find(*cls);
     return CheckConfig(plugin.get(), config, worker_->plugins(), SecretKeys(config));
   });
 }
@@ -633,19 +680,21 @@ absl::StatusOr<std::vector<PartitionOffset>> Herder::Offsets(const std::string& 
       });
 }
 
-absl::Status Herder::AlterOffsets(const std::string& name, const std::vector<PartitionOffset>& offsets) {
+absl::Status Herder::AlterOffsets(const std::string& name,
+                                  const std::vector<PartitionOffset>& offsets) {
   return Call<absl::Status>([&]() -> absl::Status {
     if (absl::Status s = RequireConnector(name); !s.ok()) return s;
     if (configs_.target_state(name) != TargetState::kStopped || worker_->IsConnectorRunning(name)) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "connector ", name, " is ", TargetStateName(configs_.target_state(name)),
-          "; offsets may only be changed while it is STOPPED (stop it first)"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("connector ", name, " is ", TargetStateName(configs_.target_state(name)),
+                       "; offsets may only be changed while it is STOPPED (stop it first)"));
     }
     std::vector<offsets::CommittableOffset> writes;
     for (const PartitionOffset& po : offsets) {
       if (po.offset) {
         writes.push_back({po.partition, *po.offset});
-      } else if (absl::Status s = worker_->offset_store().Reset(name, po.partition, kWriteTimeout); !s.ok()) {
+      } else if (absl::Status s = worker_->offset_store().Reset(name, po.partition, kWriteTimeout);
+                 !s.ok()) {
         return absl::UnavailableError(absl::StrCat("resetting an offset: ", s.message()));
       }
     }
@@ -666,17 +715,19 @@ absl::Status Herder::ResetOffsets(const std::string& name) {
 }
 
 absl::StatusOr<std::vector<std::string>> Herder::Topics(const std::string& name) {
-  return Call<absl::StatusOr<std::vector<std::string>>>([&]() -> absl::StatusOr<std::vector<std::string>> {
-    if (absl::Status s = RequireConnector(name); !s.ok()) return s;
-    Tick();  // pick up topics first written since the last tick
-    const auto it = topics_.find(name);
-    if (it == topics_.end()) return std::vector<std::string>{};
-    return std::vector<std::string>(it->second.begin(), it->second.end());
-  });
+  return Call<absl::StatusOr<std::vector<std::string>>>(
+      [&]() -> absl::StatusOr<std::vector<std::string>> {
+        if (absl::Status s = RequireConnector(name); !s.ok()) return s;
+        Tick();  // pick up topics first written since the last tick
+        const auto it = topics_.find(name);
+        if (it == topics_.end()) return std::vector<std::string>{};
+        return std::vector<std::string>(it->second.begin(), it->second.end());
+      });
 }
 
 std::vector<std::shared_ptr<const plugin::Plugin>> Herder::Plugins() {
-  return Call<std::vector<std::shared_ptr<const plugin::Plugin>>>([&] { return worker_->plugins().List(); });
+  return Call<std::vector<std::shared_ptr<const plugin::Plugin>>>(
+      [&] { return worker_->plugins().List(); });
 }
 
 std::shared_ptr<WatchSubscription> Herder::Watch() {
@@ -684,9 +735,11 @@ std::shared_ptr<WatchSubscription> Herder::Watch() {
     auto sub = std::make_shared<WatchSubscription>();
     for (const auto& [name, entry] : configs_.connectors()) {
       const ConnectorStatusInfo status = StatusOf(name);
-      sub->Push({WatchEvent::Kind::kConnectorStatus, name, -1, status.state, status.trace, status.worker_id});
+      sub->Push({WatchEvent::Kind::kConnectorStatus, name, -1, status.state, status.trace,
+                 status.worker_id});
       for (const TaskStatusInfo& task : status.tasks) {
-        sub->Push({WatchEvent::Kind::kTaskStatus, name, task.id, task.state, task.trace, task.worker_id});
+        sub->Push(
+            {WatchEvent::Kind::kTaskStatus, name, task.id, task.state, task.trace, task.worker_id});
       }
     }
     absl::MutexLock lock(&watchers_mu_);

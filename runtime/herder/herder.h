@@ -53,19 +53,21 @@ class Herder {
   // Creates the worker (internal topics, plugins), reads the config and status topics and brings
   // every connector back in its target state. Secrets resolved for tasks are scrubbed from
   // everything written to `log`.
-  static absl::StatusOr<std::unique_ptr<Herder>> Start(config::WorkerConfig config, plugin::LogSink log,
-                                                       HerderOptions options);
+  static absl::StatusOr<std::unique_ptr<Herder>> Start(config::WorkerConfig config,
+                                                       plugin::LogSink log, HerderOptions options);
   // Stops the herder thread, then every task (flush, commit) and connector.
   ~Herder();
 
   // Kafka Connect's REST operations. Errors: NotFound (no such connector or task),
   // AlreadyExists, InvalidArgument naming keys, FailedPrecondition (wrong state), Unavailable
   // (Kafka did not answer).
-  absl::StatusOr<ConnectorInfo> Create(const std::string& name, plugin::ConfigMap config, TargetState initial);
+  absl::StatusOr<ConnectorInfo> Create(const std::string& name, plugin::ConfigMap config,
+                                       TargetState initial);
   absl::StatusOr<ConnectorInfo> Get(const std::string& name);
   std::vector<ConnectorInfo> List();
   // Replaces the config; creates the connector when missing (`*created` says which).
-  absl::StatusOr<ConnectorInfo> PutConfig(const std::string& name, plugin::ConfigMap config, bool* created);
+  absl::StatusOr<ConnectorInfo> PutConfig(const std::string& name, plugin::ConfigMap config,
+                                          bool* created);
   // Sets the keys of `set` and removes those of `remove` (Kafka Connect's PATCH, null = remove).
   absl::StatusOr<ConnectorInfo> PatchConfig(const std::string& name, const plugin::ConfigMap& set,
                                             const std::vector<std::string>& remove);
@@ -73,7 +75,8 @@ class Herder {
   absl::StatusOr<ConnectorStatusInfo> Pause(const std::string& name);
   absl::StatusOr<ConnectorStatusInfo> Resume(const std::string& name);
   absl::StatusOr<ConnectorStatusInfo> Stop(const std::string& name);
-  absl::StatusOr<ConnectorStatusInfo> Restart(const std::string& name, bool include_tasks, bool only_failed);
+  absl::StatusOr<ConnectorStatusInfo> Restart(const std::string& name, bool include_tasks,
+                                              bool only_failed);
   absl::StatusOr<ConnectorStatusInfo> RestartTask(const std::string& name, int task);
   absl::StatusOr<ConnectorStatusInfo> Status(const std::string& name);
   ValidationResult Validate(const plugin::ConfigMap& config);
@@ -104,7 +107,8 @@ class Herder {
   // Herder-thread helpers.
   absl::Status Restore();
   absl::Status WriteConfig(const std::vector<kafka::TopicLogRecord>& records);
-  absl::StatusOr<plugin::ConfigMap> PrepareConfig(const std::string& name, plugin::ConfigMap config);
+  absl::StatusOr<plugin::ConfigMap> PrepareConfig(const std::string& name,
+                                                  plugin::ConfigMap config);
   std::set<std::string> SecretKeys(const plugin::ConfigMap& config) const;
   absl::Status StartConnector(const std::string& name, TargetState target);
   absl::Status StartTasks(const std::string& name, bool only_missing);

@@ -49,18 +49,23 @@ absl::StatusOr<std::string> Resolve(const Reference& ref) {
   if (ref.provider == "env") {
     const std::string name(ref.body);
     const char* v = name.empty() ? nullptr : std::getenv(name.c_str());
-    if (v == nullptr) return absl::NotFoundError(absl::StrCat(shown, ": the worker has no environment variable `", name, "`"));
+    if (v == nullptr)
+      return absl::NotFoundError(
+          absl::StrCat(shown, ": the worker has no environment variable `", name, "`"));
     return std::string(v);
   }
   const size_t colon = ref.body.rfind(':');
   if (colon == absl::string_view::npos || colon == 0 || colon + 1 == ref.body.size()) {
-    return absl::InvalidArgumentError(absl::StrCat(shown, ": expected ${file:/path/to/file.properties:key}"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(shown, ": expected ${file:/path/to/file.properties:key}"));
   }
   const std::string path(ref.body.substr(0, colon));
   absl::StatusOr<config::Properties> props = config::LoadPropertiesFile(path);
   if (!props.ok()) return absl::NotFoundError(absl::StrCat(shown, ": cannot read `", path, "`"));
   const config::Property* p = props->Find(ref.body.substr(colon + 1));
-  if (p == nullptr) return absl::NotFoundError(absl::StrCat(shown, ": `", path, "` has no key `", ref.body.substr(colon + 1), "`"));
+  if (p == nullptr)
+    return absl::NotFoundError(
+        absl::StrCat(shown, ": `", path, "` has no key `", ref.body.substr(colon + 1), "`"));
   return p->value;
 }
 
@@ -70,12 +75,25 @@ std::string Escape(absl::string_view s, bool is_key) {
   for (size_t i = 0; i < s.size(); ++i) {
     const char c = s[i];
     switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\f': out += "\\f"; break;
-      case '=': case ':': case '#': case '!':
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '=':
+      case ':':
+      case '#':
+      case '!':
         if (is_key || i == 0) out += '\\';
         out += c;
         break;
@@ -83,7 +101,8 @@ std::string Escape(absl::string_view s, bool is_key) {
         if (is_key || i == 0) out += '\\';
         out += c;
         break;
-      default: out += c;
+      default:
+        out += c;
     }
   }
   return out;
@@ -124,14 +143,16 @@ absl::StatusOr<plugin::ConfigMap> ResolveConfig(const plugin::ConfigMap& config)
   for (const auto& [k, v] : config) {
     absl::StatusOr<std::string> resolved = ResolveReferences(v);
     if (!resolved.ok()) {
-      return absl::Status(resolved.status().code(), absl::StrCat("`", k, "`: ", resolved.status().message()));
+      return absl::Status(resolved.status().code(),
+                          absl::StrCat("`", k, "`: ", resolved.status().message()));
     }
     out.emplace_back(k, *std::move(resolved));
   }
   return out;
 }
 
-absl::StatusOr<plugin::ConfigMap> ProtectSecrets(absl::string_view connector, const plugin::ConfigMap& config,
+absl::StatusOr<plugin::ConfigMap> ProtectSecrets(absl::string_view connector,
+                                                 const plugin::ConfigMap& config,
                                                  const std::set<std::string>& secret_keys,
                                                  const std::string& secrets_dir) {
   std::vector<std::pair<std::string, std::string>> literals;
@@ -142,14 +163,16 @@ absl::StatusOr<plugin::ConfigMap> ProtectSecrets(absl::string_view connector, co
   std::vector<std::string> names;
   for (const auto& l : literals) names.push_back(absl::StrCat("`", l.first, "`"));
   if (secrets_dir.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "secret ", absl::StrJoin(names, ", "), " given in clear; write a reference instead (${env:NAME} or "
-        "${file:/path/file.properties:key}), or set `sluice.secrets.dir` in the worker properties so the worker "
-        "keeps the value in a file of its own and stores only a reference"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("secret ", absl::StrJoin(names, ", "),
+                     " given in clear; write a reference instead (${env:NAME} or "
+                     "${file:/path/file.properties:key}), or set `sluice.secrets.dir` in the "
+                     "worker properties so the worker "
+                     "keeps the value in a file of its own and stores only a reference"));
   }
   if (::mkdir(secrets_dir.c_str(), 0700) != 0 && errno != EEXIST) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("sluice.secrets.dir `", secrets_dir, "`: cannot create: ", std::strerror(errno)));
+    return absl::FailedPreconditionError(absl::StrCat("sluice.secrets.dir `", secrets_dir,
+                                                      "`: cannot create: ", std::strerror(errno)));
   }
   const std::string path = absl::StrCat(secrets_dir, "/", connector, ".properties");
   // Keep the secrets of keys not given this time (a patch may change one secret of several).
@@ -167,17 +190,22 @@ absl::StatusOr<plugin::ConfigMap> ProtectSecrets(absl::string_view connector, co
     }
     if (!replaced) kept.emplace_back(k, v);
   }
-  std::string text = "# Written by the Sluice worker: secrets its connector configs refer to. Keep private.\n";
-  for (const auto& [k, v] : kept) absl::StrAppend(&text, Escape(k, true), "=", Escape(v, false), "\n");
+  std::string text =
+      "# Written by the Sluice worker: secrets its connector configs refer to. Keep private.\n";
+  for (const auto& [k, v] : kept)
+    absl::StrAppend(&text, Escape(k, true), "=", Escape(v, false), "\n");
   const std::string temp = path + ".tmp";
   const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) {
-    return absl::FailedPreconditionError(absl::StrCat("cannot write `", temp, "`: ", std::strerror(errno)));
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot write `", temp, "`: ", std::strerror(errno)));
   }
-  const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
+  const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+                       ::fsync(fd) == 0;
   ::close(fd);
   if (!written || ::rename(temp.c_str(), path.c_str()) != 0) {
-    return absl::FailedPreconditionError(absl::StrCat("cannot write `", path, "`: ", std::strerror(errno)));
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot write `", path, "`: ", std::strerror(errno)));
   }
   plugin::ConfigMap out;
   for (const auto& [k, v] : config) {
@@ -187,7 +215,8 @@ absl::StatusOr<plugin::ConfigMap> ProtectSecrets(absl::string_view connector, co
   return out;
 }
 
-plugin::ConfigMap MaskSecrets(const plugin::ConfigMap& config, const std::set<std::string>& secret_keys) {
+plugin::ConfigMap MaskSecrets(const plugin::ConfigMap& config,
+                              const std::set<std::string>& secret_keys) {
   plugin::ConfigMap out;
   out.reserve(config.size());
   for (const auto& [k, v] : config) {

@@ -28,7 +28,8 @@ bool HasReference(absl::string_view value);
 bool IsOnlyReferences(absl::string_view value);
 
 // Every reference in `value` replaced by what it names. The error names the reference (never a
-// resolved value): NotFound for a missing variable, file or key; InvalidArgument for a malformed one.
+// resolved value): NotFound for a missing variable, file or key; InvalidArgument for a malformed
+// one.
 absl::StatusOr<std::string> ResolveReferences(absl::string_view value);
 // Every value of `config` resolved; errors name the key.
 absl::StatusOr<plugin::ConfigMap> ResolveConfig(const plugin::ConfigMap& config);
@@ -37,12 +38,14 @@ absl::StatusOr<plugin::ConfigMap> ResolveConfig(const plugin::ConfigMap& config)
 // only references is moved into `<secrets_dir>/<connector>.properties` (created 0600, rewritten
 // whole) and replaced by `${file:<that file>:<key>}`. InvalidArgument naming the keys when such a
 // literal exists and `secrets_dir` is empty.
-absl::StatusOr<plugin::ConfigMap> ProtectSecrets(absl::string_view connector, const plugin::ConfigMap& config,
+absl::StatusOr<plugin::ConfigMap> ProtectSecrets(absl::string_view connector,
+                                                 const plugin::ConfigMap& config,
                                                  const std::set<std::string>& secret_keys,
                                                  const std::string& secrets_dir);
 
 // `config` as the API shows it: references as written, other values of secret keys masked.
-plugin::ConfigMap MaskSecrets(const plugin::ConfigMap& config, const std::set<std::string>& secret_keys);
+plugin::ConfigMap MaskSecrets(const plugin::ConfigMap& config,
+                              const std::set<std::string>& secret_keys);
 
 }  // namespace sluice::herder
 

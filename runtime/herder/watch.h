@@ -29,6 +29,8 @@ struct WatchEvent {
   // kTaskMetrics: records handed to Kafka by the task so far, and the rate over the last interval.
   int64_t records_sent = 0;
   double records_per_second = 0;
+  // Record bytes sent to Kafka and not yet acknowledged.
+  int64_t in_flight_bytes = 0;
 };
 
 class WatchSubscription {

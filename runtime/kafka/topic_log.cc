@@ -11,7 +11,9 @@
 namespace sluice::kafka {
 namespace {
 
-int Millis(absl::Duration d) { return static_cast<int>(std::max<int64_t>(0, absl::ToInt64Milliseconds(d))); }
+int Millis(absl::Duration d) {
+  return static_cast<int>(std::max<int64_t>(0, absl::ToInt64Milliseconds(d)));
+}
 
 }  // namespace
 
@@ -36,7 +38,8 @@ absl::StatusOr<std::unique_ptr<TopicLog>> TopicLog::Create(TopicLogOptions optio
   char errstr[512];
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf->get(), errstr, sizeof errstr);
   if (rk == nullptr) {
-    return absl::InvalidArgumentError(absl::StrCat("topic `", options.topic, "`: cannot create producer: ", errstr));
+    return absl::InvalidArgumentError(
+        absl::StrCat("topic `", options.topic, "`: cannot create producer: ", errstr));
   }
   conf->release();
   std::unique_ptr<TopicLog> log(new TopicLog(std::move(options)));
@@ -52,7 +55,8 @@ TopicLog::~TopicLog() {
 }
 
 void TopicLog::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* message, void*) {
-  std::unique_ptr<std::shared_ptr<Pending>> pending(static_cast<std::shared_ptr<Pending>*>(message->_private));
+  std::unique_ptr<std::shared_ptr<Pending>> pending(
+      static_cast<std::shared_ptr<Pending>*>(message->_private));
   if (pending == nullptr) return;
   absl::MutexLock lock(&(*pending)->mu);
   --(*pending)->remaining;
@@ -76,9 +80,9 @@ absl::Status TopicLog::Write(const std::vector<TopicLogRecord>& records, absl::D
     void* key_data = const_cast<char*>(record.key.data());
     const size_t key_size = record.key.size();
     rd_kafka_resp_err_t err = rd_kafka_producev(
-        producer_.get(), RD_KAFKA_V_TOPIC(options_.topic.c_str()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-        RD_KAFKA_V_KEY(key_data, key_size), RD_KAFKA_V_VALUE(value_data, value_size), RD_KAFKA_V_OPAQUE(opaque),
-        RD_KAFKA_V_END);
+        producer_.get(), RD_KAFKA_V_TOPIC(options_.topic.c_str()),
+        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_KEY(key_data, key_size),
+        RD_KAFKA_V_VALUE(value_data, value_size), RD_KAFKA_V_OPAQUE(opaque), RD_KAFKA_V_END);
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
       delete opaque;
       return KafkaStatus(err, absl::StrCat("writing to topic `", options_.topic, "`"));
@@ -87,12 +91,14 @@ absl::Status TopicLog::Write(const std::vector<TopicLogRecord>& records, absl::D
   rd_kafka_flush(producer_.get(), Millis(timeout));
   absl::MutexLock lock(&pending->mu);
   if (!pending->first_error.ok()) {
-    return absl::Status(pending->first_error.code(),
-                        absl::StrCat("topic `", options_.topic, "`: ", pending->first_error.message()));
+    return absl::Status(
+        pending->first_error.code(),
+        absl::StrCat("topic `", options_.topic, "`: ", pending->first_error.message()));
   }
   if (pending->remaining > 0) {
     return absl::UnavailableError(absl::StrCat("topic `", options_.topic, "`: ", pending->remaining,
-                                               " records unacknowledged after ", absl::FormatDuration(timeout)));
+                                               " records unacknowledged after ",
+                                               absl::FormatDuration(timeout)));
   }
   return absl::OkStatus();
 }
@@ -102,7 +108,8 @@ absl::StatusOr<std::vector<TopicLogRecord>> TopicLog::ReadAll(absl::Duration tim
   const absl::Time deadline = absl::Now() + timeout;
   while (true) {
     absl::StatusOr<std::vector<TopicLogRecord>> records = ReadAllOnce(deadline);
-    if (records.ok() || records.status().code() != absl::StatusCode::kUnavailable || absl::Now() >= deadline) {
+    if (records.ok() || records.status().code() != absl::StatusCode::kUnavailable ||
+        absl::Now() >= deadline) {
       return records;
     }
     absl::SleepFor(absl::Milliseconds(200));
@@ -127,7 +134,8 @@ absl::StatusOr<std::vector<TopicLogRecord>> TopicLog::ReadAllOnce(absl::Time dea
   char errstr[512];
   rd_kafka_t* raw = rd_kafka_new(RD_KAFKA_CONSUMER, conf->get(), errstr, sizeof errstr);
   if (raw == nullptr) {
-    return absl::InvalidArgumentError(absl::StrCat("topic `", topic, "`: cannot create consumer: ", errstr));
+    return absl::InvalidArgumentError(
+        absl::StrCat("topic `", topic, "`: cannot create consumer: ", errstr));
   }
   conf->release();
   KafkaHandle consumer(raw);
@@ -136,15 +144,16 @@ absl::StatusOr<std::vector<TopicLogRecord>> TopicLog::ReadAllOnce(absl::Time dea
   std::unique_ptr<rd_kafka_topic_t, void (*)(rd_kafka_topic_t*)> rkt(
       rd_kafka_topic_new(consumer.get(), topic.c_str(), nullptr), &rd_kafka_topic_destroy);
   const rd_kafka_metadata_t* raw_metadata = nullptr;
-  if (rd_kafka_resp_err_t err =
-          rd_kafka_metadata(consumer.get(), 0, rkt.get(), &raw_metadata, Millis(deadline - absl::Now()));
+  if (rd_kafka_resp_err_t err = rd_kafka_metadata(consumer.get(), 0, rkt.get(), &raw_metadata,
+                                                  Millis(deadline - absl::Now()));
       err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     return KafkaStatus(err, absl::StrCat("metadata of topic `", topic, "`"));
   }
   MetadataHandle metadata(raw_metadata);
   if (metadata->topic_cnt != 1 || metadata->topics[0].err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    return KafkaStatus(metadata->topic_cnt == 1 ? metadata->topics[0].err : RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC,
-                       absl::StrCat("topic `", topic, "`"));
+    return KafkaStatus(
+        metadata->topic_cnt == 1 ? metadata->topics[0].err : RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC,
+        absl::StrCat("topic `", topic, "`"));
   }
   const int partitions = metadata->topics[0].partition_cnt;
   std::vector<int64_t> end(partitions, 0);
@@ -153,14 +162,15 @@ absl::StatusOr<std::vector<TopicLogRecord>> TopicLog::ReadAllOnce(absl::Time dea
   for (int p = 0; p < partitions; ++p) {
     int64_t low = 0;
     int64_t high = 0;
-    if (rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(consumer.get(), topic.c_str(), p, &low, &high,
-                                                                   Millis(deadline - absl::Now()));
+    if (rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(
+            consumer.get(), topic.c_str(), p, &low, &high, Millis(deadline - absl::Now()));
         err != RD_KAFKA_RESP_ERR_NO_ERROR) {
       return KafkaStatus(err, absl::StrCat("end offset of `", topic, "` partition ", p));
     }
     end[p] = high;
     if (high > low) {
-      rd_kafka_topic_partition_list_add(assignment.get(), topic.c_str(), p)->offset = RD_KAFKA_OFFSET_BEGINNING;
+      rd_kafka_topic_partition_list_add(assignment.get(), topic.c_str(), p)->offset =
+          RD_KAFKA_OFFSET_BEGINNING;
       ++remaining;
     }
   }
@@ -189,7 +199,8 @@ absl::StatusOr<std::vector<TopicLogRecord>> TopicLog::ReadAllOnce(absl::Time dea
         continue;
       }
       if (message->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-        absl::Status status = KafkaStatus(message->err, absl::StrCat("reading topic `", topic, "`"));
+        absl::Status status =
+            KafkaStatus(message->err, absl::StrCat("reading topic `", topic, "`"));
         if (status.code() == absl::StatusCode::kUnavailable) continue;  // librdkafka reconnects
         return status;
       }
@@ -197,7 +208,8 @@ absl::StatusOr<std::vector<TopicLogRecord>> TopicLog::ReadAllOnce(absl::Time dea
       if (message->key != nullptr) {
         TopicLogRecord record;
         record.key.assign(static_cast<const char*>(message->key), message->key_len);
-        if (message->payload != nullptr) record.value.emplace(static_cast<const char*>(message->payload), message->len);
+        if (message->payload != nullptr)
+          record.value.emplace(static_cast<const char*>(message->payload), message->len);
         by_partition[p].push_back(std::move(record));
       }
       if (!done[p] && message->offset + 1 >= end[p]) {

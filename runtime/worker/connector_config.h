@@ -17,7 +17,8 @@ struct ConnectorConfig {
   std::string name;
   std::string connector_class;  // a plugin name (e.g. "generator")
   int tasks_max = 1;
-  plugin::ConfigMap config;     // every key, name and connector.class included, as Kafka Connect passes them
+  plugin::ConfigMap
+      config;  // every key, name and connector.class included, as Kafka Connect passes them
 };
 
 // InvalidArgument naming the key when name or connector.class is missing or tasks.max is not a

@@ -47,9 +47,9 @@ absl::StatusOr<std::unique_ptr<Worker>> Worker::Create(config::WorkerConfig conf
     }
   }
   for (const auto& plugin : worker->registry_.List()) {
-    worker->log_(SLUICE_LOG_INFO, kWho,
-                 absl::StrCat("plugin ", plugin->name(), " ", plugin->version(), " from ",
-                              plugin->path()));
+    worker->log_(
+        SLUICE_LOG_INFO, kWho,
+        absl::StrCat("plugin ", plugin->name(), " ", plugin->version(), " from ", plugin->path()));
   }
   if (!c.plugin_path.empty()) {
     Worker* raw = worker.get();
@@ -70,28 +70,32 @@ absl::StatusOr<std::unique_ptr<Worker>> Worker::Create(config::WorkerConfig conf
   return worker;
 }
 
-absl::StatusOr<std::vector<plugin::ConfigMap>> Worker::StartConnectorOnly(const ConnectorConfig& connector) {
+absl::StatusOr<std::vector<plugin::ConfigMap>> Worker::StartConnectorOnly(
+    const ConnectorConfig& connector) {
   if (connectors_.contains(connector.name)) {
-    return absl::AlreadyExistsError(absl::StrCat("connector ", connector.name, " is already running"));
+    return absl::AlreadyExistsError(
+        absl::StrCat("connector ", connector.name, " is already running"));
   }
   std::shared_ptr<const plugin::Plugin> plugin = registry_.Find(connector.connector_class);
   if (plugin == nullptr) {
     std::vector<std::string> known;
     for (const auto& p : registry_.List()) known.push_back(p->name());
-    return absl::NotFoundError(absl::StrCat(
-        "connector ", connector.name, ": no plugin named '", connector.connector_class,
-        "' in plugin.path (", absl::StrJoin(config_.plugin_path, ","), "); known: ",
-        known.empty() ? "none" : absl::StrJoin(known, ", ")));
+    return absl::NotFoundError(
+        absl::StrCat("connector ", connector.name, ": no plugin named '", connector.connector_class,
+                     "' in plugin.path (", absl::StrJoin(config_.plugin_path, ","),
+                     "); known: ", known.empty() ? "none" : absl::StrJoin(known, ", ")));
   }
   if (absl::Status status = plugin::ValidateConfig(*plugin, connector.config); !status.ok()) {
     return absl::Status(status.code(),
                         absl::StrCat("connector ", connector.name, ": ", status.message()));
   }
-  absl::StatusOr<std::unique_ptr<plugin::ConnectorInstance>> instance = plugin::ConnectorInstance::Start(
-      plugin, connector.name, connector.config, log_, [this, name = connector.name] {
-        log_(SLUICE_LOG_INFO, kWho,
-             absl::StrCat("connector ", name, " asked for its tasks to be reconfigured; restart it to apply"));
-      });
+  absl::StatusOr<std::unique_ptr<plugin::ConnectorInstance>> instance =
+      plugin::ConnectorInstance::Start(
+          plugin, connector.name, connector.config, log_, [this, name = connector.name] {
+            log_(SLUICE_LOG_INFO, kWho,
+                 absl::StrCat("connector ", name,
+                              " asked for its tasks to be reconfigured; restart it to apply"));
+          });
   if (!instance.ok()) return instance.status();
   absl::StatusOr<std::vector<plugin::ConfigMap>> task_configs =
       (*instance)->TaskConfigs(static_cast<size_t>(connector.tasks_max));
@@ -103,16 +107,19 @@ absl::StatusOr<std::vector<plugin::ConfigMap>> Worker::StartConnectorOnly(const 
   return task_configs;
 }
 
-absl::Status Worker::StartTask(const std::string& connector, int task_id, const plugin::ConfigMap& task_config) {
+absl::Status Worker::StartTask(const std::string& connector, int task_id,
+                               const plugin::ConfigMap& task_config) {
   auto it = connectors_.find(connector);
   if (it == connectors_.end()) {
     return absl::FailedPreconditionError(absl::StrCat("connector ", connector, " is not running"));
   }
   if (it->second.tasks.contains(task_id)) {
-    return absl::AlreadyExistsError(absl::StrCat("task ", connector, "-", task_id, " is already running"));
+    return absl::AlreadyExistsError(
+        absl::StrCat("task ", connector, "-", task_id, " is already running"));
   }
   // Each task starts from the offsets committed so far, possibly by another worker or an alter.
-  if (absl::Status status = offset_store_->ReadToEnd(absl::Seconds(60)); !status.ok()) return status;
+  if (absl::Status status = offset_store_->ReadToEnd(absl::Seconds(60)); !status.ok())
+    return status;
   SourceTaskSpec spec{connector, task_id, it->second.plugin, task_config};
   absl::StatusOr<std::unique_ptr<WorkerSourceTask>> task = WorkerSourceTask::Start(
       std::move(spec), {&config_, offset_store_.get(), topic_creator_.get(), log_});
@@ -151,19 +158,23 @@ void Worker::StopConnector(const std::string& connector) {
   connectors_.erase(connector);
 }
 
-bool Worker::IsConnectorRunning(const std::string& connector) const { return connectors_.contains(connector); }
+bool Worker::IsConnectorRunning(const std::string& connector) const {
+  return connectors_.contains(connector);
+}
 
 absl::Status Worker::StartConnector(const ConnectorConfig& connector) {
   absl::StatusOr<std::vector<plugin::ConfigMap>> task_configs = StartConnectorOnly(connector);
   if (!task_configs.ok()) return task_configs.status();
   for (size_t i = 0; i < task_configs->size(); ++i) {
-    if (absl::Status status = StartTask(connector.name, static_cast<int>(i), (*task_configs)[i]); !status.ok()) {
+    if (absl::Status status = StartTask(connector.name, static_cast<int>(i), (*task_configs)[i]);
+        !status.ok()) {
       StopConnector(connector.name);
       return status;
     }
   }
   log_(SLUICE_LOG_INFO, kWho,
-       absl::StrCat("connector ", connector.name, " started with ", task_configs->size(), " task(s)"));
+       absl::StrCat("connector ", connector.name, " started with ", task_configs->size(),
+                    " task(s)"));
   return absl::OkStatus();
 }
 

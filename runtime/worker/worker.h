@@ -44,10 +44,12 @@ class Worker {
   // Validates and starts the connector itself (no tasks) and returns the task configs it asks
   // for (at most tasks.max). NotFound when no plugin has that name, InvalidArgument naming keys
   // when the config does not validate, AlreadyExists when it runs.
-  absl::StatusOr<std::vector<plugin::ConfigMap>> StartConnectorOnly(const ConnectorConfig& connector);
+  absl::StatusOr<std::vector<plugin::ConfigMap>> StartConnectorOnly(
+      const ConnectorConfig& connector);
   // Starts task `task_id` of a started connector with `task_config` (references already
   // resolved), from the connector's committed offsets. AlreadyExists when that task runs.
-  absl::Status StartTask(const std::string& connector, int task_id, const plugin::ConfigMap& task_config);
+  absl::Status StartTask(const std::string& connector, int task_id,
+                         const plugin::ConfigMap& task_config);
   // Stops one task (it flushes and commits) and waits for it. Returns how it ended (OK after a
   // clean stop, its failure otherwise); OK when it was not running.
   absl::Status StopTask(const std::string& connector, int task_id);

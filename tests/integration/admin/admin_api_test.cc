@@ -30,14 +30,16 @@ pb::ConnectorRef Ref(const std::string& name) {
 }
 
 // The config topic as key -> last value ("<tombstone>" for null), plus every raw byte seen.
-std::map<std::string, std::string> ConfigTopic(const std::string& topic, std::string* all_bytes = nullptr) {
+std::map<std::string, std::string> ConfigTopic(const std::string& topic,
+                                               std::string* all_bytes = nullptr) {
   std::map<std::string, std::string> out;
   absl::StatusOr<std::vector<ConsumedRecord>> records = ReadWholeTopic(KafkaBootstrap(), topic);
   EXPECT_TRUE(records.ok()) << records.status();
   if (!records.ok()) return out;
   for (const ConsumedRecord& r : *records) {
     out[r.key.value_or("")] = r.value.value_or("<tombstone>");
-    if (all_bytes != nullptr) absl::StrAppend(all_bytes, r.key.value_or(""), "=", r.value.value_or(""), "\n");
+    if (all_bytes != nullptr)
+      absl::StrAppend(all_bytes, r.key.value_or(""), "=", r.value.value_or(""), "\n");
   }
   return out;
 }
@@ -45,10 +47,12 @@ std::map<std::string, std::string> ConfigTopic(const std::string& topic, std::st
 TEST_F(AdminFixture, CreateGetListAndTheirErrorCodes) {
   const std::string name = prefix_ + "-c";
   pb::Connector created;
-  grpc::Status status = Create(name, GeneratorConfig(prefix_ + ".data"), pb::TARGET_STATE_STARTED, &created);
+  grpc::Status status =
+      Create(name, GeneratorConfig(prefix_ + ".data"), pb::TARGET_STATE_STARTED, &created);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(created.name(), name);
-  EXPECT_EQ(created.config().at("name"), name) << "the name is part of the stored config, as in Kafka Connect";
+  EXPECT_EQ(created.config().at("name"), name)
+      << "the name is part of the stored config, as in Kafka Connect";
   EXPECT_EQ(created.target_state(), pb::TARGET_STATE_STARTED);
   ASSERT_TRUE(WaitForState(name, "RUNNING"));
   EXPECT_EQ(Status(name).tasks_size(), 1);
@@ -65,9 +69,11 @@ TEST_F(AdminFixture, CreateGetListAndTheirErrorCodes) {
   EXPECT_EQ(list.connectors(0).status().state_name(), "RUNNING");
 
   EXPECT_EQ(Create(name, GeneratorConfig("x")).error_code(), grpc::StatusCode::ALREADY_EXISTS);
-  EXPECT_EQ(stub_->GetConnector(Ctx().get(), Ref("nope"), &got).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(stub_->GetConnector(Ctx().get(), Ref("nope"), &got).error_code(),
+            grpc::StatusCode::NOT_FOUND);
   pb::ConnectorStatus s;
-  EXPECT_EQ(stub_->GetConnectorStatus(Ctx().get(), Ref("nope"), &s).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(stub_->GetConnectorStatus(Ctx().get(), Ref("nope"), &s).error_code(),
+            grpc::StatusCode::NOT_FOUND);
 
   auto bad = GeneratorConfig("x");
   bad["batch.size"] = "lots";
@@ -116,8 +122,10 @@ TEST_F(AdminFixture, ConfigAndStatusTopicsHoldKafkaConnectsRecords) {
   EXPECT_EQ(topics.topics(0), prefix_ + ".data");
   statuses = ConfigTopic(prefix_ + ".status");
   EXPECT_THAT(statuses["status-topic-" + prefix_ + ".data:connector-" + name],
-              HasSubstr(R"({"topic":{"name":")" + prefix_ + ".data\",\"connector\":\"" + name + "\",\"task\":0,"));
-  EXPECT_EQ(stub_->GetConnectorTopics(Ctx().get(), Ref("nope"), &topics).error_code(), grpc::StatusCode::NOT_FOUND);
+              HasSubstr(R"({"topic":{"name":")" + prefix_ + ".data\",\"connector\":\"" + name +
+                        "\",\"task\":0,"));
+  EXPECT_EQ(stub_->GetConnectorTopics(Ctx().get(), Ref("nope"), &topics).error_code(),
+            grpc::StatusCode::NOT_FOUND);
 
   // Delete: tombstones for the connector, its target state and its statuses.
   pb::DeleteConnectorResponse deleted;
@@ -127,14 +135,19 @@ TEST_F(AdminFixture, ConfigAndStatusTopicsHoldKafkaConnectsRecords) {
   EXPECT_EQ(configs["target-state-" + name], "<tombstone>");
   EXPECT_EQ(ConfigTopic(prefix_ + ".status")["status-connector-" + name], "<tombstone>");
   pb::Connector got;
-  EXPECT_EQ(stub_->GetConnector(Ctx().get(), Ref(name), &got).error_code(), grpc::StatusCode::NOT_FOUND);
-  EXPECT_EQ(stub_->DeleteConnector(Ctx().get(), Ref(name), &deleted).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(stub_->GetConnector(Ctx().get(), Ref(name), &got).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(stub_->DeleteConnector(Ctx().get(), Ref(name), &deleted).error_code(),
+            grpc::StatusCode::NOT_FOUND);
 }
 
 TEST_F(AdminFixture, EveryConnectorComesBackInItsTargetStateAfterARestart) {
   ASSERT_TRUE(Create(prefix_ + "-run", GeneratorConfig(prefix_ + ".run")).ok());
-  ASSERT_TRUE(Create(prefix_ + "-pause", GeneratorConfig(prefix_ + ".pause"), pb::TARGET_STATE_PAUSED).ok());
-  ASSERT_TRUE(Create(prefix_ + "-stop", GeneratorConfig(prefix_ + ".stop"), pb::TARGET_STATE_STOPPED).ok());
+  ASSERT_TRUE(
+      Create(prefix_ + "-pause", GeneratorConfig(prefix_ + ".pause"), pb::TARGET_STATE_PAUSED)
+          .ok());
+  ASSERT_TRUE(
+      Create(prefix_ + "-stop", GeneratorConfig(prefix_ + ".stop"), pb::TARGET_STATE_STOPPED).ok());
   ASSERT_TRUE(WaitForState(prefix_ + "-run", "RUNNING"));
   EXPECT_EQ(Status(prefix_ + "-pause").state_name(), "PAUSED");
   EXPECT_EQ(Status(prefix_ + "-stop").state_name(), "STOPPED");
@@ -151,7 +164,8 @@ TEST_F(AdminFixture, EveryConnectorComesBackInItsTargetStateAfterARestart) {
   EXPECT_EQ(got.target_state(), pb::TARGET_STATE_PAUSED);
   EXPECT_EQ(got.config().at("topic"), prefix_ + ".pause");
   const size_t before = Seqs(prefix_ + ".run").size();
-  EXPECT_TRUE(Eventually([&] { return Seqs(prefix_ + ".run").size() > before; })) << "the running one produces";
+  EXPECT_TRUE(Eventually([&] { return Seqs(prefix_ + ".run").size() > before; }))
+      << "the running one produces";
 }
 
 TEST_F(AdminFixture, PauseStopsProductionAndResumeContinuesWithNothingLost) {
@@ -176,12 +190,16 @@ TEST_F(AdminFixture, PauseStopsProductionAndResumeContinuesWithNothingLost) {
   std::set<int64_t> unique(seqs.begin(), seqs.end());
   ASSERT_FALSE(unique.empty());
   EXPECT_EQ(*unique.begin(), 0);
-  EXPECT_EQ(static_cast<int64_t>(unique.size()), *unique.rbegin() + 1) << "no sequence number is missing";
+  EXPECT_EQ(static_cast<int64_t>(unique.size()), *unique.rbegin() + 1)
+      << "no sequence number is missing";
   EXPECT_EQ(unique.size(), seqs.size()) << "pause commits what was sent, so resume repeats nothing";
 
-  EXPECT_EQ(stub_->PauseConnector(Ctx().get(), Ref("nope"), &s).error_code(), grpc::StatusCode::NOT_FOUND);
-  EXPECT_EQ(stub_->ResumeConnector(Ctx().get(), Ref("nope"), &s).error_code(), grpc::StatusCode::NOT_FOUND);
-  EXPECT_EQ(stub_->StopConnector(Ctx().get(), Ref("nope"), &s).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(stub_->PauseConnector(Ctx().get(), Ref("nope"), &s).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(stub_->ResumeConnector(Ctx().get(), Ref("nope"), &s).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(stub_->StopConnector(Ctx().get(), Ref("nope"), &s).error_code(),
+            grpc::StatusCode::NOT_FOUND);
 }
 
 TEST_F(AdminFixture, OffsetsChangeOnlyWhileStoppedAndAResetStartsOver) {
@@ -191,10 +209,11 @@ TEST_F(AdminFixture, OffsetsChangeOnlyWhileStoppedAndAResetStartsOver) {
   pb::ConnectorOffsets offsets;
   ASSERT_TRUE(Eventually([&] {
     offsets.Clear();
-    return stub_->GetOffsets(Ctx().get(), Ref(name), &offsets).ok() && offsets.offsets_size() == 1 &&
-           offsets.offsets(0).offset_json() == R"({"seq":49})";
+    return stub_->GetOffsets(Ctx().get(), Ref(name), &offsets).ok() &&
+           offsets.offsets_size() == 1 && offsets.offsets(0).offset_json() == R"({"seq":49})";
   })) << offsets.DebugString();
-  EXPECT_EQ(offsets.offsets(0).partition_json(), absl::StrCat(R"({"generator":")", topic, R"(","task":0})"));
+  EXPECT_EQ(offsets.offsets(0).partition_json(),
+            absl::StrCat(R"({"generator":")", topic, R"(","task":0})"));
 
   pb::AlterOffsetsResponse altered;
   EXPECT_EQ(stub_->ResetOffsets(Ctx().get(), Ref(name), &altered).error_code(),
@@ -208,7 +227,8 @@ TEST_F(AdminFixture, OffsetsChangeOnlyWhileStoppedAndAResetStartsOver) {
   EXPECT_THAT(status.error_message(), HasSubstr("STOPPED"));
   pb::ConnectorStatus s;
   ASSERT_TRUE(stub_->PauseConnector(Ctx().get(), Ref(name), &s).ok());
-  EXPECT_EQ(stub_->AlterOffsets(Ctx().get(), alter, &altered).error_code(), grpc::StatusCode::FAILED_PRECONDITION)
+  EXPECT_EQ(stub_->AlterOffsets(Ctx().get(), alter, &altered).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION)
       << "PAUSED is not STOPPED";
 
   ASSERT_TRUE(stub_->StopConnector(Ctx().get(), Ref(name), &s).ok());
@@ -223,14 +243,18 @@ TEST_F(AdminFixture, OffsetsChangeOnlyWhileStoppedAndAResetStartsOver) {
   ASSERT_TRUE(stub_->ResumeConnector(Ctx().get(), Ref(name), &s).ok());
   ASSERT_TRUE(Eventually([&] { return Seqs(topic).size() >= 100; }));
   std::vector<int64_t> seqs = Seqs(topic);
-  EXPECT_EQ(std::count(seqs.begin(), seqs.end(), 0), 2) << "after a reset the connector starts over from seq 0";
+  EXPECT_EQ(std::count(seqs.begin(), seqs.end(), 0), 2)
+      << "after a reset the connector starts over from seq 0";
 
   alter.mutable_offsets(0)->set_partition_json("not json");
-  EXPECT_EQ(stub_->AlterOffsets(Ctx().get(), alter, &altered).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(stub_->AlterOffsets(Ctx().get(), alter, &altered).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
   alter.set_name("nope");
   alter.mutable_offsets(0)->set_partition_json("{}");
-  EXPECT_EQ(stub_->AlterOffsets(Ctx().get(), alter, &altered).error_code(), grpc::StatusCode::NOT_FOUND);
-  EXPECT_EQ(stub_->GetOffsets(Ctx().get(), Ref("nope"), &offsets).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(stub_->AlterOffsets(Ctx().get(), alter, &altered).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(stub_->GetOffsets(Ctx().get(), Ref("nope"), &offsets).error_code(),
+            grpc::StatusCode::NOT_FOUND);
 }
 
 TEST_F(AdminFixture, RestartsAndAFailedTaskWithItsTrace) {
@@ -265,12 +289,14 @@ TEST_F(AdminFixture, RestartsAndAFailedTaskWithItsTrace) {
   EXPECT_EQ(s.state_name(), "RUNNING");
 
   ASSERT_TRUE(stub_->StopConnector(Ctx().get(), Ref(name), &s).ok());
-  EXPECT_EQ(stub_->RestartConnector(Ctx().get(), restart, &s).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(stub_->RestartConnector(Ctx().get(), restart, &s).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
   task.set_task(0);
   EXPECT_EQ(stub_->RestartTask(Ctx().get(), task, &s).error_code(), grpc::StatusCode::NOT_FOUND)
       << "a stopped connector has no tasks";
   restart.set_name("nope");
-  EXPECT_EQ(stub_->RestartConnector(Ctx().get(), restart, &s).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(stub_->RestartConnector(Ctx().get(), restart, &s).error_code(),
+            grpc::StatusCode::NOT_FOUND);
 }
 
 TEST_F(AdminFixture, ReplaceAndPatchConfig) {
@@ -285,14 +311,16 @@ TEST_F(AdminFixture, ReplaceAndPatchConfig) {
   EXPECT_EQ(got.config().at("topic"), prefix_ + ".b");
   EXPECT_FALSE(got.config().contains("max.records"));
   EXPECT_EQ(got.config().at("connector.class"), "generator") << "untouched keys stay";
-  EXPECT_TRUE(Eventually([&] { return !Seqs(prefix_ + ".b").empty(); })) << "the new config applies";
+  EXPECT_TRUE(Eventually([&] { return !Seqs(prefix_ + ".b").empty(); }))
+      << "the new config applies";
 
   (*patch.mutable_set())["batch.size"] = "many";
   grpc::Status status = stub_->PatchConnectorConfig(Ctx().get(), patch, &got);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(status.error_message(), HasSubstr("`batch.size`"));
   patch.set_name("nope");
-  EXPECT_EQ(stub_->PatchConnectorConfig(Ctx().get(), patch, &got).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(stub_->PatchConnectorConfig(Ctx().get(), patch, &got).error_code(),
+            grpc::StatusCode::NOT_FOUND);
 
   pb::PutConnectorConfigRequest put;
   put.set_name(name);
@@ -305,7 +333,8 @@ TEST_F(AdminFixture, ReplaceAndPatchConfig) {
   ASSERT_TRUE(stub_->PutConnectorConfig(Ctx().get(), put, &replaced).ok());
   EXPECT_TRUE(replaced.created()) << "PUT creates a missing connector, as in Kafka Connect";
   (*put.mutable_config())["name"] = "other";
-  EXPECT_EQ(stub_->PutConnectorConfig(Ctx().get(), put, &replaced).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(stub_->PutConnectorConfig(Ctx().get(), put, &replaced).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
 }
 
 TEST_F(AdminFixture, PluginsValidateAndWorkerInfo) {
@@ -355,8 +384,8 @@ TEST_F(AdminFixture, HealthCheckingAndServerReflectionAreServed) {
   absl::Mutex mu;
   bool done = false;
   grpc::Status status;
-  generic.UnaryCall(&context, "/grpc.health.v1.Health/Check", grpc::StubOptions(), &request, &response,
-                    [&](grpc::Status s) {
+  generic.UnaryCall(&context, "/grpc.health.v1.Health/Check", grpc::StubOptions(), &request,
+                    &response, [&](grpc::Status s) {
                       absl::MutexLock lock(&mu);
                       status = s;
                       done = true;
@@ -369,14 +398,15 @@ TEST_F(AdminFixture, HealthCheckingAndServerReflectionAreServed) {
   std::vector<grpc::Slice> slices;
   ASSERT_TRUE(response.Dump(&slices).ok());
   std::string bytes;
-  for (const grpc::Slice& s : slices) bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+  for (const grpc::Slice& s : slices)
+    bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
   EXPECT_EQ(bytes, std::string("\x08\x01", 2)) << "status: SERVING";
 
   // ServerReflectionRequest{list_services: ""} (field 7) over the bidi stream.
   grpc::CompletionQueue cq;
   grpc::ClientContext reflection_context;
-  std::unique_ptr<grpc::GenericClientAsyncReaderWriter> call =
-      generic.PrepareCall(&reflection_context, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", &cq);
+  std::unique_ptr<grpc::GenericClientAsyncReaderWriter> call = generic.PrepareCall(
+      &reflection_context, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", &cq);
   void* tag = nullptr;
   bool ok = false;
   call->StartCall(reinterpret_cast<void*>(1));
@@ -392,7 +422,8 @@ TEST_F(AdminFixture, HealthCheckingAndServerReflectionAreServed) {
   slices.clear();
   ASSERT_TRUE(in.Dump(&slices).ok());
   bytes.clear();
-  for (const grpc::Slice& s : slices) bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+  for (const grpc::Slice& s : slices)
+    bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
   EXPECT_THAT(bytes, HasSubstr("sluice.admin.v1.Admin"));
   EXPECT_THAT(bytes, HasSubstr("grpc.health.v1.Health"));
   reflection_context.TryCancel();
@@ -420,7 +451,8 @@ TEST_F(AdminFixture, WatchStreamsStatusChangesAndTaskThroughput) {
   });
   pb::WatchEvent event;
   const absl::Time deadline = absl::Now() + absl::Seconds(30);
-  while (absl::Now() < deadline && !(saw_running && saw_paused && saw_metrics) && reader->Read(&event)) {
+  while (absl::Now() < deadline && !(saw_running && saw_paused && saw_metrics) &&
+         reader->Read(&event)) {
     if (event.has_connector_status()) {
       EXPECT_EQ(event.connector_status().name(), name);
       saw_running |= event.connector_status().state_name() == "RUNNING";

@@ -65,10 +65,12 @@ void AdminFixture::StartWorker(const std::map<std::string, std::string>& extra) 
   ASSERT_TRUE(parsed.ok()) << parsed.status();
   herder::HerderOptions options;
   options.worker_id = "test-worker:0";
-  absl::StatusOr<std::unique_ptr<herder::Herder>> herder = herder::Herder::Start(parsed->config, log_.Sink(), options);
+  absl::StatusOr<std::unique_ptr<herder::Herder>> herder =
+      herder::Herder::Start(parsed->config, log_.Sink(), options);
   ASSERT_TRUE(herder.ok()) << herder.status();
   herder_ = *std::move(herder);
-  absl::StatusOr<std::unique_ptr<admin::AdminServer>> server = admin::AdminServer::Start(parsed->config, herder_.get());
+  absl::StatusOr<std::unique_ptr<admin::AdminServer>> server =
+      admin::AdminServer::Start(parsed->config, herder_.get());
   ASSERT_TRUE(server.ok()) << server.status();
   server_ = *std::move(server);
   if (!server_->tls()) {
@@ -88,14 +90,17 @@ std::unique_ptr<grpc::ClientContext> AdminFixture::Ctx() const {
   return context;
 }
 
-std::map<std::string, std::string> AdminFixture::GeneratorConfig(const std::string& topic, double rate,
-                                                                  int64_t max_records) const {
-  return {{"connector.class", "generator"}, {"topic", topic},           {"tasks.max", "1"},
-          {"rate.per.sec", absl::StrCat(rate)}, {"batch.size", "10"},   {"key.cardinality", "10"},
-          {"max.records", absl::StrCat(max_records)}};
+std::map<std::string, std::string> AdminFixture::GeneratorConfig(const std::string& topic,
+                                                                 double rate,
+                                                                 int64_t max_records) const {
+  return {
+      {"connector.class", "generator"},          {"topic", topic},     {"tasks.max", "1"},
+      {"rate.per.sec", absl::StrCat(rate)},      {"batch.size", "10"}, {"key.cardinality", "10"},
+      {"max.records", absl::StrCat(max_records)}};
 }
 
-grpc::Status AdminFixture::Create(const std::string& name, const std::map<std::string, std::string>& config,
+grpc::Status AdminFixture::Create(const std::string& name,
+                                  const std::map<std::string, std::string>& config,
                                   pb::TargetState initial, pb::Connector* out) {
   pb::CreateConnectorRequest request;
   request.set_name(name);
@@ -116,7 +121,8 @@ pb::ConnectorStatus AdminFixture::Status(const std::string& name) {
   return reply;
 }
 
-bool AdminFixture::WaitForState(const std::string& name, const std::string& state, absl::Duration timeout) {
+bool AdminFixture::WaitForState(const std::string& name, const std::string& state,
+                                absl::Duration timeout) {
   return Eventually(
       [&] {
         pb::ConnectorStatus s = Status(name);

@@ -56,17 +56,19 @@ class AdminFixture : public ::testing::Test {
   std::map<std::string, std::string> GeneratorConfig(const std::string& topic, double rate = 200,
                                                      int64_t max_records = -1) const;
   grpc::Status Create(const std::string& name, const std::map<std::string, std::string>& config,
-                      pb::TargetState initial = pb::TARGET_STATE_STARTED, pb::Connector* out = nullptr);
+                      pb::TargetState initial = pb::TARGET_STATE_STARTED,
+                      pb::Connector* out = nullptr);
   pb::ConnectorStatus Status(const std::string& name);
   // Waits until the connector and all its tasks are in `state` (by Kafka Connect's name).
-  bool WaitForState(const std::string& name, const std::string& state, absl::Duration timeout = absl::Seconds(60));
+  bool WaitForState(const std::string& name, const std::string& state,
+                    absl::Duration timeout = absl::Seconds(60));
   // The `seq` of each generator record in `topic`.
   std::vector<int64_t> Seqs(const std::string& topic) const;
   std::string Address() const { return "127.0.0.1:" + std::to_string(server_->port()); }
 
   bool with_secrets_dir_ = true;  // sluice.secrets.dir set
-  std::string prefix_;      // unique per test: topics, connector names
-  std::string directory_;   // scratch files
+  std::string prefix_;            // unique per test: topics, connector names
+  std::string directory_;         // scratch files
   std::string plugin_dir_;
   CapturedLog log_;
   std::unique_ptr<herder::Herder> herder_;

@@ -12,9 +12,11 @@ TEST(ProtoConvert, AbslCodesAreGrpcCodes) {
   EXPECT_TRUE(ToGrpc(absl::OkStatus()).ok());
   EXPECT_EQ(ToGrpc(absl::NotFoundError("x")).error_code(), grpc::StatusCode::NOT_FOUND);
   EXPECT_EQ(ToGrpc(absl::AlreadyExistsError("x")).error_code(), grpc::StatusCode::ALREADY_EXISTS);
-  EXPECT_EQ(ToGrpc(absl::InvalidArgumentError("`a` bad")).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ToGrpc(absl::InvalidArgumentError("`a` bad")).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(ToGrpc(absl::InvalidArgumentError("`a` bad")).error_message(), "`a` bad");
-  EXPECT_EQ(ToGrpc(absl::FailedPreconditionError("x")).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(ToGrpc(absl::FailedPreconditionError("x")).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_EQ(ToGrpc(absl::UnavailableError("x")).error_code(), grpc::StatusCode::UNAVAILABLE);
 }
 
@@ -22,8 +24,8 @@ TEST(ProtoConvert, StatesAndStatuses) {
   EXPECT_EQ(FromProto(pb::TARGET_STATE_UNSPECIFIED), herder::TargetState::kStarted);
   EXPECT_EQ(FromProto(pb::TARGET_STATE_STOPPED), herder::TargetState::kStopped);
   EXPECT_EQ(ToProto(herder::TargetState::kPaused), pb::TARGET_STATE_PAUSED);
-  herder::ConnectorStatusInfo info{"c", herder::State::kRunning, "", "w:1",
-                                   {{0, herder::State::kFailed, "boom", "w:1"}}};
+  herder::ConnectorStatusInfo info{
+      "c", herder::State::kRunning, "", "w:1", {{0, herder::State::kFailed, "boom", "w:1"}}};
   pb::ConnectorStatus status;
   ToProto(info, &status);
   EXPECT_EQ(status.state(), pb::STATE_RUNNING);
@@ -37,7 +39,8 @@ TEST(ProtoConvert, OffsetsRoundTripAsCompactJson) {
   absl::StatusOr<offsets::SourcePartition> partition = ParsePartitionJson(R"({"server": "shop"})");
   ASSERT_TRUE(partition.ok()) << partition.status();
   EXPECT_EQ(PartitionJson(*partition).value(), R"({"server":"shop"})");
-  absl::StatusOr<offsets::SourceOffset> offset = ParseOffsetJson(R"({"file":"binlog.000003","pos":154})");
+  absl::StatusOr<offsets::SourceOffset> offset =
+      ParseOffsetJson(R"({"file":"binlog.000003","pos":154})");
   ASSERT_TRUE(offset.ok());
   EXPECT_EQ(OffsetJson(*offset).value(), R"({"file":"binlog.000003","pos":154})");
   EXPECT_EQ(ParseOffsetJson("[1]").status().code(), absl::StatusCode::kInvalidArgument);

@@ -6,7 +6,9 @@
 namespace sluice::herder {
 namespace {
 
-kafka::TopicLogRecord R(std::string key, std::optional<std::string> value) { return {std::move(key), std::move(value)}; }
+kafka::TopicLogRecord R(std::string key, std::optional<std::string> value) {
+  return {std::move(key), std::move(value)};
+}
 
 TEST(ConfigState, TaskConfigsApplyOnlyWithTheirCommit) {
   ConfigState state;

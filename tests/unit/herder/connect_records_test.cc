@@ -27,7 +27,8 @@ TEST(ConnectRecords, ConfigTopicKeysParseBackEvenWithDashesInNames) {
 }
 
 TEST(ConnectRecords, PropertiesValueIsCompactJsonInGivenOrderLastDuplicateWins) {
-  EXPECT_EQ(EncodeProperties({{"name", "orders"}, {"tasks.max", "1"}, {"name", "orders2"}, {"q", "a\"b"}}),
+  EXPECT_EQ(EncodeProperties(
+                {{"name", "orders"}, {"tasks.max", "1"}, {"name", "orders2"}, {"q", "a\"b"}}),
             R"({"properties":{"name":"orders2","tasks.max":"1","q":"a\"b"}})");
   absl::StatusOr<plugin::ConfigMap> decoded =
       DecodeProperties(R"({"properties":{"name":"orders","tasks.max":"1","unset":null}})");
@@ -39,11 +40,13 @@ TEST(ConnectRecords, PropertiesValueIsCompactJsonInGivenOrderLastDuplicateWins) 
 TEST(ConnectRecords, CommitAndTargetStateValues) {
   EXPECT_EQ(EncodeCommit(2), R"({"tasks":2})");
   EXPECT_EQ(DecodeCommit(R"({"tasks":2})").value(), 2);
-  EXPECT_EQ(EncodeTargetState(TargetState::kStarted), R"({"state":"STARTED","state.v2":"STARTED"})");
+  EXPECT_EQ(EncodeTargetState(TargetState::kStarted),
+            R"({"state":"STARTED","state.v2":"STARTED"})");
   EXPECT_EQ(EncodeTargetState(TargetState::kPaused), R"({"state":"PAUSED","state.v2":"PAUSED"})");
   // KIP-875: workers that predate STOPPED read it as PAUSED.
   EXPECT_EQ(EncodeTargetState(TargetState::kStopped), R"({"state":"PAUSED","state.v2":"STOPPED"})");
-  EXPECT_EQ(DecodeTargetState(R"({"state":"PAUSED","state.v2":"STOPPED"})").value(), TargetState::kStopped);
+  EXPECT_EQ(DecodeTargetState(R"({"state":"PAUSED","state.v2":"STOPPED"})").value(),
+            TargetState::kStopped);
   EXPECT_EQ(DecodeTargetState(R"({"state":"PAUSED"})").value(), TargetState::kPaused);
   EXPECT_FALSE(DecodeTargetState(R"({"state":"SLEEPING"})").ok());
 }
@@ -72,8 +75,9 @@ TEST(ConnectRecords, StatusKeysAndValues) {
   EXPECT_EQ(decoded->trace, "boom");
   EXPECT_EQ(decoded->generation, 7);
 
-  EXPECT_EQ(EncodeTopicStatus({"shop.orders", "orders", 0, 1700000000000}),
-            R"({"topic":{"name":"shop.orders","connector":"orders","task":0,"discoverTimestamp":1700000000000}})");
+  EXPECT_EQ(
+      EncodeTopicStatus({"shop.orders", "orders", 0, 1700000000000}),
+      R"({"topic":{"name":"shop.orders","connector":"orders","task":0,"discoverTimestamp":1700000000000}})");
   EXPECT_EQ(DecodeTopicStatus(EncodeTopicStatus({"t", "c", 2, 5})).value().task, 2);
 }
 

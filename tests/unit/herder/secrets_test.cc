@@ -36,33 +36,38 @@ TEST(Secrets, EnvAndFileReferencesResolve) {
   const std::string dir = TempDir("resolve");
   std::ofstream(dir + "/db.properties") << "db.password=from\\:file\n";
   EXPECT_EQ(ResolveReferences("${env:SLUICE_SECRETS_TEST_VAR}").value(), "s3cret");
-  EXPECT_EQ(ResolveReferences(absl::StrCat("x=${file:", dir, "/db.properties:db.password}!")).value(),
-            "x=from:file!");
+  EXPECT_EQ(
+      ResolveReferences(absl::StrCat("x=${file:", dir, "/db.properties:db.password}!")).value(),
+      "x=from:file!");
   absl::StatusOr<std::string> missing = ResolveReferences("${env:SLUICE_SECRETS_TEST_NOPE}");
   EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
   EXPECT_NE(missing.status().message().find("SLUICE_SECRETS_TEST_NOPE"), std::string::npos);
-  absl::StatusOr<plugin::ConfigMap> config = ResolveConfig({{"a", "${file:/nonexistent.properties:k}"}});
+  absl::StatusOr<plugin::ConfigMap> config =
+      ResolveConfig({{"a", "${file:/nonexistent.properties:k}"}});
   EXPECT_EQ(config.status().code(), absl::StatusCode::kNotFound);
   EXPECT_NE(config.status().message().find("`a`"), std::string::npos);
 }
 
 TEST(Secrets, LiteralSecretsAreRefusedWithoutASecretsDir) {
-  absl::StatusOr<plugin::ConfigMap> stored =
-      ProtectSecrets("c", {{"database.password", "hunter2"}, {"user", "u"}}, {"database.password"}, "");
+  absl::StatusOr<plugin::ConfigMap> stored = ProtectSecrets(
+      "c", {{"database.password", "hunter2"}, {"user", "u"}}, {"database.password"}, "");
   EXPECT_EQ(stored.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(stored.status().message().find("`database.password`"), std::string::npos);
   EXPECT_EQ(stored.status().message().find("hunter2"), std::string::npos);
   // References pass as they are.
-  EXPECT_TRUE(ProtectSecrets("c", {{"database.password", "${env:P}"}}, {"database.password"}, "").ok());
+  EXPECT_TRUE(
+      ProtectSecrets("c", {{"database.password", "${env:P}"}}, {"database.password"}, "").ok());
 }
 
 TEST(Secrets, LiteralSecretsMoveToAPrivateFileAndAReferenceIsStored) {
   const std::string dir = TempDir("protect");
-  absl::StatusOr<plugin::ConfigMap> stored = ProtectSecrets(
-      "orders", {{"database.password", "p=ss word\\"}, {"user", "u"}}, {"database.password"}, dir + "/s");
+  absl::StatusOr<plugin::ConfigMap> stored =
+      ProtectSecrets("orders", {{"database.password", "p=ss word\\"}, {"user", "u"}},
+                     {"database.password"}, dir + "/s");
   ASSERT_TRUE(stored.ok()) << stored.status();
   const std::string path = dir + "/s/orders.properties";
-  EXPECT_EQ(*stored, (plugin::ConfigMap{{"database.password", absl::StrCat("${file:", path, ":database.password}")},
+  EXPECT_EQ(*stored, (plugin::ConfigMap{{"database.password",
+                                         absl::StrCat("${file:", path, ":database.password}")},
                                         {"user", "u"}}));
   struct stat st;
   ASSERT_EQ(::stat(path.c_str(), &st), 0);
@@ -81,7 +86,8 @@ TEST(Secrets, ScrubberHidesResolvedValuesInText) {
   SecretScrubber scrubber;
   scrubber.Add("hunter2");
   scrubber.Add("ab");  // too short to scrub safely
-  EXPECT_EQ(scrubber.Scrub("login failed for password hunter2 (ab)"), "login failed for password ******** (ab)");
+  EXPECT_EQ(scrubber.Scrub("login failed for password hunter2 (ab)"),
+            "login failed for password ******** (ab)");
 }
 
 }  // namespace
