@@ -284,7 +284,17 @@ absl::Status Herder::StartConnector(const std::string& name, TargetState target)
     return absl::OkStatus();
   }
   const ConnectorEntry& entry = configs_.connectors().at(name);
-  absl::StatusOr<worker::ConnectorConfig> config = worker::ConnectorConfigFromMap(entry.config);
+  // The connector sees resolved values (it may need the credentials to check its source, as in
+  // Kafka Connect); the task configs it generates are reverse-resolved before they are stored.
+  absl::StatusOr<plugin::ConfigMap> resolved = ResolveConfig(entry.config);
+  if (!resolved.ok()) {
+    SetConnectorState(
+        name, State::kFailed,
+        absl::StrCat("resolving the connector's config: ", resolved.status().message()));
+    return resolved.status();
+  }
+  RememberSecrets(entry.config, *resolved);
+  absl::StatusOr<worker::ConnectorConfig> config = worker::ConnectorConfigFromMap(*resolved);
   if (!config.ok()) {
     SetConnectorState(name, State::kFailed, std::string(config.status().message()));
     return config.status();
@@ -295,6 +305,7 @@ absl::Status Herder::StartConnector(const std::string& name, TargetState target)
       SetConnectorState(name, State::kFailed, std::string(generated.status().message()));
       return generated.status();
     }
+    *generated = ReverseResolve(entry.config, *resolved, *std::move(generated));
     if (entry.inconsistent || *generated != entry.tasks) {
       std::vector<kafka::TopicLogRecord> records;
       for (size_t i = 0; i < generated->size(); ++i) {
@@ -338,6 +349,14 @@ absl::Status Herder::StartTasks(const std::string& name, bool only_missing) {
   return absl::OkStatus();
 }
 
+void Herder::RememberSecrets(const plugin::ConfigMap& raw, const plugin::ConfigMap& resolved) {
+  const std::set<std::string> secret_keys = SecretKeys(raw);
+  for (size_t i = 0; i < resolved.size() && i < raw.size(); ++i) {
+    if (secret_keys.contains(resolved[i].first) || HasReference(raw[i].second))
+      scrubber_->Add(resolved[i].second);
+  }
+}
+
 void Herder::StartOneTask(const std::string& name, int task) {
   const plugin::ConfigMap& stored = configs_.connectors().at(name).tasks.at(task);
   // References are resolved here and only here; the resolved values live in the task and in the
@@ -348,12 +367,7 @@ void Herder::StartOneTask(const std::string& name, int task) {
                  absl::StrCat("resolving the task's config: ", resolved.status().message()));
     return;
   }
-  const std::set<std::string> secret_keys = SecretKeys(stored);
-  for (size_t i = 0; i < resolved->size(); ++i) {
-    if (secret_keys.contains((*resolved)[i].first) || HasReference(stored[i].second)) {
-      scrubber_->Add((*resolved)[i].second);
-    }
-  }
+  RememberSecrets(stored, *resolved);
   if (absl::Status s = worker_->StartTask(name, task, *resolved); !s.ok()) {
     SetTaskState(name, task, State::kFailed, std::string(s.message()));
     return;

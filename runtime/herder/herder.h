@@ -112,6 +112,8 @@ class Herder {
   std::set<std::string> SecretKeys(const plugin::ConfigMap& config) const;
   absl::Status StartConnector(const std::string& name, TargetState target);
   absl::Status StartTasks(const std::string& name, bool only_missing);
+  // Resolved values of secret keys and of references go to the scrubber.
+  void RememberSecrets(const plugin::ConfigMap& raw, const plugin::ConfigMap& resolved);
   void StartOneTask(const std::string& name, int task);
   absl::Status StopConnectorEmptyingTasks(const std::string& name);
   // Records the topics `name`'s tasks wrote to (status topic, Kafka Connect's active topics).

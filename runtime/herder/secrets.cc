@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <utility>
 #include <vector>
 
@@ -213,6 +214,32 @@ absl::StatusOr<plugin::ConfigMap> ProtectSecrets(absl::string_view connector,
     out.emplace_back(k, literal ? absl::StrCat("${file:", path, ":", k, "}") : v);
   }
   return out;
+}
+
+std::vector<plugin::ConfigMap> ReverseResolve(const plugin::ConfigMap& raw,
+                                              const plugin::ConfigMap& resolved,
+                                              std::vector<plugin::ConfigMap> task_configs) {
+  // (resolved value -> reference), for the keys whose raw value holds a reference; a key's own
+  // reference is preferred when the same value came from two references.
+  std::map<std::string, std::string> by_key;
+  std::map<std::string, std::string> by_value;
+  for (size_t i = 0; i < raw.size() && i < resolved.size(); ++i) {
+    if (!HasReference(raw[i].second) || resolved[i].second == raw[i].second) continue;
+    by_key[raw[i].first] = raw[i].second;
+    if (!resolved[i].second.empty()) by_value.emplace(resolved[i].second, raw[i].second);
+  }
+  for (plugin::ConfigMap& task : task_configs) {
+    for (auto& [k, v] : task) {
+      auto own = by_key.find(k);
+      if (own != by_key.end()) {
+        for (size_t i = 0; i < raw.size() && i < resolved.size(); ++i) {
+          if (raw[i].first == k && resolved[i].second == v) v = own->second;
+        }
+      }
+      if (auto found = by_value.find(v); found != by_value.end()) v = found->second;
+    }
+  }
+  return task_configs;
 }
 
 plugin::ConfigMap MaskSecrets(const plugin::ConfigMap& config,

@@ -2,7 +2,9 @@
 // `${file:/path:key}` (FileConfigProvider: `key` in the properties file at `/path`).
 //
 // The promise (docs/admin-api.md, "Secrets"):
-//   - references are stored and shown as written, and resolved only when a task starts;
+//   - references are stored and shown as written, and resolved only in the worker's memory when
+//     the connector or one of its tasks starts (the connector may need its credentials to check its
+//     source, as in Kafka Connect); task configs are reverse-resolved before they are stored;
 //   - a literal value of a key the plugin declares secret is never written to the config topic:
 //     the worker moves it into a file of its own (`sluice.secrets.dir`, mode 0600) and stores a
 //     `${file:...}` reference to it instead; without that directory the literal is refused;
@@ -12,6 +14,7 @@
 
 #include <set>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -42,6 +45,13 @@ absl::StatusOr<plugin::ConfigMap> ProtectSecrets(absl::string_view connector,
                                                  const plugin::ConfigMap& config,
                                                  const std::set<std::string>& secret_keys,
                                                  const std::string& secrets_dir);
+
+// Task configs as they may be stored: a connector started with resolved values copies them into
+// the task configs it generates; every value equal to what a reference in `raw` resolved to goes
+// back to that reference (Kafka Connect's reverse transform), so the config topic never holds it.
+std::vector<plugin::ConfigMap> ReverseResolve(const plugin::ConfigMap& raw,
+                                              const plugin::ConfigMap& resolved,
+                                              std::vector<plugin::ConfigMap> task_configs);
 
 // `config` as the API shows it: references as written, other values of secret keys masked.
 plugin::ConfigMap MaskSecrets(const plugin::ConfigMap& config,

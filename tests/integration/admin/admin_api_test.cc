@@ -509,6 +509,11 @@ TEST_F(AdminFixture, ACanarySecretNeverAppearsInResponsesLogsOrTheConfigTopic) {
     EXPECT_THAT(log_.Text(), Not(HasSubstr(canary)));
   }
   EXPECT_THAT(topic_bytes, HasSubstr("${env:SLUICE_ADMIN_TEST_CANARY}"));
+  // The connector started with resolved values and copied them into its task config; what is
+  // stored is the references again.
+  const std::string task_record = ConfigTopic(prefix_ + ".configs")["task-" + name + "-0"];
+  EXPECT_THAT(task_record, HasSubstr(R"("database.password":"${env:SLUICE_ADMIN_TEST_CANARY}")"));
+  EXPECT_THAT(task_record, HasSubstr(R"("schema.registry.password":"${file:)"));
 
   // The literal lives only in the worker's private file.
   const std::string secrets_file = directory_ + "/secrets/" + name + ".properties";

@@ -90,5 +90,21 @@ TEST(Secrets, ScrubberHidesResolvedValuesInText) {
             "login failed for password ******** (ab)");
 }
 
+TEST(Secrets, TaskConfigsGoBackToReferencesBeforeTheyAreStored) {
+  const plugin::ConfigMap raw{
+      {"database.password", "${env:P}"}, {"user", "u"}, {"url", "db:${env:PORT}"}};
+  const plugin::ConfigMap resolved{
+      {"database.password", "hunter2"}, {"user", "u"}, {"url", "db:3306"}};
+  std::vector<plugin::ConfigMap> tasks = ReverseResolve(raw, resolved,
+                                                        {{{"database.password", "hunter2"},
+                                                          {"user", "u"},
+                                                          {"url", "db:3306"},
+                                                          {"copied.password", "hunter2"}}});
+  EXPECT_EQ(tasks[0], (plugin::ConfigMap{{"database.password", "${env:P}"},
+                                         {"user", "u"},
+                                         {"url", "db:${env:PORT}"},
+                                         {"copied.password", "${env:P}"}}));
+}
+
 }  // namespace
 }  // namespace sluice::herder
