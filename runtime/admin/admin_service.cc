@@ -281,6 +281,13 @@ grpc::Status AdminService::Watch(grpc::ServerContext* context, const pb::WatchRe
         m->set_in_flight_bytes(e->in_flight_bytes);
         break;
       }
+      case herder::WatchEvent::Kind::kConnectorProgress: {
+        pb::ConnectorProgress* p = out.mutable_connector_progress();
+        p->set_connector(e->connector);
+        AddOffsets(e->offsets, p->mutable_offsets());
+        p->set_snapshot_running(herder::SnapshotRunning(e->offsets));
+        break;
+      }
       case herder::WatchEvent::Kind::kConnectorDeleted:
         out.set_connector_deleted(e->connector);
         break;

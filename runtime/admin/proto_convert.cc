@@ -55,6 +55,19 @@ herder::TargetState FromProto(pb::TargetState state) {
   }
 }
 
+void AddOffsets(const std::vector<herder::PartitionOffset>& in,
+                google::protobuf::RepeatedPtrField<pb::PartitionOffset>* out) {
+  for (const herder::PartitionOffset& po : in) {
+    absl::StatusOr<std::string> partition = PartitionJson(po.partition);
+    absl::StatusOr<std::string> offset =
+        po.offset ? OffsetJson(*po.offset) : absl::StatusOr<std::string>("");
+    if (!partition.ok() || !offset.ok()) continue;  // the store only keeps encodable maps
+    pb::PartitionOffset* added = out->Add();
+    added->set_partition_json(*partition);
+    added->set_offset_json(*offset);
+  }
+}
+
 void ToProto(const herder::ConnectorStatusInfo& in, pb::ConnectorStatus* out) {
   out->set_name(in.name);
   out->set_state(ToProto(in.state));
@@ -62,6 +75,8 @@ void ToProto(const herder::ConnectorStatusInfo& in, pb::ConnectorStatus* out) {
   out->set_worker_id(in.worker_id);
   out->set_trace(in.trace);
   out->set_type("source");
+  AddOffsets(in.offsets, out->mutable_offsets());
+  out->set_snapshot_running(herder::SnapshotRunning(in.offsets));
   for (const herder::TaskStatusInfo& task : in.tasks) {
     pb::TaskStatus* t = out->add_tasks();
     t->set_id(task.id);

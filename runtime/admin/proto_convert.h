@@ -21,6 +21,8 @@ grpc::Status ToGrpc(const absl::Status& status);
 // TARGET_STATE_UNSPECIFIED means STARTED.
 herder::TargetState FromProto(::sluice::admin::v1::TargetState state);
 
+void AddOffsets(const std::vector<herder::PartitionOffset>& in,
+                google::protobuf::RepeatedPtrField<::sluice::admin::v1::PartitionOffset>* out);
 void ToProto(const herder::ConnectorStatusInfo& in, ::sluice::admin::v1::ConnectorStatus* out);
 void ToProto(const herder::ConnectorInfo& in, ::sluice::admin::v1::Connector* out);
 

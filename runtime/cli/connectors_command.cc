@@ -294,6 +294,14 @@ void PrintStatus(const pb::ConnectorStatus& s) {
   Table connector({"CONNECTOR", "STATE", "WORKER", "TRACE"});
   connector.Add({s.name(), s.state_name(), s.worker_id(), Trace(s.trace())});
   std::fputs(connector.Render().c_str(), stdout);
+  if (s.offsets_size() > 0) {
+    Table progress({"PARTITION", "COMMITTED OFFSET"});
+    for (const pb::PartitionOffset& po : s.offsets())
+      progress.Add({po.partition_json(), po.offset_json()});
+    std::fputs("\n", stdout);
+    std::fputs(progress.Render().c_str(), stdout);
+    if (s.snapshot_running()) std::fputs("progress: snapshot running\n", stdout);
+  }
   if (s.tasks_size() == 0) return;
   Table tasks({"TASK", "STATE", "WORKER", "TRACE"});
   for (const pb::TaskStatus& t : s.tasks())
@@ -558,6 +566,14 @@ int Watch(Client& client, const Options& o, const std::vector<std::string>& name
       std::printf("%s-%d  %lld records sent, %.1f/s, %lld bytes awaiting Kafka's ack\n",
                   m.connector().c_str(), m.task(), static_cast<long long>(m.records_sent()),
                   m.records_per_second(), static_cast<long long>(m.in_flight_bytes()));
+    } else if (event.has_connector_progress()) {
+      const pb::ConnectorProgress& p = event.connector_progress();
+      std::vector<std::string> parts;
+      for (const pb::PartitionOffset& po : p.offsets())
+        parts.push_back(po.partition_json() + " @ " + po.offset_json());
+      std::printf("%s  progress%s: %s\n", p.connector().c_str(),
+                  p.snapshot_running() ? " (snapshot running)" : "",
+                  absl::StrJoin(parts, ", ").c_str());
     } else if (!event.connector_deleted().empty()) {
       std::printf("%s  deleted\n", event.connector_deleted().c_str());
     }

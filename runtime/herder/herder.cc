@@ -400,7 +400,25 @@ ConnectorStatusInfo Herder::StatusOf(const std::string& name) const {
       out.tasks.push_back({id, value.state, value.trace.value_or(""), value.worker_id});
     }
   }
+  for (auto& [partition, offset] : worker_->offset_store().OffsetsFor(name)) {
+    out.offsets.push_back({std::move(partition), std::move(offset)});
+  }
   return out;
+}
+
+bool SnapshotRunning(const std::vector<PartitionOffset>& offsets) {
+  for (const PartitionOffset& po : offsets) {
+    if (!po.offset) continue;
+    const offsets::OffsetValue* v = po.offset->Find("snapshot");
+    if (v == nullptr) continue;
+    if (const bool* b = std::get_if<bool>(v); b != nullptr && !*b) continue;
+    if (const std::string* s = std::get_if<std::string>(v);
+        s != nullptr && (*s == "false" || s->empty()))
+      continue;
+    if (std::holds_alternative<std::monostate>(*v)) continue;
+    return true;
+  }
+  return false;
 }
 
 ConnectorInfo Herder::InfoOf(const std::string& name) const {
@@ -467,7 +485,25 @@ void Herder::Tick() {
       }
     }
   }
-  if (sample) last_metrics_ = now;
+  if (sample) {
+    last_metrics_ = now;
+    // Progress: a connector's committed offsets, published when they moved.
+    for (const auto& [name, entry] : configs_.connectors()) {
+      std::vector<PartitionOffset> offsets;
+      for (auto& [partition, offset] : worker_->offset_store().OffsetsFor(name)) {
+        offsets.push_back({std::move(partition), std::move(offset)});
+      }
+      std::vector<std::pair<offsets::SourcePartition, std::optional<offsets::SourceOffset>>> key;
+      for (const PartitionOffset& po : offsets) key.emplace_back(po.partition, po.offset);
+      auto& last = last_progress_[name];
+      if (last == key) continue;
+      last = std::move(key);
+      WatchEvent event{
+          WatchEvent::Kind::kConnectorProgress, name, -1, State::kRunning, "", options_.worker_id};
+      event.offsets = std::move(offsets);
+      Publish(event);
+    }
+  }
 }
 
 // ---- the operations ----

@@ -146,6 +146,9 @@ class Herder {
   };
   std::map<std::pair<std::string, int>, Sample> samples_;
   absl::Time last_metrics_ = absl::InfinitePast();
+  std::map<std::string,
+           std::vector<std::pair<offsets::SourcePartition, std::optional<offsets::SourceOffset>>>>
+      last_progress_;
 
   absl::Mutex watchers_mu_;
   std::vector<std::weak_ptr<WatchSubscription>> watchers_ ABSL_GUARDED_BY(watchers_mu_);

@@ -12,6 +12,12 @@
 
 namespace sluice::herder {
 
+// A partition and its offset; nullopt offset = reset that partition.
+struct PartitionOffset {
+  offsets::SourcePartition partition;
+  std::optional<offsets::SourceOffset> offset;
+};
+
 struct TaskStatusInfo {
   int id = 0;
   State state = State::kUnassigned;
@@ -25,7 +31,13 @@ struct ConnectorStatusInfo {
   std::string trace;
   std::string worker_id;
   std::vector<TaskStatusInfo> tasks;
+  // The connector's committed source offsets as this worker knows them: its progress (a
+  // snapshot running, the binlog position reached).
+  std::vector<PartitionOffset> offsets = {};
 };
+
+// True when an offset says a snapshot is running (Debezium's `snapshot` offset field).
+bool SnapshotRunning(const std::vector<PartitionOffset>& offsets);
 
 struct ConnectorInfo {
   std::string name;
@@ -45,12 +57,6 @@ struct ValidationResult {
   std::string plugin;
   int error_count = 0;
   std::vector<KeyValidation> keys;
-};
-
-// A partition and its offset; nullopt offset = reset that partition.
-struct PartitionOffset {
-  offsets::SourcePartition partition;
-  std::optional<offsets::SourceOffset> offset;
 };
 
 }  // namespace sluice::herder

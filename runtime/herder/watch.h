@@ -10,16 +10,24 @@
 #include <deque>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "runtime/herder/connect_records.h"
+#include "runtime/herder/herder_types.h"
 
 namespace sluice::herder {
 
 struct WatchEvent {
-  enum class Kind { kConnectorStatus, kTaskStatus, kTaskMetrics, kConnectorDeleted };
+  enum class Kind {
+    kConnectorStatus,
+    kTaskStatus,
+    kTaskMetrics,
+    kConnectorDeleted,
+    kConnectorProgress
+  };
   Kind kind = Kind::kConnectorStatus;
   std::string connector;
   int task = -1;
@@ -31,6 +39,8 @@ struct WatchEvent {
   double records_per_second = 0;
   // Record bytes sent to Kafka and not yet acknowledged.
   int64_t in_flight_bytes = 0;
+  // kConnectorProgress: the connector's committed offsets.
+  std::vector<PartitionOffset> offsets = {};
 };
 
 class WatchSubscription {

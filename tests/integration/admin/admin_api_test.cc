@@ -442,7 +442,7 @@ TEST_F(AdminFixture, WatchStreamsStatusChangesAndTaskThroughput) {
   pb::WatchRequest request;
   request.add_connectors(name);
   std::unique_ptr<grpc::ClientReader<pb::WatchEvent>> reader = stub_->Watch(&context, request);
-  bool saw_running = false, saw_paused = false, saw_metrics = false;
+  bool saw_running = false, saw_paused = false, saw_metrics = false, saw_progress = false;
   std::thread pauser([&] {
     absl::SleepFor(absl::Seconds(3));
     pb::ConnectorStatus s;
@@ -451,12 +451,17 @@ TEST_F(AdminFixture, WatchStreamsStatusChangesAndTaskThroughput) {
   });
   pb::WatchEvent event;
   const absl::Time deadline = absl::Now() + absl::Seconds(30);
-  while (absl::Now() < deadline && !(saw_running && saw_paused && saw_metrics) &&
+  while (absl::Now() < deadline && !(saw_running && saw_paused && saw_metrics && saw_progress) &&
          reader->Read(&event)) {
     if (event.has_connector_status()) {
       EXPECT_EQ(event.connector_status().name(), name);
       saw_running |= event.connector_status().state_name() == "RUNNING";
       saw_paused |= event.connector_status().state_name() == "PAUSED";
+    }
+    if (event.has_connector_progress() && event.connector_progress().offsets_size() == 1) {
+      saw_progress = true;
+      EXPECT_FALSE(event.connector_progress().snapshot_running());
+      EXPECT_THAT(event.connector_progress().offsets(0).offset_json(), HasSubstr("\"seq\":"));
     }
     if (event.has_task_metrics() && event.task_metrics().records_sent() > 0) {
       saw_metrics = true;
@@ -468,6 +473,8 @@ TEST_F(AdminFixture, WatchStreamsStatusChangesAndTaskThroughput) {
   EXPECT_TRUE(saw_running);
   EXPECT_TRUE(saw_paused);
   EXPECT_TRUE(saw_metrics);
+  EXPECT_TRUE(saw_progress) << "committed offsets are the connector's progress";
+  EXPECT_EQ(Status(name).offsets_size(), 1) << "and the status shows them too";
 }
 
 // A canary secret, given as a reference and as a literal, is resolved for the task but never

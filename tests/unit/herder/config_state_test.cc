@@ -2,6 +2,7 @@
 #include "runtime/herder/config_state.h"
 
 #include "gtest/gtest.h"
+#include "runtime/herder/herder_types.h"
 
 namespace sluice::herder {
 namespace {
@@ -49,6 +50,21 @@ TEST(ConfigState, TargetStatesDefaultToStartedAndTombstonesDelete) {
   state.Apply(R("connector-b", std::string("not json")));
   EXPECT_EQ(state.skipped(), 2);
   EXPECT_TRUE(state.connectors().contains("b"));
+}
+
+TEST(Progress, ASnapshotOffsetFieldMeansASnapshotIsRunning) {
+  using offsets::OffsetField;
+  PartitionOffset streaming{
+      offsets::SourcePartition{{"server", std::string("shop")}},
+      offsets::SourceOffset{{"file", std::string("binlog.000003")}, {"pos", int64_t{154}}}};
+  PartitionOffset snapshot{
+      offsets::SourcePartition{{"server", std::string("shop")}},
+      offsets::SourceOffset{{"snapshot", std::string("INITIAL")}, {"pos", int64_t{4}}}};
+  PartitionOffset finished{offsets::SourcePartition{{"server", std::string("shop")}},
+                           offsets::SourceOffset{{"snapshot", false}}};
+  EXPECT_FALSE(SnapshotRunning({streaming}));
+  EXPECT_TRUE(SnapshotRunning({streaming, snapshot}));
+  EXPECT_FALSE(SnapshotRunning({finished}));
 }
 
 }  // namespace
