@@ -200,10 +200,16 @@ class Client {
   // Prints why the call failed and returns the exit code for it.
   int Failed(const grpc::Status& status) const {
     ExitCode code = ExitCodeFor(status);
-    // A worker that refuses our TLS handshake often shows only as "Socket closed"; if something
-    // accepts TCP connections there, the worker is up and it refused us.
-    if (code == kExitUnreachable && options_.tls && Listening(options_.worker)) code = kExitRefused;
-    if (code == kExitUnreachable) {
+    // A worker that refuses our TLS handshake (or our plaintext, when it speaks TLS) often shows
+    // only as "Socket closed"; if something accepts TCP connections there, it is up and refused us.
+    if (code == kExitUnreachable && Listening(options_.worker)) code = kExitRefused;
+    if (code == kExitRefused && !options_.tls) {
+      std::fprintf(
+          stderr,
+          "sluice: the worker at %s refused a plaintext connection; if it serves TLS, pass --ca "
+          "(and --cert/--key for mutual TLS): %s\n",
+          options_.worker.c_str(), status.error_message().c_str());
+    } else if (code == kExitUnreachable) {
       std::fprintf(stderr,
                    "sluice: no worker answered at %s (is `sluice worker` running there? --worker "
                    "host:port or $SLUICE_WORKER choose another): %s\n",

@@ -106,6 +106,10 @@ TEST_F(AdminTls, MutualTlsRefusesAClientWithoutAValidCertificate) {
   std::string out;
   EXPECT_EQ(Shell(sluice + " connectors list", &out), 8) << out;
   EXPECT_THAT(out, HasSubstr("refused"));
+  const std::string plaintext =
+      absl::StrCat(std::getenv("SLUICE_BINARY_DIR"), "/runtime/cli/sluice --worker ", Address());
+  EXPECT_EQ(Shell(plaintext + " connectors list", &out), 8) << out;
+  EXPECT_THAT(out, HasSubstr("refused a plaintext connection"));
   EXPECT_EQ(Shell(absl::StrCat(sluice, " --cert ", directory_, "/client.pem --key ", directory_,
                                "/client.key connectors list"),
                   &out),
