@@ -12,8 +12,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "plugin/host_context.h"
+#include "runtime/admin/admin_server.h"
 #include "runtime/config/properties.h"
 #include "runtime/config/worker_config.h"
+#include "runtime/herder/herder.h"
 #include "runtime/worker/connector_config.h"
 #include "runtime/worker/worker.h"
 
@@ -23,8 +25,14 @@ namespace {
 constexpr char kUsage[] =
     "usage: sluice worker --config worker.properties [connector.properties ...]\n"
     "  worker.properties     Kafka Connect worker properties (bootstrap.servers, group.id,\n"
-    "                        offset.storage.topic, plugin.path, key.converter, ...)\n"
-    "  connector.properties  a connector to run: name, connector.class, tasks.max and its keys\n";
+    "                        offset.storage.topic, config.storage.topic, status.storage.topic,\n"
+    "                        plugin.path, key.converter, ...) and the admin API's\n"
+    "                        sluice.admin.* keys\n"
+    "  connector.properties  standalone mode: run these connectors (name, connector.class,\n"
+    "                        tasks.max and their keys); no admin API, nothing in the config topic\n"
+    "Without connector files the worker serves the admin API (sluice.admin.listener, default\n"
+    "127.0.0.1:8083), keeps connectors in the config and status topics and restores them at "
+    "start.\n";
 
 int Fail(const std::string& message) {
   std::fprintf(stderr, "sluice worker: %s\n", message.c_str());
@@ -81,14 +89,34 @@ int RunWorkerCommand(int argc, char** argv) {
 
   const absl::Duration shutdown_bound = parsed->config.task_shutdown_graceful_timeout +
                                         parsed->config.offset_flush_timeout + absl::Seconds(10);
-  absl::StatusOr<std::unique_ptr<worker::Worker>> worker =
-      worker::Worker::Create(parsed->config, log);
-  if (!worker.ok()) return Fail(std::string(worker.status().message()));
-  for (const worker::ConnectorConfig& connector : connectors) {
-    if (absl::Status status = (*worker)->StartConnector(connector); !status.ok()) {
-      (*worker)->StopAll();
-      return Fail(std::string(status.message()));
+  std::unique_ptr<worker::Worker> standalone;
+  std::unique_ptr<herder::Herder> herder;
+  std::unique_ptr<admin::AdminServer> server;
+  if (!connectors.empty()) {
+    absl::StatusOr<std::unique_ptr<worker::Worker>> worker =
+        worker::Worker::Create(parsed->config, log);
+    if (!worker.ok()) return Fail(std::string(worker.status().message()));
+    standalone = *std::move(worker);
+    for (const worker::ConnectorConfig& connector : connectors) {
+      if (absl::Status status = standalone->StartConnector(connector); !status.ok()) {
+        standalone->StopAll();
+        return Fail(std::string(status.message()));
+      }
     }
+  } else {
+    herder::HerderOptions options;
+    options.worker_id = parsed->config.admin_listener;
+    absl::StatusOr<std::unique_ptr<herder::Herder>> started =
+        herder::Herder::Start(parsed->config, log, options);
+    if (!started.ok()) return Fail(std::string(started.status().message()));
+    herder = *std::move(started);
+    absl::StatusOr<std::unique_ptr<admin::AdminServer>> serving =
+        admin::AdminServer::Start(parsed->config, herder.get());
+    if (!serving.ok()) return Fail(std::string(serving.status().message()));
+    server = *std::move(serving);
+    log(SLUICE_LOG_INFO, "worker",
+        absl::StrCat("admin API on ", parsed->config.admin_listener,
+                     server->tls() ? " (TLS)" : " (plaintext)", ", port ", server->port()));
   }
   log(SLUICE_LOG_INFO, "worker", "running; SIGTERM or SIGINT stops it");
 
@@ -108,8 +136,10 @@ int RunWorkerCommand(int argc, char** argv) {
       _exit(3);
     }
   });
-  (*worker)->StopAll();
-  worker->reset();
+  server.reset();  // no new requests while the connectors stop
+  herder.reset();
+  if (standalone != nullptr) standalone->StopAll();
+  standalone.reset();
   stopped.store(true);
   watchdog.join();
   log(SLUICE_LOG_INFO, "worker", "stopped");

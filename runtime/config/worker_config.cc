@@ -239,6 +239,31 @@ const absl::flat_hash_map<absl::string_view, Handler>& ExactKeyHandlers() {
       }
       return absl::OkStatus();
     };
+    auto text = [](std::string WorkerConfig::*field, absl::string_view what) {
+      return [field, what](const Property& p, WorkerConfig& c) -> absl::Status {
+        std::string v = Trimmed(p);
+        if (v.empty()) return BadValue(p, what);
+        c.*field = std::move(v);
+        return absl::OkStatus();
+      };
+    };
+    (*h)["sluice.admin.listener"] = [](const Property& p, WorkerConfig& c) -> absl::Status {
+      std::string v = Trimmed(p);
+      const size_t colon = v.rfind(':');
+      int port = 0;
+      if (colon == std::string::npos || colon == 0 || !absl::SimpleAtoi(v.substr(colon + 1), &port) || port < 0 ||
+          port > 65535) {
+        return BadValue(p, "expected host:port, e.g. 127.0.0.1:8083");
+      }
+      c.admin_listener = std::move(v);
+      return absl::OkStatus();
+    };
+    (*h)["sluice.admin.ssl.certificate.location"] =
+        text(&WorkerConfig::admin_ssl_certificate, "expected the path of a PEM certificate chain");
+    (*h)["sluice.admin.ssl.key.location"] = text(&WorkerConfig::admin_ssl_key, "expected the path of a PEM private key");
+    (*h)["sluice.admin.ssl.client.ca.location"] =
+        text(&WorkerConfig::admin_ssl_client_ca, "expected the path of a PEM CA bundle");
+    (*h)["sluice.secrets.dir"] = text(&WorkerConfig::secrets_dir, "expected a directory");
     (*h)["config.providers"] = [](const Property& p, WorkerConfig& c) -> absl::Status {
       c.config_providers = ParseList(p.value);
       return absl::OkStatus();
@@ -356,6 +381,16 @@ absl::StatusOr<ParsedWorkerConfig> ParseWorkerConfig(const Properties& props) {
                                                      "` is listed in `config.providers` but `",
                                                      class_key, "` is not set"));
     }
+  }
+  if (c.admin_ssl_certificate.empty() != c.admin_ssl_key.empty()) {
+    return absl::InvalidArgumentError(
+        "worker config: `sluice.admin.ssl.certificate.location` and `sluice.admin.ssl.key.location` go together; "
+        "set both for TLS, or neither");
+  }
+  if (!c.admin_ssl_client_ca.empty() && c.admin_ssl_certificate.empty()) {
+    return absl::InvalidArgumentError(
+        "worker config: `sluice.admin.ssl.client.ca.location` (mutual TLS) needs the server's own certificate: set "
+        "`sluice.admin.ssl.certificate.location` and `sluice.admin.ssl.key.location`");
   }
   return out;
 }

@@ -82,6 +82,19 @@ struct WorkerConfig {
   // (`topic.creation.default.*`); the worker-level keys are a Sluice fallback. -1 = broker default.
   int32_t topic_creation_default_partitions = -1;
   int16_t topic_creation_default_replication_factor = -1;
+
+  // The gRPC admin API (Sluice's own keys; Kafka Connect's REST `listeners` are not used).
+  // `sluice.admin.listener`: host:port; loopback by default so nothing is exposed unasked.
+  std::string admin_listener = "127.0.0.1:8083";
+  // `sluice.admin.ssl.certificate.location` / `.key.location`: PEM files; both set = TLS.
+  std::string admin_ssl_certificate;
+  std::string admin_ssl_key;
+  // `sluice.admin.ssl.client.ca.location`: PEM CA bundle; set = mutual TLS, every client must
+  // present a certificate this CA signed.
+  std::string admin_ssl_client_ca;
+  // `sluice.secrets.dir`: where the worker keeps literal secrets it was given, so the config
+  // topic stores a ${file:...} reference instead of the secret. Empty: literal secrets are refused.
+  std::string secrets_dir;
 };
 
 struct ParsedWorkerConfig {

@@ -5,7 +5,8 @@
 
 namespace sluice::worker {
 
-absl::StatusOr<ConnectorConfig> ConnectorConfigFromProperties(const config::Properties& properties) {
+absl::StatusOr<ConnectorConfig> ConnectorConfigFromProperties(
+    const config::Properties& properties) {
   ConnectorConfig result;
   for (const config::Property& property : properties.entries()) {
     result.config.emplace_back(property.key, property.value);
@@ -17,9 +18,10 @@ absl::StatusOr<ConnectorConfig> ConnectorConfigFromProperties(const config::Prop
   result.name = name->value;
   const config::Property* connector_class = properties.Find("connector.class");
   if (connector_class == nullptr || connector_class->value.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "connector ", result.name, ": `connector.class` is required (the plugin's name, e.g. "
-                                   "generator; `sluice worker` logs the plugins it loaded)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("connector ", result.name,
+                     ": `connector.class` is required (the plugin's name, e.g. "
+                     "generator; `sluice worker` logs the plugins it loaded)"));
   }
   result.connector_class = connector_class->value;
   if (const config::Property* tasks = properties.Find("tasks.max"); tasks != nullptr) {
@@ -29,6 +31,12 @@ absl::StatusOr<ConnectorConfig> ConnectorConfigFromProperties(const config::Prop
     }
   }
   return result;
+}
+
+absl::StatusOr<ConnectorConfig> ConnectorConfigFromMap(const plugin::ConfigMap& config) {
+  config::Properties properties;
+  for (const auto& [k, v] : config) properties.Set(k, v);
+  return ConnectorConfigFromProperties(properties);
 }
 
 absl::StatusOr<ConnectorConfig> LoadConnectorConfigFile(const std::string& path) {

@@ -17,13 +17,16 @@ struct ConnectorConfig {
   std::string name;
   std::string connector_class;  // a plugin name (e.g. "generator")
   int tasks_max = 1;
-  plugin::ConfigMap config;     // every key, name and connector.class included, as Kafka Connect passes them
+  plugin::ConfigMap
+      config;  // every key, name and connector.class included, as Kafka Connect passes them
 };
 
 // InvalidArgument naming the key when name or connector.class is missing or tasks.max is not a
 // positive integer.
 absl::StatusOr<ConnectorConfig> ConnectorConfigFromProperties(const config::Properties& properties);
 absl::StatusOr<ConnectorConfig> LoadConnectorConfigFile(const std::string& path);
+// The same from a key/value list (a config held in the config topic or sent to the admin API).
+absl::StatusOr<ConnectorConfig> ConnectorConfigFromMap(const plugin::ConfigMap& config);
 
 }  // namespace sluice::worker
 

@@ -8,11 +8,16 @@ namespace {
 
 offsets::OffsetValue ToOffsetValue(const data::ScalarEntry& entry) {
   switch (entry.kind) {
-    case data::ScalarKind::kNull: return std::monostate{};
-    case data::ScalarKind::kInt: return entry.i;
-    case data::ScalarKind::kFloat: return entry.f;
-    case data::ScalarKind::kBoolean: return entry.b;
-    case data::ScalarKind::kString: return std::string(entry.str);
+    case data::ScalarKind::kNull:
+      return std::monostate{};
+    case data::ScalarKind::kInt:
+      return entry.i;
+    case data::ScalarKind::kFloat:
+      return entry.f;
+    case data::ScalarKind::kBoolean:
+      return entry.b;
+    case data::ScalarKind::kString:
+      return std::string(entry.str);
   }
   return std::monostate{};
 }
@@ -28,7 +33,8 @@ std::vector<offsets::OffsetField> ToFields(data::ScalarMap view) {
 
 bool SameValue(const data::ScalarEntry& entry, const offsets::OffsetValue& value) {
   switch (entry.kind) {
-    case data::ScalarKind::kNull: return std::holds_alternative<std::monostate>(value);
+    case data::ScalarKind::kNull:
+      return std::holds_alternative<std::monostate>(value);
     case data::ScalarKind::kInt:
       return std::holds_alternative<int64_t>(value) && std::get<int64_t>(value) == entry.i;
     case data::ScalarKind::kFloat:
@@ -36,7 +42,8 @@ bool SameValue(const data::ScalarEntry& entry, const offsets::OffsetValue& value
     case data::ScalarKind::kBoolean:
       return std::holds_alternative<bool>(value) && std::get<bool>(value) == entry.b;
     case data::ScalarKind::kString:
-      return std::holds_alternative<std::string>(value) && std::get<std::string>(value) == entry.str;
+      return std::holds_alternative<std::string>(value) &&
+             std::get<std::string>(value) == entry.str;
   }
   return false;
 }

@@ -1,5 +1,6 @@
 #include "runtime/worker/source_task.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -17,7 +18,9 @@ std::vector<std::pair<std::string, std::string>> ConverterProperties(
   return {settings.properties.begin(), settings.properties.end()};
 }
 
-absl::string_view View(std::string_view text) { return absl::string_view(text.data(), text.size()); }
+absl::string_view View(std::string_view text) {
+  return absl::string_view(text.data(), text.size());
+}
 
 }  // namespace
 
@@ -37,7 +40,8 @@ absl::Status WorkerSourceTask::RecordingOffsetWriter::Write(
 
 absl::StatusOr<std::unique_ptr<WorkerSourceTask>> WorkerSourceTask::Start(
     SourceTaskSpec spec, SourceTaskServices services) {
-  std::unique_ptr<WorkerSourceTask> task(new WorkerSourceTask(std::move(spec), std::move(services)));
+  std::unique_ptr<WorkerSourceTask> task(
+      new WorkerSourceTask(std::move(spec), std::move(services)));
   const config::WorkerConfig& config = *task->services_.config;
 
   absl::StatusOr<std::unique_ptr<convert::Converter>> key_converter = convert::CreateConverter(
@@ -135,10 +139,21 @@ absl::Status WorkerSourceTask::EnsureTopic(std::string_view topic) {
   if (topic == known_topic_) return absl::OkStatus();
   std::string name(topic);
   if (absl::Status status = services_.topic_creator->EnsureExists(name); !status.ok()) {
-    return absl::Status(status.code(), absl::StrCat(who_, ": topic ", name, ": ", status.message()));
+    return absl::Status(status.code(),
+                        absl::StrCat(who_, ": topic ", name, ": ", status.message()));
+  }
+  {
+    // A run of records to one topic never gets here; a new topic is rare, the lock is cheap.
+    absl::MutexLock lock(&mu_);
+    if (std::find(topics_.begin(), topics_.end(), name) == topics_.end()) topics_.push_back(name);
   }
   known_topic_ = std::move(name);
   return absl::OkStatus();
+}
+
+std::vector<std::string> WorkerSourceTask::topics() const {
+  absl::MutexLock lock(&mu_);
+  return topics_;
 }
 
 absl::Status WorkerSourceTask::Send(const data::SourceRecord& record) {
@@ -146,11 +161,13 @@ absl::Status WorkerSourceTask::Send(const data::SourceRecord& record) {
 
   absl::StatusOr<std::optional<std::string_view>> key =
       key_converter_->FromConnectData(record.key_schema, record.key);
-  if (!key.ok()) return absl::Status(key.status().code(), absl::StrCat(who_, ": key: ", key.status().message()));
+  if (!key.ok())
+    return absl::Status(key.status().code(), absl::StrCat(who_, ": key: ", key.status().message()));
   absl::StatusOr<std::optional<std::string_view>> value =
       value_converter_->FromConnectData(record.value_schema, record.value);
   if (!value.ok()) {
-    return absl::Status(value.status().code(), absl::StrCat(who_, ": value: ", value.status().message()));
+    return absl::Status(value.status().code(),
+                        absl::StrCat(who_, ": value: ", value.status().message()));
   }
 
   headers_.clear();
@@ -215,7 +232,8 @@ void WorkerSourceTask::Finish(absl::Status status) {
     status = flushed;
   }
   tracker_.AwaitAllSettled(grace);
-  if (absl::Status committed = CommitOffsets(/*final_commit=*/true); !committed.ok() && status.ok()) {
+  if (absl::Status committed = CommitOffsets(/*final_commit=*/true);
+      !committed.ok() && status.ok()) {
     status = committed;
   }
   if (!status.ok()) {

@@ -76,7 +76,14 @@ class WorkerSourceTask {
   TaskState state() const;
   absl::Status failure() const;
   const std::string& who() const { return who_; }
+  int task_id() const { return spec_.task_id; }
   int64_t records_sent() const { return records_sent_.load(std::memory_order_relaxed); }
+  // Record bytes handed to Kafka and not yet acknowledged: how far Kafka lags behind this task.
+  int64_t in_flight_bytes() const {
+    return producer_ == nullptr ? 0 : producer_->in_flight_bytes();
+  }
+  // The topics this task has written to since it started (Kafka Connect's active topics).
+  std::vector<std::string> topics() const;
 
  private:
   WorkerSourceTask(SourceTaskSpec spec, SourceTaskServices services);
@@ -131,6 +138,7 @@ class WorkerSourceTask {
   mutable absl::Mutex mu_;
   TaskState state_ ABSL_GUARDED_BY(mu_) = TaskState::kRunning;
   absl::Status failure_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::string> topics_ ABSL_GUARDED_BY(mu_);
   std::thread thread_;
 };
 

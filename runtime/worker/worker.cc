@@ -47,9 +47,9 @@ absl::StatusOr<std::unique_ptr<Worker>> Worker::Create(config::WorkerConfig conf
     }
   }
   for (const auto& plugin : worker->registry_.List()) {
-    worker->log_(SLUICE_LOG_INFO, kWho,
-                 absl::StrCat("plugin ", plugin->name(), " ", plugin->version(), " from ",
-                              plugin->path()));
+    worker->log_(
+        SLUICE_LOG_INFO, kWho,
+        absl::StrCat("plugin ", plugin->name(), " ", plugin->version(), " from ", plugin->path()));
   }
   if (!c.plugin_path.empty()) {
     Worker* raw = worker.get();
@@ -70,82 +70,138 @@ absl::StatusOr<std::unique_ptr<Worker>> Worker::Create(config::WorkerConfig conf
   return worker;
 }
 
-absl::Status Worker::StartConnector(const ConnectorConfig& connector) {
+absl::StatusOr<std::vector<plugin::ConfigMap>> Worker::StartConnectorOnly(
+    const ConnectorConfig& connector) {
   if (connectors_.contains(connector.name)) {
-    return absl::AlreadyExistsError(absl::StrCat("connector ", connector.name, " is already running"));
+    return absl::AlreadyExistsError(
+        absl::StrCat("connector ", connector.name, " is already running"));
   }
   std::shared_ptr<const plugin::Plugin> plugin = registry_.Find(connector.connector_class);
   if (plugin == nullptr) {
     std::vector<std::string> known;
     for (const auto& p : registry_.List()) known.push_back(p->name());
-    return absl::NotFoundError(absl::StrCat(
-        "connector ", connector.name, ": no plugin named '", connector.connector_class,
-        "' in plugin.path (", absl::StrJoin(config_.plugin_path, ","), "); known: ",
-        known.empty() ? "none" : absl::StrJoin(known, ", ")));
+    return absl::NotFoundError(
+        absl::StrCat("connector ", connector.name, ": no plugin named '", connector.connector_class,
+                     "' in plugin.path (", absl::StrJoin(config_.plugin_path, ","),
+                     "); known: ", known.empty() ? "none" : absl::StrJoin(known, ", ")));
   }
   if (absl::Status status = plugin::ValidateConfig(*plugin, connector.config); !status.ok()) {
     return absl::Status(status.code(),
                         absl::StrCat("connector ", connector.name, ": ", status.message()));
   }
   absl::StatusOr<std::unique_ptr<plugin::ConnectorInstance>> instance =
-      plugin::ConnectorInstance::Start(plugin, connector.name, connector.config, log_, [this, name = connector.name] {
-        log_(SLUICE_LOG_INFO, kWho,
-             absl::StrCat("connector ", name,
-                          " asked for its tasks to be reconfigured; restart it to apply"));
-      });
+      plugin::ConnectorInstance::Start(
+          plugin, connector.name, connector.config, log_, [this, name = connector.name] {
+            log_(SLUICE_LOG_INFO, kWho,
+                 absl::StrCat("connector ", name,
+                              " asked for its tasks to be reconfigured; restart it to apply"));
+          });
   if (!instance.ok()) return instance.status();
   absl::StatusOr<std::vector<plugin::ConfigMap>> task_configs =
       (*instance)->TaskConfigs(static_cast<size_t>(connector.tasks_max));
   if (!task_configs.ok()) return task_configs.status();
-
-  // Each task starts from the offsets committed so far, possibly by another worker.
-  if (absl::Status status = offset_store_->ReadToEnd(absl::Seconds(60)); !status.ok()) {
-    return status;
-  }
   RunningConnector running;
+  running.plugin = plugin;
   running.instance = *std::move(instance);
+  connectors_.emplace(connector.name, std::move(running));
+  return task_configs;
+}
+
+absl::Status Worker::StartTask(const std::string& connector, int task_id,
+                               const plugin::ConfigMap& task_config) {
+  auto it = connectors_.find(connector);
+  if (it == connectors_.end()) {
+    return absl::FailedPreconditionError(absl::StrCat("connector ", connector, " is not running"));
+  }
+  if (it->second.tasks.contains(task_id)) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("task ", connector, "-", task_id, " is already running"));
+  }
+  // Each task starts from the offsets committed so far, possibly by another worker or an alter.
+  if (absl::Status status = offset_store_->ReadToEnd(absl::Seconds(60)); !status.ok())
+    return status;
+  SourceTaskSpec spec{connector, task_id, it->second.plugin, task_config};
+  absl::StatusOr<std::unique_ptr<WorkerSourceTask>> task = WorkerSourceTask::Start(
+      std::move(spec), {&config_, offset_store_.get(), topic_creator_.get(), log_});
+  if (!task.ok()) return task.status();
+  it->second.tasks.emplace(task_id, *std::move(task));
+  return absl::OkStatus();
+}
+
+absl::Status Worker::StopTask(const std::string& connector, int task_id) {
+  auto it = connectors_.find(connector);
+  if (it == connectors_.end()) return absl::OkStatus();
+  auto task = it->second.tasks.find(task_id);
+  if (task == it->second.tasks.end()) return absl::OkStatus();
+  task->second->Stop();
+  absl::Status status = task->second->Join();
+  if (!status.ok()) status = task->second->failure();
+  it->second.tasks.erase(task);
+  return status;
+}
+
+void Worker::StopTasks(const std::string& connector) {
+  auto it = connectors_.find(connector);
+  if (it == connectors_.end()) return;
+  for (auto& [id, task] : it->second.tasks) task->Stop();
+  for (auto& [id, task] : it->second.tasks) {
+    absl::Status status = task->Join();
+    log_(status.ok() ? SLUICE_LOG_INFO : SLUICE_LOG_ERROR, task->who(),
+         status.ok() ? absl::StrCat("stopped after sending ", task->records_sent(), " records")
+                     : absl::StrCat("ended FAILED: ", status.message()));
+  }
+  it->second.tasks.clear();
+}
+
+void Worker::StopConnector(const std::string& connector) {
+  StopTasks(connector);
+  connectors_.erase(connector);
+}
+
+bool Worker::IsConnectorRunning(const std::string& connector) const {
+  return connectors_.contains(connector);
+}
+
+absl::Status Worker::StartConnector(const ConnectorConfig& connector) {
+  absl::StatusOr<std::vector<plugin::ConfigMap>> task_configs = StartConnectorOnly(connector);
+  if (!task_configs.ok()) return task_configs.status();
   for (size_t i = 0; i < task_configs->size(); ++i) {
-    SourceTaskSpec spec{connector.name, static_cast<int>(i), plugin, (*task_configs)[i]};
-    absl::StatusOr<std::unique_ptr<WorkerSourceTask>> task = WorkerSourceTask::Start(
-        std::move(spec), {&config_, offset_store_.get(), topic_creator_.get(), log_});
-    if (!task.ok()) {
-      for (auto& started : running.tasks) started->Stop();
-      return task.status();
+    if (absl::Status status = StartTask(connector.name, static_cast<int>(i), (*task_configs)[i]);
+        !status.ok()) {
+      StopConnector(connector.name);
+      return status;
     }
-    running.tasks.push_back(*std::move(task));
   }
   log_(SLUICE_LOG_INFO, kWho,
-       absl::StrCat("connector ", connector.name, " started with ", running.tasks.size(),
+       absl::StrCat("connector ", connector.name, " started with ", task_configs->size(),
                     " task(s)"));
-  connectors_.emplace(connector.name, std::move(running));
   return absl::OkStatus();
 }
 
 void Worker::StopAll() {
   // Signal every task first, so they flush and commit in parallel, then wait for each.
   for (auto& [name, connector] : connectors_) {
-    for (auto& task : connector.tasks) task->Stop();
+    for (auto& [id, task] : connector.tasks) task->Stop();
   }
-  for (auto& [name, connector] : connectors_) {
-    for (auto& task : connector.tasks) {
-      absl::Status status = task->Join();
-      log_(status.ok() ? SLUICE_LOG_INFO : SLUICE_LOG_ERROR, task->who(),
-           status.ok() ? absl::StrCat("stopped after sending ", task->records_sent(), " records")
-                       : absl::StrCat("ended FAILED: ", status.message()));
-    }
-    connector.tasks.clear();
-    connector.instance.reset();
-  }
-  connectors_.clear();
+  std::vector<std::string> names;
+  for (auto& [name, connector] : connectors_) names.push_back(name);
+  for (const std::string& name : names) StopConnector(name);
   watcher_.reset();
 }
 
 std::vector<const WorkerSourceTask*> Worker::Tasks(const std::string& connector) const {
   std::vector<const WorkerSourceTask*> tasks;
   if (auto it = connectors_.find(connector); it != connectors_.end()) {
-    for (const auto& task : it->second.tasks) tasks.push_back(task.get());
+    for (const auto& [id, task] : it->second.tasks) tasks.push_back(task.get());
   }
   return tasks;
+}
+
+const WorkerSourceTask* Worker::Task(const std::string& connector, int task_id) const {
+  auto it = connectors_.find(connector);
+  if (it == connectors_.end()) return nullptr;
+  auto task = it->second.tasks.find(task_id);
+  return task == it->second.tasks.end() ? nullptr : task->second.get();
 }
 
 }  // namespace sluice::worker

@@ -36,21 +36,47 @@ class Worker {
 
   // Validates `connector` against its plugin's config definition, starts it, asks it for up to
   // tasks.max task configs and starts those tasks. NotFound when no plugin has that name.
+  // (Standalone mode: `sluice worker` with connector files.)
   absl::Status StartConnector(const ConnectorConfig& connector);
+
+  // The pieces the herder drives one by one (runtime/herder).
+  //
+  // Validates and starts the connector itself (no tasks) and returns the task configs it asks
+  // for (at most tasks.max). NotFound when no plugin has that name, InvalidArgument naming keys
+  // when the config does not validate, AlreadyExists when it runs.
+  absl::StatusOr<std::vector<plugin::ConfigMap>> StartConnectorOnly(
+      const ConnectorConfig& connector);
+  // Starts task `task_id` of a started connector with `task_config` (references already
+  // resolved), from the connector's committed offsets. AlreadyExists when that task runs.
+  absl::Status StartTask(const std::string& connector, int task_id,
+                         const plugin::ConfigMap& task_config);
+  // Stops one task (it flushes and commits) and waits for it. Returns how it ended (OK after a
+  // clean stop, its failure otherwise); OK when it was not running.
+  absl::Status StopTask(const std::string& connector, int task_id);
+  // Stops every task of `connector`, in parallel, and waits; the connector itself keeps running.
+  void StopTasks(const std::string& connector);
+  // Stops the tasks, then the connector.
+  void StopConnector(const std::string& connector);
+  bool IsConnectorRunning(const std::string& connector) const;
 
   // Stops every task (each flushes and commits), then every connector. Returns once all ended.
   void StopAll();
 
-  // The tasks of `connector`, for status and tests.
+  // The tasks of `connector`, by task id, for status and tests.
   std::vector<const WorkerSourceTask*> Tasks(const std::string& connector) const;
+  const WorkerSourceTask* Task(const std::string& connector, int task_id) const;
   plugin::PluginRegistry& plugins() { return registry_; }
+  kafka::OffsetStore& offset_store() { return *offset_store_; }
+  kafka::TopicAdmin& topic_admin() { return *admin_; }
+  const config::WorkerConfig& config() const { return config_; }
 
  private:
   Worker(config::WorkerConfig config, plugin::LogSink log);
 
   struct RunningConnector {
     std::unique_ptr<plugin::ConnectorInstance> instance;
-    std::vector<std::unique_ptr<WorkerSourceTask>> tasks;
+    std::shared_ptr<const plugin::Plugin> plugin;
+    std::map<int, std::unique_ptr<WorkerSourceTask>> tasks;
   };
 
   const config::WorkerConfig config_;

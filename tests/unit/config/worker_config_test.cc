@@ -147,7 +147,43 @@ INSTANTIATE_TEST_SUITE_P(
                      "org.apache.kafka.connect.json.JsonConverter"},
         BadValueCase{"producer.buffer.memory=0", "producer.buffer.memory",
                      "positive number of bytes"},
-        BadValueCase{"bootstrap.servers= , ", "bootstrap.servers", "host:port"}));
+        BadValueCase{"bootstrap.servers= , ", "bootstrap.servers", "host:port"},
+        BadValueCase{"sluice.admin.listener=8083", "sluice.admin.listener", "host:port"},
+        BadValueCase{"sluice.admin.listener=localhost:99999", "sluice.admin.listener", "host:port"}));
+
+TEST(WorkerConfigTest, AdminApiListensOnLoopbackByDefaultWithoutTls) {
+  auto parsed = Parse(kMinimal);
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(parsed->config.admin_listener, "127.0.0.1:8083");
+  EXPECT_TRUE(parsed->config.admin_ssl_certificate.empty());
+  EXPECT_TRUE(parsed->config.admin_ssl_client_ca.empty());
+  EXPECT_TRUE(parsed->config.secrets_dir.empty());
+}
+
+TEST(WorkerConfigTest, AdminTlsAndSecretsKeysAreRead) {
+  auto parsed = Parse(std::string(kMinimal) +
+                      "sluice.admin.listener=0.0.0.0:9443\n"
+                      "sluice.admin.ssl.certificate.location=/etc/sluice/server.pem\n"
+                      "sluice.admin.ssl.key.location=/etc/sluice/server.key\n"
+                      "sluice.admin.ssl.client.ca.location=/etc/sluice/clients-ca.pem\n"
+                      "sluice.secrets.dir=/var/lib/sluice/secrets\n");
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_THAT(parsed->warnings, IsEmpty());
+  EXPECT_EQ(parsed->config.admin_listener, "0.0.0.0:9443");
+  EXPECT_EQ(parsed->config.admin_ssl_certificate, "/etc/sluice/server.pem");
+  EXPECT_EQ(parsed->config.admin_ssl_key, "/etc/sluice/server.key");
+  EXPECT_EQ(parsed->config.admin_ssl_client_ca, "/etc/sluice/clients-ca.pem");
+  EXPECT_EQ(parsed->config.secrets_dir, "/var/lib/sluice/secrets");
+}
+
+TEST(WorkerConfigTest, AdminCertificateWithoutKeyIsRefused) {
+  auto parsed = Parse(std::string(kMinimal) + "sluice.admin.ssl.certificate.location=/etc/server.pem\n");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_THAT(parsed.status().message(), HasSubstr("sluice.admin.ssl.key.location"));
+  auto mtls_only = Parse(std::string(kMinimal) + "sluice.admin.ssl.client.ca.location=/etc/ca.pem\n");
+  ASSERT_FALSE(mtls_only.ok());
+  EXPECT_THAT(mtls_only.status().message(), HasSubstr("needs the server's own certificate"));
+}
 
 TEST(WorkerConfigTest, MissingRequiredKeyIsNamed) {
   auto parsed = Parse(

@@ -1,0 +1,300 @@
+#include "runtime/admin/admin_service.h"
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "runtime/admin/proto_convert.h"
+#include "sluice/connector.h"
+
+#ifndef SLUICE_VERSION
+#define SLUICE_VERSION "dev"
+#endif
+
+namespace sluice::admin {
+namespace {
+
+grpc::Status NeedName(const std::string& name) {
+  if (!name.empty()) return grpc::Status::OK;
+  return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "`name`: a connector name is required");
+}
+
+std::string TypeName(plugin::ConfigType type) {
+  switch (type) {
+    case plugin::ConfigType::kString:
+      return "STRING";
+    case plugin::ConfigType::kInt:
+      return "INT";
+    case plugin::ConfigType::kLong:
+      return "LONG";
+    case plugin::ConfigType::kDouble:
+      return "DOUBLE";
+    case plugin::ConfigType::kBoolean:
+      return "BOOLEAN";
+    case plugin::ConfigType::kList:
+      return "LIST";
+    case plugin::ConfigType::kPassword:
+      return "PASSWORD";
+  }
+  return "STRING";
+}
+
+grpc::Status StatusReply(const absl::StatusOr<herder::ConnectorStatusInfo>& status,
+                         pb::ConnectorStatus* reply) {
+  if (!status.ok()) return ToGrpc(status.status());
+  ToProto(*status, reply);
+  return grpc::Status::OK;
+}
+
+}  // namespace
+
+grpc::Status AdminService::GetWorkerInfo(grpc::ServerContext*, const pb::GetWorkerInfoRequest*,
+                                         pb::WorkerInfo* reply) {
+  reply->set_version(SLUICE_VERSION);
+  reply->set_abi_major(SLUICE_ABI_MAJOR);
+  reply->set_abi_minor(SLUICE_ABI_MINOR);
+  reply->set_worker_id(herder_->worker_id());
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminService::CreateConnector(grpc::ServerContext*,
+                                           const pb::CreateConnectorRequest* request,
+                                           pb::Connector* reply) {
+  if (grpc::Status s = NeedName(request->name()); !s.ok()) return s;
+  absl::StatusOr<herder::ConnectorInfo> info = herder_->Create(
+      request->name(), FromProto(request->config()), FromProto(request->initial_state()));
+  if (!info.ok()) return ToGrpc(info.status());
+  ToProto(*info, reply);
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminService::GetConnector(grpc::ServerContext*, const pb::ConnectorRef* request,
+                                        pb::Connector* reply) {
+  absl::StatusOr<herder::ConnectorInfo> info = herder_->Get(request->name());
+  if (!info.ok()) return ToGrpc(info.status());
+  ToProto(*info, reply);
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminService::ListConnectors(grpc::ServerContext*, const pb::ListConnectorsRequest*,
+                                          pb::ListConnectorsResponse* reply) {
+  for (const herder::ConnectorInfo& info : herder_->List()) ToProto(info, reply->add_connectors());
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminService::PutConnectorConfig(grpc::ServerContext*,
+                                              const pb::PutConnectorConfigRequest* request,
+                                              pb::PutConnectorConfigResponse* reply) {
+  if (grpc::Status s = NeedName(request->name()); !s.ok()) return s;
+  bool created = false;
+  absl::StatusOr<herder::ConnectorInfo> info =
+      herder_->PutConfig(request->name(), FromProto(request->config()), &created);
+  if (!info.ok()) return ToGrpc(info.status());
+  ToProto(*info, reply->mutable_connector());
+  reply->set_created(created);
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminService::PatchConnectorConfig(grpc::ServerContext*,
+                                                const pb::PatchConnectorConfigRequest* request,
+                                                pb::Connector* reply) {
+  if (grpc::Status s = NeedName(request->name()); !s.ok()) return s;
+  std::vector<std::string> remove(request->remove().begin(), request->remove().end());
+  absl::StatusOr<herder::ConnectorInfo> info =
+      herder_->PatchConfig(request->name(), FromProto(request->set()), remove);
+  if (!info.ok()) return ToGrpc(info.status());
+  ToProto(*info, reply);
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminService::DeleteConnector(grpc::ServerContext*, const pb::ConnectorRef* request,
+                                           pb::DeleteConnectorResponse*) {
+  return ToGrpc(herder_->Delete(request->name()));
+}
+
+grpc::Status AdminService::PauseConnector(grpc::ServerContext*, const pb::ConnectorRef* request,
+                                          pb::ConnectorStatus* reply) {
+  return StatusReply(herder_->Pause(request->name()), reply);
+}
+
+grpc::Status AdminService::ResumeConnector(grpc::ServerContext*, const pb::ConnectorRef* request,
+                                           pb::ConnectorStatus* reply) {
+  return StatusReply(herder_->Resume(request->name()), reply);
+}
+
+grpc::Status AdminService::StopConnector(grpc::ServerContext*, const pb::ConnectorRef* request,
+                                         pb::ConnectorStatus* reply) {
+  return StatusReply(herder_->Stop(request->name()), reply);
+}
+
+grpc::Status AdminService::RestartConnector(grpc::ServerContext*,
+                                            const pb::RestartConnectorRequest* request,
+                                            pb::ConnectorStatus* reply) {
+  return StatusReply(
+      herder_->Restart(request->name(), request->include_tasks(), request->only_failed()), reply);
+}
+
+grpc::Status AdminService::RestartTask(grpc::ServerContext*, const pb::TaskRef* request,
+                                       pb::ConnectorStatus* reply) {
+  return StatusReply(herder_->RestartTask(request->connector(), request->task()), reply);
+}
+
+grpc::Status AdminService::GetConnectorStatus(grpc::ServerContext*, const pb::ConnectorRef* request,
+                                              pb::ConnectorStatus* reply) {
+  return StatusReply(herder_->Status(request->name()), reply);
+}
+
+grpc::Status AdminService::ListPlugins(grpc::ServerContext*, const pb::ListPluginsRequest*,
+                                       pb::ListPluginsResponse* reply) {
+  for (const auto& plugin : herder_->Plugins()) {
+    pb::Plugin* p = reply->add_plugins();
+    p->set_name(plugin->name());
+    p->set_version(plugin->version());
+    p->set_abi_version(
+        absl::StrCat(plugin->descriptor().abi_major, ".", plugin->descriptor().abi_minor));
+    p->set_file(plugin->path());
+    p->set_description(plugin->description());
+    for (const plugin::ConfigDef& def : plugin->config_defs()) {
+      pb::ConfigKey* key = p->add_config();
+      key->set_name(def.name);
+      key->set_type(TypeName(def.type));
+      if (def.default_value) key->set_default_value(*def.default_value);
+      key->set_required(def.required);
+      key->set_secret(def.secret || def.type == plugin::ConfigType::kPassword);
+      key->set_documentation(def.doc);
+    }
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminService::ValidateConfig(grpc::ServerContext*,
+                                          const pb::ValidateConfigRequest* request,
+                                          pb::ValidateConfigResponse* reply) {
+  herder::ValidationResult result = herder_->Validate(FromProto(request->config()));
+  reply->set_plugin(result.plugin);
+  reply->set_error_count(result.error_count);
+  for (const herder::KeyValidation& key : result.keys) {
+    pb::ConfigValueResult* v = reply->add_values();
+    v->set_name(key.name);
+    v->set_value(key.value);
+    for (const std::string& e : key.errors) v->add_errors(e);
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminService::GetOffsets(grpc::ServerContext*, const pb::ConnectorRef* request,
+                                      pb::ConnectorOffsets* reply) {
+  absl::StatusOr<std::vector<herder::PartitionOffset>> offsets = herder_->Offsets(request->name());
+  if (!offsets.ok()) return ToGrpc(offsets.status());
+  for (const herder::PartitionOffset& po : *offsets) {
+    absl::StatusOr<std::string> partition = PartitionJson(po.partition);
+    absl::StatusOr<std::string> offset =
+        po.offset ? OffsetJson(*po.offset) : absl::StatusOr<std::string>("");
+    if (!partition.ok()) return ToGrpc(partition.status());
+    if (!offset.ok()) return ToGrpc(offset.status());
+    pb::PartitionOffset* out = reply->add_offsets();
+    out->set_partition_json(*partition);
+    out->set_offset_json(*offset);
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminService::AlterOffsets(grpc::ServerContext*,
+                                        const pb::AlterOffsetsRequest* request,
+                                        pb::AlterOffsetsResponse* reply) {
+  if (grpc::Status s = NeedName(request->name()); !s.ok()) return s;
+  if (request->offsets().empty()) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        "`offsets`: give at least one partition");
+  }
+  std::vector<herder::PartitionOffset> offsets;
+  for (const pb::PartitionOffset& po : request->offsets()) {
+    absl::StatusOr<offsets::SourcePartition> partition = ParsePartitionJson(po.partition_json());
+    if (!partition.ok()) return ToGrpc(partition.status());
+    herder::PartitionOffset parsed{*std::move(partition), std::nullopt};
+    if (!po.offset_json().empty()) {
+      absl::StatusOr<offsets::SourceOffset> offset = ParseOffsetJson(po.offset_json());
+      if (!offset.ok()) return ToGrpc(offset.status());
+      parsed.offset = *std::move(offset);
+    }
+    offsets.push_back(std::move(parsed));
+  }
+  if (absl::Status s = herder_->AlterOffsets(request->name(), offsets); !s.ok()) return ToGrpc(s);
+  reply->set_message(absl::StrCat("offsets of connector ", request->name(),
+                                  " altered; they apply when it is resumed"));
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminService::ResetOffsets(grpc::ServerContext*, const pb::ConnectorRef* request,
+                                        pb::AlterOffsetsResponse* reply) {
+  if (absl::Status s = herder_->ResetOffsets(request->name()); !s.ok()) return ToGrpc(s);
+  reply->set_message(absl::StrCat("offsets of connector ", request->name(),
+                                  " reset; it starts over when it is resumed"));
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminService::GetConnectorTopics(grpc::ServerContext*, const pb::ConnectorRef* request,
+                                              pb::ConnectorTopics* reply) {
+  absl::StatusOr<std::vector<std::string>> topics = herder_->Topics(request->name());
+  if (!topics.ok()) return ToGrpc(topics.status());
+  for (const std::string& t : *topics) reply->add_topics(t);
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminService::Watch(grpc::ServerContext* context, const pb::WatchRequest* request,
+                                 grpc::ServerWriter<pb::WatchEvent>* writer) {
+  const std::set<std::string> only(request->connectors().begin(), request->connectors().end());
+  std::shared_ptr<herder::WatchSubscription> sub = herder_->Watch();
+  while (!context->IsCancelled() && !shutting_down_.load()) {
+    std::optional<herder::WatchEvent> e = sub->Pop(absl::Milliseconds(200));
+    if (!e) continue;
+    if (!only.empty() && !only.contains(e->connector)) continue;
+    pb::WatchEvent out;
+    switch (e->kind) {
+      case herder::WatchEvent::Kind::kConnectorStatus: {
+        pb::ConnectorStatus* s = out.mutable_connector_status();
+        s->set_name(e->connector);
+        s->set_state(ToProto(e->state));
+        s->set_state_name(std::string(herder::StateName(e->state)));
+        s->set_worker_id(e->worker_id);
+        s->set_trace(e->trace);
+        s->set_type("source");
+        break;
+      }
+      case herder::WatchEvent::Kind::kTaskStatus: {
+        pb::TaskStatusChange* t = out.mutable_task_status();
+        t->set_connector(e->connector);
+        t->mutable_status()->set_id(e->task);
+        t->mutable_status()->set_state(ToProto(e->state));
+        t->mutable_status()->set_state_name(std::string(herder::StateName(e->state)));
+        t->mutable_status()->set_worker_id(e->worker_id);
+        t->mutable_status()->set_trace(e->trace);
+        break;
+      }
+      case herder::WatchEvent::Kind::kTaskMetrics: {
+        pb::TaskMetrics* m = out.mutable_task_metrics();
+        m->set_connector(e->connector);
+        m->set_task(e->task);
+        m->set_records_sent(e->records_sent);
+        m->set_records_per_second(e->records_per_second);
+        m->set_in_flight_bytes(e->in_flight_bytes);
+        break;
+      }
+      case herder::WatchEvent::Kind::kConnectorProgress: {
+        pb::ConnectorProgress* p = out.mutable_connector_progress();
+        p->set_connector(e->connector);
+        AddOffsets(e->offsets, p->mutable_offsets());
+        p->set_snapshot_running(herder::SnapshotRunning(e->offsets));
+        break;
+      }
+      case herder::WatchEvent::Kind::kConnectorDeleted:
+        out.set_connector_deleted(e->connector);
+        break;
+    }
+    if (!writer->Write(out)) break;  // the client went away
+  }
+  return grpc::Status::OK;
+}
+
+}  // namespace sluice::admin

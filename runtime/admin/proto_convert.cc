@@ -1,0 +1,130 @@
+#include "runtime/admin/proto_convert.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "runtime/offsets/offset_codec.h"
+
+namespace sluice::admin {
+
+namespace pb = ::sluice::admin::v1;
+
+grpc::Status ToGrpc(const absl::Status& status) {
+  if (status.ok()) return grpc::Status::OK;
+  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message()));
+}
+
+pb::State ToProto(herder::State state) {
+  switch (state) {
+    case herder::State::kUnassigned:
+      return pb::STATE_UNASSIGNED;
+    case herder::State::kRunning:
+      return pb::STATE_RUNNING;
+    case herder::State::kPaused:
+      return pb::STATE_PAUSED;
+    case herder::State::kStopped:
+      return pb::STATE_STOPPED;
+    case herder::State::kFailed:
+      return pb::STATE_FAILED;
+    case herder::State::kRestarting:
+      return pb::STATE_RESTARTING;
+  }
+  return pb::STATE_UNSPECIFIED;
+}
+
+pb::TargetState ToProto(herder::TargetState state) {
+  switch (state) {
+    case herder::TargetState::kStarted:
+      return pb::TARGET_STATE_STARTED;
+    case herder::TargetState::kPaused:
+      return pb::TARGET_STATE_PAUSED;
+    case herder::TargetState::kStopped:
+      return pb::TARGET_STATE_STOPPED;
+  }
+  return pb::TARGET_STATE_UNSPECIFIED;
+}
+
+herder::TargetState FromProto(pb::TargetState state) {
+  switch (state) {
+    case pb::TARGET_STATE_PAUSED:
+      return herder::TargetState::kPaused;
+    case pb::TARGET_STATE_STOPPED:
+      return herder::TargetState::kStopped;
+    default:
+      return herder::TargetState::kStarted;
+  }
+}
+
+void AddOffsets(const std::vector<herder::PartitionOffset>& in,
+                google::protobuf::RepeatedPtrField<pb::PartitionOffset>* out) {
+  for (const herder::PartitionOffset& po : in) {
+    absl::StatusOr<std::string> partition = PartitionJson(po.partition);
+    absl::StatusOr<std::string> offset =
+        po.offset ? OffsetJson(*po.offset) : absl::StatusOr<std::string>("");
+    if (!partition.ok() || !offset.ok()) continue;  // the store only keeps encodable maps
+    pb::PartitionOffset* added = out->Add();
+    added->set_partition_json(*partition);
+    added->set_offset_json(*offset);
+  }
+}
+
+void ToProto(const herder::ConnectorStatusInfo& in, pb::ConnectorStatus* out) {
+  out->set_name(in.name);
+  out->set_state(ToProto(in.state));
+  out->set_state_name(std::string(herder::StateName(in.state)));
+  out->set_worker_id(in.worker_id);
+  out->set_trace(in.trace);
+  out->set_type("source");
+  AddOffsets(in.offsets, out->mutable_offsets());
+  out->set_snapshot_running(herder::SnapshotRunning(in.offsets));
+  for (const herder::TaskStatusInfo& task : in.tasks) {
+    pb::TaskStatus* t = out->add_tasks();
+    t->set_id(task.id);
+    t->set_state(ToProto(task.state));
+    t->set_state_name(std::string(herder::StateName(task.state)));
+    t->set_worker_id(task.worker_id);
+    t->set_trace(task.trace);
+  }
+}
+
+void ToProto(const herder::ConnectorInfo& in, pb::Connector* out) {
+  out->set_name(in.name);
+  for (const auto& [k, v] : in.config) (*out->mutable_config())[k] = v;
+  out->set_target_state(ToProto(in.target_state));
+  out->set_task_count(in.task_count);
+  ToProto(in.status, out->mutable_status());
+}
+
+plugin::ConfigMap FromProto(const google::protobuf::Map<std::string, std::string>& config) {
+  plugin::ConfigMap out(config.begin(), config.end());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+absl::StatusOr<std::string> PartitionJson(const offsets::SourcePartition& partition) {
+  return offsets::EncodeOffsetValue(offsets::SourceOffset(partition.fields()));
+}
+
+absl::StatusOr<std::string> OffsetJson(const offsets::SourceOffset& offset) {
+  return offsets::EncodeOffsetValue(offset);
+}
+
+absl::StatusOr<offsets::SourcePartition> ParsePartitionJson(const std::string& json) {
+  absl::StatusOr<offsets::SourceOffset> fields = offsets::DecodeOffsetValue(json);
+  if (!fields.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("partition `", json, "`: ", fields.status().message()));
+  }
+  return offsets::SourcePartition(fields->fields());
+}
+
+absl::StatusOr<offsets::SourceOffset> ParseOffsetJson(const std::string& json) {
+  absl::StatusOr<offsets::SourceOffset> offset = offsets::DecodeOffsetValue(json);
+  if (!offset.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("offset `", json, "`: ", offset.status().message()));
+  }
+  return offset;
+}
+
+}  // namespace sluice::admin

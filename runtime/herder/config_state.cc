@@ -1,0 +1,82 @@
+#include "runtime/herder/config_state.h"
+
+#include <utility>
+
+namespace sluice::herder {
+
+void ConfigState::Apply(const kafka::TopicLogRecord& record) {
+  const ConfigTopicKey key = ParseConfigTopicKey(record.key);
+  switch (key.kind) {
+    case ConfigTopicKey::Kind::kConnector: {
+      if (!record.value) {
+        connectors_.erase(key.connector);
+        target_states_.erase(key.connector);
+        pending_tasks_.erase(key.connector);
+        return;
+      }
+      absl::StatusOr<plugin::ConfigMap> config = DecodeProperties(*record.value);
+      if (!config.ok()) break;
+      connectors_[key.connector].config = *std::move(config);
+      return;
+    }
+    case ConfigTopicKey::Kind::kTask: {
+      if (!record.value)
+        return;  // Kafka Connect never deletes task configs; a tombstone means nothing
+      absl::StatusOr<plugin::ConfigMap> config = DecodeProperties(*record.value);
+      if (!config.ok()) break;
+      pending_tasks_[key.connector][key.task] = *std::move(config);
+      return;
+    }
+    case ConfigTopicKey::Kind::kCommit: {
+      if (!record.value) return;
+      absl::StatusOr<int> count = DecodeCommit(*record.value);
+      if (!count.ok()) break;
+      auto connector = connectors_.find(key.connector);
+      std::map<int, plugin::ConfigMap>& pending = pending_tasks_[key.connector];
+      bool complete = true;
+      std::vector<plugin::ConfigMap> tasks;
+      for (int i = 0; i < *count; ++i) {
+        auto it = pending.find(i);
+        if (it == pending.end()) {
+          complete = false;
+          break;
+        }
+        tasks.push_back(it->second);
+      }
+      if (connector != connectors_.end()) {
+        connector->second.inconsistent = !complete;
+        connector->second.tasks = complete ? std::move(tasks) : std::vector<plugin::ConfigMap>{};
+      }
+      pending.clear();
+      return;
+    }
+    case ConfigTopicKey::Kind::kTargetState: {
+      if (!record.value) {
+        target_states_.erase(key.connector);
+        return;
+      }
+      absl::StatusOr<TargetState> state = DecodeTargetState(*record.value);
+      if (!state.ok()) break;
+      target_states_[key.connector] = *state;
+      return;
+    }
+    case ConfigTopicKey::Kind::kUnknown:
+      break;
+  }
+  ++skipped_;
+}
+
+TargetState ConfigState::target_state(const std::string& connector) const {
+  auto it = target_states_.find(connector);
+  return it == target_states_.end() ? TargetState::kStarted : it->second;
+}
+
+std::optional<std::string> Lookup(const plugin::ConfigMap& config, const std::string& key) {
+  std::optional<std::string> found;
+  for (const auto& [k, v] : config) {
+    if (k == key) found = v;
+  }
+  return found;
+}
+
+}  // namespace sluice::herder

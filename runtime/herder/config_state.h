@@ -1,0 +1,53 @@
+// What the config topic says, rebuilt by applying its records in order, as Kafka Connect's
+// KafkaConfigBackingStore does: connector configs and target states apply at once; task configs
+// are buffered per connector and applied together only when the connector's commit record
+// arrives, so a reader never mixes two generations of task configs. A commit whose task configs
+// are incomplete (lost to compaction or a writer that died mid-write) marks the connector
+// inconsistent: its task configs must be regenerated.
+//
+// Threads: not thread-safe; the herder thread owns it.
+#ifndef SLUICE_RUNTIME_HERDER_CONFIG_STATE_H_
+#define SLUICE_RUNTIME_HERDER_CONFIG_STATE_H_
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "plugin/host_api.h"
+#include "runtime/herder/connect_records.h"
+#include "runtime/kafka/topic_log.h"
+
+namespace sluice::herder {
+
+struct ConnectorEntry {
+  plugin::ConfigMap config;
+  std::vector<plugin::ConfigMap> tasks;  // committed task configs
+  bool inconsistent = false;
+};
+
+class ConfigState {
+ public:
+  // Applies one record of the config topic; records it does not understand are ignored (and
+  // counted), as Kafka Connect logs and skips them.
+  void Apply(const kafka::TopicLogRecord& record);
+
+  const std::map<std::string, ConnectorEntry>& connectors() const { return connectors_; }
+  // STARTED when no target-state record was written (Kafka Connect's default).
+  TargetState target_state(const std::string& connector) const;
+  int skipped() const { return skipped_; }
+
+ private:
+  std::map<std::string, ConnectorEntry> connectors_;
+  std::map<std::string, TargetState> target_states_;
+  std::map<std::string, std::map<int, plugin::ConfigMap>> pending_tasks_;
+  int skipped_ = 0;
+};
+
+// The value of `key` in `config` (the last one wins, as in a properties file), or nullopt.
+std::optional<std::string> Lookup(const plugin::ConfigMap& config, const std::string& key);
+
+}  // namespace sluice::herder
+
+#endif  // SLUICE_RUNTIME_HERDER_CONFIG_STATE_H_

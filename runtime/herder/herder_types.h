@@ -1,0 +1,64 @@
+// What the herder answers with: connector infos and statuses, validation verdicts, offsets.
+#ifndef SLUICE_RUNTIME_HERDER_HERDER_TYPES_H_
+#define SLUICE_RUNTIME_HERDER_HERDER_TYPES_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "plugin/host_api.h"
+#include "runtime/herder/connect_records.h"
+#include "runtime/offsets/source_offset.h"
+
+namespace sluice::herder {
+
+// A partition and its offset; nullopt offset = reset that partition.
+struct PartitionOffset {
+  offsets::SourcePartition partition;
+  std::optional<offsets::SourceOffset> offset;
+};
+
+struct TaskStatusInfo {
+  int id = 0;
+  State state = State::kUnassigned;
+  std::string trace;
+  std::string worker_id;
+};
+
+struct ConnectorStatusInfo {
+  std::string name;
+  State state = State::kUnassigned;
+  std::string trace;
+  std::string worker_id;
+  std::vector<TaskStatusInfo> tasks;
+  // The connector's committed source offsets as this worker knows them: its progress (a
+  // snapshot running, the binlog position reached).
+  std::vector<PartitionOffset> offsets = {};
+};
+
+// True when an offset says a snapshot is running (Debezium's `snapshot` offset field).
+bool SnapshotRunning(const std::vector<PartitionOffset>& offsets);
+
+struct ConnectorInfo {
+  std::string name;
+  plugin::ConfigMap config;  // secrets masked (secrets.h)
+  TargetState target_state = TargetState::kStarted;
+  int task_count = 0;
+  ConnectorStatusInfo status;
+};
+
+// One key's verdict from ValidateConfig.
+struct KeyValidation {
+  std::string name;
+  std::string value;  // masked when secret
+  std::vector<std::string> errors;
+};
+struct ValidationResult {
+  std::string plugin;
+  int error_count = 0;
+  std::vector<KeyValidation> keys;
+};
+
+}  // namespace sluice::herder
+
+#endif  // SLUICE_RUNTIME_HERDER_HERDER_TYPES_H_

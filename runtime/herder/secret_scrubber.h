@@ -1,0 +1,42 @@
+// Replaces every secret value the worker has resolved with "********" in text bound for logs and
+// statuses, so a plugin that echoes its password in an error still does not leak it.
+//
+// Threads: any; Add and Scrub take a lock.
+#ifndef SLUICE_RUNTIME_HERDER_SECRET_SCRUBBER_H_
+#define SLUICE_RUNTIME_HERDER_SECRET_SCRUBBER_H_
+
+#include <set>
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+
+namespace sluice::herder {
+
+class SecretScrubber {
+ public:
+  // Values shorter than 4 bytes are not scrubbed: they would mangle ordinary text.
+  void Add(const std::string& secret) {
+    if (secret.size() < 4) return;
+    absl::MutexLock lock(&mu_);
+    secrets_.insert(secret);
+  }
+  std::string Scrub(absl::string_view text) const {
+    absl::MutexLock lock(&mu_);
+    std::string out(text);
+    for (const std::string& s : secrets_) {
+      if (out.find(s) != std::string::npos) out = absl::StrReplaceAll(out, {{s, "********"}});
+    }
+    return out;
+  }
+
+ private:
+  mutable absl::Mutex mu_;
+  std::set<std::string> secrets_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace sluice::herder
+
+#endif  // SLUICE_RUNTIME_HERDER_SECRET_SCRUBBER_H_

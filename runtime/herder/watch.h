@@ -1,0 +1,73 @@
+// What a Watch subscriber receives: status changes and per-task throughput samples, queued per
+// subscriber (bounded: a subscriber that stops reading loses the oldest samples, never blocks the
+// herder).
+//
+// Threads: the herder thread pushes; the subscriber's thread pops.
+#ifndef SLUICE_RUNTIME_HERDER_WATCH_H_
+#define SLUICE_RUNTIME_HERDER_WATCH_H_
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "runtime/herder/connect_records.h"
+#include "runtime/herder/herder_types.h"
+
+namespace sluice::herder {
+
+struct WatchEvent {
+  enum class Kind {
+    kConnectorStatus,
+    kTaskStatus,
+    kTaskMetrics,
+    kConnectorDeleted,
+    kConnectorProgress
+  };
+  Kind kind = Kind::kConnectorStatus;
+  std::string connector;
+  int task = -1;
+  State state = State::kUnassigned;
+  std::string trace;
+  std::string worker_id;
+  // kTaskMetrics: records handed to Kafka by the task so far, and the rate over the last interval.
+  int64_t records_sent = 0;
+  double records_per_second = 0;
+  // Record bytes sent to Kafka and not yet acknowledged.
+  int64_t in_flight_bytes = 0;
+  // kConnectorProgress: the connector's committed offsets.
+  std::vector<PartitionOffset> offsets = {};
+};
+
+class WatchSubscription {
+ public:
+  static constexpr size_t kMaxQueued = 10000;
+
+  void Push(WatchEvent event) {
+    absl::MutexLock lock(&mu_);
+    if (events_.size() >= kMaxQueued) events_.pop_front();
+    events_.push_back(std::move(event));
+  }
+  // The next event, or nullopt after `timeout` without one.
+  std::optional<WatchEvent> Pop(absl::Duration timeout) {
+    absl::MutexLock lock(&mu_);
+    mu_.AwaitWithTimeout(absl::Condition(&HasEvents, &events_), timeout);
+    if (events_.empty()) return std::nullopt;
+    WatchEvent e = std::move(events_.front());
+    events_.pop_front();
+    return e;
+  }
+
+ private:
+  static bool HasEvents(std::deque<WatchEvent>* events) { return !events->empty(); }
+  absl::Mutex mu_;
+  std::deque<WatchEvent> events_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace sluice::herder
+
+#endif  // SLUICE_RUNTIME_HERDER_WATCH_H_

@@ -1,0 +1,246 @@
+// Mutual TLS on the admin API (certificates made with openssl here), and the `sluice` CLI against
+// a real worker: output, exit codes, messages.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+#include "rapidjson/document.h"
+#include "tests/integration/admin/admin_fixture.h"
+#include "tests/support/service_endpoints.h"
+#include "tests/support/subprocess.h"
+
+namespace sluice::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Runs `command` with sh, returns its exit code; stdout and stderr go to `out`.
+int Shell(const std::string& command, std::string* out) {
+  const std::string file = absl::StrCat(::testing::TempDir(), "/shell_out_", ::getpid());
+  const int rc = std::system(absl::StrCat("(", command, ") > ", file, " 2>&1").c_str());
+  *out = Slurp(file);
+  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+class AdminTls : public AdminFixture {
+ protected:
+  // A CA, a server certificate for 127.0.0.1 and localhost, and a client certificate, all signed by
+  // the CA; and a second CA whose client certificate the worker must refuse.
+  void MakeCertificates() {
+    const std::string d = directory_;
+    std::string out;
+    const std::string script = absl::StrCat(
+        "set -e; cd ", d, ";",
+        "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=test-ca -keyout ca.key -out "
+        "ca.pem;",
+        "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=rogue-ca -keyout rogue.key "
+        "-out rogue.pem;",
+        "printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\\n' > server.ext;",
+        "openssl req -newkey rsa:2048 -nodes -subj /CN=localhost -keyout server.key -out "
+        "server.csr;",
+        "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 1 "
+        "-extfile server.ext "
+        "-out server.pem;",
+        "openssl req -newkey rsa:2048 -nodes -subj /CN=admin -keyout client.key -out client.csr;",
+        "openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 1 -out "
+        "client.pem;",
+        "openssl req -newkey rsa:2048 -nodes -subj /CN=intruder -keyout intruder.key -out "
+        "intruder.csr;",
+        "openssl x509 -req -in intruder.csr -CA rogue.pem -CAkey rogue.key -CAcreateserial -days 1 "
+        "-out intruder.pem");
+    ASSERT_EQ(Shell(script, &out), 0) << out;
+  }
+
+  grpc::Status Call(const std::string& cert, const std::string& key, bool tls = true) {
+    std::shared_ptr<grpc::ChannelCredentials> credentials;
+    if (tls) {
+      grpc::SslCredentialsOptions ssl;
+      ssl.pem_root_certs = Slurp(directory_ + "/ca.pem");
+      if (!cert.empty()) ssl.pem_cert_chain = Slurp(directory_ + "/" + cert);
+      if (!key.empty()) ssl.pem_private_key = Slurp(directory_ + "/" + key);
+      credentials = grpc::SslCredentials(ssl);
+    } else {
+      credentials = grpc::InsecureChannelCredentials();
+    }
+    auto stub = pb::Admin::NewStub(grpc::CreateChannel(Address(), credentials));
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    pb::WorkerInfo info;
+    return stub->GetWorkerInfo(&context, pb::GetWorkerInfoRequest(), &info);
+  }
+};
+
+TEST_F(AdminTls, MutualTlsRefusesAClientWithoutAValidCertificate) {
+  MakeCertificates();
+  StartWorker({{"sluice.admin.ssl.certificate.location", directory_ + "/server.pem"},
+               {"sluice.admin.ssl.key.location", directory_ + "/server.key"},
+               {"sluice.admin.ssl.client.ca.location", directory_ + "/ca.pem"}});
+  ASSERT_TRUE(server_->tls());
+  grpc::Status ok = Call("client.pem", "client.key");
+  EXPECT_TRUE(ok.ok()) << ok.error_message();
+  EXPECT_FALSE(Call("", "").ok()) << "no client certificate";
+  EXPECT_FALSE(Call("intruder.pem", "intruder.key").ok()) << "a certificate from another CA";
+  EXPECT_FALSE(Call("", "", /*tls=*/false).ok()) << "plaintext";
+
+  // The CLI: refused without a certificate (exit 8), served with one.
+  const std::string sluice =
+      absl::StrCat(std::getenv("SLUICE_BINARY_DIR"), "/runtime/cli/sluice --worker ", Address(),
+                   " --ca ", directory_, "/ca.pem");
+  std::string out;
+  EXPECT_EQ(Shell(sluice + " connectors list", &out), 8) << out;
+  EXPECT_THAT(out, HasSubstr("refused"));
+  const std::string plaintext =
+      absl::StrCat(std::getenv("SLUICE_BINARY_DIR"), "/runtime/cli/sluice --worker ", Address());
+  EXPECT_EQ(Shell(plaintext + " connectors list", &out), 8) << out;
+  EXPECT_THAT(out, HasSubstr("refused a plaintext connection"));
+  EXPECT_EQ(Shell(absl::StrCat(sluice, " --cert ", directory_, "/client.pem --key ", directory_,
+                               "/client.key connectors list"),
+                  &out),
+            0)
+      << out;
+}
+
+TEST_F(AdminFixture, CliCommandsTablesJsonAndExitCodes) {
+  const std::string sluice =
+      absl::StrCat(std::getenv("SLUICE_BINARY_DIR"), "/runtime/cli/sluice --worker ", Address());
+  const std::string name = prefix_ + "-cli";
+  const std::string file = directory_ + "/conn.json";
+  std::ofstream(file) << absl::StrCat(
+      R"({"name":")", name, R"(","config":{"connector.class":"generator",)",
+      R"("tasks.max":1,"topic":")", prefix_, R"(.data","rate.per.sec":"100"}})");
+  std::string out;
+  ASSERT_EQ(Shell(absl::StrCat(sluice, " connectors create -f ", file), &out), 0) << out;
+  EXPECT_THAT(out, HasSubstr("created"));
+  EXPECT_EQ(Shell(absl::StrCat(sluice, " connectors create -f ", file), &out), 5) << out;
+  ASSERT_TRUE(WaitForState(name, "RUNNING"));
+
+  ASSERT_EQ(Shell(sluice + " connectors list", &out), 0) << out;
+  EXPECT_THAT(out, HasSubstr("NAME"));
+  EXPECT_THAT(out, HasSubstr(name));
+  ASSERT_EQ(Shell(sluice + " -o json connectors status " + name, &out), 0) << out;
+  rapidjson::Document doc;
+  doc.Parse(out.c_str());
+  ASSERT_TRUE(doc.IsObject()) << out;
+  EXPECT_STREQ(doc["state_name"].GetString(), "RUNNING");
+
+  EXPECT_EQ(Shell(sluice + " connectors pause " + name, &out), 0) << out;
+  EXPECT_THAT(out, HasSubstr("PAUSED"));
+  EXPECT_EQ(Shell(sluice + " connectors offsets reset " + name, &out), 7) << out;
+  EXPECT_EQ(Shell(sluice + " connectors stop " + name, &out), 0) << out;
+  EXPECT_EQ(Shell(sluice + " connectors offsets reset " + name, &out), 0) << out;
+  EXPECT_EQ(Shell(sluice + " connectors resume " + name, &out), 0) << out;
+  EXPECT_EQ(Shell(sluice + " connectors config patch " + name + " rate.per.sec=50", &out), 0)
+      << out;
+  EXPECT_EQ(Shell(sluice + " connectors get " + name, &out), 0) << out;
+  EXPECT_THAT(out, HasSubstr("rate.per.sec"));
+  EXPECT_EQ(Shell(sluice + " connectors restart " + name + " --include-tasks", &out), 0) << out;
+  EXPECT_EQ(Shell(sluice + " plugins list", &out), 0) << out;
+  EXPECT_THAT(out, HasSubstr("generator"));
+
+  std::ofstream(directory_ + "/bad.json")
+      << R"({"name":"x","config":{"connector.class":"generator","batch.size":"x"}})";
+  EXPECT_EQ(Shell(absl::StrCat(sluice, " validate -f ", directory_, "/bad.json"), &out), 6) << out;
+  EXPECT_THAT(out, HasSubstr("batch.size"));
+  EXPECT_EQ(Shell(sluice + " connectors get nope", &out), 4) << out;
+  EXPECT_THAT(out, HasSubstr("not found"));
+  EXPECT_EQ(Shell(sluice + " connectors delete " + name, &out), 0) << out;
+  EXPECT_EQ(Shell(sluice + " connectors frobnicate", &out), 2) << out;
+
+  // Nobody listening: exit 3 and a message that says where it looked.
+  const std::string nowhere =
+      absl::StrCat(std::getenv("SLUICE_BINARY_DIR"), "/runtime/cli/sluice --worker 127.0.0.1:1");
+  EXPECT_EQ(Shell(nowhere + " connectors list", &out), 3) << out;
+  EXPECT_THAT(out, HasSubstr("no worker answered at 127.0.0.1:1"));
+}
+
+// A port nothing listens on right now.
+int FreePort() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+// The real binary end to end: `sluice worker` serves the API, a connector created through the CLI
+// survives SIGTERM and a new process, in its target state.
+TEST(SluiceWorkerBinary, ServesTheAdminApiAndBringsConnectorsBackAfterARestart) {
+  ASSERT_TRUE(CheckServiceReachable("kafka", KafkaPort()).ok());
+  const std::string prefix = UniqueName("binary");
+  const std::string dir = absl::StrCat(::testing::TempDir(), "/", prefix);
+  std::filesystem::create_directories(dir);
+  const std::string address = absl::StrCat("127.0.0.1:", FreePort());
+  const std::string bin = absl::StrCat(std::getenv("SLUICE_BINARY_DIR"), "/runtime/cli/sluice");
+  std::ofstream(dir + "/worker.properties") << absl::StrCat(
+      "bootstrap.servers=", KafkaBootstrap(), "\ngroup.id=", prefix,
+      "\noffset.storage.topic=", prefix, ".offsets\nconfig.storage.topic=", prefix,
+      ".configs\nstatus.storage.topic=", prefix,
+      ".status\noffset.storage.replication.factor=1\nconfig.storage.replication.factor=1\n"
+      "status.storage.replication.factor=1\nkey.converter=org.apache.kafka.connect.json."
+      "JsonConverter\n"
+      "value.converter=org.apache.kafka.connect.json.JsonConverter\nplugin.path=",
+      std::getenv("SLUICE_BINARY_DIR"),
+      "/plugins\ntopic.creation.default.replication.factor=1\n"
+      "sluice.admin.listener=",
+      address, "\n");
+  std::ofstream(dir + "/running.json")
+      << absl::StrCat(R"({"name":"running","config":{"connector.class":"generator","topic":")",
+                      prefix, R"(.a","rate.per.sec":"50"}})");
+  std::ofstream(dir + "/paused.json")
+      << absl::StrCat(R"({"name":"paused","config":{"connector.class":"generator","topic":")",
+                      prefix, R"(.b","rate.per.sec":"50"}})");
+  const std::string cli = absl::StrCat(bin, " --worker ", address);
+  const std::string log = dir + "/worker.log";
+  std::string out;
+
+  auto start = [&] {
+    auto worker = std::make_unique<Subprocess>(
+        std::vector<std::string>{bin, "worker", "--config", dir + "/worker.properties"}, log);
+    EXPECT_TRUE(Eventually([&] {
+      return Shell(cli + " connectors list", &out) == 0 || !worker->running();
+    })) << ReadFileForMessage(log);
+    return worker;
+  };
+  std::unique_ptr<Subprocess> worker = start();
+  ASSERT_TRUE(worker->running()) << ReadFileForMessage(log);
+  ASSERT_EQ(Shell(absl::StrCat(cli, " connectors create -f ", dir, "/running.json"), &out), 0)
+      << out;
+  ASSERT_EQ(Shell(absl::StrCat(cli, " connectors create --paused -f ", dir, "/paused.json"), &out),
+            0)
+      << out;
+  worker->Signal(SIGTERM);
+  ASSERT_EQ(worker->Wait(absl::Seconds(30)), 0) << ReadFileForMessage(log);
+
+  worker = start();
+  ASSERT_TRUE(worker->running()) << ReadFileForMessage(log);
+  ASSERT_EQ(Shell(cli + " -o json connectors status running", &out), 0) << out;
+  EXPECT_THAT(out, HasSubstr(R"("state_name": "RUNNING")"));
+  ASSERT_EQ(Shell(cli + " -o json connectors status paused", &out), 0) << out;
+  EXPECT_THAT(out, HasSubstr(R"("state_name": "PAUSED")"));
+  worker->Signal(SIGTERM);
+  EXPECT_EQ(worker->Wait(absl::Seconds(30)), 0) << ReadFileForMessage(log);
+}
+
+}  // namespace
+}  // namespace sluice::testing

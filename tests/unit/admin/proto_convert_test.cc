@@ -1,0 +1,50 @@
+// Herder answers to admin API messages: codes, states, offsets.
+#include "runtime/admin/proto_convert.h"
+
+#include "gtest/gtest.h"
+
+namespace sluice::admin {
+namespace {
+
+namespace pb = ::sluice::admin::v1;
+
+TEST(ProtoConvert, AbslCodesAreGrpcCodes) {
+  EXPECT_TRUE(ToGrpc(absl::OkStatus()).ok());
+  EXPECT_EQ(ToGrpc(absl::NotFoundError("x")).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(ToGrpc(absl::AlreadyExistsError("x")).error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_EQ(ToGrpc(absl::InvalidArgumentError("`a` bad")).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ToGrpc(absl::InvalidArgumentError("`a` bad")).error_message(), "`a` bad");
+  EXPECT_EQ(ToGrpc(absl::FailedPreconditionError("x")).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(ToGrpc(absl::UnavailableError("x")).error_code(), grpc::StatusCode::UNAVAILABLE);
+}
+
+TEST(ProtoConvert, StatesAndStatuses) {
+  EXPECT_EQ(FromProto(pb::TARGET_STATE_UNSPECIFIED), herder::TargetState::kStarted);
+  EXPECT_EQ(FromProto(pb::TARGET_STATE_STOPPED), herder::TargetState::kStopped);
+  EXPECT_EQ(ToProto(herder::TargetState::kPaused), pb::TARGET_STATE_PAUSED);
+  herder::ConnectorStatusInfo info{
+      "c", herder::State::kRunning, "", "w:1", {{0, herder::State::kFailed, "boom", "w:1"}}};
+  pb::ConnectorStatus status;
+  ToProto(info, &status);
+  EXPECT_EQ(status.state(), pb::STATE_RUNNING);
+  EXPECT_EQ(status.state_name(), "RUNNING");
+  ASSERT_EQ(status.tasks_size(), 1);
+  EXPECT_EQ(status.tasks(0).state_name(), "FAILED");
+  EXPECT_EQ(status.tasks(0).trace(), "boom");
+}
+
+TEST(ProtoConvert, OffsetsRoundTripAsCompactJson) {
+  absl::StatusOr<offsets::SourcePartition> partition = ParsePartitionJson(R"({"server": "shop"})");
+  ASSERT_TRUE(partition.ok()) << partition.status();
+  EXPECT_EQ(PartitionJson(*partition).value(), R"({"server":"shop"})");
+  absl::StatusOr<offsets::SourceOffset> offset =
+      ParseOffsetJson(R"({"file":"binlog.000003","pos":154})");
+  ASSERT_TRUE(offset.ok());
+  EXPECT_EQ(OffsetJson(*offset).value(), R"({"file":"binlog.000003","pos":154})");
+  EXPECT_EQ(ParseOffsetJson("[1]").status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace sluice::admin

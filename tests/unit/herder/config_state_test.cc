@@ -1,0 +1,71 @@
+// Rebuilding connectors from the config topic, as Kafka Connect's KafkaConfigBackingStore does.
+#include "runtime/herder/config_state.h"
+
+#include "gtest/gtest.h"
+#include "runtime/herder/herder_types.h"
+
+namespace sluice::herder {
+namespace {
+
+kafka::TopicLogRecord R(std::string key, std::optional<std::string> value) {
+  return {std::move(key), std::move(value)};
+}
+
+TEST(ConfigState, TaskConfigsApplyOnlyWithTheirCommit) {
+  ConfigState state;
+  state.Apply(R("connector-a", EncodeProperties({{"name", "a"}})));
+  state.Apply(R("task-a-0", EncodeProperties({{"t", "0"}})));
+  state.Apply(R("task-a-1", EncodeProperties({{"t", "1"}})));
+  ASSERT_TRUE(state.connectors().contains("a"));
+  EXPECT_TRUE(state.connectors().at("a").tasks.empty()) << "no commit yet";
+  state.Apply(R("commit-a", EncodeCommit(2)));
+  ASSERT_EQ(state.connectors().at("a").tasks.size(), 2u);
+  EXPECT_EQ(state.connectors().at("a").tasks[1], (plugin::ConfigMap{{"t", "1"}}));
+  EXPECT_FALSE(state.connectors().at("a").inconsistent);
+  // Stopping empties the task configs (KIP-875).
+  state.Apply(R("commit-a", EncodeCommit(0)));
+  EXPECT_TRUE(state.connectors().at("a").tasks.empty());
+}
+
+TEST(ConfigState, ACommitMissingTaskConfigsMarksTheConnectorInconsistent) {
+  ConfigState state;
+  state.Apply(R("connector-a", EncodeProperties({{"name", "a"}})));
+  state.Apply(R("task-a-1", EncodeProperties({{"t", "1"}})));
+  state.Apply(R("commit-a", EncodeCommit(2)));
+  EXPECT_TRUE(state.connectors().at("a").inconsistent);
+  EXPECT_TRUE(state.connectors().at("a").tasks.empty());
+}
+
+TEST(ConfigState, TargetStatesDefaultToStartedAndTombstonesDelete) {
+  ConfigState state;
+  state.Apply(R("target-state-a", EncodeTargetState(TargetState::kStopped)));
+  state.Apply(R("connector-a", EncodeProperties({{"name", "a"}})));
+  state.Apply(R("connector-b", EncodeProperties({{"name", "b"}})));
+  EXPECT_EQ(state.target_state("a"), TargetState::kStopped);
+  EXPECT_EQ(state.target_state("b"), TargetState::kStarted);
+  state.Apply(R("connector-a", std::nullopt));
+  EXPECT_FALSE(state.connectors().contains("a"));
+  EXPECT_EQ(state.target_state("a"), TargetState::kStarted);
+  state.Apply(R("session-key", std::string("{}")));
+  state.Apply(R("connector-b", std::string("not json")));
+  EXPECT_EQ(state.skipped(), 2);
+  EXPECT_TRUE(state.connectors().contains("b"));
+}
+
+TEST(Progress, ASnapshotOffsetFieldMeansASnapshotIsRunning) {
+  using offsets::OffsetField;
+  PartitionOffset streaming{
+      offsets::SourcePartition{{"server", std::string("shop")}},
+      offsets::SourceOffset{{"file", std::string("binlog.000003")}, {"pos", int64_t{154}}}};
+  PartitionOffset snapshot{
+      offsets::SourcePartition{{"server", std::string("shop")}},
+      offsets::SourceOffset{{"snapshot", std::string("INITIAL")}, {"pos", int64_t{4}}}};
+  PartitionOffset finished{offsets::SourcePartition{{"server", std::string("shop")}},
+                           offsets::SourceOffset{{"snapshot", false}}};
+  EXPECT_FALSE(SnapshotRunning({streaming}));
+  EXPECT_TRUE(SnapshotRunning({streaming, snapshot}));
+  EXPECT_FALSE(SnapshotRunning({finished}));
+}
+
+}  // namespace
+}  // namespace sluice::herder
