@@ -242,6 +242,13 @@ grpc::Status AdminService::GetConnectorTopics(grpc::ServerContext*, const pb::Co
   return grpc::Status::OK;
 }
 
+grpc::Status AdminService::ResetConnectorTopics(grpc::ServerContext* context,
+                                                const pb::ConnectorRef* request,
+                                                pb::ConnectorTopics* reply) {
+  if (absl::Status s = herder_->ResetTopics(request->name()); !s.ok()) return ToGrpc(s);
+  return GetConnectorTopics(context, request, reply);
+}
+
 grpc::Status AdminService::Watch(grpc::ServerContext* context, const pb::WatchRequest* request,
                                  grpc::ServerWriter<pb::WatchEvent>* writer) {
   const std::set<std::string> only(request->connectors().begin(), request->connectors().end());

@@ -57,6 +57,8 @@ class AdminService final : public pb::Admin::Service {
                             pb::AlterOffsetsResponse*) override;
   grpc::Status GetConnectorTopics(grpc::ServerContext*, const pb::ConnectorRef*,
                                   pb::ConnectorTopics*) override;
+  grpc::Status ResetConnectorTopics(grpc::ServerContext*, const pb::ConnectorRef*,
+                                    pb::ConnectorTopics*) override;
   grpc::Status Watch(grpc::ServerContext*, const pb::WatchRequest*,
                      grpc::ServerWriter<pb::WatchEvent>*) override;
 

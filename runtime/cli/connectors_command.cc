@@ -39,7 +39,7 @@ constexpr char kUsage[] =
     "  connectors list\n"
     "  connectors create -f conn.json [--paused|--stopped]   conn.json: "
     "{\"name\":...,\"config\":{...}}\n"
-    "  connectors get NAME | status NAME | topics NAME\n"
+    "  connectors get NAME | status NAME | topics NAME [--reset]\n"
     "  connectors pause NAME | resume NAME | stop NAME | delete NAME\n"
     "  connectors restart NAME [--include-tasks] [--only-failed] [--task N]\n"
     "  connectors config set NAME -f config.json             replace the whole config\n"
@@ -637,7 +637,10 @@ int Connectors(Client& client, const Options& o, const std::vector<std::string>&
   }
   if (cmd == "topics") {
     pb::ConnectorTopics reply;
-    grpc::Status status = client.stub().GetConnectorTopics(client.Context().get(), ref, &reply);
+    const bool reset = rest.size() > 1 && rest[1] == "--reset";
+    grpc::Status status =
+        reset ? client.stub().ResetConnectorTopics(client.Context().get(), ref, &reply)
+              : client.stub().GetConnectorTopics(client.Context().get(), ref, &reply);
     if (!status.ok()) return client.Failed(status);
     if (o.json) {
       std::puts(Json(reply).c_str());

@@ -775,6 +775,21 @@ absl::StatusOr<std::vector<std::string>> Herder::Topics(const std::string& name)
       });
 }
 
+absl::Status Herder::ResetTopics(const std::string& name) {
+  return Call<absl::Status>([&]() -> absl::Status {
+    if (absl::Status s = RequireConnector(name); !s.ok()) return s;
+    std::vector<kafka::TopicLogRecord> tombstones;
+    for (const std::string& topic : topics_[name])
+      tombstones.push_back({TopicStatusKey(topic, name), std::nullopt});
+    if (tombstones.empty()) return absl::OkStatus();
+    if (absl::Status s = status_log_->Write(tombstones, kWriteTimeout); !s.ok()) {
+      return absl::UnavailableError(absl::StrCat("writing the status topic: ", s.message()));
+    }
+    topics_.erase(name);
+    return absl::OkStatus();
+  });
+}
+
 std::vector<std::shared_ptr<const plugin::Plugin>> Herder::Plugins() {
   return Call<std::vector<std::shared_ptr<const plugin::Plugin>>>(
       [&] { return worker_->plugins().List(); });

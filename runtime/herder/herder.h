@@ -85,6 +85,7 @@ class Herder {
   absl::Status AlterOffsets(const std::string& name, const std::vector<PartitionOffset>& offsets);
   absl::Status ResetOffsets(const std::string& name);
   absl::StatusOr<std::vector<std::string>> Topics(const std::string& name);
+  absl::Status ResetTopics(const std::string& name);
   std::vector<std::shared_ptr<const plugin::Plugin>> Plugins();
 
   // Status changes and task metrics from now on (with the current status of every connector

@@ -127,6 +127,12 @@ TEST_F(AdminFixture, ConfigAndStatusTopicsHoldKafkaConnectsRecords) {
                         "\",\"task\":0,"));
   EXPECT_EQ(stub_->GetConnectorTopics(Ctx().get(), Ref("nope"), &topics).error_code(),
             grpc::StatusCode::NOT_FOUND);
+  ASSERT_TRUE(stub_->ResetConnectorTopics(Ctx().get(), Ref(name), &topics).ok());
+  EXPECT_EQ(topics.topics_size(), 0);
+  EXPECT_EQ(ConfigTopic(prefix_ + ".status")["status-topic-" + prefix_ + ".data:connector-" + name],
+            "<tombstone>");
+  EXPECT_EQ(stub_->ResetConnectorTopics(Ctx().get(), Ref("nope"), &topics).error_code(),
+            grpc::StatusCode::NOT_FOUND);
 
   // Delete: tombstones for the connector, its target state and its statuses.
   pb::DeleteConnectorResponse deleted;
