@@ -24,7 +24,7 @@ def producer(kafka, topic, records, record_size):
     properties = [f"bootstrap.servers={kafka.bootstrap}"] + [
         f"{key[len('producer.'):]}={value}" for key, value in PRODUCER_SETTINGS.items()]
     result = subprocess.run(
-        ["java", "-Xmx512m", "-Dlog4j2.configurationFile=/dev/null",
+        ["java", "-Xmx512m", "-Dlog4j2.level=ERROR",
          "-cp", os.path.join(os.environ["SLUICE_KAFKA_HOME"], "libs", "*"),
          "org.apache.kafka.tools.ProducerPerformance", "--topic", topic,
          "--num-records", str(records), "--record-size", str(max(1, int(record_size))),
