@@ -281,6 +281,26 @@ absl::StatusOr<bool> Snapshot::Poll(sluice_batch* batch, int64_t deadline_ns,
                                     const std::atomic<bool>& stop) {
   const sluice_host_api* api = host_.api();
   const size_t fetch = static_cast<size_t>(config_.snapshot_fetch_size);
+  if (!ddl_emitted_ && config_.include_schema_changes && with_data_) {
+    // As Debezium does: each captured table's definition to the schema topic, before its rows.
+    for (const auto& [db, table] : tables_) {
+      absl::StatusOr<QueryResult> create = connection_->Query(
+          absl::StrCat("SHOW CREATE TABLE ", QuoteIdentifier(db), ".", QuoteIdentifier(table)));
+      if (!create.ok()) return create.status();
+      if (create->rows.empty() || create->rows[0].size() < 2) continue;
+      SourcePosition source;
+      source.file = position_.file;
+      source.pos = position_.pos;
+      source.ts_sec = position_.ts_sec;
+      source.snapshot = "true";
+      OffsetState offset = position_;
+      offset.snapshot = true;
+      absl::Status status =
+          builder_.SchemaChange(batch, db, create->rows[0][1].value_or(""), source, offset);
+      if (!status.ok()) return status;
+    }
+  }
+  ddl_emitted_ = true;
   while (!stop.load(std::memory_order_relaxed)) {
     if (done_) return true;
     if (api->batch_size(batch) >= static_cast<size_t>(config_.max_batch_size)) return false;

@@ -56,6 +56,7 @@ class Snapshot {
   size_t table_index_ = 0;
   std::unique_ptr<Table> current_;
   bool first_record_ = true;
+  bool ddl_emitted_ = false;  // the captured tables' CREATE TABLE went to the schema topic
   bool done_ = false;
 };
 

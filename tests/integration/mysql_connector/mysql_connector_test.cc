@@ -39,7 +39,7 @@ bool HasHeader(const ChangeEvent& event, const std::string& key) {
 }
 
 TEST(MySqlConnector, SnapshotThenStreamingEmitsDebeziumEventsAndARestartResumesExactly) {
-  ExpectServicesUp();
+  ASSERT_NO_FATAL_FAILURE(ExpectServicesUp());
   CdcRun run("basic");
   run.Sql("CREATE TABLE t (id INT PRIMARY KEY, name VARCHAR(20), n INT)");
   run.Sql("INSERT INTO t VALUES (1, 'a', 10), (2, 'b', 20), (3, 'c', 30)");
@@ -167,7 +167,7 @@ const char kTypesValues[] =
 
 // Every column type, through the snapshot (text protocol) and the binlog, with schemas on.
 TEST(MySqlConnector, ColumnTypesMapAsFormatsSaysInSnapshotAndStreaming) {
-  ExpectServicesUp();
+  ASSERT_NO_FATAL_FAILURE(ExpectServicesUp());
   CdcRun run("types", /*schemas=*/true);
   CreateTypesTable(run);
   const std::string values = kTypesValues;
@@ -273,7 +273,7 @@ TEST(MySqlConnector, ColumnTypesMapAsFormatsSaysInSnapshotAndStreaming) {
 // The handling modes switch the mappings (schemas off): decimal as string, Kafka Connect's time
 // types, BIGINT UNSIGNED as Decimal, binary as hex.
 TEST(MySqlConnector, HandlingModesSwitchTheMappings) {
-  ExpectServicesUp();
+  ASSERT_NO_FATAL_FAILURE(ExpectServicesUp());
   CdcRun run("modes");
   CreateTypesTable(run);
   run.Sql("SET time_zone = '+00:00'");
@@ -307,7 +307,7 @@ TEST(MySqlConnector, HandlingModesSwitchTheMappings) {
 }
 
 TEST(MySqlConnector, AlterTableWhileStreamingTakesEffectAtTheEventWhereItHappened) {
-  ExpectServicesUp();
+  ASSERT_NO_FATAL_FAILURE(ExpectServicesUp());
   CdcRun run("alter");
   run.Sql("CREATE TABLE t (id INT PRIMARY KEY, a INT)");
   run.Sql("INSERT INTO t VALUES (1, 1)");
@@ -328,19 +328,24 @@ TEST(MySqlConnector, AlterTableWhileStreamingTakesEffectAtTheEventWhereItHappene
   EXPECT_EQ(Json(events[3].payload()["after"]), "{\"id\":1,\"b\":\"y\"}");
 
   // The DDL statements went to the schema change topic <topic.prefix>, keyed by database.
-  std::vector<ChangeEvent> changes = run.WaitForEvents(run.prefix(), 2, worker.get());
-  ASSERT_EQ(changes.size(), 2u);
+  // The snapshot's CREATE TABLE first, then the two ALTERs as they streamed.
+  std::vector<ChangeEvent> changes = run.WaitForEvents(run.prefix(), 3, worker.get());
+  ASSERT_EQ(changes.size(), 3u);
   EXPECT_EQ(changes[0].key, absl::StrCat("{\"databaseName\":\"", run.db(), "\"}"));
-  EXPECT_EQ(std::string(changes[0].payload()["ddl"].GetString()),
+  EXPECT_EQ(std::string(changes[0].payload()["ddl"].GetString()).rfind("CREATE TABLE `t`", 0), 0u)
+      << changes[0].payload()["ddl"].GetString();
+  EXPECT_EQ(std::string(changes[0].payload()["source"]["snapshot"].GetString()), "true");
+  EXPECT_EQ(std::string(changes[1].payload()["ddl"].GetString()),
             "ALTER TABLE t ADD COLUMN b VARCHAR(10)");
-  EXPECT_EQ(std::string(changes[0].payload()["databaseName"].GetString()), run.db());
-  EXPECT_EQ(std::string(changes[1].payload()["ddl"].GetString()), "ALTER TABLE t DROP COLUMN a");
-  EXPECT_TRUE(changes[1].payload()["tableChanges"].IsArray());
+  EXPECT_EQ(std::string(changes[1].payload()["databaseName"].GetString()), run.db());
+  EXPECT_EQ(std::string(changes[1].payload()["source"]["snapshot"].GetString()), "false");
+  EXPECT_EQ(std::string(changes[2].payload()["ddl"].GetString()), "ALTER TABLE t DROP COLUMN a");
+  EXPECT_TRUE(changes[2].payload()["tableChanges"].IsArray());
   run.StopWorker(worker);
 }
 
 TEST(MySqlConnector, FiltersKeyLessTablesAndDebeziumClassNames) {
-  ExpectServicesUp();
+  ASSERT_NO_FATAL_FAILURE(ExpectServicesUp());
   CdcRun run("filters");
   run.Sql("CREATE TABLE keep (id INT PRIMARY KEY, v INT, secret VARCHAR(10))");
   run.Sql("CREATE TABLE skip (id INT PRIMARY KEY)");
@@ -399,7 +404,7 @@ TEST(MySqlConnector, FiltersKeyLessTablesAndDebeziumClassNames) {
 // The committed position's binlog was purged while the connector was stopped: with
 // snapshot.mode=initial the task fails saying so; with when_needed it snapshots again.
 TEST(MySqlConnector, APurgedBinlogFailsClearlyOrSnapshotsAgainWhenNeeded) {
-  ExpectServicesUp();
+  ASSERT_NO_FATAL_FAILURE(ExpectServicesUp());
   CdcRun run("purged");
   run.Sql("CREATE TABLE t (id INT PRIMARY KEY)");
   run.Sql("INSERT INTO t VALUES (1)");
@@ -441,7 +446,7 @@ TEST(MySqlConnector, APurgedBinlogFailsClearlyOrSnapshotsAgainWhenNeeded) {
 // Writes made while the snapshot reads: replaying the events per key ends in the table's final
 // state (nothing lost; the snapshot's rows and the streamed changes meet at one position).
 TEST(MySqlConnector, ASnapshotWithConcurrentWritesThenStreamingLosesNothing) {
-  ExpectServicesUp();
+  ASSERT_NO_FATAL_FAILURE(ExpectServicesUp());
   CdcRun run("concurrent");
   constexpr int kRows = 20000;
   run.Sql("CREATE TABLE t (id INT PRIMARY KEY, v INT)");
@@ -509,7 +514,7 @@ TEST(MySqlConnector, ASnapshotWithConcurrentWritesThenStreamingLosesNothing) {
 // The server drops the replication connection (as a restart or a network cut would): the task
 // reconnects with back-off and continues where it was, nothing lost, nothing repeated.
 TEST(MySqlConnector, ALostConnectionIsReopenedWhereStreamingWas) {
-  ExpectServicesUp();
+  ASSERT_NO_FATAL_FAILURE(ExpectServicesUp());
   CdcRun run("reconnect");
   run.Sql("CREATE TABLE t (id INT PRIMARY KEY)");
   run.Sql("INSERT INTO t VALUES (1)");
@@ -541,7 +546,7 @@ TEST(MySqlConnector, ALostConnectionIsReopenedWhereStreamingWas) {
 // provide.transaction.metadata: BEGIN and END (with counts per table) on <prefix>.transaction,
 // and each event's `transaction` block {id, total_order, data_collection_order}.
 TEST(MySqlConnector, TransactionMetadataMarksBoundariesAndOrders) {
-  ExpectServicesUp();
+  ASSERT_NO_FATAL_FAILURE(ExpectServicesUp());
   CdcRun run("txmeta");
   run.Sql("CREATE TABLE a (id INT PRIMARY KEY)");
   run.Sql("CREATE TABLE b (id INT PRIMARY KEY)");
@@ -581,7 +586,7 @@ TEST(MySqlConnector, TransactionMetadataMarksBoundariesAndOrders) {
 // The snapshot's connection is cut mid-table: the task starts the snapshot over after a back-off
 // (repeating rows is allowed, losing them is not) and then streams.
 TEST(MySqlConnector, ASnapshotWhoseConnectionIsCutStartsOver) {
-  ExpectServicesUp();
+  ASSERT_NO_FATAL_FAILURE(ExpectServicesUp());
   CdcRun run("snapcut");
   constexpr int kRows = 20000;
   run.Sql("CREATE TABLE t (id INT PRIMARY KEY, v INT)");
@@ -628,7 +633,7 @@ TEST(MySqlConnector, ASnapshotWhoseConnectionIsCutStartsOver) {
 // A rough end-to-end rate (binlog → events → JSON → Kafka, acknowledged and committed), for the
 // record; run by hand with --gtest_also_run_disabled_tests.
 TEST(MySqlConnector, DISABLED_StreamingThroughput) {
-  ExpectServicesUp();
+  ASSERT_NO_FATAL_FAILURE(ExpectServicesUp());
   CdcRun run("throughput");
   constexpr int kRows = 500000;
   run.Sql(
@@ -661,7 +666,7 @@ TEST(MySqlConnector, DISABLED_StreamingThroughput) {
 // kill -9 in the middle of one large transaction: the restart re-reads the transaction from its
 // start, skips the events and rows the committed offset counts, and loses nothing.
 TEST(MySqlConnector, KillNineInsideALargeTransactionLosesNothing) {
-  ExpectServicesUp();
+  ASSERT_NO_FATAL_FAILURE(ExpectServicesUp());
   CdcRun run("kill9");
   constexpr int kRows = 200000;
   run.Sql("CREATE TABLE big (id INT PRIMARY KEY, v VARCHAR(20))");
