@@ -12,6 +12,8 @@ namespace sluice::worker {
 namespace {
 
 constexpr int64_t kPollTimeoutMs = 100;
+constexpr absl::Duration kFirstRetryBackoff = absl::Milliseconds(100);
+constexpr absl::Duration kMaxRetryBackoff = absl::Seconds(10);
 
 std::vector<std::pair<std::string, std::string>> ConverterProperties(
     const config::ConverterSettings& settings) {
@@ -128,7 +130,22 @@ absl::Status WorkerSourceTask::PollAndSend(data::RecordBatch& batch) {
   // Back-pressure: while the producer holds its whole byte budget, do not ask for more records.
   if (!producer_->WaitForRoom(1, absl::Milliseconds(kPollTimeoutMs))) return absl::OkStatus();
   batch.Reset();
-  if (absl::Status status = task_->Poll(batch, kPollTimeoutMs); !status.ok()) return status;
+  absl::Status polled = task_->Poll(batch, kPollTimeoutMs);
+  if (absl::IsUnavailable(polled)) {
+    // A transient failure (Kafka Connect's RetriableException): the batch is discarded and the
+    // task polls again after a back-off that doubles up to kMaxRetryBackoff.
+    services_.log(SLUICE_LOG_WARN, who_,
+                  absl::StrCat("poll failed, retrying in ", absl::FormatDuration(retry_backoff_),
+                               ": ", polled.message()));
+    const absl::Time until = absl::Now() + retry_backoff_;
+    while (absl::Now() < until && !stop_requested_.load(std::memory_order_acquire)) {
+      absl::SleepFor(absl::Milliseconds(20));
+    }
+    retry_backoff_ = std::min(retry_backoff_ * 2, kMaxRetryBackoff);
+    return absl::OkStatus();
+  }
+  if (!polled.ok()) return polled;
+  retry_backoff_ = kFirstRetryBackoff;
   for (const data::SourceRecord& record : batch.records()) {
     if (absl::Status status = Send(record); !status.ok()) return status;
   }

@@ -6,6 +6,9 @@
 // hand it to the producer (keyed, murmur2), track it until Kafka acknowledges it, and commit the
 // offsets that became safe every offset.flush.interval.ms and once more when stopping.
 //
+// A poll that fails with UNAVAILABLE is transient: its records are discarded and the task polls
+// again after a back-off (100 ms doubling to 10 s). Any other failure ends the task.
+//
 // Delivery policy (at-least-once): an offset is written only when its record and every earlier
 // record of its source partition are acknowledged. A record Kafka refuses (after librdkafka's
 // retries), a fatal producer error or a plugin error fails the task: it stops polling, still
@@ -133,6 +136,7 @@ class WorkerSourceTask {
   std::vector<std::string> header_values_;
   std::vector<kafka::RecordHeader> headers_;
 
+  absl::Duration retry_backoff_ = absl::Milliseconds(100);  // task thread: after an UNAVAILABLE poll
   std::atomic<bool> stop_requested_{false};
   std::atomic<int64_t> records_sent_{0};
   mutable absl::Mutex mu_;

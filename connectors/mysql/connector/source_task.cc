@@ -181,27 +181,33 @@ absl::Status SourceTask::Start() {
     return absl::OkStatus();
   }
   if (mode == SnapshotMode::kNever || mode == SnapshotMode::kNoData) {
-    // No snapshot of rows: stream from the server's current position.
-    absl::StatusOr<QueryResult> master = query_connection_->Query("SHOW MASTER STATUS");
+    // No snapshot of rows. As in Debezium: `never` reads the binlog from its beginning (the
+    // oldest file the server still has), `no_data` from the server's current position.
+    absl::StatusOr<QueryResult> master = query_connection_->Query(
+        mode == SnapshotMode::kNever ? "SHOW BINARY LOGS" : "SHOW MASTER STATUS");
     if (!master.ok()) return master.status();
     if (master->rows.empty() || !master->rows[0][0].has_value()) {
       return absl::FailedPreconditionError(
-          "SHOW MASTER STATUS returned nothing: the binlog is off; set log_bin in the server "
+          "the server lists no binlog: the binlog is off; set log_bin in the server "
           "configuration and restart it");
     }
     OffsetState start;
     start.file = *master->rows[0][0];
     int64_t pos = 4;
-    (void)absl::SimpleAtoi(master->rows[0][1].value_or("4"), &pos);
+    if (mode == SnapshotMode::kNoData) {
+      (void)absl::SimpleAtoi(master->rows[0][1].value_or("4"), &pos);
+    }
     start.pos = pos;
     if (query_connection_->is_mariadb()) {
       absl::StatusOr<QueryResult> gtid = query_connection_->Query(
           absl::StrCat("SELECT BINLOG_GTID_POS(", SqlString(start.file), ", ", start.pos, ")"));
       if (gtid.ok() && !gtid->rows.empty()) start.gtids = gtid->rows[0][0].value_or("");
     }
-    host_.Log(SLUICE_LOG_INFO, absl::StrCat("no committed offset and snapshot.mode without data: "
-                                            "streaming from the current position ",
-                                            start.file, ":", start.pos));
+    host_.Log(SLUICE_LOG_INFO,
+              absl::StrCat("no committed offset and snapshot.mode=",
+                           mode == SnapshotMode::kNever ? "never: streaming from the binlog's start "
+                                                        : "no_data: streaming from the current position ",
+                           start.file, ":", start.pos));
     status = OpenStream(start);
     if (!status.ok()) return status;
     return absl::OkStatus();

@@ -100,7 +100,7 @@ typedef enum sluice_status {
   SLUICE_OUT_OF_RANGE = 11,
   SLUICE_UNIMPLEMENTED = 12,
   SLUICE_INTERNAL = 13,    /* a bug */
-  SLUICE_UNAVAILABLE = 14, /* transient: the host may retry (restart the task later) */
+  SLUICE_UNAVAILABLE = 14, /* transient: the host retries after a back-off */
   SLUICE_DATA_LOSS = 15
 } sluice_status;
 
@@ -491,8 +491,8 @@ typedef struct sluice_connector_descriptor {
    * should append what it has and return rather than buffer without bound.
    * Thread: the task thread. Ownership: `batch` and every value built in it are valid only until
    * this call returns. Failure: non-OK status after api->set_error; records appended before the
-   * failure are discarded. SLUICE_UNAVAILABLE asks for a restart of the task after a back-off,
-   * other codes fail the task. */
+   * failure are discarded. SLUICE_UNAVAILABLE is transient: the host polls again after a
+   * back-off (100 ms, doubling up to 10 s); other codes fail the task. */
   sluice_status (*on_task_poll)(void* instance, sluice_batch* batch, int64_t timeout_ms);
 
   /* OPTIONAL. Tells the task that records are acknowledged (see sluice_ack_notice), e.g. to let a

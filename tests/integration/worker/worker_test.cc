@@ -170,10 +170,10 @@ TEST(Worker, AFailingConnectorTaskEndsFailedWithItsErrorKept) {
   worker::ConnectorConfig connector;
   connector.name = name;
   connector.connector_class = "generator";
-  // The 5th poll fails with code 14 (UNAVAILABLE).
+  // The 5th poll fails with code 13 (INTERNAL): not transient.
   connector.config = {{"name", name},          {"connector.class", "generator"},
                       {"topic", name + ".records"}, {"fail.on.poll", "5"},
-                      {"fail.code", "14"},       {"batch.size", "10"}};
+                      {"fail.code", "13"},       {"batch.size", "10"}};
   ASSERT_TRUE((*running)->StartConnector(connector).ok());
   const worker::WorkerSourceTask* task = nullptr;
   ASSERT_TRUE(Eventually(
@@ -184,11 +184,39 @@ TEST(Worker, AFailingConnectorTaskEndsFailedWithItsErrorKept) {
       },
       absl::Seconds(30)));
   const absl::Status failure = task->failure();
-  EXPECT_TRUE(absl::IsUnavailable(failure)) << failure;
+  EXPECT_TRUE(absl::IsInternal(failure)) << failure;
   EXPECT_NE(failure.message().find(name), absl::string_view::npos)
       << "the error names the connector: " << failure;
   // Records of the four good polls were sent and are the only ones committed.
   EXPECT_EQ(task->records_sent(), 40);
+  (*running)->StopAll();
+}
+
+TEST(Worker, AnUnavailablePollIsRetriedAndTheTaskGoesOn) {
+  ASSERT_TRUE(CheckServiceReachable("kafka", KafkaPort()).ok());
+  const std::string name = UniqueName("transient");
+  absl::StatusOr<std::unique_ptr<worker::Worker>> running = worker::Worker::Create(
+      InProcessWorkerConfig(name, absl::StrCat(std::getenv("SLUICE_BINARY_DIR"), "/plugins")),
+      plugin::StderrLogSink());
+  ASSERT_TRUE(running.ok()) << running.status();
+  worker::ConnectorConfig connector;
+  connector.name = name;
+  connector.connector_class = "generator";
+  // The 5th poll fails with code 14 (UNAVAILABLE): retried, not fatal.
+  connector.config = {{"name", name},          {"connector.class", "generator"},
+                      {"topic", name + ".records"}, {"fail.on.poll", "5"},
+                      {"fail.code", "14"},       {"batch.size", "10"},
+                      {"max.records", "100"}};
+  ASSERT_TRUE((*running)->StartConnector(connector).ok());
+  EXPECT_TRUE(Eventually(
+      [&] {
+        auto tasks = (*running)->Tasks(name);
+        return !tasks.empty() && tasks[0]->records_sent() == 100;
+      },
+      absl::Seconds(30)));
+  auto tasks = (*running)->Tasks(name);
+  ASSERT_FALSE(tasks.empty());
+  EXPECT_EQ(tasks[0]->state(), worker::TaskState::kRunning) << tasks[0]->failure();
   (*running)->StopAll();
 }
 
