@@ -48,15 +48,22 @@ class KafkaSide:
             if own:
                 consumer.close()
 
-    def wait_for_total(self, topic, expected, timeout, still_running=lambda: True):
+    def wait_for_total(self, topic, expected, timeout, still_running=lambda: True, stall=120):
         """Polls the topic's end offsets until they add up to `expected` records. Returns the
-        monotonic time it happened, or None on timeout or when `still_running` turns false."""
+        monotonic time it happened, or None on timeout, when `still_running` turns false, or when
+        nothing new arrived for `stall` seconds."""
         consumer = self._consumer()
         try:
             deadline = time.monotonic() + timeout
+            last_total, last_change = -1, time.monotonic()
             while time.monotonic() < deadline:
-                if self.end_total(topic, consumer) >= expected:
+                total = self.end_total(topic, consumer)
+                if total >= expected:
                     return time.monotonic()
+                if total != last_total:
+                    last_total, last_change = total, time.monotonic()
+                elif time.monotonic() - last_change > stall:
+                    return None
                 if not still_running():
                     return None
                 time.sleep(0.05)
