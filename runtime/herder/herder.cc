@@ -58,6 +58,9 @@ absl::StatusOr<std::unique_ptr<Herder>> Herder::Start(config::WorkerConfig confi
       worker::Worker::Create(std::move(config), herder->log_);
   if (!worker.ok()) return worker.status();
   herder->worker_ = *std::move(worker);
+  herder->worker_->SetReconfigurationHandler([h = herder.get()](const std::string& name) {
+    h->Post([h, name] { h->ReconfigureTasks(name); });
+  });
   absl::StatusOr<std::unique_ptr<kafka::TopicLog>> config_log =
       kafka::TopicLog::Create(config_options);
   if (!config_log.ok()) return config_log.status();
@@ -330,6 +333,47 @@ absl::Status Herder::StartConnector(const std::string& name, TargetState target)
   }
   SetConnectorState(name, State::kRunning);
   return StartTasks(name, /*only_missing=*/true);
+}
+
+void Herder::ReconfigureTasks(const std::string& name) {
+  if (!configs_.connectors().contains(name) ||
+      configs_.target_state(name) != TargetState::kStarted || !worker_->IsConnectorRunning(name)) {
+    return;  // a paused or stopped connector regenerates its task configs when it starts again
+  }
+  const ConnectorEntry& entry = configs_.connectors().at(name);
+  absl::StatusOr<plugin::ConfigMap> resolved = ResolveConfig(entry.config);
+  if (!resolved.ok()) return;
+  absl::StatusOr<worker::ConnectorConfig> config = worker::ConnectorConfigFromMap(*resolved);
+  if (!config.ok()) return;
+  absl::StatusOr<std::vector<plugin::ConfigMap>> generated =
+      worker_->RegenerateTaskConfigs(name, static_cast<size_t>(config->tasks_max));
+  if (!generated.ok()) {
+    SetConnectorState(name, State::kFailed,
+                      absl::StrCat("reconfiguring its tasks: ", generated.status().message()));
+    return;
+  }
+  *generated = ReverseResolve(entry.config, *resolved, *std::move(generated));
+  if (*generated == entry.tasks) {
+    log_(SLUICE_LOG_INFO, "herder",
+         absl::StrCat("connector ", name, " asked for a task reconfiguration; its task configs "
+                      "are unchanged"));
+    return;
+  }
+  log_(SLUICE_LOG_INFO, "herder",
+       absl::StrCat("connector ", name, " reconfigured its tasks: restarting ", generated->size(),
+                    " task(s) with their new configs"));
+  std::vector<kafka::TopicLogRecord> records;
+  for (size_t i = 0; i < generated->size(); ++i) {
+    records.push_back({TaskConfigKey(name, static_cast<int>(i)), EncodeProperties((*generated)[i])});
+  }
+  records.push_back({CommitKey(name), EncodeCommit(static_cast<int>(generated->size()))});
+  NoteTopics(name);
+  worker_->StopTasks(name);
+  if (absl::Status s = WriteConfig(records); !s.ok()) {
+    SetConnectorState(name, State::kFailed, std::string(s.message()));
+    return;
+  }
+  (void)StartTasks(name, /*only_missing=*/false);
 }
 
 absl::Status Herder::StartTasks(const std::string& name, bool only_missing) {

@@ -106,6 +106,10 @@ class Herder {
   void Tick();
 
   // Herder-thread helpers.
+  // A running connector asked for its tasks to be reconfigured: its task configs are generated
+  // again and, when they changed, stored and its tasks restarted with them (Kafka Connect's
+  // requestTaskReconfiguration).
+  void ReconfigureTasks(const std::string& name);
   absl::Status Restore();
   absl::Status WriteConfig(const std::vector<kafka::TopicLogRecord>& records);
   absl::StatusOr<plugin::ConfigMap> PrepareConfig(const std::string& name,

@@ -92,6 +92,10 @@ absl::StatusOr<std::vector<plugin::ConfigMap>> Worker::StartConnectorOnly(
   absl::StatusOr<std::unique_ptr<plugin::ConnectorInstance>> instance =
       plugin::ConnectorInstance::Start(
           plugin, connector.name, connector.config, log_, [this, name = connector.name] {
+            if (on_reconfigure_) {
+              on_reconfigure_(name);
+              return;
+            }
             log_(SLUICE_LOG_INFO, kWho,
                  absl::StrCat("connector ", name,
                               " asked for its tasks to be reconfigured; restart it to apply"));
@@ -105,6 +109,15 @@ absl::StatusOr<std::vector<plugin::ConfigMap>> Worker::StartConnectorOnly(
   running.instance = *std::move(instance);
   connectors_.emplace(connector.name, std::move(running));
   return task_configs;
+}
+
+absl::StatusOr<std::vector<plugin::ConfigMap>> Worker::RegenerateTaskConfigs(
+    const std::string& name, size_t max_tasks) {
+  auto it = connectors_.find(name);
+  if (it == connectors_.end() || it->second.instance == nullptr) {
+    return absl::NotFoundError(absl::StrCat("connector ", name, " is not running"));
+  }
+  return it->second.instance->TaskConfigs(max_tasks);
 }
 
 absl::Status Worker::StartTask(const std::string& connector, int task_id,

@@ -9,6 +9,7 @@
 // Threads: all public methods from one controlling thread (the process's main thread); tasks run
 // on their own threads.
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -44,6 +45,16 @@ class Worker {
   // Validates and starts the connector itself (no tasks) and returns the task configs it asks
   // for (at most tasks.max). NotFound when no plugin has that name, InvalidArgument naming keys
   // when the config does not validate, AlreadyExists when it runs.
+  // Called, on any thread, when a running connector asks for its tasks to be reconfigured
+  // (api->request_reconfiguration). Set before any connector starts; without one, the request
+  // is only logged.
+  void SetReconfigurationHandler(std::function<void(const std::string& connector)> handler) {
+    on_reconfigure_ = std::move(handler);
+  }
+  // The task configs the running connector `name` generates now (NotFound when not running).
+  absl::StatusOr<std::vector<plugin::ConfigMap>> RegenerateTaskConfigs(const std::string& name,
+                                                                       size_t max_tasks);
+
   absl::StatusOr<std::vector<plugin::ConfigMap>> StartConnectorOnly(
       const ConnectorConfig& connector);
   // Starts task `task_id` of a started connector with `task_config` (references already
@@ -81,6 +92,7 @@ class Worker {
 
   const config::WorkerConfig config_;
   const plugin::LogSink log_;
+  std::function<void(const std::string&)> on_reconfigure_;
   std::unique_ptr<kafka::TopicAdmin> admin_;
   std::unique_ptr<kafka::DataTopicCreator> topic_creator_;
   std::unique_ptr<kafka::OffsetStore> offset_store_;
