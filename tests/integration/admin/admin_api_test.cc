@@ -9,6 +9,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/generic/generic_stub.h"
@@ -101,7 +102,17 @@ TEST_F(AdminFixture, ConfigAndStatusTopicsHoldKafkaConnectsRecords) {
   EXPECT_THAT(configs["task-" + name + "-0"], HasSubstr(R"("task.id":"0")"));
   EXPECT_EQ(configs["commit-" + name], R"({"tasks":1})");
 
-  std::map<std::string, std::string> statuses = ConfigTopic(prefix_ + ".status");
+  // Status records are written as states change; under load they may land a moment after the
+  // API reports the state, so read until both are there (30 s at most).
+  std::map<std::string, std::string> statuses;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    statuses = ConfigTopic(prefix_ + ".status");
+    if (statuses.contains("status-connector-" + name) &&
+        statuses.contains("status-task-" + name + "-0")) {
+      break;
+    }
+    absl::SleepFor(absl::Milliseconds(300));
+  }
   EXPECT_EQ(statuses["status-connector-" + name],
             R"({"state":"RUNNING","trace":null,"worker_id":"test-worker:0","generation":0})");
   EXPECT_EQ(statuses["status-task-" + name + "-0"],
