@@ -46,6 +46,19 @@ std::map<std::string, std::string> ConfigTopic(const std::string& topic,
   return out;
 }
 
+// The status topic's value for `key` once it contains `wanted` (status records are produced as
+// states change and may land a moment after the API answers), or its last value after 30 s.
+std::string StatusRecordEventually(const std::string& topic, const std::string& key,
+                                   const std::string& wanted) {
+  std::string value;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    value = ConfigTopic(topic)[key];
+    if (absl::StrContains(value, wanted)) break;
+    absl::SleepFor(absl::Milliseconds(300));
+  }
+  return value;
+}
+
 TEST_F(AdminFixture, CreateGetListAndTheirErrorCodes) {
   const std::string name = prefix_ + "-c";
   pb::Connector created;
@@ -132,15 +145,19 @@ TEST_F(AdminFixture, ConfigAndStatusTopicsHoldKafkaConnectsRecords) {
   ASSERT_TRUE(stub_->GetConnectorTopics(Ctx().get(), Ref(name), &topics).ok());
   ASSERT_EQ(topics.topics_size(), 1);
   EXPECT_EQ(topics.topics(0), prefix_ + ".data");
-  statuses = ConfigTopic(prefix_ + ".status");
-  EXPECT_THAT(statuses["status-topic-" + prefix_ + ".data:connector-" + name],
-              HasSubstr(R"({"topic":{"name":")" + prefix_ + ".data\",\"connector\":\"" + name +
-                        "\",\"task\":0,"));
+  const std::string topic_record_start =
+      R"({"topic":{"name":")" + prefix_ + ".data\",\"connector\":\"" + name + "\",\"task\":0,";
+  EXPECT_THAT(StatusRecordEventually(prefix_ + ".status",
+                                     "status-topic-" + prefix_ + ".data:connector-" + name,
+                                     topic_record_start),
+              HasSubstr(topic_record_start));
   EXPECT_EQ(stub_->GetConnectorTopics(Ctx().get(), Ref("nope"), &topics).error_code(),
             grpc::StatusCode::NOT_FOUND);
   ASSERT_TRUE(stub_->ResetConnectorTopics(Ctx().get(), Ref(name), &topics).ok());
   EXPECT_EQ(topics.topics_size(), 0);
-  EXPECT_EQ(ConfigTopic(prefix_ + ".status")["status-topic-" + prefix_ + ".data:connector-" + name],
+  EXPECT_EQ(StatusRecordEventually(prefix_ + ".status",
+                                   "status-topic-" + prefix_ + ".data:connector-" + name,
+                                   "<tombstone>"),
             "<tombstone>");
   EXPECT_EQ(stub_->ResetConnectorTopics(Ctx().get(), Ref("nope"), &topics).error_code(),
             grpc::StatusCode::NOT_FOUND);
@@ -151,7 +168,8 @@ TEST_F(AdminFixture, ConfigAndStatusTopicsHoldKafkaConnectsRecords) {
   configs = ConfigTopic(prefix_ + ".configs");
   EXPECT_EQ(configs["connector-" + name], "<tombstone>");
   EXPECT_EQ(configs["target-state-" + name], "<tombstone>");
-  EXPECT_EQ(ConfigTopic(prefix_ + ".status")["status-connector-" + name], "<tombstone>");
+  EXPECT_EQ(StatusRecordEventually(prefix_ + ".status", "status-connector-" + name, "<tombstone>"),
+            "<tombstone>");
   pb::Connector got;
   EXPECT_EQ(stub_->GetConnector(Ctx().get(), Ref(name), &got).error_code(),
             grpc::StatusCode::NOT_FOUND);
