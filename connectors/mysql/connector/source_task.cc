@@ -434,6 +434,9 @@ absl::Status SourceTask::PollStream(sluice_batch* batch, int64_t deadline_ns) {
       if (!finished.ok()) return finished.status();
       if (!*finished) break;  // the batch is full; the rest of this event comes next poll
       event_.reset();
+      // At a transaction boundary, hand over what this poll gathered instead of blocking on the
+      // stream for more: a committed change reaches Kafka without waiting for the next one.
+      if (!in_transaction_ && api->batch_size(batch) > 0) break;
       continue;
     }
     if (MonotonicNanos() >= deadline_ns) break;
