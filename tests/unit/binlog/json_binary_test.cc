@@ -178,6 +178,17 @@ TEST(JsonBinary, OpaqueDecimalDateTimeAndOther) {
   EXPECT_EQ(Text(Doc(Opaque(252, Bytes{'h', 'i'}))), "\"base64:type252:aGk=\"");
 }
 
+TEST(JsonBinary, TheMostNegativePackedTemporalIsNoOverflow) {
+  // INT64_MIN as a packed TIME: a fuzzer found its negation overflowing (UB). It is garbage, but
+  // it must print something, not misbehave.
+  const uint64_t most_negative = uint64_t{1} << 63;
+  for (uint8_t type : {10, 11, 12}) {
+    std::string out;
+    EXPECT_TRUE(AppendJsonBinaryAsText(Doc(Opaque(type, Bytes().U64(most_negative))).span(), &out).ok());
+    EXPECT_FALSE(out.empty());
+  }
+}
+
 TEST(JsonBinary, MalformedInputIsAnErrorNeverACrash) {
   std::string out;
   EXPECT_FALSE(AppendJsonBinaryAsText(Bytes{0x0c, 0x05, 'a'}.span(), &out).ok());  // short string

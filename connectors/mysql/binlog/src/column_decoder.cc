@@ -68,7 +68,7 @@ absl::Status DecodeTime2(const ColumnInfo& c, const uint8_t* p, ColumnValue* out
   }
   TimeValue t{};
   t.negative = packed < 0;
-  uint64_t mag = t.negative ? static_cast<uint64_t>(-packed) : static_cast<uint64_t>(packed);
+  uint64_t mag = t.negative ? 0 - static_cast<uint64_t>(packed) : static_cast<uint64_t>(packed);
   uint64_t hms = mag >> 24;
   t.micros = static_cast<uint32_t>(mag & 0xffffff);
   t.hours = static_cast<uint16_t>((hms >> 12) & 0x3ff);

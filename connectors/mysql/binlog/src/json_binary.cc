@@ -267,7 +267,8 @@ class JsonWriter {
   // ((year*13+month)<<5 | day) << 17 | the TIME-like seconds part.
   void Temporal(ColumnType type, int64_t packed) {
     bool negative = packed < 0;
-    uint64_t mag = negative ? static_cast<uint64_t>(-packed) : static_cast<uint64_t>(packed);
+    // Negate in unsigned arithmetic: -INT64_MIN does not fit an int64_t (a fuzzer found it).
+    uint64_t mag = negative ? 0 - static_cast<uint64_t>(packed) : static_cast<uint64_t>(packed);
     uint64_t micros = mag & 0xffffff;
     uint64_t intpart = mag >> 24;
     std::string frac = micros ? absl::StrFormat(".%06d", micros) : "";
