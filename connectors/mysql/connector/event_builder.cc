@@ -433,9 +433,11 @@ sluice_value* EventBuilder::BuildEnvelope(sluice_batch* batch, const TableSchema
   return value;
 }
 
-absl::Status EventBuilder::Append(sluice_batch* batch, const TableSchema& schema, sluice_value* key,
-                                  sluice_value* value, const sluice_header* header,
-                                  const OffsetState& offset, bool keyless_record) {
+absl::Status EventBuilder::AppendRecord(sluice_batch* batch, const std::string& topic,
+                                        int32_t kafka_partition, const sluice_schema* key_schema,
+                                        sluice_value* key, const sluice_schema* value_schema,
+                                        sluice_value* value, const sluice_header* header,
+                                        const OffsetState& offset, absl::string_view what) {
   sluice_scalar_entry partition{};
   partition.key = Str("server");
   partition.kind = SLUICE_SCALAR_STRING;
@@ -445,16 +447,16 @@ absl::Status EventBuilder::Append(sluice_batch* batch, const TableSchema& schema
 
   sluice_record_spec record{};
   record.struct_size = sizeof(record);
-  record.topic = Str(schema.topic);
-  record.partition = -1;
-  if (key != nullptr && !keyless_record) {
-    record.key_schema = schema.key;
+  record.topic = Str(topic);
+  record.partition = kafka_partition;
+  if (key != nullptr) {
+    record.key_schema = key_schema;
     record.key = sluice_datum_value(key);
   } else {
     record.key = sluice_datum_null();
   }
   if (value != nullptr) {
-    record.value_schema = schema.envelope;
+    record.value_schema = value_schema;
     record.value = sluice_datum_value(value);
   } else {
     record.value = sluice_datum_null();
@@ -467,10 +469,17 @@ absl::Status EventBuilder::Append(sluice_batch* batch, const TableSchema& schema
   sluice_status status = api_->record_append(batch, &record);
   if (status != SLUICE_OK) {
     return absl::Status(static_cast<absl::StatusCode>(status),
-                        absl::StrCat("a record for table `", schema.db, ".", schema.table,
-                                     "` was refused by the worker (see its log)"));
+                        absl::StrCat(what, " was refused by the worker (see its log)"));
   }
   return absl::OkStatus();
+}
+
+absl::Status EventBuilder::Append(sluice_batch* batch, const TableSchema& schema, sluice_value* key,
+                                  sluice_value* value, const sluice_header* header,
+                                  const OffsetState& offset, bool keyless_record) {
+  return AppendRecord(batch, schema.topic, -1, schema.key, keyless_record ? nullptr : key,
+                      schema.envelope, value, header, offset,
+                      absl::StrCat("a record for table `", schema.db, ".", schema.table, "`"));
 }
 
 bool EventBuilder::SameKey(const TableSchema& schema, RowSource* a, RowSource* b) {
@@ -618,27 +627,8 @@ absl::Status EventBuilder::SchemaChange(sluice_batch* batch, const std::string& 
   datum = sluice_datum_value(changes);
   api_->struct_set(value, 5, &datum);
 
-  sluice_scalar_entry partition{};
-  partition.key = Str("server");
-  partition.kind = SLUICE_SCALAR_STRING;
-  partition.u.str = Str(config_.topic_prefix);
-  sluice_scalar_entry entries[8];
-  const size_t count = OffsetEntries(offset, entries);
-  sluice_record_spec record{};
-  record.struct_size = sizeof(record);
-  record.topic = Str(config_.topic_prefix);
-  record.partition = 0;
-  record.key_schema = schema_change_key_;
-  record.key = sluice_datum_value(key);
-  record.value_schema = schema_change_value_;
-  record.value = sluice_datum_value(value);
-  record.timestamp_ms = -1;
-  record.source_partition = sluice_scalar_map{&partition, 1};
-  record.source_offset = sluice_scalar_map{entries, count};
-  if (api_->record_append(batch, &record) != SLUICE_OK) {
-    return absl::InternalError("the worker refused a schema change record (see its log)");
-  }
-  return absl::OkStatus();
+  return AppendRecord(batch, config_.topic_prefix, 0, schema_change_key_, key, schema_change_value_, value, nullptr, offset,
+                      "a schema change record");
 }
 
 absl::Status EventBuilder::TransactionBoundary(
@@ -712,27 +702,8 @@ absl::Status EventBuilder::TransactionBoundary(
   datum = sluice_datum_int(ts_ms);
   api_->struct_set(value, 4, &datum);
 
-  sluice_scalar_entry partition{};
-  partition.key = Str("server");
-  partition.kind = SLUICE_SCALAR_STRING;
-  partition.u.str = Str(config_.topic_prefix);
-  sluice_scalar_entry entries[8];
-  const size_t count = OffsetEntries(offset, entries);
-  sluice_record_spec record{};
-  record.struct_size = sizeof(record);
-  record.topic = Str(txn_topic_);
-  record.partition = -1;
-  record.key_schema = txn_key_;
-  record.key = sluice_datum_value(key);
-  record.value_schema = txn_value_;
-  record.value = sluice_datum_value(value);
-  record.timestamp_ms = -1;
-  record.source_partition = sluice_scalar_map{&partition, 1};
-  record.source_offset = sluice_scalar_map{entries, count};
-  if (api_->record_append(batch, &record) != SLUICE_OK) {
-    return absl::InternalError("the worker refused a transaction record (see its log)");
-  }
-  return absl::OkStatus();
+  return AppendRecord(batch, txn_topic_, -1, txn_key_, key, txn_value_, value, nullptr, offset,
+                      "a transaction record");
 }
 
 absl::Status EventBuilder::Heartbeat(sluice_batch* batch, const OffsetState& offset) {
@@ -763,27 +734,8 @@ absl::Status EventBuilder::Heartbeat(sluice_batch* batch, const OffsetState& off
   sluice_datum ts = sluice_datum_int(NowNanos() / 1000000);
   api_->struct_set(value, 0, &ts);
 
-  sluice_scalar_entry partition{};
-  partition.key = Str("server");
-  partition.kind = SLUICE_SCALAR_STRING;
-  partition.u.str = Str(config_.topic_prefix);
-  sluice_scalar_entry entries[8];
-  const size_t count = OffsetEntries(offset, entries);
-  sluice_record_spec record{};
-  record.struct_size = sizeof(record);
-  record.topic = Str(heartbeat_topic_);
-  record.partition = -1;
-  record.key_schema = heartbeat_key_;
-  record.key = sluice_datum_value(key);
-  record.value_schema = heartbeat_value_;
-  record.value = sluice_datum_value(value);
-  record.timestamp_ms = -1;
-  record.source_partition = sluice_scalar_map{&partition, 1};
-  record.source_offset = sluice_scalar_map{entries, count};
-  if (api_->record_append(batch, &record) != SLUICE_OK) {
-    return absl::InternalError("the worker refused a heartbeat record (see its log)");
-  }
-  return absl::OkStatus();
+  return AppendRecord(batch, heartbeat_topic_, -1, heartbeat_key_, key, heartbeat_value_, value, nullptr, offset,
+                      "a heartbeat record");
 }
 
 size_t OffsetEntries(const OffsetState& offset, sluice_scalar_entry* entries) {

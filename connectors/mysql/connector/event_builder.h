@@ -145,6 +145,13 @@ class EventBuilder {
   sluice_value* BuildEnvelope(sluice_batch* batch, const TableSchema& schema, sluice_value* before,
                               sluice_value* after, sluice_value* source, char op,
                               const TransactionInfo* transaction);
+  // Appends one record under the connector's source partition {"server": topic.prefix} at
+  // `offset`; a null key or value is Kafka's null. `what` names the record in a refusal.
+  absl::Status AppendRecord(sluice_batch* batch, const std::string& topic, int32_t kafka_partition,
+                            const sluice_schema* key_schema, sluice_value* key,
+                            const sluice_schema* value_schema, sluice_value* value,
+                            const sluice_header* header, const OffsetState& offset,
+                            absl::string_view what);
   absl::Status Append(sluice_batch* batch, const TableSchema& schema, sluice_value* key,
                       sluice_value* value, const sluice_header* header, const OffsetState& offset,
                       bool keyless_record = false);
