@@ -735,9 +735,11 @@ int RunClientCommand(const char* group, int argc, char** argv) {
       std::puts(Json(reply).c_str());
       return kExitOk;
     }
-    Table table({"NAME", "VERSION", "ABI", "FILE"});
-    for (const pb::Plugin& p : reply.plugins())
-      table.Add({p.name(), p.version(), p.abi_version(), p.file()});
+    Table table({"NAME", "VERSION", "ABI", "FILE", "ALIASES"});
+    for (const pb::Plugin& p : reply.plugins()) {
+      table.Add({p.name(), p.version(), p.abi_version(), p.file(),
+                 absl::StrJoin(p.aliases(), ", ")});
+    }
     std::fputs(table.Render().c_str(), stdout);
     return kExitOk;
   }

@@ -1,5 +1,5 @@
 /*
- * sluice/connector.h — the Sluice connector ABI, version 1.0.
+ * sluice/connector.h — the Sluice connector ABI, version 1.1.
  *
  * This header is the whole contract between the Sluice worker (the "host") and a connector shared
  * object (the "plugin"). It is plain C11, it compiles as C++ too, and a connector includes nothing
@@ -63,7 +63,9 @@ extern "C" {
 /* ============================================================================================== */
 
 #define SLUICE_ABI_MAJOR 1
-#define SLUICE_ABI_MINOR 0
+#define SLUICE_ABI_MINOR 1
+/* What each minor appended:
+ *   1.1  sluice_connector_descriptor.aliases / alias_count. */
 
 /* The one symbol a connector library exports (as a C name, with default visibility). */
 #define SLUICE_CONNECTOR_ENTRY_SYMBOL "sluice_connector_entry"
@@ -508,6 +510,16 @@ typedef struct sluice_connector_descriptor {
   /* REQUIRED. Frees the task. Called after the last poll returned.
    * Thread: the task thread. */
   void (*on_task_destroy)(void* instance);
+
+  /* ---- appended in ABI 1.1: read only when struct_size covers them --------------------------- */
+
+  /* OPTIONAL. Further names a connector.class may give for this connector, e.g. the Java class
+   * name of the connector it stands in for ("io.debezium.connector.mysql.MySqlConnector"), so one
+   * library answers to all of them. `alias_count` NUL-terminated strings spelled like `name`, in
+   * static storage; NULL with 0 for none. Like `name`, each must be unique per host and version:
+   * a library whose name or alias another loaded library already answers to is refused. */
+  const char* const* aliases;
+  size_t alias_count;
 } sluice_connector_descriptor;
 
 /* The entry function. The host calls it once after loading the library, passing its own ABI
