@@ -245,7 +245,8 @@ absl::Status SourceTask::OpenStream(const OffsetState& from) {
   if (!connection.ok()) return connection.status();
   absl::Status gtids = gtids_.Reset(connection->is_mariadb(), from.gtids, start_gtids_complete_);
   if (!gtids.ok()) return gtids;
-  BinlogStart start = BinlogStart::FromOffset(from.file, static_cast<uint64_t>(from.pos), from.gtids);
+  BinlogStart start =
+      BinlogStart::FromOffset(from.file, static_cast<uint64_t>(from.pos), from.gtids);
   BinlogStreamOptions stream_options;
   stream_options.server_id = config_.server_id;
   stream_options.server_heartbeat_period = absl::Seconds(1);

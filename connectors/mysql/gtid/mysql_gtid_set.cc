@@ -32,8 +32,7 @@ bool LooksLikeMariaDbGtid(absl::string_view text) {
 }
 
 absl::Status ElementError(absl::string_view element, absl::string_view what) {
-  return absl::InvalidArgumentError(
-      absl::StrCat("GTID set element \"", element, "\": ", what));
+  return absl::InvalidArgumentError(absl::StrCat("GTID set element \"", element, "\": ", what));
 }
 
 absl::StatusOr<int64_t> ParseGno(absl::string_view element, absl::string_view text) {
@@ -43,8 +42,8 @@ absl::StatusOr<int64_t> ParseGno(absl::string_view element, absl::string_view te
     return ElementError(element, absl::StrCat("\"", text, "\" is not a transaction number"));
   }
   if (!absl::SimpleAtoi(text, &gno) || gno > MysqlGtidSet::kMaxGno) {
-    return ElementError(element, absl::StrCat("transaction number ", text, " exceeds MySQL's largest, ",
-                                              MysqlGtidSet::kMaxGno));
+    return ElementError(element, absl::StrCat("transaction number ", text,
+                                              " exceeds MySQL's largest, ", MysqlGtidSet::kMaxGno));
   }
   if (gno == 0) return ElementError(element, "transaction numbers start at 1, not 0");
   return gno;
@@ -58,8 +57,8 @@ void AppendLittleEndian(std::vector<uint8_t>& out, uint64_t value) {
 
 absl::StatusOr<SourceUuid> ParseSourceUuid(absl::string_view text) {
   SourceUuid uuid{};
-  const bool shaped = text.size() == 36 && text[8] == '-' && text[13] == '-' && text[18] == '-' &&
-                      text[23] == '-';
+  const bool shaped =
+      text.size() == 36 && text[8] == '-' && text[13] == '-' && text[18] == '-' && text[23] == '-';
   size_t byte = 0;
   for (size_t i = 0; shaped && i < text.size(); ++i) {
     if (i == 8 || i == 13 || i == 18 || i == 23) continue;
@@ -70,9 +69,10 @@ absl::StatusOr<SourceUuid> ParseSourceUuid(absl::string_view text) {
     ++i;
   }
   if (byte != uuid.size()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "\"", text, "\" is not a server UUID (32 hex digits grouped 8-4-4-4-12, e.g. "
-                    "3e11fa47-71ca-11e1-9e33-c80aa9429562)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"", text,
+                     "\" is not a server UUID (32 hex digits grouped 8-4-4-4-12, e.g. "
+                     "3e11fa47-71ca-11e1-9e33-c80aa9429562)"));
   }
   return uuid;
 }
@@ -99,15 +99,16 @@ absl::StatusOr<MysqlGtidSet> MysqlGtidSet::Parse(absl::string_view text) {
     absl::StatusOr<SourceUuid> uuid = ParseSourceUuid(uuid_text);
     if (!uuid.ok()) {
       if (LooksLikeMariaDbGtid(element)) {
-        return ElementError(element,
-                            "a MariaDB GTID (domain-server-sequence), not a MySQL one (uuid:numbers)");
+        return ElementError(
+            element, "a MariaDB GTID (domain-server-sequence), not a MySQL one (uuid:numbers)");
       }
       return ElementError(element, uuid.status().message());
     }
     std::vector<Interval>* intervals = nullptr;
     for (size_t i = 1; i < parts.size(); ++i) {
       const absl::string_view part = absl::StripAsciiWhitespace(parts[i]);
-      if (part.empty()) return ElementError(element, "an empty interval (\"::\" or a trailing \":\")");
+      if (part.empty())
+        return ElementError(element, "an empty interval (\"::\" or a trailing \":\")");
       if (absl::ascii_isalpha(static_cast<unsigned char>(part[0])) || part[0] == '_') {
         return ElementError(element, absl::StrCat("\"", part,
                                                   "\" looks like a GTID tag (MySQL 8.3+); tagged "

@@ -56,8 +56,8 @@ absl::Status CheckGtidStartAvailable(const MysqlGtidSet& start, const MysqlGtidS
   if (!executed.ContainsAll(start)) {
     return absl::FailedPreconditionError(absl::StrCat(
         "the GTID set to resume after names transactions the server at ", endpoint,
-        " has never executed (", start.Subtract(executed).ToString(),
-        "; its gtid_executed is '", executed.ToString(),
+        " has never executed (", start.Subtract(executed).ToString(), "; its gtid_executed is '",
+        executed.ToString(),
         "'): the offset was taken from another server, or this server's GTID history was reset "
         "(RESET MASTER). With snapshot.mode=when_needed the connector takes a new snapshot; "
         "otherwise reset the connector's offsets and snapshot again"));

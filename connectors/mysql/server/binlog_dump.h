@@ -25,7 +25,8 @@ inline constexpr uint8_t kComBinlogDump = 0x12;
 inline constexpr uint8_t kComBinlogDumpGtid = 0x1e;
 
 // Flags of both commands.
-inline constexpr uint16_t kDumpNonBlock = 0x01;  // at the end of the binlog, an EOF packet instead of waiting
+inline constexpr uint16_t kDumpNonBlock =
+    0x01;  // at the end of the binlog, an EOF packet instead of waiting
 // COM_BINLOG_DUMP to MariaDB: also send ANNOTATE_ROWS events (the statement text).
 inline constexpr uint16_t kDumpSendAnnotateRows = 0x02;
 // COM_BINLOG_DUMP_GTID: the GTID set follows; the server skips the transactions it holds.

@@ -129,8 +129,9 @@ absl::StatusOr<BinlogStream> BinlogStream::Open(Connection connection, const Bin
     if (!mode.ok() || !absl::EqualsIgnoreCase(*mode, "ON")) {
       if (start.file.empty()) {
         return absl::FailedPreconditionError(absl::StrCat(
-            "the position to resume from is a GTID set only ('", start.gtids, "'), but the server at ",
-            connection.endpoint(), " runs with gtid_mode=", mode.ok() ? *mode : "(none)",
+            "the position to resume from is a GTID set only ('", start.gtids,
+            "'), but the server at ", connection.endpoint(),
+            " runs with gtid_mode=", mode.ok() ? *mode : "(none)",
             ": set gtid_mode=ON (and enforce_gtid_consistency=ON) on the server, or give the "
             "offset a file and pos"));
       }
@@ -153,10 +154,10 @@ absl::StatusOr<BinlogStream> BinlogStream::Open(Connection connection, const Bin
     }
     // MariaDB resumes after the given GTID position when @slave_connect_state is set; the file
     // name must then be empty and the position 4.
-    for (const std::string& sql :
-         {absl::StrCat("SET @slave_connect_state = ", QuoteString(connection, position->ToString())),
-          std::string("SET @slave_gtid_strict_mode = 1"),
-          std::string("SET @slave_gtid_ignore_duplicates = 0")}) {
+    for (const std::string& sql : {absl::StrCat("SET @slave_connect_state = ",
+                                                QuoteString(connection, position->ToString())),
+                                   std::string("SET @slave_gtid_strict_mode = 1"),
+                                   std::string("SET @slave_gtid_ignore_duplicates = 0")}) {
       if (auto status = connection.Execute(sql); !status.ok()) return status;
     }
     if (options.send_annotate_rows) flags |= kDumpSendAnnotateRows;
@@ -167,9 +168,9 @@ absl::StatusOr<BinlogStream> BinlogStream::Open(Connection connection, const Bin
   } else {
     absl::StatusOr<MysqlGtidSet> set = MysqlGtidSet::Parse(start.gtids);
     if (!set.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "the GTID set to resume after ('", start.gtids, "') is not one MySQL at ",
-          connection.endpoint(), " understands: ", set.status().message()));
+      return absl::InvalidArgumentError(
+          absl::StrCat("the GTID set to resume after ('", start.gtids, "') is not one MySQL at ",
+                       connection.endpoint(), " understands: ", set.status().message()));
     }
     absl::StatusOr<MysqlGtidSet> executed = GtidSetVariable(connection, "gtid_executed");
     if (!executed.ok()) return executed.status();
@@ -186,8 +187,7 @@ absl::StatusOr<BinlogStream> BinlogStream::Open(Connection connection, const Bin
   if (auto status = SendDumpCommand(connection, command, description); !status.ok()) {
     return status;
   }
-  return BinlogStream(std::move(connection), std::move(description), checksums,
-                      options.server_id);
+  return BinlogStream(std::move(connection), std::move(description), checksums, options.server_id);
 }
 
 absl::StatusOr<absl::Span<const uint8_t>> BinlogStream::Next() {
@@ -199,10 +199,10 @@ absl::StatusOr<absl::Span<const uint8_t>> BinlogStream::Next() {
       return absl::OutOfRangeError(absl::StrCat("end of the binlog on ", connection_.endpoint()));
     }
     if (length < 1 + kEventHeaderSize || bytes[0] != kPacketOk) {
-      return absl::DataLossError(absl::StrCat(
-          "the server at ", connection_.endpoint(), " sent a ", length,
-          "-byte packet starting with ", static_cast<int>(bytes[0]),
-          " in the binlog stream (from ", start_description_, "), not an event"));
+      return absl::DataLossError(
+          absl::StrCat("the server at ", connection_.endpoint(), " sent a ", length,
+                       "-byte packet starting with ", static_cast<int>(bytes[0]),
+                       " in the binlog stream (from ", start_description_, "), not an event"));
     }
     return absl::Span<const uint8_t>(bytes + 1, length - 1);
   }
@@ -216,8 +216,8 @@ absl::StatusOr<absl::Span<const uint8_t>> BinlogStream::Next() {
                         MentionsIgnoringCase(server_message, "not in the master's binlog") ||
                         MentionsIgnoringCase(server_message, "no longer");
     absl::Status status = absl::FailedPreconditionError(absl::StrCat(
-        "the server at ", connection_.endpoint(), " cannot stream from ",
-        start_description_, ": ", server_message,
+        "the server at ", connection_.endpoint(), " cannot stream from ", start_description_, ": ",
+        server_message,
         purged ? ". The binlog there has been purged: with snapshot.mode=when_needed the "
                  "connector takes a new snapshot; otherwise reset the connector's offsets and "
                  "snapshot again, or raise the server's binlog retention (expire_logs_days / "
@@ -228,13 +228,13 @@ absl::StatusOr<absl::Span<const uint8_t>> BinlogStream::Next() {
   if (error == ER_SLAVE_SAME_ID || error == ER_CONNECTION_KILLED ||
       MentionsIgnoringCase(server_message, "same server_id") ||
       MentionsIgnoringCase(server_message, "same server id")) {
-    return Mark(absl::AbortedError(absl::StrCat(
-                    "the server at ", connection_.endpoint(), " ended this binlog stream (",
-                    server_message, "): another replica connected with database.server.id ",
-                    server_id_,
-                    ". Give every connector and replica of this server its own "
-                    "database.server.id")),
-                kServerIdCollisionPayload);
+    return Mark(
+        absl::AbortedError(absl::StrCat(
+            "the server at ", connection_.endpoint(), " ended this binlog stream (", server_message,
+            "): another replica connected with database.server.id ", server_id_,
+            ". Give every connector and replica of this server its own "
+            "database.server.id")),
+        kServerIdCollisionPayload);
   }
   return connection_.LastError("reading the binlog stream");
 }

@@ -118,8 +118,8 @@ TEST(MySqlConnectorGtids, AGtidOnlyOffsetResumesAfterItsTransactionsAndSkipsWhat
   // emitted before the stop. The GTID position excludes the transaction, which is read again.
   absl::StatusOr<mysql::QueryResult> now = run.admin().Query("SELECT @@gtid_binlog_pos");
   ASSERT_TRUE(now.ok()) << now.status();
-  run.CommitOffset(absl::StrCat("{\"ts_sec\":1700000000,\"gtids\":\"",
-                                now->rows[0][0].value_or(""), "\",\"event\":3,\"server_id\":1}"));
+  run.CommitOffset(absl::StrCat("{\"ts_sec\":1700000000,\"gtids\":\"", now->rows[0][0].value_or(""),
+                                "\",\"event\":3,\"server_id\":1}"));
   run.Sql("BEGIN");
   run.Sql("INSERT INTO t VALUES (10, 100)");
   run.Sql("INSERT INTO t VALUES (11, 110)");

@@ -18,9 +18,9 @@ TEST(MysqlGtidSet, EncodingReadsBackThroughTheDecodersPreviousGtids) {
   ASSERT_TRUE(decoder.Decode(format).ok());
   for (const std::string& text : std::vector<std::string>{
            std::string(), std::string("3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5:7:9-1000000"),
-        std::string("00000000-0000-0000-0000-000000000001:3,"
-                    "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5,"
-                    "ffffffff-ffff-ffff-ffff-ffffffffffff:9223372036854775806")}) {
+           std::string("00000000-0000-0000-0000-000000000001:3,"
+                       "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5,"
+                       "ffffffff-ffff-ffff-ffff-ffffffffffff:9223372036854775806")}) {
     const MysqlGtidSet set = *MysqlGtidSet::Parse(text);
     binlog::testing::EventOptions options;
     options.checksum = true;

@@ -47,12 +47,15 @@ TEST(MariaDbGtidPosition, AdvanceReplacesTheDomainsPosition) {
 
 TEST(MariaDbGtidPosition, BadInputSaysWhatIsWrong) {
   EXPECT_EQ(ErrorOf("0-1"), "MariaDB GTID \"0-1\": expected domain-server-sequence, e.g. 0-1-42");
-  EXPECT_EQ(ErrorOf("0-1-42,0-x-43"), "MariaDB GTID \"0-x-43\": the server id \"x\" is not a number");
+  EXPECT_EQ(ErrorOf("0-1-42,0-x-43"),
+            "MariaDB GTID \"0-x-43\": the server id \"x\" is not a number");
   EXPECT_EQ(ErrorOf("3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5"),
             "MariaDB GTID \"3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5\": a MySQL GTID "
             "(uuid:numbers), not a MariaDB one (domain-server-sequence)");
-  EXPECT_EQ(ErrorOf("4294967296-1-1"), "MariaDB GTID \"4294967296-1-1\": the domain id 4294967296 exceeds 4294967295");
-  EXPECT_EQ(ErrorOf("0--1-5"), "MariaDB GTID \"0--1-5\": expected domain-server-sequence, e.g. 0-1-42");
+  EXPECT_EQ(ErrorOf("4294967296-1-1"),
+            "MariaDB GTID \"4294967296-1-1\": the domain id 4294967296 exceeds 4294967295");
+  EXPECT_EQ(ErrorOf("0--1-5"),
+            "MariaDB GTID \"0--1-5\": expected domain-server-sequence, e.g. 0-1-42");
 }
 
 }  // namespace

@@ -33,7 +33,7 @@ SourceUuid Uuid(const std::string& text) { return *ParseSourceUuid(text); }
 TEST(MysqlGtidSet, MySqlsOwnTextRoundTrips) {
   for (const std::string& text :
        std::vector<std::string>{"", std::string(kA) + ":1-5", std::string(kA) + ":7",
-        std::string(kB) + ":3," + kA + ":1-5:7:9-12"}) {
+                                std::string(kB) + ":3," + kA + ":1-5:7:9-12"}) {
     EXPECT_EQ(Normalised(text), text);
   }
 }
@@ -90,8 +90,9 @@ TEST(MysqlGtidSet, ContainsAndSubtract) {
             std::string(kB) + ":2," + kA + ":1:4-5:7");
   EXPECT_EQ(set.Subtract(set).ToString(), "");
   EXPECT_EQ(set.Subtract(MysqlGtidSet()), set);
-  EXPECT_EQ(Set(std::string(kA) + ":1-100").Subtract(Set(std::string(kA) + ":1-3:5:50-99")).ToString(),
-            std::string(kA) + ":4:6-49:100");
+  EXPECT_EQ(
+      Set(std::string(kA) + ":1-100").Subtract(Set(std::string(kA) + ":1-3:5:50-99")).ToString(),
+      std::string(kA) + ":4:6-49:100");
 
   MysqlGtidSet merged = Set(std::string(kA) + ":1-3");
   merged.AddAll(Set(std::string(kA) + ":4-6:9," + kB + ":1"));
@@ -99,16 +100,17 @@ TEST(MysqlGtidSet, ContainsAndSubtract) {
 }
 
 TEST(MysqlGtidSet, BadInputSaysWhatIsWrong) {
-  EXPECT_EQ(ErrorOf("3e11fa47-71ca-11e1-9e33:1-5"),
-            "GTID set element \"3e11fa47-71ca-11e1-9e33:1-5\": \"3e11fa47-71ca-11e1-9e33\" is not a "
-            "server UUID (32 hex digits grouped 8-4-4-4-12, e.g. "
-            "3e11fa47-71ca-11e1-9e33-c80aa9429562)");
+  EXPECT_EQ(
+      ErrorOf("3e11fa47-71ca-11e1-9e33:1-5"),
+      "GTID set element \"3e11fa47-71ca-11e1-9e33:1-5\": \"3e11fa47-71ca-11e1-9e33\" is not a "
+      "server UUID (32 hex digits grouped 8-4-4-4-12, e.g. "
+      "3e11fa47-71ca-11e1-9e33-c80aa9429562)");
   EXPECT_NE(ErrorOf("3e11fa47-71ca-11e1-9e33-c80aa942956z:1").find("is not a server UUID"),
             std::string::npos);
   EXPECT_EQ(ErrorOf(std::string(kA) + ":5-3"),
             std::string("GTID set element \"") + kA + ":5-3\": interval 5-3 ends before it starts");
-  EXPECT_EQ(ErrorOf(std::string(kA) + ":0-3"),
-            std::string("GTID set element \"") + kA + ":0-3\": transaction numbers start at 1, not 0");
+  EXPECT_EQ(ErrorOf(std::string(kA) + ":0-3"), std::string("GTID set element \"") + kA +
+                                                   ":0-3\": transaction numbers start at 1, not 0");
   EXPECT_NE(ErrorOf(std::string(kA) + ":1-x").find("\"x\" is not a transaction number"),
             std::string::npos);
   EXPECT_NE(ErrorOf(std::string(kA) + ":-3").find("\"\" is not a transaction number"),
@@ -135,11 +137,11 @@ TEST(MysqlGtidSet, EncodesTheDumpCommandsBinaryFormByteForByte) {
       0x04, 0, 0, 0, 0, 0, 0, 0,                          // end 4 (exclusive)
       // 3e11fa47-71ca-11e1-9e33-c80aa9429562
       0x3e, 0x11, 0xfa, 0x47, 0x71, 0xca, 0x11, 0xe1, 0x9e, 0x33, 0xc8, 0x0a, 0xa9, 0x42, 0x95,
-      0x62,                        //
-      0x02, 0, 0, 0, 0, 0, 0, 0,  // two intervals
-      0x01, 0, 0, 0, 0, 0, 0, 0,  // 1
-      0x06, 0, 0, 0, 0, 0, 0, 0,  // up to 5 inclusive
-      0x2c, 0x01, 0, 0, 0, 0, 0, 0,  // 300
+      0x62,                             //
+      0x02, 0, 0, 0, 0, 0, 0, 0,        // two intervals
+      0x01, 0, 0, 0, 0, 0, 0, 0,        // 1
+      0x06, 0, 0, 0, 0, 0, 0, 0,        // up to 5 inclusive
+      0x2c, 0x01, 0, 0, 0, 0, 0, 0,     // 300
       0x00, 0x00, 0x01, 0, 0, 0, 0, 0,  // up to 65535 inclusive
   };
   EXPECT_EQ(Set(std::string(kA) + ":1-5:300-65535," + kB + ":3").Encode(), expected);

@@ -48,14 +48,14 @@ TEST(BinlogDumpGtidCommand, MatchesTheDocumentedLayout) {
       0x04, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,  // position 4
       0x58, 0x00, 0x00, 0x00,                          // data size 88
       // data: n_sids 2; per source the UUID, n_intervals, [start, end) pairs
-      0x02, 0, 0, 0, 0, 0, 0, 0,                                        //
-      0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01,                // kB
-      0x01, 0, 0, 0, 0, 0, 0, 0, 0x01, 0, 0, 0, 0, 0, 0, 0,             // 1 interval: [1,
-      0x0b, 0, 0, 0, 0, 0, 0, 0,                                        //  11)
+      0x02, 0, 0, 0, 0, 0, 0, 0,                             //
+      0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01,     // kB
+      0x01, 0, 0, 0, 0, 0, 0, 0, 0x01, 0, 0, 0, 0, 0, 0, 0,  // 1 interval: [1,
+      0x0b, 0, 0, 0, 0, 0, 0, 0,                             //  11)
       0x3e, 0x11, 0xfa, 0x47, 0x71, 0xca, 0x11, 0xe1, 0x9e, 0x33, 0xc8, 0x0a, 0xa9, 0x42, 0x95,
-      0x62,                                                             // kA
-      0x01, 0, 0, 0, 0, 0, 0, 0, 0x01, 0, 0, 0, 0, 0, 0, 0,             // 1 interval: [1,
-      0x2b, 0, 0, 0, 0, 0, 0, 0,                                        //  43)
+      0x62,                                                  // kA
+      0x01, 0, 0, 0, 0, 0, 0, 0, 0x01, 0, 0, 0, 0, 0, 0, 0,  // 1 interval: [1,
+      0x2b, 0, 0, 0, 0, 0, 0, 0,                             //  43)
   };
   EXPECT_EQ(BinlogDumpGtidCommand(kDumpNonBlock, 5386, "", 4,
                                   Set(std::string(kA) + ":1-42," + kB + ":1-10")),
@@ -66,10 +66,10 @@ TEST(BinlogDumpGtidCommand, CarriesAFileNameAndTheEmptySet) {
   const std::vector<uint8_t> expected = {
       0x1e, 0x04, 0x00,                                // blocking, THROUGH_GTID
       0x01, 0x00, 0x00, 0x00,                          // server id 1
-      0x03, 0x00, 0x00, 0x00, 'b', 'i', 'n',           // "bin"
+      0x03, 0x00, 0x00, 0x00, 'b',  'i',  'n',         // "bin"
       0x9a, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,  // position 666
       0x08, 0x00, 0x00, 0x00,                          // data size 8
-      0, 0, 0, 0, 0, 0, 0, 0,                          // n_sids 0
+      0,    0,    0,    0,    0,    0,    0,    0,     // n_sids 0
   };
   EXPECT_EQ(BinlogDumpGtidCommand(0, 1, "bin", 666, MysqlGtidSet()), expected);
 }
@@ -105,9 +105,8 @@ TEST(CheckGtidStartAvailable, PurgedTransactionsNotReadYetFail) {
 }
 
 TEST(CheckGtidStartAvailable, TransactionsTheServerNeverExecutedFail) {
-  absl::Status status =
-      CheckGtidStartAvailable(Set(std::string(kA) + ":1-120"), Set(std::string(kA) + ":1-100"),
-                              MysqlGtidSet(), "db:3306");
+  absl::Status status = CheckGtidStartAvailable(
+      Set(std::string(kA) + ":1-120"), Set(std::string(kA) + ":1-100"), MysqlGtidSet(), "db:3306");
   EXPECT_TRUE(absl::IsFailedPrecondition(status)) << status;
   EXPECT_NE(status.message().find("has never executed (" + std::string(kA) + ":101-120"),
             std::string::npos)
