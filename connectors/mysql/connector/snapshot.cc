@@ -6,6 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "connectors/mysql/gtid/mysql_gtid_set.h"
 
 namespace sluice::mysql {
 namespace {
@@ -125,7 +126,13 @@ absl::Status Snapshot::Begin() {
       position_.file = master->rows[0][0].value_or("");
       (void)absl::SimpleAtoi(master->rows[0][1].value_or("4"), &position_.pos);
       const int executed = master->ColumnIndex("Executed_Gtid_Set");
-      if (executed >= 0) position_.gtids = master->rows[0][executed].value_or("");
+      if (executed >= 0) {
+        // MySQL prints ",\n" between sources; the offset carries the set as Debezium does, on
+        // one line (normalised when it parses).
+        position_.gtids = master->rows[0][executed].value_or("");
+        absl::StatusOr<MysqlGtidSet> set = MysqlGtidSet::Parse(position_.gtids);
+        if (set.ok()) position_.gtids = set->ToString();
+      }
     }
     if (lock) {
       status = c.Execute("UNLOCK TABLES");

@@ -20,6 +20,7 @@
 #include "connectors/mysql/connector/config.h"
 #include "connectors/mysql/connector/event_builder.h"
 #include "connectors/mysql/connector/filters.h"
+#include "connectors/mysql/connector/gtid_tracker.h"
 #include "connectors/mysql/connector/host.h"
 #include "connectors/mysql/server/binlog_stream.h"
 #include "connectors/mysql/server/connection.h"
@@ -104,8 +105,10 @@ class SourceTask {
   bool standalone_ = false;
   std::string gtid_;                          // this transaction's, or empty
   std::string pending_gtid_;                  // MySQL: the GTID event before BEGIN
-  std::map<uint32_t, std::string> gtid_set_;  // MariaDB: completed transactions per domain
-  std::string gtid_set_text_;
+  GtidTracker gtids_;                         // the offset's `gtids`: completed transactions
+  // The next OpenStream's `gtids` is the server's whole set even when empty (a position the server
+  // reported, or the tracker's own state on a reconnect), not an offset that may lack it.
+  bool start_gtids_complete_ = false;
   int64_t ts_sec_ = 0;
   int64_t last_heartbeat_ns_ = 0;
   int64_t event_server_id_ = 0;
