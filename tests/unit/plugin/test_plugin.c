@@ -7,8 +7,8 @@
  *   VARIANT_ALIASES           also answers to "com.example.TestConnector" and "test-alias"
  *   VARIANT_ALIAS_CLASH       named "clash", but claims the alias "test-alias" at the same version
  *   VARIANT_BAD_ALIAS         an alias with a space in it
- *   VARIANT_ABI_1_0           built as ABI 1.0 was: struct_size ends before `aliases`, and the
- *                             bytes after it are garbage the host must not read
+ *   VARIANT_ABI_1_0           built as ABI 1.0 was: abi_minor 0, struct_size ends before
+ *                             `aliases`, and the bytes after it are garbage the host must not read
  */
 #include <stddef.h>
 #include <string.h>
@@ -110,7 +110,11 @@ static const sluice_connector_descriptor kDescriptor = {
 #else
     .abi_major = SLUICE_ABI_MAJOR,
 #endif
+#ifdef VARIANT_ABI_1_0
+    .abi_minor = 0,
+#else
     .abi_minor = SLUICE_ABI_MINOR,
+#endif
 #ifdef VARIANT_ALIAS_CLASH
     .name = "clash",
 #else
