@@ -287,6 +287,7 @@ grpc::Status AdminService::Watch(grpc::ServerContext* context, const pb::WatchRe
         m->set_records_sent(e->records_sent);
         m->set_records_per_second(e->records_per_second);
         m->set_in_flight_bytes(e->in_flight_bytes);
+        if (e->progress) ToProto(*e->progress, m->mutable_progress());
         break;
       }
       case herder::WatchEvent::Kind::kConnectorProgress: {
