@@ -138,11 +138,14 @@ absl::Status SourceTask::Poll(sluice_batch* batch, int64_t timeout_ms) {
   }
   if (phase_ == Phase::kDone) {
     // initial_only: nothing more to do; idle without spinning.
+    host_.ReportProgress(sluice_task_progress_init(SLUICE_TASK_PHASE_IDLE));
     timespec pause{0, 100 * 1000000};
     nanosleep(&pause, nullptr);
     return absl::OkStatus();
   }
-  return PollStream(batch, deadline);
+  absl::Status status = PollStream(batch, deadline);
+  if (phase_ == Phase::kStreaming) stream_progress_.Report(host_);
+  return status;
 }
 
 absl::Status SourceTask::Start() {
@@ -479,6 +482,7 @@ absl::Status SourceTask::PollStream(sluice_batch* batch, int64_t deadline_ns) {
         decoder_->Decode(std::span<const uint8_t>(bytes->data(), bytes->size()));
     if (!decoded.ok()) return decoded.status();
     event_.emplace(std::move(*decoded));
+    stream_progress_.OnEvent(*event_);
   }
   return absl::OkStatus();
 }

@@ -22,6 +22,7 @@
 #include "connectors/mysql/connector/filters.h"
 #include "connectors/mysql/connector/gtid_tracker.h"
 #include "connectors/mysql/connector/host.h"
+#include "connectors/mysql/connector/progress.h"
 #include "connectors/mysql/server/binlog_stream.h"
 #include "connectors/mysql/server/connection.h"
 #include "sluice/binlog/decoder.h"
@@ -127,6 +128,8 @@ class SourceTask {
   absl::flat_hash_map<std::string, const TableSchema*> latest_;  // per "db.table", for TRUNCATE
   // information_schema facts per "db.table" → column → extras.
   std::map<std::string, std::map<std::string, ColumnExtras>> extras_;
+  // Lag and position for the host's progress report (ABI 1.2).
+  StreamProgress stream_progress_;
 };
 
 }  // namespace sluice::mysql
