@@ -480,7 +480,8 @@ typedef struct sluice_host_api {
    * its rows done and estimated total and the tables done and in all, or, streaming, how far the
    * task is behind its source and where it reads. The host keeps the latest report per task (each
    * replaces the one before), shows it in the admin API's task status and Watch stream, and
-   * forgets it when the task stops. Cheap enough to call every poll: the host takes a lock and
+   * forgets it when the task is stopped or restarted (a failed task keeps its last one, which
+   * tells where it failed). Cheap enough to call every poll: the host takes a lock and
    * copies the two strings into buffers it reserved when the task started (no heap allocation).
    * Thread: any, from on_task_start until on_task_destroy returns; it only records.
    * Ownership: `progress` and its strings borrowed (copied; see SLUICE_TASK_PROGRESS_MAX_TEXT).

@@ -173,6 +173,21 @@ TEST_F(ProgressTest, TheGeneratorReportsStreamingThenIdleAtItsLastRecord) {
   EXPECT_THAT(out, HasSubstr("\ntask 0: idle at seq 19\n"));
 }
 
+// A task that fails keeps its last report: it tells where the task was when it failed.
+TEST_F(ProgressTest, AFailedTaskKeepsItsLastReport) {
+  const std::string name = prefix_ + "-f";
+  std::map<std::string, std::string> config = GeneratorConfig(prefix_ + ".data", /*rate=*/200);
+  config["fail.on.poll"] = "5";  // fail.code defaults to INTERNAL: not retried
+  ASSERT_TRUE(Create(name, config).ok());
+  ASSERT_TRUE(Eventually([&] {
+    pb::ConnectorStatus s = Status(name);
+    return s.tasks_size() == 1 && s.tasks(0).state_name() == "FAILED";
+  }));
+  pb::ConnectorStatus status = Status(name);
+  ASSERT_TRUE(status.tasks(0).has_progress()) << status.DebugString();
+  EXPECT_EQ(status.tasks(0).progress().phase(), pb::TASK_PHASE_STREAMING);
+}
+
 // A task that stops has no progress: the report belongs to the running task.
 TEST_F(ProgressTest, APausedTaskShowsNoProgress) {
   const std::string name = prefix_ + "-s";
