@@ -4,7 +4,8 @@
 // The replication stream of a MariaDB or MySQL server: asks for the binlog from a position (a file
 // offset, a MariaDB GTID position or a MySQL GTID set) and hands out each event's raw bytes, for
 // the binlog decoder to parse. The dump commands are built by binlog_dump.h and sent on the
-// connection's command path; the stream is read packet by packet, undecoded.
+// connection's command path; the stream is read packet by packet, undecoded (not through
+// Connector/C's mariadb_rpl, which refuses events the decoder reads: README.md says why).
 // Thread-compatible: one thread reads a stream. Closing is the destructor.
 
 #include <cstdint>
