@@ -24,6 +24,7 @@ struct SchemaArgs {
   int version = -1;  // -1: none
   std::vector<std::pair<std::string, std::string>> parameters;
   std::vector<std::pair<std::string, const sluice_schema*>> fields;
+  const sluice_schema* items = nullptr;  // ARRAY: the element schema
   const sluice_datum* default_value = nullptr;
 };
 
@@ -64,6 +65,7 @@ class Host {
     spec.default_value = args.default_value;
     spec.fields = fields.data();
     spec.field_count = fields.size();
+    spec.value_schema = args.items;
     const sluice_schema* out = nullptr;
     sluice_status status = api_->schema_create(ctx_, &spec, &out);
     if (status != SLUICE_OK) {

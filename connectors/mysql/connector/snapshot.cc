@@ -6,6 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "connectors/mysql/connector/table_structure.h"
 
 namespace sluice::mysql {
 namespace {
@@ -295,8 +296,12 @@ absl::StatusOr<bool> Snapshot::Poll(sluice_batch* batch, int64_t deadline_ns,
       source.snapshot = "true";
       OffsetState offset = position_;
       offset.snapshot = true;
-      absl::Status status =
-          builder_.SchemaChange(batch, db, create->rows[0][1].value_or(""), source, offset);
+      absl::StatusOr<std::optional<TableStructure>> structure =
+          ReadTableStructure(*connection_, db, table);
+      if (!structure.ok()) return structure.status();
+      const TableChange change{TableChangeType::kCreate, db, table, std::move(*structure)};
+      absl::Status status = builder_.SchemaChange(batch, db, create->rows[0][1].value_or(""),
+                                                  source, offset, &table, {&change, 1});
       if (!status.ok()) return status;
     }
   }

@@ -573,8 +573,8 @@ absl::Status SourceTask::HandleQuery(sluice_batch* batch, const binlog::QueryEve
   source.gtid = gtid_;
   OffsetState done = CurrentOffset();
   if (in_transaction_) done.event = events_done_ + 1;
-  if (config_.include_schema_changes && !db.empty() && filters_.IncludeDatabase(db)) {
-    absl::Status status = builder_.SchemaChange(
+  if (config_.include_schema_changes) {
+    absl::Status status = EmitSchemaChange(
         batch, db, absl::string_view(query.query.data(), query.query.size()), source, done);
     if (!status.ok()) return status;
   }
@@ -598,6 +598,72 @@ absl::Status SourceTask::HandleQuery(sluice_batch* batch, const binlog::QueryEve
     return absl::OkStatus();
   }
   return builder_.Truncate(batch, *it->second, source, done);
+}
+
+absl::Status SourceTask::EmitSchemaChange(sluice_batch* batch, const std::string& db,
+                                          absl::string_view sql, const SourcePosition& source,
+                                          const OffsetState& done) {
+  const std::vector<DdlTarget> targets = DdlTargets(sql, db);
+  if (targets.empty()) {
+    // Not about a table (CREATE DATABASE, a view, ...): attributed to the current database.
+    if (db.empty() || !filters_.IncludeDatabase(db)) return absl::OkStatus();
+    return builder_.SchemaChange(batch, db, sql, source, done);
+  }
+  std::string event_db, tables;
+  std::vector<TableChange> changes;
+  for (const DdlTarget& target : targets) {
+    if (!filters_.IncludeDatabase(target.db)) continue;
+    const bool captured = filters_.IncludeTable(target.db, target.table);
+    if (target.kind == DdlTarget::kDrop) {
+      // As Debezium: one event per dropped table, with its own DROP statement.
+      TableChange change{TableChangeType::kDrop, target.db, target.table, std::nullopt};
+      absl::Status status =
+          builder_.SchemaChange(batch, target.db, target.ddl, source, done, &target.table,
+                                captured ? absl::Span<const TableChange>(&change, 1)
+                                         : absl::Span<const TableChange>());
+      if (!status.ok()) return status;
+      continue;
+    }
+    if (event_db.empty()) event_db = target.db;
+    absl::StrAppend(&tables, tables.empty() ? "" : ",", target.table);
+    if (!captured || target.kind == DdlTarget::kTruncate) continue;
+    // The structure as the server describes it now: right after this statement when streaming
+    // is caught up; a later one when catching up on a backlog (docs: "Differences").
+    absl::Status status = EnsureQueryConnection();
+    if (!status.ok()) return status;
+    absl::StatusOr<std::optional<TableStructure>> structure =
+        ReadTableStructure(*query_connection_, target.db, target.table);
+    if (!structure.ok()) return structure.status();
+    if (structure->has_value()) {
+      absl::StatusOr<LaterStatement> later =
+          FindLaterStatement(*query_connection_, *event_->context.file, event_->header.log_pos,
+                             target.table, /*budget=*/20000);
+      if (later.ok() && *later == LaterStatement::kNamesTable) structure->reset();
+    }
+    if (!structure->has_value()) {
+      host_.Log(SLUICE_LOG_WARN,
+                absl::StrCat("the structure of `", target.db, ".", target.table, "` after `",
+                             sql.substr(0, 80), "` at ", source.file, ":", source.pos,
+                             " is unknown: the table changed again (or is gone) before the "
+                             "connector read this statement; its tableChanges entry has table=null"));
+    }
+    changes.push_back(TableChange{target.kind == DdlTarget::kCreate ? TableChangeType::kCreate
+                                                                    : TableChangeType::kAlter,
+                                  target.db, target.table, std::move(*structure)});
+  }
+  if (event_db.empty()) return absl::OkStatus();
+  return builder_.SchemaChange(batch, event_db, sql, source, done, &tables, changes);
+}
+
+absl::Status SourceTask::EnsureQueryConnection() {
+  if (query_connection_.has_value() && query_connection_->Execute("DO 1").ok()) {
+    return absl::OkStatus();
+  }
+  // The query connection idled out or the server restarted: open a new one.
+  absl::StatusOr<Connection> connection = Connection::Open(config_.connection);
+  if (!connection.ok()) return connection.status();
+  query_connection_.emplace(std::move(*connection));
+  return absl::OkStatus();
 }
 
 absl::StatusOr<bool> SourceTask::EmitRows(sluice_batch* batch) {
@@ -694,12 +760,8 @@ absl::StatusOr<bool> SourceTask::EmitRows(sluice_batch* batch) {
 }
 
 absl::Status SourceTask::LoadExtras(const std::string& db, const std::string& table) {
-  if (!query_connection_.has_value() || !query_connection_->Execute("DO 1").ok()) {
-    // The query connection idled out or the server restarted: open a new one.
-    absl::StatusOr<Connection> connection = Connection::Open(config_.connection);
-    if (!connection.ok()) return connection.status();
-    query_connection_.emplace(std::move(*connection));
-  }
+  absl::Status connected = EnsureQueryConnection();
+  if (!connected.ok()) return connected;
   std::map<std::string, ColumnExtras>& extras = extras_[TableKey(db, table)];
   absl::StatusOr<QueryResult> columns = query_connection_->Query(absl::StrCat(
       "SELECT COLUMN_NAME, COLUMN_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ",

@@ -63,6 +63,11 @@ class SourceTask {
   OffsetState CurrentOffset() const;
   void FillOffset(OffsetState& offset) const;
   absl::Status HandleQuery(sluice_batch* batch, const binlog::QueryEvent& query);
+  // include.schema.changes: the statement to <topic.prefix>, with the tables it changed.
+  absl::Status EmitSchemaChange(sluice_batch* batch, const std::string& db, absl::string_view sql,
+                                const SourcePosition& source, const OffsetState& done);
+  // Reopens query_connection_ when it idled out or the server restarted.
+  absl::Status EnsureQueryConnection();
 
   Host host_;
   ConnectorConfig config_;

@@ -344,6 +344,106 @@ TEST(MySqlConnector, AlterTableWhileStreamingTakesEffectAtTheEventWhereItHappene
   run.StopWorker(worker);
 }
 
+// include.schema.changes: a CREATE, ALTER or DROP TABLE carries Debezium's tableChanges — the
+// table's structure right after the statement (read from information_schema while the connector
+// is caught up), type DROP with no table for a drop. When the table changed again before the
+// connector read the statement (here: it was stopped), the structure is unknown: table is null.
+TEST(MySqlConnector, SchemaChangeEventsDescribeTheTableAfterEachStatement) {
+  ASSERT_NO_FATAL_FAILURE(ExpectServicesUp());
+  CdcRun run("tablechanges");
+  run.Sql("CREATE TABLE snap (id INT PRIMARY KEY, v VARCHAR(5))");
+  run.WriteConnectorConfig();
+  std::unique_ptr<Subprocess> worker = run.StartWorker();
+  const std::string topic = run.prefix();
+  const std::string id = absl::StrCat("\"", run.db(), "\".\"t\"");
+  std::vector<ChangeEvent> changes = run.WaitForEvents(topic, 1, worker.get());
+  ASSERT_EQ(changes.size(), 1u);
+  {
+    const rapidjson::Value& change = changes[0].payload()["tableChanges"][0];
+    EXPECT_EQ(std::string(change["type"].GetString()), "CREATE");
+    EXPECT_EQ(std::string(change["id"].GetString()), absl::StrCat("\"", run.db(), "\".\"snap\""));
+    EXPECT_EQ(Json(change["table"]["primaryKeyColumnNames"]), "[\"id\"]");
+    EXPECT_EQ(change["table"]["columns"].Size(), 2u);
+    EXPECT_EQ(std::string(changes[0].payload()["source"]["table"].GetString()), "snap");
+  }
+
+  run.Sql(
+      "CREATE TABLE t (id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY, "
+      "name VARCHAR(20) NOT NULL DEFAULT 'x', kind ENUM('a','b'))");
+  changes = run.WaitForEvents(topic, 2, worker.get());
+  ASSERT_EQ(changes.size(), 2u);
+  {
+    const rapidjson::Value& payload = changes[1].payload();
+    EXPECT_EQ(std::string(payload["source"]["table"].GetString()), "t");
+    ASSERT_EQ(payload["tableChanges"].Size(), 1u);
+    const rapidjson::Value& change = payload["tableChanges"][0];
+    EXPECT_EQ(std::string(change["type"].GetString()), "CREATE");
+    EXPECT_EQ(std::string(change["id"].GetString()), id);
+    const rapidjson::Value& table = change["table"];
+    EXPECT_EQ(std::string(table["defaultCharsetName"].GetString()), "utf8mb4");
+    EXPECT_EQ(Json(table["primaryKeyColumnNames"]), "[\"id\"]");
+    ASSERT_EQ(table["columns"].Size(), 3u);
+    EXPECT_EQ(Json(table["columns"][0]),
+              "{\"name\":\"id\",\"jdbcType\":-5,\"nativeType\":null,\"typeName\":\"BIGINT "
+              "UNSIGNED\",\"typeExpression\":\"BIGINT UNSIGNED\",\"charsetName\":null,\"length\":20,"
+              "\"scale\":null,\"position\":1,\"optional\":false,\"autoIncremented\":true,"
+              "\"generated\":true,\"comment\":null,\"defaultValueExpression\":null,"
+              "\"enumValues\":null}");
+    EXPECT_EQ(Json(table["columns"][1]),
+              "{\"name\":\"name\",\"jdbcType\":12,\"nativeType\":null,\"typeName\":\"VARCHAR\","
+              "\"typeExpression\":\"VARCHAR\",\"charsetName\":\"utf8mb4\",\"length\":20,"
+              "\"scale\":null,\"position\":2,\"optional\":false,\"autoIncremented\":false,"
+              "\"generated\":false,\"comment\":null,\"defaultValueExpression\":\"x\","
+              "\"enumValues\":null}");
+    EXPECT_EQ(Json(table["columns"][2]["enumValues"]), "[\"'a'\",\"'b'\"]");
+  }
+
+  run.Sql("ALTER TABLE t ADD COLUMN note TEXT");
+  changes = run.WaitForEvents(topic, 3, worker.get());
+  ASSERT_EQ(changes.size(), 3u);
+  {
+    const rapidjson::Value& change = changes[2].payload()["tableChanges"][0];
+    EXPECT_EQ(std::string(change["type"].GetString()), "ALTER");
+    EXPECT_EQ(std::string(change["id"].GetString()), id);
+    const rapidjson::Value& columns = change["table"]["columns"];
+    ASSERT_EQ(columns.Size(), 4u) << Json(columns);
+    EXPECT_EQ(std::string(columns[3]["name"].GetString()), "note");
+    EXPECT_EQ(std::string(columns[3]["typeName"].GetString()), "TEXT");
+    EXPECT_EQ(columns[3]["position"].GetInt(), 4);
+    EXPECT_TRUE(columns[3]["optional"].GetBool());
+  }
+
+  run.Sql("DROP TABLE t");
+  changes = run.WaitForEvents(topic, 4, worker.get());
+  ASSERT_EQ(changes.size(), 4u);
+  {
+    const rapidjson::Value& payload = changes[3].payload();
+    EXPECT_EQ(std::string(payload["ddl"].GetString()),
+              absl::StrCat("DROP TABLE `", run.db(), "`.`t`"));
+    EXPECT_EQ(std::string(payload["source"]["table"].GetString()), "t");
+    ASSERT_EQ(payload["tableChanges"].Size(), 1u);
+    EXPECT_EQ(std::string(payload["tableChanges"][0]["type"].GetString()), "DROP");
+    EXPECT_EQ(std::string(payload["tableChanges"][0]["id"].GetString()), id);
+    EXPECT_TRUE(payload["tableChanges"][0]["table"].IsNull());
+  }
+
+  // Read late: by the time the connector reads the CREATE, the table was altered again, so what
+  // information_schema says is not the CREATE's structure (it is the ALTER's).
+  absl::SleepFor(absl::Seconds(1));
+  run.StopWorker(worker);
+  run.Sql("CREATE TABLE late (a INT)");
+  run.Sql("ALTER TABLE late ADD COLUMN b INT");
+  worker = run.StartWorker();
+  changes = run.WaitForEvents(topic, 6, worker.get());
+  ASSERT_EQ(changes.size(), 6u);
+  EXPECT_EQ(std::string(changes[4].payload()["tableChanges"][0]["type"].GetString()), "CREATE");
+  EXPECT_TRUE(changes[4].payload()["tableChanges"][0]["table"].IsNull());
+  EXPECT_EQ(std::string(changes[5].payload()["tableChanges"][0]["type"].GetString()), "ALTER");
+  EXPECT_EQ(changes[5].payload()["tableChanges"][0]["table"]["columns"].Size(), 2u);
+  EXPECT_NE(run.WorkerLog().find("is unknown: the table changed again"), std::string::npos);
+  run.StopWorker(worker);
+}
+
 TEST(MySqlConnector, FiltersKeyLessTablesAndDebeziumClassNames) {
   ASSERT_NO_FATAL_FAILURE(ExpectServicesUp());
   CdcRun run("filters");
