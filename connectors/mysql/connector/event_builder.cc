@@ -32,15 +32,17 @@ enum SourceField : uint32_t {
   kSrcThread,
   kSrcQuery
 };
+// Envelope fields, in the order Debezium declares them (transaction before op: checked against a
+// live capture, tests/reference/debezium).
 enum EnvelopeField : uint32_t {
   kEnvBefore,
   kEnvAfter,
   kEnvSource,
+  kEnvTransaction,
   kEnvOp,
   kEnvTsMs,
   kEnvTsUs,
-  kEnvTsNs,
-  kEnvTransaction
+  kEnvTsNs
 };
 
 int64_t NowNanos() {
@@ -134,7 +136,6 @@ absl::StatusOr<const sluice_schema*> EventBuilder::FieldSchema(const ColumnDef& 
     case FieldKind::kInt64:
       args.type = SLUICE_TYPE_INT64;
       break;
-    case FieldKind::kBoolean:
     case FieldKind::kBitBoolean:
       args.type = SLUICE_TYPE_BOOLEAN;
       break;
@@ -210,18 +211,31 @@ absl::StatusOr<const sluice_schema*> EventBuilder::FieldSchema(const ColumnDef& 
     case FieldKind::kYear:
       args = Primitive(SLUICE_TYPE_INT32, optional, "io.debezium.time.Year", 1);
       break;
-    case FieldKind::kGeometry: {
-      const sluice_schema*& cached = geometry_[optional ? 1 : 0];
+    case FieldKind::kGeometry:
+    case FieldKind::kPoint: {
+      const bool point = def.kind == FieldKind::kPoint;
+      const sluice_schema*& cached = geometry_[point ? 1 : 0][optional ? 1 : 0];
       if (cached == nullptr) {
+        // Debezium's io.debezium.data.geometry.Geometry {wkb, srid} and, for POINT columns,
+        // ...geometry.Point {x, y, wkb, srid}, with their docs.
         absl::StatusOr<const sluice_schema*> wkb =
-            host_.Schema(Primitive(SLUICE_TYPE_BYTES, false));
+            host_.Schema(Primitive(SLUICE_TYPE_BYTES, point));
         if (!wkb.ok()) return wkb.status();
         absl::StatusOr<const sluice_schema*> srid =
             host_.Schema(Primitive(SLUICE_TYPE_INT32, true));
         if (!srid.ok()) return srid.status();
-        SchemaArgs geometry =
-            Primitive(SLUICE_TYPE_STRUCT, optional, "io.debezium.data.geometry.Geometry", 1);
-        geometry.fields = {{"wkb", *wkb}, {"srid", *srid}};
+        SchemaArgs geometry = Primitive(
+            SLUICE_TYPE_STRUCT, optional,
+            point ? "io.debezium.data.geometry.Point" : "io.debezium.data.geometry.Geometry", 1);
+        geometry.doc = point ? "Geometry (POINT)" : "Geometry";
+        if (point) {
+          absl::StatusOr<const sluice_schema*> coordinate =
+              host_.Schema(Primitive(SLUICE_TYPE_FLOAT64, false));
+          if (!coordinate.ok()) return coordinate.status();
+          geometry.fields = {{"x", *coordinate}, {"y", *coordinate}};
+        }
+        geometry.fields.emplace_back("wkb", *wkb);
+        geometry.fields.emplace_back("srid", *srid);
         absl::StatusOr<const sluice_schema*> built = host_.Schema(geometry);
         if (!built.ok()) return built.status();
         cached = *built;
@@ -229,6 +243,16 @@ absl::StatusOr<const sluice_schema*> EventBuilder::FieldSchema(const ColumnDef& 
       return cached;
     }
   }
+  // The column's DEFAULT, as Debezium declares it in the field's schema.
+  Scratch scratch;
+  absl::StatusOr<std::optional<sluice_datum>> default_value = DefaultDatum(def, scratch);
+  if (!default_value.ok()) {
+    return absl::Status(default_value.status().code(),
+                        absl::StrCat("column `", def.name, "`: its DEFAULT ",
+                                     *def.default_value, " does not convert: ",
+                                     default_value.status().message()));
+  }
+  if (default_value->has_value()) args.default_value = &**default_value;
   return host_.Schema(args);
 }
 
@@ -323,8 +347,10 @@ absl::StatusOr<std::unique_ptr<TableSchema>> EventBuilder::BuildTable(
   }
 
   SchemaArgs envelope = Primitive(SLUICE_TYPE_STRUCT, false, base + ".Envelope", 2);
-  envelope.fields = {
-      {"before", schema->value}, {"after", schema->value}, {"source", source_schema_}};
+  envelope.fields = {{"before", schema->value},
+                     {"after", schema->value},
+                     {"source", source_schema_},
+                     {"transaction", transaction_schema_}};
   for (auto [name, type, optional] :
        {std::tuple<const char*, sluice_type, bool>{"op", SLUICE_TYPE_STRING, false},
         {"ts_ms", SLUICE_TYPE_INT64, true},
@@ -334,7 +360,6 @@ absl::StatusOr<std::unique_ptr<TableSchema>> EventBuilder::BuildTable(
     if (!field.ok()) return field.status();
     envelope.fields.emplace_back(name, *field);
   }
-  envelope.fields.emplace_back("transaction", transaction_schema_);
   built = host_.Schema(envelope);
   if (!built.ok()) return built.status();
   schema->envelope = *built;
@@ -350,19 +375,31 @@ absl::StatusOr<sluice_value*> EventBuilder::BuildStruct(sluice_batch* batch,
   for (size_t i = 0; i < count; ++i) {
     const size_t field = key ? static_cast<size_t>(schema.key_fields[i]) : i;
     sluice_datum datum;
-    if (schema.defs[field].kind == FieldKind::kGeometry) {
+    const FieldKind kind = schema.defs[field].kind;
+    if (kind == FieldKind::kGeometry || kind == FieldKind::kPoint) {
       absl::Span<const uint8_t> wkb;
       int32_t srid = 0;
       if (!row->GeometryOf(schema, field, &wkb, &srid)) {
         datum = sluice_datum_null();
       } else {
-        const sluice_schema* geometry_schema = geometry_[schema.defs[field].optional && !key];
+        const bool point = kind == FieldKind::kPoint;
+        const sluice_schema* geometry_schema =
+            geometry_[point ? 1 : 0][schema.defs[field].optional && !key];
         sluice_value* geometry = api_->struct_new(batch, geometry_schema);
         if (geometry == nullptr) return absl::InternalError("struct_new refused Geometry");
+        uint32_t next = 0;
+        if (point) {
+          double x = 0, y = 0;
+          (void)PointCoordinates(wkb, &x, &y);
+          sluice_datum x_datum = sluice_datum_float(x), y_datum = sluice_datum_float(y);
+          api_->struct_set(geometry, next++, &x_datum);
+          api_->struct_set(geometry, next++, &y_datum);
+        }
         sluice_datum wkb_datum = sluice_datum_bytes(wkb.data(), wkb.size());
-        sluice_datum srid_datum = sluice_datum_int(srid);
-        api_->struct_set(geometry, 0, &wkb_datum);
-        api_->struct_set(geometry, 1, &srid_datum);
+        // SRID 0 (none given) is null, as Debezium writes it.
+        sluice_datum srid_datum = srid != 0 ? sluice_datum_int(srid) : sluice_datum_null();
+        api_->struct_set(geometry, next++, &wkb_datum);
+        api_->struct_set(geometry, next++, &srid_datum);
         datum = sluice_datum_value(geometry);
       }
     } else {

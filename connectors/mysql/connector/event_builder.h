@@ -166,7 +166,7 @@ class EventBuilder {
   const ConnectorConfig& config_;
   const sluice_schema* source_schema_ = nullptr;
   const sluice_schema* transaction_schema_ = nullptr;
-  const sluice_schema* geometry_[2] = {nullptr, nullptr};  // required, optional
+  const sluice_schema* geometry_[2][2] = {};  // [Geometry, Point][required, optional]
   const sluice_schema* schema_change_key_ = nullptr;
   const sluice_schema* schema_change_value_ = nullptr;
   const sluice_schema* schema_change_array_ = nullptr;

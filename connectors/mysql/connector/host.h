@@ -22,6 +22,7 @@ struct SchemaArgs {
   bool optional = false;
   std::string name;
   int version = -1;  // -1: none
+  std::string doc;   // empty: none
   std::vector<std::pair<std::string, std::string>> parameters;
   std::vector<std::pair<std::string, const sluice_schema*>> fields;
   const sluice_schema* items = nullptr;  // ARRAY: the element schema
@@ -60,6 +61,7 @@ class Host {
     spec.name = Str(args.name);
     spec.has_version = args.version >= 0 ? 1 : 0;
     spec.version = args.version;
+    spec.doc = Str(args.doc);
     spec.parameters = parameters.data();
     spec.parameter_count = parameters.size();
     spec.default_value = args.default_value;

@@ -163,29 +163,14 @@ absl::StatusOr<std::unique_ptr<Snapshot::Table>> Snapshot::Describe(const std::s
       absl::StrCat(" WHERE TABLE_SCHEMA = ", SqlString(db), " AND TABLE_NAME = ", SqlString(table));
   absl::StatusOr<QueryResult> columns = c.Query(absl::StrCat(
       "SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, IS_NULLABLE, CHARACTER_SET_NAME, "
-      "NUMERIC_PRECISION, NUMERIC_SCALE, DATETIME_PRECISION FROM information_schema.COLUMNS",
+      "NUMERIC_PRECISION, NUMERIC_SCALE, DATETIME_PRECISION, COLUMN_DEFAULT, EXTRA FROM "
+      "information_schema.COLUMNS",
       where, " ORDER BY ORDINAL_POSITION"));
   if (!columns.ok()) return columns.status();
   absl::StatusOr<QueryResult> keys =
       c.Query(absl::StrCat("SELECT COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE", where,
                            " AND CONSTRAINT_NAME = 'PRIMARY' ORDER BY ORDINAL_POSITION"));
   if (!keys.ok()) return keys.status();
-  std::vector<std::string> json_columns;
-  if (c.is_mariadb()) {
-    absl::StatusOr<QueryResult> checks = c.Query(absl::StrCat(
-        "SELECT CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ",
-        SqlString(db), " AND TABLE_NAME = ", SqlString(table)));
-    if (checks.ok()) {
-      for (const auto& row : checks->rows) {
-        const std::string clause = row[0].value_or("");
-        if (clause.rfind("json_valid(`", 0) == 0) {
-          size_t end = clause.find('`', 12);
-          if (end != std::string::npos) json_columns.push_back(clause.substr(12, end - 12));
-        }
-      }
-    }
-  }
-
   auto result = std::make_unique<Table>();
   result->db = db;
   result->table = table;
@@ -211,8 +196,7 @@ absl::StatusOr<std::unique_ptr<Snapshot::Table>> Snapshot::Describe(const std::s
     column.precision = ToInt(row[5]);
     column.scale = ToInt(row[6]);
     column.datetime_precision = ToInt(row[7]);
-    column.json =
-        std::find(json_columns.begin(), json_columns.end(), column.name) != json_columns.end();
+    column.default_value = DefaultValueExpression(row[8], row[9].value_or(""), c.is_mariadb());
     if (!filters_.IncludeColumn(db, table, column.name)) continue;
     absl::StatusOr<ColumnDef> def = ColumnDefFromInfoSchema(column, config_);
     if (!def.ok()) {

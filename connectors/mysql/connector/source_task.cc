@@ -555,7 +555,7 @@ absl::Status SourceTask::HandleQuery(sluice_batch* batch, const binlog::QueryEve
     return absl::OkStatus();
   }
   // A DDL statement: table versions change with the next table map; what information_schema
-  // says about the database's tables (BOOLEAN, JSON) is read again.
+  // says about the database's tables (column defaults) is read again.
   const std::string db(query.database);
   for (auto it = extras_.begin(); it != extras_.end();) {
     it = absl::StartsWith(it->first, db + ".") ? extras_.erase(it) : std::next(it);
@@ -764,33 +764,18 @@ absl::Status SourceTask::LoadExtras(const std::string& db, const std::string& ta
   if (!connected.ok()) return connected;
   std::map<std::string, ColumnExtras>& extras = extras_[TableKey(db, table)];
   absl::StatusOr<QueryResult> columns = query_connection_->Query(absl::StrCat(
-      "SELECT COLUMN_NAME, COLUMN_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ",
+      "SELECT COLUMN_NAME, COLUMN_DEFAULT, EXTRA FROM information_schema.COLUMNS WHERE "
+      "TABLE_SCHEMA = ",
       SqlString(db), " AND TABLE_NAME = ", SqlString(table)));
   if (!columns.ok()) {
     extras_.erase(TableKey(db, table));
     return columns.status();
   }
+  const bool mariadb = query_connection_->is_mariadb();
   for (const auto& row : columns->rows) {
-    if (!row[0].has_value() || !row[1].has_value()) continue;
-    const std::string type = absl::AsciiStrToLower(*row[1]);
-    extras[*row[0]].tinyint1 = absl::StartsWith(type, "tinyint(1)");
-    extras[*row[0]].json = absl::StartsWith(type, "json");
-  }
-  if (query_connection_->is_mariadb()) {
-    absl::StatusOr<QueryResult> checks = query_connection_->Query(
-        absl::StrCat("SELECT CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS WHERE "
-                     "CONSTRAINT_SCHEMA = ",
-                     SqlString(db), " AND TABLE_NAME = ", SqlString(table)));
-    if (checks.ok()) {
-      for (const auto& row : checks->rows) {
-        if (!row[0].has_value()) continue;
-        absl::string_view clause(*row[0]);
-        if (!absl::StartsWith(clause, "json_valid(")) continue;
-        size_t pos = std::string("json_valid(").size();
-        std::string column = ReadIdentifier(clause, &pos);
-        if (pos < clause.size() && clause[pos] == ')') extras[column].json = true;
-      }
-    }
+    if (!row[0].has_value()) continue;
+    extras[*row[0]].default_value =
+        DefaultValueExpression(row[1], row[2].value_or(""), mariadb);
   }
   return absl::OkStatus();
 }
@@ -834,7 +819,8 @@ absl::StatusOr<const TableSchema*> SourceTask::SchemaFor(
     }
     absl::StrAppend(&signature, "|", i, ":", def->name, ":", static_cast<int>(def->kind), ":",
                     def->optional, ":", def->latin1, ":", def->precision, ":", def->scale, ":",
-                    def->fsp, ":", def->bit_length, ":", def->allowed);
+                    def->fsp, ":", def->bit_length, ":", def->allowed, ":",
+                    def->default_value.has_value() ? "=" + *def->default_value : "");
     defs.push_back(std::move(*def));
     source_columns.push_back(static_cast<int>(i));
   }

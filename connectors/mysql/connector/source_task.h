@@ -127,7 +127,7 @@ class SourceTask {
   const binlog::TableMap* last_map_ = nullptr;
   const TableSchema* last_schema_ = nullptr;
   absl::flat_hash_map<std::string, const TableSchema*> latest_;  // per "db.table", for TRUNCATE
-  // information_schema facts per "db.table" → column → extras.
+  // information_schema facts per "db.table" → column → extras (defaults).
   std::map<std::string, std::map<std::string, ColumnExtras>> extras_;
 };
 

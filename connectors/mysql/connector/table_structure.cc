@@ -216,28 +216,6 @@ bool IsCurrentTimestamp(absl::string_view expression) {
          absl::StartsWith(lower, "localtimestamp") || absl::StartsWith(lower, "localtime");
 }
 
-// Debezium's defaultValueExpression: the literal's value (unquoted), "1970-01-01 00:00:00" for
-// CURRENT_TIMESTAMP (as its DDL parser writes it), the expression text otherwise.
-std::optional<std::string> DefaultValue(const InfoSchemaColumnRow& row, bool mariadb) {
-  if (!row.column_default.has_value()) return std::nullopt;
-  const std::string& text = *row.column_default;
-  if (mariadb) {
-    if (text == "NULL") return std::nullopt;
-    if (text.size() >= 2 && text.front() == '\'' && text.back() == '\'') {
-      std::string value;
-      for (size_t i = 1; i + 1 < text.size(); ++i) {
-        if ((text[i] == '\'' || text[i] == '\\') && i + 2 < text.size()) ++i;
-        value.push_back(text[i]);
-      }
-      return value;
-    }
-  } else if (!absl::StrContains(absl::AsciiStrToUpper(row.extra), "DEFAULT_GENERATED")) {
-    return text;  // MySQL shows a literal default as its bare value
-  }
-  if (IsCurrentTimestamp(text)) return std::string("1970-01-01 00:00:00");
-  return text;
-}
-
 }  // namespace
 
 const char* TableChangeTypeName(TableChangeType type) {
@@ -390,6 +368,27 @@ absl::StatusOr<LaterStatement> FindLaterStatement(Connection& connection, const 
   return budget > 0 ? LaterStatement::kNone : LaterStatement::kUnknown;
 }
 
+std::optional<std::string> DefaultValueExpression(const std::optional<std::string>& column_default,
+                                                  absl::string_view extra, bool mariadb) {
+  if (!column_default.has_value()) return std::nullopt;
+  const std::string& text = *column_default;
+  if (mariadb) {
+    if (text == "NULL") return std::nullopt;
+    if (text.size() >= 2 && text.front() == '\'' && text.back() == '\'') {
+      std::string value;
+      for (size_t i = 1; i + 1 < text.size(); ++i) {
+        if ((text[i] == '\'' || text[i] == '\\') && i + 2 < text.size()) ++i;
+        value.push_back(text[i]);
+      }
+      return value;
+    }
+  } else if (!absl::StrContains(absl::AsciiStrToUpper(extra), "DEFAULT_GENERATED")) {
+    return text;  // MySQL shows a literal default as its bare value
+  }
+  if (IsCurrentTimestamp(text)) return std::string("1970-01-01 00:00:00");
+  return text;
+}
+
 ColumnStructure DescribeColumn(const InfoSchemaColumnRow& row, bool mariadb) {
   ColumnStructure column;
   column.name = row.name;
@@ -412,7 +411,7 @@ ColumnStructure DescribeColumn(const InfoSchemaColumnRow& row, bool mariadb) {
     Dimensions(column_type, &column.length, &column.scale);
   }
   column.auto_incremented = absl::StrContains(absl::AsciiStrToLower(row.extra), "auto_increment");
-  column.default_value = DefaultValue(row, mariadb);
+  column.default_value = DefaultValueExpression(row.column_default, row.extra, mariadb);
   return column;
 }
 

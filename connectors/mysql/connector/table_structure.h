@@ -86,6 +86,13 @@ absl::StatusOr<LaterStatement> FindLaterStatement(Connection& connection, const 
                                                   uint64_t next_pos, const std::string& table,
                                                   int64_t budget);
 
+// Debezium's defaultValueExpression for a column's information_schema COLUMN_DEFAULT and EXTRA:
+// the literal's value (unquoted), "1970-01-01 00:00:00" for CURRENT_TIMESTAMP (as its DDL parser
+// writes it), the expression's text otherwise; nullopt for none or NULL. `mariadb`: the
+// server's COLUMN_DEFAULT is MariaDB's (10.2.7+: literals quoted, NULL spelled out).
+std::optional<std::string> DefaultValueExpression(const std::optional<std::string>& column_default,
+                                                  absl::string_view extra, bool mariadb);
+
 // ---- pieces, exposed for tests ------------------------------------------------------------
 
 // True when a statement names `table` anywhere (as a word or a `quoted` identifier,
