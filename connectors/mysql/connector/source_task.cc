@@ -242,6 +242,9 @@ absl::Status SourceTask::OpenStream(const OffsetState& from) {
   decoder_ = std::make_unique<binlog::BinlogDecoder>(decoder_options);
   event_.reset();
   rows_.reset();
+  // The last table map belonged to the old decoder: a new map may reuse its address.
+  last_map_ = nullptr;
+  last_schema_ = nullptr;
 
   restart_file_ = from.file;
   restart_pos_ = static_cast<uint64_t>(from.pos);
@@ -790,9 +793,14 @@ absl::StatusOr<const TableSchema*> SourceTask::SchemaFor(
     excluded =
         excluded_tables_.emplace(key, !filters_.IncludeTable(map->database, map->table)).first;
   }
-  last_map_ = map.get();
-  last_schema_ = nullptr;
-  if (excluded->second) return nullptr;
+  if (excluded->second) {
+    last_map_ = map.get();
+    last_schema_ = nullptr;
+    return nullptr;
+  }
+  // Remembered only once the answer is known: a failure below (the server went away while
+  // information_schema was read) must not leave this map answered as "excluded".
+  last_map_ = nullptr;
   if (!map->has_column_names) {
     return absl::FailedPreconditionError(
         absl::StrCat("the table map of `", key,
@@ -851,6 +859,7 @@ absl::StatusOr<const TableSchema*> SourceTask::SchemaFor(
     if (!built.ok()) return built.status();
     cached = schemas_.emplace(signature, std::move(*built)).first;
   }
+  last_map_ = map.get();
   last_schema_ = cached->second.get();
   latest_[key] = last_schema_;
   return last_schema_;
