@@ -96,43 +96,10 @@ absl::Status Snapshot::Begin() {
     absl::Status status = c.Execute(sql);
     if (!status.ok()) return status;
   }
-  if (c.is_mariadb()) {
-    // MariaDB records the binlog position of a consistent snapshot itself: no lock needed.
-    absl::Status status = c.Execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
-    if (!status.ok()) return status;
-    absl::StatusOr<QueryResult> result = c.Query("SHOW STATUS LIKE 'binlog_snapshot_%'");
-    if (!result.ok()) return result.status();
-    for (const auto& row : result->rows) {
-      const std::string name = absl::AsciiStrToLower(row[0].value_or(""));
-      if (name == "binlog_snapshot_file") position_.file = row[1].value_or("");
-      if (name == "binlog_snapshot_position") {
-        (void)absl::SimpleAtoi(row[1].value_or("4"), &position_.pos);
-      }
-    }
-    absl::StatusOr<QueryResult> gtid = c.Query(absl::StrCat(
-        "SELECT BINLOG_GTID_POS(", SqlString(position_.file), ", ", position_.pos, ")"));
-    if (gtid.ok() && !gtid->rows.empty()) position_.gtids = gtid->rows[0][0].value_or("");
-  } else {
-    const bool lock = config_.snapshot_locking_mode != "none";
-    if (lock) {
-      absl::Status status = c.Execute("FLUSH TABLES WITH READ LOCK");
-      if (!status.ok()) return status;
-    }
-    absl::Status status = c.Execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
-    if (!status.ok()) return status;
-    absl::StatusOr<QueryResult> master = c.Query("SHOW MASTER STATUS");
-    if (!master.ok()) return master.status();
-    if (!master->rows.empty()) {
-      position_.file = master->rows[0][0].value_or("");
-      (void)absl::SimpleAtoi(master->rows[0][1].value_or("4"), &position_.pos);
-      const int executed = master->ColumnIndex("Executed_Gtid_Set");
-      if (executed >= 0) position_.gtids = master->rows[0][executed].value_or("");
-    }
-    if (lock) {
-      status = c.Execute("UNLOCK TABLES");
-      if (!status.ok()) return status;
-    }
-  }
+  absl::Status status = c.is_mariadb() && !config_.snapshot_locking_on_mariadb
+                            ? BeginWithoutLock()
+                            : BeginLocked();
+  if (!status.ok()) return status;
   if (position_.file.empty()) {
     return absl::FailedPreconditionError(
         "the server reported no binlog position for the snapshot: the binlog is off; set log_bin "
@@ -142,18 +109,135 @@ absl::Status Snapshot::Begin() {
   clock_gettime(CLOCK_REALTIME, &now);
   position_.ts_sec = now.tv_sec;
 
-  absl::StatusOr<QueryResult> tables = c.Query(
-      "SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES WHERE TABLE_TYPE = "
-      "'BASE TABLE' ORDER BY TABLE_SCHEMA, TABLE_NAME");
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> tables = CapturedTables();
   if (!tables.ok()) return tables.status();
-  for (const auto& row : tables->rows) {
-    if (!row[0].has_value() || !row[1].has_value()) continue;
-    if (filters_.IncludeTable(*row[0], *row[1])) tables_.emplace_back(*row[0], *row[1]);
-  }
+  tables_ = std::move(*tables);
   host_.Log(SLUICE_LOG_INFO,
             absl::StrCat("snapshot of ", tables_.size(), " tables at binlog position ",
                          position_.file, ":", position_.pos, " (gtids '", position_.gtids, "')"));
   return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>> Snapshot::CapturedTables() {
+  absl::StatusOr<QueryResult> tables = connection_->Query(
+      "SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES WHERE TABLE_TYPE = "
+      "'BASE TABLE' ORDER BY TABLE_SCHEMA, TABLE_NAME");
+  if (!tables.ok()) return tables.status();
+  std::vector<std::pair<std::string, std::string>> captured;
+  for (const auto& row : tables->rows) {
+    if (!row[0].has_value() || !row[1].has_value()) continue;
+    if (filters_.IncludeTable(*row[0], *row[1])) captured.emplace_back(*row[0], *row[1]);
+  }
+  return captured;
+}
+
+absl::Status Snapshot::BeginWithoutLock() {
+  Connection& c = *connection_;
+  // MariaDB records the binlog position of a consistent snapshot itself: no lock needed.
+  host_.Log(SLUICE_LOG_INFO,
+            "snapshot lock: none (MariaDB's START TRANSACTION WITH CONSISTENT SNAPSHOT records its "
+            "own binlog position)");
+  absl::Status status = c.Execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
+  if (!status.ok()) return status;
+  absl::StatusOr<QueryResult> result = c.Query("SHOW STATUS LIKE 'binlog_snapshot_%'");
+  if (!result.ok()) return result.status();
+  for (const auto& row : result->rows) {
+    const std::string name = absl::AsciiStrToLower(row[0].value_or(""));
+    if (name == "binlog_snapshot_file") position_.file = row[1].value_or("");
+    if (name == "binlog_snapshot_position") {
+      (void)absl::SimpleAtoi(row[1].value_or("4"), &position_.pos);
+    }
+  }
+  return ReadMariaDbGtids();
+}
+
+absl::Status Snapshot::ReadMariaDbGtids() {
+  if (!connection_->is_mariadb() || position_.file.empty()) return absl::OkStatus();
+  absl::StatusOr<QueryResult> gtid = connection_->Query(absl::StrCat(
+      "SELECT BINLOG_GTID_POS(", SqlString(position_.file), ", ", position_.pos, ")"));
+  if (gtid.ok() && !gtid->rows.empty()) position_.gtids = gtid->rows[0][0].value_or("");
+  return absl::OkStatus();
+}
+
+absl::Status Snapshot::BeginLocked() {
+  Connection& c = *connection_;
+  // Writes are held off while the snapshot's view and its binlog position are taken, so the two
+  // belong to one instant: a global read lock, or — where the account may not take one (no
+  // RELOAD, as on managed MySQL) — read locks on the captured tables, as Debezium falls back to.
+  SnapshotLock lock = config_.snapshot_locking_mode == "none" ? SnapshotLock::kNone
+                                                               : SnapshotLock::kGlobal;
+  // LOCK TABLES would end this session's transaction (and START TRANSACTION its locks), so the
+  // table locks are held by a second connection while this one starts its view.
+  std::optional<Connection> locker;
+  if (lock == SnapshotLock::kGlobal) {
+    absl::Status status = c.Execute("FLUSH TABLES WITH READ LOCK");
+    if (absl::IsPermissionDenied(status)) {
+      lock = SnapshotLock::kTables;
+      absl::StatusOr<std::vector<std::pair<std::string, std::string>>> captured =
+          CapturedTables();
+      if (!captured.ok()) return captured.status();
+      const std::string statement = LockTablesStatement(*captured);
+      host_.Log(SLUICE_LOG_INFO,
+                absl::StrCat("snapshot lock: FLUSH TABLES WITH READ LOCK is not allowed for ",
+                             c.endpoint(), " (", status.message(), "); taking ",
+                             statement.empty() ? "no lock (no table is captured)" : statement,
+                             " while the binlog position is read instead"));
+      if (!statement.empty()) {
+        absl::StatusOr<Connection> opened = Connection::Open(config_.connection);
+        if (!opened.ok()) return opened.status();
+        locker.emplace(std::move(*opened));
+        status = locker->Execute(statement);
+        if (!status.ok()) {
+          return absl::Status(
+              status.code(),
+              absl::StrCat("the snapshot can take neither a global read lock (RELOAD) nor read "
+                           "locks on the captured tables (LOCK TABLES): ",
+                           status.message(),
+                           ". GRANT RELOAD or LOCK TABLES ON *.* TO the connector's user, or set "
+                           "snapshot.locking.mode=none (no consistency guarantee)"));
+        }
+      }
+    } else if (!status.ok()) {
+      return status;
+    } else {
+      host_.Log(SLUICE_LOG_INFO,
+                "snapshot lock: FLUSH TABLES WITH READ LOCK (global) while the binlog position "
+                "is read");
+    }
+  } else {
+    host_.Log(SLUICE_LOG_INFO,
+              "snapshot lock: none (snapshot.locking.mode=none: writes during the position read "
+              "may be missed or repeated)");
+  }
+  absl::Status status = c.Execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
+  if (!status.ok()) return status;
+  absl::StatusOr<QueryResult> master = c.Query("SHOW MASTER STATUS");
+  if (!master.ok()) return master.status();
+  if (!master->rows.empty()) {
+    position_.file = master->rows[0][0].value_or("");
+    (void)absl::SimpleAtoi(master->rows[0][1].value_or("4"), &position_.pos);
+    const int executed = master->ColumnIndex("Executed_Gtid_Set");
+    if (executed >= 0) position_.gtids = master->rows[0][executed].value_or("");
+  }
+  if (lock == SnapshotLock::kGlobal) {
+    status = c.Execute("UNLOCK TABLES");
+    if (!status.ok()) return status;
+  }
+  if (locker.has_value()) {
+    status = locker->Execute("UNLOCK TABLES");
+    if (!status.ok()) return status;
+    locker.reset();
+  }
+  return ReadMariaDbGtids();
+}
+
+std::string LockTablesStatement(const std::vector<std::pair<std::string, std::string>>& tables) {
+  if (tables.empty()) return "";
+  std::vector<std::string> locks;
+  for (const auto& [db, table] : tables) {
+    locks.push_back(absl::StrCat(QuoteIdentifier(db), ".", QuoteIdentifier(table), " READ"));
+  }
+  return absl::StrCat("LOCK TABLES ", absl::StrJoin(locks, ", "));
 }
 
 absl::StatusOr<std::unique_ptr<Snapshot::Table>> Snapshot::Describe(const std::string& db,

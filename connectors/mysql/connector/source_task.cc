@@ -160,7 +160,8 @@ absl::Status SourceTask::Start() {
   query_connection_.emplace(std::move(*connection));
   absl::Status status = CheckBinlogSettings(*query_connection_);
   if (!status.ok()) return status;
-  const bool locking = !query_connection_->is_mariadb() && config_.snapshot_locking_mode != "none";
+  const bool locking = (!query_connection_->is_mariadb() || config_.snapshot_locking_on_mariadb) &&
+                       config_.snapshot_locking_mode != "none";
   status = CheckReplicationGrants(*query_connection_, locking);
   if (!status.ok()) return status;
   status = CheckServerIdDiffers(*query_connection_, config_.server_id);

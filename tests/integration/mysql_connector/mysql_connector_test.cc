@@ -613,6 +613,97 @@ TEST(MySqlConnector, ASnapshotWithConcurrentWritesThenStreamingLosesNothing) {
   run.StopWorker(worker);
 }
 
+// Which lock the snapshot takes is in the log: none on MariaDB (its consistent snapshot records
+// the position); on the locking path (MySQL's, taken on MariaDB here with
+// internal.snapshot.locking.on.mariadb) a global read lock when the account has RELOAD.
+TEST(MySqlConnector, TheSnapshotLogsWhichLockItTook) {
+  ASSERT_NO_FATAL_FAILURE(ExpectServicesUp());
+  for (bool locking : {false, true}) {
+    CdcRun run(locking ? "globallock" : "nolock");
+    run.Sql("CREATE TABLE t (id INT PRIMARY KEY)");
+    run.Sql("INSERT INTO t VALUES (1)");
+    run.WriteConnectorConfig(
+        {{"internal.snapshot.locking.on.mariadb", locking ? "true" : "false"}});
+    std::unique_ptr<Subprocess> worker = run.StartWorker();
+    ASSERT_EQ(run.WaitForEvents(run.Topic("t"), 1, worker.get()).size(), 1u);
+    EXPECT_NE(run.WorkerLog().find(locking ? "snapshot lock: FLUSH TABLES WITH READ LOCK (global)"
+                                           : "snapshot lock: none (MariaDB's"),
+              std::string::npos)
+        << run.WorkerLog();
+    run.StopWorker(worker);
+  }
+}
+
+// An account without RELOAD (managed MySQL's case) cannot take FLUSH TABLES WITH READ LOCK: the
+// snapshot locks the captured tables with LOCK TABLES ... READ instead while it takes its view
+// and position, says so, and stays consistent under concurrent writes.
+TEST(MySqlConnector, ASnapshotWithoutReloadLocksTheCapturedTablesInstead) {
+  ASSERT_NO_FATAL_FAILURE(ExpectServicesUp());
+  CdcRun run("tablelock");
+  const std::string user = run.db();  // unique, and short enough for a user name
+  for (const char* host : {"127.0.0.1", "localhost"}) {
+    run.Sql(absl::StrCat("CREATE USER '", user, "'@'", host, "' IDENTIFIED BY 'pw'"));
+    run.Sql(absl::StrCat("GRANT SELECT, LOCK TABLES, SHOW DATABASES, REPLICATION SLAVE, ",
+                         "BINLOG MONITOR ON *.* TO '", user, "'@'", host, "'"));
+  }
+  constexpr int kRows = 5000;
+  run.Sql("CREATE TABLE a (id INT PRIMARY KEY, v INT)");
+  run.Sql("CREATE TABLE b (id INT PRIMARY KEY)");
+  run.Sql(absl::StrCat("INSERT INTO a SELECT seq, 0 FROM seq_1_to_", kRows));
+  run.Sql("INSERT INTO b VALUES (1)");
+  run.WriteConnectorConfig({{"database.user", user},
+                            {"database.password", "pw"},
+                            {"internal.snapshot.locking.on.mariadb", "true"},
+                            {"snapshot.fetch.size", "100"},
+                            {"max.batch.size", "100"}});
+  std::unique_ptr<Subprocess> worker = run.StartWorker();
+  // Writes while the snapshot starts and reads (they wait out the lock, then go on).
+  for (int i = 0; i < 1500; ++i) {
+    if (run.WorkerLog().find("` done:") != std::string::npos && i > 100) break;
+    run.Sql(absl::StrCat("UPDATE a SET v = ", i + 1, " WHERE id = ", 1 + (i * 37) % kRows));
+    if (i % 5 == 0) run.Sql(absl::StrCat("INSERT INTO a VALUES (", kRows + i + 1, ", ", i, ")"));
+  }
+  const std::string log = run.WorkerLog();
+  EXPECT_NE(log.find("snapshot lock: FLUSH TABLES WITH READ LOCK is not allowed for"),
+            std::string::npos)
+      << log;
+  EXPECT_NE(log.find(absl::StrCat("taking LOCK TABLES `", run.db(), "`.`a` READ, `", run.db(),
+                                  "`.`b` READ while the binlog position is read instead")),
+            std::string::npos)
+      << log;
+
+  std::map<int, int> expected;
+  absl::StatusOr<mysql::QueryResult> rows = run.admin().Query(
+      absl::StrCat("SELECT id, v FROM ", run.db(), ".a"));
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  for (const auto& row : rows->rows) expected[std::stoi(*row[0])] = std::stoi(*row[1]);
+  std::map<int, int> replayed;
+  const absl::Time deadline = absl::Now() + absl::Seconds(60);
+  while (absl::Now() < deadline) {
+    absl::StatusOr<std::vector<ConsumedRecord>> read =
+        ReadWholeTopic(KafkaBootstrap(), run.Topic("a"), absl::Seconds(10));
+    if (read.ok()) {
+      replayed.clear();
+      for (const ConsumedRecord& record : *read) {
+        rapidjson::Document value;
+        value.Parse(record.value.value_or("null").c_str());
+        if (!value.IsObject()) continue;
+        replayed[value["after"]["id"].GetInt()] = value["after"]["v"].GetInt();
+      }
+      if (replayed == expected) break;
+    }
+    absl::SleepFor(absl::Milliseconds(500));
+  }
+  EXPECT_TRUE(replayed == expected) << "the events do not replay to the table's state";
+  ASSERT_EQ(run.WaitForEvents(run.Topic("b"), 1, worker.get()).size(), 1u);
+  run.Sql("INSERT INTO b VALUES (2)");
+  EXPECT_EQ(run.WaitForEvents(run.Topic("b"), 2, worker.get()).size(), 2u) << "then it streams";
+  run.StopWorker(worker);
+  for (const char* host : {"127.0.0.1", "localhost"}) {
+    run.Sql(absl::StrCat("DROP USER '", user, "'@'", host, "'"));
+  }
+}
+
 // The server drops the replication connection (as a restart or a network cut would): the task
 // reconnects with back-off and continues where it was, nothing lost, nothing repeated.
 TEST(MySqlConnector, ALostConnectionIsReopenedWhereStreamingWas) {
