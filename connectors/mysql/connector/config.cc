@@ -83,9 +83,10 @@ const sluice_config_def kDefs[] = {
     {kDefSize, "max.batch.size", SLUICE_CONFIG_INT, "2048", 0, 0,
      "Most records returned by one poll."},
     {kDefSize, "max.queue.size", SLUICE_CONFIG_INT, "8192", 0, 0,
-     "Accepted for compatibility; Sluice bounds in-flight data in the worker."},
+     "Accepted for compatibility; max.batch.size bounds the records of a poll."},
     {kDefSize, "max.queue.size.in.bytes", SLUICE_CONFIG_LONG, "0", 0, 0,
-     "Accepted for compatibility; Sluice bounds in-flight data by producer.buffer.memory."},
+     "About how many bytes of rows one poll hands to the worker (0: 64 MiB); with "
+     "producer.buffer.memory, bounds the task's memory whatever a transaction's size."},
 };
 
 class Reader {

@@ -347,7 +347,7 @@ absl::StatusOr<bool> Snapshot::AnyRowsAfter(size_t table_index) {
 }
 
 absl::StatusOr<bool> Snapshot::Poll(sluice_batch* batch, int64_t deadline_ns,
-                                    const std::atomic<bool>& stop) {
+                                    const std::atomic<bool>& stop, BatchBudget& budget) {
   const sluice_host_api* api = host_.api();
   const size_t fetch = static_cast<size_t>(config_.snapshot_fetch_size);
   if (!ddl_emitted_ && config_.include_schema_changes && with_data_) {
@@ -376,7 +376,7 @@ absl::StatusOr<bool> Snapshot::Poll(sluice_batch* batch, int64_t deadline_ns,
   ddl_emitted_ = true;
   while (!stop.load(std::memory_order_relaxed)) {
     if (done_) return true;
-    if (api->batch_size(batch) >= static_cast<size_t>(config_.max_batch_size)) return false;
+    if (budget.Full(api, batch)) return false;
     if (api->batch_size(batch) > 0 && MonotonicNanos() >= deadline_ns) return false;
     if (current_ == nullptr) {
       if (table_index_ >= tables_.size()) {
@@ -418,6 +418,9 @@ absl::StatusOr<bool> Snapshot::Poll(sluice_batch* batch, int64_t deadline_ns,
       if (!any.ok()) return any.status();
       last_overall = !*any;
     }
+    // Rows past the poll's byte budget are left for the next poll, which reads on from the last
+    // row handed over (the chunk in memory is snapshot.fetch.size rows at most).
+    size_t appended = count;
     for (size_t i = 0; i < count; ++i) {
       const bool last_in_table = !more && i + 1 == count;
       SourcePosition source;
@@ -442,21 +445,30 @@ absl::StatusOr<bool> Snapshot::Poll(sluice_batch* batch, int64_t deadline_ns,
       absl::Status status =
           builder_.Change(batch, *table.schema, 'r', nullptr, &row, source, offset, offset);
       if (!status.ok()) return status;
+      size_t bytes = 0;
+      for (const std::optional<std::string>& value : chunk->rows[i]) {
+        if (value.has_value()) bytes += value->size();
+      }
+      budget.Add(bytes);
+      if (i + 1 < count && budget.Full(api, batch)) {
+        appended = i + 1;
+        break;
+      }
     }
-    table.rows_done += static_cast<int64_t>(count);
+    table.rows_done += static_cast<int64_t>(appended);
     if (table.rows_done >= table.next_progress) {
       table.next_progress += 100000;
       host_.Log(SLUICE_LOG_INFO,
                 absl::StrCat("snapshot of `", table.db, ".", table.table, "`: ", table.rows_done,
                              " of about ", table.estimate, " rows"));
     }
-    if (count > 0 && !table.keys.empty()) {
+    if (appended > 0 && !table.keys.empty()) {
       table.last_key.clear();
       for (int position : table.key_positions) {
-        table.last_key.push_back(chunk->rows[count - 1][position]);
+        table.last_key.push_back(chunk->rows[appended - 1][position]);
       }
     }
-    if (!more) {
+    if (!more && appended == count) {
       host_.Log(SLUICE_LOG_INFO, absl::StrCat("snapshot of `", table.db, ".", table.table,
                                               "` done: ", table.rows_done, " rows"));
       current_.reset();

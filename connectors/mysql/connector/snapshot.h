@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "connectors/mysql/connector/batch_budget.h"
 #include "connectors/mysql/connector/event_builder.h"
 #include "connectors/mysql/connector/filters.h"
 #include "connectors/mysql/server/connection.h"
@@ -32,10 +33,10 @@ class Snapshot {
 
   // Connects, takes the consistent view and its binlog position, lists the tables.
   absl::Status Begin();
-  // Appends snapshot records until the batch is full or `deadline_ns` passes; true when every
-  // table is done (the last record carried the streaming offset).
+  // Appends snapshot records until the batch is full (`budget`) or `deadline_ns` passes; true
+  // when every table is done (the last record carried the streaming offset).
   absl::StatusOr<bool> Poll(sluice_batch* batch, int64_t deadline_ns,
-                            const std::atomic<bool>& stop);
+                            const std::atomic<bool>& stop, BatchBudget& budget);
   // Where streaming continues: the snapshot's binlog position.
   const OffsetState& position() const { return position_; }
   bool data() const { return with_data_; }

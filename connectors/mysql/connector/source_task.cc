@@ -80,10 +80,17 @@ std::string TableKey(absl::string_view db, absl::string_view table) {
 SourceTask::SourceTask(Host host, ConnectorConfig config)
     : host_(host), config_(std::move(config)), filters_(config_), builder_(host_, config_) {}
 
-SourceTask::~SourceTask() = default;
+SourceTask::~SourceTask() {
+  host_.Log(SLUICE_LOG_INFO,
+            absl::StrCat("largest hand-over to the worker: ", budget_.peak_records(),
+                         " records, about ", budget_.peak_bytes(),
+                         " bytes (bounds: max.batch.size=", config_.max_batch_size,
+                         ", max.queue.size.in.bytes=", budget_.max_bytes(), ")"));
+}
 
 absl::Status SourceTask::Poll(sluice_batch* batch, int64_t timeout_ms) {
   const int64_t deadline = MonotonicNanos() + timeout_ms * 1000000;
+  budget_.Reset();
   if (phase_ == Phase::kStart) {
     if (!RetryDue(deadline)) return absl::OkStatus();
     absl::Status status = Start();
@@ -98,7 +105,7 @@ absl::Status SourceTask::Poll(sluice_batch* batch, int64_t timeout_ms) {
     backoff_ms_ = 0;
   }
   if (phase_ == Phase::kSnapshot) {
-    absl::StatusOr<bool> done = snapshot_->Poll(batch, deadline, stop_);
+    absl::StatusOr<bool> done = snapshot_->Poll(batch, deadline, stop_, budget_);
     if (absl::IsUnavailable(done.status())) {
       // The snapshot's transaction is gone with its connection: start over (its records carry
       // snapshot offsets, so what was sent is only repeated, never lost).
@@ -428,7 +435,7 @@ absl::Status SourceTask::PollStream(sluice_batch* batch, int64_t deadline_ns) {
     if (phase_ != Phase::kStreaming) return absl::OkStatus();
   }
   while (!stop_.load(std::memory_order_relaxed)) {
-    if (api->batch_size(batch) >= static_cast<size_t>(config_.max_batch_size)) break;
+    if (budget_.Full(api, batch)) break;
     if (event_.has_value()) {
       absl::StatusOr<bool> finished = HandleEvent(batch);
       if (absl::IsUnavailable(finished.status())) {
@@ -693,7 +700,8 @@ absl::StatusOr<bool> SourceTask::EmitRows(sluice_batch* batch) {
   if (current_schema_ != nullptr) {
     const sluice_host_api* api = host_.api();
     while (true) {
-      if (api->batch_size(batch) >= static_cast<size_t>(config_.max_batch_size)) return false;
+      if (budget_.Full(api, batch)) return false;
+      const size_t row_start = rows_->bytes_read();
       absl::StatusOr<bool> more = rows_->Next(change_);
       if (!more.ok()) return more.status();
       if (!*more) break;
@@ -756,6 +764,7 @@ absl::StatusOr<bool> SourceTask::EmitRows(sluice_batch* batch) {
       absl::Status status = builder_.Change(batch, *current_schema_, op, before_row, after_row,
                                             source, pending, done);
       if (!status.ok()) return binlog::AnnotateError(status, event.context);
+      budget_.Add(rows_->bytes_read() - row_start);
     }
   }
   rows_.reset();

@@ -6,7 +6,9 @@
 //
 // Threads: everything runs on the task thread inside Poll, except RequestStop (any thread).
 // Memory: one binlog event at a time is held (its rows may span several polls); schemas are
-// built once per table version; rows are converted straight into the host's batch arena.
+// built once per table version; rows are converted straight into the host's batch arena, at most
+// max.batch.size records and about max.queue.size.in.bytes bytes per poll (BatchBudget), so a
+// transaction of any size streams through in bounded batches.
 
 #include <atomic>
 #include <map>
@@ -17,6 +19,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
+#include "connectors/mysql/connector/batch_budget.h"
 #include "connectors/mysql/connector/config.h"
 #include "connectors/mysql/connector/event_builder.h"
 #include "connectors/mysql/connector/filters.h"
@@ -71,6 +74,7 @@ class SourceTask {
 
   Host host_;
   ConnectorConfig config_;
+  BatchBudget budget_{config_};  // this poll's hand-over: records and bytes
   Filters filters_;
   EventBuilder builder_;
   std::atomic<bool> stop_{false};
