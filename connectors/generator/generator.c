@@ -12,6 +12,11 @@
  *   source partition {"generator": <topic>, "task": t}, source offset {"seq": seq}
  * seq counts from 0 per task; a restarted task continues at committed seq + 1. Keys of different
  * tasks never collide, so per-key order is a property of one task.
+ *
+ * Progress (ABI 1.2, when the host has api->task_progress_report): after each poll, "streaming"
+ * at "seq <last seq made>" with how far it is behind its rate schedule as the lag, or "idle" once
+ * max.records is reached. Built against 1.2, it still
+ * runs in a 1.0 host: it checks the host table's size before calling.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -161,6 +166,7 @@ typedef struct generator_task {
   int64_t started_ns;  /* monotonic clock when the rate schedule started */
   int64_t started_seq; /* next_seq at that time */
   int64_t last_acked_seq;
+  int can_report_progress; /* the host's table has task_progress_report (ABI >= 1.2) */
   atomic_int stopping;
   const sluice_schema *key_schema, *value_schema;
   int32_t f_id, f_seq, f_task, f_payload, f_ts;
@@ -274,6 +280,9 @@ static sluice_status task_start(const sluice_host_api* api, sluice_ctx* ctx,
   }
   t->api = api;
   t->ctx = ctx;
+  /* A 1.0 host's table ends before this member: reading it would read past the host's struct. */
+  t->can_report_progress = SLUICE_HAS_MEMBER(api, sluice_host_api, task_progress_report) &&
+                           api->task_progress_report != NULL;
   atomic_init(&t->stopping, 0);
   if (!copy_config(c, config, count)) {
     fail(api, ctx, SLUICE_INVALID_ARGUMENT, "generator: too many or too long config entries");
@@ -382,8 +391,7 @@ static sluice_status append_one(generator_task* t, sluice_batch* batch) {
   return st;
 }
 
-static sluice_status task_poll(void* instance, sluice_batch* batch, int64_t timeout_ms) {
-  generator_task* t = instance;
+static sluice_status poll_records(generator_task* t, sluice_batch* batch, int64_t timeout_ms) {
   t->polls++;
   if (t->fail_on_poll > 0 && t->polls == t->fail_on_poll) {
     char msg[128];
@@ -425,6 +433,32 @@ static sluice_status task_poll(void* instance, sluice_batch* batch, int64_t time
     if (wait_ns > 10000000) wait_ns = 10000000;
     if (wait_ns > 0) sleep_ns(wait_ns);
   }
+}
+
+/* Tells the host where the task is; a refused report changes nothing, so its code is ignored. */
+static void report_progress(generator_task* t) {
+  if (!t->can_report_progress) return;
+  const int done = t->max_records >= 0 && t->next_seq >= t->max_records;
+  sluice_task_progress p =
+      sluice_task_progress_init(done ? SLUICE_TASK_PHASE_IDLE : SLUICE_TASK_PHASE_STREAMING);
+  char position[32];
+  int n = snprintf(position, sizeof(position), "seq %lld", (long long)(t->next_seq - 1));
+  if (t->next_seq > 0 && n > 0) p.position = sluice_str_of(position);
+  if (!done && t->rate > 0) {
+    /* Lag: how long ago the oldest record due by the rate schedule but not made yet fell due
+     * (the worker holding polls back makes it grow); 0 when on schedule. */
+    double due = (double)t->started_seq + (double)(monotonic_ns() - t->started_ns) * t->rate / 1e9;
+    double behind = due - (double)t->next_seq;
+    p.lag_ms = behind > 1 ? (int64_t)(behind * 1000.0 / t->rate) : 0;
+  }
+  (void)t->api->task_progress_report(t->ctx, &p);
+}
+
+static sluice_status task_poll(void* instance, sluice_batch* batch, int64_t timeout_ms) {
+  generator_task* t = instance;
+  sluice_status st = poll_records(t, batch, timeout_ms);
+  if (st == SLUICE_OK) report_progress(t);
+  return st;
 }
 
 static void task_acknowledged(void* instance, const sluice_ack_notice* notice) {
@@ -478,7 +512,8 @@ static const sluice_connector_descriptor kDescriptor = {
 
 SLUICE_EXPORT const sluice_connector_descriptor* sluice_connector_entry(uint32_t host_abi_major,
                                                                         uint32_t host_abi_minor) {
-  (void)host_abi_minor; /* this plugin uses nothing newer than ABI 1.0 */
+  /* A 1.0 host is fine too: progress reports are skipped when its table lacks the call. */
+  (void)host_abi_minor;
   if (host_abi_major != SLUICE_ABI_MAJOR) return NULL;
   return &kDescriptor;
 }

@@ -155,6 +155,7 @@ grpc::Status AdminService::ListPlugins(grpc::ServerContext*, const pb::ListPlugi
         absl::StrCat(plugin->descriptor().abi_major, ".", plugin->descriptor().abi_minor));
     p->set_file(plugin->path());
     p->set_description(plugin->description());
+    for (const std::string& alias : plugin->aliases()) p->add_aliases(alias);
     for (const plugin::ConfigDef& def : plugin->config_defs()) {
       pb::ConfigKey* key = p->add_config();
       key->set_name(def.name);
@@ -286,6 +287,7 @@ grpc::Status AdminService::Watch(grpc::ServerContext* context, const pb::WatchRe
         m->set_records_sent(e->records_sent);
         m->set_records_per_second(e->records_per_second);
         m->set_in_flight_bytes(e->in_flight_bytes);
+        if (e->progress) ToProto(*e->progress, m->mutable_progress());
         break;
       }
       case herder::WatchEvent::Kind::kConnectorProgress: {

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "runtime/offsets/offset_codec.h"
 
 namespace sluice::admin {
@@ -68,6 +69,33 @@ void AddOffsets(const std::vector<herder::PartitionOffset>& in,
   }
 }
 
+void ToProto(const plugin::TaskProgress& in, pb::TaskProgress* out) {
+  switch (in.phase) {
+    case plugin::TaskPhase::kSnapshot:
+      out->set_phase(pb::TASK_PHASE_SNAPSHOT);
+      break;
+    case plugin::TaskPhase::kStreaming:
+      out->set_phase(pb::TASK_PHASE_STREAMING);
+      break;
+    case plugin::TaskPhase::kIdle:
+      out->set_phase(pb::TASK_PHASE_IDLE);
+      break;
+    case plugin::TaskPhase::kUnknown:
+      out->set_phase(pb::TASK_PHASE_UNSPECIFIED);
+      break;
+  }
+  out->set_phase_name(plugin::TaskPhaseName(in.phase));
+  out->set_table(in.table);
+  // -1 is the ABI's "unknown": left unset, so a client tells it from a real 0.
+  if (in.table_rows_done >= 0) out->set_table_rows_done(in.table_rows_done);
+  if (in.table_rows_total >= 0) out->set_table_rows_total(in.table_rows_total);
+  if (in.tables_done >= 0) out->set_tables_done(in.tables_done);
+  if (in.tables_total >= 0) out->set_tables_total(in.tables_total);
+  if (in.lag_ms >= 0) out->set_lag_ms(in.lag_ms);
+  out->set_position(in.position);
+  out->set_reported_at_ms(absl::ToUnixMillis(in.reported_at));
+}
+
 void ToProto(const herder::ConnectorStatusInfo& in, pb::ConnectorStatus* out) {
   out->set_name(in.name);
   out->set_state(ToProto(in.state));
@@ -76,7 +104,7 @@ void ToProto(const herder::ConnectorStatusInfo& in, pb::ConnectorStatus* out) {
   out->set_trace(in.trace);
   out->set_type("source");
   AddOffsets(in.offsets, out->mutable_offsets());
-  out->set_snapshot_running(herder::SnapshotRunning(in.offsets));
+  out->set_snapshot_running(herder::IsSnapshotting(in));
   for (const herder::TaskStatusInfo& task : in.tasks) {
     pb::TaskStatus* t = out->add_tasks();
     t->set_id(task.id);
@@ -84,6 +112,7 @@ void ToProto(const herder::ConnectorStatusInfo& in, pb::ConnectorStatus* out) {
     t->set_state_name(std::string(herder::StateName(task.state)));
     t->set_worker_id(task.worker_id);
     t->set_trace(task.trace);
+    if (task.progress) ToProto(*task.progress, t->mutable_progress());
   }
 }
 

@@ -23,6 +23,7 @@ herder::TargetState FromProto(::sluice::admin::v1::TargetState state);
 
 void AddOffsets(const std::vector<herder::PartitionOffset>& in,
                 google::protobuf::RepeatedPtrField<::sluice::admin::v1::PartitionOffset>* out);
+void ToProto(const plugin::TaskProgress& in, ::sluice::admin::v1::TaskProgress* out);
 void ToProto(const herder::ConnectorStatusInfo& in, ::sluice::admin::v1::ConnectorStatus* out);
 void ToProto(const herder::ConnectorInfo& in, ::sluice::admin::v1::Connector* out);
 

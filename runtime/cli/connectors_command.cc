@@ -25,6 +25,7 @@
 #include "rapidjson/stringbuffer.h"
 #include "rapidjson/writer.h"
 #include "runtime/cli/exit_codes.h"
+#include "runtime/cli/progress_line.h"
 #include "runtime/cli/table.h"
 #include "sluice/admin/v1/admin.grpc.pb.h"
 
@@ -291,6 +292,12 @@ bool ReadConnectorFile(const std::string& path, std::string* name,
   return true;
 }
 
+int64_t NowMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 std::string Trace(const std::string& trace) {
   const size_t newline = trace.find('\n');
   return newline == std::string::npos ? trace : trace.substr(0, newline) + " ...";
@@ -306,7 +313,6 @@ void PrintStatus(const pb::ConnectorStatus& s) {
       progress.Add({po.partition_json(), po.offset_json()});
     std::fputs("\n", stdout);
     std::fputs(progress.Render().c_str(), stdout);
-    if (s.snapshot_running()) std::fputs("progress: snapshot running\n", stdout);
   }
   if (s.tasks_size() == 0) return;
   Table tasks({"TASK", "STATE", "WORKER", "TRACE"});
@@ -314,6 +320,21 @@ void PrintStatus(const pb::ConnectorStatus& s) {
     tasks.Add({std::to_string(t.id()), t.state_name(), t.worker_id(), Trace(t.trace())});
   std::fputs("\n", stdout);
   std::fputs(tasks.Render().c_str(), stdout);
+  // Each task's own progress report; a plugin that reports none (built for ABI 1.0) leaves only
+  // what the committed offsets tell.
+  bool reported = false;
+  for (const pb::TaskStatus& t : s.tasks()) {
+    if (!t.has_progress()) continue;
+    if (!reported) std::fputs("\n", stdout);
+    reported = true;
+    std::printf("task %d: %s%s\n", t.id(), ProgressLine(t.progress()).c_str(),
+                StalenessNote(t.progress(), NowMillis()).c_str());
+  }
+  if (!reported && s.snapshot_running()) {
+    std::fputs(
+        "\nthe committed offsets say a snapshot is running (the connector reports no progress)\n",
+        stdout);
+  }
 }
 
 std::string TargetName(pb::TargetState s) {
@@ -551,6 +572,8 @@ int Watch(Client& client, const Options& o, const std::vector<std::string>& name
   std::unique_ptr<grpc::ClientReader<pb::WatchEvent>> reader =
       client.stub().Watch(&context, request);
   pb::WatchEvent event;
+  // The progress line last printed per task: printed again only when it changes.
+  std::map<std::pair<std::string, int>, std::string> last_progress;
   while (reader->Read(&event)) {
     if (o.json) {
       std::string line;
@@ -572,6 +595,14 @@ int Watch(Client& client, const Options& o, const std::vector<std::string>& name
       std::printf("%s-%d  %lld records sent, %.1f/s, %lld bytes awaiting Kafka's ack\n",
                   m.connector().c_str(), m.task(), static_cast<long long>(m.records_sent()),
                   m.records_per_second(), static_cast<long long>(m.in_flight_bytes()));
+      if (m.has_progress()) {
+        std::string line = ProgressLine(m.progress());
+        std::string& last = last_progress[{m.connector(), m.task()}];
+        if (line != last) {
+          std::printf("%s-%d  %s\n", m.connector().c_str(), m.task(), line.c_str());
+          last = std::move(line);
+        }
+      }
     } else if (event.has_connector_progress()) {
       const pb::ConnectorProgress& p = event.connector_progress();
       std::vector<std::string> parts;
@@ -735,9 +766,11 @@ int RunClientCommand(const char* group, int argc, char** argv) {
       std::puts(Json(reply).c_str());
       return kExitOk;
     }
-    Table table({"NAME", "VERSION", "ABI", "FILE"});
-    for (const pb::Plugin& p : reply.plugins())
-      table.Add({p.name(), p.version(), p.abi_version(), p.file()});
+    Table table({"NAME", "VERSION", "ABI", "FILE", "ALIASES"});
+    for (const pb::Plugin& p : reply.plugins()) {
+      table.Add({p.name(), p.version(), p.abi_version(), p.file(),
+                 absl::StrJoin(p.aliases(), ", ")});
+    }
     std::fputs(table.Render().c_str(), stdout);
     return kExitOk;
   }

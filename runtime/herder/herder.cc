@@ -442,6 +442,9 @@ ConnectorStatusInfo Herder::StatusOf(const std::string& name) const {
   if (auto it = task_status_.find(name); it != task_status_.end()) {
     for (const auto& [id, value] : it->second) {
       out.tasks.push_back({id, value.state, value.trace.value_or(""), value.worker_id});
+      if (const worker::WorkerSourceTask* task = worker_->Task(name, id); task != nullptr) {
+        out.tasks.back().progress = task->progress();
+      }
     }
   }
   for (auto& [partition, offset] : worker_->offset_store().OffsetsFor(name)) {
@@ -463,6 +466,13 @@ bool SnapshotRunning(const std::vector<PartitionOffset>& offsets) {
     return true;
   }
   return false;
+}
+
+bool IsSnapshotting(const ConnectorStatusInfo& status) {
+  for (const TaskStatusInfo& task : status.tasks) {
+    if (task.progress && task.progress->phase == plugin::TaskPhase::kSnapshot) return true;
+  }
+  return SnapshotRunning(status.offsets);
 }
 
 ConnectorInfo Herder::InfoOf(const std::string& name) const {
@@ -520,6 +530,7 @@ void Herder::Tick() {
             WatchEvent::Kind::kTaskMetrics, name, id, State::kRunning, "", options_.worker_id};
         event.records_sent = records;
         event.in_flight_bytes = task->in_flight_bytes();
+        event.progress = task->progress();
         if (last.at != absl::Time() && now > last.at && records >= last.records) {
           event.records_per_second =
               static_cast<double>(records - last.records) / absl::ToDoubleSeconds(now - last.at);

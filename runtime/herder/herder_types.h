@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "plugin/host_api.h"
+#include "plugin/task_progress.h"
 #include "runtime/herder/connect_records.h"
 #include "runtime/offsets/source_offset.h"
 
@@ -23,6 +24,9 @@ struct TaskStatusInfo {
   State state = State::kUnassigned;
   std::string trace;
   std::string worker_id;
+  // What the task last reported about its progress (api->task_progress_report), while this worker
+  // runs it; nullopt when it reported nothing.
+  std::optional<plugin::TaskProgress> progress = std::nullopt;
 };
 
 struct ConnectorStatusInfo {
@@ -38,6 +42,8 @@ struct ConnectorStatusInfo {
 
 // True when an offset says a snapshot is running (Debezium's `snapshot` offset field).
 bool SnapshotRunning(const std::vector<PartitionOffset>& offsets);
+// True when the offsets say so, or a task reports that it is snapshotting.
+bool IsSnapshotting(const ConnectorStatusInfo& status);
 
 struct ConnectorInfo {
   std::string name;

@@ -1,6 +1,6 @@
-// What a Watch subscriber receives: status changes and per-task throughput samples, queued per
-// subscriber (bounded: a subscriber that stops reading loses the oldest samples, never blocks the
-// herder).
+// What a Watch subscriber receives: status changes and per-task throughput and progress samples,
+// queued per subscriber (bounded: a subscriber that stops reading loses the oldest samples, never
+// blocks the herder).
 //
 // Threads: the herder thread pushes; the subscriber's thread pops.
 #ifndef SLUICE_RUNTIME_HERDER_WATCH_H_
@@ -39,6 +39,8 @@ struct WatchEvent {
   double records_per_second = 0;
   // Record bytes sent to Kafka and not yet acknowledged.
   int64_t in_flight_bytes = 0;
+  // The task's latest progress report (phase, snapshot rows, lag, position), if any.
+  std::optional<plugin::TaskProgress> progress = std::nullopt;
   // kConnectorProgress: the connector's committed offsets.
   std::vector<PartitionOffset> offsets = {};
 };

@@ -38,6 +38,11 @@ const sluice_config_def* ConfigDefAt(const sluice_connector_descriptor& d, size_
   return reinterpret_cast<const sluice_config_def*>(base + i * stride);
 }
 
+size_t AliasCount(const sluice_connector_descriptor& d) {
+  if (!SLUICE_HAS_MEMBER(&d, sluice_connector_descriptor, alias_count)) return 0;
+  return d.aliases == nullptr ? 0 : d.alias_count;
+}
+
 absl::Status CheckDescriptor(const sluice_connector_descriptor* d, const std::string& path) {
   if (d == nullptr) {
     return Refuse(path, StrCat("its entry function returned no descriptor for this worker (ABI ",
@@ -60,6 +65,16 @@ absl::Status CheckDescriptor(const sluice_connector_descriptor* d, const std::st
   }
   if (!NameOk(d->version)) {
     return Refuse(path, "connector version is missing or has characters outside [A-Za-z0-9._-]");
+  }
+  if (SLUICE_HAS_MEMBER(d, sluice_connector_descriptor, alias_count) && d->alias_count > 0 &&
+      d->aliases == nullptr) {
+    return Refuse(path, "alias_count > 0 but aliases is NULL");
+  }
+  for (size_t i = 0; i < AliasCount(*d); ++i) {
+    if (!NameOk(d->aliases[i])) {
+      return Refuse(path, StrCat("alias ", i,
+                                 " is missing or has characters outside [A-Za-z0-9._-]"));
+    }
   }
   if (d->kind != SLUICE_CONNECTOR_SOURCE) {
     return Refuse(path, StrCat("connector kind ", d->kind, " is not supported (only source, 1)"));

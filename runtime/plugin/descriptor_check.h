@@ -17,6 +17,10 @@ absl::Status CheckDescriptor(const sluice_connector_descriptor* descriptor,
 // The config definition at index `i`, walked by the elements' own struct_size (ABI convention 3).
 const sluice_config_def* ConfigDefAt(const sluice_connector_descriptor& d, size_t i);
 
+// How many aliases the descriptor declares: 0 for a plugin built against ABI 1.0, whose
+// descriptor ends before the member.
+size_t AliasCount(const sluice_connector_descriptor& d);
+
 }  // namespace sluice::plugin
 
 #endif  // SLUICE_RUNTIME_PLUGIN_DESCRIPTOR_CHECK_H_

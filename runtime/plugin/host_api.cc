@@ -273,6 +273,11 @@ sluice_status RecordAppend(sluice_batch* handle, const sluice_record_spec* spec)
 
 size_t BatchSize(const sluice_batch* batch) { return batch == nullptr ? 0 : Batch(batch)->size(); }
 
+sluice_status TaskProgressReport(sluice_ctx* ctx, const sluice_task_progress* progress) {
+  if (ctx == nullptr) return SLUICE_INVALID_ARGUMENT;
+  return Ctx(ctx)->ReportProgress(progress);
+}
+
 // No C++ exception may unwind through the plugin's C frames: each table entry catches everything
 // (in practice std::bad_alloc) and answers as a failure of its kind.
 template <auto Impl>
@@ -318,6 +323,8 @@ constexpr sluice_host_api kHostApi = {
     NoThrow<MapPut>::Call,
     NoThrow<RecordAppend>::Call,
     NoThrow<BatchSize>::Call,
+    // ABI 1.2
+    NoThrow<TaskProgressReport>::Call,
 };
 
 }  // namespace

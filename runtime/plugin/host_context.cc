@@ -85,7 +85,8 @@ HostContext::HostContext(Kind kind, std::string connector_name, int task_id, Log
     : kind_(kind),
       connector_name_(std::move(connector_name)),
       who_(Who(connector_name_, task_id)),
-      log_(log ? std::move(log) : StderrLogSink()) {}
+      log_(log ? std::move(log) : StderrLogSink()),
+      progress_(kind == Kind::kTask ? std::make_unique<TaskProgressSlot>() : nullptr) {}
 
 void HostContext::Log(sluice_log_level level, std::string_view message) const {
   log_(level, who_, message);
@@ -221,6 +222,22 @@ absl::StatusOr<const data::Schema*> HostContext::CreateSchema(const sluice_schem
   const data::Schema* raw = built->get();
   schemas_.emplace(raw, *std::move(built));
   return raw;
+}
+
+sluice_status HostContext::ReportProgress(const sluice_task_progress* report) {
+  if (progress_ == nullptr) return SLUICE_FAILED_PRECONDITION;
+  absl::Status status = progress_->Report(report);
+  if (status.ok()) return SLUICE_OK;
+  if (!progress_refusal_logged_.exchange(true)) {
+    Log(SLUICE_LOG_WARN, StrCat(ToStd(status.message()),
+                                " (progress report refused; later refusals are not logged)"));
+  }
+  return static_cast<sluice_status>(status.code());
+}
+
+std::optional<TaskProgress> HostContext::progress() const {
+  if (progress_ == nullptr) return std::nullopt;
+  return progress_->Latest();
 }
 
 data::SchemaPtr HostContext::FindSchema(const data::Schema* schema) const {

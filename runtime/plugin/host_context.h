@@ -2,14 +2,18 @@
 //
 // It carries what host functions need about their caller: who it is (for log lines and errors),
 // the error the plugin set for the callback now returning, the reconfiguration handler (connector),
-// the committed offsets read at start and the schemas the task built (task).
+// the committed offsets read at start, the schemas the task built and its latest progress report
+// (task).
 //
-// Thread-safety: Log, RequestReconfiguration and SetError may be called from any thread (the ABI
-// allows plugin threads to log); the rest only on the thread running the instance's callbacks.
+// Thread-safety: Log, RequestReconfiguration, SetError, ReportProgress and progress() may be called
+// from any thread (the ABI allows plugin threads to log and report); the rest only on the thread
+// running the instance's callbacks.
 #ifndef SLUICE_RUNTIME_PLUGIN_HOST_CONTEXT_H_
 #define SLUICE_RUNTIME_PLUGIN_HOST_CONTEXT_H_
 
+#include <atomic>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -21,6 +25,7 @@
 #include "absl/status/statusor.h"
 #include "data/owned_scalar_map.h"
 #include "data/schema.h"
+#include "plugin/task_progress.h"
 #include "sluice/connector.h"
 
 namespace sluice::plugin {
@@ -68,6 +73,13 @@ class HostContext {
   // The shared owner of a schema this task created, or nullptr.
   data::SchemaPtr FindSchema(const data::Schema* schema) const;
 
+  // Task contexts: api->task_progress_report. FAILED_PRECONDITION for a connector context,
+  // INVALID_ARGUMENT for a malformed report (the first refusal per task is logged: a plugin may
+  // ignore the code, and one bad report per poll must not flood the log).
+  sluice_status ReportProgress(const sluice_task_progress* report);
+  // The latest report, or nullopt (none yet, or a connector context).
+  std::optional<TaskProgress> progress() const;
+
  private:
   struct OffsetView {
     data::SourceOffset owned;
@@ -85,6 +97,8 @@ class HostContext {
   std::function<void()> on_reconfigure_;
   std::vector<OffsetView> offsets_;
   std::unordered_map<const data::Schema*, data::SchemaPtr> schemas_;
+  std::unique_ptr<TaskProgressSlot> progress_;  // tasks only
+  std::atomic<bool> progress_refusal_logged_{false};
 };
 
 }  // namespace sluice::plugin

@@ -36,6 +36,7 @@ Plugin::Plugin(SharedLibrary library, const sluice_connector_descriptor* descrip
       name_(descriptor->name),
       version_(descriptor->version),
       description_(descriptor->description != nullptr ? descriptor->description : "") {
+  for (size_t i = 0; i < AliasCount(*descriptor); ++i) aliases_.emplace_back(descriptor->aliases[i]);
   for (size_t i = 0; i < descriptor->config_def_count; ++i) {
     const sluice_config_def* c = ConfigDefAt(*descriptor, i);
     ConfigDef def;
@@ -47,6 +48,14 @@ Plugin::Plugin(SharedLibrary library, const sluice_connector_descriptor* descrip
     def.doc = c->doc != nullptr ? c->doc : "";
     config_defs_.push_back(std::move(def));
   }
+}
+
+bool Plugin::AnswersTo(std::string_view name) const {
+  if (name == name_) return true;
+  for (const std::string& alias : aliases_) {
+    if (name == alias) return true;
+  }
+  return false;
 }
 
 absl::StatusOr<std::shared_ptr<const Plugin>> LoadPlugin(const std::string& path) {

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -34,6 +35,10 @@ class Plugin {
   const std::string& name() const { return name_; }
   const std::string& version() const { return version_; }
   const std::string& description() const { return description_; }
+  // Further names connector.class may use for it (ABI 1.1), e.g. Debezium's class names.
+  const std::vector<std::string>& aliases() const { return aliases_; }
+  // Whether connector.class `name` means this plugin: its name or one of its aliases.
+  bool AnswersTo(std::string_view name) const;
   // The file it was loaded from.
   const std::string& path() const { return library_.path(); }
   const std::vector<ConfigDef>& config_defs() const { return config_defs_; }
@@ -47,6 +52,7 @@ class Plugin {
   SharedLibrary library_;
   const sluice_connector_descriptor* descriptor_;
   std::string name_, version_, description_;
+  std::vector<std::string> aliases_;
   std::vector<ConfigDef> config_defs_;
 };
 

@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -96,6 +97,8 @@ class TaskInstance {
   void Stop();
 
   const std::string& who() const { return ctx_->who(); }
+  // What the task last reported with api->task_progress_report; any thread.
+  std::optional<TaskProgress> progress() const { return ctx_->progress(); }
 
  private:
   TaskInstance(PluginCalls calls, std::unique_ptr<HostContext> ctx, void* instance)

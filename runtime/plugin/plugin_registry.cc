@@ -90,12 +90,16 @@ absl::StatusOr<std::shared_ptr<const Plugin>> PluginRegistry::LoadFile(const std
   absl::StatusOr<std::shared_ptr<const Plugin>> plugin = LoadPlugin(path);
   if (!plugin.ok()) return plugin.status();
   std::lock_guard<std::mutex> lock(mu_);
+  std::vector<std::string> names = (*plugin)->aliases();
+  names.push_back((*plugin)->name());
   for (const auto& p : plugins_) {
-    if (p->name() == (*plugin)->name() && p->version() == (*plugin)->version()) {
+    if (p->version() != (*plugin)->version()) continue;
+    for (const std::string& name : names) {
+      if (!p->AnswersTo(name)) continue;
       // Returning drops the last reference, which unloads the refused copy.
-      return absl::AlreadyExistsError(StrCat("plugin ", path, " refused: connector `", p->name(),
+      return absl::AlreadyExistsError(StrCat("plugin ", path, " refused: connector `", name,
                                              "` version ", p->version(), " is already loaded from ",
-                                             p->path()));
+                                             p->path(), " (as `", p->name(), "`)"));
     }
   }
   plugins_.push_back(*plugin);
@@ -107,7 +111,7 @@ std::shared_ptr<const Plugin> PluginRegistry::Find(std::string_view name,
   std::lock_guard<std::mutex> lock(mu_);
   std::shared_ptr<const Plugin> best;
   for (const auto& p : plugins_) {
-    if (p->name() != name) continue;
+    if (!p->AnswersTo(name)) continue;
     if (!version.empty()) {
       if (p->version() == version) return p;
       continue;

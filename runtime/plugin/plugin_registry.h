@@ -29,12 +29,12 @@ class PluginRegistry {
   std::vector<absl::Status> LoadPluginPath(std::string_view plugin_path);
   std::vector<absl::Status> LoadDirectory(const std::string& dir);
 
-  // Loads one file. AlreadyExists when a plugin of the same name and version is known (naming
-  // both files), or when this very file is already loaded.
+  // Loads one file. AlreadyExists when a plugin of the same version already answers to its name
+  // or one of its aliases (naming both files), or when this very file is already loaded.
   absl::StatusOr<std::shared_ptr<const Plugin>> LoadFile(const std::string& path);
 
-  // The plugin `name` at `version`; with an empty version, the highest version known. nullptr
-  // when there is none.
+  // The plugin whose name or alias is `name`, at `version`; with an empty version, the highest
+  // version known. nullptr when there is none.
   std::shared_ptr<const Plugin> Find(std::string_view name, std::string_view version = "") const;
   std::vector<std::shared_ptr<const Plugin>> List() const;
 

@@ -87,6 +87,11 @@ class WorkerSourceTask {
   }
   // The topics this task has written to since it started (Kafka Connect's active topics).
   std::vector<std::string> topics() const;
+  // What the plugin last reported about its progress (api->task_progress_report); nullopt when it
+  // reported nothing. Any thread.
+  std::optional<plugin::TaskProgress> progress() const {
+    return task_ == nullptr ? std::nullopt : task_->progress();
+  }
 
  private:
   WorkerSourceTask(SourceTaskSpec spec, SourceTaskServices services);

@@ -1,8 +1,8 @@
 #ifndef SLUICE_CONNECTORS_MYSQL_CONNECTOR_HOST_H_
 #define SLUICE_CONNECTORS_MYSQL_CONNECTOR_HOST_H_
 
-// The host's function table, seen from C++: logging, errors and schema building as Status
-// values. One per task; used on the task thread only (the ABI's rule for these functions).
+// The host's function table, seen from C++: logging, errors, progress and schema building as
+// Status values. One per task; used on the task thread only (the ABI's rule for these functions).
 
 #include <string>
 #include <utility>
@@ -38,6 +38,14 @@ class Host {
 
   void Log(sluice_log_level level, absl::string_view message) const {
     api_->log(ctx_, level, Str(message));
+  }
+  // Tells the host what the task is doing (ABI 1.2). An older host's table lacks the call: then
+  // nothing is reported. A refused report changes nothing and is the host's to log.
+  void ReportProgress(const sluice_task_progress& progress) const {
+    if (SLUICE_HAS_MEMBER(api_, sluice_host_api, task_progress_report) &&
+        api_->task_progress_report != nullptr) {
+      (void)api_->task_progress_report(ctx_, &progress);
+    }
   }
   // Reports `status` as the failing callback's error and returns its code for the ABI.
   sluice_status Fail(const absl::Status& status) const {

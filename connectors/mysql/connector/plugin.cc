@@ -16,10 +16,11 @@
 namespace sluice::mysql {
 namespace {
 
-#ifndef SLUICE_MYSQL_CONNECTOR_NAME
-#define SLUICE_MYSQL_CONNECTOR_NAME "mysql"
-#endif
 constexpr char kConnectorVersion[] = "0.1.0";
+// Debezium's class names, so a Debezium config's connector.class needs no edit. The MariaDB one
+// also selects MariaDB's flavour of the source fields (config.cc).
+constexpr const char* kAliases[] = {"io.debezium.connector.mysql.MySqlConnector",
+                                    "io.debezium.connector.mariadb.MariaDbConnector"};
 
 struct ConnectorInstance {
   Host host;
@@ -114,7 +115,7 @@ const sluice_connector_descriptor kDescriptor = {
     sizeof(sluice_connector_descriptor),
     SLUICE_ABI_MAJOR,
     SLUICE_ABI_MINOR,
-    SLUICE_MYSQL_CONNECTOR_NAME,
+    "mysql",
     kConnectorVersion,
     "MySQL/MariaDB change data capture: a consistent snapshot, then the binlog, as Debezium "
     "change events",
@@ -130,6 +131,8 @@ const sluice_connector_descriptor kDescriptor = {
     nullptr,
     TaskStop,
     TaskDestroy,
+    kAliases,
+    sizeof kAliases / sizeof kAliases[0],
 };
 
 }  // namespace

@@ -6,7 +6,9 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "connectors/mysql/connector/progress.h"
 #include "connectors/mysql/connector/table_structure.h"
+#include "connectors/mysql/gtid/mysql_gtid_set.h"
 
 namespace sluice::mysql {
 namespace {
@@ -217,7 +219,13 @@ absl::Status Snapshot::BeginLocked() {
     position_.file = master->rows[0][0].value_or("");
     (void)absl::SimpleAtoi(master->rows[0][1].value_or("4"), &position_.pos);
     const int executed = master->ColumnIndex("Executed_Gtid_Set");
-    if (executed >= 0) position_.gtids = master->rows[0][executed].value_or("");
+    if (executed >= 0) {
+      // MySQL prints ",\n" between sources; the offset carries the set as Debezium does, on
+      // one line (normalised when it parses).
+      position_.gtids = master->rows[0][executed].value_or("");
+      absl::StatusOr<MysqlGtidSet> set = MysqlGtidSet::Parse(position_.gtids);
+      if (set.ok()) position_.gtids = set->ToString();
+    }
   }
   if (lock == SnapshotLock::kGlobal) {
     status = c.Execute("UNLOCK TABLES");
@@ -393,6 +401,7 @@ absl::StatusOr<bool> Snapshot::Poll(sluice_batch* batch, int64_t deadline_ns,
         ++table_index_;
         continue;
       }
+      ReportProgress();  // before the first chunk: a table without a key may take long to start
     }
     Table& table = *current_;
     std::string sql = absl::StrCat("SELECT ", table.select_list, " FROM ",
@@ -474,8 +483,24 @@ absl::StatusOr<bool> Snapshot::Poll(sluice_batch* batch, int64_t deadline_ns,
       current_.reset();
       ++table_index_;
     }
+    ReportProgress();
   }
   return false;
+}
+
+void Snapshot::ReportProgress() const {
+  const std::string position = BinlogPosition(position_.file, position_.pos);
+  const int64_t tables_total = static_cast<int64_t>(tables_.size());
+  if (current_ == nullptr) {
+    ReportSnapshotProgress(host_, "", -1, -1, static_cast<int64_t>(table_index_), tables_total,
+                           position);
+    return;
+  }
+  // TABLE_ROWS is the server's estimate (InnoDB samples it), 0 when it has no statistics yet: then
+  // the total is unknown rather than 0.
+  ReportSnapshotProgress(host_, absl::StrCat(current_->db, ".", current_->table),
+                         current_->rows_done, current_->estimate > 0 ? current_->estimate : -1,
+                         static_cast<int64_t>(table_index_), tables_total, position);
 }
 
 }  // namespace sluice::mysql

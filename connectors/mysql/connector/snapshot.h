@@ -53,6 +53,8 @@ class Snapshot {
   absl::StatusOr<std::vector<std::pair<std::string, std::string>>> CapturedTables();
   absl::StatusOr<std::unique_ptr<Table>> Describe(const std::string& db, const std::string& table);
   absl::StatusOr<bool> AnyRowsAfter(size_t table_index);
+  // Tells the host which table is being read and how far (ABI 1.2 progress report).
+  void ReportProgress() const;
 
   const Host& host_;
   const ConnectorConfig& config_;

@@ -75,6 +75,14 @@ std::string TableKey(absl::string_view db, absl::string_view table) {
   return absl::StrCat(db, ".", table);
 }
 
+// A position for messages: "binlog.000003:1234 (gtids '0-1-42')", or "gtids '0-1-42'" alone.
+std::string PositionText(const OffsetState& offset) {
+  if (offset.file.empty()) return absl::StrCat("gtids '", offset.gtids, "'");
+  std::string text = absl::StrCat(offset.file, ":", offset.pos);
+  if (!offset.gtids.empty()) absl::StrAppend(&text, " (gtids '", offset.gtids, "')");
+  return text;
+}
+
 }  // namespace
 
 SourceTask::SourceTask(Host host, ConnectorConfig config)
@@ -125,6 +133,7 @@ absl::Status SourceTask::Poll(sluice_batch* batch, int64_t timeout_ms) {
       phase_ = Phase::kDone;
       return absl::OkStatus();
     }
+    start_gtids_complete_ = true;  // the snapshot read the server's GTIDs with its position
     absl::Status status = OpenStream(position);
     if (absl::IsUnavailable(status)) {
       reconnect_from_ = position;
@@ -136,11 +145,14 @@ absl::Status SourceTask::Poll(sluice_batch* batch, int64_t timeout_ms) {
   }
   if (phase_ == Phase::kDone) {
     // initial_only: nothing more to do; idle without spinning.
+    host_.ReportProgress(sluice_task_progress_init(SLUICE_TASK_PHASE_IDLE));
     timespec pause{0, 100 * 1000000};
     nanosleep(&pause, nullptr);
     return absl::OkStatus();
   }
-  return PollStream(batch, deadline);
+  absl::Status status = PollStream(batch, deadline);
+  if (phase_ == Phase::kStreaming) stream_progress_.Report(host_);
+  return status;
 }
 
 absl::Status SourceTask::Start() {
@@ -181,9 +193,10 @@ absl::Status SourceTask::Start() {
       phase_ = Phase::kDone;
       return absl::OkStatus();
     }
-    host_.Log(SLUICE_LOG_INFO, absl::StrCat("resuming from the committed offset ", offset->file,
-                                            ":", offset->pos, " (event ", offset->event, ", row ",
-                                            offset->row, ", gtids '", offset->gtids, "')"));
+    host_.Log(SLUICE_LOG_INFO,
+              absl::StrCat("resuming from the committed offset ", PositionText(*offset), " (event ",
+                           offset->event, ", row ", offset->row, ")"));
+    start_gtids_complete_ = false;
     status = OpenStream(*offset);
     if (!status.ok()) return status;
     return absl::OkStatus();
@@ -210,7 +223,16 @@ absl::Status SourceTask::Start() {
       absl::StatusOr<QueryResult> gtid = query_connection_->Query(
           absl::StrCat("SELECT BINLOG_GTID_POS(", SqlString(start.file), ", ", start.pos, ")"));
       if (gtid.ok() && !gtid->rows.empty()) start.gtids = gtid->rows[0][0].value_or("");
+    } else if (mode == SnapshotMode::kNoData) {
+      // MySQL: the transactions before the current position are the executed set shown with it.
+      const int executed = master->ColumnIndex("Executed_Gtid_Set");
+      if (executed >= 0) start.gtids = master->rows[0][executed].value_or("");
+    } else {
+      // MySQL: the transactions before the oldest binlog are the purged ones.
+      absl::StatusOr<std::string> purged = query_connection_->GlobalVariable("gtid_purged");
+      if (purged.ok()) start.gtids = *purged;
     }
+    start_gtids_complete_ = true;
     host_.Log(SLUICE_LOG_INFO,
               absl::StrCat("no committed offset and snapshot.mode=",
                            mode == SnapshotMode::kNever ? "never: streaming from the binlog's start "
@@ -232,8 +254,10 @@ absl::Status SourceTask::OpenStream(const OffsetState& from) {
   options.read_timeout = absl::Seconds(30);
   absl::StatusOr<Connection> connection = Connection::Open(options);
   if (!connection.ok()) return connection.status();
-  BinlogStart start = from.file.empty() ? BinlogStart::AfterGtids(from.gtids)
-                                        : BinlogStart::AtFilePosition(from.file, from.pos);
+  absl::Status gtids = gtids_.Reset(connection->is_mariadb(), from.gtids, start_gtids_complete_);
+  if (!gtids.ok()) return gtids;
+  BinlogStart start =
+      BinlogStart::FromOffset(from.file, static_cast<uint64_t>(from.pos), from.gtids);
   BinlogStreamOptions stream_options;
   stream_options.server_id = config_.server_id;
   stream_options.server_heartbeat_period = absl::Seconds(1);
@@ -243,6 +267,7 @@ absl::Status SourceTask::OpenStream(const OffsetState& from) {
     if (IsBinlogPurged(stream.status())) return BinlogPurged(from, stream.status());
     return stream.status();
   }
+  host_.Log(SLUICE_LOG_INFO, absl::StrCat("binlog stream opened at ", stream->start_description()));
   stream_.emplace(std::move(*stream));
   phase_ = Phase::kStreaming;
   binlog::DecoderOptions decoder_options;
@@ -260,16 +285,6 @@ absl::Status SourceTask::OpenStream(const OffsetState& from) {
   in_transaction_ = false;
   ts_sec_ = from.ts_sec;
   event_server_id_ = from.server_id;
-  gtid_set_.clear();
-  for (absl::string_view part : absl::StrSplit(from.gtids, ',', absl::SkipWhitespace())) {
-    part = absl::StripAsciiWhitespace(part);
-    std::vector<absl::string_view> fields = absl::StrSplit(part, '-');
-    uint32_t domain = 0;
-    if (fields.size() == 3 && absl::SimpleAtoi(fields[0], &domain)) {
-      gtid_set_[domain] = std::string(part);
-    }
-  }
-  gtid_set_text_ = from.gtids;
   resume_file_ = from.file;
   resume_pos_ = static_cast<uint64_t>(from.pos);
   resume_events_ = from.event;
@@ -285,9 +300,9 @@ absl::Status SourceTask::BinlogPurged(const OffsetState& from, const absl::Statu
   rows_.reset();
   if (config_.snapshot_mode == SnapshotMode::kWhenNeeded) {
     host_.Log(SLUICE_LOG_WARN,
-              absl::StrCat("the committed position ", from.file, ":", from.pos,
+              absl::StrCat("the committed position ", PositionText(from),
                            " is no longer on the server; snapshot.mode=when_needed: taking a new "
-                           "snapshot"));
+                           "snapshot (", cause.message(), ")"));
     snapshot_ = std::make_unique<Snapshot>(host_, config_, filters_, builder_);
     absl::Status status = snapshot_->Begin();
     if (!status.ok()) return status;
@@ -295,7 +310,7 @@ absl::Status SourceTask::BinlogPurged(const OffsetState& from, const absl::Statu
     return absl::OkStatus();
   }
   return absl::FailedPreconditionError(absl::StrCat(
-      "the committed position ", from.file, ":", from.pos,
+      "the committed position ", PositionText(from),
       " is no longer on the server (its binlog was purged while the connector was stopped), so "
       "the changes made since then cannot be read. Take a new snapshot: set snapshot.mode="
       "when_needed, or reset the connector's offset; keep binlogs longer "
@@ -306,7 +321,7 @@ absl::Status SourceTask::BinlogPurged(const OffsetState& from, const absl::Statu
 void SourceTask::FillOffset(OffsetState& offset) const {
   offset.file.assign(restart_file_);
   offset.pos = static_cast<int64_t>(restart_pos_);
-  offset.gtids.assign(gtid_set_text_);
+  offset.gtids.assign(gtids_.text());
   offset.event = events_done_;
   offset.row = 0;
   offset.ts_sec = ts_sec_;
@@ -318,7 +333,7 @@ OffsetState SourceTask::CurrentOffset() const {
   OffsetState offset;
   offset.file = restart_file_;
   offset.pos = static_cast<int64_t>(restart_pos_);
-  offset.gtids = gtid_set_text_;
+  offset.gtids = gtids_.text();
   offset.event = events_done_;
   offset.ts_sec = ts_sec_;
   offset.server_id = event_server_id_;
@@ -342,16 +357,7 @@ void SourceTask::StartTransaction(const binlog::Event& event, std::string gtid) 
 }
 
 absl::Status SourceTask::Commit(sluice_batch* batch, uint64_t next_position) {
-  if (!gtid_.empty() && query_connection_.has_value() && query_connection_->is_mariadb()) {
-    uint32_t domain = 0;
-    std::vector<absl::string_view> fields = absl::StrSplit(gtid_, '-');
-    if (fields.size() == 3 && absl::SimpleAtoi(fields[0], &domain)) {
-      gtid_set_[domain] = gtid_;
-      std::vector<std::string> parts;
-      for (const auto& [unused, text] : gtid_set_) parts.push_back(text);
-      gtid_set_text_ = absl::StrJoin(parts, ",");
-    }
-  }
+  gtids_.Commit();
   in_transaction_ = false;
   standalone_ = false;
   skipping_ = false;
@@ -401,7 +407,10 @@ absl::Status SourceTask::CountTransactionRow(sluice_batch* batch, const TableSch
 void SourceTask::ScheduleReconnect(const absl::Status& cause) {
   backoff_ms_ = backoff_ms_ == 0 ? 500 : std::min<int64_t>(backoff_ms_ * 2, 30000);
   retry_at_ns_ = MonotonicNanos() + backoff_ms_ * 1000000;
-  if (stream_.has_value()) reconnect_from_ = CurrentOffset();
+  if (stream_.has_value()) {
+    reconnect_from_ = CurrentOffset();
+    start_gtids_complete_ = gtids_.tracking();
+  }
   stream_.reset();
   event_.reset();
   rows_.reset();
@@ -484,6 +493,7 @@ absl::Status SourceTask::PollStream(sluice_batch* batch, int64_t deadline_ns) {
         decoder_->Decode(std::span<const uint8_t>(bytes->data(), bytes->size()));
     if (!decoded.ok()) return decoded.status();
     event_.emplace(std::move(*decoded));
+    stream_progress_.OnEvent(*event_);
   }
   return absl::OkStatus();
 }
@@ -508,11 +518,13 @@ absl::StatusOr<bool> SourceTask::HandleEvent(sluice_batch* batch) {
   // Counted as Debezium counts (BinlogOffsetContext): the transaction's first event — MariaDB's
   // GTID event, MySQL's BEGIN — is where a restart reads from and is itself event 1.
   if (const auto* gtid = event.As<binlog::MariaGtidEvent>()) {
+    gtids_.Begin(MariaDbGtid{gtid->domain_id, gtid->server_id, gtid->sequence});
     StartTransaction(event, gtid->ToString());
     standalone_ = gtid->standalone();
   } else if (const auto* mysql_gtid = event.As<binlog::MysqlGtidEvent>()) {
     // MySQL: the BEGIN that follows starts the transaction.
     pending_gtid_ = mysql_gtid->anonymous ? std::string() : mysql_gtid->ToString();
+    if (!mysql_gtid->anonymous) gtids_.Begin(mysql_gtid->source_id, mysql_gtid->gno);
   } else if (const auto* query = event.As<binlog::QueryEvent>()) {
     const std::string word = FirstWord(absl::string_view(query->query.data(), query->query.size()));
     if (word == "BEGIN") {
@@ -529,6 +541,8 @@ absl::StatusOr<bool> SourceTask::HandleEvent(sluice_batch* batch) {
         if (!commit.ok()) return commit;
         return true;
       }
+      // MySQL: a statement outside BEGIN/COMMIT (DDL) is its GTID's whole transaction.
+      if (!in_transaction_ && word != "XA") gtids_.Commit();
     }
   } else if (event.As<binlog::XidEvent>() != nullptr) {
     absl::Status status = Commit(batch, next);

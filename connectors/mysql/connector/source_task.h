@@ -23,7 +23,9 @@
 #include "connectors/mysql/connector/config.h"
 #include "connectors/mysql/connector/event_builder.h"
 #include "connectors/mysql/connector/filters.h"
+#include "connectors/mysql/connector/gtid_tracker.h"
 #include "connectors/mysql/connector/host.h"
+#include "connectors/mysql/connector/progress.h"
 #include "connectors/mysql/server/binlog_stream.h"
 #include "connectors/mysql/server/connection.h"
 #include "sluice/binlog/decoder.h"
@@ -113,8 +115,10 @@ class SourceTask {
   bool standalone_ = false;
   std::string gtid_;                          // this transaction's, or empty
   std::string pending_gtid_;                  // MySQL: the GTID event before BEGIN
-  std::map<uint32_t, std::string> gtid_set_;  // MariaDB: completed transactions per domain
-  std::string gtid_set_text_;
+  GtidTracker gtids_;                         // the offset's `gtids`: completed transactions
+  // The next OpenStream's `gtids` is the server's whole set even when empty (a position the server
+  // reported, or the tracker's own state on a reconnect), not an offset that may lack it.
+  bool start_gtids_complete_ = false;
   int64_t ts_sec_ = 0;
   int64_t last_heartbeat_ns_ = 0;
   int64_t event_server_id_ = 0;
@@ -133,6 +137,8 @@ class SourceTask {
   absl::flat_hash_map<std::string, const TableSchema*> latest_;  // per "db.table", for TRUNCATE
   // information_schema facts per "db.table" → column → extras (defaults).
   std::map<std::string, std::map<std::string, ColumnExtras>> extras_;
+  // Lag and position for the host's progress report (ABI 1.2).
+  StreamProgress stream_progress_;
 };
 
 }  // namespace sluice::mysql

@@ -3,23 +3,29 @@
 // clang-format off
 #include <mysql.h>  // must precede the headers below, which use its types
 #include <errmsg.h>
-#include <mariadb_rpl.h>
 #include <mysqld_error.h>
 // clang-format on
 
 #include <utility>
+#include <vector>
 
 #include "absl/strings/cord.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "connectors/mysql/gtid/mariadb_gtid_position.h"
+#include "connectors/mysql/gtid/mysql_gtid_set.h"
+#include "connectors/mysql/server/binlog_dump.h"
 #include "connectors/mysql/server/error_text.h"
 
 namespace sluice::mysql {
 namespace {
 
-// Connector/C hands each event with the protocol's leading OK byte (0x00) in front of the header.
-constexpr size_t kPacketOkByte = 1;
-constexpr size_t kEventLengthOffset = 9;  // timestamp(4) type(1) server_id(4), then length(4)
+// Each event arrives as one packet: an OK byte (0x00), then the event, header first. The end of
+// the binlog (with kDumpNonBlock) is an EOF packet: 0xfe and fewer than 9 bytes.
+constexpr uint8_t kPacketOk = 0x00;
+constexpr uint8_t kPacketEof = 0xfe;
+constexpr size_t kEofPacketMaxSize = 8;
+constexpr size_t kEventHeaderSize = 19;
 
 absl::Status Mark(absl::Status status, absl::string_view payload_key) {
   status.SetPayload(payload_key, absl::Cord("true"));
@@ -33,6 +39,34 @@ std::string QuoteString(Connection& connection, absl::string_view text) {
   return absl::StrCat("'", escaped, "'");
 }
 
+// Sends a command built by binlog_dump.h (its first byte is the command) through Connector/C's
+// own command path, without waiting for a reply: the reply is the stream Next reads.
+absl::Status SendDumpCommand(Connection& connection, const std::vector<uint8_t>& command,
+                             absl::string_view description) {
+  MYSQL* mysql = connection.handle();
+  if (mysql->methods == nullptr || mysql->methods->db_command == nullptr || command.size() < 2) {
+    return absl::InternalError("the client library offers no command path for the binlog dump");
+  }
+  if (mysql->methods->db_command(mysql, static_cast<enum enum_server_command>(command[0]),
+                                 reinterpret_cast<const char*>(command.data() + 1),
+                                 command.size() - 1, /*skip_check=*/1, nullptr) != 0) {
+    return connection.LastError(absl::StrCat("starting the binlog stream at ", description));
+  }
+  return absl::OkStatus();
+}
+
+// A global variable holding a MySQL GTID set (gtid_executed, gtid_purged).
+absl::StatusOr<MysqlGtidSet> GtidSetVariable(Connection& connection, absl::string_view name) {
+  absl::StatusOr<std::string> text = connection.GlobalVariable(name);
+  if (!text.ok()) return text.status();
+  absl::StatusOr<MysqlGtidSet> set = MysqlGtidSet::Parse(*text);
+  if (!set.ok()) {
+    return absl::InternalError(absl::StrCat("the server at ", connection.endpoint(), " reports a ",
+                                            name, " Sluice cannot read: ", set.status().message()));
+  }
+  return set;
+}
+
 }  // namespace
 
 bool IsBinlogPurged(const absl::Status& status) {
@@ -43,34 +77,15 @@ bool IsServerIdCollision(const absl::Status& status) {
   return status.GetPayload(kServerIdCollisionPayload).has_value();
 }
 
-struct BinlogStream::State {
-  struct RplCloser {
-    void operator()(MARIADB_RPL* rpl) const { mariadb_rpl_close(rpl); }
-  };
-  struct EventFree {
-    void operator()(MARIADB_RPL_EVENT* event) const { mariadb_free_rpl_event(event); }
-  };
-  std::unique_ptr<MARIADB_RPL, RplCloser> rpl;
-  // Connector/C reuses one event's memory for the next fetch; freed with the stream.
-  std::unique_ptr<MARIADB_RPL_EVENT, EventFree> event;
-  std::string start_description;
-};
-
-BinlogStream::BinlogStream(Connection connection, std::unique_ptr<State> state, bool checksums,
+BinlogStream::BinlogStream(Connection connection, std::string start_description, bool checksums,
                            uint32_t server_id)
     : connection_(std::move(connection)),
-      state_(std::move(state)),
+      start_description_(std::move(start_description)),
       checksums_(checksums),
       server_id_(server_id) {}
 BinlogStream::BinlogStream(BinlogStream&&) noexcept = default;
 BinlogStream& BinlogStream::operator=(BinlogStream&&) noexcept = default;
-BinlogStream::~BinlogStream() {
-  // The replication handle refers to the connection: release it first.
-  if (state_ != nullptr) {
-    state_->event.reset();
-    state_->rpl.reset();
-  }
-}
+BinlogStream::~BinlogStream() = default;
 
 absl::StatusOr<BinlogStream> BinlogStream::Open(Connection connection, const BinlogStart& start,
                                                 const BinlogStreamOptions& options) {
@@ -103,76 +118,95 @@ absl::StatusOr<BinlogStream> BinlogStream::Open(Connection connection, const Bin
     }
   }
 
-  auto state = std::make_unique<State>();
-  std::string file = start.file;
-  uint64_t position = start.position;
-  if (!start.gtids.empty()) {
-    if (!connection.is_mariadb()) {
-      return absl::UnimplementedError(
-          "starting a MySQL binlog stream from a GTID set is not supported yet; the offset's "
-          "file and pos are used instead when present");
+  const bool mariadb = connection.is_mariadb();
+  uint16_t flags = options.stop_at_end ? kDumpNonBlock : 0;
+  std::vector<uint8_t> command;
+  std::string description;
+  bool use_gtids = !start.gtids.empty() && (mariadb ? start.file.empty() : true);
+  if (use_gtids && !mariadb) {
+    absl::StatusOr<std::string> mode = connection.GlobalVariable("gtid_mode");
+    if (!mode.ok() && !absl::IsNotFound(mode.status())) return mode.status();
+    if (!mode.ok() || !absl::EqualsIgnoreCase(*mode, "ON")) {
+      if (start.file.empty()) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "the position to resume from is a GTID set only ('", start.gtids,
+            "'), but the server at ", connection.endpoint(),
+            " runs with gtid_mode=", mode.ok() ? *mode : "(none)",
+            ": set gtid_mode=ON (and enforce_gtid_consistency=ON) on the server, or give the "
+            "offset a file and pos"));
+      }
+      use_gtids = false;  // GTIDs are not kept in this mode: the file position is the position
+    }
+  }
+  if (!use_gtids) {
+    if (mariadb && options.send_annotate_rows) flags |= kDumpSendAnnotateRows;
+    absl::StatusOr<std::vector<uint8_t>> dump =
+        BinlogDumpCommand(flags, options.server_id, start.file, start.position);
+    if (!dump.ok()) return dump.status();
+    command = std::move(*dump);
+    description = absl::StrCat(start.file, ":", start.position);
+  } else if (mariadb) {
+    absl::StatusOr<MariaDbGtidPosition> position = MariaDbGtidPosition::Parse(start.gtids);
+    if (!position.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "the GTID position to resume after ('", start.gtids, "') is not one MariaDB at ",
+          connection.endpoint(), " understands: ", position.status().message()));
     }
     // MariaDB resumes after the given GTID position when @slave_connect_state is set; the file
     // name must then be empty and the position 4.
-    if (auto status = connection.Execute(
-            absl::StrCat("SET @slave_connect_state = ", QuoteString(connection, start.gtids)));
-        !status.ok()) {
-      return status;
+    for (const std::string& sql : {absl::StrCat("SET @slave_connect_state = ",
+                                                QuoteString(connection, position->ToString())),
+                                   std::string("SET @slave_gtid_strict_mode = 1"),
+                                   std::string("SET @slave_gtid_ignore_duplicates = 0")}) {
+      if (auto status = connection.Execute(sql); !status.ok()) return status;
     }
-    if (auto status = connection.Execute("SET @slave_gtid_strict_mode = 1"); !status.ok()) {
-      return status;
-    }
-    if (auto status = connection.Execute("SET @slave_gtid_ignore_duplicates = 0"); !status.ok()) {
-      return status;
-    }
-    file.clear();
-    position = 4;
-    state->start_description = absl::StrCat("GTID position ", start.gtids);
+    if (options.send_annotate_rows) flags |= kDumpSendAnnotateRows;
+    absl::StatusOr<std::vector<uint8_t>> dump = BinlogDumpCommand(flags, options.server_id, "", 4);
+    if (!dump.ok()) return dump.status();
+    command = std::move(*dump);
+    description = absl::StrCat("GTID position ", position->ToString());
   } else {
-    state->start_description = absl::StrCat(file, ":", position);
+    absl::StatusOr<MysqlGtidSet> set = MysqlGtidSet::Parse(start.gtids);
+    if (!set.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("the GTID set to resume after ('", start.gtids, "') is not one MySQL at ",
+                       connection.endpoint(), " understands: ", set.status().message()));
+    }
+    absl::StatusOr<MysqlGtidSet> executed = GtidSetVariable(connection, "gtid_executed");
+    if (!executed.ok()) return executed.status();
+    absl::StatusOr<MysqlGtidSet> purged = GtidSetVariable(connection, "gtid_purged");
+    if (!purged.ok()) return purged.status();
+    if (absl::Status status =
+            CheckGtidStartAvailable(*set, *executed, *purged, connection.endpoint());
+        !status.ok()) {
+      return Mark(std::move(status), kBinlogPurgedPayload);
+    }
+    command = BinlogDumpGtidCommand(flags, options.server_id, "", 4, *set);
+    description = absl::StrCat("GTID set ", set->ToString());
   }
-
-  state->rpl.reset(mariadb_rpl_init(connection.handle()));
-  if (state->rpl == nullptr) return absl::ResourceExhaustedError("mariadb_rpl_init failed");
-  MARIADB_RPL* rpl = state->rpl.get();
-  unsigned int flags = 0;
-  if (options.stop_at_end) flags |= MARIADB_RPL_BINLOG_DUMP_NON_BLOCK;
-  if (options.send_annotate_rows) flags |= MARIADB_RPL_BINLOG_SEND_ANNOTATE_ROWS;
-  const uint32_t server_id = options.server_id;
-  const unsigned long start_position = static_cast<unsigned long>(position);
-  if (mariadb_rpl_optionsv(rpl, MARIADB_RPL_FILENAME, file.c_str(), file.size()) != 0 ||
-      mariadb_rpl_optionsv(rpl, MARIADB_RPL_START, start_position) != 0 ||
-      mariadb_rpl_optionsv(rpl, MARIADB_RPL_SERVER_ID, server_id) != 0 ||
-      mariadb_rpl_optionsv(rpl, MARIADB_RPL_FLAGS, flags) != 0) {
-    return absl::InternalError(
-        absl::StrCat("setting up the binlog stream failed: ", mariadb_rpl_error(rpl)));
+  if (auto status = SendDumpCommand(connection, command, description); !status.ok()) {
+    return status;
   }
-  if (mariadb_rpl_open(rpl) != 0) {
-    return connection.LastError(
-        absl::StrCat("starting the binlog stream at ", state->start_description));
-  }
-  return BinlogStream(std::move(connection), std::move(state), checksums, options.server_id);
+  return BinlogStream(std::move(connection), std::move(description), checksums, options.server_id);
 }
 
 absl::StatusOr<absl::Span<const uint8_t>> BinlogStream::Next() {
-  MARIADB_RPL_EVENT* fetched = mariadb_rpl_fetch(state_->rpl.get(), state_->event.get());
-  if (fetched != nullptr) {
-    state_->event.release();  // the same object when it was reused; owned again just below
-    state_->event.reset(fetched);
-    const uint8_t* bytes = fetched->raw_data;
-    size_t size = fetched->raw_data_size;
-    if (size >= kPacketOkByte + kEventLengthOffset + 4 && bytes[0] == 0) {
-      bytes += kPacketOkByte;
-      size -= kPacketOkByte;
+  MYSQL* mysql = connection_.handle();
+  const unsigned long length = mysql_net_read_packet(mysql);
+  if (length != packet_error) {
+    const uint8_t* bytes = mysql->net.read_pos;
+    if (length <= kEofPacketMaxSize && length > 0 && bytes[0] == kPacketEof) {
+      return absl::OutOfRangeError(absl::StrCat("end of the binlog on ", connection_.endpoint()));
     }
-    return absl::Span<const uint8_t>(bytes, size);
+    if (length < 1 + kEventHeaderSize || bytes[0] != kPacketOk) {
+      return absl::DataLossError(
+          absl::StrCat("the server at ", connection_.endpoint(), " sent a ", length,
+                       "-byte packet starting with ", static_cast<int>(bytes[0]),
+                       " in the binlog stream (from ", start_description_, "), not an event"));
+    }
+    return absl::Span<const uint8_t>(bytes + 1, length - 1);
   }
-  // On the end of the stream and on errors, Connector/C 3.3 frees the event it was handed.
-  (void)state_->event.release();
-  const unsigned error = mysql_errno(connection_.handle());
-  if (error == 0) {
-    return absl::OutOfRangeError(absl::StrCat("end of the binlog on ", connection_.endpoint()));
-  }
+  const unsigned error = mysql_errno(mysql);
   const std::string server_message = mysql_error(connection_.handle());
   if (error == ER_MASTER_FATAL_ERROR_READING_BINLOG) {
     // 1236: the server cannot serve the requested position. Purged files and purged GTIDs are the
@@ -182,8 +216,8 @@ absl::StatusOr<absl::Span<const uint8_t>> BinlogStream::Next() {
                         MentionsIgnoringCase(server_message, "not in the master's binlog") ||
                         MentionsIgnoringCase(server_message, "no longer");
     absl::Status status = absl::FailedPreconditionError(absl::StrCat(
-        "the server at ", connection_.endpoint(), " cannot stream from ",
-        state_->start_description, ": ", server_message,
+        "the server at ", connection_.endpoint(), " cannot stream from ", start_description_, ": ",
+        server_message,
         purged ? ". The binlog there has been purged: with snapshot.mode=when_needed the "
                  "connector takes a new snapshot; otherwise reset the connector's offsets and "
                  "snapshot again, or raise the server's binlog retention (expire_logs_days / "
@@ -194,13 +228,13 @@ absl::StatusOr<absl::Span<const uint8_t>> BinlogStream::Next() {
   if (error == ER_SLAVE_SAME_ID || error == ER_CONNECTION_KILLED ||
       MentionsIgnoringCase(server_message, "same server_id") ||
       MentionsIgnoringCase(server_message, "same server id")) {
-    return Mark(absl::AbortedError(absl::StrCat(
-                    "the server at ", connection_.endpoint(), " ended this binlog stream (",
-                    server_message, "): another replica connected with database.server.id ",
-                    server_id_,
-                    ". Give every connector and replica of this server its own "
-                    "database.server.id")),
-                kServerIdCollisionPayload);
+    return Mark(
+        absl::AbortedError(absl::StrCat(
+            "the server at ", connection_.endpoint(), " ended this binlog stream (", server_message,
+            "): another replica connected with database.server.id ", server_id_,
+            ". Give every connector and replica of this server its own "
+            "database.server.id")),
+        kServerIdCollisionPayload);
   }
   return connection_.LastError("reading the binlog stream");
 }

@@ -1,13 +1,14 @@
 #ifndef SLUICE_CONNECTORS_MYSQL_SERVER_BINLOG_STREAM_H_
 #define SLUICE_CONNECTORS_MYSQL_SERVER_BINLOG_STREAM_H_
 
-// The replication stream of a MariaDB server: asks for the binlog from a position (file/offset or
-// a GTID position) and hands out each event's raw bytes, for the binlog decoder to parse.
-// Thread-compatible: one thread reads a stream. Closing is the destructor (or Close from the
-// reading thread); to interrupt a blocked Next from another thread, use Interrupt.
+// The replication stream of a MariaDB or MySQL server: asks for the binlog from a position (a file
+// offset, a MariaDB GTID position or a MySQL GTID set) and hands out each event's raw bytes, for
+// the binlog decoder to parse. The dump commands are built by binlog_dump.h and sent on the
+// connection's command path; the stream is read packet by packet, undecoded (not through
+// Connector/C's mariadb_rpl, which refuses events the decoder reads: README.md says why).
+// Thread-compatible: one thread reads a stream. Closing is the destructor.
 
 #include <cstdint>
-#include <memory>
 #include <string>
 #include <utility>
 
@@ -31,9 +32,18 @@ struct BinlogStart {
     start.gtids = std::move(gtids);
     return start;
   }
+  // A committed offset's position: both forms, for the stream to choose (see `gtids`).
+  static BinlogStart FromOffset(std::string file, uint64_t position, std::string gtids) {
+    BinlogStart start = AtFilePosition(std::move(file), position);
+    start.gtids = std::move(gtids);
+    return start;
+  }
 
-  // The MariaDB GTID position to start after ("domain-server-sequence" list, comma-separated),
-  // as Debezium stores it in the offset's `gtids`. Empty: start at file/position instead.
+  // The transactions to start after, as Debezium's offset stores them in `gtids`: on MariaDB a
+  // GTID position ("domain-server-sequence" list), on MySQL a GTID set ("uuid:1-5,..."). Empty:
+  // start at file/position. With both a file and GTIDs, MariaDB starts at the file position and
+  // MySQL with gtid_mode=ON after the GTID set (through COM_BINLOG_DUMP_GTID, as Debezium does);
+  // MySQL without gtid_mode=ON uses the file position, and fails when there is none.
   std::string gtids;
   std::string file;
   uint64_t position = 4;  // the first event of a binlog file follows its 4-byte magic
@@ -53,7 +63,8 @@ struct BinlogStreamOptions {
 };
 
 // Status payload key marking an error as "the requested position is no longer on the server"
-// (purged binlog), so the connector can snapshot again (snapshot.mode=when_needed) or say so.
+// (purged binlog; on MySQL also a GTID set the server cannot serve: purged transactions, or ones
+// it never executed), so the connector can snapshot again (snapshot.mode=when_needed) or say so.
 inline constexpr char kBinlogPurgedPayload[] = "sluice.dev/binlog-purged";
 bool IsBinlogPurged(const absl::Status& status);
 
@@ -65,7 +76,9 @@ bool IsServerIdCollision(const absl::Status& status);
 class BinlogStream {
  public:
   // Starts the dump on `connection` (which the stream then owns). The connection's read timeout
-  // must exceed options.server_heartbeat_period.
+  // must exceed options.server_heartbeat_period. A MySQL GTID start is checked against the
+  // server's gtid_executed and gtid_purged first (FailedPrecondition with kBinlogPurgedPayload);
+  // GTIDs that do not parse in the server's dialect are InvalidArgument.
   static absl::StatusOr<BinlogStream> Open(Connection connection, const BinlogStart& start,
                                            const BinlogStreamOptions& options);
 
@@ -84,14 +97,17 @@ class BinlogStream {
   // Whether events carry a trailing CRC32 (the server's binlog_checksum, which the stream accepts).
   bool checksums() const { return checksums_; }
   const std::string& endpoint() const { return connection_.endpoint(); }
+  // Which dialect the stream's GTIDs are in.
+  bool is_mariadb() const { return connection_.is_mariadb(); }
+  // Where the stream started, for messages: "binlog.000003:4", "GTID position 0-1-42", ...
+  const std::string& start_description() const { return start_description_; }
 
  private:
-  struct State;
-  BinlogStream(Connection connection, std::unique_ptr<State> state, bool checksums,
+  BinlogStream(Connection connection, std::string start_description, bool checksums,
                uint32_t server_id);
 
   Connection connection_;
-  std::unique_ptr<State> state_;
+  std::string start_description_;
   bool checksums_ = false;
   uint32_t server_id_ = 0;
 };

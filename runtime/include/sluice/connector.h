@@ -1,5 +1,5 @@
 /*
- * sluice/connector.h — the Sluice connector ABI, version 1.0.
+ * sluice/connector.h — the Sluice connector ABI, version 1.2.
  *
  * This header is the whole contract between the Sluice worker (the "host") and a connector shared
  * object (the "plugin"). It is plain C11, it compiles as C++ too, and a connector includes nothing
@@ -16,11 +16,12 @@
  *     whose major differs. SLUICE_ABI_MINOR grows when something is appended; a plugin built
  *     against an older minor still loads.
  *  3. Growth. Every struct that describes something (descriptor, config definition, host table,
- *     schema spec, record spec, notices) starts with `size_t struct_size`, which the side that
- *     fills it sets to sizeof() as that side was compiled. STRUCTS ONLY EVER GROW AT THE END; NO
- *     MEMBER IS EVER REMOVED, REORDERED OR RETYPED. A reader must not touch a member that lies
- *     beyond the struct_size it was given (SLUICE_HAS_MEMBER tells). Arrays of such structs are
- *     walked with the struct_size of their elements as the stride, never with sizeof().
+ *     schema spec, record spec, notices, progress reports) starts with `size_t struct_size`, which
+ *     the side that fills it sets to sizeof() as that side was compiled. STRUCTS ONLY EVER GROW AT
+ *     THE END; NO MEMBER IS EVER REMOVED, REORDERED OR RETYPED. A reader must not touch a member
+ *     that lies beyond the struct_size it was given (SLUICE_HAS_MEMBER tells). Arrays of such
+ *     structs are walked with the struct_size of their elements as the stride, never with
+ *     sizeof().
  *     The small value types carried inside them (sluice_str, sluice_bytes, sluice_datum,
  *     sluice_config_entry, sluice_str_pair, sluice_field_spec, sluice_scalar_entry,
  *     sluice_scalar_map, sluice_header) have no struct_size: they are FROZEN for the whole major
@@ -47,6 +48,12 @@
  *  8. Hot path. Building records costs the host no heap allocation per field: schemas are built
  *     once and referenced by handle, and values are appended into a per-batch arena that the host
  *     reuses from poll to poll.
+ *  9. Old and new on both sides. A plugin built against an older minor loads in a newer host
+ *     unchanged. A plugin built against a newer minor may meet an older host: before calling a
+ *     host function added after 1.0 it checks SLUICE_HAS_MEMBER(api, sluice_host_api, member)
+ *     (the host's table is only as long as its struct_size says), or its entry function returns
+ *     NULL when host_abi_minor is too old. What each minor appended is listed at
+ *     SLUICE_ABI_MINOR.
  */
 #ifndef SLUICE_CONNECTOR_H_
 #define SLUICE_CONNECTOR_H_
@@ -63,7 +70,12 @@ extern "C" {
 /* ============================================================================================== */
 
 #define SLUICE_ABI_MAJOR 1
-#define SLUICE_ABI_MINOR 0
+#define SLUICE_ABI_MINOR 2
+/* What each minor appended:
+ *   1.1  sluice_connector_descriptor.aliases / alias_count.
+ *   1.2  api->task_progress_report, sluice_task_progress, sluice_task_phase,
+ *        sluice_task_progress_init: a task tells the host its phase, snapshot progress and
+ *        streaming lag, which the admin API shows. */
 
 /* The one symbol a connector library exports (as a C name, with default visibility). */
 #define SLUICE_CONNECTOR_ENTRY_SYMBOL "sluice_connector_entry"
@@ -76,7 +88,8 @@ extern "C" {
 #endif
 
 /* True when `ptr` (a struct whose struct_size says how much of it the other side filled) has
- * member `member`. Use it before reading any member added after ABI 1.0. */
+ * member `member`. Use it before reading any member added after ABI 1.0, e.g. before calling
+ * api->task_progress_report: SLUICE_HAS_MEMBER(api, sluice_host_api, task_progress_report). */
 #define SLUICE_HAS_MEMBER(ptr, type, member) \
   ((ptr)->struct_size >= offsetof(type, member) + sizeof(((type*)0)->member))
 
@@ -324,6 +337,40 @@ typedef struct sluice_ack_notice {
 typedef struct sluice_task_configs sluice_task_configs;
 
 /* ============================================================================================== */
+/* Progress, from the task to the host (ABI 1.2)                                                  */
+/* ============================================================================================== */
+
+/* What a task is doing. New phases come with a new minor version. */
+typedef enum sluice_task_phase {
+  SLUICE_TASK_PHASE_UNKNOWN = 0,   /* the task does not say */
+  SLUICE_TASK_PHASE_SNAPSHOT = 1,  /* reading the data that exists (an initial snapshot) */
+  SLUICE_TASK_PHASE_STREAMING = 2, /* following changes as they happen (a binlog, a log) */
+  SLUICE_TASK_PHASE_IDLE = 3       /* nothing left to do, e.g. a snapshot-only run that finished */
+} sluice_task_phase;
+
+/* Longest string the host keeps from a progress report, in bytes; a longer `table` or `position`
+ * is cut at a character boundary and ends in "...". */
+#define SLUICE_TASK_PROGRESS_MAX_TEXT 1024
+
+/* One progress report, as passed to api->task_progress_report. Start from
+ * sluice_task_progress_init (it sets struct_size and every count to -1), then set what applies:
+ * -1 (any negative value) means "unknown", a string of length 0 "none". A report replaces the
+ * previous one entirely, so fill every member you know each time. */
+typedef struct sluice_task_progress {
+  size_t struct_size;
+  uint32_t phase; /* a sluice_task_phase */
+  /* SNAPSHOT. */
+  sluice_str table;         /* the table being read, e.g. "inventory.orders"; len 0 = between */
+  int64_t table_rows_done;  /* rows of `table` read so far */
+  int64_t table_rows_total; /* rows `table` is estimated to hold (may be exceeded: an estimate) */
+  int64_t tables_done;      /* tables read completely */
+  int64_t tables_total;     /* tables to read in all */
+  /* STREAMING (a snapshot may set `position` too: where streaming will start). */
+  int64_t lag_ms;      /* now minus the source time of the last change read; 0 = caught up */
+  sluice_str position; /* where in the source, e.g. "mariadb-bin.000003:1234" or a GTID set */
+} sluice_task_progress;
+
+/* ============================================================================================== */
 /* Host functions: the table the host hands to the plugin                                         */
 /* ============================================================================================== */
 
@@ -424,6 +471,26 @@ typedef struct sluice_host_api {
 
   /* The number of records appended to `batch` so far. */
   size_t (*batch_size)(const sluice_batch* batch);
+
+  /* ---- ABI 1.2 ------------------------------------------------------------------------ */
+  /* A plugin that may run in an older host (1.0, 1.1) checks
+   * SLUICE_HAS_MEMBER(api, sluice_host_api, task_progress_report) before calling it
+   * (convention 9). */
+  /* Tells the host what the task is doing: its phase and, in a snapshot, the table being read with
+   * its rows done and estimated total and the tables done and in all, or, streaming, how far the
+   * task is behind its source and where it reads. The host keeps the latest report per task (each
+   * replaces the one before), shows it in the admin API's task status and Watch stream, and
+   * forgets it when the task is stopped or restarted (a failed task keeps its last one, which
+   * tells where it failed). Cheap enough to call every poll: the host takes a lock and
+   * copies the two strings into buffers it reserved when the task started (no heap allocation).
+   * Thread: any, from on_task_start until on_task_destroy returns; it only records.
+   * Ownership: `progress` and its strings borrowed (copied; see SLUICE_TASK_PROGRESS_MAX_TEXT).
+   * Failure: SLUICE_INVALID_ARGUMENT for a NULL `progress`, a struct_size smaller than ABI 1.2's
+   * sluice_task_progress, an unknown phase, or a NULL string with a length;
+   * SLUICE_FAILED_PRECONDITION when `ctx` is not a task context. A refused report changes nothing
+   * and never fails the task (ignoring the code is fine); the host logs the first refusal of each
+   * task. */
+  sluice_status (*task_progress_report)(sluice_ctx* ctx, const sluice_task_progress* progress);
 } sluice_host_api;
 
 /* ============================================================================================== */
@@ -508,6 +575,16 @@ typedef struct sluice_connector_descriptor {
   /* REQUIRED. Frees the task. Called after the last poll returned.
    * Thread: the task thread. */
   void (*on_task_destroy)(void* instance);
+
+  /* ---- appended in ABI 1.1: read only when struct_size covers them --------------------------- */
+
+  /* OPTIONAL. Further names a connector.class may give for this connector, e.g. the Java class
+   * name of the connector it stands in for ("io.debezium.connector.mysql.MySqlConnector"), so one
+   * library answers to all of them. `alias_count` NUL-terminated strings spelled like `name`, in
+   * static storage; NULL with 0 for none. Like `name`, each must be unique per host and version:
+   * a library whose name or alias another loaded library already answers to is refused. */
+  const char* const* aliases;
+  size_t alias_count;
 } sluice_connector_descriptor;
 
 /* The entry function. The host calls it once after loading the library, passing its own ABI
@@ -586,6 +663,24 @@ static inline sluice_datum sluice_datum_value(const sluice_value* v) {
   d.kind = SLUICE_DATUM_VALUE;
   d.u.value = v;
   return d;
+}
+
+/* A progress report in `phase` with nothing known yet: struct_size set, counts and lag -1, no
+ * strings. */
+static inline sluice_task_progress sluice_task_progress_init(sluice_task_phase phase) {
+  sluice_task_progress p;
+  p.struct_size = sizeof(sluice_task_progress);
+  p.phase = (uint32_t)phase;
+  p.table.ptr = NULL;
+  p.table.len = 0;
+  p.table_rows_done = -1;
+  p.table_rows_total = -1;
+  p.tables_done = -1;
+  p.tables_total = -1;
+  p.lag_ms = -1;
+  p.position.ptr = NULL;
+  p.position.len = 0;
+  return p;
 }
 
 #ifdef __cplusplus

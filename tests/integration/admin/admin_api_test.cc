@@ -15,6 +15,7 @@
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/security/credentials.h"
 #include "runtime/kafka/topic_log.h"
+#include "sluice/connector.h"
 #include "tests/integration/admin/admin_fixture.h"
 #include "tests/support/kafka_reader.h"
 #include "tests/support/service_endpoints.h"
@@ -378,12 +379,16 @@ TEST_F(AdminFixture, PluginsValidateAndWorkerInfo) {
   ASSERT_TRUE(stub_->ListPlugins(Ctx().get(), pb::ListPluginsRequest(), &plugins).ok());
   // The plugin directory holds every connector the build makes; look at the example one.
   const pb::Plugin* found = nullptr;
+  const pb::Plugin* mysql = nullptr;
   for (const pb::Plugin& plugin : plugins.plugins()) {
     if (plugin.name() == "generator") found = &plugin;
+    if (plugin.name() == "mysql") mysql = &plugin;
   }
   ASSERT_NE(found, nullptr) << plugins.DebugString();
+  ASSERT_NE(mysql, nullptr) << plugins.DebugString();
+  EXPECT_THAT(mysql->aliases(), ::testing::Contains("io.debezium.connector.mysql.MySqlConnector"));
   const pb::Plugin& generator = *found;
-  EXPECT_EQ(generator.abi_version(), "1.0");
+  EXPECT_EQ(generator.abi_version(), absl::StrCat(SLUICE_ABI_MAJOR, ".", SLUICE_ABI_MINOR));
   EXPECT_THAT(generator.file(), HasSubstr("sluice_generator.so"));
   bool topic_required = false;
   for (const pb::ConfigKey& key : generator.config()) {

@@ -6,6 +6,9 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <memory>
+
+#include <librdkafka/rdkafka.h>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -189,6 +192,30 @@ std::optional<std::string> CdcRun::CommittedOffset() const {
     if (record.key == key) value = record.value;
   }
   return value;
+}
+
+void CdcRun::CommitOffset(const std::string& value) {
+  char error[512];
+  rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  // murmur2_random: a keyed record lands where Kafka Connect's Java producer puts it.
+  for (const auto& [key, setting] : std::map<std::string, std::string>{
+           {"bootstrap.servers", KafkaBootstrap()}, {"partitioner", "murmur2_random"}}) {
+    ASSERT_EQ(rd_kafka_conf_set(conf, key.c_str(), setting.c_str(), error, sizeof error),
+              RD_KAFKA_CONF_OK)
+        << error;
+  }
+  std::unique_ptr<rd_kafka_t, void (*)(rd_kafka_t*)> producer(
+      rd_kafka_new(RD_KAFKA_PRODUCER, conf, error, sizeof error), rd_kafka_destroy);
+  ASSERT_NE(producer, nullptr) << error;
+  const std::string topic = name_ + ".offsets";
+  const std::string key = absl::StrCat("[\"", name_, "\",{\"server\":\"", prefix_, "\"}]");
+  ASSERT_EQ(rd_kafka_producev(producer.get(), RD_KAFKA_V_TOPIC(topic.c_str()),
+                              RD_KAFKA_V_KEY(key.data(), key.size()),
+                              RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
+                              RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END),
+            RD_KAFKA_RESP_ERR_NO_ERROR);
+  ASSERT_EQ(rd_kafka_flush(producer.get(), 30000), RD_KAFKA_RESP_ERR_NO_ERROR);
+  ASSERT_EQ(CommittedOffset(), value);
 }
 
 }  // namespace sluice::testing

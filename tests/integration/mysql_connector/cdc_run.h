@@ -56,6 +56,9 @@ class CdcRun {
   std::string WorkerLog() const;
   // The committed offset value (JSON) under Kafka Connect's key for this connector.
   std::optional<std::string> CommittedOffset() const;
+  // Writes `value` (JSON) as the committed offset, to the partition Kafka Connect would pick for
+  // the key, as a hand-over from Debezium does. Only while the worker is stopped.
+  void CommitOffset(const std::string& value);
 
  private:
   absl::Status OpenAdmin();

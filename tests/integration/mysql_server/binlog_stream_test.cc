@@ -94,6 +94,57 @@ TEST(BinlogStream, StartsAfterAGtidPosition) {
   ASSERT_TRUE(admin.Execute(absl::StrCat("DROP DATABASE ", database)).ok());
 }
 
+// A Debezium MariaDB offset may name a domain once per server ("0-1-42,0-2-7"), which
+// @slave_connect_state refuses; the stream sends the domain's latest GTID only.
+TEST(BinlogStream, StartsAfterADebeziumStyleGtidPositionWithADomainNamedTwice) {
+  Connection admin = MustConnect(MariaDbAdmin());
+  const std::string database = UniqueName("gtid2");
+  ASSERT_TRUE(admin.Execute(absl::StrCat("CREATE DATABASE ", database)).ok());
+  ASSERT_TRUE(admin.Execute(absl::StrCat("CREATE TABLE ", database, ".t (id INT PRIMARY KEY)")).ok());
+  Connection cdc = MustConnect(MariaDbCdc());
+  const ServerPosition before = CurrentPosition(cdc);
+  ASSERT_FALSE(before.gtids.empty());
+  ASSERT_TRUE(admin.Execute(absl::StrCat("INSERT INTO ", database, ".t VALUES (1)")).ok());
+
+  BinlogStreamOptions options;
+  options.server_id = 5405;
+  options.stop_at_end = true;
+  // An older GTID of the same domain from another server id: the higher sequence wins.
+  const std::string offset = absl::StrCat("0-4242-1,", before.gtids);
+  absl::StatusOr<BinlogStream> stream =
+      BinlogStream::Open(std::move(cdc), BinlogStart::AfterGtids(offset), options);
+  ASSERT_TRUE(stream.ok()) << stream.status();
+  EXPECT_EQ(stream->start_description(), absl::StrCat("GTID position ", before.gtids));
+  std::map<uint8_t, int> types = DrainTypes(*stream);
+  EXPECT_GE(types[kGtidEvent], 1);
+  EXPECT_GE(types[kWriteRowsEventV1], 1);
+  ASSERT_TRUE(admin.Execute(absl::StrCat("DROP DATABASE ", database)).ok());
+}
+
+TEST(BinlogStream, AnOffsetWithFileAndGtidsStartsAtTheFileOnMariaDb) {
+  Connection cdc = MustConnect(MariaDbCdc());
+  const ServerPosition now = CurrentPosition(cdc);
+  BinlogStreamOptions options;
+  options.server_id = 5406;
+  options.stop_at_end = true;
+  absl::StatusOr<BinlogStream> stream = BinlogStream::Open(
+      std::move(cdc), BinlogStart::FromOffset(now.file, now.position, now.gtids), options);
+  ASSERT_TRUE(stream.ok()) << stream.status();
+  EXPECT_EQ(stream->start_description(), absl::StrCat(now.file, ":", now.position));
+  EXPECT_TRUE(stream->is_mariadb());
+}
+
+TEST(BinlogStream, GtidsInTheOtherDialectAreRefusedSayingSo) {
+  BinlogStreamOptions options;
+  options.server_id = 5407;
+  options.stop_at_end = true;
+  absl::StatusOr<BinlogStream> stream = BinlogStream::Open(
+      MustConnect(MariaDbCdc()),
+      BinlogStart::AfterGtids("3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5"), options);
+  EXPECT_TRUE(absl::IsInvalidArgument(stream.status())) << stream.status();
+  EXPECT_THAT(stream.status().message(), HasSubstr("a MySQL GTID"));
+}
+
 TEST(BinlogStream, APurgedStartPositionIsReportedAsPurged) {
   Connection admin = MustConnect(MariaDbScratchAdmin());
   const ServerPosition old_position = CurrentPosition(admin);

@@ -9,6 +9,9 @@ size_t sluice_abi_c11_sizeof_datum(void);
 size_t sluice_abi_c11_sizeof_record_spec(void);
 size_t sluice_abi_c11_sizeof_host_api(void);
 size_t sluice_abi_c11_sizeof_descriptor(void);
+size_t sluice_abi_c11_sizeof_task_progress(void);
+int sluice_abi_c11_progress_init_marks_unknown(void);
+int sluice_abi_c11_old_host_lacks_progress(void);
 long sluice_abi_c11_string_datum_len(const char* text);
 int sluice_abi_c11_has_member_respects_size(void);
 }
@@ -20,6 +23,15 @@ TEST(ConnectorHeader, LayoutsAgreeBetweenCAndCxx) {
   EXPECT_EQ(sluice_abi_c11_sizeof_record_spec(), sizeof(sluice_record_spec));
   EXPECT_EQ(sluice_abi_c11_sizeof_host_api(), sizeof(sluice_host_api));
   EXPECT_EQ(sluice_abi_c11_sizeof_descriptor(), sizeof(sluice_connector_descriptor));
+  EXPECT_EQ(sluice_abi_c11_sizeof_task_progress(), sizeof(sluice_task_progress));
+}
+
+TEST(ConnectorHeader, ProgressInitFromCMarksEverythingUnknown) {
+  EXPECT_EQ(sluice_abi_c11_progress_init_marks_unknown(), 1);
+}
+
+TEST(ConnectorHeader, AnAbi10HostTableLacksTheProgressCall) {
+  EXPECT_EQ(sluice_abi_c11_old_host_lacks_progress(), 1);
 }
 
 TEST(ConnectorHeader, InlineHelpersWorkFromC) {

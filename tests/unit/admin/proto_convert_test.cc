@@ -35,6 +35,48 @@ TEST(ProtoConvert, StatesAndStatuses) {
   EXPECT_EQ(status.tasks(0).trace(), "boom");
 }
 
+TEST(ProtoConvert, TaskProgressLeavesUnknownNumbersUnsetAndMarksTheSnapshot) {
+  plugin::TaskProgress progress;
+  progress.phase = plugin::TaskPhase::kSnapshot;
+  progress.table = "inventory.orders";
+  progress.table_rows_done = 0;    // a real 0: set
+  progress.table_rows_total = -1;  // unknown: unset
+  progress.tables_done = 1;
+  progress.tables_total = 5;
+  progress.position = "mariadb-bin.000003:1234";
+  progress.reported_at = absl::FromUnixMillis(1700000000123);
+  herder::ConnectorStatusInfo info{
+      "c",
+      herder::State::kRunning,
+      "",
+      "w:1",
+      {{0, herder::State::kRunning, "", "w:1", progress}, {1, herder::State::kRunning, "", "w:1"}}};
+  pb::ConnectorStatus status;
+  ToProto(info, &status);
+  EXPECT_TRUE(status.snapshot_running()) << "a task reporting SNAPSHOT means a snapshot runs";
+  ASSERT_EQ(status.tasks_size(), 2);
+  ASSERT_TRUE(status.tasks(0).has_progress());
+  EXPECT_FALSE(status.tasks(1).has_progress()) << "a task that reported nothing has none";
+  const pb::TaskProgress& p = status.tasks(0).progress();
+  EXPECT_EQ(p.phase(), pb::TASK_PHASE_SNAPSHOT);
+  EXPECT_EQ(p.phase_name(), "snapshot");
+  EXPECT_EQ(p.table(), "inventory.orders");
+  EXPECT_TRUE(p.has_table_rows_done());
+  EXPECT_EQ(p.table_rows_done(), 0);
+  EXPECT_FALSE(p.has_table_rows_total());
+  EXPECT_EQ(p.tables_done(), 1);
+  EXPECT_EQ(p.tables_total(), 5);
+  EXPECT_FALSE(p.has_lag_ms());
+  EXPECT_EQ(p.position(), "mariadb-bin.000003:1234");
+  EXPECT_EQ(p.reported_at_ms(), 1700000000123);
+
+  info.tasks[0].progress->phase = plugin::TaskPhase::kStreaming;
+  pb::ConnectorStatus streaming;
+  ToProto(info, &streaming);
+  EXPECT_FALSE(streaming.snapshot_running());
+  EXPECT_EQ(streaming.tasks(0).progress().phase(), pb::TASK_PHASE_STREAMING);
+}
+
 TEST(ProtoConvert, OffsetsRoundTripAsCompactJson) {
   absl::StatusOr<offsets::SourcePartition> partition = ParsePartitionJson(R"({"server": "shop"})");
   ASSERT_TRUE(partition.ok()) << partition.status();

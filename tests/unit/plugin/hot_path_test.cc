@@ -8,6 +8,8 @@
 #include <new>
 
 #include "convert/json_converter.h"
+#include "plugin/host_api.h"
+#include "plugin/host_context.h"
 #include "plugin/plugin.h"
 #include "plugin/plugin_calls.h"
 #include "test_files.h"
@@ -69,6 +71,25 @@ TEST(HotPath, PollAndConvertAllocateNothingOnceWarm) {
   EXPECT_EQ(batch.size(), 500u);
   EXPECT_GT(bytes, 0u);
   EXPECT_EQ(during, 0) << "heap allocations while polling and converting 10000 records";
+}
+
+// api->task_progress_report promises to be cheap enough for every poll: it copies into buffers the
+// host reserved when the task started. (The generator above reports after every poll too.)
+TEST(HotPath, AProgressReportAllocatesNothing) {
+  HostContext ctx(HostContext::Kind::kTask, "orders", 0, nullptr);
+  const std::string table(200, 't');
+  const std::string position(SLUICE_TASK_PROGRESS_MAX_TEXT, 'p');
+  const std::string too_long(3 * SLUICE_TASK_PROGRESS_MAX_TEXT, 'g');  // cut, still no allocation
+  const long before = g_allocations.load();
+  for (int i = 0; i < 1000; ++i) {
+    sluice_task_progress p = sluice_task_progress_init(SLUICE_TASK_PHASE_SNAPSHOT);
+    p.table = sluice_str{table.data(), table.size() - static_cast<size_t>(i % 7)};
+    p.table_rows_done = i;
+    const std::string& where = i % 2 == 0 ? position : too_long;
+    p.position = sluice_str{where.data(), where.size()};
+    ASSERT_EQ(HostApi()->task_progress_report(ToC(&ctx), &p), SLUICE_OK);
+  }
+  EXPECT_EQ(g_allocations.load() - before, 0) << "heap allocations in 1000 progress reports";
 }
 
 }  // namespace

@@ -4,7 +4,13 @@
  *   VARIANT_ABI_MAJOR         claims ABI major 99
  *   VARIANT_MISSING_CALLBACKS leaves on_task_poll and on_task_stop NULL
  *   VARIANT_BAD_RECORD        a complete connector whose poll puts a string into an int32 field
+ *   VARIANT_ALIASES           also answers to "com.example.TestConnector" and "test-alias"
+ *   VARIANT_ALIAS_CLASH       named "clash", but claims the alias "test-alias" at the same version
+ *   VARIANT_BAD_ALIAS         an alias with a space in it
+ *   VARIANT_ABI_1_0           built as ABI 1.0 was: abi_minor 0, struct_size ends before
+ *                             `aliases`, and the bytes after it are garbage the host must not read
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "sluice/connector.h"
@@ -83,15 +89,37 @@ static void task_stop(void* instance) { (void)instance; }
 #endif
 static void task_destroy(void* instance) { (void)instance; }
 
+#if defined(VARIANT_ALIASES)
+static const char* const kAliases[] = {"com.example.TestConnector", "test-alias"};
+#elif defined(VARIANT_ALIAS_CLASH)
+static const char* const kAliases[] = {"test-alias"};
+#elif defined(VARIANT_BAD_ALIAS)
+static const char* const kAliases[] = {"has space"};
+#endif
+
 static const sluice_connector_descriptor kDescriptor = {
+#ifdef VARIANT_ABI_1_0
+    .struct_size = offsetof(sluice_connector_descriptor, aliases),
+    .aliases = (const char* const*)1, /* garbage beyond struct_size */
+    .alias_count = 12345,
+#else
     .struct_size = sizeof(sluice_connector_descriptor),
+#endif
 #ifdef VARIANT_ABI_MAJOR
     .abi_major = 99,
 #else
     .abi_major = SLUICE_ABI_MAJOR,
 #endif
+#ifdef VARIANT_ABI_1_0
+    .abi_minor = 0,
+#else
     .abi_minor = SLUICE_ABI_MINOR,
+#endif
+#ifdef VARIANT_ALIAS_CLASH
+    .name = "clash",
+#else
     .name = "test-plugin",
+#endif
     .version = "0.0.1",
     .description = "a connector for tests",
     .kind = SLUICE_CONNECTOR_SOURCE,
@@ -107,6 +135,10 @@ static const sluice_connector_descriptor kDescriptor = {
     .on_task_stop = task_stop,
 #endif
     .on_task_destroy = task_destroy,
+#if defined(VARIANT_ALIASES) || defined(VARIANT_ALIAS_CLASH) || defined(VARIANT_BAD_ALIAS)
+    .aliases = kAliases,
+    .alias_count = sizeof kAliases / sizeof kAliases[0],
+#endif
 };
 
 #ifdef VARIANT_NO_ENTRY

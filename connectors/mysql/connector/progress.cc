@@ -1,0 +1,74 @@
+#include "connectors/mysql/connector/progress.h"
+
+#include <time.h>
+
+#include "absl/strings/str_cat.h"
+
+namespace sluice::mysql {
+namespace {
+
+int64_t WallMillis() {
+  timespec now;
+  clock_gettime(CLOCK_REALTIME, &now);
+  return int64_t{now.tv_sec} * 1000 + now.tv_nsec / 1000000;
+}
+
+}  // namespace
+
+std::string BinlogPosition(absl::string_view file, uint64_t pos) {
+  return absl::StrCat(file, ":", pos);
+}
+
+void ReportSnapshotProgress(const Host& host, absl::string_view table, int64_t rows_done,
+                            int64_t rows_estimate, int64_t tables_done, int64_t tables_total,
+                            absl::string_view position) {
+  sluice_task_progress p = sluice_task_progress_init(SLUICE_TASK_PHASE_SNAPSHOT);
+  p.table = Str(table);
+  p.table_rows_done = rows_done;
+  p.table_rows_total = rows_estimate;
+  p.tables_done = tables_done;
+  p.tables_total = tables_total;
+  p.position = Str(position);  // where streaming will start
+  host.ReportProgress(p);
+}
+
+void StreamProgress::OnEvent(const binlog::Event& event) {
+  const binlog::EventHeader& header = event.header;
+  if (const auto* heartbeat = event.As<binlog::HeartbeatEvent>()) {
+    // The server is idle at the end of its binlog: nothing is waiting to be read.
+    caught_up_ = true;
+    if (!heartbeat->log_file.empty()) file_.assign(heartbeat->log_file);
+    if (header.log_pos > 0) pos_ = header.log_pos;
+    return;
+  }
+  if (const auto* rotate = event.As<binlog::RotateEvent>()) {
+    file_.assign(rotate->next_file);
+    pos_ = rotate->position;
+    return;
+  }
+  // Artificial events (the format description the server sends at the start of a dump) carry no
+  // position and no time of a change.
+  if (header.log_pos == 0 || (header.flags & binlog::kFlagArtificial) != 0) return;
+  if (event.context.file != nullptr) file_.assign(*event.context.file);
+  pos_ = header.log_pos;  // just past this event: where reading goes on
+  if (header.timestamp > 0) event_ms_ = int64_t{header.timestamp} * 1000;
+  caught_up_ = false;
+}
+
+void StreamProgress::Report(const Host& host) {
+  sluice_task_progress p = sluice_task_progress_init(SLUICE_TASK_PHASE_STREAMING);
+  if (caught_up_) {
+    p.lag_ms = 0;
+  } else if (event_ms_ >= 0) {
+    const int64_t lag = WallMillis() - event_ms_;
+    p.lag_ms = lag < 0 ? 0 : lag;  // the server's clock may run ahead of ours
+  }
+  if (!file_.empty()) {
+    position_.clear();
+    absl::StrAppend(&position_, file_, ":", pos_);
+    p.position = Str(position_);
+  }
+  host.ReportProgress(p);
+}
+
+}  // namespace sluice::mysql
