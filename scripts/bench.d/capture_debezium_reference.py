@@ -59,6 +59,21 @@ DELETE FROM shop.no_key LIMIT 1;
 TRUNCATE TABLE shop.renamed_key;
 """
 
+# Schema changes while streaming (the <prefix> topic): a table created, altered and dropped.
+DDL_SQL = """
+CREATE TABLE shop.ddl_demo (
+  id INT NOT NULL AUTO_INCREMENT PRIMARY KEY COMMENT 'the key',
+  name VARCHAR(20) NOT NULL DEFAULT 'x',
+  price DECIMAL(8,3) UNSIGNED,
+  kind ENUM('a','b') DEFAULT 'b',
+  lat VARCHAR(5) CHARACTER SET latin1,
+  created DATETIME(3) DEFAULT CURRENT_TIMESTAMP(3),
+  doubled INT AS (id * 2) VIRTUAL
+) DEFAULT CHARSET = utf8mb4 COMMENT 'a table to alter';
+ALTER TABLE shop.ddl_demo ADD COLUMN note TEXT, ADD COLUMN flag TINYINT(1) NOT NULL DEFAULT 1;
+DROP TABLE shop.ddl_demo;
+"""
+
 
 def main():
     out_dir = sys.argv[1]
@@ -66,6 +81,7 @@ def main():
     kafka = KafkaSide(bootstrap=f"127.0.0.1:{os.environ['BENCH_KAFKA_PORT']}", partitions=1)
     debezium = DebeziumSystem(database, kafka)
     debezium.schemas_enable = True
+    debezium.include_schema_changes = True
     debezium.topic_prefix = PREFIX
     debezium.include_list = "shop"
     debezium.table_include_list = ""
@@ -80,7 +96,10 @@ def main():
         if kafka.wait_for_total(topics[0], 1, 180, running.running) is None:
             raise SystemExit("the snapshot never arrived:\n" + running.log_tail())
         database.sql(CHANGES_SQL)
-        expected = {topics[0]: 1 + 2 + 1 + 2, topics[1]: 2 + 1 + 2, topics[2]: 1 + 3}
+        schema_changes_before = kafka.end_total(PREFIX)
+        database.sql(DDL_SQL)
+        expected = {topics[0]: 1 + 2 + 1 + 2, topics[1]: 2 + 1 + 2, topics[2]: 1 + 3,
+                    PREFIX: schema_changes_before + 3}
         for topic, count in expected.items():
             if kafka.wait_for_total(topic, count, 120, running.running) is None:
                 print(f"warning: {topic} has {kafka.end_total(topic)} records, expected {count}")
@@ -108,7 +127,9 @@ def main():
             f"{os.environ.get('KAFKA_CONNECT_VERSION')} reading MariaDB, with Kafka Connect's JSON converter "
             "(schemas enabled), by `scripts/capture-debezium-reference`. The SQL that made the changes is "
             "in `scripts/bench.d/capture_debezium_reference.py`. One JSON object per record: topic, key, "
-            "value (null for a tombstone) and headers. Used to check Sluice's events against the "
+            f"value (null for a tombstone) and headers; `{PREFIX}.jsonl` is the schema-change topic "
+            "(include.schema.changes on: the snapshot's DDL, then a table created, altered and dropped "
+            "while streaming). Used to check Sluice's events against the "
             "incumbent's; timestamps, versions and positions naturally differ.\n")
 
 

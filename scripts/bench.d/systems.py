@@ -127,6 +127,7 @@ class DebeziumSystem(System):
     name = "debezium"
     heap = "1g"
     schemas_enable = False  # the benchmark's setting; the reference capture turns it on
+    include_schema_changes = False  # likewise
     topic_prefix = TOPIC_PREFIX
     include_list = "bench"
 
@@ -156,6 +157,7 @@ class DebeziumSystem(System):
             **self.connector_settings(snapshot_mode),
             "topic.prefix": self.topic_prefix,
             "database.include.list": self.include_list,
+            "include.schema.changes": str(self.include_schema_changes).lower(),
             "schema.history.internal.kafka.bootstrap.servers": self.kafka.bootstrap,
             "schema.history.internal.kafka.topic": f"{self.topic_prefix}.schema-history",
         }

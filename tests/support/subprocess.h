@@ -23,6 +23,7 @@ class Subprocess {
   ~Subprocess();
 
   bool started() const { return pid_ > 0; }
+  pid_t pid() const { return pid_; }
   void Signal(int signal_number);
   // The exit code, or 128 + signal for a child killed by a signal; nullopt when it did not end
   // within `timeout`.

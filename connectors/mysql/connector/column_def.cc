@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -139,7 +140,8 @@ sluice_datum TextDatum(absl::string_view text, Scratch& scratch) {
 }
 
 sluice_datum ZeroTemporal(const ColumnDef& def, Scratch& scratch) {
-  if (def.optional) return sluice_datum_null();
+  // As Debezium: null, which a required field with a default replaces with the default.
+  if (def.optional || def.default_value.has_value()) return sluice_datum_null();
   if (def.kind == FieldKind::kZonedTimestamp) return TextDatum("1970-01-01T00:00:00Z", scratch);
   return sluice_datum_int(0);
 }
@@ -341,7 +343,9 @@ absl::StatusOr<ColumnDef> ColumnDefFromTableMap(const binlog::ColumnInfo& column
   def.latin1 = IsLatin1Collation(column.charset);
   switch (column.real_type) {
     case ColumnType::kTiny:
-      def.kind = extras.tinyint1 ? FieldKind::kBoolean : FieldKind::kInt16;
+      // TINYINT(1) too: Debezium maps it by the DDL's spelling, and the server's
+      // SHOW CREATE TABLE (what its snapshot parses) spells BOOLEAN as tinyint(1).
+      def.kind = FieldKind::kInt16;
       break;
     case ColumnType::kShort:
       def.kind = column.is_unsigned ? FieldKind::kInt32 : FieldKind::kInt16;
@@ -390,11 +394,9 @@ absl::StatusOr<ColumnDef> ColumnDefFromTableMap(const binlog::ColumnInfo& column
     case ColumnType::kMediumBlob:
     case ColumnType::kLongBlob:
     case ColumnType::kBlob:
-      if (extras.json) {
-        def.kind = FieldKind::kJson;
-      } else {
-        def.kind = binary ? FieldKind::kBinary : FieldKind::kText;
-      }
+      // MariaDB's JSON is LONGTEXT (a plain string to Debezium, whose snapshot reads it so).
+      def.kind = binary ? FieldKind::kBinary : FieldKind::kText;
+      if (binary && column.real_type == ColumnType::kString) def.fixed_length = column.max_length;
       break;
     case ColumnType::kDate:
     case ColumnType::kNewDate:
@@ -416,13 +418,14 @@ absl::StatusOr<ColumnDef> ColumnDefFromTableMap(const binlog::ColumnInfo& column
       def.kind = FieldKind::kYear;
       break;
     case ColumnType::kGeometry:
-      def.kind = FieldKind::kGeometry;
+      def.kind = column.geometry_type == 1 ? FieldKind::kPoint : FieldKind::kGeometry;
       break;
     default:
       return absl::InvalidArgumentError(absl::StrCat(
           "column `", column.name, "` has type ", binlog::ColumnTypeName(column.real_type),
           ", which Sluice cannot map; exclude it with column.exclude.list"));
   }
+  def.default_value = extras.default_value;
   return def;
 }
 
@@ -436,8 +439,9 @@ absl::StatusOr<ColumnDef> ColumnDefFromInfoSchema(const InfoSchemaColumn& column
   const std::string full = absl::AsciiStrToLower(column.column_type);
   const bool is_unsigned = absl::StrContains(full, "unsigned");
   def.fsp = static_cast<uint8_t>(column.datetime_precision);
+  def.default_value = column.default_value;
   if (type == "tinyint") {
-    def.kind = absl::StartsWith(full, "tinyint(1)") ? FieldKind::kBoolean : FieldKind::kInt16;
+    def.kind = FieldKind::kInt16;
   } else if (type == "smallint") {
     def.kind = is_unsigned ? FieldKind::kInt32 : FieldKind::kInt16;
   } else if (type == "mediumint") {
@@ -462,12 +466,21 @@ absl::StatusOr<ColumnDef> ColumnDefFromInfoSchema(const InfoSchemaColumn& column
   } else if (type == "enum" || type == "set") {
     def.kind = type == "enum" ? FieldKind::kEnum : FieldKind::kSet;
     SetMembers(def, ParseMembers(column.column_type));
-  } else if (type == "json" || column.json) {
+  } else if (type == "json") {
     def.kind = FieldKind::kJson;
   } else if (type == "char" || type == "varchar" || absl::EndsWith(type, "text")) {
     def.kind = FieldKind::kText;
   } else if (type == "binary" || type == "varbinary" || absl::EndsWith(type, "blob")) {
     def.kind = FieldKind::kBinary;
+    if (type == "binary") {
+      const size_t open = full.find('(');
+      unsigned length = 0;
+      if (open != std::string::npos &&
+          absl::SimpleAtoi(absl::string_view(full).substr(open + 1, full.find(')') - open - 1),
+                           &length)) {
+        def.fixed_length = length;
+      }
+    }
   } else if (type == "date") {
     def.kind = TemporalDate(config);
   } else if (type == "time") {
@@ -478,7 +491,9 @@ absl::StatusOr<ColumnDef> ColumnDefFromInfoSchema(const InfoSchemaColumn& column
     def.kind = FieldKind::kZonedTimestamp;
   } else if (type == "year") {
     def.kind = FieldKind::kYear;
-  } else if (type == "geometry" || type == "point" || type == "linestring" || type == "polygon" ||
+  } else if (type == "point") {
+    def.kind = FieldKind::kPoint;
+  } else if (type == "geometry" || type == "linestring" || type == "polygon" ||
              type == "multipoint" || type == "multilinestring" || type == "multipolygon" ||
              type == "geometrycollection" || type == "geomcollection") {
     def.kind = FieldKind::kGeometry;
@@ -503,10 +518,6 @@ absl::StatusOr<sluice_datum> DatumFromBinlog(const binlog::ColumnValue& value, c
       if (kind == ValueKind::kSigned || kind == ValueKind::kYear) {
         return sluice_datum_int(value.i64());
       }
-      break;
-    case FieldKind::kBoolean:
-      if (kind == ValueKind::kSigned) return sluice_datum_boolean(value.i64() != 0);
-      if (kind == ValueKind::kUnsigned) return sluice_datum_boolean(value.u64() != 0);
       break;
     case FieldKind::kUnsignedBigintDecimal:
       if (kind == ValueKind::kUnsigned || kind == ValueKind::kSigned) {
@@ -552,6 +563,12 @@ absl::StatusOr<sluice_datum> DatumFromBinlog(const binlog::ColumnValue& value, c
       break;
     case FieldKind::kBinary:
       if (kind == ValueKind::kString) {
+        if (value.bytes().size() < def.fixed_length) {
+          // The binlog drops a BINARY(n) value's trailing zero bytes; Debezium puts them back.
+          scratch.bytes.assign(value.bytes().begin(), value.bytes().end());
+          scratch.bytes.resize(def.fixed_length, 0);
+          return BinaryDatum(scratch.bytes.data(), scratch.bytes.size(), def, scratch);
+        }
         return BinaryDatum(value.bytes().data(), value.bytes().size(), def, scratch);
       }
       break;
@@ -622,13 +639,15 @@ absl::StatusOr<sluice_datum> DatumFromBinlog(const binlog::ColumnValue& value, c
       break;
     case FieldKind::kZonedTimestamp:
       if (kind == ValueKind::kTimestamp) {
+        // A zero TIMESTAMP is 0 seconds in the binlog, indistinguishable from the epoch: Debezium
+        // writes 1970-01-01T00:00:00Z, and so does Sluice.
         const binlog::Timestamp ts = value.timestamp();
-        if (ts.seconds == 0 && ts.micros == 0) return ZeroTemporal(def, scratch);
         scratch.text = ZonedTimestampText(ts.seconds, ts.micros, def.fsp);
         return sluice_datum_string(scratch.text.data(), scratch.text.size());
       }
       break;
     case FieldKind::kGeometry:
+    case FieldKind::kPoint:
       break;
   }
   return Unsupported(def, "a binlog value of an unexpected kind");
@@ -649,8 +668,6 @@ absl::StatusOr<sluice_datum> DatumFromText(absl::string_view text, bool is_null,
       if (absl::SimpleAtoi(text, &u)) return sluice_datum_int(static_cast<int64_t>(u));
       break;
     }
-    case FieldKind::kBoolean:
-      return sluice_datum_boolean(text != "0");
     case FieldKind::kUnsignedBigintDecimal: {
       uint64_t u = 0;
       if (!absl::SimpleAtoi(text, &u)) break;
@@ -745,9 +762,75 @@ absl::StatusOr<sluice_datum> DatumFromText(absl::string_view text, bool is_null,
       return DateTimeDatum(seconds * 1000000 + micros, def);
     }
     case FieldKind::kGeometry:
+    case FieldKind::kPoint:
       break;
   }
   return Unsupported(def, absl::StrCat("the text '", text.substr(0, 40), "'"));
+}
+
+absl::StatusOr<std::optional<sluice_datum>> DefaultDatum(const ColumnDef& def, Scratch& scratch) {
+  if (!def.default_value.has_value()) return std::nullopt;
+  absl::string_view text = *def.default_value;
+  switch (def.kind) {
+    case FieldKind::kBinary:
+    case FieldKind::kJson:
+    case FieldKind::kGeometry:
+    case FieldKind::kPoint:
+      return std::nullopt;
+    case FieldKind::kBits:
+    case FieldKind::kBitBoolean: {
+      // b'101' (or a number): the bits as the text protocol would return them, big-endian.
+      uint64_t bits = 0;
+      if (absl::StartsWithIgnoreCase(text, "b'") && absl::EndsWith(text, "'")) {
+        for (char c : text.substr(2, text.size() - 3)) bits = (bits << 1) | (c == '1' ? 1 : 0);
+      } else if (!absl::SimpleAtoi(text, &bits)) {
+        return std::nullopt;
+      }
+      std::string raw((def.bit_length + 7) / 8, '\0');
+      for (size_t i = 0; i < raw.size(); ++i) {
+        raw[raw.size() - 1 - i] = static_cast<char>((bits >> (8 * i)) & 0xFF);
+      }
+      Scratch bytes;
+      absl::StatusOr<sluice_datum> datum = DatumFromText(raw, false, def, bytes);
+      if (!datum.ok()) return datum.status();
+      scratch.bytes = std::move(bytes.bytes);
+      if (datum->kind == SLUICE_DATUM_BYTES) {
+        *datum = sluice_datum_bytes(scratch.bytes.data(), scratch.bytes.size());
+      }
+      return *datum;
+    }
+    default:
+      break;
+  }
+  absl::StatusOr<sluice_datum> datum = DatumFromText(text, false, def, scratch);
+  if (!datum.ok()) return datum.status();
+  if (datum->kind == SLUICE_DATUM_NULL) return std::nullopt;  // a zero date
+  return *datum;
+}
+
+bool PointCoordinates(absl::Span<const uint8_t> wkb, double* x, double* y) {
+  if (wkb.size() < 21) return false;
+  const bool little = wkb[0] == 1;
+  auto read32 = [&](size_t at) {
+    uint32_t v = 0;
+    for (int i = 0; i < 4; ++i) {
+      v |= uint32_t{wkb[at + (little ? i : 3 - i)]} << (8 * i);
+    }
+    return v;
+  };
+  auto read_double = [&](size_t at) {
+    uint64_t bits = 0;
+    for (int i = 0; i < 8; ++i) {
+      bits |= uint64_t{wkb[at + (little ? i : 7 - i)]} << (8 * i);
+    }
+    double value;
+    std::memcpy(&value, &bits, sizeof(value));
+    return value;
+  };
+  if (read32(1) != 1) return false;  // wkbPoint
+  *x = read_double(5);
+  *y = read_double(13);
+  return true;
 }
 
 }  // namespace sluice::mysql

@@ -8,11 +8,13 @@
 // reused row after row, so a warm converter allocates nothing.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "connectors/mysql/connector/config.h"
 #include "sluice/binlog/column_value.h"
 #include "sluice/binlog/table_map.h"
@@ -24,7 +26,6 @@ enum class FieldKind : uint8_t {
   kInt16,
   kInt32,
   kInt64,
-  kBoolean,
   kFloat32,
   kFloat64,
   kUnsignedBigintDecimal,  // BIGINT UNSIGNED, bigint.unsigned.handling.mode=precise
@@ -48,6 +49,7 @@ enum class FieldKind : uint8_t {
   kZonedTimestamp,  // TIMESTAMP: ISO-8601 UTC string
   kYear,
   kGeometry,  // struct io.debezium.data.geometry.Geometry {wkb, srid}
+  kPoint,     // POINT: struct io.debezium.data.geometry.Point {x, y, wkb, srid}
 };
 
 struct ColumnDef {
@@ -57,15 +59,18 @@ struct ColumnDef {
   bool latin1 = false;  // character data stored as latin1: converted to UTF-8
   uint8_t precision = 0, scale = 0, fsp = 0;
   uint16_t bit_length = 0;
+  uint32_t fixed_length = 0;  // BINARY(n): values zero-padded to n bytes, as Debezium pads them
   BinaryMode binary_mode = BinaryMode::kBytes;
   std::vector<std::string> values;  // ENUM / SET members
   std::string allowed;              // members joined by ","
+  // The column's DEFAULT as Debezium's defaultValueExpression ("x", "1.50",
+  // "1970-01-01 00:00:00" for CURRENT_TIMESTAMP); the field schema's default (DefaultDatum).
+  std::optional<std::string> default_value;
 };
 
 // What the table map cannot say, read from information_schema when a table is first seen.
 struct ColumnExtras {
-  bool tinyint1 = false;  // TINYINT(1): BOOLEAN in the DDL
-  bool json = false;      // MariaDB JSON (LONGTEXT with a json_valid check)
+  std::optional<std::string> default_value;  // as ColumnDef::default_value
 };
 
 // The mapping of one table-map column (binlog_row_metadata=FULL). InvalidArgument for a type
@@ -82,7 +87,7 @@ struct InfoSchemaColumn {
   bool nullable = true;
   std::string charset;  // CHARACTER_SET_NAME; empty for non-character columns
   int precision = 0, scale = 0, datetime_precision = 0;
-  bool json = false;
+  std::optional<std::string> default_value;  // as ColumnDef::default_value
 };
 absl::StatusOr<ColumnDef> ColumnDefFromInfoSchema(const InfoSchemaColumn& column,
                                                   const ConnectorConfig& config);
@@ -102,6 +107,15 @@ absl::StatusOr<sluice_datum> DatumFromBinlog(const binlog::ColumnValue& value, c
 // NULL. Geometry arrives as WKB with MySQL's 4-byte SRID prefix (SELECT of the column itself).
 absl::StatusOr<sluice_datum> DatumFromText(absl::string_view text, bool is_null,
                                            const ColumnDef& def, Scratch& scratch);
+
+// The field schema's default: the column's default_value converted as a value of the column,
+// nullopt when it has none or is of a kind whose default Sluice does not carry (binary, JSON,
+// geometry). The datum's views point into `scratch`. InvalidArgument when the text does not
+// convert.
+absl::StatusOr<std::optional<sluice_datum>> DefaultDatum(const ColumnDef& def, Scratch& scratch);
+
+// The coordinates of a WKB point (either byte order); false when `wkb` is not a point.
+bool PointCoordinates(absl::Span<const uint8_t> wkb, double* x, double* y);
 
 // ---- pieces, exposed for tests ------------------------------------------------------------
 

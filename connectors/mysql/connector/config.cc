@@ -48,6 +48,9 @@ const sluice_config_def kDefs[] = {
      "initial, initial_only, when_needed, never or no_data."},
     {kDefSize, "snapshot.locking.mode", SLUICE_CONFIG_STRING, "minimal", 0, 0,
      "minimal, extended or none. MariaDB snapshots take no lock whatever this says."},
+    {kDefSize, "internal.snapshot.locking.on.mariadb", SLUICE_CONFIG_BOOLEAN, "false", 0, 0,
+     "Take MySQL's locking snapshot path on MariaDB too (FLUSH TABLES WITH READ LOCK, or LOCK "
+     "TABLES ... READ without RELOAD), for tests of that path."},
     {kDefSize, "snapshot.fetch.size", SLUICE_CONFIG_INT, "1024", 0, 0,
      "Rows read per snapshot query (chunk)."},
     {kDefSize, "include.schema.changes", SLUICE_CONFIG_BOOLEAN, "true", 0, 0,
@@ -80,9 +83,10 @@ const sluice_config_def kDefs[] = {
     {kDefSize, "max.batch.size", SLUICE_CONFIG_INT, "2048", 0, 0,
      "Most records returned by one poll."},
     {kDefSize, "max.queue.size", SLUICE_CONFIG_INT, "8192", 0, 0,
-     "Accepted for compatibility; Sluice bounds in-flight data in the worker."},
+     "Accepted for compatibility; max.batch.size bounds the records of a poll."},
     {kDefSize, "max.queue.size.in.bytes", SLUICE_CONFIG_LONG, "0", 0, 0,
-     "Accepted for compatibility; Sluice bounds in-flight data by producer.buffer.memory."},
+     "About how many bytes of rows one poll hands to the worker (0: 64 MiB); with "
+     "producer.buffer.memory, bounds the task's memory whatever a transaction's size."},
 };
 
 class Reader {
@@ -265,7 +269,8 @@ absl::StatusOr<ConnectorConfig> ParseConnectorConfig(
   for (auto [key, field] :
        {std::pair<const char*, bool*>{"include.schema.changes", &config.include_schema_changes},
         {"tombstones.on.delete", &config.tombstones_on_delete},
-        {"provide.transaction.metadata", &config.provide_transaction_metadata}}) {
+        {"provide.transaction.metadata", &config.provide_transaction_metadata},
+        {"internal.snapshot.locking.on.mariadb", &config.snapshot_locking_on_mariadb}}) {
     absl::StatusOr<bool> value = reader.Bool(key);
     if (!value.ok()) return value.status();
     *field = *value;

@@ -38,6 +38,8 @@ struct ConnectorConfig {
 
   SnapshotMode snapshot_mode = SnapshotMode::kInitial;
   std::string snapshot_locking_mode = "minimal";
+  // internal.snapshot.locking.on.mariadb: MySQL's locking snapshot on MariaDB too (tests).
+  bool snapshot_locking_on_mariadb = false;
   bool include_schema_changes = true;
   bool tombstones_on_delete = true;
   DecimalMode decimal_mode = DecimalMode::kPrecise;

@@ -32,15 +32,17 @@ enum SourceField : uint32_t {
   kSrcThread,
   kSrcQuery
 };
+// Envelope fields, in the order Debezium declares them (transaction before op: checked against a
+// live capture, tests/reference/debezium).
 enum EnvelopeField : uint32_t {
   kEnvBefore,
   kEnvAfter,
   kEnvSource,
+  kEnvTransaction,
   kEnvOp,
   kEnvTsMs,
   kEnvTsUs,
-  kEnvTsNs,
-  kEnvTransaction
+  kEnvTsNs
 };
 
 int64_t NowNanos() {
@@ -134,7 +136,6 @@ absl::StatusOr<const sluice_schema*> EventBuilder::FieldSchema(const ColumnDef& 
     case FieldKind::kInt64:
       args.type = SLUICE_TYPE_INT64;
       break;
-    case FieldKind::kBoolean:
     case FieldKind::kBitBoolean:
       args.type = SLUICE_TYPE_BOOLEAN;
       break;
@@ -210,18 +211,31 @@ absl::StatusOr<const sluice_schema*> EventBuilder::FieldSchema(const ColumnDef& 
     case FieldKind::kYear:
       args = Primitive(SLUICE_TYPE_INT32, optional, "io.debezium.time.Year", 1);
       break;
-    case FieldKind::kGeometry: {
-      const sluice_schema*& cached = geometry_[optional ? 1 : 0];
+    case FieldKind::kGeometry:
+    case FieldKind::kPoint: {
+      const bool point = def.kind == FieldKind::kPoint;
+      const sluice_schema*& cached = geometry_[point ? 1 : 0][optional ? 1 : 0];
       if (cached == nullptr) {
+        // Debezium's io.debezium.data.geometry.Geometry {wkb, srid} and, for POINT columns,
+        // ...geometry.Point {x, y, wkb, srid}, with their docs.
         absl::StatusOr<const sluice_schema*> wkb =
-            host_.Schema(Primitive(SLUICE_TYPE_BYTES, false));
+            host_.Schema(Primitive(SLUICE_TYPE_BYTES, point));
         if (!wkb.ok()) return wkb.status();
         absl::StatusOr<const sluice_schema*> srid =
             host_.Schema(Primitive(SLUICE_TYPE_INT32, true));
         if (!srid.ok()) return srid.status();
-        SchemaArgs geometry =
-            Primitive(SLUICE_TYPE_STRUCT, optional, "io.debezium.data.geometry.Geometry", 1);
-        geometry.fields = {{"wkb", *wkb}, {"srid", *srid}};
+        SchemaArgs geometry = Primitive(
+            SLUICE_TYPE_STRUCT, optional,
+            point ? "io.debezium.data.geometry.Point" : "io.debezium.data.geometry.Geometry", 1);
+        geometry.doc = point ? "Geometry (POINT)" : "Geometry";
+        if (point) {
+          absl::StatusOr<const sluice_schema*> coordinate =
+              host_.Schema(Primitive(SLUICE_TYPE_FLOAT64, false));
+          if (!coordinate.ok()) return coordinate.status();
+          geometry.fields = {{"x", *coordinate}, {"y", *coordinate}};
+        }
+        geometry.fields.emplace_back("wkb", *wkb);
+        geometry.fields.emplace_back("srid", *srid);
         absl::StatusOr<const sluice_schema*> built = host_.Schema(geometry);
         if (!built.ok()) return built.status();
         cached = *built;
@@ -229,6 +243,16 @@ absl::StatusOr<const sluice_schema*> EventBuilder::FieldSchema(const ColumnDef& 
       return cached;
     }
   }
+  // The column's DEFAULT, as Debezium declares it in the field's schema.
+  Scratch scratch;
+  absl::StatusOr<std::optional<sluice_datum>> default_value = DefaultDatum(def, scratch);
+  if (!default_value.ok()) {
+    return absl::Status(default_value.status().code(),
+                        absl::StrCat("column `", def.name, "`: its DEFAULT ",
+                                     *def.default_value, " does not convert: ",
+                                     default_value.status().message()));
+  }
+  if (default_value->has_value()) args.default_value = &**default_value;
   return host_.Schema(args);
 }
 
@@ -323,8 +347,10 @@ absl::StatusOr<std::unique_ptr<TableSchema>> EventBuilder::BuildTable(
   }
 
   SchemaArgs envelope = Primitive(SLUICE_TYPE_STRUCT, false, base + ".Envelope", 2);
-  envelope.fields = {
-      {"before", schema->value}, {"after", schema->value}, {"source", source_schema_}};
+  envelope.fields = {{"before", schema->value},
+                     {"after", schema->value},
+                     {"source", source_schema_},
+                     {"transaction", transaction_schema_}};
   for (auto [name, type, optional] :
        {std::tuple<const char*, sluice_type, bool>{"op", SLUICE_TYPE_STRING, false},
         {"ts_ms", SLUICE_TYPE_INT64, true},
@@ -334,7 +360,6 @@ absl::StatusOr<std::unique_ptr<TableSchema>> EventBuilder::BuildTable(
     if (!field.ok()) return field.status();
     envelope.fields.emplace_back(name, *field);
   }
-  envelope.fields.emplace_back("transaction", transaction_schema_);
   built = host_.Schema(envelope);
   if (!built.ok()) return built.status();
   schema->envelope = *built;
@@ -350,19 +375,31 @@ absl::StatusOr<sluice_value*> EventBuilder::BuildStruct(sluice_batch* batch,
   for (size_t i = 0; i < count; ++i) {
     const size_t field = key ? static_cast<size_t>(schema.key_fields[i]) : i;
     sluice_datum datum;
-    if (schema.defs[field].kind == FieldKind::kGeometry) {
+    const FieldKind kind = schema.defs[field].kind;
+    if (kind == FieldKind::kGeometry || kind == FieldKind::kPoint) {
       absl::Span<const uint8_t> wkb;
       int32_t srid = 0;
       if (!row->GeometryOf(schema, field, &wkb, &srid)) {
         datum = sluice_datum_null();
       } else {
-        const sluice_schema* geometry_schema = geometry_[schema.defs[field].optional && !key];
+        const bool point = kind == FieldKind::kPoint;
+        const sluice_schema* geometry_schema =
+            geometry_[point ? 1 : 0][schema.defs[field].optional && !key];
         sluice_value* geometry = api_->struct_new(batch, geometry_schema);
         if (geometry == nullptr) return absl::InternalError("struct_new refused Geometry");
+        uint32_t next = 0;
+        if (point) {
+          double x = 0, y = 0;
+          (void)PointCoordinates(wkb, &x, &y);
+          sluice_datum x_datum = sluice_datum_float(x), y_datum = sluice_datum_float(y);
+          api_->struct_set(geometry, next++, &x_datum);
+          api_->struct_set(geometry, next++, &y_datum);
+        }
         sluice_datum wkb_datum = sluice_datum_bytes(wkb.data(), wkb.size());
-        sluice_datum srid_datum = sluice_datum_int(srid);
-        api_->struct_set(geometry, 0, &wkb_datum);
-        api_->struct_set(geometry, 1, &srid_datum);
+        // SRID 0 (none given) is null, as Debezium writes it.
+        sluice_datum srid_datum = srid != 0 ? sluice_datum_int(srid) : sluice_datum_null();
+        api_->struct_set(geometry, next++, &wkb_datum);
+        api_->struct_set(geometry, next++, &srid_datum);
         datum = sluice_datum_value(geometry);
       }
     } else {
@@ -560,75 +597,164 @@ absl::Status EventBuilder::Truncate(sluice_batch* batch, const TableSchema& sche
   return Append(batch, schema, nullptr, envelope, nullptr, done, /*keyless_record=*/true);
 }
 
-absl::Status EventBuilder::SchemaChange(sluice_batch* batch, const std::string& db,
-                                        absl::string_view ddl, const SourcePosition& source,
-                                        const OffsetState& offset) {
+absl::Status EventBuilder::EnsureSchemaChangeSchemas() {
+  if (schema_change_key_ != nullptr) return absl::OkStatus();
   absl::Status status = EnsureSourceSchema();
   if (!status.ok()) return status;
-  if (schema_change_key_ == nullptr) {
-    absl::StatusOr<const sluice_schema*> name = host_.Schema(Primitive(SLUICE_TYPE_STRING, false));
-    if (!name.ok()) return name.status();
-    absl::StatusOr<const sluice_schema*> optional_text =
-        host_.Schema(Primitive(SLUICE_TYPE_STRING, true));
-    if (!optional_text.ok()) return optional_text.status();
-    SchemaArgs key =
-        Primitive(SLUICE_TYPE_STRUCT, false,
-                  absl::StrCat("io.debezium.connector.", config_.flavor, ".SchemaChangeKey"));
-    key.fields = {{"databaseName", *name}};
-    absl::StatusOr<const sluice_schema*> built = host_.Schema(key);
-    if (!built.ok()) return built.status();
-    schema_change_key_ = *built;
-    absl::StatusOr<const sluice_schema*> ts = host_.Schema(Primitive(SLUICE_TYPE_INT64, false));
-    if (!ts.ok()) return ts.status();
-    SchemaArgs change = Primitive(SLUICE_TYPE_STRUCT, false, "io.debezium.connector.schema.Change");
-    change.fields = {{"type", *name}, {"id", *name}};
-    absl::StatusOr<const sluice_schema*> change_schema = host_.Schema(change);
-    if (!change_schema.ok()) return change_schema.status();
-    absl::StatusOr<const sluice_schema*> array_schema =
-        [&]() -> absl::StatusOr<const sluice_schema*> {
-      sluice_schema_spec spec{};
-      spec.struct_size = sizeof(spec);
-      spec.type = SLUICE_TYPE_ARRAY;
-      spec.value_schema = *change_schema;
-      const sluice_schema* out = nullptr;
-      if (api_->schema_create(host_.ctx(), &spec, &out) != SLUICE_OK) {
-        return absl::InternalError("building the tableChanges schema failed");
-      }
-      return out;
-    }();
-    if (!array_schema.ok()) return array_schema.status();
-    SchemaArgs value =
-        Primitive(SLUICE_TYPE_STRUCT, false,
-                  absl::StrCat("io.debezium.connector.", config_.flavor, ".SchemaChangeValue"));
-    value.fields = {{"source", source_schema_},       {"ts_ms", *ts},
-                    {"databaseName", *optional_text}, {"schemaName", *optional_text},
-                    {"ddl", *optional_text},          {"tableChanges", *array_schema}};
-    built = host_.Schema(value);
-    if (!built.ok()) return built.status();
-    schema_change_value_ = *built;
-    schema_change_array_ = *array_schema;
+  // As Debezium 2.7's ConnectTableChangeSerializer declares them (checked against a live capture:
+  // tests/reference/debezium/ref.jsonl).
+  std::vector<const sluice_schema*> made;
+  auto make = [&](const SchemaArgs& args) -> const sluice_schema* {
+    absl::StatusOr<const sluice_schema*> built = host_.Schema(args);
+    if (!built.ok()) {
+      if (status.ok()) status = built.status();
+      return nullptr;
+    }
+    return *built;
+  };
+  const sluice_schema* text = make(Primitive(SLUICE_TYPE_STRING, false));
+  const sluice_schema* optional_text = make(Primitive(SLUICE_TYPE_STRING, true));
+  const sluice_schema* int32 = make(Primitive(SLUICE_TYPE_INT32, false));
+  const sluice_schema* optional_int32 = make(Primitive(SLUICE_TYPE_INT32, true));
+  const sluice_schema* optional_boolean = make(Primitive(SLUICE_TYPE_BOOLEAN, true));
+  const sluice_schema* ts = make(Primitive(SLUICE_TYPE_INT64, false));
+  SchemaArgs names = Primitive(SLUICE_TYPE_ARRAY, true);
+  names.items = text;
+  const sluice_schema* optional_names = make(names);
+  if (!status.ok()) return status;
+
+  SchemaArgs column = Primitive(SLUICE_TYPE_STRUCT, false, "io.debezium.connector.schema.Column", 1);
+  column.fields = {{"name", text},
+                   {"jdbcType", int32},
+                   {"nativeType", optional_int32},
+                   {"typeName", text},
+                   {"typeExpression", optional_text},
+                   {"charsetName", optional_text},
+                   {"length", optional_int32},
+                   {"scale", optional_int32},
+                   {"position", int32},
+                   {"optional", optional_boolean},
+                   {"autoIncremented", optional_boolean},
+                   {"generated", optional_boolean},
+                   {"comment", optional_text},
+                   {"defaultValueExpression", optional_text},
+                   {"enumValues", optional_names}};
+  table_column_ = make(column);
+  SchemaArgs columns = Primitive(SLUICE_TYPE_ARRAY, false);
+  columns.items = table_column_;
+  table_columns_ = make(columns);
+  table_names_ = optional_names;
+  SchemaArgs table = Primitive(SLUICE_TYPE_STRUCT, true, "io.debezium.connector.schema.Table", 1);
+  table.fields = {{"defaultCharsetName", optional_text},
+                  {"primaryKeyColumnNames", optional_names},
+                  {"columns", table_columns_},
+                  {"comment", optional_text}};
+  table_ = make(table);
+  SchemaArgs change = Primitive(SLUICE_TYPE_STRUCT, false, "io.debezium.connector.schema.Change", 1);
+  change.fields = {{"type", text}, {"id", text}, {"table", table_}};
+  table_change_ = make(change);
+  SchemaArgs changes = Primitive(SLUICE_TYPE_ARRAY, false);
+  changes.items = table_change_;
+  schema_change_array_ = make(changes);
+
+  SchemaArgs key = Primitive(SLUICE_TYPE_STRUCT, false,
+                             absl::StrCat("io.debezium.connector.", config_.flavor, ".SchemaChangeKey"), 1);
+  key.fields = {{"databaseName", text}};
+  const sluice_schema* key_schema = make(key);
+  SchemaArgs value = Primitive(
+      SLUICE_TYPE_STRUCT, false,
+      absl::StrCat("io.debezium.connector.", config_.flavor, ".SchemaChangeValue"), 1);
+  value.fields = {{"source", source_schema_},       {"ts_ms", ts},
+                  {"databaseName", optional_text}, {"schemaName", optional_text},
+                  {"ddl", optional_text},          {"tableChanges", schema_change_array_}};
+  schema_change_value_ = make(value);
+  if (!status.ok()) return status;
+  schema_change_key_ = key_schema;
+  return absl::OkStatus();
+}
+
+sluice_value* EventBuilder::BuildTableChange(sluice_batch* batch, const TableChange& change) {
+  auto text = [](absl::string_view s) { return sluice_datum_string(s.data(), s.size()); };
+  auto set = [&](sluice_value* target, uint32_t field, sluice_datum datum) {
+    api_->struct_set(target, field, &datum);
+  };
+  auto names = [&](const std::vector<std::string>& list) {
+    sluice_value* array = api_->array_new(batch, table_names_, list.size());
+    for (const std::string& name : list) {
+      sluice_datum datum = text(name);
+      api_->array_append(array, &datum);
+    }
+    return array;
+  };
+  sluice_value* value = api_->struct_new(batch, table_change_);
+  if (value == nullptr) return nullptr;
+  set(value, 0, text(TableChangeTypeName(change.type)));
+  // Debezium's TableId.toDoubleQuotedString(): "db"."table".
+  const std::string id = absl::StrCat("\"", change.db, "\".\"", change.table, "\"");
+  set(value, 1, text(id));
+  if (!change.structure.has_value()) return value;
+  const TableStructure& structure = *change.structure;
+  sluice_value* table = api_->struct_new(batch, table_);
+  if (structure.default_charset.has_value()) set(table, 0, text(*structure.default_charset));
+  set(table, 1, sluice_datum_value(names(structure.primary_key)));
+  sluice_value* columns = api_->array_new(batch, table_columns_, structure.columns.size());
+  for (const ColumnStructure& column : structure.columns) {
+    sluice_value* item = api_->struct_new(batch, table_column_);
+    set(item, 0, text(column.name));
+    set(item, 1, sluice_datum_int(column.jdbc_type));
+    set(item, 3, text(column.type_name));
+    set(item, 4, text(column.type_name));
+    if (column.charset.has_value()) set(item, 5, text(*column.charset));
+    if (column.length.has_value()) set(item, 6, sluice_datum_int(*column.length));
+    if (column.scale.has_value()) set(item, 7, sluice_datum_int(*column.scale));
+    set(item, 8, sluice_datum_int(column.position));
+    set(item, 9, sluice_datum_boolean(column.optional));
+    set(item, 10, sluice_datum_boolean(column.auto_incremented));
+    set(item, 11, sluice_datum_boolean(column.auto_incremented));  // Debezium: generated = auto_increment
+    if (column.default_value.has_value()) set(item, 13, text(*column.default_value));
+    if (!column.enum_values.empty()) set(item, 14, sluice_datum_value(names(column.enum_values)));
+    sluice_datum datum = sluice_datum_value(item);
+    api_->array_append(columns, &datum);
   }
+  set(table, 2, sluice_datum_value(columns));
+  set(value, 2, sluice_datum_value(table));
+  return value;
+}
+
+absl::Status EventBuilder::SchemaChange(sluice_batch* batch, const std::string& db,
+                                        absl::string_view ddl, const SourcePosition& source,
+                                        const OffsetState& offset, const std::string* table,
+                                        absl::Span<const TableChange> changes) {
+  absl::Status status = EnsureSchemaChangeSchemas();
+  if (!status.ok()) return status;
   sluice_value* key = api_->struct_new(batch, schema_change_key_);
   sluice_value* value = api_->struct_new(batch, schema_change_value_);
-  sluice_value* changes = api_->array_new(batch, schema_change_array_, 0);
-  sluice_value* source_value = BuildSource(batch, db, nullptr, source);
-  if (key == nullptr || value == nullptr || changes == nullptr || source_value == nullptr) {
+  sluice_value* change_list = api_->array_new(batch, schema_change_array_, changes.size());
+  sluice_value* source_value = BuildSource(batch, db, table, source);
+  if (key == nullptr || value == nullptr || change_list == nullptr || source_value == nullptr) {
     return absl::InternalError("the worker refused a schema change value (see its log)");
+  }
+  for (const TableChange& change : changes) {
+    sluice_value* item = BuildTableChange(batch, change);
+    if (item == nullptr) return absl::InternalError("the worker refused a table change value");
+    sluice_datum datum = sluice_datum_value(item);
+    api_->array_append(change_list, &datum);
   }
   sluice_datum db_datum = sluice_datum_string(db.data(), db.size());
   api_->struct_set(key, 0, &db_datum);
   sluice_datum datum = sluice_datum_value(source_value);
   api_->struct_set(value, 0, &datum);
-  datum = sluice_datum_int(source.ts_sec * 1000);
+  // When the connector handled the change (Debezium's value ts_ms); source.ts_ms is the event's.
+  datum = sluice_datum_int(NowNanos() / 1000000);
   api_->struct_set(value, 1, &datum);
   api_->struct_set(value, 2, &db_datum);
   datum = sluice_datum_string(ddl.data(), ddl.size());
   api_->struct_set(value, 4, &datum);
-  datum = sluice_datum_value(changes);
+  datum = sluice_datum_value(change_list);
   api_->struct_set(value, 5, &datum);
 
-  return AppendRecord(batch, config_.topic_prefix, 0, schema_change_key_, key, schema_change_value_, value, nullptr, offset,
-                      "a schema change record");
+  return AppendRecord(batch, config_.topic_prefix, 0, schema_change_key_, key, schema_change_value_,
+                      value, nullptr, offset, "a schema change record");
 }
 
 absl::Status EventBuilder::TransactionBoundary(

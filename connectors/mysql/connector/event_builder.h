@@ -18,6 +18,7 @@
 #include "connectors/mysql/connector/column_def.h"
 #include "connectors/mysql/connector/config.h"
 #include "connectors/mysql/connector/host.h"
+#include "connectors/mysql/connector/table_structure.h"
 #include "sluice/binlog/column_value.h"
 
 namespace sluice::mysql {
@@ -116,10 +117,12 @@ class EventBuilder {
   absl::Status Heartbeat(sluice_batch* batch, const OffsetState& offset);
 
   // A schema change to <topic.prefix> (include.schema.changes): key {databaseName}, value
-  // {source, ts_ms, databaseName, schemaName, ddl, tableChanges}. tableChanges is always empty:
-  // table structures come from the binlog's table maps, not from parsing DDL.
+  // {source, ts_ms, databaseName, schemaName, ddl, tableChanges}. `table` (may be null) is
+  // source.table; `changes` the tables the statement changed (table_structure.h).
   absl::Status SchemaChange(sluice_batch* batch, const std::string& db, absl::string_view ddl,
-                            const SourcePosition& source, const OffsetState& offset);
+                            const SourcePosition& source, const OffsetState& offset,
+                            const std::string* table = nullptr,
+                            absl::Span<const TableChange> changes = {});
 
   // A transaction boundary to <topic.prefix>.transaction: BEGIN (counts null) or END with the
   // number of events per table.
@@ -142,6 +145,8 @@ class EventBuilder {
   sluice_value* BuildSource(sluice_batch* batch, const std::string& db, const std::string* table,
                             const SourcePosition& source);
   absl::Status EnsureSourceSchema();
+  absl::Status EnsureSchemaChangeSchemas();
+  sluice_value* BuildTableChange(sluice_batch* batch, const TableChange& change);
   sluice_value* BuildEnvelope(sluice_batch* batch, const TableSchema& schema, sluice_value* before,
                               sluice_value* after, sluice_value* source, char op,
                               const TransactionInfo* transaction);
@@ -161,10 +166,15 @@ class EventBuilder {
   const ConnectorConfig& config_;
   const sluice_schema* source_schema_ = nullptr;
   const sluice_schema* transaction_schema_ = nullptr;
-  const sluice_schema* geometry_[2] = {nullptr, nullptr};  // required, optional
+  const sluice_schema* geometry_[2][2] = {};  // [Geometry, Point][required, optional]
   const sluice_schema* schema_change_key_ = nullptr;
   const sluice_schema* schema_change_value_ = nullptr;
   const sluice_schema* schema_change_array_ = nullptr;
+  const sluice_schema* table_change_ = nullptr;  // io.debezium.connector.schema.Change
+  const sluice_schema* table_ = nullptr;         // ...schema.Table
+  const sluice_schema* table_column_ = nullptr;  // ...schema.Column
+  const sluice_schema* table_columns_ = nullptr;
+  const sluice_schema* table_names_ = nullptr;  // optional array of strings
   const sluice_schema* txn_key_ = nullptr;
   const sluice_schema* txn_value_ = nullptr;
   const sluice_schema* txn_collection_ = nullptr;

@@ -22,8 +22,10 @@ struct SchemaArgs {
   bool optional = false;
   std::string name;
   int version = -1;  // -1: none
+  std::string doc;   // empty: none
   std::vector<std::pair<std::string, std::string>> parameters;
   std::vector<std::pair<std::string, const sluice_schema*>> fields;
+  const sluice_schema* items = nullptr;  // ARRAY: the element schema
   const sluice_datum* default_value = nullptr;
 };
 
@@ -67,11 +69,13 @@ class Host {
     spec.name = Str(args.name);
     spec.has_version = args.version >= 0 ? 1 : 0;
     spec.version = args.version;
+    spec.doc = Str(args.doc);
     spec.parameters = parameters.data();
     spec.parameter_count = parameters.size();
     spec.default_value = args.default_value;
     spec.fields = fields.data();
     spec.field_count = fields.size();
+    spec.value_schema = args.items;
     const sluice_schema* out = nullptr;
     sluice_status status = api_->schema_create(ctx_, &spec, &out);
     if (status != SLUICE_OK) {

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "connectors/mysql/connector/progress.h"
+#include "connectors/mysql/connector/table_structure.h"
 #include "connectors/mysql/gtid/mysql_gtid_set.h"
 
 namespace sluice::mysql {
@@ -97,49 +98,10 @@ absl::Status Snapshot::Begin() {
     absl::Status status = c.Execute(sql);
     if (!status.ok()) return status;
   }
-  if (c.is_mariadb()) {
-    // MariaDB records the binlog position of a consistent snapshot itself: no lock needed.
-    absl::Status status = c.Execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
-    if (!status.ok()) return status;
-    absl::StatusOr<QueryResult> result = c.Query("SHOW STATUS LIKE 'binlog_snapshot_%'");
-    if (!result.ok()) return result.status();
-    for (const auto& row : result->rows) {
-      const std::string name = absl::AsciiStrToLower(row[0].value_or(""));
-      if (name == "binlog_snapshot_file") position_.file = row[1].value_or("");
-      if (name == "binlog_snapshot_position") {
-        (void)absl::SimpleAtoi(row[1].value_or("4"), &position_.pos);
-      }
-    }
-    absl::StatusOr<QueryResult> gtid = c.Query(absl::StrCat(
-        "SELECT BINLOG_GTID_POS(", SqlString(position_.file), ", ", position_.pos, ")"));
-    if (gtid.ok() && !gtid->rows.empty()) position_.gtids = gtid->rows[0][0].value_or("");
-  } else {
-    const bool lock = config_.snapshot_locking_mode != "none";
-    if (lock) {
-      absl::Status status = c.Execute("FLUSH TABLES WITH READ LOCK");
-      if (!status.ok()) return status;
-    }
-    absl::Status status = c.Execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
-    if (!status.ok()) return status;
-    absl::StatusOr<QueryResult> master = c.Query("SHOW MASTER STATUS");
-    if (!master.ok()) return master.status();
-    if (!master->rows.empty()) {
-      position_.file = master->rows[0][0].value_or("");
-      (void)absl::SimpleAtoi(master->rows[0][1].value_or("4"), &position_.pos);
-      const int executed = master->ColumnIndex("Executed_Gtid_Set");
-      if (executed >= 0) {
-        // MySQL prints ",\n" between sources; the offset carries the set as Debezium does, on
-        // one line (normalised when it parses).
-        position_.gtids = master->rows[0][executed].value_or("");
-        absl::StatusOr<MysqlGtidSet> set = MysqlGtidSet::Parse(position_.gtids);
-        if (set.ok()) position_.gtids = set->ToString();
-      }
-    }
-    if (lock) {
-      status = c.Execute("UNLOCK TABLES");
-      if (!status.ok()) return status;
-    }
-  }
+  absl::Status status = c.is_mariadb() && !config_.snapshot_locking_on_mariadb
+                            ? BeginWithoutLock()
+                            : BeginLocked();
+  if (!status.ok()) return status;
   if (position_.file.empty()) {
     return absl::FailedPreconditionError(
         "the server reported no binlog position for the snapshot: the binlog is off; set log_bin "
@@ -149,18 +111,141 @@ absl::Status Snapshot::Begin() {
   clock_gettime(CLOCK_REALTIME, &now);
   position_.ts_sec = now.tv_sec;
 
-  absl::StatusOr<QueryResult> tables = c.Query(
-      "SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES WHERE TABLE_TYPE = "
-      "'BASE TABLE' ORDER BY TABLE_SCHEMA, TABLE_NAME");
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> tables = CapturedTables();
   if (!tables.ok()) return tables.status();
-  for (const auto& row : tables->rows) {
-    if (!row[0].has_value() || !row[1].has_value()) continue;
-    if (filters_.IncludeTable(*row[0], *row[1])) tables_.emplace_back(*row[0], *row[1]);
-  }
+  tables_ = std::move(*tables);
   host_.Log(SLUICE_LOG_INFO,
             absl::StrCat("snapshot of ", tables_.size(), " tables at binlog position ",
                          position_.file, ":", position_.pos, " (gtids '", position_.gtids, "')"));
   return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>> Snapshot::CapturedTables() {
+  absl::StatusOr<QueryResult> tables = connection_->Query(
+      "SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES WHERE TABLE_TYPE = "
+      "'BASE TABLE' ORDER BY TABLE_SCHEMA, TABLE_NAME");
+  if (!tables.ok()) return tables.status();
+  std::vector<std::pair<std::string, std::string>> captured;
+  for (const auto& row : tables->rows) {
+    if (!row[0].has_value() || !row[1].has_value()) continue;
+    if (filters_.IncludeTable(*row[0], *row[1])) captured.emplace_back(*row[0], *row[1]);
+  }
+  return captured;
+}
+
+absl::Status Snapshot::BeginWithoutLock() {
+  Connection& c = *connection_;
+  // MariaDB records the binlog position of a consistent snapshot itself: no lock needed.
+  host_.Log(SLUICE_LOG_INFO,
+            "snapshot lock: none (MariaDB's START TRANSACTION WITH CONSISTENT SNAPSHOT records its "
+            "own binlog position)");
+  absl::Status status = c.Execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
+  if (!status.ok()) return status;
+  absl::StatusOr<QueryResult> result = c.Query("SHOW STATUS LIKE 'binlog_snapshot_%'");
+  if (!result.ok()) return result.status();
+  for (const auto& row : result->rows) {
+    const std::string name = absl::AsciiStrToLower(row[0].value_or(""));
+    if (name == "binlog_snapshot_file") position_.file = row[1].value_or("");
+    if (name == "binlog_snapshot_position") {
+      (void)absl::SimpleAtoi(row[1].value_or("4"), &position_.pos);
+    }
+  }
+  return ReadMariaDbGtids();
+}
+
+absl::Status Snapshot::ReadMariaDbGtids() {
+  if (!connection_->is_mariadb() || position_.file.empty()) return absl::OkStatus();
+  absl::StatusOr<QueryResult> gtid = connection_->Query(absl::StrCat(
+      "SELECT BINLOG_GTID_POS(", SqlString(position_.file), ", ", position_.pos, ")"));
+  if (gtid.ok() && !gtid->rows.empty()) position_.gtids = gtid->rows[0][0].value_or("");
+  return absl::OkStatus();
+}
+
+absl::Status Snapshot::BeginLocked() {
+  Connection& c = *connection_;
+  // Writes are held off while the snapshot's view and its binlog position are taken, so the two
+  // belong to one instant: a global read lock, or — where the account may not take one (no
+  // RELOAD, as on managed MySQL) — read locks on the captured tables, as Debezium falls back to.
+  SnapshotLock lock = config_.snapshot_locking_mode == "none" ? SnapshotLock::kNone
+                                                               : SnapshotLock::kGlobal;
+  // LOCK TABLES would end this session's transaction (and START TRANSACTION its locks), so the
+  // table locks are held by a second connection while this one starts its view.
+  std::optional<Connection> locker;
+  if (lock == SnapshotLock::kGlobal) {
+    absl::Status status = c.Execute("FLUSH TABLES WITH READ LOCK");
+    if (absl::IsPermissionDenied(status)) {
+      lock = SnapshotLock::kTables;
+      absl::StatusOr<std::vector<std::pair<std::string, std::string>>> captured =
+          CapturedTables();
+      if (!captured.ok()) return captured.status();
+      const std::string statement = LockTablesStatement(*captured);
+      host_.Log(SLUICE_LOG_INFO,
+                absl::StrCat("snapshot lock: FLUSH TABLES WITH READ LOCK is not allowed for ",
+                             c.endpoint(), " (", status.message(), "); taking ",
+                             statement.empty() ? "no lock (no table is captured)" : statement,
+                             " while the binlog position is read instead"));
+      if (!statement.empty()) {
+        absl::StatusOr<Connection> opened = Connection::Open(config_.connection);
+        if (!opened.ok()) return opened.status();
+        locker.emplace(std::move(*opened));
+        status = locker->Execute(statement);
+        if (!status.ok()) {
+          return absl::Status(
+              status.code(),
+              absl::StrCat("the snapshot can take neither a global read lock (RELOAD) nor read "
+                           "locks on the captured tables (LOCK TABLES): ",
+                           status.message(),
+                           ". GRANT RELOAD or LOCK TABLES ON *.* TO the connector's user, or set "
+                           "snapshot.locking.mode=none (no consistency guarantee)"));
+        }
+      }
+    } else if (!status.ok()) {
+      return status;
+    } else {
+      host_.Log(SLUICE_LOG_INFO,
+                "snapshot lock: FLUSH TABLES WITH READ LOCK (global) while the binlog position "
+                "is read");
+    }
+  } else {
+    host_.Log(SLUICE_LOG_INFO,
+              "snapshot lock: none (snapshot.locking.mode=none: writes during the position read "
+              "may be missed or repeated)");
+  }
+  absl::Status status = c.Execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
+  if (!status.ok()) return status;
+  absl::StatusOr<QueryResult> master = c.Query("SHOW MASTER STATUS");
+  if (!master.ok()) return master.status();
+  if (!master->rows.empty()) {
+    position_.file = master->rows[0][0].value_or("");
+    (void)absl::SimpleAtoi(master->rows[0][1].value_or("4"), &position_.pos);
+    const int executed = master->ColumnIndex("Executed_Gtid_Set");
+    if (executed >= 0) {
+      // MySQL prints ",\n" between sources; the offset carries the set as Debezium does, on
+      // one line (normalised when it parses).
+      position_.gtids = master->rows[0][executed].value_or("");
+      absl::StatusOr<MysqlGtidSet> set = MysqlGtidSet::Parse(position_.gtids);
+      if (set.ok()) position_.gtids = set->ToString();
+    }
+  }
+  if (lock == SnapshotLock::kGlobal) {
+    status = c.Execute("UNLOCK TABLES");
+    if (!status.ok()) return status;
+  }
+  if (locker.has_value()) {
+    status = locker->Execute("UNLOCK TABLES");
+    if (!status.ok()) return status;
+    locker.reset();
+  }
+  return ReadMariaDbGtids();
+}
+
+std::string LockTablesStatement(const std::vector<std::pair<std::string, std::string>>& tables) {
+  if (tables.empty()) return "";
+  std::vector<std::string> locks;
+  for (const auto& [db, table] : tables) {
+    locks.push_back(absl::StrCat(QuoteIdentifier(db), ".", QuoteIdentifier(table), " READ"));
+  }
+  return absl::StrCat("LOCK TABLES ", absl::StrJoin(locks, ", "));
 }
 
 absl::StatusOr<std::unique_ptr<Snapshot::Table>> Snapshot::Describe(const std::string& db,
@@ -170,29 +255,14 @@ absl::StatusOr<std::unique_ptr<Snapshot::Table>> Snapshot::Describe(const std::s
       absl::StrCat(" WHERE TABLE_SCHEMA = ", SqlString(db), " AND TABLE_NAME = ", SqlString(table));
   absl::StatusOr<QueryResult> columns = c.Query(absl::StrCat(
       "SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, IS_NULLABLE, CHARACTER_SET_NAME, "
-      "NUMERIC_PRECISION, NUMERIC_SCALE, DATETIME_PRECISION FROM information_schema.COLUMNS",
+      "NUMERIC_PRECISION, NUMERIC_SCALE, DATETIME_PRECISION, COLUMN_DEFAULT, EXTRA FROM "
+      "information_schema.COLUMNS",
       where, " ORDER BY ORDINAL_POSITION"));
   if (!columns.ok()) return columns.status();
   absl::StatusOr<QueryResult> keys =
       c.Query(absl::StrCat("SELECT COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE", where,
                            " AND CONSTRAINT_NAME = 'PRIMARY' ORDER BY ORDINAL_POSITION"));
   if (!keys.ok()) return keys.status();
-  std::vector<std::string> json_columns;
-  if (c.is_mariadb()) {
-    absl::StatusOr<QueryResult> checks = c.Query(absl::StrCat(
-        "SELECT CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ",
-        SqlString(db), " AND TABLE_NAME = ", SqlString(table)));
-    if (checks.ok()) {
-      for (const auto& row : checks->rows) {
-        const std::string clause = row[0].value_or("");
-        if (clause.rfind("json_valid(`", 0) == 0) {
-          size_t end = clause.find('`', 12);
-          if (end != std::string::npos) json_columns.push_back(clause.substr(12, end - 12));
-        }
-      }
-    }
-  }
-
   auto result = std::make_unique<Table>();
   result->db = db;
   result->table = table;
@@ -218,8 +288,7 @@ absl::StatusOr<std::unique_ptr<Snapshot::Table>> Snapshot::Describe(const std::s
     column.precision = ToInt(row[5]);
     column.scale = ToInt(row[6]);
     column.datetime_precision = ToInt(row[7]);
-    column.json =
-        std::find(json_columns.begin(), json_columns.end(), column.name) != json_columns.end();
+    column.default_value = DefaultValueExpression(row[8], row[9].value_or(""), c.is_mariadb());
     if (!filters_.IncludeColumn(db, table, column.name)) continue;
     absl::StatusOr<ColumnDef> def = ColumnDefFromInfoSchema(column, config_);
     if (!def.ok()) {
@@ -286,7 +355,7 @@ absl::StatusOr<bool> Snapshot::AnyRowsAfter(size_t table_index) {
 }
 
 absl::StatusOr<bool> Snapshot::Poll(sluice_batch* batch, int64_t deadline_ns,
-                                    const std::atomic<bool>& stop) {
+                                    const std::atomic<bool>& stop, BatchBudget& budget) {
   const sluice_host_api* api = host_.api();
   const size_t fetch = static_cast<size_t>(config_.snapshot_fetch_size);
   if (!ddl_emitted_ && config_.include_schema_changes && with_data_) {
@@ -303,15 +372,19 @@ absl::StatusOr<bool> Snapshot::Poll(sluice_batch* batch, int64_t deadline_ns,
       source.snapshot = "true";
       OffsetState offset = position_;
       offset.snapshot = true;
-      absl::Status status =
-          builder_.SchemaChange(batch, db, create->rows[0][1].value_or(""), source, offset);
+      absl::StatusOr<std::optional<TableStructure>> structure =
+          ReadTableStructure(*connection_, db, table);
+      if (!structure.ok()) return structure.status();
+      const TableChange change{TableChangeType::kCreate, db, table, std::move(*structure)};
+      absl::Status status = builder_.SchemaChange(batch, db, create->rows[0][1].value_or(""),
+                                                  source, offset, &table, {&change, 1});
       if (!status.ok()) return status;
     }
   }
   ddl_emitted_ = true;
   while (!stop.load(std::memory_order_relaxed)) {
     if (done_) return true;
-    if (api->batch_size(batch) >= static_cast<size_t>(config_.max_batch_size)) return false;
+    if (budget.Full(api, batch)) return false;
     if (api->batch_size(batch) > 0 && MonotonicNanos() >= deadline_ns) return false;
     if (current_ == nullptr) {
       if (table_index_ >= tables_.size()) {
@@ -354,6 +427,9 @@ absl::StatusOr<bool> Snapshot::Poll(sluice_batch* batch, int64_t deadline_ns,
       if (!any.ok()) return any.status();
       last_overall = !*any;
     }
+    // Rows past the poll's byte budget are left for the next poll, which reads on from the last
+    // row handed over (the chunk in memory is snapshot.fetch.size rows at most).
+    size_t appended = count;
     for (size_t i = 0; i < count; ++i) {
       const bool last_in_table = !more && i + 1 == count;
       SourcePosition source;
@@ -378,21 +454,30 @@ absl::StatusOr<bool> Snapshot::Poll(sluice_batch* batch, int64_t deadline_ns,
       absl::Status status =
           builder_.Change(batch, *table.schema, 'r', nullptr, &row, source, offset, offset);
       if (!status.ok()) return status;
+      size_t bytes = 0;
+      for (const std::optional<std::string>& value : chunk->rows[i]) {
+        if (value.has_value()) bytes += value->size();
+      }
+      budget.Add(bytes);
+      if (i + 1 < count && budget.Full(api, batch)) {
+        appended = i + 1;
+        break;
+      }
     }
-    table.rows_done += static_cast<int64_t>(count);
+    table.rows_done += static_cast<int64_t>(appended);
     if (table.rows_done >= table.next_progress) {
       table.next_progress += 100000;
       host_.Log(SLUICE_LOG_INFO,
                 absl::StrCat("snapshot of `", table.db, ".", table.table, "`: ", table.rows_done,
                              " of about ", table.estimate, " rows"));
     }
-    if (count > 0 && !table.keys.empty()) {
+    if (appended > 0 && !table.keys.empty()) {
       table.last_key.clear();
       for (int position : table.key_positions) {
-        table.last_key.push_back(chunk->rows[count - 1][position]);
+        table.last_key.push_back(chunk->rows[appended - 1][position]);
       }
     }
-    if (!more) {
+    if (!more && appended == count) {
       host_.Log(SLUICE_LOG_INFO, absl::StrCat("snapshot of `", table.db, ".", table.table,
                                               "` done: ", table.rows_done, " rows"));
       current_.reset();

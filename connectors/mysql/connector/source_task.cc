@@ -88,10 +88,17 @@ std::string PositionText(const OffsetState& offset) {
 SourceTask::SourceTask(Host host, ConnectorConfig config)
     : host_(host), config_(std::move(config)), filters_(config_), builder_(host_, config_) {}
 
-SourceTask::~SourceTask() = default;
+SourceTask::~SourceTask() {
+  host_.Log(SLUICE_LOG_INFO,
+            absl::StrCat("largest hand-over to the worker: ", budget_.peak_records(),
+                         " records, about ", budget_.peak_bytes(),
+                         " bytes (bounds: max.batch.size=", config_.max_batch_size,
+                         ", max.queue.size.in.bytes=", budget_.max_bytes(), ")"));
+}
 
 absl::Status SourceTask::Poll(sluice_batch* batch, int64_t timeout_ms) {
   const int64_t deadline = MonotonicNanos() + timeout_ms * 1000000;
+  budget_.Reset();
   if (phase_ == Phase::kStart) {
     if (!RetryDue(deadline)) return absl::OkStatus();
     absl::Status status = Start();
@@ -106,7 +113,7 @@ absl::Status SourceTask::Poll(sluice_batch* batch, int64_t timeout_ms) {
     backoff_ms_ = 0;
   }
   if (phase_ == Phase::kSnapshot) {
-    absl::StatusOr<bool> done = snapshot_->Poll(batch, deadline, stop_);
+    absl::StatusOr<bool> done = snapshot_->Poll(batch, deadline, stop_, budget_);
     if (absl::IsUnavailable(done.status())) {
       // The snapshot's transaction is gone with its connection: start over (its records carry
       // snapshot offsets, so what was sent is only repeated, never lost).
@@ -172,7 +179,8 @@ absl::Status SourceTask::Start() {
   query_connection_.emplace(std::move(*connection));
   absl::Status status = CheckBinlogSettings(*query_connection_);
   if (!status.ok()) return status;
-  const bool locking = !query_connection_->is_mariadb() && config_.snapshot_locking_mode != "none";
+  const bool locking = (!query_connection_->is_mariadb() || config_.snapshot_locking_on_mariadb) &&
+                       config_.snapshot_locking_mode != "none";
   status = CheckReplicationGrants(*query_connection_, locking);
   if (!status.ok()) return status;
   status = CheckServerIdDiffers(*query_connection_, config_.server_id);
@@ -267,6 +275,9 @@ absl::Status SourceTask::OpenStream(const OffsetState& from) {
   decoder_ = std::make_unique<binlog::BinlogDecoder>(decoder_options);
   event_.reset();
   rows_.reset();
+  // The last table map belonged to the old decoder: a new map may reuse its address.
+  last_map_ = nullptr;
+  last_schema_ = nullptr;
 
   restart_file_ = from.file;
   restart_pos_ = static_cast<uint64_t>(from.pos);
@@ -433,7 +444,7 @@ absl::Status SourceTask::PollStream(sluice_batch* batch, int64_t deadline_ns) {
     if (phase_ != Phase::kStreaming) return absl::OkStatus();
   }
   while (!stop_.load(std::memory_order_relaxed)) {
-    if (api->batch_size(batch) >= static_cast<size_t>(config_.max_batch_size)) break;
+    if (budget_.Full(api, batch)) break;
     if (event_.has_value()) {
       absl::StatusOr<bool> finished = HandleEvent(batch);
       if (absl::IsUnavailable(finished.status())) {
@@ -569,7 +580,7 @@ absl::Status SourceTask::HandleQuery(sluice_batch* batch, const binlog::QueryEve
     return absl::OkStatus();
   }
   // A DDL statement: table versions change with the next table map; what information_schema
-  // says about the database's tables (BOOLEAN, JSON) is read again.
+  // says about the database's tables (column defaults) is read again.
   const std::string db(query.database);
   for (auto it = extras_.begin(); it != extras_.end();) {
     it = absl::StartsWith(it->first, db + ".") ? extras_.erase(it) : std::next(it);
@@ -587,8 +598,8 @@ absl::Status SourceTask::HandleQuery(sluice_batch* batch, const binlog::QueryEve
   source.gtid = gtid_;
   OffsetState done = CurrentOffset();
   if (in_transaction_) done.event = events_done_ + 1;
-  if (config_.include_schema_changes && !db.empty() && filters_.IncludeDatabase(db)) {
-    absl::Status status = builder_.SchemaChange(
+  if (config_.include_schema_changes) {
+    absl::Status status = EmitSchemaChange(
         batch, db, absl::string_view(query.query.data(), query.query.size()), source, done);
     if (!status.ok()) return status;
   }
@@ -614,6 +625,72 @@ absl::Status SourceTask::HandleQuery(sluice_batch* batch, const binlog::QueryEve
   return builder_.Truncate(batch, *it->second, source, done);
 }
 
+absl::Status SourceTask::EmitSchemaChange(sluice_batch* batch, const std::string& db,
+                                          absl::string_view sql, const SourcePosition& source,
+                                          const OffsetState& done) {
+  const std::vector<DdlTarget> targets = DdlTargets(sql, db);
+  if (targets.empty()) {
+    // Not about a table (CREATE DATABASE, a view, ...): attributed to the current database.
+    if (db.empty() || !filters_.IncludeDatabase(db)) return absl::OkStatus();
+    return builder_.SchemaChange(batch, db, sql, source, done);
+  }
+  std::string event_db, tables;
+  std::vector<TableChange> changes;
+  for (const DdlTarget& target : targets) {
+    if (!filters_.IncludeDatabase(target.db)) continue;
+    const bool captured = filters_.IncludeTable(target.db, target.table);
+    if (target.kind == DdlTarget::kDrop) {
+      // As Debezium: one event per dropped table, with its own DROP statement.
+      TableChange change{TableChangeType::kDrop, target.db, target.table, std::nullopt};
+      absl::Status status =
+          builder_.SchemaChange(batch, target.db, target.ddl, source, done, &target.table,
+                                captured ? absl::Span<const TableChange>(&change, 1)
+                                         : absl::Span<const TableChange>());
+      if (!status.ok()) return status;
+      continue;
+    }
+    if (event_db.empty()) event_db = target.db;
+    absl::StrAppend(&tables, tables.empty() ? "" : ",", target.table);
+    if (!captured || target.kind == DdlTarget::kTruncate) continue;
+    // The structure as the server describes it now: right after this statement when streaming
+    // is caught up; a later one when catching up on a backlog (docs: "Differences").
+    absl::Status status = EnsureQueryConnection();
+    if (!status.ok()) return status;
+    absl::StatusOr<std::optional<TableStructure>> structure =
+        ReadTableStructure(*query_connection_, target.db, target.table);
+    if (!structure.ok()) return structure.status();
+    if (structure->has_value()) {
+      absl::StatusOr<LaterStatement> later =
+          FindLaterStatement(*query_connection_, *event_->context.file, event_->header.log_pos,
+                             target.table, /*budget=*/20000);
+      if (later.ok() && *later == LaterStatement::kNamesTable) structure->reset();
+    }
+    if (!structure->has_value()) {
+      host_.Log(SLUICE_LOG_WARN,
+                absl::StrCat("the structure of `", target.db, ".", target.table, "` after `",
+                             sql.substr(0, 80), "` at ", source.file, ":", source.pos,
+                             " is unknown: the table changed again (or is gone) before the "
+                             "connector read this statement; its tableChanges entry has table=null"));
+    }
+    changes.push_back(TableChange{target.kind == DdlTarget::kCreate ? TableChangeType::kCreate
+                                                                    : TableChangeType::kAlter,
+                                  target.db, target.table, std::move(*structure)});
+  }
+  if (event_db.empty()) return absl::OkStatus();
+  return builder_.SchemaChange(batch, event_db, sql, source, done, &tables, changes);
+}
+
+absl::Status SourceTask::EnsureQueryConnection() {
+  if (query_connection_.has_value() && query_connection_->Execute("DO 1").ok()) {
+    return absl::OkStatus();
+  }
+  // The query connection idled out or the server restarted: open a new one.
+  absl::StatusOr<Connection> connection = Connection::Open(config_.connection);
+  if (!connection.ok()) return connection.status();
+  query_connection_.emplace(std::move(*connection));
+  return absl::OkStatus();
+}
+
 absl::StatusOr<bool> SourceTask::EmitRows(sluice_batch* batch) {
   const binlog::Event& event = *event_;
   const binlog::RowsEvent& rows = *event.As<binlog::RowsEvent>();
@@ -637,7 +714,8 @@ absl::StatusOr<bool> SourceTask::EmitRows(sluice_batch* batch) {
   if (current_schema_ != nullptr) {
     const sluice_host_api* api = host_.api();
     while (true) {
-      if (api->batch_size(batch) >= static_cast<size_t>(config_.max_batch_size)) return false;
+      if (budget_.Full(api, batch)) return false;
+      const size_t row_start = rows_->bytes_read();
       absl::StatusOr<bool> more = rows_->Next(change_);
       if (!more.ok()) return more.status();
       if (!*more) break;
@@ -700,6 +778,7 @@ absl::StatusOr<bool> SourceTask::EmitRows(sluice_batch* batch) {
       absl::Status status = builder_.Change(batch, *current_schema_, op, before_row, after_row,
                                             source, pending, done);
       if (!status.ok()) return binlog::AnnotateError(status, event.context);
+      budget_.Add(rows_->bytes_read() - row_start);
     }
   }
   rows_.reset();
@@ -708,41 +787,22 @@ absl::StatusOr<bool> SourceTask::EmitRows(sluice_batch* batch) {
 }
 
 absl::Status SourceTask::LoadExtras(const std::string& db, const std::string& table) {
-  if (!query_connection_.has_value() || !query_connection_->Execute("DO 1").ok()) {
-    // The query connection idled out or the server restarted: open a new one.
-    absl::StatusOr<Connection> connection = Connection::Open(config_.connection);
-    if (!connection.ok()) return connection.status();
-    query_connection_.emplace(std::move(*connection));
-  }
+  absl::Status connected = EnsureQueryConnection();
+  if (!connected.ok()) return connected;
   std::map<std::string, ColumnExtras>& extras = extras_[TableKey(db, table)];
   absl::StatusOr<QueryResult> columns = query_connection_->Query(absl::StrCat(
-      "SELECT COLUMN_NAME, COLUMN_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ",
+      "SELECT COLUMN_NAME, COLUMN_DEFAULT, EXTRA FROM information_schema.COLUMNS WHERE "
+      "TABLE_SCHEMA = ",
       SqlString(db), " AND TABLE_NAME = ", SqlString(table)));
   if (!columns.ok()) {
     extras_.erase(TableKey(db, table));
     return columns.status();
   }
+  const bool mariadb = query_connection_->is_mariadb();
   for (const auto& row : columns->rows) {
-    if (!row[0].has_value() || !row[1].has_value()) continue;
-    const std::string type = absl::AsciiStrToLower(*row[1]);
-    extras[*row[0]].tinyint1 = absl::StartsWith(type, "tinyint(1)");
-    extras[*row[0]].json = absl::StartsWith(type, "json");
-  }
-  if (query_connection_->is_mariadb()) {
-    absl::StatusOr<QueryResult> checks = query_connection_->Query(
-        absl::StrCat("SELECT CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS WHERE "
-                     "CONSTRAINT_SCHEMA = ",
-                     SqlString(db), " AND TABLE_NAME = ", SqlString(table)));
-    if (checks.ok()) {
-      for (const auto& row : checks->rows) {
-        if (!row[0].has_value()) continue;
-        absl::string_view clause(*row[0]);
-        if (!absl::StartsWith(clause, "json_valid(")) continue;
-        size_t pos = std::string("json_valid(").size();
-        std::string column = ReadIdentifier(clause, &pos);
-        if (pos < clause.size() && clause[pos] == ')') extras[column].json = true;
-      }
-    }
+    if (!row[0].has_value()) continue;
+    extras[*row[0]].default_value =
+        DefaultValueExpression(row[1], row[2].value_or(""), mariadb);
   }
   return absl::OkStatus();
 }
@@ -757,9 +817,14 @@ absl::StatusOr<const TableSchema*> SourceTask::SchemaFor(
     excluded =
         excluded_tables_.emplace(key, !filters_.IncludeTable(map->database, map->table)).first;
   }
-  last_map_ = map.get();
-  last_schema_ = nullptr;
-  if (excluded->second) return nullptr;
+  if (excluded->second) {
+    last_map_ = map.get();
+    last_schema_ = nullptr;
+    return nullptr;
+  }
+  // Remembered only once the answer is known: a failure below (the server went away while
+  // information_schema was read) must not leave this map answered as "excluded".
+  last_map_ = nullptr;
   if (!map->has_column_names) {
     return absl::FailedPreconditionError(
         absl::StrCat("the table map of `", key,
@@ -786,7 +851,8 @@ absl::StatusOr<const TableSchema*> SourceTask::SchemaFor(
     }
     absl::StrAppend(&signature, "|", i, ":", def->name, ":", static_cast<int>(def->kind), ":",
                     def->optional, ":", def->latin1, ":", def->precision, ":", def->scale, ":",
-                    def->fsp, ":", def->bit_length, ":", def->allowed);
+                    def->fsp, ":", def->bit_length, ":", def->allowed, ":",
+                    def->default_value.has_value() ? "=" + *def->default_value : "");
     defs.push_back(std::move(*def));
     source_columns.push_back(static_cast<int>(i));
   }
@@ -817,6 +883,7 @@ absl::StatusOr<const TableSchema*> SourceTask::SchemaFor(
     if (!built.ok()) return built.status();
     cached = schemas_.emplace(signature, std::move(*built)).first;
   }
+  last_map_ = map.get();
   last_schema_ = cached->second.get();
   latest_[key] = last_schema_;
   return last_schema_;

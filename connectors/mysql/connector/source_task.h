@@ -6,7 +6,9 @@
 //
 // Threads: everything runs on the task thread inside Poll, except RequestStop (any thread).
 // Memory: one binlog event at a time is held (its rows may span several polls); schemas are
-// built once per table version; rows are converted straight into the host's batch arena.
+// built once per table version; rows are converted straight into the host's batch arena, at most
+// max.batch.size records and about max.queue.size.in.bytes bytes per poll (BatchBudget), so a
+// transaction of any size streams through in bounded batches.
 
 #include <atomic>
 #include <map>
@@ -17,6 +19,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
+#include "connectors/mysql/connector/batch_budget.h"
 #include "connectors/mysql/connector/config.h"
 #include "connectors/mysql/connector/event_builder.h"
 #include "connectors/mysql/connector/filters.h"
@@ -65,9 +68,15 @@ class SourceTask {
   OffsetState CurrentOffset() const;
   void FillOffset(OffsetState& offset) const;
   absl::Status HandleQuery(sluice_batch* batch, const binlog::QueryEvent& query);
+  // include.schema.changes: the statement to <topic.prefix>, with the tables it changed.
+  absl::Status EmitSchemaChange(sluice_batch* batch, const std::string& db, absl::string_view sql,
+                                const SourcePosition& source, const OffsetState& done);
+  // Reopens query_connection_ when it idled out or the server restarted.
+  absl::Status EnsureQueryConnection();
 
   Host host_;
   ConnectorConfig config_;
+  BatchBudget budget_{config_};  // this poll's hand-over: records and bytes
   Filters filters_;
   EventBuilder builder_;
   std::atomic<bool> stop_{false};
@@ -126,7 +135,7 @@ class SourceTask {
   const binlog::TableMap* last_map_ = nullptr;
   const TableSchema* last_schema_ = nullptr;
   absl::flat_hash_map<std::string, const TableSchema*> latest_;  // per "db.table", for TRUNCATE
-  // information_schema facts per "db.table" → column → extras.
+  // information_schema facts per "db.table" → column → extras (defaults).
   std::map<std::string, std::map<std::string, ColumnExtras>> extras_;
   // Lag and position for the host's progress report (ABI 1.2).
   StreamProgress stream_progress_;

@@ -97,9 +97,11 @@ absl::Status CheckReplicationGrants(Connection& connection, bool for_locking_sna
   if (!monitor) {
     missing.push_back(connection.is_mariadb() ? "BINLOG MONITOR" : "REPLICATION CLIENT");
   }
-  if (for_locking_snapshot) {
-    if (!Has(privileges, "RELOAD")) missing.push_back("RELOAD");
-    if (!Has(privileges, "LOCK TABLES")) missing.push_back("LOCK TABLES");
+  // RELOAD for FLUSH TABLES WITH READ LOCK; without it the snapshot locks the captured tables
+  // with LOCK TABLES instead, so either one will do.
+  if (for_locking_snapshot && !Has(privileges, "RELOAD") && !Has(privileges, "LOCK TABLES")) {
+    missing.push_back("RELOAD");
+    missing.push_back("LOCK TABLES");
   }
   if (missing.empty()) return absl::OkStatus();
   return absl::PermissionDeniedError(absl::StrCat(

@@ -24,7 +24,8 @@ std::vector<std::string> GlobalPrivilegesIn(absl::string_view grant_statement);
 
 // The privileges change data capture needs, beyond SELECT on the captured tables: reading the
 // binlog (REPLICATION SLAVE) and its position (BINLOG MONITOR on MariaDB 10.5+, REPLICATION CLIENT
-// elsewhere). `for_locking_snapshot` adds RELOAD and LOCK TABLES, which snapshots that lock need.
+// elsewhere). `for_locking_snapshot` adds RELOAD or LOCK TABLES, which snapshots that lock need
+// (a global read lock, or read locks on the captured tables without RELOAD).
 // PermissionDenied naming the missing privileges and the GRANT statement that adds them.
 absl::Status CheckReplicationGrants(Connection& connection, bool for_locking_snapshot);
 

@@ -43,7 +43,8 @@ const rapidjson::Value& ChangeEvent::payload() const {
   return *json;
 }
 
-CdcRun::CdcRun(const std::string& name, bool schemas) {
+CdcRun::CdcRun(const std::string& name, bool schemas, bool scratch_server)
+    : scratch_server_(scratch_server) {
   name_ = UniqueName(name);
   for (char& c : name_) {
     if (c == '-' || c == '.') c = '_';
@@ -75,20 +76,32 @@ CdcRun::CdcRun(const std::string& name, bool schemas) {
                    "topic.creation.default.partitions=1\n"
                    "topic.creation.default.replication.factor=1\n"
                    "producer.linger.ms=5\n"));
-  MariaDbAccount admin = MariaDbAdmin();
+  absl::Status status = OpenAdmin();
+  EXPECT_TRUE(status.ok()) << status;
+  if (status.ok()) {
+    status = admin_->Execute(absl::StrCat("CREATE DATABASE ", db_));
+    EXPECT_TRUE(status.ok()) << status;
+  }
+}
+
+absl::Status CdcRun::OpenAdmin() {
+  admin_.reset();
+  MariaDbAccount admin = scratch_server_ ? MariaDbScratchAdmin() : MariaDbAdmin();
   mysql::ConnectionOptions options;
   options.host = admin.host;
   options.port = admin.port;
   options.user = admin.user;
   options.password = admin.password;
-  options.ssl_mode = mysql::SslMode::kRequired;
+  options.ssl_mode = scratch_server_ ? mysql::SslMode::kDisabled : mysql::SslMode::kRequired;
   absl::StatusOr<mysql::Connection> connection = mysql::Connection::Open(options);
-  EXPECT_TRUE(connection.ok()) << connection.status();
-  if (connection.ok()) {
-    admin_.emplace(std::move(*connection));
-    absl::Status status = admin_->Execute(absl::StrCat("CREATE DATABASE ", db_));
-    EXPECT_TRUE(status.ok()) << status;
-  }
+  if (!connection.ok()) return connection.status();
+  admin_.emplace(std::move(*connection));
+  return absl::OkStatus();
+}
+
+void CdcRun::ReconnectAdmin() {
+  absl::Status status = OpenAdmin();
+  ASSERT_TRUE(status.ok()) << status;
 }
 
 CdcRun::~CdcRun() {
@@ -104,7 +117,7 @@ void CdcRun::Sql(const std::string& statement) {
 }
 
 void CdcRun::WriteConnectorConfig(const std::map<std::string, std::string>& extra) {
-  MariaDbAccount cdc = MariaDbCdc();
+  MariaDbAccount cdc = scratch_server_ ? MariaDbScratchCdc() : MariaDbCdc();
   std::map<std::string, std::string> config = {
       {"name", name_},
       {"connector.class", "mysql"},
@@ -116,7 +129,7 @@ void CdcRun::WriteConnectorConfig(const std::map<std::string, std::string>& extr
       {"database.server.id", absl::StrCat(5000 + getpid() % 10000 + rand() % 1000)},
       {"topic.prefix", prefix_},
       {"database.include.list", db_},
-      {"database.ssl.mode", "required"},
+      {"database.ssl.mode", scratch_server_ ? "disabled" : "required"},
   };
   for (const auto& [key, value] : extra) config[key] = value;
   std::string text;

@@ -28,9 +28,12 @@ struct ChangeEvent {
 
 class CdcRun {
  public:
-  explicit CdcRun(const std::string& name, bool schemas = false);
+  // `scratch_server`: run against the `mariadb_scratch` server (plaintext, may be restarted)
+  // instead of the shared test server.
+  explicit CdcRun(const std::string& name, bool schemas = false, bool scratch_server = false);
   ~CdcRun();
 
+  const std::string& name() const { return name_; }
   const std::string& db() const { return db_; }
   const std::string& prefix() const { return prefix_; }
   std::string Topic(const std::string& table) const { return prefix_ + "." + db_ + "." + table; }
@@ -38,6 +41,8 @@ class CdcRun {
   // Runs SQL as the admin account, in this scenario's database. Fails the test on error.
   void Sql(const std::string& statement);
   mysql::Connection& admin() { return *admin_; }
+  // Opens the admin connection again (after the server restarted).
+  void ReconnectAdmin();
 
   // Writes the connector config: the common keys plus `extra` (key=value lines).
   void WriteConnectorConfig(const std::map<std::string, std::string>& extra = {});
@@ -56,7 +61,10 @@ class CdcRun {
   void CommitOffset(const std::string& value);
 
  private:
+  absl::Status OpenAdmin();
+
   std::string name_, db_, prefix_, directory_, worker_config_, connector_config_, log_path_;
+  bool scratch_server_ = false;
   std::optional<mysql::Connection> admin_;
 };
 

@@ -45,9 +45,8 @@ TEST(MySqlColumnDef, IntegerWidthsFollowSignednessAsDebeziumMapsThem) {
   precise.bigint_unsigned_mode = BigintUnsignedMode::kPrecise;
   EXPECT_EQ(KindOf(Column(ColumnType::kLongLong, true), {}, precise),
             FieldKind::kUnsignedBigintDecimal);
-  ColumnExtras boolean;
-  boolean.tinyint1 = true;
-  EXPECT_EQ(KindOf(Column(ColumnType::kTiny), boolean), FieldKind::kBoolean);
+  // TINYINT(1) (and BOOLEAN, which the server stores as it) is int16, as Debezium's snapshot
+  // maps the server's SHOW CREATE TABLE (tests/reference/debezium).
 }
 
 TEST(MySqlColumnDef, StringsBlobsJsonAndTemporalModes) {
@@ -57,9 +56,19 @@ TEST(MySqlColumnDef, StringsBlobsJsonAndTemporalModes) {
   ColumnInfo text = Column(ColumnType::kBlob);
   text.charset = 45;  // utf8mb4_general_ci
   EXPECT_EQ(KindOf(text), FieldKind::kText);
-  ColumnExtras json;
-  json.json = true;
-  EXPECT_EQ(KindOf(text, json), FieldKind::kJson) << "MariaDB JSON is LONGTEXT in the binlog";
+  // MariaDB's JSON is LONGTEXT in the binlog, and a plain string to Debezium too.
+  EXPECT_EQ(KindOf(Column(ColumnType::kJson)), FieldKind::kJson) << "MySQL's binary JSON";
+  ColumnInfo fixed = Column(ColumnType::kString);
+  fixed.real_type = ColumnType::kString;
+  fixed.charset = 63;
+  fixed.max_length = 4;
+  absl::StatusOr<ColumnDef> binary4 = ColumnDefFromTableMap(fixed, {}, ConnectorConfig{});
+  ASSERT_TRUE(binary4.ok());
+  EXPECT_EQ(binary4->kind, FieldKind::kBinary);
+  EXPECT_EQ(binary4->fixed_length, 4u) << "BINARY(4) values are padded back to 4 bytes";
+  ColumnInfo point = Column(ColumnType::kGeometry);
+  point.geometry_type = 1;
+  EXPECT_EQ(KindOf(point), FieldKind::kPoint);
   ColumnInfo datetime = Column(ColumnType::kDateTime2);
   datetime.fsp = 3;
   EXPECT_EQ(KindOf(datetime), FieldKind::kTimestampMs);
@@ -203,7 +212,7 @@ TEST(MySqlColumnDef, SnapshotTextConvertsToTheSameValues) {
   column.column_type = "tinyint(1)";
   def = ColumnDefFromInfoSchema(column, config);
   ASSERT_TRUE(def.ok());
-  EXPECT_EQ(def->kind, FieldKind::kBoolean);
+  EXPECT_EQ(def->kind, FieldKind::kInt16);
 
   ColumnDef temporal;
   temporal.kind = FieldKind::kMicroTimestamp;
@@ -228,6 +237,58 @@ TEST(MySqlColumnDef, SnapshotTextConvertsToTheSameValues) {
   d = DatumFromText("", true, decimal, scratch);
   ASSERT_TRUE(d.ok());
   EXPECT_EQ(d->kind, SLUICE_DATUM_NULL);
+}
+
+TEST(MySqlColumnDef, DefaultsConvertAsValuesOfTheColumn) {
+  Scratch scratch;
+  ColumnDef date;
+  date.kind = FieldKind::kDate;
+  date.default_value = "2000-01-01";
+  absl::StatusOr<std::optional<sluice_datum>> value = DefaultDatum(date, scratch);
+  ASSERT_TRUE(value.ok() && value->has_value());
+  EXPECT_EQ((*value)->u.i, 10957);
+  ColumnDef text;
+  text.kind = FieldKind::kText;
+  EXPECT_FALSE(DefaultDatum(text, scratch)->has_value()) << "no DEFAULT";
+  text.default_value = "x";
+  value = DefaultDatum(text, scratch);
+  ASSERT_TRUE(value.ok() && value->has_value());
+  EXPECT_EQ(std::string((*value)->u.str.ptr, (*value)->u.str.len), "x");
+  ColumnDef bit;
+  bit.kind = FieldKind::kBits;
+  bit.bit_length = 12;
+  bit.default_value = "b'101'";
+  value = DefaultDatum(bit, scratch);
+  ASSERT_TRUE(value.ok() && value->has_value());
+  ASSERT_EQ((*value)->u.bytes.len, 2u);
+  EXPECT_EQ((*value)->u.bytes.ptr[0], 5) << "little-endian, as Bits values are";
+  ColumnDef ts;
+  ts.kind = FieldKind::kZonedTimestamp;
+  ts.default_value = "1970-01-01 00:00:00";  // CURRENT_TIMESTAMP, as Debezium declares it
+  value = DefaultDatum(ts, scratch);
+  ASSERT_TRUE(value.ok() && value->has_value());
+  EXPECT_EQ(std::string((*value)->u.str.ptr, (*value)->u.str.len), "1970-01-01T00:00:00Z");
+  ColumnDef blob;
+  blob.kind = FieldKind::kBinary;
+  blob.default_value = "abc";
+  EXPECT_FALSE(DefaultDatum(blob, scratch)->has_value()) << "binary defaults are not carried";
+}
+
+TEST(MySqlColumnDef, PointCoordinatesReadEitherByteOrder) {
+  // POINT(1.5, -2), little-endian WKB.
+  const uint8_t little[] = {1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xF8, 0x3F,
+                            0, 0, 0, 0, 0, 0, 0, 0xC0};
+  double x = 0, y = 0;
+  ASSERT_TRUE(PointCoordinates(little, &x, &y));
+  EXPECT_EQ(x, 1.5);
+  EXPECT_EQ(y, -2.0);
+  const uint8_t big[] = {0, 0, 0, 0, 1, 0x3F, 0xF8, 0, 0, 0, 0, 0, 0,
+                         0xC0, 0, 0, 0, 0, 0, 0, 0};
+  ASSERT_TRUE(PointCoordinates(big, &x, &y));
+  EXPECT_EQ(x, 1.5);
+  EXPECT_EQ(y, -2.0);
+  const uint8_t line[] = {1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+  EXPECT_FALSE(PointCoordinates(line, &x, &y));
 }
 
 }  // namespace

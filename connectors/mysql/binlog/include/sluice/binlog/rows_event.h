@@ -61,6 +61,8 @@ class RowReader {
   absl::StatusOr<bool> Next(RowChange& out);
 
   uint32_t rows_read() const { return rows_read_; }
+  // Bytes of the event's row data decoded so far: a row's size is the difference across Next.
+  size_t bytes_read() const { return static_cast<size_t>(pos_ - event_.rows.data()); }
 
  private:
   absl::Status ReadImage(std::span<const uint8_t> present, uint32_t present_count,
