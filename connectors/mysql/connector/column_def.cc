@@ -343,9 +343,9 @@ absl::StatusOr<ColumnDef> ColumnDefFromTableMap(const binlog::ColumnInfo& column
   def.latin1 = IsLatin1Collation(column.charset);
   switch (column.real_type) {
     case ColumnType::kTiny:
-      // TINYINT(1) too: Debezium maps it by the DDL's spelling, and the server's
-      // SHOW CREATE TABLE (what its snapshot parses) spells BOOLEAN as tinyint(1).
-      def.kind = FieldKind::kInt16;
+      // TINYINT(1) (BOOLEAN in the DDL; the table map cannot tell it, information_schema can):
+      // boolean, as FORMATS.md says (Debezium 2.7.4's snapshot made it int16).
+      def.kind = extras.tinyint1 ? FieldKind::kBoolean : FieldKind::kInt16;
       break;
     case ColumnType::kShort:
       def.kind = column.is_unsigned ? FieldKind::kInt32 : FieldKind::kInt16;
@@ -394,7 +394,12 @@ absl::StatusOr<ColumnDef> ColumnDefFromTableMap(const binlog::ColumnInfo& column
     case ColumnType::kMediumBlob:
     case ColumnType::kLongBlob:
     case ColumnType::kBlob:
-      // MariaDB's JSON is LONGTEXT (a plain string to Debezium, whose snapshot reads it so).
+      // MariaDB's JSON is a LONGTEXT with a json_valid check (found in information_schema):
+      // io.debezium.data.Json, as FORMATS.md says (Debezium 2.7.4 made it a plain string).
+      if (extras.json && !binary) {
+        def.kind = FieldKind::kJson;
+        break;
+      }
       def.kind = binary ? FieldKind::kBinary : FieldKind::kText;
       if (binary && column.real_type == ColumnType::kString) def.fixed_length = column.max_length;
       break;
@@ -441,7 +446,7 @@ absl::StatusOr<ColumnDef> ColumnDefFromInfoSchema(const InfoSchemaColumn& column
   def.fsp = static_cast<uint8_t>(column.datetime_precision);
   def.default_value = column.default_value;
   if (type == "tinyint") {
-    def.kind = FieldKind::kInt16;
+    def.kind = absl::StartsWith(full, "tinyint(1)") ? FieldKind::kBoolean : FieldKind::kInt16;
   } else if (type == "smallint") {
     def.kind = is_unsigned ? FieldKind::kInt32 : FieldKind::kInt16;
   } else if (type == "mediumint") {
@@ -466,7 +471,7 @@ absl::StatusOr<ColumnDef> ColumnDefFromInfoSchema(const InfoSchemaColumn& column
   } else if (type == "enum" || type == "set") {
     def.kind = type == "enum" ? FieldKind::kEnum : FieldKind::kSet;
     SetMembers(def, ParseMembers(column.column_type));
-  } else if (type == "json") {
+  } else if (type == "json" || column.json) {
     def.kind = FieldKind::kJson;
   } else if (type == "char" || type == "varchar" || absl::EndsWith(type, "text")) {
     def.kind = FieldKind::kText;
@@ -518,6 +523,10 @@ absl::StatusOr<sluice_datum> DatumFromBinlog(const binlog::ColumnValue& value, c
       if (kind == ValueKind::kSigned || kind == ValueKind::kYear) {
         return sluice_datum_int(value.i64());
       }
+      break;
+    case FieldKind::kBoolean:
+      if (kind == ValueKind::kSigned) return sluice_datum_boolean(value.i64() != 0);
+      if (kind == ValueKind::kUnsigned) return sluice_datum_boolean(value.u64() != 0);
       break;
     case FieldKind::kUnsignedBigintDecimal:
       if (kind == ValueKind::kUnsigned || kind == ValueKind::kSigned) {
@@ -668,6 +677,8 @@ absl::StatusOr<sluice_datum> DatumFromText(absl::string_view text, bool is_null,
       if (absl::SimpleAtoi(text, &u)) return sluice_datum_int(static_cast<int64_t>(u));
       break;
     }
+    case FieldKind::kBoolean:
+      return sluice_datum_boolean(text != "0");
     case FieldKind::kUnsignedBigintDecimal: {
       uint64_t u = 0;
       if (!absl::SimpleAtoi(text, &u)) break;

@@ -26,6 +26,7 @@ enum class FieldKind : uint8_t {
   kInt16,
   kInt32,
   kInt64,
+  kBoolean,  // TINYINT(1) (BOOLEAN in the DDL): boolean, as FORMATS.md says
   kFloat32,
   kFloat64,
   kUnsignedBigintDecimal,  // BIGINT UNSIGNED, bigint.unsigned.handling.mode=precise
@@ -70,6 +71,8 @@ struct ColumnDef {
 
 // What the table map cannot say, read from information_schema when a table is first seen.
 struct ColumnExtras {
+  bool tinyint1 = false;  // TINYINT(1): BOOLEAN in the DDL
+  bool json = false;      // MariaDB JSON (LONGTEXT with a json_valid check)
   std::optional<std::string> default_value;  // as ColumnDef::default_value
 };
 
@@ -87,6 +90,7 @@ struct InfoSchemaColumn {
   bool nullable = true;
   std::string charset;  // CHARACTER_SET_NAME; empty for non-character columns
   int precision = 0, scale = 0, datetime_precision = 0;
+  bool json = false;  // MariaDB JSON (LONGTEXT with a json_valid check)
   std::optional<std::string> default_value;  // as ColumnDef::default_value
 };
 absl::StatusOr<ColumnDef> ColumnDefFromInfoSchema(const InfoSchemaColumn& column,

@@ -32,17 +32,17 @@ enum SourceField : uint32_t {
   kSrcThread,
   kSrcQuery
 };
-// Envelope fields, in the order Debezium declares them (transaction before op: checked against a
-// live capture, tests/reference/debezium).
+// Envelope fields, in FORMATS.md's (Debezium 3.x's) order: transaction last. (Debezium 2.7.4,
+// the live capture in tests/reference/debezium, put it before op.)
 enum EnvelopeField : uint32_t {
   kEnvBefore,
   kEnvAfter,
   kEnvSource,
-  kEnvTransaction,
   kEnvOp,
   kEnvTsMs,
   kEnvTsUs,
-  kEnvTsNs
+  kEnvTsNs,
+  kEnvTransaction
 };
 
 int64_t NowNanos() {
@@ -136,6 +136,7 @@ absl::StatusOr<const sluice_schema*> EventBuilder::FieldSchema(const ColumnDef& 
     case FieldKind::kInt64:
       args.type = SLUICE_TYPE_INT64;
       break;
+    case FieldKind::kBoolean:
     case FieldKind::kBitBoolean:
       args.type = SLUICE_TYPE_BOOLEAN;
       break;
@@ -347,10 +348,8 @@ absl::StatusOr<std::unique_ptr<TableSchema>> EventBuilder::BuildTable(
   }
 
   SchemaArgs envelope = Primitive(SLUICE_TYPE_STRUCT, false, base + ".Envelope", 2);
-  envelope.fields = {{"before", schema->value},
-                     {"after", schema->value},
-                     {"source", source_schema_},
-                     {"transaction", transaction_schema_}};
+  envelope.fields = {
+      {"before", schema->value}, {"after", schema->value}, {"source", source_schema_}};
   for (auto [name, type, optional] :
        {std::tuple<const char*, sluice_type, bool>{"op", SLUICE_TYPE_STRING, false},
         {"ts_ms", SLUICE_TYPE_INT64, true},
@@ -360,6 +359,7 @@ absl::StatusOr<std::unique_ptr<TableSchema>> EventBuilder::BuildTable(
     if (!field.ok()) return field.status();
     envelope.fields.emplace_back(name, *field);
   }
+  envelope.fields.emplace_back("transaction", transaction_schema_);
   built = host_.Schema(envelope);
   if (!built.ok()) return built.status();
   schema->envelope = *built;

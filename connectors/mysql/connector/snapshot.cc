@@ -263,6 +263,22 @@ absl::StatusOr<std::unique_ptr<Snapshot::Table>> Snapshot::Describe(const std::s
       c.Query(absl::StrCat("SELECT COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE", where,
                            " AND CONSTRAINT_NAME = 'PRIMARY' ORDER BY ORDINAL_POSITION"));
   if (!keys.ok()) return keys.status();
+  // MariaDB's JSON is a LONGTEXT with a json_valid(`column`) check: io.debezium.data.Json.
+  std::vector<std::string> json_columns;
+  if (c.is_mariadb()) {
+    absl::StatusOr<QueryResult> checks = c.Query(absl::StrCat(
+        "SELECT CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ",
+        SqlString(db), " AND TABLE_NAME = ", SqlString(table)));
+    if (checks.ok()) {
+      for (const auto& row : checks->rows) {
+        const std::string clause = row[0].value_or("");
+        if (clause.rfind("json_valid(`", 0) == 0) {
+          size_t end = clause.find('`', 12);
+          if (end != std::string::npos) json_columns.push_back(clause.substr(12, end - 12));
+        }
+      }
+    }
+  }
   auto result = std::make_unique<Table>();
   result->db = db;
   result->table = table;
@@ -288,6 +304,8 @@ absl::StatusOr<std::unique_ptr<Snapshot::Table>> Snapshot::Describe(const std::s
     column.precision = ToInt(row[5]);
     column.scale = ToInt(row[6]);
     column.datetime_precision = ToInt(row[7]);
+    column.json =
+        std::find(json_columns.begin(), json_columns.end(), column.name) != json_columns.end();
     column.default_value = DefaultValueExpression(row[8], row[9].value_or(""), c.is_mariadb());
     if (!filters_.IncludeColumn(db, table, column.name)) continue;
     absl::StatusOr<ColumnDef> def = ColumnDefFromInfoSchema(column, config_);

@@ -580,7 +580,7 @@ absl::Status SourceTask::HandleQuery(sluice_batch* batch, const binlog::QueryEve
     return absl::OkStatus();
   }
   // A DDL statement: table versions change with the next table map; what information_schema
-  // says about the database's tables (column defaults) is read again.
+  // says about the database's tables (BOOLEAN, MariaDB JSON, column defaults) is read again.
   const std::string db(query.database);
   for (auto it = extras_.begin(); it != extras_.end();) {
     it = absl::StartsWith(it->first, db + ".") ? extras_.erase(it) : std::next(it);
@@ -791,8 +791,8 @@ absl::Status SourceTask::LoadExtras(const std::string& db, const std::string& ta
   if (!connected.ok()) return connected;
   std::map<std::string, ColumnExtras>& extras = extras_[TableKey(db, table)];
   absl::StatusOr<QueryResult> columns = query_connection_->Query(absl::StrCat(
-      "SELECT COLUMN_NAME, COLUMN_DEFAULT, EXTRA FROM information_schema.COLUMNS WHERE "
-      "TABLE_SCHEMA = ",
+      "SELECT COLUMN_NAME, COLUMN_DEFAULT, EXTRA, COLUMN_TYPE FROM information_schema.COLUMNS "
+      "WHERE TABLE_SCHEMA = ",
       SqlString(db), " AND TABLE_NAME = ", SqlString(table)));
   if (!columns.ok()) {
     extras_.erase(TableKey(db, table));
@@ -801,8 +801,26 @@ absl::Status SourceTask::LoadExtras(const std::string& db, const std::string& ta
   const bool mariadb = query_connection_->is_mariadb();
   for (const auto& row : columns->rows) {
     if (!row[0].has_value()) continue;
-    extras[*row[0]].default_value =
-        DefaultValueExpression(row[1], row[2].value_or(""), mariadb);
+    ColumnExtras& column = extras[*row[0]];
+    column.default_value = DefaultValueExpression(row[1], row[2].value_or(""), mariadb);
+    column.tinyint1 = absl::StartsWith(absl::AsciiStrToLower(row[3].value_or("")), "tinyint(1)");
+  }
+  if (mariadb) {
+    // MariaDB's JSON is a LONGTEXT with a json_valid(`column`) check.
+    absl::StatusOr<QueryResult> checks = query_connection_->Query(
+        absl::StrCat("SELECT CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS WHERE "
+                     "CONSTRAINT_SCHEMA = ",
+                     SqlString(db), " AND TABLE_NAME = ", SqlString(table)));
+    if (checks.ok()) {
+      for (const auto& row : checks->rows) {
+        if (!row[0].has_value()) continue;
+        absl::string_view clause(*row[0]);
+        if (!absl::StartsWith(clause, "json_valid(")) continue;
+        size_t pos = std::string("json_valid(").size();
+        std::string column = ReadIdentifier(clause, &pos);
+        if (pos < clause.size() && clause[pos] == ')') extras[column].json = true;
+      }
+    }
   }
   return absl::OkStatus();
 }

@@ -38,6 +38,24 @@ void Add(const std::string& path, const std::string& want, const std::string& go
   out->push_back(JsonDifference{path, Pattern(path), want, got});
 }
 
+// True when every element of `array` is an object naming a struct field (`"field": "..."`).
+bool NamedFields(const rapidjson::Value& array) {
+  if (array.Empty()) return false;
+  for (const auto& element : array.GetArray()) {
+    if (!element.IsObject() || !element.HasMember("field") || !element["field"].IsString()) {
+      return false;
+    }
+  }
+  return true;
+}
+
+const rapidjson::Value* FieldNamed(const rapidjson::Value& array, const std::string& name) {
+  for (const auto& element : array.GetArray()) {
+    if (name == element["field"].GetString()) return &element;
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 std::string CompactJson(const rapidjson::Value& value) {
@@ -84,6 +102,33 @@ void DiffJson(const rapidjson::Value& want, const rapidjson::Value& got, const s
     if (common != got_order) {
       Add(absl::StrCat(path, "{order}"), absl::StrJoin(common, ","), absl::StrJoin(got_order, ","),
           out);
+    }
+    return;
+  }
+  if (want.IsArray() && got.IsArray() && NamedFields(want) && NamedFields(got)) {
+    std::vector<std::string> want_order, got_order;
+    for (const auto& element : want.GetArray()) {
+      const std::string name = element["field"].GetString();
+      const std::string child = absl::StrCat(path, "[", name, "]");
+      const rapidjson::Value* found = FieldNamed(got, name);
+      if (found == nullptr) {
+        Add(child, CompactJson(element), "<absent>", out);
+      } else {
+        want_order.push_back(name);
+        DiffJson(element, *found, child, out);
+      }
+    }
+    for (const auto& element : got.GetArray()) {
+      const std::string name = element["field"].GetString();
+      if (FieldNamed(want, name) == nullptr) {
+        Add(absl::StrCat(path, "[", name, "]"), "<absent>", CompactJson(element), out);
+      } else {
+        got_order.push_back(name);
+      }
+    }
+    if (want_order != got_order) {
+      Add(absl::StrCat(path, "{order}"), absl::StrJoin(want_order, ","),
+          absl::StrJoin(got_order, ","), out);
     }
     return;
   }

@@ -21,7 +21,10 @@ struct JsonDifference {
 
 // Appends the differences between `want` and `got` under `path`. Objects are compared member by
 // member and for their member order (reported at "<path>{order}"), arrays element by element
-// (a length difference at "<path>{size}"), everything else by its compact JSON text.
+// (a length difference at "<path>{size}"), everything else by its compact JSON text. A struct
+// schema's `fields` (arrays whose elements all carry a `field` name, on both sides) are matched
+// by name, like an object's members: a field missing on one side is reported at
+// "<path>[name]", their order at "<path>{order}".
 void DiffJson(const rapidjson::Value& want, const rapidjson::Value& got, const std::string& path,
               std::vector<JsonDifference>* out);
 

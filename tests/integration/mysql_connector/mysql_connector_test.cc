@@ -62,13 +62,16 @@ TEST(MySqlConnector, SnapshotThenStreamingEmitsDebeziumEventsAndARestartResumesE
     EXPECT_EQ(envelope["after"]["id"].GetInt(), i + 1);
     EXPECT_EQ(std::string(envelope["source"]["snapshot"].GetString()), markers[i]);
   }
-  // Field order of the envelope and of the source block, as Debezium writes them.
+  // Field order of the envelope (FORMATS.md: before, after, source, op, ts_ms, ts_us, ts_ns,
+  // transaction) and of the source block, as Debezium writes them.
   const std::string first = *events[0].value;
   EXPECT_LT(first.find("\"before\""), first.find("\"after\""));
   EXPECT_LT(first.find("\"after\""), first.find("\"source\""));
   EXPECT_LT(first.find("\"source\""), first.find("\"op\""));
   EXPECT_LT(first.find("\"op\""), first.find("\"ts_ms\":", first.find("\"op\"")));
   EXPECT_NE(first.find("\"transaction\":null"), std::string::npos) << first;
+  EXPECT_LT(first.find("\"ts_ns\":", first.find("\"op\"")), first.find("\"transaction\":null"))
+      << "transaction is the envelope's last field: " << first;
   EXPECT_NE(first.find(absl::StrCat("\"source\":{\"version\":")), std::string::npos) << first;
   EXPECT_NE(first.find(absl::StrCat("\"connector\":\"mysql\",\"name\":\"", run.prefix(), "\"")),
             std::string::npos)
@@ -191,7 +194,7 @@ TEST(MySqlConnector, ColumnTypesMapAsFormatsSaysInSnapshotAndStreaming) {
   const std::map<std::string, std::string> expected = {
       {"ti", "-5"},
       {"tu", "200"},
-      {"b", "1"},  // BOOLEAN is TINYINT(1): int16, as Debezium's snapshot maps it
+      {"b", "true"},  // BOOLEAN (TINYINT(1)): boolean, as FORMATS.md says
       {"si", "-300"},
       {"su", "65000"},
       {"mi", "-8000000"},
@@ -250,7 +253,7 @@ TEST(MySqlConnector, ColumnTypesMapAsFormatsSaysInSnapshotAndStreaming) {
   expect_schema("ti", "\"type\":\"int16\"");
   expect_schema("su", "\"type\":\"int32\"");
   expect_schema("iu", "\"type\":\"int64\"");
-  expect_schema("b", "\"type\":\"int16\"");
+  expect_schema("b", "\"type\":\"boolean\"");
   expect_schema("f", "\"type\":\"float\"");
   expect_schema("d", "\"type\":\"double\"");
   expect_schema("dec1", "\"name\":\"org.apache.kafka.connect.data.Decimal\"");
@@ -260,9 +263,10 @@ TEST(MySqlConnector, ColumnTypesMapAsFormatsSaysInSnapshotAndStreaming) {
   expect_schema("e", "\"name\":\"io.debezium.data.Enum\"");
   expect_schema("e", "\"allowed\":\"x,y,z\"");
   expect_schema("s", "\"name\":\"io.debezium.data.EnumSet\"");
-  // MariaDB's JSON is a LONGTEXT: a plain string, as Debezium's snapshot maps it.
+  // MariaDB's JSON (a LONGTEXT with a json_valid check) is io.debezium.data.Json, as FORMATS.md
+  // says.
   expect_schema("j", "\"type\":\"string\"");
-  EXPECT_EQ(field_schemas["j"].find("io.debezium.data.Json"), std::string::npos);
+  expect_schema("j", "\"name\":\"io.debezium.data.Json\"");
   expect_schema("dt", "\"name\":\"io.debezium.time.Date\"");
   expect_schema("tm", "\"name\":\"io.debezium.time.MicroTime\"");
   expect_schema("dtt", "\"name\":\"io.debezium.time.Timestamp\"");

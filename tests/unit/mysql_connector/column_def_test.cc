@@ -45,8 +45,11 @@ TEST(MySqlColumnDef, IntegerWidthsFollowSignednessAsDebeziumMapsThem) {
   precise.bigint_unsigned_mode = BigintUnsignedMode::kPrecise;
   EXPECT_EQ(KindOf(Column(ColumnType::kLongLong, true), {}, precise),
             FieldKind::kUnsignedBigintDecimal);
-  // TINYINT(1) (and BOOLEAN, which the server stores as it) is int16, as Debezium's snapshot
-  // maps the server's SHOW CREATE TABLE (tests/reference/debezium).
+  // TINYINT(1) (BOOLEAN in the DDL; information_schema tells it, the table map cannot) is
+  // boolean, as FORMATS.md says (Debezium 2.7.4's snapshot made it int16).
+  ColumnExtras boolean;
+  boolean.tinyint1 = true;
+  EXPECT_EQ(KindOf(Column(ColumnType::kTiny), boolean), FieldKind::kBoolean);
 }
 
 TEST(MySqlColumnDef, StringsBlobsJsonAndTemporalModes) {
@@ -56,7 +59,9 @@ TEST(MySqlColumnDef, StringsBlobsJsonAndTemporalModes) {
   ColumnInfo text = Column(ColumnType::kBlob);
   text.charset = 45;  // utf8mb4_general_ci
   EXPECT_EQ(KindOf(text), FieldKind::kText);
-  // MariaDB's JSON is LONGTEXT in the binlog, and a plain string to Debezium too.
+  ColumnExtras json;
+  json.json = true;
+  EXPECT_EQ(KindOf(text, json), FieldKind::kJson) << "MariaDB JSON is LONGTEXT in the binlog";
   EXPECT_EQ(KindOf(Column(ColumnType::kJson)), FieldKind::kJson) << "MySQL's binary JSON";
   ColumnInfo fixed = Column(ColumnType::kString);
   fixed.real_type = ColumnType::kString;
@@ -212,7 +217,23 @@ TEST(MySqlColumnDef, SnapshotTextConvertsToTheSameValues) {
   column.column_type = "tinyint(1)";
   def = ColumnDefFromInfoSchema(column, config);
   ASSERT_TRUE(def.ok());
+  EXPECT_EQ(def->kind, FieldKind::kBoolean);
+  absl::StatusOr<sluice_datum> flag = DatumFromText("1", false, *def, scratch);
+  ASSERT_TRUE(flag.ok());
+  EXPECT_EQ(flag->kind, SLUICE_DATUM_BOOLEAN);
+  EXPECT_EQ(flag->u.b, 1);
+  column.column_type = "tinyint(4)";
+  def = ColumnDefFromInfoSchema(column, config);
+  ASSERT_TRUE(def.ok());
   EXPECT_EQ(def->kind, FieldKind::kInt16);
+
+  column.data_type = "longtext";
+  column.column_type = "longtext";
+  column.json = true;  // MariaDB's JSON
+  def = ColumnDefFromInfoSchema(column, config);
+  ASSERT_TRUE(def.ok());
+  EXPECT_EQ(def->kind, FieldKind::kJson);
+  column.json = false;
 
   ColumnDef temporal;
   temporal.kind = FieldKind::kMicroTimestamp;
