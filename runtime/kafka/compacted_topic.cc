@@ -43,6 +43,10 @@ absl::StatusOr<std::unique_ptr<CompactedTopic>> CompactedTopic::Create(
   conf->release();
   std::unique_ptr<CompactedTopic> log(new CompactedTopic(options));
   log->producer_.reset(rk);
+  log->topic_handle_.reset(rd_kafka_topic_new(rk, options.topic.c_str(), nullptr));
+  if (log->topic_handle_ == nullptr) {
+    return KafkaStatus(rd_kafka_last_error(), absl::StrCat("topic `", options.topic, "`"));
+  }
   return log;
 }
 
@@ -83,7 +87,7 @@ absl::Status CompactedTopic::Write(const std::vector<KeyedRecord>& records,
     void* value_data = record.value ? const_cast<char*>(record.value->data()) : nullptr;
     const size_t value_size = record.value ? record.value->size() : 0;
     rd_kafka_resp_err_t err = rd_kafka_producev(
-        producer_.get(), RD_KAFKA_V_TOPIC(options_.topic.c_str()),
+        producer_.get(), RD_KAFKA_V_RKT(topic_handle_.get()),
         RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
         RD_KAFKA_V_KEY(record.key.data(), record.key.size()),
         RD_KAFKA_V_VALUE(value_data, value_size), RD_KAFKA_V_OPAQUE(opaque), RD_KAFKA_V_END);
