@@ -43,6 +43,10 @@ absl::StatusOr<std::unique_ptr<CompactedTopic>> CompactedTopic::Create(
   conf->release();
   std::unique_ptr<CompactedTopic> log(new CompactedTopic(options));
   log->producer_.reset(rk);
+  log->topic_handle_.reset(rd_kafka_topic_new(rk, options.topic.c_str(), nullptr));
+  if (log->topic_handle_ == nullptr) {
+    return KafkaStatus(rd_kafka_last_error(), absl::StrCat("topic `", options.topic, "`"));
+  }
   return log;
 }
 
@@ -83,7 +87,7 @@ absl::Status CompactedTopic::Write(const std::vector<KeyedRecord>& records,
     void* value_data = record.value ? const_cast<char*>(record.value->data()) : nullptr;
     const size_t value_size = record.value ? record.value->size() : 0;
     rd_kafka_resp_err_t err = rd_kafka_producev(
-        producer_.get(), RD_KAFKA_V_TOPIC(options_.topic.c_str()),
+        producer_.get(), RD_KAFKA_V_RKT(topic_handle_.get()),
         RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
         RD_KAFKA_V_KEY(record.key.data(), record.key.size()),
         RD_KAFKA_V_VALUE(value_data, value_size), RD_KAFKA_V_OPAQUE(opaque), RD_KAFKA_V_END);
@@ -107,7 +111,9 @@ absl::Status CompactedTopic::ReadToEnd(const Visitor& visit, absl::Duration time
   const absl::Time deadline = absl::Now() + timeout;
   const std::string& topic = options_.topic;
   // assign() without subscribe(): no group membership, no commits; group.id is set only because
-  // librdkafka's consumer poll requires one.
+  // librdkafka's consumer poll requires one. A fetch that finds nothing new (a partition read to
+  // its end by EOF, e.g. one ending in transaction markers) is answered after 10 ms, not the
+  // 500 ms default.
   absl::StatusOr<ConfHandle> conf = BuildConf({{"bootstrap.servers", options_.bootstrap_servers},
                                                {"client.id", options_.client_id + "-reader"},
                                                {"group.id", options_.client_id + "-reader"},
@@ -115,7 +121,8 @@ absl::Status CompactedTopic::ReadToEnd(const Visitor& visit, absl::Duration time
                                                {"enable.auto.offset.store", "false"},
                                                {"enable.partition.eof", "true"},
                                                {"auto.offset.reset", "earliest"},
-                                               {"isolation.level", "read_committed"}},
+                                               {"isolation.level", "read_committed"},
+                                               {"fetch.wait.max.ms", "10"}},
                                               options_.consumer_overrides, "consumer.");
   if (!conf.ok()) return conf.status();
   char errstr[512];
@@ -146,17 +153,32 @@ absl::Status CompactedTopic::ReadToEnd(const Visitor& visit, absl::Duration time
   const int partitions = metadata->topics[0].partition_cnt;
   std::vector<int64_t> end(partitions, 0);
   int remaining = 0;
+  if (partitions > 0) {
+    // Every partition's end offset in one ListOffsets request per broker (timestamp -1 means
+    // "latest"), not two requests per partition one after the other: the offsets topic has 25
+    // partitions, and this read is on the path of every worker and task start.
+    TopicPartitionListHandle ends(rd_kafka_topic_partition_list_new(partitions));
+    for (int p = 0; p < partitions; ++p) {
+      rd_kafka_topic_partition_list_add(ends.get(), topic.c_str(), p)->offset = -1;
+    }
+    if (rd_kafka_resp_err_t err =
+            rd_kafka_offsets_for_times(consumer.get(), ends.get(), Millis(deadline - absl::Now()));
+        err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      return KafkaStatus(err, absl::StrCat("end offsets of topic `", topic, "`"));
+    }
+    for (int i = 0; i < ends->cnt; ++i) {
+      const rd_kafka_topic_partition_t& tp = ends->elems[i];
+      if (tp.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        return KafkaStatus(
+            tp.err, absl::StrCat("end offset of topic `", topic, "` partition ", tp.partition));
+      }
+      if (tp.partition >= 0 && tp.partition < partitions) end[tp.partition] = tp.offset;
+    }
+  }
   TopicPartitionListHandle assignment(rd_kafka_topic_partition_list_new(partitions));
   for (int p = 0; p < partitions; ++p) {
-    int64_t low = 0;
-    int64_t high = 0;
-    if (rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(
-            consumer.get(), topic.c_str(), p, &low, &high, Millis(deadline - absl::Now()));
-        err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      return KafkaStatus(err, absl::StrCat("end offset of topic `", topic, "` partition ", p));
-    }
-    end[p] = high;
-    if (high > low) {
+    // A partition whose records were all deleted (end > 0, nothing left) ends by EOF below.
+    if (end[p] > 0) {
       rd_kafka_topic_partition_list_add(assignment.get(), topic.c_str(), p)->offset =
           RD_KAFKA_OFFSET_BEGINNING;
       ++remaining;

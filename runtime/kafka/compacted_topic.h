@@ -69,6 +69,10 @@ class CompactedTopic {
 
   const CompactedTopicOptions options_;
   KafkaHandle producer_;
+  // Made with the producer: rd_kafka_topic_new asks for the topic's metadata at once, whereas a
+  // record produced by topic name leaves that to librdkafka's 1 s topic scan, which made the
+  // first Write of every process wait up to a second (docs/benchmarks.md, latency).
+  TopicHandle topic_handle_;
   absl::Mutex write_mu_;  // one Write at a time, so a write's records are not interleaved
 };
 

@@ -47,6 +47,10 @@ using ConfigResourceHandle =
     std::unique_ptr<rd_kafka_ConfigResource_t,
                     internal::Deleter<rd_kafka_ConfigResource_t, rd_kafka_ConfigResource_destroy>>;
 
+// A topic handle; destroy it before the rd_kafka_t it was made from.
+using TopicHandle =
+    std::unique_ptr<rd_kafka_topic_t, internal::Deleter<rd_kafka_topic_t, rd_kafka_topic_destroy>>;
+
 inline void DestroyMetadata(const rd_kafka_metadata_t* m) { rd_kafka_metadata_destroy(m); }
 using MetadataHandle =
     std::unique_ptr<const rd_kafka_metadata_t,

@@ -44,6 +44,10 @@ absl::StatusOr<std::unique_ptr<TopicLog>> TopicLog::Create(TopicLogOptions optio
   conf->release();
   std::unique_ptr<TopicLog> log(new TopicLog(std::move(options)));
   log->producer_.reset(rk);
+  log->topic_handle_.reset(rd_kafka_topic_new(rk, log->options_.topic.c_str(), nullptr));
+  if (log->topic_handle_ == nullptr) {
+    return KafkaStatus(rd_kafka_last_error(), absl::StrCat("topic `", log->options_.topic, "`"));
+  }
   return log;
 }
 
@@ -80,7 +84,7 @@ absl::Status TopicLog::Write(const std::vector<TopicLogRecord>& records, absl::D
     void* key_data = const_cast<char*>(record.key.data());
     const size_t key_size = record.key.size();
     rd_kafka_resp_err_t err = rd_kafka_producev(
-        producer_.get(), RD_KAFKA_V_TOPIC(options_.topic.c_str()),
+        producer_.get(), RD_KAFKA_V_RKT(topic_handle_.get()),
         RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_KEY(key_data, key_size),
         RD_KAFKA_V_VALUE(value_data, value_size), RD_KAFKA_V_OPAQUE(opaque), RD_KAFKA_V_END);
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {

@@ -62,6 +62,8 @@ class TopicLog {
 
   const TopicLogOptions options_;
   KafkaHandle producer_;
+  // Made with the producer so its metadata is asked for at once (see CompactedTopic).
+  TopicHandle topic_handle_;
   absl::Mutex write_mu_;
 };
 

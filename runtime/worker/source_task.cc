@@ -36,7 +36,10 @@ absl::Status WorkerSourceTask::RecordingOffsetWriter::Write(
     absl::string_view connector, absl::Span<const offsets::CommittableOffset> offsets,
     absl::Duration timeout) {
   absl::Status status = store_->Write(connector, offsets, timeout);
-  if (status.ok()) written_.insert(written_.end(), offsets.begin(), offsets.end());
+  if (status.ok()) {
+    absl::MutexLock lock(&mu_);
+    written_.insert(written_.end(), offsets.begin(), offsets.end());
+  }
   return status;
 }
 
@@ -67,6 +70,8 @@ absl::StatusOr<std::unique_ptr<WorkerSourceTask>> WorkerSourceTask::Start(
   task->producer_ = *std::move(producer);
   task->committer_ = std::make_unique<offsets::OffsetCommitter>(
       task->spec_.connector_name, &task->tracker_, &task->offset_writer_);
+  task->commit_thread_ = std::make_unique<offsets::AsyncOffsetCommitter>(
+      task->committer_.get(), config.offset_flush_timeout);
 
   std::vector<data::SourceOffset> committed;
   for (const auto& [partition, offset] :
@@ -117,8 +122,11 @@ void WorkerSourceTask::Run() {
     status = producer_->fatal_error();
     if (!status.ok()) break;
     if (absl::Now() >= next_commit) {
-      status = CommitOffsets(/*final_commit=*/false);
+      commit_thread_->Request();  // returns at once; the outcome is collected below
       next_commit = absl::Now() + flush_interval;
+    }
+    if (std::optional<absl::Status> committed = commit_thread_->TakeResult()) {
+      status = AfterCommit(*std::move(committed), /*final_commit=*/false);
       if (!status.ok()) break;
     }
     status = PollAndSend(batch);
@@ -226,7 +234,10 @@ absl::Status WorkerSourceTask::Send(const data::SourceRecord& record) {
 }
 
 absl::Status WorkerSourceTask::CommitOffsets(bool final_commit) {
-  absl::Status status = committer_->Commit(services_.config->offset_flush_timeout);
+  return AfterCommit(committer_->Commit(services_.config->offset_flush_timeout), final_commit);
+}
+
+absl::Status WorkerSourceTask::AfterCommit(absl::Status status, bool final_commit) {
   // Tell the plugin what is now durable (on this thread, between polls, as the ABI promises).
   for (const offsets::CommittableOffset& committed : offset_writer_.TakeWritten()) {
     const std::vector<data::ScalarEntry> partition = ScalarEntriesOf(committed.partition.fields());
@@ -244,6 +255,9 @@ absl::Status WorkerSourceTask::CommitOffsets(bool final_commit) {
 
 void WorkerSourceTask::Finish(absl::Status status) {
   const absl::Duration grace = services_.config->task_shutdown_graceful_timeout;
+  // The commit running on the committer thread, if any, ends first; its written offsets are
+  // acknowledged with the final commit's, and its error is superseded by the final commit's.
+  commit_thread_->Stop();
   // Whatever happened, settle what is in flight and write the safe prefix of offsets.
   if (absl::Status flushed = producer_->Flush(grace); !flushed.ok() && status.ok()) {
     status = flushed;

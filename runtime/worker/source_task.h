@@ -4,7 +4,9 @@
 // WorkerSourceTask runs one task of a source connector on its own thread, as Kafka Connect's
 // class of that name does: poll the plugin for a batch, convert each record's key and value,
 // hand it to the producer (keyed, murmur2), track it until Kafka acknowledges it, and commit the
-// offsets that became safe every offset.flush.interval.ms and once more when stopping.
+// offsets that became safe every offset.flush.interval.ms and once more when stopping. The
+// periodic commits run on a committer thread of the task's own (offsets::AsyncOffsetCommitter),
+// so a poll never waits for the offsets topic; the final one runs on the task thread.
 //
 // A poll that fails with UNAVAILABLE is transient: its records are discarded and the task polls
 // again after a back-off (100 ms doubling to 10 s). Any other failure ends the task.
@@ -16,7 +18,8 @@
 // the last committed offsets, so nothing acknowledged is lost and at most the uncommitted tail is
 // sent again.
 //
-// Threads: Start, Stop and Join from any thread; the task thread does everything else.
+// Threads: Start, Stop and Join from any thread; the committer thread writes the periodic offset
+// commits; the task thread does everything else.
 
 #include <atomic>
 #include <memory>
@@ -37,6 +40,7 @@
 #include "runtime/kafka/offset_store.h"
 #include "runtime/kafka/producer.h"
 #include "runtime/kafka/topic_admin.h"
+#include "runtime/offsets/async_offset_committer.h"
 #include "runtime/offsets/offset_committer.h"
 #include "runtime/offsets/submitted_records.h"
 
@@ -99,22 +103,31 @@ class WorkerSourceTask {
   absl::Status PollAndSend(data::RecordBatch& batch);
   absl::Status Send(const data::SourceRecord& record);
   absl::Status EnsureTopic(std::string_view topic);
+  // The final commit, on the task thread once the committer thread has stopped.
   absl::Status CommitOffsets(bool final_commit);
+  // After a commit ended with `status`: tells the plugin what is now committed and applies the
+  // failure policy (a delivery failure fails the task; a failed write is retried next time).
+  absl::Status AfterCommit(absl::Status status, bool final_commit);
   void Finish(absl::Status status);
 
   // Writes through to the offsets store and remembers what it wrote, so the task can tell the
-  // plugin which offsets are now committed.
+  // plugin which offsets are now committed. Write runs on the committer thread, TakeWritten on
+  // the task thread.
   class RecordingOffsetWriter : public offsets::OffsetWriter {
    public:
     explicit RecordingOffsetWriter(offsets::OffsetWriter* store) : store_(store) {}
     absl::Status Write(absl::string_view connector,
                        absl::Span<const offsets::CommittableOffset> offsets,
                        absl::Duration timeout) override;
-    std::vector<offsets::CommittableOffset> TakeWritten() { return std::move(written_); }
+    std::vector<offsets::CommittableOffset> TakeWritten() {
+      absl::MutexLock lock(&mu_);
+      return std::move(written_);
+    }
 
    private:
     offsets::OffsetWriter* const store_;
-    std::vector<offsets::CommittableOffset> written_;
+    absl::Mutex mu_;
+    std::vector<offsets::CommittableOffset> written_ ABSL_GUARDED_BY(mu_);
   };
 
   const SourceTaskSpec spec_;
@@ -127,6 +140,7 @@ class WorkerSourceTask {
   offsets::SubmittedRecords tracker_;
   RecordingOffsetWriter offset_writer_;
   std::unique_ptr<offsets::OffsetCommitter> committer_;
+  std::unique_ptr<offsets::AsyncOffsetCommitter> commit_thread_;  // stopped before committer_ goes
   std::unique_ptr<convert::Converter> key_converter_;
   std::unique_ptr<convert::Converter> value_converter_;
   std::unique_ptr<convert::Converter> header_converter_;

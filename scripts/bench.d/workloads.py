@@ -236,24 +236,31 @@ class Latency(Workload):
             if self.kafka.wait_for_total(DATA_TOPIC, 1, 120, running.running) is None:
                 return fail(measurement, "the first row never arrived; log tail:\n" + running.log_tail())
             for rate in self.rates:
-                latencies = []
+                latencies = {}
                 stop = threading.Event()
+                ready = threading.Event()
+                first_id = next_id
 
                 def on_record(message, arrival):
                     event = json.loads(message.value())
                     created_us = event["after"]["created"]  # io.debezium.time.MicroTimestamp
-                    latencies.append(arrival - created_us / 1e6)
+                    latencies[event["after"]["id"]] = arrival - created_us / 1e6
 
-                follower = threading.Thread(target=self.kafka.follow, args=(DATA_TOPIC, on_record, stop.is_set))
+                # The follower starts at the topic's end and is fetching before the first insert,
+                # so neither its start-up nor older rows count; rows are matched by id.
+                follower = threading.Thread(target=self.kafka.follow,
+                                            args=(DATA_TOPIC, on_record, stop.is_set, ready))
                 already = self.kafka.end_total(DATA_TOPIC)
                 follower.start()
+                ready.wait(60)
                 sent = self.database.paced_inserts(rate, self.args.latency_seconds, next_id)
                 next_id += sent
                 self.kafka.wait_for_total(DATA_TOPIC, already + sent, 120, running.running)
                 time.sleep(0.5)
                 stop.set()
                 follower.join()
-                fresh = sorted(latencies[-sent:]) if len(latencies) >= sent else sorted(latencies)
+                fresh = sorted(latency for row_id, latency in latencies.items()
+                               if first_id <= row_id < first_id + sent)
                 if len(fresh) < sent:
                     return fail(measurement, f"{sent - len(fresh)} of {sent} rows at {rate}/s never arrived")
                 measurement[f"p50_ms_at_{rate}"] = fresh[len(fresh) // 2] * 1000
@@ -280,10 +287,10 @@ class Restart(Workload):
         first = measure_to_completion(system, self, 1000, "never")
         if not first["correct"]:
             return first
-        before = self.kafka.end_total(DATA_TOPIC)
         self.database.load(1, 1, first_id=1000001)
+        watch = self.kafka.watch_for_new_record(DATA_TOPIC)
         running = system.start("never", keep_state=True)
-        arrived = self.kafka.wait_for_total(DATA_TOPIC, before + 1, 120, running.running)
+        arrived = watch.wait(120, running.running)
         running.stop()
         if arrived is None:
             return fail({"correct": True, "problem": ""}, "the new row never arrived; log tail:\n" + running.log_tail())

@@ -94,6 +94,17 @@ SourceTask::~SourceTask() {
                          " records, about ", budget_.peak_bytes(),
                          " bytes (bounds: max.batch.size=", config_.max_batch_size,
                          ", max.queue.size.in.bytes=", budget_.max_bytes(), ")"));
+  // The server's dump thread notices a closed stream only when it next writes (the heartbeat, up
+  // to a second later); a connector started again meanwhile with the same server id waited about
+  // 100 ms for the server to end that thread before its first event (docs/benchmarks.md,
+  // restart). Ending it here leaves nothing behind; one's own connection needs no privilege to
+  // kill. Best effort, and without waiting for the answer: a stop never hangs on a server that
+  // went away (then the server ends the thread itself).
+  if (!stream_.has_value() || !query_connection_.has_value()) return;
+  const uint64_t dump_thread = stream_->server_connection_id();
+  stream_.reset();
+  (void)query_connection_->SendLast(absl::StrCat("KILL CONNECTION ", dump_thread));
+  query_connection_.reset();
 }
 
 absl::Status SourceTask::Poll(sluice_batch* batch, int64_t timeout_ms) {

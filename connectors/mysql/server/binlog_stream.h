@@ -101,6 +101,8 @@ class BinlogStream {
   bool is_mariadb() const { return connection_.is_mariadb(); }
   // Where the stream started, for messages: "binlog.000003:4", "GTID position 0-1-42", ...
   const std::string& start_description() const { return start_description_; }
+  // The server's id of the stream's connection: its dump thread, for KILL.
+  uint64_t server_connection_id() const { return connection_.server_connection_id(); }
 
  private:
   BinlogStream(Connection connection, std::string start_description, bool checksums,

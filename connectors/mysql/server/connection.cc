@@ -232,6 +232,13 @@ absl::Status Connection::Execute(absl::string_view sql) {
   return absl::OkStatus();
 }
 
+absl::Status Connection::SendLast(absl::string_view sql) {
+  if (mysql_send_query(handle_.get(), sql.data(), sql.size()) != 0) {
+    return LastError(absl::StrCat("'", sql, "'"));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<QueryResult> Connection::Query(absl::string_view sql) {
   if (mysql_real_query(handle_.get(), sql.data(), sql.size()) != 0) {
     return LastError(absl::StrCat("'", sql, "'"));
@@ -297,6 +304,8 @@ bool Connection::is_mariadb() const {
 }
 
 std::string Connection::server_version() const { return mysql_get_server_info(handle_.get()); }
+
+uint64_t Connection::server_connection_id() const { return mysql_thread_id(handle_.get()); }
 
 std::string Connection::tls_cipher() const {
   const char* cipher = mysql_get_ssl_cipher(handle_.get());

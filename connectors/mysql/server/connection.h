@@ -4,6 +4,7 @@
 // One client connection to a MySQL or MariaDB server, through MariaDB Connector/C.
 // Thread-compatible: one thread at a time per Connection (Connector/C's rule for a MYSQL handle).
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -74,6 +75,9 @@ class Connection {
   ~Connection();
 
   absl::Status Execute(absl::string_view sql);
+  // Sends `sql` and returns without waiting for the answer, which is never read: for a last
+  // statement whose outcome does not matter, right before the connection is closed.
+  absl::Status SendLast(absl::string_view sql);
   absl::StatusOr<QueryResult> Query(absl::string_view sql);
   // Streams the rows of `sql` one at a time (mysql_use_result): the result is never held whole.
   // A non-OK status from `on_row` stops the stream (the rest is drained) and is returned.
@@ -89,6 +93,8 @@ class Connection {
   std::string tls_cipher() const;
   // "user@host:port", for messages.
   const std::string& endpoint() const { return endpoint_; }
+  // The server's id of this connection (CONNECTION_ID()), for KILL.
+  uint64_t server_connection_id() const;
 
   // For BinlogStream, which drives the replication protocol on this connection.
   st_mysql* handle() { return handle_.get(); }

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "runtime/config/worker_config.h"
@@ -273,6 +274,28 @@ TEST_F(KafkaSideTest, OffsetsRoundTripThroughTheTopicByteExactly) {
   EXPECT_FALSE((*after_reset)->Get("inventory", Server("dbserver1")).has_value());
   EXPECT_EQ((*after_reset)->Get("inventory", Server("other")), Pos(7));
   EXPECT_EQ((*after_reset)->skipped_records(), 0);
+}
+
+// A store's first write is not held by librdkafka's 1 s topic scan: producing by topic name left
+// the topic's metadata to that scan, and every worker's first offset commit waited up to ~1 s
+// (docs/benchmarks.md, latency).
+TEST_F(KafkaSideTest, AFreshStoresFirstWriteDoesNotWaitForTheTopicScan) {
+  config::WorkerConfig config;
+  config.offset_storage = {UniqueName("it-offsets"), 25, 1};
+  config.config_storage = {UniqueName("it-configs"), 1, 1};
+  config.status_storage = {UniqueName("it-status"), 1, 1};
+  ASSERT_TRUE(admin_->EnsureInternalTopics(config).ok());
+  auto store = OffsetStore::Create(
+      OffsetStoreOptions{KafkaBootstrap(), config.offset_storage.name, {}, {}});
+  ASSERT_TRUE(store.ok()) << store.status();
+  // As in a worker, the first commit comes a while after the store was made: by then the
+  // producer's first metadata request (which would have named a topic already produced to) is
+  // done, so only the scan, up to 1 s after the producer was made, would ask for the topic.
+  absl::SleepFor(absl::Milliseconds(200));
+  std::vector<offsets::CommittableOffset> offsets = {{Server("dbserver1"), Pos(1)}};
+  const absl::Time start = absl::Now();
+  ASSERT_TRUE((*store)->Write("inventory", offsets, absl::Seconds(30)).ok());
+  EXPECT_LT(absl::Now() - start, absl::Milliseconds(500));
 }
 
 TEST_F(KafkaSideTest, RecordsNotInKafkaConnectsFormatAreSkipped) {

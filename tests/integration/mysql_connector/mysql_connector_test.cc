@@ -743,6 +743,39 @@ TEST(MySqlConnector, ALostConnectionIsReopenedWhereStreamingWas) {
   run.StopWorker(worker);
 }
 
+// A stopped worker leaves no binlog dump thread on the server. The server notices a closed
+// replication connection only when it next writes to it (the heartbeat, 1-2 s later); a connector
+// started again meanwhile with the same server id waited ~100 ms for the server to end that
+// thread before its first event. The task ends its dump thread itself when it stops.
+TEST(MySqlConnector, AStoppedTaskLeavesNoDumpThreadBehind) {
+  ASSERT_NO_FATAL_FAILURE(ExpectServicesUp());
+  CdcRun run("nozombie");
+  run.Sql("CREATE TABLE t (id INT PRIMARY KEY)");
+  run.Sql("INSERT INTO t VALUES (1)");
+  run.WriteConnectorConfig();
+  std::unique_ptr<Subprocess> worker = run.StartWorker();
+  ASSERT_EQ(run.WaitForEvents(run.Topic("t"), 1, worker.get()).size(), 1u);
+  const std::string dumps_sql =
+      "SELECT ID FROM information_schema.PROCESSLIST WHERE USER = 'sluice_cdc' AND "
+      "COMMAND LIKE 'Binlog Dump%'";
+  absl::StatusOr<mysql::QueryResult> dumps = run.admin().Query(dumps_sql);
+  ASSERT_TRUE(dumps.ok()) << dumps.status();
+  ASSERT_EQ(dumps->rows.size(), 1u) << "one binlog reader";
+  const std::string dump_id = *dumps->rows[0][0];
+
+  run.StopWorker(worker);
+  const absl::Time deadline = absl::Now() + absl::Milliseconds(500);
+  bool gone = false;
+  while (!gone && absl::Now() < deadline) {
+    absl::StatusOr<mysql::QueryResult> left =
+        run.admin().Query(absl::StrCat(dumps_sql, " AND ID = ", dump_id));
+    ASSERT_TRUE(left.ok()) << left.status();
+    gone = left->rows.empty();
+    if (!gone) absl::SleepFor(absl::Milliseconds(20));
+  }
+  EXPECT_TRUE(gone) << "dump thread " << dump_id << " still on the server 500 ms after the stop";
+}
+
 // provide.transaction.metadata: BEGIN and END (with counts per table) on <prefix>.transaction,
 // and each event's `transaction` block {id, total_order, data_collection_order}.
 TEST(MySqlConnector, TransactionMetadataMarksBoundariesAndOrders) {
