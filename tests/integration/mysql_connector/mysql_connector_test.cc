@@ -711,23 +711,46 @@ TEST(MySqlConnector, ASnapshotWithoutReloadLocksTheCapturedTablesInstead) {
   }
 }
 
+// A CDC account of this run's own (named after its database), so a test that looks for its
+// binlog dump thread in the server's process list does not see other tests' connectors running
+// on the same server in parallel. Same grants as the shared CDC account.
+std::string CreateOwnCdcAccount(CdcRun& run) {
+  const std::string user = run.db();
+  for (const char* host : {"127.0.0.1", "localhost"}) {
+    run.Sql(absl::StrCat("CREATE USER '", user, "'@'", host, "' IDENTIFIED BY 'pw'"));
+    run.Sql(absl::StrCat("GRANT SELECT, RELOAD, SHOW DATABASES, LOCK TABLES, REPLICATION SLAVE, ",
+                         "BINLOG MONITOR ON *.* TO '", user, "'@'", host, "'"));
+  }
+  return user;
+}
+
+void DropOwnCdcAccount(CdcRun& run, const std::string& user) {
+  for (const char* host : {"127.0.0.1", "localhost"}) {
+    run.Sql(absl::StrCat("DROP USER '", user, "'@'", host, "'"));
+  }
+}
+
+std::string DumpThreadsOf(const std::string& user) {
+  return absl::StrCat("SELECT ID FROM information_schema.PROCESSLIST WHERE USER = '", user,
+                      "' AND COMMAND LIKE 'Binlog Dump%'");
+}
+
 // The server drops the replication connection (as a restart or a network cut would): the task
 // reconnects with back-off and continues where it was, nothing lost, nothing repeated.
 TEST(MySqlConnector, ALostConnectionIsReopenedWhereStreamingWas) {
   ASSERT_NO_FATAL_FAILURE(ExpectServicesUp());
   CdcRun run("reconnect");
+  const std::string user = CreateOwnCdcAccount(run);
   run.Sql("CREATE TABLE t (id INT PRIMARY KEY)");
   run.Sql("INSERT INTO t VALUES (1)");
-  run.WriteConnectorConfig();
+  run.WriteConnectorConfig({{"database.user", user}, {"database.password", "pw"}});
   std::unique_ptr<Subprocess> worker = run.StartWorker();
   const std::string topic = run.Topic("t");
   ASSERT_EQ(run.WaitForEvents(topic, 1, worker.get()).size(), 1u);
   run.Sql("INSERT INTO t VALUES (2)");
   ASSERT_EQ(run.WaitForEvents(topic, 2, worker.get()).size(), 2u);
   for (int round = 0; round < 2; ++round) {
-    absl::StatusOr<mysql::QueryResult> dumps = run.admin().Query(
-        "SELECT ID FROM information_schema.PROCESSLIST WHERE USER = 'sluice_cdc' AND "
-        "COMMAND LIKE 'Binlog Dump%'");
+    absl::StatusOr<mysql::QueryResult> dumps = run.admin().Query(DumpThreadsOf(user));
     ASSERT_TRUE(dumps.ok()) << dumps.status();
     ASSERT_EQ(dumps->rows.size(), 1u) << "one binlog reader";
     run.Sql(absl::StrCat("KILL ", *dumps->rows[0][0]));
@@ -741,6 +764,7 @@ TEST(MySqlConnector, ALostConnectionIsReopenedWhereStreamingWas) {
   EXPECT_NE(run.WorkerLog().find("reconnecting at"), std::string::npos) << run.WorkerLog();
   EXPECT_TRUE(worker->running());
   run.StopWorker(worker);
+  DropOwnCdcAccount(run, user);
 }
 
 // A stopped worker leaves no binlog dump thread on the server. The server notices a closed
@@ -750,14 +774,13 @@ TEST(MySqlConnector, ALostConnectionIsReopenedWhereStreamingWas) {
 TEST(MySqlConnector, AStoppedTaskLeavesNoDumpThreadBehind) {
   ASSERT_NO_FATAL_FAILURE(ExpectServicesUp());
   CdcRun run("nozombie");
+  const std::string user = CreateOwnCdcAccount(run);
   run.Sql("CREATE TABLE t (id INT PRIMARY KEY)");
   run.Sql("INSERT INTO t VALUES (1)");
-  run.WriteConnectorConfig();
+  run.WriteConnectorConfig({{"database.user", user}, {"database.password", "pw"}});
   std::unique_ptr<Subprocess> worker = run.StartWorker();
   ASSERT_EQ(run.WaitForEvents(run.Topic("t"), 1, worker.get()).size(), 1u);
-  const std::string dumps_sql =
-      "SELECT ID FROM information_schema.PROCESSLIST WHERE USER = 'sluice_cdc' AND "
-      "COMMAND LIKE 'Binlog Dump%'";
+  const std::string dumps_sql = DumpThreadsOf(user);
   absl::StatusOr<mysql::QueryResult> dumps = run.admin().Query(dumps_sql);
   ASSERT_TRUE(dumps.ok()) << dumps.status();
   ASSERT_EQ(dumps->rows.size(), 1u) << "one binlog reader";
@@ -774,6 +797,7 @@ TEST(MySqlConnector, AStoppedTaskLeavesNoDumpThreadBehind) {
     if (!gone) absl::SleepFor(absl::Milliseconds(20));
   }
   EXPECT_TRUE(gone) << "dump thread " << dump_id << " still on the server 500 ms after the stop";
+  DropOwnCdcAccount(run, user);
 }
 
 // provide.transaction.metadata: BEGIN and END (with counts per table) on <prefix>.transaction,
