@@ -4,7 +4,7 @@
 
 namespace sluice::herder {
 
-void ConfigState::Apply(const kafka::TopicLogRecord& record) {
+void ConfigState::Apply(const kafka::KeyedRecord& record) {
   const ConfigTopicKey key = ParseConfigTopicKey(record.key);
   switch (key.kind) {
     case ConfigTopicKey::Kind::kConnector: {

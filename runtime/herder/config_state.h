@@ -17,7 +17,7 @@
 
 #include "plugin/host_api.h"
 #include "runtime/herder/connect_records.h"
-#include "runtime/kafka/topic_log.h"
+#include "runtime/kafka/compacted_topic.h"
 
 namespace sluice::herder {
 
@@ -31,7 +31,7 @@ class ConfigState {
  public:
   // Applies one record of the config topic; records it does not understand are ignored (and
   // counted), as Kafka Connect logs and skips them.
-  void Apply(const kafka::TopicLogRecord& record);
+  void Apply(const kafka::KeyedRecord& record);
 
   const std::map<std::string, ConnectorEntry>& connectors() const { return connectors_; }
   // STARTED when no target-state record was written (Kafka Connect's default).

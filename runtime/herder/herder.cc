@@ -33,6 +33,28 @@ bool LooksSecret(absl::string_view key) {
          absl::EndsWith(lower, "secret.key") || absl::EndsWith(lower, ".token");
 }
 
+// Every keyed record of a config or status topic, from the beginning to its current end, per key
+// in the order written. A topic created moments ago may not have a leader yet: what librdkafka
+// calls retriable (Unavailable) is retried until `timeout`, each attempt reading from the start.
+absl::StatusOr<std::vector<kafka::KeyedRecord>> ReadAll(kafka::CompactedTopic& log,
+                                                        absl::Duration timeout) {
+  const absl::Time deadline = absl::Now() + timeout;
+  while (true) {
+    std::vector<kafka::KeyedRecord> records;
+    absl::Status status = log.ReadToEnd(
+        [&records](std::optional<absl::string_view> key, std::optional<absl::string_view> value) {
+          if (!key) return;  // not one of ours: every config and status record has a key
+          kafka::KeyedRecord& record = records.emplace_back();
+          record.key = std::string(*key);
+          if (value) record.value = std::string(*value);
+        },
+        deadline - absl::Now());
+    if (status.ok()) return records;
+    if (status.code() != absl::StatusCode::kUnavailable || absl::Now() >= deadline) return status;
+    absl::SleepFor(absl::Milliseconds(200));
+  }
+}
+
 }  // namespace
 
 Herder::Herder(HerderOptions options, plugin::LogSink log)
@@ -49,11 +71,13 @@ absl::StatusOr<std::unique_ptr<Herder>> Herder::Start(config::WorkerConfig confi
   std::unique_ptr<Herder> herder(new Herder(std::move(options), std::move(log)));
   const std::string bootstrap = config.bootstrap_servers;
   auto config_options =
-      kafka::TopicLogOptions{bootstrap, config.config_storage.name, "sluice-configs",
-                             config.producer_overrides, config.consumer_overrides};
+      kafka::CompactedTopicOptions{bootstrap, config.config_storage.name,
+                                   config.producer_overrides, config.consumer_overrides,
+                                   "sluice-configs"};
   auto status_options =
-      kafka::TopicLogOptions{bootstrap, config.status_storage.name, "sluice-statuses",
-                             config.producer_overrides, config.consumer_overrides};
+      kafka::CompactedTopicOptions{bootstrap, config.status_storage.name,
+                                   config.producer_overrides, config.consumer_overrides,
+                                   "sluice-statuses"};
   absl::StatusOr<std::unique_ptr<worker::Worker>> worker =
       worker::Worker::Create(std::move(config), herder->log_);
   if (!worker.ok()) return worker.status();
@@ -61,12 +85,12 @@ absl::StatusOr<std::unique_ptr<Herder>> Herder::Start(config::WorkerConfig confi
   herder->worker_->SetReconfigurationHandler([h = herder.get()](const std::string& name) {
     h->Post([h, name] { h->ReconfigureTasks(name); });
   });
-  absl::StatusOr<std::unique_ptr<kafka::TopicLog>> config_log =
-      kafka::TopicLog::Create(config_options);
+  absl::StatusOr<std::unique_ptr<kafka::CompactedTopic>> config_log =
+      kafka::CompactedTopic::Create(config_options);
   if (!config_log.ok()) return config_log.status();
   herder->config_log_ = *std::move(config_log);
-  absl::StatusOr<std::unique_ptr<kafka::TopicLog>> status_log =
-      kafka::TopicLog::Create(status_options);
+  absl::StatusOr<std::unique_ptr<kafka::CompactedTopic>> status_log =
+      kafka::CompactedTopic::Create(status_options);
   if (!status_log.ok()) return status_log.status();
   herder->status_log_ = *std::move(status_log);
   // Restore before the thread starts: nothing else can reach the herder yet.
@@ -123,12 +147,12 @@ bool Herder::HasWork() const { return stopping_ || !queue_.empty(); }
 // ---- restoring from the topics ----
 
 absl::Status Herder::Restore() {
-  absl::StatusOr<std::vector<kafka::TopicLogRecord>> configs = config_log_->ReadAll(kReadTimeout);
+  absl::StatusOr<std::vector<kafka::KeyedRecord>> configs = ReadAll(*config_log_, kReadTimeout);
   if (!configs.ok()) return Prefixed(configs.status(), "reading the config topic: ");
-  for (const kafka::TopicLogRecord& record : *configs) configs_.Apply(record);
-  absl::StatusOr<std::vector<kafka::TopicLogRecord>> statuses = status_log_->ReadAll(kReadTimeout);
+  for (const kafka::KeyedRecord& record : *configs) configs_.Apply(record);
+  absl::StatusOr<std::vector<kafka::KeyedRecord>> statuses = ReadAll(*status_log_, kReadTimeout);
   if (!statuses.ok()) return Prefixed(statuses.status(), "reading the status topic: ");
-  for (const kafka::TopicLogRecord& record : *statuses) {
+  for (const kafka::KeyedRecord& record : *statuses) {
     const StatusTopicKey key = ParseStatusTopicKey(record.key);
     if (key.kind != StatusTopicKey::Kind::kTopic) continue;
     if (record.value) {
@@ -150,11 +174,11 @@ absl::Status Herder::Restore() {
 
 // ---- helpers (herder thread) ----
 
-absl::Status Herder::WriteConfig(const std::vector<kafka::TopicLogRecord>& records) {
+absl::Status Herder::WriteConfig(const std::vector<kafka::KeyedRecord>& records) {
   if (absl::Status status = config_log_->Write(records, kWriteTimeout); !status.ok()) {
     return absl::UnavailableError(absl::StrCat("writing the config topic: ", status.message()));
   }
-  for (const kafka::TopicLogRecord& record : records) configs_.Apply(record);
+  for (const kafka::KeyedRecord& record : records) configs_.Apply(record);
   return absl::OkStatus();
 }
 
@@ -258,7 +282,7 @@ void Herder::SetTaskState(const std::string& name, int task, State state, std::s
 }
 
 void Herder::RemoveStatuses(const std::string& name, bool connector_too) {
-  std::vector<kafka::TopicLogRecord> tombstones;
+  std::vector<kafka::KeyedRecord> tombstones;
   for (const auto& [task, value] : task_status_[name])
     tombstones.push_back({TaskStatusKey(name, task), std::nullopt});
   task_status_.erase(name);
@@ -310,7 +334,7 @@ absl::Status Herder::StartConnector(const std::string& name, TargetState target)
     }
     *generated = ReverseResolve(entry.config, *resolved, *std::move(generated));
     if (entry.inconsistent || *generated != entry.tasks) {
-      std::vector<kafka::TopicLogRecord> records;
+      std::vector<kafka::KeyedRecord> records;
       for (size_t i = 0; i < generated->size(); ++i) {
         records.push_back(
             {TaskConfigKey(name, static_cast<int>(i)), EncodeProperties((*generated)[i])});
@@ -362,7 +386,7 @@ void Herder::ReconfigureTasks(const std::string& name) {
   log_(SLUICE_LOG_INFO, "herder",
        absl::StrCat("connector ", name, " reconfigured its tasks: restarting ", generated->size(),
                     " task(s) with their new configs"));
-  std::vector<kafka::TopicLogRecord> records;
+  std::vector<kafka::KeyedRecord> records;
   for (size_t i = 0; i < generated->size(); ++i) {
     records.push_back({TaskConfigKey(name, static_cast<int>(i)), EncodeProperties((*generated)[i])});
   }
@@ -494,7 +518,7 @@ void Herder::StopInWorker(const std::string& name) {
 }
 
 void Herder::NoteTopics(const std::string& name) {
-  std::vector<kafka::TopicLogRecord> new_topics;
+  std::vector<kafka::KeyedRecord> new_topics;
   for (const worker::WorkerSourceTask* task : worker_->Tasks(name)) {
     for (const std::string& topic : task->topics()) {
       if (topics_[name].insert(topic).second) {
@@ -604,7 +628,7 @@ absl::StatusOr<ConnectorInfo> Herder::PutConfig(const std::string& name, plugin:
     if (created != nullptr) *created = !exists;
     absl::StatusOr<plugin::ConfigMap> stored = PrepareConfig(name, std::move(config));
     if (!stored.ok()) return stored.status();
-    std::vector<kafka::TopicLogRecord> records;
+    std::vector<kafka::KeyedRecord> records;
     if (!exists)
       records.push_back({TargetStateKey(name), EncodeTargetState(TargetState::kStarted)});
     records.push_back({ConnectorConfigKey(name), EncodeProperties(*stored)});
@@ -833,7 +857,7 @@ absl::StatusOr<std::vector<std::string>> Herder::Topics(const std::string& name)
 absl::Status Herder::ResetTopics(const std::string& name) {
   return Call<absl::Status>([&]() -> absl::Status {
     if (absl::Status s = RequireConnector(name); !s.ok()) return s;
-    std::vector<kafka::TopicLogRecord> tombstones;
+    std::vector<kafka::KeyedRecord> tombstones;
     for (const std::string& topic : topics_[name])
       tombstones.push_back({TopicStatusKey(topic, name), std::nullopt});
     if (tombstones.empty()) return absl::OkStatus();

@@ -36,7 +36,7 @@
 #include "runtime/herder/herder_types.h"
 #include "runtime/herder/secret_scrubber.h"
 #include "runtime/herder/watch.h"
-#include "runtime/kafka/topic_log.h"
+#include "runtime/kafka/compacted_topic.h"
 #include "runtime/offsets/source_offset.h"
 #include "runtime/worker/worker.h"
 
@@ -111,7 +111,7 @@ class Herder {
   // requestTaskReconfiguration).
   void ReconfigureTasks(const std::string& name);
   absl::Status Restore();
-  absl::Status WriteConfig(const std::vector<kafka::TopicLogRecord>& records);
+  absl::Status WriteConfig(const std::vector<kafka::KeyedRecord>& records);
   absl::StatusOr<plugin::ConfigMap> PrepareConfig(const std::string& name,
                                                   plugin::ConfigMap config);
   std::set<std::string> SecretKeys(const plugin::ConfigMap& config) const;
@@ -137,8 +137,8 @@ class Herder {
   std::shared_ptr<SecretScrubber> scrubber_;
   plugin::LogSink log_;
   std::unique_ptr<worker::Worker> worker_;
-  std::unique_ptr<kafka::TopicLog> config_log_;
-  std::unique_ptr<kafka::TopicLog> status_log_;
+  std::unique_ptr<kafka::CompactedTopic> config_log_;
+  std::unique_ptr<kafka::CompactedTopic> status_log_;
 
   // Herder-thread state.
   ConfigState configs_;

@@ -1,6 +1,6 @@
 // A compacted topic used as a key/value log (Kafka Connect's KafkaBasedLog role): read it from
 // the beginning to its current end, and write keyed records waiting until Kafka has them. The
-// offsets store is built on it; the config and status stores can be too.
+// offsets store and the herder's config and status topics are built on it.
 //
 // Writes are idempotent, acks=all, and partitioned by murmur2 of the key like Kafka Connect's
 // Java producer, so a key always lives in the partition Kafka Connect reads it from.

@@ -7,7 +7,7 @@
 namespace sluice::herder {
 namespace {
 
-kafka::TopicLogRecord R(std::string key, std::optional<std::string> value) {
+kafka::KeyedRecord R(std::string key, std::optional<std::string> value) {
   return {std::move(key), std::move(value)};
 }
 
