@@ -641,18 +641,41 @@ TEST(MySqlConnector, TheSnapshotLogsWhichLockItTook) {
   }
 }
 
+// A CDC account of this run's own (named after its database), so a test that looks for its
+// binlog dump thread in the server's process list does not see other tests' connectors running
+// on the same server in parallel, or a test can take a grant away. Password `pw`; by default the
+// shared CDC account's grants.
+constexpr char kCdcGrants[] =
+    "SELECT, RELOAD, SHOW DATABASES, LOCK TABLES, REPLICATION SLAVE, BINLOG MONITOR";
+
+std::string CreateOwnCdcAccount(CdcRun& run, absl::string_view grants = kCdcGrants) {
+  const std::string user = run.db();  // unique, and short enough for a user name
+  for (const char* host : {"127.0.0.1", "localhost"}) {
+    run.Sql(absl::StrCat("CREATE USER '", user, "'@'", host, "' IDENTIFIED BY 'pw'"));
+    run.Sql(absl::StrCat("GRANT ", grants, " ON *.* TO '", user, "'@'", host, "'"));
+  }
+  return user;
+}
+
+void DropOwnCdcAccount(CdcRun& run, const std::string& user) {
+  for (const char* host : {"127.0.0.1", "localhost"}) {
+    run.Sql(absl::StrCat("DROP USER '", user, "'@'", host, "'"));
+  }
+}
+
+std::string DumpThreadsOf(const std::string& user) {
+  return absl::StrCat("SELECT ID FROM information_schema.PROCESSLIST WHERE USER = '", user,
+                      "' AND COMMAND LIKE 'Binlog Dump%'");
+}
+
 // An account without RELOAD (managed MySQL's case) cannot take FLUSH TABLES WITH READ LOCK: the
 // snapshot locks the captured tables with LOCK TABLES ... READ instead while it takes its view
 // and position, says so, and stays consistent under concurrent writes.
 TEST(MySqlConnector, ASnapshotWithoutReloadLocksTheCapturedTablesInstead) {
   ASSERT_NO_FATAL_FAILURE(ExpectServicesUp());
   CdcRun run("tablelock");
-  const std::string user = run.db();  // unique, and short enough for a user name
-  for (const char* host : {"127.0.0.1", "localhost"}) {
-    run.Sql(absl::StrCat("CREATE USER '", user, "'@'", host, "' IDENTIFIED BY 'pw'"));
-    run.Sql(absl::StrCat("GRANT SELECT, LOCK TABLES, SHOW DATABASES, REPLICATION SLAVE, ",
-                         "BINLOG MONITOR ON *.* TO '", user, "'@'", host, "'"));
-  }
+  const std::string user = CreateOwnCdcAccount(
+      run, "SELECT, LOCK TABLES, SHOW DATABASES, REPLICATION SLAVE, BINLOG MONITOR");
   constexpr int kRows = 5000;
   run.Sql("CREATE TABLE a (id INT PRIMARY KEY, v INT)");
   run.Sql("CREATE TABLE b (id INT PRIMARY KEY)");
@@ -706,33 +729,7 @@ TEST(MySqlConnector, ASnapshotWithoutReloadLocksTheCapturedTablesInstead) {
   run.Sql("INSERT INTO b VALUES (2)");
   EXPECT_EQ(run.WaitForEvents(run.Topic("b"), 2, worker.get()).size(), 2u) << "then it streams";
   run.StopWorker(worker);
-  for (const char* host : {"127.0.0.1", "localhost"}) {
-    run.Sql(absl::StrCat("DROP USER '", user, "'@'", host, "'"));
-  }
-}
-
-// A CDC account of this run's own (named after its database), so a test that looks for its
-// binlog dump thread in the server's process list does not see other tests' connectors running
-// on the same server in parallel. Same grants as the shared CDC account.
-std::string CreateOwnCdcAccount(CdcRun& run) {
-  const std::string user = run.db();
-  for (const char* host : {"127.0.0.1", "localhost"}) {
-    run.Sql(absl::StrCat("CREATE USER '", user, "'@'", host, "' IDENTIFIED BY 'pw'"));
-    run.Sql(absl::StrCat("GRANT SELECT, RELOAD, SHOW DATABASES, LOCK TABLES, REPLICATION SLAVE, ",
-                         "BINLOG MONITOR ON *.* TO '", user, "'@'", host, "'"));
-  }
-  return user;
-}
-
-void DropOwnCdcAccount(CdcRun& run, const std::string& user) {
-  for (const char* host : {"127.0.0.1", "localhost"}) {
-    run.Sql(absl::StrCat("DROP USER '", user, "'@'", host, "'"));
-  }
-}
-
-std::string DumpThreadsOf(const std::string& user) {
-  return absl::StrCat("SELECT ID FROM information_schema.PROCESSLIST WHERE USER = '", user,
-                      "' AND COMMAND LIKE 'Binlog Dump%'");
+  DropOwnCdcAccount(run, user);
 }
 
 // The server drops the replication connection (as a restart or a network cut would): the task
