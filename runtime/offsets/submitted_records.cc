@@ -8,8 +8,8 @@ SubmittedRecord::SubmittedRecord(PartitionRecords* partition, SourceOffset offse
     : partition_(partition), offset_(std::move(offset)) {}
 
 void SubmittedRecord::Ack() {
-  // Read the owner before publishing the state: once kAcked is visible the committer may pop and
-  // destroy this record.
+  // Read the owner before publishing the state: once kAcked is visible Submit or TakeCommittable
+  // may pop and destroy this record.
   SubmittedRecords* owner = partition_->owner;
   state_.store(kAcked, std::memory_order_release);
   owner->OnSettled();
@@ -39,9 +39,18 @@ PartitionHandle SubmittedRecords::Partition(const SourcePartition& partition) {
   return PartitionHandle(records);
 }
 
+void SubmittedRecords::FoldAcknowledgedPrefix(PartitionRecords& p) {
+  while (!p.records.empty() &&
+         p.records.front().state_.load(std::memory_order_acquire) == SubmittedRecord::kAcked) {
+    p.committable = std::move(p.records.front().offset_);
+    p.records.pop_front();
+  }
+}
+
 SubmittedRecord* SubmittedRecords::Submit(PartitionHandle partition, SourceOffset offset) {
   PartitionRecords* p = partition.records_;
   absl::MutexLock lock(&mu_);
+  FoldAcknowledgedPrefix(*p);
   p->records.emplace_back(p, std::move(offset));
   pending_.fetch_add(1, std::memory_order_relaxed);
   return &p->records.back();
@@ -63,19 +72,24 @@ CommittableOffsets SubmittedRecords::TakeCommittable() {
   CommittableOffsets out;
   absl::MutexLock lock(&mu_);
   for (const std::unique_ptr<PartitionRecords>& p : partitions_) {
-    bool advanced = false;
-    SourceOffset latest;
-    while (!p->records.empty() &&
-           p->records.front().state_.load(std::memory_order_acquire) == SubmittedRecord::kAcked) {
-      latest = std::move(p->records.front().offset_);
-      p->records.pop_front();
-      advanced = true;
+    FoldAcknowledgedPrefix(*p);
+    if (p->committable.has_value()) {
+      out.offsets.push_back(CommittableOffset{p->partition, *std::move(p->committable)});
+      p->committable.reset();
     }
-    if (advanced) out.offsets.push_back(CommittableOffset{p->partition, std::move(latest)});
     out.uncommitted_records += static_cast<int64_t>(p->records.size());
   }
   out.first_failure = first_failure_;
   return out;
+}
+
+int64_t SubmittedRecords::held() const {
+  absl::MutexLock lock(&mu_);
+  int64_t held = 0;
+  for (const std::unique_ptr<PartitionRecords>& p : partitions_) {
+    held += static_cast<int64_t>(p->records.size());
+  }
+  return held;
 }
 
 bool SubmittedRecords::AwaitAllSettled(absl::Duration timeout) {

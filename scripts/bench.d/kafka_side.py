@@ -3,8 +3,27 @@ topic back to check it."""
 
 import time
 
-from confluent_kafka import Consumer, TopicPartition
+from confluent_kafka import Consumer, KafkaError, KafkaException, TopicPartition
 from confluent_kafka.admin import AdminClient, NewTopic
+
+
+# Answers a partition gives while its leader is still being elected (just after the topic was
+# created or re-created): asked again, they go away.
+TRANSIENT_ERRORS = {KafkaError.NOT_LEADER_FOR_PARTITION, KafkaError.LEADER_NOT_AVAILABLE,
+                    KafkaError.UNKNOWN_TOPIC_OR_PART, KafkaError._UNKNOWN_PARTITION,
+                    KafkaError._TIMED_OUT}
+
+
+def watermarks(consumer, topic, partition, patience=30):
+    """(low, high) offsets of one partition, asking again while its leader settles."""
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            return consumer.get_watermark_offsets(TopicPartition(topic, partition), timeout=10)
+        except KafkaException as error:
+            if error.args[0].code() not in TRANSIENT_ERRORS or time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
 
 
 class KafkaSide:
@@ -45,7 +64,7 @@ class KafkaSide:
                 return 0
             total = 0
             for partition in metadata.partitions:
-                _, high = consumer.get_watermark_offsets(TopicPartition(topic, partition), timeout=10)
+                _, high = watermarks(consumer, topic, partition)
                 total += high
             return total
         finally:
@@ -85,7 +104,7 @@ class KafkaSide:
             assignment = []
             remaining = set()
             for partition in metadata.partitions:
-                low, high = consumer.get_watermark_offsets(TopicPartition(topic, partition), timeout=10)
+                low, high = watermarks(consumer, topic, partition)
                 if high > low:
                     assignment.append(TopicPartition(topic, partition, low))
                     remaining.add(partition)
@@ -109,7 +128,7 @@ class KafkaSide:
         metadata = consumer.list_topics(topic, timeout=10).topics[topic]
         assignment = []
         for partition in metadata.partitions:
-            _, high = consumer.get_watermark_offsets(TopicPartition(topic, partition), timeout=10)
+            _, high = watermarks(consumer, topic, partition)
             assignment.append(TopicPartition(topic, partition, high))
         consumer.assign(assignment)
         consumer.poll(0.1)  # the first fetch goes out now

@@ -29,9 +29,11 @@ def measure_to_completion(system, workload, expected_events, snapshot_mode, keep
     memory, stops it. Events/s counts from process start to the last event being readable."""
     kafka = workload.kafka
     running = system.start(snapshot_mode, keep_state=keep_state)
-    done_at = kafka.wait_for_total(DATA_TOPIC, expected_events, TIMEOUT_SECONDS, running.running)
-    usage = running.usage() if running.process.poll() is None else {"cpu_seconds": float("nan"), "peak_rss_bytes": 0}
-    running.stop()
+    try:
+        done_at = kafka.wait_for_total(DATA_TOPIC, expected_events, TIMEOUT_SECONDS, running.running)
+        usage = running.usage() if running.process.poll() is None else {"cpu_seconds": float("nan"), "peak_rss_bytes": 0}
+    finally:
+        running.stop()  # also when the harness fails: no worker outlives the benchmark
     if done_at is None:
         return {"correct": False, "problem": "did not deliver every event; log tail:\n" + running.log_tail(),
                 "events": kafka.end_total(DATA_TOPIC)}
@@ -290,8 +292,10 @@ class Restart(Workload):
         self.database.load(1, 1, first_id=1000001)
         watch = self.kafka.watch_for_new_record(DATA_TOPIC)
         running = system.start("never", keep_state=True)
-        arrived = watch.wait(120, running.running)
-        running.stop()
+        try:
+            arrived = watch.wait(120, running.running)
+        finally:
+            running.stop()
         if arrived is None:
             return fail({"correct": True, "problem": ""}, "the new row never arrived; log tail:\n" + running.log_tail())
         return {"correct": True, "problem": "", "restart_to_first_event_ms": (arrived - running.started_at) * 1000}

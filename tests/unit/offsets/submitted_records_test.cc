@@ -48,6 +48,42 @@ TEST(SubmittedRecordsTest, InOrderAcksCommitTheLatest) {
   EXPECT_EQ(tracker.pending(), 0);
 }
 
+TEST(SubmittedRecordsTest, SubmitDropsTheAcknowledgedPrefixAndKeepsItsOffsetForTheCommit) {
+  SubmittedRecords tracker;
+  PartitionHandle p = tracker.Partition(Server("a"));
+  for (int64_t pos = 1; pos <= 1000; ++pos) tracker.Submit(p, Pos(pos))->Ack();
+  SubmittedRecord* in_flight = tracker.Submit(p, Pos(1001));
+  EXPECT_EQ(tracker.held(), 1) << "the 1,000 acknowledged records are dropped before any commit";
+
+  CommittableOffsets c = tracker.TakeCommittable();
+  ASSERT_THAT(c.offsets, SizeIs(1));
+  EXPECT_EQ(PosOf(c.offsets[0].offset), 1000) << "the newest acknowledged record before the gap";
+  EXPECT_EQ(c.uncommitted_records, 1);
+  EXPECT_THAT(tracker.TakeCommittable().offsets, IsEmpty()) << "reported once";
+
+  in_flight->Ack();
+  tracker.Submit(p, Pos(1002));
+  c = tracker.TakeCommittable();
+  ASSERT_THAT(c.offsets, SizeIs(1));
+  EXPECT_EQ(PosOf(c.offsets[0].offset), 1001);
+}
+
+TEST(SubmittedRecordsTest, AnAcknowledgedRecordBehindAPendingOneIsHeld) {
+  SubmittedRecords tracker;
+  PartitionHandle p = tracker.Partition(Server("a"));
+  SubmittedRecord* first = tracker.Submit(p, Pos(1));
+  tracker.Submit(p, Pos(2))->Ack();
+  tracker.Submit(p, Pos(3));
+  EXPECT_EQ(tracker.held(), 3);
+  EXPECT_THAT(tracker.TakeCommittable().offsets, IsEmpty());
+  first->Ack();
+  tracker.Submit(p, Pos(4));
+  EXPECT_EQ(tracker.held(), 2) << "records 3 and 4 are pending";
+  CommittableOffsets c = tracker.TakeCommittable();
+  ASSERT_THAT(c.offsets, SizeIs(1));
+  EXPECT_EQ(PosOf(c.offsets[0].offset), 2);
+}
+
 TEST(SubmittedRecordsTest, AckOfALaterRecordWaitsForTheEarlierOne) {
   SubmittedRecords tracker;
   PartitionHandle p = tracker.Partition(Server("a"));
