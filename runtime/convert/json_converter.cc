@@ -56,6 +56,7 @@ absl::StatusOr<std::optional<std::string_view>> JsonConverter::FromConnectData(c
   if (schema == nullptr) {
     return absl::InvalidArgumentError("cannot convert to JSON: a value without a schema");
   }
+  if (quoted_names_.size() >= options_.schema_cache_size) quoted_names_.clear();
   out_.Clear();
   writer_.Reset(out_);
   Writer& w = writer_;
@@ -104,6 +105,21 @@ absl::StatusOr<const std::string*> JsonConverter::CachedSchemaJson(const Schema&
   auto [pos, inserted] = schema_cache_.emplace(
       schema.id(), std::string(schema_out_.GetString(), schema_out_.GetSize()));
   return &pos->second;
+}
+
+const std::vector<std::string>& JsonConverter::QuotedFieldNames(const Schema& schema) {
+  auto it = quoted_names_.find(schema.id());
+  if (it != quoted_names_.end()) return it->second;
+  std::vector<std::string> names;
+  names.reserve(schema.fields().size());
+  rapidjson::StringBuffer quoted;
+  for (const data::Field& f : schema.fields()) {
+    quoted.Clear();
+    Writer w(quoted);
+    w.String(f.name.data(), static_cast<rapidjson::SizeType>(f.name.size()));
+    names.emplace_back(quoted.GetString(), quoted.GetSize());
+  }
+  return quoted_names_.emplace(schema.id(), std::move(names)).first->second;
 }
 
 absl::Status JsonConverter::WriteSchema(Writer& w, rapidjson::StringBuffer& os,
@@ -194,9 +210,11 @@ absl::Status JsonConverter::WriteValue(Writer& w, rapidjson::StringBuffer& os, c
       }
       w.StartObject();
       const auto& fields = schema.fields();
+      const std::vector<std::string>& keys = QuotedFieldNames(schema);
       for (size_t i = 0; i < fields.size(); ++i) {
         const data::Field& f = fields[i];
-        w.Key(f.name.data(), static_cast<rapidjson::SizeType>(f.name.size()));
+        // As a key: the writer places the separator for a string in key position.
+        WriteRaw(w, os, keys[i].data(), keys[i].size(), rapidjson::kStringType);
         if (absl::Status st = WriteValue(w, os, *f.schema, value.s->fields[i]); !st.ok()) {
           return Nest(st, StrCat(".", f.name));
         }

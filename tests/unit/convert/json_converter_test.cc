@@ -258,6 +258,43 @@ TEST(JsonConverter, BufferIsReusedAcrossCalls) {
   EXPECT_EQ(Convert(c, s.get(), Value::String(batch.Copy("b"))), R"("b")");
 }
 
+TEST(JsonConverter, FieldNamesAreEscapedAsKeys) {
+  SchemaPtr row = *SchemaBuilder::Struct()
+                       .AddField("a\"b", PrimitiveSchema(Type::kInt32))
+                       .AddField("tab\there", PrimitiveSchema(Type::kInt32))
+                       .AddField("caf\xc3\xa9", PrimitiveSchema(Type::kInt32))
+                       .Build();
+  data::RecordBatch batch;
+  data::StructValue* v = batch.NewStruct(row.get());
+  for (uint32_t i = 0; i < 3; ++i) ASSERT_TRUE(batch.SetField(v, i, Value::Int(i)).ok());
+  JsonConverter c({.schemas_enable = false});
+  const std::string expected = "{\"a\\\"b\":0,\"tab\\there\":1,\"caf\xc3\xa9\":2}";
+  EXPECT_EQ(Convert(c, row.get(), Value::Of(v)), expected);
+  EXPECT_EQ(Convert(c, row.get(), Value::Of(v)), expected) << "the cached keys write the same";
+}
+
+TEST(JsonConverter, KeysStayRightWhenTheCacheOverflowsBetweenNestedSchemas) {
+  // A cache of one schema, two struct schemas per record, records alternating between two
+  // outer schemas: the cache is cleared between records, never under a struct being written.
+  SchemaPtr inner = *SchemaBuilder::Struct().Name("in").AddField("x", PrimitiveSchema(Type::kInt32)).Build();
+  SchemaPtr outer_a = *SchemaBuilder::Struct().Name("a").AddField("first", inner).AddField("second", PrimitiveSchema(Type::kInt32)).Build();
+  SchemaPtr outer_b = *SchemaBuilder::Struct().Name("b").AddField("one", inner).AddField("two", PrimitiveSchema(Type::kInt32)).Build();
+  data::RecordBatch batch;
+  data::StructValue* in = batch.NewStruct(inner.get());
+  ASSERT_TRUE(batch.SetField(in, 0, Value::Int(1)).ok());
+  data::StructValue* a = batch.NewStruct(outer_a.get());
+  ASSERT_TRUE(batch.SetField(a, 0, Value::Of(in)).ok());
+  ASSERT_TRUE(batch.SetField(a, 1, Value::Int(2)).ok());
+  data::StructValue* b = batch.NewStruct(outer_b.get());
+  ASSERT_TRUE(batch.SetField(b, 0, Value::Of(in)).ok());
+  ASSERT_TRUE(batch.SetField(b, 1, Value::Int(3)).ok());
+  JsonConverter c({.schemas_enable = false, .schema_cache_size = 1});
+  for (int round = 0; round < 3; ++round) {
+    EXPECT_EQ(Convert(c, outer_a.get(), Value::Of(a)), R"({"first":{"x":1},"second":2})");
+    EXPECT_EQ(Convert(c, outer_b.get(), Value::Of(b)), R"({"one":{"x":1},"two":3})");
+  }
+}
+
 TEST(CreateConverter, ReadsKafkaConnectProperties) {
   auto c = CreateConverter(kJsonConverterClass, {{"schemas.enable", "false"}});
   ASSERT_TRUE(c.ok()) << c.status();
