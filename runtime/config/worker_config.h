@@ -64,9 +64,12 @@ struct WorkerConfig {
   std::map<std::string, std::string> admin_overrides;
 
   // Bound on record bytes handed to the producer and not yet acknowledged, per producer: the Java
-  // producer's `buffer.memory` (default 32 MiB), written `producer.buffer.memory`. When it is
-  // reached the task stops polling its connector until deliveries free room.
-  int64_t producer_buffer_memory = 32 * 1024 * 1024;
+  // producer's `buffer.memory`, written `producer.buffer.memory`. When it is reached the task
+  // stops polling its connector until deliveries free room. Default 8 MiB, not Java's 32 MiB:
+  // Java counts compressed batches, Sluice each record's uncompressed bytes plus 512, so 8 MiB is
+  // ~7,000 records of 677 bytes in flight, several round trips' worth even over a 20 ms link;
+  // 32 MiB only made a backlog drain hold ~25 MB more (docs/benchmarks.md).
+  int64_t producer_buffer_memory = 8 * 1024 * 1024;
   // How long a send may wait for room before the task fails: Java's `max.block.ms` (60 s).
   absl::Duration producer_max_block = absl::Milliseconds(60000);
 

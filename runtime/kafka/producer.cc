@@ -1,6 +1,7 @@
 #include "runtime/kafka/producer.h"
 
 #include <cstring>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -32,6 +33,15 @@ absl::Status CheckGuaranteesKept(const std::map<std::string, std::string>& overr
   return absl::OkStatus();
 }
 
+// Whether the overrides turn compression on (librdkafka's default is none).
+bool Compressed(const std::map<std::string, std::string>& overrides) {
+  for (const char* key : {"compression.type", "compression.codec"}) {
+    auto it = overrides.find(key);
+    if (it != overrides.end() && absl::AsciiStrToLower(it->second) != "none") return true;
+  }
+  return false;
+}
+
 int64_t HeaderBytes(const rd_kafka_message_t* message) {
   rd_kafka_headers_t* headers = nullptr;
   // The delivery report still carries the headers; the message is const only by API spelling.
@@ -61,6 +71,12 @@ absl::StatusOr<std::unique_ptr<Producer>> Producer::Create(const ProducerOptions
       // Let our own byte bound, not librdkafka's message-count queue limit, be what blocks.
       {"queue.buffering.max.messages", "1000000"},
   };
+  if (Compressed(options.overrides)) {
+    // A compressed batch is read from the records' own memory; copying each record into the
+    // request buffer first (librdkafka does below 64 KiB) was 6% of a backlog drain's CPU, perf.
+    // Measured on scripts/bench's backlog: 6.3-6.6 instead of 6.7-7.7 CPU s per M events.
+    defaults.push_back({"message.copy.max.bytes", "0"});
+  }
   absl::StatusOr<ConfHandle> conf = BuildConf(defaults, options.overrides, "producer.");
   if (!conf.ok()) return conf.status();
 
@@ -133,11 +149,23 @@ bool Producer::HasRoomLocked(int64_t bytes) const {
   return !fatal_.ok() || in_flight_bytes_ == 0 || in_flight_bytes_ + bytes <= max_in_flight_bytes_;
 }
 
+bool Producer::HasRoomToResumeLocked(int64_t bytes) const {
+  return !fatal_.ok() || in_flight_bytes_ == 0 ||
+         in_flight_bytes_ + bytes <= max_in_flight_bytes_ - max_in_flight_bytes_ / 4;
+}
+
+bool Producer::AwaitRoomLocked(int64_t charge, absl::Duration timeout) {
+  // Checked first: a timed wait reads the clock, and with room (the usual case) nothing waits.
+  if (HasRoomLocked(charge)) return true;
+  auto resume = [this, charge]()
+                    ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return HasRoomToResumeLocked(charge); };
+  return mu_.AwaitWithTimeout(absl::Condition(&resume), timeout);
+}
+
 bool Producer::WaitForRoom(int64_t bytes, absl::Duration timeout) {
   absl::MutexLock lock(&mu_);
-  const int64_t charge = bytes + record_overhead_bytes_;  // as Send would charge it
-  auto room = [this, charge]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return HasRoomLocked(charge); };
-  return mu_.AwaitWithTimeout(absl::Condition(&room), timeout) && fatal_.ok();
+  // As Send would charge it.
+  return AwaitRoomLocked(bytes + record_overhead_bytes_, timeout) && fatal_.ok();
 }
 
 absl::Status Producer::Send(const OutgoingRecord& record, offsets::SubmittedRecord* tracked) {
@@ -145,9 +173,7 @@ absl::Status Producer::Send(const OutgoingRecord& record, offsets::SubmittedReco
   rd_kafka_topic_t* rkt = nullptr;
   {
     absl::MutexLock lock(&mu_);
-    auto room = [this, charge]()
-                    ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return HasRoomLocked(charge); };
-    if (!mu_.AwaitWithTimeout(absl::Condition(&room), max_block_)) {
+    if (!AwaitRoomLocked(charge, max_block_)) {
       return absl::ResourceExhaustedError(absl::StrCat(
           "producer: ", in_flight_bytes_, " bytes await delivery (bound ", max_in_flight_bytes_,
           ", `producer.buffer.memory`) and none were acknowledged within ",
@@ -177,7 +203,7 @@ absl::Status Producer::Send(const OutgoingRecord& record, offsets::SubmittedReco
   const size_t key_size = record.key ? record.key->size() : 0;
   void* value_data = record.value ? const_cast<char*>(record.value->data()) : nullptr;
   const size_t value_size = record.value ? record.value->size() : 0;
-  const absl::Time deadline = absl::Now() + max_block_;
+  std::optional<absl::Time> deadline;  // of waiting for librdkafka's queue; set when it is full
   // Counted before producing: the delivery report may run before producev returns.
   outstanding_messages_.fetch_add(1);
   while (true) {
@@ -194,9 +220,12 @@ absl::Status Producer::Send(const OutgoingRecord& record, offsets::SubmittedReco
     }
     // librdkafka's own queue is full (its message-count limit): wait for deliveries like we wait
     // for bytes, within the same max_block.
-    if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL && absl::Now() < deadline) {
-      absl::SleepFor(absl::Milliseconds(5));
-      continue;
+    if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+      if (!deadline.has_value()) deadline = absl::Now() + max_block_;
+      if (absl::Now() < *deadline) {
+        absl::SleepFor(absl::Milliseconds(5));
+        continue;
+      }
     }
     outstanding_messages_.fetch_sub(1);
     Release(charge);

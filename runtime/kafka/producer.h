@@ -8,7 +8,9 @@
 //
 // Memory: the bytes of records handed to Send and not yet settled by a delivery report are
 // bounded by `max_in_flight_bytes` (`producer.buffer.memory`). Send waits for room (back-pressure)
-// up to `max_block`; WaitForRoom lets the task runner stop polling its connector instead.
+// up to `max_block`; WaitForRoom lets the task runner stop polling its connector instead. A
+// sender that found the bound full resumes only once deliveries have freed a quarter of it, so
+// at saturation the task thread wakes once per acknowledged batch, not once per record.
 //
 // Delivery: each record may carry an offsets::SubmittedRecord; its delivery report calls Ack()
 // or Fail() on it from the producer's poll thread. A fatal producer error (idempotence state
@@ -44,7 +46,7 @@ struct ProducerOptions {
   std::string bootstrap_servers;
   // `producer.*` worker properties, prefix removed (WorkerConfig::producer_overrides).
   std::map<std::string, std::string> overrides;
-  int64_t max_in_flight_bytes = 32 * 1024 * 1024;  // WorkerConfig::producer_buffer_memory
+  int64_t max_in_flight_bytes = 8 * 1024 * 1024;  // WorkerConfig::producer_buffer_memory
   absl::Duration max_block = absl::Seconds(60);    // WorkerConfig::producer_max_block
   std::string client_id = "sluice-producer";
   // Added to every record's charge: memory a record costs besides its bytes while in flight
@@ -120,6 +122,10 @@ class Producer {
   void PollLoop();
   void Release(int64_t bytes);
   bool HasRoomLocked(int64_t bytes) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The condition a sender waits for once the bound was full: room below the low-water mark.
+  bool HasRoomToResumeLocked(int64_t bytes) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Waits (up to `timeout`) until a record charged `charge` bytes may go. False on timeout.
+  bool AwaitRoomLocked(int64_t charge, absl::Duration timeout) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // The cached handle of `topic`, created on first use; nullptr if librdkafka refuses the name.
   rd_kafka_topic_t* TopicLocked(absl::string_view topic) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 

@@ -974,7 +974,8 @@ TEST(MySqlConnector, ALargeTransactionStreamsThroughInBatchesBoundedInBytes) {
   EXPECT_LT(peak_records, kRows / 20) << "the transaction went through in many hand-overs";
   EXPECT_GT(peak_records, 100) << "and not in tiny ones";
   // The transaction is ~50 MB of rows and ~75 MB of JSON; none of it is held whole. Measured
-  // here: ~22 MB of growth (mostly the producer's buffer, producer.buffer.memory = 32 MB) with
+  // here (before the default bound went from 32 to 8 MiB): ~22 MB of growth (mostly the
+  // producer's buffer) with
   // the bound, ~77 MB without it (hand-overs of ~20,000 records / 25 MB).
   EXPECT_LT(peak_rss - rss_before, 64 * 1024) << "worker memory grew with the transaction";
 }

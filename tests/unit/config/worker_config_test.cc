@@ -48,7 +48,7 @@ TEST(WorkerConfigTest, MinimalConfigGetsKafkaConnectDefaults) {
   EXPECT_TRUE(c.key_converter.schemas_enable);
   EXPECT_TRUE(c.value_converter.schemas_enable);
   EXPECT_EQ(c.exactly_once_source_support, ExactlyOnceSourceSupport::kDisabled);
-  EXPECT_EQ(c.producer_buffer_memory, 32 * 1024 * 1024);
+  EXPECT_EQ(c.producer_buffer_memory, 8 * 1024 * 1024);
   EXPECT_EQ(c.producer_max_block, absl::Seconds(60));
   EXPECT_TRUE(c.topic_creation_enable);
   EXPECT_THAT(c.plugin_path, IsEmpty());

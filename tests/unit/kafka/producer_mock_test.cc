@@ -77,6 +77,23 @@ TEST(ProducerTest, FixedSettingsAndOverridesAreApplied) {
   EXPECT_EQ((*producer)->EffectiveSetting("linger.ms"), "7");
 }
 
+TEST(ProducerTest, CompressedBatchesAreReadFromTheRecordsWithoutACopy) {
+  auto plain = Producer::Create(ProducerOptions{"127.0.0.1:1", {}});
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  EXPECT_EQ((*plain)->EffectiveSetting("message.copy.max.bytes"), "65535")
+      << "librdkafka's default without compression";
+  auto lz4 = Producer::Create(ProducerOptions{"127.0.0.1:1", {{"compression.type", "lz4"}}});
+  ASSERT_TRUE(lz4.ok()) << lz4.status();
+  EXPECT_EQ((*lz4)->EffectiveSetting("message.copy.max.bytes"), "0");
+  auto none = Producer::Create(ProducerOptions{"127.0.0.1:1", {{"compression.type", "NONE"}}});
+  ASSERT_TRUE(none.ok()) << none.status();
+  EXPECT_EQ((*none)->EffectiveSetting("message.copy.max.bytes"), "65535");
+  auto chosen = Producer::Create(ProducerOptions{
+      "127.0.0.1:1", {{"compression.codec", "zstd"}, {"message.copy.max.bytes", "4096"}}});
+  ASSERT_TRUE(chosen.ok()) << chosen.status();
+  EXPECT_EQ((*chosen)->EffectiveSetting("message.copy.max.bytes"), "4096") << "the user's wins";
+}
+
 TEST(ProducerTest, DeliveryReportsAcknowledgeTrackedRecords) {
   MockCluster cluster(1);
   ASSERT_EQ(rd_kafka_mock_topic_create(cluster.get(), "t", 3, 1), RD_KAFKA_RESP_ERR_NO_ERROR);
