@@ -214,8 +214,9 @@ absl::Status WorkerSourceTask::Send(const data::SourceRecord& record) {
     last_partition_ = ToSourcePartition(record.source_partition);
     last_partition_handle_ = tracker_.Partition(*last_partition_);
   }
-  offsets::SubmittedRecord* tracked =
-      tracker_.Submit(last_partition_handle_, ToSourceOffset(record.source_offset));
+  offsets::SubmittedRecord* tracked = tracker_.SubmitFilled(
+      last_partition_handle_,
+      [&record](offsets::SourceOffset& offset) { AssignSourceOffset(record.source_offset, offset); });
 
   kafka::OutgoingRecord outgoing;
   outgoing.topic = View(record.topic);
