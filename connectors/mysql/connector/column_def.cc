@@ -213,6 +213,35 @@ std::vector<std::string> ParseMembers(absl::string_view column_type) {
   return members;
 }
 
+// Reads the unsigned numbers at the start of `text`, separated by `separators` in order ("-- ::"
+// for "2018-06-20 06:37:03"), as sscanf("%u-%u-%u %u:%u:%u") would for the server's canonical
+// text, without its cost (sscanf was 6% of a snapshot's CPU, perf). What follows the last number
+// (a fraction) is left to the caller. False when a number is missing or a separator differs.
+template <size_t N>
+bool ReadNumbers(absl::string_view text, absl::string_view separators, unsigned (&out)[N]) {
+  static_assert(N > 0);
+  size_t i = 0;
+  for (size_t n = 0; n < N; ++n) {
+    if (n > 0) {
+      if (n - 1 >= separators.size() || i >= text.size() || text[i] != separators[n - 1]) {
+        return false;
+      }
+      ++i;
+    }
+    const size_t start = i;
+    unsigned value = 0;
+    // Nine digits at most: no overflow, and more than any date or time field has.
+    while (i < text.size() && absl::ascii_isdigit(static_cast<unsigned char>(text[i])) &&
+           i - start < 9) {
+      value = value * 10 + static_cast<unsigned>(text[i] - '0');
+      ++i;
+    }
+    if (i == start) return false;
+    out[n] = value;
+  }
+  return true;
+}
+
 }  // namespace
 
 int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
@@ -719,9 +748,9 @@ absl::StatusOr<sluice_datum> DatumFromText(absl::string_view text, bool is_null,
     }
     case FieldKind::kDate:
     case FieldKind::kConnectDate: {
-      unsigned y = 0, m = 0, d = 0;
-      scratch.text.assign(text.data(), text.size());
-      if (std::sscanf(scratch.text.c_str(), "%u-%u-%u", &y, &m, &d) != 3) break;
+      unsigned ymd[3];
+      if (!ReadNumbers(text, "--", ymd)) break;
+      const auto [y, m, d] = ymd;
       if (m == 0 || d == 0) return ZeroTemporal(def, scratch);
       return sluice_datum_int(DaysFromCivil(y, m, d));
     }
@@ -729,9 +758,9 @@ absl::StatusOr<sluice_datum> DatumFromText(absl::string_view text, bool is_null,
     case FieldKind::kConnectTime: {
       bool negative = !text.empty() && text[0] == '-';
       if (negative) text.remove_prefix(1);
-      unsigned h = 0, mi = 0, s = 0;
-      scratch.text.assign(text.data(), text.size());
-      if (std::sscanf(scratch.text.c_str(), "%u:%u:%u", &h, &mi, &s) != 3) break;
+      unsigned hms[3];
+      if (!ReadNumbers(text, "::", hms)) break;
+      const auto [h, mi, s] = hms;
       int64_t micros = ((int64_t{h} * 60 + mi) * 60 + s) * 1000000;
       size_t dot = text.find('.');
       if (dot != absl::string_view::npos) {
@@ -749,11 +778,9 @@ absl::StatusOr<sluice_datum> DatumFromText(absl::string_view text, bool is_null,
     case FieldKind::kMicroTimestamp:
     case FieldKind::kConnectTimestamp:
     case FieldKind::kZonedTimestamp: {
-      unsigned y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
-      scratch.text.assign(text.data(), text.size());
-      if (std::sscanf(scratch.text.c_str(), "%u-%u-%u %u:%u:%u", &y, &mo, &d, &h, &mi, &s) != 6) {
-        break;
-      }
+      unsigned fields[6];
+      if (!ReadNumbers(text, "-- ::", fields)) break;
+      const auto [y, mo, d, h, mi, s] = fields;
       if (mo == 0 || d == 0) return ZeroTemporal(def, scratch);
       uint32_t micros = 0;
       size_t dot = text.find('.');

@@ -21,30 +21,30 @@ int64_t MonotonicNanos() {
 
 using TextRowValues = std::vector<std::optional<std::string>>;
 
-// A row of a snapshot query, in the text protocol.
+// A row of a snapshot query, in the text protocol, read where the client library holds it.
 class TextRow : public RowSource {
  public:
-  explicit TextRow(const TextRowValues& row) : row_(row) {}
+  explicit TextRow(const RowView& row) : row_(row) {}
   absl::StatusOr<sluice_datum> Datum(const TableSchema& schema, size_t field,
                                      Scratch& scratch) override {
-    const std::optional<std::string>& value = row_[schema.source_columns[field]];
-    return DatumFromText(value.has_value() ? absl::string_view(*value) : absl::string_view(),
-                         !value.has_value(), schema.defs[field], scratch);
+    const unsigned column = static_cast<unsigned>(schema.source_columns[field]);
+    return DatumFromText(row_[column], row_.is_null(column), schema.defs[field], scratch);
   }
   bool GeometryOf(const TableSchema& schema, size_t field, absl::Span<const uint8_t>* wkb,
                   int32_t* srid) override {
-    const std::optional<std::string>& value = row_[schema.source_columns[field]];
-    if (!value.has_value() || value->size() < 4) return false;
+    const unsigned column = static_cast<unsigned>(schema.source_columns[field]);
+    const absl::string_view value = row_[column];
+    if (row_.is_null(column) || value.size() < 4) return false;
     // The server's own format: a little-endian SRID, then WKB.
-    const auto* data = reinterpret_cast<const uint8_t*>(value->data());
+    const auto* data = reinterpret_cast<const uint8_t*>(value.data());
     *srid = static_cast<int32_t>(uint32_t{data[0]} | (uint32_t{data[1]} << 8) |
                                  (uint32_t{data[2]} << 16) | (uint32_t{data[3]} << 24));
-    *wkb = absl::Span<const uint8_t>(data + 4, value->size() - 4);
+    *wkb = absl::Span<const uint8_t>(data + 4, value.size() - 4);
     return true;
   }
 
  private:
-  const TextRowValues& row_;
+  const RowView& row_;
 };
 
 int ToInt(const std::optional<std::string>& text) {
@@ -435,10 +435,10 @@ absl::StatusOr<bool> Snapshot::Poll(sluice_batch* batch, int64_t deadline_ns,
     } else {
       absl::StrAppend(&sql, " LIMIT ", fetch + 1, " OFFSET ", table.rows_done);
     }
-    absl::StatusOr<QueryResult> chunk = connection_->Query(sql);
+    absl::StatusOr<StoredRows> chunk = connection_->QueryStored(sql);
     if (!chunk.ok()) return chunk.status();
-    const bool more = chunk->rows.size() > fetch;
-    const size_t count = std::min(chunk->rows.size(), fetch);
+    const bool more = chunk->size() > fetch;
+    const size_t count = std::min(chunk->size(), fetch);
     bool last_overall = false;
     if (!more) {
       absl::StatusOr<bool> any = AnyRowsAfter(table_index_);
@@ -448,12 +448,17 @@ absl::StatusOr<bool> Snapshot::Poll(sluice_batch* batch, int64_t deadline_ns,
     // Rows past the poll's byte budget are left for the next poll, which reads on from the last
     // row handed over (the chunk in memory is snapshot.fetch.size rows at most).
     size_t appended = count;
+    // Built once per chunk, not per row: they only differ in the snapshot marker.
+    SourcePosition source;
+    source.file = position_.file;
+    source.pos = position_.pos;
+    source.ts_sec = position_.ts_sec;
+    OffsetState in_snapshot = position_;
+    in_snapshot.snapshot = true;
+    OffsetState after_snapshot = position_;  // the very last row's: the snapshot is complete
+    after_snapshot.snapshot = false;
     for (size_t i = 0; i < count; ++i) {
       const bool last_in_table = !more && i + 1 == count;
-      SourcePosition source;
-      source.file = position_.file;
-      source.pos = position_.pos;
-      source.ts_sec = position_.ts_sec;
       if (last_in_table && last_overall) {
         source.snapshot = "last";
       } else if (first_record_) {
@@ -466,16 +471,14 @@ absl::StatusOr<bool> Snapshot::Poll(sluice_batch* batch, int64_t deadline_ns,
         source.snapshot = "true";
       }
       first_record_ = false;
-      OffsetState offset = position_;
-      offset.snapshot = !(last_in_table && last_overall);
-      TextRow row(chunk->rows[i]);
+      const OffsetState& offset = last_in_table && last_overall ? after_snapshot : in_snapshot;
+      const RowView values = chunk->row(i);
+      TextRow row(values);
       absl::Status status =
           builder_.Change(batch, *table.schema, 'r', nullptr, &row, source, offset, offset);
       if (!status.ok()) return status;
       size_t bytes = 0;
-      for (const std::optional<std::string>& value : chunk->rows[i]) {
-        if (value.has_value()) bytes += value->size();
-      }
+      for (unsigned column = 0; column < values.size(); ++column) bytes += values[column].size();
       budget.Add(bytes);
       if (i + 1 < count && budget.Full(api, batch)) {
         appended = i + 1;
@@ -491,8 +494,12 @@ absl::StatusOr<bool> Snapshot::Poll(sluice_batch* batch, int64_t deadline_ns,
     }
     if (appended > 0 && !table.keys.empty()) {
       table.last_key.clear();
+      const RowView last = chunk->row(appended - 1);
       for (int position : table.key_positions) {
-        table.last_key.push_back(chunk->rows[appended - 1][position]);
+        const auto column = static_cast<unsigned>(position);
+        table.last_key.push_back(last.is_null(column)
+                                     ? std::nullopt
+                                     : std::optional<std::string>(std::string(last[column])));
       }
     }
     if (!more && appended == count) {

@@ -268,6 +268,27 @@ absl::StatusOr<QueryResult> Connection::Query(absl::string_view sql) {
   return table;
 }
 
+void StoredRows::Freer::operator()(st_mysql_res* result) const { mysql_free_result(result); }
+
+absl::StatusOr<StoredRows> Connection::QueryStored(absl::string_view sql) {
+  if (mysql_real_query(handle_.get(), sql.data(), sql.size()) != 0) {
+    return LastError(absl::StrCat("'", sql, "'"));
+  }
+  StoredRows stored;
+  stored.result_.reset(mysql_store_result(handle_.get()));
+  if (stored.result_ == nullptr) return LastError(absl::StrCat("'", sql, "'"));
+  stored.columns_ = mysql_num_fields(stored.result_.get());
+  const auto rows = static_cast<size_t>(mysql_num_rows(stored.result_.get()));
+  stored.rows_.reserve(rows);
+  stored.lengths_.reserve(rows * stored.columns_);
+  while (MYSQL_ROW row = mysql_fetch_row(stored.result_.get())) {
+    stored.rows_.push_back(row);
+    const unsigned long* lengths = mysql_fetch_lengths(stored.result_.get());
+    stored.lengths_.insert(stored.lengths_.end(), lengths, lengths + stored.columns_);
+  }
+  return stored;
+}
+
 absl::Status Connection::StreamRows(absl::string_view sql,
                                     absl::FunctionRef<absl::Status(const RowView&)> on_row) {
   if (mysql_real_query(handle_.get(), sql.data(), sql.size()) != 0) {

@@ -17,7 +17,8 @@
 #include "absl/time/time.h"
 #include "connectors/mysql/server/ssl_mode.h"
 
-struct st_mysql;  // MYSQL, from <mysql.h>; kept out of this header.
+struct st_mysql;      // MYSQL, from <mysql.h>; kept out of this header.
+struct st_mysql_res;  // MYSQL_RES
 
 namespace sluice::mysql {
 
@@ -63,6 +64,28 @@ class RowView {
   unsigned count_;
 };
 
+// A whole result held as the client library received it (mysql_store_result), read through
+// RowViews without copying a value: for results that are large in total but bounded, such as a
+// snapshot chunk of snapshot.fetch.size rows. Valid as long as the StoredRows lives.
+class StoredRows {
+ public:
+  size_t size() const { return rows_.size(); }
+  RowView row(size_t i) const {
+    return RowView(rows_[i], lengths_.data() + i * columns_, columns_);
+  }
+
+ private:
+  friend class Connection;
+  struct Freer {
+    void operator()(st_mysql_res* result) const;
+  };
+  std::unique_ptr<st_mysql_res, Freer> result_;
+  unsigned columns_ = 0;
+  std::vector<char**> rows_;
+  // Each row's value lengths, row after row: the library keeps only the current row's.
+  std::vector<unsigned long> lengths_;
+};
+
 class Connection {
  public:
   // Connects, negotiating TLS as options.ssl_mode says. Unavailable when the server cannot be
@@ -79,6 +102,8 @@ class Connection {
   // statement whose outcome does not matter, right before the connection is closed.
   absl::Status SendLast(absl::string_view sql);
   absl::StatusOr<QueryResult> Query(absl::string_view sql);
+  // The rows of `sql`, held whole but never copied value by value.
+  absl::StatusOr<StoredRows> QueryStored(absl::string_view sql);
   // Streams the rows of `sql` one at a time (mysql_use_result): the result is never held whole.
   // A non-OK status from `on_row` stops the stream (the rest is drained) and is returned.
   absl::Status StreamRows(absl::string_view sql,

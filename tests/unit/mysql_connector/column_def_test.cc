@@ -250,6 +250,26 @@ TEST(MySqlColumnDef, SnapshotTextConvertsToTheSameValues) {
   d = DatumFromText("2018-06-20 13:37:03.500", false, temporal, scratch);
   ASSERT_TRUE(d.ok());
   EXPECT_EQ(Text(*d), "2018-06-20T13:37:03.500Z");
+  temporal.kind = FieldKind::kMicroTime;
+  d = DatumFromText("838:59:59", false, temporal, scratch);
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->u.i, ((838LL * 60 + 59) * 60 + 59) * 1000000) << "TIME's hours go past 24";
+  temporal.kind = FieldKind::kDate;
+  d = DatumFromText("2018-06-20", false, temporal, scratch);
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->u.i, 17702);
+  temporal.kind = FieldKind::kMicroTimestamp;
+  d = DatumFromText("2018-06-20 06:37:03", false, temporal, scratch);
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->u.i, 1529476623000000) << "no fraction";
+  // Text that is not the server's canonical form is refused, naming it, not read as zeros.
+  for (const char* malformed : {"2018-06-20", "2018-06-20T06:37:03", "2018-06-20 06:37", "", "x"}) {
+    EXPECT_FALSE(DatumFromText(malformed, false, temporal, scratch).ok()) << malformed;
+  }
+  temporal.kind = FieldKind::kDate;
+  for (const char* malformed : {"2018/06/20", "2018-06", "-2018-06-20"}) {
+    EXPECT_FALSE(DatumFromText(malformed, false, temporal, scratch).ok()) << malformed;
+  }
   ColumnDef decimal;
   decimal.kind = FieldKind::kDecimalString;
   d = DatumFromText("-12.34", false, decimal, scratch);
