@@ -229,8 +229,11 @@ class SluiceSystem(System):
         log_path = os.path.join(directory, "worker.log")
         binary = os.path.join(os.environ.get("SLUICE_BUILD_DIR", "build"), "runtime", "cli", "sluice")
         started_at = time.monotonic()
+        # SLUICE_BENCH_WRAPPER (a command prefix such as `perf record -g -o F --` or `heaptrack -o F`)
+        # is for profiling runs only: CPU and RSS are then read from the wrapper's process.
+        wrapper = os.environ.get("SLUICE_BENCH_WRAPPER", "").split()
         process = subprocess.Popen(
-            [binary, "worker", "--config", os.path.join(directory, "worker.properties"),
+            wrapper + [binary, "worker", "--config", os.path.join(directory, "worker.properties"),
              os.path.join(directory, "connector.properties")],
             stdout=open(log_path, "a"), stderr=subprocess.STDOUT)
         return RunningSystem(self.name, process, log_path, started_at)
