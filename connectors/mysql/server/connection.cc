@@ -289,26 +289,6 @@ absl::StatusOr<StoredRows> Connection::QueryStored(absl::string_view sql) {
   return stored;
 }
 
-absl::Status Connection::StreamRows(absl::string_view sql,
-                                    absl::FunctionRef<absl::Status(const RowView&)> on_row) {
-  if (mysql_real_query(handle_.get(), sql.data(), sql.size()) != 0) {
-    return LastError(absl::StrCat("'", sql, "'"));
-  }
-  MYSQL_RES* result = mysql_use_result(handle_.get());
-  if (result == nullptr) return LastError(absl::StrCat("'", sql, "'"));
-  const unsigned columns = mysql_num_fields(result);
-  absl::Status status;
-  while (MYSQL_ROW row = mysql_fetch_row(result)) {
-    if (!status.ok()) continue;  // drain: the protocol needs every row read before the next query
-    status = on_row(RowView(row, mysql_fetch_lengths(result), columns));
-  }
-  if (status.ok() && mysql_errno(handle_.get()) != 0) {
-    status = LastError(absl::StrCat("reading the rows of '", sql, "'"));
-  }
-  mysql_free_result(result);
-  return status;
-}
-
 absl::StatusOr<std::string> Connection::GlobalVariable(absl::string_view name) {
   std::string escaped(name.size() * 2 + 1, '\0');
   escaped.resize(mysql_real_escape_string(handle_.get(), escaped.data(), name.data(), name.size()));

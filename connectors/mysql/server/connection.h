@@ -10,7 +10,6 @@
 #include <string>
 #include <vector>
 
-#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -46,7 +45,7 @@ struct QueryResult {
   int ColumnIndex(absl::string_view name) const;
 };
 
-// One row of a streamed result; borrowed: valid only during the callback that receives it.
+// One row of a StoredRows; borrowed: valid while the StoredRows lives.
 class RowView {
  public:
   RowView(char** values, const unsigned long* lengths, unsigned count)
@@ -104,10 +103,6 @@ class Connection {
   absl::StatusOr<QueryResult> Query(absl::string_view sql);
   // The rows of `sql`, held whole but never copied value by value.
   absl::StatusOr<StoredRows> QueryStored(absl::string_view sql);
-  // Streams the rows of `sql` one at a time (mysql_use_result): the result is never held whole.
-  // A non-OK status from `on_row` stops the stream (the rest is drained) and is returned.
-  absl::Status StreamRows(absl::string_view sql,
-                          absl::FunctionRef<absl::Status(const RowView&)> on_row);
 
   // The value of a global server variable, NotFound when the server has no such variable.
   absl::StatusOr<std::string> GlobalVariable(absl::string_view name);

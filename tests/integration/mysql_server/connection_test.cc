@@ -46,30 +46,36 @@ TEST(Connection, UnreachableServerIsUnavailable) {
   EXPECT_TRUE(absl::IsUnavailable(connection.status())) << connection.status();
 }
 
-TEST(Connection, StreamsRowsOneAtATimeAndStopsOnACallbackError) {
+TEST(Connection, StoredRowsAreReadWhereTheLibraryHoldsThem) {
   Connection connection = MustConnect(MariaDbAdmin());
-  // 20,000 generated rows, never materialised as a table.
-  const std::string sql =
-      "SELECT seq, CONCAT('row-', seq) FROM sample.seq_1_to_20000";
-  long long count = 0, sum = 0;
-  absl::Status status = connection.StreamRows(sql, [&](const RowView& row) {
-    ++count;
+  // 20,000 generated rows, never materialised as a table; every seventh value NULL, and a value
+  // with a zero byte inside, which only the length tells apart.
+  absl::StatusOr<StoredRows> rows = connection.QueryStored(
+      "SELECT seq, IF(seq % 7 = 0, NULL, CONCAT('row-', seq, CHAR(0), 'x')) "
+      "FROM sample.seq_1_to_20000");
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  ASSERT_EQ(rows->size(), 20000u);
+  long long sum = 0;
+  int nulls = 0;
+  for (size_t i = 0; i < rows->size(); ++i) {
+    const RowView row = rows->row(i);
+    ASSERT_EQ(row.size(), 2u);
     sum += std::stoll(std::string(row[0]));
-    EXPECT_EQ(row[1], absl::StrCat("row-", row[0]));
-    return absl::OkStatus();
-  });
-  ASSERT_TRUE(status.ok()) << status;
-  EXPECT_EQ(count, 20000);
+    if (row.is_null(1)) {
+      ++nulls;
+      continue;
+    }
+    EXPECT_EQ(row[1], absl::StrCat("row-", row[0], std::string(1, '\0'), "x"));
+  }
   EXPECT_EQ(sum, 20000LL * 20001 / 2);
-
-  int seen = 0;
-  status = connection.StreamRows(sql, [&](const RowView&) {
-    return ++seen == 10 ? absl::CancelledError("enough") : absl::OkStatus();
-  });
-  EXPECT_TRUE(absl::IsCancelled(status)) << status;
-  EXPECT_EQ(seen, 10);
-  // The rest was drained: the connection is usable at once.
+  EXPECT_EQ(nulls, 20000 / 7);
+  // The result is held by `rows`, not by the connection: the next statement may run meanwhile.
   EXPECT_TRUE(connection.Execute("DO 1").ok());
+  EXPECT_EQ(rows->row(19999)[0], "20000");
+
+  absl::StatusOr<StoredRows> bad = connection.QueryStored("SELECT * FROM sample.no_such_table");
+  EXPECT_FALSE(bad.ok());
+  EXPECT_THAT(bad.status().message(), HasSubstr("no_such_table"));
 }
 
 TEST(ConnectionTls, RequiredEncryptsTheConnection) {
