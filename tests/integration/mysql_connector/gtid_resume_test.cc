@@ -116,15 +116,24 @@ TEST(MySqlConnectorGtids, AGtidOnlyOffsetResumesAfterItsTransactionsAndSkipsWhat
   // Inside a transaction: `event` counts the transaction's events already processed (its GTID
   // event, then a table map and a rows event per statement), so 3 means the first insert was
   // emitted before the stop. The GTID position excludes the transaction, which is read again.
-  absl::StatusOr<mysql::QueryResult> now = run.admin().Query("SELECT @@gtid_binlog_pos");
-  ASSERT_TRUE(now.ok()) << now.status();
-  run.CommitOffset(absl::StrCat("{\"ts_sec\":1700000000,\"gtids\":\"", now->rows[0][0].value_or(""),
-                                "\",\"event\":3,\"server_id\":1}"));
   run.Sql("BEGIN");
   run.Sql("INSERT INTO t VALUES (10, 100)");
   run.Sql("INSERT INTO t VALUES (11, 110)");
   run.Sql("INSERT INTO t VALUES (12, 120)");
   run.Sql("COMMIT");
+  // The position right before this transaction, from its own GTID (@@last_gtid of the session
+  // that ran it): other tests write to the same server meanwhile, so the server's position read
+  // before BEGIN may be followed by their transactions first, and the `event` skip would apply
+  // to one of those.
+  absl::StatusOr<mysql::QueryResult> last = run.admin().Query("SELECT @@last_gtid");
+  ASSERT_TRUE(last.ok()) << last.status();
+  const std::string own_gtid = last->rows[0][0].value_or("");
+  const size_t dash = own_gtid.rfind('-');
+  ASSERT_NE(dash, std::string::npos) << own_gtid;
+  const int64_t own_sequence = std::stoll(own_gtid.substr(dash + 1));
+  const std::string before_own = absl::StrCat(own_gtid.substr(0, dash + 1), own_sequence - 1);
+  run.CommitOffset(absl::StrCat("{\"ts_sec\":1700000000,\"gtids\":\"", before_own,
+                                "\",\"event\":3,\"server_id\":1}"));
   worker = run.StartWorker();
   events = run.WaitForEvents(topic, 6, worker.get());
   absl::SleepFor(absl::Seconds(2));

@@ -20,6 +20,8 @@
 namespace sluice::testing {
 namespace {
 
+constexpr char kWorkerRunningLine[] = "worker: running; SIGTERM or SIGINT stops it";
+
 // Polls `done` every 200 ms until it holds or `timeout` passes.
 template <typename Predicate>
 bool Eventually(Predicate done, absl::Duration timeout) {
@@ -31,15 +33,30 @@ bool Eventually(Predicate done, absl::Duration timeout) {
   return true;
 }
 
+// How many times the worker log says a worker is up and handling SIGTERM.
+size_t RunningLines(const GeneratorRun& run) {
+  const std::string log = ReadFileForMessage(run.log_path());
+  size_t count = 0;
+  for (size_t at = log.find(kWorkerRunningLine); at != std::string::npos;
+       at = log.find(kWorkerRunningLine, at + 1)) {
+    ++count;
+  }
+  return count;
+}
+
 // Runs the worker until the generator's offset `last_seq` is committed, then stops it with
 // SIGTERM and expects a clean exit.
 void RunUntilCommitted(GeneratorRun& run, int64_t last_seq) {
+  const size_t started_before = RunningLines(run);
   std::unique_ptr<Subprocess> worker = run.StartWorker();
   ASSERT_TRUE(worker->started());
+  // Also until this worker is up: an earlier worker (killed with -9) may have committed
+  // `last_seq` already, and a SIGTERM before the worker handles it would end it uncleanly.
   const bool committed = Eventually(
       [&] {
         std::optional<int64_t> seq = run.CommittedSeq();
-        return (seq.has_value() && *seq >= last_seq) || !worker->running();
+        return (seq.has_value() && *seq >= last_seq && RunningLines(run) > started_before) ||
+               !worker->running();
       },
       absl::Seconds(120));
   ASSERT_TRUE(committed) << "offset " << last_seq << " never committed; worker log:\n"
