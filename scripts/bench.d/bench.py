@@ -40,7 +40,9 @@ def parse_args():
 def environment_facts():
     def version(command):
         try:
-            return subprocess.run(command, capture_output=True, text=True, timeout=30).stdout.strip().splitlines()[0]
+            done = subprocess.run(command, capture_output=True, text=True, timeout=30)
+            # `java -version` answers on stderr.
+            return (done.stdout.strip() or done.stderr.strip()).splitlines()[0]
         except Exception:  # noqa: BLE001 - a missing tool only blanks a line of the report
             return "unknown"
 

@@ -74,12 +74,14 @@ class RunningSystem:
         return {"cpu_seconds": cpu_seconds(self.process.pid), "peak_rss_bytes": peak_rss_bytes(self.process.pid)}
 
     def stop(self):
+        # The whole process group: a profiler given by SLUICE_BENCH_WRAPPER does not pass the
+        # signal on to the worker it started.
         if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
+            os.killpg(self.process.pid, signal.SIGTERM)
             try:
                 self.process.wait(timeout=60)
             except subprocess.TimeoutExpired:
-                self.process.kill()
+                os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
 
     def log_tail(self, lines=30):
@@ -177,7 +179,7 @@ class DebeziumSystem(System):
              "-cp", os.path.join(os.environ["CONNECT_HOME"], "libs", "*"),
              "org.apache.kafka.connect.cli.ConnectStandalone",
              os.path.join(directory, "worker.properties"), os.path.join(directory, "connector.properties")],
-            stdout=open(log_path, "a"), stderr=subprocess.STDOUT)
+            stdout=open(log_path, "a"), stderr=subprocess.STDOUT, start_new_session=True)
         return RunningSystem(self.name, process, log_path, started_at)
 
     def extra_topics(self):
@@ -235,7 +237,7 @@ class SluiceSystem(System):
         process = subprocess.Popen(
             wrapper + [binary, "worker", "--config", os.path.join(directory, "worker.properties"),
              os.path.join(directory, "connector.properties")],
-            stdout=open(log_path, "a"), stderr=subprocess.STDOUT)
+            stdout=open(log_path, "a"), stderr=subprocess.STDOUT, start_new_session=True)
         return RunningSystem(self.name, process, log_path, started_at)
 
     def extra_topics(self):
