@@ -46,12 +46,14 @@ std::map<uint8_t, int> DrainTypes(BinlogStream& stream, std::vector<uint8_t>* or
   return types;
 }
 
+// On the scratch server, which this test binary holds alone (RESOURCE_LOCK): the exact counts
+// below would take in other tests' writes on the shared server.
 TEST(BinlogStream, HandsOutRawEventsFromAFilePosition) {
-  Connection admin = MustConnect(MariaDbAdmin());
+  Connection admin = MustConnect(MariaDbScratchAdmin());
   const std::string database = UniqueName("stream");
   ASSERT_TRUE(admin.Execute(absl::StrCat("CREATE DATABASE ", database)).ok());
   ASSERT_TRUE(admin.Execute(absl::StrCat("CREATE TABLE ", database, ".t (id INT PRIMARY KEY)")).ok());
-  Connection cdc = MustConnect(MariaDbCdc());
+  Connection cdc = MustConnect(MariaDbScratchCdc());
   const ServerPosition start = CurrentPosition(cdc);
   ASSERT_TRUE(admin.Execute(absl::StrCat("INSERT INTO ", database, ".t VALUES (1), (2)")).ok());
   ASSERT_TRUE(admin.Execute(absl::StrCat("INSERT INTO ", database, ".t VALUES (3)")).ok());
