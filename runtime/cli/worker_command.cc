@@ -11,7 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "plugin/host_context.h"
+#include "runtime/plugin/host_context.h"
 #include "runtime/admin/admin_server.h"
 #include "runtime/config/properties.h"
 #include "runtime/config/worker_config.h"

@@ -1,4 +1,4 @@
-#include "convert/base64.h"
+#include "runtime/convert/base64.h"
 
 #include <cstdint>
 

@@ -1,9 +1,9 @@
-#include "convert/converter.h"
+#include "runtime/convert/converter.h"
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
-#include "common/string_view_compat.h"
-#include "convert/json_converter.h"
+#include "runtime/common/string_view_compat.h"
+#include "runtime/convert/json_converter.h"
 
 namespace sluice::convert {
 

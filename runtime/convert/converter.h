@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "data/schema.h"
-#include "data/value.h"
+#include "runtime/data/schema.h"
+#include "runtime/data/value.h"
 
 namespace sluice::convert {
 

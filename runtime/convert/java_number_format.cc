@@ -1,4 +1,4 @@
-#include "convert/java_number_format.h"
+#include "runtime/convert/java_number_format.h"
 
 #include <charconv>
 #include <cstring>

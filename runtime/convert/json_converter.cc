@@ -1,11 +1,11 @@
-#include "convert/json_converter.h"
+#include "runtime/convert/json_converter.h"
 
 #include <cmath>
 #include <cstring>
 
-#include "common/string_view_compat.h"
-#include "convert/base64.h"
-#include "convert/java_number_format.h"
+#include "runtime/common/string_view_compat.h"
+#include "runtime/convert/base64.h"
+#include "runtime/convert/java_number_format.h"
 
 namespace sluice::convert {
 namespace {

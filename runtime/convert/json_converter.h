@@ -23,7 +23,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "convert/converter.h"
+#include "runtime/convert/converter.h"
 #include "rapidjson/stringbuffer.h"
 #include "rapidjson/writer.h"
 

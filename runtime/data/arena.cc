@@ -1,4 +1,4 @@
-#include "data/arena.h"
+#include "runtime/data/arena.h"
 
 #include <cstring>
 

@@ -1,4 +1,4 @@
-#include "data/owned_scalar_map.h"
+#include "runtime/data/owned_scalar_map.h"
 
 namespace sluice::data {
 namespace {

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "data/record.h"
+#include "runtime/data/record.h"
 
 namespace sluice::data {
 

@@ -7,7 +7,7 @@
 #include <span>
 #include <string_view>
 
-#include "data/value.h"
+#include "runtime/data/value.h"
 
 namespace sluice::data {
 

@@ -1,10 +1,10 @@
-#include "data/record_batch.h"
+#include "runtime/data/record_batch.h"
 
 #include <cstring>
 #include <limits>
 
 #include "absl/strings/str_cat.h"
-#include "common/string_view_compat.h"
+#include "runtime/common/string_view_compat.h"
 
 namespace sluice::data {
 namespace {

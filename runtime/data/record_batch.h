@@ -18,10 +18,10 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "data/arena.h"
-#include "data/record.h"
-#include "data/schema.h"
-#include "data/value.h"
+#include "runtime/data/arena.h"
+#include "runtime/data/record.h"
+#include "runtime/data/schema.h"
+#include "runtime/data/value.h"
 
 namespace sluice::data {
 

@@ -1,9 +1,9 @@
-#include "data/schema.h"
+#include "runtime/data/schema.h"
 
 #include <atomic>
 
 #include "absl/strings/str_cat.h"
-#include "common/string_view_compat.h"
+#include "runtime/common/string_view_compat.h"
 
 namespace sluice::data {
 namespace {

@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "data/value.h"
+#include "runtime/data/value.h"
 
 namespace sluice::data {
 

@@ -9,8 +9,8 @@
 #include <set>
 #include <string>
 
-#include "plugin/plugin.h"
-#include "plugin/plugin_registry.h"
+#include "runtime/plugin/plugin.h"
+#include "runtime/plugin/plugin_registry.h"
 #include "runtime/herder/herder_types.h"
 
 namespace sluice::herder {

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "plugin/host_api.h"
+#include "runtime/plugin/host_api.h"
 #include "runtime/herder/connect_records.h"
 #include "runtime/kafka/compacted_topic.h"
 

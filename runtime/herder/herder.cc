@@ -8,7 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "common/string_view_compat.h"
+#include "runtime/common/string_view_compat.h"
 #include "runtime/herder/config_check.h"
 #include "runtime/herder/secrets.h"
 #include "runtime/kafka/worker_clients.h"

@@ -30,7 +30,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "plugin/host_context.h"
+#include "runtime/plugin/host_context.h"
 #include "runtime/herder/config_state.h"
 #include "runtime/herder/connect_records.h"
 #include "runtime/herder/herder_types.h"

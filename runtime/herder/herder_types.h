@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "plugin/host_api.h"
-#include "plugin/task_progress.h"
+#include "runtime/plugin/host_api.h"
+#include "runtime/plugin/task_progress.h"
 #include "runtime/herder/connect_records.h"
 #include "runtime/offsets/source_offset.h"
 

@@ -18,7 +18,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "plugin/host_api.h"
+#include "runtime/plugin/host_api.h"
 
 namespace sluice::herder {
 

@@ -1,4 +1,4 @@
-#include "plugin/config_validation.h"
+#include "runtime/plugin/config_validation.h"
 
 #include <cerrno>
 #include <cstdlib>
@@ -7,7 +7,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_join.h"
-#include "common/string_view_compat.h"
+#include "runtime/common/string_view_compat.h"
 
 namespace sluice::plugin {
 namespace {

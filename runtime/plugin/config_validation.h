@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "plugin/host_api.h"
-#include "plugin/plugin.h"
+#include "runtime/plugin/host_api.h"
+#include "runtime/plugin/plugin.h"
 
 namespace sluice::plugin {
 

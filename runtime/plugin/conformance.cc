@@ -1,12 +1,12 @@
-#include "plugin/conformance.h"
+#include "runtime/plugin/conformance.h"
 
 #include <atomic>
 #include <thread>
 
-#include "common/string_view_compat.h"
-#include "data/record_batch.h"
-#include "plugin/config_validation.h"
-#include "plugin/plugin_calls.h"
+#include "runtime/common/string_view_compat.h"
+#include "runtime/data/record_batch.h"
+#include "runtime/plugin/config_validation.h"
+#include "runtime/plugin/plugin_calls.h"
 
 namespace sluice::plugin {
 namespace {

@@ -17,9 +17,9 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "plugin/host_api.h"
-#include "plugin/host_context.h"
-#include "plugin/plugin.h"
+#include "runtime/plugin/host_api.h"
+#include "runtime/plugin/host_context.h"
+#include "runtime/plugin/plugin.h"
 
 namespace sluice::plugin {
 

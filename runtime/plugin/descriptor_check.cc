@@ -1,11 +1,11 @@
-#include "plugin/descriptor_check.h"
+#include "runtime/plugin/descriptor_check.h"
 
 #include <cstddef>
 #include <string_view>
 #include <vector>
 
 #include "absl/strings/str_join.h"
-#include "common/string_view_compat.h"
+#include "runtime/common/string_view_compat.h"
 
 namespace sluice::plugin {
 namespace {

@@ -1,12 +1,12 @@
 // The host functions. Each one checks its arguments, because a plugin's bug must become an error
 // naming the plugin, not a crash of the worker, and none allocates on the heap per field.
-#include "plugin/host_api.h"
+#include "runtime/plugin/host_api.h"
 
 #include <cstring>
 #include <limits>
 #include <type_traits>
 
-#include "common/string_view_compat.h"
+#include "runtime/common/string_view_compat.h"
 
 namespace sluice::plugin {
 namespace {

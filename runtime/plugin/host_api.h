@@ -9,8 +9,8 @@
 #include <utility>
 #include <vector>
 
-#include "data/record_batch.h"
-#include "plugin/host_context.h"
+#include "runtime/data/record_batch.h"
+#include "runtime/plugin/host_context.h"
 #include "sluice/connector.h"
 
 namespace sluice::plugin {

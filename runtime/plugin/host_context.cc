@@ -1,8 +1,8 @@
-#include "plugin/host_context.h"
+#include "runtime/plugin/host_context.h"
 
 #include <cstdio>
 
-#include "common/string_view_compat.h"
+#include "runtime/common/string_view_compat.h"
 
 namespace sluice::plugin {
 namespace {

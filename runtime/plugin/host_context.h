@@ -23,9 +23,9 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "data/owned_scalar_map.h"
-#include "data/schema.h"
-#include "plugin/task_progress.h"
+#include "runtime/data/owned_scalar_map.h"
+#include "runtime/data/schema.h"
+#include "runtime/plugin/task_progress.h"
 #include "sluice/connector.h"
 
 namespace sluice::plugin {

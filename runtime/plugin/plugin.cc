@@ -1,4 +1,4 @@
-#include "plugin/plugin.h"
+#include "runtime/plugin/plugin.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -6,9 +6,9 @@
 #include <cerrno>
 #include <cstring>
 
-#include "common/string_view_compat.h"
-#include "plugin/descriptor_check.h"
-#include "plugin/plugin_file_check.h"
+#include "runtime/common/string_view_compat.h"
+#include "runtime/plugin/descriptor_check.h"
+#include "runtime/plugin/plugin_file_check.h"
 
 namespace sluice::plugin {
 namespace {

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "plugin/shared_library.h"
+#include "runtime/plugin/shared_library.h"
 #include "sluice/connector.h"
 
 namespace sluice::plugin {

@@ -1,6 +1,6 @@
-#include "plugin/plugin_calls.h"
+#include "runtime/plugin/plugin_calls.h"
 
-#include "common/string_view_compat.h"
+#include "runtime/common/string_view_compat.h"
 
 namespace sluice::plugin {
 namespace {

@@ -16,11 +16,11 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "data/owned_scalar_map.h"
-#include "data/record_batch.h"
-#include "plugin/host_api.h"
-#include "plugin/host_context.h"
-#include "plugin/plugin.h"
+#include "runtime/data/owned_scalar_map.h"
+#include "runtime/data/record_batch.h"
+#include "runtime/plugin/host_api.h"
+#include "runtime/plugin/host_context.h"
+#include "runtime/plugin/plugin.h"
 
 namespace sluice::plugin {
 

@@ -1,4 +1,4 @@
-#include "plugin/plugin_file_check.h"
+#include "runtime/plugin/plugin_file_check.h"
 
 #include <elf.h>
 #include <sys/stat.h>
@@ -6,7 +6,7 @@
 
 #include <cstring>
 
-#include "common/string_view_compat.h"
+#include "runtime/common/string_view_compat.h"
 
 namespace sluice::plugin {
 namespace {

@@ -1,11 +1,11 @@
-#include "plugin/plugin_registry.h"
+#include "runtime/plugin/plugin_registry.h"
 
 #include <algorithm>
 #include <filesystem>
 
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "common/string_view_compat.h"
+#include "runtime/common/string_view_compat.h"
 
 namespace sluice::plugin {
 namespace {

@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "plugin/plugin.h"
+#include "runtime/plugin/plugin.h"
 
 namespace sluice::plugin {
 

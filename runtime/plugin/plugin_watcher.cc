@@ -1,4 +1,4 @@
-#include "plugin/plugin_watcher.h"
+#include "runtime/plugin/plugin_watcher.h"
 
 #include <poll.h>
 #include <sys/eventfd.h>
@@ -9,7 +9,7 @@
 #include <climits>
 #include <cstring>
 
-#include "common/string_view_compat.h"
+#include "runtime/common/string_view_compat.h"
 
 namespace sluice::plugin {
 

@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "plugin/plugin_registry.h"
+#include "runtime/plugin/plugin_registry.h"
 
 namespace sluice::plugin {
 

@@ -1,4 +1,4 @@
-#include "plugin/shared_library.h"
+#include "runtime/plugin/shared_library.h"
 
 #include <dlfcn.h>
 #include <fcntl.h>
@@ -7,7 +7,7 @@
 
 #include <vector>
 
-#include "common/string_view_compat.h"
+#include "runtime/common/string_view_compat.h"
 
 namespace sluice::plugin {
 

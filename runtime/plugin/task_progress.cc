@@ -1,4 +1,4 @@
-#include "plugin/task_progress.h"
+#include "runtime/plugin/task_progress.h"
 
 #include <string_view>
 

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "plugin/host_api.h"
+#include "runtime/plugin/host_api.h"
 #include "runtime/config/properties.h"
 
 namespace sluice::worker {

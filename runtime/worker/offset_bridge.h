@@ -6,8 +6,8 @@
 
 #include <vector>
 
-#include "data/owned_scalar_map.h"
-#include "data/record.h"
+#include "runtime/data/owned_scalar_map.h"
+#include "runtime/data/record.h"
 #include "runtime/offsets/source_offset.h"
 
 namespace sluice::worker {

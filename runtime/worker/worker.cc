@@ -4,7 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "plugin/config_validation.h"
+#include "runtime/plugin/config_validation.h"
 #include "runtime/kafka/worker_clients.h"
 
 namespace sluice::worker {

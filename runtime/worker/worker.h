@@ -17,8 +17,8 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "plugin/plugin_registry.h"
-#include "plugin/plugin_watcher.h"
+#include "runtime/plugin/plugin_registry.h"
+#include "runtime/plugin/plugin_watcher.h"
 #include "runtime/config/worker_config.h"
 #include "runtime/kafka/offset_store.h"
 #include "runtime/kafka/topic_admin.h"

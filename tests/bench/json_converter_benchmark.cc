@@ -6,9 +6,9 @@
 
 #include <string>
 
-#include "convert/json_converter.h"
-#include "data/record_batch.h"
-#include "data/schema.h"
+#include "runtime/convert/json_converter.h"
+#include "runtime/data/record_batch.h"
+#include "runtime/data/schema.h"
 
 namespace {
 

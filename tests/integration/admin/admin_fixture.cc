@@ -6,7 +6,7 @@
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
-#include "common/string_view_compat.h"
+#include "runtime/common/string_view_compat.h"
 #include "grpcpp/create_channel.h"
 #include "rapidjson/document.h"
 #include "runtime/config/properties.h"

@@ -10,7 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
-#include "plugin/host_context.h"
+#include "runtime/plugin/host_context.h"
 #include "runtime/config/properties.h"
 #include "runtime/config/worker_config.h"
 #include "runtime/worker/worker.h"

@@ -1,6 +1,6 @@
 // Floats as Java's Double.toString / Float.toString (JDK 19+) write them; Jackson, and so Kafka
 // Connect's JsonConverter, writes exactly these strings.
-#include "convert/java_number_format.h"
+#include "runtime/convert/java_number_format.h"
 
 #include <gtest/gtest.h>
 

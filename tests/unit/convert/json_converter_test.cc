@@ -1,7 +1,7 @@
 // Golden strings in Kafka Connect's JsonConverter format (apache/kafka
 // connect/json/.../JsonConverter.java and JsonSchema.java): schema key order, type names, base64
 // bytes, Decimal bytes, nested structs, arrays, both map encodings, defaults, nulls.
-#include "convert/json_converter.h"
+#include "runtime/convert/json_converter.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -10,10 +10,10 @@
 #include <limits>
 #include <string>
 
-#include "convert/base64.h"
-#include "convert/converter.h"
-#include "data/record_batch.h"
-#include "data/schema.h"
+#include "runtime/convert/base64.h"
+#include "runtime/convert/converter.h"
+#include "runtime/data/record_batch.h"
+#include "runtime/data/schema.h"
 
 namespace sluice::convert {
 namespace {

@@ -1,12 +1,12 @@
-#include "data/record_batch.h"
+#include "runtime/data/record_batch.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <string>
 
-#include "data/arena.h"
-#include "data/schema.h"
+#include "runtime/data/arena.h"
+#include "runtime/data/schema.h"
 
 namespace sluice::data {
 namespace {

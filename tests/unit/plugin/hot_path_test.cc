@@ -7,11 +7,11 @@
 #include <cstdlib>
 #include <new>
 
-#include "convert/json_converter.h"
-#include "plugin/host_api.h"
-#include "plugin/host_context.h"
-#include "plugin/plugin.h"
-#include "plugin/plugin_calls.h"
+#include "runtime/convert/json_converter.h"
+#include "runtime/plugin/host_api.h"
+#include "runtime/plugin/host_context.h"
+#include "runtime/plugin/plugin.h"
+#include "runtime/plugin/plugin_calls.h"
 #include "test_files.h"
 
 namespace {

@@ -1,7 +1,7 @@
 // The host side of the ABI, exercised through the generator connector (the runtime's test double):
 // config validation, the connector and task lifecycle, committed offsets, injected failures turned
 // into statuses naming the connector and task, and stop from another thread.
-#include "plugin/plugin_calls.h"
+#include "runtime/plugin/plugin_calls.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -10,9 +10,9 @@
 #include <chrono>
 #include <thread>
 
-#include "convert/json_converter.h"
-#include "plugin/config_validation.h"
-#include "plugin/plugin.h"
+#include "runtime/convert/json_converter.h"
+#include "runtime/plugin/config_validation.h"
+#include "runtime/plugin/plugin.h"
 #include "test_files.h"
 
 namespace sluice::plugin {

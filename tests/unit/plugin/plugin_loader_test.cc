@@ -6,8 +6,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "plugin/plugin.h"
-#include "plugin/plugin_registry.h"
+#include "runtime/plugin/plugin.h"
+#include "runtime/plugin/plugin_registry.h"
 #include "test_files.h"
 
 namespace sluice::plugin {

@@ -1,6 +1,6 @@
 // Drop-in: a plugin copied into a watched directory becomes usable without a restart, but never
 // while it is still being written.
-#include "plugin/plugin_watcher.h"
+#include "runtime/plugin/plugin_watcher.h"
 
 #include <fcntl.h>
 #include <gmock/gmock.h>

@@ -10,10 +10,10 @@
 #include <thread>
 #include <vector>
 
-#include "plugin/host_api.h"
-#include "plugin/host_context.h"
-#include "plugin/plugin.h"
-#include "plugin/plugin_calls.h"
+#include "runtime/plugin/host_api.h"
+#include "runtime/plugin/host_context.h"
+#include "runtime/plugin/plugin.h"
+#include "runtime/plugin/plugin_calls.h"
 #include "test_files.h"
 
 namespace sluice::plugin {
