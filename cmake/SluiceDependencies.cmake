@@ -23,14 +23,14 @@ if(NOT TARGET RapidJSON::RapidJSON)
   set_target_properties(RapidJSON::RapidJSON PROPERTIES
     INTERFACE_INCLUDE_DIRECTORIES "${RAPIDJSON_INCLUDE_DIRS}"
     INTERFACE_COMPILE_DEFINITIONS "RAPIDJSON_HAS_STDSTRING=1")
-  # RapidJSON's Writer copies a string's unescaped runs 16 bytes at a time with SIMD when told the
-  # CPU has it, else byte by byte (a third of the JSON converter's time on a change event, perf).
-  # Set on the imported target so every user of the headers sees the same definitions.
-  if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64)$")
-    set_property(TARGET RapidJSON::RapidJSON APPEND PROPERTY INTERFACE_COMPILE_DEFINITIONS RAPIDJSON_SSE2)
-  elseif(CMAKE_SYSTEM_PROCESSOR MATCHES "^(aarch64|arm64)$")
-    set_property(TARGET RapidJSON::RapidJSON APPEND PROPERTY INTERFACE_COMPILE_DEFINITIONS RAPIDJSON_NEON)
-  endif()
+endif()
+# RapidJSON's Writer copies a string's unescaped runs 16 bytes at a time with SIMD when told the
+# CPU has it, else byte by byte (a third of the JSON converter's time on a change event, perf).
+# Set on the target, whoever defined it, so every user of the headers sees the same definitions.
+if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64)$")
+  set_property(TARGET RapidJSON::RapidJSON APPEND PROPERTY INTERFACE_COMPILE_DEFINITIONS RAPIDJSON_SSE2)
+elseif(CMAKE_SYSTEM_PROCESSOR MATCHES "^(aarch64|arm64)$")
+  set_property(TARGET RapidJSON::RapidJSON APPEND PROPERTY INTERFACE_COMPILE_DEFINITIONS RAPIDJSON_NEON)
 endif()
 
 # mysql-connector-c++ (legacy JDBC-style API) ships neither a CMake config nor a .pc file.

@@ -73,6 +73,16 @@ class SlowWriter : public OffsetWriter {
   std::vector<std::vector<int64_t>> writes_ ABSL_GUARDED_BY(mu_);
 };
 
+// The committer of one partition's records, with a writer the test can hold or fail.
+class AsyncOffsetCommitterTest : public ::testing::Test {
+ protected:
+  SubmittedRecords tracker;
+  SlowWriter writer;
+  OffsetCommitter committer{"c", &tracker, &writer};
+  AsyncOffsetCommitter async{&committer, absl::Seconds(5)};
+  PartitionHandle a = tracker.Partition(Server("a"));
+};
+
 // Polls TakeResult as a task thread would between polls, until a commit ended.
 absl::Status AwaitResult(AsyncOffsetCommitter& async) {
   const absl::Time deadline = absl::Now() + absl::Seconds(10);
@@ -83,12 +93,7 @@ absl::Status AwaitResult(AsyncOffsetCommitter& async) {
   return absl::DeadlineExceededError("no commit ended within 10 s");
 }
 
-TEST(AsyncOffsetCommitterTest, RequestReturnsAtOnceWhileTheWriteWaitsOnKafka) {
-  SubmittedRecords tracker;
-  SlowWriter writer;
-  OffsetCommitter committer("c", &tracker, &writer);
-  AsyncOffsetCommitter async(&committer, absl::Seconds(5));
-  PartitionHandle a = tracker.Partition(Server("a"));
+TEST_F(AsyncOffsetCommitterTest, RequestReturnsAtOnceWhileTheWriteWaitsOnKafka) {
   tracker.Submit(a, Pos(1))->Ack();
 
   writer.Hold();  // the broker does not answer
@@ -112,12 +117,7 @@ TEST(AsyncOffsetCommitterTest, RequestReturnsAtOnceWhileTheWriteWaitsOnKafka) {
   EXPECT_THAT(writer.writes(), ElementsAre(ElementsAre(1), ElementsAre(3)));
 }
 
-TEST(AsyncOffsetCommitterTest, NeverCommitsAheadOfAcknowledgedRecords) {
-  SubmittedRecords tracker;
-  SlowWriter writer;
-  OffsetCommitter committer("c", &tracker, &writer);
-  AsyncOffsetCommitter async(&committer, absl::Seconds(5));
-  PartitionHandle a = tracker.Partition(Server("a"));
+TEST_F(AsyncOffsetCommitterTest, NeverCommitsAheadOfAcknowledgedRecords) {
   SubmittedRecord* r1 = tracker.Submit(a, Pos(1));
   SubmittedRecord* r2 = tracker.Submit(a, Pos(2));
   SubmittedRecord* r3 = tracker.Submit(a, Pos(3));
@@ -134,12 +134,7 @@ TEST(AsyncOffsetCommitterTest, NeverCommitsAheadOfAcknowledgedRecords) {
   EXPECT_THAT(writer.writes(), ElementsAre(ElementsAre(1), ElementsAre(3)));
 }
 
-TEST(AsyncOffsetCommitterTest, StopWaitsForTheRunningCommitThenTheOwnerCommitsTheRest) {
-  SubmittedRecords tracker;
-  SlowWriter writer;
-  OffsetCommitter committer("c", &tracker, &writer);
-  AsyncOffsetCommitter async(&committer, absl::Seconds(5));
-  PartitionHandle a = tracker.Partition(Server("a"));
+TEST_F(AsyncOffsetCommitterTest, StopWaitsForTheRunningCommitThenTheOwnerCommitsTheRest) {
   tracker.Submit(a, Pos(1))->Ack();
 
   writer.Hold();
@@ -164,7 +159,7 @@ TEST(AsyncOffsetCommitterTest, StopWaitsForTheRunningCommitThenTheOwnerCommitsTh
   EXPECT_THAT(writer.writes(), ElementsAre(ElementsAre(1), ElementsAre(2)));
 }
 
-TEST(AsyncOffsetCommitterTest, NothingRequestedNothingWritten) {
+TEST(AsyncOffsetCommitterStopTest, NothingRequestedNothingWritten) {
   SubmittedRecords tracker;
   SlowWriter writer;
   OffsetCommitter committer("c", &tracker, &writer);
@@ -177,12 +172,8 @@ TEST(AsyncOffsetCommitterTest, NothingRequestedNothingWritten) {
   EXPECT_THAT(writer.writes(), IsEmpty());
 }
 
-TEST(AsyncOffsetCommitterTest, AFailedWriteIsReportedAndRetriedByTheNextCommit) {
-  SubmittedRecords tracker;
-  SlowWriter writer;
-  OffsetCommitter committer("c", &tracker, &writer);
-  AsyncOffsetCommitter async(&committer, absl::Seconds(5));
-  tracker.Submit(tracker.Partition(Server("a")), Pos(7))->Ack();
+TEST_F(AsyncOffsetCommitterTest, AFailedWriteIsReportedAndRetriedByTheNextCommit) {
+  tracker.Submit(a, Pos(7))->Ack();
   writer.FailNext(1);
   async.Request();
   EXPECT_EQ(AwaitResult(async).code(), absl::StatusCode::kUnavailable);
@@ -191,12 +182,7 @@ TEST(AsyncOffsetCommitterTest, AFailedWriteIsReportedAndRetriedByTheNextCommit) 
   EXPECT_THAT(writer.writes(), ElementsAre(ElementsAre(7)));
 }
 
-TEST(AsyncOffsetCommitterTest, ADeliveryFailureOutranksOtherOutcomesOfCommitsEndedMeanwhile) {
-  SubmittedRecords tracker;
-  SlowWriter writer;
-  OffsetCommitter committer("c", &tracker, &writer);
-  AsyncOffsetCommitter async(&committer, absl::Seconds(5));
-  PartitionHandle a = tracker.Partition(Server("a"));
+TEST_F(AsyncOffsetCommitterTest, ADeliveryFailureOutranksOtherOutcomesOfCommitsEndedMeanwhile) {
   tracker.Submit(a, Pos(1))->Ack();
   tracker.Submit(a, Pos(2))->Fail(absl::DeadlineExceededError("message timed out"));
 
