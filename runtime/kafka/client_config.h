@@ -16,7 +16,8 @@ namespace sluice::kafka {
 
 using ClientSettings = std::vector<std::pair<std::string, std::string>>;
 
-// A new conf with `defaults` set, then `overrides` (user settings; they win). A value librdkafka
+// A new conf with the settings every client gets (TCP_NODELAY, as Kafka's Java clients), then
+// `defaults`, then `overrides` (user settings; they win). A value librdkafka
 // refuses is InvalidArgument "worker config: `<override_prefix><key>`: <librdkafka's reason>".
 absl::StatusOr<ConfHandle> BuildConf(const ClientSettings& defaults,
                                      const std::map<std::string, std::string>& overrides,

@@ -53,6 +53,7 @@ def environment_facts():
         "kernel": platform.release(),
         "mariadb": version(["mariadbd", "--version"]) if shutil.which("mariadbd") else version(["/usr/sbin/mariadbd", "--version"]),
         "kafka_broker": os.environ.get("SLUICE_KAFKA_HOME", ""),
+        "kafka_broker_jvm": "1 GiB heap, G1 (Kafka's start-script options: MaxGCPauseMillis=20)",
         "kafka_connect": os.environ.get("KAFKA_CONNECT_VERSION", ""),
         "debezium": os.environ.get("DEBEZIUM_VERSION", ""),
         "java": version(["java", "-version"]) if shutil.which("java") else "none",
