@@ -1,7 +1,9 @@
 #include "runtime/data/record_batch.h"
 
+#include <algorithm>
 #include <cstring>
 #include <limits>
+#include <type_traits>
 
 #include "absl/strings/str_cat.h"
 #include "runtime/common/string_view_compat.h"
@@ -157,6 +159,23 @@ StructValue* RecordBatch::NewStruct(const Schema* schema) {
   s->fields = arena_.AllocateArray<Value>(n);
   for (size_t i = 0; i < n; ++i) new (&s->fields[i]) Value();
   return s;
+}
+
+StructValue* RecordBatch::CopyStruct(const StructValue* s) {
+  if (!Owns(s) || s->kind != ValueKind::kStruct) {
+    (void)Fail(absl::InvalidArgumentError("struct_copy of a value that is not a struct of this batch"));
+    return nullptr;
+  }
+  auto* copy = arena_.AllocateArray<StructValue>(1);
+  copy->kind = ValueKind::kStruct;
+  copy->schema = s->schema;
+  copy->batch = this;
+  const size_t n = s->schema->fields().size();
+  copy->fields = arena_.AllocateArray<Value>(n);
+  // Every value was checked when it was set; copying one copies its pointer, not what it points to.
+  static_assert(std::is_trivially_copyable_v<Value>);
+  std::copy_n(s->fields, n, copy->fields);
+  return copy;
 }
 
 ArrayValue* RecordBatch::NewArray(const Schema* schema, size_t capacity_hint) {

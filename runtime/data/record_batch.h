@@ -40,6 +40,10 @@ class RecordBatch {
   StructValue* NewStruct(const Schema* schema);
   ArrayValue* NewArray(const Schema* schema, size_t capacity_hint);
   MapValue* NewMap(const Schema* schema, size_t capacity_hint);
+  // A struct of this batch with `s`'s schema and its fields' current values (shallow: strings and
+  // nested containers are shared). Returns nullptr (and sets error()) when `s` is not a struct of
+  // this batch.
+  StructValue* CopyStruct(const StructValue* s);
 
   // Fill containers. String and bytes contents must already be in this batch's arena (see
   // CopyString) or outlive the batch. Containers must belong to this batch.

@@ -196,6 +196,12 @@ sluice_status StructSet(sluice_value* s, uint32_t field_index, const sluice_datu
   return Code(batch.SetField(static_cast<data::StructValue*>(c), field_index, v));
 }
 
+sluice_value* StructCopy(const sluice_value* s) {
+  const data::CompositeValue* c = Composite(s);
+  if (c == nullptr || c->batch == nullptr) return nullptr;
+  return ToHandle(c->batch->CopyStruct(static_cast<const data::StructValue*>(c)));
+}
+
 sluice_value* ArrayNew(sluice_batch* batch, const sluice_schema* schema, size_t capacity_hint) {
   if (batch == nullptr) return nullptr;
   return ToHandle(Batch(batch)->NewArray(FromC(schema), capacity_hint));
@@ -325,6 +331,8 @@ constexpr sluice_host_api kHostApi = {
     NoThrow<BatchSize>::Call,
     // ABI 1.2
     NoThrow<TaskProgressReport>::Call,
+    // ABI 1.3
+    NoThrow<StructCopy>::Call,
 };
 
 }  // namespace

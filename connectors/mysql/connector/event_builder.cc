@@ -120,7 +120,11 @@ bool BinlogRow::GeometryOf(const TableSchema& schema, size_t field, absl::Span<c
 }
 
 EventBuilder::EventBuilder(const Host& host, const ConnectorConfig& config)
-    : host_(host), api_(host.api()), config_(config) {}
+    : host_(host),
+      api_(host.api()),
+      config_(config),
+      can_copy_structs_(SLUICE_HAS_MEMBER(api_, sluice_host_api, struct_copy) &&
+                        api_->struct_copy != nullptr) {}
 
 absl::StatusOr<const sluice_schema*> EventBuilder::FieldSchema(const ColumnDef& def,
                                                                bool force_required) {
@@ -419,6 +423,13 @@ absl::StatusOr<sluice_value*> EventBuilder::BuildStruct(sluice_batch* batch,
 
 sluice_value* EventBuilder::BuildSource(sluice_batch* batch, const std::string& db,
                                         const std::string* table, const SourcePosition& source) {
+  if (last_source_.Matches(batch, db, table, source)) {
+    sluice_value* copy = api_->struct_copy(last_source_.value);
+    if (copy == nullptr) return nullptr;
+    const sluice_datum row = sluice_datum_int(source.row);
+    api_->struct_set(copy, kSrcRow, &row);
+    return copy;
+  }
   sluice_value* value = api_->struct_new(batch, source_schema_);
   if (value == nullptr) return nullptr;
   auto set = [&](uint32_t field, sluice_datum datum) { api_->struct_set(value, field, &datum); };
@@ -437,6 +448,19 @@ sluice_value* EventBuilder::BuildSource(sluice_batch* batch, const std::string& 
   set(kSrcFile, text(source.file));
   set(kSrcPos, sluice_datum_int(source.pos));
   set(kSrcRow, sluice_datum_int(source.row));
+  if (can_copy_structs_) {
+    last_source_.value = value;
+    last_source_.batch = batch;
+    last_source_.db = db;
+    last_source_.has_table = table != nullptr;
+    if (table != nullptr) last_source_.table = *table;
+    last_source_.file = source.file;
+    last_source_.pos = source.pos;
+    last_source_.ts_sec = source.ts_sec;
+    last_source_.server_id = source.server_id;
+    last_source_.gtid = source.gtid;
+    last_source_.snapshot = source.snapshot;
+  }
   return value;
 }
 

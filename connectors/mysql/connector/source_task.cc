@@ -110,6 +110,7 @@ SourceTask::~SourceTask() {
 absl::Status SourceTask::Poll(sluice_batch* batch, int64_t timeout_ms) {
   const int64_t deadline = MonotonicNanos() + timeout_ms * 1000000;
   budget_.Reset();
+  builder_.StartPoll();
   if (phase_ == Phase::kStart) {
     if (!RetryDue(deadline)) return absl::OkStatus();
     absl::Status status = Start();

@@ -70,12 +70,14 @@ extern "C" {
 /* ============================================================================================== */
 
 #define SLUICE_ABI_MAJOR 1
-#define SLUICE_ABI_MINOR 2
+#define SLUICE_ABI_MINOR 3
 /* What each minor appended:
  *   1.1  sluice_connector_descriptor.aliases / alias_count.
  *   1.2  api->task_progress_report, sluice_task_progress, sluice_task_phase,
  *        sluice_task_progress_init: a task tells the host its phase, snapshot progress and
- *        streaming lag, which the admin API shows. */
+ *        streaming lag, which the admin API shows.
+ *   1.3  api->struct_copy: a struct that differs from one already built in a field or two is
+ *        copied and those fields set, instead of set field by field again. */
 
 /* The one symbol a connector library exports (as a C name, with default visibility). */
 #define SLUICE_CONNECTOR_ENTRY_SYMBOL "sluice_connector_entry"
@@ -491,6 +493,19 @@ typedef struct sluice_host_api {
    * and never fails the task (ignoring the code is fine); the host logs the first refusal of each
    * task. */
   sluice_status (*task_progress_report)(sluice_ctx* ctx, const sluice_task_progress* progress);
+
+  /* ---- ABI 1.3 ------------------------------------------------------------------------ */
+  /* Check SLUICE_HAS_MEMBER(api, sluice_host_api, struct_copy) before calling it. */
+
+  /* A new struct in the batch of `s`, with `s`'s schema and the values its fields hold now, for a
+   * struct that differs from one already built in a field or two (the `source` block of the rows
+   * of one binlog event differs only in its row number): copy it, then struct_set what differs.
+   * The copy is shallow: strings are not copied again, and a nested struct, array or map is
+   * shared, so setting a field of a nested value shows in both (set the copy's own fields only).
+   * Costs one allocation in the batch's arena and no check per field (each was checked when set).
+   * Thread: inside on_task_poll, like the other value functions. Ownership: `s` borrowed.
+   * Failure: NULL, and the batch marked failed, when `s` is not a struct of a batch. */
+  sluice_value* (*struct_copy)(const sluice_value* s);
 } sluice_host_api;
 
 /* ============================================================================================== */
