@@ -27,6 +27,33 @@ struct ScalarEntry {
 
 using ScalarMap = std::span<const ScalarEntry>;
 
+// True when `a` and `b` hold the same entries in the same order.
+inline bool SameScalars(ScalarMap a, ScalarMap b) {
+  if (a.size() != b.size()) return false;
+  for (size_t n = 0; n < a.size(); ++n) {
+    const ScalarEntry& x = a[n];
+    const ScalarEntry& y = b[n];
+    if (x.key != y.key || x.kind != y.kind) return false;
+    switch (x.kind) {
+      case ScalarKind::kNull:
+        break;
+      case ScalarKind::kInt:
+        if (x.i != y.i) return false;
+        break;
+      case ScalarKind::kFloat:
+        if (x.f != y.f) return false;
+        break;
+      case ScalarKind::kBoolean:
+        if (x.b != y.b) return false;
+        break;
+      case ScalarKind::kString:
+        if (x.str != y.str) return false;
+        break;
+    }
+  }
+  return true;
+}
+
 struct Header {
   std::string_view key;
   const Schema* schema = nullptr;

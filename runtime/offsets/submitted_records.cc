@@ -11,7 +11,10 @@ constexpr size_t kMaxSpareOffsets = 1024;
 }  // namespace
 
 SubmittedRecord::SubmittedRecord(PartitionRecords* partition, SourceOffset offset)
-    : partition_(partition), offset_(std::move(offset)) {}
+    : carries_offset_(true), partition_(partition), offset_(std::move(offset)) {}
+
+SubmittedRecord::SubmittedRecord(PartitionRecords* partition)
+    : carries_offset_(false), partition_(partition) {}
 
 void SubmittedRecord::Ack() {
   // Read the owner before publishing the state: once kAcked is visible Submit or TakeCommittable
@@ -52,8 +55,11 @@ void SubmittedRecords::Recycle(SourceOffset offset) {
 void SubmittedRecords::FoldAcknowledgedPrefix(PartitionRecords& p) {
   while (!p.records.empty() &&
          p.records.front().state_.load(std::memory_order_acquire) == SubmittedRecord::kAcked) {
-    if (p.committable.has_value()) Recycle(*std::move(p.committable));
-    p.committable = std::move(p.records.front().offset_);
+    SubmittedRecord& front = p.records.front();
+    if (front.carries_offset_) {
+      if (p.committable.has_value()) Recycle(*std::move(p.committable));
+      p.committable = std::move(front.offset_);
+    }
     p.records.pop_front();
   }
 }
@@ -74,6 +80,15 @@ SubmittedRecord* SubmittedRecords::SubmitFilled(PartitionHandle partition,
   }
   fill(offset);
   p->records.emplace_back(p, std::move(offset));
+  pending_.fetch_add(1, std::memory_order_relaxed);
+  return &p->records.back();
+}
+
+SubmittedRecord* SubmittedRecords::SubmitWithoutOffset(PartitionHandle partition) {
+  PartitionRecords* p = partition.records_;
+  absl::MutexLock lock(&mu_);
+  FoldAcknowledgedPrefix(*p);
+  p->records.emplace_back(p);
   pending_.fetch_add(1, std::memory_order_relaxed);
   return &p->records.back();
 }

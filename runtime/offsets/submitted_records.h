@@ -42,6 +42,8 @@ class PartitionRecords;
 class SubmittedRecord {
  public:
   SubmittedRecord(PartitionRecords* partition, SourceOffset offset);
+  // A record that carries no offset of its own (SubmitWithoutOffset).
+  explicit SubmittedRecord(PartitionRecords* partition);
   SubmittedRecord(const SubmittedRecord&) = delete;
   SubmittedRecord& operator=(const SubmittedRecord&) = delete;
 
@@ -53,13 +55,16 @@ class SubmittedRecord {
   // thread. Everything after it in its partition stays uncommitted.
   void Fail(absl::Status why);
 
+  // Empty for a record submitted without an offset.
   const SourceOffset& offset() const { return offset_; }
+  bool carries_offset() const { return carries_offset_; }
 
  private:
   friend class SubmittedRecords;
   enum State : uint8_t { kPending = 0, kAcked = 1, kFailed = 2 };
 
   std::atomic<uint8_t> state_{kPending};
+  const bool carries_offset_;
   PartitionRecords* const partition_;
   SourceOffset offset_;
 };
@@ -115,6 +120,14 @@ class SubmittedRecords {
   SubmittedRecord* SubmitFilled(PartitionHandle partition,
                                 absl::FunctionRef<void(SourceOffset&)> fill);
 
+  // Submit, for a record whose offset a later record of the same partition supersedes before any
+  // commit could need it: it must be acknowledged like any other before the partition's offset
+  // passes it, but its own offset is never committable. The committable offset then moves only at
+  // records submitted with an offset. The worker submits every record of a poll this way but the
+  // last of each partition's run, so nothing is written per record (a crash replays at most one
+  // poll more than with every offset kept).
+  SubmittedRecord* SubmitWithoutOffset(PartitionHandle partition);
+
   // Forgets `record` when it could not be handed to the producer at all (Kafka Connect's
   // removeLastOccurrence). Only the latest record of its partition can be removed; returns false
   // (and changes nothing) for any other record.
@@ -138,7 +151,8 @@ class SubmittedRecords {
  private:
   friend class SubmittedRecord;
   void OnSettled();
-  // Pops `p`'s acknowledged prefix, keeping the newest popped offset as its committable offset.
+  // Pops `p`'s acknowledged prefix, keeping the newest popped offset (of a record that carries
+  // one) as its committable offset.
   void FoldAcknowledgedPrefix(PartitionRecords& p) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void Recycle(SourceOffset offset) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 

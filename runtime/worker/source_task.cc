@@ -154,8 +154,16 @@ absl::Status WorkerSourceTask::PollAndSend(data::RecordBatch& batch) {
   }
   if (!polled.ok()) return polled;
   retry_backoff_ = kFirstRetryBackoff;
-  for (const data::SourceRecord& record : batch.records()) {
-    if (absl::Status status = Send(record); !status.ok()) return status;
+  // Only the last record of each run of one source partition hands its offset to the tracker:
+  // the others' offsets are superseded before a commit could take them, unless the commit falls
+  // between two records of this loop, in which case it takes the poll before's (a crash then
+  // replays at most one poll more). The final commit waits for every record, so it is exact.
+  const std::vector<data::SourceRecord>& records = batch.records();
+  for (size_t n = 0; n < records.size(); ++n) {
+    const bool last_of_run = n + 1 == records.size() ||
+                             !data::SameScalars(records[n + 1].source_partition,
+                                                records[n].source_partition);
+    if (absl::Status status = Send(records[n], last_of_run); !status.ok()) return status;
   }
   return absl::OkStatus();
 }
@@ -181,7 +189,7 @@ std::vector<std::string> WorkerSourceTask::topics() const {
   return topics_;
 }
 
-absl::Status WorkerSourceTask::Send(const data::SourceRecord& record) {
+absl::Status WorkerSourceTask::Send(const data::SourceRecord& record, bool carries_offset) {
   if (absl::Status status = EnsureTopic(record.topic); !status.ok()) return status;
 
   absl::StatusOr<std::optional<std::string_view>> key =
@@ -214,9 +222,12 @@ absl::Status WorkerSourceTask::Send(const data::SourceRecord& record) {
     last_partition_ = ToSourcePartition(record.source_partition);
     last_partition_handle_ = tracker_.Partition(*last_partition_);
   }
-  offsets::SubmittedRecord* tracked = tracker_.SubmitFilled(
-      last_partition_handle_,
-      [&record](offsets::SourceOffset& offset) { AssignSourceOffset(record.source_offset, offset); });
+  offsets::SubmittedRecord* tracked =
+      carries_offset ? tracker_.SubmitFilled(last_partition_handle_,
+                                             [&record](offsets::SourceOffset& offset) {
+                                               AssignSourceOffset(record.source_offset, offset);
+                                             })
+                     : tracker_.SubmitWithoutOffset(last_partition_handle_);
 
   kafka::OutgoingRecord outgoing;
   outgoing.topic = View(record.topic);

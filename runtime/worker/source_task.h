@@ -101,7 +101,8 @@ class WorkerSourceTask {
   WorkerSourceTask(SourceTaskSpec spec, SourceTaskServices services);
   void Run();
   absl::Status PollAndSend(data::RecordBatch& batch);
-  absl::Status Send(const data::SourceRecord& record);
+  // `carries_offset`: whether the tracker keeps this record's offset (see PollAndSend).
+  absl::Status Send(const data::SourceRecord& record, bool carries_offset);
   absl::Status EnsureTopic(std::string_view topic);
   // The final commit, on the task thread once the committer thread has stopped.
   absl::Status CommitOffsets(bool final_commit);

@@ -103,6 +103,65 @@ TEST(RecordBatch, BuildsARecordAndKeepsIt) {
   EXPECT_TRUE(batch.error().ok());
 }
 
+TEST(RecordBatch, ACopiedStructKeepsTheValuesAndChangesAlone) {
+  SchemaPtr row = RowSchema();
+  RecordBatch batch;
+  StructValue* original = batch.NewStruct(row.get());
+  ASSERT_TRUE(batch.SetField(original, 0, Value::Int(1)).ok());
+  ASSERT_TRUE(batch.SetField(original, 1, Value::String(batch.Copy("same"))).ok());
+  ASSERT_TRUE(batch.SetField(original, 2, Value::Int(5)).ok());
+  StructValue* copy = batch.CopyStruct(original);
+  ASSERT_NE(copy, nullptr);
+  EXPECT_EQ(copy->schema, original->schema);
+  EXPECT_EQ(copy->fields[1].str(), "same");
+  EXPECT_EQ(copy->fields[1].data, original->fields[1].data) << "strings are shared, not copied";
+  ASSERT_TRUE(batch.SetField(copy, 0, Value::Int(2)).ok());
+  EXPECT_EQ(copy->fields[0].i, 2);
+  EXPECT_EQ(original->fields[0].i, 1) << "setting the copy leaves the original as it was";
+  EXPECT_EQ(copy->fields[2].i, 5);
+  EXPECT_TRUE(batch.error().ok());
+}
+
+TEST(RecordBatch, OnlyAStructOfTheBatchIsCopied) {
+  SchemaPtr row = RowSchema();
+  SchemaPtr list = *SchemaBuilder::Array(PrimitiveSchema(Type::kInt32)).Build();
+  RecordBatch a, b;
+  StructValue* in_a = a.NewStruct(row.get());
+  EXPECT_EQ(b.CopyStruct(in_a), nullptr);
+  EXPECT_THAT(std::string(b.error().message()), HasSubstr("not a struct of this batch"));
+  ArrayValue* array = a.NewArray(list.get(), 1);
+  EXPECT_EQ(a.CopyStruct(reinterpret_cast<const StructValue*>(array)), nullptr);
+  EXPECT_FALSE(a.error().ok());
+}
+
+TEST(ScalarMaps, SameEntriesInTheSameOrderAreTheSame) {
+  auto text = [](std::string_view key, std::string_view value) {
+    ScalarEntry e;
+    e.key = key;
+    e.kind = ScalarKind::kString;
+    e.str = value;
+    return e;
+  };
+  ScalarEntry shard;
+  shard.key = "shard";
+  shard.kind = ScalarKind::kInt;
+  shard.i = 1;
+  const ScalarEntry server = text("server", "shop");
+  const ScalarEntry other_server = text("server", "shop2");
+  const ScalarEntry shard_as_text = text("shard", "1");
+  const ScalarEntry a[] = {server, shard};
+  const ScalarEntry same[] = {server, shard};
+  const ScalarEntry swapped[] = {shard, server};
+  const ScalarEntry changed[] = {other_server, shard};
+  const ScalarEntry retyped[] = {server, shard_as_text};
+  EXPECT_TRUE(SameScalars(a, same));
+  EXPECT_FALSE(SameScalars(a, swapped));
+  EXPECT_FALSE(SameScalars(a, changed));
+  EXPECT_FALSE(SameScalars(a, retyped));
+  EXPECT_FALSE(SameScalars(a, ScalarMap(a).first(1)));
+  EXPECT_TRUE(SameScalars(ScalarMap(), ScalarMap()));
+}
+
 TEST(RecordBatch, OutOfRangeIntegerNamesTheFieldAndSticks) {
   SchemaPtr row = RowSchema();
   RecordBatch batch;

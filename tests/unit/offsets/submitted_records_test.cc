@@ -100,6 +100,50 @@ TEST(SubmittedRecordsTest, SubmitFilledWritesIntoRecycledOffsetsWithoutKeepingOl
   EXPECT_EQ(c.offsets[0].offset, (SourceOffset{{"pos", int64_t{100}}})) << "nothing left over";
 }
 
+TEST(SubmittedRecordsTest, RecordsWithoutAnOffsetAreWaitedForButNeverCommitted) {
+  SubmittedRecords tracker;
+  PartitionHandle p = tracker.Partition(Server("a"));
+  // A poll of three records whose last one carries the offset, then one of two.
+  SubmittedRecord* a1 = tracker.SubmitWithoutOffset(p);
+  SubmittedRecord* a2 = tracker.SubmitWithoutOffset(p);
+  SubmittedRecord* a3 = tracker.Submit(p, Pos(3));
+  SubmittedRecord* b1 = tracker.SubmitWithoutOffset(p);
+  SubmittedRecord* b2 = tracker.Submit(p, Pos(5));
+  EXPECT_FALSE(a1->carries_offset());
+  EXPECT_TRUE(a3->carries_offset());
+
+  a1->Ack();
+  a2->Ack();
+  EXPECT_THAT(tracker.TakeCommittable().offsets, IsEmpty())
+      << "no record with an offset is acknowledged yet";
+  b1->Ack();
+  EXPECT_THAT(tracker.TakeCommittable().offsets, IsEmpty()) << "a3 is still pending";
+  a3->Ack();
+  CommittableOffsets c = tracker.TakeCommittable();
+  ASSERT_THAT(c.offsets, SizeIs(1));
+  EXPECT_EQ(PosOf(c.offsets[0].offset), 3) << "b1 is acknowledged but carries no offset";
+  EXPECT_EQ(c.uncommitted_records, 1);
+  b2->Ack();
+  c = tracker.TakeCommittable();
+  ASSERT_THAT(c.offsets, SizeIs(1));
+  EXPECT_EQ(PosOf(c.offsets[0].offset), 5);
+  EXPECT_EQ(tracker.pending(), 0);
+  EXPECT_EQ(tracker.held(), 0);
+}
+
+TEST(SubmittedRecordsTest, AFailedRecordWithoutAnOffsetStillBlocksItsPartition) {
+  SubmittedRecords tracker;
+  PartitionHandle p = tracker.Partition(Server("a"));
+  tracker.Submit(p, Pos(1))->Ack();
+  SubmittedRecord* lost = tracker.SubmitWithoutOffset(p);
+  tracker.Submit(p, Pos(3))->Ack();
+  lost->Fail(absl::UnavailableError("broker gone"));
+  CommittableOffsets c = tracker.TakeCommittable();
+  ASSERT_THAT(c.offsets, SizeIs(1));
+  EXPECT_EQ(PosOf(c.offsets[0].offset), 1) << "never past the failed record";
+  EXPECT_FALSE(c.first_failure.ok());
+}
+
 TEST(SubmittedRecordsTest, AnAcknowledgedRecordBehindAPendingOneIsHeld) {
   SubmittedRecords tracker;
   PartitionHandle p = tracker.Partition(Server("a"));
