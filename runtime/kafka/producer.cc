@@ -123,6 +123,7 @@ Producer::~Producer() {
     // delivers them (then the records stay pending, which is safe: never committed).
     const absl::Time deadline = absl::Now() + absl::Seconds(30);
     while (outstanding_messages_.load() > 0 && absl::Now() < deadline) rd_kafka_poll(rk_.get(), 10);
+    ReleaseDelivered();
   }
   absl::MutexLock lock(&mu_);
   for (auto& [name, rkt] : topics_) rd_kafka_topic_destroy(rkt);
@@ -130,7 +131,11 @@ Producer::~Producer() {
 }
 
 void Producer::PollLoop() {
-  while (!stopping_.load(std::memory_order_acquire)) rd_kafka_poll(rk_.get(), 50);
+  while (!stopping_.load(std::memory_order_acquire)) {
+    // Returns as soon as it has served the reports that were ready.
+    rd_kafka_poll(rk_.get(), 50);
+    ReleaseDelivered();
+  }
 }
 
 int64_t Producer::ChargeFor(const OutgoingRecord& record) const {
@@ -235,8 +240,16 @@ absl::Status Producer::Send(const OutgoingRecord& record, offsets::SubmittedReco
 }
 
 absl::Status Producer::Flush(absl::Duration timeout) {
+  const absl::Time deadline = absl::Now() + timeout;
   rd_kafka_resp_err_t err =
       rd_kafka_flush(rk_.get(), static_cast<int>(absl::ToInt64Milliseconds(timeout)));
+  // The last reports may still be running on the poller thread (librdkafka counts a report as
+  // done when it is taken off its queue): wait for them, so what they release is released.
+  while (err == RD_KAFKA_RESP_ERR_NO_ERROR && outstanding_messages_.load() > 0 &&
+         absl::Now() < deadline) {
+    absl::SleepFor(absl::Microseconds(100));
+  }
+  ReleaseDelivered();
   if (absl::Status fatal = fatal_error(); !fatal.ok()) return fatal;
   if (err == RD_KAFKA_RESP_ERR__TIMED_OUT) {
     return absl::DeadlineExceededError(absl::StrCat("producer: ", rd_kafka_outq_len(rk_.get()),
@@ -253,7 +266,7 @@ absl::Status Producer::fatal_error() const {
 
 int64_t Producer::in_flight_bytes() const {
   absl::MutexLock lock(&mu_);
-  return in_flight_bytes_;
+  return in_flight_bytes_ - delivered_bytes_.load();
 }
 
 std::string Producer::EffectiveSetting(const char* key) const {
@@ -263,6 +276,12 @@ std::string Producer::EffectiveSetting(const char* key) const {
 void Producer::Release(int64_t bytes) {
   absl::MutexLock lock(&mu_);
   in_flight_bytes_ -= bytes;
+}
+
+void Producer::ReleaseDelivered() {
+  if (delivered_bytes_.load(std::memory_order_relaxed) == 0) return;
+  absl::MutexLock lock(&mu_);  // waiters for room re-check when it is released
+  in_flight_bytes_ -= delivered_bytes_.exchange(0);
 }
 
 void Producer::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* message, void* opaque) {
@@ -280,7 +299,9 @@ void Producer::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* message, void* 
           KafkaStatus(message->err, absl::StrCat("delivery to topic `", topic, "` failed")));
     }
   }
-  self->Release(charge);
+  // Taken off the bound by ReleaseDelivered when this poll returns; before the count below,
+  // which Flush and the destructor wait on.
+  self->delivered_bytes_.fetch_add(charge);
   self->outstanding_messages_.fetch_sub(1);
 }
 

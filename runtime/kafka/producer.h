@@ -121,6 +121,9 @@ class Producer {
   static void OnError(rd_kafka_t* rk, int err, const char* reason, void* opaque);
   void PollLoop();
   void Release(int64_t bytes);
+  // Takes the bytes of the delivery reports served since the last call off the bound, under one
+  // lock; called after every rd_kafka_poll / rd_kafka_flush.
+  void ReleaseDelivered();
   bool HasRoomLocked(int64_t bytes) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // The condition a sender waits for once the bound was full: room below the low-water mark.
   bool HasRoomToResumeLocked(int64_t bytes) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -142,6 +145,10 @@ class Producer {
   // librdkafka look it up. Destroyed before rk_.
   absl::flat_hash_map<std::string, rd_kafka_topic_t*> topics_ ABSL_GUARDED_BY(mu_);
 
+  // Bytes of records whose delivery report ran, not yet taken off in_flight_bytes_: a report
+  // adds to it without the lock, and ReleaseDelivered takes it off once per poll. Releasing
+  // under mu_ per report had the poller and the task thread contend for it on every record.
+  std::atomic<int64_t> delivered_bytes_{0};
   // Messages handed to librdkafka whose delivery report has not run; the destructor waits for 0.
   std::atomic<int64_t> outstanding_messages_{0};
   std::atomic<bool> stopping_{false};

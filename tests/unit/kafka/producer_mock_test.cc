@@ -4,6 +4,7 @@
 // rdkafka_mock.h must follow rdkafka.h.
 #include <librdkafka/rdkafka_mock.h>
 
+#include <algorithm>
 #include <string>
 #include <thread>
 #include <vector>
@@ -207,6 +208,38 @@ TEST(ProducerTest, DeliveryReleasesExactlyWhatSendCharged) {
   ASSERT_TRUE((*producer)->Flush(absl::Seconds(30)).ok());
   EXPECT_EQ((*producer)->in_flight_bytes(), 0)
       << "charge and release must agree, or the bound drifts";
+}
+
+TEST(ProducerTest, ASenderAtTheBoundGoesOnAsDeliveriesFreeRoom) {
+  // Twenty times the bound, sent by one thread: each time the bound is full, Send must wake up
+  // when the poller takes delivered bytes off it, well within max_block.
+  MockCluster cluster(1);
+  ASSERT_EQ(rd_kafka_mock_topic_create(cluster.get(), "t", 1, 1), RD_KAFKA_RESP_ERR_NO_ERROR);
+  auto producer = Producer::Create(ProducerOptions{cluster.bootstrap(),
+                                                   {{"linger.ms", "0"}},
+                                                   /*max_in_flight_bytes=*/3000,
+                                                   /*max_block=*/absl::Seconds(20),
+                                                   "p",
+                                                   /*record_overhead_bytes=*/0});
+  ASSERT_TRUE(producer.ok()) << producer.status();
+  offsets::SubmittedRecords tracker;
+  offsets::PartitionHandle partition = tracker.Partition(Server());
+  const std::string value(300, 'x');
+  int64_t most_in_flight = 0;
+  for (int i = 0; i < 200; ++i) {
+    ASSERT_TRUE((*producer)->Send(Record("t", std::nullopt, value),
+                                  tracker.Submit(partition, Pos(i)))
+                    .ok())
+        << "record " << i;
+    most_in_flight = std::max(most_in_flight, (*producer)->in_flight_bytes());
+  }
+  EXPECT_LE(most_in_flight, 3000);
+  ASSERT_TRUE((*producer)->Flush(absl::Seconds(30)).ok());
+  EXPECT_EQ((*producer)->in_flight_bytes(), 0);
+  EXPECT_EQ(tracker.pending(), 0);
+  offsets::CommittableOffsets c = tracker.TakeCommittable();
+  ASSERT_THAT(c.offsets, SizeIs(1));
+  EXPECT_EQ(std::get<int64_t>(*c.offsets[0].offset.Find("pos")), 199);
 }
 
 TEST(ProducerTest, DestroyingTheProducerFailsUndeliveredRecords) {
