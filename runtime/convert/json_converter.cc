@@ -1,5 +1,6 @@
 #include "runtime/convert/json_converter.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -47,7 +48,8 @@ void WriteRaw(rapidjson::Writer<rapidjson::StringBuffer>& w, rapidjson::StringBu
 
 }  // namespace
 
-JsonConverter::JsonConverter(JsonConverterOptions options) : options_(options), writer_(out_) {}
+JsonConverter::JsonConverter(JsonConverterOptions options)
+    : options_(options), writer_(out_), field_writer_(field_out_) {}
 
 absl::StatusOr<std::optional<std::string_view>> JsonConverter::FromConnectData(const Schema* schema,
                                                                                const Value& value) {
@@ -57,6 +59,7 @@ absl::StatusOr<std::optional<std::string_view>> JsonConverter::FromConnectData(c
     return absl::InvalidArgumentError("cannot convert to JSON: a value without a schema");
   }
   if (quoted_names_.size() >= options_.schema_cache_size) quoted_names_.clear();
+  if (memos_.size() >= options_.schema_cache_size) memos_.clear();
   out_.Clear();
   writer_.Reset(out_);
   Writer& w = writer_;
@@ -208,19 +211,7 @@ absl::Status JsonConverter::WriteValue(Writer& w, rapidjson::StringBuffer& os, c
       if (value.kind != ValueKind::kStruct || value.s->schema != &schema) {
         return Leaf("not a struct of this schema");
       }
-      w.StartObject();
-      const auto& fields = schema.fields();
-      const std::vector<std::string>& keys = QuotedFieldNames(schema);
-      for (size_t i = 0; i < fields.size(); ++i) {
-        const data::Field& f = fields[i];
-        // As a key: the writer places the separator for a string in key position.
-        WriteRaw(w, os, keys[i].data(), keys[i].size(), rapidjson::kStringType);
-        if (absl::Status st = WriteValue(w, os, *f.schema, value.s->fields[i]); !st.ok()) {
-          return Nest(st, StrCat(".", f.name));
-        }
-      }
-      w.EndObject();
-      return absl::OkStatus();
+      return WriteStruct(w, os, schema, *value.s);
     }
     case Type::kArray: {
       if (value.kind != ValueKind::kArray) return Leaf("not an array");
@@ -274,6 +265,88 @@ absl::Status JsonConverter::WriteValue(Writer& w, rapidjson::StringBuffer& os, c
   }
 }
 
+StructJsonMemo* JsonConverter::MemoFor(const Schema& schema) {
+  auto it = memos_.find(schema.id());
+  if (it == memos_.end()) it = memos_.emplace(schema.id(), StructJsonMemo(schema)).first;
+  return it->second.enabled() ? &it->second : nullptr;
+}
+
+absl::Status JsonConverter::WriteStruct(Writer& w, rapidjson::StringBuffer& os,
+                                        const Schema& schema, const data::StructValue& value) {
+  const auto& fields = schema.fields();
+  StructJsonMemo* memo = MemoFor(schema);
+  // Worth it while a quarter of the fields at most changed (one, for a small struct).
+  if (memo != nullptr &&
+      memo->Differences(value.fields, std::max<size_t>(1, fields.size() / 4), &changed_)) {
+    return WriteFromMemo(w, os, schema, value, *memo);
+  }
+  w.StartObject();
+  const size_t start = os.GetSize() - 1;  // the '{'
+  if (memo != nullptr) {
+    value_begin_.resize(fields.size());
+    value_end_.resize(fields.size());
+  }
+  const std::vector<std::string>& keys = QuotedFieldNames(schema);
+  for (size_t i = 0; i < fields.size(); ++i) {
+    const data::Field& f = fields[i];
+    // As a key: the writer places the separator for a string in key position.
+    WriteRaw(w, os, keys[i].data(), keys[i].size(), rapidjson::kStringType);
+    // The writer puts exactly one ':' between a key and its value.
+    const size_t value_begin = os.GetSize() + 1;
+    if (absl::Status st = WriteValue(w, os, *f.schema, value.fields[i]); !st.ok()) {
+      return Nest(st, StrCat(".", f.name));
+    }
+    if (memo != nullptr) {
+      value_begin_[i] = static_cast<uint32_t>(value_begin - start);
+      value_end_[i] = static_cast<uint32_t>(os.GetSize() - start);
+    }
+  }
+  w.EndObject();
+  if (memo != nullptr) {
+    memo->Remember(std::string_view(os.GetString() + start, os.GetSize() - start), value_begin_,
+                   value_end_, value.fields);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status JsonConverter::WriteFromMemo(Writer& w, rapidjson::StringBuffer& os,
+                                          const Schema& schema, const data::StructValue& value,
+                                          StructJsonMemo& memo) {
+  // Each changed field alone first, so a value that cannot be written leaves nothing behind.
+  new_lengths_.clear();
+  field_out_.Clear();
+  for (uint32_t field : changed_) {
+    const data::Field& f = schema.fields()[field];
+    const size_t before = field_out_.GetSize();
+    field_writer_.Reset(field_out_);
+    if (absl::Status st = WriteValue(field_writer_, field_out_, *f.schema, value.fields[field]);
+        !st.ok()) {
+      return Nest(st, StrCat(".", f.name));
+    }
+    new_lengths_.push_back(static_cast<uint32_t>(field_out_.GetSize() - before));
+  }
+  // The whole struct as one value: the writer places its separator, the text is spliced.
+  w.RawValue("", 0, rapidjson::kObjectType);
+  const size_t start = os.GetSize();
+  const std::string_view old_json = memo.json();
+  const char* new_values = field_out_.GetString();
+  uint32_t copied_to = 0;
+  for (size_t k = 0; k < changed_.size(); ++k) {
+    const uint32_t field = changed_[k];
+    const uint32_t unchanged = memo.begin(field) - copied_to;
+    std::memcpy(os.Push(unchanged), old_json.data() + copied_to, unchanged);
+    std::memcpy(os.Push(new_lengths_[k]), new_values, new_lengths_[k]);
+    new_values += new_lengths_[k];
+    copied_to = memo.end(field);
+  }
+  const size_t rest = old_json.size() - copied_to;
+  std::memcpy(os.Push(rest), old_json.data() + copied_to, rest);
+  memo.Update(std::string_view(os.GetString() + start, os.GetSize() - start), changed_,
+              new_lengths_, value.fields);
+  ++structs_from_memo_;
+  return absl::OkStatus();
+}
+
 absl::Status JsonConverter::WritePrimitive(Writer& w, rapidjson::StringBuffer& os,
                                            const Schema& schema, const Value& value) {
   switch (schema.type()) {
@@ -287,7 +360,9 @@ absl::Status JsonConverter::WritePrimitive(Writer& w, rapidjson::StringBuffer& o
     case Type::kFloat32:
     case Type::kFloat64: {
       if (value.kind != ValueKind::kFloat) return Leaf("not a float");
-      double d = value.f;
+      // A FLOAT32 is a Java Float: a double beyond its range is infinite once narrowed (and the
+      // number formatting below takes finite values only).
+      double d = schema.type() == Type::kFloat32 ? static_cast<float>(value.f) : value.f;
       if (std::isnan(d)) {
         w.String("NaN", 3);
       } else if (std::isinf(d)) {

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "runtime/convert/converter.h"
+#include "runtime/convert/struct_json_memo.h"
 #include "rapidjson/stringbuffer.h"
 #include "rapidjson/writer.h"
 
@@ -44,6 +45,9 @@ class JsonConverter final : public Converter {
   // The schema's JSON as it appears under "schema" (for tests and the admin API).
   absl::StatusOr<std::string> SchemaJson(const data::Schema& schema);
 
+  // Structs written from the last struct of their schema (struct_json_memo.h), for tests.
+  int64_t structs_from_memo() const { return structs_from_memo_; }
+
  private:
   using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
@@ -59,6 +63,13 @@ class JsonConverter final : public Converter {
                           const data::Value& value);
   absl::Status WritePrimitive(Writer& w, rapidjson::StringBuffer& os, const data::Schema& schema,
                               const data::Value& value);
+  absl::Status WriteStruct(Writer& w, rapidjson::StringBuffer& os, const data::Schema& schema,
+                           const data::StructValue& value);
+  // Writes a struct that differs from `memo`'s in the fields of changed_ only.
+  absl::Status WriteFromMemo(Writer& w, rapidjson::StringBuffer& os, const data::Schema& schema,
+                             const data::StructValue& value, StructJsonMemo& memo);
+  // The memo of a struct schema, made on first use; null when its structs are not remembered.
+  StructJsonMemo* MemoFor(const data::Schema& schema);
 
   JsonConverterOptions options_;
   rapidjson::StringBuffer out_;
@@ -69,6 +80,13 @@ class JsonConverter final : public Converter {
   // schema id -> quoted field names. Node-based, so an entry stays put while a nested struct adds
   // one; bounded like schema_cache_, but cleared only between records.
   std::unordered_map<uint64_t, std::vector<std::string>> quoted_names_;
+  // schema id -> the last struct of that schema written (struct_json_memo.h); bounded and cleared
+  // with quoted_names_. Node-based for the same reason.
+  std::unordered_map<uint64_t, StructJsonMemo> memos_;
+  std::vector<uint32_t> changed_, value_begin_, value_end_, new_lengths_;  // reused per struct
+  int64_t structs_from_memo_ = 0;
+  rapidjson::StringBuffer field_out_;  // one changed field's value, written alone
+  Writer field_writer_;
   // The field path of the value being written, filled only when reporting an error.
   std::string error_path_;
 };

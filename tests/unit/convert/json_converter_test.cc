@@ -210,6 +210,14 @@ TEST(JsonConverter, FloatsBooleansAndStringEscapes) {
             "\"s\":\"q\\\"b\\\\s/\\n\\u0001\xc3\xa9\"}");
 }
 
+TEST(JsonConverter, AFloat32BeyondItsRangeIsInfinite) {
+  SchemaPtr f32 = PrimitiveSchema(Type::kFloat32);
+  JsonConverter c({.schemas_enable = false});
+  EXPECT_EQ(Convert(c, f32.get(), Value::Float(1e300)), R"("Infinity")");
+  EXPECT_EQ(Convert(c, f32.get(), Value::Float(-1e300)), R"("-Infinity")");
+  EXPECT_EQ(Convert(c, f32.get(), Value::Float(1.5)), "1.5");
+}
+
 TEST(JsonConverter, NullsDefaultsAndTombstones) {
   SchemaPtr note = *SchemaBuilder(Type::kString).Optional().Default(Value::String("n/a")).Build();
   SchemaPtr row = *SchemaBuilder::Struct().Name("r").AddField("note", note).Build();
