@@ -58,8 +58,7 @@ absl::StatusOr<std::optional<std::string_view>> JsonConverter::FromConnectData(c
   if (schema == nullptr) {
     return absl::InvalidArgumentError("cannot convert to JSON: a value without a schema");
   }
-  if (quoted_names_.size() >= options_.schema_cache_size) quoted_names_.clear();
-  if (memos_.size() >= options_.schema_cache_size) memos_.clear();
+  if (structs_.size() >= options_.schema_cache_size) structs_.clear();
   out_.Clear();
   writer_.Reset(out_);
   Writer& w = writer_;
@@ -110,19 +109,21 @@ absl::StatusOr<const std::string*> JsonConverter::CachedSchemaJson(const Schema&
   return &pos->second;
 }
 
-const std::vector<std::string>& JsonConverter::QuotedFieldNames(const Schema& schema) {
-  auto it = quoted_names_.find(schema.id());
-  if (it != quoted_names_.end()) return it->second;
-  std::vector<std::string> names;
-  names.reserve(schema.fields().size());
+JsonConverter::StructWriting::StructWriting(const Schema& schema) : memo(schema) {
+  quoted_names.reserve(schema.fields().size());
   rapidjson::StringBuffer quoted;
   for (const data::Field& f : schema.fields()) {
     quoted.Clear();
     Writer w(quoted);
     w.String(f.name.data(), static_cast<rapidjson::SizeType>(f.name.size()));
-    names.emplace_back(quoted.GetString(), quoted.GetSize());
+    quoted_names.emplace_back(quoted.GetString(), quoted.GetSize());
   }
-  return quoted_names_.emplace(schema.id(), std::move(names)).first->second;
+}
+
+JsonConverter::StructWriting& JsonConverter::StructFor(const Schema& schema) {
+  auto it = structs_.find(schema.id());
+  if (it == structs_.end()) it = structs_.try_emplace(schema.id(), schema).first;
+  return it->second;
 }
 
 absl::Status JsonConverter::WriteSchema(Writer& w, rapidjson::StringBuffer& os,
@@ -265,16 +266,11 @@ absl::Status JsonConverter::WriteValue(Writer& w, rapidjson::StringBuffer& os, c
   }
 }
 
-StructJsonMemo* JsonConverter::MemoFor(const Schema& schema) {
-  auto it = memos_.find(schema.id());
-  if (it == memos_.end()) it = memos_.emplace(schema.id(), StructJsonMemo(schema)).first;
-  return it->second.enabled() ? &it->second : nullptr;
-}
-
 absl::Status JsonConverter::WriteStruct(Writer& w, rapidjson::StringBuffer& os,
                                         const Schema& schema, const data::StructValue& value) {
   const auto& fields = schema.fields();
-  StructJsonMemo* memo = MemoFor(schema);
+  StructWriting& writing = StructFor(schema);
+  StructJsonMemo* memo = writing.memo.enabled() ? &writing.memo : nullptr;
   // Worth it while a quarter of the fields at most changed (one, for a small struct).
   if (memo != nullptr &&
       memo->Differences(value.fields, std::max<size_t>(1, fields.size() / 4), &changed_)) {
@@ -286,7 +282,7 @@ absl::Status JsonConverter::WriteStruct(Writer& w, rapidjson::StringBuffer& os,
     value_begin_.resize(fields.size());
     value_end_.resize(fields.size());
   }
-  const std::vector<std::string>& keys = QuotedFieldNames(schema);
+  const std::vector<std::string>& keys = writing.quoted_names;
   for (size_t i = 0; i < fields.size(); ++i) {
     const data::Field& f = fields[i];
     // As a key: the writer places the separator for a string in key position.

@@ -52,10 +52,15 @@ class JsonConverter final : public Converter {
   using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
   absl::StatusOr<const std::string*> CachedSchemaJson(const data::Schema& schema);
-  // A struct schema's field names as JSON keys, quoted and escaped once per schema: rapidjson's
-  // Writer::Key escapes a key character by character on every record (7% of a backlog drain's
-  // CPU, perf).
-  const std::vector<std::string>& QuotedFieldNames(const data::Schema& schema);
+  // What writing the structs of one schema keeps, found with one lookup per struct.
+  struct StructWriting {
+    explicit StructWriting(const data::Schema& schema);
+    // The field names as JSON keys, quoted and escaped once per schema: rapidjson's Writer::Key
+    // escapes a key character by character on every record (7% of a backlog drain's CPU, perf).
+    std::vector<std::string> quoted_names;
+    StructJsonMemo memo;  // the last struct written, for the next one (struct_json_memo.h)
+  };
+  StructWriting& StructFor(const data::Schema& schema);
   // `os` is the stream `w` writes to, for raw copies that bypass the writer (see WriteRaw).
   absl::Status WriteSchema(Writer& w, rapidjson::StringBuffer& os, const data::Schema& schema,
                            const std::string* field_name);
@@ -68,8 +73,6 @@ class JsonConverter final : public Converter {
   // Writes a struct that differs from `memo`'s in the fields of changed_ only.
   absl::Status WriteFromMemo(Writer& w, rapidjson::StringBuffer& os, const data::Schema& schema,
                              const data::StructValue& value, StructJsonMemo& memo);
-  // The memo of a struct schema, made on first use; null when its structs are not remembered.
-  StructJsonMemo* MemoFor(const data::Schema& schema);
 
   JsonConverterOptions options_;
   rapidjson::StringBuffer out_;
@@ -77,12 +80,9 @@ class JsonConverter final : public Converter {
   rapidjson::StringBuffer schema_out_;
   std::string scratch_;                                     // base64 text, reused
   std::unordered_map<uint64_t, std::string> schema_cache_;  // schema id -> JSON
-  // schema id -> quoted field names. Node-based, so an entry stays put while a nested struct adds
+  // schema id -> its StructWriting. Node-based, so an entry stays put while a nested struct adds
   // one; bounded like schema_cache_, but cleared only between records.
-  std::unordered_map<uint64_t, std::vector<std::string>> quoted_names_;
-  // schema id -> the last struct of that schema written (struct_json_memo.h); bounded and cleared
-  // with quoted_names_. Node-based for the same reason.
-  std::unordered_map<uint64_t, StructJsonMemo> memos_;
+  std::unordered_map<uint64_t, StructWriting> structs_;
   std::vector<uint32_t> changed_, value_begin_, value_end_, new_lengths_;  // reused per struct
   int64_t structs_from_memo_ = 0;
   rapidjson::StringBuffer field_out_;  // one changed field's value, written alone
