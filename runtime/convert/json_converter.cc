@@ -270,7 +270,7 @@ absl::Status JsonConverter::WriteStruct(Writer& w, rapidjson::StringBuffer& os,
                                         const Schema& schema, const data::StructValue& value) {
   const auto& fields = schema.fields();
   StructWriting& writing = StructFor(schema);
-  StructJsonMemo* memo = writing.memo.enabled() ? &writing.memo : nullptr;
+  StructJsonMemo* memo = writing.memo.Consider() ? &writing.memo : nullptr;
   // Worth it while a quarter of the fields at most changed (one, for a small struct).
   if (memo != nullptr &&
       memo->Differences(value.fields, std::max<size_t>(1, fields.size() / 4), &changed_)) {

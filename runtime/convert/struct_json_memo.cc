@@ -8,6 +8,8 @@ namespace {
 // Misses in a row after which a schema's structs are written in full without remembering them:
 // the rows of a table differ in most fields, and remembering each costs a copy of its strings.
 constexpr int kMissesBeforeGivingUp = 16;
+// Structs written without the memo before it is tried again.
+constexpr int kStructsBeforeRetry = 4096;
 
 bool IsFlat(const data::Schema& schema) {
   for (const data::Field& field : schema.fields()) {
@@ -26,11 +28,22 @@ bool IsFlat(const data::Schema& schema) {
 }  // namespace
 
 StructJsonMemo::StructJsonMemo(const data::Schema& schema)
-    : enabled_(IsFlat(schema)),
+    : flat_(IsFlat(schema)),
+      enabled_(flat_),
       begin_(schema.fields().size()),
       end_(schema.fields().size()),
       values_(schema.fields().size()),
       texts_(schema.fields().size()) {}
+
+bool StructJsonMemo::Consider() {
+  if (enabled_) return true;
+  if (!flat_ || ++skipped_ < kStructsBeforeRetry) return false;
+  enabled_ = true;
+  skipped_ = 0;
+  misses_in_a_row_ = 0;
+  has_json_ = false;
+  return true;
+}
 
 bool StructJsonMemo::Same(uint32_t field, const data::Value& value) const {
   const data::Value& kept = values_[field];

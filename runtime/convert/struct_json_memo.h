@@ -24,8 +24,12 @@ class StructJsonMemo {
   // A memo for structs of `schema`; enabled() is false when the schema is not flat.
   explicit StructJsonMemo(const data::Schema& schema);
 
-  // False once remembering has not paid: the schema is not flat, or its structs kept differing
-  // in more fields than the limit (a table's rows), so the converter stops trying.
+  // Whether to use the memo for the next struct of this schema. False for a schema that is not
+  // flat, and while remembering does not pay: once its structs kept differing in more fields than
+  // the limit (a table's rows; the source blocks of single-row transactions), the converter stops
+  // trying for kStructsBeforeRetry structs, then tries again (a backlog of large transactions may
+  // follow a run of small ones).
+  bool Consider();
   bool enabled() const { return enabled_; }
 
   // Fills `changed` with the indexes of the fields of `fields` (one value per field of the
@@ -52,9 +56,11 @@ class StructJsonMemo {
   bool Same(uint32_t field, const data::Value& value) const;
   void Keep(uint32_t field, const data::Value& value);
 
-  bool enabled_ = true;
+  const bool flat_;
+  bool enabled_;
   bool has_json_ = false;
   int misses_in_a_row_ = 0;
+  int skipped_ = 0;  // structs written without the memo since it was given up
   std::string json_;
   std::vector<uint32_t> begin_, end_;
   std::vector<data::Value> values_;  // string and bytes values point nowhere: see texts_

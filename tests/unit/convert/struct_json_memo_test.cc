@@ -113,7 +113,7 @@ TEST_P(StructJsonMemoTest, WrittenFromTheMemoReadsAsWrittenInFull) {
   std::vector<Value> source(n);
   for (uint32_t i = 0; i < n; ++i) source[i] = RandomField(rng, batch, i);
   int64_t id = 0;
-  for (int record = 0; record < 3000; ++record) {
+  for (int record = 0; record < 6000; ++record) {
     if (record % 7 == 0) {
       // A new poll: the arena is reused, so the kept values' bytes must be copied first.
       std::vector<std::string> texts(n);
@@ -157,8 +157,8 @@ TEST_P(StructJsonMemoTest, WrittenFromTheMemoReadsAsWrittenInFull) {
     ASSERT_EQ(std::string(**out), Fresh(flat.get(), Value::Of(src), schemas)) << "record " << record;
   }
   // Most source blocks (and every repeat of one in `history` and as the key) came from the memo;
-  // the rows, new every time, stopped being remembered.
-  EXPECT_GT(kept.structs_from_memo(), 3000 * 2);
+  // the rows, new every time, stopped being remembered (and were tried again after 4,096).
+  EXPECT_GT(kept.structs_from_memo(), 6000 * 2);
 }
 
 INSTANTIATE_TEST_SUITE_P(WithAndWithoutSchemas, StructJsonMemoTest, ::testing::Bool());
@@ -202,9 +202,15 @@ TEST(StructJsonMemo, GivesUpOnStructsThatDifferInMostFieldsAndOnNestedOnes) {
     }
   }
   EXPECT_FALSE(memo.enabled()) << "every record differed in every field";
+  int skipped = 0;
+  while (!memo.Consider()) ++skipped;
+  EXPECT_EQ(skipped, 4095) << "tried again after a while, in case the structs repeat by then";
+  EXPECT_TRUE(memo.enabled());
+  EXPECT_FALSE(memo.Differences(fields.data(), 2, &changed)) << "starting from nothing";
 
   SchemaPtr nested = *SchemaBuilder::Struct().Name("n").AddField("inner", flat).Build();
-  EXPECT_FALSE(StructJsonMemo(*nested).enabled());
+  StructJsonMemo never(*nested);
+  for (int i = 0; i < 10000; ++i) ASSERT_FALSE(never.Consider());
 }
 
 }  // namespace
