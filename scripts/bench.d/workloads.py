@@ -3,11 +3,12 @@ run fail: every row present, per-key order as committed, nothing extra."""
 
 import json
 import statistics
-
-import ceilings
 import threading
 import time
 
+from confluent_kafka import TIMESTAMP_CREATE_TIME
+
+import ceilings
 from systems import DATA_TOPIC
 
 ALL = ["backlog", "backlog-single", "mixed", "snapshot", "latency", "restart"]
@@ -239,14 +240,20 @@ class Latency(Workload):
                 return fail(measurement, "the first row never arrived; log tail:\n" + running.log_tail())
             for rate in self.rates:
                 latencies = {}
+                legs = {}  # id -> (created to producer call, producer call to readable), seconds
                 stop = threading.Event()
                 ready = threading.Event()
                 first_id = next_id
 
                 def on_record(message, arrival):
                     event = json.loads(message.value())
-                    created_us = event["after"]["created"]  # io.debezium.time.MicroTimestamp
-                    latencies[event["after"]["id"]] = arrival - created_us / 1e6
+                    created = event["after"]["created"] / 1e6  # io.debezium.time.MicroTimestamp
+                    latencies[event["after"]["id"]] = arrival - created
+                    # The record's CreateTime: when the system's producer was handed it (both
+                    # leave the timestamp to the producer), in milliseconds.
+                    kind, produced_ms = message.timestamp()
+                    if kind == TIMESTAMP_CREATE_TIME:
+                        legs[event["after"]["id"]] = (produced_ms / 1e3 - created, arrival - produced_ms / 1e3)
 
                 # The follower starts at the topic's end and is fetching before the first insert,
                 # so neither its start-up nor older rows count; rows are matched by id.
@@ -268,6 +275,14 @@ class Latency(Workload):
                 measurement[f"p50_ms_at_{rate}"] = fresh[len(fresh) // 2] * 1000
                 measurement[f"p99_ms_at_{rate}"] = fresh[int(len(fresh) * 0.99)] * 1000
                 measurement[f"max_ms_at_{rate}"] = fresh[-1] * 1000
+                # Where the tail is: up to the producer call (the database's commit, the binlog,
+                # the connector) and from it (linger, the broker, the fetch).
+                fresh_legs = [legs[row_id] for row_id in range(first_id, first_id + sent) if row_id in legs]
+                if len(fresh_legs) == sent:
+                    to_producer = sorted(leg[0] for leg in fresh_legs)
+                    from_producer = sorted(leg[1] for leg in fresh_legs)
+                    measurement[f"p99_ms_to_producer_at_{rate}"] = to_producer[int(sent * 0.99)] * 1000
+                    measurement[f"p99_ms_from_producer_at_{rate}"] = from_producer[int(sent * 0.99)] * 1000
             if running.process.poll() is None:
                 measurement["peak_rss_mb"] = running.usage()["peak_rss_bytes"] / 2**20
         finally:
@@ -316,9 +331,13 @@ METRICS = [
     ("bytes_per_event", "bytes/event", "{:.0f}", "lower"),
     ("p50_ms_at_1000", "p50 ms @1k/s", "{:.1f}", "lower"),
     ("p99_ms_at_1000", "p99 ms @1k/s", "{:.1f}", "lower"),
+    ("p99_ms_to_producer_at_1000", "p99 ms to producer call @1k/s", "{:.1f}", "lower"),
+    ("p99_ms_from_producer_at_1000", "p99 ms producer call to readable @1k/s", "{:.1f}", "lower"),
     ("max_ms_at_1000", "max ms @1k/s", "{:.1f}", "lower"),
     ("p50_ms_at_5000", "p50 ms @5k/s", "{:.1f}", "lower"),
     ("p99_ms_at_5000", "p99 ms @5k/s", "{:.1f}", "lower"),
+    ("p99_ms_to_producer_at_5000", "p99 ms to producer call @5k/s", "{:.1f}", "lower"),
+    ("p99_ms_from_producer_at_5000", "p99 ms producer call to readable @5k/s", "{:.1f}", "lower"),
     ("max_ms_at_5000", "max ms @5k/s", "{:.1f}", "lower"),
     ("restart_to_first_event_ms", "restart ms", "{:.0f}", "lower"),
 ]
