@@ -55,7 +55,7 @@ def environment_facts():
         "kafka_broker": os.environ.get("SLUICE_KAFKA_HOME", ""),
         "kafka_broker_jvm": "1 GiB heap, G1 (Kafka's start-script options: MaxGCPauseMillis=20)",
         "kafka_connect": os.environ.get("KAFKA_CONNECT_VERSION", ""),
-        "debezium": os.environ.get("DEBEZIUM_VERSION", ""),
+        "debezium": f"{os.environ.get('DEBEZIUM_ARTIFACT', '')} {os.environ.get('DEBEZIUM_VERSION', '')}",
         "java": version(["java", "-version"]) if shutil.which("java") else "none",
         "command": " ".join(["scripts/bench"] + sys.argv[1:]),
     }

@@ -134,7 +134,8 @@ class DebeziumSystem(System):
     include_list = "bench"
 
     def unavailable_reason(self):
-        if not glob.glob(os.path.join(os.environ["CONNECT_HOME"], "libs", "debezium-connector-mysql-*.jar")):
+        if not glob.glob(os.path.join(os.environ["CONNECT_HOME"], "libs",
+                                      f"{os.environ['DEBEZIUM_ARTIFACT']}-*.jar")):
             return "Debezium is not installed (scripts/bench installs it)"
         return None
 
@@ -155,7 +156,7 @@ class DebeziumSystem(System):
         }
         connector = {
             "name": "bench",
-            "connector.class": "io.debezium.connector.mysql.MySqlConnector",
+            "connector.class": os.environ["DEBEZIUM_CONNECTOR_CLASS"],
             **self.connector_settings(snapshot_mode),
             "topic.prefix": self.topic_prefix,
             "database.include.list": self.include_list,
