@@ -3,12 +3,6 @@
 #include <utility>
 
 namespace sluice::offsets {
-namespace {
-
-// Enough for the records folded between two submits at any realistic rate; the rest are freed.
-constexpr size_t kMaxSpareOffsets = 1024;
-
-}  // namespace
 
 SubmittedRecord::SubmittedRecord(PartitionRecords* partition, SourceOffset offset)
     : carries_offset_(true), partition_(partition), offset_(std::move(offset)) {}
@@ -48,37 +42,19 @@ PartitionHandle SubmittedRecords::Partition(const SourcePartition& partition) {
   return PartitionHandle(records);
 }
 
-void SubmittedRecords::Recycle(SourceOffset offset) {
-  if (spare_offsets_.size() < kMaxSpareOffsets) spare_offsets_.push_back(std::move(offset));
-}
-
 void SubmittedRecords::FoldAcknowledgedPrefix(PartitionRecords& p) {
   while (!p.records.empty() &&
          p.records.front().state_.load(std::memory_order_acquire) == SubmittedRecord::kAcked) {
     SubmittedRecord& front = p.records.front();
-    if (front.carries_offset_) {
-      if (p.committable.has_value()) Recycle(*std::move(p.committable));
-      p.committable = std::move(front.offset_);
-    }
+    if (front.carries_offset_) p.committable = std::move(front.offset_);
     p.records.pop_front();
   }
 }
 
 SubmittedRecord* SubmittedRecords::Submit(PartitionHandle partition, SourceOffset offset) {
-  return SubmitFilled(partition, [&offset](SourceOffset& slot) { slot = std::move(offset); });
-}
-
-SubmittedRecord* SubmittedRecords::SubmitFilled(PartitionHandle partition,
-                                                absl::FunctionRef<void(SourceOffset&)> fill) {
   PartitionRecords* p = partition.records_;
   absl::MutexLock lock(&mu_);
   FoldAcknowledgedPrefix(*p);
-  SourceOffset offset;
-  if (!spare_offsets_.empty()) {
-    offset = std::move(spare_offsets_.back());
-    spare_offsets_.pop_back();
-  }
-  fill(offset);
   p->records.emplace_back(p, std::move(offset));
   pending_.fetch_add(1, std::memory_order_relaxed);
   return &p->records.back();

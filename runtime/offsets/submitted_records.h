@@ -26,7 +26,6 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
-#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
@@ -113,13 +112,6 @@ class SubmittedRecords {
   // (at 150k records/s and a 1 s commit interval that was ~50 MB of offsets).
   SubmittedRecord* Submit(PartitionHandle partition, SourceOffset offset);
 
-  // Submit, with the offset written in place by `fill` into an offset recycled from records
-  // already dropped (empty when there is none): assigning into its strings and vector reuses
-  // their memory, so a steady stream of records allocates nothing for its offsets. `fill` runs
-  // under the tracker's lock and must not call back into it.
-  SubmittedRecord* SubmitFilled(PartitionHandle partition,
-                                absl::FunctionRef<void(SourceOffset&)> fill);
-
   // Submit, for a record whose offset a later record of the same partition supersedes before any
   // commit could need it: it must be acknowledged like any other before the partition's offset
   // passes it, but its own offset is never committable. The committable offset then moves only at
@@ -154,15 +146,12 @@ class SubmittedRecords {
   // Pops `p`'s acknowledged prefix, keeping the newest popped offset (of a record that carries
   // one) as its committable offset.
   void FoldAcknowledgedPrefix(PartitionRecords& p) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  void Recycle(SourceOffset offset) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   mutable absl::Mutex mu_;
   // Partitions in first-seen order; unique_ptr so handles stay valid as the vector grows.
   std::vector<std::unique_ptr<PartitionRecords>> partitions_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<SourcePartition, PartitionRecords*> by_partition_ ABSL_GUARDED_BY(mu_);
   absl::Status first_failure_ ABSL_GUARDED_BY(mu_);
-  // Offsets of dropped records, kept for SubmitFilled to write into; bounded (kMaxSpareOffsets).
-  std::vector<SourceOffset> spare_offsets_ ABSL_GUARDED_BY(mu_);
   std::atomic<int64_t> pending_{0};
   // Threads inside AwaitAllSettled. The settling thread takes mu_ only when one waits, so an ack
   // that empties the tracker costs no lock on the hot path.

@@ -31,18 +31,6 @@ std::vector<offsets::OffsetField> ToFields(data::ScalarMap view) {
   return fields;
 }
 
-void AssignOffsetValue(const data::ScalarEntry& entry, offsets::OffsetValue& out) {
-  if (entry.kind == data::ScalarKind::kString) {
-    if (std::string* text = std::get_if<std::string>(&out)) {
-      text->assign(entry.str.data(), entry.str.size());  // keeps its capacity
-    } else {
-      out.emplace<std::string>(entry.str);
-    }
-    return;
-  }
-  out = ToOffsetValue(entry);
-}
-
 bool SameValue(const data::ScalarEntry& entry, const offsets::OffsetValue& value) {
   switch (entry.kind) {
     case data::ScalarKind::kNull:
@@ -66,13 +54,8 @@ offsets::SourcePartition ToSourcePartition(data::ScalarMap view) {
   return offsets::SourcePartition(ToFields(view));
 }
 
-void AssignSourceOffset(data::ScalarMap view, offsets::SourceOffset& out) {
-  std::vector<offsets::OffsetField>& fields = out.mutable_fields();
-  fields.resize(view.size());
-  for (size_t i = 0; i < view.size(); ++i) {
-    fields[i].name.assign(view[i].key.data(), view[i].key.size());
-    AssignOffsetValue(view[i], fields[i].value);
-  }
+offsets::SourceOffset ToSourceOffset(data::ScalarMap view) {
+  return offsets::SourceOffset(ToFields(view));
 }
 
 data::OwnedScalarMap ToOwnedScalarMap(const std::vector<offsets::OffsetField>& fields) {

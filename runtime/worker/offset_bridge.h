@@ -13,9 +13,7 @@
 namespace sluice::worker {
 
 offsets::SourcePartition ToSourcePartition(data::ScalarMap view);
-// Makes `out` hold `view`'s entries, reusing the memory of what `out` held (its vector and
-// strings): the per-record path, with offsets the tracker recycles (SubmitFilled).
-void AssignSourceOffset(data::ScalarMap view, offsets::SourceOffset& out);
+offsets::SourceOffset ToSourceOffset(data::ScalarMap view);
 
 // The owned form a task receives its committed offsets in.
 data::OwnedScalarMap ToOwnedScalarMap(const std::vector<offsets::OffsetField>& fields);

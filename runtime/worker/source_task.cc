@@ -223,11 +223,9 @@ absl::Status WorkerSourceTask::Send(const data::SourceRecord& record, bool carri
     last_partition_handle_ = tracker_.Partition(*last_partition_);
   }
   offsets::SubmittedRecord* tracked =
-      carries_offset ? tracker_.SubmitFilled(last_partition_handle_,
-                                             [&record](offsets::SourceOffset& offset) {
-                                               AssignSourceOffset(record.source_offset, offset);
-                                             })
-                     : tracker_.SubmitWithoutOffset(last_partition_handle_);
+      carries_offset
+          ? tracker_.Submit(last_partition_handle_, ToSourceOffset(record.source_offset))
+          : tracker_.SubmitWithoutOffset(last_partition_handle_);
 
   kafka::OutgoingRecord outgoing;
   outgoing.topic = View(record.topic);

@@ -68,38 +68,6 @@ TEST(SubmittedRecordsTest, SubmitDropsTheAcknowledgedPrefixAndKeepsItsOffsetForT
   EXPECT_EQ(PosOf(c.offsets[0].offset), 1001);
 }
 
-TEST(SubmittedRecordsTest, SubmitFilledWritesIntoRecycledOffsetsWithoutKeepingOldFields) {
-  SubmittedRecords tracker;
-  PartitionHandle p = tracker.Partition(Server("a"));
-  // Wide offsets first, so the recycled ones have more fields than the later, narrower ones.
-  for (int64_t pos = 1; pos <= 50; ++pos) {
-    tracker
-        .SubmitFilled(p,
-                      [pos](SourceOffset& o) {
-                        o.mutable_fields() = {{"file", std::string("mariadb-bin.000001")},
-                                              {"pos", pos},
-                                              {"gtids", std::string("0-1-") + std::to_string(pos)}};
-                      })
-        ->Ack();
-  }
-  int recycled = 0;
-  for (int64_t pos = 51; pos <= 100; ++pos) {
-    tracker
-        .SubmitFilled(p,
-                      [pos, &recycled](SourceOffset& o) {
-                        if (!o.empty()) ++recycled;
-                        o.mutable_fields().resize(1);
-                        o.mutable_fields()[0] = {"pos", pos};
-                      })
-        ->Ack();
-  }
-  EXPECT_GT(recycled, 40) << "dropped records' offsets are handed back";
-  tracker.Submit(p, Pos(101));  // folds the acknowledged prefix
-  CommittableOffsets c = tracker.TakeCommittable();
-  ASSERT_THAT(c.offsets, SizeIs(1));
-  EXPECT_EQ(c.offsets[0].offset, (SourceOffset{{"pos", int64_t{100}}})) << "nothing left over";
-}
-
 TEST(SubmittedRecordsTest, RecordsWithoutAnOffsetAreWaitedForButNeverCommitted) {
   SubmittedRecords tracker;
   PartitionHandle p = tracker.Partition(Server("a"));
