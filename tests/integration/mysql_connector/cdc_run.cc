@@ -116,6 +116,11 @@ void CdcRun::Sql(const std::string& statement) {
   ASSERT_TRUE(status.ok()) << statement << ": " << status;
 }
 
+void CdcRun::AddWorkerSettings(const std::map<std::string, std::string>& settings) {
+  std::ofstream out(worker_config_, std::ios::app);
+  for (const auto& [key, value] : settings) out << key << "=" << value << "\n";
+}
+
 void CdcRun::WriteConnectorConfig(const std::map<std::string, std::string>& extra) {
   MariaDbAccount cdc = scratch_server_ ? MariaDbScratchCdc() : MariaDbCdc();
   std::map<std::string, std::string> config = {

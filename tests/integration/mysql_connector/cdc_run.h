@@ -44,6 +44,8 @@ class CdcRun {
   // Opens the admin connection again (after the server restarted).
   void ReconnectAdmin();
 
+  // Adds worker settings (key=value lines) to the common ones; before StartWorker.
+  void AddWorkerSettings(const std::map<std::string, std::string>& settings);
   // Writes the connector config: the common keys plus `extra` (key=value lines).
   void WriteConnectorConfig(const std::map<std::string, std::string>& extra = {});
   std::unique_ptr<Subprocess> StartWorker();
