@@ -3,9 +3,8 @@
 
 // How one captured column becomes one field of a change event: the Debezium mapping of its
 // MySQL type (FORMATS.md "Column types") under the configured handling modes, decided once per
-// table version, and the conversions of its values, from the binlog's typed values (streaming)
-// or from the text protocol (snapshot). Conversions write into a caller-owned Scratch that is
-// reused row after row, so a warm converter allocates nothing.
+// table version, from the table map (streaming) or from information_schema (snapshot). The
+// values themselves are converted by binlog_value.h and text_value.h.
 
 #include <cstdint>
 #include <optional>
@@ -14,9 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "absl/types/span.h"
 #include "connectors/mysql/connector/config.h"
-#include "sluice/binlog/column_value.h"
 #include "sluice/binlog/table_map.h"
 #include "sluice/connector.h"
 
@@ -95,42 +92,6 @@ struct InfoSchemaColumn {
 };
 absl::StatusOr<ColumnDef> ColumnDefFromInfoSchema(const InfoSchemaColumn& column,
                                                   const ConnectorConfig& config);
-
-// Buffers a conversion may write into; the datum's views point into them until the next call.
-struct Scratch {
-  std::string text;
-  std::vector<uint8_t> bytes;
-};
-
-// The datum for a value read from the binlog. kGeometry is not handled here (it is a struct:
-// see GeometryParts). A kAbsent value (partial row image) converts to null.
-absl::StatusOr<sluice_datum> DatumFromBinlog(const binlog::ColumnValue& value, const ColumnDef& def,
-                                             Scratch& scratch);
-
-// The datum for a value as the text protocol shows it (snapshot SELECTs). `is_null` for SQL
-// NULL. Geometry arrives as WKB with MySQL's 4-byte SRID prefix (SELECT of the column itself).
-absl::StatusOr<sluice_datum> DatumFromText(absl::string_view text, bool is_null,
-                                           const ColumnDef& def, Scratch& scratch);
-
-// The field schema's default: the column's default_value converted as a value of the column,
-// nullopt when it has none or is of a kind whose default Sluice does not carry (binary, JSON,
-// geometry). The datum's views point into `scratch`. InvalidArgument when the text does not
-// convert.
-absl::StatusOr<std::optional<sluice_datum>> DefaultDatum(const ColumnDef& def, Scratch& scratch);
-
-// The coordinates of a WKB point (either byte order); false when `wkb` is not a point.
-bool PointCoordinates(absl::Span<const uint8_t> wkb, double* x, double* y);
-
-// ---- pieces, exposed for tests ------------------------------------------------------------
-
-// Days from 1970-01-01 to the civil date (proleptic Gregorian).
-int64_t DaysFromCivil(int64_t year, unsigned month, unsigned day);
-// "2018-06-20T13:37:03Z", with `fsp` fraction digits when fsp > 0.
-std::string ZonedTimestampText(int64_t epoch_seconds, uint32_t micros, unsigned fsp);
-// Minimal big-endian two's complement of an unsigned 64-bit value (Java's BigInteger bytes).
-size_t UnsignedToTwosComplement(uint64_t value, uint8_t out[9]);
-// Decimal text ("-12.50") to the unscaled two's complement bytes at `scale`.
-bool DecimalTextToUnscaled(absl::string_view text, unsigned scale, std::vector<uint8_t>* out);
 
 }  // namespace sluice::mysql
 

@@ -6,6 +6,8 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "connectors/mysql/connector/binlog_value.h"
+#include "connectors/mysql/connector/text_value.h"
 
 namespace sluice::mysql {
 namespace {

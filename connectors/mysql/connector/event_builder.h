@@ -19,6 +19,7 @@
 #include "connectors/mysql/connector/config.h"
 #include "connectors/mysql/connector/host.h"
 #include "connectors/mysql/connector/table_structure.h"
+#include "connectors/mysql/connector/value_encoding.h"
 #include "sluice/binlog/column_value.h"
 
 namespace sluice::mysql {

@@ -1,8 +1,13 @@
+// The column mapping (column_def.h) and the value conversions (binlog_value.h, text_value.h,
+// value_encoding.h).
 #include "connectors/mysql/connector/column_def.h"
 
 #include <string>
 #include <vector>
 
+#include "connectors/mysql/connector/binlog_value.h"
+#include "connectors/mysql/connector/text_value.h"
+#include "connectors/mysql/connector/value_encoding.h"
 #include "gtest/gtest.h"
 
 namespace sluice::mysql {
