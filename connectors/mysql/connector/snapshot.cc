@@ -1,11 +1,10 @@
 #include "connectors/mysql/connector/snapshot.h"
 
-#include <time.h>
-
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "connectors/mysql/connector/clock.h"
 #include "connectors/mysql/connector/progress.h"
 #include "connectors/mysql/connector/text_value.h"
 #include "connectors/mysql/connector/table_structure.h"
@@ -13,12 +12,6 @@
 
 namespace sluice::mysql {
 namespace {
-
-int64_t MonotonicNanos() {
-  timespec now;
-  clock_gettime(CLOCK_MONOTONIC, &now);
-  return int64_t{now.tv_sec} * 1000000000 + now.tv_nsec;
-}
 
 using TextRowValues = std::vector<std::optional<std::string>>;
 
@@ -84,7 +77,7 @@ struct Snapshot::Table {
 };
 
 Snapshot::Snapshot(const Host& host, const ConnectorConfig& config, const Filters& filters,
-                   EventBuilder& builder)
+                   EventBuilders& builder)
     : host_(host), config_(config), filters_(filters), builder_(builder) {}
 
 Snapshot::~Snapshot() = default;
@@ -108,9 +101,7 @@ absl::Status Snapshot::Begin() {
         "the server reported no binlog position for the snapshot: the binlog is off; set log_bin "
         "in the server configuration and restart it");
   }
-  timespec now;
-  clock_gettime(CLOCK_REALTIME, &now);
-  position_.ts_sec = now.tv_sec;
+  position_.ts_sec = WallClockNanos() / 1000000000;
 
   absl::StatusOr<std::vector<std::pair<std::string, std::string>>> tables = CapturedTables();
   if (!tables.ok()) return tables.status();
@@ -355,7 +346,7 @@ absl::StatusOr<std::unique_ptr<Snapshot::Table>> Snapshot::Describe(const std::s
         "`: every column is excluded; exclude the table instead (table.exclude.list)"));
   }
   result->select_list = absl::StrJoin(select, ", ");
-  absl::StatusOr<std::unique_ptr<TableSchema>> schema = builder_.BuildTable(
+  absl::StatusOr<std::unique_ptr<TableSchema>> schema = builder_.tables.Build(
       db, table, std::move(defs), std::move(source_columns), std::move(key_fields));
   if (!schema.ok()) return schema.status();
   result->schema = std::move(*schema);
@@ -395,7 +386,7 @@ absl::StatusOr<bool> Snapshot::Poll(sluice_batch* batch, int64_t deadline_ns,
           ReadTableStructure(*connection_, db, table);
       if (!structure.ok()) return structure.status();
       const TableChange change{TableChangeType::kCreate, db, table, std::move(*structure)};
-      absl::Status status = builder_.SchemaChange(batch, db, create->rows[0][1].value_or(""),
+      absl::Status status = builder_.schema_changes.SchemaChange(batch, db, create->rows[0][1].value_or(""),
                                                   source, offset, &table, {&change, 1});
       if (!status.ok()) return status;
     }
@@ -476,7 +467,7 @@ absl::StatusOr<bool> Snapshot::Poll(sluice_batch* batch, int64_t deadline_ns,
       const RowView values = chunk->row(i);
       TextRow row(values);
       absl::Status status =
-          builder_.Change(batch, *table.schema, 'r', nullptr, &row, source, offset, offset);
+          builder_.changes.Change(batch, *table.schema, 'r', nullptr, &row, source, offset, offset);
       if (!status.ok()) return status;
       size_t bytes = 0;
       for (unsigned column = 0; column < values.size(); ++column) bytes += values[column].size();

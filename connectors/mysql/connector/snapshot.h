@@ -19,7 +19,7 @@
 
 #include "absl/status/statusor.h"
 #include "connectors/mysql/connector/batch_budget.h"
-#include "connectors/mysql/connector/event_builder.h"
+#include "connectors/mysql/connector/event_builders.h"
 #include "connectors/mysql/connector/filters.h"
 #include "connectors/mysql/server/connection.h"
 
@@ -28,7 +28,7 @@ namespace sluice::mysql {
 class Snapshot {
  public:
   Snapshot(const Host& host, const ConnectorConfig& config, const Filters& filters,
-           EventBuilder& builder);
+           EventBuilders& builder);
   ~Snapshot();
 
   // Connects, takes the consistent view and its binlog position, lists the tables.
@@ -59,7 +59,7 @@ class Snapshot {
   const Host& host_;
   const ConnectorConfig& config_;
   const Filters& filters_;
-  EventBuilder& builder_;
+  EventBuilders& builder_;
   std::optional<Connection> connection_;
   OffsetState position_;
   bool with_data_ = true;

@@ -11,17 +11,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "connectors/mysql/connector/clock.h"
 #include "connectors/mysql/connector/snapshot.h"
 #include "connectors/mysql/server/server_checks.h"
 
 namespace sluice::mysql {
 namespace {
-
-int64_t MonotonicNanos() {
-  timespec now;
-  clock_gettime(CLOCK_MONOTONIC, &now);
-  return int64_t{now.tv_sec} * 1000000000 + now.tv_nsec;
-}
 
 // The leading keyword of a statement, upper case ("BEGIN", "TRUNCATE", "ALTER", ...).
 std::string FirstWord(absl::string_view sql, size_t* end = nullptr) {
@@ -73,14 +68,6 @@ std::string ReadIdentifier(absl::string_view sql, size_t* pos) {
 
 std::string TableKey(absl::string_view db, absl::string_view table) {
   return absl::StrCat(db, ".", table);
-}
-
-// A position for messages: "binlog.000003:1234 (gtids '0-1-42')", or "gtids '0-1-42'" alone.
-std::string PositionText(const OffsetState& offset) {
-  if (offset.file.empty()) return absl::StrCat("gtids '", offset.gtids, "'");
-  std::string text = absl::StrCat(offset.file, ":", offset.pos);
-  if (!offset.gtids.empty()) absl::StrAppend(&text, " (gtids '", offset.gtids, "')");
-  return text;
 }
 
 }  // namespace
@@ -381,8 +368,8 @@ absl::Status SourceTask::Commit(sluice_batch* batch, uint64_t next_position) {
   }
   if (config_.provide_transaction_metadata && txn_begun_) {
     txn_begun_ = false;
-    return builder_.TransactionBoundary(batch, false, txn_info_.id, txn_events_, txn_collections_,
-                                        ts_sec_ * 1000, CurrentOffset());
+    return builder_.transactions.End(batch, txn_info_.id, txn_events_, txn_collections_,
+                                     ts_sec_ * 1000, CurrentOffset());
   }
   return absl::OkStatus();
 }
@@ -396,8 +383,7 @@ absl::Status SourceTask::CountTransactionRow(sluice_batch* batch, const TableSch
     if (emit) {
       OffsetState begin = CurrentOffset();
       begin.row = row_index_ - 1;
-      absl::Status status =
-          builder_.TransactionBoundary(batch, true, txn_info_.id, 0, {}, ts_sec_ * 1000, begin);
+      absl::Status status = builder_.transactions.Begin(batch, txn_info_.id, ts_sec_ * 1000, begin);
       if (!status.ok()) return status;
     }
   }
@@ -476,7 +462,7 @@ absl::Status SourceTask::PollStream(sluice_batch* batch, int64_t deadline_ns) {
       const int64_t now = MonotonicNanos();
       if (now - last_heartbeat_ns_ >= config_.heartbeat_interval_ms * 1000000) {
         last_heartbeat_ns_ = now;
-        absl::Status status = builder_.Heartbeat(batch, CurrentOffset());
+        absl::Status status = builder_.heartbeats.Heartbeat(batch, CurrentOffset());
         if (!status.ok()) return status;
       }
     }
@@ -634,7 +620,7 @@ absl::Status SourceTask::HandleQuery(sluice_batch* batch, const binlog::QueryEve
                                             "` before any of its rows was seen: not emitted"));
     return absl::OkStatus();
   }
-  return builder_.Truncate(batch, *it->second, source, done);
+  return builder_.changes.Truncate(batch, *it->second, source, done);
 }
 
 absl::Status SourceTask::EmitSchemaChange(sluice_batch* batch, const std::string& db,
@@ -644,7 +630,7 @@ absl::Status SourceTask::EmitSchemaChange(sluice_batch* batch, const std::string
   if (targets.empty()) {
     // Not about a table (CREATE DATABASE, a view, ...): attributed to the current database.
     if (db.empty() || !filters_.IncludeDatabase(db)) return absl::OkStatus();
-    return builder_.SchemaChange(batch, db, sql, source, done);
+    return builder_.schema_changes.SchemaChange(batch, db, sql, source, done);
   }
   std::string event_db, tables;
   std::vector<TableChange> changes;
@@ -655,7 +641,7 @@ absl::Status SourceTask::EmitSchemaChange(sluice_batch* batch, const std::string
       // As Debezium: one event per dropped table, with its own DROP statement.
       TableChange change{TableChangeType::kDrop, target.db, target.table, std::nullopt};
       absl::Status status =
-          builder_.SchemaChange(batch, target.db, target.ddl, source, done, &target.table,
+          builder_.schema_changes.SchemaChange(batch, target.db, target.ddl, source, done, &target.table,
                                 captured ? absl::Span<const TableChange>(&change, 1)
                                          : absl::Span<const TableChange>());
       if (!status.ok()) return status;
@@ -689,7 +675,7 @@ absl::Status SourceTask::EmitSchemaChange(sluice_batch* batch, const std::string
                                   target.db, target.table, std::move(*structure)});
   }
   if (event_db.empty()) return absl::OkStatus();
-  return builder_.SchemaChange(batch, event_db, sql, source, done, &tables, changes);
+  return builder_.schema_changes.SchemaChange(batch, event_db, sql, source, done, &tables, changes);
 }
 
 absl::Status SourceTask::EnsureQueryConnection() {
@@ -787,7 +773,7 @@ absl::StatusOr<bool> SourceTask::EmitRows(sluice_batch* batch) {
       done.ts_sec = pending.ts_sec;
       done.server_id = pending.server_id;
       done.row = index + 1;
-      absl::Status status = builder_.Change(batch, *current_schema_, op, before_row, after_row,
+      absl::Status status = builder_.changes.Change(batch, *current_schema_, op, before_row, after_row,
                                             source, pending, done);
       if (!status.ok()) return binlog::AnnotateError(status, event.context);
       budget_.Add(rows_->bytes_read() - row_start);
@@ -908,7 +894,7 @@ absl::StatusOr<const TableSchema*> SourceTask::SchemaFor(
   auto cached = schemas_.find(signature);
   if (cached == schemas_.end()) {
     absl::StatusOr<std::unique_ptr<TableSchema>> built =
-        builder_.BuildTable(map->database, map->table, std::move(defs), std::move(source_columns),
+        builder_.tables.Build(map->database, map->table, std::move(defs), std::move(source_columns),
                             std::move(key_fields));
     if (!built.ok()) return built.status();
     cached = schemas_.emplace(signature, std::move(*built)).first;

@@ -21,10 +21,11 @@
 #include "absl/status/status.h"
 #include "connectors/mysql/connector/batch_budget.h"
 #include "connectors/mysql/connector/config.h"
-#include "connectors/mysql/connector/event_builder.h"
+#include "connectors/mysql/connector/event_builders.h"
 #include "connectors/mysql/connector/filters.h"
 #include "connectors/mysql/connector/gtid_tracker.h"
 #include "connectors/mysql/connector/host.h"
+#include "connectors/mysql/connector/offset.h"
 #include "connectors/mysql/connector/progress.h"
 #include "connectors/mysql/server/binlog_stream.h"
 #include "connectors/mysql/server/connection.h"
@@ -78,7 +79,7 @@ class SourceTask {
   ConnectorConfig config_;
   BatchBudget budget_{config_};  // this poll's hand-over: records and bytes
   Filters filters_;
-  EventBuilder builder_;
+  EventBuilders builder_;
   std::atomic<bool> stop_{false};
   Phase phase_ = Phase::kStart;
 
