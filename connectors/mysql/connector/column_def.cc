@@ -1,5 +1,8 @@
 #include "connectors/mysql/connector/column_def.h"
 
+#include <algorithm>
+#include <utility>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -85,6 +88,12 @@ std::vector<std::string> ParseMembers(absl::string_view column_type) {
     if (i < column_type.size() && column_type[i] == ',') ++i;
   }
   return members;
+}
+
+bool IsCurrentTimestamp(absl::string_view expression) {
+  const std::string lower = absl::AsciiStrToLower(expression);
+  return absl::StartsWith(lower, "current_timestamp") || absl::StartsWith(lower, "now(") ||
+         absl::StartsWith(lower, "localtimestamp") || absl::StartsWith(lower, "localtime");
 }
 
 }  // namespace
@@ -192,8 +201,9 @@ absl::StatusOr<ColumnDef> ColumnDefFromTableMap(const binlog::ColumnInfo& column
   return def;
 }
 
-absl::StatusOr<ColumnDef> ColumnDefFromInfoSchema(const InfoSchemaColumn& column,
-                                                  const ConnectorConfig& config) {
+absl::StatusOr<ColumnDef> ColumnDefFromCatalog(const CatalogColumn& column,
+                                               const ColumnExtras& extras,
+                                               const ConnectorConfig& config) {
   ColumnDef def;
   def.name = column.name;
   def.optional = column.nullable;
@@ -202,9 +212,9 @@ absl::StatusOr<ColumnDef> ColumnDefFromInfoSchema(const InfoSchemaColumn& column
   const std::string full = absl::AsciiStrToLower(column.column_type);
   const bool is_unsigned = absl::StrContains(full, "unsigned");
   def.fsp = static_cast<uint8_t>(column.datetime_precision);
-  def.default_value = column.default_value;
+  def.default_value = extras.default_value;
   if (type == "tinyint") {
-    def.kind = absl::StartsWith(full, "tinyint(1)") ? FieldKind::kBoolean : FieldKind::kInt16;
+    def.kind = extras.tinyint1 ? FieldKind::kBoolean : FieldKind::kInt16;
   } else if (type == "smallint") {
     def.kind = is_unsigned ? FieldKind::kInt32 : FieldKind::kInt16;
   } else if (type == "mediumint") {
@@ -221,15 +231,15 @@ absl::StatusOr<ColumnDef> ColumnDefFromInfoSchema(const InfoSchemaColumn& column
     def.kind = FieldKind::kFloat64;
   } else if (type == "decimal" || type == "numeric") {
     def.kind = DecimalKind(config);
-    def.precision = static_cast<uint8_t>(column.precision);
-    def.scale = static_cast<uint8_t>(column.scale);
+    def.precision = static_cast<uint8_t>(column.numeric_precision);
+    def.scale = static_cast<uint8_t>(column.numeric_scale);
   } else if (type == "bit") {
-    def.bit_length = static_cast<uint16_t>(column.precision);
+    def.bit_length = static_cast<uint16_t>(column.numeric_precision);
     def.kind = def.bit_length == 1 ? FieldKind::kBitBoolean : FieldKind::kBits;
   } else if (type == "enum" || type == "set") {
     def.kind = type == "enum" ? FieldKind::kEnum : FieldKind::kSet;
     SetMembers(def, ParseMembers(column.column_type));
-  } else if (type == "json" || column.json) {
+  } else if (type == "json" || extras.json) {
     def.kind = FieldKind::kJson;
   } else if (type == "char" || type == "varchar" || absl::EndsWith(type, "text")) {
     def.kind = FieldKind::kText;
@@ -266,6 +276,68 @@ absl::StatusOr<ColumnDef> ColumnDefFromInfoSchema(const InfoSchemaColumn& column
                      ", which Sluice cannot map; exclude it with column.exclude.list"));
   }
   return def;
+}
+
+
+ColumnExtras ExtrasOf(const CatalogColumn& column, bool json, bool mariadb) {
+  ColumnExtras extras;
+  extras.tinyint1 = absl::StartsWith(absl::AsciiStrToLower(column.column_type), "tinyint(1)");
+  extras.json = json;
+  extras.default_value = DefaultValueExpression(column.column_default, column.extra, mariadb);
+  return extras;
+}
+
+absl::StatusOr<std::vector<CatalogColumnFacts>> ReadColumnFacts(Catalog& catalog,
+                                                                const std::string& db,
+                                                                const std::string& table) {
+  absl::StatusOr<std::vector<CatalogColumn>> columns = catalog.Columns(db, table);
+  if (!columns.ok()) return columns.status();
+  const bool mariadb = catalog.mariadb();
+  std::vector<std::string> json_columns;
+  if (mariadb) {
+    // MariaDB's JSON is a LONGTEXT with a json_valid(`column`) check. A server without
+    // CHECK_CONSTRAINTS (before 10.2) has no such checks: its columns are text.
+    absl::StatusOr<std::vector<std::string>> checks = catalog.CheckClauses(db, table);
+    if (checks.ok()) {
+      for (const std::string& clause : *checks) {
+        if (std::optional<std::string> column = JsonValidColumn(clause)) {
+          json_columns.push_back(*std::move(column));
+        }
+      }
+    }
+  }
+  std::vector<CatalogColumnFacts> facts;
+  facts.reserve(columns->size());
+  for (CatalogColumn& column : *columns) {
+    CatalogColumnFacts fact;
+    const bool json =
+        std::find(json_columns.begin(), json_columns.end(), column.name) != json_columns.end();
+    fact.extras = ExtrasOf(column, json, mariadb);
+    fact.column = std::move(column);
+    facts.push_back(std::move(fact));
+  }
+  return facts;
+}
+
+std::optional<std::string> DefaultValueExpression(const std::optional<std::string>& column_default,
+                                                  absl::string_view extra, bool mariadb) {
+  if (!column_default.has_value()) return std::nullopt;
+  const std::string& text = *column_default;
+  if (mariadb) {
+    if (text == "NULL") return std::nullopt;
+    if (text.size() >= 2 && text.front() == '\'' && text.back() == '\'') {
+      std::string value;
+      for (size_t i = 1; i + 1 < text.size(); ++i) {
+        if ((text[i] == '\'' || text[i] == '\\') && i + 2 < text.size()) ++i;
+        value.push_back(text[i]);
+      }
+      return value;
+    }
+  } else if (!absl::StrContains(absl::AsciiStrToUpper(extra), "DEFAULT_GENERATED")) {
+    return text;  // MySQL shows a literal default as its bare value
+  }
+  if (IsCurrentTimestamp(text)) return std::string("1970-01-01 00:00:00");
+  return text;
 }
 
 }  // namespace sluice::mysql

@@ -13,6 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "connectors/mysql/connector/catalog.h"
 #include "connectors/mysql/connector/config.h"
 #include "sluice/binlog/table_map.h"
 #include "sluice/connector.h"
@@ -66,7 +67,7 @@ struct ColumnDef {
   std::optional<std::string> default_value;
 };
 
-// What the table map cannot say, read from information_schema when a table is first seen.
+// What the table map cannot say, read from the catalog when a table is first seen.
 struct ColumnExtras {
   bool tinyint1 = false;  // TINYINT(1): BOOLEAN in the DDL
   bool json = false;      // MariaDB JSON (LONGTEXT with a json_valid check)
@@ -79,19 +80,33 @@ absl::StatusOr<ColumnDef> ColumnDefFromTableMap(const binlog::ColumnInfo& column
                                                 const ColumnExtras& extras,
                                                 const ConnectorConfig& config);
 
-// One row of information_schema.COLUMNS, for snapshots of tables the binlog has not shown yet.
-struct InfoSchemaColumn {
-  std::string name;
-  std::string data_type;    // DATA_TYPE, lower case: "int", "varchar", ...
-  std::string column_type;  // COLUMN_TYPE: "int(10) unsigned", "tinyint(1)", "enum('a','b')"
-  bool nullable = true;
-  std::string charset;  // CHARACTER_SET_NAME; empty for non-character columns
-  int precision = 0, scale = 0, datetime_precision = 0;
-  bool json = false;  // MariaDB JSON (LONGTEXT with a json_valid check)
-  std::optional<std::string> default_value;  // as ColumnDef::default_value
+// The mapping of one column as the catalog describes it (snapshots read tables the binlog has not
+// shown yet). InvalidArgument for a type that has no mapping, naming the column.
+absl::StatusOr<ColumnDef> ColumnDefFromCatalog(const CatalogColumn& column,
+                                               const ColumnExtras& extras,
+                                               const ConnectorConfig& config);
+
+// What the catalog says of a column that its table map cannot: TINYINT(1) from COLUMN_TYPE, the
+// DEFAULT as Debezium writes it; `json` when a MariaDB json_valid check names the column.
+ColumnExtras ExtrasOf(const CatalogColumn& column, bool json, bool mariadb);
+
+// A column as the catalog describes it, with what the table map cannot say.
+struct CatalogColumnFacts {
+  CatalogColumn column;
+  ColumnExtras extras;
 };
-absl::StatusOr<ColumnDef> ColumnDefFromInfoSchema(const InfoSchemaColumn& column,
-                                                  const ConnectorConfig& config);
+// A table's columns in table order, each with its extras (MariaDB's JSON columns found through
+// their json_valid checks); empty when there is no such table.
+absl::StatusOr<std::vector<CatalogColumnFacts>> ReadColumnFacts(Catalog& catalog,
+                                                                const std::string& db,
+                                                                const std::string& table);
+
+// Debezium's defaultValueExpression for a column's COLUMN_DEFAULT and EXTRA: the literal's value
+// (unquoted), "1970-01-01 00:00:00" for CURRENT_TIMESTAMP (as its DDL parser writes it), the
+// expression's text otherwise; nullopt for none or NULL. `mariadb`: the server's COLUMN_DEFAULT
+// is MariaDB's (10.2.7+: literals quoted, NULL spelled out) rather than MySQL's (the bare value).
+std::optional<std::string> DefaultValueExpression(const std::optional<std::string>& column_default,
+                                                  absl::string_view extra, bool mariadb);
 
 }  // namespace sluice::mysql
 

@@ -19,6 +19,7 @@
 
 #include "absl/status/statusor.h"
 #include "connectors/mysql/connector/batch_budget.h"
+#include "connectors/mysql/connector/catalog.h"
 #include "connectors/mysql/connector/event_builders.h"
 #include "connectors/mysql/connector/filters.h"
 #include "connectors/mysql/server/connection.h"
@@ -50,7 +51,7 @@ class Snapshot {
   absl::Status BeginLocked();
   absl::Status ReadMariaDbGtids();
   // The base tables the filters capture, in name order.
-  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> CapturedTables();
+  absl::StatusOr<std::vector<TableName>> CapturedTables();
   absl::StatusOr<std::unique_ptr<Table>> Describe(const std::string& db, const std::string& table);
   absl::StatusOr<bool> AnyRowsAfter(size_t table_index);
   // Tells the host which table is being read and how far (ABI 1.2 progress report).
@@ -63,7 +64,7 @@ class Snapshot {
   std::optional<Connection> connection_;
   OffsetState position_;
   bool with_data_ = true;
-  std::vector<std::pair<std::string, std::string>> tables_;
+  std::vector<TableName> tables_;
   size_t table_index_ = 0;
   std::unique_ptr<Table> current_;
   bool first_record_ = true;
@@ -76,10 +77,7 @@ enum class SnapshotLock { kNone, kGlobal, kTables };
 
 // "LOCK TABLES `db`.`t` READ, ..." for the captured tables (the fallback where FLUSH TABLES WITH
 // READ LOCK is not allowed); empty when there are none.
-std::string LockTablesStatement(const std::vector<std::pair<std::string, std::string>>& tables);
-
-// 'text' as an SQL string literal, quotes and backslashes escaped.
-std::string SqlString(absl::string_view text);
+std::string LockTablesStatement(const std::vector<TableName>& tables);
 
 }  // namespace sluice::mysql
 

@@ -11,60 +11,16 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "connectors/mysql/connector/catalog.h"
 #include "connectors/mysql/connector/clock.h"
+#include "connectors/mysql/connector/ddl_targets.h"
 #include "connectors/mysql/connector/snapshot.h"
+#include "connectors/mysql/connector/sql_quote.h"
+#include "connectors/mysql/connector/sql_scanner.h"
 #include "connectors/mysql/server/server_checks.h"
 
 namespace sluice::mysql {
 namespace {
-
-// The leading keyword of a statement, upper case ("BEGIN", "TRUNCATE", "ALTER", ...).
-std::string FirstWord(absl::string_view sql, size_t* end = nullptr) {
-  size_t i = 0;
-  while (i < sql.size()) {
-    if (absl::ascii_isspace(static_cast<unsigned char>(sql[i]))) {
-      ++i;
-    } else if (sql.substr(i, 2) == "/*") {
-      size_t close = sql.find("*/", i + 2);
-      i = close == absl::string_view::npos ? sql.size() : close + 2;
-    } else {
-      break;
-    }
-  }
-  size_t start = i;
-  while (i < sql.size() && absl::ascii_isalpha(static_cast<unsigned char>(sql[i]))) ++i;
-  if (end != nullptr) *end = i;
-  return absl::AsciiStrToUpper(sql.substr(start, i - start));
-}
-
-// Reads an identifier, `quoted` or bare, starting at *pos (after blanks).
-std::string ReadIdentifier(absl::string_view sql, size_t* pos) {
-  size_t i = *pos;
-  while (i < sql.size() && absl::ascii_isspace(static_cast<unsigned char>(sql[i]))) ++i;
-  std::string name;
-  if (i < sql.size() && sql[i] == '`') {
-    ++i;
-    while (i < sql.size()) {
-      if (sql[i] == '`') {
-        if (i + 1 < sql.size() && sql[i + 1] == '`') {
-          name.push_back('`');
-          i += 2;
-          continue;
-        }
-        ++i;
-        break;
-      }
-      name.push_back(sql[i++]);
-    }
-  } else {
-    while (i < sql.size() && (absl::ascii_isalnum(static_cast<unsigned char>(sql[i])) ||
-                              sql[i] == '_' || sql[i] == '$')) {
-      name.push_back(sql[i++]);
-    }
-  }
-  *pos = i;
-  return name;
-}
 
 std::string TableKey(absl::string_view db, absl::string_view table) {
   return absl::StrCat(db, ".", table);
@@ -524,7 +480,8 @@ absl::StatusOr<bool> SourceTask::HandleEvent(sluice_batch* batch) {
     pending_gtid_ = mysql_gtid->anonymous ? std::string() : mysql_gtid->ToString();
     if (!mysql_gtid->anonymous) gtids_.Begin(mysql_gtid->source_id, mysql_gtid->gno);
   } else if (const auto* query = event.As<binlog::QueryEvent>()) {
-    const std::string word = FirstWord(absl::string_view(query->query.data(), query->query.size()));
+    const std::string word =
+        LeadingKeyword(absl::string_view(query->query.data(), query->query.size()));
     if (word == "BEGIN") {
       if (!in_transaction_) StartTransaction(event, std::exchange(pending_gtid_, std::string()));
     } else if (word == "COMMIT") {
@@ -571,9 +528,8 @@ absl::StatusOr<bool> SourceTask::HandleEvent(sluice_batch* batch) {
 }
 
 absl::Status SourceTask::HandleQuery(sluice_batch* batch, const binlog::QueryEvent& query) {
-  size_t end = 0;
-  const std::string word =
-      FirstWord(absl::string_view(query.query.data(), query.query.size()), &end);
+  const absl::string_view sql(query.query.data(), query.query.size());
+  const std::string word = LeadingKeyword(sql);
   if (word == "SAVEPOINT" || word == "ROLLBACK" || word == "XA" || word.empty()) {
     return absl::OkStatus();
   }
@@ -596,27 +552,18 @@ absl::Status SourceTask::HandleQuery(sluice_batch* batch, const binlog::QueryEve
   source.gtid = gtid_;
   OffsetState done = CurrentOffset();
   if (in_transaction_) done.event = events_done_ + 1;
+  const std::vector<DdlTarget> targets = DdlTargets(sql, db);
   if (config_.include_schema_changes) {
-    absl::Status status = EmitSchemaChange(
-        batch, db, absl::string_view(query.query.data(), query.query.size()), source, done);
+    absl::Status status = EmitSchemaChange(batch, db, sql, targets, source, done);
     if (!status.ok()) return status;
   }
-  if (word != "TRUNCATE" || config_.skip_truncate) return absl::OkStatus();
+  if (word != "TRUNCATE" || config_.skip_truncate || targets.empty()) return absl::OkStatus();
 
-  absl::string_view sql(query.query.data(), query.query.size());
-  size_t pos = end;
-  std::string first = ReadIdentifier(sql, &pos);
-  if (absl::AsciiStrToUpper(first) == "TABLE") first = ReadIdentifier(sql, &pos);
-  std::string table_db = db, table = first;
-  if (pos < sql.size() && sql[pos] == '.') {
-    ++pos;
-    table_db = first;
-    table = ReadIdentifier(sql, &pos);
-  }
-  if (!filters_.IncludeTable(table_db, table)) return absl::OkStatus();
-  auto it = latest_.find(TableKey(table_db, table));
+  const DdlTarget& truncated = targets.front();
+  if (!filters_.IncludeTable(truncated.db, truncated.table)) return absl::OkStatus();
+  auto it = latest_.find(TableKey(truncated.db, truncated.table));
   if (it == latest_.end()) {
-    host_.Log(SLUICE_LOG_WARN, absl::StrCat("TRUNCATE of `", table_db, ".", table,
+    host_.Log(SLUICE_LOG_WARN, absl::StrCat("TRUNCATE of `", truncated.db, ".", truncated.table,
                                             "` before any of its rows was seen: not emitted"));
     return absl::OkStatus();
   }
@@ -624,9 +571,9 @@ absl::Status SourceTask::HandleQuery(sluice_batch* batch, const binlog::QueryEve
 }
 
 absl::Status SourceTask::EmitSchemaChange(sluice_batch* batch, const std::string& db,
-                                          absl::string_view sql, const SourcePosition& source,
-                                          const OffsetState& done) {
-  const std::vector<DdlTarget> targets = DdlTargets(sql, db);
+                                          absl::string_view sql,
+                                          const std::vector<DdlTarget>& targets,
+                                          const SourcePosition& source, const OffsetState& done) {
   if (targets.empty()) {
     // Not about a table (CREATE DATABASE, a view, ...): attributed to the current database.
     if (db.empty() || !filters_.IncludeDatabase(db)) return absl::OkStatus();
@@ -654,8 +601,9 @@ absl::Status SourceTask::EmitSchemaChange(sluice_batch* batch, const std::string
     // is caught up; a later one when catching up on a backlog (docs: "Differences").
     absl::Status status = EnsureQueryConnection();
     if (!status.ok()) return status;
+    InformationSchemaCatalog catalog(*query_connection_);
     absl::StatusOr<std::optional<TableStructure>> structure =
-        ReadTableStructure(*query_connection_, target.db, target.table);
+        ReadTableStructure(catalog, target.db, target.table);
     if (!structure.ok()) return structure.status();
     if (structure->has_value()) {
       absl::StatusOr<LaterStatement> later =
@@ -787,38 +735,12 @@ absl::StatusOr<bool> SourceTask::EmitRows(sluice_batch* batch) {
 absl::Status SourceTask::LoadExtras(const std::string& db, const std::string& table) {
   absl::Status connected = EnsureQueryConnection();
   if (!connected.ok()) return connected;
+  InformationSchemaCatalog catalog(*query_connection_);
+  absl::StatusOr<std::vector<CatalogColumnFacts>> columns = ReadColumnFacts(catalog, db, table);
+  if (!columns.ok()) return columns.status();
   std::map<std::string, ColumnExtras>& extras = extras_[TableKey(db, table)];
-  absl::StatusOr<QueryResult> columns = query_connection_->Query(absl::StrCat(
-      "SELECT COLUMN_NAME, COLUMN_DEFAULT, EXTRA, COLUMN_TYPE FROM information_schema.COLUMNS "
-      "WHERE TABLE_SCHEMA = ",
-      SqlString(db), " AND TABLE_NAME = ", SqlString(table)));
-  if (!columns.ok()) {
-    extras_.erase(TableKey(db, table));
-    return columns.status();
-  }
-  const bool mariadb = query_connection_->is_mariadb();
-  for (const auto& row : columns->rows) {
-    if (!row[0].has_value()) continue;
-    ColumnExtras& column = extras[*row[0]];
-    column.default_value = DefaultValueExpression(row[1], row[2].value_or(""), mariadb);
-    column.tinyint1 = absl::StartsWith(absl::AsciiStrToLower(row[3].value_or("")), "tinyint(1)");
-  }
-  if (mariadb) {
-    // MariaDB's JSON is a LONGTEXT with a json_valid(`column`) check.
-    absl::StatusOr<QueryResult> checks = query_connection_->Query(
-        absl::StrCat("SELECT CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS WHERE "
-                     "CONSTRAINT_SCHEMA = ",
-                     SqlString(db), " AND TABLE_NAME = ", SqlString(table)));
-    if (checks.ok()) {
-      for (const auto& row : checks->rows) {
-        if (!row[0].has_value()) continue;
-        absl::string_view clause(*row[0]);
-        if (!absl::StartsWith(clause, "json_valid(")) continue;
-        size_t pos = std::string("json_valid(").size();
-        std::string column = ReadIdentifier(clause, &pos);
-        if (pos < clause.size() && clause[pos] == ')') extras[column].json = true;
-      }
-    }
+  for (CatalogColumnFacts& column : *columns) {
+    extras[column.column.name] = std::move(column.extras);
   }
   return absl::OkStatus();
 }

@@ -21,6 +21,7 @@
 #include "absl/status/status.h"
 #include "connectors/mysql/connector/batch_budget.h"
 #include "connectors/mysql/connector/config.h"
+#include "connectors/mysql/connector/ddl_targets.h"
 #include "connectors/mysql/connector/event_builders.h"
 #include "connectors/mysql/connector/filters.h"
 #include "connectors/mysql/connector/gtid_tracker.h"
@@ -71,6 +72,7 @@ class SourceTask {
   absl::Status HandleQuery(sluice_batch* batch, const binlog::QueryEvent& query);
   // include.schema.changes: the statement to <topic.prefix>, with the tables it changed.
   absl::Status EmitSchemaChange(sluice_batch* batch, const std::string& db, absl::string_view sql,
+                                const std::vector<DdlTarget>& targets,
                                 const SourcePosition& source, const OffsetState& done);
   // Reopens query_connection_ when it idled out or the server restarted.
   absl::Status EnsureQueryConnection();

@@ -209,18 +209,18 @@ TEST(MySqlColumnDef, BinlogValuesConvertAsFormatsSays) {
 TEST(MySqlColumnDef, SnapshotTextConvertsToTheSameValues) {
   Scratch scratch;
   ConnectorConfig config;
-  InfoSchemaColumn column;
+  CatalogColumn column;
   column.name = "e";
   column.data_type = "enum";
   column.column_type = "enum('a','it''s','c')";
-  absl::StatusOr<ColumnDef> def = ColumnDefFromInfoSchema(column, config);
+  absl::StatusOr<ColumnDef> def = ColumnDefFromCatalog(column, ExtrasOf(column, false, true), config);
   ASSERT_TRUE(def.ok());
   EXPECT_EQ(def->kind, FieldKind::kEnum);
   EXPECT_EQ(def->allowed, "a,it's,c");
 
   column.data_type = "tinyint";
   column.column_type = "tinyint(1)";
-  def = ColumnDefFromInfoSchema(column, config);
+  def = ColumnDefFromCatalog(column, ExtrasOf(column, false, true), config);
   ASSERT_TRUE(def.ok());
   EXPECT_EQ(def->kind, FieldKind::kBoolean);
   absl::StatusOr<sluice_datum> flag = DatumFromText("1", false, *def, scratch);
@@ -228,17 +228,15 @@ TEST(MySqlColumnDef, SnapshotTextConvertsToTheSameValues) {
   EXPECT_EQ(flag->kind, SLUICE_DATUM_BOOLEAN);
   EXPECT_EQ(flag->u.b, 1);
   column.column_type = "tinyint(4)";
-  def = ColumnDefFromInfoSchema(column, config);
+  def = ColumnDefFromCatalog(column, ExtrasOf(column, false, true), config);
   ASSERT_TRUE(def.ok());
   EXPECT_EQ(def->kind, FieldKind::kInt16);
 
   column.data_type = "longtext";
   column.column_type = "longtext";
-  column.json = true;  // MariaDB's JSON
-  def = ColumnDefFromInfoSchema(column, config);
+  def = ColumnDefFromCatalog(column, ExtrasOf(column, /*json=*/true, true), config);  // MariaDB's
   ASSERT_TRUE(def.ok());
   EXPECT_EQ(def->kind, FieldKind::kJson);
-  column.json = false;
 
   ColumnDef temporal;
   temporal.kind = FieldKind::kMicroTimestamp;
