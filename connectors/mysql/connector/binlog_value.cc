@@ -3,20 +3,11 @@
 #include <cstdlib>
 
 #include "sluice/binlog/json_binary.h"
+#include "sluice/binlog/temporal.h"
 
 namespace sluice::mysql {
 
 using binlog::ValueKind;
-
-namespace {
-
-int64_t DateTimeMicros(const binlog::DateTime& dt) {
-  const int64_t days = DaysFromCivil(dt.year, dt.month, dt.day);
-  return ((days * 24 + dt.hour) * 60 + dt.minute) * 60 * 1000000 + int64_t{dt.second} * 1000000 +
-         dt.micros;
-}
-
-}  // namespace
 
 absl::StatusOr<sluice_datum> DatumFromBinlog(const binlog::ColumnValue& value, const ColumnDef& def,
                                              Scratch& scratch) {
@@ -138,7 +129,7 @@ absl::StatusOr<sluice_datum> DatumFromBinlog(const binlog::ColumnValue& value, c
       if (kind == ValueKind::kDate) {
         const binlog::Date date = value.date();
         if (date.is_zero() || date.month == 0 || date.day == 0) return ZeroTemporal(def, scratch);
-        return sluice_datum_int(DaysFromCivil(date.year, date.month, date.day));
+        return sluice_datum_int(binlog::DaysSinceEpoch(date));
       }
       break;
     case FieldKind::kMicroTime:
@@ -151,7 +142,7 @@ absl::StatusOr<sluice_datum> DatumFromBinlog(const binlog::ColumnValue& value, c
       if (kind == ValueKind::kDateTime) {
         const binlog::DateTime dt = value.datetime();
         if (dt.is_zero() || dt.month == 0 || dt.day == 0) return ZeroTemporal(def, scratch);
-        return DateTimeDatum(DateTimeMicros(dt), def);
+        return DateTimeDatum(binlog::MicrosSinceEpoch(dt), def);
       }
       break;
     case FieldKind::kZonedTimestamp:

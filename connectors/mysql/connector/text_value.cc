@@ -6,6 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "sluice/binlog/temporal.h"
 
 namespace sluice::mysql {
 namespace {
@@ -118,7 +119,7 @@ absl::StatusOr<sluice_datum> DatumFromText(absl::string_view text, bool is_null,
       if (!ReadNumbers(text, "--", ymd)) break;
       const auto [y, m, d] = ymd;
       if (m == 0 || d == 0) return ZeroTemporal(def, scratch);
-      return sluice_datum_int(DaysFromCivil(y, m, d));
+      return sluice_datum_int(binlog::DaysSinceEpoch(static_cast<int>(y), m, d));
     }
     case FieldKind::kMicroTime:
     case FieldKind::kConnectTime: {
@@ -157,7 +158,8 @@ absl::StatusOr<sluice_datum> DatumFromText(absl::string_view text, bool is_null,
         }
         for (; digits < 6; ++digits) micros *= 10;
       }
-      const int64_t seconds = ((DaysFromCivil(y, mo, d) * 24 + h) * 60 + mi) * 60 + s;
+      const int64_t days = binlog::DaysSinceEpoch(static_cast<int>(y), mo, d);
+      const int64_t seconds = ((days * 24 + h) * 60 + mi) * 60 + s;
       if (def.kind == FieldKind::kZonedTimestamp) {
         // The snapshot session runs with time_zone '+00:00': the text is already UTC.
         scratch.text = ZonedTimestampText(seconds, micros, def.fsp);

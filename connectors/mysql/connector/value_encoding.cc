@@ -107,15 +107,6 @@ absl::Status Unsupported(const ColumnDef& def, absl::string_view what) {
       absl::StrCat("column `", def.name, "`: cannot convert ", what, " to its event field"));
 }
 
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
-
 std::string ZonedTimestampText(int64_t epoch_seconds, uint32_t micros, unsigned fsp) {
   int64_t days = epoch_seconds / 86400;
   int64_t rest = epoch_seconds % 86400;

@@ -49,8 +49,6 @@ bool PointCoordinates(absl::Span<const uint8_t> wkb, double* x, double* y);
 
 // ---- pieces, exposed for tests ------------------------------------------------------------
 
-// Days from 1970-01-01 to the civil date (proleptic Gregorian).
-int64_t DaysFromCivil(int64_t year, unsigned month, unsigned day);
 // "2018-06-20T13:37:03Z", with `fsp` fraction digits when fsp > 0.
 std::string ZonedTimestampText(int64_t epoch_seconds, uint32_t micros, unsigned fsp);
 // Minimal big-endian two's complement of an unsigned 64-bit value (Java's BigInteger bytes).
