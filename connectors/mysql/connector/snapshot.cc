@@ -306,7 +306,7 @@ absl::StatusOr<bool> Snapshot::Poll(sluice_batch* batch, int64_t deadline_ns,
                                     const std::atomic<bool>& stop, BatchBudget& budget) {
   const sluice_host_api* api = host_.api();
   const size_t fetch = static_cast<size_t>(config_.snapshot_fetch_size);
-  if (!ddl_emitted_ && config_.include_schema_changes && with_data_) {
+  if (!ddl_emitted_ && config_.include_schema_changes) {
     // As Debezium does: each captured table's definition to the schema topic, before its rows.
     InformationSchemaCatalog catalog(*connection_);
     for (const auto& [db, table] : tables_) {
@@ -345,11 +345,6 @@ absl::StatusOr<bool> Snapshot::Poll(sluice_batch* batch, int64_t deadline_ns,
           Describe(tables_[table_index_].db, tables_[table_index_].table);
       if (!described.ok()) return described.status();
       current_ = std::move(*described);
-      if (!with_data_) {
-        current_.reset();
-        ++table_index_;
-        continue;
-      }
       ReportProgress();  // before the first chunk: a table without a key may take long to start
     }
     Table& table = *current_;

@@ -40,8 +40,6 @@ class Snapshot {
                             const std::atomic<bool>& stop, BatchBudget& budget);
   // Where streaming continues: the snapshot's binlog position.
   const OffsetState& position() const { return position_; }
-  bool data() const { return with_data_; }
-  void set_with_data(bool with_data) { with_data_ = with_data; }
 
  private:
   struct Table;
@@ -63,7 +61,6 @@ class Snapshot {
   EventBuilders& builder_;
   std::optional<Connection> connection_;
   OffsetState position_;
-  bool with_data_ = true;
   std::vector<TableName> tables_;
   size_t table_index_ = 0;
   std::unique_ptr<Table> current_;
