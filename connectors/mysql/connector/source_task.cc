@@ -22,14 +22,21 @@
 namespace sluice::mysql {
 namespace {
 
-std::string TableKey(absl::string_view db, absl::string_view table) {
-  return absl::StrCat(db, ".", table);
-}
 
 }  // namespace
 
 SourceTask::SourceTask(Host host, ConnectorConfig config)
-    : host_(host), config_(std::move(config)), filters_(config_), builder_(host_, config_) {}
+    : host_(host),
+      config_(std::move(config)),
+      filters_(config_),
+      builder_(host_, config_),
+      schemas_(config_, filters_, builder_.tables,
+               [this]() -> absl::StatusOr<std::unique_ptr<Catalog>> {
+                 absl::Status connected = EnsureQueryConnection();
+                 if (!connected.ok()) return connected;
+                 return std::make_unique<InformationSchemaCatalog>(*query_connection_);
+               }),
+      transaction_(builder_.transactions) {}
 
 SourceTask::~SourceTask() {
   host_.Log(SLUICE_LOG_INFO,
@@ -230,9 +237,7 @@ absl::Status SourceTask::OpenStream(const OffsetState& from) {
   decoder_ = std::make_unique<binlog::BinlogDecoder>(decoder_options);
   event_.reset();
   rows_.reset();
-  // The last table map belonged to the old decoder: a new map may reuse its address.
-  last_map_ = nullptr;
-  last_schema_ = nullptr;
+  schemas_.ForgetLastMap();
 
   restart_file_ = from.file;
   restart_pos_ = static_cast<uint64_t>(from.pos);
@@ -301,9 +306,7 @@ void SourceTask::StartTransaction(const binlog::Event& event, std::string gtid) 
   restart_pos_ = event.context.position;
   events_done_ = 0;
   gtid_ = std::move(gtid);
-  txn_begun_ = false;
-  txn_events_ = 0;
-  txn_collections_.clear();
+  transaction_.Reset();
   if (resume_armed_) {
     // The first transaction after a restart is the one the offset points into.
     resume_armed_ = false;
@@ -322,39 +325,25 @@ absl::Status SourceTask::Commit(sluice_batch* batch, uint64_t next_position) {
   if (event_.has_value() && event_->context.file != nullptr) {
     restart_file_ = *event_->context.file;
   }
-  if (config_.provide_transaction_metadata && txn_begun_) {
-    txn_begun_ = false;
-    return builder_.transactions.End(batch, txn_info_.id, txn_events_, txn_collections_,
-                                     ts_sec_ * 1000, CurrentOffset());
-  }
-  return absl::OkStatus();
+  if (!config_.provide_transaction_metadata) return absl::OkStatus();
+  return transaction_.End(batch, ts_sec_ * 1000, CurrentOffset());
 }
 
 absl::Status SourceTask::CountTransactionRow(sluice_batch* batch, const TableSchema& schema,
                                              bool emit) {
   if (!config_.provide_transaction_metadata || !in_transaction_) return absl::OkStatus();
-  if (!txn_begun_) {
-    txn_begun_ = true;
-    txn_info_.id = !gtid_.empty() ? gtid_ : absl::StrCat(restart_file_, ":", restart_pos_);
+  if (!transaction_.begun()) {
+    std::string id = !gtid_.empty() ? gtid_ : absl::StrCat(restart_file_, ":", restart_pos_);
+    OffsetState begin;
     if (emit) {
-      OffsetState begin = CurrentOffset();
+      begin = CurrentOffset();
       begin.row = row_index_ - 1;
-      absl::Status status = builder_.transactions.Begin(batch, txn_info_.id, ts_sec_ * 1000, begin);
-      if (!status.ok()) return status;
     }
+    absl::Status status =
+        transaction_.Begin(batch, std::move(id), ts_sec_ * 1000, emit ? &begin : nullptr);
+    if (!status.ok()) return status;
   }
-  ++txn_events_;
-  const std::string name = absl::StrCat(schema.db, ".", schema.table);
-  int64_t order = 0;
-  for (auto& [collection, count] : txn_collections_) {
-    if (collection == name) order = ++count;
-  }
-  if (order == 0) {
-    txn_collections_.emplace_back(name, 1);
-    order = 1;
-  }
-  txn_info_.total_order = txn_events_;
-  txn_info_.data_collection_order = order;
+  transaction_.Count(absl::StrCat(schema.db, ".", schema.table));
   return absl::OkStatus();
 }
 
@@ -533,14 +522,10 @@ absl::Status SourceTask::HandleQuery(sluice_batch* batch, const binlog::QueryEve
   if (word == "SAVEPOINT" || word == "ROLLBACK" || word == "XA" || word.empty()) {
     return absl::OkStatus();
   }
-  // A DDL statement: table versions change with the next table map; what information_schema
-  // says about the database's tables (BOOLEAN, MariaDB JSON, column defaults) is read again.
+  // A DDL statement: table versions change with the next table map; what the catalog says about
+  // the database's tables (BOOLEAN, MariaDB JSON, column defaults) is read again.
   const std::string db(query.database);
-  for (auto it = extras_.begin(); it != extras_.end();) {
-    it = absl::StartsWith(it->first, db + ".") ? extras_.erase(it) : std::next(it);
-  }
-  last_map_ = nullptr;
-  last_schema_ = nullptr;
+  schemas_.ForgetDatabase(db);
   // After a restart inside this transaction, events the offset counts were emitted already.
   if (skipping_ && events_done_ < resume_events_) return absl::OkStatus();
   const binlog::Event& event = *event_;
@@ -561,13 +546,13 @@ absl::Status SourceTask::HandleQuery(sluice_batch* batch, const binlog::QueryEve
 
   const DdlTarget& truncated = targets.front();
   if (!filters_.IncludeTable(truncated.db, truncated.table)) return absl::OkStatus();
-  auto it = latest_.find(TableKey(truncated.db, truncated.table));
-  if (it == latest_.end()) {
+  const TableSchema* truncated_schema = schemas_.Latest(truncated.db, truncated.table);
+  if (truncated_schema == nullptr) {
     host_.Log(SLUICE_LOG_WARN, absl::StrCat("TRUNCATE of `", truncated.db, ".", truncated.table,
                                             "` before any of its rows was seen: not emitted"));
     return absl::OkStatus();
   }
-  return builder_.changes.Truncate(batch, *it->second, source, done);
+  return builder_.changes.Truncate(batch, *truncated_schema, source, done);
 }
 
 absl::Status SourceTask::EmitSchemaChange(sluice_batch* batch, const std::string& db,
@@ -641,7 +626,7 @@ absl::StatusOr<bool> SourceTask::EmitRows(sluice_batch* batch) {
   const binlog::Event& event = *event_;
   const binlog::RowsEvent& rows = *event.As<binlog::RowsEvent>();
   if (rows_ == nullptr) {
-    absl::StatusOr<const TableSchema*> schema = SchemaFor(rows.table);
+    absl::StatusOr<const TableSchema*> schema = schemas_.SchemaFor(rows.table);
     if (!schema.ok()) return binlog::AnnotateError(schema.status(), event.context);
     current_schema_ = *schema;
     rows_ = std::make_unique<binlog::RowReader>(rows);
@@ -703,7 +688,7 @@ absl::StatusOr<bool> SourceTask::EmitRows(sluice_batch* batch) {
       source.server_id = event_server_id_;
       source.gtid.assign(gtid_);
       source.transaction =
-          config_.provide_transaction_metadata && in_transaction_ ? &txn_info_ : nullptr;
+          config_.provide_transaction_metadata && in_transaction_ ? transaction_.info() : nullptr;
       OffsetState& pending = row_pending_;
       FillOffset(pending);
       pending.row = index;
@@ -730,101 +715,6 @@ absl::StatusOr<bool> SourceTask::EmitRows(sluice_batch* batch) {
   rows_.reset();
   current_schema_ = nullptr;
   return true;
-}
-
-absl::Status SourceTask::LoadExtras(const std::string& db, const std::string& table) {
-  absl::Status connected = EnsureQueryConnection();
-  if (!connected.ok()) return connected;
-  InformationSchemaCatalog catalog(*query_connection_);
-  absl::StatusOr<std::vector<CatalogColumnFacts>> columns = ReadColumnFacts(catalog, db, table);
-  if (!columns.ok()) return columns.status();
-  std::map<std::string, ColumnExtras>& extras = extras_[TableKey(db, table)];
-  for (CatalogColumnFacts& column : *columns) {
-    extras[column.column.name] = std::move(column.extras);
-  }
-  return absl::OkStatus();
-}
-
-absl::StatusOr<const TableSchema*> SourceTask::SchemaFor(
-    const std::shared_ptr<const binlog::TableMap>& map) {
-  if (map == nullptr) return absl::InternalError("a rows event without its table map");
-  if (map.get() == last_map_) return last_schema_;
-  const std::string key = TableKey(map->database, map->table);
-  auto excluded = excluded_tables_.find(key);
-  if (excluded == excluded_tables_.end()) {
-    excluded =
-        excluded_tables_.emplace(key, !filters_.IncludeTable(map->database, map->table)).first;
-  }
-  if (excluded->second) {
-    last_map_ = map.get();
-    last_schema_ = nullptr;
-    return nullptr;
-  }
-  // Remembered only once the answer is known: a failure below (the server went away while
-  // information_schema was read) must not leave this map answered as "excluded".
-  last_map_ = nullptr;
-  if (!map->has_column_names) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("the table map of `", key,
-                     "` carries no column names: set binlog_row_metadata=FULL (SET GLOBAL "
-                     "binlog_row_metadata='FULL') before these changes were written"));
-  }
-  if (!extras_.contains(key)) {
-    absl::Status status = LoadExtras(map->database, map->table);
-    if (!status.ok()) return status;
-  }
-  const std::map<std::string, ColumnExtras>& extras = extras_[key];
-  std::vector<ColumnDef> defs;
-  std::vector<int> source_columns;
-  std::string signature = key;
-  for (size_t i = 0; i < map->columns.size(); ++i) {
-    const binlog::ColumnInfo& column = map->columns[i];
-    if (!filters_.IncludeColumn(map->database, map->table, column.name)) continue;
-    auto found = extras.find(column.name);
-    absl::StatusOr<ColumnDef> def = ColumnDefFromTableMap(
-        column, found != extras.end() ? found->second : ColumnExtras{}, config_);
-    if (!def.ok()) {
-      return absl::Status(def.status().code(),
-                          absl::StrCat("table `", key, "`: ", def.status().message()));
-    }
-    absl::StrAppend(&signature, "|", i, ":", def->name, ":", static_cast<int>(def->kind), ":",
-                    def->optional, ":", def->latin1, ":", def->precision, ":", def->scale, ":",
-                    def->fsp, ":", def->bit_length, ":", def->allowed, ":",
-                    def->default_value.has_value() ? "=" + *def->default_value : "");
-    defs.push_back(std::move(*def));
-    source_columns.push_back(static_cast<int>(i));
-  }
-  std::vector<int> key_fields;
-  const std::vector<std::string> key_columns = filters_.KeyColumns(map->database, map->table);
-  for (const std::string& name : key_columns) {
-    for (size_t f = 0; f < defs.size(); ++f) {
-      if (defs[f].name == name) {
-        key_fields.push_back(static_cast<int>(f));
-        absl::StrAppend(&signature, "|k", f);
-      }
-    }
-  }
-  for (const binlog::PrimaryKeyPart& part : map->primary_key) {
-    if (!key_columns.empty()) break;  // message.key.columns replaces the primary key
-    for (size_t f = 0; f < source_columns.size(); ++f) {
-      if (source_columns[f] == static_cast<int>(part.column_index)) {
-        key_fields.push_back(static_cast<int>(f));
-        absl::StrAppend(&signature, "|k", f);
-      }
-    }
-  }
-  auto cached = schemas_.find(signature);
-  if (cached == schemas_.end()) {
-    absl::StatusOr<std::unique_ptr<TableSchema>> built =
-        builder_.tables.Build(map->database, map->table, std::move(defs), std::move(source_columns),
-                            std::move(key_fields));
-    if (!built.ok()) return built.status();
-    cached = schemas_.emplace(signature, std::move(*built)).first;
-  }
-  last_map_ = map.get();
-  last_schema_ = cached->second.get();
-  latest_[key] = last_schema_;
-  return last_schema_;
 }
 
 }  // namespace sluice::mysql

@@ -11,13 +11,11 @@
 // transaction of any size streams through in bounded batches.
 
 #include <atomic>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "connectors/mysql/connector/batch_budget.h"
 #include "connectors/mysql/connector/config.h"
@@ -28,6 +26,8 @@
 #include "connectors/mysql/connector/host.h"
 #include "connectors/mysql/connector/offset.h"
 #include "connectors/mysql/connector/progress.h"
+#include "connectors/mysql/connector/schema_cache.h"
+#include "connectors/mysql/connector/transaction_metadata.h"
 #include "connectors/mysql/server/binlog_stream.h"
 #include "connectors/mysql/server/connection.h"
 #include "sluice/binlog/decoder.h"
@@ -60,8 +60,6 @@ class SourceTask {
   // Handles one decoded event; false when the batch is full mid-event (rows remain).
   absl::StatusOr<bool> HandleEvent(sluice_batch* batch);
   absl::StatusOr<bool> EmitRows(sluice_batch* batch);
-  absl::StatusOr<const TableSchema*> SchemaFor(const std::shared_ptr<const binlog::TableMap>& map);
-  absl::Status LoadExtras(const std::string& db, const std::string& table);
   void StartTransaction(const binlog::Event& event, std::string gtid);
   absl::Status Commit(sluice_batch* batch, uint64_t next_position);
   // provide.transaction.metadata: counts one emitted row of `schema` (and emits BEGIN first when
@@ -82,6 +80,7 @@ class SourceTask {
   BatchBudget budget_{config_};  // this poll's hand-over: records and bytes
   Filters filters_;
   EventBuilders builder_;
+  SchemaCache schemas_;  // the table versions met while streaming
   std::atomic<bool> stop_{false};
   Phase phase_ = Phase::kStart;
 
@@ -102,11 +101,7 @@ class SourceTask {
   bool skip_event_ = false;
   const TableSchema* current_schema_ = nullptr;
   SourcePosition row_source_;
-  // The open transaction's metadata (provide.transaction.metadata).
-  bool txn_begun_ = false;
-  int64_t txn_events_ = 0;
-  std::vector<std::pair<std::string, int64_t>> txn_collections_;
-  TransactionInfo txn_info_;
+  TransactionMetadata transaction_;  // provide.transaction.metadata
   OffsetState row_pending_, row_done_;
 
   // Restart position (Debezium's offset): the current transaction's first event, or just past
@@ -132,14 +127,6 @@ class SourceTask {
   int64_t resume_events_ = 0, resume_rows_ = 0;
   bool resume_armed_ = false, skipping_ = false;
 
-  // Schemas per table version; the last table map's answer is kept by pointer.
-  absl::flat_hash_map<std::string, std::unique_ptr<TableSchema>> schemas_;
-  absl::flat_hash_map<std::string, bool> excluded_tables_;
-  const binlog::TableMap* last_map_ = nullptr;
-  const TableSchema* last_schema_ = nullptr;
-  absl::flat_hash_map<std::string, const TableSchema*> latest_;  // per "db.table", for TRUNCATE
-  // information_schema facts per "db.table" → column → extras (defaults).
-  std::map<std::string, std::map<std::string, ColumnExtras>> extras_;
   // Lag and position for the host's progress report (ABI 1.2).
   StreamProgress stream_progress_;
 };
