@@ -58,32 +58,46 @@ SourceTask::~SourceTask() {
 }
 
 absl::Status SourceTask::Poll(sluice_batch* batch, int64_t timeout_ms) {
-  const int64_t deadline = MonotonicNanos() + timeout_ms * 1000000;
   budget_.Reset();
   builder_.StartPoll();
+  if (!unreported_loss_.ok()) {
+    // The last poll lost the server after it had appended records, which only an OK delivers (the
+    // worker discards the batch of a poll that fails). The loss is reported now, with nothing
+    // appended, so the worker's back-off passes before the next poll reconnects.
+    return std::exchange(unreported_loss_, absl::OkStatus());
+  }
+  absl::Status status = PollPhase(batch, MonotonicNanos() + timeout_ms * 1000000);
+  if (absl::IsUnavailable(status) && host_.api()->batch_size(batch) > 0) {
+    unreported_loss_ = std::move(status);
+    return absl::OkStatus();
+  }
+  return status;
+}
+
+absl::Status SourceTask::PollPhase(sluice_batch* batch, int64_t deadline) {
   if (phase_ == Phase::kStart) {
-    if (!RetryDue(deadline)) return absl::OkStatus();
     absl::Status status = Start();
     if (absl::IsUnavailable(status)) {
-      // The server cannot be reached yet: try again after a back-off, without failing the task.
+      // The server cannot be reached (yet): the worker polls again after its back-off, and the
+      // next poll starts over.
       query_connection_.reset();
       snapshot_.reset();
-      ScheduleReconnect(status);
-      return absl::OkStatus();
+      return Lost(status);
     }
     if (!status.ok()) return status;
-    backoff_ms_ = 0;
   }
   if (phase_ == Phase::kSnapshot) {
     absl::StatusOr<bool> done = snapshot_->Poll(batch, deadline, stop_, budget_);
     if (absl::IsUnavailable(done.status())) {
-      // The snapshot's transaction is gone with its connection: start over (its records carry
-      // snapshot offsets, so what was sent is only repeated, never lost).
+      // The snapshot's transaction is gone with its connection: a later poll starts over (its
+      // records carry snapshot offsets, so what was sent is only repeated, never lost).
+      host_.Log(SLUICE_LOG_WARN,
+                absl::StrCat("the snapshot's connection to the server was lost (",
+                             done.status().message(), "); the snapshot starts over"));
       snapshot_.reset();
       query_connection_.reset();
       phase_ = Phase::kStart;
-      ScheduleReconnect(done.status());
-      return absl::OkStatus();
+      return Lost(done.status());
     }
     if (!done.ok()) return done.status();
     if (!*done) return absl::OkStatus();
@@ -100,8 +114,7 @@ absl::Status SourceTask::Poll(sluice_batch* batch, int64_t timeout_ms) {
     if (absl::IsUnavailable(status)) {
       reconnect_from_ = position;
       phase_ = Phase::kStreaming;
-      ScheduleReconnect(status);
-      return absl::OkStatus();
+      return Lost(status);
     }
     return status;
   }
@@ -347,42 +360,30 @@ absl::Status SourceTask::CountTransactionRow(sluice_batch* batch, const TableSch
   return absl::OkStatus();
 }
 
-void SourceTask::ScheduleReconnect(const absl::Status& cause) {
-  backoff_ms_ = backoff_ms_ == 0 ? 500 : std::min<int64_t>(backoff_ms_ * 2, 30000);
-  retry_at_ns_ = MonotonicNanos() + backoff_ms_ * 1000000;
+absl::Status SourceTask::Lost(absl::Status cause) {
   if (stream_.has_value()) {
     reconnect_from_ = CurrentOffset();
     start_gtids_complete_ = gtids_.tracking();
+    host_.Log(SLUICE_LOG_WARN,
+              absl::StrCat("connection to the server lost (", cause.message(),
+                           "); the stream reopens at ", PositionText(*reconnect_from_),
+                           " on a later poll"));
   }
   stream_.reset();
   event_.reset();
   rows_.reset();
-  host_.Log(SLUICE_LOG_WARN, absl::StrCat("connection to the server lost or refused (",
-                                          cause.message(), "); retrying in ", backoff_ms_, " ms"));
-}
-
-bool SourceTask::RetryDue(int64_t deadline_ns) {
-  const int64_t now = MonotonicNanos();
-  if (now >= retry_at_ns_) return true;
-  const int64_t wait = std::min(retry_at_ns_, std::max(deadline_ns, now + 1000000)) - now;
-  timespec pause{static_cast<time_t>(wait / 1000000000), static_cast<long>(wait % 1000000000)};
-  nanosleep(&pause, nullptr);
-  return MonotonicNanos() >= retry_at_ns_;
+  return cause;
 }
 
 absl::Status SourceTask::PollStream(sluice_batch* batch, int64_t deadline_ns) {
   const sluice_host_api* api = host_.api();
   if (!stream_.has_value()) {
     if (!reconnect_from_.has_value()) return absl::InternalError("streaming without a position");
-    if (!RetryDue(deadline_ns)) return absl::OkStatus();
     host_.Log(SLUICE_LOG_INFO,
               absl::StrCat("reconnecting at ", reconnect_from_->file, ":", reconnect_from_->pos,
                            " (event ", reconnect_from_->event, ")"));
     absl::Status status = OpenStream(*reconnect_from_);
-    if (absl::IsUnavailable(status)) {
-      ScheduleReconnect(status);
-      return absl::OkStatus();
-    }
+    if (absl::IsUnavailable(status)) return Lost(status);
     if (!status.ok()) return status;
     if (phase_ != Phase::kStreaming) return absl::OkStatus();
   }
@@ -390,10 +391,7 @@ absl::Status SourceTask::PollStream(sluice_batch* batch, int64_t deadline_ns) {
     if (budget_.Full(api, batch)) break;
     if (event_.has_value()) {
       absl::StatusOr<bool> finished = HandleEvent(batch);
-      if (absl::IsUnavailable(finished.status())) {
-        ScheduleReconnect(finished.status());
-        return absl::OkStatus();
-      }
+      if (absl::IsUnavailable(finished.status())) return Lost(finished.status());
       if (!finished.ok()) return finished.status();
       if (!*finished) break;  // the batch is full; the rest of this event comes next poll
       event_.reset();
@@ -425,13 +423,10 @@ absl::Status SourceTask::PollStream(sluice_batch* batch, int64_t deadline_ns) {
             "other replica uses. Server said: ",
             bytes.status().message()));
       }
-      if (absl::IsUnavailable(bytes.status())) {
-        ScheduleReconnect(bytes.status());
-        return absl::OkStatus();  // what this poll appended so far is kept
-      }
+      // What this poll appended so far is delivered (Poll).
+      if (absl::IsUnavailable(bytes.status())) return Lost(bytes.status());
       return bytes.status();
     }
-    backoff_ms_ = 0;
     absl::StatusOr<binlog::Event> decoded =
         decoder_->Decode(std::span<const uint8_t>(bytes->data(), bytes->size()));
     if (!decoded.ok()) return decoded.status();

@@ -9,6 +9,9 @@
 // built once per table version; rows are converted straight into the host's batch arena, at most
 // max.batch.size records and about max.queue.size.in.bytes bytes per poll (BatchBudget), so a
 // transaction of any size streams through in bounded batches.
+// Retries: one policy, the worker's. A poll that cannot reach the server returns Unavailable (the
+// worker polls again after its back-off, 100 ms doubling to 10 s) and the next poll reconnects.
+// A poll that already appended records returns them with OK and reports the loss on the next.
 
 #include <atomic>
 #include <memory>
@@ -41,6 +44,7 @@ class SourceTask {
   SourceTask(Host host, ConnectorConfig config);
   ~SourceTask();
 
+  // Appends what is available; Unavailable when the server cannot be reached (see above).
   absl::Status Poll(sluice_batch* batch, int64_t timeout_ms);
   void RequestStop() { stop_.store(true, std::memory_order_relaxed); }
 
@@ -52,11 +56,12 @@ class SourceTask {
   // The committed position is gone from the server: snapshot again (when_needed) or fail.
   absl::Status BinlogPurged(const OffsetState& from, const absl::Status& cause);
   absl::Status PollStream(sluice_batch* batch, int64_t deadline_ns);
-  // The server went away: drop the stream and reopen it, after a growing back-off, at the
-  // position of the last record handed to the worker (nothing is skipped or repeated).
-  void ScheduleReconnect(const absl::Status& cause);
-  // Sleeps until the next retry is due (at most until `deadline_ns`); true when it is due.
-  bool RetryDue(int64_t deadline_ns);
+  // The poll's work in the current phase, until `deadline` (monotonic ns).
+  absl::Status PollPhase(sluice_batch* batch, int64_t deadline);
+  // The server went away (`cause`, Unavailable): the stream is dropped, to be reopened by a later
+  // poll at the position of the last record handed to the worker (nothing is skipped or
+  // repeated). Returns `cause`, for Poll to report.
+  absl::Status Lost(absl::Status cause);
   // Handles one decoded event; false when the batch is full mid-event (rows remain).
   absl::StatusOr<bool> HandleEvent(sluice_batch* batch);
   absl::StatusOr<bool> EmitRows(sluice_batch* batch);
@@ -88,9 +93,9 @@ class SourceTask {
   std::optional<BinlogStream> stream_;
   std::unique_ptr<binlog::BinlogDecoder> decoder_;
   std::unique_ptr<Snapshot> snapshot_;
-  int64_t retry_at_ns_ = 0;
-  int64_t backoff_ms_ = 0;
-  std::optional<OffsetState> reconnect_from_;
+  std::optional<OffsetState> reconnect_from_;  // where a lost stream reopens
+  // A loss in a poll that had appended records, reported by the next poll (Poll).
+  absl::Status unreported_loss_;
 
   // The event being worked on, and how far its rows got.
   std::optional<binlog::Event> event_;
