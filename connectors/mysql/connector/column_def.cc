@@ -8,6 +8,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "connectors/mysql/connector/sql_scanner.h"
 
 namespace sluice::mysql {
 namespace {
@@ -63,32 +64,6 @@ void SetMembers(ColumnDef& def, std::vector<std::string> values) {
   def.values = std::move(values);
 }
 
-// "enum('a','b''c')" → {"a", "b'c"}.
-std::vector<std::string> ParseMembers(absl::string_view column_type) {
-  std::vector<std::string> members;
-  size_t open = column_type.find('(');
-  if (open == absl::string_view::npos) return members;
-  size_t i = open + 1;
-  while (i < column_type.size() && column_type[i] == '\'') {
-    std::string member;
-    ++i;
-    while (i < column_type.size()) {
-      if (column_type[i] == '\'') {
-        if (i + 1 < column_type.size() && column_type[i + 1] == '\'') {
-          member.push_back('\'');
-          i += 2;
-          continue;
-        }
-        ++i;
-        break;
-      }
-      member.push_back(column_type[i++]);
-    }
-    members.push_back(std::move(member));
-    if (i < column_type.size() && column_type[i] == ',') ++i;
-  }
-  return members;
-}
 
 bool IsCurrentTimestamp(absl::string_view expression) {
   const std::string lower = absl::AsciiStrToLower(expression);
@@ -238,7 +213,7 @@ absl::StatusOr<ColumnDef> ColumnDefFromCatalog(const CatalogColumn& column,
     def.kind = def.bit_length == 1 ? FieldKind::kBitBoolean : FieldKind::kBits;
   } else if (type == "enum" || type == "set") {
     def.kind = type == "enum" ? FieldKind::kEnum : FieldKind::kSet;
-    SetMembers(def, ParseMembers(column.column_type));
+    SetMembers(def, EnumMembers(column.column_type));
   } else if (type == "json" || extras.json) {
     def.kind = FieldKind::kJson;
   } else if (type == "char" || type == "varchar" || absl::EndsWith(type, "text")) {

@@ -10,6 +10,39 @@ namespace {
 
 bool IsWordByte(unsigned char c) { return absl::ascii_isalnum(c) || c == '_' || c == '$' || c >= 0x80; }
 
+// The character a backslash escape in a string literal stands for, as MySQL reads it: \0, \b,
+// \n, \r, \t, \Z; \% and \_ keep their backslash (LIKE patterns); any other character stands
+// for itself (\\ and \' among them).
+void AppendEscaped(char c, std::string* out) {
+  switch (c) {
+    case '0':
+      out->push_back('\0');
+      return;
+    case 'b':
+      out->push_back('\b');
+      return;
+    case 'n':
+      out->push_back('\n');
+      return;
+    case 'r':
+      out->push_back('\r');
+      return;
+    case 't':
+      out->push_back('\t');
+      return;
+    case 'Z':
+      out->push_back('\x1a');
+      return;
+    case '%':
+    case '_':
+      out->push_back('\\');
+      break;
+    default:
+      break;
+  }
+  out->push_back(c);
+}
+
 }  // namespace
 
 bool SqlTokenizer::Next(SqlToken* token) {
@@ -38,12 +71,12 @@ bool SqlTokenizer::Next(SqlToken* token) {
   token->text.clear();
   if (c == '`' || c == '\'' || c == '"') {
     // Quoted: the closing quote doubled is the quote itself; in strings, a backslash escapes the
-    // next character (identifiers have no backslash escapes).
+    // next character (AppendEscaped; identifiers have no backslash escapes).
     token->kind = c == '`' ? SqlToken::kQuoted : SqlToken::kString;
     ++i;
     while (i < n) {
       if (sql[i] == '\\' && c != '`' && i + 1 < n) {
-        token->text.push_back(sql[i + 1]);
+        AppendEscaped(sql[i + 1], &token->text);
         i += 2;
       } else if (sql[i] == c) {
         if (i + 1 < n && sql[i + 1] == c) {
@@ -93,6 +126,20 @@ bool StatementNamesTable(absl::string_view sql, absl::string_view table) {
     }
   }
   return false;
+}
+
+std::vector<std::string> EnumMembers(absl::string_view column_type) {
+  std::vector<std::string> members;
+  SqlTokenizer tokenizer(column_type);
+  SqlToken token;
+  // The type name, then "(".
+  if (!tokenizer.Next(&token) || token.kind != SqlToken::kWord) return members;
+  if (!tokenizer.Next(&token) || token.kind != SqlToken::kPunct || token.text != "(") return members;
+  while (tokenizer.Next(&token) && token.kind == SqlToken::kString) {
+    members.push_back(std::move(token.text));
+    if (!tokenizer.Next(&token) || token.kind != SqlToken::kPunct || token.text != ",") break;
+  }
+  return members;
 }
 
 SqlScanner::SqlScanner(absl::string_view sql, absl::string_view current_db)

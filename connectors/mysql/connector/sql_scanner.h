@@ -47,6 +47,12 @@ std::string LeadingKeyword(absl::string_view sql);
 // case-insensitively): a deliberately wide net for "may this statement concern the table".
 bool StatementNamesTable(absl::string_view sql, absl::string_view table);
 
+// The members of an ENUM or SET as information_schema's COLUMN_TYPE (and SHOW CREATE TABLE)
+// write them, unescaped: enum('a''b','c,d','e\\f') gives a'b, c,d and e\f. The server doubles a
+// quote and escapes a backslash, NUL, newline, return and ^Z in them (as string literals are
+// escaped). The table map carries the members unescaped: both give the same values.
+std::vector<std::string> EnumMembers(absl::string_view column_type);
+
 // Walks a statement's tokens: keywords, punctuation, and [db.]table names.
 class SqlScanner {
  public:

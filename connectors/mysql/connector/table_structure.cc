@@ -54,31 +54,6 @@ void Dimensions(absl::string_view column_type, std::optional<int32_t>* length,
   }
 }
 
-// The members of "enum('a','it''s')", each kept quoted as written: 'a', 'it''s'.
-std::vector<std::string> Members(absl::string_view column_type) {
-  std::vector<std::string> members;
-  size_t i = column_type.find('(');
-  if (i == absl::string_view::npos) return members;
-  ++i;
-  while (i < column_type.size() && column_type[i] == '\'') {
-    size_t j = i + 1;
-    while (j < column_type.size()) {
-      if (column_type[j] == '\'' && j + 1 < column_type.size() && column_type[j + 1] == '\'') {
-        j += 2;
-      } else if (column_type[j] == '\\' && j + 1 < column_type.size()) {
-        j += 2;
-      } else if (column_type[j] == '\'') {
-        break;
-      } else {
-        ++j;
-      }
-    }
-    members.emplace_back(column_type.substr(i, j + 1 - i));
-    i = j + 1;
-    if (i < column_type.size() && column_type[i] == ',') ++i;
-  }
-  return members;
-}
 
 }  // namespace
 
@@ -144,7 +119,10 @@ ColumnStructure DescribeColumn(const CatalogColumn& row, bool mariadb) {
   if (absl::StrContains(column_type, " unsigned")) absl::StrAppend(&column.type_name, " UNSIGNED");
   if (absl::StrContains(column_type, " zerofill")) absl::StrAppend(&column.type_name, " ZEROFILL");
   if (data_type == "enum" || data_type == "set") {
-    column.enum_values = Members(row.column_type);
+    // Debezium's enumValues: each member as a quoted literal, as the DDL writes it.
+    for (const std::string& member : EnumMembers(row.column_type)) {
+      column.enum_values.push_back(SqlString(member));
+    }
     // Debezium's lengths: 1 for an ENUM, members plus separators for a SET.
     column.length = data_type == "enum"
                         ? 1

@@ -42,6 +42,18 @@ TEST(SqlScanner, AStatementNamesATableAsAWordOrAQuotedIdentifier) {
       << "a string is not a name";
 }
 
+TEST(SqlScanner, EnumMembersAreUnescapedAsTheServerEscapesThem) {
+  // COLUMN_TYPE as MariaDB 10.11 shows ENUM('a''b','c,d','e\\f','g\\''h') (members a'b, c,d,
+  // e\f and g\'h): a quote doubled, a backslash escaped.
+  EXPECT_EQ(EnumMembers(R"(enum('a''b','c,d','e\\f','g\\''h'))"),
+            (std::vector<std::string>{"a'b", "c,d", R"(e\f)", R"(g\'h)"}));
+  EXPECT_EQ(EnumMembers("set('x','y')"), (std::vector<std::string>{"x", "y"}));
+  EXPECT_EQ(EnumMembers(R"(enum('line\nbreak','nul\0'))"),
+            (std::vector<std::string>{"line\nbreak", std::string("nul\0", 4)}));
+  EXPECT_TRUE(EnumMembers("int(11)").empty());
+  EXPECT_TRUE(EnumMembers("enum").empty());
+}
+
 TEST(SqlScanner, AMariaDbJsonCheckNamesItsColumn) {
   EXPECT_EQ(JsonValidColumn("json_valid(`doc`)"), "doc");
   EXPECT_EQ(JsonValidColumn("json_valid(`we``ird`)"), "we`ird");

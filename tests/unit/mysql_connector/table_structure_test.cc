@@ -80,6 +80,10 @@ TEST(DescribeColumn, EnumAndSetKeepTheirQuotedMembers) {
   EXPECT_EQ(s.type_name, "SET");
   EXPECT_EQ(s.length, 7) << "four members and three commas";
   EXPECT_EQ(s.enum_values.size(), 4u);
+  // Members with a quote, a comma and a backslash, as MariaDB 10.11 writes them in COLUMN_TYPE:
+  // kept as written.
+  ColumnStructure odd = DescribeColumn(Row("o", "enum", R"(enum('a''b','c,d','e\\f'))"), true);
+  EXPECT_EQ(odd.enum_values, (std::vector<std::string>{"'a''b'", "'c,d'", R"('e\\f')"}));
 }
 
 TEST(DescribeColumn, DefaultsAutoIncrementAndNullability) {
