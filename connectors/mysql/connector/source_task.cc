@@ -81,7 +81,6 @@ absl::Status SourceTask::PollPhase(sluice_batch* batch, int64_t deadline) {
       // The server cannot be reached (yet): the worker polls again after its back-off, and the
       // next poll starts over.
       query_connection_.reset();
-      snapshot_.reset();
       return Lost(status);
     }
     if (!status.ok()) return status;
@@ -103,6 +102,7 @@ absl::Status SourceTask::PollPhase(sluice_batch* batch, int64_t deadline) {
     if (!*done) return absl::OkStatus();
     const OffsetState position = snapshot_->position();
     snapshot_.reset();
+    phase_ = Phase::kStreaming;
     host_.Log(SLUICE_LOG_INFO,
               absl::StrCat("snapshot done; streaming from ", position.file, ":", position.pos));
     if (config_.snapshot_mode == SnapshotMode::kInitialOnly) {
@@ -217,9 +217,14 @@ absl::Status SourceTask::Start() {
     if (!status.ok()) return status;
     return absl::OkStatus();
   }
-  snapshot_ = std::make_unique<Snapshot>(host_, config_, filters_, builder_);
-  status = snapshot_->Begin();
+  return StartSnapshot();
+}
+
+absl::Status SourceTask::StartSnapshot() {
+  auto snapshot = std::make_unique<Snapshot>(host_, config_, filters_, builder_);
+  absl::Status status = snapshot->Begin();
   if (!status.ok()) return status;
+  snapshot_ = std::move(snapshot);
   phase_ = Phase::kSnapshot;
   return absl::OkStatus();
 }
@@ -258,12 +263,7 @@ absl::Status SourceTask::OpenStream(const OffsetState& from) {
   in_transaction_ = false;
   ts_sec_ = from.ts_sec;
   event_server_id_ = from.server_id;
-  resume_file_ = from.file;
-  resume_pos_ = static_cast<uint64_t>(from.pos);
-  resume_events_ = from.event;
-  resume_rows_ = from.row;
-  resume_armed_ = from.event > 0 || from.row > 0;
-  skipping_ = false;
+  resume_.Arm(from);
   return absl::OkStatus();
 }
 
@@ -276,11 +276,7 @@ absl::Status SourceTask::BinlogPurged(const OffsetState& from, const absl::Statu
               absl::StrCat("the committed position ", PositionText(from),
                            " is no longer on the server; snapshot.mode=when_needed: taking a new "
                            "snapshot (", cause.message(), ")"));
-    snapshot_ = std::make_unique<Snapshot>(host_, config_, filters_, builder_);
-    absl::Status status = snapshot_->Begin();
-    if (!status.ok()) return status;
-    phase_ = Phase::kSnapshot;
-    return absl::OkStatus();
+    return StartSnapshot();
   }
   return absl::FailedPreconditionError(absl::StrCat(
       "the committed position ", PositionText(from),
@@ -320,18 +316,14 @@ void SourceTask::StartTransaction(const binlog::Event& event, std::string gtid) 
   events_done_ = 0;
   gtid_ = std::move(gtid);
   transaction_.Reset();
-  if (resume_armed_) {
-    // The first transaction after a restart is the one the offset points into.
-    resume_armed_ = false;
-    skipping_ = true;
-  }
+  resume_.OnTransactionStart();
 }
 
 absl::Status SourceTask::Commit(sluice_batch* batch, uint64_t next_position) {
   gtids_.Commit();
   in_transaction_ = false;
   standalone_ = false;
-  skipping_ = false;
+  resume_.OnCommit();
   events_done_ = 0;
   gtid_.clear();
   if (next_position > 0) restart_pos_ = next_position;
@@ -522,7 +514,7 @@ absl::Status SourceTask::HandleQuery(sluice_batch* batch, const binlog::QueryEve
   const std::string db(query.database);
   schemas_.ForgetDatabase(db);
   // After a restart inside this transaction, events the offset counts were emitted already.
-  if (skipping_ && events_done_ < resume_events_) return absl::OkStatus();
+  if (resume_.EmittedBefore(events_done_)) return absl::OkStatus();
   const binlog::Event& event = *event_;
   SourcePosition source;
   source.file = *event.context.file;
@@ -626,16 +618,7 @@ absl::StatusOr<bool> SourceTask::EmitRows(sluice_batch* batch) {
     current_schema_ = *schema;
     rows_ = std::make_unique<binlog::RowReader>(rows);
     row_index_ = 0;
-    skip_rows_ = 0;
-    skip_event_ = false;
-    if (skipping_) {
-      if (events_done_ < resume_events_) {
-        skip_event_ = true;  // emitted before the restart
-      } else {
-        if (events_done_ == resume_events_) skip_rows_ = static_cast<int32_t>(resume_rows_);
-        skipping_ = false;
-      }
-    }
+    skip_rows_ = static_cast<int32_t>(resume_.RowsEmittedBefore(events_done_, &skip_event_));
   }
   if (current_schema_ != nullptr) {
     const sluice_host_api* api = host_.api();

@@ -29,6 +29,7 @@
 #include "connectors/mysql/connector/host.h"
 #include "connectors/mysql/connector/offset.h"
 #include "connectors/mysql/connector/progress.h"
+#include "connectors/mysql/connector/resume_skip.h"
 #include "connectors/mysql/connector/schema_cache.h"
 #include "connectors/mysql/connector/transaction_metadata.h"
 #include "connectors/mysql/server/binlog_stream.h"
@@ -52,6 +53,8 @@ class SourceTask {
   enum class Phase { kStart, kSnapshot, kStreaming, kDone };
 
   absl::Status Start();
+  // Takes the snapshot's view; the phase is kSnapshot from then until it is done or lost.
+  absl::Status StartSnapshot();
   absl::Status OpenStream(const OffsetState& from);
   // The committed position is gone from the server: snapshot again (when_needed) or fail.
   absl::Status BinlogPurged(const OffsetState& from, const absl::Status& cause);
@@ -92,7 +95,7 @@ class SourceTask {
   std::optional<Connection> query_connection_;
   std::optional<BinlogStream> stream_;
   std::unique_ptr<binlog::BinlogDecoder> decoder_;
-  std::unique_ptr<Snapshot> snapshot_;
+  std::unique_ptr<Snapshot> snapshot_;  // exactly while phase_ is kSnapshot
   std::optional<OffsetState> reconnect_from_;  // where a lost stream reopens
   // A loss in a poll that had appended records, reported by the next poll (Poll).
   absl::Status unreported_loss_;
@@ -127,10 +130,7 @@ class SourceTask {
   int64_t event_server_id_ = 0;
 
   // Resuming inside a transaction: skip what the committed offset says was emitted.
-  std::string resume_file_;
-  uint64_t resume_pos_ = 0;
-  int64_t resume_events_ = 0, resume_rows_ = 0;
-  bool resume_armed_ = false, skipping_ = false;
+  ResumeSkip resume_;
 
   // Lag and position for the host's progress report (ABI 1.2).
   StreamProgress stream_progress_;
