@@ -24,12 +24,9 @@
 // Prints one JSON object: client, workload, items (rows, batches or connections), seconds,
 // items_per_second, cpu_seconds (this process, user + system), cpu_ns_per_item, rss_start_kb,
 // peak_rss_kb and checksum (the same for both clients when they read the same data).
-#include <sys/resource.h>
-
 #include <chrono>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <memory>
 #include <optional>
 #include <string>
@@ -53,9 +50,12 @@
 #include "absl/time/time.h"
 #include "connectors/mysql/server/connection.h"
 #include "connectors/mysql/server/server_checks.h"
+#include "tests/bench/process_usage.h"
 
 namespace {
 
+using sluice::bench::CpuSeconds;
+using sluice::bench::StatusKb;
 using sluice::mysql::Connection;
 using sluice::mysql::ConnectionOptions;
 using sluice::mysql::QueryResult;
@@ -64,26 +64,6 @@ using sluice::mysql::SslMode;
 int Fail(const std::string& message) {
   std::fprintf(stderr, "sql_client_comparison: %s\n", message.c_str());
   return 1;
-}
-
-double CpuSeconds() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec +
-         (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-}
-
-// A field of /proc/self/status in kB: VmRSS (now) or VmHWM (the peak). Not getrusage's ru_maxrss,
-// which on Linux carries the peak of the process that exec'd this one (a Python driver's).
-long StatusKb(absl::string_view field) {
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (absl::StartsWith(line, field)) {
-      return std::strtol(line.c_str() + field.size(), nullptr, 10);
-    }
-  }
-  return 0;
 }
 
 // What both clients do with every value they read: cheap, so the client's cost shows.

@@ -17,14 +17,13 @@ server must serve TLS: start it without MARIADB_TLS=0). Prints a Markdown table 
 ranges; fails if the two clients' checksums differ (they did not read the same thing)."""
 
 import argparse
-import json
 import os
 import statistics
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "scripts", "bench.d"))
 from database import Database  # noqa: E402
+from bench_runs import run_json, summary  # noqa: E402
 
 TABLE_DDL = """
 DROP DATABASE IF EXISTS bench_sql;
@@ -72,15 +71,8 @@ CLIENTS = ("connector_c", "cppconn")
 
 
 def run(binary, port, client, flags):
-    result = subprocess.run([binary, "--port", str(port), "--client", client] + flags,
-                            capture_output=True, text=True, timeout=900)
-    if result.returncode != 0:
-        raise RuntimeError(f"{client} {' '.join(flags)}: {result.stderr.strip()}")
-    return json.loads(result.stdout)
-
-
-def summary(values, fmt):
-    return f"{fmt(statistics.median(values))} ({fmt(min(values))}–{fmt(max(values))})"
+    return run_json([binary, "--port", str(port), "--client", client] + flags,
+                    f"{client} {' '.join(flags)}")
 
 
 def main():
