@@ -62,6 +62,30 @@ TEST(MySql97, CachingSha2OverTlsAsTheCdcAccount) {
   EXPECT_EQ(plugin->rows[0][0].value_or(""), "caching_sha2_password");
 }
 
+// caching_sha2_password's first login of an account over plaintext has no cached hash to match:
+// the password must travel RSA-encrypted with the server's key (database.ssl.mode=disabled).
+TEST(MySql97, PlaintextFirstLoginAuthenticatesWithTheServersRsaKey) {
+  Connection admin = MustConnectMySql(MySqlAdmin());
+  const std::string user = UniqueName("plain");
+  ASSERT_TRUE(
+      admin.Execute(absl::StrCat("CREATE USER '", user, "'@'127.0.0.1' IDENTIFIED BY 'pw-", user, "'"))
+          .ok());
+  testing::MariaDbAccount account = MySqlCdc();
+  account.user = user;
+  account.password = absl::StrCat("pw-", user);
+  absl::StatusOr<Connection> plain = Connection::Open(MySqlOptions(account, SslMode::kDisabled));
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  absl::StatusOr<QueryResult> cipher = plain->Query("SHOW SESSION STATUS LIKE 'Ssl_cipher'");
+  ASSERT_TRUE(cipher.ok()) << cipher.status();
+  EXPECT_EQ(cipher->rows[0][1].value_or("?"), "") << "the connection is plaintext";
+  // A wrong password is still refused, saying which account.
+  account.password = "wrong";
+  absl::StatusOr<Connection> wrong = Connection::Open(MySqlOptions(account, SslMode::kDisabled));
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_TRUE(absl::IsPermissionDenied(wrong.status())) << wrong.status();
+  ASSERT_TRUE(admin.Execute(absl::StrCat("DROP USER '", user, "'@'127.0.0.1'")).ok());
+}
+
 TEST(MySql97, TheTestServerPassesThePrerequisiteChecks) {
   Connection cdc = MustConnectMySql(MySqlCdc());
   EXPECT_TRUE(CheckBinlogSettings(cdc).ok()) << CheckBinlogSettings(cdc);
