@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "connectors/mysql/gtid/mysql_gtid_set.h"
+#include "connectors/mysql/server/binlog_position.h"
 #include "connectors/mysql/server/binlog_stream.h"
 #include "connectors/mysql/server/server_checks.h"
 #include "gmock/gmock.h"
@@ -92,6 +93,20 @@ TEST(MySql97, TheTestServerPassesThePrerequisiteChecks) {
   EXPECT_TRUE(CheckReplicationGrants(cdc, /*for_locking_snapshot=*/true).ok())
       << CheckReplicationGrants(cdc, true);
   EXPECT_TRUE(CheckServerIdDiffers(cdc, 5501).ok());
+}
+
+TEST(MySql97, CurrentBinlogPositionWithoutShowMasterStatus) {
+  Connection cdc = MustConnectMySql(MySqlCdc());
+  EXPECT_FALSE(cdc.Query("SHOW MASTER STATUS").ok()) << "MySQL 8.4 removed it";
+  absl::StatusOr<ServerBinlogPosition> position = ReadServerBinlogPosition(cdc);
+  ASSERT_TRUE(position.ok()) << position.status();
+  EXPECT_THAT(position->file, ::testing::StartsWith("mysql-bin."));
+  EXPECT_GT(position->position, 4u);
+  EXPECT_EQ(position->executed_gtids, MysqlGtidSet::Parse(ExecutedGtids(cdc))->ToString());
+  EXPECT_THAT(position->executed_gtids, ::testing::Not(HasSubstr("\n")));
+  absl::StatusOr<std::string> oldest = ReadOldestBinlogFile(cdc);
+  ASSERT_TRUE(oldest.ok()) << oldest.status();
+  EXPECT_LE(*oldest, position->file);
 }
 
 // Everything decoded from a stream until its end: GTIDs in text, and rows as "insert id value".
