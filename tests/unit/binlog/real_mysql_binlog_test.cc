@@ -1,9 +1,13 @@
-// A binlog file written by a real MySQL 9.7.4 (Debian sid's mysql-server-core, run by
-// scripts/services/mysql: GTID mode on, binlog_row_metadata=FULL, binlog_checksum=CRC32).
-// testdata/mysql-9.7-gtids.sql is the script that wrote it: untagged and tagged GTIDs
-// (GTID_TAGGED_LOG_EVENT), a PREVIOUS_GTIDS event in the tagged encoding, and two transactions
-// compressed into TRANSACTION_PAYLOAD events, one of them tagged. What mysqlbinlog printed for
-// the same file is the expectation below.
+// Binlog files written by a real MySQL 9.7.4 (Debian sid's mysql-server-core, run by
+// scripts/services/mysql: GTID mode on, binlog_row_metadata=FULL, binlog_checksum=CRC32), each
+// beside the script that wrote it (testdata/mysql-9.7-*.sql):
+// - mysql-9.7-gtids.bin: untagged and tagged GTIDs (GTID_TAGGED_LOG_EVENT), a PREVIOUS_GTIDS
+//   event in the tagged encoding, and two transactions compressed into TRANSACTION_PAYLOAD
+//   events, one of them tagged;
+// - mysql-9.7-types.bin: YEAR before unsigned columns, VECTOR, invisible and generated columns,
+//   binary JSON with every scalar type, a partial JSON update, MINIMAL and NOBLOB images.
+// What mysqlbinlog and SELECT printed for the same rows is the expectation below.
+#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -12,6 +16,7 @@
 #include "gtest/gtest.h"
 #include "sluice/binlog/binlog_file.h"
 #include "sluice/binlog/decoder.h"
+#include "sluice/binlog/json_binary.h"
 #include "sluice/binlog/transaction_payload.h"
 
 namespace sluice::binlog {
@@ -138,6 +143,143 @@ TEST_F(RealMysqlBinlog, EveryRowOfEveryTransactionCompressedOrNot) {
                           "delete 0 before",
                       }));
   EXPECT_EQ(stats_.unknown_events, 0u);
+}
+
+// mysql-9.7-types.bin: the table map and rows of `t`.`types` and `t`.`images`, in order.
+class RealMysqlTypes : public ::testing::Test {
+ protected:
+  struct Rows {
+    std::shared_ptr<const TableMap> table;
+    EventType type;
+    std::vector<RowChange> changes;
+  };
+
+  void SetUp() override {
+    bytes_ = ReadFixture("mysql-9.7-types.bin");
+    EventSplitter split(bytes_, "mysql-bin.000003");
+    BinlogDecoder decoder(DecoderOptions{.initial_file = "mysql-bin.000003"});
+    RawEvent raw;
+    while (true) {
+      absl::StatusOr<bool> more = split.Next(&raw);
+      ASSERT_TRUE(more.ok()) << more.status();
+      if (!*more) break;
+      absl::StatusOr<Event> e = decoder.Decode(raw.bytes, raw.position);
+      ASSERT_TRUE(e.ok()) << e.status();
+      if (const RowsEvent* r = e->As<RowsEvent>()) {
+        Rows rows{r->table, e->header.type, {}};
+        RowReader reader(*r);
+        RowChange change;
+        while (true) {
+          absl::StatusOr<bool> next = reader.Next(change);
+          ASSERT_TRUE(next.ok()) << next.status();
+          if (!*next) break;
+          rows.changes.push_back(change);
+        }
+        rows_.push_back(std::move(rows));
+      }
+      events_.push_back(*std::move(e));  // rows view the events' bytes
+    }
+  }
+
+  static size_t Index(const TableMap& table, const char* name) {
+    for (size_t i = 0; i < table.columns.size(); ++i) {
+      if (table.columns[i].name == name) return i;
+    }
+    ADD_FAILURE() << "no column " << name;
+    return 0;
+  }
+  // Column `name` of row change `row` (the first by default) of rows event `event`.
+  const ColumnValue& After(size_t event, const char* name, size_t row = 0) {
+    return rows_[event].changes[row].after[Index(*rows_[event].table, name)];
+  }
+  const ColumnValue& Before(size_t event, const char* name) {
+    return rows_[event].changes[0].before[Index(*rows_[event].table, name)];
+  }
+  static std::string JsonText(const ColumnValue& value) {
+    std::string text;
+    absl::Status status = AppendJsonBinaryAsText(value.bytes(), &text);
+    EXPECT_TRUE(status.ok()) << status;
+    return text;
+  }
+
+  std::vector<uint8_t> bytes_;
+  std::vector<Event> events_;
+  std::vector<Rows> rows_;
+};
+
+TEST_F(RealMysqlTypes, YearTakesABitOfTheSignednessBitmap) {
+  const TableMap& table = *rows_[0].table;
+  EXPECT_TRUE(table.columns[Index(table, "id")].is_unsigned);
+  EXPECT_TRUE(table.columns[Index(table, "u")].is_unsigned);
+  EXPECT_FALSE(table.columns[Index(table, "s")].is_unsigned);
+  EXPECT_TRUE(table.columns[Index(table, "bu")].is_unsigned);
+  EXPECT_FALSE(table.columns[Index(table, "hidden")].is_unsigned);
+  EXPECT_EQ(After(0, "y").i64(), 2155);
+  EXPECT_EQ(After(0, "u").u64(), 255u);
+  EXPECT_EQ(After(0, "s").i64(), -128);
+  EXPECT_EQ(After(0, "bu").u64(), UINT64_MAX);
+  EXPECT_EQ(After(0, "g_virtual").i64(), -256);
+}
+
+TEST_F(RealMysqlTypes, VectorInvisibleAndGeneratedColumns) {
+  const TableMap& table = *rows_[0].table;
+  const ColumnInfo& vector = table.columns[Index(table, "v")];
+  EXPECT_EQ(vector.real_type, ColumnType::kVector);
+  const std::span<const uint8_t> bytes = After(0, "v").bytes();
+  ASSERT_EQ(bytes.size(), 12u);
+  float floats[3];
+  std::memcpy(floats, bytes.data(), sizeof floats);  // little-endian IEEE 754, as written
+  EXPECT_EQ(floats[0], 1.5f);
+  EXPECT_EQ(floats[1], -2.0f);
+  EXPECT_EQ(floats[2], 3.25f);
+  EXPECT_FALSE(table.columns[Index(table, "hidden")].visible);
+  EXPECT_TRUE(table.columns[Index(table, "g_stored")].visible);
+  EXPECT_EQ(After(0, "hidden").i64(), 42);
+  EXPECT_EQ(After(0, "g_stored").string(), "id-1");
+  EXPECT_TRUE(After(0, "v", /*row=*/1).is_null());
+}
+
+TEST_F(RealMysqlTypes, EnumSetBitGeometryWithQuotesInTheirMembers) {
+  const TableMap& table = *rows_[0].table;
+  EXPECT_EQ(table.columns[Index(table, "e")].enum_or_set_values,
+            (std::vector<std::string>{"red", "it's", "a,b"}));
+  EXPECT_EQ(table.columns[Index(table, "st")].enum_or_set_values,
+            (std::vector<std::string>{"x", "y'z", "w"}));
+  EXPECT_EQ(After(0, "e").u64(), 2u);
+  EXPECT_EQ(After(0, "st").u64(), 0b011u);
+  EXPECT_EQ(After(0, "b").bit_length(), 10u);
+  EXPECT_EQ(After(0, "geo").srid(), 4326u);
+}
+
+TEST_F(RealMysqlTypes, JsonScalarsPrintAsMySqlPrintsThem) {
+  // SELECT j printed (spaces aside) exactly this for row 1 before the update.
+  EXPECT_EQ(JsonText(After(0, "j")),
+            "{\"no\":false,\"arr\":[1,\"two\",[],{}],\"big\":18446744073709551615,\"dbl\":2.5,"
+            "\"dec\":12.3400,\"int\":1,\"neg\":-2,\"nil\":null,\"str\":\"h\xc3\xa9llo\",\"yes\":true,"
+            "\"date\":\"2024-02-29\",\"time\":\"12:00:00.000000\",\"small\":-9223372036854775808,"
+            "\"datetime\":\"2024-02-29 13:45:07.000000\",\"datetime3\":\"2024-02-29 "
+            "13:45:07.120000\"}");
+  EXPECT_EQ(JsonText(After(0, "j", /*row=*/1)), "[]");
+}
+
+TEST_F(RealMysqlTypes, PartialJsonAndReducedImagesSayWhatIsMissing) {
+  // rows_: 0 insert types, 1 update types, 2 insert images, 3 partial update, 4 MINIMAL update,
+  // 5 NOBLOB update, 6 delete types.
+  ASSERT_EQ(rows_.size(), 7u);
+  EXPECT_EQ(rows_[3].type, EventType::kPartialUpdateRows);
+  EXPECT_EQ(After(3, "j").kind(), ValueKind::kJsonDiff);
+  EXPECT_EQ(Before(3, "j").kind(), ValueKind::kJson);
+  EXPECT_EQ(After(3, "a").i64(), 2);
+  // MINIMAL: the key before, the changed column after; the rest absent, never NULL.
+  EXPECT_EQ(Before(4, "id").i64(), 1);
+  EXPECT_EQ(Before(4, "a").kind(), ValueKind::kAbsent);
+  EXPECT_EQ(After(4, "id").kind(), ValueKind::kAbsent);
+  EXPECT_EQ(After(4, "a").i64(), 3);
+  // NOBLOB: everything but the unchanged TEXT column.
+  EXPECT_EQ(After(5, "txt").kind(), ValueKind::kAbsent);
+  EXPECT_EQ(Before(5, "txt").kind(), ValueKind::kAbsent);
+  EXPECT_EQ(After(5, "a").i64(), 4);
+  EXPECT_EQ(After(5, "j").kind(), ValueKind::kJson);
 }
 
 }  // namespace
