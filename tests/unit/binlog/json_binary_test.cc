@@ -174,7 +174,7 @@ TEST(JsonBinary, OpaqueDecimalDateTimeAndOther) {
   EXPECT_EQ(Text(Doc(Opaque(10, Bytes().U64(static_cast<uint64_t>(((ym << 5) | 29) << 17 << 24))))),
             "\"2024-02-29\"");
   int64_t time = -((int64_t{(1 << 12) | (2 << 6) | 3} << 24));
-  EXPECT_EQ(Text(Doc(Opaque(11, Bytes().U64(static_cast<uint64_t>(time))))), "\"-01:02:03\"");
+  EXPECT_EQ(Text(Doc(Opaque(11, Bytes().U64(static_cast<uint64_t>(time))))), "\"-01:02:03.000000\"");
   EXPECT_EQ(Text(Doc(Opaque(252, Bytes{'h', 'i'}))), "\"base64:type252:aGk=\"");
 }
 

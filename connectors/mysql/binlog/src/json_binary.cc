@@ -264,14 +264,16 @@ class JsonWriter {
 
   // MySQL's packed temporal longlong: (integer part << 24) | microseconds, negative for
   // negative TIME. Integer part: for TIME hours<<12 | minutes<<6 | seconds; for dates
-  // ((year*13+month)<<5 | day) << 17 | the TIME-like seconds part.
+  // ((year*13+month)<<5 | day) << 17 | the TIME-like seconds part. TIME, DATETIME and TIMESTAMP
+  // print six fraction digits whatever their precision, zeros included, as MySQL prints a JSON
+  // value (MySQL 9.7: JSON_OBJECT('t', CAST('12:00:00' AS TIME)) is {"t": "12:00:00.000000"}).
   void Temporal(ColumnType type, int64_t packed) {
     bool negative = packed < 0;
     // Negate in unsigned arithmetic: -INT64_MIN does not fit an int64_t (a fuzzer found it).
     uint64_t mag = negative ? 0 - static_cast<uint64_t>(packed) : static_cast<uint64_t>(packed);
     uint64_t micros = mag & 0xffffff;
     uint64_t intpart = mag >> 24;
-    std::string frac = micros ? absl::StrFormat(".%06d", micros) : "";
+    const std::string frac = absl::StrFormat(".%06d", micros);
     if (type == ColumnType::kTime) {
       absl::StrAppendFormat(out_, "\"%s%02d:%02d:%02d%s\"", negative ? "-" : "",
                             (intpart >> 12) & 0x3ff, (intpart >> 6) & 0x3f, intpart & 0x3f, frac);
