@@ -1,12 +1,14 @@
 #include "sluice/binlog/json_binary.h"
 
 #include <charconv>
+#include <cmath>
 #include <cstring>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "byte_reader.h"
+#include "sluice/binlog/charset.h"
 #include "sluice/binlog/column_type.h"
 #include "sluice/binlog/decimal.h"
 
@@ -69,6 +71,9 @@ class JsonWriter {
         if (data.size() < 8) return Error("double truncated");
         double d;
         std::memcpy(&d, data.data(), 8);
+        // JSON has no NaN or infinity and MySQL stores none: such bits are damage, and printed
+        // ("nan") they would make the text invalid JSON.
+        if (!std::isfinite(d)) return Error("double is not finite");
         char buf[32];
         auto res = std::to_chars(buf, buf + sizeof(buf), d);
         out_->append(buf, res.ptr);
@@ -80,8 +85,7 @@ class JsonWriter {
         if (!VarLength(r, &n)) return Error("string length malformed");
         std::string_view s = r.String(n, "string");
         if (!r.ok()) return Error("string runs past its container");
-        Quoted(s);
-        return absl::OkStatus();
+        return Quoted(s, "string");
       }
       case kOpaque:
         return Opaque(data);
@@ -138,7 +142,9 @@ class JsonWriter {
     return absl::OkStatus();
   }
 
-  void Quoted(std::string_view s) {
+  // `s` as a JSON string. MySQL keeps JSON strings and keys in utf8mb4: other bytes are damage.
+  absl::Status Quoted(std::string_view s, const char* what) {
+    if (WellFormedUtf8Prefix(s) != s.size()) return Error(absl::StrCat(what, " is not UTF-8"));
     out_->push_back('"');
     for (char ch : s) {
       unsigned char c = static_cast<unsigned char>(ch);
@@ -173,6 +179,7 @@ class JsonWriter {
       }
     }
     out_->push_back('"');
+    return absl::OkStatus();
   }
 
   // Objects and arrays: element count and total size (2 bytes each when small, 4 when large),
@@ -199,7 +206,10 @@ class JsonWriter {
         uint64_t key_offset = LoadLE(k, word);
         uint64_t key_length = LoadLE(k + word, 2);
         if (key_offset > size || key_length > size - key_offset) return Error("key out of bounds");
-        Quoted(std::string_view(reinterpret_cast<const char*>(c.data() + key_offset), key_length));
+        absl::Status key = Quoted(
+            std::string_view(reinterpret_cast<const char*>(c.data() + key_offset), key_length),
+            "key");
+        if (!key.ok()) return key;
         out_->push_back(':');
       }
       const uint8_t* v = c.data() + 2 * word + count * (object ? key_entry : 0) + i * value_entry;
