@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/time/clock.h"
+#include "tests/support/eventually.h"
 #include "tests/unit/herder/fake_topic_log.h"
 #include "tests/unit/herder/fake_worker.h"
 
@@ -20,23 +21,16 @@ namespace {
 
 using ::testing::Contains;
 using ::testing::ElementsAre;
+using testing::Eventually;
+using testing::FakeTopicLog;
+using testing::FakeWorker;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Pair;
-using testing::FakeTopicLog;
-using testing::FakeWorker;
-
-bool Eventually(const std::function<bool()>& condition, absl::Duration timeout = absl::Seconds(10)) {
-  const absl::Time deadline = absl::Now() + timeout;
-  while (absl::Now() < deadline) {
-    if (condition()) return true;
-    absl::SleepFor(absl::Milliseconds(5));
-  }
-  return condition();
-}
 
 plugin::ConfigMap GeneratorConfig(int tasks_max = 2) {
-  return {{"connector.class", "generator"}, {"topic", "orders"},
+  return {{"connector.class", "generator"},
+          {"topic", "orders"},
           {"tasks.max", std::to_string(tasks_max)}};
 }
 
@@ -170,18 +164,18 @@ TEST_F(HerderTest, GetAndListAnswerWhatWasCreatedAndNameWhatIsNot) {
 
 TEST_F(HerderTest, AnInvalidConfigIsRefusedNamingEveryKeyAndNothingIsWritten) {
   StartHerder();
-  absl::StatusOr<ConnectorInfo> created =
-      herder_->Create("bad", {{"connector.class", "generator"}, {"batch.size", "many"}},
-                      TargetState::kStarted);
+  absl::StatusOr<ConnectorInfo> created = herder_->Create(
+      "bad", {{"connector.class", "generator"}, {"batch.size", "many"}}, TargetState::kStarted);
   EXPECT_TRUE(absl::IsInvalidArgument(created.status())) << created.status();
   EXPECT_THAT(std::string(created.status().message()),
               ::testing::AllOf(HasSubstr("connector bad: invalid config for generator"),
-                             HasSubstr("`batch.size`: must be a 32-bit integer, not `many`"),
-                             HasSubstr("`topic`: is required")));
+                               HasSubstr("`batch.size`: must be a 32-bit integer, not `many`"),
+                               HasSubstr("`topic`: is required")));
   EXPECT_THAT(config_log_.records(), IsEmpty());
 
-  absl::StatusOr<ConnectorInfo> renamed = herder_->Create(
-      "x", {{"name", "y"}, {"connector.class", "generator"}, {"topic", "t"}}, TargetState::kStarted);
+  absl::StatusOr<ConnectorInfo> renamed =
+      herder_->Create("x", {{"name", "y"}, {"connector.class", "generator"}, {"topic", "t"}},
+                      TargetState::kStarted);
   EXPECT_TRUE(absl::IsInvalidArgument(renamed.status()));
   EXPECT_THAT(std::string(renamed.status().message()), HasSubstr("`name`"));
 }
@@ -325,9 +319,9 @@ TEST_F(HerderTest, PutConfigCreatesOrReplacesAndPatchChangesKeys) {
 TEST_F(HerderTest, EveryTargetStateIsRestoredFromTheConfigTopic) {
   // What a previous worker left: `run` STARTED with one committed task config, `held` PAUSED,
   // `off` STOPPED (task configs emptied), written as Kafka Connect writes them.
-  for (const auto& [name, target] : {std::pair{"run", TargetState::kStarted},
-                                     std::pair{"held", TargetState::kPaused},
-                                     std::pair{"off", TargetState::kStopped}}) {
+  for (const auto& [name, target] :
+       {std::pair{"run", TargetState::kStarted}, std::pair{"held", TargetState::kPaused},
+        std::pair{"off", TargetState::kStopped}}) {
     plugin::ConfigMap config = GeneratorConfig(1);
     config.insert(config.begin(), {"name", name});
     config_log_.Append({TargetStateKey(name), EncodeTargetState(target)});

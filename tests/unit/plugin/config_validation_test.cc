@@ -28,7 +28,8 @@ class ConfigValidationTest : public ::testing::Test {
  protected:
   void SetUp() override {
     testing::CopyFile(SLUICE_GENERATOR_PATH, dir_.File("generator.so"));
-    absl::StatusOr<std::shared_ptr<const Plugin>> loaded = registry_.LoadFile(dir_.File("generator.so"));
+    absl::StatusOr<std::shared_ptr<const Plugin>> loaded =
+        registry_.LoadFile(dir_.File("generator.so"));
     ASSERT_TRUE(loaded.ok()) << loaded.status();
     generator_ = *loaded;
   }
@@ -63,9 +64,8 @@ TEST_F(ConfigValidationTest, NamesEveryBadKeyAndPassesUnknownKeys) {
 }
 
 TEST_F(ConfigValidationTest, AValidConfigPasses) {
-  const ConfigValidation v =
-      ValidateConfig({{"topic", "t"}, {"fail.on.start", "TRUE"}, {"rate.per.sec", " 2.5"}},
-                     *generator_);
+  const ConfigValidation v = ValidateConfig(
+      {{"topic", "t"}, {"fail.on.start", "TRUE"}, {"rate.per.sec", " 2.5"}}, *generator_);
   EXPECT_TRUE(v.ok());
   EXPECT_TRUE(v.ToStatus("connector gen").ok());
 }
@@ -100,9 +100,8 @@ TEST_F(ConfigValidationTest, ConnectorClassMustNameAnInstalledPlugin) {
 }
 
 TEST_F(ConfigValidationTest, TasksMaxMustBeAPositiveInteger) {
-  auto errors = Errors(
-      ValidateConfig({{"connector.class", "generator"}, {"topic", "t"}, {"tasks.max", "0"}},
-                     registry_));
+  auto errors = Errors(ValidateConfig(
+      {{"connector.class", "generator"}, {"topic", "t"}, {"tasks.max", "0"}}, registry_));
   EXPECT_THAT(errors["tasks.max"], ElementsAre("must be an integer >= 1, not `0`"));
 }
 

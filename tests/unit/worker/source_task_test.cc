@@ -15,14 +15,16 @@
 #include "absl/time/clock.h"
 #include "runtime/convert/converter.h"
 #include "runtime/plugin/plugin.h"
+#include "tests/support/eventually.h"
 #include "tests/unit/worker/fake_sender.h"
 #include "tests/unit/worker/in_memory_offsets.h"
 
 namespace sluice::worker {
 namespace {
 
-using ::testing::HasSubstr;
+using testing::Eventually;
 using testing::FakeSender;
+using ::testing::HasSubstr;
 
 constexpr char kConnector[] = "gen";
 constexpr char kTopic[] = "orders";
@@ -44,15 +46,6 @@ class FakeTopics : public kafka::DataTopics {
   mutable absl::Mutex mu_;
   std::vector<std::string> asked_ ABSL_GUARDED_BY(mu_);
 };
-
-bool Eventually(const std::function<bool()>& condition, absl::Duration timeout = absl::Seconds(10)) {
-  const absl::Time deadline = absl::Now() + timeout;
-  while (absl::Now() < deadline) {
-    if (condition()) return true;
-    absl::SleepFor(absl::Milliseconds(5));
-  }
-  return condition();
-}
 
 offsets::SourcePartition GeneratorPartition() {
   return offsets::SourcePartition{{"generator", std::string(kTopic)}, {"task", int64_t{0}}};
