@@ -6,7 +6,6 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "runtime/herder/secrets.h"
 #include "runtime/kafka/compacted_topic.h"
 #include "runtime/worker/worker.h"
 
