@@ -4,7 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "connectors/mysql/connector/sql_quote.h"
+#include "connectors/mysql/server/sql_quote.h"
 #include "connectors/mysql/connector/sql_scanner.h"
 
 namespace sluice::mysql {

@@ -6,7 +6,7 @@
 #include "absl/strings/str_join.h"
 #include "connectors/mysql/connector/clock.h"
 #include "connectors/mysql/connector/progress.h"
-#include "connectors/mysql/connector/sql_quote.h"
+#include "connectors/mysql/server/sql_quote.h"
 #include "connectors/mysql/connector/text_value.h"
 #include "connectors/mysql/connector/table_structure.h"
 #include "connectors/mysql/gtid/mysql_gtid_set.h"

@@ -7,7 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "connectors/mysql/connector/column_def.h"
-#include "connectors/mysql/connector/sql_quote.h"
+#include "connectors/mysql/server/sql_quote.h"
 #include "connectors/mysql/connector/sql_scanner.h"
 
 namespace sluice::mysql {

@@ -1,4 +1,4 @@
-#include "connectors/mysql/connector/sql_quote.h"
+#include "connectors/mysql/server/sql_quote.h"
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"

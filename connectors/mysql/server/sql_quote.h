@@ -1,7 +1,7 @@
-#ifndef SLUICE_CONNECTORS_MYSQL_CONNECTOR_SQL_QUOTE_H_
-#define SLUICE_CONNECTORS_MYSQL_CONNECTOR_SQL_QUOTE_H_
+#ifndef SLUICE_CONNECTORS_MYSQL_SERVER_SQL_QUOTE_H_
+#define SLUICE_CONNECTORS_MYSQL_SERVER_SQL_QUOTE_H_
 
-// Names and strings written into the SQL the connector sends (catalog reads, snapshot SELECTs,
+// Names and strings written into the SQL sent to the server (catalog reads, snapshot SELECTs,
 // locks), quoted for MySQL and MariaDB in their default sql_mode.
 
 #include <string>
@@ -19,4 +19,4 @@ std::string SqlString(absl::string_view text);
 
 }  // namespace sluice::mysql
 
-#endif  // SLUICE_CONNECTORS_MYSQL_CONNECTOR_SQL_QUOTE_H_
+#endif  // SLUICE_CONNECTORS_MYSQL_SERVER_SQL_QUOTE_H_
