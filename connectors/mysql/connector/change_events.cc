@@ -170,13 +170,12 @@ sluice_value* ChangeEvents::BuildEnvelope(sluice_batch* batch, const TableSchema
 absl::Status ChangeEvents::Append(sluice_batch* batch, const TableSchema& schema, sluice_value* key,
                                   sluice_value* value, const sluice_header* header,
                                   const OffsetState& offset, bool keyless_record) {
-  OutgoingRecord record;
-  record.topic = schema.topic;
-  record.key_schema = schema.key;
-  record.key = keyless_record ? nullptr : key;
-  record.value_schema = schema.envelope;
-  record.value = value;
-  record.header = header;
+  const OutgoingRecord record{.topic = schema.topic,
+                              .key_schema = schema.key,
+                              .key = keyless_record ? nullptr : key,
+                              .value_schema = schema.envelope,
+                              .value = value,
+                              .header = header};
   return AppendRecord(api_, batch, config_.topic_prefix, record, offset, schema.record_name);
 }
 

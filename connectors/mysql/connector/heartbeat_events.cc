@@ -40,12 +40,8 @@ absl::Status HeartbeatEvents::Heartbeat(sluice_batch* batch, const OffsetState& 
   sluice_datum ts = sluice_datum_int(WallClockNanos() / 1000000);
   api_->struct_set(value, 0, &ts);
 
-  OutgoingRecord record;
-  record.topic = topic_;
-  record.key_schema = key_;
-  record.key = key;
-  record.value_schema = value_;
-  record.value = value;
+  const OutgoingRecord record{
+      .topic = topic_, .key_schema = key_, .key = key, .value_schema = value_, .value = value};
   return AppendRecord(api_, batch, config_.topic_prefix, record, offset, "a heartbeat record");
 }
 

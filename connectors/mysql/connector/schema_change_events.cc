@@ -167,13 +167,12 @@ absl::Status SchemaChangeEvents::SchemaChange(sluice_batch* batch, const std::st
   datum = sluice_datum_value(change_list);
   api_->struct_set(value, 5, &datum);
 
-  OutgoingRecord record;
-  record.topic = config_.topic_prefix;
-  record.kafka_partition = 0;
-  record.key_schema = key_;
-  record.key = key;
-  record.value_schema = value_;
-  record.value = value;
+  const OutgoingRecord record{.topic = config_.topic_prefix,
+                              .kafka_partition = 0,
+                              .key_schema = key_,
+                              .key = key,
+                              .value_schema = value_,
+                              .value = value};
   return AppendRecord(api_, batch, config_.topic_prefix, record, offset, "a schema change record");
 }
 

@@ -93,12 +93,8 @@ absl::Status TransactionEvents::Boundary(
   datum = sluice_datum_int(ts_ms);
   api_->struct_set(value, 4, &datum);
 
-  OutgoingRecord record;
-  record.topic = topic_;
-  record.key_schema = key_;
-  record.key = key;
-  record.value_schema = value_;
-  record.value = value;
+  const OutgoingRecord record{
+      .topic = topic_, .key_schema = key_, .key = key, .value_schema = value_, .value = value};
   return AppendRecord(api_, batch, config_.topic_prefix, record, offset, "a transaction record");
 }
 
