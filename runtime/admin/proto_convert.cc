@@ -131,7 +131,7 @@ plugin::ConfigMap FromProto(const google::protobuf::Map<std::string, std::string
 }
 
 absl::StatusOr<std::string> PartitionJson(const offsets::SourcePartition& partition) {
-  return offsets::EncodeOffsetValue(offsets::SourceOffset(partition.fields()));
+  return offsets::EncodeSourcePartition(partition);
 }
 
 absl::StatusOr<std::string> OffsetJson(const offsets::SourceOffset& offset) {
@@ -139,12 +139,12 @@ absl::StatusOr<std::string> OffsetJson(const offsets::SourceOffset& offset) {
 }
 
 absl::StatusOr<offsets::SourcePartition> ParsePartitionJson(const std::string& json) {
-  absl::StatusOr<offsets::SourceOffset> fields = offsets::DecodeOffsetValue(json);
-  if (!fields.ok()) {
+  absl::StatusOr<offsets::SourcePartition> partition = offsets::DecodeSourcePartition(json);
+  if (!partition.ok()) {
     return absl::InvalidArgumentError(
-        absl::StrCat("partition `", json, "`: ", fields.status().message()));
+        absl::StrCat("partition `", json, "`: ", partition.status().message()));
   }
-  return offsets::SourcePartition(fields->fields());
+  return partition;
 }
 
 absl::StatusOr<offsets::SourceOffset> ParseOffsetJson(const std::string& json) {
