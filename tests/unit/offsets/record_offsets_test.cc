@@ -10,42 +10,21 @@
 namespace sluice::offsets {
 namespace {
 
-data::ScalarEntry Int(std::string_view key, int64_t value) {
-  data::ScalarEntry e;
-  e.key = key;
-  e.kind = data::ScalarKind::kInt;
-  e.i = value;
-  return e;
-}
+using data::ScalarKind;
 
-data::ScalarEntry Float(std::string_view key, double value) {
-  data::ScalarEntry e;
-  e.key = key;
-  e.kind = data::ScalarKind::kFloat;
-  e.f = value;
-  return e;
+// Entries as a connector's batch holds them: only the kind's member is set.
+data::ScalarEntry Null(std::string_view k) { return {k, ScalarKind::kNull, 0, 0, false, {}}; }
+data::ScalarEntry Int(std::string_view k, int64_t v) {
+  return {k, ScalarKind::kInt, v, 0, false, {}};
 }
-
-data::ScalarEntry Text(std::string_view key, std::string_view value) {
-  data::ScalarEntry e;
-  e.key = key;
-  e.kind = data::ScalarKind::kString;
-  e.str = value;
-  return e;
+data::ScalarEntry Float(std::string_view k, double v) {
+  return {k, ScalarKind::kFloat, 0, v, false, {}};
 }
-
-data::ScalarEntry Boolean(std::string_view key, bool value) {
-  data::ScalarEntry e;
-  e.key = key;
-  e.kind = data::ScalarKind::kBoolean;
-  e.b = value;
-  return e;
+data::ScalarEntry Boolean(std::string_view k, bool v) {
+  return {k, ScalarKind::kBoolean, 0, 0, v, {}};
 }
-
-data::ScalarEntry Null(std::string_view key) {
-  data::ScalarEntry e;
-  e.key = key;
-  return e;
+data::ScalarEntry Text(std::string_view k, std::string_view v) {
+  return {k, ScalarKind::kString, 0, 0, false, v};
 }
 
 data::SourceRecord With(data::ScalarMap partition, data::ScalarMap offset = {}) {
