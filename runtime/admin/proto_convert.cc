@@ -62,7 +62,9 @@ void AddOffsets(const std::vector<herder::PartitionOffset>& in,
     absl::StatusOr<std::string> partition = PartitionJson(po.partition);
     absl::StatusOr<std::string> offset =
         po.offset ? OffsetJson(*po.offset) : absl::StatusOr<std::string>("");
-    if (!partition.ok() || !offset.ok()) continue;  // the store only keeps encodable maps
+    // Never skips in practice: what the offsets topic holds decoded from JSON, which has no NaN
+    // or infinity, the only values that do not encode.
+    if (!partition.ok() || !offset.ok()) continue;
     pb::PartitionOffset* added = out->Add();
     added->set_partition_json(*partition);
     added->set_offset_json(*offset);
