@@ -68,7 +68,7 @@ const sluice_config_def kDefs[] = {
     {kDefSize, "heartbeat.interval.ms", SLUICE_CONFIG_LONG, "0", 0, 0,
      "Emit a heartbeat to __debezium-heartbeat.<topic.prefix> this often (0: never)."},
     {kDefSize, "provide.transaction.metadata", SLUICE_CONFIG_BOOLEAN, "false", 0, 0,
-     "Emit transaction boundaries to <topic.prefix>.transaction (not supported yet)."},
+     "Emit transaction boundaries to <topic.prefix>.transaction."},
     {kDefSize, "skipped.operations", SLUICE_CONFIG_STRING, "t", 0, 0,
      "Comma-separated operations not emitted: c, u, d, t, or none."},
     {kDefSize, "database.ssl.mode", SLUICE_CONFIG_STRING, "preferred", 0, 0,

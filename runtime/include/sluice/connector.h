@@ -1,5 +1,5 @@
 /*
- * sluice/connector.h — the Sluice connector ABI, version 1.2.
+ * sluice/connector.h — the Sluice connector ABI, version 1.3.
  *
  * This header is the whole contract between the Sluice worker (the "host") and a connector shared
  * object (the "plugin"). It is plain C11, it compiles as C++ too, and a connector includes nothing
