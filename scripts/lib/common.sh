@@ -67,6 +67,7 @@ step() {
   (set -e; "$@") >>"$SLUICE_LOG" 2>&1 </dev/null
   status=$?
   [[ "$errexit" == *e* ]] && set -e
+  [ -z "$(tail -c 1 "$SLUICE_LOG")" ] || echo >>"$SLUICE_LOG"  # output without a last newline
   local took
   took=$(format_seconds $((SECONDS - started)))
   if [ "$status" = 0 ]; then
@@ -109,6 +110,16 @@ install_debian_packages() {
   echo "Debian packages to install: ${missing[*]}"
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q &&
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+# ---- Maven -------------------------------------------------------------------------------------
+
+# maven_copy_jars POM DIRECTORY [-Dname=value]...: copies the jars a POM depends on into DIRECTORY.
+# Maven 3.8 prints colour resets even in quiet batch mode; they are stripped.
+maven_copy_jars() {
+  local pom="$1" directory="$2"; shift 2
+  mvn -B -q -f "$pom" "$@" dependency:copy-dependencies "-DoutputDirectory=$directory" 2>&1 |
+    sed 's/\x1b\[[0-9;]*m//g'
 }
 
 # ---- Ports ---------------------------------------------------------------------------------------
