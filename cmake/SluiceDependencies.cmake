@@ -32,12 +32,3 @@ if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64)$")
 elseif(CMAKE_SYSTEM_PROCESSOR MATCHES "^(aarch64|arm64)$")
   set_property(TARGET RapidJSON::RapidJSON APPEND PROPERTY INTERFACE_COMPILE_DEFINITIONS RAPIDJSON_NEON)
 endif()
-
-# mysql-connector-c++ (legacy JDBC-style API) ships neither a CMake config nor a .pc file.
-find_path(MYSQLCPPCONN_INCLUDE_DIR mysql_driver.h REQUIRED)
-find_library(MYSQLCPPCONN_LIBRARY NAMES mysqlcppconn REQUIRED)
-add_library(MySQLCppConn::MySQLCppConn SHARED IMPORTED)
-set_target_properties(MySQLCppConn::MySQLCppConn PROPERTIES
-  IMPORTED_LOCATION "${MYSQLCPPCONN_LIBRARY}"
-  INTERFACE_INCLUDE_DIRECTORIES "${MYSQLCPPCONN_INCLUDE_DIR}")
-

@@ -7,26 +7,29 @@ set(SLUICE_TEST_KAFKA_PORT 19092 CACHE STRING "Loopback port of the test Kafka b
 set(SLUICE_TEST_MARIADB_PORT 13306 CACHE STRING "Loopback port of the test MariaDB server")
 set(SLUICE_TEST_MARIADB_SCRATCH_PORT 13307 CACHE STRING
   "Loopback port of a second MariaDB, without TLS, whose global settings tests may change")
+set(SLUICE_TEST_MYSQL_PORT 13316 CACHE STRING "Loopback port of the test MySQL 9.7 server")
 
 set(SLUICE_TEST_ENVIRONMENT
   "SLUICE_CACHE=${SLUICE_CACHE_DIR}"
   "KAFKA_PORT=${SLUICE_TEST_KAFKA_PORT}"
   "MARIADB_PORT=${SLUICE_TEST_MARIADB_PORT}"
   "MARIADB_SCRATCH_PORT=${SLUICE_TEST_MARIADB_SCRATCH_PORT}"
+  "MYSQL_PORT=${SLUICE_TEST_MYSQL_PORT}"
   "SLUICE_KAFKA_BOOTSTRAP=127.0.0.1:${SLUICE_TEST_KAFKA_PORT}"
   "SLUICE_MARIADB_HOST=127.0.0.1"
   "SLUICE_SOURCE_DIR=${PROJECT_SOURCE_DIR}"
   "SLUICE_BINARY_DIR=${PROJECT_BINARY_DIR}")
 
-# CTest fixtures: a test that names `kafka` or `mariadb` in FIXTURES gets the service started
-# before it and stopped after the last test that needs it, so `ctest` alone works on a built tree.
-foreach(service kafka mariadb)
+# CTest fixtures: a test that names `kafka`, `mariadb` or `mysql` in FIXTURES gets the service
+# started before it and stopped after the last test that needs it, so `ctest` alone works on a
+# built tree. MySQL's first start on a machine makes its Debian sid root (a few minutes).
+foreach(service kafka mariadb mysql)
   add_test(NAME service.${service}.start
            COMMAND "${PROJECT_SOURCE_DIR}/scripts/services/${service}" start)
   add_test(NAME service.${service}.stop
            COMMAND "${PROJECT_SOURCE_DIR}/scripts/services/${service}" stop)
   set_tests_properties(service.${service}.start PROPERTIES
-    FIXTURES_SETUP ${service} ENVIRONMENT "${SLUICE_TEST_ENVIRONMENT}" TIMEOUT 180 LABELS service)
+    FIXTURES_SETUP ${service} ENVIRONMENT "${SLUICE_TEST_ENVIRONMENT}" TIMEOUT 600 LABELS service)
   set_tests_properties(service.${service}.stop PROPERTIES
     FIXTURES_CLEANUP ${service} ENVIRONMENT "${SLUICE_TEST_ENVIRONMENT}" TIMEOUT 120 LABELS service)
 endforeach()
@@ -43,7 +46,7 @@ set_tests_properties(service.mariadb_scratch.stop PROPERTIES
   FIXTURES_CLEANUP mariadb_scratch ENVIRONMENT "${scratch_environment}" TIMEOUT 120 LABELS service)
 
 # sluice_add_gtest(NAME name SOURCES ... LIBS ... LABELS unit|integration|fault
-#                  [FIXTURES kafka mariadb] [TIMEOUT seconds])
+#                  [FIXTURES kafka mariadb mysql] [TIMEOUT seconds])
 # One GoogleTest binary, registered as one CTest test: integration cases share their services and
 # are cheaper in one process. Every test gets SLUICE_TEST_ENVIRONMENT.
 function(sluice_add_gtest)

@@ -1,4 +1,4 @@
-// The `sluice` client commands' exit codes, which scripts may rely on (docs/cli.md).
+// The `sluice` commands' exit codes, which scripts may rely on (docs/cli.md).
 #ifndef SLUICE_RUNTIME_CLI_EXIT_CODES_H_
 #define SLUICE_RUNTIME_CLI_EXIT_CODES_H_
 
@@ -16,6 +16,9 @@ enum ExitCode : int {
   kExitInvalid = 6,        // INVALID_ARGUMENT, or `validate` found errors
   kExitWrongState = 7,     // FAILED_PRECONDITION
   kExitRefused = 8,        // TLS handshake refused, UNAUTHENTICATED, PERMISSION_DENIED
+  // A command another executable provides (external_command.h), as shells report them:
+  kExitCommandNotRunnable = 126,  // found, but it could not be started
+  kExitCommandMissing = 127,      // found neither beside `sluice` nor on PATH
 };
 
 // The exit code for an RPC's failure. A TLS refusal reaches the client as UNAVAILABLE with the

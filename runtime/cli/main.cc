@@ -1,70 +1,103 @@
-// The `sluice` binary: the worker and the commands that administer it.
-#include <cstdio>
-#include <cstring>
-#include <initializer_list>
+// The `sluice` binary: the worker, the client commands that administer it, and the commands
+// other executables provide. One table of top-level commands drives both dispatch and
+// `sluice --help`.
+#include <iostream>
+#include <string>
+#include <string_view>
 #include <vector>
 
-#include <iostream>
-
-#include "inspect_command.h"
-#include "runtime/cli/connectors_command.h"
+#include "runtime/cli/client.h"
+#include "runtime/cli/client_commands.h"
+#include "runtime/cli/exit_codes.h"
+#include "runtime/cli/external_command.h"
+#include "runtime/cli/table.h"
 #include "runtime/cli/worker_command.h"
 
 namespace {
 
-constexpr char kUsage[] =
-    "usage: sluice <command> [arguments]\n"
-    "commands:\n"
-    "  worker --config worker.properties [connector.properties ...]   run a worker\n"
-    "  binlog inspect FILE [--start-position=N] [--stop-position=N] [--json]\n"
-    "                                                                 print a binlog file's events\n"
-    "  connectors <list|create|get|status|pause|resume|stop|restart|delete|config|offsets|\n"
-    "              topics|validate|watch> ...                          administer connectors\n"
-    "  plugins list                                                   installed plugins\n"
-    "  validate -f conn.json                                          check a connector config\n"
-    "  watch [NAME ...]                                               follow statuses and "
-    "throughput\n"
-    "  version                                                        print the version\n"
-    "`sluice connectors --help` lists the client commands and their options.\n";
+using sluice::cli::ClientCommandUsage;
+
+struct Command {
+  std::string_view name;   // the word after `sluice`
+  std::string_view alias;  // another spelling, or empty
+  std::string usage;       // the word and its arguments, for --help
+  std::string_view help;   // one line, for --help
+  // A client command: the global options (--worker, -o, TLS) may come before its word too.
+  bool client;
+  // `argv`: every argument after `sluice`, the command's word included.
+  int (*run)(int argc, char** argv);
+};
+
+int Help(int, char**);
+
+int RunClient(int argc, char** argv) {
+  return sluice::cli::RunClientCommand(argc, argv, std::cout, std::cerr);
+}
+
+const std::vector<Command>& Commands() {
+  static const std::vector<Command> commands = {
+      {"worker", "", "worker --config worker.properties [connector.properties ...]", "run a worker",
+       false,
+       [](int argc, char** argv) { return sluice::cli::RunWorkerCommand(argc - 1, argv + 1); }},
+      // The binlog tools live with the MySQL connector, in the `sluice-binlog` executable.
+      {"binlog", "", "binlog inspect FILE [--start-position=N] [--stop-position=N] [--json]",
+       "print a binlog file's events (runs sluice-binlog)", false,
+       [](int argc, char** argv) {
+         return sluice::cli::RunExternalCommand("binlog", argc - 1, argv + 1, std::cerr);
+       }},
+      {"connectors", "", ClientCommandUsage("connectors"), "administer connectors", true,
+       RunClient},
+      {"plugins", "", ClientCommandUsage("plugins"), "installed plugins", true, RunClient},
+      {"validate", "", ClientCommandUsage("validate"), "check a connector config", true, RunClient},
+      {"watch", "", ClientCommandUsage("watch"), "follow statuses and throughput", true, RunClient},
+      {"version", "--version", "version", "print the version", false,
+       [](int, char**) {
+         std::cout << "sluice " << SLUICE_VERSION << '\n';
+         return 0;
+       }},
+      {"help", "--help", "help", "this list", false, Help},
+  };
+  return commands;
+}
+
+std::string Usage() {
+  std::vector<sluice::cli::UsageEntry> entries;
+  for (const Command& c : Commands()) entries.push_back({c.usage, std::string(c.help)});
+  return "usage: sluice <command> [arguments]\ncommands:\n" + RenderUsage(entries, 47) +
+         "`sluice connectors --help` lists the client commands and their options.\n";
+}
+
+int Help(int, char**) {
+  std::cout << Usage();
+  return sluice::cli::kExitOk;
+}
+
+const Command* Find(std::string_view word) {
+  for (const Command& c : Commands()) {
+    if (word == c.name || (!c.alias.empty() && word == c.alias)) return &c;
+  }
+  return nullptr;
+}
 
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fputs(kUsage, stderr);
-    return 2;
+    std::cerr << Usage();
+    return sluice::cli::kExitUsage;
   }
-  const char* command = argv[1];
-  if (std::strcmp(command, "--version") == 0 || std::strcmp(command, "version") == 0) {
-    std::printf("sluice %s\n", SLUICE_VERSION);
-    return 0;
-  }
-  if (std::strcmp(command, "worker") == 0) return sluice::cli::RunWorkerCommand(argc - 2, argv + 2);
-  if (std::strcmp(command, "binlog") == 0 && argc >= 3 && std::strcmp(argv[2], "inspect") == 0) {
-    return sluice::binlog::RunBinlogInspect(argc - 2, argv + 2, std::cout, std::cerr);
-  }
-  // Client commands accept their global options (--worker, -o, TLS files) before the command too.
-  int at = 1;
-  while (at < argc && argv[at][0] == '-') {
-    const bool takes_value = std::strcmp(argv[at], "--tls") != 0 &&
-                             std::strchr(argv[at], '=') == nullptr &&
-                             std::strcmp(argv[at], "-ojson") != 0;
-    at += takes_value ? 2 : 1;
-  }
-  if (at < argc) {
-    for (const char* group : {"connectors", "plugins", "validate", "watch"}) {
-      if (std::strcmp(argv[at], group) != 0) continue;
-      std::vector<char*> rest;
-      for (int i = 1; i < argc; ++i) {
-        if (i != at) rest.push_back(argv[i]);
-      }
-      return sluice::cli::RunClientCommand(group, static_cast<int>(rest.size()), rest.data());
+  const Command* command = Find(argv[1]);
+  if (command == nullptr) {
+    // Global options first, then a client command: `sluice --worker h:p connectors list`.
+    int at = 1;
+    while (at < argc && sluice::cli::GlobalOptionLength(argv[at]) > 0) {
+      at += sluice::cli::GlobalOptionLength(argv[at]);
     }
+    if (at < argc && (command = Find(argv[at])) != nullptr && !command->client) command = nullptr;
   }
-  if (std::strcmp(command, "--help") == 0 || std::strcmp(command, "help") == 0) {
-    std::fputs(kUsage, stdout);
-    return 0;
+  if (command == nullptr) {
+    std::cerr << "sluice: unknown command '" << argv[1] << "'\n" << Usage();
+    return sluice::cli::kExitUsage;
   }
-  std::fprintf(stderr, "sluice: unknown command '%s'\n%s", command, kUsage);
-  return 2;
+  return command->run(argc - 1, argv + 1);
 }

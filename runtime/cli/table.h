@@ -1,4 +1,4 @@
-// Aligned text tables for the CLI's default output.
+// Aligned text for the CLI: tables for its default output, and its usage lists.
 #ifndef SLUICE_RUNTIME_CLI_TABLE_H_
 #define SLUICE_RUNTIME_CLI_TABLE_H_
 
@@ -17,6 +17,15 @@ class Table {
  private:
   std::vector<std::vector<std::string>> rows_;
 };
+
+// A usage list: one "  <usage>  <help>" line per entry, every help starting at `help_column`;
+// a usage too long to leave two spaces before it puts its help on the next line, at that column.
+// A usage wider than 100 columns continues on indented lines (broken after a '|' or at a space).
+struct UsageEntry {
+  std::string usage;
+  std::string help;
+};
+std::string RenderUsage(const std::vector<UsageEntry>& entries, size_t help_column);
 
 }  // namespace sluice::cli
 

@@ -11,8 +11,6 @@
 //
 // Prints one JSON object: reader, events, bytes, seconds, events_per_second, mb_per_second,
 // cpu_seconds (this process, user + system) and cpu_ns_per_event.
-#include <sys/resource.h>
-
 // clang-format off
 #include <mysql.h>  // must precede mariadb_rpl.h, which uses its types
 #include <mariadb_rpl.h>
@@ -26,19 +24,15 @@
 #include "absl/strings/str_cat.h"
 #include "connectors/mysql/server/binlog_stream.h"
 #include "connectors/mysql/server/connection.h"
+#include "tests/bench/process_usage.h"
 
 namespace {
+
+using sluice::bench::CpuSeconds;
 
 int Fail(const std::string& message) {
   std::fprintf(stderr, "binlog_fetch_ceiling: %s\n", message.c_str());
   return 1;
-}
-
-double CpuSeconds() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec +
-         (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
 }
 
 struct Totals {

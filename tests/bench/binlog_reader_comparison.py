@@ -16,14 +16,13 @@ CDC stream); `compressed`, the same with MariaDB's log_bin_compress=ON; `bulk`, 
 (rows events of ~8 KB)."""
 
 import argparse
-import json
 import os
-import statistics
 import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "scripts", "bench.d"))
 from database import Database, row_values  # noqa: E402
+from bench_runs import run_json, summary  # noqa: E402
 
 WORKLOADS = {
     # name: (rows per INSERT, INSERTs per transaction, log_bin_compress)
@@ -52,15 +51,7 @@ def load(db, rows, rows_per_insert, inserts_per_transaction):
 
 
 def read(binary, port, reader):
-    result = subprocess.run([binary, "--port", str(port), "--reader", reader],
-                            capture_output=True, text=True, timeout=600)
-    if result.returncode != 0:
-        raise RuntimeError(f"{reader}: {result.stderr.strip()}")
-    return json.loads(result.stdout)
-
-
-def summary(values, fmt):
-    return f"{fmt(statistics.median(values))} ({fmt(min(values))}–{fmt(max(values))})"
+    return run_json([binary, "--port", str(port), "--reader", reader], reader, timeout=600)
 
 
 def main():

@@ -31,6 +31,7 @@ unsigned PortFromEnv(const char* name, unsigned fallback) {
 unsigned KafkaPort() { return PortFromEnv("KAFKA_PORT", 19092); }
 unsigned MariaDbPort() { return PortFromEnv("MARIADB_PORT", 13306); }
 unsigned MariaDbScratchPort() { return PortFromEnv("MARIADB_SCRATCH_PORT", 13307); }
+unsigned MySqlPort() { return PortFromEnv("MYSQL_PORT", 13316); }
 
 std::string KafkaBootstrap() {
   return EnvOr("SLUICE_KAFKA_BOOTSTRAP", absl::StrCat("127.0.0.1:", KafkaPort()));
@@ -56,9 +57,23 @@ MariaDbAccount MariaDbScratchCdc() {
   return account;
 }
 
-std::string MariaDbTlsFile(absl::string_view name) {
+namespace {
+std::string ServiceFolder(absl::string_view service, unsigned port) {
   const std::string cache = EnvOr("SLUICE_CACHE", absl::StrCat(EnvOr("SLUICE_SOURCE_DIR", "."), "/.cache"));
-  return absl::StrCat(cache, "/services/mariadb-", MariaDbPort(), "/tls/", name);
+  return absl::StrCat(cache, "/services/", service, "-", port);
+}
+}  // namespace
+
+std::string MariaDbTlsFile(absl::string_view name) {
+  return absl::StrCat(ServiceFolder("mariadb", MariaDbPort()), "/tls/", name);
+}
+
+MariaDbAccount MySqlAdmin() { return {"127.0.0.1", MySqlPort(), "sluice_admin", "sluice-admin"}; }
+
+MariaDbAccount MySqlCdc() { return {"127.0.0.1", MySqlPort(), "sluice_cdc", "sluice-cdc"}; }
+
+std::string MySqlTlsFile(absl::string_view name) {
+  return absl::StrCat(ServiceFolder("mysql", MySqlPort()), "/tls/", name);
 }
 
 std::string UniqueName(absl::string_view prefix) {

@@ -33,6 +33,13 @@ MariaDbAccount MariaDbCdc();
 MariaDbAccount MariaDbScratchAdmin();
 MariaDbAccount MariaDbScratchCdc();
 
+// The same accounts on the MySQL 9.7 server (fixture `mysql`, scripts/services/mysql): TLS with
+// its own test CA, the server's default authentication (caching_sha2_password).
+MariaDbAccount MySqlAdmin();
+MariaDbAccount MySqlCdc();
+// Files of the MySQL server's TLS folder (ca.pem, client-cert.pem, client-key.pem).
+std::string MySqlTlsFile(absl::string_view name);
+
 // The CA that signed the test server's certificate (issued for the name "localhost" only), and a
 // client certificate and key it signed.
 std::string MariaDbTlsFile(absl::string_view name);
@@ -47,6 +54,7 @@ absl::Status CheckServiceReachable(absl::string_view service, unsigned port);
 unsigned KafkaPort();
 unsigned MariaDbPort();
 unsigned MariaDbScratchPort();
+unsigned MySqlPort();
 
 }  // namespace sluice::testing
 

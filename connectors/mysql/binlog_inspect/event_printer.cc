@@ -1,12 +1,12 @@
 #include "event_printer.h"
 
 #include <charconv>
+#include <cmath>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
-#include "rapidjson/stringbuffer.h"
 #include "rapidjson/writer.h"
 #include "sluice/binlog/charset.h"
 #include "sluice/binlog/json_binary.h"
@@ -75,11 +75,22 @@ std::string Quoted(std::string_view s) {
   return out + "'";
 }
 
-// Text columns in UTF-8 when their character set is one we convert; raw bytes otherwise.
-std::string TextOf(const ColumnValue& v, const ColumnInfo& c) {
+// A text column's value in UTF-8, when its character set is one we convert and its bytes are
+// valid in it; nullopt otherwise (the caller shows the bytes).
+std::optional<std::string> Utf8Of(const ColumnValue& v, const ColumnInfo& c) {
   std::string utf8;
-  if (AppendAsUtf8(CharsetOfCollation(c.charset).charset, v.bytes(), &utf8).ok()) return utf8;
-  return std::string(v.string());
+  if (!AppendAsUtf8(CharsetOfCollation(c.charset).charset, v.bytes(), &utf8).ok() ||
+      WellFormedUtf8Prefix(utf8) != utf8.size()) {
+    return std::nullopt;
+  }
+  return utf8;
+}
+
+std::string EnumText(const ColumnValue& v, const ColumnInfo& c) {
+  if (v.u64() >= 1 && v.u64() <= c.enum_or_set_values.size()) {
+    return c.enum_or_set_values[v.u64() - 1];
+  }
+  return absl::StrCat(v.u64());
 }
 
 std::string BitText(const ColumnValue& v) {
@@ -93,6 +104,7 @@ std::string BitText(const ColumnValue& v) {
 }
 
 std::string SetText(uint64_t mask, const std::vector<std::string>& values) {
+  if (values.empty()) return absl::StrCat(mask);
   std::string out;
   for (size_t i = 0; i < 64; ++i) {
     if (!((mask >> i) & 1)) continue;
@@ -102,30 +114,33 @@ std::string SetText(uint64_t mask, const std::vector<std::string>& values) {
   return out;
 }
 
-std::string JsonText(std::span<const uint8_t> binary) {
+absl::Status AppendJsonText(std::span<const uint8_t> binary, std::string* out) {
   std::string text;
   absl::Status s = AppendJsonBinaryAsText(binary, &text);
-  if (!s.ok()) return absl::StrCat("/* ", s.message(), " */");
-  return text;
+  if (s.ok()) out->append(text);
+  return s;
 }
 
-std::string JsonDiffText(const ColumnValue& v, const ColumnInfo& c) {
+absl::Status AppendJsonDiffText(const ColumnValue& v, const ColumnInfo& c, std::string* out) {
   std::string expr = c.name.empty() ? "@col" : "`" + c.name + "`";
   JsonDiffReader reader(v.bytes());
   JsonDiff diff;
   while (true) {
     absl::StatusOr<bool> more = reader.Next(&diff);
-    if (!more.ok()) return absl::StrCat("/* ", more.status().message(), " */");
+    if (!more.ok()) return more.status();
     if (!*more) break;
     const char* fn = diff.operation == JsonDiffOperation::kReplace  ? "JSON_REPLACE"
                      : diff.operation == JsonDiffOperation::kInsert ? "JSON_INSERT"
                                                                     : "JSON_REMOVE";
     expr = absl::StrCat(fn, "(", expr, ", ", Quoted(diff.path));
-    if (diff.operation != JsonDiffOperation::kRemove)
-      absl::StrAppend(&expr, ", ", JsonText(diff.value));
+    if (diff.operation != JsonDiffOperation::kRemove) {
+      expr += ", ";
+      if (absl::Status s = AppendJsonText(diff.value, &expr); !s.ok()) return s;
+    }
     expr += ")";
   }
-  return expr;
+  out->append(expr);
+  return absl::OkStatus();
 }
 
 std::string FloatText(double d) {
@@ -150,16 +165,33 @@ const char* KindVerb(RowsKind k) {
   return "";
 }
 
-void AppendImage(const std::vector<ColumnValue>& image, const TableMap& t, const char* clause,
-                 std::string* out) {
+// A decoded row holding a value that does not print (damaged binary JSON), as an error that
+// names the event, its position, the row and the column, like the decoder's own row errors.
+absl::Status RowError(const absl::Status& status, const RowsEvent& rows, uint32_t row,
+                      size_t column) {
+  const ColumnInfo& c = rows.table->columns[column];
+  return AnnotateError(
+      absl::Status(status.code(),
+                   absl::StrCat("row ", row, ", column ", column,
+                                c.name.empty() ? "" : absl::StrCat(" `", c.name, "`"), ": ",
+                                status.message())),
+      rows.context);
+}
+
+absl::Status AppendImage(const std::vector<ColumnValue>& image, const RowsEvent& rows, uint32_t row,
+                         const char* clause, std::string* out) {
+  const TableMap& t = *rows.table;
   absl::StrAppend(out, "### ", clause, "\n");
   for (size_t i = 0; i < image.size() && i < t.columns.size(); ++i) {
     if (!image[i].is_present()) continue;
     absl::StrAppend(out, "###   @", i + 1, "=");
-    AppendValueText(image[i], t.columns[i], out);
+    if (absl::Status s = AppendValueText(image[i], t.columns[i], out); !s.ok()) {
+      return RowError(s, rows, row, i);
+    }
     if (!t.columns[i].name.empty()) absl::StrAppend(out, " /* ", t.columns[i].name, " */");
     out->push_back('\n');
   }
+  return absl::OkStatus();
 }
 
 std::string Summary(const Event& e) {
@@ -227,129 +259,208 @@ std::string Summary(const Event& e) {
   return std::visit(Visitor{}, e.body);
 }
 
-// JSON values.
-using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+// ---- JSON ----
 
+// RapidJSON's Writer<StringBuffer> copies strings with an SSE2 loop (RAPIDJSON_SSE2 is on for
+// the whole project, cmake/SluiceDependencies.cmake) whose test for control characters misses
+// 0x1A-0x1F, leaving them raw: invalid JSON. Any other output stream takes the byte-by-byte
+// path, which escapes every one of them; this one also appends straight to the caller's string.
+struct JsonOutput {
+  using Ch = char;
+  std::string* text;
+  void Put(char c) { text->push_back(c); }
+  void Flush() {}
+};
+using JsonWriter = rapidjson::Writer<JsonOutput>;
+
+// JSON text must be UTF-8: a name or statement with other bytes gets U+FFFD for each byte that
+// does not start a well-formed sequence.
 void WriteString(JsonWriter& w, std::string_view s) {
-  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+  std::string repaired;
+  for (size_t good = WellFormedUtf8Prefix(s); good < s.size(); good = WellFormedUtf8Prefix(s)) {
+    repaired.append(s.substr(0, good));
+    repaired.append("\xEF\xBF\xBD");
+    s.remove_prefix(good + 1);
+  }
+  if (repaired.empty()) {
+    w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+    return;
+  }
+  repaired.append(s);
+  w.String(repaired.data(), static_cast<rapidjson::SizeType>(repaired.size()));
 }
 
-void WriteValueJson(JsonWriter& w, const ColumnValue& v, const ColumnInfo& c) {
-  switch (v.kind()) {
-    case ValueKind::kNull:
-      w.Null();
-      return;
-    case ValueKind::kSigned:
-    case ValueKind::kYear:
-      w.Int64(v.i64());
-      return;
-    case ValueKind::kUnsigned:
-      w.Uint64(v.u64());
-      return;
-    case ValueKind::kFloat:
-      w.Double(v.f32());
-      return;
-    case ValueKind::kDouble:
-      w.Double(v.f64());
-      return;
-    case ValueKind::kString:
-      if (c.charset == kBinaryCharset) {
-        WriteString(w, "0x" + Hex(v.bytes()));
-      } else {
-        WriteString(w, TextOf(v, c));
-      }
-      return;
-    default: {
-      std::string text;
-      AppendValueText(v, c, &text);
-      // Drop SQL quoting for the JSON form.
-      if (text.size() >= 2 && text.front() == '\'' && text.back() == '\'') {
-        text = text.substr(1, text.size() - 2);
-      }
-      WriteString(w, text);
-    }
+// JSON numbers have no NaN or infinity: those (a FLOAT or DOUBLE column cannot hold them, but
+// the bytes say so) print as strings, the way JavaScript spells them.
+void WriteDouble(JsonWriter& w, double d) {
+  if (std::isfinite(d)) {
+    w.Double(d);
+  } else {
+    WriteString(w, std::isnan(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity");
   }
 }
 
-void WriteImageJson(JsonWriter& w, const std::vector<ColumnValue>& image, const TableMap& t) {
+absl::Status WriteValueJson(JsonWriter& w, const ColumnValue& v, const ColumnInfo& c) {
+  switch (v.kind()) {
+    case ValueKind::kAbsent:
+    case ValueKind::kNull:
+      w.Null();
+      return absl::OkStatus();
+    case ValueKind::kSigned:
+    case ValueKind::kYear:
+      w.Int64(v.i64());
+      return absl::OkStatus();
+    case ValueKind::kUnsigned:
+      w.Uint64(v.u64());
+      return absl::OkStatus();
+    case ValueKind::kFloat:
+      WriteDouble(w, v.f32());
+      return absl::OkStatus();
+    case ValueKind::kDouble:
+      WriteDouble(w, v.f64());
+      return absl::OkStatus();
+    case ValueKind::kString: {
+      // Binary strings, and text the tool cannot convert to UTF-8, as hex.
+      std::optional<std::string> text;
+      if (c.charset != kBinaryCharset) text = Utf8Of(v, c);
+      WriteString(w, text ? *text : "0x" + Hex(v.bytes()));
+      return absl::OkStatus();
+    }
+    case ValueKind::kDate:
+      WriteString(w, DateText(v.date()));
+      return absl::OkStatus();
+    case ValueKind::kTime:
+      WriteString(w, TimeText(v.time(), v.fsp()));
+      return absl::OkStatus();
+    case ValueKind::kDateTime:
+      WriteString(w, DateTimeText(v.datetime(), v.fsp()));
+      return absl::OkStatus();
+    case ValueKind::kTimestamp:
+      WriteString(w, TimestampText(v.timestamp(), v.fsp()));
+      return absl::OkStatus();
+    case ValueKind::kEnum:
+      WriteString(w, EnumText(v, c));
+      return absl::OkStatus();
+    case ValueKind::kSet:
+      WriteString(w, SetText(v.u64(), c.enum_or_set_values));
+      return absl::OkStatus();
+    case ValueKind::kDecimal:
+    case ValueKind::kBit:
+    case ValueKind::kJson:
+    case ValueKind::kJsonDiff:
+    case ValueKind::kGeometry:
+      break;
+  }
+  // Decimal digits, b'0101', the JSON document or update expression, ST_GeomFromWKB(...): as
+  // the text form shows them, in a string.
+  std::string text;
+  if (absl::Status s = AppendValueText(v, c, &text); !s.ok()) return s;
+  WriteString(w, text);
+  return absl::OkStatus();
+}
+
+absl::Status WriteImageJson(JsonWriter& w, const std::vector<ColumnValue>& image,
+                            const RowsEvent& rows, uint32_t row) {
+  const TableMap& t = *rows.table;
   w.StartObject();
   for (size_t i = 0; i < image.size() && i < t.columns.size(); ++i) {
     if (!image[i].is_present()) continue;
     WriteString(w, ColumnLabel(t.columns[i], i));
-    WriteValueJson(w, image[i], t.columns[i]);
+    if (absl::Status s = WriteValueJson(w, image[i], t.columns[i]); !s.ok()) {
+      return RowError(s, rows, row, i);
+    }
   }
   w.EndObject();
+  return absl::OkStatus();
+}
+
+// One row as a JSON object in *out; on an error *out holds part of one.
+absl::Status AppendRowJson(const RowsEvent& rows, const RowChange& change, uint32_t row,
+                           std::string* out) {
+  JsonOutput output{out};
+  JsonWriter w(output);
+  w.StartObject();
+  if (rows.kind != RowsKind::kWrite) {
+    w.Key("before");
+    if (absl::Status s = WriteImageJson(w, change.before, rows, row); !s.ok()) return s;
+  }
+  if (rows.kind != RowsKind::kDelete) {
+    w.Key("after");
+    if (absl::Status s = WriteImageJson(w, change.after, rows, row); !s.ok()) return s;
+  }
+  w.EndObject();
+  return absl::OkStatus();
 }
 
 }  // namespace
 
-void AppendValueText(const ColumnValue& v, const ColumnInfo& c, std::string* out) {
+absl::Status AppendValueText(const ColumnValue& v, const ColumnInfo& c, std::string* out) {
   switch (v.kind()) {
     case ValueKind::kAbsent:
       out->append("/* absent */");
-      return;
+      break;
     case ValueKind::kNull:
       out->append("NULL");
-      return;
+      break;
     case ValueKind::kSigned:
     case ValueKind::kYear:
       absl::StrAppend(out, v.i64());
-      return;
+      break;
     case ValueKind::kUnsigned:
       absl::StrAppend(out, v.u64());
-      return;
+      break;
     case ValueKind::kFloat:
       out->append(FloatText(v.f32()));
-      return;
+      break;
     case ValueKind::kDouble:
       out->append(FloatText(v.f64()));
-      return;
+      break;
     case ValueKind::kDecimal:
       out->append(v.decimal().ToString());
-      return;
+      break;
     case ValueKind::kDate:
       out->append(Quoted(DateText(v.date())));
-      return;
+      break;
     case ValueKind::kTime:
       out->append(Quoted(TimeText(v.time(), v.fsp())));
-      return;
+      break;
     case ValueKind::kDateTime:
       out->append(Quoted(DateTimeText(v.datetime(), v.fsp())));
-      return;
+      break;
     case ValueKind::kTimestamp:
       out->append(Quoted(TimestampText(v.timestamp(), v.fsp())));
-      return;
+      break;
     case ValueKind::kString:
       if (c.charset == kBinaryCharset) {
         absl::StrAppend(out, "X'", Hex(v.bytes()), "'");
       } else {
-        out->append(Quoted(TextOf(v, c)));
+        std::optional<std::string> text = Utf8Of(v, c);
+        out->append(Quoted(text ? *text : v.string()));
       }
-      return;
+      break;
     case ValueKind::kEnum:
       if (v.u64() >= 1 && v.u64() <= c.enum_or_set_values.size()) {
-        out->append(Quoted(c.enum_or_set_values[v.u64() - 1]));
+        out->append(Quoted(EnumText(v, c)));
       } else {
         absl::StrAppend(out, v.u64());
       }
-      return;
+      break;
     case ValueKind::kSet:
       out->append(c.enum_or_set_values.empty() ? absl::StrCat(v.u64())
                                                : Quoted(SetText(v.u64(), c.enum_or_set_values)));
-      return;
+      break;
     case ValueKind::kBit:
       absl::StrAppend(out, "b'", BitText(v), "'");
-      return;
+      break;
     case ValueKind::kJson:
-      out->append(JsonText(v.bytes()));
-      return;
+      return AppendJsonText(v.bytes(), out);
     case ValueKind::kJsonDiff:
-      out->append(JsonDiffText(v, c));
-      return;
+      return AppendJsonDiffText(v, c, out);
     case ValueKind::kGeometry:
       absl::StrAppend(out, "ST_GeomFromWKB(X'", Hex(v.bytes()), "', ", v.srid(), ")");
-      return;
+      break;
   }
+  return absl::OkStatus();
 }
 
 absl::Status AppendEventText(const Event& e, std::string* out) {
@@ -377,23 +488,33 @@ absl::Status AppendEventText(const Event& e, std::string* out) {
   if (rows == nullptr) return absl::OkStatus();
   RowReader reader(*rows);
   RowChange change;
-  while (true) {
+  for (uint32_t row = 0;; ++row) {
     absl::StatusOr<bool> more = reader.Next(change);
-    if (!more.ok()) {
-      absl::StrAppend(out, "### ERROR: ", more.status().message(), "\n");
-      return more.status();
+    absl::Status status = more.status();
+    if (status.ok() && !*more) return absl::OkStatus();
+    // A row is printed whole or not at all: the error line takes the place of a damaged one.
+    std::string text;
+    if (status.ok()) {
+      absl::StrAppend(&text, "### ", KindVerb(rows->kind), " `", rows->table->database, "`.`",
+                      rows->table->table, "`\n");
+      if (rows->kind != RowsKind::kWrite) {
+        status = AppendImage(change.before, *rows, row, "WHERE", &text);
+      }
+      if (status.ok() && rows->kind != RowsKind::kDelete) {
+        status = AppendImage(change.after, *rows, row, "SET", &text);
+      }
     }
-    if (!*more) return absl::OkStatus();
-    absl::StrAppend(out, "### ", KindVerb(rows->kind), " `", rows->table->database, "`.`",
-                    rows->table->table, "`\n");
-    if (rows->kind != RowsKind::kWrite) AppendImage(change.before, *rows->table, "WHERE", out);
-    if (rows->kind != RowsKind::kDelete) AppendImage(change.after, *rows->table, "SET", out);
+    if (!status.ok()) {
+      absl::StrAppend(out, "### ERROR: ", status.message(), "\n");
+      return status;
+    }
+    out->append(text);
   }
 }
 
 absl::Status AppendEventJson(const Event& e, std::string* out) {
-  rapidjson::StringBuffer buffer;
-  JsonWriter w(buffer);
+  JsonOutput output{out};
+  JsonWriter w(output);
   w.StartObject();
   w.Key("file");
   WriteString(w, e.context.file ? *e.context.file : "");
@@ -419,23 +540,18 @@ absl::Status AppendEventJson(const Event& e, std::string* out) {
     w.StartArray();
     RowReader reader(*rows);
     RowChange change;
-    while (true) {
+    for (uint32_t row = 0;; ++row) {
       absl::StatusOr<bool> more = reader.Next(change);
       if (!more.ok()) {
         status = more.status();
         break;
       }
       if (!*more) break;
-      w.StartObject();
-      if (rows->kind != RowsKind::kWrite) {
-        w.Key("before");
-        WriteImageJson(w, change.before, *rows->table);
-      }
-      if (rows->kind != RowsKind::kDelete) {
-        w.Key("after");
-        WriteImageJson(w, change.after, *rows->table);
-      }
-      w.EndObject();
+      // Rendered apart so that a damaged row leaves no half object behind.
+      std::string object;
+      status = AppendRowJson(*rows, change, row, &object);
+      if (!status.ok()) break;
+      w.RawValue(object.data(), object.size(), rapidjson::kObjectType);
     }
     w.EndArray();
     if (!status.ok()) {
@@ -444,7 +560,6 @@ absl::Status AppendEventJson(const Event& e, std::string* out) {
     }
   }
   w.EndObject();
-  out->append(buffer.GetString(), buffer.GetSize());
   return status;
 }
 

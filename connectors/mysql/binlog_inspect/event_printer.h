@@ -14,15 +14,20 @@
 namespace sluice::binlog {
 
 // A value as SQL would show it: 42, -1.5, 'text', X'00ff', '2024-02-29 13:45:07.123', NULL,
-// b'0101', JSON text. Never fails: a value that cannot be rendered shows as a comment.
-void AppendValueText(const ColumnValue& value, const ColumnInfo& column, std::string* out);
+// b'0101', JSON text. Fails, appending nothing, when the value does not decode: MySQL binary JSON
+// or a partial JSON update that is damaged (DataLoss, from the decoder).
+absl::Status AppendValueText(const ColumnValue& value, const ColumnInfo& column, std::string* out);
 
 // The event as text: a header line ("# at <pos> ...") and, for rows events, every row with
-// column names where the table map has them. A row that fails to decode ends the listing
-// with the error, which is also returned.
+// column names where the table map has them. A row that does not decode, or holds a value that
+// does not, ends the listing with an "### ERROR:" line in its place; that error, which names the
+// event's position, the row and the column, is returned.
 absl::Status AppendEventText(const Event& event, std::string* out);
 
-// The event as one line of JSON (no trailing newline).
+// The event as one line of JSON (no trailing newline), valid whatever the binlog holds: every
+// control character escaped, bytes that are not UTF-8 shown as hex (text values) or U+FFFD
+// (names, statements). A row that does not decode ends "rows" before it and adds "error" with
+// the message; that error is returned.
 absl::Status AppendEventJson(const Event& event, std::string* out);
 
 }  // namespace sluice::binlog

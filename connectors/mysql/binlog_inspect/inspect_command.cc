@@ -2,20 +2,22 @@
 //
 // Prints the events and rows of a binlog file like `mysqlbinlog --verbose`, or one JSON object
 // per event. Events inside MySQL transaction payloads are shown after their payload event.
-// Exit code 0 on success, 1 when the file is corrupt or truncated (after printing everything
-// before the damage and the error, with its position), 2 on bad usage.
+// Exit code 0 when every event and row decoded; 1 when one did not (a corrupt or truncated file,
+// a row or value that does not decode, an event type the decoder does not know), after printing
+// everything else, with each error and its position on the error stream; 2 on bad usage.
+#include "inspect_command.h"
+
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
-#include <ostream>
 #include <iterator>
+#include <ostream>
 #include <string>
 #include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "event_printer.h"
-#include "inspect_command.h"
 #include "sluice/binlog/binlog_file.h"
 #include "sluice/binlog/decoder.h"
 #include "sluice/binlog/transaction_payload.h"
@@ -54,11 +56,23 @@ std::string BaseName(const std::string& path) {
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
-void Print(const Event& e, bool json, std::ostream& output) {
+// Prints the event; false when part of it did not decode (the error, with its position, goes to
+// `errors`; what did decode is printed).
+bool Print(const Event& e, bool json, std::ostream& output, std::ostream& errors) {
   std::string out;
   absl::Status s = json ? AppendEventJson(e, &out) : AppendEventText(e, &out);
-  (void)s;  // a bad row is printed in place; keep going with the next event
   output << out << (json ? "\n" : "");
+  if (!s.ok()) errors << s.message() << "\n";
+  const SkippedEvent* skipped = e.As<SkippedEvent>();
+  if (skipped != nullptr && skipped->unknown_type) {
+    errors << AnnotateError(absl::DataLossError("an event type this decoder does not know; its "
+                                                "bytes are not shown"),
+                            e.context)
+                  .message()
+           << "\n";
+    return false;
+  }
+  return s.ok();
 }
 
 }  // namespace
@@ -68,7 +82,8 @@ namespace sluice::binlog {
 int RunBinlogInspect(int argc, char** argv, std::ostream& output, std::ostream& errors) {
   Args args;
   if (!ParseArgs(argc, argv, &args)) {
-    errors << "usage: sluice binlog inspect FILE [--start-position=N] [--stop-position=N] [--json]\n";
+    errors
+        << "usage: sluice binlog inspect FILE [--start-position=N] [--stop-position=N] [--json]\n";
     return 2;
   }
   std::ifstream in(args.file, std::ios::binary);
@@ -100,7 +115,7 @@ int RunBinlogInspect(int argc, char** argv, std::ostream& output, std::ostream& 
       continue;
     }
     bool show = raw.position >= args.start;
-    if (show) Print(*event, args.json, output);
+    if (show && !Print(*event, args.json, output, errors)) rc = 1;
     if (const auto* payload = event->As<TransactionPayloadEvent>()) {
       PayloadReader reader(*payload);
       std::shared_ptr<const std::vector<uint8_t>> inner;
@@ -118,7 +133,7 @@ int RunBinlogInspect(int argc, char** argv, std::ostream& output, std::ostream& 
           rc = 1;
           continue;
         }
-        if (show) Print(*e, args.json, output);
+        if (show && !Print(*e, args.json, output, errors)) rc = 1;
       }
     }
   }

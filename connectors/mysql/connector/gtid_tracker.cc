@@ -42,9 +42,9 @@ void GtidTracker::Begin(const MariaDbGtid& gtid) {
   pending_maria_ = gtid;
 }
 
-void GtidTracker::Begin(const SourceUuid& uuid, int64_t gno) {
+void GtidTracker::Begin(const SourceUuid& uuid, int64_t gno, absl::string_view tag) {
   Commit();
-  pending_mysql_.emplace(uuid, gno);
+  pending_mysql_ = PendingMysqlGtid{Tsid{uuid, std::string(tag)}, gno};
 }
 
 void GtidTracker::Commit() {
@@ -54,10 +54,10 @@ void GtidTracker::Commit() {
     text_stale_ = true;
   }
   if (pending_mysql_.has_value()) {
-    const auto [uuid, gno] = *pending_mysql_;
+    const PendingMysqlGtid pending = *std::move(pending_mysql_);
     pending_mysql_.reset();
-    if (!mariadb_ && tracking_ && gno >= 1 && gno <= MysqlGtidSet::kMaxGno &&
-        mysql_.Add(uuid, gno)) {
+    if (!mariadb_ && tracking_ && pending.gno >= 1 && pending.gno <= MysqlGtidSet::kMaxGno &&
+        mysql_.Add(pending.tsid.uuid, pending.gno, pending.tsid.tag)) {
       text_stale_ = true;
     }
   }

@@ -38,7 +38,8 @@ class GtidTracker {
 
   // A transaction begins (its GTID event). Completes any transaction still pending.
   void Begin(const MariaDbGtid& gtid);
-  void Begin(const SourceUuid& uuid, int64_t gno);
+  // `tag`: the tagged GTID's tag (MySQL 8.3+), "" for an untagged one.
+  void Begin(const SourceUuid& uuid, int64_t gno, absl::string_view tag);
   // The pending transaction completed (its COMMIT/XID, or the end of a standalone statement).
   // Nothing pending: no change.
   void Commit();
@@ -55,7 +56,11 @@ class GtidTracker {
   MariaDbGtidPosition maria_;
   MysqlGtidSet mysql_;
   std::optional<MariaDbGtid> pending_maria_;
-  std::optional<std::pair<SourceUuid, int64_t>> pending_mysql_;
+  struct PendingMysqlGtid {
+    Tsid tsid;
+    int64_t gno;
+  };
+  std::optional<PendingMysqlGtid> pending_mysql_;
   mutable std::string text_;
   mutable bool text_stale_ = false;
 };

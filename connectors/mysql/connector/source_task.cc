@@ -536,7 +536,10 @@ absl::StatusOr<bool> SourceTask::HandleEvent(sluice_batch* batch) {
   } else if (const auto* mysql_gtid = event.As<binlog::MysqlGtidEvent>()) {
     // MySQL: the BEGIN that follows starts the transaction.
     pending_gtid_ = mysql_gtid->anonymous ? std::string() : mysql_gtid->ToString();
-    if (!mysql_gtid->anonymous) gtids_.Begin(mysql_gtid->source_id, mysql_gtid->gno);
+    if (!mysql_gtid->anonymous) {
+      gtids_.Begin(mysql_gtid->source_id, mysql_gtid->gno,
+                   absl::string_view(mysql_gtid->tag.data(), mysql_gtid->tag.size()));
+    }
   } else if (const auto* query = event.As<binlog::QueryEvent>()) {
     const std::string word = FirstWord(absl::string_view(query->query.data(), query->query.size()));
     if (word == "BEGIN") {

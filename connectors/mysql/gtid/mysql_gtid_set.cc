@@ -49,8 +49,29 @@ absl::StatusOr<int64_t> ParseGno(absl::string_view element, absl::string_view te
   return gno;
 }
 
-void AppendLittleEndian(std::vector<uint8_t>& out, uint64_t value) {
-  for (int i = 0; i < 8; ++i) out.push_back(static_cast<uint8_t>(value >> (8 * i)));
+void AppendLittleEndian(std::vector<uint8_t>& out, uint64_t value, int bytes = 8) {
+  for (int i = 0; i < bytes; ++i) out.push_back(static_cast<uint8_t>(value >> (8 * i)));
+}
+
+// MySQL's variable-length unsigned integer (its serialization library, 8.3+): the number of
+// trailing one bits of the first byte is the number of bytes that follow it; the value sits above
+// those marker bits, little-endian. Tag lengths (at most 32) always take one byte, value << 1.
+void AppendVarlen(std::vector<uint8_t>& out, uint64_t value) {
+  int extra = 0;
+  while (extra < 8 && value >= (uint64_t{1} << (7 * (extra + 1)))) ++extra;
+  if (extra == 8) {
+    out.push_back(0xff);
+    AppendLittleEndian(out, value);
+    return;
+  }
+  const uint64_t marker = (uint64_t{1} << extra) - 1;
+  AppendLittleEndian(out, (value << (extra + 1)) | marker, extra + 1);
+}
+
+// Whether a part of an element is a tag rather than an interval: intervals start with a digit.
+bool IsTagPart(absl::string_view part) {
+  return !part.empty() &&
+         (absl::ascii_isalpha(static_cast<unsigned char>(part[0])) || part[0] == '_');
 }
 
 }  // namespace
@@ -89,6 +110,20 @@ std::string FormatSourceUuid(const SourceUuid& uuid) {
   return text;
 }
 
+absl::Status CheckGtidTag(absl::string_view tag) {
+  if (tag.empty()) return absl::OkStatus();
+  const bool valid =
+      tag.size() <= MysqlGtidSet::kMaxTagLength && !absl::ascii_isdigit(static_cast<unsigned char>(tag[0])) &&
+      std::all_of(tag.begin(), tag.end(), [](char c) {
+        return absl::ascii_islower(static_cast<unsigned char>(c)) ||
+               absl::ascii_isdigit(static_cast<unsigned char>(c)) || c == '_';
+      });
+  if (valid) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat("\"", tag, "\" is not a GTID tag (1 to ", MysqlGtidSet::kMaxTagLength,
+                   " characters of a-z, 0-9 and _, not starting with a digit)"));
+}
+
 absl::StatusOr<MysqlGtidSet> MysqlGtidSet::Parse(absl::string_view text) {
   MysqlGtidSet set;
   for (absl::string_view element : absl::StrSplit(text, ',')) {
@@ -104,15 +139,21 @@ absl::StatusOr<MysqlGtidSet> MysqlGtidSet::Parse(absl::string_view text) {
       }
       return ElementError(element, uuid.status().message());
     }
-    std::vector<Interval>* intervals = nullptr;
+    Tsid tsid{*uuid, ""};
     for (size_t i = 1; i < parts.size(); ++i) {
       const absl::string_view part = absl::StripAsciiWhitespace(parts[i]);
       if (part.empty())
         return ElementError(element, "an empty interval (\"::\" or a trailing \":\")");
-      if (absl::ascii_isalpha(static_cast<unsigned char>(part[0])) || part[0] == '_') {
-        return ElementError(element, absl::StrCat("\"", part,
-                                                  "\" looks like a GTID tag (MySQL 8.3+); tagged "
-                                                  "GTIDs are not supported"));
+      if (IsTagPart(part)) {
+        // MySQL folds tags to lower case; the intervals after a tag are that tag's.
+        tsid.tag = absl::AsciiStrToLower(part);
+        if (absl::Status valid = CheckGtidTag(tsid.tag); !valid.ok()) {
+          return ElementError(element, valid.message());
+        }
+        if (i + 1 == parts.size() || IsTagPart(absl::StripAsciiWhitespace(parts[i + 1]))) {
+          return ElementError(element, absl::StrCat("tag \"", part, "\" has no transactions"));
+        }
+        continue;
       }
       const size_t dash = part.find('-');
       absl::StatusOr<int64_t> first = ParseGno(element, part.substr(0, dash));
@@ -126,8 +167,7 @@ absl::StatusOr<MysqlGtidSet> MysqlGtidSet::Parse(absl::string_view text) {
           return ElementError(element, absl::StrCat("interval ", part, " ends before it starts"));
         }
       }
-      if (intervals == nullptr) intervals = &set.sources_[*uuid];
-      AddInterval(*intervals, Interval{*first, last + 1});
+      AddInterval(set.sources_[tsid], Interval{*first, last + 1});
     }
   }
   return set;
@@ -135,9 +175,14 @@ absl::StatusOr<MysqlGtidSet> MysqlGtidSet::Parse(absl::string_view text) {
 
 std::string MysqlGtidSet::ToString() const {
   std::string text;
-  for (const auto& [uuid, intervals] : sources_) {
-    if (!text.empty()) text.push_back(',');
-    text += FormatSourceUuid(uuid);
+  const SourceUuid* last_uuid = nullptr;
+  for (const auto& [tsid, intervals] : sources_) {
+    if (last_uuid == nullptr || *last_uuid != tsid.uuid) {
+      if (!text.empty()) text.push_back(',');
+      text += FormatSourceUuid(tsid.uuid);
+      last_uuid = &tsid.uuid;
+    }
+    if (!tsid.tag.empty()) absl::StrAppend(&text, ":", tsid.tag);
     for (const Interval& interval : intervals) {
       if (interval.end - 1 == interval.start) {
         absl::StrAppend(&text, ":", interval.start);
@@ -147,6 +192,11 @@ std::string MysqlGtidSet::ToString() const {
     }
   }
   return text;
+}
+
+bool MysqlGtidSet::has_tags() const {
+  return std::any_of(sources_.begin(), sources_.end(),
+                     [](const auto& source) { return !source.first.tag.empty(); });
 }
 
 void MysqlGtidSet::AddInterval(std::vector<Interval>& intervals, Interval interval) {
@@ -175,21 +225,21 @@ void MysqlGtidSet::AddInterval(std::vector<Interval>& intervals, Interval interv
   }
 }
 
-bool MysqlGtidSet::Add(const SourceUuid& uuid, int64_t gno) {
-  if (Contains(uuid, gno)) return false;
-  AddInterval(sources_[uuid], Interval{gno, gno + 1});
+bool MysqlGtidSet::Add(const SourceUuid& uuid, int64_t gno, absl::string_view tag) {
+  if (Contains(uuid, gno, tag)) return false;
+  AddInterval(sources_[Tsid{uuid, std::string(tag)}], Interval{gno, gno + 1});
   return true;
 }
 
 void MysqlGtidSet::AddAll(const MysqlGtidSet& other) {
-  for (const auto& [uuid, intervals] : other.sources_) {
-    std::vector<Interval>& mine = sources_[uuid];
+  for (const auto& [tsid, intervals] : other.sources_) {
+    std::vector<Interval>& mine = sources_[tsid];
     for (const Interval& interval : intervals) AddInterval(mine, interval);
   }
 }
 
-bool MysqlGtidSet::Contains(const SourceUuid& uuid, int64_t gno) const {
-  auto found = sources_.find(uuid);
+bool MysqlGtidSet::Contains(const SourceUuid& uuid, int64_t gno, absl::string_view tag) const {
+  auto found = sources_.find(Tsid{uuid, std::string(tag)});
   if (found == sources_.end()) return false;
   const std::vector<Interval>& intervals = found->second;
   auto it = std::upper_bound(intervals.begin(), intervals.end(), gno,
@@ -198,8 +248,8 @@ bool MysqlGtidSet::Contains(const SourceUuid& uuid, int64_t gno) const {
 }
 
 bool MysqlGtidSet::ContainsAll(const MysqlGtidSet& other) const {
-  for (const auto& [uuid, intervals] : other.sources_) {
-    auto found = sources_.find(uuid);
+  for (const auto& [tsid, intervals] : other.sources_) {
+    auto found = sources_.find(tsid);
     if (found == sources_.end()) return false;
     const std::vector<Interval>& mine = found->second;
     for (const Interval& interval : intervals) {
@@ -214,10 +264,10 @@ bool MysqlGtidSet::ContainsAll(const MysqlGtidSet& other) const {
 
 MysqlGtidSet MysqlGtidSet::Subtract(const MysqlGtidSet& other) const {
   MysqlGtidSet result;
-  for (const auto& [uuid, intervals] : sources_) {
-    auto found = other.sources_.find(uuid);
+  for (const auto& [tsid, intervals] : sources_) {
+    auto found = other.sources_.find(tsid);
     if (found == other.sources_.end()) {
-      result.sources_.emplace(uuid, intervals);
+      result.sources_.emplace(tsid, intervals);
       continue;
     }
     const std::vector<Interval>& removed = found->second;
@@ -233,19 +283,31 @@ MysqlGtidSet MysqlGtidSet::Subtract(const MysqlGtidSet& other) const {
       }
       if (interval.start < interval.end) left.push_back(interval);
     }
-    if (!left.empty()) result.sources_.emplace(uuid, std::move(left));
+    if (!left.empty()) result.sources_.emplace(tsid, std::move(left));
   }
   return result;
 }
 
 std::vector<uint8_t> MysqlGtidSet::Encode() const {
+  const bool tagged = has_tags();
   size_t size = 8;
-  for (const auto& [uuid, intervals] : sources_) size += 16 + 8 + 16 * intervals.size();
+  for (const auto& [tsid, intervals] : sources_) {
+    size += 16 + 8 + 16 * intervals.size() + (tagged ? 1 + tsid.tag.size() : 0);
+  }
   std::vector<uint8_t> out;
   out.reserve(size);
-  AppendLittleEndian(out, sources_.size());
-  for (const auto& [uuid, intervals] : sources_) {
-    out.insert(out.end(), uuid.begin(), uuid.end());
+  if (tagged) {
+    constexpr uint64_t kTaggedFormat = 1;
+    AppendLittleEndian(out, kTaggedFormat | uint64_t{sources_.size()} << 8 | kTaggedFormat << 56);
+  } else {
+    AppendLittleEndian(out, sources_.size());
+  }
+  for (const auto& [tsid, intervals] : sources_) {
+    out.insert(out.end(), tsid.uuid.begin(), tsid.uuid.end());
+    if (tagged) {
+      AppendVarlen(out, tsid.tag.size());
+      out.insert(out.end(), tsid.tag.begin(), tsid.tag.end());
+    }
     AppendLittleEndian(out, intervals.size());
     for (const Interval& interval : intervals) {
       AppendLittleEndian(out, static_cast<uint64_t>(interval.start));

@@ -1,5 +1,6 @@
 #include "tests/integration/mysql_server/test_connections.h"
 
+#include "connectors/mysql/server/binlog_position.h"
 #include "gtest/gtest.h"
 
 namespace sluice::mysql {
@@ -27,11 +28,11 @@ Connection MustConnect(const testing::MariaDbAccount& account, SslMode mode) {
 
 ServerPosition CurrentPosition(Connection& connection) {
   ServerPosition position;
-  absl::StatusOr<QueryResult> status = connection.Query("SHOW MASTER STATUS");
-  EXPECT_TRUE(status.ok()) << status.status();
-  if (status.ok() && !status->rows.empty()) {
-    position.file = status->rows[0][0].value_or("");
-    position.position = std::stoull(status->rows[0][1].value_or("0"));
+  absl::StatusOr<ServerBinlogPosition> now = ReadServerBinlogPosition(connection);
+  EXPECT_TRUE(now.ok()) << now.status();
+  if (now.ok()) {
+    position.file = now->file;
+    position.position = now->position;
   }
   absl::StatusOr<QueryResult> gtids = connection.Query("SELECT @@gtid_binlog_pos");
   EXPECT_TRUE(gtids.ok()) << gtids.status();

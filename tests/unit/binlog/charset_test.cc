@@ -58,5 +58,21 @@ TEST(Charset, WideEncodings) {
   EXPECT_FALSE(AppendAsUtf8(Charset::kOther, odd, &out).ok());
 }
 
+TEST(Charset, WellFormedUtf8PrefixStopsAtTheFirstIllFormedSequence) {
+  EXPECT_EQ(WellFormedUtf8Prefix(""), 0u);
+  EXPECT_EQ(WellFormedUtf8Prefix("plain \x1f ascii"), 13u);
+  EXPECT_EQ(WellFormedUtf8Prefix("\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80"), 9u);  // é € U+1F600
+  EXPECT_EQ(WellFormedUtf8Prefix("\xF4\x8F\xBF\xBF"), 4u);                      // U+10FFFF
+  EXPECT_EQ(WellFormedUtf8Prefix("ab\x80"), 2u);             // a stray continuation byte
+  EXPECT_EQ(WellFormedUtf8Prefix("ab\xC3"), 2u);             // cut short
+  EXPECT_EQ(WellFormedUtf8Prefix("ab\xC3(x"), 2u);           // not followed by a continuation
+  EXPECT_EQ(WellFormedUtf8Prefix("a\xC0\xAF"), 1u);          // overlong '/'
+  EXPECT_EQ(WellFormedUtf8Prefix("a\xE0\x80\xAF"), 1u);      // overlong '/'
+  EXPECT_EQ(WellFormedUtf8Prefix("a\xED\xA0\x80"), 1u);      // the surrogate U+D800
+  EXPECT_EQ(WellFormedUtf8Prefix("a\xF4\x90\x80\x80"), 1u);  // past U+10FFFF
+  EXPECT_EQ(WellFormedUtf8Prefix("a\xFF"), 1u);
+  EXPECT_EQ(WellFormedUtf8Prefix(std::string_view("a\0b", 3)), 3u);  // NUL is a character
+}
+
 }  // namespace
 }  // namespace sluice::binlog

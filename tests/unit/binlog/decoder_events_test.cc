@@ -325,6 +325,118 @@ TEST_F(DecoderTest, MySqlPreviousGtids) {
   EXPECT_FALSE(huge.ok());
 }
 
+// MySQL's variable-length unsigned integer, as its serialization library writes it.
+Bytes& Varlen(Bytes& b, uint64_t v) {
+  int extra = 0;
+  while (extra < 8 && v >= (uint64_t{1} << (7 * (extra + 1)))) ++extra;
+  if (extra == 8) return b.U8(0xff).U64(v);
+  return b.LE((v << (extra + 1)) | ((uint64_t{1} << extra) - 1), extra + 1);
+}
+
+// A tagged GTID event's fields (id, then value), framed as a message: version 1, its size.
+Bytes TaggedGtidMessage(const Bytes& fields, uint64_t version = 1, int64_t size_delta = 0) {
+  // The size counts itself: find the width that makes it consistent.
+  for (uint64_t size = fields.size() + 3;; ++size) {
+    Bytes head;
+    Varlen(head, version);
+    Varlen(head, static_cast<uint64_t>(static_cast<int64_t>(size) + size_delta));
+    Varlen(head, 0);
+    if (head.size() + fields.size() == size) return head.Append(fields);
+  }
+}
+
+Bytes TaggedGtidFields(int64_t gno, std::string_view tag) {
+  Bytes f;
+  Varlen(f, 0).U8(0);  // flags: 0
+  Varlen(f, 1);
+  for (uint8_t byte : TestUuid()) Varlen(f, byte);
+  Varlen(Varlen(f, 2), static_cast<uint64_t>(gno) << 1);  // zigzag of a positive number
+  Varlen(Varlen(f, 3), tag.size()).Str(tag);
+  Varlen(Varlen(f, 4), 7 << 1);
+  Varlen(Varlen(f, 5), 9 << 1);
+  Varlen(Varlen(f, 6), 1796612208848130);
+  Varlen(Varlen(f, 8), 300);
+  Varlen(Varlen(f, 9), 90704);
+  return f;
+}
+
+TEST_F(DecoderTest, MySqlTaggedGtid) {
+  Start(kMySql, true);
+  auto g = FeedAs<MysqlGtidEvent>(EventType::kGtidTagged,
+                                  TaggedGtidMessage(TaggedGtidFields(123456789, "backup_7")));
+  EXPECT_EQ(g.ToString(), "10111213-1415-1617-1819-1a1b1c1d1e1f:backup_7:123456789");
+  EXPECT_EQ(g.last_committed, 7);
+  EXPECT_EQ(g.sequence_number, 9);
+  EXPECT_EQ(g.immediate_commit_timestamp_us, 1796612208848130u);
+  EXPECT_EQ(g.original_commit_timestamp_us, 1796612208848130u);  // left out: equal
+  EXPECT_EQ(g.transaction_length, 300u);
+  EXPECT_EQ(g.immediate_server_version, 90704u);
+  EXPECT_EQ(g.original_server_version, 90704u);
+  EXPECT_FALSE(g.commit_group_ticket.has_value());
+}
+
+TEST_F(DecoderTest, MySqlTaggedGtidFieldsOfALaterServerAreSkipped) {
+  Start(kMySql, true);
+  Bytes fields = TaggedGtidFields(5, "t");
+  Varlen(Varlen(fields, 11), 42);                // commit group ticket
+  Varlen(Varlen(fields, 12), 1).Str("whatever");  // a field this decoder does not know
+  auto g = FeedAs<MysqlGtidEvent>(EventType::kGtidTagged, TaggedGtidMessage(fields));
+  EXPECT_EQ(g.ToString(), "10111213-1415-1617-1819-1a1b1c1d1e1f:t:5");
+  EXPECT_EQ(g.commit_group_ticket, 42u);
+}
+
+TEST_F(DecoderTest, MySqlTaggedGtidDamageIsAnError) {
+  Start(kMySql, true);
+  auto error = [&](const Bytes& data) {
+    auto e = Feed(EventType::kGtidTagged, data);
+    EXPECT_FALSE(e.ok());
+    return e.ok() ? std::string() : std::string(e.status().message());
+  };
+  EXPECT_NE(error(TaggedGtidMessage(TaggedGtidFields(1, "t"), 2)).find("format version 2"),
+            std::string::npos);
+  EXPECT_NE(error(TaggedGtidMessage(TaggedGtidFields(1, "t"), 1, 1)).find("says it is"),
+            std::string::npos);
+  EXPECT_NE(error(TaggedGtidMessage(TaggedGtidFields(0, "t"))).find("GNO 0"), std::string::npos);
+  EXPECT_NE(error(TaggedGtidMessage(TaggedGtidFields(1, std::string(40, 't')))).find("at most 32"),
+            std::string::npos);
+  Bytes backwards = TaggedGtidFields(1, "t");
+  Varlen(Varlen(backwards, 2), 2);
+  EXPECT_NE(error(TaggedGtidMessage(backwards)).find("ascending order"), std::string::npos);
+  Bytes no_uuid;
+  Varlen(Varlen(no_uuid, 2), 2);
+  EXPECT_NE(error(TaggedGtidMessage(no_uuid)).find("without its source id"), std::string::npos);
+  // Every cut of a valid event fails (the size no longer adds up) and names the event.
+  const Bytes whole = TaggedGtidMessage(TaggedGtidFields(77, "tag"));
+  for (size_t cut = 0; cut < whole.size(); ++cut) {
+    Bytes prefix;
+    prefix.Append(whole.span().first(cut));
+    auto e = Feed(EventType::kGtidTagged, prefix);
+    ASSERT_FALSE(e.ok()) << cut;
+    EXPECT_NE(e.status().message().find("GTID_TAGGED_LOG_EVENT"), std::string::npos) << e.status();
+  }
+}
+
+TEST_F(DecoderTest, MySqlPreviousGtidsTaggedEncoding) {
+  Start(kMySql, true);
+  const Uuid uuid_bytes = TestUuid();
+  const std::span<const uint8_t> uuid(uuid_bytes);
+  Bytes d;
+  d.U64(uint64_t{1} | uint64_t{2} << 8 | uint64_t{1} << 56);
+  d.Append(uuid).U8(0).U64(1).U64(1).U64(6);               // untagged 1-5
+  d.Append(uuid).U8(5 << 1).Str("mytag").U64(1).U64(3).U64(4);  // mytag:3
+  auto p = FeedAs<PreviousGtidsEvent>(EventType::kPreviousGtids, d);
+  EXPECT_EQ(p.ToString(), "10111213-1415-1617-1819-1a1b1c1d1e1f:1-5:mytag:3");
+  ASSERT_EQ(p.sources.size(), 2u);
+  EXPECT_EQ(p.sources[1].tag, "mytag");
+  // A marker at one end only, or an unknown format, is damage, not a huge source count.
+  auto half = Feed(EventType::kPreviousGtids, Bytes().U64(uint64_t{1} << 56 | 2 << 8));
+  ASSERT_FALSE(half.ok());
+  EXPECT_NE(half.status().message().find("one end only"), std::string::npos) << half.status();
+  auto unknown = Feed(EventType::kPreviousGtids, Bytes().U64(uint64_t{2} << 56 | 2));
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.status().message().find("unknown format 2"), std::string::npos);
+}
+
 TEST_F(DecoderTest, MySqlRowsQuery) {
   Start(kMySql, true);
   auto q = FeedAs<RowsQueryEvent>(EventType::kRowsQuery, Bytes().U8(8).Str("UPDATE t"));

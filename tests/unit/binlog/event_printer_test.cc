@@ -90,21 +90,38 @@ TEST_F(PrinterTest, RowsAsOneJsonObject) {
 TEST_F(PrinterTest, TemporalAndSpecialValues) {
   ColumnInfo c;
   std::string out;
-  AppendValueText(ColumnValue::OfDateTime(DateTime{2024, 2, 29, 13, 45, 7, 123456}, 3), c, &out);
+  EXPECT_TRUE(
+      AppendValueText(ColumnValue::OfDateTime(DateTime{2024, 2, 29, 13, 45, 7, 123456}, 3), c, &out)
+          .ok());
   EXPECT_EQ(out, "'2024-02-29 13:45:07.123'");
   out.clear();
-  AppendValueText(ColumnValue::OfTime(TimeValue{true, 838, 59, 59, 0}, 0), c, &out);
+  EXPECT_TRUE(
+      AppendValueText(ColumnValue::OfTime(TimeValue{true, 838, 59, 59, 0}, 0), c, &out).ok());
   EXPECT_EQ(out, "'-838:59:59'");
   out.clear();
-  AppendValueText(ColumnValue::OfTimestamp(Timestamp{1700000000, 5}, 6), c, &out);
+  EXPECT_TRUE(AppendValueText(ColumnValue::OfTimestamp(Timestamp{1700000000, 5}, 6), c, &out).ok());
   EXPECT_EQ(out, "'2023-11-14 22:13:20.000005'");
   out.clear();
   uint8_t bits[] = {0x0a, 0xbc};
-  AppendValueText(ColumnValue::Bytes(ValueKind::kBit, bits, 2, 12), c, &out);
+  EXPECT_TRUE(AppendValueText(ColumnValue::Bytes(ValueKind::kBit, bits, 2, 12), c, &out).ok());
   EXPECT_EQ(out, "b'101010111100'");
   out.clear();
-  AppendValueText(ColumnValue::Null(), c, &out);
+  EXPECT_TRUE(AppendValueText(ColumnValue::Null(), c, &out).ok());
   EXPECT_EQ(out, "NULL");
+}
+
+TEST_F(PrinterTest, DamagedBinaryJsonIsAnErrorNotText) {
+  ColumnInfo c;
+  const uint8_t damaged[] = {0x0c, 0x05, 'a'};  // a string of 5 bytes that holds 1
+  std::string out = "kept";
+  absl::Status s =
+      AppendValueText(ColumnValue::Bytes(ValueKind::kJson, damaged, sizeof damaged), c, &out);
+  EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ(out, "kept");  // nothing appended
+  const uint8_t fine[] = {0x04, 0x01};
+  ASSERT_TRUE(
+      AppendValueText(ColumnValue::Bytes(ValueKind::kJson, fine, sizeof fine), c, &out).ok());
+  EXPECT_EQ(out, "kepttrue");
 }
 
 TEST_F(PrinterTest, HeaderLineOfOtherEvents) {

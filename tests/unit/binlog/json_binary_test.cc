@@ -1,6 +1,7 @@
 #include "sluice/binlog/json_binary.h"
 
 #include <cstring>
+#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -137,6 +138,11 @@ TEST(JsonBinary, Scalars) {
 
 TEST(JsonBinary, StringsAreEscaped) {
   EXPECT_EQ(Text(Doc(String("a\"b\\c\n\x01"))), "\"a\\\"b\\\\c\\n\\u0001\"");
+  // Every control character, 0x1A-0x1F included, and past the length a SIMD copy would take.
+  EXPECT_EQ(
+      Text(Doc(String(std::string(16, 'x') + "\x1a\x1b\x1c\x1d\x1e\x1f" + std::string(16, 'y')))),
+      "\"" + std::string(16, 'x') + "\\u001a\\u001b\\u001c\\u001d\\u001e\\u001f" +
+          std::string(16, 'y') + "\"");
 }
 
 TEST(JsonBinary, LongStringUsesMultiByteLength) {
@@ -174,7 +180,7 @@ TEST(JsonBinary, OpaqueDecimalDateTimeAndOther) {
   EXPECT_EQ(Text(Doc(Opaque(10, Bytes().U64(static_cast<uint64_t>(((ym << 5) | 29) << 17 << 24))))),
             "\"2024-02-29\"");
   int64_t time = -((int64_t{(1 << 12) | (2 << 6) | 3} << 24));
-  EXPECT_EQ(Text(Doc(Opaque(11, Bytes().U64(static_cast<uint64_t>(time))))), "\"-01:02:03\"");
+  EXPECT_EQ(Text(Doc(Opaque(11, Bytes().U64(static_cast<uint64_t>(time))))), "\"-01:02:03.000000\"");
   EXPECT_EQ(Text(Doc(Opaque(252, Bytes{'h', 'i'}))), "\"base64:type252:aGk=\"");
 }
 
@@ -184,7 +190,8 @@ TEST(JsonBinary, TheMostNegativePackedTemporalIsNoOverflow) {
   const uint64_t most_negative = uint64_t{1} << 63;
   for (uint8_t type : {10, 11, 12}) {
     std::string out;
-    EXPECT_TRUE(AppendJsonBinaryAsText(Doc(Opaque(type, Bytes().U64(most_negative))).span(), &out).ok());
+    EXPECT_TRUE(
+        AppendJsonBinaryAsText(Doc(Opaque(type, Bytes().U64(most_negative))).span(), &out).ok());
     EXPECT_FALSE(out.empty());
   }
 }
@@ -200,6 +207,24 @@ TEST(JsonBinary, MalformedInputIsAnErrorNeverACrash) {
   Bytes self{0x02};
   self.U16(1).U16(7).U8(0x02).U16(0);
   EXPECT_FALSE(AppendJsonBinaryAsText(self.span(), &out).ok());
+}
+
+// Damage that used to come out as text: bytes that are not UTF-8 in a string or a key, and a
+// double that is NaN or infinite (printed, "nan" is not JSON). MySQL writes none of these.
+TEST(JsonBinary, DamageThatWouldPrintAsInvalidJsonIsAnError) {
+  std::string out;
+  absl::Status s = AppendJsonBinaryAsText(Doc(String("ab\xC3")).span(), &out);
+  EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ(s.message(), "binary JSON: string is not UTF-8");
+  s = AppendJsonBinaryAsText(Doc(Object({{"k\xFF", Int16(1)}})).span(), &out);
+  EXPECT_EQ(s.message(), "binary JSON: key is not UTF-8");
+  s = AppendJsonBinaryAsText(Doc(Array({Double(std::numeric_limits<double>::quiet_NaN())})).span(),
+                             &out);
+  EXPECT_EQ(s.message(), "binary JSON: double is not finite");
+  s = AppendJsonBinaryAsText(Doc(Double(-std::numeric_limits<double>::infinity())).span(), &out);
+  EXPECT_EQ(s.message(), "binary JSON: double is not finite");
+  EXPECT_EQ(Text(Doc(Object({{"\xC3\xA9", String("\xE2\x82\xAC")}}))),
+            "{\"\xC3\xA9\":\"\xE2\x82\xAC\"}");
 }
 
 }  // namespace

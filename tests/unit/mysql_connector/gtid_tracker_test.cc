@@ -19,13 +19,13 @@ TEST(GtidTracker, MySqlSetExcludesTheTransactionInProgress) {
   // As SHOW MASTER STATUS prints Executed_Gtid_Set: normalised at once.
   ASSERT_TRUE(tracker.Reset(false, std::string(kA) + ":1-41,\n" + kB + ":1-3").ok());
   EXPECT_EQ(tracker.text(), std::string(kB) + ":1-3," + kA + ":1-41");
-  tracker.Begin(Uuid(kA), 42);
+  tracker.Begin(Uuid(kA), 42, "");
   EXPECT_EQ(tracker.text(), std::string(kB) + ":1-3," + kA + ":1-41") << "42 is in progress";
   tracker.Commit();
   EXPECT_EQ(tracker.text(), std::string(kB) + ":1-3," + kA + ":1-42");
   tracker.Commit();
   EXPECT_EQ(tracker.text(), std::string(kB) + ":1-3," + kA + ":1-42") << "nothing pending";
-  tracker.Begin(Uuid(kB), 4);
+  tracker.Begin(Uuid(kB), 4, "");
   tracker.Commit();
   EXPECT_EQ(tracker.text(), std::string(kB) + ":1-4," + kA + ":1-42");
 }
@@ -34,8 +34,8 @@ TEST(GtidTracker, ANewGtidCompletesAGroupThatHadNoCommit) {
   // A MySQL DDL statement, an XA PREPARE, a compressed transaction: no COMMIT/XID the task sees.
   GtidTracker tracker;
   ASSERT_TRUE(tracker.Reset(false, std::string(kA) + ":1-5").ok());
-  tracker.Begin(Uuid(kA), 6);
-  tracker.Begin(Uuid(kA), 7);
+  tracker.Begin(Uuid(kA), 6, "");
+  tracker.Begin(Uuid(kA), 7, "");
   EXPECT_EQ(tracker.text(), std::string(kA) + ":1-6");
   tracker.Commit();
   EXPECT_EQ(tracker.text(), std::string(kA) + ":1-7");
@@ -44,7 +44,7 @@ TEST(GtidTracker, ANewGtidCompletesAGroupThatHadNoCommit) {
 TEST(GtidTracker, MySqlWithoutAStartingSetWritesNone) {
   GtidTracker tracker;
   ASSERT_TRUE(tracker.Reset(false, "").ok());
-  tracker.Begin(Uuid(kA), 6);
+  tracker.Begin(Uuid(kA), 6, "");
   tracker.Commit();
   EXPECT_EQ(tracker.text(), "") << "uuid:6 alone would claim 1-5 were never run";
   EXPECT_FALSE(tracker.tracking());
@@ -52,9 +52,20 @@ TEST(GtidTracker, MySqlWithoutAStartingSetWritesNone) {
   // A position the server reported (snapshot, snapshot.mode=never/no_data) is complete even when
   // empty: a server with GTIDs on and no transaction yet.
   ASSERT_TRUE(tracker.Reset(false, "", /*complete=*/true).ok());
-  tracker.Begin(Uuid(kA), 1);
+  tracker.Begin(Uuid(kA), 1, "");
   tracker.Commit();
   EXPECT_EQ(tracker.text(), std::string(kA) + ":1");
+}
+
+TEST(GtidTracker, TaggedTransactionsGoToTheirTag) {
+  // MySQL 8.3+: `SET gtid_next='AUTOMATIC:mytag'` numbers the transaction in the tag's own series.
+  GtidTracker tracker;
+  ASSERT_TRUE(tracker.Reset(false, std::string(kA) + ":1-11:mytag:1-2").ok());
+  tracker.Begin(Uuid(kA), 3, "mytag");
+  tracker.Commit();
+  tracker.Begin(Uuid(kA), 12, "");
+  tracker.Commit();
+  EXPECT_EQ(tracker.text(), std::string(kA) + ":1-12:mytag:1-3");
 }
 
 TEST(GtidTracker, MariaDbPositionAdvancesPerDomain) {

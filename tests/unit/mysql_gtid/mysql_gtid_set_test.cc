@@ -118,7 +118,13 @@ TEST(MysqlGtidSet, BadInputSaysWhatIsWrong) {
   EXPECT_NE(ErrorOf(std::string(kA) + ":9223372036854775807").find("exceeds MySQL's largest"),
             std::string::npos);
   EXPECT_NE(ErrorOf(std::string(kA) + ":1-3:").find("an empty interval"), std::string::npos);
-  EXPECT_NE(ErrorOf(std::string(kA) + ":backup:1-3").find("tagged GTIDs are not supported"),
+  EXPECT_NE(ErrorOf(std::string(kA) + ":backup").find("tag \"backup\" has no transactions"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(std::string(kA) + ":a:b:1").find("tag \"a\" has no transactions"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(std::string(kA) + ":back-up:1").find("\"back-up\" is not a GTID tag"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(std::string(kA) + ":" + std::string(33, 't') + ":1").find("is not a GTID tag"),
             std::string::npos);
   EXPECT_EQ(ErrorOf("0-1-42"),
             "GTID set element \"0-1-42\": a MariaDB GTID (domain-server-sequence), not a MySQL one "
@@ -146,6 +152,55 @@ TEST(MysqlGtidSet, EncodesTheDumpCommandsBinaryFormByteForByte) {
   };
   EXPECT_EQ(Set(std::string(kA) + ":1-5:300-65535," + kB + ":3").Encode(), expected);
   EXPECT_EQ(MysqlGtidSet().Encode(), std::vector<uint8_t>(8, 0)) << "the empty set: n_sids = 0";
+}
+
+TEST(MysqlGtidSet, TaggedTextAsMySqlPrintsIt) {
+  // MySQL 9.7's @@gtid_executed after `SET gtid_next='AUTOMATIC:mytag'`: per UUID its untagged
+  // intervals, then each tag in order with its own.
+  const std::string executed = std::string(kA) + ":1-11:mytag:1-2";
+  EXPECT_EQ(Normalised(executed), executed);
+  EXPECT_EQ(Normalised(std::string(kA) + ":zz:4:MyTag:1,\n" + kA + ":mytag:2:3,\n" + kA + ":1-2"),
+            std::string(kA) + ":1-2:mytag:1-3:zz:4");
+  EXPECT_EQ(Normalised(std::string(kB) + ":t:1," + kA + ":_x9:5"),
+            std::string(kB) + ":t:1," + kA + ":_x9:5");
+}
+
+TEST(MysqlGtidSet, TagsAreSourcesOfTheirOwn) {
+  MysqlGtidSet set = Set(std::string(kA) + ":1-3:mytag:1");
+  EXPECT_TRUE(set.has_tags());
+  EXPECT_TRUE(set.Contains(Uuid(kA), 1, "mytag"));
+  EXPECT_FALSE(set.Contains(Uuid(kA), 2, "mytag"));
+  EXPECT_TRUE(set.Contains(Uuid(kA), 2));
+  EXPECT_FALSE(set.Contains(Uuid(kA), 2, "other"));
+  EXPECT_TRUE(set.Add(Uuid(kA), 2, "mytag"));
+  EXPECT_FALSE(set.Add(Uuid(kA), 2, "mytag"));
+  EXPECT_EQ(set.ToString(), std::string(kA) + ":1-3:mytag:1-2");
+  EXPECT_EQ(set.Subtract(Set(std::string(kA) + ":1-3")).ToString(), std::string(kA) + ":mytag:1-2");
+  EXPECT_TRUE(set.ContainsAll(Set(std::string(kA) + ":mytag:2")));
+  EXPECT_FALSE(set.ContainsAll(Set(std::string(kA) + ":other:2")));
+  EXPECT_FALSE(Set(std::string(kA) + ":1-3").has_tags());
+}
+
+TEST(MysqlGtidSet, EncodesTaggedSetsAsMySql97WritesThem) {
+  // The body of the PREVIOUS_GTIDS event at position 127 of
+  // tests/unit/binlog/testdata/mysql-9.7-gtids.bin, as MySQL 9.7.4 wrote it.
+  const std::vector<uint8_t> expected = {
+      0x01, 0x03, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01,  // tagged format, 3 sources
+      0xd0, 0xbe, 0x5b, 0xaf, 0xf1, 0xe9, 0x11, 0xf1, 0xad, 0x53, 0x02, 0xfc, 0x00, 0x00, 0x00,
+      0x01, 0x00,                                       // uuid, empty tag
+      0x01, 0, 0, 0, 0, 0, 0, 0,                        // one interval
+      0x01, 0, 0, 0, 0, 0, 0, 0, 0x0f, 0, 0, 0, 0, 0, 0, 0,  // [1, 15)
+      0xd0, 0xbe, 0x5b, 0xaf, 0xf1, 0xe9, 0x11, 0xf1, 0xad, 0x53, 0x02, 0xfc, 0x00, 0x00, 0x00,
+      0x01, 0x12, 'f', 'i', 'r', 's', 't', '_', 't', 'a', 'g',  // uuid, tag of 9 bytes
+      0x01, 0, 0, 0, 0, 0, 0, 0,                        // one interval
+      0x01, 0, 0, 0, 0, 0, 0, 0, 0x02, 0, 0, 0, 0, 0, 0, 0,  // [1, 2)
+      0xd0, 0xbe, 0x5b, 0xaf, 0xf1, 0xe9, 0x11, 0xf1, 0xad, 0x53, 0x02, 0xfc, 0x00, 0x00, 0x00,
+      0x01, 0x0a, 'm', 'y', 't', 'a', 'g',              // uuid, tag of 5 bytes
+      0x01, 0, 0, 0, 0, 0, 0, 0,                        // one interval
+      0x01, 0, 0, 0, 0, 0, 0, 0, 0x03, 0, 0, 0, 0, 0, 0, 0,  // [1, 3)
+  };
+  EXPECT_EQ(Set("d0be5baf-f1e9-11f1-ad53-02fc00000001:1-14:first_tag:1:mytag:1-2").Encode(),
+            expected);
 }
 
 TEST(MysqlGtidSet, SourceUuidText) {

@@ -8,6 +8,7 @@
 #ifndef SLUICE_BINLOG_SRC_BYTE_READER_H_
 #define SLUICE_BINLOG_SRC_BYTE_READER_H_
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -79,6 +80,30 @@ class ByteReader {
                                field));
         return 0;
     }
+  }
+
+  // MySQL's variable-length unsigned integer (its serialization library, 8.3+: tagged GTID
+  // events, tags in PREVIOUS_GTIDS): the count of trailing one bits of the first byte is how many
+  // bytes follow it; the value sits above those marker bits, little-endian, and a first byte of
+  // 0xff is followed by the whole 8-byte value.
+  uint64_t VarUint(const char* field) {
+    if (!Need(1, field)) return 0;
+    const uint8_t first = *pos_;
+    const size_t extra = static_cast<size_t>(std::countr_one(first));
+    if (!Need(1 + extra, field)) return 0;
+    uint64_t value;
+    if (extra == 8) {
+      value = LoadLE(pos_ + 1, 8);
+    } else {
+      value = LoadLE(pos_, 1 + extra) >> (extra + 1);
+    }
+    pos_ += 1 + extra;
+    return value;
+  }
+  // The signed form: zigzag over VarUint (0, -1, 1, -2 ... are 0, 1, 2, 3 ...).
+  int64_t VarInt(const char* field) {
+    const uint64_t raw = VarUint(field);
+    return static_cast<int64_t>(raw >> 1) ^ -static_cast<int64_t>(raw & 1);
   }
 
   std::span<const uint8_t> Bytes(size_t n, const char* field) {

@@ -215,4 +215,35 @@ absl::Status AppendAsUtf8(Charset charset, std::span<const uint8_t> b, std::stri
   return absl::UnimplementedError("unknown character set");
 }
 
+size_t WellFormedUtf8Prefix(std::string_view bytes) {
+  size_t i = 0;
+  while (i < bytes.size()) {
+    const uint8_t lead = static_cast<uint8_t>(bytes[i]);
+    if (lead < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t length;
+    uint32_t cp, smallest;
+    if ((lead & 0xE0) == 0xC0) {
+      length = 2, cp = lead & 0x1F, smallest = 0x80;
+    } else if ((lead & 0xF0) == 0xE0) {
+      length = 3, cp = lead & 0x0F, smallest = 0x800;
+    } else if ((lead & 0xF8) == 0xF0) {
+      length = 4, cp = lead & 0x07, smallest = 0x10000;
+    } else {
+      return i;  // a continuation byte, or 0xF8..0xFF
+    }
+    if (bytes.size() - i < length) return i;
+    for (size_t k = 1; k < length; ++k) {
+      const uint8_t next = static_cast<uint8_t>(bytes[i + k]);
+      if ((next & 0xC0) != 0x80) return i;
+      cp = (cp << 6) | (next & 0x3F);
+    }
+    if (cp < smallest || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
+    i += length;
+  }
+  return i;
+}
+
 }  // namespace sluice::binlog

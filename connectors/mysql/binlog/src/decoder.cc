@@ -169,6 +169,8 @@ absl::Status BinlogDecoder::DecodeBody(std::span<const uint8_t> data, Event& eve
     case EventType::kGtid:
     case EventType::kAnonymousGtid:
       return assign(internal::ParseMysqlGtid(data, type == EventType::kAnonymousGtid));
+    case EventType::kGtidTagged:
+      return assign(internal::ParseMysqlTaggedGtid(data));
     case EventType::kPreviousGtids:
       return assign(internal::ParsePreviousGtids(data));
     case EventType::kRowsQuery:

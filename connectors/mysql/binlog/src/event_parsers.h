@@ -29,6 +29,9 @@ absl::StatusOr<MariaGtidEvent> ParseMariaGtid(std::span<const uint8_t> data, uin
 absl::StatusOr<MariaGtidListEvent> ParseMariaGtidList(std::span<const uint8_t> data);
 absl::StatusOr<BinlogCheckpointEvent> ParseBinlogCheckpoint(std::span<const uint8_t> data);
 absl::StatusOr<MysqlGtidEvent> ParseMysqlGtid(std::span<const uint8_t> data, bool anonymous);
+// GTID_TAGGED_LOG_EVENT: MySQL's serialization format (a message of numbered fields).
+absl::StatusOr<MysqlGtidEvent> ParseMysqlTaggedGtid(std::span<const uint8_t> data);
+// Either encoding: untagged (MySQL 5.6+) or tagged (8.3+).
 absl::StatusOr<PreviousGtidsEvent> ParsePreviousGtids(std::span<const uint8_t> data);
 absl::StatusOr<RowsQueryEvent> ParseRowsQuery(std::span<const uint8_t> data);
 absl::StatusOr<XaPrepareEvent> ParseXaPrepare(std::span<const uint8_t> data);

@@ -68,6 +68,8 @@ std::string_view EventTypeName(EventType type) {
       return "TRANSACTION_PAYLOAD_EVENT";
     case EventType::kHeartbeatV2:
       return "HEARTBEAT_LOG_EVENT_V2";
+    case EventType::kGtidTagged:
+      return "GTID_TAGGED_LOG_EVENT";
     case EventType::kMariaAnnotateRows:
       return "ANNOTATE_ROWS_EVENT";
     case EventType::kMariaBinlogCheckpoint:

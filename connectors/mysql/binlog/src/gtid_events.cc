@@ -32,20 +32,31 @@ std::string MariaGtidListEvent::ToString() const {
 }
 
 std::string MysqlGtidEvent::ToString() const {
-  return absl::StrCat(UuidToString(source_id), ":", gno);
+  if (tag.empty()) return absl::StrCat(UuidToString(source_id), ":", gno);
+  return absl::StrCat(UuidToString(source_id), ":", absl::string_view(tag.data(), tag.size()), ":",
+                      gno);
 }
 
 std::string PreviousGtidsEvent::ToString() const {
-  return absl::StrJoin(sources, ",", [](std::string* out, const Source& s) {
-    out->append(UuidToString(s.source_id));
+  // One element per UUID: consecutive sources of the same UUID (its tags) continue it.
+  std::string out;
+  const Uuid* last = nullptr;
+  for (const Source& s : sources) {
+    if (last == nullptr || *last != s.source_id) {
+      if (!out.empty()) out.push_back(',');
+      out += UuidToString(s.source_id);
+      last = &s.source_id;
+    }
+    if (!s.tag.empty()) absl::StrAppend(&out, ":", absl::string_view(s.tag.data(), s.tag.size()));
     for (const GtidInterval& i : s.intervals) {
       if (i.end - 1 == i.start) {
-        absl::StrAppend(out, ":", i.start);
+        absl::StrAppend(&out, ":", i.start);
       } else {
-        absl::StrAppend(out, ":", i.start, "-", i.end - 1);
+        absl::StrAppend(&out, ":", i.start, "-", i.end - 1);
       }
     }
-  });
+  }
+  return out;
 }
 
 namespace internal {
@@ -136,12 +147,138 @@ absl::StatusOr<MysqlGtidEvent> ParseMysqlGtid(std::span<const uint8_t> data, boo
   return e;
 }
 
+// The fields of a tagged GTID event, by the number MySQL's serialization gives each; a message
+// lists the fields it carries in ascending order, and leaves out those at their default.
+enum TaggedGtidField : uint64_t {
+  kFlags = 0,
+  kUuid = 1,
+  kGno = 2,
+  kTag = 3,
+  kLastCommitted = 4,
+  kSequenceNumber = 5,
+  kImmediateCommitTimestamp = 6,
+  kOriginalCommitTimestamp = 7,   // left out when equal to the immediate one
+  kTransactionLength = 8,
+  kImmediateServerVersion = 9,
+  kOriginalServerVersion = 10,    // left out when equal to the immediate one
+  kCommitGroupTicket = 11,        // left out when not set
+};
+
+// A tag as MySQL writes it: a varlen length, then the bytes (at most 32, [a-z0-9_]).
+std::string_view ReadTag(ByteReader& r, const char* field) {
+  const uint64_t length = r.VarUint(field);
+  if (!r.ok()) return {};
+  if (length > 32) {
+    r.Invalid(absl::StrCat(field, " of ", length, " bytes; MySQL's tags have at most 32"));
+    return {};
+  }
+  return r.String(static_cast<size_t>(length), field);
+}
+
+absl::StatusOr<MysqlGtidEvent> ParseMysqlTaggedGtid(std::span<const uint8_t> data) {
+  ByteReader r(data);
+  const uint64_t format_version = r.VarUint("serialization format version");
+  const uint64_t message_size = r.VarUint("message size");
+  r.VarUint("last non-ignorable field id");
+  if (!r.ok()) return r.status();
+  if (format_version != 1) {
+    return absl::DataLossError(absl::StrCat("tagged GTID event in serialization format version ",
+                                            format_version, "; this decoder reads version 1"));
+  }
+  if (message_size != data.size()) {
+    return absl::DataLossError(absl::StrCat("tagged GTID event says it is ", message_size,
+                                            " bytes long but holds ", data.size()));
+  }
+  MysqlGtidEvent e;
+  bool has_uuid = false, has_gno = false;
+  int64_t previous_field = -1;
+  while (r.ok() && !r.empty()) {
+    const uint64_t field = r.VarUint("field id");
+    if (!r.ok()) break;
+    if (static_cast<int64_t>(field) <= previous_field) {
+      return absl::DataLossError(absl::StrCat("tagged GTID event field ", field, " follows field ",
+                                              previous_field, "; fields come in ascending order"));
+    }
+    previous_field = static_cast<int64_t>(field);
+    switch (field) {
+      case kFlags:
+        e.flags = static_cast<uint8_t>(r.VarUint("GTID flags"));
+        break;
+      case kUuid:
+        for (uint8_t& byte : e.source_id) byte = static_cast<uint8_t>(r.VarUint("source id"));
+        has_uuid = true;
+        break;
+      case kGno:
+        e.gno = r.VarInt("GNO");
+        has_gno = true;
+        break;
+      case kTag:
+        e.tag = ReadTag(r, "GTID tag");
+        break;
+      case kLastCommitted:
+        e.last_committed = r.VarInt("last committed");
+        break;
+      case kSequenceNumber:
+        e.sequence_number = r.VarInt("sequence number");
+        break;
+      case kImmediateCommitTimestamp:
+        e.immediate_commit_timestamp_us = r.VarUint("immediate commit timestamp");
+        break;
+      case kOriginalCommitTimestamp:
+        e.original_commit_timestamp_us = r.VarUint("original commit timestamp");
+        break;
+      case kTransactionLength:
+        e.transaction_length = r.VarUint("transaction length");
+        break;
+      case kImmediateServerVersion:
+        e.immediate_server_version = static_cast<uint32_t>(r.VarUint("immediate server version"));
+        break;
+      case kOriginalServerVersion:
+        e.original_server_version = static_cast<uint32_t>(r.VarUint("original server version"));
+        break;
+      case kCommitGroupTicket:
+        e.commit_group_ticket = r.VarUint("commit group ticket");
+        break;
+      default:
+        // A field a later server added: fields come in ascending order and this decoder knows
+        // every one before it, so the rest is newer than what it reads and the identity above
+        // is complete.
+        r.Rest();
+        break;
+    }
+  }
+  if (!r.ok()) return r.status();
+  if (!has_uuid || !has_gno) {
+    return absl::DataLossError("tagged GTID event without its source id or GNO");
+  }
+  if (e.gno < 1) {
+    return absl::DataLossError(absl::StrCat("tagged GTID event with GNO ", e.gno));
+  }
+  // Left out when equal to the immediate values.
+  if (!e.original_commit_timestamp_us) e.original_commit_timestamp_us = e.immediate_commit_timestamp_us;
+  if (!e.original_server_version) e.original_server_version = e.immediate_server_version;
+  return e;
+}
+
 absl::StatusOr<PreviousGtidsEvent> ParsePreviousGtids(std::span<const uint8_t> data) {
   ByteReader r(data);
   PreviousGtidsEvent e;
-  uint64_t n_sids = r.U64("source count");
+  // The tagged encoding marks itself in the lowest and highest byte of the first eight; n_sids
+  // sits between them. The untagged one is n_sids alone, which never reaches the top byte.
+  constexpr uint64_t kTaggedFormat = 1;
+  const uint64_t head = r.U64("source count");
   if (!r.ok()) return r.status();
-  if (n_sids > r.remaining() / 24) {
+  const bool tagged = (head >> 56) == kTaggedFormat;
+  if (tagged && (head & 0xff) != kTaggedFormat) {
+    return absl::DataLossError(absl::StrCat("PREVIOUS_GTIDS header 0x", absl::Hex(head),
+                                            " marks the tagged format at one end only"));
+  }
+  if (!tagged && (head >> 56) != 0) {
+    return absl::DataLossError(absl::StrCat("PREVIOUS_GTIDS in unknown format ", head >> 56));
+  }
+  const uint64_t n_sids = tagged ? (head >> 8) & ((uint64_t{1} << 48) - 1) : head;
+  const size_t smallest_source = tagged ? 25 : 24;
+  if (n_sids > r.remaining() / smallest_source) {
     return absl::DataLossError(
         absl::StrCat(n_sids, " sources cannot fit in ", r.remaining(), " bytes"));
   }
@@ -150,6 +287,7 @@ absl::StatusOr<PreviousGtidsEvent> ParsePreviousGtids(std::span<const uint8_t> d
     PreviousGtidsEvent::Source s;
     auto sid = r.Bytes(16, "source id");
     if (r.ok()) std::memcpy(s.source_id.data(), sid.data(), 16);
+    if (tagged) s.tag = ReadTag(r, "GTID tag");
     uint64_t n_intervals = r.U64("interval count");
     if (!r.ok()) break;
     if (n_intervals > r.remaining() / 16) {

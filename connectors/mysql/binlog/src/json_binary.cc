@@ -1,12 +1,14 @@
 #include "sluice/binlog/json_binary.h"
 
 #include <charconv>
+#include <cmath>
 #include <cstring>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "byte_reader.h"
+#include "sluice/binlog/charset.h"
 #include "sluice/binlog/column_type.h"
 #include "sluice/binlog/decimal.h"
 
@@ -69,6 +71,9 @@ class JsonWriter {
         if (data.size() < 8) return Error("double truncated");
         double d;
         std::memcpy(&d, data.data(), 8);
+        // JSON has no NaN or infinity and MySQL stores none: such bits are damage, and printed
+        // ("nan") they would make the text invalid JSON.
+        if (!std::isfinite(d)) return Error("double is not finite");
         char buf[32];
         auto res = std::to_chars(buf, buf + sizeof(buf), d);
         out_->append(buf, res.ptr);
@@ -80,8 +85,7 @@ class JsonWriter {
         if (!VarLength(r, &n)) return Error("string length malformed");
         std::string_view s = r.String(n, "string");
         if (!r.ok()) return Error("string runs past its container");
-        Quoted(s);
-        return absl::OkStatus();
+        return Quoted(s, "string");
       }
       case kOpaque:
         return Opaque(data);
@@ -138,7 +142,9 @@ class JsonWriter {
     return absl::OkStatus();
   }
 
-  void Quoted(std::string_view s) {
+  // `s` as a JSON string. MySQL keeps JSON strings and keys in utf8mb4: other bytes are damage.
+  absl::Status Quoted(std::string_view s, const char* what) {
+    if (WellFormedUtf8Prefix(s) != s.size()) return Error(absl::StrCat(what, " is not UTF-8"));
     out_->push_back('"');
     for (char ch : s) {
       unsigned char c = static_cast<unsigned char>(ch);
@@ -173,6 +179,7 @@ class JsonWriter {
       }
     }
     out_->push_back('"');
+    return absl::OkStatus();
   }
 
   // Objects and arrays: element count and total size (2 bytes each when small, 4 when large),
@@ -199,7 +206,10 @@ class JsonWriter {
         uint64_t key_offset = LoadLE(k, word);
         uint64_t key_length = LoadLE(k + word, 2);
         if (key_offset > size || key_length > size - key_offset) return Error("key out of bounds");
-        Quoted(std::string_view(reinterpret_cast<const char*>(c.data() + key_offset), key_length));
+        absl::Status key = Quoted(
+            std::string_view(reinterpret_cast<const char*>(c.data() + key_offset), key_length),
+            "key");
+        if (!key.ok()) return key;
         out_->push_back(':');
       }
       const uint8_t* v = c.data() + 2 * word + count * (object ? key_entry : 0) + i * value_entry;
@@ -264,14 +274,16 @@ class JsonWriter {
 
   // MySQL's packed temporal longlong: (integer part << 24) | microseconds, negative for
   // negative TIME. Integer part: for TIME hours<<12 | minutes<<6 | seconds; for dates
-  // ((year*13+month)<<5 | day) << 17 | the TIME-like seconds part.
+  // ((year*13+month)<<5 | day) << 17 | the TIME-like seconds part. TIME, DATETIME and TIMESTAMP
+  // print six fraction digits whatever their precision, zeros included, as MySQL prints a JSON
+  // value (MySQL 9.7: JSON_OBJECT('t', CAST('12:00:00' AS TIME)) is {"t": "12:00:00.000000"}).
   void Temporal(ColumnType type, int64_t packed) {
     bool negative = packed < 0;
     // Negate in unsigned arithmetic: -INT64_MIN does not fit an int64_t (a fuzzer found it).
     uint64_t mag = negative ? 0 - static_cast<uint64_t>(packed) : static_cast<uint64_t>(packed);
     uint64_t micros = mag & 0xffffff;
     uint64_t intpart = mag >> 24;
-    std::string frac = micros ? absl::StrFormat(".%06d", micros) : "";
+    const std::string frac = absl::StrFormat(".%06d", micros);
     if (type == ColumnType::kTime) {
       absl::StrAppendFormat(out_, "\"%s%02d:%02d:%02d%s\"", negative ? "-" : "",
                             (intpart >> 12) & 0x3ff, (intpart >> 6) & 0x3f, intpart & 0x3f, frac);

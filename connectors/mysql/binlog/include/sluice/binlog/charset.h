@@ -41,6 +41,11 @@ CharsetInfo CharsetOfCollation(uint32_t collation_id);
 // InvalidArgument/Unimplemented: the caller decides (bytes, or refuse the column).
 absl::Status AppendAsUtf8(Charset charset, std::span<const uint8_t> bytes, std::string* out);
 
+// The length of the longest prefix of `bytes` that is well-formed UTF-8 (RFC 3629: no overlong
+// forms, no surrogates, nothing past U+10FFFF, no sequence cut short): `bytes.size()` when all of
+// it is. MySQL's binary JSON keeps its strings in utf8mb4, so anything else there is damage.
+size_t WellFormedUtf8Prefix(std::string_view bytes);
+
 }  // namespace sluice::binlog
 
 #endif  // SLUICE_BINLOG_CHARSET_H_

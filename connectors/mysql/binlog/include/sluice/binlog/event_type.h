@@ -39,6 +39,7 @@ enum class EventType : uint8_t {
   kPartialUpdateRows = 39,
   kTransactionPayload = 40,
   kHeartbeatV2 = 41,
+  kGtidTagged = 42,
   // MariaDB.
   kMariaAnnotateRows = 160,
   kMariaBinlogCheckpoint = 161,

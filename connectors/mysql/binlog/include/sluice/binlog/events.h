@@ -129,17 +129,22 @@ struct AnnotateRowsEvent {
 using Uuid = std::array<uint8_t, 16>;
 std::string UuidToString(const Uuid& uuid);
 
-// MySQL GTID_LOG_EVENT / ANONYMOUS_GTID_LOG_EVENT.
+// MySQL GTID_LOG_EVENT / ANONYMOUS_GTID_LOG_EVENT / GTID_TAGGED_LOG_EVENT (8.3+, written for a
+// transaction run with `SET gtid_next='AUTOMATIC:tag'` or 'uuid:tag:n'). The tagged event carries
+// the same facts in MySQL's serialization format; `tag` is empty for the other two.
 struct MysqlGtidEvent {
   bool anonymous = false;
   uint8_t flags = 0;
   Uuid source_id{};
   int64_t gno = 0;
+  std::string_view tag;  // a view into the event's bytes
   std::optional<int64_t> last_committed, sequence_number;
   std::optional<uint64_t> immediate_commit_timestamp_us, original_commit_timestamp_us;
   std::optional<uint64_t> transaction_length;
   std::optional<uint32_t> immediate_server_version, original_server_version;
-  std::string ToString() const;  // "3e11fa47-71ca-11e1-9e33-c80aa9429562:23"
+  std::optional<uint64_t> commit_group_ticket;  // tagged events only, when set
+  // "3e11fa47-71ca-11e1-9e33-c80aa9429562:23", tagged "3e11fa47-...-c80aa9429562:mytag:23".
+  std::string ToString() const;
 };
 
 struct GtidInterval {
@@ -147,13 +152,17 @@ struct GtidInterval {
   int64_t end = 0;    // exclusive, as stored
 };
 
+// MySQL PREVIOUS_GTIDS_LOG_EVENT, in either encoding (8.3+ writes the tagged one once any tagged
+// GTID exists). Sources are in the order the server wrote them: by UUID, then tag.
 struct PreviousGtidsEvent {
   struct Source {
     Uuid source_id{};
+    std::string_view tag;  // empty: untagged; a view into the event's bytes
     std::vector<GtidInterval> intervals;
   };
   std::vector<Source> sources;
-  std::string ToString() const;  // "uuid:1-5:7-9,uuid2:1-3" (inclusive ends, MySQL's text form)
+  // MySQL's text form, inclusive ends: "uuid:1-5:7-9:tag:1-3,uuid2:1-3".
+  std::string ToString() const;
 };
 
 // MySQL XA_PREPARE_LOG_EVENT: ends the events of an XA transaction at XA PREPARE (or at

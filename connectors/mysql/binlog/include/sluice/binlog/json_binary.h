@@ -17,8 +17,9 @@
 namespace sluice::binlog {
 
 // Appends the text of `binary` to *out. An empty value is the JSON null (MySQL writes that for
-// a JSON column set to JSON null by some paths). Malformed input, nesting deeper than 150 or
-// output larger than 64 times the input give DataLoss and leave *out partly appended.
+// a JSON column set to JSON null by some paths). Malformed input (a string or key that is not
+// UTF-8 and a NaN or infinite double included: the text is always valid JSON), nesting deeper
+// than 150 or output larger than 64 times the input give DataLoss and leave *out partly appended.
 absl::Status AppendJsonBinaryAsText(std::span<const uint8_t> binary, std::string* out);
 
 }  // namespace sluice::binlog
