@@ -24,11 +24,8 @@ if(NOT TARGET RapidJSON::RapidJSON)
     INTERFACE_INCLUDE_DIRECTORIES "${RAPIDJSON_INCLUDE_DIRS}"
     INTERFACE_COMPILE_DEFINITIONS "RAPIDJSON_HAS_STDSTRING=1")
 endif()
-# RapidJSON's Writer copies a string's unescaped runs 16 bytes at a time with SIMD when told the
-# CPU has it, else byte by byte (a third of the JSON converter's time on a change event, perf).
-# Set on the target, whoever defined it, so every user of the headers sees the same definitions.
-if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64)$")
-  set_property(TARGET RapidJSON::RapidJSON APPEND PROPERTY INTERFACE_COMPILE_DEFINITIONS RAPIDJSON_SSE2)
-elseif(CMAKE_SYSTEM_PROCESSOR MATCHES "^(aarch64|arm64)$")
-  set_property(TARGET RapidJSON::RapidJSON APPEND PROPERTY INTERFACE_COMPILE_DEFINITIONS RAPIDJSON_NEON)
-endif()
+# RapidJSON's SIMD string scan (RAPIDJSON_SSE2/NEON) stays off: 1.1.0's SSE2 loop tests for
+# control characters against 0x19, so 0x1A-0x1F in a string of 16 bytes or more went out raw,
+# invalid JSON in the topic (JsonConverter.ControlCharactersAreEscapedInLongStrings). Without it a
+# change event costs the same CPU (json_converter_benchmark: 184-196 ns against 195-207 with it,
+# the converter's memo splices most of each event), so there is nothing to win back.

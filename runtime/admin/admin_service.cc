@@ -172,10 +172,10 @@ grpc::Status AdminService::ListPlugins(grpc::ServerContext*, const pb::ListPlugi
 grpc::Status AdminService::ValidateConfig(grpc::ServerContext*,
                                           const pb::ValidateConfigRequest* request,
                                           pb::ValidateConfigResponse* reply) {
-  herder::ValidationResult result = herder_->Validate(FromProto(request->config()));
+  plugin::ConfigValidation result = herder_->Validate(FromProto(request->config()));
   reply->set_plugin(result.plugin);
   reply->set_error_count(result.error_count);
-  for (const herder::KeyValidation& key : result.keys) {
+  for (const plugin::KeyValidation& key : result.keys) {
     pb::ConfigValueResult* v = reply->add_values();
     v->set_name(key.name);
     v->set_value(key.value);

@@ -10,10 +10,7 @@
 namespace sluice::cli {
 namespace {
 
-// RapidJSON's Writer<StringBuffer> copies strings with an SSE2 loop (RAPIDJSON_SSE2 is on for the
-// whole project, cmake/SluiceDependencies.cmake) whose test for control characters misses
-// 0x1A-0x1F, leaving them raw: invalid JSON. Any other output stream takes the byte-by-byte path,
-// which escapes every one of them.
+// RapidJSON's output stream, appending straight to a string.
 struct JsonOutput {
   using Ch = char;
   std::string* text;

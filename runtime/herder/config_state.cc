@@ -71,12 +71,4 @@ TargetState ConfigState::target_state(const std::string& connector) const {
   return it == target_states_.end() ? TargetState::kStarted : it->second;
 }
 
-std::optional<std::string> Lookup(const plugin::ConfigMap& config, const std::string& key) {
-  std::optional<std::string> found;
-  for (const auto& [k, v] : config) {
-    if (k == key) found = v;
-  }
-  return found;
-}
-
 }  // namespace sluice::herder

@@ -15,9 +15,9 @@
 #include <string>
 #include <vector>
 
-#include "runtime/plugin/host_api.h"
 #include "runtime/herder/connect_records.h"
-#include "runtime/kafka/compacted_topic.h"
+#include "runtime/kafka/topic_log.h"
+#include "runtime/plugin/host_api.h"
 
 namespace sluice::herder {
 
@@ -44,9 +44,6 @@ class ConfigState {
   std::map<std::string, std::map<int, plugin::ConfigMap>> pending_tasks_;
   int skipped_ = 0;
 };
-
-// The value of `key` in `config` (the last one wins, as in a properties file), or nullopt.
-std::optional<std::string> Lookup(const plugin::ConfigMap& config, const std::string& key);
 
 }  // namespace sluice::herder
 

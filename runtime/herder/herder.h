@@ -9,6 +9,12 @@
 // posts a request and waits for its answer. The same thread notices failed tasks and samples
 // per-task throughput for Watch subscribers every `tick`.
 //
+// Its rooms, each owned by the herder thread: ConfigLog (the config topic, replayed at start and
+// written through), StatusWriter (statuses and active topics in the status topic), ConfigPreparer
+// (validation, secrets), ConnectorLifecycle (the start/stop steps), TaskMetrics (the tick's
+// samples). Its seams (HerderParts): the worker (worker::WorkerControl) and the two topic logs
+// (kafka::TopicLog); Start wires the real ones, tests pass fakes.
+//
 // Pause and stop, as implemented here: a PAUSED connector keeps its connector instance and stops
 // its tasks (each flushes and commits first), so nothing is produced; resume starts the tasks
 // again from their committed offsets. A STOPPED connector has neither connector nor tasks, and its
@@ -18,10 +24,7 @@
 
 #include <deque>
 #include <functional>
-#include <map>
 #include <memory>
-#include <optional>
-#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -30,15 +33,20 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "runtime/plugin/host_context.h"
-#include "runtime/herder/config_state.h"
+#include "runtime/config/worker_config.h"
+#include "runtime/herder/config_log.h"
+#include "runtime/herder/config_preparer.h"
 #include "runtime/herder/connect_records.h"
+#include "runtime/herder/connector_lifecycle.h"
 #include "runtime/herder/herder_types.h"
 #include "runtime/herder/secret_scrubber.h"
+#include "runtime/herder/status_writer.h"
+#include "runtime/herder/task_metrics.h"
 #include "runtime/herder/watch.h"
-#include "runtime/kafka/compacted_topic.h"
-#include "runtime/offsets/source_offset.h"
-#include "runtime/worker/worker.h"
+#include "runtime/kafka/topic_log.h"
+#include "runtime/plugin/config_validation.h"
+#include "runtime/plugin/host_context.h"
+#include "runtime/worker/worker_control.h"
 
 namespace sluice::herder {
 
@@ -48,13 +56,27 @@ struct HerderOptions {
   absl::Duration metrics_interval = absl::Seconds(1);
 };
 
+// What the herder works with (Kafka Connect's testing constructors take the same): Start(config)
+// builds the real ones; a test passes fakes.
+struct HerderParts {
+  std::unique_ptr<worker::WorkerControl> worker;
+  std::unique_ptr<kafka::TopicLog> config_log;  // config.storage.topic
+  std::unique_ptr<kafka::TopicLog> status_log;  // status.storage.topic
+  // Resolved secrets, scrubbed from the herder's log and from statuses. The worker's log sink
+  // should scrub with the same one (ScrubbingLogSink); null = a new one.
+  std::shared_ptr<SecretScrubber> scrubber;
+};
+
 class Herder {
  public:
-  // Creates the worker (internal topics, plugins), reads the config and status topics and brings
-  // every connector back in its target state. Secrets resolved for tasks are scrubbed from
-  // everything written to `log`.
+  // Creates the worker (internal topics, plugins) and the config and status topic logs, then
+  // starts as below. Secrets resolved for tasks are scrubbed from everything written to `log`.
   static absl::StatusOr<std::unique_ptr<Herder>> Start(config::WorkerConfig config,
                                                        plugin::LogSink log, HerderOptions options);
+  // Reads the config and status topics, brings every connector back in its target state, and
+  // starts the herder thread.
+  static absl::StatusOr<std::unique_ptr<Herder>> Start(HerderParts parts, plugin::LogSink log,
+                                                       HerderOptions options);
   // Stops the herder thread, then every task (flush, commit) and connector.
   ~Herder();
 
@@ -79,7 +101,8 @@ class Herder {
                                               bool only_failed);
   absl::StatusOr<ConnectorStatusInfo> RestartTask(const std::string& name, int task);
   absl::StatusOr<ConnectorStatusInfo> Status(const std::string& name);
-  ValidationResult Validate(const plugin::ConfigMap& config);
+  // Per key, secret values masked (ConfigPreparer::Validate).
+  plugin::ConfigValidation Validate(const plugin::ConfigMap& config);
   absl::StatusOr<std::vector<PartitionOffset>> Offsets(const std::string& name);
   // Only while STOPPED (FailedPrecondition otherwise), as in Kafka Connect.
   absl::Status AlterOffsets(const std::string& name, const std::vector<PartitionOffset>& offsets);
@@ -95,7 +118,7 @@ class Herder {
   const std::string& worker_id() const { return options_.worker_id; }
 
  private:
-  Herder(HerderOptions options, plugin::LogSink log);
+  Herder(HerderParts parts, plugin::LogSink log, HerderOptions options);
 
   // Runs `fn` on the herder thread and returns its result.
   template <typename T>
@@ -103,60 +126,26 @@ class Herder {
   void Post(std::function<void()> fn);
   void Run();
   bool HasWork() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(queue_mu_);
-  void Tick();
 
   // Herder-thread helpers.
-  // A running connector asked for its tasks to be reconfigured: its task configs are generated
-  // again and, when they changed, stored and its tasks restarted with them (Kafka Connect's
-  // requestTaskReconfiguration).
-  void ReconfigureTasks(const std::string& name);
   absl::Status Restore();
-  absl::Status WriteConfig(const std::vector<kafka::KeyedRecord>& records);
-  absl::StatusOr<plugin::ConfigMap> PrepareConfig(const std::string& name,
-                                                  plugin::ConfigMap config);
-  std::set<std::string> SecretKeys(const plugin::ConfigMap& config) const;
-  absl::Status StartConnector(const std::string& name, TargetState target);
-  absl::Status StartTasks(const std::string& name, bool only_missing);
-  // Resolved values of secret keys and of references go to the scrubber.
-  void RememberSecrets(const plugin::ConfigMap& raw, const plugin::ConfigMap& resolved);
-  void StartOneTask(const std::string& name, int task);
-  absl::Status StopConnectorEmptyingTasks(const std::string& name);
-  // Records the topics `name`'s tasks wrote to (status topic, Kafka Connect's active topics).
-  void NoteTopics(const std::string& name);
-  // Stops the connector and its tasks in the worker, noting their topics first.
-  void StopInWorker(const std::string& name);
-  void SetConnectorState(const std::string& name, State state, std::string trace = "");
-  void SetTaskState(const std::string& name, int task, State state, std::string trace = "");
-  void RemoveStatuses(const std::string& name, bool connector_too);
-  ConnectorStatusInfo StatusOf(const std::string& name) const;
+  // Every `tick`: failed tasks and new topics noted, metrics sampled.
+  void Tick();
   ConnectorInfo InfoOf(const std::string& name) const;
   absl::Status RequireConnector(const std::string& name) const;
-  void Publish(const WatchEvent& event);
 
   const HerderOptions options_;
-  std::shared_ptr<SecretScrubber> scrubber_;
-  plugin::LogSink log_;
-  std::unique_ptr<worker::Worker> worker_;
-  std::unique_ptr<kafka::CompactedTopic> config_log_;
-  std::unique_ptr<kafka::CompactedTopic> status_log_;
+  const std::shared_ptr<SecretScrubber> scrubber_;
+  const plugin::LogSink log_;
+  const std::unique_ptr<worker::WorkerControl> worker_;
+  Watchers watchers_;
 
-  // Herder-thread state.
-  ConfigState configs_;
-  std::map<std::string, StatusValue> connector_status_;
-  std::map<std::string, std::map<int, StatusValue>> task_status_;
-  std::map<std::string, std::set<std::string>> topics_;
-  struct Sample {
-    int64_t records = 0;
-    absl::Time at;
-  };
-  std::map<std::pair<std::string, int>, Sample> samples_;
-  absl::Time last_metrics_ = absl::InfinitePast();
-  std::map<std::string,
-           std::vector<std::pair<offsets::SourcePartition, std::optional<offsets::SourceOffset>>>>
-      last_progress_;
-
-  absl::Mutex watchers_mu_;
-  std::vector<std::weak_ptr<WatchSubscription>> watchers_ ABSL_GUARDED_BY(watchers_mu_);
+  // Herder-thread state, in its rooms (declared after what they point to).
+  ConfigLog configs_;
+  StatusWriter statuses_;
+  ConfigPreparer preparer_;
+  ConnectorLifecycle lifecycle_;
+  TaskMetrics metrics_;
 
   absl::Mutex queue_mu_;
   std::deque<std::function<void()>> queue_ ABSL_GUARDED_BY(queue_mu_);

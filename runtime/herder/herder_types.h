@@ -1,4 +1,5 @@
-// What the herder answers with: connector infos and statuses, validation verdicts, offsets.
+// What the herder answers with: connector infos and statuses, offsets. (Validation verdicts are
+// plugin::ConfigValidation, runtime/plugin/config_validation.h.)
 #ifndef SLUICE_RUNTIME_HERDER_HERDER_TYPES_H_
 #define SLUICE_RUNTIME_HERDER_HERDER_TYPES_H_
 
@@ -6,10 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "runtime/plugin/host_api.h"
-#include "runtime/plugin/task_progress.h"
 #include "runtime/herder/connect_records.h"
 #include "runtime/offsets/source_offset.h"
+#include "runtime/plugin/host_api.h"
+#include "runtime/plugin/task_progress.h"
 
 namespace sluice::herder {
 
@@ -51,18 +52,6 @@ struct ConnectorInfo {
   TargetState target_state = TargetState::kStarted;
   int task_count = 0;
   ConnectorStatusInfo status;
-};
-
-// One key's verdict from ValidateConfig.
-struct KeyValidation {
-  std::string name;
-  std::string value;  // masked when secret
-  std::vector<std::string> errors;
-};
-struct ValidationResult {
-  std::string plugin;
-  int error_count = 0;
-  std::vector<KeyValidation> keys;
 };
 
 }  // namespace sluice::herder

@@ -5,13 +5,17 @@
 #ifndef SLUICE_RUNTIME_HERDER_SECRET_SCRUBBER_H_
 #define SLUICE_RUNTIME_HERDER_SECRET_SCRUBBER_H_
 
+#include <memory>
 #include <set>
 #include <string>
+#include <utility>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
+#include "runtime/common/string_view_compat.h"
+#include "runtime/plugin/host_context.h"
 
 namespace sluice::herder {
 
@@ -36,6 +40,15 @@ class SecretScrubber {
   mutable absl::Mutex mu_;
   std::set<std::string> secrets_ ABSL_GUARDED_BY(mu_);
 };
+
+// `log` with every message scrubbed by `scrubber` first: what the herder and its worker log to.
+inline plugin::LogSink ScrubbingLogSink(std::shared_ptr<const SecretScrubber> scrubber,
+                                        plugin::LogSink log) {
+  return [scrubber = std::move(scrubber), log = std::move(log)](
+             sluice_log_level level, std::string_view who, std::string_view message) {
+    log(level, who, scrubber->Scrub(ToAbsl(message)));
+  };
+}
 
 }  // namespace sluice::herder
 

@@ -1,6 +1,6 @@
 // What a Watch subscriber receives: status changes and per-task throughput and progress samples,
 // queued per subscriber (bounded: a subscriber that stops reading loses the oldest samples, never
-// blocks the herder).
+// blocks the herder), and the list of subscribers every event goes to.
 //
 // Threads: the herder thread pushes; the subscriber's thread pops.
 #ifndef SLUICE_RUNTIME_HERDER_WATCH_H_
@@ -8,8 +8,10 @@
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -68,6 +70,30 @@ class WatchSubscription {
   static bool HasEvents(std::deque<WatchEvent>* events) { return !events->empty(); }
   absl::Mutex mu_;
   std::deque<WatchEvent> events_ ABSL_GUARDED_BY(mu_);
+};
+
+// Every live subscription; a dropped one is forgotten at the next Publish.
+class Watchers {
+ public:
+  void Add(std::shared_ptr<WatchSubscription> subscription) {
+    absl::MutexLock lock(&mu_);
+    subscriptions_.push_back(std::move(subscription));
+  }
+  void Publish(const WatchEvent& event) {
+    absl::MutexLock lock(&mu_);
+    std::vector<std::weak_ptr<WatchSubscription>> alive;
+    for (auto& weak : subscriptions_) {
+      if (auto subscription = weak.lock()) {
+        subscription->Push(event);
+        alive.push_back(weak);
+      }
+    }
+    subscriptions_ = std::move(alive);
+  }
+
+ private:
+  absl::Mutex mu_;
+  std::vector<std::weak_ptr<WatchSubscription>> subscriptions_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace sluice::herder

@@ -5,6 +5,8 @@
 // Writes are idempotent, acks=all, and partitioned by murmur2 of the key like Kafka Connect's
 // Java producer, so a key always lives in the partition Kafka Connect reads it from.
 //
+// A kafka::TopicLog (topic_log.h): what the herder sees of its config and status topics.
+//
 // Threads: Write and ReadToEnd may be called from any thread; writes are serialised.
 #ifndef SLUICE_RUNTIME_KAFKA_COMPACTED_TOPIC_H_
 #define SLUICE_RUNTIME_KAFKA_COMPACTED_TOPIC_H_
@@ -23,6 +25,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "runtime/kafka/handles.h"
+#include "runtime/kafka/topic_log.h"
 
 namespace sluice::kafka {
 
@@ -34,31 +37,17 @@ struct CompactedTopicOptions {
   std::string client_id = "sluice-log";
 };
 
-// One record to write: a key and a value, or no value (a tombstone).
-struct KeyedRecord {
-  std::string key;
-  std::optional<std::string> value;
-};
-
-class CompactedTopic {
+class CompactedTopic : public TopicLog {
  public:
   static absl::StatusOr<std::unique_ptr<CompactedTopic>> Create(
       const CompactedTopicOptions& options);
-  ~CompactedTopic();
+  ~CompactedTopic() override;
   CompactedTopic(const CompactedTopic&) = delete;
   CompactedTopic& operator=(const CompactedTopic&) = delete;
 
-  // Calls `visit` for every record from the beginning of every partition up to the end offsets
-  // the topic has when called, in offset order per partition. A missing key or value (tombstone)
-  // is nullopt. The views are valid during the call only.
-  // DeadlineExceeded when the end is not reached within `timeout`; NotFound without the topic.
-  using Visitor = std::function<void(std::optional<absl::string_view> key,
-                                     std::optional<absl::string_view> value)>;
-  absl::Status ReadToEnd(const Visitor& visit, absl::Duration timeout);
-
-  // Produces `records` in order and waits until Kafka acknowledged every one. On error some may
-  // have been written; writing the same keys again supersedes them.
-  absl::Status Write(const std::vector<KeyedRecord>& records, absl::Duration timeout);
+  // TopicLog (topic_log.h says what each promises).
+  absl::Status ReadToEnd(const Visitor& visit, absl::Duration timeout) override;
+  absl::Status Write(const std::vector<KeyedRecord>& records, absl::Duration timeout) override;
 
   const std::string& topic() const { return options_.topic; }
 

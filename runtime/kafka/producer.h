@@ -16,6 +16,8 @@
 // or Fail() on it from the producer's poll thread. A fatal producer error (idempotence state
 // lost) is kept and returned by every later Send / Flush / fatal_error().
 //
+// The one kafka::RecordSender (record_sender.h) of the task loop.
+//
 // Threads: Send, Flush and WaitForRoom may be called from any thread. The destructor fails
 // (Fail with Unavailable) every record still undelivered, so no SubmittedRecord is left dangling.
 #ifndef SLUICE_RUNTIME_KAFKA_PRODUCER_H_
@@ -38,6 +40,7 @@
 #include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "runtime/kafka/handles.h"
+#include "runtime/kafka/record_sender.h"
 #include "runtime/offsets/submitted_records.h"
 
 namespace sluice::kafka {
@@ -55,52 +58,24 @@ struct ProducerOptions {
   int64_t record_overhead_bytes = 512;
 };
 
-struct RecordHeader {
-  absl::string_view name;
-  std::optional<absl::string_view> value;  // nullopt = a null header value
-};
-
-// A serialized record. All views are borrowed for the duration of Send only (librdkafka copies).
-struct OutgoingRecord {
-  absl::string_view topic;
-  std::optional<absl::string_view> key;    // nullopt = null key (no murmur2; librdkafka spreads it)
-  std::optional<absl::string_view> value;  // nullopt = tombstone
-  absl::Span<const RecordHeader> headers;
-  int64_t timestamp_ms = 0;  // 0 = now
-  int32_t partition = -1;    // -1 = let the partitioner choose (RD_KAFKA_PARTITION_UA)
-};
-
-class Producer {
+class Producer : public RecordSender {
  public:
   // Fails with InvalidArgument naming the `producer.*` key librdkafka refuses, or one that would
   // turn off idempotence or acks=all.
   static absl::StatusOr<std::unique_ptr<Producer>> Create(const ProducerOptions& options);
 
-  ~Producer();
+  ~Producer() override;
   Producer(const Producer&) = delete;
   Producer& operator=(const Producer&) = delete;
 
-  // Hands `record` to librdkafka. `tracked` (may be null) is settled by its delivery report.
-  // Blocks while the in-flight byte bound is reached, up to max_block; then ResourceExhausted.
-  // A record larger than the whole bound is still sent once nothing else is in flight.
-  // On an error return `tracked` is left untouched and the record is not in flight. Unless the
-  // caller retries the Send (ResourceExhausted, Unavailable), it should `tracked->Fail(status)`
-  // so its partition can never commit past it, and fail the task (README.md: failure policy).
-  absl::Status Send(const OutgoingRecord& record, offsets::SubmittedRecord* tracked);
-
-  // Waits until every record handed to Send has its delivery report, or `timeout` passes
-  // (DeadlineExceeded). Returns the fatal error if there is one.
-  absl::Status Flush(absl::Duration timeout);
-
-  // True when a record of `bytes` (key + value + headers) would fit now, counting its overhead
-  // as Send does; otherwise waits up to `timeout` for room. False after a fatal error.
-  bool WaitForRoom(int64_t bytes, absl::Duration timeout);
-
-  // OK, or the fatal error that made this producer unusable. Recovery: destroy it, make a new
-  // one, and restart the task from its last committed offsets.
-  absl::Status fatal_error() const;
-
-  int64_t in_flight_bytes() const;
+  // RecordSender (record_sender.h says what each promises). `tracked` is settled by the record's
+  // delivery report. A record larger than the whole bound is still sent once nothing else is in
+  // flight. WaitForRoom counts a record's overhead as Send does.
+  absl::Status Send(const OutgoingRecord& record, offsets::SubmittedRecord* tracked) override;
+  absl::Status Flush(absl::Duration timeout) override;
+  bool WaitForRoom(int64_t bytes, absl::Duration timeout) override;
+  absl::Status fatal_error() const override;
+  int64_t in_flight_bytes() const override;
   int64_t max_in_flight_bytes() const { return max_in_flight_bytes_; }
 
   // The bytes a record is charged against the bound: key + value + header names and values,

@@ -65,9 +65,19 @@ class TopicAdmin {
   KafkaHandle rk_;
 };
 
+// What a source task needs before it writes to a topic: that the topic exists. DataTopicCreator
+// in production; a fake in the task loop's unit tests (tests/unit/worker). A task asks once per
+// change of topic, not per record.
+class DataTopics {
+ public:
+  virtual ~DataTopics() = default;
+  // OK once `topic` exists. NotFound when it is missing and may not be created.
+  virtual absl::Status EnsureExists(const std::string& topic) = 0;
+};
+
 // Creates data topics the first time a task produces to them (`topic.creation.enable`), and
 // remembers which exist so the hot path costs one hash lookup. Thread-safe.
-class DataTopicCreator {
+class DataTopicCreator : public DataTopics {
  public:
   // `admin` must outlive this. With `enabled` false, EnsureExists only checks existence.
   DataTopicCreator(TopicAdmin* admin, bool enabled, int32_t default_partitions,
@@ -78,7 +88,7 @@ class DataTopicCreator {
         default_replication_factor_(default_replication_factor) {}
 
   // OK once `topic` exists. NotFound when it is missing and creation is disabled.
-  absl::Status EnsureExists(const std::string& topic);
+  absl::Status EnsureExists(const std::string& topic) override;
 
  private:
   TopicAdmin* const admin_;

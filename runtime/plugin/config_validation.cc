@@ -1,98 +1,160 @@
 #include "runtime/plugin/config_validation.h"
 
-#include <cerrno>
-#include <cstdlib>
-#include <limits>
+#include <map>
+#include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "runtime/common/string_view_compat.h"
 
 namespace sluice::plugin {
 namespace {
 
-const std::string* Lookup(const ConfigMap& config, const std::string& key) {
-  const std::string* found = nullptr;
-  for (const auto& [k, v] : config) {
-    if (k == key) found = &v;  // the last one wins, as in a properties file
-  }
-  return found;
-}
-
-bool Parses(ConfigType type, const std::string& raw) {
-  std::string v(absl::StripAsciiWhitespace(raw));
+// What is wrong with `raw` as a value of `type`, or nullopt.
+std::optional<std::string> TypeProblem(ConfigType type, const std::string& raw) {
+  const std::string v(absl::StripAsciiWhitespace(raw));
   switch (type) {
     case ConfigType::kInt: {
       int32_t x;
-      return absl::SimpleAtoi(v, &x);
+      if (!absl::SimpleAtoi(v, &x)) return "must be a 32-bit integer";
+      break;
     }
     case ConfigType::kLong: {
       int64_t x;
-      return absl::SimpleAtoi(v, &x);
+      if (!absl::SimpleAtoi(v, &x)) return "must be a 64-bit integer";
+      break;
     }
     case ConfigType::kDouble: {
       double x;
-      return absl::SimpleAtod(v, &x);
+      if (!absl::SimpleAtod(v, &x)) return "must be a number";
+      break;
     }
     case ConfigType::kBoolean: {
-      std::string lower = absl::AsciiStrToLower(v);
-      return lower == "true" || lower == "false";
+      const std::string lower = absl::AsciiStrToLower(v);
+      if (lower != "true" && lower != "false") return "must be true or false";
+      break;
     }
     case ConfigType::kString:
     case ConfigType::kList:
     case ConfigType::kPassword:
-      return true;
+      break;
   }
-  return false;
+  return std::nullopt;
 }
 
-std::string_view TypeWord(ConfigType type) {
-  switch (type) {
-    case ConfigType::kInt:
-      return "a 32-bit integer";
-    case ConfigType::kLong:
-      return "a 64-bit integer";
-    case ConfigType::kDouble:
-      return "a number";
-    case ConfigType::kBoolean:
-      return "true or false";
-    default:
-      return "a string";
+// Collects verdicts per key, keeping the config's order.
+class Verdicts {
+ public:
+  explicit Verdicts(const ConfigMap& config) {
+    for (const auto& [k, v] : config) {
+      if (!keys_.contains(k)) order_.push_back(k);
+      keys_[k] = {k, v, {}};
+    }
+  }
+  void Error(const std::string& key, std::string message) {
+    if (!keys_.contains(key)) {
+      order_.push_back(key);
+      keys_[key] = {key, "", {}};
+    }
+    keys_[key].errors.push_back(std::move(message));
+    ++error_count_;
+  }
+  ConfigValidation Finish(std::string plugin) && {
+    ConfigValidation result;
+    result.plugin = std::move(plugin);
+    result.error_count = error_count_;
+    for (const std::string& k : order_) result.keys.push_back(std::move(keys_[k]));
+    return result;
+  }
+
+ private:
+  std::vector<std::string> order_;
+  std::map<std::string, KeyValidation> keys_;
+  int error_count_ = 0;
+};
+
+void CheckTasksMax(const ConfigMap& config, Verdicts& verdicts) {
+  if (std::optional<std::string> tasks = Lookup(config, "tasks.max")) {
+    int n = 0;
+    if (!absl::SimpleAtoi(*tasks, &n) || n < 1) {
+      verdicts.Error("tasks.max", absl::StrCat("must be an integer >= 1, not `", *tasks, "`"));
+    }
+  }
+}
+
+void CheckDeclaredKeys(const ConfigMap& config, const Plugin& plugin, ResolvedLater resolved_later,
+                       Verdicts& verdicts) {
+  for (const ConfigDef& def : plugin.config_defs()) {
+    const std::optional<std::string> value = Lookup(config, def.name);
+    if (!value) {
+      if (def.required && !def.default_value) {
+        verdicts.Error(
+            def.name,
+            absl::StrCat("is required", def.doc.empty() ? "" : absl::StrCat(" (", def.doc, ")")));
+      }
+      continue;
+    }
+    if (resolved_later != nullptr && resolved_later(*value)) continue;
+    if (std::optional<std::string> problem = TypeProblem(def.type, *value)) {
+      // A secret's value is never echoed.
+      const bool secret = def.secret || def.type == ConfigType::kPassword;
+      verdicts.Error(def.name, secret ? *problem : absl::StrCat(*problem, ", not `", *value, "`"));
+    }
   }
 }
 
 }  // namespace
 
-absl::Status ValidateConfig(const Plugin& plugin, const ConfigMap& config) {
+absl::Status ConfigValidation::ToStatus(absl::string_view subject) const {
+  if (ok()) return absl::OkStatus();
   std::vector<std::string> problems;
-  for (const ConfigDef& def : plugin.config_defs()) {
-    const std::string* value = Lookup(config, def.name);
-    if (value == nullptr) {
-      if (def.required && !def.default_value.has_value()) {
-        problems.push_back(StrCat("`", def.name, "` is required (", def.doc, ")"));
-      }
-      continue;
-    }
-    if (!Parses(def.type, *value)) {
-      if (def.secret) {
-        problems.push_back(StrCat("`", def.name, "` must be ", TypeWord(def.type)));
-      } else {
-        problems.push_back(
-            StrCat("`", def.name, "` must be ", TypeWord(def.type), ", not `", *value, "`"));
-      }
+  for (const KeyValidation& key : keys) {
+    for (const std::string& error : key.errors) {
+      problems.push_back(absl::StrCat("`", key.name, "`: ", error));
     }
   }
-  if (problems.empty()) return absl::OkStatus();
-  return absl::InvalidArgumentError(StrCat("config for connector `", plugin.name(), "` ",
-                                           plugin.version(), ": ", absl::StrJoin(problems, "; ")));
+  return absl::InvalidArgumentError(
+      absl::StrCat(subject, ": invalid config", plugin.empty() ? "" : absl::StrCat(" for ", plugin),
+                   ": ", absl::StrJoin(problems, "; ")));
 }
 
-std::string DisplayValue(const Plugin& plugin, const std::string& key, const std::string& value) {
-  for (const ConfigDef& def : plugin.config_defs()) {
-    if (def.name == key && def.secret) return "********";
+ConfigValidation ValidateConfig(const ConfigMap& config, const PluginRegistry& installed,
+                                ResolvedLater resolved_later) {
+  Verdicts verdicts(config);
+  const std::optional<std::string> cls = Lookup(config, "connector.class");
+  std::shared_ptr<const Plugin> plugin;
+  if (cls && !cls->empty()) plugin = installed.Find(*cls);
+  if (!cls || cls->empty()) {
+    verdicts.Error("connector.class",
+                   "is required: the name of an installed plugin (`sluice plugins list`)");
+  } else if (plugin == nullptr) {
+    std::vector<std::string> known;
+    for (const auto& p : installed.List()) known.push_back(p->name());
+    verdicts.Error("connector.class",
+                   absl::StrCat("no installed plugin is named `", *cls, "`; installed: ",
+                                known.empty() ? "none" : absl::StrJoin(known, ", ")));
   }
-  return value;
+  CheckTasksMax(config, verdicts);
+  if (plugin == nullptr) return std::move(verdicts).Finish("");
+  CheckDeclaredKeys(config, *plugin, resolved_later, verdicts);
+  return std::move(verdicts).Finish(plugin->name());
+}
+
+ConfigValidation ValidateConfig(const ConfigMap& config, const Plugin& plugin,
+                                ResolvedLater resolved_later) {
+  Verdicts verdicts(config);
+  CheckTasksMax(config, verdicts);
+  CheckDeclaredKeys(config, plugin, resolved_later, verdicts);
+  return std::move(verdicts).Finish(plugin.name());
+}
+
+std::optional<std::string> Lookup(const ConfigMap& config, const std::string& key) {
+  std::optional<std::string> found;
+  for (const auto& [k, v] : config) {
+    if (k == key) found = v;
+  }
+  return found;
 }
 
 }  // namespace sluice::plugin

@@ -29,7 +29,9 @@ absl::Status CheckConformance(std::shared_ptr<const Plugin> plugin,
   const Plugin& p = *plugin;
   auto pass = [&](std::string line) { result->passed.push_back(std::move(line)); };
 
-  if (absl::Status s = ValidateConfig(p, options.connector_config); !s.ok()) {
+  if (absl::Status s =
+          ValidateConfig(options.connector_config, p).ToStatus("connector `conformance`");
+      !s.ok()) {
     return Fail(p, "config validation", s);
   }
   pass("config validates against the declared definition");

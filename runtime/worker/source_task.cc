@@ -5,15 +5,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "runtime/kafka/worker_clients.h"
 #include "runtime/worker/offset_bridge.h"
 
 namespace sluice::worker {
 namespace {
 
 constexpr int64_t kPollTimeoutMs = 100;
-constexpr absl::Duration kFirstRetryBackoff = absl::Milliseconds(100);
-constexpr absl::Duration kMaxRetryBackoff = absl::Seconds(10);
 
 std::vector<std::pair<std::string, std::string>> ConverterProperties(
     const config::ConverterSettings& settings) {
@@ -44,7 +41,8 @@ absl::Status WorkerSourceTask::RecordingOffsetWriter::Write(
 }
 
 absl::StatusOr<std::unique_ptr<WorkerSourceTask>> WorkerSourceTask::Start(
-    SourceTaskSpec spec, SourceTaskServices services) {
+    SourceTaskSpec spec, SourceTaskServices services,
+    std::unique_ptr<kafka::RecordSender> producer) {
   std::unique_ptr<WorkerSourceTask> task(
       new WorkerSourceTask(std::move(spec), std::move(services)));
   const config::WorkerConfig& config = *task->services_.config;
@@ -64,10 +62,7 @@ absl::StatusOr<std::unique_ptr<WorkerSourceTask>> WorkerSourceTask::Start(
   task->value_converter_ = *std::move(value_converter);
   task->header_converter_ = *std::move(header_converter);
 
-  absl::StatusOr<std::unique_ptr<kafka::Producer>> producer = kafka::Producer::Create(
-      kafka::ProducerOptionsFor(config, absl::StrCat("sluice-", task->who_)));
-  if (!producer.ok()) return producer.status();
-  task->producer_ = *std::move(producer);
+  task->producer_ = std::move(producer);
   task->committer_ = std::make_unique<offsets::OffsetCommitter>(
       task->spec_.connector_name, &task->tracker_, &task->offset_writer_);
   task->commit_thread_ = std::make_unique<offsets::AsyncOffsetCommitter>(
@@ -141,19 +136,19 @@ absl::Status WorkerSourceTask::PollAndSend(data::RecordBatch& batch) {
   absl::Status polled = task_->Poll(batch, kPollTimeoutMs);
   if (absl::IsUnavailable(polled)) {
     // A transient failure (Kafka Connect's RetriableException): the batch is discarded and the
-    // task polls again after a back-off that doubles up to kMaxRetryBackoff.
+    // task polls again after the retry policy's back-off.
+    const absl::Duration wait = retry_backoff_.Next();
     services_.log(SLUICE_LOG_WARN, who_,
-                  absl::StrCat("poll failed, retrying in ", absl::FormatDuration(retry_backoff_),
-                               ": ", polled.message()));
-    const absl::Time until = absl::Now() + retry_backoff_;
+                  absl::StrCat("poll failed, retrying in ", absl::FormatDuration(wait), ": ",
+                               polled.message()));
+    const absl::Time until = absl::Now() + wait;
     while (absl::Now() < until && !stop_requested_.load(std::memory_order_acquire)) {
       absl::SleepFor(absl::Milliseconds(20));
     }
-    retry_backoff_ = std::min(retry_backoff_ * 2, kMaxRetryBackoff);
     return absl::OkStatus();
   }
   if (!polled.ok()) return polled;
-  retry_backoff_ = kFirstRetryBackoff;
+  retry_backoff_.Reset();
   // Only the last record of each run of one source partition hands its offset to the tracker:
   // the others' offsets are superseded before a commit could take them, unless the commit falls
   // between two records of this loop, in which case it takes the poll before's (a crash then
@@ -171,7 +166,7 @@ absl::Status WorkerSourceTask::PollAndSend(data::RecordBatch& batch) {
 absl::Status WorkerSourceTask::EnsureTopic(std::string_view topic) {
   if (topic == known_topic_) return absl::OkStatus();
   std::string name(topic);
-  if (absl::Status status = services_.topic_creator->EnsureExists(name); !status.ok()) {
+  if (absl::Status status = services_.data_topics->EnsureExists(name); !status.ok()) {
     return absl::Status(status.code(),
                         absl::StrCat(who_, ": topic ", name, ": ", status.message()));
   }
@@ -223,9 +218,8 @@ absl::Status WorkerSourceTask::Send(const data::SourceRecord& record, bool carri
     last_partition_handle_ = tracker_.Partition(*last_partition_);
   }
   offsets::SubmittedRecord* tracked =
-      carries_offset
-          ? tracker_.Submit(last_partition_handle_, ToSourceOffset(record.source_offset))
-          : tracker_.SubmitWithoutOffset(last_partition_handle_);
+      carries_offset ? tracker_.Submit(last_partition_handle_, ToSourceOffset(record.source_offset))
+                     : tracker_.SubmitWithoutOffset(last_partition_handle_);
 
   kafka::OutgoingRecord outgoing;
   outgoing.topic = View(record.topic);

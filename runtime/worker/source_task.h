@@ -9,7 +9,8 @@
 // so a poll never waits for the offsets topic; the final one runs on the task thread.
 //
 // A poll that fails with UNAVAILABLE is transient: its records are discarded and the task polls
-// again after a back-off (100 ms doubling to 10 s). Any other failure ends the task.
+// again after the project's retry back-off (retry_backoff.h: 100 ms doubling to 10 s). Any other
+// failure ends the task.
 //
 // Delivery policy (at-least-once): an offset is written only when its record and every earlier
 // record of its source partition are acknowledged. A record Kafka refuses (after librdkafka's
@@ -18,8 +19,11 @@
 // the last committed offsets, so nothing acknowledged is lost and at most the uncommitted tail is
 // sent again.
 //
+// Seams (for tests/unit/worker): the producer is any kafka::RecordSender, the offsets topic any
+// OffsetBackingStore and topic creation any kafka::DataTopics; the worker wires the real ones.
+//
 // Threads: Start, Stop and Join from any thread; the committer thread writes the periodic offset
-// commits; the task thread does everything else.
+// commits; the task thread does everything else. The TaskView getters from any thread.
 
 #include <atomic>
 #include <memory>
@@ -32,17 +36,19 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
-#include "runtime/convert/converter.h"
-#include "runtime/plugin/host_context.h"
-#include "runtime/plugin/plugin.h"
-#include "runtime/plugin/plugin_calls.h"
 #include "runtime/config/worker_config.h"
-#include "runtime/kafka/offset_store.h"
-#include "runtime/kafka/producer.h"
+#include "runtime/convert/converter.h"
+#include "runtime/kafka/record_sender.h"
 #include "runtime/kafka/topic_admin.h"
 #include "runtime/offsets/async_offset_committer.h"
 #include "runtime/offsets/offset_committer.h"
 #include "runtime/offsets/submitted_records.h"
+#include "runtime/plugin/host_context.h"
+#include "runtime/plugin/plugin.h"
+#include "runtime/plugin/plugin_calls.h"
+#include "runtime/worker/offset_backing_store.h"
+#include "runtime/worker/retry_backoff.h"
+#include "runtime/worker/task_view.h"
 
 namespace sluice::worker {
 
@@ -56,22 +62,22 @@ struct SourceTaskSpec {
 // What the worker lends every task; each must outlive the tasks.
 struct SourceTaskServices {
   const config::WorkerConfig* config = nullptr;
-  kafka::OffsetStore* offset_store = nullptr;
-  kafka::DataTopicCreator* topic_creator = nullptr;
+  OffsetBackingStore* offset_store = nullptr;
+  kafka::DataTopics* data_topics = nullptr;
   plugin::LogSink log;
 };
 
-enum class TaskState { kRunning, kStopped, kFailed };
-
-class WorkerSourceTask {
+class WorkerSourceTask : public TaskView {
  public:
-  // Makes the converters and the producer, starts the plugin's task with the connector's
-  // committed offsets (as read from the offsets topic), and starts the task thread.
-  static absl::StatusOr<std::unique_ptr<WorkerSourceTask>> Start(SourceTaskSpec spec,
-                                                                 SourceTaskServices services);
+  // Makes the converters, starts the plugin's task with the connector's committed offsets (as
+  // read from the offsets topic), and starts the task thread, which sends through `producer`
+  // (not null; the task owns it).
+  static absl::StatusOr<std::unique_ptr<WorkerSourceTask>> Start(
+      SourceTaskSpec spec, SourceTaskServices services,
+      std::unique_ptr<kafka::RecordSender> producer);
 
   // Stops the task if it runs and waits for it.
-  ~WorkerSourceTask();
+  ~WorkerSourceTask() override;
 
   // Asks the task to stop; returns at once. The task thread then flushes the producer, commits
   // the offsets that became safe, and ends.
@@ -80,20 +86,18 @@ class WorkerSourceTask {
   // Waits for the task thread to end. OK after a requested stop; the failure otherwise.
   absl::Status Join();
 
-  TaskState state() const;
-  absl::Status failure() const;
   const std::string& who() const { return who_; }
-  int task_id() const { return spec_.task_id; }
-  int64_t records_sent() const { return records_sent_.load(std::memory_order_relaxed); }
-  // Record bytes handed to Kafka and not yet acknowledged: how far Kafka lags behind this task.
-  int64_t in_flight_bytes() const {
+
+  // TaskView (task_view.h says what each means).
+  int task_id() const override { return spec_.task_id; }
+  TaskState state() const override;
+  absl::Status failure() const override;
+  int64_t records_sent() const override { return records_sent_.load(std::memory_order_relaxed); }
+  int64_t in_flight_bytes() const override {
     return producer_ == nullptr ? 0 : producer_->in_flight_bytes();
   }
-  // The topics this task has written to since it started (Kafka Connect's active topics).
-  std::vector<std::string> topics() const;
-  // What the plugin last reported about its progress (api->task_progress_report); nullopt when it
-  // reported nothing. Any thread.
-  std::optional<plugin::TaskProgress> progress() const {
+  std::vector<std::string> topics() const override;
+  std::optional<plugin::TaskProgress> progress() const override {
     return task_ == nullptr ? std::nullopt : task_->progress();
   }
 
@@ -145,7 +149,7 @@ class WorkerSourceTask {
   std::unique_ptr<convert::Converter> key_converter_;
   std::unique_ptr<convert::Converter> value_converter_;
   std::unique_ptr<convert::Converter> header_converter_;
-  std::unique_ptr<kafka::Producer> producer_;
+  std::unique_ptr<kafka::RecordSender> producer_;
   std::unique_ptr<plugin::TaskInstance> task_;
 
   // Task-thread state: the last topic known to exist and the last partition seen, so a run of
@@ -156,7 +160,7 @@ class WorkerSourceTask {
   std::vector<std::string> header_values_;
   std::vector<kafka::RecordHeader> headers_;
 
-  absl::Duration retry_backoff_ = absl::Milliseconds(100);  // task thread: after an UNAVAILABLE poll
+  RetryBackoff retry_backoff_;  // task thread: after an UNAVAILABLE poll
   std::atomic<bool> stop_requested_{false};
   std::atomic<int64_t> records_sent_{0};
   mutable absl::Mutex mu_;

@@ -4,8 +4,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "runtime/plugin/config_validation.h"
 #include "runtime/kafka/worker_clients.h"
+#include "runtime/plugin/config_validation.h"
 
 namespace sluice::worker {
 namespace {
@@ -36,7 +36,7 @@ absl::StatusOr<std::unique_ptr<Worker>> Worker::Create(config::WorkerConfig conf
   absl::StatusOr<std::unique_ptr<kafka::OffsetStore>> store =
       kafka::OffsetStore::Create(kafka::OffsetStoreOptionsFor(c));
   if (!store.ok()) return store.status();
-  worker->offset_store_ = *std::move(store);
+  worker->offset_store_ = std::make_unique<KafkaOffsetBackingStore>(*std::move(store));
   if (absl::Status status = worker->offset_store_->ReadToEnd(absl::Seconds(60)); !status.ok()) {
     return status;
   }
@@ -85,9 +85,10 @@ absl::StatusOr<std::vector<plugin::ConfigMap>> Worker::StartConnectorOnly(
                      "' in plugin.path (", absl::StrJoin(config_.plugin_path, ","),
                      "); known: ", known.empty() ? "none" : absl::StrJoin(known, ", ")));
   }
-  if (absl::Status status = plugin::ValidateConfig(*plugin, connector.config); !status.ok()) {
-    return absl::Status(status.code(),
-                        absl::StrCat("connector ", connector.name, ": ", status.message()));
+  if (absl::Status status = plugin::ValidateConfig(connector.config, *plugin)
+                                .ToStatus(absl::StrCat("connector ", connector.name));
+      !status.ok()) {
+    return status;
   }
   absl::StatusOr<std::unique_ptr<plugin::ConnectorInstance>> instance =
       plugin::ConnectorInstance::Start(
@@ -133,9 +134,14 @@ absl::Status Worker::StartTask(const std::string& connector, int task_id,
   // Each task starts from the offsets committed so far, possibly by another worker or an alter.
   if (absl::Status status = offset_store_->ReadToEnd(absl::Seconds(60)); !status.ok())
     return status;
+  const std::string who = absl::StrCat(connector, "-", task_id);
+  absl::StatusOr<std::unique_ptr<kafka::Producer>> producer =
+      kafka::Producer::Create(kafka::ProducerOptionsFor(config_, absl::StrCat("sluice-", who)));
+  if (!producer.ok()) return producer.status();
   SourceTaskSpec spec{connector, task_id, it->second.plugin, task_config};
   absl::StatusOr<std::unique_ptr<WorkerSourceTask>> task = WorkerSourceTask::Start(
-      std::move(spec), {&config_, offset_store_.get(), topic_creator_.get(), log_});
+      std::move(spec), {&config_, offset_store_.get(), topic_creator_.get(), log_},
+      *std::move(producer));
   if (!task.ok()) return task.status();
   it->second.tasks.emplace(task_id, *std::move(task));
   return absl::OkStatus();
@@ -202,15 +208,15 @@ void Worker::StopAll() {
   watcher_.reset();
 }
 
-std::vector<const WorkerSourceTask*> Worker::Tasks(const std::string& connector) const {
-  std::vector<const WorkerSourceTask*> tasks;
+std::vector<const TaskView*> Worker::Tasks(const std::string& connector) const {
+  std::vector<const TaskView*> tasks;
   if (auto it = connectors_.find(connector); it != connectors_.end()) {
     for (const auto& [id, task] : it->second.tasks) tasks.push_back(task.get());
   }
   return tasks;
 }
 
-const WorkerSourceTask* Worker::Task(const std::string& connector, int task_id) const {
+const TaskView* Worker::Task(const std::string& connector, int task_id) const {
   auto it = connectors_.find(connector);
   if (it == connectors_.end()) return nullptr;
   auto task = it->second.tasks.find(task_id);

@@ -261,10 +261,7 @@ std::string Summary(const Event& e) {
 
 // ---- JSON ----
 
-// RapidJSON's Writer<StringBuffer> copies strings with an SSE2 loop (RAPIDJSON_SSE2 is on for
-// the whole project, cmake/SluiceDependencies.cmake) whose test for control characters misses
-// 0x1A-0x1F, leaving them raw: invalid JSON. Any other output stream takes the byte-by-byte
-// path, which escapes every one of them; this one also appends straight to the caller's string.
+// RapidJSON's output stream, appending straight to the caller's string.
 struct JsonOutput {
   using Ch = char;
   std::string* text;

@@ -192,7 +192,7 @@ TEST(Worker, AFailingConnectorTaskEndsFailedWithItsErrorKept) {
                       {"topic", name + ".records"}, {"fail.on.poll", "5"},
                       {"fail.code", "13"},       {"batch.size", "10"}};
   ASSERT_TRUE((*running)->StartConnector(connector).ok());
-  const worker::WorkerSourceTask* task = nullptr;
+  const worker::TaskView* task = nullptr;
   ASSERT_TRUE(Eventually(
       [&] {
         auto tasks = (*running)->Tasks(name);

@@ -57,7 +57,7 @@ TEST(Conformance, MissingRequiredConfigFailsFirst) {
   ConformanceResult result;
   absl::Status s = CheckConformance(p, ConformanceOptions{}, Quiet(), &result);
   EXPECT_THAT(std::string(s.message()), HasSubstr("config validation"));
-  EXPECT_THAT(std::string(s.message()), HasSubstr("`topic` is required"));
+  EXPECT_THAT(std::string(s.message()), HasSubstr("`topic`: is required"));
 }
 
 TEST(Conformance, InvalidRecordsFailNamingThePoll) {

@@ -1,5 +1,5 @@
 // The host side of the ABI, exercised through the generator connector (the runtime's test double):
-// config validation, the connector and task lifecycle, committed offsets, injected failures turned
+// the connector and task lifecycle, committed offsets, injected failures turned
 // into statuses naming the connector and task, and stop from another thread.
 #include "runtime/plugin/plugin_calls.h"
 
@@ -11,7 +11,6 @@
 #include <thread>
 
 #include "runtime/convert/json_converter.h"
-#include "runtime/plugin/config_validation.h"
 #include "runtime/plugin/plugin.h"
 #include "test_files.h"
 
@@ -60,14 +59,6 @@ int64_t OffsetSeq(const data::SourceRecord& r) {
     if (e.key == "seq") return e.i;
   }
   return -1;
-}
-
-TEST_F(PluginCallsTest, ValidationNamesEveryBadKeyAndPassesUnknownKeys) {
-  absl::Status s = ValidateConfig(*generator_, {{"batch.size", "many"}, {"tasks.max", "2"}});
-  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(Message(s), AllOf(HasSubstr("`topic` is required"),
-                                HasSubstr("`batch.size` must be a 32-bit integer, not `many`")));
-  EXPECT_TRUE(ValidateConfig(*generator_, {{"topic", "t"}, {"fail.on.start", "TRUE"}}).ok());
 }
 
 TEST_F(PluginCallsTest, ConnectorSplitsIntoTaskConfigs) {

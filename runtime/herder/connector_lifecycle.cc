@@ -1,0 +1,171 @@
+#include "runtime/herder/connector_lifecycle.h"
+
+#include <utility>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "runtime/herder/secrets.h"
+#include "runtime/worker/connector_config.h"
+
+namespace sluice::herder {
+namespace {
+
+constexpr char kWho[] = "herder";
+
+}  // namespace
+
+absl::Status ConnectorLifecycle::Start(const std::string& name, TargetState target) {
+  if (target == TargetState::kStopped) {
+    statuses_->SetConnectorState(name, State::kStopped);
+    return absl::OkStatus();
+  }
+  const ConnectorEntry& entry = configs_->entry(name);
+  // The connector sees resolved values (it may need the credentials to check its source, as in
+  // Kafka Connect); the task configs it generates are reverse-resolved before they are stored.
+  absl::StatusOr<plugin::ConfigMap> resolved = preparer_->Resolve(entry.config);
+  if (!resolved.ok()) {
+    statuses_->SetConnectorState(
+        name, State::kFailed,
+        absl::StrCat("resolving the connector's config: ", resolved.status().message()));
+    return resolved.status();
+  }
+  absl::StatusOr<worker::ConnectorConfig> config = worker::ConnectorConfigFromMap(*resolved);
+  if (!config.ok()) {
+    statuses_->SetConnectorState(name, State::kFailed, std::string(config.status().message()));
+    return config.status();
+  }
+  if (!worker_->IsConnectorRunning(name)) {
+    absl::StatusOr<std::vector<plugin::ConfigMap>> generated = worker_->StartConnectorOnly(*config);
+    if (!generated.ok()) {
+      statuses_->SetConnectorState(name, State::kFailed, std::string(generated.status().message()));
+      return generated.status();
+    }
+    *generated = ReverseResolve(entry.config, *resolved, *std::move(generated));
+    if (entry.inconsistent || *generated != entry.tasks) {
+      if (absl::Status s = WriteTaskConfigs(name, *generated); !s.ok()) {
+        StopInWorker(name);
+        statuses_->SetConnectorState(name, State::kFailed, std::string(s.message()));
+        return s;
+      }
+    }
+  }
+  if (target == TargetState::kPaused) {
+    statuses_->NoteTopics(name);
+    worker_->StopTasks(name);
+    statuses_->SetConnectorState(name, State::kPaused);
+    const size_t n = configs_->entry(name).tasks.size();
+    for (size_t i = 0; i < n; ++i) {
+      statuses_->SetTaskState(name, static_cast<int>(i), State::kPaused);
+    }
+    return absl::OkStatus();
+  }
+  statuses_->SetConnectorState(name, State::kRunning);
+  return StartTasks(name, /*only_missing=*/true);
+}
+
+void ConnectorLifecycle::ReconfigureTasks(const std::string& name) {
+  if (!configs_->Has(name) || configs_->state().target_state(name) != TargetState::kStarted ||
+      !worker_->IsConnectorRunning(name)) {
+    return;
+  }
+  const ConnectorEntry& entry = configs_->entry(name);
+  absl::StatusOr<plugin::ConfigMap> resolved = preparer_->Resolve(entry.config);
+  if (!resolved.ok()) return;
+  absl::StatusOr<worker::ConnectorConfig> config = worker::ConnectorConfigFromMap(*resolved);
+  if (!config.ok()) return;
+  absl::StatusOr<std::vector<plugin::ConfigMap>> generated =
+      worker_->RegenerateTaskConfigs(name, static_cast<size_t>(config->tasks_max));
+  if (!generated.ok()) {
+    statuses_->SetConnectorState(
+        name, State::kFailed,
+        absl::StrCat("reconfiguring its tasks: ", generated.status().message()));
+    return;
+  }
+  *generated = ReverseResolve(entry.config, *resolved, *std::move(generated));
+  if (*generated == entry.tasks) {
+    log_(SLUICE_LOG_INFO, kWho,
+         absl::StrCat("connector ", name,
+                      " asked for a task reconfiguration; its task configs are unchanged"));
+    return;
+  }
+  log_(SLUICE_LOG_INFO, kWho,
+       absl::StrCat("connector ", name, " reconfigured its tasks: restarting ", generated->size(),
+                    " task(s) with their new configs"));
+  statuses_->NoteTopics(name);
+  worker_->StopTasks(name);
+  if (absl::Status s = WriteTaskConfigs(name, *generated); !s.ok()) {
+    statuses_->SetConnectorState(name, State::kFailed, std::string(s.message()));
+    return;
+  }
+  (void)StartTasks(name, /*only_missing=*/false);
+}
+
+absl::Status ConnectorLifecycle::WriteTaskConfigs(
+    const std::string& name, const std::vector<plugin::ConfigMap>& task_configs) {
+  std::vector<kafka::KeyedRecord> records;
+  for (size_t i = 0; i < task_configs.size(); ++i) {
+    records.push_back(
+        {TaskConfigKey(name, static_cast<int>(i)), EncodeProperties(task_configs[i])});
+  }
+  records.push_back({CommitKey(name), EncodeCommit(static_cast<int>(task_configs.size()))});
+  return configs_->Write(records);
+}
+
+absl::Status ConnectorLifecycle::StartTasks(const std::string& name, bool only_missing) {
+  const size_t n = configs_->entry(name).tasks.size();
+  for (size_t i = 0; i < n; ++i) {
+    const int id = static_cast<int>(i);
+    const worker::TaskView* running = worker_->Task(name, id);
+    if (only_missing && running != nullptr && running->state() == worker::TaskState::kRunning) {
+      continue;
+    }
+    if (running != nullptr) {
+      statuses_->NoteTopics(name);
+      (void)worker_->StopTask(name, id);
+    }
+    StartOneTask(name, id);
+  }
+  return absl::OkStatus();
+}
+
+void ConnectorLifecycle::StartOneTask(const std::string& name, int task) {
+  const plugin::ConfigMap& stored = configs_->entry(name).tasks.at(task);
+  // References are resolved here and only here; the resolved values live in the task and in the
+  // scrubber, never in the config topic.
+  absl::StatusOr<plugin::ConfigMap> resolved = preparer_->Resolve(stored);
+  if (!resolved.ok()) {
+    statuses_->SetTaskState(
+        name, task, State::kFailed,
+        absl::StrCat("resolving the task's config: ", resolved.status().message()));
+    return;
+  }
+  if (absl::Status s = worker_->StartTask(name, task, *resolved); !s.ok()) {
+    statuses_->SetTaskState(name, task, State::kFailed, std::string(s.message()));
+    return;
+  }
+  statuses_->SetTaskState(name, task, State::kRunning);
+}
+
+void ConnectorLifecycle::RestartTask(const std::string& name, int task) {
+  statuses_->NoteTopics(name);
+  (void)worker_->StopTask(name, task);
+  statuses_->SetTaskState(name, task, State::kRestarting);
+  StartOneTask(name, task);
+}
+
+absl::Status ConnectorLifecycle::StopEmptyingTasks(const std::string& name) {
+  StopInWorker(name);
+  if (!configs_->entry(name).tasks.empty() || configs_->entry(name).inconsistent) {
+    if (absl::Status s = configs_->Write({{CommitKey(name), EncodeCommit(0)}}); !s.ok()) return s;
+  }
+  statuses_->RemoveStatuses(name, /*connector_too=*/false);
+  statuses_->SetConnectorState(name, State::kStopped);
+  return absl::OkStatus();
+}
+
+void ConnectorLifecycle::StopInWorker(const std::string& name) {
+  statuses_->NoteTopics(name);  // a task's topics are known only while it exists
+  worker_->StopConnector(name);
+}
+
+}  // namespace sluice::herder

@@ -1,0 +1,39 @@
+// What the herder reads of a running task: its state and failure, the topics it wrote to, and the
+// figures its metrics are made of. WorkerSourceTask in production; a fake in the herder's unit
+// tests. Every method may be called from any thread while the task exists.
+#ifndef SLUICE_RUNTIME_WORKER_TASK_VIEW_H_
+#define SLUICE_RUNTIME_WORKER_TASK_VIEW_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "runtime/plugin/task_progress.h"
+
+namespace sluice::worker {
+
+enum class TaskState { kRunning, kStopped, kFailed };
+
+class TaskView {
+ public:
+  virtual ~TaskView() = default;
+
+  virtual int task_id() const = 0;
+  virtual TaskState state() const = 0;
+  // OK while running or after a requested stop; the error that ended it otherwise.
+  virtual absl::Status failure() const = 0;
+  virtual int64_t records_sent() const = 0;
+  // Record bytes handed to Kafka and not yet acknowledged: how far Kafka lags behind this task.
+  virtual int64_t in_flight_bytes() const = 0;
+  // The topics this task has written to since it started (Kafka Connect's active topics).
+  virtual std::vector<std::string> topics() const = 0;
+  // What the plugin last reported about its progress (api->task_progress_report); nullopt when
+  // it reported nothing.
+  virtual std::optional<plugin::TaskProgress> progress() const = 0;
+};
+
+}  // namespace sluice::worker
+
+#endif  // SLUICE_RUNTIME_WORKER_TASK_VIEW_H_

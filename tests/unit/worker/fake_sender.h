@@ -1,0 +1,134 @@
+// A kafka::RecordSender standing in for the producer in the task loop's unit tests: it keeps a
+// copy of every record it is handed and settles them as the test says (at once, when the test
+// acknowledges them, or with a delivery failure), and can be made full, refuse a send or fail.
+#ifndef SLUICE_TESTS_UNIT_WORKER_FAKE_SENDER_H_
+#define SLUICE_TESTS_UNIT_WORKER_FAKE_SENDER_H_
+
+#include <deque>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "runtime/kafka/record_sender.h"
+
+namespace sluice::testing {
+
+class FakeSender : public kafka::RecordSender {
+ public:
+  struct Sent {
+    std::string topic;
+    std::optional<std::string> key;
+    std::optional<std::string> value;
+    absl::Time at;
+  };
+
+  // How a record handed over is settled.
+  enum class Settle { kAtOnce, kWhenTestAcks };
+  explicit FakeSender(Settle settle) : settle_(settle) {}
+
+  absl::Status Send(const kafka::OutgoingRecord& record,
+                    offsets::SubmittedRecord* tracked) override {
+    absl::MutexLock lock(&mu_);
+    const size_t index = sent_.size();
+    if (refuse_at_ == index) return refusal_;  // never in flight; the caller fails it
+    Sent& sent = sent_.emplace_back();
+    sent.topic = std::string(record.topic);
+    if (record.key) sent.key = std::string(*record.key);
+    if (record.value) sent.value = std::string(*record.value);
+    sent.at = absl::Now();
+    if (fail_delivery_at_ == index) {
+      tracked->Fail(absl::InternalError("the broker refused record " + std::to_string(index)));
+    } else if (settle_ == Settle::kAtOnce) {
+      tracked->Ack();
+    } else {
+      held_.push_back(tracked);
+    }
+    return absl::OkStatus();
+  }
+
+  // Kafka acknowledges what is still in flight.
+  absl::Status Flush(absl::Duration) override {
+    absl::MutexLock lock(&mu_);
+    for (offsets::SubmittedRecord* r : held_) r->Ack();
+    held_.clear();
+    return fatal_;
+  }
+
+  bool WaitForRoom(int64_t, absl::Duration timeout) override {
+    absl::MutexLock lock(&mu_);
+    mu_.AwaitWithTimeout(absl::Condition(this, &FakeSender::HasRoomLocked), timeout);
+    ++waits_;
+    return !full_ && fatal_.ok();
+  }
+
+  absl::Status fatal_error() const override {
+    absl::MutexLock lock(&mu_);
+    return fatal_;
+  }
+
+  int64_t in_flight_bytes() const override {
+    absl::MutexLock lock(&mu_);
+    return static_cast<int64_t>(held_.size()) * 100;
+  }
+
+  // Test controls; any thread.
+  void AckOldest(size_t n) {
+    absl::MutexLock lock(&mu_);
+    for (size_t i = 0; i < n && !held_.empty(); ++i) {
+      held_.front()->Ack();
+      held_.pop_front();
+    }
+  }
+  void SetFull(bool full) {
+    absl::MutexLock lock(&mu_);
+    full_ = full;
+  }
+  // The Send of the `index`-th record (0-based) returns `refusal`.
+  void RefuseSend(size_t index, absl::Status refusal) {
+    absl::MutexLock lock(&mu_);
+    refuse_at_ = index;
+    refusal_ = std::move(refusal);
+  }
+  // The `index`-th record is taken, then its delivery fails.
+  void FailDelivery(size_t index) {
+    absl::MutexLock lock(&mu_);
+    fail_delivery_at_ = index;
+  }
+  void SetFatal(absl::Status fatal) {
+    absl::MutexLock lock(&mu_);
+    fatal_ = std::move(fatal);
+  }
+  std::vector<Sent> sent() const {
+    absl::MutexLock lock(&mu_);
+    return sent_;
+  }
+  size_t sent_count() const {
+    absl::MutexLock lock(&mu_);
+    return sent_.size();
+  }
+  int waits() const {
+    absl::MutexLock lock(&mu_);
+    return waits_;
+  }
+
+ private:
+  bool HasRoomLocked() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return !full_ || !fatal_.ok(); }
+
+  const Settle settle_;
+  mutable absl::Mutex mu_;
+  std::vector<Sent> sent_ ABSL_GUARDED_BY(mu_);
+  std::deque<offsets::SubmittedRecord*> held_ ABSL_GUARDED_BY(mu_);
+  bool full_ ABSL_GUARDED_BY(mu_) = false;
+  std::optional<size_t> refuse_at_ ABSL_GUARDED_BY(mu_);
+  absl::Status refusal_ ABSL_GUARDED_BY(mu_);
+  std::optional<size_t> fail_delivery_at_ ABSL_GUARDED_BY(mu_);
+  absl::Status fatal_ ABSL_GUARDED_BY(mu_);
+  int waits_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+}  // namespace sluice::testing
+
+#endif  // SLUICE_TESTS_UNIT_WORKER_FAKE_SENDER_H_

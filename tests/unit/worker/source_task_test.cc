@@ -1,0 +1,252 @@
+// The task loop (WorkerSourceTask) without Kafka: the generator connector polled through the ABI,
+// its records converted and handed to a fake sender, their acknowledgements turned into offsets
+// committed to an in-memory offsets topic.
+#include "runtime/worker/source_task.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "runtime/convert/converter.h"
+#include "runtime/plugin/plugin.h"
+#include "tests/support/eventually.h"
+#include "tests/unit/worker/fake_sender.h"
+#include "tests/unit/worker/in_memory_offsets.h"
+
+namespace sluice::worker {
+namespace {
+
+using testing::Eventually;
+using testing::FakeSender;
+using ::testing::HasSubstr;
+
+constexpr char kConnector[] = "gen";
+constexpr char kTopic[] = "orders";
+
+// Topics exist when the test says so; every topic asked about is remembered.
+class FakeTopics : public kafka::DataTopics {
+ public:
+  absl::Status EnsureExists(const std::string& topic) override {
+    absl::MutexLock lock(&mu_);
+    asked_.push_back(topic);
+    return absl::OkStatus();
+  }
+  std::vector<std::string> asked() const {
+    absl::MutexLock lock(&mu_);
+    return asked_;
+  }
+
+ private:
+  mutable absl::Mutex mu_;
+  std::vector<std::string> asked_ ABSL_GUARDED_BY(mu_);
+};
+
+offsets::SourcePartition GeneratorPartition() {
+  return offsets::SourcePartition{{"generator", std::string(kTopic)}, {"task", int64_t{0}}};
+}
+
+class SourceTaskTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    absl::StatusOr<std::shared_ptr<const plugin::Plugin>> loaded =
+        plugin::LoadPlugin(SLUICE_GENERATOR_PATH);
+    ASSERT_TRUE(loaded.ok()) << loaded.status();
+    generator_ = *loaded;
+    config_.key_converter.class_name = std::string(convert::kJsonConverterClass);
+    config_.key_converter.properties = {{"schemas.enable", "false"}};
+    config_.value_converter = config_.key_converter;
+    config_.offset_flush_interval = absl::Milliseconds(20);
+  }
+
+  // Starts task 0 of the generator with `settings` added to its config; `sender_` is its sender,
+  // set up by `prepare` before the task starts.
+  std::unique_ptr<WorkerSourceTask> StartTask(
+      plugin::ConfigMap settings, FakeSender::Settle settle,
+      const std::function<void(FakeSender&)>& prepare = nullptr) {
+    auto sender = std::make_unique<FakeSender>(settle);
+    if (prepare) prepare(*sender);
+    sender_ = sender.get();
+    plugin::ConfigMap task_config = {{"name", kConnector}, {"connector.class", "generator"},
+                                     {"topic", kTopic},    {"task.id", "0"},
+                                     {"task.count", "1"},  {"batch.size", "10"}};
+    task_config.insert(task_config.end(), settings.begin(), settings.end());
+    absl::StatusOr<std::unique_ptr<WorkerSourceTask>> task =
+        WorkerSourceTask::Start({kConnector, 0, generator_, task_config},
+                                {&config_, &offsets_, &topics_, Log()}, std::move(sender));
+    EXPECT_TRUE(task.ok()) << task.status();
+    return task.ok() ? *std::move(task) : nullptr;
+  }
+
+  plugin::LogSink Log() {
+    return [this](sluice_log_level, std::string_view who, std::string_view message) {
+      absl::MutexLock lock(&log_mu_);
+      log_.push_back(std::string(who) + ": " + std::string(message));
+    };
+  }
+  std::string LogText() {
+    absl::MutexLock lock(&log_mu_);
+    std::string text;
+    for (const std::string& line : log_) text += line + "\n";
+    return text;
+  }
+
+  // The committed `seq` of the generator's partition, or -1.
+  int64_t CommittedSeq() const {
+    std::optional<offsets::SourceOffset> offset = offsets_.Get(kConnector, GeneratorPartition());
+    if (!offset) return -1;
+    const offsets::OffsetValue* seq = offset->Find("seq");
+    return seq == nullptr ? -1 : std::get<int64_t>(*seq);
+  }
+
+  std::shared_ptr<const plugin::Plugin> generator_;
+  config::WorkerConfig config_;
+  testing::InMemoryOffsets offsets_;
+  FakeTopics topics_;
+  FakeSender* sender_ = nullptr;  // owned by the task
+  absl::Mutex log_mu_;
+  std::vector<std::string> log_ ABSL_GUARDED_BY(log_mu_);
+};
+
+TEST_F(SourceTaskTest, PolledRecordsAreConvertedSentAndTheirOffsetsCommittedOnceAcknowledged) {
+  auto task = StartTask({{"max.records", "50"}}, FakeSender::Settle::kAtOnce);
+  ASSERT_NE(task, nullptr);
+  ASSERT_TRUE(Eventually([&] { return sender_->sent_count() == 50; }));
+  // Periodic commits (every 20 ms here) reach the last acknowledged record.
+  EXPECT_TRUE(Eventually([&] { return CommittedSeq() == 49; })) << CommittedSeq();
+
+  const std::vector<FakeSender::Sent> sent = sender_->sent();
+  EXPECT_EQ(sent[0].topic, kTopic);
+  ASSERT_TRUE(sent[7].key.has_value());
+  EXPECT_EQ(*sent[7].key, R"({"id":7})");  // the key converter's JSON, schemas off
+  ASSERT_TRUE(sent[7].value.has_value());
+  EXPECT_THAT(*sent[7].value, HasSubstr(R"("seq":7)"));
+  EXPECT_EQ(topics_.asked(), std::vector<std::string>{kTopic})
+      << "a run of records to one topic asks for it once";
+  EXPECT_EQ(task->records_sent(), 50);
+  EXPECT_EQ(task->topics(), std::vector<std::string>{kTopic});
+
+  task->Stop();
+  EXPECT_TRUE(task->Join().ok());
+  EXPECT_EQ(task->state(), TaskState::kStopped);
+}
+
+TEST_F(SourceTaskTest, NothingIsCommittedPastARecordKafkaHasNotAcknowledged) {
+  auto task = StartTask({{"max.records", "30"}}, FakeSender::Settle::kWhenTestAcks);
+  ASSERT_NE(task, nullptr);
+  ASSERT_TRUE(Eventually([&] { return sender_->sent_count() == 30; }));
+  absl::SleepFor(absl::Milliseconds(100));  // several commit intervals
+  EXPECT_EQ(CommittedSeq(), -1) << "nothing is acknowledged yet";
+  EXPECT_EQ(task->in_flight_bytes(), 30 * 100) << "what the sender holds";
+
+  // Only the last record of each poll (batch.size 10) carries its offset to the tracker, so the
+  // committed offset moves in steps of a poll: 15 acknowledged commits record 9.
+  sender_->AckOldest(15);
+  EXPECT_TRUE(Eventually([&] { return CommittedSeq() == 9; })) << CommittedSeq();
+  absl::SleepFor(absl::Milliseconds(100));
+  EXPECT_EQ(CommittedSeq(), 9) << "record 15 is not acknowledged";
+
+  sender_->AckOldest(15);
+  EXPECT_TRUE(Eventually([&] { return CommittedSeq() == 29; })) << CommittedSeq();
+  task->Stop();
+  EXPECT_TRUE(task->Join().ok());
+}
+
+TEST_F(SourceTaskTest, AnUnavailablePollIsRetriedAfterTheBackOffAndTheTaskGoesOn) {
+  // The 2nd poll fails with code 14 (UNAVAILABLE).
+  auto task = StartTask({{"max.records", "20"}, {"fail.on.poll", "2"}, {"fail.code", "14"}},
+                        FakeSender::Settle::kAtOnce);
+  ASSERT_NE(task, nullptr);
+  ASSERT_TRUE(Eventually([&] { return sender_->sent_count() == 20; }));
+  EXPECT_EQ(task->state(), TaskState::kRunning) << task->failure();
+  const std::vector<FakeSender::Sent> sent = sender_->sent();
+  // Records 0-9 came from the first poll, 10-19 from the third, after RetryBackoff::kFirst.
+  EXPECT_GE(sent[10].at - sent[9].at, RetryBackoff::kFirst);
+  EXPECT_THAT(*sent[10].value, HasSubstr(R"("seq":10)")) << "the failed poll lost nothing";
+  EXPECT_THAT(LogText(), HasSubstr("gen-0: poll failed, retrying in 100ms"));
+  task->Stop();
+  EXPECT_TRUE(task->Join().ok());
+}
+
+TEST_F(SourceTaskTest, ARefusedSendFailsTheTaskAndItsPartitionNeverCommitsPastIt) {
+  auto task = StartTask({{"max.records", "100"}}, FakeSender::Settle::kAtOnce, [](FakeSender& s) {
+    s.RefuseSend(45, absl::InvalidArgumentError("record too large"));
+  });
+  ASSERT_NE(task, nullptr);
+  ASSERT_TRUE(Eventually([&] { return task->state() == TaskState::kFailed; }));
+  const absl::Status failure = task->Join();
+  EXPECT_TRUE(absl::IsInvalidArgument(failure)) << failure;
+  EXPECT_THAT(std::string(failure.message()), HasSubstr("gen-0: record too large"));
+  EXPECT_EQ(sender_->sent_count(), 45u) << "nothing is sent after the refused record";
+  // Records 0-44 were acknowledged; the offset of record 39 (the last of a complete poll) is the
+  // newest one whose record and every record before it are in Kafka.
+  EXPECT_EQ(CommittedSeq(), 39);
+}
+
+TEST_F(SourceTaskTest, AFailedDeliveryFailsTheTaskAndItsPartitionNeverCommitsPastIt) {
+  // Record 45 is taken, then refused by the broker; later ones are acknowledged.
+  auto task = StartTask({{"max.records", "100"}}, FakeSender::Settle::kAtOnce,
+                        [](FakeSender& s) { s.FailDelivery(45); });
+  ASSERT_NE(task, nullptr);
+  ASSERT_TRUE(Eventually([&] { return task->state() == TaskState::kFailed; }));
+  const absl::Status failure = task->Join();
+  EXPECT_THAT(std::string(failure.message()), HasSubstr("the broker refused record 45"));
+  EXPECT_GT(sender_->sent_count(), 45u);
+  EXPECT_EQ(CommittedSeq(), 39) << "records after 45 were acknowledged, but 45 never will be";
+}
+
+TEST_F(SourceTaskTest, AFatalProducerErrorFailsTheTask) {
+  auto task = StartTask({}, FakeSender::Settle::kAtOnce);
+  ASSERT_NE(task, nullptr);
+  ASSERT_TRUE(Eventually([&] { return sender_->sent_count() > 0; }));
+  sender_->SetFatal(absl::FailedPreconditionError("idempotent producer state lost"));
+  ASSERT_TRUE(Eventually([&] { return task->state() == TaskState::kFailed; }));
+  EXPECT_THAT(std::string(task->Join().message()), HasSubstr("idempotent producer state lost"));
+}
+
+TEST_F(SourceTaskTest, TheFinalCommitOnStopIsExact) {
+  config_.offset_flush_interval = absl::Hours(1);  // no periodic commit: only the final one
+  auto task = StartTask({}, FakeSender::Settle::kWhenTestAcks);
+  ASSERT_NE(task, nullptr);
+  ASSERT_TRUE(Eventually([&] { return sender_->sent_count() >= 200; }));
+  EXPECT_EQ(offsets_.write_count(), 0u);
+  task->Stop();
+  EXPECT_TRUE(task->Join().ok());
+  // Stopping flushed the sender (every record acknowledged) and committed once, exactly the last
+  // record sent.
+  const size_t sent = sender_->sent_count();
+  EXPECT_EQ(CommittedSeq(), static_cast<int64_t>(sent) - 1);
+  EXPECT_EQ(offsets_.write_count(), 1u);
+}
+
+TEST_F(SourceTaskTest, AFullSenderStopsThePollingUntilItHasRoom) {
+  // Full from the start: the task must wait for room before its first poll.
+  auto task = StartTask({}, FakeSender::Settle::kAtOnce, [](FakeSender& s) { s.SetFull(true); });
+  ASSERT_NE(task, nullptr);
+  ASSERT_TRUE(Eventually([&] { return sender_->waits() >= 3; }));
+  EXPECT_EQ(sender_->sent_count(), 0u);
+  sender_->SetFull(false);
+  ASSERT_TRUE(Eventually([&] { return sender_->sent_count() >= 10; }));
+  // Nothing was polled (and dropped) while the sender was full: the first record is the first.
+  EXPECT_THAT(*sender_->sent()[0].value, HasSubstr(R"("seq":0)"));
+  task->Stop();
+  EXPECT_TRUE(task->Join().ok());
+}
+
+TEST_F(SourceTaskTest, ATaskResumesAfterItsCommittedOffset) {
+  offsets_.Put(kConnector, GeneratorPartition(), offsets::SourceOffset{{"seq", int64_t{41}}});
+  auto task = StartTask({{"max.records", "50"}}, FakeSender::Settle::kAtOnce);
+  ASSERT_NE(task, nullptr);
+  ASSERT_TRUE(Eventually([&] { return sender_->sent_count() == 8; }));  // seq 42..49
+  EXPECT_THAT(*sender_->sent()[0].value, HasSubstr(R"("seq":42)"));
+  task->Stop();
+  EXPECT_TRUE(task->Join().ok());
+}
+
+}  // namespace
+}  // namespace sluice::worker
