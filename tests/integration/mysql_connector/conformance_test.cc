@@ -1,7 +1,7 @@
 // The runtime's plugin conformance check, run against the MySQL connector and the real MariaDB:
 // lifecycle, poll timing, stop from another thread, and every record checked by the host
 // (schemas, datum kinds) without Kafka.
-#include "runtime/plugin/conformance.h"
+#include "tests/support/plugin_conformance.h"
 
 #include <cstdlib>
 

@@ -1,6 +1,6 @@
 // The conformance check passes for the generator and for the example in docs/connector-abi.md,
 // and fails, naming the check, for a plugin that builds invalid records.
-#include "runtime/plugin/conformance.h"
+#include "tests/support/plugin_conformance.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
