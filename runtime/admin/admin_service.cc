@@ -188,16 +188,7 @@ grpc::Status AdminService::GetOffsets(grpc::ServerContext*, const pb::ConnectorR
                                       pb::ConnectorOffsets* reply) {
   absl::StatusOr<std::vector<herder::PartitionOffset>> offsets = herder_->Offsets(request->name());
   if (!offsets.ok()) return ToGrpc(offsets.status());
-  for (const herder::PartitionOffset& po : *offsets) {
-    absl::StatusOr<std::string> partition = PartitionJson(po.partition);
-    absl::StatusOr<std::string> offset =
-        po.offset ? OffsetJson(*po.offset) : absl::StatusOr<std::string>("");
-    if (!partition.ok()) return ToGrpc(partition.status());
-    if (!offset.ok()) return ToGrpc(offset.status());
-    pb::PartitionOffset* out = reply->add_offsets();
-    out->set_partition_json(*partition);
-    out->set_offset_json(*offset);
-  }
+  AddOffsets(*offsets, reply->mutable_offsets());
   return grpc::Status::OK;
 }
 

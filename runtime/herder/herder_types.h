@@ -18,6 +18,9 @@ namespace sluice::herder {
 struct PartitionOffset {
   offsets::SourcePartition partition;
   std::optional<offsets::SourceOffset> offset;
+
+  // offsets::FieldMap's equality (fields in order, the offsets topic's key).
+  friend bool operator==(const PartitionOffset&, const PartitionOffset&) = default;
 };
 
 struct TaskStatusInfo {

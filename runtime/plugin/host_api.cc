@@ -5,6 +5,7 @@
 #include <cstring>
 #include <limits>
 #include <type_traits>
+#include <variant>
 
 #include "runtime/common/string_view_compat.h"
 
@@ -338,5 +339,63 @@ constexpr sluice_host_api kHostApi = {
 }  // namespace
 
 const sluice_host_api* HostApi() { return &kHostApi; }
+
+std::vector<sluice_scalar_entry> ScalarEntriesOf(const std::vector<offsets::OffsetField>& fields) {
+  std::vector<sluice_scalar_entry> entries;
+  entries.reserve(fields.size());
+  for (const offsets::OffsetField& field : fields) {
+    sluice_scalar_entry e{};
+    e.key = sluice_str{field.name.data(), field.name.size()};
+    std::visit(
+        [&e](const auto& v) {
+          using T = std::decay_t<decltype(v)>;
+          if constexpr (std::is_same_v<T, std::monostate>) {
+            e.kind = SLUICE_SCALAR_NULL;
+          } else if constexpr (std::is_same_v<T, bool>) {
+            e.kind = SLUICE_SCALAR_BOOLEAN;
+            e.u.b = v ? 1 : 0;
+          } else if constexpr (std::is_same_v<T, int64_t>) {
+            e.kind = SLUICE_SCALAR_INT;
+            e.u.i = v;
+          } else if constexpr (std::is_same_v<T, double>) {
+            e.kind = SLUICE_SCALAR_FLOAT;
+            e.u.f = v;
+          } else {
+            e.kind = SLUICE_SCALAR_STRING;
+            e.u.str = sluice_str{v.data(), v.size()};
+          }
+        },
+        field.value);
+    entries.push_back(e);
+  }
+  return entries;
+}
+
+std::vector<offsets::OffsetField> OffsetFieldsOf(sluice_scalar_map map) {
+  std::vector<offsets::OffsetField> fields;
+  fields.reserve(map.count);
+  for (size_t i = 0; i < map.count; ++i) {
+    const sluice_scalar_entry& e = map.entries[i];
+    offsets::OffsetField field{std::string(View(e.key)), std::monostate{}};
+    switch (e.kind) {
+      case SLUICE_SCALAR_INT:
+        field.value = e.u.i;
+        break;
+      case SLUICE_SCALAR_FLOAT:
+        field.value = e.u.f;
+        break;
+      case SLUICE_SCALAR_BOOLEAN:
+        field.value = e.u.b != 0;
+        break;
+      case SLUICE_SCALAR_STRING:
+        field.value = std::string(View(e.u.str));
+        break;
+      default:
+        break;
+    }
+    fields.push_back(std::move(field));
+  }
+  return fields;
+}
 
 }  // namespace sluice::plugin

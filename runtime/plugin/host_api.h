@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "runtime/data/record_batch.h"
+#include "runtime/offsets/source_offset.h"
 #include "runtime/plugin/host_context.h"
 #include "sluice/connector.h"
 
@@ -37,6 +38,16 @@ inline sluice_task_configs* ToC(TaskConfigCollector* c) {
 inline const data::Schema* FromC(const sluice_schema* s) {
   return reinterpret_cast<const data::Schema*>(s);
 }
+
+// Owned partitions and offsets (runtime/offsets/source_offset.h) as the ABI's scalar maps, and
+// back: what api->offset_get answers with and on_task_acknowledged is told.
+//
+// Views of `fields`, in their order: each entry points into `fields`, which must outlive the
+// entries and not change meanwhile.
+std::vector<sluice_scalar_entry> ScalarEntriesOf(const std::vector<offsets::OffsetField>& fields);
+// A copy of what a plugin passed, in its order; an entry of an unknown kind becomes null.
+// `map.entries` may be NULL only when `map.count` is 0.
+std::vector<offsets::OffsetField> OffsetFieldsOf(sluice_scalar_map map);
 
 }  // namespace sluice::plugin
 

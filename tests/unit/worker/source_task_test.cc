@@ -248,5 +248,20 @@ TEST_F(SourceTaskTest, ATaskResumesAfterItsCommittedOffset) {
   EXPECT_TRUE(task->Join().ok());
 }
 
+TEST_F(SourceTaskTest, AnOffsetStoredWithThePartitionsFieldsInAnotherOrderIsNotFound) {
+  // As a Java connector's HashMap might have written it: another offsets-topic key, which Kafka
+  // Connect's reader would not find for the generator's partition either.
+  const offsets::SourcePartition reordered{{"task", int64_t{0}},
+                                           {"generator", std::string(kTopic)}};
+  offsets_.Put(kConnector, reordered, offsets::SourceOffset{{"seq", int64_t{41}}});
+  auto task = StartTask({{"max.records", "5"}}, FakeSender::Settle::kAtOnce);
+  ASSERT_NE(task, nullptr);
+  ASSERT_TRUE(Eventually([&] { return sender_->sent_count() == 5; }));
+  EXPECT_THAT(*sender_->sent()[0].value, HasSubstr(R"("seq":0)")) << "the task started over";
+  task->Stop();
+  EXPECT_TRUE(task->Join().ok());
+  EXPECT_EQ(offsets_.OffsetsFor(kConnector).size(), 2u) << "its own key beside the other one";
+}
+
 }  // namespace
 }  // namespace sluice::worker
