@@ -285,7 +285,7 @@ grpc::Status AdminService::Watch(grpc::ServerContext* context, const pb::WatchRe
         pb::ConnectorProgress* p = out.mutable_connector_progress();
         p->set_connector(e->connector);
         AddOffsets(e->offsets, p->mutable_offsets());
-        p->set_snapshot_running(herder::SnapshotRunning(e->offsets));
+        p->set_snapshot_running(e->snapshot_running);
         break;
       }
       case herder::WatchEvent::Kind::kConnectorDeleted:

@@ -126,8 +126,8 @@ void ToProto(const herder::ConnectorInfo& in, pb::Connector* out) {
   ToProto(in.status, out->mutable_status());
 }
 
-plugin::ConfigMap FromProto(const google::protobuf::Map<std::string, std::string>& config) {
-  plugin::ConfigMap out(config.begin(), config.end());
+ConfigMap FromProto(const google::protobuf::Map<std::string, std::string>& config) {
+  ConfigMap out(config.begin(), config.end());
   std::sort(out.begin(), out.end());
   return out;
 }

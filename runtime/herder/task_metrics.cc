@@ -40,6 +40,10 @@ void TaskMetrics::PublishProgress(const std::string& name) {
   last = offsets;
   WatchEvent event{WatchEvent::Kind::kConnectorProgress, name, -1, State::kRunning, "", worker_id_};
   event.offsets = std::move(offsets);
+  for (const worker::TaskView* task : worker_->Tasks(name)) {
+    const std::optional<plugin::TaskProgress> progress = task->progress();
+    if (progress && progress->phase == plugin::TaskPhase::kSnapshot) event.snapshot_running = true;
+  }
   watchers_->Publish(event);
 }
 

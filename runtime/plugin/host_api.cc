@@ -131,8 +131,26 @@ absl::Status CopyScalars(data::RecordBatch& batch, sluice_scalar_map in, data::S
 
 // ---- the table's functions ---------------------------------------------------------------------
 
+// The ABI's levels onto the runtime's; a value the header does not define logs as an error, so
+// nothing a plugin says is lost.
+LogLevel ToLogLevel(sluice_log_level level) {
+  switch (level) {
+    case SLUICE_LOG_TRACE:
+      return LogLevel::kTrace;
+    case SLUICE_LOG_DEBUG:
+      return LogLevel::kDebug;
+    case SLUICE_LOG_INFO:
+      return LogLevel::kInfo;
+    case SLUICE_LOG_WARN:
+      return LogLevel::kWarn;
+    case SLUICE_LOG_ERROR:
+      return LogLevel::kError;
+  }
+  return LogLevel::kError;
+}
+
 void Log(sluice_ctx* ctx, sluice_log_level level, sluice_str message) {
-  if (ctx != nullptr) Ctx(ctx)->Log(level, View(message));
+  if (ctx != nullptr) Ctx(ctx)->Log(ToLogLevel(level), View(message));
 }
 
 void SetError(sluice_ctx* ctx, sluice_status code, sluice_str message) {
@@ -169,7 +187,7 @@ sluice_status SchemaCreate(sluice_ctx* ctx, const sluice_schema_spec* spec,
   absl::StatusOr<const data::Schema*> schema = Ctx(ctx)->CreateSchema(*spec);
   if (!schema.ok()) {
     // Kept as the task's error too, so a plugin that just propagates the code is still explained.
-    Ctx(ctx)->Log(SLUICE_LOG_WARN, ToStd(schema.status().message()));
+    Ctx(ctx)->Log(LogLevel::kWarn, ToStd(schema.status().message()));
     Ctx(ctx)->SetError(Code(schema.status()), ToStd(schema.status().message()));
     return Code(schema.status());
   }

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "runtime/common/config_map.h"
 #include "runtime/data/record_batch.h"
 #include "runtime/offsets/source_offset.h"
 #include "runtime/plugin/host_context.h"
@@ -17,7 +18,6 @@
 namespace sluice::plugin {
 
 // An ordered list of config entries, as connectors receive and produce them.
-using ConfigMap = std::vector<std::pair<std::string, std::string>>;
 
 // The table; static, immutable, valid for the life of the process.
 const sluice_host_api* HostApi();

@@ -8,22 +8,6 @@
 namespace sluice::plugin {
 namespace {
 
-std::string_view LevelName(sluice_log_level level) {
-  switch (level) {
-    case SLUICE_LOG_TRACE:
-      return "TRACE";
-    case SLUICE_LOG_DEBUG:
-      return "DEBUG";
-    case SLUICE_LOG_INFO:
-      return "INFO";
-    case SLUICE_LOG_WARN:
-      return "WARN";
-    case SLUICE_LOG_ERROR:
-      return "ERROR";
-  }
-  return "LOG";
-}
-
 std::string_view View(sluice_str s) {
   return s.len == 0 ? std::string_view() : std::string_view(s.ptr, s.len);
 }
@@ -35,14 +19,6 @@ std::string Who(std::string_view connector, int task_id) {
 
 }  // namespace
 
-LogSink StderrLogSink() {
-  return [](sluice_log_level level, std::string_view who, std::string_view message) {
-    std::fprintf(stderr, "%.*s %.*s: %.*s\n", static_cast<int>(LevelName(level).size()),
-                 LevelName(level).data(), static_cast<int>(who.size()), who.data(),
-                 static_cast<int>(message.size()), message.data());
-  };
-}
-
 HostContext::HostContext(Kind kind, std::string connector_name, int task_id, LogSink log)
     : kind_(kind),
       connector_name_(std::move(connector_name)),
@@ -50,7 +26,7 @@ HostContext::HostContext(Kind kind, std::string connector_name, int task_id, Log
       log_(log ? std::move(log) : StderrLogSink()),
       progress_(kind == Kind::kTask ? std::make_unique<TaskProgressSlot>() : nullptr) {}
 
-void HostContext::Log(sluice_log_level level, std::string_view message) const {
+void HostContext::Log(LogLevel level, std::string_view message) const {
   log_(level, who_, message);
 }
 
@@ -191,7 +167,7 @@ sluice_status HostContext::ReportProgress(const sluice_task_progress* report) {
   absl::Status status = progress_->Report(report);
   if (status.ok()) return SLUICE_OK;
   if (!progress_refusal_logged_.exchange(true)) {
-    Log(SLUICE_LOG_WARN, StrCat(ToStd(status.message()),
+    Log(LogLevel::kWarn, StrCat(ToStd(status.message()),
                                 " (progress report refused; later refusals are not logged)"));
   }
   return static_cast<sluice_status>(status.code());

@@ -23,19 +23,13 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "runtime/common/log.h"
 #include "runtime/data/schema.h"
 #include "runtime/offsets/source_offset.h"
 #include "runtime/plugin/task_progress.h"
 #include "sluice/connector.h"
 
 namespace sluice::plugin {
-
-// Where plugin log lines go: `who` is e.g. "connector `orders` task 0".
-using LogSink =
-    std::function<void(sluice_log_level level, std::string_view who, std::string_view message)>;
-
-// A LogSink writing to stderr, for tools and tests.
-LogSink StderrLogSink();
 
 class HostContext {
  public:
@@ -50,7 +44,7 @@ class HostContext {
   // "connector `orders`" or "connector `orders` task 2".
   const std::string& who() const { return who_; }
 
-  void Log(sluice_log_level level, std::string_view message) const;
+  void Log(LogLevel level, std::string_view message) const;
 
   // The error slot the plugin fills with api->set_error before failing a callback.
   void SetError(sluice_status code, std::string_view message);

@@ -133,7 +133,7 @@ absl::Status WorkerSourceTask::PollAndSend(data::RecordBatch& batch) {
     // A transient failure (Kafka Connect's RetriableException): the batch is discarded and the
     // task polls again after the retry policy's back-off.
     const absl::Duration wait = retry_backoff_.Next();
-    services_.log(SLUICE_LOG_WARN, who_,
+    services_.log(LogLevel::kWarn, who_,
                   absl::StrCat("poll failed, retrying in ", absl::FormatDuration(wait), ": ",
                                polled.message()));
     const absl::Time until = absl::Now() + wait;
@@ -245,7 +245,7 @@ absl::Status WorkerSourceTask::AfterCommit(absl::Status status, bool final_commi
   if (absl::IsAborted(status)) return status;  // a delivery failed: the task must fail
   // The offsets topic did not take the write: the offsets stay pending for the next commit, and
   // the task goes on (Kafka Connect does the same); only the final commit reports it.
-  services_.log(SLUICE_LOG_WARN, who_,
+  services_.log(LogLevel::kWarn, who_,
                 absl::StrCat("committing offsets failed, will retry: ", status.message()));
   return final_commit ? status : absl::OkStatus();
 }
@@ -265,7 +265,7 @@ void WorkerSourceTask::Finish(absl::Status status) {
     status = committed;
   }
   if (!status.ok()) {
-    services_.log(SLUICE_LOG_ERROR, who_, absl::StrCat("task failed: ", status.ToString()));
+    services_.log(LogLevel::kError, who_, absl::StrCat("task failed: ", status.ToString()));
   }
   absl::MutexLock lock(&mu_);
   failure_ = status;

@@ -56,7 +56,7 @@ TEST(MySqlConnectorConformance, EveryClassNameConformsWithSnapshotRecords) {
     conformance.poll_timeout_ms = 200;
     plugin::ConformanceResult result;
     absl::Status status = plugin::CheckConformance(
-        *loaded, conformance, [](sluice_log_level, std::string_view, std::string_view) {}, &result);
+        *loaded, conformance, [](LogLevel, std::string_view, std::string_view) {}, &result);
     EXPECT_TRUE(status.ok()) << status;
     EXPECT_EQ(result.records, 3u) << "the table's CREATE TABLE and its two rows";
   }

@@ -21,7 +21,7 @@ std::shared_ptr<const Plugin> Load(const testing::TempDir& dir, const char* from
 }
 
 LogSink Quiet() {
-  return [](sluice_log_level, std::string_view, std::string_view) {};
+  return [](LogLevel, std::string_view, std::string_view) {};
 }
 
 TEST(Conformance, GeneratorConforms) {

@@ -33,7 +33,7 @@ class PluginCallsTest : public ::testing::Test {
   }
 
   LogSink Log() {
-    return [this](sluice_log_level, std::string_view who, std::string_view msg) {
+    return [this](LogLevel, std::string_view who, std::string_view msg) {
       logs_.push_back(std::string(who) + ": " + std::string(msg));
     };
   }
