@@ -188,16 +188,7 @@ grpc::Status AdminService::GetOffsets(grpc::ServerContext*, const pb::ConnectorR
                                       pb::ConnectorOffsets* reply) {
   absl::StatusOr<std::vector<herder::PartitionOffset>> offsets = herder_->Offsets(request->name());
   if (!offsets.ok()) return ToGrpc(offsets.status());
-  for (const herder::PartitionOffset& po : *offsets) {
-    absl::StatusOr<std::string> partition = PartitionJson(po.partition);
-    absl::StatusOr<std::string> offset =
-        po.offset ? OffsetJson(*po.offset) : absl::StatusOr<std::string>("");
-    if (!partition.ok()) return ToGrpc(partition.status());
-    if (!offset.ok()) return ToGrpc(offset.status());
-    pb::PartitionOffset* out = reply->add_offsets();
-    out->set_partition_json(*partition);
-    out->set_offset_json(*offset);
-  }
+  AddOffsets(*offsets, reply->mutable_offsets());
   return grpc::Status::OK;
 }
 
@@ -294,7 +285,7 @@ grpc::Status AdminService::Watch(grpc::ServerContext* context, const pb::WatchRe
         pb::ConnectorProgress* p = out.mutable_connector_progress();
         p->set_connector(e->connector);
         AddOffsets(e->offsets, p->mutable_offsets());
-        p->set_snapshot_running(herder::SnapshotRunning(e->offsets));
+        p->set_snapshot_running(e->snapshot_running);
         break;
       }
       case herder::WatchEvent::Kind::kConnectorDeleted:

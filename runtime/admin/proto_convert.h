@@ -28,9 +28,11 @@ void ToProto(const herder::ConnectorStatusInfo& in, ::sluice::admin::v1::Connect
 void ToProto(const herder::ConnectorInfo& in, ::sluice::admin::v1::Connector* out);
 
 // A proto map has no order; configs are sorted by key, which is also how they read best.
-plugin::ConfigMap FromProto(const google::protobuf::Map<std::string, std::string>& config);
+ConfigMap FromProto(const google::protobuf::Map<std::string, std::string>& config);
 
 // Partition and offset maps as compact JSON objects (the offsets topic's spelling) and back.
+// Fields keep the order given: a partition altered through the admin API is the offsets-topic key
+// spelled with its fields in that order (offsets/source_offset.h, "Equality").
 absl::StatusOr<std::string> PartitionJson(const offsets::SourcePartition& partition);
 absl::StatusOr<std::string> OffsetJson(const offsets::SourceOffset& offset);
 absl::StatusOr<offsets::SourcePartition> ParsePartitionJson(const std::string& json);

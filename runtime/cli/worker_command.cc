@@ -69,9 +69,9 @@ int RunWorkerCommand(int argc, char** argv) {
   if (!properties.ok()) return Fail(std::string(properties.status().message()));
   absl::StatusOr<config::ParsedWorkerConfig> parsed = config::ParseWorkerConfig(*properties);
   if (!parsed.ok()) return Fail(absl::StrCat(config_path, ": ", parsed.status().message()));
-  plugin::LogSink log = plugin::StderrLogSink();
+  LogSink log = StderrLogSink();
   for (const std::string& warning : parsed->warnings) {
-    log(SLUICE_LOG_WARN, "worker", absl::StrCat(config_path, ": ", warning));
+    log(LogLevel::kWarn, "worker", absl::StrCat(config_path, ": ", warning));
   }
   std::vector<worker::ConnectorConfig> connectors;
   for (const std::string& path : connector_paths) {
@@ -114,15 +114,15 @@ int RunWorkerCommand(int argc, char** argv) {
         admin::AdminServer::Start(parsed->config, herder.get());
     if (!serving.ok()) return Fail(std::string(serving.status().message()));
     server = *std::move(serving);
-    log(SLUICE_LOG_INFO, "worker",
+    log(LogLevel::kInfo, "worker",
         absl::StrCat("admin API on ", parsed->config.admin_listener,
                      server->tls() ? " (TLS)" : " (plaintext)", ", port ", server->port()));
   }
-  log(SLUICE_LOG_INFO, "worker", "running; SIGTERM or SIGINT stops it");
+  log(LogLevel::kInfo, "worker", "running; SIGTERM or SIGINT stops it");
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
-  log(SLUICE_LOG_INFO, "worker",
+  log(LogLevel::kInfo, "worker",
       absl::StrCat("received ", signal_number == SIGTERM ? "SIGTERM" : "SIGINT",
                    ": stopping tasks, flushing, committing offsets"));
   // A stop that hangs (a broker gone mid-flush) must not keep the process alive for ever.
@@ -142,7 +142,7 @@ int RunWorkerCommand(int argc, char** argv) {
   standalone.reset();
   stopped.store(true);
   watchdog.join();
-  log(SLUICE_LOG_INFO, "worker", "stopped");
+  log(LogLevel::kInfo, "worker", "stopped");
   return 0;
 }
 

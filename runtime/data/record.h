@@ -3,6 +3,7 @@
 #ifndef SLUICE_RUNTIME_DATA_RECORD_H_
 #define SLUICE_RUNTIME_DATA_RECORD_H_
 
+#include <bit>
 #include <cstdint>
 #include <span>
 #include <string_view>
@@ -27,7 +28,8 @@ struct ScalarEntry {
 
 using ScalarMap = std::span<const ScalarEntry>;
 
-// True when `a` and `b` hold the same entries in the same order.
+// True when `a` and `b` hold the same entries in the same order: the equality of the owned maps
+// (offsets::FieldMap, runtime/offsets/source_offset.h), doubles compared by their bits.
 inline bool SameScalars(ScalarMap a, ScalarMap b) {
   if (a.size() != b.size()) return false;
   for (size_t n = 0; n < a.size(); ++n) {
@@ -41,7 +43,7 @@ inline bool SameScalars(ScalarMap a, ScalarMap b) {
         if (x.i != y.i) return false;
         break;
       case ScalarKind::kFloat:
-        if (x.f != y.f) return false;
+        if (std::bit_cast<uint64_t>(x.f) != std::bit_cast<uint64_t>(y.f)) return false;
         break;
       case ScalarKind::kBoolean:
         if (x.b != y.b) return false;

@@ -19,7 +19,7 @@ bool LooksSecret(absl::string_view key) {
 
 }  // namespace
 
-std::set<std::string> ConfigPreparer::SecretKeys(const plugin::ConfigMap& config) const {
+std::set<std::string> ConfigPreparer::SecretKeys(const ConfigMap& config) const {
   std::set<std::string> keys;
   for (const auto& [k, v] : config) {
     if (LooksSecret(k)) keys.insert(k);
@@ -34,8 +34,8 @@ std::set<std::string> ConfigPreparer::SecretKeys(const plugin::ConfigMap& config
   return keys;
 }
 
-absl::StatusOr<plugin::ConfigMap> ConfigPreparer::Prepare(const std::string& name,
-                                                          plugin::ConfigMap config) const {
+absl::StatusOr<ConfigMap> ConfigPreparer::Prepare(const std::string& name,
+                                                          ConfigMap config) const {
   if (name.empty()) return absl::InvalidArgumentError("`name`: a connector needs a name");
   for (char c : name) {
     if (static_cast<unsigned char>(c) < 0x20) {
@@ -59,7 +59,7 @@ absl::StatusOr<plugin::ConfigMap> ConfigPreparer::Prepare(const std::string& nam
   return ProtectSecrets(name, config, SecretKeys(config), secrets_dir_);
 }
 
-plugin::ConfigValidation ConfigPreparer::Validate(const plugin::ConfigMap& config) const {
+plugin::ConfigValidation ConfigPreparer::Validate(const ConfigMap& config) const {
   plugin::ConfigValidation verdict = plugin::ValidateConfig(config, *plugins_, &HasReference);
   const std::set<std::string> secret_keys = SecretKeys(config);
   for (plugin::KeyValidation& key : verdict.keys) {
@@ -72,8 +72,8 @@ plugin::ConfigValidation ConfigPreparer::Validate(const plugin::ConfigMap& confi
   return verdict;
 }
 
-absl::StatusOr<plugin::ConfigMap> ConfigPreparer::Resolve(const plugin::ConfigMap& stored) const {
-  absl::StatusOr<plugin::ConfigMap> resolved = ResolveConfig(stored);
+absl::StatusOr<ConfigMap> ConfigPreparer::Resolve(const ConfigMap& stored) const {
+  absl::StatusOr<ConfigMap> resolved = ResolveConfig(stored);
   if (!resolved.ok()) return resolved.status();
   const std::set<std::string> secret_keys = SecretKeys(stored);
   for (size_t i = 0; i < resolved->size() && i < stored.size(); ++i) {
@@ -83,7 +83,7 @@ absl::StatusOr<plugin::ConfigMap> ConfigPreparer::Resolve(const plugin::ConfigMa
   return resolved;
 }
 
-plugin::ConfigMap ConfigPreparer::Shown(const plugin::ConfigMap& stored) const {
+ConfigMap ConfigPreparer::Shown(const ConfigMap& stored) const {
   return MaskSecrets(stored, SecretKeys(stored));
 }
 

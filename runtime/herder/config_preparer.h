@@ -35,21 +35,21 @@ class ConfigPreparer {
   // names another connector, or the name is empty or has control characters), validated
   // (InvalidArgument naming every bad key), and its literal secrets moved into the secrets
   // directory (ProtectSecrets).
-  absl::StatusOr<plugin::ConfigMap> Prepare(const std::string& name,
-                                            plugin::ConfigMap config) const;
+  absl::StatusOr<ConfigMap> Prepare(const std::string& name,
+                                            ConfigMap config) const;
 
   // The admin API's per-key verdict; values of secret keys are masked unless only references.
-  plugin::ConfigValidation Validate(const plugin::ConfigMap& config) const;
+  plugin::ConfigValidation Validate(const ConfigMap& config) const;
 
   // A stored config with its references resolved, for a start; the resolved values of secret
   // keys and of references are handed to the scrubber. Errors name the key, never a value.
-  absl::StatusOr<plugin::ConfigMap> Resolve(const plugin::ConfigMap& stored) const;
+  absl::StatusOr<ConfigMap> Resolve(const ConfigMap& stored) const;
 
   // A stored config as the API shows it (MaskSecrets).
-  plugin::ConfigMap Shown(const plugin::ConfigMap& stored) const;
+  ConfigMap Shown(const ConfigMap& stored) const;
 
  private:
-  std::set<std::string> SecretKeys(const plugin::ConfigMap& config) const;
+  std::set<std::string> SecretKeys(const ConfigMap& config) const;
 
   const plugin::PluginRegistry* const plugins_;
   const std::string secrets_dir_;

@@ -14,7 +14,7 @@ void ConfigState::Apply(const kafka::KeyedRecord& record) {
         pending_tasks_.erase(key.connector);
         return;
       }
-      absl::StatusOr<plugin::ConfigMap> config = DecodeProperties(*record.value);
+      absl::StatusOr<ConfigMap> config = DecodeProperties(*record.value);
       if (!config.ok()) break;
       connectors_[key.connector].config = *std::move(config);
       return;
@@ -22,7 +22,7 @@ void ConfigState::Apply(const kafka::KeyedRecord& record) {
     case ConfigTopicKey::Kind::kTask: {
       if (!record.value)
         return;  // Kafka Connect never deletes task configs; a tombstone means nothing
-      absl::StatusOr<plugin::ConfigMap> config = DecodeProperties(*record.value);
+      absl::StatusOr<ConfigMap> config = DecodeProperties(*record.value);
       if (!config.ok()) break;
       pending_tasks_[key.connector][key.task] = *std::move(config);
       return;
@@ -32,9 +32,9 @@ void ConfigState::Apply(const kafka::KeyedRecord& record) {
       absl::StatusOr<int> count = DecodeCommit(*record.value);
       if (!count.ok()) break;
       auto connector = connectors_.find(key.connector);
-      std::map<int, plugin::ConfigMap>& pending = pending_tasks_[key.connector];
+      std::map<int, ConfigMap>& pending = pending_tasks_[key.connector];
       bool complete = true;
-      std::vector<plugin::ConfigMap> tasks;
+      std::vector<ConfigMap> tasks;
       for (int i = 0; i < *count; ++i) {
         auto it = pending.find(i);
         if (it == pending.end()) {
@@ -45,7 +45,7 @@ void ConfigState::Apply(const kafka::KeyedRecord& record) {
       }
       if (connector != connectors_.end()) {
         connector->second.inconsistent = !complete;
-        connector->second.tasks = complete ? std::move(tasks) : std::vector<plugin::ConfigMap>{};
+        connector->second.tasks = complete ? std::move(tasks) : std::vector<ConfigMap>{};
       }
       pending.clear();
       return;

@@ -22,8 +22,8 @@
 namespace sluice::herder {
 
 struct ConnectorEntry {
-  plugin::ConfigMap config;
-  std::vector<plugin::ConfigMap> tasks;  // committed task configs
+  ConfigMap config;
+  std::vector<ConfigMap> tasks;  // committed task configs
   bool inconsistent = false;
 };
 
@@ -41,7 +41,7 @@ class ConfigState {
  private:
   std::map<std::string, ConnectorEntry> connectors_;
   std::map<std::string, TargetState> target_states_;
-  std::map<std::string, std::map<int, plugin::ConfigMap>> pending_tasks_;
+  std::map<std::string, std::map<int, ConfigMap>> pending_tasks_;
   int skipped_ = 0;
 };
 

@@ -120,9 +120,9 @@ ConfigTopicKey ParseConfigTopicKey(absl::string_view key) {
   return out;
 }
 
-std::string EncodeProperties(const plugin::ConfigMap& properties) {
+std::string EncodeProperties(const ConfigMap& properties) {
   // Last duplicate wins, first position kept: the order a user wrote stays readable.
-  plugin::ConfigMap unique;
+  ConfigMap unique;
   for (const auto& [k, v] : properties) {
     bool replaced = false;
     for (auto& [uk, uv] : unique) {
@@ -147,14 +147,14 @@ std::string EncodeProperties(const plugin::ConfigMap& properties) {
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
-absl::StatusOr<plugin::ConfigMap> DecodeProperties(absl::string_view value) {
+absl::StatusOr<ConfigMap> DecodeProperties(absl::string_view value) {
   absl::StatusOr<rapidjson::Document> doc = Parse(value, "config record");
   if (!doc.ok()) return doc.status();
   auto it = doc->FindMember("properties");
   if (it == doc->MemberEnd() || !it->value.IsObject()) {
     return absl::InvalidArgumentError("config record: no `properties` object");
   }
-  plugin::ConfigMap out;
+  ConfigMap out;
   for (auto m = it->value.MemberBegin(); m != it->value.MemberEnd(); ++m) {
     // Kafka Connect's schema allows a null property value; it means "unset".
     if (m->value.IsNull()) continue;

@@ -52,8 +52,8 @@ struct ConfigTopicKey {
 ConfigTopicKey ParseConfigTopicKey(absl::string_view key);
 
 // {"properties":{...}}, keys in the map's order; a later duplicate key wins.
-std::string EncodeProperties(const plugin::ConfigMap& properties);
-absl::StatusOr<plugin::ConfigMap> DecodeProperties(absl::string_view value);
+std::string EncodeProperties(const ConfigMap& properties);
+absl::StatusOr<ConfigMap> DecodeProperties(absl::string_view value);
 std::string EncodeCommit(int tasks);
 absl::StatusOr<int> DecodeCommit(absl::string_view value);
 std::string EncodeTargetState(TargetState state);

@@ -22,7 +22,7 @@ absl::Status ConnectorLifecycle::Start(const std::string& name, TargetState targ
   const ConnectorEntry& entry = configs_->entry(name);
   // The connector sees resolved values (it may need the credentials to check its source, as in
   // Kafka Connect); the task configs it generates are reverse-resolved before they are stored.
-  absl::StatusOr<plugin::ConfigMap> resolved = preparer_->Resolve(entry.config);
+  absl::StatusOr<ConfigMap> resolved = preparer_->Resolve(entry.config);
   if (!resolved.ok()) {
     statuses_->SetConnectorState(
         name, State::kFailed,
@@ -35,7 +35,7 @@ absl::Status ConnectorLifecycle::Start(const std::string& name, TargetState targ
     return config.status();
   }
   if (!worker_->IsConnectorRunning(name)) {
-    absl::StatusOr<std::vector<plugin::ConfigMap>> generated = worker_->StartConnectorOnly(*config);
+    absl::StatusOr<std::vector<ConfigMap>> generated = worker_->StartConnectorOnly(*config);
     if (!generated.ok()) {
       statuses_->SetConnectorState(name, State::kFailed, std::string(generated.status().message()));
       return generated.status();
@@ -69,11 +69,11 @@ void ConnectorLifecycle::ReconfigureTasks(const std::string& name) {
     return;
   }
   const ConnectorEntry& entry = configs_->entry(name);
-  absl::StatusOr<plugin::ConfigMap> resolved = preparer_->Resolve(entry.config);
+  absl::StatusOr<ConfigMap> resolved = preparer_->Resolve(entry.config);
   if (!resolved.ok()) return;
   absl::StatusOr<worker::ConnectorConfig> config = worker::ConnectorConfigFromMap(*resolved);
   if (!config.ok()) return;
-  absl::StatusOr<std::vector<plugin::ConfigMap>> generated =
+  absl::StatusOr<std::vector<ConfigMap>> generated =
       worker_->RegenerateTaskConfigs(name, static_cast<size_t>(config->tasks_max));
   if (!generated.ok()) {
     statuses_->SetConnectorState(
@@ -83,12 +83,12 @@ void ConnectorLifecycle::ReconfigureTasks(const std::string& name) {
   }
   *generated = ReverseResolve(entry.config, *resolved, *std::move(generated));
   if (*generated == entry.tasks) {
-    log_(SLUICE_LOG_INFO, kWho,
+    log_(LogLevel::kInfo, kWho,
          absl::StrCat("connector ", name,
                       " asked for a task reconfiguration; its task configs are unchanged"));
     return;
   }
-  log_(SLUICE_LOG_INFO, kWho,
+  log_(LogLevel::kInfo, kWho,
        absl::StrCat("connector ", name, " reconfigured its tasks: restarting ", generated->size(),
                     " task(s) with their new configs"));
   statuses_->NoteTopics(name);
@@ -101,7 +101,7 @@ void ConnectorLifecycle::ReconfigureTasks(const std::string& name) {
 }
 
 absl::Status ConnectorLifecycle::WriteTaskConfigs(
-    const std::string& name, const std::vector<plugin::ConfigMap>& task_configs) {
+    const std::string& name, const std::vector<ConfigMap>& task_configs) {
   std::vector<kafka::KeyedRecord> records;
   for (size_t i = 0; i < task_configs.size(); ++i) {
     records.push_back(
@@ -129,10 +129,10 @@ absl::Status ConnectorLifecycle::StartTasks(const std::string& name, bool only_m
 }
 
 void ConnectorLifecycle::StartOneTask(const std::string& name, int task) {
-  const plugin::ConfigMap& stored = configs_->entry(name).tasks.at(task);
+  const ConfigMap& stored = configs_->entry(name).tasks.at(task);
   // References are resolved here and only here; the resolved values live in the task and in the
   // scrubber, never in the config topic.
-  absl::StatusOr<plugin::ConfigMap> resolved = preparer_->Resolve(stored);
+  absl::StatusOr<ConfigMap> resolved = preparer_->Resolve(stored);
   if (!resolved.ok()) {
     statuses_->SetTaskState(
         name, task, State::kFailed,

@@ -30,7 +30,7 @@ class ConnectorLifecycle {
  public:
   // Every pointer must outlive this.
   ConnectorLifecycle(worker::WorkerControl* worker, ConfigLog* configs, StatusWriter* statuses,
-                     const ConfigPreparer* preparer, plugin::LogSink log)
+                     const ConfigPreparer* preparer, LogSink log)
       : worker_(worker),
         configs_(configs),
         statuses_(statuses),
@@ -64,13 +64,13 @@ class ConnectorLifecycle {
   void StartOneTask(const std::string& name, int task);
   // The task configs and the commit record that makes them current, written together.
   absl::Status WriteTaskConfigs(const std::string& name,
-                                const std::vector<plugin::ConfigMap>& task_configs);
+                                const std::vector<ConfigMap>& task_configs);
 
   worker::WorkerControl* const worker_;
   ConfigLog* const configs_;
   StatusWriter* const statuses_;
   const ConfigPreparer* const preparer_;
-  const plugin::LogSink log_;
+  const LogSink log_;
 };
 
 }  // namespace sluice::herder

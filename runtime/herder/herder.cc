@@ -19,7 +19,7 @@ constexpr absl::Duration kReadTimeout = absl::Seconds(60);
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Herder>> Herder::Start(config::WorkerConfig config,
-                                                      plugin::LogSink log, HerderOptions options) {
+                                                      LogSink log, HerderOptions options) {
   HerderParts parts;
   parts.scrubber = std::make_shared<SecretScrubber>();
   const std::string bootstrap = config.bootstrap_servers;
@@ -44,7 +44,7 @@ absl::StatusOr<std::unique_ptr<Herder>> Herder::Start(config::WorkerConfig confi
   return Start(std::move(parts), std::move(log), std::move(options));
 }
 
-absl::StatusOr<std::unique_ptr<Herder>> Herder::Start(HerderParts parts, plugin::LogSink log,
+absl::StatusOr<std::unique_ptr<Herder>> Herder::Start(HerderParts parts, LogSink log,
                                                       HerderOptions options) {
   if (parts.worker == nullptr || parts.config_log == nullptr || parts.status_log == nullptr) {
     return absl::InvalidArgumentError("a herder needs a worker, a config log and a status log");
@@ -59,7 +59,7 @@ absl::StatusOr<std::unique_ptr<Herder>> Herder::Start(HerderParts parts, plugin:
   return herder;
 }
 
-Herder::Herder(HerderParts parts, plugin::LogSink log, HerderOptions options)
+Herder::Herder(HerderParts parts, LogSink log, HerderOptions options)
     : options_(std::move(options)),
       scrubber_(parts.scrubber != nullptr ? std::move(parts.scrubber)
                                           : std::make_shared<SecretScrubber>()),
@@ -126,10 +126,10 @@ absl::Status Herder::Restore() {
   if (absl::Status status = statuses_.Restore(kReadTimeout); !status.ok()) return status;
   for (const auto& [name, entry] : configs_.state().connectors()) {
     const TargetState target = configs_.state().target_state(name);
-    log_(SLUICE_LOG_INFO, kWho,
+    log_(LogLevel::kInfo, kWho,
          absl::StrCat("restoring connector ", name, " (", TargetStateName(target), ")"));
     if (absl::Status status = lifecycle_.Start(name, target); !status.ok()) {
-      log_(SLUICE_LOG_ERROR, kWho, absl::StrCat("connector ", name, ": ", status.message()));
+      log_(LogLevel::kError, kWho, absl::StrCat("connector ", name, ": ", status.message()));
     }
   }
   return absl::OkStatus();
@@ -160,13 +160,13 @@ ConnectorInfo Herder::InfoOf(const std::string& name) const {
 
 // ---- the operations ----
 
-absl::StatusOr<ConnectorInfo> Herder::Create(const std::string& name, plugin::ConfigMap config,
+absl::StatusOr<ConnectorInfo> Herder::Create(const std::string& name, ConfigMap config,
                                              TargetState initial) {
   return Call<absl::StatusOr<ConnectorInfo>>([&]() -> absl::StatusOr<ConnectorInfo> {
     if (configs_.Has(name)) {
       return absl::AlreadyExistsError(absl::StrCat("connector ", name, " already exists"));
     }
-    absl::StatusOr<plugin::ConfigMap> stored = preparer_.Prepare(name, std::move(config));
+    absl::StatusOr<ConfigMap> stored = preparer_.Prepare(name, std::move(config));
     if (!stored.ok()) return stored.status();
     // The target state goes first, so a reader never sees the connector without it.
     if (absl::Status s = configs_.Write({{TargetStateKey(name), EncodeTargetState(initial)},
@@ -194,12 +194,12 @@ std::vector<ConnectorInfo> Herder::List() {
   });
 }
 
-absl::StatusOr<ConnectorInfo> Herder::PutConfig(const std::string& name, plugin::ConfigMap config,
+absl::StatusOr<ConnectorInfo> Herder::PutConfig(const std::string& name, ConfigMap config,
                                                 bool* created) {
   return Call<absl::StatusOr<ConnectorInfo>>([&]() -> absl::StatusOr<ConnectorInfo> {
     const bool exists = configs_.Has(name);
     if (created != nullptr) *created = !exists;
-    absl::StatusOr<plugin::ConfigMap> stored = preparer_.Prepare(name, std::move(config));
+    absl::StatusOr<ConfigMap> stored = preparer_.Prepare(name, std::move(config));
     if (!stored.ok()) return stored.status();
     std::vector<kafka::KeyedRecord> records;
     if (!exists)
@@ -214,12 +214,12 @@ absl::StatusOr<ConnectorInfo> Herder::PutConfig(const std::string& name, plugin:
 }
 
 absl::StatusOr<ConnectorInfo> Herder::PatchConfig(const std::string& name,
-                                                  const plugin::ConfigMap& set,
+                                                  const ConfigMap& set,
                                                   const std::vector<std::string>& remove) {
-  absl::StatusOr<plugin::ConfigMap> merged =
-      Call<absl::StatusOr<plugin::ConfigMap>>([&]() -> absl::StatusOr<plugin::ConfigMap> {
+  absl::StatusOr<ConfigMap> merged =
+      Call<absl::StatusOr<ConfigMap>>([&]() -> absl::StatusOr<ConfigMap> {
         if (absl::Status s = RequireConnector(name); !s.ok()) return s;
-        plugin::ConfigMap config = configs_.entry(name).config;
+        ConfigMap config = configs_.entry(name).config;
         for (const std::string& key : remove) {
           std::erase_if(config, [&](const auto& kv) { return kv.first == key; });
         }
@@ -351,7 +351,7 @@ absl::StatusOr<ConnectorStatusInfo> Herder::Status(const std::string& name) {
   });
 }
 
-plugin::ConfigValidation Herder::Validate(const plugin::ConfigMap& config) {
+plugin::ConfigValidation Herder::Validate(const ConfigMap& config) {
   return Call<plugin::ConfigValidation>([&] { return preparer_.Validate(config); });
 }
 

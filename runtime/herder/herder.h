@@ -72,10 +72,10 @@ class Herder {
   // Creates the worker (internal topics, plugins) and the config and status topic logs, then
   // starts as below. Secrets resolved for tasks are scrubbed from everything written to `log`.
   static absl::StatusOr<std::unique_ptr<Herder>> Start(config::WorkerConfig config,
-                                                       plugin::LogSink log, HerderOptions options);
+                                                       LogSink log, HerderOptions options);
   // Reads the config and status topics, brings every connector back in its target state, and
   // starts the herder thread.
-  static absl::StatusOr<std::unique_ptr<Herder>> Start(HerderParts parts, plugin::LogSink log,
+  static absl::StatusOr<std::unique_ptr<Herder>> Start(HerderParts parts, LogSink log,
                                                        HerderOptions options);
   // Stops the herder thread, then every task (flush, commit) and connector.
   ~Herder();
@@ -83,15 +83,15 @@ class Herder {
   // Kafka Connect's REST operations. Errors: NotFound (no such connector or task),
   // AlreadyExists, InvalidArgument naming keys, FailedPrecondition (wrong state), Unavailable
   // (Kafka did not answer).
-  absl::StatusOr<ConnectorInfo> Create(const std::string& name, plugin::ConfigMap config,
+  absl::StatusOr<ConnectorInfo> Create(const std::string& name, ConfigMap config,
                                        TargetState initial);
   absl::StatusOr<ConnectorInfo> Get(const std::string& name);
   std::vector<ConnectorInfo> List();
   // Replaces the config; creates the connector when missing (`*created` says which).
-  absl::StatusOr<ConnectorInfo> PutConfig(const std::string& name, plugin::ConfigMap config,
+  absl::StatusOr<ConnectorInfo> PutConfig(const std::string& name, ConfigMap config,
                                           bool* created);
   // Sets the keys of `set` and removes those of `remove` (Kafka Connect's PATCH, null = remove).
-  absl::StatusOr<ConnectorInfo> PatchConfig(const std::string& name, const plugin::ConfigMap& set,
+  absl::StatusOr<ConnectorInfo> PatchConfig(const std::string& name, const ConfigMap& set,
                                             const std::vector<std::string>& remove);
   absl::Status Delete(const std::string& name);
   absl::StatusOr<ConnectorStatusInfo> Pause(const std::string& name);
@@ -102,7 +102,7 @@ class Herder {
   absl::StatusOr<ConnectorStatusInfo> RestartTask(const std::string& name, int task);
   absl::StatusOr<ConnectorStatusInfo> Status(const std::string& name);
   // Per key, secret values masked (ConfigPreparer::Validate).
-  plugin::ConfigValidation Validate(const plugin::ConfigMap& config);
+  plugin::ConfigValidation Validate(const ConfigMap& config);
   absl::StatusOr<std::vector<PartitionOffset>> Offsets(const std::string& name);
   // Only while STOPPED (FailedPrecondition otherwise), as in Kafka Connect.
   absl::Status AlterOffsets(const std::string& name, const std::vector<PartitionOffset>& offsets);
@@ -118,7 +118,7 @@ class Herder {
   const std::string& worker_id() const { return options_.worker_id; }
 
  private:
-  Herder(HerderParts parts, plugin::LogSink log, HerderOptions options);
+  Herder(HerderParts parts, LogSink log, HerderOptions options);
 
   // Runs `fn` on the herder thread and returns its result.
   template <typename T>
@@ -136,7 +136,7 @@ class Herder {
 
   const HerderOptions options_;
   const std::shared_ptr<SecretScrubber> scrubber_;
-  const plugin::LogSink log_;
+  const LogSink log_;
   const std::unique_ptr<worker::WorkerControl> worker_;
   Watchers watchers_;
 

@@ -18,6 +18,9 @@ namespace sluice::herder {
 struct PartitionOffset {
   offsets::SourcePartition partition;
   std::optional<offsets::SourceOffset> offset;
+
+  // offsets::FieldMap's equality (fields in order, the offsets topic's key).
+  friend bool operator==(const PartitionOffset&, const PartitionOffset&) = default;
 };
 
 struct TaskStatusInfo {
@@ -41,14 +44,14 @@ struct ConnectorStatusInfo {
   std::vector<PartitionOffset> offsets = {};
 };
 
-// True when an offset says a snapshot is running (Debezium's `snapshot` offset field).
-bool SnapshotRunning(const std::vector<PartitionOffset>& offsets);
-// True when the offsets say so, or a task reports that it is snapshotting.
+// True when a task reports the SNAPSHOT phase (api->task_progress_report): the one answer to "is
+// a snapshot running". Offsets are the connector's own business; the runtime does not read
+// Debezium's `snapshot` field in them.
 bool IsSnapshotting(const ConnectorStatusInfo& status);
 
 struct ConnectorInfo {
   std::string name;
-  plugin::ConfigMap config;  // secrets masked (secrets.h)
+  ConfigMap config;  // secrets masked (secrets.h)
   TargetState target_state = TargetState::kStarted;
   int task_count = 0;
   ConnectorStatusInfo status;

@@ -42,10 +42,10 @@ class SecretScrubber {
 };
 
 // `log` with every message scrubbed by `scrubber` first: what the herder and its worker log to.
-inline plugin::LogSink ScrubbingLogSink(std::shared_ptr<const SecretScrubber> scrubber,
-                                        plugin::LogSink log) {
+inline LogSink ScrubbingLogSink(std::shared_ptr<const SecretScrubber> scrubber,
+                                        LogSink log) {
   return [scrubber = std::move(scrubber), log = std::move(log)](
-             sluice_log_level level, std::string_view who, std::string_view message) {
+             LogLevel level, std::string_view who, std::string_view message) {
     log(level, who, scrubber->Scrub(ToAbsl(message)));
   };
 }

@@ -138,8 +138,8 @@ absl::StatusOr<std::string> ResolveReferences(absl::string_view value) {
   return out;
 }
 
-absl::StatusOr<plugin::ConfigMap> ResolveConfig(const plugin::ConfigMap& config) {
-  plugin::ConfigMap out;
+absl::StatusOr<ConfigMap> ResolveConfig(const ConfigMap& config) {
+  ConfigMap out;
   out.reserve(config.size());
   for (const auto& [k, v] : config) {
     absl::StatusOr<std::string> resolved = ResolveReferences(v);
@@ -152,8 +152,8 @@ absl::StatusOr<plugin::ConfigMap> ResolveConfig(const plugin::ConfigMap& config)
   return out;
 }
 
-absl::StatusOr<plugin::ConfigMap> ProtectSecrets(absl::string_view connector,
-                                                 const plugin::ConfigMap& config,
+absl::StatusOr<ConfigMap> ProtectSecrets(absl::string_view connector,
+                                                 const ConfigMap& config,
                                                  const std::set<std::string>& secret_keys,
                                                  const std::string& secrets_dir) {
   std::vector<std::pair<std::string, std::string>> literals;
@@ -177,7 +177,7 @@ absl::StatusOr<plugin::ConfigMap> ProtectSecrets(absl::string_view connector,
   }
   const std::string path = absl::StrCat(secrets_dir, "/", connector, ".properties");
   // Keep the secrets of keys not given this time (a patch may change one secret of several).
-  plugin::ConfigMap kept;
+  ConfigMap kept;
   if (absl::StatusOr<config::Properties> old = config::LoadPropertiesFile(path); old.ok()) {
     for (const config::Property& p : old->entries()) kept.emplace_back(p.key, p.value);
   }
@@ -208,7 +208,7 @@ absl::StatusOr<plugin::ConfigMap> ProtectSecrets(absl::string_view connector,
     return absl::FailedPreconditionError(
         absl::StrCat("cannot write `", path, "`: ", std::strerror(errno)));
   }
-  plugin::ConfigMap out;
+  ConfigMap out;
   for (const auto& [k, v] : config) {
     const bool literal = secret_keys.contains(k) && !v.empty() && !IsOnlyReferences(v);
     out.emplace_back(k, literal ? absl::StrCat("${file:", path, ":", k, "}") : v);
@@ -216,9 +216,9 @@ absl::StatusOr<plugin::ConfigMap> ProtectSecrets(absl::string_view connector,
   return out;
 }
 
-std::vector<plugin::ConfigMap> ReverseResolve(const plugin::ConfigMap& raw,
-                                              const plugin::ConfigMap& resolved,
-                                              std::vector<plugin::ConfigMap> task_configs) {
+std::vector<ConfigMap> ReverseResolve(const ConfigMap& raw,
+                                              const ConfigMap& resolved,
+                                              std::vector<ConfigMap> task_configs) {
   // (resolved value -> reference), for the keys whose raw value holds a reference; a key's own
   // reference is preferred when the same value came from two references.
   std::map<std::string, std::string> by_key;
@@ -228,7 +228,7 @@ std::vector<plugin::ConfigMap> ReverseResolve(const plugin::ConfigMap& raw,
     by_key[raw[i].first] = raw[i].second;
     if (!resolved[i].second.empty()) by_value.emplace(resolved[i].second, raw[i].second);
   }
-  for (plugin::ConfigMap& task : task_configs) {
+  for (ConfigMap& task : task_configs) {
     for (auto& [k, v] : task) {
       auto own = by_key.find(k);
       if (own != by_key.end()) {
@@ -242,9 +242,9 @@ std::vector<plugin::ConfigMap> ReverseResolve(const plugin::ConfigMap& raw,
   return task_configs;
 }
 
-plugin::ConfigMap MaskSecrets(const plugin::ConfigMap& config,
+ConfigMap MaskSecrets(const ConfigMap& config,
                               const std::set<std::string>& secret_keys) {
-  plugin::ConfigMap out;
+  ConfigMap out;
   out.reserve(config.size());
   for (const auto& [k, v] : config) {
     out.emplace_back(k, secret_keys.contains(k) && !IsOnlyReferences(v) ? std::string(kMasked) : v);

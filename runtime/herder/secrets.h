@@ -35,26 +35,26 @@ bool IsOnlyReferences(absl::string_view value);
 // one.
 absl::StatusOr<std::string> ResolveReferences(absl::string_view value);
 // Every value of `config` resolved; errors name the key.
-absl::StatusOr<plugin::ConfigMap> ResolveConfig(const plugin::ConfigMap& config);
+absl::StatusOr<ConfigMap> ResolveConfig(const ConfigMap& config);
 
 // What may be written to the config topic: each value of a key in `secret_keys` that is not
 // only references is moved into `<secrets_dir>/<connector>.properties` (created 0600, rewritten
 // whole) and replaced by `${file:<that file>:<key>}`. InvalidArgument naming the keys when such a
 // literal exists and `secrets_dir` is empty.
-absl::StatusOr<plugin::ConfigMap> ProtectSecrets(absl::string_view connector,
-                                                 const plugin::ConfigMap& config,
+absl::StatusOr<ConfigMap> ProtectSecrets(absl::string_view connector,
+                                                 const ConfigMap& config,
                                                  const std::set<std::string>& secret_keys,
                                                  const std::string& secrets_dir);
 
 // Task configs as they may be stored: a connector started with resolved values copies them into
 // the task configs it generates; every value equal to what a reference in `raw` resolved to goes
 // back to that reference (Kafka Connect's reverse transform), so the config topic never holds it.
-std::vector<plugin::ConfigMap> ReverseResolve(const plugin::ConfigMap& raw,
-                                              const plugin::ConfigMap& resolved,
-                                              std::vector<plugin::ConfigMap> task_configs);
+std::vector<ConfigMap> ReverseResolve(const ConfigMap& raw,
+                                              const ConfigMap& resolved,
+                                              std::vector<ConfigMap> task_configs);
 
 // `config` as the API shows it: references as written, other values of secret keys masked.
-plugin::ConfigMap MaskSecrets(const plugin::ConfigMap& config,
+ConfigMap MaskSecrets(const ConfigMap& config,
                               const std::set<std::string>& secret_keys);
 
 }  // namespace sluice::herder

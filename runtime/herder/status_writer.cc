@@ -16,7 +16,7 @@ constexpr absl::Duration kWriteTimeout = absl::Seconds(30);
 
 StatusWriter::StatusWriter(std::unique_ptr<kafka::TopicLog> log, worker::WorkerControl* worker,
                            std::shared_ptr<const SecretScrubber> scrubber, Watchers* watchers,
-                           std::string worker_id, plugin::LogSink log_sink)
+                           std::string worker_id, LogSink log_sink)
     : log_(std::move(log)),
       worker_(worker),
       scrubber_(std::move(scrubber)),
@@ -50,7 +50,7 @@ StatusValue StatusWriter::ValueOf(State state, const std::string& trace) const {
 
 void StatusWriter::Write(const std::vector<kafka::KeyedRecord>& records, const std::string& what) {
   if (absl::Status s = log_->Write(records, kWriteTimeout); !s.ok()) {
-    log_sink_(SLUICE_LOG_WARN, "herder", absl::StrCat(what, ": ", s.message()));
+    log_sink_(LogLevel::kWarn, "herder", absl::StrCat(what, ": ", s.message()));
   }
 }
 

@@ -35,7 +35,7 @@ class StatusWriter {
   // secrets before they are kept or written.
   StatusWriter(std::unique_ptr<kafka::TopicLog> log, worker::WorkerControl* worker,
                std::shared_ptr<const SecretScrubber> scrubber, Watchers* watchers,
-               std::string worker_id, plugin::LogSink log_sink);
+               std::string worker_id, LogSink log_sink);
 
   // Reads the active topics back from the topic (Unavailable retried until `timeout`). The
   // statuses themselves are not read: this worker writes them anew as it starts each connector.
@@ -69,7 +69,7 @@ class StatusWriter {
   const std::shared_ptr<const SecretScrubber> scrubber_;
   Watchers* const watchers_;
   const std::string worker_id_;
-  const plugin::LogSink log_sink_;
+  const LogSink log_sink_;
 
   std::map<std::string, StatusValue> connector_status_;
   std::map<std::string, std::map<int, StatusValue>> task_status_;

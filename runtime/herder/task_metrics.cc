@@ -35,13 +35,15 @@ void TaskMetrics::PublishProgress(const std::string& name) {
   for (auto& [partition, offset] : worker_->offset_store().OffsetsFor(name)) {
     offsets.push_back({std::move(partition), std::move(offset)});
   }
-  std::vector<std::pair<offsets::SourcePartition, std::optional<offsets::SourceOffset>>> key;
-  for (const PartitionOffset& po : offsets) key.emplace_back(po.partition, po.offset);
-  auto& last = last_progress_[name];
-  if (last == key) return;
-  last = std::move(key);
+  std::vector<PartitionOffset>& last = last_progress_[name];
+  if (last == offsets) return;
+  last = offsets;
   WatchEvent event{WatchEvent::Kind::kConnectorProgress, name, -1, State::kRunning, "", worker_id_};
   event.offsets = std::move(offsets);
+  for (const worker::TaskView* task : worker_->Tasks(name)) {
+    const std::optional<plugin::TaskProgress> progress = task->progress();
+    if (progress && progress->phase == plugin::TaskPhase::kSnapshot) event.snapshot_running = true;
+  }
   watchers_->Publish(event);
 }
 

@@ -8,15 +8,14 @@
 
 #include <cstdint>
 #include <map>
-#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/time/time.h"
 #include "runtime/herder/config_state.h"
+#include "runtime/herder/herder_types.h"
 #include "runtime/herder/watch.h"
-#include "runtime/offsets/source_offset.h"
 #include "runtime/worker/worker_control.h"
 
 namespace sluice::herder {
@@ -50,9 +49,7 @@ class TaskMetrics {
   };
   std::map<std::pair<std::string, int>, Sample> samples_;
   absl::Time last_metrics_ = absl::InfinitePast();
-  std::map<std::string,
-           std::vector<std::pair<offsets::SourcePartition, std::optional<offsets::SourceOffset>>>>
-      last_progress_;
+  std::map<std::string, std::vector<PartitionOffset>> last_progress_;  // as last published
 };
 
 }  // namespace sluice::herder

@@ -43,8 +43,10 @@ struct WatchEvent {
   int64_t in_flight_bytes = 0;
   // The task's latest progress report (phase, snapshot rows, lag, position), if any.
   std::optional<plugin::TaskProgress> progress = std::nullopt;
-  // kConnectorProgress: the connector's committed offsets.
+  // kConnectorProgress: the connector's committed offsets, and whether one of its tasks reports
+  // the SNAPSHOT phase.
   std::vector<PartitionOffset> offsets = {};
+  bool snapshot_running = false;
 };
 
 class WatchSubscription {

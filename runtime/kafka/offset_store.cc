@@ -34,7 +34,7 @@ absl::Status OffsetStore::Write(absl::string_view connector,
   }
   if (absl::Status s = log_->Write(records, timeout); !s.ok()) return s;
   absl::MutexLock lock(&mu_);
-  for (KeyedRecord& r : records) data_[std::move(r.key)] = *std::move(r.value);
+  for (const KeyedRecord& r : records) table_.Apply(r.key, r.value);
   return absl::OkStatus();
 }
 
@@ -44,33 +44,20 @@ absl::Status OffsetStore::Reset(absl::string_view connector,
   if (!key.ok()) return key.status();
   if (absl::Status s = log_->Write({KeyedRecord{*key, std::nullopt}}, timeout); !s.ok()) return s;
   absl::MutexLock lock(&mu_);
-  data_.erase(*key);
+  table_.Apply(*key, std::nullopt);
   return absl::OkStatus();
 }
 
 std::optional<offsets::SourceOffset> OffsetStore::Get(
     absl::string_view connector, const offsets::SourcePartition& partition) const {
-  absl::StatusOr<std::string> key = offsets::EncodeOffsetKey(connector, partition);
-  if (!key.ok()) return std::nullopt;
   absl::MutexLock lock(&mu_);
-  auto it = data_.find(*key);
-  if (it == data_.end()) return std::nullopt;
-  absl::StatusOr<offsets::SourceOffset> offset = offsets::DecodeOffsetValue(it->second);
-  if (!offset.ok()) return std::nullopt;  // ReadToEnd only keeps decodable values
-  return *std::move(offset);
+  return table_.Get(connector, partition);
 }
 
 std::vector<std::pair<offsets::SourcePartition, offsets::SourceOffset>> OffsetStore::OffsetsFor(
     absl::string_view connector) const {
-  std::vector<std::pair<offsets::SourcePartition, offsets::SourceOffset>> out;
   absl::MutexLock lock(&mu_);
-  for (const auto& [key, value] : data_) {
-    absl::StatusOr<offsets::DecodedOffsetKey> decoded = offsets::DecodeOffsetKey(key);
-    if (!decoded.ok() || decoded->connector != connector) continue;
-    absl::StatusOr<offsets::SourceOffset> offset = offsets::DecodeOffsetValue(value);
-    if (offset.ok()) out.emplace_back(std::move(decoded->partition), *std::move(offset));
-  }
-  return out;
+  return table_.OffsetsFor(connector);
 }
 
 int64_t OffsetStore::skipped_records() const {
@@ -79,23 +66,14 @@ int64_t OffsetStore::skipped_records() const {
 }
 
 absl::Status OffsetStore::ReadToEnd(absl::Duration timeout) {
-  absl::flat_hash_map<std::string, std::string> data;
+  offsets::OffsetTable table;
   int64_t skipped = 0;
   auto apply = [&](std::optional<absl::string_view> key, std::optional<absl::string_view> value) {
-    // Kafka Connect ignores records it cannot parse; so do we, and count them.
-    if (!key || !offsets::DecodeOffsetKey(*key).ok()) {
-      ++skipped;
-    } else if (!value) {
-      data.erase(*key);
-    } else if (offsets::DecodeOffsetValue(*value).ok()) {
-      data[std::string(*key)] = std::string(*value);
-    } else {
-      ++skipped;
-    }
+    if (!table.Apply(key, value)) ++skipped;
   };
   if (absl::Status s = log_->ReadToEnd(apply, timeout); !s.ok()) return s;
   absl::MutexLock lock(&mu_);
-  data_ = std::move(data);
+  table_ = std::move(table);
   skipped_ = skipped;
   return absl::OkStatus();
 }

@@ -1,7 +1,8 @@
 // Source offsets in Kafka Connect's offsets topic (`offset.storage.topic`), byte-compatible with
 // Kafka Connect's KafkaOffsetBackingStore: key `["<connector>",{partition}]`, value `{offset}`
 // (runtime/offsets/offset_codec.h), a null value resets, keyed records partitioned by murmur2 as
-// the Java producer partitions them.
+// the Java producer partitions them. What it read is an offsets::OffsetTable, whose lookup rule
+// (byte-exact keys, so a partition's fields count in order) is the store's.
 //
 // Threads: all methods may be called from any thread; writes are serialised.
 #ifndef SLUICE_RUNTIME_KAFKA_OFFSET_STORE_H_
@@ -15,13 +16,13 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "runtime/kafka/compacted_topic.h"
+#include "runtime/offsets/offset_table.h"
 #include "runtime/offsets/offset_writer.h"
 #include "runtime/offsets/source_offset.h"
 #include "runtime/offsets/submitted_records.h"
@@ -48,11 +49,12 @@ class OffsetStore : public offsets::OffsetWriter {
   // DeadlineExceeded when the end is not reached within `timeout`.
   absl::Status ReadToEnd(absl::Duration timeout);
 
-  // The last offset stored for (connector, partition), or nullopt.
+  // The last offset stored for (connector, partition), or nullopt (OffsetTable::Get).
   std::optional<offsets::SourceOffset> Get(absl::string_view connector,
                                            const offsets::SourcePartition& partition) const;
 
-  // Every partition with a stored offset for `connector`: what a task receives when it starts.
+  // Every partition with a stored offset for `connector` (OffsetTable::OffsetsFor): what a task
+  // receives when it starts.
   std::vector<std::pair<offsets::SourcePartition, offsets::SourceOffset>> OffsetsFor(
       absl::string_view connector) const;
 
@@ -74,9 +76,7 @@ class OffsetStore : public offsets::OffsetWriter {
 
   const std::unique_ptr<CompactedTopic> log_;
   mutable absl::Mutex mu_;
-  // Raw key bytes -> raw value bytes, as in the topic: byte-exact, so a key Kafka Connect wrote
-  // is found by the key we encode for the same connector and partition.
-  absl::flat_hash_map<std::string, std::string> data_ ABSL_GUARDED_BY(mu_);
+  offsets::OffsetTable table_ ABSL_GUARDED_BY(mu_);
   int64_t skipped_ ABSL_GUARDED_BY(mu_) = 0;
 };
 

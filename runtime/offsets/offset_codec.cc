@@ -81,6 +81,26 @@ absl::StatusOr<rapidjson::Document> Parse(absl::string_view bytes, absl::string_
   return doc;
 }
 
+template <typename Tag>
+absl::StatusOr<std::string> EncodeObject(const FieldMap<Tag>& map) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  if (absl::Status s = WriteObject(map, w); !s.ok()) return s;
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+// `what`: the bytes as a whole (in errors about them); `fields`: what their fields belong to.
+template <typename Tag>
+absl::StatusOr<FieldMap<Tag>> DecodeObject(absl::string_view bytes, absl::string_view what,
+                                           absl::string_view fields) {
+  absl::StatusOr<rapidjson::Document> doc = Parse(bytes, what);
+  if (!doc.ok()) return doc.status();
+  if (!doc->IsObject()) {
+    return absl::DataLossError(absl::StrCat(what, " is not a JSON object: ", bytes.substr(0, 200)));
+  }
+  return ReadObject<Tag>(*doc, fields);
+}
+
 }  // namespace
 
 absl::StatusOr<std::string> EncodeOffsetKey(absl::string_view connector,
@@ -95,10 +115,11 @@ absl::StatusOr<std::string> EncodeOffsetKey(absl::string_view connector,
 }
 
 absl::StatusOr<std::string> EncodeOffsetValue(const SourceOffset& offset) {
-  rapidjson::StringBuffer buffer;
-  JsonWriter w(buffer);
-  if (absl::Status s = WriteObject(offset, w); !s.ok()) return s;
-  return std::string(buffer.GetString(), buffer.GetSize());
+  return EncodeObject(offset);
+}
+
+absl::StatusOr<std::string> EncodeSourcePartition(const SourcePartition& partition) {
+  return EncodeObject(partition);
 }
 
 absl::StatusOr<DecodedOffsetKey> DecodeOffsetKey(absl::string_view bytes) {
@@ -118,13 +139,11 @@ absl::StatusOr<DecodedOffsetKey> DecodeOffsetKey(absl::string_view bytes) {
 }
 
 absl::StatusOr<SourceOffset> DecodeOffsetValue(absl::string_view bytes) {
-  absl::StatusOr<rapidjson::Document> doc = Parse(bytes, "offsets topic value");
-  if (!doc.ok()) return doc.status();
-  if (!doc->IsObject()) {
-    return absl::DataLossError(
-        absl::StrCat("offsets topic value is not a JSON object: ", bytes.substr(0, 200)));
-  }
-  return ReadObject<SourceOffsetTag>(*doc, "source offset");
+  return DecodeObject<SourceOffsetTag>(bytes, "offsets topic value", "source offset");
+}
+
+absl::StatusOr<SourcePartition> DecodeSourcePartition(absl::string_view bytes) {
+  return DecodeObject<SourcePartitionTag>(bytes, "source partition", "source partition");
 }
 
 }  // namespace sluice::offsets

@@ -17,6 +17,8 @@ namespace sluice::offsets {
 absl::StatusOr<std::string> EncodeOffsetKey(absl::string_view connector,
                                             const SourcePartition& partition);
 absl::StatusOr<std::string> EncodeOffsetValue(const SourceOffset& offset);
+// A partition alone, `{...}` spelled as inside the key: how the admin API shows and takes one.
+absl::StatusOr<std::string> EncodeSourcePartition(const SourcePartition& partition);
 
 struct DecodedOffsetKey {
   std::string connector;
@@ -27,6 +29,8 @@ struct DecodedOffsetKey {
 // string and an object, or a nested value): the record was not written by Kafka Connect or us.
 absl::StatusOr<DecodedOffsetKey> DecodeOffsetKey(absl::string_view bytes);
 absl::StatusOr<SourceOffset> DecodeOffsetValue(absl::string_view bytes);
+// A partition alone (EncodeSourcePartition's format), fields kept in the order given.
+absl::StatusOr<SourcePartition> DecodeSourcePartition(absl::string_view bytes);
 
 }  // namespace sluice::offsets
 

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <limits>
 #include <type_traits>
+#include <variant>
 
 #include "runtime/common/string_view_compat.h"
 
@@ -130,8 +131,26 @@ absl::Status CopyScalars(data::RecordBatch& batch, sluice_scalar_map in, data::S
 
 // ---- the table's functions ---------------------------------------------------------------------
 
+// The ABI's levels onto the runtime's; a value the header does not define logs as an error, so
+// nothing a plugin says is lost.
+LogLevel ToLogLevel(sluice_log_level level) {
+  switch (level) {
+    case SLUICE_LOG_TRACE:
+      return LogLevel::kTrace;
+    case SLUICE_LOG_DEBUG:
+      return LogLevel::kDebug;
+    case SLUICE_LOG_INFO:
+      return LogLevel::kInfo;
+    case SLUICE_LOG_WARN:
+      return LogLevel::kWarn;
+    case SLUICE_LOG_ERROR:
+      return LogLevel::kError;
+  }
+  return LogLevel::kError;
+}
+
 void Log(sluice_ctx* ctx, sluice_log_level level, sluice_str message) {
-  if (ctx != nullptr) Ctx(ctx)->Log(level, View(message));
+  if (ctx != nullptr) Ctx(ctx)->Log(ToLogLevel(level), View(message));
 }
 
 void SetError(sluice_ctx* ctx, sluice_status code, sluice_str message) {
@@ -168,7 +187,7 @@ sluice_status SchemaCreate(sluice_ctx* ctx, const sluice_schema_spec* spec,
   absl::StatusOr<const data::Schema*> schema = Ctx(ctx)->CreateSchema(*spec);
   if (!schema.ok()) {
     // Kept as the task's error too, so a plugin that just propagates the code is still explained.
-    Ctx(ctx)->Log(SLUICE_LOG_WARN, ToStd(schema.status().message()));
+    Ctx(ctx)->Log(LogLevel::kWarn, ToStd(schema.status().message()));
     Ctx(ctx)->SetError(Code(schema.status()), ToStd(schema.status().message()));
     return Code(schema.status());
   }
@@ -338,5 +357,63 @@ constexpr sluice_host_api kHostApi = {
 }  // namespace
 
 const sluice_host_api* HostApi() { return &kHostApi; }
+
+std::vector<sluice_scalar_entry> ScalarEntriesOf(const std::vector<offsets::OffsetField>& fields) {
+  std::vector<sluice_scalar_entry> entries;
+  entries.reserve(fields.size());
+  for (const offsets::OffsetField& field : fields) {
+    sluice_scalar_entry e{};
+    e.key = sluice_str{field.name.data(), field.name.size()};
+    std::visit(
+        [&e](const auto& v) {
+          using T = std::decay_t<decltype(v)>;
+          if constexpr (std::is_same_v<T, std::monostate>) {
+            e.kind = SLUICE_SCALAR_NULL;
+          } else if constexpr (std::is_same_v<T, bool>) {
+            e.kind = SLUICE_SCALAR_BOOLEAN;
+            e.u.b = v ? 1 : 0;
+          } else if constexpr (std::is_same_v<T, int64_t>) {
+            e.kind = SLUICE_SCALAR_INT;
+            e.u.i = v;
+          } else if constexpr (std::is_same_v<T, double>) {
+            e.kind = SLUICE_SCALAR_FLOAT;
+            e.u.f = v;
+          } else {
+            e.kind = SLUICE_SCALAR_STRING;
+            e.u.str = sluice_str{v.data(), v.size()};
+          }
+        },
+        field.value);
+    entries.push_back(e);
+  }
+  return entries;
+}
+
+std::vector<offsets::OffsetField> OffsetFieldsOf(sluice_scalar_map map) {
+  std::vector<offsets::OffsetField> fields;
+  fields.reserve(map.count);
+  for (size_t i = 0; i < map.count; ++i) {
+    const sluice_scalar_entry& e = map.entries[i];
+    offsets::OffsetField field{std::string(View(e.key)), std::monostate{}};
+    switch (e.kind) {
+      case SLUICE_SCALAR_INT:
+        field.value = e.u.i;
+        break;
+      case SLUICE_SCALAR_FLOAT:
+        field.value = e.u.f;
+        break;
+      case SLUICE_SCALAR_BOOLEAN:
+        field.value = e.u.b != 0;
+        break;
+      case SLUICE_SCALAR_STRING:
+        field.value = std::string(View(e.u.str));
+        break;
+      default:
+        break;
+    }
+    fields.push_back(std::move(field));
+  }
+  return fields;
+}
 
 }  // namespace sluice::plugin

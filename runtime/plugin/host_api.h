@@ -9,14 +9,15 @@
 #include <utility>
 #include <vector>
 
+#include "runtime/common/config_map.h"
 #include "runtime/data/record_batch.h"
+#include "runtime/offsets/source_offset.h"
 #include "runtime/plugin/host_context.h"
 #include "sluice/connector.h"
 
 namespace sluice::plugin {
 
 // An ordered list of config entries, as connectors receive and produce them.
-using ConfigMap = std::vector<std::pair<std::string, std::string>>;
 
 // The table; static, immutable, valid for the life of the process.
 const sluice_host_api* HostApi();
@@ -37,6 +38,16 @@ inline sluice_task_configs* ToC(TaskConfigCollector* c) {
 inline const data::Schema* FromC(const sluice_schema* s) {
   return reinterpret_cast<const data::Schema*>(s);
 }
+
+// Owned partitions and offsets (runtime/offsets/source_offset.h) as the ABI's scalar maps, and
+// back: what api->offset_get answers with and on_task_acknowledged is told.
+//
+// Views of `fields`, in their order: each entry points into `fields`, which must outlive the
+// entries and not change meanwhile.
+std::vector<sluice_scalar_entry> ScalarEntriesOf(const std::vector<offsets::OffsetField>& fields);
+// A copy of what a plugin passed, in its order; an entry of an unknown kind becomes null.
+// `map.entries` may be NULL only when `map.count` is 0.
+std::vector<offsets::OffsetField> OffsetFieldsOf(sluice_scalar_map map);
 
 }  // namespace sluice::plugin
 

@@ -3,67 +3,13 @@
 #include <cstdio>
 
 #include "runtime/common/string_view_compat.h"
+#include "runtime/plugin/host_api.h"
 
 namespace sluice::plugin {
 namespace {
 
-std::string_view LevelName(sluice_log_level level) {
-  switch (level) {
-    case SLUICE_LOG_TRACE:
-      return "TRACE";
-    case SLUICE_LOG_DEBUG:
-      return "DEBUG";
-    case SLUICE_LOG_INFO:
-      return "INFO";
-    case SLUICE_LOG_WARN:
-      return "WARN";
-    case SLUICE_LOG_ERROR:
-      return "ERROR";
-  }
-  return "LOG";
-}
-
 std::string_view View(sluice_str s) {
   return s.len == 0 ? std::string_view() : std::string_view(s.ptr, s.len);
-}
-
-data::OwnedScalar FromC(const sluice_scalar_entry& e) {
-  std::string key(View(e.key));
-  switch (e.kind) {
-    case SLUICE_SCALAR_INT:
-      return data::OwnedScalar::Int(std::move(key), e.u.i);
-    case SLUICE_SCALAR_FLOAT:
-      return data::OwnedScalar::Float(std::move(key), e.u.f);
-    case SLUICE_SCALAR_BOOLEAN:
-      return data::OwnedScalar::Boolean(std::move(key), e.u.b != 0);
-    case SLUICE_SCALAR_STRING:
-      return data::OwnedScalar::String(std::move(key), std::string(View(e.u.str)));
-    default:
-      return data::OwnedScalar::Null(std::move(key));
-  }
-}
-
-sluice_scalar_entry ToC(const data::OwnedScalar& o) {
-  sluice_scalar_entry e{};
-  e.key = sluice_str{o.key.data(), o.key.size()};
-  e.kind = static_cast<uint32_t>(o.kind);
-  switch (o.kind) {
-    case data::ScalarKind::kInt:
-      e.u.i = o.i;
-      break;
-    case data::ScalarKind::kFloat:
-      e.u.f = o.f;
-      break;
-    case data::ScalarKind::kBoolean:
-      e.u.b = o.b ? 1 : 0;
-      break;
-    case data::ScalarKind::kString:
-      e.u.str = sluice_str{o.str.data(), o.str.size()};
-      break;
-    case data::ScalarKind::kNull:
-      break;
-  }
-  return e;
 }
 
 std::string Who(std::string_view connector, int task_id) {
@@ -73,14 +19,6 @@ std::string Who(std::string_view connector, int task_id) {
 
 }  // namespace
 
-LogSink StderrLogSink() {
-  return [](sluice_log_level level, std::string_view who, std::string_view message) {
-    std::fprintf(stderr, "%.*s %.*s: %.*s\n", static_cast<int>(LevelName(level).size()),
-                 LevelName(level).data(), static_cast<int>(who.size()), who.data(),
-                 static_cast<int>(message.size()), message.data());
-  };
-}
-
 HostContext::HostContext(Kind kind, std::string connector_name, int task_id, LogSink log)
     : kind_(kind),
       connector_name_(std::move(connector_name)),
@@ -88,7 +26,7 @@ HostContext::HostContext(Kind kind, std::string connector_name, int task_id, Log
       log_(log ? std::move(log) : StderrLogSink()),
       progress_(kind == Kind::kTask ? std::make_unique<TaskProgressSlot>() : nullptr) {}
 
-void HostContext::Log(sluice_log_level level, std::string_view message) const {
+void HostContext::Log(LogLevel level, std::string_view message) const {
   log_(level, who_, message);
 }
 
@@ -119,13 +57,14 @@ sluice_status HostContext::RequestReconfiguration() {
   return SLUICE_OK;
 }
 
-void HostContext::SetCommittedOffsets(std::vector<data::SourceOffset> offsets) {
-  offsets_.clear();
-  offsets_.reserve(offsets.size());  // no reallocation below: the views must stay put
-  for (data::SourceOffset& o : offsets) {
-    offsets_.push_back(OffsetView{std::move(o), {}});
-    OffsetView& v = offsets_.back();
-    for (const data::OwnedScalar& e : v.owned.offset.entries()) v.offset_entries.push_back(ToC(e));
+void HostContext::SetCommittedOffsets(
+    std::vector<std::pair<offsets::SourcePartition, offsets::SourceOffset>> committed) {
+  committed_.clear();
+  committed_.reserve(committed.size());  // no reallocation below: the views must stay put
+  for (auto& [partition, offset] : committed) {
+    committed_.push_back(CommittedOffset{std::move(partition), std::move(offset), {}});
+    CommittedOffset& c = committed_.back();
+    c.offset_entries = ScalarEntriesOf(c.offset.fields());
   }
 }
 
@@ -134,12 +73,11 @@ sluice_status HostContext::OffsetGet(sluice_scalar_map partition, sluice_scalar_
   if (out == nullptr || (partition.count > 0 && partition.entries == nullptr)) {
     return SLUICE_INVALID_ARGUMENT;
   }
-  data::OwnedScalarMap wanted;
-  for (size_t i = 0; i < partition.count; ++i) wanted.Add(FromC(partition.entries[i]));
-  for (const OffsetView& v : offsets_) {
-    if (v.owned.partition.Equals(wanted)) {
-      out->entries = v.offset_entries.data();
-      out->count = v.offset_entries.size();
+  const offsets::SourcePartition wanted(OffsetFieldsOf(partition));
+  for (const CommittedOffset& c : committed_) {
+    if (c.partition == wanted) {
+      out->entries = c.offset_entries.data();
+      out->count = c.offset_entries.size();
       return SLUICE_OK;
     }
   }
@@ -229,7 +167,7 @@ sluice_status HostContext::ReportProgress(const sluice_task_progress* report) {
   absl::Status status = progress_->Report(report);
   if (status.ok()) return SLUICE_OK;
   if (!progress_refusal_logged_.exchange(true)) {
-    Log(SLUICE_LOG_WARN, StrCat(ToStd(status.message()),
+    Log(LogLevel::kWarn, StrCat(ToStd(status.message()),
                                 " (progress report refused; later refusals are not logged)"));
   }
   return static_cast<sluice_status>(status.code());

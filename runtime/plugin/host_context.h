@@ -23,19 +23,13 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "runtime/data/owned_scalar_map.h"
+#include "runtime/common/log.h"
 #include "runtime/data/schema.h"
+#include "runtime/offsets/source_offset.h"
 #include "runtime/plugin/task_progress.h"
 #include "sluice/connector.h"
 
 namespace sluice::plugin {
-
-// Where plugin log lines go: `who` is e.g. "connector `orders` task 0".
-using LogSink =
-    std::function<void(sluice_log_level level, std::string_view who, std::string_view message)>;
-
-// A LogSink writing to stderr, for tools and tests.
-LogSink StderrLogSink();
 
 class HostContext {
  public:
@@ -50,7 +44,7 @@ class HostContext {
   // "connector `orders`" or "connector `orders` task 2".
   const std::string& who() const { return who_; }
 
-  void Log(sluice_log_level level, std::string_view message) const;
+  void Log(LogLevel level, std::string_view message) const;
 
   // The error slot the plugin fills with api->set_error before failing a callback.
   void SetError(sluice_status code, std::string_view message);
@@ -64,8 +58,13 @@ class HostContext {
   }
   sluice_status RequestReconfiguration();
 
-  // Task contexts: the committed offsets handed to the task at start.
-  void SetCommittedOffsets(std::vector<data::SourceOffset> offsets);
+  // Task contexts: the committed offsets handed to the task at start, one per partition (as
+  // kafka::OffsetStore::OffsetsFor reads them).
+  void SetCommittedOffsets(
+      std::vector<std::pair<offsets::SourcePartition, offsets::SourceOffset>> committed);
+  // api->offset_get: the offset of the committed partition equal to `partition`, fields compared
+  // in order (offsets::FieldMap's equality, the offsets topic's key); *out points into this
+  // context. SLUICE_NOT_FOUND when there is none.
   sluice_status OffsetGet(sluice_scalar_map partition, sluice_scalar_map* out) const;
 
   // Task contexts: schemas built through api->schema_create live as long as the task.
@@ -81,9 +80,10 @@ class HostContext {
   std::optional<TaskProgress> progress() const;
 
  private:
-  struct OffsetView {
-    data::SourceOffset owned;
-    std::vector<sluice_scalar_entry> offset_entries;  // views into `owned`
+  struct CommittedOffset {
+    offsets::SourcePartition partition;
+    offsets::SourceOffset offset;
+    std::vector<sluice_scalar_entry> offset_entries;  // views into `offset`
   };
 
   const Kind kind_;
@@ -95,7 +95,7 @@ class HostContext {
   std::optional<std::pair<sluice_status, std::string>> error_;  // GUARDED_BY(error_mu_)
 
   std::function<void()> on_reconfigure_;
-  std::vector<OffsetView> offsets_;
+  std::vector<CommittedOffset> committed_;
   std::unordered_map<const data::Schema*, data::SchemaPtr> schemas_;
   std::unique_ptr<TaskProgressSlot> progress_;  // tasks only
   std::atomic<bool> progress_refusal_logged_{false};

@@ -15,34 +15,6 @@ std::vector<sluice_config_entry> Entries(const ConfigMap& config) {
   return entries;
 }
 
-std::vector<sluice_scalar_entry> Entries(data::ScalarMap map) {
-  std::vector<sluice_scalar_entry> out;
-  out.reserve(map.size());
-  for (const data::ScalarEntry& e : map) {
-    sluice_scalar_entry c{};
-    c.key = sluice_str{e.key.data(), e.key.size()};
-    c.kind = static_cast<uint32_t>(e.kind);
-    switch (e.kind) {
-      case data::ScalarKind::kInt:
-        c.u.i = e.i;
-        break;
-      case data::ScalarKind::kFloat:
-        c.u.f = e.f;
-        break;
-      case data::ScalarKind::kBoolean:
-        c.u.b = e.b ? 1 : 0;
-        break;
-      case data::ScalarKind::kString:
-        c.u.str = sluice_str{e.str.data(), e.str.size()};
-        break;
-      case data::ScalarKind::kNull:
-        break;
-    }
-    out.push_back(c);
-  }
-  return out;
-}
-
 }  // namespace
 
 // ---- PluginCalls: the only code that calls the descriptor's function pointers -------------
@@ -102,11 +74,11 @@ absl::Status PluginCalls::TaskPoll(HostContext& ctx, void* instance, data::Recor
   return absl::OkStatus();
 }
 
-void PluginCalls::TaskAcknowledged(void* instance, data::ScalarMap partition,
-                                   data::ScalarMap offset, bool committed) const {
+void PluginCalls::TaskAcknowledged(void* instance, const offsets::SourcePartition& partition,
+                                   const offsets::SourceOffset& offset, bool committed) const {
   if (plugin_->descriptor().on_task_acknowledged == nullptr) return;
-  std::vector<sluice_scalar_entry> p = Entries(partition);
-  std::vector<sluice_scalar_entry> o = Entries(offset);
+  std::vector<sluice_scalar_entry> p = ScalarEntriesOf(partition.fields());
+  std::vector<sluice_scalar_entry> o = ScalarEntriesOf(offset.fields());
   sluice_ack_notice notice{};
   notice.struct_size = sizeof(notice);
   notice.source_partition = sluice_scalar_map{p.data(), p.size()};
@@ -149,7 +121,9 @@ absl::StatusOr<std::vector<ConfigMap>> ConnectorInstance::TaskConfigs(size_t max
 
 absl::StatusOr<std::unique_ptr<TaskInstance>> TaskInstance::Start(
     std::shared_ptr<const Plugin> plugin, std::string connector_name, int task_id,
-    const ConfigMap& config, std::vector<data::SourceOffset> committed_offsets, LogSink log) {
+    const ConfigMap& config,
+    std::vector<std::pair<offsets::SourcePartition, offsets::SourceOffset>> committed_offsets,
+    LogSink log) {
   PluginCalls calls(std::move(plugin));
   auto ctx = std::make_unique<HostContext>(HostContext::Kind::kTask, std::move(connector_name),
                                            task_id, std::move(log));
@@ -166,7 +140,8 @@ absl::Status TaskInstance::Poll(data::RecordBatch& batch, int64_t timeout_ms) {
   return calls_.TaskPoll(*ctx_, instance_, batch, timeout_ms);
 }
 
-void TaskInstance::Acknowledged(data::ScalarMap partition, data::ScalarMap offset, bool committed) {
+void TaskInstance::Acknowledged(const offsets::SourcePartition& partition,
+                                const offsets::SourceOffset& offset, bool committed) {
   calls_.TaskAcknowledged(instance_, partition, offset, committed);
 }
 

@@ -13,11 +13,12 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "runtime/data/owned_scalar_map.h"
 #include "runtime/data/record_batch.h"
+#include "runtime/offsets/source_offset.h"
 #include "runtime/plugin/host_api.h"
 #include "runtime/plugin/host_context.h"
 #include "runtime/plugin/plugin.h"
@@ -39,8 +40,8 @@ class PluginCalls {
   absl::StatusOr<void*> TaskStart(HostContext& ctx, const ConfigMap& config) const;
   absl::Status TaskPoll(HostContext& ctx, void* instance, data::RecordBatch& batch,
                         int64_t timeout_ms) const;
-  void TaskAcknowledged(void* instance, data::ScalarMap partition, data::ScalarMap offset,
-                        bool committed) const;
+  void TaskAcknowledged(void* instance, const offsets::SourcePartition& partition,
+                        const offsets::SourceOffset& offset, bool committed) const;
   void TaskStop(void* instance) const;
   void TaskDestroy(void* instance) const;
 
@@ -78,10 +79,12 @@ class ConnectorInstance {
 class TaskInstance {
  public:
   // Starts task `task_id` with its task config and the committed offsets the worker read for
-  // this connector (the task looks them up with api->offset_get).
+  // this connector, one per partition (the task looks them up with api->offset_get).
   static absl::StatusOr<std::unique_ptr<TaskInstance>> Start(
       std::shared_ptr<const Plugin> plugin, std::string connector_name, int task_id,
-      const ConfigMap& config, std::vector<data::SourceOffset> committed_offsets, LogSink log);
+      const ConfigMap& config,
+      std::vector<std::pair<offsets::SourcePartition, offsets::SourceOffset>> committed_offsets,
+      LogSink log);
 
   TaskInstance(const TaskInstance&) = delete;
   TaskInstance& operator=(const TaskInstance&) = delete;
@@ -93,7 +96,10 @@ class TaskInstance {
   // plugin fails (its code and message) or when it built an invalid record (InvalidArgument
   // naming the field); records in the batch must then be discarded.
   absl::Status Poll(data::RecordBatch& batch, int64_t timeout_ms);
-  void Acknowledged(data::ScalarMap partition, data::ScalarMap offset, bool committed);
+  // Tells the plugin that `offset` of `partition` is acknowledged (`committed`: and written to
+  // the offsets topic).
+  void Acknowledged(const offsets::SourcePartition& partition, const offsets::SourceOffset& offset,
+                    bool committed);
   void Stop();
 
   const std::string& who() const { return ctx_->who(); }

@@ -33,7 +33,7 @@ absl::StatusOr<ConnectorConfig> ConnectorConfigFromProperties(
   return result;
 }
 
-absl::StatusOr<ConnectorConfig> ConnectorConfigFromMap(const plugin::ConfigMap& config) {
+absl::StatusOr<ConnectorConfig> ConnectorConfigFromMap(const ConfigMap& config) {
   config::Properties properties;
   for (const auto& [k, v] : config) properties.Set(k, v);
   return ConnectorConfigFromProperties(properties);

@@ -17,7 +17,7 @@ struct ConnectorConfig {
   std::string name;
   std::string connector_class;  // a plugin name (e.g. "generator")
   int tasks_max = 1;
-  plugin::ConfigMap
+  ConfigMap
       config;  // every key, name and connector.class included, as Kafka Connect passes them
 };
 
@@ -26,7 +26,7 @@ struct ConnectorConfig {
 absl::StatusOr<ConnectorConfig> ConnectorConfigFromProperties(const config::Properties& properties);
 absl::StatusOr<ConnectorConfig> LoadConnectorConfigFile(const std::string& path);
 // The same from a key/value list (a config held in the config topic or sent to the admin API).
-absl::StatusOr<ConnectorConfig> ConnectorConfigFromMap(const plugin::ConfigMap& config);
+absl::StatusOr<ConnectorConfig> ConnectorConfigFromMap(const ConfigMap& config);
 
 }  // namespace sluice::worker
 

@@ -5,7 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "runtime/worker/offset_bridge.h"
+#include "runtime/offsets/record_offsets.h"
 
 namespace sluice::worker {
 namespace {
@@ -68,14 +68,9 @@ absl::StatusOr<std::unique_ptr<WorkerSourceTask>> WorkerSourceTask::Start(
   task->commit_thread_ = std::make_unique<offsets::AsyncOffsetCommitter>(
       task->committer_.get(), config.offset_flush_timeout);
 
-  std::vector<data::SourceOffset> committed;
-  for (const auto& [partition, offset] :
-       task->services_.offset_store->OffsetsFor(task->spec_.connector_name)) {
-    committed.push_back({ToOwnedScalarMap(partition.fields()), ToOwnedScalarMap(offset.fields())});
-  }
   absl::StatusOr<std::unique_ptr<plugin::TaskInstance>> instance = plugin::TaskInstance::Start(
       task->spec_.plugin, task->spec_.connector_name, task->spec_.task_id, task->spec_.task_config,
-      std::move(committed), task->services_.log);
+      task->services_.offset_store->OffsetsFor(task->spec_.connector_name), task->services_.log);
   if (!instance.ok()) return instance.status();
   task->task_ = *std::move(instance);
   task->thread_ = std::thread([raw = task.get()] { raw->Run(); });
@@ -138,7 +133,7 @@ absl::Status WorkerSourceTask::PollAndSend(data::RecordBatch& batch) {
     // A transient failure (Kafka Connect's RetriableException): the batch is discarded and the
     // task polls again after the retry policy's back-off.
     const absl::Duration wait = retry_backoff_.Next();
-    services_.log(SLUICE_LOG_WARN, who_,
+    services_.log(LogLevel::kWarn, who_,
                   absl::StrCat("poll failed, retrying in ", absl::FormatDuration(wait), ": ",
                                polled.message()));
     const absl::Time until = absl::Now() + wait;
@@ -213,12 +208,12 @@ absl::Status WorkerSourceTask::Send(const data::SourceRecord& record, bool carri
     headers_.push_back({View(header.key), header_value});
   }
 
-  if (!last_partition_.has_value() || !SameEntries(record.source_partition, *last_partition_)) {
-    last_partition_ = ToSourcePartition(record.source_partition);
+  if (!last_partition_.has_value() || !offsets::HasSourcePartition(record, *last_partition_)) {
+    last_partition_ = offsets::SourcePartitionOf(record);
     last_partition_handle_ = tracker_.Partition(*last_partition_);
   }
   offsets::SubmittedRecord* tracked =
-      carries_offset ? tracker_.Submit(last_partition_handle_, ToSourceOffset(record.source_offset))
+      carries_offset ? tracker_.Submit(last_partition_handle_, offsets::SourceOffsetOf(record))
                      : tracker_.SubmitWithoutOffset(last_partition_handle_);
 
   kafka::OutgoingRecord outgoing;
@@ -244,15 +239,13 @@ absl::Status WorkerSourceTask::CommitOffsets(bool final_commit) {
 absl::Status WorkerSourceTask::AfterCommit(absl::Status status, bool final_commit) {
   // Tell the plugin what is now durable (on this thread, between polls, as the ABI promises).
   for (const offsets::CommittableOffset& committed : offset_writer_.TakeWritten()) {
-    const std::vector<data::ScalarEntry> partition = ScalarEntriesOf(committed.partition.fields());
-    const std::vector<data::ScalarEntry> offset = ScalarEntriesOf(committed.offset.fields());
-    task_->Acknowledged(partition, offset, /*committed=*/true);
+    task_->Acknowledged(committed.partition, committed.offset, /*committed=*/true);
   }
   if (status.ok()) return status;
   if (absl::IsAborted(status)) return status;  // a delivery failed: the task must fail
   // The offsets topic did not take the write: the offsets stay pending for the next commit, and
   // the task goes on (Kafka Connect does the same); only the final commit reports it.
-  services_.log(SLUICE_LOG_WARN, who_,
+  services_.log(LogLevel::kWarn, who_,
                 absl::StrCat("committing offsets failed, will retry: ", status.message()));
   return final_commit ? status : absl::OkStatus();
 }
@@ -272,7 +265,7 @@ void WorkerSourceTask::Finish(absl::Status status) {
     status = committed;
   }
   if (!status.ok()) {
-    services_.log(SLUICE_LOG_ERROR, who_, absl::StrCat("task failed: ", status.ToString()));
+    services_.log(LogLevel::kError, who_, absl::StrCat("task failed: ", status.ToString()));
   }
   absl::MutexLock lock(&mu_);
   failure_ = status;

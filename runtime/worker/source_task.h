@@ -56,7 +56,7 @@ struct SourceTaskSpec {
   std::string connector_name;
   int task_id = 0;
   std::shared_ptr<const plugin::Plugin> plugin;
-  plugin::ConfigMap task_config;
+  ConfigMap task_config;
 };
 
 // What the worker lends every task; each must outlive the tasks.
@@ -64,7 +64,7 @@ struct SourceTaskServices {
   const config::WorkerConfig* config = nullptr;
   OffsetBackingStore* offset_store = nullptr;
   kafka::DataTopics* data_topics = nullptr;
-  plugin::LogSink log;
+  LogSink log;
 };
 
 class WorkerSourceTask : public TaskView {

@@ -14,13 +14,13 @@ constexpr char kWho[] = "worker";
 
 }  // namespace
 
-Worker::Worker(config::WorkerConfig config, plugin::LogSink log)
+Worker::Worker(config::WorkerConfig config, LogSink log)
     : config_(std::move(config)), log_(std::move(log)) {}
 
 Worker::~Worker() { StopAll(); }
 
 absl::StatusOr<std::unique_ptr<Worker>> Worker::Create(config::WorkerConfig config,
-                                                       plugin::LogSink log) {
+                                                       LogSink log) {
   std::unique_ptr<Worker> worker(new Worker(std::move(config), std::move(log)));
   const config::WorkerConfig& c = worker->config_;
 
@@ -43,12 +43,12 @@ absl::StatusOr<std::unique_ptr<Worker>> Worker::Create(config::WorkerConfig conf
 
   for (const std::string& dir : c.plugin_path) {
     for (const absl::Status& refusal : worker->registry_.LoadDirectory(dir)) {
-      worker->log_(SLUICE_LOG_WARN, kWho, std::string(refusal.message()));
+      worker->log_(LogLevel::kWarn, kWho, std::string(refusal.message()));
     }
   }
   for (const auto& plugin : worker->registry_.List()) {
     worker->log_(
-        SLUICE_LOG_INFO, kWho,
+        LogLevel::kInfo, kWho,
         absl::StrCat("plugin ", plugin->name(), " ", plugin->version(), " from ", plugin->path()));
   }
   if (!c.plugin_path.empty()) {
@@ -57,11 +57,11 @@ absl::StatusOr<std::unique_ptr<Worker>> Worker::Create(config::WorkerConfig conf
         &worker->registry_, c.plugin_path,
         [raw](const absl::StatusOr<std::shared_ptr<const plugin::Plugin>>& loaded) {
           if (loaded.ok()) {
-            raw->log_(SLUICE_LOG_INFO, kWho,
+            raw->log_(LogLevel::kInfo, kWho,
                       absl::StrCat("plugin ", (*loaded)->name(), " ", (*loaded)->version(),
                                    " added from ", (*loaded)->path()));
           } else {
-            raw->log_(SLUICE_LOG_WARN, kWho, std::string(loaded.status().message()));
+            raw->log_(LogLevel::kWarn, kWho, std::string(loaded.status().message()));
           }
         });
     if (!watcher.ok()) return watcher.status();
@@ -70,7 +70,7 @@ absl::StatusOr<std::unique_ptr<Worker>> Worker::Create(config::WorkerConfig conf
   return worker;
 }
 
-absl::StatusOr<std::vector<plugin::ConfigMap>> Worker::StartConnectorOnly(
+absl::StatusOr<std::vector<ConfigMap>> Worker::StartConnectorOnly(
     const ConnectorConfig& connector) {
   if (connectors_.contains(connector.name)) {
     return absl::AlreadyExistsError(
@@ -97,12 +97,12 @@ absl::StatusOr<std::vector<plugin::ConfigMap>> Worker::StartConnectorOnly(
               on_reconfigure_(name);
               return;
             }
-            log_(SLUICE_LOG_INFO, kWho,
+            log_(LogLevel::kInfo, kWho,
                  absl::StrCat("connector ", name,
                               " asked for its tasks to be reconfigured; restart it to apply"));
           });
   if (!instance.ok()) return instance.status();
-  absl::StatusOr<std::vector<plugin::ConfigMap>> task_configs =
+  absl::StatusOr<std::vector<ConfigMap>> task_configs =
       (*instance)->TaskConfigs(static_cast<size_t>(connector.tasks_max));
   if (!task_configs.ok()) return task_configs.status();
   RunningConnector running;
@@ -112,7 +112,7 @@ absl::StatusOr<std::vector<plugin::ConfigMap>> Worker::StartConnectorOnly(
   return task_configs;
 }
 
-absl::StatusOr<std::vector<plugin::ConfigMap>> Worker::RegenerateTaskConfigs(
+absl::StatusOr<std::vector<ConfigMap>> Worker::RegenerateTaskConfigs(
     const std::string& name, size_t max_tasks) {
   auto it = connectors_.find(name);
   if (it == connectors_.end() || it->second.instance == nullptr) {
@@ -122,7 +122,7 @@ absl::StatusOr<std::vector<plugin::ConfigMap>> Worker::RegenerateTaskConfigs(
 }
 
 absl::Status Worker::StartTask(const std::string& connector, int task_id,
-                               const plugin::ConfigMap& task_config) {
+                               const ConfigMap& task_config) {
   auto it = connectors_.find(connector);
   if (it == connectors_.end()) {
     return absl::FailedPreconditionError(absl::StrCat("connector ", connector, " is not running"));
@@ -165,7 +165,7 @@ void Worker::StopTasks(const std::string& connector) {
   for (auto& [id, task] : it->second.tasks) task->Stop();
   for (auto& [id, task] : it->second.tasks) {
     absl::Status status = task->Join();
-    log_(status.ok() ? SLUICE_LOG_INFO : SLUICE_LOG_ERROR, task->who(),
+    log_(status.ok() ? LogLevel::kInfo : LogLevel::kError, task->who(),
          status.ok() ? absl::StrCat("stopped after sending ", task->records_sent(), " records")
                      : absl::StrCat("ended FAILED: ", status.message()));
   }
@@ -182,7 +182,7 @@ bool Worker::IsConnectorRunning(const std::string& connector) const {
 }
 
 absl::Status Worker::StartConnector(const ConnectorConfig& connector) {
-  absl::StatusOr<std::vector<plugin::ConfigMap>> task_configs = StartConnectorOnly(connector);
+  absl::StatusOr<std::vector<ConfigMap>> task_configs = StartConnectorOnly(connector);
   if (!task_configs.ok()) return task_configs.status();
   for (size_t i = 0; i < task_configs->size(); ++i) {
     if (absl::Status status = StartTask(connector.name, static_cast<int>(i), (*task_configs)[i]);
@@ -191,7 +191,7 @@ absl::Status Worker::StartConnector(const ConnectorConfig& connector) {
       return status;
     }
   }
-  log_(SLUICE_LOG_INFO, kWho,
+  log_(LogLevel::kInfo, kWho,
        absl::StrCat("connector ", connector.name, " started with ", task_configs->size(),
                     " task(s)"));
   return absl::OkStatus();

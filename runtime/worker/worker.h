@@ -33,7 +33,7 @@ class Worker : public WorkerControl {
   // Creates the internal topics when missing, reads the offsets topic, loads plugin.path (a
   // refused plugin is logged and skipped) and starts watching it for drop-ins.
   static absl::StatusOr<std::unique_ptr<Worker>> Create(config::WorkerConfig config,
-                                                        plugin::LogSink log);
+                                                        LogSink log);
   ~Worker() override;
 
   // Validates `connector` against its plugin's config definition, starts it, asks it for up to
@@ -50,13 +50,13 @@ class Worker : public WorkerControl {
       std::function<void(const std::string& connector)> handler) override {
     on_reconfigure_ = std::move(handler);
   }
-  absl::StatusOr<std::vector<plugin::ConfigMap>> StartConnectorOnly(
+  absl::StatusOr<std::vector<ConfigMap>> StartConnectorOnly(
       const ConnectorConfig& connector) override;
-  absl::StatusOr<std::vector<plugin::ConfigMap>> RegenerateTaskConfigs(const std::string& name,
+  absl::StatusOr<std::vector<ConfigMap>> RegenerateTaskConfigs(const std::string& name,
                                                                        size_t max_tasks) override;
   bool IsConnectorRunning(const std::string& connector) const override;
   absl::Status StartTask(const std::string& connector, int task_id,
-                         const plugin::ConfigMap& task_config) override;
+                         const ConfigMap& task_config) override;
   absl::Status StopTask(const std::string& connector, int task_id) override;
   void StopTasks(const std::string& connector) override;
   void StopConnector(const std::string& connector) override;
@@ -65,7 +65,7 @@ class Worker : public WorkerControl {
   const TaskView* Task(const std::string& connector, int task_id) const override;
 
  private:
-  Worker(config::WorkerConfig config, plugin::LogSink log);
+  Worker(config::WorkerConfig config, LogSink log);
 
   struct RunningConnector {
     std::unique_ptr<plugin::ConnectorInstance> instance;
@@ -74,7 +74,7 @@ class Worker : public WorkerControl {
   };
 
   const config::WorkerConfig config_;
-  const plugin::LogSink log_;
+  const LogSink log_;
   std::function<void(const std::string&)> on_reconfigure_;
   std::unique_ptr<kafka::TopicAdmin> admin_;
   std::unique_ptr<kafka::DataTopicCreator> topic_creator_;

@@ -40,17 +40,17 @@ class WorkerControl {
   // Validates and starts the connector itself (no tasks) and returns the task configs it asks
   // for (at most tasks.max). NotFound when no plugin has that name, InvalidArgument naming keys
   // when the config does not validate, AlreadyExists when it runs.
-  virtual absl::StatusOr<std::vector<plugin::ConfigMap>> StartConnectorOnly(
+  virtual absl::StatusOr<std::vector<ConfigMap>> StartConnectorOnly(
       const ConnectorConfig& connector) = 0;
   // The task configs the running connector `name` generates now (NotFound when not running).
-  virtual absl::StatusOr<std::vector<plugin::ConfigMap>> RegenerateTaskConfigs(
+  virtual absl::StatusOr<std::vector<ConfigMap>> RegenerateTaskConfigs(
       const std::string& name, size_t max_tasks) = 0;
   virtual bool IsConnectorRunning(const std::string& connector) const = 0;
 
   // Starts task `task_id` of a started connector with `task_config` (references already
   // resolved), from the connector's committed offsets. AlreadyExists when that task runs.
   virtual absl::Status StartTask(const std::string& connector, int task_id,
-                                 const plugin::ConfigMap& task_config) = 0;
+                                 const ConfigMap& task_config) = 0;
   // Stops one task (it flushes and commits) and waits for it. Returns how it ended (OK after a
   // clean stop, its failure otherwise); OK when it was not running.
   virtual absl::Status StopTask(const std::string& connector, int task_id) = 0;

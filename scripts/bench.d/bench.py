@@ -15,13 +15,14 @@ import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 from database import Database  # noqa: E402
-from kafka_side import KafkaSide  # noqa: E402
 from systems import DebeziumSystem, SluiceSystem  # noqa: E402
 import workloads  # noqa: E402
+# kafka_side (confluent-kafka, which scripts/bench installs) is imported after the arguments are
+# parsed: `scripts/bench --help` runs this file with the system's Python before installing anything.
 
 
 def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(prog="scripts/bench", description=__doc__)
     parser.add_argument("--vs", choices=["debezium"], help="also run Debezium on Kafka Connect")
     parser.add_argument("--systems", help="comma-separated systems to run (sluice, debezium); "
                                           "default: sluice, plus debezium with --vs")
@@ -63,6 +64,7 @@ def environment_facts():
 
 def main():
     args = parse_args()
+    from kafka_side import KafkaSide
     database = Database(port=int(os.environ["BENCH_MARIADB_PORT"]))
     kafka = KafkaSide(bootstrap=f"127.0.0.1:{os.environ['BENCH_KAFKA_PORT']}", partitions=args.partitions)
     wanted = args.systems.split(",") if args.systems else ["sluice"] + (["debezium"] if args.vs else [])

@@ -152,6 +152,9 @@ class DebeziumSystem(System):
             "offset.storage.file.filename": os.path.join(directory, "offsets.dat"),
             "offset.flush.interval.ms": "1000",
             "plugin.path": "",
+            # Its REST API on loopback, on the port scripts/bench checked is free: Kafka Connect's
+            # default, every interface on 8083, is where a quickstart's worker serves its admin API.
+            "listeners": f"http://127.0.0.1:{os.environ['BENCH_CONNECT_PORT']}",
             **PRODUCER_SETTINGS,
         }
         connector = {

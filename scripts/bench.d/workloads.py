@@ -6,8 +6,6 @@ import statistics
 import threading
 import time
 
-from confluent_kafka import TIMESTAMP_CREATE_TIME
-
 import ceilings
 from systems import DATA_TOPIC
 
@@ -228,6 +226,10 @@ class Latency(Workload):
                 "commit time (a DATETIME(6) column) to the record being readable from Kafka")
 
     def run(self, system):
+        # Here, not at the top: bench.py imports this module for --help before confluent-kafka is
+        # installed.
+        import confluent_kafka
+
         self.database.fresh_table()
         self.fresh_topics(system)
         running = system.start("never")
@@ -252,7 +254,7 @@ class Latency(Workload):
                     # The record's CreateTime: when the system's producer was handed it (both
                     # leave the timestamp to the producer), in milliseconds.
                     kind, produced_ms = message.timestamp()
-                    if kind == TIMESTAMP_CREATE_TIME:
+                    if kind == confluent_kafka.TIMESTAMP_CREATE_TIME:
                         legs[event["after"]["id"]] = (produced_ms / 1e3 - created, arrival - produced_ms / 1e3)
 
                 # The follower starts at the topic's end and is fetching before the first insert,

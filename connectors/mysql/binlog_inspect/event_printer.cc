@@ -1,4 +1,4 @@
-#include "event_printer.h"
+#include "connectors/mysql/binlog_inspect/event_printer.h"
 
 #include <charconv>
 #include <cmath>

@@ -5,7 +5,7 @@
 // Exit code 0 when every event and row decoded; 1 when one did not (a corrupt or truncated file,
 // a row or value that does not decode, an event type the decoder does not know), after printing
 // everything else, with each error and its position on the error stream; 2 on bad usage.
-#include "inspect_command.h"
+#include "connectors/mysql/binlog_inspect/inspect_command.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -17,7 +17,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
-#include "event_printer.h"
+#include "connectors/mysql/binlog_inspect/event_printer.h"
 #include "sluice/binlog/binlog_file.h"
 #include "sluice/binlog/decoder.h"
 #include "sluice/binlog/transaction_payload.h"

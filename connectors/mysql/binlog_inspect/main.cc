@@ -4,7 +4,7 @@
 #include <cstring>
 #include <iostream>
 
-#include "inspect_command.h"
+#include "connectors/mysql/binlog_inspect/inspect_command.h"
 
 namespace {
 

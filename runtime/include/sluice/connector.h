@@ -413,8 +413,10 @@ typedef struct sluice_host_api {
   /* ---- committed offsets ---------------------------------------------------------------- */
 
   /* Looks up the last committed offset of `partition` for this task's connector, as read from the
-   * offsets topic when the task started. On SLUICE_OK, *out points at host memory valid until the
-   * task is destroyed; SLUICE_NOT_FOUND when there is none (start from the beginning).
+   * offsets topic when the task started. `partition` matches field by field in order (the topic's
+   * key is its JSON in that order): pass the fields in the order the records carry them. On
+   * SLUICE_OK, *out points at host memory valid until the task is destroyed; SLUICE_NOT_FOUND when
+   * there is none (start from the beginning).
    * Thread: the task thread. Ownership: `partition` borrowed.
    * Failure: SLUICE_FAILED_PRECONDITION when `ctx` is not a task context. */
   sluice_status (*offset_get)(sluice_ctx* ctx, sluice_scalar_map partition, sluice_scalar_map* out);

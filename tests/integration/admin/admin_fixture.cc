@@ -16,8 +16,8 @@
 
 namespace sluice::testing {
 
-plugin::LogSink CapturedLog::Sink() {
-  return [this](sluice_log_level level, std::string_view who, std::string_view message) {
+LogSink CapturedLog::Sink() {
+  return [this](LogLevel level, std::string_view who, std::string_view message) {
     absl::MutexLock lock(&mu_);
     absl::StrAppend(&text_, static_cast<int>(level), " ", ToAbsl(who), ": ", ToAbsl(message), "\n");
   };

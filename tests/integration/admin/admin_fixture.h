@@ -34,7 +34,7 @@ bool Eventually(Predicate done, absl::Duration timeout = absl::Seconds(60)) {
 
 class CapturedLog {
  public:
-  plugin::LogSink Sink();
+  LogSink Sink();
   std::string Text() const;
 
  private:

@@ -1,7 +1,7 @@
 // The runtime's plugin conformance check, run against the MySQL connector and the real MariaDB:
 // lifecycle, poll timing, stop from another thread, and every record checked by the host
 // (schemas, datum kinds) without Kafka.
-#include "runtime/plugin/conformance.h"
+#include "tests/support/plugin_conformance.h"
 
 #include <cstdlib>
 
@@ -56,7 +56,7 @@ TEST(MySqlConnectorConformance, EveryClassNameConformsWithSnapshotRecords) {
     conformance.poll_timeout_ms = 200;
     plugin::ConformanceResult result;
     absl::Status status = plugin::CheckConformance(
-        *loaded, conformance, [](sluice_log_level, std::string_view, std::string_view) {}, &result);
+        *loaded, conformance, [](LogLevel, std::string_view, std::string_view) {}, &result);
     EXPECT_TRUE(status.ok()) << status;
     EXPECT_EQ(result.records, 3u) << "the table's CREATE TABLE and its two rows";
   }

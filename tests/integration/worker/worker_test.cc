@@ -182,7 +182,7 @@ TEST(Worker, AFailingConnectorTaskEndsFailedWithItsErrorKept) {
   const std::string name = UniqueName("failing");
   absl::StatusOr<std::unique_ptr<worker::Worker>> running = worker::Worker::Create(
       InProcessWorkerConfig(name, absl::StrCat(std::getenv("SLUICE_BINARY_DIR"), "/plugins")),
-      plugin::StderrLogSink());
+      StderrLogSink());
   ASSERT_TRUE(running.ok()) << running.status();
   worker::ConnectorConfig connector;
   connector.name = name;
@@ -214,7 +214,7 @@ TEST(Worker, AnUnavailablePollIsRetriedAndTheTaskGoesOn) {
   const std::string name = UniqueName("transient");
   absl::StatusOr<std::unique_ptr<worker::Worker>> running = worker::Worker::Create(
       InProcessWorkerConfig(name, absl::StrCat(std::getenv("SLUICE_BINARY_DIR"), "/plugins")),
-      plugin::StderrLogSink());
+      StderrLogSink());
   ASSERT_TRUE(running.ok()) << running.status();
   worker::ConnectorConfig connector;
   connector.name = name;
@@ -245,7 +245,7 @@ TEST(Worker, APluginDroppedIntoTheRunningWorkersPathBecomesUsable) {
   ASSERT_EQ(mkdir(plugin_dir.c_str(), 0755), 0);
 
   absl::StatusOr<std::unique_ptr<worker::Worker>> running =
-      worker::Worker::Create(InProcessWorkerConfig(name, plugin_dir), plugin::StderrLogSink());
+      worker::Worker::Create(InProcessWorkerConfig(name, plugin_dir), StderrLogSink());
   ASSERT_TRUE(running.ok()) << running.status();
 
   worker::ConnectorConfig connector;

@@ -2,6 +2,8 @@
 #include "runtime/admin/proto_convert.h"
 
 #include "gtest/gtest.h"
+#include "runtime/offsets/offset_codec.h"
+#include "runtime/offsets/offset_table.h"
 
 namespace sluice::admin {
 namespace {
@@ -86,6 +88,44 @@ TEST(ProtoConvert, OffsetsRoundTripAsCompactJson) {
   ASSERT_TRUE(offset.ok());
   EXPECT_EQ(OffsetJson(*offset).value(), R"({"file":"binlog.000003","pos":154})");
   EXPECT_EQ(ParseOffsetJson("[1]").status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(ProtoConvert, AnAlteredPartitionIsTheOffsetsTopicKeySpelledAsGiven) {
+  // An offsets topic written by Kafka Connect, the partition's fields in its HashMap's order.
+  const std::string stored_key = R"(["inventory",{"database":"shop","server":"db1"}])";
+  offsets::OffsetTable table;
+  ASSERT_TRUE(table.Apply(stored_key, R"({"pos":7})"));
+
+  // What GetOffsets shows is what AlterOffsets takes back: the same key, found and replaced.
+  std::vector<std::pair<offsets::SourcePartition, offsets::SourceOffset>> shown =
+      table.OffsetsFor("inventory");
+  ASSERT_EQ(shown.size(), 1u);
+  absl::StatusOr<std::string> shown_json = PartitionJson(shown[0].first);
+  ASSERT_TRUE(shown_json.ok());
+  EXPECT_EQ(*shown_json, R"({"database":"shop","server":"db1"})");
+  absl::StatusOr<offsets::SourcePartition> altered = ParsePartitionJson(*shown_json);
+  ASSERT_TRUE(altered.ok()) << altered.status();
+  EXPECT_EQ(*altered, shown[0].first);
+  EXPECT_EQ(offsets::EncodeOffsetKey("inventory", *altered).value(), stored_key);
+  absl::StatusOr<offsets::SourceOffset> offset = ParseOffsetJson(R"({"pos":9})");
+  ASSERT_TRUE(offset.ok());
+  ASSERT_TRUE(table.Apply(stored_key, OffsetJson(*offset).value()));
+  EXPECT_EQ(table.Get("inventory", *altered), *offset);
+
+  // Typed in another order, it is another partition, which no task of this topic asks for.
+  absl::StatusOr<offsets::SourcePartition> reordered =
+      ParsePartitionJson(R"({"server":"db1","database":"shop"})");
+  ASSERT_TRUE(reordered.ok());
+  EXPECT_NE(*reordered, *altered);
+  EXPECT_NE(offsets::EncodeOffsetKey("inventory", *reordered).value(), stored_key);
+}
+
+TEST(ProtoConvert, APartitionThatIsNotAJsonObjectIsRefusedNamingIt) {
+  absl::StatusOr<offsets::SourcePartition> partition = ParsePartitionJson("[1]");
+  EXPECT_EQ(partition.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(partition.status().message().find("partition `[1]`: source partition is not"),
+            absl::string_view::npos)
+      << partition.status();
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
 // The inspect tool's rendering of events and values.
-#include "event_printer.h"
+#include "connectors/mysql/binlog_inspect/event_printer.h"
 
 #include <deque>
 #include <string>

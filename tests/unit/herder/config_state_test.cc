@@ -20,7 +20,7 @@ TEST(ConfigState, TaskConfigsApplyOnlyWithTheirCommit) {
   EXPECT_TRUE(state.connectors().at("a").tasks.empty()) << "no commit yet";
   state.Apply(R("commit-a", EncodeCommit(2)));
   ASSERT_EQ(state.connectors().at("a").tasks.size(), 2u);
-  EXPECT_EQ(state.connectors().at("a").tasks[1], (plugin::ConfigMap{{"t", "1"}}));
+  EXPECT_EQ(state.connectors().at("a").tasks[1], (ConfigMap{{"t", "1"}}));
   EXPECT_FALSE(state.connectors().at("a").inconsistent);
   // Stopping empties the task configs (KIP-875).
   state.Apply(R("commit-a", EncodeCommit(0)));
@@ -50,21 +50,6 @@ TEST(ConfigState, TargetStatesDefaultToStartedAndTombstonesDelete) {
   state.Apply(R("connector-b", std::string("not json")));
   EXPECT_EQ(state.skipped(), 2);
   EXPECT_TRUE(state.connectors().contains("b"));
-}
-
-TEST(Progress, ASnapshotOffsetFieldMeansASnapshotIsRunning) {
-  using offsets::OffsetField;
-  PartitionOffset streaming{
-      offsets::SourcePartition{{"server", std::string("shop")}},
-      offsets::SourceOffset{{"file", std::string("binlog.000003")}, {"pos", int64_t{154}}}};
-  PartitionOffset snapshot{
-      offsets::SourcePartition{{"server", std::string("shop")}},
-      offsets::SourceOffset{{"snapshot", std::string("INITIAL")}, {"pos", int64_t{4}}}};
-  PartitionOffset finished{offsets::SourcePartition{{"server", std::string("shop")}},
-                           offsets::SourceOffset{{"snapshot", false}}};
-  EXPECT_FALSE(SnapshotRunning({streaming}));
-  EXPECT_TRUE(SnapshotRunning({streaming, snapshot}));
-  EXPECT_FALSE(SnapshotRunning({finished}));
 }
 
 }  // namespace

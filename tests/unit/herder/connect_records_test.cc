@@ -30,10 +30,10 @@ TEST(ConnectRecords, PropertiesValueIsCompactJsonInGivenOrderLastDuplicateWins) 
   EXPECT_EQ(EncodeProperties(
                 {{"name", "orders"}, {"tasks.max", "1"}, {"name", "orders2"}, {"q", "a\"b"}}),
             R"({"properties":{"name":"orders2","tasks.max":"1","q":"a\"b"}})");
-  absl::StatusOr<plugin::ConfigMap> decoded =
+  absl::StatusOr<ConfigMap> decoded =
       DecodeProperties(R"({"properties":{"name":"orders","tasks.max":"1","unset":null}})");
   ASSERT_TRUE(decoded.ok()) << decoded.status();
-  EXPECT_EQ(*decoded, (plugin::ConfigMap{{"name", "orders"}, {"tasks.max", "1"}}));
+  EXPECT_EQ(*decoded, (ConfigMap{{"name", "orders"}, {"tasks.max", "1"}}));
   EXPECT_FALSE(DecodeProperties(R"({"props":{}})").ok());
 }
 

@@ -18,19 +18,19 @@ void FakeWorker::SetReconfigurationHandler(std::function<void(const std::string&
   on_reconfigure_ = std::move(handler);
 }
 
-std::vector<plugin::ConfigMap> FakeWorker::Generate(const worker::ConnectorConfig& connector,
+std::vector<ConfigMap> FakeWorker::Generate(const worker::ConnectorConfig& connector,
                                                     size_t max) {
   const size_t n = std::min(max, generated_tasks_.value_or(max));
-  std::vector<plugin::ConfigMap> configs;
+  std::vector<ConfigMap> configs;
   for (size_t i = 0; i < n; ++i) {
-    plugin::ConfigMap config = connector.config;
+    ConfigMap config = connector.config;
     config.emplace_back("task.id", std::to_string(i));
     configs.push_back(std::move(config));
   }
   return configs;
 }
 
-absl::StatusOr<std::vector<plugin::ConfigMap>> FakeWorker::StartConnectorOnly(
+absl::StatusOr<std::vector<ConfigMap>> FakeWorker::StartConnectorOnly(
     const worker::ConnectorConfig& connector) {
   absl::MutexLock lock(&mu_);
   if (running_.contains(connector.name)) {
@@ -49,7 +49,7 @@ absl::StatusOr<std::vector<plugin::ConfigMap>> FakeWorker::StartConnectorOnly(
   return Generate(connector, static_cast<size_t>(connector.tasks_max));
 }
 
-absl::StatusOr<std::vector<plugin::ConfigMap>> FakeWorker::RegenerateTaskConfigs(
+absl::StatusOr<std::vector<ConfigMap>> FakeWorker::RegenerateTaskConfigs(
     const std::string& name, size_t max_tasks) {
   absl::MutexLock lock(&mu_);
   if (!running_.contains(name)) return absl::NotFoundError("not running");
@@ -62,7 +62,7 @@ bool FakeWorker::IsConnectorRunning(const std::string& connector) const {
 }
 
 absl::Status FakeWorker::StartTask(const std::string& connector, int task_id,
-                                   const plugin::ConfigMap& task_config) {
+                                   const ConfigMap& task_config) {
   absl::MutexLock lock(&mu_);
   auto it = running_.find(connector);
   if (it == running_.end()) return absl::FailedPreconditionError("connector not running");
@@ -168,7 +168,7 @@ std::vector<int> FakeWorker::RunningTasks(const std::string& connector) const {
   return ids;
 }
 
-std::optional<plugin::ConfigMap> FakeWorker::TaskConfig(const std::string& connector,
+std::optional<ConfigMap> FakeWorker::TaskConfig(const std::string& connector,
                                                         int task_id) const {
   absl::MutexLock lock(&mu_);
   auto it = running_.find(connector);

@@ -21,7 +21,7 @@ namespace sluice::testing {
 
 class FakeTask : public worker::TaskView {
  public:
-  FakeTask(int id, plugin::ConfigMap config) : id_(id), config_(std::move(config)) {}
+  FakeTask(int id, ConfigMap config) : id_(id), config_(std::move(config)) {}
 
   int task_id() const override { return id_; }
   worker::TaskState state() const override {
@@ -43,7 +43,7 @@ class FakeTask : public worker::TaskView {
   }
   std::optional<plugin::TaskProgress> progress() const override { return std::nullopt; }
 
-  const plugin::ConfigMap& config() const { return config_; }
+  const ConfigMap& config() const { return config_; }
   void Fail(absl::Status failure) {
     absl::MutexLock lock(&mu_);
     state_ = worker::TaskState::kFailed;
@@ -57,7 +57,7 @@ class FakeTask : public worker::TaskView {
 
  private:
   const int id_;
-  const plugin::ConfigMap config_;
+  const ConfigMap config_;
   mutable absl::Mutex mu_;
   worker::TaskState state_ ABSL_GUARDED_BY(mu_) = worker::TaskState::kRunning;
   absl::Status failure_ ABSL_GUARDED_BY(mu_);
@@ -74,13 +74,13 @@ class FakeWorker : public worker::WorkerControl {
   plugin::PluginRegistry& plugins() override { return registry_; }
   worker::OffsetBackingStore& offset_store() override { return offsets_; }
   void SetReconfigurationHandler(std::function<void(const std::string&)> handler) override;
-  absl::StatusOr<std::vector<plugin::ConfigMap>> StartConnectorOnly(
+  absl::StatusOr<std::vector<ConfigMap>> StartConnectorOnly(
       const worker::ConnectorConfig& connector) override;
-  absl::StatusOr<std::vector<plugin::ConfigMap>> RegenerateTaskConfigs(const std::string& name,
+  absl::StatusOr<std::vector<ConfigMap>> RegenerateTaskConfigs(const std::string& name,
                                                                        size_t max_tasks) override;
   bool IsConnectorRunning(const std::string& connector) const override;
   absl::Status StartTask(const std::string& connector, int task_id,
-                         const plugin::ConfigMap& task_config) override;
+                         const ConfigMap& task_config) override;
   absl::Status StopTask(const std::string& connector, int task_id) override;
   void StopTasks(const std::string& connector) override;
   void StopConnector(const std::string& connector) override;
@@ -98,7 +98,7 @@ class FakeWorker : public worker::WorkerControl {
   bool ProduceFrom(const std::string& connector, int task_id, const std::string& topic);
   // The running tasks of `connector` (ids), and the config task `task_id` was started with.
   std::vector<int> RunningTasks(const std::string& connector) const;
-  std::optional<plugin::ConfigMap> TaskConfig(const std::string& connector, int task_id) const;
+  std::optional<ConfigMap> TaskConfig(const std::string& connector, int task_id) const;
   // "start connector gen", "start task gen-0", "stop task gen-0", "stop connector gen", in order.
   std::vector<std::string> events() const;
   void ClearEvents();
@@ -108,7 +108,7 @@ class FakeWorker : public worker::WorkerControl {
   struct Running {
     std::map<int, std::unique_ptr<FakeTask>> tasks;
   };
-  std::vector<plugin::ConfigMap> Generate(const worker::ConnectorConfig& connector, size_t max)
+  std::vector<ConfigMap> Generate(const worker::ConnectorConfig& connector, size_t max)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status StopTaskLocked(const std::string& connector, int task_id)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);

@@ -28,7 +28,7 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Pair;
 
-plugin::ConfigMap GeneratorConfig(int tasks_max = 2) {
+ConfigMap GeneratorConfig(int tasks_max = 2) {
   return {{"connector.class", "generator"},
           {"topic", "orders"},
           {"tasks.max", std::to_string(tasks_max)}};
@@ -56,7 +56,7 @@ class HerderTest : public ::testing::Test {
     absl::StatusOr<std::unique_ptr<Herder>> started = Herder::Start(
         HerderParts{std::move(worker_owned_), std::move(config_log_owned_),
                     std::move(status_log_owned_), nullptr},
-        [this](sluice_log_level, std::string_view who, std::string_view message) {
+        [this](LogLevel, std::string_view who, std::string_view message) {
           absl::MutexLock lock(&log_mu_);
           log_ += std::string(who) + ": " + std::string(message) + "\n";
         },
@@ -134,7 +134,7 @@ TEST_F(HerderTest, CreateStoresTheConfigStartsTheTasksAndWritesTheirStatuses) {
   EXPECT_EQ(WrittenStatus(TaskStatusKey("gen", 1)), State::kRunning);
 
   EXPECT_THAT(worker_.RunningTasks("gen"), ElementsAre(0, 1));
-  std::optional<plugin::ConfigMap> task_config = worker_.TaskConfig("gen", 1);
+  std::optional<ConfigMap> task_config = worker_.TaskConfig("gen", 1);
   ASSERT_TRUE(task_config.has_value());
   EXPECT_THAT(*task_config, Contains(Pair("task.id", "1")));
 }
@@ -322,7 +322,7 @@ TEST_F(HerderTest, EveryTargetStateIsRestoredFromTheConfigTopic) {
   for (const auto& [name, target] :
        {std::pair{"run", TargetState::kStarted}, std::pair{"held", TargetState::kPaused},
         std::pair{"off", TargetState::kStopped}}) {
-    plugin::ConfigMap config = GeneratorConfig(1);
+    ConfigMap config = GeneratorConfig(1);
     config.insert(config.begin(), {"name", name});
     config_log_.Append({TargetStateKey(name), EncodeTargetState(target)});
     config_log_.Append({ConnectorConfigKey(name), EncodeProperties(config)});

@@ -42,14 +42,14 @@ TEST(Secrets, EnvAndFileReferencesResolve) {
   absl::StatusOr<std::string> missing = ResolveReferences("${env:SLUICE_SECRETS_TEST_NOPE}");
   EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
   EXPECT_NE(missing.status().message().find("SLUICE_SECRETS_TEST_NOPE"), std::string::npos);
-  absl::StatusOr<plugin::ConfigMap> config =
+  absl::StatusOr<ConfigMap> config =
       ResolveConfig({{"a", "${file:/nonexistent.properties:k}"}});
   EXPECT_EQ(config.status().code(), absl::StatusCode::kNotFound);
   EXPECT_NE(config.status().message().find("`a`"), std::string::npos);
 }
 
 TEST(Secrets, LiteralSecretsAreRefusedWithoutASecretsDir) {
-  absl::StatusOr<plugin::ConfigMap> stored = ProtectSecrets(
+  absl::StatusOr<ConfigMap> stored = ProtectSecrets(
       "c", {{"database.password", "hunter2"}, {"user", "u"}}, {"database.password"}, "");
   EXPECT_EQ(stored.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(stored.status().message().find("`database.password`"), std::string::npos);
@@ -61,25 +61,25 @@ TEST(Secrets, LiteralSecretsAreRefusedWithoutASecretsDir) {
 
 TEST(Secrets, LiteralSecretsMoveToAPrivateFileAndAReferenceIsStored) {
   const std::string dir = TempDir("protect");
-  absl::StatusOr<plugin::ConfigMap> stored =
+  absl::StatusOr<ConfigMap> stored =
       ProtectSecrets("orders", {{"database.password", "p=ss word\\"}, {"user", "u"}},
                      {"database.password"}, dir + "/s");
   ASSERT_TRUE(stored.ok()) << stored.status();
   const std::string path = dir + "/s/orders.properties";
-  EXPECT_EQ(*stored, (plugin::ConfigMap{{"database.password",
+  EXPECT_EQ(*stored, (ConfigMap{{"database.password",
                                          absl::StrCat("${file:", path, ":database.password}")},
                                         {"user", "u"}}));
   struct stat st;
   ASSERT_EQ(::stat(path.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600);
-  absl::StatusOr<plugin::ConfigMap> resolved = ResolveConfig(*stored);
+  absl::StatusOr<ConfigMap> resolved = ResolveConfig(*stored);
   ASSERT_TRUE(resolved.ok()) << resolved.status();
   EXPECT_EQ((*resolved)[0].second, "p=ss word\\") << "the value reads back exactly";
 }
 
 TEST(Secrets, MaskingShowsReferencesAndHidesLiterals) {
   EXPECT_EQ(MaskSecrets({{"p", "hunter2"}, {"q", "${env:Q}"}, {"u", "user"}}, {"p", "q"}),
-            (plugin::ConfigMap{{"p", "********"}, {"q", "${env:Q}"}, {"u", "user"}}));
+            (ConfigMap{{"p", "********"}, {"q", "${env:Q}"}, {"u", "user"}}));
 }
 
 TEST(Secrets, ScrubberHidesResolvedValuesInText) {
@@ -91,16 +91,16 @@ TEST(Secrets, ScrubberHidesResolvedValuesInText) {
 }
 
 TEST(Secrets, TaskConfigsGoBackToReferencesBeforeTheyAreStored) {
-  const plugin::ConfigMap raw{
+  const ConfigMap raw{
       {"database.password", "${env:P}"}, {"user", "u"}, {"url", "db:${env:PORT}"}};
-  const plugin::ConfigMap resolved{
+  const ConfigMap resolved{
       {"database.password", "hunter2"}, {"user", "u"}, {"url", "db:3306"}};
-  std::vector<plugin::ConfigMap> tasks = ReverseResolve(raw, resolved,
+  std::vector<ConfigMap> tasks = ReverseResolve(raw, resolved,
                                                         {{{"database.password", "hunter2"},
                                                           {"user", "u"},
                                                           {"url", "db:3306"},
                                                           {"copied.password", "hunter2"}}});
-  EXPECT_EQ(tasks[0], (plugin::ConfigMap{{"database.password", "${env:P}"},
+  EXPECT_EQ(tasks[0], (ConfigMap{{"database.password", "${env:P}"},
                                          {"user", "u"},
                                          {"url", "db:${env:PORT}"},
                                          {"copied.password", "${env:P}"}}));

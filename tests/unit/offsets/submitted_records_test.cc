@@ -33,6 +33,24 @@ TEST(SubmittedRecordsTest, NothingCommittableBeforeAnyAck) {
   EXPECT_TRUE(c.first_failure.ok());
 }
 
+TEST(SubmittedRecordsTest, APartitionsFieldsInAnotherOrderAreAnotherPartition) {
+  // Each is committed under its own offsets-topic key (source_offset.h, "Equality").
+  SubmittedRecords tracker;
+  const SourcePartition ours{{"server", std::string("s")}, {"db", std::string("d")}};
+  const SourcePartition reordered{{"db", std::string("d")}, {"server", std::string("s")}};
+  PartitionHandle a = tracker.Partition(ours);
+  PartitionHandle b = tracker.Partition(reordered);
+  tracker.Submit(a, Pos(1))->Ack();
+  tracker.Submit(b, Pos(2))->Ack();
+  tracker.Submit(tracker.Partition(ours), Pos(3))->Ack();
+  CommittableOffsets c = tracker.TakeCommittable();
+  ASSERT_THAT(c.offsets, SizeIs(2));
+  EXPECT_EQ(c.offsets[0].partition, ours);
+  EXPECT_EQ(PosOf(c.offsets[0].offset), 3) << "the same order is found again";
+  EXPECT_EQ(c.offsets[1].partition, reordered);
+  EXPECT_EQ(PosOf(c.offsets[1].offset), 2);
+}
+
 TEST(SubmittedRecordsTest, InOrderAcksCommitTheLatest) {
   SubmittedRecords tracker;
   PartitionHandle p = tracker.Partition(Server("a"));

@@ -1,6 +1,6 @@
 // The conformance check passes for the generator and for the example in docs/connector-abi.md,
 // and fails, naming the check, for a plugin that builds invalid records.
-#include "runtime/plugin/conformance.h"
+#include "tests/support/plugin_conformance.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -21,7 +21,7 @@ std::shared_ptr<const Plugin> Load(const testing::TempDir& dir, const char* from
 }
 
 LogSink Quiet() {
-  return [](sluice_log_level, std::string_view, std::string_view) {};
+  return [](LogLevel, std::string_view, std::string_view) {};
 }
 
 TEST(Conformance, GeneratorConforms) {

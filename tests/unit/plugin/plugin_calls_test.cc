@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "runtime/convert/json_converter.h"
+#include "runtime/offsets/record_offsets.h"
 #include "runtime/plugin/plugin.h"
 #include "test_files.h"
 
@@ -32,17 +33,22 @@ class PluginCallsTest : public ::testing::Test {
   }
 
   LogSink Log() {
-    return [this](sluice_log_level, std::string_view who, std::string_view msg) {
+    return [this](LogLevel, std::string_view who, std::string_view msg) {
       logs_.push_back(std::string(who) + ": " + std::string(msg));
     };
   }
 
   absl::StatusOr<std::unique_ptr<TaskInstance>> StartTask(
-      ConfigMap config, std::vector<data::SourceOffset> offsets = {}) {
+      ConfigMap config,
+      std::vector<std::pair<offsets::SourcePartition, offsets::SourceOffset>> offsets = {}) {
     config.emplace_back("task.id", "0");
     config.emplace_back("task.count", "1");
     return TaskInstance::Start(generator_, "gen", 0, config, std::move(offsets), Log());
   }
+
+  // The seq of the first record a generator task for topic `orders` polls, started with `seq` 41
+  // committed for `committed`: 42 when the task found that offset, 0 when it did not.
+  int64_t FirstSeqWithCommitted(const offsets::SourcePartition& committed);
 
   testing::TempDir dir_;
   std::shared_ptr<const Plugin> generator_;
@@ -92,8 +98,8 @@ TEST_F(PluginCallsTest, PollProducesKeyedRecordsWithOffsets) {
   batch.Reset();
   ASSERT_TRUE((*task)->Poll(batch, 100).ok());
   EXPECT_EQ(OffsetSeq(batch.records()[0]), 5);
-  (*task)->Acknowledged(batch.records()[0].source_partition, batch.records()[0].source_offset,
-                        true);
+  (*task)->Acknowledged(offsets::SourcePartitionOf(batch.records()[0]),
+                        offsets::SourceOffsetOf(batch.records()[0]), true);
 }
 
 TEST_F(PluginCallsTest, GeneratorRecordsBecomeKafkaConnectJson) {
@@ -124,30 +130,32 @@ TEST_F(PluginCallsTest, GeneratorRecordsBecomeKafkaConnectJson) {
           R"({"type":"int64","optional":false,"name":"org.apache.kafka.connect.data.Timestamp","version":1,"field":"ts"})"));
 }
 
-TEST_F(PluginCallsTest, TaskResumesAfterItsCommittedOffset) {
-  data::SourceOffset committed;
-  committed.partition.Add(data::OwnedScalar::Int("task", 0));  // order differs from the task's
-  committed.partition.Add(data::OwnedScalar::String("generator", "orders"));
-  committed.offset.Add(data::OwnedScalar::Int("seq", 41));
-  auto task = StartTask({{"topic", "orders"}, {"batch.size", "1"}}, {committed});
-  ASSERT_TRUE(task.ok()) << task.status();
+int64_t PluginCallsTest::FirstSeqWithCommitted(const offsets::SourcePartition& committed) {
+  auto task = StartTask({{"topic", "orders"}, {"batch.size", "1"}},
+                        {{committed, offsets::SourceOffset{{"seq", int64_t{41}}}}});
+  EXPECT_TRUE(task.ok()) << task.status();
   data::RecordBatch batch;
-  ASSERT_TRUE((*task)->Poll(batch, 100).ok());
-  ASSERT_EQ(batch.size(), 1u);
-  EXPECT_EQ(OffsetSeq(batch.records()[0]), 42);
+  if (!task.ok() || !(*task)->Poll(batch, 100).ok() || batch.size() != 1) return -1;
+  return OffsetSeq(batch.records()[0]);
+}
+
+TEST_F(PluginCallsTest, TaskResumesAfterItsCommittedOffset) {
+  // The partition as the generator spells it: {"generator":<topic>,"task":<id>}.
+  EXPECT_EQ(FirstSeqWithCommitted({{"generator", std::string("orders")}, {"task", int64_t{0}}}),
+            42);
   EXPECT_THAT(logs_, ::testing::Contains(HasSubstr("starts at seq 42")));
 }
 
+TEST_F(PluginCallsTest, ACommittedOffsetStoredInAnotherFieldOrderIsNotFound) {
+  // The same fields in another order are another offsets-topic key
+  // (["gen",{"task":0,"generator":"orders"}]), which Kafka Connect's reader would not find for
+  // the generator's partition either: the task starts from the beginning.
+  EXPECT_EQ(FirstSeqWithCommitted({{"task", int64_t{0}}, {"generator", std::string("orders")}}), 0);
+}
+
 TEST_F(PluginCallsTest, AnOffsetOfAnotherPartitionIsIgnored) {
-  data::SourceOffset other;
-  other.partition.Add(data::OwnedScalar::String("generator", "elsewhere"));
-  other.partition.Add(data::OwnedScalar::Int("task", 0));
-  other.offset.Add(data::OwnedScalar::Int("seq", 41));
-  auto task = StartTask({{"topic", "orders"}, {"batch.size", "1"}}, {other});
-  ASSERT_TRUE(task.ok());
-  data::RecordBatch batch;
-  ASSERT_TRUE((*task)->Poll(batch, 100).ok());
-  EXPECT_EQ(OffsetSeq(batch.records()[0]), 0);
+  EXPECT_EQ(FirstSeqWithCommitted({{"generator", std::string("elsewhere")}, {"task", int64_t{0}}}),
+            0);
 }
 
 TEST_F(PluginCallsTest, InjectedPollFailureNamesConnectorTaskAndCause) {

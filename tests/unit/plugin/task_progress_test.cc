@@ -25,7 +25,7 @@ using ::testing::SizeIs;
 class TaskProgressTest : public ::testing::Test {
  protected:
   LogSink Log() {
-    return [this](sluice_log_level, std::string_view who, std::string_view msg) {
+    return [this](LogLevel, std::string_view who, std::string_view msg) {
       logs_.push_back(std::string(who) + ": " + std::string(msg));
     };
   }

@@ -1,15 +1,17 @@
 // An offsets topic in memory (worker::OffsetBackingStore), for the unit tests of the task loop
-// and the herder: what was written, per connector, and every write in order.
+// and the herder: the topic's content in an offsets::OffsetTable (so lookups follow the real rule),
+// and every write in order.
 #ifndef SLUICE_TESTS_UNIT_WORKER_IN_MEMORY_OFFSETS_H_
 #define SLUICE_TESTS_UNIT_WORKER_IN_MEMORY_OFFSETS_H_
 
-#include <map>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
+#include "runtime/offsets/offset_codec.h"
+#include "runtime/offsets/offset_table.h"
 #include "runtime/worker/offset_backing_store.h"
 
 namespace sluice::testing {
@@ -21,16 +23,13 @@ class InMemoryOffsets : public worker::OffsetBackingStore {
   std::vector<std::pair<offsets::SourcePartition, offsets::SourceOffset>> OffsetsFor(
       absl::string_view connector) const override {
     absl::MutexLock lock(&mu_);
-    auto it = stored_.find(std::string(connector));
-    if (it == stored_.end()) return {};
-    return it->second;
+    return table_.OffsetsFor(connector);
   }
 
   absl::Status Reset(absl::string_view connector, const offsets::SourcePartition& partition,
                      absl::Duration) override {
     absl::MutexLock lock(&mu_);
-    std::erase_if(stored_[std::string(connector)],
-                  [&](const auto& entry) { return entry.first == partition; });
+    table_.Apply(offsets::EncodeOffsetKey(connector, partition).value(), std::nullopt);
     return absl::OkStatus();
   }
 
@@ -39,7 +38,7 @@ class InMemoryOffsets : public worker::OffsetBackingStore {
                      absl::Duration) override {
     absl::MutexLock lock(&mu_);
     if (!write_error_.ok()) return write_error_;
-    for (const offsets::CommittableOffset& o : offsets) Store(std::string(connector), o);
+    for (const offsets::CommittableOffset& o : offsets) Store(connector, o);
     writes_.emplace_back(offsets.begin(), offsets.end());
     return absl::OkStatus();
   }
@@ -57,10 +56,8 @@ class InMemoryOffsets : public worker::OffsetBackingStore {
   }
   std::optional<offsets::SourceOffset> Get(const std::string& connector,
                                            const offsets::SourcePartition& partition) const {
-    for (auto& [p, o] : OffsetsFor(connector)) {
-      if (p == partition) return o;
-    }
-    return std::nullopt;
+    absl::MutexLock lock(&mu_);
+    return table_.Get(connector, partition);
   }
   size_t write_count() const {
     absl::MutexLock lock(&mu_);
@@ -68,21 +65,16 @@ class InMemoryOffsets : public worker::OffsetBackingStore {
   }
 
  private:
-  void Store(const std::string& connector, offsets::CommittableOffset o)
+  // As the offsets topic holds it: the bytes kafka::OffsetStore would write, looked up by
+  // offsets::OffsetTable's rule.
+  void Store(absl::string_view connector, const offsets::CommittableOffset& o)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    auto& entries = stored_[connector];
-    for (auto& [p, offset] : entries) {
-      if (p == o.partition) {
-        offset = std::move(o.offset);
-        return;
-      }
-    }
-    entries.emplace_back(std::move(o.partition), std::move(o.offset));
+    table_.Apply(offsets::EncodeOffsetKey(connector, o.partition).value(),
+                 offsets::EncodeOffsetValue(o.offset).value());
   }
 
   mutable absl::Mutex mu_;
-  std::map<std::string, std::vector<std::pair<offsets::SourcePartition, offsets::SourceOffset>>>
-      stored_ ABSL_GUARDED_BY(mu_);
+  offsets::OffsetTable table_ ABSL_GUARDED_BY(mu_);
   std::vector<std::vector<offsets::CommittableOffset>> writes_ ABSL_GUARDED_BY(mu_);
   absl::Status write_error_ ABSL_GUARDED_BY(mu_);
 };

@@ -67,12 +67,12 @@ class SourceTaskTest : public ::testing::Test {
   // Starts task 0 of the generator with `settings` added to its config; `sender_` is its sender,
   // set up by `prepare` before the task starts.
   std::unique_ptr<WorkerSourceTask> StartTask(
-      plugin::ConfigMap settings, FakeSender::Settle settle,
+      ConfigMap settings, FakeSender::Settle settle,
       const std::function<void(FakeSender&)>& prepare = nullptr) {
     auto sender = std::make_unique<FakeSender>(settle);
     if (prepare) prepare(*sender);
     sender_ = sender.get();
-    plugin::ConfigMap task_config = {{"name", kConnector}, {"connector.class", "generator"},
+    ConfigMap task_config = {{"name", kConnector}, {"connector.class", "generator"},
                                      {"topic", kTopic},    {"task.id", "0"},
                                      {"task.count", "1"},  {"batch.size", "10"}};
     task_config.insert(task_config.end(), settings.begin(), settings.end());
@@ -83,8 +83,8 @@ class SourceTaskTest : public ::testing::Test {
     return task.ok() ? *std::move(task) : nullptr;
   }
 
-  plugin::LogSink Log() {
-    return [this](sluice_log_level, std::string_view who, std::string_view message) {
+  LogSink Log() {
+    return [this](LogLevel, std::string_view who, std::string_view message) {
       absl::MutexLock lock(&log_mu_);
       log_.push_back(std::string(who) + ": " + std::string(message));
     };
@@ -246,6 +246,21 @@ TEST_F(SourceTaskTest, ATaskResumesAfterItsCommittedOffset) {
   EXPECT_THAT(*sender_->sent()[0].value, HasSubstr(R"("seq":42)"));
   task->Stop();
   EXPECT_TRUE(task->Join().ok());
+}
+
+TEST_F(SourceTaskTest, AnOffsetStoredWithThePartitionsFieldsInAnotherOrderIsNotFound) {
+  // As a Java connector's HashMap might have written it: another offsets-topic key, which Kafka
+  // Connect's reader would not find for the generator's partition either.
+  const offsets::SourcePartition reordered{{"task", int64_t{0}},
+                                           {"generator", std::string(kTopic)}};
+  offsets_.Put(kConnector, reordered, offsets::SourceOffset{{"seq", int64_t{41}}});
+  auto task = StartTask({{"max.records", "5"}}, FakeSender::Settle::kAtOnce);
+  ASSERT_NE(task, nullptr);
+  ASSERT_TRUE(Eventually([&] { return sender_->sent_count() == 5; }));
+  EXPECT_THAT(*sender_->sent()[0].value, HasSubstr(R"("seq":0)")) << "the task started over";
+  task->Stop();
+  EXPECT_TRUE(task->Join().ok());
+  EXPECT_EQ(offsets_.OffsetsFor(kConnector).size(), 2u) << "its own key beside the other one";
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-#include "runtime/plugin/conformance.h"
+#include "tests/support/plugin_conformance.h"
 
 #include <atomic>
 #include <thread>

@@ -7,8 +7,8 @@
 // polls returns OK within its timeout plus a grace period, with only valid records; a poll with a
 // long timeout returns within `stop_bound` of on_task_stop being called from another thread;
 // every destroy runs. The plugin's records are checked by the host as always (schemas, kinds).
-#ifndef SLUICE_RUNTIME_PLUGIN_CONFORMANCE_H_
-#define SLUICE_RUNTIME_PLUGIN_CONFORMANCE_H_
+#ifndef SLUICE_TESTS_SUPPORT_PLUGIN_CONFORMANCE_H_
+#define SLUICE_TESTS_SUPPORT_PLUGIN_CONFORMANCE_H_
 
 #include <chrono>
 #include <cstdint>
@@ -44,4 +44,4 @@ absl::Status CheckConformance(std::shared_ptr<const Plugin> plugin,
 
 }  // namespace sluice::plugin
 
-#endif  // SLUICE_RUNTIME_PLUGIN_CONFORMANCE_H_
+#endif  // SLUICE_TESTS_SUPPORT_PLUGIN_CONFORMANCE_H_
