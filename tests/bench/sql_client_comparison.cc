@@ -50,6 +50,7 @@
 #include "absl/time/time.h"
 #include "connectors/mysql/server/connection.h"
 #include "connectors/mysql/server/server_checks.h"
+#include "connectors/mysql/server/sql_quote.h"
 #include "tests/bench/process_usage.h"
 
 namespace {

@@ -3,9 +3,8 @@
 
 // How one captured column becomes one field of a change event: the Debezium mapping of its
 // MySQL type (FORMATS.md "Column types") under the configured handling modes, decided once per
-// table version, and the conversions of its values, from the binlog's typed values (streaming)
-// or from the text protocol (snapshot). Conversions write into a caller-owned Scratch that is
-// reused row after row, so a warm converter allocates nothing.
+// table version, from the table map (streaming) or from information_schema (snapshot). The
+// values themselves are converted by binlog_value.h and text_value.h.
 
 #include <cstdint>
 #include <optional>
@@ -14,9 +13,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "absl/types/span.h"
+#include "connectors/mysql/connector/catalog.h"
 #include "connectors/mysql/connector/config.h"
-#include "sluice/binlog/column_value.h"
 #include "sluice/binlog/table_map.h"
 #include "sluice/connector.h"
 
@@ -69,7 +67,7 @@ struct ColumnDef {
   std::optional<std::string> default_value;
 };
 
-// What the table map cannot say, read from information_schema when a table is first seen.
+// What the table map cannot say, read from the catalog when a table is first seen.
 struct ColumnExtras {
   bool tinyint1 = false;  // TINYINT(1): BOOLEAN in the DDL
   bool json = false;      // MariaDB JSON (LONGTEXT with a json_valid check)
@@ -82,55 +80,33 @@ absl::StatusOr<ColumnDef> ColumnDefFromTableMap(const binlog::ColumnInfo& column
                                                 const ColumnExtras& extras,
                                                 const ConnectorConfig& config);
 
-// One row of information_schema.COLUMNS, for snapshots of tables the binlog has not shown yet.
-struct InfoSchemaColumn {
-  std::string name;
-  std::string data_type;    // DATA_TYPE, lower case: "int", "varchar", ...
-  std::string column_type;  // COLUMN_TYPE: "int(10) unsigned", "tinyint(1)", "enum('a','b')"
-  bool nullable = true;
-  std::string charset;  // CHARACTER_SET_NAME; empty for non-character columns
-  int precision = 0, scale = 0, datetime_precision = 0;
-  bool json = false;  // MariaDB JSON (LONGTEXT with a json_valid check)
-  std::optional<std::string> default_value;  // as ColumnDef::default_value
+// The mapping of one column as the catalog describes it (snapshots read tables the binlog has not
+// shown yet). InvalidArgument for a type that has no mapping, naming the column.
+absl::StatusOr<ColumnDef> ColumnDefFromCatalog(const CatalogColumn& column,
+                                               const ColumnExtras& extras,
+                                               const ConnectorConfig& config);
+
+// What the catalog says of a column that its table map cannot: TINYINT(1) from COLUMN_TYPE, the
+// DEFAULT as Debezium writes it; `json` when a MariaDB json_valid check names the column.
+ColumnExtras ExtrasOf(const CatalogColumn& column, bool json, bool mariadb);
+
+// A column as the catalog describes it, with what the table map cannot say.
+struct CatalogColumnFacts {
+  CatalogColumn column;
+  ColumnExtras extras;
 };
-absl::StatusOr<ColumnDef> ColumnDefFromInfoSchema(const InfoSchemaColumn& column,
-                                                  const ConnectorConfig& config);
+// A table's columns in table order, each with its extras (MariaDB's JSON columns found through
+// their json_valid checks); empty when there is no such table.
+absl::StatusOr<std::vector<CatalogColumnFacts>> ReadColumnFacts(Catalog& catalog,
+                                                                const std::string& db,
+                                                                const std::string& table);
 
-// Buffers a conversion may write into; the datum's views point into them until the next call.
-struct Scratch {
-  std::string text;
-  std::vector<uint8_t> bytes;
-};
-
-// The datum for a value read from the binlog. kGeometry is not handled here (it is a struct:
-// see GeometryParts). A kAbsent value (partial row image) converts to null.
-absl::StatusOr<sluice_datum> DatumFromBinlog(const binlog::ColumnValue& value, const ColumnDef& def,
-                                             Scratch& scratch);
-
-// The datum for a value as the text protocol shows it (snapshot SELECTs). `is_null` for SQL
-// NULL. Geometry arrives as WKB with MySQL's 4-byte SRID prefix (SELECT of the column itself).
-absl::StatusOr<sluice_datum> DatumFromText(absl::string_view text, bool is_null,
-                                           const ColumnDef& def, Scratch& scratch);
-
-// The field schema's default: the column's default_value converted as a value of the column,
-// nullopt when it has none or is of a kind whose default Sluice does not carry (binary, JSON,
-// geometry). The datum's views point into `scratch`. InvalidArgument when the text does not
-// convert.
-absl::StatusOr<std::optional<sluice_datum>> DefaultDatum(const ColumnDef& def, Scratch& scratch);
-
-// The coordinates of a WKB point (either byte order); false when `wkb` is not a point.
-bool PointCoordinates(absl::Span<const uint8_t> wkb, double* x, double* y);
-
-// ---- pieces, exposed for tests ------------------------------------------------------------
-
-// Days from 1970-01-01 to the civil date (proleptic Gregorian).
-int64_t DaysFromCivil(int64_t year, unsigned month, unsigned day);
-// "2018-06-20T13:37:03Z", with `fsp` fraction digits when fsp > 0.
-std::string ZonedTimestampText(int64_t epoch_seconds, uint32_t micros, unsigned fsp);
-// Minimal big-endian two's complement of an unsigned 64-bit value (Java's BigInteger bytes).
-size_t UnsignedToTwosComplement(uint64_t value, uint8_t out[9]);
-// Decimal text ("-12.50") to the unscaled two's complement bytes at `scale`.
-bool DecimalTextToUnscaled(absl::string_view text, unsigned scale, std::vector<uint8_t>* out);
+// Debezium's defaultValueExpression for a column's COLUMN_DEFAULT and EXTRA: the literal's value
+// (unquoted), "1970-01-01 00:00:00" for CURRENT_TIMESTAMP (as its DDL parser writes it), the
+// expression's text otherwise; nullopt for none or NULL. `mariadb`: the server's COLUMN_DEFAULT
+// is MariaDB's (10.2.7+: literals quoted, NULL spelled out) rather than MySQL's (the bare value).
+std::optional<std::string> DefaultValueExpression(const std::optional<std::string>& column_default,
+                                                  absl::string_view extra, bool mariadb);
 
 }  // namespace sluice::mysql
 

@@ -1,6 +1,8 @@
 #include "connectors/mysql/connector/config.h"
 
 #include <regex>
+#include <tuple>
+#include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
@@ -68,7 +70,8 @@ const sluice_config_def kDefs[] = {
     {kDefSize, "heartbeat.interval.ms", SLUICE_CONFIG_LONG, "0", 0, 0,
      "Emit a heartbeat to __debezium-heartbeat.<topic.prefix> this often (0: never)."},
     {kDefSize, "provide.transaction.metadata", SLUICE_CONFIG_BOOLEAN, "false", 0, 0,
-     "Emit transaction boundaries to <topic.prefix>.transaction."},
+     "Emit transaction boundaries (BEGIN, END with event counts per table) to "
+     "<topic.prefix>.transaction, and each event's `transaction` block."},
     {kDefSize, "skipped.operations", SLUICE_CONFIG_STRING, "t", 0, 0,
      "Comma-separated operations not emitted: c, u, d, t, or none."},
     {kDefSize, "database.ssl.mode", SLUICE_CONFIG_STRING, "preferred", 0, 0,
@@ -144,19 +147,29 @@ class Reader {
   const std::map<std::string, std::string>& raw_;
 };
 
-// Each entry must compile as a regular expression.
-absl::Status CheckRegexList(const std::string& key, const std::string& value) {
-  for (absl::string_view part : absl::StrSplit(value, ',', absl::SkipWhitespace())) {
-    std::string pattern(absl::StripAsciiWhitespace(part));
-    try {
-      std::regex compiled(pattern, std::regex::ECMAScript);
-    } catch (const std::regex_error& error) {
-      return absl::InvalidArgumentError(absl::StrCat("`", key, "`: '", pattern,
-                                                     "' is not a valid regular expression (",
-                                                     error.what(), "); fix or remove it"));
-    }
+// A comma-separated list of regular expressions, each trimmed and checked to compile (as Filters
+// compiles them).
+absl::Status CheckRegex(const std::string& key, const std::string& pattern) {
+  try {
+    std::regex compiled(pattern, std::regex::ECMAScript | std::regex::icase);
+  } catch (const std::regex_error& error) {
+    return absl::InvalidArgumentError(absl::StrCat("`", key, "`: '", pattern,
+                                                   "' is not a valid regular expression (",
+                                                   error.what(), "); fix or remove it"));
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<std::string>> RegexList(const std::string& key,
+                                                   const std::string& value) {
+  std::vector<std::string> patterns;
+  for (absl::string_view part : absl::StrSplit(value, ',', absl::SkipWhitespace())) {
+    std::string pattern(absl::StripAsciiWhitespace(part));
+    absl::Status status = CheckRegex(key, pattern);
+    if (!status.ok()) return status;
+    patterns.push_back(std::move(pattern));
+  }
+  return patterns;
 }
 
 absl::Status ExclusiveLists(const Reader& reader, const std::string& include,
@@ -215,35 +228,38 @@ absl::StatusOr<ConnectorConfig> ParseConnectorConfig(
                      "'; use only letters, digits, '.', '_' and '-' (it starts every topic name)"));
   }
 
-  for (auto [include, exclude] :
-       {std::pair<const char*, const char*>{"database.include.list", "database.exclude.list"},
-        {"table.include.list", "table.exclude.list"},
-        {"column.include.list", "column.exclude.list"}}) {
+  for (auto [include, exclude, include_field, exclude_field] :
+       {std::tuple<const char*, const char*, std::vector<std::string>*, std::vector<std::string>*>{
+            "database.include.list", "database.exclude.list", &config.database_include,
+            &config.database_exclude},
+        {"table.include.list", "table.exclude.list", &config.table_include, &config.table_exclude},
+        {"column.include.list", "column.exclude.list", &config.column_include,
+         &config.column_exclude}}) {
     status = ExclusiveLists(reader, include, exclude);
     if (!status.ok()) return status;
-    for (const char* key : {include, exclude}) {
-      status = CheckRegexList(key, reader.Get(key));
-      if (!status.ok()) return status;
+    for (auto [key, field] : {std::pair{include, include_field}, std::pair{exclude, exclude_field}}) {
+      absl::StatusOr<std::vector<std::string>> patterns = RegexList(key, reader.Get(key));
+      if (!patterns.ok()) return patterns.status();
+      *field = *std::move(patterns);
     }
   }
-  config.database_include = reader.Get("database.include.list");
-  config.database_exclude = reader.Get("database.exclude.list");
-  config.table_include = reader.Get("table.include.list");
-  config.table_exclude = reader.Get("table.exclude.list");
-  config.column_include = reader.Get("column.include.list");
-  config.column_exclude = reader.Get("column.exclude.list");
-  config.message_key_columns = reader.Get("message.key.columns");
   for (absl::string_view entry :
-       absl::StrSplit(config.message_key_columns, ';', absl::SkipWhitespace())) {
+       absl::StrSplit(reader.Get("message.key.columns"), ';', absl::SkipWhitespace())) {
     const size_t colon = entry.rfind(':');
     if (colon == absl::string_view::npos || colon == 0 || colon + 1 == entry.size()) {
       return absl::InvalidArgumentError(absl::StrCat(
           "`message.key.columns` entry '", entry,
           "' is not `<db.table regex>:<column>[,<column>...]`; separate tables with ';'"));
     }
-    status = CheckRegexList("message.key.columns",
-                            std::string(absl::StripAsciiWhitespace(entry.substr(0, colon))));
+    ConnectorConfig::KeyColumns rule;
+    rule.table_pattern = std::string(absl::StripAsciiWhitespace(entry.substr(0, colon)));
+    status = CheckRegex("message.key.columns", rule.table_pattern);
     if (!status.ok()) return status;
+    for (absl::string_view column : absl::StrSplit(entry.substr(colon + 1), ',')) {
+      column = absl::StripAsciiWhitespace(column);
+      if (!column.empty()) rule.columns.emplace_back(column);
+    }
+    config.message_key_columns.push_back(std::move(rule));
   }
 
   absl::StatusOr<size_t> choice = reader.Choice(

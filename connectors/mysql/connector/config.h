@@ -2,7 +2,7 @@
 #define SLUICE_CONNECTORS_MYSQL_CONNECTOR_CONFIG_H_
 
 // The connector's configuration: Debezium's MySQL/MariaDB property names and defaults, parsed
-// and validated once. Every refusal is InvalidArgument naming the key and how to fix it.
+// and validated once, here: what others read of it (Filters) is already split and checked. Every refusal is InvalidArgument naming the key and how to fix it.
 
 #include <cstdint>
 #include <map>
@@ -30,11 +30,17 @@ struct ConnectorConfig {
   uint32_t server_id = 0;
   std::string topic_prefix;
 
-  std::string database_include, database_exclude;  // comma-separated regular expressions
-  std::string table_include, table_exclude;
-  std::string column_include, column_exclude;
-  // message.key.columns: "<db.table regex>:<col>,<col>;..." — the key columns for matching tables.
-  std::string message_key_columns;
+  // The include/exclude lists: each a list of regular expressions (from comma-separated text, each
+  // checked to compile), matched by Filters.
+  std::vector<std::string> database_include, database_exclude;
+  std::vector<std::string> table_include, table_exclude;
+  std::vector<std::string> column_include, column_exclude;
+  // message.key.columns ("<db.table regex>:<col>,<col>;..."): the key columns of matching tables.
+  struct KeyColumns {
+    std::string table_pattern;
+    std::vector<std::string> columns;
+  };
+  std::vector<KeyColumns> message_key_columns;
 
   SnapshotMode snapshot_mode = SnapshotMode::kInitial;
   std::string snapshot_locking_mode = "minimal";

@@ -1,20 +1,17 @@
 #include "connectors/mysql/connector/filters.h"
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/str_split.h"
-#include "absl/strings/string_view.h"
-#include "absl/strings/strip.h"
+
 
 namespace sluice::mysql {
 
-Filters::List Filters::Build(const std::string& include, const std::string& exclude) {
+Filters::List Filters::Build(const std::vector<std::string>& include,
+                             const std::vector<std::string>& exclude) {
   List list;
   list.include = !include.empty() || exclude.empty();
-  const std::string& source = include.empty() ? exclude : include;
-  for (absl::string_view part : absl::StrSplit(source, ',', absl::SkipWhitespace())) {
-    // Validated by ParseConnectorConfig, so this does not throw.
-    list.patterns.emplace_back(std::string(absl::StripAsciiWhitespace(part)),
-                               std::regex::ECMAScript | std::regex::icase);
+  // Checked to compile by ParseConnectorConfig, so this does not throw.
+  for (const std::string& pattern : include.empty() ? exclude : include) {
+    list.patterns.emplace_back(pattern, std::regex::ECMAScript | std::regex::icase);
   }
   return list;
 }
@@ -35,19 +32,9 @@ Filters::Filters(const ConnectorConfig& config)
     : databases_(Build(config.database_include, config.database_exclude)),
       tables_(Build(config.table_include, config.table_exclude)),
       columns_(Build(config.column_include, config.column_exclude)) {
-  for (absl::string_view entry :
-       absl::StrSplit(config.message_key_columns, ';', absl::SkipWhitespace())) {
-    const size_t colon = entry.rfind(':');
-    if (colon == absl::string_view::npos) continue;  // refused by ParseConnectorConfig
-    std::vector<std::string> columns;
-    for (absl::string_view column : absl::StrSplit(entry.substr(colon + 1), ',')) {
-      column = absl::StripAsciiWhitespace(column);
-      if (!column.empty()) columns.emplace_back(column);
-    }
-    key_columns_.emplace_back(
-        std::regex(std::string(absl::StripAsciiWhitespace(entry.substr(0, colon))),
-                   std::regex::ECMAScript | std::regex::icase),
-        std::move(columns));
+  for (const ConnectorConfig::KeyColumns& rule : config.message_key_columns) {
+    key_columns_.emplace_back(std::regex(rule.table_pattern, std::regex::ECMAScript | std::regex::icase),
+                              rule.columns);
   }
 }
 

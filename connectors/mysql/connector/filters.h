@@ -34,7 +34,8 @@ class Filters {
     bool include = true;  // an include list (empty = everything) or an exclude list
     bool Allows(const std::string& name) const;
   };
-  static List Build(const std::string& include, const std::string& exclude);
+  static List Build(const std::vector<std::string>& include,
+                    const std::vector<std::string>& exclude);
 
   List databases_, tables_, columns_;
   std::vector<std::pair<std::regex, std::vector<std::string>>> key_columns_;

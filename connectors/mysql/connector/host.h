@@ -29,6 +29,18 @@ struct SchemaArgs {
   const sluice_datum* default_value = nullptr;
 };
 
+// The arguments of a schema without fields: its type, whether it is optional, and its logical
+// name and version when it has them.
+inline SchemaArgs SchemaOf(sluice_type type, bool optional, std::string name = "",
+                           int version = -1) {
+  SchemaArgs args;
+  args.type = type;
+  args.optional = optional;
+  args.name = std::move(name);
+  args.version = version;
+  return args;
+}
+
 class Host {
  public:
   Host(const sluice_host_api* api, sluice_ctx* ctx) : api_(api), ctx_(ctx) {}

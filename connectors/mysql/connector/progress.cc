@@ -1,19 +1,9 @@
 #include "connectors/mysql/connector/progress.h"
 
-#include <time.h>
-
 #include "absl/strings/str_cat.h"
+#include "connectors/mysql/connector/clock.h"
 
 namespace sluice::mysql {
-namespace {
-
-int64_t WallMillis() {
-  timespec now;
-  clock_gettime(CLOCK_REALTIME, &now);
-  return int64_t{now.tv_sec} * 1000 + now.tv_nsec / 1000000;
-}
-
-}  // namespace
 
 std::string BinlogPosition(absl::string_view file, uint64_t pos) {
   return absl::StrCat(file, ":", pos);
@@ -60,7 +50,7 @@ void StreamProgress::Report(const Host& host) {
   if (caught_up_) {
     p.lag_ms = 0;
   } else if (event_ms_ >= 0) {
-    const int64_t lag = WallMillis() - event_ms_;
+    const int64_t lag = WallClockNanos() / 1000000 - event_ms_;
     p.lag_ms = lag < 0 ? 0 : lag;  // the server's clock may run ahead of ours
   }
   if (!file_.empty()) {

@@ -1,23 +1,18 @@
 #include "connectors/mysql/connector/snapshot.h"
 
-#include <time.h>
-
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "connectors/mysql/connector/clock.h"
 #include "connectors/mysql/connector/progress.h"
+#include "connectors/mysql/server/sql_quote.h"
+#include "connectors/mysql/connector/text_value.h"
 #include "connectors/mysql/connector/table_structure.h"
 #include "connectors/mysql/gtid/mysql_gtid_set.h"
 
 namespace sluice::mysql {
 namespace {
-
-int64_t MonotonicNanos() {
-  timespec now;
-  clock_gettime(CLOCK_MONOTONIC, &now);
-  return int64_t{now.tv_sec} * 1000000000 + now.tv_nsec;
-}
 
 using TextRowValues = std::vector<std::optional<std::string>>;
 
@@ -47,28 +42,7 @@ class TextRow : public RowSource {
   const RowView& row_;
 };
 
-int ToInt(const std::optional<std::string>& text) {
-  int value = 0;
-  if (text.has_value()) (void)absl::SimpleAtoi(*text, &value);
-  return value;
-}
-
 }  // namespace
-
-std::string SqlString(absl::string_view text) {
-  std::string out = "'";
-  for (char c : text) {
-    if (c == '\'') {
-      out += "''";
-    } else if (c == '\\') {
-      out += "\\\\";
-    } else {
-      out.push_back(c);
-    }
-  }
-  out.push_back('\'');
-  return out;
-}
 
 struct Snapshot::Table {
   std::string db, table;
@@ -83,7 +57,7 @@ struct Snapshot::Table {
 };
 
 Snapshot::Snapshot(const Host& host, const ConnectorConfig& config, const Filters& filters,
-                   EventBuilder& builder)
+                   EventBuilders& builder)
     : host_(host), config_(config), filters_(filters), builder_(builder) {}
 
 Snapshot::~Snapshot() = default;
@@ -107,11 +81,9 @@ absl::Status Snapshot::Begin() {
         "the server reported no binlog position for the snapshot: the binlog is off; set log_bin "
         "in the server configuration and restart it");
   }
-  timespec now;
-  clock_gettime(CLOCK_REALTIME, &now);
-  position_.ts_sec = now.tv_sec;
+  position_.ts_sec = WallClockNanos() / 1000000000;
 
-  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> tables = CapturedTables();
+  absl::StatusOr<std::vector<TableName>> tables = CapturedTables();
   if (!tables.ok()) return tables.status();
   tables_ = std::move(*tables);
   host_.Log(SLUICE_LOG_INFO,
@@ -120,15 +92,13 @@ absl::Status Snapshot::Begin() {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<std::pair<std::string, std::string>>> Snapshot::CapturedTables() {
-  absl::StatusOr<QueryResult> tables = connection_->Query(
-      "SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES WHERE TABLE_TYPE = "
-      "'BASE TABLE' ORDER BY TABLE_SCHEMA, TABLE_NAME");
+absl::StatusOr<std::vector<TableName>> Snapshot::CapturedTables() {
+  InformationSchemaCatalog catalog(*connection_);
+  absl::StatusOr<std::vector<TableName>> tables = catalog.BaseTables(std::nullopt);
   if (!tables.ok()) return tables.status();
-  std::vector<std::pair<std::string, std::string>> captured;
-  for (const auto& row : tables->rows) {
-    if (!row[0].has_value() || !row[1].has_value()) continue;
-    if (filters_.IncludeTable(*row[0], *row[1])) captured.emplace_back(*row[0], *row[1]);
+  std::vector<TableName> captured;
+  for (TableName& name : *tables) {
+    if (filters_.IncludeTable(name.db, name.table)) captured.push_back(std::move(name));
   }
   return captured;
 }
@@ -175,8 +145,7 @@ absl::Status Snapshot::BeginLocked() {
     absl::Status status = c.Execute("FLUSH TABLES WITH READ LOCK");
     if (absl::IsPermissionDenied(status)) {
       lock = SnapshotLock::kTables;
-      absl::StatusOr<std::vector<std::pair<std::string, std::string>>> captured =
-          CapturedTables();
+      absl::StatusOr<std::vector<TableName>> captured = CapturedTables();
       if (!captured.ok()) return captured.status();
       const std::string statement = LockTablesStatement(*captured);
       host_.Log(SLUICE_LOG_INFO,
@@ -239,54 +208,27 @@ absl::Status Snapshot::BeginLocked() {
   return ReadMariaDbGtids();
 }
 
-std::string LockTablesStatement(const std::vector<std::pair<std::string, std::string>>& tables) {
+std::string LockTablesStatement(const std::vector<TableName>& tables) {
   if (tables.empty()) return "";
   std::vector<std::string> locks;
-  for (const auto& [db, table] : tables) {
-    locks.push_back(absl::StrCat(QuoteIdentifier(db), ".", QuoteIdentifier(table), " READ"));
+  for (const TableName& name : tables) {
+    locks.push_back(absl::StrCat(QuoteTable(name.db, name.table), " READ"));
   }
   return absl::StrCat("LOCK TABLES ", absl::StrJoin(locks, ", "));
 }
 
 absl::StatusOr<std::unique_ptr<Snapshot::Table>> Snapshot::Describe(const std::string& db,
                                                                     const std::string& table) {
-  Connection& c = *connection_;
-  const std::string where =
-      absl::StrCat(" WHERE TABLE_SCHEMA = ", SqlString(db), " AND TABLE_NAME = ", SqlString(table));
-  absl::StatusOr<QueryResult> columns = c.Query(absl::StrCat(
-      "SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, IS_NULLABLE, CHARACTER_SET_NAME, "
-      "NUMERIC_PRECISION, NUMERIC_SCALE, DATETIME_PRECISION, COLUMN_DEFAULT, EXTRA FROM "
-      "information_schema.COLUMNS",
-      where, " ORDER BY ORDINAL_POSITION"));
+  InformationSchemaCatalog catalog(*connection_);
+  absl::StatusOr<std::vector<CatalogColumnFacts>> columns = ReadColumnFacts(catalog, db, table);
   if (!columns.ok()) return columns.status();
-  absl::StatusOr<QueryResult> keys =
-      c.Query(absl::StrCat("SELECT COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE", where,
-                           " AND CONSTRAINT_NAME = 'PRIMARY' ORDER BY ORDINAL_POSITION"));
+  absl::StatusOr<std::vector<std::string>> keys = catalog.PrimaryKey(db, table);
   if (!keys.ok()) return keys.status();
-  // MariaDB's JSON is a LONGTEXT with a json_valid(`column`) check: io.debezium.data.Json.
-  std::vector<std::string> json_columns;
-  if (c.is_mariadb()) {
-    absl::StatusOr<QueryResult> checks = c.Query(absl::StrCat(
-        "SELECT CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ",
-        SqlString(db), " AND TABLE_NAME = ", SqlString(table)));
-    if (checks.ok()) {
-      for (const auto& row : checks->rows) {
-        const std::string clause = row[0].value_or("");
-        if (clause.rfind("json_valid(`", 0) == 0) {
-          size_t end = clause.find('`', 12);
-          if (end != std::string::npos) json_columns.push_back(clause.substr(12, end - 12));
-        }
-      }
-    }
-  }
   auto result = std::make_unique<Table>();
   result->db = db;
   result->table = table;
-  absl::StatusOr<QueryResult> estimate =
-      c.Query(absl::StrCat("SELECT TABLE_ROWS FROM information_schema.TABLES", where));
-  if (estimate.ok() && !estimate->rows.empty() && estimate->rows[0][0].has_value()) {
-    (void)absl::SimpleAtoi(*estimate->rows[0][0], &result->estimate);
-  }
+  absl::StatusOr<std::optional<int64_t>> estimate = catalog.RowEstimate(db, table);
+  if (estimate.ok() && estimate->has_value()) result->estimate = **estimate;
   host_.Log(SLUICE_LOG_INFO,
             absl::StrCat("snapshot of `", db, ".", table, "` (table ", table_index_ + 1, " of ",
                          tables_.size(), "): about ", result->estimate, " rows"));
@@ -294,21 +236,10 @@ absl::StatusOr<std::unique_ptr<Snapshot::Table>> Snapshot::Describe(const std::s
   std::vector<int> source_columns;
   std::vector<std::string> select;
   std::vector<std::string> names;
-  for (const auto& row : columns->rows) {
-    InfoSchemaColumn column;
-    column.name = row[0].value_or("");
-    column.data_type = row[1].value_or("");
-    column.column_type = row[2].value_or("");
-    column.nullable = row[3].value_or("YES") == "YES";
-    column.charset = row[4].value_or("");
-    column.precision = ToInt(row[5]);
-    column.scale = ToInt(row[6]);
-    column.datetime_precision = ToInt(row[7]);
-    column.json =
-        std::find(json_columns.begin(), json_columns.end(), column.name) != json_columns.end();
-    column.default_value = DefaultValueExpression(row[8], row[9].value_or(""), c.is_mariadb());
+  for (const CatalogColumnFacts& fact : *columns) {
+    const CatalogColumn& column = fact.column;
     if (!filters_.IncludeColumn(db, table, column.name)) continue;
-    absl::StatusOr<ColumnDef> def = ColumnDefFromInfoSchema(column, config_);
+    absl::StatusOr<ColumnDef> def = ColumnDefFromCatalog(column, fact.extras, config_);
     if (!def.ok()) {
       return absl::Status(def.status().code(),
                           absl::StrCat("table `", db, ".", table, "`: ", def.status().message()));
@@ -328,8 +259,7 @@ absl::StatusOr<std::unique_ptr<Snapshot::Table>> Snapshot::Describe(const std::s
       if (source_columns[f] == position) key_fields.push_back(static_cast<int>(f));
     }
   }
-  for (const auto& row : keys->rows) {
-    const std::string name = row[0].value_or("");
+  for (const std::string& name : *keys) {
     auto it = std::find(names.begin(), names.end(), name);
     int position;
     if (it == names.end()) {
@@ -354,7 +284,7 @@ absl::StatusOr<std::unique_ptr<Snapshot::Table>> Snapshot::Describe(const std::s
         "`: every column is excluded; exclude the table instead (table.exclude.list)"));
   }
   result->select_list = absl::StrJoin(select, ", ");
-  absl::StatusOr<std::unique_ptr<TableSchema>> schema = builder_.BuildTable(
+  absl::StatusOr<std::unique_ptr<TableSchema>> schema = builder_.tables.Build(
       db, table, std::move(defs), std::move(source_columns), std::move(key_fields));
   if (!schema.ok()) return schema.status();
   result->schema = std::move(*schema);
@@ -364,8 +294,8 @@ absl::StatusOr<std::unique_ptr<Snapshot::Table>> Snapshot::Describe(const std::s
 absl::StatusOr<bool> Snapshot::AnyRowsAfter(size_t table_index) {
   for (size_t i = table_index + 1; i < tables_.size(); ++i) {
     absl::StatusOr<QueryResult> any =
-        connection_->Query(absl::StrCat("SELECT 1 FROM ", QuoteIdentifier(tables_[i].first), ".",
-                                        QuoteIdentifier(tables_[i].second), " LIMIT 1"));
+        connection_->Query(absl::StrCat("SELECT 1 FROM ", QuoteTable(tables_[i].db, tables_[i].table),
+                                        " LIMIT 1"));
     if (!any.ok()) return any.status();
     if (!any->rows.empty()) return true;
   }
@@ -376,11 +306,12 @@ absl::StatusOr<bool> Snapshot::Poll(sluice_batch* batch, int64_t deadline_ns,
                                     const std::atomic<bool>& stop, BatchBudget& budget) {
   const sluice_host_api* api = host_.api();
   const size_t fetch = static_cast<size_t>(config_.snapshot_fetch_size);
-  if (!ddl_emitted_ && config_.include_schema_changes && with_data_) {
+  if (!ddl_emitted_ && config_.include_schema_changes) {
     // As Debezium does: each captured table's definition to the schema topic, before its rows.
+    InformationSchemaCatalog catalog(*connection_);
     for (const auto& [db, table] : tables_) {
-      absl::StatusOr<QueryResult> create = connection_->Query(
-          absl::StrCat("SHOW CREATE TABLE ", QuoteIdentifier(db), ".", QuoteIdentifier(table)));
+      absl::StatusOr<QueryResult> create =
+          connection_->Query(absl::StrCat("SHOW CREATE TABLE ", QuoteTable(db, table)));
       if (!create.ok()) return create.status();
       if (create->rows.empty() || create->rows[0].size() < 2) continue;
       SourcePosition source;
@@ -391,10 +322,10 @@ absl::StatusOr<bool> Snapshot::Poll(sluice_batch* batch, int64_t deadline_ns,
       OffsetState offset = position_;
       offset.snapshot = true;
       absl::StatusOr<std::optional<TableStructure>> structure =
-          ReadTableStructure(*connection_, db, table);
+          ReadTableStructure(catalog, db, table);
       if (!structure.ok()) return structure.status();
       const TableChange change{TableChangeType::kCreate, db, table, std::move(*structure)};
-      absl::Status status = builder_.SchemaChange(batch, db, create->rows[0][1].value_or(""),
+      absl::Status status = builder_.schema_changes.SchemaChange(batch, db, create->rows[0][1].value_or(""),
                                                   source, offset, &table, {&change, 1});
       if (!status.ok()) return status;
     }
@@ -411,19 +342,14 @@ absl::StatusOr<bool> Snapshot::Poll(sluice_batch* batch, int64_t deadline_ns,
         return true;
       }
       absl::StatusOr<std::unique_ptr<Table>> described =
-          Describe(tables_[table_index_].first, tables_[table_index_].second);
+          Describe(tables_[table_index_].db, tables_[table_index_].table);
       if (!described.ok()) return described.status();
       current_ = std::move(*described);
-      if (!with_data_) {
-        current_.reset();
-        ++table_index_;
-        continue;
-      }
       ReportProgress();  // before the first chunk: a table without a key may take long to start
     }
     Table& table = *current_;
-    std::string sql = absl::StrCat("SELECT ", table.select_list, " FROM ",
-                                   QuoteIdentifier(table.db), ".", QuoteIdentifier(table.table));
+    std::string sql =
+        absl::StrCat("SELECT ", table.select_list, " FROM ", QuoteTable(table.db, table.table));
     if (!table.keys.empty()) {
       if (!table.last_key.empty()) {
         std::vector<std::string> values;
@@ -475,7 +401,7 @@ absl::StatusOr<bool> Snapshot::Poll(sluice_batch* batch, int64_t deadline_ns,
       const RowView values = chunk->row(i);
       TextRow row(values);
       absl::Status status =
-          builder_.Change(batch, *table.schema, 'r', nullptr, &row, source, offset, offset);
+          builder_.changes.Change(batch, *table.schema, 'r', nullptr, &row, source, offset, offset);
       if (!status.ok()) return status;
       size_t bytes = 0;
       for (unsigned column = 0; column < values.size(); ++column) bytes += values[column].size();

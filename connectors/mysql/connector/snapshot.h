@@ -19,7 +19,8 @@
 
 #include "absl/status/statusor.h"
 #include "connectors/mysql/connector/batch_budget.h"
-#include "connectors/mysql/connector/event_builder.h"
+#include "connectors/mysql/connector/catalog.h"
+#include "connectors/mysql/connector/event_builders.h"
 #include "connectors/mysql/connector/filters.h"
 #include "connectors/mysql/server/connection.h"
 
@@ -28,7 +29,7 @@ namespace sluice::mysql {
 class Snapshot {
  public:
   Snapshot(const Host& host, const ConnectorConfig& config, const Filters& filters,
-           EventBuilder& builder);
+           EventBuilders& builder);
   ~Snapshot();
 
   // Connects, takes the consistent view and its binlog position, lists the tables.
@@ -39,8 +40,6 @@ class Snapshot {
                             const std::atomic<bool>& stop, BatchBudget& budget);
   // Where streaming continues: the snapshot's binlog position.
   const OffsetState& position() const { return position_; }
-  bool data() const { return with_data_; }
-  void set_with_data(bool with_data) { with_data_ = with_data; }
 
  private:
   struct Table;
@@ -50,7 +49,7 @@ class Snapshot {
   absl::Status BeginLocked();
   absl::Status ReadMariaDbGtids();
   // The base tables the filters capture, in name order.
-  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> CapturedTables();
+  absl::StatusOr<std::vector<TableName>> CapturedTables();
   absl::StatusOr<std::unique_ptr<Table>> Describe(const std::string& db, const std::string& table);
   absl::StatusOr<bool> AnyRowsAfter(size_t table_index);
   // Tells the host which table is being read and how far (ABI 1.2 progress report).
@@ -59,11 +58,10 @@ class Snapshot {
   const Host& host_;
   const ConnectorConfig& config_;
   const Filters& filters_;
-  EventBuilder& builder_;
+  EventBuilders& builder_;
   std::optional<Connection> connection_;
   OffsetState position_;
-  bool with_data_ = true;
-  std::vector<std::pair<std::string, std::string>> tables_;
+  std::vector<TableName> tables_;
   size_t table_index_ = 0;
   std::unique_ptr<Table> current_;
   bool first_record_ = true;
@@ -76,10 +74,7 @@ enum class SnapshotLock { kNone, kGlobal, kTables };
 
 // "LOCK TABLES `db`.`t` READ, ..." for the captured tables (the fallback where FLUSH TABLES WITH
 // READ LOCK is not allowed); empty when there are none.
-std::string LockTablesStatement(const std::vector<std::pair<std::string, std::string>>& tables);
-
-// 'text' as an SQL string literal, quotes and backslashes escaped.
-std::string SqlString(absl::string_view text);
+std::string LockTablesStatement(const std::vector<TableName>& tables);
 
 }  // namespace sluice::mysql
 

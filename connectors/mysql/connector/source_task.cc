@@ -11,82 +11,32 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "connectors/mysql/connector/catalog.h"
+#include "connectors/mysql/connector/clock.h"
+#include "connectors/mysql/connector/ddl_targets.h"
 #include "connectors/mysql/connector/snapshot.h"
+#include "connectors/mysql/server/sql_quote.h"
+#include "connectors/mysql/connector/sql_scanner.h"
 #include "connectors/mysql/server/server_checks.h"
 
 namespace sluice::mysql {
 namespace {
 
-int64_t MonotonicNanos() {
-  timespec now;
-  clock_gettime(CLOCK_MONOTONIC, &now);
-  return int64_t{now.tv_sec} * 1000000000 + now.tv_nsec;
-}
-
-// The leading keyword of a statement, upper case ("BEGIN", "TRUNCATE", "ALTER", ...).
-std::string FirstWord(absl::string_view sql, size_t* end = nullptr) {
-  size_t i = 0;
-  while (i < sql.size()) {
-    if (absl::ascii_isspace(static_cast<unsigned char>(sql[i]))) {
-      ++i;
-    } else if (sql.substr(i, 2) == "/*") {
-      size_t close = sql.find("*/", i + 2);
-      i = close == absl::string_view::npos ? sql.size() : close + 2;
-    } else {
-      break;
-    }
-  }
-  size_t start = i;
-  while (i < sql.size() && absl::ascii_isalpha(static_cast<unsigned char>(sql[i]))) ++i;
-  if (end != nullptr) *end = i;
-  return absl::AsciiStrToUpper(sql.substr(start, i - start));
-}
-
-// Reads an identifier, `quoted` or bare, starting at *pos (after blanks).
-std::string ReadIdentifier(absl::string_view sql, size_t* pos) {
-  size_t i = *pos;
-  while (i < sql.size() && absl::ascii_isspace(static_cast<unsigned char>(sql[i]))) ++i;
-  std::string name;
-  if (i < sql.size() && sql[i] == '`') {
-    ++i;
-    while (i < sql.size()) {
-      if (sql[i] == '`') {
-        if (i + 1 < sql.size() && sql[i + 1] == '`') {
-          name.push_back('`');
-          i += 2;
-          continue;
-        }
-        ++i;
-        break;
-      }
-      name.push_back(sql[i++]);
-    }
-  } else {
-    while (i < sql.size() && (absl::ascii_isalnum(static_cast<unsigned char>(sql[i])) ||
-                              sql[i] == '_' || sql[i] == '$')) {
-      name.push_back(sql[i++]);
-    }
-  }
-  *pos = i;
-  return name;
-}
-
-std::string TableKey(absl::string_view db, absl::string_view table) {
-  return absl::StrCat(db, ".", table);
-}
-
-// A position for messages: "binlog.000003:1234 (gtids '0-1-42')", or "gtids '0-1-42'" alone.
-std::string PositionText(const OffsetState& offset) {
-  if (offset.file.empty()) return absl::StrCat("gtids '", offset.gtids, "'");
-  std::string text = absl::StrCat(offset.file, ":", offset.pos);
-  if (!offset.gtids.empty()) absl::StrAppend(&text, " (gtids '", offset.gtids, "')");
-  return text;
-}
 
 }  // namespace
 
 SourceTask::SourceTask(Host host, ConnectorConfig config)
-    : host_(host), config_(std::move(config)), filters_(config_), builder_(host_, config_) {}
+    : host_(host),
+      config_(std::move(config)),
+      filters_(config_),
+      builder_(host_, config_),
+      schemas_(config_, filters_, builder_.tables,
+               [this]() -> absl::StatusOr<std::unique_ptr<Catalog>> {
+                 absl::Status connected = EnsureQueryConnection();
+                 if (!connected.ok()) return connected;
+                 return std::make_unique<InformationSchemaCatalog>(*query_connection_);
+               }),
+      transaction_(builder_.transactions) {}
 
 SourceTask::~SourceTask() {
   host_.Log(SLUICE_LOG_INFO,
@@ -108,37 +58,51 @@ SourceTask::~SourceTask() {
 }
 
 absl::Status SourceTask::Poll(sluice_batch* batch, int64_t timeout_ms) {
-  const int64_t deadline = MonotonicNanos() + timeout_ms * 1000000;
   budget_.Reset();
   builder_.StartPoll();
+  if (!unreported_loss_.ok()) {
+    // The last poll lost the server after it had appended records, which only an OK delivers (the
+    // worker discards the batch of a poll that fails). The loss is reported now, with nothing
+    // appended, so the worker's back-off passes before the next poll reconnects.
+    return std::exchange(unreported_loss_, absl::OkStatus());
+  }
+  absl::Status status = PollPhase(batch, MonotonicNanos() + timeout_ms * 1000000);
+  if (absl::IsUnavailable(status) && host_.api()->batch_size(batch) > 0) {
+    unreported_loss_ = std::move(status);
+    return absl::OkStatus();
+  }
+  return status;
+}
+
+absl::Status SourceTask::PollPhase(sluice_batch* batch, int64_t deadline) {
   if (phase_ == Phase::kStart) {
-    if (!RetryDue(deadline)) return absl::OkStatus();
     absl::Status status = Start();
     if (absl::IsUnavailable(status)) {
-      // The server cannot be reached yet: try again after a back-off, without failing the task.
+      // The server cannot be reached (yet): the worker polls again after its back-off, and the
+      // next poll starts over.
       query_connection_.reset();
-      snapshot_.reset();
-      ScheduleReconnect(status);
-      return absl::OkStatus();
+      return Lost(status);
     }
     if (!status.ok()) return status;
-    backoff_ms_ = 0;
   }
   if (phase_ == Phase::kSnapshot) {
     absl::StatusOr<bool> done = snapshot_->Poll(batch, deadline, stop_, budget_);
     if (absl::IsUnavailable(done.status())) {
-      // The snapshot's transaction is gone with its connection: start over (its records carry
-      // snapshot offsets, so what was sent is only repeated, never lost).
+      // The snapshot's transaction is gone with its connection: a later poll starts over (its
+      // records carry snapshot offsets, so what was sent is only repeated, never lost).
+      host_.Log(SLUICE_LOG_WARN,
+                absl::StrCat("the snapshot's connection to the server was lost (",
+                             done.status().message(), "); the snapshot starts over"));
       snapshot_.reset();
       query_connection_.reset();
       phase_ = Phase::kStart;
-      ScheduleReconnect(done.status());
-      return absl::OkStatus();
+      return Lost(done.status());
     }
     if (!done.ok()) return done.status();
     if (!*done) return absl::OkStatus();
     const OffsetState position = snapshot_->position();
     snapshot_.reset();
+    phase_ = Phase::kStreaming;
     host_.Log(SLUICE_LOG_INFO,
               absl::StrCat("snapshot done; streaming from ", position.file, ":", position.pos));
     if (config_.snapshot_mode == SnapshotMode::kInitialOnly) {
@@ -150,8 +114,7 @@ absl::Status SourceTask::Poll(sluice_batch* batch, int64_t timeout_ms) {
     if (absl::IsUnavailable(status)) {
       reconnect_from_ = position;
       phase_ = Phase::kStreaming;
-      ScheduleReconnect(status);
-      return absl::OkStatus();
+      return Lost(status);
     }
     return status;
   }
@@ -254,9 +217,14 @@ absl::Status SourceTask::Start() {
     if (!status.ok()) return status;
     return absl::OkStatus();
   }
-  snapshot_ = std::make_unique<Snapshot>(host_, config_, filters_, builder_);
-  status = snapshot_->Begin();
+  return StartSnapshot();
+}
+
+absl::Status SourceTask::StartSnapshot() {
+  auto snapshot = std::make_unique<Snapshot>(host_, config_, filters_, builder_);
+  absl::Status status = snapshot->Begin();
   if (!status.ok()) return status;
+  snapshot_ = std::move(snapshot);
   phase_ = Phase::kSnapshot;
   return absl::OkStatus();
 }
@@ -287,9 +255,7 @@ absl::Status SourceTask::OpenStream(const OffsetState& from) {
   decoder_ = std::make_unique<binlog::BinlogDecoder>(decoder_options);
   event_.reset();
   rows_.reset();
-  // The last table map belonged to the old decoder: a new map may reuse its address.
-  last_map_ = nullptr;
-  last_schema_ = nullptr;
+  schemas_.ForgetLastMap();
 
   restart_file_ = from.file;
   restart_pos_ = static_cast<uint64_t>(from.pos);
@@ -297,12 +263,7 @@ absl::Status SourceTask::OpenStream(const OffsetState& from) {
   in_transaction_ = false;
   ts_sec_ = from.ts_sec;
   event_server_id_ = from.server_id;
-  resume_file_ = from.file;
-  resume_pos_ = static_cast<uint64_t>(from.pos);
-  resume_events_ = from.event;
-  resume_rows_ = from.row;
-  resume_armed_ = from.event > 0 || from.row > 0;
-  skipping_ = false;
+  resume_.Arm(from);
   return absl::OkStatus();
 }
 
@@ -315,11 +276,7 @@ absl::Status SourceTask::BinlogPurged(const OffsetState& from, const absl::Statu
               absl::StrCat("the committed position ", PositionText(from),
                            " is no longer on the server; snapshot.mode=when_needed: taking a new "
                            "snapshot (", cause.message(), ")"));
-    snapshot_ = std::make_unique<Snapshot>(host_, config_, filters_, builder_);
-    absl::Status status = snapshot_->Begin();
-    if (!status.ok()) return status;
-    phase_ = Phase::kSnapshot;
-    return absl::OkStatus();
+    return StartSnapshot();
   }
   return absl::FailedPreconditionError(absl::StrCat(
       "the committed position ", PositionText(from),
@@ -358,100 +315,67 @@ void SourceTask::StartTransaction(const binlog::Event& event, std::string gtid) 
   restart_pos_ = event.context.position;
   events_done_ = 0;
   gtid_ = std::move(gtid);
-  txn_begun_ = false;
-  txn_events_ = 0;
-  txn_collections_.clear();
-  if (resume_armed_) {
-    // The first transaction after a restart is the one the offset points into.
-    resume_armed_ = false;
-    skipping_ = true;
-  }
+  transaction_.Reset();
+  resume_.OnTransactionStart();
 }
 
 absl::Status SourceTask::Commit(sluice_batch* batch, uint64_t next_position) {
   gtids_.Commit();
   in_transaction_ = false;
   standalone_ = false;
-  skipping_ = false;
+  resume_.OnCommit();
   events_done_ = 0;
   gtid_.clear();
   if (next_position > 0) restart_pos_ = next_position;
   if (event_.has_value() && event_->context.file != nullptr) {
     restart_file_ = *event_->context.file;
   }
-  if (config_.provide_transaction_metadata && txn_begun_) {
-    txn_begun_ = false;
-    return builder_.TransactionBoundary(batch, false, txn_info_.id, txn_events_, txn_collections_,
-                                        ts_sec_ * 1000, CurrentOffset());
-  }
-  return absl::OkStatus();
+  if (!config_.provide_transaction_metadata) return absl::OkStatus();
+  return transaction_.End(batch, ts_sec_ * 1000, CurrentOffset());
 }
 
 absl::Status SourceTask::CountTransactionRow(sluice_batch* batch, const TableSchema& schema,
                                              bool emit) {
   if (!config_.provide_transaction_metadata || !in_transaction_) return absl::OkStatus();
-  if (!txn_begun_) {
-    txn_begun_ = true;
-    txn_info_.id = !gtid_.empty() ? gtid_ : absl::StrCat(restart_file_, ":", restart_pos_);
+  if (!transaction_.begun()) {
+    std::string id = !gtid_.empty() ? gtid_ : absl::StrCat(restart_file_, ":", restart_pos_);
+    OffsetState begin;
     if (emit) {
-      OffsetState begin = CurrentOffset();
+      begin = CurrentOffset();
       begin.row = row_index_ - 1;
-      absl::Status status =
-          builder_.TransactionBoundary(batch, true, txn_info_.id, 0, {}, ts_sec_ * 1000, begin);
-      if (!status.ok()) return status;
     }
+    absl::Status status =
+        transaction_.Begin(batch, std::move(id), ts_sec_ * 1000, emit ? &begin : nullptr);
+    if (!status.ok()) return status;
   }
-  ++txn_events_;
-  const std::string name = absl::StrCat(schema.db, ".", schema.table);
-  int64_t order = 0;
-  for (auto& [collection, count] : txn_collections_) {
-    if (collection == name) order = ++count;
-  }
-  if (order == 0) {
-    txn_collections_.emplace_back(name, 1);
-    order = 1;
-  }
-  txn_info_.total_order = txn_events_;
-  txn_info_.data_collection_order = order;
+  transaction_.Count(absl::StrCat(schema.db, ".", schema.table));
   return absl::OkStatus();
 }
 
-void SourceTask::ScheduleReconnect(const absl::Status& cause) {
-  backoff_ms_ = backoff_ms_ == 0 ? 500 : std::min<int64_t>(backoff_ms_ * 2, 30000);
-  retry_at_ns_ = MonotonicNanos() + backoff_ms_ * 1000000;
+absl::Status SourceTask::Lost(absl::Status cause) {
   if (stream_.has_value()) {
     reconnect_from_ = CurrentOffset();
     start_gtids_complete_ = gtids_.tracking();
+    host_.Log(SLUICE_LOG_WARN,
+              absl::StrCat("connection to the server lost (", cause.message(),
+                           "); the stream reopens at ", PositionText(*reconnect_from_),
+                           " on a later poll"));
   }
   stream_.reset();
   event_.reset();
   rows_.reset();
-  host_.Log(SLUICE_LOG_WARN, absl::StrCat("connection to the server lost or refused (",
-                                          cause.message(), "); retrying in ", backoff_ms_, " ms"));
-}
-
-bool SourceTask::RetryDue(int64_t deadline_ns) {
-  const int64_t now = MonotonicNanos();
-  if (now >= retry_at_ns_) return true;
-  const int64_t wait = std::min(retry_at_ns_, std::max(deadline_ns, now + 1000000)) - now;
-  timespec pause{static_cast<time_t>(wait / 1000000000), static_cast<long>(wait % 1000000000)};
-  nanosleep(&pause, nullptr);
-  return MonotonicNanos() >= retry_at_ns_;
+  return cause;
 }
 
 absl::Status SourceTask::PollStream(sluice_batch* batch, int64_t deadline_ns) {
   const sluice_host_api* api = host_.api();
   if (!stream_.has_value()) {
     if (!reconnect_from_.has_value()) return absl::InternalError("streaming without a position");
-    if (!RetryDue(deadline_ns)) return absl::OkStatus();
     host_.Log(SLUICE_LOG_INFO,
               absl::StrCat("reconnecting at ", reconnect_from_->file, ":", reconnect_from_->pos,
                            " (event ", reconnect_from_->event, ")"));
     absl::Status status = OpenStream(*reconnect_from_);
-    if (absl::IsUnavailable(status)) {
-      ScheduleReconnect(status);
-      return absl::OkStatus();
-    }
+    if (absl::IsUnavailable(status)) return Lost(status);
     if (!status.ok()) return status;
     if (phase_ != Phase::kStreaming) return absl::OkStatus();
   }
@@ -459,10 +383,7 @@ absl::Status SourceTask::PollStream(sluice_batch* batch, int64_t deadline_ns) {
     if (budget_.Full(api, batch)) break;
     if (event_.has_value()) {
       absl::StatusOr<bool> finished = HandleEvent(batch);
-      if (absl::IsUnavailable(finished.status())) {
-        ScheduleReconnect(finished.status());
-        return absl::OkStatus();
-      }
+      if (absl::IsUnavailable(finished.status())) return Lost(finished.status());
       if (!finished.ok()) return finished.status();
       if (!*finished) break;  // the batch is full; the rest of this event comes next poll
       event_.reset();
@@ -476,7 +397,7 @@ absl::Status SourceTask::PollStream(sluice_batch* batch, int64_t deadline_ns) {
       const int64_t now = MonotonicNanos();
       if (now - last_heartbeat_ns_ >= config_.heartbeat_interval_ms * 1000000) {
         last_heartbeat_ns_ = now;
-        absl::Status status = builder_.Heartbeat(batch, CurrentOffset());
+        absl::Status status = builder_.heartbeats.Heartbeat(batch, CurrentOffset());
         if (!status.ok()) return status;
       }
     }
@@ -494,13 +415,10 @@ absl::Status SourceTask::PollStream(sluice_batch* batch, int64_t deadline_ns) {
             "other replica uses. Server said: ",
             bytes.status().message()));
       }
-      if (absl::IsUnavailable(bytes.status())) {
-        ScheduleReconnect(bytes.status());
-        return absl::OkStatus();  // what this poll appended so far is kept
-      }
+      // What this poll appended so far is delivered (Poll).
+      if (absl::IsUnavailable(bytes.status())) return Lost(bytes.status());
       return bytes.status();
     }
-    backoff_ms_ = 0;
     absl::StatusOr<binlog::Event> decoded =
         decoder_->Decode(std::span<const uint8_t>(bytes->data(), bytes->size()));
     if (!decoded.ok()) return decoded.status();
@@ -541,7 +459,8 @@ absl::StatusOr<bool> SourceTask::HandleEvent(sluice_batch* batch) {
                    absl::string_view(mysql_gtid->tag.data(), mysql_gtid->tag.size()));
     }
   } else if (const auto* query = event.As<binlog::QueryEvent>()) {
-    const std::string word = FirstWord(absl::string_view(query->query.data(), query->query.size()));
+    const std::string word =
+        LeadingKeyword(absl::string_view(query->query.data(), query->query.size()));
     if (word == "BEGIN") {
       if (!in_transaction_) StartTransaction(event, std::exchange(pending_gtid_, std::string()));
     } else if (word == "COMMIT") {
@@ -588,22 +507,17 @@ absl::StatusOr<bool> SourceTask::HandleEvent(sluice_batch* batch) {
 }
 
 absl::Status SourceTask::HandleQuery(sluice_batch* batch, const binlog::QueryEvent& query) {
-  size_t end = 0;
-  const std::string word =
-      FirstWord(absl::string_view(query.query.data(), query.query.size()), &end);
+  const absl::string_view sql(query.query.data(), query.query.size());
+  const std::string word = LeadingKeyword(sql);
   if (word == "SAVEPOINT" || word == "ROLLBACK" || word == "XA" || word.empty()) {
     return absl::OkStatus();
   }
-  // A DDL statement: table versions change with the next table map; what information_schema
-  // says about the database's tables (BOOLEAN, MariaDB JSON, column defaults) is read again.
+  // A DDL statement: table versions change with the next table map; what the catalog says about
+  // the database's tables (BOOLEAN, MariaDB JSON, column defaults) is read again.
   const std::string db(query.database);
-  for (auto it = extras_.begin(); it != extras_.end();) {
-    it = absl::StartsWith(it->first, db + ".") ? extras_.erase(it) : std::next(it);
-  }
-  last_map_ = nullptr;
-  last_schema_ = nullptr;
+  schemas_.ForgetDatabase(db);
   // After a restart inside this transaction, events the offset counts were emitted already.
-  if (skipping_ && events_done_ < resume_events_) return absl::OkStatus();
+  if (resume_.EmittedBefore(events_done_)) return absl::OkStatus();
   const binlog::Event& event = *event_;
   SourcePosition source;
   source.file = *event.context.file;
@@ -613,41 +527,32 @@ absl::Status SourceTask::HandleQuery(sluice_batch* batch, const binlog::QueryEve
   source.gtid = gtid_;
   OffsetState done = CurrentOffset();
   if (in_transaction_) done.event = events_done_ + 1;
+  const std::vector<DdlTarget> targets = DdlTargets(sql, db);
   if (config_.include_schema_changes) {
-    absl::Status status = EmitSchemaChange(
-        batch, db, absl::string_view(query.query.data(), query.query.size()), source, done);
+    absl::Status status = EmitSchemaChange(batch, db, sql, targets, source, done);
     if (!status.ok()) return status;
   }
-  if (word != "TRUNCATE" || config_.skip_truncate) return absl::OkStatus();
+  if (word != "TRUNCATE" || config_.skip_truncate || targets.empty()) return absl::OkStatus();
 
-  absl::string_view sql(query.query.data(), query.query.size());
-  size_t pos = end;
-  std::string first = ReadIdentifier(sql, &pos);
-  if (absl::AsciiStrToUpper(first) == "TABLE") first = ReadIdentifier(sql, &pos);
-  std::string table_db = db, table = first;
-  if (pos < sql.size() && sql[pos] == '.') {
-    ++pos;
-    table_db = first;
-    table = ReadIdentifier(sql, &pos);
-  }
-  if (!filters_.IncludeTable(table_db, table)) return absl::OkStatus();
-  auto it = latest_.find(TableKey(table_db, table));
-  if (it == latest_.end()) {
-    host_.Log(SLUICE_LOG_WARN, absl::StrCat("TRUNCATE of `", table_db, ".", table,
+  const DdlTarget& truncated = targets.front();
+  if (!filters_.IncludeTable(truncated.db, truncated.table)) return absl::OkStatus();
+  const TableSchema* truncated_schema = schemas_.Latest(truncated.db, truncated.table);
+  if (truncated_schema == nullptr) {
+    host_.Log(SLUICE_LOG_WARN, absl::StrCat("TRUNCATE of `", truncated.db, ".", truncated.table,
                                             "` before any of its rows was seen: not emitted"));
     return absl::OkStatus();
   }
-  return builder_.Truncate(batch, *it->second, source, done);
+  return builder_.changes.Truncate(batch, *truncated_schema, source, done);
 }
 
 absl::Status SourceTask::EmitSchemaChange(sluice_batch* batch, const std::string& db,
-                                          absl::string_view sql, const SourcePosition& source,
-                                          const OffsetState& done) {
-  const std::vector<DdlTarget> targets = DdlTargets(sql, db);
+                                          absl::string_view sql,
+                                          const std::vector<DdlTarget>& targets,
+                                          const SourcePosition& source, const OffsetState& done) {
   if (targets.empty()) {
     // Not about a table (CREATE DATABASE, a view, ...): attributed to the current database.
     if (db.empty() || !filters_.IncludeDatabase(db)) return absl::OkStatus();
-    return builder_.SchemaChange(batch, db, sql, source, done);
+    return builder_.schema_changes.SchemaChange(batch, db, sql, source, done);
   }
   std::string event_db, tables;
   std::vector<TableChange> changes;
@@ -658,7 +563,7 @@ absl::Status SourceTask::EmitSchemaChange(sluice_batch* batch, const std::string
       // As Debezium: one event per dropped table, with its own DROP statement.
       TableChange change{TableChangeType::kDrop, target.db, target.table, std::nullopt};
       absl::Status status =
-          builder_.SchemaChange(batch, target.db, target.ddl, source, done, &target.table,
+          builder_.schema_changes.SchemaChange(batch, target.db, target.ddl, source, done, &target.table,
                                 captured ? absl::Span<const TableChange>(&change, 1)
                                          : absl::Span<const TableChange>());
       if (!status.ok()) return status;
@@ -671,8 +576,9 @@ absl::Status SourceTask::EmitSchemaChange(sluice_batch* batch, const std::string
     // is caught up; a later one when catching up on a backlog (docs: "Differences").
     absl::Status status = EnsureQueryConnection();
     if (!status.ok()) return status;
+    InformationSchemaCatalog catalog(*query_connection_);
     absl::StatusOr<std::optional<TableStructure>> structure =
-        ReadTableStructure(*query_connection_, target.db, target.table);
+        ReadTableStructure(catalog, target.db, target.table);
     if (!structure.ok()) return structure.status();
     if (structure->has_value()) {
       absl::StatusOr<LaterStatement> later =
@@ -692,7 +598,7 @@ absl::Status SourceTask::EmitSchemaChange(sluice_batch* batch, const std::string
                                   target.db, target.table, std::move(*structure)});
   }
   if (event_db.empty()) return absl::OkStatus();
-  return builder_.SchemaChange(batch, event_db, sql, source, done, &tables, changes);
+  return builder_.schema_changes.SchemaChange(batch, event_db, sql, source, done, &tables, changes);
 }
 
 absl::Status SourceTask::EnsureQueryConnection() {
@@ -710,21 +616,12 @@ absl::StatusOr<bool> SourceTask::EmitRows(sluice_batch* batch) {
   const binlog::Event& event = *event_;
   const binlog::RowsEvent& rows = *event.As<binlog::RowsEvent>();
   if (rows_ == nullptr) {
-    absl::StatusOr<const TableSchema*> schema = SchemaFor(rows.table);
+    absl::StatusOr<const TableSchema*> schema = schemas_.SchemaFor(rows.table);
     if (!schema.ok()) return binlog::AnnotateError(schema.status(), event.context);
     current_schema_ = *schema;
     rows_ = std::make_unique<binlog::RowReader>(rows);
     row_index_ = 0;
-    skip_rows_ = 0;
-    skip_event_ = false;
-    if (skipping_) {
-      if (events_done_ < resume_events_) {
-        skip_event_ = true;  // emitted before the restart
-      } else {
-        if (events_done_ == resume_events_) skip_rows_ = static_cast<int32_t>(resume_rows_);
-        skipping_ = false;
-      }
-    }
+    skip_rows_ = static_cast<int32_t>(resume_.RowsEmittedBefore(events_done_, &skip_event_));
   }
   if (current_schema_ != nullptr) {
     const sluice_host_api* api = host_.api();
@@ -772,7 +669,7 @@ absl::StatusOr<bool> SourceTask::EmitRows(sluice_batch* batch) {
       source.server_id = event_server_id_;
       source.gtid.assign(gtid_);
       source.transaction =
-          config_.provide_transaction_metadata && in_transaction_ ? &txn_info_ : nullptr;
+          config_.provide_transaction_metadata && in_transaction_ ? transaction_.info() : nullptr;
       OffsetState& pending = row_pending_;
       FillOffset(pending);
       pending.row = index;
@@ -790,7 +687,7 @@ absl::StatusOr<bool> SourceTask::EmitRows(sluice_batch* batch) {
       done.ts_sec = pending.ts_sec;
       done.server_id = pending.server_id;
       done.row = index + 1;
-      absl::Status status = builder_.Change(batch, *current_schema_, op, before_row, after_row,
+      absl::Status status = builder_.changes.Change(batch, *current_schema_, op, before_row, after_row,
                                             source, pending, done);
       if (!status.ok()) return binlog::AnnotateError(status, event.context);
       budget_.Add(rows_->bytes_read() - row_start);
@@ -799,127 +696,6 @@ absl::StatusOr<bool> SourceTask::EmitRows(sluice_batch* batch) {
   rows_.reset();
   current_schema_ = nullptr;
   return true;
-}
-
-absl::Status SourceTask::LoadExtras(const std::string& db, const std::string& table) {
-  absl::Status connected = EnsureQueryConnection();
-  if (!connected.ok()) return connected;
-  std::map<std::string, ColumnExtras>& extras = extras_[TableKey(db, table)];
-  absl::StatusOr<QueryResult> columns = query_connection_->Query(absl::StrCat(
-      "SELECT COLUMN_NAME, COLUMN_DEFAULT, EXTRA, COLUMN_TYPE FROM information_schema.COLUMNS "
-      "WHERE TABLE_SCHEMA = ",
-      SqlString(db), " AND TABLE_NAME = ", SqlString(table)));
-  if (!columns.ok()) {
-    extras_.erase(TableKey(db, table));
-    return columns.status();
-  }
-  const bool mariadb = query_connection_->is_mariadb();
-  for (const auto& row : columns->rows) {
-    if (!row[0].has_value()) continue;
-    ColumnExtras& column = extras[*row[0]];
-    column.default_value = DefaultValueExpression(row[1], row[2].value_or(""), mariadb);
-    column.tinyint1 = absl::StartsWith(absl::AsciiStrToLower(row[3].value_or("")), "tinyint(1)");
-  }
-  if (mariadb) {
-    // MariaDB's JSON is a LONGTEXT with a json_valid(`column`) check.
-    absl::StatusOr<QueryResult> checks = query_connection_->Query(
-        absl::StrCat("SELECT CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS WHERE "
-                     "CONSTRAINT_SCHEMA = ",
-                     SqlString(db), " AND TABLE_NAME = ", SqlString(table)));
-    if (checks.ok()) {
-      for (const auto& row : checks->rows) {
-        if (!row[0].has_value()) continue;
-        absl::string_view clause(*row[0]);
-        if (!absl::StartsWith(clause, "json_valid(")) continue;
-        size_t pos = std::string("json_valid(").size();
-        std::string column = ReadIdentifier(clause, &pos);
-        if (pos < clause.size() && clause[pos] == ')') extras[column].json = true;
-      }
-    }
-  }
-  return absl::OkStatus();
-}
-
-absl::StatusOr<const TableSchema*> SourceTask::SchemaFor(
-    const std::shared_ptr<const binlog::TableMap>& map) {
-  if (map == nullptr) return absl::InternalError("a rows event without its table map");
-  if (map.get() == last_map_) return last_schema_;
-  const std::string key = TableKey(map->database, map->table);
-  auto excluded = excluded_tables_.find(key);
-  if (excluded == excluded_tables_.end()) {
-    excluded =
-        excluded_tables_.emplace(key, !filters_.IncludeTable(map->database, map->table)).first;
-  }
-  if (excluded->second) {
-    last_map_ = map.get();
-    last_schema_ = nullptr;
-    return nullptr;
-  }
-  // Remembered only once the answer is known: a failure below (the server went away while
-  // information_schema was read) must not leave this map answered as "excluded".
-  last_map_ = nullptr;
-  if (!map->has_column_names) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("the table map of `", key,
-                     "` carries no column names: set binlog_row_metadata=FULL (SET GLOBAL "
-                     "binlog_row_metadata='FULL') before these changes were written"));
-  }
-  if (!extras_.contains(key)) {
-    absl::Status status = LoadExtras(map->database, map->table);
-    if (!status.ok()) return status;
-  }
-  const std::map<std::string, ColumnExtras>& extras = extras_[key];
-  std::vector<ColumnDef> defs;
-  std::vector<int> source_columns;
-  std::string signature = key;
-  for (size_t i = 0; i < map->columns.size(); ++i) {
-    const binlog::ColumnInfo& column = map->columns[i];
-    if (!filters_.IncludeColumn(map->database, map->table, column.name)) continue;
-    auto found = extras.find(column.name);
-    absl::StatusOr<ColumnDef> def = ColumnDefFromTableMap(
-        column, found != extras.end() ? found->second : ColumnExtras{}, config_);
-    if (!def.ok()) {
-      return absl::Status(def.status().code(),
-                          absl::StrCat("table `", key, "`: ", def.status().message()));
-    }
-    absl::StrAppend(&signature, "|", i, ":", def->name, ":", static_cast<int>(def->kind), ":",
-                    def->optional, ":", def->latin1, ":", def->precision, ":", def->scale, ":",
-                    def->fsp, ":", def->bit_length, ":", def->allowed, ":",
-                    def->default_value.has_value() ? "=" + *def->default_value : "");
-    defs.push_back(std::move(*def));
-    source_columns.push_back(static_cast<int>(i));
-  }
-  std::vector<int> key_fields;
-  const std::vector<std::string> key_columns = filters_.KeyColumns(map->database, map->table);
-  for (const std::string& name : key_columns) {
-    for (size_t f = 0; f < defs.size(); ++f) {
-      if (defs[f].name == name) {
-        key_fields.push_back(static_cast<int>(f));
-        absl::StrAppend(&signature, "|k", f);
-      }
-    }
-  }
-  for (const binlog::PrimaryKeyPart& part : map->primary_key) {
-    if (!key_columns.empty()) break;  // message.key.columns replaces the primary key
-    for (size_t f = 0; f < source_columns.size(); ++f) {
-      if (source_columns[f] == static_cast<int>(part.column_index)) {
-        key_fields.push_back(static_cast<int>(f));
-        absl::StrAppend(&signature, "|k", f);
-      }
-    }
-  }
-  auto cached = schemas_.find(signature);
-  if (cached == schemas_.end()) {
-    absl::StatusOr<std::unique_ptr<TableSchema>> built =
-        builder_.BuildTable(map->database, map->table, std::move(defs), std::move(source_columns),
-                            std::move(key_fields));
-    if (!built.ok()) return built.status();
-    cached = schemas_.emplace(signature, std::move(*built)).first;
-  }
-  last_map_ = map.get();
-  last_schema_ = cached->second.get();
-  latest_[key] = last_schema_;
-  return last_schema_;
 }
 
 }  // namespace sluice::mysql

@@ -9,23 +9,29 @@
 // built once per table version; rows are converted straight into the host's batch arena, at most
 // max.batch.size records and about max.queue.size.in.bytes bytes per poll (BatchBudget), so a
 // transaction of any size streams through in bounded batches.
+// Retries: one policy, the worker's. A poll that cannot reach the server returns Unavailable (the
+// worker polls again after its back-off, 100 ms doubling to 10 s) and the next poll reconnects.
+// A poll that already appended records returns them with OK and reports the loss on the next.
 
 #include <atomic>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "connectors/mysql/connector/batch_budget.h"
 #include "connectors/mysql/connector/config.h"
-#include "connectors/mysql/connector/event_builder.h"
+#include "connectors/mysql/connector/ddl_targets.h"
+#include "connectors/mysql/connector/event_builders.h"
 #include "connectors/mysql/connector/filters.h"
 #include "connectors/mysql/connector/gtid_tracker.h"
 #include "connectors/mysql/connector/host.h"
+#include "connectors/mysql/connector/offset.h"
 #include "connectors/mysql/connector/progress.h"
+#include "connectors/mysql/connector/resume_skip.h"
+#include "connectors/mysql/connector/schema_cache.h"
+#include "connectors/mysql/connector/transaction_metadata.h"
 #include "connectors/mysql/server/binlog_stream.h"
 #include "connectors/mysql/server/connection.h"
 #include "sluice/binlog/decoder.h"
@@ -39,6 +45,7 @@ class SourceTask {
   SourceTask(Host host, ConnectorConfig config);
   ~SourceTask();
 
+  // Appends what is available; Unavailable when the server cannot be reached (see above).
   absl::Status Poll(sluice_batch* batch, int64_t timeout_ms);
   void RequestStop() { stop_.store(true, std::memory_order_relaxed); }
 
@@ -46,20 +53,21 @@ class SourceTask {
   enum class Phase { kStart, kSnapshot, kStreaming, kDone };
 
   absl::Status Start();
+  // Takes the snapshot's view; the phase is kSnapshot from then until it is done or lost.
+  absl::Status StartSnapshot();
   absl::Status OpenStream(const OffsetState& from);
   // The committed position is gone from the server: snapshot again (when_needed) or fail.
   absl::Status BinlogPurged(const OffsetState& from, const absl::Status& cause);
   absl::Status PollStream(sluice_batch* batch, int64_t deadline_ns);
-  // The server went away: drop the stream and reopen it, after a growing back-off, at the
-  // position of the last record handed to the worker (nothing is skipped or repeated).
-  void ScheduleReconnect(const absl::Status& cause);
-  // Sleeps until the next retry is due (at most until `deadline_ns`); true when it is due.
-  bool RetryDue(int64_t deadline_ns);
+  // The poll's work in the current phase, until `deadline` (monotonic ns).
+  absl::Status PollPhase(sluice_batch* batch, int64_t deadline);
+  // The server went away (`cause`, Unavailable): the stream is dropped, to be reopened by a later
+  // poll at the position of the last record handed to the worker (nothing is skipped or
+  // repeated). Returns `cause`, for Poll to report.
+  absl::Status Lost(absl::Status cause);
   // Handles one decoded event; false when the batch is full mid-event (rows remain).
   absl::StatusOr<bool> HandleEvent(sluice_batch* batch);
   absl::StatusOr<bool> EmitRows(sluice_batch* batch);
-  absl::StatusOr<const TableSchema*> SchemaFor(const std::shared_ptr<const binlog::TableMap>& map);
-  absl::Status LoadExtras(const std::string& db, const std::string& table);
   void StartTransaction(const binlog::Event& event, std::string gtid);
   absl::Status Commit(sluice_batch* batch, uint64_t next_position);
   // provide.transaction.metadata: counts one emitted row of `schema` (and emits BEGIN first when
@@ -70,6 +78,7 @@ class SourceTask {
   absl::Status HandleQuery(sluice_batch* batch, const binlog::QueryEvent& query);
   // include.schema.changes: the statement to <topic.prefix>, with the tables it changed.
   absl::Status EmitSchemaChange(sluice_batch* batch, const std::string& db, absl::string_view sql,
+                                const std::vector<DdlTarget>& targets,
                                 const SourcePosition& source, const OffsetState& done);
   // Reopens query_connection_ when it idled out or the server restarted.
   absl::Status EnsureQueryConnection();
@@ -78,17 +87,18 @@ class SourceTask {
   ConnectorConfig config_;
   BatchBudget budget_{config_};  // this poll's hand-over: records and bytes
   Filters filters_;
-  EventBuilder builder_;
+  EventBuilders builder_;
+  SchemaCache schemas_;  // the table versions met while streaming
   std::atomic<bool> stop_{false};
   Phase phase_ = Phase::kStart;
 
   std::optional<Connection> query_connection_;
   std::optional<BinlogStream> stream_;
   std::unique_ptr<binlog::BinlogDecoder> decoder_;
-  std::unique_ptr<Snapshot> snapshot_;
-  int64_t retry_at_ns_ = 0;
-  int64_t backoff_ms_ = 0;
-  std::optional<OffsetState> reconnect_from_;
+  std::unique_ptr<Snapshot> snapshot_;  // exactly while phase_ is kSnapshot
+  std::optional<OffsetState> reconnect_from_;  // where a lost stream reopens
+  // A loss in a poll that had appended records, reported by the next poll (Poll).
+  absl::Status unreported_loss_;
 
   // The event being worked on, and how far its rows got.
   std::optional<binlog::Event> event_;
@@ -99,11 +109,7 @@ class SourceTask {
   bool skip_event_ = false;
   const TableSchema* current_schema_ = nullptr;
   SourcePosition row_source_;
-  // The open transaction's metadata (provide.transaction.metadata).
-  bool txn_begun_ = false;
-  int64_t txn_events_ = 0;
-  std::vector<std::pair<std::string, int64_t>> txn_collections_;
-  TransactionInfo txn_info_;
+  TransactionMetadata transaction_;  // provide.transaction.metadata
   OffsetState row_pending_, row_done_;
 
   // Restart position (Debezium's offset): the current transaction's first event, or just past
@@ -124,19 +130,8 @@ class SourceTask {
   int64_t event_server_id_ = 0;
 
   // Resuming inside a transaction: skip what the committed offset says was emitted.
-  std::string resume_file_;
-  uint64_t resume_pos_ = 0;
-  int64_t resume_events_ = 0, resume_rows_ = 0;
-  bool resume_armed_ = false, skipping_ = false;
+  ResumeSkip resume_;
 
-  // Schemas per table version; the last table map's answer is kept by pointer.
-  absl::flat_hash_map<std::string, std::unique_ptr<TableSchema>> schemas_;
-  absl::flat_hash_map<std::string, bool> excluded_tables_;
-  const binlog::TableMap* last_map_ = nullptr;
-  const TableSchema* last_schema_ = nullptr;
-  absl::flat_hash_map<std::string, const TableSchema*> latest_;  // per "db.table", for TRUNCATE
-  // information_schema facts per "db.table" → column → extras (defaults).
-  std::map<std::string, std::map<std::string, ColumnExtras>> extras_;
   // Lag and position for the host's progress report (ABI 1.2).
   StreamProgress stream_progress_;
 };

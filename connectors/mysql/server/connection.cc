@@ -11,7 +11,6 @@
 #include "absl/strings/str_cat.h"
 #include "connectors/mysql/server/error_text.h"
 #include "connectors/mysql/server/tls_preflight.h"
-#include "absl/strings/str_replace.h"
 
 namespace sluice::mysql {
 namespace {
@@ -311,10 +310,6 @@ uint64_t Connection::server_connection_id() const { return mysql_thread_id(handl
 std::string Connection::tls_cipher() const {
   const char* cipher = mysql_get_ssl_cipher(handle_.get());
   return cipher == nullptr ? std::string() : std::string(cipher);
-}
-
-std::string QuoteIdentifier(absl::string_view name) {
-  return absl::StrCat("`", absl::StrReplaceAll(name, {{"`", "``"}}), "`");
 }
 
 }  // namespace sluice::mysql

@@ -132,9 +132,6 @@ class Connection {
   std::string endpoint_;
 };
 
-// Quotes an identifier for SQL: `name`, with backticks doubled.
-std::string QuoteIdentifier(absl::string_view name);
-
 }  // namespace sluice::mysql
 
 #endif  // SLUICE_CONNECTORS_MYSQL_SERVER_CONNECTION_H_

@@ -291,6 +291,58 @@ TEST(MySqlConnector, ColumnTypesMapAsFormatsSaysInSnapshotAndStreaming) {
   run.StopWorker(worker);
 }
 
+// ENUM and SET members with a quote, a comma and a backslash: the snapshot reads them from
+// information_schema's COLUMN_TYPE (escaped), streaming from the table map (unescaped); both give
+// the same members, so the value schema (its `allowed` list) and the values are the same, and the
+// schema change's enumValues quote them as the DDL does.
+TEST(MySqlConnector, EnumAndSetMembersWithQuotesCommasAndBackslashesReadTheSameBothWays) {
+  ASSERT_NO_FATAL_FAILURE(ExpectServicesUp());
+  CdcRun run("enums", /*schemas=*/true);
+  run.Sql(R"(CREATE TABLE t (id INT PRIMARY KEY, e ENUM('a''b','c,d','e\\f'), )"
+          R"(s SET('x''y','z\\w')))");
+  run.Sql(R"(INSERT INTO t VALUES (1, 'e\\f', 'x''y,z\\w'))");
+  run.WriteConnectorConfig();
+  std::unique_ptr<Subprocess> worker = run.StartWorker();
+  const std::string topic = run.Topic("t");
+  ASSERT_EQ(run.WaitForEvents(topic, 1, worker.get()).size(), 1u);
+  run.Sql(R"(INSERT INTO t VALUES (2, 'a''b', 'z\\w'))");
+  std::vector<ChangeEvent> events = run.WaitForEvents(topic, 2, worker.get());
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].op(), "r");
+  EXPECT_EQ(events[1].op(), "c");
+  EXPECT_EQ(Json(events[0].payload()["after"]["e"]), R"("e\\f")");
+  EXPECT_EQ(Json(events[0].payload()["after"]["s"]), R"("x'y,z\\w")");
+  EXPECT_EQ(Json(events[1].payload()["after"]["e"]), R"("a'b")");
+  EXPECT_EQ(Json(events[1].payload()["after"]["s"]), R"("z\\w")");
+  for (const ChangeEvent& event : events) {
+    std::map<std::string, std::string> allowed;
+    for (const auto& part : (*event.json)["schema"]["fields"].GetArray()) {
+      if (std::string(part["field"].GetString()) != "after") continue;
+      for (const auto& field : part["fields"].GetArray()) {
+        if (field.HasMember("parameters")) {
+          allowed[field["field"].GetString()] = Json(field["parameters"]["allowed"]);
+        }
+      }
+    }
+    EXPECT_EQ(allowed["e"], R"("a'b,c,d,e\\f")") << "op " << event.op();
+    EXPECT_EQ(allowed["s"], R"("x'y,z\\w")") << "op " << event.op();
+  }
+  // The snapshot's CREATE TABLE on the schema topic: enumValues as the DDL writes them.
+  bool described = false;
+  for (const ChangeEvent& change : run.WaitForEvents(run.prefix(), 1, worker.get())) {
+    for (const auto& table_change : change.payload()["tableChanges"].GetArray()) {
+      if (std::string(table_change["id"].GetString()).find("\"t\"") == std::string::npos) continue;
+      for (const auto& column : table_change["table"]["columns"].GetArray()) {
+        if (std::string(column["name"].GetString()) != "e") continue;
+        EXPECT_EQ(Json(column["enumValues"]), R"(["'a''b'","'c,d'","'e\\\\f'"])");
+        described = true;
+      }
+    }
+  }
+  EXPECT_TRUE(described) << "the schema topic describes the table";
+  run.StopWorker(worker);
+}
+
 // The handling modes switch the mappings (schemas off): decimal as string, Kafka Connect's time
 // types, BIGINT UNSIGNED as Decimal, binary as hex.
 TEST(MySqlConnector, HandlingModesSwitchTheMappings) {

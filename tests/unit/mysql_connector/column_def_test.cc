@@ -1,8 +1,13 @@
+// The column mapping (column_def.h) and the value conversions (binlog_value.h, text_value.h,
+// value_encoding.h).
 #include "connectors/mysql/connector/column_def.h"
 
 #include <string>
 #include <vector>
 
+#include "connectors/mysql/connector/binlog_value.h"
+#include "connectors/mysql/connector/text_value.h"
+#include "connectors/mysql/connector/value_encoding.h"
 #include "gtest/gtest.h"
 
 namespace sluice::mysql {
@@ -91,11 +96,7 @@ TEST(MySqlColumnDef, StringsBlobsJsonAndTemporalModes) {
   EXPECT_EQ(KindOf(bit), FieldKind::kBits);
 }
 
-TEST(MySqlColumnDef, CivilDatesAndIsoTimestamps) {
-  EXPECT_EQ(DaysFromCivil(1970, 1, 1), 0);
-  EXPECT_EQ(DaysFromCivil(2018, 6, 20), 17702);
-  EXPECT_EQ(DaysFromCivil(1969, 12, 31), -1);
-  EXPECT_EQ(DaysFromCivil(2000, 3, 1), 11017);
+TEST(MySqlColumnDef, IsoTimestamps) {
   EXPECT_EQ(ZonedTimestampText(1529501823, 0, 0), "2018-06-20T13:37:03Z");
   EXPECT_EQ(ZonedTimestampText(1529501823, 500000, 3), "2018-06-20T13:37:03.500Z");
   EXPECT_EQ(ZonedTimestampText(1529501823, 123456, 6), "2018-06-20T13:37:03.123456Z");
@@ -204,18 +205,18 @@ TEST(MySqlColumnDef, BinlogValuesConvertAsFormatsSays) {
 TEST(MySqlColumnDef, SnapshotTextConvertsToTheSameValues) {
   Scratch scratch;
   ConnectorConfig config;
-  InfoSchemaColumn column;
+  CatalogColumn column;
   column.name = "e";
   column.data_type = "enum";
   column.column_type = "enum('a','it''s','c')";
-  absl::StatusOr<ColumnDef> def = ColumnDefFromInfoSchema(column, config);
+  absl::StatusOr<ColumnDef> def = ColumnDefFromCatalog(column, ExtrasOf(column, false, true), config);
   ASSERT_TRUE(def.ok());
   EXPECT_EQ(def->kind, FieldKind::kEnum);
   EXPECT_EQ(def->allowed, "a,it's,c");
 
   column.data_type = "tinyint";
   column.column_type = "tinyint(1)";
-  def = ColumnDefFromInfoSchema(column, config);
+  def = ColumnDefFromCatalog(column, ExtrasOf(column, false, true), config);
   ASSERT_TRUE(def.ok());
   EXPECT_EQ(def->kind, FieldKind::kBoolean);
   absl::StatusOr<sluice_datum> flag = DatumFromText("1", false, *def, scratch);
@@ -223,17 +224,15 @@ TEST(MySqlColumnDef, SnapshotTextConvertsToTheSameValues) {
   EXPECT_EQ(flag->kind, SLUICE_DATUM_BOOLEAN);
   EXPECT_EQ(flag->u.b, 1);
   column.column_type = "tinyint(4)";
-  def = ColumnDefFromInfoSchema(column, config);
+  def = ColumnDefFromCatalog(column, ExtrasOf(column, false, true), config);
   ASSERT_TRUE(def.ok());
   EXPECT_EQ(def->kind, FieldKind::kInt16);
 
   column.data_type = "longtext";
   column.column_type = "longtext";
-  column.json = true;  // MariaDB's JSON
-  def = ColumnDefFromInfoSchema(column, config);
+  def = ColumnDefFromCatalog(column, ExtrasOf(column, /*json=*/true, true), config);  // MariaDB's
   ASSERT_TRUE(def.ok());
   EXPECT_EQ(def->kind, FieldKind::kJson);
-  column.json = false;
 
   ColumnDef temporal;
   temporal.kind = FieldKind::kMicroTimestamp;

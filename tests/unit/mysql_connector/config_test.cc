@@ -1,6 +1,7 @@
 #include "connectors/mysql/connector/config.h"
 
 #include <string>
+#include <vector>
 
 #include "gtest/gtest.h"
 
@@ -13,6 +14,23 @@ std::map<std::string, std::string> Minimal() {
           {"database.password", "s3cret"},
           {"database.server.id", "5400"},
           {"topic.prefix", "shop"}};
+}
+
+TEST(MySqlConfig, ListsAndKeyColumnsAreSplitOnceHere) {
+  std::map<std::string, std::string> raw = Minimal();
+  raw["database.include.list"] = " shop , crm_.* ,";
+  raw["column.exclude.list"] = "shop\\.orders\\.card_.*";
+  raw["message.key.columns"] = "shop\\.orders:id, region ; (.*)\\.audit:seq";
+  absl::StatusOr<ConnectorConfig> config = ParseConnectorConfig(raw);
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->database_include, (std::vector<std::string>{"shop", "crm_.*"}));
+  EXPECT_TRUE(config->database_exclude.empty());
+  EXPECT_EQ(config->column_exclude, (std::vector<std::string>{"shop\\.orders\\.card_.*"}));
+  ASSERT_EQ(config->message_key_columns.size(), 2u);
+  EXPECT_EQ(config->message_key_columns[0].table_pattern, "shop\\.orders");
+  EXPECT_EQ(config->message_key_columns[0].columns, (std::vector<std::string>{"id", "region"}));
+  EXPECT_EQ(config->message_key_columns[1].table_pattern, "(.*)\\.audit");
+  EXPECT_EQ(config->message_key_columns[1].columns, (std::vector<std::string>{"seq"}));
 }
 
 TEST(MySqlConfig, DebeziumDefaultsApplyToAMinimalConfig) {

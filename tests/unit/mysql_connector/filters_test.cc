@@ -7,9 +7,9 @@ namespace {
 
 TEST(MySqlFilters, IncludeListsMatchWholeNames) {
   ConnectorConfig config;
-  config.database_include = "shop, crm_.*";
-  config.table_include = "shop\\.orders,crm_eu\\..*";
-  config.column_exclude = "shop\\.orders\\.card_.*";
+  config.database_include = {"shop", "crm_.*"};
+  config.table_include = {"shop\\.orders", "crm_eu\\..*"};
+  config.column_exclude = {"shop\\.orders\\.card_.*"};
   Filters filters(config);
   EXPECT_TRUE(filters.IncludeDatabase("shop"));
   EXPECT_FALSE(filters.IncludeDatabase("shopping")) << "a pattern matches the whole name";
@@ -23,7 +23,7 @@ TEST(MySqlFilters, IncludeListsMatchWholeNames) {
 
 TEST(MySqlFilters, ExcludeListsAndSystemDatabases) {
   ConnectorConfig config;
-  config.database_exclude = "tmp.*";
+  config.database_exclude = {"tmp.*"};
   Filters filters(config);
   EXPECT_TRUE(filters.IncludeTable("shop", "orders"));
   EXPECT_FALSE(filters.IncludeTable("tmp1", "x"));
@@ -34,7 +34,7 @@ TEST(MySqlFilters, ExcludeListsAndSystemDatabases) {
 
 TEST(MySqlFilters, MessageKeyColumnsPerTable) {
   ConnectorConfig config;
-  config.message_key_columns = "shop\\.orders:id, region ; (.*)\\.audit:seq";
+  config.message_key_columns = {{"shop\\.orders", {"id", "region"}}, {"(.*)\\.audit", {"seq"}}};
   Filters filters(config);
   EXPECT_EQ(filters.KeyColumns("shop", "orders"), (std::vector<std::string>{"id", "region"}));
   EXPECT_EQ(filters.KeyColumns("crm", "audit"), (std::vector<std::string>{"seq"}));

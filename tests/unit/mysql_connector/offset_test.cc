@@ -1,7 +1,8 @@
+#include "connectors/mysql/connector/offset.h"
+
 #include <string>
 #include <vector>
 
-#include "connectors/mysql/connector/event_builder.h"
 #include "gtest/gtest.h"
 
 namespace sluice::mysql {
@@ -28,7 +29,7 @@ TEST(MySqlOffsets, DebeziumKeysInItsOrderWithZeroCountsLeftOut) {
   offset.gtids = "0-1-42";
   offset.ts_sec = 1700000000;
   offset.server_id = 1;
-  sluice_scalar_entry entries[8];
+  sluice_scalar_entry entries[kMaxOffsetEntries];
   size_t n = OffsetEntries(offset, entries);
   EXPECT_EQ(Render(entries, n),
             "ts_sec=1700000000;file=mariadb-bin.000003;pos=1234;gtids=0-1-42;server_id=1;");

@@ -51,12 +51,6 @@ class ByteReader {
     pos_ += n;
     return v;
   }
-  uint64_t UintBE(size_t n, const char* field) {
-    if (!Need(n, field)) return 0;
-    uint64_t v = LoadBE(pos_, n);
-    pos_ += n;
-    return v;
-  }
   uint8_t U8(const char* field) { return static_cast<uint8_t>(UintLE(1, field)); }
   uint16_t U16(const char* field) { return static_cast<uint16_t>(UintLE(2, field)); }
   uint32_t U32(const char* field) { return static_cast<uint32_t>(UintLE(4, field)); }

@@ -92,7 +92,6 @@ class BinlogDecoder {
                                        const Event& payload);
 
   const FormatDescription& format() const { return format_; }
-  bool has_format_description() const { return has_format_; }
   const std::string& current_file() const { return *file_; }
   std::shared_ptr<const TableMap> FindTable(uint64_t table_id) const;
   const DecoderStats& stats() const { return stats_; }

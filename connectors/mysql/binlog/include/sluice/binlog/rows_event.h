@@ -60,7 +60,6 @@ class RowReader {
   // names the event, its position, the row and the column.
   absl::StatusOr<bool> Next(RowChange& out);
 
-  uint32_t rows_read() const { return rows_read_; }
   // Bytes of the event's row data decoded so far: a row's size is the difference across Next.
   size_t bytes_read() const { return static_cast<size_t>(pos_ - event_.rows.data()); }
 

@@ -1,0 +1,254 @@
+#include "connectors/mysql/connector/change_events.h"
+
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+#include "connectors/mysql/connector/binlog_value.h"
+#include "connectors/mysql/connector/clock.h"
+#include "connectors/mysql/connector/record_append.h"
+
+namespace sluice::mysql {
+namespace {
+
+// Envelope fields, in FORMATS.md's (Debezium 3.x's) order: transaction last. (Debezium 2.7.4,
+// the live capture in tests/reference/debezium, put it before op.)
+enum EnvelopeField : uint32_t {
+  kEnvBefore,
+  kEnvAfter,
+  kEnvSource,
+  kEnvOp,
+  kEnvTsMs,
+  kEnvTsUs,
+  kEnvTsNs,
+  kEnvTransaction
+};
+
+bool SameColumnValue(const binlog::ColumnValue& a, const binlog::ColumnValue& b) {
+  using binlog::ValueKind;
+  if (a.kind() != b.kind()) return false;
+  switch (a.kind()) {
+    case ValueKind::kAbsent:
+    case ValueKind::kNull:
+      return true;
+    case ValueKind::kSigned:
+    case ValueKind::kYear:
+      return a.i64() == b.i64();
+    case ValueKind::kUnsigned:
+    case ValueKind::kEnum:
+    case ValueKind::kSet:
+      return a.u64() == b.u64();
+    case ValueKind::kFloat:
+      return a.f32() == b.f32();
+    case ValueKind::kDouble:
+      return a.f64() == b.f64();
+    case ValueKind::kDate: {
+      auto x = a.date(), y = b.date();
+      return x.year == y.year && x.month == y.month && x.day == y.day;
+    }
+    case ValueKind::kTime:
+      return a.time().ToMicros() == b.time().ToMicros();
+    case ValueKind::kDateTime: {
+      auto x = a.datetime(), y = b.datetime();
+      return x.year == y.year && x.month == y.month && x.day == y.day && x.hour == y.hour &&
+             x.minute == y.minute && x.second == y.second && x.micros == y.micros;
+    }
+    case ValueKind::kTimestamp:
+      return a.timestamp().seconds == b.timestamp().seconds &&
+             a.timestamp().micros == b.timestamp().micros;
+    case ValueKind::kDecimal: {
+      auto x = a.decimal().raw(), y = b.decimal().raw();
+      return x.size() == y.size() && std::memcmp(x.data(), y.data(), x.size()) == 0;
+    }
+    default: {
+      auto x = a.bytes(), y = b.bytes();
+      return x.size() == y.size() && (x.empty() || std::memcmp(x.data(), y.data(), x.size()) == 0);
+    }
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<sluice_datum> BinlogRow::Datum(const TableSchema& schema, size_t field,
+                                              Scratch& scratch) {
+  return DatumFromBinlog(image_[schema.source_columns[field]], schema.defs[field], scratch);
+}
+
+bool BinlogRow::GeometryOf(const TableSchema& schema, size_t field, absl::Span<const uint8_t>* wkb,
+                           int32_t* srid) {
+  const binlog::ColumnValue& value = image_[schema.source_columns[field]];
+  if (value.kind() != binlog::ValueKind::kGeometry) return false;
+  *wkb = absl::Span<const uint8_t>(value.bytes().data(), value.bytes().size());
+  *srid = static_cast<int32_t>(value.srid());
+  return true;
+}
+
+ChangeEvents::ChangeEvents(const Host& host, const ConnectorConfig& config, SourceBlock& source)
+    : api_(host.api()), config_(config), source_(source) {}
+
+absl::StatusOr<sluice_value*> ChangeEvents::BuildStruct(sluice_batch* batch,
+                                                        const TableSchema& schema, RowSource* row,
+                                                        bool key) {
+  sluice_value* value = api_->struct_new(batch, key ? schema.key : schema.value);
+  if (value == nullptr) return absl::InternalError("struct_new refused a table schema");
+  const size_t count = key ? schema.key_fields.size() : schema.defs.size();
+  for (size_t i = 0; i < count; ++i) {
+    const size_t field = key ? static_cast<size_t>(schema.key_fields[i]) : i;
+    sluice_datum datum;
+    const FieldKind kind = schema.defs[field].kind;
+    if (kind == FieldKind::kGeometry || kind == FieldKind::kPoint) {
+      absl::Span<const uint8_t> wkb;
+      int32_t srid = 0;
+      if (!row->GeometryOf(schema, field, &wkb, &srid)) {
+        datum = sluice_datum_null();
+      } else {
+        const bool point = kind == FieldKind::kPoint;
+        const sluice_schema* geometry_schema =
+            key ? schema.key_field_schemas[i] : schema.value_fields[field];
+        sluice_value* geometry = api_->struct_new(batch, geometry_schema);
+        if (geometry == nullptr) return absl::InternalError("struct_new refused Geometry");
+        uint32_t next = 0;
+        if (point) {
+          double x = 0, y = 0;
+          (void)PointCoordinates(wkb, &x, &y);
+          sluice_datum x_datum = sluice_datum_float(x), y_datum = sluice_datum_float(y);
+          api_->struct_set(geometry, next++, &x_datum);
+          api_->struct_set(geometry, next++, &y_datum);
+        }
+        sluice_datum wkb_datum = sluice_datum_bytes(wkb.data(), wkb.size());
+        // SRID 0 (none given) is null, as Debezium writes it.
+        sluice_datum srid_datum = srid != 0 ? sluice_datum_int(srid) : sluice_datum_null();
+        api_->struct_set(geometry, next++, &wkb_datum);
+        api_->struct_set(geometry, next++, &srid_datum);
+        datum = sluice_datum_value(geometry);
+      }
+    } else {
+      absl::StatusOr<sluice_datum> converted = row->Datum(schema, field, scratch_);
+      if (!converted.ok()) {
+        return absl::Status(converted.status().code(),
+                            absl::StrCat("table `", schema.db, ".", schema.table,
+                                         "`: ", converted.status().message()));
+      }
+      datum = *converted;
+    }
+    // Errors are sticky in the batch and reported by record_append.
+    api_->struct_set(value, static_cast<uint32_t>(i), &datum);
+  }
+  return value;
+}
+
+sluice_value* ChangeEvents::BuildEnvelope(sluice_batch* batch, const TableSchema& schema,
+                                          sluice_value* before, sluice_value* after,
+                                          const SourcePosition& source, char op) {
+  sluice_value* source_value = source_.Build(batch, schema.db, &schema.table, source);
+  if (source_value == nullptr) return nullptr;
+  sluice_value* value = api_->struct_new(batch, schema.envelope);
+  if (value == nullptr) return nullptr;
+  auto set = [&](uint32_t field, sluice_datum datum) { api_->struct_set(value, field, &datum); };
+  if (before != nullptr) set(kEnvBefore, sluice_datum_value(before));
+  if (after != nullptr) set(kEnvAfter, sluice_datum_value(after));
+  set(kEnvSource, sluice_datum_value(source_value));
+  set(kEnvOp, sluice_datum_string(&op, 1));
+  const int64_t now = WallClockNanos();
+  set(kEnvTsMs, sluice_datum_int(now / 1000000));
+  set(kEnvTsUs, sluice_datum_int(now / 1000));
+  set(kEnvTsNs, sluice_datum_int(now));
+  if (const TransactionInfo* transaction = source.transaction; transaction != nullptr) {
+    sluice_value* block = api_->struct_new(batch, source_.transaction_schema());
+    if (block != nullptr) {
+      sluice_datum id = sluice_datum_string(transaction->id.data(), transaction->id.size());
+      api_->struct_set(block, 0, &id);
+      sluice_datum total = sluice_datum_int(transaction->total_order);
+      api_->struct_set(block, 1, &total);
+      sluice_datum order = sluice_datum_int(transaction->data_collection_order);
+      api_->struct_set(block, 2, &order);
+      set(kEnvTransaction, sluice_datum_value(block));
+    }
+  }
+  return value;
+}
+
+absl::Status ChangeEvents::Append(sluice_batch* batch, const TableSchema& schema, sluice_value* key,
+                                  sluice_value* value, const sluice_header* header,
+                                  const OffsetState& offset, bool keyless_record) {
+  const OutgoingRecord record{.topic = schema.topic,
+                              .key_schema = schema.key,
+                              .key = keyless_record ? nullptr : key,
+                              .value_schema = schema.envelope,
+                              .value = value,
+                              .header = header};
+  return AppendRecord(api_, batch, config_.topic_prefix, record, offset, schema.record_name);
+}
+
+bool ChangeEvents::SameKey(const TableSchema& schema, RowSource* a, RowSource* b) {
+  auto* x = dynamic_cast<BinlogRow*>(a);
+  auto* y = dynamic_cast<BinlogRow*>(b);
+  if (x == nullptr || y == nullptr) return true;
+  for (int field : schema.key_fields) {
+    const int column = schema.source_columns[field];
+    if (!SameColumnValue(x->image()[column], y->image()[column])) return false;
+  }
+  return true;
+}
+
+absl::Status ChangeEvents::Change(sluice_batch* batch, const TableSchema& schema, char op,
+                                  RowSource* before, RowSource* after, const SourcePosition& source,
+                                  const OffsetState& pending, const OffsetState& done) {
+  const bool keyed = schema.key != nullptr;
+  if (op == 'u' && keyed && !SameKey(schema, before, after)) {
+    // The primary key changed: a delete of the old key, its tombstone, a create of the new key.
+    absl::StatusOr<sluice_value*> old_key = BuildStruct(batch, schema, before, true);
+    if (!old_key.ok()) return old_key.status();
+    absl::StatusOr<sluice_value*> new_key = BuildStruct(batch, schema, after, true);
+    if (!new_key.ok()) return new_key.status();
+    absl::StatusOr<sluice_value*> old_row = BuildStruct(batch, schema, before, false);
+    if (!old_row.ok()) return old_row.status();
+    absl::StatusOr<sluice_value*> new_row = BuildStruct(batch, schema, after, false);
+    if (!new_row.ok()) return new_row.status();
+    sluice_header header{Str("__debezium.newkey"), schema.key, sluice_datum_value(*new_key)};
+    sluice_value* envelope = BuildEnvelope(batch, schema, *old_row, nullptr, source, 'd');
+    absl::Status status = Append(batch, schema, *old_key, envelope, &header, pending);
+    if (!status.ok()) return status;
+    if (config_.tombstones_on_delete) {
+      status = Append(batch, schema, *old_key, nullptr, &header, pending);
+      if (!status.ok()) return status;
+    }
+    header = sluice_header{Str("__debezium.oldkey"), schema.key, sluice_datum_value(*old_key)};
+    envelope = BuildEnvelope(batch, schema, nullptr, *new_row, source, 'c');
+    return Append(batch, schema, *new_key, envelope, &header, done);
+  }
+
+  RowSource* key_row = after != nullptr ? after : before;
+  sluice_value* key = nullptr;
+  if (keyed) {
+    absl::StatusOr<sluice_value*> built = BuildStruct(batch, schema, key_row, true);
+    if (!built.ok()) return built.status();
+    key = *built;
+  }
+  sluice_value* before_value = nullptr;
+  sluice_value* after_value = nullptr;
+  if (before != nullptr) {
+    absl::StatusOr<sluice_value*> built = BuildStruct(batch, schema, before, false);
+    if (!built.ok()) return built.status();
+    before_value = *built;
+  }
+  if (after != nullptr) {
+    absl::StatusOr<sluice_value*> built = BuildStruct(batch, schema, after, false);
+    if (!built.ok()) return built.status();
+    after_value = *built;
+  }
+  sluice_value* envelope = BuildEnvelope(batch, schema, before_value, after_value, source, op);
+  if (op == 'd' && config_.tombstones_on_delete) {
+    absl::Status status = Append(batch, schema, key, envelope, nullptr, pending);
+    if (!status.ok()) return status;
+    return Append(batch, schema, key, nullptr, nullptr, done);
+  }
+  return Append(batch, schema, key, envelope, nullptr, done);
+}
+
+absl::Status ChangeEvents::Truncate(sluice_batch* batch, const TableSchema& schema,
+                                    const SourcePosition& source, const OffsetState& done) {
+  sluice_value* envelope = BuildEnvelope(batch, schema, nullptr, nullptr, source, 't');
+  return Append(batch, schema, nullptr, envelope, nullptr, done, /*keyless_record=*/true);
+}
+
+}  // namespace sluice::mysql

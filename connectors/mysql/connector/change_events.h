@@ -1,0 +1,85 @@
+#ifndef SLUICE_CONNECTORS_MYSQL_CONNECTOR_CHANGE_EVENTS_H_
+#define SLUICE_CONNECTORS_MYSQL_CONNECTOR_CHANGE_EVENTS_H_
+
+// Debezium change events of a table version: the records of each operation (c/u/d/r/t),
+// tombstones, and primary-key changes with the __debezium.newkey/oldkey headers.
+//
+// Thread: the task thread (value building is a host call of that thread).
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "connectors/mysql/connector/config.h"
+#include "connectors/mysql/connector/host.h"
+#include "connectors/mysql/connector/offset.h"
+#include "connectors/mysql/connector/source_block.h"
+#include "connectors/mysql/connector/table_schema.h"
+#include "connectors/mysql/connector/value_encoding.h"
+#include "sluice/binlog/column_value.h"
+
+namespace sluice::mysql {
+
+// Converts one row image, column by column, into a value for the host.
+class RowSource {
+ public:
+  virtual ~RowSource() = default;
+  // The datum of defs[field] (geometry handled by the builder through GeometryOf).
+  virtual absl::StatusOr<sluice_datum> Datum(const TableSchema& schema, size_t field,
+                                             Scratch& scratch) = 0;
+  // For kGeometry fields: is it null, and its WKB and SRID.
+  virtual bool GeometryOf(const TableSchema& schema, size_t field, absl::Span<const uint8_t>* wkb,
+                          int32_t* srid) = 0;
+};
+
+// A row image from the binlog.
+class BinlogRow : public RowSource {
+ public:
+  explicit BinlogRow(const std::vector<binlog::ColumnValue>& image) : image_(image) {}
+  const std::vector<binlog::ColumnValue>& image() const { return image_; }
+  absl::StatusOr<sluice_datum> Datum(const TableSchema& schema, size_t field,
+                                     Scratch& scratch) override;
+  bool GeometryOf(const TableSchema& schema, size_t field, absl::Span<const uint8_t>* wkb,
+                  int32_t* srid) override;
+
+ private:
+  const std::vector<binlog::ColumnValue>& image_;
+};
+
+class ChangeEvents {
+ public:
+  ChangeEvents(const Host& host, const ConnectorConfig& config, SourceBlock& source);
+
+  // Appends the records of one change. `before`/`after` may be null as the op says.
+  // `done` is the offset once this row is emitted; `pending` the offset before it (carried by
+  // all but the last record of the row, so a crash between them replays the row).
+  absl::Status Change(sluice_batch* batch, const TableSchema& schema, char op, RowSource* before,
+                      RowSource* after, const SourcePosition& source, const OffsetState& pending,
+                      const OffsetState& done);
+  // A truncate (`op: t`): no key, no before or after.
+  absl::Status Truncate(sluice_batch* batch, const TableSchema& schema,
+                        const SourcePosition& source, const OffsetState& done);
+
+ private:
+  absl::StatusOr<sluice_value*> BuildStruct(sluice_batch* batch, const TableSchema& schema,
+                                            RowSource* row, bool key);
+  sluice_value* BuildEnvelope(sluice_batch* batch, const TableSchema& schema, sluice_value* before,
+                              sluice_value* after, const SourcePosition& source, char op);
+  absl::Status Append(sluice_batch* batch, const TableSchema& schema, sluice_value* key,
+                      sluice_value* value, const sluice_header* header, const OffsetState& offset,
+                      bool keyless_record = false);
+  // True when both images have the same key (for updates).
+  static bool SameKey(const TableSchema& schema, RowSource* a, RowSource* b);
+
+  const sluice_host_api* api_;
+  const ConnectorConfig& config_;
+  SourceBlock& source_;
+  Scratch scratch_;
+};
+
+}  // namespace sluice::mysql
+
+#endif  // SLUICE_CONNECTORS_MYSQL_CONNECTOR_CHANGE_EVENTS_H_

@@ -1,0 +1,116 @@
+#include "connectors/mysql/connector/offset.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+
+namespace sluice::mysql {
+namespace {
+
+sluice_str Borrow(const std::string& text) { return sluice_str{text.data(), text.size()}; }
+
+}  // namespace
+
+sluice_scalar_entry SourcePartition(const std::string& server_name) {
+  sluice_scalar_entry partition{};
+  partition.key = sluice_str_of("server");
+  partition.kind = SLUICE_SCALAR_STRING;
+  partition.u.str = Borrow(server_name);
+  return partition;
+}
+
+size_t OffsetEntries(const OffsetState& offset, sluice_scalar_entry* entries) {
+  size_t n = 0;
+  auto add_int = [&](const char* key, int64_t value) {
+    entries[n] = sluice_scalar_entry{};
+    entries[n].key = sluice_str_of(key);
+    entries[n].kind = SLUICE_SCALAR_INT;
+    entries[n].u.i = value;
+    ++n;
+  };
+  auto add_str = [&](const char* key, const std::string& value) {
+    entries[n] = sluice_scalar_entry{};
+    entries[n].key = sluice_str_of(key);
+    entries[n].kind = SLUICE_SCALAR_STRING;
+    entries[n].u.str = Borrow(value);
+    ++n;
+  };
+  // Debezium's order: ts_sec, file, pos, gtids, row, server_id, event (snapshot while one runs).
+  add_int("ts_sec", offset.ts_sec);
+  add_str("file", offset.file);
+  add_int("pos", offset.pos);
+  if (!offset.gtids.empty()) add_str("gtids", offset.gtids);
+  if (offset.row != 0) add_int("row", offset.row);
+  if (offset.server_id != 0) add_int("server_id", offset.server_id);
+  if (offset.event != 0) add_int("event", offset.event);
+  if (offset.snapshot) {
+    static const std::string kInitial = "INITIAL";
+    add_str("snapshot", kInitial);
+  }
+  return n;
+}
+
+absl::StatusOr<OffsetState> ParseOffset(const sluice_scalar_map& map) {
+  OffsetState offset;
+  bool has_file = false, has_pos = false;
+  for (size_t i = 0; i < map.count; ++i) {
+    const sluice_scalar_entry& entry = map.entries[i];
+    const std::string key(entry.key.ptr, entry.key.len);
+    auto as_int = [&](int64_t* out) {
+      if (entry.kind == SLUICE_SCALAR_INT) {
+        *out = entry.u.i;
+        return true;
+      }
+      if (entry.kind == SLUICE_SCALAR_STRING) {
+        return absl::SimpleAtoi(absl::string_view(entry.u.str.ptr, entry.u.str.len), out);
+      }
+      return false;
+    };
+    auto as_str = [&]() {
+      return entry.kind == SLUICE_SCALAR_STRING ? std::string(entry.u.str.ptr, entry.u.str.len)
+                                                : std::string();
+    };
+    bool ok = true;
+    if (key == "file") {
+      offset.file = as_str();
+      has_file = !offset.file.empty();
+    } else if (key == "pos") {
+      ok = as_int(&offset.pos);
+      has_pos = ok;
+    } else if (key == "gtids") {
+      offset.gtids = as_str();
+    } else if (key == "event") {
+      ok = as_int(&offset.event);
+    } else if (key == "row") {
+      ok = as_int(&offset.row);
+    } else if (key == "ts_sec") {
+      ok = as_int(&offset.ts_sec);
+    } else if (key == "server_id") {
+      ok = as_int(&offset.server_id);
+    } else if (key == "snapshot") {
+      // "INITIAL" (Debezium 3.x) or true (older): a snapshot was running.
+      offset.snapshot =
+          entry.kind == SLUICE_SCALAR_BOOLEAN ? entry.u.b != 0 : entry.kind == SLUICE_SCALAR_STRING;
+    }
+    if (!ok) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "the committed offset's `", key,
+          "` is not a number; reset the connector's offset or correct it in the offsets topic"));
+    }
+  }
+  if (!(has_file && has_pos) && offset.gtids.empty()) {
+    return absl::InvalidArgumentError(
+        "the committed offset has neither `file`/`pos` nor `gtids`; reset the connector's "
+        "offset (write a null value for its key to the offsets topic)");
+  }
+  return offset;
+}
+
+std::string PositionText(const OffsetState& offset) {
+  if (offset.file.empty()) return absl::StrCat("gtids '", offset.gtids, "'");
+  std::string text = absl::StrCat(offset.file, ":", offset.pos);
+  if (!offset.gtids.empty()) absl::StrAppend(&text, " (gtids '", offset.gtids, "')");
+  return text;
+}
+
+}  // namespace sluice::mysql

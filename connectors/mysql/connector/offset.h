@@ -1,0 +1,47 @@
+#ifndef SLUICE_CONNECTORS_MYSQL_CONNECTOR_OFFSET_H_
+#define SLUICE_CONNECTORS_MYSQL_CONNECTOR_OFFSET_H_
+
+// The connector's source partition and offset in Debezium's format (FORMATS.md "Offsets"): every
+// record carries them, and a restart reads the committed one back. The partition is
+// {"server": topic.prefix}; the offset says where a restart reads from (`file`/`pos` or `gtids`)
+// and how much of that transaction was emitted already (`event`, `row`).
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "sluice/connector.h"
+
+namespace sluice::mysql {
+
+// A Debezium offset, owned.
+struct OffsetState {
+  std::string file;
+  int64_t pos = 0;
+  std::string gtids;
+  int64_t event = 0;
+  int64_t row = 0;
+  int64_t ts_sec = 0;
+  int64_t server_id = 0;
+  bool snapshot = false;  // "snapshot": "INITIAL" while a snapshot runs
+};
+
+// The connector's source partition {"server": <server_name>} as the ABI's one entry; borrows
+// `server_name` (topic.prefix).
+sluice_scalar_entry SourcePartition(const std::string& server_name);
+
+// The most entries OffsetEntries writes.
+inline constexpr size_t kMaxOffsetEntries = 8;
+// The offset as the ABI's flat map, in Debezium's key order, zero counts left out; `entries` must
+// have room for kMaxOffsetEntries. The entries borrow `offset`'s strings.
+size_t OffsetEntries(const OffsetState& offset, sluice_scalar_entry* entries);
+// Reads a committed offset back. InvalidArgument naming what is wrong with it.
+absl::StatusOr<OffsetState> ParseOffset(const sluice_scalar_map& map);
+
+// A position for messages: "binlog.000003:1234 (gtids '0-1-42')", or "gtids '0-1-42'" alone.
+std::string PositionText(const OffsetState& offset);
+
+}  // namespace sluice::mysql
+
+#endif  // SLUICE_CONNECTORS_MYSQL_CONNECTOR_OFFSET_H_

@@ -1,0 +1,133 @@
+#include "connectors/mysql/connector/schema_cache.h"
+
+#include <utility>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+
+namespace sluice::mysql {
+namespace {
+
+std::string TableKey(absl::string_view db, absl::string_view table) {
+  return absl::StrCat(db, ".", table);
+}
+
+}  // namespace
+
+SchemaCache::SchemaCache(const ConnectorConfig& config, const Filters& filters,
+                         TableSchemaBuilder& tables, CatalogOpener open_catalog)
+    : config_(config), filters_(filters), tables_(tables), open_catalog_(std::move(open_catalog)) {}
+
+void SchemaCache::ForgetDatabase(const std::string& db) {
+  for (auto it = extras_.begin(); it != extras_.end();) {
+    it = absl::StartsWith(it->first, db + ".") ? extras_.erase(it) : std::next(it);
+  }
+  ForgetLastMap();
+}
+
+void SchemaCache::ForgetLastMap() {
+  last_map_ = nullptr;
+  last_schema_ = nullptr;
+}
+
+const TableSchema* SchemaCache::Latest(const std::string& db, const std::string& table) const {
+  auto it = latest_.find(TableKey(db, table));
+  return it == latest_.end() ? nullptr : it->second;
+}
+
+absl::Status SchemaCache::LoadExtras(const std::string& db, const std::string& table) {
+  absl::StatusOr<std::unique_ptr<Catalog>> catalog = open_catalog_();
+  if (!catalog.ok()) return catalog.status();
+  absl::StatusOr<std::vector<CatalogColumnFacts>> columns = ReadColumnFacts(**catalog, db, table);
+  if (!columns.ok()) return columns.status();
+  std::map<std::string, ColumnExtras>& extras = extras_[TableKey(db, table)];
+  for (CatalogColumnFacts& column : *columns) {
+    extras[column.column.name] = std::move(column.extras);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<const TableSchema*> SchemaCache::SchemaFor(
+    const std::shared_ptr<const binlog::TableMap>& map) {
+  if (map == nullptr) return absl::InternalError("a rows event without its table map");
+  if (map.get() == last_map_) return last_schema_;
+  const std::string key = TableKey(map->database, map->table);
+  auto excluded = excluded_tables_.find(key);
+  if (excluded == excluded_tables_.end()) {
+    excluded =
+        excluded_tables_.emplace(key, !filters_.IncludeTable(map->database, map->table)).first;
+  }
+  if (excluded->second) {
+    last_map_ = map.get();
+    last_schema_ = nullptr;
+    return nullptr;
+  }
+  // Remembered only once the answer is known: a failure below (the server went away while
+  // information_schema was read) must not leave this map answered as "excluded".
+  last_map_ = nullptr;
+  if (!map->has_column_names) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the table map of `", key,
+                     "` carries no column names: set binlog_row_metadata=FULL (SET GLOBAL "
+                     "binlog_row_metadata='FULL') before these changes were written"));
+  }
+  if (!extras_.contains(key)) {
+    absl::Status status = LoadExtras(map->database, map->table);
+    if (!status.ok()) return status;
+  }
+  const std::map<std::string, ColumnExtras>& extras = extras_[key];
+  std::vector<ColumnDef> defs;
+  std::vector<int> source_columns;
+  std::string signature = key;
+  for (size_t i = 0; i < map->columns.size(); ++i) {
+    const binlog::ColumnInfo& column = map->columns[i];
+    if (!filters_.IncludeColumn(map->database, map->table, column.name)) continue;
+    auto found = extras.find(column.name);
+    absl::StatusOr<ColumnDef> def = ColumnDefFromTableMap(
+        column, found != extras.end() ? found->second : ColumnExtras{}, config_);
+    if (!def.ok()) {
+      return absl::Status(def.status().code(),
+                          absl::StrCat("table `", key, "`: ", def.status().message()));
+    }
+    absl::StrAppend(&signature, "|", i, ":", def->name, ":", static_cast<int>(def->kind), ":",
+                    def->optional, ":", def->latin1, ":", def->precision, ":", def->scale, ":",
+                    def->fsp, ":", def->bit_length, ":", def->allowed, ":",
+                    def->default_value.has_value() ? "=" + *def->default_value : "");
+    defs.push_back(std::move(*def));
+    source_columns.push_back(static_cast<int>(i));
+  }
+  std::vector<int> key_fields;
+  const std::vector<std::string> key_columns = filters_.KeyColumns(map->database, map->table);
+  for (const std::string& name : key_columns) {
+    for (size_t f = 0; f < defs.size(); ++f) {
+      if (defs[f].name == name) {
+        key_fields.push_back(static_cast<int>(f));
+        absl::StrAppend(&signature, "|k", f);
+      }
+    }
+  }
+  for (const binlog::PrimaryKeyPart& part : map->primary_key) {
+    if (!key_columns.empty()) break;  // message.key.columns replaces the primary key
+    for (size_t f = 0; f < source_columns.size(); ++f) {
+      if (source_columns[f] == static_cast<int>(part.column_index)) {
+        key_fields.push_back(static_cast<int>(f));
+        absl::StrAppend(&signature, "|k", f);
+      }
+    }
+  }
+  auto cached = schemas_.find(signature);
+  if (cached == schemas_.end()) {
+    absl::StatusOr<std::unique_ptr<TableSchema>> built =
+        tables_.Build(map->database, map->table, std::move(defs), std::move(source_columns),
+                      std::move(key_fields));
+    if (!built.ok()) return built.status();
+    cached = schemas_.emplace(signature, std::move(*built)).first;
+  }
+  last_map_ = map.get();
+  last_schema_ = cached->second.get();
+  latest_[key] = last_schema_;
+  return last_schema_;
+}
+
+}  // namespace sluice::mysql

@@ -1,0 +1,68 @@
+#ifndef SLUICE_CONNECTORS_MYSQL_CONNECTOR_SCHEMA_CACHE_H_
+#define SLUICE_CONNECTORS_MYSQL_CONNECTOR_SCHEMA_CACHE_H_
+
+// The table versions streaming has met: for each table map, the schema its rows are built with.
+// A table version is its captured columns' mapping (from the table map, plus what the catalog
+// adds: BOOLEAN, MariaDB JSON, defaults) and its key; versions are built once and kept, so a table
+// that goes back and forth between two versions reuses both. The last table map's answer is kept
+// by pointer, so the rows events of one table cost one comparison.
+//
+// Thread: the task thread.
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "connectors/mysql/connector/catalog.h"
+#include "connectors/mysql/connector/column_def.h"
+#include "connectors/mysql/connector/config.h"
+#include "connectors/mysql/connector/filters.h"
+#include "connectors/mysql/connector/table_schema.h"
+#include "sluice/binlog/table_map.h"
+
+namespace sluice::mysql {
+
+class SchemaCache {
+ public:
+  // Opens (or reuses) a catalog to read a table's columns from, the first time it is met.
+  using CatalogOpener = std::function<absl::StatusOr<std::unique_ptr<Catalog>>()>;
+
+  // All borrowed; they must outlive the cache.
+  SchemaCache(const ConnectorConfig& config, const Filters& filters, TableSchemaBuilder& tables,
+              CatalogOpener open_catalog);
+
+  // The schema of the rows of `map`; null when the filters exclude the table. FailedPrecondition
+  // when the map carries no column names (binlog_row_metadata is not FULL); the catalog's error
+  // (Unavailable when the server went away) when its columns could not be read.
+  absl::StatusOr<const TableSchema*> SchemaFor(const std::shared_ptr<const binlog::TableMap>& map);
+  // A DDL statement ran in `db`: what the catalog says of its tables is read again, and the next
+  // table map decides the version.
+  void ForgetDatabase(const std::string& db);
+  // A new decoder: the last table map belonged to the old one, and a new map may reuse its address.
+  void ForgetLastMap();
+  // The latest version met of `db`.`table` (for a TRUNCATE), or null.
+  const TableSchema* Latest(const std::string& db, const std::string& table) const;
+
+ private:
+  absl::Status LoadExtras(const std::string& db, const std::string& table);
+
+  const ConnectorConfig& config_;
+  const Filters& filters_;
+  TableSchemaBuilder& tables_;
+  CatalogOpener open_catalog_;
+  // Schemas per table version (their signature).
+  absl::flat_hash_map<std::string, std::unique_ptr<TableSchema>> schemas_;
+  absl::flat_hash_map<std::string, bool> excluded_tables_;  // per "db.table"
+  const binlog::TableMap* last_map_ = nullptr;
+  const TableSchema* last_schema_ = nullptr;
+  absl::flat_hash_map<std::string, const TableSchema*> latest_;  // per "db.table"
+  // What the catalog says per "db.table" → column.
+  std::map<std::string, std::map<std::string, ColumnExtras>> extras_;
+};
+
+}  // namespace sluice::mysql
+
+#endif  // SLUICE_CONNECTORS_MYSQL_CONNECTOR_SCHEMA_CACHE_H_

@@ -1,0 +1,63 @@
+#ifndef SLUICE_CONNECTORS_MYSQL_CONNECTOR_TABLE_SCHEMA_H_
+#define SLUICE_CONNECTORS_MYSQL_CONNECTOR_TABLE_SCHEMA_H_
+
+// The schemas of one table version as its change events carry them: the key (the primary key or
+// message.key.columns), the value (the captured columns) and the envelope
+// {before, after, source, op, ts_ms, ts_us, ts_ns, transaction}. Built once per table version and
+// reused for every row.
+//
+// Thread: the task thread (schema building is a host call of that thread).
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "connectors/mysql/connector/column_def.h"
+#include "connectors/mysql/connector/config.h"
+#include "connectors/mysql/connector/host.h"
+#include "connectors/mysql/connector/source_block.h"
+
+namespace sluice::mysql {
+
+// A table version as events see it.
+struct TableSchema {
+  std::string db, table, topic;
+  std::vector<ColumnDef> defs;      // the captured columns, in table order
+  std::vector<int> source_columns;  // defs[i] is column source_columns[i] of the table / row
+  std::vector<int> key_fields;      // indexes into defs, in primary-key order; empty: no key
+  const sluice_schema* key = nullptr;
+  const sluice_schema* value = nullptr;
+  const sluice_schema* envelope = nullptr;
+  std::vector<const sluice_schema*> value_fields;  // defs[i]'s field schema in the value
+  std::vector<const sluice_schema*> key_field_schemas;  // key_fields[i]'s in the key (required)
+  std::string record_name;  // "a record for table `db.table`", for messages
+};
+
+class TableSchemaBuilder {
+ public:
+  TableSchemaBuilder(const Host& host, const ConnectorConfig& config, SourceBlock& source);
+
+  // The schemas of one table version. `defs`/`source_columns` as in TableSchema; `key_fields`
+  // indexes into defs. A column whose DEFAULT does not convert fails, naming it.
+  absl::StatusOr<std::unique_ptr<TableSchema>> Build(const std::string& db,
+                                                     const std::string& table,
+                                                     std::vector<ColumnDef> defs,
+                                                     std::vector<int> source_columns,
+                                                     std::vector<int> key_fields);
+
+ private:
+  // The field schema of a column: Debezium's type for its kind, its DEFAULT as the schema's
+  // default. `force_required`: a key field, never optional.
+  absl::StatusOr<const sluice_schema*> FieldSchema(const ColumnDef& def, bool force_required);
+  absl::StatusOr<const sluice_schema*> GeometrySchema(bool point, bool optional);
+
+  const Host& host_;
+  const ConnectorConfig& config_;
+  SourceBlock& source_;
+  const sluice_schema* geometry_[2][2] = {};  // [Geometry, Point][required, optional]
+};
+
+}  // namespace sluice::mysql
+
+#endif  // SLUICE_CONNECTORS_MYSQL_CONNECTOR_TABLE_SCHEMA_H_
