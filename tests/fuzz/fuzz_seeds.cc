@@ -118,6 +118,21 @@ int main(int argc, char** argv) {
     add(EventType::kPreviousGtids, Bytes().U64(1).Zeros(16).U64(1).U64(1).U64(10));
     add(EventType::kGtid,
         Bytes().U8(1).Zeros(16).U64(9).U8(2).U64(1).U64(2).LE(5, 7).Packed(100).U32(80036));
+    // MySQL 8.3+: PREVIOUS_GTIDS in the tagged encoding and a GTID_TAGGED_LOG_EVENT, as MySQL
+    // 9.7.4 wrote them (tests/unit/binlog/testdata/mysql-9.7-gtids.bin).
+    add(EventType::kPreviousGtids, Bytes()
+                                       .U64(uint64_t{1} | uint64_t{1} << 8 | uint64_t{1} << 56)
+                                       .Zeros(16)
+                                       .U8(5 << 1)
+                                       .Str("mytag")
+                                       .U64(1)
+                                       .U64(1)
+                                       .U64(3));
+    add(EventType::kGtidTagged,
+        Bytes{0x02, 0x76, 0x00, 0x00, 0x00, 0x02, 0x41, 0x03, 0xf9, 0x02, 0xb6, 0xbd, 0x02, 0xc5, 0x03,
+              0xa5, 0x03, 0x22, 0xc5, 0x03, 0xb5, 0x02, 0xa6, 0x04, 0xf1, 0x03, 0x00, 0x00, 0x00, 0x02,
+              0x04, 0x04, 0x06, 0x0a, 'm',  'y',  't',  'a',  'g',  0x08, 0x20, 0x0a, 0x28, 0x0c, 0x7f,
+              0x02, 0xed, 0x81, 0x60, 0x02, 0x62, 0x06, 0x10, 0xb1, 0x04, 0x12, 0x83, 0x12, 0x0b});
     add(EventType::kQuery,
         Bytes().U32(1).U32(0).U8(2).U16(0).U16(5).U8(0).U32(0).Str("db").U8(0).Str("BEGIN"));
     add(EventType::kRowsQuery, Bytes().U8(6).Str("INSERT"));
