@@ -234,7 +234,7 @@ absl::Status SourceTask::OpenStream(const OffsetState& from) {
   options.read_timeout = absl::Seconds(30);
   absl::StatusOr<Connection> connection = Connection::Open(options);
   if (!connection.ok()) return connection.status();
-  absl::Status gtids = gtids_.Reset(connection->is_mariadb(), from.gtids, start_gtids_complete_);
+  absl::Status gtids = position_.Open(connection->is_mariadb(), from, start_gtids_complete_);
   if (!gtids.ok()) return gtids;
   BinlogStart start =
       BinlogStart::FromOffset(from.file, static_cast<uint64_t>(from.pos), from.gtids);
@@ -256,13 +256,6 @@ absl::Status SourceTask::OpenStream(const OffsetState& from) {
   event_.reset();
   rows_.reset();
   schemas_.ForgetLastMap();
-
-  restart_file_ = from.file;
-  restart_pos_ = static_cast<uint64_t>(from.pos);
-  events_done_ = 0;
-  in_transaction_ = false;
-  ts_sec_ = from.ts_sec;
-  event_server_id_ = from.server_id;
   resume_.Arm(from);
   return absl::OkStatus();
 }
@@ -287,65 +280,31 @@ absl::Status SourceTask::BinlogPurged(const OffsetState& from, const absl::Statu
       cause.message()));
 }
 
-void SourceTask::FillOffset(OffsetState& offset) const {
-  offset.file.assign(restart_file_);
-  offset.pos = static_cast<int64_t>(restart_pos_);
-  offset.gtids.assign(gtids_.text());
-  offset.event = events_done_;
-  offset.row = 0;
-  offset.ts_sec = ts_sec_;
-  offset.server_id = event_server_id_;
-  offset.snapshot = false;
-}
-
-OffsetState SourceTask::CurrentOffset() const {
-  OffsetState offset;
-  offset.file = restart_file_;
-  offset.pos = static_cast<int64_t>(restart_pos_);
-  offset.gtids = gtids_.text();
-  offset.event = events_done_;
-  offset.ts_sec = ts_sec_;
-  offset.server_id = event_server_id_;
-  return offset;
-}
-
-void SourceTask::StartTransaction(const binlog::Event& event, std::string gtid) {
-  in_transaction_ = true;
-  restart_file_ = *event.context.file;
-  restart_pos_ = event.context.position;
-  events_done_ = 0;
-  gtid_ = std::move(gtid);
+void SourceTask::OnTransactionStart() {
   transaction_.Reset();
   resume_.OnTransactionStart();
 }
 
-absl::Status SourceTask::Commit(sluice_batch* batch, uint64_t next_position) {
-  gtids_.Commit();
-  in_transaction_ = false;
-  standalone_ = false;
+absl::Status SourceTask::Commit(sluice_batch* batch) {
+  position_.Commit(*event_);
   resume_.OnCommit();
-  events_done_ = 0;
-  gtid_.clear();
-  if (next_position > 0) restart_pos_ = next_position;
-  if (event_.has_value() && event_->context.file != nullptr) {
-    restart_file_ = *event_->context.file;
-  }
   if (!config_.provide_transaction_metadata) return absl::OkStatus();
-  return transaction_.End(batch, ts_sec_ * 1000, CurrentOffset());
+  return transaction_.End(batch, position_.ts_sec() * 1000, position_.Current());
 }
 
 absl::Status SourceTask::CountTransactionRow(sluice_batch* batch, const TableSchema& schema,
                                              bool emit) {
-  if (!config_.provide_transaction_metadata || !in_transaction_) return absl::OkStatus();
+  if (!config_.provide_transaction_metadata || !position_.in_transaction()) {
+    return absl::OkStatus();
+  }
   if (!transaction_.begun()) {
-    std::string id = !gtid_.empty() ? gtid_ : absl::StrCat(restart_file_, ":", restart_pos_);
     OffsetState begin;
     if (emit) {
-      begin = CurrentOffset();
+      begin = position_.Current();
       begin.row = row_index_ - 1;
     }
-    absl::Status status =
-        transaction_.Begin(batch, std::move(id), ts_sec_ * 1000, emit ? &begin : nullptr);
+    absl::Status status = transaction_.Begin(batch, position_.TransactionId(),
+                                             position_.ts_sec() * 1000, emit ? &begin : nullptr);
     if (!status.ok()) return status;
   }
   transaction_.Count(absl::StrCat(schema.db, ".", schema.table));
@@ -354,8 +313,8 @@ absl::Status SourceTask::CountTransactionRow(sluice_batch* batch, const TableSch
 
 absl::Status SourceTask::Lost(absl::Status cause) {
   if (stream_.has_value()) {
-    reconnect_from_ = CurrentOffset();
-    start_gtids_complete_ = gtids_.tracking();
+    reconnect_from_ = position_.Current();
+    start_gtids_complete_ = position_.gtids_tracking();
     host_.Log(SLUICE_LOG_WARN,
               absl::StrCat("connection to the server lost (", cause.message(),
                            "); the stream reopens at ", PositionText(*reconnect_from_),
@@ -389,22 +348,22 @@ absl::Status SourceTask::PollStream(sluice_batch* batch, int64_t deadline_ns) {
       event_.reset();
       // At a transaction boundary, hand over what this poll gathered instead of blocking on the
       // stream for more: a committed change reaches Kafka without waiting for the next one.
-      if (!in_transaction_ && api->batch_size(batch) > 0) break;
+      if (!position_.in_transaction() && api->batch_size(batch) > 0) break;
       continue;
     }
     if (MonotonicNanos() >= deadline_ns) break;
-    if (config_.heartbeat_interval_ms > 0 && !in_transaction_) {
+    if (config_.heartbeat_interval_ms > 0 && !position_.in_transaction()) {
       const int64_t now = MonotonicNanos();
       if (now - last_heartbeat_ns_ >= config_.heartbeat_interval_ms * 1000000) {
         last_heartbeat_ns_ = now;
-        absl::Status status = builder_.heartbeats.Heartbeat(batch, CurrentOffset());
+        absl::Status status = builder_.heartbeats.Heartbeat(batch, position_.Current());
         if (!status.ok()) return status;
       }
     }
     absl::StatusOr<absl::Span<const uint8_t>> bytes = stream_->Next();
     if (!bytes.ok()) {
       if (IsBinlogPurged(bytes.status())) {
-        absl::Status status = BinlogPurged(CurrentOffset(), bytes.status());
+        absl::Status status = BinlogPurged(position_.Current(), bytes.status());
         if (!status.ok()) return status;
         return absl::OkStatus();
       }
@@ -433,76 +392,48 @@ absl::StatusOr<bool> SourceTask::HandleEvent(sluice_batch* batch) {
   const binlog::EventHeader& header = event.header;
   const bool artificial = (header.flags & binlog::kFlagArtificial) != 0 || header.log_pos == 0;
   if (artificial) {
-    if (const auto* rotate = event.As<binlog::RotateEvent>();
-        rotate != nullptr && !in_transaction_) {
-      restart_file_ = std::string(rotate->next_file);
-      restart_pos_ = rotate->position;
-    }
+    if (const auto* rotate = event.As<binlog::RotateEvent>()) position_.Rotate(*rotate);
     return true;
   }
-  if (event.As<binlog::RowsEvent>() == nullptr) {
-    ts_sec_ = header.timestamp;
-    event_server_id_ = header.server_id;
-  }
-  const uint64_t next = header.log_pos;
-  // Counted as Debezium counts (BinlogOffsetContext): the transaction's first event — MariaDB's
-  // GTID event, MySQL's BEGIN — is where a restart reads from and is itself event 1.
+  position_.OnEvent(header);
   if (const auto* gtid = event.As<binlog::MariaGtidEvent>()) {
-    gtids_.Begin(MariaDbGtid{gtid->domain_id, gtid->server_id, gtid->sequence});
-    StartTransaction(event, gtid->ToString());
-    standalone_ = gtid->standalone();
+    position_.BeginMariaDb(event, *gtid);
+    OnTransactionStart();
   } else if (const auto* mysql_gtid = event.As<binlog::MysqlGtidEvent>()) {
-    // MySQL: the BEGIN that follows starts the transaction.
-    pending_gtid_ = mysql_gtid->anonymous ? std::string() : mysql_gtid->ToString();
-    if (!mysql_gtid->anonymous) {
-      gtids_.Begin(mysql_gtid->source_id, mysql_gtid->gno,
-                   absl::string_view(mysql_gtid->tag.data(), mysql_gtid->tag.size()));
-    }
+    position_.MysqlGtid(*mysql_gtid);
   } else if (const auto* query = event.As<binlog::QueryEvent>()) {
     const std::string word =
         LeadingKeyword(absl::string_view(query->query.data(), query->query.size()));
     if (word == "BEGIN") {
-      if (!in_transaction_) StartTransaction(event, std::exchange(pending_gtid_, std::string()));
+      if (position_.Begin(event)) OnTransactionStart();
     } else if (word == "COMMIT") {
-      absl::Status status = Commit(batch, next);
+      absl::Status status = Commit(batch);
       if (!status.ok()) return status;
       return true;
     } else {
       absl::Status status = HandleQuery(batch, *query);
       if (!status.ok()) return status;
-      if (in_transaction_ && standalone_) {
-        absl::Status commit = Commit(batch, next);
+      if (position_.in_transaction() && position_.standalone()) {
+        absl::Status commit = Commit(batch);
         if (!commit.ok()) return commit;
         return true;
       }
-      // MySQL: a statement outside BEGIN/COMMIT (DDL) is its GTID's whole transaction.
-      if (!in_transaction_ && word != "XA") gtids_.Commit();
+      position_.StatementDone(/*xa=*/word == "XA");
     }
   } else if (event.As<binlog::XidEvent>() != nullptr) {
-    absl::Status status = Commit(batch, next);
+    absl::Status status = Commit(batch);
     if (!status.ok()) return status;
     return true;
   } else if (event.As<binlog::RowsEvent>() != nullptr) {
-    ts_sec_ = header.timestamp;
-    event_server_id_ = header.server_id;
     absl::StatusOr<bool> finished = EmitRows(batch);
     if (!finished.ok() || !*finished) return finished;
   } else if (const auto* rotate = event.As<binlog::RotateEvent>()) {
-    if (!in_transaction_) {
-      restart_file_ = std::string(rotate->next_file);
-      restart_pos_ = rotate->position;
-    }
+    position_.Rotate(*rotate);
     return true;
-  } else if (const auto* heartbeat = event.As<binlog::HeartbeatEvent>()) {
-    (void)heartbeat;
+  } else if (event.As<binlog::HeartbeatEvent>() != nullptr) {
     return true;
   }
-  if (in_transaction_) {
-    ++events_done_;
-  } else if (next > 0) {
-    restart_file_ = *event.context.file;
-    restart_pos_ = next;
-  }
+  position_.EventDone(event);
   return true;
 }
 
@@ -517,16 +448,10 @@ absl::Status SourceTask::HandleQuery(sluice_batch* batch, const binlog::QueryEve
   const std::string db(query.database);
   schemas_.ForgetDatabase(db);
   // After a restart inside this transaction, events the offset counts were emitted already.
-  if (resume_.EmittedBefore(events_done_)) return absl::OkStatus();
-  const binlog::Event& event = *event_;
+  if (resume_.EmittedBefore(position_.events_done())) return absl::OkStatus();
   SourcePosition source;
-  source.file = *event.context.file;
-  source.pos = static_cast<int64_t>(event.context.position);
-  source.ts_sec = ts_sec_;
-  source.server_id = event_server_id_;
-  source.gtid = gtid_;
-  OffsetState done = CurrentOffset();
-  if (in_transaction_) done.event = events_done_ + 1;
+  position_.FillSource(*event_, source);
+  const OffsetState done = position_.StatementOffset();
   const std::vector<DdlTarget> targets = DdlTargets(sql, db);
   if (config_.include_schema_changes) {
     absl::Status status = EmitSchemaChange(batch, db, sql, targets, source, done);
@@ -621,7 +546,7 @@ absl::StatusOr<bool> SourceTask::EmitRows(sluice_batch* batch) {
     current_schema_ = *schema;
     rows_ = std::make_unique<binlog::RowReader>(rows);
     row_index_ = 0;
-    skip_rows_ = static_cast<int32_t>(resume_.RowsEmittedBefore(events_done_, &skip_event_));
+    skip_rows_ = static_cast<int32_t>(resume_.RowsEmittedBefore(position_.events_done(), &skip_event_));
   }
   if (current_schema_ != nullptr) {
     const sluice_host_api* api = host_.api();
@@ -662,33 +587,15 @@ absl::StatusOr<bool> SourceTask::EmitRows(sluice_batch* batch) {
       if (emitted_before) continue;  // counted above: the transaction's orders stay right
       // Reused row after row: assigning into kept strings allocates nothing once warm.
       SourcePosition& source = row_source_;
-      source.file.assign(*event.context.file);
-      source.pos = static_cast<int64_t>(event.context.position);
+      position_.FillSource(event, source);
       source.row = index;
-      source.ts_sec = ts_sec_;
-      source.server_id = event_server_id_;
-      source.gtid.assign(gtid_);
-      source.transaction =
-          config_.provide_transaction_metadata && in_transaction_ ? transaction_.info() : nullptr;
-      OffsetState& pending = row_pending_;
-      FillOffset(pending);
-      pending.row = index;
-      if (!in_transaction_) {
-        // Outside a transaction (non-transactional engines): this event is the restart point.
-        pending.file.assign(source.file);
-        pending.pos = source.pos;
-        pending.event = 0;
-      }
-      OffsetState& done = row_done_;
-      done.file.assign(pending.file);
-      done.gtids.assign(pending.gtids);
-      done.pos = pending.pos;
-      done.event = pending.event;
-      done.ts_sec = pending.ts_sec;
-      done.server_id = pending.server_id;
-      done.row = index + 1;
-      absl::Status status = builder_.changes.Change(batch, *current_schema_, op, before_row, after_row,
-                                            source, pending, done);
+      source.transaction = config_.provide_transaction_metadata && position_.in_transaction()
+                               ? transaction_.info()
+                               : nullptr;
+      const StreamPosition::RowOffsets offsets = position_.Row(source, index);
+      absl::Status status = builder_.changes.Change(batch, *current_schema_, op, before_row,
+                                                    after_row, source, offsets.pending,
+                                                    offsets.done);
       if (!status.ok()) return binlog::AnnotateError(status, event.context);
       budget_.Add(rows_->bytes_read() - row_start);
     }

@@ -25,12 +25,12 @@
 #include "connectors/mysql/connector/ddl_targets.h"
 #include "connectors/mysql/connector/event_builders.h"
 #include "connectors/mysql/connector/filters.h"
-#include "connectors/mysql/connector/gtid_tracker.h"
 #include "connectors/mysql/connector/host.h"
 #include "connectors/mysql/connector/offset.h"
 #include "connectors/mysql/connector/progress.h"
 #include "connectors/mysql/connector/resume_skip.h"
 #include "connectors/mysql/connector/schema_cache.h"
+#include "connectors/mysql/connector/stream_position.h"
 #include "connectors/mysql/connector/transaction_metadata.h"
 #include "connectors/mysql/server/binlog_stream.h"
 #include "connectors/mysql/server/connection.h"
@@ -68,13 +68,13 @@ class SourceTask {
   // Handles one decoded event; false when the batch is full mid-event (rows remain).
   absl::StatusOr<bool> HandleEvent(sluice_batch* batch);
   absl::StatusOr<bool> EmitRows(sluice_batch* batch);
-  void StartTransaction(const binlog::Event& event, std::string gtid);
-  absl::Status Commit(sluice_batch* batch, uint64_t next_position);
+  // A transaction started (StreamPosition said so): nothing of it counted or skipped yet.
+  void OnTransactionStart();
+  // The current event committed the transaction: END when provide.transaction.metadata.
+  absl::Status Commit(sluice_batch* batch);
   // provide.transaction.metadata: counts one emitted row of `schema` (and emits BEGIN first when
   // `emit` and none was sent for this transaction).
   absl::Status CountTransactionRow(sluice_batch* batch, const TableSchema& schema, bool emit);
-  OffsetState CurrentOffset() const;
-  void FillOffset(OffsetState& offset) const;
   absl::Status HandleQuery(sluice_batch* batch, const binlog::QueryEvent& query);
   // include.schema.changes: the statement to <topic.prefix>, with the tables it changed.
   absl::Status EmitSchemaChange(sluice_batch* batch, const std::string& db, absl::string_view sql,
@@ -110,24 +110,12 @@ class SourceTask {
   const TableSchema* current_schema_ = nullptr;
   SourcePosition row_source_;
   TransactionMetadata transaction_;  // provide.transaction.metadata
-  OffsetState row_pending_, row_done_;
 
-  // Restart position (Debezium's offset): the current transaction's first event, or just past
-  // the last completed event outside transactions, plus events completed since then.
-  std::string restart_file_;
-  uint64_t restart_pos_ = 4;
-  int64_t events_done_ = 0;
-  bool in_transaction_ = false;
-  bool standalone_ = false;
-  std::string gtid_;                          // this transaction's, or empty
-  std::string pending_gtid_;                  // MySQL: the GTID event before BEGIN
-  GtidTracker gtids_;                         // the offset's `gtids`: completed transactions
+  StreamPosition position_;  // where the stream is: the offset written while streaming
   // The next OpenStream's `gtids` is the server's whole set even when empty (a position the server
   // reported, or the tracker's own state on a reconnect), not an offset that may lack it.
   bool start_gtids_complete_ = false;
-  int64_t ts_sec_ = 0;
   int64_t last_heartbeat_ns_ = 0;
-  int64_t event_server_id_ = 0;
 
   // Resuming inside a transaction: skip what the committed offset says was emitted.
   ResumeSkip resume_;
