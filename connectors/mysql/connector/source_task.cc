@@ -2,28 +2,19 @@
 
 #include <time.h>
 
-#include <algorithm>
 #include <utility>
 
-#include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
 #include "connectors/mysql/connector/catalog.h"
 #include "connectors/mysql/connector/clock.h"
 #include "connectors/mysql/connector/ddl_targets.h"
 #include "connectors/mysql/connector/snapshot.h"
-#include "connectors/mysql/server/sql_quote.h"
 #include "connectors/mysql/connector/sql_scanner.h"
 #include "connectors/mysql/server/server_checks.h"
+#include "connectors/mysql/server/sql_quote.h"
 
 namespace sluice::mysql {
-namespace {
-
-
-}  // namespace
 
 SourceTask::SourceTask(Host host, ConnectorConfig config)
     : host_(host),
@@ -50,9 +41,9 @@ SourceTask::~SourceTask() {
   // restart). Ending it here leaves nothing behind; one's own connection needs no privilege to
   // kill. Best effort, and without waiting for the answer: a stop never hangs on a server that
   // went away (then the server ends the thread itself).
-  if (!stream_.has_value() || !query_connection_.has_value()) return;
-  const uint64_t dump_thread = stream_->server_connection_id();
-  stream_.reset();
+  if (!source_.is_open() || !query_connection_.has_value()) return;
+  const uint64_t dump_thread = source_.dump_thread_id();
+  source_.Close();
   (void)query_connection_->SendLast(absl::StrCat("KILL CONNECTION ", dump_thread));
   query_connection_.reset();
 }
@@ -60,18 +51,11 @@ SourceTask::~SourceTask() {
 absl::Status SourceTask::Poll(sluice_batch* batch, int64_t timeout_ms) {
   budget_.Reset();
   builder_.StartPoll();
-  if (!unreported_loss_.ok()) {
-    // The last poll lost the server after it had appended records, which only an OK delivers (the
-    // worker discards the batch of a poll that fails). The loss is reported now, with nothing
-    // appended, so the worker's back-off passes before the next poll reconnects.
-    return std::exchange(unreported_loss_, absl::OkStatus());
-  }
+  // A loss after records were appended is reported by the next poll (BinlogSource).
+  absl::Status deferred = source_.TakeDeferredLoss();
+  if (!deferred.ok()) return deferred;
   absl::Status status = PollPhase(batch, MonotonicNanos() + timeout_ms * 1000000);
-  if (absl::IsUnavailable(status) && host_.api()->batch_size(batch) > 0) {
-    unreported_loss_ = std::move(status);
-    return absl::OkStatus();
-  }
-  return status;
+  return source_.DeferLossAfterRecords(std::move(status), host_.api()->batch_size(batch) > 0);
 }
 
 absl::Status SourceTask::PollPhase(sluice_batch* batch, int64_t deadline) {
@@ -109,10 +93,10 @@ absl::Status SourceTask::PollPhase(sluice_batch* batch, int64_t deadline) {
       phase_ = Phase::kDone;
       return absl::OkStatus();
     }
-    start_gtids_complete_ = true;  // the snapshot read the server's GTIDs with its position
-    absl::Status status = OpenStream(position);
+    // The snapshot read the server's GTIDs with its position.
+    absl::Status status = OpenStream(position, /*gtids_complete=*/true);
     if (absl::IsUnavailable(status)) {
-      reconnect_from_ = position;
+      source_.ReopenAt(position, /*gtids_complete=*/true);
       phase_ = Phase::kStreaming;
       return Lost(status);
     }
@@ -171,8 +155,7 @@ absl::Status SourceTask::Start() {
     host_.Log(SLUICE_LOG_INFO,
               absl::StrCat("resuming from the committed offset ", PositionText(*offset), " (event ",
                            offset->event, ", row ", offset->row, ")"));
-    start_gtids_complete_ = false;
-    status = OpenStream(*offset);
+    status = OpenStream(*offset, /*gtids_complete=*/false);
     if (!status.ok()) return status;
     return absl::OkStatus();
   }
@@ -207,13 +190,12 @@ absl::Status SourceTask::Start() {
       absl::StatusOr<std::string> purged = query_connection_->GlobalVariable("gtid_purged");
       if (purged.ok()) start.gtids = *purged;
     }
-    start_gtids_complete_ = true;
     host_.Log(SLUICE_LOG_INFO,
               absl::StrCat("no committed offset and snapshot.mode=",
                            mode == SnapshotMode::kNever ? "never: streaming from the binlog's start "
                                                         : "no_data: streaming from the current position ",
                            start.file, ":", start.pos));
-    status = OpenStream(start);
+    status = OpenStream(start, /*gtids_complete=*/true);
     if (!status.ok()) return status;
     return absl::OkStatus();
   }
@@ -229,30 +211,13 @@ absl::Status SourceTask::StartSnapshot() {
   return absl::OkStatus();
 }
 
-absl::Status SourceTask::OpenStream(const OffsetState& from) {
-  ConnectionOptions options = config_.connection;
-  options.read_timeout = absl::Seconds(30);
-  absl::StatusOr<Connection> connection = Connection::Open(options);
-  if (!connection.ok()) return connection.status();
-  absl::Status gtids = position_.Open(connection->is_mariadb(), from, start_gtids_complete_);
-  if (!gtids.ok()) return gtids;
-  BinlogStart start =
-      BinlogStart::FromOffset(from.file, static_cast<uint64_t>(from.pos), from.gtids);
-  BinlogStreamOptions stream_options;
-  stream_options.server_id = config_.server_id;
-  stream_options.server_heartbeat_period = absl::Seconds(1);
-  absl::StatusOr<BinlogStream> stream =
-      BinlogStream::Open(std::move(*connection), start, stream_options);
-  if (!stream.ok()) {
-    if (IsBinlogPurged(stream.status())) return BinlogPurged(from, stream.status());
-    return stream.status();
-  }
-  host_.Log(SLUICE_LOG_INFO, absl::StrCat("binlog stream opened at ", stream->start_description()));
-  stream_.emplace(std::move(*stream));
+absl::Status SourceTask::OpenStream(const OffsetState& from, bool gtids_complete) {
+  absl::Status status = source_.Open(from, [&](bool mariadb) {
+    return position_.Open(mariadb, from, gtids_complete);
+  });
+  if (IsBinlogPurged(status)) return BinlogPurged(from, status);
+  if (!status.ok()) return status;
   phase_ = Phase::kStreaming;
-  binlog::DecoderOptions decoder_options;
-  decoder_options.initial_file = from.file;
-  decoder_ = std::make_unique<binlog::BinlogDecoder>(decoder_options);
   event_.reset();
   rows_.reset();
   schemas_.ForgetLastMap();
@@ -261,23 +226,15 @@ absl::Status SourceTask::OpenStream(const OffsetState& from) {
 }
 
 absl::Status SourceTask::BinlogPurged(const OffsetState& from, const absl::Status& cause) {
-  stream_.reset();
+  source_.Close();
   event_.reset();
   rows_.reset();
-  if (config_.snapshot_mode == SnapshotMode::kWhenNeeded) {
-    host_.Log(SLUICE_LOG_WARN,
-              absl::StrCat("the committed position ", PositionText(from),
-                           " is no longer on the server; snapshot.mode=when_needed: taking a new "
-                           "snapshot (", cause.message(), ")"));
-    return StartSnapshot();
-  }
-  return absl::FailedPreconditionError(absl::StrCat(
-      "the committed position ", PositionText(from),
-      " is no longer on the server (its binlog was purged while the connector was stopped), so "
-      "the changes made since then cannot be read. Take a new snapshot: set snapshot.mode="
-      "when_needed, or reset the connector's offset; keep binlogs longer "
-      "(binlog_expire_logs_seconds) to avoid this. Server said: ",
-      cause.message()));
+  if (config_.snapshot_mode != SnapshotMode::kWhenNeeded) return PurgedPositionError(from, cause);
+  host_.Log(SLUICE_LOG_WARN,
+            absl::StrCat("the committed position ", PositionText(from),
+                         " is no longer on the server; snapshot.mode=when_needed: taking a new "
+                         "snapshot (", cause.message(), ")"));
+  return StartSnapshot();
 }
 
 void SourceTask::OnTransactionStart() {
@@ -312,28 +269,19 @@ absl::Status SourceTask::CountTransactionRow(sluice_batch* batch, const TableSch
 }
 
 absl::Status SourceTask::Lost(absl::Status cause) {
-  if (stream_.has_value()) {
-    reconnect_from_ = position_.Current();
-    start_gtids_complete_ = position_.gtids_tracking();
-    host_.Log(SLUICE_LOG_WARN,
-              absl::StrCat("connection to the server lost (", cause.message(),
-                           "); the stream reopens at ", PositionText(*reconnect_from_),
-                           " on a later poll"));
-  }
-  stream_.reset();
   event_.reset();
   rows_.reset();
-  return cause;
+  return source_.Lost(std::move(cause), position_.Current(), position_.gtids_tracking());
 }
 
 absl::Status SourceTask::PollStream(sluice_batch* batch, int64_t deadline_ns) {
   const sluice_host_api* api = host_.api();
-  if (!stream_.has_value()) {
-    if (!reconnect_from_.has_value()) return absl::InternalError("streaming without a position");
-    host_.Log(SLUICE_LOG_INFO,
-              absl::StrCat("reconnecting at ", reconnect_from_->file, ":", reconnect_from_->pos,
-                           " (event ", reconnect_from_->event, ")"));
-    absl::Status status = OpenStream(*reconnect_from_);
+  if (!source_.is_open()) {
+    const std::optional<OffsetState>& at = source_.reopen_at();
+    if (!at.has_value()) return absl::InternalError("streaming without a position");
+    host_.Log(SLUICE_LOG_INFO, absl::StrCat("reconnecting at ", at->file, ":", at->pos,
+                                            " (event ", at->event, ")"));
+    absl::Status status = OpenStream(*at, source_.reopen_gtids_complete());
     if (absl::IsUnavailable(status)) return Lost(status);
     if (!status.ok()) return status;
     if (phase_ != Phase::kStreaming) return absl::OkStatus();
@@ -360,28 +308,18 @@ absl::Status SourceTask::PollStream(sluice_batch* batch, int64_t deadline_ns) {
         if (!status.ok()) return status;
       }
     }
-    absl::StatusOr<absl::Span<const uint8_t>> bytes = stream_->Next();
-    if (!bytes.ok()) {
-      if (IsBinlogPurged(bytes.status())) {
-        absl::Status status = BinlogPurged(position_.Current(), bytes.status());
+    absl::StatusOr<binlog::Event> next = source_.Next();
+    if (!next.ok()) {
+      if (IsBinlogPurged(next.status())) {
+        absl::Status status = BinlogPurged(position_.Current(), next.status());
         if (!status.ok()) return status;
         return absl::OkStatus();
       }
-      if (IsServerIdCollision(bytes.status())) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "another replica connected to the server with database.server.id=", config_.server_id,
-            " and took over the binlog stream; give this connector a database.server.id no "
-            "other replica uses. Server said: ",
-            bytes.status().message()));
-      }
       // What this poll appended so far is delivered (Poll).
-      if (absl::IsUnavailable(bytes.status())) return Lost(bytes.status());
-      return bytes.status();
+      if (absl::IsUnavailable(next.status())) return Lost(next.status());
+      return next.status();
     }
-    absl::StatusOr<binlog::Event> decoded =
-        decoder_->Decode(std::span<const uint8_t>(bytes->data(), bytes->size()));
-    if (!decoded.ok()) return decoded.status();
-    event_.emplace(std::move(*decoded));
+    event_.emplace(std::move(*next));
     stream_progress_.OnEvent(*event_);
   }
   return absl::OkStatus();

@@ -21,6 +21,7 @@
 
 #include "absl/status/status.h"
 #include "connectors/mysql/connector/batch_budget.h"
+#include "connectors/mysql/connector/binlog_source.h"
 #include "connectors/mysql/connector/config.h"
 #include "connectors/mysql/connector/ddl_targets.h"
 #include "connectors/mysql/connector/event_builders.h"
@@ -32,7 +33,6 @@
 #include "connectors/mysql/connector/schema_cache.h"
 #include "connectors/mysql/connector/stream_position.h"
 #include "connectors/mysql/connector/transaction_metadata.h"
-#include "connectors/mysql/server/binlog_stream.h"
 #include "connectors/mysql/server/connection.h"
 #include "sluice/binlog/decoder.h"
 
@@ -55,15 +55,17 @@ class SourceTask {
   absl::Status Start();
   // Takes the snapshot's view; the phase is kSnapshot from then until it is done or lost.
   absl::Status StartSnapshot();
-  absl::Status OpenStream(const OffsetState& from);
+  // Streams from `from`; `gtids_complete`: its `gtids` is the server's whole set even when empty
+  // (a position the server reported, or the tracker's own state on a reconnect), not an offset
+  // that may lack it.
+  absl::Status OpenStream(const OffsetState& from, bool gtids_complete);
   // The committed position is gone from the server: snapshot again (when_needed) or fail.
   absl::Status BinlogPurged(const OffsetState& from, const absl::Status& cause);
   absl::Status PollStream(sluice_batch* batch, int64_t deadline_ns);
   // The poll's work in the current phase, until `deadline` (monotonic ns).
   absl::Status PollPhase(sluice_batch* batch, int64_t deadline);
-  // The server went away (`cause`, Unavailable): the stream is dropped, to be reopened by a later
-  // poll at the position of the last record handed to the worker (nothing is skipped or
-  // repeated). Returns `cause`, for Poll to report.
+  // The server went away (`cause`, Unavailable): the event in hand is dropped, the stream too, to
+  // be reopened at the current position (BinlogSource::Lost). Returns `cause`.
   absl::Status Lost(absl::Status cause);
   // Handles one decoded event; false when the batch is full mid-event (rows remain).
   absl::StatusOr<bool> HandleEvent(sluice_batch* batch);
@@ -93,12 +95,8 @@ class SourceTask {
   Phase phase_ = Phase::kStart;
 
   std::optional<Connection> query_connection_;
-  std::optional<BinlogStream> stream_;
-  std::unique_ptr<binlog::BinlogDecoder> decoder_;
+  BinlogSource source_{host_, config_};   // the binlog stream, across lost connections
   std::unique_ptr<Snapshot> snapshot_;  // exactly while phase_ is kSnapshot
-  std::optional<OffsetState> reconnect_from_;  // where a lost stream reopens
-  // A loss in a poll that had appended records, reported by the next poll (Poll).
-  absl::Status unreported_loss_;
 
   // The event being worked on, and how far its rows got.
   std::optional<binlog::Event> event_;
@@ -112,9 +110,6 @@ class SourceTask {
   TransactionMetadata transaction_;  // provide.transaction.metadata
 
   StreamPosition position_;  // where the stream is: the offset written while streaming
-  // The next OpenStream's `gtids` is the server's whole set even when empty (a position the server
-  // reported, or the tracker's own state on a reconnect), not an offset that may lack it.
-  bool start_gtids_complete_ = false;
   int64_t last_heartbeat_ns_ = 0;
 
   // Resuming inside a transaction: skip what the committed offset says was emitted.
