@@ -3,8 +3,10 @@
 #include <span>
 #include <utility>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "connectors/mysql/server/sql_quote.h"
 
 namespace sluice::mysql {
 
@@ -68,6 +70,38 @@ absl::Status BinlogSource::DeferLossAfterRecords(absl::Status status, bool appen
 
 absl::Status BinlogSource::TakeDeferredLoss() {
   return std::exchange(deferred_loss_, absl::OkStatus());
+}
+
+absl::StatusOr<OffsetState> ServerStartOffset(Connection& connection, SnapshotMode mode) {
+  absl::StatusOr<QueryResult> master = connection.Query(
+      mode == SnapshotMode::kNever ? "SHOW BINARY LOGS" : "SHOW MASTER STATUS");
+  if (!master.ok()) return master.status();
+  if (master->rows.empty() || !master->rows[0][0].has_value()) {
+    return absl::FailedPreconditionError(
+        "the server lists no binlog: the binlog is off; set log_bin in the server "
+        "configuration and restart it");
+  }
+  OffsetState start;
+  start.file = *master->rows[0][0];
+  int64_t pos = 4;
+  if (mode == SnapshotMode::kNoData) {
+    (void)absl::SimpleAtoi(master->rows[0][1].value_or("4"), &pos);
+  }
+  start.pos = pos;
+  if (connection.is_mariadb()) {
+    absl::StatusOr<QueryResult> gtid = connection.Query(
+        absl::StrCat("SELECT BINLOG_GTID_POS(", SqlString(start.file), ", ", start.pos, ")"));
+    if (gtid.ok() && !gtid->rows.empty()) start.gtids = gtid->rows[0][0].value_or("");
+  } else if (mode == SnapshotMode::kNoData) {
+    // MySQL: the transactions before the current position are the executed set shown with it.
+    const int executed = master->ColumnIndex("Executed_Gtid_Set");
+    if (executed >= 0) start.gtids = master->rows[0][executed].value_or("");
+  } else {
+    // MySQL: the transactions before the oldest binlog are the purged ones.
+    absl::StatusOr<std::string> purged = connection.GlobalVariable("gtid_purged");
+    if (purged.ok()) start.gtids = *purged;
+  }
+  return start;
 }
 
 absl::Status PurgedPositionError(const OffsetState& from, const absl::Status& cause) {

@@ -77,6 +77,12 @@ class BinlogSource {
   absl::Status deferred_loss_;
 };
 
+// Where streaming starts without a committed offset and without a snapshot of rows, as Debezium
+// starts: snapshot.mode=never at the binlog's beginning (the oldest file the server still has),
+// no_data at the server's current position; with the GTIDs before that point, the whole set.
+// FailedPrecondition when the server has no binlog.
+absl::StatusOr<OffsetState> ServerStartOffset(Connection& connection, SnapshotMode mode);
+
 // The error for a committed position the server no longer has (its binlog was purged), with the
 // way out, when the connector does not take a new snapshot by itself.
 absl::Status PurgedPositionError(const OffsetState& from, const absl::Status& cause);

@@ -4,15 +4,12 @@
 
 #include <utility>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "connectors/mysql/connector/catalog.h"
 #include "connectors/mysql/connector/clock.h"
-#include "connectors/mysql/connector/ddl_targets.h"
 #include "connectors/mysql/connector/snapshot.h"
 #include "connectors/mysql/connector/sql_scanner.h"
 #include "connectors/mysql/server/server_checks.h"
-#include "connectors/mysql/server/sql_quote.h"
 
 namespace sluice::mysql {
 
@@ -27,6 +24,12 @@ SourceTask::SourceTask(Host host, ConnectorConfig config)
                  if (!connected.ok()) return connected;
                  return std::make_unique<InformationSchemaCatalog>(*query_connection_);
                }),
+      ddl_(host_, config_, filters_, builder_, schemas_,
+           [this]() -> absl::StatusOr<Connection*> {
+             absl::Status connected = EnsureQueryConnection();
+             if (!connected.ok()) return connected;
+             return &*query_connection_;
+           }),
       transaction_(builder_.transactions) {}
 
 SourceTask::~SourceTask() {
@@ -115,22 +118,9 @@ absl::Status SourceTask::PollPhase(sluice_batch* batch, int64_t deadline) {
 }
 
 absl::Status SourceTask::Start() {
-  sluice_scalar_entry partition{};
-  partition.key = Str("server");
-  partition.kind = SLUICE_SCALAR_STRING;
-  partition.u.str = Str(config_.topic_prefix);
-  sluice_scalar_map committed{};
-  std::optional<OffsetState> offset;
-  sluice_status found =
-      host_.api()->offset_get(host_.ctx(), sluice_scalar_map{&partition, 1}, &committed);
-  if (found == SLUICE_OK) {
-    absl::StatusOr<OffsetState> parsed = ParseOffset(committed);
-    if (!parsed.ok()) return parsed.status();
-    offset = *parsed;
-  } else if (found != SLUICE_NOT_FOUND) {
-    return absl::Status(static_cast<absl::StatusCode>(found),
-                        "reading the committed offset failed");
-  }
+  absl::StatusOr<std::optional<OffsetState>> offset =
+      ReadCommittedOffset(host_, config_.topic_prefix);
+  if (!offset.ok()) return offset.status();
 
   ConnectionOptions options = config_.connection;
   absl::StatusOr<Connection> connection = Connection::Open(options);
@@ -146,58 +136,26 @@ absl::Status SourceTask::Start() {
   if (!status.ok()) return status;
 
   const SnapshotMode mode = config_.snapshot_mode;
-  if (offset.has_value() && !offset->snapshot) {
+  if (offset->has_value() && !(*offset)->snapshot) {
     if (mode == SnapshotMode::kInitialOnly) {
       host_.Log(SLUICE_LOG_INFO, "snapshot.mode=initial_only and the snapshot is done: idle");
       phase_ = Phase::kDone;
       return absl::OkStatus();
     }
     host_.Log(SLUICE_LOG_INFO,
-              absl::StrCat("resuming from the committed offset ", PositionText(*offset), " (event ",
-                           offset->event, ", row ", offset->row, ")"));
-    status = OpenStream(*offset, /*gtids_complete=*/false);
-    if (!status.ok()) return status;
-    return absl::OkStatus();
+              absl::StrCat("resuming from the committed offset ", PositionText(**offset),
+                           " (event ", (*offset)->event, ", row ", (*offset)->row, ")"));
+    return OpenStream(**offset, /*gtids_complete=*/false);
   }
   if (mode == SnapshotMode::kNever || mode == SnapshotMode::kNoData) {
-    // No snapshot of rows. As in Debezium: `never` reads the binlog from its beginning (the
-    // oldest file the server still has), `no_data` from the server's current position.
-    absl::StatusOr<QueryResult> master = query_connection_->Query(
-        mode == SnapshotMode::kNever ? "SHOW BINARY LOGS" : "SHOW MASTER STATUS");
-    if (!master.ok()) return master.status();
-    if (master->rows.empty() || !master->rows[0][0].has_value()) {
-      return absl::FailedPreconditionError(
-          "the server lists no binlog: the binlog is off; set log_bin in the server "
-          "configuration and restart it");
-    }
-    OffsetState start;
-    start.file = *master->rows[0][0];
-    int64_t pos = 4;
-    if (mode == SnapshotMode::kNoData) {
-      (void)absl::SimpleAtoi(master->rows[0][1].value_or("4"), &pos);
-    }
-    start.pos = pos;
-    if (query_connection_->is_mariadb()) {
-      absl::StatusOr<QueryResult> gtid = query_connection_->Query(
-          absl::StrCat("SELECT BINLOG_GTID_POS(", SqlString(start.file), ", ", start.pos, ")"));
-      if (gtid.ok() && !gtid->rows.empty()) start.gtids = gtid->rows[0][0].value_or("");
-    } else if (mode == SnapshotMode::kNoData) {
-      // MySQL: the transactions before the current position are the executed set shown with it.
-      const int executed = master->ColumnIndex("Executed_Gtid_Set");
-      if (executed >= 0) start.gtids = master->rows[0][executed].value_or("");
-    } else {
-      // MySQL: the transactions before the oldest binlog are the purged ones.
-      absl::StatusOr<std::string> purged = query_connection_->GlobalVariable("gtid_purged");
-      if (purged.ok()) start.gtids = *purged;
-    }
+    absl::StatusOr<OffsetState> start = ServerStartOffset(*query_connection_, mode);
+    if (!start.ok()) return start.status();
     host_.Log(SLUICE_LOG_INFO,
               absl::StrCat("no committed offset and snapshot.mode=",
                            mode == SnapshotMode::kNever ? "never: streaming from the binlog's start "
                                                         : "no_data: streaming from the current position ",
-                           start.file, ":", start.pos));
-    status = OpenStream(start, /*gtids_complete=*/true);
-    if (!status.ok()) return status;
-    return absl::OkStatus();
+                           start->file, ":", start->pos));
+    return OpenStream(*start, /*gtids_complete=*/true);
   }
   return StartSnapshot();
 }
@@ -389,79 +347,8 @@ absl::Status SourceTask::HandleQuery(sluice_batch* batch, const binlog::QueryEve
   if (resume_.EmittedBefore(position_.events_done())) return absl::OkStatus();
   SourcePosition source;
   position_.FillSource(*event_, source);
-  const OffsetState done = position_.StatementOffset();
-  const std::vector<DdlTarget> targets = DdlTargets(sql, db);
-  if (config_.include_schema_changes) {
-    absl::Status status = EmitSchemaChange(batch, db, sql, targets, source, done);
-    if (!status.ok()) return status;
-  }
-  if (word != "TRUNCATE" || config_.skip_truncate || targets.empty()) return absl::OkStatus();
-
-  const DdlTarget& truncated = targets.front();
-  if (!filters_.IncludeTable(truncated.db, truncated.table)) return absl::OkStatus();
-  const TableSchema* truncated_schema = schemas_.Latest(truncated.db, truncated.table);
-  if (truncated_schema == nullptr) {
-    host_.Log(SLUICE_LOG_WARN, absl::StrCat("TRUNCATE of `", truncated.db, ".", truncated.table,
-                                            "` before any of its rows was seen: not emitted"));
-    return absl::OkStatus();
-  }
-  return builder_.changes.Truncate(batch, *truncated_schema, source, done);
-}
-
-absl::Status SourceTask::EmitSchemaChange(sluice_batch* batch, const std::string& db,
-                                          absl::string_view sql,
-                                          const std::vector<DdlTarget>& targets,
-                                          const SourcePosition& source, const OffsetState& done) {
-  if (targets.empty()) {
-    // Not about a table (CREATE DATABASE, a view, ...): attributed to the current database.
-    if (db.empty() || !filters_.IncludeDatabase(db)) return absl::OkStatus();
-    return builder_.schema_changes.SchemaChange(batch, db, sql, source, done);
-  }
-  std::string event_db, tables;
-  std::vector<TableChange> changes;
-  for (const DdlTarget& target : targets) {
-    if (!filters_.IncludeDatabase(target.db)) continue;
-    const bool captured = filters_.IncludeTable(target.db, target.table);
-    if (target.kind == DdlTarget::kDrop) {
-      // As Debezium: one event per dropped table, with its own DROP statement.
-      TableChange change{TableChangeType::kDrop, target.db, target.table, std::nullopt};
-      absl::Status status =
-          builder_.schema_changes.SchemaChange(batch, target.db, target.ddl, source, done, &target.table,
-                                captured ? absl::Span<const TableChange>(&change, 1)
-                                         : absl::Span<const TableChange>());
-      if (!status.ok()) return status;
-      continue;
-    }
-    if (event_db.empty()) event_db = target.db;
-    absl::StrAppend(&tables, tables.empty() ? "" : ",", target.table);
-    if (!captured || target.kind == DdlTarget::kTruncate) continue;
-    // The structure as the server describes it now: right after this statement when streaming
-    // is caught up; a later one when catching up on a backlog (docs: "Differences").
-    absl::Status status = EnsureQueryConnection();
-    if (!status.ok()) return status;
-    InformationSchemaCatalog catalog(*query_connection_);
-    absl::StatusOr<std::optional<TableStructure>> structure =
-        ReadTableStructure(catalog, target.db, target.table);
-    if (!structure.ok()) return structure.status();
-    if (structure->has_value()) {
-      absl::StatusOr<LaterStatement> later =
-          FindLaterStatement(*query_connection_, *event_->context.file, event_->header.log_pos,
-                             target.table, /*budget=*/20000);
-      if (later.ok() && *later == LaterStatement::kNamesTable) structure->reset();
-    }
-    if (!structure->has_value()) {
-      host_.Log(SLUICE_LOG_WARN,
-                absl::StrCat("the structure of `", target.db, ".", target.table, "` after `",
-                             sql.substr(0, 80), "` at ", source.file, ":", source.pos,
-                             " is unknown: the table changed again (or is gone) before the "
-                             "connector read this statement; its tableChanges entry has table=null"));
-    }
-    changes.push_back(TableChange{target.kind == DdlTarget::kCreate ? TableChangeType::kCreate
-                                                                    : TableChangeType::kAlter,
-                                  target.db, target.table, std::move(*structure)});
-  }
-  if (event_db.empty()) return absl::OkStatus();
-  return builder_.schema_changes.SchemaChange(batch, event_db, sql, source, done, &tables, changes);
+  return ddl_.Statement(batch, db, sql, word, source, position_.StatementOffset(),
+                        event_->header.log_pos);
 }
 
 absl::Status SourceTask::EnsureQueryConnection() {

@@ -23,7 +23,7 @@
 #include "connectors/mysql/connector/batch_budget.h"
 #include "connectors/mysql/connector/binlog_source.h"
 #include "connectors/mysql/connector/config.h"
-#include "connectors/mysql/connector/ddl_targets.h"
+#include "connectors/mysql/connector/ddl_events.h"
 #include "connectors/mysql/connector/event_builders.h"
 #include "connectors/mysql/connector/filters.h"
 #include "connectors/mysql/connector/host.h"
@@ -77,11 +77,9 @@ class SourceTask {
   // provide.transaction.metadata: counts one emitted row of `schema` (and emits BEGIN first when
   // `emit` and none was sent for this transaction).
   absl::Status CountTransactionRow(sluice_batch* batch, const TableSchema& schema, bool emit);
+  // A statement other than BEGIN/COMMIT: a DDL statement's table versions are forgotten, its
+  // records built (DdlEvents) unless a restart says they were emitted.
   absl::Status HandleQuery(sluice_batch* batch, const binlog::QueryEvent& query);
-  // include.schema.changes: the statement to <topic.prefix>, with the tables it changed.
-  absl::Status EmitSchemaChange(sluice_batch* batch, const std::string& db, absl::string_view sql,
-                                const std::vector<DdlTarget>& targets,
-                                const SourcePosition& source, const OffsetState& done);
   // Reopens query_connection_ when it idled out or the server restarted.
   absl::Status EnsureQueryConnection();
 
@@ -91,11 +89,12 @@ class SourceTask {
   Filters filters_;
   EventBuilders builder_;
   SchemaCache schemas_;  // the table versions met while streaming
+  DdlEvents ddl_;        // a DDL statement's records
   std::atomic<bool> stop_{false};
   Phase phase_ = Phase::kStart;
 
   std::optional<Connection> query_connection_;
-  BinlogSource source_{host_, config_};   // the binlog stream, across lost connections
+  BinlogSource source_{host_, config_};  // the binlog stream, across lost connections
   std::unique_ptr<Snapshot> snapshot_;  // exactly while phase_ is kSnapshot
 
   // The event being worked on, and how far its rows got.
