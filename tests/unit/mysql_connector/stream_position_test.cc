@@ -41,6 +41,15 @@ binlog::MysqlGtidEvent MysqlGtid(int64_t gno, const char* tag = "") {
   return gtid;
 }
 
+binlog::MariaGtidEvent MariaDbGtid(uint64_t sequence, uint8_t flags = 0) {
+  binlog::MariaGtidEvent gtid;
+  gtid.domain_id = 0;
+  gtid.server_id = 1;
+  gtid.sequence = sequence;
+  gtid.flags = flags;
+  return gtid;
+}
+
 TEST(StreamPosition, OutsideATransactionTheRestartPointIsJustPastTheLastEvent) {
   const auto file = std::make_shared<const std::string>("mariadb-bin.000001");
   StreamPosition position;
@@ -70,10 +79,7 @@ TEST(StreamPosition, MariaDbGtidEventStartsTheTransactionAndIsItsFirstEvent) {
   const auto file = std::make_shared<const std::string>("mariadb-bin.000001");
   StreamPosition position;
   ASSERT_TRUE(position.Open(true, From("mariadb-bin.000001", 120, "0-1-4"), false).ok());
-  binlog::MariaGtidEvent gtid;
-  gtid.domain_id = 0;
-  gtid.server_id = 1;
-  gtid.sequence = 5;
+  const binlog::MariaGtidEvent gtid = MariaDbGtid(5);
   const binlog::Event gtid_event = At(file, 120, 160);
   position.OnEvent(gtid_event.header);
   position.BeginMariaDb(gtid_event, gtid);
@@ -127,11 +133,7 @@ TEST(StreamPosition, MariaDbStandaloneStatementCommitsByItself) {
   const auto file = std::make_shared<const std::string>("mariadb-bin.000001");
   StreamPosition position;
   ASSERT_TRUE(position.Open(true, From("mariadb-bin.000001", 4, ""), false).ok());
-  binlog::MariaGtidEvent gtid;
-  gtid.server_id = 1;
-  gtid.sequence = 9;
-  gtid.flags = binlog::MariaGtidEvent::kStandalone;
-  position.BeginMariaDb(At(file, 4, 40), gtid);
+  position.BeginMariaDb(At(file, 4, 40), MariaDbGtid(9, binlog::MariaGtidEvent::kStandalone));
   EXPECT_TRUE(position.standalone());
   position.Commit(At(file, 40, 140));  // the DDL statement itself
   EXPECT_FALSE(position.standalone());
