@@ -19,6 +19,22 @@ sluice_scalar_entry SourcePartition(const std::string& server_name) {
   return partition;
 }
 
+absl::StatusOr<std::optional<OffsetState>> ReadCommittedOffset(const Host& host,
+                                                                const std::string& server_name) {
+  sluice_scalar_entry partition = SourcePartition(server_name);
+  sluice_scalar_map committed{};
+  const sluice_status found =
+      host.api()->offset_get(host.ctx(), sluice_scalar_map{&partition, 1}, &committed);
+  if (found == SLUICE_NOT_FOUND) return std::nullopt;
+  if (found != SLUICE_OK) {
+    return absl::Status(static_cast<absl::StatusCode>(found),
+                        "reading the committed offset failed");
+  }
+  absl::StatusOr<OffsetState> parsed = ParseOffset(committed);
+  if (!parsed.ok()) return parsed.status();
+  return *parsed;
+}
+
 size_t OffsetEntries(const OffsetState& offset, sluice_scalar_entry* entries) {
   size_t n = 0;
   auto add_int = [&](const char* key, int64_t value) {

@@ -8,9 +8,11 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "connectors/mysql/connector/host.h"
 #include "sluice/connector.h"
 
 namespace sluice::mysql {
@@ -38,6 +40,11 @@ inline constexpr size_t kMaxOffsetEntries = 8;
 size_t OffsetEntries(const OffsetState& offset, sluice_scalar_entry* entries);
 // Reads a committed offset back. InvalidArgument naming what is wrong with it.
 absl::StatusOr<OffsetState> ParseOffset(const sluice_scalar_map& map);
+
+// The offset the host committed for the partition of `server_name` (topic.prefix); none when
+// nothing was committed yet. InvalidArgument when it is not a Debezium offset.
+absl::StatusOr<std::optional<OffsetState>> ReadCommittedOffset(const Host& host,
+                                                                const std::string& server_name);
 
 // A position for messages: "binlog.000003:1234 (gtids '0-1-42')", or "gtids '0-1-42'" alone.
 std::string PositionText(const OffsetState& offset);

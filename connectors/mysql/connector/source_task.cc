@@ -2,28 +2,16 @@
 
 #include <time.h>
 
-#include <algorithm>
 #include <utility>
 
-#include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
 #include "connectors/mysql/connector/catalog.h"
 #include "connectors/mysql/connector/clock.h"
-#include "connectors/mysql/connector/ddl_targets.h"
 #include "connectors/mysql/connector/snapshot.h"
-#include "connectors/mysql/server/sql_quote.h"
 #include "connectors/mysql/connector/sql_scanner.h"
 #include "connectors/mysql/server/server_checks.h"
 
 namespace sluice::mysql {
-namespace {
-
-
-}  // namespace
 
 SourceTask::SourceTask(Host host, ConnectorConfig config)
     : host_(host),
@@ -36,6 +24,12 @@ SourceTask::SourceTask(Host host, ConnectorConfig config)
                  if (!connected.ok()) return connected;
                  return std::make_unique<InformationSchemaCatalog>(*query_connection_);
                }),
+      ddl_(host_, config_, filters_, builder_, schemas_,
+           [this]() -> absl::StatusOr<Connection*> {
+             absl::Status connected = EnsureQueryConnection();
+             if (!connected.ok()) return connected;
+             return &*query_connection_;
+           }),
       transaction_(builder_.transactions) {}
 
 SourceTask::~SourceTask() {
@@ -50,9 +44,9 @@ SourceTask::~SourceTask() {
   // restart). Ending it here leaves nothing behind; one's own connection needs no privilege to
   // kill. Best effort, and without waiting for the answer: a stop never hangs on a server that
   // went away (then the server ends the thread itself).
-  if (!stream_.has_value() || !query_connection_.has_value()) return;
-  const uint64_t dump_thread = stream_->server_connection_id();
-  stream_.reset();
+  if (!source_.is_open() || !query_connection_.has_value()) return;
+  const uint64_t dump_thread = source_.dump_thread_id();
+  source_.Close();
   (void)query_connection_->SendLast(absl::StrCat("KILL CONNECTION ", dump_thread));
   query_connection_.reset();
 }
@@ -60,18 +54,11 @@ SourceTask::~SourceTask() {
 absl::Status SourceTask::Poll(sluice_batch* batch, int64_t timeout_ms) {
   budget_.Reset();
   builder_.StartPoll();
-  if (!unreported_loss_.ok()) {
-    // The last poll lost the server after it had appended records, which only an OK delivers (the
-    // worker discards the batch of a poll that fails). The loss is reported now, with nothing
-    // appended, so the worker's back-off passes before the next poll reconnects.
-    return std::exchange(unreported_loss_, absl::OkStatus());
-  }
+  // A loss after records were appended is reported by the next poll (BinlogSource).
+  absl::Status deferred = source_.TakeDeferredLoss();
+  if (!deferred.ok()) return deferred;
   absl::Status status = PollPhase(batch, MonotonicNanos() + timeout_ms * 1000000);
-  if (absl::IsUnavailable(status) && host_.api()->batch_size(batch) > 0) {
-    unreported_loss_ = std::move(status);
-    return absl::OkStatus();
-  }
-  return status;
+  return source_.DeferLossAfterRecords(std::move(status), host_.api()->batch_size(batch) > 0);
 }
 
 absl::Status SourceTask::PollPhase(sluice_batch* batch, int64_t deadline) {
@@ -109,10 +96,10 @@ absl::Status SourceTask::PollPhase(sluice_batch* batch, int64_t deadline) {
       phase_ = Phase::kDone;
       return absl::OkStatus();
     }
-    start_gtids_complete_ = true;  // the snapshot read the server's GTIDs with its position
-    absl::Status status = OpenStream(position);
+    // The snapshot read the server's GTIDs with its position.
+    absl::Status status = OpenStream(position, /*gtids_complete=*/true);
     if (absl::IsUnavailable(status)) {
-      reconnect_from_ = position;
+      source_.ReopenAt(position, /*gtids_complete=*/true);
       phase_ = Phase::kStreaming;
       return Lost(status);
     }
@@ -131,22 +118,9 @@ absl::Status SourceTask::PollPhase(sluice_batch* batch, int64_t deadline) {
 }
 
 absl::Status SourceTask::Start() {
-  sluice_scalar_entry partition{};
-  partition.key = Str("server");
-  partition.kind = SLUICE_SCALAR_STRING;
-  partition.u.str = Str(config_.topic_prefix);
-  sluice_scalar_map committed{};
-  std::optional<OffsetState> offset;
-  sluice_status found =
-      host_.api()->offset_get(host_.ctx(), sluice_scalar_map{&partition, 1}, &committed);
-  if (found == SLUICE_OK) {
-    absl::StatusOr<OffsetState> parsed = ParseOffset(committed);
-    if (!parsed.ok()) return parsed.status();
-    offset = *parsed;
-  } else if (found != SLUICE_NOT_FOUND) {
-    return absl::Status(static_cast<absl::StatusCode>(found),
-                        "reading the committed offset failed");
-  }
+  absl::StatusOr<std::optional<OffsetState>> offset =
+      ReadCommittedOffset(host_, config_.topic_prefix);
+  if (!offset.ok()) return offset.status();
 
   ConnectionOptions options = config_.connection;
   absl::StatusOr<Connection> connection = Connection::Open(options);
@@ -162,60 +136,26 @@ absl::Status SourceTask::Start() {
   if (!status.ok()) return status;
 
   const SnapshotMode mode = config_.snapshot_mode;
-  if (offset.has_value() && !offset->snapshot) {
+  if (offset->has_value() && !(*offset)->snapshot) {
     if (mode == SnapshotMode::kInitialOnly) {
       host_.Log(SLUICE_LOG_INFO, "snapshot.mode=initial_only and the snapshot is done: idle");
       phase_ = Phase::kDone;
       return absl::OkStatus();
     }
     host_.Log(SLUICE_LOG_INFO,
-              absl::StrCat("resuming from the committed offset ", PositionText(*offset), " (event ",
-                           offset->event, ", row ", offset->row, ")"));
-    start_gtids_complete_ = false;
-    status = OpenStream(*offset);
-    if (!status.ok()) return status;
-    return absl::OkStatus();
+              absl::StrCat("resuming from the committed offset ", PositionText(**offset),
+                           " (event ", (*offset)->event, ", row ", (*offset)->row, ")"));
+    return OpenStream(**offset, /*gtids_complete=*/false);
   }
   if (mode == SnapshotMode::kNever || mode == SnapshotMode::kNoData) {
-    // No snapshot of rows. As in Debezium: `never` reads the binlog from its beginning (the
-    // oldest file the server still has), `no_data` from the server's current position.
-    absl::StatusOr<QueryResult> master = query_connection_->Query(
-        mode == SnapshotMode::kNever ? "SHOW BINARY LOGS" : "SHOW MASTER STATUS");
-    if (!master.ok()) return master.status();
-    if (master->rows.empty() || !master->rows[0][0].has_value()) {
-      return absl::FailedPreconditionError(
-          "the server lists no binlog: the binlog is off; set log_bin in the server "
-          "configuration and restart it");
-    }
-    OffsetState start;
-    start.file = *master->rows[0][0];
-    int64_t pos = 4;
-    if (mode == SnapshotMode::kNoData) {
-      (void)absl::SimpleAtoi(master->rows[0][1].value_or("4"), &pos);
-    }
-    start.pos = pos;
-    if (query_connection_->is_mariadb()) {
-      absl::StatusOr<QueryResult> gtid = query_connection_->Query(
-          absl::StrCat("SELECT BINLOG_GTID_POS(", SqlString(start.file), ", ", start.pos, ")"));
-      if (gtid.ok() && !gtid->rows.empty()) start.gtids = gtid->rows[0][0].value_or("");
-    } else if (mode == SnapshotMode::kNoData) {
-      // MySQL: the transactions before the current position are the executed set shown with it.
-      const int executed = master->ColumnIndex("Executed_Gtid_Set");
-      if (executed >= 0) start.gtids = master->rows[0][executed].value_or("");
-    } else {
-      // MySQL: the transactions before the oldest binlog are the purged ones.
-      absl::StatusOr<std::string> purged = query_connection_->GlobalVariable("gtid_purged");
-      if (purged.ok()) start.gtids = *purged;
-    }
-    start_gtids_complete_ = true;
+    absl::StatusOr<OffsetState> start = ServerStartOffset(*query_connection_, mode);
+    if (!start.ok()) return start.status();
     host_.Log(SLUICE_LOG_INFO,
               absl::StrCat("no committed offset and snapshot.mode=",
                            mode == SnapshotMode::kNever ? "never: streaming from the binlog's start "
                                                         : "no_data: streaming from the current position ",
-                           start.file, ":", start.pos));
-    status = OpenStream(start);
-    if (!status.ok()) return status;
-    return absl::OkStatus();
+                           start->file, ":", start->pos));
+    return OpenStream(*start, /*gtids_complete=*/true);
   }
   return StartSnapshot();
 }
@@ -229,123 +169,57 @@ absl::Status SourceTask::StartSnapshot() {
   return absl::OkStatus();
 }
 
-absl::Status SourceTask::OpenStream(const OffsetState& from) {
-  ConnectionOptions options = config_.connection;
-  options.read_timeout = absl::Seconds(30);
-  absl::StatusOr<Connection> connection = Connection::Open(options);
-  if (!connection.ok()) return connection.status();
-  absl::Status gtids = gtids_.Reset(connection->is_mariadb(), from.gtids, start_gtids_complete_);
-  if (!gtids.ok()) return gtids;
-  BinlogStart start =
-      BinlogStart::FromOffset(from.file, static_cast<uint64_t>(from.pos), from.gtids);
-  BinlogStreamOptions stream_options;
-  stream_options.server_id = config_.server_id;
-  stream_options.server_heartbeat_period = absl::Seconds(1);
-  absl::StatusOr<BinlogStream> stream =
-      BinlogStream::Open(std::move(*connection), start, stream_options);
-  if (!stream.ok()) {
-    if (IsBinlogPurged(stream.status())) return BinlogPurged(from, stream.status());
-    return stream.status();
-  }
-  host_.Log(SLUICE_LOG_INFO, absl::StrCat("binlog stream opened at ", stream->start_description()));
-  stream_.emplace(std::move(*stream));
+absl::Status SourceTask::OpenStream(const OffsetState& from, bool gtids_complete) {
+  absl::Status status = source_.Open(from, [&](bool mariadb) {
+    return position_.Open(mariadb, from, gtids_complete);
+  });
+  if (IsBinlogPurged(status)) return BinlogPurged(from, status);
+  if (!status.ok()) return status;
   phase_ = Phase::kStreaming;
-  binlog::DecoderOptions decoder_options;
-  decoder_options.initial_file = from.file;
-  decoder_ = std::make_unique<binlog::BinlogDecoder>(decoder_options);
   event_.reset();
   rows_.reset();
   schemas_.ForgetLastMap();
-
-  restart_file_ = from.file;
-  restart_pos_ = static_cast<uint64_t>(from.pos);
-  events_done_ = 0;
-  in_transaction_ = false;
-  ts_sec_ = from.ts_sec;
-  event_server_id_ = from.server_id;
   resume_.Arm(from);
   return absl::OkStatus();
 }
 
 absl::Status SourceTask::BinlogPurged(const OffsetState& from, const absl::Status& cause) {
-  stream_.reset();
+  source_.Close();
   event_.reset();
   rows_.reset();
-  if (config_.snapshot_mode == SnapshotMode::kWhenNeeded) {
-    host_.Log(SLUICE_LOG_WARN,
-              absl::StrCat("the committed position ", PositionText(from),
-                           " is no longer on the server; snapshot.mode=when_needed: taking a new "
-                           "snapshot (", cause.message(), ")"));
-    return StartSnapshot();
-  }
-  return absl::FailedPreconditionError(absl::StrCat(
-      "the committed position ", PositionText(from),
-      " is no longer on the server (its binlog was purged while the connector was stopped), so "
-      "the changes made since then cannot be read. Take a new snapshot: set snapshot.mode="
-      "when_needed, or reset the connector's offset; keep binlogs longer "
-      "(binlog_expire_logs_seconds) to avoid this. Server said: ",
-      cause.message()));
+  if (config_.snapshot_mode != SnapshotMode::kWhenNeeded) return PurgedPositionError(from, cause);
+  host_.Log(SLUICE_LOG_WARN,
+            absl::StrCat("the committed position ", PositionText(from),
+                         " is no longer on the server; snapshot.mode=when_needed: taking a new "
+                         "snapshot (", cause.message(), ")"));
+  return StartSnapshot();
 }
 
-void SourceTask::FillOffset(OffsetState& offset) const {
-  offset.file.assign(restart_file_);
-  offset.pos = static_cast<int64_t>(restart_pos_);
-  offset.gtids.assign(gtids_.text());
-  offset.event = events_done_;
-  offset.row = 0;
-  offset.ts_sec = ts_sec_;
-  offset.server_id = event_server_id_;
-  offset.snapshot = false;
-}
-
-OffsetState SourceTask::CurrentOffset() const {
-  OffsetState offset;
-  offset.file = restart_file_;
-  offset.pos = static_cast<int64_t>(restart_pos_);
-  offset.gtids = gtids_.text();
-  offset.event = events_done_;
-  offset.ts_sec = ts_sec_;
-  offset.server_id = event_server_id_;
-  return offset;
-}
-
-void SourceTask::StartTransaction(const binlog::Event& event, std::string gtid) {
-  in_transaction_ = true;
-  restart_file_ = *event.context.file;
-  restart_pos_ = event.context.position;
-  events_done_ = 0;
-  gtid_ = std::move(gtid);
+void SourceTask::OnTransactionStart() {
   transaction_.Reset();
   resume_.OnTransactionStart();
 }
 
-absl::Status SourceTask::Commit(sluice_batch* batch, uint64_t next_position) {
-  gtids_.Commit();
-  in_transaction_ = false;
-  standalone_ = false;
+absl::Status SourceTask::Commit(sluice_batch* batch) {
+  position_.Commit(*event_);
   resume_.OnCommit();
-  events_done_ = 0;
-  gtid_.clear();
-  if (next_position > 0) restart_pos_ = next_position;
-  if (event_.has_value() && event_->context.file != nullptr) {
-    restart_file_ = *event_->context.file;
-  }
   if (!config_.provide_transaction_metadata) return absl::OkStatus();
-  return transaction_.End(batch, ts_sec_ * 1000, CurrentOffset());
+  return transaction_.End(batch, position_.ts_sec() * 1000, position_.Current());
 }
 
 absl::Status SourceTask::CountTransactionRow(sluice_batch* batch, const TableSchema& schema,
                                              bool emit) {
-  if (!config_.provide_transaction_metadata || !in_transaction_) return absl::OkStatus();
+  if (!config_.provide_transaction_metadata || !position_.in_transaction()) {
+    return absl::OkStatus();
+  }
   if (!transaction_.begun()) {
-    std::string id = !gtid_.empty() ? gtid_ : absl::StrCat(restart_file_, ":", restart_pos_);
     OffsetState begin;
     if (emit) {
-      begin = CurrentOffset();
+      begin = position_.Current();
       begin.row = row_index_ - 1;
     }
-    absl::Status status =
-        transaction_.Begin(batch, std::move(id), ts_sec_ * 1000, emit ? &begin : nullptr);
+    absl::Status status = transaction_.Begin(batch, position_.TransactionId(),
+                                             position_.ts_sec() * 1000, emit ? &begin : nullptr);
     if (!status.ok()) return status;
   }
   transaction_.Count(absl::StrCat(schema.db, ".", schema.table));
@@ -353,28 +227,19 @@ absl::Status SourceTask::CountTransactionRow(sluice_batch* batch, const TableSch
 }
 
 absl::Status SourceTask::Lost(absl::Status cause) {
-  if (stream_.has_value()) {
-    reconnect_from_ = CurrentOffset();
-    start_gtids_complete_ = gtids_.tracking();
-    host_.Log(SLUICE_LOG_WARN,
-              absl::StrCat("connection to the server lost (", cause.message(),
-                           "); the stream reopens at ", PositionText(*reconnect_from_),
-                           " on a later poll"));
-  }
-  stream_.reset();
   event_.reset();
   rows_.reset();
-  return cause;
+  return source_.Lost(std::move(cause), position_.Current(), position_.gtids_tracking());
 }
 
 absl::Status SourceTask::PollStream(sluice_batch* batch, int64_t deadline_ns) {
   const sluice_host_api* api = host_.api();
-  if (!stream_.has_value()) {
-    if (!reconnect_from_.has_value()) return absl::InternalError("streaming without a position");
-    host_.Log(SLUICE_LOG_INFO,
-              absl::StrCat("reconnecting at ", reconnect_from_->file, ":", reconnect_from_->pos,
-                           " (event ", reconnect_from_->event, ")"));
-    absl::Status status = OpenStream(*reconnect_from_);
+  if (!source_.is_open()) {
+    const std::optional<OffsetState>& at = source_.reopen_at();
+    if (!at.has_value()) return absl::InternalError("streaming without a position");
+    host_.Log(SLUICE_LOG_INFO, absl::StrCat("reconnecting at ", at->file, ":", at->pos,
+                                            " (event ", at->event, ")"));
+    absl::Status status = OpenStream(*at, source_.reopen_gtids_complete());
     if (absl::IsUnavailable(status)) return Lost(status);
     if (!status.ok()) return status;
     if (phase_ != Phase::kStreaming) return absl::OkStatus();
@@ -389,40 +254,30 @@ absl::Status SourceTask::PollStream(sluice_batch* batch, int64_t deadline_ns) {
       event_.reset();
       // At a transaction boundary, hand over what this poll gathered instead of blocking on the
       // stream for more: a committed change reaches Kafka without waiting for the next one.
-      if (!in_transaction_ && api->batch_size(batch) > 0) break;
+      if (!position_.in_transaction() && api->batch_size(batch) > 0) break;
       continue;
     }
     if (MonotonicNanos() >= deadline_ns) break;
-    if (config_.heartbeat_interval_ms > 0 && !in_transaction_) {
+    if (config_.heartbeat_interval_ms > 0 && !position_.in_transaction()) {
       const int64_t now = MonotonicNanos();
       if (now - last_heartbeat_ns_ >= config_.heartbeat_interval_ms * 1000000) {
         last_heartbeat_ns_ = now;
-        absl::Status status = builder_.heartbeats.Heartbeat(batch, CurrentOffset());
+        absl::Status status = builder_.heartbeats.Heartbeat(batch, position_.Current());
         if (!status.ok()) return status;
       }
     }
-    absl::StatusOr<absl::Span<const uint8_t>> bytes = stream_->Next();
-    if (!bytes.ok()) {
-      if (IsBinlogPurged(bytes.status())) {
-        absl::Status status = BinlogPurged(CurrentOffset(), bytes.status());
+    absl::StatusOr<binlog::Event> next = source_.Next();
+    if (!next.ok()) {
+      if (IsBinlogPurged(next.status())) {
+        absl::Status status = BinlogPurged(position_.Current(), next.status());
         if (!status.ok()) return status;
         return absl::OkStatus();
       }
-      if (IsServerIdCollision(bytes.status())) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "another replica connected to the server with database.server.id=", config_.server_id,
-            " and took over the binlog stream; give this connector a database.server.id no "
-            "other replica uses. Server said: ",
-            bytes.status().message()));
-      }
       // What this poll appended so far is delivered (Poll).
-      if (absl::IsUnavailable(bytes.status())) return Lost(bytes.status());
-      return bytes.status();
+      if (absl::IsUnavailable(next.status())) return Lost(next.status());
+      return next.status();
     }
-    absl::StatusOr<binlog::Event> decoded =
-        decoder_->Decode(std::span<const uint8_t>(bytes->data(), bytes->size()));
-    if (!decoded.ok()) return decoded.status();
-    event_.emplace(std::move(*decoded));
+    event_.emplace(std::move(*next));
     stream_progress_.OnEvent(*event_);
   }
   return absl::OkStatus();
@@ -433,76 +288,48 @@ absl::StatusOr<bool> SourceTask::HandleEvent(sluice_batch* batch) {
   const binlog::EventHeader& header = event.header;
   const bool artificial = (header.flags & binlog::kFlagArtificial) != 0 || header.log_pos == 0;
   if (artificial) {
-    if (const auto* rotate = event.As<binlog::RotateEvent>();
-        rotate != nullptr && !in_transaction_) {
-      restart_file_ = std::string(rotate->next_file);
-      restart_pos_ = rotate->position;
-    }
+    if (const auto* rotate = event.As<binlog::RotateEvent>()) position_.Rotate(*rotate);
     return true;
   }
-  if (event.As<binlog::RowsEvent>() == nullptr) {
-    ts_sec_ = header.timestamp;
-    event_server_id_ = header.server_id;
-  }
-  const uint64_t next = header.log_pos;
-  // Counted as Debezium counts (BinlogOffsetContext): the transaction's first event — MariaDB's
-  // GTID event, MySQL's BEGIN — is where a restart reads from and is itself event 1.
+  position_.OnEvent(header);
   if (const auto* gtid = event.As<binlog::MariaGtidEvent>()) {
-    gtids_.Begin(MariaDbGtid{gtid->domain_id, gtid->server_id, gtid->sequence});
-    StartTransaction(event, gtid->ToString());
-    standalone_ = gtid->standalone();
+    position_.BeginMariaDb(event, *gtid);
+    OnTransactionStart();
   } else if (const auto* mysql_gtid = event.As<binlog::MysqlGtidEvent>()) {
-    // MySQL: the BEGIN that follows starts the transaction.
-    pending_gtid_ = mysql_gtid->anonymous ? std::string() : mysql_gtid->ToString();
-    if (!mysql_gtid->anonymous) {
-      gtids_.Begin(mysql_gtid->source_id, mysql_gtid->gno,
-                   absl::string_view(mysql_gtid->tag.data(), mysql_gtid->tag.size()));
-    }
+    position_.MysqlGtid(*mysql_gtid);
   } else if (const auto* query = event.As<binlog::QueryEvent>()) {
     const std::string word =
         LeadingKeyword(absl::string_view(query->query.data(), query->query.size()));
     if (word == "BEGIN") {
-      if (!in_transaction_) StartTransaction(event, std::exchange(pending_gtid_, std::string()));
+      if (position_.Begin(event)) OnTransactionStart();
     } else if (word == "COMMIT") {
-      absl::Status status = Commit(batch, next);
+      absl::Status status = Commit(batch);
       if (!status.ok()) return status;
       return true;
     } else {
       absl::Status status = HandleQuery(batch, *query);
       if (!status.ok()) return status;
-      if (in_transaction_ && standalone_) {
-        absl::Status commit = Commit(batch, next);
+      if (position_.in_transaction() && position_.standalone()) {
+        absl::Status commit = Commit(batch);
         if (!commit.ok()) return commit;
         return true;
       }
-      // MySQL: a statement outside BEGIN/COMMIT (DDL) is its GTID's whole transaction.
-      if (!in_transaction_ && word != "XA") gtids_.Commit();
+      position_.StatementDone(/*xa=*/word == "XA");
     }
   } else if (event.As<binlog::XidEvent>() != nullptr) {
-    absl::Status status = Commit(batch, next);
+    absl::Status status = Commit(batch);
     if (!status.ok()) return status;
     return true;
   } else if (event.As<binlog::RowsEvent>() != nullptr) {
-    ts_sec_ = header.timestamp;
-    event_server_id_ = header.server_id;
     absl::StatusOr<bool> finished = EmitRows(batch);
     if (!finished.ok() || !*finished) return finished;
   } else if (const auto* rotate = event.As<binlog::RotateEvent>()) {
-    if (!in_transaction_) {
-      restart_file_ = std::string(rotate->next_file);
-      restart_pos_ = rotate->position;
-    }
+    position_.Rotate(*rotate);
     return true;
-  } else if (const auto* heartbeat = event.As<binlog::HeartbeatEvent>()) {
-    (void)heartbeat;
+  } else if (event.As<binlog::HeartbeatEvent>() != nullptr) {
     return true;
   }
-  if (in_transaction_) {
-    ++events_done_;
-  } else if (next > 0) {
-    restart_file_ = *event.context.file;
-    restart_pos_ = next;
-  }
+  position_.EventDone(event);
   return true;
 }
 
@@ -517,88 +344,11 @@ absl::Status SourceTask::HandleQuery(sluice_batch* batch, const binlog::QueryEve
   const std::string db(query.database);
   schemas_.ForgetDatabase(db);
   // After a restart inside this transaction, events the offset counts were emitted already.
-  if (resume_.EmittedBefore(events_done_)) return absl::OkStatus();
-  const binlog::Event& event = *event_;
+  if (resume_.EmittedBefore(position_.events_done())) return absl::OkStatus();
   SourcePosition source;
-  source.file = *event.context.file;
-  source.pos = static_cast<int64_t>(event.context.position);
-  source.ts_sec = ts_sec_;
-  source.server_id = event_server_id_;
-  source.gtid = gtid_;
-  OffsetState done = CurrentOffset();
-  if (in_transaction_) done.event = events_done_ + 1;
-  const std::vector<DdlTarget> targets = DdlTargets(sql, db);
-  if (config_.include_schema_changes) {
-    absl::Status status = EmitSchemaChange(batch, db, sql, targets, source, done);
-    if (!status.ok()) return status;
-  }
-  if (word != "TRUNCATE" || config_.skip_truncate || targets.empty()) return absl::OkStatus();
-
-  const DdlTarget& truncated = targets.front();
-  if (!filters_.IncludeTable(truncated.db, truncated.table)) return absl::OkStatus();
-  const TableSchema* truncated_schema = schemas_.Latest(truncated.db, truncated.table);
-  if (truncated_schema == nullptr) {
-    host_.Log(SLUICE_LOG_WARN, absl::StrCat("TRUNCATE of `", truncated.db, ".", truncated.table,
-                                            "` before any of its rows was seen: not emitted"));
-    return absl::OkStatus();
-  }
-  return builder_.changes.Truncate(batch, *truncated_schema, source, done);
-}
-
-absl::Status SourceTask::EmitSchemaChange(sluice_batch* batch, const std::string& db,
-                                          absl::string_view sql,
-                                          const std::vector<DdlTarget>& targets,
-                                          const SourcePosition& source, const OffsetState& done) {
-  if (targets.empty()) {
-    // Not about a table (CREATE DATABASE, a view, ...): attributed to the current database.
-    if (db.empty() || !filters_.IncludeDatabase(db)) return absl::OkStatus();
-    return builder_.schema_changes.SchemaChange(batch, db, sql, source, done);
-  }
-  std::string event_db, tables;
-  std::vector<TableChange> changes;
-  for (const DdlTarget& target : targets) {
-    if (!filters_.IncludeDatabase(target.db)) continue;
-    const bool captured = filters_.IncludeTable(target.db, target.table);
-    if (target.kind == DdlTarget::kDrop) {
-      // As Debezium: one event per dropped table, with its own DROP statement.
-      TableChange change{TableChangeType::kDrop, target.db, target.table, std::nullopt};
-      absl::Status status =
-          builder_.schema_changes.SchemaChange(batch, target.db, target.ddl, source, done, &target.table,
-                                captured ? absl::Span<const TableChange>(&change, 1)
-                                         : absl::Span<const TableChange>());
-      if (!status.ok()) return status;
-      continue;
-    }
-    if (event_db.empty()) event_db = target.db;
-    absl::StrAppend(&tables, tables.empty() ? "" : ",", target.table);
-    if (!captured || target.kind == DdlTarget::kTruncate) continue;
-    // The structure as the server describes it now: right after this statement when streaming
-    // is caught up; a later one when catching up on a backlog (docs: "Differences").
-    absl::Status status = EnsureQueryConnection();
-    if (!status.ok()) return status;
-    InformationSchemaCatalog catalog(*query_connection_);
-    absl::StatusOr<std::optional<TableStructure>> structure =
-        ReadTableStructure(catalog, target.db, target.table);
-    if (!structure.ok()) return structure.status();
-    if (structure->has_value()) {
-      absl::StatusOr<LaterStatement> later =
-          FindLaterStatement(*query_connection_, *event_->context.file, event_->header.log_pos,
-                             target.table, /*budget=*/20000);
-      if (later.ok() && *later == LaterStatement::kNamesTable) structure->reset();
-    }
-    if (!structure->has_value()) {
-      host_.Log(SLUICE_LOG_WARN,
-                absl::StrCat("the structure of `", target.db, ".", target.table, "` after `",
-                             sql.substr(0, 80), "` at ", source.file, ":", source.pos,
-                             " is unknown: the table changed again (or is gone) before the "
-                             "connector read this statement; its tableChanges entry has table=null"));
-    }
-    changes.push_back(TableChange{target.kind == DdlTarget::kCreate ? TableChangeType::kCreate
-                                                                    : TableChangeType::kAlter,
-                                  target.db, target.table, std::move(*structure)});
-  }
-  if (event_db.empty()) return absl::OkStatus();
-  return builder_.schema_changes.SchemaChange(batch, event_db, sql, source, done, &tables, changes);
+  position_.FillSource(*event_, source);
+  return ddl_.Statement(batch, db, sql, word, source, position_.StatementOffset(),
+                        event_->header.log_pos);
 }
 
 absl::Status SourceTask::EnsureQueryConnection() {
@@ -621,7 +371,7 @@ absl::StatusOr<bool> SourceTask::EmitRows(sluice_batch* batch) {
     current_schema_ = *schema;
     rows_ = std::make_unique<binlog::RowReader>(rows);
     row_index_ = 0;
-    skip_rows_ = static_cast<int32_t>(resume_.RowsEmittedBefore(events_done_, &skip_event_));
+    skip_rows_ = static_cast<int32_t>(resume_.RowsEmittedBefore(position_.events_done(), &skip_event_));
   }
   if (current_schema_ != nullptr) {
     const sluice_host_api* api = host_.api();
@@ -662,33 +412,15 @@ absl::StatusOr<bool> SourceTask::EmitRows(sluice_batch* batch) {
       if (emitted_before) continue;  // counted above: the transaction's orders stay right
       // Reused row after row: assigning into kept strings allocates nothing once warm.
       SourcePosition& source = row_source_;
-      source.file.assign(*event.context.file);
-      source.pos = static_cast<int64_t>(event.context.position);
+      position_.FillSource(event, source);
       source.row = index;
-      source.ts_sec = ts_sec_;
-      source.server_id = event_server_id_;
-      source.gtid.assign(gtid_);
-      source.transaction =
-          config_.provide_transaction_metadata && in_transaction_ ? transaction_.info() : nullptr;
-      OffsetState& pending = row_pending_;
-      FillOffset(pending);
-      pending.row = index;
-      if (!in_transaction_) {
-        // Outside a transaction (non-transactional engines): this event is the restart point.
-        pending.file.assign(source.file);
-        pending.pos = source.pos;
-        pending.event = 0;
-      }
-      OffsetState& done = row_done_;
-      done.file.assign(pending.file);
-      done.gtids.assign(pending.gtids);
-      done.pos = pending.pos;
-      done.event = pending.event;
-      done.ts_sec = pending.ts_sec;
-      done.server_id = pending.server_id;
-      done.row = index + 1;
-      absl::Status status = builder_.changes.Change(batch, *current_schema_, op, before_row, after_row,
-                                            source, pending, done);
+      source.transaction = config_.provide_transaction_metadata && position_.in_transaction()
+                               ? transaction_.info()
+                               : nullptr;
+      const StreamPosition::RowOffsets offsets = position_.Row(source, index);
+      absl::Status status = builder_.changes.Change(batch, *current_schema_, op, before_row,
+                                                    after_row, source, offsets.pending,
+                                                    offsets.done);
       if (!status.ok()) return binlog::AnnotateError(status, event.context);
       budget_.Add(rows_->bytes_read() - row_start);
     }

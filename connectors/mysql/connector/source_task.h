@@ -21,18 +21,18 @@
 
 #include "absl/status/status.h"
 #include "connectors/mysql/connector/batch_budget.h"
+#include "connectors/mysql/connector/binlog_source.h"
 #include "connectors/mysql/connector/config.h"
-#include "connectors/mysql/connector/ddl_targets.h"
+#include "connectors/mysql/connector/ddl_events.h"
 #include "connectors/mysql/connector/event_builders.h"
 #include "connectors/mysql/connector/filters.h"
-#include "connectors/mysql/connector/gtid_tracker.h"
 #include "connectors/mysql/connector/host.h"
 #include "connectors/mysql/connector/offset.h"
 #include "connectors/mysql/connector/progress.h"
 #include "connectors/mysql/connector/resume_skip.h"
 #include "connectors/mysql/connector/schema_cache.h"
+#include "connectors/mysql/connector/stream_position.h"
 #include "connectors/mysql/connector/transaction_metadata.h"
-#include "connectors/mysql/server/binlog_stream.h"
 #include "connectors/mysql/server/connection.h"
 #include "sluice/binlog/decoder.h"
 
@@ -55,31 +55,31 @@ class SourceTask {
   absl::Status Start();
   // Takes the snapshot's view; the phase is kSnapshot from then until it is done or lost.
   absl::Status StartSnapshot();
-  absl::Status OpenStream(const OffsetState& from);
+  // Streams from `from`; `gtids_complete`: its `gtids` is the server's whole set even when empty
+  // (a position the server reported, or the tracker's own state on a reconnect), not an offset
+  // that may lack it.
+  absl::Status OpenStream(const OffsetState& from, bool gtids_complete);
   // The committed position is gone from the server: snapshot again (when_needed) or fail.
   absl::Status BinlogPurged(const OffsetState& from, const absl::Status& cause);
   absl::Status PollStream(sluice_batch* batch, int64_t deadline_ns);
   // The poll's work in the current phase, until `deadline` (monotonic ns).
   absl::Status PollPhase(sluice_batch* batch, int64_t deadline);
-  // The server went away (`cause`, Unavailable): the stream is dropped, to be reopened by a later
-  // poll at the position of the last record handed to the worker (nothing is skipped or
-  // repeated). Returns `cause`, for Poll to report.
+  // The server went away (`cause`, Unavailable): the event in hand is dropped, the stream too, to
+  // be reopened at the current position (BinlogSource::Lost). Returns `cause`.
   absl::Status Lost(absl::Status cause);
   // Handles one decoded event; false when the batch is full mid-event (rows remain).
   absl::StatusOr<bool> HandleEvent(sluice_batch* batch);
   absl::StatusOr<bool> EmitRows(sluice_batch* batch);
-  void StartTransaction(const binlog::Event& event, std::string gtid);
-  absl::Status Commit(sluice_batch* batch, uint64_t next_position);
+  // A transaction started (StreamPosition said so): nothing of it counted or skipped yet.
+  void OnTransactionStart();
+  // The current event committed the transaction: END when provide.transaction.metadata.
+  absl::Status Commit(sluice_batch* batch);
   // provide.transaction.metadata: counts one emitted row of `schema` (and emits BEGIN first when
   // `emit` and none was sent for this transaction).
   absl::Status CountTransactionRow(sluice_batch* batch, const TableSchema& schema, bool emit);
-  OffsetState CurrentOffset() const;
-  void FillOffset(OffsetState& offset) const;
+  // A statement other than BEGIN/COMMIT: a DDL statement's table versions are forgotten, its
+  // records built (DdlEvents) unless a restart says they were emitted.
   absl::Status HandleQuery(sluice_batch* batch, const binlog::QueryEvent& query);
-  // include.schema.changes: the statement to <topic.prefix>, with the tables it changed.
-  absl::Status EmitSchemaChange(sluice_batch* batch, const std::string& db, absl::string_view sql,
-                                const std::vector<DdlTarget>& targets,
-                                const SourcePosition& source, const OffsetState& done);
   // Reopens query_connection_ when it idled out or the server restarted.
   absl::Status EnsureQueryConnection();
 
@@ -89,16 +89,13 @@ class SourceTask {
   Filters filters_;
   EventBuilders builder_;
   SchemaCache schemas_;  // the table versions met while streaming
+  DdlEvents ddl_;        // a DDL statement's records
   std::atomic<bool> stop_{false};
   Phase phase_ = Phase::kStart;
 
   std::optional<Connection> query_connection_;
-  std::optional<BinlogStream> stream_;
-  std::unique_ptr<binlog::BinlogDecoder> decoder_;
+  BinlogSource source_{host_, config_};  // the binlog stream, across lost connections
   std::unique_ptr<Snapshot> snapshot_;  // exactly while phase_ is kSnapshot
-  std::optional<OffsetState> reconnect_from_;  // where a lost stream reopens
-  // A loss in a poll that had appended records, reported by the next poll (Poll).
-  absl::Status unreported_loss_;
 
   // The event being worked on, and how far its rows got.
   std::optional<binlog::Event> event_;
@@ -110,24 +107,9 @@ class SourceTask {
   const TableSchema* current_schema_ = nullptr;
   SourcePosition row_source_;
   TransactionMetadata transaction_;  // provide.transaction.metadata
-  OffsetState row_pending_, row_done_;
 
-  // Restart position (Debezium's offset): the current transaction's first event, or just past
-  // the last completed event outside transactions, plus events completed since then.
-  std::string restart_file_;
-  uint64_t restart_pos_ = 4;
-  int64_t events_done_ = 0;
-  bool in_transaction_ = false;
-  bool standalone_ = false;
-  std::string gtid_;                          // this transaction's, or empty
-  std::string pending_gtid_;                  // MySQL: the GTID event before BEGIN
-  GtidTracker gtids_;                         // the offset's `gtids`: completed transactions
-  // The next OpenStream's `gtids` is the server's whole set even when empty (a position the server
-  // reported, or the tracker's own state on a reconnect), not an offset that may lack it.
-  bool start_gtids_complete_ = false;
-  int64_t ts_sec_ = 0;
+  StreamPosition position_;  // where the stream is: the offset written while streaming
   int64_t last_heartbeat_ns_ = 0;
-  int64_t event_server_id_ = 0;
 
   // Resuming inside a transaction: skip what the committed offset says was emitted.
   ResumeSkip resume_;

@@ -1,0 +1,117 @@
+#include "connectors/mysql/connector/binlog_source.h"
+
+#include <span>
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "connectors/mysql/server/sql_quote.h"
+
+namespace sluice::mysql {
+
+absl::Status BinlogSource::Open(const OffsetState& from,
+                                const std::function<absl::Status(bool mariadb)>& before_dump) {
+  ConnectionOptions options = config_.connection;
+  options.read_timeout = absl::Seconds(30);
+  absl::StatusOr<Connection> connection = Connection::Open(options);
+  if (!connection.ok()) return connection.status();
+  absl::Status ready = before_dump(connection->is_mariadb());
+  if (!ready.ok()) return ready;
+  BinlogStart start =
+      BinlogStart::FromOffset(from.file, static_cast<uint64_t>(from.pos), from.gtids);
+  BinlogStreamOptions stream_options;
+  stream_options.server_id = config_.server_id;
+  stream_options.server_heartbeat_period = absl::Seconds(1);
+  absl::StatusOr<BinlogStream> stream =
+      BinlogStream::Open(std::move(*connection), start, stream_options);
+  if (!stream.ok()) return stream.status();
+  host_.Log(SLUICE_LOG_INFO, absl::StrCat("binlog stream opened at ", stream->start_description()));
+  stream_.emplace(std::move(*stream));
+  binlog::DecoderOptions decoder_options;
+  decoder_options.initial_file = from.file;
+  decoder_ = std::make_unique<binlog::BinlogDecoder>(decoder_options);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<binlog::Event> BinlogSource::Next() {
+  absl::StatusOr<absl::Span<const uint8_t>> bytes = stream_->Next();
+  if (!bytes.ok()) {
+    if (!IsBinlogPurged(bytes.status()) && IsServerIdCollision(bytes.status())) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "another replica connected to the server with database.server.id=", config_.server_id,
+          " and took over the binlog stream; give this connector a database.server.id no "
+          "other replica uses. Server said: ",
+          bytes.status().message()));
+    }
+    return bytes.status();
+  }
+  return decoder_->Decode(std::span<const uint8_t>(bytes->data(), bytes->size()));
+}
+
+absl::Status BinlogSource::Lost(absl::Status cause, const OffsetState& at, bool gtids_complete) {
+  if (stream_.has_value()) {
+    ReopenAt(at, gtids_complete);
+    host_.Log(SLUICE_LOG_WARN,
+              absl::StrCat("connection to the server lost (", cause.message(),
+                           "); the stream reopens at ", PositionText(at), " on a later poll"));
+  }
+  stream_.reset();
+  return cause;
+}
+
+absl::Status BinlogSource::DeferLossAfterRecords(absl::Status status, bool appended) {
+  if (absl::IsUnavailable(status) && appended) {
+    deferred_loss_ = std::move(status);
+    return absl::OkStatus();
+  }
+  return status;
+}
+
+absl::Status BinlogSource::TakeDeferredLoss() {
+  return std::exchange(deferred_loss_, absl::OkStatus());
+}
+
+absl::StatusOr<OffsetState> ServerStartOffset(Connection& connection, SnapshotMode mode) {
+  absl::StatusOr<QueryResult> master = connection.Query(
+      mode == SnapshotMode::kNever ? "SHOW BINARY LOGS" : "SHOW MASTER STATUS");
+  if (!master.ok()) return master.status();
+  if (master->rows.empty() || !master->rows[0][0].has_value()) {
+    return absl::FailedPreconditionError(
+        "the server lists no binlog: the binlog is off; set log_bin in the server "
+        "configuration and restart it");
+  }
+  OffsetState start;
+  start.file = *master->rows[0][0];
+  int64_t pos = 4;
+  if (mode == SnapshotMode::kNoData) {
+    (void)absl::SimpleAtoi(master->rows[0][1].value_or("4"), &pos);
+  }
+  start.pos = pos;
+  if (connection.is_mariadb()) {
+    absl::StatusOr<QueryResult> gtid = connection.Query(
+        absl::StrCat("SELECT BINLOG_GTID_POS(", SqlString(start.file), ", ", start.pos, ")"));
+    if (gtid.ok() && !gtid->rows.empty()) start.gtids = gtid->rows[0][0].value_or("");
+  } else if (mode == SnapshotMode::kNoData) {
+    // MySQL: the transactions before the current position are the executed set shown with it.
+    const int executed = master->ColumnIndex("Executed_Gtid_Set");
+    if (executed >= 0) start.gtids = master->rows[0][executed].value_or("");
+  } else {
+    // MySQL: the transactions before the oldest binlog are the purged ones.
+    absl::StatusOr<std::string> purged = connection.GlobalVariable("gtid_purged");
+    if (purged.ok()) start.gtids = *purged;
+  }
+  return start;
+}
+
+absl::Status PurgedPositionError(const OffsetState& from, const absl::Status& cause) {
+  return absl::FailedPreconditionError(absl::StrCat(
+      "the committed position ", PositionText(from),
+      " is no longer on the server (its binlog was purged while the connector was stopped), so "
+      "the changes made since then cannot be read. Take a new snapshot: set snapshot.mode="
+      "when_needed, or reset the connector's offset; keep binlogs longer "
+      "(binlog_expire_logs_seconds) to avoid this. Server said: ",
+      cause.message()));
+}
+
+}  // namespace sluice::mysql

@@ -1,0 +1,92 @@
+#ifndef SLUICE_CONNECTORS_MYSQL_CONNECTOR_BINLOG_SOURCE_H_
+#define SLUICE_CONNECTORS_MYSQL_CONNECTOR_BINLOG_SOURCE_H_
+
+// The task's binlog stream, across lost connections: opens the stream at an offset, hands out
+// decoded events, and when the server goes away drops the stream and remembers where a later poll
+// reopens it (the position of the last record handed to the worker: nothing is skipped or
+// repeated). It also keeps the poll's rule for a loss: a poll that appended records before losing
+// the server returns them with OK and the loss is reported by the next poll.
+//
+// Thread: the task thread.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "connectors/mysql/connector/config.h"
+#include "connectors/mysql/connector/host.h"
+#include "connectors/mysql/connector/offset.h"
+#include "connectors/mysql/server/binlog_stream.h"
+#include "connectors/mysql/server/connection.h"
+#include "sluice/binlog/decoder.h"
+
+namespace sluice::mysql {
+
+class BinlogSource {
+ public:
+  BinlogSource(Host host, const ConnectorConfig& config) : host_(host), config_(config) {}
+
+  // Opens a stream at `from` on a connection of its own. `before_dump(mariadb)` runs once the
+  // server's kind is known and before the dump starts; its error is returned as is. A position the
+  // server no longer has: FailedPrecondition that IsBinlogPurged recognises. Unavailable: the
+  // server cannot be reached.
+  absl::Status Open(const OffsetState& from,
+                    const std::function<absl::Status(bool mariadb)>& before_dump);
+  bool is_open() const { return stream_.has_value(); }
+  // The next event of the open stream. Unavailable: the server went away (then call Lost);
+  // IsBinlogPurged: the position is gone from the server; FailedPrecondition naming
+  // database.server.id when another replica took the stream over.
+  absl::StatusOr<binlog::Event> Next();
+  // The open stream's dump thread on the server (for KILL CONNECTION); 0 when none is open.
+  uint64_t dump_thread_id() const { return stream_.has_value() ? stream_->server_connection_id() : 0; }
+  // Drops the stream, if any.
+  void Close() { stream_.reset(); }
+
+  // The server went away (`cause`, Unavailable): when a stream was open, a later poll reopens it
+  // at `at`, the position of the last record handed over (`gtids_complete`: GtidTracker::Reset).
+  // The stream is dropped. Returns `cause`, for Poll to report.
+  absl::Status Lost(absl::Status cause, const OffsetState& at, bool gtids_complete);
+  // Where a stream that could not be opened is to be reopened.
+  void ReopenAt(const OffsetState& at, bool gtids_complete) {
+    reopen_at_ = at;
+    reopen_gtids_complete_ = gtids_complete;
+  }
+  // Where a lost stream reopens; none before the first loss.
+  const std::optional<OffsetState>& reopen_at() const { return reopen_at_; }
+  bool reopen_gtids_complete() const { return reopen_gtids_complete_; }
+
+  // The poll's rule for a loss. Records appended before it reach the worker only with an OK (the
+  // worker discards the batch of a poll that fails), so:
+  // at the end of a poll, `status` — or OK when it is a loss (Unavailable) after `appended`
+  // records, the loss then kept for the next poll;
+  absl::Status DeferLossAfterRecords(absl::Status status, bool appended);
+  // at the start of a poll, the loss the last one kept (reported with nothing appended, so the
+  // worker's back-off passes before the poll after reconnects), or OK.
+  absl::Status TakeDeferredLoss();
+
+ private:
+  Host host_;
+  const ConnectorConfig& config_;
+  std::optional<BinlogStream> stream_;
+  std::unique_ptr<binlog::BinlogDecoder> decoder_;
+  std::optional<OffsetState> reopen_at_;
+  bool reopen_gtids_complete_ = false;
+  absl::Status deferred_loss_;
+};
+
+// Where streaming starts without a committed offset and without a snapshot of rows, as Debezium
+// starts: snapshot.mode=never at the binlog's beginning (the oldest file the server still has),
+// no_data at the server's current position; with the GTIDs before that point, the whole set.
+// FailedPrecondition when the server has no binlog.
+absl::StatusOr<OffsetState> ServerStartOffset(Connection& connection, SnapshotMode mode);
+
+// The error for a committed position the server no longer has (its binlog was purged), with the
+// way out, when the connector does not take a new snapshot by itself.
+absl::Status PurgedPositionError(const OffsetState& from, const absl::Status& cause);
+
+}  // namespace sluice::mysql
+
+#endif  // SLUICE_CONNECTORS_MYSQL_CONNECTOR_BINLOG_SOURCE_H_
