@@ -6,6 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "connectors/mysql/server/binlog_position.h"
 #include "connectors/mysql/server/sql_quote.h"
 
 namespace sluice::mysql {
@@ -73,29 +74,27 @@ absl::Status BinlogSource::TakeDeferredLoss() {
 }
 
 absl::StatusOr<OffsetState> ServerStartOffset(Connection& connection, SnapshotMode mode) {
-  absl::StatusOr<QueryResult> master = connection.Query(
-      mode == SnapshotMode::kNever ? "SHOW BINARY LOGS" : "SHOW MASTER STATUS");
-  if (!master.ok()) return master.status();
-  if (master->rows.empty() || !master->rows[0][0].has_value()) {
-    return absl::FailedPreconditionError(
-        "the server lists no binlog: the binlog is off; set log_bin in the server "
-        "configuration and restart it");
-  }
   OffsetState start;
-  start.file = *master->rows[0][0];
-  int64_t pos = 4;
-  if (mode == SnapshotMode::kNoData) {
-    (void)absl::SimpleAtoi(master->rows[0][1].value_or("4"), &pos);
+  std::string executed_gtids;
+  if (mode == SnapshotMode::kNever) {
+    absl::StatusOr<std::string> oldest = ReadOldestBinlogFile(connection);
+    if (!oldest.ok()) return oldest.status();
+    start.file = *oldest;
+    start.pos = 4;
+  } else {
+    absl::StatusOr<ServerBinlogPosition> now = ReadServerBinlogPosition(connection);
+    if (!now.ok()) return now.status();
+    start.file = now->file;
+    start.pos = static_cast<int64_t>(now->position);
+    executed_gtids = now->executed_gtids;
   }
-  start.pos = pos;
   if (connection.is_mariadb()) {
     absl::StatusOr<QueryResult> gtid = connection.Query(
         absl::StrCat("SELECT BINLOG_GTID_POS(", SqlString(start.file), ", ", start.pos, ")"));
     if (gtid.ok() && !gtid->rows.empty()) start.gtids = gtid->rows[0][0].value_or("");
   } else if (mode == SnapshotMode::kNoData) {
     // MySQL: the transactions before the current position are the executed set shown with it.
-    const int executed = master->ColumnIndex("Executed_Gtid_Set");
-    if (executed >= 0) start.gtids = master->rows[0][executed].value_or("");
+    start.gtids = executed_gtids;
   } else {
     // MySQL: the transactions before the oldest binlog are the purged ones.
     absl::StatusOr<std::string> purged = connection.GlobalVariable("gtid_purged");

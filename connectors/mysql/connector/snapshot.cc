@@ -1,5 +1,6 @@
 #include "connectors/mysql/connector/snapshot.h"
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -10,6 +11,7 @@
 #include "connectors/mysql/connector/text_value.h"
 #include "connectors/mysql/connector/table_structure.h"
 #include "connectors/mysql/gtid/mysql_gtid_set.h"
+#include "connectors/mysql/server/binlog_position.h"
 
 namespace sluice::mysql {
 namespace {
@@ -141,8 +143,17 @@ absl::Status Snapshot::BeginLocked() {
   // LOCK TABLES would end this session's transaction (and START TRANSACTION its locks), so the
   // table locks are held by a second connection while this one starts its view.
   std::optional<Connection> locker;
+  // Every way out of here releases the locks at once: a failure while they are held (the position
+  // read refused, a lost connection) must not leave the user's writes waiting on a global read
+  // lock for as long as the task lives. Closing the locking connection drops its table locks.
+  bool global_lock_held = false;
+  absl::Cleanup release_locks = [&] {
+    if (global_lock_held) (void)c.Execute("UNLOCK TABLES");
+    locker.reset();
+  };
   if (lock == SnapshotLock::kGlobal) {
     absl::Status status = c.Execute("FLUSH TABLES WITH READ LOCK");
+    global_lock_held = status.ok();
     if (absl::IsPermissionDenied(status)) {
       lock = SnapshotLock::kTables;
       absl::StatusOr<std::vector<TableName>> captured = CapturedTables();
@@ -182,23 +193,17 @@ absl::Status Snapshot::BeginLocked() {
   }
   absl::Status status = c.Execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
   if (!status.ok()) return status;
-  absl::StatusOr<QueryResult> master = c.Query("SHOW MASTER STATUS");
-  if (!master.ok()) return master.status();
-  if (!master->rows.empty()) {
-    position_.file = master->rows[0][0].value_or("");
-    (void)absl::SimpleAtoi(master->rows[0][1].value_or("4"), &position_.pos);
-    const int executed = master->ColumnIndex("Executed_Gtid_Set");
-    if (executed >= 0) {
-      // MySQL prints ",\n" between sources; the offset carries the set as Debezium does, on
-      // one line (normalised when it parses).
-      position_.gtids = master->rows[0][executed].value_or("");
-      absl::StatusOr<MysqlGtidSet> set = MysqlGtidSet::Parse(position_.gtids);
-      if (set.ok()) position_.gtids = set->ToString();
-    }
-  }
-  if (lock == SnapshotLock::kGlobal) {
+  // SHOW BINARY LOG STATUS on MySQL 8.2+ (8.4 removed SHOW MASTER STATUS), with MySQL's
+  // executed GTID set on one line, as Debezium's offset carries it.
+  absl::StatusOr<ServerBinlogPosition> now = ReadServerBinlogPosition(c);
+  if (!now.ok()) return now.status();
+  position_.file = now->file;
+  position_.pos = static_cast<int64_t>(now->position);
+  position_.gtids = now->executed_gtids;
+  if (global_lock_held) {
     status = c.Execute("UNLOCK TABLES");
     if (!status.ok()) return status;
+    global_lock_held = false;
   }
   if (locker.has_value()) {
     status = locker->Execute("UNLOCK TABLES");

@@ -43,8 +43,35 @@ const rapidjson::Value& ChangeEvent::payload() const {
   return *json;
 }
 
-CdcRun::CdcRun(const std::string& name, bool schemas, bool scratch_server)
-    : scratch_server_(scratch_server) {
+namespace {
+
+MariaDbAccount AdminOf(TestServer server) {
+  switch (server) {
+    case TestServer::kMariaDbScratch:
+      return MariaDbScratchAdmin();
+    case TestServer::kMySql:
+      return MySqlAdmin();
+    case TestServer::kMariaDb:
+      break;
+  }
+  return MariaDbAdmin();
+}
+
+MariaDbAccount CdcOf(TestServer server) {
+  switch (server) {
+    case TestServer::kMariaDbScratch:
+      return MariaDbScratchCdc();
+    case TestServer::kMySql:
+      return MySqlCdc();
+    case TestServer::kMariaDb:
+      break;
+  }
+  return MariaDbCdc();
+}
+
+}  // namespace
+
+CdcRun::CdcRun(const std::string& name, bool schemas, TestServer server) : server_(server) {
   name_ = UniqueName(name);
   for (char& c : name_) {
     if (c == '-' || c == '.') c = '_';
@@ -86,13 +113,14 @@ CdcRun::CdcRun(const std::string& name, bool schemas, bool scratch_server)
 
 absl::Status CdcRun::OpenAdmin() {
   admin_.reset();
-  MariaDbAccount admin = scratch_server_ ? MariaDbScratchAdmin() : MariaDbAdmin();
+  MariaDbAccount admin = AdminOf(server_);
   mysql::ConnectionOptions options;
   options.host = admin.host;
   options.port = admin.port;
   options.user = admin.user;
   options.password = admin.password;
-  options.ssl_mode = scratch_server_ ? mysql::SslMode::kDisabled : mysql::SslMode::kRequired;
+  options.ssl_mode = server_ == TestServer::kMariaDbScratch ? mysql::SslMode::kDisabled
+                                                           : mysql::SslMode::kRequired;
   absl::StatusOr<mysql::Connection> connection = mysql::Connection::Open(options);
   if (!connection.ok()) return connection.status();
   admin_.emplace(std::move(*connection));
@@ -122,7 +150,7 @@ void CdcRun::AddWorkerSettings(const std::map<std::string, std::string>& setting
 }
 
 void CdcRun::WriteConnectorConfig(const std::map<std::string, std::string>& extra) {
-  MariaDbAccount cdc = scratch_server_ ? MariaDbScratchCdc() : MariaDbCdc();
+  MariaDbAccount cdc = CdcOf(server_);
   std::map<std::string, std::string> config = {
       {"name", name_},
       {"connector.class", "mysql"},
@@ -134,7 +162,7 @@ void CdcRun::WriteConnectorConfig(const std::map<std::string, std::string>& extr
       {"database.server.id", absl::StrCat(5000 + getpid() % 10000 + rand() % 1000)},
       {"topic.prefix", prefix_},
       {"database.include.list", db_},
-      {"database.ssl.mode", scratch_server_ ? "disabled" : "required"},
+      {"database.ssl.mode", server_ == TestServer::kMariaDbScratch ? "disabled" : "required"},
   };
   for (const auto& [key, value] : extra) config[key] = value;
   std::string text;

@@ -26,11 +26,17 @@ struct ChangeEvent {
   const rapidjson::Value& payload() const;  // the envelope (unwrapped when schemas are on)
 };
 
+// The database server a scenario runs against.
+enum class TestServer {
+  kMariaDb,         // the shared MariaDB 10.11 (fixture `mariadb`, TLS)
+  kMariaDbScratch,  // MariaDB 10.11 that may be restarted (fixture `mariadb_scratch`, plaintext)
+  kMySql,           // MySQL 9.7 (fixture `mysql`, TLS, caching_sha2_password)
+};
+
 class CdcRun {
  public:
-  // `scratch_server`: run against the `mariadb_scratch` server (plaintext, may be restarted)
-  // instead of the shared test server.
-  explicit CdcRun(const std::string& name, bool schemas = false, bool scratch_server = false);
+  explicit CdcRun(const std::string& name, bool schemas = false,
+                  TestServer server = TestServer::kMariaDb);
   ~CdcRun();
 
   const std::string& name() const { return name_; }
@@ -66,7 +72,7 @@ class CdcRun {
   absl::Status OpenAdmin();
 
   std::string name_, db_, prefix_, directory_, worker_config_, connector_config_, log_path_;
-  bool scratch_server_ = false;
+  TestServer server_ = TestServer::kMariaDb;
   std::optional<mysql::Connection> admin_;
 };
 

@@ -49,7 +49,7 @@ std::pair<std::set<int>, size_t> Keys(const std::string& topic) {
 TEST(MySqlConnectorServerRestart, AMariaDbRestartWhileStreamingLosesNothing) {
   ASSERT_TRUE(CheckServiceReachable("kafka", KafkaPort()).ok());
   ASSERT_TRUE(CheckServiceReachable("mariadb_scratch", MariaDbScratchPort()).ok());
-  CdcRun run("srvrestart", /*schemas=*/false, /*scratch_server=*/true);
+  CdcRun run("srvrestart", /*schemas=*/false, TestServer::kMariaDbScratch);
   run.Sql("CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(20))");
   run.Sql("INSERT INTO t SELECT seq, 'before' FROM seq_1_to_100");
   run.WriteConnectorConfig();
