@@ -4,24 +4,20 @@
 // (testdata/mariadb-10.11-all-types.sql is the script that wrote it); the expected values
 // below are what the script inserted and what SELECT returned.
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
 
 #include "gtest/gtest.h"
 #include "sluice/binlog/binlog_file.h"
+#include "binlog_fixture.h"
 #include "sluice/binlog/decoder.h"
 
 namespace sluice::binlog {
 namespace {
 
-std::vector<uint8_t> ReadFixture(const std::string& name) {
-  std::ifstream in(std::string(SLUICE_BINLOG_TESTDATA) + "/" + name, std::ios::binary);
-  EXPECT_TRUE(in.good()) << name;
-  return std::vector<uint8_t>((std::istreambuf_iterator<char>(in)),
-                              std::istreambuf_iterator<char>());
-}
+using testing::DecodeFixture;
+using testing::ReadFixture;
+using testing::RowChangesOf;
 
 struct DecodedRows {
   EventType type;
@@ -33,34 +29,17 @@ class RealMariaDbBinlog : public ::testing::Test {
  protected:
   void SetUp() override {
     bytes_ = ReadFixture("mariadb-10.11-all-types.bin");
-    EventSplitter split(bytes_, "mariadb-bin.000003");
-    BinlogDecoder decoder(DecoderOptions{.initial_file = "mariadb-bin.000003"});
-    RawEvent raw;
-    while (true) {
-      absl::StatusOr<bool> more = split.Next(&raw);
-      ASSERT_TRUE(more.ok()) << more.status();
-      if (!*more) break;
-      absl::StatusOr<Event> e = decoder.Decode(raw.bytes, raw.position);
-      ASSERT_TRUE(e.ok()) << e.status();
-      types_.push_back(e->header.type);
-      if (const auto* fd = e->As<FormatDescriptionEvent>()) format_ = fd->format;
-      if (const auto* tm = e->As<TableMapEvent>()) table_ = tm->table;
-      if (const auto* g = e->As<MariaGtidEvent>()) gtids_.push_back(g->ToString());
-      if (const RowsEvent* r = e->As<RowsEvent>()) {
-        DecodedRows d{e->header.type, r->kind, {}};
-        RowReader reader(*r);
-        RowChange change;
-        while (true) {
-          absl::StatusOr<bool> row = reader.Next(change);
-          ASSERT_TRUE(row.ok()) << row.status();
-          if (!*row) break;
-          d.rows.push_back(change);
-        }
-        rows_.push_back(std::move(d));
+    DecodeFixture(bytes_, "mariadb-bin.000003", [this](Event& e, BinlogDecoder& decoder) {
+      types_.push_back(e.header.type);
+      if (const auto* fd = e.As<FormatDescriptionEvent>()) format_ = fd->format;
+      if (const auto* tm = e.As<TableMapEvent>()) table_ = tm->table;
+      if (const auto* g = e.As<MariaGtidEvent>()) gtids_.push_back(g->ToString());
+      if (const RowsEvent* r = e.As<RowsEvent>()) {
+        rows_.push_back(DecodedRows{e.header.type, r->kind, RowChangesOf(*r)});
       }
-      events_.push_back(*std::move(e));
-    }
-    stats_ = decoder.stats();
+      events_.push_back(std::move(e));
+      stats_ = decoder.stats();
+    });
   }
 
   const ColumnValue& Col(size_t event, const char* name, bool after = true) {

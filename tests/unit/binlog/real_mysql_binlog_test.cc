@@ -8,13 +8,12 @@
 //   binary JSON with every scalar type, a partial JSON update, MINIMAL and NOBLOB images.
 // What mysqlbinlog and SELECT printed for the same rows is the expectation below.
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
 
 #include "gtest/gtest.h"
 #include "sluice/binlog/binlog_file.h"
+#include "binlog_fixture.h"
 #include "sluice/binlog/decoder.h"
 #include "sluice/binlog/json_binary.h"
 #include "sluice/binlog/transaction_payload.h"
@@ -24,12 +23,9 @@ namespace {
 
 constexpr char kServer[] = "d0be5baf-f1e9-11f1-ad53-02fc00000001";
 
-std::vector<uint8_t> ReadFixture(const std::string& name) {
-  std::ifstream in(std::string(SLUICE_BINLOG_TESTDATA) + "/" + name, std::ios::binary);
-  EXPECT_TRUE(in.good()) << name;
-  return std::vector<uint8_t>((std::istreambuf_iterator<char>(in)),
-                              std::istreambuf_iterator<char>());
-}
+using testing::DecodeFixture;
+using testing::ReadFixture;
+using testing::RowChangesOf;
 
 // One row change as text: "insert 1 plain", "update 1 plain -> 1 compressed tagged".
 std::string Describe(const RowsEvent& rows, const RowChange& change) {
@@ -50,17 +46,9 @@ class RealMysqlBinlog : public ::testing::Test {
  protected:
   void SetUp() override {
     bytes_ = ReadFixture("mysql-9.7-gtids.bin");
-    EventSplitter split(bytes_, "mysql-bin.000004");
-    BinlogDecoder decoder(DecoderOptions{.initial_file = "mysql-bin.000004"});
-    RawEvent raw;
-    while (true) {
-      absl::StatusOr<bool> more = split.Next(&raw);
-      ASSERT_TRUE(more.ok()) << more.status();
-      if (!*more) break;
-      absl::StatusOr<Event> e = decoder.Decode(raw.bytes, raw.position);
-      ASSERT_TRUE(e.ok()) << e.status();
-      Take(*e, /*in_payload=*/false);
-      if (const auto* payload = e->As<TransactionPayloadEvent>()) {
+    DecodeFixture(bytes_, "mysql-bin.000004", [this](Event& e, BinlogDecoder& decoder) {
+      Take(e, /*in_payload=*/false);
+      if (const auto* payload = e.As<TransactionPayloadEvent>()) {
         ++payloads_;
         PayloadReader reader(*payload);
         std::shared_ptr<const std::vector<uint8_t>> inner;
@@ -68,13 +56,13 @@ class RealMysqlBinlog : public ::testing::Test {
           absl::StatusOr<bool> next = reader.Next(&inner);
           ASSERT_TRUE(next.ok()) << next.status();
           if (!*next) break;
-          absl::StatusOr<Event> embedded = decoder.DecodeEmbedded(inner, *e);
+          absl::StatusOr<Event> embedded = decoder.DecodeEmbedded(inner, e);
           ASSERT_TRUE(embedded.ok()) << embedded.status();
           Take(*embedded, /*in_payload=*/true);
         }
       }
-    }
-    stats_ = decoder.stats();
+      stats_ = decoder.stats();
+    });
   }
 
   void Take(const Event& e, bool in_payload) {
@@ -84,12 +72,7 @@ class RealMysqlBinlog : public ::testing::Test {
     }
     if (const auto* p = e.As<PreviousGtidsEvent>()) previous_ = p->ToString();
     if (const RowsEvent* r = e.As<RowsEvent>()) {
-      RowReader reader(*r);
-      RowChange change;
-      while (true) {
-        absl::StatusOr<bool> row = reader.Next(change);
-        ASSERT_TRUE(row.ok()) << row.status();
-        if (!*row) break;
+      for (const RowChange& change : RowChangesOf(*r)) {
         changes_.push_back(Describe(*r, change) + (in_payload ? " (compressed)" : ""));
       }
     }
@@ -156,29 +139,12 @@ class RealMysqlTypes : public ::testing::Test {
 
   void SetUp() override {
     bytes_ = ReadFixture("mysql-9.7-types.bin");
-    EventSplitter split(bytes_, "mysql-bin.000003");
-    BinlogDecoder decoder(DecoderOptions{.initial_file = "mysql-bin.000003"});
-    RawEvent raw;
-    while (true) {
-      absl::StatusOr<bool> more = split.Next(&raw);
-      ASSERT_TRUE(more.ok()) << more.status();
-      if (!*more) break;
-      absl::StatusOr<Event> e = decoder.Decode(raw.bytes, raw.position);
-      ASSERT_TRUE(e.ok()) << e.status();
-      if (const RowsEvent* r = e->As<RowsEvent>()) {
-        Rows rows{r->table, e->header.type, {}};
-        RowReader reader(*r);
-        RowChange change;
-        while (true) {
-          absl::StatusOr<bool> next = reader.Next(change);
-          ASSERT_TRUE(next.ok()) << next.status();
-          if (!*next) break;
-          rows.changes.push_back(change);
-        }
-        rows_.push_back(std::move(rows));
+    DecodeFixture(bytes_, "mysql-bin.000003", [this](Event& e, BinlogDecoder&) {
+      if (const RowsEvent* r = e.As<RowsEvent>()) {
+        rows_.push_back(Rows{r->table, e.header.type, RowChangesOf(*r)});
       }
-      events_.push_back(*std::move(e));  // rows view the events' bytes
-    }
+      events_.push_back(std::move(e));  // rows view the events' bytes
+    });
   }
 
   static size_t Index(const TableMap& table, const char* name) {
