@@ -28,6 +28,7 @@ absl::Status BinlogSource::Open(const OffsetState& from,
       BinlogStream::Open(std::move(*connection), start, stream_options);
   if (!stream.ok()) return stream.status();
   host_.Log(SLUICE_LOG_INFO, absl::StrCat("binlog stream opened at ", stream->start_description()));
+  ClosePayload();
   stream_.emplace(std::move(*stream));
   binlog::DecoderOptions decoder_options;
   decoder_options.initial_file = from.file;
@@ -35,7 +36,29 @@ absl::Status BinlogSource::Open(const OffsetState& from,
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::optional<binlog::Event>> BinlogSource::NextInPayload() {
+  std::shared_ptr<const std::vector<uint8_t>> inner;
+  absl::StatusOr<bool> more = payload_reader_->Next(&inner);
+  if (!more.ok()) {
+    const binlog::EventContext& at = payload_event_->context;
+    return absl::Status(more.status().code(),
+                        absl::StrCat("TRANSACTION_PAYLOAD_EVENT at ", at.file ? *at.file : "?", ":",
+                                     at.position, ": ", more.status().message()));
+  }
+  if (!*more) return std::optional<binlog::Event>();
+  absl::StatusOr<binlog::Event> event = decoder_->DecodeEmbedded(inner, *payload_event_);
+  if (!event.ok()) return event.status();
+  event->header.log_pos = payload_event_->header.log_pos;
+  return std::optional<binlog::Event>(*std::move(event));
+}
+
 absl::StatusOr<binlog::Event> BinlogSource::Next() {
+  if (payload_reader_ != nullptr) {
+    absl::StatusOr<std::optional<binlog::Event>> inner = NextInPayload();
+    if (!inner.ok()) return inner.status();
+    if (inner->has_value()) return **std::move(inner);
+    ClosePayload();
+  }
   absl::StatusOr<absl::Span<const uint8_t>> bytes = stream_->Next();
   if (!bytes.ok()) {
     if (!IsBinlogPurged(bytes.status()) && IsServerIdCollision(bytes.status())) {
@@ -47,7 +70,15 @@ absl::StatusOr<binlog::Event> BinlogSource::Next() {
     }
     return bytes.status();
   }
-  return decoder_->Decode(std::span<const uint8_t>(bytes->data(), bytes->size()));
+  absl::StatusOr<binlog::Event> event =
+      decoder_->Decode(std::span<const uint8_t>(bytes->data(), bytes->size()));
+  if (!event.ok()) return event;
+  const auto* payload = event->As<binlog::TransactionPayloadEvent>();
+  if (payload == nullptr) return event;
+  payload_event_ = std::make_unique<binlog::Event>(*std::move(event));
+  payload_reader_ = std::make_unique<binlog::PayloadReader>(
+      *payload_event_->As<binlog::TransactionPayloadEvent>());
+  return Next();
 }
 
 absl::Status BinlogSource::Lost(absl::Status cause, const OffsetState& at, bool gtids_complete) {
@@ -57,7 +88,7 @@ absl::Status BinlogSource::Lost(absl::Status cause, const OffsetState& at, bool 
               absl::StrCat("connection to the server lost (", cause.message(),
                            "); the stream reopens at ", PositionText(at), " on a later poll"));
   }
-  stream_.reset();
+  Close();
   return cause;
 }
 

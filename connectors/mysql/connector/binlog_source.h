@@ -22,6 +22,7 @@
 #include "connectors/mysql/server/binlog_stream.h"
 #include "connectors/mysql/server/connection.h"
 #include "sluice/binlog/decoder.h"
+#include "sluice/binlog/transaction_payload.h"
 
 namespace sluice::mysql {
 
@@ -36,14 +37,22 @@ class BinlogSource {
   absl::Status Open(const OffsetState& from,
                     const std::function<absl::Status(bool mariadb)>& before_dump);
   bool is_open() const { return stream_.has_value(); }
-  // The next event of the open stream. Unavailable: the server went away (then call Lost);
+  // The next event of the open stream. A compressed transaction (MySQL's TRANSACTION_PAYLOAD,
+  // binlog_transaction_compression=ON) is handed out as the events inside it, one at a time, each
+  // standing at its payload's end position as mysqlbinlog shows them (they carry none of their
+  // own), so the task reads them as it reads an uncompressed transaction and a restart inside one
+  // reopens at the payload and counts its events again. Unavailable: the server went away (then
+  // call Lost);
   // IsBinlogPurged: the position is gone from the server; FailedPrecondition naming
   // database.server.id when another replica took the stream over.
   absl::StatusOr<binlog::Event> Next();
   // The open stream's dump thread on the server (for KILL CONNECTION); 0 when none is open.
   uint64_t dump_thread_id() const { return stream_.has_value() ? stream_->server_connection_id() : 0; }
   // Drops the stream, if any.
-  void Close() { stream_.reset(); }
+  void Close() {
+    ClosePayload();
+    stream_.reset();
+  }
 
   // The server went away (`cause`, Unavailable): when a stream was open, a later poll reopens it
   // at `at`, the position of the last record handed over (`gtids_complete`: GtidTracker::Reset).
@@ -72,6 +81,16 @@ class BinlogSource {
   const ConnectorConfig& config_;
   std::optional<BinlogStream> stream_;
   std::unique_ptr<binlog::BinlogDecoder> decoder_;
+  // While a compressed transaction is handed out: its event (viewing the stream's buffer, which
+  // stays put until the stream is read again) and the reader of the events inside.
+  std::unique_ptr<binlog::Event> payload_event_;
+  std::unique_ptr<binlog::PayloadReader> payload_reader_;
+  void ClosePayload() {
+    payload_reader_.reset();
+    payload_event_.reset();
+  }
+  // The next event inside the open payload; nullopt after its last.
+  absl::StatusOr<std::optional<binlog::Event>> NextInPayload();
   std::optional<OffsetState> reopen_at_;
   bool reopen_gtids_complete_ = false;
   absl::Status deferred_loss_;

@@ -328,18 +328,6 @@ absl::StatusOr<bool> SourceTask::HandleEvent(sluice_batch* batch) {
     return true;
   } else if (event.As<binlog::HeartbeatEvent>() != nullptr) {
     return true;
-  } else if (event.As<binlog::TransactionPayloadEvent>() != nullptr) {
-    // A compressed transaction carries its changes inside. Until the task reads them, passing over
-    // it would lose them without a word, so the task stops here, saying where and how to go on.
-    return absl::FailedPreconditionError(absl::StrCat(
-        "a compressed transaction (TRANSACTION_PAYLOAD_EVENT) at ",
-        event.context.file != nullptr ? *event.context.file : std::string("?"), ":",
-        event.context.position,
-        ": this connector does not read compressed transactions (binlog_transaction_compression="
-        "ON) yet, and stops rather than lose this one's changes. Turn compression off on the "
-        "server (globally, and in the sessions that turn it on); this transaction stays "
-        "compressed in the binlog, so capture it with a new snapshot (reset the connector's "
-        "offsets, snapshot.mode=initial)"));
   }
   position_.EventDone(event);
   return true;
