@@ -185,6 +185,44 @@ void CdcRun::StopWorker(std::unique_ptr<Subprocess>& worker) {
 
 std::string CdcRun::WorkerLog() const { return ReadFileForMessage(log_path_); }
 
+std::optional<std::string> CdcRun::KillInsideATransaction(std::unique_ptr<Subprocess>& worker) {
+  // Only the offsets topic is read while waiting: reading the data topic too made each check slow
+  // enough that a fast worker drained a whole transaction between two.
+  const absl::Time deadline = absl::Now() + absl::Seconds(60);
+  while (absl::Now() < deadline) {
+    std::optional<std::string> committed = CommittedOffset();
+    if (committed.has_value() && committed->find("\"event\":") != std::string::npos) break;
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  worker->Signal(SIGKILL);
+  EXPECT_EQ(worker->Wait(absl::Seconds(10)), 128 + SIGKILL);
+  return CommittedOffset();
+}
+
+CdcRun::KeysRead CdcRun::WaitForDistinctIds(const std::string& topic, size_t expected,
+                                            absl::Duration timeout) {
+  KeysRead seen;
+  const absl::Time deadline = absl::Now() + timeout;
+  while (absl::Now() < deadline && seen.ids.size() < expected) {
+    absl::StatusOr<std::vector<ConsumedRecord>> read =
+        ReadWholeTopic(KafkaBootstrap(), topic, absl::Seconds(20));
+    if (read.ok()) {
+      seen.ids.clear();
+      seen.records = read->size();
+      for (const ConsumedRecord& record : *read) {
+        if (!record.key.has_value()) continue;
+        rapidjson::Document key;
+        key.Parse(record.key->c_str());
+        if (key.IsObject() && key.HasMember("id") && key["id"].IsInt()) {
+          seen.ids.insert(key["id"].GetInt());
+        }
+      }
+    }
+    if (seen.ids.size() < expected) absl::SleepFor(absl::Milliseconds(500));
+  }
+  return seen;
+}
+
 std::vector<ChangeEvent> CdcRun::WaitForEvents(const std::string& topic, size_t count,
                                                Subprocess* worker) {
   const absl::Time deadline = absl::Now() + absl::Seconds(60);

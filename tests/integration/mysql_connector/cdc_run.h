@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -62,6 +63,17 @@ class CdcRun {
   std::vector<ChangeEvent> WaitForEvents(const std::string& topic, size_t count,
                                          Subprocess* worker);
   std::string WorkerLog() const;
+  // Kills the worker (SIGKILL) as soon as the committed offset lies inside a transaction (it has
+  // `event`), or after 60 s; returns that offset. For kill -9 scenarios: the records before it
+  // are in Kafka.
+  std::optional<std::string> KillInsideATransaction(std::unique_ptr<Subprocess>& worker);
+  // Reads `topic` whole until its keys hold `expected` distinct `id`s (or `timeout` passes):
+  // replays count once. Returns the ids seen and the number of records read.
+  struct KeysRead {
+    std::set<int> ids;
+    size_t records = 0;
+  };
+  KeysRead WaitForDistinctIds(const std::string& topic, size_t expected, absl::Duration timeout);
   // The committed offset value (JSON) under Kafka Connect's key for this connector.
   std::optional<std::string> CommittedOffset() const;
   // Writes `value` (JSON) as the committed offset, to the partition Kafka Connect would pick for

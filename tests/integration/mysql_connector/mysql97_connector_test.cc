@@ -120,39 +120,16 @@ TEST(MySql97Connector, KillNineInsideACompressedTransactionLosesNothing) {
                        "FROM s WHERE n < ",
                        kRows, ") SELECT n, 'row' FROM s"));
   run.Sql("SET SESSION binlog_transaction_compression = OFF");
-  const absl::Time deadline = absl::Now() + absl::Seconds(60);
-  while (absl::Now() < deadline) {
-    std::optional<std::string> committed = run.CommittedOffset();
-    if (committed.has_value() && committed->find("\"event\":") != std::string::npos) break;
-    absl::SleepFor(absl::Milliseconds(20));
-  }
-  worker->Signal(SIGKILL);
-  ASSERT_EQ(worker->Wait(absl::Seconds(10)), 128 + SIGKILL);
-  std::optional<std::string> offset = run.CommittedOffset();
+  std::optional<std::string> offset = run.KillInsideATransaction(worker);
   std::cout << "committed offset at the kill: " << offset.value_or("<none>") << std::endl;
   EXPECT_NE(offset.value_or("").find("\"event\":"), std::string::npos)
       << "the kill should land inside the transaction";
 
   worker = run.StartWorker();
-  std::set<int> ids;
-  size_t records = 0;
-  const absl::Time all_deadline = absl::Now() + absl::Seconds(120);
-  while (absl::Now() < all_deadline && ids.size() < static_cast<size_t>(kRows + 1)) {
-    absl::StatusOr<std::vector<ConsumedRecord>> read =
-        ReadWholeTopic(KafkaBootstrap(), topic, absl::Seconds(20));
-    if (read.ok()) {
-      ids.clear();
-      records = read->size();
-      for (const ConsumedRecord& record : *read) {
-        ASSERT_TRUE(record.key.has_value());
-        rapidjson::Document key;
-        key.Parse(record.key->c_str());
-        ids.insert(key["id"].GetInt());
-      }
-    }
-    if (ids.size() < static_cast<size_t>(kRows + 1)) absl::SleepFor(absl::Milliseconds(500));
-  }
-  EXPECT_EQ(ids.size(), static_cast<size_t>(kRows + 1)) << "rows lost; log:\n" << run.WorkerLog();
+  const CdcRun::KeysRead seen = run.WaitForDistinctIds(topic, kRows + 1, absl::Seconds(120));
+  const size_t records = seen.records;
+  EXPECT_EQ(seen.ids.size(), static_cast<size_t>(kRows + 1)) << "rows lost; log:\n"
+                                                             << run.WorkerLog();
   std::cout << records - (kRows + 1) << " rows replayed after the kill" << std::endl;
   EXPECT_LT(records, 2u * (kRows + 1)) << "a restart replays the uncommitted tail, not everything";
   run.StopWorker(worker);

@@ -1104,42 +1104,17 @@ TEST(MySqlConnector, KillNineInsideALargeTransactionLosesNothing) {
   ASSERT_EQ(run.WaitForEvents(topic, 1, worker.get()).size(), 1u);
   run.Sql(absl::StrCat("INSERT INTO big SELECT seq, 'row' FROM seq_1_to_", kRows));
   // Kill as soon as an offset inside the transaction (with `event`) is committed: its records are
-  // in Kafka by then. Only the offsets topic is read while waiting; reading the data topic too
-  // made each check slow enough that a fast worker drained the whole transaction between two.
-  const absl::Time deadline = absl::Now() + absl::Seconds(60);
-  while (absl::Now() < deadline) {
-    std::optional<std::string> committed = run.CommittedOffset();
-    if (committed.has_value() && committed->find("\"event\":") != std::string::npos) break;
-    absl::SleepFor(absl::Milliseconds(20));
-  }
-  worker->Signal(SIGKILL);
-  ASSERT_EQ(worker->Wait(absl::Seconds(10)), 128 + SIGKILL);
-  std::optional<std::string> offset = run.CommittedOffset();
+  // in Kafka by then.
+  std::optional<std::string> offset = run.KillInsideATransaction(worker);
   std::cout << "committed offset at the kill: " << offset.value_or("<none>") << std::endl;
   EXPECT_NE(offset.value_or("").find("\"event\":"), std::string::npos)
       << "the kill should land inside the transaction";
 
   worker = run.StartWorker();
   // Replays count too: wait for every distinct key, not for a number of records.
-  std::set<int> ids;
-  size_t records = 0;
-  const absl::Time all_deadline = absl::Now() + absl::Seconds(120);
-  while (absl::Now() < all_deadline && ids.size() < static_cast<size_t>(kRows + 1)) {
-    absl::StatusOr<std::vector<ConsumedRecord>> read =
-        ReadWholeTopic(KafkaBootstrap(), topic, absl::Seconds(20));
-    if (read.ok()) {
-      ids.clear();
-      records = read->size();
-      for (const ConsumedRecord& record : *read) {
-        ASSERT_TRUE(record.key.has_value());
-        rapidjson::Document key;
-        key.Parse(record.key->c_str());
-        ids.insert(key["id"].GetInt());
-      }
-    }
-    if (ids.size() < static_cast<size_t>(kRows + 1)) absl::SleepFor(absl::Milliseconds(500));
-  }
-  EXPECT_EQ(ids.size(), static_cast<size_t>(kRows + 1)) << "rows lost";
+  const CdcRun::KeysRead seen = run.WaitForDistinctIds(topic, kRows + 1, absl::Seconds(120));
+  const size_t records = seen.records;
+  EXPECT_EQ(seen.ids.size(), static_cast<size_t>(kRows + 1)) << "rows lost";
   std::cout << records - (kRows + 1) << " rows replayed after the kill" << std::endl;
   // The transaction's END, written after the restart, still counts every row of it.
   std::vector<ChangeEvent> boundaries;
