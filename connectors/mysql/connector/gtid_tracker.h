@@ -8,7 +8,7 @@
 // the "restart" set without it, which is what the offset carries, so a restart reads the
 // interrupted transaction again and skips what was emitted (`event`/`row`). Here: Begin records
 // the transaction in progress, Commit adds it. A GTID event that arrives while another
-// transaction is still pending (a MySQL DDL statement, an XA PREPARE, a transaction the connector
+// transaction is still pending (a MySQL DDL statement, a transaction the connector
 // does not look inside) completes that one first, as Debezium's set does.
 //
 // MySQL: an offset without `gtids` gives no complete set to add to; the tracker then writes none

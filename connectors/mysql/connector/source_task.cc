@@ -300,7 +300,10 @@ absl::StatusOr<bool> SourceTask::HandleEvent(sluice_batch* batch) {
   } else if (const auto* query = event.As<binlog::QueryEvent>()) {
     const std::string word =
         LeadingKeyword(absl::string_view(query->query.data(), query->query.size()));
-    if (word == "BEGIN") {
+    if (word == "BEGIN" || (word == "XA" && IsXaStart(absl::string_view(
+                                                  query->query.data(), query->query.size())))) {
+      // MySQL writes an XA transaction as GTID, XA START, its rows, XA END, XA_PREPARE: XA START
+      // opens it as BEGIN does, XA_PREPARE ends it (below).
       if (position_.Begin(event)) OnTransactionStart();
     } else if (word == "COMMIT") {
       absl::Status status = Commit(batch);
@@ -314,9 +317,13 @@ absl::StatusOr<bool> SourceTask::HandleEvent(sluice_batch* batch) {
         if (!commit.ok()) return commit;
         return true;
       }
-      position_.StatementDone(/*xa=*/word == "XA");
+      position_.StatementDone();
     }
-  } else if (event.As<binlog::XidEvent>() != nullptr) {
+  } else if (event.As<binlog::XidEvent>() != nullptr ||
+             (event.As<binlog::XaPrepareEvent>() != nullptr && position_.in_transaction())) {
+    // XA_PREPARE ends an XA transaction's events in the binlog, prepared (a later XA COMMIT or
+    // XA ROLLBACK, its own GTID, decides) or committed (XA COMMIT ... ONE PHASE). Its rows are
+    // emitted as they are read, as Debezium emits them: at XA PREPARE (docs/mysql-connector.md).
     absl::Status status = Commit(batch);
     if (!status.ok()) return status;
     return true;

@@ -116,6 +116,17 @@ std::string LeadingKeyword(absl::string_view sql) {
   return std::move(token.text);
 }
 
+bool IsXaStart(absl::string_view sql) {
+  SqlTokenizer tokenizer(sql);
+  SqlToken token;
+  if (!tokenizer.Next(&token) || token.kind != SqlToken::kWord ||
+      !absl::EqualsIgnoreCase(token.text, "XA")) {
+    return false;
+  }
+  return tokenizer.Next(&token) && token.kind == SqlToken::kWord &&
+         (absl::EqualsIgnoreCase(token.text, "START") || absl::EqualsIgnoreCase(token.text, "BEGIN"));
+}
+
 bool StatementNamesTable(absl::string_view sql, absl::string_view table) {
   SqlTokenizer tokenizer(sql);
   SqlToken token;

@@ -43,6 +43,10 @@ std::vector<SqlToken> Tokenize(absl::string_view sql);
 // starts with anything but a word (or is only comments).
 std::string LeadingKeyword(absl::string_view sql);
 
+// True for "XA START xid" and its synonym "XA BEGIN xid": where MySQL's binlog starts the events
+// of an XA transaction (its XA_PREPARE event ends them), as BEGIN starts an ordinary one.
+bool IsXaStart(absl::string_view sql);
+
 // True when `sql` names `table` anywhere (as a word or a `quoted` identifier,
 // case-insensitively): a deliberately wide net for "may this statement concern the table".
 bool StatementNamesTable(absl::string_view sql, absl::string_view table);

@@ -56,8 +56,8 @@ void StreamPosition::StartTransaction(const binlog::Event& event, std::string gt
   gtid_ = std::move(gtid);
 }
 
-void StreamPosition::StatementDone(bool xa) {
-  if (!in_transaction_ && !xa) gtids_.Commit();
+void StreamPosition::StatementDone() {
+  if (!in_transaction_) gtids_.Commit();
 }
 
 void StreamPosition::Commit(const binlog::Event& event) {

@@ -46,11 +46,11 @@ class StreamPosition {
   // The BEGIN statement `event`: starts a transaction unless one is open (MariaDB: its GTID event
   // started it). Whether it started one.
   bool Begin(const binlog::Event& event);
-  // A statement other than BEGIN/COMMIT was handled: outside BEGIN/COMMIT (MySQL DDL) it is its
-  // GTID's whole transaction, unless it is an XA statement (`xa`).
-  void StatementDone(bool xa);
-  // The transaction committed with `event` (COMMIT, XID, or a standalone statement): its GTID is
-  // complete, the restart position is just past `event`.
+  // A statement other than BEGIN/COMMIT was handled: outside BEGIN/COMMIT (MySQL DDL, XA COMMIT,
+  // XA ROLLBACK) it is its GTID's whole transaction.
+  void StatementDone();
+  // The transaction committed with `event` (COMMIT, XID, XA_PREPARE, or a standalone statement):
+  // its GTID is complete, the restart position is just past `event`.
   void Commit(const binlog::Event& event);
   // `event` completed without committing: one more event of the transaction, or outside one the
   // restart position just past it.

@@ -48,6 +48,10 @@ absl::StatusCode CodeFor(unsigned error) {
   }
 }
 
+// MySQL's ER_SECURE_TRANSPORT_REQUIRED (require_secure_transport=ON, plaintext connection); not
+// in MariaDB Connector/C's mysqld_error.h.
+constexpr unsigned kMySqlSecureTransportRequired = 3159;
+
 absl::Status SetOption(MYSQL* handle, mysql_option option, const void* value,
                        absl::string_view name) {
   if (mysql_optionsv(handle, option, value) != 0) {
@@ -185,6 +189,28 @@ absl::StatusOr<Connection> Connection::Open(const ConnectionOptions& options) {
         absl::StrCat("connecting to ", endpoint, " failed: ", mysql_error(handle.get()));
     if (error == ER_ACCESS_DENIED_ERROR) {
       absl::StrAppend(&message, "; check database.user and database.password");
+      if (options.ssl_mode == SslMode::kDisabled) {
+        // MySQL refuses an account created with REQUIRE SSL/X509 over plaintext with this same
+        // error, so the TLS setting is part of the fix.
+        absl::StrAppend(&message,
+                        ", and whether the account requires TLS (REQUIRE SSL): then set "
+                        "database.ssl.mode=required or stronger");
+      }
+    }
+    if (error == kMySqlSecureTransportRequired) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          message, "; the server accepts only TLS connections (require_secure_transport=ON): set "
+                   "database.ssl.mode=required or stronger"));
+    }
+    if (options.ssl_mode == SslMode::kDisabled &&
+        (error == CR_AUTH_PLUGIN_ERR || error == CR_AUTH_PLUGIN_CANNOT_LOAD)) {
+      // caching_sha2_password over plaintext sends the password encrypted with the server's RSA
+      // key, which Connector/C asks the server for; without it (no key on the server, a client
+      // built without RSA) only TLS can carry the password.
+      return absl::FailedPreconditionError(absl::StrCat(
+          message, "; over a plaintext connection (database.ssl.mode=disabled) the account's "
+                   "authentication plugin needs the server's RSA key: set database.ssl.mode="
+                   "preferred or required so the password travels over TLS"));
     }
     const bool tls_problem = options.ssl_mode >= SslMode::kRequired &&
                              (error == CR_SSL_CONNECTION_ERROR ||

@@ -22,6 +22,18 @@ TEST(SqlScanner, TheLeadingKeywordSkipsCommentsAndIgnoresCase) {
   EXPECT_EQ(LeadingKeyword(""), "");
 }
 
+TEST(SqlScanner, XaStartIsToldFromTheOtherXaStatements) {
+  EXPECT_TRUE(IsXaStart("XA START X'6131',X'',1"));  // as MySQL writes it in the binlog
+  EXPECT_TRUE(IsXaStart("xa begin 'x'"));
+  EXPECT_TRUE(IsXaStart("/* app */ XA START 'x'"));
+  EXPECT_FALSE(IsXaStart("XA END X'6131',X'',1"));
+  EXPECT_FALSE(IsXaStart("XA COMMIT X'6131',X'',1"));
+  EXPECT_FALSE(IsXaStart("XA ROLLBACK X'6131',X'',1"));
+  EXPECT_FALSE(IsXaStart("START TRANSACTION"));
+  EXPECT_FALSE(IsXaStart("XA"));
+  EXPECT_FALSE(IsXaStart("`XA` START"));
+}
+
 TEST(SqlScanner, QuotedTokensAreUnescaped) {
   const std::vector<SqlToken> tokens =
       Tokenize("ALTER TABLE `a``b`.t COMMENT 'it''s \\'x\\'' -- gone\n, x");

@@ -178,15 +178,37 @@ TEST(StreamPosition, TaggedMySqlGtidGoesToItsTag) {
   EXPECT_EQ(position.Current().gtids, std::string(kA) + ":1-4:mytag:1");
 }
 
-TEST(StreamPosition, MySqlStatementOutsideBeginIsItsGtidsWholeTransactionButXaIsNot) {
+TEST(StreamPosition, MySqlStatementOutsideBeginIsItsGtidsWholeTransaction) {
   StreamPosition position;
   ASSERT_TRUE(position.Open(false, From("binlog.000001", 4, std::string(kA) + ":1-4"), false).ok());
   position.MysqlGtid(MysqlGtid(5));
-  position.StatementDone(/*xa=*/false);  // a DDL statement
+  position.StatementDone();  // a DDL statement
+  EXPECT_EQ(position.Current().gtids, std::string(kA) + ":1-5");
+}
+
+// MySQL's XA transaction: GTID, XA START (begins it, as BEGIN), rows, XA END, XA_PREPARE (ends
+// it); then XA COMMIT or XA ROLLBACK, a statement under a GTID of its own.
+TEST(StreamPosition, AnXaTransactionEndsAtItsPrepareAndItsCommitIsAStatement) {
+  const auto file = std::make_shared<const std::string>("binlog.000001");
+  StreamPosition position;
+  ASSERT_TRUE(position.Open(false, From("binlog.000001", 4, std::string(kA) + ":1-4"), false).ok());
+  position.MysqlGtid(MysqlGtid(5));
+  ASSERT_TRUE(position.Begin(At(file, 277, 365)));  // XA START
+  EXPECT_EQ(position.gtid(), std::string(kA) + ":5");
+  position.EventDone(At(file, 365, 432));  // table map
+  position.EventDone(At(file, 432, 474));  // rows
+  position.EventDone(At(file, 474, 560));  // XA END
+  EXPECT_EQ(position.Current().pos, 277) << "a restart reads the XA transaction again";
+  EXPECT_EQ(position.Current().event, 3);
+  EXPECT_EQ(position.Current().gtids, std::string(kA) + ":1-4");
+  position.Commit(At(file, 560, 598));  // XA_PREPARE
+  EXPECT_EQ(position.Current().pos, 598);
   EXPECT_EQ(position.Current().gtids, std::string(kA) + ":1-5");
   position.MysqlGtid(MysqlGtid(6));
-  position.StatementDone(/*xa=*/true);  // XA PREPARE: not complete yet
-  EXPECT_EQ(position.Current().gtids, std::string(kA) + ":1-5");
+  position.StatementDone();  // XA COMMIT
+  position.EventDone(At(file, 675, 764));
+  EXPECT_EQ(position.Current().gtids, std::string(kA) + ":1-6");
+  EXPECT_EQ(position.Current().pos, 764);
 }
 
 TEST(StreamPosition, ARowOutsideATransactionIsItsOwnRestartPoint) {

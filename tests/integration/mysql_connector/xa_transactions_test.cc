@@ -1,0 +1,164 @@
+// XA transactions end to end on a real MySQL 9.7 and MariaDB 10.11 (fixtures `mysql`, `mariadb`).
+// Both write an XA transaction's rows at XA PREPARE (GTID, [XA START,] rows, XA END, XA_PREPARE)
+// and its outcome later under a GTID of its own (XA COMMIT / XA ROLLBACK). XA COMMIT ... ONE
+// PHASE ends the rows with an XA_PREPARE marked one-phase on MySQL, with an XID on MariaDB; an XA
+// transaction rolled back before XA PREPARE writes nothing. The connector reads the rows as a
+// transaction that ends at XA_PREPARE and emits them there, as Debezium does
+// (docs/mysql-connector.md, "XA transactions").
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "rapidjson/document.h"
+#include "tests/integration/mysql_connector/cdc_run.h"
+#include "tests/support/service_endpoints.h"
+
+namespace sluice::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+// Runs `statement` on the admin connection as it is: CdcRun::Sql's `USE` before each statement
+// is refused between XA END and XA PREPARE (the XA transaction is IDLE). The session's database
+// is the scenario's already.
+void Plain(CdcRun& run, const std::string& statement) {
+  absl::Status status = run.admin().Execute(statement);
+  ASSERT_TRUE(status.ok()) << statement << ": " << status;
+}
+
+// "c1", "u0", ... for each change event (tombstones left out).
+std::vector<std::string> OpsAndIds(const std::vector<ChangeEvent>& events) {
+  std::vector<std::string> out;
+  for (const ChangeEvent& e : events) {
+    if (e.json == nullptr) continue;
+    const rapidjson::Value& p = e.payload();
+    const rapidjson::Value& row = p["after"].IsNull() ? p["before"] : p["after"];
+    out.push_back(absl::StrCat(e.op(), row["id"].GetInt()));
+  }
+  return out;
+}
+
+class XaTransactions : public ::testing::TestWithParam<TestServer> {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(GetParam() == TestServer::kMySql ? CheckServiceReachable("mysql", MySqlPort()).ok()
+                                                 : CheckServiceReachable("mariadb", MariaDbPort()).ok());
+  }
+};
+
+TEST_P(XaTransactions, CommittedXaRowsArriveOnceWithTheirTransactionAndAcrossARestart) {
+  CdcRun run("xa", /*schemas=*/false, GetParam());
+  run.Sql("CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(20))");
+  run.Sql("INSERT INTO t VALUES (0, 'snapshot')");
+  run.WriteConnectorConfig(
+      {{"include.schema.changes", "false"}, {"provide.transaction.metadata", "true"}});
+  std::unique_ptr<Subprocess> worker = run.StartWorker();
+  const std::string topic = run.Topic("t");
+  ASSERT_EQ(run.WaitForEvents(topic, 1, worker.get()).size(), 1u) << run.WorkerLog();
+
+  // Two-phase, committed: two rows.
+  Plain(run, "XA START 'sluice-two'");
+  Plain(run, "INSERT INTO t VALUES (1, 'two-phase')");
+  Plain(run, "UPDATE t SET v = 'in xa' WHERE id = 0");
+  Plain(run, "XA END 'sluice-two'");
+  Plain(run, "XA PREPARE 'sluice-two'");
+  Plain(run, "XA COMMIT 'sluice-two'");
+  // One phase.
+  Plain(run, "XA START 'sluice-one'");
+  Plain(run, "INSERT INTO t VALUES (2, 'one-phase')");
+  Plain(run, "XA END 'sluice-one'");
+  Plain(run, "XA COMMIT 'sluice-one' ONE PHASE");
+  // Rolled back before XA PREPARE: never in the binlog.
+  Plain(run, "XA START 'sluice-never'");
+  Plain(run, "INSERT INTO t VALUES (4, 'never')");
+  Plain(run, "XA END 'sluice-never'");
+  Plain(run, "XA ROLLBACK 'sluice-never'");
+  run.Sql("INSERT INTO t VALUES (5, 'marker')");
+
+  std::vector<ChangeEvent> events = run.WaitForEvents(topic, 5, worker.get());
+  EXPECT_EQ(OpsAndIds(events), (std::vector<std::string>{"r0", "c1", "u0", "c2", "c5"}))
+      << run.WorkerLog();
+  ASSERT_GE(events.size(), 5u);
+  // The XA transaction's rows carry its GTID (the one before its rows) and its orders.
+  const rapidjson::Value& first = events[1].payload();
+  ASSERT_TRUE(first["source"]["gtid"].IsString()) << run.WorkerLog();
+  const std::string two_phase = first["source"]["gtid"].GetString();
+  EXPECT_EQ(std::string(events[2].payload()["source"]["gtid"].GetString()), two_phase);
+  ASSERT_TRUE(first["transaction"].IsObject());
+  EXPECT_EQ(std::string(first["transaction"]["id"].GetString()), two_phase);
+  EXPECT_EQ(events[2].payload()["transaction"]["total_order"].GetInt(), 2);
+  const std::string one_phase = events[3].payload()["source"]["gtid"].GetString();
+  EXPECT_NE(one_phase, two_phase);
+
+  // BEGIN/END for each XA transaction with rows, the END counting them.
+  std::vector<ChangeEvent> boundaries =
+      run.WaitForEvents(run.prefix() + ".transaction", 6, worker.get());
+  std::vector<std::string> seen;
+  for (const ChangeEvent& b : boundaries) {
+    const rapidjson::Value& p = b.payload();
+    const std::string id = p["id"].GetString();
+    const std::string which = id == two_phase ? "two" : id == one_phase ? "one" : "other";
+    seen.push_back(absl::StrCat(p["status"].GetString(), " ", which,
+                                p["event_count"].IsInt() ? absl::StrCat(" ", p["event_count"].GetInt())
+                                                         : ""));
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"BEGIN two", "END two 2", "BEGIN one", "END one 1",
+                                            "BEGIN other", "END other 1"}))
+      << run.WorkerLog();
+
+  // The XA transactions' GTIDs are complete in the committed offset: a restart (a GTID resume)
+  // reads none of them again.
+  absl::SleepFor(absl::Seconds(1));
+  run.StopWorker(worker);
+  std::optional<std::string> committed = run.CommittedOffset();
+  ASSERT_TRUE(committed.has_value());
+  EXPECT_THAT(*committed, ::testing::Not(HasSubstr("\"event\":"))) << *committed;
+  worker = run.StartWorker();
+  run.Sql("INSERT INTO t VALUES (6, 'after restart')");
+  events = run.WaitForEvents(topic, 6, worker.get());
+  EXPECT_EQ(OpsAndIds(events), (std::vector<std::string>{"r0", "c1", "u0", "c2", "c5", "c6"}))
+      << "nothing repeated after the restart; log:\n"
+      << run.WorkerLog();
+  run.StopWorker(worker);
+}
+
+// An XA transaction prepared and then rolled back: MySQL wrote its rows at XA PREPARE, and the
+// connector, like Debezium, emits them there (it does not hold rows back until the outcome, which
+// may come much later or after a restart). The XA ROLLBACK itself emits nothing, and the stream
+// goes on.
+TEST_P(XaTransactions, RowsOfAnXaTransactionRolledBackAfterPrepareArriveAtPrepareAsInDebezium) {
+  CdcRun run("xarb", /*schemas=*/false, GetParam());
+  run.Sql("CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(20))");
+  run.WriteConnectorConfig({{"include.schema.changes", "false"}, {"snapshot.mode", "no_data"}});
+  std::unique_ptr<Subprocess> worker = run.StartWorker();
+  const absl::Time deadline = absl::Now() + absl::Seconds(60);
+  while (run.WorkerLog().find("streaming from") == std::string::npos && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(200));
+  }
+  Plain(run, "XA START 'sluice-rb'");
+  Plain(run, "INSERT INTO t VALUES (3, 'prepared')");
+  Plain(run, "XA END 'sluice-rb'");
+  Plain(run, "XA PREPARE 'sluice-rb'");
+  Plain(run, "XA ROLLBACK 'sluice-rb'");
+  run.Sql("INSERT INTO t VALUES (7, 'marker')");
+  const std::vector<ChangeEvent> events = run.WaitForEvents(run.Topic("t"), 2, worker.get());
+  EXPECT_EQ(OpsAndIds(events), (std::vector<std::string>{"c3", "c7"})) << run.WorkerLog();
+  absl::StatusOr<mysql::QueryResult> rows = run.admin().Query(
+      absl::StrCat("SELECT COUNT(*) FROM ", run.db(), ".t WHERE id = 3"));
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  EXPECT_EQ(rows->rows[0][0].value_or(""), "0") << "the server rolled it back";
+  run.StopWorker(worker);
+}
+
+INSTANTIATE_TEST_SUITE_P(Servers, XaTransactions,
+                         ::testing::Values(TestServer::kMySql, TestServer::kMariaDb),
+                         [](const ::testing::TestParamInfo<TestServer>& info) {
+                           return info.param == TestServer::kMySql ? "MySql97" : "MariaDb1011";
+                         });
+
+}  // namespace
+}  // namespace sluice::testing
