@@ -157,20 +157,28 @@ void FakeMysqlSource::ServeConnection(int fd) {
     uint8_t next = sequence + 1;
     if (body[0] == kComQuery) {
       const std::string query(body.begin() + 1, body.end());
-      if (query.rfind("SHOW GLOBAL VARIABLES LIKE '", 0) != 0) {
+      Result result;
+      if (query.rfind("SHOW GLOBAL VARIABLES LIKE '", 0) == 0) {
+        const size_t open = query.find('\'');
+        const std::string name = query.substr(open + 1, query.rfind('\'') - open - 1);
+        result.columns = {"Variable_name", "Value"};
+        if (auto it = script_.variables.find(name); it != script_.variables.end()) {
+          result.rows.push_back({name, it->second});
+        }
+      } else if (auto it = script_.results.find(query); it != script_.results.end()) {
+        result = it->second;
+      } else {
         send_packet(next, kOk);
         continue;
       }
-      const size_t open = query.find('\'');
-      const std::string name = query.substr(open + 1, query.rfind('\'') - open - 1);
-      send_packet(next++, {0x02});
-      send_packet(next++, ColumnDefinition("Variable_name"));
-      send_packet(next++, ColumnDefinition("Value"));
+      send_packet(next++, {static_cast<uint8_t>(result.columns.size())});
+      for (const std::string& column : result.columns) {
+        send_packet(next++, ColumnDefinition(column));
+      }
       send_packet(next++, kEof);
-      if (auto it = script_.variables.find(name); it != script_.variables.end()) {
+      for (const std::vector<std::string>& values : result.rows) {
         Bytes row;
-        AppendLengthEncoded(row, name);
-        AppendLengthEncoded(row, it->second);
+        for (const std::string& value : values) AppendLengthEncoded(row, value);
         send_packet(next++, row);
       }
       send_packet(next, kEof);

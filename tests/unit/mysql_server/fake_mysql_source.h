@@ -3,7 +3,9 @@
 //
 // It speaks just enough of the protocol for MariaDB Connector/C: the handshake (any user and
 // password, no TLS, mysql_native_password), `SHOW GLOBAL VARIABLES LIKE '<name>'` answered from
-// `variables`, OK to every other query, and a dump command (COM_BINLOG_DUMP or
+// `variables`, a query found in `results` with its result set, OK to every other query (as to a
+// statement without a result: a query the script does not expect reads as an empty result), and
+// a dump command (COM_BINLOG_DUMP or
 // COM_BINLOG_DUMP_GTID) answered with `events`, one packet each behind the OK byte, then an EOF
 // packet, as a server ends a non-blocking dump. The command's bytes are kept for the test.
 // Connections are served one at a time, on one thread, until the client closes.
@@ -22,9 +24,15 @@ namespace sluice::testing {
 
 class FakeMysqlSource {
  public:
+  // A result set of text values, none NULL.
+  struct Result {
+    std::vector<std::string> columns;
+    std::vector<std::vector<std::string>> rows;
+  };
   struct Script {
     std::string version = "8.0.36";
     std::map<std::string, std::string> variables;
+    std::map<std::string, Result> results;  // by the query's exact text
     std::vector<std::vector<uint8_t>> events;  // whole events, header first
   };
 
