@@ -8,8 +8,8 @@
 // the "restart" set without it, which is what the offset carries, so a restart reads the
 // interrupted transaction again and skips what was emitted (`event`/`row`). Here: Begin records
 // the transaction in progress, Commit adds it. A GTID event that arrives while another
-// transaction is still pending (a MySQL DDL statement, a transaction the connector
-// does not look inside) completes that one first, as Debezium's set does.
+// transaction is still pending (a transaction the connector does not look inside) completes that
+// one first, as Debezium's set does.
 //
 // MySQL: an offset without `gtids` gives no complete set to add to; the tracker then writes none
 // (an incomplete set would make a later GTID resume read the server's whole history again).

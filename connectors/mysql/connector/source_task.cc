@@ -300,8 +300,8 @@ absl::StatusOr<bool> SourceTask::HandleEvent(sluice_batch* batch) {
   } else if (const auto* query = event.As<binlog::QueryEvent>()) {
     const std::string word =
         LeadingKeyword(absl::string_view(query->query.data(), query->query.size()));
-    if (word == "BEGIN" || (word == "XA" && IsXaStart(absl::string_view(
-                                                  query->query.data(), query->query.size())))) {
+    if (word == "BEGIN" ||
+        (word == "XA" && IsXaStart(absl::string_view(query->query.data(), query->query.size())))) {
       // MySQL writes an XA transaction as GTID, XA START, its rows, XA END, XA_PREPARE: XA START
       // opens it as BEGIN does, XA_PREPARE ends it (below).
       if (position_.Begin(event)) OnTransactionStart();

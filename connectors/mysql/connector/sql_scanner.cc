@@ -124,7 +124,8 @@ bool IsXaStart(absl::string_view sql) {
     return false;
   }
   return tokenizer.Next(&token) && token.kind == SqlToken::kWord &&
-         (absl::EqualsIgnoreCase(token.text, "START") || absl::EqualsIgnoreCase(token.text, "BEGIN"));
+         (absl::EqualsIgnoreCase(token.text, "START") ||
+          absl::EqualsIgnoreCase(token.text, "BEGIN"));
 }
 
 bool StatementNamesTable(absl::string_view sql, absl::string_view table) {

@@ -43,6 +43,17 @@ const rapidjson::Value& ChangeEvent::payload() const {
   return *json;
 }
 
+std::vector<std::string> OpsAndIds(const std::vector<ChangeEvent>& events) {
+  std::vector<std::string> out;
+  for (const ChangeEvent& e : events) {
+    if (e.json == nullptr) continue;
+    const rapidjson::Value& p = e.payload();
+    const rapidjson::Value& row = p["after"].IsNull() ? p["before"] : p["after"];
+    out.push_back(absl::StrCat(e.op(), row["id"].GetInt()));
+  }
+  return out;
+}
+
 namespace {
 
 MariaDbAccount AdminOf(TestServer server) {

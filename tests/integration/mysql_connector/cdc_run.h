@@ -27,6 +27,10 @@ struct ChangeEvent {
   const rapidjson::Value& payload() const;  // the envelope (unwrapped when schemas are on)
 };
 
+// "r1", "c2", "u1", "d2", ...: each change event's op and its row's `id` (the after image, the
+// before image for a delete); tombstones left out.
+std::vector<std::string> OpsAndIds(const std::vector<ChangeEvent>& events);
+
 // The database server a scenario runs against.
 enum class TestServer {
   kMariaDb,         // the shared MariaDB 10.11 (fixture `mariadb`, TLS)

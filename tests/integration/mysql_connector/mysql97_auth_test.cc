@@ -5,6 +5,7 @@
 // plaintext fails the task with a message naming the setting that fixes it.
 #include <signal.h>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -12,7 +13,6 @@
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "rapidjson/document.h"
 #include "tests/integration/mysql_connector/cdc_run.h"
 #include "tests/support/service_endpoints.h"
 
@@ -21,29 +21,36 @@ namespace {
 
 using ::testing::HasSubstr;
 
-std::vector<std::string> OpsAndIds(const std::vector<ChangeEvent>& events) {
-  std::vector<std::string> out;
-  for (const ChangeEvent& e : events) {
-    if (e.json == nullptr) continue;  // tombstone
-    const rapidjson::Value& p = e.payload();
-    const rapidjson::Value& row = p["after"].IsNull() ? p["before"] : p["after"];
-    out.push_back(absl::StrCat(e.op(), row["id"].GetInt()));
-  }
-  return out;
-}
-
 // A fresh account with the CDC grants scripts/services/mysql gives sluice_cdc, `require` added
 // to CREATE USER (e.g. "REQUIRE SSL"). FLUSH PRIVILEGES empties the server's cache of
 // caching_sha2_password hashes, so the account's first login has no cached hash to match: over
 // plaintext that takes the full exchange with the server's RSA key.
-std::string FreshCdcAccount(CdcRun& run, const std::string& user, const std::string& require) {
-  const std::string account = absl::StrCat("'", user, "'@'127.0.0.1'");
-  run.Sql(absl::StrCat("CREATE USER ", account, " IDENTIFIED BY 'pw-", user, "' ", require));
-  run.Sql(absl::StrCat("GRANT SELECT, RELOAD, SHOW DATABASES, LOCK TABLES, REPLICATION SLAVE, "
-                       "REPLICATION CLIENT ON *.* TO ",
-                       account));
+struct Account {
+  std::string user, password, name;  // name: 'user'@'127.0.0.1'
+};
+
+Account FreshCdcAccount(CdcRun& run, const std::string& suffix, const std::string& require) {
+  Account account;
+  account.user = run.name().substr(0, 24) + suffix;
+  account.password = "pw-" + account.user;
+  account.name = absl::StrCat("'", account.user, "'@'127.0.0.1'");
+  run.Sql(absl::StrCat("CREATE USER ", account.name, " IDENTIFIED BY '", account.password, "' ",
+                       require));
+  run.Sql(
+      absl::StrCat("GRANT SELECT, RELOAD, SHOW DATABASES, LOCK TABLES, REPLICATION SLAVE, "
+                   "REPLICATION CLIENT ON *.* TO ",
+                   account.name));
   run.Sql("FLUSH PRIVILEGES");
   return account;
+}
+
+// The connector config that logs in as `account`, plus `tls` (database.ssl.*).
+std::map<std::string, std::string> LoginAs(const Account& account,
+                                           std::map<std::string, std::string> tls) {
+  tls["database.user"] = account.user;
+  tls["database.password"] = account.password;
+  tls["include.schema.changes"] = "false";
+  return tls;
 }
 
 // The TLS cipher of every connection `user` has open on the server ("" for plaintext).
@@ -61,56 +68,47 @@ std::vector<std::string> CiphersOf(CdcRun& run, const std::string& user) {
   return ciphers;
 }
 
-TEST(MySql97Auth, PlaintextConnectorAuthenticatesWithTheServersRsaKey) {
-  ASSERT_TRUE(CheckServiceReachable("mysql", MySqlPort()).ok());
-  CdcRun run("my97plain", /*schemas=*/false, TestServer::kMySql);
-  const std::string user = run.name().substr(0, 24) + "_p";
-  const std::string account = FreshCdcAccount(run, user, "");
-  run.Sql("CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(20))");
-  run.Sql("INSERT INTO t VALUES (1, 'snapshot')");
-  run.WriteConnectorConfig({{"database.user", user},
-                            {"database.password", absl::StrCat("pw-", user)},
-                            {"database.ssl.mode", "disabled"},
-                            {"include.schema.changes", "false"}});
+// Runs the connector as `account` with `tls`: a row of the snapshot, then a streamed one, arrive.
+// Returns the ciphers of the account's connections while the worker runs (the binlog stream's
+// among them).
+std::vector<std::string> SnapshotAndStreamAs(CdcRun& run, const Account& account,
+                                             const std::map<std::string, std::string>& tls) {
+  run.Sql("CREATE TABLE t (id INT PRIMARY KEY)");
+  run.Sql("INSERT INTO t VALUES (1)");
+  run.WriteConnectorConfig(LoginAs(account, tls));
   std::unique_ptr<Subprocess> worker = run.StartWorker();
   const std::string topic = run.Topic("t");
-  ASSERT_EQ(OpsAndIds(run.WaitForEvents(topic, 1, worker.get())),
-            (std::vector<std::string>{"r1"}))
+  EXPECT_EQ(OpsAndIds(run.WaitForEvents(topic, 1, worker.get())), (std::vector<std::string>{"r1"}))
       << run.WorkerLog();
-  run.Sql("INSERT INTO t VALUES (2, 'streamed')");
+  run.Sql("INSERT INTO t VALUES (2)");
   EXPECT_EQ(OpsAndIds(run.WaitForEvents(topic, 2, worker.get())),
             (std::vector<std::string>{"r1", "c2"}))
       << run.WorkerLog();
-  // The binlog stream stays connected: it is the account's, and plaintext.
-  const std::vector<std::string> ciphers = CiphersOf(run, user);
-  EXPECT_FALSE(ciphers.empty()) << "the connector's connections are " << user << "'s";
-  for (const std::string& cipher : ciphers) EXPECT_EQ(cipher, "") << "a TLS connection";
+  std::vector<std::string> ciphers = CiphersOf(run, account.user);
   run.StopWorker(worker);
-  run.Sql(absl::StrCat("DROP USER ", account));
+  run.Sql(absl::StrCat("DROP USER ", account.name));
+  return ciphers;
 }
 
-TEST(MySql97Auth, TlsConnectorAuthenticatesAFreshAccount) {
+TEST(MySql97Auth, PlaintextConnectorAuthenticatesWithTheServersRsaKey) {
+  ASSERT_TRUE(CheckServiceReachable("mysql", MySqlPort()).ok());
+  CdcRun run("my97plain", /*schemas=*/false, TestServer::kMySql);
+  const Account account = FreshCdcAccount(run, "_p", "");
+  const std::vector<std::string> ciphers =
+      SnapshotAndStreamAs(run, account, {{"database.ssl.mode", "disabled"}});
+  EXPECT_FALSE(ciphers.empty()) << "the connector's connections are " << account.user << "'s";
+  for (const std::string& cipher : ciphers) EXPECT_EQ(cipher, "") << "a TLS connection";
+}
+
+TEST(MySql97Auth, TlsConnectorAuthenticatesAnAccountThatRequiresTls) {
   ASSERT_TRUE(CheckServiceReachable("mysql", MySqlPort()).ok());
   CdcRun run("my97tls", /*schemas=*/false, TestServer::kMySql);
-  const std::string user = run.name().substr(0, 24) + "_t";
-  const std::string account = FreshCdcAccount(run, user, "REQUIRE SSL");
-  run.Sql("CREATE TABLE t (id INT PRIMARY KEY)");
-  run.Sql("INSERT INTO t VALUES (1)");
-  run.WriteConnectorConfig({{"database.user", user},
-                            {"database.password", absl::StrCat("pw-", user)},
-                            {"database.ssl.mode", "verify_ca"},
-                            {"database.ssl.ca", MySqlTlsFile("ca.pem")},
-                            {"include.schema.changes", "false"}});
-  std::unique_ptr<Subprocess> worker = run.StartWorker();
-  const std::string topic = run.Topic("t");
-  ASSERT_EQ(OpsAndIds(run.WaitForEvents(topic, 1, worker.get())),
-            (std::vector<std::string>{"r1"}))
-      << run.WorkerLog();
-  const std::vector<std::string> ciphers = CiphersOf(run, user);
-  EXPECT_FALSE(ciphers.empty());
+  const Account account = FreshCdcAccount(run, "_t", "REQUIRE SSL");
+  const std::vector<std::string> ciphers = SnapshotAndStreamAs(
+      run, account,
+      {{"database.ssl.mode", "verify_ca"}, {"database.ssl.ca", MySqlTlsFile("ca.pem")}});
+  EXPECT_FALSE(ciphers.empty()) << "the connector's connections are " << account.user << "'s";
   for (const std::string& cipher : ciphers) EXPECT_NE(cipher, "") << "a plaintext connection";
-  run.StopWorker(worker);
-  run.Sql(absl::StrCat("DROP USER ", account));
 }
 
 // MySQL refuses a REQUIRE SSL account over plaintext as it refuses a wrong password (1045): the
@@ -118,12 +116,9 @@ TEST(MySql97Auth, TlsConnectorAuthenticatesAFreshAccount) {
 TEST(MySql97Auth, AnAccountThatRequiresTlsFailsOverPlaintextNamingTheFix) {
   ASSERT_TRUE(CheckServiceReachable("mysql", MySqlPort()).ok());
   CdcRun run("my97reqssl", /*schemas=*/false, TestServer::kMySql);
-  const std::string user = run.name().substr(0, 24) + "_r";
-  const std::string account = FreshCdcAccount(run, user, "REQUIRE SSL");
+  const Account account = FreshCdcAccount(run, "_r", "REQUIRE SSL");
   run.Sql("CREATE TABLE t (id INT PRIMARY KEY)");
-  run.WriteConnectorConfig({{"database.user", user},
-                            {"database.password", absl::StrCat("pw-", user)},
-                            {"database.ssl.mode", "disabled"}});
+  run.WriteConnectorConfig(LoginAs(account, {{"database.ssl.mode", "disabled"}}));
   std::unique_ptr<Subprocess> worker = run.StartWorker();
   const absl::Time deadline = absl::Now() + absl::Seconds(60);
   while (run.WorkerLog().find("database.ssl.mode=required") == std::string::npos &&
@@ -136,7 +131,7 @@ TEST(MySql97Auth, AnAccountThatRequiresTlsFailsOverPlaintextNamingTheFix) {
                              "database.ssl.mode=required or stronger"));
   worker->Signal(SIGTERM);
   worker->Wait(absl::Seconds(30));
-  run.Sql(absl::StrCat("DROP USER ", account));
+  run.Sql(absl::StrCat("DROP USER ", account.name));
 }
 
 }  // namespace

@@ -30,8 +30,8 @@ std::vector<std::string> Changes(const std::vector<ChangeEvent>& events) {
   std::vector<std::string> out;
   for (const ChangeEvent& e : events) {
     if (e.json == nullptr) continue;
-    out.push_back(absl::StrCat(e.op(), " ", e.key.value_or("null"), " ",
-                               Json(e.payload()["after"])));
+    out.push_back(
+        absl::StrCat(e.op(), " ", e.key.value_or("null"), " ", Json(e.payload()["after"])));
   }
   return out;
 }
@@ -39,8 +39,9 @@ std::vector<std::string> Changes(const std::vector<ChangeEvent>& events) {
 TEST(MySql97Columns, InvisibleAndGeneratedColumnsAreInTheSnapshotAndTheStreamAlike) {
   ASSERT_TRUE(CheckServiceReachable("mysql", MySqlPort()).ok());
   CdcRun run("my97cols", /*schemas=*/false, TestServer::kMySql);
-  run.Sql("CREATE TABLE t (id INT PRIMARY KEY, a INT, hidden VARCHAR(10) INVISIBLE DEFAULT 'h', "
-          "v INT AS (a * 2) VIRTUAL, s INT AS (a + 100) STORED)");
+  run.Sql(
+      "CREATE TABLE t (id INT PRIMARY KEY, a INT, hidden VARCHAR(10) INVISIBLE DEFAULT 'h', "
+      "v INT AS (a * 2) VIRTUAL, s INT AS (a + 100) STORED)");
   // Without `hidden` in the column list the invisible column takes its default.
   run.Sql("INSERT INTO t (id, a) VALUES (1, 5)");
   run.Sql("INSERT INTO t (id, a, hidden) VALUES (2, 7, 'secret')");
@@ -51,10 +52,10 @@ TEST(MySql97Columns, InvisibleAndGeneratedColumnsAreInTheSnapshotAndTheStreamAli
   run.WriteConnectorConfig({{"include.schema.changes", "false"}});
   std::unique_ptr<Subprocess> worker = run.StartWorker();
   const std::string t = run.Topic("t"), g = run.Topic("g");
-  EXPECT_EQ(Changes(run.WaitForEvents(t, 2, worker.get())),
-            (std::vector<std::string>{
-                R"(r {"id":1} {"id":1,"a":5,"hidden":"h","v":10,"s":105})",
-                R"(r {"id":2} {"id":2,"a":7,"hidden":"secret","v":14,"s":107})"}))
+  EXPECT_EQ(
+      Changes(run.WaitForEvents(t, 2, worker.get())),
+      (std::vector<std::string>{R"(r {"id":1} {"id":1,"a":5,"hidden":"h","v":10,"s":105})",
+                                R"(r {"id":2} {"id":2,"a":7,"hidden":"secret","v":14,"s":107})"}))
       << run.WorkerLog();
   EXPECT_EQ(Changes(run.WaitForEvents(g, 1, worker.get())),
             (std::vector<std::string>{R"(r {"my_row_id":1} {"my_row_id":1,"name":"first"})"}))
@@ -64,13 +65,13 @@ TEST(MySql97Columns, InvisibleAndGeneratedColumnsAreInTheSnapshotAndTheStreamAli
   run.Sql("UPDATE t SET a = 6 WHERE id = 1");
   run.Sql("UPDATE t SET hidden = 'changed' WHERE id = 2");
   run.Sql("INSERT INTO g VALUES ('second')");
-  EXPECT_EQ(Changes(run.WaitForEvents(t, 5, worker.get())),
-            (std::vector<std::string>{
-                R"(r {"id":1} {"id":1,"a":5,"hidden":"h","v":10,"s":105})",
-                R"(r {"id":2} {"id":2,"a":7,"hidden":"secret","v":14,"s":107})",
-                R"(c {"id":3} {"id":3,"a":1,"hidden":"streamed","v":2,"s":101})",
-                R"(u {"id":1} {"id":1,"a":6,"hidden":"h","v":12,"s":106})",
-                R"(u {"id":2} {"id":2,"a":7,"hidden":"changed","v":14,"s":107})"}))
+  EXPECT_EQ(
+      Changes(run.WaitForEvents(t, 5, worker.get())),
+      (std::vector<std::string>{R"(r {"id":1} {"id":1,"a":5,"hidden":"h","v":10,"s":105})",
+                                R"(r {"id":2} {"id":2,"a":7,"hidden":"secret","v":14,"s":107})",
+                                R"(c {"id":3} {"id":3,"a":1,"hidden":"streamed","v":2,"s":101})",
+                                R"(u {"id":1} {"id":1,"a":6,"hidden":"h","v":12,"s":106})",
+                                R"(u {"id":2} {"id":2,"a":7,"hidden":"changed","v":14,"s":107})"}))
       << run.WorkerLog();
   const std::vector<ChangeEvent> streamed = run.WaitForEvents(g, 2, worker.get());
   EXPECT_EQ(Changes(streamed),

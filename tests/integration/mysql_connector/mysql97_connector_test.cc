@@ -23,17 +23,6 @@ namespace {
 
 using ::testing::HasSubstr;
 
-std::vector<std::string> OpsAndIds(const std::vector<ChangeEvent>& events) {
-  std::vector<std::string> out;
-  for (const ChangeEvent& e : events) {
-    if (e.json == nullptr) continue;  // tombstone
-    const rapidjson::Value& p = e.payload();
-    const rapidjson::Value& row = p["after"].IsNull() ? p["before"] : p["after"];
-    out.push_back(absl::StrCat(e.op(), row["id"].GetInt()));
-  }
-  return out;
-}
-
 TEST(MySql97Connector, SnapshotsAndStreamsPlainAndTaggedTransactions) {
   ASSERT_TRUE(CheckServiceReachable("mysql", MySqlPort()).ok());
   CdcRun run("my97", /*schemas=*/false, TestServer::kMySql);

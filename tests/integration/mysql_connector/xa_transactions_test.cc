@@ -22,31 +22,12 @@ namespace {
 
 using ::testing::HasSubstr;
 
-// Runs `statement` on the admin connection as it is: CdcRun::Sql's `USE` before each statement
-// is refused between XA END and XA PREPARE (the XA transaction is IDLE). The session's database
-// is the scenario's already.
-void Plain(CdcRun& run, const std::string& statement) {
-  absl::Status status = run.admin().Execute(statement);
-  ASSERT_TRUE(status.ok()) << statement << ": " << status;
-}
-
-// "c1", "u0", ... for each change event (tombstones left out).
-std::vector<std::string> OpsAndIds(const std::vector<ChangeEvent>& events) {
-  std::vector<std::string> out;
-  for (const ChangeEvent& e : events) {
-    if (e.json == nullptr) continue;
-    const rapidjson::Value& p = e.payload();
-    const rapidjson::Value& row = p["after"].IsNull() ? p["before"] : p["after"];
-    out.push_back(absl::StrCat(e.op(), row["id"].GetInt()));
-  }
-  return out;
-}
-
 class XaTransactions : public ::testing::TestWithParam<TestServer> {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(GetParam() == TestServer::kMySql ? CheckServiceReachable("mysql", MySqlPort()).ok()
-                                                 : CheckServiceReachable("mariadb", MariaDbPort()).ok());
+    ASSERT_TRUE(GetParam() == TestServer::kMySql
+                    ? CheckServiceReachable("mysql", MySqlPort()).ok()
+                    : CheckServiceReachable("mariadb", MariaDbPort()).ok());
   }
 };
 
@@ -61,22 +42,22 @@ TEST_P(XaTransactions, CommittedXaRowsArriveOnceWithTheirTransactionAndAcrossARe
   ASSERT_EQ(run.WaitForEvents(topic, 1, worker.get()).size(), 1u) << run.WorkerLog();
 
   // Two-phase, committed: two rows.
-  Plain(run, "XA START 'sluice-two'");
-  Plain(run, "INSERT INTO t VALUES (1, 'two-phase')");
-  Plain(run, "UPDATE t SET v = 'in xa' WHERE id = 0");
-  Plain(run, "XA END 'sluice-two'");
-  Plain(run, "XA PREPARE 'sluice-two'");
-  Plain(run, "XA COMMIT 'sluice-two'");
+  run.Sql("XA START 'sluice-two'");
+  run.Sql("INSERT INTO t VALUES (1, 'two-phase')");
+  run.Sql("UPDATE t SET v = 'in xa' WHERE id = 0");
+  run.Sql("XA END 'sluice-two'");
+  run.Sql("XA PREPARE 'sluice-two'");
+  run.Sql("XA COMMIT 'sluice-two'");
   // One phase.
-  Plain(run, "XA START 'sluice-one'");
-  Plain(run, "INSERT INTO t VALUES (2, 'one-phase')");
-  Plain(run, "XA END 'sluice-one'");
-  Plain(run, "XA COMMIT 'sluice-one' ONE PHASE");
+  run.Sql("XA START 'sluice-one'");
+  run.Sql("INSERT INTO t VALUES (2, 'one-phase')");
+  run.Sql("XA END 'sluice-one'");
+  run.Sql("XA COMMIT 'sluice-one' ONE PHASE");
   // Rolled back before XA PREPARE: never in the binlog.
-  Plain(run, "XA START 'sluice-never'");
-  Plain(run, "INSERT INTO t VALUES (4, 'never')");
-  Plain(run, "XA END 'sluice-never'");
-  Plain(run, "XA ROLLBACK 'sluice-never'");
+  run.Sql("XA START 'sluice-never'");
+  run.Sql("INSERT INTO t VALUES (4, 'never')");
+  run.Sql("XA END 'sluice-never'");
+  run.Sql("XA ROLLBACK 'sluice-never'");
   run.Sql("INSERT INTO t VALUES (5, 'marker')");
 
   std::vector<ChangeEvent> events = run.WaitForEvents(topic, 5, worker.get());
@@ -102,9 +83,9 @@ TEST_P(XaTransactions, CommittedXaRowsArriveOnceWithTheirTransactionAndAcrossARe
     const rapidjson::Value& p = b.payload();
     const std::string id = p["id"].GetString();
     const std::string which = id == two_phase ? "two" : id == one_phase ? "one" : "other";
-    seen.push_back(absl::StrCat(p["status"].GetString(), " ", which,
-                                p["event_count"].IsInt() ? absl::StrCat(" ", p["event_count"].GetInt())
-                                                         : ""));
+    seen.push_back(
+        absl::StrCat(p["status"].GetString(), " ", which,
+                     p["event_count"].IsInt() ? absl::StrCat(" ", p["event_count"].GetInt()) : ""));
   }
   EXPECT_EQ(seen, (std::vector<std::string>{"BEGIN two", "END two 2", "BEGIN one", "END one 1",
                                             "BEGIN other", "END other 1"}))
@@ -139,16 +120,16 @@ TEST_P(XaTransactions, RowsOfAnXaTransactionRolledBackAfterPrepareArriveAtPrepar
   while (run.WorkerLog().find("streaming from") == std::string::npos && absl::Now() < deadline) {
     absl::SleepFor(absl::Milliseconds(200));
   }
-  Plain(run, "XA START 'sluice-rb'");
-  Plain(run, "INSERT INTO t VALUES (3, 'prepared')");
-  Plain(run, "XA END 'sluice-rb'");
-  Plain(run, "XA PREPARE 'sluice-rb'");
-  Plain(run, "XA ROLLBACK 'sluice-rb'");
+  run.Sql("XA START 'sluice-rb'");
+  run.Sql("INSERT INTO t VALUES (3, 'prepared')");
+  run.Sql("XA END 'sluice-rb'");
+  run.Sql("XA PREPARE 'sluice-rb'");
+  run.Sql("XA ROLLBACK 'sluice-rb'");
   run.Sql("INSERT INTO t VALUES (7, 'marker')");
   const std::vector<ChangeEvent> events = run.WaitForEvents(run.Topic("t"), 2, worker.get());
   EXPECT_EQ(OpsAndIds(events), (std::vector<std::string>{"c3", "c7"})) << run.WorkerLog();
-  absl::StatusOr<mysql::QueryResult> rows = run.admin().Query(
-      absl::StrCat("SELECT COUNT(*) FROM ", run.db(), ".t WHERE id = 3"));
+  absl::StatusOr<mysql::QueryResult> rows =
+      run.admin().Query(absl::StrCat("SELECT COUNT(*) FROM ", run.db(), ".t WHERE id = 3"));
   ASSERT_TRUE(rows.ok()) << rows.status();
   EXPECT_EQ(rows->rows[0][0].value_or(""), "0") << "the server rolled it back";
   run.StopWorker(worker);

@@ -42,13 +42,7 @@ FakeMysqlSource::Script MySqlAnswering(const std::string& version, const std::st
 }
 
 absl::StatusOr<ServerBinlogPosition> PositionFrom(const FakeMysqlSource& source) {
-  ConnectionOptions options;
-  options.host = "127.0.0.1";
-  options.port = source.port();
-  options.user = "sluice_cdc";
-  options.password = "anything";
-  options.ssl_mode = SslMode::kDisabled;
-  absl::StatusOr<Connection> connection = Connection::Open(options);
+  absl::StatusOr<Connection> connection = sluice::testing::ConnectTo(source);
   if (!connection.ok()) return connection.status();
   return ReadServerBinlogPosition(*connection);
 }

@@ -131,19 +131,9 @@ FakeMysqlSource::Script MysqlSource() {
   return script;
 }
 
-absl::StatusOr<Connection> Connect(const FakeMysqlSource& source) {
-  ConnectionOptions options;
-  options.host = "127.0.0.1";
-  options.port = source.port();
-  options.user = "sluice_cdc";
-  options.password = "anything";
-  options.ssl_mode = SslMode::kDisabled;
-  return Connection::Open(options);
-}
-
 TEST(BinlogStreamFromMysql, SendsComBinlogDumpGtidAndHandsOutEveryEventAsSent) {
   FakeMysqlSource source(MysqlSource());
-  absl::StatusOr<Connection> connection = Connect(source);
+  absl::StatusOr<Connection> connection = sluice::testing::ConnectTo(source);
   ASSERT_TRUE(connection.ok()) << connection.status();
   BinlogStreamOptions options;
   options.server_id = kServerId;
@@ -177,7 +167,7 @@ TEST(BinlogStreamFromMysql, SendsComBinlogDumpGtidAndHandsOutEveryEventAsSent) {
 // reconsider the README's "Why not mariadb_rpl".
 TEST(MariadbRplFetch, RefusesMysqlEventsTheDecoderReads) {
   FakeMysqlSource source(MysqlSource());
-  absl::StatusOr<Connection> connection = Connect(source);
+  absl::StatusOr<Connection> connection = sluice::testing::ConnectTo(source);
   ASSERT_TRUE(connection.ok()) << connection.status();
   MYSQL* mysql = connection->handle();
   MARIADB_RPL* rpl = mariadb_rpl_init(mysql);

@@ -199,4 +199,14 @@ void FakeMysqlSource::ServeConnection(int fd) {
   }
 }
 
+absl::StatusOr<mysql::Connection> ConnectTo(const FakeMysqlSource& source) {
+  mysql::ConnectionOptions options;
+  options.host = "127.0.0.1";
+  options.port = source.port();
+  options.user = "sluice_cdc";
+  options.password = "anything";
+  options.ssl_mode = mysql::SslMode::kDisabled;
+  return mysql::Connection::Open(options);
+}
+
 }  // namespace sluice::testing

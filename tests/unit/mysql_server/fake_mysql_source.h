@@ -1,14 +1,14 @@
-// A stand-in MySQL replication source on a loopback port, so the binlog stream's MySQL path runs
-// over the real client protocol without a MySQL server (the test rig has MariaDB only).
+// A stand-in MySQL replication source on a loopback port, so the MySQL paths run over the real
+// client protocol for what the rig's MySQL 9.7 cannot show (other versions, events on demand).
 //
 // It speaks just enough of the protocol for MariaDB Connector/C: the handshake (any user and
 // password, no TLS, mysql_native_password), `SHOW GLOBAL VARIABLES LIKE '<name>'` answered from
 // `variables`, a query found in `results` with its result set, OK to every other query (as to a
 // statement without a result: a query the script does not expect reads as an empty result), and
-// a dump command (COM_BINLOG_DUMP or
-// COM_BINLOG_DUMP_GTID) answered with `events`, one packet each behind the OK byte, then an EOF
-// packet, as a server ends a non-blocking dump. The command's bytes are kept for the test.
-// Connections are served one at a time, on one thread, until the client closes.
+// a dump command (COM_BINLOG_DUMP or COM_BINLOG_DUMP_GTID) answered with `events`, one packet
+// each behind the OK byte, then an EOF packet, as a server ends a non-blocking dump. The
+// command's bytes are kept for the test. Connections are served one at a time, on one thread,
+// until the client closes.
 #ifndef SLUICE_TESTS_UNIT_MYSQL_SERVER_FAKE_MYSQL_SOURCE_H_
 #define SLUICE_TESTS_UNIT_MYSQL_SERVER_FAKE_MYSQL_SOURCE_H_
 
@@ -19,6 +19,9 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "absl/status/statusor.h"
+#include "connectors/mysql/server/connection.h"
 
 namespace sluice::testing {
 
@@ -32,7 +35,7 @@ class FakeMysqlSource {
   struct Script {
     std::string version = "8.0.36";
     std::map<std::string, std::string> variables;
-    std::map<std::string, Result> results;  // by the query's exact text
+    std::map<std::string, Result> results;     // by the query's exact text
     std::vector<std::vector<uint8_t>> events;  // whole events, header first
   };
 
@@ -59,6 +62,10 @@ class FakeMysqlSource {
   std::vector<uint8_t> dump_command_;  // guarded by mutex_
   std::thread thread_;
 };
+
+// A plaintext connection to `source`, opened as the connector opens one (any user and password
+// pass).
+absl::StatusOr<mysql::Connection> ConnectTo(const FakeMysqlSource& source);
 
 }  // namespace sluice::testing
 
