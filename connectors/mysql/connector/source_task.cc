@@ -2,8 +2,12 @@
 
 #include <time.h>
 
+#include <string>
+#include <string_view>
 #include <utility>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "connectors/mysql/connector/catalog.h"
 #include "connectors/mysql/connector/clock.h"
@@ -12,6 +16,19 @@
 #include "connectors/mysql/server/server_checks.h"
 
 namespace sluice::mysql {
+namespace {
+
+// An xid as the binlog's XA statements write it: X'<gtrid hex>',X'<bqual hex>',<formatID>.
+std::string XidText(const binlog::XaPrepareEvent& prepare) {
+  const auto hex = [](std::string_view bytes) {
+    return absl::AsciiStrToUpper(
+        absl::BytesToHexString(absl::string_view(bytes.data(), bytes.size())));
+  };
+  return absl::StrCat("X'", hex(prepare.gtrid), "',X'", hex(prepare.bqual), "',",
+                      prepare.format_id);
+}
+
+}  // namespace
 
 SourceTask::SourceTask(Host host, ConnectorConfig config)
     : host_(host),
@@ -198,6 +215,26 @@ absl::Status SourceTask::BinlogPurged(const OffsetState& from, const absl::Statu
 void SourceTask::OnTransactionStart() {
   transaction_.Reset();
   resume_.OnTransactionStart();
+  events_in_transaction_ = 0;
+}
+
+void SourceTask::XaPrepared(const binlog::XaPrepareEvent& prepare) {
+  if (prepare.one_phase || events_in_transaction_ == 0) return;
+  prepared_xa_[XidText(prepare)] = {events_in_transaction_, position_.TransactionId()};
+}
+
+void SourceTask::XaResolved(const XaStatement& xa) {
+  auto it = prepared_xa_.find(absl::AsciiStrToUpper(xa.xid));
+  if (it == prepared_xa_.end()) return;
+  if (xa.verb == "ROLLBACK") {
+    host_.Log(SLUICE_LOG_WARN,
+              absl::StrCat("XA transaction ", xa.xid, " (", it->second.at,
+                           ") was rolled back after XA PREPARE: its ", it->second.events,
+                           it->second.events == 1 ? " change event" : " change events",
+                           ", emitted at the prepare as Debezium emits them, stay in the topics "
+                           "(docs/mysql-connector.md, \"XA transactions\")"));
+  }
+  prepared_xa_.erase(it);
 }
 
 absl::Status SourceTask::Commit(sluice_batch* batch) {
@@ -298,10 +335,10 @@ absl::StatusOr<bool> SourceTask::HandleEvent(sluice_batch* batch) {
   } else if (const auto* mysql_gtid = event.As<binlog::MysqlGtidEvent>()) {
     position_.MysqlGtid(*mysql_gtid);
   } else if (const auto* query = event.As<binlog::QueryEvent>()) {
-    const std::string word =
-        LeadingKeyword(absl::string_view(query->query.data(), query->query.size()));
-    if (word == "BEGIN" ||
-        (word == "XA" && IsXaStart(absl::string_view(query->query.data(), query->query.size())))) {
+    const absl::string_view sql(query->query.data(), query->query.size());
+    const std::string word = LeadingKeyword(sql);
+    const XaStatement xa = word == "XA" ? ParseXaStatement(sql) : XaStatement();
+    if (word == "BEGIN" || xa.starts()) {
       // MySQL writes an XA transaction as GTID, XA START, its rows, XA END, XA_PREPARE: XA START
       // opens it as BEGIN does, XA_PREPARE ends it (below).
       if (position_.Begin(event)) OnTransactionStart();
@@ -310,6 +347,7 @@ absl::StatusOr<bool> SourceTask::HandleEvent(sluice_batch* batch) {
       if (!status.ok()) return status;
       return true;
     } else {
+      if (xa.verb == "COMMIT" || xa.verb == "ROLLBACK") XaResolved(xa);
       absl::Status status = HandleQuery(batch, *query);
       if (!status.ok()) return status;
       if (position_.in_transaction() && position_.standalone()) {
@@ -324,6 +362,7 @@ absl::StatusOr<bool> SourceTask::HandleEvent(sluice_batch* batch) {
     // XA_PREPARE ends an XA transaction's events in the binlog, prepared (a later XA COMMIT or
     // XA ROLLBACK, its own GTID, decides) or committed (XA COMMIT ... ONE PHASE). Its rows are
     // emitted as they are read, as Debezium emits them: at XA PREPARE (docs/mysql-connector.md).
+    if (const auto* prepare = event.As<binlog::XaPrepareEvent>()) XaPrepared(*prepare);
     absl::Status status = Commit(batch);
     if (!status.ok()) return status;
     return true;
@@ -430,6 +469,7 @@ absl::StatusOr<bool> SourceTask::EmitRows(sluice_batch* batch) {
                                                     offsets.done);
       if (!status.ok()) return binlog::AnnotateError(status, event.context);
       budget_.Add(rows_->bytes_read() - row_start);
+      ++events_in_transaction_;
     }
   }
   rows_.reset();

@@ -14,6 +14,7 @@
 // A poll that already appended records returns them with OK and reports the loss on the next.
 
 #include <atomic>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -31,6 +32,7 @@
 #include "connectors/mysql/connector/progress.h"
 #include "connectors/mysql/connector/resume_skip.h"
 #include "connectors/mysql/connector/schema_cache.h"
+#include "connectors/mysql/connector/sql_scanner.h"
 #include "connectors/mysql/connector/stream_position.h"
 #include "connectors/mysql/connector/transaction_metadata.h"
 #include "connectors/mysql/server/connection.h"
@@ -72,6 +74,10 @@ class SourceTask {
   absl::StatusOr<bool> EmitRows(sluice_batch* batch);
   // A transaction started (StreamPosition said so): nothing of it counted or skipped yet.
   void OnTransactionStart();
+  // XA_PREPARE of a two-phase XA transaction that emitted change events: remember it until its
+  // XA COMMIT or XA ROLLBACK (XaResolved), which warns about a rollback.
+  void XaPrepared(const binlog::XaPrepareEvent& prepare);
+  void XaResolved(const XaStatement& xa);
   // The current event committed the transaction: END when provide.transaction.metadata.
   absl::Status Commit(sluice_batch* batch);
   // provide.transaction.metadata: counts one emitted row of `schema` (and emits BEGIN first when
@@ -113,6 +119,17 @@ class SourceTask {
 
   // Resuming inside a transaction: skip what the committed offset says was emitted.
   ResumeSkip resume_;
+
+  // XA transactions prepared while streaming whose change events were emitted at XA PREPARE, by
+  // xid as the binlog writes it (upper case), until their XA COMMIT or XA ROLLBACK: a rollback is
+  // logged as a warning, since its events stand in the topics (docs/mysql-connector.md, "XA
+  // transactions"). Memory only; as many entries as the server has prepared XA transactions.
+  struct PreparedXa {
+    int64_t events = 0;
+    std::string at;  // the transaction's id (its GTID, or where it starts)
+  };
+  std::map<std::string, PreparedXa> prepared_xa_;
+  int64_t events_in_transaction_ = 0;  // change events emitted since the transaction began
 
   // Lag and position for the host's progress report (ABI 1.2).
   StreamProgress stream_progress_;

@@ -1,5 +1,6 @@
 #include "connectors/mysql/connector/sql_scanner.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -116,16 +117,19 @@ std::string LeadingKeyword(absl::string_view sql) {
   return std::move(token.text);
 }
 
-bool IsXaStart(absl::string_view sql) {
+XaStatement ParseXaStatement(absl::string_view sql) {
+  XaStatement xa;
   SqlTokenizer tokenizer(sql);
   SqlToken token;
   if (!tokenizer.Next(&token) || token.kind != SqlToken::kWord ||
-      !absl::EqualsIgnoreCase(token.text, "XA")) {
-    return false;
+      !absl::EqualsIgnoreCase(token.text, "XA") || !tokenizer.Next(&token) ||
+      token.kind != SqlToken::kWord) {
+    return xa;
   }
-  return tokenizer.Next(&token) && token.kind == SqlToken::kWord &&
-         (absl::EqualsIgnoreCase(token.text, "START") ||
-          absl::EqualsIgnoreCase(token.text, "BEGIN"));
+  xa.verb = absl::AsciiStrToUpper(token.text);
+  const size_t after = token.begin + token.text.size();
+  xa.xid = std::string(absl::StripAsciiWhitespace(sql.substr(std::min(after, sql.size()))));
+  return xa;
 }
 
 bool StatementNamesTable(absl::string_view sql, absl::string_view table) {

@@ -43,9 +43,17 @@ std::vector<SqlToken> Tokenize(absl::string_view sql);
 // starts with anything but a word (or is only comments).
 std::string LeadingKeyword(absl::string_view sql);
 
-// True for "XA START xid" and its synonym "XA BEGIN xid": where MySQL's binlog starts the events
-// of an XA transaction (its XA_PREPARE event ends them), as BEGIN starts an ordinary one.
-bool IsXaStart(absl::string_view sql);
+// An XA statement as the binlog carries it ("XA START X'6131',X'',1"): its verb in upper case
+// (START, BEGIN, END, COMMIT, ROLLBACK, ...) and the text after the verb, trimmed (the xid, as
+// the server writes it). An empty verb when `sql` is not an XA statement.
+struct XaStatement {
+  std::string verb;
+  std::string xid;
+  // "XA START" or its synonym "XA BEGIN": where MySQL's binlog starts the events of an XA
+  // transaction (its XA_PREPARE event ends them), as BEGIN starts an ordinary one.
+  bool starts() const { return verb == "START" || verb == "BEGIN"; }
+};
+XaStatement ParseXaStatement(absl::string_view sql);
 
 // True when `sql` names `table` anywhere (as a word or a `quoted` identifier,
 // case-insensitively): a deliberately wide net for "may this statement concern the table".

@@ -107,10 +107,10 @@ TEST_P(XaTransactions, CommittedXaRowsArriveOnceWithTheirTransactionAndAcrossARe
   run.StopWorker(worker);
 }
 
-// An XA transaction prepared and then rolled back: MySQL wrote its rows at XA PREPARE, and the
-// connector, like Debezium, emits them there (it does not hold rows back until the outcome, which
-// may come much later or after a restart). The XA ROLLBACK itself emits nothing, and the stream
-// goes on.
+// An XA transaction prepared and then rolled back: the server wrote its rows at XA PREPARE, and
+// the connector, like Debezium, emits them there (it does not hold rows back until the outcome,
+// which may come much later or after a restart). The XA ROLLBACK emits nothing, the log warns
+// that the prepared transaction's events stand, and the stream goes on.
 TEST_P(XaTransactions, RowsOfAnXaTransactionRolledBackAfterPrepareArriveAtPrepareAsInDebezium) {
   CdcRun run("xarb", /*schemas=*/false, GetParam());
   run.Sql("CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(20))");
@@ -132,6 +132,12 @@ TEST_P(XaTransactions, RowsOfAnXaTransactionRolledBackAfterPrepareArriveAtPrepar
       run.admin().Query(absl::StrCat("SELECT COUNT(*) FROM ", run.db(), ".t WHERE id = 3"));
   ASSERT_TRUE(rows.ok()) << rows.status();
   EXPECT_EQ(rows->rows[0][0].value_or(""), "0") << "the server rolled it back";
+  EXPECT_THAT(run.WorkerLog(),
+              HasSubstr("XA transaction X'736c756963652d7262',X'',1 (" +
+                        std::string(events[0].payload()["source"]["gtid"].GetString()) +
+                        ") was rolled back after XA PREPARE: its 1 change event, emitted at the "
+                        "prepare"))
+      << "'sluice-rb' in hex as the server writes it, and the prepared transaction's GTID";
   run.StopWorker(worker);
 }
 

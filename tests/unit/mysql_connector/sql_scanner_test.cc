@@ -22,16 +22,22 @@ TEST(SqlScanner, TheLeadingKeywordSkipsCommentsAndIgnoresCase) {
   EXPECT_EQ(LeadingKeyword(""), "");
 }
 
-TEST(SqlScanner, XaStartIsToldFromTheOtherXaStatements) {
-  EXPECT_TRUE(IsXaStart("XA START X'6131',X'',1"));  // as MySQL writes it in the binlog
-  EXPECT_TRUE(IsXaStart("xa begin 'x'"));
-  EXPECT_TRUE(IsXaStart("/* app */ XA START 'x'"));
-  EXPECT_FALSE(IsXaStart("XA END X'6131',X'',1"));
-  EXPECT_FALSE(IsXaStart("XA COMMIT X'6131',X'',1"));
-  EXPECT_FALSE(IsXaStart("XA ROLLBACK X'6131',X'',1"));
-  EXPECT_FALSE(IsXaStart("START TRANSACTION"));
-  EXPECT_FALSE(IsXaStart("XA"));
-  EXPECT_FALSE(IsXaStart("`XA` START"));
+TEST(SqlScanner, XaStatementsGiveTheirVerbAndXid) {
+  const XaStatement start = ParseXaStatement("XA START X'6131',X'',1");  // as the binlog has it
+  EXPECT_EQ(start.verb, "START");
+  EXPECT_EQ(start.xid, "X'6131',X'',1");
+  EXPECT_TRUE(start.starts());
+  EXPECT_TRUE(ParseXaStatement("xa begin 'x'").starts());
+  EXPECT_TRUE(ParseXaStatement("/* app */ XA START 'x'").starts());
+  const XaStatement rollback = ParseXaStatement("XA ROLLBACK X'6331',X'',1 ");
+  EXPECT_EQ(rollback.verb, "ROLLBACK");
+  EXPECT_EQ(rollback.xid, "X'6331',X'',1");
+  EXPECT_FALSE(rollback.starts());
+  EXPECT_EQ(ParseXaStatement("XA END X'6131',X'',1").verb, "END");
+  EXPECT_EQ(ParseXaStatement("XA COMMIT X'6131',X'',1").verb, "COMMIT");
+  EXPECT_EQ(ParseXaStatement("START TRANSACTION").verb, "");
+  EXPECT_EQ(ParseXaStatement("XA").verb, "");
+  EXPECT_EQ(ParseXaStatement("`XA` START").verb, "");
 }
 
 TEST(SqlScanner, QuotedTokensAreUnescaped) {
