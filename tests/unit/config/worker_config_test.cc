@@ -14,6 +14,7 @@ using ::testing::IsEmpty;
 using ::testing::SizeIs;
 
 constexpr const char* kMinimal =
+    "bootstrap.servers=broker:9092\n"
     "group.id=connect-cluster\n"
     "offset.storage.topic=connect-offsets\n"
     "config.storage.topic=connect-configs\n"
@@ -32,7 +33,8 @@ TEST(WorkerConfigTest, MinimalConfigGetsKafkaConnectDefaults) {
   ASSERT_TRUE(parsed.ok()) << parsed.status();
   const WorkerConfig& c = parsed->config;
   EXPECT_THAT(parsed->warnings, IsEmpty());
-  EXPECT_EQ(c.bootstrap_servers, "localhost:9092");
+  EXPECT_EQ(c.bootstrap_servers, "broker:9092");
+  EXPECT_EQ(c.startup_broker_timeout, absl::Seconds(60));
   EXPECT_EQ(c.group_id, "connect-cluster");
   EXPECT_EQ(c.offset_storage.name, "connect-offsets");
   EXPECT_EQ(c.offset_storage.partitions, 25);
@@ -107,9 +109,9 @@ TEST(WorkerConfigTest, UnknownAndUnusedKeysAreWarningsWithLineNumbers) {
       Parse(std::string(kMinimal) + "offset.flush.intervall.ms=5\nlisteners=HTTP://:8083\n");
   ASSERT_TRUE(parsed.ok()) << parsed.status();
   ASSERT_THAT(parsed->warnings, SizeIs(2));
-  EXPECT_THAT(parsed->warnings[0], HasSubstr("unknown key `offset.flush.intervall.ms` (line 7)"));
+  EXPECT_THAT(parsed->warnings[0], HasSubstr("unknown key `offset.flush.intervall.ms` (line 8)"));
   EXPECT_THAT(parsed->warnings[1],
-              HasSubstr("`listeners` (line 8) is a Kafka Connect setting Sluice does not use"));
+              HasSubstr("`listeners` (line 9) is a Kafka Connect setting Sluice does not use"));
 }
 
 struct BadValueCase {
@@ -124,7 +126,7 @@ TEST_P(WorkerConfigBadValueTest, IsInvalidArgumentNamingKeyAndAllowedValues) {
   auto parsed = Parse(std::string(kMinimal) + GetParam().line + "\n");
   ASSERT_FALSE(parsed.ok());
   EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(parsed.status().message(), HasSubstr("`" + GetParam().expected_key + "` (line 7)"));
+  EXPECT_THAT(parsed.status().message(), HasSubstr("`" + GetParam().expected_key + "` (line 8)"));
   EXPECT_THAT(parsed.status().message(), HasSubstr(GetParam().expected_hint));
 }
 
@@ -149,7 +151,12 @@ INSTANTIATE_TEST_SUITE_P(
                      "positive number of bytes"},
         BadValueCase{"bootstrap.servers= , ", "bootstrap.servers", "host:port"},
         BadValueCase{"sluice.admin.listener=8083", "sluice.admin.listener", "host:port"},
-        BadValueCase{"sluice.admin.listener=localhost:99999", "sluice.admin.listener", "host:port"}));
+        BadValueCase{"sluice.admin.listener=localhost:99999", "sluice.admin.listener", "host:port"},
+        BadValueCase{"sluice.admin.insecure.listener.allowed=yes",
+                     "sluice.admin.insecure.listener.allowed", "true or false"},
+        BadValueCase{"sluice.admin.token.file= ", "sluice.admin.token.file", "token"},
+        BadValueCase{"sluice.startup.broker.timeout.ms=-1", "sluice.startup.broker.timeout.ms",
+                     "milliseconds"}));
 
 TEST(WorkerConfigTest, AdminApiListensOnLoopbackByDefaultWithoutTls) {
   auto parsed = Parse(kMinimal);
@@ -187,7 +194,7 @@ TEST(WorkerConfigTest, AdminCertificateWithoutKeyIsRefused) {
 
 TEST(WorkerConfigTest, MissingRequiredKeyIsNamed) {
   auto parsed = Parse(
-      "group.id=g\noffset.storage.topic=o\nconfig.storage.topic=c\n"
+      "bootstrap.servers=b:9092\ngroup.id=g\noffset.storage.topic=o\nconfig.storage.topic=c\n"
       "key.converter=org.apache.kafka.connect.json.JsonConverter\n"
       "value.converter=org.apache.kafka.connect.json.JsonConverter\n");
   ASSERT_FALSE(parsed.ok());
@@ -195,9 +202,37 @@ TEST(WorkerConfigTest, MissingRequiredKeyIsNamed) {
   EXPECT_THAT(parsed.status().message(), HasSubstr("missing required key `status.storage.topic`"));
 }
 
+// Kafka Connect defaults bootstrap.servers to localhost:9092; a worker that waits for a broker
+// nobody named only looked hung, so the key is required.
+TEST(WorkerConfigTest, MissingBootstrapServersIsRefusedNotDefaulted) {
+  auto parsed = Parse(
+      "group.id=g\noffset.storage.topic=o\nconfig.storage.topic=c\nstatus.storage.topic=s\n"
+      "key.converter=org.apache.kafka.connect.json.JsonConverter\n"
+      "value.converter=org.apache.kafka.connect.json.JsonConverter\n");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(parsed.status().message(), HasSubstr("missing required key `bootstrap.servers`"));
+}
+
+TEST(WorkerConfigTest, AdminTokenInsecureListenerAndStartupTimeoutAreRead) {
+  auto defaults = Parse(kMinimal);
+  ASSERT_TRUE(defaults.ok()) << defaults.status();
+  EXPECT_TRUE(defaults->config.admin_token_file.empty());
+  EXPECT_FALSE(defaults->config.admin_insecure_listener_allowed);
+  auto parsed = Parse(std::string(kMinimal) +
+                      "sluice.admin.token.file=/etc/sluice/admin.token\n"
+                      "sluice.admin.insecure.listener.allowed=TRUE\n"
+                      "sluice.startup.broker.timeout.ms=2500\n");
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_THAT(parsed->warnings, IsEmpty());
+  EXPECT_EQ(parsed->config.admin_token_file, "/etc/sluice/admin.token");
+  EXPECT_TRUE(parsed->config.admin_insecure_listener_allowed);
+  EXPECT_EQ(parsed->config.startup_broker_timeout, absl::Milliseconds(2500));
+}
+
 TEST(WorkerConfigTest, InternalTopicsMustDiffer) {
   auto parsed = Parse(
-      "group.id=g\noffset.storage.topic=same\nconfig.storage.topic=c\nstatus.storage.topic=same\n"
+      "bootstrap.servers=b:9092\ngroup.id=g\noffset.storage.topic=same\nconfig.storage.topic=c\nstatus.storage.topic=same\n"
       "key.converter=org.apache.kafka.connect.json.JsonConverter\n"
       "value.converter=org.apache.kafka.connect.json.JsonConverter\n");
   ASSERT_FALSE(parsed.ok());
