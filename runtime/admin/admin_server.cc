@@ -22,12 +22,7 @@ namespace {
 // Why gRPC could not listen on `listener`: binds a socket there the way gRPC does (SO_REUSEADDR,
 // no SO_REUSEPORT) and names the errno. gRPC's own failure says only that no port was added.
 std::string WhyNotListening(const std::string& listener) {
-  const size_t colon = listener.rfind(':');
-  std::string host = listener.substr(0, colon);
-  const std::string port = listener.substr(colon + 1);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
-    host = host.substr(1, host.size() - 2);
-  }
+  const auto [host, port] = SplitListener(listener);
   addrinfo hints{};
   hints.ai_socktype = SOCK_STREAM;
   hints.ai_flags = AI_PASSIVE;

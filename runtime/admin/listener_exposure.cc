@@ -30,13 +30,19 @@ bool IsLoopbackAddress(const sockaddr* address) {
 
 }  // namespace
 
-bool IsLoopbackListener(absl::string_view listener) {
+ListenerAddress SplitListener(absl::string_view listener) {
   const size_t colon = listener.rfind(':');
-  if (colon == absl::string_view::npos) return false;
-  std::string host(listener.substr(0, colon));
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
-    host = host.substr(1, host.size() - 2);
+  if (colon == absl::string_view::npos) return {std::string(listener), ""};
+  ListenerAddress out{std::string(listener.substr(0, colon)),
+                      std::string(listener.substr(colon + 1))};
+  if (out.host.size() > 2 && out.host.front() == '[' && out.host.back() == ']') {
+    out.host = out.host.substr(1, out.host.size() - 2);
   }
+  return out;
+}
+
+bool IsLoopbackListener(absl::string_view listener) {
+  const std::string host = SplitListener(listener).host;
   if (host.empty()) return false;
   if (absl::AsciiStrToLower(host) == "localhost") return true;
   addrinfo hints{};

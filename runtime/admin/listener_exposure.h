@@ -4,12 +4,21 @@
 #ifndef SLUICE_RUNTIME_ADMIN_LISTENER_EXPOSURE_H_
 #define SLUICE_RUNTIME_ADMIN_LISTENER_EXPOSURE_H_
 
+#include <string>
+
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "runtime/common/log.h"
 #include "runtime/config/worker_config.h"
 
 namespace sluice::admin {
+
+// A listener's host (brackets of an IPv6 literal removed; empty for "all addresses") and port.
+struct ListenerAddress {
+  std::string host;
+  std::string port;
+};
+ListenerAddress SplitListener(absl::string_view listener);
 
 // Whether `listener` (host:port, `[v6]:port`) binds only loopback addresses: 127.0.0.0/8, ::1,
 // `localhost`, or a name every address of which is one of those. An empty host, 0.0.0.0, [::],

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
@@ -209,25 +210,27 @@ TEST_F(AdminServerTest, TheRealTlsErrorIsReportedBeforeListening) {
   EXPECT_THAT(mismatch.status().message(), HasSubstr(dir_ + "/other.key"));
   EXPECT_THAT(mismatch.status().message(), Not(HasSubstr("in use")));
 
-  config_.admin_ssl_key = dir_ + "/server.key";
-  config_.admin_ssl_certificate = Write("garbage.pem", "not a certificate\n");
-  EXPECT_THAT(LoadTlsFiles(config_).status().message(),
-              HasSubstr("`sluice.admin.ssl.certificate.location`: `" + dir_ +
-                        "/garbage.pem` holds no PEM certificate"));
-  config_.admin_ssl_certificate = dir_ + "/server.pem";
-  config_.admin_ssl_key = dir_ + "/server.pem";
-  EXPECT_THAT(LoadTlsFiles(config_).status().message(),
-              HasSubstr("`sluice.admin.ssl.key.location`: `" + dir_ +
-                        "/server.pem` holds no unencrypted PEM private key"));
-  config_.admin_ssl_key = dir_ + "/nowhere.key";
-  EXPECT_THAT(LoadTlsFiles(config_).status().message(),
-              HasSubstr("`sluice.admin.ssl.key.location`: `" + dir_ +
-                        "/nowhere.key` cannot be read: No such file"));
-  config_.admin_ssl_key = dir_ + "/server.key";
-  config_.admin_ssl_client_ca = dir_ + "/other.key";
-  EXPECT_THAT(LoadTlsFiles(config_).status().message(),
-              HasSubstr("`sluice.admin.ssl.client.ca.location`: `" + dir_ +
-                        "/other.key` holds no PEM certificate"));
+  Write("garbage.pem", "not a certificate\n");
+  struct Case {
+    std::string certificate, key, client_ca, expected;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"garbage.pem", "server.key", "",
+            "`sluice.admin.ssl.certificate.location`: `DIR/garbage.pem` holds no PEM certificate"},
+           {"server.pem", "server.pem", "",
+            "`sluice.admin.ssl.key.location`: `DIR/server.pem` holds no unencrypted PEM private "
+            "key"},
+           {"server.pem", "nowhere.key", "",
+            "`sluice.admin.ssl.key.location`: `DIR/nowhere.key` cannot be read: No such file"},
+           {"server.pem", "server.key", "other.key",
+            "`sluice.admin.ssl.client.ca.location`: `DIR/other.key` holds no PEM certificate"}}) {
+    config_.admin_ssl_certificate = dir_ + "/" + c.certificate;
+    config_.admin_ssl_key = dir_ + "/" + c.key;
+    config_.admin_ssl_client_ca = c.client_ca.empty() ? "" : dir_ + "/" + c.client_ca;
+    std::string expected = c.expected;
+    expected.replace(expected.find("DIR"), 3, dir_);
+    EXPECT_THAT(LoadTlsFiles(config_).status().message(), HasSubstr(expected));
+  }
   config_.admin_ssl_client_ca = dir_ + "/ca.pem";
   absl::StatusOr<TlsFiles> good = LoadTlsFiles(config_);
   ASSERT_TRUE(good.ok()) << good.status();

@@ -1,6 +1,8 @@
 #include "runtime/config/worker_config.h"
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -192,42 +194,24 @@ TEST(WorkerConfigTest, AdminCertificateWithoutKeyIsRefused) {
   EXPECT_THAT(mtls_only.status().message(), HasSubstr("needs the server's own certificate"));
 }
 
+// bootstrap.servers among them: Kafka Connect defaults it to localhost:9092, but a worker that
+// waits for a broker nobody named only looked hung.
 TEST(WorkerConfigTest, MissingRequiredKeyIsNamed) {
-  auto parsed = Parse(
-      "bootstrap.servers=b:9092\ngroup.id=g\noffset.storage.topic=o\nconfig.storage.topic=c\n"
+  const std::string converters =
       "key.converter=org.apache.kafka.connect.json.JsonConverter\n"
-      "value.converter=org.apache.kafka.connect.json.JsonConverter\n");
-  ASSERT_FALSE(parsed.ok());
-  EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(parsed.status().message(), HasSubstr("missing required key `status.storage.topic`"));
-}
-
-// Kafka Connect defaults bootstrap.servers to localhost:9092; a worker that waits for a broker
-// nobody named only looked hung, so the key is required.
-TEST(WorkerConfigTest, MissingBootstrapServersIsRefusedNotDefaulted) {
-  auto parsed = Parse(
-      "group.id=g\noffset.storage.topic=o\nconfig.storage.topic=c\nstatus.storage.topic=s\n"
-      "key.converter=org.apache.kafka.connect.json.JsonConverter\n"
-      "value.converter=org.apache.kafka.connect.json.JsonConverter\n");
-  ASSERT_FALSE(parsed.ok());
-  EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(parsed.status().message(), HasSubstr("missing required key `bootstrap.servers`"));
-}
-
-TEST(WorkerConfigTest, AdminTokenInsecureListenerAndStartupTimeoutAreRead) {
-  auto defaults = Parse(kMinimal);
-  ASSERT_TRUE(defaults.ok()) << defaults.status();
-  EXPECT_TRUE(defaults->config.admin_token_file.empty());
-  EXPECT_FALSE(defaults->config.admin_insecure_listener_allowed);
-  auto parsed = Parse(std::string(kMinimal) +
-                      "sluice.admin.token.file=/etc/sluice/admin.token\n"
-                      "sluice.admin.insecure.listener.allowed=TRUE\n"
-                      "sluice.startup.broker.timeout.ms=2500\n");
-  ASSERT_TRUE(parsed.ok()) << parsed.status();
-  EXPECT_THAT(parsed->warnings, IsEmpty());
-  EXPECT_EQ(parsed->config.admin_token_file, "/etc/sluice/admin.token");
-  EXPECT_TRUE(parsed->config.admin_insecure_listener_allowed);
-  EXPECT_EQ(parsed->config.startup_broker_timeout, absl::Milliseconds(2500));
+      "value.converter=org.apache.kafka.connect.json.JsonConverter\n";
+  for (const auto& [text, key] : std::vector<std::pair<std::string, std::string>>{
+           {"bootstrap.servers=b:9092\ngroup.id=g\noffset.storage.topic=o\n"
+            "config.storage.topic=c\n",
+            "status.storage.topic"},
+           {"group.id=g\noffset.storage.topic=o\nconfig.storage.topic=c\n"
+            "status.storage.topic=s\n",
+            "bootstrap.servers"}}) {
+    auto parsed = Parse(text + converters);
+    ASSERT_FALSE(parsed.ok()) << key;
+    EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(parsed.status().message(), HasSubstr("missing required key `" + key + "`"));
+  }
 }
 
 TEST(WorkerConfigTest, InternalTopicsMustDiffer) {
