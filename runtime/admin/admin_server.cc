@@ -44,7 +44,8 @@ std::string WhyNotListening(const std::string& listener) {
   ::freeaddrinfo(found);
   switch (error) {
     case 0:
-      return "gRPC refused the address";
+      return "the address is free, but gRPC could not start a listener on it (its own error line "
+             "above says why)";
     case EADDRINUSE:
       return absl::StrCat("port ", port,
                           " is already in use by another process (another worker?); ports are "
