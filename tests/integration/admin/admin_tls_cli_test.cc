@@ -326,28 +326,28 @@ TEST(SluiceWorkerBinary, WithoutABrokerItSaysWhatItWaitsForAndGivesUp) {
   const std::string address = absl::StrCat("127.0.0.1:", FreePort());
   const std::string bin = absl::StrCat(std::getenv("SLUICE_BINARY_DIR"), "/runtime/cli/sluice");
   std::ofstream(dir + "/worker.properties")
-      << WorkerProperties(prefix, nowhere, address) << "sluice.startup.broker.timeout.ms=4000\n";
+      << WorkerProperties(prefix, nowhere, address) << "sluice.startup.broker.timeout.ms=8000\n";
   const std::string log = dir + "/worker.log";
   const absl::Time start = absl::Now();
   Subprocess worker({bin, "worker", "--config", dir + "/worker.properties"}, log);
-  ASSERT_TRUE(Eventually(
-      [&] {
-        return ReadFileForMessage(log).find("waiting for the Kafka cluster at " + nowhere) !=
-               std::string::npos;
-      },
-      absl::Seconds(10)))
-      << ReadFileForMessage(log);
-  EXPECT_LT(absl::Now() - start, absl::Seconds(3)) << "said so within the first seconds";
+  auto logged = [&](const std::string& text) {
+    return Eventually([&] { return ReadFileForMessage(log).find(text) != std::string::npos; },
+                      absl::Seconds(10));
+  };
+  ASSERT_TRUE(logged("connecting to the Kafka cluster at " + nowhere)) << ReadFileForMessage(log);
+  // From the first second (a loaded test machine gets some slack).
+  EXPECT_LT(absl::Now() - start, absl::Seconds(4)) << ReadFileForMessage(log);
+  ASSERT_TRUE(logged("waiting for the Kafka cluster at " + nowhere)) << ReadFileForMessage(log);
   EXPECT_THAT(ReadFileForMessage(log), HasSubstr(prefix + ".offsets"));
   std::string out;
   EXPECT_EQ(Shell(absl::StrCat(bin, " --worker ", address, " connectors list"), &out), 3) << out;
   EXPECT_THAT(out, HasSubstr("is still starting"));
 
   EXPECT_EQ(worker.Wait(absl::Seconds(30)), 1) << ReadFileForMessage(log);
-  EXPECT_LT(absl::Now() - start, absl::Seconds(15));
+  EXPECT_LT(absl::Now() - start, absl::Seconds(20));
   EXPECT_THAT(ReadFileForMessage(log),
               HasSubstr(absl::StrCat("no broker of the Kafka cluster at ", nowhere)));
-  EXPECT_THAT(ReadFileForMessage(log), HasSubstr("within 4s (`sluice.startup.broker.timeout.ms`)"));
+  EXPECT_THAT(ReadFileForMessage(log), HasSubstr("within 8s (`sluice.startup.broker.timeout.ms`)"));
 
   std::ofstream(dir + "/unnamed.properties")
       << "group.id=g\noffset.storage.topic=o\nconfig.storage.topic=c\nstatus.storage.topic=s\n"
