@@ -37,6 +37,8 @@ class BinlogSource {
   absl::Status Open(const OffsetState& from,
                     const std::function<absl::Status(bool mariadb)>& before_dump);
   bool is_open() const { return stream_.has_value(); }
+  // The open stream started after a MySQL GTID set (BinlogStream::after_mysql_gtid_set).
+  bool after_mysql_gtid_set() const { return stream_.has_value() && stream_->after_mysql_gtid_set(); }
   // The next event of the open stream. A compressed transaction (MySQL's TRANSACTION_PAYLOAD,
   // binlog_transaction_compression=ON) is handed out as the events inside it, one at a time, each
   // standing at its payload's end position as mysqlbinlog shows them (they carry none of their

@@ -44,7 +44,7 @@ void GtidTracker::Begin(const MariaDbGtid& gtid) {
 
 void GtidTracker::Begin(const SourceUuid& uuid, int64_t gno, absl::string_view tag) {
   Commit();
-  pending_mysql_ = PendingMysqlGtid{Tsid{uuid, std::string(tag)}, gno};
+  pending_mysql_ = MysqlGtid{Tsid{uuid, std::string(tag)}, gno};
 }
 
 void GtidTracker::Commit() {
@@ -54,12 +54,20 @@ void GtidTracker::Commit() {
     text_stale_ = true;
   }
   if (pending_mysql_.has_value()) {
-    const PendingMysqlGtid pending = *std::move(pending_mysql_);
+    const MysqlGtid pending = *std::move(pending_mysql_);
     pending_mysql_.reset();
-    if (!mariadb_ && tracking_ && pending.gno >= 1 && pending.gno <= MysqlGtidSet::kMaxGno &&
-        mysql_.Add(pending.tsid.uuid, pending.gno, pending.tsid.tag)) {
-      text_stale_ = true;
-    }
+    Complete(pending);
+  }
+}
+
+std::optional<GtidTracker::MysqlGtid> GtidTracker::HoldBack() {
+  return std::exchange(pending_mysql_, std::nullopt);
+}
+
+void GtidTracker::Complete(const MysqlGtid& gtid) {
+  if (!mariadb_ && tracking_ && gtid.gno >= 1 && gtid.gno <= MysqlGtidSet::kMaxGno &&
+      mysql_.Add(gtid.tsid.uuid, gtid.gno, gtid.tsid.tag)) {
+    text_stale_ = true;
   }
 }
 

@@ -44,6 +44,19 @@ class GtidTracker {
   // Nothing pending: no change.
   void Commit();
 
+  // A MySQL GTID held back from the set: its transaction is done with for now but must be read
+  // again (an XA transaction prepared with change events not emitted yet), so a restart, which
+  // asks the server for every transaction outside the set, reads it again.
+  struct MysqlGtid {
+    Tsid tsid;
+    int64_t gno = 0;
+  };
+  // The pending MySQL GTID, no longer pending and not added; nullopt when none is pending.
+  std::optional<MysqlGtid> HoldBack();
+  // Adds a GTID held back before.
+  void Complete(const MysqlGtid& gtid);
+  bool mariadb() const { return mariadb_; }
+
   // The completed transactions, as the offset's `gtids` carries them; empty when there are none
   // (or, on MySQL, when there was no set to start from). Valid until the next non-const call.
   const std::string& text() const;
@@ -56,11 +69,7 @@ class GtidTracker {
   MariaDbGtidPosition maria_;
   MysqlGtidSet mysql_;
   std::optional<MariaDbGtid> pending_maria_;
-  struct PendingMysqlGtid {
-    Tsid tsid;
-    int64_t gno;
-  };
-  std::optional<PendingMysqlGtid> pending_mysql_;
+  std::optional<MysqlGtid> pending_mysql_;
   mutable std::string text_;
   mutable bool text_stale_ = false;
 };

@@ -59,6 +59,7 @@ size_t OffsetEntries(const OffsetState& offset, sluice_scalar_entry* entries) {
   if (offset.row != 0) add_int("row", offset.row);
   if (offset.server_id != 0) add_int("server_id", offset.server_id);
   if (offset.event != 0) add_int("event", offset.event);
+  if (!offset.xa_committed.empty()) add_str("xa_committed", offset.xa_committed);
   if (offset.snapshot) {
     static const std::string kInitial = "INITIAL";
     add_str("snapshot", kInitial);
@@ -103,6 +104,8 @@ absl::StatusOr<OffsetState> ParseOffset(const sluice_scalar_map& map) {
       ok = as_int(&offset.ts_sec);
     } else if (key == "server_id") {
       ok = as_int(&offset.server_id);
+    } else if (key == "xa_committed") {
+      offset.xa_committed = as_str();
     } else if (key == "snapshot") {
       // "INITIAL" (Debezium 3.x) or true (older): a snapshot was running.
       offset.snapshot =

@@ -27,6 +27,10 @@ struct OffsetState {
   int64_t ts_sec = 0;
   int64_t server_id = 0;
   bool snapshot = false;  // "snapshot": "INITIAL" while a snapshot runs
+  // Sluice's own key, not Debezium's: the xid of a committed MySQL XA transaction whose change
+  // events are being emitted from its prepared events, read again (docs/mysql-connector.md,
+  // "XA transactions"); empty otherwise.
+  std::string xa_committed;
 };
 
 // The connector's source partition {"server": <server_name>} as the ABI's one entry; borrows
@@ -34,7 +38,7 @@ struct OffsetState {
 sluice_scalar_entry SourcePartition(const std::string& server_name);
 
 // The most entries OffsetEntries writes.
-inline constexpr size_t kMaxOffsetEntries = 8;
+inline constexpr size_t kMaxOffsetEntries = 9;
 // The offset as the ABI's flat map, in Debezium's key order, zero counts left out; `entries` must
 // have room for kMaxOffsetEntries. The entries borrow `offset`'s strings.
 size_t OffsetEntries(const OffsetState& offset, sluice_scalar_entry* entries);

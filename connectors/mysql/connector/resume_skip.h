@@ -30,6 +30,14 @@ class ResumeSkip {
     armed_ = false;
     skipping_ = true;
   }
+  // The transaction that just started is not the one the offset counts into: an XA transaction
+  // the server sends again, first, because its GTID was held back (its rows wait for its
+  // outcome, so none of them was emitted). The next transaction is.
+  void PassOver() {
+    if (!skipping_) return;
+    skipping_ = false;
+    armed_ = true;
+  }
   // The transaction ended: nothing more to skip.
   void OnCommit() { skipping_ = false; }
 

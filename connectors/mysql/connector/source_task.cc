@@ -8,6 +8,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "connectors/mysql/connector/catalog.h"
 #include "connectors/mysql/connector/clock.h"
@@ -216,6 +217,8 @@ void SourceTask::OnTransactionStart() {
   transaction_.Reset();
   resume_.OnTransactionStart();
   events_in_transaction_ = 0;
+  xa_deferring_ = false;
+  xa_deferred_rows_ = false;
 }
 
 void SourceTask::XaPrepared(const binlog::XaPrepareEvent& prepare) {
@@ -342,12 +345,26 @@ absl::StatusOr<bool> SourceTask::HandleEvent(sluice_batch* batch) {
       // MySQL writes an XA transaction as GTID, XA START, its rows, XA END, XA_PREPARE: XA START
       // opens it as BEGIN does, XA_PREPARE ends it (below).
       if (position_.Begin(event)) OnTransactionStart();
+      // Its rows wait for the outcome, unless this is the committed one being read again.
+      xa_deferring_ = xa.starts() && position_.can_hold_back_gtid() &&
+                      source_.after_mysql_gtid_set() &&
+                      !absl::EqualsIgnoreCase(xa.xid, position_.xa_committed());
+      if (xa_deferring_) resume_.PassOver();
     } else if (word == "COMMIT") {
       absl::Status status = Commit(batch);
       if (!status.ok()) return status;
       return true;
     } else {
-      if (xa.verb == "COMMIT" || xa.verb == "ROLLBACK") XaResolved(xa);
+      if (xa.verb == "COMMIT" || xa.verb == "ROLLBACK") {
+        auto held = xa_held_.find(absl::AsciiStrToUpper(xa.xid));
+        if (held != xa_held_.end()) {
+          const GtidTracker::MysqlGtid prepared = held->second;
+          xa_held_.erase(held);
+          if (xa.verb == "COMMIT") return ReadCommittedXaAgain(xa.xid);
+          position_.CompleteGtid(prepared);  // rolled back: never emitted, never read again
+        }
+        XaResolved(xa);
+      }
       absl::Status status = HandleQuery(batch, *query);
       if (!status.ok()) return status;
       if (position_.in_transaction() && position_.standalone()) {
@@ -360,9 +377,25 @@ absl::StatusOr<bool> SourceTask::HandleEvent(sluice_batch* batch) {
   } else if (event.As<binlog::XidEvent>() != nullptr ||
              (event.As<binlog::XaPrepareEvent>() != nullptr && position_.in_transaction())) {
     // XA_PREPARE ends an XA transaction's events in the binlog, prepared (a later XA COMMIT or
-    // XA ROLLBACK, its own GTID, decides) or committed (XA COMMIT ... ONE PHASE). Its rows are
-    // emitted as they are read, as Debezium emits them: at XA PREPARE (docs/mysql-connector.md).
-    if (const auto* prepare = event.As<binlog::XaPrepareEvent>()) XaPrepared(*prepare);
+    // XA ROLLBACK, its own GTID, decides) or committed (XA COMMIT ... ONE PHASE). Where its rows
+    // could not wait (MariaDB, MySQL without a GTID set) they were emitted as they were read, as
+    // Debezium emits them (docs/mysql-connector.md, "XA transactions").
+    const auto* prepare = event.As<binlog::XaPrepareEvent>();
+    if (prepare != nullptr && xa_deferred_rows_) {
+      // Its rows wait: the transaction ends here without its GTID.
+      const std::optional<GtidTracker::MysqlGtid> held = position_.HoldBackGtid();
+      absl::Status status = Commit(batch);
+      if (!status.ok()) return status;
+      if (prepare->one_phase) return ReadCommittedXaAgain(XidText(*prepare));
+      if (held.has_value()) xa_held_[XidText(*prepare)] = *held;
+      return true;
+    }
+    if (prepare != nullptr) {
+      if (absl::EqualsIgnoreCase(XidText(*prepare), position_.xa_committed())) {
+        position_.set_xa_committed("");  // read again and emitted: done
+      }
+      XaPrepared(*prepare);
+    }
     absl::Status status = Commit(batch);
     if (!status.ok()) return status;
     return true;
@@ -377,6 +410,20 @@ absl::StatusOr<bool> SourceTask::HandleEvent(sluice_batch* batch) {
   }
   position_.EventDone(event);
   return true;
+}
+
+absl::StatusOr<bool> SourceTask::ReadCommittedXaAgain(const std::string& xid) {
+  // This statement's own GTID stays out of the set too: the server sends it again after the
+  // prepared events, and then it completes as any statement does.
+  (void)position_.HoldBackGtid();
+  position_.set_xa_committed(xid);
+  host_.Log(SLUICE_LOG_INFO, absl::StrCat("XA transaction ", xid,
+                                          " committed: reading its prepared events again"));
+  source_.Close();
+  absl::Status status = OpenStream(position_.Current(), /*gtids_complete=*/true);
+  if (absl::IsUnavailable(status)) return Lost(status);
+  if (!status.ok()) return status;
+  return true;  // event_ is gone with the old stream: nothing more of it is read
 }
 
 absl::Status SourceTask::HandleQuery(sluice_batch* batch, const binlog::QueryEvent& query) {
@@ -418,6 +465,12 @@ absl::StatusOr<bool> SourceTask::EmitRows(sluice_batch* batch) {
     rows_ = std::make_unique<binlog::RowReader>(rows);
     row_index_ = 0;
     skip_rows_ = static_cast<int32_t>(resume_.RowsEmittedBefore(position_.events_done(), &skip_event_));
+  }
+  if (xa_deferring_) {
+    if (current_schema_ != nullptr) xa_deferred_rows_ = true;
+    rows_.reset();
+    current_schema_ = nullptr;
+    return true;
   }
   if (current_schema_ != nullptr) {
     const sluice_host_api* api = host_.api();

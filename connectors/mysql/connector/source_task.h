@@ -78,6 +78,9 @@ class SourceTask {
   // XA COMMIT or XA ROLLBACK (XaResolved), which warns about a rollback.
   void XaPrepared(const binlog::XaPrepareEvent& prepare);
   void XaResolved(const XaStatement& xa);
+  // The XA transaction `xid` committed while its rows waited: reopens the stream at the offset's
+  // GTID set, so the server sends its prepared events again (xa_deferring_).
+  absl::StatusOr<bool> ReadCommittedXaAgain(const std::string& xid);
   // The current event committed the transaction: END when provide.transaction.metadata.
   absl::Status Commit(sluice_batch* batch);
   // provide.transaction.metadata: counts one emitted row of `schema` (and emits BEGIN first when
@@ -130,6 +133,16 @@ class SourceTask {
   };
   std::map<std::string, PreparedXa> prepared_xa_;
   int64_t events_in_transaction_ = 0;  // change events emitted since the transaction began
+
+  // MySQL with a complete GTID set: an XA transaction's rows wait for its outcome. Read at XA
+  // PREPARE, rows of captured tables are not emitted and the transaction's GTID is held back from
+  // the offset's `gtids` (so a restart reads it again); its XA COMMIT (or an XA_PREPARE marked
+  // one-phase) reopens the stream at the GTID set, which the server answers with the held-back
+  // transactions first: the committed one's rows are emitted then, and the offset's
+  // `xa_committed` says so until they are. An XA ROLLBACK adds the GTID without emitting.
+  bool xa_deferring_ = false;      // the open XA transaction's rows wait
+  bool xa_deferred_rows_ = false;  // and some were of captured tables
+  std::map<std::string, GtidTracker::MysqlGtid> xa_held_;  // prepared, by upper-case xid
 
   // Lag and position for the host's progress report (ABI 1.2).
   StreamProgress stream_progress_;

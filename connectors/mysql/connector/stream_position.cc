@@ -11,6 +11,7 @@ absl::Status StreamPosition::Open(bool mariadb, const OffsetState& from, bool gt
   if (!gtids.ok()) return gtids;
   restart_file_ = from.file;
   restart_pos_ = static_cast<uint64_t>(from.pos);
+  xa_committed_ = from.xa_committed;
   events_done_ = 0;
   in_transaction_ = false;
   ts_sec_ = from.ts_sec;
@@ -88,6 +89,7 @@ void StreamPosition::Fill(OffsetState& offset) const {
   offset.ts_sec = ts_sec_;
   offset.server_id = server_id_;
   offset.snapshot = false;
+  offset.xa_committed.assign(xa_committed_);
 }
 
 OffsetState StreamPosition::Current() const {
@@ -131,6 +133,7 @@ StreamPosition::RowOffsets StreamPosition::Row(const SourcePosition& source, int
   done.event = pending.event;
   done.ts_sec = pending.ts_sec;
   done.server_id = pending.server_id;
+  done.xa_committed.assign(pending.xa_committed);
   done.row = index + 1;
   return RowOffsets{pending, done};
 }

@@ -15,6 +15,7 @@
 // committed. Thread-compatible.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
@@ -55,6 +56,20 @@ class StreamPosition {
   // `event` completed without committing: one more event of the transaction, or outside one the
   // restart position just past it.
   void EventDone(const binlog::Event& event);
+
+  // MySQL with a complete, non-empty GTID set: the open transaction's GTID may be held back from
+  // the set (HoldBackGtid), so that a stream started after the set gets the transaction again.
+  bool can_hold_back_gtid() const {
+    return !gtids_.mariadb() && gtids_.tracking() && !gtids_.text().empty() && in_transaction_ &&
+           !gtid_.empty();
+  }
+  // The pending MySQL GTID, held back from the offset's `gtids` (GtidTracker::HoldBack).
+  std::optional<GtidTracker::MysqlGtid> HoldBackGtid() { return gtids_.HoldBack(); }
+  // A GTID held back before joins the offset's `gtids`.
+  void CompleteGtid(const GtidTracker::MysqlGtid& gtid) { gtids_.Complete(gtid); }
+  // The offset's `xa_committed`: the committed XA transaction whose events are being read again.
+  const std::string& xa_committed() const { return xa_committed_; }
+  void set_xa_committed(std::string xid) { xa_committed_ = std::move(xid); }
 
   bool in_transaction() const { return in_transaction_; }
   // MariaDB: the open transaction is a single statement that commits by itself (no XID).
@@ -99,6 +114,7 @@ class StreamPosition {
   std::string gtid_;          // this transaction's, or empty
   std::string pending_gtid_;  // MySQL: the GTID event before BEGIN
   GtidTracker gtids_;         // the offset's `gtids`: completed transactions
+  std::string xa_committed_;  // the offset's `xa_committed`
   int64_t ts_sec_ = 0;
   int64_t server_id_ = 0;
   OffsetState row_pending_, row_done_;

@@ -78,11 +78,12 @@ bool IsServerIdCollision(const absl::Status& status) {
 }
 
 BinlogStream::BinlogStream(Connection connection, std::string start_description, bool checksums,
-                           uint32_t server_id)
+                           uint32_t server_id, bool after_mysql_gtid_set)
     : connection_(std::move(connection)),
       start_description_(std::move(start_description)),
       checksums_(checksums),
-      server_id_(server_id) {}
+      server_id_(server_id),
+      after_mysql_gtid_set_(after_mysql_gtid_set) {}
 BinlogStream::BinlogStream(BinlogStream&&) noexcept = default;
 BinlogStream& BinlogStream::operator=(BinlogStream&&) noexcept = default;
 BinlogStream::~BinlogStream() = default;
@@ -187,7 +188,8 @@ absl::StatusOr<BinlogStream> BinlogStream::Open(Connection connection, const Bin
   if (auto status = SendDumpCommand(connection, command, description); !status.ok()) {
     return status;
   }
-  return BinlogStream(std::move(connection), std::move(description), checksums, options.server_id);
+  return BinlogStream(std::move(connection), std::move(description), checksums, options.server_id,
+                      use_gtids && !mariadb);
 }
 
 absl::StatusOr<absl::Span<const uint8_t>> BinlogStream::Next() {

@@ -101,17 +101,21 @@ class BinlogStream {
   bool is_mariadb() const { return connection_.is_mariadb(); }
   // Where the stream started, for messages: "binlog.000003:4", "GTID position 0-1-42", ...
   const std::string& start_description() const { return start_description_; }
+  // Whether it started after a MySQL GTID set (COM_BINLOG_DUMP_GTID): the server sends every
+  // transaction outside the set, so one left out of it is sent again.
+  bool after_mysql_gtid_set() const { return after_mysql_gtid_set_; }
   // The server's id of the stream's connection: its dump thread, for KILL.
   uint64_t server_connection_id() const { return connection_.server_connection_id(); }
 
  private:
   BinlogStream(Connection connection, std::string start_description, bool checksums,
-               uint32_t server_id);
+               uint32_t server_id, bool after_mysql_gtid_set);
 
   Connection connection_;
   std::string start_description_;
   bool checksums_ = false;
   uint32_t server_id_ = 0;
+  bool after_mysql_gtid_set_ = false;
 };
 
 }  // namespace sluice::mysql

@@ -42,6 +42,26 @@ TEST(MySqlOffsets, DebeziumKeysInItsOrderWithZeroCountsLeftOut) {
             "event=2;snapshot=INITIAL;");
 }
 
+// Sluice's own key, while a committed MySQL XA transaction's events are read again: written
+// after Debezium's keys, and read back.
+TEST(MySqlOffsets, XaCommittedRoundTrips) {
+  OffsetState offset;
+  offset.file = "mysql-bin.000002";
+  offset.pos = 277;
+  offset.gtids = "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-9";
+  offset.event = 1;
+  offset.xa_committed = "X'6131',X'',1";
+  sluice_scalar_entry entries[kMaxOffsetEntries];
+  const size_t n = OffsetEntries(offset, entries);
+  EXPECT_EQ(Render(entries, n),
+            "ts_sec=0;file=mysql-bin.000002;pos=277;gtids=3e11fa47-71ca-11e1-9e33-c80aa9429562:1-9;"
+            "event=1;xa_committed=X'6131',X'',1;");
+  absl::StatusOr<OffsetState> back = ParseOffset(sluice_scalar_map{entries, n});
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->xa_committed, "X'6131',X'',1");
+  EXPECT_EQ(back->event, 1);
+}
+
 TEST(MySqlOffsets, ADebeziumOffsetReadsBack) {
   // {"ts_sec":1725644339,"file":"mysql-bin.000004","pos":138466,"row":1,"server_id":223344,
   //  "event":2}, as Kafka Connect hands it back (integers as INT).

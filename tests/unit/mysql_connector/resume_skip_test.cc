@@ -29,6 +29,22 @@ TEST(ResumeSkip, TheCountedEventsAndRowsOfTheFirstTransactionAreSkippedOnce) {
   EXPECT_FALSE(skip.EmittedBefore(0)) << "only the first transaction after the restart";
 }
 
+// A held-back XA transaction the server sends first after the restart is passed over: the
+// counts belong to the transaction after it.
+TEST(ResumeSkip, APassedOverTransactionLeavesTheCountsToTheNext) {
+  OffsetState offset;
+  offset.event = 2;
+  ResumeSkip skip;
+  skip.Arm(offset);
+  skip.OnTransactionStart();  // the XA transaction read again
+  skip.PassOver();
+  EXPECT_FALSE(skip.EmittedBefore(0));
+  skip.OnCommit();
+  skip.OnTransactionStart();
+  EXPECT_TRUE(skip.EmittedBefore(1));
+  EXPECT_FALSE(skip.EmittedBefore(2));
+}
+
 TEST(ResumeSkip, AnOffsetBetweenTransactionsSkipsNothing) {
   ResumeSkip skip;
   skip.Arm(OffsetState{});
