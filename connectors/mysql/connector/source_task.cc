@@ -7,9 +7,11 @@
 #include "absl/strings/str_cat.h"
 #include "connectors/mysql/connector/catalog.h"
 #include "connectors/mysql/connector/clock.h"
+#include "connectors/mysql/connector/ddl_targets.h"
 #include "connectors/mysql/connector/snapshot.h"
 #include "connectors/mysql/connector/sql_scanner.h"
 #include "connectors/mysql/server/server_checks.h"
+#include "sluice/binlog/json_diff.h"
 
 namespace sluice::mysql {
 
@@ -328,9 +330,50 @@ absl::StatusOr<bool> SourceTask::HandleEvent(sluice_batch* batch) {
     return true;
   } else if (event.As<binlog::HeartbeatEvent>() != nullptr) {
     return true;
+  } else if (const auto* skipped = event.As<binlog::SkippedEvent>()) {
+    // Types the decoder knows to carry no rows (group replication's, heartbeats, ...) pass; an
+    // unknown one may carry changes (statement-based LOAD DATA's, a newer server's rows) unless
+    // the server marked it ignorable.
+    if (skipped->unknown_type && (header.flags & binlog::kFlagIgnorable) == 0) {
+      absl::Status status = Unreadable(
+          event, "an event of a type Sluice cannot read, which may carry changes (statement-based "
+                 "LOAD DATA writes such events: use binlog_format=ROW)");
+      if (!status.ok()) return status;
+    }
+  } else if (const auto* incident = event.As<binlog::IncidentEvent>()) {
+    // A replica stops here: the server says changes around this point are not in the binlog.
+    absl::Status status = Unreadable(
+        event, absl::StrCat("the server logged an incident (",
+                            incident->incident == 1 ? std::string("LOST_EVENTS")
+                                                    : absl::StrCat("code ", incident->incident),
+                            ": ", absl::string_view(incident->message.data(), incident->message.size()),
+                            "): changes around this point may be missing from the binlog"));
+    if (!status.ok()) return status;
   }
   position_.EventDone(event);
   return true;
+}
+
+absl::Status SourceTask::Unreadable(const binlog::Event& event, absl::string_view what) {
+  switch (config_.failure_mode) {
+    case FailureMode::kFail:
+      return binlog::AnnotateError(
+          absl::FailedPreconditionError(absl::StrCat(
+              what, ". The task stops here rather than pass over changes; to log such events and "
+                    "go on, set event.processing.failure.handling.mode=warn")),
+          event.context);
+    case FailureMode::kWarn:
+      host_.Log(SLUICE_LOG_WARN,
+                binlog::AnnotateError(
+                    absl::UnknownError(absl::StrCat(
+                        what, "; passed over (event.processing.failure.handling.mode=warn)")),
+                    event.context)
+                    .message());
+      return absl::OkStatus();
+    case FailureMode::kSkip:
+      break;
+  }
+  return absl::OkStatus();
 }
 
 absl::Status SourceTask::HandleQuery(sluice_batch* batch, const binlog::QueryEvent& query) {
@@ -339,9 +382,11 @@ absl::Status SourceTask::HandleQuery(sluice_batch* batch, const binlog::QueryEve
   if (word == "SAVEPOINT" || word == "ROLLBACK" || word == "XA" || word.empty()) {
     return absl::OkStatus();
   }
+  const std::string db(query.database);
+  const DmlStatement dml = DmlTables(sql, db);
+  if (dml.dml) return StatementChange(dml, db, sql);
   // A DDL statement: table versions change with the next table map; what the catalog says about
   // the database's tables (BOOLEAN, MariaDB JSON, column defaults) is read again.
-  const std::string db(query.database);
   schemas_.ForgetDatabase(db);
   // After a restart inside this transaction, events the offset counts were emitted already.
   if (resume_.EmittedBefore(position_.events_done())) return absl::OkStatus();
@@ -349,6 +394,30 @@ absl::Status SourceTask::HandleQuery(sluice_batch* batch, const binlog::QueryEve
   position_.FillSource(*event_, source);
   return ddl_.Statement(batch, db, sql, word, source, position_.StatementOffset(),
                         event_->header.log_pos);
+}
+
+absl::Status SourceTask::StatementChange(const DmlStatement& dml, const std::string& db,
+                                         absl::string_view sql) {
+  // Written with binlog_format=STATEMENT or MIXED: the binlog holds the statement, not its rows.
+  // Harmless outside the captured tables (pt-table-checksum writes its checksums this way).
+  std::string captured;
+  if (!dml.known) {
+    if (db.empty() || filters_.IncludeDatabase(db)) captured = db.empty() ? "?" : db;
+  }
+  for (const auto& [table_db, table] : dml.tables) {
+    if (filters_.IncludeTable(table_db, table)) {
+      captured = absl::StrCat(table_db, ".", table);
+      break;
+    }
+  }
+  if (captured.empty()) return absl::OkStatus();
+  return Unreadable(
+      *event_,
+      absl::StrCat("a statement-based change of `", captured, "` (`", sql.substr(0, 100),
+                   sql.size() > 100 ? "...`" : "`",
+                   "`): the writing session used binlog_format=STATEMENT or MIXED, so the binlog "
+                   "holds the statement and not its rows; set binlog_format=ROW globally and in "
+                   "every writing session"));
 }
 
 absl::Status SourceTask::EnsureQueryConnection() {
@@ -381,6 +450,12 @@ absl::StatusOr<bool> SourceTask::EmitRows(sluice_batch* batch) {
       absl::StatusOr<bool> more = rows_->Next(change_);
       if (!more.ok()) return more.status();
       if (!*more) break;
+      if (rows.partial_json) {
+        // binlog_row_value_options=PARTIAL_JSON: JSON columns of the after image may hold only
+        // what changed; the record carries the whole document, as a FULL image would.
+        absl::Status whole = binlog::ResolveJsonDiffs(*rows.table, change_, &json_texts_);
+        if (!whole.ok()) return binlog::AnnotateError(whole, event.context);
+      }
       const int32_t index = row_index_++;
       const bool emitted_before = skip_event_ || index < skip_rows_;
       if (emitted_before && !config_.provide_transaction_metadata) continue;

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "byte_reader.h"
+#include "sluice/binlog/json_binary.h"
 
 namespace sluice::binlog {
 
@@ -43,6 +44,42 @@ absl::Status DecodeJsonDiffValue(const ColumnInfo& column, const uint8_t** pos, 
   *out =
       ColumnValue::Bytes(ValueKind::kJsonDiff, diffs.data(), static_cast<uint32_t>(diffs.size()));
   *pos += r.offset();
+  return absl::OkStatus();
+}
+
+absl::Status ResolveJsonDiffs(const TableMap& table, RowChange& change,
+                              std::vector<std::string>* texts) {
+  texts->clear();
+  std::vector<size_t> columns;
+  for (size_t i = 0; i < change.after.size(); ++i) {
+    if (change.after[i].kind() != ValueKind::kJsonDiff) continue;
+    const std::string name =
+        i < table.columns.size() ? absl::StrCat(" `", table.columns[i].name, "`") : "";
+    const ColumnValue* before = i < change.before.size() ? &change.before[i] : nullptr;
+    if (before == nullptr || before->kind() != ValueKind::kJson) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "JSON column ", i, name,
+          " holds a partial update (binlog_row_value_options=PARTIAL_JSON) but the before image "
+          "has no document to apply it to (binlog_row_image is not FULL); set "
+          "binlog_row_value_options='' or binlog_row_image=FULL"));
+    }
+    std::string text;
+    absl::Status applied =
+        AppendPartiallyUpdatedJsonAsText(before->bytes(), change.after[i].bytes(), &text);
+    if (!applied.ok()) {
+      return absl::Status(applied.code(),
+                          absl::StrCat("column ", i, name, ": ", applied.message()));
+    }
+    texts->push_back(std::move(text));
+    columns.push_back(i);
+  }
+  // Views only once every text is in place: the vector no longer moves them.
+  for (size_t k = 0; k < columns.size(); ++k) {
+    const std::string& text = (*texts)[k];
+    change.after[columns[k]] =
+        ColumnValue::Bytes(ValueKind::kString, reinterpret_cast<const uint8_t*>(text.data()),
+                           static_cast<uint32_t>(text.size()));
+  }
   return absl::OkStatus();
 }
 

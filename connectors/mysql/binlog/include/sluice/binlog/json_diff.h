@@ -11,11 +11,14 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "sluice/binlog/column_value.h"
+#include "sluice/binlog/rows_event.h"
 #include "sluice/binlog/table_map.h"
 
 namespace sluice::binlog {
@@ -43,6 +46,15 @@ class JsonDiffReader {
 // and stores a kJsonDiff value viewing the diff bytes.
 absl::Status DecodeJsonDiffValue(const ColumnInfo& column, const uint8_t** pos, const uint8_t* end,
                                  ColumnValue* out);
+
+// Makes an update's partial JSON values whole: each kJsonDiff value of change.after becomes the
+// text of the document the server stored (a kString value viewing an element of *texts, which
+// must outlive it), its diffs applied to the before image's document
+// (AppendPartiallyUpdatedJsonAsText). FailedPrecondition, naming the column of `table`, when the
+// before image does not hold the document (binlog_row_image other than FULL); DataLoss when the
+// diffs do not fit it.
+absl::Status ResolveJsonDiffs(const TableMap& table, RowChange& change,
+                              std::vector<std::string>* texts);
 
 }  // namespace sluice::binlog
 
