@@ -415,7 +415,7 @@ absl::Status SourceTask::StatementChange(const DmlStatement& dml, const std::str
       *event_,
       absl::StrCat("a statement-based change of `", captured, "` (`", sql.substr(0, 100),
                    sql.size() > 100 ? "...`" : "`",
-                   "`): the writing session used binlog_format=STATEMENT or MIXED, so the binlog "
+                   "): the writing session used binlog_format=STATEMENT or MIXED, so the binlog "
                    "holds the statement and not its rows; set binlog_format=ROW globally and in "
                    "every writing session"));
 }
