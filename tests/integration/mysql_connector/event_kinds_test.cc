@@ -52,15 +52,6 @@ std::map<std::string, size_t> WaitForCounts(const CdcRun& run,
   return seen;
 }
 
-bool WaitForLog(const CdcRun& run, const std::string& needle) {
-  const absl::Time deadline = absl::Now() + absl::Seconds(60);
-  while (absl::Now() < deadline) {
-    if (run.WorkerLog().find(needle) != std::string::npos) return true;
-    absl::SleepFor(absl::Milliseconds(200));
-  }
-  return false;
-}
-
 // Writes every kind of change the server can log in row format; returns the change records each
 // table must get. `mysql`: MySQL's kinds (compressed transaction payloads, tagged GTIDs, partial
 // JSON), else MariaDB's (compressed events, GTID domains).
@@ -252,7 +243,7 @@ void StatementBasedChangesStopTheTask(TestServer server) {
   run.Sql("INSERT INTO n (v) VALUES (@x), (LAST_INSERT_ID())");
   run.Sql("SET SESSION binlog_format = 'ROW'");
   run.Sql("INSERT INTO t (id, v) VALUES (2, 'after')");
-  ASSERT_TRUE(WaitForLog(run, "a statement-based change of `")) << run.WorkerLog();
+  ASSERT_TRUE(run.WaitForLog("a statement-based change of `")) << run.WorkerLog();
   std::string log = run.WorkerLog();
   EXPECT_THAT(log, HasSubstr(absl::StrCat("a statement-based change of `", run.db(), ".n`")));
   EXPECT_THAT(log, HasSubstr("QUERY_EVENT at ")) << "the event and its position";
@@ -287,7 +278,7 @@ void StatementBasedLoadDataStopsTheTask(TestServer server) {
   run.Sql(absl::StrCat("LOAD DATA INFILE '", file, "' INTO TABLE t (id, v)"));
   run.Sql("SET SESSION binlog_format = 'ROW'");
   run.Sql("INSERT INTO t (id, v) VALUES (2, 'after')");
-  ASSERT_TRUE(WaitForLog(run, "an event of a type Sluice cannot read")) << run.WorkerLog();
+  ASSERT_TRUE(run.WaitForLog("an event of a type Sluice cannot read")) << run.WorkerLog();
   EXPECT_THAT(run.WorkerLog(), HasSubstr("LOAD DATA"));
   EXPECT_EQ(ChangeRecords(run, "t"), 0u) << "the task stopped at the load";
   worker->Signal(SIGTERM);

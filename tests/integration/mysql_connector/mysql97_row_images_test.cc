@@ -36,16 +36,6 @@ std::string Compact(const std::string& text) {
   return Json(document);
 }
 
-// Waits until the worker's log holds `needle` (the task failed with it), or 60 s.
-bool WaitForLog(const CdcRun& run, const std::string& needle) {
-  const absl::Time deadline = absl::Now() + absl::Seconds(60);
-  while (absl::Now() < deadline) {
-    if (run.WorkerLog().find(needle) != std::string::npos) return true;
-    absl::SleepFor(absl::Milliseconds(200));
-  }
-  return false;
-}
-
 TEST(MySql97RowImages, VectorColumnsAreFloatVectorsInTheSnapshotAndWhileStreaming) {
   ASSERT_TRUE(CheckServiceReachable("mysql", MySqlPort()).ok());
   CdcRun run("my97vec", /*schemas=*/true, TestServer::kMySql);
@@ -127,7 +117,7 @@ TEST(MySql97RowImages, AMinimalImageStopsTheTaskNamingTheSettingAndThePosition) 
   run.Sql("UPDATE m SET a = 2 WHERE id = 1");
   run.Sql("SET SESSION binlog_row_image = 'FULL'");
   run.Sql("INSERT INTO m VALUES (2, 2, 'two')");
-  ASSERT_TRUE(WaitForLog(run, "binlog_row_image=MINIMAL")) << run.WorkerLog();
+  ASSERT_TRUE(run.WaitForLog("binlog_row_image=MINIMAL")) << run.WorkerLog();
   const std::string log = run.WorkerLog();
   EXPECT_THAT(log, HasSubstr("UPDATE_ROWS_EVENT at mysql-bin.")) << "the event and its position";
   EXPECT_THAT(log, HasSubstr("` is not in the row image"));

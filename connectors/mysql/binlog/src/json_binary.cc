@@ -592,14 +592,9 @@ absl::Status AppendPartiallyUpdatedJsonAsText(std::span<const uint8_t> before,
     root.data = before.subspan(1);
   }
   std::deque<std::string> keys;
-  JsonDiffReader reader(diffs);
-  JsonDiff diff;
-  while (true) {
-    absl::StatusOr<bool> more = reader.Next(&diff);
-    if (!more.ok()) return more.status();
-    if (!*more) break;
-    if (absl::Status s = ApplyDiff(root, diff, keys); !s.ok()) return s;
-  }
+  absl::Status applied = ForEachJsonDiff(
+      diffs, [&](const JsonDiff& diff) { return ApplyDiff(root, diff, keys); });
+  if (!applied.ok()) return applied;
   JsonWriter w(out, 64 * (before.size() + diffs.size()) + 64);
   return w.Edited(root, 0);
 }

@@ -26,6 +26,18 @@ absl::StatusOr<bool> JsonDiffReader::Next(JsonDiff* out) {
   return true;
 }
 
+absl::Status ForEachJsonDiff(std::span<const uint8_t> diffs,
+                             absl::FunctionRef<absl::Status(const JsonDiff&)> visit) {
+  JsonDiffReader reader(diffs);
+  JsonDiff diff;
+  while (true) {
+    absl::StatusOr<bool> more = reader.Next(&diff);
+    if (!more.ok()) return more.status();
+    if (!*more) return absl::OkStatus();
+    if (absl::Status s = visit(diff); !s.ok()) return s;
+  }
+}
+
 absl::Status DecodeJsonDiffValue(const ColumnInfo& column, const uint8_t** pos, const uint8_t* end,
                                  ColumnValue* out) {
   int prefix = column.length_bytes;
@@ -34,13 +46,8 @@ absl::Status DecodeJsonDiffValue(const ColumnInfo& column, const uint8_t** pos, 
   uint64_t size = r.UintLE(prefix, "JSON diff length");
   std::span<const uint8_t> diffs = r.Bytes(size, "JSON diffs");
   if (!r.ok()) return r.status();
-  JsonDiffReader reader(diffs);
-  JsonDiff diff;
-  while (true) {
-    absl::StatusOr<bool> more = reader.Next(&diff);
-    if (!more.ok()) return more.status();
-    if (!*more) break;
-  }
+  absl::Status valid = ForEachJsonDiff(diffs, [](const JsonDiff&) { return absl::OkStatus(); });
+  if (!valid.ok()) return valid;
   *out =
       ColumnValue::Bytes(ValueKind::kJsonDiff, diffs.data(), static_cast<uint32_t>(diffs.size()));
   *pos += r.offset();

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "sluice/binlog/column_value.h"
@@ -41,6 +42,11 @@ class JsonDiffReader {
  private:
   std::span<const uint8_t> rest_;
 };
+
+// Calls `visit` with each diff of `diffs` in order; the first error (a malformed diff or visit's)
+// ends the walk and is returned.
+absl::Status ForEachJsonDiff(std::span<const uint8_t> diffs,
+                             absl::FunctionRef<absl::Status(const JsonDiff&)> visit);
 
 // Reads a partial JSON value of `column` at *pos (length prefix, diffs), validates every diff
 // and stores a kJsonDiff value viewing the diff bytes.
