@@ -92,6 +92,11 @@ std::map<std::string, size_t> WriteEveryEventKind(CdcRun& run, bool mysql) {
     run.Sql("UPDATE t SET j = JSON_REMOVE(j, '$.a') WHERE id = 1");
     run.Sql("SET SESSION binlog_row_value_options = ''");
     rows("t", 2);
+    // The statement before its rows (ROWS_QUERY events).
+    run.Sql("SET SESSION binlog_rows_query_log_events = ON");
+    run.Sql("INSERT INTO t (id, v) VALUES (21, 'rows query')");
+    run.Sql("SET SESSION binlog_rows_query_log_events = OFF");
+    rows("t", 1);
   } else {
     // Compressed events (QUERY_COMPRESSED, *_ROWS_COMPRESSED_V1; log_bin_compress is global) and
     // a second GTID domain.
@@ -154,13 +159,15 @@ std::map<std::string, size_t> WriteEveryEventKind(CdcRun& run, bool mysql) {
   run.Sql("INSERT INTO n (v) VALUES (@x), (CONCAT('r', RAND() < 2)), (LAST_INSERT_ID())");
   rows("n", 3);
   // A trigger and a stored procedure write rows of their own.
-  run.Sql("CREATE TRIGGER trig_ins AFTER INSERT ON trig FOR EACH ROW INSERT INTO n (v) "
-          "VALUES (CONCAT('trigger ', NEW.id))");
+  run.Sql(
+      "CREATE TRIGGER trig_ins AFTER INSERT ON trig FOR EACH ROW INSERT INTO n (v) "
+      "VALUES (CONCAT('trigger ', NEW.id))");
   run.Sql("INSERT INTO trig VALUES (1), (2)");
   rows("trig", 2);
   rows("n", 2);
-  run.Sql("CREATE PROCEDURE proc() BEGIN INSERT INTO n (v) VALUES ('p1'); "
-          "UPDATE t SET v = 'proc' WHERE id = 2; END");
+  run.Sql(
+      "CREATE PROCEDURE proc() BEGIN INSERT INTO n (v) VALUES ('p1'); "
+      "UPDATE t SET v = 'proc' WHERE id = 2; END");
   run.Sql("CALL proc()");
   rows("n", 1);
   rows("t", 1);
@@ -258,7 +265,8 @@ void StatementBasedChangesStopTheTask(TestServer server) {
   const absl::Time deadline = absl::Now() + absl::Seconds(60);
   while (ChangeRecords(run, "t") < 1 && absl::Now() < deadline) absl::SleepFor(absl::Seconds(1));
   EXPECT_EQ(ChangeRecords(run, "t"), 1u) << run.WorkerLog();
-  EXPECT_THAT(run.WorkerLog(), HasSubstr("passed over (event.processing.failure.handling.mode=warn)"));
+  EXPECT_THAT(run.WorkerLog(),
+              HasSubstr("passed over (event.processing.failure.handling.mode=warn)"));
   run.StopWorker(worker);
   run.Sql("DROP DATABASE sluice_uncaptured");
 }

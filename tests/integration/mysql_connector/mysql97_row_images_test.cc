@@ -36,6 +36,15 @@ std::string Compact(const std::string& text) {
   return Json(document);
 }
 
+// A row without its GEOMETRY and VECTOR columns (`g`, `e`).
+std::string Plain(const rapidjson::Value& row) {
+  rapidjson::Document copy;
+  copy.CopyFrom(row, copy.GetAllocator());
+  copy.RemoveMember("g");
+  copy.RemoveMember("e");
+  return Json(copy);
+}
+
 TEST(MySql97RowImages, VectorColumnsAreFloatVectorsInTheSnapshotAndWhileStreaming) {
   ASSERT_TRUE(CheckServiceReachable("mysql", MySqlPort()).ok());
   CdcRun run("my97vec", /*schemas=*/true, TestServer::kMySql);
@@ -45,7 +54,8 @@ TEST(MySql97RowImages, VectorColumnsAreFloatVectorsInTheSnapshotAndWhileStreamin
   std::unique_ptr<Subprocess> worker = run.StartWorker();
   const std::string topic = run.Topic("v");
   ASSERT_EQ(run.WaitForEvents(topic, 1, worker.get()).size(), 1u) << run.WorkerLog();
-  run.Sql("INSERT INTO v VALUES (2, STRING_TO_VECTOR('[1024.125,-0,1]'), STRING_TO_VECTOR('[7,8]'))");
+  run.Sql(
+      "INSERT INTO v VALUES (2, STRING_TO_VECTOR('[1024.125,-0,1]'), STRING_TO_VECTOR('[7,8]'))");
   run.Sql("UPDATE v SET n = STRING_TO_VECTOR('[0.5,0.5]') WHERE id = 1");
   std::vector<ChangeEvent> events = run.WaitForEvents(topic, 3, worker.get());
   run.StopWorker(worker);
@@ -53,7 +63,8 @@ TEST(MySql97RowImages, VectorColumnsAreFloatVectorsInTheSnapshotAndWhileStreamin
   EXPECT_EQ(events[0].op(), "r");
   EXPECT_EQ(Json(events[0].payload()["after"]), R"({"id":1,"e":[1.5,-2.0,0.25],"n":null})");
   EXPECT_EQ(events[1].op(), "c");
-  EXPECT_EQ(Json(events[1].payload()["after"]), R"({"id":2,"e":[1024.125,-0.0,1.0],"n":[7.0,8.0]})");
+  EXPECT_EQ(Json(events[1].payload()["after"]),
+            R"({"id":2,"e":[1024.125,-0.0,1.0],"n":[7.0,8.0]})");
   EXPECT_EQ(events[2].op(), "u");
   EXPECT_EQ(Json(events[2].payload()["after"]), R"({"id":1,"e":[1.5,-2.0,0.25],"n":[0.5,0.5]})");
   // Debezium's schema: an array of float32 named io.debezium.data.FloatVector, version 1.
@@ -68,14 +79,18 @@ TEST(MySql97RowImages, VectorColumnsAreFloatVectorsInTheSnapshotAndWhileStreamin
 TEST(MySql97RowImages, NoblobImagesCarryThePlaceholderForUntouchedBlobsAndTexts) {
   ASSERT_TRUE(CheckServiceReachable("mysql", MySqlPort()).ok());
   CdcRun run("my97noblob", /*schemas=*/false, TestServer::kMySql);
-  run.Sql("CREATE TABLE b (id INT PRIMARY KEY, note TEXT, data BLOB, doc JSON, n INT)");
-  run.Sql("INSERT INTO b VALUES (0, 'marker', NULL, NULL, 0)");
+  run.Sql(
+      "CREATE TABLE b (id INT PRIMARY KEY, note TEXT, data BLOB, doc JSON, n INT, g POINT, "
+      "e VECTOR(2))");
+  run.Sql("INSERT INTO b VALUES (0, 'marker', NULL, NULL, 0, NULL, NULL)");
   run.WriteConnectorConfig({{"include.schema.changes", "false"}, {"binary.handling.mode", "hex"}});
   std::unique_ptr<Subprocess> worker = run.StartWorker();
   const std::string topic = run.Topic("b");
   ASSERT_EQ(run.WaitForEvents(topic, 1, worker.get()).size(), 1u) << run.WorkerLog();
   run.Sql("SET SESSION binlog_row_image = 'NOBLOB'");
-  run.Sql("INSERT INTO b VALUES (1, 'text', x'00ff', '{\"a\": 1}', 10)");
+  run.Sql(
+      "INSERT INTO b VALUES (1, 'text', x'00ff', '{\"a\": 1}', 10, "
+      "ST_GeomFromText('POINT(1 2)'), STRING_TO_VECTOR('[1,2]'))");
   run.Sql("UPDATE b SET n = 11 WHERE id = 1");
   run.Sql("UPDATE b SET note = 'changed' WHERE id = 1");
   run.Sql("DELETE FROM b WHERE id = 1");
@@ -85,21 +100,27 @@ TEST(MySql97RowImages, NoblobImagesCarryThePlaceholderForUntouchedBlobsAndTexts)
   ASSERT_EQ(events.size(), 6u) << run.WorkerLog();
   const std::string unavailable = "__debezium_unavailable_value";
   const std::string unavailable_hex = "5f5f646562657a69756d5f756e617661696c61626c655f76616c7565";
-  EXPECT_EQ(Json(events[1].payload()["after"]),
+  EXPECT_EQ(Plain(events[1].payload()["after"]),
             R"({"id":1,"note":"text","data":"00ff","doc":"{\"a\":1}","n":10})")
       << "an insert logs every column";
   // The update of n: the before image has the key and the non-BLOB columns, the after image the
   // same; the TEXT and BLOB columns it did not touch carry the placeholder (JSON is logged whole).
-  EXPECT_EQ(Json(events[2].payload()["before"]),
+  EXPECT_EQ(Plain(events[2].payload()["before"]),
             absl::StrCat(R"({"id":1,"note":")", unavailable, R"(","data":")", unavailable_hex,
                          R"(","doc":"{\"a\":1}","n":10})"));
-  EXPECT_EQ(Json(events[2].payload()["after"]),
+  EXPECT_EQ(Plain(events[2].payload()["after"]),
             absl::StrCat(R"({"id":1,"note":")", unavailable, R"(","data":")", unavailable_hex,
                          R"(","doc":"{\"a\":1}","n":11})"));
-  EXPECT_EQ(Json(events[3].payload()["after"]),
+  EXPECT_EQ(Plain(events[3].payload()["after"]),
             absl::StrCat(R"({"id":1,"note":"changed","data":")", unavailable_hex,
                          R"(","doc":"{\"a\":1}","n":11})"))
       << "a changed TEXT column is logged";
+  // GEOMETRY and VECTOR columns are not BLOBs to NOBLOB: logged whole in every image.
+  for (size_t i = 1; i <= 4; ++i) {
+    const rapidjson::Value& row = events[i].payload()[events[i].op() == "d" ? "before" : "after"];
+    EXPECT_EQ(Json(row["e"]), "[1.0,2.0]") << i;
+    EXPECT_EQ(Json(row["g"]["x"]), "1.0") << i;
+  }
   EXPECT_EQ(events[4].op(), "d");
   EXPECT_EQ(Json(events[4].payload()["before"]["note"]), "\"" + unavailable + "\"");
 }
@@ -160,9 +181,9 @@ TEST(MySql97RowImages, PartialJsonUpdatesAreWholeDocumentsInTheAfterImage) {
   ASSERT_EQ(events.size(), 1 + updates.size()) << run.WorkerLog();
   for (size_t i = 0; i < updates.size(); ++i) {
     const rapidjson::Value& after = events[1 + i].payload()["after"];
-    EXPECT_EQ(absl::StrCat(Compact(after["doc"].GetString()), " | ",
-                           Compact(after["other"].GetString())),
-              expected[i])
+    EXPECT_EQ(
+        absl::StrCat(Compact(after["doc"].GetString()), " | ", Compact(after["other"].GetString())),
+        expected[i])
         << updates[i];
   }
 }
