@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "binlog_builder.h"
+#include "sluice/binlog/json_diff.h"
 #include "gtest/gtest.h"
 
 namespace sluice::binlog {

@@ -22,14 +22,6 @@ namespace sluice::binlog {
 // than 150 or output larger than 64 times the input give DataLoss and leave *out partly appended.
 absl::Status AppendJsonBinaryAsText(std::span<const uint8_t> binary, std::string* out);
 
-// Appends the text of the document a partial JSON update (binlog_row_value_options=PARTIAL_JSON;
-// `diffs` as a kJsonDiff value holds them, json_diff.h) made of `before` (the before image's
-// binary JSON): the diffs applied in order, printed as AppendJsonBinaryAsText prints the whole
-// document the server stored (a member a diff adds takes its place in MySQL's key order). A path
-// that does not fit the document, or malformed input, gives DataLoss.
-absl::Status AppendPartiallyUpdatedJsonAsText(std::span<const uint8_t> before,
-                                              std::span<const uint8_t> diffs, std::string* out);
-
 }  // namespace sluice::binlog
 
 #endif  // SLUICE_BINLOG_JSON_BINARY_H_

@@ -53,11 +53,19 @@ absl::Status ForEachJsonDiff(std::span<const uint8_t> diffs,
 absl::Status DecodeJsonDiffValue(const ColumnInfo& column, const uint8_t** pos, const uint8_t* end,
                                  ColumnValue* out);
 
+// Appends the text of the document a partial JSON update (binlog_row_value_options=PARTIAL_JSON;
+// `diffs` as a kJsonDiff value holds them) made of `before` (the before image's
+// binary JSON): the diffs applied in order, printed as AppendJsonBinaryAsText prints the whole
+// document the server stored (a member a diff adds takes its place in MySQL's key order). A path
+// that does not fit the document, or malformed input, gives DataLoss.
+absl::Status AppendPartiallyUpdatedJsonAsText(std::span<const uint8_t> before,
+                                              std::span<const uint8_t> diffs, std::string* out);
+
 // Makes an update's partial JSON values whole: each kJsonDiff value of change.after becomes the
 // text of the document the server stored (a kString value viewing an element of *texts, which
 // must outlive it), its diffs applied to the before image's document
-// (AppendPartiallyUpdatedJsonAsText). FailedPrecondition, naming the column of `table`, when the
-// before image does not hold the document (binlog_row_image other than FULL); DataLoss when the
+// (AppendPartiallyUpdatedJsonAsText, above). FailedPrecondition, naming the column of `table`, when
+// the before image does not hold the document (binlog_row_image other than FULL); DataLoss when the
 // diffs do not fit it.
 absl::Status ResolveJsonDiffs(const TableMap& table, RowChange& change,
                               std::vector<std::string>* texts);
