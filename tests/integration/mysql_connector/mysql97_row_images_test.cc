@@ -50,7 +50,7 @@ TEST(MySql97RowImages, VectorColumnsAreFloatVectorsInTheSnapshotAndWhileStreamin
   CdcRun run("my97vec", /*schemas=*/true, TestServer::kMySql);
   run.Sql("CREATE TABLE v (id INT PRIMARY KEY, e VECTOR(3) NOT NULL, n VECTOR(2))");
   run.Sql("INSERT INTO v VALUES (1, STRING_TO_VECTOR('[1.5,-2,0.25]'), NULL)");
-  run.WriteConnectorConfig({{"include.schema.changes", "false"}});
+  run.WriteConnectorConfig();  // schema changes too: a VECTOR column in tableChanges
   std::unique_ptr<Subprocess> worker = run.StartWorker();
   const std::string topic = run.Topic("v");
   ASSERT_EQ(run.WaitForEvents(topic, 1, worker.get()).size(), 1u) << run.WorkerLog();
@@ -67,6 +67,11 @@ TEST(MySql97RowImages, VectorColumnsAreFloatVectorsInTheSnapshotAndWhileStreamin
             R"({"id":2,"e":[1024.125,-0.0,1.0],"n":[7.0,8.0]})");
   EXPECT_EQ(events[2].op(), "u");
   EXPECT_EQ(Json(events[2].payload()["after"]), R"({"id":1,"e":[1.5,-2.0,0.25],"n":[0.5,0.5]})");
+  // The snapshot's schema change describes the column as Debezium's parser types it (OTHER).
+  const std::vector<ChangeEvent> ddl = run.WaitForEvents(run.prefix(), 1, nullptr);
+  ASSERT_FALSE(ddl.empty());
+  EXPECT_THAT(*ddl[0].value, HasSubstr(R"("name":"e","jdbcType":1111,)"));
+  EXPECT_THAT(*ddl[0].value, HasSubstr(R"("typeName":"VECTOR","typeExpression":"VECTOR")"));
   // Debezium's schema: an array of float32 named io.debezium.data.FloatVector, version 1.
   for (const ChangeEvent& event : events) {
     EXPECT_THAT(*event.value,
