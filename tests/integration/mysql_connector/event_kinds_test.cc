@@ -303,6 +303,31 @@ TEST(EventKinds, AStatementBasedLoadDataStopsTheTaskOnMariaDb) {
   StatementBasedLoadDataStopsTheTask(TestServer::kMariaDbScratch);
 }
 
+// MariaDB writes MINIMAL and NOBLOB images too (MySql97RowImages has MySQL's): a NOBLOB image
+// gives the placeholder, a MINIMAL one stops the task naming the setting and the position.
+TEST(EventKinds, MariaDbRowImagesWithoutSomeColumnsAreNeverWrittenAsNulls) {
+  ASSERT_TRUE(CheckServiceReachable("mariadb_scratch", MariaDbScratchPort()).ok());
+  CdcRun run("imagesmdb", /*schemas=*/false, TestServer::kMariaDbScratch);
+  run.Sql("CREATE TABLE i (id INT PRIMARY KEY, a INT, note TEXT)");
+  run.Sql("INSERT INTO i VALUES (1, 1, 'text')");
+  run.WriteConnectorConfig();
+  std::unique_ptr<Subprocess> worker = run.StartWorker();
+  ASSERT_EQ(run.WaitForEvents(run.Topic("i"), 1, worker.get()).size(), 1u) << run.WorkerLog();
+  run.Sql("SET SESSION binlog_row_image = 'NOBLOB'");
+  run.Sql("UPDATE i SET a = 2 WHERE id = 1");
+  run.Sql("SET SESSION binlog_row_image = 'MINIMAL'");
+  run.Sql("UPDATE i SET a = 3 WHERE id = 1");
+  run.Sql("SET SESSION binlog_row_image = 'FULL'");
+  ASSERT_TRUE(run.WaitForLog("binlog_row_image=MINIMAL")) << run.WorkerLog();
+  EXPECT_THAT(run.WorkerLog(), HasSubstr("UPDATE_ROWS_EVENT_V1 at mariadb-bin."));
+  std::vector<ChangeEvent> events = run.WaitForEvents(run.Topic("i"), 2, worker.get());
+  ASSERT_EQ(events.size(), 2u) << "the NOBLOB update, nothing after it";
+  EXPECT_THAT(*events[1].value,
+              HasSubstr(R"("after":{"id":1,"a":2,"note":"__debezium_unavailable_value"})"));
+  worker->Signal(SIGTERM);
+  worker->Wait(absl::Seconds(30));
+}
+
 TEST(EventKinds, AStatementBasedChangeOfACapturedTableStopsTheTaskOnMySql) {
   ASSERT_TRUE(CheckServiceReachable("mysql", MySqlPort()).ok());
   StatementBasedChangesStopTheTask(TestServer::kMySql);
