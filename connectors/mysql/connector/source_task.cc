@@ -10,6 +10,7 @@
 #include "connectors/mysql/connector/ddl_targets.h"
 #include "connectors/mysql/connector/snapshot.h"
 #include "connectors/mysql/connector/sql_scanner.h"
+#include "connectors/mysql/connector/unreadable_events.h"
 #include "connectors/mysql/server/server_checks.h"
 #include "sluice/binlog/json_diff.h"
 
@@ -330,24 +331,8 @@ absl::StatusOr<bool> SourceTask::HandleEvent(sluice_batch* batch) {
     return true;
   } else if (event.As<binlog::HeartbeatEvent>() != nullptr) {
     return true;
-  } else if (const auto* skipped = event.As<binlog::SkippedEvent>()) {
-    // Types the decoder knows to carry no rows (group replication's, heartbeats, ...) pass; an
-    // unknown one may carry changes (statement-based LOAD DATA's, a newer server's rows) unless
-    // the server marked it ignorable.
-    if (skipped->unknown_type && (header.flags & binlog::kFlagIgnorable) == 0) {
-      absl::Status status = Unreadable(
-          event, "an event of a type Sluice cannot read, which may carry changes (statement-based "
-                 "LOAD DATA writes such events: use binlog_format=ROW)");
-      if (!status.ok()) return status;
-    }
-  } else if (const auto* incident = event.As<binlog::IncidentEvent>()) {
-    // A replica stops here: the server says changes around this point are not in the binlog.
-    absl::Status status = Unreadable(
-        event, absl::StrCat("the server logged an incident (",
-                            incident->incident == 1 ? std::string("LOST_EVENTS")
-                                                    : absl::StrCat("code ", incident->incident),
-                            ": ", absl::string_view(incident->message.data(), incident->message.size()),
-                            "): changes around this point may be missing from the binlog"));
+  } else if (std::optional<std::string> why = UnreadableEventReason(event)) {
+    absl::Status status = Unreadable(event, *why);
     if (!status.ok()) return status;
   }
   position_.EventDone(event);
@@ -384,7 +369,11 @@ absl::Status SourceTask::HandleQuery(sluice_batch* batch, const binlog::QueryEve
   }
   const std::string db(query.database);
   const DmlStatement dml = DmlTables(sql, db);
-  if (dml.dml) return StatementChange(dml, db, sql);
+  if (dml.dml) {
+    // Statement-based: harmless outside the captured tables, unreadable inside them.
+    std::optional<std::string> why = StatementChangeReason(dml, db, sql, filters_);
+    return why.has_value() ? Unreadable(*event_, *why) : absl::OkStatus();
+  }
   // A DDL statement: table versions change with the next table map; what the catalog says about
   // the database's tables (BOOLEAN, MariaDB JSON, column defaults) is read again.
   schemas_.ForgetDatabase(db);
@@ -394,30 +383,6 @@ absl::Status SourceTask::HandleQuery(sluice_batch* batch, const binlog::QueryEve
   position_.FillSource(*event_, source);
   return ddl_.Statement(batch, db, sql, word, source, position_.StatementOffset(),
                         event_->header.log_pos);
-}
-
-absl::Status SourceTask::StatementChange(const DmlStatement& dml, const std::string& db,
-                                         absl::string_view sql) {
-  // Written with binlog_format=STATEMENT or MIXED: the binlog holds the statement, not its rows.
-  // Harmless outside the captured tables (pt-table-checksum writes its checksums this way).
-  std::string captured;
-  if (!dml.known) {
-    if (db.empty() || filters_.IncludeDatabase(db)) captured = db.empty() ? "?" : db;
-  }
-  for (const auto& [table_db, table] : dml.tables) {
-    if (filters_.IncludeTable(table_db, table)) {
-      captured = absl::StrCat(table_db, ".", table);
-      break;
-    }
-  }
-  if (captured.empty()) return absl::OkStatus();
-  return Unreadable(
-      *event_,
-      absl::StrCat("a statement-based change of `", captured, "` (`", sql.substr(0, 100),
-                   sql.size() > 100 ? "...`" : "`",
-                   "): the writing session used binlog_format=STATEMENT or MIXED, so the binlog "
-                   "holds the statement and not its rows; set binlog_format=ROW globally and in "
-                   "every writing session"));
 }
 
 absl::Status SourceTask::EnsureQueryConnection() {

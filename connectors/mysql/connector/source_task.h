@@ -74,10 +74,6 @@ class SourceTask {
   // An event the task cannot turn into records (what: why, and the way out): fails the task
   // naming it and its position, or per event.processing.failure.handling.mode logs it and goes on.
   absl::Status Unreadable(const binlog::Event& event, absl::string_view what);
-  // A statement-based INSERT/UPDATE/DELETE/REPLACE: Unreadable when it may have written a captured
-  // table, nothing otherwise.
-  absl::Status StatementChange(const DmlStatement& dml, const std::string& db,
-                               absl::string_view sql);
   // A transaction started (StreamPosition said so): nothing of it counted or skipped yet.
   void OnTransactionStart();
   // The current event committed the transaction: END when provide.transaction.metadata.
