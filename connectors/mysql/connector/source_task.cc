@@ -347,7 +347,7 @@ absl::Status SourceTask::HandleQuery(sluice_batch* batch, const binlog::QueryEve
   if (resume_.EmittedBefore(position_.events_done())) return absl::OkStatus();
   SourcePosition source;
   position_.FillSource(*event_, source);
-  return ddl_.Statement(batch, db, sql, word, source, position_.StatementOffset(),
+  return ddl_.Statement(batch, db, sql, word, source, position_.StatementOffset(*event_),
                         event_->header.log_pos);
 }
 
