@@ -32,6 +32,7 @@ unsigned KafkaPort() { return PortFromEnv("KAFKA_PORT", 19092); }
 unsigned MariaDbPort() { return PortFromEnv("MARIADB_PORT", 13306); }
 unsigned MariaDbScratchPort() { return PortFromEnv("MARIADB_SCRATCH_PORT", 13307); }
 unsigned MySqlPort() { return PortFromEnv("MYSQL_PORT", 13316); }
+unsigned MySqlScratchPort() { return PortFromEnv("MYSQL_SCRATCH_PORT", MySqlPort() + 1); }
 
 std::string KafkaBootstrap() {
   return EnvOr("SLUICE_KAFKA_BOOTSTRAP", absl::StrCat("127.0.0.1:", KafkaPort()));
@@ -71,6 +72,18 @@ std::string MariaDbTlsFile(absl::string_view name) {
 MariaDbAccount MySqlAdmin() { return {"127.0.0.1", MySqlPort(), "sluice_admin", "sluice-admin"}; }
 
 MariaDbAccount MySqlCdc() { return {"127.0.0.1", MySqlPort(), "sluice_cdc", "sluice-cdc"}; }
+
+MariaDbAccount MySqlScratchAdmin() {
+  MariaDbAccount account = MySqlAdmin();
+  account.port = MySqlScratchPort();
+  return account;
+}
+
+MariaDbAccount MySqlScratchCdc() {
+  MariaDbAccount account = MySqlCdc();
+  account.port = MySqlScratchPort();
+  return account;
+}
 
 std::string MySqlTlsFile(absl::string_view name) {
   return absl::StrCat(ServiceFolder("mysql", MySqlPort()), "/tls/", name);

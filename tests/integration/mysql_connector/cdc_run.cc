@@ -51,6 +51,8 @@ MariaDbAccount AdminOf(TestServer server) {
       return MariaDbScratchAdmin();
     case TestServer::kMySql:
       return MySqlAdmin();
+    case TestServer::kMySqlScratch:
+      return MySqlScratchAdmin();
     case TestServer::kMariaDb:
       break;
   }
@@ -63,6 +65,8 @@ MariaDbAccount CdcOf(TestServer server) {
       return MariaDbScratchCdc();
     case TestServer::kMySql:
       return MySqlCdc();
+    case TestServer::kMySqlScratch:
+      return MySqlScratchCdc();
     case TestServer::kMariaDb:
       break;
   }
@@ -124,6 +128,10 @@ absl::Status CdcRun::OpenAdmin() {
   absl::StatusOr<mysql::Connection> connection = mysql::Connection::Open(options);
   if (!connection.ok()) return connection.status();
   admin_.emplace(std::move(*connection));
+  if (server_ == TestServer::kMySql || server_ == TestServer::kMySqlScratch) {
+    // SequenceTable's recursive CTE on MySQL counts one recursion per row (1,000 by default).
+    return admin_->Execute("SET SESSION cte_max_recursion_depth = 100000000");
+  }
   return absl::OkStatus();
 }
 
