@@ -654,6 +654,53 @@ TEST_P(MySqlConnector, APurgedBinlogFailsClearlyOrSnapshotsAgainWhenNeeded) {
   run.StopWorker(worker);
 }
 
+// The snapshot modes besides initial (this file's other cases), no_data (filters, memory bounds)
+// and when_needed (purged binlogs): never reads no rows but streams from the oldest binlog the
+// server has, so rows written before the connector started arrive as creates; initial_only
+// snapshots, then reads nothing more, also after a restart.
+TEST_P(MySqlConnector, SnapshotModesNeverAndInitialOnly) {
+  CdcRun never("modenever", /*schemas=*/false, server());
+  never.Sql("CREATE TABLE t (id INT PRIMARY KEY)");
+  never.Sql("INSERT INTO t VALUES (1), (2)");
+  never.WriteConnectorConfig({{"snapshot.mode", "never"}});
+  std::unique_ptr<Subprocess> worker = never.StartWorker();
+  never.Sql("INSERT INTO t VALUES (3)");
+  std::vector<ChangeEvent> events = never.WaitForEvents(never.Topic("t"), 3, worker.get());
+  ASSERT_EQ(events.size(), 3u);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(events[i].op(), "c");
+    EXPECT_EQ(events[i].key, absl::StrCat("{\"id\":", i + 1, "}"));
+  }
+  EXPECT_NE(never.WorkerLog().find("snapshot.mode=never: streaming from the binlog's start"),
+            std::string::npos)
+      << never.WorkerLog();
+  never.StopWorker(worker);
+
+  CdcRun only("modeonly", /*schemas=*/false, server());
+  only.Sql("CREATE TABLE t (id INT PRIMARY KEY)");
+  only.Sql("INSERT INTO t VALUES (1), (2)");
+  only.WriteConnectorConfig({{"snapshot.mode", "initial_only"}});
+  worker = only.StartWorker();
+  events = only.WaitForEvents(only.Topic("t"), 2, worker.get());
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].op(), "r");
+  only.Sql("INSERT INTO t VALUES (3)");
+  absl::SleepFor(absl::Seconds(2));
+  only.StopWorker(worker);
+  worker = only.StartWorker();
+  const absl::Time deadline = absl::Now() + absl::Seconds(30);
+  while (only.WorkerLog().find("initial_only and the snapshot is done: idle") == std::string::npos &&
+         absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(200));
+  }
+  EXPECT_NE(only.WorkerLog().find("initial_only and the snapshot is done: idle"),
+            std::string::npos)
+      << only.WorkerLog();
+  EXPECT_EQ(only.WaitForEvents(only.Topic("t"), 2, worker.get()).size(), 2u)
+      << "nothing streamed after the snapshot";
+  only.StopWorker(worker);
+}
+
 // Writes made while the snapshot reads: replaying the events per key ends in the table's final
 // state (nothing lost; the snapshot's rows and the streamed changes meet at one position).
 TEST_P(MySqlConnector, ASnapshotWithConcurrentWritesThenStreamingLosesNothing) {
