@@ -28,37 +28,30 @@ set(SLUICE_TEST_ENVIRONMENT
 # CTest fixtures: a test that names `kafka`, `mariadb` or `mysql` in FIXTURES gets the service
 # started before it and stopped after the last test that needs it, so `ctest` alone works on a
 # built tree. MySQL's first start on a machine makes its Debian sid root (a few minutes).
-foreach(service kafka mariadb mysql)
-  add_test(NAME service.${service}.start
-           COMMAND "${PROJECT_SOURCE_DIR}/scripts/services/${service}" start)
-  add_test(NAME service.${service}.stop
-           COMMAND "${PROJECT_SOURCE_DIR}/scripts/services/${service}" stop)
-  set_tests_properties(service.${service}.start PROPERTIES
-    FIXTURES_SETUP ${service} ENVIRONMENT "${SLUICE_TEST_ENVIRONMENT}" TIMEOUT 600 LABELS service)
-  set_tests_properties(service.${service}.stop PROPERTIES
-    FIXTURES_CLEANUP ${service} ENVIRONMENT "${SLUICE_TEST_ENVIRONMENT}" TIMEOUT 120 LABELS service)
-endforeach()
+# sluice_add_service_fixture(fixture script start-timeout [VAR=value...]): the fixture `fixture`
+# runs scripts/services/<script> start|stop with the test environment and these settings added.
+function(sluice_add_service_fixture name script start_timeout)
+  set(environment ${SLUICE_TEST_ENVIRONMENT} ${ARGN})
+  foreach(action start stop)
+    add_test(NAME service.${name}.${action}
+             COMMAND "${PROJECT_SOURCE_DIR}/scripts/services/${script}" ${action})
+  endforeach()
+  set_tests_properties(service.${name}.start PROPERTIES
+    FIXTURES_SETUP ${name} ENVIRONMENT "${environment}" TIMEOUT ${start_timeout} LABELS service)
+  set_tests_properties(service.${name}.stop PROPERTIES
+    FIXTURES_CLEANUP ${name} ENVIRONMENT "${environment}" TIMEOUT 120 LABELS service)
+endfunction()
 
+foreach(service kafka mariadb mysql)
+  sluice_add_service_fixture(${service} ${service} 600)
+endforeach()
 # `mariadb_scratch`: a second server, plaintext only, for tests that change global settings
 # (which would disturb every other test on the shared server) or need a server without TLS.
-set(scratch_environment ${SLUICE_TEST_ENVIRONMENT}
+sluice_add_service_fixture(mariadb_scratch mariadb 180
   "MARIADB_PORT=${SLUICE_TEST_MARIADB_SCRATCH_PORT}" "MARIADB_TLS=0")
-add_test(NAME service.mariadb_scratch.start COMMAND "${PROJECT_SOURCE_DIR}/scripts/services/mariadb" start)
-add_test(NAME service.mariadb_scratch.stop COMMAND "${PROJECT_SOURCE_DIR}/scripts/services/mariadb" stop)
-set_tests_properties(service.mariadb_scratch.start PROPERTIES
-  FIXTURES_SETUP mariadb_scratch ENVIRONMENT "${scratch_environment}" TIMEOUT 180 LABELS service)
-set_tests_properties(service.mariadb_scratch.stop PROPERTIES
-  FIXTURES_CLEANUP mariadb_scratch ENVIRONMENT "${scratch_environment}" TIMEOUT 120 LABELS service)
-
 # `mysql_scratch`: a second MySQL (TLS like the shared one), for tests that restart it; restarting
 # the shared `mysql` would cut every MySQL test running beside them under `ctest -j`.
-set(mysql_scratch_environment ${SLUICE_TEST_ENVIRONMENT} "MYSQL_PORT=${SLUICE_TEST_MYSQL_SCRATCH_PORT}")
-add_test(NAME service.mysql_scratch.start COMMAND "${PROJECT_SOURCE_DIR}/scripts/services/mysql" start)
-add_test(NAME service.mysql_scratch.stop COMMAND "${PROJECT_SOURCE_DIR}/scripts/services/mysql" stop)
-set_tests_properties(service.mysql_scratch.start PROPERTIES
-  FIXTURES_SETUP mysql_scratch ENVIRONMENT "${mysql_scratch_environment}" TIMEOUT 600 LABELS service)
-set_tests_properties(service.mysql_scratch.stop PROPERTIES
-  FIXTURES_CLEANUP mysql_scratch ENVIRONMENT "${mysql_scratch_environment}" TIMEOUT 120 LABELS service)
+sluice_add_service_fixture(mysql_scratch mysql 600 "MYSQL_PORT=${SLUICE_TEST_MYSQL_SCRATCH_PORT}")
 
 # sluice_add_gtest(NAME name SOURCES ... LIBS ... LABELS unit|integration|fault
 #                  [FIXTURES kafka mariadb mysql] [TIMEOUT seconds] [FILTER gtest-filter])

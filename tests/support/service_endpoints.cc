@@ -46,17 +46,16 @@ MariaDbAccount MariaDbCdc() {
   return {EnvOr("SLUICE_MARIADB_HOST", "127.0.0.1"), MariaDbPort(), "sluice_cdc", "sluice-cdc"};
 }
 
-MariaDbAccount MariaDbScratchAdmin() {
-  MariaDbAccount account = MariaDbAdmin();
-  account.port = MariaDbScratchPort();
+namespace {
+// The same account on a scratch server's port.
+MariaDbAccount OnPort(MariaDbAccount account, unsigned port) {
+  account.port = port;
   return account;
 }
+}  // namespace
 
-MariaDbAccount MariaDbScratchCdc() {
-  MariaDbAccount account = MariaDbCdc();
-  account.port = MariaDbScratchPort();
-  return account;
-}
+MariaDbAccount MariaDbScratchAdmin() { return OnPort(MariaDbAdmin(), MariaDbScratchPort()); }
+MariaDbAccount MariaDbScratchCdc() { return OnPort(MariaDbCdc(), MariaDbScratchPort()); }
 
 namespace {
 std::string ServiceFolder(absl::string_view service, unsigned port) {
@@ -73,17 +72,8 @@ MariaDbAccount MySqlAdmin() { return {"127.0.0.1", MySqlPort(), "sluice_admin", 
 
 MariaDbAccount MySqlCdc() { return {"127.0.0.1", MySqlPort(), "sluice_cdc", "sluice-cdc"}; }
 
-MariaDbAccount MySqlScratchAdmin() {
-  MariaDbAccount account = MySqlAdmin();
-  account.port = MySqlScratchPort();
-  return account;
-}
-
-MariaDbAccount MySqlScratchCdc() {
-  MariaDbAccount account = MySqlCdc();
-  account.port = MySqlScratchPort();
-  return account;
-}
+MariaDbAccount MySqlScratchAdmin() { return OnPort(MySqlAdmin(), MySqlScratchPort()); }
+MariaDbAccount MySqlScratchCdc() { return OnPort(MySqlCdc(), MySqlScratchPort()); }
 
 std::string MySqlTlsFile(absl::string_view name) {
   return absl::StrCat(ServiceFolder("mysql", MySqlPort()), "/tls/", name);

@@ -204,8 +204,7 @@ absl::StatusOr<absl::Span<const uint8_t>> BinlogStream::Next() {
       // it shuts down), so the binlog goes on elsewhere in time, like after a dropped connection.
       return absl::UnavailableError(absl::StrCat("the server at ", connection_.endpoint(),
                                                  " ended the binlog stream (from ",
-                                                 start_description_,
-                                                 "); it may be shutting down"));
+                                                 start_description_, "); it may be shutting down"));
     }
     if (length < 1 + kEventHeaderSize || bytes[0] != kPacketOk) {
       return absl::DataLossError(

@@ -1,8 +1,8 @@
 #ifndef SLUICE_TESTS_INTEGRATION_MYSQL_CONNECTOR_CDC_RUN_H_
 #define SLUICE_TESTS_INTEGRATION_MYSQL_CONNECTOR_CDC_RUN_H_
 
-// One scenario: its own database on a test server (MariaDB or MySQL), its own topics, a worker config and a
-// connector config, the worker as a child process, and reading the change events back.
+// One scenario: its own database on a test server (MariaDB or MySQL), its own topics, a worker
+// config and a connector config, the worker as a child process, and reading the change events back.
 
 #include <map>
 #include <memory>

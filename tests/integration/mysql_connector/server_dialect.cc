@@ -59,17 +59,6 @@ std::string DebeziumConnectorClass(TestServer server) {
 
 std::string SourceConnectorName(TestServer server) { return IsMySql(server) ? "mysql" : "mariadb"; }
 
-std::string StreamedJson(TestServer server, const std::string& compact,
-                         const std::string& server_text) {
-  if (!IsMySql(server)) return server_text;
-  std::string quoted = "\"";
-  for (char c : compact) {
-    if (c == '"' || c == '\\') quoted.push_back('\\');
-    quoted.push_back(c);
-  }
-  return quoted + "\"";
-}
-
 std::string IntegerLength(TestServer server, int display_width) {
   return IsMySql(server) ? "null" : absl::StrCat(display_width);
 }

@@ -38,12 +38,6 @@ std::string CdcGrantsWithoutReload(TestServer server);
 std::string DebeziumConnectorClass(TestServer server);
 std::string SourceConnectorName(TestServer server);
 
-// JSON text (the JSON of a string) of a JSON column's value `server_text` as the server prints it
-// (the snapshot's value), streamed: MySQL's binlog holds binary JSON, which the connector prints
-// compact (`compact`); MariaDB's JSON is text, streamed as written.
-std::string StreamedJson(TestServer server, const std::string& compact,
-                         const std::string& server_text);
-
 // The `length` (JSON) of an integer column in tableChanges declared with `display_width`: MySQL
 // 8.0.19+ keeps no display width (information_schema says "bigint unsigned"), so null there.
 std::string IntegerLength(TestServer server, int display_width);
