@@ -43,9 +43,7 @@ const rapidjson::Value& ChangeEvent::payload() const {
   return *json;
 }
 
-namespace {
-
-MariaDbAccount AdminOf(TestServer server) {
+MariaDbAccount AdminAccount(TestServer server) {
   switch (server) {
     case TestServer::kMariaDbScratch:
       return MariaDbScratchAdmin();
@@ -59,7 +57,7 @@ MariaDbAccount AdminOf(TestServer server) {
   return MariaDbAdmin();
 }
 
-MariaDbAccount CdcOf(TestServer server) {
+MariaDbAccount CdcAccount(TestServer server) {
   switch (server) {
     case TestServer::kMariaDbScratch:
       return MariaDbScratchCdc();
@@ -72,8 +70,6 @@ MariaDbAccount CdcOf(TestServer server) {
   }
   return MariaDbCdc();
 }
-
-}  // namespace
 
 CdcRun::CdcRun(const std::string& name, bool schemas, TestServer server) : server_(server) {
   name_ = UniqueName(name);
@@ -117,7 +113,7 @@ CdcRun::CdcRun(const std::string& name, bool schemas, TestServer server) : serve
 
 absl::Status CdcRun::OpenAdmin() {
   admin_.reset();
-  MariaDbAccount admin = AdminOf(server_);
+  MariaDbAccount admin = AdminAccount(server_);
   mysql::ConnectionOptions options;
   options.host = admin.host;
   options.port = admin.port;
@@ -158,7 +154,7 @@ void CdcRun::AddWorkerSettings(const std::map<std::string, std::string>& setting
 }
 
 void CdcRun::WriteConnectorConfig(const std::map<std::string, std::string>& extra) {
-  MariaDbAccount cdc = CdcOf(server_);
+  MariaDbAccount cdc = CdcAccount(server_);
   std::map<std::string, std::string> config = {
       {"name", name_},
       {"connector.class", "mysql"},

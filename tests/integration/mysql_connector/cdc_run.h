@@ -14,6 +14,7 @@
 #include "connectors/mysql/server/connection.h"
 #include "rapidjson/document.h"
 #include "tests/support/kafka_reader.h"
+#include "tests/support/service_endpoints.h"
 #include "tests/support/subprocess.h"
 
 namespace sluice::testing {
@@ -34,6 +35,11 @@ enum class TestServer {
   kMySql,           // MySQL 9.7 (fixture `mysql`, TLS, caching_sha2_password)
   kMySqlScratch,    // MySQL 9.7 that may be restarted (fixture `mysql_scratch`, TLS)
 };
+
+// The server's accounts (tests/support/service_endpoints.h): the admin one, and the CDC one with
+// only the grants a connector needs.
+MariaDbAccount AdminAccount(TestServer server);
+MariaDbAccount CdcAccount(TestServer server);
 
 class CdcRun {
  public:

@@ -23,6 +23,10 @@ void PrintTo(TestServer server, std::ostream* out) {
 absl::Status CheckServicesReachable(TestServer server) {
   absl::Status kafka = CheckServiceReachable("kafka", KafkaPort());
   if (!kafka.ok()) return kafka;
+  return CheckServerReachable(server);
+}
+
+absl::Status CheckServerReachable(TestServer server) {
   switch (server) {
     case TestServer::kMariaDbScratch:
       return CheckServiceReachable("mariadb_scratch", MariaDbScratchPort());

@@ -20,7 +20,9 @@ std::string ServerParamName(const ::testing::TestParamInfo<TestServer>& info);
 // The same for GoogleTest's messages ("where GetParam() = MySql").
 void PrintTo(TestServer server, std::ostream* out);
 
-// OK when Kafka and `server` accept connections; otherwise the first that does not, named.
+// OK when `server` accepts connections; otherwise Unavailable naming it (CheckServiceReachable).
+absl::Status CheckServerReachable(TestServer server);
+// The same for Kafka and `server`: the first that does not accept connections, named.
 absl::Status CheckServicesReachable(TestServer server);
 
 // A table expression with one column `seq` holding first..last, for INSERT ... SELECT: MariaDB's
