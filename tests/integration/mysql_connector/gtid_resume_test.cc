@@ -161,12 +161,14 @@ TEST(MySqlConnectorGtids, AGtidOnlyOffsetResumesAfterItsTransactionsAndSkipsWhat
   run.StopWorker(worker);
 }
 
-// On both servers (`.../MariaDb`, `.../MySql`): a GTID-only offset whose transactions' binlog was
-// purged fails the task naming the GTID position and the fix.
+// On both servers (`.../MariaDb`, `.../MySql`), their scratch instances as it purges binlogs
+// (ScratchOf): a GTID-only offset whose transactions' binlog was purged fails the task naming the
+// GTID position and the fix.
 class MySqlConnectorGtidPurge : public ::testing::TestWithParam<TestServer> {};
 
 INSTANTIATE_TEST_SUITE_P(Servers, MySqlConnectorGtidPurge,
-                         ::testing::Values(TestServer::kMariaDb, TestServer::kMySql),
+                         ::testing::Values(ScratchOf(TestServer::kMariaDb),
+                                           ScratchOf(TestServer::kMySql)),
                          ServerParamName);
 
 TEST_P(MySqlConnectorGtidPurge, APurgedGtidPositionFailsClearly) {

@@ -605,9 +605,12 @@ TEST_P(MySqlConnector, FiltersKeyLessTablesAndDebeziumClassNames) {
 
 // The committed position's binlog was purged while the connector was stopped: with
 // snapshot.mode=initial the task fails saying so, naming the position it needed (file:pos); with
-// when_needed it snapshots again.
+// when_needed it snapshots again. On the scratch server (ScratchOf).
 TEST_P(MySqlConnector, APurgedBinlogFailsClearlyOrSnapshotsAgainWhenNeeded) {
-  CdcRun run("purged", /*schemas=*/false, server());
+  const TestServer scratch = ScratchOf(server());
+  const absl::Status up = CheckServicesReachable(scratch);
+  ASSERT_TRUE(up.ok()) << up;
+  CdcRun run("purged", /*schemas=*/false, scratch);
   run.Sql("CREATE TABLE t (id INT PRIMARY KEY)");
   run.Sql("INSERT INTO t VALUES (1)");
   run.WriteConnectorConfig();

@@ -40,6 +40,10 @@ absl::Status CheckServerReachable(TestServer server) {
   return CheckServiceReachable("mariadb", MariaDbPort());
 }
 
+TestServer ScratchOf(TestServer server) {
+  return IsMySql(server) ? TestServer::kMySqlScratch : TestServer::kMariaDbScratch;
+}
+
 std::string SequenceTable(TestServer server, int first, int last) {
   if (!IsMySql(server)) return absl::StrCat("seq_", first, "_to_", last);
   return absl::StrCat("(WITH RECURSIVE sequence_rows(seq) AS (SELECT ", first,

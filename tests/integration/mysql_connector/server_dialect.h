@@ -25,6 +25,12 @@ absl::Status CheckServerReachable(TestServer server);
 // The same for Kafka and `server`: the first that does not accept connections, named.
 absl::Status CheckServicesReachable(TestServer server);
 
+// The server's scratch instance (fixtures mariadb_scratch, mysql_scratch), for a case that purges
+// binlogs or restarts the server: on a shared server that would pull the position from under the
+// tests that stop and resume beside it under `ctest -j`. Its users hold the fixture's
+// RESOURCE_LOCK.
+TestServer ScratchOf(TestServer server);
+
 // A table expression with one column `seq` holding first..last, for INSERT ... SELECT: MariaDB's
 // sequence engine (seq_1_to_N); on MySQL a recursive CTE (CdcRun's admin session lifts
 // cte_max_recursion_depth for it).
