@@ -981,18 +981,24 @@ TEST_P(MySqlConnector, TransactionMetadataMarksBoundariesAndOrders) {
 // (repeating rows is allowed, losing them is not) and then streams.
 TEST_P(MySqlConnector, ASnapshotWhoseConnectionIsCutStartsOver) {
   CdcRun run("snapcut", /*schemas=*/false, server());
+  // Its own account: only this connector's connections are cut, not those of the tests running
+  // beside it on the same server.
+  const std::string user = CreateOwnCdcAccount(run, CdcGrants(server()));
   constexpr int kRows = 20000;
   run.Sql("CREATE TABLE t (id INT PRIMARY KEY, v INT)");
   run.Sql(absl::StrCat("INSERT INTO t SELECT seq, 0 FROM ", Sequence(1, kRows)));
-  run.WriteConnectorConfig({{"snapshot.fetch.size", "50"}, {"max.batch.size", "50"}});
+  run.WriteConnectorConfig({{"database.user", user},
+                            {"database.password", "pw"},
+                            {"snapshot.fetch.size", "50"},
+                            {"max.batch.size", "50"}});
   std::unique_ptr<Subprocess> worker = run.StartWorker();
   const absl::Time deadline = absl::Now() + absl::Seconds(60);
   bool killed = false;
   while (!killed && absl::Now() < deadline) {
     if (run.WorkerLog().find("(table 1 of 1)") != std::string::npos) {
       absl::StatusOr<mysql::QueryResult> connections = run.admin().Query(
-          "SELECT ID FROM information_schema.PROCESSLIST WHERE USER = 'sluice_cdc' AND "
-          "COMMAND NOT LIKE 'Binlog Dump%'");
+          absl::StrCat("SELECT ID FROM information_schema.PROCESSLIST WHERE USER = '", user,
+                       "' AND COMMAND NOT LIKE 'Binlog Dump%'"));
       ASSERT_TRUE(connections.ok()) << connections.status();
       for (const auto& row : connections->rows) {
         if (run.admin().Execute(absl::StrCat("KILL ", *row[0])).ok()) killed = true;
@@ -1021,6 +1027,7 @@ TEST_P(MySqlConnector, ASnapshotWhoseConnectionIsCutStartsOver) {
   EXPECT_NE(run.WorkerLog().find("retrying in"), std::string::npos) << run.WorkerLog();
   EXPECT_TRUE(worker->running());
   run.StopWorker(worker);
+  DropOwnCdcAccount(run, user);
 }
 
 // A rough end-to-end rate (binlog → events → JSON → Kafka, acknowledged and committed), for the
