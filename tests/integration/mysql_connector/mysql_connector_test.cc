@@ -694,14 +694,7 @@ TEST_P(MySqlConnector, SnapshotModesNeverAndInitialOnly) {
   absl::SleepFor(absl::Seconds(2));
   only.StopWorker(worker);
   worker = only.StartWorker();
-  const absl::Time deadline = absl::Now() + absl::Seconds(30);
-  while (only.WorkerLog().find("initial_only and the snapshot is done: idle") ==
-             std::string::npos &&
-         absl::Now() < deadline) {
-    absl::SleepFor(absl::Milliseconds(200));
-  }
-  EXPECT_NE(only.WorkerLog().find("initial_only and the snapshot is done: idle"), std::string::npos)
-      << only.WorkerLog();
+  EXPECT_TRUE(only.WaitForLog("initial_only and the snapshot is done: idle")) << only.WorkerLog();
   EXPECT_EQ(only.WaitForEvents(only.Topic("t"), 2, worker.get()).size(), 2u)
       << "nothing streamed after the snapshot";
   only.StopWorker(worker);
