@@ -114,6 +114,12 @@ void WorkerSourceTask::Run() {
     if (absl::Now() >= next_commit) {
       commit_thread_->Request();  // returns at once; the outcome is collected below
       next_commit = absl::Now() + flush_interval;
+    } else if (!first_offset_written_ && records_sent_.load(std::memory_order_relaxed) > 0) {
+      // The task's first offset is committed as soon as its record is acknowledged, not a flush
+      // interval later: a source may hold its data back until where it started is durable (the
+      // MySQL snapshot's position). Requests coalesce; a commit with nothing acknowledged is a
+      // lookup.
+      commit_thread_->Request();
     }
     if (std::optional<absl::Status> committed = commit_thread_->TakeResult()) {
       status = AfterCommit(*std::move(committed), /*final_commit=*/false);
@@ -240,6 +246,7 @@ absl::Status WorkerSourceTask::AfterCommit(absl::Status status, bool final_commi
   // Tell the plugin what is now durable (on this thread, between polls, as the ABI promises).
   for (const offsets::CommittableOffset& committed : offset_writer_.TakeWritten()) {
     task_->Acknowledged(committed.partition, committed.offset, /*committed=*/true);
+    first_offset_written_ = true;
   }
   if (status.ok()) return status;
   if (absl::IsAborted(status)) return status;  // a delivery failed: the task must fail

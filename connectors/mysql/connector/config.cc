@@ -53,6 +53,11 @@ const sluice_config_def kDefs[] = {
     {kDefSize, "internal.snapshot.locking.on.mariadb", SLUICE_CONFIG_BOOLEAN, "false", 0, 0,
      "Take MySQL's locking snapshot path on MariaDB too (FLUSH TABLES WITH READ LOCK, or LOCK "
      "TABLES ... READ without RELOAD), for tests of that path."},
+    {kDefSize, "internal.snapshot.fail.after.lock", SLUICE_CONFIG_BOOLEAN, "false", 0, 0,
+     "Fail the snapshot right after it took its lock, as a refused position read would; for "
+     "tests that the lock is released on every way out."},
+    {kDefSize, "internal.snapshot.chunk.delay.ms", SLUICE_CONFIG_LONG, "0", 0, 0,
+     "Pause this long after each snapshot chunk, so tests can act while a snapshot runs."},
     {kDefSize, "snapshot.fetch.size", SLUICE_CONFIG_INT, "1024", 0, 0,
      "Rows read per snapshot query (chunk)."},
     {kDefSize, "include.schema.changes", SLUICE_CONFIG_BOOLEAN, "true", 0, 0,
@@ -286,7 +291,8 @@ absl::StatusOr<ConnectorConfig> ParseConnectorConfig(
        {std::pair<const char*, bool*>{"include.schema.changes", &config.include_schema_changes},
         {"tombstones.on.delete", &config.tombstones_on_delete},
         {"provide.transaction.metadata", &config.provide_transaction_metadata},
-        {"internal.snapshot.locking.on.mariadb", &config.snapshot_locking_on_mariadb}}) {
+        {"internal.snapshot.locking.on.mariadb", &config.snapshot_locking_on_mariadb},
+        {"internal.snapshot.fail.after.lock", &config.snapshot_fail_after_lock}}) {
     absl::StatusOr<bool> value = reader.Bool(key);
     if (!value.ok()) return value.status();
     *field = *value;
@@ -325,6 +331,9 @@ absl::StatusOr<ConnectorConfig> ParseConnectorConfig(
   number = reader.Int("snapshot.fetch.size", 1, 1000000);
   if (!number.ok()) return number.status();
   config.snapshot_fetch_size = static_cast<int32_t>(*number);
+  number = reader.Int("internal.snapshot.chunk.delay.ms", 0, 60000);
+  if (!number.ok()) return number.status();
+  config.snapshot_chunk_delay_ms = *number;
   number = reader.Int("connect.timeout.ms", 1, 3600000);
   if (!number.ok()) return number.status();
   config.connection.connect_timeout = absl::Milliseconds(*number);

@@ -46,6 +46,11 @@ struct ConnectorConfig {
   std::string snapshot_locking_mode = "minimal";
   // internal.snapshot.locking.on.mariadb: MySQL's locking snapshot on MariaDB too (tests).
   bool snapshot_locking_on_mariadb = false;
+  // Test seams, Sluice's own (docs/mysql-connector.md lists them): internal.snapshot.fail.after.lock
+  // fails the snapshot while it holds its lock; internal.snapshot.chunk.delay.ms pauses after each
+  // chunk, so a test can write, stop or kill while a snapshot runs.
+  bool snapshot_fail_after_lock = false;
+  int64_t snapshot_chunk_delay_ms = 0;
   bool include_schema_changes = true;
   bool tombstones_on_delete = true;
   DecimalMode decimal_mode = DecimalMode::kPrecise;
