@@ -49,7 +49,8 @@ const sluice_config_def kDefs[] = {
     {kDefSize, "snapshot.mode", SLUICE_CONFIG_STRING, "initial", 0, 0,
      "initial, initial_only, when_needed, never or no_data."},
     {kDefSize, "snapshot.locking.mode", SLUICE_CONFIG_STRING, "minimal", 0, 0,
-     "minimal, extended or none. MariaDB snapshots take no lock whatever this says."},
+     "minimal (a brief lock while the position is read), extended (writes blocked until the "
+     "snapshot's rows are read) or none. MariaDB snapshots take no lock whatever this says."},
     {kDefSize, "internal.snapshot.locking.on.mariadb", SLUICE_CONFIG_BOOLEAN, "false", 0, 0,
      "Take MySQL's locking snapshot path on MariaDB too (FLUSH TABLES WITH READ LOCK, or LOCK "
      "TABLES ... READ without RELOAD), for tests of that path."},
@@ -271,9 +272,17 @@ absl::StatusOr<ConnectorConfig> ParseConnectorConfig(
       "snapshot.mode", {"initial", "initial_only", "when_needed", "never", "no_data"});
   if (!choice.ok()) return choice.status();
   config.snapshot_mode = static_cast<SnapshotMode>(*choice);
-  choice = reader.Choice("snapshot.locking.mode", {"minimal", "extended", "none"});
+  if (absl::AsciiStrToLower(absl::StripAsciiWhitespace(reader.Get("snapshot.locking.mode"))) ==
+      "custom") {
+    return absl::InvalidArgumentError(
+        "`snapshot.locking.mode` is 'custom', which runs a Java class named by "
+        "snapshot.locking.mode.custom.name in Debezium; Sluice has no such plugins: set it to "
+        "minimal, extended or none");
+  }
+  const std::vector<std::string> locking_modes = {"minimal", "extended", "none"};
+  choice = reader.Choice("snapshot.locking.mode", locking_modes);
   if (!choice.ok()) return choice.status();
-  config.snapshot_locking_mode = reader.Get("snapshot.locking.mode");
+  config.snapshot_locking_mode = locking_modes[*choice];
   choice = reader.Choice("decimal.handling.mode", {"precise", "double", "string"});
   if (!choice.ok()) return choice.status();
   config.decimal_mode = static_cast<DecimalMode>(*choice);

@@ -72,7 +72,18 @@ Snapshot::Snapshot(const Host& host, const ConnectorConfig& config, const Filter
       resume_(std::move(resume)),
       resume_committed_(resume_committed) {}
 
-Snapshot::~Snapshot() = default;
+Snapshot::~Snapshot() { ReleaseLocks(); }
+
+void Snapshot::ReleaseLocks() {
+  // Closing the connections would release them too; UNLOCK first says so at once, and a server
+  // that went away is not waited for (best effort: the close follows anyway).
+  if (holds_global_lock_ && connection_.has_value()) (void)connection_->Execute("UNLOCK TABLES");
+  holds_global_lock_ = false;
+  if (table_locker_.has_value()) {
+    (void)table_locker_->Execute("UNLOCK TABLES");
+    table_locker_.reset();
+  }
+}
 
 absl::Status Snapshot::Begin() {
   absl::StatusOr<Connection> connection = Connection::Open(config_.connection);
@@ -268,6 +279,16 @@ absl::Status Snapshot::BeginLocked() {
   position_.file = now->file;
   position_.pos = static_cast<int64_t>(now->position);
   position_.gtids = now->executed_gtids;
+  if (config_.snapshot_locking_mode == "extended" && (global_lock_held || locker.has_value())) {
+    // Debezium's extended mode: writes stay blocked until the rows are read (ReleaseLocks).
+    host_.Log(SLUICE_LOG_INFO,
+              "snapshot.locking.mode=extended: the lock is held until the snapshot's rows are read");
+    holds_global_lock_ = global_lock_held;
+    global_lock_held = false;
+    table_locker_ = std::move(locker);
+    locker.reset();
+    return ReadMariaDbGtids();
+  }
   if (global_lock_held) {
     status = c.Execute("UNLOCK TABLES");
     if (!status.ok()) return status;
@@ -437,6 +458,7 @@ absl::StatusOr<bool> Snapshot::Poll(sluice_batch* batch, int64_t deadline_ns,
     if (current_ == nullptr) {
       if (table_index_ >= tables_.size()) {
         done_ = true;
+        ReleaseLocks();
         connection_.reset();  // ends the snapshot transaction
         return true;
       }

@@ -9,7 +9,9 @@
 // snapshot.locking.mode=none), or, where the account may not take it (no RELOAD, managed MySQL),
 // LOCK TABLES ... READ on the captured tables, held by a second connection meanwhile. Every way
 // out of Begin — success, a failed statement, the test seam internal.snapshot.fail.after.lock —
-// releases those locks before it returns. Rows are read in primary-key order in chunks of
+// releases those locks before it returns, except that snapshot.locking.mode=extended (Debezium's:
+// writes blocked for the whole snapshot) keeps them until the rows are read or the snapshot is
+// destroyed, whichever comes first. Rows are read in primary-key order in chunks of
 // snapshot.fetch.size inside that one transaction, so memory holds one chunk, never a table.
 //
 // Crash safety (issue 19): no row leaves before the snapshot's position is committed. The first
@@ -88,12 +90,19 @@ class Snapshot {
   absl::StatusOr<bool> AnyRowsAfter(size_t table_index);
   // Tells the host which table is being read and how far (ABI 1.2 progress report).
   void ReportProgress() const;
+  // snapshot.locking.mode=extended: the lock held since Begin is released (at the end, and on
+  // every way out: the destructor).
+  void ReleaseLocks();
 
   const Host& host_;
   const ConnectorConfig& config_;
   const Filters& filters_;
   EventBuilders& builder_;
   std::optional<Connection> connection_;
+  // snapshot.locking.mode=extended: connection_ holds FLUSH TABLES WITH READ LOCK, or
+  // table_locker_ the captured tables' read locks, until the rows are read.
+  bool holds_global_lock_ = false;
+  std::optional<Connection> table_locker_;
   OffsetState position_;
   std::optional<OffsetState> resume_;
   bool resume_committed_;

@@ -88,7 +88,13 @@ absl::Status SourceTask::PollPhase(sluice_batch* batch, int64_t deadline) {
       phase_ = Phase::kStart;
       return Lost(done.status());
     }
-    if (!done.ok()) return done.status();
+    if (!done.ok()) {
+      // A failed snapshot lets go of its connections and any lock it holds (extended) now, not
+      // when the failed task is destroyed.
+      snapshot_.reset();
+      phase_ = Phase::kStart;
+      return done.status();
+    }
     if (!*done) return absl::OkStatus();
     const OffsetState position = snapshot_->position();
     snapshot_.reset();

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "gtest/gtest.h"
 
 namespace sluice::mysql {
@@ -128,6 +129,24 @@ TEST(MySqlConfig, SkippedOperationsNoneEmitsTruncates) {
   absl::StatusOr<ConnectorConfig> config = ParseConnectorConfig(raw);
   ASSERT_TRUE(config.ok()) << config.status();
   EXPECT_FALSE(config->skip_truncate);
+}
+
+// Debezium's snapshot.locking.mode values: minimal, extended and none as Debezium means them (any
+// case), and custom refused naming why (it loads a Java class).
+TEST(MySqlConfig, SnapshotLockingModesFollowDebeziumAndCustomIsRefused) {
+  std::map<std::string, std::string> raw = Minimal();
+  for (const char* mode : {"minimal", "Extended", "NONE"}) {
+    raw["snapshot.locking.mode"] = mode;
+    absl::StatusOr<ConnectorConfig> config = ParseConnectorConfig(raw);
+    ASSERT_TRUE(config.ok()) << config.status();
+    EXPECT_EQ(config->snapshot_locking_mode, absl::AsciiStrToLower(mode));
+  }
+  raw["snapshot.locking.mode"] = "custom";
+  absl::StatusOr<ConnectorConfig> custom = ParseConnectorConfig(raw);
+  EXPECT_TRUE(absl::IsInvalidArgument(custom.status()));
+  EXPECT_NE(custom.status().message().find("snapshot.locking.mode.custom.name"),
+            std::string::npos)
+      << custom.status();
 }
 
 }  // namespace
