@@ -59,6 +59,10 @@ const sluice_config_def kDefs[] = {
      "tests that the lock is released on every way out."},
     {kDefSize, "internal.snapshot.chunk.delay.ms", SLUICE_CONFIG_LONG, "0", 0, 0,
      "Pause this long after each snapshot chunk, so tests can act while a snapshot runs."},
+    {kDefSize, "offsets.missing.policy", SLUICE_CONFIG_STRING, "fail", 0, 0,
+     "When the connector wrote to topics before but its committed offsets are gone (an offsets "
+     "topic deleted or emptied): fail (the task fails saying so) or start_over (a new snapshot "
+     "per snapshot.mode, logged as a warning). Sluice's own."},
     {kDefSize, "snapshot.fetch.size", SLUICE_CONFIG_INT, "1024", 0, 0,
      "Rows read per snapshot query (chunk)."},
     {kDefSize, "include.schema.changes", SLUICE_CONFIG_BOOLEAN, "true", 0, 0,
@@ -278,6 +282,12 @@ absl::StatusOr<ConnectorConfig> ParseConnectorConfig(
         "`snapshot.locking.mode` is 'custom', which runs a Java class named by "
         "snapshot.locking.mode.custom.name in Debezium; Sluice has no such plugins: set it to "
         "minimal, extended or none");
+  }
+  choice = reader.Choice("offsets.missing.policy", {"fail", "start_over"});
+  if (!choice.ok()) return choice.status();
+  config.missing_offsets = static_cast<MissingOffsetsPolicy>(*choice);
+  if (auto it = raw.find(SLUICE_TASK_CONFIG_ACTIVE_TOPICS); it != raw.end()) {
+    config.active_topics = absl::StrSplit(it->second, ',', absl::SkipWhitespace());
   }
   const std::vector<std::string> locking_modes = {"minimal", "extended", "none"};
   choice = reader.Choice("snapshot.locking.mode", locking_modes);

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,9 @@ enum class DecimalMode { kPrecise, kDouble, kString };
 enum class TimePrecisionMode { kAdaptiveTimeMicroseconds, kConnect };
 enum class BigintUnsignedMode { kLong, kPrecise };
 enum class BinaryMode { kBytes, kBase64, kBase64UrlSafe, kHex };
+// offsets.missing.policy: what a task does that finds no committed offset although the host says
+// the connector wrote to topics before (its offsets were lost).
+enum class MissingOffsetsPolicy { kFail, kStartOver };
 
 struct ConnectorConfig {
   std::string connector_name;  // the worker's `name`
@@ -65,6 +69,10 @@ struct ConnectorConfig {
   int32_t max_queue_size = 8192;
   int64_t max_queue_size_in_bytes = 0;
   int32_t snapshot_fetch_size = 1024;
+  MissingOffsetsPolicy missing_offsets = MissingOffsetsPolicy::kFail;
+  // The topics the host says this connector wrote to before (SLUICE_TASK_CONFIG_ACTIVE_TOPICS);
+  // none when the host cannot tell.
+  std::optional<std::vector<std::string>> active_topics;
 };
 
 // The keys the connector declares to the host (the ABI's config definition).

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "connectors/mysql/connector/catalog.h"
 #include "connectors/mysql/connector/clock.h"
 #include "connectors/mysql/connector/snapshot.h"
@@ -130,6 +131,10 @@ absl::Status SourceTask::Start() {
   absl::StatusOr<std::optional<OffsetState>> offset =
       ReadCommittedOffset(host_, config_.topic_prefix);
   if (!offset.ok()) return offset.status();
+  if (!offset->has_value() && !interrupted_snapshot_.has_value()) {
+    absl::Status lost = CheckOffsetsNotLost();
+    if (!lost.ok()) return lost;
+  }
 
   ConnectionOptions options = config_.connection;
   absl::StatusOr<Connection> connection = Connection::Open(options);
@@ -178,6 +183,28 @@ absl::Status SourceTask::Start() {
     return OpenStream(*start, /*gtids_complete=*/true);
   }
   return StartSnapshot();
+}
+
+absl::Status SourceTask::CheckOffsetsNotLost() {
+  if (!config_.active_topics.has_value() || config_.active_topics->empty()) return absl::OkStatus();
+  const std::vector<std::string>& topics = *config_.active_topics;
+  std::string named = absl::StrJoin(topics.begin(), topics.begin() + std::min<size_t>(topics.size(), 3), ", ");
+  if (topics.size() > 3) absl::StrAppend(&named, ", ... (", topics.size(), " in all)");
+  const std::string what = absl::StrCat(
+      "connector `", config_.connector_name, "` wrote to topics before (", named,
+      ") but has no committed offset for {\"server\":\"", config_.topic_prefix,
+      "\"}: its offsets were lost (the offsets topic deleted or emptied?). Starting as a new "
+      "connector would take a new snapshot and skip every change made since its last committed "
+      "position");
+  if (config_.missing_offsets == MissingOffsetsPolicy::kStartOver) {
+    host_.Log(SLUICE_LOG_WARN,
+              absl::StrCat(what, "; offsets.missing.policy=start_over: starting over"));
+    return absl::OkStatus();
+  }
+  return absl::FailedPreconditionError(absl::StrCat(
+      what, ". Restore the offsets (sluice connectors offsets alter), or start over on purpose: "
+            "set offsets.missing.policy=start_over, or reset the connector's offsets (sluice "
+            "connectors offsets reset NAME, which forgets its topics too)"));
 }
 
 absl::Status SourceTask::StartSnapshot(std::optional<OffsetState> resume, bool resume_committed) {

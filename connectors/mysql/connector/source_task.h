@@ -56,6 +56,9 @@ class SourceTask {
   enum class Phase { kStart, kSnapshot, kStreaming, kDone };
 
   absl::Status Start();
+  // No committed offset: unless the host says the connector wrote to topics before (its offsets
+  // were lost), OK; then offsets.missing.policy says whether to fail or start over (logged).
+  absl::Status CheckOffsetsNotLost();
   // Takes the snapshot's view, or carries on with the interrupted one at `resume` (Snapshot's
   // constructor); the phase is kSnapshot from then until it is done or lost.
   absl::Status StartSnapshot(std::optional<OffsetState> resume = std::nullopt,

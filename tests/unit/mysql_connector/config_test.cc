@@ -149,5 +149,28 @@ TEST(MySqlConfig, SnapshotLockingModesFollowDebeziumAndCustomIsRefused) {
       << custom.status();
 }
 
+// offsets.missing.policy fails by default; the host's active topics arrive split, and their
+// absence (a host that cannot tell) stays distinct from an empty list.
+TEST(MySqlConfig, MissingOffsetsFailByDefaultAndTheHostsActiveTopicsAreRead) {
+  std::map<std::string, std::string> raw = Minimal();
+  absl::StatusOr<ConnectorConfig> config = ParseConnectorConfig(raw);
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->missing_offsets, MissingOffsetsPolicy::kFail);
+  EXPECT_FALSE(config->active_topics.has_value());
+  raw[SLUICE_TASK_CONFIG_ACTIVE_TOPICS] = "";
+  raw["offsets.missing.policy"] = "start_over";
+  config = ParseConnectorConfig(raw);
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->missing_offsets, MissingOffsetsPolicy::kStartOver);
+  ASSERT_TRUE(config->active_topics.has_value());
+  EXPECT_TRUE(config->active_topics->empty());
+  raw[SLUICE_TASK_CONFIG_ACTIVE_TOPICS] = "shop,shop.db.orders";
+  config = ParseConnectorConfig(raw);
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(*config->active_topics, (std::vector<std::string>{"shop", "shop.db.orders"}));
+  raw["offsets.missing.policy"] = "ignore";
+  EXPECT_TRUE(absl::IsInvalidArgument(ParseConnectorConfig(raw).status()));
+}
+
 }  // namespace
 }  // namespace sluice::mysql
