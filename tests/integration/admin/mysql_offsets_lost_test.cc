@@ -15,6 +15,7 @@
 #include "connectors/mysql/server/connection.h"
 #include "gmock/gmock.h"
 #include "tests/integration/admin/admin_fixture.h"
+#include "tests/integration/admin/mysql_test_config.h"
 #include "tests/support/kafka_reader.h"
 #include "tests/support/service_endpoints.h"
 
@@ -55,14 +56,7 @@ class MySqlOffsetsLost : public AdminFixture {
     ASSERT_TRUE(CheckServiceReachable("mariadb", MariaDbPort()).ok());
     AdminFixture::SetUp();
     db_ = UniqueName("offlost");
-    MariaDbAccount admin = MariaDbAdmin();
-    mysql::ConnectionOptions options;
-    options.host = admin.host;
-    options.port = admin.port;
-    options.user = admin.user;
-    options.password = admin.password;
-    options.ssl_mode = mysql::SslMode::kRequired;
-    absl::StatusOr<mysql::Connection> connection = mysql::Connection::Open(options);
+    absl::StatusOr<mysql::Connection> connection = OpenOverTls(MariaDbAdmin());
     ASSERT_TRUE(connection.ok()) << connection.status();
     admin_.emplace(std::move(*connection));
     ASSERT_TRUE(admin_->Execute(absl::StrCat("CREATE DATABASE ", db_)).ok());
@@ -76,18 +70,9 @@ class MySqlOffsetsLost : public AdminFixture {
   }
 
   std::map<std::string, std::string> ConnectorConfig() const {
-    MariaDbAccount cdc = MariaDbCdc();
-    return {{"connector.class", "mysql"},
-            {"tasks.max", "1"},
-            {"database.hostname", cdc.host},
-            {"database.port", absl::StrCat(cdc.port)},
-            {"database.user", cdc.user},
-            {"database.password", cdc.password},
-            {"database.server.id", absl::StrCat(40000 + getpid() % 10000)},
-            {"database.ssl.mode", "required"},
-            {"topic.prefix", db_},
-            {"database.include.list", db_},
-            {"include.schema.changes", "false"}};
+    std::map<std::string, std::string> config = MySqlConnectorConfig(MariaDbCdc(), db_, 40000);
+    config["include.schema.changes"] = "false";
+    return config;
   }
 
   size_t Records() const {

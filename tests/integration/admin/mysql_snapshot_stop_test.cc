@@ -14,22 +14,13 @@
 #include "connectors/mysql/server/connection.h"
 #include "gtest/gtest.h"
 #include "tests/integration/admin/admin_fixture.h"
+#include "tests/integration/admin/mysql_test_config.h"
 #include "tests/support/service_endpoints.h"
 
 namespace sluice::testing {
 namespace {
 
 constexpr int kRows = 200;
-
-mysql::ConnectionOptions OptionsOf(const MariaDbAccount& account) {
-  mysql::ConnectionOptions options;
-  options.host = account.host;
-  options.port = account.port;
-  options.user = account.user;
-  options.password = account.password;
-  options.ssl_mode = mysql::SslMode::kRequired;
-  return options;
-}
 
 pb::ConnectorRef Ref(const std::string& name) {
   pb::ConnectorRef ref;
@@ -53,7 +44,7 @@ class MySqlSnapshotStop : public AdminFixture {
                     .ok());
     db_ = UniqueName("snapstop");
     absl::StatusOr<mysql::Connection> admin =
-        mysql::Connection::Open(OptionsOf(mysql() ? MySqlAdmin() : MariaDbAdmin()));
+        OpenOverTls(mysql() ? MySqlAdmin() : MariaDbAdmin());
     ASSERT_TRUE(admin.ok()) << admin.status();
     admin_.emplace(std::move(*admin));
     Sql(absl::StrCat("CREATE DATABASE ", db_));
@@ -76,28 +67,20 @@ class MySqlSnapshotStop : public AdminFixture {
   }
 
   std::map<std::string, std::string> ConnectorConfig() const {
-    MariaDbAccount cdc = mysql() ? MySqlCdc() : MariaDbCdc();
-    return {{"connector.class", "mysql"},
-            {"tasks.max", "1"},
-            {"database.hostname", cdc.host},
-            {"database.port", absl::StrCat(cdc.port)},
-            {"database.user", cdc.user},
-            {"database.password", cdc.password},
-            {"database.server.id", absl::StrCat(30000 + getpid() % 10000)},
-            {"database.ssl.mode", "required"},
-            {"topic.prefix", db_},
-            {"database.include.list", db_},
-            {"include.schema.changes", "false"},
-            {"snapshot.locking.mode", "extended"},
-            {"internal.snapshot.locking.on.mariadb", "true"},
-            {"snapshot.fetch.size", "10"},
-            {"internal.snapshot.chunk.delay.ms", "300"}};
+    std::map<std::string, std::string> config =
+        MySqlConnectorConfig(mysql() ? MySqlCdc() : MariaDbCdc(), db_, 30000);
+    config["include.schema.changes"] = "false";
+    config["snapshot.locking.mode"] = "extended";
+    config["internal.snapshot.locking.on.mariadb"] = "true";
+    config["snapshot.fetch.size"] = "10";
+    config["internal.snapshot.chunk.delay.ms"] = "300";
+    return config;
   }
 
   // A write to the captured table with the given lock wait, from a connection of its own.
   absl::Status Write(int seconds, int id) {
     absl::StatusOr<mysql::Connection> writer =
-        mysql::Connection::Open(OptionsOf(mysql() ? MySqlAdmin() : MariaDbAdmin()));
+        OpenOverTls(mysql() ? MySqlAdmin() : MariaDbAdmin());
     if (!writer.ok()) return writer.status();
     absl::Status status = writer->Execute(absl::StrCat("SET SESSION lock_wait_timeout = ", seconds));
     if (!status.ok()) return status;
