@@ -99,7 +99,8 @@ absl::Status Snapshot::Begin() {
                         : c.is_mariadb() && !config_.snapshot_locking_on_mariadb ? BeginWithoutLock()
                                                                                  : BeginLocked();
   if (!status.ok()) return status;
-  if (position_.file.empty()) {
+  // A resumed offset may name its position by `gtids` alone (Debezium's, on a GTID server).
+  if (position_.file.empty() && (!resume_.has_value() || position_.gtids.empty())) {
     return absl::FailedPreconditionError(
         "the server reported no binlog position for the snapshot: the binlog is off; set log_bin "
         "in the server configuration and restart it");
