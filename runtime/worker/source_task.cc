@@ -114,11 +114,11 @@ void WorkerSourceTask::Run() {
     if (absl::Now() >= next_commit) {
       commit_thread_->Request();  // returns at once; the outcome is collected below
       next_commit = absl::Now() + flush_interval;
-    } else if (!first_offset_written_ && records_sent_.load(std::memory_order_relaxed) > 0) {
+    } else if (offset_sent_ && !first_offset_written_) {
       // The task's first offset is committed as soon as its record is acknowledged, not a flush
       // interval later: a source may hold its data back until where it started is durable (the
       // MySQL snapshot's position). Requests coalesce; a commit with nothing acknowledged is a
-      // lookup.
+      // lookup. Only once a record with an offset was sent: a source without offsets never asks.
       commit_thread_->Request();
     }
     if (std::optional<absl::Status> committed = commit_thread_->TakeResult()) {
@@ -155,6 +155,7 @@ absl::Status WorkerSourceTask::PollAndSend(data::RecordBatch& batch) {
   // between two records of this loop, in which case it takes the poll before's (a crash then
   // replays at most one poll more). The final commit waits for every record, so it is exact.
   const std::vector<data::SourceRecord>& records = batch.records();
+  if (!offset_sent_ && !records.empty()) offset_sent_ = !records.back().source_offset.empty();
   for (size_t n = 0; n < records.size(); ++n) {
     const bool last_of_run = n + 1 == records.size() ||
                              !data::SameScalars(records[n + 1].source_partition,

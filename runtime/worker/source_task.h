@@ -162,6 +162,7 @@ class WorkerSourceTask : public TaskView {
   std::vector<kafka::RecordHeader> headers_;
 
   RetryBackoff retry_backoff_;  // task thread: after an UNAVAILABLE poll
+  bool offset_sent_ = false;           // task thread: a record carrying an offset was sent
   bool first_offset_written_ = false;  // task thread: a commit wrote an offset (Run)
   std::atomic<bool> stop_requested_{false};
   std::atomic<int64_t> records_sent_{0};
