@@ -249,7 +249,7 @@ class Checker {
   absl::Status CheckDynamic() {
     const Phdr& d = phdrs_[*dynamic_];
     uint64_t count = d.p_filesz / sizeof(Dyn);
-    std::optional<uint64_t> strtab, strsz;
+    std::optional<uint64_t> strsz;
     std::vector<uint64_t> names;
     struct Range {
       int64_t addr_tag, size_tag;
