@@ -164,8 +164,11 @@ class Checker {
         return Truncated(what, p.p_offset, p.p_filesz);
       }
       if (p.p_type != PT_LOAD) continue;
-      if (p.p_filesz > p.p_memsz)
+      if (p.p_filesz > p.p_memsz) {
         return Damaged(StrCat(what, ": larger in the file than in memory"));
+      }
+      // The loader reads its tables (symbols, hashes, relocations) through these mappings.
+      if ((p.p_flags & PF_R) == 0) return Damaged(StrCat(what, ": not readable"));
       if (p.p_vaddr > UINT64_MAX - p.p_memsz) return Damaged(StrCat(what, ": address overflows"));
       if (p.p_align > 1 && ((p.p_align & (p.p_align - 1)) != 0 || p.p_align > (uint64_t{1} << 30) ||
                             (p.p_vaddr - p.p_offset) % p.p_align != 0)) {
@@ -195,10 +198,19 @@ class Checker {
           if (!FileBacked(p.p_vaddr, p.p_offset, p.p_filesz) || p.p_memsz != p.p_filesz) {
             return Damaged(StrCat(what, ": not inside a loaded segment"));
           }
+          // The loader parses notes, the unwinder the frame table: each must be what the linker
+          // wrote there, whole sections, not bytes in between.
+          if (p.p_filesz > 0 && !SpansSections(p.p_vaddr, p.p_filesz)) {
+            return Damaged(StrCat(what, ": does not match its sections"));
+          }
           break;
         case PT_TLS:  // only the initialised part (.tdata) occupies loaded memory
           if (p.p_filesz > p.p_memsz || !FileBacked(p.p_vaddr, p.p_offset, p.p_filesz)) {
             return Damaged(StrCat(what, ": not inside a loaded segment"));
+          }
+          if ((p.p_align & (p.p_align - 1)) != 0 || p.p_align > 4096 ||
+              p.p_memsz > (uint64_t{1} << 24) || !SpansSections(p.p_vaddr, p.p_memsz)) {
+            return Damaged(StrCat(what, ": does not match its sections"));
           }
           break;
         case PT_GNU_RELRO:
@@ -326,6 +338,17 @@ class Checker {
   bool FileBacked(uint64_t addr, uint64_t offset, uint64_t size) const {
     return LoadHoldingFile(addr, offset, size) != nullptr;
   }
+  // Whether [addr, addr + size) starts where an allocated section starts and ends where one ends.
+  bool SpansSections(uint64_t addr, uint64_t size) const {
+    bool starts = false, ends = false;
+    for (const Shdr& s : shdrs_) {
+      if ((s.sh_flags & SHF_ALLOC) == 0) continue;
+      starts = starts || s.sh_addr == addr;
+      ends = ends || (s.sh_addr + s.sh_size == addr + size);
+    }
+    return starts && ends;
+  }
+
   // The loader makes the whole pages of [p_vaddr, p_vaddr + p_memsz) read-only once it has
   // relocated them. A range stretched over the plugin's own variables would fault its first write
   // to one, so every writable section on those pages must be of a kind linkers put there.

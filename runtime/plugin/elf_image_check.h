@@ -21,11 +21,12 @@ namespace sluice::plugin {
 //  - an ELF shared object (ET_DYN) of this process's class, byte order and machine;
 //  - the program header table, every segment, the section header table and every section with
 //    contents lie inside the image (else "truncated", with the byte where it ends and the size);
-//  - PT_LOAD segments ascend without overlapping and with aligned offsets; every allocated section
-//    lies in a PT_LOAD at the same distance in the file as in memory, executable sections in an
-//    executable segment and writable ones in a writable one; PT_DYNAMIC is the .dynamic section,
-//    ends with DT_NULL, and the tables it points at lie in loaded memory; PT_GNU_RELRO, PT_TLS,
-//    PT_NOTE and the other segments the loader reads lie in loaded memory (else "damaged").
+//  - PT_LOAD segments are readable and ascend without overlapping and with aligned offsets; every
+//    allocated section lies in a PT_LOAD at the same distance in the file as in memory, executable
+//    sections in an executable segment and writable ones in a writable one; PT_DYNAMIC is the
+//    .dynamic section, ends with DT_NULL, and the tables it points at lie in loaded memory;
+//    PT_GNU_RELRO covers only relocated data; PT_NOTE, PT_GNU_PROPERTY, PT_GNU_EH_FRAME and
+//    PT_TLS lie in loaded memory and span whole sections (else "damaged").
 // Returns OK or FailedPrecondition "plugin <path> refused: <reason>". Pure: reads only `image`.
 absl::Status CheckElfImage(std::string_view image, const std::string& path);
 

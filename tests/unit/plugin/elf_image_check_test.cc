@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <functional>
 
 #include "runtime/plugin/plugin.h"
 #include "runtime/plugin/plugin_registry.h"
@@ -49,6 +50,16 @@ size_t PhdrOffset(const std::string& bytes, uint32_t type) {
   return 0;
 }
 
+// The generator's bytes with `edit` applied to its first program header of `type`.
+std::string GeneratorWithSegment(uint32_t type, const std::function<void(Elf64_Phdr&)>& edit) {
+  std::string bytes = ReadFile(SLUICE_GENERATOR_PATH);
+  size_t at = PhdrOffset(bytes, type);
+  auto p = Get<Elf64_Phdr>(bytes, at);
+  edit(p);
+  Put(bytes, at, p);
+  return bytes;
+}
+
 TEST(ElfImageCheck, EveryPluginTheBuildMakesPasses) {
   for (const char* path : {SLUICE_GENERATOR_PATH, SLUICE_MYSQL_PLUGIN_PATH, TEST_PLUGIN_NO_ENTRY,
                            TEST_PLUGIN_ABI_1_0, TEST_PLUGIN_CONSTRUCTOR_MARKER}) {
@@ -82,12 +93,10 @@ TEST(ElfImageCheck, EveryTruncationOfTheGeneratorIsRefusedAndNoneCrashesTheLoade
 }
 
 TEST(ElfImageCheck, RefusesALoadSegmentPastTheEndOfTheFile) {
-  std::string bytes = ReadFile(SLUICE_GENERATOR_PATH);
-  size_t load = PhdrOffset(bytes, PT_LOAD);
-  auto p = Get<Elf64_Phdr>(bytes, load);
-  p.p_offset = bytes.size() - 16;
-  p.p_filesz = 4096;
-  Put(bytes, load, p);
+  std::string bytes = GeneratorWithSegment(PT_LOAD, [](Elf64_Phdr& p) {
+    p.p_offset = ReadFile(SLUICE_GENERATOR_PATH).size() - 16;
+    p.p_filesz = 4096;
+  });
   EXPECT_THAT(Message(CheckElfImage(bytes, "x.so")),
               HasSubstr("truncated: segment 0 (PT_LOAD) ends at byte"));
 }
@@ -114,23 +123,32 @@ TEST(ElfImageCheck, RefusesCodeInASegmentThatIsNotExecutable) {
               HasSubstr("code in a segment that is not executable"));
 }
 
+TEST(ElfImageCheck, RefusesALoadSegmentThatIsNotReadable) {
+  // Found by fuzz_plugin_load: the loader read its symbol tables through a PROT_NONE mapping.
+  std::string bytes = GeneratorWithSegment(PT_LOAD, [](Elf64_Phdr& p) { p.p_flags = 0; });
+  EXPECT_THAT(Message(CheckElfImage(bytes, "x.so")),
+              HasSubstr("segment 0 (PT_LOAD): not readable"));
+}
+
 TEST(ElfImageCheck, RefusesAMovedDynamicSegment) {
-  std::string bytes = ReadFile(SLUICE_GENERATOR_PATH);
-  size_t at = PhdrOffset(bytes, PT_DYNAMIC);
-  auto p = Get<Elf64_Phdr>(bytes, at);
-  p.p_vaddr += 16;
-  Put(bytes, at, p);
+  std::string bytes = GeneratorWithSegment(PT_DYNAMIC, [](Elf64_Phdr& p) { p.p_vaddr += 16; });
   EXPECT_THAT(Message(CheckElfImage(bytes, "x.so")), HasSubstr("damaged ELF file"));
 }
 
 TEST(ElfImageCheck, RefusesARelroRangeReachingPastItsSections) {
-  std::string bytes = ReadFile(SLUICE_GENERATOR_PATH);
-  size_t at = PhdrOffset(bytes, PT_GNU_RELRO);
-  auto p = Get<Elf64_Phdr>(bytes, at);
-  p.p_memsz += 4096;
-  Put(bytes, at, p);
+  std::string bytes = GeneratorWithSegment(PT_GNU_RELRO, [](Elf64_Phdr& p) { p.p_memsz += 4096; });
   EXPECT_THAT(Message(CheckElfImage(bytes, "x.so")),
               HasSubstr("PT_GNU_RELRO): does not match the sections it protects"));
+}
+
+TEST(ElfImageCheck, RefusesAFrameTableThatIsNotItsSection) {
+  // The unwinder would read a garbage table when an exception crosses the plugin.
+  std::string bytes = GeneratorWithSegment(PT_GNU_EH_FRAME, [](Elf64_Phdr& p) {
+    p.p_vaddr += 8;
+    p.p_offset += 8;
+  });
+  EXPECT_THAT(Message(CheckElfImage(bytes, "x.so")),
+              HasSubstr("PT_GNU_EH_FRAME): does not match its sections"));
 }
 
 TEST(ElfImageCheck, RefusesADynamicSectionWithoutItsEnd) {
