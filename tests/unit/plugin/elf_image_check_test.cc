@@ -2,6 +2,8 @@
 // a plugin whose file is cut short after loading cannot bite: what is mapped is a private copy.
 #include "runtime/plugin/elf_image_check.h"
 
+#include <fcntl.h>
+
 #include <elf.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -12,6 +14,7 @@
 #include <functional>
 
 #include "runtime/plugin/plugin.h"
+#include "runtime/plugin/plugin_image.h"
 #include "runtime/plugin/plugin_registry.h"
 #include "test_files.h"
 
@@ -205,6 +208,19 @@ TEST(PrivateCopy, APluginWhoseFileIsCutShortAfterLoadingKeepsWorking) {
   TouchEveryPage(&(*p)->descriptor());
   EXPECT_EQ((*p)->name(), "generator");
   EXPECT_EQ((*p)->path(), dir.File("generator.so"));
+}
+
+TEST(PrivateCopy, TheCopyCanNeitherBeWrittenNorResized) {
+  absl::StatusOr<UniqueFd> copy = SealedCopy("\x7f" "ELF and the rest", "/plugins/x.so");
+  ASSERT_TRUE(copy.ok()) << copy.status();
+  EXPECT_EQ(lseek(copy->get(), 0, SEEK_END), 17);
+  EXPECT_LT(pwrite(copy->get(), "x", 1, 0), 0);
+  EXPECT_NE(ftruncate(copy->get(), 4), 0);
+  EXPECT_NE(ftruncate(copy->get(), 1 << 20), 0);
+  EXPECT_NE(fcntl(copy->get(), F_ADD_SEALS, F_SEAL_WRITE), 0) << "the seals are sealed";
+  char head[4];
+  ASSERT_EQ(pread(copy->get(), head, sizeof(head), 0), 4);
+  EXPECT_EQ(std::string(head, 4), "\x7f" "ELF");
 }
 
 }  // namespace
