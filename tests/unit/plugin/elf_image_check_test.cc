@@ -13,6 +13,7 @@
 #include <cstring>
 #include <functional>
 
+#include "absl/strings/str_split.h"
 #include "runtime/plugin/plugin.h"
 #include "runtime/plugin/plugin_image.h"
 #include "runtime/plugin/plugin_registry.h"
@@ -68,6 +69,20 @@ TEST(ElfImageCheck, EveryPluginTheBuildMakesPasses) {
                            TEST_PLUGIN_ABI_1_0, TEST_PLUGIN_CONSTRUCTOR_MARKER}) {
     EXPECT_TRUE(CheckElfImage(ReadFile(path), path).ok()) << CheckElfImage(ReadFile(path), path);
   }
+}
+
+TEST(ElfImageCheck, TheGeneratorLoadsAsEveryLinkerAndLinkOptionLaysItOut) {
+  // -z now, -z norelro, stripped, 64 KiB pages, SysV hash, gold: none may be taken for damage.
+  TempDir dir;
+  int count = 0;
+  for (absl::string_view file : absl::StrSplit(TEST_GENERATOR_LAYOUTS, ':', absl::SkipEmpty())) {
+    std::string copy = dir.File("layout-" + std::to_string(count++) + ".so");
+    CopyFile(std::string(file), copy);
+    absl::StatusOr<std::shared_ptr<const Plugin>> p = LoadPlugin(copy);
+    ASSERT_TRUE(p.ok()) << file << ": " << p.status();
+    EXPECT_EQ((*p)->name(), "generator") << file;
+  }
+  EXPECT_GE(count, 5);
 }
 
 TEST(ElfImageCheck, TheFirst64KiBOfTheMySqlConnectorIsRefusedAsTruncated) {
