@@ -3,6 +3,7 @@
 #include <elf.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <optional>
@@ -399,6 +400,22 @@ class Checker {
 
 absl::Status CheckElfImage(std::string_view image, const std::string& path) {
   return Checker(image, path).Check();
+}
+
+void KeepOnlyLoadedBytes(std::string* image) {
+  Ehdr eh;
+  std::memcpy(&eh, image->data(), sizeof(eh));
+  uint64_t end = eh.e_phoff + uint64_t{eh.e_phnum} * sizeof(Phdr);
+  for (uint64_t i = 0; i < eh.e_phnum; ++i) {
+    Phdr p;
+    std::memcpy(&p, image->data() + eh.e_phoff + i * sizeof(Phdr), sizeof(p));
+    if (p.p_filesz > 0) end = std::max<uint64_t>(end, p.p_offset + p.p_filesz);
+  }
+  image->resize(end);
+  eh.e_shoff = 0;
+  eh.e_shnum = 0;
+  eh.e_shstrndx = SHN_UNDEF;
+  std::memcpy(image->data(), &eh, sizeof(eh));
 }
 
 }  // namespace sluice::plugin

@@ -45,6 +45,7 @@ absl::StatusOr<std::shared_ptr<const Plugin>> LoadPlugin(const std::string& path
   absl::StatusOr<std::string> image = ReadPluginFile(file->get(), path);
   if (!image.ok()) return image.status();
   if (absl::Status s = CheckElfImage(*image, path); !s.ok()) return s;
+  KeepOnlyLoadedBytes(&*image);
   absl::StatusOr<UniqueFd> copy = SealedCopy(*image, path);
   if (!copy.ok()) return copy.status();
   absl::StatusOr<SharedLibrary> library = SharedLibrary::OpenFd(copy->get(), path);

@@ -10,6 +10,7 @@
 #include <link.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <functional>
 
@@ -69,6 +70,12 @@ TEST(ElfImageCheck, EveryPluginTheBuildMakesPasses) {
                            TEST_PLUGIN_ABI_1_0, TEST_PLUGIN_CONSTRUCTOR_MARKER}) {
     EXPECT_TRUE(CheckElfImage(ReadFile(path), path).ok()) << CheckElfImage(ReadFile(path), path);
   }
+  // And the connectors load from their private copies.
+  TempDir dir;
+  CopyFile(SLUICE_MYSQL_PLUGIN_PATH, dir.File("sluice_mysql.so"));
+  absl::StatusOr<std::shared_ptr<const Plugin>> mysql = LoadPlugin(dir.File("sluice_mysql.so"));
+  ASSERT_TRUE(mysql.ok()) << mysql.status();
+  EXPECT_EQ((*mysql)->name(), "mysql");
 }
 
 TEST(ElfImageCheck, TheGeneratorLoadsAsEveryLinkerAndLinkOptionLaysItOut) {
@@ -179,6 +186,24 @@ TEST(ElfImageCheck, RefusesADynamicSectionWithoutItsEnd) {
     Put(bytes, at, e);
   }
   EXPECT_THAT(Message(CheckElfImage(bytes, "x.so")), HasSubstr("no DT_NULL end"));
+}
+
+TEST(PrivateCopy, KeepsTheLoadedBytesAndLeavesTheDebugInformation) {
+  std::string bytes = ReadFile(SLUICE_MYSQL_PLUGIN_PATH);
+  ASSERT_TRUE(CheckElfImage(bytes, "mysql.so").ok());
+  std::string loaded = bytes;
+  KeepOnlyLoadedBytes(&loaded);
+  auto eh = Get<Elf64_Ehdr>(loaded, 0);
+  uint64_t end = 0;
+  for (size_t i = 0; i < eh.e_phnum; ++i) {
+    auto p = Get<Elf64_Phdr>(loaded, eh.e_phoff + i * sizeof(Elf64_Phdr));
+    end = std::max<uint64_t>(end, p.p_offset + p.p_filesz);
+  }
+  EXPECT_EQ(loaded.size(), end);
+  EXPECT_LT(loaded.size(), bytes.size());
+  EXPECT_EQ(eh.e_shnum, 0);
+  EXPECT_EQ(eh.e_shoff, 0u);
+  EXPECT_EQ(loaded.substr(sizeof(eh)), bytes.substr(sizeof(eh), loaded.size() - sizeof(eh)));
 }
 
 // Reads every file-backed byte of the loaded object that maps `inside`.
