@@ -141,8 +141,9 @@ class Checker {
       return Truncated("the program header table", eh_.e_phoff,
                        uint64_t{eh_.e_phnum} * sizeof(Phdr));
     }
-    for (uint64_t i = 0; i < eh_.e_phnum; ++i)
+    for (uint64_t i = 0; i < eh_.e_phnum; ++i) {
       phdrs_.push_back(At<Phdr>(eh_.e_phoff + i * sizeof(Phdr)));
+    }
     // Every toolchain writes section headers; they are what the segments are checked against.
     // (A count of 0 with an offset means "more than 65279 sections", which no plugin has.)
     if (eh_.e_shoff == 0 || eh_.e_shnum == 0) return Damaged("no section header table");
@@ -151,8 +152,9 @@ class Checker {
       return Truncated("the section header table", eh_.e_shoff,
                        uint64_t{eh_.e_shnum} * sizeof(Shdr));
     }
-    for (uint64_t i = 0; i < eh_.e_shnum; ++i)
+    for (uint64_t i = 0; i < eh_.e_shnum; ++i) {
       shdrs_.push_back(At<Shdr>(eh_.e_shoff + i * sizeof(Shdr)));
+    }
     if (eh_.e_shstrndx >= eh_.e_shnum) return Damaged("section name table index");
     return absl::OkStatus();
   }
@@ -299,8 +301,9 @@ class Checker {
         case DT_VERSYM:
         case DT_VERNEED:
         case DT_VERDEF:
-          if (!Loaded(value, 1))
+          if (!Loaded(value, 1)) {
             return Damaged(StrCat("dynamic entry ", i, " points outside the image"));
+          }
           break;
         default:
           for (Range& r : ranges) {
@@ -317,8 +320,9 @@ class Checker {
       if (r.addr_tag == DT_STRTAB) strsz = r.size;
     }
     for (uint64_t name : names) {
-      if (!strsz.has_value() || name >= *strsz)
+      if (!strsz.has_value() || name >= *strsz) {
         return Damaged("a library name outside the string table");
+      }
     }
     return absl::OkStatus();
   }
@@ -359,8 +363,9 @@ class Checker {
     const uint64_t to = (relro.p_vaddr + relro.p_memsz) & ~(page - 1);
     for (size_t i = 0; i < shdrs_.size(); ++i) {
       const Shdr& s = shdrs_[i];
-      if ((s.sh_flags & SHF_ALLOC) == 0 || (s.sh_flags & SHF_WRITE) == 0 || s.sh_size == 0)
+      if ((s.sh_flags & SHF_ALLOC) == 0 || (s.sh_flags & SHF_WRITE) == 0 || s.sh_size == 0) {
         continue;
+      }
       if (s.sh_type == SHT_NOBITS && (s.sh_flags & SHF_TLS) != 0) continue;
       if (s.sh_addr >= to || s.sh_addr + s.sh_size <= from) continue;
       std::string_view name = SectionName(i);
