@@ -20,6 +20,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -58,6 +59,10 @@ const Seed& TheSeed() {
     chmod(tmpl, 0700);
     s->dir = tmpl;
     s->file = s->dir + "/plugin.so";
+    std::atexit([] {  // libFuzzer ends with exit(); the folder goes with the run
+      std::error_code ignored;
+      std::filesystem::remove_all(TheSeed().dir, ignored);
+    });
     return s;
   }();
   return *seed;
