@@ -163,7 +163,9 @@ std::string Write(Fn fn) {
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
-absl::StatusOr<ConfigMap> ConfigFrom(const rapidjson::Value& object, absl::string_view what) {
+// `nulls`: where keys whose value is null go; null = such a key is refused.
+absl::StatusOr<ConfigMap> ConfigFrom(const rapidjson::Value& object, absl::string_view what,
+                                     std::vector<std::string>* nulls = nullptr) {
   if (!object.IsObject()) {
     return absl::InvalidArgumentError(absl::StrCat(what, " must be a JSON object of strings"));
   }
@@ -177,6 +179,8 @@ absl::StatusOr<ConfigMap> ConfigFrom(const rapidjson::Value& object, absl::strin
       config.emplace_back(std::move(key), v.GetBool() ? "true" : "false");
     } else if (v.IsNumber()) {
       config.emplace_back(std::move(key), Write([&](Writer& w) { v.Accept(w); }));
+    } else if (v.IsNull() && nulls != nullptr) {
+      nulls->push_back(std::move(key));
     } else {
       return absl::InvalidArgumentError(
           absl::StrCat(what, ": the value of `", key, "` must be a string"));
@@ -240,6 +244,18 @@ std::string TaskInfosJson(const std::string& connector, const std::vector<Config
       w.EndObject();
     }
     w.EndArray();
+  });
+}
+
+std::string ActiveTopicsJson(const std::string& connector, const std::vector<std::string>& topics) {
+  return Write([&](Writer& w) {
+    w.StartObject();
+    String(w, connector);
+    w.StartObject();
+    w.Key("topics");
+    StringArray(w, topics);
+    w.EndObject();
+    w.EndObject();
   });
 }
 
@@ -354,6 +370,16 @@ absl::StatusOr<ConfigMap> ParseConfigObject(absl::string_view body) {
   absl::StatusOr<rapidjson::Document> doc = Parse(body);
   if (!doc.ok()) return doc.status();
   return ConfigFrom(*doc, "the connector config");
+}
+
+absl::StatusOr<ConfigPatch> ParseConfigPatch(absl::string_view body) {
+  absl::StatusOr<rapidjson::Document> doc = Parse(body);
+  if (!doc.ok()) return doc.status();
+  ConfigPatch patch;
+  absl::StatusOr<ConfigMap> set = ConfigFrom(*doc, "the config patch", &patch.remove);
+  if (!set.ok()) return set.status();
+  patch.set = *std::move(set);
+  return patch;
 }
 
 absl::StatusOr<CreateRequest> ParseCreateRequest(absl::string_view body) {

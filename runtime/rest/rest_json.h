@@ -33,6 +33,8 @@ std::string ConnectorStatusJson(const herder::ConnectorStatusInfo& status);
 std::string TaskStatusJson(const herder::TaskStatusInfo& task);
 // [{"id":{"connector","task"},"config":{...}}...]
 std::string TaskInfosJson(const std::string& connector, const std::vector<ConfigMap>& tasks);
+// GET /connectors/{name}/topics: {"<name>":{"topics":[...]}}
+std::string ActiveTopicsJson(const std::string& connector, const std::vector<std::string>& topics);
 // A config as one JSON object of strings.
 std::string ConfigJson(const ConfigMap& config);
 // GET /connectors: ["a","b"]; with expand: {"a":{"status":{...},"info":{...}}, ...}, each part
@@ -53,6 +55,13 @@ std::string ErrorJson(int code, absl::string_view message);
 // A JSON object whose values are strings (numbers and booleans are taken as their text, as
 // Kafka Connect's Jackson mapping does). InvalidArgument naming what is wrong.
 absl::StatusOr<ConfigMap> ParseConfigObject(absl::string_view body);
+
+// PATCH /connectors/{name}/config: keys with a value are set, keys with null removed.
+struct ConfigPatch {
+  ConfigMap set;
+  std::vector<std::string> remove;
+};
+absl::StatusOr<ConfigPatch> ParseConfigPatch(absl::string_view body);
 
 // POST /connectors: {"name","config":{...}[,"initial_state":"RUNNING"|"PAUSED"|"STOPPED"]}.
 struct CreateRequest {

@@ -80,6 +80,7 @@ class Call {
       if (what == "config") {
         if (m == "GET") return Config(name);
         if (m == "PUT") return PutConfig(name);
+        if (m == "PATCH") return PatchConfig(name);
         return NoSuchMethod();
       }
       if (what == "status") return m == "GET" ? Status(name) : NoSuchMethod();
@@ -87,8 +88,16 @@ class Call {
       if (what == "restart") return m == "POST" ? Restart(name) : NoSuchMethod();
       if (what == "pause") return m == "PUT" ? Accepted(herder_.Pause(name)) : NoSuchMethod();
       if (what == "resume") return m == "PUT" ? Accepted(herder_.Resume(name)) : NoSuchMethod();
-      if (what == "stop") return m == "PUT" ? Accepted(herder_.Stop(name)) : NoSuchMethod();
+      if (what == "stop") {
+        if (m != "PUT") return NoSuchMethod();
+        absl::StatusOr<herder::ConnectorStatusInfo> stopped = herder_.Stop(name);
+        return stopped.ok() ? Empty(204) : Error(stopped.status());
+      }
+      if (what == "topics") return m == "GET" ? Topics(name) : NoSuchMethod();
       return NoSuchPath();
+    }
+    if (p.size() == 4 && what == "topics" && p[3] == "reset") {
+      return m == "PUT" ? Done(herder_.ResetTopics(name), 202) : NoSuchMethod();
     }
     int task = 0;
     if (what != "tasks" || p.size() != 5 || !absl::SimpleAtoi(p[3], &task)) return NoSuchPath();
@@ -143,6 +152,18 @@ class Call {
       out.location = absl::StrCat("/connectors/", name);
     }
     return out;
+  }
+
+  RestResponse PatchConfig(const std::string& name) {
+    absl::StatusOr<ConfigPatch> patch = ParseConfigPatch(request_.body);
+    if (!patch.ok()) return Error(patch.status());
+    return Info(herder_.PatchConfig(name, patch->set, patch->remove), 200);
+  }
+
+  RestResponse Topics(const std::string& name) {
+    absl::StatusOr<std::vector<std::string>> topics = herder_.Topics(name);
+    if (!topics.ok()) return Error(topics.status());
+    return Json(200, ActiveTopicsJson(name, *topics));
   }
 
   RestResponse Status(const std::string& name) {

@@ -1,6 +1,6 @@
 // Kafka Connect's REST API on a real worker (the admin fixture's herder on the test broker, the
 // generator connector), driven by a plain HTTP client: create -> status -> pause -> resume ->
-// restart -> config -> delete, each answer's status code and JSON shape as Kafka Connect gives
+// restart -> config -> patch -> topics -> stop -> delete, each answer's status code and JSON shape as Kafka Connect gives
 // them, and the gRPC API seeing the same connectors (one herder, two faces).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -200,6 +200,22 @@ TEST_F(RestApiTest, AConnectorsLifeThroughTheRestApi) {
   Answer verdict = Put("/connector-plugins/generator/config/validate", ConfigJson(changed));
   EXPECT_EQ(verdict.status, 200) << verdict.body;
   EXPECT_GE(verdict.json["error_count"].GetInt(), 1);
+
+  // patch, topics, stop
+  Answer patched = From(client_->Patch(absl::StrCat(path, "/config").c_str(),
+                                       R"({"rate.per.sec":"30"})", "application/json"));
+  EXPECT_EQ(patched.status, 200) << patched.body;
+  EXPECT_STREQ(patched.json["config"]["rate.per.sec"].GetString(), "30");
+  EXPECT_TRUE(Eventually([&] {
+    Answer topics = Get(path + "/topics");
+    return topics.status == 200 && topics.json[name.c_str()]["topics"].Size() == 1;
+  })) << Get(path + "/topics").body;
+  Answer stopped = Put(path + "/stop");
+  EXPECT_EQ(stopped.status, 204) << stopped.body;
+  EXPECT_TRUE(Eventually([&] {
+    Answer s = Get(path + "/status");
+    return s.status == 200 && s.json["connector"]["state"].GetString() == std::string("STOPPED");
+  })) << Get(path + "/status").body;
 
   // delete
   Answer deleted = Delete(path);

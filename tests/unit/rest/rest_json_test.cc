@@ -96,6 +96,15 @@ TEST(RestJson, ConfigInfosCarryDefinitionAndValuePerKey) {
   EXPECT_TRUE(tasks_max["value"]["visible"].GetBool());
 }
 
+TEST(RestJson, ActiveTopicsAndConfigPatches) {
+  EXPECT_EQ(ActiveTopicsJson("o", {"a", "b"}), R"({"o":{"topics":["a","b"]}})");
+  absl::StatusOr<ConfigPatch> patch = ParseConfigPatch(R"({"k":"v","gone":null})");
+  ASSERT_TRUE(patch.ok()) << patch.status();
+  EXPECT_EQ(patch->set, (ConfigMap{{"k", "v"}}));
+  EXPECT_EQ(patch->remove, std::vector<std::string>{"gone"});
+  EXPECT_FALSE(ParseConfigPatch(R"(["k"])").ok());
+}
+
 TEST(RestJson, CreateRequestsAreReadWithTheirInitialState) {
   absl::StatusOr<CreateRequest> create = ParseCreateRequest(
       R"({"name":"o","config":{"tasks.max":2,"x":true,"s":"v"},"initial_state":"PAUSED"})");

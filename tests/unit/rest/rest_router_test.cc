@@ -126,7 +126,24 @@ TEST_F(RestRouterTest, PutConfigCreates201ThenReplaces200) {
               400);
 }
 
-TEST_F(RestRouterTest, PauseResumeStopAre202RestartsAre204Or202DeleteIs204) {
+TEST_F(RestRouterTest, PatchSetsAndRemovesKeysTopicsAndTheirReset) {
+  ASSERT_EQ(Call("POST", "/connectors", kCreate).status, 201);
+  RestResponse patched =
+      Call("PATCH", "/connectors/orders/config", R"({"rate.per.sec":"5","topic":null})");
+  ASSERT_EQ(patched.status, 400) << "the generator needs `topic`: " << patched.body;
+  patched = Call("PATCH", "/connectors/orders/config", R"({"rate.per.sec":"5"})");
+  ASSERT_EQ(patched.status, 200) << patched.body;
+  EXPECT_STREQ(Json(patched)["config"]["rate.per.sec"].GetString(), "5");
+  ExpectError(Call("PATCH", "/connectors/ghost/config", R"({"a":"b"})"), 404);
+
+  RestResponse topics = Call("GET", "/connectors/orders/topics");
+  ASSERT_EQ(topics.status, 200) << topics.body;
+  EXPECT_TRUE(Json(topics)["orders"]["topics"].IsArray()) << topics.body;
+  EXPECT_EQ(Call("PUT", "/connectors/orders/topics/reset").status, 202);
+  ExpectError(Call("GET", "/connectors/ghost/topics"), 404);
+}
+
+TEST_F(RestRouterTest, PauseResumeAre202StopIs204RestartsAre204Or202DeleteIs204) {
   ASSERT_EQ(Call("POST", "/connectors", kCreate).status, 201);
   EXPECT_EQ(Call("PUT", "/connectors/orders/pause").status, 202);
   EXPECT_EQ(Call("PUT", "/connectors/orders/resume").status, 202);
@@ -138,7 +155,7 @@ TEST_F(RestRouterTest, PauseResumeStopAre202RestartsAre204Or202DeleteIs204) {
   EXPECT_EQ(with_tasks.status, 202) << with_tasks.body;
   EXPECT_STREQ(Json(with_tasks)["name"].GetString(), "orders");
   EXPECT_EQ(Call("POST", "/connectors/orders/tasks/0/restart").status, 204);
-  EXPECT_EQ(Call("PUT", "/connectors/orders/stop").status, 202);
+  EXPECT_EQ(Call("PUT", "/connectors/orders/stop").status, 204);
   EXPECT_EQ(Call("DELETE", "/connectors/orders").status, 204);
   ExpectError(Call("GET", "/connectors/orders"), 404);
 }
