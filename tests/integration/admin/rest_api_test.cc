@@ -5,6 +5,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <signal.h>
+
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -14,6 +18,8 @@
 #include "rapidjson/writer.h"
 #include "runtime/rest/rest_server.h"
 #include "tests/integration/admin/admin_fixture.h"
+#include "tests/support/service_endpoints.h"
+#include "tests/support/subprocess.h"
 
 namespace sluice::testing {
 namespace {
@@ -224,6 +230,42 @@ TEST_F(RestApiTest, AConnectorsLifeThroughTheRestApi) {
   ExpectError(Get(path + "/status"), 404);
   ExpectError(Delete(path), 404);
   EXPECT_EQ(Get("/connectors").body, "[]");
+}
+
+// The real binary: `sluice worker` with `listeners` serves the REST API next to the admin API, and
+// stops cleanly on SIGTERM.
+TEST(SluiceWorkerBinaryRest, ServesTheRestApiOnListeners) {
+  ASSERT_TRUE(CheckServiceReachable("kafka", KafkaPort()).ok());
+  const std::string prefix = UniqueName("restbin");
+  const std::string dir = absl::StrCat(::testing::TempDir(), "/", prefix);
+  std::filesystem::create_directories(dir);
+  const int rest_port = FreePort();
+  const std::string bin = absl::StrCat(std::getenv("SLUICE_BINARY_DIR"), "/runtime/cli/sluice");
+  std::ofstream(dir + "/worker.properties")
+      << WorkerProperties(prefix, KafkaBootstrap(), absl::StrCat("127.0.0.1:", FreePort()))
+      << "listeners=http://127.0.0.1:" << rest_port << "\n";
+  const std::string log = dir + "/worker.log";
+  Subprocess worker({bin, "worker", "--config", dir + "/worker.properties"}, log);
+  httplib::Client client("127.0.0.1", rest_port);
+  ASSERT_TRUE(Eventually([&] {
+    httplib::Result listed = client.Get("/connectors");
+    return (listed && listed->status == 200) || !worker.running();
+  })) << ReadFileForMessage(log);
+  ASSERT_TRUE(worker.running()) << ReadFileForMessage(log);
+  EXPECT_THAT(ReadFileForMessage(log),
+              HasSubstr(absl::StrCat("REST API on http://127.0.0.1:", rest_port)));
+  httplib::Result created = client.Post(
+      "/connectors",
+      absl::StrCat(R"({"name":"gen","config":{"connector.class":"generator","topic":")", prefix,
+                   R"(.gen","rate.per.sec":"50"}})"),
+      "application/json");
+  ASSERT_TRUE(created);
+  EXPECT_EQ(created->status, 201) << created->body;
+  httplib::Result listed = client.Get("/connectors");
+  ASSERT_TRUE(listed);
+  EXPECT_EQ(listed->body, R"(["gen"])");
+  worker.Signal(SIGTERM);
+  EXPECT_EQ(worker.Wait(absl::Seconds(30)), 0) << ReadFileForMessage(log);
 }
 
 }  // namespace
