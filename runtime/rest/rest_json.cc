@@ -355,6 +355,17 @@ std::string ConfigInfosJson(const plugin::ConfigValidation& validation,
   });
 }
 
+std::string PluginConfigJson(const plugin::Plugin& plugin) {
+  return Write([&](Writer& w) {
+    w.StartArray();
+    for (const plugin::ConfigDef& def : plugin.config_defs()) {
+      Definition(w, def.name, herder::ConfigTypeName(def.type), def.required, def.default_value,
+                 def.doc);
+    }
+    w.EndArray();
+  });
+}
+
 std::string ErrorJson(int code, absl::string_view message) {
   return Write([&](Writer& w) {
     w.StartObject();

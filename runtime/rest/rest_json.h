@@ -49,6 +49,8 @@ std::string PluginsJson(const std::vector<std::shared_ptr<const plugin::Plugin>>
 // `plugin` may be null (no definitions known).
 std::string ConfigInfosJson(const plugin::ConfigValidation& validation,
                             const plugin::Plugin* plugin);
+// GET /connector-plugins/{type}/config: [ConfigKeyInfo...], every key `plugin` declares.
+std::string PluginConfigJson(const plugin::Plugin& plugin);
 // {"error_code":N,"message":"..."}
 std::string ErrorJson(int code, absl::string_view message);
 

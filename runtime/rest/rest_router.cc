@@ -113,6 +113,7 @@ class Call {
   RestResponse Plugins(const std::vector<std::string>& p) {
     const std::string& m = request_.method;
     if (p.size() == 1) return m == "GET" ? Json(200, PluginsJson(herder_.Plugins())) : NoSuchMethod();
+    if (p.size() == 3 && p[2] == "config") return m == "GET" ? PluginConfig(p[1]) : NoSuchMethod();
     if (p.size() == 4 && p[2] == "config" && p[3] == "validate") {
       return m == "PUT" ? Validate(p[1]) : NoSuchMethod();
     }
@@ -197,6 +198,16 @@ class Call {
     if (!status.ok()) return Error(status.status());
     if (!include_tasks && !only_failed) return Empty(204);
     return Json(202, ConnectorStatusJson(*status));
+  }
+
+  // The plugin whose name or alias is `type`, as `connector.class` finds one.
+  RestResponse PluginConfig(const std::string& type) {
+    for (const auto& plugin : herder_.Plugins()) {
+      bool named = plugin->name() == type;
+      for (const std::string& alias : plugin->aliases()) named = named || alias == type;
+      if (named) return Json(200, PluginConfigJson(*plugin));
+    }
+    return Error(404, absl::StrCat("Unknown plugin ", type, "."));
   }
 
   RestResponse Validate(const std::string& type) {

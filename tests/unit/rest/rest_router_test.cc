@@ -188,6 +188,17 @@ TEST_F(RestRouterTest, PluginsAndValidation) {
   EXPECT_STREQ(plugins[0]["type"].GetString(), "source");
   EXPECT_TRUE(plugins[0]["version"].IsString());
 
+  rapidjson::Document config = Json(Call("GET", "/connector-plugins/generator/config"));
+  ASSERT_TRUE(config.IsArray());
+  bool topic = false;
+  for (const auto& key : config.GetArray()) {
+    if (std::string(key["name"].GetString()) == "topic") topic = true;
+    EXPECT_TRUE(key["type"].IsString());
+    EXPECT_TRUE(key.HasMember("default_value"));
+  }
+  EXPECT_TRUE(topic);
+  ExpectError(Call("GET", "/connector-plugins/nope/config"), 404);
+
   RestResponse bad = Call("PUT", "/connector-plugins/generator/config/validate",
                           R"({"topic":"t","tasks.max":"zero"})");
   ASSERT_EQ(bad.status, 200) << bad.body;
