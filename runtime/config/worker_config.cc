@@ -235,6 +235,14 @@ const absl::flat_hash_map<absl::string_view, Handler>& ExactKeyHandlers() {
       }
       return absl::OkStatus();
     };
+    auto flag = [](bool WorkerConfig::*field) {
+      return [field](const Property& p, WorkerConfig& c) -> absl::Status {
+        absl::StatusOr<bool> b = ParseBool(p);
+        if (!b.ok()) return b.status();
+        c.*field = *b;
+        return absl::OkStatus();
+      };
+    };
     auto text = [](std::string WorkerConfig::*field, absl::string_view what) {
       return [field, what](const Property& p, WorkerConfig& c) -> absl::Status {
         std::string v = Trimmed(p);
@@ -261,13 +269,8 @@ const absl::flat_hash_map<absl::string_view, Handler>& ExactKeyHandlers() {
         text(&WorkerConfig::admin_ssl_client_ca, "expected the path of a PEM CA bundle");
     (*h)["sluice.admin.token.file"] =
         text(&WorkerConfig::admin_token_file, "expected the path of a file holding the token");
-    (*h)["sluice.admin.insecure.listener.allowed"] = [](const Property& p,
-                                                        WorkerConfig& c) -> absl::Status {
-      absl::StatusOr<bool> b = ParseBool(p);
-      if (!b.ok()) return b.status();
-      c.admin_insecure_listener_allowed = *b;
-      return absl::OkStatus();
-    };
+    (*h)["sluice.admin.insecure.listener.allowed"] =
+        flag(&WorkerConfig::admin_insecure_listener_allowed);
     // Kafka Connect's REST listener: one `http://host:port` (an empty host listens on every
     // address). https is refused until the REST API has TLS; so is a second listener.
     (*h)["listeners"] = [](const Property& p, WorkerConfig& c) -> absl::Status {
@@ -312,25 +315,15 @@ const absl::flat_hash_map<absl::string_view, Handler>& ExactKeyHandlers() {
       c.rest_advertised_listener = std::move(v);
       return absl::OkStatus();
     };
-    (*h)["sluice.rest.insecure.listener.allowed"] = [](const Property& p,
-                                                       WorkerConfig& c) -> absl::Status {
-      absl::StatusOr<bool> b = ParseBool(p);
-      if (!b.ok()) return b.status();
-      c.rest_insecure_listener_allowed = *b;
-      return absl::OkStatus();
-    };
+    (*h)["sluice.rest.insecure.listener.allowed"] =
+        flag(&WorkerConfig::rest_insecure_listener_allowed);
     (*h)["sluice.startup.broker.timeout.ms"] = millis(&WorkerConfig::startup_broker_timeout);
     (*h)["sluice.secrets.dir"] = text(&WorkerConfig::secrets_dir, "expected a directory");
     (*h)["config.providers"] = [](const Property& p, WorkerConfig& c) -> absl::Status {
       c.config_providers = ParseList(p.value);
       return absl::OkStatus();
     };
-    (*h)["topic.creation.enable"] = [](const Property& p, WorkerConfig& c) -> absl::Status {
-      absl::StatusOr<bool> b = ParseBool(p);
-      if (!b.ok()) return b.status();
-      c.topic_creation_enable = *b;
-      return absl::OkStatus();
-    };
+    (*h)["topic.creation.enable"] = flag(&WorkerConfig::topic_creation_enable);
     (*h)["topic.creation.default.partitions"] = [](const Property& p,
                                                    WorkerConfig& c) -> absl::Status {
       absl::StatusOr<int64_t> v = ParseTopicCount(p, std::numeric_limits<int32_t>::max());
