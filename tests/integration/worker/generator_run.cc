@@ -26,7 +26,7 @@ void WriteFile(const std::string& path, const std::string& text) {
 
 }  // namespace
 
-GeneratorRun::GeneratorRun(const std::string& name)
+GeneratorRun::GeneratorRun(const std::string& name, Plugins plugins)
     : connector_(UniqueName(name)),
       topic_(connector_ + ".records"),
       offsets_topic_(connector_ + ".offsets") {
@@ -35,6 +35,11 @@ GeneratorRun::GeneratorRun(const std::string& name)
   worker_config_ = directory_ + "/worker.properties";
   connector_config_ = directory_ + "/connector.properties";
   log_path_ = directory_ + "/worker.log";
+  plugin_dir_ = BinaryDir() + "/plugins";
+  if (plugins == Plugins::kOwnFolder) {
+    plugin_dir_ = directory_ + "/plugins";
+    mkdir(plugin_dir_.c_str(), 0755);
+  }
   WriteFile(worker_config_,
             absl::StrCat("bootstrap.servers=", KafkaBootstrap(), "\n",
                          "group.id=", connector_, "\n",
@@ -46,7 +51,7 @@ GeneratorRun::GeneratorRun(const std::string& name)
                          "status.storage.replication.factor=1\n"
                          "offset.storage.partitions=3\n"
                          "offset.flush.interval.ms=300\n"
-                         "plugin.path=", BinaryDir(), "/plugins\n"
+                         "plugin.path=", plugin_dir_, "\n"
                          "key.converter=org.apache.kafka.connect.json.JsonConverter\n"
                          "value.converter=org.apache.kafka.connect.json.JsonConverter\n"
                          "key.converter.schemas.enable=false\n"
