@@ -1,6 +1,6 @@
 // Nothing the server writes passes silently (issue 13, point 4): every kind of change MySQL 9.7
-// (fixture `mysql`) and MariaDB 10.11 (fixture `mariadb_scratch`, whose global settings these
-// tests may change) write into a binlog is streamed, and the records are counted against the rows
+// and MariaDB 10.11 (the scratch servers, fixtures `mysql_scratch` and `mariadb_scratch`: these
+// tests change global settings and write statement-based events other tests must not read) write into a binlog is streamed, and the records are counted against the rows
 // written, table by table. Statement-based changes of captured tables, which carry no rows, stop
 // the task naming their position, or are logged and passed over when the user says so.
 #include <map>
@@ -203,7 +203,7 @@ void CreateTables(CdcRun& run) {
 }
 
 void EveryEventKindIsCounted(TestServer server) {
-  const bool mysql = server == TestServer::kMySql;
+  const bool mysql = server == TestServer::kMySqlScratch;
   CdcRun run(mysql ? "kinds97" : "kindsmdb", /*schemas=*/false, server);
   CreateTables(run);
   // Streaming has begun once the snapshot's marker row arrived.
@@ -219,8 +219,8 @@ void EveryEventKindIsCounted(TestServer server) {
 }
 
 TEST(EventKinds, EveryKindMySqlWritesBecomesOneRecordPerRowChanged) {
-  ASSERT_TRUE(CheckServiceReachable("mysql", MySqlPort()).ok());
-  EveryEventKindIsCounted(TestServer::kMySql);
+  ASSERT_TRUE(CheckServiceReachable("mysql_scratch", MySqlScratchPort()).ok());
+  EveryEventKindIsCounted(TestServer::kMySqlScratch);
 }
 
 TEST(EventKinds, EveryKindMariaDbWritesBecomesOneRecordPerRowChanged) {
@@ -228,12 +228,23 @@ TEST(EventKinds, EveryKindMariaDbWritesBecomesOneRecordPerRowChanged) {
   EveryEventKindIsCounted(TestServer::kMariaDbScratch);
 }
 
+// The statement-based events these tests write stop any task that reads them, also another
+// test's connector that streams the scratch server's binlog from its start (snapshot.mode=never):
+// once a test is done with them they are purged, so the scratch server's binlog holds only row
+// events again. (The tests run on the scratch servers, under their resource locks, so no other
+// test is reading the binlog meanwhile.)
+void ForgetTheBinlog(CdcRun& run) {
+  run.Sql("FLUSH BINARY LOGS");
+  absl::SleepFor(absl::Seconds(1));
+  run.Sql("PURGE BINARY LOGS BEFORE NOW()");
+}
+
 // binlog_format=STATEMENT in a writing session: the binlog holds statements (with USER_VAR, RAND
 // and INTVAR events before them), not rows. Outside the captured tables that is harmless; inside
 // them the task stops naming the statement and its position, or with
 // event.processing.failure.handling.mode=warn logs it and goes on.
 void StatementBasedChangesStopTheTask(TestServer server) {
-  const bool mysql = server == TestServer::kMySql;
+  const bool mysql = server == TestServer::kMySqlScratch;
   CdcRun run(mysql ? "stmt97" : "stmtmdb", /*schemas=*/false, server);
   CreateTables(run);
   run.Sql("CREATE DATABASE IF NOT EXISTS sluice_uncaptured");
@@ -269,12 +280,13 @@ void StatementBasedChangesStopTheTask(TestServer server) {
               HasSubstr("passed over (event.processing.failure.handling.mode=warn)"));
   run.StopWorker(worker);
   run.Sql("DROP DATABASE sluice_uncaptured");
+  ForgetTheBinlog(run);
 }
 
 // LOAD DATA written with binlog_format=STATEMENT: the file's bytes travel in events of their own
 // (BEGIN_LOAD_QUERY, EXECUTE_LOAD_QUERY), which the decoder does not read: the task stops there.
 void StatementBasedLoadDataStopsTheTask(TestServer server) {
-  CdcRun run(server == TestServer::kMySql ? "load97" : "loadmdb", /*schemas=*/false, server);
+  CdcRun run(server == TestServer::kMySqlScratch ? "load97" : "loadmdb", /*schemas=*/false, server);
   CreateTables(run);
   run.Sql("INSERT INTO t (id, v) VALUES (1, 'marker')");
   run.WriteConnectorConfig();
@@ -291,11 +303,12 @@ void StatementBasedLoadDataStopsTheTask(TestServer server) {
   EXPECT_EQ(ChangeRecords(run, "t"), 0u) << "the task stopped at the load";
   worker->Signal(SIGTERM);
   worker->Wait(absl::Seconds(30));
+  ForgetTheBinlog(run);
 }
 
 TEST(EventKinds, AStatementBasedLoadDataStopsTheTaskOnMySql) {
-  ASSERT_TRUE(CheckServiceReachable("mysql", MySqlPort()).ok());
-  StatementBasedLoadDataStopsTheTask(TestServer::kMySql);
+  ASSERT_TRUE(CheckServiceReachable("mysql_scratch", MySqlScratchPort()).ok());
+  StatementBasedLoadDataStopsTheTask(TestServer::kMySqlScratch);
 }
 
 TEST(EventKinds, AStatementBasedLoadDataStopsTheTaskOnMariaDb) {
@@ -329,8 +342,8 @@ TEST(EventKinds, MariaDbRowImagesWithoutSomeColumnsAreNeverWrittenAsNulls) {
 }
 
 TEST(EventKinds, AStatementBasedChangeOfACapturedTableStopsTheTaskOnMySql) {
-  ASSERT_TRUE(CheckServiceReachable("mysql", MySqlPort()).ok());
-  StatementBasedChangesStopTheTask(TestServer::kMySql);
+  ASSERT_TRUE(CheckServiceReachable("mysql_scratch", MySqlScratchPort()).ok());
+  StatementBasedChangesStopTheTask(TestServer::kMySqlScratch);
 }
 
 TEST(EventKinds, AStatementBasedChangeOfACapturedTableStopsTheTaskOnMariaDb) {
