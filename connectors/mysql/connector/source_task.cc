@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "connectors/mysql/connector/catalog.h"
+#include "connectors/mysql/connector/sql_secrets.h"
 #include "connectors/mysql/connector/clock.h"
 #include "connectors/mysql/connector/snapshot.h"
 #include "connectors/mysql/connector/sql_scanner.h"
@@ -336,9 +337,9 @@ absl::StatusOr<bool> SourceTask::HandleEvent(sluice_batch* batch) {
 absl::Status SourceTask::HandleQuery(sluice_batch* batch, const binlog::QueryEvent& query) {
   const absl::string_view sql(query.query.data(), query.query.size());
   const std::string word = LeadingKeyword(sql);
-  if (word == "SAVEPOINT" || word == "ROLLBACK" || word == "XA" || word.empty()) {
-    return absl::OkStatus();
-  }
+  // Only statements that change the structure of databases are schema changes: account
+  // statements carry credentials, the rest (FLUSH, CREATE SERVER, ...) concern no database.
+  if (ClassifyStatement(sql) != StatementKind::kStructure) return absl::OkStatus();
   // A DDL statement: table versions change with the next table map; what the catalog says about
   // the database's tables (BOOLEAN, MariaDB JSON, column defaults) is read again.
   const std::string db(query.database);
