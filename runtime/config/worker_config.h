@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "runtime/config/client_overrides.h"
 #include "runtime/config/properties.h"
 
 namespace sluice::config {
@@ -95,6 +96,10 @@ struct WorkerConfig {
   // `sluice.admin.ssl.client.ca.location`: PEM CA bundle; set = mutual TLS, every client must
   // present a certificate this CA signed.
   std::string admin_ssl_client_ca;
+  // `connector.client.config.override.policy` (default None, not Kafka Connect's All) and
+  // `sluice.client.host.settings.allowed`: what connector configs may override of the clients,
+  // and which settings that run code on the host the worker's own client settings may use.
+  ClientOverrideRules client_overrides;
   // `sluice.secrets.dir`: where the worker keeps literal secrets it was given, so the config
   // topic stores a ${file:...} reference instead of the secret. Empty: literal secrets are refused.
   std::string secrets_dir;
