@@ -1,8 +1,8 @@
 // The project's one retry policy for transient failures (UNAVAILABLE): wait 100 ms after the
 // first failure, doubling after each further one up to 10 s; a success starts over. The source
 // task applies it after a poll that returns UNAVAILABLE (so a connector returns UNAVAILABLE and
-// leaves retrying to the worker, docs/connector-abi.md), and the herder while its topics are not
-// readable yet.
+// leaves retrying to the worker, docs/connector-abi.md), the herder while its topics are not
+// readable yet, and the worker while the cluster does not answer at start (cluster_wait.h).
 //
 // Threads: not thread-safe; each retrying loop owns one.
 #ifndef SLUICE_RUNTIME_WORKER_RETRY_BACKOFF_H_
