@@ -1,5 +1,6 @@
 // What a connector config may override of the Kafka clients (connector.client.config.override.policy,
 // None by default), and the settings that run code on the host, refused unless allowed by name.
+// The worker file's keys for both: worker_config_test.cc.
 #include "runtime/config/client_overrides.h"
 
 #include <string>
@@ -8,8 +9,6 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "runtime/config/properties.h"
-#include "runtime/config/worker_config.h"
 
 namespace sluice::config {
 namespace {
@@ -91,52 +90,6 @@ TEST(ClientOverrides, ProducerOverridesAreTheConnectorsProducerSettings) {
                                {"consumer.override.x", "y"},
                                {"producer.override.linger.ms", "9"}}),
             (std::map<std::string, std::string>{{"linger.ms", "9"}}));
-}
-
-constexpr const char* kMinimal =
-    "bootstrap.servers=127.0.0.1:9092\ngroup.id=g\noffset.storage.topic=o\n"
-    "config.storage.topic=c\nstatus.storage.topic=s\n"
-    "key.converter=org.apache.kafka.connect.json.JsonConverter\n"
-    "value.converter=org.apache.kafka.connect.json.JsonConverter\n";
-
-absl::StatusOr<ParsedWorkerConfig> Parse(const std::string& text) {
-  absl::StatusOr<Properties> props = ParseProperties(text, "worker.properties");
-  if (!props.ok()) return props.status();
-  return ParseWorkerConfig(*props);
-}
-
-TEST(ClientOverrides, TheWorkerRefusesNoOverridesByDefaultUnlikeKafkaConnect) {
-  absl::StatusOr<ParsedWorkerConfig> parsed = Parse(kMinimal);
-  ASSERT_TRUE(parsed.ok()) << parsed.status();
-  EXPECT_EQ(parsed->config.client_overrides.policy, ClientOverridePolicy::kNone);
-  EXPECT_TRUE(parsed->warnings.empty());
-  parsed = Parse(std::string(kMinimal) + "connector.client.config.override.policy=All\n");
-  ASSERT_TRUE(parsed.ok()) << parsed.status();
-  EXPECT_EQ(parsed->config.client_overrides.policy, ClientOverridePolicy::kAll);
-  parsed = Parse(std::string(kMinimal) + "connector.client.config.override.policy=Some\n");
-  ASSERT_FALSE(parsed.ok());
-  EXPECT_THAT(parsed.status().message(), HasSubstr("None, Principal or All"));
-}
-
-TEST(ClientOverrides, TheWorkersOwnClientSettingsRunNoCodeUnlessAllowedByName) {
-  absl::StatusOr<ParsedWorkerConfig> parsed =
-      Parse(std::string(kMinimal) + "producer.sasl.kerberos.kinit.cmd=kinit -k\n");
-  ASSERT_FALSE(parsed.ok());
-  EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(parsed.status().message(), HasSubstr("`producer.sasl.kerberos.kinit.cmd`"));
-  EXPECT_THAT(parsed.status().message(), HasSubstr("sluice.client.host.settings.allowed"));
-  parsed = Parse(std::string(kMinimal) + "admin.plugin.library.paths=/opt/x.so\n");
-  ASSERT_FALSE(parsed.ok());
-  EXPECT_THAT(parsed.status().message(), HasSubstr("`admin.plugin.library.paths`"));
-
-  parsed = Parse(std::string(kMinimal) +
-                 "producer.sasl.kerberos.kinit.cmd=kinit -k\n"
-                 "sluice.client.host.settings.allowed=sasl.kerberos.kinit.cmd\n");
-  ASSERT_TRUE(parsed.ok()) << parsed.status();
-  EXPECT_EQ(parsed->config.producer_overrides.at("sasl.kerberos.kinit.cmd"), "kinit -k");
-  parsed = Parse(std::string(kMinimal) + "sluice.client.host.settings.allowed=linger.ms\n");
-  ASSERT_FALSE(parsed.ok());
-  EXPECT_THAT(parsed.status().message(), HasSubstr("runs no code on the host"));
 }
 
 }  // namespace
