@@ -114,6 +114,12 @@ void WorkerSourceTask::Run() {
     if (absl::Now() >= next_commit) {
       commit_thread_->Request();  // returns at once; the outcome is collected below
       next_commit = absl::Now() + flush_interval;
+    } else if (offset_sent_ && !first_offset_written_) {
+      // The task's first offset is committed as soon as its record is acknowledged, not a flush
+      // interval later: a source may hold its data back until where it started is durable (the
+      // MySQL snapshot's position). Requests coalesce; a commit with nothing acknowledged is a
+      // lookup. Only once a record with an offset was sent: a source without offsets never asks.
+      commit_thread_->Request();
     }
     if (std::optional<absl::Status> committed = commit_thread_->TakeResult()) {
       status = AfterCommit(*std::move(committed), /*final_commit=*/false);
@@ -149,6 +155,7 @@ absl::Status WorkerSourceTask::PollAndSend(data::RecordBatch& batch) {
   // between two records of this loop, in which case it takes the poll before's (a crash then
   // replays at most one poll more). The final commit waits for every record, so it is exact.
   const std::vector<data::SourceRecord>& records = batch.records();
+  if (!offset_sent_ && !records.empty()) offset_sent_ = !records.back().source_offset.empty();
   for (size_t n = 0; n < records.size(); ++n) {
     const bool last_of_run = n + 1 == records.size() ||
                              !data::SameScalars(records[n + 1].source_partition,
@@ -240,6 +247,7 @@ absl::Status WorkerSourceTask::AfterCommit(absl::Status status, bool final_commi
   // Tell the plugin what is now durable (on this thread, between polls, as the ABI promises).
   for (const offsets::CommittableOffset& committed : offset_writer_.TakeWritten()) {
     task_->Acknowledged(committed.partition, committed.offset, /*committed=*/true);
+    first_offset_written_ = true;
   }
   if (status.ok()) return status;
   if (absl::IsAborted(status)) return status;  // a delivery failed: the task must fail

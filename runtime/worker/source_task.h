@@ -4,7 +4,8 @@
 // WorkerSourceTask runs one task of a source connector on its own thread, as Kafka Connect's
 // class of that name does: poll the plugin for a batch, convert each record's key and value,
 // hand it to the producer (keyed, murmur2), track it until Kafka acknowledges it, and commit the
-// offsets that became safe every offset.flush.interval.ms and once more when stopping. The
+// offsets that became safe every offset.flush.interval.ms (the task's first one as soon as it is
+// safe) and once more when stopping. The
 // periodic commits run on a committer thread of the task's own (offsets::AsyncOffsetCommitter),
 // so a poll never waits for the offsets topic; the final one runs on the task thread.
 //
@@ -161,6 +162,8 @@ class WorkerSourceTask : public TaskView {
   std::vector<kafka::RecordHeader> headers_;
 
   RetryBackoff retry_backoff_;  // task thread: after an UNAVAILABLE poll
+  bool offset_sent_ = false;           // task thread: a record carrying an offset was sent
+  bool first_offset_written_ = false;  // task thread: a commit wrote an offset (Run)
   std::atomic<bool> stop_requested_{false};
   std::atomic<int64_t> records_sent_{0};
   mutable absl::Mutex mu_;

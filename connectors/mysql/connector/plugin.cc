@@ -103,6 +103,14 @@ sluice_status TaskPoll(void* instance, sluice_batch* batch, int64_t timeout_ms) 
   }
 }
 
+void TaskAcknowledged(void* instance, const sluice_ack_notice* notice) {
+  try {
+    static_cast<TaskInstance*>(instance)->task->Acknowledged(notice->source_offset,
+                                                             notice->committed != 0);
+  } catch (...) {
+  }
+}
+
 void TaskStop(void* instance) { static_cast<TaskInstance*>(instance)->task->RequestStop(); }
 
 void TaskDestroy(void* instance) {
@@ -147,7 +155,7 @@ const sluice_connector_descriptor kDescriptor = {
     ConnectorDestroy,
     TaskStart,
     TaskPoll,
-    nullptr,
+    TaskAcknowledged,
     TaskStop,
     TaskDestroy,
     kAliases,
