@@ -58,7 +58,6 @@ const absl::flat_hash_set<absl::string_view>& ConnectKeysNotUsed() {
                                                  "metrics.num.samples",
                                                  "metrics.recording.level",
                                                  "metrics.sample.window.ms",
-                                                 "connector.client.config.override.policy",
                                                  "offset.storage.file.filename",
                                                  "internal.key.converter",
                                                  "internal.value.converter",
@@ -319,6 +318,26 @@ const absl::flat_hash_map<absl::string_view, Handler>& ExactKeyHandlers() {
         flag(&WorkerConfig::rest_insecure_listener_allowed);
     (*h)["sluice.startup.broker.timeout.ms"] = millis(&WorkerConfig::startup_broker_timeout);
     (*h)["sluice.secrets.dir"] = text(&WorkerConfig::secrets_dir, "expected a directory");
+    (*h)["connector.client.config.override.policy"] = [](const Property& p,
+                                                          WorkerConfig& c) -> absl::Status {
+      std::optional<ClientOverridePolicy> policy = ParseClientOverridePolicy(p.value);
+      if (!policy) return BadValue(p, "expected None, Principal or All");
+      c.client_overrides.policy = *policy;
+      return absl::OkStatus();
+    };
+    (*h)["sluice.client.host.settings.allowed"] = [](const Property& p,
+                                                      WorkerConfig& c) -> absl::Status {
+      for (const std::string& setting : ParseList(p.value)) {
+        if (!RunsCodeOnTheHost(setting)) {
+          return BadValue(p, absl::StrCat("`", setting,
+                                          "` runs no code on the host; expected some of "
+                                          "sasl.kerberos.kinit.cmd, plugin.library.paths, "
+                                          "ssl.engine.location, ssl.providers"));
+        }
+        c.client_overrides.host_settings_allowed.insert(setting);
+      }
+      return absl::OkStatus();
+    };
     (*h)["config.providers"] = [](const Property& p, WorkerConfig& c) -> absl::Status {
       c.config_providers = ParseList(p.value);
       return absl::OkStatus();
@@ -423,6 +442,17 @@ absl::StatusOr<ParsedWorkerConfig> ParseWorkerConfig(const Properties& props) {
                          "status.storage.topic must differ; `",
                          *names[i], "` is used twice"));
       }
+    }
+  }
+  for (const auto& [prefix, settings] :
+       {std::pair<absl::string_view, const std::map<std::string, std::string>*>{
+            "producer.", &c.producer_overrides},
+        {"consumer.", &c.consumer_overrides},
+        {"admin.", &c.admin_overrides}}) {
+    if (absl::Status s = CheckWorkerClientSettings(prefix, *settings,
+                                                   c.client_overrides.host_settings_allowed);
+        !s.ok()) {
+      return s;
     }
   }
   for (const std::string& provider : c.config_providers) {

@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "runtime/config/client_overrides.h"
 #include "runtime/config/properties.h"
 
 namespace sluice::config {
@@ -121,6 +122,10 @@ struct WorkerConfig {
   // an address other hosts can reach. Refused at start unless true; then a WARN on every start
   // (the admin listener's rule, runtime/admin/listener_exposure.h).
   bool rest_insecure_listener_allowed = false;
+  // `connector.client.config.override.policy` (default None, not Kafka Connect's All) and
+  // `sluice.client.host.settings.allowed`: what connector configs may override of the clients,
+  // and which settings that run code on the host the worker's own client settings may use.
+  ClientOverrideRules client_overrides;
   // `sluice.secrets.dir`: where the worker keeps literal secrets it was given, so the config
   // topic stores a ${file:...} reference instead of the secret. Empty: literal secrets are refused.
   std::string secrets_dir;

@@ -51,16 +51,23 @@ absl::StatusOr<ConfigMap> ConfigPreparer::Prepare(const std::string& name,
   } else {
     config.insert(config.begin(), {"name", name});
   }
-  if (absl::Status status = plugin::ValidateConfig(config, *plugins_, &HasReference)
-                                .ToStatus(absl::StrCat("connector ", name));
+  if (absl::Status status = Check(config).ToStatus(absl::StrCat("connector ", name));
       !status.ok()) {
     return status;
   }
   return ProtectSecrets(name, config, SecretKeys(config), secrets_dir_);
 }
 
-plugin::ConfigValidation ConfigPreparer::Validate(const ConfigMap& config) const {
+plugin::ConfigValidation ConfigPreparer::Check(const ConfigMap& config) const {
   plugin::ConfigValidation verdict = plugin::ValidateConfig(config, *plugins_, &HasReference);
+  for (auto& [key, error] : config::RefusedConnectorOverrides(config, client_overrides_)) {
+    verdict.AddError(key, std::move(error));
+  }
+  return verdict;
+}
+
+plugin::ConfigValidation ConfigPreparer::Validate(const ConfigMap& config) const {
+  plugin::ConfigValidation verdict = Check(config);
   const std::set<std::string> secret_keys = SecretKeys(config);
   for (plugin::KeyValidation& key : verdict.keys) {
     // A key the config lacks (a required one) has no value to mask.

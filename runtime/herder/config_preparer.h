@@ -16,6 +16,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "runtime/config/client_overrides.h"
 #include "runtime/herder/secret_scrubber.h"
 #include "runtime/plugin/config_validation.h"
 #include "runtime/plugin/host_api.h"
@@ -26,15 +27,19 @@ namespace sluice::herder {
 class ConfigPreparer {
  public:
   // `plugins` must outlive this; `secrets_dir` is `sluice.secrets.dir` (empty: literal secrets
-  // are refused).
+  // are refused); `client_overrides` the worker's policy on connector client overrides.
   ConfigPreparer(const plugin::PluginRegistry* plugins, std::string secrets_dir,
-                 std::shared_ptr<SecretScrubber> scrubber)
-      : plugins_(plugins), secrets_dir_(std::move(secrets_dir)), scrubber_(std::move(scrubber)) {}
+                 std::shared_ptr<SecretScrubber> scrubber,
+                 config::ClientOverrideRules client_overrides = {})
+      : plugins_(plugins),
+        secrets_dir_(std::move(secrets_dir)),
+        scrubber_(std::move(scrubber)),
+        client_overrides_(std::move(client_overrides)) {}
 
   // What may be stored for connector `name`: `config` with `name` set (InvalidArgument when it
   // names another connector, or the name is empty or has control characters), validated
-  // (InvalidArgument naming every bad key), and its literal secrets moved into the secrets
-  // directory (ProtectSecrets).
+  // (InvalidArgument naming every bad key, client overrides the worker's policy refuses among
+  // them), and its literal secrets moved into the secrets directory (ProtectSecrets).
   absl::StatusOr<ConfigMap> Prepare(const std::string& name,
                                             ConfigMap config) const;
 
@@ -50,10 +55,13 @@ class ConfigPreparer {
 
  private:
   std::set<std::string> SecretKeys(const ConfigMap& config) const;
+  // The one validator's verdict plus the worker's client-override policy.
+  plugin::ConfigValidation Check(const ConfigMap& config) const;
 
   const plugin::PluginRegistry* const plugins_;
   const std::string secrets_dir_;
   const std::shared_ptr<SecretScrubber> scrubber_;
+  const config::ClientOverrideRules client_overrides_;
 };
 
 }  // namespace sluice::herder

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "runtime/kafka/compacted_topic.h"
+#include "runtime/plugin/plugin_calls.h"
 #include "runtime/worker/worker.h"
 
 namespace sluice::herder {
@@ -68,7 +69,8 @@ Herder::Herder(HerderParts parts, LogSink log, HerderOptions options)
       configs_(std::move(parts.config_log)),
       statuses_(std::move(parts.status_log), worker_.get(), scrubber_, &watchers_,
                 options_.worker_id, log_),
-      preparer_(&worker_->plugins(), worker_->config().secrets_dir, scrubber_),
+      preparer_(&worker_->plugins(), worker_->config().secrets_dir, scrubber_,
+                worker_->config().client_overrides),
       lifecycle_(worker_.get(), &configs_, &statuses_, &preparer_, log_),
       metrics_(worker_.get(), &watchers_, options_.worker_id, options_.metrics_interval) {}
 
@@ -389,6 +391,19 @@ absl::Status Herder::AlterOffsets(const std::string& name,
       return absl::FailedPreconditionError(
           absl::StrCat("connector ", name, " is ", TargetStateName(target),
                        "; offsets may only be changed while it is STOPPED (stop it first)"));
+    }
+    // The connector checks every offset before any is written (ABI 1.4 on_offset_check).
+    const ConfigMap& config = configs_.state().connectors().at(name).config;
+    const std::optional<std::string> cls = plugin::Lookup(config, "connector.class");
+    if (std::shared_ptr<const plugin::Plugin> plugin =
+            cls ? worker_->plugins().Find(*cls) : nullptr) {
+      for (const PartitionOffset& po : offsets) {
+        if (!po.offset) continue;
+        if (absl::Status s = plugin::CheckOffset(plugin, name, config, po.partition, *po.offset, log_);
+            !s.ok()) {
+          return absl::Status(s.code(), absl::StrCat(s.message(), "; no offset was written"));
+        }
+      }
     }
     std::vector<offsets::CommittableOffset> writes;
     for (const PartitionOffset& po : offsets) {

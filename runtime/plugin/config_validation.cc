@@ -106,6 +106,17 @@ void CheckDeclaredKeys(const ConfigMap& config, const Plugin& plugin, ResolvedLa
 
 }  // namespace
 
+void ConfigValidation::AddError(const std::string& key, std::string error) {
+  ++error_count;
+  for (KeyValidation& verdict : keys) {
+    if (verdict.name == key) {
+      verdict.errors.push_back(std::move(error));
+      return;
+    }
+  }
+  keys.push_back({key, "", {std::move(error)}});
+}
+
 absl::Status ConfigValidation::ToStatus(absl::string_view subject) const {
   if (ok()) return absl::OkStatus();
   std::vector<std::string> problems;

@@ -41,6 +41,9 @@ struct ConfigValidation {
   std::vector<KeyValidation> keys;
 
   bool ok() const { return error_count == 0; }
+  // Adds `error` to `key`'s verdict (the key appended when absent): for the worker's own checks
+  // of a config, such as its client-override policy (herder::ConfigPreparer).
+  void AddError(const std::string& key, std::string error);
   // OK, or InvalidArgument "<subject>: invalid config for <plugin>: `key`: error; ...".
   absl::Status ToStatus(absl::string_view subject) const;
 };

@@ -93,6 +93,31 @@ void PluginCalls::TaskDestroy(void* instance) const {
   plugin_->descriptor().on_task_destroy(instance);
 }
 
+absl::Status PluginCalls::OffsetCheck(HostContext& ctx, const ConfigMap& config,
+                                      const offsets::SourcePartition& partition,
+                                      const offsets::SourceOffset& offset) const {
+  const sluice_connector_descriptor& d = plugin_->descriptor();
+  if (!SLUICE_HAS_MEMBER(&d, sluice_connector_descriptor, on_offset_check) ||
+      d.on_offset_check == nullptr) {
+    return absl::OkStatus();
+  }
+  std::vector<sluice_config_entry> entries = Entries(config);
+  std::vector<sluice_scalar_entry> p = ScalarEntriesOf(partition.fields());
+  std::vector<sluice_scalar_entry> o = ScalarEntriesOf(offset.fields());
+  sluice_status st = d.on_offset_check(HostApi(), ToC(&ctx), entries.data(), entries.size(),
+                                       sluice_scalar_map{p.data(), p.size()},
+                                       sluice_scalar_map{o.data(), o.size()});
+  if (st != SLUICE_OK) return ctx.TakeError(st, "offset check");
+  return absl::OkStatus();
+}
+
+absl::Status CheckOffset(std::shared_ptr<const Plugin> plugin, std::string connector_name,
+                         const ConfigMap& config, const offsets::SourcePartition& partition,
+                         const offsets::SourceOffset& offset, LogSink log) {
+  HostContext ctx(HostContext::Kind::kConnector, std::move(connector_name), -1, std::move(log));
+  return PluginCalls(std::move(plugin)).OffsetCheck(ctx, config, partition, offset);
+}
+
 // ---- ConnectorInstance ------------------------------------------------------------------------
 
 absl::StatusOr<std::unique_ptr<ConnectorInstance>> ConnectorInstance::Start(

@@ -45,9 +45,21 @@ class PluginCalls {
   void TaskStop(void* instance) const;
   void TaskDestroy(void* instance) const;
 
+  // The plugin's on_offset_check (ABI 1.4) on an offset a user sets: OK when it accepts it or
+  // has no such callback (built before 1.4, or NULL); its code and message when it refuses.
+  absl::Status OffsetCheck(HostContext& ctx, const ConfigMap& config,
+                           const offsets::SourcePartition& partition,
+                           const offsets::SourceOffset& offset) const;
+
  private:
   std::shared_ptr<const Plugin> plugin_;  // keeps the library loaded while instances live
 };
+
+// Asks `plugin` whether connector `connector_name` (its stored `config`) accepts `offset` for
+// `partition`, before the host writes it (PluginCalls::OffsetCheck). Any control thread.
+absl::Status CheckOffset(std::shared_ptr<const Plugin> plugin, std::string connector_name,
+                         const ConfigMap& config, const offsets::SourcePartition& partition,
+                         const offsets::SourceOffset& offset, LogSink log);
 
 // A running connector instance. Not thread-safe: one control thread uses it.
 class ConnectorInstance {

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "runtime/config/client_overrides.h"
 #include "runtime/kafka/worker_clients.h"
 #include "runtime/plugin/config_validation.h"
 #include "runtime/worker/cluster_wait.h"
@@ -95,8 +96,14 @@ absl::StatusOr<std::vector<ConfigMap>> Worker::StartConnectorOnly(
                      "' in plugin.path (", absl::StrJoin(config_.plugin_path, ","),
                      "); known: ", known.empty() ? "none" : absl::StrJoin(known, ", ")));
   }
-  if (absl::Status status = plugin::ValidateConfig(connector.config, *plugin)
-                                .ToStatus(absl::StrCat("connector ", connector.name));
+  // A stored config is checked again: the worker's override policy may be stricter than the
+  // one it was stored under.
+  plugin::ConfigValidation verdict = plugin::ValidateConfig(connector.config, *plugin);
+  for (auto& [key, error] :
+       config::RefusedConnectorOverrides(connector.config, config_.client_overrides)) {
+    verdict.AddError(key, std::move(error));
+  }
+  if (absl::Status status = verdict.ToStatus(absl::StrCat("connector ", connector.name));
       !status.ok()) {
     return status;
   }
@@ -117,6 +124,7 @@ absl::StatusOr<std::vector<ConfigMap>> Worker::StartConnectorOnly(
   if (!task_configs.ok()) return task_configs.status();
   RunningConnector running;
   running.plugin = plugin;
+  running.producer_overrides = config::ProducerOverrides(connector.config);
   running.instance = *std::move(instance);
   connectors_.emplace(connector.name, std::move(running));
   return task_configs;
@@ -145,8 +153,21 @@ absl::Status Worker::StartTask(const std::string& connector, int task_id,
   if (absl::Status status = offset_store_->ReadToEnd(absl::Seconds(60)); !status.ok())
     return status;
   const std::string who = absl::StrCat(connector, "-", task_id);
+  kafka::ProducerOptions producer_options =
+      kafka::ProducerOptionsFor(config_, absl::StrCat("sluice-", who));
+  // The connector's `producer.override.*`, as the worker's policy let them through; they win.
+  for (const auto& [key, value] : it->second.producer_overrides) {
+    producer_options.overrides[key] = value;
+  }
   absl::StatusOr<std::unique_ptr<kafka::Producer>> producer =
-      kafka::Producer::Create(kafka::ProducerOptionsFor(config_, absl::StrCat("sluice-", who)));
+      kafka::Producer::Create(producer_options);
+  if (!producer.ok() && !it->second.producer_overrides.empty()) {
+    return absl::Status(producer.status().code(),
+                        absl::StrCat("connector ", connector,
+                                     ": its producer.override.* settings are applied over the "
+                                     "worker's producer.* ones: ",
+                                     producer.status().message()));
+  }
   if (!producer.ok()) return producer.status();
   SourceTaskSpec spec{connector, task_id, it->second.plugin, task_config};
   absl::StatusOr<std::unique_ptr<WorkerSourceTask>> task = WorkerSourceTask::Start(

@@ -56,6 +56,18 @@ absl::StatusOr<int> PartitionCount(const std::string& bootstrap, const std::stri
   return partitions;
 }
 
+absl::StatusOr<std::vector<std::string>> ListTopics(const std::string& bootstrap) {
+  absl::StatusOr<Kafka> consumer = NewConsumer(bootstrap);
+  if (!consumer.ok()) return consumer.status();
+  const rd_kafka_metadata_t* metadata = nullptr;
+  rd_kafka_resp_err_t error = rd_kafka_metadata(consumer->get(), 1, nullptr, &metadata, 10000);
+  if (error != RD_KAFKA_RESP_ERR_NO_ERROR) return absl::UnavailableError(rd_kafka_err2str(error));
+  std::vector<std::string> topics;
+  for (int t = 0; t < metadata->topic_cnt; ++t) topics.emplace_back(metadata->topics[t].topic);
+  rd_kafka_metadata_destroy(metadata);
+  return topics;
+}
+
 absl::StatusOr<std::vector<ConsumedRecord>> ReadWholeTopic(const std::string& bootstrap,
                                                            const std::string& topic,
                                                            absl::Duration timeout) {

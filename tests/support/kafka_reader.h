@@ -27,6 +27,9 @@ absl::StatusOr<std::vector<ConsumedRecord>> ReadWholeTopic(const std::string& bo
                                                            const std::string& topic,
                                                            absl::Duration timeout = absl::Seconds(30));
 
+// Every topic the broker has, internal ones included.
+absl::StatusOr<std::vector<std::string>> ListTopics(const std::string& bootstrap);
+
 // The number of partitions of `topic`.
 absl::StatusOr<int> PartitionCount(const std::string& bootstrap, const std::string& topic);
 

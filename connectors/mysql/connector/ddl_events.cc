@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/types/span.h"
 #include "connectors/mysql/connector/catalog.h"
+#include "connectors/mysql/connector/sql_secrets.h"
 #include "connectors/mysql/connector/table_structure.h"
 
 namespace sluice::mysql {
@@ -74,7 +75,7 @@ absl::Status DdlEvents::SchemaChange(sluice_batch* batch, const std::string& db,
     if (!structure->has_value()) {
       host_.Log(SLUICE_LOG_WARN,
                 absl::StrCat("the structure of `", target.db, ".", target.table, "` after `",
-                             sql.substr(0, 80), "` at ", source.file, ":", source.pos,
+                             RedactSecrets(sql).substr(0, 80), "` at ", source.file, ":", source.pos,
                              " is unknown: the table changed again (or is gone) before the "
                              "connector read this statement; its tableChanges entry has table=null"));
     }

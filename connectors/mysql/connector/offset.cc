@@ -1,8 +1,11 @@
 #include "connectors/mysql/connector/offset.h"
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "connectors/mysql/gtid/mariadb_gtid_position.h"
+#include "connectors/mysql/gtid/mysql_gtid_set.h"
 
 namespace sluice::mysql {
 namespace {
@@ -31,8 +34,47 @@ absl::StatusOr<std::optional<OffsetState>> ReadCommittedOffset(const Host& host,
                         "reading the committed offset failed");
   }
   absl::StatusOr<OffsetState> parsed = ParseOffset(committed);
-  if (!parsed.ok()) return parsed.status();
+  if (!parsed.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the committed offset ", parsed.status().message(),
+        "; reset the connector's offset (`sluice connectors offsets reset`) or set a correct one (`sluice connectors offsets set`)"));
+  }
   return *parsed;
+}
+
+absl::Status CheckUserOffset(const std::string& server_name, const sluice_scalar_map& partition,
+                             const sluice_scalar_map& offset) {
+  // topic.prefix as stored may be a reference (${env:...}) resolved only at start: any name then.
+  const bool any_name = absl::StrContains(server_name, "${");
+  const bool partition_ok =
+      partition.count == 1 && partition.entries[0].kind == SLUICE_SCALAR_STRING &&
+      absl::string_view(partition.entries[0].key.ptr, partition.entries[0].key.len) == "server" &&
+      (any_name || absl::string_view(partition.entries[0].u.str.ptr,
+                                     partition.entries[0].u.str.len) == server_name);
+  if (!partition_ok) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the MySQL connector's only source partition is {\"server\":\"", server_name,
+        "\"} (its topic.prefix)"));
+  }
+  absl::StatusOr<OffsetState> parsed = ParseOffset(offset);
+  if (!parsed.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the offset ", parsed.status().message(),
+        "; the MySQL connector accepts {\"file\":\"<binlog file>\",\"pos\":<position>} and/or "
+        "{\"gtids\":\"<MariaDB GTID position or MySQL GTID set>\"}, with optional whole "
+        "numbers `event`, `row`, `ts_sec`, `server_id`"));
+  }
+  if (!parsed->gtids.empty() && !MariaDbGtidPosition::Parse(parsed->gtids).ok()) {
+    absl::StatusOr<MysqlGtidSet> set = MysqlGtidSet::Parse(parsed->gtids);
+    if (!set.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("the offset's `gtids` \"", parsed->gtids,
+                       "\" is neither a MariaDB GTID position (domain-server-sequence, ...) nor "
+                       "a MySQL GTID set (uuid:1-5, ...), the forms the MySQL connector accepts: ",
+                       set.status().message()));
+    }
+  }
+  return absl::OkStatus();
 }
 
 size_t OffsetEntries(const OffsetState& offset, sluice_scalar_entry* entries) {
@@ -125,15 +167,17 @@ absl::StatusOr<OffsetState> ParseOffset(const sluice_scalar_map& map) {
       offset.snapshot_key = as_str();
     }
     if (!ok) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "the committed offset's `", key,
-          "` is not a number; reset the connector's offset or correct it in the offsets topic"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("has `", key, "` that is not a whole number"));
     }
   }
   if (!(has_file && has_pos) && offset.gtids.empty()) {
-    return absl::InvalidArgumentError(
-        "the committed offset has neither `file`/`pos` nor `gtids`; reset the connector's "
-        "offset (write a null value for its key to the offsets topic)");
+    return absl::InvalidArgumentError("has neither `file` and `pos` nor `gtids`");
+  }
+  for (const auto& [key, value] : {std::pair<const char*, int64_t>{"pos", offset.pos},
+                                   {"event", offset.event},
+                                   {"row", offset.row}}) {
+    if (value < 0) return absl::InvalidArgumentError(absl::StrCat("has a negative `", key, "`"));
   }
   if (completed) offset.snapshot = false;
   if (!offset.snapshot) {

@@ -49,9 +49,17 @@ inline constexpr size_t kMaxOffsetEntries = 12;
 // The offset as the ABI's flat map, in Debezium's key order, zero counts left out; `entries` must
 // have room for kMaxOffsetEntries. The entries borrow `offset`'s strings.
 size_t OffsetEntries(const OffsetState& offset, sluice_scalar_entry* entries);
-// Reads a committed offset back. InvalidArgument naming what is wrong with it. Debezium's
+// Reads an offset (a committed one, or one a user sets). InvalidArgument saying what is wrong
+// with it, phrased to follow "the offset ": "has `pos` that is not a whole number". Debezium's
 // `snapshot_completed: true` means the snapshot is over, whatever `snapshot` says.
 absl::StatusOr<OffsetState> ParseOffset(const sluice_scalar_map& map);
+
+// An offset a user sets (on_offset_check) for the connector whose topic.prefix is `server_name`:
+// the partition is {"server": server_name}, the offset one ParseOffset reads, and its `gtids`
+// (when given) a MariaDB GTID position or a MySQL GTID set. InvalidArgument saying what is wrong
+// and what the connector accepts.
+absl::Status CheckUserOffset(const std::string& server_name, const sluice_scalar_map& partition,
+                             const sluice_scalar_map& offset);
 
 // The offset the host committed for the partition of `server_name` (topic.prefix); none when
 // nothing was committed yet. InvalidArgument when it is not a Debezium offset.

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "connectors/mysql/connector/config.h"
 #include "connectors/mysql/connector/host.h"
+#include "connectors/mysql/connector/offset.h"
 #include "connectors/mysql/connector/source_task.h"
 #include "sluice/connector.h"
 
@@ -119,6 +120,24 @@ void TaskDestroy(void* instance) {
   }
 }
 
+// on_offset_check (ABI 1.4): the partition and offset a user sets, checked with the parser the
+// task reads its committed offset with.
+sluice_status OffsetCheck(const sluice_host_api* api, sluice_ctx* ctx,
+                          const sluice_config_entry* config, size_t count,
+                          sluice_scalar_map partition, sluice_scalar_map offset) {
+  Host host(api, ctx);
+  try {
+    const std::map<std::string, std::string> entries = ConfigMap(config, count);
+    const auto prefix = entries.find("topic.prefix");
+    absl::Status status = CheckUserOffset(prefix == entries.end() ? "" : prefix->second, partition,
+                                          offset);
+    if (!status.ok()) return host.Fail(status);
+    return SLUICE_OK;
+  } catch (...) {
+    return Internal(host, "unexpected exception in on_offset_check");
+  }
+}
+
 const sluice_connector_descriptor kDescriptor = {
     sizeof(sluice_connector_descriptor),
     SLUICE_ABI_MAJOR,
@@ -141,6 +160,7 @@ const sluice_connector_descriptor kDescriptor = {
     TaskDestroy,
     kAliases,
     sizeof kAliases / sizeof kAliases[0],
+    OffsetCheck,
 };
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "connectors/mysql/connector/clock.h"
 #include "connectors/mysql/connector/record_append.h"
+#include "connectors/mysql/connector/sql_secrets.h"
 
 namespace sluice::mysql {
 
@@ -162,7 +163,8 @@ absl::Status SchemaChangeEvents::SchemaChange(sluice_batch* batch, const std::st
   datum = sluice_datum_int(WallClockNanos() / 1000000);
   api_->struct_set(value, 1, &datum);
   api_->struct_set(value, 2, &db_datum);
-  datum = sluice_datum_string(ddl.data(), ddl.size());
+  const std::string redacted = RedactSecrets(ddl);
+  datum = sluice_datum_string(redacted.data(), redacted.size());
   api_->struct_set(value, 4, &datum);
   datum = sluice_datum_value(change_list);
   api_->struct_set(value, 5, &datum);

@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "connectors/mysql/connector/catalog.h"
+#include "connectors/mysql/connector/sql_secrets.h"
 #include "connectors/mysql/connector/clock.h"
 #include "connectors/mysql/connector/ddl_targets.h"
 #include "connectors/mysql/connector/snapshot.h"
@@ -523,6 +524,9 @@ absl::Status SourceTask::HandleQuery(sluice_batch* batch, const binlog::QueryEve
     std::optional<std::string> why = StatementChangeReason(dml, db, sql, filters_);
     return why.has_value() ? Unreadable(*event_, *why) : absl::OkStatus();
   }
+  // Only statements that change the structure of databases are schema changes: account
+  // statements carry credentials, the rest (FLUSH, CREATE SERVER, ...) concern no database.
+  if (ClassifyStatement(sql) != StatementKind::kStructure) return absl::OkStatus();
   // A DDL statement: table versions change with the next table map; what the catalog says about
   // the database's tables (BOOLEAN, MariaDB JSON, column defaults) is read again.
   schemas_.ForgetDatabase(db);

@@ -54,14 +54,42 @@ bool SqlTokenizer::Next(SqlToken* token) {
     const unsigned char c = static_cast<unsigned char>(sql[i]);
     if (absl::ascii_isspace(c)) {
       ++i;
+    } else if (in_executable_comment_ && sql.substr(i, 2) == "*/") {
+      in_executable_comment_ = false;
+      i += 2;
+    } else if (sql.substr(i, 3) == "/*!" || sql.substr(i, 4) == "/*M!") {
+      // Executable: the code inside is read; the version number after the marker is not.
+      i += sql[i + 2] == '!' ? 3 : 4;
+      while (i < n && absl::ascii_isdigit(static_cast<unsigned char>(sql[i]))) ++i;
+      in_executable_comment_ = true;
     } else if (sql.substr(i, 2) == "/*") {
       const size_t close = sql.find("*/", i + 2);
-      i = close == absl::string_view::npos ? n : close + 2;
+      const size_t end = close == absl::string_view::npos ? n : close + 2;
+      if (keep_comments_) {
+        token->kind = SqlToken::kComment;
+        token->begin = i;
+        token->end = end;
+        const size_t body_end = close == absl::string_view::npos ? n : close;
+        token->text = std::string(sql.substr(i + 2, body_end - (i + 2)));
+        i = end;
+        return true;
+      }
+      i = end;
     } else if (c == '#' ||
                (sql.substr(i, 2) == "--" &&
                 (i + 2 >= n || absl::ascii_isspace(static_cast<unsigned char>(sql[i + 2]))))) {
       const size_t eol = sql.find('\n', i);
-      i = eol == absl::string_view::npos ? n : eol + 1;
+      const size_t end = eol == absl::string_view::npos ? n : eol + 1;
+      if (keep_comments_) {
+        const size_t body = i + (c == '#' ? 1 : 2);
+        token->kind = SqlToken::kComment;
+        token->begin = i;
+        token->end = end;
+        token->text = std::string(sql.substr(body, (eol == absl::string_view::npos ? n : eol) - body));
+        i = end;
+        return true;
+      }
+      i = end;
     } else {
       break;
     }
@@ -98,12 +126,13 @@ bool SqlTokenizer::Next(SqlToken* token) {
     token->kind = SqlToken::kPunct;
     token->text.push_back(sql[i++]);
   }
+  token->end = i;
   return true;
 }
 
-std::vector<SqlToken> Tokenize(absl::string_view sql) {
+std::vector<SqlToken> Tokenize(absl::string_view sql, SqlTokenizer::Comments comments) {
   std::vector<SqlToken> tokens;
-  SqlTokenizer tokenizer(sql);
+  SqlTokenizer tokenizer(sql, comments);
   SqlToken token;
   while (tokenizer.Next(&token)) tokens.push_back(std::move(token));
   return tokens;

@@ -3,9 +3,13 @@
 
 // The one reader of SQL text in the connector: a statement's leading keyword (BEGIN, COMMIT,
 // TRUNCATE, ...), the table names DDL statements carry (ddl_targets.h), the column a MariaDB
-// json_valid check names. It splits a statement into tokens — words, `identifiers`, 'strings' and
+// json_valid check names, which statements may be published and the credentials they carry
+// (sql_secrets.h). It splits a statement into tokens — words, `identifiers`, 'strings' and
 // punctuation — skipping blanks and comments (/* */, -- and #); nothing is parsed beyond that,
-// and anything it does not recognise is simply not a match.
+// and anything it does not recognise is simply not a match. An executable comment (MySQL's
+// /*! ... */ and /*!50110 ... */, MariaDB's /*M! ... */) is read as the code inside it, as the
+// server runs it (whatever the version: the server the statement ran on did run it, or it is
+// harmless to read it as if).
 //
 // Thread-compatible; pure.
 
@@ -18,26 +22,35 @@
 namespace sluice::mysql {
 
 struct SqlToken {
-  enum Kind { kWord, kQuoted, kString, kPunct };
+  // kComment only when the tokenizer keeps comments (SqlTokenizer::Comments::kKeep).
+  enum Kind { kWord, kQuoted, kString, kPunct, kComment };
   Kind kind = kWord;
-  std::string text;  // identifiers and strings unquoted and unescaped; words as written
+  // Identifiers and strings unquoted and unescaped; words as written; a comment's body without
+  // its markers (/* */, --, #).
+  std::string text;
   size_t begin = 0;  // offset in the statement
+  size_t end = 0;    // offset just past the token (its closing quote or comment marker)
 };
 
 // Reads a statement's tokens one at a time, so a caller that needs the first only reads that.
 class SqlTokenizer {
  public:
-  explicit SqlTokenizer(absl::string_view sql) : sql_(sql) {}
+  enum class Comments { kSkip, kKeep };
+  explicit SqlTokenizer(absl::string_view sql, Comments comments = Comments::kSkip)
+      : sql_(sql), keep_comments_(comments == Comments::kKeep) {}
   // The next token; false at the end of the statement.
   bool Next(SqlToken* token);
 
  private:
   absl::string_view sql_;
+  bool keep_comments_;
   size_t i_ = 0;
+  bool in_executable_comment_ = false;  // inside /*! ... */: its closing */ is a blank
 };
 
 // Every token of `sql`.
-std::vector<SqlToken> Tokenize(absl::string_view sql);
+std::vector<SqlToken> Tokenize(absl::string_view sql,
+                               SqlTokenizer::Comments comments = SqlTokenizer::Comments::kSkip);
 
 // The statement's leading keyword in upper case ("BEGIN", "TRUNCATE", "ALTER"); empty when it
 // starts with anything but a word (or is only comments).

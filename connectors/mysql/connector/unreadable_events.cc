@@ -1,6 +1,7 @@
 #include "connectors/mysql/connector/unreadable_events.h"
 
 #include "absl/strings/str_cat.h"
+#include "connectors/mysql/connector/sql_secrets.h"
 
 namespace sluice::mysql {
 
@@ -39,8 +40,10 @@ std::optional<std::string> StatementChangeReason(const DmlStatement& dml, const 
     }
   }
   if (captured.empty()) return std::nullopt;
-  return absl::StrCat("a statement-based change of `", captured, "` (`", sql.substr(0, 100),
-                      sql.size() > 100 ? "...`" : "`",
+  // The reason is logged and shown as the task's trace: no credential in it (sql_secrets.h).
+  const std::string shown = RedactSecrets(sql);
+  return absl::StrCat("a statement-based change of `", captured, "` (`",
+                      absl::string_view(shown).substr(0, 100), shown.size() > 100 ? "...`" : "`",
                       "): the writing session used binlog_format=STATEMENT or MIXED, so the "
                       "binlog holds the statement and not its rows; set binlog_format=ROW "
                       "globally and in every writing session");

@@ -1,5 +1,5 @@
 /*
- * sluice/connector.h — the Sluice connector ABI, version 1.3.
+ * sluice/connector.h — the Sluice connector ABI, version 1.4.
  *
  * This header is the whole contract between the Sluice worker (the "host") and a connector shared
  * object (the "plugin"). It is plain C11, it compiles as C++ too, and a connector includes nothing
@@ -70,14 +70,16 @@ extern "C" {
 /* ============================================================================================== */
 
 #define SLUICE_ABI_MAJOR 1
-#define SLUICE_ABI_MINOR 3
+#define SLUICE_ABI_MINOR 4
 /* What each minor appended:
  *   1.1  sluice_connector_descriptor.aliases / alias_count.
  *   1.2  api->task_progress_report, sluice_task_progress, sluice_task_phase,
  *        sluice_task_progress_init: a task tells the host its phase, snapshot progress and
  *        streaming lag, which the admin API shows.
  *   1.3  api->struct_copy: a struct that differs from one already built in a field or two is
- *        copied and those fields set, instead of set field by field again. */
+ *        copied and those fields set, instead of set field by field again.
+ *   1.4  sluice_connector_descriptor.on_offset_check: the connector checks an offset a user
+ *        sets before the host writes it. */
 
 /* The one symbol a connector library exports (as a C name, with default visibility). */
 #define SLUICE_CONNECTOR_ENTRY_SYMBOL "sluice_connector_entry"
@@ -610,6 +612,23 @@ typedef struct sluice_connector_descriptor {
    * a library whose name or alias another loaded library already answers to is refused. */
   const char* const* aliases;
   size_t alias_count;
+
+  /* ---- appended in ABI 1.4: read only when struct_size covers it ------------------------------ */
+
+  /* OPTIONAL. Checks an offset a user asks the host to write for this connector (the admin API's
+   * AlterOffsets, `sluice offsets set`) before anything is written: SLUICE_OK accepts it;
+   * SLUICE_INVALID_ARGUMENT, after api->set_error(ctx, ...) saying what is wrong and what the
+   * connector accepts, refuses it and the host writes none of the offsets asked for. Removing an
+   * offset (a reset) is not checked. `partition` and `offset` are what the user gave, as the
+   * ABI's scalar maps (as api->offset_get answers); `config` is the connector's config as stored
+   * (config provider references such as ${file:...} unresolved). No instance exists: the
+   * connector is stopped while its offsets change. Without this callback (plugins built before
+   * 1.4) the host checks only that both are JSON objects of scalars.
+   * Thread: a host control thread. Ownership: everything borrowed until the call returns.
+   * Only api->log and api->set_error may be called with `ctx`. */
+  sluice_status (*on_offset_check)(const sluice_host_api* api, sluice_ctx* ctx,
+                                   const sluice_config_entry* config, size_t config_count,
+                                   sluice_scalar_map partition, sluice_scalar_map offset);
 } sluice_connector_descriptor;
 
 /* The entry function. The host calls it once after loading the library, passing its own ABI

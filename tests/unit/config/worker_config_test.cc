@@ -268,5 +268,39 @@ TEST(WorkerConfigTest, ConfigProviderWithoutClassIsRejected) {
   EXPECT_THAT(parsed.status().message(), HasSubstr("config.providers.vault.class"));
 }
 
+TEST(WorkerConfigTest, TheWorkerRefusesNoOverridesByDefaultUnlikeKafkaConnect) {
+  absl::StatusOr<ParsedWorkerConfig> parsed = Parse(kMinimal);
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(parsed->config.client_overrides.policy, ClientOverridePolicy::kNone);
+  EXPECT_TRUE(parsed->warnings.empty());
+  parsed = Parse(std::string(kMinimal) + "connector.client.config.override.policy=All\n");
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(parsed->config.client_overrides.policy, ClientOverridePolicy::kAll);
+  parsed = Parse(std::string(kMinimal) + "connector.client.config.override.policy=Some\n");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_THAT(parsed.status().message(), HasSubstr("None, Principal or All"));
+}
+
+TEST(WorkerConfigTest, TheWorkersOwnClientSettingsRunNoCodeUnlessAllowedByName) {
+  absl::StatusOr<ParsedWorkerConfig> parsed =
+      Parse(std::string(kMinimal) + "producer.sasl.kerberos.kinit.cmd=kinit -k\n");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(parsed.status().message(), HasSubstr("`producer.sasl.kerberos.kinit.cmd`"));
+  EXPECT_THAT(parsed.status().message(), HasSubstr("sluice.client.host.settings.allowed"));
+  parsed = Parse(std::string(kMinimal) + "admin.plugin.library.paths=/opt/x.so\n");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_THAT(parsed.status().message(), HasSubstr("`admin.plugin.library.paths`"));
+
+  parsed = Parse(std::string(kMinimal) +
+                 "producer.sasl.kerberos.kinit.cmd=kinit -k\n"
+                 "sluice.client.host.settings.allowed=sasl.kerberos.kinit.cmd\n");
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(parsed->config.producer_overrides.at("sasl.kerberos.kinit.cmd"), "kinit -k");
+  parsed = Parse(std::string(kMinimal) + "sluice.client.host.settings.allowed=linger.ms\n");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_THAT(parsed.status().message(), HasSubstr("runs no code on the host"));
+}
+
 }  // namespace
 }  // namespace sluice::config

@@ -1,6 +1,7 @@
 #include "connectors/mysql/connector/offset.h"
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -90,6 +91,55 @@ TEST(MySqlOffsets, ADebeziumOffsetReadsBack) {
 
   absl::StatusOr<OffsetState> empty = ParseOffset(sluice_scalar_map{entries.data(), 1});
   EXPECT_TRUE(absl::IsInvalidArgument(empty.status()));
+}
+
+sluice_scalar_entry Str(const char* key, const char* value) {
+  sluice_scalar_entry e{};
+  e.key = sluice_str_of(key);
+  e.kind = SLUICE_SCALAR_STRING;
+  e.u.str = sluice_str_of(value);
+  return e;
+}
+
+sluice_scalar_entry Int(const char* key, int64_t value) {
+  sluice_scalar_entry e{};
+  e.key = sluice_str_of(key);
+  e.kind = SLUICE_SCALAR_INT;
+  e.u.i = value;
+  return e;
+}
+
+// What on_offset_check answers for `offset` under partition {"server":"shop"}.
+absl::Status Check(std::vector<sluice_scalar_entry> offset,
+                   sluice_scalar_entry partition = Str("server", "shop")) {
+  return CheckUserOffset("shop", sluice_scalar_map{&partition, 1},
+                         sluice_scalar_map{offset.data(), offset.size()});
+}
+
+TEST(MySqlOffsets, AUserOffsetIsCheckedWithTheParserTheTaskReadsItWith) {
+  EXPECT_TRUE(Check({Str("file", "binlog.000001"), Int("pos", 154)}).ok());
+  EXPECT_TRUE(Check({Str("file", "binlog.000001"), Str("pos", "154")}).ok());
+  EXPECT_TRUE(Check({Str("gtids", "0-1-42,1-2-7")}).ok());
+  EXPECT_TRUE(Check({Str("gtids", "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5:7")}).ok());
+
+  for (const auto& [offset, says] : std::vector<std::pair<std::vector<sluice_scalar_entry>, std::string>>{
+           {{Str("file", "b.1"), Str("pos", "notanumber")}, "`pos` that is not a whole number"},
+           {{Str("file", "b.1"), Int("pos", -1)}, "negative `pos`"},
+           {{Str("file", "b.1"), Int("pos", 4), Int("row", -1)}, "negative `row`"},
+           {{Str("file", "b.1"), Int("pos", 4), Str("event", "x")}, "`event`"},
+           {{Str("file", "b.1")}, "neither `file` and `pos` nor `gtids`"},
+           {{Int("file", 3), Int("pos", 4)}, "neither `file` and `pos` nor `gtids`"},
+           {{Str("gtids", "x-y")}, "neither a MariaDB GTID position"},
+       }) {
+    absl::Status status = Check(offset);
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << says;
+    EXPECT_NE(status.message().find(says), absl::string_view::npos) << status.message();
+    EXPECT_NE(status.message().find("accepts"), absl::string_view::npos) << status.message();
+  }
+  absl::Status foreign = Check({Str("gtids", "0-1-42")}, Str("server", "other"));
+  EXPECT_EQ(foreign.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(foreign.message().find("{\"server\":\"shop\"}"), absl::string_view::npos);
+  EXPECT_FALSE(Check({Str("gtids", "0-1-42")}, Int("server", 1)).ok());
 }
 
 // The snapshot's progress rides in the offset while it runs (Sluice's fields after Debezium's),
