@@ -8,6 +8,9 @@ set(SLUICE_TEST_MARIADB_PORT 13306 CACHE STRING "Loopback port of the test Maria
 set(SLUICE_TEST_MARIADB_SCRATCH_PORT 13307 CACHE STRING
   "Loopback port of a second MariaDB, without TLS, whose global settings tests may change")
 set(SLUICE_TEST_MYSQL_PORT 13316 CACHE STRING "Loopback port of the test MySQL 9.7 server")
+math(EXPR kafka_scratch_default "${SLUICE_TEST_KAFKA_PORT} + 2")
+set(SLUICE_TEST_KAFKA_SCRATCH_PORT ${kafka_scratch_default} CACHE STRING
+  "Loopback port of a second Kafka broker that fault tests kill and restart (and the next port, its controller's)")
 
 set(SLUICE_TEST_ENVIRONMENT
   "SLUICE_CACHE=${SLUICE_CACHE_DIR}"
@@ -15,6 +18,7 @@ set(SLUICE_TEST_ENVIRONMENT
   "MARIADB_PORT=${SLUICE_TEST_MARIADB_PORT}"
   "MARIADB_SCRATCH_PORT=${SLUICE_TEST_MARIADB_SCRATCH_PORT}"
   "MYSQL_PORT=${SLUICE_TEST_MYSQL_PORT}"
+  "KAFKA_SCRATCH_PORT=${SLUICE_TEST_KAFKA_SCRATCH_PORT}"
   "SLUICE_KAFKA_BOOTSTRAP=127.0.0.1:${SLUICE_TEST_KAFKA_PORT}"
   "SLUICE_MARIADB_HOST=127.0.0.1"
   "SLUICE_SOURCE_DIR=${PROJECT_SOURCE_DIR}"
@@ -44,6 +48,17 @@ set_tests_properties(service.mariadb_scratch.start PROPERTIES
   FIXTURES_SETUP mariadb_scratch ENVIRONMENT "${scratch_environment}" TIMEOUT 180 LABELS service)
 set_tests_properties(service.mariadb_scratch.stop PROPERTIES
   FIXTURES_CLEANUP mariadb_scratch ENVIRONMENT "${scratch_environment}" TIMEOUT 120 LABELS service)
+
+# `kafka_scratch`: a second broker for fault tests that kill it and start it again on its data
+# (scripts/services/kafka restart); restarting the shared one would break the tests running
+# beside. Its users hold RESOURCE_LOCK kafka_scratch.
+set(kafka_scratch_environment ${SLUICE_TEST_ENVIRONMENT} "KAFKA_PORT=${SLUICE_TEST_KAFKA_SCRATCH_PORT}")
+add_test(NAME service.kafka_scratch.start COMMAND "${PROJECT_SOURCE_DIR}/scripts/services/kafka" start)
+add_test(NAME service.kafka_scratch.stop COMMAND "${PROJECT_SOURCE_DIR}/scripts/services/kafka" stop)
+set_tests_properties(service.kafka_scratch.start PROPERTIES
+  FIXTURES_SETUP kafka_scratch ENVIRONMENT "${kafka_scratch_environment}" TIMEOUT 180 LABELS service)
+set_tests_properties(service.kafka_scratch.stop PROPERTIES
+  FIXTURES_CLEANUP kafka_scratch ENVIRONMENT "${kafka_scratch_environment}" TIMEOUT 120 LABELS service)
 
 # sluice_add_gtest(NAME name SOURCES ... LIBS ... LABELS unit|integration|fault
 #                  [FIXTURES kafka mariadb mysql] [TIMEOUT seconds])

@@ -316,7 +316,9 @@ void Producer::OnError(rd_kafka_t* rk, int err, const char* reason, void* opaque
   rd_kafka_resp_err_t cause = rd_kafka_fatal_error(rk, fatal_reason, sizeof fatal_reason);
   absl::MutexLock lock(&self->mu_);
   if (self->fatal_.ok()) {
-    self->fatal_ = absl::FailedPreconditionError(absl::StrCat(
+    // Aborted: retry at a higher level, which is what the worker does (a new producer, the task
+    // restarted from its committed offsets).
+    self->fatal_ = absl::AbortedError(absl::StrCat(
         "fatal producer error ", rd_kafka_err2name(cause), ": ",
         cause != RD_KAFKA_RESP_ERR_NO_ERROR ? fatal_reason : reason,
         "; the producer must be recreated and the task restarted from its committed offsets"));

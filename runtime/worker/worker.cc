@@ -19,8 +19,7 @@ Worker::Worker(config::WorkerConfig config, LogSink log)
 
 Worker::~Worker() { StopAll(); }
 
-absl::StatusOr<std::unique_ptr<Worker>> Worker::Create(config::WorkerConfig config,
-                                                       LogSink log) {
+absl::StatusOr<std::unique_ptr<Worker>> Worker::Create(config::WorkerConfig config, LogSink log) {
   std::unique_ptr<Worker> worker(new Worker(std::move(config), std::move(log)));
   const config::WorkerConfig& c = worker->config_;
 
@@ -107,13 +106,14 @@ absl::StatusOr<std::vector<ConfigMap>> Worker::StartConnectorOnly(
   if (!task_configs.ok()) return task_configs.status();
   RunningConnector running;
   running.plugin = plugin;
+  running.retry = {connector.errors_retry_timeout, connector.errors_retry_delay_max};
   running.instance = *std::move(instance);
   connectors_.emplace(connector.name, std::move(running));
   return task_configs;
 }
 
-absl::StatusOr<std::vector<ConfigMap>> Worker::RegenerateTaskConfigs(
-    const std::string& name, size_t max_tasks) {
+absl::StatusOr<std::vector<ConfigMap>> Worker::RegenerateTaskConfigs(const std::string& name,
+                                                                     size_t max_tasks) {
   auto it = connectors_.find(name);
   if (it == connectors_.end() || it->second.instance == nullptr) {
     return absl::NotFoundError(absl::StrCat("connector ", name, " is not running"));
@@ -134,14 +134,18 @@ absl::Status Worker::StartTask(const std::string& connector, int task_id,
   // Each task starts from the offsets committed so far, possibly by another worker or an alter.
   if (absl::Status status = offset_store_->ReadToEnd(absl::Seconds(60)); !status.ok())
     return status;
-  const std::string who = absl::StrCat(connector, "-", task_id);
-  absl::StatusOr<std::unique_ptr<kafka::Producer>> producer =
-      kafka::Producer::Create(kafka::ProducerOptionsFor(config_, absl::StrCat("sluice-", who)));
-  if (!producer.ok()) return producer.status();
-  SourceTaskSpec spec{connector, task_id, it->second.plugin, task_config};
+  // One producer per attempt: a task restarted after a transient failure gets a new one.
+  RecordSenderFactory producers = [options = kafka::ProducerOptionsFor(
+                                       config_, absl::StrCat("sluice-", connector, "-", task_id))]()
+      -> absl::StatusOr<std::unique_ptr<kafka::RecordSender>> {
+    absl::StatusOr<std::unique_ptr<kafka::Producer>> producer = kafka::Producer::Create(options);
+    if (!producer.ok()) return producer.status();
+    return std::unique_ptr<kafka::RecordSender>(*std::move(producer));
+  };
+  SourceTaskSpec spec{connector, task_id, it->second.plugin, task_config, it->second.retry};
   absl::StatusOr<std::unique_ptr<WorkerSourceTask>> task = WorkerSourceTask::Start(
       std::move(spec), {&config_, offset_store_.get(), topic_creator_.get(), log_},
-      *std::move(producer));
+      std::move(producers));
   if (!task.ok()) return task.status();
   it->second.tasks.emplace(task_id, *std::move(task));
   return absl::OkStatus();

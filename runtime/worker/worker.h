@@ -70,6 +70,7 @@ class Worker : public WorkerControl {
   struct RunningConnector {
     std::unique_ptr<plugin::ConnectorInstance> instance;
     std::shared_ptr<const plugin::Plugin> plugin;
+    TaskRetryPolicy retry;  // its tasks' (errors.retry.*)
     std::map<int, std::unique_ptr<WorkerSourceTask>> tasks;
   };
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "tests/support/kafka_reader.h"
+#include "tests/support/service_endpoints.h"
 #include "tests/support/subprocess.h"
 
 namespace sluice::testing {
@@ -25,12 +26,16 @@ struct GeneratedRecord {
 
 class GeneratorRun {
  public:
-  // `name` makes the connector, topics and files unique to this scenario.
-  explicit GeneratorRun(const std::string& name);
+  // `name` makes the connector, topics and files unique to this scenario; `bootstrap` is the
+  // broker (the `kafka` fixture's by default); `worker_settings` lines are added to the worker
+  // config.
+  explicit GeneratorRun(const std::string& name, const std::string& bootstrap = KafkaBootstrap(),
+                        const std::string& worker_settings = "");
 
   // Writes the connector config: `max_records` records, `cardinality` keys, at `rate` per second
-  // (0 = as fast as possible).
-  void WriteConnectorConfig(int64_t max_records, int64_t cardinality, double rate);
+  // (0 = as fast as possible); `settings` lines are added.
+  void WriteConnectorConfig(int64_t max_records, int64_t cardinality, double rate,
+                            const std::string& settings = "");
 
   std::unique_ptr<Subprocess> StartWorker();
 
@@ -45,6 +50,7 @@ class GeneratorRun {
   const std::string& connector_config_path() const { return connector_config_; }
 
  private:
+  std::string bootstrap_;
   std::string connector_;
   std::string topic_;
   std::string offsets_topic_;

@@ -275,13 +275,13 @@ TEST(ProducerTest, AFatalErrorIsSurfacedByEveryLaterCall) {
     absl::SleepFor(absl::Milliseconds(10));
   absl::Status fatal = (*producer)->fatal_error();
   ASSERT_FALSE(fatal.ok());
-  EXPECT_EQ(fatal.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(fatal.code(), absl::StatusCode::kAborted);
   EXPECT_THAT(fatal.message(), HasSubstr("sequence lost"));
 
   offsets::SubmittedRecords tracker;
   offsets::SubmittedRecord* r = tracker.Submit(tracker.Partition(Server()), Pos(1));
   absl::Status sent = (*producer)->Send(Record("t", std::string("k"), std::string("v")), r);
-  EXPECT_EQ(sent.code(), absl::StatusCode::kFailedPrecondition) << sent;
+  EXPECT_EQ(sent.code(), absl::StatusCode::kAborted) << sent;
   EXPECT_TRUE(tracker.RemoveLast(r)) << "a refused record is left to the caller";
   EXPECT_FALSE((*producer)->Flush(absl::Seconds(1)).ok());
   EXPECT_FALSE((*producer)->WaitForRoom(1, absl::ZeroDuration()));
