@@ -134,6 +134,19 @@ TEST_F(ClientCommands, EachOutcomeHasItsDocumentedExitCodeAndTheWorkersMessage) 
   EXPECT_EQ(r.err, "sluice: --ca: cannot read `/nonexistent/ca.pem`\n");
 }
 
+TEST_F(ClientCommands, ARestartSaysWhatItRestarted) {
+  Result r = Sluice({"connectors", "restart", "orders", "--only-failed"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, ::testing::StartsWith("restarted task(s) 1 of connector orders\n\n"));
+  r = Sluice({"connectors", "restart", "orders"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out,
+              ::testing::StartsWith("restarted connector orders and its 2 task(s)\n\nCONNECTOR"));
+  r = Sluice({"connectors", "restart", "orders", "--task", "0"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, ::testing::StartsWith("restarted task(s) 0 of connector orders\n"));
+}
+
 TEST_F(ClientCommands, RequestsCarryWhatTheCommandLineSays) {
   ASSERT_EQ(Sluice({"connectors", "restart", "orders", "--include-tasks", "--only-failed"}).code,
             0);
