@@ -60,6 +60,9 @@ struct ConnectorConfig {
   int32_t max_queue_size = 8192;
   int64_t max_queue_size_in_bytes = 0;
   int32_t snapshot_fetch_size = 1024;
+  // errors.max.retries (Debezium's key and default): failed attempts in a row to reach the server
+  // after which the task fails; -1 = no limit (retry for ever), 0 = fail at the first.
+  int64_t errors_max_retries = -1;
 };
 
 // The keys the connector declares to the host (the ABI's config definition).
