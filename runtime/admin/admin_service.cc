@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "runtime/admin/admin_token.h"
 #include "runtime/admin/proto_convert.h"
 #include "sluice/connector.h"
 
@@ -49,8 +50,20 @@ grpc::Status StatusReply(const absl::StatusOr<herder::ConnectorStatusInfo>& stat
 
 }  // namespace
 
-grpc::Status AdminService::GetWorkerInfo(grpc::ServerContext*, const pb::GetWorkerInfoRequest*,
+grpc::Status AdminService::Admit(const grpc::ServerContext& context) const {
+  if (grpc::Status s = CheckBearerToken(context, token_); !s.ok()) return s;
+  if (!serving_.load(std::memory_order_acquire)) {
+    // The CLI tells this answer from a refusal by "the worker is starting" (runtime/cli/client.cc).
+    return grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                        "the worker is starting (reaching the Kafka cluster, restoring its "
+                        "connectors); retry in a moment");
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminService::GetWorkerInfo(grpc::ServerContext* context, const pb::GetWorkerInfoRequest*,
                                          pb::WorkerInfo* reply) {
+  if (grpc::Status s = Admit(*context); !s.ok()) return s;
   reply->set_version(SLUICE_VERSION);
   reply->set_abi_major(SLUICE_ABI_MAJOR);
   reply->set_abi_minor(SLUICE_ABI_MINOR);
@@ -58,9 +71,10 @@ grpc::Status AdminService::GetWorkerInfo(grpc::ServerContext*, const pb::GetWork
   return grpc::Status::OK;
 }
 
-grpc::Status AdminService::CreateConnector(grpc::ServerContext*,
+grpc::Status AdminService::CreateConnector(grpc::ServerContext* context,
                                            const pb::CreateConnectorRequest* request,
                                            pb::Connector* reply) {
+  if (grpc::Status s = Admit(*context); !s.ok()) return s;
   if (grpc::Status s = NeedName(request->name()); !s.ok()) return s;
   absl::StatusOr<herder::ConnectorInfo> info = herder_->Create(
       request->name(), FromProto(request->config()), FromProto(request->initial_state()));
@@ -69,23 +83,26 @@ grpc::Status AdminService::CreateConnector(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status AdminService::GetConnector(grpc::ServerContext*, const pb::ConnectorRef* request,
+grpc::Status AdminService::GetConnector(grpc::ServerContext* context, const pb::ConnectorRef* request,
                                         pb::Connector* reply) {
+  if (grpc::Status s = Admit(*context); !s.ok()) return s;
   absl::StatusOr<herder::ConnectorInfo> info = herder_->Get(request->name());
   if (!info.ok()) return ToGrpc(info.status());
   ToProto(*info, reply);
   return grpc::Status::OK;
 }
 
-grpc::Status AdminService::ListConnectors(grpc::ServerContext*, const pb::ListConnectorsRequest*,
+grpc::Status AdminService::ListConnectors(grpc::ServerContext* context, const pb::ListConnectorsRequest*,
                                           pb::ListConnectorsResponse* reply) {
+  if (grpc::Status s = Admit(*context); !s.ok()) return s;
   for (const herder::ConnectorInfo& info : herder_->List()) ToProto(info, reply->add_connectors());
   return grpc::Status::OK;
 }
 
-grpc::Status AdminService::PutConnectorConfig(grpc::ServerContext*,
+grpc::Status AdminService::PutConnectorConfig(grpc::ServerContext* context,
                                               const pb::PutConnectorConfigRequest* request,
                                               pb::PutConnectorConfigResponse* reply) {
+  if (grpc::Status s = Admit(*context); !s.ok()) return s;
   if (grpc::Status s = NeedName(request->name()); !s.ok()) return s;
   bool created = false;
   absl::StatusOr<herder::ConnectorInfo> info =
@@ -96,9 +113,10 @@ grpc::Status AdminService::PutConnectorConfig(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status AdminService::PatchConnectorConfig(grpc::ServerContext*,
+grpc::Status AdminService::PatchConnectorConfig(grpc::ServerContext* context,
                                                 const pb::PatchConnectorConfigRequest* request,
                                                 pb::Connector* reply) {
+  if (grpc::Status s = Admit(*context); !s.ok()) return s;
   if (grpc::Status s = NeedName(request->name()); !s.ok()) return s;
   std::vector<std::string> remove(request->remove().begin(), request->remove().end());
   absl::StatusOr<herder::ConnectorInfo> info =
@@ -108,45 +126,53 @@ grpc::Status AdminService::PatchConnectorConfig(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status AdminService::DeleteConnector(grpc::ServerContext*, const pb::ConnectorRef* request,
+grpc::Status AdminService::DeleteConnector(grpc::ServerContext* context, const pb::ConnectorRef* request,
                                            pb::DeleteConnectorResponse*) {
+  if (grpc::Status s = Admit(*context); !s.ok()) return s;
   return ToGrpc(herder_->Delete(request->name()));
 }
 
-grpc::Status AdminService::PauseConnector(grpc::ServerContext*, const pb::ConnectorRef* request,
+grpc::Status AdminService::PauseConnector(grpc::ServerContext* context, const pb::ConnectorRef* request,
                                           pb::ConnectorStatus* reply) {
+  if (grpc::Status s = Admit(*context); !s.ok()) return s;
   return StatusReply(herder_->Pause(request->name()), reply);
 }
 
-grpc::Status AdminService::ResumeConnector(grpc::ServerContext*, const pb::ConnectorRef* request,
+grpc::Status AdminService::ResumeConnector(grpc::ServerContext* context, const pb::ConnectorRef* request,
                                            pb::ConnectorStatus* reply) {
+  if (grpc::Status s = Admit(*context); !s.ok()) return s;
   return StatusReply(herder_->Resume(request->name()), reply);
 }
 
-grpc::Status AdminService::StopConnector(grpc::ServerContext*, const pb::ConnectorRef* request,
+grpc::Status AdminService::StopConnector(grpc::ServerContext* context, const pb::ConnectorRef* request,
                                          pb::ConnectorStatus* reply) {
+  if (grpc::Status s = Admit(*context); !s.ok()) return s;
   return StatusReply(herder_->Stop(request->name()), reply);
 }
 
-grpc::Status AdminService::RestartConnector(grpc::ServerContext*,
+grpc::Status AdminService::RestartConnector(grpc::ServerContext* context,
                                             const pb::RestartConnectorRequest* request,
                                             pb::ConnectorStatus* reply) {
+  if (grpc::Status s = Admit(*context); !s.ok()) return s;
   return StatusReply(
       herder_->Restart(request->name(), request->include_tasks(), request->only_failed()), reply);
 }
 
-grpc::Status AdminService::RestartTask(grpc::ServerContext*, const pb::TaskRef* request,
+grpc::Status AdminService::RestartTask(grpc::ServerContext* context, const pb::TaskRef* request,
                                        pb::ConnectorStatus* reply) {
+  if (grpc::Status s = Admit(*context); !s.ok()) return s;
   return StatusReply(herder_->RestartTask(request->connector(), request->task()), reply);
 }
 
-grpc::Status AdminService::GetConnectorStatus(grpc::ServerContext*, const pb::ConnectorRef* request,
+grpc::Status AdminService::GetConnectorStatus(grpc::ServerContext* context, const pb::ConnectorRef* request,
                                               pb::ConnectorStatus* reply) {
+  if (grpc::Status s = Admit(*context); !s.ok()) return s;
   return StatusReply(herder_->Status(request->name()), reply);
 }
 
-grpc::Status AdminService::ListPlugins(grpc::ServerContext*, const pb::ListPluginsRequest*,
+grpc::Status AdminService::ListPlugins(grpc::ServerContext* context, const pb::ListPluginsRequest*,
                                        pb::ListPluginsResponse* reply) {
+  if (grpc::Status s = Admit(*context); !s.ok()) return s;
   for (const auto& plugin : herder_->Plugins()) {
     pb::Plugin* p = reply->add_plugins();
     p->set_name(plugin->name());
@@ -169,9 +195,10 @@ grpc::Status AdminService::ListPlugins(grpc::ServerContext*, const pb::ListPlugi
   return grpc::Status::OK;
 }
 
-grpc::Status AdminService::ValidateConfig(grpc::ServerContext*,
+grpc::Status AdminService::ValidateConfig(grpc::ServerContext* context,
                                           const pb::ValidateConfigRequest* request,
                                           pb::ValidateConfigResponse* reply) {
+  if (grpc::Status s = Admit(*context); !s.ok()) return s;
   plugin::ConfigValidation result = herder_->Validate(FromProto(request->config()));
   reply->set_plugin(result.plugin);
   reply->set_error_count(result.error_count);
@@ -184,17 +211,19 @@ grpc::Status AdminService::ValidateConfig(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status AdminService::GetOffsets(grpc::ServerContext*, const pb::ConnectorRef* request,
+grpc::Status AdminService::GetOffsets(grpc::ServerContext* context, const pb::ConnectorRef* request,
                                       pb::ConnectorOffsets* reply) {
+  if (grpc::Status s = Admit(*context); !s.ok()) return s;
   absl::StatusOr<std::vector<herder::PartitionOffset>> offsets = herder_->Offsets(request->name());
   if (!offsets.ok()) return ToGrpc(offsets.status());
   AddOffsets(*offsets, reply->mutable_offsets());
   return grpc::Status::OK;
 }
 
-grpc::Status AdminService::AlterOffsets(grpc::ServerContext*,
+grpc::Status AdminService::AlterOffsets(grpc::ServerContext* context,
                                         const pb::AlterOffsetsRequest* request,
                                         pb::AlterOffsetsResponse* reply) {
+  if (grpc::Status s = Admit(*context); !s.ok()) return s;
   if (grpc::Status s = NeedName(request->name()); !s.ok()) return s;
   if (request->offsets().empty()) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
@@ -218,16 +247,18 @@ grpc::Status AdminService::AlterOffsets(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status AdminService::ResetOffsets(grpc::ServerContext*, const pb::ConnectorRef* request,
+grpc::Status AdminService::ResetOffsets(grpc::ServerContext* context, const pb::ConnectorRef* request,
                                         pb::AlterOffsetsResponse* reply) {
+  if (grpc::Status s = Admit(*context); !s.ok()) return s;
   if (absl::Status s = herder_->ResetOffsets(request->name()); !s.ok()) return ToGrpc(s);
   reply->set_message(absl::StrCat("offsets of connector ", request->name(),
                                   " reset; it starts over when it is resumed"));
   return grpc::Status::OK;
 }
 
-grpc::Status AdminService::GetConnectorTopics(grpc::ServerContext*, const pb::ConnectorRef* request,
+grpc::Status AdminService::GetConnectorTopics(grpc::ServerContext* context, const pb::ConnectorRef* request,
                                               pb::ConnectorTopics* reply) {
+  if (grpc::Status s = Admit(*context); !s.ok()) return s;
   absl::StatusOr<std::vector<std::string>> topics = herder_->Topics(request->name());
   if (!topics.ok()) return ToGrpc(topics.status());
   for (const std::string& t : *topics) reply->add_topics(t);
@@ -237,12 +268,14 @@ grpc::Status AdminService::GetConnectorTopics(grpc::ServerContext*, const pb::Co
 grpc::Status AdminService::ResetConnectorTopics(grpc::ServerContext* context,
                                                 const pb::ConnectorRef* request,
                                                 pb::ConnectorTopics* reply) {
+  if (grpc::Status s = Admit(*context); !s.ok()) return s;
   if (absl::Status s = herder_->ResetTopics(request->name()); !s.ok()) return ToGrpc(s);
   return GetConnectorTopics(context, request, reply);
 }
 
 grpc::Status AdminService::Watch(grpc::ServerContext* context, const pb::WatchRequest* request,
                                  grpc::ServerWriter<pb::WatchEvent>* writer) {
+  if (grpc::Status s = Admit(*context); !s.ok()) return s;
   const std::set<std::string> only(request->connectors().begin(), request->connectors().end());
   std::shared_ptr<herder::WatchSubscription> sub = herder_->Watch();
   while (!context->IsCancelled() && !shutting_down_.load()) {

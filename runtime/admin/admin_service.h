@@ -1,11 +1,15 @@
 // The gRPC admin service: translates each RPC into a herder call and the herder's answer back.
 // absl::Status codes map one to one onto gRPC codes, so errors pass through unchanged.
+// Every RPC is first admitted (Admit): the bearer token when one is configured, then the herder
+// when the worker has finished starting.
 //
 // Threads: gRPC's; every herder call is safe from any thread.
 #ifndef SLUICE_RUNTIME_ADMIN_ADMIN_SERVICE_H_
 #define SLUICE_RUNTIME_ADMIN_ADMIN_SERVICE_H_
 
 #include <atomic>
+#include <string>
+#include <utility>
 
 #include "runtime/herder/herder.h"
 #include "sluice/admin/v1/admin.grpc.pb.h"
@@ -16,7 +20,15 @@ namespace pb = ::sluice::admin::v1;
 
 class AdminService final : public pb::Admin::Service {
  public:
-  explicit AdminService(herder::Herder* herder) : herder_(herder) {}
+  // `token`: the bearer token every call must carry; empty, none is asked for.
+  explicit AdminService(std::string token) : token_(std::move(token)) {}
+
+  // Starts answering RPCs with `herder` (which must outlive this service); until then each
+  // answers UNAVAILABLE, the worker is starting. Called once.
+  void Serve(herder::Herder* herder) {
+    herder_ = herder;
+    serving_.store(true, std::memory_order_release);
+  }
 
   // Ends open Watch streams (the server is shutting down).
   void Shutdown() { shutting_down_.store(true); }
@@ -63,7 +75,14 @@ class AdminService final : public pb::Admin::Service {
                      grpc::ServerWriter<pb::WatchEvent>*) override;
 
  private:
-  herder::Herder* const herder_;
+  // OK when the call may go on: its token matches (UNAUTHENTICATED otherwise) and the herder is
+  // there (UNAVAILABLE otherwise). Every RPC calls it first, before it reads herder_.
+  grpc::Status Admit(const grpc::ServerContext& context) const;
+
+  const std::string token_;
+  // Written once by Serve before serving_ is set; read only after Admit saw serving_ set.
+  herder::Herder* herder_ = nullptr;
+  std::atomic<bool> serving_{false};
   std::atomic<bool> shutting_down_{false};
 };
 

@@ -10,6 +10,8 @@
 #include <tuple>
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/json_util.h"
 #include "grpcpp/create_channel.h"
@@ -50,7 +52,7 @@ bool Listening(const std::string& address) {
 int GlobalOptionLength(std::string_view arg) {
   if (arg == "--tls" || arg == "-ojson" || arg == "--output=json") return 1;
   if (arg == "--worker" || arg == "-o" || arg == "--output" || arg == "--ca" || arg == "--cert" ||
-      arg == "--key" || arg == "--timeout") {
+      arg == "--key" || arg == "--timeout" || arg == "--token-file") {
     return 2;
   }
   return 0;
@@ -60,6 +62,8 @@ absl::StatusOr<ClientOptions> ParseClientOptions(int argc, char** argv) {
   ClientOptions o;
   const char* env = std::getenv("SLUICE_WORKER");
   o.worker = env != nullptr && *env != '\0' ? env : "127.0.0.1:8083";
+  const char* token = std::getenv("SLUICE_TOKEN");
+  if (token != nullptr) o.token = std::string(absl::StripAsciiWhitespace(token));
   for (int i = 0; i < argc; ++i) {
     const std::string a = argv[i];
     const int length = GlobalOptionLength(a);
@@ -84,6 +88,8 @@ absl::StatusOr<ClientOptions> ParseClientOptions(int argc, char** argv) {
         return absl::InvalidArgumentError(absl::StrCat("-o takes table or json, not `", v, "`"));
       }
       o.json = v == "json";
+    } else if (a == "--token-file") {
+      o.token_file = v;
     } else if (a == "--timeout") {
       if (!absl::SimpleAtoi(v, &o.timeout_seconds) || o.timeout_seconds <= 0) {
         return absl::InvalidArgumentError("--timeout takes a positive number of seconds");
@@ -110,6 +116,18 @@ Client::Client(ClientOptions options, std::ostream& out, std::ostream& err)
     : options_(std::move(options)), out_(out), err_(err) {}
 
 bool Client::Connect() {
+  if (!options_.token_file.empty()) {
+    std::optional<std::string> text = ReadWholeFile(options_.token_file);
+    if (!text) {
+      err_ << "sluice: --token-file: cannot read `" << options_.token_file << "`\n";
+      return false;
+    }
+    options_.token = std::string(absl::StripAsciiWhitespace(*text));
+    if (options_.token.empty()) {
+      err_ << "sluice: --token-file: `" << options_.token_file << "` is empty\n";
+      return false;
+    }
+  }
   std::shared_ptr<grpc::ChannelCredentials> credentials;
   if (options_.tls) {
     grpc::SslCredentialsOptions ssl;
@@ -132,14 +150,39 @@ bool Client::Connect() {
   return true;
 }
 
+void Client::Authorize(grpc::ClientContext& context) const {
+  if (!options_.token.empty()) context.AddMetadata("authorization", "Bearer " + options_.token);
+}
+
 int Client::Failed(const grpc::Status& status) {
   ExitCode code = ExitCodeFor(status);
+  const std::string& worker = options_.worker;
+  const std::string& message = status.error_message();
+  // The worker's own answer while it waits for Kafka at start (runtime/admin/admin_service.cc
+  // words it so): it is there and will answer, it did not refuse us.
+  if (status.error_code() == grpc::StatusCode::UNAVAILABLE &&
+      absl::StrContains(message, "the worker is starting")) {
+    err_ << "sluice: the worker at " << worker << " is still starting: " << message << '\n';
+    return kExitUnreachable;
+  }
   // A worker that refuses our TLS handshake (or our plaintext, when it speaks TLS) often shows
   // only as "Socket closed"; if something accepts TCP connections there, it is up and refused us.
   if (code == kExitUnreachable && Listening(options_.worker)) code = kExitRefused;
-  const std::string& worker = options_.worker;
-  const std::string& message = status.error_message();
-  if (code == kExitRefused && !options_.tls) {
+  if (status.error_code() == grpc::StatusCode::UNAUTHENTICATED) {
+    const std::string source = !options_.token_file.empty()
+                                   ? "the token of --token-file " + options_.token_file
+                                   : "the token of $SLUICE_TOKEN";
+    if (options_.token.empty()) {
+      err_ << "sluice: the worker at " << worker
+           << " asks for an admin token: pass --token-file FILE or set $SLUICE_TOKEN to the "
+              "token in the worker's sluice.admin.token.file: "
+           << message << '\n';
+    } else {
+      err_ << "sluice: the worker at " << worker << " refused " << source
+           << " (it must be the one in the worker's sluice.admin.token.file): " << message
+           << '\n';
+    }
+  } else if (code == kExitRefused && !options_.tls) {
     err_ << "sluice: the worker at " << worker
          << " refused a plaintext connection; if it serves TLS, pass --ca (and --cert/--key for "
             "mutual TLS): "

@@ -25,6 +25,10 @@ struct ClientOptions {
   bool json = false;              // -o json
   bool tls = false;               // --tls, implied by --ca, --cert and --key
   std::string ca, cert, key;      // PEM files
+  // The admin token sent as `authorization: Bearer <token>`: --token-file FILE (read by
+  // Client::Connect), else $SLUICE_TOKEN. Empty: none is sent.
+  std::string token_file;
+  std::string token;
   int timeout_seconds = 60;       // per unary call
   std::vector<std::string> args;  // everything else, in order: the command words and arguments
 };
@@ -60,7 +64,8 @@ class Client {
 
   Client(ClientOptions options, std::ostream& out, std::ostream& err);
 
-  // Opens the channel. False, with the reason on `err`, when a TLS file cannot be read.
+  // Opens the channel. False, with the reason on `err`, when a TLS file or the token file cannot
+  // be read.
   bool Connect();
 
   const ClientOptions& options() const { return options_; }
@@ -87,6 +92,8 @@ class Client {
  private:
   // Prints why a call failed; returns its exit code.
   int Failed(const grpc::Status& status);
+  // Adds the admin token to a call's metadata, when there is one.
+  void Authorize(grpc::ClientContext& context) const;
 
   ClientOptions options_;
   std::ostream& out_;
@@ -98,6 +105,7 @@ template <typename Request, typename Reply>
 int Client::Call(grpc::Status (Stub::*rpc)(grpc::ClientContext*, const Request&, Reply*),
                  const Request& request, const std::type_identity_t<Printer<Reply>>& print) {
   grpc::ClientContext context;
+  Authorize(context);
   context.set_deadline(std::chrono::system_clock::now() +
                        std::chrono::seconds(options_.timeout_seconds));
   Reply reply;
@@ -119,6 +127,7 @@ int Client::Follow(
     const Request& request,
     const std::type_identity_t<std::function<void(const Reply&, std::ostream&)>>& table) {
   grpc::ClientContext context;
+  Authorize(context);
   std::unique_ptr<grpc::ClientReaderInterface<Reply>> reader =
       (stub_.get()->*rpc)(&context, request);
   Reply message;

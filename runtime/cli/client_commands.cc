@@ -24,7 +24,8 @@ using Stub = Client::Stub;
 using Args = std::vector<std::string>;
 
 constexpr char kUsageHead[] =
-    "usage: sluice [--worker host:port] [-o table|json] [TLS options] <command>\n"
+    "usage: sluice [--worker host:port] [-o table|json] [TLS options] [--token-file FILE] "
+    "<command>\n"
     "commands:\n";
 constexpr char kUsageTail[] =
     "options:\n"
@@ -33,6 +34,8 @@ constexpr char kUsageTail[] =
     "  --tls                use TLS (implied by the options below)\n"
     "  --ca FILE            CA bundle that signed the worker's certificate (PEM)\n"
     "  --cert FILE --key FILE  client certificate and key for mutual TLS (PEM)\n"
+    "  --token-file FILE    the admin token (the worker's sluice.admin.token.file; default\n"
+    "                       $SLUICE_TOKEN)\n"
     "  --timeout SECONDS    per call (default 60)\n"
     "exit codes: 0 ok, 1 error, 2 usage, 3 worker unreachable, 4 not found, 5 already exists,\n"
     "            6 invalid config, 7 wrong state, 8 refused (TLS/authentication)\n";

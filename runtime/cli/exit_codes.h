@@ -10,7 +10,8 @@ enum ExitCode : int {
   kExitOk = 0,
   kExitError = 1,          // anything not below (an internal error on the worker)
   kExitUsage = 2,          // bad command line or unreadable input file
-  kExitUnreachable = 3,    // no worker answered at --worker (UNAVAILABLE, DEADLINE_EXCEEDED)
+  kExitUnreachable = 3,    // no worker answered at --worker (UNAVAILABLE, DEADLINE_EXCEEDED), or
+                           // the one there is still starting
   kExitNotFound = 4,       // NOT_FOUND
   kExitAlreadyExists = 5,  // ALREADY_EXISTS
   kExitInvalid = 6,        // INVALID_ARGUMENT, or `validate` found errors

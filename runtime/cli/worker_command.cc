@@ -89,6 +89,7 @@ int RunWorkerCommand(int argc, char** argv) {
 
   const absl::Duration shutdown_bound = parsed->config.task_shutdown_graceful_timeout +
                                         parsed->config.offset_flush_timeout + absl::Seconds(10);
+  // Declared in this order so that on every return the server goes before the herder it serves.
   std::unique_ptr<worker::Worker> standalone;
   std::unique_ptr<herder::Herder> herder;
   std::unique_ptr<admin::AdminServer> server;
@@ -104,19 +105,25 @@ int RunWorkerCommand(int argc, char** argv) {
       }
     }
   } else {
+    // The admin settings are checked and the port taken before Kafka is reached: a bad file or a
+    // port in use is reported at once, and a second worker on the same port stops here, before
+    // it starts any connector.
+    absl::StatusOr<std::unique_ptr<admin::AdminServer>> serving =
+        admin::AdminServer::Start(parsed->config, log);
+    if (!serving.ok()) return Fail(std::string(serving.status().message()));
+    server = *std::move(serving);
+    log(LogLevel::kInfo, "worker",
+        absl::StrCat("admin API on ", parsed->config.admin_listener,
+                     server->tls() ? " (TLS" : " (plaintext",
+                     server->token_required() ? ", token required)" : ")", ", port ",
+                     server->port(), "; it answers once the worker has started"));
     herder::HerderOptions options;
     options.worker_id = parsed->config.admin_listener;
     absl::StatusOr<std::unique_ptr<herder::Herder>> started =
         herder::Herder::Start(parsed->config, log, options);
     if (!started.ok()) return Fail(std::string(started.status().message()));
     herder = *std::move(started);
-    absl::StatusOr<std::unique_ptr<admin::AdminServer>> serving =
-        admin::AdminServer::Start(parsed->config, herder.get());
-    if (!serving.ok()) return Fail(std::string(serving.status().message()));
-    server = *std::move(serving);
-    log(LogLevel::kInfo, "worker",
-        absl::StrCat("admin API on ", parsed->config.admin_listener,
-                     server->tls() ? " (TLS)" : " (plaintext)", ", port ", server->port()));
+    server->Serve(herder.get());
   }
   log(LogLevel::kInfo, "worker", "running; SIGTERM or SIGINT stops it");
 

@@ -263,6 +263,16 @@ const absl::flat_hash_map<absl::string_view, Handler>& ExactKeyHandlers() {
     (*h)["sluice.admin.ssl.key.location"] = text(&WorkerConfig::admin_ssl_key, "expected the path of a PEM private key");
     (*h)["sluice.admin.ssl.client.ca.location"] =
         text(&WorkerConfig::admin_ssl_client_ca, "expected the path of a PEM CA bundle");
+    (*h)["sluice.admin.token.file"] =
+        text(&WorkerConfig::admin_token_file, "expected the path of a file holding the token");
+    (*h)["sluice.admin.insecure.listener.allowed"] = [](const Property& p,
+                                                        WorkerConfig& c) -> absl::Status {
+      absl::StatusOr<bool> b = ParseBool(p);
+      if (!b.ok()) return b.status();
+      c.admin_insecure_listener_allowed = *b;
+      return absl::OkStatus();
+    };
+    (*h)["sluice.startup.broker.timeout.ms"] = millis(&WorkerConfig::startup_broker_timeout);
     (*h)["sluice.secrets.dir"] = text(&WorkerConfig::secrets_dir, "expected a directory");
     (*h)["config.providers"] = [](const Property& p, WorkerConfig& c) -> absl::Status {
       c.config_providers = ParseList(p.value);
@@ -354,7 +364,8 @@ absl::StatusOr<ParsedWorkerConfig> ParseWorkerConfig(const Properties& props) {
   }
 
   for (auto [key, what] : {std::pair<absl::string_view, absl::string_view>{
-                               "group.id", "the name of this worker cluster"},
+                               "bootstrap.servers", "the Kafka cluster, e.g. 127.0.0.1:9092"},
+                           {"group.id", "the name of this worker cluster"},
                            {"offset.storage.topic", "e.g. connect-offsets"},
                            {"config.storage.topic", "e.g. connect-configs"},
                            {"status.storage.topic", "e.g. connect-status"},

@@ -39,7 +39,13 @@ struct ConverterSettings {
 inline constexpr const char* kJsonConverterClass = "org.apache.kafka.connect.json.JsonConverter";
 
 struct WorkerConfig {
-  std::string bootstrap_servers = "localhost:9092";
+  // Required: Kafka Connect defaults it to localhost:9092, but a worker that silently waits for
+  // a broker nobody named is worse than one that refuses to start and says which key is missing.
+  std::string bootstrap_servers;
+  // `sluice.startup.broker.timeout.ms`: how long the worker waits at start for the cluster at
+  // `bootstrap.servers` to answer before it gives up and exits (it says what it waits for from
+  // the first second on).
+  absl::Duration startup_broker_timeout = absl::Milliseconds(60000);
   std::string group_id;  // required
 
   InternalTopicSettings offset_storage{"", 25, 3};
@@ -95,6 +101,12 @@ struct WorkerConfig {
   // `sluice.admin.ssl.client.ca.location`: PEM CA bundle; set = mutual TLS, every client must
   // present a certificate this CA signed.
   std::string admin_ssl_client_ca;
+  // `sluice.admin.token.file`: a file (mode 0600 or stricter) holding a bearer token; set = every
+  // Admin RPC must carry `authorization: Bearer <token>`, on loopback too.
+  std::string admin_token_file;
+  // `sluice.admin.insecure.listener.allowed`: serve plaintext on an address other hosts can reach.
+  // Refused at start unless this is true, and then a WARN naming this key on every start.
+  bool admin_insecure_listener_allowed = false;
   // `sluice.secrets.dir`: where the worker keeps literal secrets it was given, so the config
   // topic stores a ${file:...} reference instead of the secret. Empty: literal secrets are refused.
   std::string secrets_dir;

@@ -125,6 +125,15 @@ absl::Status TopicAdmin::CreateTopicIfMissing(const TopicSpec& spec) {
   }
 }
 
+absl::Status TopicAdmin::Ping(absl::Duration timeout) {
+  const rd_kafka_metadata_t* raw = nullptr;
+  // all_topics=0 without a topic: the brokers only, the cheapest request every broker answers.
+  rd_kafka_resp_err_t err = rd_kafka_metadata(rk_.get(), 0, nullptr, &raw, Millis(timeout));
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return KafkaStatus(err, "cluster metadata");
+  MetadataHandle metadata(raw);
+  return absl::OkStatus();
+}
+
 absl::StatusOr<TopicDescription> TopicAdmin::DescribeTopic(const std::string& name) {
   // A topic handle scopes the metadata request to this one topic.
   std::unique_ptr<rd_kafka_topic_t, void (*)(rd_kafka_topic_t*)> rkt(

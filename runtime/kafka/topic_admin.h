@@ -46,6 +46,11 @@ class TopicAdmin {
   // number of brokers), with the fix named.
   absl::Status CreateTopicIfMissing(const TopicSpec& spec);
 
+  // OK when a broker of the cluster answers a metadata request within `timeout`; Unavailable (or
+  // DeadlineExceeded) with librdkafka's reason otherwise. The client keeps connecting in the
+  // background between calls, so a later call can succeed at once.
+  absl::Status Ping(absl::Duration timeout);
+
   // NotFound when the topic does not exist.
   absl::StatusOr<TopicDescription> DescribeTopic(const std::string& name);
 

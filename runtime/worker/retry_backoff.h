@@ -2,8 +2,9 @@
 // first failure, doubling after each further one up to 10 s (or the ceiling given); a success
 // starts over. The source task applies it after a poll that returns UNAVAILABLE (so a connector
 // returns UNAVAILABLE and leaves retrying to the worker, docs/connector-abi.md), between restarts
-// of a task that failed transiently (ceiling `errors.retry.delay.max.ms`), and the herder while
-// its topics are not readable yet.
+// of a task that failed transiently (ceiling `errors.retry.delay.max.ms`), the herder while its
+// topics are not readable yet, and the worker while the cluster does not answer at start
+// (cluster_wait.h).
 //
 // Threads: not thread-safe; each retrying loop owns one.
 #ifndef SLUICE_RUNTIME_WORKER_RETRY_BACKOFF_H_

@@ -6,6 +6,7 @@
 #include "absl/strings/str_join.h"
 #include "runtime/kafka/worker_clients.h"
 #include "runtime/plugin/config_validation.h"
+#include "runtime/worker/cluster_wait.h"
 
 namespace sluice::worker {
 namespace {
@@ -27,6 +28,13 @@ absl::StatusOr<std::unique_ptr<Worker>> Worker::Create(config::WorkerConfig conf
       kafka::TopicAdmin::Create(kafka::AdminOptionsFor(c));
   if (!admin.ok()) return admin.status();
   worker->admin_ = *std::move(admin);
+  kafka::TopicAdmin* topic_admin = worker->admin_.get();
+  if (absl::Status status = WaitForCluster(
+          [topic_admin](absl::Duration timeout) { return topic_admin->Ping(timeout); }, c,
+          worker->log_);
+      !status.ok()) {
+    return status;
+  }
   if (absl::Status status = worker->admin_->EnsureInternalTopics(c); !status.ok()) return status;
   worker->topic_creator_ = std::make_unique<kafka::DataTopicCreator>(
       worker->admin_.get(), c.topic_creation_enable, c.topic_creation_default_partitions,

@@ -63,16 +63,17 @@ void AdminFixture::StartWorker(const std::map<std::string, std::string>& extra) 
   for (const auto& [k, v] : extra) properties.Set(k, v);
   absl::StatusOr<config::ParsedWorkerConfig> parsed = config::ParseWorkerConfig(properties);
   ASSERT_TRUE(parsed.ok()) << parsed.status();
+  absl::StatusOr<std::unique_ptr<admin::AdminServer>> server =
+      admin::AdminServer::Start(parsed->config, log_.Sink());
+  ASSERT_TRUE(server.ok()) << server.status();
+  server_ = *std::move(server);
   herder::HerderOptions options;
   options.worker_id = "test-worker:0";
   absl::StatusOr<std::unique_ptr<herder::Herder>> herder =
       herder::Herder::Start(parsed->config, log_.Sink(), options);
   ASSERT_TRUE(herder.ok()) << herder.status();
   herder_ = *std::move(herder);
-  absl::StatusOr<std::unique_ptr<admin::AdminServer>> server =
-      admin::AdminServer::Start(parsed->config, herder_.get());
-  ASSERT_TRUE(server.ok()) << server.status();
-  server_ = *std::move(server);
+  server_->Serve(herder_.get());
   if (!server_->tls()) {
     stub_ = pb::Admin::NewStub(grpc::CreateChannel(Address(), grpc::InsecureChannelCredentials()));
   }

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -23,6 +24,7 @@ namespace sluice::testing {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 std::string Slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -170,6 +172,38 @@ TEST_F(AdminFixture, CliCommandsTablesJsonAndExitCodes) {
   EXPECT_THAT(out, HasSubstr("no worker answered at 127.0.0.1:1"));
 }
 
+// With `sluice.admin.token.file` every Admin call needs the token, on loopback too: the CLI
+// sends it from --token-file or $SLUICE_TOKEN and without it exits 8 saying what to pass.
+TEST_F(AdminFixture, WithATokenFileTheCliNeedsTheToken) {
+  const std::string token_file = directory_ + "/admin.token";
+  std::ofstream(token_file) << "6b1f0c3e9a7d4e21b0c8f5a2d3e4f6a7\n";
+  ::chmod(token_file.c_str(), 0600);
+  StartWorker({{"sluice.admin.token.file", token_file}});
+  ASSERT_TRUE(server_->token_required());
+  pb::ListConnectorsResponse list;
+  grpc::Status plain = stub_->ListConnectors(Ctx().get(), pb::ListConnectorsRequest(), &list);
+  EXPECT_EQ(plain.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+
+  const std::string sluice =
+      absl::StrCat(std::getenv("SLUICE_BINARY_DIR"), "/runtime/cli/sluice --worker ", Address());
+  std::string out;
+  EXPECT_EQ(Shell(sluice + " connectors list", &out), 8) << out;
+  EXPECT_THAT(out, HasSubstr("asks for an admin token"));
+  EXPECT_EQ(Shell(absl::StrCat(sluice, " --token-file ", token_file, " connectors list"), &out), 0)
+      << out;
+  EXPECT_EQ(Shell(absl::StrCat("SLUICE_TOKEN=$(cat ", token_file, ") ", sluice,
+                               " connectors list"),
+                  &out),
+            0)
+      << out;
+  EXPECT_EQ(Shell(absl::StrCat("SLUICE_TOKEN=6b1f0c3e9a7d4e21b0c8f5a2d3e4f6a8 ", sluice,
+                               " connectors list"),
+                  &out),
+            8)
+      << out;
+  EXPECT_THAT(out, HasSubstr("refused the token of $SLUICE_TOKEN"));
+}
+
 // A port nothing listens on right now.
 int FreePort() {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -183,17 +217,12 @@ int FreePort() {
   return ntohs(addr.sin_port);
 }
 
-// The real binary end to end: `sluice worker` serves the API, a connector created through the CLI
-// survives SIGTERM and a new process, in its target state.
-TEST(SluiceWorkerBinary, ServesTheAdminApiAndBringsConnectorsBackAfterARestart) {
-  ASSERT_TRUE(CheckServiceReachable("kafka", KafkaPort()).ok());
-  const std::string prefix = UniqueName("binary");
-  const std::string dir = absl::StrCat(::testing::TempDir(), "/", prefix);
-  std::filesystem::create_directories(dir);
-  const std::string address = absl::StrCat("127.0.0.1:", FreePort());
-  const std::string bin = absl::StrCat(std::getenv("SLUICE_BINARY_DIR"), "/runtime/cli/sluice");
-  std::ofstream(dir + "/worker.properties") << absl::StrCat(
-      "bootstrap.servers=", KafkaBootstrap(), "\ngroup.id=", prefix,
+// A worker.properties for `sluice worker` on `bootstrap` with topics named after `prefix`,
+// serving the admin API on `address`.
+std::string WorkerProperties(const std::string& prefix, const std::string& bootstrap,
+                             const std::string& address) {
+  return absl::StrCat(
+      "bootstrap.servers=", bootstrap, "\ngroup.id=", prefix,
       "\noffset.storage.topic=", prefix, ".offsets\nconfig.storage.topic=", prefix,
       ".configs\nstatus.storage.topic=", prefix,
       ".status\noffset.storage.replication.factor=1\nconfig.storage.replication.factor=1\n"
@@ -204,6 +233,18 @@ TEST(SluiceWorkerBinary, ServesTheAdminApiAndBringsConnectorsBackAfterARestart) 
       "/plugins\ntopic.creation.default.replication.factor=1\n"
       "sluice.admin.listener=",
       address, "\n");
+}
+
+// The real binary end to end: `sluice worker` serves the API, a connector created through the CLI
+// survives SIGTERM and a new process, in its target state.
+TEST(SluiceWorkerBinary, ServesTheAdminApiAndBringsConnectorsBackAfterARestart) {
+  ASSERT_TRUE(CheckServiceReachable("kafka", KafkaPort()).ok());
+  const std::string prefix = UniqueName("binary");
+  const std::string dir = absl::StrCat(::testing::TempDir(), "/", prefix);
+  std::filesystem::create_directories(dir);
+  const std::string address = absl::StrCat("127.0.0.1:", FreePort());
+  const std::string bin = absl::StrCat(std::getenv("SLUICE_BINARY_DIR"), "/runtime/cli/sluice");
+  std::ofstream(dir + "/worker.properties") << WorkerProperties(prefix, KafkaBootstrap(), address);
   std::ofstream(dir + "/running.json")
       << absl::StrCat(R"({"name":"running","config":{"connector.class":"generator","topic":")",
                       prefix, R"(.a","rate.per.sec":"50"}})");
@@ -240,6 +281,81 @@ TEST(SluiceWorkerBinary, ServesTheAdminApiAndBringsConnectorsBackAfterARestart) 
   EXPECT_THAT(out, HasSubstr(R"("state_name": "PAUSED")"));
   worker->Signal(SIGTERM);
   EXPECT_EQ(worker->Wait(absl::Seconds(30)), 0) << ReadFileForMessage(log);
+}
+
+// Two workers on one admin port used to both listen (gRPC's SO_REUSEPORT), and calls landed on
+// either at random. The second now stops at start, before it reaches Kafka, naming the port and
+// the setting; the first goes on answering every call.
+TEST(SluiceWorkerBinary, ASecondWorkerOnTheSameAdminPortFailsToStartNamingThePort) {
+  ASSERT_TRUE(CheckServiceReachable("kafka", KafkaPort()).ok());
+  const std::string prefix = UniqueName("port");
+  const std::string dir = absl::StrCat(::testing::TempDir(), "/", prefix);
+  std::filesystem::create_directories(dir);
+  const int port = FreePort();
+  const std::string address = absl::StrCat("127.0.0.1:", port);
+  const std::string bin = absl::StrCat(std::getenv("SLUICE_BINARY_DIR"), "/runtime/cli/sluice");
+  std::ofstream(dir + "/a.properties") << WorkerProperties(prefix + "a", KafkaBootstrap(), address);
+  std::ofstream(dir + "/b.properties") << WorkerProperties(prefix + "b", KafkaBootstrap(), address);
+  const std::string cli = absl::StrCat(bin, " --worker ", address);
+  std::string out;
+  Subprocess first({bin, "worker", "--config", dir + "/a.properties"}, dir + "/a.log");
+  ASSERT_TRUE(Eventually([&] { return Shell(cli + " connectors list", &out) == 0; }))
+      << ReadFileForMessage(dir + "/a.log");
+
+  Subprocess second({bin, "worker", "--config", dir + "/b.properties"}, dir + "/b.log");
+  EXPECT_EQ(second.Wait(absl::Seconds(20)), 1) << ReadFileForMessage(dir + "/b.log");
+  const std::string log = ReadFileForMessage(dir + "/b.log");
+  EXPECT_THAT(log, HasSubstr(absl::StrCat("port ", port, " is already in use")));
+  EXPECT_THAT(log, HasSubstr("sluice.admin.listener"));
+  EXPECT_THAT(log, Not(HasSubstr("connecting to the Kafka cluster"))) << "it stopped before Kafka";
+  for (int i = 0; i < 8; ++i) {
+    EXPECT_EQ(Shell(cli + " -o json connectors list", &out), 0) << out;
+  }
+  first.Signal(SIGTERM);
+  EXPECT_EQ(first.Wait(absl::Seconds(30)), 0) << ReadFileForMessage(dir + "/a.log");
+}
+
+// No broker at bootstrap.servers: the worker says from the first second what it waits for, its
+// admin API answers that it is starting, and it gives up after sluice.startup.broker.timeout.ms
+// with a message and exit 1. A worker file without bootstrap.servers is refused at once.
+TEST(SluiceWorkerBinary, WithoutABrokerItSaysWhatItWaitsForAndGivesUp) {
+  const std::string prefix = UniqueName("nobroker");
+  const std::string dir = absl::StrCat(::testing::TempDir(), "/", prefix);
+  std::filesystem::create_directories(dir);
+  const std::string nowhere = absl::StrCat("127.0.0.1:", FreePort());
+  const std::string address = absl::StrCat("127.0.0.1:", FreePort());
+  const std::string bin = absl::StrCat(std::getenv("SLUICE_BINARY_DIR"), "/runtime/cli/sluice");
+  std::ofstream(dir + "/worker.properties")
+      << WorkerProperties(prefix, nowhere, address) << "sluice.startup.broker.timeout.ms=8000\n";
+  const std::string log = dir + "/worker.log";
+  const absl::Time start = absl::Now();
+  Subprocess worker({bin, "worker", "--config", dir + "/worker.properties"}, log);
+  auto logged = [&](const std::string& text) {
+    return Eventually([&] { return ReadFileForMessage(log).find(text) != std::string::npos; },
+                      absl::Seconds(10));
+  };
+  ASSERT_TRUE(logged("connecting to the Kafka cluster at " + nowhere)) << ReadFileForMessage(log);
+  // From the first second (a loaded test machine gets some slack).
+  EXPECT_LT(absl::Now() - start, absl::Seconds(4)) << ReadFileForMessage(log);
+  ASSERT_TRUE(logged("waiting for the Kafka cluster at " + nowhere)) << ReadFileForMessage(log);
+  EXPECT_THAT(ReadFileForMessage(log), HasSubstr(prefix + ".offsets"));
+  std::string out;
+  EXPECT_EQ(Shell(absl::StrCat(bin, " --worker ", address, " connectors list"), &out), 3) << out;
+  EXPECT_THAT(out, HasSubstr("is still starting"));
+
+  EXPECT_EQ(worker.Wait(absl::Seconds(30)), 1) << ReadFileForMessage(log);
+  EXPECT_LT(absl::Now() - start, absl::Seconds(20));
+  EXPECT_THAT(ReadFileForMessage(log),
+              HasSubstr(absl::StrCat("no broker of the Kafka cluster at ", nowhere)));
+  EXPECT_THAT(ReadFileForMessage(log), HasSubstr("within 8s (`sluice.startup.broker.timeout.ms`)"));
+
+  std::ofstream(dir + "/unnamed.properties")
+      << "group.id=g\noffset.storage.topic=o\nconfig.storage.topic=c\nstatus.storage.topic=s\n"
+         "key.converter=org.apache.kafka.connect.json.JsonConverter\n"
+         "value.converter=org.apache.kafka.connect.json.JsonConverter\n";
+  EXPECT_EQ(Shell(absl::StrCat(bin, " worker --config ", dir, "/unnamed.properties"), &out), 1)
+      << out;
+  EXPECT_THAT(out, HasSubstr("missing required key `bootstrap.servers`"));
 }
 
 }  // namespace

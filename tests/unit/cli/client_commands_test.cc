@@ -17,6 +17,7 @@ namespace {
 
 using testing::FakeWorker;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::StartsWith;
 
 struct Result {
@@ -145,6 +146,47 @@ TEST_F(ClientCommands, ARestartSaysWhatItRestarted) {
   r = Sluice({"connectors", "restart", "orders", "--task", "0"});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_THAT(r.out, ::testing::StartsWith("restarted task(s) 0 of connector orders\n"));
+}
+
+// The admin token: from --token-file (which wins) or $SLUICE_TOKEN, sent as bearer metadata on
+// unary calls and streams alike; a worker's UNAUTHENTICATED says what to pass, exit 8.
+TEST_F(ClientCommands, TheAdminTokenComesFromAFileOrTheEnvironmentAndARefusalSaysWhatToPass) {
+  ASSERT_EQ(Sluice({"connectors", "list"}).code, 0);
+  EXPECT_EQ(worker_.admin().last_authorization(), "") << "no token configured, none sent";
+  const std::string file = File("admin.token", "file-token-0123456789\n");
+  Result r = Sluice({"--token-file", file, "connectors", "list"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(worker_.admin().last_authorization(), "Bearer file-token-0123456789");
+  ::setenv("SLUICE_TOKEN", "env-token-0123456789", 1);
+  ASSERT_EQ(Sluice({"watch"}).code, 0);
+  EXPECT_EQ(worker_.admin().last_authorization(), "Bearer env-token-0123456789");
+  ASSERT_EQ(Sluice({"connectors", "list", "--token-file", file}).code, 0);
+  EXPECT_EQ(worker_.admin().last_authorization(), "Bearer file-token-0123456789");
+
+  worker_.admin().FailWith(grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "token mismatch"));
+  r = Sluice({"connectors", "list"});
+  EXPECT_EQ(r.code, 8);
+  EXPECT_THAT(r.err, HasSubstr("refused the token of $SLUICE_TOKEN"));
+  EXPECT_THAT(r.err, HasSubstr("token mismatch"));
+  ::unsetenv("SLUICE_TOKEN");
+  r = Sluice({"connectors", "list"});
+  EXPECT_EQ(r.code, 8);
+  EXPECT_THAT(r.err, HasSubstr("asks for an admin token: pass --token-file FILE or set "
+                               "$SLUICE_TOKEN"));
+  worker_.admin().FailWith(std::nullopt);
+  r = Sluice({"--token-file", "/nonexistent/token", "connectors", "list"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, "sluice: --token-file: cannot read `/nonexistent/token`\n");
+}
+
+// A worker that listens but has not finished starting (it waits for Kafka) is not "refusing".
+TEST_F(ClientCommands, AWorkerStillStartingIsReportedAsSuch) {
+  worker_.admin().FailWith(grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                                        "the worker is starting (reaching the Kafka cluster)"));
+  Result r = Sluice({"connectors", "list"});
+  EXPECT_EQ(r.code, 3);
+  EXPECT_THAT(r.err, HasSubstr("is still starting"));
+  EXPECT_THAT(r.err, Not(HasSubstr("refused")));
 }
 
 TEST_F(ClientCommands, RequestsCarryWhatTheCommandLineSays) {

@@ -99,18 +99,29 @@ std::string FakeAdmin::last_method() {
   return last_method_;
 }
 
-std::optional<grpc::Status> FakeAdmin::Received(const char* method,
+std::string FakeAdmin::last_authorization() {
+  std::lock_guard lock(mu_);
+  return last_authorization_;
+}
+
+std::optional<grpc::Status> FakeAdmin::Received(const grpc::ServerContext& context,
+                                                const char* method,
                                                 const google::protobuf::Message& request) {
   std::lock_guard lock(mu_);
+  const auto authorization = context.client_metadata().find("authorization");
+  last_authorization_ = authorization == context.client_metadata().end()
+                            ? ""
+                            : std::string(authorization->second.data(),
+                                          authorization->second.size());
   last_method_ = method;
   last_request_ = request.ShortDebugString();
   return fail_with_;
 }
 
-grpc::Status FakeAdmin::CreateConnector(grpc::ServerContext*,
+grpc::Status FakeAdmin::CreateConnector(grpc::ServerContext* context,
                                         const pb::CreateConnectorRequest* request,
                                         pb::Connector* reply) {
-  if (auto failure = Received("CreateConnector", *request)) return *failure;
+  if (auto failure = Received(*context, "CreateConnector", *request)) return *failure;
   if (Known(request->name())) {
     return grpc::Status(grpc::StatusCode::ALREADY_EXISTS,
                         absl::StrCat("connector `", request->name(), "` already exists"));
@@ -127,37 +138,37 @@ grpc::Status FakeAdmin::CreateConnector(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status FakeAdmin::GetConnector(grpc::ServerContext*, const pb::ConnectorRef* request,
+grpc::Status FakeAdmin::GetConnector(grpc::ServerContext* context, const pb::ConnectorRef* request,
                                      pb::Connector* reply) {
-  if (auto failure = Received("GetConnector", *request)) return *failure;
+  if (auto failure = Received(*context, "GetConnector", *request)) return *failure;
   if (!Known(request->name())) return NotFound(request->name());
   *reply = ConnectorOf(request->name());
   return grpc::Status::OK;
 }
 
-grpc::Status FakeAdmin::ListConnectors(grpc::ServerContext*,
+grpc::Status FakeAdmin::ListConnectors(grpc::ServerContext* context,
                                        const pb::ListConnectorsRequest* request,
                                        pb::ListConnectorsResponse* reply) {
-  if (auto failure = Received("ListConnectors", *request)) return *failure;
+  if (auto failure = Received(*context, "ListConnectors", *request)) return *failure;
   *reply->add_connectors() = ConnectorOf("audit");
   *reply->add_connectors() = ConnectorOf("orders");
   return grpc::Status::OK;
 }
 
-grpc::Status FakeAdmin::PutConnectorConfig(grpc::ServerContext*,
+grpc::Status FakeAdmin::PutConnectorConfig(grpc::ServerContext* context,
                                            const pb::PutConnectorConfigRequest* request,
                                            pb::PutConnectorConfigResponse* reply) {
-  if (auto failure = Received("PutConnectorConfig", *request)) return *failure;
+  if (auto failure = Received(*context, "PutConnectorConfig", *request)) return *failure;
   if (!Known(request->name())) return NotFound(request->name());
   *reply->mutable_connector() = ConnectorOf(request->name());
   *reply->mutable_connector()->mutable_config() = request->config();
   return grpc::Status::OK;
 }
 
-grpc::Status FakeAdmin::PatchConnectorConfig(grpc::ServerContext*,
+grpc::Status FakeAdmin::PatchConnectorConfig(grpc::ServerContext* context,
                                              const pb::PatchConnectorConfigRequest* request,
                                              pb::Connector* reply) {
-  if (auto failure = Received("PatchConnectorConfig", *request)) return *failure;
+  if (auto failure = Received(*context, "PatchConnectorConfig", *request)) return *failure;
   if (!Known(request->name())) return NotFound(request->name());
   *reply = ConnectorOf(request->name());
   for (const auto& [k, v] : request->set()) (*reply->mutable_config())[k] = v;
@@ -165,18 +176,18 @@ grpc::Status FakeAdmin::PatchConnectorConfig(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status FakeAdmin::DeleteConnector(grpc::ServerContext*, const pb::ConnectorRef* request,
+grpc::Status FakeAdmin::DeleteConnector(grpc::ServerContext* context, const pb::ConnectorRef* request,
                                         pb::DeleteConnectorResponse*) {
-  if (auto failure = Received("DeleteConnector", *request)) return *failure;
+  if (auto failure = Received(*context, "DeleteConnector", *request)) return *failure;
   if (!Known(request->name())) return NotFound(request->name());
   return grpc::Status::OK;
 }
 
 // Pause, resume, stop and both restarts answer with the connector's status in its new state.
 #define SLUICE_FAKE_STATE_CHANGE(Method, Request, name_field, state, state_name)   \
-  grpc::Status FakeAdmin::Method(grpc::ServerContext*, const pb::Request* request, \
+  grpc::Status FakeAdmin::Method(grpc::ServerContext* context, const pb::Request* request, \
                                  pb::ConnectorStatus* reply) {                     \
-    if (auto failure = Received(#Method, *request)) return *failure;               \
+    if (auto failure = Received(*context, #Method, *request)) return *failure;               \
     if (!Known(request->name_field())) return NotFound(request->name_field());     \
     *reply = StatusOf(request->name_field());                                      \
     reply->set_state(state);                                                       \
@@ -190,42 +201,43 @@ SLUICE_FAKE_STATE_CHANGE(StopConnector, ConnectorRef, name, pb::STATE_STOPPED, "
 
 // Restarts also say what they restarted: with only_failed, `orders`'s task 1 (as if it had
 // failed); without, the connector and both tasks.
-grpc::Status FakeAdmin::RestartConnector(grpc::ServerContext*,
+grpc::Status FakeAdmin::RestartConnector(grpc::ServerContext* context,
                                          const pb::RestartConnectorRequest* request,
                                          pb::ConnectorStatus* reply) {
-  if (auto failure = Received("RestartConnector", *request)) return *failure;
+  if (auto failure = Received(*context, "RestartConnector", *request)) return *failure;
   if (!Known(request->name())) return NotFound(request->name());
   *reply = StatusOf(request->name());
   if (request->only_failed()) {
     reply->mutable_restarted()->add_tasks(1);
   } else {
     reply->mutable_restarted()->set_connector(true);
-    for (const pb::TaskStatus& task : reply->tasks())
+    for (const pb::TaskStatus& task : reply->tasks()) {
       reply->mutable_restarted()->add_tasks(task.id());
+    }
   }
   return grpc::Status::OK;
 }
 
-grpc::Status FakeAdmin::RestartTask(grpc::ServerContext*, const pb::TaskRef* request,
+grpc::Status FakeAdmin::RestartTask(grpc::ServerContext* context, const pb::TaskRef* request,
                                     pb::ConnectorStatus* reply) {
-  if (auto failure = Received("RestartTask", *request)) return *failure;
+  if (auto failure = Received(*context, "RestartTask", *request)) return *failure;
   if (!Known(request->connector())) return NotFound(request->connector());
   *reply = StatusOf(request->connector());
   reply->mutable_restarted()->add_tasks(request->task());
   return grpc::Status::OK;
 }
 
-grpc::Status FakeAdmin::GetConnectorStatus(grpc::ServerContext*, const pb::ConnectorRef* request,
+grpc::Status FakeAdmin::GetConnectorStatus(grpc::ServerContext* context, const pb::ConnectorRef* request,
                                            pb::ConnectorStatus* reply) {
-  if (auto failure = Received("GetConnectorStatus", *request)) return *failure;
+  if (auto failure = Received(*context, "GetConnectorStatus", *request)) return *failure;
   if (!Known(request->name())) return NotFound(request->name());
   *reply = StatusOf(request->name());
   return grpc::Status::OK;
 }
 
-grpc::Status FakeAdmin::ListPlugins(grpc::ServerContext*, const pb::ListPluginsRequest* request,
+grpc::Status FakeAdmin::ListPlugins(grpc::ServerContext* context, const pb::ListPluginsRequest* request,
                                     pb::ListPluginsResponse* reply) {
-  if (auto failure = Received("ListPlugins", *request)) return *failure;
+  if (auto failure = Received(*context, "ListPlugins", *request)) return *failure;
   pb::Plugin* p = reply->add_plugins();
   p->set_name("generator");
   p->set_version("1.0.0");
@@ -241,10 +253,10 @@ grpc::Status FakeAdmin::ListPlugins(grpc::ServerContext*, const pb::ListPluginsR
 }
 
 // A value "x" is the error: every other key is fine.
-grpc::Status FakeAdmin::ValidateConfig(grpc::ServerContext*,
+grpc::Status FakeAdmin::ValidateConfig(grpc::ServerContext* context,
                                        const pb::ValidateConfigRequest* request,
                                        pb::ValidateConfigResponse* reply) {
-  if (auto failure = Received("ValidateConfig", *request)) return *failure;
+  if (auto failure = Received(*context, "ValidateConfig", *request)) return *failure;
   std::map<std::string, std::string> sorted(request->config().begin(), request->config().end());
   for (const auto& [k, v] : sorted) {
     pb::ConfigValueResult* r = reply->add_values();
@@ -260,9 +272,9 @@ grpc::Status FakeAdmin::ValidateConfig(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status FakeAdmin::GetOffsets(grpc::ServerContext*, const pb::ConnectorRef* request,
+grpc::Status FakeAdmin::GetOffsets(grpc::ServerContext* context, const pb::ConnectorRef* request,
                                    pb::ConnectorOffsets* reply) {
-  if (auto failure = Received("GetOffsets", *request)) return *failure;
+  if (auto failure = Received(*context, "GetOffsets", *request)) return *failure;
   if (!Known(request->name())) return NotFound(request->name());
   *reply->add_offsets() =
       Offset(R"({"server":"shop"})", R"({"file":"mariadb-bin.000003","pos":1234})");
@@ -270,18 +282,18 @@ grpc::Status FakeAdmin::GetOffsets(grpc::ServerContext*, const pb::ConnectorRef*
   return grpc::Status::OK;
 }
 
-grpc::Status FakeAdmin::AlterOffsets(grpc::ServerContext*, const pb::AlterOffsetsRequest* request,
+grpc::Status FakeAdmin::AlterOffsets(grpc::ServerContext* context, const pb::AlterOffsetsRequest* request,
                                      pb::AlterOffsetsResponse* reply) {
-  if (auto failure = Received("AlterOffsets", *request)) return *failure;
+  if (auto failure = Received(*context, "AlterOffsets", *request)) return *failure;
   if (!Known(request->name())) return NotFound(request->name());
   reply->set_message(absl::StrCat("offsets of `", request->name(),
                                   "` changed: ", request->offsets_size(), " partition(s)"));
   return grpc::Status::OK;
 }
 
-grpc::Status FakeAdmin::ResetOffsets(grpc::ServerContext*, const pb::ConnectorRef* request,
+grpc::Status FakeAdmin::ResetOffsets(grpc::ServerContext* context, const pb::ConnectorRef* request,
                                      pb::AlterOffsetsResponse* reply) {
-  if (auto failure = Received("ResetOffsets", *request)) return *failure;
+  if (auto failure = Received(*context, "ResetOffsets", *request)) return *failure;
   if (!Known(request->name())) return NotFound(request->name());
   if (request->name() == "orders") {
     return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
@@ -291,25 +303,25 @@ grpc::Status FakeAdmin::ResetOffsets(grpc::ServerContext*, const pb::ConnectorRe
   return grpc::Status::OK;
 }
 
-grpc::Status FakeAdmin::GetConnectorTopics(grpc::ServerContext*, const pb::ConnectorRef* request,
+grpc::Status FakeAdmin::GetConnectorTopics(grpc::ServerContext* context, const pb::ConnectorRef* request,
                                            pb::ConnectorTopics* reply) {
-  if (auto failure = Received("GetConnectorTopics", *request)) return *failure;
+  if (auto failure = Received(*context, "GetConnectorTopics", *request)) return *failure;
   if (!Known(request->name())) return NotFound(request->name());
   reply->add_topics("shop");
   reply->add_topics("shop.inventory.customers");
   return grpc::Status::OK;
 }
 
-grpc::Status FakeAdmin::ResetConnectorTopics(grpc::ServerContext*, const pb::ConnectorRef* request,
+grpc::Status FakeAdmin::ResetConnectorTopics(grpc::ServerContext* context, const pb::ConnectorRef* request,
                                              pb::ConnectorTopics*) {
-  if (auto failure = Received("ResetConnectorTopics", *request)) return *failure;
+  if (auto failure = Received(*context, "ResetConnectorTopics", *request)) return *failure;
   if (!Known(request->name())) return NotFound(request->name());
   return grpc::Status::OK;
 }
 
-grpc::Status FakeAdmin::Watch(grpc::ServerContext*, const pb::WatchRequest* request,
+grpc::Status FakeAdmin::Watch(grpc::ServerContext* context, const pb::WatchRequest* request,
                               grpc::ServerWriter<pb::WatchEvent>* writer) {
-  if (auto failure = Received("Watch", *request)) return *failure;
+  if (auto failure = Received(*context, "Watch", *request)) return *failure;
   pb::WatchEvent event;
   pb::ConnectorStatus* s = event.mutable_connector_status();
   s->set_name("orders");

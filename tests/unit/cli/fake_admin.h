@@ -25,6 +25,8 @@ class FakeAdmin final : public pb::Admin::Service {
   // The last request of any kind, as text format ("name: \"orders\" include_tasks: true").
   std::string last_request();
   std::string last_method();
+  // The last call's `authorization` metadata; "" when it carried none.
+  std::string last_authorization();
 
   grpc::Status CreateConnector(grpc::ServerContext*, const pb::CreateConnectorRequest* request,
                                pb::Connector* reply) override;
@@ -72,12 +74,12 @@ class FakeAdmin final : public pb::Admin::Service {
 
  private:
   // Records the request; the failure to answer with, if a test set one.
-  std::optional<grpc::Status> Received(const char* method,
+  std::optional<grpc::Status> Received(const grpc::ServerContext& context, const char* method,
                                        const google::protobuf::Message& request);
 
   std::mutex mu_;
   std::optional<grpc::Status> fail_with_;
-  std::string last_request_, last_method_;
+  std::string last_request_, last_method_, last_authorization_;
 };
 
 // The fake, serving plaintext on a loopback port the kernel picked, until destroyed.

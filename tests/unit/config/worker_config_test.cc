@@ -1,6 +1,8 @@
 #include "runtime/config/worker_config.h"
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -14,6 +16,7 @@ using ::testing::IsEmpty;
 using ::testing::SizeIs;
 
 constexpr const char* kMinimal =
+    "bootstrap.servers=broker:9092\n"
     "group.id=connect-cluster\n"
     "offset.storage.topic=connect-offsets\n"
     "config.storage.topic=connect-configs\n"
@@ -32,7 +35,8 @@ TEST(WorkerConfigTest, MinimalConfigGetsKafkaConnectDefaults) {
   ASSERT_TRUE(parsed.ok()) << parsed.status();
   const WorkerConfig& c = parsed->config;
   EXPECT_THAT(parsed->warnings, IsEmpty());
-  EXPECT_EQ(c.bootstrap_servers, "localhost:9092");
+  EXPECT_EQ(c.bootstrap_servers, "broker:9092");
+  EXPECT_EQ(c.startup_broker_timeout, absl::Seconds(60));
   EXPECT_EQ(c.group_id, "connect-cluster");
   EXPECT_EQ(c.offset_storage.name, "connect-offsets");
   EXPECT_EQ(c.offset_storage.partitions, 25);
@@ -107,9 +111,9 @@ TEST(WorkerConfigTest, UnknownAndUnusedKeysAreWarningsWithLineNumbers) {
       Parse(std::string(kMinimal) + "offset.flush.intervall.ms=5\nlisteners=HTTP://:8083\n");
   ASSERT_TRUE(parsed.ok()) << parsed.status();
   ASSERT_THAT(parsed->warnings, SizeIs(2));
-  EXPECT_THAT(parsed->warnings[0], HasSubstr("unknown key `offset.flush.intervall.ms` (line 7)"));
+  EXPECT_THAT(parsed->warnings[0], HasSubstr("unknown key `offset.flush.intervall.ms` (line 8)"));
   EXPECT_THAT(parsed->warnings[1],
-              HasSubstr("`listeners` (line 8) is a Kafka Connect setting Sluice does not use"));
+              HasSubstr("`listeners` (line 9) is a Kafka Connect setting Sluice does not use"));
 }
 
 struct BadValueCase {
@@ -124,7 +128,7 @@ TEST_P(WorkerConfigBadValueTest, IsInvalidArgumentNamingKeyAndAllowedValues) {
   auto parsed = Parse(std::string(kMinimal) + GetParam().line + "\n");
   ASSERT_FALSE(parsed.ok());
   EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(parsed.status().message(), HasSubstr("`" + GetParam().expected_key + "` (line 7)"));
+  EXPECT_THAT(parsed.status().message(), HasSubstr("`" + GetParam().expected_key + "` (line 8)"));
   EXPECT_THAT(parsed.status().message(), HasSubstr(GetParam().expected_hint));
 }
 
@@ -149,7 +153,12 @@ INSTANTIATE_TEST_SUITE_P(
                      "positive number of bytes"},
         BadValueCase{"bootstrap.servers= , ", "bootstrap.servers", "host:port"},
         BadValueCase{"sluice.admin.listener=8083", "sluice.admin.listener", "host:port"},
-        BadValueCase{"sluice.admin.listener=localhost:99999", "sluice.admin.listener", "host:port"}));
+        BadValueCase{"sluice.admin.listener=localhost:99999", "sluice.admin.listener", "host:port"},
+        BadValueCase{"sluice.admin.insecure.listener.allowed=yes",
+                     "sluice.admin.insecure.listener.allowed", "true or false"},
+        BadValueCase{"sluice.admin.token.file= ", "sluice.admin.token.file", "token"},
+        BadValueCase{"sluice.startup.broker.timeout.ms=-1", "sluice.startup.broker.timeout.ms",
+                     "milliseconds"}));
 
 TEST(WorkerConfigTest, AdminApiListensOnLoopbackByDefaultWithoutTls) {
   auto parsed = Parse(kMinimal);
@@ -185,19 +194,29 @@ TEST(WorkerConfigTest, AdminCertificateWithoutKeyIsRefused) {
   EXPECT_THAT(mtls_only.status().message(), HasSubstr("needs the server's own certificate"));
 }
 
+// bootstrap.servers among them: Kafka Connect defaults it to localhost:9092, but a worker that
+// waits for a broker nobody named only looked hung.
 TEST(WorkerConfigTest, MissingRequiredKeyIsNamed) {
-  auto parsed = Parse(
-      "group.id=g\noffset.storage.topic=o\nconfig.storage.topic=c\n"
+  const std::string converters =
       "key.converter=org.apache.kafka.connect.json.JsonConverter\n"
-      "value.converter=org.apache.kafka.connect.json.JsonConverter\n");
-  ASSERT_FALSE(parsed.ok());
-  EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(parsed.status().message(), HasSubstr("missing required key `status.storage.topic`"));
+      "value.converter=org.apache.kafka.connect.json.JsonConverter\n";
+  for (const auto& [text, key] : std::vector<std::pair<std::string, std::string>>{
+           {"bootstrap.servers=b:9092\ngroup.id=g\noffset.storage.topic=o\n"
+            "config.storage.topic=c\n",
+            "status.storage.topic"},
+           {"group.id=g\noffset.storage.topic=o\nconfig.storage.topic=c\n"
+            "status.storage.topic=s\n",
+            "bootstrap.servers"}}) {
+    auto parsed = Parse(text + converters);
+    ASSERT_FALSE(parsed.ok()) << key;
+    EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(parsed.status().message(), HasSubstr("missing required key `" + key + "`"));
+  }
 }
 
 TEST(WorkerConfigTest, InternalTopicsMustDiffer) {
   auto parsed = Parse(
-      "group.id=g\noffset.storage.topic=same\nconfig.storage.topic=c\nstatus.storage.topic=same\n"
+      "bootstrap.servers=b:9092\ngroup.id=g\noffset.storage.topic=same\nconfig.storage.topic=c\nstatus.storage.topic=same\n"
       "key.converter=org.apache.kafka.connect.json.JsonConverter\n"
       "value.converter=org.apache.kafka.connect.json.JsonConverter\n");
   ASSERT_FALSE(parsed.ok());
