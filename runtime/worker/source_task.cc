@@ -45,17 +45,6 @@ WorkerSourceTask::WorkerSourceTask(SourceTaskSpec spec, SourceTaskServices servi
       producers_(std::move(producers)),
       who_(absl::StrCat(spec_.connector_name, "-", spec_.task_id)) {}
 
-absl::Status WorkerSourceTask::RecordingOffsetWriter::Write(
-    absl::string_view connector, absl::Span<const offsets::CommittableOffset> offsets,
-    absl::Duration timeout) {
-  absl::Status status = store_->Write(connector, offsets, timeout);
-  if (status.ok()) {
-    absl::MutexLock lock(&mu_);
-    written_.insert(written_.end(), offsets.begin(), offsets.end());
-  }
-  return status;
-}
-
 absl::StatusOr<std::unique_ptr<WorkerSourceTask>> WorkerSourceTask::Start(
     SourceTaskSpec spec, SourceTaskServices services, RecordSenderFactory producers) {
   std::unique_ptr<WorkerSourceTask> task(
@@ -93,7 +82,9 @@ absl::StatusOr<std::unique_ptr<WorkerSourceTask::Attempt>> WorkerSourceTask::New
           status.code(), absl::StrCat(who_, ": reading the committed offsets: ", status.message()));
     }
   }
-  auto attempt = std::make_unique<Attempt>(services_.offset_store);
+  std::vector<std::pair<offsets::SourcePartition, offsets::SourceOffset>> committed =
+      services_.offset_store->OffsetsFor(spec_.connector_name);
+  auto attempt = std::make_unique<Attempt>(services_.offset_store, committed);
   attempt->committer = std::make_unique<offsets::OffsetCommitter>(
       spec_.connector_name, &attempt->tracker, &attempt->offset_writer);
   attempt->commit_thread = std::make_unique<offsets::AsyncOffsetCommitter>(
@@ -101,9 +92,9 @@ absl::StatusOr<std::unique_ptr<WorkerSourceTask::Attempt>> WorkerSourceTask::New
   absl::StatusOr<std::unique_ptr<kafka::RecordSender>> producer = producers_();
   if (!producer.ok()) return producer.status();
   attempt->producer = *std::move(producer);
-  absl::StatusOr<std::unique_ptr<plugin::TaskInstance>> instance = plugin::TaskInstance::Start(
-      spec_.plugin, spec_.connector_name, spec_.task_id, spec_.task_config,
-      services_.offset_store->OffsetsFor(spec_.connector_name), services_.log);
+  absl::StatusOr<std::unique_ptr<plugin::TaskInstance>> instance =
+      plugin::TaskInstance::Start(spec_.plugin, spec_.connector_name, spec_.task_id,
+                                  spec_.task_config, std::move(committed), services_.log);
   if (!instance.ok()) return instance.status();
   attempt->task = *std::move(instance);
   return attempt;
@@ -366,6 +357,9 @@ absl::Status WorkerSourceTask::AfterCommit(absl::Status status, bool final_commi
     return absl::Status(attempt_->committer->delivery_failure().code(),
                         absl::StrCat(who_, ": ", status.message()));
   }
+  // Another task wrote this connector's offsets after this one read them: this one is stale
+  // (guarded_offset_writer.h) and stops without writing.
+  if (absl::IsFailedPrecondition(status)) return status;
   // The offsets topic did not take the write: the offsets stay pending for the next commit, and
   // the task goes on (Kafka Connect does the same); only the final commit reports it.
   services_.log(LogLevel::kWarn, who_,

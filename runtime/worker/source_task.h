@@ -57,6 +57,7 @@
 #include "runtime/plugin/host_context.h"
 #include "runtime/plugin/plugin.h"
 #include "runtime/plugin/plugin_calls.h"
+#include "runtime/worker/guarded_offset_writer.h"
 #include "runtime/worker/offset_backing_store.h"
 #include "runtime/worker/retry_backoff.h"
 #include "runtime/worker/task_view.h"
@@ -151,35 +152,17 @@ class WorkerSourceTask : public TaskView {
   absl::Status AfterCommit(absl::Status status, bool final_commit);
   void Finish(absl::Status status);
 
-  // Writes through to the offsets store and remembers what it wrote, so the task can tell the
-  // plugin which offsets are now committed. Write runs on the committer thread, TakeWritten on
-  // the task thread.
-  class RecordingOffsetWriter : public offsets::OffsetWriter {
-   public:
-    explicit RecordingOffsetWriter(offsets::OffsetWriter* store) : store_(store) {}
-    absl::Status Write(absl::string_view connector,
-                       absl::Span<const offsets::CommittableOffset> offsets,
-                       absl::Duration timeout) override;
-    std::vector<offsets::CommittableOffset> TakeWritten() {
-      absl::MutexLock lock(&mu_);
-      return std::move(written_);
-    }
-
-   private:
-    offsets::OffsetWriter* const store_;
-    absl::Mutex mu_;
-    std::vector<offsets::CommittableOffset> written_ ABSL_GUARDED_BY(mu_);
-  };
-
   // One run of the plugin's task against one producer, from the committed offsets: what a
   // restart after a transient failure replaces whole. Declaration order is destruction order
   // reversed: the plugin's task goes first, then the producer (whose destructor waits for its
   // last delivery reports, which touch the tracker), the commit thread before its committer, and
   // the tracker last.
   struct Attempt {
-    explicit Attempt(offsets::OffsetWriter* store) : offset_writer(store) {}
+    Attempt(OffsetBackingStore* store,
+            std::vector<std::pair<offsets::SourcePartition, offsets::SourceOffset>> start)
+        : offset_writer(store, std::move(start)) {}
     offsets::SubmittedRecords tracker;
-    RecordingOffsetWriter offset_writer;
+    GuardedOffsetWriter offset_writer;
     std::unique_ptr<offsets::OffsetCommitter> committer;
     std::unique_ptr<offsets::AsyncOffsetCommitter> commit_thread;
     std::unique_ptr<kafka::RecordSender> producer;

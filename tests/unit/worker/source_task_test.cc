@@ -273,6 +273,43 @@ TEST_F(SourceTaskTest, ATransientFailureEndsTheTaskOnceErrorsRetryTimeoutHasPass
   EXPECT_EQ(CommittedSeq(), 39);
 }
 
+TEST_F(SourceTaskTest, AStaleTaskRefusesToWriteOverTheOffsetOfANewerOne) {
+  // Task "a" commits, then freezes (Kafka acknowledges nothing more of it), as a worker stopped
+  // past its session; task "b" starts the same partition from the newest offset (as the worker
+  // that took over would) and commits ahead; then "a" wakes up with acknowledgements for what it
+  // sent before: its commit would write an offset behind b's.
+  auto a = StartTask({{"max.records", "300"}}, FakeSender::Settle::kWhenTestAcks);
+  ASSERT_NE(a, nullptr);
+  FakeSender* a_sender = sender_.load();
+  ASSERT_TRUE(Eventually([&] { return a_sender->sent_count() == 300; }));
+  a_sender->AckOldest(20);
+  ASSERT_TRUE(Eventually([&] { return CommittedSeq() == 19; })) << CommittedSeq();
+
+  auto b = StartTask({{"max.records", "100"}}, FakeSender::Settle::kAtOnce);
+  ASSERT_NE(b, nullptr);
+  ASSERT_TRUE(Eventually([&] { return CommittedSeq() == 99; })) << CommittedSeq();
+
+  a_sender->AckOldest(60);  // a could now commit up to seq 79: behind b's 99
+  ASSERT_TRUE(Eventually([&] { return a->state() == TaskState::kFailed; }));
+  const absl::Status failure = a->Join();
+  EXPECT_TRUE(absl::IsFailedPrecondition(failure)) << failure;
+  EXPECT_THAT(std::string(failure.message()),
+              HasSubstr("another task wrote the offset of partition "
+                        R"({"generator":"orders","task":0} (now {"seq":99}) after this one read )"
+                        R"(it ({"seq":19}))"));
+  EXPECT_EQ(CommittedSeq(), 99) << "the committed offset did not move backwards";
+  EXPECT_EQ(a->restarts(), 0) << "a stale task is not restarted by itself";
+  EXPECT_EQ(b->state(), TaskState::kRunning);
+  int64_t previous = -1;
+  for (const offsets::CommittableOffset& o : offsets_.written()) {
+    const int64_t seq = std::get<int64_t>(*o.offset.Find("seq"));
+    EXPECT_GE(seq, previous) << "every write sits on top of the newest";
+    previous = seq;
+  }
+  b->Stop();
+  EXPECT_TRUE(b->Join().ok());
+}
+
 TEST_F(SourceTaskTest, TheFinalCommitOnStopIsExact) {
   config_.offset_flush_interval = absl::Hours(1);  // no periodic commit: only the final one
   auto task = StartTask({}, FakeSender::Settle::kWhenTestAcks);
