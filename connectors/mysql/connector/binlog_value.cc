@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 
+#include "absl/strings/str_cat.h"
+
 #include "sluice/binlog/json_binary.h"
 #include "sluice/binlog/temporal.h"
 
@@ -9,10 +11,37 @@ namespace sluice::mysql {
 
 using binlog::ValueKind;
 
+namespace {
+
+// A column the row image left out. A BLOB/TEXT column (binlog_row_image=NOBLOB leaves them out of
+// changes that did not touch them) carries Debezium's placeholder; any other column left out
+// (binlog_row_image=MINIMAL) makes the image incomplete, and writing it with a null there would
+// be a wrong row.
+absl::StatusOr<sluice_datum> AbsentDatum(const ColumnDef& def, Scratch& scratch) {
+  if (def.unavailable_placeholder.has_value()) {
+    const std::string& placeholder = *def.unavailable_placeholder;
+    if (def.kind == FieldKind::kBinary) {
+      return BinaryDatum(reinterpret_cast<const uint8_t*>(placeholder.data()), placeholder.size(),
+                         def, scratch);
+    }
+    return sluice_datum_string(placeholder.data(), placeholder.size());
+  }
+  return absl::FailedPreconditionError(absl::StrCat(
+      "column `", def.name,
+      "` is not in the row image, so the row cannot be written whole: the change was logged "
+      "with binlog_row_image=MINIMAL (a session or global setting), which leaves out the columns "
+      "the change did not need. Set binlog_row_image=FULL (or NOBLOB) globally and in every "
+      "writing session; the changes already logged this way can only be skipped by starting "
+      "from a later position (a new snapshot)"));
+}
+
+}  // namespace
+
 absl::StatusOr<sluice_datum> DatumFromBinlog(const binlog::ColumnValue& value, const ColumnDef& def,
                                              Scratch& scratch) {
   const ValueKind kind = value.kind();
-  if (kind == ValueKind::kNull || kind == ValueKind::kAbsent) return sluice_datum_null();
+  if (kind == ValueKind::kNull) return sluice_datum_null();
+  if (kind == ValueKind::kAbsent) return AbsentDatum(def, scratch);
   switch (def.kind) {
     case FieldKind::kInt16:
     case FieldKind::kInt32:
@@ -102,6 +131,11 @@ absl::StatusOr<sluice_datum> DatumFromBinlog(const binlog::ColumnValue& value, c
       }
       break;
     case FieldKind::kJson:
+      if (kind == ValueKind::kJsonDiff) {
+        // Only a whole document is a value: binlog::ResolveJsonDiffs makes one first.
+        return absl::InternalError(absl::StrCat("JSON column `", def.name,
+                                                "`: a partial update reached the record unapplied"));
+      }
       if (kind == ValueKind::kString) {
         return sluice_datum_string(value.string().data(), value.string().size());
       }
@@ -152,6 +186,11 @@ absl::StatusOr<sluice_datum> DatumFromBinlog(const binlog::ColumnValue& value, c
         const binlog::Timestamp ts = value.timestamp();
         scratch.text = ZonedTimestampText(ts.seconds, ts.micros, def.fsp);
         return sluice_datum_string(scratch.text.data(), scratch.text.size());
+      }
+      break;
+    case FieldKind::kFloatVector:
+      if (kind == ValueKind::kString) {
+        return sluice_datum_bytes(value.bytes().data(), value.bytes().size());
       }
       break;
     case FieldKind::kGeometry:

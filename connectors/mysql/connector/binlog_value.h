@@ -12,8 +12,10 @@
 namespace sluice::mysql {
 
 // The datum for a value read from the binlog. kGeometry is not handled here (it is a struct:
-// the change event reads its WKB and SRID itself). A kAbsent value (partial row image) converts
-// to null. The datum's views point into the value or `scratch`.
+// the change event reads its WKB and SRID itself). A kAbsent value (a column the row image left
+// out) is the column's unavailable_placeholder, or FailedPrecondition naming the column and
+// binlog_row_image when it has none. The datum's views point into the value, the def or
+// `scratch`.
 absl::StatusOr<sluice_datum> DatumFromBinlog(const binlog::ColumnValue& value, const ColumnDef& def,
                                              Scratch& scratch);
 

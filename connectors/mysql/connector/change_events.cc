@@ -68,6 +68,33 @@ bool SameColumnValue(const binlog::ColumnValue& a, const binlog::ColumnValue& b)
 
 }  // namespace
 
+absl::StatusOr<sluice_datum> ChangeEvents::FloatVectorDatum(sluice_batch* batch,
+                                                            const sluice_schema* schema,
+                                                            const sluice_datum& bytes,
+                                                            const std::string& column) {
+  const size_t size = bytes.u.bytes.len;
+  if (size % 4 != 0) {
+    // Debezium logs a warning and writes an empty array; a VECTOR's bytes are whole floats, so
+    // anything else is a damaged value and fails the task instead of passing as an empty one.
+    return absl::DataLossError(absl::StrCat("VECTOR column `", column, "` holds ", size,
+                                            " bytes, not a whole number of 4-byte floats"));
+  }
+  sluice_value* array = api_->array_new(batch, schema, size / 4);
+  if (array == nullptr) return absl::InternalError("array_new refused FloatVector");
+  const auto* p = bytes.u.bytes.ptr;
+  for (size_t i = 0; i < size; i += 4) {
+    // Little-endian IEEE 754 single precision, as MySQL stores VECTOR elements.
+    const uint32_t bits = uint32_t{p[i]} | (uint32_t{p[i + 1]} << 8) |
+                          (uint32_t{p[i + 2]} << 16) | (uint32_t{p[i + 3]} << 24);
+    float element;
+    std::memcpy(&element, &bits, sizeof element);
+    sluice_datum datum = sluice_datum_float(element);
+    // Errors are sticky in the batch and reported by record_append.
+    (void)api_->array_append(array, &datum);
+  }
+  return sluice_datum_value(array);
+}
+
 absl::StatusOr<sluice_datum> BinlogRow::Datum(const TableSchema& schema, size_t field,
                                               Scratch& scratch) {
   return DatumFromBinlog(image_[schema.source_columns[field]], schema.defs[field], scratch);
@@ -80,6 +107,13 @@ bool BinlogRow::GeometryOf(const TableSchema& schema, size_t field, absl::Span<c
   *wkb = absl::Span<const uint8_t>(value.bytes().data(), value.bytes().size());
   *srid = static_cast<int32_t>(value.srid());
   return true;
+}
+
+absl::Status BinlogRow::CheckPresent(const TableSchema& schema, size_t field) {
+  const binlog::ColumnValue& value = image_[schema.source_columns[field]];
+  if (value.kind() != binlog::ValueKind::kAbsent) return absl::OkStatus();
+  Scratch scratch;
+  return DatumFromBinlog(value, schema.defs[field], scratch).status();
 }
 
 ChangeEvents::ChangeEvents(const Host& host, const ConnectorConfig& config, SourceBlock& source)
@@ -96,6 +130,11 @@ absl::StatusOr<sluice_value*> ChangeEvents::BuildStruct(sluice_batch* batch,
     sluice_datum datum;
     const FieldKind kind = schema.defs[field].kind;
     if (kind == FieldKind::kGeometry || kind == FieldKind::kPoint) {
+      absl::Status present = row->CheckPresent(schema, field);
+      if (!present.ok()) {
+        return absl::Status(present.code(), absl::StrCat("table `", schema.db, ".", schema.table,
+                                                         "`: ", present.message()));
+      }
       absl::Span<const uint8_t> wkb;
       int32_t srid = 0;
       if (!row->GeometryOf(schema, field, &wkb, &srid)) {
@@ -129,6 +168,17 @@ absl::StatusOr<sluice_value*> ChangeEvents::BuildStruct(sluice_batch* batch,
                                          "`: ", converted.status().message()));
       }
       datum = *converted;
+      if (kind == FieldKind::kFloatVector && datum.kind == SLUICE_DATUM_BYTES) {
+        absl::StatusOr<sluice_datum> vector = FloatVectorDatum(
+            batch, key ? schema.key_field_schemas[i] : schema.value_fields[field], datum,
+            schema.defs[field].name);
+        if (!vector.ok()) {
+          return absl::Status(vector.status().code(),
+                              absl::StrCat("table `", schema.db, ".", schema.table,
+                                           "`: ", vector.status().message()));
+        }
+        datum = *vector;
+      }
     }
     // Errors are sticky in the batch and reported by record_append.
     api_->struct_set(value, static_cast<uint32_t>(i), &datum);

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -33,6 +34,11 @@ class RowSource {
   // For kGeometry fields: is it null, and its WKB and SRID.
   virtual bool GeometryOf(const TableSchema& schema, size_t field, absl::Span<const uint8_t>* wkb,
                           int32_t* srid) = 0;
+  // For fields read through GeometryOf: an error when the row does not hold the field at all (a
+  // binlog row image that left the column out), rather than reading it as null.
+  virtual absl::Status CheckPresent(const TableSchema& /*schema*/, size_t /*field*/) {
+    return absl::OkStatus();
+  }
 };
 
 // A row image from the binlog.
@@ -44,6 +50,7 @@ class BinlogRow : public RowSource {
                                      Scratch& scratch) override;
   bool GeometryOf(const TableSchema& schema, size_t field, absl::Span<const uint8_t>* wkb,
                   int32_t* srid) override;
+  absl::Status CheckPresent(const TableSchema& schema, size_t field) override;
 
  private:
   const std::vector<binlog::ColumnValue>& image_;
@@ -66,6 +73,10 @@ class ChangeEvents {
  private:
   absl::StatusOr<sluice_value*> BuildStruct(sluice_batch* batch, const TableSchema& schema,
                                             RowSource* row, bool key);
+  // A VECTOR's bytes (the datum row sources give for kFloatVector) as its FloatVector array.
+  absl::StatusOr<sluice_datum> FloatVectorDatum(sluice_batch* batch, const sluice_schema* schema,
+                                                const sluice_datum& bytes,
+                                                const std::string& column);
   sluice_value* BuildEnvelope(sluice_batch* batch, const TableSchema& schema, sluice_value* before,
                               sluice_value* after, const SourcePosition& source, char op);
   absl::Status Append(sluice_batch* batch, const TableSchema& schema, sluice_value* key,

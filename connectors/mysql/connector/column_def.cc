@@ -167,12 +167,26 @@ absl::StatusOr<ColumnDef> ColumnDefFromTableMap(const binlog::ColumnInfo& column
     case ColumnType::kGeometry:
       def.kind = column.geometry_type == 1 ? FieldKind::kPoint : FieldKind::kGeometry;
       break;
+    case ColumnType::kVector:
+      def.kind = FieldKind::kFloatVector;
+      break;
     default:
       return absl::InvalidArgumentError(absl::StrCat(
           "column `", column.name, "` has type ", binlog::ColumnTypeName(column.real_type),
           ", which Sluice cannot map; exclude it with column.exclude.list"));
   }
   def.default_value = extras.default_value;
+  switch (column.real_type) {
+    case ColumnType::kTinyBlob:
+    case ColumnType::kMediumBlob:
+    case ColumnType::kLongBlob:
+    case ColumnType::kBlob:
+      // What binlog_row_image=NOBLOB leaves out of a row image when the change did not need it.
+      def.unavailable_placeholder = config.unavailable_placeholder;
+      break;
+    default:
+      break;
+  }
   return def;
 }
 
@@ -239,6 +253,8 @@ absl::StatusOr<ColumnDef> ColumnDefFromCatalog(const CatalogColumn& column,
     def.kind = FieldKind::kZonedTimestamp;
   } else if (type == "year") {
     def.kind = FieldKind::kYear;
+  } else if (type == "vector") {
+    def.kind = FieldKind::kFloatVector;
   } else if (type == "point") {
     def.kind = FieldKind::kPoint;
   } else if (type == "geometry" || type == "linestring" || type == "polygon" ||

@@ -49,6 +49,10 @@ enum class FieldKind : uint8_t {
   kYear,
   kGeometry,  // struct io.debezium.data.geometry.Geometry {wkb, srid}
   kPoint,     // POINT: struct io.debezium.data.geometry.Point {x, y, wkb, srid}
+  // MySQL 9 VECTOR: array of float32 io.debezium.data.FloatVector. Its datum (binlog and text
+  // protocol alike) is the column's bytes, little-endian IEEE 754 floats; the change event turns
+  // them into the array.
+  kFloatVector,
 };
 
 struct ColumnDef {
@@ -65,6 +69,10 @@ struct ColumnDef {
   // The column's DEFAULT as Debezium's defaultValueExpression ("x", "1.50",
   // "1970-01-01 00:00:00" for CURRENT_TIMESTAMP); the field schema's default (DefaultDatum).
   std::optional<std::string> default_value;
+  // BLOB/TEXT columns (streaming): what the field carries when a row image left the column out
+  // (binlog_row_image=NOBLOB, or MINIMAL), Debezium's unavailable.value.placeholder. nullopt for
+  // every other column: a row image without one of those cannot be written whole.
+  std::optional<std::string> unavailable_placeholder;
 };
 
 // What the table map cannot say, read from the catalog when a table is first seen.
@@ -75,7 +83,7 @@ struct ColumnExtras {
 };
 
 // The mapping of one table-map column (binlog_row_metadata=FULL). InvalidArgument for a type
-// that has no mapping (e.g. MySQL 9 VECTOR), naming the column.
+// that has no mapping, naming the column.
 absl::StatusOr<ColumnDef> ColumnDefFromTableMap(const binlog::ColumnInfo& column,
                                                 const ColumnExtras& extras,
                                                 const ConnectorConfig& config);

@@ -67,6 +67,14 @@ const sluice_config_def kDefs[] = {
      "BIGINT UNSIGNED as long (int64) or precise (Decimal)."},
     {kDefSize, "binary.handling.mode", SLUICE_CONFIG_STRING, "bytes", 0, 0,
      "Binary columns as bytes, base64, base64-url-safe or hex."},
+    {kDefSize, "unavailable.value.placeholder", SLUICE_CONFIG_STRING,
+     "__debezium_unavailable_value", 0, 0,
+     "What a BLOB/TEXT column carries when the binlog row image left it out "
+     "(binlog_row_image=NOBLOB): this text, or its bytes in a binary column."},
+    {kDefSize, "event.processing.failure.handling.mode", SLUICE_CONFIG_STRING, "fail", 0, 0,
+     "An event the connector cannot turn into records (an unknown event type in a transaction, a "
+     "statement-based change of a captured table, a server INCIDENT): fail stops the task naming "
+     "its position; warn logs it with its position and goes on; skip (or ignore) goes on."},
     {kDefSize, "heartbeat.interval.ms", SLUICE_CONFIG_LONG, "0", 0, 0,
      "Emit a heartbeat to __debezium-heartbeat.<topic.prefix> this often (0: never)."},
     {kDefSize, "provide.transaction.metadata", SLUICE_CONFIG_BOOLEAN, "false", 0, 0,
@@ -285,6 +293,11 @@ absl::StatusOr<ConnectorConfig> ParseConnectorConfig(
   choice = reader.Choice("binary.handling.mode", {"bytes", "base64", "base64-url-safe", "hex"});
   if (!choice.ok()) return choice.status();
   config.binary_mode = static_cast<BinaryMode>(*choice);
+  choice = reader.Choice("event.processing.failure.handling.mode",
+                         {"fail", "warn", "skip", "ignore"});
+  if (!choice.ok()) return choice.status();
+  config.failure_mode = *choice == 3 ? FailureMode::kSkip : static_cast<FailureMode>(*choice);
+  config.unavailable_placeholder = reader.Get("unavailable.value.placeholder");
 
   for (auto [key, field] :
        {std::pair<const char*, bool*>{"include.schema.changes", &config.include_schema_changes},

@@ -20,6 +20,9 @@ enum class DecimalMode { kPrecise, kDouble, kString };
 enum class TimePrecisionMode { kAdaptiveTimeMicroseconds, kConnect };
 enum class BigintUnsignedMode { kLong, kPrecise };
 enum class BinaryMode { kBytes, kBase64, kBase64UrlSafe, kHex };
+// event.processing.failure.handling.mode: what an event the connector cannot turn into records
+// does (docs/mysql-connector.md, "Events Sluice cannot read"). `ignore` reads as `skip`.
+enum class FailureMode { kFail, kWarn, kSkip };
 
 struct ConnectorConfig {
   std::string connector_name;  // the worker's `name`
@@ -52,6 +55,10 @@ struct ConnectorConfig {
   TimePrecisionMode time_precision_mode = TimePrecisionMode::kAdaptiveTimeMicroseconds;
   BigintUnsignedMode bigint_unsigned_mode = BigintUnsignedMode::kLong;
   BinaryMode binary_mode = BinaryMode::kBytes;
+  // unavailable.value.placeholder: a BLOB/TEXT column a row image left out
+  // (binlog_row_image=NOBLOB) carries this text (or its bytes), as Debezium writes it.
+  std::string unavailable_placeholder = "__debezium_unavailable_value";
+  FailureMode failure_mode = FailureMode::kFail;
   int64_t heartbeat_interval_ms = 0;
   bool provide_transaction_metadata = false;
   // skipped.operations: which of c, u, d, t are not emitted (Debezium's default skips truncates).

@@ -100,4 +100,61 @@ std::vector<DdlTarget> DdlTargets(absl::string_view sql, absl::string_view curre
   return targets;
 }
 
+DmlStatement DmlTables(absl::string_view sql, absl::string_view current_db) {
+  DmlStatement out;
+  SqlScanner scan(sql, current_db);
+  std::string db, table;
+  if (scan.Accept("INSERT") || scan.Accept("REPLACE")) {
+    out.dml = true;
+    for (const char* option : {"LOW_PRIORITY", "DELAYED", "HIGH_PRIORITY", "IGNORE", "INTO"}) {
+      scan.Accept(option);
+    }
+    if (scan.Name(&db, &table)) out.tables.emplace_back(db, table);
+    out.known = !out.tables.empty();
+    return out;
+  }
+  if (scan.Accept("WITH")) {
+    out.dml = true;
+    return out;
+  }
+  if (!scan.Accept("UPDATE") && !scan.Accept("DELETE")) return out;
+  out.dml = true;
+  for (const char* option : {"LOW_PRIORITY", "QUICK", "IGNORE"}) scan.Accept(option);
+  bool reference_starts = true;
+  int depth = 0;
+  while (!scan.AtEnd()) {
+    if (scan.AcceptPunct('(')) {
+      ++depth;
+      reference_starts = false;
+      continue;
+    }
+    if (scan.AcceptPunct(')')) {
+      --depth;
+      continue;
+    }
+    if (depth > 0) {
+      scan.Skip();
+      continue;
+    }
+    if (scan.Accept("SET") || scan.Accept("WHERE") || scan.Accept("ORDER") ||
+        scan.Accept("LIMIT")) {
+      break;
+    }
+    if (scan.AcceptPunct(',') || scan.Accept("FROM") || scan.Accept("JOIN") ||
+        scan.Accept("STRAIGHT_JOIN") || scan.Accept("USING")) {
+      reference_starts = true;
+      continue;
+    }
+    if (reference_starts && scan.Name(&db, &table)) {
+      out.tables.emplace_back(db, table);
+      reference_starts = false;
+      continue;
+    }
+    reference_starts = false;
+    scan.Skip();
+  }
+  out.known = !out.tables.empty();
+  return out;
+}
+
 }  // namespace sluice::mysql

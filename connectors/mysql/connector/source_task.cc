@@ -7,9 +7,12 @@
 #include "absl/strings/str_cat.h"
 #include "connectors/mysql/connector/catalog.h"
 #include "connectors/mysql/connector/clock.h"
+#include "connectors/mysql/connector/ddl_targets.h"
 #include "connectors/mysql/connector/snapshot.h"
 #include "connectors/mysql/connector/sql_scanner.h"
+#include "connectors/mysql/connector/unreadable_events.h"
 #include "connectors/mysql/server/server_checks.h"
+#include "sluice/binlog/json_diff.h"
 
 namespace sluice::mysql {
 
@@ -329,9 +332,34 @@ absl::StatusOr<bool> SourceTask::HandleEvent(sluice_batch* batch) {
     return true;
   } else if (event.As<binlog::HeartbeatEvent>() != nullptr) {
     return true;
+  } else if (std::optional<std::string> why = UnreadableEventReason(event)) {
+    absl::Status status = Unreadable(event, *why);
+    if (!status.ok()) return status;
   }
   position_.EventDone(event);
   return true;
+}
+
+absl::Status SourceTask::Unreadable(const binlog::Event& event, absl::string_view what) {
+  switch (config_.failure_mode) {
+    case FailureMode::kFail:
+      return binlog::AnnotateError(
+          absl::FailedPreconditionError(absl::StrCat(
+              what, ". The task stops here rather than pass over changes; to log such events and "
+                    "go on, set event.processing.failure.handling.mode=warn")),
+          event.context);
+    case FailureMode::kWarn:
+      host_.Log(SLUICE_LOG_WARN,
+                binlog::AnnotateError(
+                    absl::UnknownError(absl::StrCat(
+                        what, "; passed over (event.processing.failure.handling.mode=warn)")),
+                    event.context)
+                    .message());
+      return absl::OkStatus();
+    case FailureMode::kSkip:
+      break;
+  }
+  return absl::OkStatus();
 }
 
 absl::Status SourceTask::HandleQuery(sluice_batch* batch, const binlog::QueryEvent& query) {
@@ -340,9 +368,15 @@ absl::Status SourceTask::HandleQuery(sluice_batch* batch, const binlog::QueryEve
   if (word == "SAVEPOINT" || word == "ROLLBACK" || word == "XA" || word.empty()) {
     return absl::OkStatus();
   }
+  const std::string db(query.database);
+  const DmlStatement dml = DmlTables(sql, db);
+  if (dml.dml) {
+    // Statement-based: harmless outside the captured tables, unreadable inside them.
+    std::optional<std::string> why = StatementChangeReason(dml, db, sql, filters_);
+    return why.has_value() ? Unreadable(*event_, *why) : absl::OkStatus();
+  }
   // A DDL statement: table versions change with the next table map; what the catalog says about
   // the database's tables (BOOLEAN, MariaDB JSON, column defaults) is read again.
-  const std::string db(query.database);
   schemas_.ForgetDatabase(db);
   // After a restart inside this transaction, events the offset counts were emitted already.
   if (resume_.EmittedBefore(position_.events_done())) return absl::OkStatus();
@@ -382,6 +416,12 @@ absl::StatusOr<bool> SourceTask::EmitRows(sluice_batch* batch) {
       absl::StatusOr<bool> more = rows_->Next(change_);
       if (!more.ok()) return more.status();
       if (!*more) break;
+      if (rows.partial_json) {
+        // binlog_row_value_options=PARTIAL_JSON: JSON columns of the after image may hold only
+        // what changed; the record carries the whole document, as a FULL image would.
+        absl::Status whole = binlog::ResolveJsonDiffs(*rows.table, change_, &json_texts_);
+        if (!whole.ok()) return binlog::AnnotateError(whole, event.context);
+      }
       const int32_t index = row_index_++;
       const bool emitted_before = skip_event_ || index < skip_rows_;
       if (emitted_before && !config_.provide_transaction_metadata) continue;

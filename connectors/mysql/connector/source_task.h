@@ -24,6 +24,7 @@
 #include "connectors/mysql/connector/binlog_source.h"
 #include "connectors/mysql/connector/config.h"
 #include "connectors/mysql/connector/ddl_events.h"
+#include "connectors/mysql/connector/ddl_targets.h"
 #include "connectors/mysql/connector/event_builders.h"
 #include "connectors/mysql/connector/filters.h"
 #include "connectors/mysql/connector/host.h"
@@ -70,6 +71,9 @@ class SourceTask {
   // Handles one decoded event; false when the batch is full mid-event (rows remain).
   absl::StatusOr<bool> HandleEvent(sluice_batch* batch);
   absl::StatusOr<bool> EmitRows(sluice_batch* batch);
+  // An event the task cannot turn into records (what: why, and the way out): fails the task
+  // naming it and its position, or per event.processing.failure.handling.mode logs it and goes on.
+  absl::Status Unreadable(const binlog::Event& event, absl::string_view what);
   // A transaction started (StreamPosition said so): nothing of it counted or skipped yet.
   void OnTransactionStart();
   // The current event committed the transaction: END when provide.transaction.metadata.
@@ -101,6 +105,7 @@ class SourceTask {
   std::optional<binlog::Event> event_;
   std::unique_ptr<binlog::RowReader> rows_;
   binlog::RowChange change_;
+  std::vector<std::string> json_texts_;  // whole documents of change_'s partial JSON updates
   int32_t row_index_ = 0;
   int32_t skip_rows_ = 0;
   bool skip_event_ = false;

@@ -165,6 +165,15 @@ absl::StatusOr<const sluice_schema*> TableSchemaBuilder::FieldSchema(const Colum
     case FieldKind::kGeometry:
     case FieldKind::kPoint:
       return GeometrySchema(def.kind == FieldKind::kPoint, optional);
+    case FieldKind::kFloatVector: {
+      // Debezium's io.debezium.data.FloatVector: an array of float32, version 1.
+      absl::StatusOr<const sluice_schema*> element =
+          host_.Schema(SchemaOf(SLUICE_TYPE_FLOAT32, false));
+      if (!element.ok()) return element.status();
+      args = SchemaOf(SLUICE_TYPE_ARRAY, optional, "io.debezium.data.FloatVector", 1);
+      args.items = *element;
+      break;
+    }
   }
   // The column's DEFAULT, as Debezium declares it in the field's schema.
   Scratch scratch;

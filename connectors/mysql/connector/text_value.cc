@@ -106,6 +106,9 @@ absl::StatusOr<sluice_datum> DatumFromText(absl::string_view text, bool is_null,
       return sluice_datum_string(text.data(), text.size());
     case FieldKind::kBinary:
       return BinaryDatum(data, text.size(), def, scratch);
+    case FieldKind::kFloatVector:
+      // The text protocol sends a VECTOR as its stored bytes, as the binlog does.
+      return sluice_datum_bytes(data, text.size());
     case FieldKind::kBits:
       return BitsDatum(data, text.size(), def, scratch);
     case FieldKind::kBitBoolean: {
@@ -182,6 +185,7 @@ absl::StatusOr<std::optional<sluice_datum>> DefaultDatum(const ColumnDef& def, S
     case FieldKind::kJson:
     case FieldKind::kGeometry:
     case FieldKind::kPoint:
+    case FieldKind::kFloatVector:
       return std::nullopt;
     case FieldKind::kBits:
     case FieldKind::kBitBoolean: {

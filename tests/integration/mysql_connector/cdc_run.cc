@@ -185,6 +185,15 @@ void CdcRun::StopWorker(std::unique_ptr<Subprocess>& worker) {
 
 std::string CdcRun::WorkerLog() const { return ReadFileForMessage(log_path_); }
 
+bool CdcRun::WaitForLog(const std::string& needle) const {
+  const absl::Time deadline = absl::Now() + absl::Seconds(60);
+  while (absl::Now() < deadline) {
+    if (WorkerLog().find(needle) != std::string::npos) return true;
+    absl::SleepFor(absl::Milliseconds(200));
+  }
+  return false;
+}
+
 std::optional<std::string> CdcRun::KillInsideATransaction(std::unique_ptr<Subprocess>& worker) {
   // Only the offsets topic is read while waiting: reading the data topic too made each check slow
   // enough that a fast worker drained a whole transaction between two.

@@ -63,6 +63,8 @@ class CdcRun {
   std::vector<ChangeEvent> WaitForEvents(const std::string& topic, size_t count,
                                          Subprocess* worker);
   std::string WorkerLog() const;
+  // Waits until the worker's log holds `needle` (a task failure's message, say), or 60 s.
+  bool WaitForLog(const std::string& needle) const;
   // Kills the worker (SIGKILL) as soon as the committed offset lies inside a transaction (it has
   // `event`), or after 60 s; returns that offset. For kill -9 scenarios: the records before it
   // are in Kafka.

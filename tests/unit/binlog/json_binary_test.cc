@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "binlog_builder.h"
+#include "sluice/binlog/json_diff.h"
 #include "gtest/gtest.h"
 
 namespace sluice::binlog {
@@ -225,6 +226,66 @@ TEST(JsonBinary, DamageThatWouldPrintAsInvalidJsonIsAnError) {
   EXPECT_EQ(s.message(), "binary JSON: double is not finite");
   EXPECT_EQ(Text(Doc(Object({{"\xC3\xA9", String("\xE2\x82\xAC")}}))),
             "{\"\xC3\xA9\":\"\xE2\x82\xAC\"}");
+}
+
+// Partial JSON updates (binlog_row_value_options=PARTIAL_JSON): the diffs MySQL logs instead of the
+// new document, applied to the before image's document.
+Bytes Diff(uint8_t operation, std::string_view path, const J* value = nullptr) {
+  Bytes b;
+  b.U8(operation).PackedStr(path);
+  if (value != nullptr) {
+    Bytes doc = Doc(*value);
+    b.Packed(doc.size()).Append(doc);
+  }
+  return b;
+}
+
+std::string Applied(const J& before, const Bytes& diffs) {
+  std::string out;
+  absl::Status s = AppendPartiallyUpdatedJsonAsText(Doc(before).span(), diffs.span(), &out);
+  EXPECT_TRUE(s.ok()) << s;
+  return out;
+}
+
+TEST(JsonPartialUpdate, DiffsReplaceInsertAndRemoveAlongTheirPaths) {
+  const J before = Object({{"a", Int16(1)},
+                           {"s", String("text")},
+                           {"list", Array({Int16(1), Int16(2), Int16(3)})},
+                           {"deep", Object({{"x", Array({Object({{"y", Literal(2)}})})}})}});
+  ASSERT_EQ(Text(Doc(before)), R"({"a":1,"s":"text","list":[1,2,3],"deep":{"x":[{"y":false}]}})");
+  const J two = Int16(2), word = String("other"), first = String("first"), yes = Literal(1);
+  const J object = Object({{"k", Double(1.5)}});
+  Bytes diffs;
+  diffs.Append(Diff(0, "$.a", &two));            // replace a member
+  diffs.Append(Diff(0, "$.s", &word));           // a longer value
+  diffs.Append(Diff(1, "$.new", &object));       // a new member, in MySQL's key order
+  diffs.Append(Diff(2, "$.list[1]"));            // remove an element
+  diffs.Append(Diff(1, "$.list[0]", &first));    // insert at the front
+  diffs.Append(Diff(1, "$.list[9]", &yes));      // past the end: appended
+  diffs.Append(Diff(0, "$.deep.x[0].y", &yes));  // deep inside, untouched siblings kept
+  diffs.Append(Diff(1, "$.\"key with \\\"quote\"", &two));
+  EXPECT_EQ(Applied(before, diffs),
+            R"({"a":2,"s":"other","new":{"k":1.5},"list":["first",1,3,true],)"
+            R"("deep":{"x":[{"y":true}]},"key with \"quote":2})");
+  // The whole document replaced ($), and a document edited into one that keeps nothing.
+  Bytes whole;
+  whole.Append(Diff(0, "$", &word));
+  EXPECT_EQ(Applied(before, whole), R"("other")");
+  Bytes emptied;
+  for (const char* path : {"$.a", "$.s", "$.list", "$.deep"}) emptied.Append(Diff(2, path));
+  EXPECT_EQ(Applied(before, emptied), "{}");
+}
+
+TEST(JsonPartialUpdate, ADiffThatDoesNotFitTheDocumentIsDataLoss) {
+  const J before = Object({{"a", Array({Int16(1)})}});
+  const J one = Int16(1);
+  for (const Bytes& diff : {Diff(0, "$.b", &one), Diff(2, "$.a[5]"), Diff(0, "$.a.b", &one),
+                            Diff(0, "$[0]", &one), Diff(0, "a", &one), Diff(0, "$.a[x]", &one),
+                            Diff(2, "$")}) {
+    std::string out;
+    absl::Status s = AppendPartiallyUpdatedJsonAsText(Doc(before).span(), diff.span(), &out);
+    EXPECT_TRUE(absl::IsDataLoss(s)) << s;
+  }
 }
 
 }  // namespace

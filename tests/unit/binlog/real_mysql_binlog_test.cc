@@ -16,6 +16,7 @@
 #include "binlog_fixture.h"
 #include "sluice/binlog/decoder.h"
 #include "sluice/binlog/json_binary.h"
+#include "sluice/binlog/json_diff.h"
 #include "sluice/binlog/transaction_payload.h"
 
 namespace sluice::binlog {
@@ -236,6 +237,12 @@ TEST_F(RealMysqlTypes, PartialJsonAndReducedImagesSayWhatIsMissing) {
   EXPECT_EQ(After(3, "j").kind(), ValueKind::kJsonDiff);
   EXPECT_EQ(Before(3, "j").kind(), ValueKind::kJson);
   EXPECT_EQ(After(3, "a").i64(), 2);
+  // The diff applied to the before image: the document the server stored.
+  RowChange partial = rows_[3].changes[0];
+  std::vector<std::string> texts;
+  ASSERT_TRUE(ResolveJsonDiffs(*rows_[3].table, partial, &texts).ok());
+  EXPECT_EQ(partial.after[Index(*rows_[3].table, "j")].string(), R"({"k":"v","n":2})");
+  EXPECT_EQ(partial.after[Index(*rows_[3].table, "a")].i64(), 2) << "other columns untouched";
   // MINIMAL: the key before, the changed column after; the rest absent, never NULL.
   EXPECT_EQ(Before(4, "id").i64(), 1);
   EXPECT_EQ(Before(4, "a").kind(), ValueKind::kAbsent);

@@ -331,5 +331,77 @@ TEST(MySqlColumnDef, PointCoordinatesReadEitherByteOrder) {
   EXPECT_FALSE(PointCoordinates(line, &x, &y));
 }
 
+TEST(MySqlColumnDef, VectorIsAFloatVectorReadAsItsBytesFromBinlogAndSnapshot) {
+  ColumnInfo vector = Column(ColumnType::kVector);
+  vector.length_bytes = 4;
+  vector.vector_dimensions = 2;
+  EXPECT_EQ(KindOf(vector), FieldKind::kFloatVector);
+  CatalogColumn catalog;
+  catalog.name = "v";
+  catalog.data_type = "vector";
+  catalog.column_type = "vector(2)";
+  absl::StatusOr<ColumnDef> from_catalog = ColumnDefFromCatalog(catalog, {}, ConnectorConfig{});
+  ASSERT_TRUE(from_catalog.ok()) << from_catalog.status();
+  EXPECT_EQ(from_catalog->kind, FieldKind::kFloatVector);
+  // [1.5, -2] as MySQL stores it: little-endian floats. Both paths hand the bytes on; the change
+  // event makes the array (ChangeEvents::FloatVectorDatum).
+  const uint8_t stored[] = {0, 0, 0xC0, 0x3F, 0, 0, 0, 0xC0};
+  Scratch scratch;
+  absl::StatusOr<sluice_datum> streamed = DatumFromBinlog(
+      ColumnValue::Bytes(binlog::ValueKind::kString, stored, sizeof stored), *from_catalog, scratch);
+  ASSERT_TRUE(streamed.ok()) << streamed.status();
+  EXPECT_EQ(Bytes(*streamed), std::string(reinterpret_cast<const char*>(stored), sizeof stored));
+  absl::StatusOr<sluice_datum> snapshot = DatumFromText(
+      absl::string_view(reinterpret_cast<const char*>(stored), sizeof stored), false,
+      *from_catalog, scratch);
+  ASSERT_TRUE(snapshot.ok()) << snapshot.status();
+  EXPECT_EQ(Bytes(*snapshot), Bytes(*streamed));
+}
+
+TEST(MySqlColumnDef, AColumnARowImageLeftOutIsThePlaceholderForBlobsAndAnErrorOtherwise) {
+  ConnectorConfig config;
+  config.unavailable_placeholder = "__gone";
+  ColumnInfo text = Column(ColumnType::kBlob);
+  text.charset = 45;
+  ColumnInfo blob = Column(ColumnType::kBlob);
+  blob.charset = 63;
+  ColumnInfo number = Column(ColumnType::kLong);
+  ColumnInfo varchar = Column(ColumnType::kVarchar);
+  varchar.charset = 45;
+  Scratch scratch;
+  const ColumnValue absent = ColumnValue::Absent();
+  // binlog_row_image=NOBLOB leaves out BLOB/TEXT columns a change did not touch: Debezium writes
+  // unavailable.value.placeholder there, as text or as its bytes.
+  absl::StatusOr<ColumnDef> text_def = ColumnDefFromTableMap(text, {}, config);
+  ASSERT_TRUE(text_def.ok());
+  absl::StatusOr<sluice_datum> value = DatumFromBinlog(absent, *text_def, scratch);
+  ASSERT_TRUE(value.ok()) << value.status();
+  EXPECT_EQ(Text(*value), "__gone");
+  absl::StatusOr<ColumnDef> blob_def = ColumnDefFromTableMap(blob, {}, config);
+  ASSERT_TRUE(blob_def.ok());
+  value = DatumFromBinlog(absent, *blob_def, scratch);
+  ASSERT_TRUE(value.ok()) << value.status();
+  EXPECT_EQ(Bytes(*value), "__gone");
+  blob_def->binary_mode = BinaryMode::kHex;
+  value = DatumFromBinlog(absent, *blob_def, scratch);
+  ASSERT_TRUE(value.ok()) << value.status();
+  EXPECT_EQ(Text(*value), "5f5f676f6e65") << "encoded as the column's values are";
+  // Any other column left out (binlog_row_image=MINIMAL) would be a wrong value: an error that
+  // names the column and the setting.
+  for (const ColumnInfo& column : {number, varchar}) {
+    absl::StatusOr<ColumnDef> def = ColumnDefFromTableMap(column, {}, config);
+    ASSERT_TRUE(def.ok());
+    EXPECT_FALSE(def->unavailable_placeholder.has_value());
+    value = DatumFromBinlog(absent, *def, scratch);
+    EXPECT_TRUE(absl::IsFailedPrecondition(value.status())) << value.status();
+    EXPECT_NE(value.status().message().find("column `c`"), std::string::npos) << value.status();
+    EXPECT_NE(value.status().message().find("binlog_row_image=MINIMAL"), std::string::npos);
+  }
+  // A null is a null, whatever the column.
+  value = DatumFromBinlog(ColumnValue::Null(), *text_def, scratch);
+  ASSERT_TRUE(value.ok());
+  EXPECT_EQ(value->kind, SLUICE_DATUM_NULL);
+}
+
 }  // namespace
 }  // namespace sluice::mysql

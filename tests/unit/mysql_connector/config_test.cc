@@ -130,5 +130,30 @@ TEST(MySqlConfig, SkippedOperationsNoneEmitsTruncates) {
   EXPECT_FALSE(config->skip_truncate);
 }
 
+TEST(MySqlConfig, FailureHandlingAndThePlaceholderTakeDebeziumsNamesAndDefaults) {
+  absl::StatusOr<ConnectorConfig> config = ParseConnectorConfig(Minimal());
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->failure_mode, FailureMode::kFail);
+  EXPECT_EQ(config->unavailable_placeholder, "__debezium_unavailable_value");
+  auto raw = Minimal();
+  raw["unavailable.value.placeholder"] = "N/A";
+  for (const auto& [text, mode] : {std::pair<const char*, FailureMode>{"warn", FailureMode::kWarn},
+                                   {"skip", FailureMode::kSkip},
+                                   {"ignore", FailureMode::kSkip},
+                                   {"fail", FailureMode::kFail}}) {
+    raw["event.processing.failure.handling.mode"] = text;
+    config = ParseConnectorConfig(raw);
+    ASSERT_TRUE(config.ok()) << config.status();
+    EXPECT_EQ(config->failure_mode, mode) << text;
+    EXPECT_EQ(config->unavailable_placeholder, "N/A");
+  }
+  raw["event.processing.failure.handling.mode"] = "retry";
+  config = ParseConnectorConfig(raw);
+  ASSERT_FALSE(config.ok());
+  EXPECT_NE(config.status().message().find("event.processing.failure.handling.mode"),
+            std::string::npos)
+      << config.status();
+}
+
 }  // namespace
 }  // namespace sluice::mysql

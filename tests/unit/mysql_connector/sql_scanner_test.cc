@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "connectors/mysql/connector/catalog.h"
 #include "connectors/mysql/connector/ddl_targets.h"
 #include "gtest/gtest.h"
@@ -110,6 +111,37 @@ TEST(DdlTargets, OtherStatementsNameNoTable) {
   EXPECT_TRUE(DdlTargets("CREATE VIEW v AS SELECT 1", "shop").empty());
   EXPECT_TRUE(DdlTargets("GRANT SELECT ON *.* TO x", "shop").empty());
   EXPECT_TRUE(DdlTargets("CREATE TABLE t (a INT)", "").empty()) << "no database: unattributed";
+}
+
+std::string Tables(const DmlStatement& dml) {
+  std::string out = dml.dml ? (dml.known ? "dml" : "dml?") : "no";
+  for (const auto& [db, table] : dml.tables) absl::StrAppend(&out, " ", db, ".", table);
+  return out;
+}
+
+TEST(DmlTables, NameTheTablesAStatementBasedChangeMayWrite) {
+  EXPECT_EQ(Tables(DmlTables("INSERT INTO t VALUES (1)", "shop")), "dml shop.t");
+  EXPECT_EQ(Tables(DmlTables("insert low_priority ignore `x`.`my t` SET a = 1", "shop")),
+            "dml x.my t");
+  // pt-table-checksum's statements write its own table while reading the captured one.
+  EXPECT_EQ(Tables(DmlTables("REPLACE INTO `percona`.`checksums` (db, tbl) SELECT 'shop', "
+                             "'orders' FROM `shop`.`orders` WHERE id > 5",
+                             "shop")),
+            "dml percona.checksums");
+  EXPECT_EQ(Tables(DmlTables("UPDATE t SET a = (SELECT max(b) FROM shop.other) WHERE id = 1",
+                             "shop")),
+            "dml shop.t");
+  EXPECT_EQ(Tables(DmlTables("UPDATE a AS x JOIN other.b y ON x.id = y.id SET x.v = y.v", "s")),
+            "dml s.a other.b");
+  EXPECT_EQ(Tables(DmlTables("DELETE FROM t WHERE id IN (SELECT id FROM u)", "shop")),
+            "dml shop.t");
+  EXPECT_EQ(Tables(DmlTables("DELETE t1, t2 FROM t1 INNER JOIN t2 INNER JOIN t3 WHERE 1", "d")),
+            "dml d.t1 d.t2 d.t1 d.t2 d.t3");
+  EXPECT_EQ(Tables(DmlTables("DELETE QUICK FROM a, b USING a JOIN b", "d")), "dml d.a d.b d.a d.b");
+  EXPECT_EQ(Tables(DmlTables("WITH c AS (SELECT 1) UPDATE t SET a = 1", "d")), "dml?");
+  EXPECT_EQ(Tables(DmlTables("INSERT INTO t VALUES (1)", "")), "dml?") << "no database to qualify";
+  EXPECT_EQ(Tables(DmlTables("CREATE TABLE t (a INT)", "d")), "no");
+  EXPECT_EQ(Tables(DmlTables("BEGIN", "d")), "no");
 }
 
 }  // namespace

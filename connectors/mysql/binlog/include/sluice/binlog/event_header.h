@@ -17,6 +17,8 @@ inline constexpr size_t kChecksumSize = 4;
 inline constexpr uint16_t kFlagBinlogInUse = 0x01;  // on the FDE of a file not closed cleanly
 inline constexpr uint16_t kFlagArtificial = 0x20;   // made up by the server for the dump stream
 inline constexpr uint16_t kFlagRelayLog = 0x40;
+// LOG_EVENT_IGNORABLE_F: a reader that does not know the event's type may skip it.
+inline constexpr uint16_t kFlagIgnorable = 0x80;
 
 struct EventHeader {
   uint32_t timestamp = 0;  // seconds since the epoch, when the statement began
