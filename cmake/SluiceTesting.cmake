@@ -24,41 +24,35 @@ set(SLUICE_TEST_ENVIRONMENT
   "SLUICE_SOURCE_DIR=${PROJECT_SOURCE_DIR}"
   "SLUICE_BINARY_DIR=${PROJECT_BINARY_DIR}")
 
+# sluice_service_fixture(FIXTURE SERVICE START_TIMEOUT [ENV...]): the CTest fixture FIXTURE, which
+# starts scripts/services/SERVICE before the first test that names it and stops it after the
+# last, with the test environment plus ENV (later entries win).
+function(sluice_service_fixture fixture service start_timeout)
+  set(environment ${SLUICE_TEST_ENVIRONMENT} ${ARGN})
+  add_test(NAME service.${fixture}.start COMMAND "${PROJECT_SOURCE_DIR}/scripts/services/${service}" start)
+  add_test(NAME service.${fixture}.stop COMMAND "${PROJECT_SOURCE_DIR}/scripts/services/${service}" stop)
+  set_tests_properties(service.${fixture}.start PROPERTIES
+    FIXTURES_SETUP ${fixture} ENVIRONMENT "${environment}" TIMEOUT ${start_timeout} LABELS service)
+  set_tests_properties(service.${fixture}.stop PROPERTIES
+    FIXTURES_CLEANUP ${fixture} ENVIRONMENT "${environment}" TIMEOUT 120 LABELS service)
+endfunction()
+
 # CTest fixtures: a test that names `kafka`, `mariadb` or `mysql` in FIXTURES gets the service
 # started before it and stopped after the last test that needs it, so `ctest` alone works on a
 # built tree. MySQL's first start on a machine makes its Debian sid root (a few minutes).
 foreach(service kafka mariadb mysql)
-  add_test(NAME service.${service}.start
-           COMMAND "${PROJECT_SOURCE_DIR}/scripts/services/${service}" start)
-  add_test(NAME service.${service}.stop
-           COMMAND "${PROJECT_SOURCE_DIR}/scripts/services/${service}" stop)
-  set_tests_properties(service.${service}.start PROPERTIES
-    FIXTURES_SETUP ${service} ENVIRONMENT "${SLUICE_TEST_ENVIRONMENT}" TIMEOUT 600 LABELS service)
-  set_tests_properties(service.${service}.stop PROPERTIES
-    FIXTURES_CLEANUP ${service} ENVIRONMENT "${SLUICE_TEST_ENVIRONMENT}" TIMEOUT 120 LABELS service)
+  sluice_service_fixture(${service} ${service} 600)
 endforeach()
 
 # `mariadb_scratch`: a second server, plaintext only, for tests that change global settings
 # (which would disturb every other test on the shared server) or need a server without TLS.
-set(scratch_environment ${SLUICE_TEST_ENVIRONMENT}
+sluice_service_fixture(mariadb_scratch mariadb 180
   "MARIADB_PORT=${SLUICE_TEST_MARIADB_SCRATCH_PORT}" "MARIADB_TLS=0")
-add_test(NAME service.mariadb_scratch.start COMMAND "${PROJECT_SOURCE_DIR}/scripts/services/mariadb" start)
-add_test(NAME service.mariadb_scratch.stop COMMAND "${PROJECT_SOURCE_DIR}/scripts/services/mariadb" stop)
-set_tests_properties(service.mariadb_scratch.start PROPERTIES
-  FIXTURES_SETUP mariadb_scratch ENVIRONMENT "${scratch_environment}" TIMEOUT 180 LABELS service)
-set_tests_properties(service.mariadb_scratch.stop PROPERTIES
-  FIXTURES_CLEANUP mariadb_scratch ENVIRONMENT "${scratch_environment}" TIMEOUT 120 LABELS service)
 
 # `kafka_scratch`: a second broker for fault tests that kill it and start it again on its data
 # (scripts/services/kafka restart); restarting the shared one would break the tests running
 # beside. Its users hold RESOURCE_LOCK kafka_scratch.
-set(kafka_scratch_environment ${SLUICE_TEST_ENVIRONMENT} "KAFKA_PORT=${SLUICE_TEST_KAFKA_SCRATCH_PORT}")
-add_test(NAME service.kafka_scratch.start COMMAND "${PROJECT_SOURCE_DIR}/scripts/services/kafka" start)
-add_test(NAME service.kafka_scratch.stop COMMAND "${PROJECT_SOURCE_DIR}/scripts/services/kafka" stop)
-set_tests_properties(service.kafka_scratch.start PROPERTIES
-  FIXTURES_SETUP kafka_scratch ENVIRONMENT "${kafka_scratch_environment}" TIMEOUT 180 LABELS service)
-set_tests_properties(service.kafka_scratch.stop PROPERTIES
-  FIXTURES_CLEANUP kafka_scratch ENVIRONMENT "${kafka_scratch_environment}" TIMEOUT 120 LABELS service)
+sluice_service_fixture(kafka_scratch kafka 180 "KAFKA_PORT=${SLUICE_TEST_KAFKA_SCRATCH_PORT}")
 
 # sluice_add_gtest(NAME name SOURCES ... LIBS ... LABELS unit|integration|fault
 #                  [FIXTURES kafka mariadb mysql] [TIMEOUT seconds])
