@@ -4,8 +4,10 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "runtime/herder/secrets.h"
 #include "runtime/worker/connector_config.h"
+#include "sluice/connector.h"
 
 namespace sluice::herder {
 namespace {
@@ -139,6 +141,14 @@ void ConnectorLifecycle::StartOneTask(const std::string& name, int task) {
         absl::StrCat("resolving the task's config: ", resolved.status().message()));
     return;
   }
+  // The connector's history, for a task that finds no committed offsets: the topics it wrote to
+  // since it was created or its topics were reset (Kafka Connect's active topics, kept in the
+  // status topic, which outlives a lost offsets topic). Never stored; empty when none.
+  std::erase_if(*resolved, [](const auto& entry) {
+    return entry.first == SLUICE_TASK_CONFIG_ACTIVE_TOPICS;  // the host's word, not the user's
+  });
+  resolved->emplace_back(SLUICE_TASK_CONFIG_ACTIVE_TOPICS,
+                         absl::StrJoin(statuses_->Topics(name), ","));
   if (absl::Status s = worker_->StartTask(name, task, *resolved); !s.ok()) {
     statuses_->SetTaskState(name, task, State::kFailed, std::string(s.message()));
     return;

@@ -414,7 +414,10 @@ absl::Status Herder::ResetOffsets(const std::string& name) {
   absl::StatusOr<std::vector<PartitionOffset>> current = Offsets(name);
   if (!current.ok()) return current.status();
   for (PartitionOffset& po : *current) po.offset.reset();
-  return AlterOffsets(name, *current);
+  if (absl::Status s = AlterOffsets(name, *current); !s.ok()) return s;
+  // A reset starts the connector over as a new one: its topic history goes with its offsets, so
+  // its next start is not taken for offsets lost (SLUICE_TASK_CONFIG_ACTIVE_TOPICS).
+  return ResetTopics(name);
 }
 
 absl::StatusOr<std::vector<std::string>> Herder::Topics(const std::string& name) {

@@ -106,6 +106,7 @@ class Herder {
   absl::StatusOr<std::vector<PartitionOffset>> Offsets(const std::string& name);
   // Only while STOPPED (FailedPrecondition otherwise), as in Kafka Connect.
   absl::Status AlterOffsets(const std::string& name, const std::vector<PartitionOffset>& offsets);
+  // Every offset of the connector, and its active topics with them: it starts over as new.
   absl::Status ResetOffsets(const std::string& name);
   absl::StatusOr<std::vector<std::string>> Topics(const std::string& name);
   absl::Status ResetTopics(const std::string& name);

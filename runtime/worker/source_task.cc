@@ -219,6 +219,12 @@ absl::Status WorkerSourceTask::RunAttempt() {
     if (absl::Now() >= next_commit) {
       attempt.commit_thread->Request();  // returns at once; the outcome is collected below
       next_commit = absl::Now() + flush_interval;
+    } else if (attempt.offset_sent && !attempt.committed) {
+      // The attempt's first offset is committed as soon as its record is acknowledged, not a
+      // flush interval later: a source may hold its data back until where it started is durable
+      // (the MySQL snapshot's position). Requests coalesce; a commit with nothing acknowledged is
+      // a lookup. Only once a record with an offset was sent: a source without offsets never asks.
+      attempt.commit_thread->Request();
     }
     if (std::optional<absl::Status> committed = attempt.commit_thread->TakeResult()) {
       status = AfterCommit(*std::move(committed), /*final_commit=*/false);
@@ -253,6 +259,9 @@ absl::Status WorkerSourceTask::PollAndSend(data::RecordBatch& batch) {
   // between two records of this loop, in which case it takes the poll before's (a crash then
   // replays at most one poll more). The final commit waits for every record, so it is exact.
   const std::vector<data::SourceRecord>& records = batch.records();
+  if (!attempt_->offset_sent && !records.empty()) {
+    attempt_->offset_sent = !records.back().source_offset.empty();
+  }
   for (size_t n = 0; n < records.size(); ++n) {
     const bool last_of_run =
         n + 1 == records.size() ||

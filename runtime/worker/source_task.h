@@ -4,9 +4,10 @@
 // WorkerSourceTask runs one task of a source connector on its own thread, as Kafka Connect's
 // class of that name does: poll the plugin for a batch, convert each record's key and value,
 // hand it to the producer (keyed, murmur2), track it until Kafka acknowledges it, and commit the
-// offsets that became safe every offset.flush.interval.ms and once more when stopping. The
-// periodic commits run on a committer thread of the task's own (offsets::AsyncOffsetCommitter),
-// so a poll never waits for the offsets topic; the final one runs on the task thread.
+// offsets that became safe every offset.flush.interval.ms (each attempt's first one as soon as it
+// is safe) and once more when stopping. The periodic commits run on a committer thread of the
+// task's own (offsets::AsyncOffsetCommitter), so a poll never waits for the offsets topic; the
+// final one runs on the task thread.
 //
 // A poll that fails with UNAVAILABLE is transient: its records are discarded and the task polls
 // again after the project's retry back-off (retry_backoff.h: 100 ms doubling to 10 s).
@@ -170,7 +171,8 @@ class WorkerSourceTask : public TaskView {
     // The last partition seen, so a run of records to one partition pays for no lookup.
     std::optional<offsets::SourcePartition> last_partition;
     offsets::PartitionHandle last_partition_handle;
-    bool committed = false;  // a commit wrote offsets: the attempt made durable progress
+    bool offset_sent = false;  // a record carrying an offset was sent
+    bool committed = false;    // a commit wrote offsets: the attempt made durable progress
   };
 
   const SourceTaskSpec spec_;

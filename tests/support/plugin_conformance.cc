@@ -5,6 +5,7 @@
 
 #include "runtime/common/string_view_compat.h"
 #include "runtime/data/record_batch.h"
+#include "runtime/offsets/record_offsets.h"
 #include "runtime/plugin/config_validation.h"
 #include "runtime/plugin/plugin_calls.h"
 
@@ -68,6 +69,13 @@ absl::Status CheckConformance(std::shared_ptr<const Plugin> plugin,
                    " ms for a timeout of ", options.poll_timeout_ms, " ms"));
       }
       result->records += batch.size();
+      // As a worker whose offset commit followed each poll: the poll's last record acknowledged
+      // and committed (a source may hold records back until its position is committed).
+      if (batch.size() > 0) {
+        const data::SourceRecord& last = batch.records().back();
+        (*task)->Acknowledged(offsets::SourcePartitionOf(last), offsets::SourceOffsetOf(last),
+                              /*committed=*/true);
+      }
     }
     pass(StrCat(options.polls, " polls return within their timeout, ", result->records,
                 " valid records"));

@@ -4,7 +4,8 @@
 //
 // Checked, in order: the config validates against the plugin's own definition; the connector
 // starts and produces between 1 and max_tasks task configs; task 0 starts, and each of `polls`
-// polls returns OK within its timeout plus a grace period, with only valid records; a poll with a
+// polls returns OK within its timeout plus a grace period, with only valid records (each poll's
+// last record then acknowledged and committed, as the worker's commit would); a poll with a
 // long timeout returns within `stop_bound` of on_task_stop being called from another thread;
 // every destroy runs. The plugin's records are checked by the host as always (schemas, kinds).
 #ifndef SLUICE_TESTS_SUPPORT_PLUGIN_CONFORMANCE_H_

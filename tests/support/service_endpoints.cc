@@ -32,6 +32,7 @@ unsigned KafkaPort() { return PortFromEnv("KAFKA_PORT", 19092); }
 unsigned MariaDbPort() { return PortFromEnv("MARIADB_PORT", 13306); }
 unsigned MariaDbScratchPort() { return PortFromEnv("MARIADB_SCRATCH_PORT", 13307); }
 unsigned MySqlPort() { return PortFromEnv("MYSQL_PORT", 13316); }
+unsigned MySqlScratchPort() { return PortFromEnv("MYSQL_SCRATCH_PORT", MySqlPort() + 1); }
 unsigned KafkaScratchPort() { return PortFromEnv("KAFKA_SCRATCH_PORT", 19094); }
 
 std::string KafkaBootstrap() {
@@ -48,17 +49,16 @@ MariaDbAccount MariaDbCdc() {
   return {EnvOr("SLUICE_MARIADB_HOST", "127.0.0.1"), MariaDbPort(), "sluice_cdc", "sluice-cdc"};
 }
 
-MariaDbAccount MariaDbScratchAdmin() {
-  MariaDbAccount account = MariaDbAdmin();
-  account.port = MariaDbScratchPort();
+namespace {
+// The same account on a scratch server's port.
+MariaDbAccount OnPort(MariaDbAccount account, unsigned port) {
+  account.port = port;
   return account;
 }
+}  // namespace
 
-MariaDbAccount MariaDbScratchCdc() {
-  MariaDbAccount account = MariaDbCdc();
-  account.port = MariaDbScratchPort();
-  return account;
-}
+MariaDbAccount MariaDbScratchAdmin() { return OnPort(MariaDbAdmin(), MariaDbScratchPort()); }
+MariaDbAccount MariaDbScratchCdc() { return OnPort(MariaDbCdc(), MariaDbScratchPort()); }
 
 namespace {
 std::string ServiceFolder(absl::string_view service, unsigned port) {
@@ -74,6 +74,9 @@ std::string MariaDbTlsFile(absl::string_view name) {
 MariaDbAccount MySqlAdmin() { return {"127.0.0.1", MySqlPort(), "sluice_admin", "sluice-admin"}; }
 
 MariaDbAccount MySqlCdc() { return {"127.0.0.1", MySqlPort(), "sluice_cdc", "sluice-cdc"}; }
+
+MariaDbAccount MySqlScratchAdmin() { return OnPort(MySqlAdmin(), MySqlScratchPort()); }
+MariaDbAccount MySqlScratchCdc() { return OnPort(MySqlCdc(), MySqlScratchPort()); }
 
 std::string MySqlTlsFile(absl::string_view name) {
   return absl::StrCat(ServiceFolder("mysql", MySqlPort()), "/tls/", name);

@@ -43,6 +43,10 @@ MariaDbAccount MySqlAdmin();
 MariaDbAccount MySqlCdc();
 // Files of the MySQL server's TLS folder (ca.pem, client-cert.pem, client-key.pem).
 std::string MySqlTlsFile(absl::string_view name);
+// The same accounts on the MySQL scratch server (fixture `mysql_scratch`, TLS like the shared
+// one): tests may restart it or change its global settings.
+MariaDbAccount MySqlScratchAdmin();
+MariaDbAccount MySqlScratchCdc();
 
 // The CA that signed the test server's certificate (issued for the name "localhost" only), and a
 // client certificate and key it signed.
@@ -59,6 +63,7 @@ unsigned KafkaPort();
 unsigned MariaDbPort();
 unsigned MariaDbScratchPort();
 unsigned MySqlPort();
+unsigned MySqlScratchPort();
 unsigned KafkaScratchPort();
 
 }  // namespace sluice::testing

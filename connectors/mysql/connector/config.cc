@@ -49,10 +49,20 @@ const sluice_config_def kDefs[] = {
     {kDefSize, "snapshot.mode", SLUICE_CONFIG_STRING, "initial", 0, 0,
      "initial, initial_only, when_needed, never or no_data."},
     {kDefSize, "snapshot.locking.mode", SLUICE_CONFIG_STRING, "minimal", 0, 0,
-     "minimal, extended or none. MariaDB snapshots take no lock whatever this says."},
+     "minimal (a brief lock while the position is read), extended (writes blocked until the "
+     "snapshot's rows are read) or none. MariaDB snapshots take no lock whatever this says."},
     {kDefSize, "internal.snapshot.locking.on.mariadb", SLUICE_CONFIG_BOOLEAN, "false", 0, 0,
      "Take MySQL's locking snapshot path on MariaDB too (FLUSH TABLES WITH READ LOCK, or LOCK "
      "TABLES ... READ without RELOAD), for tests of that path."},
+    {kDefSize, "internal.snapshot.fail.after.lock", SLUICE_CONFIG_BOOLEAN, "false", 0, 0,
+     "Fail the snapshot right after it took its lock, as a refused position read would; for "
+     "tests that the lock is released on every way out."},
+    {kDefSize, "internal.snapshot.chunk.delay.ms", SLUICE_CONFIG_LONG, "0", 0, 0,
+     "Pause this long after each snapshot chunk, so tests can act while a snapshot runs."},
+    {kDefSize, "offsets.missing.policy", SLUICE_CONFIG_STRING, "fail", 0, 0,
+     "When the connector wrote to topics before but its committed offsets are gone (an offsets "
+     "topic deleted or emptied): fail (the task fails saying so) or start_over (a new snapshot "
+     "per snapshot.mode, logged as a warning). Sluice's own."},
     {kDefSize, "snapshot.fetch.size", SLUICE_CONFIG_INT, "1024", 0, 0,
      "Rows read per snapshot query (chunk)."},
     {kDefSize, "include.schema.changes", SLUICE_CONFIG_BOOLEAN, "true", 0, 0,
@@ -278,9 +288,23 @@ absl::StatusOr<ConnectorConfig> ParseConnectorConfig(
       "snapshot.mode", {"initial", "initial_only", "when_needed", "never", "no_data"});
   if (!choice.ok()) return choice.status();
   config.snapshot_mode = static_cast<SnapshotMode>(*choice);
-  choice = reader.Choice("snapshot.locking.mode", {"minimal", "extended", "none"});
+  if (absl::AsciiStrToLower(absl::StripAsciiWhitespace(reader.Get("snapshot.locking.mode"))) ==
+      "custom") {
+    return absl::InvalidArgumentError(
+        "`snapshot.locking.mode` is 'custom', which runs a Java class named by "
+        "snapshot.locking.mode.custom.name in Debezium; Sluice has no such plugins: set it to "
+        "minimal, extended or none");
+  }
+  choice = reader.Choice("offsets.missing.policy", {"fail", "start_over"});
   if (!choice.ok()) return choice.status();
-  config.snapshot_locking_mode = reader.Get("snapshot.locking.mode");
+  config.missing_offsets = static_cast<MissingOffsetsPolicy>(*choice);
+  if (auto it = raw.find(SLUICE_TASK_CONFIG_ACTIVE_TOPICS); it != raw.end()) {
+    config.active_topics = absl::StrSplit(it->second, ',', absl::SkipWhitespace());
+  }
+  const std::vector<std::string> locking_modes = {"minimal", "extended", "none"};
+  choice = reader.Choice("snapshot.locking.mode", locking_modes);
+  if (!choice.ok()) return choice.status();
+  config.snapshot_locking_mode = locking_modes[*choice];
   choice = reader.Choice("decimal.handling.mode", {"precise", "double", "string"});
   if (!choice.ok()) return choice.status();
   config.decimal_mode = static_cast<DecimalMode>(*choice);
@@ -303,7 +327,8 @@ absl::StatusOr<ConnectorConfig> ParseConnectorConfig(
        {std::pair<const char*, bool*>{"include.schema.changes", &config.include_schema_changes},
         {"tombstones.on.delete", &config.tombstones_on_delete},
         {"provide.transaction.metadata", &config.provide_transaction_metadata},
-        {"internal.snapshot.locking.on.mariadb", &config.snapshot_locking_on_mariadb}}) {
+        {"internal.snapshot.locking.on.mariadb", &config.snapshot_locking_on_mariadb},
+        {"internal.snapshot.fail.after.lock", &config.snapshot_fail_after_lock}}) {
     absl::StatusOr<bool> value = reader.Bool(key);
     if (!value.ok()) return value.status();
     *field = *value;
@@ -342,6 +367,9 @@ absl::StatusOr<ConnectorConfig> ParseConnectorConfig(
   number = reader.Int("snapshot.fetch.size", 1, 1000000);
   if (!number.ok()) return number.status();
   config.snapshot_fetch_size = static_cast<int32_t>(*number);
+  number = reader.Int("internal.snapshot.chunk.delay.ms", 0, 60000);
+  if (!number.ok()) return number.status();
+  config.snapshot_chunk_delay_ms = *number;
   number = reader.Int("connect.timeout.ms", 1, 3600000);
   if (!number.ok()) return number.status();
   config.connection.connect_timeout = absl::Milliseconds(*number);

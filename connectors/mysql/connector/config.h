@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,9 @@ enum class DecimalMode { kPrecise, kDouble, kString };
 enum class TimePrecisionMode { kAdaptiveTimeMicroseconds, kConnect };
 enum class BigintUnsignedMode { kLong, kPrecise };
 enum class BinaryMode { kBytes, kBase64, kBase64UrlSafe, kHex };
+// offsets.missing.policy: what a task does that finds no committed offset although the host says
+// the connector wrote to topics before (its offsets were lost).
+enum class MissingOffsetsPolicy { kFail, kStartOver };
 // event.processing.failure.handling.mode: what an event the connector cannot turn into records
 // does (docs/mysql-connector.md, "Events Sluice cannot read"). `ignore` reads as `skip`.
 enum class FailureMode { kFail, kWarn, kSkip };
@@ -49,6 +53,11 @@ struct ConnectorConfig {
   std::string snapshot_locking_mode = "minimal";
   // internal.snapshot.locking.on.mariadb: MySQL's locking snapshot on MariaDB too (tests).
   bool snapshot_locking_on_mariadb = false;
+  // Test seams, Sluice's own (docs/mysql-connector.md lists them): internal.snapshot.fail.after.lock
+  // fails the snapshot while it holds its lock; internal.snapshot.chunk.delay.ms pauses after each
+  // chunk, so a test can write, stop or kill while a snapshot runs.
+  bool snapshot_fail_after_lock = false;
+  int64_t snapshot_chunk_delay_ms = 0;
   bool include_schema_changes = true;
   bool tombstones_on_delete = true;
   DecimalMode decimal_mode = DecimalMode::kPrecise;
@@ -67,6 +76,10 @@ struct ConnectorConfig {
   int32_t max_queue_size = 8192;
   int64_t max_queue_size_in_bytes = 0;
   int32_t snapshot_fetch_size = 1024;
+  MissingOffsetsPolicy missing_offsets = MissingOffsetsPolicy::kFail;
+  // The topics the host says this connector wrote to before (SLUICE_TASK_CONFIG_ACTIVE_TOPICS);
+  // none when the host cannot tell.
+  std::optional<std::vector<std::string>> active_topics;
   // errors.max.retries (Debezium's key and default): failed attempts in a row to reach the server
   // after which the task fails; -1 = no limit (retry for ever), 0 = fail at the first.
   int64_t errors_max_retries = -1;

@@ -62,13 +62,18 @@ size_t OffsetEntries(const OffsetState& offset, sluice_scalar_entry* entries) {
   if (offset.snapshot) {
     static const std::string kInitial = "INITIAL";
     add_str("snapshot", kInitial);
+    if (!offset.snapshot_table.empty()) {
+      add_str("snapshot_db", offset.snapshot_db);
+      add_str("snapshot_table", offset.snapshot_table);
+      if (!offset.snapshot_key.empty()) add_str("snapshot_key", offset.snapshot_key);
+    }
   }
   return n;
 }
 
 absl::StatusOr<OffsetState> ParseOffset(const sluice_scalar_map& map) {
   OffsetState offset;
-  bool has_file = false, has_pos = false;
+  bool has_file = false, has_pos = false, completed = false;
   for (size_t i = 0; i < map.count; ++i) {
     const sluice_scalar_entry& entry = map.entries[i];
     const std::string key(entry.key.ptr, entry.key.len);
@@ -107,6 +112,14 @@ absl::StatusOr<OffsetState> ParseOffset(const sluice_scalar_map& map) {
       // "INITIAL" (Debezium 3.x) or true (older): a snapshot was running.
       offset.snapshot =
           entry.kind == SLUICE_SCALAR_BOOLEAN ? entry.u.b != 0 : entry.kind == SLUICE_SCALAR_STRING;
+    } else if (key == "snapshot_completed") {
+      completed = entry.kind == SLUICE_SCALAR_BOOLEAN ? entry.u.b != 0 : as_str() == "true";
+    } else if (key == "snapshot_db") {
+      offset.snapshot_db = as_str();
+    } else if (key == "snapshot_table") {
+      offset.snapshot_table = as_str();
+    } else if (key == "snapshot_key") {
+      offset.snapshot_key = as_str();
     }
     if (!ok) {
       return absl::InvalidArgumentError(absl::StrCat(
@@ -118,6 +131,12 @@ absl::StatusOr<OffsetState> ParseOffset(const sluice_scalar_map& map) {
     return absl::InvalidArgumentError(
         "the committed offset has neither `file`/`pos` nor `gtids`; reset the connector's "
         "offset (write a null value for its key to the offsets topic)");
+  }
+  if (completed) offset.snapshot = false;
+  if (!offset.snapshot) {
+    offset.snapshot_db.clear();
+    offset.snapshot_table.clear();
+    offset.snapshot_key.clear();
   }
   return offset;
 }

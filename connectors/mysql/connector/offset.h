@@ -27,6 +27,13 @@ struct OffsetState {
   int64_t ts_sec = 0;
   int64_t server_id = 0;
   bool snapshot = false;  // "snapshot": "INITIAL" while a snapshot runs
+  // Sluice's snapshot progress, written only with `snapshot` (docs/mysql-connector.md, "Offsets
+  // and resuming"): the table being read (`snapshot_db`, `snapshot_table`; empty before the first
+  // table) and the primary key of the last row of it emitted (`snapshot_key`: each key column's
+  // text as hex, joined by ","; empty when no row of the table is certain). Every table before it
+  // in the snapshot's table order is done. A restart resumes the snapshot there and streams from
+  // `file`/`pos` — where the snapshot began — so nothing that changed since is skipped.
+  std::string snapshot_db, snapshot_table, snapshot_key;
 };
 
 // The connector's source partition {"server": <server_name>} as the ABI's one entry; borrows
@@ -34,11 +41,12 @@ struct OffsetState {
 sluice_scalar_entry SourcePartition(const std::string& server_name);
 
 // The most entries OffsetEntries writes.
-inline constexpr size_t kMaxOffsetEntries = 8;
+inline constexpr size_t kMaxOffsetEntries = 11;
 // The offset as the ABI's flat map, in Debezium's key order, zero counts left out; `entries` must
 // have room for kMaxOffsetEntries. The entries borrow `offset`'s strings.
 size_t OffsetEntries(const OffsetState& offset, sluice_scalar_entry* entries);
-// Reads a committed offset back. InvalidArgument naming what is wrong with it.
+// Reads a committed offset back. InvalidArgument naming what is wrong with it. Debezium's
+// `snapshot_completed: true` means the snapshot is over, whatever `snapshot` says.
 absl::StatusOr<OffsetState> ParseOffset(const sluice_scalar_map& map);
 
 // The offset the host committed for the partition of `server_name` (topic.prefix); none when

@@ -102,6 +102,14 @@ sluice_status TaskPoll(void* instance, sluice_batch* batch, int64_t timeout_ms) 
   }
 }
 
+void TaskAcknowledged(void* instance, const sluice_ack_notice* notice) {
+  try {
+    static_cast<TaskInstance*>(instance)->task->Acknowledged(notice->source_offset,
+                                                             notice->committed != 0);
+  } catch (...) {
+  }
+}
+
 void TaskStop(void* instance) { static_cast<TaskInstance*>(instance)->task->RequestStop(); }
 
 void TaskDestroy(void* instance) {
@@ -128,7 +136,7 @@ const sluice_connector_descriptor kDescriptor = {
     ConnectorDestroy,
     TaskStart,
     TaskPoll,
-    nullptr,
+    TaskAcknowledged,
     TaskStop,
     TaskDestroy,
     kAliases,

@@ -1,10 +1,14 @@
 #include "connectors/mysql/connector/snapshot.h"
 
+#include <time.h>
+
 #include "absl/cleanup/cleanup.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "connectors/mysql/connector/clock.h"
 #include "connectors/mysql/connector/progress.h"
 #include "connectors/mysql/server/sql_quote.h"
@@ -59,10 +63,27 @@ struct Snapshot::Table {
 };
 
 Snapshot::Snapshot(const Host& host, const ConnectorConfig& config, const Filters& filters,
-                   EventBuilders& builder)
-    : host_(host), config_(config), filters_(filters), builder_(builder) {}
+                   EventBuilders& builder, std::optional<OffsetState> resume,
+                   bool resume_committed)
+    : host_(host),
+      config_(config),
+      filters_(filters),
+      builder_(builder),
+      resume_(std::move(resume)),
+      resume_committed_(resume_committed) {}
 
-Snapshot::~Snapshot() = default;
+Snapshot::~Snapshot() { ReleaseLocks(); }
+
+void Snapshot::ReleaseLocks() {
+  // Closing the connections would release them too; UNLOCK first says so at once, and a server
+  // that went away is not waited for (best effort: the close follows anyway).
+  if (holds_global_lock_ && connection_.has_value()) (void)connection_->Execute("UNLOCK TABLES");
+  holds_global_lock_ = false;
+  if (table_locker_.has_value()) {
+    (void)table_locker_->Execute("UNLOCK TABLES");
+    table_locker_.reset();
+  }
+}
 
 absl::Status Snapshot::Begin() {
   absl::StatusOr<Connection> connection = Connection::Open(config_.connection);
@@ -74,24 +95,79 @@ absl::Status Snapshot::Begin() {
     absl::Status status = c.Execute(sql);
     if (!status.ok()) return status;
   }
-  absl::Status status = c.is_mariadb() && !config_.snapshot_locking_on_mariadb
-                            ? BeginWithoutLock()
-                            : BeginLocked();
+  absl::Status status = resume_.has_value()                                     ? BeginResumed()
+                        : c.is_mariadb() && !config_.snapshot_locking_on_mariadb ? BeginWithoutLock()
+                                                                                 : BeginLocked();
   if (!status.ok()) return status;
-  if (position_.file.empty()) {
+  // A resumed offset may name its position by `gtids` alone (Debezium's, on a GTID server).
+  if (position_.file.empty() && (!resume_.has_value() || position_.gtids.empty())) {
     return absl::FailedPreconditionError(
         "the server reported no binlog position for the snapshot: the binlog is off; set log_bin "
         "in the server configuration and restart it");
   }
-  position_.ts_sec = WallClockNanos() / 1000000000;
+  if (!resume_.has_value()) position_.ts_sec = WallClockNanos() / 1000000000;
 
   absl::StatusOr<std::vector<TableName>> tables = CapturedTables();
   if (!tables.ok()) return tables.status();
   tables_ = std::move(*tables);
-  host_.Log(SLUICE_LOG_INFO,
-            absl::StrCat("snapshot of ", tables_.size(), " tables at binlog position ",
-                         position_.file, ":", position_.pos, " (gtids '", position_.gtids, "')"));
+  progress_ = position_;
+  progress_.snapshot = true;
+  if (resume_.has_value()) {
+    FindResumePoint();
+  } else {
+    host_.Log(SLUICE_LOG_INFO,
+              absl::StrCat("snapshot of ", tables_.size(), " tables at binlog position ",
+                           position_.file, ":", position_.pos, " (gtids '", position_.gtids,
+                           "')"));
+  }
+  // Resuming, the position is mostly committed already; without tables no row can leave.
+  position_committed_ = (resume_.has_value() && resume_committed_) || tables_.empty();
   return absl::OkStatus();
+}
+
+absl::Status Snapshot::BeginResumed() {
+  // The rows still to read are read at a view taken now, and streaming starts at the committed
+  // position, where the interrupted snapshot began: each row is emitted as it is now, then every
+  // change since that position is replayed, so its last record is its newest state (rows emitted
+  // before the interruption get theirs the same way). No position is read, so no lock is needed.
+  position_.file = resume_->file;
+  position_.pos = resume_->pos;
+  position_.gtids = resume_->gtids;
+  position_.ts_sec = resume_->ts_sec;
+  position_.server_id = resume_->server_id;
+  return connection_->Execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
+}
+
+void Snapshot::FindResumePoint() {
+  // Tables before the resume table in the snapshot's order are done. One that is gone (dropped or
+  // renamed since) leaves nothing to go by: every table is read again (duplicates, never a gap).
+  const OffsetState& resume = *resume_;
+  size_t index = 0;
+  while (index < tables_.size() && !(tables_[index].db == resume.snapshot_db &&
+                                     tables_[index].table == resume.snapshot_table)) {
+    ++index;
+  }
+  std::string where = "from its first table";
+  if (index < tables_.size()) {
+    table_index_ = index;
+    progress_.snapshot_db = resume.snapshot_db;
+    progress_.snapshot_table = resume.snapshot_table;
+    std::optional<std::vector<std::string>> key = DecodeSnapshotKey(resume.snapshot_key);
+    if (key.has_value() && !resume.snapshot_key.empty()) {
+      resume_key_ = std::move(*key);
+      progress_.snapshot_key = resume.snapshot_key;
+    }
+    where = absl::StrCat("at `", resume.snapshot_db, ".", resume.snapshot_table, "` (table ",
+                         index + 1, " of ", tables_.size(), "), ",
+                         resume_key_.empty() ? "from its first row"
+                                             : "after the last committed row");
+  } else if (!resume.snapshot_table.empty()) {
+    where = absl::StrCat("from its first table (`", resume.snapshot_db, ".",
+                         resume.snapshot_table, "`, where it stopped, is no longer captured)");
+  }
+  host_.Log(SLUICE_LOG_INFO,
+            absl::StrCat("resuming the interrupted snapshot ", where,
+                         "; streaming will start where it began, at ", PositionText(position_)));
 }
 
 absl::StatusOr<std::vector<TableName>> Snapshot::CapturedTables() {
@@ -191,6 +267,10 @@ absl::Status Snapshot::BeginLocked() {
               "snapshot lock: none (snapshot.locking.mode=none: writes during the position read "
               "may be missed or repeated)");
   }
+  if (config_.snapshot_fail_after_lock) {
+    return absl::InternalError(
+        "the snapshot failed while it held its lock (internal.snapshot.fail.after.lock)");
+  }
   absl::Status status = c.Execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
   if (!status.ok()) return status;
   // SHOW BINARY LOG STATUS on MySQL 8.2+ (8.4 removed SHOW MASTER STATUS), with MySQL's
@@ -200,6 +280,16 @@ absl::Status Snapshot::BeginLocked() {
   position_.file = now->file;
   position_.pos = static_cast<int64_t>(now->position);
   position_.gtids = now->executed_gtids;
+  if (config_.snapshot_locking_mode == "extended" && (global_lock_held || locker.has_value())) {
+    // Debezium's extended mode: writes stay blocked until the rows are read (ReleaseLocks).
+    host_.Log(SLUICE_LOG_INFO,
+              "snapshot.locking.mode=extended: the lock is held until the snapshot's rows are read");
+    holds_global_lock_ = global_lock_held;
+    global_lock_held = false;
+    table_locker_ = std::move(locker);
+    locker.reset();
+    return ReadMariaDbGtids();
+  }
   if (global_lock_held) {
     status = c.Execute("UNLOCK TABLES");
     if (!status.ok()) return status;
@@ -211,6 +301,30 @@ absl::Status Snapshot::BeginLocked() {
     locker.reset();
   }
   return ReadMariaDbGtids();
+}
+
+void EncodeSnapshotKey(const std::vector<absl::string_view>& values, std::string* out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out->clear();
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out->push_back(',');
+    for (unsigned char c : values[i]) {
+      out->push_back(kHex[c >> 4]);
+      out->push_back(kHex[c & 15]);
+    }
+  }
+}
+
+std::optional<std::vector<std::string>> DecodeSnapshotKey(absl::string_view text) {
+  std::vector<std::string> values;
+  for (absl::string_view part : absl::StrSplit(text, ',')) {
+    if (part.size() % 2 != 0) return std::nullopt;
+    for (char c : part) {
+      if (!absl::ascii_isxdigit(static_cast<unsigned char>(c))) return std::nullopt;
+    }
+    values.push_back(absl::HexStringToBytes(part));
+  }
+  return values;
 }
 
 std::string LockTablesStatement(const std::vector<TableName>& tables) {
@@ -324,8 +438,7 @@ absl::StatusOr<bool> Snapshot::Poll(sluice_batch* batch, int64_t deadline_ns,
       source.pos = position_.pos;
       source.ts_sec = position_.ts_sec;
       source.snapshot = "true";
-      OffsetState offset = position_;
-      offset.snapshot = true;
+      const OffsetState& offset = progress_;
       absl::StatusOr<std::optional<TableStructure>> structure =
           ReadTableStructure(catalog, db, table);
       if (!structure.ok()) return structure.status();
@@ -336,6 +449,9 @@ absl::StatusOr<bool> Snapshot::Poll(sluice_batch* batch, int64_t deadline_ns,
     }
   }
   ddl_emitted_ = true;
+  absl::StatusOr<bool> hold = HoldRowsUntilPositionCommitted(batch);
+  if (!hold.ok()) return hold.status();
+  if (*hold) return false;
   while (!stop.load(std::memory_order_relaxed)) {
     if (done_) return true;
     if (budget.Full(api, batch)) return false;
@@ -343,6 +459,7 @@ absl::StatusOr<bool> Snapshot::Poll(sluice_batch* batch, int64_t deadline_ns,
     if (current_ == nullptr) {
       if (table_index_ >= tables_.size()) {
         done_ = true;
+        ReleaseLocks();
         connection_.reset();  // ends the snapshot transaction
         return true;
       }
@@ -350,6 +467,14 @@ absl::StatusOr<bool> Snapshot::Poll(sluice_batch* batch, int64_t deadline_ns,
           Describe(tables_[table_index_].db, tables_[table_index_].table);
       if (!described.ok()) return described.status();
       current_ = std::move(*described);
+      if (!resume_key_.empty()) {
+        // The resumed table reads on after its last committed row (a key of another shape, the
+        // table changed meanwhile, reads it whole).
+        if (resume_key_.size() == current_->keys.size()) {
+          for (std::string& value : resume_key_) current_->last_key.emplace_back(std::move(value));
+        }
+        resume_key_.clear();
+      }
       ReportProgress();  // before the first chunk: a table without a key may take long to start
     }
     Table& table = *current_;
@@ -384,10 +509,15 @@ absl::StatusOr<bool> Snapshot::Poll(sluice_batch* batch, int64_t deadline_ns,
     source.file = position_.file;
     source.pos = position_.pos;
     source.ts_sec = position_.ts_sec;
-    OffsetState in_snapshot = position_;
-    in_snapshot.snapshot = true;
+    // Each row's offset: the position and the progress up to this row (its own key; a table
+    // without a primary key has none, and a restart reads it whole again).
+    row_offset_ = position_;
+    row_offset_.snapshot = true;
+    row_offset_.snapshot_db = table.db;
+    row_offset_.snapshot_table = table.table;
     OffsetState after_snapshot = position_;  // the very last row's: the snapshot is complete
     after_snapshot.snapshot = false;
+    std::vector<absl::string_view> key_values(table.key_positions.size());
     for (size_t i = 0; i < count; ++i) {
       const bool last_in_table = !more && i + 1 == count;
       if (last_in_table && last_overall) {
@@ -402,8 +532,14 @@ absl::StatusOr<bool> Snapshot::Poll(sluice_batch* batch, int64_t deadline_ns,
         source.snapshot = "true";
       }
       first_record_ = false;
-      const OffsetState& offset = last_in_table && last_overall ? after_snapshot : in_snapshot;
       const RowView values = chunk->row(i);
+      if (!table.keys.empty()) {
+        for (size_t k = 0; k < key_values.size(); ++k) {
+          key_values[k] = values[static_cast<unsigned>(table.key_positions[k])];
+        }
+        EncodeSnapshotKey(key_values, &row_offset_.snapshot_key);
+      }
+      const OffsetState& offset = last_in_table && last_overall ? after_snapshot : row_offset_;
       TextRow row(values);
       absl::Status status =
           builder_.changes.Change(batch, *table.schema, 'r', nullptr, &row, source, offset, offset);
@@ -423,6 +559,7 @@ absl::StatusOr<bool> Snapshot::Poll(sluice_batch* batch, int64_t deadline_ns,
                 absl::StrCat("snapshot of `", table.db, ".", table.table, "`: ", table.rows_done,
                              " of about ", table.estimate, " rows"));
     }
+    if (appended > 0) progress_ = row_offset_;  // the last row appended
     if (appended > 0 && !table.keys.empty()) {
       table.last_key.clear();
       const RowView last = chunk->row(appended - 1);
@@ -440,8 +577,36 @@ absl::StatusOr<bool> Snapshot::Poll(sluice_batch* batch, int64_t deadline_ns,
       ++table_index_;
     }
     ReportProgress();
+    if (config_.snapshot_chunk_delay_ms > 0) {
+      timespec pause{static_cast<time_t>(config_.snapshot_chunk_delay_ms / 1000),
+                     static_cast<long>(config_.snapshot_chunk_delay_ms % 1000) * 1000000};
+      nanosleep(&pause, nullptr);
+    }
   }
   return false;
+}
+
+absl::StatusOr<bool> Snapshot::HoldRowsUntilPositionCommitted(sluice_batch* batch) {
+  if (position_committed_) return false;
+  const sluice_host_api* api = host_.api();
+  if (!position_sent_) {
+    position_sent_ = true;
+    if (api->batch_size(batch) == 0) {
+      // include.schema.changes is off: a heartbeat carries the position instead.
+      absl::Status status = builder_.heartbeats.Heartbeat(batch, progress_);
+      if (!status.ok()) return status;
+    }
+    host_.Log(SLUICE_LOG_INFO,
+              absl::StrCat("the snapshot's first rows wait until its position ",
+                           PositionText(position_),
+                           " is committed, so a restart streams from there"));
+    return true;
+  }
+  // Polled again before the commit: wait a little, not spin (the host tells of commits between
+  // polls, so the wait must end for the notice to come).
+  timespec pause{0, 20 * 1000000};
+  nanosleep(&pause, nullptr);
+  return true;
 }
 
 void Snapshot::ReportProgress() const {

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "connectors/mysql/connector/catalog.h"
 #include "connectors/mysql/connector/clock.h"
 #include "connectors/mysql/connector/ddl_targets.h"
@@ -79,17 +80,26 @@ absl::Status SourceTask::PollPhase(sluice_batch* batch, int64_t deadline) {
   if (phase_ == Phase::kSnapshot) {
     absl::StatusOr<bool> done = snapshot_->Poll(batch, deadline, stop_, budget_);
     if (absl::IsUnavailable(done.status())) {
-      // The snapshot's transaction is gone with its connection: a later poll starts over (its
-      // records carry snapshot offsets, so what was sent is only repeated, never lost).
+      // The snapshot's transaction is gone with its connection: a later poll carries on after
+      // the last row handed over, streaming from the same position, as a restart would (a new
+      // position would skip the changes made meanwhile to rows already sent).
       host_.Log(SLUICE_LOG_WARN,
                 absl::StrCat("the snapshot's connection to the server was lost (",
-                             done.status().message(), "); the snapshot starts over"));
+                             done.status().message(), "); the snapshot will resume"));
+      interrupted_snapshot_ = snapshot_->Interrupted();
+      interrupted_committed_ = snapshot_->position_committed();
       snapshot_.reset();
       query_connection_.reset();
       phase_ = Phase::kStart;
       return Lost(done.status());
     }
-    if (!done.ok()) return done.status();
+    if (!done.ok()) {
+      // A failed snapshot lets go of its connections and any lock it holds (extended) now, not
+      // when the failed task is destroyed.
+      snapshot_.reset();
+      phase_ = Phase::kStart;
+      return done.status();
+    }
     if (!*done) return absl::OkStatus();
     const OffsetState position = snapshot_->position();
     snapshot_.reset();
@@ -125,6 +135,10 @@ absl::Status SourceTask::Start() {
   absl::StatusOr<std::optional<OffsetState>> offset =
       ReadCommittedOffset(host_, config_.topic_prefix);
   if (!offset.ok()) return offset.status();
+  if (!offset->has_value() && !interrupted_snapshot_.has_value()) {
+    absl::Status lost = CheckOffsetsNotLost();
+    if (!lost.ok()) return lost;
+  }
 
   ConnectionOptions options = config_.connection;
   absl::StatusOr<Connection> connection = Connection::Open(options);
@@ -151,6 +165,17 @@ absl::Status SourceTask::Start() {
                            " (event ", (*offset)->event, ", row ", (*offset)->row, ")"));
     return OpenStream(**offset, /*gtids_complete=*/false);
   }
+  if (interrupted_snapshot_.has_value()) {
+    // This task's snapshot lost its connection (PollPhase); kept until a new attempt begins.
+    status = StartSnapshot(interrupted_snapshot_, interrupted_committed_);
+    if (status.ok()) interrupted_snapshot_.reset();
+    return status;
+  }
+  if (offset->has_value() && mode != SnapshotMode::kNever && mode != SnapshotMode::kNoData) {
+    // A snapshot was interrupted after its position was committed: it carries on from its last
+    // committed row, and streaming starts where it began (Snapshot).
+    return StartSnapshot(**offset);
+  }
   if (mode == SnapshotMode::kNever || mode == SnapshotMode::kNoData) {
     absl::StatusOr<OffsetState> start = ServerStartOffset(*query_connection_, mode);
     if (!start.ok()) return start.status();
@@ -164,8 +189,31 @@ absl::Status SourceTask::Start() {
   return StartSnapshot();
 }
 
-absl::Status SourceTask::StartSnapshot() {
-  auto snapshot = std::make_unique<Snapshot>(host_, config_, filters_, builder_);
+absl::Status SourceTask::CheckOffsetsNotLost() {
+  if (!config_.active_topics.has_value() || config_.active_topics->empty()) return absl::OkStatus();
+  const std::vector<std::string>& topics = *config_.active_topics;
+  std::string named = absl::StrJoin(topics.begin(), topics.begin() + std::min<size_t>(topics.size(), 3), ", ");
+  if (topics.size() > 3) absl::StrAppend(&named, ", ... (", topics.size(), " in all)");
+  const std::string what = absl::StrCat(
+      "connector `", config_.connector_name, "` wrote to topics before (", named,
+      ") but has no committed offset for {\"server\":\"", config_.topic_prefix,
+      "\"}: its offsets were lost (the offsets topic deleted or emptied?). Starting as a new "
+      "connector would take a new snapshot and skip every change made since its last committed "
+      "position");
+  if (config_.missing_offsets == MissingOffsetsPolicy::kStartOver) {
+    host_.Log(SLUICE_LOG_WARN,
+              absl::StrCat(what, "; offsets.missing.policy=start_over: starting over"));
+    return absl::OkStatus();
+  }
+  return absl::FailedPreconditionError(absl::StrCat(
+      what, ". Restore the offsets (sluice connectors offsets alter), or start over on purpose: "
+            "set offsets.missing.policy=start_over, or reset the connector's offsets (sluice "
+            "connectors offsets reset NAME, which forgets its topics too)"));
+}
+
+absl::Status SourceTask::StartSnapshot(std::optional<OffsetState> resume, bool resume_committed) {
+  auto snapshot = std::make_unique<Snapshot>(host_, config_, filters_, builder_, std::move(resume),
+                                             resume_committed);
   absl::Status status = snapshot->Begin();
   if (!status.ok()) return status;
   snapshot_ = std::move(snapshot);
@@ -197,6 +245,14 @@ absl::Status SourceTask::BinlogPurged(const OffsetState& from, const absl::Statu
                          " is no longer on the server; snapshot.mode=when_needed: taking a new "
                          "snapshot (", cause.message(), ")"));
   return StartSnapshot();
+}
+
+void SourceTask::Acknowledged(const sluice_scalar_map& offset, bool committed) {
+  if (!committed || snapshot_ == nullptr) return;
+  // Only this snapshot's own records count: a late notice of an earlier attempt or of the stream
+  // before a when_needed snapshot says nothing about this one's position.
+  absl::StatusOr<OffsetState> parsed = ParseOffset(offset);
+  if (parsed.ok()) snapshot_->PositionCommitted(*parsed);
 }
 
 void SourceTask::OnTransactionStart() {
@@ -382,7 +438,7 @@ absl::Status SourceTask::HandleQuery(sluice_batch* batch, const binlog::QueryEve
   if (resume_.EmittedBefore(position_.events_done())) return absl::OkStatus();
   SourcePosition source;
   position_.FillSource(*event_, source);
-  return ddl_.Statement(batch, db, sql, word, source, position_.StatementOffset(),
+  return ddl_.Statement(batch, db, sql, word, source, position_.StatementOffset(*event_),
                         event_->header.log_pos);
 }
 

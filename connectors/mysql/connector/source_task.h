@@ -49,13 +49,21 @@ class SourceTask {
   // Appends what is available; Unavailable when the server cannot be reached (see above).
   absl::Status Poll(sluice_batch* batch, int64_t timeout_ms);
   void RequestStop() { stop_.store(true, std::memory_order_relaxed); }
+  // The host acknowledged records up to `offset` (on_task_acknowledged; the task thread, between
+  // polls); `committed`: that offset is durable in the offsets topic.
+  void Acknowledged(const sluice_scalar_map& offset, bool committed);
 
  private:
   enum class Phase { kStart, kSnapshot, kStreaming, kDone };
 
   absl::Status Start();
-  // Takes the snapshot's view; the phase is kSnapshot from then until it is done or lost.
-  absl::Status StartSnapshot();
+  // No committed offset: unless the host says the connector wrote to topics before (its offsets
+  // were lost), OK; then offsets.missing.policy says whether to fail or start over (logged).
+  absl::Status CheckOffsetsNotLost();
+  // Takes the snapshot's view, or carries on with the interrupted one at `resume` (Snapshot's
+  // constructor); the phase is kSnapshot from then until it is done or lost.
+  absl::Status StartSnapshot(std::optional<OffsetState> resume = std::nullopt,
+                             bool resume_committed = true);
   // Streams from `from`; `gtids_complete`: its `gtids` is the server's whole set even when empty
   // (a position the server reported, or the tracker's own state on a reconnect), not an offset
   // that may lack it.
@@ -100,6 +108,9 @@ class SourceTask {
   std::optional<Connection> query_connection_;
   BinlogSource source_{host_, config_};  // the binlog stream, across lost connections
   std::unique_ptr<Snapshot> snapshot_;  // exactly while phase_ is kSnapshot
+  // A snapshot that lost its connection: where the next start carries on (Snapshot::Interrupted).
+  std::optional<OffsetState> interrupted_snapshot_;
+  bool interrupted_committed_ = false;
 
   // The event being worked on, and how far its rows got.
   std::optional<binlog::Event> event_;

@@ -96,9 +96,22 @@ OffsetState StreamPosition::Current() const {
   return offset;
 }
 
-OffsetState StreamPosition::StatementOffset() const {
+OffsetState StreamPosition::StatementOffset(const binlog::Event& event) const {
   OffsetState done = Current();
-  if (in_transaction_) done.event = events_done_ + 1;
+  if (in_transaction_) {
+    done.event = events_done_ + 1;
+    return done;
+  }
+  // What StatementDone and EventDone will make of the position, without making it yet: the
+  // statement's records may still fail to be built (the catalog unreachable), and then the event
+  // is handled again.
+  GtidTracker completed = gtids_;
+  completed.Commit();
+  done.gtids = completed.text();
+  if (event.header.log_pos > 0) {
+    done.file = *event.context.file;
+    done.pos = event.header.log_pos;
+  }
   return done;
 }
 

@@ -71,9 +71,11 @@ class StreamPosition {
   OffsetState Current() const;
   // Current, into `offset`'s kept strings (no allocation once warm).
   void Fill(OffsetState& offset) const;
-  // The offset of a statement's event (schema change, TRUNCATE) once it is done: inside a
-  // transaction it counts itself.
-  OffsetState StatementOffset() const;
+  // The offset of the statement `event` (schema change, TRUNCATE) once it is done: inside a
+  // transaction it counts itself; outside one (MySQL DDL) the statement is its GTID's whole
+  // transaction, so the restart point is past `event` with its GTID completed, and a restart
+  // after its records were delivered does not emit them again.
+  OffsetState StatementOffset(const binlog::Event& event) const;
   // The transaction's id for its BEGIN/END: its GTID, else where it starts ("file:pos").
   std::string TransactionId() const;
   // The `source` block's position of `event`: file, pos, time, server and GTID (row unchanged).

@@ -78,11 +78,12 @@ bool IsServerIdCollision(const absl::Status& status) {
 }
 
 BinlogStream::BinlogStream(Connection connection, std::string start_description, bool checksums,
-                           uint32_t server_id)
+                           const BinlogStreamOptions& options)
     : connection_(std::move(connection)),
       start_description_(std::move(start_description)),
       checksums_(checksums),
-      server_id_(server_id) {}
+      server_id_(options.server_id),
+      stop_at_end_(options.stop_at_end) {}
 BinlogStream::BinlogStream(BinlogStream&&) noexcept = default;
 BinlogStream& BinlogStream::operator=(BinlogStream&&) noexcept = default;
 BinlogStream::~BinlogStream() = default;
@@ -187,7 +188,7 @@ absl::StatusOr<BinlogStream> BinlogStream::Open(Connection connection, const Bin
   if (auto status = SendDumpCommand(connection, command, description); !status.ok()) {
     return status;
   }
-  return BinlogStream(std::move(connection), std::move(description), checksums, options.server_id);
+  return BinlogStream(std::move(connection), std::move(description), checksums, options);
 }
 
 absl::StatusOr<absl::Span<const uint8_t>> BinlogStream::Next() {
@@ -196,7 +197,14 @@ absl::StatusOr<absl::Span<const uint8_t>> BinlogStream::Next() {
   if (length != packet_error) {
     const uint8_t* bytes = mysql->net.read_pos;
     if (length <= kEofPacketMaxSize && length > 0 && bytes[0] == kPacketEof) {
-      return absl::OutOfRangeError(absl::StrCat("end of the binlog on ", connection_.endpoint()));
+      if (stop_at_end_) {
+        return absl::OutOfRangeError(absl::StrCat("end of the binlog on ", connection_.endpoint()));
+      }
+      // A blocking dump has no end: the server ended it (MySQL sends its dump threads an EOF when
+      // it shuts down), so the binlog goes on elsewhere in time, like after a dropped connection.
+      return absl::UnavailableError(absl::StrCat("the server at ", connection_.endpoint(),
+                                                 " ended the binlog stream (from ",
+                                                 start_description_, "); it may be shutting down"));
     }
     if (length < 1 + kEventHeaderSize || bytes[0] != kPacketOk) {
       return absl::DataLossError(

@@ -89,7 +89,8 @@ class BinlogStream {
   // The next event, header first; with checksums on, its last 4 bytes are the CRC32. The bytes are
   // borrowed until the next call to Next or the stream's destruction.
   // OutOfRange at the end of the binlog when stop_at_end is set; Unavailable when the connection
-  // drops (reconnect and resume from the last position); FailedPrecondition with
+  // drops or, without stop_at_end, the server ends the stream itself (MySQL does so when it shuts
+  // down): reconnect and resume from the last position; FailedPrecondition with
   // kBinlogPurgedPayload when the start position is gone; Aborted with kServerIdCollisionPayload
   // when another replica with this server id took the stream.
   absl::StatusOr<absl::Span<const uint8_t>> Next();
@@ -106,12 +107,13 @@ class BinlogStream {
 
  private:
   BinlogStream(Connection connection, std::string start_description, bool checksums,
-               uint32_t server_id);
+               const BinlogStreamOptions& options);
 
   Connection connection_;
   std::string start_description_;
   bool checksums_ = false;
   uint32_t server_id_ = 0;
+  bool stop_at_end_ = false;
 };
 
 }  // namespace sluice::mysql

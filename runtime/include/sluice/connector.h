@@ -321,6 +321,14 @@ typedef struct sluice_config_def {
   const char* doc;           /* one or two sentences, shown by the admin API */
 } sluice_config_def;
 
+/* A key the host adds to the config it passes to on_task_start (never to the stored config): the
+ * topics this connector wrote to since it was created or its topics were last reset (Kafka
+ * Connect's "active topics", kept in the status topic), comma-separated, empty when none. A task
+ * that finds no committed offset although this is not empty knows its offsets were lost (an
+ * offsets topic deleted or emptied) rather than never written. Absent when the host cannot tell
+ * (a standalone worker keeps no status topic). Added in ABI 1.3; no struct changes. */
+#define SLUICE_TASK_CONFIG_ACTIVE_TOPICS "sluice.connector.active.topics"
+
 /* ============================================================================================== */
 /* Notices from the host to the task                                                              */
 /* ============================================================================================== */

@@ -21,6 +21,7 @@
 #include "connectors/mysql/server/connection.h"
 #include "gmock/gmock.h"
 #include "tests/integration/admin/admin_fixture.h"
+#include "tests/integration/admin/mysql_test_config.h"
 #include "tests/support/service_endpoints.h"
 
 namespace sluice::testing {
@@ -45,16 +46,7 @@ int Cli(const std::string& address, const std::vector<std::string>& args, std::s
   return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 }
 
-absl::StatusOr<mysql::Connection> AdminConnection() {
-  MariaDbAccount admin = MariaDbAdmin();
-  mysql::ConnectionOptions options;
-  options.host = admin.host;
-  options.port = admin.port;
-  options.user = admin.user;
-  options.password = admin.password;
-  options.ssl_mode = mysql::SslMode::kRequired;
-  return mysql::Connection::Open(options);
-}
+absl::StatusOr<mysql::Connection> AdminConnection() { return OpenOverTls(MariaDbAdmin()); }
 
 class MySqlProgressTest : public AdminFixture {
  protected:
@@ -89,18 +81,9 @@ class MySqlProgressTest : public AdminFixture {
   }
 
   std::map<std::string, std::string> ConnectorConfig() const {
-    MariaDbAccount cdc = MariaDbCdc();
-    return {{"connector.class", "mysql"},
-            {"tasks.max", "1"},
-            {"database.hostname", cdc.host},
-            {"database.port", absl::StrCat(cdc.port)},
-            {"database.user", cdc.user},
-            {"database.password", cdc.password},
-            {"database.server.id", absl::StrCat(20000 + getpid() % 10000)},
-            {"database.ssl.mode", "required"},
-            {"topic.prefix", db_},
-            {"database.include.list", db_},
-            {"snapshot.fetch.size", absl::StrCat(kFetch)}};
+    std::map<std::string, std::string> config = MySqlConnectorConfig(MariaDbCdc(), db_, 20000);
+    config["snapshot.fetch.size"] = absl::StrCat(kFetch);
+    return config;
   }
 
   template <typename Predicate>

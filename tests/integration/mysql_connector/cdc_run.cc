@@ -43,33 +43,33 @@ const rapidjson::Value& ChangeEvent::payload() const {
   return *json;
 }
 
-namespace {
-
-MariaDbAccount AdminOf(TestServer server) {
+MariaDbAccount AdminAccount(TestServer server) {
   switch (server) {
     case TestServer::kMariaDbScratch:
       return MariaDbScratchAdmin();
     case TestServer::kMySql:
       return MySqlAdmin();
+    case TestServer::kMySqlScratch:
+      return MySqlScratchAdmin();
     case TestServer::kMariaDb:
       break;
   }
   return MariaDbAdmin();
 }
 
-MariaDbAccount CdcOf(TestServer server) {
+MariaDbAccount CdcAccount(TestServer server) {
   switch (server) {
     case TestServer::kMariaDbScratch:
       return MariaDbScratchCdc();
     case TestServer::kMySql:
       return MySqlCdc();
+    case TestServer::kMySqlScratch:
+      return MySqlScratchCdc();
     case TestServer::kMariaDb:
       break;
   }
   return MariaDbCdc();
 }
-
-}  // namespace
 
 CdcRun::CdcRun(const std::string& name, bool schemas, TestServer server) : server_(server) {
   name_ = UniqueName(name);
@@ -113,7 +113,7 @@ CdcRun::CdcRun(const std::string& name, bool schemas, TestServer server) : serve
 
 absl::Status CdcRun::OpenAdmin() {
   admin_.reset();
-  MariaDbAccount admin = AdminOf(server_);
+  MariaDbAccount admin = AdminAccount(server_);
   mysql::ConnectionOptions options;
   options.host = admin.host;
   options.port = admin.port;
@@ -124,6 +124,10 @@ absl::Status CdcRun::OpenAdmin() {
   absl::StatusOr<mysql::Connection> connection = mysql::Connection::Open(options);
   if (!connection.ok()) return connection.status();
   admin_.emplace(std::move(*connection));
+  if (server_ == TestServer::kMySql || server_ == TestServer::kMySqlScratch) {
+    // SequenceTable's recursive CTE on MySQL counts one recursion per row (1,000 by default).
+    return admin_->Execute("SET SESSION cte_max_recursion_depth = 100000000");
+  }
   return absl::OkStatus();
 }
 
@@ -150,7 +154,7 @@ void CdcRun::AddWorkerSettings(const std::map<std::string, std::string>& setting
 }
 
 void CdcRun::WriteConnectorConfig(const std::map<std::string, std::string>& extra) {
-  MariaDbAccount cdc = CdcOf(server_);
+  MariaDbAccount cdc = CdcAccount(server_);
   std::map<std::string, std::string> config = {
       {"name", name_},
       {"connector.class", "mysql"},

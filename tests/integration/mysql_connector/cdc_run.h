@@ -1,8 +1,8 @@
 #ifndef SLUICE_TESTS_INTEGRATION_MYSQL_CONNECTOR_CDC_RUN_H_
 #define SLUICE_TESTS_INTEGRATION_MYSQL_CONNECTOR_CDC_RUN_H_
 
-// One scenario: its own database on the test MariaDB, its own topics, a worker config and a
-// connector config, the worker as a child process, and reading the change events back.
+// One scenario: its own database on a test server (MariaDB or MySQL), its own topics, a worker
+// config and a connector config, the worker as a child process, and reading the change events back.
 
 #include <map>
 #include <memory>
@@ -14,6 +14,7 @@
 #include "connectors/mysql/server/connection.h"
 #include "rapidjson/document.h"
 #include "tests/support/kafka_reader.h"
+#include "tests/support/service_endpoints.h"
 #include "tests/support/subprocess.h"
 
 namespace sluice::testing {
@@ -32,7 +33,13 @@ enum class TestServer {
   kMariaDb,         // the shared MariaDB 10.11 (fixture `mariadb`, TLS)
   kMariaDbScratch,  // MariaDB 10.11 that may be restarted (fixture `mariadb_scratch`, plaintext)
   kMySql,           // MySQL 9.7 (fixture `mysql`, TLS, caching_sha2_password)
+  kMySqlScratch,    // MySQL 9.7 that may be restarted (fixture `mysql_scratch`, TLS)
 };
+
+// The server's accounts (tests/support/service_endpoints.h): the admin one, and the CDC one with
+// only the grants a connector needs.
+MariaDbAccount AdminAccount(TestServer server);
+MariaDbAccount CdcAccount(TestServer server);
 
 class CdcRun {
  public:
@@ -41,6 +48,7 @@ class CdcRun {
   ~CdcRun();
 
   const std::string& name() const { return name_; }
+  TestServer server() const { return server_; }
   const std::string& db() const { return db_; }
   const std::string& prefix() const { return prefix_; }
   std::string Topic(const std::string& table) const { return prefix_ + "." + db_ + "." + table; }

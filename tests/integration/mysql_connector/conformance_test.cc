@@ -1,6 +1,6 @@
-// The runtime's plugin conformance check, run against the MySQL connector and the real MariaDB:
-// lifecycle, poll timing, stop from another thread, and every record checked by the host
-// (schemas, datum kinds) without Kafka.
+// The runtime's plugin conformance check, run against the MySQL connector and the real MariaDB
+// and MySQL (`.../MariaDb`, `.../MySql`): lifecycle, poll timing, stop from another thread, and
+// every record checked by the host (schemas, datum kinds) without Kafka.
 #include "tests/support/plugin_conformance.h"
 
 #include <cstdlib>
@@ -9,20 +9,30 @@
 #include "connectors/mysql/server/connection.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/integration/mysql_connector/cdc_run.h"
+#include "tests/integration/mysql_connector/server_dialect.h"
 #include "tests/support/service_endpoints.h"
 
 namespace sluice::testing {
 namespace {
 
-TEST(MySqlConnectorConformance, EveryClassNameConformsWithSnapshotRecords) {
-  ASSERT_TRUE(CheckServiceReachable("mariadb", MariaDbPort()).ok());
+class MySqlConnectorConformance : public ::testing::TestWithParam<TestServer> {};
+
+INSTANTIATE_TEST_SUITE_P(Servers, MySqlConnectorConformance,
+                         ::testing::Values(TestServer::kMariaDb, TestServer::kMySql),
+                         ServerParamName);
+
+TEST_P(MySqlConnectorConformance, EveryClassNameConformsWithSnapshotRecords) {
+  const absl::Status up = CheckServerReachable(GetParam());
+  ASSERT_TRUE(up.ok()) << up;
   const std::string db = UniqueName("conform");
-  MariaDbAccount admin = MariaDbAdmin();
+  MariaDbAccount admin = AdminAccount(GetParam());
   mysql::ConnectionOptions options;
   options.host = admin.host;
   options.port = admin.port;
   options.user = admin.user;
   options.password = admin.password;
+  options.ssl_mode = mysql::SslMode::kRequired;
   absl::StatusOr<mysql::Connection> connection = mysql::Connection::Open(options);
   ASSERT_TRUE(connection.ok()) << connection.status();
   for (const std::string& sql :
@@ -44,7 +54,7 @@ TEST(MySqlConnectorConformance, EveryClassNameConformsWithSnapshotRecords) {
         "io.debezium.connector.mariadb.MariaDbConnector"}) {
     SCOPED_TRACE(connector_class);
     EXPECT_TRUE((*loaded)->AnswersTo(connector_class));
-    MariaDbAccount cdc = MariaDbCdc();
+    MariaDbAccount cdc = CdcAccount(GetParam());
     plugin::ConformanceOptions conformance;
     conformance.connector_config = {
         {"connector.class", connector_class},

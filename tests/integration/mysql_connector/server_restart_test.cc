@@ -1,6 +1,6 @@
-// A MariaDB restart while the connector streams, on the `mariadb_scratch` server (restarting the
-// shared test server would disturb every other test; CTest's RESOURCE_LOCK keeps the scratch
-// server's other users away meanwhile).
+// A server restart while the connector streams, on MariaDB's and MySQL's scratch servers
+// (`mariadb_scratch`, `mysql_scratch`): restarting a shared test server would cut every other test
+// using it; CTest's RESOURCE_LOCK keeps a scratch server's other users away meanwhile.
 #include <cstdlib>
 #include <set>
 #include <string>
@@ -10,18 +10,22 @@
 #include "gtest/gtest.h"
 #include "rapidjson/document.h"
 #include "tests/integration/mysql_connector/cdc_run.h"
+#include "tests/integration/mysql_connector/server_dialect.h"
 #include "tests/support/service_endpoints.h"
 
 namespace sluice::testing {
 namespace {
 
-// scripts/services/mariadb restart: the same data and binlog, a new server process.
-int RestartScratchServer(const std::string& log_path) {
+// scripts/services/<server> restart: the same data and binlog, a new server process.
+int RestartScratchServer(TestServer server, const std::string& log_path) {
   const char* source = std::getenv("SLUICE_SOURCE_DIR");
-  const std::string command =
-      absl::StrCat("MARIADB_PORT=", MariaDbScratchPort(), " MARIADB_TLS=0 '",
-                   source != nullptr ? source : ".", "/scripts/services/mariadb' restart >>'",
-                   log_path, "' 2>&1");
+  const std::string service =
+      server == TestServer::kMySqlScratch
+          ? absl::StrCat("MYSQL_PORT=", MySqlScratchPort(), " '", source != nullptr ? source : ".",
+                         "/scripts/services/mysql'")
+          : absl::StrCat("MARIADB_PORT=", MariaDbScratchPort(), " MARIADB_TLS=0 '",
+                         source != nullptr ? source : ".", "/scripts/services/mariadb'");
+  const std::string command = absl::StrCat(service, " restart >>'", log_path, "' 2>&1");
   return std::system(command.c_str());
 }
 
@@ -46,12 +50,19 @@ std::pair<std::set<int>, size_t> Keys(const std::string& topic) {
 // position of the last record handed to the worker, and the worker process never restarted.
 // Depending on timing the restart lands between transactions or inside one (while the connector
 // reads information_schema for the rows' table); both must lose nothing.
-TEST(MySqlConnectorServerRestart, AMariaDbRestartWhileStreamingLosesNothing) {
-  ASSERT_TRUE(CheckServiceReachable("kafka", KafkaPort()).ok());
-  ASSERT_TRUE(CheckServiceReachable("mariadb_scratch", MariaDbScratchPort()).ok());
-  CdcRun run("srvrestart", /*schemas=*/false, TestServer::kMariaDbScratch);
+class MySqlConnectorServerRestart : public ::testing::TestWithParam<TestServer> {};
+
+INSTANTIATE_TEST_SUITE_P(Servers, MySqlConnectorServerRestart,
+                         ::testing::Values(TestServer::kMariaDbScratch, TestServer::kMySqlScratch),
+                         ServerParamName);
+
+TEST_P(MySqlConnectorServerRestart, ARestartWhileStreamingLosesNothing) {
+  const TestServer server = GetParam();
+  const absl::Status up = CheckServicesReachable(server);
+  ASSERT_TRUE(up.ok()) << up;
+  CdcRun run("srvrestart", /*schemas=*/false, server);
   run.Sql("CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(20))");
-  run.Sql("INSERT INTO t SELECT seq, 'before' FROM seq_1_to_100");
+  run.Sql(absl::StrCat("INSERT INTO t SELECT seq, 'before' FROM ", SequenceTable(server, 1, 100)));
   run.WriteConnectorConfig();
   std::unique_ptr<Subprocess> worker = run.StartWorker();
   const std::string topic = run.Topic("t");
@@ -66,12 +77,12 @@ TEST(MySqlConnectorServerRestart, AMariaDbRestartWhileStreamingLosesNothing) {
                    run.name(), "/restart.log");
   for (int round = 0; round < 2; ++round) {
     const int base = 100 + round * 200;
-    run.Sql(absl::StrCat("INSERT INTO t SELECT seq, 'racing' FROM seq_", base + 1, "_to_",
-                         base + 100));
-    ASSERT_EQ(RestartScratchServer(restart_log), 0) << ReadFileForMessage(restart_log);
+    run.Sql(absl::StrCat("INSERT INTO t SELECT seq, 'racing' FROM ",
+                         SequenceTable(server, base + 1, base + 100)));
+    ASSERT_EQ(RestartScratchServer(server, restart_log), 0) << ReadFileForMessage(restart_log);
     run.ReconnectAdmin();
-    run.Sql(absl::StrCat("INSERT INTO t SELECT seq, 'after' FROM seq_", base + 101, "_to_",
-                         base + 200));
+    run.Sql(absl::StrCat("INSERT INTO t SELECT seq, 'after' FROM ",
+                         SequenceTable(server, base + 101, base + 200)));
   }
   run.Sql("UPDATE t SET v = 'updated' WHERE id = 1");
 

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "gtest/gtest.h"
 
 namespace sluice::mysql {
@@ -128,6 +129,47 @@ TEST(MySqlConfig, SkippedOperationsNoneEmitsTruncates) {
   absl::StatusOr<ConnectorConfig> config = ParseConnectorConfig(raw);
   ASSERT_TRUE(config.ok()) << config.status();
   EXPECT_FALSE(config->skip_truncate);
+}
+
+// Debezium's snapshot.locking.mode values: minimal, extended and none as Debezium means them (any
+// case), and custom refused naming why (it loads a Java class).
+TEST(MySqlConfig, SnapshotLockingModesFollowDebeziumAndCustomIsRefused) {
+  std::map<std::string, std::string> raw = Minimal();
+  for (const char* mode : {"minimal", "Extended", "NONE"}) {
+    raw["snapshot.locking.mode"] = mode;
+    absl::StatusOr<ConnectorConfig> config = ParseConnectorConfig(raw);
+    ASSERT_TRUE(config.ok()) << config.status();
+    EXPECT_EQ(config->snapshot_locking_mode, absl::AsciiStrToLower(mode));
+  }
+  raw["snapshot.locking.mode"] = "custom";
+  absl::StatusOr<ConnectorConfig> custom = ParseConnectorConfig(raw);
+  EXPECT_TRUE(absl::IsInvalidArgument(custom.status()));
+  EXPECT_NE(custom.status().message().find("snapshot.locking.mode.custom.name"),
+            std::string::npos)
+      << custom.status();
+}
+
+// offsets.missing.policy fails by default; the host's active topics arrive split, and their
+// absence (a host that cannot tell) stays distinct from an empty list.
+TEST(MySqlConfig, MissingOffsetsFailByDefaultAndTheHostsActiveTopicsAreRead) {
+  std::map<std::string, std::string> raw = Minimal();
+  absl::StatusOr<ConnectorConfig> config = ParseConnectorConfig(raw);
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->missing_offsets, MissingOffsetsPolicy::kFail);
+  EXPECT_FALSE(config->active_topics.has_value());
+  raw[SLUICE_TASK_CONFIG_ACTIVE_TOPICS] = "";
+  raw["offsets.missing.policy"] = "start_over";
+  config = ParseConnectorConfig(raw);
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->missing_offsets, MissingOffsetsPolicy::kStartOver);
+  ASSERT_TRUE(config->active_topics.has_value());
+  EXPECT_TRUE(config->active_topics->empty());
+  raw[SLUICE_TASK_CONFIG_ACTIVE_TOPICS] = "shop,shop.db.orders";
+  config = ParseConnectorConfig(raw);
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(*config->active_topics, (std::vector<std::string>{"shop", "shop.db.orders"}));
+  raw["offsets.missing.policy"] = "ignore";
+  EXPECT_TRUE(absl::IsInvalidArgument(ParseConnectorConfig(raw).status()));
 }
 
 TEST(MySqlConfig, FailureHandlingAndThePlaceholderTakeDebeziumsNamesAndDefaults) {

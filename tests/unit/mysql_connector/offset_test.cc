@@ -72,5 +72,44 @@ TEST(MySqlOffsets, ADebeziumOffsetReadsBack) {
   EXPECT_TRUE(absl::IsInvalidArgument(empty.status()));
 }
 
+// The snapshot's progress rides in the offset while it runs (Sluice's fields after Debezium's),
+// reads back, and is dropped once the snapshot is over: by `snapshot` absent, or by Debezium's
+// `snapshot_completed: true`.
+TEST(MySqlOffsets, SnapshotProgressRidesWithTheSnapshotOnly) {
+  OffsetState offset;
+  offset.file = "mysql-bin.000002";
+  offset.pos = 4;
+  offset.ts_sec = 1;
+  offset.snapshot = true;
+  offset.snapshot_db = "shop";
+  offset.snapshot_table = "orders";
+  offset.snapshot_key = "3432,6162";
+  sluice_scalar_entry entries[kMaxOffsetEntries];
+  size_t n = OffsetEntries(offset, entries);
+  EXPECT_EQ(Render(entries, n),
+            "ts_sec=1;file=mysql-bin.000002;pos=4;snapshot=INITIAL;snapshot_db=shop;"
+            "snapshot_table=orders;snapshot_key=3432,6162;");
+  absl::StatusOr<OffsetState> back = ParseOffset(sluice_scalar_map{entries, n});
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_TRUE(back->snapshot);
+  EXPECT_EQ(back->snapshot_db, "shop");
+  EXPECT_EQ(back->snapshot_table, "orders");
+  EXPECT_EQ(back->snapshot_key, "3432,6162");
+
+  offset.snapshot = false;
+  n = OffsetEntries(offset, entries);
+  EXPECT_EQ(Render(entries, n), "ts_sec=1;file=mysql-bin.000002;pos=4;");
+
+  offset.snapshot = true;
+  n = OffsetEntries(offset, entries);
+  entries[n].key = sluice_str_of("snapshot_completed");
+  entries[n].kind = SLUICE_SCALAR_BOOLEAN;
+  entries[n].u.b = 1;
+  back = ParseOffset(sluice_scalar_map{entries, n + 1});
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_FALSE(back->snapshot);
+  EXPECT_EQ(back->snapshot_table, "");
+}
+
 }  // namespace
 }  // namespace sluice::mysql

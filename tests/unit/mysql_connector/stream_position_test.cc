@@ -110,7 +110,8 @@ TEST(StreamPosition, MariaDbGtidEventStartsTheTransactionAndIsItsFirstEvent) {
   EXPECT_EQ(second.pending.row, 1);
   EXPECT_EQ(second.done.row, 2);
   EXPECT_EQ(second.done.gtids, "0-1-4");
-  EXPECT_EQ(position.StatementOffset().event, 3) << "a statement's own event counts when done";
+  EXPECT_EQ(position.StatementOffset(At(file, 200, 260)).event, 3)
+      << "a statement's own event counts when done";
   position.EventDone(rows);
   EXPECT_EQ(position.Current().event, 3);
 
@@ -187,6 +188,29 @@ TEST(StreamPosition, MySqlStatementOutsideBeginIsItsGtidsWholeTransactionButXaIs
   position.MysqlGtid(MysqlGtid(6));
   position.StatementDone(/*xa=*/true);  // XA PREPARE: not complete yet
   EXPECT_EQ(position.Current().gtids, std::string(kA) + ":1-5");
+}
+
+// A MySQL DDL statement's records carry the offset past it, its GTID completed: a restart after
+// they were delivered reads on after the statement instead of emitting them again.
+TEST(StreamPosition, AMySqlStatementOutsideBeginIsDoneInItsOwnOffset) {
+  const auto file = std::make_shared<const std::string>("binlog.000001");
+  StreamPosition position;
+  ASSERT_TRUE(position.Open(false, From("binlog.000001", 4, std::string(kA) + ":1-4"), false).ok());
+  const binlog::Event gtid_event = At(file, 4, 80);
+  position.MysqlGtid(MysqlGtid(5));
+  position.EventDone(gtid_event);
+  const binlog::Event ddl = At(file, 80, 190);
+  const OffsetState offset = position.StatementOffset(ddl);
+  EXPECT_EQ(offset.file, "binlog.000001");
+  EXPECT_EQ(offset.pos, 190);
+  EXPECT_EQ(offset.event, 0);
+  EXPECT_EQ(offset.gtids, std::string(kA) + ":1-5");
+  EXPECT_EQ(position.Current().pos, 80) << "the position itself moves only once the DDL is done";
+  EXPECT_EQ(position.Current().gtids, std::string(kA) + ":1-4");
+  position.StatementDone(/*xa=*/false);
+  position.EventDone(ddl);
+  EXPECT_EQ(position.Current().pos, offset.pos);
+  EXPECT_EQ(position.Current().gtids, offset.gtids);
 }
 
 TEST(StreamPosition, ARowOutsideATransactionIsItsOwnRestartPoint) {

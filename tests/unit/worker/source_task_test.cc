@@ -325,6 +325,20 @@ TEST_F(SourceTaskTest, TheFinalCommitOnStopIsExact) {
   EXPECT_EQ(offsets_.write_count(), 1u);
 }
 
+// A task's first offset does not wait for the flush interval: a source may hold its data back
+// until where it started is committed (the MySQL snapshot's position). Later ones do.
+TEST_F(SourceTaskTest, TheFirstOffsetIsCommittedAsSoonAsItsRecordIsAcknowledged) {
+  config_.offset_flush_interval = absl::Hours(1);
+  auto task = StartTask({{"max.records", "5"}}, FakeSender::Settle::kAtOnce);
+  ASSERT_NE(task, nullptr);
+  ASSERT_TRUE(Eventually([&] { return CommittedSeq() >= 0; })) << LogText();
+  const size_t writes = offsets_.write_count();
+  absl::SleepFor(absl::Milliseconds(300));
+  EXPECT_EQ(offsets_.write_count(), writes) << "after the first, commits wait for the interval";
+  task->Stop();
+  EXPECT_TRUE(task->Join().ok());
+}
+
 TEST_F(SourceTaskTest, AFullSenderStopsThePollingUntilItHasRoom) {
   // Full from the start: the task must wait for room before its first poll.
   auto task = StartTask({}, FakeSender::Settle::kAtOnce, [](FakeSender& s) { s.SetFull(true); });
