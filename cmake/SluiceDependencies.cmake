@@ -16,6 +16,8 @@ find_package(OpenSSL REQUIRED)
 
 pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka)
 pkg_check_modules(MARIADB REQUIRED IMPORTED_TARGET libmariadb)
+# The REST API's HTTP server (and the tests' HTTP client): docs/rest-api.md says why this one.
+pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 
 # Debian's RapidJSON config sets variables only; give it a target like the others.
 if(NOT TARGET RapidJSON::RapidJSON)

@@ -21,26 +21,6 @@ grpc::Status NeedName(const std::string& name) {
   return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "`name`: a connector name is required");
 }
 
-std::string TypeName(plugin::ConfigType type) {
-  switch (type) {
-    case plugin::ConfigType::kString:
-      return "STRING";
-    case plugin::ConfigType::kInt:
-      return "INT";
-    case plugin::ConfigType::kLong:
-      return "LONG";
-    case plugin::ConfigType::kDouble:
-      return "DOUBLE";
-    case plugin::ConfigType::kBoolean:
-      return "BOOLEAN";
-    case plugin::ConfigType::kList:
-      return "LIST";
-    case plugin::ConfigType::kPassword:
-      return "PASSWORD";
-  }
-  return "STRING";
-}
-
 grpc::Status StatusReply(const absl::StatusOr<herder::ConnectorStatusInfo>& status,
                          pb::ConnectorStatus* reply) {
   if (!status.ok()) return ToGrpc(status.status());
@@ -185,7 +165,7 @@ grpc::Status AdminService::ListPlugins(grpc::ServerContext* context, const pb::L
     for (const plugin::ConfigDef& def : plugin->config_defs()) {
       pb::ConfigKey* key = p->add_config();
       key->set_name(def.name);
-      key->set_type(TypeName(def.type));
+      key->set_type(std::string(herder::ConfigTypeName(def.type)));
       if (def.default_value) key->set_default_value(*def.default_value);
       key->set_required(def.required);
       key->set_secret(def.secret || def.type == plugin::ConfigType::kPassword);

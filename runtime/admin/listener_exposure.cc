@@ -58,40 +58,54 @@ bool IsLoopbackListener(absl::string_view listener) {
   return loopback;
 }
 
-absl::Status CheckListenerExposure(const config::WorkerConfig& config, const LogSink& log) {
-  if (IsLoopbackListener(config.admin_listener)) return absl::OkStatus();
-  const bool tls = !config.admin_ssl_certificate.empty();
-  if (!tls && !config.admin_insecure_listener_allowed) {
+absl::Status CheckListenerExposure(const ExposedListener& l, const LogSink& log) {
+  if (IsLoopbackListener(l.listener)) return absl::OkStatus();
+  if (!l.tls && !l.plaintext_allowed) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "admin API: `sluice.admin.listener` ", config.admin_listener,
+        l.api, ": `", l.listener_key, "` ", l.listener,
         " is reachable from other hosts, and without TLS anyone who reaches it could create "
         "and delete connectors and read their offsets in plaintext. Listen on loopback "
-        "(127.0.0.1:PORT), or set `sluice.admin.ssl.certificate.location` and "
-        "`sluice.admin.ssl.key.location` (with `sluice.admin.ssl.client.ca.location` or "
-        "`sluice.admin.token.file` to say who may call); to serve plaintext there anyway, set "
-        "`sluice.admin.insecure.listener.allowed=true`"));
+        "(127.0.0.1:PORT), or ", l.secure_advice, "; to serve plaintext there anyway, set `",
+        l.allow_key, "=true`"));
   }
-  if (!tls) {
+  if (!l.tls) {
     log(LogLevel::kWarn, kWho,
-        absl::StrCat("INSECURE: the admin API listens on ", config.admin_listener,
-                     " in plaintext, reachable from other hosts, because "
-                     "`sluice.admin.insecure.listener.allowed=true`: calls and the admin token "
-                     "travel unencrypted",
-                     config.admin_token_file.empty()
-                         ? ", and without `sluice.admin.token.file` anyone who reaches it may "
-                           "create and delete connectors"
-                         : ""));
+        absl::StrCat("INSECURE: the ", l.api, " listens on ", l.listener,
+                     " in plaintext, reachable from other hosts, because `", l.allow_key,
+                     "=true`: calls travel unencrypted",
+                     l.callers_identified
+                         ? " (the token too)"
+                         : absl::StrCat(", and anyone who reaches it may create and delete "
+                                        "connectors; ",
+                                        l.identify_advice)));
     return absl::OkStatus();
   }
-  if (config.admin_ssl_client_ca.empty() && config.admin_token_file.empty()) {
+  if (!l.callers_identified) {
     log(LogLevel::kWarn, kWho,
-        absl::StrCat("the admin API on ", config.admin_listener,
+        absl::StrCat("the ", l.api, " on ", l.listener,
                      " is reachable from other hosts and asks callers for neither a client "
                      "certificate nor a token: anyone who reaches it may create and delete "
-                     "connectors; set `sluice.admin.ssl.client.ca.location` or "
-                     "`sluice.admin.token.file`"));
+                     "connectors; ",
+                     l.identify_advice));
   }
   return absl::OkStatus();
+}
+
+absl::Status CheckListenerExposure(const config::WorkerConfig& config, const LogSink& log) {
+  ExposedListener l;
+  l.api = "admin API";
+  l.listener = config.admin_listener;
+  l.listener_key = "sluice.admin.listener";
+  l.tls = !config.admin_ssl_certificate.empty();
+  l.callers_identified = !config.admin_ssl_client_ca.empty() || !config.admin_token_file.empty();
+  l.secure_advice =
+      "set `sluice.admin.ssl.certificate.location` and `sluice.admin.ssl.key.location` (with "
+      "`sluice.admin.ssl.client.ca.location` or `sluice.admin.token.file` to say who may call)";
+  l.identify_advice = l.tls ? "set `sluice.admin.ssl.client.ca.location` or `sluice.admin.token.file`"
+                            : "set `sluice.admin.token.file`";
+  l.allow_key = "sluice.admin.insecure.listener.allowed";
+  l.plaintext_allowed = config.admin_insecure_listener_allowed;
+  return CheckListenerExposure(l, log);
 }
 
 }  // namespace sluice::admin

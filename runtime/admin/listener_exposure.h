@@ -25,12 +25,29 @@ ListenerAddress SplitListener(absl::string_view listener);
 // and a name that does not resolve count as reachable from other hosts.
 bool IsLoopbackListener(absl::string_view listener);
 
-// Applies the rules to `config` before anything listens:
+// A listener of one of the worker's APIs (the gRPC admin API, the REST API), as the rule below
+// sees it.
+struct ExposedListener {
+  std::string api;           // "admin API", "REST API": how messages name it
+  std::string listener;      // host:port
+  std::string listener_key;  // the key that set it
+  bool tls = false;
+  bool callers_identified = false;  // mutual TLS or a token says who may call
+  std::string secure_advice;        // how to make it TLS (and identify callers), for the refusal
+  std::string identify_advice;      // how to identify callers, for the warning
+  std::string allow_key;            // the key that allows plaintext on it
+  bool plaintext_allowed = false;   // that key's value
+};
+
+// The one rule for every listener, applied before anything listens:
 //   - a listener other hosts can reach without TLS is refused (FailedPrecondition naming
-//     `sluice.admin.listener`, the TLS keys and `sluice.admin.insecure.listener.allowed`), unless
-//     that key is true; then a WARN naming it is logged, on every start;
-//   - a listener other hosts can reach with TLS but neither mutual TLS nor a token gets a WARN
+//     the listener key, how to secure it and the allow key), unless the allow key is true; then a
+//     WARN naming it is logged, on every start;
+//   - a listener other hosts can reach with TLS but without identified callers gets a WARN
 //     that anyone who reaches it may change connectors.
+absl::Status CheckListenerExposure(const ExposedListener& listener, const LogSink& log);
+
+// The rule for the admin listener (`sluice.admin.*` keys).
 absl::Status CheckListenerExposure(const config::WorkerConfig& config, const LogSink& log);
 
 }  // namespace sluice::admin

@@ -16,6 +16,7 @@
 #include "runtime/config/properties.h"
 #include "runtime/config/worker_config.h"
 #include "runtime/herder/herder.h"
+#include "runtime/rest/rest_server.h"
 #include "runtime/worker/connector_config.h"
 #include "runtime/worker/worker.h"
 
@@ -31,7 +32,7 @@ constexpr char kUsage[] =
     "  connector.properties  standalone mode: run these connectors (name, connector.class,\n"
     "                        tasks.max and their keys); no admin API, nothing in the config topic\n"
     "Without connector files the worker serves the admin API (sluice.admin.listener, default\n"
-    "127.0.0.1:8083), keeps connectors in the config and status topics and restores them at "
+    "127.0.0.1:8083) and, when `listeners` is set, Kafka Connect's REST API; keeps connectors in the config and status topics and restores them at "
     "start.\n";
 
 int Fail(const std::string& message) {
@@ -93,6 +94,7 @@ int RunWorkerCommand(int argc, char** argv) {
   std::unique_ptr<worker::Worker> standalone;
   std::unique_ptr<herder::Herder> herder;
   std::unique_ptr<admin::AdminServer> server;
+  std::unique_ptr<rest::RestServer> rest_server;
   if (!connectors.empty()) {
     absl::StatusOr<std::unique_ptr<worker::Worker>> worker =
         worker::Worker::Create(parsed->config, log);
@@ -117,6 +119,10 @@ int RunWorkerCommand(int argc, char** argv) {
                      server->tls() ? " (TLS" : " (plaintext",
                      server->token_required() ? ", token required)" : ")", ", port ",
                      server->port(), "; it answers once the worker has started"));
+    // Kafka Connect's REST API, when `listeners` is set: checked and bound before Kafka too.
+    absl::StatusOr<std::unique_ptr<rest::RestServer>> rest = rest::RestServer::Start(parsed->config, log);
+    if (!rest.ok()) return Fail(std::string(rest.status().message()));
+    rest_server = *std::move(rest);
     herder::HerderOptions options;
     options.worker_id = parsed->config.admin_listener;
     absl::StatusOr<std::unique_ptr<herder::Herder>> started =
@@ -124,6 +130,7 @@ int RunWorkerCommand(int argc, char** argv) {
     if (!started.ok()) return Fail(std::string(started.status().message()));
     herder = *std::move(started);
     server->Serve(herder.get());
+    if (rest_server != nullptr) rest_server->Serve(herder.get());
   }
   log(LogLevel::kInfo, "worker", "running; SIGTERM or SIGINT stops it");
 
@@ -144,6 +151,7 @@ int RunWorkerCommand(int argc, char** argv) {
     }
   });
   server.reset();  // no new requests while the connectors stop
+  rest_server.reset();
   herder.reset();
   if (standalone != nullptr) standalone->StopAll();
   standalone.reset();

@@ -24,11 +24,7 @@ namespace {
 // a user can tell a typo from a setting we do not have yet.
 const absl::flat_hash_set<absl::string_view>& ConnectKeysNotUsed() {
   static const auto* keys =
-      new absl::flat_hash_set<absl::string_view>{"listeners",
-                                                 "rest.advertised.host.name",
-                                                 "rest.advertised.port",
-                                                 "rest.advertised.listener",
-                                                 "rest.host.name",
+      new absl::flat_hash_set<absl::string_view>{"rest.host.name",
                                                  "rest.port",
                                                  "admin.listeners",
                                                  "access.control.allow.origin",
@@ -239,6 +235,14 @@ const absl::flat_hash_map<absl::string_view, Handler>& ExactKeyHandlers() {
       }
       return absl::OkStatus();
     };
+    auto flag = [](bool WorkerConfig::*field) {
+      return [field](const Property& p, WorkerConfig& c) -> absl::Status {
+        absl::StatusOr<bool> b = ParseBool(p);
+        if (!b.ok()) return b.status();
+        c.*field = *b;
+        return absl::OkStatus();
+      };
+    };
     auto text = [](std::string WorkerConfig::*field, absl::string_view what) {
       return [field, what](const Property& p, WorkerConfig& c) -> absl::Status {
         std::string v = Trimmed(p);
@@ -265,25 +269,61 @@ const absl::flat_hash_map<absl::string_view, Handler>& ExactKeyHandlers() {
         text(&WorkerConfig::admin_ssl_client_ca, "expected the path of a PEM CA bundle");
     (*h)["sluice.admin.token.file"] =
         text(&WorkerConfig::admin_token_file, "expected the path of a file holding the token");
-    (*h)["sluice.admin.insecure.listener.allowed"] = [](const Property& p,
-                                                        WorkerConfig& c) -> absl::Status {
-      absl::StatusOr<bool> b = ParseBool(p);
-      if (!b.ok()) return b.status();
-      c.admin_insecure_listener_allowed = *b;
+    (*h)["sluice.admin.insecure.listener.allowed"] =
+        flag(&WorkerConfig::admin_insecure_listener_allowed);
+    // Kafka Connect's REST listener: one `http://host:port` (an empty host listens on every
+    // address). https is refused until the REST API has TLS; so is a second listener.
+    (*h)["listeners"] = [](const Property& p, WorkerConfig& c) -> absl::Status {
+      std::vector<std::string> listeners = ParseList(p.value);
+      if (listeners.empty()) return absl::OkStatus();
+      if (listeners.size() > 1) {
+        return BadValue(p, "the REST API serves one listener for now; give one http://host:port");
+      }
+      absl::string_view v = listeners.front();
+      if (absl::StartsWithIgnoreCase(v, "https://")) {
+        return BadValue(p, "https listeners are not yet supported by Sluice's REST API; use "
+                           "http:// on loopback (127.0.0.1:PORT), or the gRPC admin API "
+                           "(`sluice.admin.*`) which has TLS");
+      }
+      if (!absl::StartsWithIgnoreCase(v, "http://")) {
+        return BadValue(p, "expected http://host:port, e.g. http://127.0.0.1:8083");
+      }
+      v.remove_prefix(7);
+      const size_t colon = v.rfind(':');
+      int port = 0;
+      if (colon == absl::string_view::npos || !absl::SimpleAtoi(v.substr(colon + 1), &port) ||
+          port < 0 || port > 65535) {
+        return BadValue(p, "expected http://host:port, e.g. http://127.0.0.1:8083");
+      }
+      c.rest_listener = std::string(v);
       return absl::OkStatus();
     };
+    (*h)["rest.advertised.host.name"] =
+        text(&WorkerConfig::rest_advertised_host_name, "expected a host name");
+    (*h)["rest.advertised.port"] = [](const Property& p, WorkerConfig& c) -> absl::Status {
+      absl::StatusOr<int64_t> v = ParseInteger(p, 1, 65535, "expected a port, 1 to 65535");
+      if (!v.ok()) return v.status();
+      c.rest_advertised_port = static_cast<int>(*v);
+      return absl::OkStatus();
+    };
+    (*h)["rest.advertised.listener"] = [](const Property& p, WorkerConfig& c) -> absl::Status {
+      std::string v = absl::AsciiStrToLower(Trimmed(p));
+      if (v == "https") {
+        return BadValue(p, "https listeners are not yet supported by Sluice's REST API");
+      }
+      if (v != "http") return BadValue(p, "expected http");
+      c.rest_advertised_listener = std::move(v);
+      return absl::OkStatus();
+    };
+    (*h)["sluice.rest.insecure.listener.allowed"] =
+        flag(&WorkerConfig::rest_insecure_listener_allowed);
     (*h)["sluice.startup.broker.timeout.ms"] = millis(&WorkerConfig::startup_broker_timeout);
     (*h)["sluice.secrets.dir"] = text(&WorkerConfig::secrets_dir, "expected a directory");
     (*h)["config.providers"] = [](const Property& p, WorkerConfig& c) -> absl::Status {
       c.config_providers = ParseList(p.value);
       return absl::OkStatus();
     };
-    (*h)["topic.creation.enable"] = [](const Property& p, WorkerConfig& c) -> absl::Status {
-      absl::StatusOr<bool> b = ParseBool(p);
-      if (!b.ok()) return b.status();
-      c.topic_creation_enable = *b;
-      return absl::OkStatus();
-    };
+    (*h)["topic.creation.enable"] = flag(&WorkerConfig::topic_creation_enable);
     (*h)["topic.creation.default.partitions"] = [](const Property& p,
                                                    WorkerConfig& c) -> absl::Status {
       absl::StatusOr<int64_t> v = ParseTopicCount(p, std::numeric_limits<int32_t>::max());

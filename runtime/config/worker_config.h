@@ -92,7 +92,7 @@ struct WorkerConfig {
   int32_t topic_creation_default_partitions = -1;
   int16_t topic_creation_default_replication_factor = -1;
 
-  // The gRPC admin API (Sluice's own keys; Kafka Connect's REST `listeners` are not used).
+  // The gRPC admin API (Sluice's own keys).
   // `sluice.admin.listener`: host:port; loopback by default so nothing is exposed unasked.
   std::string admin_listener = "127.0.0.1:8083";
   // `sluice.admin.ssl.certificate.location` / `.key.location`: PEM files; both set = TLS.
@@ -107,6 +107,20 @@ struct WorkerConfig {
   // `sluice.admin.insecure.listener.allowed`: serve plaintext on an address other hosts can reach.
   // Refused at start unless this is true, and then a WARN naming this key on every start.
   bool admin_insecure_listener_allowed = false;
+  // Kafka Connect's REST API (runtime/rest, docs/rest-api.md).
+  // `listeners`: host:port of its one `http://host:port` (empty host = every address); empty =
+  // no REST listener. `https://` is refused at start: not yet supported.
+  std::string rest_listener;
+  // `rest.advertised.host.name` / `.port` / `.listener`: how other workers and clients should
+  // reach this one (logged at start; request forwarding in a cluster is a later slice). Empty / 0
+  // = the listener's own host and port; the listener is always http for now.
+  std::string rest_advertised_host_name;
+  int rest_advertised_port = 0;
+  std::string rest_advertised_listener = "http";
+  // `sluice.rest.insecure.listener.allowed`: serve the REST API (plaintext, no authentication) on
+  // an address other hosts can reach. Refused at start unless true; then a WARN on every start
+  // (the admin listener's rule, runtime/admin/listener_exposure.h).
+  bool rest_insecure_listener_allowed = false;
   // `sluice.secrets.dir`: where the worker keeps literal secrets it was given, so the config
   // topic stores a ${file:...} reference instead of the secret. Empty: literal secrets are refused.
   std::string secrets_dir;

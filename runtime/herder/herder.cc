@@ -186,6 +186,16 @@ absl::StatusOr<ConnectorInfo> Herder::Get(const std::string& name) {
   });
 }
 
+absl::StatusOr<std::vector<ConfigMap>> Herder::TaskConfigs(const std::string& name) {
+  return Call<absl::StatusOr<std::vector<ConfigMap>>>(
+      [&]() -> absl::StatusOr<std::vector<ConfigMap>> {
+        if (absl::Status s = RequireConnector(name); !s.ok()) return s;
+        std::vector<ConfigMap> out;
+        for (const ConfigMap& task : configs_.entry(name).tasks) out.push_back(preparer_.Shown(task));
+        return out;
+      });
+}
+
 std::vector<ConnectorInfo> Herder::List() {
   return Call<std::vector<ConnectorInfo>>([&] {
     std::vector<ConnectorInfo> out;

@@ -94,6 +94,9 @@ class Herder {
   absl::StatusOr<ConnectorInfo> PatchConfig(const std::string& name, const ConfigMap& set,
                                             const std::vector<std::string>& remove);
   absl::Status Delete(const std::string& name);
+  // The committed task configs, by task id, secrets masked (Kafka Connect's
+  // GET /connectors/{name}/tasks). NotFound.
+  absl::StatusOr<std::vector<ConfigMap>> TaskConfigs(const std::string& name);
   absl::StatusOr<ConnectorStatusInfo> Pause(const std::string& name);
   absl::StatusOr<ConnectorStatusInfo> Resume(const std::string& name);
   absl::StatusOr<ConnectorStatusInfo> Stop(const std::string& name);

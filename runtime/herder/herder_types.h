@@ -9,7 +9,9 @@
 
 #include "runtime/herder/connect_records.h"
 #include "runtime/offsets/source_offset.h"
+#include "absl/strings/string_view.h"
 #include "runtime/plugin/host_api.h"
+#include "runtime/plugin/plugin.h"
 #include "runtime/plugin/task_progress.h"
 
 namespace sluice::herder {
@@ -54,6 +56,10 @@ struct ConnectorStatusInfo {
 // a snapshot running". Offsets are the connector's own business; the runtime does not read
 // Debezium's `snapshot` field in them.
 bool IsSnapshotting(const ConnectorStatusInfo& status);
+
+// Kafka Connect's name of a config key's type (ConfigDef.Type): "STRING", "INT", ... as both
+// APIs show a plugin's config definition.
+absl::string_view ConfigTypeName(plugin::ConfigType type);
 
 struct ConnectorInfo {
   std::string name;

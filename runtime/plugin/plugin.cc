@@ -1,34 +1,12 @@
 #include "runtime/plugin/plugin.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-
 #include "runtime/common/string_view_compat.h"
 #include "runtime/plugin/descriptor_check.h"
+#include "runtime/plugin/elf_image_check.h"
 #include "runtime/plugin/plugin_file_check.h"
+#include "runtime/plugin/plugin_image.h"
 
 namespace sluice::plugin {
-namespace {
-
-// Closes a file descriptor on every path out.
-class FileDescriptor {
- public:
-  explicit FileDescriptor(int fd) : fd_(fd) {}
-  FileDescriptor(const FileDescriptor&) = delete;
-  FileDescriptor& operator=(const FileDescriptor&) = delete;
-  ~FileDescriptor() {
-    if (fd_ >= 0) close(fd_);
-  }
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
-
-}  // namespace
 
 Plugin::Plugin(SharedLibrary library, const sluice_connector_descriptor* descriptor)
     : library_(std::move(library)),
@@ -36,7 +14,8 @@ Plugin::Plugin(SharedLibrary library, const sluice_connector_descriptor* descrip
       name_(descriptor->name),
       version_(descriptor->version),
       description_(descriptor->description != nullptr ? descriptor->description : "") {
-  for (size_t i = 0; i < AliasCount(*descriptor); ++i) aliases_.emplace_back(descriptor->aliases[i]);
+  for (size_t i = 0; i < AliasCount(*descriptor); ++i)
+    aliases_.emplace_back(descriptor->aliases[i]);
   for (size_t i = 0; i < descriptor->config_def_count; ++i) {
     const sluice_config_def* c = ConfigDefAt(*descriptor, i);
     ConfigDef def;
@@ -59,14 +38,17 @@ bool Plugin::AnswersTo(std::string_view name) const {
 }
 
 absl::StatusOr<std::shared_ptr<const Plugin>> LoadPlugin(const std::string& path) {
-  FileDescriptor fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (fd.get() < 0) {
-    return absl::NotFoundError(
-        StrCat("plugin ", path, " refused: cannot open: ", std::strerror(errno)));
-  }
-  if (absl::Status s = CheckPluginFile(fd.get(), path); !s.ok()) return s;
-  // Load the descriptor we checked, not whatever the path names by now.
-  absl::StatusOr<SharedLibrary> library = SharedLibrary::OpenFd(fd.get(), path);
+  // Nothing of the file runs, and the loader sees none of it, before every check has passed;
+  // what is loaded is the copy that was checked, never the file (plugin_image.h).
+  absl::StatusOr<UniqueFd> file = OpenTrustedPluginFile(path);
+  if (!file.ok()) return file.status();
+  absl::StatusOr<std::string> image = ReadPluginFile(file->get(), path);
+  if (!image.ok()) return image.status();
+  if (absl::Status s = CheckElfImage(*image, path); !s.ok()) return s;
+  KeepOnlyLoadedBytes(&*image);
+  absl::StatusOr<UniqueFd> copy = SealedCopy(*image, path);
+  if (!copy.ok()) return copy.status();
+  absl::StatusOr<SharedLibrary> library = SharedLibrary::OpenFd(copy->get(), path);
   if (!library.ok()) return library.status();
   void* entry = library->Symbol("sluice_connector_entry");
   if (entry == nullptr) {

@@ -56,8 +56,10 @@ class Plugin {
   std::vector<ConfigDef> config_defs_;
 };
 
-// Checks `path` (plugin_file_check.h), loads it, calls its entry function and checks the
-// descriptor (descriptor_check.h). Every refusal names the file and the reason.
+// Opens `path` through trusted folders only (plugin_file_check.h), reads it once, checks the bytes
+// (elf_image_check.h), loads a sealed private copy of them (plugin_image.h), calls its entry
+// function and checks the descriptor (descriptor_check.h). No byte of the file runs before the
+// first three checks pass. Every refusal names the file and the reason.
 absl::StatusOr<std::shared_ptr<const Plugin>> LoadPlugin(const std::string& path);
 
 }  // namespace sluice::plugin

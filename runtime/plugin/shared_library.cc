@@ -37,12 +37,6 @@ bool NameTaken(const std::string& name) {
 
 }  // namespace
 
-absl::StatusOr<SharedLibrary> SharedLibrary::Open(const std::string& path) {
-  absl::StatusOr<void*> handle = DlOpen(path, path);
-  if (!handle.ok()) return handle.status();
-  return SharedLibrary(*handle, path);
-}
-
 absl::StatusOr<SharedLibrary> SharedLibrary::OpenFd(int fd, const std::string& display_path) {
   // The dynamic loader recognises an already-loaded library by name before it looks at the file,
   // and fd numbers are reused: /proc/self/fd/5 may still name a plugin loaded earlier from

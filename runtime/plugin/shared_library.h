@@ -1,6 +1,7 @@
 // RAII owner of one dlopen handle.
 //
-// Loading runs the library's constructors, so callers check the file first (plugin_file_check.h).
+// Loading runs the library's constructors, so callers check the file first (plugin_file_check.h,
+// elf_image_check.h).
 // The library is opened with RTLD_NOW (an unresolved symbol fails here, not mid-poll) and
 // RTLD_LOCAL (its symbols never satisfy another plugin's).
 #ifndef SLUICE_RUNTIME_PLUGIN_SHARED_LIBRARY_H_
@@ -14,11 +15,9 @@ namespace sluice::plugin {
 
 class SharedLibrary {
  public:
-  // Opens the file at `path`.
-  static absl::StatusOr<SharedLibrary> Open(const std::string& path);
-
-  // Opens the already-open file `fd` through /proc/self/fd, so the file loaded is the file the
-  // caller checked even if `display_path` (used in messages) was swapped in between.
+  // Opens the already-open file `fd` (the plugin's sealed private copy, plugin_image.h) through
+  // /proc/self/fd, so what is loaded is what the caller checked; `display_path` names the
+  // plugin's file in messages and in path().
   static absl::StatusOr<SharedLibrary> OpenFd(int fd, const std::string& display_path);
 
   SharedLibrary(SharedLibrary&& other) noexcept;

@@ -48,16 +48,8 @@ absl::StatusOr<std::unique_ptr<Worker>> Worker::Create(config::WorkerConfig conf
     return status;
   }
 
-  for (const std::string& dir : c.plugin_path) {
-    for (const absl::Status& refusal : worker->registry_.LoadDirectory(dir)) {
-      worker->log_(LogLevel::kWarn, kWho, std::string(refusal.message()));
-    }
-  }
-  for (const auto& plugin : worker->registry_.List()) {
-    worker->log_(
-        LogLevel::kInfo, kWho,
-        absl::StrCat("plugin ", plugin->name(), " ", plugin->version(), " from ", plugin->path()));
-  }
+  // The watcher first: a plugin that lands during the scan is then seen by one or the other
+  // (plugin_watcher.h).
   if (!c.plugin_path.empty()) {
     Worker* raw = worker.get();
     absl::StatusOr<std::unique_ptr<plugin::PluginWatcher>> watcher = plugin::PluginWatcher::Start(
@@ -73,6 +65,16 @@ absl::StatusOr<std::unique_ptr<Worker>> Worker::Create(config::WorkerConfig conf
         });
     if (!watcher.ok()) return watcher.status();
     worker->watcher_ = *std::move(watcher);
+  }
+  for (const std::string& dir : c.plugin_path) {
+    for (const absl::Status& refusal : worker->registry_.LoadDirectory(dir)) {
+      worker->log_(LogLevel::kWarn, kWho, std::string(refusal.message()));
+    }
+  }
+  for (const auto& plugin : worker->registry_.List()) {
+    worker->log_(
+        LogLevel::kInfo, kWho,
+        absl::StrCat("plugin ", plugin->name(), " ", plugin->version(), " from ", plugin->path()));
   }
   return worker;
 }

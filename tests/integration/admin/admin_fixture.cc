@@ -1,5 +1,8 @@
 #include "tests/integration/admin/admin_fixture.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -146,6 +149,36 @@ std::vector<int64_t> AdminFixture::Seqs(const std::string& topic) const {
     if (value.IsObject() && value.HasMember("seq")) seqs.push_back(value["seq"].GetInt64());
   }
   return seqs;
+}
+
+int FreePort() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+// A worker.properties for `sluice worker` on `bootstrap` with topics named after `prefix`,
+// serving the admin API on `address`.
+std::string WorkerProperties(const std::string& prefix, const std::string& bootstrap,
+                             const std::string& address) {
+  return absl::StrCat(
+      "bootstrap.servers=", bootstrap, "\ngroup.id=", prefix,
+      "\noffset.storage.topic=", prefix, ".offsets\nconfig.storage.topic=", prefix,
+      ".configs\nstatus.storage.topic=", prefix,
+      ".status\noffset.storage.replication.factor=1\nconfig.storage.replication.factor=1\n"
+      "status.storage.replication.factor=1\nkey.converter=org.apache.kafka.connect.json."
+      "JsonConverter\n"
+      "value.converter=org.apache.kafka.connect.json.JsonConverter\nplugin.path=",
+      std::getenv("SLUICE_BINARY_DIR"),
+      "/plugins\ntopic.creation.default.replication.factor=1\n"
+      "sluice.admin.listener=",
+      address, "\n");
 }
 
 }  // namespace sluice::testing

@@ -32,6 +32,14 @@ bool Eventually(Predicate done, absl::Duration timeout = absl::Seconds(60)) {
   return true;
 }
 
+// A loopback port nothing listens on (at the time of asking).
+int FreePort();
+
+// A worker.properties for `sluice worker` on `bootstrap` with topics named after `prefix`,
+// serving the admin API on `address`.
+std::string WorkerProperties(const std::string& prefix, const std::string& bootstrap,
+                             const std::string& address);
+
 class CapturedLog {
  public:
   LogSink Sink();

@@ -204,37 +204,6 @@ TEST_F(AdminFixture, WithATokenFileTheCliNeedsTheToken) {
   EXPECT_THAT(out, HasSubstr("refused the token of $SLUICE_TOKEN"));
 }
 
-// A port nothing listens on right now.
-int FreePort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
-// A worker.properties for `sluice worker` on `bootstrap` with topics named after `prefix`,
-// serving the admin API on `address`.
-std::string WorkerProperties(const std::string& prefix, const std::string& bootstrap,
-                             const std::string& address) {
-  return absl::StrCat(
-      "bootstrap.servers=", bootstrap, "\ngroup.id=", prefix,
-      "\noffset.storage.topic=", prefix, ".offsets\nconfig.storage.topic=", prefix,
-      ".configs\nstatus.storage.topic=", prefix,
-      ".status\noffset.storage.replication.factor=1\nconfig.storage.replication.factor=1\n"
-      "status.storage.replication.factor=1\nkey.converter=org.apache.kafka.connect.json."
-      "JsonConverter\n"
-      "value.converter=org.apache.kafka.connect.json.JsonConverter\nplugin.path=",
-      std::getenv("SLUICE_BINARY_DIR"),
-      "/plugins\ntopic.creation.default.replication.factor=1\n"
-      "sluice.admin.listener=",
-      address, "\n");
-}
-
 // The real binary end to end: `sluice worker` serves the API, a connector created through the CLI
 // survives SIGTERM and a new process, in its target state.
 TEST(SluiceWorkerBinary, ServesTheAdminApiAndBringsConnectorsBackAfterARestart) {

@@ -970,9 +970,9 @@ TEST_P(MySqlConnector, TransactionMetadataMarksBoundariesAndOrders) {
   run.StopWorker(worker);
 }
 
-// The snapshot's connection is cut mid-table: the task starts the snapshot over after a back-off
-// (repeating rows is allowed, losing them is not) and then streams.
-TEST_P(MySqlConnector, ASnapshotWhoseConnectionIsCutStartsOver) {
+// The snapshot's connection is cut mid-table: after a back-off the task resumes the snapshot after
+// its last committed row (repeating rows is allowed, losing them is not) and then streams.
+TEST_P(MySqlConnector, ASnapshotWhoseConnectionIsCutResumes) {
   CdcRun run("snapcut", /*schemas=*/false, server());
   // Its own account: only this connector's connections are cut, not those of the tests running
   // beside it on the same server.

@@ -28,7 +28,7 @@ int RestartScratchBroker(int down_seconds) {
 TEST(BrokerOutage, ATaskRidesOutABrokerDownLongerThanTheDeliveryTimeoutAndLosesNothing) {
   ASSERT_TRUE(CheckServiceReachable("kafka", KafkaScratchPort()).ok());
   // A delivery gives up after 3 s, so an outage of 12 s fails records in flight for certain.
-  GeneratorRun run("outage", KafkaScratchBootstrap(),
+  GeneratorRun run("outage", GeneratorRun::Plugins::kBuild, KafkaScratchBootstrap(),
                    "producer.delivery.timeout.ms=3000\n"
                    "offset.flush.timeout.ms=2000\n"
                    "task.shutdown.graceful.timeout.ms=2000\n");

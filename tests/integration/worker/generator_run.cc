@@ -26,7 +26,7 @@ void WriteFile(const std::string& path, const std::string& text) {
 
 }  // namespace
 
-GeneratorRun::GeneratorRun(const std::string& name, const std::string& bootstrap,
+GeneratorRun::GeneratorRun(const std::string& name, Plugins plugins, const std::string& bootstrap,
                            const std::string& worker_settings)
     : bootstrap_(bootstrap),
       connector_(UniqueName(name)),
@@ -37,6 +37,11 @@ GeneratorRun::GeneratorRun(const std::string& name, const std::string& bootstrap
   worker_config_ = directory_ + "/worker.properties";
   connector_config_ = directory_ + "/connector.properties";
   log_path_ = directory_ + "/worker.log";
+  plugin_dir_ = BinaryDir() + "/plugins";
+  if (plugins == Plugins::kOwnFolder) {
+    plugin_dir_ = directory_ + "/plugins";
+    mkdir(plugin_dir_.c_str(), 0755);
+  }
   WriteFile(worker_config_,
             absl::StrCat("bootstrap.servers=", bootstrap_, "\n", "group.id=", connector_, "\n",
                          "offset.storage.topic=", offsets_topic_, "\n", "config.storage.topic=",
@@ -46,9 +51,7 @@ GeneratorRun::GeneratorRun(const std::string& name, const std::string& bootstrap
                          "status.storage.replication.factor=1\n"
                          "offset.storage.partitions=3\n"
                          "offset.flush.interval.ms=300\n"
-                         "plugin.path=",
-                         BinaryDir(),
-                         "/plugins\n"
+                         "plugin.path=", plugin_dir_, "\n"
                          "key.converter=org.apache.kafka.connect.json.JsonConverter\n"
                          "value.converter=org.apache.kafka.connect.json.JsonConverter\n"
                          "key.converter.schemas.enable=false\n"

@@ -26,10 +26,15 @@ struct GeneratedRecord {
 
 class GeneratorRun {
  public:
+  // Where the worker's plugin.path points: the build's plugins, or a folder of this scenario's
+  // own (plugin_dir(), mode 0755, empty) for tests that put files there.
+  enum class Plugins { kBuild, kOwnFolder };
+
   // `name` makes the connector, topics and files unique to this scenario; `bootstrap` is the
   // broker (the `kafka` fixture's by default); `worker_settings` lines are added to the worker
   // config.
-  explicit GeneratorRun(const std::string& name, const std::string& bootstrap = KafkaBootstrap(),
+  explicit GeneratorRun(const std::string& name, Plugins plugins = Plugins::kBuild,
+                        const std::string& bootstrap = KafkaBootstrap(),
                         const std::string& worker_settings = "");
 
   // Writes the connector config: `max_records` records, `cardinality` keys, at `rate` per second
@@ -48,6 +53,7 @@ class GeneratorRun {
   const std::string& log_path() const { return log_path_; }
   const std::string& worker_config_path() const { return worker_config_; }
   const std::string& connector_config_path() const { return connector_config_; }
+  const std::string& plugin_dir() const { return plugin_dir_; }
 
  private:
   std::string bootstrap_;
@@ -58,6 +64,7 @@ class GeneratorRun {
   std::string worker_config_;
   std::string connector_config_;
   std::string log_path_;
+  std::string plugin_dir_;
 };
 
 // Kafka's partition for these key bytes among `partitions` (the Java client's murmur2 choice).

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <random>
 #include <set>
@@ -154,6 +155,58 @@ TEST(Worker, KillNineRoundsLoseNothingAndNeverCommitAheadOfTheData) {
   EXPECT_EQ(present.size(), static_cast<size_t>(kRecords)) << "records lost";
   EXPECT_EQ(*present.rbegin(), kRecords - 1);
   EXPECT_GE(records.size(), static_cast<size_t>(kRecords));
+}
+
+// Writes the first `bytes` of `from` to `to` (0755) in one open-write-close, as a copy cut short.
+void WriteTruncatedCopy(const std::string& from, const std::string& to, size_t bytes) {
+  std::ifstream in(from, std::ios::binary);
+  std::string head(bytes, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(bytes));
+  ASSERT_EQ(in.gcount(), static_cast<std::streamsize>(bytes)) << from << " is too short";
+  std::ofstream(to, std::ios::binary | std::ios::trunc).write(head.data(), head.size());
+  ASSERT_EQ(chmod(to.c_str(), 0755), 0);
+}
+
+TEST(Worker, ATruncatedPluginAtStartOrDroppedInIsRefusedWithTheReasonAndTheWorkerGoesOn) {
+  // The case: the first 64 KiB of the MySQL connector killed the worker with SIGBUS
+  // (exit 135) at start and when dropped into a running worker's plugin folder.
+  ASSERT_TRUE(CheckServiceReachable("kafka", KafkaPort()).ok());
+  const std::string plugins = absl::StrCat(std::getenv("SLUICE_BINARY_DIR"), "/plugins");
+  GeneratorRun run("truncated", GeneratorRun::Plugins::kOwnFolder);
+  std::filesystem::copy_file(plugins + "/sluice_generator.so",
+                             run.plugin_dir() + "/sluice_generator.so");
+  WriteTruncatedCopy(plugins + "/sluice_mysql.so", run.plugin_dir() + "/sluice_mysql.so", 65536);
+  run.WriteConnectorConfig(/*max_records=*/100, /*cardinality=*/10, /*rate=*/0);
+
+  std::unique_ptr<Subprocess> worker = run.StartWorker();
+  ASSERT_TRUE(worker->started());
+  const auto log_has = [&](const std::string& text) {
+    return ReadFileForMessage(run.log_path()).find(text) != std::string::npos;
+  };
+  ASSERT_TRUE(Eventually(
+      [&] {
+        std::optional<int64_t> seq = run.CommittedSeq();
+        return (seq.has_value() && *seq >= 99 && RunningLines(run) > 0) || !worker->running();
+      },
+      absl::Seconds(120)));
+  ASSERT_TRUE(worker->running()) << "the worker ended; its log:\n"
+                                 << ReadFileForMessage(run.log_path());
+  EXPECT_TRUE(
+      log_has(absl::StrCat("plugin ", run.plugin_dir(), "/sluice_mysql.so refused: truncated")))
+      << ReadFileForMessage(run.log_path());
+
+  // The same cut-short copy dropped into the running worker's folder.
+  WriteTruncatedCopy(plugins + "/sluice_mysql.so", run.plugin_dir() + "/dropped.so", 65536);
+  const std::string refusal =
+      absl::StrCat("plugin ", run.plugin_dir(), "/dropped.so refused: truncated");
+  EXPECT_TRUE(
+      Eventually([&] { return log_has(refusal) || !worker->running(); }, absl::Seconds(30)));
+  ASSERT_TRUE(worker->running()) << "the drop-in ended the worker; its log:\n"
+                                 << ReadFileForMessage(run.log_path());
+  EXPECT_TRUE(log_has(refusal)) << ReadFileForMessage(run.log_path());
+
+  worker->Signal(SIGTERM);
+  EXPECT_EQ(worker->Wait(absl::Seconds(30)), 0) << ReadFileForMessage(run.log_path());
 }
 
 // A worker config for in-process tests, with its own topics and `plugin_path`.

@@ -108,12 +108,49 @@ TEST(WorkerConfigTest, TypedValuesAreParsed) {
 
 TEST(WorkerConfigTest, UnknownAndUnusedKeysAreWarningsWithLineNumbers) {
   auto parsed =
-      Parse(std::string(kMinimal) + "offset.flush.intervall.ms=5\nlisteners=HTTP://:8083\n");
+      Parse(std::string(kMinimal) + "offset.flush.intervall.ms=5\nrest.extension.classes=x.Y\n");
   ASSERT_TRUE(parsed.ok()) << parsed.status();
   ASSERT_THAT(parsed->warnings, SizeIs(2));
   EXPECT_THAT(parsed->warnings[0], HasSubstr("unknown key `offset.flush.intervall.ms` (line 8)"));
   EXPECT_THAT(parsed->warnings[1],
-              HasSubstr("`listeners` (line 9) is a Kafka Connect setting Sluice does not use"));
+              HasSubstr("`rest.extension.classes` (line 9) is a Kafka Connect setting Sluice does not use"));
+}
+
+TEST(WorkerConfigTest, RestListenerIsOffUnlessListenersIsSet) {
+  auto parsed = Parse(kMinimal);
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(parsed->config.rest_listener, "");
+  EXPECT_FALSE(parsed->config.rest_insecure_listener_allowed);
+}
+
+TEST(WorkerConfigTest, RestListenerAndAdvertisedKeysAreRead) {
+  auto parsed = Parse(std::string(kMinimal) +
+                      "listeners=HTTP://:8083\nrest.advertised.host.name=worker-1.example\n"
+                      "rest.advertised.port=18083\nrest.advertised.listener=http\n"
+                      "sluice.rest.insecure.listener.allowed=true\n");
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_THAT(parsed->warnings, IsEmpty());
+  EXPECT_EQ(parsed->config.rest_listener, ":8083");
+  EXPECT_EQ(parsed->config.rest_advertised_host_name, "worker-1.example");
+  EXPECT_EQ(parsed->config.rest_advertised_port, 18083);
+  EXPECT_EQ(parsed->config.rest_advertised_listener, "http");
+  EXPECT_TRUE(parsed->config.rest_insecure_listener_allowed);
+}
+
+TEST(WorkerConfigTest, RestListenersThatAreNotOneHttpListenerAreRefused) {
+  for (const auto& [line, hint] : std::vector<std::pair<std::string, std::string>>{
+           {"listeners=https://127.0.0.1:8443", "https listeners are not yet supported"},
+           {"listeners=http://127.0.0.1:8083,http://127.0.0.1:8084", "one listener for now"},
+           {"listeners=127.0.0.1:8083", "expected http://host:port"},
+           {"listeners=http://127.0.0.1", "expected http://host:port"},
+           {"listeners=http://127.0.0.1:99999", "expected http://host:port"},
+           {"rest.advertised.listener=https", "not yet supported"},
+           {"rest.advertised.port=0", "expected a port"}}) {
+    auto parsed = Parse(std::string(kMinimal) + line + "\n");
+    ASSERT_FALSE(parsed.ok()) << line;
+    EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument) << line;
+    EXPECT_THAT(parsed.status().message(), HasSubstr(hint)) << line;
+  }
 }
 
 struct BadValueCase {

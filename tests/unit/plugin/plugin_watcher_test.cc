@@ -1,5 +1,6 @@
 // Drop-in: a plugin copied into a watched directory becomes usable without a restart, but never
-// while it is still being written.
+// while it is still being written, nor before it stopped changing; a truncated one is refused with
+// the reason and the watcher goes on.
 #include "runtime/plugin/plugin_watcher.h"
 
 #include <fcntl.h>
@@ -17,6 +18,7 @@
 namespace sluice::plugin {
 namespace {
 
+using ::testing::AllOf;
 using ::testing::HasSubstr;
 
 bool WaitFor(const std::function<bool()>& done, std::chrono::milliseconds limit) {
@@ -30,12 +32,16 @@ bool WaitFor(const std::function<bool()>& done, std::chrono::milliseconds limit)
 
 class PluginWatcherTest : public ::testing::Test {
  protected:
+  static constexpr std::chrono::milliseconds kSettle{400};
+
   void SetUp() override {
-    auto w = PluginWatcher::Start(&registry_, {dir_.path()},
-                                  [this](const absl::StatusOr<std::shared_ptr<const Plugin>>& r) {
-                                    std::lock_guard<std::mutex> lock(mu_);
-                                    reports_.push_back(r.status());
-                                  });
+    auto w = PluginWatcher::Start(
+        &registry_, {dir_.path()},
+        [this](const absl::StatusOr<std::shared_ptr<const Plugin>>& r) {
+          std::lock_guard<std::mutex> lock(mu_);
+          reports_.push_back(r.status());
+        },
+        kSettle);
     ASSERT_TRUE(w.ok()) << w.status();
     watcher_ = std::move(*w);
   }
@@ -84,6 +90,38 @@ TEST_F(PluginWatcherTest, ReportsARefusalForAFileMovedInAndKeepsWatching) {
   testing::CopyFile(SLUICE_GENERATOR_PATH, staging.File("generator.so"));
   ASSERT_EQ(std::rename(staging.File("generator.so").c_str(), dir_.File("generator.so").c_str()),
             0);
+  EXPECT_TRUE(
+      WaitFor([&] { return registry_.Find("generator") != nullptr; }, std::chrono::seconds(5)));
+}
+
+// Writes `bytes` to `path` in one open-write-close.
+void WriteWhole(const std::string& path, const std::string& bytes) {
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(write(fd, bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size()));
+  ASSERT_EQ(close(fd), 0);
+}
+
+TEST_F(PluginWatcherTest, AFileWrittenInTwoPassesIsLoadedOnceAfterItStopsChanging) {
+  // A deploy script that writes, closes, and writes again: the first close is not the end.
+  std::string bytes = testing::ReadFile(SLUICE_GENERATOR_PATH);
+  WriteWhole(dir_.File("generator.so"), bytes.substr(0, 32 * 1024));
+  std::this_thread::sleep_for(kSettle / 4);
+  WriteWhole(dir_.File("generator.so"), bytes);
+  ASSERT_TRUE(
+      WaitFor([&] { return registry_.Find("generator") != nullptr; }, std::chrono::seconds(5)));
+  std::this_thread::sleep_for(kSettle * 2);
+  ASSERT_EQ(Reports().size(), 1u) << "the half-written first pass was tried";
+  EXPECT_TRUE(Reports()[0].ok()) << Reports()[0];
+}
+
+TEST_F(PluginWatcherTest, ATruncatedDropInIsRefusedWithTheReasonAndTheWatcherGoesOn) {
+  std::string bytes = testing::ReadFile(SLUICE_GENERATOR_PATH);
+  WriteWhole(dir_.File("cut.so"), bytes.substr(0, 32 * 1024));
+  ASSERT_TRUE(WaitFor([&] { return !Reports().empty(); }, std::chrono::seconds(5)));
+  EXPECT_THAT(std::string(Reports()[0].message()),
+              AllOf(HasSubstr(dir_.File("cut.so")), HasSubstr("truncated")));
+  WriteWhole(dir_.File("generator.so"), bytes);
   EXPECT_TRUE(
       WaitFor([&] { return registry_.Find("generator") != nullptr; }, std::chrono::seconds(5)));
 }

@@ -9,11 +9,23 @@
  *   VARIANT_BAD_ALIAS         an alias with a space in it
  *   VARIANT_ABI_1_0           built as ABI 1.0 was: abi_minor 0, struct_size ends before
  *                             `aliases`, and the bytes after it are garbage the host must not read
+ *   VARIANT_CONSTRUCTOR_MARKER a good connector whose constructor creates the file named by
+ *                             $SLUICE_TEST_CONSTRUCTOR_MARKER: proof that its code ran
  */
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sluice/connector.h"
+
+#ifdef VARIANT_CONSTRUCTOR_MARKER
+__attribute__((constructor)) static void leave_marker(void) {
+  const char* marker = getenv("SLUICE_TEST_CONSTRUCTOR_MARKER");
+  FILE* f = marker != NULL ? fopen(marker, "w") : NULL;
+  if (f != NULL) fclose(f);
+}
+#endif
 
 typedef struct bad_task {
   const sluice_host_api* api;

@@ -1,0 +1,78 @@
+// Kafka Connect 4.x's REST bodies, written from the herder's answers and read from requests, with
+// RapidJSON. The shapes (field names, nesting, what is omitted) are Kafka Connect's
+// (ServerInfo, ConnectorInfo, ConnectorStateInfo, TaskInfo, PluginInfo, ConfigInfos,
+// ErrorMessage); docs/rest-api.md lists them.
+//
+// Threads: pure functions.
+#ifndef SLUICE_RUNTIME_REST_REST_JSON_H_
+#define SLUICE_RUNTIME_REST_REST_JSON_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "runtime/herder/herder_types.h"
+#include "runtime/plugin/config_validation.h"
+#include "runtime/plugin/plugin.h"
+
+namespace sluice::rest {
+
+// GET /: {"version","commit","kafka_cluster_id"}; a nullopt cluster id is written as null.
+std::string ServerInfoJson(absl::string_view version, absl::string_view commit,
+                           const std::optional<std::string>& kafka_cluster_id);
+
+// {"name","config":{...},"tasks":[{"connector","task"}...],"type":"source"}
+std::string ConnectorInfoJson(const herder::ConnectorInfo& info);
+// {"name","connector":{"state","worker_id"[,"trace"]},"tasks":[{"id","state","worker_id"
+// [,"trace"]}...],"type":"source"}; a trace is written only when there is one.
+std::string ConnectorStatusJson(const herder::ConnectorStatusInfo& status);
+// {"id","state","worker_id"[,"trace"]}
+std::string TaskStatusJson(const herder::TaskStatusInfo& task);
+// [{"id":{"connector","task"},"config":{...}}...]
+std::string TaskInfosJson(const std::string& connector, const std::vector<ConfigMap>& tasks);
+// GET /connectors/{name}/topics: {"<name>":{"topics":[...]}}
+std::string ActiveTopicsJson(const std::string& connector, const std::vector<std::string>& topics);
+// A config as one JSON object of strings.
+std::string ConfigJson(const ConfigMap& config);
+// GET /connectors: ["a","b"]; with expand: {"a":{"status":{...},"info":{...}}, ...}, each part
+// only when asked for.
+std::string ConnectorListJson(const std::vector<herder::ConnectorInfo>& connectors,
+                              bool expand_status, bool expand_info);
+// GET /connector-plugins: [{"class","type":"source","version"}...]
+std::string PluginsJson(const std::vector<std::shared_ptr<const plugin::Plugin>>& plugins);
+// PUT /connector-plugins/{type}/config/validate: {"name","error_count","groups":[],"configs":[
+// {"definition":{...},"value":{"name","value","recommended_values","errors","visible"}}...]}:
+// first every key `plugin` declares (in its order), then the given keys it does not declare.
+// `plugin` may be null (no definitions known).
+std::string ConfigInfosJson(const plugin::ConfigValidation& validation,
+                            const plugin::Plugin* plugin);
+// GET /connector-plugins/{type}/config: [ConfigKeyInfo...], every key `plugin` declares.
+std::string PluginConfigJson(const plugin::Plugin& plugin);
+// {"error_code":N,"message":"..."}
+std::string ErrorJson(int code, absl::string_view message);
+
+// A JSON object whose values are strings (numbers and booleans are taken as their text, as
+// Kafka Connect's Jackson mapping does). InvalidArgument naming what is wrong.
+absl::StatusOr<ConfigMap> ParseConfigObject(absl::string_view body);
+
+// PATCH /connectors/{name}/config: keys with a value are set, keys with null removed.
+struct ConfigPatch {
+  ConfigMap set;
+  std::vector<std::string> remove;
+};
+absl::StatusOr<ConfigPatch> ParseConfigPatch(absl::string_view body);
+
+// POST /connectors: {"name","config":{...}[,"initial_state":"RUNNING"|"PAUSED"|"STOPPED"]}.
+struct CreateRequest {
+  std::string name;
+  ConfigMap config;
+  herder::TargetState initial_state = herder::TargetState::kStarted;
+};
+absl::StatusOr<CreateRequest> ParseCreateRequest(absl::string_view body);
+
+}  // namespace sluice::rest
+
+#endif  // SLUICE_RUNTIME_REST_REST_JSON_H_

@@ -1,0 +1,146 @@
+#include "runtime/rest/rest_server.h"
+
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "httplib.h"
+#include "runtime/admin/listener_exposure.h"
+
+#ifndef SLUICE_VERSION
+#define SLUICE_VERSION "dev"
+#endif
+#ifndef SLUICE_COMMIT
+#define SLUICE_COMMIT ""
+#endif
+
+namespace sluice::rest {
+namespace {
+
+constexpr char kWho[] = "rest";
+// Request threads: the herder answers one request at a time anyway; a few let a slow client
+// not hold up the others.
+constexpr size_t kRequestThreads = 4;
+
+RestRequest FromHttplib(const httplib::Request& request) {
+  RestRequest out;
+  out.method = request.method;
+  out.path = request.path;
+  for (const auto& [key, value] : request.params) out.params.emplace(key, value);
+  out.body = request.body;
+  return out;
+}
+
+// The port is never shared: httplib's default sets SO_REUSEPORT, which would let a second worker
+// bind the same port and take half the requests. SO_REUSEADDR only lets a restarted worker bind
+// while old connections linger in TIME_WAIT.
+void ExclusiveSocketOptions(int socket) {
+  int yes = 1;
+  ::setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+}
+
+admin::ExposedListener Exposure(const config::WorkerConfig& config) {
+  admin::ExposedListener l;
+  l.api = "REST API";
+  l.listener = config.rest_listener;
+  l.listener_key = "listeners";
+  l.tls = false;  // https listeners are refused by the config for now
+  l.callers_identified = false;
+  l.secure_advice =
+      "use the gRPC admin API with TLS (`sluice.admin.ssl.*`): the REST API has no https yet";
+  l.identify_advice = "the REST API has no authentication yet; keep it on loopback";
+  l.allow_key = "sluice.rest.insecure.listener.allowed";
+  l.plaintext_allowed = config.rest_insecure_listener_allowed;
+  return l;
+}
+
+}  // namespace
+
+RestServer::RestServer() : http_(std::make_unique<httplib::Server>()) {}
+
+absl::StatusOr<std::unique_ptr<RestServer>> RestServer::Start(const config::WorkerConfig& config,
+                                                              const LogSink& log) {
+  if (config.rest_listener.empty()) {
+    log(LogLevel::kInfo, kWho,
+        "no REST API: `listeners` is not set (e.g. listeners=http://127.0.0.1:8083 serves Kafka "
+        "Connect's REST API)");
+    return nullptr;
+  }
+  if (absl::Status s = admin::CheckListenerExposure(Exposure(config), log); !s.ok()) return s;
+  const auto [host, port_text] = admin::SplitListener(config.rest_listener);
+  const std::string bind_host = host.empty() ? "0.0.0.0" : host;
+  int port = 0;
+  if (!absl::SimpleAtoi(port_text, &port)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("REST API: `listeners` has no port: http://", config.rest_listener));
+  }
+
+  if (port != 0 && admin::SplitListener(config.admin_listener).port == port_text) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "REST API: `listeners` http://", config.rest_listener, " and the gRPC admin API's "
+        "`sluice.admin.listener` ", config.admin_listener, " use the same port ", port,
+        "; move one of them (e.g. sluice.admin.listener=127.0.0.1:8084)"));
+  }
+  std::unique_ptr<RestServer> server(new RestServer());
+  httplib::Server& http = *server->http_;
+  http.new_task_queue = [] { return new httplib::ThreadPool(kRequestThreads); };
+  http.set_socket_options(ExclusiveSocketOptions);
+  RestServer* self = server.get();
+  auto handler = [self](const httplib::Request& request, httplib::Response& response) {
+    RestResponse answer = self->serving_.load(std::memory_order_acquire)
+                              ? self->router_->Handle(FromHttplib(request))
+                              : StartingResponse();
+    response.status = answer.status;
+    if (!answer.location.empty()) response.set_header("Location", answer.location);
+    if (!answer.body.empty()) response.set_content(answer.body, "application/json");
+  };
+  http.Get(".*", httplib::Server::Handler(handler));
+  http.Delete(".*", httplib::Server::Handler(handler));
+  http.Post(".*", httplib::Server::Handler(handler));
+  http.Put(".*", httplib::Server::Handler(handler));
+  http.Patch(".*", httplib::Server::Handler(handler));
+
+  errno = 0;
+  const bool bound = port == 0 ? (port = http.bind_to_any_port(bind_host)) > 0
+                               : http.bind_to_port(bind_host, port);
+  if (!bound) {
+    const int error = errno;
+    return absl::UnavailableError(absl::StrCat(
+        "REST API: cannot listen on ", config.rest_listener,
+        error == EADDRINUSE ? absl::StrCat(": port ", port, " is already in use")
+                            : absl::StrCat(": ", error != 0 ? std::strerror(error) : "bind failed"),
+        "; change `listeners` or stop what listens there"));
+  }
+  server->port_ = port;
+  const std::string advertised_host =
+      !config.rest_advertised_host_name.empty() ? config.rest_advertised_host_name : bind_host;
+  const int advertised_port =
+      config.rest_advertised_port != 0 ? config.rest_advertised_port : port;
+  server->advertised_url_ = absl::StrCat(config.rest_advertised_listener, "://", advertised_host,
+                                         ":", advertised_port);
+  server->accept_thread_ = std::thread([&http] { http.listen_after_bind(); });
+  // stop() is a no-op until the accept loop runs, so the destructor must not come before that.
+  while (!http.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  log(LogLevel::kInfo, kWho,
+      absl::StrCat("REST API on http://", bind_host, ":", port, " (plaintext, no authentication), "
+                   "advertised as ", server->advertised_url_,
+                   "; it answers once the worker has started"));
+  return server;
+}
+
+RestServer::~RestServer() {
+  http_->stop();
+  if (accept_thread_.joinable()) accept_thread_.join();
+}
+
+void RestServer::Serve(herder::Herder* herder) {
+  // The Kafka cluster id is not known to the worker yet: GET / reports null (docs/rest-api.md).
+  router_ = std::make_unique<RestRouter>(herder, ServerInfo{SLUICE_VERSION, SLUICE_COMMIT, std::nullopt});
+  serving_.store(true, std::memory_order_release);
+}
+
+}  // namespace sluice::rest

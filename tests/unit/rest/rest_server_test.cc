@@ -1,0 +1,100 @@
+// The REST listener without a herder: off without `listeners`, the admin listener's exposure rule
+// with its own allow key, a port never shared, the same port as the admin API refused, and 503
+// until the herder is there.
+#include "runtime/rest/rest_server.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "httplib.h"
+
+namespace sluice::rest {
+namespace {
+
+using ::testing::HasSubstr;
+
+class RestServerTest : public ::testing::Test {
+ protected:
+  RestServerTest() { config_.admin_listener = "127.0.0.1:0"; }
+
+  LogSink Sink() {
+    return [this](LogLevel level, std::string_view, std::string_view message) {
+      absl::MutexLock lock(&mu_);
+      absl::StrAppend(&log_, level == LogLevel::kWarn ? "WARN " : "INFO ", std::string(message),
+                      "\n");
+    };
+  }
+  std::string Log() {
+    absl::MutexLock lock(&mu_);
+    return log_;
+  }
+
+  config::WorkerConfig config_;
+  absl::Mutex mu_;
+  std::string log_;
+};
+
+TEST_F(RestServerTest, NoListenersNoServerAndAnInfoLineSaysSo) {
+  absl::StatusOr<std::unique_ptr<RestServer>> server = RestServer::Start(config_, Sink());
+  ASSERT_TRUE(server.ok()) << server.status();
+  EXPECT_EQ(*server, nullptr);
+  EXPECT_THAT(Log(), HasSubstr("INFO no REST API: `listeners` is not set"));
+}
+
+TEST_F(RestServerTest, AnswersServiceUnavailableUntilTheHerderIsThere) {
+  config_.rest_listener = "127.0.0.1:0";
+  config_.rest_advertised_host_name = "worker-1.example";
+  absl::StatusOr<std::unique_ptr<RestServer>> server = RestServer::Start(config_, Sink());
+  ASSERT_TRUE(server.ok()) << server.status();
+  ASSERT_NE(*server, nullptr);
+  EXPECT_EQ((*server)->advertised_url(), absl::StrCat("http://worker-1.example:", (*server)->port()));
+  EXPECT_THAT(Log(), HasSubstr("advertised as http://worker-1.example:"));
+  httplib::Client client("127.0.0.1", (*server)->port());
+  httplib::Result got = client.Get("/connectors");
+  ASSERT_TRUE(got) << httplib::to_string(got.error());
+  EXPECT_EQ(got->status, 503);
+  EXPECT_THAT(got->body, HasSubstr(R"("error_code":503)"));
+  EXPECT_THAT(got->body, HasSubstr("the worker is starting"));
+}
+
+TEST_F(RestServerTest, ThePortIsNeverShared) {
+  config_.rest_listener = "127.0.0.1:0";
+  absl::StatusOr<std::unique_ptr<RestServer>> first = RestServer::Start(config_, Sink());
+  ASSERT_TRUE(first.ok()) << first.status();
+  config_.rest_listener = absl::StrCat("127.0.0.1:", (*first)->port());
+  absl::StatusOr<std::unique_ptr<RestServer>> second = RestServer::Start(config_, Sink());
+  ASSERT_FALSE(second.ok()) << "SO_REUSEPORT would let both listen";
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(second.status().message(), HasSubstr("already in use"));
+  EXPECT_THAT(second.status().message(), HasSubstr("`listeners`"));
+}
+
+TEST_F(RestServerTest, TheAdminApisPortIsRefusedByName) {
+  config_.admin_listener = "127.0.0.1:8083";
+  config_.rest_listener = "127.0.0.1:8083";
+  absl::StatusOr<std::unique_ptr<RestServer>> server = RestServer::Start(config_, Sink());
+  ASSERT_FALSE(server.ok());
+  EXPECT_EQ(server.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(server.status().message(), HasSubstr("sluice.admin.listener"));
+}
+
+TEST_F(RestServerTest, APlaintextListenerOtherHostsReachIsRefusedUnlessAllowedByName) {
+  config_.rest_listener = "0.0.0.0:0";
+  absl::StatusOr<std::unique_ptr<RestServer>> refused = RestServer::Start(config_, Sink());
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(refused.status().message(), HasSubstr("REST API: `listeners` 0.0.0.0:0 is reachable"));
+  EXPECT_THAT(refused.status().message(), HasSubstr("sluice.rest.insecure.listener.allowed=true"));
+
+  config_.rest_insecure_listener_allowed = true;
+  absl::StatusOr<std::unique_ptr<RestServer>> allowed = RestServer::Start(config_, Sink());
+  ASSERT_TRUE(allowed.ok()) << allowed.status();
+  EXPECT_THAT(Log(), HasSubstr("WARN INSECURE: the REST API listens on 0.0.0.0:0"));
+}
+
+}  // namespace
+}  // namespace sluice::rest
