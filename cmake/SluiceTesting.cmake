@@ -12,6 +12,9 @@ set(SLUICE_TEST_MYSQL_PORT 13316 CACHE STRING "Loopback port of the test MySQL 9
 math(EXPR default_mysql_scratch_port "${SLUICE_TEST_MYSQL_PORT} + 1")
 set(SLUICE_TEST_MYSQL_SCRATCH_PORT ${default_mysql_scratch_port} CACHE STRING
   "Loopback port of a second MySQL 9.7, which tests may restart")
+math(EXPR kafka_scratch_default "${SLUICE_TEST_KAFKA_PORT} + 2")
+set(SLUICE_TEST_KAFKA_SCRATCH_PORT ${kafka_scratch_default} CACHE STRING
+  "Loopback port of a second Kafka broker that fault tests kill and restart (and the next port, its controller's)")
 
 set(SLUICE_TEST_ENVIRONMENT
   "SLUICE_CACHE=${SLUICE_CACHE_DIR}"
@@ -20,6 +23,7 @@ set(SLUICE_TEST_ENVIRONMENT
   "MARIADB_SCRATCH_PORT=${SLUICE_TEST_MARIADB_SCRATCH_PORT}"
   "MYSQL_PORT=${SLUICE_TEST_MYSQL_PORT}"
   "MYSQL_SCRATCH_PORT=${SLUICE_TEST_MYSQL_SCRATCH_PORT}"
+  "KAFKA_SCRATCH_PORT=${SLUICE_TEST_KAFKA_SCRATCH_PORT}"
   "SLUICE_KAFKA_BOOTSTRAP=127.0.0.1:${SLUICE_TEST_KAFKA_PORT}"
   "SLUICE_MARIADB_HOST=127.0.0.1"
   "SLUICE_SOURCE_DIR=${PROJECT_SOURCE_DIR}"
@@ -52,6 +56,10 @@ sluice_add_service_fixture(mariadb_scratch mariadb 180
 # `mysql_scratch`: a second MySQL (TLS like the shared one), for tests that restart it; restarting
 # the shared `mysql` would cut every MySQL test running beside them under `ctest -j`.
 sluice_add_service_fixture(mysql_scratch mysql 600 "MYSQL_PORT=${SLUICE_TEST_MYSQL_SCRATCH_PORT}")
+# `kafka_scratch`: a second broker for fault tests that kill it and start it again on its data
+# (scripts/services/kafka restart); restarting the shared one would break the tests running
+# beside. Its users hold RESOURCE_LOCK kafka_scratch.
+sluice_add_service_fixture(kafka_scratch kafka 180 "KAFKA_PORT=${SLUICE_TEST_KAFKA_SCRATCH_PORT}")
 
 # sluice_add_gtest(NAME name SOURCES ... LIBS ... LABELS unit|integration|fault
 #                  [FIXTURES kafka mariadb mysql] [TIMEOUT seconds] [FILTER gtest-filter])

@@ -164,11 +164,16 @@ int Restart(const Invocation& in) {
       return in.Unexpected(a);
     }
   }
-  if (!task) return in.client.Call(&Stub::RestartConnector, request, kStatus);
+  const Printer<pb::ConnectorStatus> restarted{
+      .table = [](const pb::ConnectorStatus& s, std::ostream& out) {
+        out << RestartedLine(s) << "\n\n";
+        PrintConnectorStatus(s, out);
+      }};
+  if (!task) return in.client.Call(&Stub::RestartConnector, request, restarted);
   pb::TaskRef task_ref;
   task_ref.set_connector(request.name());
   task_ref.set_task(*task);
-  return in.client.Call(&Stub::RestartTask, task_ref, kStatus);
+  return in.client.Call(&Stub::RestartTask, task_ref, restarted);
 }
 
 int Topics(const Invocation& in) {

@@ -64,6 +64,20 @@ void PrintConnector(const pb::Connector& c, std::ostream& out) {
   out << head.Render() << '\n' << config.Render();
 }
 
+std::string RestartedLine(const pb::ConnectorStatus& s) {
+  const pb::Restarted& r = s.restarted();
+  std::vector<std::string> tasks;
+  for (int32_t task : r.tasks()) tasks.push_back(std::to_string(task));
+  if (r.connector()) {
+    return absl::StrCat("restarted connector ", s.name(), " and its ", r.tasks_size(), " task(s)");
+  }
+  if (tasks.empty()) {
+    return absl::StrCat("nothing restarted: neither connector ", s.name(),
+                        " nor any of its tasks is FAILED");
+  }
+  return absl::StrCat("restarted task(s) ", absl::StrJoin(tasks, ", "), " of connector ", s.name());
+}
+
 void PrintConnectorStatus(const pb::ConnectorStatus& s, std::ostream& out) {
   Table connector({"CONNECTOR", "STATE", "WORKER", "TRACE"});
   connector.Add({s.name(), s.state_name(), s.worker_id(), Trace(s.trace())});

@@ -22,6 +22,9 @@ void PrintConnector(const ::sluice::admin::v1::Connector& connector, std::ostrea
 // The connector's state, its committed offsets, its tasks' states (first line of each trace),
 // and each task's progress line (progress_line.h).
 void PrintConnectorStatus(const ::sluice::admin::v1::ConnectorStatus& status, std::ostream& out);
+// What a restart's answer says it restarted, in a line: "restarted connector NAME and its 2
+// task(s)", "restarted task(s) 0, 2 of connector NAME", or "nothing restarted: ...".
+std::string RestartedLine(const ::sluice::admin::v1::ConnectorStatus& status);
 
 // PARTITION OFFSET, one row per source partition.
 void PrintOffsets(const ::sluice::admin::v1::ConnectorOffsets& offsets, std::ostream& out);

@@ -19,8 +19,8 @@ constexpr absl::Duration kReadTimeout = absl::Seconds(60);
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<Herder>> Herder::Start(config::WorkerConfig config,
-                                                      LogSink log, HerderOptions options) {
+absl::StatusOr<std::unique_ptr<Herder>> Herder::Start(config::WorkerConfig config, LogSink log,
+                                                      HerderOptions options) {
   HerderParts parts;
   parts.scrubber = std::make_shared<SecretScrubber>();
   const std::string bootstrap = config.bootstrap_servers;
@@ -225,8 +225,7 @@ absl::StatusOr<ConnectorInfo> Herder::PutConfig(const std::string& name, ConfigM
   });
 }
 
-absl::StatusOr<ConnectorInfo> Herder::PatchConfig(const std::string& name,
-                                                  const ConfigMap& set,
+absl::StatusOr<ConnectorInfo> Herder::PatchConfig(const std::string& name, const ConfigMap& set,
                                                   const std::vector<std::string>& remove) {
   absl::StatusOr<ConfigMap> merged =
       Call<absl::StatusOr<ConfigMap>>([&]() -> absl::StatusOr<ConfigMap> {
@@ -322,21 +321,32 @@ absl::StatusOr<ConnectorStatusInfo> Herder::Restart(const std::string& name, boo
       return absl::FailedPreconditionError(
           absl::StrCat("connector ", name, " is STOPPED; resume it to run it again"));
     }
+    // Restarting the connector regenerates its task configs, so its tasks restart with it:
+    // include_tasks is always implied (docs/admin-api.md). With only_failed, a connector that
+    // did not fail keeps running and only its FAILED tasks restart.
+    (void)include_tasks;
     const ConnectorStatusInfo before = statuses_.StatusOf(name);
-    const bool connector_failed = before.state == State::kFailed;
-    if (!only_failed || connector_failed) {
-      // Restarting the connector regenerates its task configs, so its tasks restart with it.
+    ConnectorStatusInfo::Restarted restarted;
+    if (!only_failed || before.state == State::kFailed) {
       lifecycle_.StopInWorker(name);
       statuses_.SetConnectorState(name, State::kRestarting);
       (void)lifecycle_.Start(name, target);
-      return statuses_.StatusOf(name);
-    }
-    if (include_tasks && target == TargetState::kStarted) {
+      restarted.connector = true;
+      if (target == TargetState::kStarted) {
+        for (const TaskStatusInfo& task : statuses_.StatusOf(name).tasks) {
+          restarted.tasks.push_back(task.id);
+        }
+      }
+    } else if (target == TargetState::kStarted) {
       for (const TaskStatusInfo& task : before.tasks) {
-        if (task.state == State::kFailed) lifecycle_.RestartTask(name, task.id);
+        if (task.state != State::kFailed) continue;
+        lifecycle_.RestartTask(name, task.id);
+        restarted.tasks.push_back(task.id);
       }
     }
-    return statuses_.StatusOf(name);
+    ConnectorStatusInfo after = statuses_.StatusOf(name);
+    after.restarted = std::move(restarted);
+    return after;
   });
 }
 
@@ -352,7 +362,9 @@ absl::StatusOr<ConnectorStatusInfo> Herder::RestartTask(const std::string& name,
           "; resume it before restarting a task"));
     }
     lifecycle_.RestartTask(name, task);
-    return statuses_.StatusOf(name);
+    ConnectorStatusInfo after = statuses_.StatusOf(name);
+    after.restarted = ConnectorStatusInfo::Restarted{.connector = false, .tasks = {task}};
+    return after;
   });
 }
 

@@ -44,6 +44,12 @@ struct ConnectorStatusInfo {
   // The connector's committed source offsets as this worker knows them: its progress (a
   // snapshot running, the binlog position reached).
   std::vector<PartitionOffset> offsets = {};
+  // Set only by Restart and RestartTask: what they restarted.
+  struct Restarted {
+    bool connector = false;  // the connector, and with it every task
+    std::vector<int> tasks;  // the tasks restarted (all of them when `connector`)
+  };
+  std::optional<Restarted> restarted = {};
 };
 
 // True when a task reports the SNAPSHOT phase (api->task_progress_report): the one answer to "is

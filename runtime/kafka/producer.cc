@@ -1,5 +1,6 @@
 #include "runtime/kafka/producer.h"
 
+#include <algorithm>
 #include <cstring>
 #include <optional>
 #include <utility>
@@ -56,6 +57,32 @@ int64_t HeaderBytes(const rd_kafka_message_t* message) {
     bytes += static_cast<int64_t>(std::strlen(name) + size);
   }
   return bytes;
+}
+
+// Names a record in an error: its key (the table's primary key, for a change event) and its size,
+// so the row can be found at the source; the caller names the topic. The key is shown as text, at
+// most 200 bytes of it, other than printable bytes as '?'.
+std::string DescribeRecord(const void* key, size_t key_size, int64_t bytes) {
+  std::string shown = "null";
+  if (key != nullptr) {
+    constexpr size_t kMaxShown = 200;
+    const char* text = static_cast<const char*>(key);
+    shown.assign(text, std::min(key_size, kMaxShown));
+    for (char& c : shown) {
+      if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7e) c = '?';
+    }
+    if (key_size > kMaxShown) absl::StrAppend(&shown, "... (", key_size, " bytes)");
+  }
+  return absl::StrCat("the record with key ", shown, " (", bytes,
+                      " bytes of key, value and headers)");
+}
+
+// What to do about a record over the size limits, appended to the error.
+std::string SizeAdvice(rd_kafka_resp_err_t err) {
+  if (err != RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE) return "";
+  return "; records may not exceed the producer's `producer.message.max.bytes` (librdkafka's "
+         "default 1000000) nor the topic's `max.message.bytes` (the broker's default 1048588): "
+         "raise both, or leave the large column out of the connector's tables";
 }
 
 }  // namespace
@@ -235,7 +262,11 @@ absl::Status Producer::Send(const OutgoingRecord& record, offsets::SubmittedReco
     outstanding_messages_.fetch_sub(1);
     Release(charge);
     if (err == RD_KAFKA_RESP_ERR__FATAL) return fatal_error();
-    return KafkaStatus(err, absl::StrCat("producing to topic `", record.topic, "`"));
+    absl::Status refused = KafkaStatus(
+        err, absl::StrCat("producing ",
+                          DescribeRecord(key_data, key_size, charge - record_overhead_bytes_),
+                          " to topic `", record.topic, "`"));
+    return absl::Status(refused.code(), absl::StrCat(refused.message(), SizeAdvice(err)));
   }
 }
 
@@ -295,8 +326,13 @@ void Producer::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* message, void* 
       tracked->Ack();
     } else {
       const char* topic = message->rkt != nullptr ? rd_kafka_topic_name(message->rkt) : "?";
+      absl::Status failed = KafkaStatus(
+          message->err, absl::StrCat("delivery of ",
+                                     DescribeRecord(message->key, message->key_len,
+                                                    charge - self->record_overhead_bytes_),
+                                     " to topic `", topic, "` failed"));
       tracked->Fail(
-          KafkaStatus(message->err, absl::StrCat("delivery to topic `", topic, "` failed")));
+          absl::Status(failed.code(), absl::StrCat(failed.message(), SizeAdvice(message->err))));
     }
   }
   // Taken off the bound by ReleaseDelivered when this poll returns; before the count below,
@@ -316,7 +352,9 @@ void Producer::OnError(rd_kafka_t* rk, int err, const char* reason, void* opaque
   rd_kafka_resp_err_t cause = rd_kafka_fatal_error(rk, fatal_reason, sizeof fatal_reason);
   absl::MutexLock lock(&self->mu_);
   if (self->fatal_.ok()) {
-    self->fatal_ = absl::FailedPreconditionError(absl::StrCat(
+    // Aborted: retry at a higher level, which is what the worker does (a new producer, the task
+    // restarted from its committed offsets).
+    self->fatal_ = absl::AbortedError(absl::StrCat(
         "fatal producer error ", rd_kafka_err2name(cause), ": ",
         cause != RD_KAFKA_RESP_ERR_NO_ERROR ? fatal_reason : reason,
         "; the producer must be recreated and the task restarted from its committed offsets"));

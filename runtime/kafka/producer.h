@@ -14,7 +14,7 @@
 //
 // Delivery: each record may carry an offsets::SubmittedRecord; its delivery report calls Ack()
 // or Fail() on it from the producer's poll thread. A fatal producer error (idempotence state
-// lost) is kept and returned by every later Send / Flush / fatal_error().
+// lost) is kept and returned by every later Send / Flush / fatal_error(), as Aborted.
 //
 // The one kafka::RecordSender (record_sender.h) of the task loop.
 //

@@ -54,8 +54,9 @@ class RecordSender {
   // `timeout` for room. False after a fatal error.
   virtual bool WaitForRoom(int64_t bytes, absl::Duration timeout) = 0;
 
-  // OK, or the fatal error that made this sender unusable. Recovery: make a new one and restart
-  // the task from its last committed offsets.
+  // OK, or the fatal error that made this sender unusable (Aborted: retry at a higher level).
+  // Recovery: make a new one and restart the task from its last committed offsets (the task
+  // does, source_task.h).
   virtual absl::Status fatal_error() const = 0;
 
   // Record bytes handed over and not yet settled. Any thread.

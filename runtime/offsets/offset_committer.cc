@@ -28,11 +28,12 @@ absl::Status OffsetCommitter::Commit(absl::Duration timeout) {
     unwritten_.clear();
   }
   if (!taken.first_failure.ok()) {
+    delivery_failure_ = taken.first_failure;
     return absl::AbortedError(absl::StrCat("connector `", connector_,
                                            "`: a record could not be written to Kafka (",
                                            taken.first_failure.message(),
                                            "); offsets are committed up to the record before it, "
-                                           "restart the task to resume from there"));
+                                           "and a restarted task resumes from there"));
   }
   return absl::OkStatus();
 }

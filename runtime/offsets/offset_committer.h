@@ -37,11 +37,16 @@ class OffsetCommitter {
   // Offsets taken from the tracker and not yet written.
   size_t unwritten() const { return unwritten_.size(); }
 
+  // The record failure a Commit reported as Aborted (its own code and message: whether it is
+  // worth a restart depends on it), or OK. Read by the thread that collected that Commit's result.
+  const absl::Status& delivery_failure() const { return delivery_failure_; }
+
  private:
   const std::string connector_;
   SubmittedRecords* const tracker_;
   OffsetWriter* const writer_;
   std::vector<CommittableOffset> unwritten_;  // one entry per partition, first-seen order
+  absl::Status delivery_failure_;
 };
 
 }  // namespace sluice::offsets

@@ -30,6 +30,26 @@ absl::StatusOr<ConnectorConfig> ConnectorConfigFromProperties(
                                                      tasks->value, "', must be an integer >= 1"));
     }
   }
+  if (const config::Property* timeout = properties.Find("errors.retry.timeout");
+      timeout != nullptr) {
+    int64_t ms = 0;
+    if (!absl::SimpleAtoi(timeout->value, &ms) || ms < -1) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("connector ", result.name, ": errors.retry.timeout is '", timeout->value,
+                       "', must be milliseconds (-1 = retry for ever, 0 = never)"));
+    }
+    result.errors_retry_timeout = ms < 0 ? absl::InfiniteDuration() : absl::Milliseconds(ms);
+  }
+  if (const config::Property* delay = properties.Find("errors.retry.delay.max.ms");
+      delay != nullptr) {
+    int64_t ms = 0;
+    if (!absl::SimpleAtoi(delay->value, &ms) || ms < 0) {
+      return absl::InvalidArgumentError(absl::StrCat("connector ", result.name,
+                                                     ": errors.retry.delay.max.ms is '",
+                                                     delay->value, "', must be milliseconds >= 0"));
+    }
+    result.errors_retry_delay_max = absl::Milliseconds(ms);
+  }
   return result;
 }
 

@@ -2,12 +2,14 @@
 #define SLUICE_RUNTIME_WORKER_CONNECTOR_CONFIG_H_
 
 // A connector's configuration as Kafka Connect users write it: `name`, `connector.class`,
-// `tasks.max` and the connector's own keys. Read from a .properties file (Kafka Connect's
+// `tasks.max`, the worker's error-handling keys (`errors.retry.timeout`,
+// `errors.retry.delay.max.ms`) and the connector's own keys. Read from a .properties file (Kafka Connect's
 // standalone mode) until the admin API stores configs in the config topic.
 
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "runtime/plugin/host_api.h"
 #include "runtime/config/properties.h"
 
@@ -17,12 +19,21 @@ struct ConnectorConfig {
   std::string name;
   std::string connector_class;  // a plugin name (e.g. "generator")
   int tasks_max = 1;
+  // How long a task that failed with a transient error (the broker gone, a delivery timed out, a
+  // fatal producer error) is restarted from its committed offsets before it stays FAILED:
+  // Kafka Connect's `errors.retry.timeout` (ms; -1 = for ever, 0 = never). Sluice's default is
+  // -1 (Kafka Connect's is 0): a worker rides out a broker outage, as a daemon is expected to.
+  absl::Duration errors_retry_timeout = absl::InfiniteDuration();
+  // The longest wait between two restarts (`errors.retry.delay.max.ms`, Kafka Connect's default
+  // 60000): the waits follow RetryBackoff, doubling from 100 ms up to this.
+  absl::Duration errors_retry_delay_max = absl::Seconds(60);
   ConfigMap
       config;  // every key, name and connector.class included, as Kafka Connect passes them
 };
 
-// InvalidArgument naming the key when name or connector.class is missing or tasks.max is not a
-// positive integer.
+// InvalidArgument naming the key when name or connector.class is missing, tasks.max is not a
+// positive integer, errors.retry.timeout is not an integer >= -1 or errors.retry.delay.max.ms not
+// one >= 0.
 absl::StatusOr<ConnectorConfig> ConnectorConfigFromProperties(const config::Properties& properties);
 absl::StatusOr<ConnectorConfig> LoadConnectorConfigFile(const std::string& path);
 // The same from a key/value list (a config held in the config topic or sent to the admin API).

@@ -11,6 +11,9 @@ namespace sluice::worker {
 namespace {
 
 constexpr int64_t kPollTimeoutMs = 100;
+// How long a restart waits to read the offsets topic; bounded so a stop during an outage is not
+// held up for long.
+constexpr absl::Duration kRereadTimeout = absl::Seconds(10);
 
 std::vector<std::pair<std::string, std::string>> ConverterProperties(
     const config::ConverterSettings& settings) {
@@ -23,28 +26,29 @@ absl::string_view View(std::string_view text) {
 
 }  // namespace
 
-WorkerSourceTask::WorkerSourceTask(SourceTaskSpec spec, SourceTaskServices services)
-    : spec_(std::move(spec)),
-      services_(std::move(services)),
-      who_(absl::StrCat(spec_.connector_name, "-", spec_.task_id)),
-      offset_writer_(services_.offset_store) {}
-
-absl::Status WorkerSourceTask::RecordingOffsetWriter::Write(
-    absl::string_view connector, absl::Span<const offsets::CommittableOffset> offsets,
-    absl::Duration timeout) {
-  absl::Status status = store_->Write(connector, offsets, timeout);
-  if (status.ok()) {
-    absl::MutexLock lock(&mu_);
-    written_.insert(written_.end(), offsets.begin(), offsets.end());
+bool IsTransientTaskFailure(const absl::Status& failure) {
+  switch (failure.code()) {
+    case absl::StatusCode::kUnavailable:
+    case absl::StatusCode::kDeadlineExceeded:
+    case absl::StatusCode::kResourceExhausted:
+    case absl::StatusCode::kAborted:
+      return true;
+    default:
+      return false;
   }
-  return status;
 }
 
+WorkerSourceTask::WorkerSourceTask(SourceTaskSpec spec, SourceTaskServices services,
+                                   RecordSenderFactory producers)
+    : spec_(std::move(spec)),
+      services_(std::move(services)),
+      producers_(std::move(producers)),
+      who_(absl::StrCat(spec_.connector_name, "-", spec_.task_id)) {}
+
 absl::StatusOr<std::unique_ptr<WorkerSourceTask>> WorkerSourceTask::Start(
-    SourceTaskSpec spec, SourceTaskServices services,
-    std::unique_ptr<kafka::RecordSender> producer) {
+    SourceTaskSpec spec, SourceTaskServices services, RecordSenderFactory producers) {
   std::unique_ptr<WorkerSourceTask> task(
-      new WorkerSourceTask(std::move(spec), std::move(services)));
+      new WorkerSourceTask(std::move(spec), std::move(services), std::move(producers)));
   const config::WorkerConfig& config = *task->services_.config;
 
   absl::StatusOr<std::unique_ptr<convert::Converter>> key_converter = convert::CreateConverter(
@@ -62,19 +66,53 @@ absl::StatusOr<std::unique_ptr<WorkerSourceTask>> WorkerSourceTask::Start(
   task->value_converter_ = *std::move(value_converter);
   task->header_converter_ = *std::move(header_converter);
 
-  task->producer_ = std::move(producer);
-  task->committer_ = std::make_unique<offsets::OffsetCommitter>(
-      task->spec_.connector_name, &task->tracker_, &task->offset_writer_);
-  task->commit_thread_ = std::make_unique<offsets::AsyncOffsetCommitter>(
-      task->committer_.get(), config.offset_flush_timeout);
-
-  absl::StatusOr<std::unique_ptr<plugin::TaskInstance>> instance = plugin::TaskInstance::Start(
-      task->spec_.plugin, task->spec_.connector_name, task->spec_.task_id, task->spec_.task_config,
-      task->services_.offset_store->OffsetsFor(task->spec_.connector_name), task->services_.log);
-  if (!instance.ok()) return instance.status();
-  task->task_ = *std::move(instance);
+  // The worker read the offsets topic just before (Worker::StartTask).
+  absl::StatusOr<std::unique_ptr<Attempt>> first = task->NewAttempt(/*reread=*/false);
+  if (!first.ok()) return first.status();
+  task->attempt_ = *std::move(first);
   task->thread_ = std::thread([raw = task.get()] { raw->Run(); });
   return task;
+}
+
+absl::StatusOr<std::unique_ptr<WorkerSourceTask::Attempt>> WorkerSourceTask::NewAttempt(
+    bool reread) {
+  if (reread) {
+    if (absl::Status status = services_.offset_store->ReadToEnd(kRereadTimeout); !status.ok()) {
+      return absl::Status(
+          status.code(), absl::StrCat(who_, ": reading the committed offsets: ", status.message()));
+    }
+  }
+  std::vector<std::pair<offsets::SourcePartition, offsets::SourceOffset>> committed =
+      services_.offset_store->OffsetsFor(spec_.connector_name);
+  auto attempt = std::make_unique<Attempt>(services_.offset_store, committed);
+  attempt->committer = std::make_unique<offsets::OffsetCommitter>(
+      spec_.connector_name, &attempt->tracker, &attempt->offset_writer);
+  attempt->commit_thread = std::make_unique<offsets::AsyncOffsetCommitter>(
+      attempt->committer.get(), services_.config->offset_flush_timeout);
+  absl::StatusOr<std::unique_ptr<kafka::RecordSender>> producer = producers_();
+  if (!producer.ok()) return producer.status();
+  attempt->producer = *std::move(producer);
+  absl::StatusOr<std::unique_ptr<plugin::TaskInstance>> instance =
+      plugin::TaskInstance::Start(spec_.plugin, spec_.connector_name, spec_.task_id,
+                                  spec_.task_config, std::move(committed), services_.log);
+  if (!instance.ok()) return instance.status();
+  attempt->task = *std::move(instance);
+  return attempt;
+}
+
+void WorkerSourceTask::ReplaceAttempt(std::unique_ptr<Attempt> next) {
+  std::unique_ptr<Attempt> previous;
+  {
+    absl::MutexLock lock(&mu_);
+    previous = std::move(attempt_);
+    attempt_ = std::move(next);
+  }
+  previous.reset();  // outside the lock: destroying a producer may wait for its reports
+  // A stop requested while there was no attempt to signal reaches the new one here.
+  if (stop_requested_.load(std::memory_order_acquire)) {
+    absl::MutexLock lock(&mu_);
+    if (attempt_ != nullptr) attempt_->task->Stop();
+  }
 }
 
 WorkerSourceTask::~WorkerSourceTask() {
@@ -85,7 +123,8 @@ WorkerSourceTask::~WorkerSourceTask() {
 void WorkerSourceTask::Stop() {
   if (stop_requested_.exchange(true)) return;
   // The plugin's stop only signals (any thread may call it): a blocked poll returns early.
-  if (task_ != nullptr) task_->Stop();
+  absl::MutexLock lock(&mu_);
+  if (attempt_ != nullptr) attempt_->task->Stop();
 }
 
 absl::Status WorkerSourceTask::Join() {
@@ -103,38 +142,106 @@ absl::Status WorkerSourceTask::failure() const {
   return failure_;
 }
 
+int64_t WorkerSourceTask::in_flight_bytes() const {
+  absl::MutexLock lock(&mu_);
+  return attempt_ == nullptr ? 0 : attempt_->producer->in_flight_bytes();
+}
+
+std::optional<plugin::TaskProgress> WorkerSourceTask::progress() const {
+  absl::MutexLock lock(&mu_);
+  return attempt_ == nullptr ? std::nullopt : attempt_->task->progress();
+}
+
+bool WorkerSourceTask::SleepUnlessStopped(absl::Duration wait) {
+  const absl::Time until = absl::Now() + wait;
+  while (absl::Now() < until) {
+    if (stop_requested_.load(std::memory_order_acquire)) return false;
+    absl::SleepFor(std::min(absl::Milliseconds(20), until - absl::Now()));
+  }
+  return !stop_requested_.load(std::memory_order_acquire);
+}
+
 void WorkerSourceTask::Run() {
+  absl::Status status = RunAttempt();
+  RetryBackoff backoff(spec_.retry.delay_max);
+  absl::Time run_began = absl::Now();  // of the current run of restarts
+  int run_restarts = 0;
+  while (!status.ok() && IsTransientTaskFailure(status) &&
+         !stop_requested_.load(std::memory_order_acquire)) {
+    if (attempt_ != nullptr && attempt_->committed) {
+      // The attempt that just failed had made progress: this failure begins a new run.
+      backoff.Reset();
+      run_began = absl::Now();
+      run_restarts = 0;
+    }
+    if (absl::Now() - run_began >= spec_.retry.timeout) {
+      status = absl::Status(
+          status.code(),
+          absl::StrCat(status.message(), " (gave up after ", run_restarts, " restart(s) in ",
+                       absl::FormatDuration(absl::Trunc(absl::Now() - run_began, absl::Seconds(1))),
+                       ", errors.retry.timeout)"));
+      break;
+    }
+    const absl::Duration wait = backoff.Next();
+    services_.log(LogLevel::kWarn, who_,
+                  absl::StrCat("failed (", status.ToString(),
+                               "); restarting from the committed "
+                               "offsets in ",
+                               absl::FormatDuration(wait), " (restart ", run_restarts + 1, ")"));
+    ReplaceAttempt(nullptr);  // its producer and plugin task go now, not after the wait
+    if (!SleepUnlessStopped(wait)) {
+      status = absl::OkStatus();
+      break;
+    }
+    ++run_restarts;
+    restarts_.fetch_add(1, std::memory_order_relaxed);
+    absl::StatusOr<std::unique_ptr<Attempt>> next = NewAttempt(/*reread=*/true);
+    if (!next.ok()) {
+      status = stop_requested_.load(std::memory_order_acquire) ? absl::OkStatus() : next.status();
+      continue;
+    }
+    ReplaceAttempt(*std::move(next));
+    services_.log(LogLevel::kInfo, who_, "restarted from the committed offsets");
+    status = RunAttempt();
+  }
+  Finish(std::move(status));
+}
+
+absl::Status WorkerSourceTask::RunAttempt() {
   data::RecordBatch batch;
   const absl::Duration flush_interval = services_.config->offset_flush_interval;
   absl::Time next_commit = absl::Now() + flush_interval;
   absl::Status status;
+  Attempt& attempt = *attempt_;
   while (status.ok() && !stop_requested_.load(std::memory_order_acquire)) {
-    status = producer_->fatal_error();
+    status = attempt.producer->fatal_error();
     if (!status.ok()) break;
     if (absl::Now() >= next_commit) {
-      commit_thread_->Request();  // returns at once; the outcome is collected below
+      attempt.commit_thread->Request();  // returns at once; the outcome is collected below
       next_commit = absl::Now() + flush_interval;
-    } else if (offset_sent_ && !first_offset_written_) {
-      // The task's first offset is committed as soon as its record is acknowledged, not a flush
-      // interval later: a source may hold its data back until where it started is durable (the
-      // MySQL snapshot's position). Requests coalesce; a commit with nothing acknowledged is a
-      // lookup. Only once a record with an offset was sent: a source without offsets never asks.
-      commit_thread_->Request();
+    } else if (attempt.offset_sent && !attempt.committed) {
+      // The attempt's first offset is committed as soon as its record is acknowledged, not a
+      // flush interval later: a source may hold its data back until where it started is durable
+      // (the MySQL snapshot's position). Requests coalesce; a commit with nothing acknowledged is
+      // a lookup. Only once a record with an offset was sent: a source without offsets never asks.
+      attempt.commit_thread->Request();
     }
-    if (std::optional<absl::Status> committed = commit_thread_->TakeResult()) {
+    if (std::optional<absl::Status> committed = attempt.commit_thread->TakeResult()) {
       status = AfterCommit(*std::move(committed), /*final_commit=*/false);
       if (!status.ok()) break;
     }
     status = PollAndSend(batch);
   }
-  Finish(std::move(status));
+  return EndAttempt(std::move(status));
 }
 
 absl::Status WorkerSourceTask::PollAndSend(data::RecordBatch& batch) {
   // Back-pressure: while the producer holds its whole byte budget, do not ask for more records.
-  if (!producer_->WaitForRoom(1, absl::Milliseconds(kPollTimeoutMs))) return absl::OkStatus();
+  if (!attempt_->producer->WaitForRoom(1, absl::Milliseconds(kPollTimeoutMs))) {
+    return absl::OkStatus();
+  }
   batch.Reset();
-  absl::Status polled = task_->Poll(batch, kPollTimeoutMs);
+  absl::Status polled = attempt_->task->Poll(batch, kPollTimeoutMs);
   if (absl::IsUnavailable(polled)) {
     // A transient failure (Kafka Connect's RetriableException): the batch is discarded and the
     // task polls again after the retry policy's back-off.
@@ -142,10 +249,7 @@ absl::Status WorkerSourceTask::PollAndSend(data::RecordBatch& batch) {
     services_.log(LogLevel::kWarn, who_,
                   absl::StrCat("poll failed, retrying in ", absl::FormatDuration(wait), ": ",
                                polled.message()));
-    const absl::Time until = absl::Now() + wait;
-    while (absl::Now() < until && !stop_requested_.load(std::memory_order_acquire)) {
-      absl::SleepFor(absl::Milliseconds(20));
-    }
+    (void)SleepUnlessStopped(wait);
     return absl::OkStatus();
   }
   if (!polled.ok()) return polled;
@@ -155,11 +259,13 @@ absl::Status WorkerSourceTask::PollAndSend(data::RecordBatch& batch) {
   // between two records of this loop, in which case it takes the poll before's (a crash then
   // replays at most one poll more). The final commit waits for every record, so it is exact.
   const std::vector<data::SourceRecord>& records = batch.records();
-  if (!offset_sent_ && !records.empty()) offset_sent_ = !records.back().source_offset.empty();
+  if (!attempt_->offset_sent && !records.empty()) {
+    attempt_->offset_sent = !records.back().source_offset.empty();
+  }
   for (size_t n = 0; n < records.size(); ++n) {
-    const bool last_of_run = n + 1 == records.size() ||
-                             !data::SameScalars(records[n + 1].source_partition,
-                                                records[n].source_partition);
+    const bool last_of_run =
+        n + 1 == records.size() ||
+        !data::SameScalars(records[n + 1].source_partition, records[n].source_partition);
     if (absl::Status status = Send(records[n], last_of_run); !status.ok()) return status;
   }
   return absl::OkStatus();
@@ -215,13 +321,16 @@ absl::Status WorkerSourceTask::Send(const data::SourceRecord& record, bool carri
     headers_.push_back({View(header.key), header_value});
   }
 
-  if (!last_partition_.has_value() || !offsets::HasSourcePartition(record, *last_partition_)) {
-    last_partition_ = offsets::SourcePartitionOf(record);
-    last_partition_handle_ = tracker_.Partition(*last_partition_);
+  Attempt& attempt = *attempt_;
+  if (!attempt.last_partition.has_value() ||
+      !offsets::HasSourcePartition(record, *attempt.last_partition)) {
+    attempt.last_partition = offsets::SourcePartitionOf(record);
+    attempt.last_partition_handle = attempt.tracker.Partition(*attempt.last_partition);
   }
   offsets::SubmittedRecord* tracked =
-      carries_offset ? tracker_.Submit(last_partition_handle_, offsets::SourceOffsetOf(record))
-                     : tracker_.SubmitWithoutOffset(last_partition_handle_);
+      carries_offset
+          ? attempt.tracker.Submit(attempt.last_partition_handle, offsets::SourceOffsetOf(record))
+          : attempt.tracker.SubmitWithoutOffset(attempt.last_partition_handle);
 
   kafka::OutgoingRecord outgoing;
   outgoing.topic = View(record.topic);
@@ -230,7 +339,7 @@ absl::Status WorkerSourceTask::Send(const data::SourceRecord& record, bool carri
   outgoing.headers = headers_;
   outgoing.timestamp_ms = record.timestamp_ms < 0 ? 0 : record.timestamp_ms;
   outgoing.partition = record.partition;
-  if (absl::Status status = producer_->Send(outgoing, tracked); !status.ok()) {
+  if (absl::Status status = attempt.producer->Send(outgoing, tracked); !status.ok()) {
     // Never in flight: it blocks its partition so no offset after it can be committed.
     tracked->Fail(status);
     return absl::Status(status.code(), absl::StrCat(who_, ": ", status.message()));
@@ -240,17 +349,26 @@ absl::Status WorkerSourceTask::Send(const data::SourceRecord& record, bool carri
 }
 
 absl::Status WorkerSourceTask::CommitOffsets(bool final_commit) {
-  return AfterCommit(committer_->Commit(services_.config->offset_flush_timeout), final_commit);
+  return AfterCommit(attempt_->committer->Commit(services_.config->offset_flush_timeout),
+                     final_commit);
 }
 
 absl::Status WorkerSourceTask::AfterCommit(absl::Status status, bool final_commit) {
   // Tell the plugin what is now durable (on this thread, between polls, as the ABI promises).
-  for (const offsets::CommittableOffset& committed : offset_writer_.TakeWritten()) {
-    task_->Acknowledged(committed.partition, committed.offset, /*committed=*/true);
-    first_offset_written_ = true;
+  for (const offsets::CommittableOffset& committed : attempt_->offset_writer.TakeWritten()) {
+    attempt_->committed = true;
+    attempt_->task->Acknowledged(committed.partition, committed.offset, /*committed=*/true);
   }
   if (status.ok()) return status;
-  if (absl::IsAborted(status)) return status;  // a delivery failed: the task must fail
+  if (absl::IsAborted(status)) {
+    // A delivery failed: the task must fail, and whether a restart could help is the failed
+    // record's to say (a timed-out delivery: yes; a record too large: no).
+    return absl::Status(attempt_->committer->delivery_failure().code(),
+                        absl::StrCat(who_, ": ", status.message()));
+  }
+  // Another task wrote this connector's offsets after this one read them: this one is stale
+  // (guarded_offset_writer.h) and stops without writing.
+  if (absl::IsFailedPrecondition(status)) return status;
   // The offsets topic did not take the write: the offsets stay pending for the next commit, and
   // the task goes on (Kafka Connect does the same); only the final commit reports it.
   services_.log(LogLevel::kWarn, who_,
@@ -258,20 +376,25 @@ absl::Status WorkerSourceTask::AfterCommit(absl::Status status, bool final_commi
   return final_commit ? status : absl::OkStatus();
 }
 
-void WorkerSourceTask::Finish(absl::Status status) {
+absl::Status WorkerSourceTask::EndAttempt(absl::Status status) {
   const absl::Duration grace = services_.config->task_shutdown_graceful_timeout;
+  Attempt& attempt = *attempt_;
   // The commit running on the committer thread, if any, ends first; its written offsets are
   // acknowledged with the final commit's, and its error is superseded by the final commit's.
-  commit_thread_->Stop();
+  attempt.commit_thread->Stop();
   // Whatever happened, settle what is in flight and write the safe prefix of offsets.
-  if (absl::Status flushed = producer_->Flush(grace); !flushed.ok() && status.ok()) {
+  if (absl::Status flushed = attempt.producer->Flush(grace); !flushed.ok() && status.ok()) {
     status = flushed;
   }
-  tracker_.AwaitAllSettled(grace);
+  attempt.tracker.AwaitAllSettled(grace);
   if (absl::Status committed = CommitOffsets(/*final_commit=*/true);
       !committed.ok() && status.ok()) {
     status = committed;
   }
+  return status;
+}
+
+void WorkerSourceTask::Finish(absl::Status status) {
   if (!status.ok()) {
     services_.log(LogLevel::kError, who_, absl::StrCat("task failed: ", status.ToString()));
   }

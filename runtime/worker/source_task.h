@@ -4,29 +4,40 @@
 // WorkerSourceTask runs one task of a source connector on its own thread, as Kafka Connect's
 // class of that name does: poll the plugin for a batch, convert each record's key and value,
 // hand it to the producer (keyed, murmur2), track it until Kafka acknowledges it, and commit the
-// offsets that became safe every offset.flush.interval.ms (the task's first one as soon as it is
-// safe) and once more when stopping. The
-// periodic commits run on a committer thread of the task's own (offsets::AsyncOffsetCommitter),
-// so a poll never waits for the offsets topic; the final one runs on the task thread.
+// offsets that became safe every offset.flush.interval.ms (each attempt's first one as soon as it
+// is safe) and once more when stopping. The periodic commits run on a committer thread of the
+// task's own (offsets::AsyncOffsetCommitter), so a poll never waits for the offsets topic; the
+// final one runs on the task thread.
 //
 // A poll that fails with UNAVAILABLE is transient: its records are discarded and the task polls
-// again after the project's retry back-off (retry_backoff.h: 100 ms doubling to 10 s). Any other
-// failure ends the task.
+// again after the project's retry back-off (retry_backoff.h: 100 ms doubling to 10 s).
 //
 // Delivery policy (at-least-once): an offset is written only when its record and every earlier
 // record of its source partition are acknowledged. A record Kafka refuses (after librdkafka's
-// retries), a fatal producer error or a plugin error fails the task: it stops polling, still
-// commits the safe prefix, and ends FAILED with the error kept. Restarting the task resumes from
-// the last committed offsets, so nothing acknowledged is lost and at most the uncommitted tail is
-// sent again.
+// retries, i.e. after delivery.timeout.ms), a fatal producer error or a plugin error ends the
+// task's current attempt: it stops polling, still commits the safe prefix, and the attempt ends
+// with the error kept.
 //
-// Seams (for tests/unit/worker): the producer is any kafka::RecordSender, the offsets topic any
-// OffsetBackingStore and topic creation any kafka::DataTopics; the worker wires the real ones.
+// Riding out a transient failure (a broker outage longer than delivery.timeout.ms, a fatal
+// idempotent-producer error, the offsets topic unreadable): when the error is transient
+// (IsTransientTaskFailure), the task restarts itself instead of ending FAILED. It throws the
+// attempt away (the plugin's task, the producer, the tracker), waits per RetryBackoff (ceiling
+// `errors.retry.delay.max.ms`), reads the offsets topic again and starts a new attempt: a new
+// producer from the factory and the plugin's task from the last committed offsets, so every record
+// that was not acknowledged is produced again and none is skipped. It gives up, FAILED with the
+// last error, once a run of restarts has lasted `errors.retry.timeout` (-1: never gives up); an
+// attempt that committed offsets ends the run. Other errors (a record too large, a refused
+// config, a plugin's own failure) end the task FAILED at once: restarting would fail the same way.
+//
+// Seams (for tests/unit/worker): the producer is any kafka::RecordSender made by a factory, the
+// offsets topic any OffsetBackingStore and topic creation any kafka::DataTopics; the worker wires
+// the real ones.
 //
 // Threads: Start, Stop and Join from any thread; the committer thread writes the periodic offset
 // commits; the task thread does everything else. The TaskView getters from any thread.
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -47,18 +58,34 @@
 #include "runtime/plugin/host_context.h"
 #include "runtime/plugin/plugin.h"
 #include "runtime/plugin/plugin_calls.h"
+#include "runtime/worker/guarded_offset_writer.h"
 #include "runtime/worker/offset_backing_store.h"
 #include "runtime/worker/retry_backoff.h"
 #include "runtime/worker/task_view.h"
 
 namespace sluice::worker {
 
+// When a transiently failed task is restarted (ConnectorConfig's errors.retry.* keys).
+struct TaskRetryPolicy {
+  absl::Duration timeout = absl::InfiniteDuration();  // errors.retry.timeout; zero = never
+  absl::Duration delay_max = absl::Seconds(60);       // errors.retry.delay.max.ms
+};
+
 struct SourceTaskSpec {
   std::string connector_name;
   int task_id = 0;
   std::shared_ptr<const plugin::Plugin> plugin;
   ConfigMap task_config;
+  TaskRetryPolicy retry;
 };
+
+// Whether a task that ended with `failure` is restarted from its committed offsets: the broker
+// unreachable or slow (Unavailable, DeadlineExceeded, ResourceExhausted) or a producer that must
+// be recreated (Aborted: a fatal producer error). Everything else would fail again the same way.
+bool IsTransientTaskFailure(const absl::Status& failure);
+
+// Makes the producer of each attempt (the first and one per restart).
+using RecordSenderFactory = std::function<absl::StatusOr<std::unique_ptr<kafka::RecordSender>>()>;
 
 // What the worker lends every task; each must outlive the tasks.
 struct SourceTaskServices {
@@ -70,12 +97,12 @@ struct SourceTaskServices {
 
 class WorkerSourceTask : public TaskView {
  public:
-  // Makes the converters, starts the plugin's task with the connector's committed offsets (as
-  // read from the offsets topic), and starts the task thread, which sends through `producer`
-  // (not null; the task owns it).
-  static absl::StatusOr<std::unique_ptr<WorkerSourceTask>> Start(
-      SourceTaskSpec spec, SourceTaskServices services,
-      std::unique_ptr<kafka::RecordSender> producer);
+  // Makes the converters and the first producer, starts the plugin's task with the connector's
+  // committed offsets (as the offsets store last read them), and starts the task thread.
+  // `producers` is called on the task thread for each restart.
+  static absl::StatusOr<std::unique_ptr<WorkerSourceTask>> Start(SourceTaskSpec spec,
+                                                                 SourceTaskServices services,
+                                                                 RecordSenderFactory producers);
 
   // Stops the task if it runs and waits for it.
   ~WorkerSourceTask() override;
@@ -94,78 +121,82 @@ class WorkerSourceTask : public TaskView {
   TaskState state() const override;
   absl::Status failure() const override;
   int64_t records_sent() const override { return records_sent_.load(std::memory_order_relaxed); }
-  int64_t in_flight_bytes() const override {
-    return producer_ == nullptr ? 0 : producer_->in_flight_bytes();
-  }
+  int64_t in_flight_bytes() const override;
   std::vector<std::string> topics() const override;
-  std::optional<plugin::TaskProgress> progress() const override {
-    return task_ == nullptr ? std::nullopt : task_->progress();
-  }
+  std::optional<plugin::TaskProgress> progress() const override;
+  // Restarts after transient failures since the task started (tests and diagnostics).
+  int restarts() const { return restarts_.load(std::memory_order_relaxed); }
 
  private:
-  WorkerSourceTask(SourceTaskSpec spec, SourceTaskServices services);
+  struct Attempt;
+  WorkerSourceTask(SourceTaskSpec spec, SourceTaskServices services, RecordSenderFactory producers);
   void Run();
+  // Runs the current attempt until it stops or fails, then settles it (flush, final commit).
+  // Returns OK after a requested stop, the failure otherwise.
+  absl::Status RunAttempt();
+  absl::Status EndAttempt(absl::Status status);
+  // A new attempt from the offsets committed so far (`reread`: read the offsets topic first).
+  absl::StatusOr<std::unique_ptr<Attempt>> NewAttempt(bool reread);
+  // Makes `next` the current attempt (under mu_, so getters and Stop see one or the other) and
+  // destroys the previous one.
+  void ReplaceAttempt(std::unique_ptr<Attempt> next);
+  // Sleeps `wait` unless a stop is requested first; false when it was.
+  bool SleepUnlessStopped(absl::Duration wait);
   absl::Status PollAndSend(data::RecordBatch& batch);
   // `carries_offset`: whether the tracker keeps this record's offset (see PollAndSend).
   absl::Status Send(const data::SourceRecord& record, bool carries_offset);
   absl::Status EnsureTopic(std::string_view topic);
-  // The final commit, on the task thread once the committer thread has stopped.
+  // The attempt's final commit, on the task thread once its committer thread has stopped.
   absl::Status CommitOffsets(bool final_commit);
   // After a commit ended with `status`: tells the plugin what is now committed and applies the
   // failure policy (a delivery failure fails the task; a failed write is retried next time).
   absl::Status AfterCommit(absl::Status status, bool final_commit);
   void Finish(absl::Status status);
 
-  // Writes through to the offsets store and remembers what it wrote, so the task can tell the
-  // plugin which offsets are now committed. Write runs on the committer thread, TakeWritten on
-  // the task thread.
-  class RecordingOffsetWriter : public offsets::OffsetWriter {
-   public:
-    explicit RecordingOffsetWriter(offsets::OffsetWriter* store) : store_(store) {}
-    absl::Status Write(absl::string_view connector,
-                       absl::Span<const offsets::CommittableOffset> offsets,
-                       absl::Duration timeout) override;
-    std::vector<offsets::CommittableOffset> TakeWritten() {
-      absl::MutexLock lock(&mu_);
-      return std::move(written_);
-    }
-
-   private:
-    offsets::OffsetWriter* const store_;
-    absl::Mutex mu_;
-    std::vector<offsets::CommittableOffset> written_ ABSL_GUARDED_BY(mu_);
+  // One run of the plugin's task against one producer, from the committed offsets: what a
+  // restart after a transient failure replaces whole. Declaration order is destruction order
+  // reversed: the plugin's task goes first, then the producer (whose destructor waits for its
+  // last delivery reports, which touch the tracker), the commit thread before its committer, and
+  // the tracker last.
+  struct Attempt {
+    Attempt(OffsetBackingStore* store,
+            std::vector<std::pair<offsets::SourcePartition, offsets::SourceOffset>> start)
+        : offset_writer(store, std::move(start)) {}
+    offsets::SubmittedRecords tracker;
+    GuardedOffsetWriter offset_writer;
+    std::unique_ptr<offsets::OffsetCommitter> committer;
+    std::unique_ptr<offsets::AsyncOffsetCommitter> commit_thread;
+    std::unique_ptr<kafka::RecordSender> producer;
+    std::unique_ptr<plugin::TaskInstance> task;
+    // The last partition seen, so a run of records to one partition pays for no lookup.
+    std::optional<offsets::SourcePartition> last_partition;
+    offsets::PartitionHandle last_partition_handle;
+    bool offset_sent = false;  // a record carrying an offset was sent
+    bool committed = false;    // a commit wrote offsets: the attempt made durable progress
   };
 
   const SourceTaskSpec spec_;
   const SourceTaskServices services_;
+  const RecordSenderFactory producers_;
   const std::string who_;
 
-  // Declaration order is destruction order reversed: the plugin goes first, then the producer
-  // (whose destructor waits for its last delivery reports, which touch the tracker), and the
-  // tracker last.
-  offsets::SubmittedRecords tracker_;
-  RecordingOffsetWriter offset_writer_;
-  std::unique_ptr<offsets::OffsetCommitter> committer_;
-  std::unique_ptr<offsets::AsyncOffsetCommitter> commit_thread_;  // stopped before committer_ goes
   std::unique_ptr<convert::Converter> key_converter_;
   std::unique_ptr<convert::Converter> value_converter_;
   std::unique_ptr<convert::Converter> header_converter_;
-  std::unique_ptr<kafka::RecordSender> producer_;
-  std::unique_ptr<plugin::TaskInstance> task_;
+  // Written by the task thread under mu_; the task thread reads it without the lock, every
+  // other thread with it.
+  std::unique_ptr<Attempt> attempt_;
 
-  // Task-thread state: the last topic known to exist and the last partition seen, so a run of
-  // records to one topic and partition pays for neither lookup.
+  // Task-thread state: the last topic known to exist, so a run of records to one topic pays for
+  // no lookup.
   std::string known_topic_;
-  std::optional<offsets::SourcePartition> last_partition_;
-  offsets::PartitionHandle last_partition_handle_;
   std::vector<std::string> header_values_;
   std::vector<kafka::RecordHeader> headers_;
 
   RetryBackoff retry_backoff_;  // task thread: after an UNAVAILABLE poll
-  bool offset_sent_ = false;           // task thread: a record carrying an offset was sent
-  bool first_offset_written_ = false;  // task thread: a commit wrote an offset (Run)
   std::atomic<bool> stop_requested_{false};
   std::atomic<int64_t> records_sent_{0};
+  std::atomic<int> restarts_{0};
   mutable absl::Mutex mu_;
   TaskState state_ ABSL_GUARDED_BY(mu_) = TaskState::kRunning;
   absl::Status failure_ ABSL_GUARDED_BY(mu_);

@@ -21,8 +21,7 @@ Worker::Worker(config::WorkerConfig config, LogSink log)
 
 Worker::~Worker() { StopAll(); }
 
-absl::StatusOr<std::unique_ptr<Worker>> Worker::Create(config::WorkerConfig config,
-                                                       LogSink log) {
+absl::StatusOr<std::unique_ptr<Worker>> Worker::Create(config::WorkerConfig config, LogSink log) {
   std::unique_ptr<Worker> worker(new Worker(std::move(config), std::move(log)));
   const config::WorkerConfig& c = worker->config_;
 
@@ -125,13 +124,14 @@ absl::StatusOr<std::vector<ConfigMap>> Worker::StartConnectorOnly(
   RunningConnector running;
   running.plugin = plugin;
   running.producer_overrides = config::ProducerOverrides(connector.config);
+  running.retry = {connector.errors_retry_timeout, connector.errors_retry_delay_max};
   running.instance = *std::move(instance);
   connectors_.emplace(connector.name, std::move(running));
   return task_configs;
 }
 
-absl::StatusOr<std::vector<ConfigMap>> Worker::RegenerateTaskConfigs(
-    const std::string& name, size_t max_tasks) {
+absl::StatusOr<std::vector<ConfigMap>> Worker::RegenerateTaskConfigs(const std::string& name,
+                                                                     size_t max_tasks) {
   auto it = connectors_.find(name);
   if (it == connectors_.end() || it->second.instance == nullptr) {
     return absl::NotFoundError(absl::StrCat("connector ", name, " is not running"));
@@ -152,27 +152,33 @@ absl::Status Worker::StartTask(const std::string& connector, int task_id,
   // Each task starts from the offsets committed so far, possibly by another worker or an alter.
   if (absl::Status status = offset_store_->ReadToEnd(absl::Seconds(60)); !status.ok())
     return status;
-  const std::string who = absl::StrCat(connector, "-", task_id);
+  // One producer per attempt: a task restarted after a transient failure gets a new one. The
+  // connector's `producer.override.*`, as the worker's policy let them through, win over the
+  // worker's `producer.*`.
   kafka::ProducerOptions producer_options =
-      kafka::ProducerOptionsFor(config_, absl::StrCat("sluice-", who));
-  // The connector's `producer.override.*`, as the worker's policy let them through; they win.
+      kafka::ProducerOptionsFor(config_, absl::StrCat("sluice-", connector, "-", task_id));
   for (const auto& [key, value] : it->second.producer_overrides) {
     producer_options.overrides[key] = value;
   }
-  absl::StatusOr<std::unique_ptr<kafka::Producer>> producer =
-      kafka::Producer::Create(producer_options);
-  if (!producer.ok() && !it->second.producer_overrides.empty()) {
-    return absl::Status(producer.status().code(),
-                        absl::StrCat("connector ", connector,
-                                     ": its producer.override.* settings are applied over the "
-                                     "worker's producer.* ones: ",
-                                     producer.status().message()));
-  }
-  if (!producer.ok()) return producer.status();
-  SourceTaskSpec spec{connector, task_id, it->second.plugin, task_config};
+  RecordSenderFactory producers =
+      [options = std::move(producer_options), connector,
+       overridden = !it->second.producer_overrides.empty()]()
+      -> absl::StatusOr<std::unique_ptr<kafka::RecordSender>> {
+    absl::StatusOr<std::unique_ptr<kafka::Producer>> producer = kafka::Producer::Create(options);
+    if (!producer.ok() && overridden) {
+      return absl::Status(producer.status().code(),
+                          absl::StrCat("connector ", connector,
+                                       ": its producer.override.* settings are applied over the "
+                                       "worker's producer.* ones: ",
+                                       producer.status().message()));
+    }
+    if (!producer.ok()) return producer.status();
+    return std::unique_ptr<kafka::RecordSender>(*std::move(producer));
+  };
+  SourceTaskSpec spec{connector, task_id, it->second.plugin, task_config, it->second.retry};
   absl::StatusOr<std::unique_ptr<WorkerSourceTask>> task = WorkerSourceTask::Start(
       std::move(spec), {&config_, offset_store_.get(), topic_creator_.get(), log_},
-      *std::move(producer));
+      std::move(producers));
   if (!task.ok()) return task.status();
   it->second.tasks.emplace(task_id, *std::move(task));
   return absl::OkStatus();

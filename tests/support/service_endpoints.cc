@@ -33,10 +33,13 @@ unsigned MariaDbPort() { return PortFromEnv("MARIADB_PORT", 13306); }
 unsigned MariaDbScratchPort() { return PortFromEnv("MARIADB_SCRATCH_PORT", 13307); }
 unsigned MySqlPort() { return PortFromEnv("MYSQL_PORT", 13316); }
 unsigned MySqlScratchPort() { return PortFromEnv("MYSQL_SCRATCH_PORT", MySqlPort() + 1); }
+unsigned KafkaScratchPort() { return PortFromEnv("KAFKA_SCRATCH_PORT", 19094); }
 
 std::string KafkaBootstrap() {
   return EnvOr("SLUICE_KAFKA_BOOTSTRAP", absl::StrCat("127.0.0.1:", KafkaPort()));
 }
+
+std::string KafkaScratchBootstrap() { return absl::StrCat("127.0.0.1:", KafkaScratchPort()); }
 
 MariaDbAccount MariaDbAdmin() {
   return {EnvOr("SLUICE_MARIADB_HOST", "127.0.0.1"), MariaDbPort(), "sluice_admin", "sluice-admin"};

@@ -22,6 +22,10 @@ struct MariaDbAccount {
 // "127.0.0.1:<KAFKA_PORT>".
 std::string KafkaBootstrap();
 
+// A second broker (fixture `kafka_scratch`, "127.0.0.1:<KAFKA_SCRATCH_PORT>") that fault tests may
+// kill and restart (`scripts/services/kafka restart`); its users hold RESOURCE_LOCK kafka_scratch.
+std::string KafkaScratchBootstrap();
+
 // The account with every privilege, for tests that create databases and write rows.
 MariaDbAccount MariaDbAdmin();
 
@@ -60,6 +64,7 @@ unsigned MariaDbPort();
 unsigned MariaDbScratchPort();
 unsigned MySqlPort();
 unsigned MySqlScratchPort();
+unsigned KafkaScratchPort();
 
 }  // namespace sluice::testing
 

@@ -28,6 +28,7 @@ absl::Status BinlogSource::Open(const OffsetState& from,
       BinlogStream::Open(std::move(*connection), start, stream_options);
   if (!stream.ok()) return stream.status();
   host_.Log(SLUICE_LOG_INFO, absl::StrCat("binlog stream opened at ", stream->start_description()));
+  Connected();
   ClosePayload();
   stream_.emplace(std::move(*stream));
   binlog::DecoderOptions decoder_options;
@@ -89,6 +90,25 @@ absl::Status BinlogSource::Lost(absl::Status cause, const OffsetState& at, bool 
                            "); the stream reopens at ", PositionText(at), " on a later poll"));
   }
   Close();
+  ++failed_attempts_;
+  const std::string server = absl::StrCat(config_.connection.host, ":", config_.connection.port);
+  const int64_t limit = config_.errors_max_retries;
+  if (limit >= 0 && failed_attempts_ > limit) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "cannot reach the database server at ", server, ": ", failed_attempts_,
+        " attempt(s) in a row failed (errors.max.retries=", limit, "); last error: ",
+        cause.message(), ". Check database.hostname and database.port, and that the server runs"));
+  }
+  // The phase is unknown while connecting: the report says what the task waits for instead.
+  connecting_ = absl::StrCat("connecting to ", server, " (attempt ", failed_attempts_,
+                             limit >= 0 ? absl::StrCat(" of ", limit + 1) : "",
+                             ", last error: ", cause.message(), ")");
+  if (connecting_.size() > SLUICE_TASK_PROGRESS_MAX_TEXT) {
+    connecting_.resize(SLUICE_TASK_PROGRESS_MAX_TEXT);
+  }
+  sluice_task_progress progress = sluice_task_progress_init(SLUICE_TASK_PHASE_UNKNOWN);
+  progress.position = Str(connecting_);
+  host_.ReportProgress(progress);
   return cause;
 }
 

@@ -7,6 +7,12 @@
 // repeated). It also keeps the poll's rule for a loss: a poll that appended records before losing
 // the server returns them with OK and the loss is reported by the next poll.
 //
+// Every loss of the server (a connection that could not be made or was dropped, in any phase) is
+// counted here: while the server cannot be reached the task's progress says so ("connecting to
+// host:port (attempt N, last error: ...)"), and after `errors.max.retries` failed attempts in a
+// row the loss becomes the task's failure (FailedPrecondition naming the server, the attempts and
+// the last error). A connection made (Connected, or a stream opened) starts the count over.
+//
 // Thread: the task thread.
 
 #include <cstdint>
@@ -49,7 +55,9 @@ class BinlogSource {
   // database.server.id when another replica took the stream over.
   absl::StatusOr<binlog::Event> Next();
   // The open stream's dump thread on the server (for KILL CONNECTION); 0 when none is open.
-  uint64_t dump_thread_id() const { return stream_.has_value() ? stream_->server_connection_id() : 0; }
+  uint64_t dump_thread_id() const {
+    return stream_.has_value() ? stream_->server_connection_id() : 0;
+  }
   // Drops the stream, if any.
   void Close() {
     ClosePayload();
@@ -58,8 +66,13 @@ class BinlogSource {
 
   // The server went away (`cause`, Unavailable): when a stream was open, a later poll reopens it
   // at `at`, the position of the last record handed over (`gtids_complete`: GtidTracker::Reset).
-  // The stream is dropped. Returns `cause`, for Poll to report.
+  // The stream is dropped. Returns `cause`, for Poll to report, or once errors.max.retries
+  // attempts in a row have failed, FailedPrecondition: the task's failure.
   absl::Status Lost(absl::Status cause, const OffsetState& at, bool gtids_complete);
+  // A connection to the server was made: the count of failed attempts starts over.
+  void Connected() { failed_attempts_ = 0; }
+  // Failed attempts in a row to reach the server (tests and diagnostics).
+  int64_t failed_attempts() const { return failed_attempts_; }
   // Where a stream that could not be opened is to be reopened.
   void ReopenAt(const OffsetState& at, bool gtids_complete) {
     reopen_at_ = at;
@@ -96,6 +109,8 @@ class BinlogSource {
   std::optional<OffsetState> reopen_at_;
   bool reopen_gtids_complete_ = false;
   absl::Status deferred_loss_;
+  int64_t failed_attempts_ = 0;
+  std::string connecting_;  // the progress text while the server cannot be reached
 };
 
 // Where streaming starts without a committed offset and without a snapshot of rows, as Debezium

@@ -101,6 +101,9 @@ const sluice_config_def kDefs[] = {
     {kDefSize, "database.ssl.key", SLUICE_CONFIG_STRING, "", 0, 0, "PEM key of database.ssl.cert."},
     {kDefSize, "connect.timeout.ms", SLUICE_CONFIG_LONG, "30000", 0, 0,
      "How long a connection attempt may take."},
+    {kDefSize, "errors.max.retries", SLUICE_CONFIG_LONG, "-1", 0, 0,
+     "Failed attempts in a row to reach the server after which the task fails (-1 = no limit, "
+     "0 = fail at the first)."},
     {kDefSize, "max.batch.size", SLUICE_CONFIG_INT, "2048", 0, 0,
      "Most records returned by one poll."},
     {kDefSize, "max.queue.size", SLUICE_CONFIG_INT, "8192", 0, 0,
@@ -255,7 +258,8 @@ absl::StatusOr<ConnectorConfig> ParseConnectorConfig(
          &config.column_exclude}}) {
     status = ExclusiveLists(reader, include, exclude);
     if (!status.ok()) return status;
-    for (auto [key, field] : {std::pair{include, include_field}, std::pair{exclude, exclude_field}}) {
+    for (auto [key, field] :
+         {std::pair{include, include_field}, std::pair{exclude, exclude_field}}) {
       absl::StatusOr<std::vector<std::string>> patterns = RegexList(key, reader.Get(key));
       if (!patterns.ok()) return patterns.status();
       *field = *std::move(patterns);
@@ -369,6 +373,9 @@ absl::StatusOr<ConnectorConfig> ParseConnectorConfig(
   number = reader.Int("connect.timeout.ms", 1, 3600000);
   if (!number.ok()) return number.status();
   config.connection.connect_timeout = absl::Milliseconds(*number);
+  number = reader.Int("errors.max.retries", -1, INT32_MAX);
+  if (!number.ok()) return number.status();
+  config.errors_max_retries = *number;
 
   absl::StatusOr<SslMode> ssl = ParseSslMode(reader.Get("database.ssl.mode"));
   if (!ssl.ok()) {

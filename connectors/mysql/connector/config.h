@@ -80,6 +80,9 @@ struct ConnectorConfig {
   // The topics the host says this connector wrote to before (SLUICE_TASK_CONFIG_ACTIVE_TOPICS);
   // none when the host cannot tell.
   std::optional<std::vector<std::string>> active_topics;
+  // errors.max.retries (Debezium's key and default): failed attempts in a row to reach the server
+  // after which the task fails; -1 = no limit (retry for ever), 0 = fail at the first.
+  int64_t errors_max_retries = -1;
 };
 
 // The keys the connector declares to the host (the ABI's config definition).

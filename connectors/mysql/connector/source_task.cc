@@ -94,6 +94,7 @@ absl::Status SourceTask::PollPhase(sluice_batch* batch, int64_t deadline) {
       return Lost(status);
     }
     if (!status.ok()) return status;
+    source_.Connected();
   }
   if (phase_ == Phase::kSnapshot) {
     absl::StatusOr<bool> done = snapshot_->Poll(batch, deadline, stop_, budget_);

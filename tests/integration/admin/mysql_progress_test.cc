@@ -6,6 +6,9 @@
 // To see the snapshot mid-way, deterministically, the second table is write-locked by the test:
 // the snapshot reads the first table, then waits for the lock (MariaDB's metadata lock blocks its
 // SELECT), holding its last report still for the test to read.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -169,6 +172,50 @@ TEST_F(MySqlProgressTest, ASnapshotShowsRowsOfTheEstimateThenStreamingShowsLagAn
   ASSERT_EQ(Cli(Address(), {"connectors", "status", name}, &out), 0) << out;
   EXPECT_THAT(out, ::testing::ContainsRegex(
                        "\ntask 0: streaming, lag [0-9]+ ms at [^ ]+\\.[0-9]+:[0-9]+\n"));
+}
+
+// A port nobody listens on: a port the kernel handed out and that was closed again.
+unsigned UnusedPort() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  (void)bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  socklen_t length = sizeof address;
+  (void)getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  close(fd);
+  return ntohs(address.sin_port);
+}
+
+TEST_F(MySqlProgressTest, AServerNobodyListensOnShowsConnectingThenFailsAfterErrorsMaxRetries) {
+  const unsigned port = UnusedPort();
+  const std::string name = UniqueName("unreachable");
+  std::map<std::string, std::string> config = ConnectorConfig();
+  config["database.port"] = absl::StrCat(port);
+  // 7 attempts: with the worker's back-off (100 ms doubling) about 6 s of connecting to watch.
+  config["errors.max.retries"] = "6";
+  ASSERT_TRUE(Create(name, config).ok());
+  const std::string server = absl::StrCat("127.0.0.1:", port);
+  pb::ConnectorStatus status = WaitForProgress(name, [&](const pb::TaskProgress& p) {
+    return p.position().find(absl::StrCat("connecting to ", server,
+                                          " (attempt 2 of 7, last error: ")) != std::string::npos;
+  });
+  EXPECT_EQ(status.tasks(0).state_name(), "RUNNING");
+  std::string out;
+  ASSERT_EQ(Cli(Address(), {"connectors", "status", name}, &out), 0) << out;
+  EXPECT_THAT(out, HasSubstr(absl::StrCat("task 0: phase unknown at connecting to ", server)));
+
+  ASSERT_TRUE(Eventually(
+      [&] {
+        status = Status(name);
+        return status.tasks_size() == 1 && status.tasks(0).state_name() == "FAILED";
+      },
+      absl::Seconds(60)))
+      << status.DebugString() << "\n"
+      << log_.Text();
+  EXPECT_THAT(status.tasks(0).trace(),
+              HasSubstr(absl::StrCat("cannot reach the database server at ", server,
+                                     ": 7 attempt(s) in a row failed (errors.max.retries=6)")));
 }
 
 }  // namespace

@@ -26,8 +26,10 @@ void WriteFile(const std::string& path, const std::string& text) {
 
 }  // namespace
 
-GeneratorRun::GeneratorRun(const std::string& name, Plugins plugins)
-    : connector_(UniqueName(name)),
+GeneratorRun::GeneratorRun(const std::string& name, Plugins plugins, const std::string& bootstrap,
+                           const std::string& worker_settings)
+    : bootstrap_(bootstrap),
+      connector_(UniqueName(name)),
       topic_(connector_ + ".records"),
       offsets_topic_(connector_ + ".offsets") {
   directory_ = absl::StrCat(BinaryDir(), "/tests/integration/worker/", connector_);
@@ -41,11 +43,9 @@ GeneratorRun::GeneratorRun(const std::string& name, Plugins plugins)
     mkdir(plugin_dir_.c_str(), 0755);
   }
   WriteFile(worker_config_,
-            absl::StrCat("bootstrap.servers=", KafkaBootstrap(), "\n",
-                         "group.id=", connector_, "\n",
-                         "offset.storage.topic=", offsets_topic_, "\n",
-                         "config.storage.topic=", connector_, ".configs\n",
-                         "status.storage.topic=", connector_, ".status\n",
+            absl::StrCat("bootstrap.servers=", bootstrap_, "\n", "group.id=", connector_, "\n",
+                         "offset.storage.topic=", offsets_topic_, "\n", "config.storage.topic=",
+                         connector_, ".configs\n", "status.storage.topic=", connector_, ".status\n",
                          "offset.storage.replication.factor=1\n"
                          "config.storage.replication.factor=1\n"
                          "status.storage.replication.factor=1\n"
@@ -58,15 +58,17 @@ GeneratorRun::GeneratorRun(const std::string& name, Plugins plugins)
                          "value.converter.schemas.enable=false\n"
                          "topic.creation.default.partitions=3\n"
                          "topic.creation.default.replication.factor=1\n"
-                         "producer.linger.ms=5\n"));
+                         "producer.linger.ms=5\n",
+                         worker_settings));
 }
 
-void GeneratorRun::WriteConnectorConfig(int64_t max_records, int64_t cardinality, double rate) {
+void GeneratorRun::WriteConnectorConfig(int64_t max_records, int64_t cardinality, double rate,
+                                        const std::string& settings) {
   WriteFile(connector_config_,
             absl::StrCat("name=", connector_, "\n", "connector.class=generator\n", "tasks.max=1\n",
                          "topic=", topic_, "\n", "max.records=", max_records, "\n",
                          "key.cardinality=", cardinality, "\n", "rate.per.sec=", rate, "\n",
-                         "batch.size=200\n"));
+                         "batch.size=200\n", settings));
 }
 
 std::unique_ptr<Subprocess> GeneratorRun::StartWorker() {
@@ -78,7 +80,7 @@ std::unique_ptr<Subprocess> GeneratorRun::StartWorker() {
 
 std::vector<GeneratedRecord> GeneratorRun::ReadRecords() const {
   std::vector<GeneratedRecord> records;
-  absl::StatusOr<std::vector<ConsumedRecord>> consumed = ReadWholeTopic(KafkaBootstrap(), topic_);
+  absl::StatusOr<std::vector<ConsumedRecord>> consumed = ReadWholeTopic(bootstrap_, topic_);
   if (absl::IsNotFound(consumed.status())) return records;
   EXPECT_TRUE(consumed.ok()) << consumed.status();
   if (!consumed.ok()) return records;
@@ -99,8 +101,7 @@ std::vector<GeneratedRecord> GeneratorRun::ReadRecords() const {
 }
 
 std::optional<int64_t> GeneratorRun::CommittedSeq() const {
-  absl::StatusOr<std::vector<ConsumedRecord>> consumed =
-      ReadWholeTopic(KafkaBootstrap(), offsets_topic_);
+  absl::StatusOr<std::vector<ConsumedRecord>> consumed = ReadWholeTopic(bootstrap_, offsets_topic_);
   // Polled while the worker creates its topics: a passing error reads as "nothing committed yet";
   // callers that need a value assert on it.
   if (!consumed.ok()) return std::nullopt;

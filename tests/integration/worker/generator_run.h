@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "tests/support/kafka_reader.h"
+#include "tests/support/service_endpoints.h"
 #include "tests/support/subprocess.h"
 
 namespace sluice::testing {
@@ -29,12 +30,17 @@ class GeneratorRun {
   // own (plugin_dir(), mode 0755, empty) for tests that put files there.
   enum class Plugins { kBuild, kOwnFolder };
 
-  // `name` makes the connector, topics and files unique to this scenario.
-  explicit GeneratorRun(const std::string& name, Plugins plugins = Plugins::kBuild);
+  // `name` makes the connector, topics and files unique to this scenario; `bootstrap` is the
+  // broker (the `kafka` fixture's by default); `worker_settings` lines are added to the worker
+  // config.
+  explicit GeneratorRun(const std::string& name, Plugins plugins = Plugins::kBuild,
+                        const std::string& bootstrap = KafkaBootstrap(),
+                        const std::string& worker_settings = "");
 
   // Writes the connector config: `max_records` records, `cardinality` keys, at `rate` per second
-  // (0 = as fast as possible).
-  void WriteConnectorConfig(int64_t max_records, int64_t cardinality, double rate);
+  // (0 = as fast as possible); `settings` lines are added.
+  void WriteConnectorConfig(int64_t max_records, int64_t cardinality, double rate,
+                            const std::string& settings = "");
 
   std::unique_ptr<Subprocess> StartWorker();
 
@@ -50,6 +56,7 @@ class GeneratorRun {
   const std::string& plugin_dir() const { return plugin_dir_; }
 
  private:
+  std::string bootstrap_;
   std::string connector_;
   std::string topic_;
   std::string offsets_topic_;

@@ -135,6 +135,19 @@ TEST_F(ClientCommands, EachOutcomeHasItsDocumentedExitCodeAndTheWorkersMessage) 
   EXPECT_EQ(r.err, "sluice: --ca: cannot read `/nonexistent/ca.pem`\n");
 }
 
+TEST_F(ClientCommands, ARestartSaysWhatItRestarted) {
+  Result r = Sluice({"connectors", "restart", "orders", "--only-failed"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, ::testing::StartsWith("restarted task(s) 1 of connector orders\n\n"));
+  r = Sluice({"connectors", "restart", "orders"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out,
+              ::testing::StartsWith("restarted connector orders and its 2 task(s)\n\nCONNECTOR"));
+  r = Sluice({"connectors", "restart", "orders", "--task", "0"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, ::testing::StartsWith("restarted task(s) 0 of connector orders\n"));
+}
+
 // The admin token: from --token-file (which wins) or $SLUICE_TOKEN, sent as bearer metadata on
 // unary calls and streams alike; a worker's UNAUTHENTICATED says what to pass, exit 8.
 TEST_F(ClientCommands, TheAdminTokenComesFromAFileOrTheEnvironmentAndARefusalSaysWhatToPass) {

@@ -197,10 +197,35 @@ grpc::Status FakeAdmin::DeleteConnector(grpc::ServerContext* context, const pb::
 SLUICE_FAKE_STATE_CHANGE(PauseConnector, ConnectorRef, name, pb::STATE_PAUSED, "PAUSED")
 SLUICE_FAKE_STATE_CHANGE(ResumeConnector, ConnectorRef, name, pb::STATE_RUNNING, "RUNNING")
 SLUICE_FAKE_STATE_CHANGE(StopConnector, ConnectorRef, name, pb::STATE_STOPPED, "STOPPED")
-SLUICE_FAKE_STATE_CHANGE(RestartConnector, RestartConnectorRequest, name, pb::STATE_RUNNING,
-                         "RUNNING")
-SLUICE_FAKE_STATE_CHANGE(RestartTask, TaskRef, connector, pb::STATE_RUNNING, "RUNNING")
 #undef SLUICE_FAKE_STATE_CHANGE
+
+// Restarts also say what they restarted: with only_failed, `orders`'s task 1 (as if it had
+// failed); without, the connector and both tasks.
+grpc::Status FakeAdmin::RestartConnector(grpc::ServerContext* context,
+                                         const pb::RestartConnectorRequest* request,
+                                         pb::ConnectorStatus* reply) {
+  if (auto failure = Received(*context, "RestartConnector", *request)) return *failure;
+  if (!Known(request->name())) return NotFound(request->name());
+  *reply = StatusOf(request->name());
+  if (request->only_failed()) {
+    reply->mutable_restarted()->add_tasks(1);
+  } else {
+    reply->mutable_restarted()->set_connector(true);
+    for (const pb::TaskStatus& task : reply->tasks()) {
+      reply->mutable_restarted()->add_tasks(task.id());
+    }
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status FakeAdmin::RestartTask(grpc::ServerContext* context, const pb::TaskRef* request,
+                                    pb::ConnectorStatus* reply) {
+  if (auto failure = Received(*context, "RestartTask", *request)) return *failure;
+  if (!Known(request->connector())) return NotFound(request->connector());
+  *reply = StatusOf(request->connector());
+  reply->mutable_restarted()->add_tasks(request->task());
+  return grpc::Status::OK;
+}
 
 grpc::Status FakeAdmin::GetConnectorStatus(grpc::ServerContext* context, const pb::ConnectorRef* request,
                                            pb::ConnectorStatus* reply) {

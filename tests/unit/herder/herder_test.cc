@@ -367,6 +367,40 @@ TEST_F(HerderTest, AFailedTaskIsNoticedByTheTickAndRestartedOnRequest) {
   EXPECT_THAT(worker_.events(), ElementsAre("stop task gen-1", "start task gen-1"))
       << "only the failed task";
   EXPECT_THAT(TaskStates(*restarted), ElementsAre(State::kRunning, State::kRunning));
+  ASSERT_TRUE(restarted->restarted.has_value());
+  EXPECT_FALSE(restarted->restarted->connector);
+  EXPECT_THAT(restarted->restarted->tasks, ElementsAre(1));
+}
+
+TEST_F(HerderTest, OnlyFailedWithoutIncludeTasksRestartsTheFailedTasksAsTheDocsSay) {
+  // `sluice connectors restart gen --only-failed`: tasks are implied (docs/admin-api.md), so the
+  // failed task restarts even though include_tasks is false (it did nothing before).
+  StartHerder();
+  CreateGenerator("gen", 2);
+  ASSERT_TRUE(worker_.FailTask("gen", 0, absl::InternalError("boom")));
+  ASSERT_TRUE(Eventually([&] { return WrittenStatus(TaskStatusKey("gen", 0)) == State::kFailed; }));
+  worker_.ClearEvents();
+  absl::StatusOr<ConnectorStatusInfo> restarted =
+      herder_->Restart("gen", /*include_tasks=*/false, /*only_failed=*/true);
+  ASSERT_TRUE(restarted.ok()) << restarted.status();
+  EXPECT_THAT(worker_.events(), ElementsAre("stop task gen-0", "start task gen-0"));
+  EXPECT_THAT(TaskStates(*restarted), ElementsAre(State::kRunning, State::kRunning));
+  ASSERT_TRUE(restarted->restarted.has_value());
+  EXPECT_THAT(restarted->restarted->tasks, ElementsAre(0));
+
+  // Nothing failed now: nothing restarts, and the answer says so.
+  worker_.ClearEvents();
+  restarted = herder_->Restart("gen", /*include_tasks=*/false, /*only_failed=*/true);
+  ASSERT_TRUE(restarted.ok());
+  EXPECT_THAT(worker_.events(), IsEmpty());
+  EXPECT_FALSE(restarted->restarted->connector);
+  EXPECT_THAT(restarted->restarted->tasks, IsEmpty());
+
+  // Without only_failed: the connector and with it both tasks.
+  restarted = herder_->Restart("gen", /*include_tasks=*/false, /*only_failed=*/false);
+  ASSERT_TRUE(restarted.ok());
+  EXPECT_TRUE(restarted->restarted->connector);
+  EXPECT_THAT(restarted->restarted->tasks, ElementsAre(0, 1));
 }
 
 TEST_F(HerderTest, TheTopicsATaskWritesAreRecordedAndCanBeReset) {

@@ -154,7 +154,24 @@ TEST(ProducerTest, AFailedDeliveryNeverLetsTheOffsetPassIt) {
   EXPECT_EQ(std::get<int64_t>(*c.offsets[0].offset.Find("pos")), 0)
       << "must stop before the failed record 1";
   EXPECT_FALSE(c.first_failure.ok());
-  EXPECT_THAT(c.first_failure.message(), HasSubstr("delivery to topic `t` failed"));
+  EXPECT_THAT(c.first_failure.message(),
+              HasSubstr("delivery of the record with key a (2 bytes of key, value and headers) "
+                        "to topic `t` failed"));
+}
+
+TEST(ProducerTest, ARecordOverTheSizeLimitIsRefusedNamingItsKeyAndSize) {
+  auto producer =
+      Producer::Create(ProducerOptions{"127.0.0.1:1", {{"message.max.bytes", "10000"}}});
+  ASSERT_TRUE(producer.ok()) << producer.status();
+  offsets::SubmittedRecords tracker;
+  offsets::SubmittedRecord* r = tracker.Submit(tracker.Partition(Server()), Pos(1));
+  const std::string value(20000, 'x');
+  absl::Status s = (*producer)->Send(Record("shop.inventory.orders", R"({"id":42})", value), r);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << s;
+  EXPECT_THAT(s.message(), HasSubstr(R"(the record with key {"id":42} (20009 bytes)"));
+  EXPECT_THAT(s.message(), HasSubstr("to topic `shop.inventory.orders`"));
+  EXPECT_THAT(s.message(), HasSubstr("`max.message.bytes`"));
+  EXPECT_TRUE(tracker.RemoveLast(r));
 }
 
 TEST(ProducerTest, InFlightBytesAreBoundedAndSendBlocksThenGivesUp) {
@@ -227,9 +244,8 @@ TEST(ProducerTest, ASenderAtTheBoundGoesOnAsDeliveriesFreeRoom) {
   const std::string value(300, 'x');
   int64_t most_in_flight = 0;
   for (int i = 0; i < 200; ++i) {
-    ASSERT_TRUE((*producer)->Send(Record("t", std::nullopt, value),
-                                  tracker.Submit(partition, Pos(i)))
-                    .ok())
+    ASSERT_TRUE(
+        (*producer)->Send(Record("t", std::nullopt, value), tracker.Submit(partition, Pos(i))).ok())
         << "record " << i;
     most_in_flight = std::max(most_in_flight, (*producer)->in_flight_bytes());
   }
@@ -275,13 +291,13 @@ TEST(ProducerTest, AFatalErrorIsSurfacedByEveryLaterCall) {
     absl::SleepFor(absl::Milliseconds(10));
   absl::Status fatal = (*producer)->fatal_error();
   ASSERT_FALSE(fatal.ok());
-  EXPECT_EQ(fatal.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(fatal.code(), absl::StatusCode::kAborted);
   EXPECT_THAT(fatal.message(), HasSubstr("sequence lost"));
 
   offsets::SubmittedRecords tracker;
   offsets::SubmittedRecord* r = tracker.Submit(tracker.Partition(Server()), Pos(1));
   absl::Status sent = (*producer)->Send(Record("t", std::string("k"), std::string("v")), r);
-  EXPECT_EQ(sent.code(), absl::StatusCode::kFailedPrecondition) << sent;
+  EXPECT_EQ(sent.code(), absl::StatusCode::kAborted) << sent;
   EXPECT_TRUE(tracker.RemoveLast(r)) << "a refused record is left to the caller";
   EXPECT_FALSE((*producer)->Flush(absl::Seconds(1)).ok());
   EXPECT_FALSE((*producer)->WaitForRoom(1, absl::ZeroDuration()));

@@ -1,6 +1,7 @@
 // The binlog stream across lost connections, without a server: the poll's rule for a loss (records
 // appended before it are delivered with OK, the loss reported by the next poll), where a stream
-// that was never open reopens, and a server that cannot be reached (the live losses:
+// that was never open reopens, losses in a row reported as "connecting" and failing the task past
+// errors.max.retries, and a server that cannot be reached (the live losses:
 // MySqlConnector.ALostConnectionIsReopenedWhereStreamingWas, MySqlConnectorServerRestart.*).
 #include "connectors/mysql/connector/binlog_source.h"
 
@@ -8,13 +9,32 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <string>
+#include <vector>
+
 #include "gtest/gtest.h"
 
 namespace sluice::mysql {
 namespace {
 
-// No host calls happen on these paths (nothing opens, nothing is logged).
-Host NoHost() { return Host(nullptr, nullptr); }
+// A host table with only what these paths call: the progress report (kept for the test to read)
+// and the log.
+std::vector<std::string> progress_positions;
+sluice_status KeepProgress(sluice_ctx*, const sluice_task_progress* progress) {
+  progress_positions.emplace_back(progress->position.ptr, progress->position.len);
+  return SLUICE_OK;
+}
+void IgnoreLog(sluice_ctx*, sluice_log_level, sluice_str) {}
+Host NoHost() {
+  static const sluice_host_api api = [] {
+    sluice_host_api table{};
+    table.struct_size = sizeof table;
+    table.log = &IgnoreLog;
+    table.task_progress_report = &KeepProgress;
+    return table;
+  }();
+  return Host(&api, nullptr);
+}
 
 OffsetState At(const char* file, int64_t pos) {
   OffsetState offset;
@@ -27,8 +47,7 @@ TEST(BinlogSource, ALossAfterRecordsIsDeliveredWithOkAndReportedByTheNextPoll) {
   ConnectorConfig config;
   BinlogSource source(NoHost(), config);
   EXPECT_TRUE(source.TakeDeferredLoss().ok()) << "nothing kept yet";
-  EXPECT_TRUE(
-      source.DeferLossAfterRecords(absl::UnavailableError("gone"), /*appended=*/true).ok())
+  EXPECT_TRUE(source.DeferLossAfterRecords(absl::UnavailableError("gone"), /*appended=*/true).ok())
       << "the records appended before the loss reach the worker";
   const absl::Status next = source.TakeDeferredLoss();
   EXPECT_TRUE(absl::IsUnavailable(next));
@@ -61,6 +80,45 @@ TEST(BinlogSource, ALossWithoutAnOpenStreamKeepsTheReopenPoint) {
   EXPECT_TRUE(source.reopen_gtids_complete());
   EXPECT_FALSE(source.is_open());
   EXPECT_EQ(source.dump_thread_id(), 0u);
+}
+
+TEST(BinlogSource, LossesInARowAreReportedAsConnectingAndFailTheTaskPastErrorsMaxRetries) {
+  ConnectorConfig config;
+  config.connection.host = "127.0.0.1";
+  config.connection.port = 3307;
+  config.errors_max_retries = 2;
+  BinlogSource source(NoHost(), config);
+  progress_positions.clear();
+  const OffsetState at = At("binlog.000009", 900);
+  EXPECT_TRUE(absl::IsUnavailable(source.Lost(absl::UnavailableError("refused"), at, false)));
+  EXPECT_TRUE(absl::IsUnavailable(source.Lost(absl::UnavailableError("refused"), at, false)));
+  ASSERT_EQ(progress_positions.size(), 2u);
+  EXPECT_EQ(progress_positions[1],
+            "connecting to 127.0.0.1:3307 (attempt 2 of 3, last error: refused)");
+  const absl::Status failed = source.Lost(absl::UnavailableError("refused"), at, false);
+  EXPECT_TRUE(absl::IsFailedPrecondition(failed)) << failed;
+  EXPECT_EQ(failed.message(),
+            "cannot reach the database server at 127.0.0.1:3307: 3 attempt(s) in a row failed "
+            "(errors.max.retries=2); last error: refused. Check database.hostname and "
+            "database.port, and that the server runs");
+
+  // A connection made starts the count over.
+  source.Connected();
+  EXPECT_EQ(source.failed_attempts(), 0);
+  EXPECT_TRUE(absl::IsUnavailable(source.Lost(absl::UnavailableError("refused"), at, false)));
+  EXPECT_EQ(source.failed_attempts(), 1);
+}
+
+TEST(BinlogSource, WithoutALimitLossesAreRetriedForEver) {
+  ConnectorConfig config;  // errors.max.retries=-1, Debezium's default
+  BinlogSource source(NoHost(), config);
+  progress_positions.clear();
+  for (int i = 0; i < 100; ++i) {
+    ASSERT_TRUE(absl::IsUnavailable(
+        source.Lost(absl::UnavailableError("refused"), At("binlog.000009", 900), false)));
+  }
+  EXPECT_EQ(progress_positions.back(),
+            "connecting to localhost:3306 (attempt 100, last error: refused)");
 }
 
 TEST(BinlogSource, AServerThatCannotBeReachedIsUnavailableBeforeTheDump) {

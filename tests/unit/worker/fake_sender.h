@@ -40,7 +40,8 @@ class FakeSender : public kafka::RecordSender {
     if (record.value) sent.value = std::string(*record.value);
     sent.at = absl::Now();
     if (fail_delivery_at_ == index) {
-      tracked->Fail(absl::InternalError("the broker refused record " + std::to_string(index)));
+      tracked->Fail(absl::Status(delivery_failure_code_,
+                                 "the broker refused record " + std::to_string(index)));
     } else if (settle_ == Settle::kAtOnce) {
       tracked->Ack();
     } else {
@@ -92,10 +93,11 @@ class FakeSender : public kafka::RecordSender {
     refuse_at_ = index;
     refusal_ = std::move(refusal);
   }
-  // The `index`-th record is taken, then its delivery fails.
-  void FailDelivery(size_t index) {
+  // The `index`-th record is taken, then its delivery fails with `code`.
+  void FailDelivery(size_t index, absl::StatusCode code = absl::StatusCode::kInternal) {
     absl::MutexLock lock(&mu_);
     fail_delivery_at_ = index;
+    delivery_failure_code_ = code;
   }
   void SetFatal(absl::Status fatal) {
     absl::MutexLock lock(&mu_);
@@ -125,6 +127,7 @@ class FakeSender : public kafka::RecordSender {
   std::optional<size_t> refuse_at_ ABSL_GUARDED_BY(mu_);
   absl::Status refusal_ ABSL_GUARDED_BY(mu_);
   std::optional<size_t> fail_delivery_at_ ABSL_GUARDED_BY(mu_);
+  absl::StatusCode delivery_failure_code_ ABSL_GUARDED_BY(mu_) = absl::StatusCode::kInternal;
   absl::Status fatal_ ABSL_GUARDED_BY(mu_);
   int waits_ ABSL_GUARDED_BY(mu_) = 0;
 };

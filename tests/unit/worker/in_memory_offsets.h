@@ -63,6 +63,13 @@ class InMemoryOffsets : public worker::OffsetBackingStore {
     absl::MutexLock lock(&mu_);
     return writes_.size();
   }
+  // Every offset written, in order.
+  std::vector<offsets::CommittableOffset> written() const {
+    absl::MutexLock lock(&mu_);
+    std::vector<offsets::CommittableOffset> all;
+    for (const auto& write : writes_) all.insert(all.end(), write.begin(), write.end());
+    return all;
+  }
 
  private:
   // As the offsets topic holds it: the bytes kafka::OffsetStore would write, looked up by

@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
@@ -65,20 +66,31 @@ class SourceTaskTest : public ::testing::Test {
   }
 
   // Starts task 0 of the generator with `settings` added to its config; `sender_` is its sender,
-  // set up by `prepare` before the task starts.
+  // set up by `prepare` before the task starts. A restarted task gets a new sender that
+  // acknowledges at once; `sender_` is then that one, and `senders_` counts them.
   std::unique_ptr<WorkerSourceTask> StartTask(
       ConfigMap settings, FakeSender::Settle settle,
-      const std::function<void(FakeSender&)>& prepare = nullptr) {
-    auto sender = std::make_unique<FakeSender>(settle);
-    if (prepare) prepare(*sender);
-    sender_ = sender.get();
+      const std::function<void(FakeSender&)>& prepare = nullptr,
+      TaskRetryPolicy retry = {absl::InfiniteDuration(), absl::Milliseconds(50)}) {
+    auto first =
+        std::make_shared<std::unique_ptr<FakeSender>>(std::make_unique<FakeSender>(settle));
+    if (prepare) prepare(**first);
+    RecordSenderFactory producers =
+        [this, first]() -> absl::StatusOr<std::unique_ptr<kafka::RecordSender>> {
+      std::unique_ptr<FakeSender> sender =
+          *first != nullptr ? std::move(*first)
+                            : std::make_unique<FakeSender>(FakeSender::Settle::kAtOnce);
+      sender_ = sender.get();
+      ++senders_;
+      return std::unique_ptr<kafka::RecordSender>(std::move(sender));
+    };
     ConfigMap task_config = {{"name", kConnector}, {"connector.class", "generator"},
-                                     {"topic", kTopic},    {"task.id", "0"},
-                                     {"task.count", "1"},  {"batch.size", "10"}};
+                             {"topic", kTopic},    {"task.id", "0"},
+                             {"task.count", "1"},  {"batch.size", "10"}};
     task_config.insert(task_config.end(), settings.begin(), settings.end());
     absl::StatusOr<std::unique_ptr<WorkerSourceTask>> task =
-        WorkerSourceTask::Start({kConnector, 0, generator_, task_config},
-                                {&config_, &offsets_, &topics_, Log()}, std::move(sender));
+        WorkerSourceTask::Start({kConnector, 0, generator_, task_config, retry},
+                                {&config_, &offsets_, &topics_, Log()}, std::move(producers));
     EXPECT_TRUE(task.ok()) << task.status();
     return task.ok() ? *std::move(task) : nullptr;
   }
@@ -108,7 +120,10 @@ class SourceTaskTest : public ::testing::Test {
   config::WorkerConfig config_;
   testing::InMemoryOffsets offsets_;
   FakeTopics topics_;
-  FakeSender* sender_ = nullptr;  // owned by the task
+  // Owned by the task; the latest one (made on the task thread when it restarts, read by the test
+  // once it saw the restart).
+  std::atomic<FakeSender*> sender_ = nullptr;
+  std::atomic<int> senders_ = 0;
   absl::Mutex log_mu_;
   std::vector<std::string> log_ ABSL_GUARDED_BY(log_mu_);
 };
@@ -116,11 +131,11 @@ class SourceTaskTest : public ::testing::Test {
 TEST_F(SourceTaskTest, PolledRecordsAreConvertedSentAndTheirOffsetsCommittedOnceAcknowledged) {
   auto task = StartTask({{"max.records", "50"}}, FakeSender::Settle::kAtOnce);
   ASSERT_NE(task, nullptr);
-  ASSERT_TRUE(Eventually([&] { return sender_->sent_count() == 50; }));
+  ASSERT_TRUE(Eventually([&] { return sender_.load()->sent_count() == 50; }));
   // Periodic commits (every 20 ms here) reach the last acknowledged record.
   EXPECT_TRUE(Eventually([&] { return CommittedSeq() == 49; })) << CommittedSeq();
 
-  const std::vector<FakeSender::Sent> sent = sender_->sent();
+  const std::vector<FakeSender::Sent> sent = sender_.load()->sent();
   EXPECT_EQ(sent[0].topic, kTopic);
   ASSERT_TRUE(sent[7].key.has_value());
   EXPECT_EQ(*sent[7].key, R"({"id":7})");  // the key converter's JSON, schemas off
@@ -139,19 +154,19 @@ TEST_F(SourceTaskTest, PolledRecordsAreConvertedSentAndTheirOffsetsCommittedOnce
 TEST_F(SourceTaskTest, NothingIsCommittedPastARecordKafkaHasNotAcknowledged) {
   auto task = StartTask({{"max.records", "30"}}, FakeSender::Settle::kWhenTestAcks);
   ASSERT_NE(task, nullptr);
-  ASSERT_TRUE(Eventually([&] { return sender_->sent_count() == 30; }));
+  ASSERT_TRUE(Eventually([&] { return sender_.load()->sent_count() == 30; }));
   absl::SleepFor(absl::Milliseconds(100));  // several commit intervals
   EXPECT_EQ(CommittedSeq(), -1) << "nothing is acknowledged yet";
   EXPECT_EQ(task->in_flight_bytes(), 30 * 100) << "what the sender holds";
 
   // Only the last record of each poll (batch.size 10) carries its offset to the tracker, so the
   // committed offset moves in steps of a poll: 15 acknowledged commits record 9.
-  sender_->AckOldest(15);
+  sender_.load()->AckOldest(15);
   EXPECT_TRUE(Eventually([&] { return CommittedSeq() == 9; })) << CommittedSeq();
   absl::SleepFor(absl::Milliseconds(100));
   EXPECT_EQ(CommittedSeq(), 9) << "record 15 is not acknowledged";
 
-  sender_->AckOldest(15);
+  sender_.load()->AckOldest(15);
   EXPECT_TRUE(Eventually([&] { return CommittedSeq() == 29; })) << CommittedSeq();
   task->Stop();
   EXPECT_TRUE(task->Join().ok());
@@ -162,9 +177,9 @@ TEST_F(SourceTaskTest, AnUnavailablePollIsRetriedAfterTheBackOffAndTheTaskGoesOn
   auto task = StartTask({{"max.records", "20"}, {"fail.on.poll", "2"}, {"fail.code", "14"}},
                         FakeSender::Settle::kAtOnce);
   ASSERT_NE(task, nullptr);
-  ASSERT_TRUE(Eventually([&] { return sender_->sent_count() == 20; }));
+  ASSERT_TRUE(Eventually([&] { return sender_.load()->sent_count() == 20; }));
   EXPECT_EQ(task->state(), TaskState::kRunning) << task->failure();
-  const std::vector<FakeSender::Sent> sent = sender_->sent();
+  const std::vector<FakeSender::Sent> sent = sender_.load()->sent();
   // Records 0-9 came from the first poll, 10-19 from the third, after RetryBackoff::kFirst.
   EXPECT_GE(sent[10].at - sent[9].at, RetryBackoff::kFirst);
   EXPECT_THAT(*sent[10].value, HasSubstr(R"("seq":10)")) << "the failed poll lost nothing";
@@ -182,7 +197,7 @@ TEST_F(SourceTaskTest, ARefusedSendFailsTheTaskAndItsPartitionNeverCommitsPastIt
   const absl::Status failure = task->Join();
   EXPECT_TRUE(absl::IsInvalidArgument(failure)) << failure;
   EXPECT_THAT(std::string(failure.message()), HasSubstr("gen-0: record too large"));
-  EXPECT_EQ(sender_->sent_count(), 45u) << "nothing is sent after the refused record";
+  EXPECT_EQ(sender_.load()->sent_count(), 45u) << "nothing is sent after the refused record";
   // Records 0-44 were acknowledged; the offset of record 39 (the last of a complete poll) is the
   // newest one whose record and every record before it are in Kafka.
   EXPECT_EQ(CommittedSeq(), 39);
@@ -196,30 +211,116 @@ TEST_F(SourceTaskTest, AFailedDeliveryFailsTheTaskAndItsPartitionNeverCommitsPas
   ASSERT_TRUE(Eventually([&] { return task->state() == TaskState::kFailed; }));
   const absl::Status failure = task->Join();
   EXPECT_THAT(std::string(failure.message()), HasSubstr("the broker refused record 45"));
-  EXPECT_GT(sender_->sent_count(), 45u);
+  EXPECT_GT(sender_.load()->sent_count(), 45u);
   EXPECT_EQ(CommittedSeq(), 39) << "records after 45 were acknowledged, but 45 never will be";
 }
 
-TEST_F(SourceTaskTest, AFatalProducerErrorFailsTheTask) {
+TEST_F(SourceTaskTest, ANonTransientProducerErrorFailsTheTask) {
   auto task = StartTask({}, FakeSender::Settle::kAtOnce);
   ASSERT_NE(task, nullptr);
-  ASSERT_TRUE(Eventually([&] { return sender_->sent_count() > 0; }));
-  sender_->SetFatal(absl::FailedPreconditionError("idempotent producer state lost"));
+  ASSERT_TRUE(Eventually([&] { return sender_.load()->sent_count() > 0; }));
+  sender_.load()->SetFatal(absl::FailedPreconditionError("the cluster refuses this producer"));
   ASSERT_TRUE(Eventually([&] { return task->state() == TaskState::kFailed; }));
-  EXPECT_THAT(std::string(task->Join().message()), HasSubstr("idempotent producer state lost"));
+  EXPECT_THAT(std::string(task->Join().message()), HasSubstr("the cluster refuses this producer"));
+  EXPECT_EQ(task->restarts(), 0);
+}
+
+TEST_F(SourceTaskTest, ATimedOutDeliveryRestartsTheTaskFromTheCommittedOffsetsWithANewProducer) {
+  // Record 45's delivery times out (the broker was down longer than delivery.timeout.ms); the
+  // records after it are acknowledged, yet none of them may be skipped.
+  auto task = StartTask({{"max.records", "100"}}, FakeSender::Settle::kAtOnce, [](FakeSender& s) {
+    s.FailDelivery(45, absl::StatusCode::kDeadlineExceeded);
+  });
+  ASSERT_NE(task, nullptr);
+  ASSERT_TRUE(Eventually([&] { return task->restarts() == 1 && senders_ == 2; }));
+  FakeSender* second = sender_.load();
+  ASSERT_TRUE(Eventually([&] { return second->sent_count() == 60; })) << second->sent_count();
+  // The first attempt committed up to record 39 (the last of a complete poll before 45), so the
+  // second one starts at 40: record 45 is produced again, nothing after it is lost.
+  EXPECT_THAT(*second->sent()[0].value, HasSubstr(R"("seq":40)"));
+  EXPECT_THAT(*second->sent()[59].value, HasSubstr(R"("seq":99)"));
+  EXPECT_TRUE(Eventually([&] { return CommittedSeq() == 99; })) << CommittedSeq();
+  EXPECT_EQ(task->state(), TaskState::kRunning);
+  EXPECT_THAT(LogText(), HasSubstr("restarting from the committed offsets in 50ms (restart 1)"));
+  task->Stop();
+  EXPECT_TRUE(task->Join().ok());
+}
+
+TEST_F(SourceTaskTest, AFatalProducerErrorRestartsTheTaskWithANewProducer) {
+  auto task = StartTask({}, FakeSender::Settle::kAtOnce);
+  ASSERT_NE(task, nullptr);
+  FakeSender* first = sender_.load();
+  ASSERT_TRUE(Eventually([&] { return first->sent_count() > 0; }));
+  first->SetFatal(absl::AbortedError("fatal producer error: idempotent producer state lost"));
+  ASSERT_TRUE(Eventually([&] { return senders_ == 2 && sender_.load()->sent_count() > 0; }));
+  EXPECT_EQ(task->state(), TaskState::kRunning);
+  task->Stop();
+  EXPECT_TRUE(task->Join().ok());
+}
+
+TEST_F(SourceTaskTest, ATransientFailureEndsTheTaskOnceErrorsRetryTimeoutHasPassed) {
+  // errors.retry.timeout=0: no restart at all (Kafka Connect's default).
+  auto task =
+      StartTask({{"max.records", "100"}}, FakeSender::Settle::kAtOnce,
+                [](FakeSender& s) { s.FailDelivery(45, absl::StatusCode::kDeadlineExceeded); },
+                {absl::ZeroDuration(), absl::Seconds(1)});
+  ASSERT_NE(task, nullptr);
+  ASSERT_TRUE(Eventually([&] { return task->state() == TaskState::kFailed; }));
+  const absl::Status failure = task->Join();
+  EXPECT_TRUE(absl::IsDeadlineExceeded(failure)) << failure;
+  EXPECT_THAT(std::string(failure.message()), HasSubstr("gave up after 0 restart(s)"));
+  EXPECT_EQ(task->restarts(), 0);
+  EXPECT_EQ(CommittedSeq(), 39);
+}
+
+TEST_F(SourceTaskTest, AStaleTaskRefusesToWriteOverTheOffsetOfANewerOne) {
+  // Task "a" commits, then freezes (Kafka acknowledges nothing more of it), as a worker stopped
+  // past its session; task "b" starts the same partition from the newest offset (as the worker
+  // that took over would) and commits ahead; then "a" wakes up with acknowledgements for what it
+  // sent before: its commit would write an offset behind b's.
+  auto a = StartTask({{"max.records", "300"}}, FakeSender::Settle::kWhenTestAcks);
+  ASSERT_NE(a, nullptr);
+  FakeSender* a_sender = sender_.load();
+  ASSERT_TRUE(Eventually([&] { return a_sender->sent_count() == 300; }));
+  a_sender->AckOldest(20);
+  ASSERT_TRUE(Eventually([&] { return CommittedSeq() == 19; })) << CommittedSeq();
+
+  auto b = StartTask({{"max.records", "100"}}, FakeSender::Settle::kAtOnce);
+  ASSERT_NE(b, nullptr);
+  ASSERT_TRUE(Eventually([&] { return CommittedSeq() == 99; })) << CommittedSeq();
+
+  a_sender->AckOldest(60);  // a could now commit up to seq 79: behind b's 99
+  ASSERT_TRUE(Eventually([&] { return a->state() == TaskState::kFailed; }));
+  const absl::Status failure = a->Join();
+  EXPECT_TRUE(absl::IsFailedPrecondition(failure)) << failure;
+  EXPECT_THAT(std::string(failure.message()),
+              HasSubstr("another task wrote the offset of partition "
+                        R"({"generator":"orders","task":0} (now {"seq":99}) after this one read )"
+                        R"(it ({"seq":19}))"));
+  EXPECT_EQ(CommittedSeq(), 99) << "the committed offset did not move backwards";
+  EXPECT_EQ(a->restarts(), 0) << "a stale task is not restarted by itself";
+  EXPECT_EQ(b->state(), TaskState::kRunning);
+  int64_t previous = -1;
+  for (const offsets::CommittableOffset& o : offsets_.written()) {
+    const int64_t seq = std::get<int64_t>(*o.offset.Find("seq"));
+    EXPECT_GE(seq, previous) << "every write sits on top of the newest";
+    previous = seq;
+  }
+  b->Stop();
+  EXPECT_TRUE(b->Join().ok());
 }
 
 TEST_F(SourceTaskTest, TheFinalCommitOnStopIsExact) {
   config_.offset_flush_interval = absl::Hours(1);  // no periodic commit: only the final one
   auto task = StartTask({}, FakeSender::Settle::kWhenTestAcks);
   ASSERT_NE(task, nullptr);
-  ASSERT_TRUE(Eventually([&] { return sender_->sent_count() >= 200; }));
+  ASSERT_TRUE(Eventually([&] { return sender_.load()->sent_count() >= 200; }));
   EXPECT_EQ(offsets_.write_count(), 0u);
   task->Stop();
   EXPECT_TRUE(task->Join().ok());
   // Stopping flushed the sender (every record acknowledged) and committed once, exactly the last
   // record sent.
-  const size_t sent = sender_->sent_count();
+  const size_t sent = sender_.load()->sent_count();
   EXPECT_EQ(CommittedSeq(), static_cast<int64_t>(sent) - 1);
   EXPECT_EQ(offsets_.write_count(), 1u);
 }
@@ -242,12 +343,12 @@ TEST_F(SourceTaskTest, AFullSenderStopsThePollingUntilItHasRoom) {
   // Full from the start: the task must wait for room before its first poll.
   auto task = StartTask({}, FakeSender::Settle::kAtOnce, [](FakeSender& s) { s.SetFull(true); });
   ASSERT_NE(task, nullptr);
-  ASSERT_TRUE(Eventually([&] { return sender_->waits() >= 3; }));
-  EXPECT_EQ(sender_->sent_count(), 0u);
-  sender_->SetFull(false);
-  ASSERT_TRUE(Eventually([&] { return sender_->sent_count() >= 10; }));
+  ASSERT_TRUE(Eventually([&] { return sender_.load()->waits() >= 3; }));
+  EXPECT_EQ(sender_.load()->sent_count(), 0u);
+  sender_.load()->SetFull(false);
+  ASSERT_TRUE(Eventually([&] { return sender_.load()->sent_count() >= 10; }));
   // Nothing was polled (and dropped) while the sender was full: the first record is the first.
-  EXPECT_THAT(*sender_->sent()[0].value, HasSubstr(R"("seq":0)"));
+  EXPECT_THAT(*sender_.load()->sent()[0].value, HasSubstr(R"("seq":0)"));
   task->Stop();
   EXPECT_TRUE(task->Join().ok());
 }
@@ -256,8 +357,8 @@ TEST_F(SourceTaskTest, ATaskResumesAfterItsCommittedOffset) {
   offsets_.Put(kConnector, GeneratorPartition(), offsets::SourceOffset{{"seq", int64_t{41}}});
   auto task = StartTask({{"max.records", "50"}}, FakeSender::Settle::kAtOnce);
   ASSERT_NE(task, nullptr);
-  ASSERT_TRUE(Eventually([&] { return sender_->sent_count() == 8; }));  // seq 42..49
-  EXPECT_THAT(*sender_->sent()[0].value, HasSubstr(R"("seq":42)"));
+  ASSERT_TRUE(Eventually([&] { return sender_.load()->sent_count() == 8; }));  // seq 42..49
+  EXPECT_THAT(*sender_.load()->sent()[0].value, HasSubstr(R"("seq":42)"));
   task->Stop();
   EXPECT_TRUE(task->Join().ok());
 }
@@ -270,8 +371,8 @@ TEST_F(SourceTaskTest, AnOffsetStoredWithThePartitionsFieldsInAnotherOrderIsNotF
   offsets_.Put(kConnector, reordered, offsets::SourceOffset{{"seq", int64_t{41}}});
   auto task = StartTask({{"max.records", "5"}}, FakeSender::Settle::kAtOnce);
   ASSERT_NE(task, nullptr);
-  ASSERT_TRUE(Eventually([&] { return sender_->sent_count() == 5; }));
-  EXPECT_THAT(*sender_->sent()[0].value, HasSubstr(R"("seq":0)")) << "the task started over";
+  ASSERT_TRUE(Eventually([&] { return sender_.load()->sent_count() == 5; }));
+  EXPECT_THAT(*sender_.load()->sent()[0].value, HasSubstr(R"("seq":0)")) << "the task started over";
   task->Stop();
   EXPECT_TRUE(task->Join().ok());
   EXPECT_EQ(offsets_.OffsetsFor(kConnector).size(), 2u) << "its own key beside the other one";
