@@ -6,9 +6,11 @@
 #include <chrono>
 #include <cstring>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "httplib.h"
+#include "runtime/admin/admin_token.h"
 #include "runtime/admin/listener_exposure.h"
 
 #ifndef SLUICE_VERSION
@@ -43,16 +45,35 @@ void ExclusiveSocketOptions(int socket) {
   ::setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
 }
 
+// Whether the request carries `Authorization: Bearer <token>` (compared in constant time).
+bool HasBearerToken(const httplib::Request& request, const std::string& token) {
+  constexpr absl::string_view kScheme = "Bearer ";
+  const std::string header = request.get_header_value("Authorization");
+  if (!absl::StartsWith(header, kScheme)) return false;
+  return admin::TokenMatches(absl::string_view(header).substr(kScheme.size()), token);
+}
+
+// Kafka Connect's error shape; never says anything of the token but where to configure it.
+RestResponse UnauthorizedResponse() {
+  RestResponse r;
+  r.status = 401;
+  r.body =
+      R"({"error_code":401,"message":"this worker asks for a bearer token (sluice.admin.token.file): )"
+      R"(send the header Authorization: Bearer <token>"})";
+  return r;
+}
+
 admin::ExposedListener Exposure(const config::WorkerConfig& config) {
   admin::ExposedListener l;
   l.api = "REST API";
   l.listener = config.rest_listener;
   l.listener_key = "listeners";
   l.tls = false;  // https listeners are refused by the config for now
-  l.callers_identified = false;
+  l.callers_identified = !config.admin_token_file.empty();
   l.secure_advice =
       "use the gRPC admin API with TLS (`sluice.admin.ssl.*`): the REST API has no https yet";
-  l.identify_advice = "the REST API has no authentication yet; keep it on loopback";
+  l.identify_advice =
+      "set sluice.admin.token.file: the REST API then asks for the admin API's bearer token";
   l.allow_key = "sluice.rest.insecure.listener.allowed";
   l.plaintext_allowed = config.rest_insecure_listener_allowed;
   return l;
@@ -85,15 +106,32 @@ absl::StatusOr<std::unique_ptr<RestServer>> RestServer::Start(const config::Work
         "`sluice.admin.listener` ", config.admin_listener, " use the same port ", port,
         "; move one of them (e.g. sluice.admin.listener=127.0.0.1:8084)"));
   }
+  // The REST API is another door to the same herder: it asks for what the admin API asks for, or
+  // it does not open. Client certificates cannot be checked without https, so a worker whose
+  // admin API asks for them and not for a token serves no REST API rather than an open one.
+  std::string token;
+  if (!config.admin_token_file.empty()) {
+    absl::StatusOr<std::string> read = admin::ReadAdminToken(config.admin_token_file);
+    if (!read.ok()) return read.status();
+    token = *std::move(read);
+  } else if (!config.admin_ssl_client_ca.empty()) {
+    return absl::FailedPreconditionError(
+        "REST API: the admin API asks for client certificates "
+        "(sluice.admin.ssl.client.ca.location), which the REST API cannot check (no https yet), "
+        "so `listeners` would open a door without them; set sluice.admin.token.file (both APIs "
+        "then ask for its bearer token) or remove `listeners`");
+  }
   std::unique_ptr<RestServer> server(new RestServer());
   httplib::Server& http = *server->http_;
   http.new_task_queue = [] { return new httplib::ThreadPool(kRequestThreads); };
   http.set_socket_options(ExclusiveSocketOptions);
   RestServer* self = server.get();
-  auto handler = [self](const httplib::Request& request, httplib::Response& response) {
-    RestResponse answer = self->serving_.load(std::memory_order_acquire)
-                              ? self->router_->Handle(FromHttplib(request))
-                              : StartingResponse();
+  auto handler = [self, token](const httplib::Request& request, httplib::Response& response) {
+    RestResponse answer =
+        !token.empty() && !HasBearerToken(request, token) ? UnauthorizedResponse()
+        : self->serving_.load(std::memory_order_acquire) ? self->router_->Handle(FromHttplib(request))
+                                                          : StartingResponse();
+    if (answer.status == 401) response.set_header("WWW-Authenticate", "Bearer");
     response.status = answer.status;
     if (!answer.location.empty()) response.set_header("Location", answer.location);
     if (!answer.body.empty()) response.set_content(answer.body, "application/json");
@@ -126,7 +164,8 @@ absl::StatusOr<std::unique_ptr<RestServer>> RestServer::Start(const config::Work
   // stop() is a no-op until the accept loop runs, so the destructor must not come before that.
   while (!http.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   log(LogLevel::kInfo, kWho,
-      absl::StrCat("REST API on http://", bind_host, ":", port, " (plaintext, no authentication), "
+      absl::StrCat("REST API on http://", bind_host, ":", port, " (plaintext, ",
+                   token.empty() ? "no authentication" : "bearer token required", "), "
                    "advertised as ", server->advertised_url_,
                    "; it answers once the worker has started"));
   return server;

@@ -1,11 +1,17 @@
 // The REST listener without a herder: off without `listeners`, the admin listener's exposure rule
-// with its own allow key, a port never shared, the same port as the admin API refused, and 503
-// until the herder is there.
+// with its own allow key, a port never shared, the same port as the admin API refused, 503 until
+// the herder is there, and the admin API's token asked for when one is set.
 #include "runtime/rest/rest_server.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -16,6 +22,7 @@ namespace sluice::rest {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 class RestServerTest : public ::testing::Test {
  protected:
@@ -94,6 +101,61 @@ TEST_F(RestServerTest, APlaintextListenerOtherHostsReachIsRefusedUnlessAllowedBy
   absl::StatusOr<std::unique_ptr<RestServer>> allowed = RestServer::Start(config_, Sink());
   ASSERT_TRUE(allowed.ok()) << allowed.status();
   EXPECT_THAT(Log(), HasSubstr("WARN INSECURE: the REST API listens on 0.0.0.0:0"));
+}
+
+// The REST API is a second door to the herder: with the admin API's token set it asks for the same
+// token (before anything else, also while starting); with client certificates and no token it
+// does not open at all, since it cannot check certificates without https.
+TEST_F(RestServerTest, AsksForTheAdminTokenWhenOneIsSet) {
+  char folder_template[] = "/tmp/sluice-rest-token-XXXXXX";
+  ASSERT_NE(mkdtemp(folder_template), nullptr);
+  const std::string token_file = absl::StrCat(folder_template, "/token");
+  constexpr char kToken[] = "0123456789abcdef0123456789abcdef";
+  {
+    std::ofstream out(token_file);
+    out << kToken << "\n";
+  }
+  ASSERT_EQ(chmod(token_file.c_str(), 0600), 0);
+  config_.rest_listener = "127.0.0.1:0";
+  config_.admin_token_file = token_file;
+  absl::StatusOr<std::unique_ptr<RestServer>> server = RestServer::Start(config_, Sink());
+  ASSERT_TRUE(server.ok()) << server.status();
+  EXPECT_THAT(Log(), HasSubstr("bearer token required"));
+  httplib::Client client("127.0.0.1", (*server)->port());
+
+  httplib::Result none = client.Get("/connectors");
+  ASSERT_TRUE(none) << httplib::to_string(none.error());
+  EXPECT_EQ(none->status, 401);
+  EXPECT_THAT(none->body, HasSubstr(R"("error_code":401)"));
+  EXPECT_THAT(none->body, HasSubstr("sluice.admin.token.file"));
+  EXPECT_THAT(none->body, Not(HasSubstr(kToken)));
+  EXPECT_EQ(none->get_header_value("WWW-Authenticate"), "Bearer");
+
+  httplib::Result wrong =
+      client.Get("/connectors", {{"Authorization", "Bearer 0123456789abcdef0123456789abcdeX"}});
+  ASSERT_TRUE(wrong);
+  EXPECT_EQ(wrong->status, 401);
+  httplib::Result bare = client.Get("/connectors", {{"Authorization", kToken}});
+  ASSERT_TRUE(bare);
+  EXPECT_EQ(bare->status, 401) << "the token without the Bearer scheme";
+
+  httplib::Result right =
+      client.Get("/connectors", {{"Authorization", absl::StrCat("Bearer ", kToken)}});
+  ASSERT_TRUE(right);
+  EXPECT_EQ(right->status, 503) << "past the token check: the worker is still starting";
+  server->reset();
+  std::remove(token_file.c_str());
+  rmdir(folder_template);
+}
+
+TEST_F(RestServerTest, ClientCertificatesWithoutATokenKeepTheRestApiClosed) {
+  config_.rest_listener = "127.0.0.1:0";
+  config_.admin_ssl_client_ca = "/etc/sluice/clients-ca.pem";
+  absl::StatusOr<std::unique_ptr<RestServer>> refused = RestServer::Start(config_, Sink());
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(refused.status().message(), HasSubstr("sluice.admin.ssl.client.ca.location"));
+  EXPECT_THAT(refused.status().message(), HasSubstr("sluice.admin.token.file"));
 }
 
 }  // namespace
