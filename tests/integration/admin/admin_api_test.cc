@@ -26,12 +26,6 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-pb::ConnectorRef Ref(const std::string& name) {
-  pb::ConnectorRef ref;
-  ref.set_name(name);
-  return ref;
-}
-
 // The config topic as key -> last value ("<tombstone>" for null), plus every raw byte seen.
 std::map<std::string, std::string> ConfigTopic(const std::string& topic,
                                                std::string* all_bytes = nullptr) {

@@ -35,6 +35,13 @@ bool Eventually(Predicate done, absl::Duration timeout = absl::Seconds(60)) {
 // A loopback port nothing listens on (at the time of asking).
 int FreePort();
 
+// The request naming connector `name`, as most Admin RPCs take it.
+inline pb::ConnectorRef Ref(const std::string& name) {
+  pb::ConnectorRef ref;
+  ref.set_name(name);
+  return ref;
+}
+
 // A worker.properties for `sluice worker` on `bootstrap` with topics named after `prefix`,
 // serving the admin API on `address`.
 std::string WorkerProperties(const std::string& prefix, const std::string& bootstrap,

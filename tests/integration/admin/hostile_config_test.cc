@@ -22,12 +22,6 @@ namespace {
 
 using ::testing::HasSubstr;
 
-pb::ConnectorRef Ref(const std::string& name) {
-  pb::ConnectorRef ref;
-  ref.set_name(name);
-  return ref;
-}
-
 // Per key, the errors ValidateConfig gives `config`.
 std::map<std::string, std::string> ValidationErrors(pb::Admin::Stub& stub,
                                                     grpc::ClientContext* context,

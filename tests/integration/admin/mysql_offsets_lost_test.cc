@@ -24,12 +24,6 @@ namespace {
 
 using ::testing::HasSubstr;
 
-pb::ConnectorRef Ref(const std::string& name) {
-  pb::ConnectorRef ref;
-  ref.set_name(name);
-  return ref;
-}
-
 // Writes a null value for `key` to `topic`, in the partition Kafka Connect's Java producer picks.
 void WriteTombstone(const std::string& topic, const std::string& key) {
   char error[512];

@@ -22,12 +22,6 @@ namespace {
 
 constexpr int kRows = 200;
 
-pb::ConnectorRef Ref(const std::string& name) {
-  pb::ConnectorRef ref;
-  ref.set_name(name);
-  return ref;
-}
-
 enum class HowStopped { kStop, kPause };
 
 // One test per server and way of stopping (a parameterised name would hold a '/', which the
