@@ -43,14 +43,16 @@ void StreamPosition::MysqlGtid(const binlog::MysqlGtidEvent& gtid) {
   }
 }
 
-bool StreamPosition::Begin(const binlog::Event& event) {
+bool StreamPosition::Begin(const binlog::Event& event, int64_t thread) {
   if (in_transaction_) return false;
-  StartTransaction(event, std::exchange(pending_gtid_, std::string()));
+  StartTransaction(event, std::exchange(pending_gtid_, std::string()), thread);
   return true;
 }
 
-void StreamPosition::StartTransaction(const binlog::Event& event, std::string gtid) {
+void StreamPosition::StartTransaction(const binlog::Event& event, std::string gtid,
+                                      int64_t thread) {
   in_transaction_ = true;
+  thread_ = thread;
   restart_file_ = *event.context.file;
   restart_pos_ = event.context.position;
   events_done_ = 0;
@@ -67,6 +69,7 @@ void StreamPosition::Commit(const binlog::Event& event) {
   standalone_ = false;
   events_done_ = 0;
   gtid_.clear();
+  thread_ = -1;
   if (event.header.log_pos > 0) restart_pos_ = event.header.log_pos;
   if (event.context.file != nullptr) restart_file_ = *event.context.file;
 }
@@ -127,6 +130,7 @@ void StreamPosition::FillSource(const binlog::Event& event, SourcePosition& sour
   source.ts_sec = ts_sec_;
   source.server_id = server_id_;
   source.gtid.assign(gtid_);
+  source.thread = in_transaction_ ? thread_ : -1;
 }
 
 StreamPosition::RowOffsets StreamPosition::Row(const SourcePosition& source, int32_t index) {
