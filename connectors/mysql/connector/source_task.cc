@@ -314,6 +314,8 @@ absl::Status SourceTask::CountTransactionRow(sluice_batch* batch, const TableSch
     return absl::OkStatus();
   }
   if (!transaction_.begun()) {
+    // From BEGIN on, the offset names the transaction (Debezium's transaction_id).
+    position_.set_transaction_id(position_.TransactionId());
     OffsetState begin;
     if (emit) {
       begin = position_.Current();

@@ -12,6 +12,7 @@ absl::Status StreamPosition::Open(bool mariadb, const OffsetState& from, bool gt
   restart_file_ = from.file;
   restart_pos_ = static_cast<uint64_t>(from.pos);
   xa_committed_ = from.xa_committed;
+  transaction_id_ = from.transaction_id;
   events_done_ = 0;
   in_transaction_ = false;
   ts_sec_ = from.ts_sec;
@@ -93,6 +94,7 @@ void StreamPosition::Fill(OffsetState& offset) const {
   offset.server_id = server_id_;
   offset.snapshot = false;
   offset.xa_committed.assign(xa_committed_);
+  offset.transaction_id.assign(transaction_id_);
 }
 
 OffsetState StreamPosition::Current() const {
@@ -151,6 +153,7 @@ StreamPosition::RowOffsets StreamPosition::Row(const SourcePosition& source, int
   done.ts_sec = pending.ts_sec;
   done.server_id = pending.server_id;
   done.xa_committed.assign(pending.xa_committed);
+  done.transaction_id.assign(pending.transaction_id);
   done.row = index + 1;
   return RowOffsets{pending, done};
 }

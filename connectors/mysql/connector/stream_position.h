@@ -95,6 +95,8 @@ class StreamPosition {
   OffsetState StatementOffset(const binlog::Event& event) const;
   // The transaction's id for its BEGIN/END: its GTID, else where it starts ("file:pos").
   std::string TransactionId() const;
+  // The offset's transaction_id from now on: the transaction a BEGIN was just written for.
+  void set_transaction_id(const std::string& id) { transaction_id_ = id; }
   // The `source` block's position of `event`: file, pos, time, server and GTID (row unchanged).
   void FillSource(const binlog::Event& event, SourcePosition& source) const;
 
@@ -117,6 +119,7 @@ class StreamPosition {
   bool standalone_ = false;
   std::string gtid_;          // this transaction's, or empty
   int64_t thread_ = -1;       // this transaction's BEGIN's thread id, or -1
+  std::string transaction_id_;  // the offset's transaction_id (OffsetState)
   std::string pending_gtid_;  // MySQL: the GTID event before BEGIN
   GtidTracker gtids_;         // the offset's `gtids`: completed transactions
   std::string xa_committed_;  // the offset's `xa_committed`

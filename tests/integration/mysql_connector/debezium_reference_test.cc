@@ -353,6 +353,7 @@ TEST_P(DebeziumReference, EveryRecordMatchesWhatDebeziumWroteFieldByField) {
       {"__debezium-heartbeat.ref.jsonl", heartbeats},
   };
   std::vector<JsonDifference> differences;
+  std::string last_transaction;
   for (const Topic& topic : topics) {
     std::vector<std::string> want = topic.topic == run.prefix()
                                         ? schema_changes_want
@@ -390,8 +391,17 @@ TEST_P(DebeziumReference, EveryRecordMatchesWhatDebeziumWroteFieldByField) {
     for (std::string& record : want) record = Normalized(record);
     std::vector<JsonDifference> found = Compare(want, got, topic.file);
     differences.insert(differences.end(), found.begin(), found.end());
+    if (topic.file == "ref.transaction.jsonl" && !events.empty()) {
+      last_transaction = ParseJson(*events.back().key)["payload"]["id"].GetString();
+    }
   }
   run.StopWorker(worker);
+  // The offset names the last transaction a BEGIN was written for, as Debezium's does
+  // (`transaction_id`, first).
+  std::optional<std::string> offset = run.CommittedOffset();
+  ASSERT_TRUE(offset.has_value());
+  EXPECT_EQ(offset->rfind(absl::StrCat("{\"transaction_id\":\"", last_transaction, "\""), 0), 0u)
+      << *offset;
 
   std::set<std::string> seen;
   for (const JsonDifference& difference : differences) {
