@@ -137,7 +137,8 @@ absl::StatusOr<ColumnDef> ColumnDefFromTableMap(const binlog::ColumnInfo& column
     case ColumnType::kLongBlob:
     case ColumnType::kBlob:
       // MariaDB's JSON is a LONGTEXT with a json_valid check (found in information_schema):
-      // io.debezium.data.Json, as FORMATS.md says (Debezium 2.7.4 made it a plain string).
+      // io.debezium.data.Json, as MySQL's JSON is (Debezium's MariaDB connector 3.0.0 writes a
+      // plain string: docs/mysql-connector.md, "Differences from Debezium").
       if (extras.json && !binary) {
         def.kind = FieldKind::kJson;
         break;
