@@ -217,7 +217,10 @@ class Checker {
           }
           break;
         case PT_GNU_RELRO:
-          if (!Loaded(p.p_vaddr, p.p_memsz) || !RelroProtectsOnlyRelocatedData(p)) {
+          // The protected pages must be the writable segment's: stretched over the code, the
+          // range would take its pages' execute right away before the constructors run.
+          if (const Load* load = LoadHolding(p.p_vaddr, p.p_memsz);
+              load == nullptr || !load->write || !RelroProtectsOnlyRelocatedData(p)) {
             return Damaged(StrCat(what, ": does not match the sections it protects"));
           }
           break;
