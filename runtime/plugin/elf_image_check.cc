@@ -296,11 +296,15 @@ class Checker {
         case DT_RUNPATH:
           names.push_back(value);
           break;
+        case DT_INIT:
+        case DT_FINI:  // the loader calls these: they must be code
+          if (const Load* load = LoadHolding(value, 1); load == nullptr || !load->exec) {
+            return Damaged(StrCat("dynamic entry ", i, " calls outside the plugin's code"));
+          }
+          break;
         case DT_HASH:
         case DT_GNU_HASH:
         case DT_SYMTAB:
-        case DT_INIT:
-        case DT_FINI:
         case DT_VERSYM:
         case DT_VERNEED:
         case DT_VERDEF:

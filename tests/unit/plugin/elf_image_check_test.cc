@@ -207,6 +207,22 @@ TEST(ElfImageCheck, RefusesADynamicSectionWithoutItsEnd) {
   EXPECT_THAT(Message(CheckElfImage(bytes, "x.so")), HasSubstr("no DT_NULL end"));
 }
 
+TEST(ElfImageCheck, RefusesAnInitFunctionOutsideTheCode) {
+  std::string bytes = ReadFile(SLUICE_GENERATOR_PATH);
+  auto d = Get<Elf64_Phdr>(bytes, PhdrOffset(bytes, PT_DYNAMIC));
+  bool found = false;
+  for (size_t at = d.p_offset; at + sizeof(Elf64_Dyn) <= d.p_offset + d.p_filesz;
+       at += sizeof(Elf64_Dyn)) {
+    auto e = Get<Elf64_Dyn>(bytes, at);
+    if (e.d_tag != DT_INIT) continue;
+    e.d_un.d_ptr = d.p_vaddr;  // the dynamic section itself: loaded, but data
+    Put(bytes, at, e);
+    found = true;
+  }
+  ASSERT_TRUE(found) << "the generator has no DT_INIT";
+  EXPECT_THAT(Message(CheckElfImage(bytes, "x.so")), HasSubstr("calls outside the plugin's code"));
+}
+
 TEST(PrivateCopy, KeepsTheLoadedBytesAndLeavesTheDebugInformation) {
   std::string bytes = ReadFile(SLUICE_MYSQL_PLUGIN_PATH);
   ASSERT_TRUE(CheckElfImage(bytes, "mysql.so").ok());
