@@ -1,6 +1,7 @@
 #include "runtime/transform/transform_registry.h"
 
 #include "runtime/transform/extract_new_record_state.h"
+#include "runtime/transform/field_transforms.h"
 #include "runtime/transform/header_transforms.h"
 #include "runtime/transform/predicates.h"
 #include "runtime/transform/routers.h"
@@ -21,6 +22,15 @@ constexpr Entry<MakeTransformation> kTransformations[] = {
     {kFilterClass, MakeFilter},
     {kInsertHeaderClass, MakeInsertHeader},
     {kDropHeadersClass, MakeDropHeaders},
+    {kReplaceFieldKeyClass, MakeReplaceFieldKey},
+    {kReplaceFieldValueClass, MakeReplaceFieldValue},
+    {kExtractFieldKeyClass, MakeExtractFieldKey},
+    {kExtractFieldValueClass, MakeExtractFieldValue},
+    {kSetSchemaMetadataKeyClass, MakeSetSchemaMetadataKey},
+    {kSetSchemaMetadataValueClass, MakeSetSchemaMetadataValue},
+    {kInsertFieldKeyClass, MakeInsertFieldKey},
+    {kInsertFieldValueClass, MakeInsertFieldValue},
+    {kValueToKeyClass, MakeValueToKey},
 };
 
 constexpr Entry<MakePredicate> kPredicates[] = {
