@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "runtime/common/string_view_compat.h"
@@ -319,6 +320,107 @@ class InsertField final : public Transformation {
   DerivedCache<SchemaPtr> cache_;
 };
 
+// MaskField: the named fields' values replaced by their type's empty value (false, 0, "", an
+// empty array or map; Decimal 0 at scale 0), or by `replacement` for numbers and strings, as
+// Kafka's MaskField does; a null stays null. Kafka fails on what it cannot mask (bytes, structs,
+// a Decimal whose scale is not 0, a replacement for a boolean); so does this.
+class MaskField final : public Transformation {
+ public:
+  MaskField(Part part, std::string_view class_name, std::vector<std::string> fields,
+            std::optional<std::string> replacement, bool replace_null_with_default)
+      : part_(part),
+        class_name_(class_name),
+        fields_(std::move(fields)),
+        replacement_(std::move(replacement)),
+        replace_null_with_default_(replace_null_with_default) {}
+
+  absl::Status Apply(SourceRecord& record, data::RecordBatch& batch, Verdict& verdict) override {
+    verdict = Verdict::kKeep;
+    Value& value = ValueOf(record, part_);
+    if (SchemaOf(record, part_) == nullptr || value.kind != data::ValueKind::kStruct) {
+      return NotAStruct(class_name_, record, part_);
+    }
+    const Schema& schema = *value.s->schema;
+    StructValue* out = NewStruct(batch, &schema);
+    for (uint32_t i = 0; i < schema.fields().size(); ++i) {
+      const Value v = replace_null_with_default_ ? FieldOrDefault(value.s, i) : value.s->fields[i];
+      const data::Field& f = schema.fields()[i];
+      if (v.is_null() || std::find(fields_.begin(), fields_.end(), f.name) == fields_.end()) {
+        out->fields[i] = v;
+        continue;
+      }
+      absl::StatusOr<Value> masked = Masked(*f.schema, batch);
+      if (!masked.ok()) {
+        return absl::InvalidArgumentError(StrCat(class_name_, ": cannot mask field `", f.name,
+                                                 "` of a record on `", record.topic, "`: ",
+                                                 masked.status().message()));
+      }
+      out->fields[i] = *masked;
+    }
+    value = Value::Of(out);
+    return absl::OkStatus();
+  }
+
+ private:
+  absl::StatusOr<Value> Masked(const Schema& s, data::RecordBatch& batch) const {
+    const bool decimal = s.name() == data::kDecimalLogicalName;
+    if (replacement_.has_value()) {
+      const std::string& r = *replacement_;
+      if (data::IsInteger(s.type())) {
+        int64_t x = 0;
+        if (!absl::SimpleAtoi(r, &x)) return absl::InvalidArgumentError(StrCat("`", r, "` is not an integer"));
+        return Value::Int(x);
+      }
+      if (s.type() == data::Type::kFloat32 || s.type() == data::Type::kFloat64) {
+        double x = 0;
+        if (!absl::SimpleAtod(r, &x)) return absl::InvalidArgumentError(StrCat("`", r, "` is not a number"));
+        return Value::Float(x);
+      }
+      if (s.type() == data::Type::kString) return Value::String(r);
+      return absl::InvalidArgumentError(StrCat("a custom replacement for ", data::TypeName(s.type()),
+                                               decimal ? " (Decimal)" : "", " is not supported"));
+    }
+    switch (s.type()) {
+      case data::Type::kBoolean:
+        return Value::Boolean(false);
+      case data::Type::kInt8:
+      case data::Type::kInt16:
+      case data::Type::kInt32:
+      case data::Type::kInt64:
+        return Value::Int(0);
+      case data::Type::kFloat32:
+      case data::Type::kFloat64:
+        return Value::Float(0);
+      case data::Type::kString:
+        return Value::String("");
+      case data::Type::kArray:
+        return Value::Of(batch.NewArray(&s, 0));
+      case data::Type::kMap:
+        return Value::Of(batch.NewMap(&s, 0));
+      case data::Type::kBytes: {
+        if (!decimal) return absl::InvalidArgumentError("bytes have no empty value to mask with");
+        for (const auto& [k, v] : s.parameters()) {
+          if (k == "scale" && v != "0") {
+            return absl::InvalidArgumentError(
+                StrCat("Decimal zero has scale 0, the field's scale is ", v));
+          }
+        }
+        static constexpr char kZero[1] = {0};  // BigInteger.ZERO, unscaled
+        return Value::Bytes(std::string_view(kZero, 1));
+      }
+      case data::Type::kStruct:
+        break;
+    }
+    return absl::InvalidArgumentError("a struct has no empty value to mask with");
+  }
+
+  const Part part_;
+  const std::string_view class_name_;
+  const std::vector<std::string> fields_;
+  const std::optional<std::string> replacement_;
+  const bool replace_null_with_default_;
+};
+
 // ValueToKey: the key replaced by a struct of some of the value's fields.
 class ValueToKey final : public Transformation {
  public:
@@ -444,8 +546,29 @@ std::unique_ptr<Transformation> MakeInsertField(TransformOptions& options, Part 
                                        std::move(static_value), replace);
 }
 
+std::unique_ptr<Transformation> MakeMaskField(TransformOptions& options, Part part,
+                                              std::string_view class_name) {
+  std::vector<std::string> fields = options.List("fields");
+  if (fields.empty()) options.Problem("fields", "is required by MaskField: the fields to mask");
+  std::optional<std::string> replacement;
+  if (options.Has("replacement")) {
+    replacement = options.String("replacement");
+    if (replacement->empty()) options.Problem("replacement", "must not be empty; remove it to mask with empty values");
+  }
+  const bool replace = options.Bool("replace.null.with.default", true);
+  if (options.failed()) return nullptr;
+  return std::make_unique<MaskField>(part, class_name, std::move(fields), std::move(replacement),
+                                     replace);
+}
+
 }  // namespace
 
+std::unique_ptr<Transformation> MakeMaskFieldKey(TransformOptions& o) {
+  return MakeMaskField(o, Part::kKey, kMaskFieldKeyClass);
+}
+std::unique_ptr<Transformation> MakeMaskFieldValue(TransformOptions& o) {
+  return MakeMaskField(o, Part::kValue, kMaskFieldValueClass);
+}
 std::unique_ptr<Transformation> MakeReplaceFieldKey(TransformOptions& o) {
   return MakeReplaceField(o, Part::kKey, kReplaceFieldKeyClass);
 }

@@ -30,6 +30,8 @@ constexpr Entry<MakeTransformation> kTransformations[] = {
     {kSetSchemaMetadataValueClass, MakeSetSchemaMetadataValue},
     {kInsertFieldKeyClass, MakeInsertFieldKey},
     {kInsertFieldValueClass, MakeInsertFieldValue},
+    {kMaskFieldKeyClass, MakeMaskFieldKey},
+    {kMaskFieldValueClass, MakeMaskFieldValue},
     {kValueToKeyClass, MakeValueToKey},
 };
 

@@ -188,6 +188,15 @@ TEST(JavaReference, EveryChainMatchesKafkaConnectAndDebeziumByteForByte) {
         {"transforms.s.schema.version", "3"},
         {"transforms.k.type", "org.apache.kafka.connect.transforms.SetSchemaMetadata$Key"},
         {"transforms.k.schema.name", "shop.OrderKey"}}},
+      {"mask_field",
+       {{"transforms", "u,m,k"},
+        {"transforms.u.type", kUnwrap},
+        {"transforms.u.delete.tombstone.handling.mode", "rewrite-with-tombstone"},
+        {"transforms.m.type", "org.apache.kafka.connect.transforms.MaskField$Value"},
+        {"transforms.m.fields", "qty,note,__deleted"},
+        {"transforms.k.type", "org.apache.kafka.connect.transforms.MaskField$Key"},
+        {"transforms.k.fields", "id"},
+        {"transforms.k.replacement", "99"}}},
   };
   Table orders("ref.shop.orders");
   Table noted("ref.shop.orders", /*with_note=*/true);  // after ALTER TABLE ... ADD note

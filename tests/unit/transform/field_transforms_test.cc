@@ -97,6 +97,32 @@ TEST(FieldTransforms, SetSchemaMetadataAndInsertField) {
             R"("payload":{"id":1,"qty":2,"topic":"ref.shop.orders","origin":"eu"}})");
 }
 
+TEST(FieldTransforms, MaskFieldEmptiesValuesOrReplacesThem) {
+  Table table("ref.shop.orders", /*with_note=*/true);
+  Events events(table);
+  data::SourceRecord r = Through({{"transforms", "m,k"},
+                                  {"transforms.m.type", "MaskField$Value"},
+                                  {"transforms.m.fields", "qty,note"},
+                                  {"transforms.k.type", "MaskField$Key"},
+                                  {"transforms.k.fields", "id"},
+                                  {"transforms.k.replacement", "-1"}},
+                                 events, events.Change('c', {}, Row{4, 2, "secret"}));
+  EXPECT_EQ(Json(r.value_schema, r.value), R"({"id":4,"qty":0,"note":""})");
+  EXPECT_EQ(Json(r.key_schema, r.key), R"({"id":-1})");
+  EXPECT_EQ(r.value_schema->name(), "ref.shop.orders.Value");  // the schema is unchanged
+
+  auto chain = TransformChain::Create({{"transforms", "m"},
+                                       {"transforms.m.type", "MaskField$Value"},
+                                       {"transforms.m.fields", "id"},
+                                       {"transforms.m.replacement", "x"}},
+                                      "test");
+  ASSERT_TRUE(chain.ok());
+  data::SourceRecord bad = events.Change('c', {}, Row{4});
+  Verdict verdict;
+  EXPECT_THAT((*chain)->Apply(bad, events.batch(), verdict).message(),
+              HasSubstr("cannot mask field `id`"));
+}
+
 TEST(FieldTransforms, RefuseWhatTheyCannotDo) {
   std::vector<ConfigProblem> problems = CheckTransforms({
       {"transforms", "a,b,c,d,e"},
