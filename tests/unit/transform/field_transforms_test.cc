@@ -111,7 +111,8 @@ TEST(FieldTransforms, MaskFieldEmptiesValuesOrReplacesThem) {
   EXPECT_EQ(Json(r.key_schema, r.key), R"({"id":-1})");
   EXPECT_EQ(r.value_schema->name(), "ref.shop.orders.Value");  // the schema is unchanged
 
-  auto chain = TransformChain::Create({{"transforms", "m"},
+  auto chain = TransformChain::Create({{"transforms", "u,m"},
+                                       {"transforms.u.type", "ExtractNewRecordState"},
                                        {"transforms.m.type", "MaskField$Value"},
                                        {"transforms.m.fields", "id"},
                                        {"transforms.m.replacement", "x"}},
@@ -119,8 +120,8 @@ TEST(FieldTransforms, MaskFieldEmptiesValuesOrReplacesThem) {
   ASSERT_TRUE(chain.ok());
   data::SourceRecord bad = events.Change('c', {}, Row{4});
   Verdict verdict;
-  EXPECT_THAT((*chain)->Apply(bad, events.batch(), verdict).message(),
-              HasSubstr("cannot mask field `id`"));
+  const absl::Status status = (*chain)->Apply(bad, events.batch(), verdict);
+  EXPECT_THAT(std::string(status.message()), HasSubstr("cannot mask field `id`"));
 }
 
 TEST(FieldTransforms, RefuseWhatTheyCannotDo) {
