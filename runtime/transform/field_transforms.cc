@@ -34,16 +34,6 @@ absl::Status NotAStruct(std::string_view class_name, const SourceRecord& r, Part
              "` is not a struct with a schema (schemaless records are not supported)"));
 }
 
-// A struct of `schema` in `batch` whose slots the caller fills.
-StructValue* NewStruct(data::RecordBatch& batch, const Schema* schema) {
-  auto* s = batch.arena().AllocateArray<StructValue>(1);
-  s->kind = data::ValueKind::kStruct;
-  s->schema = schema;
-  s->batch = &batch;
-  s->fields = batch.arena().AllocateArray<Value>(schema->fields().size());
-  return s;
-}
-
 // ReplaceField: fields filtered (exclude wins over include) and renamed.
 class ReplaceField final : public Transformation {
  public:
@@ -66,7 +56,7 @@ class ReplaceField final : public Transformation {
       return NotAStruct(class_name_, record, part_);
     }
     const Derived& d = DerivedFor(*value.s->schema);
-    StructValue* out = NewStruct(batch, d.schema.get());
+    StructValue* out = UncheckedStruct(batch, d.schema.get());
     for (size_t i = 0; i < d.sources.size(); ++i) {
       out->fields[i] = replace_null_with_default_ ? FieldOrDefault(value.s, d.sources[i])
                                                   : value.s->fields[d.sources[i]];
@@ -178,7 +168,7 @@ class SetSchemaMetadata final : public Transformation {
     }
     const Schema* updated = derived->get();
     if (value.kind == data::ValueKind::kStruct) {
-      StructValue* out = NewStruct(batch, updated);
+      StructValue* out = UncheckedStruct(batch, updated);
       for (uint32_t i = 0; i < updated->fields().size(); ++i) {
         out->fields[i] = replace_null_with_default_ ? FieldOrDefault(value.s, i) : value.s->fields[i];
       }
@@ -263,7 +253,7 @@ class InsertField final : public Transformation {
       derived = cache_.Put(key, *std::move(built));
     }
     const Schema* updated = derived->get();
-    StructValue* out = NewStruct(batch, updated);
+    StructValue* out = UncheckedStruct(batch, updated);
     size_t n = 0;
     for (; n < in.fields().size(); ++n) {
       out->fields[n] = replace_null_with_default_ ? FieldOrDefault(value.s, n) : value.s->fields[n];
@@ -341,7 +331,7 @@ class MaskField final : public Transformation {
       return NotAStruct(class_name_, record, part_);
     }
     const Schema& schema = *value.s->schema;
-    StructValue* out = NewStruct(batch, &schema);
+    StructValue* out = UncheckedStruct(batch, &schema);
     for (uint32_t i = 0; i < schema.fields().size(); ++i) {
       const Value v = replace_null_with_default_ ? FieldOrDefault(value.s, i) : value.s->fields[i];
       const data::Field& f = schema.fields()[i];
@@ -450,7 +440,7 @@ class ValueToKey final : public Transformation {
       made.schema = *b.Build();
       d = cache_.Put(key, std::move(made));
     }
-    StructValue* out = NewStruct(batch, d->schema.get());
+    StructValue* out = UncheckedStruct(batch, d->schema.get());
     for (size_t i = 0; i < d->sources.size(); ++i) {
       out->fields[i] = replace_null_with_default_ ? FieldOrDefault(v, d->sources[i])
                                                   : v->fields[d->sources[i]];

@@ -56,6 +56,17 @@ class DerivedCache {
   const Derived* last_ = nullptr;
 };
 
+// A struct of `schema` in `batch` whose field slots the caller fills (they start unset): for
+// copies of fields already checked against the same field schemas, so nothing is checked again.
+inline data::StructValue* UncheckedStruct(data::RecordBatch& batch, const data::Schema* schema) {
+  auto* s = batch.arena().AllocateArray<data::StructValue>(1);
+  s->kind = data::ValueKind::kStruct;
+  s->schema = schema;
+  s->batch = &batch;
+  s->fields = batch.arena().AllocateArray<data::Value>(schema->fields().size());
+  return s;
+}
+
 // The value of struct `s`'s field `index`, or its schema's default when the value is null and the
 // field has one (Kafka Connect's Struct.get; getWithoutDefault is plain `s->fields[index]`).
 inline data::Value FieldOrDefault(const data::StructValue* s, uint32_t index) {

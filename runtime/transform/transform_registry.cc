@@ -22,6 +22,8 @@ constexpr Entry<MakeTransformation> kTransformations[] = {
     {kFilterClass, MakeFilter},
     {kInsertHeaderClass, MakeInsertHeader},
     {kDropHeadersClass, MakeDropHeaders},
+    {kHeaderFromKeyClass, MakeHeaderFromKey},
+    {kHeaderFromValueClass, MakeHeaderFromValue},
     {kReplaceFieldKeyClass, MakeReplaceFieldKey},
     {kReplaceFieldValueClass, MakeReplaceFieldValue},
     {kExtractFieldKeyClass, MakeExtractFieldKey},

@@ -197,6 +197,18 @@ TEST(JavaReference, EveryChainMatchesKafkaConnectAndDebeziumByteForByte) {
         {"transforms.k.type", "org.apache.kafka.connect.transforms.MaskField$Key"},
         {"transforms.k.fields", "id"},
         {"transforms.k.replacement", "99"}}},
+      {"header_from",
+       {{"transforms", "u,h,k"},
+        {"transforms.u.type", kUnwrap},
+        {"transforms.u.delete.tombstone.handling.mode", "rewrite"},
+        {"transforms.h.type", "org.apache.kafka.connect.transforms.HeaderFrom$Value"},
+        {"transforms.h.fields", "qty,__deleted"},
+        {"transforms.h.headers", "h_qty,deleted"},
+        {"transforms.h.operation", "move"},
+        {"transforms.k.type", "org.apache.kafka.connect.transforms.HeaderFrom$Key"},
+        {"transforms.k.fields", "id"},
+        {"transforms.k.headers", "key_id"},
+        {"transforms.k.operation", "copy"}}},
   };
   Table orders("ref.shop.orders");
   Table noted("ref.shop.orders", /*with_note=*/true);  // after ALTER TABLE ... ADD note
