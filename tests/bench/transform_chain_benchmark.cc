@@ -1,5 +1,5 @@
-// The transform chain on one Debezium change event shaped like scripts/bench's rows (the
-// envelope of json_converter_benchmark.cc): ExtractNewRecordState then RegexRouter, as a
+// The transform chain on the benchmarks' change event (bench_change_event.h: scripts/bench's rows
+// in a Debezium envelope): ExtractNewRecordState then RegexRouter, as a
 // typical Debezium deployment configures them, per record on one core. The event's topic and
 // schemas stay the same from record to record, as in a run of one table's rows; what the chain
 // builds goes to a batch reset every 4096 records, as the task resets its batch per poll.
@@ -7,96 +7,40 @@
 
 #include <cstdlib>
 #include <memory>
+#include <string>
 
-#include "runtime/data/record_batch.h"
-#include "runtime/data/schema.h"
 #include "runtime/transform/transform_chain.h"
+#include "tests/bench/bench_change_event.h"
 
 namespace {
 
 using sluice::data::PrimitiveSchema;
 using sluice::data::SchemaBuilder;
 using sluice::data::SchemaPtr;
-using sluice::data::StructValue;
 using sluice::data::Type;
 using sluice::data::Value;
 
+// The benchmarks' change event (bench_change_event.h) as a keyed record of its table's topic.
 struct Event {
-  SchemaPtr key, row, source, envelope;
-  sluice::data::RecordBatch batch;
+  sluice::bench::ChangeEvent event;
+  SchemaPtr key;
   sluice::data::SourceRecord record;
 };
 
-void Set(sluice::data::RecordBatch& b, StructValue* s, uint32_t field, const Value& v) {
-  if (!b.SetField(s, field, v).ok()) std::abort();
-}
-
 void Build(Event& e) {
-  e.key = *SchemaBuilder::Struct().Name("bench.bench.orders.Key").AddField("id", PrimitiveSchema(Type::kInt64)).Build();
-  e.row = *SchemaBuilder::Struct()
-               .Name("bench.bench.orders.Value")
-               .Optional()
+  sluice::bench::Build(e.event);
+  sluice::data::RecordBatch& b = e.event.batch;
+  e.key = *SchemaBuilder::Struct()
+               .Name("bench.bench.orders.Key")
                .AddField("id", PrimitiveSchema(Type::kInt64))
-               .AddField("customer", PrimitiveSchema(Type::kInt32, true))
-               .AddField("note", PrimitiveSchema(Type::kString, true))
-               .AddField("status", PrimitiveSchema(Type::kString, true))
-               .AddField("amount", sluice::data::DecimalSchema(2, 12, /*optional=*/true))
-               .AddField("created", *SchemaBuilder(Type::kInt64)
-                                        .Name("io.debezium.time.MicroTimestamp")
-                                        .Version(1)
-                                        .Optional()
-                                        .Build())
                .Build();
-  SchemaBuilder source(Type::kStruct);
-  source.Name("io.debezium.connector.mysql.Source");
-  for (const char* name : {"version", "connector", "name"}) source.AddField(name, PrimitiveSchema(Type::kString));
-  source.AddField("ts_ms", PrimitiveSchema(Type::kInt64));
-  for (const char* name : {"snapshot", "db", "sequence", "table"}) {
-    source.AddField(name, PrimitiveSchema(Type::kString, true));
-  }
-  source.AddField("server_id", PrimitiveSchema(Type::kInt64));
-  source.AddField("file", PrimitiveSchema(Type::kString));
-  source.AddField("pos", PrimitiveSchema(Type::kInt64));
-  source.AddField("row", PrimitiveSchema(Type::kInt32));
-  e.source = *source.Build();
-  e.envelope = *SchemaBuilder::Struct()
-                    .Name("bench.bench.orders.Envelope")
-                    .AddField("before", e.row)
-                    .AddField("after", e.row)
-                    .AddField("source", e.source)
-                    .AddField("op", PrimitiveSchema(Type::kString))
-                    .AddField("ts_ms", PrimitiveSchema(Type::kInt64, true))
-                    .Build();
-  sluice::data::RecordBatch& b = e.batch;
-  StructValue* after = b.NewStruct(e.row.get());
-  Set(b, after, 0, Value::Int(42));
-  Set(b, after, 1, Value::Int(7));
-  Set(b, after, 2, Value::String("a note of some sixty characters, as the bench table has them"));
-  Set(b, after, 3, Value::String("shipped"));
-  Set(b, after, 4, Value::Bytes(std::string_view("\x01\x02\x03", 3)));
-  Set(b, after, 5, Value::Int(1700000000123456));
-  StructValue* src = b.NewStruct(e.source.get());
-  Set(b, src, 0, Value::String("3.6.1.Final"));
-  Set(b, src, 1, Value::String("mysql"));
-  Set(b, src, 2, Value::String("bench"));
-  Set(b, src, 3, Value::Int(1700000000000));
-  Set(b, src, 5, Value::String("bench"));
-  Set(b, src, 7, Value::String("orders"));
-  Set(b, src, 8, Value::Int(1));
-  Set(b, src, 9, Value::String("binlog.000001"));
-  Set(b, src, 10, Value::Int(4242));
-  StructValue* env = b.NewStruct(e.envelope.get());
-  Set(b, env, 1, Value::Of(after));
-  Set(b, env, 2, Value::Of(src));
-  Set(b, env, 3, Value::String("c"));
-  Set(b, env, 4, Value::Int(1700000000123));
-  StructValue* key = b.NewStruct(e.key.get());
-  Set(b, key, 0, Value::Int(42));
+  sluice::data::StructValue* key = b.NewStruct(e.key.get());
+  sluice::bench::Set(b, key, 0, Value::Int(123456));
   e.record.topic = "bench.bench.orders";
   e.record.key_schema = e.key.get();
   e.record.key = Value::Of(key);
-  e.record.value_schema = e.envelope.get();
-  e.record.value = Value::Of(env);
+  e.record.value_schema = e.event.envelope.get();
+  e.record.value = Value::Of(e.event.value);
 }
 
 void Run(benchmark::State& state, const sluice::ConfigMap& config) {
