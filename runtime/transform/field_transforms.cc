@@ -411,6 +411,87 @@ class MaskField final : public Transformation {
   const bool replace_null_with_default_;
 };
 
+// Flatten: nested structs' fields lifted into one struct, named by their path joined with
+// `delimiter`; a field is optional when it or any struct above it is. Arrays and maps are not
+// supported here (Kafka keeps arrays and refuses maps): such a schema fails the task.
+class Flatten final : public Transformation {
+ public:
+  Flatten(Part part, std::string_view class_name, std::string delimiter)
+      : part_(part), class_name_(class_name), delimiter_(std::move(delimiter)) {}
+
+  absl::Status Apply(SourceRecord& record, data::RecordBatch& batch, Verdict& verdict) override {
+    verdict = Verdict::kKeep;
+    const Schema*& schema = SchemaOf(record, part_);
+    Value& value = ValueOf(record, part_);
+    if (schema == nullptr && value.is_null()) return absl::OkStatus();
+    if (schema == nullptr || schema->type() != data::Type::kStruct ||
+        (!value.is_null() && value.kind != data::ValueKind::kStruct)) {
+      return NotAStruct(class_name_, record, part_);
+    }
+    const Derived* d = cache_.Find({schema->id(), 0});
+    if (d == nullptr) {
+      Derived made;
+      data::SchemaBuilder b = CopySchemaBasics(*schema, data::Type::kStruct);
+      std::vector<uint32_t> path;
+      if (absl::Status s = Lift(*schema, "", schema->optional(), path, b, made); !s.ok()) {
+        return absl::InvalidArgumentError(StrCat(class_name_, ": ", s.message()));
+      }
+      absl::StatusOr<SchemaPtr> built = b.Build();
+      if (!built.ok()) return absl::InvalidArgumentError(StrCat(class_name_, ": ", built.status().message()));
+      made.schema = *std::move(built);
+      d = cache_.Put({schema->id(), 0}, std::move(made));
+    }
+    if (!value.is_null()) {
+      StructValue* out = UncheckedStruct(batch, d->schema.get());
+      for (size_t i = 0; i < d->paths.size(); ++i) {
+        const StructValue* s = value.s;
+        const std::vector<uint32_t>& path = d->paths[i];
+        for (size_t level = 0; level + 1 < path.size() && s != nullptr; ++level) {
+          const Value& inner = s->fields[path[level]];
+          s = inner.kind == data::ValueKind::kStruct ? inner.s : nullptr;
+        }
+        out->fields[i] = s == nullptr ? Value::Null() : FieldOrDefault(s, path.back());
+      }
+      value = Value::Of(out);
+    }
+    schema = d->schema.get();
+    return absl::OkStatus();
+  }
+
+ private:
+  struct Derived {
+    SchemaPtr schema;
+    std::vector<std::vector<uint32_t>> paths;  // per output field, its indexes from the top
+  };
+  absl::Status Lift(const Schema& s, const std::string& prefix, bool optional,
+                    std::vector<uint32_t>& path, data::SchemaBuilder& b, Derived& d) const {
+    for (const data::Field& f : s.fields()) {
+      const std::string name = prefix.empty() ? f.name : StrCat(prefix, delimiter_, f.name);
+      const Schema& fs = *f.schema;
+      path.push_back(f.index);
+      if (fs.type() == data::Type::kStruct) {
+        if (absl::Status st = Lift(fs, name, optional || fs.optional(), path, b, d); !st.ok()) return st;
+      } else if (fs.type() == data::Type::kArray || fs.type() == data::Type::kMap) {
+        return absl::UnimplementedError(StrCat("field `", name, "` is ", data::TypeName(fs.type()),
+                                               ", which Flatten does not support here"));
+      } else {
+        data::SchemaBuilder fb = CopySchemaBasics(fs);
+        if (optional || fs.optional()) fb.Optional();
+        if (fs.has_default()) fb.Default(fs.default_value());
+        b.AddField(name, *fb.Build());
+        d.paths.push_back(path);
+      }
+      path.pop_back();
+    }
+    return absl::OkStatus();
+  }
+
+  const Part part_;
+  const std::string_view class_name_;
+  const std::string delimiter_;
+  DerivedCache<Derived> cache_;
+};
+
 // ValueToKey: the key replaced by a struct of some of the value's fields.
 class ValueToKey final : public Transformation {
  public:
@@ -553,6 +634,16 @@ std::unique_ptr<Transformation> MakeMaskField(TransformOptions& options, Part pa
 
 }  // namespace
 
+std::unique_ptr<Transformation> MakeFlattenKey(TransformOptions& o) {
+  std::string delimiter = o.String("delimiter", ".");
+  if (o.failed()) return nullptr;
+  return std::make_unique<Flatten>(Part::kKey, kFlattenKeyClass, std::move(delimiter));
+}
+std::unique_ptr<Transformation> MakeFlattenValue(TransformOptions& o) {
+  std::string delimiter = o.String("delimiter", ".");
+  if (o.failed()) return nullptr;
+  return std::make_unique<Flatten>(Part::kValue, kFlattenValueClass, std::move(delimiter));
+}
 std::unique_ptr<Transformation> MakeMaskFieldKey(TransformOptions& o) {
   return MakeMaskField(o, Part::kKey, kMaskFieldKeyClass);
 }

@@ -1,6 +1,6 @@
 // Kafka's transforms of a record's key or value struct (org.apache.kafka.connect.transforms.*):
 // ReplaceField, ExtractField, SetSchemaMetadata (each as `$Key` and `$Value`), InsertField
-// and MaskField (`$Key`, `$Value`) and ValueToKey, with their options and semantics (docs/transforms.md).
+// MaskField and Flatten (`$Key`, `$Value`) and ValueToKey, with their options and semantics (docs/transforms.md).
 #ifndef SLUICE_RUNTIME_TRANSFORM_FIELD_TRANSFORMS_H_
 #define SLUICE_RUNTIME_TRANSFORM_FIELD_TRANSFORMS_H_
 
@@ -32,6 +32,10 @@ inline constexpr std::string_view kMaskFieldKeyClass =
     "org.apache.kafka.connect.transforms.MaskField$Key";
 inline constexpr std::string_view kMaskFieldValueClass =
     "org.apache.kafka.connect.transforms.MaskField$Value";
+inline constexpr std::string_view kFlattenKeyClass =
+    "org.apache.kafka.connect.transforms.Flatten$Key";
+inline constexpr std::string_view kFlattenValueClass =
+    "org.apache.kafka.connect.transforms.Flatten$Value";
 inline constexpr std::string_view kValueToKeyClass =
     "org.apache.kafka.connect.transforms.ValueToKey";
 
@@ -46,6 +50,8 @@ std::unique_ptr<Transformation> MakeInsertFieldKey(TransformOptions& options);
 std::unique_ptr<Transformation> MakeInsertFieldValue(TransformOptions& options);
 std::unique_ptr<Transformation> MakeMaskFieldKey(TransformOptions& options);
 std::unique_ptr<Transformation> MakeMaskFieldValue(TransformOptions& options);
+std::unique_ptr<Transformation> MakeFlattenKey(TransformOptions& options);
+std::unique_ptr<Transformation> MakeFlattenValue(TransformOptions& options);
 std::unique_ptr<Transformation> MakeValueToKey(TransformOptions& options);
 
 }  // namespace sluice::transform

@@ -34,6 +34,8 @@ constexpr Entry<MakeTransformation> kTransformations[] = {
     {kInsertFieldValueClass, MakeInsertFieldValue},
     {kMaskFieldKeyClass, MakeMaskFieldKey},
     {kMaskFieldValueClass, MakeMaskFieldValue},
+    {kFlattenKeyClass, MakeFlattenKey},
+    {kFlattenValueClass, MakeFlattenValue},
     {kValueToKeyClass, MakeValueToKey},
 };
 

@@ -209,6 +209,11 @@ TEST(JavaReference, EveryChainMatchesKafkaConnectAndDebeziumByteForByte) {
         {"transforms.k.fields", "id"},
         {"transforms.k.headers", "key_id"},
         {"transforms.k.operation", "copy"}}},
+      {"flatten_envelope",
+       {{"transforms", "f,k"},
+        {"transforms.f.type", "org.apache.kafka.connect.transforms.Flatten$Value"},
+        {"transforms.f.delimiter", "_"},
+        {"transforms.k.type", "org.apache.kafka.connect.transforms.Flatten$Key"}}},
   };
   Table orders("ref.shop.orders");
   Table noted("ref.shop.orders", /*with_note=*/true);  // after ALTER TABLE ... ADD note

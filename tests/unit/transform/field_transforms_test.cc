@@ -124,6 +124,24 @@ TEST(FieldTransforms, MaskFieldEmptiesValuesOrReplacesThem) {
   EXPECT_THAT(std::string(status.message()), HasSubstr("cannot mask field `id`"));
 }
 
+TEST(FieldTransforms, FlattenLiftsTheEnvelopesStructsIntoOneLevel) {
+  Table table;
+  Events events(table);
+  auto chain = TransformChain::Create({{"transforms", "f"},
+                                       {"transforms.f.type", "Flatten$Value"},
+                                       {"transforms.f.delimiter", "__"}},
+                                      "test");
+  ASSERT_TRUE(chain.ok()) << chain.status();
+  data::SourceRecord r = events.Change('u', Row{1, 2}, Row{1, 3});
+  Verdict verdict;
+  ASSERT_TRUE((*chain)->Apply(r, events.batch(), verdict).ok());
+  const std::string json = Json(r.value_schema, r.value, true);
+  EXPECT_THAT(json, HasSubstr(R"({"type":"int64","optional":true,"field":"before__id"},)"));
+  EXPECT_THAT(json, HasSubstr(R"({"type":"string","optional":false,"field":"source__db"})"));
+  EXPECT_THAT(json, HasSubstr(R"("payload":{"before__id":1,"before__qty":2,"after__id":1,"after__qty":3,)"));
+  EXPECT_THAT(json, HasSubstr(R"("op":"u","ts_ms":1700000000123,"transaction__id":null,)"));
+}
+
 TEST(FieldTransforms, RefuseWhatTheyCannotDo) {
   std::vector<ConfigProblem> problems = CheckTransforms({
       {"transforms", "a,b,c,d,e"},
