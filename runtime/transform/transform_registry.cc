@@ -19,6 +19,7 @@ constexpr Entry<MakeTransformation> kTransformations[] = {
     {kExtractNewRecordStateClass, MakeExtractNewRecordState},
     {kByLogicalTableRouterClass, MakeByLogicalTableRouter},
     {kRegexRouterClass, MakeRegexRouter},
+    {kTimestampRouterClass, MakeTimestampRouter},
     {kFilterClass, MakeFilter},
     {kInsertHeaderClass, MakeInsertHeader},
     {kDropHeadersClass, MakeDropHeaders},

@@ -4,7 +4,8 @@
 //
 // Usage: java -cp <Kafka Connect 4.x and Debezium 3.6 jars>:. TransformReference CHAIN INPUT
 //   CHAIN: a .properties file with transforms=..., transforms.<a>.*, predicates=..., predicates.<p>.*
-//   INPUT: one record per line: topic TAB key-json TAB value-json ("null" for Kafka's null)
+//   INPUT: one record per line: topic TAB key-json TAB value-json ("null" for Kafka's null) TAB
+//   timestamp (ms, or "null")
 // Output, one line per input record: "DROPPED", "ERROR" (a transform threw), or topic TAB key TAB value TAB headers, the key
 // and value written by JsonConverter (schemas enabled), headers as name=value pairs joined by
 // "," with values written by JsonConverter (schemas disabled), as Sluice's worker writes them.
@@ -86,8 +87,9 @@ public class TransformReference {
                         : withSchemas.toConnectData(parts[0], parts[1].getBytes(StandardCharsets.UTF_8));
                 SchemaAndValue value = parts[2].equals("null") ? SchemaAndValue.NULL
                         : withSchemas.toConnectData(parts[0], parts[2].getBytes(StandardCharsets.UTF_8));
+                Long timestamp = parts[3].equals("null") ? null : Long.valueOf(parts[3]);
                 SourceRecord record = new SourceRecord(Map.of(), Map.of(), parts[0], null,
-                        key.schema(), key.value(), value.schema(), value.value());
+                        key.schema(), key.value(), value.schema(), value.value(), timestamp);
                 try {
                     for (int i = 0; i < stages.size() && record != null; ++i) {
                         Predicate<SourceRecord> gate = gates.get(i);

@@ -128,5 +128,28 @@ TEST(ByLogicalTableRouter, RefusesAKeyRegexWithoutReplacement) {
   EXPECT_THAT(problems[0].message, HasSubstr("must be non-empty when key.field.regex is set"));
 }
 
+TEST(TimestampRouter, FormatsTheRecordsTimestampInUtcIntoTheTopic) {
+  Table table("ref.shop.orders");
+  Events events(table);
+  auto chain = Chain({{"transforms", "t"},
+                      {"transforms.t.type", "TimestampRouter"},
+                      {"transforms.t.timestamp.format", "yyyy.MM.dd-HH'h'"}});
+  data::SourceRecord record = events.Change('c', {}, Row{1});
+  record.timestamp_ms = 1704067199123;  // 2023-12-31T23:59:59.123Z
+  EXPECT_EQ(Apply(*chain, events, record).topic, "ref.shop.orders-2023.12.31-23h");
+
+  data::SourceRecord unstamped = events.Change('c', {}, Row{1});
+  Verdict verdict;
+  const absl::Status status = chain->Apply(unstamped, events.batch(), verdict);
+  EXPECT_THAT(std::string(status.message()), HasSubstr("timestamp missing"));
+
+  std::vector<ConfigProblem> problems = CheckTransforms({{"transforms", "t"},
+                                                         {"transforms.t.type", "TimestampRouter"},
+                                                         {"transforms.t.timestamp.format", "yyyyww"}});
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0].key, "transforms.t.timestamp.format");
+  EXPECT_THAT(problems[0].message, HasSubstr("uses `w`"));
+}
+
 }  // namespace
 }  // namespace sluice::transform
