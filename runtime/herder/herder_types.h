@@ -33,6 +33,8 @@ struct TaskStatusInfo {
   // What the task last reported about its progress (api->task_progress_report), while this worker
   // runs it; nullopt when it reported nothing.
   std::optional<plugin::TaskProgress> progress = std::nullopt;
+  // The version of the connector plugin the task runs (KIP-891); empty when not known.
+  std::string version = {};
 };
 
 struct ConnectorStatusInfo {
@@ -40,6 +42,9 @@ struct ConnectorStatusInfo {
   State state = State::kUnassigned;
   std::string trace;
   std::string worker_id;
+  // The connector plugin's version (KIP-891), as each task's; empty when no plugin of the
+  // connector's class is installed.
+  std::string version;
   std::vector<TaskStatusInfo> tasks;
   // The connector's committed source offsets as this worker knows them: its progress (a
   // snapshot running, the binlog position reached).

@@ -28,13 +28,22 @@ constexpr char kWho[] = "rest";
 // not hold up the others.
 constexpr size_t kRequestThreads = 4;
 
-RestRequest FromHttplib(const httplib::Request& request) {
+RestRequest FromHttplib(const httplib::Request& request, absl::string_view scheme) {
   RestRequest out;
   out.method = request.method;
   out.path = request.path;
   for (const auto& [key, value] : request.params) out.params.emplace(key, value);
   out.body = request.body;
+  const std::string host = request.get_header_value("Host");
+  if (!host.empty()) out.base_url = absl::StrCat(scheme, "://", host);
   return out;
+}
+
+// A request that announces no body: neither Content-Length nor chunked. cpp-httplib answers such
+// a POST, PUT or PATCH 400 before any handler sees it, but `curl -X POST .../restart` sends
+// exactly that, and Kafka Connect takes it; these are answered before the body is read.
+bool WithoutBody(const httplib::Request& request) {
+  return !request.has_header("Content-Length") && !request.has_header("Transfer-Encoding");
 }
 
 // The port is never shared: httplib's default sets SO_REUSEPORT, which would let a second worker
@@ -129,13 +138,20 @@ absl::StatusOr<std::unique_ptr<RestServer>> RestServer::Start(const config::Work
   auto handler = [self, token](const httplib::Request& request, httplib::Response& response) {
     RestResponse answer =
         !token.empty() && !HasBearerToken(request, token) ? UnauthorizedResponse()
-        : self->serving_.load(std::memory_order_acquire) ? self->router_->Handle(FromHttplib(request))
-                                                          : StartingResponse();
+        : self->serving_.load(std::memory_order_acquire)
+            ? self->router_->Handle(FromHttplib(request, "http"))
+            : StartingResponse(request.path);
     if (answer.status == 401) response.set_header("WWW-Authenticate", "Bearer");
     response.status = answer.status;
     if (!answer.location.empty()) response.set_header("Location", answer.location);
     if (!answer.body.empty()) response.set_content(answer.body, "application/json");
   };
+  http.set_pre_routing_handler(
+      [handler](const httplib::Request& request, httplib::Response& response) {
+        if (!WithoutBody(request)) return httplib::Server::HandlerResponse::Unhandled;
+        handler(request, response);
+        return httplib::Server::HandlerResponse::Handled;
+      });
   http.Get(".*", httplib::Server::Handler(handler));
   http.Delete(".*", httplib::Server::Handler(handler));
   http.Post(".*", httplib::Server::Handler(handler));
@@ -177,8 +193,8 @@ RestServer::~RestServer() {
 }
 
 void RestServer::Serve(herder::Herder* herder) {
-  // The Kafka cluster id is not known to the worker yet: GET / reports null (docs/rest-api.md).
-  router_ = std::make_unique<RestRouter>(herder, ServerInfo{SLUICE_VERSION, SLUICE_COMMIT, std::nullopt});
+  router_ = std::make_unique<RestRouter>(
+      herder, ServerInfo{SLUICE_VERSION, SLUICE_COMMIT, herder->kafka_cluster_id()});
   serving_.store(true, std::memory_order_release);
 }
 
