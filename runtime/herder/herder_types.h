@@ -42,9 +42,6 @@ struct ConnectorStatusInfo {
   State state = State::kUnassigned;
   std::string trace;
   std::string worker_id;
-  // The connector plugin's version (KIP-891), as each task's; empty when no plugin of the
-  // connector's class is installed.
-  std::string version;
   std::vector<TaskStatusInfo> tasks;
   // The connector's committed source offsets as this worker knows them: its progress (a
   // snapshot running, the binlog position reached).
@@ -55,6 +52,9 @@ struct ConnectorStatusInfo {
     std::vector<int> tasks;  // the tasks restarted (all of them when `connector`)
   };
   std::optional<Restarted> restarted = {};
+  // The connector plugin's version (KIP-891), as each task's; empty when no plugin of the
+  // connector's class is installed.
+  std::string version = {};
 };
 
 // True when a task reports the SNAPSHOT phase (api->task_progress_report): the one answer to "is
