@@ -100,12 +100,15 @@ absl::Status GroupMembership::CheckLease() const {
 }
 
 absl::Status GroupMembership::AsLeader(uint64_t term, const std::function<absl::Status()>& write) {
-  absl::MutexLock lock(&mu_);
-  if (!view_.leader || view_.leader_term != term || term == 0) {
-    return absl::FailedPreconditionError("this worker no longer leads the cluster");
-  }
-  if (absl::Now() >= lease_until_) {
-    return absl::FailedPreconditionError("this worker's cluster lease ended");
+  absl::MutexLock leading(&leader_mu_);
+  {
+    absl::MutexLock lock(&mu_);
+    if (!view_.leader || view_.leader_term != term || term == 0) {
+      return absl::FailedPreconditionError("this worker no longer leads the cluster");
+    }
+    if (absl::Now() >= lease_until_) {
+      return absl::FailedPreconditionError("this worker's cluster lease ended");
+    }
   }
   return write();
 }
@@ -147,6 +150,7 @@ void GroupMembership::Rebalanced(rd_kafka_resp_err_t err,
   }
   // Revoked (or an error): no longer leader; waits for a write in progress as leader.
   {
+    absl::MutexLock leading(&leader_mu_);
     absl::MutexLock lock(&mu_);
     view_.leader = false;
     view_.leader_term = 0;
@@ -235,6 +239,12 @@ void GroupMembership::Describe() {
     members.emplace_back(rd_kafka_MemberDescription_client_id(member));
   }
   std::sort(members.begin(), members.end());
+  if (std::adjacent_find(members.begin(), members.end()) != members.end()) {
+    log_(LogLevel::kError, kWho,
+         absl::StrCat("two members of group `", options_.group_id,
+                      "` have one worker id; give each worker its own sluice.admin.listener "
+                      "address: ", absl::StrJoin(members, ", ")));
+  }
   absl::MutexLock lock(&mu_);
   if (view_.generation != generation) return;  // another rebalance meanwhile: describe again
   if (std::find(members.begin(), members.end(), options_.worker_id) == members.end()) return;

@@ -91,6 +91,9 @@ class GroupMembership {
   std::thread thread_;
   std::atomic<bool> stopping_{false};
 
+  // Held by AsLeader's write and by the revoke callback, never with mu_ held by the caller: a
+  // slow write delays the next generation, not the tasks asking CheckLease.
+  absl::Mutex leader_mu_ ABSL_ACQUIRED_BEFORE(mu_);
   mutable absl::Mutex mu_;
   MembershipView view_ ABSL_GUARDED_BY(mu_);
   uint64_t terms_ ABSL_GUARDED_BY(mu_) = 0;

@@ -592,6 +592,27 @@ std::vector<std::shared_ptr<const plugin::Plugin>> Herder::Plugins() {
       [&] { return worker_->plugins().List(); });
 }
 
+ClusterSummary Herder::Cluster() {
+  return Call<ClusterSummary>([&] {
+    ClusterSummary out;
+    out.worker_id = options_.worker_id;
+    if (cluster_ == nullptr) return out;
+    const cluster::MembershipView view = cluster_->membership().View();
+    const cluster::Assignment& a = cluster_->assignment();
+    out.enabled = true;
+    out.group_id = cluster_->membership().options().group_id;
+    out.generation = view.generation;
+    out.epoch = a.epoch;
+    out.leader = a.leader;
+    out.lease_valid = view.lease_valid;
+    for (const std::string& member : view.members) out.members[member] = a.ConnectorsOf(member);
+    for (const auto& [name, entry] : configs_.state().connectors()) {
+      if (!a.owners.contains(name)) out.unassigned.push_back(name);
+    }
+    return out;
+  });
+}
+
 std::shared_ptr<WatchSubscription> Herder::Watch() {
   return Call<std::shared_ptr<WatchSubscription>>([&] {
     auto sub = std::make_shared<WatchSubscription>();

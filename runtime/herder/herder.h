@@ -119,6 +119,8 @@ class Herder {
   absl::StatusOr<std::vector<std::string>> Topics(const std::string& name);
   absl::Status ResetTopics(const std::string& name);
   std::vector<std::shared_ptr<const plugin::Plugin>> Plugins();
+  // Members, leader and assignment as this worker last read them.
+  ClusterSummary Cluster();
 
   // Status changes and task metrics from now on (with the current status of every connector
   // first), until the subscription is dropped.

@@ -47,14 +47,22 @@ bool SpreadEvenly(const ClusterRun& run, const std::vector<std::string>& connect
   return true;
 }
 
+// Starts worker `i` and waits until it joined the group (it serves from then on).
+void StartAndJoin(ClusterRun& run, size_t i, const std::string& plugin_path = "") {
+  run.StartWorker(i, plugin_path);
+  ASSERT_TRUE(Eventually(
+      [&] {
+        const std::string log = run.log(i);
+        const size_t taken = log.rfind("cluster lease taken");
+        return taken != std::string::npos && taken > log.rfind("--- worker started");
+      },
+      absl::Seconds(30), absl::Milliseconds(100)))
+      << run.log(i);
+}
+
 void StartThree(ClusterRun& run) {
-  for (size_t i = 0; i < 3; ++i) {
-    run.StartWorker(i);
-    // One after the other, so the first leads and the others join an existing group.
-    ASSERT_TRUE(Eventually([&] { return run.log(i).find("cluster lease taken") != std::string::npos; },
-                           absl::Seconds(30), absl::Milliseconds(200)))
-        << run.log(i);
-  }
+  // One after the other, so the first leads and the others join an existing group.
+  for (size_t i = 0; i < 3; ++i) StartAndJoin(run, i);
 }
 
 TEST(Cluster, ThreeWorkersShareSixConnectorsEachRunningOnce) {
@@ -139,10 +147,8 @@ TEST(Cluster, AKilledWorkersConnectorsResumeElsewhereWithoutLossInKeyOrder) {
 
 TEST(Cluster, AFrozenWorkerStopsItsTasksAndWritesNothingAfterLosingThem) {
   ClusterRun run("cluster-freeze");
-  run.StartWorker(0);
-  ASSERT_TRUE(Eventually([&] { return run.log(0).find("cluster lease taken") != std::string::npos; },
-                         absl::Seconds(30), absl::Milliseconds(200)));
-  run.StartWorker(1);
+  StartAndJoin(run, 0);
+  StartAndJoin(run, 1);
   constexpr int64_t kRecords = 6000;
   std::vector<std::string> connectors;
   for (int i = 0; i < 4; ++i) {
@@ -212,7 +218,7 @@ TEST(Cluster, ARollingRestartNeverRunsAConnectorTwiceNorLeavesOneUnassigned) {
                            absl::Seconds(30), absl::Milliseconds(200)))
         << "after stopping worker " << i << "\n"
         << Logs(run);
-    run.StartWorker(i);
+    StartAndJoin(run, i);
     ASSERT_TRUE(Eventually([&] { return SpreadEvenly(run, connectors, All(run), 2); },
                            absl::Seconds(30), absl::Milliseconds(200)))
         << "after restarting worker " << i << "\n"
@@ -243,14 +249,13 @@ TEST(Cluster, AWorkerWithoutTheConnectorsPluginIsNotGivenIt) {
   const std::string empty = absl::StrCat(std::getenv("SLUICE_BINARY_DIR"),
                                          "/tests/integration/cluster/no-plugins");
   mkdir(empty.c_str(), 0755);
-  run.StartWorker(0, empty);  // leads, with no plugins at all
-  ASSERT_TRUE(Eventually([&] { return run.log(0).find("cluster lease taken") != std::string::npos; },
-                         absl::Seconds(30), absl::Milliseconds(200)));
-  run.StartWorker(1);
-  run.StartWorker(2);
+  StartAndJoin(run, 0, empty);  // leads, with no plugins at all
+  StartAndJoin(run, 1);
+  StartAndJoin(run, 2);
   std::vector<std::string> connectors;
   for (int i = 0; i < 4; ++i) {
-    connectors.push_back(run.CreateGenerator(0, absl::StrCat("g", i), -1, 10, 50));
+    // Through a worker that has the plugin: the one asked checks the config against its own.
+    connectors.push_back(run.CreateGenerator(1, absl::StrCat("g", i), -1, 10, 50));
   }
   ASSERT_TRUE(Eventually([&] { return SpreadEvenly(run, connectors, {1, 2}, 2); },
                          absl::Seconds(30), absl::Milliseconds(200)))
