@@ -69,7 +69,7 @@ struct HerderParts {
   std::shared_ptr<SecretScrubber> scrubber;
   // Cluster mode (docs/cluster.md): the connectors this worker runs are those the cluster's
   // assignment gives it; null = this worker runs every connector (a single worker).
-  std::unique_ptr<cluster::ClusterCoordinator> cluster;
+  std::unique_ptr<cluster::ClusterCoordinator> cluster = nullptr;
 };
 
 class Herder {
