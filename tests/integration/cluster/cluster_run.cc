@@ -1,11 +1,7 @@
 #include "tests/integration/cluster/cluster_run.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <fstream>
 
@@ -27,18 +23,6 @@ std::string BinaryDir() {
 void WriteFile(const std::string& path, const std::string& text) {
   std::ofstream file(path, std::ios::trunc);
   file << text;
-}
-
-int FreeLoopbackPort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
 }
 
 constexpr char kRunsHere[] = "herder: connector ";
@@ -76,7 +60,7 @@ void ClusterRun::StartWorker(size_t i, const std::string& plugin_path) {
                            "topic.creation.default.replication.factor=1\n"
                            "producer.linger.ms=5\n"
                            "sluice.admin.listener=127.0.0.1:",
-                           FreeLoopbackPort(), "\n",
+                           FreePort(), "\n",
                            "sluice.cluster.enable=true\n"
                            "session.timeout.ms=6000\n"
                            "heartbeat.interval.ms=1000\n"

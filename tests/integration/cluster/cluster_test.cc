@@ -47,6 +47,33 @@ bool SpreadEvenly(const ClusterRun& run, const std::vector<std::string>& connect
   return true;
 }
 
+// No committed offset of any connector ever moved backwards (a second task of one connector, or
+// a frozen worker's, would have written one behind).
+void ExpectCommitsNeverWentBack(const ClusterRun& run, const std::vector<std::string>& connectors) {
+  for (const std::string& c : connectors) {
+    const std::vector<int64_t> seqs = run.CommittedSeqs(c);
+    EXPECT_TRUE(std::is_sorted(seqs.begin(), seqs.end())) << c << ": " << absl::StrJoin(seqs, ",");
+  }
+}
+
+// Waits until every connector committed its last record, then checks what reached Kafka: every
+// record, each key's first occurrences in order, and offsets that never went back.
+void ExpectEveryRecordInKeyOrder(const ClusterRun& run, const std::vector<std::string>& connectors,
+                                 int64_t records, absl::Duration timeout) {
+  ASSERT_TRUE(Eventually(
+      [&] {
+        for (const std::string& c : connectors) {
+          const std::vector<int64_t> seqs = run.CommittedSeqs(c);
+          if (seqs.empty() || seqs.back() != records - 1) return false;
+        }
+        return true;
+      },
+      timeout, absl::Milliseconds(500)))
+      << Logs(run);
+  for (const std::string& c : connectors) EXPECT_EQ(run.CheckNoLossAndKeyOrder(c, records), "");
+  ExpectCommitsNeverWentBack(run, connectors);
+}
+
 // Starts worker `i` and waits until it joined the group (it serves from then on).
 void StartAndJoin(ClusterRun& run, size_t i, const std::string& plugin_path = "") {
   run.StartWorker(i, plugin_path);
@@ -86,10 +113,7 @@ TEST(Cluster, ThreeWorkersShareSixConnectorsEachRunningOnce) {
       absl::Seconds(30), absl::Milliseconds(200)))
       << Logs(run);
   for (size_t i = 0; i < 3; ++i) run.StopWorker(i);
-  for (const std::string& c : connectors) {
-    const std::vector<int64_t> seqs = run.CommittedSeqs(c);
-    EXPECT_TRUE(std::is_sorted(seqs.begin(), seqs.end())) << c << ": " << absl::StrJoin(seqs, ",");
-  }
+  ExpectCommitsNeverWentBack(run, connectors);
   EXPECT_EQ(Logs(run).find("another task wrote the offset"), std::string::npos) << Logs(run);
 }
 
@@ -126,21 +150,7 @@ TEST(Cluster, AKilledWorkersConnectorsResumeElsewhereWithoutLossInKeyOrder) {
   EXPECT_LT(takeover, kSession + absl::Seconds(8));
   EXPECT_TRUE(SpreadEvenly(run, connectors, live, 3)) << Logs(run);
   // Every connector reaches its last record, committed.
-  ASSERT_TRUE(Eventually(
-      [&] {
-        for (const std::string& c : connectors) {
-          const std::vector<int64_t> seqs = run.CommittedSeqs(c);
-          if (seqs.empty() || seqs.back() != kRecords - 1) return false;
-        }
-        return true;
-      },
-      absl::Seconds(90), absl::Milliseconds(500)))
-      << Logs(run);
-  for (const std::string& c : connectors) {
-    EXPECT_EQ(run.CheckNoLossAndKeyOrder(c, kRecords), "");
-    const std::vector<int64_t> seqs = run.CommittedSeqs(c);
-    EXPECT_TRUE(std::is_sorted(seqs.begin(), seqs.end())) << c << ": " << absl::StrJoin(seqs, ",");
-  }
+  ExpectEveryRecordInKeyOrder(run, connectors, kRecords, absl::Seconds(90));
   run.StopWorker(0);
   run.StopWorker(2);
 }
@@ -174,26 +184,13 @@ TEST(Cluster, AFrozenWorkerStopsItsTasksAndWritesNothingAfterLosingThem) {
   EXPECT_NE(run.log(1).find("lost its cluster membership"), std::string::npos) << run.log(1);
   // Nothing it wrote after waking moved an offset backwards, and nobody's commit was refused
   // because it wrote one.
-  for (const std::string& c : connectors) {
-    const std::vector<int64_t> seqs = run.CommittedSeqs(c);
-    EXPECT_TRUE(std::is_sorted(seqs.begin(), seqs.end())) << c << ": " << absl::StrJoin(seqs, ",");
-  }
+  ExpectCommitsNeverWentBack(run, connectors);
   EXPECT_EQ(run.log(0).find("another task wrote the offset"), std::string::npos) << run.log(0);
   // Then it rejoins and takes its share again; everything completes without loss.
   ASSERT_TRUE(Eventually([&] { return SpreadEvenly(run, connectors, All(run), 2); },
                          absl::Seconds(30), absl::Milliseconds(200)))
       << Logs(run);
-  ASSERT_TRUE(Eventually(
-      [&] {
-        for (const std::string& c : connectors) {
-          const std::vector<int64_t> seqs = run.CommittedSeqs(c);
-          if (seqs.empty() || seqs.back() != kRecords - 1) return false;
-        }
-        return true;
-      },
-      absl::Seconds(90), absl::Milliseconds(500)))
-      << Logs(run);
-  for (const std::string& c : connectors) EXPECT_EQ(run.CheckNoLossAndKeyOrder(c, kRecords), "");
+  ExpectEveryRecordInKeyOrder(run, connectors, kRecords, absl::Seconds(90));
   run.StopWorker(0);
   run.StopWorker(1);
 }
@@ -224,21 +221,7 @@ TEST(Cluster, ARollingRestartNeverRunsAConnectorTwiceNorLeavesOneUnassigned) {
         << "after restarting worker " << i << "\n"
         << Logs(run);
   }
-  ASSERT_TRUE(Eventually(
-      [&] {
-        for (const std::string& c : connectors) {
-          const std::vector<int64_t> seqs = run.CommittedSeqs(c);
-          if (seqs.empty() || seqs.back() != kRecords - 1) return false;
-        }
-        return true;
-      },
-      absl::Seconds(120), absl::Milliseconds(500)))
-      << Logs(run);
-  for (const std::string& c : connectors) {
-    EXPECT_EQ(run.CheckNoLossAndKeyOrder(c, kRecords), "");
-    const std::vector<int64_t> seqs = run.CommittedSeqs(c);
-    EXPECT_TRUE(std::is_sorted(seqs.begin(), seqs.end())) << c << ": " << absl::StrJoin(seqs, ",");
-  }
+  ExpectEveryRecordInKeyOrder(run, connectors, kRecords, absl::Seconds(120));
   // Two tasks of one connector at once would have made one of them refuse a commit.
   EXPECT_EQ(Logs(run).find("another task wrote the offset"), std::string::npos) << Logs(run);
   for (size_t i = 0; i < 3; ++i) run.StopWorker(i);
