@@ -95,7 +95,7 @@ struct SourceTaskServices {
   LogSink log;
   // When set, asked after every poll before its records are sent: an error (a cluster worker
   // that lost its membership, docs/cluster.md) ends the attempt with it, the records unsent.
-  std::function<absl::Status()> fence;
+  std::function<absl::Status()> fence = nullptr;
 };
 
 class WorkerSourceTask : public TaskView {
