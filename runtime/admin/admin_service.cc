@@ -150,6 +150,27 @@ grpc::Status AdminService::GetConnectorStatus(grpc::ServerContext* context, cons
   return StatusReply(herder_->Status(request->name()), reply);
 }
 
+grpc::Status AdminService::GetCluster(grpc::ServerContext* context, const pb::GetClusterRequest*,
+                                      pb::ClusterInfo* reply) {
+  if (grpc::Status s = Admit(*context); !s.ok()) return s;
+  const herder::ClusterSummary cluster = herder_->Cluster();
+  reply->set_enabled(cluster.enabled);
+  reply->set_worker_id(cluster.worker_id);
+  reply->set_group_id(cluster.group_id);
+  reply->set_generation(cluster.generation);
+  reply->set_epoch(cluster.epoch);
+  reply->set_leader(cluster.leader);
+  reply->set_lease_valid(cluster.lease_valid);
+  for (const auto& [worker, connectors] : cluster.members) {
+    pb::ClusterMember* member = reply->add_members();
+    member->set_worker_id(worker);
+    member->set_leader(worker == cluster.leader);
+    for (const std::string& c : connectors) member->add_connectors(c);
+  }
+  for (const std::string& c : cluster.unassigned) reply->add_unassigned(c);
+  return grpc::Status::OK;
+}
+
 grpc::Status AdminService::ListPlugins(grpc::ServerContext* context, const pb::ListPluginsRequest*,
                                        pb::ListPluginsResponse* reply) {
   if (grpc::Status s = Admit(*context); !s.ok()) return s;

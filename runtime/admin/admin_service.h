@@ -71,6 +71,8 @@ class AdminService final : public pb::Admin::Service {
                                   pb::ConnectorTopics*) override;
   grpc::Status ResetConnectorTopics(grpc::ServerContext*, const pb::ConnectorRef*,
                                     pb::ConnectorTopics*) override;
+  grpc::Status GetCluster(grpc::ServerContext*, const pb::GetClusterRequest*,
+                          pb::ClusterInfo*) override;
   grpc::Status Watch(grpc::ServerContext*, const pb::WatchRequest*,
                      grpc::ServerWriter<pb::WatchEvent>*) override;
 

@@ -276,6 +276,11 @@ int Plugins(const Invocation& in) {
   return in.client.Call(&Stub::ListPlugins, pb::ListPluginsRequest(), {.table = PrintPlugins});
 }
 
+int Cluster(const Invocation& in) {
+  if (!in.args.empty()) return in.Unexpected(in.args[0]);
+  return in.client.Call(&Stub::GetCluster, pb::GetClusterRequest(), {.table = PrintCluster});
+}
+
 // ---- the table ----
 
 struct ClientCommand {
@@ -309,6 +314,8 @@ constexpr ClientCommand kCommands[] = {
     {"connectors validate", "validate", "-f conn.json", "errors per key", Validate},
     {"connectors watch", "watch", "[NAME ...]", "follow states and progress", Watch},
     {"plugins list", "", "", "installed plugins", Plugins},
+    {"cluster", "workers", "", "members, leader, epoch and which worker runs each connector",
+     Cluster},
 };
 
 std::vector<absl::string_view> Words(absl::string_view spelling) {

@@ -147,6 +147,25 @@ void PrintPlugins(const pb::ListPluginsResponse& plugins, std::ostream& out) {
   out << table.Render();
 }
 
+void PrintCluster(const pb::ClusterInfo& cluster, std::ostream& out) {
+  if (!cluster.enabled()) {
+    out << "worker " << cluster.worker_id()
+        << " runs alone (sluice.cluster.enable=false): it runs every connector\n";
+    return;
+  }
+  out << "cluster " << cluster.group_id() << ": assignment epoch " << cluster.epoch()
+      << ", leader " << cluster.leader() << "; asked " << cluster.worker_id() << " (rebalance "
+      << cluster.generation() << (cluster.lease_valid() ? ")" : ", its lease has ended)") << '\n';
+  Table table({"WORKER", "ROLE", "CONNECTORS"});
+  for (const pb::ClusterMember& m : cluster.members()) {
+    table.Add({m.worker_id(), m.leader() ? "leader" : "member", absl::StrJoin(m.connectors(), ", ")});
+  }
+  if (!cluster.unassigned().empty()) {
+    table.Add({"(none)", "", absl::StrJoin(cluster.unassigned(), ", ")});
+  }
+  out << table.Render();
+}
+
 void WatchPrinter::Print(const pb::WatchEvent& event, std::ostream& out) {
   if (event.has_connector_status()) {
     const pb::ConnectorStatus& s = event.connector_status();

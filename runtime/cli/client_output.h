@@ -38,6 +38,7 @@ void PrintValidation(const ::sluice::admin::v1::ValidateConfigResponse& result, 
 
 // NAME VERSION ABI FILE ALIASES, one row per plugin.
 void PrintPlugins(const ::sluice::admin::v1::ListPluginsResponse& plugins, std::ostream& out);
+void PrintCluster(const ::sluice::admin::v1::ClusterInfo& cluster, std::ostream& out);
 
 // `watch` events as lines: state changes, throughput, committed offsets, deletions, and each
 // task's progress line when it differs from the last one printed for that task.

@@ -48,6 +48,8 @@ const std::vector<Command>& Commands() {
       {"connectors", "", ClientCommandUsage("connectors"), "administer connectors", true,
        RunClient},
       {"plugins", "", ClientCommandUsage("plugins"), "installed plugins", true, RunClient},
+      {"cluster", "workers", ClientCommandUsage("cluster"), "members, leader and assignment", true,
+       RunClient},
       {"validate", "", ClientCommandUsage("validate"), "check a connector config", true, RunClient},
       {"watch", "", ClientCommandUsage("watch"), "follow statuses and throughput", true, RunClient},
       {"version", "--version", "version", "print the version", false,

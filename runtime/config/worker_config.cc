@@ -31,12 +31,8 @@ const absl::flat_hash_set<absl::string_view>& ConnectKeysNotUsed() {
                                                  "access.control.allow.methods",
                                                  "rest.extension.classes",
                                                  "response.http.headers.config",
-                                                 "session.timeout.ms",
-                                                 "heartbeat.interval.ms",
-                                                 "rebalance.timeout.ms",
                                                  "worker.sync.timeout.ms",
                                                  "worker.unsync.backoff.ms",
-                                                 "scheduled.rebalance.max.delay.ms",
                                                  "connect.protocol",
                                                  "inter.worker.key.generation.algorithm",
                                                  "inter.worker.key.size",
@@ -194,6 +190,11 @@ const absl::flat_hash_map<absl::string_view, Handler>& ExactKeyHandlers() {
         return BadValue(p, "expected a non-empty group name shared by the cluster's workers");
       return absl::OkStatus();
     };
+    (*h)["session.timeout.ms"] = millis(&WorkerConfig::session_timeout);
+    (*h)["heartbeat.interval.ms"] = millis(&WorkerConfig::heartbeat_interval);
+    (*h)["rebalance.timeout.ms"] = millis(&WorkerConfig::rebalance_timeout);
+    (*h)["scheduled.rebalance.max.delay.ms"] =
+        millis(&WorkerConfig::scheduled_rebalance_max_delay);
     (*h)["offset.storage.topic"] = topic_name(&WorkerConfig::offset_storage);
     (*h)["offset.storage.partitions"] = partitions(&WorkerConfig::offset_storage);
     (*h)["offset.storage.replication.factor"] = replication(&WorkerConfig::offset_storage);
@@ -364,6 +365,7 @@ const absl::flat_hash_map<absl::string_view, Handler>& ExactKeyHandlers() {
       return absl::OkStatus();
     };
     (*h)["topic.creation.enable"] = flag(&WorkerConfig::topic_creation_enable);
+    (*h)["sluice.cluster.enable"] = flag(&WorkerConfig::cluster_enable);
     (*h)["topic.creation.default.partitions"] = [](const Property& p,
                                                    WorkerConfig& c) -> absl::Status {
       absl::StatusOr<int64_t> v = ParseTopicCount(p, std::numeric_limits<int32_t>::max());

@@ -49,6 +49,14 @@ struct WorkerConfig {
   absl::Duration startup_broker_timeout = absl::Milliseconds(60000);
   std::string group_id;  // required
 
+  // The cluster (docs/cluster.md): `sluice.cluster.enable` makes workers sharing `group.id` share
+  // the connectors; the rest are Kafka Connect's DistributedConfig names and defaults.
+  bool cluster_enable = false;
+  absl::Duration session_timeout = absl::Milliseconds(10000);
+  absl::Duration heartbeat_interval = absl::Milliseconds(3000);
+  absl::Duration rebalance_timeout = absl::Milliseconds(60000);
+  absl::Duration scheduled_rebalance_max_delay = absl::Milliseconds(300000);
+
   InternalTopicSettings offset_storage{"", 25, 3};
   InternalTopicSettings config_storage{"", 1,
                                        3};  // always one partition: configs are totally ordered

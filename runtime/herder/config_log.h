@@ -29,6 +29,11 @@ class ConfigLog {
   // Unavailable naming the topic when the write fails; the state is then unchanged.
   absl::Status Write(const std::vector<kafka::KeyedRecord>& records);
 
+  // Applies records another reader followed (a cluster worker's tail of the topic), in order.
+  void Follow(const std::vector<kafka::KeyedRecord>& records) {
+    for (const kafka::KeyedRecord& record : records) state_.Apply(record);
+  }
+
   const ConfigState& state() const { return state_; }
   // The connector's entry; REQUIRES: it exists (state().connectors() has it).
   const ConnectorEntry& entry(const std::string& connector) const {

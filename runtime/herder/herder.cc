@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <future>
 #include <optional>
+#include <set>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "runtime/cluster/cluster_records.h"
 #include "runtime/kafka/compacted_topic.h"
 #include "runtime/plugin/plugin_calls.h"
 #include "runtime/worker/worker.h"
@@ -30,9 +32,27 @@ absl::StatusOr<std::unique_ptr<Herder>> Herder::Start(config::WorkerConfig confi
   auto status_options =
       kafka::CompactedTopicOptions{bootstrap, config.status_storage.name, config.producer_overrides,
                                    config.consumer_overrides, "sluice-statuses"};
+  std::optional<cluster::ClusterOptions> cluster_options;
+  if (config.cluster_enable) {
+    cluster_options.emplace();
+    cluster_options->membership = cluster::MembershipOptions{
+        bootstrap,           config.group_id,           options.worker_id,
+        config.config_storage.name, config.session_timeout, config.heartbeat_interval,
+        config.rebalance_timeout,   config.consumer_overrides};
+    cluster_options->max_delay = config.scheduled_rebalance_max_delay;
+  }
   absl::StatusOr<std::unique_ptr<worker::Worker>> worker =
       worker::Worker::Create(std::move(config), ScrubbingLogSink(parts.scrubber, log));
   if (!worker.ok()) return worker.status();
+  if (cluster_options) {
+    // After the worker: it made the config topic the group subscribes to and the tail reads.
+    absl::StatusOr<std::unique_ptr<cluster::ClusterCoordinator>> cluster =
+        cluster::ClusterCoordinator::Start(*std::move(cluster_options), log);
+    if (!cluster.ok()) return cluster.status();
+    parts.cluster = *std::move(cluster);
+    (*worker)->Fence(
+        [m = &parts.cluster->membership()] { return m->CheckLease(); });
+  }
   parts.worker = *std::move(worker);
   absl::StatusOr<std::unique_ptr<kafka::CompactedTopic>> config_log =
       kafka::CompactedTopic::Create(config_options);
@@ -66,6 +86,7 @@ Herder::Herder(HerderParts parts, LogSink log, HerderOptions options)
                                           : std::make_shared<SecretScrubber>()),
       log_(ScrubbingLogSink(scrubber_, std::move(log))),
       worker_(std::move(parts.worker)),
+      cluster_(std::move(parts.cluster)),
       configs_(std::move(parts.config_log)),
       statuses_(std::move(parts.status_log), worker_.get(), scrubber_, &watchers_,
                 options_.worker_id, log_),
@@ -124,6 +145,23 @@ bool Herder::HasWork() const { return stopping_ || !queue_.empty(); }
 // ---- herder-thread helpers ----
 
 absl::Status Herder::Restore() {
+  if (cluster_ != nullptr) {
+    // Nothing starts here: the assignment says what this worker runs (ClusterTick).
+    absl::StatusOr<std::vector<kafka::KeyedRecord>> records = cluster_->ReadAll(kReadTimeout);
+    if (!records.ok()) return records.status();
+    configs_.Follow(*records);
+    if (absl::Status status = statuses_.Restore(kReadTimeout); !status.ok()) return status;
+    std::set<std::string> plugins;
+    for (const auto& plugin : worker_->plugins().List()) {
+      plugins.insert(plugin->name());
+      plugins.insert(plugin->aliases().begin(), plugin->aliases().end());
+    }
+    const std::vector<kafka::KeyedRecord> worker_record = {
+        cluster::WorkerRecord(cluster_->worker_id(), plugins)};
+    if (absl::Status status = configs_.Write(worker_record); !status.ok()) return status;
+    cluster_->Wrote(worker_record);
+    return absl::OkStatus();
+  }
   if (absl::Status status = configs_.Restore(kReadTimeout); !status.ok()) return status;
   if (absl::Status status = statuses_.Restore(kReadTimeout); !status.ok()) return status;
   for (const auto& [name, entry] : configs_.state().connectors()) {
@@ -138,10 +176,75 @@ absl::Status Herder::Restore() {
 }
 
 void Herder::Tick() {
+  if (cluster_ != nullptr) ClusterTick();
   for (const auto& [name, entry] : configs_.state().connectors()) {
+    // In a cluster, only the owner writes a connector's statuses.
+    if (cluster_ != nullptr && !running_.contains(name)) continue;
     statuses_.Refresh(name, entry.tasks.size());
   }
   metrics_.MaybeSample(configs_.state(), absl::Now());
+}
+
+void Herder::ClusterTick() {
+  configs_.Follow(cluster_->Follow());
+  std::map<std::string, std::string> classes;
+  for (const auto& [name, entry] : configs_.state().connectors()) {
+    classes[name] = plugin::Lookup(entry.config, "connector.class").value_or("");
+  }
+  if (std::optional<cluster::LeaderWrite> write = cluster_->LeaderStep(classes)) {
+    absl::Status s = cluster_->membership().AsLeader(
+        write->term, [&] { return configs_.Write(write->records); });
+    if (s.ok()) {
+      cluster_->Wrote(write->records);
+    } else {
+      log_(LogLevel::kWarn, kWho, absl::StrCat("publishing the assignment: ", s.message()));
+    }
+  }
+  // What is no longer ours (or no longer exists) stops first: its tasks commit their offsets
+  // while the lease still runs, before this worker acknowledges the epoch that took it away.
+  const std::set<std::string> mine = cluster_->MyConnectors();
+  for (auto it = running_.begin(); it != running_.end();) {
+    const std::string name = it->first;
+    if (mine.contains(name) && configs_.Has(name)) {
+      ++it;
+      continue;
+    }
+    log_(LogLevel::kInfo, kWho, absl::StrCat("connector ", name, " no longer runs here"));
+    lifecycle_.StopInWorker(name);
+    if (!configs_.Has(name)) statuses_.RemoveStatuses(name, /*connector_too=*/true);
+    it = running_.erase(it);
+  }
+  for (const std::string& name : mine) {
+    if (!configs_.Has(name)) continue;
+    const ConfigMap& config = configs_.entry(name).config;
+    const TargetState target = configs_.state().target_state(name);
+    auto it = running_.find(name);
+    if (it != running_.end() && it->second.config == config && it->second.target == target) continue;
+    if (it == running_.end()) {
+      log_(LogLevel::kInfo, kWho,
+           absl::StrCat("connector ", name, " runs here from epoch ", cluster_->assignment().epoch));
+    } else if (it->second.config != config) {
+      lifecycle_.StopInWorker(name);  // a new config applies by restarting
+    }
+    if (target == TargetState::kStopped && it != running_.end()) {
+      (void)lifecycle_.StopEmptyingTasks(name);
+    } else {
+      (void)lifecycle_.Start(name, target);  // a failure is the connector's status
+    }
+    running_[name] = Running{config, target};
+  }
+  if (std::optional<kafka::KeyedRecord> ack = cluster_->AckIfNew()) {
+    if (configs_.Write({*ack}).ok()) cluster_->Wrote({*ack});
+  }
+}
+
+absl::Status Herder::RequireRunsHere(const std::string& name) const {
+  if (cluster_ == nullptr || running_.contains(name)) return absl::OkStatus();
+  auto owner = cluster_->assignment().owners.find(name);
+  return absl::FailedPreconditionError(absl::StrCat(
+      "connector ", name, " runs on worker ",
+      owner == cluster_->assignment().owners.end() ? "(none yet)" : owner->second,
+      ", not on ", cluster_->worker_id(), "; ask that worker (forwarding is not built yet)"));
 }
 
 absl::Status Herder::RequireConnector(const std::string& name) const {
@@ -188,7 +291,11 @@ absl::StatusOr<ConnectorInfo> Herder::Create(const std::string& name, ConfigMap 
         !s.ok()) {
       return s;
     }
-    (void)lifecycle_.Start(name, initial);  // a failure is the connector's status, not the call's
+    if (cluster_ != nullptr) {
+      ClusterTick();
+    } else {
+      (void)lifecycle_.Start(name, initial);  // a failure is the connector's status, not the call's
+    }
     return InfoOf(name);
   });
 }
@@ -230,6 +337,10 @@ absl::StatusOr<ConnectorInfo> Herder::PutConfig(const std::string& name, ConfigM
       records.push_back({TargetStateKey(name), EncodeTargetState(TargetState::kStarted)});
     records.push_back({ConnectorConfigKey(name), EncodeProperties(*stored)});
     if (absl::Status s = configs_.Write(records); !s.ok()) return s;
+    if (cluster_ != nullptr) {
+      ClusterTick();  // the owner restarts it with the new config
+      return InfoOf(name);
+    }
     // A new config applies by restarting the connector (and its tasks) in its target state.
     lifecycle_.StopInWorker(name);
     (void)lifecycle_.Start(name, configs_.state().target_state(name));
@@ -272,12 +383,13 @@ absl::StatusOr<ConnectorInfo> Herder::PatchConfig(const std::string& name, const
 absl::Status Herder::Delete(const std::string& name) {
   return Call<absl::Status>([&]() -> absl::Status {
     if (absl::Status s = RequireConnector(name); !s.ok()) return s;
-    lifecycle_.StopInWorker(name);
+    if (cluster_ == nullptr) lifecycle_.StopInWorker(name);  // in a cluster, its owner does
     if (absl::Status s = configs_.Write(
             {{ConnectorConfigKey(name), std::nullopt}, {TargetStateKey(name), std::nullopt}});
         !s.ok()) {
       return s;
     }
+    if (cluster_ != nullptr) ClusterTick();
     statuses_.RemoveStatuses(name, /*connector_too=*/true);
     watchers_.Publish({WatchEvent::Kind::kConnectorDeleted, name, -1, State::kUnassigned, "",
                        options_.worker_id});
@@ -293,7 +405,11 @@ absl::StatusOr<ConnectorStatusInfo> Herder::Pause(const std::string& name) {
         !s.ok()) {
       return s;
     }
-    (void)lifecycle_.Start(name, TargetState::kPaused);
+    if (cluster_ != nullptr) {
+      ClusterTick();
+    } else {
+      (void)lifecycle_.Start(name, TargetState::kPaused);
+    }
     return StatusOf(name);
   });
 }
@@ -306,7 +422,11 @@ absl::StatusOr<ConnectorStatusInfo> Herder::Resume(const std::string& name) {
         !s.ok()) {
       return s;
     }
-    (void)lifecycle_.Start(name, TargetState::kStarted);
+    if (cluster_ != nullptr) {
+      ClusterTick();
+    } else {
+      (void)lifecycle_.Start(name, TargetState::kStarted);
+    }
     return StatusOf(name);
   });
 }
@@ -318,6 +438,10 @@ absl::StatusOr<ConnectorStatusInfo> Herder::Stop(const std::string& name) {
             configs_.Write({{TargetStateKey(name), EncodeTargetState(TargetState::kStopped)}});
         !s.ok()) {
       return s;
+    }
+    if (cluster_ != nullptr) {
+      ClusterTick();  // its owner stops it and empties its task configs
+      return StatusOf(name);
     }
     if (absl::Status s = lifecycle_.StopEmptyingTasks(name); !s.ok()) return s;
     return StatusOf(name);
@@ -333,6 +457,7 @@ absl::StatusOr<ConnectorStatusInfo> Herder::Restart(const std::string& name, boo
       return absl::FailedPreconditionError(
           absl::StrCat("connector ", name, " is STOPPED; resume it to run it again"));
     }
+    if (absl::Status s = RequireRunsHere(name); !s.ok()) return s;
     // Restarting the connector regenerates its task configs, so its tasks restart with it:
     // include_tasks is always implied (docs/admin-api.md). With only_failed, a connector that
     // did not fail keeps running and only its FAILED tasks restart.
@@ -368,6 +493,7 @@ absl::StatusOr<ConnectorStatusInfo> Herder::RestartTask(const std::string& name,
     if (task < 0 || static_cast<size_t>(task) >= configs_.entry(name).tasks.size()) {
       return absl::NotFoundError(absl::StrCat("task ", name, "-", task, " not found"));
     }
+    if (absl::Status s = RequireRunsHere(name); !s.ok()) return s;
     if (configs_.state().target_state(name) != TargetState::kStarted) {
       return absl::FailedPreconditionError(absl::StrCat(
           "connector ", name, " is ", TargetStateName(configs_.state().target_state(name)),
@@ -478,6 +604,27 @@ absl::Status Herder::ResetTopics(const std::string& name) {
 std::vector<std::shared_ptr<const plugin::Plugin>> Herder::Plugins() {
   return Call<std::vector<std::shared_ptr<const plugin::Plugin>>>(
       [&] { return worker_->plugins().List(); });
+}
+
+ClusterSummary Herder::Cluster() {
+  return Call<ClusterSummary>([&] {
+    ClusterSummary out;
+    out.worker_id = options_.worker_id;
+    if (cluster_ == nullptr) return out;
+    const cluster::MembershipView view = cluster_->membership().View();
+    const cluster::Assignment& a = cluster_->assignment();
+    out.enabled = true;
+    out.group_id = cluster_->membership().options().group_id;
+    out.generation = view.generation;
+    out.epoch = a.epoch;
+    out.leader = a.leader;
+    out.lease_valid = view.lease_valid;
+    for (const std::string& member : view.members) out.members[member] = a.ConnectorsOf(member);
+    for (const auto& [name, entry] : configs_.state().connectors()) {
+      if (!a.owners.contains(name)) out.unassigned.push_back(name);
+    }
+    return out;
+  });
 }
 
 std::shared_ptr<WatchSubscription> Herder::Watch() {

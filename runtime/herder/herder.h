@@ -23,6 +23,7 @@
 #define SLUICE_RUNTIME_HERDER_HERDER_H_
 
 #include <deque>
+#include <map>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -34,6 +35,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "runtime/cluster/cluster_coordinator.h"
 #include "runtime/config/worker_config.h"
 #include "runtime/herder/config_log.h"
 #include "runtime/herder/config_preparer.h"
@@ -66,6 +68,9 @@ struct HerderParts {
   // Resolved secrets, scrubbed from the herder's log and from statuses. The worker's log sink
   // should scrub with the same one (ScrubbingLogSink); null = a new one.
   std::shared_ptr<SecretScrubber> scrubber;
+  // Cluster mode (docs/cluster.md): the connectors this worker runs are those the cluster's
+  // assignment gives it; null = this worker runs every connector (a single worker).
+  std::unique_ptr<cluster::ClusterCoordinator> cluster = nullptr;
 };
 
 class Herder {
@@ -115,6 +120,8 @@ class Herder {
   absl::StatusOr<std::vector<std::string>> Topics(const std::string& name);
   absl::Status ResetTopics(const std::string& name);
   std::vector<std::shared_ptr<const plugin::Plugin>> Plugins();
+  // Members, leader and assignment as this worker last read them.
+  ClusterSummary Cluster();
 
   // Status changes and task metrics from now on (with the current status of every connector
   // first), until the subscription is dropped.
@@ -138,6 +145,12 @@ class Herder {
   absl::Status Restore();
   // Every `tick`: failed tasks and new topics noted, metrics sampled.
   void Tick();
+  // Cluster mode, every tick and after every write: the config topic followed, the leader's
+  // assignment published, the connectors this worker owns started or brought to their new
+  // config or target state, the others stopped, and the epoch acknowledged.
+  void ClusterTick();
+  // Cluster mode: FailedPrecondition naming the owner unless `name` runs here.
+  absl::Status RequireRunsHere(const std::string& name) const;
   ConnectorInfo InfoOf(const std::string& name) const;
   // The status writer's status of `name`, with the plugin's version.
   ConnectorStatusInfo StatusOf(const std::string& name) const;
@@ -147,6 +160,8 @@ class Herder {
   const std::shared_ptr<SecretScrubber> scrubber_;
   const LogSink log_;
   const std::unique_ptr<worker::WorkerControl> worker_;
+  // Left (LeaveGroup) only after the destructor stopped every task.
+  const std::unique_ptr<cluster::ClusterCoordinator> cluster_;
   Watchers watchers_;
 
   // Herder-thread state, in its rooms (declared after what they point to).
@@ -155,6 +170,12 @@ class Herder {
   ConfigPreparer preparer_;
   ConnectorLifecycle lifecycle_;
   TaskMetrics metrics_;
+  // Cluster mode: the connectors running here, with the config and target state they run with.
+  struct Running {
+    ConfigMap config;
+    TargetState target;
+  };
+  std::map<std::string, Running> running_;
 
   absl::Mutex queue_mu_;
   std::deque<std::function<void()>> queue_ ABSL_GUARDED_BY(queue_mu_);

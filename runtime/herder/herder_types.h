@@ -3,6 +3,7 @@
 #ifndef SLUICE_RUNTIME_HERDER_HERDER_TYPES_H_
 #define SLUICE_RUNTIME_HERDER_HERDER_TYPES_H_
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -72,6 +73,19 @@ struct ConnectorInfo {
   TargetState target_state = TargetState::kStarted;
   int task_count = 0;
   ConnectorStatusInfo status;
+};
+
+// The cluster as this worker sees it (docs/cluster.md); `enabled` false for a single worker.
+struct ClusterSummary {
+  bool enabled = false;
+  std::string worker_id;
+  std::string group_id;
+  int64_t generation = 0;
+  int64_t epoch = 0;
+  std::string leader;
+  bool lease_valid = false;
+  std::map<std::string, std::vector<std::string>> members;  // worker id -> its connectors
+  std::vector<std::string> unassigned;
 };
 
 }  // namespace sluice::herder

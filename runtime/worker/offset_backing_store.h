@@ -5,6 +5,7 @@
 #ifndef SLUICE_RUNTIME_WORKER_OFFSET_BACKING_STORE_H_
 #define SLUICE_RUNTIME_WORKER_OFFSET_BACKING_STORE_H_
 
+#include <functional>
 #include <memory>
 #include <utility>
 #include <vector>
@@ -61,6 +62,37 @@ class KafkaOffsetBackingStore final : public OffsetBackingStore {
 
  private:
   const std::unique_ptr<kafka::OffsetStore> store_;
+};
+
+// Another store's writes, each allowed only while `fence` answers OK (a cluster worker's lease,
+// docs/cluster.md): a worker that lost its membership cannot commit an offset for a task it may no
+// longer own, even on the way out. Reads pass through. The fence's error is returned as it is.
+class FencedOffsetBackingStore final : public OffsetBackingStore {
+ public:
+  FencedOffsetBackingStore(std::unique_ptr<OffsetBackingStore> store,
+                           std::function<absl::Status()> fence)
+      : store_(std::move(store)), fence_(std::move(fence)) {}
+
+  absl::Status ReadToEnd(absl::Duration timeout) override { return store_->ReadToEnd(timeout); }
+  std::vector<std::pair<offsets::SourcePartition, offsets::SourceOffset>> OffsetsFor(
+      absl::string_view connector) const override {
+    return store_->OffsetsFor(connector);
+  }
+  absl::Status Reset(absl::string_view connector, const offsets::SourcePartition& partition,
+                     absl::Duration timeout) override {
+    if (absl::Status s = fence_(); !s.ok()) return s;
+    return store_->Reset(connector, partition, timeout);
+  }
+  absl::Status Write(absl::string_view connector,
+                     absl::Span<const offsets::CommittableOffset> offsets,
+                     absl::Duration timeout) override {
+    if (absl::Status s = fence_(); !s.ok()) return s;
+    return store_->Write(connector, offsets, timeout);
+  }
+
+ private:
+  const std::unique_ptr<OffsetBackingStore> store_;
+  const std::function<absl::Status()> fence_;
 };
 
 }  // namespace sluice::worker

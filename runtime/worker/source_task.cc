@@ -258,6 +258,9 @@ absl::Status WorkerSourceTask::PollAndSend(data::RecordBatch& batch) {
     return absl::OkStatus();
   }
   if (!polled.ok()) return polled;
+  if (services_.fence) {
+    if (absl::Status fenced = services_.fence(); !fenced.ok()) return fenced;
+  }
   retry_backoff_.Reset();
   // Only the last record of each run of one source partition hands its offset to the tracker:
   // the others' offsets are superseded before a commit could take them, unless the commit falls

@@ -97,6 +97,9 @@ struct SourceTaskServices {
   OffsetBackingStore* offset_store = nullptr;
   kafka::DataTopics* data_topics = nullptr;
   LogSink log;
+  // When set, asked after every poll before its records are sent: an error (a cluster worker
+  // that lost its membership, docs/cluster.md) ends the attempt with it, the records unsent.
+  std::function<absl::Status()> fence = nullptr;
 };
 
 class WorkerSourceTask : public TaskView {

@@ -189,7 +189,7 @@ absl::Status Worker::StartTask(const std::string& connector, int task_id,
   SourceTaskSpec spec{connector, task_id, it->second.plugin, task_config, it->second.retry,
                       it->second.config};
   absl::StatusOr<std::unique_ptr<WorkerSourceTask>> task = WorkerSourceTask::Start(
-      std::move(spec), {&config_, offset_store_.get(), topic_creator_.get(), log_},
+      std::move(spec), {&config_, offset_store_.get(), topic_creator_.get(), log_, fence_},
       std::move(producers));
   if (!task.ok()) return task.status();
   it->second.tasks.emplace(task_id, *std::move(task));

@@ -37,6 +37,15 @@ class Worker : public WorkerControl {
                                                         LogSink log);
   ~Worker() override;
 
+  // From now on every offset write (tasks' commits, the herder's alters) first asks `fence`
+  // and is refused with its error (FencedOffsetBackingStore), and every task asks it before it
+  // sends a poll's records. Call before any task starts.
+  void Fence(std::function<absl::Status()> fence) {
+    fence_ = fence;
+    offset_store_ =
+        std::make_unique<FencedOffsetBackingStore>(std::move(offset_store_), std::move(fence));
+  }
+
   // Validates `connector` against its plugin's config definition, starts it, asks it for up to
   // tasks.max task configs and starts those tasks. NotFound when no plugin has that name.
   // (Standalone mode: `sluice worker` with connector files.)
@@ -83,6 +92,7 @@ class Worker : public WorkerControl {
   const config::WorkerConfig config_;
   const LogSink log_;
   std::function<void(const std::string&)> on_reconfigure_;
+  std::function<absl::Status()> fence_;  // null: a single worker, never fenced
   std::unique_ptr<kafka::TopicAdmin> admin_;
   std::optional<std::string> cluster_id_;  // set by Create
   std::unique_ptr<kafka::DataTopicCreator> topic_creator_;

@@ -82,6 +82,18 @@ std::string MySqlTlsFile(absl::string_view name) {
   return absl::StrCat(ServiceFolder("mysql", MySqlPort()), "/tls/", name);
 }
 
+int FreePort() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
 std::string UniqueName(absl::string_view prefix) {
   static std::atomic<int> counter{0};
   return absl::StrCat(prefix, "_", static_cast<int>(getpid()), "_", counter.fetch_add(1));

@@ -52,6 +52,9 @@ MariaDbAccount MySqlScratchCdc();
 // client certificate and key it signed.
 std::string MariaDbTlsFile(absl::string_view name);
 
+// A loopback port nothing listens on (at the time of asking).
+int FreePort();
+
 // A name no earlier run has used: prefix + process id + a counter, for topics and databases.
 std::string UniqueName(absl::string_view prefix);
 

@@ -151,18 +151,6 @@ std::vector<int64_t> AdminFixture::Seqs(const std::string& topic) const {
   return seqs;
 }
 
-int FreePort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
 // A worker.properties for `sluice worker` on `bootstrap` with topics named after `prefix`,
 // serving the admin API on `address`.
 std::string WorkerProperties(const std::string& prefix, const std::string& bootstrap,

@@ -32,9 +32,6 @@ bool Eventually(Predicate done, absl::Duration timeout = absl::Seconds(60)) {
   return true;
 }
 
-// A loopback port nothing listens on (at the time of asking).
-int FreePort();
-
 // The request naming connector `name`, as most Admin RPCs take it.
 inline pb::ConnectorRef Ref(const std::string& name) {
   pb::ConnectorRef ref;

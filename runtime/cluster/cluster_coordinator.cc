@@ -1,0 +1,134 @@
+#include "runtime/cluster/cluster_coordinator.h"
+
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "runtime/cluster/cluster_records.h"
+
+namespace sluice::cluster {
+namespace {
+
+constexpr char kWho[] = "cluster";
+constexpr absl::Duration kCatchUpTimeout = absl::Seconds(30);
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<ClusterCoordinator>> ClusterCoordinator::Start(
+    ClusterOptions options, LogSink log) {
+  std::unique_ptr<ClusterCoordinator> c(new ClusterCoordinator(std::move(options), std::move(log)));
+  const MembershipOptions& m = c->options_.membership;
+  absl::StatusOr<std::unique_ptr<ConfigTail>> tail =
+      ConfigTail::Create(m.bootstrap_servers, m.topic, m.consumer_overrides,
+                         absl::StrCat("sluice-config-tail-", m.worker_id));
+  if (!tail.ok()) return tail.status();
+  c->tail_ = *std::move(tail);
+  absl::StatusOr<std::unique_ptr<GroupMembership>> membership =
+      GroupMembership::Start(c->options_.membership, c->log_);
+  if (!membership.ok()) return membership.status();
+  c->membership_ = *std::move(membership);
+  return c;
+}
+
+absl::StatusOr<std::vector<kafka::KeyedRecord>> ClusterCoordinator::ReadAll(
+    absl::Duration timeout) {
+  absl::StatusOr<std::vector<kafka::KeyedRecord>> records = tail_->CatchUp(timeout);
+  if (records.ok()) {
+    for (const kafka::KeyedRecord& r : *records) Apply(r);
+  }
+  return records;
+}
+
+std::vector<kafka::KeyedRecord> ClusterCoordinator::Follow() {
+  const MembershipView view = membership_->View();
+  std::vector<kafka::KeyedRecord> records;
+  if (view.leader && view.leader_term != caught_up_term_) {
+    // A new leader computes from everything the previous one wrote.
+    absl::StatusOr<std::vector<kafka::KeyedRecord>> all = tail_->CatchUp(kCatchUpTimeout);
+    if (!all.ok()) {
+      log_(LogLevel::kWarn, kWho, absl::StrCat("new leader reading the config topic: ",
+                                               all.status().message()));
+      return {};
+    }
+    records = *std::move(all);
+    caught_up_term_ = view.leader_term;
+  } else {
+    records = tail_->Poll(absl::ZeroDuration());
+  }
+  for (const kafka::KeyedRecord& r : records) Apply(r);
+  return records;
+}
+
+void ClusterCoordinator::Wrote(const std::vector<kafka::KeyedRecord>& records) {
+  for (const kafka::KeyedRecord& r : records) Apply(r);
+}
+
+void ClusterCoordinator::Apply(const kafka::KeyedRecord& record) {
+  const absl::string_view key = record.key;
+  if (key == kAssignmentKey) {
+    if (!record.value) return;
+    absl::StatusOr<Assignment> a = DecodeAssignment(*record.value);
+    if (!a.ok()) {
+      log_(LogLevel::kWarn, kWho, std::string(a.status().message()));
+      return;
+    }
+    if (a->epoch >= assignment_.epoch) assignment_ = *std::move(a);
+  } else if (absl::StartsWith(key, kWorkerKeyPrefix)) {
+    const std::string id(key.substr(kWorkerKeyPrefix.size()));
+    if (!record.value) {
+      plugins_.erase(id);
+    } else if (auto plugins = DecodeWorkerPlugins(*record.value)) {
+      plugins_[id] = *std::move(plugins);
+    }
+  } else if (absl::StartsWith(key, kAppliedKeyPrefix)) {
+    const std::string id(key.substr(kAppliedKeyPrefix.size()));
+    if (record.value) {
+      if (auto epoch = DecodeAppliedEpoch(*record.value)) applied_[id] = *epoch;
+    }
+  }
+}
+
+std::optional<LeaderWrite> ClusterCoordinator::LeaderStep(
+    const std::map<std::string, std::string>& connectors) {
+  const MembershipView view = membership_->View();
+  if (!view.leader || view.leader_term != caught_up_term_ || !view.lease_valid ||
+      view.members_generation != view.generation) {
+    return std::nullopt;
+  }
+  AssignmentInputs in;
+  in.members = view.members;
+  in.plugins = plugins_;
+  in.applied = applied_;
+  in.connectors = connectors;
+  in.now_ms = absl::ToUnixMillis(absl::Now());
+  in.max_delay = options_.max_delay;
+  Assignment next = NextAssignment(assignment_, in, worker_id());
+  if (next.epoch == assignment_.epoch) return std::nullopt;
+  std::vector<std::string> spread;
+  for (const std::string& member : view.members) {
+    spread.push_back(absl::StrCat(member, "=", next.ConnectorsOf(member).size()));
+  }
+  log_(LogLevel::kInfo, kWho,
+       absl::StrCat("assignment epoch ", next.epoch, ": ", absl::StrJoin(spread, " "),
+                    next.pending.empty() ? "" : absl::StrCat(", ", next.pending.size(), " moving"),
+                    next.lost.empty() ? "" : absl::StrCat(", ", next.lost.size(), " held for lost workers")));
+  return LeaderWrite{view.leader_term, {{std::string(kAssignmentKey), EncodeAssignment(next)}}};
+}
+
+std::set<std::string> ClusterCoordinator::MyConnectors() const {
+  if (!membership_->CheckLease().ok()) return {};
+  std::vector<std::string> mine = assignment_.ConnectorsOf(worker_id());
+  return std::set<std::string>(mine.begin(), mine.end());
+}
+
+std::optional<kafka::KeyedRecord> ClusterCoordinator::AckIfNew() {
+  if (assignment_.epoch == 0) return std::nullopt;
+  if (auto it = applied_.find(worker_id()); it != applied_.end() && it->second == assignment_.epoch) {
+    return std::nullopt;
+  }
+  if (!membership_->CheckLease().ok()) return std::nullopt;
+  return AppliedRecord(worker_id(), assignment_.epoch);
+}
+
+}  // namespace sluice::cluster

@@ -1,0 +1,88 @@
+// What the herder's cluster mode needs each tick, in one room: the config topic followed
+// (ConfigTail), the cluster's records in it (assignment, workers' plugins, acknowledgements), the
+// membership (GroupMembership), and the leader's step (NextAssignment, published only while it
+// still leads). The herder applies the config records to its ConfigState, writes what this
+// returns through its ConfigLog, and starts and stops connectors to match MyConnectors().
+//
+// Threads: not thread-safe; the herder thread owns it (the membership has its own thread).
+#ifndef SLUICE_RUNTIME_CLUSTER_CLUSTER_COORDINATOR_H_
+#define SLUICE_RUNTIME_CLUSTER_CLUSTER_COORDINATOR_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "runtime/cluster/assignment.h"
+#include "runtime/cluster/config_tail.h"
+#include "runtime/cluster/group_membership.h"
+#include "runtime/common/log.h"
+#include "runtime/kafka/topic_log.h"
+
+namespace sluice::cluster {
+
+struct ClusterOptions {
+  MembershipOptions membership;
+  absl::Duration max_delay = absl::Minutes(5);  // scheduled.rebalance.max.delay.ms
+};
+
+// What a leader would write, and the term it leads in (GroupMembership::AsLeader).
+struct LeaderWrite {
+  uint64_t term = 0;
+  std::vector<kafka::KeyedRecord> records;
+};
+
+class ClusterCoordinator {
+ public:
+  // Joins the group and opens the config topic's tail.
+  static absl::StatusOr<std::unique_ptr<ClusterCoordinator>> Start(ClusterOptions options,
+                                                                   LogSink log);
+
+  // Every record of the config topic up to its current end (at start, before anything runs).
+  absl::StatusOr<std::vector<kafka::KeyedRecord>> ReadAll(absl::Duration timeout);
+  // The config topic's new records (a new leader first reads it to its end). The cluster's own
+  // records are applied here; the herder applies all of them to its ConfigState.
+  std::vector<kafka::KeyedRecord> Follow();
+  // Notes records this worker wrote (they come back through Follow too).
+  void Wrote(const std::vector<kafka::KeyedRecord>& records);
+
+  // When this worker leads and knows the members: the assignment to publish, when it differs
+  // from the newest one. `connectors`: every connector in the config topic and its class.
+  std::optional<LeaderWrite> LeaderStep(const std::map<std::string, std::string>& connectors);
+
+  // The connectors the newest assignment gives this worker; none while its lease is not valid.
+  std::set<std::string> MyConnectors() const;
+  // The acknowledgement of the newest epoch, when not written yet (write it once MyConnectors()
+  // is what runs, then pass it to Wrote).
+  std::optional<kafka::KeyedRecord> AckIfNew();
+
+  const Assignment& assignment() const { return assignment_; }
+  const std::map<std::string, std::set<std::string>>& worker_plugins() const { return plugins_; }
+  const std::map<std::string, int64_t>& applied() const { return applied_; }
+  GroupMembership& membership() { return *membership_; }
+  const std::string& worker_id() const { return membership_->worker_id(); }
+
+ private:
+  ClusterCoordinator(ClusterOptions options, LogSink log)
+      : options_(std::move(options)), log_(std::move(log)) {}
+  void Apply(const kafka::KeyedRecord& record);
+
+  const ClusterOptions options_;
+  const LogSink log_;
+  std::unique_ptr<GroupMembership> membership_;
+  std::unique_ptr<ConfigTail> tail_;
+  uint64_t caught_up_term_ = 0;
+
+  Assignment assignment_;
+  std::map<std::string, std::set<std::string>> plugins_;
+  std::map<std::string, int64_t> applied_;
+};
+
+}  // namespace sluice::cluster
+
+#endif  // SLUICE_RUNTIME_CLUSTER_CLUSTER_COORDINATOR_H_

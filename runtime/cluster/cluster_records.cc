@@ -1,0 +1,52 @@
+#include "runtime/cluster/cluster_records.h"
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "rapidjson/document.h"
+#include "rapidjson/stringbuffer.h"
+#include "rapidjson/writer.h"
+
+namespace sluice::cluster {
+
+bool IsClusterKey(absl::string_view key) { return absl::StartsWith(key, "sluice-"); }
+
+kafka::KeyedRecord WorkerRecord(const std::string& worker_id,
+                                const std::set<std::string>& plugins) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  w.StartObject();
+  w.Key("plugins");
+  w.StartArray();
+  for (const std::string& p : plugins) w.String(p.data(), static_cast<rapidjson::SizeType>(p.size()));
+  w.EndArray();
+  w.EndObject();
+  return {absl::StrCat(kWorkerKeyPrefix, worker_id), std::string(buffer.GetString(), buffer.GetSize())};
+}
+
+std::optional<std::set<std::string>> DecodeWorkerPlugins(absl::string_view value) {
+  rapidjson::Document doc;
+  doc.Parse(value.data(), value.size());
+  if (doc.HasParseError() || !doc.IsObject()) return std::nullopt;
+  auto it = doc.FindMember("plugins");
+  if (it == doc.MemberEnd() || !it->value.IsArray()) return std::nullopt;
+  std::set<std::string> out;
+  for (const auto& p : it->value.GetArray()) {
+    if (p.IsString()) out.emplace(p.GetString(), p.GetStringLength());
+  }
+  return out;
+}
+
+kafka::KeyedRecord AppliedRecord(const std::string& worker_id, int64_t epoch) {
+  return {absl::StrCat(kAppliedKeyPrefix, worker_id), absl::StrCat("{\"epoch\":", epoch, "}")};
+}
+
+std::optional<int64_t> DecodeAppliedEpoch(absl::string_view value) {
+  rapidjson::Document doc;
+  doc.Parse(value.data(), value.size());
+  if (doc.HasParseError() || !doc.IsObject()) return std::nullopt;
+  auto it = doc.FindMember("epoch");
+  if (it == doc.MemberEnd() || !it->value.IsInt64()) return std::nullopt;
+  return it->value.GetInt64();
+}
+
+}  // namespace sluice::cluster

@@ -1,0 +1,32 @@
+// The records Sluice's cluster keeps in the config topic beside Kafka Connect's (docs/cluster.md
+// lists them): a worker's plugins (`sluice-worker-<id>`), the leader's assignment
+// (`sluice-assignment`), and each worker's acknowledgement of the epoch it applied
+// (`sluice-applied-<id>`). Kafka Connect skips keys it does not know; ConfigState skips them too.
+#ifndef SLUICE_RUNTIME_CLUSTER_CLUSTER_RECORDS_H_
+#define SLUICE_RUNTIME_CLUSTER_CLUSTER_RECORDS_H_
+
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "runtime/kafka/topic_log.h"
+
+namespace sluice::cluster {
+
+inline constexpr absl::string_view kAssignmentKey = "sluice-assignment";
+inline constexpr absl::string_view kWorkerKeyPrefix = "sluice-worker-";
+inline constexpr absl::string_view kAppliedKeyPrefix = "sluice-applied-";
+
+bool IsClusterKey(absl::string_view key);
+
+kafka::KeyedRecord WorkerRecord(const std::string& worker_id, const std::set<std::string>& plugins);
+std::optional<std::set<std::string>> DecodeWorkerPlugins(absl::string_view value);
+
+kafka::KeyedRecord AppliedRecord(const std::string& worker_id, int64_t epoch);
+std::optional<int64_t> DecodeAppliedEpoch(absl::string_view value);
+
+}  // namespace sluice::cluster
+
+#endif  // SLUICE_RUNTIME_CLUSTER_CLUSTER_RECORDS_H_

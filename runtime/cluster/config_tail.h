@@ -1,0 +1,46 @@
+// The config topic followed as it grows: one consumer that stays open (no group, assign() from
+// the beginning), so a worker sees what the other workers write (connector configs, target
+// states, task configs, the leader's assignment, acknowledgements) within a poll, without
+// reading the whole topic again each time.
+//
+// Threads: not thread-safe; the herder thread owns it.
+#ifndef SLUICE_RUNTIME_CLUSTER_CONFIG_TAIL_H_
+#define SLUICE_RUNTIME_CLUSTER_CONFIG_TAIL_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "runtime/kafka/handles.h"
+#include "runtime/kafka/topic_log.h"
+
+namespace sluice::cluster {
+
+class ConfigTail {
+ public:
+  static absl::StatusOr<std::unique_ptr<ConfigTail>> Create(
+      const std::string& bootstrap_servers, const std::string& topic,
+      const std::map<std::string, std::string>& consumer_overrides, const std::string& client_id);
+
+  // The records that arrived since the last call, in order, waiting at most `wait` for the first.
+  std::vector<kafka::KeyedRecord> Poll(absl::Duration wait);
+  // The records up to the end every partition has now. DeadlineExceeded after `timeout`.
+  absl::StatusOr<std::vector<kafka::KeyedRecord>> CatchUp(absl::Duration timeout);
+
+ private:
+  explicit ConfigTail(std::string topic) : topic_(std::move(topic)) {}
+  // Appends what one poll returned; false when it returned nothing.
+  bool PollOnce(int timeout_ms, std::vector<kafka::KeyedRecord>& out);
+
+  const std::string topic_;
+  kafka::KafkaHandle consumer_;
+  std::map<int32_t, int64_t> next_offset_;  // per partition: the offset after the last seen
+};
+
+}  // namespace sluice::cluster
+
+#endif  // SLUICE_RUNTIME_CLUSTER_CONFIG_TAIL_H_

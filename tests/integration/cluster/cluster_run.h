@@ -1,0 +1,63 @@
+#ifndef SLUICE_TESTS_INTEGRATION_CLUSTER_CLUSTER_RUN_H_
+#define SLUICE_TESTS_INTEGRATION_CLUSTER_CLUSTER_RUN_H_
+
+// A cluster of `sluice worker` processes for one scenario: each worker with its own admin port
+// and log, all sharing one group.id and its topics; generator connectors created through the
+// CLI; what runs where read from the workers' logs; what the connectors wrote read from Kafka.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "tests/support/subprocess.h"
+
+namespace sluice::testing {
+
+class ClusterRun {
+ public:
+  // `settings` lines are added to every worker's config.
+  explicit ClusterRun(const std::string& name, const std::string& settings = "");
+
+  // Starts worker `i` (0-based; a new index adds a worker). `plugin_path` "" = the build's.
+  void StartWorker(size_t i, const std::string& plugin_path = "");
+  Subprocess& worker(size_t i) { return *workers_.at(i).process; }
+  void StopWorker(size_t i);  // SIGTERM, waits for it to exit 0
+  std::string log(size_t i) const;
+  size_t size() const { return workers_.size(); }
+
+  // Creates generator connector `name` through worker `via`: `max_records` records over
+  // `cardinality` keys at `rate` per second. Returns its full (unique) name.
+  std::string CreateGenerator(size_t via, const std::string& name, int64_t max_records,
+                              int64_t cardinality, double rate);
+
+  // The connectors worker `i` runs now, by its log.
+  std::set<std::string> RunningOn(size_t i) const;
+  // The worker that runs `connector` by the logs of the live workers; -1 for none.
+  int OwnerOf(const std::string& connector, const std::set<size_t>& live) const;
+
+  std::string topic(const std::string& connector) const { return connector + ".records"; }
+  // Every committed `seq` of the connector's one partition, in the offsets topic's order.
+  std::vector<int64_t> CommittedSeqs(const std::string& connector) const;
+  // Checks the connector's topic against what the generator made: every seq in [0, max) present,
+  // and per key, the first occurrences in increasing seq order. Returns the failures.
+  std::string CheckNoLossAndKeyOrder(const std::string& connector, int64_t max_records) const;
+
+ private:
+  struct Worker {
+    std::string config;
+    std::string log;
+    std::unique_ptr<Subprocess> process;
+  };
+  std::string prefix_;
+  std::string directory_;
+  std::string settings_;
+  std::vector<Worker> workers_;
+};
+
+}  // namespace sluice::testing
+
+#endif  // SLUICE_TESTS_INTEGRATION_CLUSTER_CLUSTER_RUN_H_

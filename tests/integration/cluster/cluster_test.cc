@@ -1,0 +1,252 @@
+// Several `sluice worker` processes with one group.id on the real broker (docs/cluster.md): the
+// connectors spread and each runs once; a worker killed, frozen or restarted hands its connectors
+// over without loss, without two workers running one connector, and without the frozen one
+// writing after it lost them; a worker without a connector's plugin is never given it.
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "gtest/gtest.h"
+#include "tests/integration/cluster/cluster_run.h"
+#include "tests/support/eventually.h"
+#include "tests/support/subprocess.h"
+
+namespace sluice::testing {
+namespace {
+
+constexpr absl::Duration kSession = absl::Seconds(6);  // session.timeout.ms in ClusterRun
+
+std::string Logs(const ClusterRun& run) {
+  std::string out;
+  for (size_t i = 0; i < run.size(); ++i) out += absl::StrCat("--- worker ", i, ":\n", run.log(i));
+  return out;
+}
+
+std::set<size_t> All(const ClusterRun& run) {
+  std::set<size_t> out;
+  for (size_t i = 0; i < run.size(); ++i) out.insert(i);
+  return out;
+}
+
+// Every connector runs on exactly one of `live`, and each of them runs `per_worker` connectors.
+bool SpreadEvenly(const ClusterRun& run, const std::vector<std::string>& connectors,
+                  const std::set<size_t>& live, size_t per_worker) {
+  for (const std::string& c : connectors) {
+    if (run.OwnerOf(c, live) < 0) return false;
+  }
+  for (size_t i : live) {
+    if (run.RunningOn(i).size() != per_worker) return false;
+  }
+  return true;
+}
+
+// No committed offset of any connector ever moved backwards (a second task of one connector, or
+// a frozen worker's, would have written one behind).
+void ExpectCommitsNeverWentBack(const ClusterRun& run, const std::vector<std::string>& connectors) {
+  for (const std::string& c : connectors) {
+    const std::vector<int64_t> seqs = run.CommittedSeqs(c);
+    EXPECT_TRUE(std::is_sorted(seqs.begin(), seqs.end())) << c << ": " << absl::StrJoin(seqs, ",");
+  }
+}
+
+// Waits until every connector committed its last record, then checks what reached Kafka: every
+// record, each key's first occurrences in order, and offsets that never went back.
+void ExpectEveryRecordInKeyOrder(const ClusterRun& run, const std::vector<std::string>& connectors,
+                                 int64_t records, absl::Duration timeout) {
+  ASSERT_TRUE(Eventually(
+      [&] {
+        for (const std::string& c : connectors) {
+          const std::vector<int64_t> seqs = run.CommittedSeqs(c);
+          if (seqs.empty() || seqs.back() != records - 1) return false;
+        }
+        return true;
+      },
+      timeout, absl::Milliseconds(500)))
+      << Logs(run);
+  for (const std::string& c : connectors) EXPECT_EQ(run.CheckNoLossAndKeyOrder(c, records), "");
+  ExpectCommitsNeverWentBack(run, connectors);
+}
+
+// Starts worker `i` and waits until it joined the group (it serves from then on).
+void StartAndJoin(ClusterRun& run, size_t i, const std::string& plugin_path = "") {
+  run.StartWorker(i, plugin_path);
+  ASSERT_TRUE(Eventually(
+      [&] {
+        const std::string log = run.log(i);
+        const size_t taken = log.rfind("cluster lease taken");
+        return taken != std::string::npos && taken > log.rfind("--- worker started");
+      },
+      absl::Seconds(30), absl::Milliseconds(100)))
+      << run.log(i);
+}
+
+void StartThree(ClusterRun& run) {
+  // One after the other, so the first leads and the others join an existing group.
+  for (size_t i = 0; i < 3; ++i) StartAndJoin(run, i);
+}
+
+TEST(Cluster, ThreeWorkersShareSixConnectorsEachRunningOnce) {
+  ClusterRun run("cluster-spread");
+  StartThree(run);
+  std::vector<std::string> connectors;
+  for (int i = 0; i < 6; ++i) {
+    connectors.push_back(run.CreateGenerator(i % 3, absl::StrCat("g", i), -1, 10, 100));
+  }
+  ASSERT_TRUE(Eventually([&] { return SpreadEvenly(run, connectors, All(run), 2); },
+                         absl::Seconds(30), absl::Milliseconds(200)))
+      << Logs(run);
+  // Each one produces, from exactly one worker.
+  ASSERT_TRUE(Eventually(
+      [&] {
+        for (const std::string& c : connectors) {
+          if (run.CommittedSeqs(c).empty()) return false;
+        }
+        return true;
+      },
+      absl::Seconds(30), absl::Milliseconds(200)))
+      << Logs(run);
+  for (size_t i = 0; i < 3; ++i) run.StopWorker(i);
+  ExpectCommitsNeverWentBack(run, connectors);
+  EXPECT_EQ(Logs(run).find("another task wrote the offset"), std::string::npos) << Logs(run);
+}
+
+TEST(Cluster, AKilledWorkersConnectorsResumeElsewhereWithoutLossInKeyOrder) {
+  ClusterRun run("cluster-kill");
+  StartThree(run);
+  constexpr int64_t kRecords = 4000;
+  std::vector<std::string> connectors;
+  for (int i = 0; i < 6; ++i) {
+    connectors.push_back(run.CreateGenerator(0, absl::StrCat("g", i), kRecords, 10, 400));
+  }
+  ASSERT_TRUE(Eventually([&] { return SpreadEvenly(run, connectors, All(run), 2); },
+                         absl::Seconds(30), absl::Milliseconds(200)))
+      << Logs(run);
+  absl::SleepFor(absl::Seconds(2));  // under load
+  const std::set<std::string> moved = run.RunningOn(1);
+  const absl::Time killed = absl::Now();
+  run.worker(1).Signal(SIGKILL);
+  ASSERT_EQ(run.worker(1).Wait(absl::Seconds(10)), 128 + SIGKILL);
+  const std::set<size_t> live = {0, 2};
+  ASSERT_TRUE(Eventually(
+      [&] {
+        for (const std::string& c : moved) {
+          if (run.OwnerOf(c, live) < 0) return false;
+        }
+        return true;
+      },
+      kSession + absl::Seconds(20), absl::Milliseconds(50)))
+      << Logs(run);
+  const absl::Duration takeover = absl::Now() - killed;
+  std::printf("connectors of the killed worker run again elsewhere after %s\n",
+              absl::FormatDuration(takeover).c_str());
+  // session.timeout.ms + the delay (0) + the rebalance and one tick; generous for a loaded host.
+  EXPECT_LT(takeover, kSession + absl::Seconds(8));
+  EXPECT_TRUE(SpreadEvenly(run, connectors, live, 3)) << Logs(run);
+  // Every connector reaches its last record, committed.
+  ExpectEveryRecordInKeyOrder(run, connectors, kRecords, absl::Seconds(90));
+  run.StopWorker(0);
+  run.StopWorker(2);
+}
+
+TEST(Cluster, AFrozenWorkerStopsItsTasksAndWritesNothingAfterLosingThem) {
+  ClusterRun run("cluster-freeze");
+  StartAndJoin(run, 0);
+  StartAndJoin(run, 1);
+  constexpr int64_t kRecords = 6000;
+  std::vector<std::string> connectors;
+  for (int i = 0; i < 4; ++i) {
+    connectors.push_back(run.CreateGenerator(0, absl::StrCat("g", i), kRecords, 10, 400));
+  }
+  ASSERT_TRUE(Eventually([&] { return SpreadEvenly(run, connectors, All(run), 2); },
+                         absl::Seconds(30), absl::Milliseconds(200)))
+      << Logs(run);
+  absl::SleepFor(absl::Seconds(1));
+  const std::set<std::string> frozen = run.RunningOn(1);
+  std::map<std::string, size_t> commits_before;
+  run.worker(1).Signal(SIGSTOP);
+  // Its connectors move to worker 0 once its session expired...
+  ASSERT_TRUE(Eventually([&] { return run.RunningOn(0).size() == 4; },
+                         kSession + absl::Seconds(20), absl::Milliseconds(100)))
+      << Logs(run);
+  for (const std::string& c : frozen) commits_before[c] = run.CommittedSeqs(c).size();
+  absl::SleepFor(absl::Seconds(2));  // ...and run there a while
+  run.worker(1).Signal(SIGCONT);
+  // Awake, it finds its lease ended and stops its tasks by itself.
+  ASSERT_TRUE(Eventually([&] { return run.RunningOn(1).empty(); }, absl::Seconds(15), absl::Milliseconds(200)))
+      << Logs(run);
+  EXPECT_NE(run.log(1).find("lost its cluster membership"), std::string::npos) << run.log(1);
+  // Nothing it wrote after waking moved an offset backwards, and nobody's commit was refused
+  // because it wrote one.
+  ExpectCommitsNeverWentBack(run, connectors);
+  EXPECT_EQ(run.log(0).find("another task wrote the offset"), std::string::npos) << run.log(0);
+  // Then it rejoins and takes its share again; everything completes without loss.
+  ASSERT_TRUE(Eventually([&] { return SpreadEvenly(run, connectors, All(run), 2); },
+                         absl::Seconds(30), absl::Milliseconds(200)))
+      << Logs(run);
+  ExpectEveryRecordInKeyOrder(run, connectors, kRecords, absl::Seconds(90));
+  run.StopWorker(0);
+  run.StopWorker(1);
+}
+
+TEST(Cluster, ARollingRestartNeverRunsAConnectorTwiceNorLeavesOneUnassigned) {
+  ClusterRun run("cluster-rolling");
+  StartThree(run);
+  constexpr int64_t kRecords = 8000;
+  std::vector<std::string> connectors;
+  for (int i = 0; i < 6; ++i) {
+    connectors.push_back(run.CreateGenerator(0, absl::StrCat("g", i), kRecords, 10, 300));
+  }
+  ASSERT_TRUE(Eventually([&] { return SpreadEvenly(run, connectors, All(run), 2); },
+                         absl::Seconds(30), absl::Milliseconds(200)))
+      << Logs(run);
+  for (size_t i = 0; i < 3; ++i) {
+    run.StopWorker(i);
+    std::set<size_t> live = All(run);
+    live.erase(i);
+    // Its connectors move to the two others (each running at most once by every log read).
+    ASSERT_TRUE(Eventually([&] { return SpreadEvenly(run, connectors, live, 3); },
+                           absl::Seconds(30), absl::Milliseconds(200)))
+        << "after stopping worker " << i << "\n"
+        << Logs(run);
+    StartAndJoin(run, i);
+    ASSERT_TRUE(Eventually([&] { return SpreadEvenly(run, connectors, All(run), 2); },
+                           absl::Seconds(30), absl::Milliseconds(200)))
+        << "after restarting worker " << i << "\n"
+        << Logs(run);
+  }
+  ExpectEveryRecordInKeyOrder(run, connectors, kRecords, absl::Seconds(120));
+  // Two tasks of one connector at once would have made one of them refuse a commit.
+  EXPECT_EQ(Logs(run).find("another task wrote the offset"), std::string::npos) << Logs(run);
+  for (size_t i = 0; i < 3; ++i) run.StopWorker(i);
+}
+
+TEST(Cluster, AWorkerWithoutTheConnectorsPluginIsNotGivenIt) {
+  ClusterRun run("cluster-plugin");
+  const std::string empty = absl::StrCat(std::getenv("SLUICE_BINARY_DIR"),
+                                         "/tests/integration/cluster/no-plugins");
+  mkdir(empty.c_str(), 0755);
+  StartAndJoin(run, 0, empty);  // leads, with no plugins at all
+  StartAndJoin(run, 1);
+  StartAndJoin(run, 2);
+  std::vector<std::string> connectors;
+  for (int i = 0; i < 4; ++i) {
+    // Through a worker that has the plugin: the one asked checks the config against its own.
+    connectors.push_back(run.CreateGenerator(1, absl::StrCat("g", i), -1, 10, 50));
+  }
+  ASSERT_TRUE(Eventually([&] { return SpreadEvenly(run, connectors, {1, 2}, 2); },
+                         absl::Seconds(30), absl::Milliseconds(200)))
+      << Logs(run);
+  absl::SleepFor(absl::Seconds(2));
+  EXPECT_TRUE(run.RunningOn(0).empty()) << run.log(0);
+  for (size_t i = 0; i < 3; ++i) run.StopWorker(i);
+}
+
+}  // namespace
+}  // namespace sluice::testing
