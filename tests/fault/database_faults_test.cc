@@ -2,6 +2,7 @@
 // MariaDB 10.11's and MySQL 9.7's scratch servers, with the workload writing when it goes: the
 // task reconnects and resumes, the transaction whose COMMIT was cut is whole or absent, and the
 // checker (tests/fault/checker.h) holds every promise.
+#include <functional>
 #include <string>
 
 #include "absl/time/clock.h"
@@ -30,7 +31,8 @@ class DatabaseFaults : public ::testing::TestWithParam<TestServer> {
       (void)writer.Join();  // cut by the fault, or done before it
     }
     run.ReconnectWorkload();
-    ASSERT_TRUE(run.workload().Run(transactions / 2).ok());
+    const absl::Status after = run.workload().Run(transactions / 2);
+    ASSERT_TRUE(after.ok()) << after;
   }
 };
 

@@ -49,6 +49,7 @@ TEST_P(WorkerFaults, KillNineAtRandomMomentsLosesNothing) {
   }
   const absl::Status written = writer.Join();
   ASSERT_TRUE(written.ok()) << written;
+  run.WaitUntilStreaming(worker.get());
   run.ExpectEveryPromiseHeld();
   run.cdc().StopWorker(worker);
 }
@@ -71,6 +72,7 @@ TEST_P(WorkerFaults, KillAtTheFailpointsAroundTheOffsetCommit) {
   worker = run.StartWorker();
   const absl::Status written = writer.Join();
   ASSERT_TRUE(written.ok()) << written;
+  run.WaitUntilStreaming(worker.get());
   run.ExpectEveryPromiseHeld();
   run.cdc().StopWorker(worker);
 }
@@ -90,6 +92,7 @@ TEST_P(WorkerFaults, KillNineInsideOneLargeSourceTransaction) {
   ASSERT_TRUE(inside.has_value() && inside->find("\"event\":") != std::string::npos)
       << "the offset never lay inside the transaction: " << inside.value_or("none");
   worker = run.StartWorker();
+  run.WaitUntilStreaming(worker.get());
   run.ExpectEveryPromiseHeld();
   run.cdc().StopWorker(worker);
 }

@@ -77,7 +77,9 @@ class Workload {
   // One transaction that changes `rows` keys (1..rows, inserted or updated), committed: a large
   // source transaction. Keys beyond options.keys are fine.
   absl::Status RunLargeTransaction(int rows);
-  // Opens the connection again (after the server restarted); the ground truth stays.
+  // Opens the connection again (after the server restarted) and reads the table back: a
+  // transaction whose COMMIT's answer was lost becomes committed or rolled back by what the table
+  // holds (kUnknown only if it holds neither), and the next changes start from the table.
   absl::Status Reconnect(const mysql::ConnectionOptions& options);
 
   // The ground truth so far (a copy: the writer may be adding to it).
@@ -101,6 +103,8 @@ class Workload {
   uint32_t seed_;
   std::mt19937 random_;
   std::map<int, int64_t> rows_;  // committed state: key -> version
+  // The state had the last transaction's lost COMMIT gone through.
+  std::optional<std::map<int, int64_t>> unknown_rows_;
   int64_t next_version_ = 1;
   int64_t next_transaction_ = 1;
   mutable absl::Mutex mu_;
