@@ -40,8 +40,7 @@ const std::map<std::string, std::string> kShortTimeouts = {
 TEST_P(BrokerFaults, KilledForTenSecondsThenRestartedCleanlyLosesNothing) {
   FaultRun run("brokercrash", GetParam(), KafkaScratchBootstrap());
   run.Configure({{"errors.retry.delay.max.ms", "2000"}});
-  std::unique_ptr<Subprocess> worker = run.StartWorker();
-  run.WaitUntilStreaming(worker.get());
+  std::unique_ptr<Subprocess> worker = run.StartStreamingWorker();
   const int transactions = TransactionsFor(FaultSize("SLUICE_FAULT_CHANGES", 2000));
   WorkloadThread writer(run.workload(), transactions);
   absl::SleepFor(absl::Milliseconds(500));
@@ -49,25 +48,20 @@ TEST_P(BrokerFaults, KilledForTenSecondsThenRestartedCleanlyLosesNothing) {
   absl::SleepFor(absl::Seconds(1));
   run.RestartBrokerCleanly(1);
   ASSERT_TRUE(writer.Join().ok());
-  run.ExpectEveryPromiseHeld();
-  EXPECT_TRUE(worker->running()) << run.cdc().WorkerLog();
-  run.cdc().StopWorker(worker);
+  run.FinishAndCheck(worker);
 }
 
 TEST_P(BrokerFaults, DownLongerThanTheDeliveryTimeoutLosesNothing) {
   FaultRun run("brokerlong", GetParam(), KafkaScratchBootstrap());
   run.cdc().AddWorkerSettings(kShortTimeouts);
   run.Configure({{"errors.retry.delay.max.ms", "2000"}});
-  std::unique_ptr<Subprocess> worker = run.StartWorker();
-  run.WaitUntilStreaming(worker.get());
+  std::unique_ptr<Subprocess> worker = run.StartStreamingWorker();
   WorkloadThread writer(run.workload(), TransactionsFor(FaultSize("SLUICE_FAULT_CHANGES", 2000)));
   absl::SleepFor(absl::Milliseconds(500));
   run.CrashBroker(12);
   ASSERT_TRUE(writer.Join().ok());
-  run.ExpectEveryPromiseHeld();
-  EXPECT_TRUE(worker->running()) << run.cdc().WorkerLog();
   EXPECT_EQ(run.cdc().WorkerLog().find("task failed"), std::string::npos) << run.cdc().WorkerLog();
-  run.cdc().StopWorker(worker);
+  run.FinishAndCheck(worker);
 }
 
 // A 64 KiB producer buffer fills within the outage: the task waits for room when it is killed.
@@ -75,8 +69,7 @@ TEST_P(BrokerFaults, KillNineWhileBlockedOnAFullProducerBufferLosesNothing) {
   FaultRun run("fullqueue", GetParam(), KafkaScratchBootstrap());
   run.cdc().AddWorkerSettings({{"producer.buffer.memory", "65536"}});
   run.Configure();
-  std::unique_ptr<Subprocess> worker = run.StartWorker();
-  run.WaitUntilStreaming(worker.get());
+  std::unique_ptr<Subprocess> worker = run.StartStreamingWorker();
   std::thread outage([&] { run.CrashBroker(8); });
   absl::SleepFor(absl::Seconds(1));
   // ~300 KiB of change events while the broker is down: more than the buffer holds.
@@ -87,8 +80,7 @@ TEST_P(BrokerFaults, KillNineWhileBlockedOnAFullProducerBufferLosesNothing) {
   outage.join();
   run.ExpectOffsetNotAheadOfData();  // read once the broker is back
   worker = run.StartWorker();
-  run.ExpectEveryPromiseHeld();
-  run.cdc().StopWorker(worker);
+  run.FinishAndCheck(worker);
 }
 
 }  // namespace

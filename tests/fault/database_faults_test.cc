@@ -43,25 +43,19 @@ INSTANTIATE_TEST_SUITE_P(Servers, DatabaseFaults,
 TEST_P(DatabaseFaults, KillNineOfTheServerMidStreamLosesNothing) {
   FaultRun run("dbcrash", GetParam());
   run.Configure();
-  std::unique_ptr<Subprocess> worker = run.StartWorker();
-  run.WaitUntilStreaming(worker.get());
+  std::unique_ptr<Subprocess> worker = run.StartStreamingWorker();
   WriteThrough(run, [&] { run.CrashServer(/*down_seconds=*/2); });
-  run.ExpectEveryPromiseHeld();
-  EXPECT_TRUE(worker->running()) << run.cdc().WorkerLog();
   EXPECT_EQ(run.cdc().WorkerLog().find("task failed"), std::string::npos) << run.cdc().WorkerLog();
-  run.cdc().StopWorker(worker);
+  run.FinishAndCheck(worker);
 }
 
 TEST_P(DatabaseFaults, ACleanRestartOfTheServerMidStreamLosesNothing) {
   FaultRun run("dbrestart", GetParam());
   run.Configure();
-  std::unique_ptr<Subprocess> worker = run.StartWorker();
-  run.WaitUntilStreaming(worker.get());
+  std::unique_ptr<Subprocess> worker = run.StartStreamingWorker();
   WriteThrough(run, [&] { run.RestartServer(); });
-  run.ExpectEveryPromiseHeld();
-  EXPECT_TRUE(worker->running()) << run.cdc().WorkerLog();
   EXPECT_EQ(run.cdc().WorkerLog().find("task failed"), std::string::npos) << run.cdc().WorkerLog();
-  run.cdc().StopWorker(worker);
+  run.FinishAndCheck(worker);
 }
 
 }  // namespace

@@ -104,6 +104,18 @@ void FaultRun::WaitUntilStreaming(Subprocess* worker) {
                          << cdc_.WorkerLog();
 }
 
+std::unique_ptr<Subprocess> FaultRun::StartStreamingWorker() {
+  std::unique_ptr<Subprocess> worker = StartWorker();
+  WaitUntilStreaming(worker.get());
+  return worker;
+}
+
+void FaultRun::FinishAndCheck(std::unique_ptr<Subprocess>& worker, const CheckOptions& options) {
+  WaitUntilStreaming(worker.get());
+  ExpectEveryPromiseHeld(options);
+  cdc_.StopWorker(worker);
+}
+
 void FaultRun::ExpectOffsetNotAheadOfData() {
   // Nothing writes any more: the offset read now is the last the worker committed, and the data
   // read after it holds at least what was there when the offset was written.

@@ -42,8 +42,14 @@ class FaultRun {
   void Configure(const std::map<std::string, std::string>& extra = {});
   // Starts the worker; `failpoints` is its SLUICE_FAILPOINTS (runtime/common/failpoint.h).
   std::unique_ptr<Subprocess> StartWorker(const std::string& failpoints = "");
-  // Writes a row to table `ready` and waits until its change event arrived: the task streams.
+  // Writes a row to table `ready` and waits until its change event arrived and the snapshot's
+  // end is committed: the task streams.
   void WaitUntilStreaming(Subprocess* worker);
+  // StartWorker, then WaitUntilStreaming.
+  std::unique_ptr<Subprocess> StartStreamingWorker();
+  // The end of a scenario: the worker streams (liveness), the checker holds every promise, and
+  // the worker stops cleanly.
+  void FinishAndCheck(std::unique_ptr<Subprocess>& worker, const CheckOptions& options = {});
   // SIGKILL, then the offset check: the committed offset is not ahead of the data in the topic.
   void KillWorker(std::unique_ptr<Subprocess>& worker);
   // The worker died by itself (a failpoint): 128+SIGKILL, then the same offset check.

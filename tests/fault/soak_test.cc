@@ -31,10 +31,12 @@ TEST_P(Soak, RandomFaultsForTheGivenTime) {
   ASSERT_TRUE(CheckServerReachable(GetParam()).ok());
   ASSERT_TRUE(CheckServiceReachable("kafka", KafkaScratchPort()).ok());
   FaultRun run("soak", GetParam(), KafkaScratchBootstrap());
-  run.cdc().AddWorkerSettings({{"producer.delivery.timeout.ms", "5000"}});
+  // delivery.timeout.ms stays at its default (120 s), longer than any fault here: a record that
+  // expires while later ones of its partition are delivered leaves a gap the replay fills after
+  // them, which at-least-once allows and the order check does not (docs/fault-suite.md, "Known
+  // limits"). DownLongerThanTheDeliveryTimeout covers expiry with nothing delivered meanwhile.
   run.Configure({{"errors.retry.delay.max.ms", "2000"}});
-  std::unique_ptr<Subprocess> worker = run.StartWorker();
-  run.WaitUntilStreaming(worker.get());
+  std::unique_ptr<Subprocess> worker = run.StartStreamingWorker();
   std::mt19937 random(run.workload().seed());
   const absl::Time end = absl::Now() + absl::Seconds(seconds);
   int faults = 0;
@@ -82,8 +84,7 @@ TEST_P(Soak, RandomFaultsForTheGivenTime) {
   }
   CheckOptions options;
   options.liveness = absl::Minutes(10);
-  run.ExpectEveryPromiseHeld(options);
-  run.cdc().StopWorker(worker);
+  run.FinishAndCheck(worker, options);
 }
 
 }  // namespace

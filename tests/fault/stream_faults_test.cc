@@ -71,8 +71,7 @@ TEST_P(StreamFaults, AFlippedBitInARowsEventFailsTheTaskAndResumesAfterTheProxyI
   std::map<std::string, std::string> through_proxy = plaintext;
   through_proxy["database.port"] = absl::StrCat(proxy.port());
   run.Configure(through_proxy);
-  std::unique_ptr<Subprocess> worker = run.StartWorker();
-  run.WaitUntilStreaming(worker.get());
+  std::unique_ptr<Subprocess> worker = run.StartStreamingWorker();
   ASSERT_TRUE(run.workload().Run(300).ok());
   const std::pair<std::string, int64_t> before_marker = ServerPosition(run.cdc());
   // The statement spells the marker in two halves: MariaDB's ANNOTATE_ROWS event carries the
@@ -99,10 +98,8 @@ TEST_P(StreamFaults, AFlippedBitInARowsEventFailsTheTaskAndResumesAfterTheProxyI
 
   run.Configure(plaintext);  // the proxy is gone: straight to the server
   worker = run.StartWorker();
-  run.WaitUntilStreaming(worker.get());
-  run.ExpectEveryPromiseHeld();
   EXPECT_EQ(run.cdc().WaitForEvents(run.cdc().Topic("marked"), 1, worker.get()).size(), 1u);
-  run.cdc().StopWorker(worker);
+  run.FinishAndCheck(worker);
 }
 
 // The worker is killed, the workload goes on, the binlogs are purged past the committed position:
@@ -113,8 +110,7 @@ TEST_P(StreamFaults, AFlippedBitInARowsEventFailsTheTaskAndResumesAfterTheProxyI
 TEST_P(StreamFaults, ABinlogPurgedWhileTheWorkerWasDownFailsOrSnapshotsAgain) {
   FaultRun run("purge", GetParam());
   run.Configure();
-  std::unique_ptr<Subprocess> worker = run.StartWorker();
-  run.WaitUntilStreaming(worker.get());
+  std::unique_ptr<Subprocess> worker = run.StartStreamingWorker();
   ASSERT_TRUE(run.workload().Run(TransactionsFor(FaultSize("SLUICE_FAULT_CHANGES", 1500))).ok());
   absl::SleepFor(absl::Seconds(1));
   run.KillWorker(worker);
@@ -182,8 +178,7 @@ TEST_P(StreamFaults, RowsOverTheMessageLimitAndNearThePacketLimitFailClearly) {
     SCOPED_TRACE(absl::StrCat("a row of ", size, " bytes"));
     run.cdc().Sql("CREATE TABLE big (id INT PRIMARY KEY, b LONGBLOB)");
     run.Configure();
-    std::unique_ptr<Subprocess> worker = run.StartWorker();
-    run.WaitUntilStreaming(worker.get());
+    std::unique_ptr<Subprocess> worker = run.StartStreamingWorker();
     ASSERT_TRUE(run.workload().Run(100).ok());
     const std::pair<std::string, int64_t> before_row = ServerPosition(run.cdc());
     run.cdc().Sql(absl::StrCat("INSERT INTO big VALUES (", size, ", REPEAT('x', ", size, "))"));

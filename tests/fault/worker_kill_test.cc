@@ -35,8 +35,7 @@ INSTANTIATE_TEST_SUITE_P(Servers, WorkerFaults,
 TEST_P(WorkerFaults, KillNineAtRandomMomentsLosesNothing) {
   FaultRun run("kill9", GetParam());
   run.Configure();
-  std::unique_ptr<Subprocess> worker = run.StartWorker();
-  run.WaitUntilStreaming(worker.get());
+  std::unique_ptr<Subprocess> worker = run.StartStreamingWorker();
   const int rounds = FaultSize("SLUICE_FAULT_ROUNDS", 5);
   WorkloadThread writer(run.workload(),
                         TransactionsFor(FaultSize("SLUICE_FAULT_CHANGES", 3000)));
@@ -49,9 +48,7 @@ TEST_P(WorkerFaults, KillNineAtRandomMomentsLosesNothing) {
   }
   const absl::Status written = writer.Join();
   ASSERT_TRUE(written.ok()) << written;
-  run.WaitUntilStreaming(worker.get());
-  run.ExpectEveryPromiseHeld();
-  run.cdc().StopWorker(worker);
+  run.FinishAndCheck(worker);
 }
 
 // The failpoints of runtime/common/failpoint.h: the worker dies with records acknowledged and
@@ -60,8 +57,7 @@ TEST_P(WorkerFaults, KillNineAtRandomMomentsLosesNothing) {
 TEST_P(WorkerFaults, KillAtTheFailpointsAroundTheOffsetCommit) {
   FaultRun run("failpoints", GetParam());
   run.Configure();
-  std::unique_ptr<Subprocess> worker = run.StartWorker();
-  run.WaitUntilStreaming(worker.get());
+  std::unique_ptr<Subprocess> worker = run.StartStreamingWorker();
   run.cdc().StopWorker(worker);
   WorkloadThread writer(run.workload(), TransactionsFor(FaultSize("SLUICE_FAULT_CHANGES", 3000)));
   for (const char* failpoint : {"offset_commit.before_write", "offset_commit.after_write"}) {
@@ -72,9 +68,7 @@ TEST_P(WorkerFaults, KillAtTheFailpointsAroundTheOffsetCommit) {
   worker = run.StartWorker();
   const absl::Status written = writer.Join();
   ASSERT_TRUE(written.ok()) << written;
-  run.WaitUntilStreaming(worker.get());
-  run.ExpectEveryPromiseHeld();
-  run.cdc().StopWorker(worker);
+  run.FinishAndCheck(worker);
 }
 
 // One source transaction of 20,000 rows (CI): the worker dies once the committed offset lies
@@ -82,8 +76,7 @@ TEST_P(WorkerFaults, KillAtTheFailpointsAroundTheOffsetCommit) {
 TEST_P(WorkerFaults, KillNineInsideOneLargeSourceTransaction) {
   FaultRun run("bigtxn", GetParam());
   run.Configure();
-  std::unique_ptr<Subprocess> worker = run.StartWorker();
-  run.WaitUntilStreaming(worker.get());
+  std::unique_ptr<Subprocess> worker = run.StartStreamingWorker();
   ASSERT_TRUE(run.workload().Run(50).ok());
   ASSERT_TRUE(run.workload().RunLargeTransaction(FaultSize("SLUICE_FAULT_CHANGES", 20000)).ok());
   ASSERT_TRUE(run.workload().Run(50).ok());
@@ -92,9 +85,7 @@ TEST_P(WorkerFaults, KillNineInsideOneLargeSourceTransaction) {
   ASSERT_TRUE(inside.has_value() && inside->find("\"event\":") != std::string::npos)
       << "the offset never lay inside the transaction: " << inside.value_or("none");
   worker = run.StartWorker();
-  run.WaitUntilStreaming(worker.get());
-  run.ExpectEveryPromiseHeld();
-  run.cdc().StopWorker(worker);
+  run.FinishAndCheck(worker);
 }
 
 // (file, pos, event, row) of every committed offset of the run's connector, in the order written.
@@ -124,14 +115,12 @@ std::vector<std::tuple<std::string, int64_t, int64_t, int64_t>> OffsetHistory(Cd
 TEST_P(WorkerFaults, AFrozenWorkerResumedNeverMovesTheOffsetBackwards) {
   FaultRun run("frozen", GetParam());
   run.Configure();
-  std::unique_ptr<Subprocess> first = run.StartWorker();
-  run.WaitUntilStreaming(first.get());
+  std::unique_ptr<Subprocess> first = run.StartStreamingWorker();
   ASSERT_TRUE(run.workload().Run(TransactionsFor(FaultSize("SLUICE_FAULT_CHANGES", 1500))).ok());
   absl::SleepFor(absl::Milliseconds(500));
   first->Signal(SIGSTOP);
   // The second worker: the same configs, the same offsets; its log goes to the same file.
-  std::unique_ptr<Subprocess> second = run.StartWorker();
-  run.WaitUntilStreaming(second.get());
+  std::unique_ptr<Subprocess> second = run.StartStreamingWorker();
   ASSERT_TRUE(run.workload().Run(TransactionsFor(FaultSize("SLUICE_FAULT_CHANGES", 1500))).ok());
   run.WaitUntilStreaming(second.get());
   first->Signal(SIGCONT);

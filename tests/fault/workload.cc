@@ -116,14 +116,18 @@ absl::Status Workload::Transaction(int statements, bool rollback) {
     Add(std::move(t));
     return s;
   }
+  return Commit(std::move(t), std::move(rows));
+}
+
+absl::Status Workload::Commit(WrittenTransaction t, std::map<int, int64_t> after) {
   if (absl::Status s = Statement("COMMIT"); !s.ok()) {
     // The server may have committed before the answer was lost: Reconnect finds out.
     t.outcome = Outcome::kUnknown;
-    unknown_rows_ = std::move(rows);
+    unknown_rows_ = std::move(after);
     Add(std::move(t));
     return s;
   }
-  rows_ = std::move(rows);
+  rows_ = std::move(after);
   RecordEnd(t);
   Add(std::move(t));
   return absl::OkStatus();
@@ -166,16 +170,7 @@ absl::Status Workload::RunLargeTransaction(int rows) {
       return s;
     }
   }
-  if (absl::Status s = Statement("COMMIT"); !s.ok()) {
-    t.outcome = Outcome::kUnknown;
-    unknown_rows_ = std::move(after);
-    Add(std::move(t));
-    return s;
-  }
-  rows_ = std::move(after);
-  RecordEnd(t);
-  Add(std::move(t));
-  return absl::OkStatus();
+  return Commit(std::move(t), std::move(after));
 }
 
 void Workload::Add(WrittenTransaction t) {

@@ -96,6 +96,8 @@ class Workload {
   absl::Status Statement(const std::string& sql);
   absl::Status Transaction(int statements, bool rollback);
   void RecordEnd(WrittenTransaction& t);
+  // COMMITs `t`, whose changes leave the table as `after`, and records it.
+  absl::Status Commit(WrittenTransaction t, std::map<int, int64_t> after);
 
   mysql::Connection connection_;
   std::string db_, table_;
