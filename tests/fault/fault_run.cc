@@ -3,7 +3,9 @@
 #include <signal.h>
 #include <stdlib.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <iostream>
 #include <map>
 #include <vector>
 

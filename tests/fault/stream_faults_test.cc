@@ -2,11 +2,8 @@
 // scratch servers: one flipped bit inside a rows event on the wire (a loopback proxy), the
 // committed position's binlog purged while the worker was down (killed), and rows over the
 // broker's message limit and near the server's packet limit.
-#include <signal.h>
-
 #include <map>
 #include <string>
-#include <tuple>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -17,7 +14,6 @@
 #include "tests/fault/fault_run.h"
 #include "tests/fault/flip_proxy.h"
 #include "tests/integration/mysql_connector/server_dialect.h"
-#include "tests/support/eventually.h"
 #include "tests/support/kafka_reader.h"
 #include "tests/support/service_endpoints.h"
 
