@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "runtime/herder/secrets.h"
+#include "runtime/transform/transform_chain.h"
 
 namespace sluice::herder {
 namespace {
@@ -62,6 +63,9 @@ plugin::ConfigValidation ConfigPreparer::Check(const ConfigMap& config) const {
   plugin::ConfigValidation verdict = plugin::ValidateConfig(config, *plugins_, &HasReference);
   for (auto& [key, error] : config::RefusedConnectorOverrides(config, client_overrides_)) {
     verdict.AddError(key, std::move(error));
+  }
+  for (transform::ConfigProblem& problem : transform::CheckTransforms(config)) {
+    verdict.AddError(problem.key, std::move(problem.message));
   }
   return verdict;
 }

@@ -38,8 +38,8 @@ class ConfigPreparer {
 
   // What may be stored for connector `name`: `config` with `name` set (InvalidArgument when it
   // names another connector, or the name is empty or has control characters), validated
-  // (InvalidArgument naming every bad key, client overrides the worker's policy refuses among
-  // them), and its literal secrets moved into the secrets directory (ProtectSecrets).
+  // (InvalidArgument naming every bad key, client overrides the worker's policy refuses and
+  // transforms CheckTransforms refuses among them), and its literal secrets moved into the secrets directory (ProtectSecrets).
   absl::StatusOr<ConfigMap> Prepare(const std::string& name,
                                             ConfigMap config) const;
 

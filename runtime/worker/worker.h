@@ -74,6 +74,8 @@ class Worker : public WorkerControl {
     std::map<int, std::unique_ptr<WorkerSourceTask>> tasks;
     // `producer.override.*` of the connector's config, prefix removed, for its tasks' producers.
     std::map<std::string, std::string> producer_overrides;
+    // Its config, for the transform chain each task builds (`transforms`, `predicates`).
+    ConfigMap config;
   };
 
   const config::WorkerConfig config_;
