@@ -3,6 +3,7 @@
 #include <utility>
 #include <vector>
 
+#include "runtime/common/failpoint.h"
 #include "runtime/offsets/offset_codec.h"
 
 namespace sluice::kafka {
@@ -33,6 +34,8 @@ absl::Status OffsetStore::Write(absl::string_view connector,
     records.push_back(KeyedRecord{*std::move(key), *std::move(value)});
   }
   if (absl::Status s = log_->Write(records, timeout); !s.ok()) return s;
+  // The offsets are in Kafka; the task has not heard so (nor acknowledged them to the plugin).
+  SLUICE_FAILPOINT("offset_commit.after_write");
   absl::MutexLock lock(&mu_);
   for (const KeyedRecord& r : records) table_.Apply(r.key, r.value);
   return absl::OkStatus();

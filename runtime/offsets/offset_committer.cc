@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "runtime/common/failpoint.h"
 
 namespace sluice::offsets {
 
@@ -21,6 +22,8 @@ absl::Status OffsetCommitter::Commit(absl::Duration timeout) {
     if (!replaced) unwritten_.push_back(std::move(fresh));
   }
   if (!unwritten_.empty()) {
+    // The records behind these offsets are acknowledged by Kafka; their offsets are not written.
+    SLUICE_FAILPOINT("offset_commit.before_write");
     if (absl::Status s = writer_->Write(connector_, unwritten_, timeout); !s.ok()) {
       return absl::Status(s.code(), absl::StrCat("committing offsets of connector `", connector_,
                                                  "`: ", s.message()));

@@ -82,7 +82,8 @@ MariaDbAccount CdcAccount(TestServer server) {
   return MariaDbCdc();
 }
 
-CdcRun::CdcRun(const std::string& name, bool schemas, TestServer server) : server_(server) {
+CdcRun::CdcRun(const std::string& name, bool schemas, TestServer server, std::string bootstrap)
+    : bootstrap_(bootstrap.empty() ? KafkaBootstrap() : std::move(bootstrap)), server_(server) {
   name_ = UniqueName(name);
   for (char& c : name_) {
     if (c == '-' || c == '.') c = '_';
@@ -97,7 +98,7 @@ CdcRun::CdcRun(const std::string& name, bool schemas, TestServer server) : serve
   const std::string schemas_enable = schemas ? "true" : "false";
   WriteFile(
       worker_config_,
-      absl::StrCat("bootstrap.servers=", KafkaBootstrap(), "\n", "group.id=", name_, "\n",
+      absl::StrCat("bootstrap.servers=", bootstrap_, "\n", "group.id=", name_, "\n",
                    "offset.storage.topic=", name_, ".offsets\n", "config.storage.topic=", name_,
                    ".configs\n", "status.storage.topic=", name_, ".status\n",
                    "offset.storage.replication.factor=1\n"
@@ -122,8 +123,7 @@ CdcRun::CdcRun(const std::string& name, bool schemas, TestServer server) : serve
   }
 }
 
-absl::Status CdcRun::OpenAdmin() {
-  admin_.reset();
+mysql::ConnectionOptions CdcRun::AdminOptions() const {
   MariaDbAccount admin = AdminAccount(server_);
   mysql::ConnectionOptions options;
   options.host = admin.host;
@@ -132,7 +132,12 @@ absl::Status CdcRun::OpenAdmin() {
   options.password = admin.password;
   options.ssl_mode = server_ == TestServer::kMariaDbScratch ? mysql::SslMode::kDisabled
                                                            : mysql::SslMode::kRequired;
-  absl::StatusOr<mysql::Connection> connection = mysql::Connection::Open(options);
+  return options;
+}
+
+absl::Status CdcRun::OpenAdmin() {
+  admin_.reset();
+  absl::StatusOr<mysql::Connection> connection = mysql::Connection::Open(AdminOptions());
   if (!connection.ok()) return connection.status();
   admin_.emplace(std::move(*connection));
   if (server_ == TestServer::kMySql || server_ == TestServer::kMySqlScratch) {
@@ -229,7 +234,7 @@ CdcRun::KeysRead CdcRun::WaitForDistinctIds(const std::string& topic, size_t exp
   const absl::Time deadline = absl::Now() + timeout;
   while (absl::Now() < deadline && seen.ids.size() < expected) {
     absl::StatusOr<std::vector<ConsumedRecord>> read =
-        ReadWholeTopic(KafkaBootstrap(), topic, absl::Seconds(20));
+        ReadWholeTopic(bootstrap_, topic, absl::Seconds(20));
     if (read.ok()) {
       seen.ids.clear();
       seen.records = read->size();
@@ -253,7 +258,7 @@ std::vector<ChangeEvent> CdcRun::WaitForEvents(const std::string& topic, size_t 
   std::vector<ConsumedRecord> records;
   while (absl::Now() < deadline) {
     absl::StatusOr<std::vector<ConsumedRecord>> read =
-        ReadWholeTopic(KafkaBootstrap(), topic, absl::Seconds(10));
+        ReadWholeTopic(bootstrap_, topic, absl::Seconds(10));
     if (read.ok()) {
       records = std::move(*read);
       if (records.size() >= count) break;
@@ -279,7 +284,7 @@ std::vector<ChangeEvent> CdcRun::WaitForEvents(const std::string& topic, size_t 
 
 std::optional<std::string> CdcRun::CommittedOffset() const {
   absl::StatusOr<std::vector<ConsumedRecord>> read =
-      ReadWholeTopic(KafkaBootstrap(), name_ + ".offsets", absl::Seconds(10));
+      ReadWholeTopic(bootstrap_, name_ + ".offsets", absl::Seconds(10));
   if (!read.ok()) return std::nullopt;
   const std::string key = absl::StrCat("[\"", name_, "\",{\"server\":\"", prefix_, "\"}]");
   std::optional<std::string> value;
@@ -294,7 +299,7 @@ void CdcRun::CommitOffset(const std::string& value) {
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
   // murmur2_random: a keyed record lands where Kafka Connect's Java producer puts it.
   for (const auto& [key, setting] : std::map<std::string, std::string>{
-           {"bootstrap.servers", KafkaBootstrap()}, {"partitioner", "murmur2_random"}}) {
+           {"bootstrap.servers", bootstrap_}, {"partitioner", "murmur2_random"}}) {
     ASSERT_EQ(rd_kafka_conf_set(conf, key.c_str(), setting.c_str(), error, sizeof error),
               RD_KAFKA_CONF_OK)
         << error;

@@ -47,14 +47,22 @@ MariaDbAccount CdcAccount(TestServer server);
 
 class CdcRun {
  public:
+  // `bootstrap`: the broker the worker writes to and the run reads from; empty for the shared
+  // test broker (KafkaBootstrap()), KafkaScratchBootstrap() for a test that kills the broker.
   explicit CdcRun(const std::string& name, bool schemas = false,
-                  TestServer server = TestServer::kMariaDb);
+                  TestServer server = TestServer::kMariaDb, std::string bootstrap = "");
   ~CdcRun();
 
   const std::string& name() const { return name_; }
   TestServer server() const { return server_; }
   const std::string& db() const { return db_; }
   const std::string& prefix() const { return prefix_; }
+  const std::string& bootstrap() const { return bootstrap_; }
+  const std::string& log_path() const { return log_path_; }
+  // The scenario's folder (configs, the worker's log) in the build tree.
+  const std::string& directory() const { return directory_; }
+  // The admin account's connection options for this server (a second writer's connection).
+  mysql::ConnectionOptions AdminOptions() const;
   std::string Topic(const std::string& table) const { return prefix_ + "." + db_ + "." + table; }
 
   // Runs SQL as the admin account, in this scenario's database. Fails the test on error.
@@ -98,6 +106,7 @@ class CdcRun {
   absl::Status OpenAdmin();
 
   std::string name_, db_, prefix_, directory_, worker_config_, connector_config_, log_path_;
+  std::string bootstrap_;
   TestServer server_ = TestServer::kMariaDb;
   std::optional<mysql::Connection> admin_;
 };

@@ -1,0 +1,59 @@
+#include "runtime/common/failpoint.h"
+
+#include <signal.h>
+
+#include <chrono>
+
+#include "gtest/gtest.h"
+
+namespace sluice::failpoint {
+namespace {
+
+TEST(Failpoint, ParsesNamesActionsAndPasses) {
+  auto table = ParseFailpoints("a.b=kill,c=kill@3,d=sleep:25@2");
+  ASSERT_EQ(table.size(), 3u);
+  EXPECT_EQ(table[0]->name, "a.b");
+  EXPECT_EQ(table[0]->action, Armed::Action::kKill);
+  EXPECT_EQ(table[0]->fire_at, 1);
+  EXPECT_EQ(table[1]->fire_at, 3);
+  EXPECT_EQ(table[2]->action, Armed::Action::kSleep);
+  EXPECT_EQ(table[2]->sleep_ms, 25);
+  EXPECT_EQ(table[2]->fire_at, 2);
+}
+
+TEST(Failpoint, IgnoresEntriesThatDoNotParse) {
+  auto table = ParseFailpoints("=kill,x=explode,y=kill@0,z=kill@x,w=sleep:,,ok=kill");
+  ASSERT_EQ(table.size(), 1u);
+  EXPECT_EQ(table[0]->name, "ok");
+}
+
+TEST(Failpoint, AnUnarmedOrOtherNameDoesNothing) {
+  auto table = ParseFailpoints("armed=kill");
+  PassIn(table, "other");
+  PassIn({}, "armed");
+  SUCCEED() << "still alive";
+}
+
+TEST(Failpoint, KillFiresAtItsPassOnly) {
+  EXPECT_EXIT(
+      {
+        auto table = ParseFailpoints("here=kill@2");
+        PassIn(table, "here");  // the first pass: nothing
+        PassIn(table, "here");  // the second: SIGKILL
+        std::exit(0);
+      },
+      ::testing::KilledBySignal(SIGKILL), "failpoint here fired");
+}
+
+TEST(Failpoint, SleepWaitsOnceAndGoesOn) {
+  auto table = ParseFailpoints("slow=sleep:50");
+  const auto begin = std::chrono::steady_clock::now();
+  PassIn(table, "slow");
+  EXPECT_GE(std::chrono::steady_clock::now() - begin, std::chrono::milliseconds(50));
+  const auto again = std::chrono::steady_clock::now();
+  PassIn(table, "slow");
+  EXPECT_LT(std::chrono::steady_clock::now() - again, std::chrono::milliseconds(50));
+}
+
+}  // namespace
+}  // namespace sluice::failpoint
