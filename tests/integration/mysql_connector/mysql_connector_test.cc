@@ -603,6 +603,31 @@ TEST_P(MySqlConnector, FiltersKeyLessTablesAndDebeziumClassNames) {
   run.StopWorker(worker);
 }
 
+// The first TRUNCATE after a snapshot, before streaming met any row of the table, is emitted like
+// any other: op t, no key, its schema the snapshot's (read from the catalog).
+TEST_P(MySqlConnector, TheFirstTruncateAfterASnapshotIsEmitted) {
+  CdcRun run("truncfirst", /*schemas=*/true, server());
+  run.Sql("CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(10))");
+  run.Sql("INSERT INTO t VALUES (1, 'a'), (2, 'b')");
+  run.WriteConnectorConfig({{"skipped.operations", "none"}});
+  std::unique_ptr<Subprocess> worker = run.StartWorker();
+  std::vector<ChangeEvent> events = run.WaitForEvents(run.Topic("t"), 2, worker.get());
+  ASSERT_EQ(OpsAndIds(events), (std::vector<std::string>{"r1", "r2"}));
+  run.Sql("TRUNCATE TABLE t");
+  events = run.WaitForEvents(run.Topic("t"), 3, worker.get());
+  ASSERT_EQ(events.size(), 3u) << run.WorkerLog();
+  EXPECT_EQ(events[2].op(), "t");
+  EXPECT_FALSE(events[2].key.has_value());
+  EXPECT_TRUE(events[2].payload()["before"].IsNull());
+  EXPECT_TRUE(events[2].payload()["after"].IsNull());
+  // The envelope's schema describes the table as the snapshot's records did.
+  const rapidjson::Value& read_schema = (*events[0].json)["schema"];
+  const rapidjson::Value& truncate_schema = (*events[2].json)["schema"];
+  EXPECT_EQ(Json(truncate_schema["fields"][0]), Json(read_schema["fields"][0]));
+  EXPECT_EQ(run.WorkerLog().find("not emitted"), std::string::npos) << run.WorkerLog();
+  run.StopWorker(worker);
+}
+
 // The committed position's binlog was purged while the connector was stopped: with
 // snapshot.mode=initial the task fails saying so, naming the position it needed (file:pos); with
 // when_needed it snapshots again. On the scratch server (ScratchOf).
