@@ -58,6 +58,7 @@
 #include "runtime/plugin/host_context.h"
 #include "runtime/plugin/plugin.h"
 #include "runtime/plugin/plugin_calls.h"
+#include "runtime/worker/connector_check.h"
 #include "runtime/worker/guarded_offset_writer.h"
 #include "runtime/worker/offset_backing_store.h"
 #include "runtime/worker/retry_backoff.h"
@@ -77,6 +78,7 @@ struct SourceTaskSpec {
   std::shared_ptr<const plugin::Plugin> plugin;
   ConfigMap task_config;
   TaskRetryPolicy retry;
+  ConnectorConverters converters;  // ConvertersFor; left empty: the worker's
 };
 
 // Whether a task that ended with `failure` is restarted from its committed offsets: the broker

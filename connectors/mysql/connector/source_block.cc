@@ -119,6 +119,7 @@ sluice_value* SourceBlock::Build(sluice_batch* batch, const std::string& db,
   set(kSrcFile, text(source.file));
   set(kSrcPos, sluice_datum_int(source.pos));
   set(kSrcRow, sluice_datum_int(source.row));
+  if (source.query != nullptr) set(kSrcQuery, text(*source.query));
   if (can_copy_structs_) {
     last_.value = value;
     last_.batch = batch;
@@ -131,6 +132,7 @@ sluice_value* SourceBlock::Build(sluice_batch* batch, const std::string& db,
     last_.server_id = source.server_id;
     last_.gtid = source.gtid;
     last_.snapshot = source.snapshot;
+    last_.query = source.query;
   }
   return value;
 }

@@ -33,6 +33,7 @@ struct SourcePosition {
   std::string gtid;                // this transaction's GTID, or empty
   const char* snapshot = nullptr;  // source.snapshot: "true", "first", "last", ...; null = "false"
   const TransactionInfo* transaction = nullptr;  // null: the envelope's transaction is null
+  const std::string* query = nullptr;  // source.query (include.query), redacted; null = null
 };
 
 class SourceBlock {
@@ -69,12 +70,14 @@ class SourceBlock {
     int64_t server_id = 0;
     std::string gtid;
     const char* snapshot = nullptr;
+    const std::string* query = nullptr;
 
     bool Matches(const sluice_batch* b, const std::string& d, const std::string* t,
                  const SourcePosition& p) const {
       return value != nullptr && batch == b && pos == p.pos && ts_sec == p.ts_sec &&
              server_id == p.server_id && snapshot == p.snapshot && has_table == (t != nullptr) &&
-             file == p.file && gtid == p.gtid && db == d && (t == nullptr || table == *t);
+             file == p.file && gtid == p.gtid && db == d && (t == nullptr || table == *t) &&
+             query == p.query;
     }
   };
 

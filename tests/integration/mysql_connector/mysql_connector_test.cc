@@ -628,6 +628,30 @@ TEST_P(MySqlConnector, TheFirstTruncateAfterASnapshotIsEmitted) {
   run.StopWorker(worker);
 }
 
+// include.query: each row's source.query is the statement that wrote it (MariaDB's ANNOTATE_ROWS;
+// MySQL's ROWS_QUERY, written with binlog_rows_query_log_events=ON), credentials redacted as in
+// schema changes; without it source.query stays null.
+TEST_P(MySqlConnector, IncludeQueryPutsTheRedactedStatementInSourceQuery) {
+  CdcRun run("inclquery", /*schemas=*/false, server());
+  run.Sql("CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(40), password VARCHAR(40))");
+  run.Sql("INSERT INTO t VALUES (1, 'snapshotted', 'x')");
+  run.WriteConnectorConfig({{"include.query", "true"}});
+  std::unique_ptr<Subprocess> worker = run.StartWorker();
+  ASSERT_EQ(run.WaitForEvents(run.Topic("t"), 1, worker.get()).size(), 1u);
+  if (server() == TestServer::kMySql) run.Sql("SET SESSION binlog_rows_query_log_events = ON");
+  run.Sql("INSERT INTO t VALUES (2, 'two', 'y'), (3, 'three', 'z')");
+  run.Sql("UPDATE t SET v = 'changed' WHERE password = 'hunter2' OR id = 2");
+  std::vector<ChangeEvent> events = run.WaitForEvents(run.Topic("t"), 4, worker.get());
+  ASSERT_EQ(OpsAndIds(events), (std::vector<std::string>{"r1", "c2", "c3", "u2"}));
+  EXPECT_TRUE(events[0].payload()["source"]["query"].IsNull()) << "a snapshot row has no query";
+  const std::string insert = "INSERT INTO t VALUES (2, 'two', 'y'), (3, 'three', 'z')";
+  EXPECT_EQ(std::string(events[1].payload()["source"]["query"].GetString()), insert);
+  EXPECT_EQ(std::string(events[2].payload()["source"]["query"].GetString()), insert);
+  EXPECT_EQ(std::string(events[3].payload()["source"]["query"].GetString()),
+            "UPDATE t SET v = 'changed' WHERE password = '<secret>' OR id = 2");
+  run.StopWorker(worker);
+}
+
 // The committed position's binlog was purged while the connector was stopped: with
 // snapshot.mode=initial the task fails saying so, naming the position it needed (file:pos); with
 // when_needed it snapshots again. On the scratch server (ScratchOf).
