@@ -34,9 +34,9 @@ class ConfigPreparer {
 
   // What may be stored for connector `name`: `config` with `name` set (InvalidArgument when it
   // names another connector, or the name is empty or has control characters), checked as
-  // Validate checks it (InvalidArgument naming every refused key; the warnings are Validate's to
-  // show and the start's to log), and its literal secrets moved into the secrets directory
-  // (ProtectSecrets).
+  // Validate checks it (InvalidArgument naming every refused key, transforms CheckTransforms
+  // refuses among them; the warnings are Validate's to show and the start's to log), and its
+  // literal secrets moved into the secrets directory (ProtectSecrets).
   absl::StatusOr<ConfigMap> Prepare(const std::string& name,
                                             ConfigMap config) const;
 

@@ -13,6 +13,7 @@
 #include "runtime/config/client_overrides.h"
 #include "runtime/convert/converter.h"
 #include "runtime/plugin/plugin_calls.h"
+#include "runtime/transform/transform_chain.h"
 #include "runtime/worker/connector_config.h"
 #include "runtime/worker/connector_keys.h"
 
@@ -219,6 +220,9 @@ plugin::ConfigValidation CheckConnectorConfig(const ConfigMap& config,
   }
   for (auto& [key, error] : config::RefusedConnectorOverrides(config, worker.client_overrides)) {
     verdict.AddError(key, std::move(error));
+  }
+  for (transform::ConfigProblem& problem : transform::CheckTransforms(config)) {
+    verdict.AddError(problem.key, std::move(problem.message));
   }
 
   // The connector's own checks, once everything above passed.

@@ -69,6 +69,11 @@ absl::StatusOr<std::unique_ptr<WorkerSourceTask>> WorkerSourceTask::Start(
   task->key_converter_ = *std::move(key_converter);
   task->value_converter_ = *std::move(value_converter);
   task->header_converter_ = *std::move(header_converter);
+  absl::StatusOr<std::unique_ptr<transform::TransformChain>> transforms =
+      transform::TransformChain::Create(task->spec_.connector_config,
+                                        absl::StrCat("connector ", task->spec_.connector_name));
+  if (!transforms.ok()) return transforms.status();
+  if (!(*transforms)->empty()) task->transforms_ = *std::move(transforms);
 
   // The worker read the offsets topic just before (Worker::StartTask).
   absl::StatusOr<std::unique_ptr<Attempt>> first = task->NewAttempt(/*reread=*/false);
@@ -270,9 +275,37 @@ absl::Status WorkerSourceTask::PollAndSend(data::RecordBatch& batch) {
     const bool last_of_run =
         n + 1 == records.size() ||
         !data::SameScalars(records[n + 1].source_partition, records[n].source_partition);
-    if (absl::Status status = Send(records[n], last_of_run); !status.ok()) return status;
+    if (transforms_ == nullptr) {
+      if (absl::Status status = Send(records[n], last_of_run); !status.ok()) return status;
+      continue;
+    }
+    data::SourceRecord record = records[n];  // the chain rewrites this copy's views
+    transform::Verdict verdict = transform::Verdict::kKeep;
+    if (absl::Status status = transforms_->Apply(record, batch, verdict); !status.ok()) {
+      return absl::Status(status.code(), absl::StrCat(who_, ": ", status.message()));
+    }
+    if (verdict == transform::Verdict::kDrop) {
+      SettleDropped(record, last_of_run);
+      continue;
+    }
+    if (absl::Status status = Send(record, last_of_run); !status.ok()) return status;
   }
   return absl::OkStatus();
+}
+
+offsets::PartitionHandle WorkerSourceTask::PartitionOf(const data::SourceRecord& record) {
+  Attempt& attempt = *attempt_;
+  if (!attempt.last_partition.has_value() ||
+      !offsets::HasSourcePartition(record, *attempt.last_partition)) {
+    attempt.last_partition = offsets::SourcePartitionOf(record);
+    attempt.last_partition_handle = attempt.tracker.Partition(*attempt.last_partition);
+  }
+  return attempt.last_partition_handle;
+}
+
+void WorkerSourceTask::SettleDropped(const data::SourceRecord& record, bool carries_offset) {
+  if (!carries_offset) return;  // a later record of its partition carries the offset
+  attempt_->tracker.Submit(PartitionOf(record), offsets::SourceOffsetOf(record))->Ack();
 }
 
 absl::Status WorkerSourceTask::EnsureTopic(std::string_view topic) {
@@ -326,15 +359,10 @@ absl::Status WorkerSourceTask::Send(const data::SourceRecord& record, bool carri
   }
 
   Attempt& attempt = *attempt_;
-  if (!attempt.last_partition.has_value() ||
-      !offsets::HasSourcePartition(record, *attempt.last_partition)) {
-    attempt.last_partition = offsets::SourcePartitionOf(record);
-    attempt.last_partition_handle = attempt.tracker.Partition(*attempt.last_partition);
-  }
+  const offsets::PartitionHandle partition = PartitionOf(record);
   offsets::SubmittedRecord* tracked =
-      carries_offset
-          ? attempt.tracker.Submit(attempt.last_partition_handle, offsets::SourceOffsetOf(record))
-          : attempt.tracker.SubmitWithoutOffset(attempt.last_partition_handle);
+      carries_offset ? attempt.tracker.Submit(partition, offsets::SourceOffsetOf(record))
+                     : attempt.tracker.SubmitWithoutOffset(partition);
 
   kafka::OutgoingRecord outgoing;
   outgoing.topic = View(record.topic);

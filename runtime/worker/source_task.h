@@ -2,7 +2,8 @@
 #define SLUICE_RUNTIME_WORKER_SOURCE_TASK_H_
 
 // WorkerSourceTask runs one task of a source connector on its own thread, as Kafka Connect's
-// class of that name does: poll the plugin for a batch, convert each record's key and value,
+// class of that name does: poll the plugin for a batch, run each record through the connector's
+// transforms (a record they drop is settled at once), convert its key and value,
 // hand it to the producer (keyed, murmur2), track it until Kafka acknowledges it, and commit the
 // offsets that became safe every offset.flush.interval.ms (each attempt's first one as soon as it
 // is safe) and once more when stopping. The periodic commits run on a committer thread of the
@@ -59,6 +60,7 @@
 #include "runtime/plugin/plugin.h"
 #include "runtime/plugin/plugin_calls.h"
 #include "runtime/worker/connector_check.h"
+#include "runtime/transform/transform_chain.h"
 #include "runtime/worker/guarded_offset_writer.h"
 #include "runtime/worker/offset_backing_store.h"
 #include "runtime/worker/retry_backoff.h"
@@ -78,6 +80,8 @@ struct SourceTaskSpec {
   std::shared_ptr<const plugin::Plugin> plugin;
   ConfigMap task_config;
   TaskRetryPolicy retry;
+  // The connector's config: its `transforms` / `predicates` make the task's transform chain.
+  ConfigMap connector_config;
   ConnectorConverters converters;  // ConvertersFor; left empty: the worker's
 };
 
@@ -147,6 +151,11 @@ class WorkerSourceTask : public TaskView {
   absl::Status PollAndSend(data::RecordBatch& batch);
   // `carries_offset`: whether the tracker keeps this record's offset (see PollAndSend).
   absl::Status Send(const data::SourceRecord& record, bool carries_offset);
+  // A record the transform chain dropped: its offset counts as delivered (Kafka Connect acks a
+  // filtered record at once), so a run of dropped records does not hold back the commit.
+  void SettleDropped(const data::SourceRecord& record, bool carries_offset);
+  // The tracker's handle for `record`'s source partition (the last one remembered).
+  offsets::PartitionHandle PartitionOf(const data::SourceRecord& record);
   absl::Status EnsureTopic(std::string_view topic);
   // The attempt's final commit, on the task thread once its committer thread has stopped.
   absl::Status CommitOffsets(bool final_commit);
@@ -185,6 +194,8 @@ class WorkerSourceTask : public TaskView {
   std::unique_ptr<convert::Converter> key_converter_;
   std::unique_ptr<convert::Converter> value_converter_;
   std::unique_ptr<convert::Converter> header_converter_;
+  // The connector's transforms (transform_chain.h); nullptr when it declares none.
+  std::unique_ptr<transform::TransformChain> transforms_;
   // Written by the task thread under mu_; the task thread reads it without the lock, every
   // other thread with it.
   std::unique_ptr<Attempt> attempt_;

@@ -8,6 +8,7 @@
 #include "runtime/worker/connector_check.h"
 #include "runtime/kafka/worker_clients.h"
 #include "runtime/plugin/config_validation.h"
+#include "runtime/transform/transform_chain.h"
 #include "runtime/worker/cluster_wait.h"
 
 namespace sluice::worker {
@@ -135,6 +136,7 @@ absl::StatusOr<std::vector<ConfigMap>> Worker::StartConnectorOnly(
   running.plugin = plugin;
   running.producer_overrides = config::ProducerOverrides(connector.config);
   running.retry = {connector.errors_retry_timeout, connector.errors_retry_delay_max};
+  running.config = connector.config;
   running.instance = *std::move(instance);
   connectors_.emplace(connector.name, std::move(running));
   return task_configs;
@@ -185,8 +187,8 @@ absl::Status Worker::StartTask(const std::string& connector, int task_id,
     if (!producer.ok()) return producer.status();
     return std::unique_ptr<kafka::RecordSender>(*std::move(producer));
   };
-  SourceTaskSpec spec{connector,        task_id,          it->second.plugin,
-                      task_config,      it->second.retry, it->second.converters};
+  SourceTaskSpec spec{connector,         task_id,          it->second.plugin,    task_config,
+                      it->second.retry, it->second.config, it->second.converters};
   absl::StatusOr<std::unique_ptr<WorkerSourceTask>> task = WorkerSourceTask::Start(
       std::move(spec), {&config_, offset_store_.get(), topic_creator_.get(), log_},
       std::move(producers));

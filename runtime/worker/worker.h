@@ -76,6 +76,8 @@ class Worker : public WorkerControl {
     // `producer.override.*` of the connector's config, prefix removed, for its tasks' producers.
     std::map<std::string, std::string> producer_overrides;
     ConnectorConverters converters;  // its tasks' (ConvertersFor)
+    // Its config, for the transform chain each task builds (`transforms`, `predicates`).
+    ConfigMap config;
   };
 
   const config::WorkerConfig config_;

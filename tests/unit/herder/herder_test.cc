@@ -197,6 +197,27 @@ TEST_F(HerderTest, ValidateAnswersPerKeyWithSecretsMasked) {
   EXPECT_EQ(values["batch.size"], "x");
 }
 
+TEST_F(HerderTest, ValidateAndCreateRefuseTransformsNamingTheKey) {
+  StartHerder();
+  const ConfigMap config = {{"connector.class", "generator"},
+                            {"topic", "t"},
+                            {"transforms", "route"},
+                            {"transforms.route.type", "RegexRouter"},
+                            {"transforms.route.regex", "(.*)"},
+                            {"transforms.route.replacment", "x$1"}};
+  const plugin::ConfigValidation verdict = herder_->Validate(config);
+  std::map<std::string, std::vector<std::string>> errors;
+  for (const plugin::KeyValidation& key : verdict.keys) errors[key.name] = key.errors;
+  EXPECT_EQ(verdict.error_count, 2);
+  EXPECT_THAT(errors["transforms.route.replacement"], ElementsAre(HasSubstr("is required")));
+  EXPECT_THAT(errors["transforms.route.replacment"],
+              ElementsAre(HasSubstr("is not an option of RegexRouter")));
+  absl::StatusOr<ConnectorInfo> created = herder_->Create("routed", config, TargetState::kStarted);
+  EXPECT_TRUE(absl::IsInvalidArgument(created.status()));
+  EXPECT_THAT(std::string(created.status().message()), HasSubstr("`transforms.route.replacment`"));
+  EXPECT_FALSE(worker_.IsConnectorRunning("routed"));
+}
+
 TEST_F(HerderTest, PauseStopsTheTasksAndResumeStartsThemAgain) {
   StartHerder();
   CreateGenerator("gen", 2);

@@ -71,7 +71,8 @@ class SourceTaskTest : public ::testing::Test {
   std::unique_ptr<WorkerSourceTask> StartTask(
       ConfigMap settings, FakeSender::Settle settle,
       const std::function<void(FakeSender&)>& prepare = nullptr,
-      TaskRetryPolicy retry = {absl::InfiniteDuration(), absl::Milliseconds(50)}) {
+      TaskRetryPolicy retry = {absl::InfiniteDuration(), absl::Milliseconds(50)},
+      ConfigMap connector_config = {}) {
     auto first =
         std::make_shared<std::unique_ptr<FakeSender>>(std::make_unique<FakeSender>(settle));
     if (prepare) prepare(**first);
@@ -89,7 +90,7 @@ class SourceTaskTest : public ::testing::Test {
                              {"task.count", "1"},  {"batch.size", "10"}};
     task_config.insert(task_config.end(), settings.begin(), settings.end());
     absl::StatusOr<std::unique_ptr<WorkerSourceTask>> task =
-        WorkerSourceTask::Start({kConnector, 0, generator_, task_config, retry},
+        WorkerSourceTask::Start({kConnector, 0, generator_, task_config, retry, connector_config},
                                 {&config_, &offsets_, &topics_, Log()}, std::move(producers));
     EXPECT_TRUE(task.ok()) << task.status();
     return task.ok() ? *std::move(task) : nullptr;
@@ -149,6 +150,42 @@ TEST_F(SourceTaskTest, PolledRecordsAreConvertedSentAndTheirOffsetsCommittedOnce
   task->Stop();
   EXPECT_TRUE(task->Join().ok());
   EXPECT_EQ(task->state(), TaskState::kStopped);
+}
+
+TEST_F(SourceTaskTest, TheConnectorsTransformsRouteRecordsAndDroppedRecordsStillCommit) {
+  auto routed = StartTask({{"max.records", "20"}}, FakeSender::Settle::kAtOnce, nullptr, {},
+                          {{"transforms", "route"},
+                           {"transforms.route.type", "RegexRouter"},
+                           {"transforms.route.regex", "ord(.*)"},
+                           {"transforms.route.replacement", "routed$1"}});
+  ASSERT_NE(routed, nullptr);
+  ASSERT_TRUE(Eventually([&] { return sender_.load()->sent_count() == 20; }));
+  for (const FakeSender::Sent& sent : sender_.load()->sent()) EXPECT_EQ(sent.topic, "routeders");
+  EXPECT_THAT(topics_.asked(), ::testing::Contains("routeders"));
+  EXPECT_TRUE(Eventually([&] { return CommittedSeq() == 19; })) << CommittedSeq();
+  routed->Stop();
+  ASSERT_TRUE(routed->Join().ok());
+
+  // Every record dropped: nothing is sent, yet the offsets move on (Kafka Connect acks a record
+  // its transforms filtered out).
+  auto filtered = StartTask({{"max.records", "50"}}, FakeSender::Settle::kAtOnce, nullptr, {},
+                            {{"transforms", "none"},
+                             {"transforms.none.type", "org.apache.kafka.connect.transforms.Filter"}});
+  ASSERT_NE(filtered, nullptr);
+  EXPECT_TRUE(Eventually([&] { return CommittedSeq() == 49; })) << CommittedSeq();
+  EXPECT_EQ(sender_.load()->sent_count(), 0u);
+}
+
+TEST_F(SourceTaskTest, ARefusedTransformConfigRefusesTheTask) {
+  absl::StatusOr<std::unique_ptr<WorkerSourceTask>> task = WorkerSourceTask::Start(
+      {kConnector, 0, generator_, {{"name", kConnector}}, {}, {{"transforms", "x"}}},
+      {&config_, &offsets_, &topics_, Log()},
+      []() -> absl::StatusOr<std::unique_ptr<kafka::RecordSender>> {
+        return std::unique_ptr<kafka::RecordSender>(
+            std::make_unique<FakeSender>(FakeSender::Settle::kAtOnce));
+      });
+  EXPECT_TRUE(absl::IsInvalidArgument(task.status()));
+  EXPECT_THAT(task.status().message(), HasSubstr("connector gen: `transforms.x.type`: is required"));
 }
 
 TEST_F(SourceTaskTest, NothingIsCommittedPastARecordKafkaHasNotAcknowledged) {
