@@ -273,8 +273,8 @@ const absl::flat_hash_map<absl::string_view, Handler>& ExactKeyHandlers() {
         text(&WorkerConfig::admin_token_file, "expected the path of a file holding the token");
     (*h)["sluice.admin.insecure.listener.allowed"] =
         flag(&WorkerConfig::admin_insecure_listener_allowed);
-    // Kafka Connect's REST listener: one `http://host:port` (an empty host listens on every
-    // address). https is refused until the REST API has TLS; so is a second listener.
+    // Kafka Connect's REST listener: one `http://host:port` or `https://host:port` (an empty host
+    // listens on every address). A second listener is refused.
     (*h)["listeners"] = [](const Property& p, WorkerConfig& c) -> absl::Status {
       std::vector<std::string> listeners = ParseList(p.value);
       if (listeners.empty()) return absl::OkStatus();
@@ -282,20 +282,18 @@ const absl::flat_hash_map<absl::string_view, Handler>& ExactKeyHandlers() {
         return BadValue(p, "the REST API serves one listener for now; give one http://host:port");
       }
       absl::string_view v = listeners.front();
-      if (absl::StartsWithIgnoreCase(v, "https://")) {
-        return BadValue(p, "https listeners are not yet supported by Sluice's REST API; use "
-                           "http:// on loopback (127.0.0.1:PORT), or the gRPC admin API "
-                           "(`sluice.admin.*`) which has TLS");
+      c.rest_https = absl::StartsWithIgnoreCase(v, "https://");
+      if (!c.rest_https && !absl::StartsWithIgnoreCase(v, "http://")) {
+        return BadValue(p, "expected http://host:port or https://host:port, e.g. "
+                           "http://127.0.0.1:8083");
       }
-      if (!absl::StartsWithIgnoreCase(v, "http://")) {
-        return BadValue(p, "expected http://host:port, e.g. http://127.0.0.1:8083");
-      }
-      v.remove_prefix(7);
+      v.remove_prefix(c.rest_https ? 8 : 7);
       const size_t colon = v.rfind(':');
       int port = 0;
       if (colon == absl::string_view::npos || !absl::SimpleAtoi(v.substr(colon + 1), &port) ||
           port < 0 || port > 65535) {
-        return BadValue(p, "expected http://host:port, e.g. http://127.0.0.1:8083");
+        return BadValue(p, "expected http://host:port or https://host:port, e.g. "
+                           "http://127.0.0.1:8083");
       }
       c.rest_listener = std::string(v);
       return absl::OkStatus();
@@ -310,11 +308,34 @@ const absl::flat_hash_map<absl::string_view, Handler>& ExactKeyHandlers() {
     };
     (*h)["rest.advertised.listener"] = [](const Property& p, WorkerConfig& c) -> absl::Status {
       std::string v = absl::AsciiStrToLower(Trimmed(p));
-      if (v == "https") {
-        return BadValue(p, "https listeners are not yet supported by Sluice's REST API");
-      }
-      if (v != "http") return BadValue(p, "expected http");
+      if (v != "http" && v != "https") return BadValue(p, "expected http or https");
       c.rest_advertised_listener = std::move(v);
+      return absl::OkStatus();
+    };
+    // The https listener's TLS files, in Kafka's PEM store form (a JKS or PKCS12 store would need
+    // a Java keystore reader).
+    auto pem_only = [](const Property& p, WorkerConfig&) -> absl::Status {
+      if (absl::AsciiStrToUpper(Trimmed(p)) == "PEM") return absl::OkStatus();
+      return BadValue(p, "Sluice reads PEM stores only: set PEM, and give the PEM file's path "
+                         "(convert a JKS or PKCS12 store with keytool and openssl)");
+    };
+    (*h)["listeners.https.ssl.keystore.type"] = pem_only;
+    (*h)["listeners.https.ssl.truststore.type"] = pem_only;
+    (*h)["listeners.https.ssl.keystore.location"] = text(
+        &WorkerConfig::rest_ssl_keystore,
+        "expected the path of a PEM file holding the private key and its certificate chain");
+    (*h)["listeners.https.ssl.key.password"] =
+        text(&WorkerConfig::rest_ssl_key_password, "expected the private key's password");
+    (*h)["listeners.https.ssl.truststore.location"] =
+        text(&WorkerConfig::rest_ssl_truststore, "expected the path of a PEM CA bundle");
+    (*h)["listeners.https.ssl.client.authentication"] = [](const Property& p,
+                                                           WorkerConfig& c) -> absl::Status {
+      std::string v = absl::AsciiStrToLower(Trimmed(p));
+      if (v != "none" && v != "required") {
+        return BadValue(p, "expected none or required (`requested` is not supported: a client "
+                           "certificate is either checked or not asked for)");
+      }
+      c.rest_ssl_client_auth_required = v == "required";
       return absl::OkStatus();
     };
     (*h)["sluice.rest.insecure.listener.allowed"] =
@@ -483,6 +504,18 @@ absl::StatusOr<ParsedWorkerConfig> ParseWorkerConfig(const Properties& props) {
                                                      "` is listed in `config.providers` but `",
                                                      class_key, "` is not set"));
     }
+  }
+  if (c.rest_advertised_listener.empty()) c.rest_advertised_listener = c.rest_https ? "https" : "http";
+  if (c.rest_https && c.rest_ssl_keystore.empty()) {
+    return absl::InvalidArgumentError(
+        "worker config: an https:// `listeners` needs its certificate: set "
+        "`listeners.https.ssl.keystore.location` to a PEM file holding the private key and its "
+        "certificate chain (and `listeners.https.ssl.keystore.type=PEM`)");
+  }
+  if (c.rest_ssl_client_auth_required && c.rest_ssl_truststore.empty()) {
+    return absl::InvalidArgumentError(
+        "worker config: `listeners.https.ssl.client.authentication=required` needs the CAs client "
+        "certificates must chain to: set `listeners.https.ssl.truststore.location` (PEM)");
   }
   if (c.admin_ssl_certificate.empty() != c.admin_ssl_key.empty()) {
     return absl::InvalidArgumentError(

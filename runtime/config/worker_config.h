@@ -110,15 +110,23 @@ struct WorkerConfig {
   // Refused at start unless this is true, and then a WARN naming this key on every start.
   bool admin_insecure_listener_allowed = false;
   // Kafka Connect's REST API (runtime/rest, docs/rest-api.md).
-  // `listeners`: host:port of its one `http://host:port` (empty host = every address); empty =
-  // no REST listener. `https://` is refused at start: not yet supported.
+  // `listeners`: host:port of its one `http://host:port` or `https://host:port` (empty host =
+  // every address); empty = no REST listener.
   std::string rest_listener;
+  bool rest_https = false;  // the listener is https://
+  // `listeners.https.ssl.*` (Kafka Connect's keys; PEM stores only, `ssl.keystore.type=PEM`):
+  // the keystore holds the server's private key and certificate chain; the truststore the CAs a
+  // client certificate must chain to, asked for when `ssl.client.authentication=required`.
+  std::string rest_ssl_keystore;
+  std::string rest_ssl_key_password;
+  std::string rest_ssl_truststore;
+  bool rest_ssl_client_auth_required = false;
   // `rest.advertised.host.name` / `.port` / `.listener`: how other workers and clients should
   // reach this one (logged at start; request forwarding in a cluster is a later slice). Empty / 0
-  // = the listener's own host and port; the listener is always http for now.
+  // = the listener's own host and port; the listener defaults to the listener's scheme.
   std::string rest_advertised_host_name;
   int rest_advertised_port = 0;
-  std::string rest_advertised_listener = "http";
+  std::string rest_advertised_listener;
   // `sluice.rest.insecure.listener.allowed`: serve the REST API (plaintext, no authentication) on
   // an address other hosts can reach. Refused at start unless true; then a WARN on every start
   // (the admin listener's rule, runtime/admin/listener_exposure.h).

@@ -148,6 +148,18 @@ absl::Status Herder::RequireConnector(const std::string& name) const {
   return absl::NotFoundError(absl::StrCat("connector ", name, " not found"));
 }
 
+ConnectorStatusInfo Herder::StatusOf(const std::string& name) const {
+  ConnectorStatusInfo status = statuses_.StatusOf(name);
+  if (!configs_.Has(name)) return status;
+  const std::optional<std::string> cls =
+      plugin::Lookup(configs_.entry(name).config, "connector.class");
+  if (std::shared_ptr<const plugin::Plugin> plugin = cls ? worker_->plugins().Find(*cls) : nullptr) {
+    status.version = plugin->version();
+    for (TaskStatusInfo& task : status.tasks) task.version = plugin->version();
+  }
+  return status;
+}
+
 ConnectorInfo Herder::InfoOf(const std::string& name) const {
   const ConnectorEntry& entry = configs_.entry(name);
   ConnectorInfo info;
@@ -155,7 +167,7 @@ ConnectorInfo Herder::InfoOf(const std::string& name) const {
   info.config = preparer_.Shown(entry.config);
   info.target_state = configs_.state().target_state(name);
   info.task_count = static_cast<int>(entry.tasks.size());
-  info.status = statuses_.StatusOf(name);
+  info.status = StatusOf(name);
   return info;
 }
 
@@ -281,7 +293,7 @@ absl::StatusOr<ConnectorStatusInfo> Herder::Pause(const std::string& name) {
       return s;
     }
     (void)lifecycle_.Start(name, TargetState::kPaused);
-    return statuses_.StatusOf(name);
+    return StatusOf(name);
   });
 }
 
@@ -294,7 +306,7 @@ absl::StatusOr<ConnectorStatusInfo> Herder::Resume(const std::string& name) {
       return s;
     }
     (void)lifecycle_.Start(name, TargetState::kStarted);
-    return statuses_.StatusOf(name);
+    return StatusOf(name);
   });
 }
 
@@ -307,7 +319,7 @@ absl::StatusOr<ConnectorStatusInfo> Herder::Stop(const std::string& name) {
       return s;
     }
     if (absl::Status s = lifecycle_.StopEmptyingTasks(name); !s.ok()) return s;
-    return statuses_.StatusOf(name);
+    return StatusOf(name);
   });
 }
 
@@ -324,7 +336,7 @@ absl::StatusOr<ConnectorStatusInfo> Herder::Restart(const std::string& name, boo
     // include_tasks is always implied (docs/admin-api.md). With only_failed, a connector that
     // did not fail keeps running and only its FAILED tasks restart.
     (void)include_tasks;
-    const ConnectorStatusInfo before = statuses_.StatusOf(name);
+    const ConnectorStatusInfo before = StatusOf(name);
     ConnectorStatusInfo::Restarted restarted;
     if (!only_failed || before.state == State::kFailed) {
       lifecycle_.StopInWorker(name);
@@ -332,7 +344,7 @@ absl::StatusOr<ConnectorStatusInfo> Herder::Restart(const std::string& name, boo
       (void)lifecycle_.Start(name, target);
       restarted.connector = true;
       if (target == TargetState::kStarted) {
-        for (const TaskStatusInfo& task : statuses_.StatusOf(name).tasks) {
+        for (const TaskStatusInfo& task : StatusOf(name).tasks) {
           restarted.tasks.push_back(task.id);
         }
       }
@@ -343,7 +355,7 @@ absl::StatusOr<ConnectorStatusInfo> Herder::Restart(const std::string& name, boo
         restarted.tasks.push_back(task.id);
       }
     }
-    ConnectorStatusInfo after = statuses_.StatusOf(name);
+    ConnectorStatusInfo after = StatusOf(name);
     after.restarted = std::move(restarted);
     return after;
   });
@@ -361,7 +373,7 @@ absl::StatusOr<ConnectorStatusInfo> Herder::RestartTask(const std::string& name,
           "; resume it before restarting a task"));
     }
     lifecycle_.RestartTask(name, task);
-    ConnectorStatusInfo after = statuses_.StatusOf(name);
+    ConnectorStatusInfo after = StatusOf(name);
     after.restarted = ConnectorStatusInfo::Restarted{.connector = false, .tasks = {task}};
     return after;
   });
@@ -370,7 +382,7 @@ absl::StatusOr<ConnectorStatusInfo> Herder::RestartTask(const std::string& name,
 absl::StatusOr<ConnectorStatusInfo> Herder::Status(const std::string& name) {
   return Call<absl::StatusOr<ConnectorStatusInfo>>([&]() -> absl::StatusOr<ConnectorStatusInfo> {
     if (absl::Status s = RequireConnector(name); !s.ok()) return s;
-    return statuses_.StatusOf(name);
+    return StatusOf(name);
   });
 }
 
@@ -399,9 +411,11 @@ absl::Status Herder::AlterOffsets(const std::string& name,
     if (absl::Status s = RequireConnector(name); !s.ok()) return s;
     const TargetState target = configs_.state().target_state(name);
     if (target != TargetState::kStopped || worker_->IsConnectorRunning(name)) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("connector ", name, " is ", TargetStateName(target),
-                       "; offsets may only be changed while it is STOPPED (stop it first)"));
+      // Kafka Connect's words (its herder's), which scripts written for it look for.
+      return absl::FailedPreconditionError(absl::StrCat(
+          "Connectors must be in the STOPPED state before their offsets can be modified. This "
+          "can be done for the specified connector by issuing a 'PUT' request to the "
+          "'/connectors/", name, "/stop' endpoint"));
     }
     // The connector checks every offset before any is written (ABI 1.4 on_offset_check).
     const ConfigMap& config = configs_.state().connectors().at(name).config;
@@ -469,7 +483,7 @@ std::shared_ptr<WatchSubscription> Herder::Watch() {
   return Call<std::shared_ptr<WatchSubscription>>([&] {
     auto sub = std::make_shared<WatchSubscription>();
     for (const auto& [name, entry] : configs_.state().connectors()) {
-      const ConnectorStatusInfo status = statuses_.StatusOf(name);
+      const ConnectorStatusInfo status = StatusOf(name);
       sub->Push({WatchEvent::Kind::kConnectorStatus, name, -1, status.state, status.trace,
                  status.worker_id});
       for (const TaskStatusInfo& task : status.tasks) {

@@ -25,6 +25,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -120,6 +121,8 @@ class Herder {
   std::shared_ptr<WatchSubscription> Watch();
 
   const std::string& worker_id() const { return options_.worker_id; }
+  // The Kafka cluster's id (worker::WorkerControl); any thread.
+  const std::optional<std::string>& kafka_cluster_id() const { return worker_->kafka_cluster_id(); }
 
  private:
   Herder(HerderParts parts, LogSink log, HerderOptions options);
@@ -136,6 +139,8 @@ class Herder {
   // Every `tick`: failed tasks and new topics noted, metrics sampled.
   void Tick();
   ConnectorInfo InfoOf(const std::string& name) const;
+  // The status writer's status of `name`, with the plugin's version.
+  ConnectorStatusInfo StatusOf(const std::string& name) const;
   absl::Status RequireConnector(const std::string& name) const;
 
   const HerderOptions options_;

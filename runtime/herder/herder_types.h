@@ -33,6 +33,8 @@ struct TaskStatusInfo {
   // What the task last reported about its progress (api->task_progress_report), while this worker
   // runs it; nullopt when it reported nothing.
   std::optional<plugin::TaskProgress> progress = std::nullopt;
+  // The version of the connector plugin the task runs (KIP-891); empty when not known.
+  std::string version = {};
 };
 
 struct ConnectorStatusInfo {
@@ -50,6 +52,9 @@ struct ConnectorStatusInfo {
     std::vector<int> tasks;  // the tasks restarted (all of them when `connector`)
   };
   std::optional<Restarted> restarted = {};
+  // The connector plugin's version (KIP-891), as each task's; empty when no plugin of the
+  // connector's class is installed.
+  std::string version = {};
 };
 
 // True when a task reports the SNAPSHOT phase (api->task_progress_report): the one answer to "is

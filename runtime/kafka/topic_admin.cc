@@ -134,6 +134,16 @@ absl::Status TopicAdmin::Ping(absl::Duration timeout) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::string> TopicAdmin::ClusterId(absl::Duration timeout) {
+  std::unique_ptr<char, void (*)(char*)> id(rd_kafka_clusterid(rk_.get(), Millis(timeout)),
+                                            [](char* p) { rd_kafka_mem_free(nullptr, p); });
+  if (id == nullptr) {
+    return absl::UnavailableError("the Kafka cluster did not tell its id (a broker older than "
+                                  "Kafka 0.10, or none answered in time)");
+  }
+  return std::string(id.get());
+}
+
 absl::StatusOr<TopicDescription> TopicAdmin::DescribeTopic(const std::string& name) {
   // A topic handle scopes the metadata request to this one topic.
   std::unique_ptr<rd_kafka_topic_t, void (*)(rd_kafka_topic_t*)> rkt(

@@ -51,6 +51,10 @@ class TopicAdmin {
   // background between calls, so a later call can succeed at once.
   absl::Status Ping(absl::Duration timeout);
 
+  // The cluster's id (what Kafka Connect's GET / reports as kafka_cluster_id); Unavailable when
+  // no broker told it within `timeout`.
+  absl::StatusOr<std::string> ClusterId(absl::Duration timeout);
+
   // NotFound when the topic does not exist.
   absl::StatusOr<TopicDescription> DescribeTopic(const std::string& name);
 

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "runtime/offsets/offset_codec.h"
 #include "rapidjson/document.h"
 #include "rapidjson/error/en.h"
 #include "rapidjson/stringbuffer.h"
@@ -29,9 +30,10 @@ void Config(Writer& w, const ConfigMap& config) {
   w.EndObject();
 }
 
-// The fields ConnectorState and TaskState share; the trace only when there is one.
+// The fields ConnectorState and TaskState share; the trace and the plugin's version (KIP-891)
+// only when there is one, as Kafka Connect omits them.
 void StateFields(Writer& w, herder::State state, const std::string& worker_id,
-                 const std::string& trace) {
+                 const std::string& trace, const std::string& version) {
   w.Key("state");
   String(w, herder::StateName(state));
   w.Key("worker_id");
@@ -40,13 +42,17 @@ void StateFields(Writer& w, herder::State state, const std::string& worker_id,
     w.Key("trace");
     String(w, trace);
   }
+  if (!version.empty()) {
+    w.Key("version");
+    String(w, version);
+  }
 }
 
 void TaskStatus(Writer& w, const herder::TaskStatusInfo& task) {
   w.StartObject();
   w.Key("id");
   w.Int(task.id);
-  StateFields(w, task.state, task.worker_id, task.trace);
+  StateFields(w, task.state, task.worker_id, task.trace, task.version);
   w.EndObject();
 }
 
@@ -56,7 +62,7 @@ void ConnectorStatus(Writer& w, const herder::ConnectorStatusInfo& status) {
   String(w, status.name);
   w.Key("connector");
   w.StartObject();
-  StateFields(w, status.state, status.worker_id, status.trace);
+  StateFields(w, status.state, status.worker_id, status.trace, status.version);
   w.EndObject();
   w.Key("tasks");
   w.StartArray();
@@ -99,7 +105,7 @@ void StringArray(Writer& w, const std::vector<std::string>& values) {
 
 // ConfigKeyInfo. Sluice's config definitions have no importance, group, width or display name
 // yet: importance is MEDIUM (ConfigDef's own default), group null, width NONE, the display name
-// the key's name, order -1 (ConfigDef's "no order").
+// the key's name, order_in_group -1 (ConfigDef's "no order").
 void Definition(Writer& w, const std::string& name, absl::string_view type, bool required,
                 const std::optional<std::string>& default_value, absl::string_view documentation) {
   w.StartObject();
@@ -121,6 +127,8 @@ void Definition(Writer& w, const std::string& name, absl::string_view type, bool
   String(w, documentation);
   w.Key("group");
   w.Null();
+  w.Key("order_in_group");
+  w.Int(-1);
   w.Key("width");
   w.String("NONE");
   w.Key("display_name");
@@ -128,8 +136,6 @@ void Definition(Writer& w, const std::string& name, absl::string_view type, bool
   w.Key("dependents");
   w.StartArray();
   w.EndArray();
-  w.Key("order");
-  w.Int(-1);
   w.EndObject();
 }
 
@@ -308,7 +314,7 @@ std::string PluginsJson(const std::vector<std::shared_ptr<const plugin::Plugin>>
 }
 
 std::string ConfigInfosJson(const plugin::ConfigValidation& validation,
-                            const plugin::Plugin* plugin) {
+                            const plugin::Plugin* plugin, const ConfigMap& given) {
   return Write([&](Writer& w) {
     w.StartObject();
     w.Key("name");
@@ -330,14 +336,16 @@ std::string ConfigInfosJson(const plugin::ConfigValidation& validation,
     if (plugin != nullptr) {
       for (const plugin::ConfigDef& def : plugin->config_defs()) {
         declared.insert(def.name);
-        const plugin::KeyValidation* given = verdict(def.name);
+        const plugin::KeyValidation* checked = verdict(def.name);
+        const bool set = plugin::Lookup(given, def.name).has_value();
         w.StartObject();
         w.Key("definition");
         Definition(w, def.name, herder::ConfigTypeName(def.type), def.required, def.default_value,
                    def.doc);
         w.Key("value");
-        Value(w, def.name, given != nullptr ? std::optional(given->value) : def.default_value,
-              given != nullptr ? given->errors : std::vector<std::string>{});
+        Value(w, def.name,
+              set && checked != nullptr ? std::optional(checked->value) : def.default_value,
+              checked != nullptr ? checked->errors : std::vector<std::string>{});
         w.EndObject();
       }
     }
@@ -366,6 +374,49 @@ std::string PluginConfigJson(const plugin::Plugin& plugin) {
   });
 }
 
+std::string ConnectorOffsetsJson(const std::vector<herder::PartitionOffset>& offsets) {
+  return Write([&](Writer& w) {
+    w.StartObject();
+    w.Key("offsets");
+    w.StartArray();
+    for (const herder::PartitionOffset& po : offsets) {
+      if (!po.offset) continue;
+      // The offsets topic's own spelling of each map (its fields in the connector's order).
+      absl::StatusOr<std::string> partition = offsets::EncodeSourcePartition(po.partition);
+      absl::StatusOr<std::string> offset = offsets::EncodeOffsetValue(*po.offset);
+      if (!partition.ok() || !offset.ok()) continue;  // a NaN: never committed, never shown
+      w.StartObject();
+      w.Key("partition");
+      w.RawValue(partition->data(), partition->size(), rapidjson::kObjectType);
+      w.Key("offset");
+      w.RawValue(offset->data(), offset->size(), rapidjson::kObjectType);
+      w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+  });
+}
+
+std::string HealthJson(absl::string_view status, absl::string_view message) {
+  return Write([&](Writer& w) {
+    w.StartObject();
+    w.Key("status");
+    String(w, status);
+    w.Key("message");
+    String(w, message);
+    w.EndObject();
+  });
+}
+
+std::string MessageJson(absl::string_view message) {
+  return Write([&](Writer& w) {
+    w.StartObject();
+    w.Key("message");
+    String(w, message);
+    w.EndObject();
+  });
+}
+
 std::string ErrorJson(int code, absl::string_view message) {
   return Write([&](Writer& w) {
     w.StartObject();
@@ -391,6 +442,50 @@ absl::StatusOr<ConfigPatch> ParseConfigPatch(absl::string_view body) {
   if (!set.ok()) return set.status();
   patch.set = *std::move(set);
   return patch;
+}
+
+absl::StatusOr<std::vector<herder::PartitionOffset>> ParseConnectorOffsets(
+    absl::string_view body) {
+  absl::StatusOr<rapidjson::Document> doc = Parse(body);
+  if (!doc.ok()) return doc.status();
+  constexpr absl::string_view kShape =
+      R"({"offsets": [{"partition": {...}, "offset": {...} or null}, ...]})";
+  if (!doc->IsObject()) {
+    return absl::InvalidArgumentError(absl::StrCat("the request body must be ", kShape));
+  }
+  for (const auto& member : doc->GetObject()) {
+    if (absl::string_view(member.name.GetString()) != "offsets") {
+      return absl::InvalidArgumentError(absl::StrCat("unknown field `", member.name.GetString(),
+                                                     "`: the request body must be ", kShape));
+    }
+  }
+  std::vector<herder::PartitionOffset> out;
+  auto list = doc->FindMember("offsets");
+  if (list == doc->MemberEnd() || list->value.IsNull()) return out;
+  if (!list->value.IsArray()) {
+    return absl::InvalidArgumentError(absl::StrCat("`offsets` must be a list: ", kShape));
+  }
+  for (const rapidjson::Value& entry : list->value.GetArray()) {
+    auto partition = entry.IsObject() ? entry.FindMember("partition") : entry.MemberEnd();
+    if (!entry.IsObject() || partition == entry.MemberEnd() || !partition->value.IsObject()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("each of `offsets` needs a `partition` object: ", kShape));
+    }
+    // Back to text, fields in the order given, for the offsets topic's own decoder.
+    absl::StatusOr<offsets::SourcePartition> parsed = offsets::DecodeSourcePartition(
+        Write([&](Writer& w) { partition->value.Accept(w); }));
+    if (!parsed.ok()) return absl::InvalidArgumentError(parsed.status().message());
+    herder::PartitionOffset po{*std::move(parsed), std::nullopt};
+    auto offset = entry.FindMember("offset");
+    if (offset != entry.MemberEnd() && !offset->value.IsNull()) {
+      absl::StatusOr<offsets::SourceOffset> value =
+          offsets::DecodeOffsetValue(Write([&](Writer& w) { offset->value.Accept(w); }));
+      if (!value.ok()) return absl::InvalidArgumentError(value.status().message());
+      po.offset = *std::move(value);
+    }
+    out.push_back(std::move(po));
+  }
+  return out;
 }
 
 absl::StatusOr<CreateRequest> ParseCreateRequest(absl::string_view body) {

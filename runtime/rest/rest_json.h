@@ -45,12 +45,20 @@ std::string ConnectorListJson(const std::vector<herder::ConnectorInfo>& connecto
 std::string PluginsJson(const std::vector<std::shared_ptr<const plugin::Plugin>>& plugins);
 // PUT /connector-plugins/{type}/config/validate: {"name","error_count","groups":[],"configs":[
 // {"definition":{...},"value":{"name","value","recommended_values","errors","visible"}}...]}:
-// first every key `plugin` declares (in its order), then the given keys it does not declare.
+// first every key `plugin` declares (in its order), then the given keys it does not declare. A
+// key not in `given` shows its default as its value (null without one), as Kafka Connect does.
 // `plugin` may be null (no definitions known).
 std::string ConfigInfosJson(const plugin::ConfigValidation& validation,
-                            const plugin::Plugin* plugin);
+                            const plugin::Plugin* plugin, const ConfigMap& given);
 // GET /connector-plugins/{type}/config: [ConfigKeyInfo...], every key `plugin` declares.
 std::string PluginConfigJson(const plugin::Plugin& plugin);
+// GET /connectors/{name}/offsets (KIP-875): {"offsets":[{"partition":{...},"offset":{...}}...]},
+// each map as the offsets topic spells it; partitions without an offset are left out.
+std::string ConnectorOffsetsJson(const std::vector<herder::PartitionOffset>& offsets);
+// GET /health (KIP-1017): {"status":"healthy"|"starting","message":"..."}.
+std::string HealthJson(absl::string_view status, absl::string_view message);
+// {"message":"..."}: the answer of PATCH and DELETE /connectors/{name}/offsets.
+std::string MessageJson(absl::string_view message);
 // {"error_code":N,"message":"..."}
 std::string ErrorJson(int code, absl::string_view message);
 
@@ -64,6 +72,11 @@ struct ConfigPatch {
   std::vector<std::string> remove;
 };
 absl::StatusOr<ConfigPatch> ParseConfigPatch(absl::string_view body);
+
+// PATCH /connectors/{name}/offsets: {"offsets":[{"partition":{...},"offset":{...}|null}...]};
+// a null offset resets that partition. An empty list is returned as such (the router refuses
+// it with Kafka Connect's words); InvalidArgument for another shape or a nested value.
+absl::StatusOr<std::vector<herder::PartitionOffset>> ParseConnectorOffsets(absl::string_view body);
 
 // POST /connectors: {"name","config":{...}[,"initial_state":"RUNNING"|"PAUSED"|"STOPPED"]}.
 struct CreateRequest {

@@ -56,6 +56,12 @@ class Call {
     if (p.empty()) return m == "GET" ? Json(200, ServerInfoJson(info_.version, info_.commit,
                                                                  info_.kafka_cluster_id))
                                      : NoSuchMethod();
+    if (p[0] == "health" && p.size() == 1) {
+      // KIP-1017: the worker has started (the herder is serving, or this would not be reached).
+      return m == "GET" ? Json(200, HealthJson("healthy", "Worker has completed startup and is "
+                                                          "ready to handle requests."))
+                        : NoSuchMethod();
+    }
     if (p[0] == "connectors") return Connectors(p);
     if (p[0] == "connector-plugins") return Plugins(p);
     return NoSuchPath();
@@ -94,6 +100,12 @@ class Call {
         return stopped.ok() ? Empty(204) : Error(stopped.status());
       }
       if (what == "topics") return m == "GET" ? Topics(name) : NoSuchMethod();
+      if (what == "offsets") {
+        if (m == "GET") return Offsets(name);
+        if (m == "PATCH") return AlterOffsets(name);
+        if (m == "DELETE") return ResetOffsets(name);
+        return NoSuchMethod();
+      }
       return NoSuchPath();
     }
     if (p.size() == 4 && what == "topics" && p[3] == "reset") {
@@ -133,7 +145,7 @@ class Call {
     absl::StatusOr<herder::ConnectorInfo> info =
         herder_.Create(parsed->name, std::move(parsed->config), parsed->initial_state);
     RestResponse out = Info(info, 201);
-    if (info.ok()) out.location = absl::StrCat("/connectors/", parsed->name);
+    if (info.ok()) out.location = Location(parsed->name);
     return out;
   }
 
@@ -150,7 +162,7 @@ class Call {
     RestResponse out = Info(herder_.PutConfig(name, *std::move(config), &created), 200);
     if (created && out.status == 200) {
       out.status = 201;
-      out.location = absl::StrCat("/connectors/", name);
+      out.location = Location(name);
     }
     return out;
   }
@@ -161,10 +173,45 @@ class Call {
     return Info(herder_.PatchConfig(name, patch->set, patch->remove), 200);
   }
 
+  // Kafka Connect answers an unknown connector's topics as an empty list, not 404: so do we.
   RestResponse Topics(const std::string& name) {
     absl::StatusOr<std::vector<std::string>> topics = herder_.Topics(name);
+    if (absl::IsNotFound(topics.status())) topics = std::vector<std::string>{};
     if (!topics.ok()) return Error(topics.status());
     return Json(200, ActiveTopicsJson(name, *topics));
+  }
+
+  // KIP-875. Reading works in any state; altering and resetting only on a STOPPED connector,
+  // which Kafka Connect answers 400 (a FailedPrecondition elsewhere is 409).
+  RestResponse Offsets(const std::string& name) {
+    absl::StatusOr<std::vector<herder::PartitionOffset>> offsets = herder_.Offsets(name);
+    if (!offsets.ok()) return Error(offsets.status());
+    return Json(200, ConnectorOffsetsJson(*offsets));
+  }
+
+  RestResponse AlterOffsets(const std::string& name) {
+    absl::StatusOr<std::vector<herder::PartitionOffset>> offsets =
+        ParseConnectorOffsets(request_.body);
+    if (!offsets.ok()) return Error(offsets.status());
+    if (offsets->empty()) {
+      return Error(400, "Partitions / offsets need to be provided for an alter offsets request");
+    }
+    return OffsetsChanged(herder_.AlterOffsets(name, *offsets),
+                          "The offsets for this connector have been altered successfully");
+  }
+
+  RestResponse ResetOffsets(const std::string& name) {
+    return OffsetsChanged(herder_.ResetOffsets(name),
+                          "The offsets for this connector have been reset successfully");
+  }
+
+  // Every offset of a Sluice connector is in the offsets topic (the runtime's, not the
+  // connector's own store), so the answer is Kafka Connect's for a connector that says it
+  // altered them all, not the one that warns of offsets kept elsewhere.
+  RestResponse OffsetsChanged(const absl::Status& status, absl::string_view message) {
+    if (absl::IsFailedPrecondition(status)) return Error(400, status.message());
+    if (!status.ok()) return Error(status);
+    return Json(200, MessageJson(message));
   }
 
   RestResponse Status(const std::string& name) {
@@ -229,7 +276,24 @@ class Call {
     for (const auto& plugin : herder_.Plugins()) {
       if (plugin->name() == validation.plugin) found = plugin;
     }
-    return Json(200, ConfigInfosJson(validation, found.get()));
+    return Json(200, ConfigInfosJson(validation, found.get(), *config));
+  }
+
+  // The new connector's URL as Jersey builds it: absolute, from the request's own base (the
+  // Host it was sent to), the name escaped as a path segment.
+  std::string Location(const std::string& name) const {
+    std::string escaped;
+    for (unsigned char c : name) {
+      if (absl::ascii_isalnum(c) || absl::string_view("-._~!$&'()*+,;=:@").find(c) !=
+                                        absl::string_view::npos) {
+        escaped.push_back(static_cast<char>(c));
+      } else {
+        absl::StrAppend(&escaped, "%", absl::Hex(c, absl::kZeroPad2));
+      }
+    }
+    const std::string path = absl::StrCat("/connectors/", escaped);
+    if (request_.base_url.empty()) return path;
+    return absl::StrCat(request_.base_url, path);
   }
 
   RestResponse Info(const absl::StatusOr<herder::ConnectorInfo>& info, int status) {
@@ -266,7 +330,8 @@ int HttpStatusOf(const absl::Status& status) {
   }
 }
 
-RestResponse StartingResponse() {
+RestResponse StartingResponse(const std::string& path) {
+  if (path == "/health") return Json(503, HealthJson("starting", "Worker is still starting up."));
   return Error(503,
                "the worker is starting (reaching the Kafka cluster, restoring its connectors); "
                "retry in a moment");

@@ -22,6 +22,9 @@ struct RestRequest {
   std::string path;    // decoded, without the query: "/connectors/orders/status"
   std::multimap<std::string, std::string> params;  // the query's, decoded
   std::string body;
+  // "http://host:port" as the client addressed the worker (its Host header), for the Location
+  // of a 201; empty = a relative Location.
+  std::string base_url = {};
 };
 
 struct RestResponse {
@@ -42,8 +45,9 @@ struct ServerInfo {
 // else 500.
 int HttpStatusOf(const absl::Status& status);
 
-// The answer every request gets before the herder is there: 503, the worker is starting.
-RestResponse StartingResponse();
+// The answer every request to `path` gets before the herder is there: 503, the worker is starting
+// (GET /health's own shape for /health, an error elsewhere).
+RestResponse StartingResponse(const std::string& path);
 
 class RestRouter {
  public:

@@ -28,13 +28,22 @@ constexpr char kWho[] = "rest";
 // not hold up the others.
 constexpr size_t kRequestThreads = 4;
 
-RestRequest FromHttplib(const httplib::Request& request) {
+RestRequest FromHttplib(const httplib::Request& request, absl::string_view scheme) {
   RestRequest out;
   out.method = request.method;
   out.path = request.path;
   for (const auto& [key, value] : request.params) out.params.emplace(key, value);
   out.body = request.body;
+  const std::string host = request.get_header_value("Host");
+  if (!host.empty()) out.base_url = absl::StrCat(scheme, "://", host);
   return out;
+}
+
+// A request that announces no body: neither Content-Length nor chunked. cpp-httplib answers such
+// a POST, PUT or PATCH 400 before any handler sees it, but `curl -X POST .../restart` sends
+// exactly that, and Kafka Connect takes it; these are answered before the body is read.
+bool WithoutBody(const httplib::Request& request) {
+  return !request.has_header("Content-Length") && !request.has_header("Transfer-Encoding");
 }
 
 // The port is never shared: httplib's default sets SO_REUSEPORT, which would let a second worker
@@ -68,12 +77,16 @@ admin::ExposedListener Exposure(const config::WorkerConfig& config) {
   l.api = "REST API";
   l.listener = config.rest_listener;
   l.listener_key = "listeners";
-  l.tls = false;  // https listeners are refused by the config for now
-  l.callers_identified = !config.admin_token_file.empty();
+  l.tls = config.rest_https;
+  l.callers_identified =
+      !config.admin_token_file.empty() || config.rest_ssl_client_auth_required;
   l.secure_advice =
-      "use the gRPC admin API with TLS (`sluice.admin.ssl.*`): the REST API has no https yet";
+      "serve it as https://host:port with `listeners.https.ssl.keystore.location` (PEM), and "
+      "identify callers (`listeners.https.ssl.client.authentication=required` or "
+      "sluice.admin.token.file)";
   l.identify_advice =
-      "set sluice.admin.token.file: the REST API then asks for the admin API's bearer token";
+      "set listeners.https.ssl.client.authentication=required, or sluice.admin.token.file (the "
+      "REST API then asks for the admin API's bearer token)";
   l.allow_key = "sluice.rest.insecure.listener.allowed";
   l.plaintext_allowed = config.rest_insecure_listener_allowed;
   return l;
@@ -81,7 +94,35 @@ admin::ExposedListener Exposure(const config::WorkerConfig& config) {
 
 }  // namespace
 
-RestServer::RestServer() : http_(std::make_unique<httplib::Server>()) {}
+RestServer::RestServer(std::unique_ptr<httplib::Server> http) : http_(std::move(http)) {}
+
+namespace {
+
+// httplib's https server on the PEM keystore (key and chain in one file: OpenSSL reads the chain
+// and the key from it separately), checking client certificates against the truststore when
+// they are required.
+absl::StatusOr<std::unique_ptr<httplib::Server>> NewHttpsServer(const config::WorkerConfig& config) {
+  const char* truststore =
+      config.rest_ssl_client_auth_required ? config.rest_ssl_truststore.c_str() : nullptr;
+  const char* password =
+      config.rest_ssl_key_password.empty() ? nullptr : config.rest_ssl_key_password.c_str();
+  auto server = std::make_unique<httplib::SSLServer>(config.rest_ssl_keystore.c_str(),
+                                                     config.rest_ssl_keystore.c_str(), truststore,
+                                                     nullptr, password);
+  if (!server->is_valid()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "REST API: cannot set up https from `listeners.https.ssl.keystore.location` ",
+        config.rest_ssl_keystore,
+        truststore != nullptr
+            ? absl::StrCat(" and `listeners.https.ssl.truststore.location` ", truststore)
+            : "",
+        ": each must be a readable PEM file, the keystore holding the private key (its password "
+        "in `listeners.https.ssl.key.password` when encrypted) and its certificate chain"));
+  }
+  return server;
+}
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<RestServer>> RestServer::Start(const config::WorkerConfig& config,
                                                               const LogSink& log) {
@@ -114,28 +155,41 @@ absl::StatusOr<std::unique_ptr<RestServer>> RestServer::Start(const config::Work
     absl::StatusOr<std::string> read = admin::ReadAdminToken(config.admin_token_file);
     if (!read.ok()) return read.status();
     token = *std::move(read);
-  } else if (!config.admin_ssl_client_ca.empty()) {
+  } else if (!config.admin_ssl_client_ca.empty() && !config.rest_ssl_client_auth_required) {
     return absl::FailedPreconditionError(
         "REST API: the admin API asks for client certificates "
-        "(sluice.admin.ssl.client.ca.location), which the REST API cannot check (no https yet), "
-        "so `listeners` would open a door without them; set sluice.admin.token.file (both APIs "
-        "then ask for its bearer token) or remove `listeners`");
+        "(sluice.admin.ssl.client.ca.location) and the REST API does not, so `listeners` would "
+        "open a door without them; serve https with "
+        "listeners.https.ssl.client.authentication=required, set sluice.admin.token.file (both "
+        "APIs then ask for its bearer token), or remove `listeners`");
   }
-  std::unique_ptr<RestServer> server(new RestServer());
+  absl::StatusOr<std::unique_ptr<httplib::Server>> http_server =
+      config.rest_https ? NewHttpsServer(config) : std::make_unique<httplib::Server>();
+  if (!http_server.ok()) return http_server.status();
+  std::unique_ptr<RestServer> server(new RestServer(*std::move(http_server)));
+  const std::string scheme = config.rest_https ? "https" : "http";
   httplib::Server& http = *server->http_;
   http.new_task_queue = [] { return new httplib::ThreadPool(kRequestThreads); };
   http.set_socket_options(ExclusiveSocketOptions);
   RestServer* self = server.get();
-  auto handler = [self, token](const httplib::Request& request, httplib::Response& response) {
+  auto handler = [self, token, scheme](const httplib::Request& request,
+                                       httplib::Response& response) {
     RestResponse answer =
         !token.empty() && !HasBearerToken(request, token) ? UnauthorizedResponse()
-        : self->serving_.load(std::memory_order_acquire) ? self->router_->Handle(FromHttplib(request))
-                                                          : StartingResponse();
+        : self->serving_.load(std::memory_order_acquire)
+            ? self->router_->Handle(FromHttplib(request, scheme))
+            : StartingResponse(request.path);
     if (answer.status == 401) response.set_header("WWW-Authenticate", "Bearer");
     response.status = answer.status;
     if (!answer.location.empty()) response.set_header("Location", answer.location);
     if (!answer.body.empty()) response.set_content(answer.body, "application/json");
   };
+  http.set_pre_routing_handler(
+      [handler](const httplib::Request& request, httplib::Response& response) {
+        if (!WithoutBody(request)) return httplib::Server::HandlerResponse::Unhandled;
+        handler(request, response);
+        return httplib::Server::HandlerResponse::Handled;
+      });
   http.Get(".*", httplib::Server::Handler(handler));
   http.Delete(".*", httplib::Server::Handler(handler));
   http.Post(".*", httplib::Server::Handler(handler));
@@ -158,14 +212,18 @@ absl::StatusOr<std::unique_ptr<RestServer>> RestServer::Start(const config::Work
       !config.rest_advertised_host_name.empty() ? config.rest_advertised_host_name : bind_host;
   const int advertised_port =
       config.rest_advertised_port != 0 ? config.rest_advertised_port : port;
-  server->advertised_url_ = absl::StrCat(config.rest_advertised_listener, "://", advertised_host,
-                                         ":", advertised_port);
+  server->advertised_url_ = absl::StrCat(
+      config.rest_advertised_listener.empty() ? scheme : config.rest_advertised_listener, "://",
+      advertised_host, ":", advertised_port);
   server->accept_thread_ = std::thread([&http] { http.listen_after_bind(); });
   // stop() is a no-op until the accept loop runs, so the destructor must not come before that.
   while (!http.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   log(LogLevel::kInfo, kWho,
-      absl::StrCat("REST API on http://", bind_host, ":", port, " (plaintext, ",
-                   token.empty() ? "no authentication" : "bearer token required", "), "
+      absl::StrCat("REST API on ", scheme, "://", bind_host, ":", port, " (",
+                   config.rest_https ? "TLS" : "plaintext", ", ",
+                   config.rest_ssl_client_auth_required ? "client certificates required, "
+                                                        : "",
+                   token.empty() ? "no token" : "bearer token required", "), "
                    "advertised as ", server->advertised_url_,
                    "; it answers once the worker has started"));
   return server;
@@ -177,8 +235,8 @@ RestServer::~RestServer() {
 }
 
 void RestServer::Serve(herder::Herder* herder) {
-  // The Kafka cluster id is not known to the worker yet: GET / reports null (docs/rest-api.md).
-  router_ = std::make_unique<RestRouter>(herder, ServerInfo{SLUICE_VERSION, SLUICE_COMMIT, std::nullopt});
+  router_ = std::make_unique<RestRouter>(
+      herder, ServerInfo{SLUICE_VERSION, SLUICE_COMMIT, herder->kafka_cluster_id()});
   serving_.store(true, std::memory_order_release);
 }
 

@@ -1,4 +1,5 @@
-// The REST listener: Kafka Connect's `listeners=http://host:port`, served by cpp-httplib
+// The REST listener: Kafka Connect's `listeners=http://host:port` or `https://host:port` (with
+// `listeners.https.ssl.*`, PEM stores), served by cpp-httplib
 // (docs/rest-api.md says why that library). Every request goes to RestRouter, the herder's REST
 // face. Started before the herder so that a bad setting or a port in use stops the worker at
 // once; until Serve, every request is answered 503, the worker is starting.
@@ -46,7 +47,7 @@ class RestServer {
   const std::string& advertised_url() const { return advertised_url_; }
 
  private:
-  RestServer();
+  explicit RestServer(std::unique_ptr<httplib::Server> http);
 
   std::unique_ptr<httplib::Server> http_;
   std::unique_ptr<RestRouter> router_;  // written once by Serve before serving_ is set

@@ -39,6 +39,12 @@ absl::StatusOr<std::unique_ptr<Worker>> Worker::Create(config::WorkerConfig conf
     return status;
   }
   if (absl::Status status = worker->admin_->EnsureInternalTopics(c); !status.ok()) return status;
+  // The cluster answered just now, so its id comes at once; without one GET / says null.
+  if (absl::StatusOr<std::string> id = worker->admin_->ClusterId(absl::Seconds(10)); id.ok()) {
+    worker->cluster_id_ = *std::move(id);
+  } else {
+    worker->log_(LogLevel::kWarn, kWho, absl::StrCat("no Kafka cluster id: ", id.status().message()));
+  }
   worker->topic_creator_ = std::make_unique<kafka::DataTopicCreator>(
       worker->admin_.get(), c.topic_creation_enable, c.topic_creation_default_partitions,
       c.topic_creation_default_replication_factor);

@@ -12,6 +12,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,7 @@ class Worker : public WorkerControl {
   const config::WorkerConfig& config() const override { return config_; }
   plugin::PluginRegistry& plugins() override { return registry_; }
   OffsetBackingStore& offset_store() override { return *offset_store_; }
+  const std::optional<std::string>& kafka_cluster_id() const override { return cluster_id_; }
   void SetReconfigurationHandler(
       std::function<void(const std::string& connector)> handler) override {
     on_reconfigure_ = std::move(handler);
@@ -84,6 +86,7 @@ class Worker : public WorkerControl {
   const LogSink log_;
   std::function<void(const std::string&)> on_reconfigure_;
   std::unique_ptr<kafka::TopicAdmin> admin_;
+  std::optional<std::string> cluster_id_;  // set by Create
   std::unique_ptr<kafka::DataTopicCreator> topic_creator_;
   std::unique_ptr<OffsetBackingStore> offset_store_;
   plugin::PluginRegistry registry_;

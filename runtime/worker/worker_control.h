@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,9 @@ class WorkerControl {
   virtual const config::WorkerConfig& config() const = 0;
   virtual plugin::PluginRegistry& plugins() = 0;
   virtual OffsetBackingStore& offset_store() = 0;
+  // The Kafka cluster's id, learnt when the worker first reached it; nullopt when it did not
+  // tell. Constant after creation: any thread.
+  virtual const std::optional<std::string>& kafka_cluster_id() const = 0;
 
   // Called, on any thread, when a running connector asks for its tasks to be reconfigured
   // (api->request_reconfiguration). Set before any connector starts; without one, the request

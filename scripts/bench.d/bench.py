@@ -1,4 +1,4 @@
-"""Sluice's benchmark harness: one MariaDB, one Kafka broker, one workload at a time, Sluice and
+"""Sluice's benchmark harness: one database (MariaDB or MySQL), one Kafka broker, one workload at a time, Sluice and
 (with --vs debezium) Debezium on Kafka Connect in the same run, with ratios. Every run is checked
 (all rows present, per-key order, nothing extra) so a fast wrong run fails the benchmark.
 
@@ -23,6 +23,9 @@ import workloads  # noqa: E402
 
 def parse_args():
     parser = argparse.ArgumentParser(prog="scripts/bench", description=__doc__)
+    parser.add_argument("--server", choices=["mariadb", "mysql"], default="mariadb",
+                        help="the database, and with it the incumbent: MariaDB 10.11 with Debezium's "
+                             "MariaDB connector 3.0.0.Final, or MySQL 9.7 with its MySQL connector 3.6.1.Final")
     parser.add_argument("--vs", choices=["debezium"], help="also run Debezium on Kafka Connect")
     parser.add_argument("--systems", help="comma-separated systems to run (sluice, debezium); "
                                           "default: sluice, plus debezium with --vs")
@@ -38,7 +41,7 @@ def parse_args():
     return parser.parse_args()
 
 
-def environment_facts():
+def environment_facts(database):
     def version(command):
         try:
             done = subprocess.run(command, capture_output=True, text=True, timeout=30)
@@ -52,7 +55,7 @@ def environment_facts():
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
                    f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') // 2**30} GiB",
         "kernel": platform.release(),
-        "mariadb": version(["mariadbd", "--version"]) if shutil.which("mariadbd") else version(["/usr/sbin/mariadbd", "--version"]),
+        "database": f"{database.server} {database.version()}",
         "kafka_broker": os.environ.get("SLUICE_KAFKA_HOME", ""),
         "kafka_broker_jvm": "1 GiB heap, G1 (Kafka's start-script options: MaxGCPauseMillis=20)",
         "kafka_connect": os.environ.get("KAFKA_CONNECT_VERSION", ""),
@@ -65,7 +68,7 @@ def environment_facts():
 def main():
     args = parse_args()
     from kafka_side import KafkaSide
-    database = Database(port=int(os.environ["BENCH_MARIADB_PORT"]))
+    database = Database.from_environment()
     kafka = KafkaSide(bootstrap=f"127.0.0.1:{os.environ['BENCH_KAFKA_PORT']}", partitions=args.partitions)
     wanted = args.systems.split(",") if args.systems else ["sluice"] + (["debezium"] if args.vs else [])
     known = {"sluice": SluiceSystem, "debezium": DebeziumSystem}
@@ -80,7 +83,7 @@ def main():
             print(f"bench: cannot run {system.name}: {problem}", file=sys.stderr)
             return 2
 
-    results = {"environment": environment_facts(), "workloads": {}}
+    results = {"environment": environment_facts(database), "workloads": {}}
     failed = False
     for name in args.workloads.split(","):
         workload = workloads.make(name.strip(), args, database, kafka)

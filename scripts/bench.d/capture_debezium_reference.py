@@ -1,8 +1,11 @@
-"""Captures what Debezium writes for a table of every MariaDB column type and every kind of
-change, as reference data for Sluice's format tests: tests/reference/debezium/.
+"""Captures what Debezium writes for a table of every column type and every kind of change, with
+transaction metadata, heartbeats and schema changes, as reference data for Sluice's format tests:
+tests/reference/debezium/<server>/ (mysql: Debezium 3.6.1's MySQL connector on MySQL 9.7; mariadb:
+its MariaDB connector 3.0.0 on MariaDB 10.11).
 
 Run through scripts/capture-debezium-reference (it installs Debezium and starts the services)."""
 
+import argparse
 import json
 import os
 import sys
@@ -14,9 +17,16 @@ from kafka_side import KafkaSide  # noqa: E402
 from systems import DebeziumSystem  # noqa: E402
 
 PREFIX = "ref"
+# Heartbeats: often enough that the capture sees some; only the first is kept (they repeat).
+HEARTBEAT_MS = 500
+# The connector properties beyond the benchmark's: everything the reference covers turned on.
+CAPTURE_SETTINGS = {
+    "provide.transaction.metadata": "true",
+    "heartbeat.interval.ms": str(HEARTBEAT_MS),
+    "skipped.operations": "none",  # Debezium's default skips truncates ("t")
+}
+# SCHEMA_SQL runs after the database is dropped and the binlog reset (Database.reset_binlog_sql).
 SCHEMA_SQL = """
-DROP DATABASE IF EXISTS shop;
-RESET MASTER;
 CREATE DATABASE shop;
 CREATE TABLE shop.all_types (
   id BIGINT UNSIGNED NOT NULL PRIMARY KEY,
@@ -56,6 +66,12 @@ UPDATE shop.renamed_key SET id = 2 WHERE id = 1;
 INSERT INTO shop.no_key VALUES (1, 'x'), (1, 'x');
 UPDATE shop.no_key SET b = 'y' LIMIT 1;
 DELETE FROM shop.no_key LIMIT 1;
+START TRANSACTION;
+INSERT INTO shop.no_key VALUES (5, 'tx');
+INSERT INTO shop.all_types (id, i) VALUES (3, 3);
+UPDATE shop.no_key SET a = 6 WHERE a = 5;
+UPDATE shop.renamed_key SET id = 3 WHERE id = 2;
+COMMIT;
 TRUNCATE TABLE shop.renamed_key;
 """
 
@@ -68,16 +84,30 @@ CREATE TABLE shop.ddl_demo (
   kind ENUM('a','b') DEFAULT 'b',
   lat VARCHAR(5) CHARACTER SET latin1,
   created DATETIME(3) DEFAULT CURRENT_TIMESTAMP(3),
-  doubled INT AS (id * 2) VIRTUAL
+  doubled INT AS (CHAR_LENGTH(name) * 2) VIRTUAL
 ) DEFAULT CHARSET = utf8mb4 COMMENT 'a table to alter';
 ALTER TABLE shop.ddl_demo ADD COLUMN note TEXT, ADD COLUMN flag TINYINT(1) NOT NULL DEFAULT 1;
 DROP TABLE shop.ddl_demo;
 """
 
 
+def write_topic(path, topic, records):
+    with open(path, "w") as out:
+        for partition, offset, key, value, headers in records:
+            out.write(json.dumps({
+                "topic": topic,
+                "key": json.loads(key) if key else None,
+                "value": json.loads(value) if value else None,
+                "headers": {name: (data.decode() if data is not None else None) for name, data in (headers or [])},
+            }, ensure_ascii=False) + "\n")
+
+
 def main():
-    out_dir = sys.argv[1]
-    database = Database(port=int(os.environ["BENCH_MARIADB_PORT"]))
+    parser = argparse.ArgumentParser()
+    parser.add_argument("out_dir")
+    parser.add_argument("--server", choices=["mariadb", "mysql"], default="mariadb")
+    args = parser.parse_args()
+    database = Database.from_environment()
     kafka = KafkaSide(bootstrap=f"127.0.0.1:{os.environ['BENCH_KAFKA_PORT']}", partitions=1)
     debezium = DebeziumSystem(database, kafka)
     debezium.schemas_enable = True
@@ -85,21 +115,28 @@ def main():
     debezium.topic_prefix = PREFIX
     debezium.include_list = "shop"
     debezium.table_include_list = ""
+    debezium.extra_settings = CAPTURE_SETTINGS
 
-    database.sql(SCHEMA_SQL)
-    topics = [f"{PREFIX}.shop.all_types", f"{PREFIX}.shop.no_key", f"{PREFIX}.shop.renamed_key"]
-    kafka.fresh_topics(topics + [PREFIX], partitions=1)
+    database.sql("DROP DATABASE IF EXISTS shop;" + database.reset_binlog_sql() + SCHEMA_SQL)
+    tables = [f"{PREFIX}.shop.all_types", f"{PREFIX}.shop.no_key", f"{PREFIX}.shop.renamed_key"]
+    transactions = f"{PREFIX}.transaction"
+    heartbeats = f"__debezium-heartbeat.{PREFIX}"
+    topics = tables + [PREFIX, transactions, heartbeats]
+    kafka.fresh_topics(topics, partitions=1)
     kafka.fresh_topics([f"{PREFIX}.schema-history"], partitions=1)
     running = debezium.start("initial")
     try:
         # The snapshot's two rows first, then the changes.
-        if kafka.wait_for_total(topics[0], 1, 180, running.running) is None:
+        if kafka.wait_for_total(tables[0], 1, 180, running.running) is None:
             raise SystemExit("the snapshot never arrived:\n" + running.log_tail())
         database.sql(CHANGES_SQL)
         schema_changes_before = kafka.end_total(PREFIX)
         database.sql(DDL_SQL)
-        expected = {topics[0]: 1 + 2 + 1 + 2, topics[1]: 2 + 1 + 2, topics[2]: 1 + 3,
-                    PREFIX: schema_changes_before + 3}
+        # all_types: r, c, c, u, d + tombstone, c (in the transaction); no_key: c, c, u, d +
+        # tombstone, then c, u in the transaction; renamed_key: r, then d + tombstone + c for each
+        # key change, and the truncate.
+        expected = {tables[0]: 1 + 2 + 1 + 2 + 1, tables[1]: 2 + 1 + 2 + 2, tables[2]: 1 + 3 + 3 + 1,
+                    PREFIX: schema_changes_before + 3, heartbeats: 1}
         for topic, count in expected.items():
             if kafka.wait_for_total(topic, count, 120, running.running) is None:
                 print(f"warning: {topic} has {kafka.end_total(topic)} records, expected {count}")
@@ -107,30 +144,30 @@ def main():
     finally:
         running.stop()
 
+    out_dir = os.path.join(args.out_dir, args.server)
     os.makedirs(out_dir, exist_ok=True)
-    for topic in topics + [PREFIX]:
+    for topic in topics:
         records = kafka.read_all(topic) if kafka.end_total(topic) else []
+        if topic == heartbeats:
+            records = records[:1]
         path = os.path.join(out_dir, f"{topic}.jsonl")
-        with open(path, "w") as out:
-            for partition, offset, key, value, headers in records:
-                out.write(json.dumps({
-                    "topic": topic,
-                    "key": json.loads(key) if key else None,
-                    "value": json.loads(value) if value else None,
-                    "headers": {name: (data.decode() if data is not None else None) for name, data in (headers or [])},
-                }, ensure_ascii=False) + "\n")
+        write_topic(path, topic, records)
         print(f"{path}: {len(records)} records")
     with open(os.path.join(out_dir, "README.md"), "w") as readme:
         readme.write(
             f"# What Debezium {os.environ.get('DEBEZIUM_VERSION')} writes (reference data)\n\n"
-            "Captured from a live Debezium MySQL connector on Kafka Connect "
-            f"{os.environ.get('KAFKA_CONNECT_VERSION')} reading MariaDB, with Kafka Connect's JSON converter "
-            "(schemas enabled), by `scripts/capture-debezium-reference`. The SQL that made the changes is "
-            "in `scripts/bench.d/capture_debezium_reference.py`. One JSON object per record: topic, key, "
+            f"Captured from a live `{os.environ.get('DEBEZIUM_CONNECTOR_CLASS')}` on Kafka Connect "
+            f"{os.environ.get('KAFKA_CONNECT_VERSION')} reading {database.server} {database.version()}, "
+            "with Kafka Connect's JSON converter (schemas enabled), by "
+            f"`scripts/capture-debezium-reference --server {args.server}`. The SQL that made the changes "
+            "and the connector properties beyond the defaults are in "
+            "`scripts/bench.d/capture_debezium_reference.py`. One JSON object per record: topic, key, "
             f"value (null for a tombstone) and headers; `{PREFIX}.jsonl` is the schema-change topic "
-            "(include.schema.changes on: the snapshot's DDL, then a table created, altered and dropped "
-            "while streaming). Used to check Sluice's events against the "
-            "incumbent's; timestamps, versions and positions naturally differ.\n")
+            "(the snapshot's DDL, then a table created, altered and dropped while streaming), "
+            f"`{transactions}.jsonl` the transaction metadata, `{heartbeats}.jsonl` the first "
+            "heartbeat. Used to check Sluice's events against the incumbent's "
+            "(`DebeziumReference` in tests/integration/mysql_connector); timestamps, versions, "
+            "positions and GTIDs naturally differ.\n")
 
 
 if __name__ == "__main__":

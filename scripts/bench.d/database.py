@@ -1,4 +1,7 @@
-"""The benchmark's MariaDB: schema, bulk loads and paced writes through the `mariadb` client."""
+"""The benchmark's database (MariaDB 10.11 or MySQL 9.7): schema, bulk loads and paced writes through
+Debian's `mariadb` client, which speaks to both."""
+
+import os
 
 import random
 import subprocess
@@ -22,7 +25,8 @@ def row_values(row_id):
 
 
 class Database:
-    def __init__(self, port):
+    def __init__(self, server, port):
+        self.server = server  # "mariadb" or "mysql"
         self.port = port
         self.user = "sluice_admin"
         self.password = "sluice-admin"
@@ -30,6 +34,18 @@ class Database:
     def client(self):
         return ["mariadb", "-h127.0.0.1", f"-P{self.port}", f"-u{self.user}", f"-p{self.password}",
                 "--batch", "--skip-column-names"]
+
+    @staticmethod
+    def from_environment():
+        """The database scripts/bench started: BENCH_SERVER on BENCH_DATABASE_PORT."""
+        return Database(os.environ.get("BENCH_SERVER", "mariadb"), int(os.environ["BENCH_DATABASE_PORT"]))
+
+    def reset_binlog_sql(self):
+        """Empties the binlog (and MySQL's executed GTIDs); MySQL 8.4 renamed RESET MASTER."""
+        return "RESET BINARY LOGS AND GTIDS;" if self.server == "mysql" else "RESET MASTER;"
+
+    def version(self):
+        return self.sql("SELECT VERSION();").strip()
 
     def sql(self, text):
         result = subprocess.run(self.client(), input=text, capture_output=True, text=True)
@@ -42,7 +58,7 @@ class Database:
         reading from the binlog's start reads the table's DDL (Debezium needs it to know the
         schema), then exactly what the workload writes next."""
         self.sql("DROP DATABASE IF EXISTS bench;")
-        self.sql("RESET MASTER;")
+        self.sql(self.reset_binlog_sql())
         self.sql("CREATE DATABASE bench;" + TABLE_DDL + ";")
 
     def load(self, rows, rows_per_transaction, first_id=1):

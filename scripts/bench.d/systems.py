@@ -112,6 +112,9 @@ class System:
             "topic.prefix": TOPIC_PREFIX,
             "database.include.list": "bench",
             "snapshot.mode": snapshot_mode,
+            # caching_sha2_password over plaintext (MySQL): the JDBC driver may fetch the server's
+            # RSA key; Sluice always may. MariaDB's driver ignores it.
+            **({"driver.allowPublicKeyRetrieval": "true"} if self.database.server == "mysql" else {}),
             "include.schema.changes": "false",
             "tombstones.on.delete": "true",
             "database.ssl.mode": "disabled",
@@ -130,6 +133,7 @@ class DebeziumSystem(System):
     heap = "1g"
     schemas_enable = False  # the benchmark's setting; the reference capture turns it on
     include_schema_changes = False  # likewise
+    extra_settings = {}  # connector properties the reference capture adds
     topic_prefix = TOPIC_PREFIX
     include_list = "bench"
 
@@ -143,6 +147,8 @@ class DebeziumSystem(System):
         directory = os.path.join(RUNS, self.name)
         if not keep_state:
             directory = self.fresh_directory()
+        plugin_path = os.path.join(directory, "no-plugins")
+        os.makedirs(plugin_path, exist_ok=True)
         worker = {
             "bootstrap.servers": self.kafka.bootstrap,
             "key.converter": "org.apache.kafka.connect.json.JsonConverter",
@@ -151,7 +157,9 @@ class DebeziumSystem(System):
             "value.converter.schemas.enable": str(self.schemas_enable).lower(),
             "offset.storage.file.filename": os.path.join(directory, "offsets.dat"),
             "offset.flush.interval.ms": "1000",
-            "plugin.path": "",
+            # Everything is on the class path; Kafka Connect 4.x refuses an empty plugin.path (3.x
+            # read it as the working directory, and scanned it), so it names an empty folder.
+            "plugin.path": plugin_path,
             # Its REST API on loopback, on the port scripts/bench checked is free: Kafka Connect's
             # default, every interface on 8083, is where a quickstart's worker serves its admin API.
             "listeners": f"http://127.0.0.1:{os.environ['BENCH_CONNECT_PORT']}",
@@ -166,6 +174,7 @@ class DebeziumSystem(System):
             "include.schema.changes": str(self.include_schema_changes).lower(),
             "schema.history.internal.kafka.bootstrap.servers": self.kafka.bootstrap,
             "schema.history.internal.kafka.topic": f"{self.topic_prefix}.schema-history",
+            **self.extra_settings,
         }
         write_properties(os.path.join(directory, "worker.properties"), worker)
         write_properties(os.path.join(directory, "connector.properties"), connector)

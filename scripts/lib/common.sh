@@ -10,6 +10,13 @@ SLUICE_BUILD_DIR="${SLUICE_BUILD_DIR:-$SLUICE_ROOT/build}"
 # The one pinned Kafka release (KRaft, from Maven Central). Debian's librdkafka 2.0.2 works with it.
 SLUICE_KAFKA_VERSION="4.1.1"
 SLUICE_KAFKA_HOME="$SLUICE_CACHE/kafka/$SLUICE_KAFKA_VERSION"
+# The Kafka Connect release the REST API is compared with (tests/integration/rest; CMake reads
+# the version from this line), and Kafka's FileStream connectors of the same release.
+SLUICE_KAFKA_CONNECT_VERSION="4.3.1"
+SLUICE_KAFKA_CONNECT_HOME="$SLUICE_CACHE/kafka-connect/$SLUICE_KAFKA_CONNECT_VERSION"
+# A Python environment with a Kafka Connect REST client from PyPI, for the same tests.
+SLUICE_REST_CLIENTS_VENV="$SLUICE_CACHE/rest-clients"
+SLUICE_REST_CLIENTS=(kafka-connect-py==1.0.0)
 
 say() { printf '%s: %s\n' "$(basename "$0")" "$*"; }
 die() { printf '%s: error: %s\n' "$(basename "$0")" "$*" >&2; exit 1; }

@@ -52,10 +52,6 @@ absl::StatusOr<sluice_datum> DatumFromBinlog(const binlog::ColumnValue& value, c
         return sluice_datum_int(value.i64());
       }
       break;
-    case FieldKind::kBoolean:
-      if (kind == ValueKind::kSigned) return sluice_datum_boolean(value.i64() != 0);
-      if (kind == ValueKind::kUnsigned) return sluice_datum_boolean(value.u64() != 0);
-      break;
     case FieldKind::kUnsignedBigintDecimal:
       if (kind == ValueKind::kUnsigned || kind == ValueKind::kSigned) {
         uint8_t buffer[9];
@@ -181,9 +177,13 @@ absl::StatusOr<sluice_datum> DatumFromBinlog(const binlog::ColumnValue& value, c
       break;
     case FieldKind::kZonedTimestamp:
       if (kind == ValueKind::kTimestamp) {
-        // A zero TIMESTAMP is 0 seconds in the binlog, indistinguishable from the epoch: Debezium
-        // writes 1970-01-01T00:00:00Z, and so does Sluice.
+        // A zero TIMESTAMP is 0 seconds in the binlog (no TIMESTAMP holds the epoch itself):
+        // on MySQL a zero date, as Debezium's MySQL connector writes it; on MariaDB
+        // 1970-01-01T00:00:00Z, as its MariaDB connector does (ColumnDef).
         const binlog::Timestamp ts = value.timestamp();
+        if (ts.seconds == 0 && ts.micros == 0 && def.zero_timestamp_is_zero_date) {
+          return ZeroTemporal(def, scratch);
+        }
         scratch.text = ZonedTimestampText(ts.seconds, ts.micros, def.fsp);
         return sluice_datum_string(scratch.text.data(), scratch.text.size());
       }

@@ -10,17 +10,17 @@
 namespace sluice::mysql {
 namespace {
 
-// Envelope fields, in FORMATS.md's (Debezium 3.x's) order: transaction last. (Debezium 2.7.4,
-// the live capture in tests/reference/debezium, put it before op.)
+// Envelope fields, in the order Debezium writes them (3.6.1's MySQL and 3.0.0's MariaDB connector
+// alike, tests/reference/debezium): transaction before op.
 enum EnvelopeField : uint32_t {
   kEnvBefore,
   kEnvAfter,
   kEnvSource,
+  kEnvTransaction,
   kEnvOp,
   kEnvTsMs,
   kEnvTsUs,
   kEnvTsNs,
-  kEnvTransaction
 };
 
 bool SameColumnValue(const binlog::ColumnValue& a, const binlog::ColumnValue& b) {
@@ -188,7 +188,7 @@ absl::StatusOr<sluice_value*> ChangeEvents::BuildStruct(sluice_batch* batch,
 
 sluice_value* ChangeEvents::BuildEnvelope(sluice_batch* batch, const TableSchema& schema,
                                           sluice_value* before, sluice_value* after,
-                                          const SourcePosition& source, char op) {
+                                          const SourcePosition& source, char op, int64_t later) {
   sluice_value* source_value = source_.Build(batch, schema.db, &schema.table, source);
   if (source_value == nullptr) return nullptr;
   sluice_value* value = api_->struct_new(batch, schema.envelope);
@@ -207,9 +207,9 @@ sluice_value* ChangeEvents::BuildEnvelope(sluice_batch* batch, const TableSchema
     if (block != nullptr) {
       sluice_datum id = sluice_datum_string(transaction->id.data(), transaction->id.size());
       api_->struct_set(block, 0, &id);
-      sluice_datum total = sluice_datum_int(transaction->total_order);
+      sluice_datum total = sluice_datum_int(transaction->total_order + later);
       api_->struct_set(block, 1, &total);
-      sluice_datum order = sluice_datum_int(transaction->data_collection_order);
+      sluice_datum order = sluice_datum_int(transaction->data_collection_order + later);
       api_->struct_set(block, 2, &order);
       set(kEnvTransaction, sluice_datum_value(block));
     }
@@ -240,11 +240,15 @@ bool ChangeEvents::SameKey(const TableSchema& schema, RowSource* a, RowSource* b
   return true;
 }
 
+int ChangeEvents::EventCount(const TableSchema& schema, char op, RowSource* before,
+                             RowSource* after) {
+  return op == 'u' && schema.key != nullptr && !SameKey(schema, before, after) ? 2 : 1;
+}
+
 absl::Status ChangeEvents::Change(sluice_batch* batch, const TableSchema& schema, char op,
                                   RowSource* before, RowSource* after, const SourcePosition& source,
                                   const OffsetState& pending, const OffsetState& done) {
-  const bool keyed = schema.key != nullptr;
-  if (op == 'u' && keyed && !SameKey(schema, before, after)) {
+  if (EventCount(schema, op, before, after) == 2) {
     // The primary key changed: a delete of the old key, its tombstone, a create of the new key.
     absl::StatusOr<sluice_value*> old_key = BuildStruct(batch, schema, before, true);
     if (!old_key.ok()) return old_key.status();
@@ -263,13 +267,13 @@ absl::Status ChangeEvents::Change(sluice_batch* batch, const TableSchema& schema
       if (!status.ok()) return status;
     }
     header = sluice_header{Str("__debezium.oldkey"), schema.key, sluice_datum_value(*old_key)};
-    envelope = BuildEnvelope(batch, schema, nullptr, *new_row, source, 'c');
+    envelope = BuildEnvelope(batch, schema, nullptr, *new_row, source, 'c', /*later=*/1);
     return Append(batch, schema, *new_key, envelope, &header, done);
   }
 
   RowSource* key_row = after != nullptr ? after : before;
   sluice_value* key = nullptr;
-  if (keyed) {
+  if (schema.key != nullptr) {
     absl::StatusOr<sluice_value*> built = BuildStruct(batch, schema, key_row, true);
     if (!built.ok()) return built.status();
     key = *built;

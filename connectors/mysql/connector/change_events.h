@@ -66,6 +66,10 @@ class ChangeEvents {
   absl::Status Change(sluice_batch* batch, const TableSchema& schema, char op, RowSource* before,
                       RowSource* after, const SourcePosition& source, const OffsetState& pending,
                       const OffsetState& done);
+  // The number of change events (d and c, or one) a change makes, as Debezium counts them in
+  // transaction metadata: an update of a keyed table whose key changed makes two; the c's
+  // `transaction` orders are then the d's (source.transaction) plus one.
+  static int EventCount(const TableSchema& schema, char op, RowSource* before, RowSource* after);
   // A truncate (`op: t`): no key, no before or after.
   absl::Status Truncate(sluice_batch* batch, const TableSchema& schema,
                         const SourcePosition& source, const OffsetState& done);
@@ -77,8 +81,10 @@ class ChangeEvents {
   absl::StatusOr<sluice_datum> FloatVectorDatum(sluice_batch* batch, const sluice_schema* schema,
                                                 const sluice_datum& bytes,
                                                 const std::string& column);
+  // `later`: how many events after source.transaction's this one is (its orders plus `later`).
   sluice_value* BuildEnvelope(sluice_batch* batch, const TableSchema& schema, sluice_value* before,
-                              sluice_value* after, const SourcePosition& source, char op);
+                              sluice_value* after, const SourcePosition& source, char op,
+                              int64_t later = 0);
   absl::Status Append(sluice_batch* batch, const TableSchema& schema, sluice_value* key,
                       sluice_value* value, const sluice_header* header, const OffsetState& offset,
                       bool keyless_record = false);

@@ -85,9 +85,9 @@ absl::StatusOr<ColumnDef> ColumnDefFromTableMap(const binlog::ColumnInfo& column
   def.latin1 = IsLatin1Collation(column.charset);
   switch (column.real_type) {
     case ColumnType::kTiny:
-      // TINYINT(1) (BOOLEAN in the DDL; the table map cannot tell it, information_schema can):
-      // boolean, as FORMATS.md says (Debezium 2.7.4's snapshot made it int16).
-      def.kind = extras.tinyint1 ? FieldKind::kBoolean : FieldKind::kInt16;
+      // TINYINT(1) (BOOLEAN in the DDL) too: int16 in the snapshot and while streaming, as
+      // Debezium 3.6.1's MySQL and 3.0.0's MariaDB connector write it (tests/reference/debezium).
+      def.kind = FieldKind::kInt16;
       break;
     case ColumnType::kShort:
       def.kind = column.is_unsigned ? FieldKind::kInt32 : FieldKind::kInt16;
@@ -137,7 +137,8 @@ absl::StatusOr<ColumnDef> ColumnDefFromTableMap(const binlog::ColumnInfo& column
     case ColumnType::kLongBlob:
     case ColumnType::kBlob:
       // MariaDB's JSON is a LONGTEXT with a json_valid check (found in information_schema):
-      // io.debezium.data.Json, as FORMATS.md says (Debezium 2.7.4 made it a plain string).
+      // io.debezium.data.Json, as MySQL's JSON is (Debezium's MariaDB connector 3.0.0 writes a
+      // plain string: docs/mysql-connector.md, "Differences from Debezium").
       if (extras.json && !binary) {
         def.kind = FieldKind::kJson;
         break;
@@ -176,6 +177,7 @@ absl::StatusOr<ColumnDef> ColumnDefFromTableMap(const binlog::ColumnInfo& column
           ", which Sluice cannot map; exclude it with column.exclude.list"));
   }
   def.default_value = extras.default_value;
+  def.zero_timestamp_is_zero_date = extras.zero_timestamp_is_zero_date;
   switch (column.real_type) {
     case ColumnType::kTinyBlob:
     case ColumnType::kMediumBlob:
@@ -202,8 +204,9 @@ absl::StatusOr<ColumnDef> ColumnDefFromCatalog(const CatalogColumn& column,
   const bool is_unsigned = absl::StrContains(full, "unsigned");
   def.fsp = static_cast<uint8_t>(column.datetime_precision);
   def.default_value = extras.default_value;
+  def.zero_timestamp_is_zero_date = extras.zero_timestamp_is_zero_date;
   if (type == "tinyint") {
-    def.kind = extras.tinyint1 ? FieldKind::kBoolean : FieldKind::kInt16;
+    def.kind = FieldKind::kInt16;
   } else if (type == "smallint") {
     def.kind = is_unsigned ? FieldKind::kInt32 : FieldKind::kInt16;
   } else if (type == "mediumint") {
@@ -272,9 +275,9 @@ absl::StatusOr<ColumnDef> ColumnDefFromCatalog(const CatalogColumn& column,
 
 ColumnExtras ExtrasOf(const CatalogColumn& column, bool json, bool mariadb) {
   ColumnExtras extras;
-  extras.tinyint1 = absl::StartsWith(absl::AsciiStrToLower(column.column_type), "tinyint(1)");
   extras.json = json;
   extras.default_value = DefaultValueExpression(column.column_default, column.extra, mariadb);
+  extras.zero_timestamp_is_zero_date = !mariadb;
   return extras;
 }
 

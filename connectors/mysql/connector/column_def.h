@@ -24,7 +24,6 @@ enum class FieldKind : uint8_t {
   kInt16,
   kInt32,
   kInt64,
-  kBoolean,  // TINYINT(1) (BOOLEAN in the DDL): boolean, as FORMATS.md says
   kFloat32,
   kFloat64,
   kUnsignedBigintDecimal,  // BIGINT UNSIGNED, bigint.unsigned.handling.mode=precise
@@ -73,13 +72,17 @@ struct ColumnDef {
   // (binlog_row_image=NOBLOB, or MINIMAL), Debezium's unavailable.value.placeholder. nullopt for
   // every other column: a row image without one of those cannot be written whole.
   std::optional<std::string> unavailable_placeholder;
+  // A zero TIMESTAMP read from the binlog (0 seconds) is a zero date (null in a nullable column),
+  // as Debezium 3.6.1's MySQL connector writes it on MySQL; false: the epoch, as Debezium's
+  // MariaDB connector 3.0.0 writes it on MariaDB (tests/reference/debezium).
+  bool zero_timestamp_is_zero_date = false;
 };
 
 // What the table map cannot say, read from the catalog when a table is first seen.
 struct ColumnExtras {
-  bool tinyint1 = false;  // TINYINT(1): BOOLEAN in the DDL
-  bool json = false;      // MariaDB JSON (LONGTEXT with a json_valid check)
+  bool json = false;  // MariaDB JSON (LONGTEXT with a json_valid check)
   std::optional<std::string> default_value;  // as ColumnDef::default_value
+  bool zero_timestamp_is_zero_date = false;   // as ColumnDef's: MySQL's catalog
 };
 
 // The mapping of one table-map column (binlog_row_metadata=FULL). InvalidArgument for a type

@@ -13,13 +13,15 @@ absl::Status HeartbeatEvents::EnsureSchemas() {
   if (key_ != nullptr) return absl::OkStatus();
   absl::StatusOr<const sluice_schema*> name = host_.Schema(SchemaOf(SLUICE_TYPE_STRING, false));
   if (!name.ok()) return name.status();
-  SchemaArgs key = SchemaOf(SLUICE_TYPE_STRUCT, false, "io.debezium.connector.common.ServerNameKey");
+  // Version 1 on both, as Debezium writes them (tests/reference/debezium).
+  SchemaArgs key =
+      SchemaOf(SLUICE_TYPE_STRUCT, false, "io.debezium.connector.common.ServerNameKey", 1);
   key.fields = {{"serverName", *name}};
   absl::StatusOr<const sluice_schema*> key_schema = host_.Schema(key);
   if (!key_schema.ok()) return key_schema.status();
   absl::StatusOr<const sluice_schema*> ts = host_.Schema(SchemaOf(SLUICE_TYPE_INT64, false));
   if (!ts.ok()) return ts.status();
-  SchemaArgs value = SchemaOf(SLUICE_TYPE_STRUCT, false, "io.debezium.connector.common.Heartbeat");
+  SchemaArgs value = SchemaOf(SLUICE_TYPE_STRUCT, false, "io.debezium.connector.common.Heartbeat", 1);
   value.fields = {{"ts_ms", *ts}};
   absl::StatusOr<const sluice_schema*> value_schema = host_.Schema(value);
   if (!value_schema.ok()) return value_schema.status();

@@ -93,7 +93,9 @@ size_t OffsetEntries(const OffsetState& offset, sluice_scalar_entry* entries) {
     entries[n].u.str = Borrow(value);
     ++n;
   };
-  // Debezium's order: ts_sec, file, pos, gtids, row, server_id, event (snapshot while one runs).
+  // Debezium's order: transaction_id, ts_sec, file, pos, gtids, row, server_id, event (snapshot
+  // while one runs).
+  if (!offset.transaction_id.empty()) add_str("transaction_id", offset.transaction_id);
   add_int("ts_sec", offset.ts_sec);
   add_str("file", offset.file);
   add_int("pos", offset.pos);
@@ -153,6 +155,8 @@ absl::StatusOr<OffsetState> ParseOffset(const sluice_scalar_map& map) {
       ok = as_int(&offset.server_id);
     } else if (key == "xa_committed") {
       offset.xa_committed = as_str();
+    } else if (key == "transaction_id") {
+      offset.transaction_id = as_str();
     } else if (key == "snapshot") {
       // "INITIAL" (Debezium 3.x) or true (older): a snapshot was running.
       offset.snapshot =

@@ -38,6 +38,9 @@ struct OffsetState {
   // events are being emitted from its prepared events, read again (docs/mysql-connector.md,
   // "XA transactions"); empty otherwise.
   std::string xa_committed;
+  // provide.transaction.metadata: the id of the last transaction a BEGIN was written for, as
+  // Debezium keeps it in its offset (`transaction_id`, first); empty otherwise.
+  std::string transaction_id;
 };
 
 // The connector's source partition {"server": <server_name>} as the ABI's one entry; borrows
@@ -45,7 +48,7 @@ struct OffsetState {
 sluice_scalar_entry SourcePartition(const std::string& server_name);
 
 // The most entries OffsetEntries writes.
-inline constexpr size_t kMaxOffsetEntries = 12;
+inline constexpr size_t kMaxOffsetEntries = 13;
 // The offset as the ABI's flat map, in Debezium's key order, zero counts left out; `entries` must
 // have room for kMaxOffsetEntries. The entries borrow `offset`'s strings.
 size_t OffsetEntries(const OffsetState& offset, sluice_scalar_entry* entries);

@@ -67,8 +67,12 @@ absl::Status SourceBlock::EnsureSchemas() {
       {"thread", SchemaOf(SLUICE_TYPE_INT64, true)},
       {"query", SchemaOf(SLUICE_TYPE_STRING, true)},
   };
-  SchemaArgs source = SchemaOf(SLUICE_TYPE_STRUCT, false,
-                               absl::StrCat("io.debezium.connector.", config_.flavor, ".Source"));
+  // Version 1 as Debezium 3.6.1's MySQL connector declares it; its MariaDB connector (3.0.0)
+  // declares none (tests/reference/debezium).
+  SchemaArgs source =
+      SchemaOf(SLUICE_TYPE_STRUCT, false,
+               absl::StrCat("io.debezium.connector.", config_.flavor, ".Source"),
+               config_.flavor == "mysql" ? 1 : -1);
   for (const auto& [name, spec] : specs) {
     absl::StatusOr<const sluice_schema*> field = host_.Schema(spec);
     if (!field.ok()) return field.status();
@@ -119,6 +123,7 @@ sluice_value* SourceBlock::Build(sluice_batch* batch, const std::string& db,
   set(kSrcFile, text(source.file));
   set(kSrcPos, sluice_datum_int(source.pos));
   set(kSrcRow, sluice_datum_int(source.row));
+  if (source.thread >= 0) set(kSrcThread, sluice_datum_int(source.thread));
   if (source.query != nullptr) set(kSrcQuery, text(*source.query));
   if (can_copy_structs_) {
     last_.value = value;
@@ -131,6 +136,7 @@ sluice_value* SourceBlock::Build(sluice_batch* batch, const std::string& db,
     last_.ts_sec = source.ts_sec;
     last_.server_id = source.server_id;
     last_.gtid = source.gtid;
+    last_.thread = source.thread;
     last_.snapshot = source.snapshot;
     last_.query = source.query;
   }

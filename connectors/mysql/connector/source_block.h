@@ -31,6 +31,7 @@ struct SourcePosition {
   int64_t ts_sec = 0;              // event time, seconds
   int64_t server_id = 0;           // the originating server
   std::string gtid;                // this transaction's GTID, or empty
+  int64_t thread = -1;             // source.thread: the BEGIN's thread id (MySQL); -1: null
   const char* snapshot = nullptr;  // source.snapshot: "true", "first", "last", ...; null = "false"
   const TransactionInfo* transaction = nullptr;  // null: the envelope's transaction is null
   const std::string* query = nullptr;  // source.query (include.query), redacted; null = null
@@ -69,6 +70,7 @@ class SourceBlock {
     int64_t ts_sec = 0;
     int64_t server_id = 0;
     std::string gtid;
+    int64_t thread = -1;
     const char* snapshot = nullptr;
     const std::string* query = nullptr;
 
@@ -76,8 +78,8 @@ class SourceBlock {
                  const SourcePosition& p) const {
       return value != nullptr && batch == b && pos == p.pos && ts_sec == p.ts_sec &&
              server_id == p.server_id && snapshot == p.snapshot && has_table == (t != nullptr) &&
-             file == p.file && gtid == p.gtid && db == d && (t == nullptr || table == *t) &&
-             query == p.query;
+             thread == p.thread && file == p.file && gtid == p.gtid && db == d &&
+             (t == nullptr || table == *t) && query == p.query;
     }
   };
 

@@ -310,11 +310,13 @@ absl::Status SourceTask::Commit(sluice_batch* batch) {
 }
 
 absl::Status SourceTask::CountTransactionRow(sluice_batch* batch, const TableSchema& schema,
-                                             bool emit) {
+                                             int events, bool emit) {
   if (!config_.provide_transaction_metadata || !position_.in_transaction()) {
     return absl::OkStatus();
   }
   if (!transaction_.begun()) {
+    // From BEGIN on, the offset names the transaction (Debezium's transaction_id).
+    position_.set_transaction_id(position_.TransactionId());
     OffsetState begin;
     if (emit) {
       begin = position_.Current();
@@ -324,7 +326,7 @@ absl::Status SourceTask::CountTransactionRow(sluice_batch* batch, const TableSch
                                              position_.ts_sec() * 1000, emit ? &begin : nullptr);
     if (!status.ok()) return status;
   }
-  transaction_.Count(absl::StrCat(schema.db, ".", schema.table));
+  transaction_.Count(absl::StrCat(schema.db, ".", schema.table), events);
   return absl::OkStatus();
 }
 
@@ -406,7 +408,7 @@ absl::StatusOr<bool> SourceTask::HandleEvent(sluice_batch* batch) {
     if (word == "BEGIN" || xa.starts()) {
       // MySQL writes an XA transaction as GTID, XA START, its rows, XA END, XA_PREPARE: XA START
       // opens it as BEGIN does, XA_PREPARE ends it (below).
-      if (position_.Begin(event)) OnTransactionStart();
+      if (position_.Begin(event, query->thread_id)) OnTransactionStart();
       // Its rows wait for the outcome, unless this is the committed one being read again.
       xa_deferring_ = xa.starts() && position_.can_hold_back_gtid() &&
                       source_.after_mysql_gtid_set() &&
@@ -616,7 +618,10 @@ absl::StatusOr<bool> SourceTask::EmitRows(sluice_batch* batch) {
           break;
       }
       if (config_.provide_transaction_metadata) {
-        absl::Status status = CountTransactionRow(batch, *current_schema_, !emitted_before);
+        absl::Status status = CountTransactionRow(
+            batch, *current_schema_,
+            ChangeEvents::EventCount(*current_schema_, op, before_row, after_row),
+            !emitted_before);
         if (!status.ok()) return status;
       }
       if (emitted_before) continue;  // counted above: the transaction's orders stay right

@@ -95,9 +95,10 @@ class SourceTask {
   absl::StatusOr<bool> ReadCommittedXaAgain(const std::string& xid);
   // The current event committed the transaction: END when provide.transaction.metadata.
   absl::Status Commit(sluice_batch* batch);
-  // provide.transaction.metadata: counts one emitted row of `schema` (and emits BEGIN first when
-  // `emit` and none was sent for this transaction).
-  absl::Status CountTransactionRow(sluice_batch* batch, const TableSchema& schema, bool emit);
+  // provide.transaction.metadata: counts one row of `schema`, `events` change events (two for a
+  // key change), and emits BEGIN first when `emit` and none was sent for this transaction.
+  absl::Status CountTransactionRow(sluice_batch* batch, const TableSchema& schema, int events,
+                                   bool emit);
   // A statement other than BEGIN/COMMIT: a DDL statement's table versions are forgotten, its
   // records built (DdlEvents) unless a restart says they were emitted.
   absl::Status HandleQuery(sluice_batch* batch, const binlog::QueryEvent& query);

@@ -12,6 +12,7 @@ absl::Status StreamPosition::Open(bool mariadb, const OffsetState& from, bool gt
   restart_file_ = from.file;
   restart_pos_ = static_cast<uint64_t>(from.pos);
   xa_committed_ = from.xa_committed;
+  transaction_id_ = from.transaction_id;
   events_done_ = 0;
   in_transaction_ = false;
   ts_sec_ = from.ts_sec;
@@ -43,14 +44,16 @@ void StreamPosition::MysqlGtid(const binlog::MysqlGtidEvent& gtid) {
   }
 }
 
-bool StreamPosition::Begin(const binlog::Event& event) {
+bool StreamPosition::Begin(const binlog::Event& event, int64_t thread) {
   if (in_transaction_) return false;
-  StartTransaction(event, std::exchange(pending_gtid_, std::string()));
+  StartTransaction(event, std::exchange(pending_gtid_, std::string()), thread);
   return true;
 }
 
-void StreamPosition::StartTransaction(const binlog::Event& event, std::string gtid) {
+void StreamPosition::StartTransaction(const binlog::Event& event, std::string gtid,
+                                      int64_t thread) {
   in_transaction_ = true;
+  thread_ = thread;
   restart_file_ = *event.context.file;
   restart_pos_ = event.context.position;
   events_done_ = 0;
@@ -67,6 +70,7 @@ void StreamPosition::Commit(const binlog::Event& event) {
   standalone_ = false;
   events_done_ = 0;
   gtid_.clear();
+  thread_ = -1;
   if (event.header.log_pos > 0) restart_pos_ = event.header.log_pos;
   if (event.context.file != nullptr) restart_file_ = *event.context.file;
 }
@@ -90,6 +94,7 @@ void StreamPosition::Fill(OffsetState& offset) const {
   offset.server_id = server_id_;
   offset.snapshot = false;
   offset.xa_committed.assign(xa_committed_);
+  offset.transaction_id.assign(transaction_id_);
 }
 
 OffsetState StreamPosition::Current() const {
@@ -127,6 +132,7 @@ void StreamPosition::FillSource(const binlog::Event& event, SourcePosition& sour
   source.ts_sec = ts_sec_;
   source.server_id = server_id_;
   source.gtid.assign(gtid_);
+  source.thread = in_transaction_ ? thread_ : -1;
 }
 
 StreamPosition::RowOffsets StreamPosition::Row(const SourcePosition& source, int32_t index) {
@@ -147,6 +153,7 @@ StreamPosition::RowOffsets StreamPosition::Row(const SourcePosition& source, int
   done.ts_sec = pending.ts_sec;
   done.server_id = pending.server_id;
   done.xa_committed.assign(pending.xa_committed);
+  done.transaction_id.assign(pending.transaction_id);
   done.row = index + 1;
   return RowOffsets{pending, done};
 }

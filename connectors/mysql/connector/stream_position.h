@@ -46,7 +46,9 @@ class StreamPosition {
   void MysqlGtid(const binlog::MysqlGtidEvent& gtid);
   // The BEGIN statement `event`: starts a transaction unless one is open (MariaDB: its GTID event
   // started it). Whether it started one.
-  bool Begin(const binlog::Event& event);
+  // `thread`: the BEGIN query's thread id, the transaction's source.thread (MySQL writes BEGIN;
+  // MariaDB's transactions start at their GTID event and have none).
+  bool Begin(const binlog::Event& event, int64_t thread = -1);
   // A statement other than BEGIN/COMMIT was handled: outside BEGIN/COMMIT (MySQL DDL, XA COMMIT,
   // XA ROLLBACK) it is its GTID's whole transaction.
   void StatementDone();
@@ -93,6 +95,8 @@ class StreamPosition {
   OffsetState StatementOffset(const binlog::Event& event) const;
   // The transaction's id for its BEGIN/END: its GTID, else where it starts ("file:pos").
   std::string TransactionId() const;
+  // The offset's transaction_id from now on: the transaction a BEGIN was just written for.
+  void set_transaction_id(const std::string& id) { transaction_id_ = id; }
   // The `source` block's position of `event`: file, pos, time, server and GTID (row unchanged).
   void FillSource(const binlog::Event& event, SourcePosition& source) const;
 
@@ -106,7 +110,7 @@ class StreamPosition {
   RowOffsets Row(const SourcePosition& source, int32_t index);
 
  private:
-  void StartTransaction(const binlog::Event& event, std::string gtid);
+  void StartTransaction(const binlog::Event& event, std::string gtid, int64_t thread = -1);
 
   std::string restart_file_;
   uint64_t restart_pos_ = 4;
@@ -114,6 +118,8 @@ class StreamPosition {
   bool in_transaction_ = false;
   bool standalone_ = false;
   std::string gtid_;          // this transaction's, or empty
+  int64_t thread_ = -1;       // this transaction's BEGIN's thread id, or -1
+  std::string transaction_id_;  // the offset's transaction_id (OffsetState)
   std::string pending_gtid_;  // MySQL: the GTID event before BEGIN
   GtidTracker gtids_;         // the offset's `gtids`: completed transactions
   std::string xa_committed_;  // the offset's `xa_committed`

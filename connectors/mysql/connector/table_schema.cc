@@ -54,8 +54,11 @@ absl::StatusOr<std::unique_ptr<TableSchema>> TableSchemaBuilder::Build(
   }
 
   SchemaArgs envelope = SchemaOf(SLUICE_TYPE_STRUCT, false, base + ".Envelope", 2);
-  envelope.fields = {
-      {"before", schema->value}, {"after", schema->value}, {"source", source_.schema()}};
+  // Debezium's order (change_events.cc's EnvelopeField): transaction before op.
+  envelope.fields = {{"before", schema->value},
+                     {"after", schema->value},
+                     {"source", source_.schema()},
+                     {"transaction", source_.transaction_schema()}};
   for (auto [name, type, optional] :
        {std::tuple<const char*, sluice_type, bool>{"op", SLUICE_TYPE_STRING, false},
         {"ts_ms", SLUICE_TYPE_INT64, true},
@@ -65,7 +68,6 @@ absl::StatusOr<std::unique_ptr<TableSchema>> TableSchemaBuilder::Build(
     if (!field.ok()) return field.status();
     envelope.fields.emplace_back(name, *field);
   }
-  envelope.fields.emplace_back("transaction", source_.transaction_schema());
   built = host_.Schema(envelope);
   if (!built.ok()) return built.status();
   schema->envelope = *built;
@@ -86,7 +88,6 @@ absl::StatusOr<const sluice_schema*> TableSchemaBuilder::FieldSchema(const Colum
     case FieldKind::kInt64:
       args.type = SLUICE_TYPE_INT64;
       break;
-    case FieldKind::kBoolean:
     case FieldKind::kBitBoolean:
       args.type = SLUICE_TYPE_BOOLEAN;
       break;

@@ -73,8 +73,6 @@ absl::StatusOr<sluice_datum> DatumFromText(absl::string_view text, bool is_null,
       if (absl::SimpleAtoi(text, &u)) return sluice_datum_int(static_cast<int64_t>(u));
       break;
     }
-    case FieldKind::kBoolean:
-      return sluice_datum_boolean(text != "0");
     case FieldKind::kUnsignedBigintDecimal: {
       uint64_t u = 0;
       if (!absl::SimpleAtoi(text, &u)) break;

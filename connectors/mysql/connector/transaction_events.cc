@@ -17,13 +17,14 @@ absl::Status TransactionEvents::EnsureSchemas() {
   if (!text.ok() || !count.ok() || !optional_count.ok()) {
     return absl::InternalError("building the transaction metadata schemas failed");
   }
+  // Names, versions and optionality as Debezium writes them (tests/reference/debezium: 3.6.1's
+  // MySQL and 3.0.0's MariaDB connector agree).
   SchemaArgs key =
-      SchemaOf(SLUICE_TYPE_STRUCT, false, "io.debezium.connector.common.TransactionMetadataKey");
+      SchemaOf(SLUICE_TYPE_STRUCT, false, "io.debezium.connector.common.TransactionMetadataKey", 1);
   key.fields = {{"id", *text}};
   absl::StatusOr<const sluice_schema*> key_schema = host_.Schema(key);
   if (!key_schema.ok()) return key_schema.status();
-  SchemaArgs collection = SchemaOf(SLUICE_TYPE_STRUCT, false,
-                                   "io.debezium.connector.common.TransactionDataCollectionValue");
+  SchemaArgs collection = SchemaOf(SLUICE_TYPE_STRUCT, true, "event.collection", 1);
   collection.fields = {{"data_collection", *text}, {"event_count", *count}};
   absl::StatusOr<const sluice_schema*> built = host_.Schema(collection);
   if (!built.ok()) return built.status();
@@ -33,8 +34,8 @@ absl::Status TransactionEvents::EnsureSchemas() {
   built = host_.Schema(collections);
   if (!built.ok()) return built.status();
   collections_ = *built;
-  SchemaArgs value =
-      SchemaOf(SLUICE_TYPE_STRUCT, false, "io.debezium.connector.common.TransactionMetadataValue");
+  SchemaArgs value = SchemaOf(SLUICE_TYPE_STRUCT, false,
+                              "io.debezium.connector.common.TransactionMetadataValue", 1);
   value.fields = {{"status", *text},
                   {"id", *text},
                   {"event_count", *optional_count},

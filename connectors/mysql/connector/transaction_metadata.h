@@ -6,6 +6,9 @@
 // counts, at its commit. Events a restart skips (emitted before it) are counted but not emitted,
 // so the orders stay those of the whole transaction.
 //
+// END lists the tables in the order Debezium's END lists them: the iteration order of the Java
+// HashMap it counts in (JavaHashMapOrder).
+//
 // Thread: the task thread.
 
 #include <cstdint>
@@ -32,8 +35,9 @@ class TransactionMetadata {
   // (null: the event was emitted before a restart, and so was BEGIN).
   absl::Status Begin(sluice_batch* batch, std::string id, int64_t ts_ms,
                      const OffsetState* begin_offset);
-  // Counts one event of table `name` ("db.table") and sets the `transaction` block's orders.
-  void Count(const std::string& name);
+  // Counts `events` events of table `name` ("db.table") and sets the `transaction` block's
+  // orders to the first one's.
+  void Count(const std::string& name, int events = 1);
   // The transaction committed: END with the counts when it had an event. Then Reset.
   absl::Status End(sluice_batch* batch, int64_t ts_ms, const OffsetState& offset);
 
@@ -45,8 +49,18 @@ class TransactionMetadata {
   bool begun_ = false;
   int64_t events_count_ = 0;
   std::vector<std::pair<std::string, int64_t>> collections_;  // per table, in order met
+  // The table capacity of Debezium's per-table HashMap: it grows with the tables of a transaction
+  // and, the map being cleared rather than replaced, stays for the task's later transactions.
+  size_t capacity_ = 16;
   TransactionInfo info_;
 };
+
+// `entries` (keys in insertion order) reordered as a java.util.HashMap iterates them after they
+// were put in that order into a map of `*capacity` buckets (16 for a new map; grown at 3/4 full
+// as HashMap grows, and updated). Not modelled: the treeified bins of nine or more keys of one
+// bucket.
+std::vector<std::pair<std::string, int64_t>> JavaHashMapOrder(
+    std::vector<std::pair<std::string, int64_t>> entries, size_t* capacity);
 
 }  // namespace sluice::mysql
 

@@ -132,7 +132,8 @@ TEST_F(RestApiTest, AConnectorsLifeThroughTheRestApi) {
   EXPECT_EQ(root.status, 200);
   EXPECT_TRUE(root.json["version"].IsString());
   EXPECT_TRUE(root.json["commit"].IsString());
-  EXPECT_TRUE(root.json.HasMember("kafka_cluster_id"));
+  ASSERT_TRUE(root.json["kafka_cluster_id"].IsString()) << root.body << ": the cluster's real id";
+  EXPECT_FALSE(std::string(root.json["kafka_cluster_id"].GetString()).empty());
 
   Answer plugins = Get("/connector-plugins");
   EXPECT_EQ(plugins.status, 200);
@@ -230,6 +231,45 @@ TEST_F(RestApiTest, AConnectorsLifeThroughTheRestApi) {
   ExpectError(Get(path + "/status"), 404);
   ExpectError(Delete(path), 404);
   EXPECT_EQ(Get("/connectors").body, "[]");
+}
+
+// KIP-875's offsets through REST and through gRPC are one herder's: what one face writes the
+// other reads, and the STOPPED rule holds on both.
+TEST_F(RestApiTest, OffsetsThroughEitherFaceAreTheSame) {
+  const std::string name = prefix_ + "-offsets";
+  const std::string path = "/connectors/" + name + "/offsets";
+  const std::string topic = prefix_ + ".offsets";
+  Answer created = Post("/connectors", absl::StrCat(R"({"name":")", name, R"(","config":)",
+                                                    ConfigJson(GeneratorConfig(topic, 0, 20)), "}"));
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string partition = absl::StrCat(R"({"generator":")", topic, R"(","task":0})");
+  EXPECT_TRUE(Eventually([&] {
+    return Get(path).body ==
+           absl::StrCat(R"({"offsets":[{"partition":)", partition, R"(,"offset":{"seq":19}}]})");
+  })) << Get(path).body;
+  pb::ConnectorOffsets grpc_offsets;
+  ASSERT_TRUE(stub_->GetOffsets(Ctx().get(), Ref(name), &grpc_offsets).ok());
+  ASSERT_EQ(grpc_offsets.offsets_size(), 1);
+  EXPECT_EQ(grpc_offsets.offsets(0).partition_json(), partition);
+  EXPECT_EQ(grpc_offsets.offsets(0).offset_json(), R"({"seq":19})");
+
+  const std::string patch =
+      absl::StrCat(R"({"offsets":[{"partition":)", partition, R"(,"offset":{"seq":9}}]})");
+  Answer running = From(client_->Patch(path.c_str(), patch, "application/json"));
+  ExpectError(running, 400);
+  EXPECT_THAT(running.body, HasSubstr("must be in the STOPPED state"));
+  pb::ConnectorStatus s;
+  ASSERT_TRUE(stub_->StopConnector(Ctx().get(), Ref(name), &s).ok());
+  Answer altered = From(client_->Patch(path.c_str(), patch, "application/json"));
+  EXPECT_EQ(altered.status, 200) << altered.body;
+  grpc_offsets.Clear();
+  ASSERT_TRUE(stub_->GetOffsets(Ctx().get(), Ref(name), &grpc_offsets).ok());
+  ASSERT_EQ(grpc_offsets.offsets_size(), 1);
+  EXPECT_EQ(grpc_offsets.offsets(0).offset_json(), R"({"seq":9})");
+  pb::AlterOffsetsResponse reset;
+  ASSERT_TRUE(stub_->ResetOffsets(Ctx().get(), Ref(name), &reset).ok());
+  EXPECT_EQ(Get(path).body, R"({"offsets":[]})");
+  ExpectError(Delete("/connectors/" + prefix_ + "-none/offsets"), 404);
 }
 
 // The real binary: `sluice worker` with `listeners` serves the REST API next to the admin API, and

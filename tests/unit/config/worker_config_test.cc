@@ -137,14 +137,39 @@ TEST(WorkerConfigTest, RestListenerAndAdvertisedKeysAreRead) {
   EXPECT_TRUE(parsed->config.rest_insecure_listener_allowed);
 }
 
-TEST(WorkerConfigTest, RestListenersThatAreNotOneHttpListenerAreRefused) {
+TEST(WorkerConfigTest, AnHttpsListenerReadsItsPemStores) {
+  auto parsed = Parse(std::string(kMinimal) +
+                      "listeners=https://127.0.0.1:8443\n"
+                      "listeners.https.ssl.keystore.type=PEM\n"
+                      "listeners.https.ssl.keystore.location=/etc/sluice/rest.pem\n"
+                      "listeners.https.ssl.key.password=secret\n"
+                      "listeners.https.ssl.truststore.type=pem\n"
+                      "listeners.https.ssl.truststore.location=/etc/sluice/ca.pem\n"
+                      "listeners.https.ssl.client.authentication=required\n");
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_THAT(parsed->warnings, IsEmpty());
+  EXPECT_EQ(parsed->config.rest_listener, "127.0.0.1:8443");
+  EXPECT_TRUE(parsed->config.rest_https);
+  EXPECT_EQ(parsed->config.rest_advertised_listener, "https");
+  EXPECT_EQ(parsed->config.rest_ssl_keystore, "/etc/sluice/rest.pem");
+  EXPECT_EQ(parsed->config.rest_ssl_key_password, "secret");
+  EXPECT_EQ(parsed->config.rest_ssl_truststore, "/etc/sluice/ca.pem");
+  EXPECT_TRUE(parsed->config.rest_ssl_client_auth_required);
+}
+
+TEST(WorkerConfigTest, RestListenersThatAreNotOneHttpOrHttpsListenerAreRefused) {
   for (const auto& [line, hint] : std::vector<std::pair<std::string, std::string>>{
-           {"listeners=https://127.0.0.1:8443", "https listeners are not yet supported"},
+           {"listeners=https://127.0.0.1:8443", "listeners.https.ssl.keystore.location"},
+           {"listeners=https://127.0.0.1:8443\nlisteners.https.ssl.keystore.location=/k.pem\n"
+            "listeners.https.ssl.client.authentication=required",
+            "listeners.https.ssl.truststore.location"},
+           {"listeners.https.ssl.keystore.type=JKS", "PEM stores only"},
+           {"listeners.https.ssl.client.authentication=requested", "none or required"},
            {"listeners=http://127.0.0.1:8083,http://127.0.0.1:8084", "one listener for now"},
            {"listeners=127.0.0.1:8083", "expected http://host:port"},
            {"listeners=http://127.0.0.1", "expected http://host:port"},
            {"listeners=http://127.0.0.1:99999", "expected http://host:port"},
-           {"rest.advertised.listener=https", "not yet supported"},
+           {"rest.advertised.listener=ftp", "expected http or https"},
            {"rest.advertised.port=0", "expected a port"}}) {
     auto parsed = Parse(std::string(kMinimal) + line + "\n");
     ASSERT_FALSE(parsed.ok()) << line;

@@ -73,6 +73,7 @@ class FakeWorker : public worker::WorkerControl {
   const config::WorkerConfig& config() const override { return config_; }
   plugin::PluginRegistry& plugins() override { return registry_; }
   worker::OffsetBackingStore& offset_store() override { return offsets_; }
+  const std::optional<std::string>& kafka_cluster_id() const override { return cluster_id_; }
   void SetReconfigurationHandler(std::function<void(const std::string&)> handler) override;
   absl::StatusOr<std::vector<ConfigMap>> StartConnectorOnly(
       const worker::ConnectorConfig& connector) override;
@@ -116,6 +117,7 @@ class FakeWorker : public worker::WorkerControl {
   config::WorkerConfig config_;
   plugin::PluginRegistry registry_;
   InMemoryOffsets offsets_;
+  const std::optional<std::string> cluster_id_ = "fake-cluster-id";
 
   mutable absl::Mutex mu_;
   std::function<void(const std::string&)> on_reconfigure_ ABSL_GUARDED_BY(mu_);

@@ -63,6 +63,29 @@ TEST(MySqlOffsets, XaCommittedRoundTrips) {
   EXPECT_EQ(back->event, 1);
 }
 
+// provide.transaction.metadata: the last transaction's id first, as the MariaDB connector 3.0.0's
+// offset holds it ({"transaction_id":"0-1-19","ts_sec":...,"file":...,"pos":9515,
+// "gtids":"0-1-18","server_id":1,"event":1}, tests/reference/debezium's capture run), and read
+// back.
+TEST(MySqlOffsets, TransactionIdComesFirstAndRoundTrips) {
+  OffsetState offset;
+  offset.file = "mariadb-bin.000001";
+  offset.pos = 9515;
+  offset.gtids = "0-1-18";
+  offset.ts_sec = 1796632083;
+  offset.server_id = 1;
+  offset.event = 1;
+  offset.transaction_id = "0-1-19";
+  sluice_scalar_entry entries[kMaxOffsetEntries];
+  const size_t n = OffsetEntries(offset, entries);
+  EXPECT_EQ(Render(entries, n),
+            "transaction_id=0-1-19;ts_sec=1796632083;file=mariadb-bin.000001;pos=9515;"
+            "gtids=0-1-18;server_id=1;event=1;");
+  absl::StatusOr<OffsetState> back = ParseOffset(sluice_scalar_map{entries, n});
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->transaction_id, "0-1-19");
+}
+
 TEST(MySqlOffsets, ADebeziumOffsetReadsBack) {
   // {"ts_sec":1725644339,"file":"mysql-bin.000004","pos":138466,"row":1,"server_id":223344,
   //  "event":2}, as Kafka Connect hands it back (integers as INT).

@@ -1,5 +1,6 @@
 // The mapping of catalog columns to Debezium's io.debezium.connector.schema.Column (the expected
-// values are what Debezium 2.7.4 wrote for the same columns: tests/reference/debezium/ref.jsonl).
+// values are what Debezium 2.7.4 wrote for the same columns on MariaDB, in the capture the
+// reference tests used before tests/reference/debezium/<server>/ref.jsonl).
 #include "connectors/mysql/connector/table_structure.h"
 
 #include <string>

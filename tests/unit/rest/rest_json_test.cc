@@ -77,8 +77,9 @@ TEST(RestJson, ConfigInfosCarryDefinitionAndValuePerKey) {
   plugin::ConfigValidation validation;
   validation.plugin = "generator";
   validation.error_count = 1;
-  validation.keys = {{"connector.class", "generator", {}, {}}, {"tasks.max", "x", {"not a number"}, {}}};
-  rapidjson::Document doc = ParseJson(ConfigInfosJson(validation, nullptr));
+  validation.keys = {{"connector.class", "generator", {}, {}},
+                     {"tasks.max", "x", {"not a number"}, {}}};
+  rapidjson::Document doc = ParseJson(ConfigInfosJson(validation, nullptr, {}));
   EXPECT_STREQ(doc["name"].GetString(), "generator");
   EXPECT_EQ(doc["error_count"].GetInt(), 1);
   ASSERT_TRUE(doc["groups"].IsArray());
@@ -86,7 +87,7 @@ TEST(RestJson, ConfigInfosCarryDefinitionAndValuePerKey) {
   const rapidjson::Value& tasks_max = doc["configs"][1];
   for (const char* field : {"name", "type", "required", "default_value", "importance",
                             "documentation", "group", "width", "display_name", "dependents",
-                            "order"}) {
+                            "order_in_group"}) {
     EXPECT_TRUE(tasks_max["definition"].HasMember(field)) << field;
   }
   EXPECT_STREQ(tasks_max["value"]["name"].GetString(), "tasks.max");

@@ -140,7 +140,10 @@ TEST_F(RestRouterTest, PatchSetsAndRemovesKeysTopicsAndTheirReset) {
   ASSERT_EQ(topics.status, 200) << topics.body;
   EXPECT_TRUE(Json(topics)["orders"]["topics"].IsArray()) << topics.body;
   EXPECT_EQ(Call("PUT", "/connectors/orders/topics/reset").status, 202);
-  ExpectError(Call("GET", "/connectors/ghost/topics"), 404);
+  // Kafka Connect answers an unknown connector's topics as none, not 404.
+  RestResponse ghost = Call("GET", "/connectors/ghost/topics");
+  EXPECT_EQ(ghost.status, 200);
+  EXPECT_EQ(ghost.body, R"({"ghost":{"topics":[]}})");
 }
 
 TEST_F(RestRouterTest, PauseResumeAre202StopIs204RestartsAre204Or202DeleteIs204) {
@@ -158,6 +161,59 @@ TEST_F(RestRouterTest, PauseResumeAre202StopIs204RestartsAre204Or202DeleteIs204)
   EXPECT_EQ(Call("PUT", "/connectors/orders/stop").status, 204);
   EXPECT_EQ(Call("DELETE", "/connectors/orders").status, 204);
   ExpectError(Call("GET", "/connectors/orders"), 404);
+}
+
+// KIP-875: read in any state; altered and reset only once STOPPED (400 with Kafka Connect's
+// words before), each answered with Kafka Connect's message; the maps kept in their field order.
+TEST_F(RestRouterTest, OffsetsAreReadAlwaysAndChangedOnlyWhenStopped) {
+  ASSERT_EQ(Call("POST", "/connectors", kCreate).status, 201);
+  RestResponse none = Call("GET", "/connectors/orders/offsets");
+  EXPECT_EQ(none.status, 200);
+  EXPECT_EQ(none.body, R"({"offsets":[]})");
+  const std::string patch =
+      R"({"offsets":[{"partition":{"generator":"orders","task":0},"offset":{"seq":41}}]})";
+  RestResponse running = Call("PATCH", "/connectors/orders/offsets", patch);
+  ExpectError(running, 400);
+  EXPECT_THAT(running.body, HasSubstr("Connectors must be in the STOPPED state before their "
+                                      "offsets can be modified"));
+  ExpectError(Call("DELETE", "/connectors/orders/offsets"), 400);
+
+  ASSERT_EQ(Call("PUT", "/connectors/orders/stop").status, 204);
+  ExpectError(Call("PATCH", "/connectors/orders/offsets", R"({"offsets":[]})"), 400);
+  ExpectError(Call("PATCH", "/connectors/orders/offsets", R"({"offsetz":[]})"), 400);
+  ExpectError(Call("PATCH", "/connectors/orders/offsets", R"({"offsets":[{"offset":{}}]})"), 400);
+  RestResponse altered = Call("PATCH", "/connectors/orders/offsets", patch);
+  EXPECT_EQ(altered.status, 200) << altered.body;
+  EXPECT_EQ(altered.body,
+            R"({"message":"The offsets for this connector have been altered successfully"})");
+  RestResponse read = Call("GET", "/connectors/orders/offsets");
+  EXPECT_EQ(read.body,
+            R"({"offsets":[{"partition":{"generator":"orders","task":0},"offset":{"seq":41}}]})");
+  RestResponse reset = Call("DELETE", "/connectors/orders/offsets");
+  EXPECT_EQ(reset.status, 200) << reset.body;
+  EXPECT_EQ(reset.body,
+            R"({"message":"The offsets for this connector have been reset successfully"})");
+  EXPECT_EQ(Call("GET", "/connectors/orders/offsets").body, R"({"offsets":[]})");
+  ExpectError(Call("GET", "/connectors/ghost/offsets"), 404);
+  ExpectError(Call("DELETE", "/connectors/ghost/offsets"), 404);
+  ExpectError(Call("PUT", "/connectors/orders/offsets"), 405);
+}
+
+// A created connector's Location is absolute, from the Host the client addressed (as Jersey
+// builds it); its status names the plugin's version (KIP-891).
+TEST_F(RestRouterTest, LocationIsAbsoluteAndStatusesCarryThePluginVersion) {
+  RestResponse created = router_->Handle({"POST", "/connectors", {}, kCreate,
+                                          "http://worker-1:8083"});
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(created.location, "http://worker-1:8083/connectors/orders");
+  RestResponse spaced = router_->Handle(
+      {"PUT", "/connectors/a b/config", {}, R"({"connector.class":"generator","topic":"t"})",
+       "http://worker-1:8083"});
+  ASSERT_EQ(spaced.status, 201) << spaced.body;
+  EXPECT_EQ(spaced.location, "http://worker-1:8083/connectors/a%20b");
+  rapidjson::Document status = Json(Call("GET", "/connectors/orders/status"));
+  ASSERT_TRUE(status.IsObject());
+  EXPECT_STREQ(status["connector"]["version"].GetString(), "1.0.0");
 }
 
 TEST_F(RestRouterTest, UnknownConnectorsPathsAndMethods) {
@@ -224,7 +280,19 @@ TEST(RestStatusCodes, HerderErrorsMapToKafkaConnectsCodes) {
   EXPECT_EQ(HttpStatusOf(absl::FailedPreconditionError("x")), 409);
   EXPECT_EQ(HttpStatusOf(absl::InvalidArgumentError("x")), 400);
   EXPECT_EQ(HttpStatusOf(absl::UnavailableError("x")), 500);
-  EXPECT_EQ(StartingResponse().status, 503);
+  EXPECT_EQ(StartingResponse("/connectors").status, 503);
+}
+
+// KIP-1017: 503 "starting" until the herder serves, then 200 "healthy".
+TEST_F(RestRouterTest, HealthSaysStartingThenHealthy) {
+  RestResponse starting = StartingResponse("/health");
+  EXPECT_EQ(starting.status, 503);
+  EXPECT_STREQ(Json(starting)["status"].GetString(), "starting");
+  RestResponse healthy = Call("GET", "/health");
+  EXPECT_EQ(healthy.status, 200);
+  EXPECT_STREQ(Json(healthy)["status"].GetString(), "healthy");
+  EXPECT_TRUE(Json(healthy)["message"].IsString());
+  ExpectError(Call("DELETE", "/health"), 405);
 }
 
 }  // namespace

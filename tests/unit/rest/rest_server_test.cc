@@ -158,5 +158,59 @@ TEST_F(RestServerTest, ClientCertificatesWithoutATokenKeepTheRestApiClosed) {
   EXPECT_THAT(refused.status().message(), HasSubstr("sluice.admin.token.file"));
 }
 
+// https with `listeners.https.ssl.*` on the test CA (scripts/lib/test_ca.sh): the keystore is one
+// PEM file with the key and the chain; a client that trusts the CA and shows its certificate is
+// served (the worker is starting: 503) over TLS, one without a certificate is turned away in the
+// handshake, and the advertised URL says https. With client certificates required, a worker
+// whose admin API asks for them may open the REST API.
+TEST_F(RestServerTest, HttpsServesCallersWithACertificateOfTheTruststoresCa) {
+  char folder_template[] = "/tmp/sluice-rest-https-XXXXXX";
+  ASSERT_NE(mkdtemp(folder_template), nullptr);
+  const std::string dir = folder_template;
+  const std::string script = absl::StrCat(
+      "set -e; . '", SLUICE_SOURCE_DIR, "/scripts/lib/test_ca.sh'; make_test_certificates '", dir,
+      "' '", dir, "/openssl.log'; cat '", dir, "/server-key.pem' '", dir, "/server-cert.pem' >'",
+      dir, "/rest.pem'");
+  ASSERT_EQ(std::system(absl::StrCat("bash -c \"", script, "\"").c_str()), 0)
+      << "see " << dir << "/openssl.log";
+
+  config_.rest_listener = "127.0.0.1:0";
+  config_.rest_https = true;
+  config_.rest_ssl_keystore = dir + "/rest.pem";
+  config_.rest_ssl_truststore = dir + "/ca.pem";
+  config_.rest_ssl_client_auth_required = true;
+  config_.admin_ssl_client_ca = dir + "/ca.pem";  // the admin API asks for certificates too
+  absl::StatusOr<std::unique_ptr<RestServer>> server = RestServer::Start(config_, Sink());
+  ASSERT_TRUE(server.ok()) << server.status();
+  EXPECT_EQ((*server)->advertised_url(), absl::StrCat("https://127.0.0.1:", (*server)->port()));
+  EXPECT_THAT(Log(), HasSubstr("REST API on https://127.0.0.1:"));
+  EXPECT_THAT(Log(), HasSubstr("client certificates required"));
+
+  httplib::SSLClient with_certificate("localhost", (*server)->port(), dir + "/client-cert.pem",
+                                      dir + "/client-key.pem");
+  with_certificate.set_ca_cert_path((dir + "/ca.pem").c_str());
+  with_certificate.enable_server_certificate_verification(true);
+  httplib::Result served = with_certificate.Get("/health");
+  ASSERT_TRUE(served) << httplib::to_string(served.error());
+  EXPECT_EQ(served->status, 503);
+  EXPECT_THAT(served->body, HasSubstr(R"("status":"starting")"));
+
+  httplib::SSLClient without_certificate("localhost", (*server)->port());
+  without_certificate.set_ca_cert_path((dir + "/ca.pem").c_str());
+  without_certificate.enable_server_certificate_verification(true);
+  EXPECT_FALSE(without_certificate.Get("/health")) << "served without a client certificate";
+
+  httplib::Client plaintext("127.0.0.1", (*server)->port());
+  httplib::Result refused = plaintext.Get("/health");
+  EXPECT_TRUE(!refused || refused->status != 503) << "plaintext served on the https listener";
+  server->reset();
+
+  config_.rest_ssl_keystore = dir + "/missing.pem";
+  absl::StatusOr<std::unique_ptr<RestServer>> bad = RestServer::Start(config_, Sink());
+  ASSERT_FALSE(bad.ok());
+  EXPECT_THAT(bad.status().message(), HasSubstr("listeners.https.ssl.keystore.location"));
+  std::system(absl::StrCat("rm -rf '", dir, "'").c_str());
+}
+
 }  // namespace
 }  // namespace sluice::rest
