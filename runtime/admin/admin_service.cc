@@ -203,11 +203,13 @@ grpc::Status AdminService::ValidateConfig(grpc::ServerContext* context,
   plugin::ConfigValidation result = herder_->Validate(FromProto(request->config()));
   reply->set_plugin(result.plugin);
   reply->set_error_count(result.error_count);
+  reply->set_warning_count(result.warning_count);
   for (const plugin::KeyValidation& key : result.keys) {
     pb::ConfigValueResult* v = reply->add_values();
     v->set_name(key.name);
     v->set_value(key.value);
     for (const std::string& e : key.errors) v->add_errors(e);
+    for (const std::string& w : key.warnings) v->add_warnings(w);
   }
   return grpc::Status::OK;
 }

@@ -130,12 +130,13 @@ std::string KafkaConnectOffsetsJson(const pb::ConnectorOffsets& offsets) {
 }
 
 void PrintValidation(const pb::ValidateConfigResponse& result, std::ostream& out) {
-  Table table({"KEY", "VALUE", "ERRORS"});
+  Table table({"KEY", "VALUE", "ERRORS", "WARNINGS"});
   for (const pb::ConfigValueResult& v : result.values()) {
-    table.Add({v.name(), v.value(), absl::StrJoin(v.errors(), "; ")});
+    table.Add({v.name(), v.value(), absl::StrJoin(v.errors(), "; "),
+               absl::StrJoin(v.warnings(), "; ")});
   }
   out << table.Render() << '\n'
-      << result.error_count() << " error(s)"
+      << result.error_count() << " error(s), " << result.warning_count() << " warning(s)"
       << (result.plugin().empty() ? "" : absl::StrCat(" (plugin ", result.plugin(), ")")) << '\n';
 }
 

@@ -59,7 +59,10 @@ const absl::flat_hash_set<absl::string_view>& ConnectKeysNotUsed() {
                                                  "internal.value.converter",
                                                  "socket.connection.setup.timeout.ms",
                                                  "socket.connection.setup.timeout.max.ms",
-                                                 "auto.include.jmx.reporter"};
+                                                 "auto.include.jmx.reporter",
+                                                 "key.converter.plugin.version",
+                                                 "value.converter.plugin.version",
+                                                 "header.converter.plugin.version"};
   return *keys;
 }
 
@@ -414,6 +417,23 @@ absl::Status RequirePresent(const Properties& props, absl::string_view key,
 
 }  // namespace
 
+bool WorkerActsOn(absl::string_view key) {
+  if (ExactKeyHandlers().contains(key)) return true;
+  if (ConnectKeysNotUsed().contains(key)) return false;  // before the prefixes: admin.listeners
+  for (absl::string_view prefix :
+       {"key.converter.", "value.converter.", "producer.", "consumer.", "admin.",
+        "config.providers."}) {
+    if (absl::StartsWith(key, prefix)) return true;
+  }
+  return false;
+}
+
+std::vector<std::string> WorkerKeysActedOn() {
+  std::vector<std::string> keys;
+  for (const auto& [key, handler] : ExactKeyHandlers()) keys.emplace_back(key);
+  return keys;
+}
+
 absl::StatusOr<ParsedWorkerConfig> ParseWorkerConfig(const Properties& props) {
   ParsedWorkerConfig out;
   WorkerConfig& c = out.config;
@@ -424,6 +444,10 @@ absl::StatusOr<ParsedWorkerConfig> ParseWorkerConfig(const Properties& props) {
     absl::string_view rest;
     if (auto it = handlers.find(key); it != handlers.end()) {
       status = it->second(p, c);
+    } else if (ConnectKeysNotUsed().contains(key)) {
+      // Before the prefixes: `admin.listeners` is not an admin client setting.
+      out.warnings.push_back(absl::StrCat(
+          "worker config: ", Where(p), " is a Kafka Connect setting Sluice does not use; ignored"));
     } else if (rest = key; absl::ConsumePrefix(&rest, "key.converter.")) {
       status = ParseConverterProperty(p, rest, c.key_converter);
     } else if (rest = key; absl::ConsumePrefix(&rest, "value.converter.")) {
@@ -436,9 +460,6 @@ absl::StatusOr<ParsedWorkerConfig> ParseWorkerConfig(const Properties& props) {
       c.admin_overrides[std::string(rest)] = Trimmed(p);
     } else if (absl::StartsWith(key, "config.providers.")) {
       c.config_provider_properties[p.key] = p.value;
-    } else if (ConnectKeysNotUsed().contains(key)) {
-      out.warnings.push_back(absl::StrCat(
-          "worker config: ", Where(p), " is a Kafka Connect setting Sluice does not use; ignored"));
     } else {
       out.warnings.push_back(absl::StrCat("worker config: unknown key ", Where(p), " ignored"));
     }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "runtime/config/client_overrides.h"
 #include "runtime/config/properties.h"
@@ -157,6 +158,13 @@ struct ParsedWorkerConfig {
 // the key, its line when known, the value, and what is allowed. Unknown keys are warnings, not
 // errors, as in Kafka Connect.
 absl::StatusOr<ParsedWorkerConfig> ParseWorkerConfig(const Properties& props);
+
+// True when ParseWorkerConfig acts on `key` (its values checked); false when it only warns
+// (a Kafka Connect setting not used here, or a key nobody knows). docs/configuration.md's worker
+// table says the same; a unit test keeps them in step.
+bool WorkerActsOn(absl::string_view key);
+// The exact keys ParseWorkerConfig acts on (the prefixes it passes on are not among them).
+std::vector<std::string> WorkerKeysActedOn();
 
 }  // namespace sluice::config
 

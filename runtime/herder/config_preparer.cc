@@ -7,7 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "runtime/herder/secrets.h"
-#include "runtime/transform/transform_chain.h"
+#include "runtime/worker/connector_check.h"
 
 namespace sluice::herder {
 namespace {
@@ -56,18 +56,12 @@ absl::StatusOr<ConfigMap> ConfigPreparer::Prepare(const std::string& name,
       !status.ok()) {
     return status;
   }
-  return ProtectSecrets(name, config, SecretKeys(config), secrets_dir_);
+  return ProtectSecrets(name, config, SecretKeys(config), worker_->secrets_dir);
 }
 
 plugin::ConfigValidation ConfigPreparer::Check(const ConfigMap& config) const {
-  plugin::ConfigValidation verdict = plugin::ValidateConfig(config, *plugins_, &HasReference);
-  for (auto& [key, error] : config::RefusedConnectorOverrides(config, client_overrides_)) {
-    verdict.AddError(key, std::move(error));
-  }
-  for (transform::ConfigProblem& problem : transform::CheckTransforms(config)) {
-    verdict.AddError(problem.key, std::move(problem.message));
-  }
-  return verdict;
+  return worker::CheckConnectorConfig(config, *plugins_, *worker_, &HasReference,
+                                     /*trial_start=*/true);
 }
 
 plugin::ConfigValidation ConfigPreparer::Validate(const ConfigMap& config) const {

@@ -16,7 +16,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "runtime/config/client_overrides.h"
+#include "runtime/config/worker_config.h"
 #include "runtime/herder/secret_scrubber.h"
 #include "runtime/plugin/config_validation.h"
 #include "runtime/plugin/host_api.h"
@@ -26,24 +26,22 @@ namespace sluice::herder {
 
 class ConfigPreparer {
  public:
-  // `plugins` must outlive this; `secrets_dir` is `sluice.secrets.dir` (empty: literal secrets
-  // are refused); `client_overrides` the worker's policy on connector client overrides.
-  ConfigPreparer(const plugin::PluginRegistry* plugins, std::string secrets_dir,
-                 std::shared_ptr<SecretScrubber> scrubber,
-                 config::ClientOverrideRules client_overrides = {})
-      : plugins_(plugins),
-        secrets_dir_(std::move(secrets_dir)),
-        scrubber_(std::move(scrubber)),
-        client_overrides_(std::move(client_overrides)) {}
+  // `plugins` and `worker` must outlive this; `worker` says what a connector config may set
+  // (client overrides, converters) and `sluice.secrets.dir` (empty: literal secrets are refused).
+  ConfigPreparer(const plugin::PluginRegistry* plugins, const config::WorkerConfig* worker,
+                 std::shared_ptr<SecretScrubber> scrubber)
+      : plugins_(plugins), worker_(worker), scrubber_(std::move(scrubber)) {}
 
   // What may be stored for connector `name`: `config` with `name` set (InvalidArgument when it
-  // names another connector, or the name is empty or has control characters), validated
-  // (InvalidArgument naming every bad key, client overrides the worker's policy refuses and
-  // transforms CheckTransforms refuses among them), and its literal secrets moved into the secrets directory (ProtectSecrets).
+  // names another connector, or the name is empty or has control characters), checked as
+  // Validate checks it (InvalidArgument naming every refused key, transforms CheckTransforms
+  // refuses among them; the warnings are Validate's to show and the start's to log), and its
+  // literal secrets moved into the secrets directory (ProtectSecrets).
   absl::StatusOr<ConfigMap> Prepare(const std::string& name,
                                             ConfigMap config) const;
 
-  // The admin API's per-key verdict; values of secret keys are masked unless only references.
+  // The admin API's per-key verdict, errors and warnings: the same check as Prepare's; values of
+  // secret keys are masked unless only references.
   plugin::ConfigValidation Validate(const ConfigMap& config) const;
 
   // A stored config with its references resolved, for a start; the resolved values of secret
@@ -55,13 +53,12 @@ class ConfigPreparer {
 
  private:
   std::set<std::string> SecretKeys(const ConfigMap& config) const;
-  // The one validator's verdict plus the worker's client-override policy.
+  // The one check (worker::CheckConnectorConfig), with a trial start of the connector.
   plugin::ConfigValidation Check(const ConfigMap& config) const;
 
   const plugin::PluginRegistry* const plugins_;
-  const std::string secrets_dir_;
+  const config::WorkerConfig* const worker_;
   const std::shared_ptr<SecretScrubber> scrubber_;
-  const config::ClientOverrideRules client_overrides_;
 };
 
 }  // namespace sluice::herder

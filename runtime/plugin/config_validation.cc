@@ -49,13 +49,13 @@ class Verdicts {
   explicit Verdicts(const ConfigMap& config) {
     for (const auto& [k, v] : config) {
       if (!keys_.contains(k)) order_.push_back(k);
-      keys_[k] = {k, v, {}};
+      keys_[k] = {k, v, {}, {}};
     }
   }
   void Error(const std::string& key, std::string message) {
     if (!keys_.contains(key)) {
       order_.push_back(key);
-      keys_[key] = {key, "", {}};
+      keys_[key] = {key, "", {}, {}};
     }
     keys_[key].errors.push_back(std::move(message));
     ++error_count_;
@@ -86,6 +86,7 @@ void CheckTasksMax(const ConfigMap& config, Verdicts& verdicts) {
 void CheckDeclaredKeys(const ConfigMap& config, const Plugin& plugin, ResolvedLater resolved_later,
                        Verdicts& verdicts) {
   for (const ConfigDef& def : plugin.config_defs()) {
+    if (def.name.find('<') != std::string::npos) continue;  // a family: KeyMatches
     const std::optional<std::string> value = Lookup(config, def.name);
     if (!value) {
       if (def.required && !def.default_value) {
@@ -114,7 +115,28 @@ void ConfigValidation::AddError(const std::string& key, std::string error) {
       return;
     }
   }
-  keys.push_back({key, "", {std::move(error)}});
+  keys.push_back({key, "", {std::move(error)}, {}});
+}
+
+void ConfigValidation::AddWarning(const std::string& key, std::string warning) {
+  ++warning_count;
+  for (KeyValidation& verdict : keys) {
+    if (verdict.name == key) {
+      verdict.warnings.push_back(std::move(warning));
+      return;
+    }
+  }
+  keys.push_back({key, "", {}, {std::move(warning)}});
+}
+
+std::vector<std::string> ConfigValidation::Warnings() const {
+  std::vector<std::string> out;
+  for (const KeyValidation& key : keys) {
+    for (const std::string& warning : key.warnings) {
+      out.push_back(absl::StrCat("`", key.name, "`: ", warning));
+    }
+  }
+  return out;
 }
 
 absl::Status ConfigValidation::ToStatus(absl::string_view subject) const {
@@ -158,6 +180,27 @@ ConfigValidation ValidateConfig(const ConfigMap& config, const Plugin& plugin,
   CheckTasksMax(config, verdicts);
   CheckDeclaredKeys(config, plugin, resolved_later, verdicts);
   return std::move(verdicts).Finish(plugin.name());
+}
+
+bool KeyMatches(absl::string_view pattern, absl::string_view key) {
+  const size_t open = pattern.find('<');
+  if (open == absl::string_view::npos) return pattern == key;
+  const size_t close = pattern.find('>', open);
+  if (close == absl::string_view::npos) return pattern == key;
+  if (key.substr(0, open) != pattern.substr(0, open)) return false;
+  const absl::string_view rest = pattern.substr(close + 1);
+  // The placeholder takes at least one character; try every split (keys are short).
+  for (size_t end = open + 1; end <= key.size(); ++end) {
+    if (KeyMatches(rest, key.substr(end))) return true;
+  }
+  return false;
+}
+
+bool Declares(const Plugin& plugin, absl::string_view key) {
+  for (const ConfigDef& def : plugin.config_defs()) {
+    if (KeyMatches(def.name, key)) return true;
+  }
+  return false;
 }
 
 std::optional<std::string> Lookup(const ConfigMap& config, const std::string& key) {

@@ -6,7 +6,9 @@
 //   - each key the plugin declares is present when required (and without a default), and parses
 //     as its type; a value that is resolved later (a config provider reference such as
 //     `${env:NAME}`, resolved only when a task starts) is not type-checked.
-// Keys nobody declares pass: they may be the worker's or a converter's.
+// Keys nobody declares pass here: the worker's check (runtime/worker/connector_check.h) decides
+// their fate. A declared name holding `<...>` (`column.mask.with.<N>.chars`) declares a family of
+// keys: `<...>` stands for any non-empty text (KeyMatches); such keys are not type-checked.
 //
 // Used by the admin API's ValidateConfig and before a config is stored (through the herder), when
 // the worker starts a connector (with references resolved), and by the conformance check.
@@ -31,12 +33,15 @@ struct KeyValidation {
   // The value as given; a caller that shows it masks secrets first (the herder does).
   std::string value;
   std::vector<std::string> errors;
+  // Accepted, but the key (or part of it) has no effect; the reason (KeyFate::kWarned).
+  std::vector<std::string> warnings;
 };
 
 struct ConfigValidation {
   // The plugin the config was checked against; empty when `connector.class` names none.
   std::string plugin;
   int error_count = 0;
+  int warning_count = 0;
   // The config's keys in the order given, then the keys it lacks that have an error.
   std::vector<KeyValidation> keys;
 
@@ -44,6 +49,10 @@ struct ConfigValidation {
   // Adds `error` to `key`'s verdict (the key appended when absent): for the worker's own checks
   // of a config, such as its client-override policy (herder::ConfigPreparer).
   void AddError(const std::string& key, std::string error);
+  // Adds `warning` to `key`'s verdict, likewise.
+  void AddWarning(const std::string& key, std::string warning);
+  // "`key`: warning" for each warning, in order: what a start logs once.
+  std::vector<std::string> Warnings() const;
   // OK, or InvalidArgument "<subject>: invalid config for <plugin>: `key`: error; ...".
   absl::Status ToStatus(absl::string_view subject) const;
 };
@@ -57,6 +66,13 @@ ConfigValidation ValidateConfig(const ConfigMap& config, const PluginRegistry& i
 // Checks `config` against `plugin`, chosen by the caller: `connector.class` is not looked at.
 ConfigValidation ValidateConfig(const ConfigMap& config, const Plugin& plugin,
                                 ResolvedLater resolved_later = nullptr);
+
+// True when `key` is `pattern` or one of the keys a pattern with `<...>` placeholders stands for
+// (each placeholder matches one or more characters).
+bool KeyMatches(absl::string_view pattern, absl::string_view key);
+
+// True when `plugin` declares `key` (by name or by a pattern).
+bool Declares(const Plugin& plugin, absl::string_view key);
 
 // The value of `key` in `config` (the last one wins, as in a properties file), or nullopt.
 std::optional<std::string> Lookup(const ConfigMap& config, const std::string& key);

@@ -26,7 +26,7 @@ absl::StatusOr<ConnectorConfig> ConnectorConfigFromProperties(
   result.connector_class = connector_class->value;
   if (const config::Property* tasks = properties.Find("tasks.max"); tasks != nullptr) {
     if (!absl::SimpleAtoi(tasks->value, &result.tasks_max) || result.tasks_max < 1) {
-      return absl::InvalidArgumentError(absl::StrCat("connector ", result.name, ": tasks.max is '",
+      return absl::InvalidArgumentError(absl::StrCat("connector ", result.name, ": `tasks.max` is '",
                                                      tasks->value, "', must be an integer >= 1"));
     }
   }
@@ -35,7 +35,7 @@ absl::StatusOr<ConnectorConfig> ConnectorConfigFromProperties(
     int64_t ms = 0;
     if (!absl::SimpleAtoi(timeout->value, &ms) || ms < -1) {
       return absl::InvalidArgumentError(
-          absl::StrCat("connector ", result.name, ": errors.retry.timeout is '", timeout->value,
+          absl::StrCat("connector ", result.name, ": `errors.retry.timeout` is '", timeout->value,
                        "', must be milliseconds (-1 = retry for ever, 0 = never)"));
     }
     result.errors_retry_timeout = ms < 0 ? absl::InfiniteDuration() : absl::Milliseconds(ms);
@@ -45,7 +45,7 @@ absl::StatusOr<ConnectorConfig> ConnectorConfigFromProperties(
     int64_t ms = 0;
     if (!absl::SimpleAtoi(delay->value, &ms) || ms < 0) {
       return absl::InvalidArgumentError(absl::StrCat("connector ", result.name,
-                                                     ": errors.retry.delay.max.ms is '",
+                                                     ": `errors.retry.delay.max.ms` is '",
                                                      delay->value, "', must be milliseconds >= 0"));
     }
     result.errors_retry_delay_max = absl::Milliseconds(ms);

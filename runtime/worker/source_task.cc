@@ -49,18 +49,22 @@ absl::StatusOr<std::unique_ptr<WorkerSourceTask>> WorkerSourceTask::Start(
     SourceTaskSpec spec, SourceTaskServices services, RecordSenderFactory producers) {
   std::unique_ptr<WorkerSourceTask> task(
       new WorkerSourceTask(std::move(spec), std::move(services), std::move(producers)));
-  const config::WorkerConfig& config = *task->services_.config;
-
+  ConnectorConverters converters = task->spec_.converters;
+  if (converters.key.class_name.empty()) {
+    absl::StatusOr<ConnectorConverters> workers = ConvertersFor({}, *task->services_.config);
+    if (!workers.ok()) return workers.status();
+    converters = *std::move(workers);
+  }
   absl::StatusOr<std::unique_ptr<convert::Converter>> key_converter = convert::CreateConverter(
-      config.key_converter.class_name, ConverterProperties(config.key_converter));
+      converters.key.class_name, ConverterProperties(converters.key));
   if (!key_converter.ok()) return key_converter.status();
   absl::StatusOr<std::unique_ptr<convert::Converter>> value_converter = convert::CreateConverter(
-      config.value_converter.class_name, ConverterProperties(config.value_converter));
+      converters.value.class_name, ConverterProperties(converters.value));
   if (!value_converter.ok()) return value_converter.status();
   // Header values go out as schemaless JSON (Debezium's __debezium.oldkey/newkey headers hold a
-  // key struct).
-  absl::StatusOr<std::unique_ptr<convert::Converter>> header_converter =
-      convert::CreateConverter(convert::kJsonConverterClass, {{"schemas.enable", "false"}});
+  // key struct): ConvertersFor allows nothing else.
+  absl::StatusOr<std::unique_ptr<convert::Converter>> header_converter = convert::CreateConverter(
+      converters.header.class_name, ConverterProperties(converters.header));
   if (!header_converter.ok()) return header_converter.status();
   task->key_converter_ = *std::move(key_converter);
   task->value_converter_ = *std::move(value_converter);

@@ -59,6 +59,7 @@
 #include "runtime/plugin/host_context.h"
 #include "runtime/plugin/plugin.h"
 #include "runtime/plugin/plugin_calls.h"
+#include "runtime/worker/connector_check.h"
 #include "runtime/transform/transform_chain.h"
 #include "runtime/worker/guarded_offset_writer.h"
 #include "runtime/worker/offset_backing_store.h"
@@ -81,6 +82,7 @@ struct SourceTaskSpec {
   TaskRetryPolicy retry;
   // The connector's config: its `transforms` / `predicates` make the task's transform chain.
   ConfigMap connector_config;
+  ConnectorConverters converters;  // ConvertersFor; left empty: the worker's
 };
 
 // Whether a task that ended with `failure` is restarted from its committed offsets: the broker

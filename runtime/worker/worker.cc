@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "runtime/config/client_overrides.h"
+#include "runtime/worker/connector_check.h"
 #include "runtime/kafka/worker_clients.h"
 #include "runtime/plugin/config_validation.h"
 #include "runtime/transform/transform_chain.h"
@@ -102,20 +103,20 @@ absl::StatusOr<std::vector<ConfigMap>> Worker::StartConnectorOnly(
                      "' in plugin.path (", absl::StrJoin(config_.plugin_path, ","),
                      "); known: ", known.empty() ? "none" : absl::StrJoin(known, ", ")));
   }
-  // A stored config is checked again: the worker's override policy may be stricter than the
-  // one it was stored under.
-  plugin::ConfigValidation verdict = plugin::ValidateConfig(connector.config, *plugin);
-  for (auto& [key, error] :
-       config::RefusedConnectorOverrides(connector.config, config_.client_overrides)) {
-    verdict.AddError(key, std::move(error));
-  }
-  for (transform::ConfigProblem& problem : transform::CheckTransforms(connector.config)) {
-    verdict.AddError(problem.key, std::move(problem.message));
-  }
+  // A stored config is checked again, by the same check as validate and create: the worker's
+  // rules (override policy, converters) may be stricter than those it was stored under. Its
+  // warnings are logged here, once per start; the connector logs its own when it starts.
+  plugin::ConfigValidation verdict = CheckConnectorConfig(connector.config, registry_, config_,
+                                                          nullptr, /*trial_start=*/false);
   if (absl::Status status = verdict.ToStatus(absl::StrCat("connector ", connector.name));
       !status.ok()) {
     return status;
   }
+  for (const std::string& warning : verdict.Warnings()) {
+    log_(LogLevel::kWarn, kWho, absl::StrCat("connector ", connector.name, ": ", warning));
+  }
+  absl::StatusOr<ConnectorConverters> converters = ConvertersFor(connector.config, config_);
+  if (!converters.ok()) return converters.status();
   absl::StatusOr<std::unique_ptr<plugin::ConnectorInstance>> instance =
       plugin::ConnectorInstance::Start(
           plugin, connector.name, connector.config, log_, [this, name = connector.name] {
@@ -131,7 +132,13 @@ absl::StatusOr<std::vector<ConfigMap>> Worker::StartConnectorOnly(
   absl::StatusOr<std::vector<ConfigMap>> task_configs =
       (*instance)->TaskConfigs(static_cast<size_t>(connector.tasks_max));
   if (!task_configs.ok()) return task_configs.status();
+  if (task_configs->size() < static_cast<size_t>(connector.tasks_max)) {
+    log_(LogLevel::kWarn, kWho,
+         absl::StrCat("connector ", connector.name, ": `tasks.max` ",
+                      TasksMaxWarning(plugin->name(), connector.tasks_max, task_configs->size())));
+  }
   RunningConnector running;
+  running.converters = *std::move(converters);
   running.plugin = plugin;
   running.producer_overrides = config::ProducerOverrides(connector.config);
   running.retry = {connector.errors_retry_timeout, connector.errors_retry_delay_max};
@@ -186,8 +193,8 @@ absl::Status Worker::StartTask(const std::string& connector, int task_id,
     if (!producer.ok()) return producer.status();
     return std::unique_ptr<kafka::RecordSender>(*std::move(producer));
   };
-  SourceTaskSpec spec{connector, task_id, it->second.plugin, task_config, it->second.retry,
-                      it->second.config};
+  SourceTaskSpec spec{connector,         task_id,          it->second.plugin,    task_config,
+                      it->second.retry, it->second.config, it->second.converters};
   absl::StatusOr<std::unique_ptr<WorkerSourceTask>> task = WorkerSourceTask::Start(
       std::move(spec), {&config_, offset_store_.get(), topic_creator_.get(), log_, fence_},
       std::move(producers));

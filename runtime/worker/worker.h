@@ -24,6 +24,7 @@
 #include "runtime/plugin/plugin_watcher.h"
 #include "runtime/worker/connector_config.h"
 #include "runtime/worker/offset_backing_store.h"
+#include "runtime/worker/connector_check.h"
 #include "runtime/worker/source_task.h"
 #include "runtime/worker/worker_control.h"
 
@@ -85,6 +86,7 @@ class Worker : public WorkerControl {
     std::map<int, std::unique_ptr<WorkerSourceTask>> tasks;
     // `producer.override.*` of the connector's config, prefix removed, for its tasks' producers.
     std::map<std::string, std::string> producer_overrides;
+    ConnectorConverters converters;  // its tasks' (ConvertersFor)
     // Its config, for the transform chain each task builds (`transforms`, `predicates`).
     ConfigMap config;
   };

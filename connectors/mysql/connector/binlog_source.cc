@@ -24,6 +24,7 @@ absl::Status BinlogSource::Open(const OffsetState& from,
   BinlogStreamOptions stream_options;
   stream_options.server_id = config_.server_id;
   stream_options.server_heartbeat_period = absl::Seconds(1);
+  stream_options.send_annotate_rows = config_.include_query;  // MariaDB sends them only if asked
   absl::StatusOr<BinlogStream> stream =
       BinlogStream::Open(std::move(*connection), start, stream_options);
   if (!stream.ok()) return stream.status();

@@ -1,5 +1,6 @@
 #include "connectors/mysql/connector/config.h"
 
+#include <deque>
 #include <regex>
 #include <tuple>
 #include <utility>
@@ -10,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "connectors/mysql/connector/key_fates.h"
 #include "connectors/mysql/server/ssl_mode.h"
 
 namespace sluice::mysql {
@@ -90,6 +92,9 @@ const sluice_config_def kDefs[] = {
     {kDefSize, "provide.transaction.metadata", SLUICE_CONFIG_BOOLEAN, "false", 0, 0,
      "Emit transaction boundaries (BEGIN, END with event counts per table) to "
      "<topic.prefix>.transaction, and each event's `transaction` block."},
+    {kDefSize, "include.query", SLUICE_CONFIG_BOOLEAN, "false", 0, 0,
+     "Put the statement that wrote each row in source.query (MariaDB: ANNOTATE_ROWS, on by "
+     "default; MySQL: needs binlog_rows_query_log_events=ON), passwords and keys redacted."},
     {kDefSize, "skipped.operations", SLUICE_CONFIG_STRING, "t", 0, 0,
      "Comma-separated operations not emitted: c, u, d, t, or none."},
     {kDefSize, "database.ssl.mode", SLUICE_CONFIG_STRING, "preferred", 0, 0,
@@ -204,8 +209,41 @@ absl::Status ExclusiveLists(const Reader& reader, const std::string& include,
 
 }  // namespace
 
-const sluice_config_def* ConfigDefs() { return kDefs; }
-size_t ConfigDefCount() { return sizeof(kDefs) / sizeof(kDefs[0]); }
+namespace {
+
+// kDefs, then every other key of Debezium's (key_fates.h), so the host knows them all: their doc
+// says what becomes of them. Built once; lives until the library is unloaded.
+const std::vector<sluice_config_def>& AllDefs() {
+  static const auto* defs = [] {
+    auto* all = new std::vector<sluice_config_def>(std::begin(kDefs), std::end(kDefs));
+    // The names and docs the defs point into; a deque never moves what it holds.
+    static std::deque<std::string> texts;
+    for (const DebeziumKey& key : DebeziumKeys()) {
+      texts.emplace_back(key.key);
+      const char* name = texts.back().c_str();
+      switch (key.fate) {
+        case DebeziumKeyFate::kOnly:
+          texts.push_back(absl::StrCat("Only ", absl::StrJoin(absl::StrSplit(key.only, '|'), " or "),
+                                       ": ", key.why, "."));
+          break;
+        case DebeziumKeyFate::kRefused:
+          texts.push_back(absl::StrCat("Refused: ", key.why, "."));
+          break;
+        case DebeziumKeyFate::kWarned:
+          texts.push_back(absl::StrCat("Accepted without effect (a warning): ", key.why, "."));
+          break;
+      }
+      all->push_back({kDefSize, name, SLUICE_CONFIG_STRING, nullptr, 0, 0, texts.back().c_str()});
+    }
+    return all;
+  }();
+  return *defs;
+}
+
+}  // namespace
+
+const sluice_config_def* ConfigDefs() { return AllDefs().data(); }
+size_t ConfigDefCount() { return AllDefs().size(); }
 
 std::map<std::string, std::string> ConfigMap(const sluice_config_entry* entries, size_t count) {
   std::map<std::string, std::string> map;
@@ -220,6 +258,7 @@ absl::StatusOr<ConnectorConfig> ParseConnectorConfig(
     const std::map<std::string, std::string>& raw) {
   Reader reader(raw);
   ConnectorConfig config;
+  if (absl::Status status = CheckDebeziumKeys(raw, &config.warnings); !status.ok()) return status;
   config.connector_name = reader.Get("name");
   const std::string connector_class = absl::AsciiStrToLower(reader.Get("connector.class"));
   if (connector_class.find("mariadb") != std::string::npos) config.flavor = "mariadb";
@@ -327,6 +366,7 @@ absl::StatusOr<ConnectorConfig> ParseConnectorConfig(
        {std::pair<const char*, bool*>{"include.schema.changes", &config.include_schema_changes},
         {"tombstones.on.delete", &config.tombstones_on_delete},
         {"provide.transaction.metadata", &config.provide_transaction_metadata},
+        {"include.query", &config.include_query},
         {"internal.snapshot.locking.on.mariadb", &config.snapshot_locking_on_mariadb},
         {"internal.snapshot.fail.after.lock", &config.snapshot_fail_after_lock}}) {
     absl::StatusOr<bool> value = reader.Bool(key);

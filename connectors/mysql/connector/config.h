@@ -70,6 +70,9 @@ struct ConnectorConfig {
   FailureMode failure_mode = FailureMode::kFail;
   int64_t heartbeat_interval_ms = 0;
   bool provide_transaction_metadata = false;
+  // include.query: each row's source.query is the statement that wrote it (MariaDB's
+  // ANNOTATE_ROWS, MySQL's ROWS_QUERY with binlog_rows_query_log_events=ON), secrets redacted.
+  bool include_query = false;
   // skipped.operations: which of c, u, d, t are not emitted (Debezium's default skips truncates).
   bool skip_create = false, skip_update = false, skip_delete = false, skip_truncate = true;
   int32_t max_batch_size = 2048;
@@ -83,9 +86,13 @@ struct ConnectorConfig {
   // errors.max.retries (Debezium's key and default): failed attempts in a row to reach the server
   // after which the task fails; -1 = no limit (retry for ever), 0 = fail at the first.
   int64_t errors_max_retries = -1;
+  // "`key`: ..." for each key accepted without effect (key_fates.h); the connector logs them once,
+  // when it starts.
+  std::vector<std::string> warnings;
 };
 
-// The keys the connector declares to the host (the ABI's config definition).
+// The keys the connector declares to the host (the ABI's config definition): those it acts on,
+// then every other key of Debezium's MySQL connector with what becomes of it (key_fates.h).
 const sluice_config_def* ConfigDefs();
 size_t ConfigDefCount();
 

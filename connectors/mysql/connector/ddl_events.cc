@@ -27,13 +27,19 @@ absl::Status DdlEvents::Statement(sluice_batch* batch, const std::string& db,
 
   const DdlTarget& truncated = targets.front();
   if (!filters_.IncludeTable(truncated.db, truncated.table)) return absl::OkStatus();
-  const TableSchema* truncated_schema = schemas_.Latest(truncated.db, truncated.table);
-  if (truncated_schema == nullptr) {
-    host_.Log(SLUICE_LOG_WARN, absl::StrCat("TRUNCATE of `", truncated.db, ".", truncated.table,
-                                            "` before any of its rows was seen: not emitted"));
+  absl::StatusOr<const TableSchema*> truncated_schema =
+      schemas_.LatestOrCatalog(truncated.db, truncated.table);
+  if (!truncated_schema.ok()) return truncated_schema.status();
+  if (*truncated_schema == nullptr) {
+    // Only when the table is gone from the catalog (dropped after the TRUNCATE, before the
+    // connector read it): there is no structure to describe its records with.
+    host_.Log(SLUICE_LOG_WARN,
+              absl::StrCat("TRUNCATE of `", truncated.db, ".", truncated.table, "` at ",
+                           source.file, ":", source.pos,
+                           " not emitted: the table no longer exists, so its structure is unknown"));
     return absl::OkStatus();
   }
-  return builder_.changes.Truncate(batch, *truncated_schema, source, done);
+  return builder_.changes.Truncate(batch, **truncated_schema, source, done);
 }
 
 absl::Status DdlEvents::SchemaChange(sluice_batch* batch, const std::string& db,

@@ -45,6 +45,8 @@ sluice_status ConnectorStart(const sluice_host_api* api, sluice_ctx* ctx,
         std::make_unique<ConnectorInstance>(ConnectorInstance{host, ConfigMap(config, count)});
     absl::StatusOr<ConnectorConfig> parsed = ParseConnectorConfig(connector->config);
     if (!parsed.ok()) return host.Fail(parsed.status());
+    // Once per start of the connector (not per task); the host's validate returns them too.
+    for (const std::string& warning : parsed->warnings) host.Log(SLUICE_LOG_WARN, warning);
     *instance = connector.release();
     return SLUICE_OK;
   } catch (const std::exception& error) {

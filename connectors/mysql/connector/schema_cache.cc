@@ -31,9 +31,49 @@ void SchemaCache::ForgetLastMap() {
   last_schema_ = nullptr;
 }
 
-const TableSchema* SchemaCache::Latest(const std::string& db, const std::string& table) const {
-  auto it = latest_.find(TableKey(db, table));
-  return it == latest_.end() ? nullptr : it->second;
+absl::StatusOr<const TableSchema*> SchemaCache::LatestOrCatalog(const std::string& db,
+                                                                 const std::string& table) {
+  const std::string key = TableKey(db, table);
+  auto it = latest_.find(key);
+  if (it != latest_.end()) return it->second;
+  absl::StatusOr<std::unique_ptr<Catalog>> catalog = open_catalog_();
+  if (!catalog.ok()) return catalog.status();
+  absl::StatusOr<std::vector<CatalogColumnFacts>> columns = ReadColumnFacts(**catalog, db, table);
+  if (!columns.ok()) return columns.status();
+  if (columns->empty()) return nullptr;
+  std::vector<ColumnDef> defs;
+  std::vector<int> source_columns;
+  for (size_t i = 0; i < columns->size(); ++i) {
+    const CatalogColumnFacts& fact = (*columns)[i];
+    if (!filters_.IncludeColumn(db, table, fact.column.name)) continue;
+    absl::StatusOr<ColumnDef> def = ColumnDefFromCatalog(fact.column, fact.extras, config_);
+    if (!def.ok()) {
+      return absl::Status(def.status().code(),
+                          absl::StrCat("table `", key, "`: ", def.status().message()));
+    }
+    defs.push_back(std::move(*def));
+    source_columns.push_back(static_cast<int>(i));
+  }
+  std::vector<std::string> key_columns = filters_.KeyColumns(db, table);
+  if (key_columns.empty()) {
+    absl::StatusOr<std::vector<std::string>> primary = (*catalog)->PrimaryKey(db, table);
+    if (!primary.ok()) return primary.status();
+    key_columns = std::move(*primary);
+  }
+  std::vector<int> key_fields;
+  for (const std::string& name : key_columns) {
+    for (size_t f = 0; f < defs.size(); ++f) {
+      if (defs[f].name == name) key_fields.push_back(static_cast<int>(f));
+    }
+  }
+  absl::StatusOr<std::unique_ptr<TableSchema>> built =
+      tables_.Build(db, table, std::move(defs), std::move(source_columns), std::move(key_fields));
+  if (!built.ok()) return built.status();
+  // Kept under a signature no table map makes; the next table map of the table replaces it as
+  // the latest.
+  auto stored = schemas_.insert_or_assign(absl::StrCat("catalog|", key), std::move(*built)).first;
+  latest_[key] = stored->second.get();
+  return stored->second.get();
 }
 
 absl::Status SchemaCache::LoadExtras(const std::string& db, const std::string& table) {

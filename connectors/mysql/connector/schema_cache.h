@@ -43,8 +43,12 @@ class SchemaCache {
   void ForgetDatabase(const std::string& db);
   // A new decoder: the last table map belonged to the old one, and a new map may reuse its address.
   void ForgetLastMap();
-  // The latest version met of `db`.`table` (for a TRUNCATE), or null.
-  const TableSchema* Latest(const std::string& db, const std::string& table) const;
+  // The latest version met of `db`.`table` (for a TRUNCATE); when streaming has met no table map
+  // of it yet (the first TRUNCATE after a snapshot), the version the catalog describes now, as
+  // the snapshot built it. Null when the catalog knows no such table (dropped since); the
+  // catalog's error when it could not be read.
+  absl::StatusOr<const TableSchema*> LatestOrCatalog(const std::string& db,
+                                                     const std::string& table);
 
  private:
   absl::Status LoadExtras(const std::string& db, const std::string& table);

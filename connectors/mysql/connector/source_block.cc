@@ -124,6 +124,7 @@ sluice_value* SourceBlock::Build(sluice_batch* batch, const std::string& db,
   set(kSrcPos, sluice_datum_int(source.pos));
   set(kSrcRow, sluice_datum_int(source.row));
   if (source.thread >= 0) set(kSrcThread, sluice_datum_int(source.thread));
+  if (source.query != nullptr) set(kSrcQuery, text(*source.query));
   if (can_copy_structs_) {
     last_.value = value;
     last_.batch = batch;
@@ -137,6 +138,7 @@ sluice_value* SourceBlock::Build(sluice_batch* batch, const std::string& db,
     last_.gtid = source.gtid;
     last_.thread = source.thread;
     last_.snapshot = source.snapshot;
+    last_.query = source.query;
   }
   return value;
 }

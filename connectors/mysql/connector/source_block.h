@@ -34,6 +34,7 @@ struct SourcePosition {
   int64_t thread = -1;             // source.thread: the BEGIN's thread id (MySQL); -1: null
   const char* snapshot = nullptr;  // source.snapshot: "true", "first", "last", ...; null = "false"
   const TransactionInfo* transaction = nullptr;  // null: the envelope's transaction is null
+  const std::string* query = nullptr;  // source.query (include.query), redacted; null = null
 };
 
 class SourceBlock {
@@ -71,13 +72,14 @@ class SourceBlock {
     std::string gtid;
     int64_t thread = -1;
     const char* snapshot = nullptr;
+    const std::string* query = nullptr;
 
     bool Matches(const sluice_batch* b, const std::string& d, const std::string* t,
                  const SourcePosition& p) const {
       return value != nullptr && batch == b && pos == p.pos && ts_sec == p.ts_sec &&
              server_id == p.server_id && snapshot == p.snapshot && has_table == (t != nullptr) &&
              thread == p.thread && file == p.file && gtid == p.gtid && db == d &&
-             (t == nullptr || table == *t);
+             (t == nullptr || table == *t) && query == p.query;
     }
   };
 

@@ -280,6 +280,7 @@ void SourceTask::OnTransactionStart() {
   events_in_transaction_ = 0;
   xa_deferring_ = false;
   xa_deferred_rows_ = false;
+  statement_query_.clear();
 }
 
 void SourceTask::XaPrepared(const binlog::XaPrepareEvent& prepare) {
@@ -462,6 +463,15 @@ absl::StatusOr<bool> SourceTask::HandleEvent(sluice_batch* batch) {
     absl::Status status = Commit(batch);
     if (!status.ok()) return status;
     return true;
+  } else if (const auto* annotate = event.As<binlog::AnnotateRowsEvent>()) {
+    if (config_.include_query) {
+      statement_query_ = RedactSecrets(absl::string_view(annotate->query.data(), annotate->query.size()));
+    }
+  } else if (const auto* rows_query = event.As<binlog::RowsQueryEvent>()) {
+    if (config_.include_query) {
+      statement_query_ =
+          RedactSecrets(absl::string_view(rows_query->query.data(), rows_query->query.size()));
+    }
   } else if (event.As<binlog::RowsEvent>() != nullptr) {
     absl::StatusOr<bool> finished = EmitRows(batch);
     if (!finished.ok() || !*finished) return finished;
@@ -619,6 +629,7 @@ absl::StatusOr<bool> SourceTask::EmitRows(sluice_batch* batch) {
       SourcePosition& source = row_source_;
       position_.FillSource(event, source);
       source.row = index;
+      source.query = statement_query_.empty() ? nullptr : &statement_query_;
       source.transaction = config_.provide_transaction_metadata && position_.in_transaction()
                                ? transaction_.info()
                                : nullptr;

@@ -132,6 +132,9 @@ class SourceTask {
   bool skip_event_ = false;
   const TableSchema* current_schema_ = nullptr;
   SourcePosition row_source_;
+  // include.query: the statement of the rows that follow (ANNOTATE_ROWS / ROWS_QUERY), redacted;
+  // empty from each transaction's start until one is read.
+  std::string statement_query_;
   TransactionMetadata transaction_;  // provide.transaction.metadata
 
   StreamPosition position_;  // where the stream is: the offset written while streaming

@@ -312,7 +312,10 @@ typedef enum sluice_config_type {
 
 /* One key a connector accepts. Lives in the plugin's static storage. The host validates a config
  * against these before calling on_connector_start: required keys present, values parse as their
- * type; unknown keys are passed through (they may be meant for the worker, e.g. tasks.max). */
+ * type; unknown keys are passed through (they may be meant for the worker, e.g. tasks.max), and
+ * validate warns about those that are not Kafka Connect's either. A name holding `<...>` declares
+ * a family of keys (`column.mask.with.<N>.chars`; `<...>` is any non-empty text), not type-checked
+ * (older hosts look such names up literally and never find them). */
 typedef struct sluice_config_def {
   size_t struct_size;
   const char* name;          /* e.g. "topic" */
@@ -552,7 +555,10 @@ typedef struct sluice_connector_descriptor {
    * instance pointer in *instance. Should not block on remote systems for long: connect lazily or
    * in the tasks. Thread: a host control thread. Ownership: `api` lives until destroy returns;
    * `ctx` until destroy returns; `config` borrowed (copy what you keep).
-   * Failure: non-OK status after api->set_error; no further call is made on this instance. */
+   * Failure: non-OK status after api->set_error; no further call is made on this instance.
+   * Also the connector's check of its config: validate and create start a throwaway instance (and
+   * ask it for tasks.max task configs) before destroying it, so do no I/O here; the error names
+   * its key first in backticks, and SLUICE_LOG_WARN lines logged here become validate's warnings. */
   sluice_status (*on_connector_start)(const sluice_host_api* api, sluice_ctx* ctx,
                                       const sluice_config_entry* config, size_t config_count,
                                       void** instance);

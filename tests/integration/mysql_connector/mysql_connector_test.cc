@@ -604,6 +604,55 @@ TEST_P(MySqlConnector, FiltersKeyLessTablesAndDebeziumClassNames) {
   run.StopWorker(worker);
 }
 
+// The first TRUNCATE after a snapshot, before streaming met any row of the table, is emitted like
+// any other: op t, no key, its schema the snapshot's (read from the catalog).
+TEST_P(MySqlConnector, TheFirstTruncateAfterASnapshotIsEmitted) {
+  CdcRun run("truncfirst", /*schemas=*/true, server());
+  run.Sql("CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(10))");
+  run.Sql("INSERT INTO t VALUES (1, 'a'), (2, 'b')");
+  run.WriteConnectorConfig({{"skipped.operations", "none"}});
+  std::unique_ptr<Subprocess> worker = run.StartWorker();
+  std::vector<ChangeEvent> events = run.WaitForEvents(run.Topic("t"), 2, worker.get());
+  ASSERT_EQ(OpsAndIds(events), (std::vector<std::string>{"r1", "r2"}));
+  run.Sql("TRUNCATE TABLE t");
+  events = run.WaitForEvents(run.Topic("t"), 3, worker.get());
+  ASSERT_EQ(events.size(), 3u) << run.WorkerLog();
+  EXPECT_EQ(events[2].op(), "t");
+  EXPECT_FALSE(events[2].key.has_value());
+  EXPECT_TRUE(events[2].payload()["before"].IsNull());
+  EXPECT_TRUE(events[2].payload()["after"].IsNull());
+  // The envelope's schema describes the table as the snapshot's records did.
+  const rapidjson::Value& read_schema = (*events[0].json)["schema"];
+  const rapidjson::Value& truncate_schema = (*events[2].json)["schema"];
+  EXPECT_EQ(Json(truncate_schema["fields"][0]), Json(read_schema["fields"][0]));
+  EXPECT_EQ(run.WorkerLog().find("not emitted"), std::string::npos) << run.WorkerLog();
+  run.StopWorker(worker);
+}
+
+// include.query: each row's source.query is the statement that wrote it (MariaDB's ANNOTATE_ROWS;
+// MySQL's ROWS_QUERY, written with binlog_rows_query_log_events=ON), credentials redacted as in
+// schema changes; without it source.query stays null.
+TEST_P(MySqlConnector, IncludeQueryPutsTheRedactedStatementInSourceQuery) {
+  CdcRun run("inclquery", /*schemas=*/false, server());
+  run.Sql("CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(40), password VARCHAR(40))");
+  run.Sql("INSERT INTO t VALUES (1, 'snapshotted', 'x')");
+  run.WriteConnectorConfig({{"include.query", "true"}});
+  std::unique_ptr<Subprocess> worker = run.StartWorker();
+  ASSERT_EQ(run.WaitForEvents(run.Topic("t"), 1, worker.get()).size(), 1u);
+  if (server() == TestServer::kMySql) run.Sql("SET SESSION binlog_rows_query_log_events = ON");
+  run.Sql("INSERT INTO t VALUES (2, 'two', 'y'), (3, 'three', 'z')");
+  run.Sql("UPDATE t SET v = 'changed' WHERE password = 'hunter2' OR id = 2");
+  std::vector<ChangeEvent> events = run.WaitForEvents(run.Topic("t"), 4, worker.get());
+  ASSERT_EQ(OpsAndIds(events), (std::vector<std::string>{"r1", "c2", "c3", "u2"}));
+  EXPECT_TRUE(events[0].payload()["source"]["query"].IsNull()) << "a snapshot row has no query";
+  const std::string insert = "INSERT INTO t VALUES (2, 'two', 'y'), (3, 'three', 'z')";
+  EXPECT_EQ(std::string(events[1].payload()["source"]["query"].GetString()), insert);
+  EXPECT_EQ(std::string(events[2].payload()["source"]["query"].GetString()), insert);
+  EXPECT_EQ(std::string(events[3].payload()["source"]["query"].GetString()),
+            "UPDATE t SET v = 'changed' WHERE password = '<secret>' OR id = 2");
+  run.StopWorker(worker);
+}
+
 // The committed position's binlog was purged while the connector was stopped: with
 // snapshot.mode=initial the task fails saying so, naming the position it needed (file:pos); with
 // when_needed it snapshots again. On the scratch server (ScratchOf).

@@ -264,11 +264,11 @@ TEST_F(ClientCommands, ValidateExitsSixWhenTheConfigHasErrors) {
   Result r = Sluice({"validate", "-f", bad});
   EXPECT_EQ(r.code, 6);
   EXPECT_EQ(r.out,
-            "KEY              VALUE      ERRORS\n"
+            "KEY              VALUE      ERRORS                            WARNINGS\n"
             "batch.size       x          not a number; must be at least 1\n"
             "connector.class  generator\n"
             "\n"
-            "1 error(s) (plugin generator)\n");
+            "1 error(s), 0 warning(s) (plugin generator)\n");
   EXPECT_EQ(Sluice({"connectors", "validate", "-f", bad, "-o", "json"}).code, 6);
   const std::string good = File("good.json", R"({"connector.class":"generator"})");
   EXPECT_EQ(Sluice({"validate", "--file", good}).code, 0);

@@ -77,7 +77,8 @@ TEST(RestJson, ConfigInfosCarryDefinitionAndValuePerKey) {
   plugin::ConfigValidation validation;
   validation.plugin = "generator";
   validation.error_count = 1;
-  validation.keys = {{"connector.class", "generator", {}}, {"tasks.max", "x", {"not a number"}}};
+  validation.keys = {{"connector.class", "generator", {}, {}},
+                     {"tasks.max", "x", {"not a number"}, {}}};
   rapidjson::Document doc = ParseJson(ConfigInfosJson(validation, nullptr, {}));
   EXPECT_STREQ(doc["name"].GetString(), "generator");
   EXPECT_EQ(doc["error_count"].GetInt(), 1);

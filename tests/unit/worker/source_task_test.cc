@@ -90,7 +90,7 @@ class SourceTaskTest : public ::testing::Test {
                              {"task.count", "1"},  {"batch.size", "10"}};
     task_config.insert(task_config.end(), settings.begin(), settings.end());
     absl::StatusOr<std::unique_ptr<WorkerSourceTask>> task =
-        WorkerSourceTask::Start({kConnector, 0, generator_, task_config, retry, connector_config},
+        WorkerSourceTask::Start({kConnector, 0, generator_, task_config, retry, connector_config, {}},
                                 {&config_, &offsets_, &topics_, Log()}, std::move(producers));
     EXPECT_TRUE(task.ok()) << task.status();
     return task.ok() ? *std::move(task) : nullptr;
@@ -178,7 +178,7 @@ TEST_F(SourceTaskTest, TheConnectorsTransformsRouteRecordsAndDroppedRecordsStill
 
 TEST_F(SourceTaskTest, ARefusedTransformConfigRefusesTheTask) {
   absl::StatusOr<std::unique_ptr<WorkerSourceTask>> task = WorkerSourceTask::Start(
-      {kConnector, 0, generator_, {{"name", kConnector}}, {}, {{"transforms", "x"}}},
+      {kConnector, 0, generator_, {{"name", kConnector}}, {}, {{"transforms", "x"}}, {}},
       {&config_, &offsets_, &topics_, Log()},
       []() -> absl::StatusOr<std::unique_ptr<kafka::RecordSender>> {
         return std::unique_ptr<kafka::RecordSender>(
