@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "runtime/plugin/config_validation.h"
+#include "runtime/rest/loggers_route.h"
 #include "runtime/rest/rest_json.h"
 
 namespace sluice::rest {
@@ -58,6 +59,7 @@ class Call {
                                      : NoSuchMethod();
     if (p[0] == "connectors") return Connectors(p);
     if (p[0] == "connector-plugins") return Plugins(p);
+    if (p[0] == "admin" && p.size() >= 2 && p[1] == "loggers") return RouteLoggers(herder_, request_, p);
     return NoSuchPath();
   }
 
