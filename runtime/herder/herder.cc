@@ -402,6 +402,34 @@ absl::StatusOr<ConnectorStatusInfo> Herder::Status(const std::string& name) {
   });
 }
 
+std::vector<ConnectorFigures> Herder::Figures() {
+  return Call<std::vector<ConnectorFigures>>([&] {
+    std::vector<ConnectorFigures> out;
+    for (const auto& [name, entry] : configs_.state().connectors()) {
+      const ConnectorStatusInfo status = statuses_.StatusOf(name);
+      ConnectorFigures c;
+      c.name = name;
+      c.connector_class = plugin::Lookup(entry.config, "connector.class").value_or("");
+      c.topic_prefix = plugin::Lookup(entry.config, "topic.prefix").value_or("");
+      c.state = status.state;
+      for (const TaskStatusInfo& t : status.tasks) {
+        TaskFigures f;
+        f.id = t.id;
+        f.state = t.state;
+        f.progress = t.progress;
+        if (const worker::TaskView* task = worker_->Task(name, t.id); task != nullptr) {
+          f.here = true;
+          f.records_sent = task->records_sent();
+          f.in_flight_bytes = task->in_flight_bytes();
+        }
+        c.tasks.push_back(std::move(f));
+      }
+      out.push_back(std::move(c));
+    }
+    return out;
+  });
+}
+
 plugin::ConfigValidation Herder::Validate(const ConfigMap& config) {
   return Call<plugin::ConfigValidation>([&] { return preparer_.Validate(config); });
 }

@@ -123,6 +123,9 @@ class Herder {
   absl::Status ResetTopics(const std::string& name);
   std::vector<std::shared_ptr<const plugin::Plugin>> Plugins();
 
+  // Every connector with its status and its tasks' counts, for /metrics (runtime/metrics).
+  std::vector<ConnectorFigures> Figures();
+
   // The worker's log levels (KIP-495), the one implementation of both APIs' logger calls.
   // Every known logger and `root`, with effective levels and when they were last set.
   std::map<std::string, logging::LoggerLevel> LoggerLevels();

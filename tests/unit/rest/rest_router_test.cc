@@ -270,5 +270,19 @@ TEST_F(RestRouterTest, AdminLoggersListGetAndSet) {
   ExpectError(Call("DELETE", "/admin/loggers/root"), 405);
 }
 
+// GET /metrics: Prometheus's text format, the connectors the herder knows among it.
+TEST_F(RestRouterTest, MetricsInPrometheusTextFormat) {
+  ASSERT_EQ(Call("POST", "/connectors", kCreate).status, 201);
+  RestResponse metrics = Call("GET", "/metrics");
+  EXPECT_EQ(metrics.status, 200);
+  EXPECT_EQ(metrics.content_type, "text/plain; version=0.0.4; charset=utf-8");
+  EXPECT_THAT(metrics.body, HasSubstr("\nkafka_connect_connect_worker_metrics_connector_count 1\n"));
+  EXPECT_THAT(metrics.body,
+              HasSubstr("kafka_connect_connect_worker_metrics_connector_total_task_count{"
+                        "connector=\"orders\"} 2\n"));
+  EXPECT_THAT(metrics.body, HasSubstr("\nprocess_resident_memory_bytes "));
+  ExpectError(Call("POST", "/metrics"), 405);
+}
+
 }  // namespace
 }  // namespace sluice::rest
