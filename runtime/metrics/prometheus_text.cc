@@ -16,7 +16,7 @@ std::string Number(double v) {
   if (std::fabs(v) < 9.0e15 && v == std::floor(v)) {
     return absl::StrCat(static_cast<int64_t>(v));
   }
-  return absl::StrFormat("%.17g", v);
+  return absl::StrFormat("%.15g", v);
 }
 
 std::string EscapeHelp(absl::string_view help) {
