@@ -166,4 +166,41 @@ void AppendDebeziumMetrics(const std::vector<ConnectorFigures>& connectors, Prom
   }
 }
 
+void AppendProducerMetrics(const std::vector<kafka::ProducerStats>& producers,
+                           PrometheusText& out) {
+  struct Figure {
+    const char* name;
+    const char* type;
+    const char* help;
+    int64_t kafka::ProducerStats::*field;
+  };
+  static constexpr Figure kFigures[] = {
+      {"kafka_producer_producer_metrics_record_send_total", "counter",
+       "Records the producer sent to brokers (record-send-total; librdkafka's txmsgs).",
+       &kafka::ProducerStats::messages_sent},
+      {"kafka_producer_producer_metrics_outgoing_byte_total", "counter",
+       "Record bytes the producer sent to brokers (librdkafka's txmsg_bytes).",
+       &kafka::ProducerStats::bytes_sent},
+      {"kafka_producer_producer_metrics_request_total", "counter",
+       "Requests sent to brokers (request-total; librdkafka's tx).",
+       &kafka::ProducerStats::requests_sent},
+      {"kafka_producer_producer_metrics_response_total", "counter",
+       "Responses received from brokers (response-total; librdkafka's rx).",
+       &kafka::ProducerStats::responses},
+      {"sluice_producer_queued_records", "gauge",
+       "Records waiting in the producer's queues or in flight (librdkafka's msg_cnt).",
+       &kafka::ProducerStats::queued_messages},
+      {"sluice_producer_queued_bytes", "gauge",
+       "Their bytes (librdkafka's msg_size).", &kafka::ProducerStats::queued_bytes},
+  };
+  for (const Figure& f : kFigures) {
+    std::vector<Sample> samples;
+    for (const kafka::ProducerStats& p : producers) {
+      samples.push_back({{{"client_id", p.client_id}, {"name", p.name}},
+                         static_cast<double>(p.*(f.field))});
+    }
+    out.Family(f.name, f.type, f.help, samples);
+  }
+}
+
 }  // namespace sluice::metrics

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "runtime/herder/herder_types.h"
+#include "runtime/kafka/client_stats.h"
 #include "runtime/metrics/prometheus_text.h"
 
 namespace sluice::metrics {
@@ -25,6 +26,10 @@ void AppendConnectMetrics(const std::vector<herder::ConnectorFigures>& connector
 // progress reports.
 void AppendDebeziumMetrics(const std::vector<herder::ConnectorFigures>& connectors,
                            PrometheusText& out);
+
+// librdkafka's producer figures (runtime/kafka/client_stats.h) under the Java producer's
+// producer-metrics names, labelled by client id and librdkafka's client name.
+void AppendProducerMetrics(const std::vector<kafka::ProducerStats>& producers, PrometheusText& out);
 
 }  // namespace sluice::metrics
 

@@ -13,6 +13,7 @@ RestResponse RouteMetrics(herder::Herder& herder, const RestRequest& request) {
   metrics::PrometheusText text;
   metrics::AppendConnectMetrics(figures, text);
   metrics::AppendDebeziumMetrics(figures, text);
+  metrics::AppendProducerMetrics(kafka::ProducerStatsSnapshot(), text);
   metrics::AppendProcessMetrics(text);
   RestResponse out{200, text.text(), ""};
   out.content_type = metrics::kPrometheusContentType;

@@ -177,6 +177,11 @@ TEST_F(PrometheusScrapeTest, APrometheusServerScrapesEveryFamilyWithSaneValues) 
   EXPECT_GE(lag, 0);
   EXPECT_LT(lag, 3600 * 1000);
   EXPECT_GT(value(absl::StrCat("debezium_mysql_connector_metrics_binlogposition", streaming)), 0);
+  // librdkafka's statistics arrive every 5 s.
+  EXPECT_TRUE(Eventually([&] {
+    return Query(prom, "max(kafka_producer_producer_metrics_record_send_total)").value_or(0) >= 5;
+  })) << "a producer's records sent, from librdkafka's statistics";
+  EXPECT_GE(value("max(kafka_producer_producer_metrics_request_total)"), 1);
   EXPECT_GT(value("process_resident_memory_bytes"), 1 << 20);
   EXPECT_GT(value("process_open_fds"), 3);
   EXPECT_GT(value("process_cpu_seconds_total"), 0);

@@ -67,6 +67,7 @@ std::string Render() {
   PrometheusText text;
   AppendConnectMetrics(Figures(), text);
   AppendDebeziumMetrics(Figures(), text);
+  AppendProducerMetrics({kafka::ProducerStats{"rdkafka#producer-1", "c", 1, 2, 3, 4, 5, 6}}, text);
   AppendProcessMetrics(text);
   return text.text();
 }
@@ -131,6 +132,27 @@ TEST(MetricsText, PromtoolChecksTheScrapeClean) {
   const std::string verdict((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_EQ(rc, 0) << verdict;
   EXPECT_EQ(verdict, "") << verdict;
+}
+
+TEST(MetricsText, ProducerFiguresFromLibrdkafkaStatistics) {
+  kafka::UpdateClientStats(
+      R"({"name":"rdkafka#producer-7","client_id":"sluice-orders-0","type":"producer",)"
+      R"("msg_cnt":3,"msg_size":300,"tx":40,"rx":39,"txmsgs":1200,"txmsg_bytes":96000,)"
+      R"("brokers":{}})");
+  kafka::UpdateClientStats(R"({"name":"rdkafka#consumer-1","type":"consumer","rx":5})");
+  kafka::UpdateClientStats("not json");
+  PrometheusText text;
+  AppendProducerMetrics(kafka::ProducerStatsSnapshot(), text);
+  const std::string labels = "{client_id=\"sluice-orders-0\",name=\"rdkafka#producer-7\"}";
+  EXPECT_THAT(text.text(), HasSubstr(absl::StrCat(
+                               "kafka_producer_producer_metrics_record_send_total", labels, " 1200\n")));
+  EXPECT_THAT(text.text(), HasSubstr(absl::StrCat(
+                               "kafka_producer_producer_metrics_outgoing_byte_total", labels,
+                               " 96000\n")));
+  EXPECT_THAT(text.text(), HasSubstr(absl::StrCat("sluice_producer_queued_records", labels, " 3\n")));
+  EXPECT_THAT(text.text(), Not(HasSubstr("consumer")));
+  kafka::ForgetClientStats("rdkafka#producer-7");
+  EXPECT_TRUE(kafka::ProducerStatsSnapshot().empty());
 }
 
 TEST(PrometheusText, EscapesAndLeavesEmptyFamiliesOut) {
