@@ -276,6 +276,45 @@ grpc::Status AdminService::ResetConnectorTopics(grpc::ServerContext* context,
   return GetConnectorTopics(context, request, reply);
 }
 
+namespace {
+
+void ToProto(const std::string& name, const logging::LoggerLevel& level, pb::Logger* out) {
+  out->set_name(name);
+  out->set_level(level.level);
+  if (level.last_modified_ms) out->set_last_modified_ms(*level.last_modified_ms);
+}
+
+}  // namespace
+
+grpc::Status AdminService::ListLoggers(grpc::ServerContext* context, const pb::ListLoggersRequest*,
+                                       pb::ListLoggersResponse* reply) {
+  if (grpc::Status s = Admit(*context); !s.ok()) return s;
+  for (const auto& [name, level] : herder_->LoggerLevels()) {
+    ToProto(name, level, reply->add_loggers());
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminService::GetLogger(grpc::ServerContext* context, const pb::LoggerRef* request,
+                                     pb::Logger* reply) {
+  if (grpc::Status s = Admit(*context); !s.ok()) return s;
+  absl::StatusOr<logging::LoggerLevel> level = herder_->LoggerLevel(request->name());
+  if (!level.ok()) return ToGrpc(level.status());
+  ToProto(request->name(), *level, reply);
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminService::SetLoggerLevel(grpc::ServerContext* context,
+                                          const pb::SetLoggerLevelRequest* request,
+                                          pb::SetLoggerLevelResponse* reply) {
+  if (grpc::Status s = Admit(*context); !s.ok()) return s;
+  absl::StatusOr<std::vector<std::string>> set =
+      herder_->SetLoggerLevel(request->name(), request->level());
+  if (!set.ok()) return ToGrpc(set.status());
+  for (const std::string& name : *set) reply->add_modified(name);
+  return grpc::Status::OK;
+}
+
 grpc::Status AdminService::Watch(grpc::ServerContext* context, const pb::WatchRequest* request,
                                  grpc::ServerWriter<pb::WatchEvent>* writer) {
   if (grpc::Status s = Admit(*context); !s.ok()) return s;

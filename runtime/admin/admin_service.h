@@ -73,6 +73,11 @@ class AdminService final : public pb::Admin::Service {
                                     pb::ConnectorTopics*) override;
   grpc::Status GetCluster(grpc::ServerContext*, const pb::GetClusterRequest*,
                           pb::ClusterInfo*) override;
+  grpc::Status ListLoggers(grpc::ServerContext*, const pb::ListLoggersRequest*,
+                           pb::ListLoggersResponse*) override;
+  grpc::Status GetLogger(grpc::ServerContext*, const pb::LoggerRef*, pb::Logger*) override;
+  grpc::Status SetLoggerLevel(grpc::ServerContext*, const pb::SetLoggerLevelRequest*,
+                              pb::SetLoggerLevelResponse*) override;
   grpc::Status Watch(grpc::ServerContext*, const pb::WatchRequest*,
                      grpc::ServerWriter<pb::WatchEvent>*) override;
 

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "runtime/cli/client.h"
 #include "runtime/cli/client_files.h"
 #include "runtime/cli/client_output.h"
@@ -188,6 +189,51 @@ int Topics(const Invocation& in) {
       }});
 }
 
+// One row per logger: name, effective level, when it was last set at run time (UTC) or "-".
+std::string LoggerTable(const std::vector<const pb::Logger*>& loggers) {
+  Table table({"LOGGER", "LEVEL", "SET AT"});
+  for (const pb::Logger* l : loggers) {
+    table.Add({l->name(), l->level(),
+               l->has_last_modified_ms()
+                   ? absl::FormatTime("%Y-%m-%dT%H:%M:%SZ",
+                                      absl::FromUnixMillis(l->last_modified_ms()),
+                                      absl::UTCTimeZone())
+                   : "-"});
+  }
+  return table.Render();
+}
+
+int LoggersList(const Invocation& in) {
+  if (!in.args.empty()) return in.Unexpected(in.args[0]);
+  return in.client.Call(&Stub::ListLoggers, pb::ListLoggersRequest(),
+                        {.table = [](const pb::ListLoggersResponse& r, std::ostream& out) {
+                          std::vector<const pb::Logger*> loggers;
+                          for (const pb::Logger& l : r.loggers()) loggers.push_back(&l);
+                          out << LoggerTable(loggers);
+                        }});
+}
+
+int LoggersGet(const Invocation& in) {
+  if (in.args.size() != 1) return in.Expected();
+  pb::LoggerRef ref;
+  ref.set_name(in.args[0]);
+  return in.client.Call(&Stub::GetLogger, ref,
+                        {.table = [](const pb::Logger& l, std::ostream& out) {
+                          out << LoggerTable({&l});
+                        }});
+}
+
+int LoggersSet(const Invocation& in) {
+  if (in.args.size() != 2) return in.Expected();
+  pb::SetLoggerLevelRequest request;
+  request.set_name(in.args[0]);
+  request.set_level(in.args[1]);
+  return in.client.Call(&Stub::SetLoggerLevel, request,
+                        {.table = [](const pb::SetLoggerLevelResponse& r, std::ostream& out) {
+                          for (const std::string& name : r.modified()) out << name << '\n';
+                        }});
+}
+
 // `NAME -f FILE` or `NAME --file FILE`: the file, or nullopt.
 std::optional<std::string> NameAndFile(const Invocation& in) {
   if (in.args.size() != 3 || (in.args[1] != "-f" && in.args[1] != "--file")) return std::nullopt;
@@ -316,6 +362,10 @@ constexpr ClientCommand kCommands[] = {
     {"plugins list", "", "", "installed plugins", Plugins},
     {"cluster", "workers", "", "members, leader, epoch and which worker runs each connector",
      Cluster},
+    {"loggers list", "", "", "log levels: every logger and root (/admin/loggers)", LoggersList},
+    {"loggers get", "", "LOGGER", "one logger's effective level", LoggersGet},
+    {"loggers set", "", "LOGGER LEVEL",
+     "set it and the loggers below it (root: all); TRACE..ERROR, OFF", LoggersSet},
 };
 
 std::vector<absl::string_view> Words(absl::string_view spelling) {

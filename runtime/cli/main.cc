@@ -52,6 +52,7 @@ const std::vector<Command>& Commands() {
        RunClient},
       {"validate", "", ClientCommandUsage("validate"), "check a connector config", true, RunClient},
       {"watch", "", ClientCommandUsage("watch"), "follow statuses and throughput", true, RunClient},
+      {"loggers", "", ClientCommandUsage("loggers"), "log levels, at run time", true, RunClient},
       {"version", "--version", "version", "print the version", false,
        [](int, char**) {
          std::cout << "sluice " << SLUICE_VERSION << '\n';

@@ -13,6 +13,11 @@
 #include "absl/time/clock.h"
 #include "runtime/plugin/host_context.h"
 #include "runtime/admin/admin_server.h"
+#include "runtime/admin/admin_token.h"
+#include "runtime/common/string_view_compat.h"
+#include "runtime/herder/config_preparer.h"
+#include "runtime/kafka/client_log.h"
+#include "runtime/logging/process_log.h"
 #include "runtime/config/properties.h"
 #include "runtime/config/worker_config.h"
 #include "runtime/herder/herder.h"
@@ -70,7 +75,23 @@ int RunWorkerCommand(int argc, char** argv) {
   if (!properties.ok()) return Fail(std::string(properties.status().message()));
   absl::StatusOr<config::ParsedWorkerConfig> parsed = config::ParseWorkerConfig(*properties);
   if (!parsed.ok()) return Fail(absl::StrCat(config_path, ": ", parsed.status().message()));
-  LogSink log = StderrLogSink();
+  // The process's one log (runtime/logging): levels per logger, text or JSON, secrets scrubbed.
+  // It lives as long as the process: librdkafka's threads may log until the very end.
+  auto* process_log = new logging::ProcessLog(parsed->config);
+  auto scrubber = std::make_shared<herder::SecretScrubber>();
+  for (const config::Property& p : properties->entries()) {
+    if (herder::LooksSecret(p.key)) scrubber->Add(p.value);
+  }
+  if (!parsed->config.admin_token_file.empty()) {
+    if (absl::StatusOr<std::string> token = admin::ReadAdminToken(parsed->config.admin_token_file);
+        token.ok()) {
+      scrubber->Add(*token);
+    }
+  }
+  process_log->SetRedactor(
+      [scrubber](std::string_view text) { return scrubber->Scrub(ToAbsl(text)); });
+  LogSink log = process_log->Sink();
+  kafka::SetClientLogSink(log);
   for (const std::string& warning : parsed->warnings) {
     log(LogLevel::kWarn, "worker", absl::StrCat(config_path, ": ", warning));
   }
@@ -125,6 +146,8 @@ int RunWorkerCommand(int argc, char** argv) {
     rest_server = *std::move(rest);
     herder::HerderOptions options;
     options.worker_id = parsed->config.admin_listener;
+    options.log_levels = process_log->levels();
+    options.scrubber = scrubber;
     absl::StatusOr<std::unique_ptr<herder::Herder>> started =
         herder::Herder::Start(parsed->config, log, options);
     if (!started.ok()) return Fail(std::string(started.status().message()));

@@ -1,5 +1,6 @@
 #include "runtime/config/worker_config.h"
 
+#include <algorithm>
 #include <functional>
 #include <limits>
 #include <utility>
@@ -369,6 +370,17 @@ const absl::flat_hash_map<absl::string_view, Handler>& ExactKeyHandlers() {
     };
     (*h)["topic.creation.enable"] = flag(&WorkerConfig::topic_creation_enable);
     (*h)["sluice.cluster.enable"] = flag(&WorkerConfig::cluster_enable);
+    (*h)["log.format"] = [](const Property& p, WorkerConfig& c) -> absl::Status {
+      const std::string v = absl::AsciiStrToLower(Trimmed(p));
+      if (v == "text") {
+        c.log_format = LogFormat::kText;
+      } else if (v == "json") {
+        c.log_format = LogFormat::kJson;
+      } else {
+        return BadValue(p, "expected text or json");
+      }
+      return absl::OkStatus();
+    };
     (*h)["topic.creation.default.partitions"] = [](const Property& p,
                                                    WorkerConfig& c) -> absl::Status {
       absl::StatusOr<int64_t> v = ParseTopicCount(p, std::numeric_limits<int32_t>::max());
@@ -405,6 +417,21 @@ absl::Status ParseProducerOverride(const Property& p, absl::string_view name, Wo
   }
   if (name.empty()) return BadValue(p, "expected producer.<librdkafka property>");
   c.producer_overrides[std::string(name)] = Trimmed(p);
+  return absl::OkStatus();
+}
+
+// `log4j.rootLogger=INFO, stdout` or `log4j.logger.<name>=DEBUG`: the level is the first item.
+absl::Status ParseLogLevel(const Property& p, absl::string_view logger, WorkerConfig& c) {
+  std::vector<std::string> items = ParseList(p.value);
+  static constexpr absl::string_view kLevels[] = {"ALL",  "TRACE", "DEBUG", "INFO",
+                                                  "WARN", "ERROR", "FATAL", "OFF"};
+  const std::string level = items.empty() ? "" : absl::AsciiStrToUpper(items.front());
+  if (logger.empty() || std::find(std::begin(kLevels), std::end(kLevels), level) ==
+                            std::end(kLevels)) {
+    return BadValue(p, "expected a log4j level (ALL, TRACE, DEBUG, INFO, WARN, ERROR, FATAL, "
+                       "OFF), optionally followed by appender names");
+  }
+  c.log_levels.emplace_back(std::string(logger), level);
   return absl::OkStatus();
 }
 
@@ -460,6 +487,15 @@ absl::StatusOr<ParsedWorkerConfig> ParseWorkerConfig(const Properties& props) {
       c.admin_overrides[std::string(rest)] = Trimmed(p);
     } else if (absl::StartsWith(key, "config.providers.")) {
       c.config_provider_properties[p.key] = p.value;
+    } else if (key == "log4j.rootLogger") {
+      status = ParseLogLevel(p, "root", c);
+    } else if (rest = key; absl::ConsumePrefix(&rest, "log4j.logger.")) {
+      status = ParseLogLevel(p, rest, c);
+    } else if (absl::StartsWith(key, "log4j.")) {
+      out.warnings.push_back(absl::StrCat(
+          "worker config: ", Where(p),
+          " ignored: Sluice writes its log to stderr; only log4j.rootLogger and "
+          "log4j.logger.<name> levels are read (docs/logging.md)"));
     } else {
       out.warnings.push_back(absl::StrCat("worker config: unknown key ", Where(p), " ignored"));
     }

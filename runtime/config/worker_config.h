@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,9 @@
 #include "runtime/config/properties.h"
 
 namespace sluice::config {
+
+// `log.format`: how the worker writes its log lines (runtime/logging/log_line.h).
+enum class LogFormat { kText, kJson };
 
 // `exactly.once.source.support`.
 enum class ExactlyOnceSourceSupport { kDisabled, kPreparing, kEnabled };
@@ -146,6 +150,13 @@ struct WorkerConfig {
   // `sluice.secrets.dir`: where the worker keeps literal secrets it was given, so the config
   // topic stores a ${file:...} reference instead of the secret. Empty: literal secrets are refused.
   std::string secrets_dir;
+  // The log (runtime/logging, docs/logging.md). `log.format`: text (default) or json.
+  LogFormat log_format = LogFormat::kText;
+  // Logger levels in the order given, as log4j 1 properties spell them (Kafka Connect's
+  // connect-log4j.properties, Strimzi's `logging`): `log4j.rootLogger=LEVEL[, appender...]` gives
+  // {"root", LEVEL}, `log4j.logger.<name>=LEVEL` gives {<name>, LEVEL}. Levels are checked
+  // (ALL, TRACE, DEBUG, INFO, WARN, ERROR, FATAL, OFF); appenders are ignored.
+  std::vector<std::pair<std::string, std::string>> log_levels;
 };
 
 struct ParsedWorkerConfig {

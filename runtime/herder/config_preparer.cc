@@ -10,15 +10,12 @@
 #include "runtime/worker/connector_check.h"
 
 namespace sluice::herder {
-namespace {
-
 bool LooksSecret(absl::string_view key) {
   const std::string lower = absl::AsciiStrToLower(key);
   return absl::EndsWith(lower, "password") || absl::EndsWith(lower, ".secret") ||
-         absl::EndsWith(lower, "secret.key") || absl::EndsWith(lower, ".token");
+         absl::EndsWith(lower, "secret.key") || absl::EndsWith(lower, ".token") ||
+         absl::EndsWith(lower, "sasl.jaas.config");
 }
-
-}  // namespace
 
 std::set<std::string> ConfigPreparer::SecretKeys(const ConfigMap& config) const {
   std::set<std::string> keys;

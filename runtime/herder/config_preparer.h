@@ -5,7 +5,7 @@
 //
 // Which keys are secret: those the plugin declares secret or as passwords, and any key named as
 // Debezium and Kafka Connect users name credentials (`*password`, `*.secret`, `*secret.key`,
-// `*.token`), even when the plugin does not declare it.
+// `*.token`, `*sasl.jaas.config`), even when the plugin does not declare it.
 //
 // Threads: not thread-safe; the herder thread owns it.
 #ifndef SLUICE_RUNTIME_HERDER_CONFIG_PREPARER_H_
@@ -23,6 +23,10 @@
 #include "runtime/plugin/plugin_registry.h"
 
 namespace sluice::herder {
+
+// Whether `key` is named as Debezium and Kafka Connect users name credentials (`*password`,
+// `*.secret`, `*secret.key`, `*.token`, `*sasl.jaas.config`); connector and worker keys alike.
+bool LooksSecret(absl::string_view key);
 
 class ConfigPreparer {
  public:

@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "runtime/cluster/cluster_records.h"
+#include "runtime/common/string_view_compat.h"
 #include "runtime/kafka/compacted_topic.h"
 #include "runtime/plugin/plugin_calls.h"
 #include "runtime/worker/worker.h"
@@ -24,7 +25,8 @@ constexpr absl::Duration kReadTimeout = absl::Seconds(60);
 absl::StatusOr<std::unique_ptr<Herder>> Herder::Start(config::WorkerConfig config, LogSink log,
                                                       HerderOptions options) {
   HerderParts parts;
-  parts.scrubber = std::make_shared<SecretScrubber>();
+  parts.scrubber =
+      options.scrubber != nullptr ? options.scrubber : std::make_shared<SecretScrubber>();
   const std::string bootstrap = config.bootstrap_servers;
   auto config_options =
       kafka::CompactedTopicOptions{bootstrap, config.config_storage.name, config.producer_overrides,
@@ -82,6 +84,8 @@ absl::StatusOr<std::unique_ptr<Herder>> Herder::Start(HerderParts parts, LogSink
 
 Herder::Herder(HerderParts parts, LogSink log, HerderOptions options)
     : options_(std::move(options)),
+      log_levels_(options_.log_levels != nullptr ? options_.log_levels
+                                                 : std::make_shared<logging::LogLevels>()),
       scrubber_(parts.scrubber != nullptr ? std::move(parts.scrubber)
                                           : std::make_shared<SecretScrubber>()),
       log_(ScrubbingLogSink(scrubber_, std::move(log))),
@@ -140,6 +144,29 @@ void Herder::Run() {
 }
 
 bool Herder::HasWork() const { return stopping_ || !queue_.empty(); }
+
+// ---- log levels: no herder state, so answered on the caller's thread ----
+
+std::map<std::string, logging::LoggerLevel> Herder::LoggerLevels() { return log_levels_->All(); }
+
+absl::StatusOr<logging::LoggerLevel> Herder::LoggerLevel(const std::string& name) {
+  std::optional<logging::LoggerLevel> level = log_levels_->Get(name);
+  if (!level) return absl::NotFoundError(absl::StrCat("Logger ", name, " not found."));
+  return *level;
+}
+
+absl::StatusOr<std::vector<std::string>> Herder::SetLoggerLevel(const std::string& name,
+                                                                const std::string& level) {
+  std::optional<logging::Threshold> threshold = logging::ParseThreshold(level);
+  if (!threshold) {
+    return absl::InvalidArgumentError(absl::StrCat("invalid log level '", level, "'."));
+  }
+  if (name.empty()) return absl::InvalidArgumentError("a logger name is required");
+  std::vector<std::string> set = log_levels_->Set(name, *threshold, absl::Now());
+  log_(LogLevel::kInfo, kWho,
+       absl::StrCat("log level of ", name, " set to ", ToAbsl(logging::ThresholdName(*threshold))));
+  return set;
+}
 
 // ---- herder-thread helpers ----
 
@@ -509,6 +536,34 @@ absl::StatusOr<ConnectorStatusInfo> Herder::Status(const std::string& name) {
   return Call<absl::StatusOr<ConnectorStatusInfo>>([&]() -> absl::StatusOr<ConnectorStatusInfo> {
     if (absl::Status s = RequireConnector(name); !s.ok()) return s;
     return StatusOf(name);
+  });
+}
+
+std::vector<ConnectorFigures> Herder::Figures() {
+  return Call<std::vector<ConnectorFigures>>([&] {
+    std::vector<ConnectorFigures> out;
+    for (const auto& [name, entry] : configs_.state().connectors()) {
+      const ConnectorStatusInfo status = statuses_.StatusOf(name);
+      ConnectorFigures c;
+      c.name = name;
+      c.connector_class = plugin::Lookup(entry.config, "connector.class").value_or("");
+      c.topic_prefix = plugin::Lookup(entry.config, "topic.prefix").value_or("");
+      c.state = status.state;
+      for (const TaskStatusInfo& t : status.tasks) {
+        TaskFigures f;
+        f.id = t.id;
+        f.state = t.state;
+        f.progress = t.progress;
+        if (const worker::TaskView* task = worker_->Task(name, t.id); task != nullptr) {
+          f.here = true;
+          f.records_sent = task->records_sent();
+          f.in_flight_bytes = task->in_flight_bytes();
+        }
+        c.tasks.push_back(std::move(f));
+      }
+      out.push_back(std::move(c));
+    }
+    return out;
   });
 }
 

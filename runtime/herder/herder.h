@@ -25,6 +25,7 @@
 #include <deque>
 #include <map>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -47,6 +48,7 @@
 #include "runtime/herder/task_metrics.h"
 #include "runtime/herder/watch.h"
 #include "runtime/kafka/topic_log.h"
+#include "runtime/logging/log_levels.h"
 #include "runtime/plugin/config_validation.h"
 #include "runtime/plugin/host_context.h"
 #include "runtime/worker/worker_control.h"
@@ -57,6 +59,12 @@ struct HerderOptions {
   std::string worker_id;  // shown in statuses; the admin listener's address
   absl::Duration tick = absl::Milliseconds(250);
   absl::Duration metrics_interval = absl::Seconds(1);
+  // The process's log levels, which LoggerLevels/SetLoggerLevel read and change; null = levels of
+  // the herder's own that nothing reads (tests).
+  std::shared_ptr<logging::LogLevels> log_levels;
+  // Start(config): the scrubber to fill with resolved secrets, shared with the process's log so
+  // librdkafka's lines are scrubbed too; null = a new one.
+  std::shared_ptr<SecretScrubber> scrubber;
 };
 
 // What the herder works with (Kafka Connect's testing constructors take the same): Start(config)
@@ -123,6 +131,19 @@ class Herder {
   // Members, leader and assignment as this worker last read them.
   ClusterSummary Cluster();
 
+  // Every connector with its status and its tasks' counts, for /metrics (runtime/metrics).
+  std::vector<ConnectorFigures> Figures();
+
+  // The worker's log levels (KIP-495), the one implementation of both APIs' logger calls.
+  // Every known logger and `root`, with effective levels and when they were last set.
+  std::map<std::string, logging::LoggerLevel> LoggerLevels();
+  // NotFound "Logger <name> not found." for a logger that never logged and was never set.
+  absl::StatusOr<logging::LoggerLevel> LoggerLevel(const std::string& name);
+  // Sets `name` and the known loggers below it (`root`: all); the names set, sorted.
+  // InvalidArgument "invalid log level '<level>'." for a level log4j does not know.
+  absl::StatusOr<std::vector<std::string>> SetLoggerLevel(const std::string& name,
+                                                          const std::string& level);
+
   // Status changes and task metrics from now on (with the current status of every connector
   // first), until the subscription is dropped.
   std::shared_ptr<WatchSubscription> Watch();
@@ -157,6 +178,7 @@ class Herder {
   absl::Status RequireConnector(const std::string& name) const;
 
   const HerderOptions options_;
+  const std::shared_ptr<logging::LogLevels> log_levels_;
   const std::shared_ptr<SecretScrubber> scrubber_;
   const LogSink log_;
   const std::unique_ptr<worker::WorkerControl> worker_;

@@ -88,6 +88,24 @@ struct ClusterSummary {
   std::vector<std::string> unassigned;
 };
 
+// What /metrics reports of one connector on this worker (Herder::Figures): its status, and per
+// task the counts its TaskView keeps. Read on the herder thread, a copy for the caller.
+struct TaskFigures {
+  int id = 0;
+  State state = State::kUnassigned;
+  bool here = false;             // the task runs on this worker (the counts below are its)
+  int64_t records_sent = 0;      // records handed to the producer since the task started
+  int64_t in_flight_bytes = 0;   // handed to Kafka, not yet acknowledged
+  std::optional<plugin::TaskProgress> progress;
+};
+struct ConnectorFigures {
+  std::string name;
+  std::string connector_class;  // `connector.class` as configured
+  std::string topic_prefix;     // `topic.prefix`, empty when the config has none
+  State state = State::kUnassigned;
+  std::vector<TaskFigures> tasks;
+};
+
 }  // namespace sluice::herder
 
 #endif  // SLUICE_RUNTIME_HERDER_HERDER_TYPES_H_

@@ -2,6 +2,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "runtime/kafka/client_log.h"
 
 namespace sluice::kafka {
 
@@ -9,6 +10,7 @@ absl::StatusOr<ConfHandle> BuildConf(const ClientSettings& defaults,
                                      const std::map<std::string, std::string>& overrides,
                                      absl::string_view override_prefix) {
   ConfHandle conf(rd_kafka_conf_new());
+  RouteClientLog(conf.get());
   char errstr[512];
   // Every client: what Kafka's own Java clients and broker do unconditionally. With Nagle's
   // algorithm on (librdkafka's default) a small request waits for the previous one's

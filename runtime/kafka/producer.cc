@@ -8,6 +8,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "runtime/kafka/client_config.h"
+#include "runtime/kafka/client_stats.h"
 #include "runtime/kafka/errors.h"
 
 namespace sluice::kafka {
@@ -97,6 +98,8 @@ absl::StatusOr<std::unique_ptr<Producer>> Producer::Create(const ProducerOptions
       {"partitioner", "murmur2_random"},
       // Let our own byte bound, not librdkafka's message-count queue limit, be what blocks.
       {"queue.buffering.max.messages", "1000000"},
+      // Producer figures for /metrics (client_stats.h), every 5 s unless the user says otherwise.
+      {"statistics.interval.ms", kStatisticsIntervalMs},
   };
   if (Compressed(options.overrides)) {
     // A compressed batch is read from the records' own memory; copying each record into the
@@ -111,6 +114,10 @@ absl::StatusOr<std::unique_ptr<Producer>> Producer::Create(const ProducerOptions
   rd_kafka_conf_set_opaque(conf->get(), producer.get());
   rd_kafka_conf_set_dr_msg_cb(conf->get(), &Producer::OnDelivery);
   rd_kafka_conf_set_error_cb(conf->get(), &Producer::OnError);
+  rd_kafka_conf_set_stats_cb(conf->get(), [](rd_kafka_t*, char* json, size_t len, void*) {
+    UpdateClientStats(absl::string_view(json, len));
+    return 0;  // librdkafka frees the JSON
+  });
   producer->effective_conf_.reset(rd_kafka_conf_dup(conf->get()));
 
   char errstr[512];
@@ -145,6 +152,7 @@ Producer::~Producer() {
   }
   stopping_.store(true);
   if (poller_.joinable()) poller_.join();
+  if (rk_ != nullptr) ForgetClientStats(rd_kafka_name(rk_.get()));
   if (rk_ != nullptr) {
     // Purged reports arrive promptly; the bound only guards against a librdkafka that never
     // delivers them (then the records stay pending, which is safe: never committed).

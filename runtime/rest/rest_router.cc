@@ -8,6 +8,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "runtime/plugin/config_validation.h"
+#include "runtime/rest/loggers_route.h"
+#include "runtime/rest/metrics_route.h"
 #include "runtime/rest/rest_json.h"
 
 namespace sluice::rest {
@@ -64,6 +66,8 @@ class Call {
     }
     if (p[0] == "connectors") return Connectors(p);
     if (p[0] == "connector-plugins") return Plugins(p);
+    if (p[0] == "admin" && p.size() >= 2 && p[1] == "loggers") return RouteLoggers(herder_, request_, p);
+    if (p[0] == "metrics" && p.size() == 1) return RouteMetrics(herder_, request_);
     return NoSuchPath();
   }
 

@@ -31,6 +31,7 @@ struct RestResponse {
   int status = 200;
   std::string body;      // JSON; empty for 202/204 answers without a body
   std::string location;  // the Location header of a 201, else empty
+  std::string content_type = "";  // empty: application/json
 };
 
 // What GET / reports.

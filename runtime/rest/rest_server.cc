@@ -182,7 +182,10 @@ absl::StatusOr<std::unique_ptr<RestServer>> RestServer::Start(const config::Work
     if (answer.status == 401) response.set_header("WWW-Authenticate", "Bearer");
     response.status = answer.status;
     if (!answer.location.empty()) response.set_header("Location", answer.location);
-    if (!answer.body.empty()) response.set_content(answer.body, "application/json");
+    if (!answer.body.empty()) {
+      response.set_content(answer.body, answer.content_type.empty() ? "application/json"
+                                                                    : answer.content_type);
+    }
   };
   http.set_pre_routing_handler(
       [handler](const httplib::Request& request, httplib::Response& response) {

@@ -21,7 +21,8 @@
 namespace sluice::testing {
 namespace {
 
-constexpr char kWorkerRunningLine[] = "worker: running; SIGTERM or SIGINT stops it";
+// `sluice worker`'s line once it runs (docs/logging.md: "<timestamp> INFO  worker <message>").
+constexpr char kWorkerRunningLine[] = " worker running; SIGTERM or SIGINT stops it";
 
 // Polls `done` every 200 ms until it holds or `timeout` passes.
 template <typename Predicate>

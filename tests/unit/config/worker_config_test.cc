@@ -116,6 +116,27 @@ TEST(WorkerConfigTest, UnknownAndUnusedKeysAreWarningsWithLineNumbers) {
               HasSubstr("`rest.extension.classes` (line 9) is a Kafka Connect setting Sluice does not use"));
 }
 
+TEST(WorkerConfigTest, Log4jLevelsAndLogFormatAreRead) {
+  auto parsed = Parse(std::string(kMinimal) +
+                      "log4j.rootLogger=warn, stdout\n"
+                      "log4j.logger.connector.orders=DEBUG\n"
+                      "log4j.appender.stdout=org.apache.log4j.ConsoleAppender\n"
+                      "log.format=json\n");
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(parsed->config.log_format, LogFormat::kJson);
+  EXPECT_THAT(parsed->config.log_levels,
+              ElementsAre(std::pair<std::string, std::string>{"root", "WARN"},
+                          std::pair<std::string, std::string>{"connector.orders", "DEBUG"}));
+  ASSERT_THAT(parsed->warnings, SizeIs(1));
+  EXPECT_THAT(parsed->warnings[0], HasSubstr("log4j.appender.stdout"));
+  EXPECT_EQ(Parse(kMinimal)->config.log_format, LogFormat::kText);
+
+  auto bad = Parse(std::string(kMinimal) + "log4j.logger.worker=LOUD\n");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_THAT(bad.status().message(), HasSubstr("log4j.logger.worker"));
+  EXPECT_FALSE(Parse(std::string(kMinimal) + "log.format=xml\n").ok());
+}
+
 TEST(WorkerConfigTest, RestListenerIsOffUnlessListenersIsSet) {
   auto parsed = Parse(kMinimal);
   ASSERT_TRUE(parsed.ok()) << parsed.status();

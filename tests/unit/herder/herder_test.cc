@@ -52,7 +52,10 @@ class HerderTest : public ::testing::Test {
 
   // The fakes stay reachable through worker_, config_log_ and status_log_ while herder_ lives.
   void StartHerder() {
-    HerderOptions options{"test-worker:0", absl::Milliseconds(10), absl::Milliseconds(20)};
+    HerderOptions options;
+    options.worker_id = "test-worker:0";
+    options.tick = absl::Milliseconds(10);
+    options.metrics_interval = absl::Milliseconds(20);
     absl::StatusOr<std::unique_ptr<Herder>> started = Herder::Start(
         HerderParts{std::move(worker_owned_), std::move(config_log_owned_),
                     std::move(status_log_owned_), nullptr},

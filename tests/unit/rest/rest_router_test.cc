@@ -22,13 +22,21 @@ constexpr char kCreate[] =
 
 class RestRouterTest : public ::testing::Test {
  protected:
+  static herder::HerderOptions Options() {
+    herder::HerderOptions options;
+    options.worker_id = "test-worker:0";
+    options.tick = absl::Milliseconds(10);
+    options.metrics_interval = absl::Milliseconds(20);
+    return options;
+  }
+
   void SetUp() override {
     absl::StatusOr<std::unique_ptr<herder::Herder>> started = herder::Herder::Start(
         herder::HerderParts{std::make_unique<testing::FakeWorker>(SLUICE_GENERATOR_PATH),
                             std::make_unique<testing::FakeTopicLog>(),
                             std::make_unique<testing::FakeTopicLog>(), nullptr},
         [](LogLevel, std::string_view, std::string_view) {},
-        herder::HerderOptions{"test-worker:0", absl::Milliseconds(10), absl::Milliseconds(20)});
+        Options());
     ASSERT_TRUE(started.ok()) << started.status();
     herder_ = *std::move(started);
     router_ = std::make_unique<RestRouter>(herder_.get(), ServerInfo{"0.1.0", "abc", std::nullopt});
@@ -293,6 +301,55 @@ TEST_F(RestRouterTest, HealthSaysStartingThenHealthy) {
   EXPECT_STREQ(Json(healthy)["status"].GetString(), "healthy");
   EXPECT_TRUE(Json(healthy)["message"].IsString());
   ExpectError(Call("DELETE", "/health"), 405);
+}
+
+// KIP-495's /admin/loggers: the shapes and codes Kafka Connect 4.1 answers with.
+TEST_F(RestRouterTest, AdminLoggersListGetAndSet) {
+  RestResponse listed = Call("GET", "/admin/loggers");
+  EXPECT_EQ(listed.status, 200);
+  rapidjson::Document all = Json(listed);
+  ASSERT_TRUE(all.IsObject());
+  ASSERT_TRUE(all.HasMember("root")) << listed.body;
+  EXPECT_STREQ(all["root"]["level"].GetString(), "INFO");
+  EXPECT_TRUE(all["root"]["last_modified"].IsNull());
+
+  ExpectError(Call("GET", "/admin/loggers/connector.nobody"), 404);
+  EXPECT_EQ(Json(Call("GET", "/admin/loggers/connector.nobody")).operator[]("message").GetString(),
+            std::string("Logger connector.nobody not found."));
+
+  RestResponse set = Call("PUT", "/admin/loggers/connector.orders", R"({"level":"debug"})");
+  EXPECT_EQ(set.status, 200);
+  EXPECT_EQ(set.body, R"(["connector.orders"])");
+  rapidjson::Document one = Json(Call("GET", "/admin/loggers/connector.orders"));
+  EXPECT_STREQ(one["level"].GetString(), "DEBUG");
+  EXPECT_TRUE(one["last_modified"].IsInt64());
+  EXPECT_EQ(herder_->LoggerLevel("connector.orders")->level, "DEBUG");
+
+  RestResponse cluster =
+      Call("PUT", "/admin/loggers/root", R"({"level":"WARN"})", {{"scope", "cluster"}});
+  EXPECT_EQ(cluster.status, 204);
+  EXPECT_EQ(cluster.body, "");
+  EXPECT_STREQ(Json(Call("GET", "/admin/loggers/connector.orders"))["level"].GetString(), "WARN");
+
+  ExpectError(Call("PUT", "/admin/loggers/root", R"({"levels":"WARN"})"), 400);
+  RestResponse bad_level = Call("PUT", "/admin/loggers/root", R"({"level":"LOUD"})");
+  ExpectError(bad_level, 404);
+  EXPECT_THAT(bad_level.body, HasSubstr("invalid log level 'LOUD'."));
+  ExpectError(Call("DELETE", "/admin/loggers/root"), 405);
+}
+
+// GET /metrics: Prometheus's text format, the connectors the herder knows among it.
+TEST_F(RestRouterTest, MetricsInPrometheusTextFormat) {
+  ASSERT_EQ(Call("POST", "/connectors", kCreate).status, 201);
+  RestResponse metrics = Call("GET", "/metrics");
+  EXPECT_EQ(metrics.status, 200);
+  EXPECT_EQ(metrics.content_type, "text/plain; version=0.0.4; charset=utf-8");
+  EXPECT_THAT(metrics.body, HasSubstr("\nkafka_connect_connect_worker_metrics_connector_count 1\n"));
+  EXPECT_THAT(metrics.body,
+              HasSubstr("kafka_connect_connect_worker_metrics_connector_total_task_count{"
+                        "connector=\"orders\"} 2\n"));
+  EXPECT_THAT(metrics.body, HasSubstr("\nprocess_resident_memory_bytes "));
+  ExpectError(Call("POST", "/metrics"), 405);
 }
 
 }  // namespace
