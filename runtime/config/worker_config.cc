@@ -447,9 +447,10 @@ absl::Status RequirePresent(const Properties& props, absl::string_view key,
 bool WorkerActsOn(absl::string_view key) {
   if (ExactKeyHandlers().contains(key)) return true;
   if (ConnectKeysNotUsed().contains(key)) return false;  // before the prefixes: admin.listeners
+  if (key == "log4j.rootLogger") return true;
   for (absl::string_view prefix :
        {"key.converter.", "value.converter.", "producer.", "consumer.", "admin.",
-        "config.providers."}) {
+        "config.providers.", "log4j.logger."}) {
     if (absl::StartsWith(key, prefix)) return true;
   }
   return false;
