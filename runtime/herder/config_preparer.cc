@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "runtime/herder/secrets.h"
+#include "runtime/worker/exactly_once_config.h"
 
 namespace sluice::herder {
 namespace {
@@ -62,6 +63,13 @@ plugin::ConfigValidation ConfigPreparer::Check(const ConfigMap& config) const {
   plugin::ConfigValidation verdict = plugin::ValidateConfig(config, *plugins_, &HasReference);
   for (auto& [key, error] : config::RefusedConnectorOverrides(config, client_overrides_)) {
     verdict.AddError(key, std::move(error));
+  }
+  if (std::optional<std::string> cls = plugin::Lookup(config, "connector.class")) {
+    if (auto plugin = plugins_->Find(*cls)) {
+      for (auto& [key, error] : worker::ExactlyOnceRefusals(config, *plugin, exactly_once_)) {
+        verdict.AddError(key, std::move(error));
+      }
+    }
   }
   return verdict;
 }

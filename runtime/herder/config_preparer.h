@@ -17,6 +17,7 @@
 
 #include "absl/status/statusor.h"
 #include "runtime/config/client_overrides.h"
+#include "runtime/config/worker_config.h"
 #include "runtime/herder/secret_scrubber.h"
 #include "runtime/plugin/config_validation.h"
 #include "runtime/plugin/host_api.h"
@@ -30,11 +31,14 @@ class ConfigPreparer {
   // are refused); `client_overrides` the worker's policy on connector client overrides.
   ConfigPreparer(const plugin::PluginRegistry* plugins, std::string secrets_dir,
                  std::shared_ptr<SecretScrubber> scrubber,
-                 config::ClientOverrideRules client_overrides = {})
+                 config::ClientOverrideRules client_overrides = {},
+                 config::ExactlyOnceSourceSupport exactly_once =
+                     config::ExactlyOnceSourceSupport::kDisabled)
       : plugins_(plugins),
         secrets_dir_(std::move(secrets_dir)),
         scrubber_(std::move(scrubber)),
-        client_overrides_(std::move(client_overrides)) {}
+        client_overrides_(std::move(client_overrides)),
+        exactly_once_(exactly_once) {}
 
   // What may be stored for connector `name`: `config` with `name` set (InvalidArgument when it
   // names another connector, or the name is empty or has control characters), validated
@@ -55,13 +59,15 @@ class ConfigPreparer {
 
  private:
   std::set<std::string> SecretKeys(const ConfigMap& config) const;
-  // The one validator's verdict plus the worker's client-override policy.
+  // The one validator's verdict plus the worker's client-override policy and the exactly-once
+  // preflight checks (worker/exactly_once_config.h).
   plugin::ConfigValidation Check(const ConfigMap& config) const;
 
   const plugin::PluginRegistry* const plugins_;
   const std::string secrets_dir_;
   const std::shared_ptr<SecretScrubber> scrubber_;
   const config::ClientOverrideRules client_overrides_;
+  const config::ExactlyOnceSourceSupport exactly_once_;  // the worker's
 };
 
 }  // namespace sluice::herder

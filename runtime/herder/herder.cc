@@ -70,7 +70,7 @@ Herder::Herder(HerderParts parts, LogSink log, HerderOptions options)
       statuses_(std::move(parts.status_log), worker_.get(), scrubber_, &watchers_,
                 options_.worker_id, log_),
       preparer_(&worker_->plugins(), worker_->config().secrets_dir, scrubber_,
-                worker_->config().client_overrides),
+                worker_->config().client_overrides, worker_->config().exactly_once_source_support),
       lifecycle_(worker_.get(), &configs_, &statuses_, &preparer_, log_),
       metrics_(worker_.get(), &watchers_, options_.worker_id, options_.metrics_interval) {}
 

@@ -102,6 +102,10 @@ absl::StatusOr<std::vector<ConfigMap>> Worker::StartConnectorOnly(
        config::RefusedConnectorOverrides(connector.config, config_.client_overrides)) {
     verdict.AddError(key, std::move(error));
   }
+  for (auto& [key, error] :
+       ExactlyOnceRefusals(connector.config, *plugin, config_.exactly_once_source_support)) {
+    verdict.AddError(key, std::move(error));
+  }
   if (absl::Status status = verdict.ToStatus(absl::StrCat("connector ", connector.name));
       !status.ok()) {
     return status;
@@ -125,6 +129,7 @@ absl::StatusOr<std::vector<ConfigMap>> Worker::StartConnectorOnly(
   running.plugin = plugin;
   running.producer_overrides = config::ProducerOverrides(connector.config);
   running.retry = {connector.errors_retry_timeout, connector.errors_retry_delay_max};
+  running.exactly_once = connector.exactly_once;
   running.instance = *std::move(instance);
   connectors_.emplace(connector.name, std::move(running));
   return task_configs;
@@ -160,6 +165,17 @@ absl::Status Worker::StartTask(const std::string& connector, int task_id,
   for (const auto& [key, value] : it->second.producer_overrides) {
     producer_options.overrides[key] = value;
   }
+  std::optional<TaskTransactions> transactions;
+  if (config_.exactly_once_source_support == config::ExactlyOnceSourceSupport::kEnabled) {
+    // Exactly-once: Kafka Connect's transactional id, so this task fences its predecessor
+    // wherever that one ran.
+    const ExactlyOnceConfig& eos = it->second.exactly_once;
+    producer_options.transactional_id = TaskTransactionalId(config_.group_id, connector, task_id);
+    transactions = TaskTransactions{
+        eos.boundary, eos.boundary_interval.value_or(config_.offset_flush_interval),
+        eos.offsets_topic.empty() ? config_.offset_storage.name : eos.offsets_topic,
+        config_.producer_max_block};
+  }
   RecordSenderFactory producers =
       [options = std::move(producer_options), connector,
        overridden = !it->second.producer_overrides.empty()]()
@@ -175,7 +191,8 @@ absl::Status Worker::StartTask(const std::string& connector, int task_id,
     if (!producer.ok()) return producer.status();
     return std::unique_ptr<kafka::RecordSender>(*std::move(producer));
   };
-  SourceTaskSpec spec{connector, task_id, it->second.plugin, task_config, it->second.retry};
+  SourceTaskSpec spec{connector,        task_id, it->second.plugin, task_config, it->second.retry,
+                      std::move(transactions)};
   absl::StatusOr<std::unique_ptr<WorkerSourceTask>> task = WorkerSourceTask::Start(
       std::move(spec), {&config_, offset_store_.get(), topic_creator_.get(), log_},
       std::move(producers));

@@ -71,6 +71,7 @@ class Worker : public WorkerControl {
     std::unique_ptr<plugin::ConnectorInstance> instance;
     std::shared_ptr<const plugin::Plugin> plugin;
     TaskRetryPolicy retry;  // its tasks' (errors.retry.*)
+    ExactlyOnceConfig exactly_once;  // its transaction settings (used when the worker's is on)
     std::map<int, std::unique_ptr<WorkerSourceTask>> tasks;
     // `producer.override.*` of the connector's config, prefix removed, for its tasks' producers.
     std::map<std::string, std::string> producer_overrides;

@@ -71,5 +71,42 @@ TEST(BrokerOutage, ATaskRidesOutABrokerDownLongerThanTheDeliveryTimeoutAndLosesN
   EXPECT_EQ(worker->Wait(absl::Seconds(30)), 0) << ReadFileForMessage(run.log_path());
 }
 
+TEST(BrokerOutage, UnderExactlyOnceABrokerRestartMidStreamLeavesEachRecordOnce) {
+  ASSERT_TRUE(CheckServiceReachable("kafka", KafkaScratchPort()).ok());
+  GeneratorRun run("eos-outage", GeneratorRun::Plugins::kBuild, KafkaScratchBootstrap(),
+                   "exactly.once.source.support=enabled\n"
+                   "producer.delivery.timeout.ms=3000\n"
+                   "producer.max.block.ms=5000\n"
+                   "task.shutdown.graceful.timeout.ms=2000\n");
+  constexpr int64_t kRecords = 6000;
+  run.WriteConnectorConfig(kRecords, /*cardinality=*/25, /*rate=*/200,
+                           "errors.retry.delay.max.ms=2000\n");
+  std::unique_ptr<Subprocess> worker = run.StartWorker();
+  ASSERT_TRUE(worker->started());
+  ASSERT_TRUE(Eventually(
+      [&] {
+        std::optional<int64_t> seq = run.CommittedSeq();
+        return seq.has_value() && *seq >= 500;
+      },
+      absl::Seconds(60), absl::Milliseconds(200)))
+      << ReadFileForMessage(run.log_path());
+
+  // Down 8 s: the open transaction fails (or times out) and the task rewinds with a new producer.
+  ASSERT_EQ(RestartScratchBroker(8), 0);
+  EXPECT_TRUE(Eventually(
+      [&] {
+        std::optional<int64_t> seq = run.CommittedSeq();
+        return (seq.has_value() && *seq == kRecords - 1) || !worker->running();
+      },
+      absl::Seconds(150), absl::Milliseconds(500)));
+  const std::string log = ReadFileForMessage(run.log_path());
+  EXPECT_TRUE(worker->running()) << log;
+  EXPECT_EQ(log.find("task failed"), std::string::npos) << log;
+  EXPECT_EQ(run.CommittedSeq(), kRecords - 1) << log;
+  worker->Signal(SIGTERM);
+  EXPECT_EQ(worker->Wait(absl::Seconds(30)), 0) << ReadFileForMessage(run.log_path());
+  ExpectEachRecordOnceInKeyOrder(run, kRecords);
+}
+
 }  // namespace
 }  // namespace sluice::testing

@@ -44,6 +44,12 @@ class GeneratorRun {
 
   std::unique_ptr<Subprocess> StartWorker();
 
+  // How many times the worker log says a worker is up and handling SIGTERM.
+  size_t RunningLines() const;
+  // Runs a worker until the generator's offset `last_seq` is committed, then stops it with
+  // SIGTERM and expects a clean exit (gtest assertions).
+  void RunUntilCommitted(int64_t last_seq);
+
   std::vector<GeneratedRecord> ReadRecords() const;
   // The generator's last committed `seq`, from the offsets topic; nullopt when none (or when the
   // topic cannot be read yet).
@@ -66,6 +72,10 @@ class GeneratorRun {
   std::string log_path_;
   std::string plugin_dir_;
 };
+
+// What exactly-once promises a read_committed consumer of `run`'s topic (gtest expectations):
+// every seq in [0, records) exactly once, each key's records in increasing seq order.
+void ExpectEachRecordOnceInKeyOrder(const GeneratorRun& run, int64_t records);
 
 // Kafka's partition for these key bytes among `partitions` (the Java client's murmur2 choice).
 int32_t ExpectedPartition(const std::string& key, int partitions);
