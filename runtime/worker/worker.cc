@@ -130,9 +130,40 @@ absl::StatusOr<std::vector<ConfigMap>> Worker::StartConnectorOnly(
   running.producer_overrides = config::ProducerOverrides(connector.config);
   running.retry = {connector.errors_retry_timeout, connector.errors_retry_delay_max};
   running.exactly_once = connector.exactly_once;
+  if (const std::string& topic = connector.exactly_once.offsets_topic;
+      !topic.empty() && topic != config_.offset_storage.name) {
+    absl::StatusOr<OffsetBackingStore*> own = OwnOffsetStore(topic);
+    if (!own.ok()) {
+      return absl::Status(own.status().code(),
+                          absl::StrCat("connector ", connector.name, ": offsets.storage.topic `",
+                                       topic, "`: ", own.status().message()));
+    }
+    running.offset_store =
+        std::make_unique<ConnectorOffsetBackingStore>(*own, offset_store_.get());
+  }
   running.instance = *std::move(instance);
   connectors_.emplace(connector.name, std::move(running));
   return task_configs;
+}
+
+absl::StatusOr<OffsetBackingStore*> Worker::OwnOffsetStore(const std::string& topic) {
+  if (auto it = offset_stores_.find(topic); it != offset_stores_.end()) return it->second.get();
+  // Partitions and replication as the worker's offsets topic.
+  config::InternalTopicSettings settings = config_.offset_storage;
+  settings.name = topic;
+  if (absl::Status status = admin_->EnsureCompacted(settings, "offsets.storage.topic");
+      !status.ok()) {
+    return status;
+  }
+  kafka::OffsetStoreOptions options = kafka::OffsetStoreOptionsFor(config_);
+  options.topic = topic;
+  absl::StatusOr<std::unique_ptr<kafka::OffsetStore>> store = kafka::OffsetStore::Create(options);
+  if (!store.ok()) return store.status();
+  auto backing = std::make_unique<KafkaOffsetBackingStore>(*std::move(store));
+  if (absl::Status status = backing->ReadToEnd(absl::Seconds(60)); !status.ok()) return status;
+  OffsetBackingStore* raw = backing.get();
+  offset_stores_.emplace(topic, std::move(backing));
+  return raw;
 }
 
 absl::StatusOr<std::vector<ConfigMap>> Worker::RegenerateTaskConfigs(const std::string& name,
@@ -155,8 +186,9 @@ absl::Status Worker::StartTask(const std::string& connector, int task_id,
         absl::StrCat("task ", connector, "-", task_id, " is already running"));
   }
   // Each task starts from the offsets committed so far, possibly by another worker or an alter.
-  if (absl::Status status = offset_store_->ReadToEnd(absl::Seconds(60)); !status.ok())
-    return status;
+  OffsetBackingStore* offsets =
+      it->second.offset_store != nullptr ? it->second.offset_store.get() : offset_store_.get();
+  if (absl::Status status = offsets->ReadToEnd(absl::Seconds(60)); !status.ok()) return status;
   // One producer per attempt: a task restarted after a transient failure gets a new one. The
   // connector's `producer.override.*`, as the worker's policy let them through, win over the
   // worker's `producer.*`.
@@ -194,7 +226,7 @@ absl::Status Worker::StartTask(const std::string& connector, int task_id,
   SourceTaskSpec spec{connector,        task_id, it->second.plugin, task_config, it->second.retry,
                       std::move(transactions)};
   absl::StatusOr<std::unique_ptr<WorkerSourceTask>> task = WorkerSourceTask::Start(
-      std::move(spec), {&config_, offset_store_.get(), topic_creator_.get(), log_},
+      std::move(spec), {&config_, offsets, topic_creator_.get(), log_},
       std::move(producers));
   if (!task.ok()) return task.status();
   it->second.tasks.emplace(task_id, *std::move(task));

@@ -69,6 +69,9 @@ struct ConnectorConfig {
   std::string unavailable_placeholder = "__debezium_unavailable_value";
   FailureMode failure_mode = FailureMode::kFail;
   int64_t heartbeat_interval_ms = 0;
+  // transaction.boundary.max.records: the most change events in one connector-defined Kafka
+  // transaction (a larger source transaction is split; docs/mysql-connector.md).
+  int64_t transaction_max_records = 10000;
   bool provide_transaction_metadata = false;
   // skipped.operations: which of c, u, d, t are not emitted (Debezium's default skips truncates).
   bool skip_create = false, skip_update = false, skip_delete = false, skip_truncate = true;

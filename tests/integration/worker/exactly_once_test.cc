@@ -63,16 +63,23 @@ TEST(ExactlyOnce, KillNineRoundsWithConnectorBoundariesDeliverEachRecordOnce) {
   ExpectEachRecordOnceInKeyOrder(run, kRecords);
 }
 
-TEST(ExactlyOnce, IntervalBoundariesCommitAndAStopCommitsTheOpenTransaction) {
+TEST(ExactlyOnce, IntervalBoundariesAndTheConnectorsOwnOffsetsTopicResumeExactly) {
   ASSERT_TRUE(CheckServiceReachable("kafka", KafkaPort()).ok());
   GeneratorRun run("eos-interval", GeneratorRun::Plugins::kBuild, KafkaBootstrap(),
                    kExactlyOnce);
-  constexpr int64_t kRecords = 3000;
-  run.WriteConnectorConfig(kRecords, /*cardinality=*/10, /*rate=*/2000,
-                           "transaction.boundary=interval\n"
-                           "transaction.boundary.interval.ms=250\n");
-  run.RunUntilCommitted(kRecords - 1);
-  ExpectEachRecordOnceInKeyOrder(run, kRecords);
+  const std::string own_offsets = run.topic() + ".own-offsets";
+  const std::string settings = absl::StrCat("transaction.boundary=interval\n"
+                                            "transaction.boundary.interval.ms=250\n"
+                                            "offsets.storage.topic=", own_offsets, "\n");
+  run.set_offsets_topic(own_offsets);
+  run.WriteConnectorConfig(3000, /*cardinality=*/10, /*rate=*/2000, settings);
+  run.RunUntilCommitted(2999);
+  // A restart resumes from the connector's own topic; the worker's never saw its offsets.
+  run.WriteConnectorConfig(4000, /*cardinality=*/10, /*rate=*/2000, settings);
+  run.RunUntilCommitted(3999);
+  ExpectEachRecordOnceInKeyOrder(run, 4000);
+  run.set_offsets_topic(run.worker_offsets_topic());
+  EXPECT_EQ(run.CommittedSeq(), std::nullopt);
 }
 
 TEST(ExactlyOnce, ASecondWorkerOnTheSameConnectorFencesTheFirst) {

@@ -34,7 +34,8 @@ GeneratorRun::GeneratorRun(const std::string& name, Plugins plugins, const std::
     : bootstrap_(bootstrap),
       connector_(UniqueName(name)),
       topic_(connector_ + ".records"),
-      offsets_topic_(connector_ + ".offsets") {
+      worker_offsets_topic_(connector_ + ".offsets"),
+      offsets_topic_(worker_offsets_topic_) {
   directory_ = absl::StrCat(BinaryDir(), "/tests/integration/worker/", connector_);
   mkdir(directory_.c_str(), 0755);
   worker_config_ = directory_ + "/worker.properties";
@@ -47,7 +48,7 @@ GeneratorRun::GeneratorRun(const std::string& name, Plugins plugins, const std::
   }
   WriteFile(worker_config_,
             absl::StrCat("bootstrap.servers=", bootstrap_, "\n", "group.id=", connector_, "\n",
-                         "offset.storage.topic=", offsets_topic_, "\n", "config.storage.topic=",
+                         "offset.storage.topic=", worker_offsets_topic_, "\n", "config.storage.topic=",
                          connector_, ".configs\n", "status.storage.topic=", connector_, ".status\n",
                          "offset.storage.replication.factor=1\n"
                          "config.storage.replication.factor=1\n"

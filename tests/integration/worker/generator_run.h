@@ -55,6 +55,11 @@ class GeneratorRun {
   // topic cannot be read yet).
   std::optional<int64_t> CommittedSeq() const;
 
+  // Where CommittedSeq reads: the worker's offsets topic, or a connector's own
+  // (`offsets.storage.topic`).
+  const std::string& worker_offsets_topic() const { return worker_offsets_topic_; }
+  void set_offsets_topic(const std::string& topic) { offsets_topic_ = topic; }
+
   const std::string& topic() const { return topic_; }
   const std::string& log_path() const { return log_path_; }
   const std::string& worker_config_path() const { return worker_config_; }
@@ -65,7 +70,8 @@ class GeneratorRun {
   std::string bootstrap_;
   std::string connector_;
   std::string topic_;
-  std::string offsets_topic_;
+  std::string worker_offsets_topic_;
+  std::string offsets_topic_;  // where CommittedSeq reads
   std::string directory_;
   std::string worker_config_;
   std::string connector_config_;
