@@ -40,8 +40,9 @@ ExactlyOnceConfig ParseExactlyOnceConfig(const ConfigMap& config, KeyErrors* err
       } else if (v == "connector") {
         parsed.boundary = TransactionBoundary::kConnector;
       } else {
-        errors->emplace_back(key, absl::StrCat("invalid value '", value,
-                                               "': expected poll, interval or connector (any case)"));
+        errors->emplace_back(key,
+                             absl::StrCat("invalid value '", value,
+                                          "': expected poll, interval or connector (any case)"));
       }
     } else if (key == kIntervalKey) {
       int64_t ms = 0;
@@ -54,8 +55,9 @@ ExactlyOnceConfig ParseExactlyOnceConfig(const ConfigMap& config, KeyErrors* err
     } else if (key == kOffsetsTopicKey) {
       std::string v(absl::StripAsciiWhitespace(value));
       if (v.empty()) {
-        errors->emplace_back(key, "must not be empty: name a topic, or leave the key out to use "
-                                  "the worker's offset.storage.topic");
+        errors->emplace_back(key,
+                             "must not be empty: name a topic, or leave the key out to use "
+                             "the worker's offset.storage.topic");
       } else {
         parsed.offsets_topic = std::move(v);
       }
@@ -99,7 +101,8 @@ KeyErrors ExactlyOnceRefusals(const ConfigMap& config, const plugin::Plugin& plu
         break;
     }
   }
-  if (parsed.boundary == TransactionBoundary::kConnector && !plugin.defines_transaction_boundaries()) {
+  if (parsed.boundary == TransactionBoundary::kConnector &&
+      !plugin.defines_transaction_boundaries()) {
     errors.emplace_back(kBoundaryKey,
                         absl::StrCat("connector ", plugin.name(),
                                      " does not define its own transaction boundaries; use "

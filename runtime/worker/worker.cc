@@ -1,5 +1,6 @@
 #include "runtime/worker/worker.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -203,8 +204,17 @@ absl::Status Worker::StartTask(const std::string& connector, int task_id,
     // wherever that one ran.
     const ExactlyOnceConfig& eos = it->second.exactly_once;
     producer_options.transactional_id = TaskTransactionalId(config_.group_id, connector, task_id);
+    const absl::Duration interval = eos.boundary_interval.value_or(config_.offset_flush_interval);
+    if (eos.boundary == TransactionBoundary::kInterval &&
+        !producer_options.overrides.contains("transaction.timeout.ms")) {
+      // A transaction stays open about one interval: the broker must not abort it first
+      // (librdkafka's default is 60 s, the same as offset.flush.interval.ms's). Twice the interval,
+      // at least 60 s, at most the broker's default transaction.max.timeout.ms (15 min).
+      producer_options.overrides["transaction.timeout.ms"] = absl::StrCat(absl::ToInt64Milliseconds(
+          std::clamp(2 * interval, absl::Seconds(60), absl::Minutes(15))));
+    }
     transactions = TaskTransactions{
-        eos.boundary, eos.boundary_interval.value_or(config_.offset_flush_interval),
+        eos.boundary, interval,
         eos.offsets_topic.empty() ? config_.offset_storage.name : eos.offsets_topic,
         config_.producer_max_block};
   }

@@ -52,8 +52,7 @@ TEST(ExactlyOnce, KillNineRoundsWithPollBoundariesDeliverEachRecordOnce) {
 
 TEST(ExactlyOnce, KillNineRoundsWithConnectorBoundariesDeliverEachRecordOnce) {
   ASSERT_TRUE(CheckServiceReachable("kafka", KafkaPort()).ok());
-  GeneratorRun run("eos-connector", GeneratorRun::Plugins::kBuild, KafkaBootstrap(),
-                   kExactlyOnce);
+  GeneratorRun run("eos-connector", GeneratorRun::Plugins::kBuild, KafkaBootstrap(), kExactlyOnce);
   // A boundary every 37 records, so transactions end inside polls (batch.size=200) and span them;
   // the last record ends one (400 * 37), so its offset is committed.
   constexpr int64_t kRecords = 14800;
@@ -65,12 +64,13 @@ TEST(ExactlyOnce, KillNineRoundsWithConnectorBoundariesDeliverEachRecordOnce) {
 
 TEST(ExactlyOnce, IntervalBoundariesAndTheConnectorsOwnOffsetsTopicResumeExactly) {
   ASSERT_TRUE(CheckServiceReachable("kafka", KafkaPort()).ok());
-  GeneratorRun run("eos-interval", GeneratorRun::Plugins::kBuild, KafkaBootstrap(),
-                   kExactlyOnce);
+  GeneratorRun run("eos-interval", GeneratorRun::Plugins::kBuild, KafkaBootstrap(), kExactlyOnce);
   const std::string own_offsets = run.topic() + ".own-offsets";
-  const std::string settings = absl::StrCat("transaction.boundary=interval\n"
-                                            "transaction.boundary.interval.ms=250\n"
-                                            "offsets.storage.topic=", own_offsets, "\n");
+  const std::string settings = absl::StrCat(
+      "transaction.boundary=interval\n"
+      "transaction.boundary.interval.ms=250\n"
+      "offsets.storage.topic=",
+      own_offsets, "\n");
   run.set_offsets_topic(own_offsets);
   run.WriteConnectorConfig(3000, /*cardinality=*/10, /*rate=*/2000, settings);
   run.RunUntilCommitted(2999);

@@ -11,11 +11,11 @@
 namespace sluice::worker {
 namespace {
 
+using config::ExactlyOnceSourceSupport;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Pair;
-using config::ExactlyOnceSourceSupport;
 
 std::shared_ptr<const plugin::Plugin> Load(const char* path) {
   absl::StatusOr<std::shared_ptr<const plugin::Plugin>> loaded = plugin::LoadPlugin(path);
@@ -41,12 +41,12 @@ TEST(ExactlyOnceConfig, DefaultsAreRequestedAndPollWithTheWorkersIntervalAndOffs
 
 TEST(ExactlyOnceConfig, ValuesAreReadInAnyCase) {
   KeyErrors errors;
-  ExactlyOnceConfig parsed = ParseExactlyOnceConfig(
-      With({{"exactly.once.support", "REQUIRED"},
-            {"transaction.boundary", "Interval"},
-            {"transaction.boundary.interval.ms", "2500"},
-            {"offsets.storage.topic", "my-offsets"}}),
-      &errors);
+  ExactlyOnceConfig parsed =
+      ParseExactlyOnceConfig(With({{"exactly.once.support", "REQUIRED"},
+                                   {"transaction.boundary", "Interval"},
+                                   {"transaction.boundary.interval.ms", "2500"},
+                                   {"offsets.storage.topic", "my-offsets"}}),
+                             &errors);
   EXPECT_THAT(errors, IsEmpty());
   EXPECT_EQ(parsed.support, ExactlyOnceSupportLevel::kRequired);
   EXPECT_EQ(parsed.boundary, TransactionBoundary::kInterval);
