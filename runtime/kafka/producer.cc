@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
 #include <optional>
 #include <utility>
 
@@ -85,6 +86,30 @@ std::string SizeAdvice(rd_kafka_resp_err_t err) {
          "raise both, or leave the large column out of the connector's tables";
 }
 
+// Calls a transactional API function (`call`, given the milliseconds left) until it succeeds or
+// fails other than retriably, or `timeout` passes, as librdkafka's manual allows for retriable
+// errors. Returns the last error (the caller owns it), or nullptr.
+rd_kafka_error_t* RetryWhileRetriable(absl::Duration timeout,
+                                      const std::function<rd_kafka_error_t*(int)>& call) {
+  const absl::Time deadline = absl::Now() + timeout;
+  while (true) {
+    rd_kafka_error_t* error = call(static_cast<int>(
+        absl::ToInt64Milliseconds(std::max(absl::Milliseconds(1), deadline - absl::Now()))));
+    if (error == nullptr || !rd_kafka_error_is_retriable(error) || absl::Now() >= deadline) {
+      return error;
+    }
+    rd_kafka_error_destroy(error);
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+}
+
+// The status of a retriable error that outlasted its time: Unavailable, so the task restarts
+// with a new producer (whose init settles the transaction) instead of failing.
+absl::Status OutOfTime(absl::Status status) {
+  if (status.code() != absl::StatusCode::kDeadlineExceeded) return status;
+  return absl::UnavailableError(status.message());
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Producer>> Producer::Create(const ProducerOptions& options) {
@@ -132,25 +157,14 @@ absl::StatusOr<std::unique_ptr<Producer>> Producer::Create(const ProducerOptions
   producer->poller_ = std::thread([p = producer.get()] { p->PollLoop(); });
   if (!options.transactional_id.empty()) {
     // Retriable errors (the coordinator not yet available, a timeout) are resumed until the
-    // deadline, as the manual allows; fencing the predecessor happens here.
-    const absl::Time deadline = absl::Now() + options.transaction_init_timeout;
-    while (true) {
-      rd_kafka_error_t* error = rd_kafka_init_transactions(
-          rk, static_cast<int>(absl::ToInt64Milliseconds(
-                  std::max(absl::Milliseconds(1), deadline - absl::Now()))));
-      if (error == nullptr) break;
-      const bool again = rd_kafka_error_is_retriable(error) && absl::Now() < deadline;
-      absl::Status status = producer->TransactionStatus(
+    // deadline; fencing the predecessor happens here.
+    if (rd_kafka_error_t* error =
+            RetryWhileRetriable(options.transaction_init_timeout,
+                                [rk](int ms) { return rd_kafka_init_transactions(rk, ms); });
+        error != nullptr) {
+      return OutOfTime(producer->TransactionStatus(
           error, absl::StrCat("initialising transactions (transactional.id `",
-                              options.transactional_id, "`)"));
-      if (!again) {
-        // Unavailable: the broker may come back; the task restarts and tries again.
-        if (status.code() == absl::StatusCode::kDeadlineExceeded) {
-          return absl::UnavailableError(status.message());
-        }
-        return status;
-      }
-      absl::SleepFor(absl::Milliseconds(100));
+                              options.transactional_id, "`)")));
     }
   }
   return producer;
@@ -424,60 +438,30 @@ absl::Status Producer::BeginTransaction() {
 
 absl::Status Producer::CommitTransaction(absl::Duration timeout) {
   if (transactional_id_.empty()) return RecordSender::CommitTransaction(timeout);
-  const absl::Time deadline = absl::Now() + timeout;
-  while (true) {
-    rd_kafka_error_t* error = rd_kafka_commit_transaction(
-        rk_.get(), static_cast<int>(absl::ToInt64Milliseconds(
-                       std::max(absl::Milliseconds(1), deadline - absl::Now()))));
-    if (error == nullptr) {
-      ReleaseDelivered();
-      return absl::OkStatus();
-    }
-    const bool abortable = rd_kafka_error_txn_requires_abort(error);
-    const bool retriable = rd_kafka_error_is_retriable(error);
-    absl::Status status = TransactionStatus(error, "committing the transaction");
-    if (abortable) {
-      if (absl::Status aborted = AbortTransaction(std::max(absl::Seconds(10), timeout));
-          !aborted.ok()) {
-        return aborted;  // fatal or fenced outranks the abortable error
-      }
-      return absl::AbortedError(absl::StrCat(
-          status.message(), "; the transaction was aborted: rewinding to the committed offsets"));
-    }
-    if (retriable && absl::Now() < deadline) {
-      absl::SleepFor(absl::Milliseconds(100));
-      continue;
-    }
-    if (retriable) {
-      // Still not committed nor aborted when the time is up: the task is rewound with a new
-      // producer, whose init_transactions settles this transaction one way or the other before
-      // the offsets are read again.
-      return absl::UnavailableError(status.message());
-    }
-    return status;
+  rd_kafka_t* rk = rk_.get();
+  rd_kafka_error_t* error = RetryWhileRetriable(
+      timeout, [rk](int ms) { return rd_kafka_commit_transaction(rk, ms); });
+  ReleaseDelivered();
+  if (error == nullptr) return absl::OkStatus();
+  const bool abortable = rd_kafka_error_txn_requires_abort(error);
+  absl::Status status = TransactionStatus(error, "committing the transaction");
+  if (!abortable) return OutOfTime(std::move(status));
+  if (absl::Status aborted = AbortTransaction(std::max(absl::Seconds(10), timeout));
+      !aborted.ok()) {
+    return aborted;  // fatal or fenced outranks the abortable error
   }
+  return absl::AbortedError(absl::StrCat(
+      status.message(), "; the transaction was aborted: rewinding to the committed offsets"));
 }
 
 absl::Status Producer::AbortTransaction(absl::Duration timeout) {
   if (transactional_id_.empty()) return RecordSender::AbortTransaction(timeout);
-  const absl::Time deadline = absl::Now() + timeout;
-  while (true) {
-    rd_kafka_error_t* error = rd_kafka_abort_transaction(
-        rk_.get(), static_cast<int>(absl::ToInt64Milliseconds(
-                       std::max(absl::Milliseconds(1), deadline - absl::Now()))));
-    if (error == nullptr) {
-      ReleaseDelivered();
-      return absl::OkStatus();
-    }
-    const bool retriable = rd_kafka_error_is_retriable(error);
-    absl::Status status = TransactionStatus(error, "aborting the transaction");
-    if (retriable && absl::Now() < deadline) {
-      absl::SleepFor(absl::Milliseconds(100));
-      continue;
-    }
-    if (retriable) return absl::UnavailableError(status.message());
-    return status;
-  }
+  rd_kafka_t* rk = rk_.get();
+  rd_kafka_error_t* error = RetryWhileRetriable(
+      timeout, [rk](int ms) { return rd_kafka_abort_transaction(rk, ms); });
+  ReleaseDelivered();
+  if (error == nullptr) return absl::OkStatus();
+  return OutOfTime(TransactionStatus(error, "aborting the transaction"));
 }
 
 void Producer::InjectFatalErrorForTesting(rd_kafka_resp_err_t cause, const char* reason) {
