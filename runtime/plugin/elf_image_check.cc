@@ -217,7 +217,10 @@ class Checker {
           }
           break;
         case PT_GNU_RELRO:
-          if (!Loaded(p.p_vaddr, p.p_memsz) || !RelroProtectsOnlyRelocatedData(p)) {
+          // The protected pages must be the writable segment's: stretched over the code, the
+          // range would take its pages' execute right away before the constructors run.
+          if (const Load* load = LoadHolding(p.p_vaddr, p.p_memsz);
+              load == nullptr || !load->write || !RelroProtectsOnlyRelocatedData(p)) {
             return Damaged(StrCat(what, ": does not match the sections it protects"));
           }
           break;
@@ -293,11 +296,15 @@ class Checker {
         case DT_RUNPATH:
           names.push_back(value);
           break;
+        case DT_INIT:
+        case DT_FINI:  // the loader calls these: they must be code
+          if (const Load* load = LoadHolding(value, 1); load == nullptr || !load->exec) {
+            return Damaged(StrCat("dynamic entry ", i, " calls outside the plugin's code"));
+          }
+          break;
         case DT_HASH:
         case DT_GNU_HASH:
         case DT_SYMTAB:
-        case DT_INIT:
-        case DT_FINI:
         case DT_VERSYM:
         case DT_VERNEED:
         case DT_VERDEF:

@@ -166,6 +166,25 @@ TEST(ElfImageCheck, RefusesARelroRangeReachingPastItsSections) {
               HasSubstr("PT_GNU_RELRO): does not match the sections it protects"));
 }
 
+// Found by fuzz_plugin_load: one byte of RELRO's address moved its range onto the code, whose
+// page the loader then made read-only, and the first constructor call jumped into it.
+TEST(ElfImageCheck, RefusesARelroRangeMovedOntoTheCode) {
+  std::string bytes = ReadFile(SLUICE_GENERATOR_PATH);
+  auto eh = Get<Elf64_Ehdr>(bytes, 0);
+  uint64_t code = 0;
+  for (size_t i = 0; i < eh.e_phnum; ++i) {
+    auto p = Get<Elf64_Phdr>(bytes, eh.e_phoff + i * sizeof(Elf64_Phdr));
+    if (p.p_type == PT_LOAD && (p.p_flags & PF_X) != 0) code = p.p_vaddr;
+  }
+  ASSERT_NE(code, 0u);
+  size_t at = PhdrOffset(bytes, PT_GNU_RELRO);
+  auto relro = Get<Elf64_Phdr>(bytes, at);
+  relro.p_vaddr = code + 0xc90;
+  Put(bytes, at, relro);
+  EXPECT_THAT(Message(CheckElfImage(bytes, "x.so")),
+              HasSubstr("PT_GNU_RELRO): does not match the sections it protects"));
+}
+
 TEST(ElfImageCheck, RefusesAFrameTableThatIsNotItsSection) {
   // The unwinder would read a garbage table when an exception crosses the plugin.
   std::string bytes = GeneratorWithSegment(PT_GNU_EH_FRAME, [](Elf64_Phdr& p) {
@@ -186,6 +205,22 @@ TEST(ElfImageCheck, RefusesADynamicSectionWithoutItsEnd) {
     Put(bytes, at, e);
   }
   EXPECT_THAT(Message(CheckElfImage(bytes, "x.so")), HasSubstr("no DT_NULL end"));
+}
+
+TEST(ElfImageCheck, RefusesAnInitFunctionOutsideTheCode) {
+  std::string bytes = ReadFile(SLUICE_GENERATOR_PATH);
+  auto d = Get<Elf64_Phdr>(bytes, PhdrOffset(bytes, PT_DYNAMIC));
+  bool found = false;
+  for (size_t at = d.p_offset; at + sizeof(Elf64_Dyn) <= d.p_offset + d.p_filesz;
+       at += sizeof(Elf64_Dyn)) {
+    auto e = Get<Elf64_Dyn>(bytes, at);
+    if (e.d_tag != DT_INIT) continue;
+    e.d_un.d_ptr = d.p_vaddr;  // the dynamic section itself: loaded, but data
+    Put(bytes, at, e);
+    found = true;
+  }
+  ASSERT_TRUE(found) << "the generator has no DT_INIT";
+  EXPECT_THAT(Message(CheckElfImage(bytes, "x.so")), HasSubstr("calls outside the plugin's code"));
 }
 
 TEST(PrivateCopy, KeepsTheLoadedBytesAndLeavesTheDebugInformation) {
