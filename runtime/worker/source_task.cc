@@ -355,14 +355,16 @@ absl::Status WorkerSourceTask::CommitTransaction() {
   // key puts each where Kafka Connect's reader looks.
   for (const offsets::CommittableOffset& o : committable.offsets) {
     absl::StatusOr<std::string> key = offsets::EncodeOffsetKey(spec_.connector_name, o.partition);
-    if (!key.ok()) return key.status();
     absl::StatusOr<std::string> value = offsets::EncodeOffsetValue(o.offset);
-    if (!value.ok()) return value.status();
-    kafka::OutgoingRecord record;
-    record.topic = transactions.offsets_topic;
-    record.key = absl::string_view(*key);
-    record.value = absl::string_view(*value);
-    if (absl::Status status = attempt.producer->Send(record, nullptr); !status.ok()) {
+    absl::Status status = key.ok() ? value.status() : key.status();
+    if (status.ok()) {
+      kafka::OutgoingRecord record;
+      record.topic = transactions.offsets_topic;
+      record.key = absl::string_view(*key);
+      record.value = absl::string_view(*value);
+      status = attempt.producer->Send(record, nullptr);
+    }
+    if (!status.ok()) {
       (void)attempt.producer->AbortTransaction(transactions.commit_timeout);
       return absl::Status(status.code(),
                           absl::StrCat(who_, ": writing offsets in the transaction: ",
