@@ -52,16 +52,16 @@ struct ProducerOptions {
   int64_t max_in_flight_bytes = 8 * 1024 * 1024;  // WorkerConfig::producer_buffer_memory
   absl::Duration max_block = absl::Seconds(60);    // WorkerConfig::producer_max_block
   std::string client_id = "sluice-producer";
+  // Added to every record's charge: memory a record costs besides its bytes while in flight
+  // (librdkafka's message bookkeeping, the tracker's copy of the source offset). Without it a
+  // stream of tiny records would hold far more memory than the bound says.
+  int64_t record_overhead_bytes = 512;
   // Exactly-once: the producer's `transactional.id` (Kafka Connect's `<group.id>-<connector>-
   // <task>`); empty = not transactional. Create then calls init_transactions, which fences every
   // earlier producer with this id and completes or aborts the transaction it left open, within
   // `transaction_init_timeout`.
   std::string transactional_id = "";
   absl::Duration transaction_init_timeout = absl::Seconds(60);
-  // Added to every record's charge: memory a record costs besides its bytes while in flight
-  // (librdkafka's message bookkeeping, the tracker's copy of the source offset). Without it a
-  // stream of tiny records would hold far more memory than the bound says.
-  int64_t record_overhead_bytes = 512;
 };
 
 class Producer : public RecordSender {
