@@ -17,6 +17,10 @@
  * at "seq <last seq made>" with how far it is behind its rate schedule as the lag, or "idle" once
  * max.records is reached. Built against 1.2, it still
  * runs in a 1.0 host: it checks the host table's size before calling.
+ *
+ * Exactly-once (ABI 1.5): it says it supports it (a restarted task emits exactly the records after
+ * the committed seq) and defines transaction boundaries: with `transaction.records` N > 0 it marks
+ * one after every N-th record (api->transaction_commit, when the host has it).
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -54,6 +58,9 @@ static const sluice_config_def kConfigDefs[] = {
      "Test hook: task start fails."},
     {sizeof(sluice_config_def), "fail.code", SLUICE_CONFIG_INT, "13", 0, 0,
      "Test hook: the status code of injected failures (13 INTERNAL, 14 UNAVAILABLE, ...)."},
+    {sizeof(sluice_config_def), "transaction.records", SLUICE_CONFIG_LONG, "0", 0, 0,
+     "A transaction boundary after every N-th record (seq % N == N - 1), for "
+     "transaction.boundary=connector; 0: none."},
 };
 
 /* A private copy of a config (the host's is borrowed only for the duration of a call). */
@@ -167,6 +174,8 @@ typedef struct generator_task {
   int64_t started_seq; /* next_seq at that time */
   int64_t last_acked_seq;
   int can_report_progress; /* the host's table has task_progress_report (ABI >= 1.2) */
+  int can_mark_transactions; /* the host's table has transaction_commit (ABI >= 1.5) */
+  int64_t transaction_records;
   atomic_int stopping;
   const sluice_schema *key_schema, *value_schema;
   int32_t f_id, f_seq, f_task, f_payload, f_ts;
@@ -297,6 +306,9 @@ static sluice_status task_start(const sluice_host_api* api, sluice_ctx* ctx,
   t->max_records = config_long(c, "max.records");
   t->fail_on_poll = config_long(c, "fail.on.poll");
   t->fail_code = (sluice_status)config_long(c, "fail.code");
+  t->transaction_records = config_long(c, "transaction.records");
+  t->can_mark_transactions = SLUICE_HAS_MEMBER(api, sluice_host_api, transaction_commit) &&
+                             api->transaction_commit != NULL;
   t->payload_bytes = config_long(c, "payload.bytes");
   t->rate = strtod(config_get(c, "rate.per.sec"), NULL);
   if (t->topic[0] == '\0' || t->cardinality <= 0 || t->batch_size <= 0 || t->task_count <= 0 ||
@@ -387,7 +399,12 @@ static sluice_status append_one(generator_task* t, sluice_batch* batch) {
   r.source_offset.entries = off;
   r.source_offset.count = 1;
   sluice_status st = api->record_append(batch, &r);
-  if (st == SLUICE_OK) t->next_seq++;
+  if (st != SLUICE_OK) return st;
+  t->next_seq++;
+  if (t->can_mark_transactions && t->transaction_records > 0 &&
+      (seq + 1) % t->transaction_records == 0) {
+    st = api->transaction_commit(batch);
+  }
   return st;
 }
 
@@ -508,6 +525,13 @@ static const sluice_connector_descriptor kDescriptor = {
     .on_task_acknowledged = task_acknowledged,
     .on_task_stop = task_stop,
     .on_task_destroy = task_destroy,
+    .aliases = NULL,
+    .alias_count = 0,
+    .on_offset_check = NULL,
+    /* A restarted task continues at committed seq + 1, so it emits exactly the records after the
+     * committed offset; transaction.records marks boundaries. */
+    .exactly_once_support = SLUICE_EXACTLY_ONCE_SUPPORTED,
+    .transaction_boundaries = SLUICE_TRANSACTION_BOUNDARIES_SUPPORTED,
 };
 
 SLUICE_EXPORT const sluice_connector_descriptor* sluice_connector_entry(uint32_t host_abi_major,

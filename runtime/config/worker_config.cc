@@ -228,12 +228,7 @@ const absl::flat_hash_map<absl::string_view, Handler>& ExactKeyHandlers() {
       } else if (v == "preparing") {
         c.exactly_once_source_support = ExactlyOnceSourceSupport::kPreparing;
       } else if (v == "enabled") {
-        // Refused rather than silently run at-least-once: a user who asks for exactly-once must
-        // not get duplicates without being told. Lift this when the transactional path exists.
-        return BadValue(
-            p,
-            "exactly-once source support is not implemented yet; use disabled (at-least-once) "
-            "or preparing");
+        c.exactly_once_source_support = ExactlyOnceSourceSupport::kEnabled;
       } else {
         return BadValue(p, "expected one of disabled, preparing, enabled");
       }

@@ -20,7 +20,10 @@ namespace sluice::config {
 // `log.format`: how the worker writes its log lines (runtime/logging/log_line.h).
 enum class LogFormat { kText, kJson };
 
-// `exactly.once.source.support`.
+// `exactly.once.source.support` (Kafka Connect's KIP-618): disabled and preparing run source
+// tasks at-least-once (preparing is the step of a rolling upgrade that has every worker ready
+// before any turns it on); enabled gives each task a transactional producer that commits the
+// records and their source offsets in one Kafka transaction (runtime/worker/source_task.h).
 enum class ExactlyOnceSourceSupport { kDisabled, kPreparing, kEnabled };
 
 // One of the worker's compacted internal topics (offsets, configs, statuses).

@@ -295,6 +295,7 @@ absl::Status RecordBatch::AppendRecord(const SourceRecord& record) {
 
 void RecordBatch::Reset() {
   records_.clear();
+  transaction_ends_.clear();
   arena_.Reset();
   error_ = absl::OkStatus();
 }

@@ -62,6 +62,16 @@ class RecordBatch {
   const std::vector<SourceRecord>& records() const { return records_; }
   size_t size() const { return records_.size(); }
 
+  // Connector-defined transaction boundaries (ABI 1.5, api->transaction_commit): a boundary after
+  // the records appended so far. transaction_ends() lists, in increasing order and each once, the
+  // record counts at which a transaction ends (0 = before this batch's first record).
+  void MarkTransactionEnd() {
+    if (transaction_ends_.empty() || transaction_ends_.back() != records_.size()) {
+      transaction_ends_.push_back(records_.size());
+    }
+  }
+  const std::vector<size_t>& transaction_ends() const { return transaction_ends_; }
+
   // The first build error since the last Reset, or OK.
   const absl::Status& error() const { return error_; }
   // Marks the batch failed unless it already is; returns `status` for chaining.
@@ -79,6 +89,7 @@ class RecordBatch {
 
   Arena arena_;
   std::vector<SourceRecord> records_;
+  std::vector<size_t> transaction_ends_;
   absl::Status error_;
 };
 

@@ -46,6 +46,9 @@ using AdminOptionsHandle =
 using ConfigResourceHandle =
     std::unique_ptr<rd_kafka_ConfigResource_t,
                     internal::Deleter<rd_kafka_ConfigResource_t, rd_kafka_ConfigResource_destroy>>;
+// An error object of librdkafka's transactional API.
+using ErrorHandle =
+    std::unique_ptr<rd_kafka_error_t, internal::Deleter<rd_kafka_error_t, rd_kafka_error_destroy>>;
 
 // A topic handle; destroy it before the rd_kafka_t it was made from.
 using TopicHandle =

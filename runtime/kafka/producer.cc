@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
 #include <optional>
 #include <utility>
 
@@ -86,6 +87,30 @@ std::string SizeAdvice(rd_kafka_resp_err_t err) {
          "raise both, or leave the large column out of the connector's tables";
 }
 
+// Calls a transactional API function (`call`, given the milliseconds left) until it succeeds or
+// fails other than retriably, or `timeout` passes, as librdkafka's manual allows for retriable
+// errors. Returns the last error (the caller owns it), or nullptr.
+rd_kafka_error_t* RetryWhileRetriable(absl::Duration timeout,
+                                      const std::function<rd_kafka_error_t*(int)>& call) {
+  const absl::Time deadline = absl::Now() + timeout;
+  while (true) {
+    rd_kafka_error_t* error = call(static_cast<int>(
+        absl::ToInt64Milliseconds(std::max(absl::Milliseconds(1), deadline - absl::Now()))));
+    if (error == nullptr || !rd_kafka_error_is_retriable(error) || absl::Now() >= deadline) {
+      return error;
+    }
+    rd_kafka_error_destroy(error);
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+}
+
+// The status of a retriable error that outlasted its time: Unavailable, so the task restarts
+// with a new producer (whose init settles the transaction) instead of failing.
+absl::Status OutOfTime(absl::Status status) {
+  if (status.code() != absl::StatusCode::kDeadlineExceeded) return status;
+  return absl::UnavailableError(status.message());
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Producer>> Producer::Create(const ProducerOptions& options) {
@@ -101,6 +126,15 @@ absl::StatusOr<std::unique_ptr<Producer>> Producer::Create(const ProducerOptions
       // Producer figures for /metrics (client_stats.h), every 5 s unless the user says otherwise.
       {"statistics.interval.ms", kStatisticsIntervalMs},
   };
+  if (!options.transactional_id.empty()) {
+    if (options.overrides.contains("transactional.id")) {
+      return absl::InvalidArgumentError(
+          "worker config: `producer.transactional.id` is refused with exactly-once: each task's "
+          "producer uses `<group.id>-<connector>-<task>`, so a restarted task fences its "
+          "predecessor; remove the setting");
+    }
+    defaults.push_back({"transactional.id", options.transactional_id});
+  }
   if (Compressed(options.overrides)) {
     // A compressed batch is read from the records' own memory; copying each record into the
     // request buffer first (librdkafka does below 64 KiB) was 6% of a backlog drain's CPU, perf.
@@ -128,13 +162,26 @@ absl::StatusOr<std::unique_ptr<Producer>> Producer::Create(const ProducerOptions
   conf->release();  // owned by rk now
   producer->rk_.reset(rk);
   producer->poller_ = std::thread([p = producer.get()] { p->PollLoop(); });
+  if (!options.transactional_id.empty()) {
+    // Retriable errors (the coordinator not yet available, a timeout) are resumed until the
+    // deadline; fencing the predecessor happens here.
+    if (rd_kafka_error_t* error =
+            RetryWhileRetriable(options.transaction_init_timeout,
+                                [rk](int ms) { return rd_kafka_init_transactions(rk, ms); });
+        error != nullptr) {
+      return OutOfTime(producer->TransactionStatus(
+          error, absl::StrCat("initialising transactions (transactional.id `",
+                              options.transactional_id, "`)")));
+    }
+  }
   return producer;
 }
 
 Producer::Producer(const ProducerOptions& options)
     : max_in_flight_bytes_(options.max_in_flight_bytes),
       max_block_(options.max_block),
-      record_overhead_bytes_(options.record_overhead_bytes) {}
+      record_overhead_bytes_(options.record_overhead_bytes),
+      transactional_id_(options.transactional_id) {}
 
 rd_kafka_topic_t* Producer::TopicLocked(absl::string_view topic) {
   auto it = topics_.find(topic);
@@ -349,6 +396,82 @@ void Producer::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* message, void* 
   self->outstanding_messages_.fetch_sub(1);
 }
 
+namespace {
+
+bool IsFencing(rd_kafka_resp_err_t code) {
+  return code == RD_KAFKA_RESP_ERR__FENCED || code == RD_KAFKA_RESP_ERR_PRODUCER_FENCED ||
+         code == RD_KAFKA_RESP_ERR_INVALID_PRODUCER_EPOCH ||
+         code == RD_KAFKA_RESP_ERR_TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
+}
+
+std::string FencedMessage(absl::string_view id, absl::string_view detail) {
+  return absl::StrCat("fenced: a newer producer with transactional.id `", id,
+                      "` took over (the task was started again elsewhere, or a second worker "
+                      "runs it); this one stops without writing (",
+                      detail, ")");
+}
+
+}  // namespace
+
+absl::Status Producer::TransactionStatus(rd_kafka_error_t* error, absl::string_view what) {
+  ErrorHandle owned(error);
+  const rd_kafka_resp_err_t code = rd_kafka_error_code(error);
+  std::string detail = absl::StrCat(what, ": ", rd_kafka_error_name(error), ": ",
+                                    rd_kafka_error_string(error));
+  if (rd_kafka_error_is_fatal(error)) {
+    char reason[512];
+    const rd_kafka_resp_err_t cause = rd_kafka_fatal_error(rk_.get(), reason, sizeof reason);
+    if (IsFencing(code) || IsFencing(cause)) {
+      return absl::FailedPreconditionError(FencedMessage(transactional_id_, detail));
+    }
+    return absl::AbortedError(absl::StrCat("fatal transactional producer error: ", detail,
+                                           "; the producer must be recreated and the task "
+                                           "rewound to its committed offsets"));
+  }
+  if (IsFencing(code)) return absl::FailedPreconditionError(FencedMessage(transactional_id_, detail));
+  if (rd_kafka_error_txn_requires_abort(error)) return absl::AbortedError(detail);
+  if (rd_kafka_error_is_retriable(error)) return absl::DeadlineExceededError(detail);
+  // Neither retriable nor abortable: the manual says to treat it as fatal.
+  return absl::AbortedError(absl::StrCat("transactional producer error: ", detail,
+                                         "; the producer must be recreated"));
+}
+
+absl::Status Producer::BeginTransaction() {
+  if (transactional_id_.empty()) return RecordSender::BeginTransaction();
+  if (rd_kafka_error_t* error = rd_kafka_begin_transaction(rk_.get()); error != nullptr) {
+    return TransactionStatus(error, "beginning a transaction");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Producer::CommitTransaction(absl::Duration timeout) {
+  if (transactional_id_.empty()) return RecordSender::CommitTransaction(timeout);
+  rd_kafka_t* rk = rk_.get();
+  rd_kafka_error_t* error = RetryWhileRetriable(
+      timeout, [rk](int ms) { return rd_kafka_commit_transaction(rk, ms); });
+  ReleaseDelivered();
+  if (error == nullptr) return absl::OkStatus();
+  const bool abortable = rd_kafka_error_txn_requires_abort(error);
+  absl::Status status = TransactionStatus(error, "committing the transaction");
+  if (!abortable) return OutOfTime(std::move(status));
+  if (absl::Status aborted = AbortTransaction(std::max(absl::Seconds(10), timeout));
+      !aborted.ok()) {
+    return aborted;  // fatal or fenced outranks the abortable error
+  }
+  return absl::AbortedError(absl::StrCat(
+      status.message(), "; the transaction was aborted: rewinding to the committed offsets"));
+}
+
+absl::Status Producer::AbortTransaction(absl::Duration timeout) {
+  if (transactional_id_.empty()) return RecordSender::AbortTransaction(timeout);
+  rd_kafka_t* rk = rk_.get();
+  rd_kafka_error_t* error = RetryWhileRetriable(
+      timeout, [rk](int ms) { return rd_kafka_abort_transaction(rk, ms); });
+  ReleaseDelivered();
+  if (error == nullptr) return absl::OkStatus();
+  return OutOfTime(TransactionStatus(error, "aborting the transaction"));
+}
+
 void Producer::InjectFatalErrorForTesting(rd_kafka_resp_err_t cause, const char* reason) {
   rd_kafka_test_fatal_error(rk_.get(), cause, reason);
 }
@@ -359,6 +482,11 @@ void Producer::OnError(rd_kafka_t* rk, int err, const char* reason, void* opaque
   char fatal_reason[512];
   rd_kafka_resp_err_t cause = rd_kafka_fatal_error(rk, fatal_reason, sizeof fatal_reason);
   absl::MutexLock lock(&self->mu_);
+  if (self->fatal_.ok() && IsFencing(cause)) {
+    // Not a reason to restart: the task that fenced this one runs on.
+    self->fatal_ = absl::FailedPreconditionError(FencedMessage(
+        self->transactional_id_, cause != RD_KAFKA_RESP_ERR_NO_ERROR ? fatal_reason : reason));
+  }
   if (self->fatal_.ok()) {
     // Aborted: retry at a higher level, which is what the worker does (a new producer, the task
     // restarted from its committed offsets).

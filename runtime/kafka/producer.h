@@ -56,6 +56,12 @@ struct ProducerOptions {
   // (librdkafka's message bookkeeping, the tracker's copy of the source offset). Without it a
   // stream of tiny records would hold far more memory than the bound says.
   int64_t record_overhead_bytes = 512;
+  // Exactly-once: the producer's `transactional.id` (Kafka Connect's `<group.id>-<connector>-
+  // <task>`); empty = not transactional. Create then calls init_transactions, which fences every
+  // earlier producer with this id and completes or aborts the transaction it left open, within
+  // `transaction_init_timeout`.
+  std::string transactional_id = "";
+  absl::Duration transaction_init_timeout = absl::Seconds(60);
 };
 
 class Producer : public RecordSender {
@@ -78,6 +84,15 @@ class Producer : public RecordSender {
   int64_t in_flight_bytes() const override;
   int64_t max_in_flight_bytes() const { return max_in_flight_bytes_; }
 
+  // Transactions (options.transactional_id set), as librdkafka's manual asks: a retriable error
+  // of commit is retried until `timeout`; an abortable one aborts the transaction and returns
+  // Aborted; fencing (a newer producer with the same id) is FailedPrecondition and every later
+  // call fails the same way; any other error is fatal for this producer (Aborted from
+  // fatal_error(): make a new one).
+  absl::Status BeginTransaction() override;
+  absl::Status CommitTransaction(absl::Duration timeout) override;
+  absl::Status AbortTransaction(absl::Duration timeout) override;
+
   // The bytes a record is charged against the bound: key + value + header names and values,
   // plus record_overhead_bytes.
   int64_t ChargeFor(const OutgoingRecord& record) const;
@@ -91,6 +106,8 @@ class Producer : public RecordSender {
 
  private:
   Producer(const ProducerOptions& options);
+  // The status of a failed transactional call (`what` names it); destroys `error`.
+  absl::Status TransactionStatus(rd_kafka_error_t* error, absl::string_view what);
 
   static void OnDelivery(rd_kafka_t* rk, const rd_kafka_message_t* message, void* opaque);
   static void OnError(rd_kafka_t* rk, int err, const char* reason, void* opaque);
@@ -110,6 +127,7 @@ class Producer : public RecordSender {
   const int64_t max_in_flight_bytes_;
   const absl::Duration max_block_;
   const int64_t record_overhead_bytes_;
+  const std::string transactional_id_;
   KafkaHandle rk_;
   ConfHandle effective_conf_;  // a copy of the conf rk_ was built from, for EffectiveSetting
 

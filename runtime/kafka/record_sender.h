@@ -61,6 +61,28 @@ class RecordSender {
 
   // Record bytes handed over and not yet settled. Any thread.
   virtual int64_t in_flight_bytes() const = 0;
+
+  // Exactly-once: a sender made with a transactional id groups what it sends into Kafka
+  // transactions (Producer says how each error is handled). Others refuse with
+  // FailedPrecondition. Called from the task thread only.
+  //
+  // Begins a transaction: every record sent until CommitTransaction or AbortTransaction is in it.
+  virtual absl::Status BeginTransaction() {
+    return absl::FailedPreconditionError("this record sender is not transactional");
+  }
+  // Commits the open transaction, waiting up to `timeout`: OK when every record sent in it is
+  // committed. Aborted when it had to be aborted (every record in it is discarded: rewind to the
+  // last committed offsets and go on); FailedPrecondition when this sender was fenced by a newer
+  // one with the same transactional id; another code for a fatal error (make a new sender).
+  virtual absl::Status CommitTransaction(absl::Duration timeout) {
+    (void)timeout;
+    return absl::FailedPreconditionError("this record sender is not transactional");
+  }
+  // Aborts the open transaction: its records are never seen by read_committed consumers.
+  virtual absl::Status AbortTransaction(absl::Duration timeout) {
+    (void)timeout;
+    return absl::FailedPreconditionError("this record sender is not transactional");
+  }
 };
 
 }  // namespace sluice::kafka

@@ -66,9 +66,12 @@ class TopicAdmin {
   // Kafka Connect refuses it: deleting old offsets would lose a connector's position.
   absl::Status EnsureInternalTopics(const config::WorkerConfig& config);
 
+  // One such topic (`key` names its setting in errors): created compacted when missing, refused
+  // when it exists and is not compacted. Also a connector's own `offsets.storage.topic`.
+  absl::Status EnsureCompacted(const config::InternalTopicSettings& topic, absl::string_view key);
+
  private:
   explicit TopicAdmin(absl::Duration timeout) : timeout_(timeout) {}
-  absl::Status EnsureCompacted(const config::InternalTopicSettings& topic, absl::string_view key);
 
   const absl::Duration timeout_;
   KafkaHandle rk_;

@@ -298,6 +298,12 @@ sluice_status RecordAppend(sluice_batch* handle, const sluice_record_spec* spec)
 
 size_t BatchSize(const sluice_batch* batch) { return batch == nullptr ? 0 : Batch(batch)->size(); }
 
+sluice_status TransactionCommit(sluice_batch* batch) {
+  if (batch == nullptr) return SLUICE_INVALID_ARGUMENT;
+  Batch(batch)->MarkTransactionEnd();
+  return SLUICE_OK;
+}
+
 sluice_status TaskProgressReport(sluice_ctx* ctx, const sluice_task_progress* progress) {
   if (ctx == nullptr) return SLUICE_INVALID_ARGUMENT;
   return Ctx(ctx)->ReportProgress(progress);
@@ -352,6 +358,8 @@ constexpr sluice_host_api kHostApi = {
     NoThrow<TaskProgressReport>::Call,
     // ABI 1.3
     NoThrow<StructCopy>::Call,
+    // ABI 1.5 (exactly-once)
+    NoThrow<TransactionCommit>::Call,
 };
 
 }  // namespace

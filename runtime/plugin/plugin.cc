@@ -29,6 +29,25 @@ Plugin::Plugin(SharedLibrary library, const sluice_connector_descriptor* descrip
   }
 }
 
+sluice_exactly_once_support Plugin::exactly_once_support() const {
+  if (!SLUICE_HAS_MEMBER(descriptor_, sluice_connector_descriptor, exactly_once_support)) {
+    return SLUICE_EXACTLY_ONCE_NOT_SAID;
+  }
+  switch (descriptor_->exactly_once_support) {
+    case SLUICE_EXACTLY_ONCE_SUPPORTED:
+      return SLUICE_EXACTLY_ONCE_SUPPORTED;
+    case SLUICE_EXACTLY_ONCE_UNSUPPORTED:
+      return SLUICE_EXACTLY_ONCE_UNSUPPORTED;
+    default:
+      return SLUICE_EXACTLY_ONCE_NOT_SAID;
+  }
+}
+
+bool Plugin::defines_transaction_boundaries() const {
+  return SLUICE_HAS_MEMBER(descriptor_, sluice_connector_descriptor, transaction_boundaries) &&
+         descriptor_->transaction_boundaries == SLUICE_TRANSACTION_BOUNDARIES_SUPPORTED;
+}
+
 bool Plugin::AnswersTo(std::string_view name) const {
   if (name == name_) return true;
   for (const std::string& alias : aliases_) {

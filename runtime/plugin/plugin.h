@@ -42,6 +42,10 @@ class Plugin {
   // The file it was loaded from.
   const std::string& path() const { return library_.path(); }
   const std::vector<ConfigDef>& config_defs() const { return config_defs_; }
+  // ABI 1.5: what the connector says of exactly-once delivery (a sluice_exactly_once_support;
+  // NOT_SAID for plugins built before 1.5) and whether it defines transaction boundaries.
+  sluice_exactly_once_support exactly_once_support() const;
+  bool defines_transaction_boundaries() const;
   // For PluginCalls (plugin_calls.h), the only code that calls into the plugin.
   const sluice_connector_descriptor& descriptor() const { return *descriptor_; }
 

@@ -10,6 +10,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "runtime/worker/exactly_once_config.h"
 #include "runtime/config/client_overrides.h"
 #include "runtime/convert/converter.h"
 #include "runtime/plugin/plugin_calls.h"
@@ -220,6 +221,12 @@ plugin::ConfigValidation CheckConnectorConfig(const ConfigMap& config,
   }
   for (auto& [key, error] : config::RefusedConnectorOverrides(config, worker.client_overrides)) {
     verdict.AddError(key, std::move(error));
+  }
+  if (plugin != nullptr) {
+    for (auto& [key, error] :
+         ExactlyOnceRefusals(config, *plugin, worker.exactly_once_source_support)) {
+      verdict.AddError(key, std::move(error));
+    }
   }
   for (transform::ConfigProblem& problem : transform::CheckTransforms(config)) {
     verdict.AddError(problem.key, std::move(problem.message));

@@ -50,6 +50,13 @@ absl::StatusOr<ConnectorConfig> ConnectorConfigFromProperties(
     }
     result.errors_retry_delay_max = absl::Milliseconds(ms);
   }
+  KeyErrors errors;
+  result.exactly_once = ParseExactlyOnceConfig(result.config, &errors);
+  if (!errors.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("connector ", result.name, ": ", errors.front().first, ": ",
+                     errors.front().second));
+  }
   return result;
 }
 

@@ -12,6 +12,7 @@
 #include "absl/time/time.h"
 #include "runtime/plugin/host_api.h"
 #include "runtime/config/properties.h"
+#include "runtime/worker/exactly_once_config.h"
 
 namespace sluice::worker {
 
@@ -27,13 +28,16 @@ struct ConnectorConfig {
   // The longest wait between two restarts (`errors.retry.delay.max.ms`, Kafka Connect's default
   // 60000): the waits follow RetryBackoff, doubling from 100 ms up to this.
   absl::Duration errors_retry_delay_max = absl::Seconds(60);
+  // exactly.once.support, transaction.boundary(.interval.ms), offsets.storage.topic
+  // (exactly_once_config.h).
+  ExactlyOnceConfig exactly_once;
   ConfigMap
       config;  // every key, name and connector.class included, as Kafka Connect passes them
 };
 
 // InvalidArgument naming the key when name or connector.class is missing, tasks.max is not a
 // positive integer, errors.retry.timeout is not an integer >= -1 or errors.retry.delay.max.ms not
-// one >= 0.
+// one >= 0, or an exactly-once key has a bad value (exactly_once_config.h).
 absl::StatusOr<ConnectorConfig> ConnectorConfigFromProperties(const config::Properties& properties);
 absl::StatusOr<ConnectorConfig> LoadConnectorConfigFile(const std::string& path);
 // The same from a key/value list (a config held in the config topic or sent to the admin API).

@@ -95,6 +95,50 @@ class FencedOffsetBackingStore final : public OffsetBackingStore {
   const std::function<absl::Status()> fence_;
 };
 
+// A connector with its own `offsets.storage.topic` (Kafka Connect's ConnectorOffsetBackingStore):
+// its offsets are written to its own topic; read from it and from the worker's, its own winning
+// for a partition both hold, so a connector that moves to a topic of its own resumes where it was.
+// Both stores outlive this one.
+class ConnectorOffsetBackingStore final : public OffsetBackingStore {
+ public:
+  ConnectorOffsetBackingStore(OffsetBackingStore* own, OffsetBackingStore* worker)
+      : own_(own), worker_(worker) {}
+
+  absl::Status ReadToEnd(absl::Duration timeout) override {
+    if (absl::Status status = own_->ReadToEnd(timeout); !status.ok()) return status;
+    return worker_->ReadToEnd(timeout);
+  }
+  std::vector<std::pair<offsets::SourcePartition, offsets::SourceOffset>> OffsetsFor(
+      absl::string_view connector) const override {
+    std::vector<std::pair<offsets::SourcePartition, offsets::SourceOffset>> offsets =
+        own_->OffsetsFor(connector);
+    const size_t own = offsets.size();
+    for (auto& [partition, offset] : worker_->OffsetsFor(connector)) {
+      bool shadowed = false;
+      for (size_t i = 0; i < own && !shadowed; ++i) shadowed = offsets[i].first == partition;
+      if (!shadowed) offsets.emplace_back(std::move(partition), std::move(offset));
+    }
+    return offsets;
+  }
+  // A reset forgets the partition in both, or the worker's would be found again.
+  absl::Status Reset(absl::string_view connector, const offsets::SourcePartition& partition,
+                     absl::Duration timeout) override {
+    if (absl::Status status = own_->Reset(connector, partition, timeout); !status.ok()) {
+      return status;
+    }
+    return worker_->Reset(connector, partition, timeout);
+  }
+  absl::Status Write(absl::string_view connector,
+                     absl::Span<const offsets::CommittableOffset> offsets,
+                     absl::Duration timeout) override {
+    return own_->Write(connector, offsets, timeout);
+  }
+
+ private:
+  OffsetBackingStore* const own_;
+  OffsetBackingStore* const worker_;
+};
+
 }  // namespace sluice::worker
 
 #endif  // SLUICE_RUNTIME_WORKER_OFFSET_BACKING_STORE_H_

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "runtime/offsets/offset_codec.h"
 #include "runtime/offsets/record_offsets.h"
 
 namespace sluice::worker {
@@ -85,6 +86,16 @@ absl::StatusOr<std::unique_ptr<WorkerSourceTask>> WorkerSourceTask::Start(
 
 absl::StatusOr<std::unique_ptr<WorkerSourceTask::Attempt>> WorkerSourceTask::NewAttempt(
     bool reread) {
+  // Exactly-once: the transactional producer first, so its init fences every earlier producer of
+  // this task and settles the transaction it left open (committed or aborted) before the offsets
+  // are read: what is read is then final.
+  std::unique_ptr<kafka::RecordSender> producer;
+  if (spec_.transactions.has_value()) {
+    absl::StatusOr<std::unique_ptr<kafka::RecordSender>> made = producers_();
+    if (!made.ok()) return made.status();
+    producer = *std::move(made);
+    reread = true;
+  }
   if (reread) {
     if (absl::Status status = services_.offset_store->ReadToEnd(kRereadTimeout); !status.ok()) {
       return absl::Status(
@@ -98,9 +109,12 @@ absl::StatusOr<std::unique_ptr<WorkerSourceTask::Attempt>> WorkerSourceTask::New
       spec_.connector_name, &attempt->tracker, &attempt->offset_writer);
   attempt->commit_thread = std::make_unique<offsets::AsyncOffsetCommitter>(
       attempt->committer.get(), services_.config->offset_flush_timeout);
-  absl::StatusOr<std::unique_ptr<kafka::RecordSender>> producer = producers_();
-  if (!producer.ok()) return producer.status();
-  attempt->producer = *std::move(producer);
+  if (producer == nullptr) {
+    absl::StatusOr<std::unique_ptr<kafka::RecordSender>> made = producers_();
+    if (!made.ok()) return made.status();
+    producer = *std::move(made);
+  }
+  attempt->producer = std::move(producer);
   absl::StatusOr<std::unique_ptr<plugin::TaskInstance>> instance =
       plugin::TaskInstance::Start(spec_.plugin, spec_.connector_name, spec_.task_id,
                                   spec_.task_config, std::move(committed), services_.log);
@@ -225,7 +239,14 @@ absl::Status WorkerSourceTask::RunAttempt() {
   while (status.ok() && !stop_requested_.load(std::memory_order_acquire)) {
     status = attempt.producer->fatal_error();
     if (!status.ok()) break;
-    if (absl::Now() >= next_commit) {
+    if (spec_.transactions.has_value()) {
+      // Exactly-once: offsets are committed with the transactions, never by the committer.
+      if (attempt.in_transaction && spec_.transactions->boundary == TransactionBoundary::kInterval &&
+          absl::Now() - attempt.transaction_began >= spec_.transactions->interval) {
+        status = CommitTransaction();
+        if (!status.ok()) break;
+      }
+    } else if (absl::Now() >= next_commit) {
       attempt.commit_thread->Request();  // returns at once; the outcome is collected below
       next_commit = absl::Now() + flush_interval;
     } else if (attempt.offset_sent && !attempt.committed) {
@@ -266,6 +287,7 @@ absl::Status WorkerSourceTask::PollAndSend(data::RecordBatch& batch) {
     if (absl::Status fenced = services_.fence(); !fenced.ok()) return fenced;
   }
   retry_backoff_.Reset();
+  if (spec_.transactions.has_value()) return SendInTransactions(batch);
   // Only the last record of each run of one source partition hands its offset to the tracker:
   // the others' offsets are superseded before a commit could take them, unless the commit falls
   // between two records of this loop, in which case it takes the poll before's (a crash then
@@ -278,22 +300,26 @@ absl::Status WorkerSourceTask::PollAndSend(data::RecordBatch& batch) {
     const bool last_of_run =
         n + 1 == records.size() ||
         !data::SameScalars(records[n + 1].source_partition, records[n].source_partition);
-    if (transforms_ == nullptr) {
-      if (absl::Status status = Send(records[n], last_of_run); !status.ok()) return status;
-      continue;
+    if (absl::Status status = TransformAndSend(records[n], batch, last_of_run); !status.ok()) {
+      return status;
     }
-    data::SourceRecord record = records[n];  // the chain rewrites this copy's views
-    transform::Verdict verdict = transform::Verdict::kKeep;
-    if (absl::Status status = transforms_->Apply(record, batch, verdict); !status.ok()) {
-      return absl::Status(status.code(), absl::StrCat(who_, ": ", status.message()));
-    }
-    if (verdict == transform::Verdict::kDrop) {
-      SettleDropped(record, last_of_run);
-      continue;
-    }
-    if (absl::Status status = Send(record, last_of_run); !status.ok()) return status;
   }
   return absl::OkStatus();
+}
+
+absl::Status WorkerSourceTask::TransformAndSend(const data::SourceRecord& polled,
+                                               data::RecordBatch& batch, bool carries_offset) {
+  if (transforms_ == nullptr) return Send(polled, carries_offset);
+  data::SourceRecord record = polled;  // the chain rewrites this copy's views
+  transform::Verdict verdict = transform::Verdict::kKeep;
+  if (absl::Status status = transforms_->Apply(record, batch, verdict); !status.ok()) {
+    return absl::Status(status.code(), absl::StrCat(who_, ": ", status.message()));
+  }
+  if (verdict == transform::Verdict::kDrop) {
+    SettleDropped(record, carries_offset);
+    return absl::OkStatus();
+  }
+  return Send(record, carries_offset);
 }
 
 offsets::PartitionHandle WorkerSourceTask::PartitionOf(const data::SourceRecord& record) {
@@ -309,6 +335,97 @@ offsets::PartitionHandle WorkerSourceTask::PartitionOf(const data::SourceRecord&
 void WorkerSourceTask::SettleDropped(const data::SourceRecord& record, bool carries_offset) {
   if (!carries_offset) return;  // a later record of its partition carries the offset
   attempt_->tracker.Submit(PartitionOf(record), offsets::SourceOffsetOf(record))->Ack();
+}
+
+absl::Status WorkerSourceTask::SendInTransactions(data::RecordBatch& batch) {
+  Attempt& attempt = *attempt_;
+  const TaskTransactions& transactions = *spec_.transactions;
+  const std::vector<data::SourceRecord>& records = batch.records();
+  // Boundaries count only with transaction.boundary=connector; a poll boundary falls after the
+  // batch's last record.
+  std::vector<size_t> ends;
+  if (transactions.boundary == TransactionBoundary::kConnector) {
+    ends = batch.transaction_ends();
+  } else if (transactions.boundary == TransactionBoundary::kPoll && !records.empty()) {
+    ends.push_back(records.size());
+  }
+  size_t next_end = 0;
+  for (size_t n = 0; n <= records.size(); ++n) {
+    // A boundary at n: the transaction ends before record n.
+    if (next_end < ends.size() && ends[next_end] == n) {
+      ++next_end;
+      if (attempt.in_transaction) {
+        if (absl::Status status = CommitTransaction(); !status.ok()) return status;
+      }
+    }
+    if (n == records.size()) break;
+    if (!attempt.in_transaction) {
+      if (absl::Status status = attempt.producer->BeginTransaction(); !status.ok()) {
+        return absl::Status(status.code(), absl::StrCat(who_, ": ", status.message()));
+      }
+      attempt.in_transaction = true;
+      attempt.transaction_began = absl::Now();
+    }
+    // The record before a boundary keeps its offset: the commit there writes it.
+    const bool last_of_run =
+        n + 1 == records.size() ||
+        !data::SameScalars(records[n + 1].source_partition, records[n].source_partition) ||
+        (next_end < ends.size() && ends[next_end] == n + 1);
+    if (!attempt.offset_sent) attempt.offset_sent = !records[n].source_offset.empty();
+    if (absl::Status status = TransformAndSend(records[n], batch, last_of_run); !status.ok()) {
+      return status;
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status WorkerSourceTask::CommitTransaction() {
+  Attempt& attempt = *attempt_;
+  const TaskTransactions& transactions = *spec_.transactions;
+  // Whatever happens below, this transaction is over: committed, or aborted and rewound.
+  attempt.in_transaction = false;
+  // The records first: their delivery is what makes their offsets committable, and a failed one
+  // (a record too large) must fail the task with its own error rather than loop.
+  if (absl::Status flushed = attempt.producer->Flush(transactions.commit_timeout); !flushed.ok()) {
+    (void)attempt.producer->AbortTransaction(transactions.commit_timeout);
+    return absl::Status(flushed.code(), absl::StrCat(who_, ": ", flushed.message()));
+  }
+  offsets::CommittableOffsets committable = attempt.tracker.TakeCommittable();
+  if (!committable.first_failure.ok()) {
+    (void)attempt.producer->AbortTransaction(transactions.commit_timeout);
+    return absl::Status(committable.first_failure.code(),
+                        absl::StrCat(who_, ": ", committable.first_failure.message(),
+                                     " (the transaction was aborted)"));
+  }
+  // The offsets in Kafka Connect's format, keyed as its offset writer keys them; murmur2 of the
+  // key puts each where Kafka Connect's reader looks.
+  for (const offsets::CommittableOffset& o : committable.offsets) {
+    absl::StatusOr<std::string> key = offsets::EncodeOffsetKey(spec_.connector_name, o.partition);
+    absl::StatusOr<std::string> value = offsets::EncodeOffsetValue(o.offset);
+    absl::Status status = key.ok() ? value.status() : key.status();
+    if (status.ok()) {
+      kafka::OutgoingRecord record;
+      record.topic = transactions.offsets_topic;
+      record.key = absl::string_view(*key);
+      record.value = absl::string_view(*value);
+      status = attempt.producer->Send(record, nullptr);
+    }
+    if (!status.ok()) {
+      (void)attempt.producer->AbortTransaction(transactions.commit_timeout);
+      return absl::Status(status.code(),
+                          absl::StrCat(who_, ": writing offsets in the transaction: ",
+                                       status.message()));
+    }
+  }
+  if (absl::Status status = attempt.producer->CommitTransaction(transactions.commit_timeout);
+      !status.ok()) {
+    return absl::Status(status.code(), absl::StrCat(who_, ": ", status.message()));
+  }
+  for (const offsets::CommittableOffset& o : committable.offsets) {
+    attempt.committed = true;
+    attempt.task->Acknowledged(o.partition, o.offset, /*committed=*/true);
+  }
+  return absl::OkStatus();
 }
 
 absl::Status WorkerSourceTask::EnsureTopic(std::string_view topic) {
@@ -417,6 +534,19 @@ absl::Status WorkerSourceTask::EndAttempt(absl::Status status) {
   // The commit running on the committer thread, if any, ends first; its written offsets are
   // acknowledged with the final commit's, and its error is superseded by the final commit's.
   attempt.commit_thread->Stop();
+  if (spec_.transactions.has_value()) {
+    if (!attempt.in_transaction) return status;
+    // A stop commits what the open transaction holds, except a connector-defined one: a source
+    // transaction is committed whole or replayed. After a failure it is aborted: rewound.
+    if (status.ok() && spec_.transactions->boundary != TransactionBoundary::kConnector) {
+      return CommitTransaction();
+    }
+    attempt.in_transaction = false;
+    if (absl::Status fatal = attempt.producer->fatal_error(); fatal.ok()) {
+      (void)attempt.producer->AbortTransaction(grace);
+    }
+    return status;
+  }
   // Whatever happened, settle what is in flight and write the safe prefix of offsets.
   if (absl::Status flushed = attempt.producer->Flush(grace); !flushed.ok() && status.ok()) {
     status = flushed;

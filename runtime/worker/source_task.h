@@ -30,6 +30,20 @@
 // attempt that committed offsets ends the run. Other errors (a record too large, a refused
 // config, a plugin's own failure) end the task FAILED at once: restarting would fail the same way.
 //
+// Exactly-once (spec.transactions set; docs/worker.md, "Exactly-once"): the producer is
+// transactional (transactional.id `<group.id>-<connector>-<task>`), made before the offsets are
+// read, so making it fences every earlier producer of this task and settles the transaction that
+// one left open before this attempt learns where to start. Records go out inside a transaction,
+// begun before the first record after a commit; at the boundary (after each poll's records,
+// every transaction.boundary.interval.ms, or where the connector marks one) the task waits for
+// the transaction's records, writes the offsets they reached to the offsets topic inside the same
+// transaction and commits: a read_committed consumer sees the records exactly when their offsets
+// are committed. A transaction that fails is aborted and the attempt ends Aborted, so the task
+// rewinds to the committed offsets with a new producer (the restart above); a fenced producer
+// ends the task FAILED (another one runs it). A stop commits the open transaction, or aborts it
+// with connector-defined boundaries (a source transaction is never committed in part). The
+// periodic offset commits and GuardedOffsetWriter are not used: fencing does their work.
+//
 // Seams (for tests/unit/worker): the producer is any kafka::RecordSender made by a factory, the
 // offsets topic any OffsetBackingStore and topic creation any kafka::DataTopics; the worker wires
 // the real ones.
@@ -61,6 +75,7 @@
 #include "runtime/plugin/plugin_calls.h"
 #include "runtime/worker/connector_check.h"
 #include "runtime/transform/transform_chain.h"
+#include "runtime/worker/exactly_once_config.h"
 #include "runtime/worker/guarded_offset_writer.h"
 #include "runtime/worker/offset_backing_store.h"
 #include "runtime/worker/retry_backoff.h"
@@ -74,6 +89,15 @@ struct TaskRetryPolicy {
   absl::Duration delay_max = absl::Seconds(60);       // errors.retry.delay.max.ms
 };
 
+// Exactly-once delivery of one task (the worker's exactly.once.source.support=enabled): how its
+// Kafka transactions are bounded and where its offsets are written inside them.
+struct TaskTransactions {
+  TransactionBoundary boundary = TransactionBoundary::kPoll;
+  absl::Duration interval = absl::Seconds(60);  // for kInterval
+  std::string offsets_topic;                    // the connector's or the worker's offsets topic
+  absl::Duration commit_timeout = absl::Seconds(60);
+};
+
 struct SourceTaskSpec {
   std::string connector_name;
   int task_id = 0;
@@ -83,6 +107,8 @@ struct SourceTaskSpec {
   // The connector's config: its `transforms` / `predicates` make the task's transform chain.
   ConfigMap connector_config;
   ConnectorConverters converters;  // ConvertersFor; left empty: the worker's
+  // Set: exactly-once (the factory makes transactional senders); unset: at-least-once.
+  std::optional<TaskTransactions> transactions;
 };
 
 // Whether a task that ended with `failure` is restarted from its committed offsets: the broker
@@ -154,12 +180,21 @@ class WorkerSourceTask : public TaskView {
   absl::Status PollAndSend(data::RecordBatch& batch);
   // `carries_offset`: whether the tracker keeps this record's offset (see PollAndSend).
   absl::Status Send(const data::SourceRecord& record, bool carries_offset);
+  // The connector's transform chain on `polled`, then Send, or SettleDropped when it drops it.
+  absl::Status TransformAndSend(const data::SourceRecord& polled, data::RecordBatch& batch,
+                                bool carries_offset);
   // A record the transform chain dropped: its offset counts as delivered (Kafka Connect acks a
   // filtered record at once), so a run of dropped records does not hold back the commit.
   void SettleDropped(const data::SourceRecord& record, bool carries_offset);
   // The tracker's handle for `record`'s source partition (the last one remembered).
   offsets::PartitionHandle PartitionOf(const data::SourceRecord& record);
   absl::Status EnsureTopic(std::string_view topic);
+  // Exactly-once: the records of the current poll from `first` on, with the transaction
+  // boundaries of `batch` honoured.
+  absl::Status SendInTransactions(data::RecordBatch& batch);
+  // Exactly-once: commits the open transaction with the offsets its records reached, then tells
+  // the plugin they are committed. Aborted after an abort (rewind), the sender's error otherwise.
+  absl::Status CommitTransaction();
   // The attempt's final commit, on the task thread once its committer thread has stopped.
   absl::Status CommitOffsets(bool final_commit);
   // After a commit ended with `status`: tells the plugin what is now committed and applies the
@@ -187,6 +222,9 @@ class WorkerSourceTask : public TaskView {
     offsets::PartitionHandle last_partition_handle;
     bool offset_sent = false;  // a record carrying an offset was sent
     bool committed = false;    // a commit wrote offsets: the attempt made durable progress
+    // Exactly-once: a transaction is open (records may be in it), since `transaction_began`.
+    bool in_transaction = false;
+    absl::Time transaction_began;
   };
 
   const SourceTaskSpec spec_;

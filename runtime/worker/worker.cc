@@ -1,5 +1,6 @@
 #include "runtime/worker/worker.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -143,9 +144,41 @@ absl::StatusOr<std::vector<ConfigMap>> Worker::StartConnectorOnly(
   running.producer_overrides = config::ProducerOverrides(connector.config);
   running.retry = {connector.errors_retry_timeout, connector.errors_retry_delay_max};
   running.config = connector.config;
+  running.exactly_once = connector.exactly_once;
+  if (const std::string& topic = connector.exactly_once.offsets_topic;
+      !topic.empty() && topic != config_.offset_storage.name) {
+    absl::StatusOr<OffsetBackingStore*> own = OwnOffsetStore(topic);
+    if (!own.ok()) {
+      return absl::Status(own.status().code(),
+                          absl::StrCat("connector ", connector.name, ": offsets.storage.topic `",
+                                       topic, "`: ", own.status().message()));
+    }
+    running.offset_store =
+        std::make_unique<ConnectorOffsetBackingStore>(*own, offset_store_.get());
+  }
   running.instance = *std::move(instance);
   connectors_.emplace(connector.name, std::move(running));
   return task_configs;
+}
+
+absl::StatusOr<OffsetBackingStore*> Worker::OwnOffsetStore(const std::string& topic) {
+  if (auto it = offset_stores_.find(topic); it != offset_stores_.end()) return it->second.get();
+  // Partitions and replication as the worker's offsets topic.
+  config::InternalTopicSettings settings = config_.offset_storage;
+  settings.name = topic;
+  if (absl::Status status = admin_->EnsureCompacted(settings, "offsets.storage.topic");
+      !status.ok()) {
+    return status;
+  }
+  kafka::OffsetStoreOptions options = kafka::OffsetStoreOptionsFor(config_);
+  options.topic = topic;
+  absl::StatusOr<std::unique_ptr<kafka::OffsetStore>> store = kafka::OffsetStore::Create(options);
+  if (!store.ok()) return store.status();
+  auto backing = std::make_unique<KafkaOffsetBackingStore>(*std::move(store));
+  if (absl::Status status = backing->ReadToEnd(absl::Seconds(60)); !status.ok()) return status;
+  OffsetBackingStore* raw = backing.get();
+  offset_stores_.emplace(topic, std::move(backing));
+  return raw;
 }
 
 absl::StatusOr<std::vector<ConfigMap>> Worker::RegenerateTaskConfigs(const std::string& name,
@@ -168,8 +201,9 @@ absl::Status Worker::StartTask(const std::string& connector, int task_id,
         absl::StrCat("task ", connector, "-", task_id, " is already running"));
   }
   // Each task starts from the offsets committed so far, possibly by another worker or an alter.
-  if (absl::Status status = offset_store_->ReadToEnd(absl::Seconds(60)); !status.ok())
-    return status;
+  OffsetBackingStore* offsets =
+      it->second.offset_store != nullptr ? it->second.offset_store.get() : offset_store_.get();
+  if (absl::Status status = offsets->ReadToEnd(absl::Seconds(60)); !status.ok()) return status;
   // One producer per attempt: a task restarted after a transient failure gets a new one. The
   // connector's `producer.override.*`, as the worker's policy let them through, win over the
   // worker's `producer.*`.
@@ -177,6 +211,26 @@ absl::Status Worker::StartTask(const std::string& connector, int task_id,
       kafka::ProducerOptionsFor(config_, absl::StrCat("sluice-", connector, "-", task_id));
   for (const auto& [key, value] : it->second.producer_overrides) {
     producer_options.overrides[key] = value;
+  }
+  std::optional<TaskTransactions> transactions;
+  if (config_.exactly_once_source_support == config::ExactlyOnceSourceSupport::kEnabled) {
+    // Exactly-once: Kafka Connect's transactional id, so this task fences its predecessor
+    // wherever that one ran.
+    const ExactlyOnceConfig& eos = it->second.exactly_once;
+    producer_options.transactional_id = TaskTransactionalId(config_.group_id, connector, task_id);
+    const absl::Duration interval = eos.boundary_interval.value_or(config_.offset_flush_interval);
+    if (eos.boundary == TransactionBoundary::kInterval &&
+        !producer_options.overrides.contains("transaction.timeout.ms")) {
+      // A transaction stays open about one interval: the broker must not abort it first
+      // (librdkafka's default is 60 s, the same as offset.flush.interval.ms's). Twice the interval,
+      // at least 60 s, at most the broker's default transaction.max.timeout.ms (15 min).
+      producer_options.overrides["transaction.timeout.ms"] = absl::StrCat(absl::ToInt64Milliseconds(
+          std::clamp(2 * interval, absl::Seconds(60), absl::Minutes(15))));
+    }
+    transactions = TaskTransactions{
+        eos.boundary, interval,
+        eos.offsets_topic.empty() ? config_.offset_storage.name : eos.offsets_topic,
+        config_.producer_max_block};
   }
   RecordSenderFactory producers =
       [options = std::move(producer_options), connector,
@@ -194,9 +248,10 @@ absl::Status Worker::StartTask(const std::string& connector, int task_id,
     return std::unique_ptr<kafka::RecordSender>(*std::move(producer));
   };
   SourceTaskSpec spec{connector,         task_id,          it->second.plugin,    task_config,
-                      it->second.retry, it->second.config, it->second.converters};
+                      it->second.retry, it->second.config, it->second.converters,
+                      std::move(transactions)};
   absl::StatusOr<std::unique_ptr<WorkerSourceTask>> task = WorkerSourceTask::Start(
-      std::move(spec), {&config_, offset_store_.get(), topic_creator_.get(), log_, fence_},
+      std::move(spec), {&config_, offsets, topic_creator_.get(), log_, fence_},
       std::move(producers));
   if (!task.ok()) return task.status();
   it->second.tasks.emplace(task_id, *std::move(task));

@@ -78,11 +78,17 @@ class Worker : public WorkerControl {
 
  private:
   Worker(config::WorkerConfig config, LogSink log);
+  // The store of a connector's own offsets topic (created compacted when missing).
+  absl::StatusOr<OffsetBackingStore*> OwnOffsetStore(const std::string& topic);
 
   struct RunningConnector {
     std::unique_ptr<plugin::ConnectorInstance> instance;
     std::shared_ptr<const plugin::Plugin> plugin;
     TaskRetryPolicy retry;  // its tasks' (errors.retry.*)
+    ExactlyOnceConfig exactly_once;  // its transaction settings (used when the worker's is on)
+    // Its offsets when it has an `offsets.storage.topic` of its own (over offset_stores_'s and
+    // the worker's); null: the worker's store.
+    std::unique_ptr<OffsetBackingStore> offset_store;
     std::map<int, std::unique_ptr<WorkerSourceTask>> tasks;
     // `producer.override.*` of the connector's config, prefix removed, for its tasks' producers.
     std::map<std::string, std::string> producer_overrides;
@@ -99,6 +105,9 @@ class Worker : public WorkerControl {
   std::optional<std::string> cluster_id_;  // set by Create
   std::unique_ptr<kafka::DataTopicCreator> topic_creator_;
   std::unique_ptr<OffsetBackingStore> offset_store_;
+  // Connectors' own offsets topics (`offsets.storage.topic`), one store per topic, made on first
+  // use and kept while the worker runs.
+  std::map<std::string, std::unique_ptr<OffsetBackingStore>> offset_stores_;
   plugin::PluginRegistry registry_;
   std::unique_ptr<plugin::PluginWatcher> watcher_;
   std::map<std::string, RunningConnector> connectors_;

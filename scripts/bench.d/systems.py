@@ -201,6 +201,8 @@ class DebeziumSystem(System):
 
 class SluiceSystem(System):
     name = "sluice"
+    extra_worker_settings = {}
+    extra_connector_settings = {}
 
     def plugin_dir(self):
         return os.path.join(os.environ.get("SLUICE_BUILD_DIR", "build"), "plugins")
@@ -237,8 +239,10 @@ class SluiceSystem(System):
             "key.converter.schemas.enable": "false",
             "value.converter.schemas.enable": "false",
             **PRODUCER_SETTINGS,
+            **self.extra_worker_settings,
         }
-        connector = {"name": "bench", "connector.class": "mysql", **self.connector_settings(snapshot_mode)}
+        connector = {"name": "bench", "connector.class": "mysql", **self.connector_settings(snapshot_mode),
+                     **self.extra_connector_settings}
         write_properties(os.path.join(directory, "worker.properties"), worker)
         write_properties(os.path.join(directory, "connector.properties"), connector)
         log_path = os.path.join(directory, "worker.log")
@@ -255,3 +259,11 @@ class SluiceSystem(System):
 
     def extra_topics(self):
         return []
+
+
+class SluiceExactlyOnceSystem(SluiceSystem):
+    """Sluice with exactly-once on (docs/worker.md, "Exactly-once"): transactional producer, the
+    MySQL connector's own boundaries (one Kafka transaction per source transaction)."""
+    name = "sluice-eos"
+    extra_worker_settings = {"exactly.once.source.support": "enabled"}
+    extra_connector_settings = {"transaction.boundary": "connector"}

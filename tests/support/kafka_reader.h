@@ -2,8 +2,9 @@
 #define SLUICE_TESTS_SUPPORT_KAFKA_READER_H_
 
 // Reads what is in a topic, for assertions: every partition from its beginning to the end it has
-// when called, as a consumer with isolation.level=read_committed (records of aborted Kafka
-// transactions are never returned). No consumer group offsets are committed.
+// when called, as a read_committed consumer sees it (records of aborted transactions left out; a
+// transaction still open holds the read up until it ends). No consumer group offsets are
+// committed.
 
 #include <cstdint>
 #include <optional>

@@ -89,6 +89,10 @@ const sluice_config_def kDefs[] = {
      "its position; warn logs it with its position and goes on; skip (or ignore) goes on."},
     {kDefSize, "heartbeat.interval.ms", SLUICE_CONFIG_LONG, "0", 0, 0,
      "Emit a heartbeat to __debezium-heartbeat.<topic.prefix> this often (0: never)."},
+    {kDefSize, "transaction.boundary.max.records", SLUICE_CONFIG_LONG, "10000", 0, 0,
+     "With the worker's exactly-once on and transaction.boundary=connector: a source transaction "
+     "of more change events than this is split into Kafka transactions of at most this many "
+     "(each still exactly once); smaller ones are one Kafka transaction each."},
     {kDefSize, "provide.transaction.metadata", SLUICE_CONFIG_BOOLEAN, "false", 0, 0,
      "Emit transaction boundaries (BEGIN, END with event counts per table) to "
      "<topic.prefix>.transaction, and each event's `transaction` block."},
@@ -395,6 +399,9 @@ absl::StatusOr<ConnectorConfig> ParseConnectorConfig(
   absl::StatusOr<int64_t> number = reader.Int("heartbeat.interval.ms", 0, INT32_MAX);
   if (!number.ok()) return number.status();
   config.heartbeat_interval_ms = *number;
+  number = reader.Int("transaction.boundary.max.records", 1, INT32_MAX);
+  if (!number.ok()) return number.status();
+  config.transaction_max_records = *number;
   number = reader.Int("max.batch.size", 1, 1000000);
   if (!number.ok()) return number.status();
   config.max_batch_size = static_cast<int32_t>(*number);

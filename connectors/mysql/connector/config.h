@@ -69,6 +69,9 @@ struct ConnectorConfig {
   std::string unavailable_placeholder = "__debezium_unavailable_value";
   FailureMode failure_mode = FailureMode::kFail;
   int64_t heartbeat_interval_ms = 0;
+  // transaction.boundary.max.records: the most change events in one connector-defined Kafka
+  // transaction (a larger source transaction is split; docs/mysql-connector.md).
+  int64_t transaction_max_records = 10000;
   bool provide_transaction_metadata = false;
   // include.query: each row's source.query is the statement that wrote it (MariaDB's
   // ANNOTATE_ROWS, MySQL's ROWS_QUERY with binlog_rows_query_log_events=ON), secrets redacted.

@@ -59,6 +59,15 @@ class Host {
       (void)api_->task_progress_report(ctx_, &progress);
     }
   }
+  // Marks a transaction boundary after the records appended to `batch` so far (ABI 1.5): with the
+  // worker's exactly-once and transaction.boundary=connector, the host commits them (and their
+  // offsets) as one Kafka transaction; otherwise it ignores the mark. An older host lacks it.
+  void EndTransaction(sluice_batch* batch) const {
+    if (SLUICE_HAS_MEMBER(api_, sluice_host_api, transaction_commit) &&
+        api_->transaction_commit != nullptr) {
+      (void)api_->transaction_commit(batch);
+    }
+  }
   // Reports `status` as the failing callback's error and returns its code for the ABI.
   sluice_status Fail(const absl::Status& status) const {
     api_->set_error(ctx_, static_cast<sluice_status>(status.code()), Str(status.message()));

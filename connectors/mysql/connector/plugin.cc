@@ -163,6 +163,11 @@ const sluice_connector_descriptor kDescriptor = {
     kAliases,
     sizeof kAliases / sizeof kAliases[0],
     OffsetCheck,
+    // ABI 1.5 (exactly-once): a task restarted from a committed offset emits exactly the changes
+    // after it (offset.h: the transaction's start plus event and row skip counts), and it marks
+    // where each source transaction ends (binlog_source.cc).
+    SLUICE_EXACTLY_ONCE_SUPPORTED,
+    SLUICE_TRANSACTION_BOUNDARIES_SUPPORTED,
 };
 
 }  // namespace

@@ -98,6 +98,9 @@ absl::Status SourceTask::PollPhase(sluice_batch* batch, int64_t deadline) {
   }
   if (phase_ == Phase::kSnapshot) {
     absl::StatusOr<bool> done = snapshot_->Poll(batch, deadline, stop_, budget_);
+    // A snapshot is no source transaction: each poll's rows are one Kafka transaction, so its
+    // position record (whose commit the snapshot waits for) and its progress commit as it goes.
+    if (done.ok()) EndKafkaTransaction(batch);
     if (absl::IsUnavailable(done.status())) {
       // The snapshot's transaction is gone with its connection: a later poll carries on after
       // the last row handed over, streaming from the same position, as a restart would (a new
@@ -305,8 +308,18 @@ void SourceTask::XaResolved(const XaStatement& xa) {
 absl::Status SourceTask::Commit(sluice_batch* batch) {
   position_.Commit(*event_);
   resume_.OnCommit();
-  if (!config_.provide_transaction_metadata) return absl::OkStatus();
-  return transaction_.End(batch, position_.ts_sec() * 1000, position_.Current());
+  if (config_.provide_transaction_metadata) {
+    absl::Status status = transaction_.End(batch, position_.ts_sec() * 1000, position_.Current());
+    if (!status.ok()) return status;
+  }
+  // One source transaction, one Kafka transaction (its END record included).
+  EndKafkaTransaction(batch);
+  return absl::OkStatus();
+}
+
+void SourceTask::EndKafkaTransaction(sluice_batch* batch) {
+  host_.EndTransaction(batch);
+  records_in_kafka_transaction_ = 0;
 }
 
 absl::Status SourceTask::CountTransactionRow(sluice_batch* batch, const TableSchema& schema,
@@ -368,6 +381,7 @@ absl::Status SourceTask::PollStream(sluice_batch* batch, int64_t deadline_ns) {
         last_heartbeat_ns_ = now;
         absl::Status status = builder_.heartbeats.Heartbeat(batch, position_.Current());
         if (!status.ok()) return status;
+        EndKafkaTransaction(batch);  // between source transactions: its offset commits now
       }
     }
     absl::StatusOr<binlog::Event> next = source_.Next();
@@ -640,6 +654,12 @@ absl::StatusOr<bool> SourceTask::EmitRows(sluice_batch* batch) {
       if (!status.ok()) return binlog::AnnotateError(status, event.context);
       budget_.Add(rows_->bytes_read() - row_start);
       ++events_in_transaction_;
+      // A source transaction too large for one Kafka transaction is split after this row: the
+      // row's offset (the transaction's start plus event and row skip counts) resumes right after
+      // it, so each part is still delivered exactly once.
+      if (++records_in_kafka_transaction_ >= config_.transaction_max_records) {
+        EndKafkaTransaction(batch);
+      }
     }
   }
   rows_.reset();

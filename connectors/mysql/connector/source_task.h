@@ -95,6 +95,8 @@ class SourceTask {
   absl::StatusOr<bool> ReadCommittedXaAgain(const std::string& xid);
   // The current event committed the transaction: END when provide.transaction.metadata.
   absl::Status Commit(sluice_batch* batch);
+  // Marks a Kafka transaction boundary after what `batch` holds (host.h, EndTransaction).
+  void EndKafkaTransaction(sluice_batch* batch);
   // provide.transaction.metadata: counts one row of `schema`, `events` change events (two for a
   // key change), and emits BEGIN first when `emit` and none was sent for this transaction.
   absl::Status CountTransactionRow(sluice_batch* batch, const TableSchema& schema, int events,
@@ -153,6 +155,8 @@ class SourceTask {
   };
   std::map<std::string, PreparedXa> prepared_xa_;
   int64_t events_in_transaction_ = 0;  // change events emitted since the transaction began
+  // Change events since the last transaction boundary marked for the host (ABI 1.5).
+  int64_t records_in_kafka_transaction_ = 0;
 
   // MySQL with a complete GTID set: an XA transaction's rows wait for its outcome. Read at XA
   // PREPARE, rows of captured tables are not emitted and the transaction's GTID is held back from

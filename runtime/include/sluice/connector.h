@@ -70,7 +70,7 @@ extern "C" {
 /* ============================================================================================== */
 
 #define SLUICE_ABI_MAJOR 1
-#define SLUICE_ABI_MINOR 4
+#define SLUICE_ABI_MINOR 5
 /* What each minor appended:
  *   1.1  sluice_connector_descriptor.aliases / alias_count.
  *   1.2  api->task_progress_report, sluice_task_progress, sluice_task_phase,
@@ -79,7 +79,11 @@ extern "C" {
  *   1.3  api->struct_copy: a struct that differs from one already built in a field or two is
  *        copied and those fields set, instead of set field by field again.
  *   1.4  sluice_connector_descriptor.on_offset_check: the connector checks an offset a user
- *        sets before the host writes it. */
+ *        sets before the host writes it.
+ *   1.5  (exactly-once) sluice_connector_descriptor.exactly_once_support /
+ *        transaction_boundaries and api->transaction_commit: a connector says whether it can
+ *        give exactly-once delivery and define its own transaction boundaries, and marks where
+ *        a transaction ends (Kafka Connect's KIP-618). */
 
 /* The one symbol a connector library exports (as a C name, with default visibility). */
 #define SLUICE_CONNECTOR_ENTRY_SYMBOL "sluice_connector_entry"
@@ -521,6 +525,23 @@ typedef struct sluice_host_api {
    * Thread: inside on_task_poll, like the other value functions. Ownership: `s` borrowed.
    * Failure: NULL, and the batch marked failed, when `s` is not a struct of a batch. */
   sluice_value* (*struct_copy)(const sluice_value* s);
+
+  /* ---- ABI 1.5: exactly-once (kept in a block of its own) ----------------------------- */
+  /* Check SLUICE_HAS_MEMBER(api, sluice_host_api, transaction_commit) before calling it. */
+
+  /* Marks a transaction boundary after the records appended to `batch` so far (Kafka Connect's
+   * TransactionContext.commitTransaction(record) for the last record appended): with the worker's
+   * exactly.once.source.support=enabled and the connector's transaction.boundary=connector, the
+   * host commits one Kafka transaction holding every record up to here (and the offsets they
+   * carry) before it produces the records appended after. Without that setting the mark is
+   * ignored, so a connector may always call it. A mark before any record of a poll ends the
+   * transaction the earlier polls left open; two marks with no record between count once.
+   * A connector that defines boundaries must mark one after a record whose acknowledgement it
+   * waits for (e.g. a position it wants durable before it goes on): until the transaction that
+   * holds a record commits, its offset is not committed.
+   * Thread: inside on_task_poll, like record_append. Ownership: `batch` borrowed.
+   * Failure: SLUICE_INVALID_ARGUMENT for a NULL batch. */
+  sluice_status (*transaction_commit)(sluice_batch* batch);
 } sluice_host_api;
 
 /* ============================================================================================== */
@@ -635,7 +656,37 @@ typedef struct sluice_connector_descriptor {
   sluice_status (*on_offset_check)(const sluice_host_api* api, sluice_ctx* ctx,
                                    const sluice_config_entry* config, size_t config_count,
                                    sluice_scalar_map partition, sluice_scalar_map offset);
+
+  /* ---- appended in ABI 1.5 (exactly-once, a block of its own): read only when struct_size
+   * covers them ------------------------------------------------------------------------------ */
+
+  /* A sluice_exactly_once_support: whether this connector's tasks deliver each record exactly
+   * once when the host commits their records and offsets in one Kafka transaction, i.e. whether a
+   * task restarted from a committed offset emits exactly the records after it (Kafka Connect's
+   * SourceConnector.exactlyOnceSupport). A connector config with exactly.once.support=required
+   * is refused unless this is SLUICE_EXACTLY_ONCE_SUPPORTED. 0 (plugins built before 1.5):
+   * not said. */
+  uint32_t exactly_once_support;
+
+  /* A sluice_transaction_boundaries: whether the tasks mark transaction boundaries with
+   * api->transaction_commit (Kafka Connect's SourceConnector.canDefineTransactionBoundaries). A
+   * connector config with transaction.boundary=connector is refused unless this is
+   * SLUICE_TRANSACTION_BOUNDARIES_SUPPORTED. */
+  uint32_t transaction_boundaries;
 } sluice_connector_descriptor;
+
+/* ABI 1.5: sluice_connector_descriptor.exactly_once_support. */
+typedef enum sluice_exactly_once_support {
+  SLUICE_EXACTLY_ONCE_NOT_SAID = 0,    /* Kafka Connect's null: the connector does not say */
+  SLUICE_EXACTLY_ONCE_SUPPORTED = 1,   /* ExactlyOnceSupport.SUPPORTED */
+  SLUICE_EXACTLY_ONCE_UNSUPPORTED = 2  /* ExactlyOnceSupport.UNSUPPORTED */
+} sluice_exactly_once_support;
+
+/* ABI 1.5: sluice_connector_descriptor.transaction_boundaries. */
+typedef enum sluice_transaction_boundaries {
+  SLUICE_TRANSACTION_BOUNDARIES_UNSUPPORTED = 0, /* ConnectorTransactionBoundaries.UNSUPPORTED */
+  SLUICE_TRANSACTION_BOUNDARIES_SUPPORTED = 1    /* ConnectorTransactionBoundaries.SUPPORTED */
+} sluice_transaction_boundaries;
 
 /* The entry function. The host calls it once after loading the library, passing its own ABI
  * version; the plugin returns its descriptor (static storage), or NULL when it cannot work with

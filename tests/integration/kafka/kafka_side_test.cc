@@ -48,7 +48,8 @@ std::vector<ConsumedRecord> ReadAll(const std::string& topic, int partitions) {
   absl::StatusOr<ConfHandle> conf = BuildConf({{"bootstrap.servers", KafkaBootstrap()},
                                                {"group.id", UniqueName("it-reader")},
                                                {"enable.auto.commit", "false"},
-                                               {"enable.partition.eof", "true"}},
+                                               {"enable.partition.eof", "true"},
+                                               {"isolation.level", "read_committed"}},
                                               {}, "");
   EXPECT_TRUE(conf.ok()) << conf.status();
   char errstr[512];
@@ -159,6 +160,42 @@ TEST_F(KafkaSideTest, KeyedRecordsLandInTheMurmur2PartitionInPerKeyOrder) {
     }
   }
   EXPECT_GT(partitions_used.size(), 1u) << "41 keys should spread over several partitions";
+}
+
+// Exactly-once's fencing through the transactional id: a producer made with the id of a running
+// one fences it (init_transactions aborts the open transaction of the old one); the old one's
+// commit fails as fenced and none of its records is ever seen by a read_committed consumer. An
+// aborted transaction's records are not seen either.
+TEST_F(KafkaSideTest, AStaleProducerWithTheSameTransactionalIdIsFencedAndItsRecordsNeverSeen) {
+  const std::string topic = UniqueName("it-fenced");
+  ASSERT_TRUE(admin_->CreateTopicIfMissing(TopicSpec{topic, 1, 1, {}}).ok());
+  ProducerOptions options{KafkaBootstrap(), {{"linger.ms", "5"}}};
+  options.transactional_id = UniqueName("it-txn");
+  auto old_producer = Producer::Create(options);
+  ASSERT_TRUE(old_producer.ok()) << old_producer.status();
+  ASSERT_TRUE((*old_producer)->BeginTransaction().ok());
+  ASSERT_TRUE((*old_producer)->Send(Record(topic, "k", "old-1"), nullptr).ok());
+  ASSERT_TRUE((*old_producer)->Flush(absl::Seconds(30)).ok());
+
+  auto new_producer = Producer::Create(options);
+  ASSERT_TRUE(new_producer.ok()) << new_producer.status();
+  (void)(*old_producer)->Send(Record(topic, "k", "old-2"), nullptr);
+  absl::Status stale = (*old_producer)->CommitTransaction(absl::Seconds(30));
+  EXPECT_TRUE(absl::IsFailedPrecondition(stale)) << stale;
+  EXPECT_THAT(stale.message(), HasSubstr("fenced"));
+  EXPECT_THAT(stale.message(), HasSubstr(options.transactional_id));
+
+  ASSERT_TRUE((*new_producer)->BeginTransaction().ok());
+  ASSERT_TRUE((*new_producer)->Send(Record(topic, "k", "aborted"), nullptr).ok());
+  ASSERT_TRUE((*new_producer)->AbortTransaction(absl::Seconds(30)).ok());
+  ASSERT_TRUE((*new_producer)->BeginTransaction().ok());
+  ASSERT_TRUE((*new_producer)->Send(Record(topic, "k", "new"), nullptr).ok());
+  absl::Status committed = (*new_producer)->CommitTransaction(absl::Seconds(30));
+  ASSERT_TRUE(committed.ok()) << committed;
+
+  std::vector<ConsumedRecord> records = ReadAll(topic, 1);  // read_committed
+  ASSERT_THAT(records, SizeIs(1));
+  EXPECT_EQ(records[0].value, "new");
 }
 
 TEST_F(KafkaSideTest, InternalTopicsAreCreatedCompactedWithConfiguredPartitions) {

@@ -25,6 +25,29 @@ int RestartScratchBroker(int down_seconds) {
   return std::system(command.c_str());
 }
 
+// Starts a worker, restarts the scratch broker (down `down_seconds`) once offset 500 is committed,
+// and waits until the last of `records` is committed (or the worker ended). Returns the worker.
+std::unique_ptr<Subprocess> RunThroughABrokerRestart(GeneratorRun& run, int64_t records,
+                                                     int down_seconds) {
+  std::unique_ptr<Subprocess> worker = run.StartWorker();
+  EXPECT_TRUE(worker->started());
+  EXPECT_TRUE(Eventually(
+      [&] {
+        std::optional<int64_t> seq = run.CommittedSeq();
+        return seq.has_value() && *seq >= 500;
+      },
+      absl::Seconds(60), absl::Milliseconds(200)))
+      << ReadFileForMessage(run.log_path());
+  EXPECT_EQ(RestartScratchBroker(down_seconds), 0);
+  EXPECT_TRUE(Eventually(
+      [&] {
+        std::optional<int64_t> seq = run.CommittedSeq();
+        return (seq.has_value() && *seq == records - 1) || !worker->running();
+      },
+      absl::Seconds(150), absl::Milliseconds(500)));
+  return worker;
+}
+
 TEST(BrokerOutage, ATaskRidesOutABrokerDownLongerThanTheDeliveryTimeoutAndLosesNothing) {
   ASSERT_TRUE(CheckServiceReachable("kafka", KafkaScratchPort()).ok());
   // A delivery gives up after 3 s, so an outage of 12 s fails records in flight for certain.
@@ -34,25 +57,9 @@ TEST(BrokerOutage, ATaskRidesOutABrokerDownLongerThanTheDeliveryTimeoutAndLosesN
                    "task.shutdown.graceful.timeout.ms=2000\n");
   constexpr int64_t kRecords = 6000;
   run.WriteConnectorConfig(kRecords, kRecords, 200, "errors.retry.delay.max.ms=2000\n");
-  std::unique_ptr<Subprocess> worker = run.StartWorker();
-  ASSERT_TRUE(worker->started());
-  ASSERT_TRUE(Eventually(
-      [&] {
-        std::optional<int64_t> seq = run.CommittedSeq();
-        return seq.has_value() && *seq >= 500;
-      },
-      absl::Seconds(60), absl::Milliseconds(200)))
-      << ReadFileForMessage(run.log_path());
-
-  ASSERT_EQ(RestartScratchBroker(12), 0);
   // Produced at 200/s, the rest takes about 30 s after the 12 s outage; the restarts wait at
   // most 2 s (errors.retry.delay.max.ms) once the broker is back.
-  EXPECT_TRUE(Eventually(
-      [&] {
-        std::optional<int64_t> seq = run.CommittedSeq();
-        return (seq.has_value() && *seq == kRecords - 1) || !worker->running();
-      },
-      absl::Seconds(120), absl::Milliseconds(500)));
+  std::unique_ptr<Subprocess> worker = RunThroughABrokerRestart(run, kRecords, 12);
   const std::string log = ReadFileForMessage(run.log_path());
   EXPECT_TRUE(worker->running()) << log;
   EXPECT_NE(log.find("restarting from the committed offsets"), std::string::npos)
@@ -69,6 +76,27 @@ TEST(BrokerOutage, ATaskRidesOutABrokerDownLongerThanTheDeliveryTimeoutAndLosesN
 
   worker->Signal(SIGTERM);
   EXPECT_EQ(worker->Wait(absl::Seconds(30)), 0) << ReadFileForMessage(run.log_path());
+}
+
+TEST(BrokerOutage, UnderExactlyOnceABrokerRestartMidStreamLeavesEachRecordOnce) {
+  ASSERT_TRUE(CheckServiceReachable("kafka", KafkaScratchPort()).ok());
+  GeneratorRun run("eos-outage", GeneratorRun::Plugins::kBuild, KafkaScratchBootstrap(),
+                   "exactly.once.source.support=enabled\n"
+                   "producer.delivery.timeout.ms=3000\n"
+                   "producer.max.block.ms=5000\n"
+                   "task.shutdown.graceful.timeout.ms=2000\n");
+  constexpr int64_t kRecords = 6000;
+  run.WriteConnectorConfig(kRecords, /*cardinality=*/25, /*rate=*/200,
+                           "errors.retry.delay.max.ms=2000\n");
+  // Down 8 s: the open transaction fails (or times out) and the task rewinds with a new producer.
+  std::unique_ptr<Subprocess> worker = RunThroughABrokerRestart(run, kRecords, 8);
+  const std::string log = ReadFileForMessage(run.log_path());
+  EXPECT_TRUE(worker->running()) << log;
+  EXPECT_EQ(log.find("task failed"), std::string::npos) << log;
+  EXPECT_EQ(run.CommittedSeq(), kRecords - 1) << log;
+  worker->Signal(SIGTERM);
+  EXPECT_EQ(worker->Wait(absl::Seconds(30)), 0) << ReadFileForMessage(run.log_path());
+  ExpectEachRecordOnceInKeyOrder(run, kRecords);
 }
 
 }  // namespace

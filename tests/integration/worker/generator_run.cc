@@ -1,14 +1,17 @@
 #include "tests/integration/worker/generator_run.h"
 
+#include <signal.h>
 #include <sys/stat.h>
 
 #include <cstdlib>
 #include <fstream>
+#include <map>
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "rapidjson/document.h"
 #include "runtime/kafka/murmur2.h"
+#include "tests/support/eventually.h"
 #include "tests/support/service_endpoints.h"
 
 namespace sluice::testing {
@@ -31,7 +34,8 @@ GeneratorRun::GeneratorRun(const std::string& name, Plugins plugins, const std::
     : bootstrap_(bootstrap),
       connector_(UniqueName(name)),
       topic_(connector_ + ".records"),
-      offsets_topic_(connector_ + ".offsets") {
+      worker_offsets_topic_(connector_ + ".offsets"),
+      offsets_topic_(worker_offsets_topic_) {
   directory_ = absl::StrCat(BinaryDir(), "/tests/integration/worker/", connector_);
   mkdir(directory_.c_str(), 0755);
   worker_config_ = directory_ + "/worker.properties";
@@ -44,7 +48,7 @@ GeneratorRun::GeneratorRun(const std::string& name, Plugins plugins, const std::
   }
   WriteFile(worker_config_,
             absl::StrCat("bootstrap.servers=", bootstrap_, "\n", "group.id=", connector_, "\n",
-                         "offset.storage.topic=", offsets_topic_, "\n", "config.storage.topic=",
+                         "offset.storage.topic=", worker_offsets_topic_, "\n", "config.storage.topic=",
                          connector_, ".configs\n", "status.storage.topic=", connector_, ".status\n",
                          "offset.storage.replication.factor=1\n"
                          "config.storage.replication.factor=1\n"
@@ -76,6 +80,42 @@ std::unique_ptr<Subprocess> GeneratorRun::StartWorker() {
       std::vector<std::string>{BinaryDir() + "/runtime/cli/sluice", "worker", "--config",
                                worker_config_, connector_config_},
       log_path_);
+}
+
+size_t GeneratorRun::RunningLines() const {
+  // docs/logging.md: "<timestamp> INFO  worker <message>"
+  constexpr char kWorkerRunningLine[] = " worker running; SIGTERM or SIGINT stops it";
+  const std::string log = ReadFileForMessage(log_path_);
+  size_t count = 0;
+  for (size_t at = log.find(kWorkerRunningLine); at != std::string::npos;
+       at = log.find(kWorkerRunningLine, at + 1)) {
+    ++count;
+  }
+  return count;
+}
+
+void GeneratorRun::RunUntilCommitted(int64_t last_seq) {
+  const size_t started_before = RunningLines();
+  std::unique_ptr<Subprocess> worker = StartWorker();
+  ASSERT_TRUE(worker->started());
+  // Also until this worker is up: an earlier worker (killed with -9) may have committed
+  // `last_seq` already, and a SIGTERM before the worker handles it would end it uncleanly.
+  const bool committed = Eventually(
+      [&] {
+        std::optional<int64_t> seq = CommittedSeq();
+        return (seq.has_value() && *seq >= last_seq && RunningLines() > started_before) ||
+               !worker->running();
+      },
+      absl::Seconds(120), absl::Milliseconds(200));
+  ASSERT_TRUE(committed) << "offset " << last_seq << " never committed; worker log:\n"
+                         << ReadFileForMessage(log_path_);
+  ASSERT_TRUE(worker->running()) << "the worker ended early; its log:\n"
+                                 << ReadFileForMessage(log_path_);
+  EXPECT_EQ(CommittedSeq(), last_seq);
+  worker->Signal(SIGTERM);
+  EXPECT_EQ(worker->Wait(absl::Seconds(30)), 0)
+      << "SIGTERM must stop the worker cleanly and soon; its log:\n"
+      << ReadFileForMessage(log_path_);
 }
 
 std::vector<GeneratedRecord> GeneratorRun::ReadRecords() const {
@@ -120,6 +160,30 @@ std::optional<int64_t> GeneratorRun::CommittedSeq() const {
     if (value.IsObject() && value.HasMember("seq")) seq = value["seq"].GetInt64();
   }
   return seq;
+}
+
+// Every seq in [0, records) exactly once; each key's records in increasing seq order.
+void ExpectEachRecordOnceInKeyOrder(const GeneratorRun& run, int64_t records) {
+  std::map<int64_t, int> times_seen;
+  std::map<std::string, int64_t> last_seq_of_key;
+  for (const GeneratedRecord& record : run.ReadRecords()) {
+    ++times_seen[record.seq];
+    auto [it, first] = last_seq_of_key.try_emplace(record.key, record.seq);
+    if (!first) {
+      EXPECT_GT(record.seq, it->second) << "key " << record.key << " out of order";
+      it->second = record.seq;
+    }
+  }
+  int duplicated = 0;
+  for (const auto& [seq, times] : times_seen) {
+    if (times > 1) ++duplicated;
+  }
+  EXPECT_EQ(duplicated, 0) << "records seen more than once by a read_committed consumer";
+  EXPECT_EQ(times_seen.size(), static_cast<size_t>(records)) << "records missing";
+  if (!times_seen.empty()) {
+    EXPECT_EQ(times_seen.begin()->first, 0);
+    EXPECT_EQ(times_seen.rbegin()->first, records - 1);
+  }
 }
 
 int32_t ExpectedPartition(const std::string& key, int partitions) {

@@ -44,10 +44,21 @@ class GeneratorRun {
 
   std::unique_ptr<Subprocess> StartWorker();
 
+  // How many times the worker log says a worker is up and handling SIGTERM.
+  size_t RunningLines() const;
+  // Runs a worker until the generator's offset `last_seq` is committed, then stops it with
+  // SIGTERM and expects a clean exit (gtest assertions).
+  void RunUntilCommitted(int64_t last_seq);
+
   std::vector<GeneratedRecord> ReadRecords() const;
   // The generator's last committed `seq`, from the offsets topic; nullopt when none (or when the
   // topic cannot be read yet).
   std::optional<int64_t> CommittedSeq() const;
+
+  // Where CommittedSeq reads: the worker's offsets topic, or a connector's own
+  // (`offsets.storage.topic`).
+  const std::string& worker_offsets_topic() const { return worker_offsets_topic_; }
+  void set_offsets_topic(const std::string& topic) { offsets_topic_ = topic; }
 
   const std::string& topic() const { return topic_; }
   const std::string& log_path() const { return log_path_; }
@@ -59,13 +70,18 @@ class GeneratorRun {
   std::string bootstrap_;
   std::string connector_;
   std::string topic_;
-  std::string offsets_topic_;
+  std::string worker_offsets_topic_;
+  std::string offsets_topic_;  // where CommittedSeq reads
   std::string directory_;
   std::string worker_config_;
   std::string connector_config_;
   std::string log_path_;
   std::string plugin_dir_;
 };
+
+// What exactly-once promises a read_committed consumer of `run`'s topic (gtest expectations):
+// every seq in [0, records) exactly once, each key's records in increasing seq order.
+void ExpectEachRecordOnceInKeyOrder(const GeneratorRun& run, int64_t records);
 
 // Kafka's partition for these key bytes among `partitions` (the Java client's murmur2 choice).
 int32_t ExpectedPartition(const std::string& key, int partitions);

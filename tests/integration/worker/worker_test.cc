@@ -21,9 +21,6 @@
 namespace sluice::testing {
 namespace {
 
-// `sluice worker`'s line once it runs (docs/logging.md: "<timestamp> INFO  worker <message>").
-constexpr char kWorkerRunningLine[] = " worker running; SIGTERM or SIGINT stops it";
-
 // Polls `done` every 200 ms until it holds or `timeout` passes.
 template <typename Predicate>
 bool Eventually(Predicate done, absl::Duration timeout) {
@@ -35,48 +32,11 @@ bool Eventually(Predicate done, absl::Duration timeout) {
   return true;
 }
 
-// How many times the worker log says a worker is up and handling SIGTERM.
-size_t RunningLines(const GeneratorRun& run) {
-  const std::string log = ReadFileForMessage(run.log_path());
-  size_t count = 0;
-  for (size_t at = log.find(kWorkerRunningLine); at != std::string::npos;
-       at = log.find(kWorkerRunningLine, at + 1)) {
-    ++count;
-  }
-  return count;
-}
-
-// Runs the worker until the generator's offset `last_seq` is committed, then stops it with
-// SIGTERM and expects a clean exit.
-void RunUntilCommitted(GeneratorRun& run, int64_t last_seq) {
-  const size_t started_before = RunningLines(run);
-  std::unique_ptr<Subprocess> worker = run.StartWorker();
-  ASSERT_TRUE(worker->started());
-  // Also until this worker is up: an earlier worker (killed with -9) may have committed
-  // `last_seq` already, and a SIGTERM before the worker handles it would end it uncleanly.
-  const bool committed = Eventually(
-      [&] {
-        std::optional<int64_t> seq = run.CommittedSeq();
-        return (seq.has_value() && *seq >= last_seq && RunningLines(run) > started_before) ||
-               !worker->running();
-      },
-      absl::Seconds(120));
-  ASSERT_TRUE(committed) << "offset " << last_seq << " never committed; worker log:\n"
-                         << ReadFileForMessage(run.log_path());
-  ASSERT_TRUE(worker->running()) << "the worker ended early; its log:\n"
-                                 << ReadFileForMessage(run.log_path());
-  EXPECT_EQ(run.CommittedSeq(), last_seq);
-  worker->Signal(SIGTERM);
-  EXPECT_EQ(worker->Wait(absl::Seconds(30)), 0)
-      << "SIGTERM must stop the worker cleanly and soon; its log:\n"
-      << ReadFileForMessage(run.log_path());
-}
-
 TEST(Worker, RecordsAreKeyedOrderedAndPartitionedAsJavaWouldAndAStopResumes) {
   ASSERT_TRUE(CheckServiceReachable("kafka", KafkaPort()).ok());
   GeneratorRun run("keyed");
   run.WriteConnectorConfig(/*max_records=*/2000, /*cardinality=*/20, /*rate=*/0);
-  RunUntilCommitted(run, 1999);
+  run.RunUntilCommitted(1999);
 
   std::vector<GeneratedRecord> records = run.ReadRecords();
   ASSERT_EQ(records.size(), 2000u);
@@ -100,7 +60,7 @@ TEST(Worker, RecordsAreKeyedOrderedAndPartitionedAsJavaWouldAndAStopResumes) {
 
   // A restart resumes after the committed offset: 1000 new records, none repeated.
   run.WriteConnectorConfig(/*max_records=*/3000, /*cardinality=*/20, /*rate=*/0);
-  RunUntilCommitted(run, 2999);
+  run.RunUntilCommitted(2999);
   records = run.ReadRecords();
   ASSERT_EQ(records.size(), 3000u) << "a graceful stop commits exactly what was sent";
   seqs.clear();
@@ -140,7 +100,7 @@ TEST(Worker, KillNineRoundsLoseNothingAndNeverCommitAheadOfTheData) {
     }
   }
 
-  RunUntilCommitted(run, kRecords - 1);
+  run.RunUntilCommitted(kRecords - 1);
   std::vector<GeneratedRecord> records = run.ReadRecords();
   std::set<int64_t> present;
   std::map<std::string, int64_t> last_first_occurrence;
@@ -187,7 +147,7 @@ TEST(Worker, ATruncatedPluginAtStartOrDroppedInIsRefusedWithTheReasonAndTheWorke
   ASSERT_TRUE(Eventually(
       [&] {
         std::optional<int64_t> seq = run.CommittedSeq();
-        return (seq.has_value() && *seq >= 99 && RunningLines(run) > 0) || !worker->running();
+        return (seq.has_value() && *seq >= 99 && run.RunningLines() > 0) || !worker->running();
       },
       absl::Seconds(120)));
   ASSERT_TRUE(worker->running()) << "the worker ended; its log:\n"

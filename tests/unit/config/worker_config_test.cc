@@ -228,8 +228,6 @@ INSTANTIATE_TEST_SUITE_P(
                      "true or false"},
         BadValueCase{"exactly.once.source.support=maybe", "exactly.once.source.support",
                      "disabled, preparing, enabled"},
-        BadValueCase{"exactly.once.source.support=enabled", "exactly.once.source.support",
-                     "not implemented yet"},
         BadValueCase{"value.converter=io.confluent.connect.avro.AvroConverter", "value.converter",
                      "org.apache.kafka.connect.json.JsonConverter"},
         BadValueCase{"producer.buffer.memory=0", "producer.buffer.memory",
@@ -242,6 +240,12 @@ INSTANTIATE_TEST_SUITE_P(
         BadValueCase{"sluice.admin.token.file= ", "sluice.admin.token.file", "token"},
         BadValueCase{"sluice.startup.broker.timeout.ms=-1", "sluice.startup.broker.timeout.ms",
                      "milliseconds"}));
+
+TEST(WorkerConfigTest, ExactlyOnceSourceSupportEnabledIsAccepted) {
+  auto parsed = Parse(std::string(kMinimal) + "exactly.once.source.support=Enabled\n");
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(parsed->config.exactly_once_source_support, ExactlyOnceSourceSupport::kEnabled);
+}
 
 TEST(WorkerConfigTest, AdminApiListensOnLoopbackByDefaultWithoutTls) {
   auto parsed = Parse(kMinimal);

@@ -1,6 +1,8 @@
 // A kafka::RecordSender standing in for the producer in the task loop's unit tests: it keeps a
 // copy of every record it is handed and settles them as the test says (at once, when the test
 // acknowledges them, or with a delivery failure), and can be made full, refuse a send or fail.
+// It also logs transactions (begin, commit, abort, each with the number of records sent so far)
+// and can fail a commit, for the exactly-once loop.
 #ifndef SLUICE_TESTS_UNIT_WORKER_FAKE_SENDER_H_
 #define SLUICE_TESTS_UNIT_WORKER_FAKE_SENDER_H_
 
@@ -39,7 +41,9 @@ class FakeSender : public kafka::RecordSender {
     if (record.key) sent.key = std::string(*record.key);
     if (record.value) sent.value = std::string(*record.value);
     sent.at = absl::Now();
-    if (fail_delivery_at_ == index) {
+    if (tracked == nullptr) {
+      // Untracked (an offset record inside a transaction): nothing to settle.
+    } else if (fail_delivery_at_ == index) {
       tracked->Fail(absl::Status(delivery_failure_code_,
                                  "the broker refused record " + std::to_string(index)));
     } else if (settle_ == Settle::kAtOnce) {
@@ -75,7 +79,40 @@ class FakeSender : public kafka::RecordSender {
     return static_cast<int64_t>(held_.size()) * 100;
   }
 
+  absl::Status BeginTransaction() override {
+    absl::MutexLock lock(&mu_);
+    transactions_.push_back("begin@" + std::to_string(sent_.size()));
+    return absl::OkStatus();
+  }
+  absl::Status CommitTransaction(absl::Duration) override {
+    absl::MutexLock lock(&mu_);
+    for (offsets::SubmittedRecord* r : held_) r->Ack();
+    held_.clear();
+    if (!commit_failure_.ok()) {
+      absl::Status failure = std::move(commit_failure_);
+      commit_failure_ = absl::OkStatus();
+      transactions_.push_back("failed@" + std::to_string(sent_.size()));
+      return failure;
+    }
+    transactions_.push_back("commit@" + std::to_string(sent_.size()));
+    return absl::OkStatus();
+  }
+  absl::Status AbortTransaction(absl::Duration) override {
+    absl::MutexLock lock(&mu_);
+    transactions_.push_back("abort@" + std::to_string(sent_.size()));
+    return absl::OkStatus();
+  }
+
   // Test controls; any thread.
+  // The next CommitTransaction returns `failure` (as the producer does after aborting).
+  void FailNextCommit(absl::Status failure) {
+    absl::MutexLock lock(&mu_);
+    commit_failure_ = std::move(failure);
+  }
+  std::vector<std::string> transactions() const {
+    absl::MutexLock lock(&mu_);
+    return transactions_;
+  }
   void AckOldest(size_t n) {
     absl::MutexLock lock(&mu_);
     for (size_t i = 0; i < n && !held_.empty(); ++i) {
@@ -130,6 +167,8 @@ class FakeSender : public kafka::RecordSender {
   absl::StatusCode delivery_failure_code_ ABSL_GUARDED_BY(mu_) = absl::StatusCode::kInternal;
   absl::Status fatal_ ABSL_GUARDED_BY(mu_);
   int waits_ ABSL_GUARDED_BY(mu_) = 0;
+  std::vector<std::string> transactions_ ABSL_GUARDED_BY(mu_);
+  absl::Status commit_failure_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace sluice::testing

@@ -90,7 +90,8 @@ class SourceTaskTest : public ::testing::Test {
                              {"task.count", "1"},  {"batch.size", "10"}};
     task_config.insert(task_config.end(), settings.begin(), settings.end());
     absl::StatusOr<std::unique_ptr<WorkerSourceTask>> task =
-        WorkerSourceTask::Start({kConnector, 0, generator_, task_config, retry, connector_config, {}},
+        WorkerSourceTask::Start({kConnector, 0, generator_, task_config, retry, connector_config, {},
+                                 transactions_},
                                 {&config_, &offsets_, &topics_, Log()}, std::move(producers));
     EXPECT_TRUE(task.ok()) << task.status();
     return task.ok() ? *std::move(task) : nullptr;
@@ -119,6 +120,7 @@ class SourceTaskTest : public ::testing::Test {
 
   std::shared_ptr<const plugin::Plugin> generator_;
   config::WorkerConfig config_;
+  std::optional<TaskTransactions> transactions_;  // set: exactly-once
   testing::InMemoryOffsets offsets_;
   FakeTopics topics_;
   // Owned by the task; the latest one (made on the task thread when it restarts, read by the test
@@ -178,7 +180,7 @@ TEST_F(SourceTaskTest, TheConnectorsTransformsRouteRecordsAndDroppedRecordsStill
 
 TEST_F(SourceTaskTest, ARefusedTransformConfigRefusesTheTask) {
   absl::StatusOr<std::unique_ptr<WorkerSourceTask>> task = WorkerSourceTask::Start(
-      {kConnector, 0, generator_, {{"name", kConnector}}, {}, {{"transforms", "x"}}, {}},
+      {kConnector, 0, generator_, {{"name", kConnector}}, {}, {{"transforms", "x"}}, {}, {}},
       {&config_, &offsets_, &topics_, Log()},
       []() -> absl::StatusOr<std::unique_ptr<kafka::RecordSender>> {
         return std::unique_ptr<kafka::RecordSender>(
@@ -413,6 +415,92 @@ TEST_F(SourceTaskTest, AnOffsetStoredWithThePartitionsFieldsInAnotherOrderIsNotF
   task->Stop();
   EXPECT_TRUE(task->Join().ok());
   EXPECT_EQ(offsets_.OffsetsFor(kConnector).size(), 2u) << "its own key beside the other one";
+}
+
+// ---- exactly-once ---------------------------------------------------------------------------
+
+constexpr char kOffsetsTopic[] = "eos-offsets";
+constexpr char kOffsetKey[] = R"(["gen",{"generator":"orders","task":0}])";
+
+// The values of the offset records written to the offsets topic, in order.
+std::vector<std::string> OffsetRecords(const FakeSender& sender) {
+  std::vector<std::string> values;
+  for (const FakeSender::Sent& sent : sender.sent()) {
+    if (sent.topic != kOffsetsTopic) continue;
+    EXPECT_EQ(sent.key, kOffsetKey);
+    values.push_back(sent.value.value_or("null"));
+  }
+  return values;
+}
+
+TEST_F(SourceTaskTest, ExactlyOnceCommitsEachPollsRecordsWithTheirOffsetInOneTransaction) {
+  transactions_ = TaskTransactions{TransactionBoundary::kPoll, absl::Seconds(60), kOffsetsTopic,
+                                   absl::Seconds(5)};
+  auto task = StartTask({{"max.records", "30"}}, FakeSender::Settle::kWhenTestAcks);
+  ASSERT_NE(task, nullptr);
+  // Three polls of 10: each a transaction of its records and one offset record, committed after.
+  ASSERT_TRUE(Eventually([&] { return sender_.load()->transactions().size() >= 6; }))
+      << LogText();
+  task->Stop();
+  EXPECT_TRUE(task->Join().ok()) << LogText();
+  EXPECT_THAT(sender_.load()->transactions(),
+              ::testing::ElementsAre("begin@0", "commit@11", "begin@11", "commit@22", "begin@22",
+                                     "commit@33"));
+  EXPECT_THAT(OffsetRecords(*sender_.load()),
+              ::testing::ElementsAre(R"({"seq":9})", R"({"seq":19})", R"({"seq":29})"));
+  EXPECT_EQ(CommittedSeq(), -1) << "no offset is written outside the transactions";
+}
+
+TEST_F(SourceTaskTest, ExactlyOnceWithConnectorBoundariesCommitsWhereTheConnectorMarks) {
+  transactions_ = TaskTransactions{TransactionBoundary::kConnector, absl::Seconds(60),
+                                   kOffsetsTopic, absl::Seconds(5)};
+  // A boundary after every 4th record: seq 3, 7, 11 end transactions; 12 and 13 are left open
+  // and aborted at the stop (a connector's transaction is committed whole or replayed).
+  auto task = StartTask({{"max.records", "14"}, {"transaction.records", "4"}},
+                        FakeSender::Settle::kAtOnce);
+  ASSERT_NE(task, nullptr);
+  ASSERT_TRUE(Eventually([&] { return sender_.load()->sent_count() == 14 + 3; })) << LogText();
+  task->Stop();
+  EXPECT_TRUE(task->Join().ok()) << LogText();
+  EXPECT_THAT(sender_.load()->transactions(),
+              ::testing::ElementsAre("begin@0", "commit@5", "begin@5", "commit@10", "begin@10",
+                                     "commit@15", "begin@15", "abort@17"));
+  EXPECT_THAT(OffsetRecords(*sender_.load()),
+              ::testing::ElementsAre(R"({"seq":3})", R"({"seq":7})", R"({"seq":11})"));
+}
+
+TEST_F(SourceTaskTest, AnAbortedTransactionRewindsToTheCommittedOffsetsWithANewSender) {
+  transactions_ = TaskTransactions{TransactionBoundary::kPoll, absl::Seconds(60), kOffsetsTopic,
+                                   absl::Seconds(5)};
+  offsets_.Put(kConnector, GeneratorPartition(), offsets::SourceOffset{{"seq", int64_t{4}}});
+  auto task = StartTask({{"max.records", "20"}}, FakeSender::Settle::kAtOnce,
+                        [](FakeSender& first) {
+                          first.FailNextCommit(absl::AbortedError("transaction aborted"));
+                        });
+  ASSERT_NE(task, nullptr);
+  ASSERT_TRUE(Eventually([&] { return senders_.load() == 2; }, absl::Seconds(10))) << LogText();
+  // The new attempt starts again after the committed seq 4: the aborted records come again.
+  ASSERT_TRUE(Eventually([&] { return sender_.load()->sent_count() > 0; }));
+  EXPECT_THAT(*sender_.load()->sent()[0].value, HasSubstr(R"("seq":5)"));
+  task->Stop();
+  EXPECT_TRUE(task->Join().ok()) << LogText();
+  EXPECT_EQ(task->restarts(), 1);
+}
+
+TEST_F(SourceTaskTest, AFencedTransactionalSenderEndsTheTaskFailedWithoutARestart) {
+  transactions_ = TaskTransactions{TransactionBoundary::kPoll, absl::Seconds(60), kOffsetsTopic,
+                                   absl::Seconds(5)};
+  auto task = StartTask({{"max.records", "20"}}, FakeSender::Settle::kAtOnce,
+                        [](FakeSender& first) {
+                          first.FailNextCommit(absl::FailedPreconditionError(
+                              "fenced: a newer producer with transactional.id `g-gen-0`"));
+                        });
+  ASSERT_NE(task, nullptr);
+  absl::Status ended = task->Join();
+  EXPECT_TRUE(absl::IsFailedPrecondition(ended)) << ended;
+  EXPECT_THAT(ended.message(), HasSubstr("fenced"));
+  EXPECT_EQ(senders_.load(), 1);
+  EXPECT_EQ(task->state(), TaskState::kFailed);
 }
 
 }  // namespace
