@@ -25,7 +25,7 @@ void WriteFile(const std::string& path, const std::string& text) {
   file << text;
 }
 
-constexpr char kRunsHere[] = "herder: connector ";
+constexpr char kRunsHere[] = " herder connector ";  // docs/logging.md: "<ts> INFO  herder <message>"
 
 }  // namespace
 
