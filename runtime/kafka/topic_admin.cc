@@ -111,15 +111,29 @@ absl::Status TopicAdmin::CreateTopicIfMissing(const TopicSpec& spec) {
                                      " (", rd_kafka_err2name(err), ")", hint));
   }
 
-  // Creation is acknowledged by the controller before every broker serves the topic; wait until
-  // metadata shows it so the caller's first produce does not race it.
+  // Creation is acknowledged by the controller before every broker serves the topic. Metadata
+  // can name a partition's leader before that broker has made the partition its own: a read
+  // then fails with NOT_LEADER_FOR_PARTITION, and an idempotent producer's first batch may be
+  // lost (KAFKA-15591). So wait until metadata shows the topic and each partition's leader
+  // answers for it (its watermarks), before the caller's first read or produce.
   const absl::Time deadline = absl::Now() + timeout_;
+  int32_t ready = 0;  // partitions [0, ready) answered
   while (true) {
     absl::StatusOr<TopicDescription> description = DescribeTopic(spec.name);
-    if (description.ok() && description->partitions > 0) return absl::OkStatus();
+    if (description.ok() && description->partitions > 0) {
+      for (; ready < description->partitions; ++ready) {
+        int64_t low = 0, high = 0;
+        if (rd_kafka_query_watermark_offsets(rk_.get(), spec.name.c_str(), ready, &low, &high,
+                                             1000) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+          break;
+        }
+      }
+      if (ready == description->partitions) return absl::OkStatus();
+    }
     if (absl::Now() > deadline) {
-      return absl::DeadlineExceededError(absl::StrCat(
-          what, ": created, but not visible in metadata within ", absl::FormatDuration(timeout_)));
+      return absl::DeadlineExceededError(
+          absl::StrCat(what, ": created, but its partitions were not served within ",
+                       absl::FormatDuration(timeout_), " (", ready, " answered)"));
     }
     absl::SleepFor(absl::Milliseconds(50));
   }
