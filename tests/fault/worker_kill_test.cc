@@ -59,12 +59,15 @@ TEST_P(WorkerFaults, KillAtTheFailpointsAroundTheOffsetCommit) {
   run.Configure();
   std::unique_ptr<Subprocess> worker = run.StartStreamingWorker();
   run.cdc().StopWorker(worker);
-  const int per_round = TransactionsFor(FaultSize("SLUICE_FAULT_CHANGES", 3000)) / 2;
   for (const char* failpoint : {"offset_commit.before_write", "offset_commit.after_write"}) {
-    // A few commits in: the workload goes on until the worker dies, so the commits go on too.
+    // A few commits in: the workload goes on until the worker dies, so the commits go on too. A
+    // count of writes is not enough: a fast machine wrote them all and the worker caught up
+    // before its fourth commit, after which commits with nothing new never reach the write.
     worker = run.StartWorker(absl::StrCat(failpoint, "=kill@4"));
-    for (int written = 0; worker->running() && written < per_round; written += 20) {
+    for (const absl::Time until = absl::Now() + absl::Seconds(100);
+         worker->running() && absl::Now() < until;) {
       ASSERT_TRUE(run.workload().Run(20).ok());
+      absl::SleepFor(absl::Milliseconds(50));
     }
     run.ExpectKilledBy(worker, failpoint);
   }
