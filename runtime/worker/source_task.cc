@@ -47,7 +47,9 @@ WorkerSourceTask::WorkerSourceTask(SourceTaskSpec spec, SourceTaskServices servi
       who_(absl::StrCat(spec_.connector_name, "-", spec_.task_id)) {}
 
 absl::StatusOr<std::unique_ptr<WorkerSourceTask>> WorkerSourceTask::Start(
-    SourceTaskSpec spec, SourceTaskServices services, RecordSenderFactory producers) {
+    SourceTaskSpec spec, SourceTaskServices services, RecordSenderFactory producers,
+    absl::Status offsets_read) {
+  if (!offsets_read.ok() && !IsTransientTaskFailure(offsets_read)) return offsets_read;
   std::unique_ptr<WorkerSourceTask> task(
       new WorkerSourceTask(std::move(spec), std::move(services), std::move(producers)));
   ConnectorConverters converters = task->spec_.converters;
@@ -76,11 +78,20 @@ absl::StatusOr<std::unique_ptr<WorkerSourceTask>> WorkerSourceTask::Start(
   if (!transforms.ok()) return transforms.status();
   if (!(*transforms)->empty()) task->transforms_ = *std::move(transforms);
 
-  // The worker read the offsets topic just before (Worker::StartTask).
-  absl::StatusOr<std::unique_ptr<Attempt>> first = task->NewAttempt(/*reread=*/false);
-  if (!first.ok()) return first.status();
-  task->attempt_ = *std::move(first);
-  task->thread_ = std::thread([raw = task.get()] { raw->Run(); });
+  // The worker read the offsets topic just before (Worker::StartTask); when that failed
+  // transiently, the first attempt is the first restart's.
+  absl::Status start_failure = offsets_read;
+  if (start_failure.ok()) {
+    absl::StatusOr<std::unique_ptr<Attempt>> first = task->NewAttempt(/*reread=*/false);
+    if (first.ok()) {
+      task->attempt_ = *std::move(first);
+    } else if (IsTransientTaskFailure(first.status())) {
+      start_failure = first.status();
+    } else {
+      return first.status();
+    }
+  }
+  task->thread_ = std::thread([raw = task.get(), start_failure] { raw->Run(start_failure); });
   return task;
 }
 
@@ -184,8 +195,8 @@ bool WorkerSourceTask::SleepUnlessStopped(absl::Duration wait) {
   return !stop_requested_.load(std::memory_order_acquire);
 }
 
-void WorkerSourceTask::Run() {
-  absl::Status status = RunAttempt();
+void WorkerSourceTask::Run(absl::Status start_failure) {
+  absl::Status status = start_failure.ok() ? RunAttempt() : std::move(start_failure);
   RetryBackoff backoff(spec_.retry.delay_max);
   absl::Time run_began = absl::Now();  // of the current run of restarts
   int run_restarts = 0;
