@@ -9,6 +9,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "runtime/common/failpoint.h"
 #include "runtime/kafka/client_config.h"
 #include "runtime/kafka/client_stats.h"
 #include "runtime/kafka/errors.h"
@@ -490,7 +491,11 @@ absl::Status Producer::CommitTransaction(absl::Duration timeout) {
   rd_kafka_error_t* error = RetryWhileRetriable(
       timeout, [rk](int ms) { return rd_kafka_commit_transaction(rk, ms); });
   ReleaseDelivered();
-  if (error == nullptr) return absl::OkStatus();
+  if (error == nullptr) {
+    // Committed by the coordinator, the caller not told (it never acknowledges the offsets).
+    SLUICE_FAILPOINT("transaction.inside_commit");
+    return absl::OkStatus();
+  }
   const bool abortable = rd_kafka_error_txn_requires_abort(error);
   absl::Status status = TransactionStatus(error, "committing the transaction");
   if (!abortable) return OutOfTime(std::move(status));

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "runtime/common/failpoint.h"
 #include "runtime/offsets/offset_codec.h"
 #include "runtime/offsets/record_offsets.h"
 
@@ -408,6 +409,8 @@ absl::Status WorkerSourceTask::CommitTransaction() {
                         absl::StrCat(who_, ": ", committable.first_failure.message(),
                                      " (the transaction was aborted)"));
   }
+  // Records acknowledged inside the open transaction, their offsets not yet in it.
+  SLUICE_FAILPOINT("transaction.before_offsets");
   // The offsets in Kafka Connect's format, keyed as its offset writer keys them; murmur2 of the
   // key puts each where Kafka Connect's reader looks.
   for (const offsets::CommittableOffset& o : committable.offsets) {
@@ -428,6 +431,8 @@ absl::Status WorkerSourceTask::CommitTransaction() {
                                        status.message()));
     }
   }
+  // The offsets written inside the transaction, the transaction not committed.
+  SLUICE_FAILPOINT("transaction.before_commit");
   if (absl::Status status = attempt.producer->CommitTransaction(transactions.commit_timeout);
       !status.ok()) {
     return absl::Status(status.code(), absl::StrCat(who_, ": ", status.message()));

@@ -1,6 +1,6 @@
 // The worker dies or freezes while it streams (issue 19's fault suite), on MariaDB 10.11's and
 // MySQL 9.7's scratch servers: kill -9 at random moments, at the failpoints around the offset
-// commit, inside one large source transaction; SIGSTOP while a second worker takes over, then
+// commit and (exactly-once) inside the transaction commit, inside one large source transaction; SIGSTOP while a second worker takes over, then
 // SIGCONT. After each, the checker (tests/fault/checker.h) holds every promise.
 #include <signal.h>
 
@@ -73,6 +73,34 @@ TEST_P(WorkerFaults, KillAtTheFailpointsAroundTheOffsetCommit) {
   }
   worker = run.StartWorker();
   run.FinishAndCheck(worker);
+}
+
+// Exactly-once: the worker dies at the failpoints of the transaction commit, one after another:
+// records acknowledged in the open transaction without their offsets, the offsets written in it
+// but not committed (both: the transaction is aborted by the next producer's init, the records
+// never seen), and the transaction committed with the task not told (nothing to replay). A
+// read_committed consumer must see every change exactly once.
+TEST_P(WorkerFaults, ExactlyOnceKillAtTheFailpointsInsideTheTransactionCommit) {
+  FaultRun run("txnfailpoints", GetParam());
+  run.cdc().AddWorkerSettings({{"exactly.once.source.support", "enabled"}});
+  run.Configure({{"exactly.once.support", "required"}});
+  std::unique_ptr<Subprocess> worker = run.StartStreamingWorker();
+  run.cdc().StopWorker(worker);
+  for (const char* failpoint :
+       {"transaction.before_offsets", "transaction.before_commit", "transaction.inside_commit"}) {
+    // As above: the workload goes on until the worker dies, so the transactions go on too.
+    worker = run.StartWorker(absl::StrCat(failpoint, "=kill@4"));
+    for (const absl::Time until = absl::Now() + absl::Seconds(100);
+         worker->running() && absl::Now() < until;) {
+      ASSERT_TRUE(run.workload().Run(20).ok());
+      absl::SleepFor(absl::Milliseconds(50));
+    }
+    run.ExpectKilledBy(worker, failpoint);
+  }
+  worker = run.StartWorker();
+  CheckOptions exactly_once;
+  exactly_once.exactly_once = true;
+  run.FinishAndCheck(worker, exactly_once);
 }
 
 // One source transaction of 20,000 rows (CI): the worker dies once the committed offset lies
