@@ -4,6 +4,7 @@
 // SIGCONT. After each, the checker (tests/fault/checker.h) holds every promise.
 #include <signal.h>
 
+#include <initializer_list>
 #include <iostream>
 #include <random>
 #include <string>
@@ -51,15 +52,12 @@ TEST_P(WorkerFaults, KillNineAtRandomMomentsLosesNothing) {
   run.FinishAndCheck(worker);
 }
 
-// The failpoints of runtime/common/failpoint.h: the worker dies with records acknowledged and
-// their offsets unwritten (a replay), then with the offsets written and the task not told (no
-// replay needed, none harmful).
-TEST_P(WorkerFaults, KillAtTheFailpointsAroundTheOffsetCommit) {
-  FaultRun run("failpoints", GetParam());
-  run.Configure();
+// Once the connector streams: for each failpoint in turn, a worker armed to die at its 4th pass,
+// fed by the workload until it does, then the offset check (ExpectKilledBy).
+void KillAtEachFailpoint(FaultRun& run, std::initializer_list<const char*> failpoints) {
   std::unique_ptr<Subprocess> worker = run.StartStreamingWorker();
   run.cdc().StopWorker(worker);
-  for (const char* failpoint : {"offset_commit.before_write", "offset_commit.after_write"}) {
+  for (const char* failpoint : failpoints) {
     // A few commits in: the workload goes on until the worker dies, so the commits go on too. A
     // count of writes is not enough: a fast machine wrote them all and the worker caught up
     // before its fourth commit, after which commits with nothing new never reach the write.
@@ -71,7 +69,17 @@ TEST_P(WorkerFaults, KillAtTheFailpointsAroundTheOffsetCommit) {
     }
     run.ExpectKilledBy(worker, failpoint);
   }
-  worker = run.StartWorker();
+}
+
+// The failpoints of runtime/common/failpoint.h: the worker dies with records acknowledged and
+// their offsets unwritten (a replay), then with the offsets written and the task not told (no
+// replay needed, none harmful).
+TEST_P(WorkerFaults, KillAtTheFailpointsAroundTheOffsetCommit) {
+  FaultRun run("failpoints", GetParam());
+  run.Configure();
+  ASSERT_NO_FATAL_FAILURE(
+      KillAtEachFailpoint(run, {"offset_commit.before_write", "offset_commit.after_write"}));
+  std::unique_ptr<Subprocess> worker = run.StartWorker();
   run.FinishAndCheck(worker);
 }
 
@@ -84,20 +92,9 @@ TEST_P(WorkerFaults, ExactlyOnceKillAtTheFailpointsInsideTheTransactionCommit) {
   FaultRun run("txnfailpoints", GetParam());
   run.cdc().AddWorkerSettings({{"exactly.once.source.support", "enabled"}});
   run.Configure({{"exactly.once.support", "required"}});
-  std::unique_ptr<Subprocess> worker = run.StartStreamingWorker();
-  run.cdc().StopWorker(worker);
-  for (const char* failpoint :
-       {"transaction.before_offsets", "transaction.before_commit", "transaction.inside_commit"}) {
-    // As above: the workload goes on until the worker dies, so the transactions go on too.
-    worker = run.StartWorker(absl::StrCat(failpoint, "=kill@4"));
-    for (const absl::Time until = absl::Now() + absl::Seconds(100);
-         worker->running() && absl::Now() < until;) {
-      ASSERT_TRUE(run.workload().Run(20).ok());
-      absl::SleepFor(absl::Milliseconds(50));
-    }
-    run.ExpectKilledBy(worker, failpoint);
-  }
-  worker = run.StartWorker();
+  ASSERT_NO_FATAL_FAILURE(KillAtEachFailpoint(
+      run, {"transaction.before_offsets", "transaction.before_commit", "transaction.inside_commit"}));
+  std::unique_ptr<Subprocess> worker = run.StartWorker();
   CheckOptions exactly_once;
   exactly_once.exactly_once = true;
   run.FinishAndCheck(worker, exactly_once);
