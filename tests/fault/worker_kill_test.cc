@@ -1,7 +1,8 @@
 // The worker dies or freezes while it streams (issue 19's fault suite), on MariaDB 10.11's and
 // MySQL 9.7's scratch servers: kill -9 at random moments, at the failpoints around the offset
-// commit and (exactly-once) inside the transaction commit, inside one large source transaction; SIGSTOP while a second worker takes over, then
-// SIGCONT. After each, the checker (tests/fault/checker.h) holds every promise.
+// commit and (exactly-once) inside the transaction commit, inside one large source transaction;
+// SIGSTOP while a second worker takes over, then SIGCONT. After each, the checker
+// (tests/fault/checker.h) holds every promise.
 #include <signal.h>
 
 #include <initializer_list>
@@ -93,7 +94,8 @@ TEST_P(WorkerFaults, ExactlyOnceKillAtTheFailpointsInsideTheTransactionCommit) {
   run.cdc().AddWorkerSettings({{"exactly.once.source.support", "enabled"}});
   run.Configure({{"exactly.once.support", "required"}});
   ASSERT_NO_FATAL_FAILURE(KillAtEachFailpoint(
-      run, {"transaction.before_offsets", "transaction.before_commit", "transaction.inside_commit"}));
+      run,
+      {"transaction.before_offsets", "transaction.before_commit", "transaction.inside_commit"}));
   std::unique_ptr<Subprocess> worker = run.StartWorker();
   CheckOptions exactly_once;
   exactly_once.exactly_once = true;

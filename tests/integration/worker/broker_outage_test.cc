@@ -120,10 +120,8 @@ TEST(BrokerOutage, ATaskStartedWhileTheBrokerIsDownRunsOnceItIsBack) {
   connector.connector_class = "generator";
   connector.errors_retry_delay_max = absl::Seconds(2);
   const std::string topic = name + ".records";
-  connector.config = {{"name", name},
-                      {"connector.class", "generator"},
-                      {"topic", topic},
-                      {"max.records", "50"}};
+  connector.config = {
+      {"name", name}, {"connector.class", "generator"}, {"topic", topic}, {"max.records", "50"}};
   absl::StatusOr<std::vector<ConfigMap>> tasks = (*running)->StartConnectorOnly(connector);
   ASSERT_TRUE(tasks.ok()) << tasks.status();
   ASSERT_EQ(tasks->size(), 1u);

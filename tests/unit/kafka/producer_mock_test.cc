@@ -166,8 +166,8 @@ TEST(ProducerTest, AFailedDeliveryNeverLetsTheOffsetPassIt) {
 TEST(ProducerTest, NoRecordIsSentPastOneWhoseDeliveryTimedOut) {
   MockCluster cluster(1);
   ASSERT_EQ(rd_kafka_mock_topic_create(cluster.get(), "t", 1, 1), RD_KAFKA_RESP_ERR_NO_ERROR);
-  auto producer = Producer::Create(ProducerOptions{
-      cluster.bootstrap(), {{"linger.ms", "0"}, {"delivery.timeout.ms", "1000"}}});
+  auto producer = Producer::Create(
+      ProducerOptions{cluster.bootstrap(), {{"linger.ms", "0"}, {"delivery.timeout.ms", "1000"}}});
   ASSERT_TRUE(producer.ok()) << producer.status();
   offsets::SubmittedRecords tracker;
   offsets::PartitionHandle p = tracker.Partition(Server());
