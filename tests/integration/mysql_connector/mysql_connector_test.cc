@@ -569,6 +569,46 @@ TEST_P(MySqlConnector, SchemaChangeEventsDescribeTheTableAfterEachStatement) {
   run.StopWorker(worker);
 }
 
+// A statement of a captured database the schema model cannot apply (here: a column type, or
+// MariaDB's system versioning, it does not model): with schema.model.unparseable.handling.mode=fail
+// the task stops naming the statement and its position; with warn it logs the same and describes
+// the table from information_schema, as it does a table it meets first.
+TEST_P(MySqlConnector, AStatementTheSchemaModelCannotApplyFollowsTheOption) {
+  CdcRun run("unmodelled", /*schemas=*/false, server());
+  run.Sql("CREATE TABLE src (id INT PRIMARY KEY, v VARCHAR(4))");
+  run.WriteConnectorConfig({{"schema.model.unparseable.handling.mode", "fail"}});
+  std::unique_ptr<Subprocess> worker = run.StartWorker();
+  const std::string topic = run.prefix();
+  ASSERT_EQ(run.WaitForEvents(topic, 1, worker.get()).size(), 1u) << run.WorkerLog();
+  run.Sql("CREATE TABLE made (id INT PRIMARY KEY)");  // modelled from its text
+  ASSERT_EQ(run.WaitForEvents(topic, 2, worker.get()).size(), 2u) << run.WorkerLog();
+  const std::string unmodelled = server() == TestServer::kMySql
+                                     ? "ALTER TABLE made ADD COLUMN g GEOMCOLLECTION"
+                                     : "ALTER TABLE made ADD SYSTEM VERSIONING";
+  run.Sql(unmodelled);
+  ASSERT_TRUE(run.WaitForLog("the schema model cannot apply")) << run.WorkerLog();
+  const std::string log = run.WorkerLog();
+  EXPECT_NE(log.find(absl::StrCat("the schema model cannot apply `", unmodelled, "` at ")),
+            std::string::npos)
+      << log;
+  EXPECT_NE(log.find("set schema.model.unparseable.handling.mode=warn"), std::string::npos);
+  absl::SleepFor(absl::Seconds(1));
+  EXPECT_EQ(run.WaitForEvents(topic, 2, worker.get()).size(), 2u) << "no record past the statement";
+  run.StopWorker(worker);
+
+  run.WriteConnectorConfig({{"schema.model.unparseable.handling.mode", "warn"}});
+  worker = run.StartWorker();
+  std::vector<ChangeEvent> changes = run.WaitForEvents(topic, 3, worker.get());
+  ASSERT_EQ(changes.size(), 3u) << DdlStatements(changes) << run.WorkerLog();
+  const rapidjson::Value& change = changes[2].payload()["tableChanges"][0];
+  EXPECT_EQ(std::string(change["type"].GetString()), "ALTER");
+  ASSERT_TRUE(change["table"].IsObject()) << Json(change);
+  EXPECT_GE(change["table"]["columns"].Size(), 1u) << Json(change);
+  EXPECT_NE(run.WorkerLog().find("(schema.model.unparseable.handling.mode=warn)"),
+            std::string::npos);
+  run.StopWorker(worker);
+}
+
 TEST_P(MySqlConnector, FiltersKeyLessTablesAndDebeziumClassNames) {
   CdcRun run("filters", /*schemas=*/false, server());
   run.Sql("CREATE TABLE keep (id INT PRIMARY KEY, v INT, secret VARCHAR(10))");
