@@ -9,7 +9,6 @@
 #include "connectors/mysql/connector/ddl_parser.h"
 #include "connectors/mysql/connector/schema_model_apply.h"
 #include "connectors/mysql/connector/schema_model_check.h"
-#include "connectors/mysql/connector/sql_scanner.h"
 #include "connectors/mysql/connector/sql_secrets.h"
 
 namespace sluice::mysql {
@@ -53,13 +52,6 @@ absl::Status DdlEvents::ModelFailure(const absl::Status& why, absl::string_view 
 
 absl::Status DdlEvents::AdvanceModel(const std::string& db, absl::string_view sql,
                                      const SourcePosition& source) {
-  // A database's charset may change with CREATE/ALTER DATABASE: read again when next needed.
-  SqlScanner scan(sql, db);
-  if ((scan.Accept("CREATE") || scan.Accept("ALTER")) &&
-      (scan.Accept("DATABASE") || scan.Accept("SCHEMA"))) {
-    model_.ForgetDatabaseCharsets();
-    return absl::OkStatus();
-  }
   absl::StatusOr<bool> mariadb = Mariadb();
   if (!mariadb.ok()) return mariadb.status();
   const std::vector<DdlTarget> targets = DdlTargets(sql, db);
@@ -73,7 +65,6 @@ absl::Status DdlEvents::AdvanceModel(const std::string& db, absl::string_view sq
   }
   absl::Status applied = ApplyDdl(
       *statement, model_, [this](const std::string& database) -> absl::StatusOr<std::string> {
-        if (std::optional<std::string> known = model_.DatabaseCharset(database)) return *known;
         absl::StatusOr<Connection*> connection = query_connection_();
         if (!connection.ok()) return connection.status();
         InformationSchemaCatalog catalog(**connection);
@@ -83,7 +74,6 @@ absl::Status DdlEvents::AdvanceModel(const std::string& db, absl::string_view sq
           return absl::FailedPreconditionError(
               absl::StrCat("database `", database, "` no longer exists, so its charset is unknown"));
         }
-        model_.LearnDatabaseCharset(database, **charset);
         return **charset;
       });
   if (applied.ok()) return applied;

@@ -149,6 +149,7 @@ class Parser {
   absl::Status Place(DdlColumnPlace* place);
   absl::Status TableOptions(DdlStatement* statement);
   absl::Status CreateTable(DdlStatement* statement);
+  absl::Status Database(DdlStatement* statement);
   absl::Status AlterTable(DdlStatement* statement);
   absl::Status AlterSpec(DdlStatement* statement);
 
@@ -535,6 +536,20 @@ absl::Status Parser::TableOptions(DdlStatement* statement) {
   return absl::OkStatus();
 }
 
+absl::Status Parser::Database(DdlStatement* statement) {
+  statement->kind = DdlStatement::kDatabase;
+  // ALTER DATABASE without a name is the current one's.
+  const bool named = !PeekWord("DEFAULT") && !PeekWord("CHARACTER") && !PeekWord("CHARSET") &&
+                     !PeekWord("COLLATE") && Identifier(&statement->table.db);
+  if (!named) statement->table.db = std::string(current_db_);
+  // Its options as a table's: only the charset matters.
+  DdlStatement options;
+  absl::Status status = TableOptions(&options);
+  if (!status.ok()) return status;
+  statement->charset = options.charset;
+  return absl::OkStatus();
+}
+
 absl::Status Parser::CreateTable(DdlStatement* statement) {
   if (Accept("IF")) {
     absl::Status status = Expect("NOT");
@@ -800,9 +815,19 @@ absl::StatusOr<DdlStatement> Parser::Statement() {
       if (!status.ok()) return status;
       statement.or_replace = true;
     }
-    if (Accept("TEMPORARY") || !Accept("TABLE")) return DdlStatement();
-    status = CreateTable(&statement);
+    if (Accept("DATABASE") || Accept("SCHEMA")) {
+      if (PeekWord("IF")) i_ += 3;  // IF NOT EXISTS
+      status = Database(&statement);
+    } else {
+      if (Accept("TEMPORARY") || !Accept("TABLE")) return DdlStatement();
+      status = CreateTable(&statement);
+    }
   } else if (Accept("ALTER")) {
+    if (Accept("DATABASE") || Accept("SCHEMA")) {
+      status = Database(&statement);
+      if (!status.ok()) return status;
+      return statement;
+    }
     for (const char* option : {"ONLINE", "OFFLINE", "IGNORE"}) Accept(option);
     if (!Accept("TABLE")) return DdlStatement();
     status = AlterTable(&statement);

@@ -76,7 +76,16 @@ struct DdlAlterSpec {
 };
 
 struct DdlStatement {
-  enum Kind { kOther, kCreateTable, kCreateLike, kAlterTable, kRenameTables, kDropTables, kTruncate };
+  enum Kind {
+    kOther,
+    kCreateTable,
+    kCreateLike,
+    kAlterTable,
+    kRenameTables,
+    kDropTables,
+    kTruncate,
+    kDatabase,  // CREATE/ALTER DATABASE (or SCHEMA) `table.db` [charset]
+  };
   Kind kind = kOther;
   DdlTableRef table;  // CREATE, ALTER, TRUNCATE
   bool if_not_exists = false;  // CREATE TABLE IF NOT EXISTS
@@ -85,7 +94,7 @@ struct DdlStatement {
   // CREATE TABLE (...)
   std::vector<DdlColumn> columns;
   std::vector<std::string> primary_key;  // table-level PRIMARY KEY (...)
-  std::optional<std::string> charset;    // CHARSET / COLLATE table options
+  std::optional<std::string> charset;    // CHARSET / COLLATE table (or database) options
   DdlTableRef like;                      // CREATE TABLE ... LIKE
   std::vector<DdlAlterSpec> specs;       // ALTER TABLE, in order
   std::vector<std::pair<DdlTableRef, DdlTableRef>> renames;  // RENAME TABLE a TO b, ...

@@ -38,8 +38,8 @@ class SchemaModel {
   // A database's default charset, as the catalog said it; none until Learned.
   std::optional<std::string> DatabaseCharset(const std::string& db) const;
   void LearnDatabaseCharset(const std::string& db, std::string charset);
-  // A CREATE/ALTER DATABASE may have changed them: read again when next needed.
-  void ForgetDatabaseCharsets() { database_charsets_.clear(); }
+  // A CREATE/ALTER DATABASE that names no charset: read again when next needed.
+  void ForgetDatabaseCharset(const std::string& db) { database_charsets_.erase(db); }
 
  private:
   static std::string Key(const std::string& db, const std::string& table);

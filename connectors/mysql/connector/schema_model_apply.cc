@@ -187,9 +187,12 @@ absl::Status CreateTable(const DdlStatement& statement, SchemaModel& model,
   TableStructure table;
   if (statement.charset.has_value()) {
     table.default_charset = statement.charset;
+  } else if (std::optional<std::string> known = model.DatabaseCharset(ref.db)) {
+    table.default_charset = std::move(known);
   } else {
     absl::StatusOr<std::string> charset = database_charset(ref.db);
     if (!charset.ok()) return charset.status();
+    model.LearnDatabaseCharset(ref.db, *charset);
     table.default_charset = *std::move(charset);
   }
   for (const DdlColumn& definition : statement.columns) {
@@ -214,6 +217,13 @@ absl::Status Apply(const DdlStatement& statement, SchemaModel& model,
   switch (statement.kind) {
     case DdlStatement::kOther:
     case DdlStatement::kTruncate:
+      return absl::OkStatus();
+    case DdlStatement::kDatabase:
+      if (statement.charset.has_value()) {
+        model.LearnDatabaseCharset(ref.db, *statement.charset);
+      } else {
+        model.ForgetDatabaseCharset(ref.db);  // the server's default, or unchanged: ask it
+      }
       return absl::OkStatus();
     case DdlStatement::kCreateTable:
       if (statement.if_not_exists && model.Find(ref.db, ref.table) != nullptr) {

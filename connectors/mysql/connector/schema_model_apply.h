@@ -19,7 +19,8 @@
 
 namespace sluice::mysql {
 
-// A database's default charset (for a CREATE TABLE that names none).
+// A database's default charset, asked for a CREATE TABLE that names none when the model has not
+// learnt it (from CREATE/ALTER DATABASE, or an earlier answer).
 using DatabaseCharsetLookup = std::function<absl::StatusOr<std::string>(const std::string& db)>;
 
 // Applies `statement` to `model`. OK: every table the statement names that the model knew or

@@ -198,7 +198,7 @@ TEST(ParseDdl, RenameDropTruncate) {
 }
 
 TEST(ParseDdl, StatementsThatChangeNoTableAreOther) {
-  for (const char* sql : {"CREATE DATABASE x", "CREATE TEMPORARY TABLE t (a INT)",
+  for (const char* sql : {"CREATE TEMPORARY TABLE t (a INT)",
                           "DROP TEMPORARY TABLE t", "CREATE INDEX i ON t (a)", "DROP VIEW v",
                           "CREATE VIEW v AS SELECT 1", "INSERT INTO t VALUES (1)"}) {
     EXPECT_EQ(Parse(sql).kind, DdlStatement::kOther) << sql;

@@ -129,6 +129,19 @@ TEST_F(ModelTest, TablesRenamedCopiedDroppedTruncated) {
   EXPECT_EQ(Columns("v"), "y:1 ");
 }
 
+TEST_F(ModelTest, DatabaseCharsetsFromTheirStatements) {
+  Apply("CREATE DATABASE IF NOT EXISTS other CHARACTER SET utf8mb3");
+  EXPECT_EQ(model_.DatabaseCharset("other").value_or(""), "utf8mb3");
+  Apply("ALTER DATABASE other DEFAULT COLLATE latin2_general_ci");
+  EXPECT_EQ(model_.DatabaseCharset("other").value_or(""), "latin2");
+  Apply("CREATE TABLE other.t (a CHAR(1))");
+  EXPECT_EQ(model_.Find("other", "t")->columns[0].charset.value_or(""), "latin2");
+  Apply("ALTER SCHEMA CHARSET latin1");  // the current database, `shop`
+  EXPECT_EQ(model_.DatabaseCharset("shop").value_or(""), "latin1");
+  Apply("CREATE DATABASE other2");  // the server's default: asked when needed
+  EXPECT_FALSE(model_.DatabaseCharset("other2").has_value());
+}
+
 TEST_F(ModelTest, UnknownTablesStayUnknown) {
   Apply("ALTER TABLE never ADD a INT");
   EXPECT_EQ(model_.Find("shop", "never"), nullptr);
