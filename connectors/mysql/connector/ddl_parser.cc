@@ -140,6 +140,8 @@ class Parser {
   }
 
   // ---- pieces --------------------------------------------------------------------------------
+  // A charset or collation name, after its keyword and an optional "=": a word, `name` or 'name'.
+  absl::Status OptionName(absl::string_view what, std::string* name);
   absl::Status Charset(std::string* charset);  // after CHARACTER SET / CHARSET
   absl::Status Collation(std::string* charset);  // after COLLATE
   absl::StatusOr<std::optional<std::string>> DefaultValue();
@@ -159,31 +161,31 @@ class Parser {
   size_t i_ = 0;
 };
 
-absl::Status Parser::Charset(std::string* charset) {
+absl::Status Parser::OptionName(absl::string_view what, std::string* name) {
   SkipEquals();
-  std::string name;
-  if (Accept("DEFAULT")) return Error("a character set name");  // CHARSET DEFAULT: the db's
-  if (!Identifier(&name)) {
-    const SqlToken* token = Peek();
-    if (token == nullptr || token->kind != SqlToken::kString) return Error("a character set name");
-    name = token->text;
-    ++i_;
-  }
-  *charset = CanonicalCharset(name);
+  if (Identifier(name)) return absl::OkStatus();
+  const SqlToken* token = Peek();
+  if (token == nullptr || token->kind != SqlToken::kString) return Error(what);
+  *name = token->text;
+  ++i_;
   return absl::OkStatus();
 }
 
-absl::Status Parser::Collation(std::string* charset) {
-  SkipEquals();
-  std::string name;
-  if (!Identifier(&name)) {
-    const SqlToken* token = Peek();
-    if (token == nullptr || token->kind != SqlToken::kString) return Error("a collation name");
-    name = token->text;
-    ++i_;
+absl::Status Parser::Charset(std::string* charset) {
+  if (PeekWord("DEFAULT") || (PeekPunct('=') && PeekWord("DEFAULT", 1))) {
+    return Error("a character set name");  // CHARSET DEFAULT: the server's, not modelled
   }
-  *charset = CharsetOfCollation(name);
-  return absl::OkStatus();
+  std::string name;
+  absl::Status status = OptionName("a character set name", &name);
+  if (status.ok()) *charset = CanonicalCharset(name);
+  return status;
+}
+
+absl::Status Parser::Collation(std::string* charset) {
+  std::string name;
+  absl::Status status = OptionName("a collation name", &name);
+  if (status.ok()) *charset = CharsetOfCollation(name);
+  return status;
 }
 
 absl::StatusOr<std::optional<std::string>> Parser::DefaultValue() {
