@@ -262,8 +262,15 @@ class SluiceSystem(System):
 
 
 class SluiceExactlyOnceSystem(SluiceSystem):
-    """Sluice with exactly-once on (docs/worker.md, "Exactly-once"): transactional producer, the
-    MySQL connector's own boundaries (one Kafka transaction per source transaction)."""
+    """Sluice with exactly-once on (docs/worker.md, "Exactly-once"): a transactional producer per
+    task, at the default boundary (`transaction.boundary=poll`: one Kafka transaction per poll's
+    records, which the MySQL connector ends at each source transaction)."""
     name = "sluice-eos"
     extra_worker_settings = {"exactly.once.source.support": "enabled"}
+
+
+class SluiceExactlyOnceConnectorBoundarySystem(SluiceExactlyOnceSystem):
+    """Exactly-once with the MySQL connector's own boundaries (`transaction.boundary=connector`:
+    one Kafka transaction per source transaction, split by size)."""
+    name = "sluice-eos-connector"
     extra_connector_settings = {"transaction.boundary": "connector"}

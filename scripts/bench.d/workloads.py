@@ -9,6 +9,8 @@ import time
 import ceilings
 from systems import DATA_TOPIC
 
+CEILING_TOPIC = "bench.ceiling"
+
 ALL = ["backlog", "backlog-single", "mixed", "snapshot", "latency", "restart"]
 TIMEOUT_SECONDS = 900
 
@@ -128,22 +130,42 @@ class Backlog(Workload):
         measurement = measure_to_completion(system, self, self.rows, "never")
         if not measurement["correct"]:
             return measurement
-        return self.check_inserts(measurement, set(range(1, self.rows + 1)), "c")
+        return with_producer_ceiling(self, self.check_inserts(measurement, set(range(1, self.rows + 1)), "c"))
 
 
     def ceilings(self, per_system):
         return binlog_ceilings(self, self.rows, per_system)
 
 
+def with_producer_ceiling(workload, measurement):
+    """Right after a correct run, the producer ceiling for the records it wrote (the same keys and
+    bytes, on the broker and machine as they are now): librdkafka alone, tests/bench/producer_ceiling.
+    Measured after every run, so that each run's share of its ceiling is a same-time ratio on a
+    machine whose pace moves."""
+    if measurement["correct"]:
+        ceiling = ceilings.producer(workload.kafka, DATA_TOPIC, CEILING_TOPIC)
+        measurement["producer_ceiling_per_second"] = ceiling["records_per_second"]
+        measurement["producer_ceiling_cpu_seconds_per_million"] = ceiling["cpu_ns_per_record"] / 1e3
+    return measurement
+
+
 def binlog_ceilings(workload, events, per_system):
-    """Raw binlog fetch and the broker's producer rate for records the size the systems wrote."""
+    """The raw binlog fetch ceiling (once), the runs' producer ceilings (median), and each run's
+    events/s as a share of min(its producer ceiling, the binlog fetch ceiling)."""
     fetch = ceilings.binlog_fetch(workload.database)
     fetch["events_per_second_of_this_workload"] = events / fetch["seconds"]
-    sizes = [run["bytes_per_event"] for runs in per_system.values() for run in runs if "bytes_per_event" in run]
-    size = statistics.median(sizes) if sizes else 600
-    return {"binlog_fetch": fetch,
-            # At least 200k records: a shorter run measures the tool's own JVM warm-up, not the broker.
-            "broker_producer": ceilings.producer(workload.kafka, "bench.ceiling", max(events, 200_000), size)}
+    producer = [run["producer_ceiling_per_second"] for runs in per_system.values() for run in runs
+                if "producer_ceiling_per_second" in run]
+    for runs in per_system.values():
+        for run in runs:
+            if "producer_ceiling_per_second" in run:
+                run["share_of_ceiling"] = run["events_per_second"] / min(
+                    run["producer_ceiling_per_second"], fetch["events_per_second_of_this_workload"])
+    limits = {"binlog_fetch": fetch}
+    if producer:
+        limits["producer"] = {"records_per_second_median": statistics.median(producer),
+                              "records_per_second_range": [min(producer), max(producer)]}
+    return limits
 
 
 class BacklogSingle(Backlog):
@@ -191,7 +213,7 @@ class Mixed(Workload):
             example = wrong[0] if wrong else extra[0]
             return fail(measurement, f"{len(wrong)} keys out of order or incomplete, {len(extra)} unknown keys; "
                                      f"key {example}: expected {self.expected.get(example)}, got {actual.get(example)}")
-        return measurement
+        return with_producer_ceiling(self, measurement)
 
 
 class Snapshot(Workload):
@@ -342,7 +364,13 @@ METRICS = [
     ("p99_ms_from_producer_at_5000", "p99 ms producer call to readable @5k/s", "{:.1f}", "lower"),
     ("max_ms_at_5000", "max ms @5k/s", "{:.1f}", "lower"),
     ("restart_to_first_event_ms", "restart ms", "{:.0f}", "lower"),
+    ("producer_ceiling_per_second", "producer ceiling/s", "{:,.0f}", "higher"),
+    ("producer_ceiling_cpu_seconds_per_million", "ceiling CPU s / M", "{:.1f}", "lower"),
+    ("share_of_ceiling", "of min(ceilings)", "{:.0%}", "higher"),
 ]
+# The ratios reported, each system over another where both ran: per run (run i of one against run
+# i of the other, which ran next to it), then the median of those.
+PAIRS = [("sluice", "debezium"), ("sluice-eos", "sluice"), ("sluice-eos-connector", "sluice")]
 
 
 def describe(measurement):
@@ -354,52 +382,62 @@ def describe(measurement):
 
 
 def summarize(per_system):
-    """Median of each metric per system, and the Sluice/Debezium ratio where both ran."""
+    """Median of each metric per system, and for each of PAIRS that ran, the median of the same-run
+    ratios."""
     summary = {}
-    for system, runs in per_system.items():
-        good = [run for run in runs if run.get("correct")]
-        summary[system] = {key: statistics.median(run[key] for run in good)
-                           for key, *_ in METRICS if good and all(key in run for run in good)}
-    if "sluice" in summary and "debezium" in summary:
-        summary["ratio"] = {key: summary["sluice"][key] / summary["debezium"][key]
-                            for key in summary["sluice"]
-                            if key in summary["debezium"] and summary["debezium"][key]}
+    good = {system: [run for run in runs if run.get("correct")] for system, runs in per_system.items()}
+    for system, runs in good.items():
+        summary[system] = {key: statistics.median(run[key] for run in runs)
+                           for key, *_ in METRICS if runs and all(key in run for run in runs)}
+    summary["ratios"] = {}
+    for top, bottom in PAIRS:
+        if top not in per_system or bottom not in per_system:
+            continue
+        pairs = [(a, b) for a, b in zip(per_system[top], per_system[bottom]) if a.get("correct") and b.get("correct")]
+        ratios = {key: statistics.median(a[key] / b[key] for a, b in pairs)
+                  for key, *_ in METRICS
+                  if pairs and all(key in a and key in b and b[key] for a, b in pairs)}
+        summary["ratios"][f"{top}/{bottom}"] = ratios
     return summary
 
 
 def table(results):
-    lines = [f"{'workload':16s} {'metric':18s} {'sluice':>12s} {'debezium':>12s} {'sluice/dbz':>11s}"]
+    systems = [name for name in next(iter(results["workloads"].values()))["summary"] if name != "ratios"] \
+        if results["workloads"] else []
+    pairs = sorted({pair for w in results["workloads"].values() for pair in w["summary"]["ratios"]})
+    lines = [f"{'workload':16s} {'metric':38s} " + " ".join(f"{name:>12s}" for name in systems + pairs)]
     for name, workload in results["workloads"].items():
         summary = workload["summary"]
         for key, label, fmt, _ in METRICS:
-            row = [summary.get(system, {}).get(key) for system in ("sluice", "debezium")]
+            row = [summary.get(system, {}).get(key) for system in systems]
             if all(value is None for value in row):
                 continue
-            ratio = summary.get("ratio", {}).get(key)
             cells = [fmt.format(v) if v is not None else "-" for v in row]
-            lines.append(f"{name:16s} {label:18s} {cells[0]:>12s} {cells[1]:>12s} "
-                         f"{(f'{ratio:.3f}' if ratio is not None else '-'):>11s}")
+            ratios = [summary["ratios"].get(pair, {}).get(key) for pair in pairs]
+            cells += [f"{r:.3f}" if r is not None else "-" for r in ratios]
+            lines.append(f"{name:16s} {label:38s} " + " ".join(f"{cell:>12s}" for cell in cells))
         limits = workload.get("ceilings", {})
         if "binlog_fetch" in limits:
-            lines.append(f"{name:16s} {'ceiling: binlog':18s} {limits['binlog_fetch']['events_per_second_of_this_workload']:>12,.0f} "
+            lines.append(f"{name:16s} {'ceiling: binlog fetch':38s} {limits['binlog_fetch']['events_per_second_of_this_workload']:>12,.0f} "
                          f"events/s ({limits['binlog_fetch']['mb_per_second']:.0f} MB/s raw fetch)")
-        if "broker_producer" in limits:
-            producer = limits["broker_producer"]
-            shares = ", ".join(f"{system} {summary[system]['events_per_second'] / producer['records_per_second']:.0%}"
-                               for system in ("sluice", "debezium")
-                               if "events_per_second" in summary.get(system, {}))
-            lines.append(f"{name:16s} {'ceiling: producer':18s} {producer['records_per_second']:>12,.0f} "
-                         f"records/s of {producer['record_size']} B ({shares} of it)")
+        if "producer" in limits:
+            producer = limits["producer"]
+            low, high = producer["records_per_second_range"]
+            lines.append(f"{name:16s} {'ceiling: librdkafka producer':38s} {producer['records_per_second_median']:>12,.0f} "
+                         f"records/s, median of the runs' ({low:,.0f}-{high:,.0f})")
     return "\n".join(lines)
 
 
 def summary_line(results):
     parts = []
     for name, workload in results["workloads"].items():
-        ratio = workload["summary"].get("ratio", {})
-        for key, label in (("events_per_second", "events/s"), ("cpu_seconds_per_million_events", "CPU/event"),
-                           ("peak_rss_mb", "RSS"), ("restart_to_first_event_ms", "restart"),
-                           ("p99_ms_at_1000", "p99@1k")):
-            if key in ratio:
-                parts.append(f"{name} {label} x{ratio[key]:.2f}")
-    return "summary (sluice/debezium): " + ("; ".join(parts) if parts else "no ratios (one system ran)")
+        for pair, ratio in workload["summary"]["ratios"].items():
+            for key, label in (("events_per_second", "events/s"), ("cpu_seconds_per_million_events", "CPU/event"),
+                               ("peak_rss_mb", "RSS"), ("restart_to_first_event_ms", "restart"),
+                               ("p99_ms_at_1000", "p99@1k")):
+                if key in ratio:
+                    parts.append(f"{name} {pair} {label} x{ratio[key]:.2f}")
+        share = workload["summary"].get("sluice", {}).get("share_of_ceiling")
+        if share is not None:
+            parts.append(f"{name} sluice {share:.0%} of min(ceilings)")
+    return "summary (same-run ratios, medians): " + ("; ".join(parts) if parts else "no ratios (one system ran)")
