@@ -16,7 +16,7 @@ import time
 sys.path.insert(0, os.path.dirname(__file__))
 from database import Database  # noqa: E402
 from systems import (DebeziumSystem, SluiceExactlyOnceConnectorBoundarySystem,  # noqa: E402
-                     SluiceExactlyOnceSystem, SluiceSystem)
+                     SluiceExactlyOnceIntervalSystem, SluiceExactlyOnceSystem, SluiceSystem)
 import workloads  # noqa: E402
 # kafka_side (confluent-kafka, which scripts/bench installs) is imported after the arguments are
 # parsed: `scripts/bench --help` runs this file with the system's Python before installing anything.
@@ -30,7 +30,8 @@ def parse_args():
     parser.add_argument("--vs", choices=["debezium"], help="also run Debezium on Kafka Connect")
     parser.add_argument("--systems", help="comma-separated systems to run (sluice; sluice-eos: "
                                           "exactly-once on at the default boundary, poll; "
-                                          "sluice-eos-connector: at the connector's boundaries; debezium); "
+                                          "sluice-eos-connector, sluice-eos-interval: at the connector's "
+                                          "boundaries, every second; debezium); "
                                           "default: sluice, plus debezium with --vs")
     parser.add_argument("--workloads", default=",".join(workloads.ALL),
                         help="comma-separated, from: " + ", ".join(workloads.ALL))
@@ -75,7 +76,8 @@ def main():
     kafka = KafkaSide(bootstrap=f"127.0.0.1:{os.environ['BENCH_KAFKA_PORT']}", partitions=args.partitions)
     wanted = args.systems.split(",") if args.systems else ["sluice"] + (["debezium"] if args.vs else [])
     known = {"sluice": SluiceSystem, "sluice-eos": SluiceExactlyOnceSystem,
-             "sluice-eos-connector": SluiceExactlyOnceConnectorBoundarySystem, "debezium": DebeziumSystem}
+             "sluice-eos-connector": SluiceExactlyOnceConnectorBoundarySystem,
+             "sluice-eos-interval": SluiceExactlyOnceIntervalSystem, "debezium": DebeziumSystem}
     unknown = [name for name in wanted if name not in known]
     if unknown:
         print(f"bench: unknown system {unknown[0]}; choose from {', '.join(known)}", file=sys.stderr)

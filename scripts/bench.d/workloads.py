@@ -25,13 +25,32 @@ def decode(record):
     return key_id, event["op"], event.get("after")
 
 
-def measure_to_completion(system, workload, expected_events, snapshot_mode, keep_state=False):
-    """Starts `system`, waits until the data topic holds `expected_events`, samples CPU and peak
-    memory, stops it. Events/s counts from process start to the last event being readable."""
+def wait_until_delivered(system, kafka, running, expected_events, last_id):
+    """The monotonic time the data topic holds all `expected_events`, or None. By its end offsets;
+    for a transactional system (exactly-once), whose end offsets also count each transaction's
+    commit markers, until the event with key `last_id` (the workload's last change, which commits
+    after every other) is readable read_committed: a watcher starts at the topic's end while
+    fewer records than the markers could add are still to come."""
+    if not system.transactional:
+        return kafka.wait_for_total(DATA_TOPIC, expected_events, TIMEOUT_SECONDS, running.running)
+    if last_id is None:
+        raise ValueError(f"{system.name}: this workload cannot tell when a transactional system is done")
+    margin = max(20_000, expected_events // 50)  # markers: at most a few per transaction
+    if kafka.wait_for_total(DATA_TOPIC, expected_events - margin, TIMEOUT_SECONDS, running.running) is None:
+        return None
+    watch = kafka.watch_for_new_record(DATA_TOPIC)
+    return watch.wait(TIMEOUT_SECONDS, running.running,
+                      accept=lambda message: message.key() is not None and json.loads(message.key())["id"] == last_id)
+
+
+def measure_to_completion(system, workload, expected_events, snapshot_mode, keep_state=False, last_id=None):
+    """Starts `system`, waits until the data topic holds `expected_events` (the last of them has
+    key `last_id`), samples CPU and peak memory, stops it. Events/s counts from process start to
+    the last event being readable."""
     kafka = workload.kafka
     running = system.start(snapshot_mode, keep_state=keep_state)
     try:
-        done_at = kafka.wait_for_total(DATA_TOPIC, expected_events, TIMEOUT_SECONDS, running.running)
+        done_at = wait_until_delivered(system, kafka, running, expected_events, last_id)
         usage = running.usage() if running.process.poll() is None else {"cpu_seconds": float("nan"), "peak_rss_bytes": 0}
     finally:
         running.stop()  # also when the harness fails: no worker outlives the benchmark
@@ -127,7 +146,7 @@ class Backlog(Workload):
     def run(self, system):
         self.prepare()
         self.fresh_topics(system)
-        measurement = measure_to_completion(system, self, self.rows, "never")
+        measurement = measure_to_completion(system, self, self.rows, "never", last_id=self.rows)
         if not measurement["correct"]:
             return measurement
         return with_producer_ceiling(self, self.check_inserts(measurement, set(range(1, self.rows + 1)), "c"))
@@ -283,13 +302,16 @@ class Latency(Workload):
                 # so neither its start-up nor older rows count; rows are matched by id.
                 follower = threading.Thread(target=self.kafka.follow,
                                             args=(DATA_TOPIC, on_record, stop.is_set, ready))
-                already = self.kafka.end_total(DATA_TOPIC)
                 follower.start()
                 ready.wait(60)
                 sent = self.database.paced_inserts(rate, self.args.latency_seconds, next_id)
                 next_id += sent
-                self.kafka.wait_for_total(DATA_TOPIC, already + sent, 120, running.running)
-                time.sleep(0.5)
+                # Until the follower has every row (end offsets would also count an exactly-once
+                # system's commit markers), or 120 s.
+                deadline = time.monotonic() + 120
+                while (time.monotonic() < deadline and running.running()
+                       and sum(1 for row_id in list(latencies) if first_id <= row_id < first_id + sent) < sent):
+                    time.sleep(0.1)
                 stop.set()
                 follower.join()
                 fresh = sorted(latency for row_id, latency in latencies.items()
@@ -370,7 +392,7 @@ METRICS = [
 ]
 # The ratios reported, each system over another where both ran: per run (run i of one against run
 # i of the other, which ran next to it), then the median of those.
-PAIRS = [("sluice", "debezium"), ("sluice-eos", "sluice"), ("sluice-eos-connector", "sluice")]
+PAIRS = [("sluice", "debezium")] + [(f"sluice-eos{kind}", "sluice") for kind in ("", "-connector", "-interval")]
 
 
 def describe(measurement):
@@ -405,7 +427,8 @@ def table(results):
     systems = [name for name in next(iter(results["workloads"].values()))["summary"] if name != "ratios"] \
         if results["workloads"] else []
     pairs = sorted({pair for w in results["workloads"].values() for pair in w["summary"]["ratios"]})
-    lines = [f"{'workload':16s} {'metric':38s} " + " ".join(f"{name:>12s}" for name in systems + pairs)]
+    widths = [max(12, len(name)) for name in systems + pairs]
+    lines = [f"{'workload':16s} {'metric':38s} " + " ".join(f"{name:>{w}s}" for name, w in zip(systems + pairs, widths))]
     for name, workload in results["workloads"].items():
         summary = workload["summary"]
         for key, label, fmt, _ in METRICS:
@@ -415,7 +438,7 @@ def table(results):
             cells = [fmt.format(v) if v is not None else "-" for v in row]
             ratios = [summary["ratios"].get(pair, {}).get(key) for pair in pairs]
             cells += [f"{r:.3f}" if r is not None else "-" for r in ratios]
-            lines.append(f"{name:16s} {label:38s} " + " ".join(f"{cell:>12s}" for cell in cells))
+            lines.append(f"{name:16s} {label:38s} " + " ".join(f"{cell:>{w}s}" for cell, w in zip(cells, widths)))
         limits = workload.get("ceilings", {})
         if "binlog_fetch" in limits:
             lines.append(f"{name:16s} {'ceiling: binlog fetch':38s} {limits['binlog_fetch']['events_per_second_of_this_workload']:>12,.0f} "
