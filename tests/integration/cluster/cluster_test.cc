@@ -185,6 +185,53 @@ TEST(Cluster, AFrozenWorkerStopsItsTasksAndWritesNothingAfterLosingThem) {
   run.StopWorker(1);
 }
 
+// A connector with its own `offsets.storage.topic` is fenced by the lease as the worker's topic is:
+// the frozen worker, awake, commits nothing there behind the new owner's commits.
+TEST(Cluster, AFrozenWorkerWritesNothingToAConnectorsOwnOffsetsTopic) {
+  ClusterRun run("cluster-own-offsets");
+  run.StartAndJoin(0);
+  run.StartAndJoin(1);
+  std::vector<std::string> connectors;
+  std::map<std::string, std::string> own_topic;
+  for (int i = 0; i < 2; ++i) {
+    const std::string topic = absl::StrCat(run.topic(absl::StrCat("g", i)), ".own-offsets");
+    connectors.push_back(run.CreateGenerator(0, absl::StrCat("g", i), -1, 10, 400,
+                                             {{"offsets.storage.topic", topic}}));
+    own_topic[connectors.back()] = topic;
+  }
+  ASSERT_TRUE(Eventually([&] { return SpreadEvenly(run, connectors, All(run), 1); },
+                         absl::Seconds(30), absl::Milliseconds(200)))
+      << Logs(run);
+  const std::string frozen = *run.RunningOn(1).begin();
+  ASSERT_TRUE(Eventually([&] { return !run.CommittedSeqs(frozen, own_topic[frozen]).empty(); },
+                         absl::Seconds(30), absl::Milliseconds(200)))
+      << Logs(run);
+  run.worker(1).Signal(SIGSTOP);
+  ASSERT_TRUE(Eventually([&] { return run.RunningOn(0).size() == 2; },
+                         kSession + absl::Seconds(20), absl::Milliseconds(100)))
+      << Logs(run);
+  // The new owner commits a while, then the frozen one wakes with its tasks' unsent commits.
+  const size_t before = run.CommittedSeqs(frozen, own_topic[frozen]).size();
+  ASSERT_TRUE(Eventually(
+      [&] { return run.CommittedSeqs(frozen, own_topic[frozen]).size() > before + 3; },
+      absl::Seconds(20), absl::Milliseconds(200)))
+      << Logs(run);
+  run.worker(1).Signal(SIGCONT);
+  ASSERT_TRUE(Eventually([&] { return run.RunningOn(1).empty(); }, absl::Seconds(15),
+                         absl::Milliseconds(200)))
+      << Logs(run);
+  absl::SleepFor(absl::Seconds(2));
+  for (const std::string& c : connectors) {
+    const std::vector<int64_t> seqs = run.CommittedSeqs(c, own_topic[c]);
+    EXPECT_FALSE(seqs.empty()) << c;
+    EXPECT_TRUE(std::is_sorted(seqs.begin(), seqs.end())) << c << ": " << absl::StrJoin(seqs, ",");
+    // Nothing went to the workers' offsets topic.
+    EXPECT_TRUE(run.CommittedSeqs(c).empty()) << c;
+  }
+  run.StopWorker(0);
+  run.StopWorker(1);
+}
+
 TEST(Cluster, ARollingRestartNeverRunsAConnectorTwiceNorLeavesOneUnassigned) {
   ClusterRun run("cluster-rolling");
   StartThree(run);
