@@ -13,9 +13,9 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "connectors/mysql/server/connection.h"
 #include "gtest/gtest.h"
 #include "rapidjson/document.h"
+#include "tests/integration/admin/mysql_test_config.h"
 #include "tests/integration/cluster/cluster_run.h"
 #include "tests/support/eventually.h"
 #include "tests/support/kafka_reader.h"
@@ -25,16 +25,6 @@ namespace sluice::testing {
 namespace {
 
 constexpr absl::Duration kSession = absl::Seconds(6);  // session.timeout.ms in ClusterRun
-
-absl::StatusOr<mysql::Connection> Open(const MariaDbAccount& account) {
-  mysql::ConnectionOptions options;
-  options.host = account.host;
-  options.port = account.port;
-  options.user = account.user;
-  options.password = account.password;
-  options.ssl_mode = mysql::SslMode::kRequired;
-  return mysql::Connection::Open(options);
-}
 
 // The ids of the rows whose change events reached `topic` (a replay counts once).
 std::set<int64_t> IdsIn(const std::string& topic) {
@@ -60,7 +50,7 @@ bool HasAll(const std::set<int64_t>& ids, int64_t last) {
 
 TEST(ClusterMySql, AKilledWorkersMySqlConnectorResumesElsewhereWithoutAServerIdCollision) {
   const std::string db = absl::StrCat("cluster_", getpid());
-  absl::StatusOr<mysql::Connection> admin = Open(MariaDbAdmin());
+  absl::StatusOr<mysql::Connection> admin = OpenOverTls(MariaDbAdmin());
   ASSERT_TRUE(admin.ok()) << admin.status();
   ASSERT_TRUE(admin->Execute(absl::StrCat("DROP DATABASE IF EXISTS ", db)).ok());
   ASSERT_TRUE(admin->Execute(absl::StrCat("CREATE DATABASE ", db)).ok());
