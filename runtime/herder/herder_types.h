@@ -14,6 +14,7 @@
 #include "runtime/plugin/host_api.h"
 #include "runtime/plugin/plugin.h"
 #include "runtime/plugin/task_progress.h"
+#include "runtime/worker/task_view.h"
 
 namespace sluice::herder {
 
@@ -96,6 +97,7 @@ struct TaskFigures {
   bool here = false;             // the task runs on this worker (the counts below are its)
   int64_t records_sent = 0;      // records handed to the producer since the task started
   int64_t in_flight_bytes = 0;   // handed to Kafka, not yet acknowledged
+  worker::TaskErrorFigures errors;  // its transforms' and converters' failures
   std::optional<plugin::TaskProgress> progress;
 };
 struct ConnectorFigures {
