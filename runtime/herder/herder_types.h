@@ -57,6 +57,10 @@ struct ConnectorStatusInfo {
   // The connector plugin's version (KIP-891), as each task's; empty when no plugin of the
   // connector's class is installed.
   std::string version = {};
+  // What the user should know that changes nothing in the state: `tasks.max` above the tasks the
+  // connector made. Shown by the admin API and the CLI; Kafka Connect's REST status has no place
+  // for it, so its answer leaves it out.
+  std::vector<std::string> warnings = {};
 };
 
 // True when a task reports the SNAPSHOT phase (api->task_progress_report): the one answer to "is
