@@ -6,8 +6,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "runtime/config/properties.h"
 #include "runtime/plugin/config_validation.h"
 
 namespace sluice::worker {
@@ -16,16 +16,6 @@ namespace {
 constexpr absl::string_view kPrefix = "topic.creation.";
 constexpr absl::string_view kGroupsKey = "topic.creation.groups";
 constexpr absl::string_view kDefault = "default";
-
-// A Kafka Connect LIST value: comma-separated, each item trimmed, empty items dropped.
-std::vector<std::string> ListOf(absl::string_view value) {
-  std::vector<std::string> items;
-  for (absl::string_view item : absl::StrSplit(value, ',')) {
-    item = absl::StripAsciiWhitespace(item);
-    if (!item.empty()) items.emplace_back(item);
-  }
-  return items;
-}
 
 // Kafka Connect's "-1 or at least 1" for partitions and replication factor, within `max`.
 std::optional<int64_t> CountOf(const std::string& key, const std::string& value, int64_t max,
@@ -80,7 +70,7 @@ std::optional<TopicCreationRules> TopicCreationRules::From(const ConfigMap& conf
   rules.default_.name = std::string(kDefault);
   std::set<std::string> named = {std::string(kDefault)};
   if (std::optional<std::string> listed = plugin::Lookup(config, std::string(kGroupsKey))) {
-    std::vector<std::string> aliases = ListOf(*listed);
+    std::vector<std::string> aliases = config::ParseList(*listed);
     if (std::set<std::string>(aliases.begin(), aliases.end()).size() < aliases.size()) {
       errors->emplace_back(kGroupsKey, absl::StrCat("Invalid value ", *listed,
                                                     " for configuration topic.creation.groups: "
@@ -131,7 +121,7 @@ std::optional<TopicCreationRules> TopicCreationRules::From(const ConfigMap& conf
                                     "and exclude too");
         continue;
       }
-      for (const std::string& pattern : ListOf(value)) {
+      for (const std::string& pattern : config::ParseList(value)) {
         absl::StatusOr<transform::JavaRegex> compiled = transform::JavaRegex::Compile(pattern);
         if (!compiled.ok()) {
           errors->emplace_back(key, absl::StrCat("`", pattern, "`: ", compiled.status().message()));
