@@ -61,6 +61,9 @@ static const sluice_config_def kConfigDefs[] = {
     {sizeof(sluice_config_def), "transaction.records", SLUICE_CONFIG_LONG, "0", 0, 0,
      "A transaction boundary after every N-th record (seq % N == N - 1), for "
      "transaction.boundary=connector; 0: none."},
+    {sizeof(sluice_config_def), "mark.every", SLUICE_CONFIG_LONG, "0", 0, 0,
+     "Test hook: every N-th record (seq % N == N - 1) carries the header `generator.mark` (its "
+     "key), so a predicate (HasHeaderKey) can pick it out; 0: none."},
 };
 
 /* A private copy of a config (the host's is borrowed only for the duration of a call). */
@@ -176,6 +179,7 @@ typedef struct generator_task {
   int can_report_progress; /* the host's table has task_progress_report (ABI >= 1.2) */
   int can_mark_transactions; /* the host's table has transaction_commit (ABI >= 1.5) */
   int64_t transaction_records;
+  int64_t mark_every;
   atomic_int stopping;
   const sluice_schema *key_schema, *value_schema;
   int32_t f_id, f_seq, f_task, f_payload, f_ts;
@@ -307,6 +311,7 @@ static sluice_status task_start(const sluice_host_api* api, sluice_ctx* ctx,
   t->fail_on_poll = config_long(c, "fail.on.poll");
   t->fail_code = (sluice_status)config_long(c, "fail.code");
   t->transaction_records = config_long(c, "transaction.records");
+  t->mark_every = config_long(c, "mark.every");
   t->can_mark_transactions = SLUICE_HAS_MEMBER(api, sluice_host_api, transaction_commit) &&
                              api->transaction_commit != NULL;
   t->payload_bytes = config_long(c, "payload.bytes");
@@ -398,6 +403,14 @@ static sluice_status append_one(generator_task* t, sluice_batch* batch) {
   r.source_partition.count = 2;
   r.source_offset.entries = off;
   r.source_offset.count = 1;
+  sluice_header mark;
+  if (t->mark_every > 0 && seq % t->mark_every == t->mark_every - 1) {
+    mark.key = sluice_str_of("generator.mark");
+    mark.schema = t->key_schema;
+    mark.value = sluice_datum_value(key);
+    r.headers = &mark;
+    r.header_count = 1;
+  }
   sluice_status st = api->record_append(batch, &r);
   if (st != SLUICE_OK) return st;
   t->next_seq++;

@@ -107,6 +107,7 @@ void ToProto(const herder::ConnectorStatusInfo& in, pb::ConnectorStatus* out) {
   out->set_type("source");
   AddOffsets(in.offsets, out->mutable_offsets());
   out->set_snapshot_running(herder::IsSnapshotting(in));
+  for (const std::string& warning : in.warnings) out->add_warnings(warning);
   if (in.restarted) {
     out->mutable_restarted()->set_connector(in.restarted->connector);
     for (int task : in.restarted->tasks) out->mutable_restarted()->add_tasks(task);

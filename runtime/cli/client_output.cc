@@ -82,6 +82,7 @@ void PrintConnectorStatus(const pb::ConnectorStatus& s, std::ostream& out) {
   Table connector({"CONNECTOR", "STATE", "WORKER", "TRACE"});
   connector.Add({s.name(), s.state_name(), s.worker_id(), Trace(s.trace())});
   out << connector.Render();
+  for (const std::string& warning : s.warnings()) out << "warning: " << warning << '\n';
   if (s.offsets_size() > 0) {
     Table progress({"PARTITION", "COMMITTED OFFSET"});
     for (const pb::PartitionOffset& po : s.offsets()) {

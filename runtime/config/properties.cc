@@ -7,7 +7,9 @@
 #include <utility>
 
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 
 namespace sluice::config {
 
@@ -227,6 +229,15 @@ absl::StatusOr<Properties> LoadPropertiesFile(const std::string& path) {
   buffer << in.rdbuf();
   if (in.bad()) return absl::DataLossError(absl::StrCat("error while reading ", path));
   return ParseProperties(buffer.str(), path);
+}
+
+std::vector<std::string> ParseList(absl::string_view value) {
+  std::vector<std::string> out;
+  for (absl::string_view item : absl::StrSplit(value, ',')) {
+    item = absl::StripAsciiWhitespace(item);
+    if (!item.empty()) out.emplace_back(item);
+  }
+  return out;
 }
 
 }  // namespace sluice::config

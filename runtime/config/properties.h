@@ -54,6 +54,9 @@ absl::StatusOr<Properties> ParseProperties(absl::string_view text,
 // Reads and parses `path`. NotFound / PermissionDenied name the file.
 absl::StatusOr<Properties> LoadPropertiesFile(const std::string& path);
 
+// A Kafka ConfigDef LIST value: comma-separated, blanks around items ignored, empty items dropped.
+std::vector<std::string> ParseList(absl::string_view value);
+
 }  // namespace sluice::config
 
 #endif  // SLUICE_RUNTIME_CONFIG_PROPERTIES_H_

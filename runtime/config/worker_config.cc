@@ -113,16 +113,6 @@ absl::StatusOr<bool> ParseBool(const Property& p) {
   return BadValue(p, "expected true or false");
 }
 
-// ConfigDef LIST: comma-separated, blanks around items ignored, empty items dropped.
-std::vector<std::string> ParseList(absl::string_view value) {
-  std::vector<std::string> out;
-  for (absl::string_view item : absl::StrSplit(value, ',')) {
-    item = absl::StripAsciiWhitespace(item);
-    if (!item.empty()) out.emplace_back(item);
-  }
-  return out;
-}
-
 std::string Trimmed(const Property& p) { return std::string(absl::StripAsciiWhitespace(p.value)); }
 
 absl::Status ParseConverterClass(const Property& p, ConverterSettings& out) {

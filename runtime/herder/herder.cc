@@ -6,11 +6,13 @@
 #include <set>
 #include <utility>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "runtime/cluster/cluster_records.h"
 #include "runtime/common/string_view_compat.h"
 #include "runtime/kafka/compacted_topic.h"
 #include "runtime/plugin/plugin_calls.h"
+#include "runtime/worker/connector_check.h"
 #include "runtime/worker/worker.h"
 
 namespace sluice::herder {
@@ -330,11 +332,23 @@ absl::Status Herder::RequireConnector(const std::string& name) const {
 ConnectorStatusInfo Herder::StatusOf(const std::string& name) const {
   ConnectorStatusInfo status = statuses_.StatusOf(name);
   if (!configs_.Has(name)) return status;
-  const std::optional<std::string> cls =
-      plugin::Lookup(configs_.entry(name).config, "connector.class");
-  if (std::shared_ptr<const plugin::Plugin> plugin = cls ? worker_->plugins().Find(*cls) : nullptr) {
+  const ConnectorEntry& entry = configs_.entry(name);
+  const std::optional<std::string> cls = plugin::Lookup(entry.config, "connector.class");
+  std::shared_ptr<const plugin::Plugin> plugin = cls ? worker_->plugins().Find(*cls) : nullptr;
+  if (plugin != nullptr) {
     status.version = plugin->version();
     for (TaskStatusInfo& task : status.tasks) task.version = plugin->version();
+  }
+  // The warning validate gave and the worker logged, for as long as it holds: the committed task
+  // configs are fewer than tasks.max (none committed: stopped, or not configured yet).
+  int tasks_max = 1;
+  if (std::optional<std::string> max = plugin::Lookup(entry.config, "tasks.max");
+      max && absl::SimpleAtoi(*max, &tasks_max) && !entry.tasks.empty() &&
+      entry.tasks.size() < static_cast<size_t>(tasks_max)) {
+    status.warnings.push_back(absl::StrCat(
+        "`tasks.max` ",
+        worker::TasksMaxWarning(plugin != nullptr ? plugin->name() : cls.value_or("the connector"),
+                                tasks_max, entry.tasks.size())));
   }
   return status;
 }
@@ -657,6 +671,7 @@ std::vector<ConnectorFigures> Herder::Figures() {
           f.here = true;
           f.records_sent = task->records_sent();
           f.in_flight_bytes = task->in_flight_bytes();
+          f.errors = task->errors();
         }
         c.tasks.push_back(std::move(f));
       }

@@ -14,6 +14,7 @@
 #include "runtime/plugin/host_api.h"
 #include "runtime/plugin/plugin.h"
 #include "runtime/plugin/task_progress.h"
+#include "runtime/worker/task_view.h"
 
 namespace sluice::herder {
 
@@ -56,6 +57,10 @@ struct ConnectorStatusInfo {
   // The connector plugin's version (KIP-891), as each task's; empty when no plugin of the
   // connector's class is installed.
   std::string version = {};
+  // What the user should know that changes nothing in the state: `tasks.max` above the tasks the
+  // connector made. Shown by the admin API and the CLI; Kafka Connect's REST status has no place
+  // for it, so its answer leaves it out.
+  std::vector<std::string> warnings = {};
 };
 
 // True when a task reports the SNAPSHOT phase (api->task_progress_report): the one answer to "is
@@ -96,6 +101,7 @@ struct TaskFigures {
   bool here = false;             // the task runs on this worker (the counts below are its)
   int64_t records_sent = 0;      // records handed to the producer since the task started
   int64_t in_flight_bytes = 0;   // handed to Kafka, not yet acknowledged
+  worker::TaskErrorFigures errors;  // its transforms' and converters' failures
   std::optional<plugin::TaskProgress> progress;
 };
 struct ConnectorFigures {

@@ -1,5 +1,6 @@
 #include "runtime/metrics/connect_metrics.h"
 
+#include <iterator>
 #include <map>
 #include <string>
 
@@ -24,6 +25,38 @@ std::string StatusLabel(State state) { return absl::AsciiStrToLower(herder::Stat
 
 constexpr char kWorker[] = "kafka_connect_connect_worker_metrics_";
 constexpr char kSourceTask[] = "kafka_connect_source_task_metrics_";
+constexpr char kTaskError[] = "kafka_connect_task_error_metrics_";
+
+// task-error-metrics: the failures of a task's transforms and converters (errors.tolerance). The
+// totals are untyped, as the JMX exporter writes them: a counter's name must end in `_total`, and
+// these begin with it. A source task has no dead letter queue, so the deadletterqueue-produce-*
+// attributes, always 0 for one in Kafka Connect, are left out.
+struct ErrorFamily {
+  const char* name;
+  const char* type;
+  const char* help;
+  int64_t worker::TaskErrorFigures::*figure;
+};
+constexpr ErrorFamily kErrorFamilies[] = {
+    {"total_record_failures", "untyped",
+     "Failed attempts of the task's transforms and converters, retries included "
+     "(total-record-failures).",
+     &worker::TaskErrorFigures::record_failures},
+    {"total_record_errors", "untyped",
+     "Records the task's transforms or converters failed on for good (total-record-errors).",
+     &worker::TaskErrorFigures::record_errors},
+    {"total_records_skipped", "untyped",
+     "Of those, records skipped under errors.tolerance=all (total-records-skipped).",
+     &worker::TaskErrorFigures::records_skipped},
+    {"total_retries", "untyped", "Attempts retried after a transient failure (total-retries).",
+     &worker::TaskErrorFigures::retries},
+    {"total_errors_logged", "untyped",
+     "Failures logged under errors.log.enable (total-errors-logged).",
+     &worker::TaskErrorFigures::errors_logged},
+    {"last_error_timestamp", "gauge",
+     "When the last record failed, ms since the epoch; 0 when none did (last-error-timestamp).",
+     &worker::TaskErrorFigures::last_error_timestamp_ms},
+};
 
 }  // namespace
 
@@ -31,6 +64,7 @@ void AppendConnectMetrics(const std::vector<ConnectorFigures>& connectors, Prome
   int tasks_here = 0;
   std::map<State, std::vector<Sample>> by_state;
   std::vector<Sample> total_tasks, connector_status, task_status, polled, written, in_flight;
+  std::vector<Sample> task_errors[std::size(kErrorFamilies)];
   for (const ConnectorFigures& c : connectors) {
     std::map<State, int> counts;
     for (const TaskFigures& t : c.tasks) {
@@ -44,6 +78,10 @@ void AppendConnectMetrics(const std::vector<ConnectorFigures>& connectors, Prome
       polled.push_back({TaskLabels(c, t), static_cast<double>(t.records_sent)});
       written.push_back({TaskLabels(c, t), static_cast<double>(t.records_sent)});
       in_flight.push_back({TaskLabels(c, t), static_cast<double>(t.in_flight_bytes)});
+      for (size_t i = 0; i < std::size(kErrorFamilies); ++i) {
+        task_errors[i].push_back(
+            {TaskLabels(c, t), static_cast<double>(t.errors.*kErrorFamilies[i].figure)});
+      }
     }
     total_tasks.push_back({ConnectorLabel(c), static_cast<double>(c.tasks.size())});
     for (State s : {State::kRunning, State::kPaused, State::kFailed, State::kUnassigned,
@@ -89,6 +127,10 @@ void AppendConnectMetrics(const std::vector<ConnectorFigures>& connectors, Prome
   out.Family("sluice_task_in_flight_bytes", "gauge",
              "Record bytes the task handed to Kafka that Kafka has not acknowledged yet.",
              in_flight);
+  for (size_t i = 0; i < std::size(kErrorFamilies); ++i) {
+    const ErrorFamily& family = kErrorFamilies[i];
+    out.Family(absl::StrCat(kTaskError, family.name), family.type, family.help, task_errors[i]);
+  }
 }
 
 void AppendDebeziumMetrics(const std::vector<ConnectorFigures>& connectors, PrometheusText& out) {

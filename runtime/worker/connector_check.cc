@@ -17,6 +17,7 @@
 #include "runtime/transform/transform_chain.h"
 #include "runtime/worker/connector_config.h"
 #include "runtime/worker/connector_keys.h"
+#include "runtime/worker/topic_creation.h"
 
 namespace sluice::worker {
 namespace {
@@ -191,14 +192,7 @@ plugin::ConfigValidation CheckConnectorConfig(const ConfigMap& config,
                                     " is the version installed; set that or remove the key"));
     }
   }
-  if (std::optional<std::string> tolerance = plugin::Lookup(config, "errors.tolerance");
-      tolerance && *tolerance != "none") {
-    verdict.AddError("errors.tolerance",
-                     absl::StrCat("is `", *tolerance,
-                                  "`; only none is supported (a record the converter cannot "
-                                  "write fails its task); set errors.tolerance=none"));
-  }
-  // tasks.max and errors.retry.*, read as the worker reads them.
+  // tasks.max and errors.*, read as the worker reads them.
   ConfigMap named = config;
   if (!plugin::Lookup(config, "name")) named.emplace_back("name", "validate");  // validate may omit it
   if (absl::StatusOr<ConnectorConfig> connector = ConnectorConfigFromMap(named);
@@ -228,6 +222,11 @@ plugin::ConfigValidation CheckConnectorConfig(const ConfigMap& config,
       verdict.AddError(key, std::move(error));
     }
   }
+  KeyErrors topic_errors, topic_warnings;
+  (void)TopicCreationRules::From(config, worker.topic_creation_enable, &topic_errors,
+                                 &topic_warnings);
+  for (auto& [key, error] : topic_errors) verdict.AddError(key, std::move(error));
+  for (auto& [key, warning] : topic_warnings) verdict.AddWarning(key, std::move(warning));
   for (transform::ConfigProblem& problem : transform::CheckTransforms(config)) {
     verdict.AddError(problem.key, std::move(problem.message));
   }

@@ -1,9 +1,34 @@
 #include "runtime/worker/connector_config.h"
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 
 namespace sluice::worker {
+
+absl::StatusOr<ErrorHandlingConfig> ErrorHandlingFrom(const ConfigMap& config) {
+  ErrorHandlingConfig result;
+  for (const auto& [key, raw] : config) {
+    // Kafka Connect reads these values case-insensitively.
+    const std::string value = absl::AsciiStrToLower(raw);
+    if (key == "errors.tolerance") {
+      if (value != "none" && value != "all") {
+        return absl::InvalidArgumentError(
+            absl::StrCat("`errors.tolerance` is '", raw,
+                         "', must be none (a failed record fails its task) or all (it is skipped)"));
+      }
+      result.tolerate_all = value == "all";
+    } else if (key == "errors.log.enable" || key == "errors.log.include.messages") {
+      if (value != "true" && value != "false") {
+        return absl::InvalidArgumentError(
+            absl::StrCat("`", key, "` is '", raw, "', must be true or false"));
+      }
+      (key == "errors.log.enable" ? result.log_enable : result.log_include_messages) =
+          value == "true";
+    }
+  }
+  return result;
+}
 
 absl::StatusOr<ConnectorConfig> ConnectorConfigFromProperties(
     const config::Properties& properties) {
@@ -50,6 +75,12 @@ absl::StatusOr<ConnectorConfig> ConnectorConfigFromProperties(
     }
     result.errors_retry_delay_max = absl::Milliseconds(ms);
   }
+  absl::StatusOr<ErrorHandlingConfig> handling = ErrorHandlingFrom(result.config);
+  if (!handling.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("connector ", result.name, ": ", handling.status().message()));
+  }
+  result.errors = *handling;
   KeyErrors errors;
   result.exactly_once = ParseExactlyOnceConfig(result.config, &errors);
   if (!errors.empty()) {

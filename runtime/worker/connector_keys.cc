@@ -42,23 +42,23 @@ const std::vector<ConnectorKey>& ConnectorKeys() {
       {"predicates", KeyFate::kElsewhere, "the transform chain"},
       {"predicates.<alias>.<setting>", KeyFate::kElsewhere, "the transform chain"},
       {"errors.retry.timeout", KeyFate::kHonoured,
-       "how long a task that failed on a transient error is restarted"},
-      {"errors.retry.delay.max.ms", KeyFate::kHonoured, "the longest wait between two restarts"},
+       "how long a task that failed on a transient error is restarted, and how long a transform "
+       "or converter failing transiently on a record is retried"},
+      {"errors.retry.delay.max.ms", KeyFate::kHonoured,
+       "the longest wait between two restarts or two retries"},
       {"errors.tolerance", KeyFate::kHonoured,
-       "none fails the task on a record the converter cannot write; all is refused until such "
-       "records can be skipped"},
-      {"errors.log.enable", KeyFate::kWarned,
-       "every failure a task stops on is logged with its source position anyway; no record "
-       "changes"},
-      {"errors.log.include.messages", KeyFate::kWarned,
-       "logging only; no record changes"},
-      {"topic.creation.groups", KeyFate::kRefused,
-       "per-connector topic creation groups are not supported yet; remove the topic.creation.* "
-       "keys from the connector and set topic.creation.default.partitions/replication.factor on "
-       "the worker"},
-      {"topic.creation.<group>.<setting>", KeyFate::kRefused,
-       "per-connector topic creation settings are not supported yet; remove them and set "
-       "topic.creation.default.partitions/replication.factor on the worker"},
+       "none: a record the transforms or converters fail on fails its task; all: it is skipped "
+       "(its offset committed), counted in task-error-metrics"},
+      {"errors.log.enable", KeyFate::kHonoured,
+       "each transform or converter failure logged with the record's topic and source position"},
+      {"errors.log.include.messages", KeyFate::kHonoured,
+       "the failed record's key and value in that log line"},
+      {"topic.creation.groups", KeyFate::kHonoured,
+       "the connector's topic creation groups, tried in order for each new topic (KIP-158); "
+       "refused when the worker's topic.creation.enable is false"},
+      {"topic.creation.<group>.<setting>", KeyFate::kHonoured,
+       "a group's include/exclude patterns, partitions, replication.factor and topic configs; "
+       "the default group's partitions and replication.factor are required"},
       {"producer.override.<setting>", KeyFate::kHonoured,
        "as connector.client.config.override.policy allows"},
       {"consumer.override.<setting>", KeyFate::kHonoured,

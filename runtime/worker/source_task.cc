@@ -73,11 +73,22 @@ absl::StatusOr<std::unique_ptr<WorkerSourceTask>> WorkerSourceTask::Start(
   task->key_converter_ = *std::move(key_converter);
   task->value_converter_ = *std::move(value_converter);
   task->header_converter_ = *std::move(header_converter);
+  task->converter_classes_ = {converters.key.class_name, converters.value.class_name,
+                              converters.header.class_name};
   absl::StatusOr<std::unique_ptr<transform::TransformChain>> transforms =
       transform::TransformChain::Create(task->spec_.connector_config,
                                         absl::StrCat("connector ", task->spec_.connector_name));
   if (!transforms.ok()) return transforms.status();
   if (!(*transforms)->empty()) task->transforms_ = *std::move(transforms);
+  absl::StatusOr<ErrorHandlingConfig> errors = ErrorHandlingFrom(task->spec_.connector_config);
+  if (!errors.ok()) {
+    return absl::Status(errors.status().code(), absl::StrCat("connector ", task->spec_.connector_name,
+                                                             ": ", errors.status().message()));
+  }
+  task->errors_ = std::make_unique<RecordErrorHandler>(
+      task->who_, *errors, task->spec_.retry.timeout, task->spec_.retry.delay_max,
+      task->services_.log,
+      [raw = task.get()](absl::Duration wait) { return raw->SleepUnlessStopped(wait); });
 
   // The worker read the offsets topic just before (Worker::StartTask); when that failed
   // transiently, the first attempt is the first restart's.
@@ -321,17 +332,23 @@ absl::Status WorkerSourceTask::PollAndSend(data::RecordBatch& batch) {
 
 absl::Status WorkerSourceTask::TransformAndSend(const data::SourceRecord& polled,
                                                data::RecordBatch& batch, bool carries_offset) {
-  if (transforms_ == nullptr) return Send(polled, carries_offset);
-  data::SourceRecord record = polled;  // the chain rewrites this copy's views
+  if (transforms_ == nullptr) return Send(polled, polled, carries_offset);
+  data::SourceRecord record;
   transform::Verdict verdict = transform::Verdict::kKeep;
-  if (absl::Status status = transforms_->Apply(record, batch, verdict); !status.ok()) {
-    return absl::Status(status.code(), absl::StrCat(who_, ": ", status.message()));
-  }
-  if (verdict == transform::Verdict::kDrop) {
-    SettleDropped(record, carries_offset);
+  bool skipped = false;
+  absl::Status status = errors_->Run(
+      ErrorStage::kTransformation, "", polled,
+      [&] {
+        record = polled;  // the chain rewrites this copy's views; a retry starts afresh
+        return transforms_->Apply(record, batch, verdict);
+      },
+      skipped);
+  if (!status.ok()) return status;
+  if (skipped || verdict == transform::Verdict::kDrop) {
+    SettleDropped(polled, carries_offset);
     return absl::OkStatus();
   }
-  return Send(record, carries_offset);
+  return Send(polled, record, carries_offset);
 }
 
 offsets::PartitionHandle WorkerSourceTask::PartitionOf(const data::SourceRecord& record) {
@@ -465,33 +482,60 @@ std::vector<std::string> WorkerSourceTask::topics() const {
   return topics_;
 }
 
-absl::Status WorkerSourceTask::Send(const data::SourceRecord& record, bool carries_offset) {
+absl::Status WorkerSourceTask::Send(const data::SourceRecord& polled,
+                                   const data::SourceRecord& record, bool carries_offset) {
   if (absl::Status status = EnsureTopic(record.topic); !status.ok()) return status;
 
-  absl::StatusOr<std::optional<std::string_view>> key =
-      key_converter_->FromConnectData(record.key_schema, record.key);
-  if (!key.ok())
-    return absl::Status(key.status().code(), absl::StrCat(who_, ": key: ", key.status().message()));
-  absl::StatusOr<std::optional<std::string_view>> value =
-      value_converter_->FromConnectData(record.value_schema, record.value);
-  if (!value.ok()) {
-    return absl::Status(value.status().code(),
-                        absl::StrCat(who_, ": value: ", value.status().message()));
+  // A converter's view lasts until its next call: each is called once per record here.
+  std::optional<std::string_view> key;
+  std::optional<std::string_view> value;
+  bool skipped = false;
+  absl::Status converted = errors_->Run(
+      ErrorStage::kKeyConverter, converter_classes_.key, polled,
+      [&]() -> absl::Status {
+        absl::StatusOr<std::optional<std::string_view>> bytes =
+            key_converter_->FromConnectData(record.key_schema, record.key);
+        if (!bytes.ok()) return bytes.status();
+        key = *bytes;
+        return absl::OkStatus();
+      },
+      skipped);
+  if (converted.ok() && !skipped) {
+    converted = errors_->Run(
+        ErrorStage::kValueConverter, converter_classes_.value, polled,
+        [&]() -> absl::Status {
+          absl::StatusOr<std::optional<std::string_view>> bytes =
+              value_converter_->FromConnectData(record.value_schema, record.value);
+          if (!bytes.ok()) return bytes.status();
+          value = *bytes;
+          return absl::OkStatus();
+        },
+        skipped);
   }
-
   headers_.clear();
   header_values_.resize(record.headers.size());
-  for (size_t i = 0; i < record.headers.size(); ++i) {
+  for (size_t i = 0; converted.ok() && !skipped && i < record.headers.size(); ++i) {
     const data::Header& header = record.headers[i];
-    absl::StatusOr<std::optional<std::string_view>> bytes =
-        header_converter_->FromConnectData(header.schema, header.value);
-    if (!bytes.ok()) return bytes.status();
     std::optional<absl::string_view> header_value;
-    if (bytes->has_value()) {
-      header_values_[i].assign(**bytes);  // the converter's view ends with its next call
-      header_value = header_values_[i];
-    }
+    converted = errors_->Run(
+        ErrorStage::kHeaderConverter, converter_classes_.header, polled,
+        [&]() -> absl::Status {
+          absl::StatusOr<std::optional<std::string_view>> bytes =
+              header_converter_->FromConnectData(header.schema, header.value);
+          if (!bytes.ok()) return bytes.status();
+          if (bytes->has_value()) {
+            header_values_[i].assign(**bytes);  // the converter's view ends with its next call
+            header_value = header_values_[i];
+          }
+          return absl::OkStatus();
+        },
+        skipped);
     headers_.push_back({View(header.key), header_value});
+  }
+  if (!converted.ok()) return converted;
+  if (skipped) {
+    SettleDropped(polled, carries_offset);
+    return absl::OkStatus();
   }
 
   Attempt& attempt = *attempt_;
@@ -502,8 +546,8 @@ absl::Status WorkerSourceTask::Send(const data::SourceRecord& record, bool carri
 
   kafka::OutgoingRecord outgoing;
   outgoing.topic = View(record.topic);
-  if (key->has_value()) outgoing.key = View(**key);
-  if (value->has_value()) outgoing.value = View(**value);
+  if (key.has_value()) outgoing.key = View(*key);
+  if (value.has_value()) outgoing.value = View(*value);
   outgoing.headers = headers_;
   outgoing.timestamp_ms = record.timestamp_ms < 0 ? 0 : record.timestamp_ms;
   outgoing.partition = record.partition;

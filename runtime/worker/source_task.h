@@ -78,6 +78,7 @@
 #include "runtime/worker/exactly_once_config.h"
 #include "runtime/worker/guarded_offset_writer.h"
 #include "runtime/worker/offset_backing_store.h"
+#include "runtime/worker/record_error_handler.h"
 #include "runtime/worker/retry_backoff.h"
 #include "runtime/worker/task_view.h"
 
@@ -104,7 +105,9 @@ struct SourceTaskSpec {
   std::shared_ptr<const plugin::Plugin> plugin;
   ConfigMap task_config;
   TaskRetryPolicy retry;
-  // The connector's config: its `transforms` / `predicates` make the task's transform chain.
+  // The connector's config: its `transforms` / `predicates` make the task's transform chain, its
+  // `errors.tolerance` and `errors.log.*` what a record the chain or the converters fail on does
+  // (record_error_handler.h, retried per `retry`).
   ConfigMap connector_config;
   ConnectorConverters converters;  // ConvertersFor; left empty: the worker's
   // Set: exactly-once (the factory makes transactional senders); unset: at-least-once.
@@ -164,6 +167,7 @@ class WorkerSourceTask : public TaskView {
   int64_t in_flight_bytes() const override;
   std::vector<std::string> topics() const override;
   std::optional<plugin::TaskProgress> progress() const override;
+  TaskErrorFigures errors() const override { return errors_->figures(); }
   // Restarts after transient failures since the task started (tests and diagnostics).
   int restarts() const { return restarts_.load(std::memory_order_relaxed); }
 
@@ -184,9 +188,13 @@ class WorkerSourceTask : public TaskView {
   // Sleeps `wait` unless a stop is requested first; false when it was.
   bool SleepUnlessStopped(absl::Duration wait);
   absl::Status PollAndSend(data::RecordBatch& batch);
-  // `carries_offset`: whether the tracker keeps this record's offset (see PollAndSend).
-  absl::Status Send(const data::SourceRecord& record, bool carries_offset);
-  // The connector's transform chain on `polled`, then Send, or SettleDropped when it drops it.
+  // `carries_offset`: whether the tracker keeps this record's offset (see PollAndSend). `polled`
+  // is the record as the connector made it, `record` as the transforms left it; a record whose
+  // conversion fails is settled as dropped when errors.tolerance=all lets it be skipped.
+  absl::Status Send(const data::SourceRecord& polled, const data::SourceRecord& record,
+                    bool carries_offset);
+  // The connector's transform chain on `polled`, then Send, or SettleDropped when it drops it
+  // (or fails on it and errors.tolerance=all).
   absl::Status TransformAndSend(const data::SourceRecord& polled, data::RecordBatch& batch,
                                 bool carries_offset);
   // A record the transform chain dropped: its offset counts as delivered (Kafka Connect acks a
@@ -241,8 +249,14 @@ class WorkerSourceTask : public TaskView {
   std::unique_ptr<convert::Converter> key_converter_;
   std::unique_ptr<convert::Converter> value_converter_;
   std::unique_ptr<convert::Converter> header_converter_;
+  // Their class names, for the error handler's messages.
+  struct {
+    std::string key, value, header;
+  } converter_classes_;
   // The connector's transforms (transform_chain.h); nullptr when it declares none.
   std::unique_ptr<transform::TransformChain> transforms_;
+  // The transforms' and converters' failures: retried, tolerated, logged, counted.
+  std::unique_ptr<RecordErrorHandler> errors_;
   // Written by the task thread under mu_; the task thread reads it without the lock, every
   // other thread with it.
   std::unique_ptr<Attempt> attempt_;

@@ -16,6 +16,17 @@ namespace sluice::worker {
 
 enum class TaskState { kRunning, kStopped, kFailed };
 
+// Kafka Connect's task-error-metrics of a task since it started: its transforms' and converters'
+// failures (record_error_handler.h).
+struct TaskErrorFigures {
+  int64_t record_failures = 0;  // failed attempts, retries included (total-record-failures)
+  int64_t record_errors = 0;    // records that failed for good (total-record-errors)
+  int64_t records_skipped = 0;  // of those, skipped under errors.tolerance=all
+  int64_t retries = 0;          // attempts retried after a transient failure (total-retries)
+  int64_t errors_logged = 0;    // failures logged under errors.log.enable
+  int64_t last_error_timestamp_ms = 0;  // 0: none yet
+};
+
 class TaskView {
  public:
   virtual ~TaskView() = default;
@@ -32,6 +43,8 @@ class TaskView {
   // What the plugin last reported about its progress (api->task_progress_report); nullopt when
   // it reported nothing.
   virtual std::optional<plugin::TaskProgress> progress() const = 0;
+  // Its record failures so far (zeros for a task that has no error handler).
+  virtual TaskErrorFigures errors() const { return {}; }
 };
 
 }  // namespace sluice::worker

@@ -11,6 +11,7 @@
 #include "runtime/plugin/config_validation.h"
 #include "runtime/transform/transform_chain.h"
 #include "runtime/worker/cluster_wait.h"
+#include "runtime/worker/topic_creation.h"
 
 namespace sluice::worker {
 namespace {
@@ -144,6 +145,14 @@ absl::StatusOr<std::vector<ConfigMap>> Worker::StartConnectorOnly(
   running.producer_overrides = config::ProducerOverrides(connector.config);
   running.retry = {connector.errors_retry_timeout, connector.errors_retry_delay_max};
   running.config = connector.config;
+  {
+    // Checked above (CheckConnectorConfig): no errors here.
+    KeyErrors errors, warnings;
+    if (std::optional<TopicCreationRules> rules = TopicCreationRules::From(
+            connector.config, config_.topic_creation_enable, &errors, &warnings)) {
+      running.topic_creator = std::make_unique<ConnectorTopicCreator>(admin_.get(), *std::move(rules));
+    }
+  }
   running.exactly_once = connector.exactly_once;
   if (const std::string& topic = connector.exactly_once.offsets_topic;
       !topic.empty() && topic != config_.offset_storage.name) {
@@ -256,7 +265,10 @@ absl::Status Worker::StartTask(const std::string& connector, int task_id,
                       it->second.retry, it->second.config, it->second.converters,
                       std::move(transactions)};
   absl::StatusOr<std::unique_ptr<WorkerSourceTask>> task = WorkerSourceTask::Start(
-      std::move(spec), {&config_, offsets, topic_creator_.get(), log_, fence_},
+      std::move(spec),
+      {&config_, offsets,
+       it->second.topic_creator != nullptr ? it->second.topic_creator.get() : topic_creator_.get(),
+       log_, fence_},
       std::move(producers), std::move(offsets_read));
   if (!task.ok()) return task.status();
   it->second.tasks.emplace(task_id, *std::move(task));

@@ -94,6 +94,8 @@ class Worker : public WorkerControl {
     // `producer.override.*` of the connector's config, prefix removed, for its tasks' producers.
     std::map<std::string, std::string> producer_overrides;
     ConnectorConverters converters;  // its tasks' (ConvertersFor)
+    // Its data topics' creation when its config has topic.creation.* keys; null: the worker's.
+    std::unique_ptr<kafka::DataTopics> topic_creator;
     // Its config, for the transform chain each task builds (`transforms`, `predicates`).
     ConfigMap config;
   };

@@ -14,6 +14,8 @@
 #include "runtime/plugin/host_context.h"
 #include "runtime/config/properties.h"
 #include "runtime/config/worker_config.h"
+#include "runtime/kafka/topic_admin.h"
+#include "runtime/worker/connector_config.h"
 #include "runtime/worker/worker.h"
 #include "tests/integration/worker/generator_run.h"
 #include "tests/integration/worker/in_process_worker.h"
@@ -263,6 +265,114 @@ TEST(Worker, APluginDroppedIntoTheRunningWorkersPathBecomesUsable) {
       },
       absl::Seconds(30)));
   (*running)->StopAll();
+}
+
+// A connector's topic.creation.* groups (KIP-158) on the real broker: each new topic is created
+// with its group's partitions and topic configs, read back with DescribeConfigs.
+TEST(Worker, AConnectorsTopicCreationGroupsMakeItsTopics) {
+  ASSERT_TRUE(CheckServiceReachable("kafka", KafkaPort()).ok());
+  const std::string name = UniqueName("groups");
+  absl::StatusOr<std::unique_ptr<worker::Worker>> running = worker::Worker::Create(
+      InProcessWorkerConfig(name, absl::StrCat(std::getenv("SLUICE_BINARY_DIR"), "/plugins")),
+      StderrLogSink());
+  ASSERT_TRUE(running.ok()) << running.status();
+  // Two connectors with the same rules: one writes to a topic the `compacted` group takes, the
+  // other to one only the default group takes.
+  auto config_for = [&](const std::string& connector, const std::string& topic) {
+    return ConfigMap{{"name", connector},
+                     {"connector.class", "generator"},
+                     {"topic", topic},
+                     {"max.records", "20"},
+                     {"topic.creation.groups", "compacted"},
+                     {"topic.creation.compacted.include", ".*\\.users, .*\\.config"},
+                     {"topic.creation.compacted.partitions", "2"},
+                     {"topic.creation.compacted.cleanup.policy", "compact"},
+                     {"topic.creation.compacted.compression.type", "zstd"},
+                     {"topic.creation.default.replication.factor", "1"},
+                     {"topic.creation.default.partitions", "5"},
+                     {"topic.creation.default.retention.ms", "3600000"}};
+  };
+  const std::string users = name + ".users";
+  const std::string orders = name + ".orders";
+  for (const auto& [connector, topic] :
+       {std::pair<std::string, std::string>{name + "-u", users}, {name + "-o", orders}}) {
+    absl::StatusOr<worker::ConnectorConfig> config =
+        worker::ConnectorConfigFromMap(config_for(connector, topic));
+    ASSERT_TRUE(config.ok()) << config.status();
+    ASSERT_TRUE((*running)->StartConnector(*config).ok());
+  }
+  for (const std::string& connector : {name + "-u", name + "-o"}) {
+    EXPECT_TRUE(Eventually(
+        [&] {
+          auto tasks = (*running)->Tasks(connector);
+          return !tasks.empty() && tasks[0]->records_sent() == 20;
+        },
+        absl::Seconds(30)))
+        << connector;
+  }
+  (*running)->StopAll();
+
+  absl::StatusOr<std::unique_ptr<kafka::TopicAdmin>> admin =
+      kafka::TopicAdmin::Create({KafkaBootstrap(), {}, absl::Seconds(30)});
+  ASSERT_TRUE(admin.ok()) << admin.status();
+  absl::StatusOr<kafka::TopicDescription> compacted = (*admin)->DescribeTopic(users);
+  ASSERT_TRUE(compacted.ok()) << compacted.status();
+  EXPECT_EQ(compacted->partitions, 2);
+  EXPECT_EQ((*admin)->TopicConfigValue(users, "cleanup.policy").value_or("?"), "compact");
+  EXPECT_EQ((*admin)->TopicConfigValue(users, "compression.type").value_or("?"), "zstd");
+  EXPECT_NE((*admin)->TopicConfigValue(users, "retention.ms").value_or("?"), "3600000")
+      << "the default group's topic configs are not the compacted group's";
+
+  absl::StatusOr<kafka::TopicDescription> plain = (*admin)->DescribeTopic(orders);
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  EXPECT_EQ(plain->partitions, 5);
+  EXPECT_EQ((*admin)->TopicConfigValue(orders, "retention.ms").value_or("?"), "3600000");
+  EXPECT_EQ((*admin)->TopicConfigValue(orders, "cleanup.policy").value_or("?"), "delete");
+}
+
+// errors.tolerance=all on the real broker: the records a transform fails on are skipped, the
+// others reach the topic, and the offsets move past the skipped ones.
+TEST(Worker, UnderErrorsToleranceAllRecordsATransformFailsOnAreSkipped) {
+  ASSERT_TRUE(CheckServiceReachable("kafka", KafkaPort()).ok());
+  const std::string name = UniqueName("tolerant");
+  absl::StatusOr<std::unique_ptr<worker::Worker>> running = worker::Worker::Create(
+      InProcessWorkerConfig(name, absl::StrCat(std::getenv("SLUICE_BINARY_DIR"), "/plugins")),
+      StderrLogSink());
+  ASSERT_TRUE(running.ok()) << running.status();
+  absl::StatusOr<worker::ConnectorConfig> config = worker::ConnectorConfigFromMap(
+      {{"name", name},
+       {"connector.class", "generator"},
+       {"topic", name + ".records"},
+       {"max.records", "50"},
+       {"mark.every", "5"},
+       {"transforms", "bad"},
+       {"transforms.bad.type", "org.apache.kafka.connect.transforms.ExtractField$Value"},
+       {"transforms.bad.field", "missing"},
+       {"transforms.bad.predicate", "marked"},
+       {"predicates", "marked"},
+       {"predicates.marked.type", "org.apache.kafka.connect.transforms.predicates.HasHeaderKey"},
+       {"predicates.marked.name", "generator.mark"},
+       {"errors.tolerance", "all"},
+       {"errors.log.enable", "true"}});
+  ASSERT_TRUE(config.ok()) << config.status();
+  ASSERT_TRUE((*running)->StartConnector(*config).ok());
+  const worker::TaskView* task = nullptr;
+  EXPECT_TRUE(Eventually(
+      [&] {
+        auto tasks = (*running)->Tasks(name);
+        task = tasks.empty() ? nullptr : tasks[0];
+        return task != nullptr && task->errors().records_skipped == 10;
+      },
+      absl::Seconds(30)));
+  ASSERT_NE(task, nullptr);
+  EXPECT_TRUE(Eventually([&] { return task->records_sent() == 40; }, absl::Seconds(30)));
+  EXPECT_EQ(task->state(), worker::TaskState::kRunning) << task->failure();
+  EXPECT_EQ(task->errors().errors_logged, 10);
+  (*running)->StopAll();
+  absl::StatusOr<std::vector<ConsumedRecord>> records =
+      ReadWholeTopic(KafkaBootstrap(), name + ".records");
+  ASSERT_TRUE(records.ok()) << records.status();
+  EXPECT_EQ(records->size(), 40u);
 }
 
 }  // namespace

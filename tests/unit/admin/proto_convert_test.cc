@@ -28,8 +28,11 @@ TEST(ProtoConvert, StatesAndStatuses) {
   EXPECT_EQ(ToProto(herder::TargetState::kPaused), pb::TARGET_STATE_PAUSED);
   herder::ConnectorStatusInfo info{
       "c", herder::State::kRunning, "", "w:1", {{0, herder::State::kFailed, "boom", "w:1"}}};
+  info.warnings = {"`tasks.max` is 2 but generator runs 1 task(s) for this config"};
   pb::ConnectorStatus status;
   ToProto(info, &status);
+  ASSERT_EQ(status.warnings_size(), 1);
+  EXPECT_EQ(status.warnings(0), info.warnings[0]);
   EXPECT_EQ(status.state(), pb::STATE_RUNNING);
   EXPECT_EQ(status.state_name(), "RUNNING");
   ASSERT_EQ(status.tasks_size(), 1);

@@ -90,6 +90,9 @@ TEST_F(ClientCommands, StatusShowsOffsetsTasksAndEachTasksProgress) {
             "task 0: streaming, lag 35 ms at mariadb-bin.000003:1234\n");
   r = Sluice({"connectors", "status", "audit"});
   EXPECT_THAT(r.out, HasSubstr("\nthe committed offsets say a snapshot is running"));
+  EXPECT_THAT(r.out, HasSubstr("audit      PAUSED  127.0.0.1:8083\n"
+                               "warning: `tasks.max` is 4 but mysql runs 1 task(s) for this "
+                               "config; the others are not started\n"));
   // The state commands answer with the status too.
   r = Sluice({"connectors", "pause", "orders"});
   ASSERT_EQ(r.code, 0) << r.err;

@@ -50,6 +50,8 @@ pb::ConnectorStatus StatusOf(const std::string& name) {
     *s.add_tasks() = Task(0, pb::STATE_PAUSED, "PAUSED", "");
     *s.add_offsets() = Offset(R"({"server":"audit"})", R"({"snapshot":true})");
     s.set_snapshot_running(true);
+    s.add_warnings("`tasks.max` is 4 but mysql runs 1 task(s) for this config; the others are "
+                   "not started");
   }
   return s;
 }

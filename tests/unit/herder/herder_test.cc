@@ -470,6 +470,24 @@ TEST_F(HerderTest, AReconfigurationRequestRestartsTheTasksWithTheirNewConfigs) {
   EXPECT_EQ(CommittedTaskCount("gen"), 2);
 }
 
+TEST_F(HerderTest, TasksMaxAboveWhatTheConnectorUsesIsAWarningInItsStatus) {
+  worker_.SetGeneratedTasks(1);
+  StartHerder();
+  CreateGenerator("gen", 3);
+  ASSERT_TRUE(Eventually([&] { return worker_.RunningTasks("gen").size() == 1; }));
+  absl::StatusOr<ConnectorStatusInfo> status = herder_->Status("gen");
+  ASSERT_TRUE(status.ok()) << status.status();
+  EXPECT_THAT(status->warnings,
+              ElementsAre("`tasks.max` is 3 but generator runs 1 task(s) for this config; the "
+                          "others are not started"));
+
+  // Once the connector uses them all, the warning is gone.
+  worker_.SetGeneratedTasks(3);
+  worker_.RequestReconfiguration("gen");
+  ASSERT_TRUE(Eventually([&] { return CommittedTaskCount("gen") == 3; }));
+  EXPECT_THAT(herder_->Status("gen")->warnings, IsEmpty());
+}
+
 TEST_F(HerderTest, AConfigTopicThatWillNotTakeAWriteFailsTheCallUnavailable) {
   StartHerder();
   config_log_.FailWrites(absl::DeadlineExceededError("no acks"));

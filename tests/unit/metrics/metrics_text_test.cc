@@ -29,6 +29,12 @@ std::vector<herder::ConnectorFigures> Figures() {
   streaming.here = true;
   streaming.records_sent = 12345678901;
   streaming.in_flight_bytes = 2048;
+  streaming.errors.record_failures = 7;
+  streaming.errors.record_errors = 5;
+  streaming.errors.records_skipped = 5;
+  streaming.errors.retries = 2;
+  streaming.errors.errors_logged = 5;
+  streaming.errors.last_error_timestamp_ms = 1765000000123;
   plugin::TaskProgress progress;
   progress.phase = plugin::TaskPhase::kStreaming;
   progress.lag_ms = 250;
@@ -88,6 +94,24 @@ TEST(MetricsText, WorkerAndTaskFamiliesAsTheJmxExporterNamesThem) {
   EXPECT_THAT(text, HasSubstr("sluice_task_in_flight_bytes{connector=\"shop\",task=\"0\"} 2048\n"));
   // A task that runs elsewhere has a status here but no counts.
   EXPECT_THAT(text, Not(HasSubstr("source_record_write_total{connector=\"gen")));
+}
+
+TEST(MetricsText, TaskErrorFamiliesAsTheJmxExporterNamesThem) {
+  const std::string text = Render();
+  EXPECT_THAT(text, HasSubstr("# TYPE kafka_connect_task_error_metrics_total_record_failures "
+                              "untyped\n"));
+  for (const char* sample :
+       {"kafka_connect_task_error_metrics_total_record_failures{connector=\"shop\",task=\"0\"} 7\n",
+        "kafka_connect_task_error_metrics_total_record_errors{connector=\"shop\",task=\"0\"} 5\n",
+        "kafka_connect_task_error_metrics_total_records_skipped{connector=\"shop\",task=\"0\"} 5\n",
+        "kafka_connect_task_error_metrics_total_retries{connector=\"shop\",task=\"0\"} 2\n",
+        "kafka_connect_task_error_metrics_total_errors_logged{connector=\"shop\",task=\"0\"} 5\n",
+        "kafka_connect_task_error_metrics_last_error_timestamp{connector=\"shop\",task=\"0\"} "
+        "1765000000123\n",
+        "kafka_connect_task_error_metrics_total_record_errors{connector=\"maria\",task=\"0\"} 0\n"}) {
+    EXPECT_THAT(text, HasSubstr(sample));
+  }
+  EXPECT_THAT(text, Not(HasSubstr("deadletterqueue")));
 }
 
 TEST(MetricsText, DebeziumStreamingAndSnapshotFamiliesFromProgress) {

@@ -68,12 +68,24 @@ TEST_F(ConnectorCheck, ValidateReportsTheValueErrorsTheConnectorsStartWould) {
 
 TEST_F(ConnectorCheck, RefusedKeysNameTheReasonAndTheFix) {
   const plugin::ConfigValidation verdict =
-      Check(Debezium({{"converters", "boolean"}, {"errors.tolerance", "all"}}));
-  EXPECT_TRUE(absl::StrContains(Errors(verdict, "errors.tolerance"), "set errors.tolerance=none"));
+      Check(Debezium({{"converters", "boolean"}, {"errors.tolerance", "some"}}));
+  EXPECT_TRUE(absl::StrContains(Errors(verdict, "errors.tolerance"), "must be none"))
+      << verdict.ToStatus("shop");
   // The connector's own check runs once the worker's pass: one at a time, as create reports them.
   const plugin::ConfigValidation converters = Check(Debezium({{"converters", "boolean"}}));
   EXPECT_TRUE(absl::StrContains(Errors(converters, "converters"), "remove `converters`"))
       << converters.ToStatus("shop");
+}
+
+TEST_F(ConnectorCheck, TheErrorHandlingKeysAreHonouredAndTheirValuesChecked) {
+  const plugin::ConfigValidation all = Check(Debezium({{"errors.tolerance", "all"},
+                                                       {"errors.log.enable", "true"},
+                                                       {"errors.log.include.messages", "false"}}));
+  EXPECT_TRUE(all.ok()) << all.ToStatus("shop");
+  EXPECT_EQ(all.warning_count, 0) << "honoured keys are not warned about";
+  const plugin::ConfigValidation bad = Check(Debezium({{"errors.log.enable", "yes"}}));
+  EXPECT_TRUE(absl::StrContains(Errors(bad, "errors.log.enable"), "must be true or false"))
+      << bad.ToStatus("shop");
 }
 
 TEST_F(ConnectorCheck, IgnoredKeysAreWarnedAboutByName) {

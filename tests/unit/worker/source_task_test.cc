@@ -178,6 +178,84 @@ TEST_F(SourceTaskTest, TheConnectorsTransformsRouteRecordsAndDroppedRecordsStill
   EXPECT_EQ(sender_.load()->sent_count(), 0u);
 }
 
+// A transform that fails on every fifth record (seq 4, 9, ...): ExtractField of a field the value
+// does not have, on the records the generator marks with a header.
+ConfigMap FailingOnMarkedRecords(ConfigMap errors) {
+  ConfigMap config = {{"transforms", "bad"},
+                      {"transforms.bad.type", "org.apache.kafka.connect.transforms.ExtractField$Value"},
+                      {"transforms.bad.field", "missing"},
+                      {"transforms.bad.predicate", "marked"},
+                      {"predicates", "marked"},
+                      {"predicates.marked.type",
+                       "org.apache.kafka.connect.transforms.predicates.HasHeaderKey"},
+                      {"predicates.marked.name", "generator.mark"}};
+  config.insert(config.end(), errors.begin(), errors.end());
+  return config;
+}
+
+TEST_F(SourceTaskTest, UnderErrorsToleranceNoneATransformFailureFailsTheTaskNamingTheRecord) {
+  auto task = StartTask({{"max.records", "20"}, {"mark.every", "5"}}, FakeSender::Settle::kAtOnce,
+                        nullptr, {}, FailingOnMarkedRecords({{"errors.log.enable", "true"}}));
+  ASSERT_NE(task, nullptr);
+  ASSERT_TRUE(Eventually([&] { return task->state() == TaskState::kFailed; }));
+  const std::string failure(task->failure().message());
+  EXPECT_THAT(failure, HasSubstr("tolerance exceeded in error handler (errors.tolerance=none)"));
+  EXPECT_THAT(failure, HasSubstr("TRANSFORMATION operation on the record for topic `orders` at "
+                                 R"(source partition {"generator":"orders","task":0} offset {"seq":4})"));
+  EXPECT_THAT(failure, HasSubstr("transform `bad`"));
+  EXPECT_THAT(failure, HasSubstr("unknown field: missing"));
+  // The records before it went out; none after it, and no offset at or past it is committed.
+  EXPECT_EQ(sender_.load()->sent_count(), 4u);
+  EXPECT_LT(CommittedSeq(), 4);
+  const TaskErrorFigures errors = task->errors();
+  EXPECT_EQ(errors.record_failures, 1);
+  EXPECT_EQ(errors.record_errors, 1);
+  EXPECT_EQ(errors.records_skipped, 0);
+  EXPECT_EQ(errors.errors_logged, 1);
+  EXPECT_GT(errors.last_error_timestamp_ms, 0);
+  EXPECT_THAT(LogText(), HasSubstr("Error encountered in task gen-0 while performing "
+                                   "TRANSFORMATION operation on the record for topic `orders`"));
+}
+
+TEST_F(SourceTaskTest, UnderErrorsToleranceAllFailedRecordsAreSkippedLoggedCountedAndCommitted) {
+  auto task = StartTask({{"max.records", "20"}, {"mark.every", "5"}}, FakeSender::Settle::kAtOnce,
+                        nullptr, {},
+                        FailingOnMarkedRecords({{"errors.tolerance", "all"},
+                                                {"errors.log.enable", "true"},
+                                                {"errors.log.include.messages", "true"}}));
+  ASSERT_NE(task, nullptr);
+  // seq 0..19: 4, 9, 14 and 19 fail and are skipped; the last one's offset is committed too.
+  ASSERT_TRUE(Eventually([&] { return sender_.load()->sent_count() == 16; }));
+  EXPECT_TRUE(Eventually([&] { return CommittedSeq() == 19; })) << CommittedSeq();
+  for (const FakeSender::Sent& sent : sender_.load()->sent()) {
+    EXPECT_THAT(sent.value.value_or(""), ::testing::Not(HasSubstr(R"("seq":9,)")));
+  }
+  const TaskErrorFigures errors = task->errors();
+  EXPECT_EQ(errors.record_failures, 4);
+  EXPECT_EQ(errors.record_errors, 4);
+  EXPECT_EQ(errors.records_skipped, 4);
+  EXPECT_EQ(errors.errors_logged, 4);
+  EXPECT_EQ(errors.retries, 0);
+  const std::string log = LogText();
+  EXPECT_THAT(log, HasSubstr(R"(at source partition {"generator":"orders","task":0} offset {"seq":9}, with record = key={"id":9} value={"id":9,"seq":9,)"));
+  EXPECT_THAT(log, HasSubstr("unknown field: missing"));
+  EXPECT_EQ(task->state(), TaskState::kRunning);
+  task->Stop();
+  EXPECT_TRUE(task->Join().ok());
+
+  // Without errors.log.enable a skipped record is only counted.
+  log_mu_.Lock();
+  log_.clear();
+  log_mu_.Unlock();
+  auto quiet = StartTask({{"max.records", "30"}, {"mark.every", "5"}}, FakeSender::Settle::kAtOnce,
+                         nullptr, {}, FailingOnMarkedRecords({{"errors.tolerance", "all"}}));
+  ASSERT_NE(quiet, nullptr);
+  ASSERT_TRUE(Eventually([&] { return quiet->errors().records_skipped == 2; }))
+      << "seq 24 and 29, after the committed 19";
+  EXPECT_EQ(quiet->errors().errors_logged, 0);
+  EXPECT_THAT(LogText(), ::testing::Not(HasSubstr("Error encountered")));
+}
+
 TEST_F(SourceTaskTest, ARefusedTransformConfigRefusesTheTask) {
   absl::StatusOr<std::unique_ptr<WorkerSourceTask>> task = WorkerSourceTask::Start(
       {kConnector, 0, generator_, {{"name", kConnector}}, {}, {{"transforms", "x"}}, {}, {}},
