@@ -1,10 +1,12 @@
 #include "runtime/transform/transform_registry.h"
 
+#include "runtime/transform/cast.h"
 #include "runtime/transform/extract_new_record_state.h"
 #include "runtime/transform/field_transforms.h"
 #include "runtime/transform/header_transforms.h"
 #include "runtime/transform/predicates.h"
 #include "runtime/transform/routers.h"
+#include "runtime/transform/timestamp_converter.h"
 
 namespace sluice::transform {
 namespace {
@@ -38,6 +40,10 @@ constexpr Entry<MakeTransformation> kTransformations[] = {
     {kFlattenKeyClass, MakeFlattenKey},
     {kFlattenValueClass, MakeFlattenValue},
     {kValueToKeyClass, MakeValueToKey},
+    {kCastKeyClass, MakeCastKey},
+    {kCastValueClass, MakeCastValue},
+    {kTimestampConverterKeyClass, MakeTimestampConverterKey},
+    {kTimestampConverterValueClass, MakeTimestampConverterValue},
 };
 
 constexpr Entry<MakePredicate> kPredicates[] = {
