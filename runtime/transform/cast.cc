@@ -30,10 +30,6 @@ using data::StructValue;
 using data::Type;
 using data::Value;
 
-constexpr std::string_view kDateName = "org.apache.kafka.connect.data.Date";
-constexpr std::string_view kTimeName = "org.apache.kafka.connect.data.Time";
-constexpr std::string_view kTimestampName = "org.apache.kafka.connect.data.Timestamp";
-constexpr int64_t kMillisPerDay = 86400000;
 
 // Kafka's SUPPORTED_CAST_OUTPUT_TYPES, by the names `spec` takes (any case).
 std::optional<Type> TargetType(std::string_view name) {
@@ -198,10 +194,10 @@ absl::StatusOr<Source> SourceOf(const Schema& schema, const Value& v) {
     case Type::kInt32:
     case Type::kInt64:
       s.l = v.i;
-      if (schema.name() == kDateName || schema.name() == kTimeName ||
-          schema.name() == kTimestampName) {
+      if (schema.name() == kDateLogicalName || schema.name() == kTimeLogicalName ||
+          schema.name() == kTimestampLogicalName) {
         s.kind = Source::kDate;
-        s.date_ms = schema.name() == kDateName ? v.i * kMillisPerDay : v.i;
+        s.date_ms = schema.name() == kDateLogicalName ? v.i * kMillisPerDay : v.i;
       }
       return s;
     case Type::kFloat32:

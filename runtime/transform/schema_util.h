@@ -16,6 +16,13 @@
 
 namespace sluice::transform {
 
+// Kafka Connect's date and time logical types (their values: days, milliseconds into the day,
+// milliseconds since the epoch).
+inline constexpr std::string_view kDateLogicalName = "org.apache.kafka.connect.data.Date";
+inline constexpr std::string_view kTimeLogicalName = "org.apache.kafka.connect.data.Time";
+inline constexpr std::string_view kTimestampLogicalName = "org.apache.kafka.connect.data.Timestamp";
+inline constexpr int64_t kMillisPerDay = 86400000;
+
 // Which half of the record a `$Key` / `$Value` transform works on, and that half's schema and value.
 enum class Part { kKey, kValue };
 inline const data::Schema*& SchemaOf(data::SourceRecord& r, Part p) {

@@ -21,10 +21,6 @@ using data::StructValue;
 using data::Type;
 using data::Value;
 
-constexpr std::string_view kDateName = "org.apache.kafka.connect.data.Date";
-constexpr std::string_view kTimeName = "org.apache.kafka.connect.data.Time";
-constexpr std::string_view kTimestampName = "org.apache.kafka.connect.data.Timestamp";
-constexpr int64_t kMillisPerDay = 86400000;
 
 // The representations, as `target.type` spells them (case matters, as in Kafka).
 enum class Kind { kString, kUnix, kDate, kTime, kTimestamp };
@@ -53,11 +49,11 @@ SchemaPtr TypeSchema(Kind kind, bool optional) {
   };
   static const SchemaPtr kSchemas[2][5] = {
       {data::PrimitiveSchema(Type::kString), data::PrimitiveSchema(Type::kInt64),
-       logical(Type::kInt32, kDateName, false), logical(Type::kInt32, kTimeName, false),
-       logical(Type::kInt64, kTimestampName, false)},
+       logical(Type::kInt32, kDateLogicalName, false), logical(Type::kInt32, kTimeLogicalName, false),
+       logical(Type::kInt64, kTimestampLogicalName, false)},
       {data::PrimitiveSchema(Type::kString, true), data::PrimitiveSchema(Type::kInt64, true),
-       logical(Type::kInt32, kDateName, true), logical(Type::kInt32, kTimeName, true),
-       logical(Type::kInt64, kTimestampName, true)}};
+       logical(Type::kInt32, kDateLogicalName, true), logical(Type::kInt32, kTimeLogicalName, true),
+       logical(Type::kInt64, kTimestampLogicalName, true)}};
   return kSchemas[optional ? 1 : 0][static_cast<int>(kind)];
 }
 
@@ -140,9 +136,9 @@ class TimestampConverter final : public Transformation {
   // What a schema says a timestamp is: a logical type by name, else a string (to parse with
   // `format`) or an int64 (Unix time).
   static absl::StatusOr<Kind> KindOf(const Schema& s) {
-    if (s.name() == kTimestampName) return Kind::kTimestamp;
-    if (s.name() == kDateName) return Kind::kDate;
-    if (s.name() == kTimeName) return Kind::kTime;
+    if (s.name() == kTimestampLogicalName) return Kind::kTimestamp;
+    if (s.name() == kDateLogicalName) return Kind::kDate;
+    if (s.name() == kTimeLogicalName) return Kind::kTime;
     if (s.type() == Type::kString) return Kind::kString;
     if (s.type() == Type::kInt64) return Kind::kUnix;
     return absl::InvalidArgumentError(StrCat("a ", data::TypeName(s.type()), " schema",
