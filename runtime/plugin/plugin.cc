@@ -56,7 +56,7 @@ bool Plugin::AnswersTo(std::string_view name) const {
   return false;
 }
 
-absl::StatusOr<std::shared_ptr<const Plugin>> LoadPlugin(const std::string& path) {
+absl::StatusOr<SharedLibrary> OpenCheckedLibrary(const std::string& path) {
   // Nothing of the file runs, and the loader sees none of it, before every check has passed;
   // what is loaded is the copy that was checked, never the file (plugin_image.h).
   absl::StatusOr<UniqueFd> file = OpenTrustedPluginFile(path);
@@ -67,9 +67,12 @@ absl::StatusOr<std::shared_ptr<const Plugin>> LoadPlugin(const std::string& path
   KeepOnlyLoadedBytes(&*image);
   absl::StatusOr<UniqueFd> copy = SealedCopy(*image, path);
   if (!copy.ok()) return copy.status();
-  absl::StatusOr<SharedLibrary> library = SharedLibrary::OpenFd(copy->get(), path);
-  if (!library.ok()) return library.status();
-  void* entry = library->Symbol("sluice_connector_entry");
+  return SharedLibrary::OpenFd(copy->get(), path);
+}
+
+absl::StatusOr<std::shared_ptr<const Plugin>> PluginFromLibrary(SharedLibrary library) {
+  const std::string& path = library.path();
+  void* entry = library.Symbol(SLUICE_CONNECTOR_ENTRY_SYMBOL);
   if (entry == nullptr) {
     return absl::FailedPreconditionError(
         StrCat("plugin ", path,
@@ -79,7 +82,13 @@ absl::StatusOr<std::shared_ptr<const Plugin>> LoadPlugin(const std::string& path
   auto entry_fn = reinterpret_cast<sluice_connector_entry_fn>(entry);
   const sluice_connector_descriptor* descriptor = entry_fn(SLUICE_ABI_MAJOR, SLUICE_ABI_MINOR);
   if (absl::Status s = CheckDescriptor(descriptor, path); !s.ok()) return s;
-  return std::shared_ptr<const Plugin>(new Plugin(std::move(*library), descriptor));
+  return std::shared_ptr<const Plugin>(new Plugin(std::move(library), descriptor));
+}
+
+absl::StatusOr<std::shared_ptr<const Plugin>> LoadPlugin(const std::string& path) {
+  absl::StatusOr<SharedLibrary> library = OpenCheckedLibrary(path);
+  if (!library.ok()) return library.status();
+  return PluginFromLibrary(*std::move(library));
 }
 
 }  // namespace sluice::plugin

@@ -50,7 +50,7 @@ class Plugin {
   const sluice_connector_descriptor& descriptor() const { return *descriptor_; }
 
  private:
-  friend absl::StatusOr<std::shared_ptr<const Plugin>> LoadPlugin(const std::string& path);
+  friend absl::StatusOr<std::shared_ptr<const Plugin>> PluginFromLibrary(SharedLibrary library);
   Plugin(SharedLibrary library, const sluice_connector_descriptor* descriptor);
 
   SharedLibrary library_;
@@ -65,6 +65,12 @@ class Plugin {
 // function and checks the descriptor (descriptor_check.h). No byte of the file runs before the
 // first three checks pass. Every refusal names the file and the reason.
 absl::StatusOr<std::shared_ptr<const Plugin>> LoadPlugin(const std::string& path);
+
+// LoadPlugin's two halves, for a caller that asks the library what it is before taking it as a
+// connector (PluginRegistry: a library may hold transforms instead, transform_library.h). The
+// first makes every check and loads the sealed copy; the second calls the connector entry.
+absl::StatusOr<SharedLibrary> OpenCheckedLibrary(const std::string& path);
+absl::StatusOr<std::shared_ptr<const Plugin>> PluginFromLibrary(SharedLibrary library);
 
 }  // namespace sluice::plugin
 

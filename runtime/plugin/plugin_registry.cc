@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "runtime/common/string_view_compat.h"
+#include "runtime/plugin/transform_library.h"
 
 namespace sluice::plugin {
 namespace {
@@ -85,9 +87,29 @@ absl::StatusOr<std::shared_ptr<const Plugin>> PluginRegistry::LoadFile(const std
         return absl::AlreadyExistsError(StrCat("plugin ", path, " is already loaded"));
       }
     }
+    if (std::find(transform_paths_.begin(), transform_paths_.end(), path) != transform_paths_.end()) {
+      return absl::AlreadyExistsError(StrCat("plugin ", path, " is already loaded"));
+    }
   }
   // Loading happens outside the lock: it runs plugin code and may be slow.
-  absl::StatusOr<std::shared_ptr<const Plugin>> plugin = LoadPlugin(path);
+  absl::StatusOr<SharedLibrary> library = OpenCheckedLibrary(path);
+  if (!library.ok()) return library.status();
+  if (IsTransformLibrary(*library)) {
+    absl::StatusOr<std::shared_ptr<const TransformLibrary>> transforms =
+        TransformLibraryFrom(*std::move(library));
+    if (!transforms.ok()) return transforms.status();
+    std::lock_guard<std::mutex> lock(mu_);  // one registration at a time: names checked, then added
+    if (absl::Status s = RegisterTransformLibrary(*transforms, log_); !s.ok()) return s;
+    transform_paths_.push_back(path);
+    std::vector<std::string> classes;
+    for (const sluice_transform_descriptor* d : (*transforms)->descriptors()) {
+      classes.push_back(StrCat(d->class_name, " ", d->version));
+    }
+    log_(LogLevel::kInfo, "worker",
+         StrCat("transform plugin ", path, ": ", absl::StrJoin(classes, ", ")));
+    return std::shared_ptr<const Plugin>();
+  }
+  absl::StatusOr<std::shared_ptr<const Plugin>> plugin = PluginFromLibrary(*std::move(library));
   if (!plugin.ok()) return plugin.status();
   std::lock_guard<std::mutex> lock(mu_);
   std::vector<std::string> names = (*plugin)->aliases();

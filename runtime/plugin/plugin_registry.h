@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "runtime/common/log.h"
 #include "runtime/plugin/plugin.h"
 
 namespace sluice::plugin {
@@ -31,7 +32,14 @@ class PluginRegistry {
 
   // Loads one file. AlreadyExists when a plugin of the same version already answers to its name
   // or one of its aliases (naming both files), or when this very file is already loaded.
+  // A transform library (sluice/transform.h) is loaded and its classes registered with the
+  // transform chains (transform_library.h); then the result is OK with nullptr, there being no
+  // connector to return, and a line is logged.
   absl::StatusOr<std::shared_ptr<const Plugin>> LoadFile(const std::string& path);
+
+  // Where transform instances' api->log lines and the transform libraries' load lines go
+  // (default: stderr). Set before the first load.
+  void SetLogSink(LogSink log) { log_ = std::move(log); }
 
   // The plugin whose name or alias is `name`, at `version`; with an empty version, the highest
   // version known. nullptr when there is none.
@@ -44,6 +52,8 @@ class PluginRegistry {
  private:
   mutable std::mutex mu_;
   std::vector<std::shared_ptr<const Plugin>> plugins_;  // GUARDED_BY(mu_)
+  std::vector<std::string> transform_paths_;            // GUARDED_BY(mu_): libraries loaded
+  LogSink log_ = StderrLogSink();
 };
 
 // Orders versions component-wise, numerically where both components are numbers ("1.10" > "1.9").

@@ -123,7 +123,8 @@ void PluginWatcher::LoadSettled() {
       continue;
     }
     it = pending_.erase(it);
-    if (report_) report_(result);
+    // A transform library (OK without a connector) was reported by the registry's own log line.
+    if (report_ && !(result.ok() && *result == nullptr)) report_(result);
   }
 }
 

@@ -22,18 +22,6 @@ using data::SourceRecord;
 using data::StructValue;
 using data::Value;
 
-// Which half of the record a `$Key` / `$Value` transform works on.
-enum class Part { kKey, kValue };
-
-const Schema*& SchemaOf(SourceRecord& r, Part p) { return p == Part::kKey ? r.key_schema : r.value_schema; }
-Value& ValueOf(SourceRecord& r, Part p) { return p == Part::kKey ? r.key : r.value; }
-
-absl::Status NotAStruct(std::string_view class_name, const SourceRecord& r, Part p) {
-  return absl::InvalidArgumentError(
-      StrCat(class_name, ": the ", p == Part::kKey ? "key" : "value", " of a record on `", r.topic,
-             "` is not a struct with a schema (schemaless records are not supported)"));
-}
-
 // ReplaceField: fields filtered (exclude wins over include) and renamed.
 class ReplaceField final : public Transformation {
  public:

@@ -7,9 +7,8 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/time/civil_time.h"
-#include "absl/time/time.h"
 #include "runtime/common/string_view_compat.h"
+#include "runtime/transform/java_date_format.h"
 #include "runtime/transform/java_regex.h"
 #include "runtime/transform/schema_util.h"
 #include "runtime/transform/topic_memo.h"
@@ -229,113 +228,6 @@ class ByLogicalTableRouter final : public Transformation {
   DerivedCache<SchemaPtr> keys_;
   DerivedCache<Envelope> envelopes_;
 };
-
-// One piece of a java.text.SimpleDateFormat pattern: a field letter repeated `count` times, or
-// literal text.
-struct DatePart {
-  char letter = 0;  // 0: literal
-  int count = 0;
-  std::string literal;
-};
-
-// The pattern's pieces; a problem for letters this worker does not format (only y M d H m s S).
-absl::StatusOr<std::vector<DatePart>> ParseDateFormat(std::string_view pattern) {
-  std::vector<DatePart> parts;
-  for (size_t i = 0; i < pattern.size();) {
-    const char c = pattern[i];
-    if (c == '\'') {
-      std::string text;
-      size_t j = i + 1;
-      if (j < pattern.size() && pattern[j] == '\'') {  // '' is a quote
-        parts.push_back({0, 0, "'"});
-        i = j + 1;
-        continue;
-      }
-      for (; j < pattern.size(); ++j) {
-        if (pattern[j] == '\'') {
-          if (j + 1 < pattern.size() && pattern[j + 1] == '\'') {
-            text += '\'';
-            ++j;
-            continue;
-          }
-          break;
-        }
-        text += pattern[j];
-      }
-      if (j >= pattern.size()) return absl::InvalidArgumentError("has an unterminated quote");
-      parts.push_back({0, 0, text});
-      i = j + 1;
-    } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
-      if (std::string_view("yMdHmsS").find(c) == std::string_view::npos) {
-        return absl::InvalidArgumentError(
-            StrCat("uses `", std::string(1, c),
-                   "`; this worker formats y, M, d, H, m, s and S only"));
-      }
-      size_t j = i;
-      while (j < pattern.size() && pattern[j] == c) ++j;
-      parts.push_back({c, static_cast<int>(j - i), ""});
-      i = j;
-    } else {
-      parts.push_back({0, 0, std::string(1, c)});
-      ++i;
-    }
-  }
-  return parts;
-}
-
-void AppendPadded(std::string& out, int64_t v, int width) {
-  std::string digits = absl::StrCat(v);
-  if (static_cast<int>(digits.size()) < width) out.append(width - digits.size(), '0');
-  out += digits;
-}
-
-// `ms` since the epoch formatted in UTC, as SimpleDateFormat with the UTC time zone does.
-void FormatUtc(const std::vector<DatePart>& parts, int64_t ms, std::string& out) {
-  static constexpr const char* kMonths[] = {"January", "February", "March",     "April",
-                                            "May",     "June",     "July",      "August",
-                                            "September", "October", "November", "December"};
-  const absl::CivilSecond t = absl::ToCivilSecond(
-      absl::FromUnixMillis(ms), absl::UTCTimeZone());
-  const int64_t millis = ((ms % 1000) + 1000) % 1000;
-  for (const DatePart& p : parts) {
-    switch (p.letter) {
-      case 0:
-        out += p.literal;
-        break;
-      case 'y':
-        if (p.count == 2) {
-          AppendPadded(out, t.year() % 100, 2);
-        } else {
-          AppendPadded(out, t.year(), p.count);
-        }
-        break;
-      case 'M':
-        if (p.count >= 4) {
-          out += kMonths[t.month() - 1];
-        } else if (p.count == 3) {
-          out += std::string_view(kMonths[t.month() - 1]).substr(0, 3);
-        } else {
-          AppendPadded(out, t.month(), p.count);
-        }
-        break;
-      case 'd':
-        AppendPadded(out, t.day(), p.count);
-        break;
-      case 'H':
-        AppendPadded(out, t.hour(), p.count);
-        break;
-      case 'm':
-        AppendPadded(out, t.minute(), p.count);
-        break;
-      case 's':
-        AppendPadded(out, t.second(), p.count);
-        break;
-      case 'S':
-        AppendPadded(out, millis, p.count);
-        break;
-    }
-  }
-}
 
 // TimestampRouter: the topic becomes `topic.format` with ${topic} and ${timestamp} (the record's
 // timestamp formatted per `timestamp.format`, in UTC). A record without a timestamp fails the

@@ -1,6 +1,14 @@
 #include "runtime/transform/schema_util.h"
 
+#include "runtime/common/string_view_compat.h"
+
 namespace sluice::transform {
+
+absl::Status NotAStruct(std::string_view class_name, const data::SourceRecord& r, Part p) {
+  return absl::InvalidArgumentError(
+      StrCat(class_name, ": the ", p == Part::kKey ? "key" : "value", " of a record on `", r.topic,
+             "` is not a struct with a schema (schemaless records are not supported)"));
+}
 
 data::SchemaBuilder CopySchemaBasics(const data::Schema& source, data::Type type) {
   data::SchemaBuilder builder(type);

@@ -9,11 +9,29 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "runtime/data/record.h"
 #include "runtime/data/record_batch.h"
 #include "runtime/data/schema.h"
 #include "runtime/data/value.h"
 
 namespace sluice::transform {
+
+// Kafka Connect's date and time logical types (their values: days, milliseconds into the day,
+// milliseconds since the epoch).
+inline constexpr std::string_view kDateLogicalName = "org.apache.kafka.connect.data.Date";
+inline constexpr std::string_view kTimeLogicalName = "org.apache.kafka.connect.data.Time";
+inline constexpr std::string_view kTimestampLogicalName = "org.apache.kafka.connect.data.Timestamp";
+inline constexpr int64_t kMillisPerDay = 86400000;
+
+// Which half of the record a `$Key` / `$Value` transform works on, and that half's schema and value.
+enum class Part { kKey, kValue };
+inline const data::Schema*& SchemaOf(data::SourceRecord& r, Part p) {
+  return p == Part::kKey ? r.key_schema : r.value_schema;
+}
+inline data::Value& ValueOf(data::SourceRecord& r, Part p) { return p == Part::kKey ? r.key : r.value; }
+
+// The failure of a `$Key` / `$Value` transform given a part that is not a struct with a schema.
+absl::Status NotAStruct(std::string_view class_name, const data::SourceRecord& r, Part p);
 
 // A builder of type `type` with `source`'s name, version, doc and parameters: what Kafka
 // Connect's SchemaUtil.copySchemaBasics copies. Not optionality, default or fields: a struct

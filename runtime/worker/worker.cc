@@ -21,7 +21,9 @@ constexpr char kWho[] = "worker";
 }  // namespace
 
 Worker::Worker(config::WorkerConfig config, LogSink log)
-    : config_(std::move(config)), log_(std::move(log)) {}
+    : config_(std::move(config)), log_(std::move(log)) {
+  registry_.SetLogSink(log_);  // transform plugins' lines (api->log) go where the worker's do
+}
 
 Worker::~Worker() { StopAll(); }
 

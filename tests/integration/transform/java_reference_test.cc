@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <iostream>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -220,6 +222,70 @@ TEST(JavaReference, EveryChainMatchesKafkaConnectAndDebeziumByteForByte) {
         {"transforms.t.type", "org.apache.kafka.connect.transforms.TimestampRouter"},
         {"transforms.t.topic.format", "${topic}_${timestamp}.${topic}"},
         {"transforms.t.timestamp.format", "yy-M-d'T'HH'h' MMM MMMM mm:ss.SSS S ''y yyyyy"}}},
+      {"cast_fields",
+       {{"transforms", "u,v,k"},
+        {"transforms.u.type", kUnwrap},
+        {"transforms.u.delete.tombstone.handling.mode", "rewrite"},
+        {"transforms.v.type", "org.apache.kafka.connect.transforms.Cast$Value"},
+        {"transforms.v.spec", "qty:string, id:float32,__deleted:boolean"},
+        {"transforms.k.type", "org.apache.kafka.connect.transforms.Cast$Key"},
+        {"transforms.k.spec", "id:int8"}}},
+      {"cast_fields_without_defaults",
+       {{"transforms", "u,v"},
+        {"transforms.u.type", kUnwrap},
+        {"transforms.v.type", "org.apache.kafka.connect.transforms.Cast$Value"},
+        {"transforms.v.spec", "qty:float64,note:string,id:boolean"},
+        {"transforms.v.replace.null.with.default", "false"}}},
+      {"cast_envelope_numbers",
+       {{"transforms", "v"},
+        {"transforms.v.type", "org.apache.kafka.connect.transforms.Cast$Value"},
+        {"transforms.v.spec", "ts_ms:float64"}}},
+      {"cast_whole_key_and_value",
+       {{"transforms", "k,c,a,q,v"},
+        {"transforms.k.type", "org.apache.kafka.connect.transforms.ExtractField$Key"},
+        {"transforms.k.field", "id"},
+        {"transforms.c.type", "org.apache.kafka.connect.transforms.Cast$Key"},
+        {"transforms.c.spec", "STRING"},
+        {"transforms.a.type", "org.apache.kafka.connect.transforms.ExtractField$Value"},
+        {"transforms.a.field", "after"},
+        {"transforms.q.type", "org.apache.kafka.connect.transforms.ExtractField$Value"},
+        {"transforms.q.field", "qty"},
+        {"transforms.v.type", "org.apache.kafka.connect.transforms.Cast$Value"},
+        {"transforms.v.spec", "float32"}}},
+      {"timestamp_converter_fields",
+       {{"transforms", "v,k"},
+        {"transforms.v.type", "org.apache.kafka.connect.transforms.TimestampConverter$Value"},
+        {"transforms.v.field", "ts_ms"},
+        {"transforms.v.target.type", "string"},
+        {"transforms.v.format", "yyyy-MM-dd'T'HH:mm:ss.SSS MMM"},
+        {"transforms.k.type", "org.apache.kafka.connect.transforms.TimestampConverter$Key"},
+        {"transforms.k.field", "id"},
+        {"transforms.k.target.type", "Date"}}},
+      {"timestamp_converter_unwrapped",
+       {{"transforms", "u,t,s,i"},
+        {"transforms.u.type", kUnwrap},
+        {"transforms.u.add.fields", "source.ts_ms"},
+        {"transforms.t.type", "org.apache.kafka.connect.transforms.TimestampConverter$Value"},
+        {"transforms.t.field", "__source_ts_ms"},
+        {"transforms.t.target.type", "Timestamp"},
+        {"transforms.s.type", "org.apache.kafka.connect.transforms.TimestampConverter$Value"},
+        {"transforms.s.field", "__source_ts_ms"},
+        {"transforms.s.target.type", "unix"},
+        {"transforms.s.unix.precision", "seconds"},
+        {"transforms.i.type", "org.apache.kafka.connect.transforms.TimestampConverter$Value"},
+        {"transforms.i.field", "id"},
+        {"transforms.i.target.type", "Time"}}},
+      {"timestamp_converter_whole_value",
+       {{"transforms", "e,s,p"},
+        {"transforms.e.type", "org.apache.kafka.connect.transforms.ExtractField$Value"},
+        {"transforms.e.field", "ts_ms"},
+        {"transforms.s.type", "org.apache.kafka.connect.transforms.TimestampConverter$Value"},
+        {"transforms.s.target.type", "string"},
+        {"transforms.s.format", "yy-MM-dd HH:mm:ss"},
+        {"transforms.p.type", "org.apache.kafka.connect.transforms.TimestampConverter$Value"},
+        {"transforms.p.target.type", "unix"},
+        {"transforms.p.format", "yy-MM-dd HH:mm:ss"},
+        {"transforms.p.unix.precision", "microseconds"}}},
       {"timestamp_router_defaults",
        {{"transforms", "t"},
         {"transforms.t.type", "org.apache.kafka.connect.transforms.TimestampRouter"}}},
@@ -251,10 +317,15 @@ TEST(JavaReference, EveryChainMatchesKafkaConnectAndDebeziumByteForByte) {
     ASSERT_EQ(theirs.size(), records.size());
     auto chain = TransformChain::Create(c.chain, c.name);
     ASSERT_TRUE(chain.ok()) << chain.status();
+    size_t converted = 0;  // records neither side failed on: a chain must not agree by failing only
     for (size_t i = 0; i < records.size(); ++i) {
       Events& events = i < 7 ? a : b;
-      EXPECT_EQ(Ours(**chain, events, records[i]), theirs[i]) << "record " << i << ": " << input[i];
+      const std::string ours = Ours(**chain, events, records[i]);
+      EXPECT_EQ(ours, theirs[i]) << "record " << i << ": " << input[i];
+      if (ours != "ERROR" && theirs[i] != "ERROR") ++converted;
+      if (getenv("SLUICE_SHOW_REFERENCE") != nullptr) std::cerr << c.name << " " << i << ": " << ours << "\n";
     }
+    EXPECT_GE(converted, records.size() / 2);
   }
 }
 
