@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "connectors/mysql/connector/column_policy_rules.h"
 #include "connectors/mysql/server/connection.h"
 #include "sluice/connector.h"
 
@@ -89,6 +90,8 @@ struct ConnectorConfig {
   // errors.max.retries (Debezium's key and default): failed attempts in a row to reach the server
   // after which the task fails; -1 = no limit (retry for ever), 0 = fail at the first.
   int64_t errors_max_retries = -1;
+  // column.truncate/mask/propagate keys (column_policies.h), checked, in the order they apply.
+  std::vector<ColumnPolicyRule> column_policies;
   // "`key`: ..." for each key accepted without effect (key_fates.h); the connector logs them once,
   // when it starts.
   std::vector<std::string> warnings;
