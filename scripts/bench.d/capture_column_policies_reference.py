@@ -5,19 +5,13 @@ data for Sluice's column policies: tests/reference/debezium/<server>-column-poli
 Run through scripts/capture-debezium-reference --column-policies (it installs Debezium and starts
 the services)."""
 
-import argparse
-import json
 import os
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from capture_debezium_reference import write_topic  # noqa: E402
-from database import Database  # noqa: E402
-from kafka_side import KafkaSide  # noqa: E402
-from systems import DebeziumSystem  # noqa: E402
+from capture_debezium_reference import PREFIX, start_capture, write_topic  # noqa: E402
 
-PREFIX = "ref"
 # The policies, each on columns of several types (tests/integration/mysql_connector's
 # column_policies_test.cc configures Sluice with the same).
 POLICY_SETTINGS = {
@@ -51,20 +45,7 @@ UPDATE shop.people SET ssn = NULL, h1 = NULL, bio = 'abcdefgh' WHERE code = 'A1'
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("out_dir")
-    parser.add_argument("--server", choices=["mariadb", "mysql"], default="mysql")
-    args = parser.parse_args()
-    database = Database.from_environment()
-    kafka = KafkaSide(bootstrap=f"127.0.0.1:{os.environ['BENCH_KAFKA_PORT']}", partitions=1)
-    debezium = DebeziumSystem(database, kafka)
-    debezium.schemas_enable = True
-    debezium.topic_prefix = PREFIX
-    debezium.include_list = "shop"
-    debezium.table_include_list = ""
-    debezium.extra_settings = POLICY_SETTINGS
-
-    database.sql("DROP DATABASE IF EXISTS shop;" + database.reset_binlog_sql() + SCHEMA_SQL)
+    args, database, kafka, debezium = start_capture(POLICY_SETTINGS, SCHEMA_SQL, False)
     table = f"{PREFIX}.shop.people"
     kafka.fresh_topics([table, PREFIX], partitions=1)
     kafka.fresh_topics([f"{PREFIX}.schema-history"], partitions=1)

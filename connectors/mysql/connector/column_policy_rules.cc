@@ -3,7 +3,6 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
-#include <regex>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -12,25 +11,19 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "connectors/mysql/connector/config.h"
 
 namespace sluice::mysql {
-namespace {
-
-using K = ColumnPolicyKind;
-
-// Java's MessageDigest names (the SUN provider's, compared ignoring case as Java does) and
-// OpenSSL's for the same digest.
-}  // namespace
 
 const EVP_MD* JavaDigest(absl::string_view java_name) {
+  // Java's MessageDigest names (the SUN provider's, compared ignoring case as Java does) and
+  // OpenSSL's for the same digest.
   static const std::pair<absl::string_view, absl::string_view> kNames[] = {
-      {"MD2", "MD2"},           {"MD5", "MD5"},
-      {"SHA", "SHA1"},          {"SHA1", "SHA1"},
-      {"SHA-1", "SHA1"},        {"SHA-224", "SHA224"},
-      {"SHA-256", "SHA256"},    {"SHA-384", "SHA384"},
-      {"SHA-512", "SHA512"},    {"SHA-512/224", "SHA512-224"},
-      {"SHA-512/256", "SHA512-256"}, {"SHA3-224", "SHA3-224"},
-      {"SHA3-256", "SHA3-256"}, {"SHA3-384", "SHA3-384"},
+      {"MD2", "MD2"},           {"MD5", "MD5"},           {"SHA", "SHA1"},
+      {"SHA1", "SHA1"},         {"SHA-1", "SHA1"},        {"SHA-224", "SHA224"},
+      {"SHA-256", "SHA256"},    {"SHA-384", "SHA384"},    {"SHA-512", "SHA512"},
+      {"SHA-512/224", "SHA512-224"}, {"SHA-512/256", "SHA512-256"},
+      {"SHA3-224", "SHA3-224"}, {"SHA3-256", "SHA3-256"}, {"SHA3-384", "SHA3-384"},
       {"SHA3-512", "SHA3-512"},
   };
   for (const auto& [java, openssl] : kNames) {
@@ -43,22 +36,7 @@ const EVP_MD* JavaDigest(absl::string_view java_name) {
 
 namespace {
 
-absl::StatusOr<std::vector<std::string>> Patterns(const std::string& key,
-                                                  const std::string& value) {
-  std::vector<std::string> patterns;
-  for (absl::string_view part : absl::StrSplit(value, ',', absl::SkipWhitespace())) {
-    std::string pattern(absl::StripAsciiWhitespace(part));
-    try {
-      std::regex compiled(pattern, std::regex::ECMAScript | std::regex::icase);
-    } catch (const std::regex_error& error) {
-      return absl::InvalidArgumentError(absl::StrCat("`", key, "`: '", pattern,
-                                                     "' is not a valid regular expression (",
-                                                     error.what(), "); fix or remove it"));
-    }
-    patterns.push_back(std::move(pattern));
-  }
-  return patterns;
-}
+using K = ColumnPolicyKind;
 
 // N of `column.<...>.<N>.chars`.
 absl::StatusOr<int32_t> CharsOf(const std::string& key, absl::string_view n) {
@@ -118,7 +96,7 @@ absl::StatusOr<std::vector<ColumnPolicyRule>> ParseColumnPolicies(
       if (!chars.ok()) return chars.status();
       rule.chars = *chars;
     }
-    absl::StatusOr<std::vector<std::string>> patterns = Patterns(key, value);
+    absl::StatusOr<std::vector<std::string>> patterns = RegexList(key, value);
     if (!patterns.ok()) return patterns.status();
     rule.patterns = *std::move(patterns);
     rules.push_back(std::move(rule));

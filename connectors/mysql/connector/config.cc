@@ -211,18 +211,6 @@ absl::Status CheckRegex(const std::string& key, const std::string& pattern) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<std::string>> RegexList(const std::string& key,
-                                                   const std::string& value) {
-  std::vector<std::string> patterns;
-  for (absl::string_view part : absl::StrSplit(value, ',', absl::SkipWhitespace())) {
-    std::string pattern(absl::StripAsciiWhitespace(part));
-    absl::Status status = CheckRegex(key, pattern);
-    if (!status.ok()) return status;
-    patterns.push_back(std::move(pattern));
-  }
-  return patterns;
-}
-
 absl::Status ExclusiveLists(const Reader& reader, const std::string& include,
                             const std::string& exclude) {
   if (reader.Has(include) && reader.Has(exclude)) {
@@ -266,6 +254,18 @@ const std::vector<sluice_config_def>& AllDefs() {
 }
 
 }  // namespace
+
+absl::StatusOr<std::vector<std::string>> RegexList(const std::string& key,
+                                                   const std::string& value) {
+  std::vector<std::string> patterns;
+  for (absl::string_view part : absl::StrSplit(value, ',', absl::SkipWhitespace())) {
+    std::string pattern(absl::StripAsciiWhitespace(part));
+    absl::Status status = CheckRegex(key, pattern);
+    if (!status.ok()) return status;
+    patterns.push_back(std::move(pattern));
+  }
+  return patterns;
+}
 
 const sluice_config_def* ConfigDefs() { return AllDefs().data(); }
 size_t ConfigDefCount() { return AllDefs().size(); }

@@ -105,6 +105,12 @@ size_t ConfigDefCount();
 // Parses a configuration (after the host applied defaults and types).
 absl::StatusOr<ConnectorConfig> ParseConnectorConfig(const std::map<std::string, std::string>& raw);
 
+// A comma-separated list of regular expressions (`key`'s value), each trimmed and checked to
+// compile as Filters and the column policies compile them (ECMAScript, ignoring case);
+// InvalidArgument naming `key` and the expression that does not.
+absl::StatusOr<std::vector<std::string>> RegexList(const std::string& key,
+                                                   const std::string& value);
+
 // The configuration as a map, copied out of the borrowed entries.
 std::map<std::string, std::string> ConfigMap(const sluice_config_entry* entries, size_t count);
 
