@@ -211,8 +211,6 @@ ColumnPolicies::ColumnPolicies(std::vector<ColumnPolicyRule> rules) : rules_(std
   }
 }
 
-ColumnPolicies::~ColumnPolicies() = default;
-
 std::optional<ColumnPolicy> ColumnPolicies::For(const std::string& db, const std::string& table,
                                                 const ColumnDef& def) const {
   const std::string column = absl::StrCat(db, ".", table, ".", def.name);

@@ -21,7 +21,6 @@
 
 #include <cstdint>
 #include <map>
-#include <memory>
 #include <optional>
 #include <regex>
 #include <string>
@@ -61,11 +60,13 @@ class ColumnPolicy {
   std::string mask_;               // kMask: N '*'
 };
 
-// The rules of a config, compiled; one per task, living as long as its schema builder.
+// The rules of a config, compiled; one per task, living as long as its schema builder. Not
+// copied or moved: the ColumnPolicy values it hands out point into it.
 class ColumnPolicies {
  public:
   explicit ColumnPolicies(std::vector<ColumnPolicyRule> rules);
-  ~ColumnPolicies();
+  ColumnPolicies(const ColumnPolicies&) = delete;
+  ColumnPolicies& operator=(const ColumnPolicies&) = delete;
 
   bool empty() const { return rules_.empty(); }
   // The policy of column `def` of `db`.`table`, or nullopt when none matches.
