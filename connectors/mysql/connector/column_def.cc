@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "connectors/mysql/connector/sql_scanner.h"
+#include "connectors/mysql/connector/table_structure.h"
 
 namespace sluice::mysql {
 namespace {
@@ -280,7 +281,8 @@ ColumnExtras ExtrasOf(const CatalogColumn& column, bool json, bool mariadb) {
   extras.json = json;
   extras.default_value = DefaultValueExpression(column.column_default, column.extra, mariadb);
   extras.zero_timestamp_is_zero_date = !mariadb;
-  extras.source_type = ParseSourceColumnType(column.column_type);
+  const ColumnStructure structure = DescribeColumn(column, mariadb);
+  extras.source_type = {structure.type_name, structure.length, structure.scale};
   return extras;
 }
 

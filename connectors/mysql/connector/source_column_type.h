@@ -1,9 +1,9 @@
 #ifndef SLUICE_CONNECTORS_MYSQL_CONNECTOR_SOURCE_COLUMN_TYPE_H_
 #define SLUICE_CONNECTORS_MYSQL_CONNECTOR_SOURCE_COLUMN_TYPE_H_
 
-// A column's type as the server declares it, read the way Debezium's MySQL DDL parser reads a
-// column definition: the name Debezium's Column.typeName() gives (upper case, modifiers kept:
-// "INT UNSIGNED ZEROFILL", "VARCHAR", "ENUM"), its length and its scale. The column policies
+// A column's type as the server declares it, as Debezium's Column has it: the name its typeName()
+// gives (upper case, modifiers kept: "INT UNSIGNED ZEROFILL", "VARCHAR", "ENUM"), its length and
+// its scale — table_structure.h's DescribeColumn reads them from the catalog. The column policies
 // (column_policies.h) need it: `__debezium.source.column.*` schema parameters,
 // datatype.propagate.source.type's `<db>.<table>.<type>` names, which columns a mask or hash
 // applies to and the length a hash is cut to.
@@ -11,8 +11,6 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-
-#include "absl/strings/string_view.h"
 
 namespace sluice::mysql {
 
@@ -26,10 +24,6 @@ struct SourceColumnType {
   // NVARCHAR, ENUM, SET): the only ones a mask or a hash changes.
   bool character() const;
 };
-
-// information_schema's COLUMN_TYPE ("int(10) unsigned", "decimal(10,2)", "enum('a','b')",
-// "datetime(3)", "varchar(255)"), the same text SHOW CREATE TABLE shows, which Debezium parses.
-SourceColumnType ParseSourceColumnType(absl::string_view column_type);
 
 }  // namespace sluice::mysql
 

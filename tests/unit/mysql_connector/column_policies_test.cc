@@ -1,5 +1,6 @@
-// The column policies (column_policies.h, column_policy_rules.h, source_column_type.h): which keys
-// are accepted, which column takes which policy, the schema parameters and the values.
+// The column policies (column_policies.h, column_policy_rules.h, source_column_type.h, the source
+// type as column_def.h's ExtrasOf reads it): which keys are accepted, which column takes which
+// policy, the schema parameters and the values.
 #include "connectors/mysql/connector/column_policies.h"
 
 #include <map>
@@ -18,11 +19,17 @@ using Parameters = std::vector<std::pair<std::string, std::string>>;
 std::string Text(const sluice_datum& d) { return std::string(d.u.str.ptr, d.u.str.len); }
 sluice_datum String(const std::string& text) { return sluice_datum_string(text.data(), text.size()); }
 
+// A column whose catalog row says `column_type` (its DATA_TYPE the first word), with the source
+// type ExtrasOf reads from it.
 ColumnDef Column(const std::string& name, FieldKind kind, const std::string& column_type) {
+  CatalogColumn row;
+  row.name = name;
+  row.column_type = column_type;
+  row.data_type = column_type.substr(0, column_type.find_first_of("( "));
   ColumnDef def;
   def.name = name;
   def.kind = kind;
-  def.source_type = ParseSourceColumnType(column_type);
+  def.source_type = ExtrasOf(row, /*json=*/false, /*mariadb=*/false).source_type;
   return def;
 }
 
