@@ -1235,6 +1235,51 @@ TEST_P(MySqlConnector, ALargeTransactionStreamsThroughInBatchesBoundedInBytes) {
   EXPECT_LT(peak_rss - rss_before, 64 * 1024) << "worker memory grew with the transaction";
 }
 
+// A backlog of one-row transactions is handed over many transactions per poll (up to
+// max.batch.size): the connector hands over at a transaction boundary only when nothing more has
+// arrived from the server. One poll per source transaction was a Kafka transaction per row with
+// exactly-once at the default boundary (docs/benchmarks.md).
+TEST_P(MySqlConnector, ABacklogOfSmallTransactionsIsHandedOverManyAtATime) {
+  CdcRun run("handover", /*schemas=*/false, server());
+  constexpr int kRows = 1500;
+  run.Sql("CREATE TABLE t (id INT PRIMARY KEY, v INT)");
+  run.WriteConnectorConfig({{"snapshot.mode", "no_data"}});
+  std::unique_ptr<Subprocess> worker = run.StartWorker();
+  const absl::Time deadline = absl::Now() + absl::Seconds(60);
+  while (run.WorkerLog().find("streaming from") == std::string::npos && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  // A first row, so that the stopped task has an offset to resume from behind the backlog.
+  run.Sql("INSERT INTO t VALUES (0, 0)");
+  auto wait_for_records = [&](size_t expected) {
+    size_t records = 0;
+    const absl::Time all = absl::Now() + absl::Seconds(120);
+    while (absl::Now() < all && records < expected) {
+      absl::StatusOr<std::vector<ConsumedRecord>> read =
+          ReadWholeTopic(KafkaBootstrap(), run.Topic("t"), absl::Seconds(20));
+      if (read.ok()) records = read->size();
+      if (records < expected) absl::SleepFor(absl::Milliseconds(300));
+    }
+    return records;
+  };
+  ASSERT_EQ(wait_for_records(1), 1u);
+  run.StopWorker(worker);
+  for (int i = 1; i <= kRows; ++i) run.Sql(absl::StrCat("INSERT INTO t VALUES (", i, ", 0)"));
+  worker = run.StartWorker();
+  EXPECT_EQ(wait_for_records(kRows + 1), static_cast<size_t>(kRows + 1));
+  run.StopWorker(worker);
+  // The second run's report, the log's last.
+  const std::string log = run.WorkerLog();
+  const size_t at = log.rfind("largest hand-over to the worker: ");
+  ASSERT_NE(at, std::string::npos) << log;
+  int64_t peak_records = 0;
+  ASSERT_EQ(std::sscanf(log.c_str() + at, "largest hand-over to the worker: %ld records",
+                        &peak_records),
+            1)
+      << log.substr(at, 200);
+  EXPECT_GT(peak_records, 100) << "the backlog went through one transaction per poll";
+}
+
 // The snapshot respects the byte bound too: a hand-over ends inside a chunk and the next poll
 // reads on from the last row handed over (keyset for a keyed table, OFFSET without a key), so every
 // row arrives once and the first/last markers stay where they belong.
