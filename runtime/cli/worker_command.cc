@@ -145,7 +145,10 @@ int RunWorkerCommand(int argc, char** argv) {
     if (!rest.ok()) return Fail(std::string(rest.status().message()));
     rest_server = *std::move(rest);
     herder::HerderOptions options;
-    options.worker_id = parsed->config.admin_listener;
+    // The worker's id (statuses' worker_id, its name in a cluster): Kafka Connect's, the REST
+    // API's advertised host:port (rest.advertised.*), or the admin listener without a REST API.
+    options.worker_id = rest_server != nullptr ? rest_server->advertised_address()
+                                               : parsed->config.admin_listener;
     options.log_levels = process_log->levels();
     options.scrubber = scrubber;
     absl::StatusOr<std::unique_ptr<herder::Herder>> started =

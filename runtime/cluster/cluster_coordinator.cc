@@ -19,11 +19,16 @@ absl::StatusOr<std::unique_ptr<ClusterCoordinator>> ClusterCoordinator::Start(
     ClusterOptions options, LogSink log) {
   std::unique_ptr<ClusterCoordinator> c(new ClusterCoordinator(std::move(options), std::move(log)));
   const MembershipOptions& m = c->options_.membership;
-  absl::StatusOr<std::unique_ptr<ConfigTail>> tail =
-      ConfigTail::Create(m.bootstrap_servers, m.topic, m.consumer_overrides,
+  absl::StatusOr<std::unique_ptr<TopicTail>> tail =
+      TopicTail::Create(m.bootstrap_servers, m.topic, m.consumer_overrides,
                          absl::StrCat("sluice-config-tail-", m.worker_id));
   if (!tail.ok()) return tail.status();
   c->tail_ = *std::move(tail);
+  absl::StatusOr<std::unique_ptr<TopicTail>> status_tail =
+      TopicTail::Create(m.bootstrap_servers, c->options_.status_topic, m.consumer_overrides,
+                        absl::StrCat("sluice-status-tail-", m.worker_id));
+  if (!status_tail.ok()) return status_tail.status();
+  c->status_tail_ = *std::move(status_tail);
   absl::StatusOr<std::unique_ptr<GroupMembership>> membership =
       GroupMembership::Start(c->options_.membership, c->log_);
   if (!membership.ok()) return membership.status();
@@ -58,6 +63,28 @@ std::vector<kafka::KeyedRecord> ClusterCoordinator::Follow() {
   }
   for (const kafka::KeyedRecord& r : records) Apply(r);
   return records;
+}
+
+absl::StatusOr<std::vector<kafka::KeyedRecord>> ClusterCoordinator::ReadAllStatuses(
+    absl::Duration timeout) {
+  return status_tail_->CatchUp(timeout);
+}
+
+std::vector<kafka::KeyedRecord> ClusterCoordinator::FollowStatuses() {
+  return status_tail_->Poll(absl::ZeroDuration());
+}
+
+absl::Status ClusterCoordinator::CheckServing() const {
+  if (absl::Status lease = membership_->CheckLease(); !lease.ok()) {
+    return absl::AbortedError(absl::StrCat("a rebalance is under way (", lease.message(),
+                                           "); retry in a moment"));
+  }
+  return absl::OkStatus();
+}
+
+std::string ClusterCoordinator::OwnerOf(const std::string& connector) const {
+  auto it = assignment_.owners.find(connector);
+  return it == assignment_.owners.end() ? "" : it->second;
 }
 
 void ClusterCoordinator::Wrote(const std::vector<kafka::KeyedRecord>& records) {

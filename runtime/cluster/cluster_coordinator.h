@@ -1,5 +1,5 @@
 // What the herder's cluster mode needs each tick, in one room: the config topic followed
-// (ConfigTail), the cluster's records in it (assignment, workers' plugins, acknowledgements), the
+// (TopicTail) and the status topic, the cluster's records in it (assignment, workers' plugins, acknowledgements), the
 // membership (GroupMembership), and the leader's step (NextAssignment, published only while it
 // still leads). The herder applies the config records to its ConfigState, writes what this
 // returns through its ConfigLog, and starts and stops connectors to match MyConnectors().
@@ -19,7 +19,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "runtime/cluster/assignment.h"
-#include "runtime/cluster/config_tail.h"
+#include "runtime/cluster/topic_tail.h"
 #include "runtime/cluster/group_membership.h"
 #include "runtime/common/log.h"
 #include "runtime/kafka/topic_log.h"
@@ -28,6 +28,7 @@ namespace sluice::cluster {
 
 struct ClusterOptions {
   MembershipOptions membership;
+  std::string status_topic;  // status.storage.topic: every worker's statuses, followed
   absl::Duration max_delay = absl::Minutes(5);  // scheduled.rebalance.max.delay.ms
 };
 
@@ -48,12 +49,24 @@ class ClusterCoordinator {
   // The config topic's new records (a new leader first reads it to its end). The cluster's own
   // records are applied here; the herder applies all of them to its ConfigState.
   std::vector<kafka::KeyedRecord> Follow();
+  // The status topic: everything up to its current end (at start), then what arrived since the
+  // last call. Every worker's statuses, so any worker answers for the whole cluster.
+  absl::StatusOr<std::vector<kafka::KeyedRecord>> ReadAllStatuses(absl::Duration timeout);
+  std::vector<kafka::KeyedRecord> FollowStatuses();
   // Notes records this worker wrote (they come back through Follow too).
   void Wrote(const std::vector<kafka::KeyedRecord>& records);
 
   // When this worker leads and knows the members: the assignment to publish, when it differs
   // from the newest one. `connectors`: every connector in the config topic and its class.
   std::optional<LeaderWrite> LeaderStep(const std::map<std::string, std::string>& connectors);
+
+  // OK when this worker may act for the cluster now; Aborted saying to retry while a rebalance
+  // keeps it out (its lease is not valid: it is joining or rejoining the group), when Kafka
+  // Connect would answer 409.
+  absl::Status CheckServing() const;
+  // The worker the newest assignment gives `connector` to; empty while it moves or is held for a
+  // lost worker, or when no member can run it.
+  std::string OwnerOf(const std::string& connector) const;
 
   // The connectors the newest assignment gives this worker; none while its lease is not valid.
   std::set<std::string> MyConnectors() const;
@@ -75,7 +88,8 @@ class ClusterCoordinator {
   const ClusterOptions options_;
   const LogSink log_;
   std::unique_ptr<GroupMembership> membership_;
-  std::unique_ptr<ConfigTail> tail_;
+  std::unique_ptr<TopicTail> tail_;
+  std::unique_ptr<TopicTail> status_tail_;
   uint64_t caught_up_term_ = 0;
 
   Assignment assignment_;

@@ -36,6 +36,34 @@ std::optional<std::set<std::string>> DecodeWorkerPlugins(absl::string_view value
   return out;
 }
 
+kafka::KeyedRecord RestartTaskRecord(const std::string& connector, int task) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  w.StartObject();
+  w.Key("connector");
+  w.String(connector.data(), static_cast<rapidjson::SizeType>(connector.size()));
+  w.Key("task");
+  w.Int(task);
+  w.EndObject();
+  return {absl::StrCat(kRestartTaskKeyPrefix, connector, "-", task),
+          std::string(buffer.GetString(), buffer.GetSize())};
+}
+
+std::optional<TaskRestart> DecodeRestartTask(const kafka::KeyedRecord& record) {
+  if (!absl::StartsWith(record.key, kRestartTaskKeyPrefix) || !record.value) return std::nullopt;
+  rapidjson::Document doc;
+  doc.Parse(record.value->data(), record.value->size());
+  if (doc.HasParseError() || !doc.IsObject()) return std::nullopt;
+  auto connector = doc.FindMember("connector");
+  auto task = doc.FindMember("task");
+  if (connector == doc.MemberEnd() || !connector->value.IsString() || task == doc.MemberEnd() ||
+      !task->value.IsInt()) {
+    return std::nullopt;
+  }
+  return TaskRestart{std::string(connector->value.GetString(), connector->value.GetStringLength()),
+                     task->value.GetInt()};
+}
+
 kafka::KeyedRecord AppliedRecord(const std::string& worker_id, int64_t epoch) {
   return {absl::StrCat(kAppliedKeyPrefix, worker_id), absl::StrCat("{\"epoch\":", epoch, "}")};
 }

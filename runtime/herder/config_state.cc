@@ -60,6 +60,8 @@ void ConfigState::Apply(const kafka::KeyedRecord& record) {
       target_states_[key.connector] = *state;
       return;
     }
+    case ConfigTopicKey::Kind::kRestart:
+      return;  // a request, not state: the herder acts on the ones that arrive (ClusterTick)
     case ConfigTopicKey::Kind::kUnknown:
       break;
   }

@@ -95,6 +95,9 @@ std::string CommitKey(absl::string_view connector) { return absl::StrCat("commit
 std::string TargetStateKey(absl::string_view connector) {
   return absl::StrCat("target-state-", connector);
 }
+std::string RestartRequestKey(absl::string_view connector) {
+  return absl::StrCat("restart-connector-", connector);
+}
 
 ConfigTopicKey ParseConfigTopicKey(absl::string_view key) {
   ConfigTopicKey out;
@@ -102,6 +105,9 @@ ConfigTopicKey ParseConfigTopicKey(absl::string_view key) {
   // "target-state-" before anything else: no other prefix is a prefix of it.
   if (absl::ConsumePrefix(&rest, "target-state-")) {
     out.kind = ConfigTopicKey::Kind::kTargetState;
+    out.connector = std::string(rest);
+  } else if (rest = key; absl::ConsumePrefix(&rest, "restart-connector-")) {
+    out.kind = ConfigTopicKey::Kind::kRestart;
     out.connector = std::string(rest);
   } else if (rest = key; absl::ConsumePrefix(&rest, "connector-")) {
     out.kind = ConfigTopicKey::Kind::kConnector;
@@ -183,6 +189,24 @@ absl::StatusOr<int> DecodeCommit(absl::string_view value) {
 std::string EncodeTargetState(TargetState state) {
   const absl::string_view v1 = state == TargetState::kStopped ? "PAUSED" : TargetStateName(state);
   return absl::StrCat("{\"state\":\"", v1, "\",\"state.v2\":\"", TargetStateName(state), "\"}");
+}
+
+std::string EncodeRestartRequest(const RestartRequest& request) {
+  return absl::StrCat("{\"include-tasks\":", request.include_tasks ? "true" : "false",
+                      ",\"only-failed\":", request.only_failed ? "true" : "false", "}");
+}
+
+absl::StatusOr<RestartRequest> DecodeRestartRequest(absl::string_view value) {
+  absl::StatusOr<rapidjson::Document> doc = Parse(value, "restart request record");
+  if (!doc.ok()) return doc.status();
+  RestartRequest out;
+  auto flag = [&](const char* field) {
+    auto it = doc->FindMember(field);
+    return it != doc->MemberEnd() && it->value.IsBool() && it->value.GetBool();
+  };
+  out.include_tasks = flag("include-tasks");
+  out.only_failed = flag("only-failed");
+  return out;
 }
 
 absl::StatusOr<TargetState> DecodeTargetState(absl::string_view value) {

@@ -10,6 +10,8 @@
 //   target-state-<name>  {"state":"STARTED"|"PAUSED","state.v2":"STARTED"|"PAUSED"|"STOPPED"}
 //     (KIP-875: a STOPPED connector is written as state PAUSED for workers that predate STOPPED,
 //      with the real state in state.v2, which wins when present.)
+//   restart-connector-<name>  {"include-tasks":bool,"only-failed":bool}
+//     (KIP-745: a restart asked of any worker; each worker restarts what of it runs there.)
 // Status topic:
 //   status-connector-<name>, status-task-<name>-<i>
 //                        {"state":...,"trace":...|null,"worker_id":...,"generation":n}  null = gone
@@ -44,7 +46,7 @@ std::string CommitKey(absl::string_view connector);
 std::string TargetStateKey(absl::string_view connector);
 
 struct ConfigTopicKey {
-  enum class Kind { kConnector, kTask, kCommit, kTargetState, kUnknown };
+  enum class Kind { kConnector, kTask, kCommit, kTargetState, kRestart, kUnknown };
   Kind kind = Kind::kUnknown;
   std::string connector;
   int task = -1;
@@ -58,6 +60,13 @@ std::string EncodeCommit(int tasks);
 absl::StatusOr<int> DecodeCommit(absl::string_view value);
 std::string EncodeTargetState(TargetState state);
 absl::StatusOr<TargetState> DecodeTargetState(absl::string_view value);
+std::string RestartRequestKey(absl::string_view connector);
+struct RestartRequest {
+  bool include_tasks = false;
+  bool only_failed = false;
+};
+std::string EncodeRestartRequest(const RestartRequest& request);
+absl::StatusOr<RestartRequest> DecodeRestartRequest(absl::string_view value);
 
 // --- status topic ---
 std::string ConnectorStatusKey(absl::string_view connector);

@@ -42,12 +42,13 @@ absl::StatusOr<std::unique_ptr<Herder>> Herder::Start(config::WorkerConfig confi
         config.config_storage.name, config.session_timeout, config.heartbeat_interval,
         config.rebalance_timeout,   config.consumer_overrides};
     cluster_options->max_delay = config.scheduled_rebalance_max_delay;
+    cluster_options->status_topic = config.status_storage.name;
   }
   absl::StatusOr<std::unique_ptr<worker::Worker>> worker =
       worker::Worker::Create(std::move(config), ScrubbingLogSink(parts.scrubber, log));
   if (!worker.ok()) return worker.status();
   if (cluster_options) {
-    // After the worker: it made the config topic the group subscribes to and the tail reads.
+    // After the worker: it made the config and status topics the group and the tails read.
     absl::StatusOr<std::unique_ptr<cluster::ClusterCoordinator>> cluster =
         cluster::ClusterCoordinator::Start(*std::move(cluster_options), log);
     if (!cluster.ok()) return cluster.status();
@@ -176,7 +177,13 @@ absl::Status Herder::Restore() {
     absl::StatusOr<std::vector<kafka::KeyedRecord>> records = cluster_->ReadAll(kReadTimeout);
     if (!records.ok()) return records.status();
     configs_.Follow(*records);
-    if (absl::Status status = statuses_.Restore(kReadTimeout); !status.ok()) return status;
+    absl::StatusOr<std::vector<kafka::KeyedRecord>> statuses =
+        cluster_->ReadAllStatuses(kReadTimeout);
+    if (!statuses.ok()) {
+      return absl::Status(statuses.status().code(), absl::StrCat("reading the status topic: ",
+                                                                 statuses.status().message()));
+    }
+    statuses_.Follow(*statuses);
     std::set<std::string> plugins;
     for (const auto& plugin : worker_->plugins().List()) {
       plugins.insert(plugin->name());
@@ -211,8 +218,56 @@ void Herder::Tick() {
   metrics_.MaybeSample(configs_.state(), absl::Now());
 }
 
+void Herder::FollowCluster() {
+  std::vector<kafka::KeyedRecord> records = cluster_->Follow();
+  configs_.Follow(records);
+  for (kafka::KeyedRecord& record : records) {
+    if (ParseConfigTopicKey(record.key).kind == ConfigTopicKey::Kind::kRestart ||
+        cluster::DecodeRestartTask(record)) {
+      restart_requests_.push_back(std::move(record));
+    }
+  }
+  statuses_.Follow(cluster_->FollowStatuses());
+}
+
+absl::Status Herder::RequireServing() {
+  if (cluster_ == nullptr) return absl::OkStatus();
+  FollowCluster();
+  return cluster_->CheckServing();
+}
+
+void Herder::ActOnRestartRequests() {
+  std::vector<kafka::KeyedRecord> requests;
+  requests.swap(restart_requests_);
+  for (const kafka::KeyedRecord& record : requests) {
+    if (std::optional<cluster::TaskRestart> task = cluster::DecodeRestartTask(record)) {
+      if (!running_.contains(task->connector) || !configs_.Has(task->connector) ||
+          configs_.state().target_state(task->connector) != TargetState::kStarted ||
+          static_cast<size_t>(task->task) >= configs_.entry(task->connector).tasks.size()) {
+        continue;
+      }
+      log_(LogLevel::kInfo, kWho,
+           absl::StrCat("restarting task ", task->connector, "-", task->task,
+                        " as another worker was asked to"));
+      lifecycle_.RestartTask(task->connector, task->task);
+      continue;
+    }
+    const std::string name = ParseConfigTopicKey(record.key).connector;
+    if (!record.value || !running_.contains(name) || !configs_.Has(name) ||
+        configs_.state().target_state(name) == TargetState::kStopped) {
+      continue;
+    }
+    absl::StatusOr<RestartRequest> request = DecodeRestartRequest(*record.value);
+    if (!request.ok()) continue;
+    log_(LogLevel::kInfo, kWho,
+         absl::StrCat("restarting connector ", name, request->only_failed ? " (what failed)" : "",
+                      " as another worker was asked to"));
+    (void)RestartHere(name, request->only_failed);
+  }
+}
+
 void Herder::ClusterTick() {
-  configs_.Follow(cluster_->Follow());
+  FollowCluster();
   std::map<std::string, std::string> classes;
   for (const auto& [name, entry] : configs_.state().connectors()) {
     classes[name] = plugin::Lookup(entry.config, "connector.class").value_or("");
@@ -252,7 +307,9 @@ void Herder::ClusterTick() {
     } else if (it->second.config != config) {
       lifecycle_.StopInWorker(name);  // a new config applies by restarting
     }
-    if (target == TargetState::kStopped && it != running_.end()) {
+    if (target == TargetState::kStopped) {
+      // Also when it just came here: an owner that died before emptying its task configs left
+      // them, and offsets may be altered only once they are empty (AlterOffsets).
       (void)lifecycle_.StopEmptyingTasks(name);
     } else {
       (void)lifecycle_.Start(name, target);  // a failure is the connector's status
@@ -262,15 +319,7 @@ void Herder::ClusterTick() {
   if (std::optional<kafka::KeyedRecord> ack = cluster_->AckIfNew()) {
     if (configs_.Write({*ack}).ok()) cluster_->Wrote({*ack});
   }
-}
-
-absl::Status Herder::RequireRunsHere(const std::string& name) const {
-  if (cluster_ == nullptr || running_.contains(name)) return absl::OkStatus();
-  auto owner = cluster_->assignment().owners.find(name);
-  return absl::FailedPreconditionError(absl::StrCat(
-      "connector ", name, " runs on worker ",
-      owner == cluster_->assignment().owners.end() ? "(none yet)" : owner->second,
-      ", not on ", cluster_->worker_id(), "; ask that worker (forwarding is not built yet)"));
+  ActOnRestartRequests();
 }
 
 absl::Status Herder::RequireConnector(const std::string& name) const {
@@ -306,6 +355,7 @@ ConnectorInfo Herder::InfoOf(const std::string& name) const {
 absl::StatusOr<ConnectorInfo> Herder::Create(const std::string& name, ConfigMap config,
                                              TargetState initial) {
   return Call<absl::StatusOr<ConnectorInfo>>([&]() -> absl::StatusOr<ConnectorInfo> {
+    if (absl::Status s = RequireServing(); !s.ok()) return s;
     if (configs_.Has(name)) {
       return absl::AlreadyExistsError(absl::StrCat("connector ", name, " already exists"));
     }
@@ -354,6 +404,7 @@ std::vector<ConnectorInfo> Herder::List() {
 absl::StatusOr<ConnectorInfo> Herder::PutConfig(const std::string& name, ConfigMap config,
                                                 bool* created) {
   return Call<absl::StatusOr<ConnectorInfo>>([&]() -> absl::StatusOr<ConnectorInfo> {
+    if (absl::Status s = RequireServing(); !s.ok()) return s;
     const bool exists = configs_.Has(name);
     if (created != nullptr) *created = !exists;
     absl::StatusOr<ConfigMap> stored = preparer_.Prepare(name, std::move(config));
@@ -408,6 +459,7 @@ absl::StatusOr<ConnectorInfo> Herder::PatchConfig(const std::string& name, const
 
 absl::Status Herder::Delete(const std::string& name) {
   return Call<absl::Status>([&]() -> absl::Status {
+    if (absl::Status s = RequireServing(); !s.ok()) return s;
     if (absl::Status s = RequireConnector(name); !s.ok()) return s;
     if (cluster_ == nullptr) lifecycle_.StopInWorker(name);  // in a cluster, its owner does
     if (absl::Status s = configs_.Write(
@@ -425,6 +477,7 @@ absl::Status Herder::Delete(const std::string& name) {
 
 absl::StatusOr<ConnectorStatusInfo> Herder::Pause(const std::string& name) {
   return Call<absl::StatusOr<ConnectorStatusInfo>>([&]() -> absl::StatusOr<ConnectorStatusInfo> {
+    if (absl::Status s = RequireServing(); !s.ok()) return s;
     if (absl::Status s = RequireConnector(name); !s.ok()) return s;
     if (absl::Status s =
             configs_.Write({{TargetStateKey(name), EncodeTargetState(TargetState::kPaused)}});
@@ -442,6 +495,7 @@ absl::StatusOr<ConnectorStatusInfo> Herder::Pause(const std::string& name) {
 
 absl::StatusOr<ConnectorStatusInfo> Herder::Resume(const std::string& name) {
   return Call<absl::StatusOr<ConnectorStatusInfo>>([&]() -> absl::StatusOr<ConnectorStatusInfo> {
+    if (absl::Status s = RequireServing(); !s.ok()) return s;
     if (absl::Status s = RequireConnector(name); !s.ok()) return s;
     if (absl::Status s =
             configs_.Write({{TargetStateKey(name), EncodeTargetState(TargetState::kStarted)}});
@@ -459,6 +513,7 @@ absl::StatusOr<ConnectorStatusInfo> Herder::Resume(const std::string& name) {
 
 absl::StatusOr<ConnectorStatusInfo> Herder::Stop(const std::string& name) {
   return Call<absl::StatusOr<ConnectorStatusInfo>>([&]() -> absl::StatusOr<ConnectorStatusInfo> {
+    if (absl::Status s = RequireServing(); !s.ok()) return s;
     if (absl::Status s = RequireConnector(name); !s.ok()) return s;
     if (absl::Status s =
             configs_.Write({{TargetStateKey(name), EncodeTargetState(TargetState::kStopped)}});
@@ -474,59 +529,103 @@ absl::StatusOr<ConnectorStatusInfo> Herder::Stop(const std::string& name) {
   });
 }
 
+ConnectorStatusInfo::Restarted Herder::RestartHere(const std::string& name, bool only_failed) {
+  const TargetState target = configs_.state().target_state(name);
+  const ConnectorStatusInfo before = StatusOf(name);
+  ConnectorStatusInfo::Restarted restarted;
+  if (!only_failed || before.state == State::kFailed) {
+    lifecycle_.StopInWorker(name);
+    statuses_.SetConnectorState(name, State::kRestarting);
+    (void)lifecycle_.Start(name, target);
+    restarted.connector = true;
+    if (target == TargetState::kStarted) {
+      for (const TaskStatusInfo& task : StatusOf(name).tasks) restarted.tasks.push_back(task.id);
+    }
+  } else if (target == TargetState::kStarted) {
+    for (const TaskStatusInfo& task : before.tasks) {
+      if (task.state != State::kFailed) continue;
+      lifecycle_.RestartTask(name, task.id);
+      restarted.tasks.push_back(task.id);
+    }
+  }
+  return restarted;
+}
+
 absl::StatusOr<ConnectorStatusInfo> Herder::Restart(const std::string& name, bool include_tasks,
                                                     bool only_failed) {
   return Call<absl::StatusOr<ConnectorStatusInfo>>([&]() -> absl::StatusOr<ConnectorStatusInfo> {
+    if (absl::Status s = RequireServing(); !s.ok()) return s;
     if (absl::Status s = RequireConnector(name); !s.ok()) return s;
     const TargetState target = configs_.state().target_state(name);
     if (target == TargetState::kStopped) {
       return absl::FailedPreconditionError(
           absl::StrCat("connector ", name, " is STOPPED; resume it to run it again"));
     }
-    if (absl::Status s = RequireRunsHere(name); !s.ok()) return s;
     // Restarting the connector regenerates its task configs, so its tasks restart with it:
     // include_tasks is always implied (docs/admin-api.md). With only_failed, a connector that
     // did not fail keeps running and only its FAILED tasks restart.
-    (void)include_tasks;
-    const ConnectorStatusInfo before = StatusOf(name);
-    ConnectorStatusInfo::Restarted restarted;
-    if (!only_failed || before.state == State::kFailed) {
-      lifecycle_.StopInWorker(name);
-      statuses_.SetConnectorState(name, State::kRestarting);
-      (void)lifecycle_.Start(name, target);
-      restarted.connector = true;
-      if (target == TargetState::kStarted) {
-        for (const TaskStatusInfo& task : StatusOf(name).tasks) {
-          restarted.tasks.push_back(task.id);
-        }
-      }
-    } else if (target == TargetState::kStarted) {
-      for (const TaskStatusInfo& task : before.tasks) {
-        if (task.state != State::kFailed) continue;
-        lifecycle_.RestartTask(name, task.id);
-        restarted.tasks.push_back(task.id);
-      }
+    if (cluster_ == nullptr || running_.contains(name)) {
+      ConnectorStatusInfo::Restarted restarted = RestartHere(name, only_failed);
+      ConnectorStatusInfo after = StatusOf(name);
+      after.restarted = std::move(restarted);
+      return after;
     }
-    ConnectorStatusInfo after = StatusOf(name);
-    after.restarted = std::move(restarted);
-    return after;
+    // Another worker runs it (or will, once it moved): the request goes through the config
+    // topic, and the answer is the plan, what will restart shown RESTARTING.
+    if (cluster_->OwnerOf(name).empty()) {
+      return absl::AbortedError(absl::StrCat("connector ", name,
+                                             " is moving between workers (a rebalance is under "
+                                             "way); retry in a moment"));
+    }
+    if (absl::Status s = configs_.Write({{RestartRequestKey(name),
+                                          EncodeRestartRequest({include_tasks, only_failed})}});
+        !s.ok()) {
+      return s;
+    }
+    ConnectorStatusInfo plan = StatusOf(name);
+    ConnectorStatusInfo::Restarted restarted;
+    restarted.connector = !only_failed || plan.state == State::kFailed;
+    if (restarted.connector) plan.state = State::kRestarting;
+    for (TaskStatusInfo& task : plan.tasks) {
+      if (target != TargetState::kStarted) break;
+      if (!restarted.connector && task.state != State::kFailed) continue;
+      task.state = State::kRestarting;
+      restarted.tasks.push_back(task.id);
+    }
+    plan.restarted = std::move(restarted);
+    return plan;
   });
 }
 
 absl::StatusOr<ConnectorStatusInfo> Herder::RestartTask(const std::string& name, int task) {
   return Call<absl::StatusOr<ConnectorStatusInfo>>([&]() -> absl::StatusOr<ConnectorStatusInfo> {
+    if (absl::Status s = RequireServing(); !s.ok()) return s;
     if (absl::Status s = RequireConnector(name); !s.ok()) return s;
     if (task < 0 || static_cast<size_t>(task) >= configs_.entry(name).tasks.size()) {
       return absl::NotFoundError(absl::StrCat("task ", name, "-", task, " not found"));
     }
-    if (absl::Status s = RequireRunsHere(name); !s.ok()) return s;
     if (configs_.state().target_state(name) != TargetState::kStarted) {
       return absl::FailedPreconditionError(absl::StrCat(
           "connector ", name, " is ", TargetStateName(configs_.state().target_state(name)),
           "; resume it before restarting a task"));
     }
-    lifecycle_.RestartTask(name, task);
-    ConnectorStatusInfo after = StatusOf(name);
+    ConnectorStatusInfo after;
+    if (cluster_ == nullptr || running_.contains(name)) {
+      lifecycle_.RestartTask(name, task);
+      after = StatusOf(name);
+    } else if (cluster_->OwnerOf(name).empty()) {
+      return absl::AbortedError(absl::StrCat("task ", name, "-", task,
+                                             " is moving between workers (a rebalance is under "
+                                             "way); retry in a moment"));
+    } else {
+      // The worker that runs it restarts it (ActOnRestartRequests); the answer is the plan.
+      const std::vector<kafka::KeyedRecord> request = {cluster::RestartTaskRecord(name, task)};
+      if (absl::Status s = configs_.Write(request); !s.ok()) return s;
+      after = StatusOf(name);
+      for (TaskStatusInfo& t : after.tasks) {
+        if (t.id == task) t.state = State::kRestarting;
+      }
+    }
     after.restarted = ConnectorStatusInfo::Restarted{.connector = false, .tasks = {task}};
     return after;
   });
@@ -589,8 +688,18 @@ absl::StatusOr<std::vector<PartitionOffset>> Herder::Offsets(const std::string& 
 absl::Status Herder::AlterOffsets(const std::string& name,
                                   const std::vector<PartitionOffset>& offsets) {
   return Call<absl::Status>([&]() -> absl::Status {
+    if (absl::Status s = RequireServing(); !s.ok()) return s;
     if (absl::Status s = RequireConnector(name); !s.ok()) return s;
     const TargetState target = configs_.state().target_state(name);
+    // In a cluster the worker that ran it empties its task configs once its tasks stopped and
+    // committed (ConnectorLifecycle::StopEmptyingTasks): until then it may still write offsets.
+    if (cluster_ != nullptr && target == TargetState::kStopped &&
+        (!configs_.entry(name).tasks.empty() || configs_.entry(name).inconsistent)) {
+      return absl::AbortedError(absl::StrCat(
+          "connector ", name, " is STOPPED but its tasks have not stopped yet on worker ",
+          cluster_->OwnerOf(name).empty() ? "(none)" : cluster_->OwnerOf(name),
+          "; retry in a moment"));
+    }
     if (target != TargetState::kStopped || worker_->IsConnectorRunning(name)) {
       // Kafka Connect's words (its herder's), which scripts written for it look for.
       return absl::FailedPreconditionError(absl::StrCat(

@@ -96,7 +96,9 @@ class Herder {
 
   // Kafka Connect's REST operations. Errors: NotFound (no such connector or task),
   // AlreadyExists, InvalidArgument naming keys, FailedPrecondition (wrong state), Unavailable
-  // (Kafka did not answer).
+  // (Kafka did not answer), Aborted (cluster mode: a write during a rebalance; retry, as Kafka
+  // Connect's 409). In a cluster every worker answers every call: reads from the config and
+  // status topics it follows, writes through the config topic (docs/cluster.md).
   absl::StatusOr<ConnectorInfo> Create(const std::string& name, ConfigMap config,
                                        TargetState initial);
   absl::StatusOr<ConnectorInfo> Get(const std::string& name);
@@ -114,6 +116,9 @@ class Herder {
   absl::StatusOr<ConnectorStatusInfo> Pause(const std::string& name);
   absl::StatusOr<ConnectorStatusInfo> Resume(const std::string& name);
   absl::StatusOr<ConnectorStatusInfo> Stop(const std::string& name);
+  // In a cluster, on a worker that does not run the connector (or task): the request is written
+  // to the config topic for the worker that does, and the answer is the plan (what will restart,
+  // shown RESTARTING), as Kafka Connect answers a restart it has not finished.
   absl::StatusOr<ConnectorStatusInfo> Restart(const std::string& name, bool include_tasks,
                                               bool only_failed);
   absl::StatusOr<ConnectorStatusInfo> RestartTask(const std::string& name, int task);
@@ -170,8 +175,18 @@ class Herder {
   // assignment published, the connectors this worker owns started or brought to their new
   // config or target state, the others stopped, and the epoch acknowledged.
   void ClusterTick();
-  // Cluster mode: FailedPrecondition naming the owner unless `name` runs here.
-  absl::Status RequireRunsHere(const std::string& name) const;
+  // Cluster mode: the config and status topics followed (what other workers wrote); restart
+  // requests that arrived are kept for ClusterTick. A write calls it first, so it checks and
+  // changes the newest state this worker can see.
+  void FollowCluster();
+  // Cluster mode: Aborted saying to retry while a rebalance is under way (Kafka Connect's 409);
+  // OK otherwise, and always for a single worker.
+  absl::Status RequireServing();
+  // Restarts `name` on this worker, which runs it: the connector with all its tasks, or with
+  // `only_failed` only what failed. Returns what restarted.
+  ConnectorStatusInfo::Restarted RestartHere(const std::string& name, bool only_failed);
+  // Cluster mode: the restart requests that arrived, for connectors and tasks running here.
+  void ActOnRestartRequests();
   ConnectorInfo InfoOf(const std::string& name) const;
   // The status writer's status of `name`, with the plugin's version.
   ConnectorStatusInfo StatusOf(const std::string& name) const;
@@ -198,6 +213,9 @@ class Herder {
     TargetState target;
   };
   std::map<std::string, Running> running_;
+  // Cluster mode: restart requests (Kafka Connect's and Sluice's task ones) followed from the
+  // config topic and not yet acted on.
+  std::vector<kafka::KeyedRecord> restart_requests_;
 
   absl::Mutex queue_mu_;
   std::deque<std::function<void()>> queue_ ABSL_GUARDED_BY(queue_mu_);

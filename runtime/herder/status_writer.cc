@@ -42,6 +42,49 @@ absl::Status StatusWriter::Restore(absl::Duration timeout) {
   return absl::OkStatus();
 }
 
+void StatusWriter::Follow(const std::vector<kafka::KeyedRecord>& records) {
+  for (const kafka::KeyedRecord& record : records) {
+    const StatusTopicKey key = ParseStatusTopicKey(record.key);
+    switch (key.kind) {
+      case StatusTopicKey::Kind::kTopic:
+        if (record.value) {
+          topics_[key.connector].insert(key.topic);
+        } else {
+          topics_[key.connector].erase(key.topic);
+        }
+        break;
+      case StatusTopicKey::Kind::kConnector:
+      case StatusTopicKey::Kind::kTask: {
+        const bool connector = key.kind == StatusTopicKey::Kind::kConnector;
+        if (!record.value) {
+          if (connector) {
+            connector_status_.erase(key.connector);
+          } else if (auto it = task_status_.find(key.connector); it != task_status_.end()) {
+            it->second.erase(key.task);
+          }
+          break;
+        }
+        absl::StatusOr<StatusValue> value = DecodeStatus(*record.value);
+        if (!value.ok()) break;
+        StatusValue& kept =
+            connector ? connector_status_[key.connector] : task_status_[key.connector][key.task];
+        const bool changed = kept.state != value->state || kept.trace != value->trace ||
+                             kept.worker_id != value->worker_id;
+        kept = *std::move(value);
+        if (changed) {
+          watchers_->Publish({connector ? WatchEvent::Kind::kConnectorStatus
+                                        : WatchEvent::Kind::kTaskStatus,
+                              key.connector, connector ? -1 : key.task, kept.state,
+                              kept.trace.value_or(""), kept.worker_id});
+        }
+        break;
+      }
+      case StatusTopicKey::Kind::kUnknown:
+        break;
+    }
+  }
+}
+
 StatusValue StatusWriter::ValueOf(State state, const std::string& trace) const {
   return StatusValue{
       state, trace.empty() ? std::nullopt : std::optional<std::string>(scrubber_->Scrub(trace)),
@@ -58,7 +101,7 @@ void StatusWriter::SetConnectorState(const std::string& name, State state, std::
   const StatusValue value = ValueOf(state, trace);
   auto it = connector_status_.find(name);
   if (it != connector_status_.end() && it->second.state == value.state &&
-      it->second.trace == value.trace)
+      it->second.trace == value.trace && it->second.worker_id == value.worker_id)
     return;
   connector_status_[name] = value;
   Write({{ConnectorStatusKey(name), EncodeStatus(value)}},
@@ -71,7 +114,8 @@ void StatusWriter::SetTaskState(const std::string& name, int task, State state, 
   const StatusValue value = ValueOf(state, trace);
   auto& tasks = task_status_[name];
   auto it = tasks.find(task);
-  if (it != tasks.end() && it->second.state == value.state && it->second.trace == value.trace)
+  if (it != tasks.end() && it->second.state == value.state && it->second.trace == value.trace &&
+      it->second.worker_id == value.worker_id)
     return;
   tasks[task] = value;
   Write({{TaskStatusKey(name, task), EncodeStatus(value)}},

@@ -41,7 +41,11 @@ class StatusWriter {
   // statuses themselves are not read: this worker writes them anew as it starts each connector.
   absl::Status Restore(absl::Duration timeout);
 
-  // Writes and publishes the status when it differs from the one kept.
+  // Cluster mode: applies the status topic's records (every worker's, this one's included, in the
+  // topic's order), so StatusOf answers for the whole cluster; a change is published to Watch.
+  void Follow(const std::vector<kafka::KeyedRecord>& records);
+
+  // Writes and publishes the status when it differs from the one kept (or another worker's).
   void SetConnectorState(const std::string& name, State state, std::string trace = "");
   void SetTaskState(const std::string& name, int task, State state, std::string trace = "");
   // Tombstones every task status of `name`, and its connector status when `connector_too`.

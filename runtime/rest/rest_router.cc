@@ -21,6 +21,9 @@ RestResponse Error(int status, absl::string_view message) {
   return Json(status, ErrorJson(status, message));
 }
 RestResponse Error(const absl::Status& status) {
+  // Kafka Connect's words for a request a rebalance got in the way of, which clients written for
+  // it match to retry; the herder's reason stays in the worker's answer over gRPC.
+  if (status.code() == absl::StatusCode::kAborted) return Error(409, kRebalanceMessage);
   return Error(HttpStatusOf(status), status.message());
 }
 // Jersey's answers for a path no resource has, and for a method the resource lacks.
@@ -326,6 +329,7 @@ int HttpStatusOf(const absl::Status& status) {
       return 404;
     case absl::StatusCode::kAlreadyExists:
     case absl::StatusCode::kFailedPrecondition:
+    case absl::StatusCode::kAborted:  // a cluster's rebalance under way: retry
       return 409;
     case absl::StatusCode::kInvalidArgument:
       return 400;

@@ -42,8 +42,11 @@ struct ServerInfo {
 };
 
 // Kafka Connect's status code for a herder error: NotFound 404, AlreadyExists and
-// FailedPrecondition 409 (conflicts with the connector's state), InvalidArgument 400, anything
-// else 500.
+// FailedPrecondition 409 (conflicts with the connector's state), Aborted 409 (a cluster's
+// rebalance under way, answered with kRebalanceMessage), InvalidArgument 400, anything else 500.
+inline constexpr char kRebalanceMessage[] =
+    "Cannot complete request momentarily due to stale configuration (typically caused by a "
+    "concurrent config change)";
 int HttpStatusOf(const absl::Status& status);
 
 // The answer every request to `path` gets before the herder is there: 503, the worker is starting

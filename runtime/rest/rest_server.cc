@@ -1,6 +1,7 @@
 #include "runtime/rest/rest_server.h"
 
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
@@ -211,13 +212,18 @@ absl::StatusOr<std::unique_ptr<RestServer>> RestServer::Start(const config::Work
         "; change `listeners` or stop what listens there"));
   }
   server->port_ = port;
-  const std::string advertised_host =
+  std::string advertised_host =
       !config.rest_advertised_host_name.empty() ? config.rest_advertised_host_name : bind_host;
+  if (advertised_host == "0.0.0.0" || advertised_host == "::") {
+    char name[256] = {};
+    if (::gethostname(name, sizeof name - 1) == 0 && name[0] != '\0') advertised_host = name;
+  }
   const int advertised_port =
       config.rest_advertised_port != 0 ? config.rest_advertised_port : port;
+  server->advertised_address_ = absl::StrCat(advertised_host, ":", advertised_port);
   server->advertised_url_ = absl::StrCat(
       config.rest_advertised_listener.empty() ? scheme : config.rest_advertised_listener, "://",
-      advertised_host, ":", advertised_port);
+      server->advertised_address_);
   server->accept_thread_ = std::thread([&http] { http.listen_after_bind(); });
   // stop() is a no-op until the accept loop runs, so the destructor must not come before that.
   while (!http.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));

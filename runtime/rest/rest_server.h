@@ -45,6 +45,10 @@ class RestServer {
   int port() const { return port_; }
   // `rest.advertised.*` applied to the listener: "http://host:port".
   const std::string& advertised_url() const { return advertised_url_; }
+  // "host:port" of the advertised URL: the worker's id in a cluster and in statuses' worker_id,
+  // as Kafka Connect's. A wildcard listener host without rest.advertised.host.name is replaced
+  // by this host's name, as Kafka Connect does.
+  const std::string& advertised_address() const { return advertised_address_; }
 
  private:
   explicit RestServer(std::unique_ptr<httplib::Server> http);
@@ -55,6 +59,7 @@ class RestServer {
   std::thread accept_thread_;
   int port_ = 0;
   std::string advertised_url_;
+  std::string advertised_address_;
 };
 
 }  // namespace sluice::rest

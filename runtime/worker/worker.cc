@@ -174,8 +174,11 @@ absl::StatusOr<OffsetBackingStore*> Worker::OwnOffsetStore(const std::string& to
   options.topic = topic;
   absl::StatusOr<std::unique_ptr<kafka::OffsetStore>> store = kafka::OffsetStore::Create(options);
   if (!store.ok()) return store.status();
-  auto backing = std::make_unique<KafkaOffsetBackingStore>(*std::move(store));
+  std::unique_ptr<OffsetBackingStore> backing =
+      std::make_unique<KafkaOffsetBackingStore>(*std::move(store));
   if (absl::Status status = backing->ReadToEnd(absl::Seconds(60)); !status.ok()) return status;
+  // A cluster worker's lease fences a connector's own topic as it fences the worker's (Fence).
+  if (fence_) backing = std::make_unique<FencedOffsetBackingStore>(std::move(backing), fence_);
   OffsetBackingStore* raw = backing.get();
   offset_stores_.emplace(topic, std::move(backing));
   return raw;

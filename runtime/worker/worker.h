@@ -38,9 +38,10 @@ class Worker : public WorkerControl {
                                                         LogSink log);
   ~Worker() override;
 
-  // From now on every offset write (tasks' commits, the herder's alters) first asks `fence`
-  // and is refused with its error (FencedOffsetBackingStore), and every task asks it before it
-  // sends a poll's records. Call before any task starts.
+  // From now on every offset write (tasks' commits, the herder's alters, to the worker's
+  // offsets topic and to a connector's own `offsets.storage.topic`) first asks `fence` and is
+  // refused with its error (FencedOffsetBackingStore), and every task asks it before it sends a
+  // poll's records. Call before any connector starts.
   void Fence(std::function<absl::Status()> fence) {
     fence_ = fence;
     offset_store_ =

@@ -7,8 +7,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "httplib.h"
 #include "rapidjson/document.h"
+#include "rapidjson/stringbuffer.h"
+#include "rapidjson/writer.h"
 #include "runtime/kafka/topic_admin.h"
+#include "tests/support/eventually.h"
 #include "tests/support/kafka_reader.h"
 #include "tests/support/service_endpoints.h"
 
@@ -41,6 +45,8 @@ void ClusterRun::StartWorker(size_t i, const std::string& plugin_path) {
   if (w.config.empty()) {
     w.config = absl::StrCat(directory_, "/worker", i, ".properties");
     w.log = absl::StrCat(directory_, "/worker", i, ".log");
+    w.admin_address = absl::StrCat("127.0.0.1:", FreePort());
+    w.rest_port = FreePort();
     WriteFile(w.config,
               absl::StrCat("bootstrap.servers=", KafkaBootstrap(), "\ngroup.id=", prefix_,
                            "\noffset.storage.topic=", prefix_, ".offsets\nconfig.storage.topic=",
@@ -59,8 +65,8 @@ void ClusterRun::StartWorker(size_t i, const std::string& plugin_path) {
                            "topic.creation.default.partitions=3\n"
                            "topic.creation.default.replication.factor=1\n"
                            "producer.linger.ms=5\n"
-                           "sluice.admin.listener=127.0.0.1:",
-                           FreePort(), "\n",
+                           "sluice.admin.listener=", w.admin_address, "\n",
+                           "listeners=http://127.0.0.1:", w.rest_port, "\n",
                            "sluice.cluster.enable=true\n"
                            "session.timeout.ms=6000\n"
                            "heartbeat.interval.ms=1000\n"
@@ -75,6 +81,18 @@ void ClusterRun::StartWorker(size_t i, const std::string& plugin_path) {
       w.log);
 }
 
+void ClusterRun::StartAndJoin(size_t i, const std::string& plugin_path) {
+  StartWorker(i, plugin_path);
+  ASSERT_TRUE(Eventually(
+      [&] {
+        const std::string text = log(i);
+        const size_t taken = text.rfind("cluster lease taken");
+        return taken != std::string::npos && taken > text.rfind("--- worker started");
+      },
+      absl::Seconds(30), absl::Milliseconds(100)))
+      << log(i);
+}
+
 void ClusterRun::StopWorker(size_t i) {
   Subprocess& p = worker(i);
   p.Signal(SIGTERM);
@@ -86,7 +104,8 @@ void ClusterRun::StopWorker(size_t i) {
 std::string ClusterRun::log(size_t i) const { return ReadFileForMessage(workers_.at(i).log); }
 
 std::string ClusterRun::CreateGenerator(size_t via, const std::string& name, int64_t max_records,
-                                        int64_t cardinality, double rate) {
+                                        int64_t cardinality, double rate,
+                                        const std::map<std::string, std::string>& extra) {
   const std::string connector = absl::StrCat(prefix_, "-", name);
   // The data topic exists, and a while, before the first record: the broker loses an idempotent
   // producer's first batch to a partition it is still creating (KAFKA-15591: the first request
@@ -99,23 +118,68 @@ std::string ClusterRun::CreateGenerator(size_t via, const std::string& name, int
     EXPECT_TRUE((*admin)->CreateTopicIfMissing({topic(connector), 3, 1, {}}).ok());
     absl::SleepFor(absl::Seconds(1));
   }
-  const std::string file = absl::StrCat(directory_, "/", name, ".json");
-  WriteFile(file, absl::StrCat("{\"name\":\"", connector,
-                               "\",\"config\":{\"connector.class\":\"generator\",\"tasks.max\":\"1\","
-                               "\"topic\":\"", topic(connector), "\",\"max.records\":\"", max_records,
-                               "\",\"key.cardinality\":\"", cardinality, "\",\"rate.per.sec\":\"",
-                               rate, "\",\"batch.size\":\"20\"}}"));
-  // The worker's admin address is the listener in its config.
-  std::ifstream config(workers_.at(via).config);
-  std::string line, address;
-  while (std::getline(config, line)) {
-    if (line.rfind("sluice.admin.listener=", 0) == 0) address = line.substr(22);
+  std::map<std::string, std::string> config = {{"connector.class", "generator"},
+                                                {"tasks.max", "1"},
+                                                {"topic", topic(connector)},
+                                                {"max.records", absl::StrCat(max_records)},
+                                                {"key.cardinality", absl::StrCat(cardinality)},
+                                                {"rate.per.sec", absl::StrCat(rate)},
+                                                {"batch.size", "20"}};
+  config.insert(extra.begin(), extra.end());
+  return CreateConnector(via, name, config);
+}
+
+std::string ClusterRun::CreateConnector(size_t via, const std::string& name,
+                                        const std::map<std::string, std::string>& config) {
+  const std::string connector = absl::StrCat(prefix_, "-", name);
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  w.StartObject();
+  w.Key("name");
+  w.String(connector.c_str());
+  w.Key("config");
+  w.StartObject();
+  for (const auto& [key, value] : config) {
+    w.Key(key.c_str());
+    w.String(value.c_str());
   }
-  Subprocess cli({BinaryDir() + "/runtime/cli/sluice", "--worker", address, "connectors", "create",
-                  "-f", file},
-                 file + ".log");
-  EXPECT_EQ(cli.Wait(absl::Seconds(60)), 0) << ReadFileForMessage(file + ".log");
+  w.EndObject();
+  w.EndObject();
+  const std::string file = absl::StrCat(directory_, "/", name, ".json");
+  WriteFile(file, buffer.GetString());
+  const CliAnswer created = Cli(via, {"connectors", "create", "-f", file});
+  EXPECT_EQ(created.code, 0) << created.output;
   return connector;
+}
+
+std::string ClusterRun::WorkerId(size_t i) const {
+  return absl::StrCat("127.0.0.1:", workers_.at(i).rest_port);
+}
+
+ClusterRun::CliAnswer ClusterRun::Cli(size_t via, const std::vector<std::string>& args) const {
+  static int calls = 0;
+  const std::string output = absl::StrCat(directory_, "/cli-", ++calls, ".log");
+  std::vector<std::string> argv = {BinaryDir() + "/runtime/cli/sluice", "--worker",
+                                   workers_.at(via).admin_address};
+  argv.insert(argv.end(), args.begin(), args.end());
+  Subprocess cli(argv, output);
+  CliAnswer answer;
+  answer.code = cli.Wait(absl::Seconds(60)).value_or(-1);
+  answer.output = ReadFileForMessage(output);
+  return answer;
+}
+
+ClusterRun::RestAnswer ClusterRun::Rest(size_t via, const std::string& method,
+                                        const std::string& path, const std::string& body) const {
+  httplib::Client client("127.0.0.1", workers_.at(via).rest_port);
+  client.set_read_timeout(60, 0);
+  httplib::Result result = method == "GET"      ? client.Get(path)
+                           : method == "DELETE" ? client.Delete(path)
+                           : method == "PUT"    ? client.Put(path, body, "application/json")
+                           : method == "PATCH"  ? client.Patch(path, body, "application/json")
+                                                : client.Post(path, body, "application/json");
+  if (!result) return {};
+  return {result->status, result->body};
 }
 
 std::set<std::string> ClusterRun::RunningOn(size_t i) const {
@@ -151,10 +215,11 @@ int ClusterRun::OwnerOf(const std::string& connector, const std::set<size_t>& li
   return owner;
 }
 
-std::vector<int64_t> ClusterRun::CommittedSeqs(const std::string& connector) const {
+std::vector<int64_t> ClusterRun::CommittedSeqs(const std::string& connector,
+                                               const std::string& offsets_topic) const {
   std::vector<int64_t> seqs;
-  absl::StatusOr<std::vector<ConsumedRecord>> consumed =
-      ReadWholeTopic(KafkaBootstrap(), prefix_ + ".offsets");
+  absl::StatusOr<std::vector<ConsumedRecord>> consumed = ReadWholeTopic(
+      KafkaBootstrap(), offsets_topic.empty() ? prefix_ + ".offsets" : offsets_topic);
   if (!consumed.ok()) return seqs;
   const std::string key = absl::StrCat("[\"", connector, "\",{\"generator\":\"", topic(connector),
                                        "\",\"task\":0}]");

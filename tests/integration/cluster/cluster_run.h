@@ -24,6 +24,8 @@ class ClusterRun {
 
   // Starts worker `i` (0-based; a new index adds a worker). `plugin_path` "" = the build's.
   void StartWorker(size_t i, const std::string& plugin_path = "");
+  // StartWorker, then waits until it joined the group (it serves from then on).
+  void StartAndJoin(size_t i, const std::string& plugin_path = "");
   Subprocess& worker(size_t i) { return *workers_.at(i).process; }
   void StopWorker(size_t i);  // SIGTERM, waits for it to exit 0
   std::string log(size_t i) const;
@@ -31,8 +33,31 @@ class ClusterRun {
 
   // Creates generator connector `name` through worker `via`: `max_records` records over
   // `cardinality` keys at `rate` per second. Returns its full (unique) name.
+  // `extra`: more keys of the connector's config.
   std::string CreateGenerator(size_t via, const std::string& name, int64_t max_records,
-                              int64_t cardinality, double rate);
+                              int64_t cardinality, double rate,
+                              const std::map<std::string, std::string>& extra = {});
+  // Creates connector `name` (prefixed to be unique) with `config` through worker `via`'s CLI.
+  // Returns its full name.
+  std::string CreateConnector(size_t via, const std::string& name,
+                              const std::map<std::string, std::string>& config);
+
+  // Worker `i`'s id: its REST API's advertised host:port (every worker serves one), which
+  // statuses name as worker_id.
+  std::string WorkerId(size_t i) const;
+  // `sluice --worker <worker i's admin API> <args>`: its exit code and what it printed.
+  struct CliAnswer {
+    int code = -1;
+    std::string output;
+  };
+  CliAnswer Cli(size_t via, const std::vector<std::string>& args) const;
+  // A request to worker `i`'s REST API: the status code (0 when unreachable) and the body.
+  struct RestAnswer {
+    int status = 0;
+    std::string body;
+  };
+  RestAnswer Rest(size_t via, const std::string& method, const std::string& path,
+                  const std::string& body = "") const;
 
   // The connectors worker `i` runs now, by its log.
   std::set<std::string> RunningOn(size_t i) const;
@@ -40,8 +65,10 @@ class ClusterRun {
   int OwnerOf(const std::string& connector, const std::set<size_t>& live) const;
 
   std::string topic(const std::string& connector) const { return connector + ".records"; }
-  // Every committed `seq` of the connector's one partition, in the offsets topic's order.
-  std::vector<int64_t> CommittedSeqs(const std::string& connector) const;
+  // Every committed `seq` of the connector's one partition, in the offsets topic's order (the
+  // workers' offsets topic, or `offsets_topic`, a connector's own).
+  std::vector<int64_t> CommittedSeqs(const std::string& connector,
+                                     const std::string& offsets_topic = "") const;
   // Checks the connector's topic against what the generator made: every seq in [0, max) present,
   // and per key, the first occurrences in increasing seq order. Returns the failures.
   std::string CheckNoLossAndKeyOrder(const std::string& connector, int64_t max_records) const;
@@ -50,6 +77,8 @@ class ClusterRun {
   struct Worker {
     std::string config;
     std::string log;
+    std::string admin_address;
+    int rest_port = 0;
     std::unique_ptr<Subprocess> process;
   };
   std::string prefix_;

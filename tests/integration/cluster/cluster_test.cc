@@ -1,10 +1,12 @@
 // Several `sluice worker` processes with one group.id on the real broker (docs/cluster.md): the
 // connectors spread and each runs once; a worker killed, frozen or restarted hands its connectors
 // over without loss, without two workers running one connector, and without the frozen one
-// writing after it lost them; a worker without a connector's plugin is never given it.
+// writing after it lost them; a worker without a connector's plugin is never given it; every
+// admin call asked of a worker that neither leads nor runs the connector acts as on its owner.
 #include <signal.h>
 #include <sys/stat.h>
 
+#include <fstream>
 #include <map>
 #include <set>
 #include <string>
@@ -14,6 +16,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
+#include "rapidjson/document.h"
 #include "tests/integration/cluster/cluster_run.h"
 #include "tests/support/eventually.h"
 #include "tests/support/subprocess.h"
@@ -74,22 +77,9 @@ void ExpectEveryRecordInKeyOrder(const ClusterRun& run, const std::vector<std::s
   ExpectCommitsNeverWentBack(run, connectors);
 }
 
-// Starts worker `i` and waits until it joined the group (it serves from then on).
-void StartAndJoin(ClusterRun& run, size_t i, const std::string& plugin_path = "") {
-  run.StartWorker(i, plugin_path);
-  ASSERT_TRUE(Eventually(
-      [&] {
-        const std::string log = run.log(i);
-        const size_t taken = log.rfind("cluster lease taken");
-        return taken != std::string::npos && taken > log.rfind("--- worker started");
-      },
-      absl::Seconds(30), absl::Milliseconds(100)))
-      << run.log(i);
-}
-
 void StartThree(ClusterRun& run) {
   // One after the other, so the first leads and the others join an existing group.
-  for (size_t i = 0; i < 3; ++i) StartAndJoin(run, i);
+  for (size_t i = 0; i < 3; ++i) run.StartAndJoin(i);
 }
 
 TEST(Cluster, ThreeWorkersShareSixConnectorsEachRunningOnce) {
@@ -157,8 +147,8 @@ TEST(Cluster, AKilledWorkersConnectorsResumeElsewhereWithoutLossInKeyOrder) {
 
 TEST(Cluster, AFrozenWorkerStopsItsTasksAndWritesNothingAfterLosingThem) {
   ClusterRun run("cluster-freeze");
-  StartAndJoin(run, 0);
-  StartAndJoin(run, 1);
+  run.StartAndJoin(0);
+  run.StartAndJoin(1);
   constexpr int64_t kRecords = 6000;
   std::vector<std::string> connectors;
   for (int i = 0; i < 4; ++i) {
@@ -195,6 +185,53 @@ TEST(Cluster, AFrozenWorkerStopsItsTasksAndWritesNothingAfterLosingThem) {
   run.StopWorker(1);
 }
 
+// A connector with its own `offsets.storage.topic` is fenced by the lease as the worker's topic is:
+// the frozen worker, awake, commits nothing there behind the new owner's commits.
+TEST(Cluster, AFrozenWorkerWritesNothingToAConnectorsOwnOffsetsTopic) {
+  ClusterRun run("cluster-own-offsets");
+  run.StartAndJoin(0);
+  run.StartAndJoin(1);
+  std::vector<std::string> connectors;
+  std::map<std::string, std::string> own_topic;
+  for (int i = 0; i < 2; ++i) {
+    const std::string topic = absl::StrCat(run.topic(absl::StrCat("g", i)), ".own-offsets");
+    connectors.push_back(run.CreateGenerator(0, absl::StrCat("g", i), -1, 10, 400,
+                                             {{"offsets.storage.topic", topic}}));
+    own_topic[connectors.back()] = topic;
+  }
+  ASSERT_TRUE(Eventually([&] { return SpreadEvenly(run, connectors, All(run), 1); },
+                         absl::Seconds(30), absl::Milliseconds(200)))
+      << Logs(run);
+  const std::string frozen = *run.RunningOn(1).begin();
+  ASSERT_TRUE(Eventually([&] { return !run.CommittedSeqs(frozen, own_topic[frozen]).empty(); },
+                         absl::Seconds(30), absl::Milliseconds(200)))
+      << Logs(run);
+  run.worker(1).Signal(SIGSTOP);
+  ASSERT_TRUE(Eventually([&] { return run.RunningOn(0).size() == 2; },
+                         kSession + absl::Seconds(20), absl::Milliseconds(100)))
+      << Logs(run);
+  // The new owner commits a while, then the frozen one wakes with its tasks' unsent commits.
+  const size_t before = run.CommittedSeqs(frozen, own_topic[frozen]).size();
+  ASSERT_TRUE(Eventually(
+      [&] { return run.CommittedSeqs(frozen, own_topic[frozen]).size() > before + 3; },
+      absl::Seconds(20), absl::Milliseconds(200)))
+      << Logs(run);
+  run.worker(1).Signal(SIGCONT);
+  ASSERT_TRUE(Eventually([&] { return run.RunningOn(1).empty(); }, absl::Seconds(15),
+                         absl::Milliseconds(200)))
+      << Logs(run);
+  absl::SleepFor(absl::Seconds(2));
+  for (const std::string& c : connectors) {
+    const std::vector<int64_t> seqs = run.CommittedSeqs(c, own_topic[c]);
+    EXPECT_FALSE(seqs.empty()) << c;
+    EXPECT_TRUE(std::is_sorted(seqs.begin(), seqs.end())) << c << ": " << absl::StrJoin(seqs, ",");
+    // Nothing went to the workers' offsets topic.
+    EXPECT_TRUE(run.CommittedSeqs(c).empty()) << c;
+  }
+  run.StopWorker(0);
+  run.StopWorker(1);
+}
+
 TEST(Cluster, ARollingRestartNeverRunsAConnectorTwiceNorLeavesOneUnassigned) {
   ClusterRun run("cluster-rolling");
   StartThree(run);
@@ -215,7 +252,7 @@ TEST(Cluster, ARollingRestartNeverRunsAConnectorTwiceNorLeavesOneUnassigned) {
                            absl::Seconds(30), absl::Milliseconds(200)))
         << "after stopping worker " << i << "\n"
         << Logs(run);
-    StartAndJoin(run, i);
+    run.StartAndJoin(i);
     ASSERT_TRUE(Eventually([&] { return SpreadEvenly(run, connectors, All(run), 2); },
                            absl::Seconds(30), absl::Milliseconds(200)))
         << "after restarting worker " << i << "\n"
@@ -232,9 +269,9 @@ TEST(Cluster, AWorkerWithoutTheConnectorsPluginIsNotGivenIt) {
   const std::string empty = absl::StrCat(std::getenv("SLUICE_BINARY_DIR"),
                                          "/tests/integration/cluster/no-plugins");
   mkdir(empty.c_str(), 0755);
-  StartAndJoin(run, 0, empty);  // leads, with no plugins at all
-  StartAndJoin(run, 1);
-  StartAndJoin(run, 2);
+  run.StartAndJoin(0, empty);  // leads, with no plugins at all
+  run.StartAndJoin(1);
+  run.StartAndJoin(2);
   std::vector<std::string> connectors;
   for (int i = 0; i < 4; ++i) {
     // Through a worker that has the plugin: the one asked checks the config against its own.
@@ -245,6 +282,144 @@ TEST(Cluster, AWorkerWithoutTheConnectorsPluginIsNotGivenIt) {
       << Logs(run);
   absl::SleepFor(absl::Seconds(2));
   EXPECT_TRUE(run.RunningOn(0).empty()) << run.log(0);
+  for (size_t i = 0; i < 3; ++i) run.StopWorker(i);
+}
+
+// The leader's index, as `sluice cluster` on worker 0 names it once an assignment is published
+// (the first connector makes the first one).
+int LeaderOf(const ClusterRun& run) {
+  int leader = -1;
+  Eventually(
+      [&] {
+        const ClusterRun::CliAnswer answer = run.Cli(0, {"cluster"});
+        for (size_t i = 0; i < run.size(); ++i) {
+          if (answer.output.find(absl::StrCat(", leader ", run.WorkerId(i), ";")) !=
+              std::string::npos) {
+            leader = static_cast<int>(i);
+          }
+        }
+        return leader >= 0;
+      },
+      absl::Seconds(30), absl::Milliseconds(500));
+  return leader;
+}
+
+// The connector's and its tasks' states and workers as worker `via`'s REST API answers them
+// ("" when it does not answer 200): "RUNNING@id task0=RUNNING@id".
+std::string StatusVia(const ClusterRun& run, size_t via, const std::string& connector) {
+  const ClusterRun::RestAnswer answer =
+      run.Rest(via, "GET", absl::StrCat("/connectors/", connector, "/status"));
+  if (answer.status != 200) return "";
+  rapidjson::Document doc;
+  doc.Parse(answer.body.c_str());
+  if (!doc.IsObject() || !doc.HasMember("connector") || !doc.HasMember("tasks")) return "";
+  std::string out = absl::StrCat(doc["connector"]["state"].GetString(), "@",
+                                 doc["connector"]["worker_id"].GetString());
+  for (const auto& task : doc["tasks"].GetArray()) {
+    absl::StrAppend(&out, " task", task["id"].GetInt(), "=", task["state"].GetString(), "@",
+                    task["worker_id"].GetString());
+  }
+  return out;
+}
+
+TEST(Cluster, AdminCallsOnAFollowerActAsOnTheOwner) {
+  ClusterRun run("cluster-admin");
+  StartThree(run);
+  const std::string c = run.CreateGenerator(0, "g0", -1, 10, 100);
+  const int leader = LeaderOf(run);  // the assignment that gives c names it
+  ASSERT_GE(leader, 0) << Logs(run);
+  int owner = -1;
+  ASSERT_TRUE(Eventually([&] { return (owner = run.OwnerOf(c, All(run))) >= 0; },
+                         absl::Seconds(30), absl::Milliseconds(200)))
+      << Logs(run);
+  // Asked from here on: a worker that neither leads nor runs it (or, when the leader runs it,
+  // one of the two others).
+  size_t f = 0;
+  while (static_cast<int>(f) == leader || static_cast<int>(f) == owner) ++f;
+  const std::string on_owner = absl::StrCat("@", run.WorkerId(owner));
+  auto state_is = [&](const std::string& connector_state, const std::string& task_state) {
+    return Eventually(
+        [&] {
+          return StatusVia(run, f, c) ==
+                 absl::StrCat(connector_state, on_owner, task_state.empty() ? "" : " task0=",
+                              task_state, task_state.empty() ? "" : on_owner);
+        },
+        absl::Seconds(30), absl::Milliseconds(200));
+  };
+  // Statuses come from the status topic: the follower names the owner by its REST address.
+  ASSERT_TRUE(state_is("RUNNING", "RUNNING")) << StatusVia(run, f, c) << "\n" << Logs(run);
+
+  ClusterRun::CliAnswer answer = run.Cli(f, {"connectors", "pause", c});
+  ASSERT_EQ(answer.code, 0) << answer.output;
+  EXPECT_TRUE(state_is("PAUSED", "PAUSED")) << StatusVia(run, f, c);
+  answer = run.Cli(f, {"connectors", "resume", c});
+  ASSERT_EQ(answer.code, 0) << answer.output;
+  EXPECT_TRUE(state_is("RUNNING", "RUNNING")) << StatusVia(run, f, c);
+
+  // Restarts are carried to the owner by the config topic, through either API.
+  answer = run.Cli(f, {"connectors", "restart", c});
+  ASSERT_EQ(answer.code, 0) << answer.output;
+  EXPECT_TRUE(Eventually(
+      [&] {
+        return run.log(owner).find(absl::StrCat("restarting connector ", c)) != std::string::npos;
+      },
+      absl::Seconds(30), absl::Milliseconds(200)))
+      << run.log(owner);
+  answer = run.Cli(f, {"connectors", "restart", c, "--task", "0"});
+  ASSERT_EQ(answer.code, 0) << answer.output;
+  EXPECT_TRUE(Eventually(
+      [&] {
+        return run.log(owner).find(absl::StrCat("restarting task ", c, "-0")) != std::string::npos;
+      },
+      absl::Seconds(30), absl::Milliseconds(200)))
+      << run.log(owner);
+  const ClusterRun::RestAnswer rest_restart =
+      run.Rest(f, "POST", absl::StrCat("/connectors/", c, "/restart?includeTasks=true"));
+  EXPECT_LT(rest_restart.status, 300) << rest_restart.body;
+  EXPECT_TRUE(state_is("RUNNING", "RUNNING")) << StatusVia(run, f, c);
+
+  // Offsets: stopped and altered through the follower, honoured by the owner when it resumes.
+  answer = run.Cli(f, {"connectors", "stop", c});
+  ASSERT_EQ(answer.code, 0) << answer.output;
+  EXPECT_TRUE(state_is("STOPPED", "")) << StatusVia(run, f, c);
+  answer = run.Cli(f, {"connectors", "offsets", "get", c});
+  EXPECT_EQ(answer.code, 0) << answer.output;
+  EXPECT_NE(answer.output.find("seq"), std::string::npos) << answer.output;
+  const std::string offsets_file = absl::StrCat(std::getenv("SLUICE_BINARY_DIR"),
+                                                "/tests/integration/cluster/", c, "-offsets.json");
+  std::ofstream(offsets_file) << absl::StrCat(
+      R"({"offsets":[{"partition":{"generator":")", run.topic(c),
+      R"(","task":0},"offset":{"seq":500000}}]})");
+  // Until the owner emptied the task configs the worker answers "retry" (gRPC ABORTED).
+  ASSERT_TRUE(Eventually(
+      [&] { return (answer = run.Cli(f, {"connectors", "offsets", "set", c, "-f", offsets_file})).code == 0; },
+      absl::Seconds(30), absl::Milliseconds(500)))
+      << answer.output;
+  const ClusterRun::RestAnswer offsets =
+      run.Rest(f, "GET", absl::StrCat("/connectors/", c, "/offsets"));
+  EXPECT_NE(offsets.body.find(R"("seq":500000)"), std::string::npos) << offsets.body;
+  answer = run.Cli(f, {"connectors", "resume", c});
+  ASSERT_EQ(answer.code, 0) << answer.output;
+  EXPECT_TRUE(Eventually(
+      [&] {
+        const std::vector<int64_t> seqs = run.CommittedSeqs(c);
+        return !seqs.empty() && seqs.back() > 500000;
+      },
+      absl::Seconds(30), absl::Milliseconds(200)))
+      << Logs(run);
+
+  answer = run.Cli(f, {"connectors", "delete", c});
+  ASSERT_EQ(answer.code, 0) << answer.output;
+  EXPECT_TRUE(Eventually([&] { return run.OwnerOf(c, All(run)) == -1; }, absl::Seconds(30),
+                         absl::Milliseconds(200)))
+      << Logs(run);
+  for (size_t i = 0; i < run.size(); ++i) {
+    EXPECT_TRUE(Eventually(
+        [&] { return run.Rest(i, "GET", absl::StrCat("/connectors/", c)).status == 404; },
+        absl::Seconds(10), absl::Milliseconds(200)))
+        << "worker " << i;
+  }
+  EXPECT_EQ(Logs(run).find("another task wrote the offset"), std::string::npos) << Logs(run);
   for (size_t i = 0; i < 3; ++i) run.StopWorker(i);
 }
 

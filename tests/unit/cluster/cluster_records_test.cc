@@ -19,6 +19,17 @@ TEST(ClusterRecords, AnAcknowledgementCarriesItsEpoch) {
   EXPECT_EQ(DecodeAppliedEpoch(*r.value), 42);
 }
 
+TEST(ClusterRecords, ATaskRestartNamesItsConnectorAndTaskInTheValue) {
+  const kafka::KeyedRecord r = RestartTaskRecord("my-conn-2", 3);
+  EXPECT_EQ(r.key, "sluice-restart-task-my-conn-2-3");
+  std::optional<TaskRestart> decoded = DecodeRestartTask(r);
+  ASSERT_TRUE(decoded.has_value());
+  EXPECT_EQ(decoded->connector, "my-conn-2");
+  EXPECT_EQ(decoded->task, 3);
+  EXPECT_FALSE(DecodeRestartTask({r.key, std::nullopt}).has_value());
+  EXPECT_FALSE(DecodeRestartTask({"restart-connector-x", r.value}).has_value());
+}
+
 TEST(ClusterRecords, OnlySluiceKeysAreTheClusters) {
   EXPECT_TRUE(IsClusterKey("sluice-assignment"));
   EXPECT_FALSE(IsClusterKey("connector-orders"));

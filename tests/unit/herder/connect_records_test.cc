@@ -26,6 +26,22 @@ TEST(ConnectRecords, ConfigTopicKeysParseBackEvenWithDashesInNames) {
   EXPECT_EQ(ParseConfigTopicKey("task-x-notanumber").kind, ConfigTopicKey::Kind::kUnknown);
 }
 
+// KIP-745's restart request, as Kafka Connect's leader writes it; ConfigState keeps no state of it.
+TEST(ConnectRecords, RestartRequestsAreKafkaConnects) {
+  EXPECT_EQ(RestartRequestKey("my-conn"), "restart-connector-my-conn");
+  const ConfigTopicKey key = ParseConfigTopicKey("restart-connector-my-conn");
+  EXPECT_EQ(key.kind, ConfigTopicKey::Kind::kRestart);
+  EXPECT_EQ(key.connector, "my-conn");
+  EXPECT_EQ(EncodeRestartRequest({.include_tasks = true, .only_failed = false}),
+            R"({"include-tasks":true,"only-failed":false})");
+  absl::StatusOr<RestartRequest> decoded =
+      DecodeRestartRequest(R"({"only-failed":true,"include-tasks":false})");
+  ASSERT_TRUE(decoded.ok()) << decoded.status();
+  EXPECT_FALSE(decoded->include_tasks);
+  EXPECT_TRUE(decoded->only_failed);
+  EXPECT_FALSE(DecodeRestartRequest("not json").ok());
+}
+
 TEST(ConnectRecords, PropertiesValueIsCompactJsonInGivenOrderLastDuplicateWins) {
   EXPECT_EQ(EncodeProperties(
                 {{"name", "orders"}, {"tasks.max", "1"}, {"name", "orders2"}, {"q", "a\"b"}}),

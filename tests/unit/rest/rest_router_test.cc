@@ -287,6 +287,7 @@ TEST(RestStatusCodes, HerderErrorsMapToKafkaConnectsCodes) {
   EXPECT_EQ(HttpStatusOf(absl::AlreadyExistsError("x")), 409);
   EXPECT_EQ(HttpStatusOf(absl::FailedPreconditionError("x")), 409);
   EXPECT_EQ(HttpStatusOf(absl::InvalidArgumentError("x")), 400);
+  EXPECT_EQ(HttpStatusOf(absl::AbortedError("a rebalance is under way; retry")), 409);
   EXPECT_EQ(HttpStatusOf(absl::UnavailableError("x")), 500);
   EXPECT_EQ(StartingResponse("/connectors").status, 503);
 }

@@ -1,11 +1,12 @@
-// The config topic followed as it grows: one consumer that stays open (no group, assign() from
-// the beginning), so a worker sees what the other workers write (connector configs, target
-// states, task configs, the leader's assignment, acknowledgements) within a poll, without
-// reading the whole topic again each time.
+// A compacted topic followed as it grows: one consumer that stays open (no group, assign() from
+// the beginning), so a worker sees what the other workers write within a poll, without reading
+// the whole topic again each time. A cluster worker follows two: the config topic (connector
+// configs, target states, task configs, restart requests, the leader's assignment,
+// acknowledgements) and the status topic (every worker's connector and task statuses).
 //
 // Threads: not thread-safe; the herder thread owns it.
-#ifndef SLUICE_RUNTIME_CLUSTER_CONFIG_TAIL_H_
-#define SLUICE_RUNTIME_CLUSTER_CONFIG_TAIL_H_
+#ifndef SLUICE_RUNTIME_CLUSTER_TOPIC_TAIL_H_
+#define SLUICE_RUNTIME_CLUSTER_TOPIC_TAIL_H_
 
 #include <cstdint>
 #include <map>
@@ -20,9 +21,9 @@
 
 namespace sluice::cluster {
 
-class ConfigTail {
+class TopicTail {
  public:
-  static absl::StatusOr<std::unique_ptr<ConfigTail>> Create(
+  static absl::StatusOr<std::unique_ptr<TopicTail>> Create(
       const std::string& bootstrap_servers, const std::string& topic,
       const std::map<std::string, std::string>& consumer_overrides, const std::string& client_id);
 
@@ -32,7 +33,7 @@ class ConfigTail {
   absl::StatusOr<std::vector<kafka::KeyedRecord>> CatchUp(absl::Duration timeout);
 
  private:
-  explicit ConfigTail(std::string topic) : topic_(std::move(topic)) {}
+  explicit TopicTail(std::string topic) : topic_(std::move(topic)) {}
   // Appends what one poll returned; false when it returned nothing.
   bool PollOnce(int timeout_ms, std::vector<kafka::KeyedRecord>& out);
 
@@ -43,4 +44,4 @@ class ConfigTail {
 
 }  // namespace sluice::cluster
 
-#endif  // SLUICE_RUNTIME_CLUSTER_CONFIG_TAIL_H_
+#endif  // SLUICE_RUNTIME_CLUSTER_TOPIC_TAIL_H_

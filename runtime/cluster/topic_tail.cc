@@ -1,4 +1,4 @@
-#include "runtime/cluster/config_tail.h"
+#include "runtime/cluster/topic_tail.h"
 
 #include <algorithm>
 
@@ -8,7 +8,7 @@
 
 namespace sluice::cluster {
 
-absl::StatusOr<std::unique_ptr<ConfigTail>> ConfigTail::Create(
+absl::StatusOr<std::unique_ptr<TopicTail>> TopicTail::Create(
     const std::string& bootstrap_servers, const std::string& topic,
     const std::map<std::string, std::string>& consumer_overrides, const std::string& client_id) {
   absl::StatusOr<kafka::ConfHandle> conf =
@@ -24,9 +24,9 @@ absl::StatusOr<std::unique_ptr<ConfigTail>> ConfigTail::Create(
   if (!conf.ok()) return conf.status();
   char errstr[512];
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf->get(), errstr, sizeof errstr);
-  if (rk == nullptr) return absl::InvalidArgumentError(absl::StrCat("config tail: ", errstr));
+  if (rk == nullptr) return absl::InvalidArgumentError(absl::StrCat("tail of topic `", topic, "`: ", errstr));
   conf->release();
-  std::unique_ptr<ConfigTail> tail(new ConfigTail(topic));
+  std::unique_ptr<TopicTail> tail(new TopicTail(topic));
   tail->consumer_.reset(rk);
   rd_kafka_poll_set_consumer(rk);
   const rd_kafka_metadata_t* raw = nullptr;
@@ -54,7 +54,7 @@ absl::StatusOr<std::unique_ptr<ConfigTail>> ConfigTail::Create(
   return tail;
 }
 
-bool ConfigTail::PollOnce(int timeout_ms, std::vector<kafka::KeyedRecord>& out) {
+bool TopicTail::PollOnce(int timeout_ms, std::vector<kafka::KeyedRecord>& out) {
   kafka::MessageHandle msg(rd_kafka_consumer_poll(consumer_.get(), timeout_ms));
   if (msg == nullptr) return false;
   if (msg->err != RD_KAFKA_RESP_ERR_NO_ERROR) return true;
@@ -68,7 +68,7 @@ bool ConfigTail::PollOnce(int timeout_ms, std::vector<kafka::KeyedRecord>& out) 
   return true;
 }
 
-std::vector<kafka::KeyedRecord> ConfigTail::Poll(absl::Duration wait) {
+std::vector<kafka::KeyedRecord> TopicTail::Poll(absl::Duration wait) {
   std::vector<kafka::KeyedRecord> out;
   if (!PollOnce(static_cast<int>(absl::ToInt64Milliseconds(wait)), out)) return out;
   while (PollOnce(0, out)) {
@@ -76,7 +76,7 @@ std::vector<kafka::KeyedRecord> ConfigTail::Poll(absl::Duration wait) {
   return out;
 }
 
-absl::StatusOr<std::vector<kafka::KeyedRecord>> ConfigTail::CatchUp(absl::Duration timeout) {
+absl::StatusOr<std::vector<kafka::KeyedRecord>> TopicTail::CatchUp(absl::Duration timeout) {
   const absl::Time deadline = absl::Now() + timeout;
   std::map<int32_t, int64_t> end;
   for (const auto& [partition, next] : next_offset_) {
