@@ -102,7 +102,10 @@ def write_topic(path, topic, records):
             }, ensure_ascii=False) + "\n")
 
 
-def main():
+def start_capture(settings, schema_sql, include_schema_changes):
+    """The command line (out_dir, --server), the database `shop` made anew by `schema_sql` in an
+    empty binlog, and a Debezium set up as every capture runs it: prefix `ref`, the database
+    `shop`, JSON with schemas, and `settings`."""
     parser = argparse.ArgumentParser()
     parser.add_argument("out_dir")
     parser.add_argument("--server", choices=["mariadb", "mysql"], default="mariadb")
@@ -111,13 +114,17 @@ def main():
     kafka = KafkaSide(bootstrap=f"127.0.0.1:{os.environ['BENCH_KAFKA_PORT']}", partitions=1)
     debezium = DebeziumSystem(database, kafka)
     debezium.schemas_enable = True
-    debezium.include_schema_changes = True
+    debezium.include_schema_changes = include_schema_changes
     debezium.topic_prefix = PREFIX
     debezium.include_list = "shop"
     debezium.table_include_list = ""
-    debezium.extra_settings = CAPTURE_SETTINGS
+    debezium.extra_settings = settings
+    database.sql("DROP DATABASE IF EXISTS shop;" + database.reset_binlog_sql() + schema_sql)
+    return args, database, kafka, debezium
 
-    database.sql("DROP DATABASE IF EXISTS shop;" + database.reset_binlog_sql() + SCHEMA_SQL)
+
+def main():
+    args, database, kafka, debezium = start_capture(CAPTURE_SETTINGS, SCHEMA_SQL, True)
     tables = [f"{PREFIX}.shop.all_types", f"{PREFIX}.shop.no_key", f"{PREFIX}.shop.renamed_key"]
     transactions = f"{PREFIX}.transaction"
     heartbeats = f"__debezium-heartbeat.{PREFIX}"

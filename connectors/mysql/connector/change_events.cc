@@ -180,6 +180,13 @@ absl::StatusOr<sluice_value*> ChangeEvents::BuildStruct(sluice_batch* batch,
         datum = *vector;
       }
     }
+    // The column's policy (value fields only, as Debezium applies them); geometry and vectors
+    // are not strings, which no policy changes.
+    if (!key && !schema.policies.empty() && schema.policies[field].has_value() &&
+        kind != FieldKind::kGeometry && kind != FieldKind::kPoint &&
+        kind != FieldKind::kFloatVector) {
+      datum = schema.policies[field]->Apply(datum, policy_text_);
+    }
     // Errors are sticky in the batch and reported by record_append.
     api_->struct_set(value, static_cast<uint32_t>(i), &datum);
   }

@@ -95,6 +95,7 @@ class ChangeEvents {
   const ConnectorConfig& config_;
   SourceBlock& source_;
   Scratch scratch_;
+  std::string policy_text_;  // a hashed value, until struct_set copied it
 };
 
 }  // namespace sluice::mysql

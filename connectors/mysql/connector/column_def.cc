@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "connectors/mysql/connector/sql_scanner.h"
+#include "connectors/mysql/connector/table_structure.h"
 
 namespace sluice::mysql {
 namespace {
@@ -178,6 +179,7 @@ absl::StatusOr<ColumnDef> ColumnDefFromTableMap(const binlog::ColumnInfo& column
   }
   def.default_value = extras.default_value;
   def.zero_timestamp_is_zero_date = extras.zero_timestamp_is_zero_date;
+  def.source_type = extras.source_type;
   switch (column.real_type) {
     case ColumnType::kTinyBlob:
     case ColumnType::kMediumBlob:
@@ -205,6 +207,7 @@ absl::StatusOr<ColumnDef> ColumnDefFromCatalog(const CatalogColumn& column,
   def.fsp = static_cast<uint8_t>(column.datetime_precision);
   def.default_value = extras.default_value;
   def.zero_timestamp_is_zero_date = extras.zero_timestamp_is_zero_date;
+  def.source_type = extras.source_type;
   if (type == "tinyint") {
     def.kind = FieldKind::kInt16;
   } else if (type == "smallint") {
@@ -278,6 +281,8 @@ ColumnExtras ExtrasOf(const CatalogColumn& column, bool json, bool mariadb) {
   extras.json = json;
   extras.default_value = DefaultValueExpression(column.column_default, column.extra, mariadb);
   extras.zero_timestamp_is_zero_date = !mariadb;
+  const ColumnStructure structure = DescribeColumn(column, mariadb);
+  extras.source_type = {structure.type_name, structure.length, structure.scale};
   return extras;
 }
 

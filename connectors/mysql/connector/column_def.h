@@ -15,6 +15,7 @@
 #include "absl/strings/string_view.h"
 #include "connectors/mysql/connector/catalog.h"
 #include "connectors/mysql/connector/config.h"
+#include "connectors/mysql/connector/source_column_type.h"
 #include "sluice/binlog/table_map.h"
 #include "sluice/connector.h"
 
@@ -76,6 +77,8 @@ struct ColumnDef {
   // as Debezium 3.6.1's MySQL connector writes it on MySQL; false: the epoch, as Debezium's
   // MariaDB connector 3.0.0 writes it on MariaDB (tests/reference/debezium).
   bool zero_timestamp_is_zero_date = false;
+  // The type as the server declares it (the catalog's COLUMN_TYPE): for the column policies.
+  SourceColumnType source_type;
 };
 
 // What the table map cannot say, read from the catalog when a table is first seen.
@@ -83,6 +86,7 @@ struct ColumnExtras {
   bool json = false;  // MariaDB JSON (LONGTEXT with a json_valid check)
   std::optional<std::string> default_value;  // as ColumnDef::default_value
   bool zero_timestamp_is_zero_date = false;   // as ColumnDef's: MySQL's catalog
+  SourceColumnType source_type;               // as ColumnDef's
 };
 
 // The mapping of one table-map column (binlog_row_metadata=FULL). InvalidArgument for a type

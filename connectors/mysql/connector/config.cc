@@ -45,6 +45,27 @@ const sluice_config_def kDefs[] = {
      "Comma-separated regular expressions of `db.table.column` names to include in events."},
     {kDefSize, "column.exclude.list", SLUICE_CONFIG_STRING, nullptr, 0, 0,
      "Comma-separated regular expressions of `db.table.column` names to leave out of events."},
+    {kDefSize, "column.truncate.to.<N>.chars", SLUICE_CONFIG_STRING, nullptr, 0, 0,
+     "Comma-separated regular expressions of `db.table.column` names whose string values are cut "
+     "to N characters (binary values to N bytes), as Debezium cuts them."},
+    {kDefSize, "column.mask.with.<N>.chars", SLUICE_CONFIG_STRING, nullptr, 0, 0,
+     "Comma-separated regular expressions of `db.table.column` names of character columns whose "
+     "values are replaced by N '*'."},
+    {kDefSize, "column.mask.hash.<algorithm>.with.salt.<salt>", SLUICE_CONFIG_STRING, nullptr, 0,
+     0,
+     "Comma-separated regular expressions of `db.table.column` names of character columns whose "
+     "values are replaced by Debezium's v1 hash (hex digest of the salt and the Java-serialized "
+     "value, cut to the column's length); <algorithm> as Java names it (SHA-256)."},
+    {kDefSize, "column.mask.hash.v2.<algorithm>.with.salt.<salt>", SLUICE_CONFIG_STRING, nullptr,
+     0, 0,
+     "As column.mask.hash.<algorithm>.with.salt.<salt>, with Debezium's v2 hash (the value's "
+     "UTF-8 bytes)."},
+    {kDefSize, "column.propagate.source.type", SLUICE_CONFIG_STRING, nullptr, 0, 0,
+     "Comma-separated regular expressions of `db.table.column` names whose value fields carry "
+     "__debezium.source.column.type, .length, .scale and .name schema parameters."},
+    {kDefSize, "datatype.propagate.source.type", SLUICE_CONFIG_STRING, nullptr, 0, 0,
+     "As column.propagate.source.type, for columns whose `db.table.<type name>` (VARCHAR, "
+     "INT UNSIGNED) matches."},
     {kDefSize, "message.key.columns", SLUICE_CONFIG_STRING, nullptr, 0, 0,
      "Key columns for tables: `<db.table regex>:<column>,<column>;...` (e.g. for tables without "
      "a primary key)."},
@@ -195,18 +216,6 @@ absl::Status CheckRegex(const std::string& key, const std::string& pattern) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<std::string>> RegexList(const std::string& key,
-                                                   const std::string& value) {
-  std::vector<std::string> patterns;
-  for (absl::string_view part : absl::StrSplit(value, ',', absl::SkipWhitespace())) {
-    std::string pattern(absl::StripAsciiWhitespace(part));
-    absl::Status status = CheckRegex(key, pattern);
-    if (!status.ok()) return status;
-    patterns.push_back(std::move(pattern));
-  }
-  return patterns;
-}
-
 absl::Status ExclusiveLists(const Reader& reader, const std::string& include,
                             const std::string& exclude) {
   if (reader.Has(include) && reader.Has(exclude)) {
@@ -250,6 +259,18 @@ const std::vector<sluice_config_def>& AllDefs() {
 }
 
 }  // namespace
+
+absl::StatusOr<std::vector<std::string>> RegexList(const std::string& key,
+                                                   const std::string& value) {
+  std::vector<std::string> patterns;
+  for (absl::string_view part : absl::StrSplit(value, ',', absl::SkipWhitespace())) {
+    std::string pattern(absl::StripAsciiWhitespace(part));
+    absl::Status status = CheckRegex(key, pattern);
+    if (!status.ok()) return status;
+    patterns.push_back(std::move(pattern));
+  }
+  return patterns;
+}
 
 const sluice_config_def* ConfigDefs() { return AllDefs().data(); }
 size_t ConfigDefCount() { return AllDefs().size(); }
@@ -431,6 +452,10 @@ absl::StatusOr<ConnectorConfig> ParseConnectorConfig(
   number = reader.Int("errors.max.retries", -1, INT32_MAX);
   if (!number.ok()) return number.status();
   config.errors_max_retries = *number;
+
+  absl::StatusOr<std::vector<ColumnPolicyRule>> policies = ParseColumnPolicies(raw);
+  if (!policies.ok()) return policies.status();
+  config.column_policies = *std::move(policies);
 
   absl::StatusOr<SslMode> ssl = ParseSslMode(reader.Get("database.ssl.mode"));
   if (!ssl.ok()) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "connectors/mysql/connector/column_policy_rules.h"
 #include "connectors/mysql/server/connection.h"
 #include "sluice/connector.h"
 
@@ -95,6 +96,8 @@ struct ConnectorConfig {
   // errors.max.retries (Debezium's key and default): failed attempts in a row to reach the server
   // after which the task fails; -1 = no limit (retry for ever), 0 = fail at the first.
   int64_t errors_max_retries = -1;
+  // column.truncate/mask/propagate keys (column_policies.h), checked, in the order they apply.
+  std::vector<ColumnPolicyRule> column_policies;
   // "`key`: ..." for each key accepted without effect (key_fates.h); the connector logs them once,
   // when it starts.
   std::vector<std::string> warnings;
@@ -107,6 +110,12 @@ size_t ConfigDefCount();
 
 // Parses a configuration (after the host applied defaults and types).
 absl::StatusOr<ConnectorConfig> ParseConnectorConfig(const std::map<std::string, std::string>& raw);
+
+// A comma-separated list of regular expressions (`key`'s value), each trimmed and checked to
+// compile as Filters and the column policies compile them (ECMAScript, ignoring case);
+// InvalidArgument naming `key` and the expression that does not.
+absl::StatusOr<std::vector<std::string>> RegexList(const std::string& key,
+                                                   const std::string& value);
 
 // The configuration as a map, copied out of the borrowed entries.
 std::map<std::string, std::string> ConfigMap(const sluice_config_entry* entries, size_t count);

@@ -26,9 +26,6 @@ constexpr absl::string_view kOpenLineage =
     "record";
 constexpr absl::string_view kNotMySql =
     "Debezium's MySQL connector does not use it either (a setting of other connectors)";
-constexpr absl::string_view kColumnPolicyLater =
-    "column masking, truncation and source-type parameters are not supported yet; remove the key "
-    "(or exclude the column with column.exclude.list) rather than publish the value unchanged";
 
 }  // namespace
 
@@ -38,11 +35,6 @@ const std::vector<DebeziumKey>& DebeziumKeys() {
        "the look-ahead buffer changes no record"},
       {"binlog.net.read.timeout", F::kWarned, "", kTuning},
       {"binlog.net.write.timeout", F::kWarned, "", kTuning},
-      {"column.mask.hash.<algorithm>.with.salt.<salt>", F::kRefused, "", kColumnPolicyLater},
-      {"column.mask.with.<N>.chars", F::kRefused, "", kColumnPolicyLater},
-      {"column.truncate.to.<N>.chars", F::kRefused, "", kColumnPolicyLater},
-      {"column.propagate.source.type", F::kRefused, "", kColumnPolicyLater},
-      {"datatype.propagate.source.type", F::kRefused, "", kColumnPolicyLater},
       {"connect.keep.alive", F::kWarned, "", "the binlog connection is kept and re-opened by the "
        "task itself; records are the same"},
       {"connect.keep.alive.interval.ms", F::kWarned, "", kTuning},

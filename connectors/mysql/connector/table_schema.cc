@@ -11,7 +11,7 @@ namespace sluice::mysql {
 
 TableSchemaBuilder::TableSchemaBuilder(const Host& host, const ConnectorConfig& config,
                                        SourceBlock& source)
-    : host_(host), config_(config), source_(source) {}
+    : host_(host), config_(config), source_(source), policies_(config.column_policies) {}
 
 absl::StatusOr<std::unique_ptr<TableSchema>> TableSchemaBuilder::Build(
     const std::string& db, const std::string& table, std::vector<ColumnDef> defs,
@@ -29,9 +29,20 @@ absl::StatusOr<std::unique_ptr<TableSchema>> TableSchemaBuilder::Build(
   schema->key_fields = std::move(key_fields);
   schema->record_name = absl::StrCat("a record for table `", db, ".", table, "`");
 
+  if (!policies_.empty()) {
+    bool any = false;
+    for (const ColumnDef& def : schema->defs) {
+      any |= schema->policies.emplace_back(policies_.For(db, table, def)).has_value();
+    }
+    if (!any) schema->policies.clear();
+  }
   SchemaArgs value = SchemaOf(SLUICE_TYPE_STRUCT, true, base + ".Value");
-  for (const ColumnDef& def : schema->defs) {
-    absl::StatusOr<const sluice_schema*> field = FieldSchema(def, false);
+  for (size_t i = 0; i < schema->defs.size(); ++i) {
+    const ColumnDef& def = schema->defs[i];
+    const ColumnPolicy* policy = schema->policies.empty() || !schema->policies[i].has_value()
+                                     ? nullptr
+                                     : &*schema->policies[i];
+    absl::StatusOr<const sluice_schema*> field = FieldSchema(def, false, policy);
     if (!field.ok()) return field.status();
     value.fields.emplace_back(def.name, *field);
     schema->value_fields.push_back(*field);
@@ -75,7 +86,8 @@ absl::StatusOr<std::unique_ptr<TableSchema>> TableSchemaBuilder::Build(
 }
 
 absl::StatusOr<const sluice_schema*> TableSchemaBuilder::FieldSchema(const ColumnDef& def,
-                                                               bool force_required) {
+                                                                     bool force_required,
+                                                                     const ColumnPolicy* policy) {
   const bool optional = def.optional && !force_required;
   SchemaArgs args = SchemaOf(SLUICE_TYPE_STRING, optional);
   switch (def.kind) {
@@ -164,8 +176,14 @@ absl::StatusOr<const sluice_schema*> TableSchemaBuilder::FieldSchema(const Colum
       args = SchemaOf(SLUICE_TYPE_INT32, optional, "io.debezium.time.Year", 1);
       break;
     case FieldKind::kGeometry:
-    case FieldKind::kPoint:
-      return GeometrySchema(def.kind == FieldKind::kPoint, optional);
+    case FieldKind::kPoint: {
+      if (policy == nullptr) return GeometrySchema(def.kind == FieldKind::kPoint, optional);
+      // A policy's parameters make it a schema of its own.
+      absl::StatusOr<SchemaArgs> geometry = GeometryArgs(def.kind == FieldKind::kPoint, optional);
+      if (!geometry.ok()) return geometry.status();
+      policy->AddSchemaParameters(def, &geometry->parameters);
+      return host_.Schema(*geometry);
+    }
     case FieldKind::kFloatVector: {
       // Debezium's io.debezium.data.FloatVector: an array of float32, version 1.
       absl::StatusOr<const sluice_schema*> element =
@@ -176,6 +194,7 @@ absl::StatusOr<const sluice_schema*> TableSchemaBuilder::FieldSchema(const Colum
       break;
     }
   }
+  if (policy != nullptr) policy->AddSchemaParameters(def, &args.parameters);
   // The column's DEFAULT, as Debezium declares it in the field's schema.
   Scratch scratch;
   absl::StatusOr<std::optional<sluice_datum>> default_value = DefaultDatum(def, scratch);
@@ -192,6 +211,15 @@ absl::StatusOr<const sluice_schema*> TableSchemaBuilder::FieldSchema(const Colum
 absl::StatusOr<const sluice_schema*> TableSchemaBuilder::GeometrySchema(bool point, bool optional) {
   const sluice_schema*& cached = geometry_[point ? 1 : 0][optional ? 1 : 0];
   if (cached != nullptr) return cached;
+  absl::StatusOr<SchemaArgs> geometry = GeometryArgs(point, optional);
+  if (!geometry.ok()) return geometry.status();
+  absl::StatusOr<const sluice_schema*> built = host_.Schema(*geometry);
+  if (!built.ok()) return built.status();
+  cached = *built;
+  return cached;
+}
+
+absl::StatusOr<SchemaArgs> TableSchemaBuilder::GeometryArgs(bool point, bool optional) {
   // Debezium's io.debezium.data.geometry.Geometry {wkb, srid} and, for POINT columns,
   // ...geometry.Point {x, y, wkb, srid}, with their docs.
   absl::StatusOr<const sluice_schema*> wkb = host_.Schema(SchemaOf(SLUICE_TYPE_BYTES, point));
@@ -210,10 +238,7 @@ absl::StatusOr<const sluice_schema*> TableSchemaBuilder::GeometrySchema(bool poi
   }
   geometry.fields.emplace_back("wkb", *wkb);
   geometry.fields.emplace_back("srid", *srid);
-  absl::StatusOr<const sluice_schema*> built = host_.Schema(geometry);
-  if (!built.ok()) return built.status();
-  cached = *built;
-  return cached;
+  return geometry;
 }
 
 }  // namespace sluice::mysql

@@ -9,11 +9,13 @@
 // Thread: the task thread (schema building is a host call of that thread).
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "connectors/mysql/connector/column_def.h"
+#include "connectors/mysql/connector/column_policies.h"
 #include "connectors/mysql/connector/config.h"
 #include "connectors/mysql/connector/host.h"
 #include "connectors/mysql/connector/source_block.h"
@@ -31,6 +33,9 @@ struct TableSchema {
   const sluice_schema* envelope = nullptr;
   std::vector<const sluice_schema*> value_fields;  // defs[i]'s field schema in the value
   std::vector<const sluice_schema*> key_field_schemas;  // key_fields[i]'s in the key (required)
+  // defs[i]'s column policy in the value (before and after); the key's fields have none, as in
+  // Debezium. Empty when no policy matches any column.
+  std::vector<std::optional<ColumnPolicy>> policies;
   std::string record_name;  // "a record for table `db.table`", for messages
 };
 
@@ -48,13 +53,17 @@ class TableSchemaBuilder {
 
  private:
   // The field schema of a column: Debezium's type for its kind, its DEFAULT as the schema's
-  // default. `force_required`: a key field, never optional.
-  absl::StatusOr<const sluice_schema*> FieldSchema(const ColumnDef& def, bool force_required);
+  // default, the parameters `policy` adds. `force_required`: a key field, never optional.
+  absl::StatusOr<const sluice_schema*> FieldSchema(const ColumnDef& def, bool force_required,
+                                                   const ColumnPolicy* policy = nullptr);
+  // A Geometry or Point schema, built once per kind and optionality.
   absl::StatusOr<const sluice_schema*> GeometrySchema(bool point, bool optional);
+  absl::StatusOr<SchemaArgs> GeometryArgs(bool point, bool optional);
 
   const Host& host_;
   const ConnectorConfig& config_;
   SourceBlock& source_;
+  ColumnPolicies policies_;  // the config's, compiled once
   const sluice_schema* geometry_[2][2] = {};  // [Geometry, Point][required, optional]
 };
 

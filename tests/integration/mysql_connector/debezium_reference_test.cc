@@ -5,7 +5,9 @@
 // keys, value schemas and payloads, headers and tombstones, field by field and in field order, for
 // a table of every column type, a table without a key, primary-key changes, a multi-table
 // transaction, a truncate, the transaction topic, the first heartbeat, and the schema-change topic
-// (the snapshot's CREATE TABLEs, then CREATE/ALTER/DROP TABLE while streaming).
+// (the snapshot's CREATE TABLEs, then CREATE/ALTER/DROP TABLE while streaming). And, on MySQL 9.7,
+// a table whose columns take every column policy (ColumnPoliciesReference,
+// tests/reference/debezium/mysql-column-policies).
 //
 // Every difference must be listed below with the reason it is accepted; each reason is in
 // docs/mysql-connector.md "Differences from Debezium". A listed difference that no longer occurs
@@ -413,6 +415,79 @@ TEST_P(DebeziumReference, EveryRecordMatchesWhatDebeziumWroteFieldByField) {
     EXPECT_TRUE(seen.contains(pattern))
         << "accepted difference " << pattern << " (" << accepted.reason
         << ") no longer occurs: remove it here and from docs/mysql-connector.md";
+  }
+}
+
+// Column policies (tests/reference/debezium/mysql-column-policies, captured by
+// scripts/capture-debezium-reference --column-policies from the SQL and properties in
+// scripts/bench.d/capture_column_policies_reference.py, which these repeat): a table whose columns
+// take every policy, its snapshot row, an insert and an update, against Debezium 3.6.1 on
+// MySQL 9.7.
+const char* const kPoliciesSchemaSql[] = {
+    "CREATE TABLE shop.people (\n"
+    "  code VARCHAR(10) NOT NULL PRIMARY KEY,\n"
+    "  ssn VARCHAR(11), h1 VARCHAR(64), h2 VARCHAR(11), h3 TEXT, e ENUM('red','green'), st "
+    "SET('a','b','c'),\n"
+    "  bio TEXT, nm CHAR(3), vb VARBINARY(10), price DECIMAL(10,2), n INT, nu INT UNSIGNED,\n"
+    "  dtm DATETIME(3), ts TIMESTAMP NULL\n"
+    ") DEFAULT CHARSET = utf8mb4",
+    "INSERT INTO shop.people VALUES ('A1', '123-45-6789', '123-45-6789', '123-45-6789', 'emoji "
+    "\xF0\x9F\x98\x80!',\n"
+    "  'red', 'a,c', 'h\xC3\xA9llo w\xC3\xB6rld', 'abc', 0x0102030405, 12.50, 7, 8, '2024-01-02 "
+    "03:04:05.678',\n"
+    "  '2024-01-02 03:04:05')",
+};
+const char* const kPoliciesChangesSql[] = {
+    "SET time_zone = '+00:00'",
+    "INSERT INTO shop.people VALUES ('B2', '987-65-4321', 'a\\0b', 'h\xC3\xA9llo w\xC3\xB6rld', "
+    "'', 'green', '',\n"
+    "  'short', 'xy', 0x01, 1.25, NULL, NULL, NULL, NULL)",
+    "UPDATE shop.people SET ssn = NULL, h1 = NULL, bio = 'abcdefgh' WHERE code = 'A1'",
+};
+const std::map<std::string, std::string> kPolicySettings = {
+    {"column.mask.with.4.chars", R"(shop\.people\.(code|ssn|n))"},
+    {"column.mask.hash.SHA-256.with.salt.CzQMA0cB5K", R"(shop\.people\.(h1|h3|e))"},
+    {"column.mask.hash.v2.SHA-256.with.salt.CzQMA0cB5K", R"(shop\.people\.(h2|st))"},
+    {"column.truncate.to.5.chars", R"(shop\.people\.(bio|nm|vb|ts))"},
+    {"column.propagate.source.type", R"(shop\.people\.(price|dtm|code))"},
+    {"datatype.propagate.source.type", R"(.+\.INT UNSIGNED)"},
+};
+
+class ColumnPoliciesReference : public ::testing::TestWithParam<TestServer> {};
+
+INSTANTIATE_TEST_SUITE_P(Servers, ColumnPoliciesReference, ::testing::Values(TestServer::kMySql),
+                         ServerParamName);
+
+TEST_P(ColumnPoliciesReference, EveryRecordMatchesWhatDebeziumWroteFieldByField) {
+  const TestServer server = GetParam();
+  ASSERT_TRUE(CheckServicesReachable(server).ok());
+  CdcRun run("policiesref", /*schemas=*/true, server);
+  for (const char* sql : kPoliciesSchemaSql) run.Sql(InDatabase(sql, run.db()));
+  std::map<std::string, std::string> settings;
+  for (const auto& [key, value] : kPolicySettings) {
+    settings[key] = absl::StrReplaceAll(value, {{"shop", run.db()}});
+  }
+  settings["connector.class"] = DebeziumConnectorClass(server);
+  run.WriteConnectorConfig(settings);
+  std::unique_ptr<Subprocess> worker = run.StartWorker();
+  ASSERT_EQ(run.WaitForEvents(run.Topic("people"), 1, worker.get()).size(), 1u)
+      << run.WorkerLog();
+  for (const char* sql : kPoliciesChangesSql) run.Sql(InDatabase(sql, run.db()));
+  std::vector<std::string> want =
+      ReferenceRecords("mysql-column-policies/ref.shop.people.jsonl", run);
+  ASSERT_FALSE(want.empty());
+  std::vector<ChangeEvent> events = run.WaitForEvents(run.Topic("people"), want.size(), worker.get());
+  std::vector<std::string> got;
+  for (const ChangeEvent& event : events) {
+    got.push_back(Normalized(RecordJson(event.key, event.value, event.headers)));
+  }
+  for (std::string& record : want) record = Normalized(record);
+  run.StopWorker(worker);
+  for (const JsonDifference& difference : Compare(want, got, "ref.shop.people.jsonl")) {
+    // The context headers, as in DebeziumReference (their reason is listed there).
+    if (difference.pattern.rfind("headers.__debezium.context.", 0) == 0) continue;
+    ADD_FAILURE() << difference.path << " [" << difference.pattern << "]:\n  Debezium: "
+                  << difference.want << "\n  Sluice:   " << difference.got;
   }
 }
 
