@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "runtime/common/lag_histogram.h"
 #include "runtime/plugin/task_progress.h"
 
 namespace sluice::worker {
@@ -32,6 +33,9 @@ class TaskView {
   // What the plugin last reported about its progress (api->task_progress_report); nullopt when
   // it reported nothing.
   virtual std::optional<plugin::TaskProgress> progress() const = 0;
+  // The commit-to-ack lag of the records it wrote with a source time, per topic: from when the
+  // change happened at the source (the ABI's source_timestamp_ms) to Kafka's acknowledgement.
+  virtual std::vector<TopicLag> ack_lags() const { return {}; }
 };
 
 }  // namespace sluice::worker
