@@ -1,6 +1,7 @@
 #include "runtime/kafka/producer.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <optional>
@@ -8,6 +9,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "runtime/common/failpoint.h"
 #include "runtime/kafka/client_config.h"
 #include "runtime/kafka/client_stats.h"
 #include "runtime/kafka/errors.h"
@@ -161,6 +163,10 @@ absl::StatusOr<std::unique_ptr<Producer>> Producer::Create(const ProducerOptions
   }
   conf->release();  // owned by rk now
   producer->rk_.reset(rk);
+  if (const int64_t ms = std::atoll(producer->EffectiveSetting("message.timeout.ms").c_str());
+      ms > 0) {
+    producer->delivery_timeout_ = absl::Milliseconds(ms);
+  }
   producer->poller_ = std::thread([p = producer.get()] { p->PollLoop(); });
   if (!options.transactional_id.empty()) {
     // Retriable errors (the coordinator not yet available, a timeout) are resumed until the
@@ -268,6 +274,7 @@ absl::Status Producer::Send(const OutgoingRecord& record, offsets::SubmittedReco
           " (`producer.max.block.ms`); is the broker reachable?"));
     }
     if (!fatal_.ok()) return fatal_;
+    if (absl::Status refused = RefuseAfterAFailedDeliveryLocked(); !refused.ok()) return refused;
     rkt = TopicLocked(record.topic);
     if (rkt == nullptr) {
       return KafkaStatus(rd_kafka_last_error(),
@@ -325,6 +332,36 @@ absl::Status Producer::Send(const OutgoingRecord& record, offsets::SubmittedReco
   }
 }
 
+absl::Status Producer::RefuseAfterAFailedDeliveryLocked() {
+  const absl::Time now = absl::Now();
+  if (delivery_timeout_ > absl::ZeroDuration() && now - last_send_ > delivery_timeout_ &&
+      outstanding_messages_.load() > 0 && !delivery_failed_.load()) {
+    // Every record in flight was sent before last_send_, so each has waited longer than
+    // delivery.timeout.ms: they expire whatever happens next (a frozen process resumed).
+    delivery_failure_ = absl::DeadlineExceededError(absl::StrCat(
+        outstanding_messages_.load(), " records in flight waited longer than delivery.timeout.ms (",
+        absl::FormatDuration(delivery_timeout_), ") since the last was sent ",
+        absl::FormatDuration(absl::Trunc(now - last_send_, absl::Milliseconds(1))), " ago"));
+    delivery_failed_.store(true);
+  }
+  if (delivery_failed_.load(std::memory_order_acquire)) {
+    return absl::Status(
+        delivery_failure_.code(),
+        absl::StrCat(delivery_failure_.message(),
+                     "; the producer is refusing later records, which could land before it (a "
+                     "restart from the committed offsets keeps the order)"));
+  }
+  last_send_ = now;
+  return absl::OkStatus();
+}
+
+void Producer::NoteFailedDelivery(const absl::Status& failed) {
+  absl::MutexLock lock(&mu_);
+  if (delivery_failed_.load()) return;
+  delivery_failure_ = failed;
+  delivery_failed_.store(true, std::memory_order_release);
+}
+
 absl::Status Producer::Flush(absl::Duration timeout) {
   const absl::Time deadline = absl::Now() + timeout;
   rd_kafka_resp_err_t err =
@@ -376,19 +413,23 @@ void Producer::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* message, void* 
   int64_t charge = self->record_overhead_bytes_ +
                    static_cast<int64_t>(message->len + message->key_len) + HeaderBytes(message);
   auto* tracked = static_cast<offsets::SubmittedRecord*>(message->_private);
-  if (tracked != nullptr) {
-    if (message->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-      tracked->Ack();
-    } else {
-      const char* topic = message->rkt != nullptr ? rd_kafka_topic_name(message->rkt) : "?";
-      absl::Status failed = KafkaStatus(
-          message->err, absl::StrCat("delivery of ",
-                                     DescribeRecord(message->key, message->key_len,
-                                                    charge - self->record_overhead_bytes_),
-                                     " to topic `", topic, "` failed"));
-      tracked->Fail(
-          absl::Status(failed.code(), absl::StrCat(failed.message(), SizeAdvice(message->err))));
+  if (message->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    if (tracked != nullptr) tracked->Ack();
+  } else {
+    const char* topic = message->rkt != nullptr ? rd_kafka_topic_name(message->rkt) : "?";
+    absl::Status failed = KafkaStatus(
+        message->err, absl::StrCat("delivery of ",
+                                   DescribeRecord(message->key, message->key_len,
+                                                  charge - self->record_overhead_bytes_),
+                                   " to topic `", topic, "` failed"));
+    failed = absl::Status(failed.code(), absl::StrCat(failed.message(), SizeAdvice(message->err)));
+    // Purged records were taken back by this producer (its destruction, an aborted transaction):
+    // nothing was sent past them. Any other failure leaves a gap later records must not pass.
+    if (message->err != RD_KAFKA_RESP_ERR__PURGE_QUEUE &&
+        message->err != RD_KAFKA_RESP_ERR__PURGE_INFLIGHT) {
+      self->NoteFailedDelivery(failed);
     }
+    if (tracked != nullptr) tracked->Fail(std::move(failed));
   }
   // Taken off the bound by ReleaseDelivered when this poll returns; before the count below,
   // which Flush and the destructor wait on.
@@ -450,7 +491,11 @@ absl::Status Producer::CommitTransaction(absl::Duration timeout) {
   rd_kafka_error_t* error = RetryWhileRetriable(
       timeout, [rk](int ms) { return rd_kafka_commit_transaction(rk, ms); });
   ReleaseDelivered();
-  if (error == nullptr) return absl::OkStatus();
+  if (error == nullptr) {
+    // Committed by the coordinator, the caller not told (it never acknowledges the offsets).
+    SLUICE_FAILPOINT("transaction.inside_commit");
+    return absl::OkStatus();
+  }
   const bool abortable = rd_kafka_error_txn_requires_abort(error);
   absl::Status status = TransactionStatus(error, "committing the transaction");
   if (!abortable) return OutOfTime(std::move(status));

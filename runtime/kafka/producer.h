@@ -16,6 +16,16 @@
 // or Fail() on it from the producer's poll thread. A fatal producer error (idempotence state
 // lost) is kept and returned by every later Send / Flush / fatal_error(), as Aborted.
 //
+// Order after a failed delivery: once a record's delivery failed (timed out after
+// delivery.timeout.ms, refused by the broker; not purged by this producer), or once every record
+// still in flight has waited longer than delivery.timeout.ms (the process was frozen: they expire
+// as soon as it runs again), Send refuses every later record with the failed one's code. A later
+// record delivered past one that failed would reach a consumer before the older change it follows
+// (librdkafka's idempotent producer leaves such a gap on a message timeout); refused, the task
+// ends its attempt and replays from its committed offsets, in order. What is not closed: records
+// sent in the moment between a record's expiry and its delivery report being served (the poll
+// thread serves reports every 50 ms at most).
+//
 // The one kafka::RecordSender (record_sender.h) of the task loop.
 //
 // Threads: Send, Flush and WaitForRoom may be called from any thread. The destructor fails
@@ -112,6 +122,10 @@ class Producer : public RecordSender {
   static void OnDelivery(rd_kafka_t* rk, const rd_kafka_message_t* message, void* opaque);
   static void OnError(rd_kafka_t* rk, int err, const char* reason, void* opaque);
   void PollLoop();
+  // OK when Send may go on; the refusal after a failed or expired delivery (the class comment).
+  absl::Status RefuseAfterAFailedDeliveryLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // From a delivery report: keeps the first failure, so later Sends are refused.
+  void NoteFailedDelivery(const absl::Status& failed);
   void Release(int64_t bytes);
   // Takes the bytes of the delivery reports served since the last call off the bound, under one
   // lock; called after every rd_kafka_poll / rd_kafka_flush.
@@ -144,6 +158,12 @@ class Producer : public RecordSender {
   std::atomic<int64_t> delivered_bytes_{0};
   // Messages handed to librdkafka whose delivery report has not run; the destructor waits for 0.
   std::atomic<int64_t> outstanding_messages_{0};
+  // librdkafka's effective delivery.timeout.ms (message.timeout.ms); 0: never expires.
+  absl::Duration delivery_timeout_ = absl::ZeroDuration();
+  // The first failed delivery (set once, from the poll thread); every later Send is refused.
+  absl::Status delivery_failure_ ABSL_GUARDED_BY(mu_);
+  std::atomic<bool> delivery_failed_{false};  // delivery_failure_ is set: the hot path's check
+  absl::Time last_send_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
   std::atomic<bool> stopping_{false};
   std::thread poller_;
 };

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "runtime/common/failpoint.h"
 #include "runtime/offsets/offset_codec.h"
 #include "runtime/offsets/record_offsets.h"
 
@@ -47,7 +48,9 @@ WorkerSourceTask::WorkerSourceTask(SourceTaskSpec spec, SourceTaskServices servi
       who_(absl::StrCat(spec_.connector_name, "-", spec_.task_id)) {}
 
 absl::StatusOr<std::unique_ptr<WorkerSourceTask>> WorkerSourceTask::Start(
-    SourceTaskSpec spec, SourceTaskServices services, RecordSenderFactory producers) {
+    SourceTaskSpec spec, SourceTaskServices services, RecordSenderFactory producers,
+    absl::Status offsets_read) {
+  if (!offsets_read.ok() && !IsTransientTaskFailure(offsets_read)) return offsets_read;
   std::unique_ptr<WorkerSourceTask> task(
       new WorkerSourceTask(std::move(spec), std::move(services), std::move(producers)));
   ConnectorConverters converters = task->spec_.converters;
@@ -76,11 +79,20 @@ absl::StatusOr<std::unique_ptr<WorkerSourceTask>> WorkerSourceTask::Start(
   if (!transforms.ok()) return transforms.status();
   if (!(*transforms)->empty()) task->transforms_ = *std::move(transforms);
 
-  // The worker read the offsets topic just before (Worker::StartTask).
-  absl::StatusOr<std::unique_ptr<Attempt>> first = task->NewAttempt(/*reread=*/false);
-  if (!first.ok()) return first.status();
-  task->attempt_ = *std::move(first);
-  task->thread_ = std::thread([raw = task.get()] { raw->Run(); });
+  // The worker read the offsets topic just before (Worker::StartTask); when that failed
+  // transiently, the first attempt is the first restart's.
+  absl::Status start_failure = offsets_read;
+  if (start_failure.ok()) {
+    absl::StatusOr<std::unique_ptr<Attempt>> first = task->NewAttempt(/*reread=*/false);
+    if (first.ok()) {
+      task->attempt_ = *std::move(first);
+    } else if (IsTransientTaskFailure(first.status())) {
+      start_failure = first.status();
+    } else {
+      return first.status();
+    }
+  }
+  task->thread_ = std::thread([raw = task.get(), start_failure] { raw->Run(start_failure); });
   return task;
 }
 
@@ -184,8 +196,8 @@ bool WorkerSourceTask::SleepUnlessStopped(absl::Duration wait) {
   return !stop_requested_.load(std::memory_order_acquire);
 }
 
-void WorkerSourceTask::Run() {
-  absl::Status status = RunAttempt();
+void WorkerSourceTask::Run(absl::Status start_failure) {
+  absl::Status status = start_failure.ok() ? RunAttempt() : std::move(start_failure);
   RetryBackoff backoff(spec_.retry.delay_max);
   absl::Time run_began = absl::Now();  // of the current run of restarts
   int run_restarts = 0;
@@ -397,6 +409,8 @@ absl::Status WorkerSourceTask::CommitTransaction() {
                         absl::StrCat(who_, ": ", committable.first_failure.message(),
                                      " (the transaction was aborted)"));
   }
+  // Records acknowledged inside the open transaction, their offsets not yet in it.
+  SLUICE_FAILPOINT("transaction.before_offsets");
   // The offsets in Kafka Connect's format, keyed as its offset writer keys them; murmur2 of the
   // key puts each where Kafka Connect's reader looks.
   for (const offsets::CommittableOffset& o : committable.offsets) {
@@ -417,6 +431,8 @@ absl::Status WorkerSourceTask::CommitTransaction() {
                                        status.message()));
     }
   }
+  // The offsets written inside the transaction, the transaction not committed.
+  SLUICE_FAILPOINT("transaction.before_commit");
   if (absl::Status status = attempt.producer->CommitTransaction(transactions.commit_timeout);
       !status.ok()) {
     return absl::Status(status.code(), absl::StrCat(who_, ": ", status.message()));

@@ -135,10 +135,15 @@ class WorkerSourceTask : public TaskView {
  public:
   // Makes the converters and the first producer, starts the plugin's task with the connector's
   // committed offsets (as the offsets store last read them), and starts the task thread.
-  // `producers` is called on the task thread for each restart.
-  static absl::StatusOr<std::unique_ptr<WorkerSourceTask>> Start(SourceTaskSpec spec,
-                                                                 SourceTaskServices services,
-                                                                 RecordSenderFactory producers);
+  // `producers` is called on the task thread for each restart. `offsets_read` is how the
+  // caller's read of the offsets topic just before ended. A transient failure there or of the
+  // first attempt (the broker unreachable: the offsets topic, a transactional producer's init)
+  // does not fail the start: the task thread begins with the restarts (the class comment), so a
+  // task started during a broker outage runs once the broker is back. Other failures are
+  // returned.
+  static absl::StatusOr<std::unique_ptr<WorkerSourceTask>> Start(
+      SourceTaskSpec spec, SourceTaskServices services, RecordSenderFactory producers,
+      absl::Status offsets_read = absl::OkStatus());
 
   // Stops the task if it runs and waits for it.
   ~WorkerSourceTask() override;
@@ -167,7 +172,8 @@ class WorkerSourceTask : public TaskView {
  private:
   struct Attempt;
   WorkerSourceTask(SourceTaskSpec spec, SourceTaskServices services, RecordSenderFactory producers);
-  void Run();
+  // `start_failure`: the transient failure that left the task without a first attempt.
+  void Run(absl::Status start_failure);
   // Runs the current attempt until it stops or fails, then settles it (flush, final commit).
   // Returns OK after a requested stop, the failure otherwise.
   absl::Status RunAttempt();

@@ -201,9 +201,11 @@ absl::Status Worker::StartTask(const std::string& connector, int task_id,
         absl::StrCat("task ", connector, "-", task_id, " is already running"));
   }
   // Each task starts from the offsets committed so far, possibly by another worker or an alter.
+  // A transient failure (the broker down) is the task's to retry (WorkerSourceTask::Start).
   OffsetBackingStore* offsets =
       it->second.offset_store != nullptr ? it->second.offset_store.get() : offset_store_.get();
-  if (absl::Status status = offsets->ReadToEnd(absl::Seconds(60)); !status.ok()) return status;
+  absl::Status offsets_read = offsets->ReadToEnd(absl::Seconds(60));
+  if (!offsets_read.ok() && !IsTransientTaskFailure(offsets_read)) return offsets_read;
   // One producer per attempt: a task restarted after a transient failure gets a new one. The
   // connector's `producer.override.*`, as the worker's policy let them through, win over the
   // worker's `producer.*`.
@@ -252,7 +254,7 @@ absl::Status Worker::StartTask(const std::string& connector, int task_id,
                       std::move(transactions)};
   absl::StatusOr<std::unique_ptr<WorkerSourceTask>> task = WorkerSourceTask::Start(
       std::move(spec), {&config_, offsets, topic_creator_.get(), log_, fence_},
-      std::move(producers));
+      std::move(producers), std::move(offsets_read));
   if (!task.ok()) return task.status();
   it->second.tasks.emplace(task_id, *std::move(task));
   return absl::OkStatus();

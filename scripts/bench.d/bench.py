@@ -15,7 +15,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 from database import Database  # noqa: E402
-from systems import DebeziumSystem, SluiceExactlyOnceSystem, SluiceSystem  # noqa: E402
+from systems import (DebeziumSystem, SluiceExactlyOnceConnectorBoundarySystem,  # noqa: E402
+                     SluiceExactlyOnceIntervalSystem, SluiceExactlyOnceSystem, SluiceSystem)
 import workloads  # noqa: E402
 # kafka_side (confluent-kafka, which scripts/bench installs) is imported after the arguments are
 # parsed: `scripts/bench --help` runs this file with the system's Python before installing anything.
@@ -27,8 +28,10 @@ def parse_args():
                         help="the database, and with it the incumbent: MariaDB 10.11 with Debezium's "
                              "MariaDB connector 3.0.0.Final, or MySQL 9.7 with its MySQL connector 3.6.1.Final")
     parser.add_argument("--vs", choices=["debezium"], help="also run Debezium on Kafka Connect")
-    parser.add_argument("--systems", help="comma-separated systems to run (sluice, sluice-eos: "
-                                          "exactly-once on, debezium); "
+    parser.add_argument("--systems", help="comma-separated systems to run (sluice; sluice-eos: "
+                                          "exactly-once on at the default boundary, poll; "
+                                          "sluice-eos-connector, sluice-eos-interval: at the connector's "
+                                          "boundaries, every second; debezium); "
                                           "default: sluice, plus debezium with --vs")
     parser.add_argument("--workloads", default=",".join(workloads.ALL),
                         help="comma-separated, from: " + ", ".join(workloads.ALL))
@@ -73,10 +76,11 @@ def main():
     kafka = KafkaSide(bootstrap=f"127.0.0.1:{os.environ['BENCH_KAFKA_PORT']}", partitions=args.partitions)
     wanted = args.systems.split(",") if args.systems else ["sluice"] + (["debezium"] if args.vs else [])
     known = {"sluice": SluiceSystem, "sluice-eos": SluiceExactlyOnceSystem,
-             "debezium": DebeziumSystem}
+             "sluice-eos-connector": SluiceExactlyOnceConnectorBoundarySystem,
+             "sluice-eos-interval": SluiceExactlyOnceIntervalSystem, "debezium": DebeziumSystem}
     unknown = [name for name in wanted if name not in known]
     if unknown:
-        print(f"bench: unknown system {unknown[0]}; choose from sluice, sluice-eos, debezium", file=sys.stderr)
+        print(f"bench: unknown system {unknown[0]}; choose from {', '.join(known)}", file=sys.stderr)
         return 2
     systems = [known[name](database, kafka) for name in wanted]
     for system in systems:
@@ -104,11 +108,12 @@ def main():
                 if not measurement["correct"]:
                     print("     " + measurement["problem"].replace("\n", "\n     "), flush=True)
                 failed |= not measurement["correct"]
+        limits = workload.ceilings(per_system)  # adds each run's share of its ceiling
         results["workloads"][workload.name] = {
             "description": workload.description,
             "runs": per_system,
             "summary": workloads.summarize(per_system),
-            "ceilings": workload.ceilings(per_system),
+            "ceilings": limits,
         }
 
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)

@@ -1,10 +1,9 @@
 """The limits each system is measured against, in the same run: how fast the server hands over its
-binlog to a replica that does nothing with it, and how fast the broker takes records of the same
-size from Kafka's own producer performance tool with the same producer settings."""
+binlog to a replica that does nothing with it, and how fast librdkafka alone puts the same records
+into the broker with the same producer settings."""
 
 import json
 import os
-import re
 import subprocess
 
 from systems import PRODUCER_SETTINGS
@@ -18,21 +17,29 @@ def binlog_fetch(database):
     return json.loads(result.stdout)
 
 
-def producer(kafka, topic, records, record_size):
-    """Kafka's ProducerPerformance: `records` records of `record_size` bytes, as fast as it can."""
-    kafka.fresh_topics([topic])
-    properties = [f"bootstrap.servers={kafka.bootstrap}"] + [
-        f"{key[len('producer.'):]}={value}" for key, value in PRODUCER_SETTINGS.items()]
-    result = subprocess.run(
-        ["java", "-Xmx512m", "-Dlog4j2.level=ERROR",
-         "-cp", os.path.join(os.environ["SLUICE_KAFKA_HOME"], "libs", "*"),
-         "org.apache.kafka.tools.ProducerPerformance", "--topic", topic,
-         "--num-records", str(records), "--record-size", str(max(1, int(record_size))),
-         "--throughput", "-1", "--producer-props", *properties],
-        capture_output=True, text=True, timeout=900)
-    summary = [line for line in result.stdout.splitlines() if "records sent" in line]
-    match = re.search(r"([\d.]+) records/sec \(([\d.]+) MB/sec\)", summary[-1] if summary else "")
-    if result.returncode != 0 or not match:
-        raise RuntimeError(f"ProducerPerformance failed: {result.stderr.strip()[-500:]}")
-    return {"records_per_second": float(match.group(1)), "mb_per_second": float(match.group(2)),
-            "record_size": int(record_size), "records": records}
+# What Sluice's producer sets beside the benchmark's PRODUCER_SETTINGS (runtime/kafka/producer.cc
+# and client_config.cc): Java's partitioner, no Nagle delay, batches compressed from the records'
+# own memory, and librdkafka's message-count limit out of the way.
+SLUICE_PRODUCER_FIXED = {
+    "partitioner": "murmur2_random",
+    "socket.nagle.disable": "true",
+    "message.copy.max.bytes": "0",
+    "queue.buffering.max.messages": "1000000",
+}
+
+
+def producer(kafka, source_topic, ceiling_topic):
+    """tests/bench/producer_ceiling: the records a system just wrote to `source_topic` (the same
+    keys and value bytes), read into memory, then put into a fresh `ceiling_topic` (the same
+    partitions) by librdkafka alone with the systems' producer settings, as fast as it can."""
+    kafka.fresh_topics([ceiling_topic])
+    binary = os.path.join(os.environ.get("SLUICE_BUILD_DIR", "build"), "tests", "bench", "producer_ceiling")
+    settings = {**{key[len("producer."):]: value for key, value in PRODUCER_SETTINGS.items()},
+                **SLUICE_PRODUCER_FIXED}
+    command = [binary, "--bootstrap", kafka.bootstrap, "--from", source_topic, "--to", ceiling_topic]
+    for key, value in settings.items():
+        command += ["-X", f"{key}={value}"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=900)
+    if result.returncode != 0:
+        raise RuntimeError(f"producer_ceiling: {result.stderr.strip()[-500:]}")
+    return json.loads(result.stdout)

@@ -164,13 +164,14 @@ class _NewRecordWatch:
         self.consumer = consumer
         kafka._assign_at_end(consumer, topic)
 
-    def wait(self, timeout, still_running=lambda: True):
+    def wait(self, timeout, still_running=lambda: True, accept=lambda message: True):
+        """`accept(message)` picks the record waited for; by default the first one."""
         try:
             deadline = time.monotonic() + timeout
             next_check = 0
             while time.monotonic() < deadline:
                 message = self.consumer.poll(0.01)
-                if message is not None and not message.error():
+                if message is not None and not message.error() and accept(message):
                     return time.monotonic()
                 if time.monotonic() >= next_check:  # still_running reads the system's log
                     if not still_running():

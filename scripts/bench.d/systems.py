@@ -95,6 +95,7 @@ class RunningSystem:
 class System:
     name = "?"
     table_include_list = "bench.orders"
+    transactional = False  # writes in Kafka transactions: its topics' end offsets count commit markers
 
     def __init__(self, database, kafka):
         self.database = database
@@ -262,8 +263,23 @@ class SluiceSystem(System):
 
 
 class SluiceExactlyOnceSystem(SluiceSystem):
-    """Sluice with exactly-once on (docs/worker.md, "Exactly-once"): transactional producer, the
-    MySQL connector's own boundaries (one Kafka transaction per source transaction)."""
+    """Sluice with exactly-once on (docs/worker.md, "Exactly-once"): a transactional producer per
+    task, at the default boundary (`transaction.boundary=poll`: one Kafka transaction per poll's
+    records, which the MySQL connector ends at each source transaction)."""
     name = "sluice-eos"
+    transactional = True
     extra_worker_settings = {"exactly.once.source.support": "enabled"}
+
+
+class SluiceExactlyOnceConnectorBoundarySystem(SluiceExactlyOnceSystem):
+    """Exactly-once with the MySQL connector's own boundaries (`transaction.boundary=connector`:
+    one Kafka transaction per source transaction, split by size)."""
+    name = "sluice-eos-connector"
     extra_connector_settings = {"transaction.boundary": "connector"}
+
+
+class SluiceExactlyOnceIntervalSystem(SluiceExactlyOnceSystem):
+    """Exactly-once with `transaction.boundary=interval`: one Kafka transaction per
+    `offset.flush.interval.ms` (1 s here), whatever the source transactions."""
+    name = "sluice-eos-interval"
+    extra_connector_settings = {"transaction.boundary": "interval"}

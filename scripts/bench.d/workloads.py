@@ -9,6 +9,8 @@ import time
 import ceilings
 from systems import DATA_TOPIC
 
+CEILING_TOPIC = "bench.ceiling"
+
 ALL = ["backlog", "backlog-single", "mixed", "snapshot", "latency", "restart"]
 TIMEOUT_SECONDS = 900
 
@@ -23,13 +25,32 @@ def decode(record):
     return key_id, event["op"], event.get("after")
 
 
-def measure_to_completion(system, workload, expected_events, snapshot_mode, keep_state=False):
-    """Starts `system`, waits until the data topic holds `expected_events`, samples CPU and peak
-    memory, stops it. Events/s counts from process start to the last event being readable."""
+def wait_until_delivered(system, kafka, running, expected_events, last_id):
+    """The monotonic time the data topic holds all `expected_events`, or None. By its end offsets;
+    for a transactional system (exactly-once), whose end offsets also count each transaction's
+    commit markers, until the event with key `last_id` (the workload's last change, which commits
+    after every other) is readable read_committed: a watcher starts at the topic's end while
+    fewer records than the markers could add are still to come."""
+    if not system.transactional:
+        return kafka.wait_for_total(DATA_TOPIC, expected_events, TIMEOUT_SECONDS, running.running)
+    if last_id is None:
+        raise ValueError(f"{system.name}: this workload cannot tell when a transactional system is done")
+    margin = max(20_000, expected_events // 50)  # markers: at most a few per transaction
+    if kafka.wait_for_total(DATA_TOPIC, expected_events - margin, TIMEOUT_SECONDS, running.running) is None:
+        return None
+    watch = kafka.watch_for_new_record(DATA_TOPIC)
+    return watch.wait(TIMEOUT_SECONDS, running.running,
+                      accept=lambda message: message.key() is not None and json.loads(message.key())["id"] == last_id)
+
+
+def measure_to_completion(system, workload, expected_events, snapshot_mode, keep_state=False, last_id=None):
+    """Starts `system`, waits until the data topic holds `expected_events` (the last of them has
+    key `last_id`), samples CPU and peak memory, stops it. Events/s counts from process start to
+    the last event being readable."""
     kafka = workload.kafka
     running = system.start(snapshot_mode, keep_state=keep_state)
     try:
-        done_at = kafka.wait_for_total(DATA_TOPIC, expected_events, TIMEOUT_SECONDS, running.running)
+        done_at = wait_until_delivered(system, kafka, running, expected_events, last_id)
         usage = running.usage() if running.process.poll() is None else {"cpu_seconds": float("nan"), "peak_rss_bytes": 0}
     finally:
         running.stop()  # also when the harness fails: no worker outlives the benchmark
@@ -125,25 +146,45 @@ class Backlog(Workload):
     def run(self, system):
         self.prepare()
         self.fresh_topics(system)
-        measurement = measure_to_completion(system, self, self.rows, "never")
+        measurement = measure_to_completion(system, self, self.rows, "never", last_id=self.rows)
         if not measurement["correct"]:
             return measurement
-        return self.check_inserts(measurement, set(range(1, self.rows + 1)), "c")
+        return with_producer_ceiling(self, self.check_inserts(measurement, set(range(1, self.rows + 1)), "c"))
 
 
     def ceilings(self, per_system):
         return binlog_ceilings(self, self.rows, per_system)
 
 
+def with_producer_ceiling(workload, measurement):
+    """Right after a correct run, the producer ceiling for the records it wrote (the same keys and
+    bytes, on the broker and machine as they are now): librdkafka alone, tests/bench/producer_ceiling.
+    Measured after every run, so that each run's share of its ceiling is a same-time ratio on a
+    machine whose pace moves."""
+    if measurement["correct"]:
+        ceiling = ceilings.producer(workload.kafka, DATA_TOPIC, CEILING_TOPIC)
+        measurement["producer_ceiling_per_second"] = ceiling["records_per_second"]
+        measurement["producer_ceiling_cpu_seconds_per_million"] = ceiling["cpu_ns_per_record"] / 1e3
+    return measurement
+
+
 def binlog_ceilings(workload, events, per_system):
-    """Raw binlog fetch and the broker's producer rate for records the size the systems wrote."""
+    """The raw binlog fetch ceiling (once), the runs' producer ceilings (median), and each run's
+    events/s as a share of min(its producer ceiling, the binlog fetch ceiling)."""
     fetch = ceilings.binlog_fetch(workload.database)
     fetch["events_per_second_of_this_workload"] = events / fetch["seconds"]
-    sizes = [run["bytes_per_event"] for runs in per_system.values() for run in runs if "bytes_per_event" in run]
-    size = statistics.median(sizes) if sizes else 600
-    return {"binlog_fetch": fetch,
-            # At least 200k records: a shorter run measures the tool's own JVM warm-up, not the broker.
-            "broker_producer": ceilings.producer(workload.kafka, "bench.ceiling", max(events, 200_000), size)}
+    producer = [run["producer_ceiling_per_second"] for runs in per_system.values() for run in runs
+                if "producer_ceiling_per_second" in run]
+    for runs in per_system.values():
+        for run in runs:
+            if "producer_ceiling_per_second" in run:
+                run["share_of_ceiling"] = run["events_per_second"] / min(
+                    run["producer_ceiling_per_second"], fetch["events_per_second_of_this_workload"])
+    limits = {"binlog_fetch": fetch}
+    if producer:
+        limits["producer"] = {"records_per_second_median": statistics.median(producer),
+                              "records_per_second_range": [min(producer), max(producer)]}
+    return limits
 
 
 class BacklogSingle(Backlog):
@@ -191,7 +232,7 @@ class Mixed(Workload):
             example = wrong[0] if wrong else extra[0]
             return fail(measurement, f"{len(wrong)} keys out of order or incomplete, {len(extra)} unknown keys; "
                                      f"key {example}: expected {self.expected.get(example)}, got {actual.get(example)}")
-        return measurement
+        return with_producer_ceiling(self, measurement)
 
 
 class Snapshot(Workload):
@@ -261,13 +302,16 @@ class Latency(Workload):
                 # so neither its start-up nor older rows count; rows are matched by id.
                 follower = threading.Thread(target=self.kafka.follow,
                                             args=(DATA_TOPIC, on_record, stop.is_set, ready))
-                already = self.kafka.end_total(DATA_TOPIC)
                 follower.start()
                 ready.wait(60)
                 sent = self.database.paced_inserts(rate, self.args.latency_seconds, next_id)
                 next_id += sent
-                self.kafka.wait_for_total(DATA_TOPIC, already + sent, 120, running.running)
-                time.sleep(0.5)
+                # Until the follower has every row (end offsets would also count an exactly-once
+                # system's commit markers), or 120 s.
+                deadline = time.monotonic() + 120
+                while (time.monotonic() < deadline and running.running()
+                       and sum(1 for row_id in list(latencies) if first_id <= row_id < first_id + sent) < sent):
+                    time.sleep(0.1)
                 stop.set()
                 follower.join()
                 fresh = sorted(latency for row_id, latency in latencies.items()
@@ -342,7 +386,13 @@ METRICS = [
     ("p99_ms_from_producer_at_5000", "p99 ms producer call to readable @5k/s", "{:.1f}", "lower"),
     ("max_ms_at_5000", "max ms @5k/s", "{:.1f}", "lower"),
     ("restart_to_first_event_ms", "restart ms", "{:.0f}", "lower"),
+    ("producer_ceiling_per_second", "producer ceiling/s", "{:,.0f}", "higher"),
+    ("producer_ceiling_cpu_seconds_per_million", "ceiling CPU s / M", "{:.1f}", "lower"),
+    ("share_of_ceiling", "of min(ceilings)", "{:.0%}", "higher"),
 ]
+# The ratios reported, each system over another where both ran: per run (run i of one against run
+# i of the other, which ran next to it), then the median of those.
+PAIRS = [("sluice", "debezium")] + [(f"sluice-eos{kind}", "sluice") for kind in ("", "-connector", "-interval")]
 
 
 def describe(measurement):
@@ -354,52 +404,63 @@ def describe(measurement):
 
 
 def summarize(per_system):
-    """Median of each metric per system, and the Sluice/Debezium ratio where both ran."""
+    """Median of each metric per system, and for each of PAIRS that ran, the median of the same-run
+    ratios."""
     summary = {}
-    for system, runs in per_system.items():
-        good = [run for run in runs if run.get("correct")]
-        summary[system] = {key: statistics.median(run[key] for run in good)
-                           for key, *_ in METRICS if good and all(key in run for run in good)}
-    if "sluice" in summary and "debezium" in summary:
-        summary["ratio"] = {key: summary["sluice"][key] / summary["debezium"][key]
-                            for key in summary["sluice"]
-                            if key in summary["debezium"] and summary["debezium"][key]}
+    good = {system: [run for run in runs if run.get("correct")] for system, runs in per_system.items()}
+    for system, runs in good.items():
+        summary[system] = {key: statistics.median(run[key] for run in runs)
+                           for key, *_ in METRICS if runs and all(key in run for run in runs)}
+    summary["ratios"] = {}
+    for top, bottom in PAIRS:
+        if top not in per_system or bottom not in per_system:
+            continue
+        pairs = [(a, b) for a, b in zip(per_system[top], per_system[bottom]) if a.get("correct") and b.get("correct")]
+        ratios = {key: statistics.median(a[key] / b[key] for a, b in pairs)
+                  for key, *_ in METRICS
+                  if pairs and all(key in a and key in b and b[key] for a, b in pairs)}
+        summary["ratios"][f"{top}/{bottom}"] = ratios
     return summary
 
 
 def table(results):
-    lines = [f"{'workload':16s} {'metric':18s} {'sluice':>12s} {'debezium':>12s} {'sluice/dbz':>11s}"]
+    systems = [name for name in next(iter(results["workloads"].values()))["summary"] if name != "ratios"] \
+        if results["workloads"] else []
+    pairs = sorted({pair for w in results["workloads"].values() for pair in w["summary"]["ratios"]})
+    widths = [max(12, len(name)) for name in systems + pairs]
+    lines = [f"{'workload':16s} {'metric':38s} " + " ".join(f"{name:>{w}s}" for name, w in zip(systems + pairs, widths))]
     for name, workload in results["workloads"].items():
         summary = workload["summary"]
         for key, label, fmt, _ in METRICS:
-            row = [summary.get(system, {}).get(key) for system in ("sluice", "debezium")]
+            row = [summary.get(system, {}).get(key) for system in systems]
             if all(value is None for value in row):
                 continue
-            ratio = summary.get("ratio", {}).get(key)
             cells = [fmt.format(v) if v is not None else "-" for v in row]
-            lines.append(f"{name:16s} {label:18s} {cells[0]:>12s} {cells[1]:>12s} "
-                         f"{(f'{ratio:.3f}' if ratio is not None else '-'):>11s}")
+            ratios = [summary["ratios"].get(pair, {}).get(key) for pair in pairs]
+            cells += [f"{r:.3f}" if r is not None else "-" for r in ratios]
+            lines.append(f"{name:16s} {label:38s} " + " ".join(f"{cell:>{w}s}" for cell, w in zip(cells, widths)))
         limits = workload.get("ceilings", {})
         if "binlog_fetch" in limits:
-            lines.append(f"{name:16s} {'ceiling: binlog':18s} {limits['binlog_fetch']['events_per_second_of_this_workload']:>12,.0f} "
+            lines.append(f"{name:16s} {'ceiling: binlog fetch':38s} {limits['binlog_fetch']['events_per_second_of_this_workload']:>12,.0f} "
                          f"events/s ({limits['binlog_fetch']['mb_per_second']:.0f} MB/s raw fetch)")
-        if "broker_producer" in limits:
-            producer = limits["broker_producer"]
-            shares = ", ".join(f"{system} {summary[system]['events_per_second'] / producer['records_per_second']:.0%}"
-                               for system in ("sluice", "debezium")
-                               if "events_per_second" in summary.get(system, {}))
-            lines.append(f"{name:16s} {'ceiling: producer':18s} {producer['records_per_second']:>12,.0f} "
-                         f"records/s of {producer['record_size']} B ({shares} of it)")
+        if "producer" in limits:
+            producer = limits["producer"]
+            low, high = producer["records_per_second_range"]
+            lines.append(f"{name:16s} {'ceiling: librdkafka producer':38s} {producer['records_per_second_median']:>12,.0f} "
+                         f"records/s, median of the runs' ({low:,.0f}-{high:,.0f})")
     return "\n".join(lines)
 
 
 def summary_line(results):
     parts = []
     for name, workload in results["workloads"].items():
-        ratio = workload["summary"].get("ratio", {})
-        for key, label in (("events_per_second", "events/s"), ("cpu_seconds_per_million_events", "CPU/event"),
-                           ("peak_rss_mb", "RSS"), ("restart_to_first_event_ms", "restart"),
-                           ("p99_ms_at_1000", "p99@1k")):
-            if key in ratio:
-                parts.append(f"{name} {label} x{ratio[key]:.2f}")
-    return "summary (sluice/debezium): " + ("; ".join(parts) if parts else "no ratios (one system ran)")
+        for pair, ratio in workload["summary"]["ratios"].items():
+            for key, label in (("events_per_second", "events/s"), ("cpu_seconds_per_million_events", "CPU/event"),
+                               ("peak_rss_mb", "RSS"), ("restart_to_first_event_ms", "restart"),
+                               ("p99_ms_at_1000", "p99@1k")):
+                if key in ratio:
+                    parts.append(f"{name} {pair} {label} x{ratio[key]:.2f}")
+        share = workload["summary"].get("sluice", {}).get("share_of_ceiling")
+        if share is not None:
+            parts.append(f"{name} sluice {share:.0%} of min(ceilings)")
+    return "summary (same-run ratios, medians): " + ("; ".join(parts) if parts else "no ratios (one system ran)")

@@ -1,9 +1,11 @@
 // The worker dies or freezes while it streams (issue 19's fault suite), on MariaDB 10.11's and
 // MySQL 9.7's scratch servers: kill -9 at random moments, at the failpoints around the offset
-// commit, inside one large source transaction; SIGSTOP while a second worker takes over, then
-// SIGCONT. After each, the checker (tests/fault/checker.h) holds every promise.
+// commit and (exactly-once) inside the transaction commit, inside one large source transaction;
+// SIGSTOP while a second worker takes over, then SIGCONT. After each, the checker
+// (tests/fault/checker.h) holds every promise.
 #include <signal.h>
 
+#include <initializer_list>
 #include <iostream>
 #include <random>
 #include <string>
@@ -51,15 +53,12 @@ TEST_P(WorkerFaults, KillNineAtRandomMomentsLosesNothing) {
   run.FinishAndCheck(worker);
 }
 
-// The failpoints of runtime/common/failpoint.h: the worker dies with records acknowledged and
-// their offsets unwritten (a replay), then with the offsets written and the task not told (no
-// replay needed, none harmful).
-TEST_P(WorkerFaults, KillAtTheFailpointsAroundTheOffsetCommit) {
-  FaultRun run("failpoints", GetParam());
-  run.Configure();
+// Once the connector streams: for each failpoint in turn, a worker armed to die at its 4th pass,
+// fed by the workload until it does, then the offset check (ExpectKilledBy).
+void KillAtEachFailpoint(FaultRun& run, std::initializer_list<const char*> failpoints) {
   std::unique_ptr<Subprocess> worker = run.StartStreamingWorker();
   run.cdc().StopWorker(worker);
-  for (const char* failpoint : {"offset_commit.before_write", "offset_commit.after_write"}) {
+  for (const char* failpoint : failpoints) {
     // A few commits in: the workload goes on until the worker dies, so the commits go on too. A
     // count of writes is not enough: a fast machine wrote them all and the worker caught up
     // before its fourth commit, after which commits with nothing new never reach the write.
@@ -71,8 +70,36 @@ TEST_P(WorkerFaults, KillAtTheFailpointsAroundTheOffsetCommit) {
     }
     run.ExpectKilledBy(worker, failpoint);
   }
-  worker = run.StartWorker();
+}
+
+// The failpoints of runtime/common/failpoint.h: the worker dies with records acknowledged and
+// their offsets unwritten (a replay), then with the offsets written and the task not told (no
+// replay needed, none harmful).
+TEST_P(WorkerFaults, KillAtTheFailpointsAroundTheOffsetCommit) {
+  FaultRun run("failpoints", GetParam());
+  run.Configure();
+  ASSERT_NO_FATAL_FAILURE(
+      KillAtEachFailpoint(run, {"offset_commit.before_write", "offset_commit.after_write"}));
+  std::unique_ptr<Subprocess> worker = run.StartWorker();
   run.FinishAndCheck(worker);
+}
+
+// Exactly-once: the worker dies at the failpoints of the transaction commit, one after another:
+// records acknowledged in the open transaction without their offsets, the offsets written in it
+// but not committed (both: the transaction is aborted by the next producer's init, the records
+// never seen), and the transaction committed with the task not told (nothing to replay). A
+// read_committed consumer must see every change exactly once.
+TEST_P(WorkerFaults, ExactlyOnceKillAtTheFailpointsInsideTheTransactionCommit) {
+  FaultRun run("txnfailpoints", GetParam());
+  run.cdc().AddWorkerSettings({{"exactly.once.source.support", "enabled"}});
+  run.Configure({{"exactly.once.support", "required"}});
+  ASSERT_NO_FATAL_FAILURE(KillAtEachFailpoint(
+      run,
+      {"transaction.before_offsets", "transaction.before_commit", "transaction.inside_commit"}));
+  std::unique_ptr<Subprocess> worker = run.StartWorker();
+  CheckOptions exactly_once;
+  exactly_once.exactly_once = true;
+  run.FinishAndCheck(worker, exactly_once);
 }
 
 // One source transaction of 20,000 rows (CI): the worker dies once the committed offset lies

@@ -54,6 +54,9 @@ class BinlogSource {
   // IsBinlogPurged: the position is gone from the server; FailedPrecondition naming
   // database.server.id when another replica took the stream over.
   absl::StatusOr<binlog::Event> Next();
+  // Whether the server's next event has (begun to) arrive(d): Next would not wait for the server
+  // to write it (BinlogStream::NextEventArrived). False without an open stream.
+  bool NextEventArrived() { return stream_.has_value() && stream_->NextEventArrived(); }
   // The open stream's dump thread on the server (for KILL CONNECTION); 0 when none is open.
   uint64_t dump_thread_id() const {
     return stream_.has_value() ? stream_->server_connection_id() : 0;

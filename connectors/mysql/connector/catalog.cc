@@ -107,6 +107,17 @@ absl::StatusOr<std::optional<std::string>> InformationSchemaCatalog::TableCharse
   return charset->rows[0][0];
 }
 
+absl::StatusOr<std::optional<std::string>> InformationSchemaCatalog::DatabaseCharset(
+    const std::string& db) {
+  absl::StatusOr<QueryResult> charset = connection_.Query(
+      absl::StrCat("SELECT DEFAULT_CHARACTER_SET_NAME FROM information_schema.SCHEMATA WHERE "
+                   "SCHEMA_NAME = ",
+                   SqlString(db)));
+  if (!charset.ok()) return charset.status();
+  if (charset->rows.empty()) return std::nullopt;
+  return charset->rows[0][0];
+}
+
 absl::StatusOr<std::optional<int64_t>> InformationSchemaCatalog::RowEstimate(
     const std::string& db, const std::string& table) {
   absl::StatusOr<QueryResult> estimate = connection_.Query(

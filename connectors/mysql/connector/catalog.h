@@ -62,6 +62,8 @@ class Catalog {
   // The character set of the table's default collation; none when the table does not exist.
   virtual absl::StatusOr<std::optional<std::string>> TableCharset(const std::string& db,
                                                                   const std::string& table) = 0;
+  // The database's default character set (SCHEMATA); none when there is no such database.
+  virtual absl::StatusOr<std::optional<std::string>> DatabaseCharset(const std::string& db) = 0;
   // TABLE_ROWS: the server's estimate of the table's rows (InnoDB samples it; 0 before its first
   // statistics); none when the table does not exist or the engine gives none.
   virtual absl::StatusOr<std::optional<int64_t>> RowEstimate(const std::string& db,
@@ -84,6 +86,7 @@ class InformationSchemaCatalog final : public Catalog {
                                                         const std::string& table) override;
   absl::StatusOr<std::optional<std::string>> TableCharset(const std::string& db,
                                                           const std::string& table) override;
+  absl::StatusOr<std::optional<std::string>> DatabaseCharset(const std::string& db) override;
   absl::StatusOr<std::optional<int64_t>> RowEstimate(const std::string& db,
                                                      const std::string& table) override;
 

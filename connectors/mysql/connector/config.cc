@@ -87,6 +87,11 @@ const sluice_config_def kDefs[] = {
      "An event the connector cannot turn into records (an unknown event type in a transaction, a "
      "statement-based change of a captured table, a server INCIDENT): fail stops the task naming "
      "its position; warn logs it with its position and goes on; skip (or ignore) goes on."},
+    {kDefSize, "schema.model.unparseable.handling.mode", SLUICE_CONFIG_STRING, "warn", 0, 0,
+     "A DDL statement of a captured database that the schema model cannot apply, or a table map "
+     "that contradicts the model: fail stops the task naming the statement (or table) and its "
+     "position; warn logs the same and describes the table from information_schema instead "
+     "(table: null in tableChanges where that is not the structure at the statement)."},
     {kDefSize, "heartbeat.interval.ms", SLUICE_CONFIG_LONG, "0", 0, 0,
      "Emit a heartbeat to __debezium-heartbeat.<topic.prefix> this often (0: never)."},
     {kDefSize, "transaction.boundary.max.records", SLUICE_CONFIG_LONG, "10000", 0, 0,
@@ -370,6 +375,9 @@ absl::StatusOr<ConnectorConfig> ParseConnectorConfig(
                          {"fail", "warn", "skip", "ignore"});
   if (!choice.ok()) return choice.status();
   config.failure_mode = *choice == 3 ? FailureMode::kSkip : static_cast<FailureMode>(*choice);
+  choice = reader.Choice("schema.model.unparseable.handling.mode", {"fail", "warn"});
+  if (!choice.ok()) return choice.status();
+  config.model_failure_mode = static_cast<ModelFailureMode>(*choice);
   config.unavailable_placeholder = reader.Get("unavailable.value.placeholder");
 
   for (auto [key, field] :

@@ -27,6 +27,11 @@ enum class MissingOffsetsPolicy { kFail, kStartOver };
 // event.processing.failure.handling.mode: what an event the connector cannot turn into records
 // does (docs/mysql-connector.md, "Events Sluice cannot read"). `ignore` reads as `skip`.
 enum class FailureMode { kFail, kWarn, kSkip };
+// schema.model.unparseable.handling.mode: what a DDL statement the schema model cannot apply (or
+// a table map that contradicts the model) does: fail stops the task naming the statement and its
+// position; warn logs the same, forgets the table's model and describes it from the catalog
+// (table: null when that is not the statement's position).
+enum class ModelFailureMode { kFail, kWarn };
 
 struct ConnectorConfig {
   std::string connector_name;  // the worker's `name`
@@ -68,6 +73,7 @@ struct ConnectorConfig {
   // (binlog_row_image=NOBLOB) carries this text (or its bytes), as Debezium writes it.
   std::string unavailable_placeholder = "__debezium_unavailable_value";
   FailureMode failure_mode = FailureMode::kFail;
+  ModelFailureMode model_failure_mode = ModelFailureMode::kWarn;
   int64_t heartbeat_interval_ms = 0;
   // transaction.boundary.max.records: the most change events in one connector-defined Kafka
   // transaction (a larger source transaction is split; docs/mysql-connector.md).

@@ -6,10 +6,136 @@
 #include "absl/strings/str_cat.h"
 #include "absl/types/span.h"
 #include "connectors/mysql/connector/catalog.h"
+#include "connectors/mysql/connector/ddl_parser.h"
+#include "connectors/mysql/connector/schema_model_apply.h"
+#include "connectors/mysql/connector/schema_model_check.h"
 #include "connectors/mysql/connector/sql_secrets.h"
-#include "connectors/mysql/connector/table_structure.h"
 
 namespace sluice::mysql {
+namespace {
+
+// How a statement is named in messages: its start, credentials redacted.
+std::string Excerpt(absl::string_view sql) {
+  std::string text = RedactSecrets(sql);
+  if (text.size() > 120) text = absl::StrCat(text.substr(0, 120), "...");
+  return text;
+}
+
+}  // namespace
+
+absl::StatusOr<bool> DdlEvents::Mariadb() {
+  if (mariadb_.has_value()) return *mariadb_;
+  absl::StatusOr<Connection*> connection = query_connection_();
+  if (!connection.ok()) return connection.status();
+  mariadb_ = InformationSchemaCatalog(**connection).mariadb();
+  return *mariadb_;
+}
+
+absl::Status DdlEvents::ModelFailure(const absl::Status& why, absl::string_view sql,
+                                     const SourcePosition& source,
+                                     const std::vector<DdlTarget>& tables) {
+  const std::string message =
+      absl::StrCat("the schema model cannot apply `", Excerpt(sql), "` at ", source.file, ":",
+                   source.pos, ": ", why.message());
+  if (config_.model_failure_mode == ModelFailureMode::kFail) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        message,
+        "; set schema.model.unparseable.handling.mode=warn to describe its tables from "
+        "information_schema instead"));
+  }
+  host_.Log(SLUICE_LOG_WARN,
+            absl::StrCat(message, "; its tables are described from information_schema "
+                                  "(schema.model.unparseable.handling.mode=warn)"));
+  for (const DdlTarget& table : tables) model_.Forget(table.db, table.table);
+  return absl::OkStatus();
+}
+
+absl::Status DdlEvents::AdvanceModel(const std::string& db, absl::string_view sql,
+                                     const SourcePosition& source) {
+  absl::StatusOr<bool> mariadb = Mariadb();
+  if (!mariadb.ok()) return mariadb.status();
+  const std::vector<DdlTarget> targets = DdlTargets(sql, db);
+  bool captured = false;
+  for (const DdlTarget& target : targets) captured = captured || filters_.IncludeDatabase(target.db);
+  absl::StatusOr<DdlStatement> statement = ParseDdl(sql, db, *mariadb);
+  if (!statement.ok()) {
+    // Only a statement about a captured database matters; others are no table of ours.
+    if (!captured) return absl::OkStatus();
+    return ModelFailure(statement.status(), sql, source, targets);
+  }
+  absl::Status applied = ApplyDdl(
+      *statement, model_, [this](const std::string& database) -> absl::StatusOr<std::string> {
+        absl::StatusOr<Connection*> connection = query_connection_();
+        if (!connection.ok()) return connection.status();
+        InformationSchemaCatalog catalog(**connection);
+        absl::StatusOr<std::optional<std::string>> charset = catalog.DatabaseCharset(database);
+        if (!charset.ok()) return charset.status();
+        if (!charset->has_value()) {
+          return absl::FailedPreconditionError(
+              absl::StrCat("database `", database, "` no longer exists, so its charset is unknown"));
+        }
+        return **charset;
+      });
+  if (applied.ok()) return applied;
+  if (!absl::IsFailedPrecondition(applied)) return applied;
+  if (!captured) return absl::OkStatus();
+  return ModelFailure(applied, sql, source, targets);
+}
+
+absl::Status DdlEvents::CheckTableMap(const binlog::TableMap& map, const std::string& where) {
+  const TableStructure* model = model_.Find(map.database, map.table);
+  if (model == nullptr) return absl::OkStatus();
+  std::optional<std::string> mismatch = ModelMismatch(*model, map);
+  if (!mismatch.has_value()) return absl::OkStatus();
+  const std::string message =
+      absl::StrCat("the schema model of `", map.database, ".", map.table,
+                   "` disagrees with the table map at ", where, ": ", *mismatch);
+  if (config_.model_failure_mode == ModelFailureMode::kFail) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        message, "; its schema changes would describe a table that never was. Set "
+                 "schema.model.unparseable.handling.mode=warn to go on and describe the table "
+                 "from information_schema"));
+  }
+  host_.Log(SLUICE_LOG_WARN,
+            absl::StrCat(message, "; the model forgets the table and reads it from "
+                                  "information_schema at its next statement"));
+  model_.Forget(map.database, map.table);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::optional<TableStructure>> DdlEvents::StructureAfter(
+    const DdlTarget& target, absl::string_view sql, const SourcePosition& source,
+    uint64_t next_pos) {
+  if (const TableStructure* modelled = model_.Find(target.db, target.table)) {
+    return std::optional<TableStructure>(*modelled);
+  }
+  // First sight: the structure as the server describes it now, right after this statement when
+  // nothing later named the table (then it seeds the model); a later one when catching up on a
+  // backlog (docs: "Differences").
+  absl::StatusOr<Connection*> connection = query_connection_();
+  if (!connection.ok()) return connection.status();
+  InformationSchemaCatalog catalog(**connection);
+  absl::StatusOr<std::optional<TableStructure>> structure =
+      ReadTableStructure(catalog, target.db, target.table);
+  if (!structure.ok()) return structure.status();
+  if (structure->has_value()) {
+    absl::StatusOr<LaterStatement> later =
+        FindLaterStatement(**connection, source.file, next_pos, target.table, /*budget=*/20000);
+    if (later.ok() && *later == LaterStatement::kNamesTable) structure->reset();
+    if (later.ok() && *later == LaterStatement::kNone) {
+      model_.Put(target.db, target.table, **structure);
+    }
+  }
+  if (!structure->has_value()) {
+    host_.Log(SLUICE_LOG_WARN,
+              absl::StrCat("the structure of `", target.db, ".", target.table, "` after `",
+                           Excerpt(sql), "` at ", source.file, ":", source.pos,
+                           " is unknown: the schema model did not know the table, and it changed "
+                           "again (or is gone) before the connector read this statement; its "
+                           "tableChanges entry has table=null"));
+  }
+  return structure;
+}
 
 absl::Status DdlEvents::Statement(sluice_batch* batch, const std::string& db,
                                   absl::string_view sql, const std::string& word,
@@ -68,26 +194,9 @@ absl::Status DdlEvents::SchemaChange(sluice_batch* batch, const std::string& db,
     if (event_db.empty()) event_db = target.db;
     absl::StrAppend(&tables, tables.empty() ? "" : ",", target.table);
     if (!captured || target.kind == DdlTarget::kTruncate) continue;
-    // The structure as the server describes it now: right after this statement when streaming
-    // is caught up; a later one when catching up on a backlog (docs: "Differences").
-    absl::StatusOr<Connection*> connection = query_connection_();
-    if (!connection.ok()) return connection.status();
-    InformationSchemaCatalog catalog(**connection);
     absl::StatusOr<std::optional<TableStructure>> structure =
-        ReadTableStructure(catalog, target.db, target.table);
+        StructureAfter(target, sql, source, next_pos);
     if (!structure.ok()) return structure.status();
-    if (structure->has_value()) {
-      absl::StatusOr<LaterStatement> later =
-          FindLaterStatement(**connection, source.file, next_pos, target.table, /*budget=*/20000);
-      if (later.ok() && *later == LaterStatement::kNamesTable) structure->reset();
-    }
-    if (!structure->has_value()) {
-      host_.Log(SLUICE_LOG_WARN,
-                absl::StrCat("the structure of `", target.db, ".", target.table, "` after `",
-                             RedactSecrets(sql).substr(0, 80), "` at ", source.file, ":", source.pos,
-                             " is unknown: the table changed again (or is gone) before the "
-                             "connector read this statement; its tableChanges entry has table=null"));
-    }
     changes.push_back(TableChange{target.kind == DdlTarget::kCreate ? TableChangeType::kCreate
                                                                     : TableChangeType::kAlter,
                                   target.db, target.table, std::move(*structure)});

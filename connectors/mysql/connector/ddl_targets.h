@@ -2,8 +2,9 @@
 #define SLUICE_CONNECTORS_MYSQL_CONNECTOR_DDL_TARGETS_H_
 
 // The tables a DDL statement creates, alters, renames, drops or truncates, as the statement names
-// them (sql_scanner.h), and those a statement-based DML statement may write. Sluice keeps no model of tables built from DDL (DESIGN.md decision 5): the
-// names say which tables a schema-change event is about and which table a TRUNCATE empties.
+// them (sql_scanner.h), and those a statement-based DML statement may write: which tables a
+// schema-change event is about (and Debezium's per-table DROP statements), which table a
+// TRUNCATE empties. Their structure is the schema model's (ddl_parser.h, schema_model.h).
 //
 // Thread-compatible; pure.
 

@@ -69,8 +69,8 @@ const std::vector<DebeziumKey>& DebeziumKeys() {
        "database.ssl.ca to the PEM file of the CA instead"},
       {"database.ssl.truststore.password", F::kRefused, "", "Java truststores are not read; set "
        "database.ssl.ca to the PEM file of the CA instead"},
-      {"ddl.parser.type", F::kWarned, "", "no DDL parser: schemas come from the binlog's table "
-       "maps; records are the same"},
+      {"ddl.parser.type", F::kWarned, "", "Sluice reads DDL with its own schema model, not "
+       "Debezium's parsers; row schemas come from the binlog's table maps; records are the same"},
       {"enable.time.adjuster", F::kWarned, "", "MySQL 8+ and MariaDB have no two-digit YEAR "
        "columns, so no value is adjusted either way"},
       {"event.converting.failure.handling.mode", F::kOnly, "fail", "a value that cannot be "

@@ -112,6 +112,10 @@ absl::StatusOr<const TableSchema*> SchemaCache::SchemaFor(
                      "` carries no column names: set binlog_row_metadata=FULL (SET GLOBAL "
                      "binlog_row_metadata='FULL') before these changes were written"));
   }
+  if (check_map_) {
+    absl::Status checked = check_map_(*map);
+    if (!checked.ok()) return checked;
+  }
   if (!extras_.contains(key)) {
     absl::Status status = LoadExtras(map->database, map->table);
     if (!status.ok()) return status;

@@ -38,6 +38,11 @@ class SchemaCache {
   // when the map carries no column names (binlog_row_metadata is not FULL); the catalog's error
   // (Unavailable when the server went away) when its columns could not be read.
   absl::StatusOr<const TableSchema*> SchemaFor(const std::shared_ptr<const binlog::TableMap>& map);
+  // Each table map met (of a captured table, once per map) is first given to `check` (the schema
+  // model's cross-check, ddl_events.h); its error is SchemaFor's.
+  void CheckMapsWith(std::function<absl::Status(const binlog::TableMap&)> check) {
+    check_map_ = std::move(check);
+  }
   // A DDL statement ran in `db`: what the catalog says of its tables is read again, and the next
   // table map decides the version.
   void ForgetDatabase(const std::string& db);
@@ -57,6 +62,7 @@ class SchemaCache {
   const Filters& filters_;
   TableSchemaBuilder& tables_;
   CatalogOpener open_catalog_;
+  std::function<absl::Status(const binlog::TableMap&)> check_map_;
   // Schemas per table version (their signature).
   absl::flat_hash_map<std::string, std::unique_ptr<TableSchema>> schemas_;
   absl::flat_hash_map<std::string, bool> excluded_tables_;  // per "db.table"

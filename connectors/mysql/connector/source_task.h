@@ -33,6 +33,7 @@
 #include "connectors/mysql/connector/progress.h"
 #include "connectors/mysql/connector/resume_skip.h"
 #include "connectors/mysql/connector/schema_cache.h"
+#include "connectors/mysql/connector/schema_model.h"
 #include "connectors/mysql/connector/sql_scanner.h"
 #include "connectors/mysql/connector/stream_position.h"
 #include "connectors/mysql/connector/transaction_metadata.h"
@@ -115,8 +116,9 @@ class SourceTask {
   BatchBudget budget_{config_};  // this poll's hand-over: records and bytes
   Filters filters_;
   EventBuilders builder_;
+  SchemaModel model_;    // each table's structure at the position streaming reached
   SchemaCache schemas_;  // the table versions met while streaming
-  DdlEvents ddl_;        // a DDL statement's records
+  DdlEvents ddl_;        // a DDL statement's records and the model's advance
   std::atomic<bool> stop_{false};
   Phase phase_ = Phase::kStart;
 

@@ -11,12 +11,10 @@
 #include "connectors/mysql/connector/sql_scanner.h"
 
 namespace sluice::mysql {
-namespace {
-
-// ---- column mapping -----------------------------------------------------------------------
 
 // java.sql.Types, as Debezium's MySQL DDL parser assigns them to the server's type names.
-int32_t JdbcType(absl::string_view data_type) {
+
+int32_t JdbcTypeOf(absl::string_view data_type) {
   struct Entry {
     const char* name;
     int32_t type;
@@ -37,6 +35,8 @@ int32_t JdbcType(absl::string_view data_type) {
   }
   return 1111;  // OTHER: JSON, the geometry family, and types Debezium does not know
 }
+
+namespace {
 
 // The numbers in "(a)" / "(a,b)" right after the type name of COLUMN_TYPE.
 void Dimensions(absl::string_view column_type, std::optional<int32_t>* length,
@@ -114,7 +114,7 @@ ColumnStructure DescribeColumn(const CatalogColumn& row, bool mariadb) {
   column.charset = row.charset;
   const std::string data_type = absl::AsciiStrToLower(row.data_type);
   const std::string column_type = absl::AsciiStrToLower(row.column_type);
-  column.jdbc_type = JdbcType(data_type);
+  column.jdbc_type = JdbcTypeOf(data_type);
   column.type_name = absl::AsciiStrToUpper(data_type);
   if (absl::StrContains(column_type, " unsigned")) absl::StrAppend(&column.type_name, " UNSIGNED");
   if (absl::StrContains(column_type, " zerofill")) absl::StrAppend(&column.type_name, " ZEROFILL");

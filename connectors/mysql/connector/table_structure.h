@@ -4,12 +4,10 @@
 // The `tableChanges` of schema-change events: which tables a DDL statement changes, and each
 // table's structure as Debezium describes it (io.debezium.connector.schema.Table / Column).
 //
-// Debezium parses every DDL statement and keeps an in-memory model of each table; Sluice does
-// not (DESIGN.md decision 5). The statement is only scanned for the names of the tables it
-// creates, alters, renames or drops (ddl_targets.h); the structure itself is read from the catalog
-// when the event is handled, and mapped the way Debezium's DDL parser maps the server's own
-// SHOW CREATE TABLE text (its snapshot path). docs/mysql-connector.md "Differences" lists where
-// this can differ from what Debezium writes.
+// While streaming, the structure is the schema model's (schema_model.h), advanced by each DDL
+// statement; this file reads it from the catalog, for the snapshot and for a table the model meets
+// first, mapped the way Debezium's DDL parser maps the server's own SHOW CREATE TABLE text (its
+// snapshot path), and says whether a later statement changed the table since.
 //
 // Thread: whichever thread owns the Connection passed in (the task thread).
 
@@ -37,6 +35,9 @@ struct ColumnStructure {
   bool auto_incremented = false;  // Debezium's `generated` is the same flag
   std::optional<std::string> default_value;  // defaultValueExpression
   std::vector<std::string> enum_values;      // ENUM/SET members, quoted as in the DDL: 'a'
+  // COMMENT '...' as the statement wrote it (the schema model keeps it; events write null, as
+  // Debezium 3.6.1 does with include.schema.comments off).
+  std::optional<std::string> comment;
 };
 
 // One table as io.debezium.connector.schema.Table describes it (`comment` is always null:
@@ -71,6 +72,10 @@ enum class LaterStatement { kNone, kNamesTable, kUnknown };
 absl::StatusOr<LaterStatement> FindLaterStatement(Connection& connection, const std::string& file,
                                                   uint64_t next_pos, const std::string& table,
                                                   int64_t budget);
+
+// java.sql.Types as Debezium assigns them to a type name (lower case: "int", "varchar", ...);
+// 1111 (OTHER) for JSON, the geometry family and names it does not know.
+int32_t JdbcTypeOf(absl::string_view data_type);
 
 // ---- pieces, exposed for tests ------------------------------------------------------------
 

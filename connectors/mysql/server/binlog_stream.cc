@@ -6,6 +6,8 @@
 #include <mysqld_error.h>
 // clang-format on
 
+#include <poll.h>
+
 #include <utility>
 #include <vector>
 
@@ -191,6 +193,11 @@ absl::StatusOr<BinlogStream> BinlogStream::Open(Connection connection, const Bin
   }
   return BinlogStream(std::move(connection), std::move(description), checksums, options,
                       use_gtids && !mariadb);
+}
+
+bool BinlogStream::NextEventArrived() {
+  pollfd socket{static_cast<int>(mysql_get_socket(connection_.handle())), POLLIN, 0};
+  return ::poll(&socket, 1, 0) > 0;
 }
 
 absl::StatusOr<absl::Span<const uint8_t>> BinlogStream::Next() {

@@ -95,6 +95,13 @@ class BinlogStream {
   // when another replica with this server id took the stream.
   absl::StatusOr<absl::Span<const uint8_t>> Next();
 
+  // Whether bytes the server sent after the last event have arrived and wait to be read (the
+  // socket is readable, or closed): Next then has them, or the next event's start, without
+  // waiting for the server to write. Does not read; false when nothing has arrived yet. Data
+  // already in Connector/C's read-ahead but not on the socket reads as false (a caller that hands
+  // over when nothing more is here then hands over a little early, never late).
+  bool NextEventArrived();
+
   // Whether events carry a trailing CRC32 (the server's binlog_checksum, which the stream accepts).
   bool checksums() const { return checksums_; }
   const std::string& endpoint() const { return connection_.endpoint(); }

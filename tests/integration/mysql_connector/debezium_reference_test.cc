@@ -169,13 +169,6 @@ const std::map<std::string, Accepted> kAccepted = {
      {true, false, "as value.schema.fields[before].fields[j].name"}},
     {"value.schema.fields[after].fields[j].version",
      {true, false, "as value.schema.fields[before].fields[j].name"}},
-    {"value.payload.tableChanges[].table.columns[id].length",
-     {true, false,
-      "the server's display width (int(11)) for a column a streamed statement wrote as INT: "
-      "Debezium's streaming parser reads the statement, Sluice the server (MySQL 9.7 keeps no "
-      "display width, so both are null there)"}},
-    {"value.payload.tableChanges[].table.columns[doubled].length",
-     {true, false, "as columns[id].length"}},
     {"value.payload.tableChanges[].table.comment",
      {true, false,
       "comments are null, as Debezium 3.6.1 writes them with include.schema.comments off; the "

@@ -127,6 +127,33 @@ TEST_P(ExactlyOnceMySql, KillNineMidStreamLeavesEveryChangeOnceInKeyOrder) {
   EXPECT_EQ(run.WorkerLog().find("task failed"), std::string::npos) << run.WorkerLog();
 }
 
+// transaction.boundary=interval: the last Kafka transaction before the binlog goes idle commits
+// once its interval has passed, with no later change to push it (the task must not sit in a poll
+// that waits for the next event).
+TEST_P(ExactlyOnceMySql, AnIntervalTransactionCommitsWhenTheBinlogGoesIdle) {
+  CdcRun run("eosiv", /*schemas=*/false, GetParam());
+  run.Sql("CREATE TABLE t (id INT PRIMARY KEY, v INT NOT NULL)");
+  run.Sql("INSERT INTO t VALUES (1, 0), (2, 0)");
+  run.AddWorkerSettings({{"exactly.once.source.support", "enabled"}});
+  run.WriteConnectorConfig({{"exactly.once.support", "required"},
+                            {"transaction.boundary", "interval"},
+                            {"transaction.boundary.interval.ms", "500"}});
+  std::unique_ptr<Subprocess> worker = run.StartWorker();
+  const std::string topic = run.Topic("t");
+  ASSERT_EQ(run.WaitForEvents(topic, 2, worker.get()).size(), 2u) << run.WorkerLog();
+  for (int id = 3; id <= 12; ++id) run.Sql(absl::StrCat("INSERT INTO t VALUES (", id, ", 0)"));
+  // Then nothing more is written: read_committed sees the ten inserts only once the open
+  // transaction commits on its interval.
+  const absl::Time written = absl::Now();
+  const std::vector<ChangeEvent> events = run.WaitForEvents(topic, 12, worker.get());
+  const absl::Duration waited = absl::Now() - written;
+  EXPECT_EQ(events.size(), 12u) << run.WorkerLog();
+  // The interval (0.5 s) plus the poll timeout and a loaded machine's slack; the server's idle
+  // heartbeat alone would not bring the commit closer.
+  EXPECT_LT(waited, absl::Seconds(20));
+  run.StopWorker(worker);
+}
+
 INSTANTIATE_TEST_SUITE_P(Servers, ExactlyOnceMySql,
                          ::testing::Values(TestServer::kMariaDb, TestServer::kMySql), ServerName);
 

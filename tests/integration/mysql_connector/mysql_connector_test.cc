@@ -446,9 +446,10 @@ std::string DdlStatements(const std::vector<ChangeEvent>& changes) {
 }
 
 // include.schema.changes: a CREATE, ALTER or DROP TABLE carries Debezium's tableChanges — the
-// table's structure right after the statement (read from information_schema while the connector
-// is caught up), type DROP with no table for a drop. When the table changed again before the
-// connector read the statement (here: it was stopped), the structure is unknown: table is null.
+// table's structure right after the statement, from the schema model advanced statement by
+// statement (a table the model has not met is read from information_schema), type DROP with no
+// table for a drop. Read late (the connector was stopped while a CREATE was followed by an ALTER,
+// or by a TRUNCATE: issue 17), each statement still gets its own structure.
 TEST_P(MySqlConnector, SchemaChangeEventsDescribeTheTableAfterEachStatement) {
   CdcRun run("tablechanges", /*schemas=*/false, server());
   run.Sql("CREATE TABLE snap (id INT PRIMARY KEY, v VARCHAR(5))");
@@ -487,9 +488,8 @@ TEST_P(MySqlConnector, SchemaChangeEventsDescribeTheTableAfterEachStatement) {
         Json(table["columns"][0]),
         absl::StrCat(
             "{\"name\":\"id\",\"jdbcType\":-5,\"nativeType\":null,\"typeName\":\"BIGINT "
-            "UNSIGNED\",\"typeExpression\":\"BIGINT UNSIGNED\",\"charsetName\":null,\"length\":",
-            IntegerLength(server(), 20),
-            ",\"scale\":null,\"position\":1,\"optional\":false,\"autoIncremented\":true,"
+            "UNSIGNED\",\"typeExpression\":\"BIGINT UNSIGNED\",\"charsetName\":null,\"length\":"
+            "null,\"scale\":null,\"position\":1,\"optional\":false,\"autoIncremented\":true,"
             "\"generated\":true,\"comment\":null,\"defaultValueExpression\":null,"
             "\"enumValues\":null}"));
     EXPECT_EQ(Json(table["columns"][1]),
@@ -530,20 +530,82 @@ TEST_P(MySqlConnector, SchemaChangeEventsDescribeTheTableAfterEachStatement) {
     EXPECT_TRUE(payload["tableChanges"][0]["table"].IsNull());
   }
 
-  // Read late: by the time the connector reads the CREATE, the table was altered again, so what
-  // information_schema says is not the CREATE's structure (it is the ALTER's).
+  // Read late: by the time the connector reads the CREATE, the table was altered again (and
+  // another one truncated), so information_schema no longer says what the CREATE made; the
+  // model, advanced statement by statement, does.
   absl::SleepFor(absl::Seconds(1));
   run.StopWorker(worker);
-  run.Sql("CREATE TABLE late (a INT)");
-  run.Sql("ALTER TABLE late ADD COLUMN b INT");
+  run.Sql("CREATE TABLE late (a INT NOT NULL, PRIMARY KEY (a))");
+  run.Sql("ALTER TABLE late ADD COLUMN b VARCHAR(3) DEFAULT 'q' FIRST");
+  run.Sql("CREATE TABLE emptied (id INT PRIMARY KEY, v DATETIME(3))");
+  run.Sql("TRUNCATE TABLE emptied");
   worker = run.StartWorker();
-  changes = run.WaitForEvents(topic, 6, worker.get());
-  ASSERT_EQ(changes.size(), 6u) << DdlStatements(changes);
-  EXPECT_EQ(std::string(changes[4].payload()["tableChanges"][0]["type"].GetString()), "CREATE");
-  EXPECT_TRUE(changes[4].payload()["tableChanges"][0]["table"].IsNull());
-  EXPECT_EQ(std::string(changes[5].payload()["tableChanges"][0]["type"].GetString()), "ALTER");
-  EXPECT_EQ(changes[5].payload()["tableChanges"][0]["table"]["columns"].Size(), 2u);
-  EXPECT_NE(run.WorkerLog().find("is unknown: the table changed again"), std::string::npos);
+  changes = run.WaitForEvents(topic, 8, worker.get());
+  ASSERT_EQ(changes.size(), 8u) << DdlStatements(changes);
+  {
+    const rapidjson::Value& created = changes[4].payload()["tableChanges"][0];
+    EXPECT_EQ(std::string(created["type"].GetString()), "CREATE");
+    ASSERT_TRUE(created["table"].IsObject()) << Json(created);
+    ASSERT_EQ(created["table"]["columns"].Size(), 1u) << Json(created);
+    EXPECT_EQ(Json(created["table"]["primaryKeyColumnNames"]), "[\"a\"]");
+    const rapidjson::Value& altered = changes[5].payload()["tableChanges"][0];
+    EXPECT_EQ(std::string(altered["type"].GetString()), "ALTER");
+    const rapidjson::Value& columns = altered["table"]["columns"];
+    ASSERT_EQ(columns.Size(), 2u) << Json(altered);
+    EXPECT_EQ(std::string(columns[0]["name"].GetString()), "b");
+    EXPECT_EQ(columns[0]["position"].GetInt(), 1);
+    EXPECT_EQ(std::string(columns[0]["defaultValueExpression"].GetString()), "q");
+    EXPECT_EQ(std::string(columns[0]["charsetName"].GetString()), "utf8mb4");
+    EXPECT_EQ(std::string(columns[1]["name"].GetString()), "a");
+    EXPECT_EQ(columns[1]["position"].GetInt(), 2);
+    const rapidjson::Value& emptied = changes[6].payload()["tableChanges"][0];
+    EXPECT_EQ(std::string(emptied["type"].GetString()), "CREATE");
+    ASSERT_TRUE(emptied["table"].IsObject()) << Json(emptied);
+    EXPECT_EQ(emptied["table"]["columns"].Size(), 2u);
+    EXPECT_EQ(emptied["table"]["columns"][1]["length"].GetInt(), 3);
+    EXPECT_EQ(std::string(changes[7].payload()["ddl"].GetString()), "TRUNCATE TABLE emptied");
+  }
+  EXPECT_EQ(run.WorkerLog().find("is unknown"), std::string::npos);
+  run.StopWorker(worker);
+}
+
+// A statement of a captured database the schema model cannot apply (here: a column type, or
+// MariaDB's system versioning, it does not model): with schema.model.unparseable.handling.mode=fail
+// the task stops naming the statement and its position; with warn it logs the same and describes
+// the table from information_schema, as it does a table it meets first.
+TEST_P(MySqlConnector, AStatementTheSchemaModelCannotApplyFollowsTheOption) {
+  CdcRun run("unmodelled", /*schemas=*/false, server());
+  run.Sql("CREATE TABLE src (id INT PRIMARY KEY, v VARCHAR(4))");
+  run.WriteConnectorConfig({{"schema.model.unparseable.handling.mode", "fail"}});
+  std::unique_ptr<Subprocess> worker = run.StartWorker();
+  const std::string topic = run.prefix();
+  ASSERT_EQ(run.WaitForEvents(topic, 1, worker.get()).size(), 1u) << run.WorkerLog();
+  run.Sql("CREATE TABLE made (id INT PRIMARY KEY)");  // modelled from its text
+  ASSERT_EQ(run.WaitForEvents(topic, 2, worker.get()).size(), 2u) << run.WorkerLog();
+  const std::string unmodelled = server() == TestServer::kMySql
+                                     ? "ALTER TABLE made ADD COLUMN g GEOMCOLLECTION"
+                                     : "ALTER TABLE made ADD SYSTEM VERSIONING";
+  run.Sql(unmodelled);
+  ASSERT_TRUE(run.WaitForLog("the schema model cannot apply")) << run.WorkerLog();
+  const std::string log = run.WorkerLog();
+  EXPECT_NE(log.find(absl::StrCat("the schema model cannot apply `", unmodelled, "` at ")),
+            std::string::npos)
+      << log;
+  EXPECT_NE(log.find("set schema.model.unparseable.handling.mode=warn"), std::string::npos);
+  absl::SleepFor(absl::Seconds(1));
+  EXPECT_EQ(run.WaitForEvents(topic, 2, worker.get()).size(), 2u) << "no record past the statement";
+  run.StopWorker(worker);
+
+  run.WriteConnectorConfig({{"schema.model.unparseable.handling.mode", "warn"}});
+  worker = run.StartWorker();
+  std::vector<ChangeEvent> changes = run.WaitForEvents(topic, 3, worker.get());
+  ASSERT_EQ(changes.size(), 3u) << DdlStatements(changes) << run.WorkerLog();
+  const rapidjson::Value& change = changes[2].payload()["tableChanges"][0];
+  EXPECT_EQ(std::string(change["type"].GetString()), "ALTER");
+  ASSERT_TRUE(change["table"].IsObject()) << Json(change);
+  EXPECT_GE(change["table"]["columns"].Size(), 1u) << Json(change);
+  EXPECT_NE(run.WorkerLog().find("(schema.model.unparseable.handling.mode=warn)"),
+            std::string::npos);
   run.StopWorker(worker);
 }
 
@@ -1171,6 +1233,51 @@ TEST_P(MySqlConnector, ALargeTransactionStreamsThroughInBatchesBoundedInBytes) {
   // producer's buffer) with
   // the bound, ~77 MB without it (hand-overs of ~20,000 records / 25 MB).
   EXPECT_LT(peak_rss - rss_before, 64 * 1024) << "worker memory grew with the transaction";
+}
+
+// A backlog of one-row transactions is handed over many transactions per poll (up to
+// max.batch.size): the connector hands over at a transaction boundary only when nothing more has
+// arrived from the server. One poll per source transaction was a Kafka transaction per row with
+// exactly-once at the default boundary (docs/benchmarks.md).
+TEST_P(MySqlConnector, ABacklogOfSmallTransactionsIsHandedOverManyAtATime) {
+  CdcRun run("handover", /*schemas=*/false, server());
+  constexpr int kRows = 1500;
+  run.Sql("CREATE TABLE t (id INT PRIMARY KEY, v INT)");
+  run.WriteConnectorConfig({{"snapshot.mode", "no_data"}});
+  std::unique_ptr<Subprocess> worker = run.StartWorker();
+  const absl::Time deadline = absl::Now() + absl::Seconds(60);
+  while (run.WorkerLog().find("streaming from") == std::string::npos && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  // A first row, so that the stopped task has an offset to resume from behind the backlog.
+  run.Sql("INSERT INTO t VALUES (0, 0)");
+  auto wait_for_records = [&](size_t expected) {
+    size_t records = 0;
+    const absl::Time all = absl::Now() + absl::Seconds(120);
+    while (absl::Now() < all && records < expected) {
+      absl::StatusOr<std::vector<ConsumedRecord>> read =
+          ReadWholeTopic(KafkaBootstrap(), run.Topic("t"), absl::Seconds(20));
+      if (read.ok()) records = read->size();
+      if (records < expected) absl::SleepFor(absl::Milliseconds(300));
+    }
+    return records;
+  };
+  ASSERT_EQ(wait_for_records(1), 1u);
+  run.StopWorker(worker);
+  for (int i = 1; i <= kRows; ++i) run.Sql(absl::StrCat("INSERT INTO t VALUES (", i, ", 0)"));
+  worker = run.StartWorker();
+  EXPECT_EQ(wait_for_records(kRows + 1), static_cast<size_t>(kRows + 1));
+  run.StopWorker(worker);
+  // The second run's report, the log's last.
+  const std::string log = run.WorkerLog();
+  const size_t at = log.rfind("largest hand-over to the worker: ");
+  ASSERT_NE(at, std::string::npos) << log;
+  int64_t peak_records = 0;
+  ASSERT_EQ(std::sscanf(log.c_str() + at, "largest hand-over to the worker: %ld records",
+                        &peak_records),
+            1)
+      << log.substr(at, 200);
+  EXPECT_GT(peak_records, 100) << "the backlog went through one transaction per poll";
 }
 
 // The snapshot respects the byte bound too: a hand-over ends inside a chunk and the next poll

@@ -67,10 +67,6 @@ std::string DebeziumConnectorClass(TestServer server) {
 
 std::string SourceConnectorName(TestServer server) { return IsMySql(server) ? "mysql" : "mariadb"; }
 
-std::string IntegerLength(TestServer server, int display_width) {
-  return IsMySql(server) ? "null" : absl::StrCat(display_width);
-}
-
 std::string GtidPositionQuery(TestServer server) {
   // MySQL breaks a set of several server UUIDs over lines (",\n"); an offset holds it on one.
   return IsMySql(server) ? "SELECT REPLACE(@@GLOBAL.gtid_executed, '\\n', '')"

@@ -46,10 +46,6 @@ std::string CdcGrantsWithoutReload(TestServer server);
 std::string DebeziumConnectorClass(TestServer server);
 std::string SourceConnectorName(TestServer server);
 
-// The `length` (JSON) of an integer column in tableChanges declared with `display_width`: MySQL
-// 8.0.19+ keeps no display width (information_schema says "bigint unsigned"), so null there.
-std::string IntegerLength(TestServer server, int display_width);
-
 // A query of one value: the server's GTID position now (MariaDB's gtid_binlog_pos, MySQL's
 // gtid_executed set), in the form an offset's `gtids` holds.
 std::string GtidPositionQuery(TestServer server);

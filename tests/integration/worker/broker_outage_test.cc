@@ -1,15 +1,20 @@
 // `sluice worker` rides out a broker outage: the scratch broker is killed and stays down longer
 // than delivery.timeout.ms, then starts again on its data; the task restarts itself from its
-// committed offsets and every generated record reaches Kafka.
+// committed offsets and every generated record reaches Kafka. A task started while the broker is
+// down retries its start and runs once the broker is back.
 #include <signal.h>
 
 #include <cstdlib>
 #include <set>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
+#include "runtime/common/log.h"
+#include "runtime/worker/worker.h"
 #include "tests/integration/worker/generator_run.h"
+#include "tests/integration/worker/in_process_worker.h"
 #include "tests/support/eventually.h"
 #include "tests/support/service_endpoints.h"
 
@@ -97,6 +102,58 @@ TEST(BrokerOutage, UnderExactlyOnceABrokerRestartMidStreamLeavesEachRecordOnce) 
   worker->Signal(SIGTERM);
   EXPECT_EQ(worker->Wait(absl::Seconds(30)), 0) << ReadFileForMessage(run.log_path());
   ExpectEachRecordOnceInKeyOrder(run, kRecords);
+}
+
+// Issue 19: a task that could not start because the broker was down (its offsets unreadable)
+// stayed FAILED. Its start now goes through the task's restarts: StartTask succeeds during the
+// outage, and once the broker is back the task reads its offsets and delivers every record.
+TEST(BrokerOutage, ATaskStartedWhileTheBrokerIsDownRunsOnceItIsBack) {
+  ASSERT_TRUE(CheckServiceReachable("kafka", KafkaScratchPort()).ok());
+  const std::string name = UniqueName("start-outage");
+  absl::StatusOr<std::unique_ptr<worker::Worker>> running = worker::Worker::Create(
+      InProcessWorkerConfig(name, absl::StrCat(std::getenv("SLUICE_BINARY_DIR"), "/plugins"),
+                            KafkaScratchBootstrap()),
+      StderrLogSink());
+  ASSERT_TRUE(running.ok()) << running.status();
+  worker::ConnectorConfig connector;
+  connector.name = name;
+  connector.connector_class = "generator";
+  connector.errors_retry_delay_max = absl::Seconds(2);
+  const std::string topic = name + ".records";
+  connector.config = {
+      {"name", name}, {"connector.class", "generator"}, {"topic", topic}, {"max.records", "50"}};
+  absl::StatusOr<std::vector<ConfigMap>> tasks = (*running)->StartConnectorOnly(connector);
+  ASSERT_TRUE(tasks.ok()) << tasks.status();
+  ASSERT_EQ(tasks->size(), 1u);
+
+  // Down long enough for the worker's read of the offsets topic (60 s) to give up.
+  std::thread outage([] { EXPECT_EQ(RestartScratchBroker(70), 0); });
+  ASSERT_TRUE(Eventually([] { return !CheckServiceReachable("kafka", KafkaScratchPort()).ok(); },
+                         absl::Seconds(20), absl::Milliseconds(100)));
+  const absl::Status started = (*running)->StartTask(name, 0, (*tasks)[0]);
+  EXPECT_TRUE(started.ok()) << started;
+  outage.join();
+  if (started.ok()) {
+    const worker::TaskView* task = (*running)->Task(name, 0);
+    ASSERT_NE(task, nullptr);
+    EXPECT_TRUE(Eventually([&] { return task->records_sent() >= 50; }, absl::Seconds(90),
+                           absl::Milliseconds(500)))
+        << task->failure();
+    EXPECT_EQ(task->state(), worker::TaskState::kRunning) << task->failure();
+    // Every record in the topic (a replayed tail may repeat some).
+    std::set<std::string> values;
+    EXPECT_TRUE(Eventually(
+        [&] {
+          absl::StatusOr<std::vector<ConsumedRecord>> records =
+              ReadWholeTopic(KafkaScratchBootstrap(), topic);
+          if (!records.ok()) return false;
+          for (const ConsumedRecord& r : *records) values.insert(r.value.value_or(""));
+          return values.size() == 50;
+        },
+        absl::Seconds(30), absl::Milliseconds(500)))
+        << values.size() << " distinct records of 50";
+  }
+  (*running)->StopAll();
 }
 
 }  // namespace

@@ -16,6 +16,7 @@
 #include "runtime/config/worker_config.h"
 #include "runtime/worker/worker.h"
 #include "tests/integration/worker/generator_run.h"
+#include "tests/integration/worker/in_process_worker.h"
 #include "tests/support/service_endpoints.h"
 
 namespace sluice::testing {
@@ -168,27 +169,6 @@ TEST(Worker, ATruncatedPluginAtStartOrDroppedInIsRefusedWithTheReasonAndTheWorke
 
   worker->Signal(SIGTERM);
   EXPECT_EQ(worker->Wait(absl::Seconds(30)), 0) << ReadFileForMessage(run.log_path());
-}
-
-// A worker config for in-process tests, with its own topics and `plugin_path`.
-config::WorkerConfig InProcessWorkerConfig(const std::string& name, const std::string& plugin_path) {
-  config::Properties properties;
-  properties.Set("bootstrap.servers", KafkaBootstrap());
-  properties.Set("group.id", name);
-  properties.Set("offset.storage.topic", name + ".offsets");
-  properties.Set("config.storage.topic", name + ".configs");
-  properties.Set("status.storage.topic", name + ".status");
-  for (const char* topic : {"offset", "config", "status"}) {
-    properties.Set(absl::StrCat(topic, ".storage.replication.factor"), "1");
-  }
-  properties.Set("offset.flush.interval.ms", "200");
-  properties.Set("plugin.path", plugin_path);
-  properties.Set("key.converter", "org.apache.kafka.connect.json.JsonConverter");
-  properties.Set("value.converter", "org.apache.kafka.connect.json.JsonConverter");
-  properties.Set("topic.creation.default.replication.factor", "1");
-  absl::StatusOr<config::ParsedWorkerConfig> config = config::ParseWorkerConfig(properties);
-  EXPECT_TRUE(config.ok()) << config.status();
-  return config.ok() ? config->config : config::WorkerConfig();
 }
 
 TEST(Worker, AFailingConnectorTaskEndsFailedWithItsErrorKept) {

@@ -159,6 +159,65 @@ TEST(ProducerTest, AFailedDeliveryNeverLetsTheOffsetPassIt) {
                         "to topic `t` failed"));
 }
 
+// The at-least-once reorder after a delivery timeout (docs/fault-suite.md, "Known limits"): a
+// record expires while the broker is away; a record sent after that must not be delivered past
+// it once the broker is back, so Send refuses it (transiently: the task replays from its
+// committed offsets, in order).
+TEST(ProducerTest, NoRecordIsSentPastOneWhoseDeliveryTimedOut) {
+  MockCluster cluster(1);
+  ASSERT_EQ(rd_kafka_mock_topic_create(cluster.get(), "t", 1, 1), RD_KAFKA_RESP_ERR_NO_ERROR);
+  auto producer = Producer::Create(
+      ProducerOptions{cluster.bootstrap(), {{"linger.ms", "0"}, {"delivery.timeout.ms", "1000"}}});
+  ASSERT_TRUE(producer.ok()) << producer.status();
+  offsets::SubmittedRecords tracker;
+  offsets::PartitionHandle p = tracker.Partition(Server());
+  ASSERT_TRUE((*producer)
+                  ->Send(Record("t", std::string("a"), std::string("0")), tracker.Submit(p, Pos(0)))
+                  .ok());
+  ASSERT_TRUE((*producer)->Flush(absl::Seconds(30)).ok());
+
+  ASSERT_EQ(rd_kafka_mock_broker_set_down(cluster.get(), 1), RD_KAFKA_RESP_ERR_NO_ERROR);
+  ASSERT_TRUE((*producer)
+                  ->Send(Record("t", std::string("a"), std::string("1")), tracker.Submit(p, Pos(1)))
+                  .ok());
+  ASSERT_TRUE(tracker.AwaitAllSettled(absl::Seconds(30))) << "record 1 expires after 1 s";
+  ASSERT_EQ(rd_kafka_mock_broker_set_up(cluster.get(), 1), RD_KAFKA_RESP_ERR_NO_ERROR);
+
+  offsets::SubmittedRecord* later = tracker.Submit(p, Pos(2));
+  absl::Status sent = (*producer)->Send(Record("t", std::string("a"), std::string("2")), later);
+  EXPECT_EQ(sent.code(), absl::StatusCode::kDeadlineExceeded) << sent;
+  EXPECT_THAT(sent.message(), HasSubstr("refusing later records"));
+  EXPECT_THAT(sent.message(), HasSubstr("to topic `t` failed"));
+  if (!sent.ok()) {
+    EXPECT_TRUE(tracker.RemoveLast(later));
+  }
+  (void)(*producer)->Flush(absl::Seconds(10));
+  offsets::CommittableOffsets c = tracker.TakeCommittable();
+  ASSERT_THAT(c.offsets, SizeIs(1));
+  EXPECT_EQ(std::get<int64_t>(*c.offsets[0].offset.Find("pos")), 0);
+}
+
+// A frozen process (SIGSTOP): every record in flight waited past delivery.timeout.ms, and its
+// expiry may not be reported yet when the task thread runs again. The first Send after the
+// freeze is refused at once (by the age of what is in flight, or by the report if it came
+// first), so nothing sent after the freeze can overtake the records that expire.
+TEST(ProducerTest, AfterEveryRecordInFlightOutwaitedTheDeliveryTimeoutSendIsRefused) {
+  MockCluster cluster(1);
+  ASSERT_EQ(rd_kafka_mock_topic_create(cluster.get(), "t", 1, 1), RD_KAFKA_RESP_ERR_NO_ERROR);
+  auto producer = Producer::Create(ProducerOptions{
+      cluster.bootstrap(),
+      {{"linger.ms", "0"}, {"delivery.timeout.ms", "300"}, {"request.timeout.ms", "30000"}}});
+  ASSERT_TRUE(producer.ok()) << producer.status();
+  // The broker answers nothing for 10 s: the record stays in flight.
+  rd_kafka_mock_broker_set_rtt(cluster.get(), 1, 10000);
+  ASSERT_TRUE((*producer)->Send(Record("t", std::string("a"), std::string("0")), nullptr).ok());
+  absl::SleepFor(absl::Milliseconds(400));  // the task thread "frozen"
+  absl::Status sent = (*producer)->Send(Record("t", std::string("a"), std::string("1")), nullptr);
+  EXPECT_EQ(sent.code(), absl::StatusCode::kDeadlineExceeded) << sent;
+  EXPECT_THAT(sent.message(), HasSubstr("refusing later records"));
+  rd_kafka_mock_broker_set_rtt(cluster.get(), 1, 0);
+}
+
 TEST(ProducerTest, ARecordOverTheSizeLimitIsRefusedNamingItsKeyAndSize) {
   auto producer =
       Producer::Create(ProducerOptions{"127.0.0.1:1", {{"message.max.bytes", "10000"}}});
