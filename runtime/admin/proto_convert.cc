@@ -96,6 +96,9 @@ void ToProto(const plugin::TaskProgress& in, pb::TaskProgress* out) {
   if (in.lag_ms >= 0) out->set_lag_ms(in.lag_ms);
   out->set_position(in.position);
   out->set_reported_at_ms(absl::ToUnixMillis(in.reported_at));
+  out->set_warning(in.warning);
+  if (in.purge_headroom_bytes != -1) out->set_purge_headroom_bytes(in.purge_headroom_bytes);
+  if (in.purge_headroom_seconds != -1) out->set_purge_headroom_seconds(in.purge_headroom_seconds);
 }
 
 void ToProto(const herder::ConnectorStatusInfo& in, pb::ConnectorStatus* out) {

@@ -42,6 +42,7 @@ std::string ProgressLine(const pb::TaskProgress& p) {
           absl::StrAppend(&line, ", ", done, "/", p.tables_total(), " tables done");
         }
       }
+      if (!p.warning().empty()) absl::StrAppend(&line, "; WARNING: ", p.warning());
       return line;
     }
     case pb::TASK_PHASE_STREAMING:
@@ -56,6 +57,7 @@ std::string ProgressLine(const pb::TaskProgress& p) {
       break;
   }
   if (!p.position().empty()) absl::StrAppend(&line, " at ", p.position());
+  if (!p.warning().empty()) absl::StrAppend(&line, "; WARNING: ", p.warning());
   return line;
 }
 

@@ -73,6 +73,9 @@ struct SourceRecord {
   std::span<const Header> headers;
   ScalarMap source_partition;
   ScalarMap source_offset;
+  // When the change happened at the source (Unix ms; ABI 1.6), -1 when the record has no such
+  // time: the start of its commit-to-ack lag (runtime/worker/ack_lag.h).
+  int64_t source_timestamp_ms = -1;
 };
 
 }  // namespace sluice::data

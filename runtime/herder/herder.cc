@@ -672,6 +672,7 @@ std::vector<ConnectorFigures> Herder::Figures() {
           f.records_sent = task->records_sent();
           f.in_flight_bytes = task->in_flight_bytes();
           f.errors = task->errors();
+          f.ack_lags = task->ack_lags();
         }
         c.tasks.push_back(std::move(f));
       }

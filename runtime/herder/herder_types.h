@@ -11,6 +11,7 @@
 #include "runtime/herder/connect_records.h"
 #include "runtime/offsets/source_offset.h"
 #include "absl/strings/string_view.h"
+#include "runtime/common/lag_histogram.h"
 #include "runtime/plugin/host_api.h"
 #include "runtime/plugin/plugin.h"
 #include "runtime/plugin/task_progress.h"
@@ -102,6 +103,7 @@ struct TaskFigures {
   int64_t records_sent = 0;      // records handed to the producer since the task started
   int64_t in_flight_bytes = 0;   // handed to Kafka, not yet acknowledged
   worker::TaskErrorFigures errors;  // its transforms' and converters' failures
+  std::vector<TopicLag> ack_lags;  // commit-to-ack lag per topic (TaskView::ack_lags)
   std::optional<plugin::TaskProgress> progress;
 };
 struct ConnectorFigures {

@@ -63,7 +63,8 @@ constexpr ErrorFamily kErrorFamilies[] = {
 void AppendConnectMetrics(const std::vector<ConnectorFigures>& connectors, PrometheusText& out) {
   int tasks_here = 0;
   std::map<State, std::vector<Sample>> by_state;
-  std::vector<Sample> total_tasks, connector_status, task_status, polled, written, in_flight;
+  std::vector<Sample> total_tasks, connector_status, task_status, polled, written, in_flight,
+      ack_lag, headroom_bytes, headroom_seconds;
   std::vector<Sample> task_errors[std::size(kErrorFamilies)];
   for (const ConnectorFigures& c : connectors) {
     std::map<State, int> counts;
@@ -81,6 +82,24 @@ void AppendConnectMetrics(const std::vector<ConnectorFigures>& connectors, Prome
       for (size_t i = 0; i < std::size(kErrorFamilies); ++i) {
         task_errors[i].push_back(
             {TaskLabels(c, t), static_cast<double>(t.errors.*kErrorFamilies[i].figure)});
+      }
+      if (t.progress && t.progress->purge_headroom_bytes != -1) {
+        headroom_bytes.push_back(
+            {TaskLabels(c, t), static_cast<double>(t.progress->purge_headroom_bytes)});
+      }
+      if (t.progress && t.progress->purge_headroom_seconds != -1) {
+        headroom_seconds.push_back(
+            {TaskLabels(c, t), static_cast<double>(t.progress->purge_headroom_seconds)});
+      }
+      for (const TopicLag& lag : t.ack_lags) {
+        Labels labels = TaskLabels(c, t);
+        labels.emplace_back("topic", lag.topic);
+        std::vector<double> bounds;
+        for (int64_t ms : kLagBucketBoundsMs) bounds.push_back(static_cast<double>(ms) / 1000);
+        AppendHistogramSamples(
+            labels, bounds,
+            std::vector<int64_t>(lag.counts.buckets.begin(), lag.counts.buckets.end()),
+            static_cast<double>(lag.counts.sum_ms) / 1000, ack_lag);
       }
     }
     total_tasks.push_back({ConnectorLabel(c), static_cast<double>(c.tasks.size())});
@@ -131,6 +150,18 @@ void AppendConnectMetrics(const std::vector<ConnectorFigures>& connectors, Prome
     const ErrorFamily& family = kErrorFamilies[i];
     out.Family(absl::StrCat(kTaskError, family.name), family.type, family.help, task_errors[i]);
   }
+  out.Family("sluice_task_commit_to_ack_lag_seconds", "histogram",
+             "Seconds from when a change happened at the source (a binlog event's time) to "
+             "Kafka's acknowledgement of its record, per topic written (one per table).",
+             ack_lag);
+  out.Family("sluice_task_purge_headroom_bytes", "gauge",
+             "Bytes of the source's log kept behind the task's position (the binlogs before it): "
+             "what the server may purge before it purges what the task still needs.",
+             headroom_bytes);
+  out.Family("sluice_task_purge_headroom_seconds", "gauge",
+             "Seconds until the server's binlog expiry could purge the task's position "
+             "(binlog_expire_logs_seconds minus the position's age; absent without expiry).",
+             headroom_seconds);
 }
 
 void AppendDebeziumMetrics(const std::vector<ConnectorFigures>& connectors, PrometheusText& out) {
@@ -174,6 +205,25 @@ void AppendDebeziumMetrics(const std::vector<ConnectorFigures>& connectors, Prom
           add("binlogposition", labels, static_cast<double>(pos));
         }
       }
+      const Labels& phase_labels = snapshotting ? snapshot_labels : streaming_labels;
+      if (p.events_seen >= 0) {
+        add("totalnumberofeventsseen", phase_labels, static_cast<double>(p.events_seen));
+      }
+      if (p.committed_transactions >= 0) {
+        add("numberofcommittedtransactions", streaming_labels,
+            static_cast<double>(p.committed_transactions));
+      }
+      if (p.queue_remaining_capacity >= 0) {
+        add("queueremainingcapacity", phase_labels,
+            static_cast<double>(p.queue_remaining_capacity));
+      }
+      if (p.snapshot_completed >= 0) {
+        add("snapshotcompleted", snapshot_labels, p.snapshot_completed > 0 ? 1 : 0);
+      }
+      if (p.snapshot_duration_ms >= 0) {
+        add("snapshotdurationinseconds", snapshot_labels,
+            static_cast<double>(p.snapshot_duration_ms / 1000));
+      }
       if (snapshotting && p.tables_total >= 0 && p.tables_done >= 0) {
         add("totaltablecount", snapshot_labels, static_cast<double>(p.tables_total));
         add("remainingtablecount", snapshot_labels, static_cast<double>(p.tables_total - p.tables_done));
@@ -199,6 +249,19 @@ void AppendDebeziumMetrics(const std::vector<ConnectorFigures>& connectors, Prom
        {"gauge", "Tables the snapshot has not finished yet (RemainingTableCount)."}},
       {"rowsscanned",
        {"gauge", "Rows the snapshot has read of the table it is reading (RowsScanned)."}},
+      {"totalnumberofeventsseen",
+       {"untyped", "Change events the task read since it started (TotalNumberOfEventsSeen)."}},
+      {"numberofcommittedtransactions",
+       {"untyped", "Source transactions the task read to their commit since it started "
+                   "(NumberOfCommittedTransactions)."}},
+      {"queueremainingcapacity",
+       {"gauge", "Room left in the queue between the task's binlog reader and its polls, in "
+                 "events (QueueRemainingCapacity)."}},
+      {"snapshotcompleted",
+       {"gauge", "1 once the initial snapshot is complete (SnapshotCompleted)."}},
+      {"snapshotdurationinseconds",
+       {"gauge", "How long the snapshot ran, or has run while it runs, in whole seconds "
+                 "(SnapshotDurationInSeconds)."}},
   };
   for (const auto& [name, samples] : families) {
     const std::string attribute = name.substr(name.rfind('_') + 1);

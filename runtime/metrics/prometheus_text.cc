@@ -57,7 +57,7 @@ void PrometheusText::Family(absl::string_view name, absl::string_view type,
   absl::StrAppend(&text_, "# HELP ", name, " ", EscapeHelp(help), "\n# TYPE ", name, " ", type,
                   "\n");
   for (const Sample& s : samples) {
-    absl::StrAppend(&text_, name);
+    absl::StrAppend(&text_, name, s.suffix);
     if (!s.labels.empty()) {
       text_ += '{';
       for (size_t i = 0; i < s.labels.size(); ++i) {
@@ -68,6 +68,20 @@ void PrometheusText::Family(absl::string_view name, absl::string_view type,
     }
     absl::StrAppend(&text_, " ", Number(s.value), "\n");
   }
+}
+
+void AppendHistogramSamples(const Labels& labels, const std::vector<double>& bounds,
+                            const std::vector<int64_t>& counts, double sum,
+                            std::vector<Sample>& out) {
+  int64_t cumulative = 0;
+  for (size_t i = 0; i < counts.size(); ++i) {
+    cumulative += counts[i];
+    Labels with_le = labels;
+    with_le.emplace_back("le", i < bounds.size() ? Number(bounds[i]) : "+Inf");
+    out.push_back({std::move(with_le), static_cast<double>(cumulative), "_bucket"});
+  }
+  out.push_back({labels, sum, "_sum"});
+  out.push_back({labels, static_cast<double>(cumulative), "_count"});
 }
 
 }  // namespace sluice::metrics

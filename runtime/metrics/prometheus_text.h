@@ -5,6 +5,7 @@
 #ifndef SLUICE_RUNTIME_METRICS_PROMETHEUS_TEXT_H_
 #define SLUICE_RUNTIME_METRICS_PROMETHEUS_TEXT_H_
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -20,11 +21,21 @@ using Labels = std::vector<std::pair<std::string, std::string>>;
 struct Sample {
   Labels labels;
   double value = 0;
+  // Appended to the family's name: a histogram's "_bucket" (with an `le` label), "_sum", "_count".
+  std::string suffix = {};
 };
+
+// A histogram's samples for one label set, for a family of type "histogram": one `_bucket` per
+// upper bound (`le`, cumulative counts) and +Inf, then `_sum` and `_count`. `bounds` and `counts`
+// are per bucket, `counts` one longer (the +Inf bucket).
+void AppendHistogramSamples(const Labels& labels, const std::vector<double>& bounds,
+                            const std::vector<int64_t>& counts, double sum,
+                            std::vector<Sample>& out);
 
 class PrometheusText {
  public:
-  // `type` is "counter", "gauge" or "untyped". A family without samples is left out.
+  // `type` is "counter", "gauge", "histogram" or "untyped". A family without samples is left
+  // out.
   void Family(absl::string_view name, absl::string_view type, absl::string_view help,
               const std::vector<Sample>& samples);
   // One sample without labels.

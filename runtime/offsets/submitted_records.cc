@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "absl/time/clock.h"
+
 namespace sluice::offsets {
 
 SubmittedRecord::SubmittedRecord(PartitionRecords* partition, SourceOffset offset)
@@ -14,6 +16,7 @@ void SubmittedRecord::Ack() {
   // Read the owner before publishing the state: once kAcked is visible Submit or TakeCommittable
   // may pop and destroy this record.
   SubmittedRecords* owner = partition_->owner;
+  if (lag_ != nullptr) lag_->Record(absl::GetCurrentTimeNanos() / 1000000 - source_ms_);
   state_.store(kAcked, std::memory_order_release);
   owner->OnSettled();
 }

@@ -29,6 +29,7 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "runtime/common/lag_histogram.h"
 #include "runtime/offsets/source_offset.h"
 
 namespace sluice::offsets {
@@ -54,6 +55,14 @@ class SubmittedRecord {
   // thread. Everything after it in its partition stays uncommitted.
   void Fail(absl::Status why);
 
+  // Makes Ack record, in `lag`, the time from `source_ms` (when the record's change happened at
+  // its source, Unix ms) to the acknowledgement: its commit-to-ack lag. Call before the record is
+  // handed to the producer; `lag` must outlive the acknowledgement. Costs Ack one clock read.
+  void ObserveAckLag(LagHistogram* lag, int64_t source_ms) {
+    lag_ = lag;
+    source_ms_ = source_ms;
+  }
+
   // Empty for a record submitted without an offset.
   const SourceOffset& offset() const { return offset_; }
   bool carries_offset() const { return carries_offset_; }
@@ -65,6 +74,8 @@ class SubmittedRecord {
   std::atomic<uint8_t> state_{kPending};
   const bool carries_offset_;
   PartitionRecords* const partition_;
+  LagHistogram* lag_ = nullptr;  // ObserveAckLag
+  int64_t source_ms_ = 0;
   SourceOffset offset_;
 };
 

@@ -266,6 +266,10 @@ sluice_status RecordAppend(sluice_batch* handle, const sluice_record_spec* spec)
   r.key_schema = FromC(spec->key_schema);
   r.value_schema = FromC(spec->value_schema);
   r.timestamp_ms = spec->timestamp_ms;
+  if (SLUICE_HAS_MEMBER(spec, sluice_record_spec, source_timestamp_ms) &&
+      spec->source_timestamp_ms > 0) {
+    r.source_timestamp_ms = spec->source_timestamp_ms;
+  }
   if (absl::Status st = ToValue(batch, &spec->key, &r.key); !st.ok()) return Code(batch.Fail(st));
   if (absl::Status st = ToValue(batch, &spec->value, &r.value); !st.ok())
     return Code(batch.Fail(st));

@@ -45,6 +45,7 @@ const char* TaskPhaseName(TaskPhase phase) {
 TaskProgressSlot::TaskProgressSlot() {
   latest_.table.reserve(kMaxText);
   latest_.position.reserve(kMaxText);
+  latest_.warning.reserve(kMaxText);
 }
 
 absl::Status TaskProgressSlot::Report(const sluice_task_progress* report) {
@@ -64,6 +65,10 @@ absl::Status TaskProgressSlot::Report(const sluice_task_progress* report) {
     return absl::InvalidArgumentError(
         "task_progress_report: a NULL `table` or `position` with a length");
   }
+  const bool v16 = SLUICE_HAS_MEMBER(report, sluice_task_progress, warning);
+  if (v16 && report->warning.ptr == nullptr && report->warning.len > 0) {
+    return absl::InvalidArgumentError("task_progress_report: a NULL `warning` with a length");
+  }
   const absl::Time now = absl::Now();
   std::lock_guard<std::mutex> lock(mu_);
   latest_.phase = static_cast<TaskPhase>(report->phase);
@@ -74,6 +79,22 @@ absl::Status TaskProgressSlot::Report(const sluice_task_progress* report) {
   latest_.tables_total = CountOrUnknown(report->tables_total);
   latest_.lag_ms = CountOrUnknown(report->lag_ms);
   AssignBounded(std::string_view(report->position.ptr, report->position.len), latest_.position);
+  if (v16) {
+    latest_.events_seen = CountOrUnknown(report->events_seen);
+    latest_.committed_transactions = CountOrUnknown(report->committed_transactions);
+    latest_.queue_remaining_capacity = CountOrUnknown(report->queue_remaining_capacity);
+    latest_.snapshot_completed = CountOrUnknown(report->snapshot_completed);
+    latest_.snapshot_duration_ms = CountOrUnknown(report->snapshot_duration_ms);
+    // Headroom may be negative: what the task needs is already gone. Unknown is exactly -1.
+    latest_.purge_headroom_bytes = report->purge_headroom_bytes;
+    latest_.purge_headroom_seconds = report->purge_headroom_seconds;
+    AssignBounded(std::string_view(report->warning.ptr, report->warning.len), latest_.warning);
+  } else {
+    latest_.events_seen = latest_.committed_transactions = latest_.queue_remaining_capacity = -1;
+    latest_.snapshot_completed = latest_.snapshot_duration_ms = -1;
+    latest_.purge_headroom_bytes = latest_.purge_headroom_seconds = -1;
+    latest_.warning.clear();
+  }
   latest_.reported_at = now;
   reported_ = true;
   return absl::OkStatus();

@@ -33,6 +33,15 @@ struct TaskProgress {
   int64_t tables_total = -1;
   int64_t lag_ms = -1;
   std::string position;
+  // ABI 1.6 (-1 / empty from older plugins).
+  int64_t events_seen = -1;
+  int64_t committed_transactions = -1;
+  int64_t queue_remaining_capacity = -1;
+  int64_t snapshot_completed = -1;  // 1, 0, or -1 unknown
+  int64_t snapshot_duration_ms = -1;
+  int64_t purge_headroom_bytes = -1;
+  int64_t purge_headroom_seconds = -1;
+  std::string warning;
   absl::Time reported_at;  // when the host took the report
 
   bool operator==(const TaskProgress& other) const = default;

@@ -472,9 +472,20 @@ absl::Status WorkerSourceTask::EnsureTopic(std::string_view topic) {
     // A run of records to one topic never gets here; a new topic is rare, the lock is cheap.
     absl::MutexLock lock(&mu_);
     if (std::find(topics_.begin(), topics_.end(), name) == topics_.end()) topics_.push_back(name);
+    std::unique_ptr<LagHistogram>& lag = ack_lags_[name];
+    if (lag == nullptr) lag = std::make_unique<LagHistogram>();
+    known_topic_lag_ = lag.get();
   }
   known_topic_ = std::move(name);
   return absl::OkStatus();
+}
+
+std::vector<TopicLag> WorkerSourceTask::ack_lags() const {
+  absl::MutexLock lock(&mu_);
+  std::vector<TopicLag> out;
+  out.reserve(ack_lags_.size());
+  for (const auto& [topic, lag] : ack_lags_) out.push_back({topic, lag->Snapshot()});
+  return out;
 }
 
 std::vector<std::string> WorkerSourceTask::topics() const {
@@ -543,6 +554,9 @@ absl::Status WorkerSourceTask::Send(const data::SourceRecord& polled,
   offsets::SubmittedRecord* tracked =
       carries_offset ? attempt.tracker.Submit(partition, offsets::SourceOffsetOf(record))
                      : attempt.tracker.SubmitWithoutOffset(partition);
+  if (record.source_timestamp_ms > 0) {
+    tracked->ObserveAckLag(known_topic_lag_, record.source_timestamp_ms);
+  }
 
   kafka::OutgoingRecord outgoing;
   outgoing.topic = View(record.topic);

@@ -53,6 +53,7 @@
 
 #include <atomic>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -168,6 +169,7 @@ class WorkerSourceTask : public TaskView {
   std::vector<std::string> topics() const override;
   std::optional<plugin::TaskProgress> progress() const override;
   TaskErrorFigures errors() const override { return errors_->figures(); }
+  std::vector<TopicLag> ack_lags() const override;
   // Restarts after transient failures since the task started (tests and diagnostics).
   int restarts() const { return restarts_.load(std::memory_order_relaxed); }
 
@@ -264,6 +266,7 @@ class WorkerSourceTask : public TaskView {
   // Task-thread state: the last topic known to exist, so a run of records to one topic pays for
   // no lookup.
   std::string known_topic_;
+  LagHistogram* known_topic_lag_ = nullptr;  // ack_lags_'s histogram of known_topic_
   std::vector<std::string> header_values_;
   std::vector<kafka::RecordHeader> headers_;
 
@@ -275,6 +278,11 @@ class WorkerSourceTask : public TaskView {
   TaskState state_ ABSL_GUARDED_BY(mu_) = TaskState::kRunning;
   absl::Status failure_ ABSL_GUARDED_BY(mu_);
   std::vector<std::string> topics_ ABSL_GUARDED_BY(mu_);
+  // Commit-to-ack lag per topic written, of records with a source time: made when a topic is
+  // first written (EnsureTopic), recorded by the producer's delivery thread without the lock
+  // (LagHistogram is atomics), kept for the task's life so in-flight records of an attempt
+  // never outlive theirs.
+  std::map<std::string, std::unique_ptr<LagHistogram>> ack_lags_ ABSL_GUARDED_BY(mu_);
   std::thread thread_;
 };
 

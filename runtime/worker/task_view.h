@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "runtime/common/lag_histogram.h"
 #include "runtime/plugin/task_progress.h"
 
 namespace sluice::worker {
@@ -45,6 +46,9 @@ class TaskView {
   virtual std::optional<plugin::TaskProgress> progress() const = 0;
   // Its record failures so far (zeros for a task that has no error handler).
   virtual TaskErrorFigures errors() const { return {}; }
+  // The commit-to-ack lag of the records it wrote with a source time, per topic: from when the
+  // change happened at the source (the ABI's source_timestamp_ms) to Kafka's acknowledgement.
+  virtual std::vector<TopicLag> ack_lags() const { return {}; }
 };
 
 }  // namespace sluice::worker

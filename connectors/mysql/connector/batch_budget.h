@@ -52,6 +52,8 @@ class BatchBudget {
   // The largest hand-over so far (bytes as estimated; records counted here).
   int64_t peak_bytes() const { return peak_bytes_; }
   int64_t peak_records() const { return peak_records_; }
+  // Records this poll's batch still has room for.
+  int64_t room_records() const { return max_records_ > records_ ? max_records_ - records_ : 0; }
 
  private:
   int64_t max_records_;

@@ -226,13 +226,16 @@ sluice_value* ChangeEvents::BuildEnvelope(sluice_batch* batch, const TableSchema
 
 absl::Status ChangeEvents::Append(sluice_batch* batch, const TableSchema& schema, sluice_value* key,
                                   sluice_value* value, const sluice_header* header,
-                                  const OffsetState& offset, bool keyless_record) {
+                                  const OffsetState& offset, const SourcePosition& source,
+                                  bool keyless_record) {
   const OutgoingRecord record{.topic = schema.topic,
                               .key_schema = schema.key,
                               .key = keyless_record ? nullptr : key,
                               .value_schema = schema.envelope,
                               .value = value,
-                              .header = header};
+                              .header = header,
+                              .source_timestamp_ms =
+                                  source.snapshot == nullptr ? source.ts_sec * 1000 : 0};
   return AppendRecord(api_, batch, config_.topic_prefix, record, offset, schema.record_name);
 }
 
@@ -267,15 +270,15 @@ absl::Status ChangeEvents::Change(sluice_batch* batch, const TableSchema& schema
     if (!new_row.ok()) return new_row.status();
     sluice_header header{Str("__debezium.newkey"), schema.key, sluice_datum_value(*new_key)};
     sluice_value* envelope = BuildEnvelope(batch, schema, *old_row, nullptr, source, 'd');
-    absl::Status status = Append(batch, schema, *old_key, envelope, &header, pending);
+    absl::Status status = Append(batch, schema, *old_key, envelope, &header, pending, source);
     if (!status.ok()) return status;
     if (config_.tombstones_on_delete) {
-      status = Append(batch, schema, *old_key, nullptr, &header, pending);
+      status = Append(batch, schema, *old_key, nullptr, &header, pending, source);
       if (!status.ok()) return status;
     }
     header = sluice_header{Str("__debezium.oldkey"), schema.key, sluice_datum_value(*old_key)};
     envelope = BuildEnvelope(batch, schema, nullptr, *new_row, source, 'c', /*later=*/1);
-    return Append(batch, schema, *new_key, envelope, &header, done);
+    return Append(batch, schema, *new_key, envelope, &header, done, source);
   }
 
   RowSource* key_row = after != nullptr ? after : before;
@@ -299,17 +302,17 @@ absl::Status ChangeEvents::Change(sluice_batch* batch, const TableSchema& schema
   }
   sluice_value* envelope = BuildEnvelope(batch, schema, before_value, after_value, source, op);
   if (op == 'd' && config_.tombstones_on_delete) {
-    absl::Status status = Append(batch, schema, key, envelope, nullptr, pending);
+    absl::Status status = Append(batch, schema, key, envelope, nullptr, pending, source);
     if (!status.ok()) return status;
-    return Append(batch, schema, key, nullptr, nullptr, done);
+    return Append(batch, schema, key, nullptr, nullptr, done, source);
   }
-  return Append(batch, schema, key, envelope, nullptr, done);
+  return Append(batch, schema, key, envelope, nullptr, done, source);
 }
 
 absl::Status ChangeEvents::Truncate(sluice_batch* batch, const TableSchema& schema,
                                     const SourcePosition& source, const OffsetState& done) {
   sluice_value* envelope = BuildEnvelope(batch, schema, nullptr, nullptr, source, 't');
-  return Append(batch, schema, nullptr, envelope, nullptr, done, /*keyless_record=*/true);
+  return Append(batch, schema, nullptr, envelope, nullptr, done, source, /*keyless_record=*/true);
 }
 
 }  // namespace sluice::mysql

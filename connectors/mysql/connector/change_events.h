@@ -85,9 +85,10 @@ class ChangeEvents {
   sluice_value* BuildEnvelope(sluice_batch* batch, const TableSchema& schema, sluice_value* before,
                               sluice_value* after, const SourcePosition& source, char op,
                               int64_t later = 0);
+  // `source` gives the record's source time (a binlog event's; none for snapshot rows).
   absl::Status Append(sluice_batch* batch, const TableSchema& schema, sluice_value* key,
                       sluice_value* value, const sluice_header* header, const OffsetState& offset,
-                      bool keyless_record = false);
+                      const SourcePosition& source, bool keyless_record = false);
   // True when both images have the same key (for updates).
   static bool SameKey(const TableSchema& schema, RowSource* a, RowSource* b);
 

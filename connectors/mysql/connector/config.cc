@@ -146,6 +146,12 @@ const sluice_config_def kDefs[] = {
     {kDefSize, "max.queue.size.in.bytes", SLUICE_CONFIG_LONG, "0", 0, 0,
      "About how many bytes of rows one poll hands to the worker (0: 64 MiB); with "
      "producer.buffer.memory, bounds the task's memory whatever a transaction's size."},
+    {kDefSize, "binlog.purge.headroom.warning.bytes", SLUICE_CONFIG_LONG, "0", 0, 0,
+     "The task's status warns when the server keeps fewer binlog bytes than this behind its "
+     "position (0: never; for servers that purge by size or by hand)."},
+    {kDefSize, "binlog.purge.headroom.warning.seconds", SLUICE_CONFIG_LONG, "3600", 0, 0,
+     "The task's status warns when the server's binlog expiry could purge its position within "
+     "this many seconds (0: never)."},
 };
 
 class Reader {
@@ -440,6 +446,12 @@ absl::StatusOr<ConnectorConfig> ParseConnectorConfig(
   number = reader.Int("max.queue.size.in.bytes", 0, INT64_MAX);
   if (!number.ok()) return number.status();
   config.max_queue_size_in_bytes = *number;
+  number = reader.Int("binlog.purge.headroom.warning.bytes", 0, INT64_MAX);
+  if (!number.ok()) return number.status();
+  config.purge_warning_bytes = *number;
+  number = reader.Int("binlog.purge.headroom.warning.seconds", 0, INT64_MAX);
+  if (!number.ok()) return number.status();
+  config.purge_warning_seconds = *number;
   number = reader.Int("snapshot.fetch.size", 1, 1000000);
   if (!number.ok()) return number.status();
   config.snapshot_fetch_size = static_cast<int32_t>(*number);

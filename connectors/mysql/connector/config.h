@@ -88,6 +88,9 @@ struct ConnectorConfig {
   int32_t max_batch_size = 2048;
   int32_t max_queue_size = 8192;
   int64_t max_queue_size_in_bytes = 0;
+  // Thresholds of the binlog purge headroom warning (binlog_headroom.h); 0: off.
+  int64_t purge_warning_bytes = 0;
+  int64_t purge_warning_seconds = 3600;
   int32_t snapshot_fetch_size = 1024;
   MissingOffsetsPolicy missing_offsets = MissingOffsetsPolicy::kFail;
   // The topics the host says this connector wrote to before (SLUICE_TASK_CONFIG_ACTIVE_TOPICS);

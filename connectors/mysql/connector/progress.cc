@@ -19,6 +19,7 @@ void ReportSnapshotProgress(const Host& host, absl::string_view table, int64_t r
   p.tables_done = tables_done;
   p.tables_total = tables_total;
   p.position = Str(position);  // where streaming will start
+  p.snapshot_completed = 0;
   host.ReportProgress(p);
 }
 
@@ -45,8 +46,16 @@ void StreamProgress::OnEvent(const binlog::Event& event) {
   caught_up_ = false;
 }
 
-void StreamProgress::Report(const Host& host) {
+void StreamProgress::Report(const Host& host, int64_t queue_room) {
   sluice_task_progress p = sluice_task_progress_init(SLUICE_TASK_PHASE_STREAMING);
+  p.events_seen = events_seen_;
+  p.committed_transactions = committed_transactions_;
+  p.queue_remaining_capacity = queue_room;
+  p.snapshot_completed = snapshot_completed_;
+  p.snapshot_duration_ms = snapshot_duration_ms_;
+  p.purge_headroom_bytes = headroom_bytes_;
+  p.purge_headroom_seconds = headroom_seconds_;
+  p.warning = Str(warning_);
   if (caught_up_) {
     p.lag_ms = 0;
   } else if (event_ms_ >= 0) {

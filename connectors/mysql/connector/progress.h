@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 
 #include "absl/strings/string_view.h"
 #include "connectors/mysql/connector/host.h"
@@ -34,10 +35,40 @@ class StreamProgress {
  public:
   // Notes one event read from the binlog stream: where the stream now is, and its time.
   void OnEvent(const binlog::Event& event);
-  // Reports "streaming" with the lag as of now and the position.
-  void Report(const Host& host);
+  // One row change read from the binlog (TotalNumberOfEventsSeen), one transaction read to its
+  // commit (NumberOfCommittedTransactions).
+  void OnRowChange() { ++events_seen_; }
+  void OnCommit() { ++committed_transactions_; }
+  // This task ran the initial snapshot to its end, in `duration_ms` (SnapshotCompleted,
+  // SnapshotDurationInSeconds: both about this task's life, as Debezium's are about the
+  // connector's since it started).
+  void OnSnapshotCompleted(int64_t duration_ms) {
+    snapshot_completed_ = 1;
+    snapshot_duration_ms_ = duration_ms;
+  }
+  // The binlog purge headroom last measured (binlog_headroom.h) and the warning it calls for.
+  void SetHeadroom(int64_t bytes, int64_t seconds, std::string warning) {
+    headroom_bytes_ = bytes;
+    headroom_seconds_ = seconds;
+    warning_ = std::move(warning);
+  }
+  const std::string& file() const { return file_; }
+  uint64_t pos() const { return pos_; }
+  int64_t event_ms() const { return event_ms_; }
+
+  // Reports "streaming" with the lag as of now, the position, the counters and headroom;
+  // `queue_room`: records the poll's batch still had room for (QueueRemainingCapacity: the poll
+  // is this connector's only queue).
+  void Report(const Host& host, int64_t queue_room);
 
  private:
+  int64_t events_seen_ = 0;
+  int64_t committed_transactions_ = 0;
+  int64_t snapshot_completed_ = 0;
+  int64_t snapshot_duration_ms_ = -1;
+  int64_t headroom_bytes_ = -1;
+  int64_t headroom_seconds_ = -1;
+  std::string warning_;
   std::string file_;
   uint64_t pos_ = 0;
   int64_t event_ms_ = -1;  // the last real event's server time (Unix ms), -1 = none yet

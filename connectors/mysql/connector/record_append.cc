@@ -28,6 +28,7 @@ absl::Status AppendRecord(const sluice_host_api* api, sluice_batch* batch,
     spec.value = sluice_datum_null();
   }
   spec.timestamp_ms = -1;
+  spec.source_timestamp_ms = record.source_timestamp_ms;
   spec.headers = record.header;
   spec.header_count = record.header != nullptr ? 1 : 0;
   spec.source_partition = sluice_scalar_map{&partition, 1};

@@ -24,6 +24,9 @@ struct OutgoingRecord {
   const sluice_schema* value_schema = nullptr;
   sluice_value* value = nullptr;          // null: a tombstone
   const sluice_header* header = nullptr;  // at most one header
+  // When the change happened on the server (the binlog event's time, Unix ms); 0: no such time
+  // (snapshot rows, heartbeats). The host's commit-to-ack lag starts here (ABI 1.6).
+  int64_t source_timestamp_ms = 0;
 };
 
 // Appends `record` at `offset` under the partition of `server_name` (topic.prefix). A refusal

@@ -11,6 +11,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "connectors/mysql/connector/binlog_headroom.h"
 #include "connectors/mysql/connector/catalog.h"
 #include "connectors/mysql/connector/sql_secrets.h"
 #include "connectors/mysql/connector/clock.h"
@@ -131,6 +132,7 @@ absl::Status SourceTask::PollPhase(sluice_batch* batch, int64_t deadline) {
     if (!*done) return absl::OkStatus();
     const OffsetState position = snapshot_->position();
     snapshot_.reset();
+    stream_progress_.OnSnapshotCompleted((WallClockNanos() - snapshot_started_ns_) / 1000000);
     phase_ = Phase::kStreaming;
     host_.Log(SLUICE_LOG_INFO,
               absl::StrCat("snapshot done; streaming from ", position.file, ":", position.pos));
@@ -155,8 +157,29 @@ absl::Status SourceTask::PollPhase(sluice_batch* batch, int64_t deadline) {
     return absl::OkStatus();
   }
   absl::Status status = PollStream(batch, deadline);
-  if (phase_ == Phase::kStreaming) stream_progress_.Report(host_);
+  if (phase_ == Phase::kStreaming) {
+    MeasureHeadroomNow();
+    stream_progress_.Report(host_, budget_.room_records());
+  }
   return status;
+}
+
+void SourceTask::MeasureHeadroomNow() {
+  constexpr int64_t kEveryNanos = int64_t{10} * 1000000000;  // one small query per 10 s
+  const int64_t now = WallClockNanos();
+  if (headroom_measured_ns_ != 0 && now - headroom_measured_ns_ < kEveryNanos) return;
+  if (stream_progress_.file().empty()) return;
+  headroom_measured_ns_ = now;
+  // A failure leaves the last figures: the headroom is news for the operator, never a reason
+  // to stop streaming.
+  if (!EnsureQueryConnection().ok()) return;
+  absl::StatusOr<BinlogHeadroom> headroom = MeasureBinlogHeadroom(
+      *query_connection_, stream_progress_.file(), static_cast<int64_t>(stream_progress_.pos()),
+      stream_progress_.event_ms() / 1000, now / 1000000000);
+  if (!headroom.ok()) return;
+  stream_progress_.SetHeadroom(
+      headroom->bytes, headroom->seconds,
+      HeadroomWarning(*headroom, config_.purge_warning_bytes, config_.purge_warning_seconds));
 }
 
 absl::Status SourceTask::Start() {
@@ -240,6 +263,7 @@ absl::Status SourceTask::CheckOffsetsNotLost() {
 }
 
 absl::Status SourceTask::StartSnapshot(std::optional<OffsetState> resume, bool resume_committed) {
+  snapshot_started_ns_ = WallClockNanos();
   auto snapshot = std::make_unique<Snapshot>(host_, config_, filters_, builder_, std::move(resume),
                                              resume_committed);
   absl::Status status = snapshot->Begin();
@@ -313,6 +337,7 @@ void SourceTask::XaResolved(const XaStatement& xa) {
 
 absl::Status SourceTask::Commit(sluice_batch* batch) {
   position_.Commit(*event_);
+  stream_progress_.OnCommit();
   resume_.OnCommit();
   if (config_.provide_transaction_metadata) {
     absl::Status status = transaction_.End(batch, position_.ts_sec() * 1000, position_.Current());
@@ -623,6 +648,7 @@ absl::StatusOr<bool> SourceTask::EmitRows(sluice_batch* batch) {
         if (!whole.ok()) return binlog::AnnotateError(whole, event.context);
       }
       const int32_t index = row_index_++;
+      stream_progress_.OnRowChange();
       const bool emitted_before = skip_event_ || index < skip_rows_;
       if (emitted_before && !config_.provide_transaction_metadata) continue;
       char op = 'c';

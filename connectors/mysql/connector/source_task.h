@@ -107,6 +107,9 @@ class SourceTask {
   absl::Status HandleQuery(sluice_batch* batch, const binlog::QueryEvent& query);
   // Reopens query_connection_ when it idled out or the server restarted.
   absl::Status EnsureQueryConnection();
+  // Streaming: the binlog purge headroom (binlog_headroom.h) into stream_progress_, measured at
+  // most every 10 s.
+  void MeasureHeadroomNow();
 
   Host host_;
   ConnectorConfig config_;
@@ -170,8 +173,11 @@ class SourceTask {
   bool xa_deferred_rows_ = false;  // and some were of captured tables
   std::map<std::string, GtidTracker::MysqlGtid> xa_held_;  // prepared, by upper-case xid
 
-  // Lag and position for the host's progress report (ABI 1.2).
+  // Lag and position for the host's progress report (ABI 1.2), its counters and the binlog purge
+  // headroom (1.6).
   StreamProgress stream_progress_;
+  int64_t headroom_measured_ns_ = 0;  // WallClockNanos of the last measurement, 0: none yet
+  int64_t snapshot_started_ns_ = 0;   // when this task began its snapshot
 };
 
 }  // namespace sluice::mysql

@@ -1,5 +1,5 @@
 /*
- * sluice/connector.h — the Sluice connector ABI, version 1.4.
+ * sluice/connector.h — the Sluice connector ABI, version 1.6.
  *
  * This header is the whole contract between the Sluice worker (the "host") and a connector shared
  * object (the "plugin"). It is plain C11, it compiles as C++ too, and a connector includes nothing
@@ -70,7 +70,7 @@ extern "C" {
 /* ============================================================================================== */
 
 #define SLUICE_ABI_MAJOR 1
-#define SLUICE_ABI_MINOR 5
+#define SLUICE_ABI_MINOR 6
 /* What each minor appended:
  *   1.1  sluice_connector_descriptor.aliases / alias_count.
  *   1.2  api->task_progress_report, sluice_task_progress, sluice_task_phase,
@@ -83,7 +83,11 @@ extern "C" {
  *   1.5  (exactly-once) sluice_connector_descriptor.exactly_once_support /
  *        transaction_boundaries and api->transaction_commit: a connector says whether it can
  *        give exactly-once delivery and define its own transaction boundaries, and marks where
- *        a transaction ends (Kafka Connect's KIP-618). */
+ *        a transaction ends (Kafka Connect's KIP-618).
+ *   1.6  (metrics) sluice_record_spec.source_timestamp_ms: when a change happened at the source,
+ *        for the host's commit-to-ack lag; sluice_task_progress's counters (events seen,
+ *        transactions committed, queue room, snapshot completed and its duration), binlog purge
+ *        headroom and `warning`, which the host serves on /metrics and shows in status. */
 
 /* The one symbol a connector library exports (as a C name, with default visibility). */
 #define SLUICE_CONNECTOR_ENTRY_SYMBOL "sluice_connector_entry"
@@ -298,6 +302,12 @@ typedef struct sluice_record_spec {
   size_t header_count;
   sluice_scalar_map source_partition; /* e.g. {"server": "shop"}; may be empty */
   sluice_scalar_map source_offset;    /* e.g. {"file": ..., "pos": ...}; may be empty */
+  /* ---- appended in ABI 1.6 (read only when struct_size covers it) ---- */
+  /* When the change this record carries happened at the source, in Unix ms (a binlog event's
+   * time): the host measures from it to Kafka's acknowledgement, its commit-to-ack lag per topic
+   * (docs/metrics.md). 0 or less: the record has no such time (snapshot rows, heartbeats), and
+   * no lag is kept for it. Not the record's Kafka timestamp (`timestamp_ms`). */
+  int64_t source_timestamp_ms;
 } sluice_record_spec;
 
 /* ============================================================================================== */
@@ -387,6 +397,21 @@ typedef struct sluice_task_progress {
   /* STREAMING (a snapshot may set `position` too: where streaming will start). */
   int64_t lag_ms;      /* now minus the source time of the last change read; 0 = caught up */
   sluice_str position; /* where in the source, e.g. "mariadb-bin.000003:1234" or a GTID set */
+  /* ---- appended in ABI 1.6 (the host reads them only when struct_size covers them) ---- */
+  /* Counters since the task started (Debezium's streaming and snapshot metrics). */
+  int64_t events_seen;              /* change events read from the source (TotalNumberOfEventsSeen) */
+  int64_t committed_transactions;   /* source transactions read to their commit */
+  int64_t queue_remaining_capacity; /* room left in the task's own queue between its reader and
+                                     * poll, in events (QueueRemainingCapacity) */
+  int64_t snapshot_completed;       /* 1: the initial snapshot is complete, 0: not (yet) */
+  int64_t snapshot_duration_ms;     /* how long the snapshot ran (or has run, while it runs) */
+  /* How much of the source's log is kept behind the task's position before the source would
+   * discard what the task still needs (a MySQL binlog purge): bytes, and seconds. */
+  int64_t purge_headroom_bytes;
+  int64_t purge_headroom_seconds;
+  /* Something the operator should act on, shown with the task's status ("binlog purge headroom
+   * 12 MB ..."); len 0 = none. Cut like `table` at SLUICE_TASK_PROGRESS_MAX_TEXT. */
+  sluice_str warning;
 } sluice_task_progress;
 
 /* ============================================================================================== */
@@ -781,6 +806,15 @@ static inline sluice_task_progress sluice_task_progress_init(sluice_task_phase p
   p.lag_ms = -1;
   p.position.ptr = NULL;
   p.position.len = 0;
+  p.events_seen = -1;
+  p.committed_transactions = -1;
+  p.queue_remaining_capacity = -1;
+  p.snapshot_completed = -1;
+  p.snapshot_duration_ms = -1;
+  p.purge_headroom_bytes = -1;
+  p.purge_headroom_seconds = -1;
+  p.warning.ptr = NULL;
+  p.warning.len = 0;
   return p;
 }
 

@@ -188,5 +188,183 @@ TEST_F(PrometheusScrapeTest, APrometheusServerScrapesEveryFamilyWithSaneValues) 
   EXPECT_GT(value("process_start_time_seconds"), 1.7e9);
 }
 
+// The commit-to-ack lag histogram counts every change the stream wrote, per table's topic, and
+// none of the snapshot's rows (they have no binlog time).
+TEST_F(PrometheusScrapeTest, TheCommitToAckLagHistogramCountsTheChangesWrittenPerTable) {
+  const std::string name = db_;
+  ASSERT_TRUE(
+      admin_->Execute(absl::StrCat("CREATE TABLE ", db_, ".u (id INT PRIMARY KEY, v INT)")).ok());
+  ASSERT_TRUE(Create(name, MySqlConnectorConfig(MariaDbCdc(), db_, 31000)).ok());
+  ASSERT_TRUE(WaitForState(name, "RUNNING"));
+  httplib::Client worker("127.0.0.1", rest_->port());
+  auto scrape = [&] {
+    httplib::Result r = worker.Get("/metrics");
+    return r && r->status == 200 ? r->body : std::string();
+  };
+  std::string text;
+  ASSERT_TRUE(Eventually([&] {
+    text = scrape();
+    return text.find(absl::StrCat("debezium_mysql_connector_metrics_connected{context="
+                                  "\"streaming\",server=\"", db_, "\"} 1")) != std::string::npos;
+  })) << text << "\n" << log_.Text();
+  // Three changes to t (an insert, an update, a delete and its tombstone: four records) and two
+  // inserts into u, all after the snapshot.
+  ASSERT_TRUE(admin_->Execute(absl::StrCat("INSERT INTO ", db_, ".t VALUES (10,10)")).ok());
+  ASSERT_TRUE(admin_->Execute(absl::StrCat("UPDATE ", db_, ".t SET v = 11 WHERE id = 10")).ok());
+  ASSERT_TRUE(admin_->Execute(absl::StrCat("DELETE FROM ", db_, ".t WHERE id = 10")).ok());
+  ASSERT_TRUE(admin_->Execute(absl::StrCat("INSERT INTO ", db_, ".u VALUES (1,1),(2,2)")).ok());
+  const std::string family = "sluice_task_commit_to_ack_lag_seconds";
+  auto series = [&](const std::string& table) {
+    return absl::StrCat("{connector=\"", name, "\",task=\"0\",topic=\"", db_, ".", db_, ".",
+                        table, "\"");
+  };
+  const std::string t_count = absl::StrCat(family, "_count", series("t"), "} 4\n");
+  const std::string u_count = absl::StrCat(family, "_count", series("u"), "} 2\n");
+  ASSERT_TRUE(Eventually([&] {
+    text = scrape();
+    return text.find(t_count) != std::string::npos && text.find(u_count) != std::string::npos;
+  })) << text;
+  EXPECT_THAT(text, ::testing::HasSubstr(absl::StrCat("# TYPE ", family, " histogram\n")));
+  // Every lag is in a finite bucket (under an hour) and in +Inf.
+  EXPECT_THAT(text, ::testing::HasSubstr(
+                        absl::StrCat(family, "_bucket", series("t"), ",le=\"3600\"} 4\n")));
+  EXPECT_THAT(text, ::testing::HasSubstr(
+                        absl::StrCat(family, "_bucket", series("u"), ",le=\"+Inf\"} 2\n")));
+  // Stays put: nothing else is counted (no snapshot row, no heartbeat).
+  absl::SleepFor(absl::Seconds(2));
+  text = scrape();
+  EXPECT_THAT(text, ::testing::HasSubstr(t_count));
+  EXPECT_THAT(text, ::testing::HasSubstr(u_count));
+  // promtool accepts the histogram.
+  const std::string dir = absl::StrCat(::testing::TempDir(), "/", db_, "-lag");
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/scrape.txt") << text;
+  EXPECT_EQ(std::system(absl::StrCat("promtool check metrics < ", dir, "/scrape.txt > ", dir,
+                                     "/promtool.txt 2>&1")
+                            .c_str()),
+            0)
+      << ReadFileForMessage(dir + "/promtool.txt");
+}
+
+// The value of the first sample of `series` (name and labels up to the closing brace) in a
+// scrape, or nullopt.
+std::optional<double> SampleValue(const std::string& scrape, const std::string& series) {
+  const size_t at = scrape.find(series);
+  if (at == std::string::npos) return std::nullopt;
+  const size_t end = scrape.find('\n', at);
+  double value = 0;
+  if (!absl::SimpleAtod(scrape.substr(at + series.size(), end - at - series.size()), &value)) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+// Binlog purge headroom: moving the server's oldest binlog up to the connector's shrinks the
+// gauge to the connector's position in its file, and the task's status warns; Debezium's counters
+// count the changes and transactions the stream read.
+TEST_F(PrometheusScrapeTest, PurgingBinlogsShrinksTheHeadroomAndTheStatusWarns) {
+  const std::string name = db_;
+  std::map<std::string, std::string> config = MySqlConnectorConfig(MariaDbCdc(), db_, 32000);
+  config["binlog.purge.headroom.warning.bytes"] = absl::StrCat(int64_t{100} << 20);
+  ASSERT_TRUE(Create(name, config).ok());
+  ASSERT_TRUE(WaitForState(name, "RUNNING"));
+  httplib::Client worker("127.0.0.1", rest_->port());
+  auto scrape = [&] {
+    httplib::Result r = worker.Get("/metrics");
+    return r && r->status == 200 ? r->body : std::string();
+  };
+  const std::string task = absl::StrCat("{connector=\"", name, "\",task=\"0\"} ");
+  const std::string bytes_series = absl::StrCat("sluice_task_purge_headroom_bytes", task);
+  std::string text;
+  ASSERT_TRUE(Eventually([&] {
+    text = scrape();
+    return text.find(absl::StrCat("debezium_mysql_connector_metrics_connected{context="
+                                  "\"streaming\",server=\"", db_, "\"} 1")) != std::string::npos;
+  })) << text << "\n" << log_.Text();
+  // A new binlog file, and a change in it: the connector reads from the new file.
+  ASSERT_TRUE(admin_->Execute("FLUSH BINARY LOGS").ok());
+  ASSERT_TRUE(admin_->Execute(absl::StrCat("INSERT INTO ", db_, ".t VALUES (20,20)")).ok());
+  absl::StatusOr<mysql::QueryResult> logs = admin_->Query("SHOW MASTER STATUS");
+  ASSERT_TRUE(logs.ok() && !logs->rows.empty() && logs->rows[0][0].has_value()) << logs.status();
+  const std::string current = *logs->rows[0][0];
+  // Measured every 10 s: the headroom still counts the files before the current one.
+  std::optional<double> before;
+  ASSERT_TRUE(Eventually(
+      [&] {
+        text = scrape();
+        before = SampleValue(text, bytes_series);
+        return text.find(absl::StrCat("binlogfilename=\"", current, "\"")) != std::string::npos &&
+               before.has_value();
+      },
+      absl::Seconds(60)))
+      << text;
+  std::optional<double> after;
+  ASSERT_TRUE(Eventually(
+      [&] {
+        // Again until it takes: the server skips a file a replica's dump thread still holds (an
+        // earlier test's, until the server notices its connection is gone).
+        EXPECT_TRUE(
+            admin_->Execute(absl::StrCat("PURGE BINARY LOGS TO '", current, "'")).ok());
+        text = scrape();
+        after = SampleValue(text, bytes_series);
+        return after.has_value() && *after < *before;
+      },
+      absl::Seconds(30)))
+      << "before " << *before << "\n" << text;
+  EXPECT_GT(*after, 0) << "the connector's position in the oldest file";
+  EXPECT_LT(*after, 100 << 20);
+  // The status warns (the threshold is 100 MiB; the new file holds far less).
+  std::string warning;
+  ASSERT_TRUE(Eventually([&] {
+    pb::ConnectorStatus status = Status(name);
+    if (status.tasks_size() != 1) return false;
+    warning = status.tasks(0).progress().warning();
+    return !warning.empty();
+  })) << text;
+  EXPECT_THAT(warning, ::testing::HasSubstr("binlog purge headroom"));
+  EXPECT_THAT(warning, ::testing::HasSubstr("(under 104857600)"));
+  // The status carries the figure too (measured again since, as the server's binlog grows).
+  const pb::TaskProgress progress = Status(name).tasks(0).progress();
+  ASSERT_TRUE(progress.has_purge_headroom_bytes());
+  EXPECT_LT(progress.purge_headroom_bytes(), 100 << 20);
+  // Seconds: only when the server expires binlogs by time.
+  absl::StatusOr<mysql::QueryResult> expire =
+      admin_->Query("SELECT @@GLOBAL.binlog_expire_logs_seconds");
+  ASSERT_TRUE(expire.ok()) << expire.status();
+  const std::string expire_text = expire->rows[0][0].value_or("0");
+  if (expire_text == "0") {
+    EXPECT_THAT(text, ::testing::Not(::testing::HasSubstr("sluice_task_purge_headroom_seconds")));
+  } else {
+    std::optional<double> seconds =
+        SampleValue(text, absl::StrCat("sluice_task_purge_headroom_seconds", task));
+    ASSERT_TRUE(seconds.has_value()) << text;
+    EXPECT_LE(*seconds, std::stod(expire_text));
+  }
+  // Debezium's counters: the streamed insert, and its transaction.
+  const std::string streaming = absl::StrCat("{context=\"streaming\",server=\"", db_, "\"} ");
+  const std::string seen =
+      absl::StrCat("debezium_mysql_connector_metrics_totalnumberofeventsseen", streaming);
+  const std::string transactions =
+      absl::StrCat("debezium_mysql_connector_metrics_numberofcommittedtransactions", streaming);
+  EXPECT_TRUE(Eventually([&] {
+    text = scrape();
+    return SampleValue(text, seen).value_or(-1) >= 1 &&
+           SampleValue(text, transactions).value_or(-1) >= 1;
+  })) << text;
+  EXPECT_GE(SampleValue(text, absl::StrCat("debezium_mysql_connector_metrics_queueremainingcapacity",
+                                           streaming))
+                .value_or(-1),
+            1);
+  const std::string snapshot = absl::StrCat("{context=\"snapshot\",server=\"", db_, "\"} ");
+  EXPECT_EQ(SampleValue(text, absl::StrCat("debezium_mysql_connector_metrics_snapshotcompleted",
+                                           snapshot)),
+            1);
+  EXPECT_GE(SampleValue(text, absl::StrCat(
+                                  "debezium_mysql_connector_metrics_snapshotdurationinseconds",
+                                  snapshot))
+                .value_or(-1),
+            0);
+}
+
 }  // namespace
 }  // namespace sluice::testing

@@ -30,6 +30,19 @@ TEST(ProgressLine, AnEstimateThatIsExceededStopsAtAHundredPercent) {
   EXPECT_EQ(ProgressLine(p), "snapshot inventory.orders 1000100/1000000 rows (100%), table 2/5");
 }
 
+TEST(ProgressLine, ATasksWarningEndsTheLine) {
+  pb::TaskProgress p;
+  p.set_phase(pb::TASK_PHASE_STREAMING);
+  p.set_position("mariadb-bin.000003:1234");
+  p.set_warning("binlog purge headroom 12 bytes");
+  EXPECT_EQ(ProgressLine(p),
+            "streaming at mariadb-bin.000003:1234; WARNING: binlog purge headroom 12 bytes");
+  pb::TaskProgress s = Snapshot();
+  s.set_warning("low");
+  EXPECT_EQ(ProgressLine(s), "snapshot inventory.orders 120000/1000000 rows (12%), table 2/5; "
+                             "WARNING: low");
+}
+
 TEST(ProgressLine, UnknownTotalsAreLeftOut) {
   pb::TaskProgress p = Snapshot();
   p.clear_table_rows_total();

@@ -35,10 +35,23 @@ std::vector<herder::ConnectorFigures> Figures() {
   streaming.errors.retries = 2;
   streaming.errors.errors_logged = 5;
   streaming.errors.last_error_timestamp_ms = 1765000000123;
+  TopicLag orders{"shopdb.shop.orders", {}};
+  orders.counts.buckets[0] = 3;  // <= 0.25 s
+  orders.counts.buckets[2] = 1;  // (0.5 s, 1 s]
+  orders.counts.buckets[LagHistogram::kBuckets - 1] = 1;  // over an hour
+  orders.counts.sum_ms = 4000500;
+  streaming.ack_lags.push_back(orders);
   plugin::TaskProgress progress;
   progress.phase = plugin::TaskPhase::kStreaming;
   progress.lag_ms = 250;
   progress.position = "mysql-bin.000003:4711";
+  progress.events_seen = 42;
+  progress.committed_transactions = 9;
+  progress.queue_remaining_capacity = 2000;
+  progress.snapshot_completed = 1;
+  progress.snapshot_duration_ms = 61500;
+  progress.purge_headroom_bytes = 1048576;
+  progress.purge_headroom_seconds = -1;  // the server expires nothing
   streaming.progress = progress;
   mysql.tasks.push_back(streaming);
 
@@ -112,6 +125,42 @@ TEST(MetricsText, TaskErrorFamiliesAsTheJmxExporterNamesThem) {
     EXPECT_THAT(text, HasSubstr(sample));
   }
   EXPECT_THAT(text, Not(HasSubstr("deadletterqueue")));
+}
+
+TEST(MetricsText, DebeziumCountersAndThePurgeHeadroomFromAbi16Progress) {
+  const std::string text = Render();
+  const std::string streaming = "{context=\"streaming\",server=\"shopdb\"} ";
+  const std::string snapshot = "{context=\"snapshot\",server=\"shopdb\"} ";
+  EXPECT_THAT(text, HasSubstr("debezium_mysql_connector_metrics_totalnumberofeventsseen" +
+                              streaming + "42\n"));
+  EXPECT_THAT(text, HasSubstr("debezium_mysql_connector_metrics_numberofcommittedtransactions" +
+                              streaming + "9\n"));
+  EXPECT_THAT(text, HasSubstr("debezium_mysql_connector_metrics_queueremainingcapacity" +
+                              streaming + "2000\n"));
+  EXPECT_THAT(text, HasSubstr("debezium_mysql_connector_metrics_snapshotcompleted" + snapshot +
+                              "1\n"));
+  EXPECT_THAT(text, HasSubstr("debezium_mysql_connector_metrics_snapshotdurationinseconds" +
+                              snapshot + "61\n"));
+  EXPECT_THAT(text, HasSubstr("sluice_task_purge_headroom_bytes{connector=\"shop\",task=\"0\"} "
+                              "1048576\n"));
+  EXPECT_THAT(text, Not(HasSubstr("sluice_task_purge_headroom_seconds{")));
+  // A task that reports none of them (the MariaDB snapshot here) has none.
+  EXPECT_THAT(text, Not(HasSubstr("debezium_mariadb_connector_metrics_totalnumberofeventsseen")));
+}
+
+TEST(MetricsText, CommitToAckLagIsAHistogramPerTaskAndTopic) {
+  const std::string text = Render();
+  const std::string series =
+      "sluice_task_commit_to_ack_lag_seconds_bucket{connector=\"shop\",task=\"0\","
+      "topic=\"shopdb.shop.orders\",le=";
+  EXPECT_THAT(text, HasSubstr("# TYPE sluice_task_commit_to_ack_lag_seconds histogram\n"));
+  EXPECT_THAT(text, HasSubstr(series + "\"0.25\"} 3\n" + series + "\"0.5\"} 3\n" + series +
+                              "\"1\"} 4\n"));
+  EXPECT_THAT(text, HasSubstr(series + "\"3600\"} 4\n" + series + "\"+Inf\"} 5\n"));
+  EXPECT_THAT(text, HasSubstr("sluice_task_commit_to_ack_lag_seconds_sum{connector=\"shop\","
+                              "task=\"0\",topic=\"shopdb.shop.orders\"} 4000.5\n"));
+  EXPECT_THAT(text, HasSubstr("sluice_task_commit_to_ack_lag_seconds_count{connector=\"shop\","
+                              "task=\"0\",topic=\"shopdb.shop.orders\"} 5\n"));
 }
 
 TEST(MetricsText, DebeziumStreamingAndSnapshotFamiliesFromProgress) {

@@ -8,6 +8,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "absl/time/clock.h"
 
 namespace sluice::offsets {
 namespace {
@@ -84,6 +85,23 @@ TEST(SubmittedRecordsTest, SubmitDropsTheAcknowledgedPrefixAndKeepsItsOffsetForT
   c = tracker.TakeCommittable();
   ASSERT_THAT(c.offsets, SizeIs(1));
   EXPECT_EQ(PosOf(c.offsets[0].offset), 1001);
+}
+
+TEST(SubmittedRecordsTest, AnAckRecordsItsLagFromTheSourceTimeWhenAskedTo) {
+  SubmittedRecords tracker;
+  PartitionHandle p = tracker.Partition(Server("a"));
+  LagHistogram lag;
+  const int64_t now_ms = absl::ToUnixMillis(absl::Now());
+  SubmittedRecord* observed = tracker.Submit(p, Pos(1));
+  observed->ObserveAckLag(&lag, now_ms - 20000);  // a change 20 s old
+  SubmittedRecord* plain = tracker.Submit(p, Pos(2));
+  observed->Ack();
+  plain->Ack();
+  const LagHistogram::Counts c = lag.Snapshot();
+  EXPECT_EQ(c.count(), 1) << "only the record asked to";
+  EXPECT_GE(c.sum_ms, 20000);
+  EXPECT_LT(c.sum_ms, 30000);
+  EXPECT_EQ(c.buckets[6], 1) << "(10 s, 30 s]";
 }
 
 TEST(SubmittedRecordsTest, RecordsWithoutAnOffsetAreWaitedForButNeverCommitted) {

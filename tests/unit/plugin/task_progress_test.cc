@@ -139,6 +139,42 @@ TEST_F(TaskProgressTest, ALargerStructFromANewerPluginIsAccepted) {
   EXPECT_EQ(task_.progress()->lag_ms, 9);
 }
 
+TEST_F(TaskProgressTest, Abi16CountersHeadroomAndWarningAreCopied) {
+  std::string warning = "binlog purge headroom 12 bytes";
+  sluice_task_progress p = sluice_task_progress_init(SLUICE_TASK_PHASE_STREAMING);
+  p.events_seen = 7;
+  p.committed_transactions = 3;
+  p.queue_remaining_capacity = 2040;
+  p.snapshot_completed = 1;
+  p.snapshot_duration_ms = 1500;
+  p.purge_headroom_bytes = 12;
+  p.purge_headroom_seconds = 0;
+  p.warning = sluice_str{warning.data(), warning.size()};
+  ASSERT_EQ(Report(task_, &p), SLUICE_OK);
+  warning.assign(warning.size(), 'x');  // the plugin's buffer is its own again
+  const TaskProgress got = *task_.progress();
+  EXPECT_EQ(got.events_seen, 7);
+  EXPECT_EQ(got.committed_transactions, 3);
+  EXPECT_EQ(got.queue_remaining_capacity, 2040);
+  EXPECT_EQ(got.snapshot_completed, 1);
+  EXPECT_EQ(got.snapshot_duration_ms, 1500);
+  EXPECT_EQ(got.purge_headroom_bytes, 12);
+  EXPECT_EQ(got.purge_headroom_seconds, 0);
+  EXPECT_EQ(got.warning, "binlog purge headroom 12 bytes");
+}
+
+TEST_F(TaskProgressTest, AnAbi12SizedReportLeavesTheAbi16MembersUnknown) {
+  // A plugin built before 1.6: its struct ends at `position`; what lies past it is not read.
+  sluice_task_progress p = sluice_task_progress_init(SLUICE_TASK_PHASE_STREAMING);
+  p.events_seen = 7;  // beyond the struct_size below: must not be read
+  p.purge_headroom_bytes = 12;
+  p.struct_size = kTaskProgressV12Size;
+  ASSERT_EQ(Report(task_, &p), SLUICE_OK);
+  EXPECT_EQ(task_.progress()->events_seen, -1);
+  EXPECT_EQ(task_.progress()->purge_headroom_bytes, -1);
+  EXPECT_EQ(task_.progress()->warning, "");
+}
+
 TEST_F(TaskProgressTest, MalformedReportsAreRefusedWithInvalidArgument) {
   EXPECT_EQ(Report(task_, nullptr), SLUICE_INVALID_ARGUMENT);
   EXPECT_EQ(HostApi()->task_progress_report(nullptr, nullptr), SLUICE_INVALID_ARGUMENT);
