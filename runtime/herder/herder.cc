@@ -669,6 +669,7 @@ std::vector<ConnectorFigures> Herder::Figures() {
         f.progress = t.progress;
         if (const worker::TaskView* task = worker_->Task(name, t.id); task != nullptr) {
           f.here = true;
+          f.records_polled = task->records_polled();
           f.records_sent = task->records_sent();
           f.in_flight_bytes = task->in_flight_bytes();
           f.errors = task->errors();

@@ -100,6 +100,7 @@ struct TaskFigures {
   int id = 0;
   State state = State::kUnassigned;
   bool here = false;             // the task runs on this worker (the counts below are its)
+  int64_t records_polled = 0;    // records its connector produced since the task started
   int64_t records_sent = 0;      // records handed to the producer since the task started
   int64_t in_flight_bytes = 0;   // handed to Kafka, not yet acknowledged
   worker::TaskErrorFigures errors;  // its transforms' and converters' failures

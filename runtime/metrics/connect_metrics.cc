@@ -76,7 +76,7 @@ void AppendConnectMetrics(const std::vector<ConnectorFigures>& connectors, Prome
                              1});
       if (!t.here) continue;
       ++tasks_here;
-      polled.push_back({TaskLabels(c, t), static_cast<double>(t.records_sent)});
+      polled.push_back({TaskLabels(c, t), static_cast<double>(t.records_polled)});
       written.push_back({TaskLabels(c, t), static_cast<double>(t.records_sent)});
       in_flight.push_back({TaskLabels(c, t), static_cast<double>(t.in_flight_bytes)});
       for (size_t i = 0; i < std::size(kErrorFamilies); ++i) {
@@ -141,7 +141,7 @@ void AppendConnectMetrics(const std::vector<ConnectorFigures>& connectors, Prome
              polled);
   out.Family(absl::StrCat(kSourceTask, "source_record_write_total"), "counter",
              "Records the task handed to Kafka since it started (source-record-write-total; "
-             "equal to the poll total: Sluice has no transforms that drop records).",
+             "the poll total less what transforms filtered and errors.tolerance skipped).",
              written);
   out.Family("sluice_task_in_flight_bytes", "gauge",
              "Record bytes the task handed to Kafka that Kafka has not acknowledged yet.",

@@ -332,6 +332,7 @@ absl::Status WorkerSourceTask::PollAndSend(data::RecordBatch& batch) {
 
 absl::Status WorkerSourceTask::TransformAndSend(const data::SourceRecord& polled,
                                                data::RecordBatch& batch, bool carries_offset) {
+  records_polled_.fetch_add(1, std::memory_order_relaxed);
   if (transforms_ == nullptr) return Send(polled, polled, carries_offset);
   data::SourceRecord record;
   transform::Verdict verdict = transform::Verdict::kKeep;

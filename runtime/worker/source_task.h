@@ -164,6 +164,9 @@ class WorkerSourceTask : public TaskView {
   int task_id() const override { return spec_.task_id; }
   TaskState state() const override;
   absl::Status failure() const override;
+  int64_t records_polled() const override {
+    return records_polled_.load(std::memory_order_relaxed);
+  }
   int64_t records_sent() const override { return records_sent_.load(std::memory_order_relaxed); }
   int64_t in_flight_bytes() const override;
   std::vector<std::string> topics() const override;
@@ -272,6 +275,7 @@ class WorkerSourceTask : public TaskView {
 
   RetryBackoff retry_backoff_;  // task thread: after an UNAVAILABLE poll
   std::atomic<bool> stop_requested_{false};
+  std::atomic<int64_t> records_polled_{0};  // the connector's records, before the transforms
   std::atomic<int64_t> records_sent_{0};
   std::atomic<int> restarts_{0};
   mutable absl::Mutex mu_;

@@ -36,6 +36,9 @@ class TaskView {
   virtual TaskState state() const = 0;
   // OK while running or after a requested stop; the error that ended it otherwise.
   virtual absl::Status failure() const = 0;
+  // Records its connector produced, before transforms and error tolerance dropped any.
+  virtual int64_t records_polled() const { return records_sent(); }
+  // Records handed to the producer (what the transforms kept).
   virtual int64_t records_sent() const = 0;
   // Record bytes handed to Kafka and not yet acknowledged: how far Kafka lags behind this task.
   virtual int64_t in_flight_bytes() const = 0;

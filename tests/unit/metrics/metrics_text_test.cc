@@ -27,6 +27,7 @@ std::vector<herder::ConnectorFigures> Figures() {
   streaming.id = 0;
   streaming.state = herder::State::kRunning;
   streaming.here = true;
+  streaming.records_polled = 12345678999;  // 98 filtered out by a transform
   streaming.records_sent = 12345678901;
   streaming.in_flight_bytes = 2048;
   streaming.errors.record_failures = 7;
@@ -102,6 +103,8 @@ TEST(MetricsText, WorkerAndTaskFamiliesAsTheJmxExporterNamesThem) {
                               "counter\n"));
   EXPECT_THAT(text, HasSubstr("kafka_connect_source_task_metrics_source_record_write_total{"
                               "connector=\"shop\",task=\"0\"} 12345678901\n"));
+  EXPECT_THAT(text, HasSubstr("kafka_connect_source_task_metrics_source_record_poll_total{"
+                              "connector=\"shop\",task=\"0\"} 12345678999\n"));
   EXPECT_THAT(text, HasSubstr("kafka_connect_connector_task_metrics_status{connector=\"gen "
                               "\\\"quoted\\\"\",task=\"1\",status=\"paused\"} 1\n"));
   EXPECT_THAT(text, HasSubstr("sluice_task_in_flight_bytes{connector=\"shop\",task=\"0\"} 2048\n"));

@@ -236,6 +236,9 @@ TEST_F(SourceTaskTest, UnderErrorsToleranceAllFailedRecordsAreSkippedLoggedCount
   EXPECT_EQ(errors.records_skipped, 4);
   EXPECT_EQ(errors.errors_logged, 4);
   EXPECT_EQ(errors.retries, 0);
+  // source-record-poll-total counts the skipped records, source-record-write-total does not.
+  EXPECT_EQ(task->records_polled(), 20);
+  EXPECT_EQ(task->records_sent(), 16);
   const std::string log = LogText();
   EXPECT_THAT(log, HasSubstr(R"(at source partition {"generator":"orders","task":0} offset {"seq":9}, with record = key={"id":9} value={"id":9,"seq":9,)"));
   EXPECT_THAT(log, HasSubstr("unknown field: missing"));
