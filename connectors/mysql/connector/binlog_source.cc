@@ -113,16 +113,16 @@ absl::Status BinlogSource::Lost(absl::Status cause, const OffsetState& at, bool 
   return cause;
 }
 
-absl::Status BinlogSource::DeferLossAfterRecords(absl::Status status, bool appended) {
-  if (absl::IsUnavailable(status) && appended) {
-    deferred_loss_ = std::move(status);
+absl::Status BinlogSource::DeferFailureAfterRecords(absl::Status status, bool appended) {
+  if (!status.ok() && appended) {
+    deferred_failure_ = std::move(status);
     return absl::OkStatus();
   }
   return status;
 }
 
-absl::Status BinlogSource::TakeDeferredLoss() {
-  return std::exchange(deferred_loss_, absl::OkStatus());
+absl::Status BinlogSource::TakeDeferredFailure() {
+  return std::exchange(deferred_failure_, absl::OkStatus());
 }
 
 absl::StatusOr<OffsetState> ServerStartOffset(Connection& connection, SnapshotMode mode) {

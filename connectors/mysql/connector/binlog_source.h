@@ -85,14 +85,16 @@ class BinlogSource {
   const std::optional<OffsetState>& reopen_at() const { return reopen_at_; }
   bool reopen_gtids_complete() const { return reopen_gtids_complete_; }
 
-  // The poll's rule for a loss. Records appended before it reach the worker only with an OK (the
-  // worker discards the batch of a poll that fails), so:
-  // at the end of a poll, `status` — or OK when it is a loss (Unavailable) after `appended`
-  // records, the loss then kept for the next poll;
-  absl::Status DeferLossAfterRecords(absl::Status status, bool appended);
-  // at the start of a poll, the loss the last one kept (reported with nothing appended, so the
-  // worker's back-off passes before the poll after reconnects), or OK.
-  absl::Status TakeDeferredLoss();
+  // The poll's rule for a failure (a loss or any other). Records appended before it reach the
+  // worker only with an OK (the worker discards the batch of a poll that fails), and a poll reads
+  // on past a transaction boundary when the next transaction has arrived, so:
+  // at the end of a poll, `status` — or OK when it failed after `appended` records, the failure
+  // then kept for the next poll (the changes before it are delivered, and a restart resumes at the
+  // event that failed);
+  absl::Status DeferFailureAfterRecords(absl::Status status, bool appended);
+  // at the start of a poll, the failure the last one kept (reported with nothing appended, so
+  // after a loss the worker's back-off passes before the poll that reconnects), or OK.
+  absl::Status TakeDeferredFailure();
 
  private:
   Host host_;
@@ -111,7 +113,7 @@ class BinlogSource {
   absl::StatusOr<std::optional<binlog::Event>> NextInPayload();
   std::optional<OffsetState> reopen_at_;
   bool reopen_gtids_complete_ = false;
-  absl::Status deferred_loss_;
+  absl::Status deferred_failure_;
   int64_t failed_attempts_ = 0;
   std::string connecting_;  // the progress text while the server cannot be reached
 };

@@ -84,11 +84,11 @@ SourceTask::~SourceTask() {
 absl::Status SourceTask::Poll(sluice_batch* batch, int64_t timeout_ms) {
   budget_.Reset();
   builder_.StartPoll();
-  // A loss after records were appended is reported by the next poll (BinlogSource).
-  absl::Status deferred = source_.TakeDeferredLoss();
+  // A failure after records were appended is reported by the next poll (BinlogSource).
+  absl::Status deferred = source_.TakeDeferredFailure();
   if (!deferred.ok()) return deferred;
   absl::Status status = PollPhase(batch, MonotonicNanos() + timeout_ms * 1000000);
-  return source_.DeferLossAfterRecords(std::move(status), host_.api()->batch_size(batch) > 0);
+  return source_.DeferFailureAfterRecords(std::move(status), host_.api()->batch_size(batch) > 0);
 }
 
 absl::Status SourceTask::PollPhase(sluice_batch* batch, int64_t deadline) {

@@ -43,27 +43,33 @@ OffsetState At(const char* file, int64_t pos) {
   return offset;
 }
 
-TEST(BinlogSource, ALossAfterRecordsIsDeliveredWithOkAndReportedByTheNextPoll) {
+TEST(BinlogSource, AFailureAfterRecordsIsDeliveredWithOkAndReportedByTheNextPoll) {
   ConnectorConfig config;
   BinlogSource source(NoHost(), config);
-  EXPECT_TRUE(source.TakeDeferredLoss().ok()) << "nothing kept yet";
-  EXPECT_TRUE(source.DeferLossAfterRecords(absl::UnavailableError("gone"), /*appended=*/true).ok())
+  EXPECT_TRUE(source.TakeDeferredFailure().ok()) << "nothing kept yet";
+  EXPECT_TRUE(
+      source.DeferFailureAfterRecords(absl::UnavailableError("gone"), /*appended=*/true).ok())
       << "the records appended before the loss reach the worker";
-  const absl::Status next = source.TakeDeferredLoss();
+  const absl::Status next = source.TakeDeferredFailure();
   EXPECT_TRUE(absl::IsUnavailable(next));
   EXPECT_EQ(next.message(), "gone");
-  EXPECT_TRUE(source.TakeDeferredLoss().ok()) << "reported once";
+  EXPECT_TRUE(source.TakeDeferredFailure().ok()) << "reported once";
+  // Any other failure too: the transactions read before it in the same poll are delivered.
+  EXPECT_TRUE(
+      source.DeferFailureAfterRecords(absl::FailedPreconditionError("bad row"), /*appended=*/true)
+          .ok());
+  EXPECT_EQ(source.TakeDeferredFailure().code(), absl::StatusCode::kFailedPrecondition);
 }
 
-TEST(BinlogSource, ALossWithNothingAppendedOrAnotherErrorIsReportedAtOnce) {
+TEST(BinlogSource, AFailureWithNothingAppendedIsReportedAtOnce) {
   ConnectorConfig config;
   BinlogSource source(NoHost(), config);
   EXPECT_TRUE(absl::IsUnavailable(
-      source.DeferLossAfterRecords(absl::UnavailableError("gone"), /*appended=*/false)));
-  EXPECT_EQ(source.DeferLossAfterRecords(absl::InternalError("bad"), /*appended=*/true).code(),
+      source.DeferFailureAfterRecords(absl::UnavailableError("gone"), /*appended=*/false)));
+  EXPECT_EQ(source.DeferFailureAfterRecords(absl::InternalError("bad"), /*appended=*/false).code(),
             absl::StatusCode::kInternal);
-  EXPECT_TRUE(source.DeferLossAfterRecords(absl::OkStatus(), /*appended=*/true).ok());
-  EXPECT_TRUE(source.TakeDeferredLoss().ok()) << "nothing was kept";
+  EXPECT_TRUE(source.DeferFailureAfterRecords(absl::OkStatus(), /*appended=*/true).ok());
+  EXPECT_TRUE(source.TakeDeferredFailure().ok()) << "nothing was kept";
 }
 
 TEST(BinlogSource, ALossWithoutAnOpenStreamKeepsTheReopenPoint) {
