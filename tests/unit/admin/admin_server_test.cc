@@ -6,6 +6,8 @@
 
 #include <sys/stat.h>
 
+#include <unistd.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -33,8 +35,10 @@ constexpr char kToken[] = "0123456789abcdef0123456789abcdef";
 class AdminServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    // The process id too: two test runs on one machine (two checkouts) must not share a folder.
     dir_ = absl::StrCat(::testing::TempDir(), "/admin_server_",
-                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+                        ::testing::UnitTest::GetInstance()->current_test_info()->name(), "_",
+                        getpid());
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
     config_.admin_listener = "127.0.0.1:0";
