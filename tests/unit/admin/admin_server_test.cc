@@ -5,7 +5,6 @@
 #include "runtime/admin/admin_server.h"
 
 #include <sys/stat.h>
-
 #include <unistd.h>
 
 #include <cstdlib>
