@@ -438,7 +438,7 @@ absl::StatusOr<ConnectorInfo> Herder::Create(const std::string& name, ConfigMap 
     if (!stored.ok()) return stored.status();
     // The target state goes first, so a reader never sees the connector without it.
     if (absl::Status s = WriteAsLeader({{TargetStateKey(name), EncodeTargetState(initial)},
-                                         {ConnectorConfigKey(name), EncodeProperties(*stored)}});
+                                        {ConnectorConfigKey(name), EncodeProperties(*stored)}});
         !s.ok()) {
       return s;
     }
