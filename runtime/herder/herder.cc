@@ -98,7 +98,8 @@ Herder::Herder(HerderParts parts, LogSink log, HerderOptions options)
       statuses_(std::move(parts.status_log), worker_.get(), scrubber_, &watchers_,
                 options_.worker_id, log_),
       preparer_(&worker_->plugins(), &worker_->config(), scrubber_),
-      lifecycle_(worker_.get(), &configs_, &statuses_, &preparer_, log_),
+      lifecycle_(worker_.get(), &configs_, &statuses_, &preparer_, log_,
+                 /*units_apart=*/cluster_ != nullptr),
       metrics_(worker_.get(), &watchers_, options_.worker_id, options_.metrics_interval) {}
 
 Herder::~Herder() {
@@ -213,8 +214,7 @@ absl::Status Herder::Restore() {
 void Herder::Tick() {
   if (cluster_ != nullptr) ClusterTick();
   for (const auto& [name, entry] : configs_.state().connectors()) {
-    // In a cluster, only the owner writes a connector's statuses.
-    if (cluster_ != nullptr && !running_.contains(name)) continue;
+    // Only tasks running here are refreshed: in a cluster, each task's worker writes its status.
     statuses_.Refresh(name, entry.tasks.size());
   }
   metrics_.MaybeSample(configs_.state(), absl::Now());
@@ -243,7 +243,8 @@ void Herder::ActOnRestartRequests() {
   requests.swap(restart_requests_);
   for (const kafka::KeyedRecord& record : requests) {
     if (std::optional<cluster::TaskRestart> task = cluster::DecodeRestartTask(record)) {
-      if (!running_.contains(task->connector) || !configs_.Has(task->connector) ||
+      if (!running_tasks_.contains(cluster::WorkUnit::Task(task->connector, task->task)) ||
+          !configs_.Has(task->connector) ||
           configs_.state().target_state(task->connector) != TargetState::kStarted ||
           static_cast<size_t>(task->task) >= configs_.entry(task->connector).tasks.size()) {
         continue;
@@ -270,11 +271,12 @@ void Herder::ActOnRestartRequests() {
 
 void Herder::ClusterTick() {
   FollowCluster();
-  std::map<std::string, std::string> classes;
+  std::map<std::string, cluster::ConnectorWork> work;
   for (const auto& [name, entry] : configs_.state().connectors()) {
-    classes[name] = plugin::Lookup(entry.config, "connector.class").value_or("");
+    work[name] = {plugin::Lookup(entry.config, "connector.class").value_or(""),
+                  entry.inconsistent ? 0 : static_cast<int>(entry.tasks.size())};
   }
-  if (std::optional<cluster::LeaderWrite> write = cluster_->LeaderStep(classes)) {
+  if (std::optional<cluster::LeaderWrite> write = cluster_->LeaderStep(work)) {
     absl::Status s = cluster_->membership().AsLeader(
         write->term, [&] { return configs_.Write(write->records); });
     if (s.ok()) {
@@ -283,8 +285,10 @@ void Herder::ClusterTick() {
       log_(LogLevel::kWarn, kWho, absl::StrCat("publishing the assignment: ", s.message()));
     }
   }
-  // What is no longer ours (or no longer exists) stops first: its tasks commit their offsets
-  // while the lease still runs, before this worker acknowledges the epoch that took it away.
+  // What is no longer ours, or no longer runs as it did, stops first (tasks before instances):
+  // its tasks commit their offsets while the lease still runs, before this worker acknowledges
+  // the epoch that took them away.
+  StopTasksNoLongerHere(cluster_->MyTasks());
   const std::set<std::string> mine = cluster_->MyConnectors();
   for (auto it = running_.begin(); it != running_.end();) {
     const std::string name = it->first;
@@ -293,7 +297,7 @@ void Herder::ClusterTick() {
       continue;
     }
     log_(LogLevel::kInfo, kWho, absl::StrCat("connector ", name, " no longer runs here"));
-    lifecycle_.StopInWorker(name);
+    lifecycle_.StopInstance(name);
     if (!configs_.Has(name)) statuses_.RemoveStatuses(name, /*connector_too=*/true);
     it = running_.erase(it);
   }
@@ -307,21 +311,65 @@ void Herder::ClusterTick() {
       log_(LogLevel::kInfo, kWho,
            absl::StrCat("connector ", name, " runs here from epoch ", cluster_->assignment().epoch));
     } else if (it->second.config != config) {
-      lifecycle_.StopInWorker(name);  // a new config applies by restarting
+      lifecycle_.StopInstance(name);  // a new config applies by restarting
     }
     if (target == TargetState::kStopped) {
       // Also when it just came here: an owner that died before emptying its task configs left
       // them, and offsets may be altered only once they are empty (AlterOffsets).
       (void)lifecycle_.StopEmptyingTasks(name);
     } else {
-      (void)lifecycle_.Start(name, target);  // a failure is the connector's status
+      (void)lifecycle_.StartInstance(name, target);  // a failure is the connector's status
     }
     running_[name] = Running{config, target};
   }
+  StartTasksNewHere(cluster_->MyTasks());
   if (std::optional<kafka::KeyedRecord> ack = cluster_->AckIfNew()) {
     if (configs_.Write({*ack}).ok()) cluster_->Wrote({*ack});
   }
   ActOnRestartRequests();
+}
+
+std::optional<Herder::RunningTask> Herder::TaskAsConfigured(const cluster::WorkUnit& unit) const {
+  if (!configs_.Has(unit.connector)) return std::nullopt;
+  const ConnectorEntry& entry = configs_.entry(unit.connector);
+  if (entry.inconsistent || static_cast<size_t>(unit.task) >= entry.tasks.size()) {
+    return std::nullopt;
+  }
+  return RunningTask{entry.config, entry.tasks[unit.task],
+                     configs_.state().target_state(unit.connector)};
+}
+
+void Herder::StopTasksNoLongerHere(const std::set<cluster::WorkUnit>& mine) {
+  for (auto it = running_tasks_.begin(); it != running_tasks_.end();) {
+    const cluster::WorkUnit unit = it->first;
+    const std::optional<RunningTask> now = TaskAsConfigured(unit);
+    if (mine.contains(unit) && now && *now == it->second) {
+      ++it;
+      continue;
+    }
+    if (worker_->Task(unit.connector, unit.task) != nullptr) {
+      lifecycle_.StopTaskHere(unit.connector, unit.task);
+      log_(LogLevel::kInfo, kWho, absl::StrCat("task ", unit.Name(), " no longer runs here"));
+    }
+    it = running_tasks_.erase(it);
+  }
+}
+
+void Herder::StartTasksNewHere(const std::set<cluster::WorkUnit>& mine) {
+  for (const cluster::WorkUnit& unit : mine) {
+    if (running_tasks_.contains(unit)) continue;
+    const std::optional<RunningTask> now = TaskAsConfigured(unit);
+    if (!now || now->target == TargetState::kStopped) continue;  // its configs are being emptied
+    if (now->target == TargetState::kPaused) {
+      statuses_.SetTaskState(unit.connector, unit.task, State::kPaused);
+    } else if (lifecycle_.StartTaskHere(unit.connector, unit.task).ok() &&
+               worker_->Task(unit.connector, unit.task) != nullptr) {
+      log_(LogLevel::kInfo, kWho,
+           absl::StrCat("task ", unit.Name(), " runs here from epoch ",
+                        cluster_->assignment().epoch));
+    }
+    running_tasks_[unit] = *now;  // a failed start is its status; a restart retries it
+  }
 }
 
 absl::Status Herder::RequireConnector(const std::string& name) const {
@@ -547,6 +595,22 @@ ConnectorStatusInfo::Restarted Herder::RestartHere(const std::string& name, bool
   const TargetState target = configs_.state().target_state(name);
   const ConnectorStatusInfo before = StatusOf(name);
   ConnectorStatusInfo::Restarted restarted;
+  if (cluster_ != nullptr) {
+    // The instance restarts here; each task where it runs: here, or through the config topic.
+    if (!only_failed || before.state == State::kFailed) {
+      lifecycle_.StopInstance(name);
+      statuses_.SetConnectorState(name, State::kRestarting);
+      (void)lifecycle_.StartInstance(name, target);
+      restarted.connector = true;
+    }
+    if (target != TargetState::kStarted) return restarted;
+    for (const TaskStatusInfo& task : before.tasks) {
+      if (!restarted.connector && task.state != State::kFailed) continue;
+      RestartTaskWhereItRuns(name, task.id);
+      restarted.tasks.push_back(task.id);
+    }
+    return restarted;
+  }
   if (!only_failed || before.state == State::kFailed) {
     lifecycle_.StopInWorker(name);
     statuses_.SetConnectorState(name, State::kRestarting);
@@ -563,6 +627,20 @@ ConnectorStatusInfo::Restarted Herder::RestartHere(const std::string& name, bool
     }
   }
   return restarted;
+}
+
+void Herder::RestartTaskWhereItRuns(const std::string& name, int task) {
+  const cluster::WorkUnit unit = cluster::WorkUnit::Task(name, task);
+  if (running_tasks_.contains(unit)) {
+    lifecycle_.RestartTask(name, task);
+    return;
+  }
+  if (cluster_->OwnerOf(unit).empty()) return;  // moving: it starts afresh where it goes
+  const std::vector<kafka::KeyedRecord> request = {cluster::RestartTaskRecord(name, task)};
+  if (absl::Status s = configs_.Write(request); !s.ok()) {
+    log_(LogLevel::kWarn, kWho,
+         absl::StrCat("asking for task ", unit.Name(), "'s restart: ", s.message()));
+  }
 }
 
 absl::StatusOr<ConnectorStatusInfo> Herder::Restart(const std::string& name, bool include_tasks,
@@ -586,7 +664,7 @@ absl::StatusOr<ConnectorStatusInfo> Herder::Restart(const std::string& name, boo
     }
     // Another worker runs it (or will, once it moved): the request goes through the config
     // topic, and the answer is the plan, what will restart shown RESTARTING.
-    if (cluster_->OwnerOf(name).empty()) {
+    if (cluster_->OwnerOf(cluster::WorkUnit::Connector(name)).empty()) {
       return absl::AbortedError(absl::StrCat("connector ", name,
                                              " is moving between workers (a rebalance is under "
                                              "way); retry in a moment"));
@@ -624,10 +702,10 @@ absl::StatusOr<ConnectorStatusInfo> Herder::RestartTask(const std::string& name,
           "; resume it before restarting a task"));
     }
     ConnectorStatusInfo after;
-    if (cluster_ == nullptr || running_.contains(name)) {
+    if (cluster_ == nullptr || running_tasks_.contains(cluster::WorkUnit::Task(name, task))) {
       lifecycle_.RestartTask(name, task);
       after = StatusOf(name);
-    } else if (cluster_->OwnerOf(name).empty()) {
+    } else if (cluster_->OwnerOf(cluster::WorkUnit::Task(name, task)).empty()) {
       return absl::AbortedError(absl::StrCat("task ", name, "-", task,
                                              " is moving between workers (a rebalance is under "
                                              "way); retry in a moment"));
@@ -708,14 +786,17 @@ absl::Status Herder::AlterOffsets(const std::string& name,
     if (absl::Status s = RequireServing(); !s.ok()) return s;
     if (absl::Status s = RequireConnector(name); !s.ok()) return s;
     const TargetState target = configs_.state().target_state(name);
-    // In a cluster the worker that ran it empties its task configs once its tasks stopped and
-    // committed (ConnectorLifecycle::StopEmptyingTasks): until then it may still write offsets.
+    // In a cluster the worker that ran its instance empties its task configs once it stopped
+    // (ConnectorLifecycle::StopEmptyingTasks); the leader then drops its tasks from the
+    // assignment, and every member acknowledges that epoch once it stopped them (each flushed
+    // and committed). Until then a task may still write offsets.
     if (cluster_ != nullptr && target == TargetState::kStopped &&
-        (!configs_.entry(name).tasks.empty() || configs_.entry(name).inconsistent)) {
+        (!configs_.entry(name).tasks.empty() || configs_.entry(name).inconsistent ||
+         !cluster_->NoTaskRuns(name))) {
+      const std::string owner = cluster_->OwnerOf(cluster::WorkUnit::Connector(name));
       return absl::AbortedError(absl::StrCat(
-          "connector ", name, " is STOPPED but its tasks have not stopped yet on worker ",
-          cluster_->OwnerOf(name).empty() ? "(none)" : cluster_->OwnerOf(name),
-          "; retry in a moment"));
+          "connector ", name, " is STOPPED but its tasks have not stopped yet (its instance on ",
+          owner.empty() ? "(none)" : owner, "); retry in a moment"));
     }
     if (target != TargetState::kStopped || worker_->IsConnectorRunning(name)) {
       // Kafka Connect's words (its herder's), which scripts written for it look for.
@@ -799,9 +880,17 @@ ClusterSummary Herder::Cluster() {
     out.epoch = a.epoch;
     out.leader = a.leader;
     out.lease_valid = view.lease_valid;
-    for (const std::string& member : view.members) out.members[member] = a.ConnectorsOf(member);
+    for (const std::string& member : view.members) {
+      out.members[member] = a.ConnectorsOf(member);
+      std::vector<std::string>& tasks = out.member_tasks[member];
+      for (const cluster::WorkUnit& task : a.TasksOf(member)) tasks.push_back(task.Name());
+    }
     for (const auto& [name, entry] : configs_.state().connectors()) {
-      if (!a.owners.contains(name)) out.unassigned.push_back(name);
+      if (!a.owners.contains(cluster::WorkUnit::Connector(name))) out.unassigned.push_back(name);
+      for (size_t i = 0; !entry.inconsistent && i < entry.tasks.size(); ++i) {
+        const cluster::WorkUnit task = cluster::WorkUnit::Task(name, static_cast<int>(i));
+        if (!a.owners.contains(task)) out.unassigned_tasks.push_back(task.Name());
+      }
     }
     return out;
   });

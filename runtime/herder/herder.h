@@ -28,6 +28,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -185,6 +186,9 @@ class Herder {
   // Restarts `name` on this worker, which runs it: the connector with all its tasks, or with
   // `only_failed` only what failed. Returns what restarted.
   ConnectorStatusInfo::Restarted RestartHere(const std::string& name, bool only_failed);
+  // Cluster mode: restarts task `task` of `name` here when it runs here, else asks the worker
+  // that runs it (a `sluice-restart-task-` record); nothing while it moves (it starts afresh).
+  void RestartTaskWhereItRuns(const std::string& name, int task);
   // Cluster mode: the restart requests that arrived, for connectors and tasks running here.
   void ActOnRestartRequests();
   ConnectorInfo InfoOf(const std::string& name) const;
@@ -207,12 +211,30 @@ class Herder {
   ConfigPreparer preparer_;
   ConnectorLifecycle lifecycle_;
   TaskMetrics metrics_;
-  // Cluster mode: the connectors running here, with the config and target state they run with.
+  // Cluster mode: the connector instances running here, with the config and target state they
+  // run with.
   struct Running {
     ConfigMap config;
     TargetState target;
   };
   std::map<std::string, Running> running_;
+  // Cluster mode: the tasks the assignment gives this worker and the configs and target state
+  // they were applied with (a PAUSED or failed one is here but does not run).
+  struct RunningTask {
+    ConfigMap connector_config;
+    ConfigMap task_config;
+    TargetState target;
+    bool operator==(const RunningTask&) const = default;
+  };
+  std::map<cluster::WorkUnit, RunningTask> running_tasks_;
+  // Cluster mode: task `unit` as the config topic has it now; nullopt when it has no committed
+  // config.
+  std::optional<RunningTask> TaskAsConfigured(const cluster::WorkUnit& unit) const;
+  // Cluster mode, ClusterTick's two halves for tasks: those no longer in `mine`, or whose
+  // connector config, task config or target state changed, stopped (each flushes and commits);
+  // then those of `mine` not applied yet started (or reported PAUSED).
+  void StopTasksNoLongerHere(const std::set<cluster::WorkUnit>& mine);
+  void StartTasksNewHere(const std::set<cluster::WorkUnit>& mine);
   // Cluster mode: restart requests (Kafka Connect's and Sluice's task ones) followed from the
   // config topic and not yet acted on.
   std::vector<kafka::KeyedRecord> restart_requests_;

@@ -59,19 +59,25 @@ class ClusterRun {
   RestAnswer Rest(size_t via, const std::string& method, const std::string& path,
                   const std::string& body = "") const;
 
-  // The connectors worker `i` runs now, by its log.
+  // The connector instances worker `i` runs now, by its log.
   std::set<std::string> RunningOn(size_t i) const;
-  // The worker that runs `connector` by the logs of the live workers; -1 for none.
+  // The worker that runs `connector`'s instance by the logs of the live workers; -1 for none,
+  // -2 for two.
   int OwnerOf(const std::string& connector, const std::set<size_t>& live) const;
+  // The same for tasks, named "<connector>-<task id>".
+  std::set<std::string> TasksOn(size_t i) const;
+  int TaskOwnerOf(const std::string& task, const std::set<size_t>& live) const;
 
   std::string topic(const std::string& connector) const { return connector + ".records"; }
-  // Every committed `seq` of the connector's one partition, in the offsets topic's order (the
-  // workers' offsets topic, or `offsets_topic`, a connector's own).
+  // Every committed `seq` of the connector's task `task` (its source partition), in the offsets
+  // topic's order (the workers' offsets topic, or `offsets_topic`, a connector's own).
   std::vector<int64_t> CommittedSeqs(const std::string& connector,
-                                     const std::string& offsets_topic = "") const;
-  // Checks the connector's topic against what the generator made: every seq in [0, max) present,
-  // and per key, the first occurrences in increasing seq order. Returns the failures.
-  std::string CheckNoLossAndKeyOrder(const std::string& connector, int64_t max_records) const;
+                                     const std::string& offsets_topic = "", int task = 0) const;
+  // Checks the connector's topic against what the generator's task `task` made: every seq in
+  // [0, max) present, and per key, the first occurrences in increasing seq order. Returns the
+  // failures.
+  std::string CheckNoLossAndKeyOrder(const std::string& connector, int64_t max_records,
+                                     int task = 0) const;
 
  private:
   struct Worker {
@@ -81,6 +87,11 @@ class ClusterRun {
     int rest_port = 0;
     std::unique_ptr<Subprocess> process;
   };
+  // What worker `i` runs now of one kind (`kind`: "connector" or "task"), by its log.
+  std::set<std::string> UnitsOn(size_t i, const std::string& kind) const;
+  int UnitOwnerOf(const std::string& unit, const std::string& kind,
+                  const std::set<size_t>& live) const;
+
   std::string prefix_;
   std::string directory_;
   std::string settings_;
