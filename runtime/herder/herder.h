@@ -219,7 +219,10 @@ class Herder {
   };
   std::map<std::string, Running> running_;
   // Cluster mode: the tasks the assignment gives this worker and the configs and target state
-  // they were applied with (a PAUSED or failed one is here but does not run).
+  // they were applied with (a PAUSED or failed one is here but does not run). A task restarts
+  // when its connector's config changes too: its converters, overrides and offsets store come
+  // from it (Kafka Connect keeps the old ones, KAFKA-9228). So it may restart twice, once with
+  // the connector's new config and once more when the new task configs arrive.
   struct RunningTask {
     ConfigMap connector_config;
     ConfigMap task_config;

@@ -127,7 +127,7 @@ std::string ClusterRun::CreateGenerator(size_t via, const std::string& name, int
                                                 {"key.cardinality", absl::StrCat(cardinality)},
                                                 {"rate.per.sec", absl::StrCat(rate)},
                                                 {"batch.size", "20"}};
-  config.insert(extra.begin(), extra.end());
+  for (const auto& [key, value] : extra) config[key] = value;
   return CreateConnector(via, name, config);
 }
 

@@ -33,7 +33,7 @@ class ClusterRun {
 
   // Creates generator connector `name` through worker `via`: `max_records` records over
   // `cardinality` keys at `rate` per second. Returns its full (unique) name.
-  // `extra`: more keys of the connector's config.
+  // `extra`: more keys of the connector's config, over those (e.g. tasks.max, 1 by default).
   std::string CreateGenerator(size_t via, const std::string& name, int64_t max_records,
                               int64_t cardinality, double rate,
                               const std::map<std::string, std::string>& extra = {});

@@ -181,8 +181,9 @@ TEST(Cluster, SixTasksOfOneGeneratorSpreadTwoPerWorkerAndAKilledWorkersTasksMove
         const ClusterRun::CliAnswer cluster = run.Cli(1, {"cluster"});
         if (cluster.code != 0) return false;
         for (size_t i = 0; i < 3; ++i) {
-          const size_t at = cluster.output.find(run.WorkerId(i) + " ");
-          if (at == std::string::npos) return false;
+          const size_t row = cluster.output.find("\n" + run.WorkerId(i) + " ");
+          if (row == std::string::npos) return false;
+          const size_t at = row + 1;
           const std::string line = cluster.output.substr(at, cluster.output.find('\n', at) - at);
           for (const std::string& t : run.TasksOn(i)) {
             if (line.find(t) == std::string::npos) return false;
