@@ -240,8 +240,12 @@ grpc::Status AdminService::GetCluster(grpc::ServerContext* context, const pb::Ge
     member->set_worker_id(worker);
     member->set_leader(worker == cluster.leader);
     for (const std::string& c : connectors) member->add_connectors(c);
+    if (auto tasks = cluster.member_tasks.find(worker); tasks != cluster.member_tasks.end()) {
+      for (const std::string& t : tasks->second) member->add_tasks(t);
+    }
   }
   for (const std::string& c : cluster.unassigned) reply->add_unassigned(c);
+  for (const std::string& t : cluster.unassigned_tasks) reply->add_unassigned_tasks(t);
   return grpc::Status::OK;
 }
 

@@ -158,12 +158,14 @@ void PrintCluster(const pb::ClusterInfo& cluster, std::ostream& out) {
   out << "cluster " << cluster.group_id() << ": assignment epoch " << cluster.epoch()
       << ", leader " << cluster.leader() << "; asked " << cluster.worker_id() << " (rebalance "
       << cluster.generation() << (cluster.lease_valid() ? ")" : ", its lease has ended)") << '\n';
-  Table table({"WORKER", "ROLE", "CONNECTORS"});
+  Table table({"WORKER", "ROLE", "CONNECTORS", "TASKS"});
   for (const pb::ClusterMember& m : cluster.members()) {
-    table.Add({m.worker_id(), m.leader() ? "leader" : "member", absl::StrJoin(m.connectors(), ", ")});
+    table.Add({m.worker_id(), m.leader() ? "leader" : "member", absl::StrJoin(m.connectors(), ", "),
+               absl::StrJoin(m.tasks(), ", ")});
   }
-  if (!cluster.unassigned().empty()) {
-    table.Add({"(none)", "", absl::StrJoin(cluster.unassigned(), ", ")});
+  if (!cluster.unassigned().empty() || !cluster.unassigned_tasks().empty()) {
+    table.Add({"(none)", "", absl::StrJoin(cluster.unassigned(), ", "),
+               absl::StrJoin(cluster.unassigned_tasks(), ", ")});
   }
   out << table.Render();
 }

@@ -17,6 +17,22 @@ constexpr char kWho[] = "herder";
 }  // namespace
 
 absl::Status ConnectorLifecycle::Start(const std::string& name, TargetState target) {
+  if (absl::Status s = StartInstance(name, target); !s.ok() || target == TargetState::kStopped) {
+    return s;
+  }
+  if (target == TargetState::kPaused) {
+    statuses_->NoteTopics(name);
+    worker_->StopTasks(name);
+    const size_t n = configs_->entry(name).tasks.size();
+    for (size_t i = 0; i < n; ++i) {
+      statuses_->SetTaskState(name, static_cast<int>(i), State::kPaused);
+    }
+    return absl::OkStatus();
+  }
+  return StartTasks(name, /*only_missing=*/true);
+}
+
+absl::Status ConnectorLifecycle::StartInstance(const std::string& name, TargetState target) {
   if (target == TargetState::kStopped) {
     statuses_->SetConnectorState(name, State::kStopped);
     return absl::OkStatus();
@@ -51,21 +67,42 @@ absl::Status ConnectorLifecycle::Start(const std::string& name, TargetState targ
       }
     }
   }
-  if (target == TargetState::kPaused) {
-    statuses_->NoteTopics(name);
-    worker_->StopTasks(name);
-    statuses_->SetConnectorState(name, State::kPaused);
-    const size_t n = configs_->entry(name).tasks.size();
-    for (size_t i = 0; i < n; ++i) {
-      statuses_->SetTaskState(name, static_cast<int>(i), State::kPaused);
-    }
+  statuses_->SetConnectorState(name,
+                               target == TargetState::kPaused ? State::kPaused : State::kRunning);
+  return absl::OkStatus();
+}
+
+absl::Status ConnectorLifecycle::StartTaskHere(const std::string& name, int task) {
+  if (!units_apart_) {
+    StartOneTask(name, task);  // its connector runs here, or the task fails saying it does not
     return absl::OkStatus();
   }
-  statuses_->SetConnectorState(name, State::kRunning);
-  return StartTasks(name, /*only_missing=*/true);
+  const ConnectorEntry& entry = configs_->entry(name);
+  absl::StatusOr<ConfigMap> resolved = preparer_->Resolve(entry.config);
+  absl::StatusOr<worker::ConnectorConfig> config =
+      resolved.ok() ? worker::ConnectorConfigFromMap(*resolved)
+                    : absl::StatusOr<worker::ConnectorConfig>(resolved.status());
+  absl::Status hosted = config.ok() ? worker_->HostTasks(*config) : config.status();
+  if (!hosted.ok()) {
+    statuses_->SetTaskState(name, task, State::kFailed,
+                            absl::StrCat("preparing its connector here: ", hosted.message()));
+    return hosted;
+  }
+  StartOneTask(name, task);
+  return absl::OkStatus();
+}
+
+void ConnectorLifecycle::StopTaskHere(const std::string& name, int task) {
+  statuses_->NoteTopics(name);
+  (void)worker_->StopTask(name, task);
+}
+
+void ConnectorLifecycle::StopInstance(const std::string& name) {
+  worker_->StopConnectorInstance(name);
 }
 
 void ConnectorLifecycle::ReconfigureTasks(const std::string& name) {
+  const bool restart_tasks_here = !units_apart_;
   if (!configs_->Has(name) || configs_->state().target_state(name) != TargetState::kStarted ||
       !worker_->IsConnectorRunning(name)) {
     return;
@@ -93,13 +130,15 @@ void ConnectorLifecycle::ReconfigureTasks(const std::string& name) {
   log_(LogLevel::kInfo, kWho,
        absl::StrCat("connector ", name, " reconfigured its tasks: restarting ", generated->size(),
                     " task(s) with their new configs"));
-  statuses_->NoteTopics(name);
-  worker_->StopTasks(name);
+  if (restart_tasks_here) {
+    statuses_->NoteTopics(name);
+    worker_->StopTasks(name);
+  }
   if (absl::Status s = WriteTaskConfigs(name, *generated); !s.ok()) {
     statuses_->SetConnectorState(name, State::kFailed, std::string(s.message()));
     return;
   }
-  (void)StartTasks(name, /*only_missing=*/false);
+  if (restart_tasks_here) (void)StartTasks(name, /*only_missing=*/false);
 }
 
 absl::Status ConnectorLifecycle::WriteTaskConfigs(
@@ -157,10 +196,9 @@ void ConnectorLifecycle::StartOneTask(const std::string& name, int task) {
 }
 
 void ConnectorLifecycle::RestartTask(const std::string& name, int task) {
-  statuses_->NoteTopics(name);
-  (void)worker_->StopTask(name, task);
+  StopTaskHere(name, task);
   statuses_->SetTaskState(name, task, State::kRestarting);
-  StartOneTask(name, task);
+  (void)StartTaskHere(name, task);  // a failure is the task's status
 }
 
 absl::Status ConnectorLifecycle::StopEmptyingTasks(const std::string& name) {
