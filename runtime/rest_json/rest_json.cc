@@ -296,21 +296,27 @@ std::string ConnectorListJson(const std::vector<herder::ConnectorInfo>& connecto
   });
 }
 
-std::string PluginsJson(const std::vector<std::shared_ptr<const plugin::Plugin>>& plugins) {
+std::string PluginsJson(const std::vector<PluginSummary>& plugins) {
   return Write([&](Writer& w) {
     w.StartArray();
-    for (const auto& plugin : plugins) {
+    for (const PluginSummary& plugin : plugins) {
       w.StartObject();
       w.Key("class");
-      String(w, plugin->name());
+      String(w, plugin.class_name);
       w.Key("type");
       w.String(kConnectorType);
       w.Key("version");
-      String(w, plugin->version());
+      String(w, plugin.version);
       w.EndObject();
     }
     w.EndArray();
   });
+}
+
+std::string PluginsJson(const std::vector<std::shared_ptr<const plugin::Plugin>>& plugins) {
+  std::vector<PluginSummary> summaries;
+  for (const auto& plugin : plugins) summaries.push_back({plugin->name(), plugin->version()});
+  return PluginsJson(summaries);
 }
 
 std::string ConfigInfosJson(const plugin::ConfigValidation& validation,

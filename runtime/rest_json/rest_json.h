@@ -45,6 +45,11 @@ std::string ConfigJson(const ConfigMap& config);
 std::string ConnectorListJson(const std::vector<herder::ConnectorInfo>& connectors,
                               bool expand_status, bool expand_info);
 // GET /connector-plugins: [{"class","type":"source","version"}...]
+struct PluginSummary {
+  std::string class_name;
+  std::string version;
+};
+std::string PluginsJson(const std::vector<PluginSummary>& plugins);
 std::string PluginsJson(const std::vector<std::shared_ptr<const plugin::Plugin>>& plugins);
 // PUT /connector-plugins/{type}/config/validate: {"name","error_count","groups":[],"configs":[
 // {"definition":{...},"value":{"name","value","recommended_values","errors","visible"}}...]}:
