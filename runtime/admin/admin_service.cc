@@ -224,6 +224,19 @@ grpc::Status AdminService::GetConnectorStatus(grpc::ServerContext* context, cons
                      &pb::Admin::Stub::GetConnectorStatus);
 }
 
+grpc::Status AdminService::GetTaskConfigs(grpc::ServerContext* context, const pb::ConnectorRef* request,
+                                          pb::TaskConfigs* reply) {
+  if (grpc::Status s = Admit(*context); !s.ok()) return s;
+  absl::StatusOr<std::vector<ConfigMap>> tasks = herder_->TaskConfigs(request->name());
+  if (!tasks.ok()) return ToGrpc(tasks.status());
+  for (size_t i = 0; i < tasks->size(); ++i) {
+    pb::TaskConfig* task = reply->add_tasks();
+    task->set_id(static_cast<int>(i));
+    for (const auto& [k, v] : (*tasks)[i]) (*task->mutable_config())[k] = v;
+  }
+  return grpc::Status::OK;
+}
+
 grpc::Status AdminService::GetCluster(grpc::ServerContext* context, const pb::GetClusterRequest*,
                                       pb::ClusterInfo* reply) {
   if (grpc::Status s = Admit(*context); !s.ok()) return s;

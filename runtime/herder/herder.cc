@@ -10,6 +10,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "runtime/cluster/cluster_records.h"
+#include "runtime/cluster/single_worker_guard.h"
 #include "runtime/common/string_view_compat.h"
 #include "runtime/kafka/compacted_topic.h"
 #include "runtime/plugin/plugin_calls.h"
@@ -24,6 +25,14 @@ constexpr absl::Duration kWriteTimeout = absl::Seconds(30);
 constexpr absl::Duration kReadTimeout = absl::Seconds(60);
 
 }  // namespace
+
+cluster::MembershipOptions GroupMembershipOptions(const config::WorkerConfig& config,
+                                                  std::string worker_id, std::string topic) {
+  return cluster::MembershipOptions{config.bootstrap_servers, config.group_id,
+                                    std::move(worker_id),     std::move(topic),
+                                    config.session_timeout,   config.heartbeat_interval,
+                                    config.rebalance_timeout, config.consumer_overrides};
+}
 
 absl::StatusOr<std::unique_ptr<Herder>> Herder::Start(config::WorkerConfig config, LogSink log,
                                                       HerderOptions options) {
@@ -40,14 +49,8 @@ absl::StatusOr<std::unique_ptr<Herder>> Herder::Start(config::WorkerConfig confi
   std::optional<cluster::ClusterOptions> cluster_options;
   if (config.cluster_enable) {
     cluster_options.emplace();
-    cluster_options->membership = cluster::MembershipOptions{bootstrap,
-                                                             config.group_id,
-                                                             options.worker_id,
-                                                             config.config_storage.name,
-                                                             config.session_timeout,
-                                                             config.heartbeat_interval,
-                                                             config.rebalance_timeout,
-                                                             config.consumer_overrides};
+    cluster_options->membership =
+        GroupMembershipOptions(config, options.worker_id, config.config_storage.name);
     cluster_options->max_delay = config.scheduled_rebalance_max_delay;
     cluster_options->status_topic = config.status_storage.name;
   }
@@ -60,7 +63,22 @@ absl::StatusOr<std::unique_ptr<Herder>> Herder::Start(config::WorkerConfig confi
         cluster::ClusterCoordinator::Start(*std::move(cluster_options), log);
     if (!cluster.ok()) return cluster.status();
     parts.cluster = *std::move(cluster);
+    // Before anything runs: a single worker in the group runs its connectors on its own.
+    if (absl::Status alone = cluster::RefuseBesideSingleWorker(
+            parts.cluster->membership(), (*worker)->config().rebalance_timeout, log);
+        !alone.ok()) {
+      return alone;
+    }
     (*worker)->Fence([m = &parts.cluster->membership()] { return m->CheckLease(); });
+  } else {
+    // A single worker (the opt-out) still joins the group, so that no other worker sharing it
+    // runs the same connectors unnoticed (cluster/single_worker_guard.h).
+    absl::StatusOr<std::unique_ptr<cluster::GroupMembership>> single = cluster::JoinAsSingleWorker(
+        GroupMembershipOptions((*worker)->config(), options.worker_id,
+                               (*worker)->config().offset_storage.name),
+        (*worker)->config().rebalance_timeout, log);
+    if (!single.ok()) return single.status();
+    parts.single_worker = *std::move(single);
   }
   parts.worker = *std::move(worker);
   absl::StatusOr<std::unique_ptr<kafka::CompactedTopic>> config_log =
@@ -98,6 +116,7 @@ Herder::Herder(HerderParts parts, LogSink log, HerderOptions options)
       log_(ScrubbingLogSink(scrubber_, std::move(log))),
       worker_(std::move(parts.worker)),
       cluster_(std::move(parts.cluster)),
+      single_worker_(std::move(parts.single_worker)),
       configs_(std::move(parts.config_log)),
       statuses_(std::move(parts.status_log), worker_.get(), scrubber_, &watchers_,
                 options_.worker_id, log_),

@@ -71,6 +71,12 @@ struct HerderOptions {
   std::shared_ptr<SecretScrubber> scrubber;
 };
 
+// This worker's membership of `group.id` with the worker's group settings (session.timeout.ms,
+// heartbeat.interval.ms, rebalance.timeout.ms, `consumer.*`): a cluster member subscribes to the
+// config topic, a single worker (cluster/single_worker_guard.h) to the offsets topic.
+cluster::MembershipOptions GroupMembershipOptions(const config::WorkerConfig& config,
+                                                  std::string worker_id, std::string topic);
+
 // What the herder works with (Kafka Connect's testing constructors take the same): Start(config)
 // builds the real ones; a test passes fakes.
 struct HerderParts {
@@ -83,6 +89,9 @@ struct HerderParts {
   // Cluster mode (docs/cluster.md): the connectors this worker runs are those the cluster's
   // assignment gives it; null = this worker runs every connector (a single worker).
   std::unique_ptr<cluster::ClusterCoordinator> cluster = nullptr;
+  // A single worker's place in its group (cluster/single_worker_guard.h), held while it runs so
+  // that a worker started later with the same group.id refuses to run; may be null.
+  std::unique_ptr<cluster::GroupMembership> single_worker = nullptr;
 };
 
 class Herder {
@@ -226,6 +235,7 @@ class Herder {
   const std::unique_ptr<worker::WorkerControl> worker_;
   // Left (LeaveGroup) only after the destructor stopped every task.
   const std::unique_ptr<cluster::ClusterCoordinator> cluster_;
+  const std::unique_ptr<cluster::GroupMembership> single_worker_;  // likewise
   Watchers watchers_;
 
   // Herder-thread state, in its rooms (declared after what they point to).

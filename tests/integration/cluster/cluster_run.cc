@@ -36,8 +36,8 @@ constexpr char kHerder[] = " herder ";
 
 }  // namespace
 
-ClusterRun::ClusterRun(const std::string& name, const std::string& settings)
-    : prefix_(UniqueName(name)), settings_(settings) {
+ClusterRun::ClusterRun(const std::string& name, const std::string& settings, Timings timings)
+    : prefix_(UniqueName(name)), settings_(settings), timings_(timings) {
   directory_ = absl::StrCat(BinaryDir(), "/tests/integration/cluster/", prefix_);
   mkdir(directory_.c_str(), 0755);
 }
@@ -71,10 +71,10 @@ void ClusterRun::StartWorker(size_t i, const std::string& plugin_path,
                            "producer.linger.ms=5\n"
                            "sluice.admin.listener=", w.admin_address, "\n",
                            "listeners=http://127.0.0.1:", w.rest_port, "\n",
-                           "sluice.cluster.enable=true\n"
-                           "session.timeout.ms=6000\n"
-                           "heartbeat.interval.ms=1000\n"
-                           "scheduled.rebalance.max.delay.ms=0\n",
+                           timings_ == Timings::kFast ? "session.timeout.ms=6000\n"
+                                                        "heartbeat.interval.ms=1000\n"
+                                                        "scheduled.rebalance.max.delay.ms=0\n"
+                                                      : "",
                            settings_, settings));
   }
   // A restarted worker appends to its log: what ran before stays readable, and RunningOn reads

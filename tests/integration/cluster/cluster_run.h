@@ -19,8 +19,12 @@ namespace sluice::testing {
 
 class ClusterRun {
  public:
+  // How fast the group notices a worker gone: kFast (session.timeout.ms=6000,
+  // heartbeat.interval.ms=1000, scheduled.rebalance.max.delay.ms=0) or Kafka Connect's defaults.
+  enum class Timings { kFast, kDefaults };
   // `settings` lines are added to every worker's config.
-  explicit ClusterRun(const std::string& name, const std::string& settings = "");
+  explicit ClusterRun(const std::string& name, const std::string& settings = "",
+                      Timings timings = Timings::kFast);
 
   // Starts worker `i` (0-based; a new index adds a worker). `plugin_path` "" = the build's.
   // `settings`: lines added to this worker's config only (on its first start).
@@ -100,6 +104,7 @@ class ClusterRun {
   std::string prefix_;
   std::string directory_;
   std::string settings_;
+  Timings timings_;
   std::vector<Worker> workers_;
 };
 
