@@ -84,10 +84,16 @@ class Producer : public RecordSender {
   Producer(const Producer&) = delete;
   Producer& operator=(const Producer&) = delete;
 
-  // RecordSender (record_sender.h says what each promises). `tracked` is settled by the record's
-  // delivery report. A record larger than the whole bound is still sent once nothing else is in
-  // flight. WaitForRoom counts a record's overhead as Send does.
-  absl::Status Send(const OutgoingRecord& record, offsets::SubmittedRecord* tracked) override;
+  // RecordSender (record_sender.h says what each promises). Each record's tracker entry is
+  // settled by its delivery report. A record larger than the whole bound is still sent once
+  // nothing else is in flight. WaitForRoom counts a record's overhead as SendBatch does.
+  //
+  // SendBatch takes the lock once for as many of the batch's records as the bound has room for
+  // (all of them, unless the bound is nearly full), then produces them without it. Their keys
+  // and values go to librdkafka without a copy: each record holds the batch's memory until its
+  // delivery report (outgoing_batch.h). The refusal after a failed delivery is checked for
+  // every record.
+  absl::Status SendBatch(OutgoingBatch& batch, size_t* handed_over) override;
   absl::Status Flush(absl::Duration timeout) override;
   bool WaitForRoom(int64_t bytes, absl::Duration timeout) override;
   absl::Status fatal_error() const override;
@@ -135,6 +141,15 @@ class Producer : public RecordSender {
   bool HasRoomToResumeLocked(int64_t bytes) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Waits (up to `timeout`) until a record charged `charge` bytes may go. False on timeout.
   bool AwaitRoomLocked(int64_t charge, absl::Duration timeout) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Under one lock: waits for room for record `first` of `batch`, then charges it and the
+  // following records while they fit, each with its topic handle. Returns the end of the records
+  // charged (> first) or the refusal of record `first`.
+  absl::StatusOr<size_t> ReserveLocked(OutgoingBatch& batch, size_t first)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Produces records [first, end) of `batch`, charged by ReserveLocked. Returns the number
+  // handed over; on a refusal, also the status, and records from the refused one on are
+  // uncharged and released.
+  size_t Produce(OutgoingBatch& batch, size_t first, size_t end, absl::Status* refused);
   // The cached handle of `topic`, created on first use; nullptr if librdkafka refuses the name.
   rd_kafka_topic_t* TopicLocked(absl::string_view topic) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
