@@ -241,7 +241,7 @@ bool Producer::AwaitRoomLocked(int64_t charge, absl::Duration timeout) {
 
 bool Producer::WaitForRoom(int64_t bytes, absl::Duration timeout) {
   absl::MutexLock lock(&mu_);
-  // As Send would charge it.
+  // As SendBatch would charge it.
   return AwaitRoomLocked(bytes + record_overhead_bytes_, timeout) && fatal_.ok();
 }
 
@@ -327,13 +327,11 @@ size_t Producer::Produce(OutgoingBatch& batch, size_t first, size_t end, absl::S
     while (true) {
       // On success librdkafka owns `headers`; on failure we still do.
       rd_kafka_headers_t* raw_headers = headers.get();
-      err = rd_kafka_producev(rk_.get(), RD_KAFKA_V_RKT(delivery.topic),
-                              RD_KAFKA_V_PARTITION(record.partition), RD_KAFKA_V_MSGFLAGS(0),
-                              RD_KAFKA_V_KEY(key_data, key_size),
-                              RD_KAFKA_V_VALUE(value_data, value_size),
-                              RD_KAFKA_V_TIMESTAMP(record.timestamp_ms),
-                              RD_KAFKA_V_HEADERS(raw_headers), RD_KAFKA_V_OPAQUE(opaque),
-                              RD_KAFKA_V_END);
+      err = rd_kafka_producev(
+          rk_.get(), RD_KAFKA_V_RKT(delivery.topic), RD_KAFKA_V_PARTITION(record.partition),
+          RD_KAFKA_V_MSGFLAGS(0), RD_KAFKA_V_KEY(key_data, key_size),
+          RD_KAFKA_V_VALUE(value_data, value_size), RD_KAFKA_V_TIMESTAMP(record.timestamp_ms),
+          RD_KAFKA_V_HEADERS(raw_headers), RD_KAFKA_V_OPAQUE(opaque), RD_KAFKA_V_END);
       if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
         (void)headers.release();
         break;
@@ -350,10 +348,10 @@ size_t Producer::Produce(OutgoingBatch& batch, size_t first, size_t end, absl::S
       *refused = fatal_error();
     } else {
       absl::Status status = KafkaStatus(
-          err, absl::StrCat("producing ",
-                            DescribeRecord(key_data, key_size,
-                                           delivery.charge - record_overhead_bytes_),
-                            " to topic `", record.topic, "`"));
+          err,
+          absl::StrCat("producing ",
+                       DescribeRecord(key_data, key_size, delivery.charge - record_overhead_bytes_),
+                       " to topic `", record.topic, "`"));
       *refused = absl::Status(status.code(), absl::StrCat(status.message(), SizeAdvice(err)));
     }
     break;

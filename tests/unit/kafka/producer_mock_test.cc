@@ -52,9 +52,8 @@ OutgoingRecord Record(absl::string_view topic, std::optional<absl::string_view> 
 // Every record of `topic`'s partition 0 on the mock cluster, in order: their values.
 std::vector<std::string> ReadValues(const std::string& bootstrap, const char* topic,
                                     size_t expected) {
-  ClientSettings settings = {{"bootstrap.servers", bootstrap},
-                             {"group.id", "reader"},
-                             {"enable.auto.commit", "false"}};
+  ClientSettings settings = {
+      {"bootstrap.servers", bootstrap}, {"group.id", "reader"}, {"enable.auto.commit", "false"}};
   absl::StatusOr<ConfHandle> conf = BuildConf(settings, {}, "consumer.");
   EXPECT_TRUE(conf.ok()) << conf.status();
   char errstr[256];
