@@ -183,38 +183,6 @@ TEST(ProducerTest, BatchedRecordsArriveInOrderWithTheirBytesAfterTheBatchIsGone)
       << "every value, in the order sent";
 }
 
-TEST(ProducerTest, ABatchLargerThanTheBoundGoesOutAsDeliveriesFreeRoom) {
-  MockCluster cluster(1);
-  ASSERT_EQ(rd_kafka_mock_topic_create(cluster.get(), "t", 1, 1), RD_KAFKA_RESP_ERR_NO_ERROR);
-  auto producer = Producer::Create(ProducerOptions{cluster.bootstrap(),
-                                                   {{"linger.ms", "0"}},
-                                                   /*max_in_flight_bytes=*/3000,
-                                                   /*max_block=*/absl::Seconds(20),
-                                                   "p",
-                                                   /*record_overhead_bytes=*/0});
-  ASSERT_TRUE(producer.ok()) << producer.status();
-  offsets::SubmittedRecords tracker;
-  offsets::PartitionHandle partition = tracker.Partition(Server());
-  OutgoingBatch batch;
-  for (int i = 0; i < 200; ++i) {
-    batch.Add(Record("t", std::nullopt, std::to_string(i) + std::string(300, 'x')),
-              tracker.Submit(partition, Pos(i)));
-  }
-  size_t handed_over = 0;
-  ASSERT_TRUE((*producer)->SendBatch(batch, &handed_over).ok());
-  EXPECT_EQ(handed_over, 200u);
-  ASSERT_TRUE((*producer)->Flush(absl::Seconds(30)).ok());
-  EXPECT_EQ((*producer)->in_flight_bytes(), 0);
-  offsets::CommittableOffsets c = tracker.TakeCommittable();
-  ASSERT_THAT(c.offsets, SizeIs(1));
-  EXPECT_EQ(std::get<int64_t>(*c.offsets[0].offset.Find("pos")), 199);
-  const std::vector<std::string> values = ReadValues(cluster.bootstrap(), "t", 200);
-  ASSERT_THAT(values, SizeIs(200));
-  for (int i = 0; i < 200; ++i) {
-    EXPECT_EQ(values[i], std::to_string(i) + std::string(300, 'x')) << "record " << i;
-  }
-}
-
 TEST(ProducerTest, ARecordRefusedInABatchStopsItThereAndTheRestIsLeftToTheCaller) {
   auto producer = Producer::Create(ProducerOptions{"127.0.0.1:1",
                                                    {{"message.max.bytes", "10000"}},
@@ -412,8 +380,9 @@ TEST(ProducerTest, DeliveryReleasesExactlyWhatSendCharged) {
 }
 
 TEST(ProducerTest, ASenderAtTheBoundGoesOnAsDeliveriesFreeRoom) {
-  // Twenty times the bound, sent by one thread: each time the bound is full, Send must wake up
-  // when the poller takes delivered bytes off it, well within max_block.
+  // Twenty times the bound, sent by one thread a record at a time, then as one batch: each time the
+  // bound is full, Send must wake up when the poller takes delivered bytes off it, well within
+  // max_block.
   MockCluster cluster(1);
   ASSERT_EQ(rd_kafka_mock_topic_create(cluster.get(), "t", 1, 1), RD_KAFKA_RESP_ERR_NO_ERROR);
   auto producer = Producer::Create(ProducerOptions{cluster.bootstrap(),
@@ -434,12 +403,24 @@ TEST(ProducerTest, ASenderAtTheBoundGoesOnAsDeliveriesFreeRoom) {
     most_in_flight = std::max(most_in_flight, (*producer)->in_flight_bytes());
   }
   EXPECT_LE(most_in_flight, 3000);
+  // Twenty times the bound in one batch: it goes out a part at a time, in order.
+  OutgoingBatch batch;
+  for (int i = 200; i < 400; ++i) {
+    batch.Add(Record("t", std::nullopt, std::to_string(i) + value),
+              tracker.Submit(partition, Pos(i)));
+  }
+  size_t handed_over = 0;
+  ASSERT_TRUE((*producer)->SendBatch(batch, &handed_over).ok());
+  EXPECT_EQ(handed_over, 200u);
   ASSERT_TRUE((*producer)->Flush(absl::Seconds(30)).ok());
   EXPECT_EQ((*producer)->in_flight_bytes(), 0);
   EXPECT_EQ(tracker.pending(), 0);
   offsets::CommittableOffsets c = tracker.TakeCommittable();
   ASSERT_THAT(c.offsets, SizeIs(1));
-  EXPECT_EQ(std::get<int64_t>(*c.offsets[0].offset.Find("pos")), 199);
+  EXPECT_EQ(std::get<int64_t>(*c.offsets[0].offset.Find("pos")), 399);
+  const std::vector<std::string> values = ReadValues(cluster.bootstrap(), "t", 400);
+  ASSERT_THAT(values, SizeIs(400));
+  for (int i = 200; i < 400; ++i) EXPECT_EQ(values[i], std::to_string(i) + value) << i;
 }
 
 TEST(ProducerTest, DestroyingTheProducerFailsUndeliveredRecords) {
