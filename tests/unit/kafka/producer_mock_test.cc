@@ -369,8 +369,9 @@ TEST(ProducerTest, DeliveryReleasesExactlyWhatSendCharged) {
   RecordHeader headers[] = {{"__debezium.oldkey", absl::string_view("{\"id\":1}")},
                             {"empty", std::nullopt}};
   for (int i = 0; i < 50; ++i) {
-    OutgoingRecord r = Record("t", std::string("k") + std::to_string(i),
-                              i % 5 == 0 ? std::nullopt : std::optional<absl::string_view>("v"));
+    const std::string key = "k" + std::to_string(i);  // outlives the view Record keeps
+    OutgoingRecord r =
+        Record("t", key, i % 5 == 0 ? std::nullopt : std::optional<absl::string_view>("v"));
     r.headers = headers;
     ASSERT_TRUE((*producer)->Send(r, nullptr).ok());
   }
