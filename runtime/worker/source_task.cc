@@ -310,7 +310,15 @@ absl::Status WorkerSourceTask::PollAndSend(data::RecordBatch& batch) {
     if (absl::Status fenced = services_.fence(); !fenced.ok()) return fenced;
   }
   retry_backoff_.Reset();
-  if (spec_.transactions.has_value()) return SendInTransactions(batch);
+  // The records go to the producer together (SendPending) after the poll's last one, before a
+  // transaction boundary, and before a failure ends the poll, so the records before it still go.
+  absl::Status status =
+      spec_.transactions.has_value() ? SendInTransactions(batch) : SendPolled(batch);
+  absl::Status sent = SendPending();
+  return sent.ok() ? status : sent;
+}
+
+absl::Status WorkerSourceTask::SendPolled(data::RecordBatch& batch) {
   // Only the last record of each run of one source partition hands its offset to the tracker:
   // the others' offsets are superseded before a commit could take them, unless the commit falls
   // between two records of this loop, in which case it takes the poll before's (a crash then
@@ -385,6 +393,7 @@ absl::Status WorkerSourceTask::SendInTransactions(data::RecordBatch& batch) {
     if (next_end < ends.size() && ends[next_end] == n) {
       ++next_end;
       if (attempt.in_transaction) {
+        if (absl::Status status = SendPending(); !status.ok()) return status;
         if (absl::Status status = CommitTransaction(); !status.ok()) return status;
       }
     }
@@ -566,13 +575,25 @@ absl::Status WorkerSourceTask::Send(const data::SourceRecord& polled,
   outgoing.headers = headers_;
   outgoing.timestamp_ms = record.timestamp_ms < 0 ? 0 : record.timestamp_ms;
   outgoing.partition = record.partition;
-  if (absl::Status status = attempt.producer->Send(outgoing, tracked); !status.ok()) {
-    // Never in flight: it blocks its partition so no offset after it can be committed.
-    tracked->Fail(status);
-    return absl::Status(status.code(), absl::StrCat(who_, ": ", status.message()));
-  }
-  records_sent_.fetch_add(1, std::memory_order_relaxed);
+  pending_.Add(outgoing, tracked);  // copies the converters' bytes, which end with their next call
   return absl::OkStatus();
+}
+
+absl::Status WorkerSourceTask::SendPending() {
+  if (pending_.empty()) return absl::OkStatus();
+  size_t handed_over = 0;
+  absl::Status status = attempt_->producer->SendBatch(pending_, &handed_over);
+  records_sent_.fetch_add(static_cast<int64_t>(handed_over), std::memory_order_relaxed);
+  if (!status.ok()) {
+    // Never in flight: the refused record and those after it block their partitions so no
+    // offset after them can be committed.
+    for (size_t i = handed_over; i < pending_.size(); ++i) {
+      if (offsets::SubmittedRecord* tracked = pending_.delivery(i).tracked) tracked->Fail(status);
+    }
+    status = absl::Status(status.code(), absl::StrCat(who_, ": ", status.message()));
+  }
+  pending_.Clear();
+  return status;
 }
 
 absl::Status WorkerSourceTask::CommitOffsets(bool final_commit) {

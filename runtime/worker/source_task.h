@@ -193,6 +193,13 @@ class WorkerSourceTask : public TaskView {
   // Sleeps `wait` unless a stop is requested first; false when it was.
   bool SleepUnlessStopped(absl::Duration wait);
   absl::Status PollAndSend(data::RecordBatch& batch);
+  // At-least-once: the poll's records through TransformAndSend, each run of one source
+  // partition's last carrying its offset.
+  absl::Status SendPolled(data::RecordBatch& batch);
+  // Hands the records gathered in pending_ to the producer, in one batch; a record it refuses
+  // and those after it are failed in the tracker. Empties pending_.
+  absl::Status SendPending();
+  // Converts `record` and adds it to pending_ (sent by SendPending).
   // `carries_offset`: whether the tracker keeps this record's offset (see PollAndSend). `polled`
   // is the record as the connector made it, `record` as the transforms left it; a record whose
   // conversion fails is settled as dropped when errors.tolerance=all lets it be skipped.
@@ -272,6 +279,9 @@ class WorkerSourceTask : public TaskView {
   LagHistogram* known_topic_lag_ = nullptr;  // ack_lags_'s histogram of known_topic_
   std::vector<std::string> header_values_;
   std::vector<kafka::RecordHeader> headers_;
+  // The current poll's converted records, not yet handed to the producer (SendPending). Their
+  // memory lives on while any of them is in flight (outgoing_batch.h), whatever the attempt.
+  kafka::OutgoingBatch pending_;
 
   RetryBackoff retry_backoff_;  // task thread: after an UNAVAILABLE poll
   std::atomic<bool> stop_requested_{false};

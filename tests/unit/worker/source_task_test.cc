@@ -147,6 +147,7 @@ TEST_F(SourceTaskTest, PolledRecordsAreConvertedSentAndTheirOffsetsCommittedOnce
   EXPECT_EQ(topics_.asked(), std::vector<std::string>{kTopic})
       << "a run of records to one topic asks for it once";
   EXPECT_EQ(task->records_sent(), 50);
+  EXPECT_EQ(sender_.load()->batch_count(), 5) << "each poll's ten records in one hand-over";
   EXPECT_EQ(task->topics(), std::vector<std::string>{kTopic});
 
   task->Stop();
