@@ -57,6 +57,7 @@ class FakeSender : public kafka::RecordSender {
   // Kafka acknowledges what is still in flight.
   absl::Status Flush(absl::Duration) override {
     absl::MutexLock lock(&mu_);
+    ++flushes_;
     for (offsets::SubmittedRecord* r : held_) r->Ack();
     held_.clear();
     return fatal_;
@@ -148,6 +149,10 @@ class FakeSender : public kafka::RecordSender {
     absl::MutexLock lock(&mu_);
     return sent_.size();
   }
+  int flushes() const {
+    absl::MutexLock lock(&mu_);
+    return flushes_;
+  }
   int waits() const {
     absl::MutexLock lock(&mu_);
     return waits_;
@@ -167,6 +172,7 @@ class FakeSender : public kafka::RecordSender {
   absl::StatusCode delivery_failure_code_ ABSL_GUARDED_BY(mu_) = absl::StatusCode::kInternal;
   absl::Status fatal_ ABSL_GUARDED_BY(mu_);
   int waits_ ABSL_GUARDED_BY(mu_) = 0;
+  int flushes_ ABSL_GUARDED_BY(mu_) = 0;
   std::vector<std::string> transactions_ ABSL_GUARDED_BY(mu_);
   absl::Status commit_failure_ ABSL_GUARDED_BY(mu_);
 };
