@@ -414,8 +414,23 @@ absl::Status WorkerSourceTask::SendInTransactions(data::RecordBatch& batch) {
     if (absl::Status status = TransformAndSend(records[n], batch, last_of_run); !status.ok()) {
       return status;
     }
+    // Sent, or dropped by the transforms or errors.tolerance: either way its offset is done once
+    // the transaction commits.
+    if (last_of_run && !records[n].source_offset.empty()) NoteTransactionOffset(records[n]);
   }
   return absl::OkStatus();
+}
+
+void WorkerSourceTask::NoteTransactionOffset(const data::SourceRecord& record) {
+  std::vector<offsets::CommittableOffset>& reached = attempt_->transaction_offsets;
+  // Few partitions (the MySQL connector has one), and one call per run of a poll: a scan.
+  for (offsets::CommittableOffset& o : reached) {
+    if (offsets::HasSourcePartition(record, o.partition)) {
+      o.offset = offsets::SourceOffsetOf(record);
+      return;
+    }
+  }
+  reached.push_back({offsets::SourcePartitionOf(record), offsets::SourceOffsetOf(record)});
 }
 
 absl::Status WorkerSourceTask::CommitTransaction() {
@@ -423,24 +438,17 @@ absl::Status WorkerSourceTask::CommitTransaction() {
   const TaskTransactions& transactions = *spec_.transactions;
   // Whatever happens below, this transaction is over: committed, or aborted and rewound.
   attempt.in_transaction = false;
-  // The records first: their delivery is what makes their offsets committable, and a failed one
-  // (a record too large) must fail the task with its own error rather than loop.
-  if (absl::Status flushed = attempt.producer->Flush(transactions.commit_timeout); !flushed.ok()) {
-    (void)attempt.producer->AbortTransaction(transactions.commit_timeout);
-    return absl::Status(flushed.code(), absl::StrCat(who_, ": ", flushed.message()));
-  }
-  offsets::CommittableOffsets committable = attempt.tracker.TakeCommittable();
-  if (!committable.first_failure.ok()) {
-    (void)attempt.producer->AbortTransaction(transactions.commit_timeout);
-    return absl::Status(committable.first_failure.code(),
-                        absl::StrCat(who_, ": ", committable.first_failure.message(),
-                                     " (the transaction was aborted)"));
-  }
-  // Records acknowledged inside the open transaction, their offsets not yet in it.
+  std::vector<offsets::CommittableOffset> reached = std::move(attempt.transaction_offsets);
+  attempt.transaction_offsets.clear();
+  // The offsets go in without waiting for the records' acknowledgements: a commit succeeds only
+  // when every record of the transaction was delivered (librdkafka fails it with an abortable
+  // error otherwise), so the offsets the records reached are committed exactly with them. Waiting
+  // first (a flush, then the offsets record's own round trip) cost a third of the throughput of
+  // transactions of 2,048 records (docs/benchmarks.md, "Exactly-once: what it costs").
   SLUICE_FAILPOINT("transaction.before_offsets");
   // The offsets in Kafka Connect's format, keyed as its offset writer keys them; murmur2 of the
   // key puts each where Kafka Connect's reader looks.
-  for (const offsets::CommittableOffset& o : committable.offsets) {
+  for (const offsets::CommittableOffset& o : reached) {
     absl::StatusOr<std::string> key = offsets::EncodeOffsetKey(spec_.connector_name, o.partition);
     absl::StatusOr<std::string> value = offsets::EncodeOffsetValue(o.offset);
     absl::Status status = key.ok() ? value.status() : key.status();
@@ -453,22 +461,36 @@ absl::Status WorkerSourceTask::CommitTransaction() {
     }
     if (!status.ok()) {
       (void)attempt.producer->AbortTransaction(transactions.commit_timeout);
-      return absl::Status(status.code(),
-                          absl::StrCat(who_, ": writing offsets in the transaction: ",
-                                       status.message()));
+      return TransactionFailure(absl::Status(
+          status.code(), absl::StrCat("writing offsets in the transaction: ", status.message())));
     }
   }
   // The offsets written inside the transaction, the transaction not committed.
   SLUICE_FAILPOINT("transaction.before_commit");
   if (absl::Status status = attempt.producer->CommitTransaction(transactions.commit_timeout);
       !status.ok()) {
-    return absl::Status(status.code(), absl::StrCat(who_, ": ", status.message()));
+    return TransactionFailure(std::move(status));
   }
-  for (const offsets::CommittableOffset& o : committable.offsets) {
+  // Every record of the transaction was acknowledged: the tracker drops them.
+  (void)attempt.tracker.TakeCommittable();
+  for (const offsets::CommittableOffset& o : reached) {
     attempt.committed = true;
     attempt.task->Acknowledged(o.partition, o.offset, /*committed=*/true);
   }
   return absl::OkStatus();
+}
+
+absl::Status WorkerSourceTask::TransactionFailure(absl::Status status) {
+  // A record refused for good (too large for the topic) is what failed the transaction: the task
+  // fails with its error, since a rewind would produce it again and fail the same way. An abort
+  // purges what is in flight, so its reports come at once; bounded for a producer that failed.
+  (void)attempt_->tracker.AwaitAllSettled(absl::Seconds(1));
+  const absl::Status refused = attempt_->tracker.TakeCommittable().first_failure;
+  if (!refused.ok() && !IsTransientTaskFailure(refused)) {
+    return absl::Status(refused.code(), absl::StrCat(who_, ": ", refused.message(),
+                                                     " (the transaction was aborted)"));
+  }
+  return absl::Status(status.code(), absl::StrCat(who_, ": ", status.message()));
 }
 
 absl::Status WorkerSourceTask::EnsureTopic(std::string_view topic) {

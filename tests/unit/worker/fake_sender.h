@@ -61,6 +61,7 @@ class FakeSender : public kafka::RecordSender {
   // Kafka acknowledges what is still in flight.
   absl::Status Flush(absl::Duration) override {
     absl::MutexLock lock(&mu_);
+    ++flushes_;
     for (offsets::SubmittedRecord* r : held_) r->Ack();
     held_.clear();
     return fatal_;
@@ -157,6 +158,10 @@ class FakeSender : public kafka::RecordSender {
     absl::MutexLock lock(&mu_);
     return batch_count_;
   }
+  int flushes() const {
+    absl::MutexLock lock(&mu_);
+    return flushes_;
+  }
   int waits() const {
     absl::MutexLock lock(&mu_);
     return waits_;
@@ -177,6 +182,7 @@ class FakeSender : public kafka::RecordSender {
   absl::Status fatal_ ABSL_GUARDED_BY(mu_);
   int waits_ ABSL_GUARDED_BY(mu_) = 0;
   int batch_count_ ABSL_GUARDED_BY(mu_) = 0;
+  int flushes_ ABSL_GUARDED_BY(mu_) = 0;
   std::vector<std::string> transactions_ ABSL_GUARDED_BY(mu_);
   absl::Status commit_failure_ ABSL_GUARDED_BY(mu_);
 };
