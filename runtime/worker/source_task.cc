@@ -1,6 +1,8 @@
 #include "runtime/worker/source_task.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <string_view>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -24,6 +26,17 @@ std::vector<std::pair<std::string, std::string>> ConverterProperties(
 
 absl::string_view View(std::string_view text) {
   return absl::string_view(text.data(), text.size());
+}
+
+// Test-only: SLUICE_BENCH_PER_RECORD_METRICS=off in the process's environment turns off the
+// per-record metrics (the polled and sent counters, the commit-to-ack lag histogram), so that
+// scripts/bench can show what they cost (docs/benchmarks.md, "What metrics cost"). Read once.
+bool PerRecordMetricsOn() {
+  static const bool on = [] {
+    const char* setting = std::getenv("SLUICE_BENCH_PER_RECORD_METRICS");
+    return setting == nullptr || std::string_view(setting) != "off";
+  }();
+  return on;
 }
 
 }  // namespace
@@ -332,7 +345,7 @@ absl::Status WorkerSourceTask::PollAndSend(data::RecordBatch& batch) {
 
 absl::Status WorkerSourceTask::TransformAndSend(const data::SourceRecord& polled,
                                                data::RecordBatch& batch, bool carries_offset) {
-  records_polled_.fetch_add(1, std::memory_order_relaxed);
+  if (PerRecordMetricsOn()) records_polled_.fetch_add(1, std::memory_order_relaxed);
   if (transforms_ == nullptr) return Send(polled, polled, carries_offset);
   data::SourceRecord record;
   transform::Verdict verdict = transform::Verdict::kKeep;
@@ -555,7 +568,7 @@ absl::Status WorkerSourceTask::Send(const data::SourceRecord& polled,
   offsets::SubmittedRecord* tracked =
       carries_offset ? attempt.tracker.Submit(partition, offsets::SourceOffsetOf(record))
                      : attempt.tracker.SubmitWithoutOffset(partition);
-  if (record.source_timestamp_ms > 0) {
+  if (record.source_timestamp_ms > 0 && PerRecordMetricsOn()) {
     tracked->ObserveAckLag(known_topic_lag_, record.source_timestamp_ms);
   }
 
@@ -571,7 +584,7 @@ absl::Status WorkerSourceTask::Send(const data::SourceRecord& polled,
     tracked->Fail(status);
     return absl::Status(status.code(), absl::StrCat(who_, ": ", status.message()));
   }
-  records_sent_.fetch_add(1, std::memory_order_relaxed);
+  if (PerRecordMetricsOn()) records_sent_.fetch_add(1, std::memory_order_relaxed);
   return absl::OkStatus();
 }
 
