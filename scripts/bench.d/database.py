@@ -120,20 +120,25 @@ class Database:
         self.sql("\n".join(statements))
         return history
 
-    def paced_inserts(self, rate, seconds, first_id):
-        """Inserts one row per transaction at `rate` rows/s for `seconds`; each row's `created`
-        column holds its commit time (NOW(6)), from which latency is measured."""
+    def paced_inserts(self, rate, seconds, first_id, stop=lambda: False):
+        """Inserts one row per transaction at `rate` rows/s for `seconds` (or until stop());
+        each row's `created` column holds its commit time (NOW(6)), from which latency is
+        measured. Returns how many it inserted."""
         process = subprocess.Popen(self.client(), stdin=subprocess.PIPE, text=True,
                                    stdout=subprocess.DEVNULL)
         start = time.monotonic()
         total = int(rate * seconds)
+        sent = 0
         for n in range(total):
+            if stop():
+                break
             due = start + n / rate
             delay = due - time.monotonic()
             if delay > 0:
                 time.sleep(delay)
             process.stdin.write(f"INSERT INTO bench.orders VALUES {row_values(first_id + n)};\n")
             process.stdin.flush()
+            sent += 1
         process.stdin.close()
         process.wait()
-        return total
+        return sent

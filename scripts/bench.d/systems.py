@@ -156,6 +156,52 @@ def internal_topics(prefix, run_id):
     }
 
 
+def connect_worker_settings(bootstrap, directory, rest_port, schemas_enable=False):
+    """A Kafka Connect distributed worker's properties, as the benchmark runs it: the systems'
+    converter and producer settings, its REST API on loopback. Add internal_topics()."""
+    plugin_path = os.path.join(directory, "no-plugins")
+    os.makedirs(plugin_path, exist_ok=True)
+    return {
+        "bootstrap.servers": bootstrap,
+        "key.converter": "org.apache.kafka.connect.json.JsonConverter",
+        "value.converter": "org.apache.kafka.connect.json.JsonConverter",
+        "key.converter.schemas.enable": str(schemas_enable).lower(),
+        "value.converter.schemas.enable": str(schemas_enable).lower(),
+        "offset.flush.interval.ms": "1000",
+        # Everything is on the class path; Kafka Connect 4.x refuses an empty plugin.path (3.x
+        # read it as the working directory, and scanned it), so it names an empty folder.
+        "plugin.path": plugin_path,
+        # Its REST API on loopback, on the port scripts/bench checked is free: Kafka Connect's
+        # default, every interface on 8083, is where a quickstart's worker serves its admin API.
+        "listeners": f"http://127.0.0.1:{rest_port}",
+        "rest.advertised.host.name": "127.0.0.1",
+        "rest.advertised.port": str(rest_port),
+        **PRODUCER_SETTINGS,
+    }
+
+
+def start_connect_worker(name, directory, worker, heap):
+    """Starts Kafka Connect (CONNECT_HOME) in distributed mode with `worker`'s properties, logging
+    warnings and errors to `directory`/connect.log (appended)."""
+    properties = os.path.join(directory, "worker.properties")
+    write_properties(properties, worker)
+    with open(os.path.join(directory, "log4j2.properties"), "w") as out:
+        out.write("rootLogger.level = WARN\nrootLogger.appenderRef.console.ref = console\n"
+                  "appender.console.type = Console\nappender.console.name = console\n"
+                  "appender.console.layout.type = PatternLayout\n"
+                  "appender.console.layout.pattern = [%d] %p %m (%c)%n\n")
+    log_path = os.path.join(directory, "connect.log")
+    started_at = time.monotonic()
+    process = subprocess.Popen(
+        ["java", f"-Xms{heap}", f"-Xmx{heap}", "-XX:+UseG1GC",
+         f"-Dlog4j2.configurationFile={directory}/log4j2.properties",
+         "-Dlog4j.configuration=file:/dev/null",
+         "-cp", os.path.join(os.environ["CONNECT_HOME"], "libs", "*"),
+         "org.apache.kafka.connect.cli.ConnectDistributed", properties],
+        stdout=open(log_path, "a"), stderr=subprocess.STDOUT, start_new_session=True)
+    return RunningSystem(name, process, log_path, started_at)
+
+
 class DebeziumSystem(System):
     """Debezium on one Kafka Connect worker in distributed mode, as users run it: its connector
     created through the REST API, its offsets, configs and statuses in Kafka topics of its own
@@ -180,26 +226,10 @@ class DebeziumSystem(System):
         the worker's config topic. With `never` on MySQL (Debezium 3.6 has no such mode) the
         connector is handed the binlog's start instead (connect_rest.create_at_binlog_start)."""
         directory, run_id = self.run_directory(keep_state)
-        plugin_path = os.path.join(directory, "no-plugins")
-        os.makedirs(plugin_path, exist_ok=True)
         rest_port = os.environ["BENCH_CONNECT_PORT"]
         worker = {
-            "bootstrap.servers": self.kafka.bootstrap,
+            **connect_worker_settings(self.kafka.bootstrap, directory, rest_port, self.schemas_enable),
             **internal_topics("connect-bench", run_id),
-            "key.converter": "org.apache.kafka.connect.json.JsonConverter",
-            "value.converter": "org.apache.kafka.connect.json.JsonConverter",
-            "key.converter.schemas.enable": str(self.schemas_enable).lower(),
-            "value.converter.schemas.enable": str(self.schemas_enable).lower(),
-            "offset.flush.interval.ms": "1000",
-            # Everything is on the class path; Kafka Connect 4.x refuses an empty plugin.path (3.x
-            # read it as the working directory, and scanned it), so it names an empty folder.
-            "plugin.path": plugin_path,
-            # Its REST API on loopback, on the port scripts/bench checked is free: Kafka Connect's
-            # default, every interface on 8083, is where a quickstart's worker serves its admin API.
-            "listeners": f"http://127.0.0.1:{rest_port}",
-            "rest.advertised.host.name": "127.0.0.1",
-            "rest.advertised.port": rest_port,
-            **PRODUCER_SETTINGS,
             **self.extra_worker_settings,
         }
         connector = {
@@ -212,22 +242,7 @@ class DebeziumSystem(System):
             "schema.history.internal.kafka.topic": f"{self.topic_prefix}.schema-history",
             **self.extra_settings,
         }
-        write_properties(os.path.join(directory, "worker.properties"), worker)
-        with open(os.path.join(directory, "log4j2.properties"), "w") as out:
-            out.write("rootLogger.level = WARN\nrootLogger.appenderRef.console.ref = console\n"
-                      "appender.console.type = Console\nappender.console.name = console\n"
-                      "appender.console.layout.type = PatternLayout\n"
-                      "appender.console.layout.pattern = [%d] %p %m (%c)%n\n")
-        log_path = os.path.join(directory, "connect.log")
-        started_at = time.monotonic()
-        process = subprocess.Popen(
-            ["java", f"-Xms{self.heap}", f"-Xmx{self.heap}", "-XX:+UseG1GC",
-             f"-Dlog4j2.configurationFile={directory}/log4j2.properties",
-             "-Dlog4j.configuration=file:/dev/null",
-             "-cp", os.path.join(os.environ["CONNECT_HOME"], "libs", "*"),
-             "org.apache.kafka.connect.cli.ConnectDistributed", os.path.join(directory, "worker.properties")],
-            stdout=open(log_path, "a"), stderr=subprocess.STDOUT, start_new_session=True)
-        running = RunningSystem(self.name, process, log_path, started_at)
+        running = start_connect_worker(self.name, directory, worker, self.heap)
         if keep_state:
             return running
         try:
@@ -259,6 +274,7 @@ class SluiceSystem(System):
     name = "sluice"
     extra_worker_settings = {}
     extra_connector_settings = {}
+    extra_environment = {}
 
     def plugin_dir(self):
         return os.path.join(os.environ.get("SLUICE_BUILD_DIR", "build"), "plugins")
@@ -296,11 +312,19 @@ class SluiceSystem(System):
         process = subprocess.Popen(
             wrapper + [binary, "worker", "--config", os.path.join(directory, "worker.properties"),
              os.path.join(directory, "connector.properties")],
-            stdout=open(log_path, "a"), stderr=subprocess.STDOUT, start_new_session=True)
+            stdout=open(log_path, "a"), stderr=subprocess.STDOUT, start_new_session=True,
+            env={**os.environ, **self.extra_environment})
         return RunningSystem(self.name, process, log_path, started_at)
 
     def extra_topics(self):
         return []
+
+
+class SluiceMetricsOffSystem(SluiceSystem):
+    """Sluice with its per-record metrics off (the record counters and the commit-to-ack lag
+    histogram; a test-only switch, runtime/worker/source_task.cc): beside `sluice`, what they cost."""
+    name = "sluice-metrics-off"
+    extra_environment = {"SLUICE_BENCH_PER_RECORD_METRICS": "off"}
 
 
 class SluiceExactlyOnceSystem(SluiceSystem):
