@@ -1,6 +1,8 @@
 #include "runtime/worker/source_task.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <string_view>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -24,6 +26,17 @@ std::vector<std::pair<std::string, std::string>> ConverterProperties(
 
 absl::string_view View(std::string_view text) {
   return absl::string_view(text.data(), text.size());
+}
+
+// Test-only: SLUICE_BENCH_PER_RECORD_METRICS=off in the process's environment turns off the
+// per-record metrics (the polled and sent counters, the commit-to-ack lag histogram), so that
+// scripts/bench can show what they cost (docs/benchmarks.md, "What metrics cost"). Read once.
+bool PerRecordMetricsOn() {
+  static const bool on = [] {
+    const char* setting = std::getenv("SLUICE_BENCH_PER_RECORD_METRICS");
+    return setting == nullptr || std::string_view(setting) != "off";
+  }();
+  return on;
 }
 
 }  // namespace
@@ -340,7 +353,7 @@ absl::Status WorkerSourceTask::SendPolled(data::RecordBatch& batch) {
 
 absl::Status WorkerSourceTask::TransformAndSend(const data::SourceRecord& polled,
                                                data::RecordBatch& batch, bool carries_offset) {
-  records_polled_.fetch_add(1, std::memory_order_relaxed);
+  if (PerRecordMetricsOn()) records_polled_.fetch_add(1, std::memory_order_relaxed);
   if (transforms_ == nullptr) return Send(polled, polled, carries_offset);
   data::SourceRecord record;
   transform::Verdict verdict = transform::Verdict::kKeep;
@@ -586,7 +599,7 @@ absl::Status WorkerSourceTask::Send(const data::SourceRecord& polled,
   offsets::SubmittedRecord* tracked =
       carries_offset ? attempt.tracker.Submit(partition, offsets::SourceOffsetOf(record))
                      : attempt.tracker.SubmitWithoutOffset(partition);
-  if (record.source_timestamp_ms > 0) {
+  if (record.source_timestamp_ms > 0 && PerRecordMetricsOn()) {
     tracked->ObserveAckLag(known_topic_lag_, record.source_timestamp_ms);
   }
 
@@ -605,7 +618,9 @@ absl::Status WorkerSourceTask::SendPending() {
   if (pending_.empty()) return absl::OkStatus();
   size_t handed_over = 0;
   absl::Status status = attempt_->producer->SendBatch(pending_, &handed_over);
-  records_sent_.fetch_add(static_cast<int64_t>(handed_over), std::memory_order_relaxed);
+  if (PerRecordMetricsOn()) {
+    records_sent_.fetch_add(static_cast<int64_t>(handed_over), std::memory_order_relaxed);
+  }
   if (!status.ok()) {
     // Never in flight: the refused record and those after it block their partitions so no
     // offset after them can be committed.
