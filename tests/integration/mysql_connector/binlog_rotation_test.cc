@@ -4,7 +4,8 @@
 // (with the column policies: masks, hashes, truncation, an excluded column, message.key.columns,
 // and a table the filters exclude), another session rotates the binlog many times and purges the
 // files behind it. Every row must arrive once, in order, with its values, and the task must never
-// fail; then the task restarts from an offset just after a rotation and reads on the same way.
+// fail; then the task restarts from an offset just after a rotation (the one it committed, and
+// one at a new file's first byte) and reads on the same way.
 //
 // The first rows event of a new file once failed here ("a binlog value of an unexpected kind"):
 // the new file's FORMAT_DESCRIPTION freed every table map, and the schema cache, which answered
@@ -295,6 +296,27 @@ TEST_P(MySqlConnectorBinlogRotation, RowsStreamWholeWhileTheBinlogRotatesAndAfte
   // which the server finds in its files.
   if (server == TestServer::kMariaDbScratch) {
     EXPECT_NE(run.WorkerLog().find(absl::StrCat("binlog stream opened at ", file, ":")),
+              std::string::npos)
+        << run.WorkerLog();
+  }
+  EXPECT_TRUE(worker->running());
+  EXPECT_EQ(run.WorkerLog().find("task failed"), std::string::npos) << run.WorkerLog();
+  run.StopWorker(worker);
+
+  // An offset at the very start of a new file, before its FORMAT_DESCRIPTION (`pos` 4, as a
+  // heartbeat between the ROTATE and the next event commits it), with the GTIDs up to there.
+  run.Sql("FLUSH BINARY LOGS");
+  const std::string fresh = CurrentFile(run);
+  absl::StatusOr<mysql::QueryResult> gtids = run.admin().Query(GtidPositionQuery(server));
+  ASSERT_TRUE(gtids.ok() && !gtids->rows.empty() && gtids->rows[0][0].has_value())
+      << gtids.status();
+  run.CommitOffset(
+      absl::StrCat(R"({"file":")", fresh, R"(","pos":4,"gtids":")", *gtids->rows[0][0], R"("})"));
+  for (int round = 0; round < 5; ++round) WriteRound(run, ++id, expected);
+  worker = run.StartWorker();
+  ExpectTopics(run, worker.get(), expected);
+  if (server == TestServer::kMariaDbScratch) {
+    EXPECT_NE(run.WorkerLog().find(absl::StrCat("binlog stream opened at ", fresh, ":4")),
               std::string::npos)
         << run.WorkerLog();
   }
