@@ -208,6 +208,21 @@ std::string CurrentFile(CdcRun& run) {
   return now.ok() ? now->file : "";
 }
 
+// After a restart: the topics hold what `expected` says, the stream reopened at `at` (MariaDB,
+// which resumes at the offset's file and position; MySQL with gtid_mode=ON resumes at its GTID
+// set, which the server finds in its files), and the task never failed. Stops the worker.
+void ExpectResumedAndStop(CdcRun& run, std::unique_ptr<Subprocess>& worker,
+                          const Expected& expected, const std::string& at) {
+  ExpectTopics(run, worker.get(), expected);
+  if (run.server() == TestServer::kMariaDbScratch) {
+    EXPECT_NE(run.WorkerLog().find(absl::StrCat("binlog stream opened at ", at)), std::string::npos)
+        << run.WorkerLog();
+  }
+  EXPECT_TRUE(worker->running());
+  EXPECT_EQ(run.WorkerLog().find("task failed"), std::string::npos) << run.WorkerLog();
+  run.StopWorker(worker);
+}
+
 class MySqlConnectorBinlogRotation : public ::testing::TestWithParam<TestServer> {};
 
 INSTANTIATE_TEST_SUITE_P(Servers, MySqlConnectorBinlogRotation,
@@ -291,17 +306,7 @@ TEST_P(MySqlConnectorBinlogRotation, RowsStreamWholeWhileTheBinlogRotatesAndAfte
     rotator.Stop();
     ASSERT_EQ(rotator.error(), "");
   }
-  ExpectTopics(run, worker.get(), expected);
-  // MariaDB resumes at the offset's file and position; MySQL (gtid_mode=ON) at its GTID set,
-  // which the server finds in its files.
-  if (server == TestServer::kMariaDbScratch) {
-    EXPECT_NE(run.WorkerLog().find(absl::StrCat("binlog stream opened at ", file, ":")),
-              std::string::npos)
-        << run.WorkerLog();
-  }
-  EXPECT_TRUE(worker->running());
-  EXPECT_EQ(run.WorkerLog().find("task failed"), std::string::npos) << run.WorkerLog();
-  run.StopWorker(worker);
+  ExpectResumedAndStop(run, worker, expected, absl::StrCat(file, ":"));
 
   // An offset at the very start of a new file, before its FORMAT_DESCRIPTION (`pos` 4, as a
   // heartbeat between the ROTATE and the next event commits it), with the GTIDs up to there.
@@ -314,15 +319,7 @@ TEST_P(MySqlConnectorBinlogRotation, RowsStreamWholeWhileTheBinlogRotatesAndAfte
       absl::StrCat(R"({"file":")", fresh, R"(","pos":4,"gtids":")", *gtids->rows[0][0], R"("})"));
   for (int round = 0; round < 5; ++round) WriteRound(run, ++id, expected);
   worker = run.StartWorker();
-  ExpectTopics(run, worker.get(), expected);
-  if (server == TestServer::kMariaDbScratch) {
-    EXPECT_NE(run.WorkerLog().find(absl::StrCat("binlog stream opened at ", fresh, ":4")),
-              std::string::npos)
-        << run.WorkerLog();
-  }
-  EXPECT_TRUE(worker->running());
-  EXPECT_EQ(run.WorkerLog().find("task failed"), std::string::npos) << run.WorkerLog();
-  run.StopWorker(worker);
+  ExpectResumedAndStop(run, worker, expected, absl::StrCat(fresh, ":4"));
 }
 
 }  // namespace
