@@ -8,9 +8,7 @@
 // naming the field, later calls still answer, and the task runner checks error() once per poll.
 // That lets a connector check return codes per record rather than per field.
 //
-// Thread-safety: none; one thread at a time. A task's thread fills a batch, and drains it or hands
-// it to its send stage (runtime/worker/send_stage.h), whose hand-over orders the two threads'
-// accesses; the task fills its other batch meanwhile.
+// Thread-safety: none; one batch is filled and drained by its task's thread.
 #ifndef SLUICE_RUNTIME_DATA_RECORD_BATCH_H_
 #define SLUICE_RUNTIME_DATA_RECORD_BATCH_H_
 
