@@ -155,7 +155,8 @@ TEST(TransformPlugin, AFailingTransformFailsTheRecordWithItsMessage) {
   absl::Status s = (*chain)->Apply(r.record, r.batch, verdict);
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(Message(s), AllOf(HasSubstr("com.example.test.Failing"), HasSubstr("boom on t")));
-  // A failing predicate counts as false (Predicate::Test cannot fail); it is logged.
+  // A failing predicate fails the record as a failing transform does (errors.tolerance decides),
+  // named by its alias and its transform's.
   auto filtered = transform::TransformChain::Create(
       {{"transforms", "d"},
        {"transforms.d.type", "Filter"},
@@ -164,8 +165,11 @@ TEST(TransformPlugin, AFailingTransformFailsTheRecordWithItsMessage) {
        {"predicates.p.type", "com.example.test.FailingPredicate"}},
       "test");
   ASSERT_TRUE(filtered.ok()) << filtered.status();
-  ASSERT_TRUE((*filtered)->Apply(r.record, r.batch, verdict).ok());
-  EXPECT_EQ(verdict, transform::Verdict::kKeep);
+  s = (*filtered)->Apply(r.record, r.batch, verdict);
+  EXPECT_FALSE(s.ok());
+  EXPECT_THAT(Message(s), AllOf(HasSubstr("predicate `p` of transform `d`"),
+                                HasSubstr("com.example.test.FailingPredicate"),
+                                HasSubstr("on_test")));
 }
 
 // Loads `file` into a fresh registry and returns its refusal.
