@@ -15,7 +15,7 @@
 #include "runtime/plugin/plugin_registry.h"
 #include "runtime/transform/transform_chain.h"
 #include "runtime/transform/transform_registry.h"
-#include "test_files.h"
+#include "tests/support/test_files.h"
 
 namespace sluice::plugin {
 namespace {
