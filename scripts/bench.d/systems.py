@@ -325,7 +325,7 @@ class SluiceSystem(System):
 
 class SluiceMetricsOffSystem(SluiceSystem):
     """Sluice with its per-record metrics off (the record counters and the commit-to-ack lag
-    histogram; a test-only switch, runtime/worker/source_task.cc): beside `sluice`, what they cost."""
+    histogram; a test-only switch, runtime/worker/per_record_metrics.h): beside `sluice`, what they cost."""
     name = "sluice-metrics-off"
     extra_environment = {"SLUICE_BENCH_PER_RECORD_METRICS": "off"}
 
