@@ -93,7 +93,7 @@ bool ClusterCoordinator::NoTaskRuns(const std::string& connector) const {
   }
   const MembershipView view = membership_->View();
   if (view.members.empty()) return false;  // not described yet since the last rebalance
-  for (const std::string& member : view.members) {
+  for (const std::string& member : LiveMembers(view)) {
     auto it = applied_.find(member);
     if (it == applied_.end() || it->second < assignment_.epoch) return false;
   }
@@ -104,6 +104,23 @@ void ClusterCoordinator::Wrote(const std::vector<kafka::KeyedRecord>& records) {
   for (const kafka::KeyedRecord& r : records) Apply(r);
 }
 
+void ClusterCoordinator::OnChange(const std::function<void()>& changed) {
+  membership_->OnChange(changed);
+  tail_->OnArrival(changed);
+}
+
+kafka::KeyedRecord ClusterCoordinator::Farewell() const {
+  return {absl::StrCat(kWorkerKeyPrefix, worker_id()), std::nullopt};
+}
+
+std::vector<std::string> ClusterCoordinator::LiveMembers(const MembershipView& view) const {
+  std::vector<std::string> live;
+  for (const std::string& member : view.members) {
+    if (plugins_.contains(member)) live.push_back(member);
+  }
+  return live;
+}
+
 void ClusterCoordinator::Apply(const kafka::KeyedRecord& record) {
   const absl::string_view key = record.key;
   if (key == kAssignmentKey) {
@@ -112,6 +129,10 @@ void ClusterCoordinator::Apply(const kafka::KeyedRecord& record) {
     if (!a.ok()) {
       log_(LogLevel::kWarn, kWho, std::string(a.status().message()));
       return;
+    }
+    if (a->epoch > assignment_.epoch) {
+      log_(LogLevel::kDebug, kWho,
+           absl::StrCat("assignment epoch ", a->epoch, " of leader ", a->leader, " read"));
     }
     if (a->epoch >= assignment_.epoch) assignment_ = *std::move(a);
   } else if (absl::StartsWith(key, kWorkerKeyPrefix)) {
@@ -137,7 +158,7 @@ std::optional<LeaderWrite> ClusterCoordinator::LeaderStep(
     return std::nullopt;
   }
   AssignmentInputs in;
-  in.members = view.members;
+  in.members = LiveMembers(view);
   in.plugins = plugins_;
   in.applied = applied_;
   in.connectors = connectors;
@@ -146,7 +167,7 @@ std::optional<LeaderWrite> ClusterCoordinator::LeaderStep(
   Assignment next = NextAssignment(assignment_, in, worker_id());
   if (next.epoch == assignment_.epoch) return std::nullopt;
   std::vector<std::string> spread;
-  for (const std::string& member : view.members) {
+  for (const std::string& member : in.members) {
     spread.push_back(absl::StrCat(member, "=", next.ConnectorsOf(member).size(), "c/",
                                   next.TasksOf(member).size(), "t"));
   }

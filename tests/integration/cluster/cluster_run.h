@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/time/time.h"
 #include "tests/support/subprocess.h"
 
 namespace sluice::testing {
@@ -76,6 +77,11 @@ class ClusterRun {
   // The same for tasks, named "<connector>-<task id>".
   std::set<std::string> TasksOn(size_t i) const;
   int TaskOwnerOf(const std::string& task, const std::set<size_t>& live) const;
+  // When the first line of `workers`' logs at or after `since` that holds one of `needles` was
+  // written (its timestamp); nullopt while there is none.
+  std::optional<absl::Time> FirstLogLine(const std::set<size_t>& workers,
+                                         const std::vector<std::string>& needles,
+                                         absl::Time since) const;
 
   std::string topic(const std::string& connector) const { return connector + ".records"; }
   // Every committed `seq` of the connector's task `task` (its source partition), in the offsets

@@ -350,6 +350,45 @@ TEST(Cluster, ARollingRestartNeverRunsAConnectorTwiceNorLeavesOneUnassigned) {
   for (size_t i = 0; i < 3; ++i) run.StopWorker(i);
 }
 
+// A worker stopped cleanly says farewell once its tasks stopped, and the leader gives its
+// connectors away on reading it, without waiting for the group's rebalance (which the others hear
+// of only at their next heartbeat, here up to 10 s later): they run on the other worker before
+// it hears of the rebalance, and only after the stopped worker's tasks stopped.
+TEST(Cluster, ACleanlyStoppedWorkersConnectorsMoveBeforeTheGroupRebalances) {
+  ClusterRun run("cluster-farewell",
+                 "session.timeout.ms=30000\nheartbeat.interval.ms=10000\n"
+                 "scheduled.rebalance.max.delay.ms=0\nlog4j.logger.cluster=DEBUG\n",
+                 ClusterRun::Timings::kDefaults);
+  run.StartAndJoin(0);
+  run.StartAndJoin(1);
+  std::vector<std::string> connectors;
+  for (int i = 0; i < 2; ++i) {
+    connectors.push_back(run.CreateGenerator(0, absl::StrCat("g", i), -1, 10, 100));
+  }
+  ASSERT_TRUE(Eventually([&] { return SpreadEvenly(run, connectors, All(run), 1); },
+                         absl::Seconds(60), absl::Milliseconds(200)))
+      << Logs(run);
+  const std::set<std::string> moved = run.RunningOn(1);
+  ASSERT_EQ(moved.size(), 1u);
+  const std::string& connector = *moved.begin();
+  const absl::Time at = absl::Now();
+  run.StopWorker(1);
+  ASSERT_TRUE(Eventually([&] { return run.OwnerOf(connector, {0}) == 0; }, absl::Seconds(30),
+                         absl::Milliseconds(100)))
+      << Logs(run);
+  const std::optional<absl::Time> stopped =
+      run.FirstLogLine({1}, {absl::StrCat(connector, "-0 stopped after sending")}, at);
+  const std::optional<absl::Time> farewell = run.FirstLogLine({1}, {"farewell written"}, at);
+  const std::optional<absl::Time> runs =
+      run.FirstLogLine({0}, {absl::StrCat(" herder connector ", connector, " runs here")}, at);
+  const std::optional<absl::Time> rebalance = run.FirstLogLine({0}, {"rebalance under way"}, at);
+  ASSERT_TRUE(stopped && farewell && runs) << Logs(run);
+  EXPECT_LE(*stopped, *farewell) << Logs(run);
+  EXPECT_LE(*farewell, *runs) << Logs(run);
+  EXPECT_TRUE(!rebalance || *runs < *rebalance) << Logs(run);
+  run.StopWorker(0);
+}
+
 TEST(Cluster, AWorkerWithoutTheConnectorsPluginIsNotGivenIt) {
   ClusterRun run("cluster-plugin");
   const std::string empty = absl::StrCat(std::getenv("SLUICE_BINARY_DIR"),
