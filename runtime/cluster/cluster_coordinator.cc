@@ -61,7 +61,14 @@ std::vector<kafka::KeyedRecord> ClusterCoordinator::Follow() {
   } else {
     records = tail_->Poll(absl::ZeroDuration());
   }
+  const int64_t epoch = assignment_.epoch;
   for (const kafka::KeyedRecord& r : records) Apply(r);
+  if (assignment_.epoch != epoch) {
+    // When a new owner learnt of its work (docs/cluster.md, "Timings").
+    log_(LogLevel::kDebug, kWho,
+         absl::StrCat("assignment epoch ", assignment_.epoch, " of leader ", assignment_.leader,
+                      " read"));
+  }
   return records;
 }
 
@@ -129,10 +136,6 @@ void ClusterCoordinator::Apply(const kafka::KeyedRecord& record) {
     if (!a.ok()) {
       log_(LogLevel::kWarn, kWho, std::string(a.status().message()));
       return;
-    }
-    if (a->epoch > assignment_.epoch) {
-      log_(LogLevel::kDebug, kWho,
-           absl::StrCat("assignment epoch ", a->epoch, " of leader ", a->leader, " read"));
     }
     if (a->epoch >= assignment_.epoch) assignment_ = *std::move(a);
   } else if (absl::StartsWith(key, kWorkerKeyPrefix)) {
