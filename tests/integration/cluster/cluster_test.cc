@@ -2,7 +2,8 @@
 // connectors spread and each runs once; one connector's tasks spread over the workers and move
 // one by one; a worker killed, frozen or restarted hands its connectors
 // over without loss, without two workers running one connector, and without the frozen one
-// writing after it lost them; a worker without a connector's plugin is never given it; every
+// writing after it lost them; a worker stopped cleanly has its connectors moved on its farewell,
+// before the group rebalances; a worker without a connector's plugin is never given it; every
 // admin call asked of a worker that neither leads nor runs the connector acts as on its owner;
 // writes asked of a follower are forwarded to the leader and answered as the leader answers,
 // so concurrent creates of one name create it once, and a leader change answers 409 (retry).
