@@ -1,5 +1,6 @@
 #include "runtime/cluster/cluster_coordinator.h"
 
+#include <optional>
 #include <utility>
 
 #include "absl/strings/match.h"
@@ -14,6 +15,11 @@ constexpr char kWho[] = "cluster";
 constexpr absl::Duration kCatchUpTimeout = absl::Seconds(30);
 
 }  // namespace
+
+ClusterCoordinator::ClusterCoordinator(ClusterOptions options, LogSink log)
+    : options_(std::move(options)),
+      log_(std::move(log)),
+      catch_up_([this] { return tail_->CatchUp(kCatchUpTimeout); }) {}
 
 absl::StatusOr<std::unique_ptr<ClusterCoordinator>> ClusterCoordinator::Start(
     ClusterOptions options, LogSink log) {
@@ -47,18 +53,25 @@ absl::StatusOr<std::vector<kafka::KeyedRecord>> ClusterCoordinator::ReadAll(
 
 std::vector<kafka::KeyedRecord> ClusterCoordinator::Follow() {
   const MembershipView view = membership_->View();
+  // A new leader computes and admits writes only from everything the previous one wrote.
+  const uint64_t term = view.leader ? view.leader_term : 0;
+  std::optional<std::vector<kafka::KeyedRecord>> caught_up = catch_up_.Step(term);
   std::vector<kafka::KeyedRecord> records;
-  if (view.leader && view.leader_term != caught_up_term_) {
-    // A new leader computes from everything the previous one wrote.
-    absl::StatusOr<std::vector<kafka::KeyedRecord>> all = tail_->CatchUp(kCatchUpTimeout);
-    if (!all.ok()) {
-      log_(LogLevel::kWarn, kWho, absl::StrCat("new leader reading the config topic: ",
-                                               all.status().message()));
-      return {};
+  if (caught_up) {
+    if (catch_up_.failures() > 0) {
+      log_(LogLevel::kInfo, kWho,
+           absl::StrCat("new leader read the config topic to its end after ",
+                        catch_up_.failures(), " failed attempt(s)"));
     }
-    records = *std::move(all);
-    caught_up_term_ = view.leader_term;
+    records = *std::move(caught_up);
   } else {
+    if (!catch_up_.CaughtUp(term) && term != 0 && catch_up_.failures() == 1) {
+      log_(LogLevel::kWarn, kWho,
+           absl::StrCat("new leader reading the config topic to its end: ",
+                        catch_up_.last_failure(),
+                        "; writes answer retry until a read succeeds (retried every tick)"));
+    }
+    // Still following meanwhile; what the failed read consumed comes first.
     records = tail_->Poll(absl::ZeroDuration());
   }
   const int64_t epoch = assignment_.epoch;
@@ -156,7 +169,7 @@ void ClusterCoordinator::Apply(const kafka::KeyedRecord& record) {
 std::optional<LeaderWrite> ClusterCoordinator::LeaderStep(
     const std::map<std::string, ConnectorWork>& connectors) {
   const MembershipView view = membership_->View();
-  if (!view.leader || view.leader_term != caught_up_term_ || !view.lease_valid ||
+  if (!view.leader || !catch_up_.CaughtUp(view.leader_term) || !view.lease_valid ||
       view.members_generation != view.generation) {
     return std::nullopt;
   }

@@ -1,0 +1,109 @@
+// ConnectorLifecycle with a TaskConfigStore (a cluster's herder, where the leader is the config
+// topic's one writer): the task configs an instance generates, and a stop's empty set, go to the
+// store and never straight to the config log.
+#include "runtime/herder/connector_lifecycle.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "tests/unit/herder/fake_topic_log.h"
+#include "tests/unit/herder/fake_worker.h"
+
+namespace sluice::herder {
+namespace {
+
+using testing::FakeTopicLog;
+using testing::FakeWorker;
+
+struct Stored {
+  std::string name;
+  std::vector<ConfigMap> tasks;
+};
+
+class ConnectorLifecycleTest : public ::testing::Test {
+ protected:
+  ConnectorLifecycleTest()
+      : config_log_(new FakeTopicLog()),
+        configs_(std::unique_ptr<kafka::TopicLog>(config_log_)),
+        scrubber_(std::make_shared<SecretScrubber>()),
+        statuses_(std::make_unique<FakeTopicLog>(), &worker_, scrubber_, &watchers_, "w1",
+                  [](LogLevel, std::string_view, std::string_view) {}),
+        preparer_(&worker_.plugins(), &worker_.config(), scrubber_),
+        lifecycle_(&worker_, &configs_, &statuses_, &preparer_,
+                   [](LogLevel, std::string_view, std::string_view) {}, /*units_apart=*/true,
+                   [this](const std::string& name, const std::vector<ConfigMap>& tasks) {
+                     stored_.push_back({name, tasks});
+                     return store_answer_;
+                   }) {}
+
+  // The connector in the config log as the leader wrote it: config, target state and, when
+  // `tasks` > 0, that many committed task configs.
+  void Configure(const std::string& name, int tasks_max, TargetState target, int tasks = 0) {
+    std::vector<kafka::KeyedRecord> records = {
+        {TargetStateKey(name), EncodeTargetState(target)},
+        {ConnectorConfigKey(name),
+         EncodeProperties({{"name", name},
+                           {"connector.class", "generator"},
+                           {"topic", "orders"},
+                           {"tasks.max", std::to_string(tasks_max)}})}};
+    if (tasks > 0) {
+      std::vector<ConfigMap> configs(tasks, ConfigMap{{"task", "x"}});
+      for (kafka::KeyedRecord& r : TaskConfigRecords(name, configs)) records.push_back(r);
+    }
+    ASSERT_TRUE(configs_.Write(records).ok());
+  }
+
+  FakeWorker worker_{SLUICE_GENERATOR_PATH};
+  FakeTopicLog* config_log_;  // owned by configs_
+  ConfigLog configs_;
+  std::shared_ptr<SecretScrubber> scrubber_;
+  Watchers watchers_;
+  StatusWriter statuses_;
+  ConfigPreparer preparer_;
+  std::vector<Stored> stored_;
+  absl::Status store_answer_;
+  ConnectorLifecycle lifecycle_;
+};
+
+TEST_F(ConnectorLifecycleTest, AnInstancesGeneratedTaskConfigsGoToTheStoreNotTheConfigLog) {
+  Configure("c", 3, TargetState::kStarted);
+  const size_t written = config_log_->records().size();
+  const absl::Status started = lifecycle_.StartInstance("c", TargetState::kStarted);
+  ASSERT_TRUE(started.ok()) << started;
+  ASSERT_EQ(stored_.size(), 1u);
+  EXPECT_EQ(stored_[0].name, "c");
+  EXPECT_EQ(stored_[0].tasks.size(), 3u);
+  EXPECT_EQ(config_log_->records().size(), written);  // nothing written here
+  EXPECT_FALSE(config_log_->Latest(CommitKey("c")).has_value());
+}
+
+TEST_F(ConnectorLifecycleTest, AStoreThatFailsFailsTheConnector) {
+  Configure("c", 2, TargetState::kStarted);
+  store_answer_ = absl::FailedPreconditionError("connector c is STOPPED");
+  EXPECT_TRUE(absl::IsFailedPrecondition(lifecycle_.StartInstance("c", TargetState::kStarted)));
+  EXPECT_EQ(stored_.size(), 1u);
+  EXPECT_EQ(statuses_.StatusOf("c").state, State::kFailed);
+  EXPECT_EQ(statuses_.StatusOf("c").trace, "connector c is STOPPED");
+  EXPECT_FALSE(worker_.IsConnectorRunning("c"));
+}
+
+TEST_F(ConnectorLifecycleTest, AStopEmptiesTheTaskConfigsThroughTheStoreOnlyWhenSomeAreLeft) {
+  Configure("c", 2, TargetState::kStopped, /*tasks=*/2);
+  ASSERT_TRUE(lifecycle_.StopEmptyingTasks("c").ok());
+  ASSERT_EQ(stored_.size(), 1u);
+  EXPECT_TRUE(stored_[0].tasks.empty());
+  EXPECT_EQ(config_log_->Latest(CommitKey("c")), std::optional<std::optional<std::string>>(
+                                                     EncodeCommit(2)));  // the leader's, unchanged
+
+  Configure("d", 2, TargetState::kStopped);  // the leader's stop emptied them already
+  ASSERT_TRUE(lifecycle_.StopEmptyingTasks("d").ok());
+  EXPECT_EQ(stored_.size(), 1u);
+  EXPECT_EQ(statuses_.StatusOf("d").state, State::kStopped);
+}
+
+}  // namespace
+}  // namespace sluice::herder
