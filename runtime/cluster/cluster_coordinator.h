@@ -9,6 +9,7 @@
 #define SLUICE_RUNTIME_CLUSTER_CLUSTER_COORDINATOR_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -56,6 +57,17 @@ class ClusterCoordinator {
   std::vector<kafka::KeyedRecord> FollowStatuses();
   // Notes records this worker wrote (they come back through Follow too).
   void Wrote(const std::vector<kafka::KeyedRecord>& records);
+  // `changed` (nullptr: no more calls) is called from the membership's and the config topic
+  // consumer's threads when the membership changed or the config topic has new records: the herder
+  // then ticks at once instead of at its next tick (the leader's step after a rebalance, a new
+  // assignment applied). It must only note the call and return.
+  void OnChange(const std::function<void()>& changed);
+  // This worker's farewell, to write once it stopped everything it ran and before it leaves the
+  // group: its `sluice-worker-<id>` record's tombstone. From it on the leader counts this worker
+  // out (a clean stop's connectors move at once, not after the group's next rebalance, which the
+  // others hear of only at their next heartbeat); pass it to Wrote, then run LeaderStep once
+  // more when this worker leads.
+  kafka::KeyedRecord Farewell() const;
 
   // When this worker leads and knows the members: the assignment to publish, when it differs
   // from the newest one. `connectors`: every connector in the config topic, its class and its
@@ -96,6 +108,9 @@ class ClusterCoordinator {
  private:
   ClusterCoordinator(ClusterOptions options, LogSink log);
   void Apply(const kafka::KeyedRecord& record);
+  // The members of `view` that announced themselves (a `sluice-worker-<id>` record) and did not
+  // say farewell since: the ones the leader gives work to and waits for.
+  std::vector<std::string> LiveMembers(const MembershipView& view) const;
 
   const ClusterOptions options_;
   const LogSink log_;

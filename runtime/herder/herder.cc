@@ -108,6 +108,9 @@ absl::StatusOr<std::unique_ptr<Herder>> Herder::Start(HerderParts parts, LogSink
   });
   // Restore before the thread starts: nothing else can reach the herder yet.
   if (absl::Status status = herder->Restore(); !status.ok()) return status;
+  if (herder->cluster_ != nullptr) {
+    herder->cluster_->OnChange([h = herder.get()] { h->Wake(); });
+  }
   herder->thread_ = std::thread([h = herder.get()] { h->Run(); });
   return herder;
 }
@@ -141,7 +144,10 @@ Herder::~Herder() {
     stopping_ = true;
   }
   if (thread_.joinable()) thread_.join();
+  if (cluster_ != nullptr) cluster_->OnChange(nullptr);
+  log_(LogLevel::kDebug, kWho, "herder thread ended; stopping every task and connector here");
   worker_->StopAll();
+  if (cluster_ != nullptr) SayFarewell();
 }
 
 // ---- the request queue ----
@@ -163,6 +169,7 @@ void Herder::Run() {
   absl::Time next_tick = absl::Now();
   while (true) {
     std::function<void()> request;
+    bool woken = false;
     {
       absl::MutexLock lock(&queue_mu_);
       queue_mu_.AwaitWithDeadline(absl::Condition(this, &Herder::HasWork), next_tick);
@@ -171,16 +178,22 @@ void Herder::Run() {
         request = std::move(queue_.front());
         queue_.pop_front();
       }
+      woken = std::exchange(woken_, false);
     }
     if (request) request();
-    if (absl::Now() >= next_tick) {
+    if (woken || absl::Now() >= next_tick) {
       Tick();
       next_tick = absl::Now() + options_.tick;
     }
   }
 }
 
-bool Herder::HasWork() const { return stopping_ || !queue_.empty(); }
+bool Herder::HasWork() const { return stopping_ || woken_ || !queue_.empty(); }
+
+void Herder::Wake() {
+  absl::MutexLock lock(&queue_mu_);
+  woken_ = true;
+}
 
 // ---- log levels: no herder state, so answered on the caller's thread ----
 
@@ -464,14 +477,17 @@ void Herder::ActOnRestartRequests() {
   }
 }
 
-void Herder::ClusterTick() {
-  FollowCluster();
+std::map<std::string, cluster::ConnectorWork> Herder::WorkInConfigTopic() const {
   std::map<std::string, cluster::ConnectorWork> work;
   for (const auto& [name, entry] : configs_.state().connectors()) {
     work[name] = {plugin::Lookup(entry.config, "connector.class").value_or(""),
                   entry.inconsistent ? 0 : static_cast<int>(entry.tasks.size())};
   }
-  if (std::optional<cluster::LeaderWrite> write = cluster_->LeaderStep(work)) {
+  return work;
+}
+
+void Herder::PublishAssignment() {
+  if (std::optional<cluster::LeaderWrite> write = cluster_->LeaderStep(WorkInConfigTopic())) {
     absl::Status s = cluster_->membership().AsLeader(
         write->term, [&] { return configs_.Write(write->records); });
     if (s.ok()) {
@@ -480,6 +496,26 @@ void Herder::ClusterTick() {
       log_(LogLevel::kWarn, kWho, absl::StrCat("publishing the assignment: ", s.message()));
     }
   }
+}
+
+void Herder::SayFarewell() {
+  FollowCluster();
+  const std::vector<kafka::KeyedRecord> farewell = {cluster_->Farewell()};
+  if (absl::Status s = configs_.Write(farewell); !s.ok()) {
+    // The group's rebalance after LeaveGroup moves the work instead, only later.
+    log_(LogLevel::kWarn, kWho, absl::StrCat("writing this worker's farewell: ", s.message()));
+    return;
+  }
+  cluster_->Wrote(farewell);
+  NoteWorkers(farewell);
+  log_(LogLevel::kInfo, kWho,
+       "everything here stopped; farewell written: the others may run its work now");
+  PublishAssignment();
+}
+
+void Herder::ClusterTick() {
+  FollowCluster();
+  PublishAssignment();
   // Statuses say which assignment their writer ran the connector in (Kafka Connect's generation).
   statuses_.SetGeneration(static_cast<int32_t>(cluster_->assignment().epoch));
   // What is no longer ours, or no longer runs as it did, stops first (tasks before instances):

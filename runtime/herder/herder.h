@@ -199,6 +199,8 @@ class Herder {
   void Post(std::function<void()> fn);
   void Run();
   bool HasWork() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(queue_mu_);
+  // Any thread: the herder ticks at once rather than at its next tick (the cluster changed).
+  void Wake();
 
   // Herder-thread helpers.
   absl::Status Restore();
@@ -208,6 +210,15 @@ class Herder {
   // assignment published, the connectors this worker owns started or brought to their new
   // config or target state, the others stopped, and the epoch acknowledged.
   void ClusterTick();
+  // Cluster mode: every connector in the config topic with its class and committed task count,
+  // as the leader's step takes them.
+  std::map<std::string, cluster::ConnectorWork> WorkInConfigTopic() const;
+  // Cluster mode: when this worker leads, the next assignment published (if it changed).
+  void PublishAssignment();
+  // Cluster mode, in the destructor once every task and connector here stopped (their offsets
+  // committed), before the group is left: this worker's farewell written, and as leader its work
+  // given to the others (ClusterCoordinator::Farewell).
+  void SayFarewell();
   // Cluster mode: the config and status topics followed (what other workers wrote); restart
   // requests that arrived are kept for ClusterTick. A write calls it first, so it checks and
   // changes the newest state this worker can see.
@@ -316,6 +327,7 @@ class Herder {
   absl::Mutex queue_mu_;
   std::deque<std::function<void()>> queue_ ABSL_GUARDED_BY(queue_mu_);
   bool stopping_ ABSL_GUARDED_BY(queue_mu_) = false;
+  bool woken_ ABSL_GUARDED_BY(queue_mu_) = false;
   std::thread thread_;
 };
 
