@@ -45,6 +45,10 @@ def parse_args():
     parser.add_argument("--latency-rates", default="1000,5000",
                         help="comma-separated rows/s of the latency workload (a loaded machine's database "
                              "may commit fewer one-row transactions than 5,000/s)")
+    parser.add_argument("--latency-split", choices=["producer", "broker"], default="producer",
+                        help="where the latency workload splits each row's latency in two: at the "
+                             "producer call (the record's CreateTime) or at the broker's append (the "
+                             "data topic then stamps LogAppendTime)")
     parser.add_argument("--partitions", type=int, default=3)
     parser.add_argument("--runs", type=int, default=1, help="timed runs per workload and system, alternating")
     parser.add_argument("--out", default=os.path.join(os.environ.get("SLUICE_BUILD_DIR", "build"), "bench", "results.json"))
