@@ -216,7 +216,10 @@ void GroupMembership::RenewLease() {
   {
     absl::MutexLock lock(&mu_);
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-      const bool was_valid = sent < lease_until_;
+      // Valid throughout only if it still is now: a commit sent before the lease ended but
+      // answered after it left a moment in which a task saw it lapsed and failed, and only a new
+      // take makes the herder restart what ran here.
+      const bool was_valid = absl::Now() < lease_until_;
       lease_until_ = sent + options_.session_timeout - options_.heartbeat_interval;
       if (!was_valid) {
         ++lease_takes_;
