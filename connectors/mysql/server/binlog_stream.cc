@@ -3,6 +3,7 @@
 // clang-format off
 #include <mysql.h>  // must precede the headers below, which use its types
 #include <errmsg.h>
+#include <ma_pvio.h>
 #include <mysqld_error.h>
 // clang-format on
 
@@ -198,6 +199,16 @@ absl::StatusOr<BinlogStream> BinlogStream::Open(Connection connection, const Bin
 bool BinlogStream::NextEventArrived() {
   pollfd socket{static_cast<int>(mysql_get_socket(connection_.handle())), POLLIN, 0};
   return ::poll(&socket, 1, 0) > 0;
+}
+
+bool BinlogStream::AwaitNextEvent(int timeout_ms) {
+  MYSQL* mysql = connection_.handle();
+  const MARIADB_PVIO* pvio = mysql->net.pvio;
+  if (pvio == nullptr || pvio->ctls != nullptr || mysql->net.compress) return true;
+  // Connector/C reads up to 16 KiB ahead into its cache: bytes there are no longer on the socket.
+  if (pvio->cache != nullptr && pvio->cache_pos < pvio->cache + pvio->cache_size) return true;
+  pollfd socket{static_cast<int>(mysql_get_socket(mysql)), POLLIN, 0};
+  return ::poll(&socket, 1, timeout_ms) != 0;  // an error: Next reports it
 }
 
 absl::StatusOr<absl::Span<const uint8_t>> BinlogStream::Next() {
