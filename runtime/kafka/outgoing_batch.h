@@ -59,6 +59,7 @@ class OutgoingBatch {
     int64_t charge = 0;
     rd_kafka_topic_s* topic = nullptr;
     Memory* memory = nullptr;
+    int64_t sent_epoch = 0;  // when the sender handed it over, in its own units (producer.h)
   };
 
   OutgoingBatch() = default;
