@@ -41,9 +41,13 @@
 // of the transaction was delivered): a read_committed consumer sees the records exactly when
 // their offsets are committed. The commit runs on a thread of the attempt's own
 // (TransactionCommitThread); while it runs after a poll of a backlog's size (kBacklogPollRecords),
-// the task thread polls and converts the next transaction's records, which are gathered (one
-// poll's, as the connector's poll budget bounds them in records and bytes) and sent once the
-// commit has ended, at least kTransactionGap (1 ms) after it. A transaction that fails is aborted and the attempt ends Aborted,
+// the task thread polls and converts the next transaction's records, which are gathered and sent
+// once the commit has ended, at least kTransactionGap (1 ms) after it. At the poll boundary the
+// polls that end while the commit runs are held and go together in the next transaction (group
+// commit, bounded by kGroupCommitRecords and kGroupCommitBytes; GroupsThisPoll): each poll's
+// records are still committed together, and a transaction carries several polls only in a
+// backlog. While a commit runs the connector's poll is asked to return within
+// kPollWhileCommittingMs, so the commit's outcome is taken soon after it returns. A transaction that fails is aborted and the attempt ends Aborted,
 // so the task rewinds to the committed offsets with a new producer (the restart above); a record
 // of it refused for good fails the task with its own error; a fenced producer ends the task
 // FAILED (another one runs it). A stop commits the open transaction, or aborts it
