@@ -124,6 +124,16 @@ class KafkaSideTest : public ::testing::Test {
     admin_ = Admin();
     ASSERT_NE(admin_, nullptr);
   }
+  // A fresh offsets topic of `partitions` partitions (with the worker's other internal topics),
+  // and the options of a store on it.
+  absl::StatusOr<OffsetStoreOptions> NewOffsetsTopic(int partitions) {
+    config::WorkerConfig config;
+    config.offset_storage = {UniqueName("it-offsets"), partitions, 1};
+    config.config_storage = {UniqueName("it-configs"), 1, 1};
+    config.status_storage = {UniqueName("it-status"), 1, 1};
+    if (absl::Status s = admin_->EnsureInternalTopics(config); !s.ok()) return s;
+    return OffsetStoreOptions{KafkaBootstrap(), config.offset_storage.name, {}, {}};
+  }
   std::unique_ptr<TopicAdmin> admin_;
 };
 
@@ -312,13 +322,10 @@ TEST_F(KafkaSideTest, EveryRecordAcknowledgedRightAfterTheWorkerCreatesItsTopicI
 }
 
 TEST_F(KafkaSideTest, OffsetsRoundTripThroughTheTopicByteExactly) {
-  config::WorkerConfig config;
-  config.offset_storage = {UniqueName("it-offsets"), 5, 1};
-  config.config_storage = {UniqueName("it-configs"), 1, 1};
-  config.status_storage = {UniqueName("it-status"), 1, 1};
-  ASSERT_TRUE(admin_->EnsureInternalTopics(config).ok());
-  const std::string& topic = config.offset_storage.name;
-  OffsetStoreOptions options{KafkaBootstrap(), topic, {}, {}};
+  absl::StatusOr<OffsetStoreOptions> made = NewOffsetsTopic(5);
+  ASSERT_TRUE(made.ok()) << made.status();
+  const OffsetStoreOptions options = *made;
+  const std::string& topic = options.topic;
 
   auto writer = OffsetStore::Create(options);
   ASSERT_TRUE(writer.ok()) << writer.status();
@@ -372,13 +379,9 @@ TEST_F(KafkaSideTest, OffsetsRoundTripThroughTheTopicByteExactly) {
 // the topic's metadata to that scan, and every worker's first offset commit waited up to ~1 s
 // (docs/benchmarks.md, latency).
 TEST_F(KafkaSideTest, AFreshStoresFirstWriteDoesNotWaitForTheTopicScan) {
-  config::WorkerConfig config;
-  config.offset_storage = {UniqueName("it-offsets"), 25, 1};
-  config.config_storage = {UniqueName("it-configs"), 1, 1};
-  config.status_storage = {UniqueName("it-status"), 1, 1};
-  ASSERT_TRUE(admin_->EnsureInternalTopics(config).ok());
-  auto store = OffsetStore::Create(
-      OffsetStoreOptions{KafkaBootstrap(), config.offset_storage.name, {}, {}});
+  absl::StatusOr<OffsetStoreOptions> options = NewOffsetsTopic(25);
+  ASSERT_TRUE(options.ok()) << options.status();
+  auto store = OffsetStore::Create(*options);
   ASSERT_TRUE(store.ok()) << store.status();
   // As in a worker, the first commit comes a while after the store was made: by then the
   // producer's first metadata request (which would have named a topic already produced to) is
@@ -394,12 +397,9 @@ TEST_F(KafkaSideTest, AFreshStoresFirstWriteDoesNotWaitForTheTopicScan) {
 // since, by anybody, in the topic's order, and ends where the whole topic read by a fresh store
 // ends. The commit guard (worker::GuardedOffsetWriter) relies on it to see another task's write.
 TEST_F(KafkaSideTest, AKeptReaderSeesEveryWriteSinceItsLastReadAsAWholeReadWould) {
-  config::WorkerConfig config;
-  config.offset_storage = {UniqueName("it-offsets"), 5, 1};
-  config.config_storage = {UniqueName("it-configs"), 1, 1};
-  config.status_storage = {UniqueName("it-status"), 1, 1};
-  ASSERT_TRUE(admin_->EnsureInternalTopics(config).ok());
-  const OffsetStoreOptions options{KafkaBootstrap(), config.offset_storage.name, {}, {}};
+  absl::StatusOr<OffsetStoreOptions> made = NewOffsetsTopic(5);
+  ASSERT_TRUE(made.ok()) << made.status();
+  const OffsetStoreOptions options = *made;
   auto guard = OffsetStore::Create(options);
   auto other = OffsetStore::Create(options);
   ASSERT_TRUE(guard.ok() && other.ok());
@@ -436,12 +436,9 @@ TEST_F(KafkaSideTest, AKeptReaderSeesEveryWriteSinceItsLastReadAsAWholeReadWould
 // table, what the store did before). CPU from getrusage (this process: librdkafka's threads included), wall per read.
 // Run by hand: --gtest_also_run_disabled_tests --gtest_filter='*DISABLED_CommitGuardRead*'.
 TEST_F(KafkaSideTest, DISABLED_CommitGuardReadCost) {
-  config::WorkerConfig config;
-  config.offset_storage = {UniqueName("it-offsets"), 25, 1};
-  config.config_storage = {UniqueName("it-configs"), 1, 1};
-  config.status_storage = {UniqueName("it-status"), 1, 1};
-  ASSERT_TRUE(admin_->EnsureInternalTopics(config).ok());
-  const OffsetStoreOptions options{KafkaBootstrap(), config.offset_storage.name, {}, {}};
+  absl::StatusOr<OffsetStoreOptions> made = NewOffsetsTopic(25);
+  ASSERT_TRUE(made.ok()) << made.status();
+  const OffsetStoreOptions options = *made;
   auto writer = OffsetStore::Create(options);
   ASSERT_TRUE(writer.ok());
   // A topic with some history: 200 connectors' offsets.
