@@ -79,8 +79,8 @@ absl::StatusOr<std::unique_ptr<TopicReader>> TopicReader::Open(const TopicReader
         metadata->topic_cnt == 1 ? metadata->topics[0].err : RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC,
         absl::StrCat("topic `", topic, "`"));
   }
-  std::unique_ptr<TopicReader> reader(new TopicReader(
-      topic, std::move(consumer), std::move(lister), metadata->topics[0].partition_cnt));
+  std::unique_ptr<TopicReader> reader(new TopicReader(topic, std::move(consumer), std::move(lister),
+                                                      metadata->topics[0].partition_cnt));
   if (reader->partitions_ == 0) return reader;
   for (int p = 0; p < reader->partitions_; ++p) {
     rd_kafka_topic_partition_list_add(reader->all_.get(), topic.c_str(), p)->offset =
@@ -103,7 +103,13 @@ TopicReader::TopicReader(std::string topic, KafkaHandle consumer, KafkaHandle li
       next_(partitions, 0) {}
 
 TopicReader::~TopicReader() {
-  if (consumer_ != nullptr) rd_kafka_consumer_close(consumer_.get());
+  // No group was joined and nothing committed, so a consumer close has nothing to do, yet with
+  // the broker gone it can wait on the group coordinator: a kept reader lives through broker
+  // outages and is destroyed at shutdown, which must not hang on it.
+  for (KafkaHandle* handle : {&consumer_, &lister_}) {
+    if (*handle != nullptr)
+      rd_kafka_destroy_flags(handle->release(), RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+  }
 }
 
 absl::Status TopicReader::ReadToEnd(const TopicLog::Visitor& visit, absl::Duration timeout) {
