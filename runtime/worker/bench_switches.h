@@ -4,10 +4,6 @@
 //   SLUICE_BENCH_PER_RECORD_METRICS=off  no per-record metrics (the records polled and sent
 //                                        counters, the commit-to-ack lag histogram):
 //                                        `sluice-metrics-off`, "What metrics cost"
-//   SLUICE_BENCH_SEND_STAGE=off          each poll's records converted and sent on the task
-//                                        thread between polls, without the send stage
-//                                        (send_stage.h): `sluice-serial`, "A true ceiling: the
-//                                        pipeline"
 // They are no settings for production: a worker that has one set says so at start
 // (WarnIfBenchSwitchesSet, which Worker::Create calls), and docs/metrics.md names them.
 #ifndef SLUICE_RUNTIME_WORKER_BENCH_SWITCHES_H_
@@ -18,7 +14,6 @@
 namespace sluice::worker {
 
 inline constexpr char kPerRecordMetricsSwitch[] = "SLUICE_BENCH_PER_RECORD_METRICS";
-inline constexpr char kSendStageSwitch[] = "SLUICE_BENCH_SEND_STAGE";
 
 // Whether the environment holds `name` set to `off` (read on every call).
 bool SwitchedOff(const char* name);
@@ -27,12 +22,6 @@ bool SwitchedOff(const char* name);
 // inline, as the tasks ask for every record.
 inline bool PerRecordMetricsOn() {
   static const bool on = !SwitchedOff(kPerRecordMetricsSwitch);
-  return on;
-}
-
-// Whether at-least-once tasks send through a send stage: read once per process.
-inline bool SendStageOn() {
-  static const bool on = !SwitchedOff(kSendStageSwitch);
   return on;
 }
 
