@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "runtime/plugin/host_context.h"
 #include "runtime/admin/admin_server.h"
@@ -51,6 +52,12 @@ int Fail(const std::string& message) {
 }  // namespace
 
 int RunWorkerCommand(int argc, char** argv) {
+  // Debian's Abseil is built without NDEBUG, so by default every absl::Mutex lock also runs its
+  // deadlock detection (a process-wide graph under a process-wide lock): ~190 instructions per
+  // lock, which a task paid for every record it tracks (docs/benchmarks.md, "Less CPU per
+  // event"). The worker turns it off first thing, before any thread runs; the tests, which do not
+  // go through here, keep it.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   std::string config_path;
   std::vector<std::string> connector_paths;
   for (int i = 0; i < argc; ++i) {

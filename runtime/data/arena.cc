@@ -1,32 +1,18 @@
 #include "runtime/data/arena.h"
 
-#include <cstring>
-
 namespace sluice::data {
 
 Arena::Arena(size_t block_size) : block_size_(block_size) {}
 
-void* Arena::Allocate(size_t size, size_t align) {
-  for (;;) {
-    if (ptr_ != nullptr) {
-      auto addr = reinterpret_cast<uintptr_t>(ptr_);
-      uintptr_t aligned = (addr + align - 1) & ~(uintptr_t{align} - 1);
-      std::byte* start = ptr_ + (aligned - addr);
-      if (start <= end_ && static_cast<size_t>(end_ - start) >= size) {
-        ptr_ = start + size;
-        bytes_used_ += size;
-        return start;
-      }
-    }
-    NextBlock(size + align);
-  }
-}
-
-std::string_view Arena::Copy(std::string_view bytes) {
-  if (bytes.empty()) return std::string_view();
-  char* dst = static_cast<char*>(Allocate(bytes.size(), 1));
-  std::memcpy(dst, bytes.data(), bytes.size());
-  return std::string_view(dst, bytes.size());
+void* Arena::AllocateInNextBlock(size_t size, size_t align) {
+  // A block of at least size + align always has room, aligned wherever it starts.
+  NextBlock(size + align);
+  const auto addr = reinterpret_cast<uintptr_t>(ptr_);
+  const size_t pad = ((addr + align - 1) & ~(uintptr_t{align} - 1)) - addr;
+  std::byte* start = ptr_ + pad;
+  ptr_ = start + size;
+  bytes_used_ += size;
+  return start;
 }
 
 void Arena::NextBlock(size_t min_size) {

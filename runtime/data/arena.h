@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string_view>
 #include <vector>
@@ -24,7 +25,22 @@ class Arena {
   Arena& operator=(const Arena&) = delete;
 
   // Returns `size` bytes aligned to `align` (a power of two), valid until Reset() or destruction.
-  void* Allocate(size_t size, size_t align = alignof(std::max_align_t));
+  // Inline while the current block has room: the host building a record calls this for nearly
+  // every field, ~700 instructions per event out of line (docs/benchmarks.md, "Less CPU per
+  // event").
+  void* Allocate(size_t size, size_t align = alignof(std::max_align_t)) {
+    if (ptr_ != nullptr) {
+      const auto addr = reinterpret_cast<uintptr_t>(ptr_);
+      const size_t pad = ((addr + align - 1) & ~(uintptr_t{align} - 1)) - addr;
+      if (static_cast<size_t>(end_ - ptr_) >= pad + size) {
+        std::byte* start = ptr_ + pad;
+        ptr_ = start + size;
+        bytes_used_ += size;
+        return start;
+      }
+    }
+    return AllocateInNextBlock(size, align);
+  }
 
   template <typename T>
   T* AllocateArray(size_t n) {
@@ -32,7 +48,12 @@ class Arena {
   }
 
   // Copies `bytes` into the arena; the view stays valid until Reset().
-  std::string_view Copy(std::string_view bytes);
+  std::string_view Copy(std::string_view bytes) {
+    if (bytes.empty()) return std::string_view();
+    char* to = static_cast<char*>(Allocate(bytes.size(), 1));
+    std::memcpy(to, bytes.data(), bytes.size());
+    return std::string_view(to, bytes.size());
+  }
 
   // Forgets every allocation; keeps the blocks so the next batch allocates nothing from the heap.
   void Reset();
@@ -47,6 +68,8 @@ class Arena {
     std::unique_ptr<std::byte[]> data;
     size_t size;
   };
+  // Allocate when the current block (if any) has no room: carves from the next one that has.
+  void* AllocateInNextBlock(size_t size, size_t align);
   void NextBlock(size_t min_size);
 
   size_t block_size_;

@@ -20,13 +20,6 @@ void WarnIfBenchSwitchesSet(const LogSink& log) {
                      "source-record-poll-total, source-record-write-total or the commit-to-ack "
                      "lag; unset it (docs/metrics.md)"));
   }
-  if (!SendStageOn()) {
-    log(LogLevel::kWarn, "worker",
-        absl::StrCat(kSendStageSwitch,
-                     "=off (a test-only switch for scripts/bench): at-least-once tasks convert "
-                     "and send each poll's records on the task thread, without the send stage; "
-                     "unset it (docs/metrics.md)"));
-  }
   if (!GroupCommitOn()) {
     log(LogLevel::kWarn, "worker",
         absl::StrCat(kGroupCommitSwitch,

@@ -4,10 +4,6 @@
 //   SLUICE_BENCH_PER_RECORD_METRICS=off  no per-record metrics (the records polled and sent
 //                                        counters, the commit-to-ack lag histogram):
 //                                        `sluice-metrics-off`, "What metrics cost"
-//   SLUICE_BENCH_SEND_STAGE=off          each poll's records converted and sent on the task
-//                                        thread between polls, without the send stage
-//                                        (send_stage.h): `sluice-serial`, "A true ceiling: the
-//                                        pipeline"
 //   SLUICE_BENCH_GROUP_COMMIT=off        exactly-once at the poll boundary without the group
 //                                        commit: each poll its own transaction, as before it
 //                                        (source_task.cc, kGroupCommitRecords):
@@ -23,7 +19,6 @@
 namespace sluice::worker {
 
 inline constexpr char kPerRecordMetricsSwitch[] = "SLUICE_BENCH_PER_RECORD_METRICS";
-inline constexpr char kSendStageSwitch[] = "SLUICE_BENCH_SEND_STAGE";
 inline constexpr char kGroupCommitSwitch[] = "SLUICE_BENCH_GROUP_COMMIT";
 
 // Whether the environment holds `name` set to `off` (read on every call).
@@ -33,12 +28,6 @@ bool SwitchedOff(const char* name);
 // inline, as the tasks ask for every record.
 inline bool PerRecordMetricsOn() {
   static const bool on = !SwitchedOff(kPerRecordMetricsSwitch);
-  return on;
-}
-
-// Whether at-least-once tasks send through a send stage: read once per process.
-inline bool SendStageOn() {
-  static const bool on = !SwitchedOff(kSendStageSwitch);
   return on;
 }
 

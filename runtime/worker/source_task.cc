@@ -107,9 +107,6 @@ absl::StatusOr<std::unique_ptr<WorkerSourceTask>> WorkerSourceTask::Start(
                                         absl::StrCat("connector ", task->spec_.connector_name));
   if (!transforms.ok()) return transforms.status();
   if (!(*transforms)->empty()) task->transforms_ = *std::move(transforms);
-  if (!task->spec_.transactions.has_value() && SendStageOn()) {
-    task->send_stage_ = std::make_unique<SendStage>();
-  }
   absl::StatusOr<ErrorHandlingConfig> errors = ErrorHandlingFrom(task->spec_.connector_config);
   if (!errors.ok()) {
     return absl::Status(errors.status().code(), absl::StrCat("connector ", task->spec_.connector_name,
@@ -288,11 +285,7 @@ void WorkerSourceTask::Run(absl::Status start_failure) {
 }
 
 absl::Status WorkerSourceTask::RunAttempt() {
-  // At-least-once, two batches: the connector fills one while the send stage converts and sends
-  // the other. They outlive the stage's jobs: EndAttempt drains it.
-  data::RecordBatch batches[2];
-  data::RecordBatch* batch = &batches[0];
-  data::RecordBatch* spare = &batches[1];
+  data::RecordBatch batch;
   const absl::Duration flush_interval = services_.config->offset_flush_interval;
   absl::Time next_commit = absl::Now() + flush_interval;
   absl::Status status;
@@ -333,14 +326,12 @@ absl::Status WorkerSourceTask::RunAttempt() {
       status = AfterCommit(*std::move(committed), /*final_commit=*/false);
       if (!status.ok()) break;
     }
-    status = PollAndSend(batch, spare);
+    status = PollAndSend(batch);
   }
   return EndAttempt(std::move(status));
 }
 
-absl::Status WorkerSourceTask::PollAndSend(data::RecordBatch*& polled_into,
-                                           data::RecordBatch*& spare) {
-  data::RecordBatch& batch = *polled_into;
+absl::Status WorkerSourceTask::PollAndSend(data::RecordBatch& batch) {
   // Back-pressure: while the producer holds its whole byte budget, do not ask for more records.
   if (!attempt_->producer->WaitForRoom(1, absl::Milliseconds(kPollTimeoutMs))) {
     return absl::OkStatus();
@@ -373,7 +364,6 @@ absl::Status WorkerSourceTask::PollAndSend(data::RecordBatch*& polled_into,
   // The records go to the producer together (SendPending) after the poll's last one, before a
   // transaction boundary, and before a failure ends the poll, so the records before it still go.
   if (spec_.transactions.has_value()) {
-    // Exactly-once: on this thread, since a transaction's commit follows its records' hand-over.
     attempt_->last_poll_records = batch.records().size();
     absl::Status status = SendInTransactions(batch);
     // A failure ends the attempt and aborts the transaction: what was gathered never goes.
@@ -384,17 +374,9 @@ absl::Status WorkerSourceTask::PollAndSend(data::RecordBatch*& polled_into,
   if (!attempt_->offset_sent && !records.empty()) {
     attempt_->offset_sent = !records.back().source_offset.empty();
   }
-  auto send = [this, &batch] {
-    absl::Status status = SendPolled(batch);
-    absl::Status sent = SendPending();
-    return sent.ok() ? status : sent;
-  };
-  if (send_stage_ == nullptr) return send();  // sluice-serial (SendStageOn)
-  // Handed over even when empty: a failure of the batch before is then seen within a poll.
-  absl::Status status = send_stage_->Hand(send);
-  // The stage reads `batch` now; the next poll fills the other one, which it no longer reads.
-  if (status.ok()) std::swap(polled_into, spare);
-  return status;
+  absl::Status status = SendPolled(batch);
+  absl::Status sent = SendPending();
+  return sent.ok() ? status : sent;
 }
 
 absl::Status WorkerSourceTask::SendPolled(data::RecordBatch& batch) {
@@ -819,11 +801,6 @@ absl::Status WorkerSourceTask::AfterCommit(absl::Status status, bool final_commi
 absl::Status WorkerSourceTask::EndAttempt(absl::Status status) {
   const absl::Duration grace = services_.config->task_shutdown_graceful_timeout;
   Attempt& attempt = *attempt_;
-  // The batch the send stage holds goes out first, as it would have before the next poll; its
-  // failure came before whatever ended the loop.
-  if (send_stage_ != nullptr) {
-    if (absl::Status staged = send_stage_->Drain(); !staged.ok()) status = std::move(staged);
-  }
   // The commit running on the committer thread, if any, ends first; its written offsets are
   // acknowledged with the final commit's, and its error is superseded by the final commit's.
   attempt.commit_thread->Stop();

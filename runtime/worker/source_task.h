@@ -59,11 +59,9 @@
 // the real ones.
 //
 // Threads: Start, Stop and Join from any thread; the committer thread writes the periodic offset
-// commits; at-least-once, the send stage (send_stage.h) transforms, converts and sends each poll's
-// records while the task thread polls the connector for the next (a drain is bound by one
-// thread's pace, docs/benchmarks.md); exactly-once, the transaction commit thread commits
-// transactions while the task thread polls and converts the next; the task thread does everything
-// else, and every call into the plugin. The TaskView getters from any thread.
+// commits; exactly-once, the transaction commit thread commits transactions while the task thread
+// polls and converts the next; the task thread does everything else, and every call into the
+// plugin. The TaskView getters from any thread.
 
 #include <atomic>
 #include <functional>
@@ -95,7 +93,6 @@
 #include "runtime/worker/offset_backing_store.h"
 #include "runtime/worker/record_error_handler.h"
 #include "runtime/worker/retry_backoff.h"
-#include "runtime/worker/send_stage.h"
 #include "runtime/worker/task_view.h"
 #include "runtime/worker/transaction_commit_thread.h"
 
@@ -208,10 +205,9 @@ class WorkerSourceTask : public TaskView {
   void ReplaceAttempt(std::unique_ptr<Attempt> next);
   // Sleeps `wait` unless a stop is requested first; false when it was.
   bool SleepUnlessStopped(absl::Duration wait);
-  // Polls the connector into `polled_into`; at-least-once, hands its records to the send stage
-  // and swaps the two batches (the stage then reads the one polled, the next poll fills `spare`);
-  // exactly-once, sends them on this thread.
-  absl::Status PollAndSend(data::RecordBatch*& polled_into, data::RecordBatch*& spare);
+  // Polls the connector into `batch` and sends its records: at-least-once SendPolled then
+  // SendPending, exactly-once SendInTransactions.
+  absl::Status PollAndSend(data::RecordBatch& batch);
   // At-least-once: the poll's records through TransformAndSend, each run of one source
   // partition's last carrying its offset.
   absl::Status SendPolled(data::RecordBatch& batch);
@@ -378,12 +374,6 @@ class WorkerSourceTask : public TaskView {
   // never outlive theirs.
   std::map<std::string, std::unique_ptr<LagHistogram>> ack_lags_ ABSL_GUARDED_BY(mu_);
   std::thread thread_;
-  // At-least-once: converts and sends each poll's records (SendPolled, SendPending) while the
-  // task thread polls the next; the members above that those use (converters, transforms, error
-  // handler, pending_, known_topic_, headers_, the attempt's partition cache) are the stage's
-  // while a job runs. Declared last, so it is drained and ends before any of them goes. Null
-  // with exactly-once, whose transactions are sent on the task thread.
-  std::unique_ptr<SendStage> send_stage_;
 };
 
 }  // namespace sluice::worker

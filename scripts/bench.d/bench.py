@@ -18,7 +18,7 @@ from database import Database  # noqa: E402
 from systems import (RUNS, DebeziumExactlyOnceSystem, DebeziumSystem,  # noqa: E402
                      SluiceExactlyOnceConnectorBoundarySystem, SluiceExactlyOnceIntervalSystem,
                      SluiceExactlyOnceSystem, SluiceExactlyOnceUngroupedSystem,
-                     SluiceMetricsOffSystem, SluiceSerialSystem, SluiceSystem)
+                     SluiceMetricsOffSystem, SluiceSystem)
 import workloads  # noqa: E402
 # kafka_side (confluent-kafka, which scripts/bench installs) is imported after the arguments are
 # parsed: `scripts/bench --help` runs this file with the system's Python before installing anything.
@@ -35,9 +35,7 @@ def parse_args():
                                           "sluice-eos-connector, sluice-eos-interval: at the connector's "
                                           "boundaries, every second; debezium; debezium-eos: "
                                           "Kafka Connect's exactly-once source support on; "
-                                          "sluice-metrics-off: per-record metrics off; "
-                                          "sluice-serial: the send stage off, polls converted and "
-                                          "sent on the task thread); "
+                                          "sluice-metrics-off: per-record metrics off); "
                                           "default: sluice, plus debezium with --vs")
     parser.add_argument("--workloads", default=",".join(workloads.ALL),
                         help="comma-separated, from: " + ", ".join(workloads.ALL))
@@ -94,7 +92,7 @@ def main():
              "sluice-eos-connector": SluiceExactlyOnceConnectorBoundarySystem,
              "sluice-eos-interval": SluiceExactlyOnceIntervalSystem, "debezium": DebeziumSystem,
              "debezium-eos": DebeziumExactlyOnceSystem, "sluice-metrics-off": SluiceMetricsOffSystem,
-             "sluice-serial": SluiceSerialSystem, "sluice-eos-ungrouped": SluiceExactlyOnceUngroupedSystem}
+             "sluice-eos-ungrouped": SluiceExactlyOnceUngroupedSystem}
     unknown = [name for name in wanted if name not in known]
     if unknown:
         print(f"bench: unknown system {unknown[0]}; choose from {', '.join(known)}", file=sys.stderr)

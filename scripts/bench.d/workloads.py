@@ -414,7 +414,7 @@ METRICS = [
 # The ratios reported, each system over another where both ran: per run (run i of one against run
 # i of the other, which ran next to it), then the median of those.
 PAIRS = ([("sluice", "debezium"), ("sluice-eos", "debezium-eos"), ("debezium-eos", "debezium"),
-          ("sluice", "sluice-metrics-off"), ("sluice", "sluice-serial")]
+          ("sluice", "sluice-metrics-off")]
          + [(f"sluice-eos{kind}", "sluice") for kind in ("", "-connector", "-interval")])
 
 

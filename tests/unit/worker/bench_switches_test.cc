@@ -19,17 +19,16 @@ void PrintToStderr(LogLevel level, std::string_view who, std::string_view messag
 }
 
 TEST(BenchSwitches, OnlyOffTurnsAPartOff) {
-  for (const char* name : {kPerRecordMetricsSwitch, kSendStageSwitch}) {
-    unsetenv(name);
-    EXPECT_FALSE(SwitchedOff(name)) << name;
-    for (const char* other : {"on", "OFF", "", "false"}) {
-      setenv(name, other, 1);
-      EXPECT_FALSE(SwitchedOff(name)) << name << "=" << other;
-    }
-    setenv(name, "off", 1);
-    EXPECT_TRUE(SwitchedOff(name)) << name;
-    unsetenv(name);
+  const char* name = kPerRecordMetricsSwitch;
+  unsetenv(name);
+  EXPECT_FALSE(SwitchedOff(name));
+  for (const char* other : {"on", "OFF", "", "false"}) {
+    setenv(name, other, 1);
+    EXPECT_FALSE(SwitchedOff(name)) << name << "=" << other;
   }
+  setenv(name, "off", 1);
+  EXPECT_TRUE(SwitchedOff(name));
+  unsetenv(name);
 }
 
 // The switches are read once per process, so each case runs in a child of its own.
@@ -37,34 +36,20 @@ TEST(BenchSwitches, AWorkerWithPerRecordMetricsOffWarnsOfItAndCountsNothing) {
   EXPECT_EXIT(
       {
         setenv(kPerRecordMetricsSwitch, "off", 1);
-        unsetenv(kSendStageSwitch);
         WarnIfBenchSwitchesSet(PrintToStderr);
-        std::exit(!PerRecordMetricsOn() && SendStageOn() ? 0 : 1);
+        std::exit(!PerRecordMetricsOn() ? 0 : 1);
       },
       ::testing::ExitedWithCode(0),
       "WARN worker SLUICE_BENCH_PER_RECORD_METRICS=off \\(a test-only switch for scripts/bench\\)");
-}
-
-TEST(BenchSwitches, AWorkerWithTheSendStageOffWarnsOfItAndSendsOnTheTaskThread) {
-  EXPECT_EXIT(
-      {
-        unsetenv(kPerRecordMetricsSwitch);
-        setenv(kSendStageSwitch, "off", 1);
-        WarnIfBenchSwitchesSet(PrintToStderr);
-        std::exit(PerRecordMetricsOn() && !SendStageOn() ? 0 : 1);
-      },
-      ::testing::ExitedWithCode(0),
-      "WARN worker SLUICE_BENCH_SEND_STAGE=off \\(a test-only switch for scripts/bench\\)");
 }
 
 TEST(BenchSwitches, AWorkerWithGroupCommitOffWarnsOfIt) {
   EXPECT_EXIT(
       {
         unsetenv(kPerRecordMetricsSwitch);
-        unsetenv(kSendStageSwitch);
         setenv(kGroupCommitSwitch, "off", 1);
         WarnIfBenchSwitchesSet(PrintToStderr);
-        std::exit(PerRecordMetricsOn() && SendStageOn() && !GroupCommitOn() ? 0 : 1);
+        std::exit(PerRecordMetricsOn() && !GroupCommitOn() ? 0 : 1);
       },
       ::testing::ExitedWithCode(0),
       "WARN worker SLUICE_BENCH_GROUP_COMMIT=off \\(a test-only switch for scripts/bench\\)");
@@ -74,11 +59,10 @@ TEST(BenchSwitches, AWorkerWithoutSwitchesSaysNothing) {
   EXPECT_EXIT(
       {
         unsetenv(kPerRecordMetricsSwitch);
-        unsetenv(kSendStageSwitch);
         unsetenv(kGroupCommitSwitch);
         int lines = 0;
         WarnIfBenchSwitchesSet([&lines](LogLevel, std::string_view, std::string_view) { ++lines; });
-        std::exit(lines == 0 && PerRecordMetricsOn() && SendStageOn() && GroupCommitOn() ? 0 : 1);
+        std::exit(lines == 0 && PerRecordMetricsOn() && GroupCommitOn() ? 0 : 1);
       },
       ::testing::ExitedWithCode(0), "");
 }
