@@ -26,6 +26,7 @@
 #include "absl/time/time.h"
 #include "runtime/kafka/handles.h"
 #include "runtime/kafka/topic_log.h"
+#include "runtime/kafka/topic_reader.h"
 
 namespace sluice::kafka {
 
@@ -48,6 +49,11 @@ class CompactedTopic : public TopicLog {
   // TopicLog (topic_log.h says what each promises).
   absl::Status ReadToEnd(const Visitor& visit, absl::Duration timeout) override;
   absl::Status Write(const std::vector<KeyedRecord>& records, absl::Duration timeout) override;
+
+  // A reader of this topic, from the beginning, to keep between reads (topic_reader.h); each
+  // ReadToEnd above opens one and reads it once.
+  absl::StatusOr<std::unique_ptr<TopicReader>> OpenReader(absl::Duration timeout,
+                                                          bool kept = true) const;
 
   const std::string& topic() const { return options_.topic; }
 

@@ -69,12 +69,29 @@ int64_t OffsetStore::skipped_records() const {
 }
 
 absl::Status OffsetStore::ReadToEnd(absl::Duration timeout) {
+  const absl::Time deadline = absl::Now() + timeout;
+  absl::MutexLock read_lock(&read_mu_);
+  if (reader_ != nullptr) {
+    // What was written since the last read, on top of what this store knows (its own writes
+    // included: the topic's order decides, as a whole read would).
+    absl::Status status = reader_->ReadToEnd(
+        [&](std::optional<absl::string_view> key, std::optional<absl::string_view> value) {
+          absl::MutexLock lock(&mu_);
+          if (!table_.Apply(key, value)) ++skipped_;
+        },
+        timeout);
+    if (!status.ok()) reader_ = nullptr;
+    return status;
+  }
+  absl::StatusOr<std::unique_ptr<TopicReader>> reader = log_->OpenReader(timeout);
+  if (!reader.ok()) return reader.status();
   offsets::OffsetTable table;
   int64_t skipped = 0;
   auto apply = [&](std::optional<absl::string_view> key, std::optional<absl::string_view> value) {
     if (!table.Apply(key, value)) ++skipped;
   };
-  if (absl::Status s = log_->ReadToEnd(apply, timeout); !s.ok()) return s;
+  if (absl::Status s = (*reader)->ReadToEnd(apply, deadline - absl::Now()); !s.ok()) return s;
+  reader_ = *std::move(reader);
   absl::MutexLock lock(&mu_);
   table_ = std::move(table);
   skipped_ = skipped;

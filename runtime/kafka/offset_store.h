@@ -43,10 +43,13 @@ class OffsetStore : public offsets::OffsetWriter {
   OffsetStore(const OffsetStore&) = delete;
   OffsetStore& operator=(const OffsetStore&) = delete;
 
-  // Reads the whole topic, from the beginning to the end offsets it has when called, replacing
-  // what this store knew: the last value per key wins, a null value deletes. Records whose key or
-  // value is not in Kafka Connect's format are skipped and counted (skipped_records()).
-  // DeadlineExceeded when the end is not reached within `timeout`.
+  // Reads the topic to the end offsets it has when called: the last value per key wins, a null
+  // value deletes. Records whose key or value is not in Kafka Connect's format are skipped and
+  // counted (skipped_records()). The first read (and the first after a failed one) reads the
+  // whole topic and replaces what this store knew; the reader is kept, and later reads add only
+  // the records written since, so a read before every commit (the commit guard) costs one
+  // ListOffsets request and the new records, not the topic. DeadlineExceeded when the end is not
+  // reached within `timeout`.
   absl::Status ReadToEnd(absl::Duration timeout);
 
   // The last offset stored for (connector, partition), or nullopt (OffsetTable::Get).
@@ -75,6 +78,10 @@ class OffsetStore : public offsets::OffsetWriter {
   explicit OffsetStore(std::unique_ptr<CompactedTopic> log) : log_(std::move(log)) {}
 
   const std::unique_ptr<CompactedTopic> log_;
+  // One read at a time; the reader kept between reads (null before the first, and after one
+  // failed: the next reads the whole topic again).
+  absl::Mutex read_mu_ ABSL_ACQUIRED_BEFORE(mu_);
+  std::unique_ptr<TopicReader> reader_ ABSL_GUARDED_BY(read_mu_);
   mutable absl::Mutex mu_;
   offsets::OffsetTable table_ ABSL_GUARDED_BY(mu_);
   int64_t skipped_ ABSL_GUARDED_BY(mu_) = 0;

@@ -23,7 +23,9 @@
 // next commit (the same).
 //
 // Cost: one read of the offsets topic to its end per commit, on the task's committer thread
-// (every offset.flush.interval.ms), never on the poll path.
+// (every offset.flush.interval.ms), never on the poll path. The store keeps its reader between
+// reads (kafka::OffsetStore), so that read is one ListOffsets request plus the records written
+// since the last one, not the whole topic through a new consumer (docs/benchmarks.md).
 //
 // Threads: Write on the committer thread, or on the task thread once that one stopped;
 // TakeWritten on the task thread.

@@ -55,6 +55,8 @@ enum class FieldKind : uint8_t {
   kFloatVector,
 };
 
+// Every member is part of a table version's key (schema_cache.cc, AppendColumn), which names each
+// one: a member added here is added there, or the key no longer compiles.
 struct ColumnDef {
   std::string name;
   FieldKind kind = FieldKind::kText;

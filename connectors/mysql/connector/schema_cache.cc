@@ -1,5 +1,6 @@
 #include "connectors/mysql/connector/schema_cache.h"
 
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -11,6 +12,46 @@ namespace {
 
 std::string TableKey(absl::string_view db, absl::string_view table) {
   return absl::StrCat(db, ".", table);
+}
+
+// A table version's key is everything TableSchemaBuilder::Build makes its schemas and values
+// from: the table, each captured column's source index and whole ColumnDef, and the key fields.
+// Two maps share a version only when their records would be the same; a detail left out (it was
+// BINARY(n)'s length) lets an ALTER changing only that detail reuse the old version, and its rows
+// are written with the old column's padding, scale or members. Strings go in length-prefixed, so
+// no name or member list can pass for another ("a,b" + "c" is not "a" + "b,c").
+void AppendString(std::string* key, absl::string_view text) {
+  absl::StrAppend(key, text.size(), ":", text, "|");
+}
+void AppendOptional(std::string* key, const std::optional<std::string>& text) {
+  if (text.has_value()) {
+    AppendString(key, *text);
+  } else {
+    key->append("-|");
+  }
+}
+
+void AppendColumn(std::string* key, int source_column, const ColumnDef& def) {
+  // Structured bindings name every member: a member added to ColumnDef (or SourceColumnType)
+  // stops this from compiling until it is part of the key.
+  const auto& [name, kind, optional, latin1, precision, scale, fsp, bit_length, fixed_length,
+               binary_mode, values, allowed, default_value, unavailable_placeholder,
+               zero_timestamp_is_zero_date, source_type] = def;
+  const auto& [type_name, type_length, type_scale] = source_type;
+  absl::StrAppend(key, "c", source_column, "|");
+  AppendString(key, name);
+  absl::StrAppend(key, static_cast<int>(kind), "|", optional, latin1, "|",
+                  static_cast<int>(precision), ",", static_cast<int>(scale), ",",
+                  static_cast<int>(fsp), ",", bit_length, ",", fixed_length, ",",
+                  static_cast<int>(binary_mode), ",", zero_timestamp_is_zero_date, "|",
+                  values.size(), "|");
+  for (const std::string& value : values) AppendString(key, value);
+  AppendString(key, allowed);
+  AppendOptional(key, default_value);
+  AppendOptional(key, unavailable_placeholder);
+  AppendString(key, type_name);
+  absl::StrAppend(key, type_length.has_value() ? absl::StrCat(*type_length) : "-", ",",
+                  type_scale.has_value() ? absl::StrCat(*type_scale) : "-", "|");
 }
 
 }  // namespace
@@ -123,7 +164,9 @@ absl::StatusOr<const TableSchema*> SchemaCache::SchemaFor(
   const std::map<std::string, ColumnExtras>& extras = extras_[key];
   std::vector<ColumnDef> defs;
   std::vector<int> source_columns;
-  std::string signature = key;
+  std::string signature;
+  AppendString(&signature, map->database);
+  AppendString(&signature, map->table);
   for (size_t i = 0; i < map->columns.size(); ++i) {
     const binlog::ColumnInfo& column = map->columns[i];
     if (!filters_.IncludeColumn(map->database, map->table, column.name)) continue;
@@ -134,10 +177,7 @@ absl::StatusOr<const TableSchema*> SchemaCache::SchemaFor(
       return absl::Status(def.status().code(),
                           absl::StrCat("table `", key, "`: ", def.status().message()));
     }
-    absl::StrAppend(&signature, "|", i, ":", def->name, ":", static_cast<int>(def->kind), ":",
-                    def->optional, ":", def->latin1, ":", def->precision, ":", def->scale, ":",
-                    def->fsp, ":", def->bit_length, ":", def->allowed, ":",
-                    def->default_value.has_value() ? "=" + *def->default_value : "");
+    AppendColumn(&signature, static_cast<int>(i), *def);
     defs.push_back(std::move(*def));
     source_columns.push_back(static_cast<int>(i));
   }

@@ -16,6 +16,7 @@
 #include "runtime/config/worker_config.h"
 #include "tests/support/kafka_reader.h"
 #include "tests/support/service_endpoints.h"
+#include "tests/support/test_files.h"
 
 namespace sluice::testing {
 
@@ -37,7 +38,7 @@ void AdminFixture::SetUp() {
   directory_ = absl::StrCat(::testing::TempDir(), "/", prefix_);
   std::filesystem::remove_all(directory_);
   std::filesystem::create_directories(directory_);
-  plugin_dir_ = absl::StrCat(std::getenv("SLUICE_BINARY_DIR"), "/plugins");
+  plugin_dir_ = absl::StrCat(BinaryDir(), "/plugins");
   StartWorker();
 }
 
@@ -163,7 +164,7 @@ std::string WorkerProperties(const std::string& prefix, const std::string& boots
       "status.storage.replication.factor=1\nkey.converter=org.apache.kafka.connect.json."
       "JsonConverter\n"
       "value.converter=org.apache.kafka.connect.json.JsonConverter\nplugin.path=",
-      std::getenv("SLUICE_BINARY_DIR"),
+      BinaryDir(),
       "/plugins\ntopic.creation.default.replication.factor=1\n"
       "sluice.admin.listener=",
       address, "\n");

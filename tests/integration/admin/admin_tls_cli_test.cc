@@ -19,6 +19,7 @@
 #include "tests/integration/admin/admin_fixture.h"
 #include "tests/support/service_endpoints.h"
 #include "tests/support/subprocess.h"
+#include "tests/support/test_files.h"
 
 namespace sluice::testing {
 namespace {
@@ -103,13 +104,13 @@ TEST_F(AdminTls, MutualTlsRefusesAClientWithoutAValidCertificate) {
 
   // The CLI: refused without a certificate (exit 8), served with one.
   const std::string sluice =
-      absl::StrCat(std::getenv("SLUICE_BINARY_DIR"), "/runtime/cli/sluice --worker ", Address(),
+      absl::StrCat(BinaryDir(), "/runtime/cli/sluice --worker ", Address(),
                    " --ca ", directory_, "/ca.pem");
   std::string out;
   EXPECT_EQ(Shell(sluice + " connectors list", &out), 8) << out;
   EXPECT_THAT(out, HasSubstr("refused"));
   const std::string plaintext =
-      absl::StrCat(std::getenv("SLUICE_BINARY_DIR"), "/runtime/cli/sluice --worker ", Address());
+      absl::StrCat(BinaryDir(), "/runtime/cli/sluice --worker ", Address());
   EXPECT_EQ(Shell(plaintext + " connectors list", &out), 8) << out;
   EXPECT_THAT(out, HasSubstr("refused a plaintext connection"));
   EXPECT_EQ(Shell(absl::StrCat(sluice, " --cert ", directory_, "/client.pem --key ", directory_,
@@ -121,7 +122,7 @@ TEST_F(AdminTls, MutualTlsRefusesAClientWithoutAValidCertificate) {
 
 TEST_F(AdminFixture, CliCommandsTablesJsonAndExitCodes) {
   const std::string sluice =
-      absl::StrCat(std::getenv("SLUICE_BINARY_DIR"), "/runtime/cli/sluice --worker ", Address());
+      absl::StrCat(BinaryDir(), "/runtime/cli/sluice --worker ", Address());
   const std::string name = prefix_ + "-cli";
   const std::string file = directory_ + "/conn.json";
   std::ofstream(file) << absl::StrCat(
@@ -167,7 +168,7 @@ TEST_F(AdminFixture, CliCommandsTablesJsonAndExitCodes) {
 
   // Nobody listening: exit 3 and a message that says where it looked.
   const std::string nowhere =
-      absl::StrCat(std::getenv("SLUICE_BINARY_DIR"), "/runtime/cli/sluice --worker 127.0.0.1:1");
+      absl::StrCat(BinaryDir(), "/runtime/cli/sluice --worker 127.0.0.1:1");
   EXPECT_EQ(Shell(nowhere + " connectors list", &out), 3) << out;
   EXPECT_THAT(out, HasSubstr("no worker answered at 127.0.0.1:1"));
 }
@@ -185,7 +186,7 @@ TEST_F(AdminFixture, WithATokenFileTheCliNeedsTheToken) {
   EXPECT_EQ(plain.error_code(), grpc::StatusCode::UNAUTHENTICATED);
 
   const std::string sluice =
-      absl::StrCat(std::getenv("SLUICE_BINARY_DIR"), "/runtime/cli/sluice --worker ", Address());
+      absl::StrCat(BinaryDir(), "/runtime/cli/sluice --worker ", Address());
   std::string out;
   EXPECT_EQ(Shell(sluice + " connectors list", &out), 8) << out;
   EXPECT_THAT(out, HasSubstr("asks for an admin token"));
@@ -212,7 +213,7 @@ TEST(SluiceWorkerBinary, ServesTheAdminApiAndBringsConnectorsBackAfterARestart) 
   const std::string dir = absl::StrCat(::testing::TempDir(), "/", prefix);
   std::filesystem::create_directories(dir);
   const std::string address = absl::StrCat("127.0.0.1:", FreePort());
-  const std::string bin = absl::StrCat(std::getenv("SLUICE_BINARY_DIR"), "/runtime/cli/sluice");
+  const std::string bin = absl::StrCat(BinaryDir(), "/runtime/cli/sluice");
   std::ofstream(dir + "/worker.properties") << WorkerProperties(prefix, KafkaBootstrap(), address);
   std::ofstream(dir + "/running.json")
       << absl::StrCat(R"({"name":"running","config":{"connector.class":"generator","topic":")",
@@ -262,7 +263,7 @@ TEST(SluiceWorkerBinary, ASecondWorkerOnTheSameAdminPortFailsToStartNamingThePor
   std::filesystem::create_directories(dir);
   const int port = FreePort();
   const std::string address = absl::StrCat("127.0.0.1:", port);
-  const std::string bin = absl::StrCat(std::getenv("SLUICE_BINARY_DIR"), "/runtime/cli/sluice");
+  const std::string bin = absl::StrCat(BinaryDir(), "/runtime/cli/sluice");
   std::ofstream(dir + "/a.properties") << WorkerProperties(prefix + "a", KafkaBootstrap(), address);
   std::ofstream(dir + "/b.properties") << WorkerProperties(prefix + "b", KafkaBootstrap(), address);
   const std::string cli = absl::StrCat(bin, " --worker ", address);
@@ -293,7 +294,7 @@ TEST(SluiceWorkerBinary, WithoutABrokerItSaysWhatItWaitsForAndGivesUp) {
   std::filesystem::create_directories(dir);
   const std::string nowhere = absl::StrCat("127.0.0.1:", FreePort());
   const std::string address = absl::StrCat("127.0.0.1:", FreePort());
-  const std::string bin = absl::StrCat(std::getenv("SLUICE_BINARY_DIR"), "/runtime/cli/sluice");
+  const std::string bin = absl::StrCat(BinaryDir(), "/runtime/cli/sluice");
   std::ofstream(dir + "/worker.properties")
       << WorkerProperties(prefix, nowhere, address) << "sluice.startup.broker.timeout.ms=8000\n";
   const std::string log = dir + "/worker.log";

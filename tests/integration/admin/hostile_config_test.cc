@@ -16,6 +16,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/integration/admin/admin_fixture.h"
+#include "tests/support/test_files.h"
 
 namespace sluice::testing {
 namespace {
@@ -161,7 +162,7 @@ TEST_F(AdminFixture, TheMySqlConnectorRefusesOffsetsItCannotReadBeforeAnyIsWritt
   std::ofstream(file) << absl::StrCat(R"({"offsets":[{"partition":{"server":")", server,
                                       R"("},"offset":{"file":"b.000001","pos":"notanumber"}}]})");
   const std::string out_file = directory_ + "/cli.out";
-  const int rc = std::system(absl::StrCat(std::getenv("SLUICE_BINARY_DIR"),
+  const int rc = std::system(absl::StrCat(BinaryDir(),
                                           "/runtime/cli/sluice --worker ", Address(),
                                           " connectors offsets set ", name, " -f ", file, " > ",
                                           out_file, " 2>&1")

@@ -23,6 +23,7 @@
 #include "tests/integration/admin/admin_fixture.h"
 #include "tests/integration/admin/mysql_test_config.h"
 #include "tests/support/service_endpoints.h"
+#include "tests/support/test_files.h"
 
 namespace sluice::testing {
 namespace {
@@ -34,7 +35,7 @@ constexpr int kRows = 200;
 constexpr int kFetch = 10;
 
 int Cli(const std::string& address, const std::vector<std::string>& args, std::string* out) {
-  const std::string bin = absl::StrCat(std::getenv("SLUICE_BINARY_DIR"), "/runtime/cli/sluice");
+  const std::string bin = absl::StrCat(BinaryDir(), "/runtime/cli/sluice");
   const std::string file = absl::StrCat(::testing::TempDir(), "/cli_out_", ::getpid());
   const int rc = std::system(
       absl::StrCat(bin, " --worker ", address, " ", absl::StrJoin(args, " "), " > ", file, " 2>&1")

@@ -13,6 +13,7 @@
 #include "gmock/gmock.h"
 #include "rapidjson/document.h"
 #include "tests/integration/admin/admin_fixture.h"
+#include "tests/support/test_files.h"
 
 namespace sluice::testing {
 namespace {
@@ -24,7 +25,7 @@ using ::testing::Not;
 // returns its exit code, stdout and stderr in `out`.
 int Cli(const std::string& address, const std::vector<std::string>& args, std::string* out,
         const std::string& prefix = "") {
-  const std::string bin = absl::StrCat(std::getenv("SLUICE_BINARY_DIR"), "/runtime/cli/sluice");
+  const std::string bin = absl::StrCat(BinaryDir(), "/runtime/cli/sluice");
   const std::string file = absl::StrCat(::testing::TempDir(), "/cli_out_", ::getpid());
   const std::string command = absl::StrCat(prefix, " ", bin, " --worker ", address, " ",
                                            absl::StrJoin(args, " "), " > ", file, " 2>&1");

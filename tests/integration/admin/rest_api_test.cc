@@ -20,6 +20,7 @@
 #include "tests/integration/admin/admin_fixture.h"
 #include "tests/support/service_endpoints.h"
 #include "tests/support/subprocess.h"
+#include "tests/support/test_files.h"
 
 namespace sluice::testing {
 namespace {
@@ -286,7 +287,7 @@ TEST(SluiceWorkerBinaryRest, ServesTheRestApiOnListeners) {
   const std::string dir = absl::StrCat(::testing::TempDir(), "/", prefix);
   std::filesystem::create_directories(dir);
   const int rest_port = FreePort();
-  const std::string bin = absl::StrCat(std::getenv("SLUICE_BINARY_DIR"), "/runtime/cli/sluice");
+  const std::string bin = absl::StrCat(BinaryDir(), "/runtime/cli/sluice");
   std::ofstream(dir + "/worker.properties")
       << WorkerProperties(prefix, KafkaBootstrap(), absl::StrCat("127.0.0.1:", FreePort()))
       << "listeners=http://127.0.0.1:" << rest_port << "\n";

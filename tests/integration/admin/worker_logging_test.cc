@@ -22,6 +22,7 @@
 #include "tests/integration/admin/admin_fixture.h"
 #include "tests/support/service_endpoints.h"
 #include "tests/support/subprocess.h"
+#include "tests/support/test_files.h"
 
 namespace sluice::testing {
 namespace {
@@ -54,7 +55,7 @@ TEST(WorkerLogging, JsonLinesLevelsAtRunTimeAndNoSecrets) {
   std::ofstream(token_file) << kToken << "\n";
   ::chmod(token_file.c_str(), 0600);
   ::setenv("SLUICE_LOG_TEST_PASSWORD", kConnectorPassword, 1);
-  const std::string bin_dir = absl::StrCat(std::getenv("SLUICE_BINARY_DIR"), "/runtime/cli");
+  const std::string bin_dir = absl::StrCat(BinaryDir(), "/runtime/cli");
   std::ofstream(dir + "/worker.properties")
       << WorkerProperties(prefix, KafkaBootstrap(), admin)
       << "listeners=http://127.0.0.1:" << rest_port << "\n"

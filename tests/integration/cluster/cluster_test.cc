@@ -26,6 +26,7 @@
 #include "tests/integration/cluster/cluster_run.h"
 #include "tests/support/eventually.h"
 #include "tests/support/subprocess.h"
+#include "tests/support/test_files.h"
 
 namespace sluice::testing {
 namespace {
@@ -395,7 +396,7 @@ TEST(Cluster, ACleanlyStoppedWorkersConnectorsMoveBeforeTheGroupRebalances) {
 
 TEST(Cluster, AWorkerWithoutTheConnectorsPluginIsNotGivenIt) {
   ClusterRun run("cluster-plugin");
-  const std::string empty = absl::StrCat(std::getenv("SLUICE_BINARY_DIR"),
+  const std::string empty = absl::StrCat(BinaryDir(),
                                          "/tests/integration/cluster/no-plugins");
   mkdir(empty.c_str(), 0755);
   // No plugins at all. The leader checks every connector config against its own plugins, as

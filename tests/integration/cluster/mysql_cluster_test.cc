@@ -20,6 +20,7 @@
 #include "tests/support/eventually.h"
 #include "tests/support/kafka_reader.h"
 #include "tests/support/service_endpoints.h"
+#include "tests/support/test_files.h"
 
 namespace sluice::testing {
 namespace {
@@ -65,7 +66,7 @@ TEST(ClusterMySql, AKilledWorkersMySqlConnectorResumesElsewhereWithoutAServerIdC
   insert(1, 50);
 
   // Worker 0 has only the generator: the MySQL connector must never go there.
-  const std::string binary_dir = std::getenv("SLUICE_BINARY_DIR");
+  const std::string binary_dir = BinaryDir();
   const std::string generator_only =
       absl::StrCat(binary_dir, "/tests/integration/cluster/generator-only");
   std::filesystem::create_directories(generator_only);

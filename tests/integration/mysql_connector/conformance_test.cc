@@ -12,6 +12,7 @@
 #include "tests/integration/mysql_connector/cdc_run.h"
 #include "tests/integration/mysql_connector/server_dialect.h"
 #include "tests/support/service_endpoints.h"
+#include "tests/support/test_files.h"
 
 namespace sluice::testing {
 namespace {
@@ -41,7 +42,7 @@ TEST_P(MySqlConnectorConformance, EveryClassNameConformsWithSnapshotRecords) {
         absl::StrCat("INSERT INTO ", db, ".t VALUES (1, 'a', NOW(6)), (2, NULL, NULL)")}) {
     ASSERT_TRUE(connection->Execute(sql).ok()) << sql;
   }
-  const std::string file = absl::StrCat(std::getenv("SLUICE_BINARY_DIR"), "/plugins/sluice_mysql.so");
+  const std::string file = absl::StrCat(BinaryDir(), "/plugins/sluice_mysql.so");
   absl::StatusOr<std::shared_ptr<const plugin::Plugin>> loaded = plugin::LoadPlugin(file);
   ASSERT_TRUE(loaded.ok()) << loaded.status();
   EXPECT_EQ((*loaded)->name(), "mysql");

@@ -12,6 +12,7 @@
 #include "tests/integration/mysql_connector/cdc_run.h"
 #include "tests/integration/mysql_connector/server_dialect.h"
 #include "tests/support/service_endpoints.h"
+#include "tests/support/test_files.h"
 
 namespace sluice::testing {
 namespace {
@@ -71,10 +72,8 @@ TEST_P(MySqlConnectorServerRestart, ARestartWhileStreamingLosesNothing) {
   // Two rounds, each: rows written just before the restart (the connector may have read them,
   // be inside their transaction, or not have seen them when the server stops), the restart, rows
   // written after it.
-  const char* binary_dir = std::getenv("SLUICE_BINARY_DIR");
-  const std::string restart_log =
-      absl::StrCat(binary_dir != nullptr ? binary_dir : ".", "/tests/integration/mysql_connector/",
-                   run.name(), "/restart.log");
+  const std::string restart_log = absl::StrCat(
+      BinaryDir(), "/tests/integration/mysql_connector/", run.name(), "/restart.log");
   for (int round = 0; round < 2; ++round) {
     const int base = 100 + round * 200;
     run.Sql(absl::StrCat("INSERT INTO t SELECT seq, 'racing' FROM ",

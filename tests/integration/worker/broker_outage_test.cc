@@ -17,6 +17,7 @@
 #include "tests/integration/worker/in_process_worker.h"
 #include "tests/support/eventually.h"
 #include "tests/support/service_endpoints.h"
+#include "tests/support/test_files.h"
 
 namespace sluice::testing {
 namespace {
@@ -111,7 +112,7 @@ TEST(BrokerOutage, ATaskStartedWhileTheBrokerIsDownRunsOnceItIsBack) {
   ASSERT_TRUE(CheckServiceReachable("kafka", KafkaScratchPort()).ok());
   const std::string name = UniqueName("start-outage");
   absl::StatusOr<std::unique_ptr<worker::Worker>> running = worker::Worker::Create(
-      InProcessWorkerConfig(name, absl::StrCat(std::getenv("SLUICE_BINARY_DIR"), "/plugins"),
+      InProcessWorkerConfig(name, absl::StrCat(BinaryDir(), "/plugins"),
                             KafkaScratchBootstrap()),
       StderrLogSink());
   ASSERT_TRUE(running.ok()) << running.status();

@@ -20,6 +20,7 @@
 #include "tests/integration/worker/generator_run.h"
 #include "tests/integration/worker/in_process_worker.h"
 #include "tests/support/service_endpoints.h"
+#include "tests/support/test_files.h"
 
 namespace sluice::testing {
 namespace {
@@ -135,7 +136,7 @@ TEST(Worker, ATruncatedPluginAtStartOrDroppedInIsRefusedWithTheReasonAndTheWorke
   // The case: the first 64 KiB of the MySQL connector killed the worker with SIGBUS
   // (exit 135) at start and when dropped into a running worker's plugin folder.
   ASSERT_TRUE(CheckServiceReachable("kafka", KafkaPort()).ok());
-  const std::string plugins = absl::StrCat(std::getenv("SLUICE_BINARY_DIR"), "/plugins");
+  const std::string plugins = absl::StrCat(BinaryDir(), "/plugins");
   GeneratorRun run("truncated", GeneratorRun::Plugins::kOwnFolder);
   std::filesystem::copy_file(plugins + "/sluice_generator.so",
                              run.plugin_dir() + "/sluice_generator.so");
@@ -177,7 +178,7 @@ TEST(Worker, AFailingConnectorTaskEndsFailedWithItsErrorKept) {
   ASSERT_TRUE(CheckServiceReachable("kafka", KafkaPort()).ok());
   const std::string name = UniqueName("failing");
   absl::StatusOr<std::unique_ptr<worker::Worker>> running = worker::Worker::Create(
-      InProcessWorkerConfig(name, absl::StrCat(std::getenv("SLUICE_BINARY_DIR"), "/plugins")),
+      InProcessWorkerConfig(name, absl::StrCat(BinaryDir(), "/plugins")),
       StderrLogSink());
   ASSERT_TRUE(running.ok()) << running.status();
   worker::ConnectorConfig connector;
@@ -209,7 +210,7 @@ TEST(Worker, AnUnavailablePollIsRetriedAndTheTaskGoesOn) {
   ASSERT_TRUE(CheckServiceReachable("kafka", KafkaPort()).ok());
   const std::string name = UniqueName("transient");
   absl::StatusOr<std::unique_ptr<worker::Worker>> running = worker::Worker::Create(
-      InProcessWorkerConfig(name, absl::StrCat(std::getenv("SLUICE_BINARY_DIR"), "/plugins")),
+      InProcessWorkerConfig(name, absl::StrCat(BinaryDir(), "/plugins")),
       StderrLogSink());
   ASSERT_TRUE(running.ok()) << running.status();
   worker::ConnectorConfig connector;
@@ -235,7 +236,7 @@ TEST(Worker, AnUnavailablePollIsRetriedAndTheTaskGoesOn) {
 
 TEST(Worker, APluginDroppedIntoTheRunningWorkersPathBecomesUsable) {
   ASSERT_TRUE(CheckServiceReachable("kafka", KafkaPort()).ok());
-  const std::string binary_dir = std::getenv("SLUICE_BINARY_DIR");
+  const std::string binary_dir = BinaryDir();
   const std::string name = UniqueName("dropin");
   const std::string plugin_dir = absl::StrCat(binary_dir, "/tests/integration/worker/", name, "-plugins");
   ASSERT_EQ(mkdir(plugin_dir.c_str(), 0755), 0);
@@ -273,7 +274,7 @@ TEST(Worker, AConnectorsTopicCreationGroupsMakeItsTopics) {
   ASSERT_TRUE(CheckServiceReachable("kafka", KafkaPort()).ok());
   const std::string name = UniqueName("groups");
   absl::StatusOr<std::unique_ptr<worker::Worker>> running = worker::Worker::Create(
-      InProcessWorkerConfig(name, absl::StrCat(std::getenv("SLUICE_BINARY_DIR"), "/plugins")),
+      InProcessWorkerConfig(name, absl::StrCat(BinaryDir(), "/plugins")),
       StderrLogSink());
   ASSERT_TRUE(running.ok()) << running.status();
   // Two connectors with the same rules: one writes to a topic the `compacted` group takes, the
@@ -336,7 +337,7 @@ TEST(Worker, UnderErrorsToleranceAllRecordsATransformFailsOnAreSkipped) {
   ASSERT_TRUE(CheckServiceReachable("kafka", KafkaPort()).ok());
   const std::string name = UniqueName("tolerant");
   absl::StatusOr<std::unique_ptr<worker::Worker>> running = worker::Worker::Create(
-      InProcessWorkerConfig(name, absl::StrCat(std::getenv("SLUICE_BINARY_DIR"), "/plugins")),
+      InProcessWorkerConfig(name, absl::StrCat(BinaryDir(), "/plugins")),
       StderrLogSink());
   ASSERT_TRUE(running.ok()) << running.status();
   absl::StatusOr<worker::ConnectorConfig> config = worker::ConnectorConfigFromMap(

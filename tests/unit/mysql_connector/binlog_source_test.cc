@@ -13,28 +13,15 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "tests/support/fake_host_api.h"
 
 namespace sluice::mysql {
 namespace {
 
-// A host table with only what these paths call: the progress report (kept for the test to read)
-// and the log.
-std::vector<std::string> progress_positions;
-sluice_status KeepProgress(sluice_ctx*, const sluice_task_progress* progress) {
-  progress_positions.emplace_back(progress->position.ptr, progress->position.len);
-  return SLUICE_OK;
-}
-void IgnoreLog(sluice_ctx*, sluice_log_level, sluice_str) {}
-Host NoHost() {
-  static const sluice_host_api api = [] {
-    sluice_host_api table{};
-    table.struct_size = sizeof table;
-    table.log = &IgnoreLog;
-    table.task_progress_report = &KeepProgress;
-    return table;
-  }();
-  return Host(&api, nullptr);
-}
+// The host: progress reports kept for the test to read (ReportedProgressPositions), the log
+// dropped.
+Host NoHost() { return Host(testing::FakeHostApi(), nullptr); }
+std::vector<std::string>& progress_positions = testing::ReportedProgressPositions();
 
 OffsetState At(const char* file, int64_t pos) {
   OffsetState offset;

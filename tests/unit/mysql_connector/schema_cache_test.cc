@@ -8,47 +8,36 @@
 #include "connectors/mysql/connector/schema_cache.h"
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <new>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "connectors/mysql/connector/event_builders.h"
 #include "connectors/mysql/connector/filters.h"
 #include "gtest/gtest.h"
+#include "tests/support/fake_host_api.h"
 
 namespace sluice::mysql {
 namespace {
 
-// A host table with what building schemas calls: each schema is a distinct address.
-sluice_status CreateSchema(sluice_ctx*, const sluice_schema_spec*, const sluice_schema** out) {
-  static std::vector<std::unique_ptr<char>> schemas;
-  schemas.push_back(std::make_unique<char>());
-  *out = reinterpret_cast<const sluice_schema*>(schemas.back().get());
-  return SLUICE_OK;
-}
-void IgnoreLog(sluice_ctx*, sluice_log_level, sluice_str) {}
-Host SchemaHost() {
-  static const sluice_host_api api = [] {
-    sluice_host_api table{};
-    table.struct_size = sizeof table;
-    table.log = &IgnoreLog;
-    table.schema_create = &CreateSchema;
-    return table;
-  }();
-  return Host(&api, nullptr);
-}
+// Each schema the host makes is a distinct address.
+Host SchemaHost() { return Host(testing::FakeHostApi(), nullptr); }
 
-// A catalog with nothing to add to the table maps (no BOOLEAN, no defaults).
-class EmptyCatalog final : public Catalog {
+// A catalog describing every table with `columns` (none: nothing to add to the table maps, no
+// BOOLEAN, no defaults); borrowed, so a test can change what the next catalog read sees.
+class ListedCatalog final : public Catalog {
  public:
+  explicit ListedCatalog(const std::vector<CatalogColumn>* columns) : columns_(columns) {}
   bool mariadb() const override { return false; }
   absl::StatusOr<std::vector<TableName>> BaseTables(const std::optional<std::string>&) override {
     return std::vector<TableName>{};
   }
   absl::StatusOr<std::vector<CatalogColumn>> Columns(const std::string&,
                                                      const std::string&) override {
-    return std::vector<CatalogColumn>{};
+    return columns_ != nullptr ? *columns_ : std::vector<CatalogColumn>{};
   }
   absl::StatusOr<std::vector<std::string>> PrimaryKey(const std::string&,
                                                       const std::string&) override {
@@ -69,6 +58,9 @@ class EmptyCatalog final : public Catalog {
                                                      const std::string&) override {
     return std::nullopt;
   }
+
+ private:
+  const std::vector<CatalogColumn>* columns_;
 };
 
 // One block of memory that the next allocation takes whenever it is free, as the allocator's
@@ -142,10 +134,11 @@ class SchemaCacheTest : public ::testing::Test {
     config_.table_exclude = std::move(table_exclude);
     filters_ = std::make_unique<Filters>(config_);
     builders_ = std::make_unique<EventBuilders>(host_, config_);
-    cache_ = std::make_unique<SchemaCache>(config_, *filters_, builders_->tables,
-                                           []() -> absl::StatusOr<std::unique_ptr<Catalog>> {
-                                             return std::make_unique<EmptyCatalog>();
-                                           });
+    cache_ = std::make_unique<SchemaCache>(
+        config_, *filters_, builders_->tables,
+        [this]() -> absl::StatusOr<std::unique_ptr<Catalog>> {
+          return std::make_unique<ListedCatalog>(&catalog_columns_);
+        });
   }
 
   Host host_ = SchemaHost();
@@ -153,6 +146,7 @@ class SchemaCacheTest : public ::testing::Test {
   std::unique_ptr<Filters> filters_;
   std::unique_ptr<EventBuilders> builders_;
   std::unique_ptr<SchemaCache> cache_;
+  std::vector<CatalogColumn> catalog_columns_;  // what the catalog says of every table
 };
 
 TEST_F(SchemaCacheTest, ANewMapWhereTheLastOneWasIsAnsweredForItsOwnTable) {
@@ -199,6 +193,196 @@ TEST_F(SchemaCacheExcludingTest, ACapturedTablesMapWhereAnExcludedOnesWasKeepsIt
   ASSERT_NE(*captured, nullptr) << "shop.people is captured: its rows must not be passed over";
   EXPECT_EQ((*captured)->table, "people");
   EXPECT_EQ((*captured)->defs[0].kind, FieldKind::kText);
+}
+
+// A table version is keyed by everything its records are made from: an ALTER that changes only
+// one detail of a column (BINARY(n)'s length, a DECIMAL's scale, a DATETIME's fractional digits,
+// ...) makes a new version, and the rows after it are written with the new column, not the old.
+// Reusing the old version is silent corruption (BINARY(8) values padded to 4 bytes).
+
+binlog::ColumnInfo Typed(binlog::ColumnType type, const std::string& name = "c") {
+  binlog::ColumnInfo column;
+  column.type = column.real_type = type;
+  column.name = name;
+  column.nullable = true;
+  return column;
+}
+binlog::ColumnInfo Binary(uint32_t length) {
+  binlog::ColumnInfo column = Typed(binlog::ColumnType::kString);
+  column.max_length = length;
+  column.charset = 63;  // binary
+  return column;
+}
+binlog::ColumnInfo Text(uint32_t charset) {
+  binlog::ColumnInfo column = Typed(binlog::ColumnType::kVarchar);
+  column.max_length = 40;
+  column.charset = charset;
+  return column;
+}
+binlog::ColumnInfo Decimal(uint8_t precision, uint8_t scale) {
+  binlog::ColumnInfo column = Typed(binlog::ColumnType::kNewDecimal);
+  column.precision = precision;
+  column.scale = scale;
+  return column;
+}
+binlog::ColumnInfo Fractional(binlog::ColumnType type, uint8_t fsp) {
+  binlog::ColumnInfo column = Typed(type);
+  column.fsp = fsp;
+  return column;
+}
+binlog::ColumnInfo Bit(uint16_t length) {
+  binlog::ColumnInfo column = Typed(binlog::ColumnType::kBit);
+  column.bit_length = length;
+  return column;
+}
+binlog::ColumnInfo SmallInt(bool is_unsigned) {
+  binlog::ColumnInfo column = Typed(binlog::ColumnType::kShort);
+  column.is_unsigned = is_unsigned;
+  return column;
+}
+binlog::ColumnInfo Enum(std::vector<std::string> members) {
+  binlog::ColumnInfo column = Typed(binlog::ColumnType::kString);
+  column.real_type = binlog::ColumnType::kEnum;
+  column.length_bytes = 1;
+  column.enum_or_set_values = std::move(members);
+  return column;
+}
+binlog::ColumnInfo Nullable(bool nullable) {
+  binlog::ColumnInfo column = Typed(binlog::ColumnType::kLong);
+  column.nullable = nullable;
+  return column;
+}
+
+// A table map of shop.items with `columns`, whose primary key is the columns at `key`.
+std::shared_ptr<const binlog::TableMap> ItemsMap(std::vector<binlog::ColumnInfo> columns,
+                                                 std::vector<uint32_t> key = {0}) {
+  binlog::TableMap map;
+  map.table_id = 9;
+  map.database = "shop";
+  map.table = "items";
+  map.columns = std::move(columns);
+  for (uint32_t index : key) map.primary_key.push_back(binlog::PrimaryKeyPart{index, 0});
+  map.has_column_names = map.has_signedness = map.has_charsets = map.has_primary_key = true;
+  return std::make_shared<const binlog::TableMap>(std::move(map));
+}
+
+struct DetailCase {
+  std::string detail;
+  binlog::ColumnInfo before, after;
+  std::function<std::string(const ColumnDef&)> shown;  // the detail as the version holds it
+  std::string shown_before, shown_after;
+};
+
+std::string Members(const ColumnDef& def) {
+  std::string text;
+  for (const std::string& value : def.values) absl::StrAppend(&text, "[", value, "]");
+  return text;
+}
+
+TEST_F(SchemaCacheTest, AnAlterOfOneColumnDetailMakesANewVersionAndTheOldOneIsKept) {
+  using binlog::ColumnType;
+  const std::vector<DetailCase> cases = {
+      {"BINARY(n) length", Binary(4), Binary(8),
+       [](const ColumnDef& d) { return absl::StrCat(d.fixed_length); }, "4", "8"},
+      {"charset utf8mb4 -> latin1", Text(45), Text(8),
+       [](const ColumnDef& d) { return absl::StrCat(d.latin1); }, "0", "1"},
+      {"DECIMAL precision", Decimal(10, 2), Decimal(12, 2),
+       [](const ColumnDef& d) { return absl::StrCat(d.precision); }, "10", "12"},
+      {"DECIMAL scale", Decimal(10, 2), Decimal(10, 4),
+       [](const ColumnDef& d) { return absl::StrCat(d.scale); }, "2", "4"},
+      {"DATETIME fsp", Fractional(ColumnType::kDateTime2, 0), Fractional(ColumnType::kDateTime2, 3),
+       [](const ColumnDef& d) { return absl::StrCat(d.fsp); }, "0", "3"},
+      {"TIME fsp", Fractional(ColumnType::kTime2, 0), Fractional(ColumnType::kTime2, 6),
+       [](const ColumnDef& d) { return absl::StrCat(d.fsp); }, "0", "6"},
+      {"TIMESTAMP fsp", Fractional(ColumnType::kTimestamp2, 0),
+       Fractional(ColumnType::kTimestamp2, 6),
+       [](const ColumnDef& d) { return absl::StrCat(d.fsp); }, "0", "6"},
+      {"BIT length", Bit(3), Bit(5),
+       [](const ColumnDef& d) { return absl::StrCat(d.bit_length); }, "3", "5"},
+      {"UNSIGNED", SmallInt(false), SmallInt(true),
+       [](const ColumnDef& d) { return absl::StrCat(static_cast<int>(d.kind)); },
+       absl::StrCat(static_cast<int>(FieldKind::kInt16)),
+       absl::StrCat(static_cast<int>(FieldKind::kInt32))},
+      // The same members joined by commas: only the list itself tells them apart.
+      {"ENUM members", Enum({"a,b", "c"}), Enum({"a", "b,c"}), Members, "[a,b][c]", "[a][b,c]"},
+      {"NULL / NOT NULL", Nullable(true), Nullable(false),
+       [](const ColumnDef& d) { return absl::StrCat(d.optional); }, "1", "0"},
+  };
+  for (const DetailCase& c : cases) {
+    SCOPED_TRACE(c.detail);
+    cache_ = std::make_unique<SchemaCache>(
+        config_, *filters_, builders_->tables,
+        [this]() -> absl::StatusOr<std::unique_ptr<Catalog>> {
+          return std::make_unique<ListedCatalog>(&catalog_columns_);
+        });
+    absl::StatusOr<const TableSchema*> before = cache_->SchemaFor(ItemsMap({Int("id"), c.before}));
+    ASSERT_TRUE(before.ok()) << before.status();
+    // The ALTER: its DDL makes the cache read the catalog again; the next map decides.
+    cache_->ForgetDatabase("shop");
+    absl::StatusOr<const TableSchema*> after = cache_->SchemaFor(ItemsMap({Int("id"), c.after}));
+    ASSERT_TRUE(after.ok()) << after.status();
+    ASSERT_NE(*after, *before) << "the old version was reused for the altered column";
+    ASSERT_EQ((*before)->defs.size(), 2u);
+    ASSERT_EQ((*after)->defs.size(), 2u);
+    EXPECT_EQ(c.shown((*before)->defs[1]), c.shown_before);
+    EXPECT_EQ(c.shown((*after)->defs[1]), c.shown_after);
+    // Altered back: the first version again, built once.
+    absl::StatusOr<const TableSchema*> back = cache_->SchemaFor(ItemsMap({Int("id"), c.before}));
+    ASSERT_TRUE(back.ok()) << back.status();
+    EXPECT_EQ(*back, *before);
+  }
+}
+
+TEST_F(SchemaCacheTest, AMapLikeTheLastOneReusesItsVersion) {
+  absl::StatusOr<const TableSchema*> first = cache_->SchemaFor(ItemsMap({Int("id"), Binary(4)}));
+  ASSERT_TRUE(first.ok()) << first.status();
+  absl::StatusOr<const TableSchema*> second = cache_->SchemaFor(ItemsMap({Int("id"), Binary(4)}));
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(*second, *first);
+}
+
+TEST_F(SchemaCacheTest, ColumnOrderAndThePrimaryKeyAreEachPartOfTheVersion) {
+  const binlog::ColumnInfo a = Int("a"), b = Text(45);
+  binlog::ColumnInfo b_named = b;
+  b_named.name = "b";
+  absl::StatusOr<const TableSchema*> ab = cache_->SchemaFor(ItemsMap({a, b_named}));
+  absl::StatusOr<const TableSchema*> ba = cache_->SchemaFor(ItemsMap({b_named, a}));
+  absl::StatusOr<const TableSchema*> ab_keyed_b = cache_->SchemaFor(ItemsMap({a, b_named}, {1}));
+  ASSERT_TRUE(ab.ok() && ba.ok() && ab_keyed_b.ok());
+  EXPECT_NE(*ab, *ba);
+  EXPECT_NE(*ab, *ab_keyed_b);
+  EXPECT_EQ((*ba)->defs[0].name, "b");
+  EXPECT_EQ((*ab)->key_fields, std::vector<int>{0});
+  EXPECT_EQ((*ab_keyed_b)->key_fields, std::vector<int>{1});
+}
+
+// VARCHAR(n)'s length does not change how a value is decoded (the map's own metadata reads it),
+// but the catalog's COLUMN_TYPE it comes with is the source type the column policies put in the
+// schema (__debezium.source.column.length): read again after the DDL, it makes a new version.
+TEST_F(SchemaCacheTest, ACatalogTypeChangedByAnAlterMakesANewVersion) {
+  CatalogColumn id;
+  id.name = "id";
+  id.position = 1;
+  id.data_type = "int";
+  id.column_type = "int(11)";
+  CatalogColumn c;
+  c.name = "c";
+  c.position = 2;
+  c.data_type = "varchar";
+  c.column_type = "varchar(10)";
+  c.charset = "utf8mb4";
+  catalog_columns_ = {id, c};
+  absl::StatusOr<const TableSchema*> before = cache_->SchemaFor(ItemsMap({Int("id"), Text(45)}));
+  ASSERT_TRUE(before.ok()) << before.status();
+  catalog_columns_[1].column_type = "varchar(20)";
+  cache_->ForgetDatabase("shop");
+  binlog::ColumnInfo longer = Text(45);
+  longer.max_length = 80;
+  absl::StatusOr<const TableSchema*> after = cache_->SchemaFor(ItemsMap({Int("id"), longer}));
+  ASSERT_TRUE(after.ok()) << after.status();
+  ASSERT_NE(*after, *before);
+  EXPECT_EQ((*before)->defs[1].source_type.length, 10);
+  EXPECT_EQ((*after)->defs[1].source_type.length, 20);
 }
 
 }  // namespace
