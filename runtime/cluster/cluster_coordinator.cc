@@ -12,6 +12,7 @@ namespace {
 
 constexpr char kWho[] = "cluster";
 constexpr absl::Duration kCatchUpTimeout = absl::Seconds(30);
+constexpr absl::Duration kPublishTimeout = absl::Seconds(30);
 
 }  // namespace
 
@@ -48,8 +49,19 @@ absl::StatusOr<std::vector<kafka::KeyedRecord>> ClusterCoordinator::ReadAll(
 std::vector<kafka::KeyedRecord> ClusterCoordinator::Follow() {
   const MembershipView view = membership_->View();
   std::vector<kafka::KeyedRecord> records;
-  if (view.leader && view.leader_term != caught_up_term_) {
-    // A new leader computes from everything the previous one wrote.
+  if (view.leader && view.leader_term != caught_up_term_ && view.lease_valid) {
+    // A new leader computes from everything the previous one wrote. Its writer's init first
+    // fences the previous leader's and resolves a transaction that one left open (a leader
+    // frozen mid-write), so the end read below is final. Only with a valid lease: a worker that
+    // wakes from a freeze still believing it leads must not fence the leader that replaced it.
+    leader_writer_.reset();
+    const MembershipOptions& m = options_.membership;
+    absl::StatusOr<std::unique_ptr<LeaderWriter>> writer = LeaderWriter::Create(
+        {m.bootstrap_servers, m.group_id, m.topic, m.worker_id, options_.producer_overrides});
+    if (!writer.ok()) {
+      log_(LogLevel::kWarn, kWho, std::string(writer.status().message()));
+      return tail_->Poll(absl::ZeroDuration());
+    }
     absl::StatusOr<std::vector<kafka::KeyedRecord>> all = tail_->CatchUp(kCatchUpTimeout);
     if (!all.ok()) {
       log_(LogLevel::kWarn, kWho, absl::StrCat("new leader reading the config topic: ",
@@ -58,6 +70,7 @@ std::vector<kafka::KeyedRecord> ClusterCoordinator::Follow() {
     }
     records = *std::move(all);
     caught_up_term_ = view.leader_term;
+    leader_writer_ = *std::move(writer);
   } else {
     records = tail_->Poll(absl::ZeroDuration());
   }
@@ -119,8 +132,8 @@ void ClusterCoordinator::Apply(const kafka::KeyedRecord& record) {
 std::optional<LeaderWrite> ClusterCoordinator::LeaderStep(
     const std::map<std::string, std::string>& connectors) {
   const MembershipView view = membership_->View();
-  if (!view.leader || view.leader_term != caught_up_term_ || !view.lease_valid ||
-      view.members_generation != view.generation) {
+  if (!view.leader || view.leader_term != caught_up_term_ || leader_writer_ == nullptr ||
+      !view.lease_valid || view.members_generation != view.generation) {
     return std::nullopt;
   }
   AssignmentInputs in;
@@ -141,6 +154,27 @@ std::optional<LeaderWrite> ClusterCoordinator::LeaderStep(
                     next.pending.empty() ? "" : absl::StrCat(", ", next.pending.size(), " moving"),
                     next.lost.empty() ? "" : absl::StrCat(", ", next.lost.size(), " held for lost workers")));
   return LeaderWrite{view.leader_term, {{std::string(kAssignmentKey), EncodeAssignment(next)}}};
+}
+
+absl::Status ClusterCoordinator::Publish(const LeaderWrite& write) {
+  if (leader_writer_ == nullptr || write.term != caught_up_term_) {
+    return absl::FailedPreconditionError("this worker no longer leads the cluster");
+  }
+  absl::Status s = membership_->AsLeader(write.term, [&] {
+    return leader_writer_->Write(write.records, kPublishTimeout);
+  });
+  if (s.ok()) {
+    Wrote(write.records);
+    return s;
+  }
+  leader_writer_.reset();
+  if (s.code() != absl::StatusCode::kFailedPrecondition) {
+    // Aborted or failed, still leading: a new writer and a new read to the end at the next tick.
+    // Fenced or no longer leading: a newer leader writes now, and no new writer is made in this
+    // term (its init would fence that leader's).
+    caught_up_term_ = 0;
+  }
+  return s;
 }
 
 std::set<std::string> ClusterCoordinator::MyConnectors() const {

@@ -21,6 +21,7 @@
 #include "runtime/cluster/assignment.h"
 #include "runtime/cluster/topic_tail.h"
 #include "runtime/cluster/group_membership.h"
+#include "runtime/cluster/leader_writer.h"
 #include "runtime/common/log.h"
 #include "runtime/kafka/topic_log.h"
 
@@ -29,6 +30,7 @@ namespace sluice::cluster {
 struct ClusterOptions {
   MembershipOptions membership;
   std::string status_topic;  // status.storage.topic: every worker's statuses, followed
+  std::map<std::string, std::string> producer_overrides;  // `producer.*`: the leader's writer
   absl::Duration max_delay = absl::Minutes(5);  // scheduled.rebalance.max.delay.ms
 };
 
@@ -46,8 +48,9 @@ class ClusterCoordinator {
 
   // Every record of the config topic up to its current end (at start, before anything runs).
   absl::StatusOr<std::vector<kafka::KeyedRecord>> ReadAll(absl::Duration timeout);
-  // The config topic's new records (a new leader first reads it to its end). The cluster's own
-  // records are applied here; the herder applies all of them to its ConfigState.
+  // The config topic's new records. A new leader first fences every earlier leader's writer
+  // (LeaderWriter), then reads the topic to its end. The cluster's own records are applied here;
+  // the herder applies all of them to its ConfigState.
   std::vector<kafka::KeyedRecord> Follow();
   // The status topic: everything up to its current end (at start), then what arrived since the
   // last call. Every worker's statuses, so any worker answers for the whole cluster.
@@ -59,6 +62,10 @@ class ClusterCoordinator {
   // When this worker leads and knows the members: the assignment to publish, when it differs
   // from the newest one. `connectors`: every connector in the config topic and its class.
   std::optional<LeaderWrite> LeaderStep(const std::map<std::string, std::string>& connectors);
+  // Writes what LeaderStep returned, in one transaction of the leader's writer, while this worker
+  // still leads in its term (GroupMembership::AsLeader), and applies it. FailedPrecondition when
+  // it no longer leads or a newer leader fenced its writer: nothing of it is ever seen.
+  absl::Status Publish(const LeaderWrite& write);
 
   // OK when this worker may act for the cluster now; Aborted saying to retry while a rebalance
   // keeps it out (its lease is not valid: it is joining or rejoining the group), when Kafka
@@ -91,6 +98,8 @@ class ClusterCoordinator {
   std::unique_ptr<TopicTail> tail_;
   std::unique_ptr<TopicTail> status_tail_;
   uint64_t caught_up_term_ = 0;
+  // The leader's writer of the term caught_up_term_; null when not leading, or once fenced.
+  std::unique_ptr<LeaderWriter> leader_writer_;
 
   Assignment assignment_;
   std::map<std::string, std::set<std::string>> plugins_;

@@ -45,6 +45,7 @@ absl::StatusOr<std::unique_ptr<Herder>> Herder::Start(config::WorkerConfig confi
         config.rebalance_timeout,   config.consumer_overrides};
     cluster_options->max_delay = config.scheduled_rebalance_max_delay;
     cluster_options->status_topic = config.status_storage.name;
+    cluster_options->producer_overrides = config.producer_overrides;
   }
   absl::StatusOr<std::unique_ptr<worker::Worker>> worker =
       worker::Worker::Create(std::move(config), ScrubbingLogSink(parts.scrubber, log));
@@ -275,11 +276,8 @@ void Herder::ClusterTick() {
     classes[name] = plugin::Lookup(entry.config, "connector.class").value_or("");
   }
   if (std::optional<cluster::LeaderWrite> write = cluster_->LeaderStep(classes)) {
-    absl::Status s = cluster_->membership().AsLeader(
-        write->term, [&] { return configs_.Write(write->records); });
-    if (s.ok()) {
-      cluster_->Wrote(write->records);
-    } else {
+    // Not through configs_: the leader's own transactional writer, which a newer leader fences.
+    if (absl::Status s = cluster_->Publish(*write); !s.ok()) {
       log_(LogLevel::kWarn, kWho, absl::StrCat("publishing the assignment: ", s.message()));
     }
   }

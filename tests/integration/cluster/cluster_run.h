@@ -23,9 +23,13 @@ class ClusterRun {
   explicit ClusterRun(const std::string& name, const std::string& settings = "");
 
   // Starts worker `i` (0-based; a new index adds a worker). `plugin_path` "" = the build's.
-  void StartWorker(size_t i, const std::string& plugin_path = "");
+  // `failpoints`: SLUICE_FAILPOINTS for this start (runtime/common/failpoint.h). Worker ids sort
+  // as the indices do, so of the workers in the group the one with the lowest index leads.
+  void StartWorker(size_t i, const std::string& plugin_path = "",
+                   const std::string& failpoints = "");
   // StartWorker, then waits until it joined the group (it serves from then on).
-  void StartAndJoin(size_t i, const std::string& plugin_path = "");
+  void StartAndJoin(size_t i, const std::string& plugin_path = "",
+                    const std::string& failpoints = "");
   Subprocess& worker(size_t i) { return *workers_.at(i).process; }
   void StopWorker(size_t i);  // SIGTERM, waits for it to exit 0
   std::string log(size_t i) const;
@@ -65,6 +69,7 @@ class ClusterRun {
   int OwnerOf(const std::string& connector, const std::set<size_t>& live) const;
 
   std::string topic(const std::string& connector) const { return connector + ".records"; }
+  std::string config_topic() const { return prefix_ + ".configs"; }
   // Every committed `seq` of the connector's one partition, in the offsets topic's order (the
   // workers' offsets topic, or `offsets_topic`, a connector's own).
   std::vector<int64_t> CommittedSeqs(const std::string& connector,

@@ -19,6 +19,8 @@
 #include "rapidjson/document.h"
 #include "tests/integration/cluster/cluster_run.h"
 #include "tests/support/eventually.h"
+#include "tests/support/kafka_reader.h"
+#include "tests/support/service_endpoints.h"
 #include "tests/support/subprocess.h"
 
 namespace sluice::testing {
@@ -421,6 +423,107 @@ TEST(Cluster, AdminCallsOnAFollowerActAsOnTheOwner) {
   }
   EXPECT_EQ(Logs(run).find("another task wrote the offset"), std::string::npos) << Logs(run);
   for (size_t i = 0; i < 3; ++i) run.StopWorker(i);
+}
+
+// The epoch and leader of every `sluice-assignment` record a read_committed consumer sees in the
+// config topic, in order: "epoch@leader".
+std::vector<std::pair<int64_t, std::string>> CommittedAssignments(const ClusterRun& run) {
+  std::vector<std::pair<int64_t, std::string>> out;
+  absl::StatusOr<std::vector<ConsumedRecord>> consumed =
+      ReadWholeTopic(KafkaBootstrap(), run.config_topic());
+  if (!consumed.ok()) return out;
+  for (const ConsumedRecord& record : *consumed) {
+    if (record.key != "sluice-assignment" || !record.value) continue;
+    rapidjson::Document doc;
+    doc.Parse(record.value->c_str());
+    if (doc.IsObject() && doc.HasMember("epoch") && doc.HasMember("leader")) {
+      out.emplace_back(doc["epoch"].GetInt64(), doc["leader"].GetString());
+    }
+  }
+  return out;
+}
+
+// A leader frozen in the middle of writing an assignment (its records in the log, the
+// transaction not committed: the failpoint stops the process there), replaced by a new leader,
+// then woken: its commit is fenced, no read_committed reader ever sees its stale assignment,
+// epochs only go forward, and no connector runs on two workers.
+TEST(Cluster, AZombieLeaderWokenMidWriteChangesNothing) {
+  ClusterRun run("cluster-zombie-leader");
+  // Its second assignment write (the first gives g0, the second g1) freezes worker 0.
+  run.StartAndJoin(0, "", "cluster.assignment.before_commit=stop@2");
+  run.StartAndJoin(1);
+  const std::string g0 = run.CreateGenerator(1, "g0", -1, 10, 100);
+  ASSERT_TRUE(Eventually([&] { return run.OwnerOf(g0, All(run)) >= 0; }, absl::Seconds(30),
+                         absl::Milliseconds(200)))
+      << Logs(run);
+  ASSERT_EQ(CommittedAssignments(run).size(), 1u) << Logs(run);
+  ASSERT_EQ(CommittedAssignments(run)[0].second, run.WorkerId(0)) << Logs(run);
+  const std::string g1 = run.CreateGenerator(1, "g1", -1, 10, 100);
+  ASSERT_TRUE(Eventually(
+      [&] { return run.log(0).find("failpoint cluster.assignment.before_commit fired") !=
+                   std::string::npos; },
+      absl::Seconds(30), absl::Milliseconds(100)))
+      << Logs(run);
+  // Worker 1 leads once worker 0's session expired, fences worker 0's writer and runs both.
+  ASSERT_TRUE(Eventually([&] { return run.RunningOn(1).size() == 2; },
+                         kSession + absl::Seconds(30), absl::Milliseconds(200)))
+      << Logs(run);
+  const std::vector<std::pair<int64_t, std::string>> before_wake = CommittedAssignments(run);
+  ASSERT_GE(before_wake.size(), 2u) << Logs(run);
+  EXPECT_EQ(before_wake.back().second, run.WorkerId(1)) << Logs(run);
+  const std::set<std::string> frozen = run.RunningOn(0);  // by its log: what it ran when frozen
+  run.worker(0).Signal(SIGCONT);
+  // Awake, worker 0 commits the assignment it was writing: refused.
+  ASSERT_TRUE(Eventually(
+      [&] {
+        const std::string text = run.log(0);
+        return text.find("publishing the assignment: ") != std::string::npos &&
+               text.find("fenced") != std::string::npos;
+      },
+      absl::Seconds(30), absl::Milliseconds(100)))
+      << Logs(run);
+  // It stops what it ran (its lease ended while it was frozen)...
+  ASSERT_TRUE(Eventually(
+      [&] {
+        const std::string text = run.log(0);
+        const std::string woken = text.substr(text.find("failpoint cluster.assignment"));
+        for (const std::string& c : frozen) {
+          if (woken.find(absl::StrCat("connector ", c, " no longer runs here")) ==
+              std::string::npos) {
+            return false;
+          }
+        }
+        return true;
+      },
+      absl::Seconds(30), absl::Milliseconds(100)))
+      << Logs(run);
+  // ...and from then on no connector runs on both workers.
+  const absl::Time until = absl::Now() + absl::Seconds(3);
+  while (absl::Now() < until) {
+    for (const std::string& c : run.RunningOn(0)) {
+      EXPECT_FALSE(run.RunningOn(1).contains(c)) << c << "\n" << Logs(run);
+    }
+    absl::SleepFor(absl::Milliseconds(200));
+  }
+  // Worker 0 rejoins (and leads again, with a new writer): the connectors spread again.
+  ASSERT_TRUE(Eventually([&] { return SpreadEvenly(run, {g0, g1}, All(run), 1); },
+                         absl::Seconds(40), absl::Milliseconds(200)))
+      << Logs(run);
+  // What every worker read: each epoch once, in order, the stale write nowhere.
+  const std::vector<std::pair<int64_t, std::string>> assignments = CommittedAssignments(run);
+  std::string listed;
+  for (const auto& [epoch, leader] : assignments) absl::StrAppend(&listed, epoch, "@", leader, " ");
+  for (size_t i = 1; i < assignments.size(); ++i) {
+    EXPECT_GT(assignments[i].first, assignments[i - 1].first) << listed;
+  }
+  for (size_t i = 0; i < before_wake.size(); ++i) {
+    ASSERT_LT(i, assignments.size());
+    EXPECT_EQ(assignments[i], before_wake[i]) << listed;
+  }
+  ExpectCommitsNeverWentBack(run, {g0, g1});
+  EXPECT_EQ(Logs(run).find("another task wrote the offset"), std::string::npos) << Logs(run);
+  run.StopWorker(0);
+  run.StopWorker(1);
 }
 
 }  // namespace
