@@ -25,12 +25,13 @@ absl::StatusOr<std::unique_ptr<LeaderWriter>> LeaderWriter::Create(
     return absl::Status(made.status().code(),
                         absl::StrCat("the leader's config-topic writer: ", made.status().message()));
   }
-  return std::unique_ptr<LeaderWriter>(new LeaderWriter(options.topic, *std::move(made)));
+  return std::unique_ptr<LeaderWriter>(
+      new LeaderWriter(options.topic, producer.transactional_id, *std::move(made)));
 }
 
 absl::Status LeaderWriter::Write(const std::vector<kafka::KeyedRecord>& records,
                                  absl::Duration timeout) {
-  if (absl::Status s = producer_->BeginTransaction(); !s.ok()) return s;
+  if (absl::Status s = producer_->BeginTransaction(); !s.ok()) return Named(s);
   for (const kafka::KeyedRecord& r : records) {
     kafka::OutgoingRecord out;
     out.topic = topic_;
@@ -38,17 +39,24 @@ absl::Status LeaderWriter::Write(const std::vector<kafka::KeyedRecord>& records,
     if (r.value) out.value = *r.value;
     if (absl::Status s = producer_->Send(out, nullptr); !s.ok()) {
       (void)producer_->AbortTransaction(timeout);
-      return s;
+      return Named(s);
     }
   }
   // The records are in the log, the transaction still open: where a zombie leader is frozen
   // mid-write in the cluster tests.
   if (absl::Status s = producer_->Flush(timeout); !s.ok()) {
     (void)producer_->AbortTransaction(timeout);
-    return s;
+    return Named(s);
   }
   SLUICE_FAILPOINT("cluster.assignment.before_commit");
-  return producer_->CommitTransaction(timeout);
+  return Named(producer_->CommitTransaction(timeout));
+}
+
+absl::Status LeaderWriter::Named(absl::Status status) const {
+  if (status.code() != absl::StatusCode::kFailedPrecondition) return status;
+  return absl::FailedPreconditionError(absl::StrCat(
+      "fenced: a newer leader took over the cluster's transactional.id `", transactional_id_,
+      "`; this worker's assignment is never seen (", status.message(), ")"));
 }
 
 }  // namespace sluice::cluster

@@ -51,10 +51,16 @@ class LeaderWriter {
   absl::Status Write(const std::vector<kafka::KeyedRecord>& records, absl::Duration timeout);
 
  private:
-  LeaderWriter(std::string topic, std::unique_ptr<kafka::Producer> producer)
-      : topic_(std::move(topic)), producer_(std::move(producer)) {}
+  LeaderWriter(std::string topic, std::string transactional_id,
+               std::unique_ptr<kafka::Producer> producer)
+      : topic_(std::move(topic)),
+        transactional_id_(std::move(transactional_id)),
+        producer_(std::move(producer)) {}
+  // FailedPrecondition (fenced) told as the leader's, not a task's; anything else unchanged.
+  absl::Status Named(absl::Status status) const;
 
   const std::string topic_;
+  const std::string transactional_id_;
   std::unique_ptr<kafka::Producer> producer_;
 };
 
