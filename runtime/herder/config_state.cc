@@ -60,12 +60,25 @@ void ConfigState::Apply(const kafka::KeyedRecord& record) {
       target_states_[key.connector] = *state;
       return;
     }
+    case ConfigTopicKey::Kind::kTaskCount: {
+      if (!record.value) return;
+      absl::StatusOr<int> count = DecodeTaskCount(*record.value);
+      if (!count.ok()) break;
+      task_count_records_[key.connector] = *count;
+      return;
+    }
     case ConfigTopicKey::Kind::kRestart:
       return;  // a request, not state: the herder acts on the ones that arrive (ClusterTick)
     case ConfigTopicKey::Kind::kUnknown:
       break;
   }
   ++skipped_;
+}
+
+std::optional<int> ConfigState::task_count_record(const std::string& connector) const {
+  auto it = task_count_records_.find(connector);
+  if (it == task_count_records_.end()) return std::nullopt;
+  return it->second;
 }
 
 TargetState ConfigState::target_state(const std::string& connector) const {

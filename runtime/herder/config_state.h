@@ -37,8 +37,12 @@ class ConfigState {
   // STARTED when no target-state record was written (Kafka Connect's default).
   TargetState target_state(const std::string& connector) const;
   int skipped() const { return skipped_; }
+  // The count of the newest `tasks-fencing-<name>` record (a zombie fencing round covered the
+  // task generation of that many tasks); nullopt when none was written.
+  std::optional<int> task_count_record(const std::string& connector) const;
 
  private:
+  std::map<std::string, int> task_count_records_;
   std::map<std::string, ConnectorEntry> connectors_;
   std::map<std::string, TargetState> target_states_;
   std::map<std::string, std::map<int, ConfigMap>> pending_tasks_;

@@ -95,6 +95,9 @@ std::string CommitKey(absl::string_view connector) { return absl::StrCat("commit
 std::string TargetStateKey(absl::string_view connector) {
   return absl::StrCat("target-state-", connector);
 }
+std::string TaskCountKey(absl::string_view connector) {
+  return absl::StrCat("tasks-fencing-", connector);
+}
 std::string RestartRequestKey(absl::string_view connector) {
   return absl::StrCat("restart-connector-", connector);
 }
@@ -108,6 +111,9 @@ ConfigTopicKey ParseConfigTopicKey(absl::string_view key) {
     out.connector = std::string(rest);
   } else if (rest = key; absl::ConsumePrefix(&rest, "restart-connector-")) {
     out.kind = ConfigTopicKey::Kind::kRestart;
+    out.connector = std::string(rest);
+  } else if (rest = key; absl::ConsumePrefix(&rest, "tasks-fencing-")) {
+    out.kind = ConfigTopicKey::Kind::kTaskCount;
     out.connector = std::string(rest);
   } else if (rest = key; absl::ConsumePrefix(&rest, "connector-")) {
     out.kind = ConfigTopicKey::Kind::kConnector;
@@ -182,6 +188,18 @@ absl::StatusOr<int> DecodeCommit(absl::string_view value) {
   auto it = doc->FindMember("tasks");
   if (it == doc->MemberEnd() || !it->value.IsInt() || it->value.GetInt() < 0) {
     return absl::InvalidArgumentError("commit record: `tasks` is not a count");
+  }
+  return it->value.GetInt();
+}
+
+std::string EncodeTaskCount(int tasks) { return absl::StrCat("{\"task-count\":", tasks, "}"); }
+
+absl::StatusOr<int> DecodeTaskCount(absl::string_view value) {
+  absl::StatusOr<rapidjson::Document> doc = Parse(value, "task-count record");
+  if (!doc.ok()) return doc.status();
+  auto it = doc->FindMember("task-count");
+  if (it == doc->MemberEnd() || !it->value.IsInt() || it->value.GetInt() < 0) {
+    return absl::InvalidArgumentError("task-count record: `task-count` is not a count");
   }
   return it->value.GetInt();
 }

@@ -1,5 +1,7 @@
 #include "runtime/herder/connector_lifecycle.h"
 
+#include <algorithm>
+#include <optional>
 #include <utility>
 
 #include "absl/status/statusor.h"
@@ -36,6 +38,8 @@ absl::Status ConnectorLifecycle::Start(const std::string& name, TargetState targ
     statuses_->SetConnectorState(name, State::kFailed, std::string(config.status().message()));
     return config.status();
   }
+  const size_t previous_tasks = entry.tasks.size();
+  bool rewritten = false;
   if (!worker_->IsConnectorRunning(name)) {
     absl::StatusOr<std::vector<ConfigMap>> generated = worker_->StartConnectorOnly(*config);
     if (!generated.ok()) {
@@ -49,6 +53,7 @@ absl::Status ConnectorLifecycle::Start(const std::string& name, TargetState targ
         statuses_->SetConnectorState(name, State::kFailed, std::string(s.message()));
         return s;
       }
+      rewritten = true;
     }
   }
   if (target == TargetState::kPaused) {
@@ -62,6 +67,7 @@ absl::Status ConnectorLifecycle::Start(const std::string& name, TargetState targ
     return absl::OkStatus();
   }
   statuses_->SetConnectorState(name, State::kRunning);
+  if (absl::Status s = FenceZombies(name, rewritten, previous_tasks); !s.ok()) return s;
   return StartTasks(name, /*only_missing=*/true);
 }
 
@@ -95,10 +101,12 @@ void ConnectorLifecycle::ReconfigureTasks(const std::string& name) {
                     " task(s) with their new configs"));
   statuses_->NoteTopics(name);
   worker_->StopTasks(name);
+  const size_t previous_tasks = entry.tasks.size();
   if (absl::Status s = WriteTaskConfigs(name, *generated); !s.ok()) {
     statuses_->SetConnectorState(name, State::kFailed, std::string(s.message()));
     return;
   }
+  if (!FenceZombies(name, /*rewritten=*/true, previous_tasks).ok()) return;
   (void)StartTasks(name, /*only_missing=*/false);
 }
 
@@ -111,6 +119,33 @@ absl::Status ConnectorLifecycle::WriteTaskConfigs(
   }
   records.push_back({CommitKey(name), EncodeCommit(static_cast<int>(task_configs.size()))});
   return configs_->Write(records);
+}
+
+absl::Status ConnectorLifecycle::FenceZombies(const std::string& name, bool rewritten,
+                                              size_t previous_tasks) {
+  if (worker_->config().exactly_once_source_support !=
+      config::ExactlyOnceSourceSupport::kEnabled) {
+    return absl::OkStatus();
+  }
+  const int tasks = static_cast<int>(configs_->entry(name).tasks.size());
+  const std::optional<int> recorded = configs_->state().task_count_record(name);
+  if (!rewritten && recorded == tasks) return absl::OkStatus();  // this generation's round ran
+  // Every id the previous generation may have used: its recorded count, the task configs this
+  // start replaced, and the new ones (whose own inits would fence them one by one, too late for
+  // a task that starts before another's zombie is fenced).
+  const int fence = std::max({recorded.value_or(0), static_cast<int>(previous_tasks), tasks});
+  log_(LogLevel::kInfo, kWho,
+       absl::StrCat("connector ", name, ": zombie fencing round over task ids 0-", fence - 1,
+                    " before its ", tasks, " task(s) start"));
+  absl::Status s = worker_->FenceTaskProducers(name, fence);
+  if (s.ok()) s = configs_->Write({{TaskCountKey(name), EncodeTaskCount(tasks)}});
+  if (!s.ok()) {
+    // No task of the new generation may start before the round is done.
+    for (int i = 0; i < tasks; ++i) {
+      statuses_->SetTaskState(name, i, State::kFailed, std::string(s.message()));
+    }
+  }
+  return s;
 }
 
 absl::Status ConnectorLifecycle::StartTasks(const std::string& name, bool only_missing) {

@@ -60,6 +60,12 @@ class ConnectorLifecycle {
   void StopInWorker(const std::string& name);
 
  private:
+  // Exactly-once (the worker's exactly.once.source.support=enabled): Kafka Connect's zombie
+  // fencing round before a new task generation starts (worker/zombie_fencing.h): when the task
+  // configs were just `rewritten`, or the task-count record differs from the task count, fences
+  // every id up to the largest of the record, `previous_tasks` and the new count, then writes
+  // the task-count record. On failure the tasks are reported FAILED and must not start.
+  absl::Status FenceZombies(const std::string& name, bool rewritten, size_t previous_tasks);
   absl::Status StartTasks(const std::string& name, bool only_missing);
   void StartOneTask(const std::string& name, int task);
   // The task configs and the commit record that makes them current, written together.
