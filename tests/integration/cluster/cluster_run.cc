@@ -228,13 +228,14 @@ int ClusterRun::OwnerOf(const std::string& connector, const std::set<size_t>& li
 }
 
 std::vector<int64_t> ClusterRun::CommittedSeqs(const std::string& connector,
-                                               const std::string& offsets_topic) const {
+                                               const std::string& offsets_topic,
+                                               int task) const {
   std::vector<int64_t> seqs;
   absl::StatusOr<std::vector<ConsumedRecord>> consumed = ReadWholeTopic(
       KafkaBootstrap(), offsets_topic.empty() ? prefix_ + ".offsets" : offsets_topic);
   if (!consumed.ok()) return seqs;
   const std::string key = absl::StrCat("[\"", connector, "\",{\"generator\":\"", topic(connector),
-                                       "\",\"task\":0}]");
+                                       "\",\"task\":", task, "}]");
   for (const ConsumedRecord& record : *consumed) {
     if (record.key != key || !record.value) continue;
     rapidjson::Document value;

@@ -70,10 +70,10 @@ class ClusterRun {
 
   std::string topic(const std::string& connector) const { return connector + ".records"; }
   std::string config_topic() const { return prefix_ + ".configs"; }
-  // Every committed `seq` of the connector's one partition, in the offsets topic's order (the
+  // Every committed `seq` of the connector's task `task` (its one partition), in the offsets topic's order (the
   // workers' offsets topic, or `offsets_topic`, a connector's own).
   std::vector<int64_t> CommittedSeqs(const std::string& connector,
-                                     const std::string& offsets_topic = "") const;
+                                     const std::string& offsets_topic = "", int task = 0) const;
   // Checks the connector's topic against what the generator made: every seq in [0, max) present,
   // and per key, the first occurrences in increasing seq order. Returns the failures.
   std::string CheckNoLossAndKeyOrder(const std::string& connector, int64_t max_records) const;

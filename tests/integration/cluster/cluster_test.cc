@@ -2,7 +2,9 @@
 // connectors spread and each runs once; a worker killed, frozen or restarted hands its connectors
 // over without loss, without two workers running one connector, and without the frozen one
 // writing after it lost them; a worker without a connector's plugin is never given it; every
-// admin call asked of a worker that neither leads nor runs the connector acts as on its owner.
+// admin call asked of a worker that neither leads nor runs the connector acts as on its owner; a
+// leader frozen mid-write is fenced; under exactly-once a lower tasks.max fences the dropped
+// task's zombie before the new generation starts.
 #include <signal.h>
 #include <sys/stat.h>
 
@@ -522,6 +524,97 @@ TEST(Cluster, AZombieLeaderWokenMidWriteChangesNothing) {
   }
   ExpectCommitsNeverWentBack(run, {g0, g1});
   EXPECT_EQ(Logs(run).find("another task wrote the offset"), std::string::npos) << Logs(run);
+  run.StopWorker(0);
+  run.StopWorker(1);
+}
+
+// Exactly-once (KIP-618's zombie fencing): a worker frozen while it runs a connector's two tasks,
+// the connector's tasks.max lowered to 1 meanwhile. The worker that takes it over fences both
+// task ids before its one task starts (task 1's id by the round alone) and records the round; the
+// frozen worker, woken, commits nothing more for either task, and a read_committed consumer sees
+// each record once.
+TEST(Cluster, ExactlyOnceALowerTasksMaxFencesTheDroppedTasksZombieFirst) {
+  ClusterRun run("cluster-eos-zombie", "exactly.once.source.support=enabled\n");
+  run.StartAndJoin(0);
+  run.StartAndJoin(1);
+  std::map<std::string, std::string> config = {{"connector.class", "generator"},
+                                               {"tasks.max", "2"},
+                                               {"max.records", "-1"},
+                                               {"key.cardinality", "10"},
+                                               {"rate.per.sec", "300"},
+                                               {"batch.size", "20"}};
+  const std::string prefix = run.config_topic().substr(0, run.config_topic().size() - 8);
+  config["topic"] = run.topic(prefix + "-g");  // CreateConnector's name: the prefix, then "-g"
+  const std::string name = run.CreateConnector(0, "g", config);
+  ASSERT_EQ(run.topic(name), config["topic"]);
+  ASSERT_TRUE(Eventually([&] { return run.OwnerOf(name, All(run)) >= 0; }, absl::Seconds(30),
+                         absl::Milliseconds(200)))
+      << Logs(run);
+  const size_t owner = static_cast<size_t>(run.OwnerOf(name, All(run)));
+  const size_t other = 1 - owner;
+  ASSERT_TRUE(Eventually(
+      [&] {
+        return run.CommittedSeqs(name, "", 0).size() > 3 && run.CommittedSeqs(name, "", 1).size() > 3;
+      },
+      absl::Seconds(30), absl::Milliseconds(200)))
+      << Logs(run);
+  run.worker(owner).Signal(SIGSTOP);
+  config["tasks.max"] = "1";
+  std::string body = "{";
+  for (const auto& [key, value] : config) {
+    absl::StrAppend(&body, body.size() > 1 ? "," : "", "\"", key, "\":\"", value, "\"");
+  }
+  body += "}";
+  ClusterRun::RestAnswer put;
+  ASSERT_TRUE(Eventually(
+      [&] {
+        put = run.Rest(other, "PUT", absl::StrCat("/connectors/", name, "/config"), body);
+        return put.status == 200;
+      },
+      absl::Seconds(30), absl::Milliseconds(500)))
+      << put.status << " " << put.body;
+  ASSERT_TRUE(Eventually(
+      [&] {
+        return run.log(other).find(absl::StrCat("connector ", name,
+                                                ": zombie fencing round over task ids 0-1")) !=
+               std::string::npos;
+      },
+      kSession + absl::Seconds(30), absl::Milliseconds(200)))
+      << Logs(run);
+  ASSERT_TRUE(Eventually([&] { return run.RunningOn(other).contains(name); }, absl::Seconds(30),
+                         absl::Milliseconds(200)))
+      << Logs(run);
+  const size_t task1_commits = run.CommittedSeqs(name, "", 1).size();
+  run.worker(owner).Signal(SIGCONT);
+  ASSERT_TRUE(Eventually([&] { return !run.RunningOn(owner).contains(name); }, absl::Seconds(30),
+                         absl::Milliseconds(200)))
+      << Logs(run);
+  // Its task 1, whose id no task of the new generation uses, was fenced by the round.
+  EXPECT_TRUE(Eventually(
+      [&] { return run.log(owner).find(absl::StrCat(name, "-1` took over")) != std::string::npos; },
+      absl::Seconds(15), absl::Milliseconds(200)))
+      << run.log(owner);
+  absl::SleepFor(absl::Seconds(2));
+  EXPECT_EQ(run.CommittedSeqs(name, "", 1).size(), task1_commits) << Logs(run);
+  // Task 0 goes on on the other worker; every record once (keys never cross tasks).
+  const size_t task0_commits = run.CommittedSeqs(name, "", 0).size();
+  ASSERT_TRUE(Eventually([&] { return run.CommittedSeqs(name, "", 0).size() > task0_commits + 3; },
+                         absl::Seconds(30), absl::Milliseconds(200)))
+      << Logs(run);
+  absl::StatusOr<std::vector<ConsumedRecord>> consumed =
+      ReadWholeTopic(KafkaBootstrap(), run.topic(name));
+  ASSERT_TRUE(consumed.ok()) << consumed.status();
+  std::set<std::pair<std::string, int64_t>> seen;
+  int duplicates = 0;
+  for (const ConsumedRecord& record : *consumed) {
+    rapidjson::Document value;
+    if (!record.value || !record.key) continue;
+    value.Parse(record.value->c_str());
+    if (!value.IsObject() || !value.HasMember("seq")) continue;
+    if (!seen.emplace(*record.key, value["seq"].GetInt64()).second) ++duplicates;
+  }
+  EXPECT_GT(seen.size(), 0u);
+  EXPECT_EQ(duplicates, 0) << "records seen twice by a read_committed consumer";
   run.StopWorker(0);
   run.StopWorker(1);
 }
