@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/security/credentials.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
@@ -73,25 +74,36 @@ absl::StatusOr<std::unique_ptr<AdminServer>> AdminServer::Start(const config::Wo
     server->token_required_ = true;
   }
   std::shared_ptr<grpc::ServerCredentials> credentials;
+  // How this worker reaches another worker's admin listener to forward a request to it (a
+  // cluster's follower): the way its own is served, as every worker of a cluster serves it.
+  std::shared_ptr<grpc::ChannelCredentials> peer_credentials;
   if (!config.admin_ssl_certificate.empty()) {
     absl::StatusOr<TlsFiles> files = LoadTlsFiles(config);
     if (!files.ok()) return files.status();
     grpc::SslServerCredentialsOptions options;
     options.pem_key_cert_pairs.push_back({files->private_key, files->certificate_chain});
+    // The other worker's certificate is trusted when the client CA or this worker's own chain signed
+    // it; with mutual TLS this worker presents its own certificate, which the client CA signed.
+    grpc::SslCredentialsOptions to_leader;
+    to_leader.pem_root_certs = absl::StrCat(files->client_ca, "\n", files->certificate_chain);
     if (!files->client_ca.empty()) {
       options.pem_root_certs = files->client_ca;
       options.client_certificate_request =
           GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+      to_leader.pem_private_key = files->private_key;
+      to_leader.pem_cert_chain = files->certificate_chain;
     }
     credentials = grpc::SslServerCredentials(options);
+    peer_credentials = grpc::SslCredentials(to_leader);
     server->tls_ = true;
   } else {
     credentials = grpc::InsecureServerCredentials();
+    peer_credentials = grpc::InsecureChannelCredentials();
   }
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
-  server->service_ = std::make_unique<AdminService>(std::move(token));
+  server->service_ = std::make_unique<AdminService>(std::move(token), peer_credentials);
   grpc::ServerBuilder builder;
   // gRPC sets SO_REUSEPORT by default on Linux: a second worker on the same port then listens as
   // well and the kernel spreads calls between the two at random.
@@ -106,6 +118,14 @@ absl::StatusOr<std::unique_ptr<AdminServer>> AdminServer::Start(const config::Wo
                                                "; choose another with `sluice.admin.listener`"));
   }
   server->server_->GetHealthCheckService()->SetServingStatus(false);
+  std::string host = SplitListener(config.admin_listener).host;
+  if (host.empty() || host == "0.0.0.0" || host == "::") {
+    char name[256] = {};
+    if (::gethostname(name, sizeof name - 1) == 0 && name[0] != '\0') host = name;
+  }
+  server->advertised_address_ = absl::StrCat(
+      host.find(':') != std::string::npos ? absl::StrCat("[", host, "]") : host, ":",
+      server->port_);
   return server;
 }
 

@@ -43,6 +43,9 @@ class AdminServer {
   int port() const { return port_; }
   bool tls() const { return tls_; }
   bool token_required() const { return token_required_; }
+  // The listener as other workers reach it: its host (this host's name for a wildcard) and the
+  // port bound; published in a cluster for forwarding (docs/cluster.md).
+  const std::string& advertised_address() const { return advertised_address_; }
 
  private:
   AdminServer() = default;
@@ -51,6 +54,7 @@ class AdminServer {
   int port_ = 0;
   bool tls_ = false;
   bool token_required_ = false;
+  std::string advertised_address_;
 };
 
 }  // namespace sluice::admin

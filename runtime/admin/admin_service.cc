@@ -1,10 +1,15 @@
 #include "runtime/admin/admin_service.h"
 
+#include <algorithm>
+#include <chrono>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "grpcpp/create_channel.h"
 #include "runtime/admin/admin_token.h"
 #include "runtime/admin/proto_convert.h"
 #include "sluice/connector.h"
@@ -21,14 +26,68 @@ grpc::Status NeedName(const std::string& name) {
   return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "`name`: a connector name is required");
 }
 
-grpc::Status StatusReply(const absl::StatusOr<herder::ConnectorStatusInfo>& status,
-                         pb::ConnectorStatus* reply) {
-  if (!status.ok()) return ToGrpc(status.status());
+// The REST API's `forward` query parameter, as gRPC metadata.
+constexpr char kForwardKey[] = "sluice-forward";
+// Kafka Connect's REST request timeout, for a forwarded call without an earlier deadline.
+constexpr absl::Duration kForwardTimeout = absl::Seconds(90);
+
+}  // namespace
+
+template <typename Request, typename Reply>
+grpc::Status AdminService::Fail(const absl::Status& status, grpc::ServerContext* context,
+                                const Request& request, Reply* reply,
+                                grpc::Status (pb::Admin::Stub::*method)(grpc::ClientContext*,
+                                                                        const Request&,
+                                                                        Reply*)) const {
+  std::optional<herder::WorkerAddress> target = herder::RequestTargetOf(status);
+  if (!target || peer_credentials_ == nullptr) return ToGrpc(status);
+  const auto& metadata = context->client_metadata();
+  auto hop = metadata.find(kForwardKey);
+  const bool forwarded = hop != metadata.end();
+  if (forwarded && hop->second != "true") {
+    // The target moved again while the request was on its way: Kafka Connect's 409.
+    return grpc::Status(grpc::StatusCode::ABORTED,
+                        "Cannot complete request because of a conflicting operation (e.g. "
+                        "worker rebalance)");
+  }
+  if (target->admin.empty()) {
+    return grpc::Status(grpc::StatusCode::ABORTED,
+                        absl::StrCat(status.message(), ", which published no admin listener to "
+                                     "forward to; send it there or retry"));
+  }
+  std::shared_ptr<grpc::Channel> channel = grpc::CreateChannel(target->admin, peer_credentials_);
+  std::unique_ptr<pb::Admin::Stub> stub = pb::Admin::NewStub(channel);
+  grpc::ClientContext call;
+  const auto bound = std::chrono::system_clock::now() +
+                     absl::ToChronoMicroseconds(kForwardTimeout);
+  call.set_deadline(std::min(context->deadline(), bound));
+  for (auto [it, end] = metadata.equal_range("authorization"); it != end; ++it) {
+    call.AddMetadata("authorization", std::string(it->second.data(), it->second.size()));
+  }
+  call.AddMetadata(kForwardKey, forwarded ? "false" : "true");
+  grpc::Status answer = (stub.get()->*method)(&call, request, reply);
+  if (answer.error_code() == grpc::StatusCode::UNAVAILABLE &&
+      channel->GetState(/*try_to_connect=*/false) == GRPC_CHANNEL_TRANSIENT_FAILURE) {
+    // Nothing listens there: the worker left (a leader change under way, or the connector
+    // moving), which this worker learns with the next assignment. Retry, as during a rebalance.
+    return grpc::Status(grpc::StatusCode::ABORTED,
+                        absl::StrCat("worker ", target->id, " (", target->admin,
+                                     ") cannot be reached: a rebalance is under way; retry in a "
+                                     "moment"));
+  }
+  return answer;
+}
+
+template <typename Request>
+grpc::Status AdminService::StatusReply(
+    const absl::StatusOr<herder::ConnectorStatusInfo>& status, grpc::ServerContext* context,
+    const Request& request, pb::ConnectorStatus* reply,
+    grpc::Status (pb::Admin::Stub::*method)(grpc::ClientContext*, const Request&,
+                                            pb::ConnectorStatus*)) const {
+  if (!status.ok()) return Fail(status.status(), context, request, reply, method);
   ToProto(*status, reply);
   return grpc::Status::OK;
 }
-
-}  // namespace
 
 grpc::Status AdminService::Admit(const grpc::ServerContext& context) const {
   if (grpc::Status s = CheckBearerToken(context, token_); !s.ok()) return s;
@@ -58,7 +117,9 @@ grpc::Status AdminService::CreateConnector(grpc::ServerContext* context,
   if (grpc::Status s = NeedName(request->name()); !s.ok()) return s;
   absl::StatusOr<herder::ConnectorInfo> info = herder_->Create(
       request->name(), FromProto(request->config()), FromProto(request->initial_state()));
-  if (!info.ok()) return ToGrpc(info.status());
+  if (!info.ok()) {
+    return Fail(info.status(), context, *request, reply, &pb::Admin::Stub::CreateConnector);
+  }
   ToProto(*info, reply);
   return grpc::Status::OK;
 }
@@ -87,7 +148,9 @@ grpc::Status AdminService::PutConnectorConfig(grpc::ServerContext* context,
   bool created = false;
   absl::StatusOr<herder::ConnectorInfo> info =
       herder_->PutConfig(request->name(), FromProto(request->config()), &created);
-  if (!info.ok()) return ToGrpc(info.status());
+  if (!info.ok()) {
+    return Fail(info.status(), context, *request, reply, &pb::Admin::Stub::PutConnectorConfig);
+  }
   ToProto(*info, reply->mutable_connector());
   reply->set_created(created);
   return grpc::Status::OK;
@@ -101,33 +164,41 @@ grpc::Status AdminService::PatchConnectorConfig(grpc::ServerContext* context,
   std::vector<std::string> remove(request->remove().begin(), request->remove().end());
   absl::StatusOr<herder::ConnectorInfo> info =
       herder_->PatchConfig(request->name(), FromProto(request->set()), remove);
-  if (!info.ok()) return ToGrpc(info.status());
+  if (!info.ok()) {
+    return Fail(info.status(), context, *request, reply, &pb::Admin::Stub::PatchConnectorConfig);
+  }
   ToProto(*info, reply);
   return grpc::Status::OK;
 }
 
 grpc::Status AdminService::DeleteConnector(grpc::ServerContext* context, const pb::ConnectorRef* request,
-                                           pb::DeleteConnectorResponse*) {
+                                           pb::DeleteConnectorResponse* reply) {
   if (grpc::Status s = Admit(*context); !s.ok()) return s;
-  return ToGrpc(herder_->Delete(request->name()));
+  if (absl::Status s = herder_->Delete(request->name()); !s.ok()) {
+    return Fail(s, context, *request, reply, &pb::Admin::Stub::DeleteConnector);
+  }
+  return grpc::Status::OK;
 }
 
 grpc::Status AdminService::PauseConnector(grpc::ServerContext* context, const pb::ConnectorRef* request,
                                           pb::ConnectorStatus* reply) {
   if (grpc::Status s = Admit(*context); !s.ok()) return s;
-  return StatusReply(herder_->Pause(request->name()), reply);
+  return StatusReply(herder_->Pause(request->name()), context, *request, reply,
+                     &pb::Admin::Stub::PauseConnector);
 }
 
 grpc::Status AdminService::ResumeConnector(grpc::ServerContext* context, const pb::ConnectorRef* request,
                                            pb::ConnectorStatus* reply) {
   if (grpc::Status s = Admit(*context); !s.ok()) return s;
-  return StatusReply(herder_->Resume(request->name()), reply);
+  return StatusReply(herder_->Resume(request->name()), context, *request, reply,
+                     &pb::Admin::Stub::ResumeConnector);
 }
 
 grpc::Status AdminService::StopConnector(grpc::ServerContext* context, const pb::ConnectorRef* request,
                                          pb::ConnectorStatus* reply) {
   if (grpc::Status s = Admit(*context); !s.ok()) return s;
-  return StatusReply(herder_->Stop(request->name()), reply);
+  return StatusReply(herder_->Stop(request->name()), context, *request, reply,
+                     &pb::Admin::Stub::StopConnector);
 }
 
 grpc::Status AdminService::RestartConnector(grpc::ServerContext* context,
@@ -135,19 +206,22 @@ grpc::Status AdminService::RestartConnector(grpc::ServerContext* context,
                                             pb::ConnectorStatus* reply) {
   if (grpc::Status s = Admit(*context); !s.ok()) return s;
   return StatusReply(
-      herder_->Restart(request->name(), request->include_tasks(), request->only_failed()), reply);
+      herder_->Restart(request->name(), request->include_tasks(), request->only_failed()),
+      context, *request, reply, &pb::Admin::Stub::RestartConnector);
 }
 
 grpc::Status AdminService::RestartTask(grpc::ServerContext* context, const pb::TaskRef* request,
                                        pb::ConnectorStatus* reply) {
   if (grpc::Status s = Admit(*context); !s.ok()) return s;
-  return StatusReply(herder_->RestartTask(request->connector(), request->task()), reply);
+  return StatusReply(herder_->RestartTask(request->connector(), request->task()), context,
+                     *request, reply, &pb::Admin::Stub::RestartTask);
 }
 
 grpc::Status AdminService::GetConnectorStatus(grpc::ServerContext* context, const pb::ConnectorRef* request,
                                               pb::ConnectorStatus* reply) {
   if (grpc::Status s = Admit(*context); !s.ok()) return s;
-  return StatusReply(herder_->Status(request->name()), reply);
+  return StatusReply(herder_->Status(request->name()), context, *request, reply,
+                     &pb::Admin::Stub::GetConnectorStatus);
 }
 
 grpc::Status AdminService::GetCluster(grpc::ServerContext* context, const pb::GetClusterRequest*,
@@ -244,7 +318,9 @@ grpc::Status AdminService::AlterOffsets(grpc::ServerContext* context,
     }
     offsets.push_back(std::move(parsed));
   }
-  if (absl::Status s = herder_->AlterOffsets(request->name(), offsets); !s.ok()) return ToGrpc(s);
+  if (absl::Status s = herder_->AlterOffsets(request->name(), offsets); !s.ok()) {
+    return Fail(s, context, *request, reply, &pb::Admin::Stub::AlterOffsets);
+  }
   reply->set_message(absl::StrCat("offsets of connector ", request->name(),
                                   " altered; they apply when it is resumed"));
   return grpc::Status::OK;
@@ -253,7 +329,9 @@ grpc::Status AdminService::AlterOffsets(grpc::ServerContext* context,
 grpc::Status AdminService::ResetOffsets(grpc::ServerContext* context, const pb::ConnectorRef* request,
                                         pb::AlterOffsetsResponse* reply) {
   if (grpc::Status s = Admit(*context); !s.ok()) return s;
-  if (absl::Status s = herder_->ResetOffsets(request->name()); !s.ok()) return ToGrpc(s);
+  if (absl::Status s = herder_->ResetOffsets(request->name()); !s.ok()) {
+    return Fail(s, context, *request, reply, &pb::Admin::Stub::ResetOffsets);
+  }
   reply->set_message(absl::StrCat("offsets of connector ", request->name(),
                                   " reset; it starts over when it is resumed"));
   return grpc::Status::OK;

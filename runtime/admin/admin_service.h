@@ -8,9 +8,11 @@
 #define SLUICE_RUNTIME_ADMIN_ADMIN_SERVICE_H_
 
 #include <atomic>
+#include <memory>
 #include <string>
 #include <utility>
 
+#include "grpcpp/security/credentials.h"
 #include "runtime/herder/herder.h"
 #include "sluice/admin/v1/admin.grpc.pb.h"
 
@@ -21,7 +23,12 @@ namespace pb = ::sluice::admin::v1;
 class AdminService final : public pb::Admin::Service {
  public:
   // `token`: the bearer token every call must carry; empty, none is asked for.
-  explicit AdminService(std::string token) : token_(std::move(token)) {}
+  // `peer_credentials`: how this worker reaches another worker's admin listener, to forward a
+  // request the herder answers RequestTargetError (a cluster's follower); null = not forwarded
+  // (the caller gets ABORTED, retry).
+  explicit AdminService(std::string token,
+                        std::shared_ptr<grpc::ChannelCredentials> peer_credentials = nullptr)
+      : token_(std::move(token)), peer_credentials_(std::move(peer_credentials)) {}
 
   // Starts answering RPCs with `herder` (which must outlive this service); until then each
   // answers UNAVAILABLE, the worker is starting. Called once.
@@ -86,7 +93,25 @@ class AdminService final : public pb::Admin::Service {
   // there (UNAVAILABLE otherwise). Every RPC calls it first, before it reads herder_.
   grpc::Status Admit(const grpc::ServerContext& context) const;
 
+  // The reply to a herder error: a RequestTargetError (a cluster's follower asked what the leader
+  // or the connector's worker performs) is that worker's reply to the same RPC (`method` of its
+  // stub), sent with the caller's `authorization` and the hop bound of the REST API's `forward`
+  // parameter (metadata `sluice-forward`; docs/cluster.md); any other error as its gRPC status.
+  template <typename Request, typename Reply>
+  grpc::Status Fail(const absl::Status& status, grpc::ServerContext* context,
+                    const Request& request, Reply* reply,
+                    grpc::Status (pb::Admin::Stub::*method)(grpc::ClientContext*, const Request&,
+                                                            Reply*)) const;
+  template <typename Request>
+  grpc::Status StatusReply(const absl::StatusOr<herder::ConnectorStatusInfo>& status,
+                           grpc::ServerContext* context, const Request& request,
+                           pb::ConnectorStatus* reply,
+                           grpc::Status (pb::Admin::Stub::*method)(grpc::ClientContext*,
+                                                                   const Request&,
+                                                                   pb::ConnectorStatus*)) const;
+
   const std::string token_;
+  const std::shared_ptr<grpc::ChannelCredentials> peer_credentials_;
   // Written once by Serve before serving_ is set; read only after Admit saw serving_ set.
   herder::Herder* herder_ = nullptr;
   std::atomic<bool> serving_{false};

@@ -149,6 +149,7 @@ int RunWorkerCommand(int argc, char** argv) {
     // API's advertised host:port (rest.advertised.*), or the admin listener without a REST API.
     options.worker_id = rest_server != nullptr ? rest_server->advertised_address()
                                                : parsed->config.admin_listener;
+    options.admin_address = server->advertised_address();
     options.log_levels = process_log->levels();
     options.scrubber = scrubber;
     absl::StatusOr<std::unique_ptr<herder::Herder>> started =

@@ -224,7 +224,9 @@ Assignment NextAssignment(const Assignment& previous, const AssignmentInputs& in
     ++least->second;
   }
 
-  if (next.SameWork(previous)) return previous;
+  // A new leader publishes itself even when the work stays: followers forward writes to the
+  // assignment's leader (docs/cluster.md).
+  if (next.SameWork(previous) && previous.leader == leader) return previous;
   next.epoch = epoch;
   next.leader = leader;
   return next;

@@ -69,8 +69,8 @@ struct AssignmentInputs {
   absl::Duration max_delay = absl::Minutes(5);  // scheduled.rebalance.max.delay.ms
 };
 
-// The assignment that follows `previous`: `previous` itself when the work is the same, else a
-// new one with epoch + 1 and `leader`.
+// The assignment that follows `previous`: `previous` itself when the work and the leader are the
+// same, else a new one with epoch + 1 and `leader`.
 Assignment NextAssignment(const Assignment& previous, const AssignmentInputs& inputs,
                           const std::string& leader);
 

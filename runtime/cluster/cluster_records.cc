@@ -10,8 +10,8 @@ namespace sluice::cluster {
 
 bool IsClusterKey(absl::string_view key) { return absl::StartsWith(key, "sluice-"); }
 
-kafka::KeyedRecord WorkerRecord(const std::string& worker_id,
-                                const std::set<std::string>& plugins) {
+kafka::KeyedRecord WorkerRecord(const std::string& worker_id, const std::set<std::string>& plugins,
+                                const std::string& admin_address) {
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
   w.StartObject();
@@ -19,6 +19,10 @@ kafka::KeyedRecord WorkerRecord(const std::string& worker_id,
   w.StartArray();
   for (const std::string& p : plugins) w.String(p.data(), static_cast<rapidjson::SizeType>(p.size()));
   w.EndArray();
+  if (!admin_address.empty()) {
+    w.Key("admin");
+    w.String(admin_address.data(), static_cast<rapidjson::SizeType>(admin_address.size()));
+  }
   w.EndObject();
   return {absl::StrCat(kWorkerKeyPrefix, worker_id), std::string(buffer.GetString(), buffer.GetSize())};
 }
@@ -34,6 +38,15 @@ std::optional<std::set<std::string>> DecodeWorkerPlugins(absl::string_view value
     if (p.IsString()) out.emplace(p.GetString(), p.GetStringLength());
   }
   return out;
+}
+
+std::string DecodeWorkerAdmin(absl::string_view value) {
+  rapidjson::Document doc;
+  doc.Parse(value.data(), value.size());
+  if (doc.HasParseError() || !doc.IsObject()) return "";
+  auto it = doc.FindMember("admin");
+  if (it == doc.MemberEnd() || !it->value.IsString()) return "";
+  return std::string(it->value.GetString(), it->value.GetStringLength());
 }
 
 kafka::KeyedRecord RestartTaskRecord(const std::string& connector, int task) {

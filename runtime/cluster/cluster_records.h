@@ -24,8 +24,13 @@ inline constexpr absl::string_view kRestartTaskKeyPrefix = "sluice-restart-task-
 
 bool IsClusterKey(absl::string_view key);
 
-kafka::KeyedRecord WorkerRecord(const std::string& worker_id, const std::set<std::string>& plugins);
+// `{"plugins":[...],"admin":"host:port"}`: the worker's plugins (class names and aliases) and,
+// when it has one, its admin listener as other workers reach it (gRPC forwarding to the leader).
+kafka::KeyedRecord WorkerRecord(const std::string& worker_id, const std::set<std::string>& plugins,
+                                const std::string& admin_address = "");
 std::optional<std::set<std::string>> DecodeWorkerPlugins(absl::string_view value);
+// The record's `admin`; empty when it has none.
+std::string DecodeWorkerAdmin(absl::string_view value);
 
 // `{"connector":name,"task":id}`: the key names them too, but a connector's name may hold '-'.
 struct TaskRestart {

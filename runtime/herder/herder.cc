@@ -6,6 +6,7 @@
 #include <set>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "runtime/cluster/cluster_records.h"
@@ -180,6 +181,7 @@ absl::Status Herder::Restore() {
     absl::StatusOr<std::vector<kafka::KeyedRecord>> records = cluster_->ReadAll(kReadTimeout);
     if (!records.ok()) return records.status();
     configs_.Follow(*records);
+    NoteWorkers(*records);
     absl::StatusOr<std::vector<kafka::KeyedRecord>> statuses =
         cluster_->ReadAllStatuses(kReadTimeout);
     if (!statuses.ok()) {
@@ -193,9 +195,10 @@ absl::Status Herder::Restore() {
       plugins.insert(plugin->aliases().begin(), plugin->aliases().end());
     }
     const std::vector<kafka::KeyedRecord> worker_record = {
-        cluster::WorkerRecord(cluster_->worker_id(), plugins)};
+        cluster::WorkerRecord(cluster_->worker_id(), plugins, options_.admin_address)};
     if (absl::Status status = configs_.Write(worker_record); !status.ok()) return status;
     cluster_->Wrote(worker_record);
+    NoteWorkers(worker_record);
     return absl::OkStatus();
   }
   if (absl::Status status = configs_.Restore(kReadTimeout); !status.ok()) return status;
@@ -224,6 +227,7 @@ void Herder::Tick() {
 void Herder::FollowCluster() {
   std::vector<kafka::KeyedRecord> records = cluster_->Follow();
   configs_.Follow(records);
+  NoteWorkers(records);
   for (kafka::KeyedRecord& record : records) {
     if (ParseConfigTopicKey(record.key).kind == ConfigTopicKey::Kind::kRestart ||
         cluster::DecodeRestartTask(record)) {
@@ -233,10 +237,65 @@ void Herder::FollowCluster() {
   statuses_.Follow(cluster_->FollowStatuses());
 }
 
+void Herder::NoteWorkers(const std::vector<kafka::KeyedRecord>& records) {
+  for (const kafka::KeyedRecord& record : records) {
+    if (!absl::StartsWith(record.key, cluster::kWorkerKeyPrefix)) continue;
+    const std::string id = record.key.substr(cluster::kWorkerKeyPrefix.size());
+    if (record.value) {
+      admin_addresses_[id] = cluster::DecodeWorkerAdmin(*record.value);
+    } else {
+      admin_addresses_.erase(id);
+    }
+  }
+}
+
 absl::Status Herder::RequireServing() {
   if (cluster_ == nullptr) return absl::OkStatus();
   FollowCluster();
   return cluster_->CheckServing();
+}
+
+absl::Status Herder::RequireLeader() {
+  if (cluster_ == nullptr) return absl::OkStatus();
+  if (absl::Status s = RequireServing(); !s.ok()) return s;
+  const cluster::MembershipView view = cluster_->membership().View();
+  if (view.leader) {
+    leader_term_ = view.leader_term;
+    return absl::OkStatus();
+  }
+  const std::string& leader = cluster_->assignment().leader;
+  if (leader.empty() || leader == cluster_->worker_id()) {
+    return absl::AbortedError(
+        "the cluster's leader is not known yet (a rebalance is under way); retry in a moment");
+  }
+  return RequestTargetError(
+      absl::StrCat("only the cluster's leader (", leader, ") performs this request"),
+      AddressOf(leader));
+}
+
+absl::Status Herder::RequireRunningHere(const std::string& name, absl::string_view what) {
+  if (cluster_ == nullptr || running_.contains(name)) return absl::OkStatus();
+  const std::string owner = cluster_->OwnerOf(name);
+  if (owner.empty() || owner == cluster_->worker_id()) {
+    return absl::AbortedError(absl::StrCat(what, " is moving between workers (a rebalance is "
+                                                 "under way); retry in a moment"));
+  }
+  return RequestTargetError(absl::StrCat(what, " runs on worker ", owner), AddressOf(owner));
+}
+
+WorkerAddress Herder::AddressOf(const std::string& worker_id) const {
+  auto admin = admin_addresses_.find(worker_id);
+  return {worker_id, admin != admin_addresses_.end() ? admin->second : ""};
+}
+
+absl::Status Herder::WriteAsLeader(const std::vector<kafka::KeyedRecord>& records) {
+  if (cluster_ == nullptr) return configs_.Write(records);
+  absl::Status s =
+      cluster_->membership().AsLeader(leader_term_, [&] { return configs_.Write(records); });
+  if (absl::IsFailedPrecondition(s)) {
+    return absl::AbortedError(absl::StrCat(s.message(), " (a rebalance is under way); retry"));
+  }
+  return s;
 }
 
 void Herder::ActOnRestartRequests() {
@@ -281,6 +340,8 @@ void Herder::ClusterTick() {
       log_(LogLevel::kWarn, kWho, absl::StrCat("publishing the assignment: ", s.message()));
     }
   }
+  // Statuses say which assignment their writer ran the connector in (Kafka Connect's generation).
+  statuses_.SetGeneration(static_cast<int32_t>(cluster_->assignment().epoch));
   // What is no longer ours (or no longer exists) stops first: its tasks commit their offsets
   // while the lease still runs, before this worker acknowledges the epoch that took it away.
   const std::set<std::string> mine = cluster_->MyConnectors();
@@ -367,15 +428,15 @@ ConnectorInfo Herder::InfoOf(const std::string& name) const {
 absl::StatusOr<ConnectorInfo> Herder::Create(const std::string& name, ConfigMap config,
                                              TargetState initial) {
   return Call<absl::StatusOr<ConnectorInfo>>([&]() -> absl::StatusOr<ConnectorInfo> {
-    if (absl::Status s = RequireServing(); !s.ok()) return s;
+    if (absl::Status s = RequireLeader(); !s.ok()) return s;
     if (configs_.Has(name)) {
-      return absl::AlreadyExistsError(absl::StrCat("connector ", name, " already exists"));
+      return absl::AlreadyExistsError(absl::StrCat("Connector ", name, " already exists"));
     }
     absl::StatusOr<ConfigMap> stored = preparer_.Prepare(name, std::move(config));
     if (!stored.ok()) return stored.status();
     // The target state goes first, so a reader never sees the connector without it.
-    if (absl::Status s = configs_.Write({{TargetStateKey(name), EncodeTargetState(initial)},
-                                         {ConnectorConfigKey(name), EncodeProperties(*stored)}});
+    if (absl::Status s = WriteAsLeader({{TargetStateKey(name), EncodeTargetState(initial)},
+                                        {ConnectorConfigKey(name), EncodeProperties(*stored)}});
         !s.ok()) {
       return s;
     }
@@ -416,7 +477,7 @@ std::vector<ConnectorInfo> Herder::List() {
 absl::StatusOr<ConnectorInfo> Herder::PutConfig(const std::string& name, ConfigMap config,
                                                 bool* created) {
   return Call<absl::StatusOr<ConnectorInfo>>([&]() -> absl::StatusOr<ConnectorInfo> {
-    if (absl::Status s = RequireServing(); !s.ok()) return s;
+    if (absl::Status s = RequireLeader(); !s.ok()) return s;
     const bool exists = configs_.Has(name);
     if (created != nullptr) *created = !exists;
     absl::StatusOr<ConfigMap> stored = preparer_.Prepare(name, std::move(config));
@@ -425,7 +486,7 @@ absl::StatusOr<ConnectorInfo> Herder::PutConfig(const std::string& name, ConfigM
     if (!exists)
       records.push_back({TargetStateKey(name), EncodeTargetState(TargetState::kStarted)});
     records.push_back({ConnectorConfigKey(name), EncodeProperties(*stored)});
-    if (absl::Status s = configs_.Write(records); !s.ok()) return s;
+    if (absl::Status s = WriteAsLeader(records); !s.ok()) return s;
     if (cluster_ != nullptr) {
       ClusterTick();  // the owner restarts it with the new config
       return InfoOf(name);
@@ -441,6 +502,8 @@ absl::StatusOr<ConnectorInfo> Herder::PatchConfig(const std::string& name, const
                                                   const std::vector<std::string>& remove) {
   absl::StatusOr<ConfigMap> merged =
       Call<absl::StatusOr<ConfigMap>>([&]() -> absl::StatusOr<ConfigMap> {
+        // A follower merges nothing: the leader merges into the newest config.
+        if (absl::Status s = RequireLeader(); !s.ok()) return s;
         if (absl::Status s = RequireConnector(name); !s.ok()) return s;
         ConfigMap config = configs_.entry(name).config;
         for (const std::string& key : remove) {
@@ -471,10 +534,10 @@ absl::StatusOr<ConnectorInfo> Herder::PatchConfig(const std::string& name, const
 
 absl::Status Herder::Delete(const std::string& name) {
   return Call<absl::Status>([&]() -> absl::Status {
-    if (absl::Status s = RequireServing(); !s.ok()) return s;
+    if (absl::Status s = RequireLeader(); !s.ok()) return s;
     if (absl::Status s = RequireConnector(name); !s.ok()) return s;
     if (cluster_ == nullptr) lifecycle_.StopInWorker(name);  // in a cluster, its owner does
-    if (absl::Status s = configs_.Write(
+    if (absl::Status s = WriteAsLeader(
             {{ConnectorConfigKey(name), std::nullopt}, {TargetStateKey(name), std::nullopt}});
         !s.ok()) {
       return s;
@@ -525,10 +588,10 @@ absl::StatusOr<ConnectorStatusInfo> Herder::Resume(const std::string& name) {
 
 absl::StatusOr<ConnectorStatusInfo> Herder::Stop(const std::string& name) {
   return Call<absl::StatusOr<ConnectorStatusInfo>>([&]() -> absl::StatusOr<ConnectorStatusInfo> {
-    if (absl::Status s = RequireServing(); !s.ok()) return s;
+    if (absl::Status s = RequireLeader(); !s.ok()) return s;
     if (absl::Status s = RequireConnector(name); !s.ok()) return s;
     if (absl::Status s =
-            configs_.Write({{TargetStateKey(name), EncodeTargetState(TargetState::kStopped)}});
+            WriteAsLeader({{TargetStateKey(name), EncodeTargetState(TargetState::kStopped)}});
         !s.ok()) {
       return s;
     }
@@ -566,46 +629,55 @@ ConnectorStatusInfo::Restarted Herder::RestartHere(const std::string& name, bool
 absl::StatusOr<ConnectorStatusInfo> Herder::Restart(const std::string& name, bool include_tasks,
                                                     bool only_failed) {
   return Call<absl::StatusOr<ConnectorStatusInfo>>([&]() -> absl::StatusOr<ConnectorStatusInfo> {
-    if (absl::Status s = RequireServing(); !s.ok()) return s;
+    // Kafka Connect's routes: a restart with its tasks or of the failed only is the leader's
+    // (KIP-745), a plain one the worker's that runs the connector.
+    const bool plan = include_tasks || only_failed;
+    if (absl::Status s = plan ? RequireLeader() : RequireServing(); !s.ok()) return s;
     if (absl::Status s = RequireConnector(name); !s.ok()) return s;
     const TargetState target = configs_.state().target_state(name);
     if (target == TargetState::kStopped) {
       return absl::FailedPreconditionError(
           absl::StrCat("connector ", name, " is STOPPED; resume it to run it again"));
     }
+    if (!plan) {
+      if (absl::Status s = RequireRunningHere(name, absl::StrCat("connector ", name)); !s.ok()) {
+        return s;
+      }
+    }
     // Restarting the connector regenerates its task configs, so its tasks restart with it:
     // include_tasks is always implied (docs/admin-api.md). With only_failed, a connector that
     // did not fail keeps running and only its FAILED tasks restart.
     if (cluster_ == nullptr || running_.contains(name)) {
+      if (cluster_ != nullptr) log_(LogLevel::kInfo, kWho, absl::StrCat("restarting connector ", name));
       ConnectorStatusInfo::Restarted restarted = RestartHere(name, only_failed);
       ConnectorStatusInfo after = StatusOf(name);
       after.restarted = std::move(restarted);
       return after;
     }
-    // Another worker runs it (or will, once it moved): the request goes through the config
-    // topic, and the answer is the plan, what will restart shown RESTARTING.
+    // The leader, and another worker runs it (or will, once it moved): the request goes through
+    // the config topic, and the answer is the plan, what will restart shown RESTARTING.
     if (cluster_->OwnerOf(name).empty()) {
       return absl::AbortedError(absl::StrCat("connector ", name,
                                              " is moving between workers (a rebalance is under "
                                              "way); retry in a moment"));
     }
-    if (absl::Status s = configs_.Write({{RestartRequestKey(name),
-                                          EncodeRestartRequest({include_tasks, only_failed})}});
+    if (absl::Status s = WriteAsLeader({{RestartRequestKey(name),
+                                         EncodeRestartRequest({include_tasks, only_failed})}});
         !s.ok()) {
       return s;
     }
-    ConnectorStatusInfo plan = StatusOf(name);
+    ConnectorStatusInfo plan_status = StatusOf(name);
     ConnectorStatusInfo::Restarted restarted;
-    restarted.connector = !only_failed || plan.state == State::kFailed;
-    if (restarted.connector) plan.state = State::kRestarting;
-    for (TaskStatusInfo& task : plan.tasks) {
+    restarted.connector = !only_failed || plan_status.state == State::kFailed;
+    if (restarted.connector) plan_status.state = State::kRestarting;
+    for (TaskStatusInfo& task : plan_status.tasks) {
       if (target != TargetState::kStarted) break;
       if (!restarted.connector && task.state != State::kFailed) continue;
       task.state = State::kRestarting;
       restarted.tasks.push_back(task.id);
     }
-    plan.restarted = std::move(restarted);
-    return plan;
+    plan_status.restarted = std::move(restarted);
+    return plan_status;
   });
 }
 
@@ -621,23 +693,16 @@ absl::StatusOr<ConnectorStatusInfo> Herder::RestartTask(const std::string& name,
           "connector ", name, " is ", TargetStateName(configs_.state().target_state(name)),
           "; resume it before restarting a task"));
     }
-    ConnectorStatusInfo after;
-    if (cluster_ == nullptr || running_.contains(name)) {
-      lifecycle_.RestartTask(name, task);
-      after = StatusOf(name);
-    } else if (cluster_->OwnerOf(name).empty()) {
-      return absl::AbortedError(absl::StrCat("task ", name, "-", task,
-                                             " is moving between workers (a rebalance is under "
-                                             "way); retry in a moment"));
-    } else {
-      // The worker that runs it restarts it (ActOnRestartRequests); the answer is the plan.
-      const std::vector<kafka::KeyedRecord> request = {cluster::RestartTaskRecord(name, task)};
-      if (absl::Status s = configs_.Write(request); !s.ok()) return s;
-      after = StatusOf(name);
-      for (TaskStatusInfo& t : after.tasks) {
-        if (t.id == task) t.state = State::kRestarting;
-      }
+    // The worker that runs the task restarts it (Kafka Connect's route).
+    if (absl::Status s = RequireRunningHere(name, absl::StrCat("task ", name, "-", task));
+        !s.ok()) {
+      return s;
     }
+    if (cluster_ != nullptr) {
+      log_(LogLevel::kInfo, kWho, absl::StrCat("restarting task ", name, "-", task));
+    }
+    lifecycle_.RestartTask(name, task);
+    ConnectorStatusInfo after = StatusOf(name);
     after.restarted = ConnectorStatusInfo::Restarted{.connector = false, .tasks = {task}};
     return after;
   });
@@ -703,7 +768,7 @@ absl::StatusOr<std::vector<PartitionOffset>> Herder::Offsets(const std::string& 
 absl::Status Herder::AlterOffsets(const std::string& name,
                                   const std::vector<PartitionOffset>& offsets) {
   return Call<absl::Status>([&]() -> absl::Status {
-    if (absl::Status s = RequireServing(); !s.ok()) return s;
+    if (absl::Status s = RequireLeader(); !s.ok()) return s;
     if (absl::Status s = RequireConnector(name); !s.ok()) return s;
     const TargetState target = configs_.state().target_state(name);
     // In a cluster the worker that ran it empties its task configs once its tasks stopped and

@@ -23,7 +23,6 @@
 #define SLUICE_RUNTIME_HERDER_HERDER_H_
 
 #include <deque>
-#include <map>
 #include <functional>
 #include <map>
 #include <memory>
@@ -56,7 +55,11 @@
 namespace sluice::herder {
 
 struct HerderOptions {
-  std::string worker_id;  // shown in statuses; the admin listener's address
+  std::string worker_id;  // shown in statuses; the REST API's advertised host:port, or the admin
+                          // listener's address
+  // Cluster mode: this worker's admin listener as other workers reach it, published in its
+  // `sluice-worker-<id>` record so that a follower can forward gRPC writes to it; empty = none.
+  std::string admin_address = {};
   absl::Duration tick = absl::Milliseconds(250);
   absl::Duration metrics_interval = absl::Seconds(1);
   // The process's log levels, which LoggerLevels/SetLoggerLevel read and change; null = levels of
@@ -97,8 +100,13 @@ class Herder {
   // Kafka Connect's REST operations. Errors: NotFound (no such connector or task),
   // AlreadyExists, InvalidArgument naming keys, FailedPrecondition (wrong state), Unavailable
   // (Kafka did not answer), Aborted (cluster mode: a write during a rebalance; retry, as Kafka
-  // Connect's 409). In a cluster every worker answers every call: reads from the config and
-  // status topics it follows, writes through the config topic (docs/cluster.md).
+  // Connect's 409). In a cluster every worker answers reads from the config and status topics it
+  // follows; the writes Kafka Connect's leader performs (create, config, patch, delete, stop,
+  // a restart with its tasks or of the failed only, offsets) only the leader performs, a plain
+  // restart of a connector or a task only the worker running it, and another worker answers
+  // RequestTargetError (herder_types.h) naming that worker, which the REST and gRPC faces
+  // forward the request to (docs/cluster.md). Pause and resume any worker writes, as in Kafka
+  // Connect.
   absl::StatusOr<ConnectorInfo> Create(const std::string& name, ConfigMap config,
                                        TargetState initial);
   absl::StatusOr<ConnectorInfo> Get(const std::string& name);
@@ -116,9 +124,9 @@ class Herder {
   absl::StatusOr<ConnectorStatusInfo> Pause(const std::string& name);
   absl::StatusOr<ConnectorStatusInfo> Resume(const std::string& name);
   absl::StatusOr<ConnectorStatusInfo> Stop(const std::string& name);
-  // In a cluster, on a worker that does not run the connector (or task): the request is written
-  // to the config topic for the worker that does, and the answer is the plan (what will restart,
-  // shown RESTARTING), as Kafka Connect answers a restart it has not finished.
+  // In a cluster, the leader asked to restart with `include_tasks` or `only_failed` a connector
+  // another worker runs writes the request to the config topic for that worker, and the answer
+  // is the plan (what will restart, shown RESTARTING), as Kafka Connect's leader answers.
   absl::StatusOr<ConnectorStatusInfo> Restart(const std::string& name, bool include_tasks,
                                               bool only_failed);
   absl::StatusOr<ConnectorStatusInfo> RestartTask(const std::string& name, int task);
@@ -179,9 +187,24 @@ class Herder {
   // requests that arrived are kept for ClusterTick. A write calls it first, so it checks and
   // changes the newest state this worker can see.
   void FollowCluster();
+  // Cluster mode: the workers' admin listeners from their `sluice-worker-<id>` records.
+  void NoteWorkers(const std::vector<kafka::KeyedRecord>& records);
   // Cluster mode: Aborted saying to retry while a rebalance is under way (Kafka Connect's 409);
   // OK otherwise, and always for a single worker.
   absl::Status RequireServing();
+  // Cluster mode, first in every write only the leader performs: RequireServing, then OK when
+  // this worker leads (its term kept for WriteAsLeader), RequestTargetError naming the leader the
+  // newest assignment names, or Aborted (retry) while none other is known. OK for a single worker.
+  absl::Status RequireLeader();
+  // Cluster mode, for a request only the worker running `name` performs (after RequireServing):
+  // OK when it runs here (always for a single worker), RequestTargetError naming the worker the
+  // newest assignment gives it to, or Aborted (retry) while it moves.
+  absl::Status RequireRunningHere(const std::string& name, absl::string_view what);
+  WorkerAddress AddressOf(const std::string& worker_id) const;
+  // The config-topic write of a request RequireLeader admitted: in a cluster only while this
+  // worker still leads in that term (under GroupMembership::AsLeader, so the next leader reads it
+  // before it serves), Aborted (retry) once it no longer does.
+  absl::Status WriteAsLeader(const std::vector<kafka::KeyedRecord>& records);
   // Restarts `name` on this worker, which runs it: the connector with all its tasks, or with
   // `only_failed` only what failed. Returns what restarted.
   ConnectorStatusInfo::Restarted RestartHere(const std::string& name, bool only_failed);
@@ -216,6 +239,10 @@ class Herder {
   // Cluster mode: restart requests (Kafka Connect's and Sluice's task ones) followed from the
   // config topic and not yet acted on.
   std::vector<kafka::KeyedRecord> restart_requests_;
+  // Cluster mode: every worker's published admin listener, by worker id (sluice-worker-<id>).
+  std::map<std::string, std::string> admin_addresses_;
+  // Cluster mode: the leader's term RequireLeader last admitted a write in.
+  uint64_t leader_term_ = 0;
 
   absl::Mutex queue_mu_;
   std::deque<std::function<void()>> queue_ ABSL_GUARDED_BY(queue_mu_);

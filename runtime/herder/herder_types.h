@@ -8,9 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "runtime/herder/connect_records.h"
 #include "runtime/offsets/source_offset.h"
-#include "absl/strings/string_view.h"
 #include "runtime/common/lag_histogram.h"
 #include "runtime/plugin/host_api.h"
 #include "runtime/plugin/plugin.h"
@@ -93,6 +94,19 @@ struct ClusterSummary {
   std::map<std::string, std::vector<std::string>> members;  // worker id -> its connectors
   std::vector<std::string> unassigned;
 };
+
+// Cluster mode: a request another worker performs, asked of this one (Kafka Connect's
+// RequestTargetException): a write only the leader performs (NotLeaderException), or a restart
+// only the worker running the connector performs (NotAssignedException). Aborted, so that a face
+// which does not forward answers "retry" (REST's 409); the target's addresses ride along for the
+// faces that forward the request to it (docs/cluster.md, "The admin API on every worker").
+struct WorkerAddress {
+  std::string id;     // its worker id: the REST API's advertised host:port
+  std::string admin;  // its admin listener as published (sluice-worker-<id>); empty = unknown
+};
+absl::Status RequestTargetError(absl::string_view message, const WorkerAddress& target);
+// The worker to forward to when `status` is RequestTargetError's, else nullopt.
+std::optional<WorkerAddress> RequestTargetOf(const absl::Status& status);
 
 // What /metrics reports of one connector on this worker (Herder::Figures): its status, and per
 // task the counts its TaskView keeps. Read on the herder thread, a copy for the caller.

@@ -88,7 +88,7 @@ void StatusWriter::Follow(const std::vector<kafka::KeyedRecord>& records) {
 StatusValue StatusWriter::ValueOf(State state, const std::string& trace) const {
   return StatusValue{
       state, trace.empty() ? std::nullopt : std::optional<std::string>(scrubber_->Scrub(trace)),
-      worker_id_, 0};
+      worker_id_, generation_};
 }
 
 void StatusWriter::Write(const std::vector<kafka::KeyedRecord>& records, const std::string& what) {

@@ -45,6 +45,11 @@ class StatusWriter {
   // topic's order), so StatusOf answers for the whole cluster; a change is published to Watch.
   void Follow(const std::vector<kafka::KeyedRecord>& records);
 
+  // The generation written in every status from now on (Kafka Connect's `generation`): in a
+  // cluster the assignment's epoch the writer runs the connector in (Kafka Connect writes its
+  // group generation, which librdkafka does not expose; docs/cluster.md); 0 for a single worker.
+  void SetGeneration(int32_t generation) { generation_ = generation; }
+
   // Writes and publishes the status when it differs from the one kept (or another worker's).
   void SetConnectorState(const std::string& name, State state, std::string trace = "");
   void SetTaskState(const std::string& name, int task, State state, std::string trace = "");
@@ -74,6 +79,7 @@ class StatusWriter {
   Watchers* const watchers_;
   const std::string worker_id_;
   const LogSink log_sink_;
+  int32_t generation_ = 0;
 
   std::map<std::string, StatusValue> connector_status_;
   std::map<std::string, std::map<int, StatusValue>> task_status_;

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "runtime/plugin/config_validation.h"
+#include "runtime/rest/request_forwarder.h"
 #include "runtime/rest/loggers_route.h"
 #include "runtime/rest/metrics_route.h"
 #include "runtime/rest/rest_json.h"
@@ -17,18 +18,12 @@ namespace {
 
 RestResponse Json(int status, std::string body) { return {status, std::move(body), ""}; }
 RestResponse Empty(int status) { return {status, "", ""}; }
-RestResponse Error(int status, absl::string_view message) {
+RestResponse ErrorResponse(int status, absl::string_view message) {
   return Json(status, ErrorJson(status, message));
 }
-RestResponse Error(const absl::Status& status) {
-  // Kafka Connect's words for a request a rebalance got in the way of, which clients written for
-  // it match to retry; the herder's reason stays in the worker's answer over gRPC.
-  if (status.code() == absl::StatusCode::kAborted) return Error(409, kRebalanceMessage);
-  return Error(HttpStatusOf(status), status.message());
-}
 // Jersey's answers for a path no resource has, and for a method the resource lacks.
-RestResponse NoSuchPath() { return Error(404, "HTTP 404 Not Found"); }
-RestResponse NoSuchMethod() { return Error(405, "HTTP 405 Method Not Allowed"); }
+RestResponse NoSuchPath() { return ErrorResponse(404, "HTTP 404 Not Found"); }
+RestResponse NoSuchMethod() { return ErrorResponse(405, "HTTP 405 Method Not Allowed"); }
 
 // A query flag: true when given as "true" (any case), as JAX-RS reads a boolean.
 bool Flag(const RestRequest& request, const std::string& name) {
@@ -52,8 +47,9 @@ bool SamePlugin(absl::string_view connector_class, absl::string_view type) {
 
 class Call {
  public:
-  Call(herder::Herder& herder, const ServerInfo& info, const RestRequest& request)
-      : herder_(herder), info_(info), request_(request) {}
+  Call(herder::Herder& herder, const ServerInfo& info, const RestRequest& request,
+       const RequestForwarder* forwarder)
+      : herder_(herder), info_(info), request_(request), forwarder_(forwarder) {}
 
   RestResponse Route() {
     std::vector<std::string> p = absl::StrSplit(request_.path, '/', absl::SkipEmpty());
@@ -152,7 +148,7 @@ class Call {
     absl::StatusOr<herder::ConnectorInfo> info =
         herder_.Create(parsed->name, std::move(parsed->config), parsed->initial_state);
     RestResponse out = Info(info, 201);
-    if (info.ok()) out.location = Location(parsed->name);
+    if (out.status == 201) out.location = Location(parsed->name);  // the leader's answer too
     return out;
   }
 
@@ -167,10 +163,8 @@ class Call {
     if (!config.ok()) return Error(config.status());
     bool created = false;
     RestResponse out = Info(herder_.PutConfig(name, *std::move(config), &created), 200);
-    if (created && out.status == 200) {
-      out.status = 201;
-      out.location = Location(name);
-    }
+    if (created && out.status == 200) out.status = 201;
+    if (out.status == 201) out.location = Location(name);  // the leader's answer too
     return out;
   }
 
@@ -314,9 +308,24 @@ class Call {
     return status.ok() ? Empty(code) : Error(status);
   }
 
+  RestResponse Error(int status, absl::string_view message) { return ErrorResponse(status, message); }
+  // A herder error as Kafka Connect answers it; a RequestTargetError (a cluster's follower) is
+  // the answer of the worker it names to the same request (RequestForwarder).
+  RestResponse Error(const absl::Status& status) {
+    if (std::optional<herder::WorkerAddress> target = herder::RequestTargetOf(status);
+        target && forwarder_ != nullptr) {
+      return forwarder_->Forward(request_, target->id);
+    }
+    // Kafka Connect's words for a request a rebalance got in the way of, which clients written
+    // for it match to retry; the herder's reason stays in the worker's answer over gRPC.
+    if (status.code() == absl::StatusCode::kAborted) return Error(409, kRebalanceMessage);
+    return Error(HttpStatusOf(status), status.message());
+  }
+
   herder::Herder& herder_;
   const ServerInfo& info_;
   const RestRequest& request_;
+  const RequestForwarder* const forwarder_;
 };
 
 }  // namespace
@@ -340,13 +349,13 @@ int HttpStatusOf(const absl::Status& status) {
 
 RestResponse StartingResponse(const std::string& path) {
   if (path == "/health") return Json(503, HealthJson("starting", "Worker is still starting up."));
-  return Error(503,
-               "the worker is starting (reaching the Kafka cluster, restoring its connectors); "
-               "retry in a moment");
+  return ErrorResponse(503,
+                       "the worker is starting (reaching the Kafka cluster, restoring its "
+                       "connectors); retry in a moment");
 }
 
 RestResponse RestRouter::Handle(const RestRequest& request) const {
-  return Call(*herder_, info_, request).Route();
+  return Call(*herder_, info_, request, forwarder_).Route();
 }
 
 }  // namespace sluice::rest

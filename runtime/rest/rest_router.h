@@ -25,6 +25,8 @@ struct RestRequest {
   // "http://host:port" as the client addressed the worker (its Host header), for the Location
   // of a 201; empty = a relative Location.
   std::string base_url = {};
+  // The caller's Authorization header, kept when the request is forwarded to the leader.
+  std::string authorization = {};
 };
 
 struct RestResponse {
@@ -53,16 +55,22 @@ int HttpStatusOf(const absl::Status& status);
 // (GET /health's own shape for /health, an error elsewhere).
 RestResponse StartingResponse(const std::string& path);
 
+class RequestForwarder;
+
 class RestRouter {
  public:
-  // `herder` must outlive the router.
-  RestRouter(herder::Herder* herder, ServerInfo info) : herder_(herder), info_(std::move(info)) {}
+  // `herder` and `forwarder` must outlive the router. A request the herder answers
+  // RequestTargetError (a cluster's follower) goes to the worker it names through `forwarder`,
+  // whose answer is relayed; with a null forwarder it is answered 409 (retry).
+  RestRouter(herder::Herder* herder, ServerInfo info, const RequestForwarder* forwarder = nullptr)
+      : herder_(herder), info_(std::move(info)), forwarder_(forwarder) {}
 
   RestResponse Handle(const RestRequest& request) const;
 
  private:
   herder::Herder* const herder_;
   const ServerInfo info_;
+  const RequestForwarder* const forwarder_;
 };
 
 }  // namespace sluice::rest

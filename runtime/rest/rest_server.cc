@@ -37,6 +37,7 @@ RestRequest FromHttplib(const httplib::Request& request, absl::string_view schem
   out.body = request.body;
   const std::string host = request.get_header_value("Host");
   if (!host.empty()) out.base_url = absl::StrCat(scheme, "://", host);
+  out.authorization = request.get_header_value("Authorization");
   return out;
 }
 
@@ -168,6 +169,7 @@ absl::StatusOr<std::unique_ptr<RestServer>> RestServer::Start(const config::Work
       config.rest_https ? NewHttpsServer(config) : std::make_unique<httplib::Server>();
   if (!http_server.ok()) return http_server.status();
   std::unique_ptr<RestServer> server(new RestServer(*std::move(http_server)));
+  server->forwarder_ = std::make_unique<RequestForwarder>(config);
   const std::string scheme = config.rest_https ? "https" : "http";
   httplib::Server& http = *server->http_;
   http.new_task_queue = [] { return new httplib::ThreadPool(kRequestThreads); };
@@ -245,7 +247,8 @@ RestServer::~RestServer() {
 
 void RestServer::Serve(herder::Herder* herder) {
   router_ = std::make_unique<RestRouter>(
-      herder, ServerInfo{SLUICE_VERSION, SLUICE_COMMIT, herder->kafka_cluster_id()});
+      herder, ServerInfo{SLUICE_VERSION, SLUICE_COMMIT, herder->kafka_cluster_id()},
+      forwarder_.get());
   serving_.store(true, std::memory_order_release);
 }
 

@@ -18,6 +18,7 @@
 #include "runtime/common/log.h"
 #include "runtime/config/worker_config.h"
 #include "runtime/herder/herder.h"
+#include "runtime/rest/request_forwarder.h"
 #include "runtime/rest/rest_router.h"
 
 namespace httplib {
@@ -54,6 +55,7 @@ class RestServer {
   explicit RestServer(std::unique_ptr<httplib::Server> http);
 
   std::unique_ptr<httplib::Server> http_;
+  std::unique_ptr<RequestForwarder> forwarder_;  // a cluster follower's requests to their worker
   std::unique_ptr<RestRouter> router_;  // written once by Serve before serving_ is set
   std::atomic<bool> serving_{false};
   std::thread accept_thread_;

@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <sys/stat.h>
 
+#include <atomic>
 #include <fstream>
 
 #include "absl/strings/str_cat.h"
@@ -40,7 +41,7 @@ ClusterRun::ClusterRun(const std::string& name, const std::string& settings)
 }
 
 void ClusterRun::StartWorker(size_t i, const std::string& plugin_path,
-                             const std::string& failpoints) {
+                             const std::string& settings, const std::string& failpoints) {
   if (i >= workers_.size()) workers_.resize(i + 1);
   Worker& w = workers_[i];
   if (w.config.empty()) {
@@ -79,7 +80,7 @@ void ClusterRun::StartWorker(size_t i, const std::string& plugin_path,
                            "session.timeout.ms=6000\n"
                            "heartbeat.interval.ms=1000\n"
                            "scheduled.rebalance.max.delay.ms=0\n",
-                           settings_));
+                           settings_, settings));
   }
   // A restarted worker appends to its log: what ran before stays readable, and RunningOn reads
   // the lines in order (a stopped worker's connectors end with its stop).
@@ -93,8 +94,8 @@ void ClusterRun::StartWorker(size_t i, const std::string& plugin_path,
 }
 
 void ClusterRun::StartAndJoin(size_t i, const std::string& plugin_path,
-                              const std::string& failpoints) {
-  StartWorker(i, plugin_path, failpoints);
+                              const std::string& settings, const std::string& failpoints) {
+  StartWorker(i, plugin_path, settings, failpoints);
   ASSERT_TRUE(Eventually(
       [&] {
         const std::string text = log(i);
@@ -159,7 +160,16 @@ std::string ClusterRun::CreateConnector(size_t via, const std::string& name,
   w.EndObject();
   const std::string file = absl::StrCat(directory_, "/", name, ".json");
   WriteFile(file, buffer.GetString());
-  const CliAnswer created = Cli(via, {"connectors", "create", "-f", file});
+  // Right after a worker joined, the leader may not have named itself yet: the create is
+  // answered "retry" (ABORTED, Kafka Connect's 409) as a client written for Kafka Connect expects.
+  CliAnswer created;
+  Eventually(
+      [&] {
+        created = Cli(via, {"connectors", "create", "-f", file});
+        return created.code == 0 || (created.output.find("retry") == std::string::npos &&
+                                     created.output.find("rebalance") == std::string::npos);
+      },
+      absl::Seconds(30), absl::Milliseconds(500));
   EXPECT_EQ(created.code, 0) << created.output;
   return connector;
 }
@@ -169,7 +179,7 @@ std::string ClusterRun::WorkerId(size_t i) const {
 }
 
 ClusterRun::CliAnswer ClusterRun::Cli(size_t via, const std::vector<std::string>& args) const {
-  static int calls = 0;
+  static std::atomic<int> calls{0};
   const std::string output = absl::StrCat(directory_, "/cli-", ++calls, ".log");
   std::vector<std::string> argv = {BinaryDir() + "/runtime/cli/sluice", "--worker",
                                    workers_.at(via).admin_address};
@@ -192,6 +202,23 @@ ClusterRun::RestAnswer ClusterRun::Rest(size_t via, const std::string& method,
                                                 : client.Post(path, body, "application/json");
   if (!result) return {};
   return {result->status, result->body};
+}
+
+int ClusterRun::LeaderOf(size_t via) const {
+  int leader = -1;
+  Eventually(
+      [&] {
+        const CliAnswer answer = Cli(via, {"cluster"});
+        for (size_t i = 0; i < size(); ++i) {
+          if (answer.output.find(absl::StrCat(", leader ", WorkerId(i), ";")) !=
+              std::string::npos) {
+            leader = static_cast<int>(i);
+          }
+        }
+        return leader >= 0;
+      },
+      absl::Seconds(30), absl::Milliseconds(500));
+  return leader;
 }
 
 std::set<std::string> ClusterRun::RunningOn(size_t i) const {

@@ -23,12 +23,13 @@ class ClusterRun {
   explicit ClusterRun(const std::string& name, const std::string& settings = "");
 
   // Starts worker `i` (0-based; a new index adds a worker). `plugin_path` "" = the build's.
-  // `failpoints`: SLUICE_FAILPOINTS for this start (runtime/common/failpoint.h). Worker ids sort
-  // as the indices do, so of the workers in the group the one with the lowest index leads.
-  void StartWorker(size_t i, const std::string& plugin_path = "",
+  // `settings`: lines added to this worker's config only (on its first start). `failpoints`:
+  // SLUICE_FAILPOINTS for this start (runtime/common/failpoint.h). Worker ids sort as the indices
+  // do, so of the workers in the group the one with the lowest index leads.
+  void StartWorker(size_t i, const std::string& plugin_path = "", const std::string& settings = "",
                    const std::string& failpoints = "");
   // StartWorker, then waits until it joined the group (it serves from then on).
-  void StartAndJoin(size_t i, const std::string& plugin_path = "",
+  void StartAndJoin(size_t i, const std::string& plugin_path = "", const std::string& settings = "",
                     const std::string& failpoints = "");
   Subprocess& worker(size_t i) { return *workers_.at(i).process; }
   void StopWorker(size_t i);  // SIGTERM, waits for it to exit 0
@@ -60,8 +61,12 @@ class ClusterRun {
     int status = 0;
     std::string body;
   };
+  // Any thread.
   RestAnswer Rest(size_t via, const std::string& method, const std::string& path,
                   const std::string& body = "") const;
+  // The leader's index, as `sluice cluster` on worker `via` names it once an assignment is
+  // published; -1 when none is within 30 s.
+  int LeaderOf(size_t via = 0) const;
 
   // The connectors worker `i` runs now, by its log.
   std::set<std::string> RunningOn(size_t i) const;

@@ -2,7 +2,9 @@
 // connectors spread and each runs once; a worker killed, frozen or restarted hands its connectors
 // over without loss, without two workers running one connector, and without the frozen one
 // writing after it lost them; a worker without a connector's plugin is never given it; every
-// admin call asked of a worker that neither leads nor runs the connector acts as on its owner; a
+// admin call asked of a worker that neither leads nor runs the connector acts as on its owner;
+// writes asked of a follower are forwarded to the leader and answered as the leader answers,
+// so concurrent creates of one name create it once, and a leader change answers 409 (retry); a
 // leader frozen mid-write is fenced; under exactly-once a lower tasks.max fences the dropped
 // task's zombie before the new generation starts.
 #include <signal.h>
@@ -12,6 +14,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -19,6 +22,8 @@
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "rapidjson/document.h"
+#include "rapidjson/stringbuffer.h"
+#include "rapidjson/writer.h"
 #include "tests/integration/cluster/cluster_run.h"
 #include "tests/support/eventually.h"
 #include "tests/support/kafka_reader.h"
@@ -273,13 +278,16 @@ TEST(Cluster, AWorkerWithoutTheConnectorsPluginIsNotGivenIt) {
   const std::string empty = absl::StrCat(std::getenv("SLUICE_BINARY_DIR"),
                                          "/tests/integration/cluster/no-plugins");
   mkdir(empty.c_str(), 0755);
-  run.StartAndJoin(0, empty);  // leads, with no plugins at all
+  // No plugins at all. The leader checks every connector config against its own plugins, as
+  // Kafka Connect's does, so this one must not lead: its id ("localhost:<port>") sorts after the
+  // others' ("127.0.0.1:<port>"), and the group's first member by id leads.
+  run.StartAndJoin(0, empty, "rest.advertised.host.name=localhost\n");
   run.StartAndJoin(1);
   run.StartAndJoin(2);
   std::vector<std::string> connectors;
   for (int i = 0; i < 4; ++i) {
-    // Through a worker that has the plugin: the one asked checks the config against its own.
-    connectors.push_back(run.CreateGenerator(1, absl::StrCat("g", i), -1, 10, 50));
+    // Asked of the worker without the plugin too: it forwards the create to the leader.
+    connectors.push_back(run.CreateGenerator(i % 3, absl::StrCat("g", i), -1, 10, 50));
   }
   ASSERT_TRUE(Eventually([&] { return SpreadEvenly(run, connectors, {1, 2}, 2); },
                          absl::Seconds(30), absl::Milliseconds(200)))
@@ -287,25 +295,6 @@ TEST(Cluster, AWorkerWithoutTheConnectorsPluginIsNotGivenIt) {
   absl::SleepFor(absl::Seconds(2));
   EXPECT_TRUE(run.RunningOn(0).empty()) << run.log(0);
   for (size_t i = 0; i < 3; ++i) run.StopWorker(i);
-}
-
-// The leader's index, as `sluice cluster` on worker 0 names it once an assignment is published
-// (the first connector makes the first one).
-int LeaderOf(const ClusterRun& run) {
-  int leader = -1;
-  Eventually(
-      [&] {
-        const ClusterRun::CliAnswer answer = run.Cli(0, {"cluster"});
-        for (size_t i = 0; i < run.size(); ++i) {
-          if (answer.output.find(absl::StrCat(", leader ", run.WorkerId(i), ";")) !=
-              std::string::npos) {
-            leader = static_cast<int>(i);
-          }
-        }
-        return leader >= 0;
-      },
-      absl::Seconds(30), absl::Milliseconds(500));
-  return leader;
 }
 
 // The connector's and its tasks' states and workers as worker `via`'s REST API answers them
@@ -330,7 +319,7 @@ TEST(Cluster, AdminCallsOnAFollowerActAsOnTheOwner) {
   ClusterRun run("cluster-admin");
   StartThree(run);
   const std::string c = run.CreateGenerator(0, "g0", -1, 10, 100);
-  const int leader = LeaderOf(run);  // the assignment that gives c names it
+  const int leader = run.LeaderOf();
   ASSERT_GE(leader, 0) << Logs(run);
   int owner = -1;
   ASSERT_TRUE(Eventually([&] { return (owner = run.OwnerOf(c, All(run))) >= 0; },
@@ -452,7 +441,7 @@ std::vector<std::pair<int64_t, std::string>> CommittedAssignments(const ClusterR
 TEST(Cluster, AZombieLeaderWokenMidWriteChangesNothing) {
   ClusterRun run("cluster-zombie-leader");
   // Its second assignment write (the first gives g0, the second g1) freezes worker 0.
-  run.StartAndJoin(0, "", "cluster.assignment.before_commit=stop@2");
+  run.StartAndJoin(0, "", "", "cluster.assignment.before_commit=stop@2");
   run.StartAndJoin(1);
   const std::string g0 = run.CreateGenerator(1, "g0", -1, 10, 100);
   ASSERT_TRUE(Eventually([&] { return run.OwnerOf(g0, All(run)) >= 0; }, absl::Seconds(30),
@@ -617,6 +606,195 @@ TEST(Cluster, ExactlyOnceALowerTasksMaxFencesTheDroppedTasksZombieFirst) {
   EXPECT_EQ(duplicates, 0) << "records seen twice by a read_committed consumer";
   run.StopWorker(0);
   run.StopWorker(1);
+}
+
+// A generator connector's REST create body.
+std::string CreateBody(const ClusterRun& run, const std::string& name) {
+  return absl::StrCat(R"({"name":")", name, R"(","config":{"connector.class":"generator",)",
+                      R"("tasks.max":"1","topic":")", run.topic(name), R"(","rate.per.sec":"20",)",
+                      R"("key.cardinality":"10"}})");
+}
+
+// `body` with the name of connector `from` replaced by `to`'s, and a ConnectorInfo's `tasks`
+// left out (they are there once the worker that runs it committed them, which varies).
+std::string Normalized(std::string body, const std::string& from, const std::string& to) {
+  for (size_t at = body.find(from); at != std::string::npos; at = body.find(from, at + to.size())) {
+    body.replace(at, from.size(), to);
+  }
+  rapidjson::Document doc;
+  doc.Parse(body.c_str());
+  if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("tasks") ||
+      !doc.HasMember("config")) {
+    return body;
+  }
+  doc.RemoveMember("tasks");
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  doc.Accept(w);
+  return buffer.GetString();
+}
+
+// Kafka Connect's leader is the only writer of the config topic: every write asked of a follower
+// is forwarded to it, and answered with the status code and body the leader gives the same
+// request asked directly.
+TEST(Cluster, EveryWriteOnAFollowerAnswersAsOnTheLeader) {
+  ClusterRun run("cluster-forward");
+  StartThree(run);
+  const int leader = run.LeaderOf();
+  ASSERT_GE(leader, 0) << Logs(run);
+  const size_t follower = leader == 0 ? 1 : 0;
+  const std::string on_leader = absl::StrCat("fwd-leader-", absl::ToUnixMillis(absl::Now()));
+  const std::string on_follower = absl::StrCat("fwd-follower-", absl::ToUnixMillis(absl::Now()));
+  struct Step {
+    std::string method;
+    std::string path;  // {} stands for the connector's name
+    std::string body;
+    bool compare_body = true;
+  };
+  const std::string offsets_body = absl::StrCat(
+      R"({"offsets":[{"partition":{"generator":"{topic}","task":0},"offset":{"seq":77}}]})");
+  const std::vector<Step> steps = {
+      {"POST", "/connectors", "{create}"},
+      {"POST", "/connectors", "{create}"},  // 409 Connector ... already exists
+      {"PUT", "/connectors/{}/config",
+       R"({"connector.class":"generator","tasks.max":"1","topic":"{topic}","rate.per.sec":"30"})"},
+      {"PATCH", "/connectors/{}/config", R"({"rate.per.sec":"40","key.cardinality":null})"},
+      {"PUT", "/connectors/{}/config", R"({"connector.class":"nope"})"},  // 400
+      {"POST", "/connectors/{}/tasks/7/restart", ""},                    // 404
+      {"POST", "/connectors/{}/restart", "", false},                     // 204
+      {"POST", "/connectors/{}/restart?includeTasks=true", "", false},   // 202, the plan
+      {"POST", "/connectors/{}/tasks/0/restart", "", false},             // 204
+      {"PATCH", "/connectors/{}/offsets", "{offsets}"},                  // 400: not STOPPED
+      {"PUT", "/connectors/{}/stop", ""},                                // 204
+      {"POST", "/connectors/{}/restart", ""},                            // 409: STOPPED
+      {"PATCH", "/connectors/{}/offsets", "{offsets}"},                  // 200 (after retries)
+      {"DELETE", "/connectors/{}/offsets", ""},                          // 200 (after retries)
+      {"DELETE", "/connectors/{}", ""},                                  // 204
+      {"DELETE", "/connectors/{}", ""},                                  // 404
+  };
+  auto fill = [&](std::string text, const std::string& name) {
+    auto replace = [&](const std::string& what, const std::string& with) {
+      for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at)) {
+        text.replace(at, what.size(), with);
+        at += with.size();
+      }
+    };
+    replace("{create}", CreateBody(run, name));
+    replace("{offsets}", offsets_body);
+    replace("{topic}", run.topic(name));
+    replace("{}", name);
+    return text;
+  };
+  // A write the connector's state makes wait ("retry": its tasks are stopping) is asked again.
+  auto ask = [&](size_t via, const Step& step, const std::string& name) {
+    ClusterRun::RestAnswer answer;
+    Eventually(
+        [&] {
+          answer = run.Rest(via, step.method, fill(step.path, name), fill(step.body, name));
+          return answer.status != 409 ||
+                 answer.body.find("Cannot complete request") == std::string::npos;
+        },
+        absl::Seconds(30), absl::Milliseconds(300));
+    return answer;
+  };
+  for (const Step& step : steps) {
+    const ClusterRun::RestAnswer direct = ask(static_cast<size_t>(leader), step, on_leader);
+    const ClusterRun::RestAnswer forwarded = ask(follower, step, on_follower);
+    const std::string what = absl::StrCat(step.method, " ", step.path);
+    EXPECT_EQ(forwarded.status, direct.status)
+        << what << "\nleader: " << direct.body << "\nfollower: " << forwarded.body;
+    if (step.compare_body) {
+      EXPECT_EQ(Normalized(forwarded.body, on_follower, on_leader),
+                Normalized(direct.body, on_leader, on_leader))
+          << what;
+    }
+    if (step.path == "/connectors/{}/config" && step.method == "PUT" && direct.status == 200) {
+      // The owner applies a new config: wait until both connectors run again before going on.
+      absl::SleepFor(absl::Seconds(1));
+    }
+  }
+  for (size_t i = 0; i < 3; ++i) run.StopWorker(i);
+}
+
+// Two creates of one name at the same moment on two workers: one succeeds, the others get Kafka
+// Connect's 409, as the leader, the only writer, takes them one at a time.
+TEST(Cluster, ConcurrentCreatesOfOneNameAcrossWorkersCreateItOnce) {
+  ClusterRun run("cluster-race");
+  StartThree(run);
+  ASSERT_GE(run.LeaderOf(), 0) << Logs(run);
+  for (int round = 0; round < 3; ++round) {
+    const std::string name = absl::StrCat("race-", round, "-", absl::ToUnixMillis(absl::Now()));
+    constexpr int kPerWorker = 4;
+    std::vector<ClusterRun::RestAnswer> answers(3 * kPerWorker);
+    std::vector<std::thread> threads;
+    for (size_t i = 0; i < answers.size(); ++i) {
+      threads.emplace_back([&, i] {
+        answers[i] = run.Rest(i % 3, "POST", "/connectors", CreateBody(run, name));
+      });
+    }
+    for (std::thread& t : threads) t.join();
+    int created = 0;
+    for (const ClusterRun::RestAnswer& a : answers) {
+      if (a.status == 201) {
+        ++created;
+        continue;
+      }
+      EXPECT_EQ(a.status, 409) << a.body;
+      EXPECT_EQ(a.body, absl::StrCat(R"({"error_code":409,"message":"Connector )", name,
+                                     R"( already exists"})"));
+    }
+    EXPECT_EQ(created, 1) << "round " << round;
+  }
+  for (size_t i = 0; i < 3; ++i) run.StopWorker(i);
+}
+
+// A request that finds no leader within its hops, or arrives while the leader changes, answers
+// 409 with Kafka Connect's words; asked again once the new leader is known, it succeeds.
+TEST(Cluster, ARequestDuringALeaderChangeAnswers409AndSucceedsOnRetry) {
+  ClusterRun run("cluster-leader-change");
+  StartThree(run);
+  const int leader = run.LeaderOf();
+  ASSERT_GE(leader, 0) << Logs(run);
+  std::vector<size_t> followers;
+  for (size_t i = 0; i < 3; ++i) {
+    if (static_cast<int>(i) != leader) followers.push_back(i);
+  }
+  // A forwarded request (forward=false: its last hop) that reaches a worker which does not lead.
+  const ClusterRun::RestAnswer late =
+      run.Rest(followers[0], "POST", "/connectors?forward=false", CreateBody(run, "late"));
+  EXPECT_EQ(late.status, 409) << late.body;
+  EXPECT_EQ(late.body,
+            R"x({"error_code":409,"message":"Cannot complete request because of a conflicting )x"
+            R"x(operation (e.g. worker rebalance)"})x");
+
+  // The leader leaves; creates asked of a follower meanwhile answer 409 or succeed, never other.
+  // From the moment its REST API is gone, until the new leader names itself.
+  run.worker(static_cast<size_t>(leader)).Signal(SIGTERM);
+  ASSERT_TRUE(Eventually([&] { return run.Rest(static_cast<size_t>(leader), "GET", "/").status == 0; },
+                         absl::Seconds(30), absl::Milliseconds(20)));
+  int conflicts = 0;
+  bool created = false;
+  const absl::Time deadline = absl::Now() + absl::Seconds(60);
+  for (int i = 0; !created && absl::Now() < deadline; ++i) {
+    const ClusterRun::RestAnswer a = run.Rest(followers[1], "POST", "/connectors",
+                                              CreateBody(run, absl::StrCat("during-change")));
+    if (a.status == 201) {
+      created = true;
+    } else {
+      // 409 (a rebalance), or seldom 503 (the worker the request reached is between its REST
+      // API's stop and its exit): both say retry.
+      ASSERT_TRUE(a.status == 409 || a.status == 503) << a.status << " " << a.body;
+      if (a.status == 409) {
+        EXPECT_NE(a.body.find("Cannot complete request"), std::string::npos) << a.body;
+        ++conflicts;
+      }
+      absl::SleepFor(absl::Milliseconds(100));
+    }
+  }
+  EXPECT_TRUE(created) << Logs(run);
+  std::printf("creates answered 409 while the leader changed: %d\n", conflicts);
+  EXPECT_EQ(run.worker(static_cast<size_t>(leader)).Wait(absl::Seconds(60)), 0);
+  for (size_t i : followers) run.StopWorker(i);
 }
 
 }  // namespace

@@ -49,9 +49,19 @@ TEST(Assignment, SixConnectorsSpreadTwoPerWorkerEachOnExactlyOne) {
 TEST(Assignment, TheSameInputsGiveTheSameAssignmentWithoutANewEpoch) {
   AssignmentInputs in = Inputs(3, 6);
   const Assignment a = NextAssignment(Assignment{}, in, kLeader);
-  const Assignment b = NextAssignment(a, in, "w2");
+  const Assignment b = NextAssignment(a, in, kLeader);
   EXPECT_EQ(b.epoch, a.epoch);
   EXPECT_EQ(b.leader, kLeader);
+}
+
+// Followers forward writes to the assignment's leader: a new leader names itself at once.
+TEST(Assignment, ANewLeaderPublishesTheSameWorkUnderItsName) {
+  AssignmentInputs in = Inputs(3, 6);
+  const Assignment a = NextAssignment(Assignment{}, in, kLeader);
+  const Assignment b = NextAssignment(a, in, "w2");
+  EXPECT_EQ(b.epoch, a.epoch + 1);
+  EXPECT_EQ(b.leader, "w2");
+  EXPECT_TRUE(b.SameWork(a));
 }
 
 TEST(Assignment, AJoiningWorkerTakesItsShareWhileTheOthersKeepTheRest) {

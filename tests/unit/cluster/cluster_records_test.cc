@@ -11,6 +11,14 @@ TEST(ClusterRecords, AWorkerRecordCarriesItsPlugins) {
   ASSERT_TRUE(r.value.has_value());
   EXPECT_EQ(DecodeWorkerPlugins(*r.value), (std::set<std::string>{"generator", "mysql"}));
   EXPECT_EQ(DecodeWorkerPlugins("nope"), std::nullopt);
+  EXPECT_EQ(DecodeWorkerAdmin(*r.value), "");
+}
+
+TEST(ClusterRecords, AWorkerRecordCarriesItsAdminListenerForForwarding) {
+  const kafka::KeyedRecord r = WorkerRecord("127.0.0.1:8083", {"generator"}, "10.0.0.7:8084");
+  ASSERT_TRUE(r.value.has_value());
+  EXPECT_EQ(DecodeWorkerAdmin(*r.value), "10.0.0.7:8084");
+  EXPECT_EQ(DecodeWorkerPlugins(*r.value), (std::set<std::string>{"generator"}));
 }
 
 TEST(ClusterRecords, AnAcknowledgementCarriesItsEpoch) {

@@ -1,5 +1,6 @@
 // A cluster worker's statuses: what other workers wrote to the status topic is answered as theirs,
-// and a status this worker takes over is written even when only the worker changed.
+// a status this worker takes over is written even when only the worker changed, and each carries
+// the generation it was written in.
 #include "runtime/herder/status_writer.h"
 
 #include <memory>
@@ -58,6 +59,22 @@ TEST_F(StatusWriterTest, TakingOverAStatusWritesItThoughOnlyTheWorkerChanged) {
   ASSERT_TRUE(value.ok()) << value.status();
   EXPECT_EQ(value->worker_id, "10.0.0.1:8083");
   EXPECT_EQ(statuses_.StatusOf("orders").worker_id, "10.0.0.1:8083");
+}
+
+// Kafka Connect's status records carry the writer's generation; a cluster's is its assignment
+// epoch (docs/cluster.md), a single worker's 0.
+TEST_F(StatusWriterTest, StatusesCarryTheGenerationTheyWereWrittenIn) {
+  statuses_.SetTaskState("orders", 0, State::kRunning);
+  statuses_.SetGeneration(7);
+  statuses_.SetConnectorState("orders", State::kRunning);
+  auto generation_of = [&](const std::string& key) {
+    std::optional<std::optional<std::string>> written = log_->Latest(key);
+    if (!written.has_value() || !written->has_value()) return -1;
+    absl::StatusOr<StatusValue> value = DecodeStatus(**written);
+    return value.ok() ? static_cast<int>(value->generation) : -1;
+  };
+  EXPECT_EQ(generation_of(TaskStatusKey("orders", 0)), 0);
+  EXPECT_EQ(generation_of(ConnectorStatusKey("orders")), 7);
 }
 
 }  // namespace
