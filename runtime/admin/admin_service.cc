@@ -224,6 +224,19 @@ grpc::Status AdminService::GetConnectorStatus(grpc::ServerContext* context, cons
                      &pb::Admin::Stub::GetConnectorStatus);
 }
 
+grpc::Status AdminService::GetTaskConfigs(grpc::ServerContext* context, const pb::ConnectorRef* request,
+                                          pb::TaskConfigs* reply) {
+  if (grpc::Status s = Admit(*context); !s.ok()) return s;
+  absl::StatusOr<std::vector<ConfigMap>> tasks = herder_->TaskConfigs(request->name());
+  if (!tasks.ok()) return ToGrpc(tasks.status());
+  for (size_t i = 0; i < tasks->size(); ++i) {
+    pb::TaskConfig* task = reply->add_tasks();
+    task->set_id(static_cast<int>(i));
+    for (const auto& [k, v] : (*tasks)[i]) (*task->mutable_config())[k] = v;
+  }
+  return grpc::Status::OK;
+}
+
 grpc::Status AdminService::GetCluster(grpc::ServerContext* context, const pb::GetClusterRequest*,
                                       pb::ClusterInfo* reply) {
   if (grpc::Status s = Admit(*context); !s.ok()) return s;
@@ -240,8 +253,12 @@ grpc::Status AdminService::GetCluster(grpc::ServerContext* context, const pb::Ge
     member->set_worker_id(worker);
     member->set_leader(worker == cluster.leader);
     for (const std::string& c : connectors) member->add_connectors(c);
+    if (auto tasks = cluster.member_tasks.find(worker); tasks != cluster.member_tasks.end()) {
+      for (const std::string& t : tasks->second) member->add_tasks(t);
+    }
   }
   for (const std::string& c : cluster.unassigned) reply->add_unassigned(c);
+  for (const std::string& t : cluster.unassigned_tasks) reply->add_unassigned_tasks(t);
   return grpc::Status::OK;
 }
 

@@ -64,6 +64,8 @@ class AdminService final : public pb::Admin::Service {
   grpc::Status RestartTask(grpc::ServerContext*, const pb::TaskRef*, pb::ConnectorStatus*) override;
   grpc::Status GetConnectorStatus(grpc::ServerContext*, const pb::ConnectorRef*,
                                   pb::ConnectorStatus*) override;
+  grpc::Status GetTaskConfigs(grpc::ServerContext*, const pb::ConnectorRef*,
+                              pb::TaskConfigs*) override;
   grpc::Status ListPlugins(grpc::ServerContext*, const pb::ListPluginsRequest*,
                            pb::ListPluginsResponse*) override;
   grpc::Status ValidateConfig(grpc::ServerContext*, const pb::ValidateConfigRequest*,

@@ -110,6 +110,7 @@ void ToProto(const herder::ConnectorStatusInfo& in, pb::ConnectorStatus* out) {
   out->set_type("source");
   AddOffsets(in.offsets, out->mutable_offsets());
   out->set_snapshot_running(herder::IsSnapshotting(in));
+  out->set_version(in.version);
   for (const std::string& warning : in.warnings) out->add_warnings(warning);
   if (in.restarted) {
     out->mutable_restarted()->set_connector(in.restarted->connector);
@@ -122,6 +123,7 @@ void ToProto(const herder::ConnectorStatusInfo& in, pb::ConnectorStatus* out) {
     t->set_state_name(std::string(herder::StateName(task.state)));
     t->set_worker_id(task.worker_id);
     t->set_trace(task.trace);
+    t->set_version(task.version);
     if (task.progress) ToProto(*task.progress, t->mutable_progress());
   }
 }
@@ -132,6 +134,74 @@ void ToProto(const herder::ConnectorInfo& in, pb::Connector* out) {
   out->set_target_state(ToProto(in.target_state));
   out->set_task_count(in.task_count);
   ToProto(in.status, out->mutable_status());
+}
+
+herder::State FromProto(pb::State state) {
+  switch (state) {
+    case pb::STATE_RUNNING:
+      return herder::State::kRunning;
+    case pb::STATE_PAUSED:
+      return herder::State::kPaused;
+    case pb::STATE_STOPPED:
+      return herder::State::kStopped;
+    case pb::STATE_FAILED:
+      return herder::State::kFailed;
+    case pb::STATE_RESTARTING:
+      return herder::State::kRestarting;
+    default:
+      return herder::State::kUnassigned;
+  }
+}
+
+herder::ConnectorStatusInfo FromProto(const pb::ConnectorStatus& in) {
+  herder::ConnectorStatusInfo out;
+  out.name = in.name();
+  out.state = FromProto(in.state());
+  out.trace = in.trace();
+  out.worker_id = in.worker_id();
+  out.version = in.version();
+  out.warnings.assign(in.warnings().begin(), in.warnings().end());
+  for (const pb::TaskStatus& t : in.tasks()) {
+    herder::TaskStatusInfo task;
+    task.id = t.id();
+    task.state = FromProto(t.state());
+    task.trace = t.trace();
+    task.worker_id = t.worker_id();
+    task.version = t.version();
+    out.tasks.push_back(std::move(task));
+  }
+  if (absl::StatusOr<std::vector<herder::PartitionOffset>> offsets = FromProto(in.offsets());
+      offsets.ok()) {
+    out.offsets = *std::move(offsets);
+  }
+  return out;
+}
+
+herder::ConnectorInfo FromProto(const pb::Connector& in) {
+  herder::ConnectorInfo out;
+  out.name = in.name();
+  out.config = FromProto(in.config());
+  out.target_state = FromProto(in.target_state());
+  out.task_count = in.task_count();
+  out.status = FromProto(in.status());
+  return out;
+}
+
+absl::StatusOr<std::vector<herder::PartitionOffset>> FromProto(
+    const google::protobuf::RepeatedPtrField<pb::PartitionOffset>& in) {
+  std::vector<herder::PartitionOffset> out;
+  for (const pb::PartitionOffset& po : in) {
+    absl::StatusOr<offsets::SourcePartition> partition = ParsePartitionJson(po.partition_json());
+    if (!partition.ok()) return partition.status();
+    herder::PartitionOffset added{*std::move(partition), std::nullopt};
+    if (!po.offset_json().empty()) {
+      absl::StatusOr<offsets::SourceOffset> offset = ParseOffsetJson(po.offset_json());
+      if (!offset.ok()) return offset.status();
+      added.offset = *std::move(offset);
+    }
+    out.push_back(std::move(added));
+  }
+  return out;
 }
 
 ConfigMap FromProto(const google::protobuf::Map<std::string, std::string>& config) {

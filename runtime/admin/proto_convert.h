@@ -1,4 +1,5 @@
-// Herder answers to admin API messages and back. Pure functions, unit-tested.
+// Herder answers to admin API messages and back (the CLI's `-o json` turns answers back into the
+// herder's types to print them as the REST API does). Pure functions, unit-tested.
 #ifndef SLUICE_RUNTIME_ADMIN_PROTO_CONVERT_H_
 #define SLUICE_RUNTIME_ADMIN_PROTO_CONVERT_H_
 
@@ -26,6 +27,15 @@ void AddOffsets(const std::vector<herder::PartitionOffset>& in,
 void ToProto(const plugin::TaskProgress& in, ::sluice::admin::v1::TaskProgress* out);
 void ToProto(const herder::ConnectorStatusInfo& in, ::sluice::admin::v1::ConnectorStatus* out);
 void ToProto(const herder::ConnectorInfo& in, ::sluice::admin::v1::Connector* out);
+
+// Back: what the REST API's bodies are written from (progress reports and the restart plan,
+// which those bodies leave out, are not carried back). STATE_UNSPECIFIED is UNASSIGNED.
+herder::State FromProto(::sluice::admin::v1::State state);
+herder::ConnectorStatusInfo FromProto(const ::sluice::admin::v1::ConnectorStatus& in);
+herder::ConnectorInfo FromProto(const ::sluice::admin::v1::Connector& in);
+// InvalidArgument when a partition or an offset is not the offsets topic's JSON.
+absl::StatusOr<std::vector<herder::PartitionOffset>> FromProto(
+    const google::protobuf::RepeatedPtrField<::sluice::admin::v1::PartitionOffset>& in);
 
 // A proto map has no order; configs are sorted by key, which is also how they read best.
 ConfigMap FromProto(const google::protobuf::Map<std::string, std::string>& config);

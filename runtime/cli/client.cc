@@ -50,7 +50,10 @@ bool Listening(const std::string& address) {
 }  // namespace
 
 int GlobalOptionLength(std::string_view arg) {
-  if (arg == "--tls" || arg == "-ojson" || arg == "--output=json") return 1;
+  if (arg == "--tls" || arg == "-ojson" || arg == "--output=json" || arg == "-oproto" ||
+      arg == "--output=proto") {
+    return 1;
+  }
   if (arg == "--worker" || arg == "-o" || arg == "--output" || arg == "--ca" || arg == "--cert" ||
       arg == "--key" || arg == "--timeout" || arg == "--token-file") {
     return 2;
@@ -76,6 +79,7 @@ absl::StatusOr<ClientOptions> ParseClientOptions(int argc, char** argv) {
         o.tls = true;
       } else {
         o.json = true;
+        o.proto = absl::EndsWith(a, "proto");
       }
       continue;
     }
@@ -84,10 +88,12 @@ absl::StatusOr<ClientOptions> ParseClientOptions(int argc, char** argv) {
     if (a == "--worker") {
       o.worker = v;
     } else if (a == "-o" || a == "--output") {
-      if (v != "json" && v != "table") {
-        return absl::InvalidArgumentError(absl::StrCat("-o takes table or json, not `", v, "`"));
+      if (v != "json" && v != "table" && v != "proto") {
+        return absl::InvalidArgumentError(
+            absl::StrCat("-o takes table, json or proto, not `", v, "`"));
       }
-      o.json = v == "json";
+      o.json = v != "table";
+      o.proto = v == "proto";
     } else if (a == "--token-file") {
       o.token_file = v;
     } else if (a == "--timeout") {

@@ -22,7 +22,8 @@ namespace sluice::cli {
 
 struct ClientOptions {
   std::string worker;             // host:port: --worker, else $SLUICE_WORKER, else 127.0.0.1:8083
-  bool json = false;              // -o json
+  bool json = false;              // -o json (or -o proto)
+  bool proto = false;             // -o proto: always the proto's JSON mapping, every field
   bool tls = false;               // --tls, implied by --ca, --cert and --key
   std::string ca, cert, key;      // PEM files
   // The admin token sent as `authorization: Bearer <token>`: --token-file FILE (read by
@@ -46,7 +47,8 @@ template <typename Reply>
 struct Printer {
   // -o table, the default: text for people.
   std::function<void(const Reply&, std::ostream&)> table = nullptr;
-  // -o json: the text for scripts; unset, the proto's JSON mapping (ProtoJson).
+  // -o json: the text for scripts, Kafka Connect's REST body where the REST API has the call
+  // (kafka_connect_json.h); unset, and with -o proto, the proto's JSON mapping (ProtoJson).
   std::function<std::string(const Reply&)> json = nullptr;
   // The exit code of an answer; unset, 0 (validate: 6 when the config has errors).
   std::function<int(const Reply&)> exit_code = nullptr;
@@ -112,7 +114,7 @@ int Client::Call(grpc::Status (Stub::*rpc)(grpc::ClientContext*, const Request&,
   const grpc::Status status = (stub_.get()->*rpc)(&context, request, &reply);
   if (!status.ok()) return Failed(status);
   if (options_.json) {
-    out_ << (print.json ? print.json(reply) : ProtoJson(reply)) << '\n';
+    out_ << (print.json && !options_.proto ? print.json(reply) : ProtoJson(reply)) << '\n';
   } else {
     print.table(reply, out_);
   }

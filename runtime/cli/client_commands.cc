@@ -15,6 +15,7 @@
 #include "runtime/cli/client_files.h"
 #include "runtime/cli/client_output.h"
 #include "runtime/cli/exit_codes.h"
+#include "runtime/cli/kafka_connect_json.h"
 #include "runtime/cli/table.h"
 
 namespace sluice::cli {
@@ -25,13 +26,15 @@ using Stub = Client::Stub;
 using Args = std::vector<std::string>;
 
 constexpr char kUsageHead[] =
-    "usage: sluice [--worker host:port] [-o table|json] [TLS options] [--token-file FILE] "
+    "usage: sluice [--worker host:port] [-o table|json|proto] [TLS options] [--token-file FILE] "
     "<command>\n"
     "commands:\n";
 constexpr char kUsageTail[] =
     "options:\n"
     "  --worker host:port   the worker's admin API (default $SLUICE_WORKER or 127.0.0.1:8083)\n"
-    "  -o, --output FORMAT  table (default) or json\n"
+    "  -o, --output FORMAT  table (default); json: Kafka Connect's REST bodies where the REST API\n"
+    "                       has the call, else the admin API's answer; proto: the admin API's\n"
+    "                       answer (every field, as admin.proto names them)\n"
     "  --tls                use TLS (implied by the options below)\n"
     "  --ca FILE            CA bundle that signed the worker's certificate (PEM)\n"
     "  --cert FILE --key FILE  client certificate and key for mutual TLS (PEM)\n"
@@ -70,20 +73,26 @@ struct Invocation {
 
 // ---- how answers print ----
 
-const Printer<pb::ConnectorStatus> kStatus{.table = PrintConnectorStatus};
+// `-o json` prints Kafka Connect's REST bodies where the REST API has the call
+// (kafka_connect_json.h); the rest print the proto's JSON mapping.
+const Printer<pb::ConnectorStatus> kStatus{.table = PrintConnectorStatus,
+                                           .json = ConnectorStatusJson};
 
-// A changed config: its state in a line, or the connector as JSON.
+// A changed config: its state in a line, or the connector as Kafka Connect's ConnectorInfo.
 Printer<pb::Connector> Reconfigured() {
-  return {.table = [](const pb::Connector& c, std::ostream& out) {
-    out << "connector " << c.name() << " reconfigured (" << c.status().state_name() << ")\n";
-  }};
+  return {.table =
+              [](const pb::Connector& c, std::ostream& out) {
+                out << "connector " << c.name() << " reconfigured (" << c.status().state_name()
+                    << ")\n";
+              },
+          .json = ConnectorInfoJson};
 }
 
 // What the worker says it did to the offsets.
 const Printer<pb::AlterOffsetsResponse> kOffsetsChanged{
-    .table = [](const pb::AlterOffsetsResponse& r, std::ostream& out) {
-      out << r.message() << '\n';
-    }};
+    .table = [](const pb::AlterOffsetsResponse& r,
+                std::ostream& out) { out << r.message() << '\n'; },
+    .json = OffsetsChangedJson};
 
 // ---- the commands ----
 
@@ -101,7 +110,7 @@ int OnName(const Invocation& in,
 int List(const Invocation& in) {
   if (!in.args.empty()) return in.Unexpected(in.args[0]);
   return in.client.Call(&Stub::ListConnectors, pb::ListConnectorsRequest(),
-                        {.table = PrintConnectorList});
+                        {.table = PrintConnectorList, .json = ConnectorListJson});
 }
 
 int Create(const Invocation& in) {
@@ -125,13 +134,32 @@ int Create(const Invocation& in) {
   if (!connector.ok()) return in.BadFile(connector.status());
   request.set_name(connector->name);
   request.mutable_config()->insert(connector->config.begin(), connector->config.end());
-  return in.client.Call(
-      &Stub::CreateConnector, request, {.table = [](const pb::Connector& c, std::ostream& out) {
-        out << "connector " << c.name() << " created (" << c.status().state_name() << ")\n";
-      }});
+  return in.client.Call(&Stub::CreateConnector, request,
+                        {.table =
+                             [](const pb::Connector& c, std::ostream& out) {
+                               out << "connector " << c.name() << " created ("
+                                   << c.status().state_name() << ")\n";
+                             },
+                         .json = ConnectorInfoJson});
 }
 
-int Get(const Invocation& in) { return OnName(in, &Stub::GetConnector, {.table = PrintConnector}); }
+int Get(const Invocation& in) {
+  return OnName(in, &Stub::GetConnector, {.table = PrintConnector, .json = ConnectorInfoJson});
+}
+
+int ConfigGet(const Invocation& in) {
+  return OnName(in, &Stub::GetConnector,
+                {.table = [](const pb::Connector& c,
+                             std::ostream& out) { PrintConfig(c.config(), out); },
+                 .json = ConnectorConfigJson});
+}
+
+int Tasks(const Invocation& in) {
+  const std::string name = in.args.empty() ? "" : in.args[0];
+  return OnName(in, &Stub::GetTaskConfigs,
+                {.table = [](const pb::TaskConfigs& t, std::ostream& out) { PrintTasks(t, out); },
+                 .json = [&name](const pb::TaskConfigs& t) { return TaskConfigsJson(name, t); }});
+}
 int Status(const Invocation& in) { return OnName(in, &Stub::GetConnectorStatus, kStatus); }
 int Pause(const Invocation& in) { return OnName(in, &Stub::PauseConnector, kStatus); }
 int Resume(const Invocation& in) { return OnName(in, &Stub::ResumeConnector, kStatus); }
@@ -184,9 +212,11 @@ int Topics(const Invocation& in) {
   ref.set_name(in.args[0]);
   return in.client.Call(
       in.args.size() == 2 ? &Stub::ResetConnectorTopics : &Stub::GetConnectorTopics, ref,
-      {.table = [](const pb::ConnectorTopics& t, std::ostream& out) {
-        for (const std::string& topic : t.topics()) out << topic << '\n';
-      }});
+      {.table =
+           [](const pb::ConnectorTopics& t, std::ostream& out) {
+             for (const std::string& topic : t.topics()) out << topic << '\n';
+           },
+       .json = [&ref](const pb::ConnectorTopics& t) { return ActiveTopicsJson(ref.name(), t); }});
 }
 
 // One row per logger: name, effective level, when it was last set at run time (UTC) or "-".
@@ -210,7 +240,8 @@ int LoggersList(const Invocation& in) {
                           std::vector<const pb::Logger*> loggers;
                           for (const pb::Logger& l : r.loggers()) loggers.push_back(&l);
                           out << LoggerTable(loggers);
-                        }});
+                        },
+                         .json = LoggersJson});
 }
 
 int LoggersGet(const Invocation& in) {
@@ -218,9 +249,9 @@ int LoggersGet(const Invocation& in) {
   pb::LoggerRef ref;
   ref.set_name(in.args[0]);
   return in.client.Call(&Stub::GetLogger, ref,
-                        {.table = [](const pb::Logger& l, std::ostream& out) {
-                          out << LoggerTable({&l});
-                        }});
+                        {.table = [](const pb::Logger& l,
+                                     std::ostream& out) { out << LoggerTable({&l}); },
+                         .json = LoggerJson});
 }
 
 int LoggersSet(const Invocation& in) {
@@ -229,9 +260,11 @@ int LoggersSet(const Invocation& in) {
   request.set_name(in.args[0]);
   request.set_level(in.args[1]);
   return in.client.Call(&Stub::SetLoggerLevel, request,
-                        {.table = [](const pb::SetLoggerLevelResponse& r, std::ostream& out) {
-                          for (const std::string& name : r.modified()) out << name << '\n';
-                        }});
+                        {.table =
+                             [](const pb::SetLoggerLevelResponse& r, std::ostream& out) {
+                               for (const std::string& name : r.modified()) out << name << '\n';
+                             },
+                         .json = LoggersSetJson});
 }
 
 // `NAME -f FILE` or `NAME --file FILE`: the file, or nullopt.
@@ -253,7 +286,9 @@ int ConfigSet(const Invocation& in) {
       &Stub::PutConnectorConfig, request,
       {.table = [&](const pb::PutConnectorConfigResponse& r,
                     std::ostream& out) { reconfigured.table(r.connector(), out); },
-       .json = [](const pb::PutConnectorConfigResponse& r) { return ProtoJson(r.connector()); }});
+       .json = [](const pb::PutConnectorConfigResponse& r) {
+         return ConnectorInfoJson(r.connector());
+       }});
 }
 
 int ConfigPatch(const Invocation& in) {
@@ -277,7 +312,7 @@ int ConfigPatch(const Invocation& in) {
 }
 
 int OffsetsGet(const Invocation& in) {
-  return OnName(in, &Stub::GetOffsets, {.table = PrintOffsets, .json = KafkaConnectOffsetsJson});
+  return OnName(in, &Stub::GetOffsets, {.table = PrintOffsets, .json = ConnectorOffsetsJson});
 }
 
 int OffsetsSet(const Invocation& in) {
@@ -319,7 +354,8 @@ int Watch(const Invocation& in) {
 
 int Plugins(const Invocation& in) {
   if (!in.args.empty()) return in.Unexpected(in.args[0]);
-  return in.client.Call(&Stub::ListPlugins, pb::ListPluginsRequest(), {.table = PrintPlugins});
+  return in.client.Call(&Stub::ListPlugins, pb::ListPluginsRequest(),
+                        {.table = PrintPlugins, .json = PluginsJson});
 }
 
 int Cluster(const Invocation& in) {
@@ -342,6 +378,8 @@ constexpr ClientCommand kCommands[] = {
     {"connectors create", "", "-f conn.json [--paused|--stopped]",
      "conn.json: {\"name\":...,\"config\":{...}}", Create},
     {"connectors get", "", "NAME", "state, target state, task count and config", Get},
+    {"connectors config get", "", "NAME", "its config (secrets masked)", ConfigGet},
+    {"connectors tasks", "", "NAME", "each task's generated config", Tasks},
     {"connectors status", "", "NAME", "connector and task states, offsets, progress", Status},
     {"connectors pause", "", "NAME", "pause its tasks", Pause},
     {"connectors resume", "", "NAME", "resume it (from PAUSED or STOPPED)", Resume},

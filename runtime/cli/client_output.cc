@@ -58,10 +58,24 @@ void PrintConnector(const pb::Connector& c, std::ostream& out) {
   Table head({"NAME", "STATE", "TARGET", "TASKS"});
   head.Add({c.name(), c.status().state_name(), TargetName(c.target_state()),
             std::to_string(c.task_count())});
-  const std::map<std::string, std::string> sorted(c.config().begin(), c.config().end());
-  Table config({"KEY", "VALUE"});
-  for (const auto& [k, v] : sorted) config.Add({k, v});
-  out << head.Render() << '\n' << config.Render();
+  out << head.Render() << '\n';
+  PrintConfig(c.config(), out);
+}
+
+void PrintConfig(const google::protobuf::Map<std::string, std::string>& config, std::ostream& out) {
+  const std::map<std::string, std::string> sorted(config.begin(), config.end());
+  Table table({"KEY", "VALUE"});
+  for (const auto& [k, v] : sorted) table.Add({k, v});
+  out << table.Render();
+}
+
+void PrintTasks(const pb::TaskConfigs& tasks, std::ostream& out) {
+  Table table({"TASK", "KEY", "VALUE"});
+  for (const pb::TaskConfig& t : tasks.tasks()) {
+    const std::map<std::string, std::string> sorted(t.config().begin(), t.config().end());
+    for (const auto& [k, v] : sorted) table.Add({std::to_string(t.id()), k, v});
+  }
+  out << table.Render();
 }
 
 std::string RestartedLine(const pb::ConnectorStatus& s) {
@@ -120,16 +134,6 @@ void PrintOffsets(const pb::ConnectorOffsets& offsets, std::ostream& out) {
   out << table.Render();
 }
 
-std::string KafkaConnectOffsetsJson(const pb::ConnectorOffsets& offsets) {
-  std::string out = "{\"offsets\":[";
-  for (int i = 0; i < offsets.offsets_size(); ++i) {
-    const pb::PartitionOffset& po = offsets.offsets(i);
-    absl::StrAppend(&out, i == 0 ? "" : ",", "{\"partition\":", po.partition_json(),
-                    ",\"offset\":", po.offset_json().empty() ? "null" : po.offset_json(), "}");
-  }
-  return out + "]}";
-}
-
 void PrintValidation(const pb::ValidateConfigResponse& result, std::ostream& out) {
   Table table({"KEY", "VALUE", "ERRORS", "WARNINGS"});
   for (const pb::ConfigValueResult& v : result.values()) {
@@ -158,12 +162,14 @@ void PrintCluster(const pb::ClusterInfo& cluster, std::ostream& out) {
   out << "cluster " << cluster.group_id() << ": assignment epoch " << cluster.epoch()
       << ", leader " << cluster.leader() << "; asked " << cluster.worker_id() << " (rebalance "
       << cluster.generation() << (cluster.lease_valid() ? ")" : ", its lease has ended)") << '\n';
-  Table table({"WORKER", "ROLE", "CONNECTORS"});
+  Table table({"WORKER", "ROLE", "CONNECTORS", "TASKS"});
   for (const pb::ClusterMember& m : cluster.members()) {
-    table.Add({m.worker_id(), m.leader() ? "leader" : "member", absl::StrJoin(m.connectors(), ", ")});
+    table.Add({m.worker_id(), m.leader() ? "leader" : "member", absl::StrJoin(m.connectors(), ", "),
+               absl::StrJoin(m.tasks(), ", ")});
   }
-  if (!cluster.unassigned().empty()) {
-    table.Add({"(none)", "", absl::StrJoin(cluster.unassigned(), ", ")});
+  if (!cluster.unassigned().empty() || !cluster.unassigned_tasks().empty()) {
+    table.Add({"(none)", "", absl::StrJoin(cluster.unassigned(), ", "),
+               absl::StrJoin(cluster.unassigned_tasks(), ", ")});
   }
   out << table.Render();
 }

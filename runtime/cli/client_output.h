@@ -18,6 +18,10 @@ void PrintConnectorList(const ::sluice::admin::v1::ListConnectorsResponse& list,
 
 // The connector's state, target state and task count, then its config sorted by key.
 void PrintConnector(const ::sluice::admin::v1::Connector& connector, std::ostream& out);
+// KEY VALUE, sorted by key.
+void PrintConfig(const google::protobuf::Map<std::string, std::string>& config, std::ostream& out);
+// TASK KEY VALUE: each task's config, by task and key.
+void PrintTasks(const ::sluice::admin::v1::TaskConfigs& tasks, std::ostream& out);
 
 // The connector's state, its committed offsets, its tasks' states (first line of each trace),
 // and each task's progress line (progress_line.h).
@@ -28,10 +32,6 @@ std::string RestartedLine(const ::sluice::admin::v1::ConnectorStatus& status);
 
 // PARTITION OFFSET, one row per source partition.
 void PrintOffsets(const ::sluice::admin::v1::ConnectorOffsets& offsets, std::ostream& out);
-
-// Kafka Connect's GET /connectors/NAME/offsets: {"offsets":[{"partition":...,"offset":...}]},
-// the objects as stored, a partition without an offset as null.
-std::string KafkaConnectOffsetsJson(const ::sluice::admin::v1::ConnectorOffsets& offsets);
 
 // KEY VALUE ERRORS, then the error count (and the plugin that checked).
 void PrintValidation(const ::sluice::admin::v1::ValidateConfigResponse& result, std::ostream& out);

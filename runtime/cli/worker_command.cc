@@ -14,6 +14,7 @@
 #include "runtime/plugin/host_context.h"
 #include "runtime/admin/admin_server.h"
 #include "runtime/admin/admin_token.h"
+#include "runtime/cluster/single_worker_guard.h"
 #include "runtime/common/string_view_compat.h"
 #include "runtime/herder/config_preparer.h"
 #include "runtime/kafka/client_log.h"
@@ -35,10 +36,12 @@ constexpr char kUsage[] =
     "                        plugin.path, key.converter, ...) and the admin API's\n"
     "                        sluice.admin.* keys\n"
     "  connector.properties  standalone mode: run these connectors (name, connector.class,\n"
-    "                        tasks.max and their keys); no admin API, nothing in the config topic\n"
+    "                        tasks.max and their keys); no admin API, nothing in the config topic;\n"
+    "                        refuses to run beside another worker of its group.id\n"
     "Without connector files the worker serves the admin API (sluice.admin.listener, default\n"
     "127.0.0.1:8083) and, when `listeners` is set, Kafka Connect's REST API; keeps connectors in the config and status topics and restores them at "
-    "start.\n";
+    "start. Workers sharing a group.id form a cluster and share the connectors\n"
+    "(sluice.cluster.enable=false: a single worker, which refuses to run beside others).\n";
 
 int Fail(const std::string& message) {
   std::fprintf(stderr, "sluice worker: %s\n", message.c_str());
@@ -112,6 +115,7 @@ int RunWorkerCommand(int argc, char** argv) {
   const absl::Duration shutdown_bound = parsed->config.task_shutdown_graceful_timeout +
                                         parsed->config.offset_flush_timeout + absl::Seconds(10);
   // Declared in this order so that on every return the server goes before the herder it serves.
+  std::unique_ptr<cluster::GroupMembership> single_worker;  // left after the connectors stopped
   std::unique_ptr<worker::Worker> standalone;
   std::unique_ptr<herder::Herder> herder;
   std::unique_ptr<admin::AdminServer> server;
@@ -121,6 +125,15 @@ int RunWorkerCommand(int argc, char** argv) {
         worker::Worker::Create(parsed->config, log);
     if (!worker.ok()) return Fail(std::string(worker.status().message()));
     standalone = *std::move(worker);
+    // Kafka Connect's standalone mode, but never unnoticed beside another worker of its group.
+    char host[256] = {};
+    gethostname(host, sizeof host - 1);
+    absl::StatusOr<std::unique_ptr<cluster::GroupMembership>> joined = cluster::JoinAsSingleWorker(
+        herder::GroupMembershipOptions(parsed->config, absl::StrCat(host, ":", getpid()),
+                                       parsed->config.offset_storage.name),
+        parsed->config.rebalance_timeout, log);
+    if (!joined.ok()) return Fail(std::string(joined.status().message()));
+    single_worker = *std::move(joined);
     for (const worker::ConnectorConfig& connector : connectors) {
       if (absl::Status status = standalone->StartConnector(connector); !status.ok()) {
         standalone->StopAll();
@@ -182,6 +195,7 @@ int RunWorkerCommand(int argc, char** argv) {
   herder.reset();
   if (standalone != nullptr) standalone->StopAll();
   standalone.reset();
+  single_worker.reset();
   stopped.store(true);
   watchdog.join();
   log(LogLevel::kInfo, "worker", "stopped");

@@ -95,9 +95,22 @@ absl::Status ClusterCoordinator::CheckServing() const {
   return absl::OkStatus();
 }
 
-std::string ClusterCoordinator::OwnerOf(const std::string& connector) const {
-  auto it = assignment_.owners.find(connector);
-  return it == assignment_.owners.end() ? "" : it->second;
+bool ClusterCoordinator::NoTaskRuns(const std::string& connector) const {
+  auto of_connector = [&](const auto& units) {
+    auto it = units.lower_bound(WorkUnit::Task(connector, 0));
+    return it != units.end() && it->first.connector == connector;
+  };
+  if (of_connector(assignment_.owners) || of_connector(assignment_.pending) ||
+      of_connector(assignment_.lost)) {
+    return false;
+  }
+  const MembershipView view = membership_->View();
+  if (view.members.empty()) return false;  // not described yet since the last rebalance
+  for (const std::string& member : view.members) {
+    auto it = applied_.find(member);
+    if (it == applied_.end() || it->second < assignment_.epoch) return false;
+  }
+  return true;
 }
 
 void ClusterCoordinator::Wrote(const std::vector<kafka::KeyedRecord>& records) {
@@ -130,7 +143,7 @@ void ClusterCoordinator::Apply(const kafka::KeyedRecord& record) {
 }
 
 std::optional<LeaderWrite> ClusterCoordinator::LeaderStep(
-    const std::map<std::string, std::string>& connectors) {
+    const std::map<std::string, ConnectorWork>& connectors) {
   const MembershipView view = membership_->View();
   if (!view.leader || view.leader_term != caught_up_term_ || leader_writer_ == nullptr ||
       !view.lease_valid || view.members_generation != view.generation) {
@@ -147,7 +160,8 @@ std::optional<LeaderWrite> ClusterCoordinator::LeaderStep(
   if (next.epoch == assignment_.epoch) return std::nullopt;
   std::vector<std::string> spread;
   for (const std::string& member : view.members) {
-    spread.push_back(absl::StrCat(member, "=", next.ConnectorsOf(member).size()));
+    spread.push_back(absl::StrCat(member, "=", next.ConnectorsOf(member).size(), "c/",
+                                  next.TasksOf(member).size(), "t"));
   }
   log_(LogLevel::kInfo, kWho,
        absl::StrCat("assignment epoch ", next.epoch, ": ", absl::StrJoin(spread, " "),
@@ -181,6 +195,12 @@ std::set<std::string> ClusterCoordinator::MyConnectors() const {
   if (!membership_->CheckLease().ok()) return {};
   std::vector<std::string> mine = assignment_.ConnectorsOf(worker_id());
   return std::set<std::string>(mine.begin(), mine.end());
+}
+
+std::set<WorkUnit> ClusterCoordinator::MyTasks() const {
+  if (!membership_->CheckLease().ok()) return {};
+  std::vector<WorkUnit> mine = assignment_.TasksOf(worker_id());
+  return std::set<WorkUnit>(mine.begin(), mine.end());
 }
 
 std::optional<kafka::KeyedRecord> ClusterCoordinator::AckIfNew() {

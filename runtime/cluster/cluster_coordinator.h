@@ -60,8 +60,9 @@ class ClusterCoordinator {
   void Wrote(const std::vector<kafka::KeyedRecord>& records);
 
   // When this worker leads and knows the members: the assignment to publish, when it differs
-  // from the newest one. `connectors`: every connector in the config topic and its class.
-  std::optional<LeaderWrite> LeaderStep(const std::map<std::string, std::string>& connectors);
+  // from the newest one. `connectors`: every connector in the config topic, its class and its
+  // committed task count.
+  std::optional<LeaderWrite> LeaderStep(const std::map<std::string, ConnectorWork>& connectors);
   // Writes what LeaderStep returned, in one transaction of the leader's writer, while this worker
   // still leads in its term (GroupMembership::AsLeader), and applies it. FailedPrecondition when
   // it no longer leads or a newer leader fenced its writer: nothing of it is ever seen.
@@ -71,12 +72,19 @@ class ClusterCoordinator {
   // keeps it out (its lease is not valid: it is joining or rejoining the group), when Kafka
   // Connect would answer 409.
   absl::Status CheckServing() const;
-  // The worker the newest assignment gives `connector` to; empty while it moves or is held for a
+  // The worker the newest assignment gives `unit` to; empty while it moves or is held for a
   // lost worker, or when no member can run it.
-  std::string OwnerOf(const std::string& connector) const;
+  std::string OwnerOf(const WorkUnit& unit) const { return assignment_.OwnerOf(unit); }
+  // Whether no task of `connector` may still run anywhere: the newest assignment holds none of
+  // its tasks (owned, moving or held) and every member acknowledged it (it stopped what that
+  // epoch took away); a worker that left stopped its tasks when its lease ended.
+  bool NoTaskRuns(const std::string& connector) const;
 
-  // The connectors the newest assignment gives this worker; none while its lease is not valid.
+  // The connector instances the newest assignment gives this worker; none while its lease is
+  // not valid.
   std::set<std::string> MyConnectors() const;
+  // The tasks it gives this worker; none while its lease is not valid.
+  std::set<WorkUnit> MyTasks() const;
   // The acknowledgement of the newest epoch, when not written yet (write it once MyConnectors()
   // is what runs, then pass it to Wrote).
   std::optional<kafka::KeyedRecord> AckIfNew();

@@ -57,9 +57,11 @@ struct WorkerConfig {
   absl::Duration startup_broker_timeout = absl::Milliseconds(60000);
   std::string group_id;  // required
 
-  // The cluster (docs/cluster.md): `sluice.cluster.enable` makes workers sharing `group.id` share
-  // the connectors; the rest are Kafka Connect's DistributedConfig names and defaults.
-  bool cluster_enable = false;
+  // The cluster (docs/cluster.md): workers sharing `group.id` share the connectors, as Kafka
+  // Connect's distributed workers do; `sluice.cluster.enable=false` makes a single worker, which
+  // refuses to run beside other members of its group (cluster/single_worker_guard.h). The rest
+  // are Kafka Connect's DistributedConfig names and defaults.
+  bool cluster_enable = true;
   absl::Duration session_timeout = absl::Milliseconds(10000);
   absl::Duration heartbeat_interval = absl::Milliseconds(3000);
   absl::Duration rebalance_timeout = absl::Milliseconds(60000);

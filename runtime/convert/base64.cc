@@ -4,12 +4,9 @@
 
 namespace sluice::convert {
 
-void AppendBase64(std::string_view bytes, std::string* out) {
+void EncodeBase64(std::string_view bytes, char* dst) {
   static constexpr char kAlphabet[] =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  size_t start = out->size();
-  out->resize(start + Base64Size(bytes.size()));
-  char* dst = out->data() + start;
   const auto* src = reinterpret_cast<const unsigned char*>(bytes.data());
   size_t n = bytes.size();
   size_t i = 0;
@@ -28,6 +25,12 @@ void AppendBase64(std::string_view bytes, std::string* out) {
     *dst++ = i + 1 < n ? kAlphabet[(v >> 6) & 63] : '=';
     *dst++ = '=';
   }
+}
+
+void AppendBase64(std::string_view bytes, std::string* out) {
+  const size_t start = out->size();
+  out->resize(start + Base64Size(bytes.size()));
+  EncodeBase64(bytes, out->data() + start);
 }
 
 }  // namespace sluice::convert

@@ -11,6 +11,9 @@ namespace sluice::convert {
 
 inline constexpr size_t Base64Size(size_t n) { return (n + 2) / 3 * 4; }
 
+// Writes the encoding of `bytes`, Base64Size(bytes.size()) characters, to `out`.
+void EncodeBase64(std::string_view bytes, char* out);
+
 // Appends the encoding of `bytes` to `out` (one resize, no other allocation).
 void AppendBase64(std::string_view bytes, std::string* out);
 

@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 
 #include "runtime/common/string_view_compat.h"
 #include "runtime/convert/base64.h"
 #include "runtime/convert/java_number_format.h"
+#include "runtime/convert/json_text.h"
 
 namespace sluice::convert {
 namespace {
@@ -38,18 +38,13 @@ absl::Status Nest(const absl::Status& child, std::string_view step) {
   return absl::Status(child.code(), ToAbsl(StrCat(step, ToStd(child.message()))));
 }
 
-// Writes `n` bytes of ready-made JSON as one value. Writer::RawValue copies byte by byte through
-// its transcoder; instead let the writer place its separator (an empty raw value) and memcpy.
-void WriteRaw(rapidjson::Writer<rapidjson::StringBuffer>& w, rapidjson::StringBuffer& os,
-              const char* p, size_t n, rapidjson::Type type) {
-  w.RawValue("", 0, type);
-  std::memcpy(os.Push(n), p, n);
-}
+constexpr std::string_view kSchemaKey = R"({"schema":)";
+constexpr std::string_view kPayloadKey = R"(,"payload":)";
 
 }  // namespace
 
 JsonConverter::JsonConverter(JsonConverterOptions options)
-    : options_(options), writer_(out_), field_writer_(field_out_) {}
+    : options_(options) {}
 
 absl::StatusOr<std::optional<std::string_view>> JsonConverter::FromConnectData(const Schema* schema,
                                                                                const Value& value) {
@@ -58,22 +53,22 @@ absl::StatusOr<std::optional<std::string_view>> JsonConverter::FromConnectData(c
   if (schema == nullptr) {
     return absl::InvalidArgumentError("cannot convert to JSON: a value without a schema");
   }
-  if (structs_.size() >= options_.schema_cache_size) structs_.clear();
+  if (structs_.size() >= options_.schema_cache_size) {
+    structs_.clear();
+    for (RecentStruct& recent : recent_) recent = RecentStruct();
+  }
   out_.Clear();
-  writer_.Reset(out_);
-  Writer& w = writer_;
   absl::Status st;
   if (options_.schemas_enable) {
     absl::StatusOr<const std::string*> schema_json = CachedSchemaJson(*schema);
     if (!schema_json.ok()) return schema_json.status();
-    w.StartObject();
-    w.Key("schema", 6);
-    WriteRaw(w, out_, (*schema_json)->data(), (*schema_json)->size(), rapidjson::kObjectType);
-    w.Key("payload", 7);
-    st = WriteValue(w, out_, *schema, value);
-    w.EndObject();
+    AppendRaw(out_, kSchemaKey.data(), kSchemaKey.size());
+    AppendRaw(out_, (*schema_json)->data(), (*schema_json)->size());
+    AppendRaw(out_, kPayloadKey.data(), kPayloadKey.size());
+    st = WriteValue(out_, *schema, value);
+    AppendChar(out_, '}');
   } else {
-    st = WriteValue(w, out_, *schema, value);
+    st = WriteValue(out_, *schema, value);
   }
   if (!st.ok()) {
     std::string_view root =
@@ -110,19 +105,26 @@ absl::StatusOr<const std::string*> JsonConverter::CachedSchemaJson(const Schema&
 }
 
 JsonConverter::StructWriting::StructWriting(const Schema& schema) : memo(schema) {
-  quoted_names.reserve(schema.fields().size());
-  rapidjson::StringBuffer quoted;
+  keys.reserve(schema.fields().size());
+  rapidjson::StringBuffer key;
   for (const data::Field& f : schema.fields()) {
-    quoted.Clear();
-    Writer w(quoted);
-    w.String(f.name.data(), static_cast<rapidjson::SizeType>(f.name.size()));
-    quoted_names.emplace_back(quoted.GetString(), quoted.GetSize());
+    key.Clear();
+    if (!keys.empty()) AppendChar(key, ',');
+    AppendJsonString(key, f.name.data(), f.name.size());
+    AppendChar(key, ':');
+    keys.emplace_back(key.GetString(), key.GetSize());
   }
 }
 
 JsonConverter::StructWriting& JsonConverter::StructFor(const Schema& schema) {
-  auto it = structs_.find(schema.id());
-  if (it == structs_.end()) it = structs_.try_emplace(schema.id(), schema).first;
+  const uint64_t id = schema.id();
+  for (const RecentStruct& recent : recent_) {
+    if (recent.writing != nullptr && recent.schema_id == id) return *recent.writing;
+  }
+  auto it = structs_.find(id);
+  if (it == structs_.end()) it = structs_.try_emplace(id, schema).first;
+  recent_[recent_next_] = RecentStruct{id, &it->second};
+  recent_next_ = (recent_next_ + 1) % kRecentStructs;
   return it->second;
 }
 
@@ -185,7 +187,9 @@ absl::Status JsonConverter::WriteSchema(Writer& w, rapidjson::StringBuffer& os,
   }
   if (schema.has_default()) {
     w.Key("default", 7);
-    if (absl::Status st = WritePrimitive(w, os, schema, schema.default_value()); !st.ok()) {
+    // The writer places the ':' (an empty raw value); the default is appended after it.
+    w.RawValue("", 0, rapidjson::kNullType);
+    if (absl::Status st = WritePrimitive(os, schema, schema.default_value()); !st.ok()) {
       return Nest(st, "{default}");
     }
   }
@@ -197,12 +201,12 @@ absl::Status JsonConverter::WriteSchema(Writer& w, rapidjson::StringBuffer& os,
   return absl::OkStatus();
 }
 
-absl::Status JsonConverter::WriteValue(Writer& w, rapidjson::StringBuffer& os, const Schema& schema,
+absl::Status JsonConverter::WriteValue(rapidjson::StringBuffer& os, const Schema& schema,
                                        const Value& value) {
   if (value.is_null()) {
-    if (schema.has_default()) return WritePrimitive(w, os, schema, schema.default_value());
+    if (schema.has_default()) return WritePrimitive(os, schema, schema.default_value());
     if (schema.optional()) {
-      w.Null();
+      AppendRaw(os, "null", 4);
       return absl::OkStatus();
     }
     return Leaf("null for a required field without a default");
@@ -212,18 +216,19 @@ absl::Status JsonConverter::WriteValue(Writer& w, rapidjson::StringBuffer& os, c
       if (value.kind != ValueKind::kStruct || value.s->schema != &schema) {
         return Leaf("not a struct of this schema");
       }
-      return WriteStruct(w, os, schema, *value.s);
+      return WriteStruct(os, schema, *value.s);
     }
     case Type::kArray: {
       if (value.kind != ValueKind::kArray) return Leaf("not an array");
       const Schema& item = *schema.value_schema();
-      w.StartArray();
+      AppendChar(os, '[');
       for (uint32_t i = 0; i < value.a->size; ++i) {
-        if (absl::Status st = WriteValue(w, os, item, value.a->items[i]); !st.ok()) {
+        if (i > 0) AppendChar(os, ',');
+        if (absl::Status st = WriteValue(os, item, value.a->items[i]); !st.ok()) {
           return Nest(st, StrCat("[", i, "]"));
         }
       }
-      w.EndArray();
+      AppendChar(os, ']');
       return absl::OkStatus();
     }
     case Type::kMap: {
@@ -233,71 +238,65 @@ absl::Status JsonConverter::WriteValue(Writer& w, rapidjson::StringBuffer& os, c
       const data::MapValue& m = *value.m;
       // Kafka Connect: string keys make a JSON object, any other key type an array of pairs.
       bool object_mode = ks.type() == Type::kString;
-      if (object_mode)
-        w.StartObject();
-      else
-        w.StartArray();
+      AppendChar(os, object_mode ? '{' : '[');
       for (uint32_t i = 0; i < m.size; ++i) {
         const Value& k = m.entries[2 * i];
         const Value& v = m.entries[2 * i + 1];
+        if (i > 0) AppendChar(os, ',');
         if (object_mode) {
           if (k.is_null())
             return Nest(Leaf("a null key in a map written as a JSON object"), StrCat("{", i, "}"));
-          w.Key(k.data, k.size);
-          if (absl::Status st = WriteValue(w, os, vs, v); !st.ok())
+          AppendJsonString(os, k.data, k.size);
+          AppendChar(os, ':');
+          if (absl::Status st = WriteValue(os, vs, v); !st.ok())
             return Nest(st, StrCat("{", k.str(), "}"));
         } else {
-          w.StartArray();
-          if (absl::Status st = WriteValue(w, os, ks, k); !st.ok())
+          AppendChar(os, '[');
+          if (absl::Status st = WriteValue(os, ks, k); !st.ok())
             return Nest(st, StrCat("{key ", i, "}"));
-          if (absl::Status st = WriteValue(w, os, vs, v); !st.ok())
+          AppendChar(os, ',');
+          if (absl::Status st = WriteValue(os, vs, v); !st.ok())
             return Nest(st, StrCat("{value ", i, "}"));
-          w.EndArray();
+          AppendChar(os, ']');
         }
       }
-      if (object_mode)
-        w.EndObject();
-      else
-        w.EndArray();
+      AppendChar(os, object_mode ? '}' : ']');
       return absl::OkStatus();
     }
     default:
-      return WritePrimitive(w, os, schema, value);
+      return WritePrimitive(os, schema, value);
   }
 }
 
-absl::Status JsonConverter::WriteStruct(Writer& w, rapidjson::StringBuffer& os,
-                                        const Schema& schema, const data::StructValue& value) {
+absl::Status JsonConverter::WriteStruct(rapidjson::StringBuffer& os, const Schema& schema,
+                                        const data::StructValue& value) {
   const auto& fields = schema.fields();
   StructWriting& writing = StructFor(schema);
   StructJsonMemo* memo = writing.memo.Consider() ? &writing.memo : nullptr;
   // Worth it while a quarter of the fields at most changed (one, for a small struct).
   if (memo != nullptr &&
       memo->Differences(value.fields, std::max<size_t>(1, fields.size() / 4), &changed_)) {
-    return WriteFromMemo(w, os, schema, value, *memo);
+    return WriteFromMemo(os, schema, value, *memo);
   }
-  w.StartObject();
-  const size_t start = os.GetSize() - 1;  // the '{'
+  const size_t start = os.GetSize();  // the '{'
+  AppendChar(os, '{');
   if (memo != nullptr) {
     value_begin_.resize(fields.size());
     value_end_.resize(fields.size());
   }
-  const std::vector<std::string>& keys = writing.quoted_names;
+  const std::vector<std::string>& keys = writing.keys;
   for (size_t i = 0; i < fields.size(); ++i) {
-    const data::Field& f = fields[i];
-    // As a key: the writer places the separator for a string in key position.
-    WriteRaw(w, os, keys[i].data(), keys[i].size(), rapidjson::kStringType);
-    // The writer puts exactly one ':' between a key and its value.
-    const size_t value_begin = os.GetSize() + 1;
-    if (absl::Status st = WriteValue(w, os, *f.schema, value.fields[i]); !st.ok()) {
-      return Nest(st, StrCat(".", f.name));
+    AppendRaw(os, keys[i].data(), keys[i].size());
+    const size_t value_begin = os.GetSize();
+    if (absl::Status st = WriteValue(os, *fields[i].schema, value.fields[i]); !st.ok()) {
+      return Nest(st, StrCat(".", fields[i].name));
     }
     if (memo != nullptr) {
       value_begin_[i] = static_cast<uint32_t>(value_begin - start);
       value_end_[i] = static_cast<uint32_t>(os.GetSize() - start);
     }
   }
-  w.EndObject();
+  AppendChar(os, '}');
   if (memo != nullptr) {
     memo->Remember(std::string_view(os.GetString() + start, os.GetSize() - start), value_begin_,
                    value_end_, value.fields);
@@ -305,53 +304,41 @@ absl::Status JsonConverter::WriteStruct(Writer& w, rapidjson::StringBuffer& os,
   return absl::OkStatus();
 }
 
-absl::Status JsonConverter::WriteFromMemo(Writer& w, rapidjson::StringBuffer& os,
-                                          const Schema& schema, const data::StructValue& value,
-                                          StructJsonMemo& memo) {
-  // Each changed field alone first, so a value that cannot be written leaves nothing behind.
+absl::Status JsonConverter::WriteFromMemo(rapidjson::StringBuffer& os, const Schema& schema,
+                                          const data::StructValue& value, StructJsonMemo& memo) {
+  // The remembered text up to each changed field's value, then that field's new value written in
+  // its place. A value that cannot be written fails the whole conversion (the output is dropped)
+  // before the memo changes.
   new_lengths_.clear();
-  field_out_.Clear();
-  for (uint32_t field : changed_) {
-    const data::Field& f = schema.fields()[field];
-    const size_t before = field_out_.GetSize();
-    field_writer_.Reset(field_out_);
-    if (absl::Status st = WriteValue(field_writer_, field_out_, *f.schema, value.fields[field]);
-        !st.ok()) {
-      return Nest(st, StrCat(".", f.name));
-    }
-    new_lengths_.push_back(static_cast<uint32_t>(field_out_.GetSize() - before));
-  }
-  // The whole struct as one value: the writer places its separator, the text is spliced.
-  w.RawValue("", 0, rapidjson::kObjectType);
   const size_t start = os.GetSize();
   const std::string_view old_json = memo.json();
-  const char* new_values = field_out_.GetString();
   uint32_t copied_to = 0;
-  for (size_t k = 0; k < changed_.size(); ++k) {
-    const uint32_t field = changed_[k];
-    const uint32_t unchanged = memo.begin(field) - copied_to;
-    std::memcpy(os.Push(unchanged), old_json.data() + copied_to, unchanged);
-    std::memcpy(os.Push(new_lengths_[k]), new_values, new_lengths_[k]);
-    new_values += new_lengths_[k];
+  for (const uint32_t field : changed_) {
+    AppendRaw(os, old_json.data() + copied_to, memo.begin(field) - copied_to);
+    const size_t before = os.GetSize();
+    const data::Field& f = schema.fields()[field];
+    if (absl::Status st = WriteValue(os, *f.schema, value.fields[field]); !st.ok()) {
+      return Nest(st, StrCat(".", f.name));
+    }
+    new_lengths_.push_back(static_cast<uint32_t>(os.GetSize() - before));
     copied_to = memo.end(field);
   }
-  const size_t rest = old_json.size() - copied_to;
-  std::memcpy(os.Push(rest), old_json.data() + copied_to, rest);
+  AppendRaw(os, old_json.data() + copied_to, old_json.size() - copied_to);
   memo.Update(std::string_view(os.GetString() + start, os.GetSize() - start), changed_,
               new_lengths_, value.fields);
   ++structs_from_memo_;
   return absl::OkStatus();
 }
 
-absl::Status JsonConverter::WritePrimitive(Writer& w, rapidjson::StringBuffer& os,
-                                           const Schema& schema, const Value& value) {
+absl::Status JsonConverter::WritePrimitive(rapidjson::StringBuffer& os, const Schema& schema,
+                                           const Value& value) {
   switch (schema.type()) {
     case Type::kInt8:
     case Type::kInt16:
     case Type::kInt32:
     case Type::kInt64:
       if (value.kind != ValueKind::kInt) return Leaf("not an integer");
-      w.Int64(value.i);
+      AppendInt(os, value.i);
       return absl::OkStatus();
     case Type::kFloat32:
     case Type::kFloat64: {
@@ -360,37 +347,41 @@ absl::Status JsonConverter::WritePrimitive(Writer& w, rapidjson::StringBuffer& o
       // number formatting below takes finite values only).
       double d = schema.type() == Type::kFloat32 ? static_cast<float>(value.f) : value.f;
       if (std::isnan(d)) {
-        w.String("NaN", 3);
+        AppendRaw(os, R"("NaN")", 5);
       } else if (std::isinf(d)) {
         if (d > 0)
-          w.String("Infinity", 8);
+          AppendRaw(os, R"("Infinity")", 10);
         else
-          w.String("-Infinity", 9);
+          AppendRaw(os, R"("-Infinity")", 11);
       } else {
-        char buf[kJavaNumberBufferSize];
+        char* buf = os.Push(kJavaNumberBufferSize);
         size_t n = schema.type() == Type::kFloat32 ? FormatJavaFloat(static_cast<float>(d), buf)
                                                    : FormatJavaDouble(d, buf);
-        WriteRaw(w, os, buf, n, rapidjson::kNumberType);
+        os.Pop(kJavaNumberBufferSize - n);
       }
       return absl::OkStatus();
     }
     case Type::kBoolean:
       if (value.kind != ValueKind::kBoolean) return Leaf("not a boolean");
-      w.Bool(value.b);
+      if (value.b)
+        AppendRaw(os, "true", 4);
+      else
+        AppendRaw(os, "false", 5);
       return absl::OkStatus();
     case Type::kString:
       if (value.kind != ValueKind::kString) return Leaf("not a string");
-      w.String(value.data == nullptr ? "" : value.data, value.size);
+      AppendJsonString(os, value.data, value.size);
       return absl::OkStatus();
-    case Type::kBytes:
+    case Type::kBytes: {
       if (value.kind != ValueKind::kBytes) return Leaf("not bytes");
-      // Base64 needs no escaping: write it raw, quotes included.
-      scratch_.clear();
-      scratch_.push_back('"');
-      AppendBase64(value.str(), &scratch_);
-      scratch_.push_back('"');
-      WriteRaw(w, os, scratch_.data(), scratch_.size(), rapidjson::kStringType);
+      // Base64 needs no escaping: written between quotes as it is.
+      const size_t n = Base64Size(value.size);
+      char* out = os.Push(n + 2);
+      out[0] = '"';
+      EncodeBase64(value.str(), out + 1);
+      out[n + 1] = '"';
       return absl::OkStatus();
+    }
     default:
       return Leaf("not a primitive schema");
   }

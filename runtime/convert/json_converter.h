@@ -14,7 +14,10 @@
 //    infinities as the strings "NaN", "Infinity", "-Infinity".
 //
 // Fast path: output goes into one reusable buffer, each schema's JSON is rendered once and cached
-// by schema id, and nothing is allocated per field.
+// by schema id, and nothing is allocated per field. Values are appended to the buffer directly
+// (their separators and field keys are known from the schema), not through RapidJSON's Writer,
+// whose state machine for separators cost more than the values; RapidJSON still escapes any
+// string that needs it, writes the schemas and formats integers (json_text.h).
 #ifndef SLUICE_RUNTIME_CONVERT_JSON_CONVERTER_H_
 #define SLUICE_RUNTIME_CONVERT_JSON_CONVERTER_H_
 
@@ -55,38 +58,45 @@ class JsonConverter final : public Converter {
   // What writing the structs of one schema keeps, found with one lookup per struct.
   struct StructWriting {
     explicit StructWriting(const data::Schema& schema);
-    // The field names as JSON keys, quoted and escaped once per schema: rapidjson's Writer::Key
-    // escapes a key character by character on every record (7% of a backlog drain's CPU, perf).
-    std::vector<std::string> quoted_names;
+    // Each field's key as it is written before its value: quoted and escaped once per schema,
+    // with its ':' and, after the first field, the ',' before it.
+    std::vector<std::string> keys;
     StructJsonMemo memo;  // the last struct written, for the next one (struct_json_memo.h)
   };
   StructWriting& StructFor(const data::Schema& schema);
-  // `os` is the stream `w` writes to, for raw copies that bypass the writer (see WriteRaw).
+  // The schema's JSON through RapidJSON's Writer (once per schema); `os` is the stream `w`
+  // writes to, where a default value is appended.
   absl::Status WriteSchema(Writer& w, rapidjson::StringBuffer& os, const data::Schema& schema,
                            const std::string* field_name);
-  absl::Status WriteValue(Writer& w, rapidjson::StringBuffer& os, const data::Schema& schema,
+  // Values, appended to `os` (a JSON value each, no separator before it).
+  absl::Status WriteValue(rapidjson::StringBuffer& os, const data::Schema& schema,
                           const data::Value& value);
-  absl::Status WritePrimitive(Writer& w, rapidjson::StringBuffer& os, const data::Schema& schema,
+  absl::Status WritePrimitive(rapidjson::StringBuffer& os, const data::Schema& schema,
                               const data::Value& value);
-  absl::Status WriteStruct(Writer& w, rapidjson::StringBuffer& os, const data::Schema& schema,
+  absl::Status WriteStruct(rapidjson::StringBuffer& os, const data::Schema& schema,
                            const data::StructValue& value);
   // Writes a struct that differs from `memo`'s in the fields of changed_ only.
-  absl::Status WriteFromMemo(Writer& w, rapidjson::StringBuffer& os, const data::Schema& schema,
+  absl::Status WriteFromMemo(rapidjson::StringBuffer& os, const data::Schema& schema,
                              const data::StructValue& value, StructJsonMemo& memo);
 
   JsonConverterOptions options_;
   rapidjson::StringBuffer out_;
-  Writer writer_;  // reused: a fresh Writer allocates its nesting stack on first use
   rapidjson::StringBuffer schema_out_;
-  std::string scratch_;                                     // base64 text, reused
   std::unordered_map<uint64_t, std::string> schema_cache_;  // schema id -> JSON
   // schema id -> its StructWriting. Node-based, so an entry stays put while a nested struct adds
   // one; bounded like schema_cache_, but cleared only between records.
   std::unordered_map<uint64_t, StructWriting> structs_;
+  // The last few structs_ entries found, tried before the map: an envelope's few struct schemas
+  // (itself, the row, source, transaction) come round on every record. Emptied with structs_.
+  struct RecentStruct {
+    uint64_t schema_id = 0;
+    StructWriting* writing = nullptr;
+  };
+  static constexpr size_t kRecentStructs = 4;
+  RecentStruct recent_[kRecentStructs];
+  size_t recent_next_ = 0;
   std::vector<uint32_t> changed_, value_begin_, value_end_, new_lengths_;  // reused per struct
   int64_t structs_from_memo_ = 0;
-  rapidjson::StringBuffer field_out_;  // one changed field's value, written alone
-  Writer field_writer_;
   // The field path of the value being written, filled only when reporting an error.
   std::string error_path_;
 };

@@ -11,7 +11,13 @@ constexpr int kMissesBeforeGivingUp = 16;
 // Structs written without the memo before it is tried again.
 constexpr int kStructsBeforeRetry = 4096;
 
-bool IsFlat(const data::Schema& schema) {
+// Fewer fields than this and there is little unchanged text to copy: remembering and comparing
+// cost more than writing the struct anew (a table's key, a transaction block).
+constexpr size_t kMinFields = 4;
+
+// Whether the memo can pay for this schema: flat (every field a primitive) and not too small.
+bool Worthwhile(const data::Schema& schema) {
+  if (schema.fields().size() < kMinFields) return false;
   for (const data::Field& field : schema.fields()) {
     switch (field.schema->type()) {
       case data::Type::kStruct:
@@ -28,8 +34,8 @@ bool IsFlat(const data::Schema& schema) {
 }  // namespace
 
 StructJsonMemo::StructJsonMemo(const data::Schema& schema)
-    : flat_(IsFlat(schema)),
-      enabled_(flat_),
+    : worthwhile_(Worthwhile(schema)),
+      enabled_(worthwhile_),
       begin_(schema.fields().size()),
       end_(schema.fields().size()),
       values_(schema.fields().size()),
@@ -37,7 +43,7 @@ StructJsonMemo::StructJsonMemo(const data::Schema& schema)
 
 bool StructJsonMemo::Consider() {
   if (enabled_) return true;
-  if (!flat_ || ++skipped_ < kStructsBeforeRetry) return false;
+  if (!worthwhile_ || ++skipped_ < kStructsBeforeRetry) return false;
   enabled_ = true;
   skipped_ = 0;
   misses_in_a_row_ = 0;

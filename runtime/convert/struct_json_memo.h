@@ -21,11 +21,12 @@ namespace sluice::convert {
 
 class StructJsonMemo {
  public:
-  // A memo for structs of `schema`; enabled() is false when the schema is not flat.
+  // A memo for structs of `schema`; enabled() is false when the schema is not flat or has fewer
+  // than four fields.
   explicit StructJsonMemo(const data::Schema& schema);
 
   // Whether to use the memo for the next struct of this schema. False for a schema that is not
-  // flat, and while remembering does not pay: once its structs kept differing in more fields than
+  // flat or too small, and while remembering does not pay: once its structs kept differing in more fields than
   // the limit (a table's rows; the source blocks of single-row transactions), the converter stops
   // trying for kStructsBeforeRetry structs, then tries again (a backlog of large transactions may
   // follow a run of small ones).
@@ -56,7 +57,7 @@ class StructJsonMemo {
   bool Same(uint32_t field, const data::Value& value) const;
   void Keep(uint32_t field, const data::Value& value);
 
-  const bool flat_;
+  const bool worthwhile_;  // flat and large enough: see Worthwhile
   bool enabled_;
   bool has_json_ = false;
   int misses_in_a_row_ = 0;

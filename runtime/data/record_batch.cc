@@ -78,6 +78,34 @@ Value* Grow(Arena& arena, Value* old, uint32_t used, uint32_t* capacity, uint32_
   return fresh;
 }
 
+// Whether `value` may stand where `schema` is expected, as CheckValue decides it, without building
+// a status: the question every field of every record asks, answered inline. A container must also
+// belong to `batch`.
+inline bool Fits(const Schema& schema, const Value& value, const RecordBatch* batch) {
+  const Type t = schema.type();
+  switch (value.kind) {
+    case ValueKind::kNull:
+      return schema.optional() || schema.has_default();
+    case ValueKind::kInt:
+      return IntFits(t, value.i);
+    case ValueKind::kFloat:
+      return t == Type::kFloat32 || t == Type::kFloat64;
+    case ValueKind::kBoolean:
+      return t == Type::kBoolean;
+    case ValueKind::kString:
+      return t == Type::kString;
+    case ValueKind::kBytes:
+      return t == Type::kBytes;
+    case ValueKind::kStruct:
+    case ValueKind::kArray:
+    case ValueKind::kMap: {
+      const CompositeValue* c = AsComposite(value);
+      return c != nullptr && c->schema == &schema && c->batch == batch;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 absl::Status CheckValue(const Schema& schema, const Value& value, std::string_view what) {
@@ -219,12 +247,15 @@ absl::Status RecordBatch::SetField(StructValue* s, uint32_t field_index, const V
                "` has ", s->schema->fields().size(), " fields")));
   }
   const Field& field = s->schema->fields()[field_index];
-  // Check with a fixed place name first and spell the field out only on failure, so the good
-  // path allocates nothing.
-  if (!CheckValue(*field.schema, value, "").ok()) {
-    return Fail(CheckValue(*field.schema, value, FieldPlace(s, field_index)));
+  // The good path builds no status and allocates nothing; the field is spelled out only on failure.
+  if (!Fits(*field.schema, value, this)) {
+    if (absl::Status st = CheckValue(*field.schema, value, FieldPlace(s, field_index)); !st.ok()) {
+      return Fail(std::move(st));
+    }
+    if (absl::Status st = CheckOwned(value, FieldPlace(s, field_index)); !st.ok()) {
+      return Fail(std::move(st));
+    }
   }
-  if (!CheckOwned(value, "").ok()) return Fail(CheckOwned(value, FieldPlace(s, field_index)));
   s->fields[field_index] = value;
   return absl::OkStatus();
 }
@@ -275,6 +306,7 @@ absl::Status RecordBatch::AppendRecord(const SourceRecord& record) {
       if (v.is_null()) return absl::OkStatus();
       return absl::InvalidArgumentError(StrCat(where(part), " is set but has no schema"));
     }
+    if (Fits(*schema, v, this)) return absl::OkStatus();
     if (absl::Status st = CheckValue(*schema, v, part); !st.ok()) {
       return absl::InvalidArgumentError(where(ToStd(st.message())));
     }

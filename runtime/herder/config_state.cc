@@ -48,6 +48,7 @@ void ConfigState::Apply(const kafka::KeyedRecord& record) {
         connector->second.tasks = complete ? std::move(tasks) : std::vector<ConfigMap>{};
       }
       pending.clear();
+      fencing_pending_.insert(key.connector);
       return;
     }
     case ConfigTopicKey::Kind::kTargetState: {
@@ -65,6 +66,7 @@ void ConfigState::Apply(const kafka::KeyedRecord& record) {
       absl::StatusOr<int> count = DecodeTaskCount(*record.value);
       if (!count.ok()) break;
       task_count_records_[key.connector] = *count;
+      fencing_pending_.erase(key.connector);
       return;
     }
     case ConfigTopicKey::Kind::kRestart:

@@ -19,6 +19,22 @@ constexpr char kWho[] = "herder";
 }  // namespace
 
 absl::Status ConnectorLifecycle::Start(const std::string& name, TargetState target) {
+  if (absl::Status s = StartInstance(name, target); !s.ok() || target == TargetState::kStopped) {
+    return s;
+  }
+  if (target == TargetState::kPaused) {
+    statuses_->NoteTopics(name);
+    worker_->StopTasks(name);
+    const size_t n = configs_->entry(name).tasks.size();
+    for (size_t i = 0; i < n; ++i) {
+      statuses_->SetTaskState(name, static_cast<int>(i), State::kPaused);
+    }
+    return absl::OkStatus();
+  }
+  return StartTasks(name, /*only_missing=*/true);
+}
+
+absl::Status ConnectorLifecycle::StartInstance(const std::string& name, TargetState target) {
   if (target == TargetState::kStopped) {
     statuses_->SetConnectorState(name, State::kStopped);
     return absl::OkStatus();
@@ -56,22 +72,47 @@ absl::Status ConnectorLifecycle::Start(const std::string& name, TargetState targ
       rewritten = true;
     }
   }
-  if (target == TargetState::kPaused) {
-    statuses_->NoteTopics(name);
-    worker_->StopTasks(name);
-    statuses_->SetConnectorState(name, State::kPaused);
-    const size_t n = configs_->entry(name).tasks.size();
-    for (size_t i = 0; i < n; ++i) {
-      statuses_->SetTaskState(name, static_cast<int>(i), State::kPaused);
-    }
+  statuses_->SetConnectorState(name,
+                               target == TargetState::kPaused ? State::kPaused : State::kRunning);
+  if (target == TargetState::kPaused) return absl::OkStatus();
+  return FenceZombies(name, rewritten, previous_tasks);
+}
+
+absl::Status ConnectorLifecycle::StartTaskHere(const std::string& name, int task) {
+  if (!units_apart_) {
+    StartOneTask(name, task);  // its connector runs here, or the task fails saying it does not
     return absl::OkStatus();
   }
-  statuses_->SetConnectorState(name, State::kRunning);
-  if (absl::Status s = FenceZombies(name, rewritten, previous_tasks); !s.ok()) return s;
-  return StartTasks(name, /*only_missing=*/true);
+  if (AwaitsZombieFencing(name)) {
+    return absl::UnavailableError(absl::StrCat(
+        "task ", name, "-", task, " waits for its connector's zombie fencing round"));
+  }
+  const ConnectorEntry& entry = configs_->entry(name);
+  absl::StatusOr<ConfigMap> resolved = preparer_->Resolve(entry.config);
+  absl::StatusOr<worker::ConnectorConfig> config =
+      resolved.ok() ? worker::ConnectorConfigFromMap(*resolved)
+                    : absl::StatusOr<worker::ConnectorConfig>(resolved.status());
+  absl::Status hosted = config.ok() ? worker_->HostTasks(*config) : config.status();
+  if (!hosted.ok()) {
+    statuses_->SetTaskState(name, task, State::kFailed,
+                            absl::StrCat("preparing its connector here: ", hosted.message()));
+    return hosted;
+  }
+  StartOneTask(name, task);
+  return absl::OkStatus();
+}
+
+void ConnectorLifecycle::StopTaskHere(const std::string& name, int task) {
+  statuses_->NoteTopics(name);
+  (void)worker_->StopTask(name, task);
+}
+
+void ConnectorLifecycle::StopInstance(const std::string& name) {
+  worker_->StopConnectorInstance(name);
 }
 
 void ConnectorLifecycle::ReconfigureTasks(const std::string& name) {
+  const bool restart_tasks_here = !units_apart_;
   if (!configs_->Has(name) || configs_->state().target_state(name) != TargetState::kStarted ||
       !worker_->IsConnectorRunning(name)) {
     return;
@@ -99,15 +140,19 @@ void ConnectorLifecycle::ReconfigureTasks(const std::string& name) {
   log_(LogLevel::kInfo, kWho,
        absl::StrCat("connector ", name, " reconfigured its tasks: restarting ", generated->size(),
                     " task(s) with their new configs"));
-  statuses_->NoteTopics(name);
-  worker_->StopTasks(name);
+  if (restart_tasks_here) {
+    statuses_->NoteTopics(name);
+    worker_->StopTasks(name);
+  }
   const size_t previous_tasks = entry.tasks.size();
   if (absl::Status s = WriteTaskConfigs(name, *generated); !s.ok()) {
     statuses_->SetConnectorState(name, State::kFailed, std::string(s.message()));
     return;
   }
+  // The worker running the instance fences the previous generation wherever its tasks ran;
+  // the new tasks elsewhere wait for its record (AwaitsZombieFencing).
   if (!FenceZombies(name, /*rewritten=*/true, previous_tasks).ok()) return;
-  (void)StartTasks(name, /*only_missing=*/false);
+  if (restart_tasks_here) (void)StartTasks(name, /*only_missing=*/false);
 }
 
 absl::Status ConnectorLifecycle::WriteTaskConfigs(
@@ -121,6 +166,12 @@ absl::Status ConnectorLifecycle::WriteTaskConfigs(
   return configs_->Write(records);
 }
 
+bool ConnectorLifecycle::AwaitsZombieFencing(const std::string& name) const {
+  return worker_->config().exactly_once_source_support ==
+             config::ExactlyOnceSourceSupport::kEnabled &&
+         configs_->state().fencing_pending(name);
+}
+
 absl::Status ConnectorLifecycle::FenceZombies(const std::string& name, bool rewritten,
                                               size_t previous_tasks) {
   if (worker_->config().exactly_once_source_support !=
@@ -129,7 +180,9 @@ absl::Status ConnectorLifecycle::FenceZombies(const std::string& name, bool rewr
   }
   const int tasks = static_cast<int>(configs_->entry(name).tasks.size());
   const std::optional<int> recorded = configs_->state().task_count_record(name);
-  if (!rewritten && recorded == tasks) return absl::OkStatus();  // this generation's round ran
+  if (!rewritten && !configs_->state().fencing_pending(name) && recorded == tasks) {
+    return absl::OkStatus();  // this generation's round ran
+  }
   // Every id the previous generation may have used: its recorded count, the task configs this
   // start replaced, and the new ones (whose own inits would fence them one by one, too late for
   // a task that starts before another's zombie is fenced).
@@ -192,10 +245,9 @@ void ConnectorLifecycle::StartOneTask(const std::string& name, int task) {
 }
 
 void ConnectorLifecycle::RestartTask(const std::string& name, int task) {
-  statuses_->NoteTopics(name);
-  (void)worker_->StopTask(name, task);
+  StopTaskHere(name, task);
   statuses_->SetTaskState(name, task, State::kRestarting);
-  StartOneTask(name, task);
+  (void)StartTaskHere(name, task);  // a failure is the task's status
 }
 
 absl::Status ConnectorLifecycle::StopEmptyingTasks(const std::string& name) {

@@ -2,8 +2,8 @@
 // (STARTED = connector and tasks, PAUSED = the connector only, its tasks reported PAUSED,
 // STOPPED = nothing), the task configs it generates stored when they changed, its tasks started,
 // restarted and stopped, and each outcome written as a status. The herder decides which
-// connectors run here; a cluster herder will decide it from its assignment and use these same
-// steps.
+// connectors run here; a cluster herder decides it from its assignment, unit by unit (a
+// connector's instance and each task apart).
 //
 // Configs reach the worker resolved (ConfigPreparer::Resolve); task configs the connector
 // generates are reverse-resolved before they are stored, so the config topic never holds a
@@ -28,14 +28,16 @@ namespace sluice::herder {
 
 class ConnectorLifecycle {
  public:
-  // Every pointer must outlive this.
+  // Every pointer must outlive this. `units_apart`: cluster mode, where a connector's instance
+  // and each of its tasks may run on different workers (the *Here and *Instance steps below).
   ConnectorLifecycle(worker::WorkerControl* worker, ConfigLog* configs, StatusWriter* statuses,
-                     const ConfigPreparer* preparer, LogSink log)
+                     const ConfigPreparer* preparer, LogSink log, bool units_apart)
       : worker_(worker),
         configs_(configs),
         statuses_(statuses),
         preparer_(preparer),
-        log_(std::move(log)) {}
+        log_(std::move(log)),
+        units_apart_(units_apart) {}
 
   // Brings connector `name` (REQUIRES: in the config log) to `target`. A connector that already
   // runs keeps its instance; tasks that run are left alone. Task configs the connector generates
@@ -43,10 +45,29 @@ class ConnectorLifecycle {
   // the connector's status (FAILED, with the error).
   absl::Status Start(const std::string& name, TargetState target);
 
+  // The steps of units apart (cluster mode). StartInstance: Start without the tasks (the
+  // instance started when it does not run, its task configs written when they changed; the
+  // connector's status RUNNING, PAUSED or STOPPED). StartTaskHere: task `task` of `name`
+  // (REQUIRES: its config committed) started here from its committed config, with units apart
+  // its connector hosted here for it (WorkerControl::HostTasks) when the instance runs elsewhere;
+  // a failure is also the task's status. StopTaskHere: that task stopped (it flushes and
+  // commits), its topics noted. StopInstance: the instance alone.
+  // Under exactly-once StartInstance runs the zombie fencing round (FenceZombies) when it
+  // starts tasks; StartTaskHere answers Unavailable, starting nothing, while AwaitsZombieFencing:
+  // task configs committed with no fencing round after them (the worker running the instance
+  // writes its record), so the caller tries again later.
+  absl::Status StartInstance(const std::string& name, TargetState target);
+  bool AwaitsZombieFencing(const std::string& name) const;
+  absl::Status StartTaskHere(const std::string& name, int task);
+  void StopTaskHere(const std::string& name, int task);
+  void StopInstance(const std::string& name);
+
   // A running connector asked for its tasks to be reconfigured (Kafka Connect's
   // requestTaskReconfiguration): its task configs are generated again and, when they changed,
   // stored and its tasks restarted with them. Nothing happens unless the connector is STARTED
   // and runs here: a paused or stopped one regenerates its task configs when it starts again.
+  // With units apart only the configs are written: each worker restarts the tasks it runs when
+  // it sees their new configs.
   void ReconfigureTasks(const std::string& name);
 
   // Stops task `task` of `name` when it runs, reports it RESTARTING and starts it again.
@@ -77,6 +98,7 @@ class ConnectorLifecycle {
   StatusWriter* const statuses_;
   const ConfigPreparer* const preparer_;
   const LogSink log_;
+  const bool units_apart_;
 };
 
 }  // namespace sluice::herder

@@ -10,6 +10,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "runtime/cluster/cluster_records.h"
+#include "runtime/cluster/single_worker_guard.h"
 #include "runtime/common/string_view_compat.h"
 #include "runtime/kafka/compacted_topic.h"
 #include "runtime/plugin/plugin_calls.h"
@@ -24,6 +25,14 @@ constexpr absl::Duration kWriteTimeout = absl::Seconds(30);
 constexpr absl::Duration kReadTimeout = absl::Seconds(60);
 
 }  // namespace
+
+cluster::MembershipOptions GroupMembershipOptions(const config::WorkerConfig& config,
+                                                  std::string worker_id, std::string topic) {
+  return cluster::MembershipOptions{config.bootstrap_servers, config.group_id,
+                                    std::move(worker_id),     std::move(topic),
+                                    config.session_timeout,   config.heartbeat_interval,
+                                    config.rebalance_timeout, config.consumer_overrides};
+}
 
 absl::StatusOr<std::unique_ptr<Herder>> Herder::Start(config::WorkerConfig config, LogSink log,
                                                       HerderOptions options) {
@@ -40,10 +49,8 @@ absl::StatusOr<std::unique_ptr<Herder>> Herder::Start(config::WorkerConfig confi
   std::optional<cluster::ClusterOptions> cluster_options;
   if (config.cluster_enable) {
     cluster_options.emplace();
-    cluster_options->membership = cluster::MembershipOptions{
-        bootstrap,           config.group_id,           options.worker_id,
-        config.config_storage.name, config.session_timeout, config.heartbeat_interval,
-        config.rebalance_timeout,   config.consumer_overrides};
+    cluster_options->membership =
+        GroupMembershipOptions(config, options.worker_id, config.config_storage.name);
     cluster_options->max_delay = config.scheduled_rebalance_max_delay;
     cluster_options->status_topic = config.status_storage.name;
     cluster_options->producer_overrides = config.producer_overrides;
@@ -57,8 +64,22 @@ absl::StatusOr<std::unique_ptr<Herder>> Herder::Start(config::WorkerConfig confi
         cluster::ClusterCoordinator::Start(*std::move(cluster_options), log);
     if (!cluster.ok()) return cluster.status();
     parts.cluster = *std::move(cluster);
-    (*worker)->Fence(
-        [m = &parts.cluster->membership()] { return m->CheckLease(); });
+    // Before anything runs: a single worker in the group runs its connectors on its own.
+    if (absl::Status alone = cluster::RefuseBesideSingleWorker(
+            parts.cluster->membership(), (*worker)->config().rebalance_timeout, log);
+        !alone.ok()) {
+      return alone;
+    }
+    (*worker)->Fence([m = &parts.cluster->membership()] { return m->CheckLease(); });
+  } else {
+    // A single worker (the opt-out) still joins the group, so that no other worker sharing it
+    // runs the same connectors unnoticed (cluster/single_worker_guard.h).
+    absl::StatusOr<std::unique_ptr<cluster::GroupMembership>> single = cluster::JoinAsSingleWorker(
+        GroupMembershipOptions((*worker)->config(), options.worker_id,
+                               (*worker)->config().offset_storage.name),
+        (*worker)->config().rebalance_timeout, log);
+    if (!single.ok()) return single.status();
+    parts.single_worker = *std::move(single);
   }
   parts.worker = *std::move(worker);
   absl::StatusOr<std::unique_ptr<kafka::CompactedTopic>> config_log =
@@ -96,11 +117,13 @@ Herder::Herder(HerderParts parts, LogSink log, HerderOptions options)
       log_(ScrubbingLogSink(scrubber_, std::move(log))),
       worker_(std::move(parts.worker)),
       cluster_(std::move(parts.cluster)),
+      single_worker_(std::move(parts.single_worker)),
       configs_(std::move(parts.config_log)),
       statuses_(std::move(parts.status_log), worker_.get(), scrubber_, &watchers_,
                 options_.worker_id, log_),
       preparer_(&worker_->plugins(), &worker_->config(), scrubber_),
-      lifecycle_(worker_.get(), &configs_, &statuses_, &preparer_, log_),
+      lifecycle_(worker_.get(), &configs_, &statuses_, &preparer_, log_,
+                 /*units_apart=*/cluster_ != nullptr),
       metrics_(worker_.get(), &watchers_, options_.worker_id, options_.metrics_interval) {}
 
 Herder::~Herder() {
@@ -185,8 +208,8 @@ absl::Status Herder::Restore() {
     absl::StatusOr<std::vector<kafka::KeyedRecord>> statuses =
         cluster_->ReadAllStatuses(kReadTimeout);
     if (!statuses.ok()) {
-      return absl::Status(statuses.status().code(), absl::StrCat("reading the status topic: ",
-                                                                 statuses.status().message()));
+      return absl::Status(statuses.status().code(),
+                          absl::StrCat("reading the status topic: ", statuses.status().message()));
     }
     statuses_.Follow(*statuses);
     std::set<std::string> plugins;
@@ -217,8 +240,7 @@ absl::Status Herder::Restore() {
 void Herder::Tick() {
   if (cluster_ != nullptr) ClusterTick();
   for (const auto& [name, entry] : configs_.state().connectors()) {
-    // In a cluster, only the owner writes a connector's statuses.
-    if (cluster_ != nullptr && !running_.contains(name)) continue;
+    // Only tasks running here are refreshed: in a cluster, each task's worker writes its status.
     statuses_.Refresh(name, entry.tasks.size());
   }
   metrics_.MaybeSample(configs_.state(), absl::Now());
@@ -273,12 +295,16 @@ absl::Status Herder::RequireLeader() {
       AddressOf(leader));
 }
 
-absl::Status Herder::RequireRunningHere(const std::string& name, absl::string_view what) {
-  if (cluster_ == nullptr || running_.contains(name)) return absl::OkStatus();
-  const std::string owner = cluster_->OwnerOf(name);
+absl::Status Herder::RequireRunningHere(const cluster::WorkUnit& unit, absl::string_view what) {
+  if (cluster_ == nullptr) return absl::OkStatus();
+  const bool here =
+      unit.is_task() ? running_tasks_.contains(unit) : running_.contains(unit.connector);
+  if (here) return absl::OkStatus();
+  const std::string owner = cluster_->OwnerOf(unit);
   if (owner.empty() || owner == cluster_->worker_id()) {
-    return absl::AbortedError(absl::StrCat(what, " is moving between workers (a rebalance is "
-                                                 "under way); retry in a moment"));
+    return absl::AbortedError(absl::StrCat(what,
+                                           " is moving between workers (a rebalance is "
+                                           "under way); retry in a moment"));
   }
   return RequestTargetError(absl::StrCat(what, " runs on worker ", owner), AddressOf(owner));
 }
@@ -303,7 +329,8 @@ void Herder::ActOnRestartRequests() {
   requests.swap(restart_requests_);
   for (const kafka::KeyedRecord& record : requests) {
     if (std::optional<cluster::TaskRestart> task = cluster::DecodeRestartTask(record)) {
-      if (!running_.contains(task->connector) || !configs_.Has(task->connector) ||
+      if (!running_tasks_.contains(cluster::WorkUnit::Task(task->connector, task->task)) ||
+          !configs_.Has(task->connector) ||
           configs_.state().target_state(task->connector) != TargetState::kStarted ||
           static_cast<size_t>(task->task) >= configs_.entry(task->connector).tasks.size()) {
         continue;
@@ -330,11 +357,12 @@ void Herder::ActOnRestartRequests() {
 
 void Herder::ClusterTick() {
   FollowCluster();
-  std::map<std::string, std::string> classes;
+  std::map<std::string, cluster::ConnectorWork> work;
   for (const auto& [name, entry] : configs_.state().connectors()) {
-    classes[name] = plugin::Lookup(entry.config, "connector.class").value_or("");
+    work[name] = {plugin::Lookup(entry.config, "connector.class").value_or(""),
+                  entry.inconsistent ? 0 : static_cast<int>(entry.tasks.size())};
   }
-  if (std::optional<cluster::LeaderWrite> write = cluster_->LeaderStep(classes)) {
+  if (std::optional<cluster::LeaderWrite> write = cluster_->LeaderStep(work)) {
     // Not through configs_: the leader's own transactional writer, which a newer leader fences.
     if (absl::Status s = cluster_->Publish(*write); !s.ok()) {
       log_(LogLevel::kWarn, kWho, absl::StrCat("publishing the assignment: ", s.message()));
@@ -342,8 +370,10 @@ void Herder::ClusterTick() {
   }
   // Statuses say which assignment their writer ran the connector in (Kafka Connect's generation).
   statuses_.SetGeneration(static_cast<int32_t>(cluster_->assignment().epoch));
-  // What is no longer ours (or no longer exists) stops first: its tasks commit their offsets
-  // while the lease still runs, before this worker acknowledges the epoch that took it away.
+  // What is no longer ours, or no longer runs as it did, stops first (tasks before instances):
+  // its tasks commit their offsets while the lease still runs, before this worker acknowledges
+  // the epoch that took them away.
+  StopTasksNoLongerHere(cluster_->MyTasks());
   const std::set<std::string> mine = cluster_->MyConnectors();
   for (auto it = running_.begin(); it != running_.end();) {
     const std::string name = it->first;
@@ -352,7 +382,7 @@ void Herder::ClusterTick() {
       continue;
     }
     log_(LogLevel::kInfo, kWho, absl::StrCat("connector ", name, " no longer runs here"));
-    lifecycle_.StopInWorker(name);
+    lifecycle_.StopInstance(name);
     if (!configs_.Has(name)) statuses_.RemoveStatuses(name, /*connector_too=*/true);
     it = running_.erase(it);
   }
@@ -361,26 +391,75 @@ void Herder::ClusterTick() {
     const ConfigMap& config = configs_.entry(name).config;
     const TargetState target = configs_.state().target_state(name);
     auto it = running_.find(name);
-    if (it != running_.end() && it->second.config == config && it->second.target == target) continue;
+    if (it != running_.end() && it->second.config == config && it->second.target == target)
+      continue;
     if (it == running_.end()) {
-      log_(LogLevel::kInfo, kWho,
-           absl::StrCat("connector ", name, " runs here from epoch ", cluster_->assignment().epoch));
+      log_(
+          LogLevel::kInfo, kWho,
+          absl::StrCat("connector ", name, " runs here from epoch ", cluster_->assignment().epoch));
     } else if (it->second.config != config) {
-      lifecycle_.StopInWorker(name);  // a new config applies by restarting
+      lifecycle_.StopInstance(name);  // a new config applies by restarting
     }
     if (target == TargetState::kStopped) {
       // Also when it just came here: an owner that died before emptying its task configs left
       // them, and offsets may be altered only once they are empty (AlterOffsets).
       (void)lifecycle_.StopEmptyingTasks(name);
     } else {
-      (void)lifecycle_.Start(name, target);  // a failure is the connector's status
+      (void)lifecycle_.StartInstance(name, target);  // a failure is the connector's status
     }
     running_[name] = Running{config, target};
   }
+  StartTasksNewHere(cluster_->MyTasks());
   if (std::optional<kafka::KeyedRecord> ack = cluster_->AckIfNew()) {
     if (configs_.Write({*ack}).ok()) cluster_->Wrote({*ack});
   }
   ActOnRestartRequests();
+}
+
+std::optional<Herder::RunningTask> Herder::TaskAsConfigured(const cluster::WorkUnit& unit) const {
+  if (!configs_.Has(unit.connector)) return std::nullopt;
+  const ConnectorEntry& entry = configs_.entry(unit.connector);
+  if (entry.inconsistent || static_cast<size_t>(unit.task) >= entry.tasks.size()) {
+    return std::nullopt;
+  }
+  return RunningTask{entry.config, entry.tasks[unit.task],
+                     configs_.state().target_state(unit.connector)};
+}
+
+void Herder::StopTasksNoLongerHere(const std::set<cluster::WorkUnit>& mine) {
+  for (auto it = running_tasks_.begin(); it != running_tasks_.end();) {
+    const cluster::WorkUnit unit = it->first;
+    const std::optional<RunningTask> now = TaskAsConfigured(unit);
+    if (mine.contains(unit) && now && *now == it->second) {
+      ++it;
+      continue;
+    }
+    if (worker_->Task(unit.connector, unit.task) != nullptr) {
+      lifecycle_.StopTaskHere(unit.connector, unit.task);
+      log_(LogLevel::kInfo, kWho, absl::StrCat("task ", unit.Name(), " no longer runs here"));
+    }
+    it = running_tasks_.erase(it);
+  }
+}
+
+void Herder::StartTasksNewHere(const std::set<cluster::WorkUnit>& mine) {
+  for (const cluster::WorkUnit& unit : mine) {
+    if (running_tasks_.contains(unit)) continue;
+    const std::optional<RunningTask> now = TaskAsConfigured(unit);
+    if (!now || now->target == TargetState::kStopped) continue;  // its configs are being emptied
+    if (now->target == TargetState::kStarted && lifecycle_.AwaitsZombieFencing(unit.connector)) {
+      continue;  // its new generation starts once the instance's fencing round is recorded
+    }
+    if (now->target == TargetState::kPaused) {
+      statuses_.SetTaskState(unit.connector, unit.task, State::kPaused);
+    } else if (lifecycle_.StartTaskHere(unit.connector, unit.task).ok() &&
+               worker_->Task(unit.connector, unit.task) != nullptr) {
+      log_(LogLevel::kInfo, kWho,
+           absl::StrCat("task ", unit.Name(), " runs here from epoch ",
+                        cluster_->assignment().epoch));
+    }
+    running_tasks_[unit] = *now;  // a failed start is its status; a restart retries it
+  }
 }
 
 absl::Status Herder::RequireConnector(const std::string& name) const {
@@ -461,7 +540,8 @@ absl::StatusOr<std::vector<ConfigMap>> Herder::TaskConfigs(const std::string& na
       [&]() -> absl::StatusOr<std::vector<ConfigMap>> {
         if (absl::Status s = RequireConnector(name); !s.ok()) return s;
         std::vector<ConfigMap> out;
-        for (const ConfigMap& task : configs_.entry(name).tasks) out.push_back(preparer_.Shown(task));
+        for (const ConfigMap& task : configs_.entry(name).tasks)
+          out.push_back(preparer_.Shown(task));
         return out;
       });
 }
@@ -608,6 +688,22 @@ ConnectorStatusInfo::Restarted Herder::RestartHere(const std::string& name, bool
   const TargetState target = configs_.state().target_state(name);
   const ConnectorStatusInfo before = StatusOf(name);
   ConnectorStatusInfo::Restarted restarted;
+  if (cluster_ != nullptr) {
+    // The instance restarts here; each task where it runs: here, or through the config topic.
+    if (!only_failed || before.state == State::kFailed) {
+      lifecycle_.StopInstance(name);
+      statuses_.SetConnectorState(name, State::kRestarting);
+      (void)lifecycle_.StartInstance(name, target);
+      restarted.connector = true;
+    }
+    if (target != TargetState::kStarted) return restarted;
+    for (const TaskStatusInfo& task : before.tasks) {
+      if (!restarted.connector && task.state != State::kFailed) continue;
+      RestartTaskWhereItRuns(name, task.id);
+      restarted.tasks.push_back(task.id);
+    }
+    return restarted;
+  }
   if (!only_failed || before.state == State::kFailed) {
     lifecycle_.StopInWorker(name);
     statuses_.SetConnectorState(name, State::kRestarting);
@@ -626,6 +722,20 @@ ConnectorStatusInfo::Restarted Herder::RestartHere(const std::string& name, bool
   return restarted;
 }
 
+void Herder::RestartTaskWhereItRuns(const std::string& name, int task) {
+  const cluster::WorkUnit unit = cluster::WorkUnit::Task(name, task);
+  if (running_tasks_.contains(unit)) {
+    lifecycle_.RestartTask(name, task);
+    return;
+  }
+  if (cluster_->OwnerOf(unit).empty()) return;  // moving: it starts afresh where it goes
+  const std::vector<kafka::KeyedRecord> request = {cluster::RestartTaskRecord(name, task)};
+  if (absl::Status s = configs_.Write(request); !s.ok()) {
+    log_(LogLevel::kWarn, kWho,
+         absl::StrCat("asking for task ", unit.Name(), "'s restart: ", s.message()));
+  }
+}
+
 absl::StatusOr<ConnectorStatusInfo> Herder::Restart(const std::string& name, bool include_tasks,
                                                     bool only_failed) {
   return Call<absl::StatusOr<ConnectorStatusInfo>>([&]() -> absl::StatusOr<ConnectorStatusInfo> {
@@ -640,7 +750,9 @@ absl::StatusOr<ConnectorStatusInfo> Herder::Restart(const std::string& name, boo
           absl::StrCat("connector ", name, " is STOPPED; resume it to run it again"));
     }
     if (!plan) {
-      if (absl::Status s = RequireRunningHere(name, absl::StrCat("connector ", name)); !s.ok()) {
+      if (absl::Status s = RequireRunningHere(cluster::WorkUnit::Connector(name),
+                                              absl::StrCat("connector ", name));
+          !s.ok()) {
         return s;
       }
     }
@@ -648,7 +760,8 @@ absl::StatusOr<ConnectorStatusInfo> Herder::Restart(const std::string& name, boo
     // include_tasks is always implied (docs/admin-api.md). With only_failed, a connector that
     // did not fail keeps running and only its FAILED tasks restart.
     if (cluster_ == nullptr || running_.contains(name)) {
-      if (cluster_ != nullptr) log_(LogLevel::kInfo, kWho, absl::StrCat("restarting connector ", name));
+      if (cluster_ != nullptr)
+        log_(LogLevel::kInfo, kWho, absl::StrCat("restarting connector ", name));
       ConnectorStatusInfo::Restarted restarted = RestartHere(name, only_failed);
       ConnectorStatusInfo after = StatusOf(name);
       after.restarted = std::move(restarted);
@@ -656,13 +769,13 @@ absl::StatusOr<ConnectorStatusInfo> Herder::Restart(const std::string& name, boo
     }
     // The leader, and another worker runs it (or will, once it moved): the request goes through
     // the config topic, and the answer is the plan, what will restart shown RESTARTING.
-    if (cluster_->OwnerOf(name).empty()) {
+    if (cluster_->OwnerOf(cluster::WorkUnit::Connector(name)).empty()) {
       return absl::AbortedError(absl::StrCat("connector ", name,
                                              " is moving between workers (a rebalance is under "
                                              "way); retry in a moment"));
     }
-    if (absl::Status s = WriteAsLeader({{RestartRequestKey(name),
-                                         EncodeRestartRequest({include_tasks, only_failed})}});
+    if (absl::Status s = WriteAsLeader(
+            {{RestartRequestKey(name), EncodeRestartRequest({include_tasks, only_failed})}});
         !s.ok()) {
       return s;
     }
@@ -694,7 +807,8 @@ absl::StatusOr<ConnectorStatusInfo> Herder::RestartTask(const std::string& name,
           "; resume it before restarting a task"));
     }
     // The worker that runs the task restarts it (Kafka Connect's route).
-    if (absl::Status s = RequireRunningHere(name, absl::StrCat("task ", name, "-", task));
+    if (absl::Status s = RequireRunningHere(cluster::WorkUnit::Task(name, task),
+                                            absl::StrCat("task ", name, "-", task));
         !s.ok()) {
       return s;
     }
@@ -771,21 +885,25 @@ absl::Status Herder::AlterOffsets(const std::string& name,
     if (absl::Status s = RequireLeader(); !s.ok()) return s;
     if (absl::Status s = RequireConnector(name); !s.ok()) return s;
     const TargetState target = configs_.state().target_state(name);
-    // In a cluster the worker that ran it empties its task configs once its tasks stopped and
-    // committed (ConnectorLifecycle::StopEmptyingTasks): until then it may still write offsets.
+    // In a cluster the worker that ran its instance empties its task configs once it stopped
+    // (ConnectorLifecycle::StopEmptyingTasks); the leader then drops its tasks from the
+    // assignment, and every member acknowledges that epoch once it stopped them (each flushed
+    // and committed). Until then a task may still write offsets.
     if (cluster_ != nullptr && target == TargetState::kStopped &&
-        (!configs_.entry(name).tasks.empty() || configs_.entry(name).inconsistent)) {
+        (!configs_.entry(name).tasks.empty() || configs_.entry(name).inconsistent ||
+         !cluster_->NoTaskRuns(name))) {
+      const std::string owner = cluster_->OwnerOf(cluster::WorkUnit::Connector(name));
       return absl::AbortedError(absl::StrCat(
-          "connector ", name, " is STOPPED but its tasks have not stopped yet on worker ",
-          cluster_->OwnerOf(name).empty() ? "(none)" : cluster_->OwnerOf(name),
-          "; retry in a moment"));
+          "connector ", name, " is STOPPED but its tasks have not stopped yet (its instance on ",
+          owner.empty() ? "(none)" : owner, "); retry in a moment"));
     }
     if (target != TargetState::kStopped || worker_->IsConnectorRunning(name)) {
       // Kafka Connect's words (its herder's), which scripts written for it look for.
       return absl::FailedPreconditionError(absl::StrCat(
           "Connectors must be in the STOPPED state before their offsets can be modified. This "
           "can be done for the specified connector by issuing a 'PUT' request to the "
-          "'/connectors/", name, "/stop' endpoint"));
+          "'/connectors/",
+          name, "/stop' endpoint"));
     }
     // The connector checks every offset before any is written (ABI 1.4 on_offset_check).
     const ConfigMap& config = configs_.state().connectors().at(name).config;
@@ -794,7 +912,8 @@ absl::Status Herder::AlterOffsets(const std::string& name,
             cls ? worker_->plugins().Find(*cls) : nullptr) {
       for (const PartitionOffset& po : offsets) {
         if (!po.offset) continue;
-        if (absl::Status s = plugin::CheckOffset(plugin, name, config, po.partition, *po.offset, log_);
+        if (absl::Status s =
+                plugin::CheckOffset(plugin, name, config, po.partition, *po.offset, log_);
             !s.ok()) {
           return absl::Status(s.code(), absl::StrCat(s.message(), "; no offset was written"));
         }
@@ -862,9 +981,17 @@ ClusterSummary Herder::Cluster() {
     out.epoch = a.epoch;
     out.leader = a.leader;
     out.lease_valid = view.lease_valid;
-    for (const std::string& member : view.members) out.members[member] = a.ConnectorsOf(member);
+    for (const std::string& member : view.members) {
+      out.members[member] = a.ConnectorsOf(member);
+      std::vector<std::string>& tasks = out.member_tasks[member];
+      for (const cluster::WorkUnit& task : a.TasksOf(member)) tasks.push_back(task.Name());
+    }
     for (const auto& [name, entry] : configs_.state().connectors()) {
-      if (!a.owners.contains(name)) out.unassigned.push_back(name);
+      if (!a.owners.contains(cluster::WorkUnit::Connector(name))) out.unassigned.push_back(name);
+      for (size_t i = 0; !entry.inconsistent && i < entry.tasks.size(); ++i) {
+        const cluster::WorkUnit task = cluster::WorkUnit::Task(name, static_cast<int>(i));
+        if (!a.owners.contains(task)) out.unassigned_tasks.push_back(task.Name());
+      }
     }
     return out;
   });

@@ -27,6 +27,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -70,6 +71,12 @@ struct HerderOptions {
   std::shared_ptr<SecretScrubber> scrubber;
 };
 
+// This worker's membership of `group.id` with the worker's group settings (session.timeout.ms,
+// heartbeat.interval.ms, rebalance.timeout.ms, `consumer.*`): a cluster member subscribes to the
+// config topic, a single worker (cluster/single_worker_guard.h) to the offsets topic.
+cluster::MembershipOptions GroupMembershipOptions(const config::WorkerConfig& config,
+                                                  std::string worker_id, std::string topic);
+
 // What the herder works with (Kafka Connect's testing constructors take the same): Start(config)
 // builds the real ones; a test passes fakes.
 struct HerderParts {
@@ -82,6 +89,9 @@ struct HerderParts {
   // Cluster mode (docs/cluster.md): the connectors this worker runs are those the cluster's
   // assignment gives it; null = this worker runs every connector (a single worker).
   std::unique_ptr<cluster::ClusterCoordinator> cluster = nullptr;
+  // A single worker's place in its group (cluster/single_worker_guard.h), held while it runs so
+  // that a worker started later with the same group.id refuses to run; may be null.
+  std::unique_ptr<cluster::GroupMembership> single_worker = nullptr;
 };
 
 class Herder {
@@ -196,10 +206,10 @@ class Herder {
   // this worker leads (its term kept for WriteAsLeader), RequestTargetError naming the leader the
   // newest assignment names, or Aborted (retry) while none other is known. OK for a single worker.
   absl::Status RequireLeader();
-  // Cluster mode, for a request only the worker running `name` performs (after RequireServing):
+  // Cluster mode, for a request only the worker running `unit` performs (after RequireServing):
   // OK when it runs here (always for a single worker), RequestTargetError naming the worker the
   // newest assignment gives it to, or Aborted (retry) while it moves.
-  absl::Status RequireRunningHere(const std::string& name, absl::string_view what);
+  absl::Status RequireRunningHere(const cluster::WorkUnit& unit, absl::string_view what);
   WorkerAddress AddressOf(const std::string& worker_id) const;
   // The config-topic write of a request RequireLeader admitted: in a cluster only while this
   // worker still leads in that term (under GroupMembership::AsLeader, so the next leader reads it
@@ -208,6 +218,9 @@ class Herder {
   // Restarts `name` on this worker, which runs it: the connector with all its tasks, or with
   // `only_failed` only what failed. Returns what restarted.
   ConnectorStatusInfo::Restarted RestartHere(const std::string& name, bool only_failed);
+  // Cluster mode: restarts task `task` of `name` here when it runs here, else asks the worker
+  // that runs it (a `sluice-restart-task-` record); nothing while it moves (it starts afresh).
+  void RestartTaskWhereItRuns(const std::string& name, int task);
   // Cluster mode: the restart requests that arrived, for connectors and tasks running here.
   void ActOnRestartRequests();
   ConnectorInfo InfoOf(const std::string& name) const;
@@ -222,6 +235,7 @@ class Herder {
   const std::unique_ptr<worker::WorkerControl> worker_;
   // Left (LeaveGroup) only after the destructor stopped every task.
   const std::unique_ptr<cluster::ClusterCoordinator> cluster_;
+  const std::unique_ptr<cluster::GroupMembership> single_worker_;  // likewise
   Watchers watchers_;
 
   // Herder-thread state, in its rooms (declared after what they point to).
@@ -230,12 +244,33 @@ class Herder {
   ConfigPreparer preparer_;
   ConnectorLifecycle lifecycle_;
   TaskMetrics metrics_;
-  // Cluster mode: the connectors running here, with the config and target state they run with.
+  // Cluster mode: the connector instances running here, with the config and target state they
+  // run with.
   struct Running {
     ConfigMap config;
     TargetState target;
   };
   std::map<std::string, Running> running_;
+  // Cluster mode: the tasks the assignment gives this worker and the configs and target state
+  // they were applied with (a PAUSED or failed one is here but does not run). A task restarts
+  // when its connector's config changes too: its converters, overrides and offsets store come
+  // from it (Kafka Connect keeps the old ones, KAFKA-9228). So it may restart twice, once with
+  // the connector's new config and once more when the new task configs arrive.
+  struct RunningTask {
+    ConfigMap connector_config;
+    ConfigMap task_config;
+    TargetState target;
+    bool operator==(const RunningTask&) const = default;
+  };
+  std::map<cluster::WorkUnit, RunningTask> running_tasks_;
+  // Cluster mode: task `unit` as the config topic has it now; nullopt when it has no committed
+  // config.
+  std::optional<RunningTask> TaskAsConfigured(const cluster::WorkUnit& unit) const;
+  // Cluster mode, ClusterTick's two halves for tasks: those no longer in `mine`, or whose
+  // connector config, task config or target state changed, stopped (each flushes and commits);
+  // then those of `mine` not applied yet started (or reported PAUSED).
+  void StopTasksNoLongerHere(const std::set<cluster::WorkUnit>& mine);
+  void StartTasksNewHere(const std::set<cluster::WorkUnit>& mine);
   // Cluster mode: restart requests (Kafka Connect's and Sluice's task ones) followed from the
   // config topic and not yet acted on.
   std::vector<kafka::KeyedRecord> restart_requests_;

@@ -92,7 +92,9 @@ struct ClusterSummary {
   std::string leader;
   bool lease_valid = false;
   std::map<std::string, std::vector<std::string>> members;  // worker id -> its connectors
-  std::vector<std::string> unassigned;
+  std::map<std::string, std::vector<std::string>> member_tasks;  // worker id -> its tasks ("c-0")
+  std::vector<std::string> unassigned;        // connectors whose instance no member runs now
+  std::vector<std::string> unassigned_tasks;  // tasks no member runs now ("c-0")
 };
 
 // Cluster mode: a request another worker performs, asked of this one (Kafka Connect's

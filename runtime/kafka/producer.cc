@@ -47,22 +47,6 @@ bool Compressed(const std::map<std::string, std::string>& overrides) {
   return false;
 }
 
-int64_t HeaderBytes(const rd_kafka_message_t* message) {
-  rd_kafka_headers_t* headers = nullptr;
-  // The delivery report still carries the headers; the message is const only by API spelling.
-  if (rd_kafka_message_headers(message, &headers) != RD_KAFKA_RESP_ERR_NO_ERROR) return 0;
-  int64_t bytes = 0;
-  const char* name = nullptr;
-  const void* value = nullptr;
-  size_t size = 0;
-  for (size_t i = 0;
-       rd_kafka_header_get_all(headers, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR;
-       ++i) {
-    bytes += static_cast<int64_t>(std::strlen(name) + size);
-  }
-  return bytes;
-}
-
 // Names a record in an error: its key (the table's primary key, for a change event) and its size,
 // so the row can be found at the source; the caller names the topic. The key is shown as text, at
 // most 200 bytes of it, other than printable bytes as '?'.
@@ -257,79 +241,132 @@ bool Producer::AwaitRoomLocked(int64_t charge, absl::Duration timeout) {
 
 bool Producer::WaitForRoom(int64_t bytes, absl::Duration timeout) {
   absl::MutexLock lock(&mu_);
-  // As Send would charge it.
+  // As SendBatch would charge it.
   return AwaitRoomLocked(bytes + record_overhead_bytes_, timeout) && fatal_.ok();
 }
 
-absl::Status Producer::Send(const OutgoingRecord& record, offsets::SubmittedRecord* tracked) {
-  const int64_t charge = ChargeFor(record);
-  rd_kafka_topic_t* rkt = nullptr;
-  {
-    absl::MutexLock lock(&mu_);
-    if (!AwaitRoomLocked(charge, max_block_)) {
-      return absl::ResourceExhaustedError(absl::StrCat(
-          "producer: ", in_flight_bytes_, " bytes await delivery (bound ", max_in_flight_bytes_,
-          ", `producer.buffer.memory`) and none were acknowledged within ",
-          absl::FormatDuration(max_block_),
-          " (`producer.max.block.ms`); is the broker reachable?"));
+absl::Status Producer::SendBatch(OutgoingBatch& batch, size_t* handed_over) {
+  *handed_over = 0;
+  for (size_t i = 0; i < batch.size(); ++i) batch.delivery(i).charge = ChargeFor(batch.record(i));
+  while (*handed_over < batch.size()) {
+    absl::StatusOr<size_t> end;
+    {
+      absl::MutexLock lock(&mu_);
+      end = ReserveLocked(batch, *handed_over);
     }
-    if (!fatal_.ok()) return fatal_;
-    if (absl::Status refused = RefuseAfterAFailedDeliveryLocked(); !refused.ok()) return refused;
-    rkt = TopicLocked(record.topic);
-    if (rkt == nullptr) {
-      return KafkaStatus(rd_kafka_last_error(),
-                         absl::StrCat("producing to topic `", record.topic, "`"));
-    }
-    in_flight_bytes_ += charge;  // reserved before producing, released by the delivery report
+    if (!end.ok()) return end.status();
+    absl::Status refused;
+    *handed_over += Produce(batch, *handed_over, *end, &refused);
+    if (!refused.ok()) return refused;
   }
+  return absl::OkStatus();
+}
 
-  HeadersHandle headers;
-  if (!record.headers.empty()) {
-    headers.reset(rd_kafka_headers_new(record.headers.size()));
-    for (const RecordHeader& h : record.headers) {
-      rd_kafka_header_add(headers.get(), h.name.data(), static_cast<ssize_t>(h.name.size()),
-                          h.value ? h.value->data() : nullptr,
-                          h.value ? static_cast<ssize_t>(h.value->size()) : 0);
-    }
+absl::StatusOr<size_t> Producer::ReserveLocked(OutgoingBatch& batch, size_t first) {
+  if (!AwaitRoomLocked(batch.delivery(first).charge, max_block_)) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "producer: ", in_flight_bytes_, " bytes await delivery (bound ", max_in_flight_bytes_,
+        ", `producer.buffer.memory`) and none were acknowledged within ",
+        absl::FormatDuration(max_block_), " (`producer.max.block.ms`); is the broker reachable?"));
   }
-  // The RD_KAFKA_V_* macros cast their arguments unparenthesised: compute them first.
-  const void* key_data = record.key ? record.key->data() : nullptr;
-  const size_t key_size = record.key ? record.key->size() : 0;
-  void* value_data = record.value ? const_cast<char*>(record.value->data()) : nullptr;
-  const size_t value_size = record.value ? record.value->size() : 0;
-  std::optional<absl::Time> deadline;  // of waiting for librdkafka's queue; set when it is full
-  // Counted before producing: the delivery report may run before producev returns.
-  outstanding_messages_.fetch_add(1);
-  while (true) {
-    // On success librdkafka owns `headers`; on failure we still do.
-    rd_kafka_headers_t* raw_headers = headers.get();
-    rd_kafka_resp_err_t err = rd_kafka_producev(
-        rk_.get(), RD_KAFKA_V_RKT(rkt), RD_KAFKA_V_PARTITION(record.partition),
-        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_KEY(key_data, key_size),
-        RD_KAFKA_V_VALUE(value_data, value_size), RD_KAFKA_V_TIMESTAMP(record.timestamp_ms),
-        RD_KAFKA_V_HEADERS(raw_headers), RD_KAFKA_V_OPAQUE(tracked), RD_KAFKA_V_END);
-    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-      (void)headers.release();
-      return absl::OkStatus();
-    }
-    // librdkafka's own queue is full (its message-count limit): wait for deliveries like we wait
-    // for bytes, within the same max_block.
-    if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
-      if (!deadline.has_value()) deadline = absl::Now() + max_block_;
-      if (absl::Now() < *deadline) {
-        absl::SleepFor(absl::Milliseconds(5));
-        continue;
+  if (!fatal_.ok()) return fatal_;
+  if (absl::Status refused = RefuseAfterAFailedDeliveryLocked(); !refused.ok()) return refused;
+  size_t end = first;
+  absl::string_view topic;
+  rd_kafka_topic_t* rkt = nullptr;
+  for (; end < batch.size(); ++end) {
+    OutgoingBatch::Delivery& delivery = batch.delivery(end);
+    if (end > first && !HasRoomLocked(delivery.charge)) break;
+    const absl::string_view record_topic = batch.record(end).topic;
+    if (rkt == nullptr || record_topic != topic) {
+      topic = record_topic;
+      rkt = TopicLocked(topic);
+      if (rkt == nullptr) {
+        if (end > first) break;  // produced first; refused when it comes first
+        return KafkaStatus(rd_kafka_last_error(), absl::StrCat("producing to topic `", topic, "`"));
       }
     }
-    outstanding_messages_.fetch_sub(1);
-    Release(charge);
-    if (err == RD_KAFKA_RESP_ERR__FATAL) return fatal_error();
-    absl::Status refused = KafkaStatus(
-        err, absl::StrCat("producing ",
-                          DescribeRecord(key_data, key_size, charge - record_overhead_bytes_),
-                          " to topic `", record.topic, "`"));
-    return absl::Status(refused.code(), absl::StrCat(refused.message(), SizeAdvice(err)));
+    delivery.topic = rkt;
+    in_flight_bytes_ += delivery.charge;  // released by the delivery report
   }
+  return end;
+}
+
+size_t Producer::Produce(OutgoingBatch& batch, size_t first, size_t end, absl::Status* refused) {
+  // Counted before producing: a delivery report may run before producev returns.
+  batch.Retain(static_cast<int64_t>(end - first));
+  outstanding_messages_.fetch_add(static_cast<int64_t>(end - first));
+  size_t n = first;
+  for (; n < end; ++n) {
+    if (delivery_failed_.load(std::memory_order_acquire)) {
+      absl::MutexLock lock(&mu_);
+      *refused = RefuseAfterAFailedDeliveryLocked();
+      break;
+    }
+    const OutgoingRecord record = batch.record(n);
+    OutgoingBatch::Delivery& delivery = batch.delivery(n);
+    HeadersHandle headers;
+    if (!record.headers.empty()) {
+      headers.reset(rd_kafka_headers_new(record.headers.size()));
+      for (const RecordHeader& h : record.headers) {
+        rd_kafka_header_add(headers.get(), h.name.data(), static_cast<ssize_t>(h.name.size()),
+                            h.value ? h.value->data() : nullptr,
+                            h.value ? static_cast<ssize_t>(h.value->size()) : 0);
+      }
+    }
+    // The RD_KAFKA_V_* macros cast their arguments unparenthesised: compute them first.
+    const void* key_data = record.key ? record.key->data() : nullptr;
+    const size_t key_size = record.key ? record.key->size() : 0;
+    // Not copied (no RD_KAFKA_MSG_F_COPY): the value stays in the batch's memory, which this
+    // record holds until its delivery report.
+    void* value_data = record.value ? const_cast<char*>(record.value->data()) : nullptr;
+    const size_t value_size = record.value ? record.value->size() : 0;
+    OutgoingBatch::Delivery* opaque = &delivery;
+    std::optional<absl::Time> deadline;  // of waiting for librdkafka's queue; set when it is full
+    rd_kafka_resp_err_t err;
+    while (true) {
+      // On success librdkafka owns `headers`; on failure we still do.
+      rd_kafka_headers_t* raw_headers = headers.get();
+      err = rd_kafka_producev(
+          rk_.get(), RD_KAFKA_V_RKT(delivery.topic), RD_KAFKA_V_PARTITION(record.partition),
+          RD_KAFKA_V_MSGFLAGS(0), RD_KAFKA_V_KEY(key_data, key_size),
+          RD_KAFKA_V_VALUE(value_data, value_size), RD_KAFKA_V_TIMESTAMP(record.timestamp_ms),
+          RD_KAFKA_V_HEADERS(raw_headers), RD_KAFKA_V_OPAQUE(opaque), RD_KAFKA_V_END);
+      if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+        (void)headers.release();
+        break;
+      }
+      // librdkafka's own queue is full (its message-count limit): wait for deliveries like we
+      // wait for bytes, within the same max_block.
+      if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) break;
+      if (!deadline.has_value()) deadline = absl::Now() + max_block_;
+      if (absl::Now() >= *deadline) break;
+      absl::SleepFor(absl::Milliseconds(5));
+    }
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) continue;
+    if (err == RD_KAFKA_RESP_ERR__FATAL) {
+      *refused = fatal_error();
+    } else {
+      absl::Status status = KafkaStatus(
+          err,
+          absl::StrCat("producing ",
+                       DescribeRecord(key_data, key_size, delivery.charge - record_overhead_bytes_),
+                       " to topic `", record.topic, "`"));
+      *refused = absl::Status(status.code(), absl::StrCat(status.message(), SizeAdvice(err)));
+    }
+    break;
+  }
+  // Records from n on were charged and retained but not handed over.
+  int64_t uncharged = 0;
+  for (size_t i = n; i < end; ++i) {
+    uncharged += batch.delivery(i).charge;
+    OutgoingBatch::Release(batch.delivery(i));
+  }
+  if (n < end) {
+    outstanding_messages_.fetch_sub(static_cast<int64_t>(end - n));
+    Release(uncharged);
+  }
+  return n - first;
 }
 
 absl::Status Producer::RefuseAfterAFailedDeliveryLocked() {
@@ -409,14 +446,14 @@ void Producer::ReleaseDelivered() {
 
 void Producer::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* message, void* opaque) {
   auto* self = static_cast<Producer*>(opaque);
-  // Recomputed the way ChargeFor computed it at Send, from what the report still carries.
-  int64_t charge = self->record_overhead_bytes_ +
-                   static_cast<int64_t>(message->len + message->key_len) + HeaderBytes(message);
-  auto* tracked = static_cast<offsets::SubmittedRecord*>(message->_private);
+  const auto& delivery = *static_cast<const OutgoingBatch::Delivery*>(message->_private);
+  const int64_t charge = delivery.charge;
+  offsets::SubmittedRecord* tracked = delivery.tracked;
   if (message->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
     if (tracked != nullptr) tracked->Ack();
   } else {
     const char* topic = message->rkt != nullptr ? rd_kafka_topic_name(message->rkt) : "?";
+    // The key is librdkafka's own copy: it is read here, the value is not.
     absl::Status failed = KafkaStatus(
         message->err, absl::StrCat("delivery of ",
                                    DescribeRecord(message->key, message->key_len,
@@ -431,6 +468,9 @@ void Producer::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* message, void* 
     }
     if (tracked != nullptr) tracked->Fail(std::move(failed));
   }
+  // The record's bytes (its value, `delivery` itself) may go now: librdkafka reads neither after
+  // this report.
+  OutgoingBatch::Release(delivery);
   // Taken off the bound by ReleaseDelivered when this poll returns; before the count below,
   // which Flush and the destructor wait on.
   self->delivered_bytes_.fetch_add(charge);

@@ -6,29 +6,29 @@
 // `producer.*` worker property is passed to librdkafka; overrides that would weaken the two
 // guarantees above are refused.
 //
-// Memory: the bytes of records handed to Send and not yet settled by a delivery report are
-// bounded by `max_in_flight_bytes` (`producer.buffer.memory`). Send waits for room (back-pressure)
-// up to `max_block`; WaitForRoom lets the task runner stop polling its connector instead. A
-// sender that found the bound full resumes only once deliveries have freed a quarter of it, so
-// at saturation the task thread wakes once per acknowledged batch, not once per record.
+// Memory: the bytes of records handed over (SendBatch, Send) and not yet settled by a delivery
+// report are bounded by `max_in_flight_bytes` (`producer.buffer.memory`). SendBatch waits for room
+// (back-pressure) up to `max_block`; WaitForRoom lets the task runner stop polling its connector
+// instead. A sender that found the bound full resumes only once deliveries have freed a quarter of
+// it, so at saturation the task thread wakes once per acknowledged batch, not once per record.
 //
 // Delivery: each record may carry an offsets::SubmittedRecord; its delivery report calls Ack()
 // or Fail() on it from the producer's poll thread. A fatal producer error (idempotence state
-// lost) is kept and returned by every later Send / Flush / fatal_error(), as Aborted.
+// lost) is kept and returned by every later SendBatch / Flush / fatal_error(), as Aborted.
 //
 // Order after a failed delivery: once a record's delivery failed (timed out after
 // delivery.timeout.ms, refused by the broker; not purged by this producer), or once every record
 // still in flight has waited longer than delivery.timeout.ms (the process was frozen: they expire
-// as soon as it runs again), Send refuses every later record with the failed one's code. A later
-// record delivered past one that failed would reach a consumer before the older change it follows
-// (librdkafka's idempotent producer leaves such a gap on a message timeout); refused, the task
-// ends its attempt and replays from its committed offsets, in order. What is not closed: records
-// sent in the moment between a record's expiry and its delivery report being served (the poll
-// thread serves reports every 50 ms at most).
+// as soon as it runs again), SendBatch refuses every later record with the failed one's code. A
+// later record delivered past one that failed would reach a consumer before the older change it
+// follows (librdkafka's idempotent producer leaves such a gap on a message timeout); refused, the
+// task ends its attempt and replays from its committed offsets, in order. What is not closed:
+// records sent in the moment between a record's expiry and its delivery report being served (the
+// poll thread serves reports every 50 ms at most).
 //
 // The one kafka::RecordSender (record_sender.h) of the task loop.
 //
-// Threads: Send, Flush and WaitForRoom may be called from any thread. The destructor fails
+// Threads: SendBatch, Flush and WaitForRoom may be called from any thread. The destructor fails
 // (Fail with Unavailable) every record still undelivered, so no SubmittedRecord is left dangling.
 #ifndef SLUICE_RUNTIME_KAFKA_PRODUCER_H_
 #define SLUICE_RUNTIME_KAFKA_PRODUCER_H_
@@ -84,10 +84,16 @@ class Producer : public RecordSender {
   Producer(const Producer&) = delete;
   Producer& operator=(const Producer&) = delete;
 
-  // RecordSender (record_sender.h says what each promises). `tracked` is settled by the record's
-  // delivery report. A record larger than the whole bound is still sent once nothing else is in
-  // flight. WaitForRoom counts a record's overhead as Send does.
-  absl::Status Send(const OutgoingRecord& record, offsets::SubmittedRecord* tracked) override;
+  // RecordSender (record_sender.h says what each promises). Each record's tracker entry is
+  // settled by its delivery report. A record larger than the whole bound is still sent once
+  // nothing else is in flight. WaitForRoom counts a record's overhead as SendBatch does.
+  //
+  // SendBatch takes the lock once for as many of the batch's records as the bound has room for
+  // (all of them, unless the bound is nearly full), then produces them without it. Their keys
+  // and values go to librdkafka without a copy: each record holds the batch's memory until its
+  // delivery report (outgoing_batch.h). The refusal after a failed delivery is checked for
+  // every record.
+  absl::Status SendBatch(OutgoingBatch& batch, size_t* handed_over) override;
   absl::Status Flush(absl::Duration timeout) override;
   bool WaitForRoom(int64_t bytes, absl::Duration timeout) override;
   absl::Status fatal_error() const override;
@@ -122,9 +128,10 @@ class Producer : public RecordSender {
   static void OnDelivery(rd_kafka_t* rk, const rd_kafka_message_t* message, void* opaque);
   static void OnError(rd_kafka_t* rk, int err, const char* reason, void* opaque);
   void PollLoop();
-  // OK when Send may go on; the refusal after a failed or expired delivery (the class comment).
+  // OK when SendBatch may go on; the refusal after a failed or expired delivery (the class
+  // comment).
   absl::Status RefuseAfterAFailedDeliveryLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // From a delivery report: keeps the first failure, so later Sends are refused.
+  // From a delivery report: keeps the first failure, so later records are refused.
   void NoteFailedDelivery(const absl::Status& failed);
   void Release(int64_t bytes);
   // Takes the bytes of the delivery reports served since the last call off the bound, under one
@@ -135,6 +142,15 @@ class Producer : public RecordSender {
   bool HasRoomToResumeLocked(int64_t bytes) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Waits (up to `timeout`) until a record charged `charge` bytes may go. False on timeout.
   bool AwaitRoomLocked(int64_t charge, absl::Duration timeout) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Under one lock: waits for room for record `first` of `batch`, then charges it and the
+  // following records while they fit, each with its topic handle. Returns the end of the records
+  // charged (> first) or the refusal of record `first`.
+  absl::StatusOr<size_t> ReserveLocked(OutgoingBatch& batch, size_t first)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Produces records [first, end) of `batch`, charged by ReserveLocked. Returns the number
+  // handed over; on a refusal, also the status, and records from the refused one on are
+  // uncharged and released.
+  size_t Produce(OutgoingBatch& batch, size_t first, size_t end, absl::Status* refused);
   // The cached handle of `topic`, created on first use; nullptr if librdkafka refuses the name.
   rd_kafka_topic_t* TopicLocked(absl::string_view topic) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
@@ -160,7 +176,7 @@ class Producer : public RecordSender {
   std::atomic<int64_t> outstanding_messages_{0};
   // librdkafka's effective delivery.timeout.ms (message.timeout.ms); 0: never expires.
   absl::Duration delivery_timeout_ = absl::ZeroDuration();
-  // The first failed delivery (set once, from the poll thread); every later Send is refused.
+  // The first failed delivery (set once, from the poll thread); every later record is refused.
   absl::Status delivery_failure_ ABSL_GUARDED_BY(mu_);
   std::atomic<bool> delivery_failed_{false};  // delivery_failure_ is set: the hot path's check
   absl::Time last_send_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();

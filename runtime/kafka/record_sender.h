@@ -3,8 +3,8 @@
 // bound, flush, and the fatal error that makes the producer unusable. kafka::Producer is the one
 // implementation; the task loop's unit tests use a fake (tests/unit/worker).
 //
-// Cost: Send is one virtual call per record, next to librdkafka's produce call; the others are
-// called once per poll or less.
+// Cost: SendBatch is one virtual call per poll's records; the others are called once per poll
+// or less.
 #ifndef SLUICE_RUNTIME_KAFKA_RECORD_SENDER_H_
 #define SLUICE_RUNTIME_KAFKA_RECORD_SENDER_H_
 
@@ -14,39 +14,35 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
-#include "absl/types/span.h"
+#include "runtime/kafka/outgoing_batch.h"
 #include "runtime/offsets/submitted_records.h"
 
 namespace sluice::kafka {
-
-struct RecordHeader {
-  absl::string_view name;
-  std::optional<absl::string_view> value;  // nullopt = a null header value
-};
-
-// A serialized record. All views are borrowed for the duration of Send only (the sender copies).
-struct OutgoingRecord {
-  absl::string_view topic;
-  std::optional<absl::string_view> key;    // nullopt = null key (no murmur2; librdkafka spreads it)
-  std::optional<absl::string_view> value;  // nullopt = tombstone
-  absl::Span<const RecordHeader> headers;
-  int64_t timestamp_ms = 0;  // 0 = now
-  int32_t partition = -1;    // -1 = let the partitioner choose (RD_KAFKA_PARTITION_UA)
-};
 
 class RecordSender {
  public:
   virtual ~RecordSender() = default;
 
-  // Hands `record` over. `tracked` (may be null) is settled (Ack or Fail) once Kafka answers, from
-  // the sender's own thread. Blocks while the in-flight byte bound is reached, up to the sender's
-  // max block; then ResourceExhausted. On an error return `tracked` is left untouched and the
-  // record is not in flight: unless the caller retries the Send (ResourceExhausted, Unavailable),
-  // it should `tracked->Fail(status)` so its partition can never commit past it, and fail the
-  // task (runtime/kafka/README.md: failure policy).
-  virtual absl::Status Send(const OutgoingRecord& record, offsets::SubmittedRecord* tracked) = 0;
+  // Hands the batch's records over, in order. Each record's tracker entry (may be null) is
+  // settled (Ack or Fail) once Kafka answers, from the sender's own thread. Blocks while the
+  // in-flight byte bound is reached, up to the sender's max block; then ResourceExhausted.
+  // `handed_over` says how many records, from the first, are in flight. On an error return the
+  // rest (from the `handed_over`-th, the one refused) are not in flight and their tracker entries
+  // are untouched: unless the caller retries them (ResourceExhausted, Unavailable), it should
+  // Fail them so their partitions can never commit past them, and fail the task
+  // (runtime/kafka/README.md: failure policy). The batch may be cleared at once after the call.
+  virtual absl::Status SendBatch(OutgoingBatch& batch, size_t* handed_over) = 0;
 
-  // Waits until every record handed to Send is settled, or `timeout` passes (DeadlineExceeded).
+  // One record, as a batch of one (SendBatch says what is promised). For records off the hot path
+  // (exactly-once's offsets records) and tests.
+  absl::Status Send(const OutgoingRecord& record, offsets::SubmittedRecord* tracked) {
+    OutgoingBatch one;
+    one.Add(record, tracked);
+    size_t handed_over = 0;
+    return SendBatch(one, &handed_over);
+  }
+
+  // Waits until every record handed over is settled, or `timeout` passes (DeadlineExceeded).
   // Returns the fatal error if there is one.
   virtual absl::Status Flush(absl::Duration timeout) = 0;
 

@@ -2,55 +2,23 @@
 
 #include "absl/strings/ascii.h"
 #include "rapidjson/document.h"
-#include "rapidjson/stringbuffer.h"
-#include "rapidjson/writer.h"
-#include "runtime/rest/rest_json.h"
+#include "runtime/rest_json/rest_json.h"
 
 namespace sluice::rest {
 namespace {
-
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
-
-void WriteLevel(Writer& w, const logging::LoggerLevel& level) {
-  w.StartObject();
-  w.Key("level");
-  w.String(level.level.c_str());
-  w.Key("last_modified");
-  if (level.last_modified_ms) {
-    w.Int64(*level.last_modified_ms);
-  } else {
-    w.Null();
-  }
-  w.EndObject();
-}
-
-std::string Done(rapidjson::StringBuffer& buffer) {
-  return std::string(buffer.GetString(), buffer.GetSize());
-}
 
 RestResponse Error(int status, absl::string_view message) {
   return {status, ErrorJson(status, message), ""};
 }
 
 RestResponse List(herder::Herder& herder) {
-  rapidjson::StringBuffer buffer;
-  Writer w(buffer);
-  w.StartObject();
-  for (const auto& [name, level] : herder.LoggerLevels()) {
-    w.Key(name.c_str());
-    WriteLevel(w, level);
-  }
-  w.EndObject();
-  return {200, Done(buffer), ""};
+  return {200, LoggerLevelsJson(herder.LoggerLevels()), ""};
 }
 
 RestResponse Get(herder::Herder& herder, const std::string& name) {
   absl::StatusOr<logging::LoggerLevel> level = herder.LoggerLevel(name);
   if (!level.ok()) return Error(404, level.status().message());
-  rapidjson::StringBuffer buffer;
-  Writer w(buffer);
-  WriteLevel(w, *level);
-  return {200, Done(buffer), ""};
+  return {200, LoggerLevelJson(*level), ""};
 }
 
 RestResponse Put(herder::Herder& herder, const RestRequest& request, const std::string& name) {
@@ -71,12 +39,7 @@ RestResponse Put(herder::Herder& herder, const RestRequest& request, const std::
   if (scope != request.params.end() && absl::AsciiStrToLower(scope->second) == "cluster") {
     return {204, "", ""};
   }
-  rapidjson::StringBuffer buffer;
-  Writer w(buffer);
-  w.StartArray();
-  for (const std::string& n : *set) w.String(n.c_str());
-  w.EndArray();
-  return {200, Done(buffer), ""};
+  return {200, StringsJson(*set), ""};
 }
 
 }  // namespace

@@ -3,7 +3,7 @@
 #include "runtime/metrics/connect_metrics.h"
 #include "runtime/metrics/process_metrics.h"
 #include "runtime/metrics/prometheus_text.h"
-#include "runtime/rest/rest_json.h"
+#include "runtime/rest_json/rest_json.h"
 
 namespace sluice::rest {
 

@@ -6,7 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "httplib.h"
-#include "runtime/rest/rest_json.h"
+#include "runtime/rest_json/rest_json.h"
 
 namespace sluice::rest {
 namespace {

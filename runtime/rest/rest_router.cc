@@ -11,7 +11,7 @@
 #include "runtime/rest/request_forwarder.h"
 #include "runtime/rest/loggers_route.h"
 #include "runtime/rest/metrics_route.h"
-#include "runtime/rest/rest_json.h"
+#include "runtime/rest_json/rest_json.h"
 
 namespace sluice::rest {
 namespace {

@@ -1,6 +1,8 @@
 #include "runtime/worker/source_task.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <string_view>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -24,6 +26,17 @@ std::vector<std::pair<std::string, std::string>> ConverterProperties(
 
 absl::string_view View(std::string_view text) {
   return absl::string_view(text.data(), text.size());
+}
+
+// Test-only: SLUICE_BENCH_PER_RECORD_METRICS=off in the process's environment turns off the
+// per-record metrics (the polled and sent counters, the commit-to-ack lag histogram), so that
+// scripts/bench can show what they cost (docs/benchmarks.md, "What metrics cost"). Read once.
+bool PerRecordMetricsOn() {
+  static const bool on = [] {
+    const char* setting = std::getenv("SLUICE_BENCH_PER_RECORD_METRICS");
+    return setting == nullptr || std::string_view(setting) != "off";
+  }();
+  return on;
 }
 
 }  // namespace
@@ -310,7 +323,15 @@ absl::Status WorkerSourceTask::PollAndSend(data::RecordBatch& batch) {
     if (absl::Status fenced = services_.fence(); !fenced.ok()) return fenced;
   }
   retry_backoff_.Reset();
-  if (spec_.transactions.has_value()) return SendInTransactions(batch);
+  // The records go to the producer together (SendPending) after the poll's last one, before a
+  // transaction boundary, and before a failure ends the poll, so the records before it still go.
+  absl::Status status =
+      spec_.transactions.has_value() ? SendInTransactions(batch) : SendPolled(batch);
+  absl::Status sent = SendPending();
+  return sent.ok() ? status : sent;
+}
+
+absl::Status WorkerSourceTask::SendPolled(data::RecordBatch& batch) {
   // Only the last record of each run of one source partition hands its offset to the tracker:
   // the others' offsets are superseded before a commit could take them, unless the commit falls
   // between two records of this loop, in which case it takes the poll before's (a crash then
@@ -332,7 +353,7 @@ absl::Status WorkerSourceTask::PollAndSend(data::RecordBatch& batch) {
 
 absl::Status WorkerSourceTask::TransformAndSend(const data::SourceRecord& polled,
                                                data::RecordBatch& batch, bool carries_offset) {
-  records_polled_.fetch_add(1, std::memory_order_relaxed);
+  if (PerRecordMetricsOn()) records_polled_.fetch_add(1, std::memory_order_relaxed);
   if (transforms_ == nullptr) return Send(polled, polled, carries_offset);
   data::SourceRecord record;
   transform::Verdict verdict = transform::Verdict::kKeep;
@@ -385,6 +406,7 @@ absl::Status WorkerSourceTask::SendInTransactions(data::RecordBatch& batch) {
     if (next_end < ends.size() && ends[next_end] == n) {
       ++next_end;
       if (attempt.in_transaction) {
+        if (absl::Status status = SendPending(); !status.ok()) return status;
         if (absl::Status status = CommitTransaction(); !status.ok()) return status;
       }
     }
@@ -405,8 +427,23 @@ absl::Status WorkerSourceTask::SendInTransactions(data::RecordBatch& batch) {
     if (absl::Status status = TransformAndSend(records[n], batch, last_of_run); !status.ok()) {
       return status;
     }
+    // Sent, or dropped by the transforms or errors.tolerance: either way its offset is done once
+    // the transaction commits.
+    if (last_of_run && !records[n].source_offset.empty()) NoteTransactionOffset(records[n]);
   }
   return absl::OkStatus();
+}
+
+void WorkerSourceTask::NoteTransactionOffset(const data::SourceRecord& record) {
+  std::vector<offsets::CommittableOffset>& reached = attempt_->transaction_offsets;
+  // Few partitions (the MySQL connector has one), and one call per run of a poll: a scan.
+  for (offsets::CommittableOffset& o : reached) {
+    if (offsets::HasSourcePartition(record, o.partition)) {
+      o.offset = offsets::SourceOffsetOf(record);
+      return;
+    }
+  }
+  reached.push_back({offsets::SourcePartitionOf(record), offsets::SourceOffsetOf(record)});
 }
 
 absl::Status WorkerSourceTask::CommitTransaction() {
@@ -414,24 +451,17 @@ absl::Status WorkerSourceTask::CommitTransaction() {
   const TaskTransactions& transactions = *spec_.transactions;
   // Whatever happens below, this transaction is over: committed, or aborted and rewound.
   attempt.in_transaction = false;
-  // The records first: their delivery is what makes their offsets committable, and a failed one
-  // (a record too large) must fail the task with its own error rather than loop.
-  if (absl::Status flushed = attempt.producer->Flush(transactions.commit_timeout); !flushed.ok()) {
-    (void)attempt.producer->AbortTransaction(transactions.commit_timeout);
-    return absl::Status(flushed.code(), absl::StrCat(who_, ": ", flushed.message()));
-  }
-  offsets::CommittableOffsets committable = attempt.tracker.TakeCommittable();
-  if (!committable.first_failure.ok()) {
-    (void)attempt.producer->AbortTransaction(transactions.commit_timeout);
-    return absl::Status(committable.first_failure.code(),
-                        absl::StrCat(who_, ": ", committable.first_failure.message(),
-                                     " (the transaction was aborted)"));
-  }
-  // Records acknowledged inside the open transaction, their offsets not yet in it.
+  std::vector<offsets::CommittableOffset> reached = std::move(attempt.transaction_offsets);
+  attempt.transaction_offsets.clear();
+  // The offsets go in without waiting for the records' acknowledgements: a commit succeeds only
+  // when every record of the transaction was delivered (librdkafka fails it with an abortable
+  // error otherwise), so the offsets the records reached are committed exactly with them. Waiting
+  // first (a flush, then the offsets record's own round trip) cost a third of the throughput of
+  // transactions of 2,048 records (docs/benchmarks.md, "Exactly-once: what it costs").
   SLUICE_FAILPOINT("transaction.before_offsets");
   // The offsets in Kafka Connect's format, keyed as its offset writer keys them; murmur2 of the
   // key puts each where Kafka Connect's reader looks.
-  for (const offsets::CommittableOffset& o : committable.offsets) {
+  for (const offsets::CommittableOffset& o : reached) {
     absl::StatusOr<std::string> key = offsets::EncodeOffsetKey(spec_.connector_name, o.partition);
     absl::StatusOr<std::string> value = offsets::EncodeOffsetValue(o.offset);
     absl::Status status = key.ok() ? value.status() : key.status();
@@ -444,22 +474,36 @@ absl::Status WorkerSourceTask::CommitTransaction() {
     }
     if (!status.ok()) {
       (void)attempt.producer->AbortTransaction(transactions.commit_timeout);
-      return absl::Status(status.code(),
-                          absl::StrCat(who_, ": writing offsets in the transaction: ",
-                                       status.message()));
+      return TransactionFailure(absl::Status(
+          status.code(), absl::StrCat("writing offsets in the transaction: ", status.message())));
     }
   }
   // The offsets written inside the transaction, the transaction not committed.
   SLUICE_FAILPOINT("transaction.before_commit");
   if (absl::Status status = attempt.producer->CommitTransaction(transactions.commit_timeout);
       !status.ok()) {
-    return absl::Status(status.code(), absl::StrCat(who_, ": ", status.message()));
+    return TransactionFailure(std::move(status));
   }
-  for (const offsets::CommittableOffset& o : committable.offsets) {
+  // Every record of the transaction was acknowledged: the tracker drops them.
+  (void)attempt.tracker.TakeCommittable();
+  for (const offsets::CommittableOffset& o : reached) {
     attempt.committed = true;
     attempt.task->Acknowledged(o.partition, o.offset, /*committed=*/true);
   }
   return absl::OkStatus();
+}
+
+absl::Status WorkerSourceTask::TransactionFailure(absl::Status status) {
+  // A record refused for good (too large for the topic) is what failed the transaction: the task
+  // fails with its error, since a rewind would produce it again and fail the same way. An abort
+  // purges what is in flight, so its reports come at once; bounded for a producer that failed.
+  (void)attempt_->tracker.AwaitAllSettled(absl::Seconds(1));
+  const absl::Status refused = attempt_->tracker.TakeCommittable().first_failure;
+  if (!refused.ok() && !IsTransientTaskFailure(refused)) {
+    return absl::Status(refused.code(), absl::StrCat(who_, ": ", refused.message(),
+                                                     " (the transaction was aborted)"));
+  }
+  return absl::Status(status.code(), absl::StrCat(who_, ": ", status.message()));
 }
 
 absl::Status WorkerSourceTask::EnsureTopic(std::string_view topic) {
@@ -555,7 +599,7 @@ absl::Status WorkerSourceTask::Send(const data::SourceRecord& polled,
   offsets::SubmittedRecord* tracked =
       carries_offset ? attempt.tracker.Submit(partition, offsets::SourceOffsetOf(record))
                      : attempt.tracker.SubmitWithoutOffset(partition);
-  if (record.source_timestamp_ms > 0) {
+  if (record.source_timestamp_ms > 0 && PerRecordMetricsOn()) {
     tracked->ObserveAckLag(known_topic_lag_, record.source_timestamp_ms);
   }
 
@@ -566,13 +610,27 @@ absl::Status WorkerSourceTask::Send(const data::SourceRecord& polled,
   outgoing.headers = headers_;
   outgoing.timestamp_ms = record.timestamp_ms < 0 ? 0 : record.timestamp_ms;
   outgoing.partition = record.partition;
-  if (absl::Status status = attempt.producer->Send(outgoing, tracked); !status.ok()) {
-    // Never in flight: it blocks its partition so no offset after it can be committed.
-    tracked->Fail(status);
-    return absl::Status(status.code(), absl::StrCat(who_, ": ", status.message()));
-  }
-  records_sent_.fetch_add(1, std::memory_order_relaxed);
+  pending_.Add(outgoing, tracked);  // copies the converters' bytes, which end with their next call
   return absl::OkStatus();
+}
+
+absl::Status WorkerSourceTask::SendPending() {
+  if (pending_.empty()) return absl::OkStatus();
+  size_t handed_over = 0;
+  absl::Status status = attempt_->producer->SendBatch(pending_, &handed_over);
+  if (PerRecordMetricsOn()) {
+    records_sent_.fetch_add(static_cast<int64_t>(handed_over), std::memory_order_relaxed);
+  }
+  if (!status.ok()) {
+    // Never in flight: the refused record and those after it block their partitions so no
+    // offset after them can be committed.
+    for (size_t i = handed_over; i < pending_.size(); ++i) {
+      if (offsets::SubmittedRecord* tracked = pending_.delivery(i).tracked) tracked->Fail(status);
+    }
+    status = absl::Status(status.code(), absl::StrCat(who_, ": ", status.message()));
+  }
+  pending_.Clear();
+  return status;
 }
 
 absl::Status WorkerSourceTask::CommitOffsets(bool final_commit) {

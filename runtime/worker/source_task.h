@@ -35,12 +35,14 @@
 // read, so making it fences every earlier producer of this task and settles the transaction that
 // one left open before this attempt learns where to start. Records go out inside a transaction,
 // begun before the first record after a commit; at the boundary (after each poll's records,
-// every transaction.boundary.interval.ms, or where the connector marks one) the task waits for
-// the transaction's records, writes the offsets they reached to the offsets topic inside the same
-// transaction and commits: a read_committed consumer sees the records exactly when their offsets
-// are committed. A transaction that fails is aborted and the attempt ends Aborted, so the task
-// rewinds to the committed offsets with a new producer (the restart above); a fenced producer
-// ends the task FAILED (another one runs it). A stop commits the open transaction, or aborts it
+// every transaction.boundary.interval.ms, or where the connector marks one) the task writes the
+// offsets the transaction's records reached to the offsets topic inside the same transaction and
+// commits, without first waiting for the records (the commit does: it fails unless every record
+// of the transaction was delivered): a read_committed consumer sees the records exactly when
+// their offsets are committed. A transaction that fails is aborted and the attempt ends Aborted,
+// so the task rewinds to the committed offsets with a new producer (the restart above); a record
+// of it refused for good fails the task with its own error; a fenced producer ends the task
+// FAILED (another one runs it). A stop commits the open transaction, or aborts it
 // with connector-defined boundaries (a source transaction is never committed in part). The
 // periodic offset commits and GuardedOffsetWriter are not used: fencing does their work.
 //
@@ -193,6 +195,13 @@ class WorkerSourceTask : public TaskView {
   // Sleeps `wait` unless a stop is requested first; false when it was.
   bool SleepUnlessStopped(absl::Duration wait);
   absl::Status PollAndSend(data::RecordBatch& batch);
+  // At-least-once: the poll's records through TransformAndSend, each run of one source
+  // partition's last carrying its offset.
+  absl::Status SendPolled(data::RecordBatch& batch);
+  // Hands the records gathered in pending_ to the producer, in one batch; a record it refuses
+  // and those after it are failed in the tracker. Empties pending_.
+  absl::Status SendPending();
+  // Converts `record` and adds it to pending_ (sent by SendPending).
   // `carries_offset`: whether the tracker keeps this record's offset (see PollAndSend). `polled`
   // is the record as the connector made it, `record` as the transforms left it; a record whose
   // conversion fails is settled as dropped when errors.tolerance=all lets it be skipped.
@@ -211,9 +220,16 @@ class WorkerSourceTask : public TaskView {
   // Exactly-once: the records of the current poll from `first` on, with the transaction
   // boundaries of `batch` honoured.
   absl::Status SendInTransactions(data::RecordBatch& batch);
+  // Exactly-once: `record` (sent, or dropped by the transforms) is its partition's newest in the
+  // open transaction: its offset is what the commit writes for that partition.
+  void NoteTransactionOffset(const data::SourceRecord& record);
   // Exactly-once: commits the open transaction with the offsets its records reached, then tells
-  // the plugin they are committed. Aborted after an abort (rewind), the sender's error otherwise.
+  // the plugin they are committed. Aborted after an abort (rewind), the error of a record refused
+  // for good, the sender's error otherwise.
   absl::Status CommitTransaction();
+  // What a failed transaction (`status`, already aborted) ends the attempt with: the error of a
+  // record of it refused for good, else `status`.
+  absl::Status TransactionFailure(absl::Status status);
   // The attempt's final commit, on the task thread once its committer thread has stopped.
   absl::Status CommitOffsets(bool final_commit);
   // After a commit ended with `status`: tells the plugin what is now committed and applies the
@@ -244,6 +260,9 @@ class WorkerSourceTask : public TaskView {
     // Exactly-once: a transaction is open (records may be in it), since `transaction_began`.
     bool in_transaction = false;
     absl::Time transaction_began;
+    // Exactly-once: the offset each source partition reached in the open transaction (its newest
+    // record's), in first-seen order; what the commit writes.
+    std::vector<offsets::CommittableOffset> transaction_offsets;
   };
 
   const SourceTaskSpec spec_;
@@ -272,6 +291,9 @@ class WorkerSourceTask : public TaskView {
   LagHistogram* known_topic_lag_ = nullptr;  // ack_lags_'s histogram of known_topic_
   std::vector<std::string> header_values_;
   std::vector<kafka::RecordHeader> headers_;
+  // The current poll's converted records, not yet handed to the producer (SendPending). Their
+  // memory lives on while any of them is in flight (outgoing_batch.h), whatever the attempt.
+  kafka::OutgoingBatch pending_;
 
   RetryBackoff retry_backoff_;  // task thread: after an UNAVAILABLE poll
   std::atomic<bool> stop_requested_{false};

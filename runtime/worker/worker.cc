@@ -93,12 +93,8 @@ absl::StatusOr<std::unique_ptr<Worker>> Worker::Create(config::WorkerConfig conf
   return worker;
 }
 
-absl::StatusOr<std::vector<ConfigMap>> Worker::StartConnectorOnly(
-    const ConnectorConfig& connector) {
-  if (connectors_.contains(connector.name)) {
-    return absl::AlreadyExistsError(
-        absl::StrCat("connector ", connector.name, " is already running"));
-  }
+absl::StatusOr<Worker::RunningConnector> Worker::PrepareConnector(
+    const ConnectorConfig& connector, std::shared_ptr<const plugin::Plugin>* plugin_out) {
   std::shared_ptr<const plugin::Plugin> plugin = registry_.Find(connector.connector_class);
   if (plugin == nullptr) {
     std::vector<std::string> known;
@@ -122,26 +118,6 @@ absl::StatusOr<std::vector<ConfigMap>> Worker::StartConnectorOnly(
   }
   absl::StatusOr<ConnectorConverters> converters = ConvertersFor(connector.config, config_);
   if (!converters.ok()) return converters.status();
-  absl::StatusOr<std::unique_ptr<plugin::ConnectorInstance>> instance =
-      plugin::ConnectorInstance::Start(
-          plugin, connector.name, connector.config, log_, [this, name = connector.name] {
-            if (on_reconfigure_) {
-              on_reconfigure_(name);
-              return;
-            }
-            log_(LogLevel::kInfo, kWho,
-                 absl::StrCat("connector ", name,
-                              " asked for its tasks to be reconfigured; restart it to apply"));
-          });
-  if (!instance.ok()) return instance.status();
-  absl::StatusOr<std::vector<ConfigMap>> task_configs =
-      (*instance)->TaskConfigs(static_cast<size_t>(connector.tasks_max));
-  if (!task_configs.ok()) return task_configs.status();
-  if (task_configs->size() < static_cast<size_t>(connector.tasks_max)) {
-    log_(LogLevel::kWarn, kWho,
-         absl::StrCat("connector ", connector.name, ": `tasks.max` ",
-                      TasksMaxWarning(plugin->name(), connector.tasks_max, task_configs->size())));
-  }
   RunningConnector running;
   running.converters = *std::move(converters);
   running.plugin = plugin;
@@ -168,9 +144,64 @@ absl::StatusOr<std::vector<ConfigMap>> Worker::StartConnectorOnly(
     running.offset_store =
         std::make_unique<ConnectorOffsetBackingStore>(*own, offset_store_.get());
   }
-  running.instance = *std::move(instance);
-  connectors_.emplace(connector.name, std::move(running));
+  if (plugin_out != nullptr) *plugin_out = std::move(plugin);
+  return running;
+}
+
+absl::StatusOr<std::vector<ConfigMap>> Worker::StartConnectorOnly(
+    const ConnectorConfig& connector) {
+  auto hosted = connectors_.find(connector.name);
+  if (hosted != connectors_.end() && hosted->second.instance != nullptr) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("connector ", connector.name, " is already running"));
+  }
+  std::shared_ptr<const plugin::Plugin> plugin;
+  absl::StatusOr<RunningConnector> prepared = PrepareConnector(connector, &plugin);
+  if (!prepared.ok()) return prepared.status();
+  absl::StatusOr<std::unique_ptr<plugin::ConnectorInstance>> instance =
+      plugin::ConnectorInstance::Start(
+          plugin, connector.name, connector.config, log_, [this, name = connector.name] {
+            if (on_reconfigure_) {
+              on_reconfigure_(name);
+              return;
+            }
+            log_(LogLevel::kInfo, kWho,
+                 absl::StrCat("connector ", name,
+                              " asked for its tasks to be reconfigured; restart it to apply"));
+          });
+  if (!instance.ok()) return instance.status();
+  absl::StatusOr<std::vector<ConfigMap>> task_configs =
+      (*instance)->TaskConfigs(static_cast<size_t>(connector.tasks_max));
+  if (!task_configs.ok()) return task_configs.status();
+  if (task_configs->size() < static_cast<size_t>(connector.tasks_max)) {
+    log_(LogLevel::kWarn, kWho,
+         absl::StrCat("connector ", connector.name, ": `tasks.max` ",
+                      TasksMaxWarning(plugin->name(), connector.tasks_max, task_configs->size())));
+  }
+  if (hosted != connectors_.end()) {
+    // Its tasks already run here (a cluster gave them to this worker first): they keep the
+    // settings they started with, which came from the same config.
+    hosted->second.instance = *std::move(instance);
+  } else {
+    prepared->instance = *std::move(instance);
+    connectors_.emplace(connector.name, *std::move(prepared));
+  }
   return task_configs;
+}
+
+absl::Status Worker::HostTasks(const ConnectorConfig& connector) {
+  if (connectors_.contains(connector.name)) return absl::OkStatus();
+  absl::StatusOr<RunningConnector> prepared = PrepareConnector(connector, nullptr);
+  if (!prepared.ok()) return prepared.status();
+  connectors_.emplace(connector.name, *std::move(prepared));
+  return absl::OkStatus();
+}
+
+void Worker::StopConnectorInstance(const std::string& connector) {
+  auto it = connectors_.find(connector);
+  if (it == connectors_.end()) return;
+  it->second.instance.reset();
+  if (it->second.tasks.empty()) connectors_.erase(it);
 }
 
 absl::StatusOr<OffsetBackingStore*> Worker::OwnOffsetStore(const std::string& topic) {
@@ -291,6 +322,8 @@ absl::Status Worker::StopTask(const std::string& connector, int task_id) {
   absl::Status status = task->second->Join();
   if (!status.ok()) status = task->second->failure();
   it->second.tasks.erase(task);
+  // A connector hosted only for its tasks (HostTasks) goes with its last one.
+  if (it->second.instance == nullptr && it->second.tasks.empty()) connectors_.erase(it);
   return status;
 }
 
@@ -305,6 +338,7 @@ void Worker::StopTasks(const std::string& connector) {
                      : absl::StrCat("ended FAILED: ", status.message()));
   }
   it->second.tasks.clear();
+  if (it->second.instance == nullptr) connectors_.erase(it);  // hosted only for its tasks
 }
 
 void Worker::StopConnector(const std::string& connector) {
@@ -313,7 +347,8 @@ void Worker::StopConnector(const std::string& connector) {
 }
 
 bool Worker::IsConnectorRunning(const std::string& connector) const {
-  return connectors_.contains(connector);
+  auto it = connectors_.find(connector);
+  return it != connectors_.end() && it->second.instance != nullptr;
 }
 
 absl::Status Worker::StartConnector(const ConnectorConfig& connector) {

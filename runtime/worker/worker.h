@@ -68,6 +68,8 @@ class Worker : public WorkerControl {
   absl::StatusOr<std::vector<ConfigMap>> RegenerateTaskConfigs(const std::string& name,
                                                                        size_t max_tasks) override;
   bool IsConnectorRunning(const std::string& connector) const override;
+  absl::Status HostTasks(const ConnectorConfig& connector) override;
+  void StopConnectorInstance(const std::string& connector) override;
   absl::Status StartTask(const std::string& connector, int task_id,
                          const ConfigMap& task_config) override;
   absl::Status FenceTaskProducers(const std::string& connector, int task_count) override;
@@ -82,7 +84,14 @@ class Worker : public WorkerControl {
   Worker(config::WorkerConfig config, LogSink log);
   // The store of a connector's own offsets topic (created compacted when missing).
   absl::StatusOr<OffsetBackingStore*> OwnOffsetStore(const std::string& topic);
+  struct RunningConnector;
+  // What `connector`'s tasks run with (plugin, converters, overrides, offsets store), its config
+  // checked again; no instance. `plugin` (may be null) receives its plugin.
+  absl::StatusOr<RunningConnector> PrepareConnector(const ConnectorConfig& connector,
+                                                    std::shared_ptr<const plugin::Plugin>* plugin);
 
+  // A connector as its tasks need it here; `instance` is null while only its tasks run here
+  // (a cluster runs the instance on another worker).
   struct RunningConnector {
     std::unique_ptr<plugin::ConnectorInstance> instance;
     std::shared_ptr<const plugin::Plugin> plugin;

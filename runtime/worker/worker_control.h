@@ -49,9 +49,16 @@ class WorkerControl {
   // The task configs the running connector `name` generates now (NotFound when not running).
   virtual absl::StatusOr<std::vector<ConfigMap>> RegenerateTaskConfigs(
       const std::string& name, size_t max_tasks) = 0;
+  // Whether the connector's instance runs here (its tasks may run here without it).
   virtual bool IsConnectorRunning(const std::string& connector) const = 0;
+  // Cluster mode: readies `connector` to run tasks here while its instance runs on another worker
+  // (the same checks and settings as StartConnectorOnly, no instance). OK when it already runs
+  // or is hosted; the host goes with its last task (StopTask) unless its instance runs here.
+  virtual absl::Status HostTasks(const ConnectorConfig& connector) = 0;
+  // Stops the connector's instance alone; its tasks here keep running.
+  virtual void StopConnectorInstance(const std::string& connector) = 0;
 
-  // Starts task `task_id` of a started connector with `task_config` (references already
+  // Starts task `task_id` of a started (or hosted) connector with `task_config` (references already
   // resolved), from the connector's committed offsets. AlreadyExists when that task runs.
   virtual absl::Status StartTask(const std::string& connector, int task_id,
                                  const ConfigMap& task_config) = 0;

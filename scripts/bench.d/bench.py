@@ -15,8 +15,9 @@ import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 from database import Database  # noqa: E402
-from systems import (DebeziumSystem, SluiceExactlyOnceConnectorBoundarySystem,  # noqa: E402
-                     SluiceExactlyOnceIntervalSystem, SluiceExactlyOnceSystem, SluiceSystem)
+from systems import (DebeziumExactlyOnceSystem, DebeziumSystem,  # noqa: E402
+                     SluiceExactlyOnceConnectorBoundarySystem, SluiceExactlyOnceIntervalSystem,
+                     SluiceExactlyOnceSystem, SluiceMetricsOffSystem, SluiceSystem)
 import workloads  # noqa: E402
 # kafka_side (confluent-kafka, which scripts/bench installs) is imported after the arguments are
 # parsed: `scripts/bench --help` runs this file with the system's Python before installing anything.
@@ -27,11 +28,13 @@ def parse_args():
     parser.add_argument("--server", choices=["mariadb", "mysql"], default="mariadb",
                         help="the database, and with it the incumbent: MariaDB 10.11 with Debezium's "
                              "MariaDB connector 3.0.0.Final, or MySQL 9.7 with its MySQL connector 3.6.1.Final")
-    parser.add_argument("--vs", choices=["debezium"], help="also run Debezium on Kafka Connect")
+    parser.add_argument("--vs", choices=["debezium"], help="also run Debezium on Kafka Connect (one distributed worker)")
     parser.add_argument("--systems", help="comma-separated systems to run (sluice; sluice-eos: "
                                           "exactly-once on at the default boundary, poll; "
                                           "sluice-eos-connector, sluice-eos-interval: at the connector's "
-                                          "boundaries, every second; debezium); "
+                                          "boundaries, every second; debezium; debezium-eos: "
+                                          "Kafka Connect's exactly-once source support on; "
+                                          "sluice-metrics-off: per-record metrics off); "
                                           "default: sluice, plus debezium with --vs")
     parser.add_argument("--workloads", default=",".join(workloads.ALL),
                         help="comma-separated, from: " + ", ".join(workloads.ALL))
@@ -39,6 +42,9 @@ def parse_args():
     parser.add_argument("--single-rows", type=int, default=100_000, help="rows of the one-row-per-transaction workload")
     parser.add_argument("--mixed-ops", type=int, default=200_000, help="operations of the mixed workload")
     parser.add_argument("--latency-seconds", type=int, default=20, help="seconds per latency rate")
+    parser.add_argument("--latency-rates", default="1000,5000",
+                        help="comma-separated rows/s of the latency workload (a loaded machine's database "
+                             "may commit fewer one-row transactions than 5,000/s)")
     parser.add_argument("--partitions", type=int, default=3)
     parser.add_argument("--runs", type=int, default=1, help="timed runs per workload and system, alternating")
     parser.add_argument("--out", default=os.path.join(os.environ.get("SLUICE_BUILD_DIR", "build"), "bench", "results.json"))
@@ -77,7 +83,8 @@ def main():
     wanted = args.systems.split(",") if args.systems else ["sluice"] + (["debezium"] if args.vs else [])
     known = {"sluice": SluiceSystem, "sluice-eos": SluiceExactlyOnceSystem,
              "sluice-eos-connector": SluiceExactlyOnceConnectorBoundarySystem,
-             "sluice-eos-interval": SluiceExactlyOnceIntervalSystem, "debezium": DebeziumSystem}
+             "sluice-eos-interval": SluiceExactlyOnceIntervalSystem, "debezium": DebeziumSystem,
+             "debezium-eos": DebeziumExactlyOnceSystem, "sluice-metrics-off": SluiceMetricsOffSystem}
     unknown = [name for name in wanted if name not in known]
     if unknown:
         print(f"bench: unknown system {unknown[0]}; choose from {', '.join(known)}", file=sys.stderr)

@@ -61,6 +61,18 @@ class Database:
         self.sql(self.reset_binlog_sql())
         self.sql("CREATE DATABASE bench;" + TABLE_DDL + ";")
 
+    def after_first_transaction(self):
+        """MySQL in GTID mode: where the binlog's first transaction ends, as Debezium's offset
+        fields: {"file", "pos", "gtids"} (that transaction's GTID, the set processed so far)."""
+        first_file = self.sql("SHOW BINARY LOGS;").splitlines()[0].split("\t")[0]
+        events = [line.split("\t") for line in self.sql(f"SHOW BINLOG EVENTS IN '{first_file}';").splitlines()]
+        gtid_events = [event for event in events if event[2] == "Gtid"]
+        if len(gtid_events) < 2:
+            raise RuntimeError(f"{first_file} holds fewer than two transactions")
+        # Info: SET @@SESSION.GTID_NEXT= 'uuid:1'
+        gtid = gtid_events[0][5].split("'")[1]
+        return {"file": first_file, "pos": int(gtid_events[1][1]), "gtids": gtid}
+
     def load(self, rows, rows_per_transaction, first_id=1):
         """Inserts `rows` rows, `rows_per_transaction` per transaction, streamed to one client."""
         process = subprocess.Popen(self.client(), stdin=subprocess.PIPE, text=True,
@@ -108,20 +120,25 @@ class Database:
         self.sql("\n".join(statements))
         return history
 
-    def paced_inserts(self, rate, seconds, first_id):
-        """Inserts one row per transaction at `rate` rows/s for `seconds`; each row's `created`
-        column holds its commit time (NOW(6)), from which latency is measured."""
+    def paced_inserts(self, rate, seconds, first_id, stop=lambda: False):
+        """Inserts one row per transaction at `rate` rows/s for `seconds` (or until stop());
+        each row's `created` column holds its commit time (NOW(6)), from which latency is
+        measured. Returns how many it inserted."""
         process = subprocess.Popen(self.client(), stdin=subprocess.PIPE, text=True,
                                    stdout=subprocess.DEVNULL)
         start = time.monotonic()
         total = int(rate * seconds)
+        sent = 0
         for n in range(total):
+            if stop():
+                break
             due = start + n / rate
             delay = due - time.monotonic()
             if delay > 0:
                 time.sleep(delay)
             process.stdin.write(f"INSERT INTO bench.orders VALUES {row_values(first_id + n)};\n")
             process.stdin.flush()
+            sent += 1
         process.stdin.close()
         process.wait()
-        return total
+        return sent

@@ -9,6 +9,8 @@ import signal
 import subprocess
 import time
 
+from connect_rest import ConnectRest
+
 CACHE = os.path.join(os.environ.get("SLUICE_ROOT", os.path.join(os.path.dirname(__file__), "..", "..")), ".cache")
 RUNS = os.path.join(CACHE, "bench", "runs")
 TOPIC_PREFIX = "bench"
@@ -128,13 +130,88 @@ class System:
         os.makedirs(directory)
         return directory
 
+    def run_directory(self, keep_state):
+        """(this system's run folder, its run id): fresh ones, or with `keep_state` the last run's.
+        Offsets live in Kafka: a fresh run gets fresh internal topics, named by the run id."""
+        if not keep_state:
+            directory = self.fresh_directory()
+            with open(os.path.join(directory, "run-id"), "w") as out:
+                out.write(str(int(time.time() * 1000)))
+        directory = os.path.join(RUNS, self.name)
+        with open(os.path.join(directory, "run-id")) as run_file:
+            return directory, run_file.read().strip()
+
+
+def internal_topics(prefix, run_id):
+    """A distributed worker's group and internal topics for one run (Kafka Connect's and Sluice's
+    property names are the same)."""
+    return {
+        "group.id": f"{prefix}-{run_id}",
+        "offset.storage.topic": f"{prefix}-offsets-{run_id}",
+        "config.storage.topic": f"{prefix}-configs-{run_id}",
+        "status.storage.topic": f"{prefix}-status-{run_id}",
+        "offset.storage.replication.factor": "1",
+        "config.storage.replication.factor": "1",
+        "status.storage.replication.factor": "1",
+    }
+
+
+def connect_worker_settings(bootstrap, directory, rest_port, schemas_enable=False):
+    """A Kafka Connect distributed worker's properties, as the benchmark runs it: the systems'
+    converter and producer settings, its REST API on loopback. Add internal_topics()."""
+    plugin_path = os.path.join(directory, "no-plugins")
+    os.makedirs(plugin_path, exist_ok=True)
+    return {
+        "bootstrap.servers": bootstrap,
+        "key.converter": "org.apache.kafka.connect.json.JsonConverter",
+        "value.converter": "org.apache.kafka.connect.json.JsonConverter",
+        "key.converter.schemas.enable": str(schemas_enable).lower(),
+        "value.converter.schemas.enable": str(schemas_enable).lower(),
+        "offset.flush.interval.ms": "1000",
+        # Everything is on the class path; Kafka Connect 4.x refuses an empty plugin.path (3.x
+        # read it as the working directory, and scanned it), so it names an empty folder.
+        "plugin.path": plugin_path,
+        # Its REST API on loopback, on the port scripts/bench checked is free: Kafka Connect's
+        # default, every interface on 8083, is where a quickstart's worker serves its admin API.
+        "listeners": f"http://127.0.0.1:{rest_port}",
+        "rest.advertised.host.name": "127.0.0.1",
+        "rest.advertised.port": str(rest_port),
+        **PRODUCER_SETTINGS,
+    }
+
+
+def start_connect_worker(name, directory, worker, heap):
+    """Starts Kafka Connect (CONNECT_HOME) in distributed mode with `worker`'s properties, logging
+    warnings and errors to `directory`/connect.log (appended)."""
+    properties = os.path.join(directory, "worker.properties")
+    write_properties(properties, worker)
+    with open(os.path.join(directory, "log4j2.properties"), "w") as out:
+        out.write("rootLogger.level = WARN\nrootLogger.appenderRef.console.ref = console\n"
+                  "appender.console.type = Console\nappender.console.name = console\n"
+                  "appender.console.layout.type = PatternLayout\n"
+                  "appender.console.layout.pattern = [%d] %p %m (%c)%n\n")
+    log_path = os.path.join(directory, "connect.log")
+    started_at = time.monotonic()
+    process = subprocess.Popen(
+        ["java", f"-Xms{heap}", f"-Xmx{heap}", "-XX:+UseG1GC",
+         f"-Dlog4j2.configurationFile={directory}/log4j2.properties",
+         "-Dlog4j.configuration=file:/dev/null",
+         "-cp", os.path.join(os.environ["CONNECT_HOME"], "libs", "*"),
+         "org.apache.kafka.connect.cli.ConnectDistributed", properties],
+        stdout=open(log_path, "a"), stderr=subprocess.STDOUT, start_new_session=True)
+    return RunningSystem(name, process, log_path, started_at)
+
 
 class DebeziumSystem(System):
+    """Debezium on one Kafka Connect worker in distributed mode, as users run it: its connector
+    created through the REST API, its offsets, configs and statuses in Kafka topics of its own
+    (fresh per run, kept by a restart)."""
     name = "debezium"
     heap = "1g"
     schemas_enable = False  # the benchmark's setting; the reference capture turns it on
     include_schema_changes = False  # likewise
     extra_settings = {}  # connector properties the reference capture adds
+    extra_worker_settings = {}
     topic_prefix = TOPIC_PREFIX
     include_list = "bench"
 
@@ -145,29 +222,17 @@ class DebeziumSystem(System):
         return None
 
     def start(self, snapshot_mode, keep_state=False):
-        directory = os.path.join(RUNS, self.name)
-        if not keep_state:
-            directory = self.fresh_directory()
-        plugin_path = os.path.join(directory, "no-plugins")
-        os.makedirs(plugin_path, exist_ok=True)
+        """Starts the worker; on a fresh run also creates the connector, which a restart finds in
+        the worker's config topic. With `never` on MySQL (Debezium 3.6 has no such mode) the
+        connector is handed the binlog's start instead (connect_rest.create_at_binlog_start)."""
+        directory, run_id = self.run_directory(keep_state)
+        rest_port = os.environ["BENCH_CONNECT_PORT"]
         worker = {
-            "bootstrap.servers": self.kafka.bootstrap,
-            "key.converter": "org.apache.kafka.connect.json.JsonConverter",
-            "value.converter": "org.apache.kafka.connect.json.JsonConverter",
-            "key.converter.schemas.enable": str(self.schemas_enable).lower(),
-            "value.converter.schemas.enable": str(self.schemas_enable).lower(),
-            "offset.storage.file.filename": os.path.join(directory, "offsets.dat"),
-            "offset.flush.interval.ms": "1000",
-            # Everything is on the class path; Kafka Connect 4.x refuses an empty plugin.path (3.x
-            # read it as the working directory, and scanned it), so it names an empty folder.
-            "plugin.path": plugin_path,
-            # Its REST API on loopback, on the port scripts/bench checked is free: Kafka Connect's
-            # default, every interface on 8083, is where a quickstart's worker serves its admin API.
-            "listeners": f"http://127.0.0.1:{os.environ['BENCH_CONNECT_PORT']}",
-            **PRODUCER_SETTINGS,
+            **connect_worker_settings(self.kafka.bootstrap, directory, rest_port, self.schemas_enable),
+            **internal_topics("connect-bench", run_id),
+            **self.extra_worker_settings,
         }
         connector = {
-            "name": "bench",
             "connector.class": os.environ["DEBEZIUM_CONNECTOR_CLASS"],
             **self.connector_settings(snapshot_mode),
             "topic.prefix": self.topic_prefix,
@@ -177,33 +242,39 @@ class DebeziumSystem(System):
             "schema.history.internal.kafka.topic": f"{self.topic_prefix}.schema-history",
             **self.extra_settings,
         }
-        write_properties(os.path.join(directory, "worker.properties"), worker)
-        write_properties(os.path.join(directory, "connector.properties"), connector)
-        with open(os.path.join(directory, "log4j2.properties"), "w") as out:
-            out.write("rootLogger.level = WARN\nrootLogger.appenderRef.console.ref = console\n"
-                      "appender.console.type = Console\nappender.console.name = console\n"
-                      "appender.console.layout.type = PatternLayout\n"
-                      "appender.console.layout.pattern = [%d] %p %m (%c)%n\n")
-        log_path = os.path.join(directory, "connect.log")
-        started_at = time.monotonic()
-        process = subprocess.Popen(
-            ["java", f"-Xms{self.heap}", f"-Xmx{self.heap}", "-XX:+UseG1GC",
-             f"-Dlog4j2.configurationFile={directory}/log4j2.properties",
-             "-Dlog4j.configuration=file:/dev/null",
-             "-cp", os.path.join(os.environ["CONNECT_HOME"], "libs", "*"),
-             "org.apache.kafka.connect.cli.ConnectStandalone",
-             os.path.join(directory, "worker.properties"), os.path.join(directory, "connector.properties")],
-            stdout=open(log_path, "a"), stderr=subprocess.STDOUT, start_new_session=True)
-        return RunningSystem(self.name, process, log_path, started_at)
+        running = start_connect_worker(self.name, directory, worker, self.heap)
+        if keep_state:
+            return running
+        try:
+            rest = ConnectRest(f"http://127.0.0.1:{rest_port}", running)
+            rest.wait_until_serving()
+            if snapshot_mode == "never" and self.database.server == "mysql":
+                rest.create_at_binlog_start("bench", connector, self.database, self.topic_prefix)
+            else:
+                rest.create("bench", connector)
+        except Exception:
+            running.stop()
+            raise
+        return running
 
     def extra_topics(self):
         return [f"{self.topic_prefix}.schema-history"]
+
+
+class DebeziumExactlyOnceSystem(DebeziumSystem):
+    """Debezium with Kafka Connect's exactly-once source support (KIP-618, distributed mode only):
+    a transactional producer per task at the default boundary (`transaction.boundary=poll`), its
+    offsets written in the same transactions."""
+    name = "debezium-eos"
+    transactional = True
+    extra_worker_settings = {"exactly.once.source.support": "enabled"}
 
 
 class SluiceSystem(System):
     name = "sluice"
     extra_worker_settings = {}
     extra_connector_settings = {}
+    extra_environment = {}
 
     def plugin_dir(self):
         return os.path.join(os.environ.get("SLUICE_BUILD_DIR", "build"), "plugins")
@@ -215,24 +286,10 @@ class SluiceSystem(System):
         return None
 
     def start(self, snapshot_mode, keep_state=False):
-        directory = os.path.join(RUNS, self.name)
-        if not keep_state:
-            directory = self.fresh_directory()
-            # Offsets live in Kafka: a fresh run gets fresh internal topics.
-            run_id = str(int(time.time() * 1000))
-            with open(os.path.join(directory, "run-id"), "w") as out:
-                out.write(run_id)
-        with open(os.path.join(directory, "run-id")) as run_file:
-            run_id = run_file.read().strip()
+        directory, run_id = self.run_directory(keep_state)
         worker = {
             "bootstrap.servers": self.kafka.bootstrap,
-            "group.id": f"sluice-bench-{run_id}",
-            "offset.storage.topic": f"sluice-bench-offsets-{run_id}",
-            "config.storage.topic": f"sluice-bench-configs-{run_id}",
-            "status.storage.topic": f"sluice-bench-status-{run_id}",
-            "offset.storage.replication.factor": "1",
-            "config.storage.replication.factor": "1",
-            "status.storage.replication.factor": "1",
+            **internal_topics("sluice-bench", run_id),
             "offset.flush.interval.ms": "1000",
             "plugin.path": os.path.abspath(self.plugin_dir()),
             "key.converter": "org.apache.kafka.connect.json.JsonConverter",
@@ -255,11 +312,19 @@ class SluiceSystem(System):
         process = subprocess.Popen(
             wrapper + [binary, "worker", "--config", os.path.join(directory, "worker.properties"),
              os.path.join(directory, "connector.properties")],
-            stdout=open(log_path, "a"), stderr=subprocess.STDOUT, start_new_session=True)
+            stdout=open(log_path, "a"), stderr=subprocess.STDOUT, start_new_session=True,
+            env={**os.environ, **self.extra_environment})
         return RunningSystem(self.name, process, log_path, started_at)
 
     def extra_topics(self):
         return []
+
+
+class SluiceMetricsOffSystem(SluiceSystem):
+    """Sluice with its per-record metrics off (the record counters and the commit-to-ack lag
+    histogram; a test-only switch, runtime/worker/source_task.cc): beside `sluice`, what they cost."""
+    name = "sluice-metrics-off"
+    extra_environment = {"SLUICE_BENCH_PER_RECORD_METRICS": "off"}
 
 
 class SluiceExactlyOnceSystem(SluiceSystem):

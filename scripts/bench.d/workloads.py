@@ -259,7 +259,10 @@ class Snapshot(Workload):
 
 class Latency(Workload):
     name = "latency"
-    rates = (1000, 5000)
+
+    @property
+    def rates(self):
+        return tuple(int(rate) for rate in self.args.latency_rates.split(","))
 
     @property
     def description(self):
@@ -392,7 +395,9 @@ METRICS = [
 ]
 # The ratios reported, each system over another where both ran: per run (run i of one against run
 # i of the other, which ran next to it), then the median of those.
-PAIRS = [("sluice", "debezium")] + [(f"sluice-eos{kind}", "sluice") for kind in ("", "-connector", "-interval")]
+PAIRS = ([("sluice", "debezium"), ("sluice-eos", "debezium-eos"), ("debezium-eos", "debezium"),
+          ("sluice", "sluice-metrics-off")]
+         + [(f"sluice-eos{kind}", "sluice") for kind in ("", "-connector", "-interval")])
 
 
 def describe(measurement):

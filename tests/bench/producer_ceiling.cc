@@ -3,7 +3,8 @@
 // no faster on the same broker, producer settings and machine.
 //
 //   producer_ceiling --bootstrap 127.0.0.1:29192 --from TOPIC --to TOPIC [-X key=value]...
-//                    [--transaction-records N --offsets-topic TOPIC [--flush-before-offsets]]
+//                    [--transaction-records N --offsets-topic TOPIC [--flush-before-offsets]
+//                     [--begin-delay-us N]]
 //
 // Reads every record of --from (the topic a system under test just wrote: the same keys and value
 // bytes) into memory first, untimed, in the order they were produced (CreateTime, then partition
@@ -15,9 +16,12 @@
 //
 // With --transaction-records N, the exactly-once ceiling: a transactional producer puts the records
 // in transactions of N, each ending as a worker's does (docs/worker.md, "Exactly-once"): one
-// offsets record (about the size of the MySQL connector's) to --offsets-topic, then the commit;
-// --flush-before-offsets also waits for the transaction's records to be acknowledged before the
-// offsets record, as the worker's commit does.
+// offsets record (about the size of the MySQL connector's) to --offsets-topic, then the commit
+// (which waits for the records), as the worker's commit does; --flush-before-offsets also waits for
+// the transaction's records to be acknowledged before the offsets record, as the worker's commit
+// did until 2026-12-07; --begin-delay-us waits that long after a commit before the next
+// transaction's first record (whose AddPartitionsToTxn the broker refuses with
+// CONCURRENT_TRANSACTIONS while it still writes the last one's markers).
 //
 // Prints one JSON object: records, bytes (keys + values), transactions, seconds,
 // records_per_second, mb_per_second, cpu_seconds (this process over the timed part, librdkafka's
@@ -187,6 +191,7 @@ void OnDelivery(rd_kafka_t*, const rd_kafka_message_t* message, void*) {
 int main(int argc, char** argv) {
   std::string bootstrap, from, to, offsets_topic;
   int64_t transaction_records = 0;
+  int64_t begin_delay_us = 0;
   bool flush_before_offsets = false;
   std::vector<std::pair<std::string, std::string>> settings;
   for (int i = 1; i < argc; i += 2) {
@@ -200,6 +205,8 @@ int main(int argc, char** argv) {
     const std::string value = argv[i + 1];
     if (flag == "--transaction-records") {
       transaction_records = std::stoll(value);
+    } else if (flag == "--begin-delay-us") {
+      begin_delay_us = std::stoll(value);
     } else if (flag == "--offsets-topic") {
       offsets_topic = value;
     } else if (flag == "--bootstrap") {
@@ -220,7 +227,8 @@ int main(int argc, char** argv) {
       (transaction_records > 0) != !offsets_topic.empty()) {
     return Fail(
         "usage: producer_ceiling --bootstrap HOST:PORT --from TOPIC --to TOPIC [-X k=v]... "
-        "[--transaction-records N --offsets-topic TOPIC [--flush-before-offsets]]");
+        "[--transaction-records N --offsets-topic TOPIC [--flush-before-offsets] "
+        "[--begin-delay-us N]]");
   }
 
   std::string error;
@@ -264,6 +272,7 @@ int main(int argc, char** argv) {
   int64_t in_transaction = 0;
   for (const Record& record : records) {
     if (transaction_records > 0 && in_transaction == 0) {
+      if (transactions > 0 && begin_delay_us > 0) usleep(static_cast<useconds_t>(begin_delay_us));
       if (rd_kafka_error_t* e = rd_kafka_begin_transaction(producer.get()); e != nullptr) {
         return TransactionFailed("begin_transaction", e);
       }

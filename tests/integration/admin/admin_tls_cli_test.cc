@@ -140,7 +140,7 @@ TEST_F(AdminFixture, CliCommandsTablesJsonAndExitCodes) {
   rapidjson::Document doc;
   doc.Parse(out.c_str());
   ASSERT_TRUE(doc.IsObject()) << out;
-  EXPECT_STREQ(doc["state_name"].GetString(), "RUNNING");
+  EXPECT_STREQ(doc["connector"]["state"].GetString(), "RUNNING");  // Kafka Connect's shape
 
   EXPECT_EQ(Shell(sluice + " connectors pause " + name, &out), 0) << out;
   EXPECT_THAT(out, HasSubstr("PAUSED"));
@@ -245,9 +245,9 @@ TEST(SluiceWorkerBinary, ServesTheAdminApiAndBringsConnectorsBackAfterARestart) 
   worker = start();
   ASSERT_TRUE(worker->running()) << ReadFileForMessage(log);
   ASSERT_EQ(Shell(cli + " -o json connectors status running", &out), 0) << out;
-  EXPECT_THAT(out, HasSubstr(R"("state_name": "RUNNING")"));
+  EXPECT_THAT(out, HasSubstr(R"("connector":{"state":"RUNNING")"));
   ASSERT_EQ(Shell(cli + " -o json connectors status paused", &out), 0) << out;
-  EXPECT_THAT(out, HasSubstr(R"("state_name": "PAUSED")"));
+  EXPECT_THAT(out, HasSubstr(R"("connector":{"state":"PAUSED")"));
   worker->Signal(SIGTERM);
   EXPECT_EQ(worker->Wait(absl::Seconds(30)), 0) << ReadFileForMessage(log);
 }

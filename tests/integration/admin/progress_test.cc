@@ -1,6 +1,6 @@
 // What a task reports with api->task_progress_report reaches the operator: GetConnectorStatus and
 // Watch carry it, and `sluice connectors status` / `watch` print it as one line per task (watch
-// only when it changes), `-o json` in full. A test plugin reports exactly what its config says;
+// only when it changes), `-o proto` in full. A test plugin reports exactly what its config says;
 // the generator reports its own progress.
 #include <unistd.h>
 
@@ -102,8 +102,9 @@ TEST_F(ProgressTest, StatusWatchAndTheCliShowWhatATaskReports) {
                              "table 2/5\n"));
   EXPECT_THAT(out, Not(HasSubstr("progress: snapshot running")));
 
-  // -o json: the message as the proto's JSON mapping (int64 as strings), unknown numbers absent.
-  ASSERT_EQ(Cli(Address(), {"-o", "json", "connectors", "status", name}, &out), 0) << out;
+  // -o proto: the message as the proto's JSON mapping (int64 as strings), unknown numbers absent
+  // (-o json is Kafka Connect's status, which has no place for progress).
+  ASSERT_EQ(Cli(Address(), {"-o", "proto", "connectors", "status", name}, &out), 0) << out;
   rapidjson::Document json;
   json.Parse(out.c_str());
   ASSERT_TRUE(json.IsObject()) << out;

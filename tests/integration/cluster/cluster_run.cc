@@ -30,12 +30,14 @@ void WriteFile(const std::string& path, const std::string& text) {
   file << text;
 }
 
-constexpr char kRunsHere[] = " herder connector ";  // docs/logging.md: "<ts> INFO  herder <message>"
+// docs/logging.md: "<ts> INFO  herder <message>"; the herder logs "connector <name> runs here
+// from epoch N" and "connector <name> no longer runs here", and the same of "task <name>-<id>".
+constexpr char kHerder[] = " herder ";
 
 }  // namespace
 
-ClusterRun::ClusterRun(const std::string& name, const std::string& settings)
-    : prefix_(UniqueName(name)), settings_(settings) {
+ClusterRun::ClusterRun(const std::string& name, const std::string& settings, Timings timings)
+    : prefix_(UniqueName(name)), settings_(settings), timings_(timings) {
   directory_ = absl::StrCat(BinaryDir(), "/tests/integration/cluster/", prefix_);
   mkdir(directory_.c_str(), 0755);
 }
@@ -76,10 +78,10 @@ void ClusterRun::StartWorker(size_t i, const std::string& plugin_path,
                            "producer.linger.ms=5\n"
                            "sluice.admin.listener=", w.admin_address, "\n",
                            "listeners=http://127.0.0.1:", w.rest_port, "\n",
-                           "sluice.cluster.enable=true\n"
-                           "session.timeout.ms=6000\n"
-                           "heartbeat.interval.ms=1000\n"
-                           "scheduled.rebalance.max.delay.ms=0\n",
+                           timings_ == Timings::kFast ? "session.timeout.ms=6000\n"
+                                                        "heartbeat.interval.ms=1000\n"
+                                                        "scheduled.rebalance.max.delay.ms=0\n"
+                                                      : "",
                            settings_, settings));
   }
   // A restarted worker appends to its log: what ran before stays readable, and RunningOn reads
@@ -138,7 +140,7 @@ std::string ClusterRun::CreateGenerator(size_t via, const std::string& name, int
                                                 {"key.cardinality", absl::StrCat(cardinality)},
                                                 {"rate.per.sec", absl::StrCat(rate)},
                                                 {"batch.size", "20"}};
-  config.insert(extra.begin(), extra.end());
+  for (const auto& [key, value] : extra) config[key] = value;
   return CreateConnector(via, name, config);
 }
 
@@ -221,7 +223,8 @@ int ClusterRun::LeaderOf(size_t via) const {
   return leader;
 }
 
-std::set<std::string> ClusterRun::RunningOn(size_t i) const {
+std::set<std::string> ClusterRun::UnitsOn(size_t i, const std::string& kind) const {
+  const std::string marker = absl::StrCat(kHerder, kind, " ");
   std::set<std::string> running;
   const std::string text = log(i);
   size_t at = 0;
@@ -231,9 +234,9 @@ std::set<std::string> ClusterRun::RunningOn(size_t i) const {
     const std::string line = text.substr(at, end - at);
     at = end + 1;
     if (line == "--- worker stopped") running.clear();
-    const size_t p = line.find(kRunsHere);
+    const size_t p = line.find(marker);
     if (p == std::string::npos) continue;
-    const std::string rest = line.substr(p + sizeof(kRunsHere) - 1);
+    const std::string rest = line.substr(p + marker.size());
     const size_t space = rest.find(' ');
     if (space == std::string::npos) continue;
     const std::string name = rest.substr(0, space);
@@ -243,10 +246,11 @@ std::set<std::string> ClusterRun::RunningOn(size_t i) const {
   return running;
 }
 
-int ClusterRun::OwnerOf(const std::string& connector, const std::set<size_t>& live) const {
+int ClusterRun::UnitOwnerOf(const std::string& unit, const std::string& kind,
+                            const std::set<size_t>& live) const {
   int owner = -1;
   for (size_t i : live) {
-    if (RunningOn(i).contains(connector)) {
+    if (UnitsOn(i, kind).contains(unit)) {
       if (owner >= 0) return -2;  // two workers
       owner = static_cast<int>(i);
     }
@@ -254,9 +258,20 @@ int ClusterRun::OwnerOf(const std::string& connector, const std::set<size_t>& li
   return owner;
 }
 
+std::set<std::string> ClusterRun::RunningOn(size_t i) const { return UnitsOn(i, "connector"); }
+
+int ClusterRun::OwnerOf(const std::string& connector, const std::set<size_t>& live) const {
+  return UnitOwnerOf(connector, "connector", live);
+}
+
+std::set<std::string> ClusterRun::TasksOn(size_t i) const { return UnitsOn(i, "task"); }
+
+int ClusterRun::TaskOwnerOf(const std::string& task, const std::set<size_t>& live) const {
+  return UnitOwnerOf(task, "task", live);
+}
+
 std::vector<int64_t> ClusterRun::CommittedSeqs(const std::string& connector,
-                                               const std::string& offsets_topic,
-                                               int task) const {
+                                               const std::string& offsets_topic, int task) const {
   std::vector<int64_t> seqs;
   absl::StatusOr<std::vector<ConsumedRecord>> consumed = ReadWholeTopic(
       KafkaBootstrap(), offsets_topic.empty() ? prefix_ + ".offsets" : offsets_topic);
@@ -273,7 +288,7 @@ std::vector<int64_t> ClusterRun::CommittedSeqs(const std::string& connector,
 }
 
 std::string ClusterRun::CheckNoLossAndKeyOrder(const std::string& connector,
-                                               int64_t max_records) const {
+                                               int64_t max_records, int task) const {
   absl::StatusOr<std::vector<ConsumedRecord>> consumed =
       ReadWholeTopic(KafkaBootstrap(), topic(connector));
   if (!consumed.ok()) return std::string(consumed.status().message());
@@ -284,20 +299,21 @@ std::string ClusterRun::CheckNoLossAndKeyOrder(const std::string& connector,
     rapidjson::Document value;
     value.Parse(record.value.value_or("null").c_str());
     if (!value.IsObject()) continue;
+    if (value.HasMember("task") && value["task"].GetInt() != task) continue;
     const int64_t seq = value["seq"].GetInt64();
     if (!present.insert(seq).second) continue;  // a replay: allowed by at-least-once
     auto [it, first] = last_first_occurrence.try_emplace(record.key.value_or(""), seq);
     if (!first) {
       if (seq <= it->second) {
-        failures += absl::StrCat(connector, ": key ", it->first, " has seq ", seq, " after ",
-                                 it->second, "\n");
+        failures += absl::StrCat(connector, "-", task, ": key ", it->first, " has seq ", seq,
+                                 " after ", it->second, "\n");
       }
       it->second = seq;
     }
   }
   for (int64_t seq = 0; seq < max_records; ++seq) {
     if (!present.contains(seq)) {
-      failures += absl::StrCat(connector, ": record ", seq, " missing\n");
+      failures += absl::StrCat(connector, "-", task, ": record ", seq, " missing\n");
       break;
     }
   }

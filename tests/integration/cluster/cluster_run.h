@@ -19,8 +19,12 @@ namespace sluice::testing {
 
 class ClusterRun {
  public:
+  // How fast the group notices a worker gone: kFast (session.timeout.ms=6000,
+  // heartbeat.interval.ms=1000, scheduled.rebalance.max.delay.ms=0) or Kafka Connect's defaults.
+  enum class Timings { kFast, kDefaults };
   // `settings` lines are added to every worker's config.
-  explicit ClusterRun(const std::string& name, const std::string& settings = "");
+  explicit ClusterRun(const std::string& name, const std::string& settings = "",
+                      Timings timings = Timings::kFast);
 
   // Starts worker `i` (0-based; a new index adds a worker). `plugin_path` "" = the build's.
   // `settings`: lines added to this worker's config only (on its first start). `failpoints`:
@@ -38,7 +42,7 @@ class ClusterRun {
 
   // Creates generator connector `name` through worker `via`: `max_records` records over
   // `cardinality` keys at `rate` per second. Returns its full (unique) name.
-  // `extra`: more keys of the connector's config.
+  // `extra`: more keys of the connector's config, over those (e.g. tasks.max, 1 by default).
   std::string CreateGenerator(size_t via, const std::string& name, int64_t max_records,
                               int64_t cardinality, double rate,
                               const std::map<std::string, std::string>& extra = {});
@@ -68,20 +72,26 @@ class ClusterRun {
   // published; -1 when none is within 30 s.
   int LeaderOf(size_t via = 0) const;
 
-  // The connectors worker `i` runs now, by its log.
+  // The connector instances worker `i` runs now, by its log.
   std::set<std::string> RunningOn(size_t i) const;
-  // The worker that runs `connector` by the logs of the live workers; -1 for none.
+  // The worker that runs `connector`'s instance by the logs of the live workers; -1 for none,
+  // -2 for two.
   int OwnerOf(const std::string& connector, const std::set<size_t>& live) const;
+  // The same for tasks, named "<connector>-<task id>".
+  std::set<std::string> TasksOn(size_t i) const;
+  int TaskOwnerOf(const std::string& task, const std::set<size_t>& live) const;
 
   std::string topic(const std::string& connector) const { return connector + ".records"; }
   std::string config_topic() const { return prefix_ + ".configs"; }
-  // Every committed `seq` of the connector's task `task` (its one partition), in the offsets topic's order (the
-  // workers' offsets topic, or `offsets_topic`, a connector's own).
+  // Every committed `seq` of the connector's task `task` (its source partition), in the offsets
+  // topic's order (the workers' offsets topic, or `offsets_topic`, a connector's own).
   std::vector<int64_t> CommittedSeqs(const std::string& connector,
                                      const std::string& offsets_topic = "", int task = 0) const;
-  // Checks the connector's topic against what the generator made: every seq in [0, max) present,
-  // and per key, the first occurrences in increasing seq order. Returns the failures.
-  std::string CheckNoLossAndKeyOrder(const std::string& connector, int64_t max_records) const;
+  // Checks the connector's topic against what the generator's task `task` made: every seq in
+  // [0, max) present, and per key, the first occurrences in increasing seq order. Returns the
+  // failures.
+  std::string CheckNoLossAndKeyOrder(const std::string& connector, int64_t max_records,
+                                     int task = 0) const;
 
  private:
   struct Worker {
@@ -91,9 +101,15 @@ class ClusterRun {
     int rest_port = 0;
     std::unique_ptr<Subprocess> process;
   };
+  // What worker `i` runs now of one kind (`kind`: "connector" or "task"), by its log.
+  std::set<std::string> UnitsOn(size_t i, const std::string& kind) const;
+  int UnitOwnerOf(const std::string& unit, const std::string& kind,
+                  const std::set<size_t>& live) const;
+
   std::string prefix_;
   std::string directory_;
   std::string settings_;
+  Timings timings_;
   std::vector<Worker> workers_;
 };
 

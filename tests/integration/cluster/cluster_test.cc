@@ -1,5 +1,6 @@
 // Several `sluice worker` processes with one group.id on the real broker (docs/cluster.md): the
-// connectors spread and each runs once; a worker killed, frozen or restarted hands its connectors
+// connectors spread and each runs once; one connector's tasks spread over the workers and move
+// one by one; a worker killed, frozen or restarted hands its connectors
 // over without loss, without two workers running one connector, and without the frozen one
 // writing after it lost them; a worker without a connector's plugin is never given it; every
 // admin call asked of a worker that neither leads nor runs the connector acts as on its owner;
@@ -152,6 +153,86 @@ TEST(Cluster, AKilledWorkersConnectorsResumeElsewhereWithoutLossInKeyOrder) {
   ExpectEveryRecordInKeyOrder(run, connectors, kRecords, absl::Seconds(90));
   run.StopWorker(0);
   run.StopWorker(2);
+}
+
+// Every task runs on exactly one of `live`, each of them running `per_worker`; false as well
+// (and a failure) when the logs show one task on two workers at once.
+bool TasksSpreadEvenly(const ClusterRun& run, const std::vector<std::string>& tasks,
+                       const std::set<size_t>& live, size_t per_worker) {
+  bool placed = true;
+  for (const std::string& t : tasks) {
+    const int owner = run.TaskOwnerOf(t, live);
+    EXPECT_NE(owner, -2) << t << " runs on two workers at once";
+    if (owner < 0) placed = false;
+  }
+  if (!placed) return false;
+  for (size_t i : live) {
+    if (run.TasksOn(i).size() != per_worker) return false;
+  }
+  return true;
+}
+
+TEST(Cluster, SixTasksOfOneGeneratorSpreadTwoPerWorkerAndAKilledWorkersTasksMove) {
+  ClusterRun run("cluster-tasks");
+  StartThree(run);
+  constexpr int64_t kRecords = 3000;  // per task
+  constexpr int kTasks = 6;
+  const std::string g = run.CreateGenerator(0, "g", kRecords, 10, 150, {{"tasks.max", "6"}});
+  std::vector<std::string> tasks;
+  for (int t = 0; t < kTasks; ++t) tasks.push_back(absl::StrCat(g, "-", t));
+  ASSERT_TRUE(Eventually([&] { return TasksSpreadEvenly(run, tasks, All(run), 2); },
+                         absl::Seconds(30), absl::Milliseconds(200)))
+      << Logs(run);
+  EXPECT_GE(run.OwnerOf(g, All(run)), 0) << "its instance runs on exactly one worker";
+  // `sluice cluster` shows each worker's tasks, as the workers run them.
+  ASSERT_TRUE(Eventually(
+      [&] {
+        const ClusterRun::CliAnswer cluster = run.Cli(1, {"cluster"});
+        if (cluster.code != 0) return false;
+        for (size_t i = 0; i < 3; ++i) {
+          const size_t row = cluster.output.find("\n" + run.WorkerId(i) + " ");
+          if (row == std::string::npos) return false;
+          const size_t at = row + 1;
+          const std::string line = cluster.output.substr(at, cluster.output.find('\n', at) - at);
+          for (const std::string& t : run.TasksOn(i)) {
+            if (line.find(t) == std::string::npos) return false;
+          }
+        }
+        return true;
+      },
+      absl::Seconds(10), absl::Milliseconds(500)))
+      << run.Cli(1, {"cluster"}).output;
+  absl::SleepFor(absl::Seconds(2));  // every task produces for a while
+  const std::set<std::string> moved = run.TasksOn(1);
+  ASSERT_EQ(moved.size(), 2u);
+  run.worker(1).Signal(SIGKILL);
+  ASSERT_EQ(run.worker(1).Wait(absl::Seconds(10)), 128 + SIGKILL);
+  const std::set<size_t> live = {0, 2};
+  // Sampled all along the handover: never one task on two workers, and at the end 3/3.
+  ASSERT_TRUE(Eventually([&] { return TasksSpreadEvenly(run, tasks, live, 3); },
+                         kSession + absl::Seconds(20), absl::Milliseconds(50)))
+      << Logs(run);
+  EXPECT_GE(run.OwnerOf(g, live), 0) << Logs(run);
+  // Every task reaches its last record, committed, with nothing lost and each key in order, and
+  // no task's committed offset ever went back (two runs of one task would have written one).
+  ASSERT_TRUE(Eventually(
+      [&] {
+        for (int t = 0; t < kTasks; ++t) {
+          const std::vector<int64_t> seqs = run.CommittedSeqs(g, "", t);
+          if (seqs.empty() || seqs.back() != kRecords - 1) return false;
+        }
+        return true;
+      },
+      absl::Seconds(90), absl::Milliseconds(500)))
+      << Logs(run);
+  for (int t = 0; t < kTasks; ++t) {
+    EXPECT_EQ(run.CheckNoLossAndKeyOrder(g, kRecords, t), "");
+    const std::vector<int64_t> seqs = run.CommittedSeqs(g, "", t);
+    EXPECT_TRUE(std::is_sorted(seqs.begin(), seqs.end())) << t << ": " << absl::StrJoin(seqs, ",");
+  }
+  run.StopWorker(0);
+  run.StopWorker(2);
+  EXPECT_EQ(Logs(run).find("another task wrote the offset"), std::string::npos) << Logs(run);
 }
 
 TEST(Cluster, AFrozenWorkerStopsItsTasksAndWritesNothingAfterLosingThem) {

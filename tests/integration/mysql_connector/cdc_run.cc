@@ -105,6 +105,10 @@ CdcRun::CdcRun(const std::string& name, bool schemas, TestServer server, std::st
                    "config.storage.replication.factor=1\n"
                    "status.storage.replication.factor=1\n"
                    "offset.flush.interval.ms=300\n"
+                   // A worker restarted after kill -9 waits for its previous process to leave the
+                   // group (cluster/single_worker_guard.h): the broker's shortest session.
+                   "session.timeout.ms=6000\n"
+                   "heartbeat.interval.ms=1000\n"
                    "plugin.path=",
                    BinaryDir(),
                    "/plugins\n"

@@ -97,10 +97,22 @@ TEST(ExactlyOnce, ASecondWorkerOnTheSameConnectorFencesTheFirst) {
       << ReadFileForMessage(run.log_path());
   ASSERT_TRUE(first->running()) << ReadFileForMessage(run.log_path());
 
+  // The first worker freezes (a zombie: a long GC-like stall) until the group forgets it; a
+  // second worker on the same group.id may then start (it would refuse beside a live member).
   // Same group.id and connector: the same transactional.id. The second task's producer fences the
-  // first's, whose next transaction fails: it must end FAILED without writing, not restart and
-  // fence back.
-  std::unique_ptr<Subprocess> second = run.StartWorker();
+  // first's, whose next transaction, once it wakes, fails: it must end FAILED without writing,
+  // not restart and fence back.
+  first->Signal(SIGSTOP);
+  std::unique_ptr<Subprocess> second;
+  ASSERT_TRUE(Eventually(
+      [&] {
+        second = run.StartWorker();
+        // Refused (the frozen worker is still a member): exits within its wait; try again.
+        return !second->Wait(absl::Seconds(12)).has_value();
+      },
+      absl::Seconds(60), absl::Milliseconds(200)))
+      << ReadFileForMessage(run.log_path());
+  first->Signal(SIGCONT);
   EXPECT_TRUE(Eventually(
       [&] { return ReadFileForMessage(run.log_path()).find("fenced") != std::string::npos; },
       absl::Seconds(60), absl::Milliseconds(200)))

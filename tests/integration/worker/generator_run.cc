@@ -55,6 +55,11 @@ GeneratorRun::GeneratorRun(const std::string& name, Plugins plugins, const std::
                          "status.storage.replication.factor=1\n"
                          "offset.storage.partitions=3\n"
                          "offset.flush.interval.ms=300\n"
+                         // A worker restarted after kill -9 waits for its previous process to
+                         // leave the group (cluster/single_worker_guard.h): the broker's shortest
+                         // session.
+                         "session.timeout.ms=6000\n"
+                         "heartbeat.interval.ms=1000\n"
                          "plugin.path=", plugin_dir_, "\n"
                          "key.converter=org.apache.kafka.connect.json.JsonConverter\n"
                          "value.converter=org.apache.kafka.connect.json.JsonConverter\n"

@@ -314,6 +314,20 @@ grpc::Status FakeAdmin::GetConnectorTopics(grpc::ServerContext* context, const p
   return grpc::Status::OK;
 }
 
+grpc::Status FakeAdmin::GetTaskConfigs(grpc::ServerContext* context, const pb::ConnectorRef* request,
+                                       pb::TaskConfigs* reply) {
+  if (auto failure = Received(*context, "GetTaskConfigs", *request)) return *failure;
+  if (!Known(request->name())) return NotFound(request->name());
+  if (request->name() != "orders") return grpc::Status::OK;
+  for (int i = 0; i < 2; ++i) {
+    pb::TaskConfig* task = reply->add_tasks();
+    task->set_id(i);
+    (*task->mutable_config())["task.id"] = absl::StrCat(i);
+    (*task->mutable_config())["topic.prefix"] = "shop";
+  }
+  return grpc::Status::OK;
+}
+
 grpc::Status FakeAdmin::ResetConnectorTopics(grpc::ServerContext* context, const pb::ConnectorRef* request,
                                              pb::ConnectorTopics*) {
   if (auto failure = Received(*context, "ResetConnectorTopics", *request)) return *failure;

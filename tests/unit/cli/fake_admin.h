@@ -54,6 +54,9 @@ class FakeAdmin final : public pb::Admin::Service {
                            pb::ConnectorStatus* reply) override;
   grpc::Status GetConnectorStatus(grpc::ServerContext*, const pb::ConnectorRef* request,
                                   pb::ConnectorStatus* reply) override;
+  // Connector `orders`'s two tasks: {"task.id": "<i>", "topic.prefix": "shop"}.
+  grpc::Status GetTaskConfigs(grpc::ServerContext*, const pb::ConnectorRef* request,
+                              pb::TaskConfigs* reply) override;
   grpc::Status ListPlugins(grpc::ServerContext*, const pb::ListPluginsRequest* request,
                            pb::ListPluginsResponse* reply) override;
   grpc::Status ValidateConfig(grpc::ServerContext*, const pb::ValidateConfigRequest* request,

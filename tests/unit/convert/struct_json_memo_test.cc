@@ -213,5 +213,31 @@ TEST(StructJsonMemo, GivesUpOnStructsThatDifferInMostFieldsAndOnNestedOnes) {
   for (int i = 0; i < 10000; ++i) ASSERT_FALSE(never.Consider());
 }
 
+// A key of one or a few columns is written anew each time: there is too little to copy.
+TEST(StructJsonMemo, IsNotUsedForStructsOfFewerThanFourFields) {
+  SchemaPtr key = *SchemaBuilder::Struct()
+                       .Name("k")
+                       .AddField("id", PrimitiveSchema(Type::kInt64))
+                       .AddField("region", PrimitiveSchema(Type::kString))
+                       .AddField("shard", PrimitiveSchema(Type::kInt32))
+                       .Build();
+  StructJsonMemo memo(*key);
+  EXPECT_FALSE(memo.enabled());
+  for (int i = 0; i < 10000; ++i) ASSERT_FALSE(memo.Consider());
+
+  JsonConverter c({.schemas_enable = false});
+  data::RecordBatch batch;
+  for (int record = 0; record < 20; ++record) {
+    data::StructValue* k = batch.NewStruct(key.get());
+    ASSERT_TRUE(batch.SetField(k, 0, Value::Int(record)).ok());
+    ASSERT_TRUE(batch.SetField(k, 1, Value::String(batch.Copy("eu"))).ok());
+    ASSERT_TRUE(batch.SetField(k, 2, Value::Int(7)).ok());
+    auto out = c.FromConnectData(key.get(), Value::Of(k));
+    ASSERT_TRUE(out.ok()) << out.status();
+    EXPECT_EQ(std::string(**out), R"({"id":)" + std::to_string(record) + R"(,"region":"eu","shard":7})");
+  }
+  EXPECT_EQ(c.structs_from_memo(), 0);
+}
+
 }  // namespace
 }  // namespace sluice::convert

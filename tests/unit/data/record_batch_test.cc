@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "runtime/data/arena.h"
 #include "runtime/data/schema.h"
@@ -214,6 +215,42 @@ TEST(RecordBatch, NestedStructMustUseTheFieldsSchema) {
   EXPECT_FALSE(batch.SetField(out, 0, Value::Of(wrong)).ok());
   StructValue* right = batch.NewStruct(inner.get());
   EXPECT_TRUE(batch.SetField(out, 0, Value::Of(right)).ok());
+}
+
+// SetField's inline check and CheckValue agree: every kind of value against every type of field,
+// required and optional, integers at the edges of each width.
+TEST(RecordBatch, SetFieldTakesExactlyWhatCheckValueAccepts) {
+  RecordBatch batch;
+  SchemaPtr inner = RowSchema();
+  SchemaPtr same_shape = RowSchema();  // another schema object: its structs do not fit `inner`
+  std::vector<SchemaPtr> fields;
+  for (Type t : {Type::kInt8, Type::kInt16, Type::kInt32, Type::kInt64, Type::kFloat32,
+                 Type::kFloat64, Type::kBoolean, Type::kString, Type::kBytes}) {
+    fields.push_back(PrimitiveSchema(t));
+    fields.push_back(PrimitiveSchema(t, /*optional=*/true));
+  }
+  fields.push_back(inner);
+  SchemaBuilder builder = SchemaBuilder::Struct();
+  builder.Name("all");
+  for (size_t i = 0; i < fields.size(); ++i) builder.AddField("f" + std::to_string(i), fields[i]);
+  SchemaPtr all = *builder.Build();
+  RecordBatch other;
+  const std::vector<Value> values = {
+      Value::Null(),       Value::Int(0),          Value::Int(127),
+      Value::Int(128),     Value::Int(-32769),     Value::Int(int64_t{1} << 31),
+      Value::Float(1.5),   Value::Boolean(true),   Value::String(batch.Copy("s")),
+      Value::Bytes(batch.Copy("b")), Value::Of(batch.NewStruct(inner.get())),
+      Value::Of(batch.NewStruct(same_shape.get())), Value::Of(other.NewStruct(inner.get()))};
+  for (size_t f = 0; f < fields.size(); ++f) {
+    for (size_t v = 0; v < values.size(); ++v) {
+      StructValue* s = batch.NewStruct(all.get());
+      const bool accepted =
+          CheckValue(*fields[f], values[v], "x").ok() &&
+          (values[v].kind != ValueKind::kStruct || values[v].s->batch == &batch);
+      EXPECT_EQ(batch.SetField(s, static_cast<uint32_t>(f), values[v]).ok(), accepted)
+          << "field " << f << ", value " << v;
+    }
+  }
 }
 
 TEST(RecordBatch, ArraysAndMapsGrowPastTheirHint) {

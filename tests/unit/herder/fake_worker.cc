@@ -33,7 +33,7 @@ std::vector<ConfigMap> FakeWorker::Generate(const worker::ConnectorConfig& conne
 absl::StatusOr<std::vector<ConfigMap>> FakeWorker::StartConnectorOnly(
     const worker::ConnectorConfig& connector) {
   absl::MutexLock lock(&mu_);
-  if (running_.contains(connector.name)) {
+  if (auto it = running_.find(connector.name); it != running_.end() && it->second.instance) {
     return absl::AlreadyExistsError(absl::StrCat("connector ", connector.name, " is running"));
   }
   std::shared_ptr<const plugin::Plugin> plugin = registry_.Find(connector.connector_class);
@@ -43,10 +43,30 @@ absl::StatusOr<std::vector<ConfigMap>> FakeWorker::StartConnectorOnly(
       !s.ok()) {
     return s;
   }
-  running_[connector.name];
+  running_[connector.name].instance = true;
   started_with_[connector.name] = connector;
   events_.push_back("start connector " + connector.name);
   return Generate(connector, static_cast<size_t>(connector.tasks_max));
+}
+
+absl::Status FakeWorker::HostTasks(const worker::ConnectorConfig& connector) {
+  absl::MutexLock lock(&mu_);
+  if (running_.contains(connector.name)) return absl::OkStatus();
+  if (registry_.Find(connector.connector_class) == nullptr) {
+    return absl::NotFoundError("no such plugin");
+  }
+  running_[connector.name];
+  started_with_[connector.name] = connector;
+  return absl::OkStatus();
+}
+
+void FakeWorker::StopConnectorInstance(const std::string& connector) {
+  absl::MutexLock lock(&mu_);
+  auto it = running_.find(connector);
+  if (it == running_.end() || !it->second.instance) return;
+  it->second.instance = false;
+  events_.push_back("stop connector " + connector);
+  if (it->second.tasks.empty()) running_.erase(it);
 }
 
 absl::StatusOr<std::vector<ConfigMap>> FakeWorker::RegenerateTaskConfigs(
@@ -58,7 +78,8 @@ absl::StatusOr<std::vector<ConfigMap>> FakeWorker::RegenerateTaskConfigs(
 
 bool FakeWorker::IsConnectorRunning(const std::string& connector) const {
   absl::MutexLock lock(&mu_);
-  return running_.contains(connector);
+  auto it = running_.find(connector);
+  return it != running_.end() && it->second.instance;
 }
 
 absl::Status FakeWorker::StartTask(const std::string& connector, int task_id,
@@ -80,6 +101,7 @@ absl::Status FakeWorker::StopTaskLocked(const std::string& connector, int task_i
   absl::Status how = task->second->failure();
   it->second.tasks.erase(task);
   events_.push_back(absl::StrCat("stop task ", connector, "-", task_id));
+  if (!it->second.instance && it->second.tasks.empty()) running_.erase(it);
   return how;
 }
 

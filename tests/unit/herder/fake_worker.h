@@ -80,6 +80,8 @@ class FakeWorker : public worker::WorkerControl {
   absl::StatusOr<std::vector<ConfigMap>> RegenerateTaskConfigs(const std::string& name,
                                                                        size_t max_tasks) override;
   bool IsConnectorRunning(const std::string& connector) const override;
+  absl::Status HostTasks(const worker::ConnectorConfig& connector) override;
+  void StopConnectorInstance(const std::string& connector) override;
   absl::Status StartTask(const std::string& connector, int task_id,
                          const ConfigMap& task_config) override;
   // Records "fence gen 0-2" (the ids fenced) as an event.
@@ -111,6 +113,7 @@ class FakeWorker : public worker::WorkerControl {
 
  private:
   struct Running {
+    bool instance = false;  // false: hosted for its tasks only (HostTasks)
     std::map<int, std::unique_ptr<FakeTask>> tasks;
   };
   std::vector<ConfigMap> Generate(const worker::ConnectorConfig& connector, size_t max)

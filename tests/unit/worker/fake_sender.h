@@ -31,32 +31,37 @@ class FakeSender : public kafka::RecordSender {
   enum class Settle { kAtOnce, kWhenTestAcks };
   explicit FakeSender(Settle settle) : settle_(settle) {}
 
-  absl::Status Send(const kafka::OutgoingRecord& record,
-                    offsets::SubmittedRecord* tracked) override {
+  absl::Status SendBatch(kafka::OutgoingBatch& batch, size_t* handed_over) override {
     absl::MutexLock lock(&mu_);
-    const size_t index = sent_.size();
-    if (refuse_at_ == index) return refusal_;  // never in flight; the caller fails it
-    Sent& sent = sent_.emplace_back();
-    sent.topic = std::string(record.topic);
-    if (record.key) sent.key = std::string(*record.key);
-    if (record.value) sent.value = std::string(*record.value);
-    sent.at = absl::Now();
-    if (tracked == nullptr) {
-      // Untracked (an offset record inside a transaction): nothing to settle.
-    } else if (fail_delivery_at_ == index) {
-      tracked->Fail(absl::Status(delivery_failure_code_,
-                                 "the broker refused record " + std::to_string(index)));
-    } else if (settle_ == Settle::kAtOnce) {
-      tracked->Ack();
-    } else {
-      held_.push_back(tracked);
+    for (*handed_over = 0; *handed_over < batch.size(); ++*handed_over) {
+      const kafka::OutgoingRecord record = batch.record(*handed_over);
+      offsets::SubmittedRecord* tracked = batch.delivery(*handed_over).tracked;
+      const size_t index = sent_.size();
+      if (refuse_at_ == index) return refusal_;  // never in flight; the caller fails it
+      Sent& sent = sent_.emplace_back();
+      sent.topic = std::string(record.topic);
+      if (record.key) sent.key = std::string(*record.key);
+      if (record.value) sent.value = std::string(*record.value);
+      sent.at = absl::Now();
+      if (tracked == nullptr) {
+        // Untracked (an offset record inside a transaction): nothing to settle.
+      } else if (fail_delivery_at_ == index) {
+        tracked->Fail(absl::Status(delivery_failure_code_,
+                                   "the broker refused record " + std::to_string(index)));
+      } else if (settle_ == Settle::kAtOnce) {
+        tracked->Ack();
+      } else {
+        held_.push_back(tracked);
+      }
     }
+    ++batch_count_;
     return absl::OkStatus();
   }
 
   // Kafka acknowledges what is still in flight.
   absl::Status Flush(absl::Duration) override {
     absl::MutexLock lock(&mu_);
+    ++flushes_;
     for (offsets::SubmittedRecord* r : held_) r->Ack();
     held_.clear();
     return fatal_;
@@ -148,6 +153,15 @@ class FakeSender : public kafka::RecordSender {
     absl::MutexLock lock(&mu_);
     return sent_.size();
   }
+  // How many SendBatch calls handed every record of theirs over.
+  int batch_count() const {
+    absl::MutexLock lock(&mu_);
+    return batch_count_;
+  }
+  int flushes() const {
+    absl::MutexLock lock(&mu_);
+    return flushes_;
+  }
   int waits() const {
     absl::MutexLock lock(&mu_);
     return waits_;
@@ -167,6 +181,8 @@ class FakeSender : public kafka::RecordSender {
   absl::StatusCode delivery_failure_code_ ABSL_GUARDED_BY(mu_) = absl::StatusCode::kInternal;
   absl::Status fatal_ ABSL_GUARDED_BY(mu_);
   int waits_ ABSL_GUARDED_BY(mu_) = 0;
+  int batch_count_ ABSL_GUARDED_BY(mu_) = 0;
+  int flushes_ ABSL_GUARDED_BY(mu_) = 0;
   std::vector<std::string> transactions_ ABSL_GUARDED_BY(mu_);
   absl::Status commit_failure_ ABSL_GUARDED_BY(mu_);
 };

@@ -147,6 +147,7 @@ TEST_F(SourceTaskTest, PolledRecordsAreConvertedSentAndTheirOffsetsCommittedOnce
   EXPECT_EQ(topics_.asked(), std::vector<std::string>{kTopic})
       << "a run of records to one topic asks for it once";
   EXPECT_EQ(task->records_sent(), 50);
+  EXPECT_EQ(sender_.load()->batch_count(), 5) << "each poll's ten records in one hand-over";
   EXPECT_EQ(task->topics(), std::vector<std::string>{kTopic});
 
   task->Stop();
@@ -522,6 +523,9 @@ TEST_F(SourceTaskTest, ExactlyOnceCommitsEachPollsRecordsWithTheirOffsetInOneTra
   // Three polls of 10: each a transaction of its records and one offset record, committed after.
   ASSERT_TRUE(Eventually([&] { return sender_.load()->transactions().size() >= 6; }))
       << LogText();
+  // The offsets went in while the records were unacknowledged: the commit waits for them, not a
+  // flush before it.
+  EXPECT_EQ(sender_.load()->flushes(), 0);
   task->Stop();
   EXPECT_TRUE(task->Join().ok()) << LogText();
   EXPECT_THAT(sender_.load()->transactions(),
@@ -566,6 +570,25 @@ TEST_F(SourceTaskTest, AnAbortedTransactionRewindsToTheCommittedOffsetsWithANewS
   task->Stop();
   EXPECT_TRUE(task->Join().ok()) << LogText();
   EXPECT_EQ(task->restarts(), 1);
+}
+
+TEST_F(SourceTaskTest, ARecordRefusedForGoodInATransactionFailsTheTaskWithItsOwnError) {
+  transactions_ = TaskTransactions{TransactionBoundary::kPoll, absl::Seconds(60), kOffsetsTopic,
+                                   absl::Seconds(5)};
+  auto task = StartTask({{"max.records", "20"}}, FakeSender::Settle::kAtOnce,
+                        [](FakeSender& first) {
+                          // The broker refuses record 3 (too large for the topic), so the commit
+                          // fails as librdkafka fails it: abortable, and aborted.
+                          first.FailDelivery(3, absl::StatusCode::kInvalidArgument);
+                          first.FailNextCommit(absl::AbortedError(
+                              "committing the transaction: a message failed delivery"));
+                        });
+  ASSERT_NE(task, nullptr);
+  absl::Status ended = task->Join();
+  EXPECT_TRUE(absl::IsInvalidArgument(ended)) << ended;
+  EXPECT_THAT(ended.message(), HasSubstr("the broker refused record 3"));
+  EXPECT_EQ(senders_.load(), 1) << "a rewind would fail the same way";
+  EXPECT_EQ(task->state(), TaskState::kFailed);
 }
 
 TEST_F(SourceTaskTest, AFencedTransactionalSenderEndsTheTaskFailedWithoutARestart) {

@@ -1,4 +1,4 @@
-#include "runtime/rest/rest_json.h"
+#include "runtime/rest_json/rest_json.h"
 
 #include <set>
 
@@ -296,21 +296,27 @@ std::string ConnectorListJson(const std::vector<herder::ConnectorInfo>& connecto
   });
 }
 
-std::string PluginsJson(const std::vector<std::shared_ptr<const plugin::Plugin>>& plugins) {
+std::string PluginsJson(const std::vector<PluginSummary>& plugins) {
   return Write([&](Writer& w) {
     w.StartArray();
-    for (const auto& plugin : plugins) {
+    for (const PluginSummary& plugin : plugins) {
       w.StartObject();
       w.Key("class");
-      String(w, plugin->name());
+      String(w, plugin.class_name);
       w.Key("type");
       w.String(kConnectorType);
       w.Key("version");
-      String(w, plugin->version());
+      String(w, plugin.version);
       w.EndObject();
     }
     w.EndArray();
   });
+}
+
+std::string PluginsJson(const std::vector<std::shared_ptr<const plugin::Plugin>>& plugins) {
+  std::vector<PluginSummary> summaries;
+  for (const auto& plugin : plugins) summaries.push_back({plugin->name(), plugin->version()});
+  return PluginsJson(summaries);
 }
 
 std::string ConfigInfosJson(const plugin::ConfigValidation& validation,
@@ -405,6 +411,46 @@ std::string HealthJson(absl::string_view status, absl::string_view message) {
     w.Key("message");
     String(w, message);
     w.EndObject();
+  });
+}
+
+namespace {
+
+void WriteLoggerLevel(Writer& w, const logging::LoggerLevel& level) {
+  w.StartObject();
+  w.Key("level");
+  String(w, level.level);
+  w.Key("last_modified");
+  if (level.last_modified_ms) {
+    w.Int64(*level.last_modified_ms);
+  } else {
+    w.Null();
+  }
+  w.EndObject();
+}
+
+}  // namespace
+
+std::string LoggerLevelsJson(const std::map<std::string, logging::LoggerLevel>& levels) {
+  return Write([&](Writer& w) {
+    w.StartObject();
+    for (const auto& [name, level] : levels) {
+      String(w, name);
+      WriteLoggerLevel(w, level);
+    }
+    w.EndObject();
+  });
+}
+
+std::string LoggerLevelJson(const logging::LoggerLevel& level) {
+  return Write([&](Writer& w) { WriteLoggerLevel(w, level); });
+}
+
+std::string StringsJson(const std::vector<std::string>& strings) {
+  return Write([&](Writer& w) {
+    w.StartArray();
+    for (const std::string& s : strings) String(w, s);
+    w.EndArray();
   });
 }
 

@@ -1,6 +1,6 @@
 // Kafka Connect's REST bodies as rest_json.h writes and reads them: field names, nesting, what is
 // left out, and the request bodies refused with a reason.
-#include "runtime/rest/rest_json.h"
+#include "runtime/rest_json/rest_json.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

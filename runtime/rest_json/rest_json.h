@@ -1,12 +1,14 @@
 // Kafka Connect 4.x's REST bodies, written from the herder's answers and read from requests, with
-// RapidJSON. The shapes (field names, nesting, what is omitted) are Kafka Connect's
-// (ServerInfo, ConnectorInfo, ConnectorStateInfo, TaskInfo, PluginInfo, ConfigInfos,
-// ErrorMessage); docs/rest-api.md lists them.
+// RapidJSON. The REST API (runtime/rest) answers with them and the CLI's `-o json` prints them,
+// so the two cannot differ. The shapes (field names, nesting, what is omitted) are Kafka
+// Connect's (ServerInfo, ConnectorInfo, ConnectorStateInfo, TaskInfo, PluginInfo, ConfigInfos,
+// ErrorMessage, KIP-495's loggers); docs/rest-api.md lists them.
 //
 // Threads: pure functions.
-#ifndef SLUICE_RUNTIME_REST_REST_JSON_H_
-#define SLUICE_RUNTIME_REST_REST_JSON_H_
+#ifndef SLUICE_RUNTIME_REST_JSON_REST_JSON_H_
+#define SLUICE_RUNTIME_REST_JSON_REST_JSON_H_
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -15,6 +17,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "runtime/herder/herder_types.h"
+#include "runtime/logging/log_levels.h"
 #include "runtime/plugin/config_validation.h"
 #include "runtime/plugin/plugin.h"
 
@@ -42,6 +45,11 @@ std::string ConfigJson(const ConfigMap& config);
 std::string ConnectorListJson(const std::vector<herder::ConnectorInfo>& connectors,
                               bool expand_status, bool expand_info);
 // GET /connector-plugins: [{"class","type":"source","version"}...]
+struct PluginSummary {
+  std::string class_name;
+  std::string version;
+};
+std::string PluginsJson(const std::vector<PluginSummary>& plugins);
 std::string PluginsJson(const std::vector<std::shared_ptr<const plugin::Plugin>>& plugins);
 // PUT /connector-plugins/{type}/config/validate: {"name","error_count","groups":[],"configs":[
 // {"definition":{...},"value":{"name","value","recommended_values","errors","visible"}}...]}:
@@ -57,6 +65,13 @@ std::string PluginConfigJson(const plugin::Plugin& plugin);
 std::string ConnectorOffsetsJson(const std::vector<herder::PartitionOffset>& offsets);
 // GET /health (KIP-1017): {"status":"healthy"|"starting","message":"..."}.
 std::string HealthJson(absl::string_view status, absl::string_view message);
+// GET /admin/loggers (KIP-495): {"<logger>":{"level","last_modified"}...}, by name; a
+// last_modified never set is null.
+std::string LoggerLevelsJson(const std::map<std::string, logging::LoggerLevel>& levels);
+// GET /admin/loggers/{name}: {"level","last_modified"}.
+std::string LoggerLevelJson(const logging::LoggerLevel& level);
+// PUT /admin/loggers/{name}: the loggers whose level changed, ["a","b"].
+std::string StringsJson(const std::vector<std::string>& strings);
 // {"message":"..."}: the answer of PATCH and DELETE /connectors/{name}/offsets.
 std::string MessageJson(absl::string_view message);
 // {"error_code":N,"message":"..."}
@@ -88,4 +103,4 @@ absl::StatusOr<CreateRequest> ParseCreateRequest(absl::string_view body);
 
 }  // namespace sluice::rest
 
-#endif  // SLUICE_RUNTIME_REST_REST_JSON_H_
+#endif  // SLUICE_RUNTIME_REST_JSON_REST_JSON_H_
