@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
@@ -519,18 +520,31 @@ std::vector<std::pair<int64_t, std::string>> CommittedAssignments(const ClusterR
 // transaction not committed: the failpoint stops the process there), replaced by a new leader,
 // then woken: its commit is fenced, no read_committed reader ever sees its stale assignment,
 // epochs only go forward, and no connector runs on two workers.
+std::string CreateBody(const ClusterRun& run, const std::string& name);
+
 TEST(Cluster, AZombieLeaderWokenMidWriteChangesNothing) {
   ClusterRun run("cluster-zombie-leader");
-  // Its second assignment write (the first gives g0, the second g1) freezes worker 0.
-  run.StartAndJoin(0, "", "", "cluster.assignment.before_commit=stop@2");
+  // Worker 0's fourth assignment write freezes it: the first names it leader (no work), the
+  // second gives g0's instance, the third g0's task (once its instance committed the task
+  // configs), the fourth g1's instance.
+  run.StartAndJoin(0, "", "", "cluster.assignment.before_commit=stop@4");
   run.StartAndJoin(1);
   const std::string g0 = run.CreateGenerator(1, "g0", -1, 10, 100);
-  ASSERT_TRUE(Eventually([&] { return run.OwnerOf(g0, All(run)) >= 0; }, absl::Seconds(30),
-                         absl::Milliseconds(200)))
+  ASSERT_TRUE(Eventually(
+      [&] {
+        return run.OwnerOf(g0, All(run)) >= 0 &&
+               run.TaskOwnerOf(absl::StrCat(g0, "-0"), All(run)) >= 0;
+      },
+      absl::Seconds(30), absl::Milliseconds(200)))
       << Logs(run);
-  ASSERT_EQ(CommittedAssignments(run).size(), 1u) << Logs(run);
-  ASSERT_EQ(CommittedAssignments(run)[0].second, run.WorkerId(0)) << Logs(run);
-  const std::string g1 = run.CreateGenerator(1, "g1", -1, 10, 100);
+  ASSERT_EQ(CommittedAssignments(run).size(), 3u) << Logs(run);
+  for (const auto& [epoch, leader] : CommittedAssignments(run)) {
+    ASSERT_EQ(leader, run.WorkerId(0)) << epoch << "\n" << Logs(run);
+  }
+  // Forwarded to worker 0, whose answer may wait behind the write it freezes in: asked aside.
+  const std::string g1 = absl::StrCat(g0.substr(0, g0.size() - 3), "-g1");
+  std::thread create_g1([&] { (void)run.Rest(1, "POST", "/connectors", CreateBody(run, g1)); });
+  absl::Cleanup join_create_g1 = [&] { create_g1.join(); };  // before `run` goes, on every path
   ASSERT_TRUE(Eventually(
       [&] { return run.log(0).find("failpoint cluster.assignment.before_commit fired") !=
                    std::string::npos; },
@@ -598,11 +612,11 @@ TEST(Cluster, AZombieLeaderWokenMidWriteChangesNothing) {
   run.StopWorker(1);
 }
 
-// Exactly-once (KIP-618's zombie fencing): a worker frozen while it runs a connector's two tasks,
-// the connector's tasks.max lowered to 1 meanwhile. The worker that takes it over fences both
-// task ids before its one task starts (task 1's id by the round alone) and records the round; the
-// frozen worker, woken, commits nothing more for either task, and a read_committed consumer sees
-// each record once.
+// Exactly-once (KIP-618's zombie fencing): the worker running a connector's task 1 frozen, the
+// connector's tasks.max lowered to 1 meanwhile. The worker that runs its instance then (the other
+// one, at the latest once the frozen one's session ended) fences both task ids before the one
+// task starts (task 1's id by the round alone) and records the round; the frozen worker, woken,
+// commits nothing more for task 1, and a read_committed consumer sees each record once.
 TEST(Cluster, ExactlyOnceALowerTasksMaxFencesTheDroppedTasksZombieFirst) {
   ClusterRun run("cluster-eos-zombie", "exactly.once.source.support=enabled\n");
   run.StartAndJoin(0);
@@ -620,14 +634,17 @@ TEST(Cluster, ExactlyOnceALowerTasksMaxFencesTheDroppedTasksZombieFirst) {
   ASSERT_TRUE(Eventually([&] { return run.OwnerOf(name, All(run)) >= 0; }, absl::Seconds(30),
                          absl::Milliseconds(200)))
       << Logs(run);
-  const size_t owner = static_cast<size_t>(run.OwnerOf(name, All(run)));
-  const size_t other = 1 - owner;
   ASSERT_TRUE(Eventually(
       [&] {
         return run.CommittedSeqs(name, "", 0).size() > 3 && run.CommittedSeqs(name, "", 1).size() > 3;
       },
       absl::Seconds(30), absl::Milliseconds(200)))
       << Logs(run);
+  // Tasks are spread apart from the instance: the zombie to fence is wherever task 1 runs.
+  const int task1_owner = run.TaskOwnerOf(absl::StrCat(name, "-1"), All(run));
+  ASSERT_GE(task1_owner, 0) << Logs(run);
+  const size_t owner = static_cast<size_t>(task1_owner);
+  const size_t other = 1 - owner;
   run.worker(owner).Signal(SIGSTOP);
   config["tasks.max"] = "1";
   std::string body = "{";
@@ -641,7 +658,9 @@ TEST(Cluster, ExactlyOnceALowerTasksMaxFencesTheDroppedTasksZombieFirst) {
         put = run.Rest(other, "PUT", absl::StrCat("/connectors/", name, "/config"), body);
         return put.status == 200;
       },
-      absl::Seconds(30), absl::Milliseconds(500)))
+      // Forwarded to the leader: when that is the frozen worker, once its session ended and
+      // the other leads.
+      kSession + absl::Seconds(30), absl::Milliseconds(500)))
       << put.status << " " << put.body;
   ASSERT_TRUE(Eventually(
       [&] {
@@ -651,13 +670,14 @@ TEST(Cluster, ExactlyOnceALowerTasksMaxFencesTheDroppedTasksZombieFirst) {
       },
       kSession + absl::Seconds(30), absl::Milliseconds(200)))
       << Logs(run);
-  ASSERT_TRUE(Eventually([&] { return run.RunningOn(other).contains(name); }, absl::Seconds(30),
-                         absl::Milliseconds(200)))
+  ASSERT_TRUE(Eventually([&] { return run.RunningOn(other).contains(name); },
+                         kSession + absl::Seconds(30), absl::Milliseconds(200)))
       << Logs(run);
   const size_t task1_commits = run.CommittedSeqs(name, "", 1).size();
   run.worker(owner).Signal(SIGCONT);
-  ASSERT_TRUE(Eventually([&] { return !run.RunningOn(owner).contains(name); }, absl::Seconds(30),
-                         absl::Milliseconds(200)))
+  ASSERT_TRUE(Eventually(
+      [&] { return !run.TasksOn(owner).contains(absl::StrCat(name, "-1")); }, absl::Seconds(30),
+      absl::Milliseconds(200)))
       << Logs(run);
   // Its task 1, whose id no task of the new generation uses, was fenced by the round.
   EXPECT_TRUE(Eventually(
