@@ -3,12 +3,14 @@
 #ifndef SLUICE_RUNTIME_CLI_CLIENT_H_
 #define SLUICE_RUNTIME_CLI_CLIENT_H_
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
 #include <memory>
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <type_traits>
 #include <vector>
 
@@ -74,7 +76,8 @@ class Client {
   std::ostream& out() { return out_; }
   std::ostream& err() { return err_; }
 
-  // Calls `rpc` with `request` under the --timeout deadline. On success prints the answer as
+  // Calls `rpc` with `request` under the --timeout deadline, again while the worker answers
+  // ABORTED (retry). On success prints the answer as
   // `-o` asks and returns `print.exit_code` of it (0 when unset); on failure prints why (where it
   // looked, when no worker answered or one refused us) and returns the documented exit code for
   // the gRPC status (exit_codes.h).
@@ -92,6 +95,7 @@ class Client {
              const std::type_identity_t<std::function<void(const Reply&, std::ostream&)>>& table);
 
  private:
+  static constexpr std::chrono::milliseconds kMaxRetryPause{1000};
   // Prints why a call failed; returns its exit code.
   int Failed(const grpc::Status& status);
   // Adds the admin token to a call's metadata, when there is one.
@@ -106,12 +110,26 @@ class Client {
 template <typename Request, typename Reply>
 int Client::Call(grpc::Status (Stub::*rpc)(grpc::ClientContext*, const Request&, Reply*),
                  const Request& request, const std::type_identity_t<Printer<Reply>>& print) {
-  grpc::ClientContext context;
-  Authorize(context);
-  context.set_deadline(std::chrono::system_clock::now() +
-                       std::chrono::seconds(options_.timeout_seconds));
+  const auto deadline =
+      std::chrono::system_clock::now() + std::chrono::seconds(options_.timeout_seconds);
   Reply reply;
-  const grpc::Status status = (stub_.get()->*rpc)(&context, request, &reply);
+  grpc::Status status;
+  // ABORTED is the admin API's "retry in a moment" (a rebalance, a connector moving between
+  // workers, a stopped connector's tasks still committing: docs/admin-api.md), and nothing was
+  // done: ask again, backing off, until the --timeout deadline, as Kafka Connect's clients retry
+  // its 409. `stop NAME` then `offsets reset NAME` works without a sleep between them.
+  for (std::chrono::milliseconds pause(100);; pause = std::min(2 * pause, kMaxRetryPause)) {
+    grpc::ClientContext context;
+    Authorize(context);
+    context.set_deadline(deadline);
+    reply.Clear();
+    status = (stub_.get()->*rpc)(&context, request, &reply);
+    if (status.error_code() != grpc::StatusCode::ABORTED ||
+        std::chrono::system_clock::now() + pause >= deadline) {
+      break;
+    }
+    std::this_thread::sleep_for(pause);
+  }
   if (!status.ok()) return Failed(status);
   if (options_.json) {
     out_ << (print.json && !options_.proto ? print.json(reply) : ProtoJson(reply)) << '\n';

@@ -82,6 +82,7 @@ MembershipView GroupMembership::View() const {
   absl::MutexLock lock(&mu_);
   MembershipView view = view_;
   view.lease_valid = absl::Now() < lease_until_;
+  view.lease_takes = lease_takes_;
   return view;
 }
 
@@ -197,7 +198,10 @@ void GroupMembership::RenewLease() {
   if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
     const bool was_valid = sent < lease_until_;
     lease_until_ = sent + options_.session_timeout - options_.heartbeat_interval;
-    if (!was_valid) log_(LogLevel::kInfo, kWho, "cluster lease taken");
+    if (!was_valid) {
+      ++lease_takes_;
+      log_(LogLevel::kInfo, kWho, "cluster lease taken");
+    }
   } else {
     log_(LogLevel::kWarn, kWho,
          absl::StrCat("renewing the cluster lease: ", rd_kafka_err2str(err),

@@ -55,6 +55,10 @@ struct MembershipView {
   std::vector<std::string> members;  // worker ids, sorted, as described for members_generation
   int64_t members_generation = -1;
   bool lease_valid = false;
+  // How many times the lease was taken after it had not run (the first join included): a change
+  // between two looks means it lapsed in between, however briefly, and what ran here was fenced
+  // meanwhile (a task that tried to send then failed).
+  int64_t lease_takes = 0;
 };
 
 class GroupMembership {
@@ -98,6 +102,7 @@ class GroupMembership {
   MembershipView view_ ABSL_GUARDED_BY(mu_);
   uint64_t terms_ ABSL_GUARDED_BY(mu_) = 0;
   absl::Time lease_until_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
+  int64_t lease_takes_ ABSL_GUARDED_BY(mu_) = 0;
   // Poll-thread only.
   bool describe_wanted_ = false;
   absl::Time next_renewal_ = absl::InfinitePast();

@@ -373,11 +373,22 @@ void Herder::ClusterTick() {
   // What is no longer ours, or no longer runs as it did, stops first (tasks before instances):
   // its tasks commit their offsets while the lease still runs, before this worker acknowledges
   // the epoch that took them away.
-  StopTasksNoLongerHere(cluster_->MyTasks());
+  // A lease that lapsed since the last tick, however briefly (a rebalance that outlasted it),
+  // fenced what runs here: a task that tried to send meanwhile failed. All of it stops and starts
+  // afresh below, as if it had moved away and back.
+  const int64_t lease_takes = cluster_->membership().View().lease_takes;
+  const bool lapsed =
+      lease_takes != lease_takes_seen_ && (!running_.empty() || !running_tasks_.empty());
+  if (lapsed) {
+    log_(LogLevel::kInfo, kWho,
+         "the cluster lease lapsed and was taken again: restarting what runs here");
+  }
+  lease_takes_seen_ = lease_takes;
+  StopTasksNoLongerHere(lapsed ? std::set<cluster::WorkUnit>() : cluster_->MyTasks());
   const std::set<std::string> mine = cluster_->MyConnectors();
   for (auto it = running_.begin(); it != running_.end();) {
     const std::string name = it->first;
-    if (mine.contains(name) && configs_.Has(name)) {
+    if (!lapsed && mine.contains(name) && configs_.Has(name)) {
       ++it;
       continue;
     }

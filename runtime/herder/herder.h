@@ -263,6 +263,8 @@ class Herder {
     bool operator==(const RunningTask&) const = default;
   };
   std::map<cluster::WorkUnit, RunningTask> running_tasks_;
+  // GroupMembership's lease_takes at the last ClusterTick: a change means the lease lapsed.
+  int64_t lease_takes_seen_ = 0;
   // Cluster mode: task `unit` as the config topic has it now; nullopt when it has no committed
   // config.
   std::optional<RunningTask> TaskAsConfigured(const cluster::WorkUnit& unit) const;

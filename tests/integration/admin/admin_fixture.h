@@ -32,6 +32,20 @@ bool Eventually(Predicate done, absl::Duration timeout = absl::Seconds(60)) {
   return true;
 }
 
+// Calls `call` (returning grpc::Status) again while the worker answers ABORTED, the admin API's
+// "retry in a moment" (in a cluster, e.g. a stopped connector's tasks still committing), for at
+// most 30 s, as the CLI does; returns the last answer.
+template <typename Call>
+grpc::Status UntilNotAborted(Call call) {
+  const absl::Time deadline = absl::Now() + absl::Seconds(30);
+  grpc::Status status = call();
+  while (status.error_code() == grpc::StatusCode::ABORTED && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(100));
+    status = call();
+  }
+  return status;
+}
+
 // The request naming connector `name`, as most Admin RPCs take it.
 inline pb::ConnectorRef Ref(const std::string& name) {
   pb::ConnectorRef ref;

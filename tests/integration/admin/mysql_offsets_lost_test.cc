@@ -132,7 +132,8 @@ TEST_F(MySqlOffsetsLost, LostOffsetsFailTheTaskUnlessThePolicyOrAResetSaysStartO
   ASSERT_TRUE(stub_->PatchConnectorConfig(Ctx().get(), patch, &patched).ok());
   ASSERT_TRUE(stub_->StopConnector(Ctx().get(), Ref(name), &status).ok());
   pb::AlterOffsetsResponse reset;
-  ASSERT_TRUE(stub_->ResetOffsets(Ctx().get(), Ref(name), &reset).ok());
+  ASSERT_TRUE(
+      UntilNotAborted([&] { return stub_->ResetOffsets(Ctx().get(), Ref(name), &reset); }).ok());
   pb::ConnectorTopics topics;
   ASSERT_TRUE(stub_->GetConnectorTopics(Ctx().get(), Ref(name), &topics).ok());
   EXPECT_EQ(topics.topics_size(), 0);

@@ -106,6 +106,11 @@ void ClusterRun::StartAndJoin(size_t i, const std::string& plugin_path,
       },
       absl::Seconds(30), absl::Milliseconds(100)))
       << log(i);
+  // The lease comes before the herder serves (it first checks the group for single workers and
+  // restores the connectors): until then the APIs answer 503 "the worker is starting".
+  ASSERT_TRUE(Eventually([&] { return Rest(i, "GET", "/connectors").status == 200; },
+                         absl::Seconds(30), absl::Milliseconds(100)))
+      << log(i);
 }
 
 void ClusterRun::StopWorker(size_t i) {
