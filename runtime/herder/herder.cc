@@ -23,6 +23,9 @@ namespace {
 constexpr char kWho[] = "herder";
 constexpr absl::Duration kWriteTimeout = absl::Seconds(30);
 constexpr absl::Duration kReadTimeout = absl::Seconds(60);
+// How long the herder thread reads the config topic to its end before it starts exactly-once
+// tasks; longer, they start at a later tick.
+constexpr absl::Duration kExactlyOnceCatchUpTimeout = absl::Seconds(5);
 
 }  // namespace
 
@@ -247,7 +250,11 @@ void Herder::Tick() {
 }
 
 void Herder::FollowCluster() {
-  std::vector<kafka::KeyedRecord> records = cluster_->Follow();
+  ApplyFollowed(cluster_->Follow());
+  statuses_.Follow(cluster_->FollowStatuses());
+}
+
+void Herder::ApplyFollowed(std::vector<kafka::KeyedRecord> records) {
   configs_.Follow(records);
   NoteWorkers(records);
   for (kafka::KeyedRecord& record : records) {
@@ -256,7 +263,6 @@ void Herder::FollowCluster() {
       restart_requests_.push_back(std::move(record));
     }
   }
-  statuses_.Follow(cluster_->FollowStatuses());
 }
 
 void Herder::NoteWorkers(const std::vector<kafka::KeyedRecord>& records) {
@@ -420,7 +426,7 @@ void Herder::ClusterTick() {
     }
     running_[name] = Running{config, target};
   }
-  StartTasksNewHere(cluster_->MyTasks());
+  StartTasksNewHere();
   if (std::optional<kafka::KeyedRecord> ack = cluster_->AckIfNew()) {
     if (configs_.Write({*ack}).ok()) cluster_->Wrote({*ack});
   }
@@ -453,7 +459,31 @@ void Herder::StopTasksNoLongerHere(const std::set<cluster::WorkUnit>& mine) {
   }
 }
 
-void Herder::StartTasksNewHere(const std::set<cluster::WorkUnit>& mine) {
+void Herder::StartTasksNewHere() {
+  std::set<cluster::WorkUnit> mine = cluster_->MyTasks();
+  auto starts = [&](const cluster::WorkUnit& unit) {
+    const std::optional<RunningTask> now = TaskAsConfigured(unit);
+    return !running_tasks_.contains(unit) && now && now->target == TargetState::kStarted &&
+           !lifecycle_.AwaitsZombieFencing(unit.connector);
+  };
+  if (worker_->config().exactly_once_source_support ==
+          config::ExactlyOnceSourceSupport::kEnabled &&
+      std::any_of(mine.begin(), mine.end(), starts)) {
+    // A worker woken from a freeze may have followed part of a change only (the connector's new
+    // config, not yet the task configs committed after it, nor their fencing round): its view
+    // would start a task of the generation the round fenced, with a producer the round no longer
+    // fences. Read to the end first, as Kafka Connect does before it starts such a task.
+    absl::StatusOr<std::vector<kafka::KeyedRecord>> newer =
+        cluster_->FollowToEnd(kExactlyOnceCatchUpTimeout);
+    if (!newer.ok()) {
+      log_(LogLevel::kWarn, kWho,
+           absl::StrCat("exactly-once tasks start at a later tick: reading the config topic: ",
+                        newer.status().message()));
+      return;
+    }
+    ApplyFollowed(*std::move(newer));
+    mine = cluster_->MyTasks();
+  }
   for (const cluster::WorkUnit& unit : mine) {
     if (running_tasks_.contains(unit)) continue;
     const std::optional<RunningTask> now = TaskAsConfigured(unit);

@@ -197,6 +197,9 @@ class Herder {
   // requests that arrived are kept for ClusterTick. A write calls it first, so it checks and
   // changes the newest state this worker can see.
   void FollowCluster();
+  // Cluster mode: records followed from the config topic applied to the config state, the
+  // workers' listeners and the restart requests (FollowCluster's first half).
+  void ApplyFollowed(std::vector<kafka::KeyedRecord> records);
   // Cluster mode: the workers' admin listeners from their `sluice-worker-<id>` records.
   void NoteWorkers(const std::vector<kafka::KeyedRecord>& records);
   // Cluster mode: Aborted saying to retry while a rebalance is under way (Kafka Connect's 409);
@@ -270,9 +273,10 @@ class Herder {
   std::optional<RunningTask> TaskAsConfigured(const cluster::WorkUnit& unit) const;
   // Cluster mode, ClusterTick's two halves for tasks: those no longer in `mine`, or whose
   // connector config, task config or target state changed, stopped (each flushes and commits);
-  // then those of `mine` not applied yet started (or reported PAUSED).
+  // then this worker's tasks (MyTasks) not applied yet started (or reported PAUSED); under
+  // exactly-once only after the config topic was read to its end (FollowToEnd).
   void StopTasksNoLongerHere(const std::set<cluster::WorkUnit>& mine);
-  void StartTasksNewHere(const std::set<cluster::WorkUnit>& mine);
+  void StartTasksNewHere();
   // Cluster mode: restart requests (Kafka Connect's and Sluice's task ones) followed from the
   // config topic and not yet acted on.
   std::vector<kafka::KeyedRecord> restart_requests_;

@@ -612,40 +612,65 @@ TEST(Cluster, AZombieLeaderWokenMidWriteChangesNothing) {
   run.StopWorker(1);
 }
 
-// Exactly-once (KIP-618's zombie fencing): the worker running a connector's task 1 frozen, the
-// connector's tasks.max lowered to 1 meanwhile. The worker that runs its instance then (the other
-// one, at the latest once the frozen one's session ended) fences both task ids before the one
-// task starts (task 1's id by the round alone) and records the round; the frozen worker, woken,
-// commits nothing more for task 1, and a read_committed consumer sees each record once.
+// The part of worker `i`'s log from byte `from` on.
+std::string LogSince(const ClusterRun& run, size_t i, size_t from) {
+  const std::string text = run.log(i);
+  return from < text.size() ? text.substr(from) : std::string();
+}
+
+// Exactly-once (KIP-618's zombie fencing): three tasks spread one per worker (task 0 beside the
+// instance), a follower running a task the new generation drops frozen, tasks.max lowered to 1
+// meanwhile. The instance's worker fences ids 0-2 while the zombie sleeps, records the round, and
+// only then starts the new generation's task 0; the zombie, woken, has its task's next commit
+// fenced, and a read_committed consumer sees each record once. The frozen worker is a follower:
+// the leader answers the PUT and publishes the assignments, and a frozen one would hold both.
 TEST(Cluster, ExactlyOnceALowerTasksMaxFencesTheDroppedTasksZombieFirst) {
   ClusterRun run("cluster-eos-zombie", "exactly.once.source.support=enabled\n");
-  run.StartAndJoin(0);
-  run.StartAndJoin(1);
+  StartThree(run);
+  const int leader = run.LeaderOf();
+  ASSERT_GE(leader, 0) << Logs(run);
   std::map<std::string, std::string> config = {{"connector.class", "generator"},
-                                               {"tasks.max", "2"},
+                                               {"tasks.max", "3"},
                                                {"max.records", "-1"},
-                                               {"key.cardinality", "10"},
+                                               {"key.cardinality", "12"},
                                                {"rate.per.sec", "300"},
                                                {"batch.size", "20"}};
   const std::string prefix = run.config_topic().substr(0, run.config_topic().size() - 8);
   config["topic"] = run.topic(prefix + "-g");  // CreateConnector's name: the prefix, then "-g"
-  const std::string name = run.CreateConnector(0, "g", config);
+  const std::string name = run.CreateConnector(static_cast<size_t>(leader), "g", config);
   ASSERT_EQ(run.topic(name), config["topic"]);
-  ASSERT_TRUE(Eventually([&] { return run.OwnerOf(name, All(run)) >= 0; }, absl::Seconds(30),
-                         absl::Milliseconds(200)))
-      << Logs(run);
   ASSERT_TRUE(Eventually(
       [&] {
-        return run.CommittedSeqs(name, "", 0).size() > 3 && run.CommittedSeqs(name, "", 1).size() > 3;
+        for (int t = 0; t < 3; ++t) {
+          if (run.CommittedSeqs(name, "", t).size() <= 3) return false;
+        }
+        return run.OwnerOf(name, All(run)) >= 0;
       },
-      absl::Seconds(30), absl::Milliseconds(200)))
+      absl::Seconds(60), absl::Milliseconds(200)))
       << Logs(run);
-  // Tasks are spread apart from the instance: the zombie to fence is wherever task 1 runs.
-  const int task1_owner = run.TaskOwnerOf(absl::StrCat(name, "-1"), All(run));
-  ASSERT_GE(task1_owner, 0) << Logs(run);
-  const size_t owner = static_cast<size_t>(task1_owner);
-  const size_t other = 1 - owner;
-  run.worker(owner).Signal(SIGSTOP);
+  // The worker to freeze runs task 1 or 2 (dropped by tasks.max=1), neither the instance nor
+  // task 0 (kept), and does not lead; with one unit of each kind per worker there is one.
+  const int instance = run.OwnerOf(name, All(run));
+  const int task0 = run.TaskOwnerOf(absl::StrCat(name, "-0"), All(run));
+  int zombie = -1;
+  int dropped = -1;
+  for (int t = 1; t < 3 && zombie < 0; ++t) {
+    const int owner = run.TaskOwnerOf(absl::StrCat(name, "-", t), All(run));
+    if (owner >= 0 && owner != leader && owner != instance && owner != task0) {
+      zombie = owner;
+      dropped = t;
+    }
+  }
+  ASSERT_GE(zombie, 0) << "no follower runs only a dropped task: leader " << leader
+                       << ", instance " << instance << ", task 0 " << task0 << "\n"
+                       << Logs(run);
+  ASSERT_GE(instance, 0);
+  const size_t frozen = static_cast<size_t>(zombie);
+  const size_t fencer = static_cast<size_t>(instance);  // runs the round
+  const std::string dropped_task = absl::StrCat(name, "-", dropped);
+  const size_t mark = run.log(fencer).size();
+  run.worker(frozen).Signal(SIGSTOP);
+  absl::Cleanup wake = [&] { run.worker(frozen).Signal(SIGCONT); };  // on every path
   config["tasks.max"] = "1";
   std::string body = "{";
   for (const auto& [key, value] : config) {
@@ -655,38 +680,56 @@ TEST(Cluster, ExactlyOnceALowerTasksMaxFencesTheDroppedTasksZombieFirst) {
   ClusterRun::RestAnswer put;
   ASSERT_TRUE(Eventually(
       [&] {
-        put = run.Rest(other, "PUT", absl::StrCat("/connectors/", name, "/config"), body);
+        put = run.Rest(static_cast<size_t>(leader), "PUT",
+                       absl::StrCat("/connectors/", name, "/config"), body);
         return put.status == 200;
       },
-      // Forwarded to the leader: when that is the frozen worker, once its session ended and
-      // the other leads.
-      kSession + absl::Seconds(30), absl::Milliseconds(500)))
+      absl::Seconds(30), absl::Milliseconds(500)))
       << put.status << " " << put.body;
+  // The round covers every id of the previous generation, the frozen zombie's among them.
+  const std::string round = absl::StrCat("connector ", name, ": zombie fencing round over task ids 0-2");
+  ASSERT_TRUE(Eventually(
+      [&] { return LogSince(run, fencer, mark).find(round) != std::string::npos; },
+      absl::Seconds(30), absl::Milliseconds(200)))
+      << Logs(run);
+  // The new generation's task 0 (kept beside the instance) was stopped when the round ran and
+  // started only after it.
+  const std::string task0_started = absl::StrCat("task ", name, "-0 runs here from epoch");
+  const std::string task0_stopped = absl::StrCat("task ", name, "-0 no longer runs here");
   ASSERT_TRUE(Eventually(
       [&] {
-        return run.log(other).find(absl::StrCat("connector ", name,
-                                                ": zombie fencing round over task ids 0-1")) !=
+        const std::string text = LogSince(run, fencer, mark);
+        return text.find(task0_started, text.find(round)) != std::string::npos;
+      },
+      absl::Seconds(30), absl::Milliseconds(200)))
+      << Logs(run);
+  {
+    const std::string text = LogSince(run, fencer, mark);
+    const size_t at_round = text.find(round);
+    const size_t stopped = text.rfind(task0_stopped, at_round);
+    ASSERT_NE(stopped, std::string::npos) << text;
+    EXPECT_EQ(text.substr(stopped, at_round - stopped).find(task0_started), std::string::npos)
+        << "task 0 ran when the round began:\n"
+        << text;
+  }
+  EXPECT_EQ(run.TaskOwnerOf(absl::StrCat(name, "-0"), All(run)), instance) << Logs(run);
+  // What the dropped task committed before it froze; woken, it must add nothing.
+  const size_t dropped_commits = run.CommittedSeqs(name, "", dropped).size();
+  std::move(wake).Invoke();
+  // Woken, its dropped task's next commit is refused: its id was fenced by the round alone.
+  EXPECT_TRUE(Eventually(
+      [&] {
+        return run.log(frozen).find(absl::StrCat(dropped_task, "` took over")) !=
                std::string::npos;
       },
-      kSession + absl::Seconds(30), absl::Milliseconds(200)))
+      absl::Seconds(30), absl::Milliseconds(200)))
+      << run.log(frozen);
+  ASSERT_TRUE(Eventually([&] { return !run.TasksOn(frozen).contains(dropped_task); },
+                         absl::Seconds(30), absl::Milliseconds(200)))
       << Logs(run);
-  ASSERT_TRUE(Eventually([&] { return run.RunningOn(other).contains(name); },
-                         kSession + absl::Seconds(30), absl::Milliseconds(200)))
-      << Logs(run);
-  const size_t task1_commits = run.CommittedSeqs(name, "", 1).size();
-  run.worker(owner).Signal(SIGCONT);
-  ASSERT_TRUE(Eventually(
-      [&] { return !run.TasksOn(owner).contains(absl::StrCat(name, "-1")); }, absl::Seconds(30),
-      absl::Milliseconds(200)))
-      << Logs(run);
-  // Its task 1, whose id no task of the new generation uses, was fenced by the round.
-  EXPECT_TRUE(Eventually(
-      [&] { return run.log(owner).find(absl::StrCat(name, "-1` took over")) != std::string::npos; },
-      absl::Seconds(15), absl::Milliseconds(200)))
-      << run.log(owner);
   absl::SleepFor(absl::Seconds(2));
-  EXPECT_EQ(run.CommittedSeqs(name, "", 1).size(), task1_commits) << Logs(run);
-  // Task 0 goes on on the other worker; every record once (keys never cross tasks).
+  EXPECT_EQ(run.CommittedSeqs(name, "", dropped).size(), dropped_commits) << Logs(run);
+  // Task 0 goes on; every record once.
   const size_t task0_commits = run.CommittedSeqs(name, "", 0).size();
   ASSERT_TRUE(Eventually([&] { return run.CommittedSeqs(name, "", 0).size() > task0_commits + 3; },
                          absl::Seconds(30), absl::Milliseconds(200)))
@@ -694,19 +737,19 @@ TEST(Cluster, ExactlyOnceALowerTasksMaxFencesTheDroppedTasksZombieFirst) {
   absl::StatusOr<std::vector<ConsumedRecord>> consumed =
       ReadWholeTopic(KafkaBootstrap(), run.topic(name));
   ASSERT_TRUE(consumed.ok()) << consumed.status();
-  std::set<std::pair<std::string, int64_t>> seen;
+  // A record is its task's seq (a task's seqs count on across its restarts, its keys do not).
+  std::set<std::pair<int, int64_t>> seen;
   int duplicates = 0;
   for (const ConsumedRecord& record : *consumed) {
     rapidjson::Document value;
-    if (!record.value || !record.key) continue;
+    if (!record.value) continue;
     value.Parse(record.value->c_str());
-    if (!value.IsObject() || !value.HasMember("seq")) continue;
-    if (!seen.emplace(*record.key, value["seq"].GetInt64()).second) ++duplicates;
+    if (!value.IsObject() || !value.HasMember("seq") || !value.HasMember("task")) continue;
+    if (!seen.emplace(value["task"].GetInt(), value["seq"].GetInt64()).second) ++duplicates;
   }
   EXPECT_GT(seen.size(), 0u);
   EXPECT_EQ(duplicates, 0) << "records seen twice by a read_committed consumer";
-  run.StopWorker(0);
-  run.StopWorker(1);
+  for (size_t i = 0; i < run.size(); ++i) run.StopWorker(i);
 }
 
 // A generator connector's REST create body.
