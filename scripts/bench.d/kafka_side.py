@@ -123,14 +123,15 @@ class KafkaSide:
         records.sort(key=lambda r: (r[0], r[1]))
         return records
 
-    def _assign_at_end(self, consumer, topic):
-        """Assigns every partition of `topic` at its current end offset and starts fetching, so
-        what the caller measures next does not include this consumer's own start-up."""
+    def _assign_at_end(self, consumer, topic, back=0):
+        """Assigns every partition of `topic` at its current end offset (or `back` records
+        before it) and starts fetching, so what the caller measures next does not include this
+        consumer's own start-up."""
         metadata = consumer.list_topics(topic, timeout=10).topics[topic]
         assignment = []
         for partition in metadata.partitions:
-            _, high = watermarks(consumer, topic, partition)
-            assignment.append(TopicPartition(topic, partition, high))
+            low, high = watermarks(consumer, topic, partition)
+            assignment.append(TopicPartition(topic, partition, max(low, high - back)))
         consumer.assign(assignment)
         consumer.poll(0.1)  # the first fetch goes out now
 
@@ -152,17 +153,18 @@ class KafkaSide:
         finally:
             consumer.close()
 
-    def watch_for_new_record(self, topic):
-        """A consumer already fetching at `topic`'s end. Call wait(timeout, still_running) on it:
-        the monotonic time the next record became readable, or None. Polling end offsets instead
-        adds up to a polling interval and several requests to what is measured."""
-        return _NewRecordWatch(self._consumer(), self, topic)
+    def watch_for_new_record(self, topic, back=0):
+        """A consumer already fetching at `topic`'s end, or `back` records before it in each
+        partition. Call wait(timeout, still_running) on it: the monotonic time the next record
+        became readable, or None. Polling end offsets instead adds up to a polling interval and
+        several requests to what is measured."""
+        return _NewRecordWatch(self._consumer(), self, topic, back)
 
 
 class _NewRecordWatch:
-    def __init__(self, consumer, kafka, topic):
+    def __init__(self, consumer, kafka, topic, back):
         self.consumer = consumer
-        kafka._assign_at_end(consumer, topic)
+        kafka._assign_at_end(consumer, topic, back)
 
     def wait(self, timeout, still_running=lambda: True, accept=lambda message: True):
         """`accept(message)` picks the record waited for; by default the first one."""

@@ -29,8 +29,8 @@ def wait_until_delivered(system, kafka, running, expected_events, last_id):
     """The monotonic time the data topic holds all `expected_events`, or None. By its end offsets;
     for a transactional system (exactly-once), whose end offsets also count each transaction's
     commit markers, until the event with key `last_id` (the workload's last change, which commits
-    after every other) is readable read_committed: a watcher starts at the topic's end while
-    fewer records than the markers could add are still to come."""
+    after every other) is readable read_committed: once all but a margin of records are in, a
+    watcher reads the last margin of each partition and what follows."""
     if not system.transactional:
         return kafka.wait_for_total(DATA_TOPIC, expected_events, TIMEOUT_SECONDS, running.running)
     if last_id is None:
@@ -38,7 +38,10 @@ def wait_until_delivered(system, kafka, running, expected_events, last_id):
     margin = max(20_000, expected_events // 50)  # markers: at most a few per transaction
     if kafka.wait_for_total(DATA_TOPIC, expected_events - margin, TIMEOUT_SECONDS, running.running) is None:
         return None
-    watch = kafka.watch_for_new_record(DATA_TOPIC)
+    # The watcher starts `margin` records back: the end offsets count records of transactions
+    # still open, so the last record may already lie below the end when the watcher starts
+    # (one transaction per second, `transaction.boundary=interval`, holds the whole tail).
+    watch = kafka.watch_for_new_record(DATA_TOPIC, back=margin)
     return watch.wait(TIMEOUT_SECONDS, running.running,
                       accept=lambda message: message.key() is not None and json.loads(message.key())["id"] == last_id)
 
