@@ -78,15 +78,6 @@ std::vector<kafka::KeyedRecord> ClusterCoordinator::Follow() {
   return records;
 }
 
-absl::StatusOr<std::vector<kafka::KeyedRecord>> ClusterCoordinator::FollowToEnd(
-    absl::Duration timeout) {
-  absl::StatusOr<std::vector<kafka::KeyedRecord>> records = tail_->CatchUp(timeout);
-  if (records.ok()) {
-    for (const kafka::KeyedRecord& r : *records) Apply(r);
-  }
-  return records;
-}
-
 absl::StatusOr<std::vector<kafka::KeyedRecord>> ClusterCoordinator::ReadAllStatuses(
     absl::Duration timeout) {
   return status_tail_->CatchUp(timeout);

@@ -46,16 +46,16 @@ class ClusterCoordinator {
   static absl::StatusOr<std::unique_ptr<ClusterCoordinator>> Start(ClusterOptions options,
                                                                    LogSink log);
 
-  // Every record of the config topic up to its current end (at start, before anything runs).
+  // The config topic's records not read yet, up to its current end, applied as Follow's are; an
+  // error when that end was not reached within `timeout`. At start (everything, before anything
+  // runs), and before a worker starts an exactly-once task (Kafka Connect reads to the end
+  // first), so that a view left stale by a freeze never starts a task its newest generation
+  // dropped.
   absl::StatusOr<std::vector<kafka::KeyedRecord>> ReadAll(absl::Duration timeout);
   // The config topic's new records. A new leader first fences every earlier leader's writer
   // (LeaderWriter), then reads the topic to its end. The cluster's own records are applied here;
   // the herder applies all of them to its ConfigState.
   std::vector<kafka::KeyedRecord> Follow();
-  // Follow, but up to the config topic's current end: an error when that was not reached within
-  // `timeout`. Before a worker starts an exactly-once task (Kafka Connect reads to the end first),
-  // so that a view left stale by a freeze never starts a task its newest generation dropped.
-  absl::StatusOr<std::vector<kafka::KeyedRecord>> FollowToEnd(absl::Duration timeout);
   // The status topic: everything up to its current end (at start), then what arrived since the
   // last call. Every worker's statuses, so any worker answers for the whole cluster.
   absl::StatusOr<std::vector<kafka::KeyedRecord>> ReadAllStatuses(absl::Duration timeout);

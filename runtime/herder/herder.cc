@@ -474,7 +474,7 @@ void Herder::StartTasksNewHere() {
     // would start a task of the generation the round fenced, with a producer the round no longer
     // fences. Read to the end first, as Kafka Connect does before it starts such a task.
     absl::StatusOr<std::vector<kafka::KeyedRecord>> newer =
-        cluster_->FollowToEnd(kExactlyOnceCatchUpTimeout);
+        cluster_->ReadAll(kExactlyOnceCatchUpTimeout);
     if (!newer.ok()) {
       log_(LogLevel::kWarn, kWho,
            absl::StrCat("exactly-once tasks start at a later tick: reading the config topic: ",

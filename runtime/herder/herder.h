@@ -274,7 +274,7 @@ class Herder {
   // Cluster mode, ClusterTick's two halves for tasks: those no longer in `mine`, or whose
   // connector config, task config or target state changed, stopped (each flushes and commits);
   // then this worker's tasks (MyTasks) not applied yet started (or reported PAUSED); under
-  // exactly-once only after the config topic was read to its end (FollowToEnd).
+  // exactly-once only after the config topic was read to its end (ReadAll).
   void StopTasksNoLongerHere(const std::set<cluster::WorkUnit>& mine);
   void StartTasksNewHere();
   // Cluster mode: restart requests (Kafka Connect's and Sluice's task ones) followed from the
