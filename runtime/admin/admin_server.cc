@@ -15,6 +15,7 @@
 #include "grpcpp/server_builder.h"
 #include "runtime/admin/admin_token.h"
 #include "runtime/admin/listener_exposure.h"
+#include "runtime/admin/task_configs_sender.h"
 #include "runtime/admin/tls_files.h"
 
 namespace sluice::admin {
@@ -103,6 +104,8 @@ absl::StatusOr<std::unique_ptr<AdminServer>> AdminServer::Start(const config::Wo
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  server->peer_credentials_ = peer_credentials;
+  server->token_ = token;
   server->service_ = std::make_unique<AdminService>(std::move(token), peer_credentials);
   grpc::ServerBuilder builder;
   // gRPC sets SO_REUSEPORT by default on Linux: a second worker on the same port then listens as
@@ -127,6 +130,10 @@ absl::StatusOr<std::unique_ptr<AdminServer>> AdminServer::Start(const config::Wo
       host.find(':') != std::string::npos ? absl::StrCat("[", host, "]") : host, ":",
       server->port_);
   return server;
+}
+
+herder::TaskConfigsSender AdminServer::task_configs_sender() const {
+  return MakeTaskConfigsSender(peer_credentials_, token_);
 }
 
 void AdminServer::Serve(herder::Herder* herder) {

@@ -46,6 +46,9 @@ class AdminServer {
   // The listener as other workers reach it: its host (this host's name for a wildcard) and the
   // port bound; published in a cluster for forwarding (docs/cluster.md).
   const std::string& advertised_address() const { return advertised_address_; }
+  // How the herder (a cluster's follower) sends its connector instances' task configs to the
+  // leader's admin listener, with this listener's credentials and token (task_configs_sender.h).
+  herder::TaskConfigsSender task_configs_sender() const;
 
  private:
   AdminServer() = default;
@@ -55,6 +58,8 @@ class AdminServer {
   bool tls_ = false;
   bool token_required_ = false;
   std::string advertised_address_;
+  std::shared_ptr<grpc::ChannelCredentials> peer_credentials_;
+  std::string token_;
 };
 
 }  // namespace sluice::admin

@@ -26,8 +26,6 @@ grpc::Status NeedName(const std::string& name) {
   return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "`name`: a connector name is required");
 }
 
-// The REST API's `forward` query parameter, as gRPC metadata.
-constexpr char kForwardKey[] = "sluice-forward";
 // Kafka Connect's REST request timeout, for a forwarded call without an earlier deadline.
 constexpr absl::Duration kForwardTimeout = absl::Seconds(90);
 
@@ -42,7 +40,7 @@ grpc::Status AdminService::Fail(const absl::Status& status, grpc::ServerContext*
   std::optional<herder::WorkerAddress> target = herder::RequestTargetOf(status);
   if (!target || peer_credentials_ == nullptr) return ToGrpc(status);
   const auto& metadata = context->client_metadata();
-  auto hop = metadata.find(kForwardKey);
+  auto hop = metadata.find(kForwardMetadataKey);
   const bool forwarded = hop != metadata.end();
   if (forwarded && hop->second != "true") {
     // The target moved again while the request was on its way: Kafka Connect's 409.
@@ -64,7 +62,7 @@ grpc::Status AdminService::Fail(const absl::Status& status, grpc::ServerContext*
   for (auto [it, end] = metadata.equal_range("authorization"); it != end; ++it) {
     call.AddMetadata("authorization", std::string(it->second.data(), it->second.size()));
   }
-  call.AddMetadata(kForwardKey, forwarded ? "false" : "true");
+  call.AddMetadata(kForwardMetadataKey, forwarded ? "false" : "true");
   grpc::Status answer = (stub.get()->*method)(&call, request, reply);
   if (answer.error_code() == grpc::StatusCode::UNAVAILABLE &&
       channel->GetState(/*try_to_connect=*/false) == GRPC_CHANNEL_TRANSIENT_FAILURE) {
@@ -235,6 +233,20 @@ grpc::Status AdminService::GetTaskConfigs(grpc::ServerContext* context, const pb
     for (const auto& [k, v] : (*tasks)[i]) (*task->mutable_config())[k] = v;
   }
   return grpc::Status::OK;
+}
+
+grpc::Status AdminService::PutTaskConfigs(grpc::ServerContext* context,
+                                          const pb::PutTaskConfigsRequest* request,
+                                          pb::PutTaskConfigsResponse*) {
+  if (grpc::Status s = Admit(*context); !s.ok()) return s;
+  if (grpc::Status s = NeedName(request->name()); !s.ok()) return s;
+  std::vector<ConfigMap> tasks;
+  for (const pb::OrderedConfig& task : request->tasks()) {
+    ConfigMap& config = tasks.emplace_back();
+    for (const pb::ConfigEntry& entry : task.entries()) config.emplace_back(entry.key(), entry.value());
+  }
+  // Never forwarded (Fail): the sender asks the leader it knows, and retries.
+  return ToGrpc(herder_->PutTaskConfigs(request->name(), request->from_worker(), tasks));
 }
 
 grpc::Status AdminService::GetCluster(grpc::ServerContext* context, const pb::GetClusterRequest*,

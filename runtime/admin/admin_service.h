@@ -20,6 +20,10 @@ namespace sluice::admin {
 
 namespace pb = ::sluice::admin::v1;
 
+// The REST API's `forward` query parameter, as gRPC metadata between workers: "true" = the
+// target may forward once more (a leader change under way), "false" = it may not.
+inline constexpr char kForwardMetadataKey[] = "sluice-forward";
+
 class AdminService final : public pb::Admin::Service {
  public:
   // `token`: the bearer token every call must carry; empty, none is asked for.
@@ -82,6 +86,8 @@ class AdminService final : public pb::Admin::Service {
                                     pb::ConnectorTopics*) override;
   grpc::Status GetCluster(grpc::ServerContext*, const pb::GetClusterRequest*,
                           pb::ClusterInfo*) override;
+  grpc::Status PutTaskConfigs(grpc::ServerContext*, const pb::PutTaskConfigsRequest*,
+                              pb::PutTaskConfigsResponse*) override;
   grpc::Status ListLoggers(grpc::ServerContext*, const pb::ListLoggersRequest*,
                            pb::ListLoggersResponse*) override;
   grpc::Status GetLogger(grpc::ServerContext*, const pb::LoggerRef*, pb::Logger*) override;

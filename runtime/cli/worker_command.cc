@@ -163,6 +163,7 @@ int RunWorkerCommand(int argc, char** argv) {
     options.worker_id = rest_server != nullptr ? rest_server->advertised_address()
                                                : parsed->config.admin_listener;
     options.admin_address = server->advertised_address();
+    options.send_task_configs = server->task_configs_sender();
     options.log_levels = process_log->levels();
     options.scrubber = scrubber;
     absl::StatusOr<std::unique_ptr<herder::Herder>> started =

@@ -1,5 +1,6 @@
 #include "runtime/cluster/cluster_coordinator.h"
 
+#include <optional>
 #include <utility>
 
 #include "absl/strings/match.h"
@@ -15,6 +16,11 @@ constexpr absl::Duration kCatchUpTimeout = absl::Seconds(30);
 constexpr absl::Duration kPublishTimeout = absl::Seconds(30);
 
 }  // namespace
+
+ClusterCoordinator::ClusterCoordinator(ClusterOptions options, LogSink log)
+    : options_(std::move(options)),
+      log_(std::move(log)),
+      catch_up_([this] { return tail_->CatchUp(kCatchUpTimeout); }) {}
 
 absl::StatusOr<std::unique_ptr<ClusterCoordinator>> ClusterCoordinator::Start(
     ClusterOptions options, LogSink log) {
@@ -48,30 +54,44 @@ absl::StatusOr<std::vector<kafka::KeyedRecord>> ClusterCoordinator::ReadAll(
 
 std::vector<kafka::KeyedRecord> ClusterCoordinator::Follow() {
   const MembershipView view = membership_->View();
-  std::vector<kafka::KeyedRecord> records;
-  if (view.leader && view.leader_term != caught_up_term_ && view.lease_valid) {
-    // A new leader computes from everything the previous one wrote. Its writer's init first
-    // fences the previous leader's and resolves a transaction that one left open (a leader
-    // frozen mid-write), so the end read below is final. Only with a valid lease: a worker that
-    // wakes from a freeze still believing it leads must not fence the leader that replaced it.
+  // A new leader computes and admits writes only from everything the previous one wrote.
+  uint64_t term = view.leader ? view.leader_term : 0;
+  if (term != 0 && writer_term_ != term) {
+    // Its writer's init first fences the previous leader's and resolves a transaction that one
+    // left open (a leader frozen mid-write), so the read to the end is final. Only with a valid
+    // lease: a worker that wakes from a freeze still believing it leads must not fence the
+    // leader that replaced it.
     leader_writer_.reset();
-    const MembershipOptions& m = options_.membership;
-    absl::StatusOr<std::unique_ptr<LeaderWriter>> writer = LeaderWriter::Create(
-        {m.bootstrap_servers, m.group_id, m.topic, m.worker_id, options_.producer_overrides});
-    if (!writer.ok()) {
-      log_(LogLevel::kWarn, kWho, std::string(writer.status().message()));
-      return tail_->Poll(absl::ZeroDuration());
+    if (view.lease_valid) {
+      const MembershipOptions& m = options_.membership;
+      absl::StatusOr<std::unique_ptr<LeaderWriter>> writer = LeaderWriter::Create(
+          {m.bootstrap_servers, m.group_id, m.topic, m.worker_id, options_.producer_overrides});
+      if (writer.ok()) {
+        leader_writer_ = *std::move(writer);
+        writer_term_ = term;
+      } else {
+        log_(LogLevel::kWarn, kWho, std::string(writer.status().message()));
+      }
     }
-    absl::StatusOr<std::vector<kafka::KeyedRecord>> all = tail_->CatchUp(kCatchUpTimeout);
-    if (!all.ok()) {
-      log_(LogLevel::kWarn, kWho, absl::StrCat("new leader reading the config topic: ",
-                                               all.status().message()));
-      return {};
+  }
+  if (writer_term_ != term) term = 0;  // no read to the end before the writer's init
+  std::optional<std::vector<kafka::KeyedRecord>> caught_up = catch_up_.Step(term);
+  std::vector<kafka::KeyedRecord> records;
+  if (caught_up) {
+    if (catch_up_.failures() > 0) {
+      log_(LogLevel::kInfo, kWho,
+           absl::StrCat("new leader read the config topic to its end after ",
+                        catch_up_.failures(), " failed attempt(s)"));
     }
-    records = *std::move(all);
-    caught_up_term_ = view.leader_term;
-    leader_writer_ = *std::move(writer);
+    records = *std::move(caught_up);
   } else {
+    if (!catch_up_.CaughtUp(term) && term != 0 && catch_up_.failures() == 1) {
+      log_(LogLevel::kWarn, kWho,
+           absl::StrCat("new leader reading the config topic to its end: ",
+                        catch_up_.last_failure(),
+                        "; writes answer retry until a read succeeds (retried every tick)"));
+    }
+    // Still following meanwhile; what the failed read consumed comes first.
     records = tail_->Poll(absl::ZeroDuration());
   }
   for (const kafka::KeyedRecord& r : records) Apply(r);
@@ -145,8 +165,9 @@ void ClusterCoordinator::Apply(const kafka::KeyedRecord& record) {
 std::optional<LeaderWrite> ClusterCoordinator::LeaderStep(
     const std::map<std::string, ConnectorWork>& connectors) {
   const MembershipView view = membership_->View();
-  if (!view.leader || view.leader_term != caught_up_term_ || leader_writer_ == nullptr ||
-      !view.lease_valid || view.members_generation != view.generation) {
+  if (!view.leader || !catch_up_.CaughtUp(view.leader_term) || leader_writer_ == nullptr ||
+      writer_term_ != view.leader_term || !view.lease_valid ||
+      view.members_generation != view.generation) {
     return std::nullopt;
   }
   AssignmentInputs in;
@@ -171,7 +192,7 @@ std::optional<LeaderWrite> ClusterCoordinator::LeaderStep(
 }
 
 absl::Status ClusterCoordinator::Publish(const LeaderWrite& write) {
-  if (leader_writer_ == nullptr || write.term != caught_up_term_) {
+  if (leader_writer_ == nullptr || write.term != writer_term_ || !catch_up_.CaughtUp(write.term)) {
     return absl::FailedPreconditionError("this worker no longer leads the cluster");
   }
   absl::Status s = membership_->AsLeader(write.term, [&] {
@@ -186,7 +207,8 @@ absl::Status ClusterCoordinator::Publish(const LeaderWrite& write) {
     // Aborted or failed, still leading: a new writer and a new read to the end at the next tick.
     // Fenced or no longer leading: a newer leader writes now, and no new writer is made in this
     // term (its init would fence that leader's).
-    caught_up_term_ = 0;
+    writer_term_ = 0;
+    catch_up_.Forget();
   }
   return s;
 }

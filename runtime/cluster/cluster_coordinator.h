@@ -21,6 +21,7 @@
 #include "runtime/cluster/assignment.h"
 #include "runtime/cluster/topic_tail.h"
 #include "runtime/cluster/group_membership.h"
+#include "runtime/cluster/leader_catch_up.h"
 #include "runtime/cluster/leader_writer.h"
 #include "runtime/common/log.h"
 #include "runtime/kafka/topic_log.h"
@@ -76,6 +77,10 @@ class ClusterCoordinator {
   // keeps it out (its lease is not valid: it is joining or rejoining the group), when Kafka
   // Connect would answer 409.
   absl::Status CheckServing() const;
+  // For a write only the leader performs, in leading term `term`: OK once this worker read the
+  // config topic to its end in that term; Aborted (retry) saying it is catching up with the
+  // config topic while that read has not succeeded (Follow retries it).
+  absl::Status CheckCaughtUp(uint64_t term) const { return catch_up_.Check(term); }
   // The worker the newest assignment gives `unit` to; empty while it moves or is held for a
   // lost worker, or when no member can run it.
   std::string OwnerOf(const WorkUnit& unit) const { return assignment_.OwnerOf(unit); }
@@ -100,8 +105,7 @@ class ClusterCoordinator {
   const std::string& worker_id() const { return membership_->worker_id(); }
 
  private:
-  ClusterCoordinator(ClusterOptions options, LogSink log)
-      : options_(std::move(options)), log_(std::move(log)) {}
+  ClusterCoordinator(ClusterOptions options, LogSink log);
   void Apply(const kafka::KeyedRecord& record);
 
   const ClusterOptions options_;
@@ -109,9 +113,12 @@ class ClusterCoordinator {
   std::unique_ptr<GroupMembership> membership_;
   std::unique_ptr<TopicTail> tail_;
   std::unique_ptr<TopicTail> status_tail_;
-  uint64_t caught_up_term_ = 0;
-  // The leader's writer of the term caught_up_term_; null when not leading, or once fenced.
+  LeaderCatchUp catch_up_;  // reads through tail_
+  // The leader's writer, made in term writer_term_ before that term's read to the end; null when
+  // not leading, or once fenced (then no new one in that term: its init would fence the newer
+  // leader's).
   std::unique_ptr<LeaderWriter> leader_writer_;
+  uint64_t writer_term_ = 0;
 
   Assignment assignment_;
   std::map<std::string, std::set<std::string>> plugins_;

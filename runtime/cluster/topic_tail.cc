@@ -1,6 +1,7 @@
 #include "runtime/cluster/topic_tail.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "runtime/kafka/client_config.h"
@@ -85,7 +86,8 @@ void TopicTail::AdvanceToPosition() {
 }
 
 std::vector<kafka::KeyedRecord> TopicTail::Poll(absl::Duration wait) {
-  std::vector<kafka::KeyedRecord> out;
+  std::vector<kafka::KeyedRecord> out = std::exchange(unreturned_, {});
+  if (!out.empty()) wait = absl::ZeroDuration();
   if (!PollOnce(static_cast<int>(absl::ToInt64Milliseconds(wait)), out)) return out;
   while (PollOnce(0, out)) {
   }
@@ -94,6 +96,12 @@ std::vector<kafka::KeyedRecord> TopicTail::Poll(absl::Duration wait) {
 
 absl::StatusOr<std::vector<kafka::KeyedRecord>> TopicTail::CatchUp(absl::Duration timeout) {
   const absl::Time deadline = absl::Now() + timeout;
+  // Records consumed are never read again: a failure keeps them for the next call.
+  std::vector<kafka::KeyedRecord> out = std::exchange(unreturned_, {});
+  auto fail = [&](absl::Status status) {
+    unreturned_ = std::move(out);
+    return status;
+  };
   std::map<int32_t, int64_t> end;
   for (const auto& [partition, next] : next_offset_) {
     int64_t low = 0, high = 0;
@@ -102,11 +110,10 @@ absl::StatusOr<std::vector<kafka::KeyedRecord>> TopicTail::CatchUp(absl::Duratio
     if (rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(
             consumer_.get(), topic_.c_str(), partition, &low, &high, ms);
         err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      return kafka::KafkaStatus(err, absl::StrCat("end offset of topic `", topic_, "`"));
+      return fail(kafka::KafkaStatus(err, absl::StrCat("end offset of topic `", topic_, "`")));
     }
     end[partition] = high;
   }
-  std::vector<kafka::KeyedRecord> out;
   auto reached = [&] {
     for (const auto& [partition, high] : end) {
       if (next_offset_[partition] < high) return false;
@@ -115,9 +122,9 @@ absl::StatusOr<std::vector<kafka::KeyedRecord>> TopicTail::CatchUp(absl::Duratio
   };
   while (!reached()) {
     if (absl::Now() >= deadline) {
-      return absl::DeadlineExceededError(
+      return fail(absl::DeadlineExceededError(
           absl::StrCat("reading topic `", topic_, "` to its end took longer than ",
-                       absl::FormatDuration(timeout)));
+                       absl::FormatDuration(timeout))));
     }
     PollOnce(100, out);
     // Past the control records of transactions (the leader's writes), which no poll returns:

@@ -29,7 +29,8 @@ class TopicTail {
 
   // The records that arrived since the last call, in order, waiting at most `wait` for the first.
   std::vector<kafka::KeyedRecord> Poll(absl::Duration wait);
-  // The records up to the end every partition has now. DeadlineExceeded after `timeout`.
+  // The records up to the end every partition has now. DeadlineExceeded after `timeout`, or the
+  // end offsets' error; what a failed call read is kept and returned first by the next call.
   absl::StatusOr<std::vector<kafka::KeyedRecord>> CatchUp(absl::Duration timeout);
 
  private:
@@ -42,6 +43,7 @@ class TopicTail {
   const std::string topic_;
   kafka::KafkaHandle consumer_;
   std::map<int32_t, int64_t> next_offset_;  // per partition: the offset after the last seen
+  std::vector<kafka::KeyedRecord> unreturned_;  // read by a CatchUp that failed
 };
 
 }  // namespace sluice::cluster

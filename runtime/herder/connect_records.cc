@@ -208,6 +208,16 @@ absl::StatusOr<int> DecodeTaskCount(absl::string_view value) {
   return DecodeCount(value, "task-count record", "task-count");
 }
 
+std::vector<kafka::KeyedRecord> TaskConfigRecords(absl::string_view connector,
+                                                  const std::vector<ConfigMap>& tasks) {
+  std::vector<kafka::KeyedRecord> records;
+  for (size_t i = 0; i < tasks.size(); ++i) {
+    records.push_back({TaskConfigKey(connector, static_cast<int>(i)), EncodeProperties(tasks[i])});
+  }
+  records.push_back({CommitKey(connector), EncodeCommit(static_cast<int>(tasks.size()))});
+  return records;
+}
+
 std::string EncodeTargetState(TargetState state) {
   const absl::string_view v1 = state == TargetState::kStopped ? "PAUSED" : TargetStateName(state);
   return absl::StrCat("{\"state\":\"", v1, "\",\"state.v2\":\"", TargetStateName(state), "\"}");

@@ -23,9 +23,11 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "runtime/kafka/topic_log.h"
 #include "runtime/plugin/host_api.h"
 
 namespace sluice::herder {
@@ -60,6 +62,10 @@ ConfigTopicKey ParseConfigTopicKey(absl::string_view key);
 std::string EncodeProperties(const ConfigMap& properties);
 absl::StatusOr<ConfigMap> DecodeProperties(absl::string_view value);
 std::string EncodeCommit(int tasks);
+// A connector's task configs and the commit record that makes them current, in the order Kafka
+// Connect writes them (`task-<name>-<i>` for each, then `commit-<name>`).
+std::vector<kafka::KeyedRecord> TaskConfigRecords(absl::string_view connector,
+                                                  const std::vector<ConfigMap>& tasks);
 absl::StatusOr<int> DecodeCommit(absl::string_view value);
 std::string EncodeTaskCount(int tasks);
 absl::StatusOr<int> DecodeTaskCount(absl::string_view value);

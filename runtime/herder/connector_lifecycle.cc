@@ -157,13 +157,8 @@ void ConnectorLifecycle::ReconfigureTasks(const std::string& name) {
 
 absl::Status ConnectorLifecycle::WriteTaskConfigs(
     const std::string& name, const std::vector<ConfigMap>& task_configs) {
-  std::vector<kafka::KeyedRecord> records;
-  for (size_t i = 0; i < task_configs.size(); ++i) {
-    records.push_back(
-        {TaskConfigKey(name, static_cast<int>(i)), EncodeProperties(task_configs[i])});
-  }
-  records.push_back({CommitKey(name), EncodeCommit(static_cast<int>(task_configs.size()))});
-  return configs_->Write(records);
+  if (store_task_configs_) return store_task_configs_(name, task_configs);
+  return configs_->Write(TaskConfigRecords(name, task_configs));
 }
 
 bool ConnectorLifecycle::AwaitsZombieFencing(const std::string& name) const {
@@ -253,7 +248,7 @@ void ConnectorLifecycle::RestartTask(const std::string& name, int task) {
 absl::Status ConnectorLifecycle::StopEmptyingTasks(const std::string& name) {
   StopInWorker(name);
   if (!configs_->entry(name).tasks.empty() || configs_->entry(name).inconsistent) {
-    if (absl::Status s = configs_->Write({{CommitKey(name), EncodeCommit(0)}}); !s.ok()) return s;
+    if (absl::Status s = WriteTaskConfigs(name, {}); !s.ok()) return s;
   }
   statuses_->RemoveStatuses(name, /*connector_too=*/false);
   statuses_->SetConnectorState(name, State::kStopped);

@@ -13,6 +13,7 @@
 #ifndef SLUICE_RUNTIME_HERDER_CONNECTOR_LIFECYCLE_H_
 #define SLUICE_RUNTIME_HERDER_CONNECTOR_LIFECYCLE_H_
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -26,18 +27,27 @@
 
 namespace sluice::herder {
 
+// How the task configs a connector generated (empty: a stop's) are stored: in a cluster,
+// through the leader, the config topic's one writer (Herder::StoreTaskConfigs). OK once they are
+// written or will be (the herder retries a write the leader could not take yet).
+using TaskConfigStore =
+    std::function<absl::Status(const std::string& name, const std::vector<ConfigMap>& tasks)>;
+
 class ConnectorLifecycle {
  public:
   // Every pointer must outlive this. `units_apart`: cluster mode, where a connector's instance
   // and each of its tasks may run on different workers (the *Here and *Instance steps below).
+  // `store_task_configs`: null = written to `configs` here (a single worker).
   ConnectorLifecycle(worker::WorkerControl* worker, ConfigLog* configs, StatusWriter* statuses,
-                     const ConfigPreparer* preparer, LogSink log, bool units_apart)
+                     const ConfigPreparer* preparer, LogSink log, bool units_apart,
+                     TaskConfigStore store_task_configs = nullptr)
       : worker_(worker),
         configs_(configs),
         statuses_(statuses),
         preparer_(preparer),
         log_(std::move(log)),
-        units_apart_(units_apart) {}
+        units_apart_(units_apart),
+        store_task_configs_(std::move(store_task_configs)) {}
 
   // Brings connector `name` (REQUIRES: in the config log) to `target`. A connector that already
   // runs keeps its instance; tasks that run are left alone. Task configs the connector generates
@@ -74,7 +84,8 @@ class ConnectorLifecycle {
   void RestartTask(const std::string& name, int task);
 
   // KIP-875's stop: connector and tasks stopped, the task configs emptied in the config topic
-  // (so no worker runs them), task statuses removed, the connector reported STOPPED.
+  // (so no worker runs them) unless they are already, task statuses removed, the connector
+  // reported STOPPED.
   absl::Status StopEmptyingTasks(const std::string& name);
 
   // Stops the connector and its tasks in the worker, noting their topics first.
@@ -89,7 +100,7 @@ class ConnectorLifecycle {
   absl::Status FenceZombies(const std::string& name, bool rewritten, size_t previous_tasks);
   absl::Status StartTasks(const std::string& name, bool only_missing);
   void StartOneTask(const std::string& name, int task);
-  // The task configs and the commit record that makes them current, written together.
+  // The task configs and the commit record that makes them current, stored together.
   absl::Status WriteTaskConfigs(const std::string& name,
                                 const std::vector<ConfigMap>& task_configs);
 
@@ -99,6 +110,7 @@ class ConnectorLifecycle {
   const ConfigPreparer* const preparer_;
   const LogSink log_;
   const bool units_apart_;
+  const TaskConfigStore store_task_configs_;
 };
 
 }  // namespace sluice::herder

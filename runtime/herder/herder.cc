@@ -27,6 +27,11 @@ constexpr absl::Duration kReadTimeout = absl::Seconds(60);
 // tasks; longer, they start at a later tick.
 constexpr absl::Duration kExactlyOnceCatchUpTimeout = absl::Seconds(5);
 
+// What a worker asks again later: the leader was busy, moving or out of reach.
+bool IsRetryable(const absl::Status& s) {
+  return absl::IsAborted(s) || absl::IsUnavailable(s) || absl::IsDeadlineExceeded(s);
+}
+
 }  // namespace
 
 cluster::MembershipOptions GroupMembershipOptions(const config::WorkerConfig& config,
@@ -126,7 +131,12 @@ Herder::Herder(HerderParts parts, LogSink log, HerderOptions options)
                 options_.worker_id, log_),
       preparer_(&worker_->plugins(), &worker_->config(), scrubber_),
       lifecycle_(worker_.get(), &configs_, &statuses_, &preparer_, log_,
-                 /*units_apart=*/cluster_ != nullptr),
+                 /*units_apart=*/cluster_ != nullptr,
+                 cluster_ == nullptr ? TaskConfigStore()
+                                     : [this](const std::string& name,
+                                              const std::vector<ConfigMap>& tasks) {
+                                         return StoreTaskConfigs(name, tasks);
+                                       }),
       metrics_(worker_.get(), &watchers_, options_.worker_id, options_.metrics_interval) {}
 
 Herder::~Herder() {
@@ -288,6 +298,9 @@ absl::Status Herder::RequireLeader() {
   if (absl::Status s = RequireServing(); !s.ok()) return s;
   const cluster::MembershipView view = cluster_->membership().View();
   if (view.leader) {
+    // A leader whose read of the config topic to its end has not succeeded yet might check the
+    // request against stale configs: retry (FollowCluster retries the read).
+    if (absl::Status s = cluster_->CheckCaughtUp(view.leader_term); !s.ok()) return s;
     leader_term_ = view.leader_term;
     return absl::OkStatus();
   }
@@ -328,6 +341,103 @@ absl::Status Herder::WriteAsLeader(const std::vector<kafka::KeyedRecord>& record
     return absl::AbortedError(absl::StrCat(s.message(), " (a rebalance is under way); retry"));
   }
   return s;
+}
+
+absl::Status Herder::WriteTaskConfigsAsLeader(const std::string& name, const std::string& from,
+                                              const std::vector<ConfigMap>& tasks) {
+  if (absl::Status s = RequireConnector(name); !s.ok()) return s;
+  const ConnectorEntry& entry = configs_.entry(name);
+  if (!entry.inconsistent && entry.tasks == tasks) return absl::OkStatus();  // written once
+  if (!tasks.empty() && configs_.state().target_state(name) == TargetState::kStopped) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("connector ", name, " is STOPPED: its task configs stay empty"));
+  }
+  if (cluster_ != nullptr) {
+    log_(LogLevel::kInfo, kWho,
+         absl::StrCat("writing connector ", name, "'s ", tasks.size(),
+                      " task config(s), generated on worker ", from));
+  }
+  return WriteAsLeader(TaskConfigRecords(name, tasks));
+}
+
+absl::Status Herder::SendTaskConfigs(const std::string& name,
+                                     const std::vector<ConfigMap>& tasks) {
+  const cluster::MembershipView view = cluster_->membership().View();
+  if (view.leader) {
+    if (absl::Status s = cluster_->CheckCaughtUp(view.leader_term); !s.ok()) return s;
+    leader_term_ = view.leader_term;
+    return WriteTaskConfigsAsLeader(name, cluster_->worker_id(), tasks);
+  }
+  const std::string& leader = cluster_->assignment().leader;
+  if (leader.empty() || leader == cluster_->worker_id()) {
+    return absl::AbortedError("the cluster's leader is not known yet (a rebalance is under way)");
+  }
+  if (!options_.send_task_configs) {
+    return absl::AbortedError(
+        absl::StrCat("this worker cannot reach the leader (", leader, ") to send them"));
+  }
+  return options_.send_task_configs(AddressOf(leader), cluster_->worker_id(), name, tasks);
+}
+
+absl::Status Herder::StoreTaskConfigs(const std::string& name,
+                                      const std::vector<ConfigMap>& tasks) {
+  unsent_task_configs_.erase(name);
+  absl::Status s = SendTaskConfigs(name, tasks);
+  if (s.ok() || !IsRetryable(s)) return s;
+  log_(LogLevel::kInfo, kWho,
+       absl::StrCat("connector ", name, "'s ", tasks.size(),
+                    " task config(s) wait for the leader (", s.message(), "); retried every tick"));
+  unsent_task_configs_[name] = tasks;
+  return absl::OkStatus();
+}
+
+void Herder::RetryTaskConfigs() {
+  for (auto it = unsent_task_configs_.begin(); it != unsent_task_configs_.end();) {
+    const std::string& name = it->first;
+    // Dropped with its instance: whoever runs it next generates them again.
+    if (!running_.contains(name) || !configs_.Has(name)) {
+      it = unsent_task_configs_.erase(it);
+      continue;
+    }
+    absl::Status s = SendTaskConfigs(name, it->second);
+    if (IsRetryable(s)) {
+      ++it;
+      continue;
+    }
+    if (s.ok()) {
+      log_(LogLevel::kInfo, kWho, absl::StrCat("connector ", name, "'s task configs are stored"));
+    } else {
+      log_(LogLevel::kWarn, kWho,
+           absl::StrCat("connector ", name, "'s task configs: ", s.message()));
+      statuses_.SetConnectorState(name, State::kFailed, std::string(s.message()));
+    }
+    it = unsent_task_configs_.erase(it);
+  }
+}
+
+absl::Status Herder::PutTaskConfigs(const std::string& name, const std::string& from,
+                                    const std::vector<ConfigMap>& tasks) {
+  return Call<absl::Status>([&]() -> absl::Status {
+    if (cluster_ == nullptr) {
+      return absl::FailedPreconditionError(
+          "this worker runs outside a cluster: no other worker sends it task configs");
+    }
+    if (absl::Status s = RequireLeader(); !s.ok()) return s;
+    if (absl::Status s = RequireConnector(name); !s.ok()) return s;
+    // Only the worker running the instance generates them: a former owner's late request
+    // (its instance moved away) must not overwrite what the current one generated.
+    const std::string owner = cluster_->OwnerOf(cluster::WorkUnit::Connector(name));
+    if (owner != from) {
+      return absl::AbortedError(absl::StrCat(
+          "worker ", from, " does not run connector ", name, " in assignment epoch ",
+          cluster_->assignment().epoch, " (",
+          owner.empty() ? "it is moving" : absl::StrCat("worker ", owner, " does"),
+          "); its task configs are not written"));
+    }
+    if (absl::Status s = WriteTaskConfigsAsLeader(name, from, tasks); !s.ok()) return s;
+    ClusterTick();  // the new tasks assigned at once
+    return absl::OkStatus();
+  });
 }
 
 void Herder::ActOnRestartRequests() {
@@ -418,14 +528,16 @@ void Herder::ClusterTick() {
       lifecycle_.StopInstance(name);  // a new config applies by restarting
     }
     if (target == TargetState::kStopped) {
-      // Also when it just came here: an owner that died before emptying its task configs left
-      // them, and offsets may be altered only once they are empty (AlterOffsets).
+      // The leader emptied its task configs with the stop; any left (written before the stop
+      // by a version that did not) are emptied through the leader, as offsets may be altered
+      // only once they are empty (AlterOffsets).
       (void)lifecycle_.StopEmptyingTasks(name);
     } else {
       (void)lifecycle_.StartInstance(name, target);  // a failure is the connector's status
     }
     running_[name] = Running{config, target};
   }
+  RetryTaskConfigs();
   StartTasksNewHere();
   if (std::optional<kafka::KeyedRecord> ack = cluster_->AckIfNew()) {
     if (configs_.Write({*ack}).ok()) cluster_->Wrote({*ack});
@@ -708,21 +820,60 @@ absl::StatusOr<ConnectorStatusInfo> Herder::Resume(const std::string& name) {
 }
 
 absl::StatusOr<ConnectorStatusInfo> Herder::Stop(const std::string& name) {
-  return Call<absl::StatusOr<ConnectorStatusInfo>>([&]() -> absl::StatusOr<ConnectorStatusInfo> {
-    if (absl::Status s = RequireLeader(); !s.ok()) return s;
-    if (absl::Status s = RequireConnector(name); !s.ok()) return s;
-    if (absl::Status s =
-            WriteAsLeader({{TargetStateKey(name), EncodeTargetState(TargetState::kStopped)}});
-        !s.ok()) {
-      return s;
-    }
-    if (cluster_ != nullptr) {
-      ClusterTick();  // its owner stops it and empties its task configs
-      return StatusOf(name);
-    }
-    if (absl::Status s = lifecycle_.StopEmptyingTasks(name); !s.ok()) return s;
-    return StatusOf(name);
-  });
+  absl::StatusOr<ConnectorStatusInfo> stopped =
+      Call<absl::StatusOr<ConnectorStatusInfo>>([&]() -> absl::StatusOr<ConnectorStatusInfo> {
+        if (absl::Status s = RequireLeader(); !s.ok()) return s;
+        if (absl::Status s = RequireConnector(name); !s.ok()) return s;
+        if (cluster_ == nullptr) {
+          if (absl::Status s =
+                  configs_.Write({{TargetStateKey(name), EncodeTargetState(TargetState::kStopped)}});
+              !s.ok()) {
+            return s;
+          }
+          if (absl::Status s = lifecycle_.StopEmptyingTasks(name); !s.ok()) return s;
+          return StatusOf(name);
+        }
+        // As Kafka Connect's leader: the task configs emptied first (KIP-875), then the target
+        // state, in one write. No task config is written by another worker after it: the leader
+        // refuses a STOPPED connector's (PutTaskConfigs).
+        std::vector<kafka::KeyedRecord> records;
+        if (!configs_.entry(name).tasks.empty() || configs_.entry(name).inconsistent) {
+          records.push_back({CommitKey(name), EncodeCommit(0)});
+        }
+        records.push_back({TargetStateKey(name), EncodeTargetState(TargetState::kStopped)});
+        if (absl::Status s = WriteAsLeader(records); !s.ok()) return s;
+        ClusterTick();  // its owner stops it; the next assignment gives none of its tasks
+        return StatusOf(name);
+      });
+  if (!stopped.ok() || cluster_ == nullptr) return stopped;
+  // Its tasks stop on their workers at their next tick (each flushes and commits, then
+  // acknowledges the assignment without them). Waiting for that here, within what a task's stop
+  // may take, lets the offsets call that usually follows succeed at once; the herder thread goes
+  // on meanwhile. Past the bound the answer is the same, and offsets calls answer "retry" until
+  // the tasks stopped.
+  const absl::Time deadline = absl::Now() + worker_->config().task_shutdown_graceful_timeout +
+                              worker_->config().offset_flush_timeout + 4 * options_.tick;
+  while (true) {
+    absl::StatusOr<ConnectorStatusInfo> now =
+        Call<absl::StatusOr<ConnectorStatusInfo>>([&]() -> absl::StatusOr<ConnectorStatusInfo> {
+          FollowCluster();
+          if (absl::Status s = RequireConnector(name); !s.ok()) return s;
+          if (configs_.state().target_state(name) != TargetState::kStopped ||
+              TasksStoppedEverywhere(name)) {
+            return StatusOf(name);
+          }
+          return absl::AbortedError("its tasks are stopping");
+        });
+    if (now.ok()) return now;
+    if (!absl::IsAborted(now.status()) || absl::Now() >= deadline) return stopped;
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+}
+
+bool Herder::TasksStoppedEverywhere(const std::string& name) const {
+  const ConnectorEntry& entry = configs_.entry(name);
+  return entry.tasks.empty() && !entry.inconsistent &&
+         (cluster_ == nullptr || cluster_->NoTaskRuns(name));
 }
 
 ConnectorStatusInfo::Restarted Herder::RestartHere(const std::string& name, bool only_failed) {
@@ -926,13 +1077,11 @@ absl::Status Herder::AlterOffsets(const std::string& name,
     if (absl::Status s = RequireLeader(); !s.ok()) return s;
     if (absl::Status s = RequireConnector(name); !s.ok()) return s;
     const TargetState target = configs_.state().target_state(name);
-    // In a cluster the worker that ran its instance empties its task configs once it stopped
-    // (ConnectorLifecycle::StopEmptyingTasks); the leader then drops its tasks from the
-    // assignment, and every member acknowledges that epoch once it stopped them (each flushed
-    // and committed). Until then a task may still write offsets.
-    if (cluster_ != nullptr && target == TargetState::kStopped &&
-        (!configs_.entry(name).tasks.empty() || configs_.entry(name).inconsistent ||
-         !cluster_->NoTaskRuns(name))) {
+    // In a cluster the leader emptied its task configs with the stop (Stop, which waits for
+    // what follows); the leader then drops its tasks from the assignment, and every member
+    // acknowledges that epoch once it stopped them (each flushed and committed). Until then a
+    // task may still write offsets: retry.
+    if (cluster_ != nullptr && target == TargetState::kStopped && !TasksStoppedEverywhere(name)) {
       const std::string owner = cluster_->OwnerOf(cluster::WorkUnit::Connector(name));
       return absl::AbortedError(absl::StrCat(
           "connector ", name, " is STOPPED but its tasks have not stopped yet (its instance on ",

@@ -69,6 +69,10 @@ struct HerderOptions {
   // Start(config): the scrubber to fill with resolved secrets, shared with the process's log so
   // librdkafka's lines are scrubbed too; null = a new one.
   std::shared_ptr<SecretScrubber> scrubber;
+  // Cluster mode: how a follower sends the task configs its connector instances generate to the
+  // leader (runtime/admin: the leader's admin listener); null = it cannot, and they wait for
+  // this worker to lead. Called on the herder thread; it must answer within a few seconds.
+  TaskConfigsSender send_task_configs = nullptr;
 };
 
 // This worker's membership of `group.id` with the worker's group settings (session.timeout.ms,
@@ -131,8 +135,19 @@ class Herder {
   // The committed task configs, by task id, secrets masked (Kafka Connect's
   // GET /connectors/{name}/tasks). NotFound.
   absl::StatusOr<std::vector<ConfigMap>> TaskConfigs(const std::string& name);
+  // Cluster mode, the leader only (Kafka Connect's internal POST /connectors/{name}/tasks): the
+  // task configs connector `name`'s instance generated on worker `from`, written to the config
+  // topic unless they are current already. Aborted (retry) when `from` does not run the instance
+  // in the newest assignment; FailedPrecondition for tasks of a STOPPED connector; as the
+  // leader's other writes otherwise (RequestTargetError on a follower, which is not forwarded).
+  absl::Status PutTaskConfigs(const std::string& name, const std::string& from,
+                              const std::vector<ConfigMap>& tasks);
   absl::StatusOr<ConnectorStatusInfo> Pause(const std::string& name);
   absl::StatusOr<ConnectorStatusInfo> Resume(const std::string& name);
+  // KIP-875's stop: the task configs emptied and the target state STOPPED written (in a
+  // cluster by the leader). In a cluster it then waits, at most about
+  // task.shutdown.graceful.timeout.ms + offset.flush.timeout.ms, until no worker runs a task of
+  // the connector any more, so that an offsets call asked next succeeds at once.
   absl::StatusOr<ConnectorStatusInfo> Stop(const std::string& name);
   // In a cluster, the leader asked to restart with `include_tasks` or `only_failed` a connector
   // another worker runs writes the request to the config topic for that worker, and the answer
@@ -206,7 +221,8 @@ class Herder {
   // OK otherwise, and always for a single worker.
   absl::Status RequireServing();
   // Cluster mode, first in every write only the leader performs: RequireServing, then OK when
-  // this worker leads (its term kept for WriteAsLeader), RequestTargetError naming the leader the
+  // this worker leads and read the config topic to its end in this term (its term kept for
+  // WriteAsLeader; Aborted, retry, until that read succeeded), RequestTargetError naming the leader the
   // newest assignment names, or Aborted (retry) while none other is known. OK for a single worker.
   absl::Status RequireLeader();
   // Cluster mode, for a request only the worker running `unit` performs (after RequireServing):
@@ -218,6 +234,17 @@ class Herder {
   // worker still leads in that term (under GroupMembership::AsLeader, so the next leader reads it
   // before it serves), Aborted (retry) once it no longer does.
   absl::Status WriteAsLeader(const std::vector<kafka::KeyedRecord>& records);
+  // The lifecycle's TaskConfigStore in cluster mode: the task configs an instance running here
+  // generated, sent to the leader (written here when this worker leads). A write the leader
+  // cannot take now (a rebalance, a leader change) is kept and retried every tick
+  // (RetryTaskConfigs) while the instance runs here; OK then.
+  absl::Status StoreTaskConfigs(const std::string& name, const std::vector<ConfigMap>& tasks);
+  absl::Status SendTaskConfigs(const std::string& name, const std::vector<ConfigMap>& tasks);
+  void RetryTaskConfigs();
+  // The leader's write of task configs generated on worker `from` (REQUIRES: RequireLeader, or
+  // the same checks, admitted it): nothing when they are current.
+  absl::Status WriteTaskConfigsAsLeader(const std::string& name, const std::string& from,
+                                        const std::vector<ConfigMap>& tasks);
   // Restarts `name` on this worker, which runs it: the connector with all its tasks, or with
   // `only_failed` only what failed. Returns what restarted.
   ConnectorStatusInfo::Restarted RestartHere(const std::string& name, bool only_failed);
@@ -230,6 +257,9 @@ class Herder {
   // The status writer's status of `name`, with the plugin's version.
   ConnectorStatusInfo StatusOf(const std::string& name) const;
   absl::Status RequireConnector(const std::string& name) const;
+  // Whether no task of `name` (REQUIRES: it exists) may run anywhere any more: its task configs
+  // are empty and, in a cluster, no member runs one (ClusterCoordinator::NoTaskRuns).
+  bool TasksStoppedEverywhere(const std::string& name) const;
 
   const HerderOptions options_;
   const std::shared_ptr<logging::LogLevels> log_levels_;
@@ -284,6 +314,8 @@ class Herder {
   std::map<std::string, std::string> admin_addresses_;
   // Cluster mode: the leader's term RequireLeader last admitted a write in.
   uint64_t leader_term_ = 0;
+  // Cluster mode: task configs of instances running here that the leader could not take yet.
+  std::map<std::string, std::vector<ConfigMap>> unsent_task_configs_;
 
   absl::Mutex queue_mu_;
   std::deque<std::function<void()>> queue_ ABSL_GUARDED_BY(queue_mu_);

@@ -3,6 +3,7 @@
 #ifndef SLUICE_RUNTIME_HERDER_HERDER_TYPES_H_
 #define SLUICE_RUNTIME_HERDER_HERDER_TYPES_H_
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -109,6 +110,14 @@ struct WorkerAddress {
 absl::Status RequestTargetError(absl::string_view message, const WorkerAddress& target);
 // The worker to forward to when `status` is RequestTargetError's, else nullopt.
 std::optional<WorkerAddress> RequestTargetOf(const absl::Status& status);
+
+// Cluster mode: sends the task configs connector `name`'s instance generated on worker `from`
+// (this one) to the leader, the config topic's one writer (Kafka Connect's internal
+// POST /connectors/{name}/tasks), which writes them (Herder::PutTaskConfigs); the leader's
+// answer. Never forwarded further: a worker that no longer leads answers Aborted (retry).
+using TaskConfigsSender =
+    std::function<absl::Status(const WorkerAddress& leader, const std::string& from,
+                               const std::string& name, const std::vector<ConfigMap>& tasks)>;
 
 // What /metrics reports of one connector on this worker (Herder::Figures): its status, and per
 // task the counts its TaskView keeps. Read on the herder thread, a copy for the caller.

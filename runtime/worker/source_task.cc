@@ -39,6 +39,17 @@ bool PerRecordMetricsOn() {
   return on;
 }
 
+// Test-only: SLUICE_BENCH_SEND_STAGE=off in the process's environment sends each poll's records on
+// the task thread between polls, without the send stage, so that scripts/bench can show what the
+// stage gains (`sluice-serial`; docs/benchmarks.md, "A true ceiling: the pipeline"). Read once.
+bool SendStageOn() {
+  static const bool on = [] {
+    const char* setting = std::getenv("SLUICE_BENCH_SEND_STAGE");
+    return setting == nullptr || std::string_view(setting) != "off";
+  }();
+  return on;
+}
+
 }  // namespace
 
 bool IsTransientTaskFailure(const absl::Status& failure) {
@@ -93,6 +104,9 @@ absl::StatusOr<std::unique_ptr<WorkerSourceTask>> WorkerSourceTask::Start(
                                         absl::StrCat("connector ", task->spec_.connector_name));
   if (!transforms.ok()) return transforms.status();
   if (!(*transforms)->empty()) task->transforms_ = *std::move(transforms);
+  if (!task->spec_.transactions.has_value() && SendStageOn()) {
+    task->send_stage_ = std::make_unique<SendStage>();
+  }
   absl::StatusOr<ErrorHandlingConfig> errors = ErrorHandlingFrom(task->spec_.connector_config);
   if (!errors.ok()) {
     return absl::Status(errors.status().code(), absl::StrCat("connector ", task->spec_.connector_name,
@@ -267,7 +281,11 @@ void WorkerSourceTask::Run(absl::Status start_failure) {
 }
 
 absl::Status WorkerSourceTask::RunAttempt() {
-  data::RecordBatch batch;
+  // At-least-once, two batches: the connector fills one while the send stage converts and sends
+  // the other. They outlive the stage's jobs: EndAttempt drains it.
+  data::RecordBatch batches[2];
+  data::RecordBatch* batch = &batches[0];
+  data::RecordBatch* spare = &batches[1];
   const absl::Duration flush_interval = services_.config->offset_flush_interval;
   absl::Time next_commit = absl::Now() + flush_interval;
   absl::Status status;
@@ -296,12 +314,14 @@ absl::Status WorkerSourceTask::RunAttempt() {
       status = AfterCommit(*std::move(committed), /*final_commit=*/false);
       if (!status.ok()) break;
     }
-    status = PollAndSend(batch);
+    status = PollAndSend(batch, spare);
   }
   return EndAttempt(std::move(status));
 }
 
-absl::Status WorkerSourceTask::PollAndSend(data::RecordBatch& batch) {
+absl::Status WorkerSourceTask::PollAndSend(data::RecordBatch*& polled_into,
+                                           data::RecordBatch*& spare) {
+  data::RecordBatch& batch = *polled_into;
   // Back-pressure: while the producer holds its whole byte budget, do not ask for more records.
   if (!attempt_->producer->WaitForRoom(1, absl::Milliseconds(kPollTimeoutMs))) {
     return absl::OkStatus();
@@ -325,10 +345,27 @@ absl::Status WorkerSourceTask::PollAndSend(data::RecordBatch& batch) {
   retry_backoff_.Reset();
   // The records go to the producer together (SendPending) after the poll's last one, before a
   // transaction boundary, and before a failure ends the poll, so the records before it still go.
-  absl::Status status =
-      spec_.transactions.has_value() ? SendInTransactions(batch) : SendPolled(batch);
-  absl::Status sent = SendPending();
-  return sent.ok() ? status : sent;
+  if (spec_.transactions.has_value()) {
+    // Exactly-once: on this thread, since a transaction's commit follows its records' hand-over.
+    absl::Status status = SendInTransactions(batch);
+    absl::Status sent = SendPending();
+    return sent.ok() ? status : sent;
+  }
+  const std::vector<data::SourceRecord>& records = batch.records();
+  if (!attempt_->offset_sent && !records.empty()) {
+    attempt_->offset_sent = !records.back().source_offset.empty();
+  }
+  auto send = [this, &batch] {
+    absl::Status status = SendPolled(batch);
+    absl::Status sent = SendPending();
+    return sent.ok() ? status : sent;
+  };
+  if (send_stage_ == nullptr) return send();  // sluice-serial (SendStageOn)
+  // Handed over even when empty: a failure of the batch before is then seen within a poll.
+  absl::Status status = send_stage_->Hand(send);
+  // The stage reads `batch` now; the next poll fills the other one, which it no longer reads.
+  if (status.ok()) std::swap(polled_into, spare);
+  return status;
 }
 
 absl::Status WorkerSourceTask::SendPolled(data::RecordBatch& batch) {
@@ -337,9 +374,6 @@ absl::Status WorkerSourceTask::SendPolled(data::RecordBatch& batch) {
   // between two records of this loop, in which case it takes the poll before's (a crash then
   // replays at most one poll more). The final commit waits for every record, so it is exact.
   const std::vector<data::SourceRecord>& records = batch.records();
-  if (!attempt_->offset_sent && !records.empty()) {
-    attempt_->offset_sent = !records.back().source_offset.empty();
-  }
   for (size_t n = 0; n < records.size(); ++n) {
     const bool last_of_run =
         n + 1 == records.size() ||
@@ -664,6 +698,11 @@ absl::Status WorkerSourceTask::AfterCommit(absl::Status status, bool final_commi
 absl::Status WorkerSourceTask::EndAttempt(absl::Status status) {
   const absl::Duration grace = services_.config->task_shutdown_graceful_timeout;
   Attempt& attempt = *attempt_;
+  // The batch the send stage holds goes out first, as it would have before the next poll; its
+  // failure came before whatever ended the loop.
+  if (send_stage_ != nullptr) {
+    if (absl::Status staged = send_stage_->Drain(); !staged.ok()) status = std::move(staged);
+  }
   // The commit running on the committer thread, if any, ends first; its written offsets are
   // acknowledged with the final commit's, and its error is superseded by the final commit's.
   attempt.commit_thread->Stop();

@@ -51,7 +51,10 @@
 // the real ones.
 //
 // Threads: Start, Stop and Join from any thread; the committer thread writes the periodic offset
-// commits; the task thread does everything else. The TaskView getters from any thread.
+// commits; at-least-once, the send stage (send_stage.h) transforms, converts and sends each poll's
+// records while the task thread polls the connector for the next (a drain is bound by one
+// thread's pace, docs/benchmarks.md); the task thread does everything else, and every call into
+// the plugin. The TaskView getters from any thread.
 
 #include <atomic>
 #include <functional>
@@ -83,6 +86,7 @@
 #include "runtime/worker/offset_backing_store.h"
 #include "runtime/worker/record_error_handler.h"
 #include "runtime/worker/retry_backoff.h"
+#include "runtime/worker/send_stage.h"
 #include "runtime/worker/task_view.h"
 
 namespace sluice::worker {
@@ -194,7 +198,10 @@ class WorkerSourceTask : public TaskView {
   void ReplaceAttempt(std::unique_ptr<Attempt> next);
   // Sleeps `wait` unless a stop is requested first; false when it was.
   bool SleepUnlessStopped(absl::Duration wait);
-  absl::Status PollAndSend(data::RecordBatch& batch);
+  // Polls the connector into `polled_into`; at-least-once, hands its records to the send stage
+  // and swaps the two batches (the stage then reads the one polled, the next poll fills `spare`);
+  // exactly-once, sends them on this thread.
+  absl::Status PollAndSend(data::RecordBatch*& polled_into, data::RecordBatch*& spare);
   // At-least-once: the poll's records through TransformAndSend, each run of one source
   // partition's last carrying its offset.
   absl::Status SendPolled(data::RecordBatch& batch);
@@ -310,6 +317,12 @@ class WorkerSourceTask : public TaskView {
   // never outlive theirs.
   std::map<std::string, std::unique_ptr<LagHistogram>> ack_lags_ ABSL_GUARDED_BY(mu_);
   std::thread thread_;
+  // At-least-once: converts and sends each poll's records (SendPolled, SendPending) while the
+  // task thread polls the next; the members above that those use (converters, transforms, error
+  // handler, pending_, known_topic_, headers_, the attempt's partition cache) are the stage's
+  // while a job runs. Declared last, so it is drained and ends before any of them goes. Null
+  // with exactly-once, whose transactions are sent on the task thread.
+  std::unique_ptr<SendStage> send_stage_;
 };
 
 }  // namespace sluice::worker

@@ -17,7 +17,8 @@ sys.path.insert(0, os.path.dirname(__file__))
 from database import Database  # noqa: E402
 from systems import (DebeziumExactlyOnceSystem, DebeziumSystem,  # noqa: E402
                      SluiceExactlyOnceConnectorBoundarySystem, SluiceExactlyOnceIntervalSystem,
-                     SluiceExactlyOnceSystem, SluiceMetricsOffSystem, SluiceSystem)
+                     SluiceExactlyOnceSystem, SluiceMetricsOffSystem, SluiceSerialSystem,
+                     SluiceSystem)
 import workloads  # noqa: E402
 # kafka_side (confluent-kafka, which scripts/bench installs) is imported after the arguments are
 # parsed: `scripts/bench --help` runs this file with the system's Python before installing anything.
@@ -34,7 +35,9 @@ def parse_args():
                                           "sluice-eos-connector, sluice-eos-interval: at the connector's "
                                           "boundaries, every second; debezium; debezium-eos: "
                                           "Kafka Connect's exactly-once source support on; "
-                                          "sluice-metrics-off: per-record metrics off); "
+                                          "sluice-metrics-off: per-record metrics off; "
+                                          "sluice-serial: the send stage off, polls converted and "
+                                          "sent on the task thread); "
                                           "default: sluice, plus debezium with --vs")
     parser.add_argument("--workloads", default=",".join(workloads.ALL),
                         help="comma-separated, from: " + ", ".join(workloads.ALL))
@@ -45,6 +48,10 @@ def parse_args():
     parser.add_argument("--latency-rates", default="1000,5000",
                         help="comma-separated rows/s of the latency workload (a loaded machine's database "
                              "may commit fewer one-row transactions than 5,000/s)")
+    parser.add_argument("--latency-split", choices=["producer", "broker"], default="producer",
+                        help="where the latency workload splits each row's latency in two: at the "
+                             "producer call (the record's CreateTime) or at the broker's append (the "
+                             "data topic then stamps LogAppendTime)")
     parser.add_argument("--partitions", type=int, default=3)
     parser.add_argument("--runs", type=int, default=1, help="timed runs per workload and system, alternating")
     parser.add_argument("--out", default=os.path.join(os.environ.get("SLUICE_BUILD_DIR", "build"), "bench", "results.json"))
@@ -84,7 +91,8 @@ def main():
     known = {"sluice": SluiceSystem, "sluice-eos": SluiceExactlyOnceSystem,
              "sluice-eos-connector": SluiceExactlyOnceConnectorBoundarySystem,
              "sluice-eos-interval": SluiceExactlyOnceIntervalSystem, "debezium": DebeziumSystem,
-             "debezium-eos": DebeziumExactlyOnceSystem, "sluice-metrics-off": SluiceMetricsOffSystem}
+             "debezium-eos": DebeziumExactlyOnceSystem, "sluice-metrics-off": SluiceMetricsOffSystem,
+             "sluice-serial": SluiceSerialSystem}
     unknown = [name for name in wanted if name not in known]
     if unknown:
         print(f"bench: unknown system {unknown[0]}; choose from {', '.join(known)}", file=sys.stderr)

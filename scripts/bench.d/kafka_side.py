@@ -32,8 +32,9 @@ class KafkaSide:
         self.partitions = partitions
         self.admin = AdminClient({"bootstrap.servers": bootstrap})
 
-    def fresh_topics(self, names, partitions=None):
-        """Deletes and re-creates `names`, each with the benchmark's partition count."""
+    def fresh_topics(self, names, partitions=None, config=None):
+        """Deletes and re-creates `names`, each with the benchmark's partition count (and the topic
+        `config` given)."""
         existing = set(self.admin.list_topics(timeout=10).topics)
         doomed = [name for name in names if name in existing]
         if doomed:
@@ -42,7 +43,8 @@ class KafkaSide:
             deadline = time.time() + 30
             while time.time() < deadline and set(doomed) & set(self.admin.list_topics(timeout=10).topics):
                 time.sleep(0.2)
-        topics = [NewTopic(name, num_partitions=partitions or self.partitions, replication_factor=1)
+        topics = [NewTopic(name, num_partitions=partitions or self.partitions, replication_factor=1,
+                           config=config or {})
                   for name in names]
         for future in self.admin.create_topics(topics, operation_timeout=30).values():
             future.result()

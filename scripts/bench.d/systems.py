@@ -327,6 +327,14 @@ class SluiceMetricsOffSystem(SluiceSystem):
     extra_environment = {"SLUICE_BENCH_PER_RECORD_METRICS": "off"}
 
 
+class SluiceSerialSystem(SluiceSystem):
+    """Sluice with its send stage off (a test-only switch, runtime/worker/source_task.cc): each
+    poll's records converted and sent on the task thread between polls, as before the stage
+    (docs/benchmarks.md, "A true ceiling: the pipeline"); beside `sluice`, what the stage gains."""
+    name = "sluice-serial"
+    extra_environment = {"SLUICE_BENCH_SEND_STAGE": "off"}
+
+
 class SluiceExactlyOnceSystem(SluiceSystem):
     """Sluice with exactly-once on (docs/worker.md, "Exactly-once"): a transactional producer per
     task, at the default boundary (`transaction.boundary=poll`: one Kafka transaction per poll's

@@ -91,7 +91,7 @@ absl::Status SchemaCache::LoadExtras(const std::string& db, const std::string& t
 absl::StatusOr<const TableSchema*> SchemaCache::SchemaFor(
     const std::shared_ptr<const binlog::TableMap>& map) {
   if (map == nullptr) return absl::InternalError("a rows event without its table map");
-  if (map.get() == last_map_) return last_schema_;
+  if (map == last_map_) return last_schema_;
   const std::string key = TableKey(map->database, map->table);
   auto excluded = excluded_tables_.find(key);
   if (excluded == excluded_tables_.end()) {
@@ -99,7 +99,7 @@ absl::StatusOr<const TableSchema*> SchemaCache::SchemaFor(
         excluded_tables_.emplace(key, !filters_.IncludeTable(map->database, map->table)).first;
   }
   if (excluded->second) {
-    last_map_ = map.get();
+    last_map_ = map;
     last_schema_ = nullptr;
     return nullptr;
   }
@@ -168,7 +168,7 @@ absl::StatusOr<const TableSchema*> SchemaCache::SchemaFor(
     if (!built.ok()) return built.status();
     cached = schemas_.emplace(signature, std::move(*built)).first;
   }
-  last_map_ = map.get();
+  last_map_ = map;
   last_schema_ = cached->second.get();
   latest_[key] = last_schema_;
   return last_schema_;

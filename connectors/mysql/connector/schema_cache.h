@@ -5,7 +5,11 @@
 // A table version is its captured columns' mapping (from the table map, plus what the catalog
 // adds: BOOLEAN, MariaDB JSON, defaults) and its key; versions are built once and kept, so a table
 // that goes back and forth between two versions reuses both. The last table map's answer is kept
-// by pointer, so the rows events of one table cost one comparison.
+// with the map itself, so the rows events of one table cost one comparison. The cache holds that
+// map: the decoder drops its maps at every FORMAT_DESCRIPTION (each binlog file's first event)
+// and a new decoder starts with none, and a map it no longer held could be freed and its address
+// given to the next map, of any table, which a comparison by address alone would then answer
+// with the old table's version.
 //
 // Thread: the task thread.
 
@@ -46,8 +50,6 @@ class SchemaCache {
   // A DDL statement ran in `db`: what the catalog says of its tables is read again, and the next
   // table map decides the version.
   void ForgetDatabase(const std::string& db);
-  // A new decoder: the last table map belonged to the old one, and a new map may reuse its address.
-  void ForgetLastMap();
   // The latest version met of `db`.`table` (for a TRUNCATE); when streaming has met no table map
   // of it yet (the first TRUNCATE after a snapshot), the version the catalog describes now, as
   // the snapshot built it. Null when the catalog knows no such table (dropped since); the
@@ -57,6 +59,8 @@ class SchemaCache {
 
  private:
   absl::Status LoadExtras(const std::string& db, const std::string& table);
+  // The next table map decides its version again, whatever the last one was.
+  void ForgetLastMap();
 
   const ConnectorConfig& config_;
   const Filters& filters_;
@@ -66,7 +70,9 @@ class SchemaCache {
   // Schemas per table version (their signature).
   absl::flat_hash_map<std::string, std::unique_ptr<TableSchema>> schemas_;
   absl::flat_hash_map<std::string, bool> excluded_tables_;  // per "db.table"
-  const binlog::TableMap* last_map_ = nullptr;
+  // The last table map answered, held so that no other map can take its address, and its answer
+  // (null: the filters exclude the table).
+  std::shared_ptr<const binlog::TableMap> last_map_;
   const TableSchema* last_schema_ = nullptr;
   absl::flat_hash_map<std::string, const TableSchema*> latest_;  // per "db.table"
   // What the catalog says per "db.table" → column.

@@ -282,7 +282,6 @@ absl::Status SourceTask::OpenStream(const OffsetState& from, bool gtids_complete
   phase_ = Phase::kStreaming;
   event_.reset();
   rows_.reset();
-  schemas_.ForgetLastMap();
   resume_.Arm(from);
   return absl::OkStatus();
 }

@@ -275,6 +275,17 @@ int ClusterRun::TaskOwnerOf(const std::string& task, const std::set<size_t>& liv
   return UnitOwnerOf(task, "task", live);
 }
 
+std::vector<std::pair<std::string, std::string>> ClusterRun::ConfigTopicRecords() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  absl::StatusOr<std::vector<ConsumedRecord>> consumed =
+      ReadWholeTopic(KafkaBootstrap(), prefix_ + ".configs");
+  if (!consumed.ok()) return out;
+  for (const ConsumedRecord& record : *consumed) {
+    out.emplace_back(record.key.value_or(""), record.value.value_or(""));
+  }
+  return out;
+}
+
 std::vector<int64_t> ClusterRun::CommittedSeqs(const std::string& connector,
                                                const std::string& offsets_topic, int task) const {
   std::vector<int64_t> seqs;

@@ -11,6 +11,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "tests/support/subprocess.h"
@@ -83,6 +84,9 @@ class ClusterRun {
 
   std::string topic(const std::string& connector) const { return connector + ".records"; }
   std::string config_topic() const { return prefix_ + ".configs"; }
+  // The config topic's records, in order: key and value ("" for a tombstone); empty when it
+  // cannot be read.
+  std::vector<std::pair<std::string, std::string>> ConfigTopicRecords() const;
   // Every committed `seq` of the connector's task `task` (its source partition), in the offsets
   // topic's order (the workers' offsets topic, or `offsets_topic`, a connector's own).
   std::vector<int64_t> CommittedSeqs(const std::string& connector,

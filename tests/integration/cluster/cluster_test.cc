@@ -11,7 +11,6 @@
 #include <signal.h>
 #include <sys/stat.h>
 
-#include <fstream>
 #include <map>
 #include <set>
 #include <string>
@@ -454,22 +453,18 @@ TEST(Cluster, AdminCallsOnAFollowerActAsOnTheOwner) {
   EXPECT_TRUE(state_is("RUNNING", "RUNNING")) << StatusVia(run, f, c);
 
   // Offsets: stopped and altered through the follower, honoured by the owner when it resumes.
-  answer = run.Cli(f, {"connectors", "stop", c});
-  ASSERT_EQ(answer.code, 0) << answer.output;
+  // The stop answers once the task stopped on its worker, so the change succeeds first time.
+  const ClusterRun::RestAnswer stop = run.Rest(f, "PUT", absl::StrCat("/connectors/", c, "/stop"));
+  ASSERT_EQ(stop.status, 204) << stop.body;
+  const ClusterRun::RestAnswer altered =
+      run.Rest(f, "PATCH", absl::StrCat("/connectors/", c, "/offsets"),
+               absl::StrCat(R"({"offsets":[{"partition":{"generator":")", run.topic(c),
+                            R"(","task":0},"offset":{"seq":500000}}]})"));
+  ASSERT_EQ(altered.status, 200) << altered.body << "\n" << Logs(run);
   EXPECT_TRUE(state_is("STOPPED", "")) << StatusVia(run, f, c);
   answer = run.Cli(f, {"connectors", "offsets", "get", c});
   EXPECT_EQ(answer.code, 0) << answer.output;
   EXPECT_NE(answer.output.find("seq"), std::string::npos) << answer.output;
-  const std::string offsets_file = absl::StrCat(std::getenv("SLUICE_BINARY_DIR"),
-                                                "/tests/integration/cluster/", c, "-offsets.json");
-  std::ofstream(offsets_file) << absl::StrCat(
-      R"({"offsets":[{"partition":{"generator":")", run.topic(c),
-      R"(","task":0},"offset":{"seq":500000}}]})");
-  // Until the owner emptied the task configs the worker answers "retry" (gRPC ABORTED).
-  ASSERT_TRUE(Eventually(
-      [&] { return (answer = run.Cli(f, {"connectors", "offsets", "set", c, "-f", offsets_file})).code == 0; },
-      absl::Seconds(30), absl::Milliseconds(500)))
-      << answer.output;
   const ClusterRun::RestAnswer offsets =
       run.Rest(f, "GET", absl::StrCat("/connectors/", c, "/offsets"));
   EXPECT_NE(offsets.body.find(R"("seq":500000)"), std::string::npos) << offsets.body;
@@ -750,6 +745,80 @@ TEST(Cluster, ExactlyOnceALowerTasksMaxFencesTheDroppedTasksZombieFirst) {
   EXPECT_GT(seen.size(), 0u);
   EXPECT_EQ(duplicates, 0) << "records seen twice by a read_committed consumer";
   for (size_t i = 0; i < run.size(); ++i) run.StopWorker(i);
+}
+
+// Kafka Connect's leader is the config topic's one writer, task configs included: a follower
+// running a connector's instance sends the task configs it generates to the leader, which writes
+// each set once; a stop empties them with the leader's write and answers once the tasks stopped,
+// so a reset of the offsets that follows succeeds first time.
+TEST(Cluster, AFollowersConnectorSendsItsTaskConfigsToTheLeaderWhichWritesThemOnce) {
+  ClusterRun run("cluster-task-configs");
+  StartThree(run);
+  const int leader = run.LeaderOf();
+  ASSERT_GE(leader, 0) << Logs(run);
+  // Three connectors spread one per worker: one runs its instance on a follower.
+  std::vector<std::string> connectors;
+  for (int i = 0; i < 3; ++i) {
+    connectors.push_back(run.CreateGenerator(0, absl::StrCat("t", i), -1, 10, 50));
+  }
+  std::string c;
+  int owner = -1;
+  ASSERT_TRUE(Eventually(
+      [&] {
+        for (const std::string& name : connectors) {
+          const int at = run.OwnerOf(name, All(run));
+          if (at >= 0 && at != leader) {
+            c = name;
+            owner = at;
+            return true;
+          }
+        }
+        return false;
+      },
+      absl::Seconds(30), absl::Milliseconds(200)))
+      << Logs(run);
+  auto count = [&](const std::string& key, const std::string& value) {
+    int n = 0;
+    for (const auto& [k, v] : run.ConfigTopicRecords()) n += k == key && (value.empty() || v == value);
+    return n;
+  };
+  const std::string commit_key = absl::StrCat("commit-", c);
+  ASSERT_TRUE(Eventually([&] { return count(commit_key, R"({"tasks":1})") >= 1; },
+                         absl::Seconds(30), absl::Milliseconds(300)))
+      << Logs(run);
+
+  const ClusterRun::RestAnswer patched =
+      run.Rest(static_cast<size_t>(owner), "PATCH", absl::StrCat("/connectors/", c, "/config"),
+               R"({"tasks.max":"3"})");
+  ASSERT_EQ(patched.status, 200) << patched.body;
+  ASSERT_TRUE(Eventually(
+      [&] {
+        for (int t = 0; t < 3; ++t) {
+          if (run.TaskOwnerOf(absl::StrCat(c, "-", t), All(run)) < 0) return false;
+        }
+        return true;
+      },
+      absl::Seconds(60), absl::Milliseconds(300)))
+      << Logs(run);
+  EXPECT_EQ(count(commit_key, R"({"tasks":1})"), 1);
+  EXPECT_EQ(count(commit_key, R"({"tasks":3})"), 1);
+  EXPECT_EQ(count(absl::StrCat("task-", c, "-2"), ""), 1);
+  // The leader wrote them, saying where they were generated; the owner wrote none.
+  const std::string wrote = absl::StrCat("writing connector ", c, "'s 3 task config(s), generated "
+                                         "on worker ", run.WorkerId(owner));
+  EXPECT_NE(run.log(leader).find(wrote), std::string::npos) << run.log(leader);
+  EXPECT_EQ(run.log(owner).find(absl::StrCat("writing connector ", c)), std::string::npos);
+
+  // Stop, then reset the offsets once: no retry needed.
+  const ClusterRun::RestAnswer stop =
+      run.Rest(static_cast<size_t>(owner), "PUT", absl::StrCat("/connectors/", c, "/stop"));
+  ASSERT_EQ(stop.status, 204) << stop.body;
+  const ClusterRun::RestAnswer reset =
+      run.Rest(static_cast<size_t>(owner), "DELETE", absl::StrCat("/connectors/", c, "/offsets"));
+  EXPECT_EQ(reset.status, 200) << reset.body << "\n" << Logs(run);
+  EXPECT_EQ(count(commit_key, R"({"tasks":0})"), 1);
+  EXPECT_EQ(Logs(run).find("another task wrote the offset"), std::string::npos) << Logs(run);
+  for (size_t i = 0; i < 3; ++i) run.StopWorker(i);
 }
 
 // A generator connector's REST create body.
