@@ -74,8 +74,9 @@ absl::Status ConnectorLifecycle::StartInstance(const std::string& name, TargetSt
   }
   statuses_->SetConnectorState(name,
                                target == TargetState::kPaused ? State::kPaused : State::kRunning);
-  if (target == TargetState::kPaused) return absl::OkStatus();
-  return FenceZombies(name, rewritten, previous_tasks);
+  // In a cluster the leader, which wrote the task configs, runs their fencing round.
+  if (target == TargetState::kPaused || units_apart_) return absl::OkStatus();
+  return FenceZombiesHere(name, rewritten, previous_tasks);
 }
 
 absl::Status ConnectorLifecycle::StartTaskHere(const std::string& name, int task) {
@@ -149,10 +150,11 @@ void ConnectorLifecycle::ReconfigureTasks(const std::string& name) {
     statuses_->SetConnectorState(name, State::kFailed, std::string(s.message()));
     return;
   }
-  // The worker running the instance fences the previous generation wherever its tasks ran;
-  // the new tasks elsewhere wait for its record (AwaitsZombieFencing).
-  if (!FenceZombies(name, /*rewritten=*/true, previous_tasks).ok()) return;
-  if (restart_tasks_here) (void)StartTasks(name, /*only_missing=*/false);
+  // With units apart the leader, which wrote them, fences the previous generation wherever its
+  // tasks ran; the new tasks wait for its record (AwaitsZombieFencing).
+  if (!restart_tasks_here) return;
+  if (!FenceZombiesHere(name, /*rewritten=*/true, previous_tasks).ok()) return;
+  (void)StartTasks(name, /*only_missing=*/false);
 }
 
 absl::Status ConnectorLifecycle::WriteTaskConfigs(
@@ -168,7 +170,7 @@ bool ConnectorLifecycle::AwaitsZombieFencing(const std::string& name) const {
 }
 
 absl::Status ConnectorLifecycle::FenceZombies(const std::string& name, bool rewritten,
-                                              size_t previous_tasks) {
+                                              size_t previous_tasks, const RecordWrite& write) {
   if (worker_->config().exactly_once_source_support !=
       config::ExactlyOnceSourceSupport::kEnabled) {
     return absl::OkStatus();
@@ -186,11 +188,21 @@ absl::Status ConnectorLifecycle::FenceZombies(const std::string& name, bool rewr
        absl::StrCat("connector ", name, ": zombie fencing round over task ids 0-", fence - 1,
                     " before its ", tasks, " task(s) start"));
   absl::Status s = worker_->FenceTaskProducers(name, fence);
-  if (s.ok()) s = configs_->Write({{TaskCountKey(name), EncodeTaskCount(tasks)}});
+  if (s.ok()) s = write({{TaskCountKey(name), EncodeTaskCount(tasks)}});
+  return s;
+}
+
+absl::Status ConnectorLifecycle::FenceZombiesHere(const std::string& name, bool rewritten,
+                                                  size_t previous_tasks) {
+  absl::Status s = FenceZombies(name, rewritten, previous_tasks,
+                                [this](const std::vector<kafka::KeyedRecord>& records) {
+                                  return configs_->Write(records);
+                                });
   if (!s.ok()) {
     // No task of the new generation may start before the round is done.
-    for (int i = 0; i < tasks; ++i) {
-      statuses_->SetTaskState(name, i, State::kFailed, std::string(s.message()));
+    const size_t n = configs_->entry(name).tasks.size();
+    for (size_t i = 0; i < n; ++i) {
+      statuses_->SetTaskState(name, static_cast<int>(i), State::kFailed, std::string(s.message()));
     }
   }
   return s;

@@ -357,7 +357,37 @@ absl::Status Herder::WriteTaskConfigsAsLeader(const std::string& name, const std
          absl::StrCat("writing connector ", name, "'s ", tasks.size(),
                       " task config(s), generated on worker ", from));
   }
-  return WriteAsLeader(TaskConfigRecords(name, tasks));
+  const size_t previous_tasks = entry.tasks.size();
+  if (absl::Status s = WriteAsLeader(TaskConfigRecords(name, tasks)); !s.ok()) return s;
+  if (!tasks.empty()) FenceZombiesAsLeader(name, /*rewritten=*/true, previous_tasks);
+  return absl::OkStatus();
+}
+
+void Herder::FenceZombiesAsLeader(const std::string& name, bool rewritten, size_t previous_tasks) {
+  absl::Status s = lifecycle_.FenceZombies(
+      name, rewritten, previous_tasks,
+      [this](const std::vector<kafka::KeyedRecord>& records) { return WriteAsLeader(records); });
+  if (!s.ok()) {
+    log_(LogLevel::kWarn, kWho,
+         absl::StrCat("connector ", name, "'s zombie fencing round: ", s.message(),
+                      "; its new tasks wait, retried every tick"));
+  }
+}
+
+void Herder::FencePendingRoundsAsLeader() {
+  const cluster::MembershipView view = cluster_->membership().View();
+  if (!view.leader || !cluster_->CheckServing().ok() ||
+      !cluster_->CheckCaughtUp(view.leader_term).ok()) {
+    return;
+  }
+  leader_term_ = view.leader_term;
+  for (const auto& [name, entry] : configs_.state().connectors()) {
+    if (!entry.inconsistent && !entry.tasks.empty() &&
+        configs_.state().target_state(name) == TargetState::kStarted &&
+        lifecycle_.AwaitsZombieFencing(name)) {
+      FenceZombiesAsLeader(name, /*rewritten=*/false, /*previous_tasks=*/0);
+    }
+  }
 }
 
 absl::Status Herder::SendTaskConfigs(const std::string& name,
@@ -484,6 +514,8 @@ void Herder::ClusterTick() {
       log_(LogLevel::kWarn, kWho, absl::StrCat("publishing the assignment: ", s.message()));
     }
   }
+  // A round its write did not finish (a failure, a leader change between the two).
+  FencePendingRoundsAsLeader();
   // Statuses say which assignment their writer ran the connector in (Kafka Connect's generation).
   statuses_.SetGeneration(static_cast<int32_t>(cluster_->assignment().epoch));
   // What is no longer ours, or no longer runs as it did, stops first (tasks before instances):

@@ -243,8 +243,16 @@ class Herder {
   void RetryTaskConfigs();
   // The leader's write of task configs generated on worker `from` (REQUIRES: RequireLeader, or
   // the same checks, admitted it): nothing when they are current.
+  // Under exactly-once the leader, their one writer, runs their zombie fencing round right after
+  // (FenceZombiesAsLeader), so the round and its `tasks-fencing-` record are written in order
+  // by one writer, before any worker may start the new generation.
   absl::Status WriteTaskConfigsAsLeader(const std::string& name, const std::string& from,
                                         const std::vector<ConfigMap>& tasks);
+  // The leader's zombie fencing round of `name` (ConnectorLifecycle::FenceZombies), its record
+  // written as the leader; a failure is logged, and the round retried every tick
+  // (FencePendingRoundsAsLeader) while the new generation waits for it.
+  void FenceZombiesAsLeader(const std::string& name, bool rewritten, size_t previous_tasks);
+  void FencePendingRoundsAsLeader();
   // Restarts `name` on this worker, which runs it: the connector with all its tasks, or with
   // `only_failed` only what failed. Returns what restarted.
   ConnectorStatusInfo::Restarted RestartHere(const std::string& name, bool only_failed);
