@@ -19,6 +19,7 @@
 namespace sluice::herder {
 namespace {
 
+using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using testing::FakeTopicLog;
@@ -160,6 +161,45 @@ TEST_F(ConnectorLifecycleTest, WithoutExactlyOnceATaskStartsWithNoFencingRound) 
   EXPECT_FALSE(lifecycle_.AwaitsZombieFencing("gen"));
   ASSERT_TRUE(lifecycle_.StartTaskHere("gen", 0).ok());
   EXPECT_THAT(worker_.RunningTasks("gen"), ElementsAre(0));
+}
+
+TEST_F(ConnectorLifecycleTest, UnderExactlyOnceTheInstanceRunsNoRoundTheTaskConfigsWriterDoes) {
+  EnableExactlyOnce();
+  Configure("c", 2, TargetState::kStarted);
+  ASSERT_TRUE(lifecycle_.StartInstance("c", TargetState::kStarted).ok());
+  ASSERT_EQ(stored_.size(), 1u);  // sent to the leader, which fences
+  EXPECT_THAT(worker_.events(), ::testing::Not(::testing::Contains(::testing::StartsWith("fence"))))
+      << absl::StrJoin(worker_.events(), ", ");
+
+  // The leader wrote them (3 before, 2 now): its round covers ids 0-2, its record goes through
+  // its own write, never straight to the config log.
+  FollowTaskGeneration("c", 2);
+  std::vector<kafka::KeyedRecord> written;
+  const size_t logged = config_log_->records().size();
+  ASSERT_TRUE(lifecycle_
+                  .FenceZombies("c", /*rewritten=*/true, /*previous_tasks=*/3,
+                                [&](const std::vector<kafka::KeyedRecord>& records) {
+                                  written = records;
+                                  configs_.Follow(records);
+                                  return absl::OkStatus();
+                                })
+                  .ok());
+  EXPECT_THAT(worker_.events(), Contains("fence c 0-2")) << absl::StrJoin(worker_.events(), ", ");
+  ASSERT_EQ(written.size(), 1u);
+  EXPECT_EQ(written[0].key, TaskCountKey("c"));
+  EXPECT_EQ(written[0].value, EncodeTaskCount(2));
+  EXPECT_EQ(config_log_->records().size(), logged);
+  EXPECT_FALSE(lifecycle_.AwaitsZombieFencing("c"));
+
+  // This generation's round ran: none again unless it is rewritten.
+  worker_.ClearEvents();
+  ASSERT_TRUE(lifecycle_
+                  .FenceZombies("c", /*rewritten=*/false, 0,
+                                [](const std::vector<kafka::KeyedRecord>&) {
+                                  return absl::InternalError("not called");
+                                })
+                  .ok());
+  EXPECT_THAT(worker_.events(), IsEmpty());
 }
 
 }  // namespace
