@@ -159,9 +159,11 @@ int RunWorkerCommand(int argc, char** argv) {
     rest_server = *std::move(rest);
     herder::HerderOptions options;
     // The worker's id (statuses' worker_id, its name in a cluster): Kafka Connect's, the REST
-    // API's advertised host:port (rest.advertised.*), or the admin listener without a REST API.
+    // API's advertised host:port (rest.advertised.*), or without a REST API the admin listener's
+    // as other workers reach it: the port bound (so workers on port 0 differ) and, for a
+    // wildcard host, this host's name.
     options.worker_id = rest_server != nullptr ? rest_server->advertised_address()
-                                               : parsed->config.admin_listener;
+                                               : server->advertised_address();
     options.admin_address = server->advertised_address();
     options.send_task_configs = server->task_configs_sender();
     options.log_levels = process_log->levels();

@@ -260,16 +260,14 @@ class PluginTransformation final : public transform::Transformation {
 class PluginPredicate final : public transform::Predicate {
  public:
   explicit PluginPredicate(std::unique_ptr<Instance> instance) : i_(std::move(instance)) {}
-  // Predicate::Test cannot fail: a failing on_test is logged and counts as false. The handle has
-  // no batch, so the record functions that write refuse (the ABI hands it over const).
-  bool Test(const data::SourceRecord& record) override {
+  // A failing on_test fails the record, as a failing on_apply does (the task's errors.tolerance
+  // decides). The handle has no batch, so the record functions that write refuse (the ABI hands
+  // it over const).
+  absl::StatusOr<bool> Test(const data::SourceRecord& record) override {
     sluice_transform_record handle{const_cast<data::SourceRecord*>(&record), nullptr};
     int32_t result = 0;
     const sluice_status st = i_->Call([&] { return i_->d().on_test(i_->instance(), &handle, &result); });
-    if (absl::Status s = i_->Failure(st, "on_test"); !s.ok()) {
-      i_->Log(LogLevel::kError, StrCat(s.message(), " (counted as false)"));
-      return false;
-    }
+    if (absl::Status s = i_->Failure(st, "on_test"); !s.ok()) return s;
     return result != 0;
   }
 

@@ -13,7 +13,7 @@ namespace {
 class TopicNameMatches final : public Predicate {
  public:
   explicit TopicNameMatches(JavaRegex pattern) : pattern_(std::move(pattern)) {}
-  bool Test(const data::SourceRecord& record) override {
+  absl::StatusOr<bool> Test(const data::SourceRecord& record) override {
     return matches_.Get(record.topic,
                         [this](std::string_view topic) { return pattern_.Matches(topic); });
   }
@@ -27,7 +27,7 @@ class TopicNameMatches final : public Predicate {
 class HasHeaderKey final : public Predicate {
  public:
   explicit HasHeaderKey(std::string name) : name_(std::move(name)) {}
-  bool Test(const data::SourceRecord& record) override {
+  absl::StatusOr<bool> Test(const data::SourceRecord& record) override {
     for (const data::Header& h : record.headers) {
       if (h.key == name_) return true;
     }
@@ -41,7 +41,7 @@ class HasHeaderKey final : public Predicate {
 // True when the record's value is null (whatever its schema).
 class RecordIsTombstone final : public Predicate {
  public:
-  bool Test(const data::SourceRecord& record) override { return record.value.is_null(); }
+  absl::StatusOr<bool> Test(const data::SourceRecord& record) override { return record.value.is_null(); }
 };
 
 }  // namespace

@@ -149,6 +149,7 @@ std::unique_ptr<TransformChain> BuildChain(const ConfigMap& config,
         ok = false;
       } else if (auto it = by_alias.find(p); it != by_alias.end()) {
         stage.predicate = it->second;
+        stage.predicate_alias = p;
       } else {
         ok = false;  // the predicate itself was refused above
       }
@@ -215,7 +216,15 @@ absl::Status TransformChain::Apply(data::SourceRecord& record, data::RecordBatch
                                    Verdict& verdict) {
   verdict = Verdict::kKeep;
   for (Stage& stage : stages_) {
-    if (stage.predicate != nullptr && stage.negate == stage.predicate->Test(record)) continue;
+    if (stage.predicate != nullptr) {
+      absl::StatusOr<bool> holds = stage.predicate->Test(record);
+      if (!holds.ok()) {
+        return absl::Status(holds.status().code(),
+                            StrCat("predicate `", stage.predicate_alias, "` of transform `",
+                                   stage.alias, "`: ", holds.status().message()));
+      }
+      if (stage.negate == *holds) continue;
+    }
     absl::Status status = stage.transformation->Apply(record, batch, verdict);
     if (!status.ok()) {
       return absl::Status(status.code(), StrCat("transform `", stage.alias, "` (",

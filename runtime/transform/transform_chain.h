@@ -50,8 +50,9 @@ class TransformChain {
 
   bool empty() const { return stages_.empty(); }
 
-  // Runs `record` through the stages. On failure the message names the transform's alias and
-  // class; the record is then in whatever state the failing stage left it.
+  // Runs `record` through the stages. On failure (a transform's, or the predicate's a stage tests)
+  // the message names the transform's alias and class, or the predicate's alias and its
+  // transform's; the record is then in whatever state the failing stage left it.
   absl::Status Apply(data::SourceRecord& record, data::RecordBatch& batch, Verdict& verdict);
 
  private:
@@ -60,6 +61,7 @@ class TransformChain {
     std::string class_name;
     std::unique_ptr<Transformation> transformation;
     Predicate* predicate = nullptr;  // one of predicates_, or none
+    std::string predicate_alias;     // its alias, for a failure's message
     bool negate = false;
   };
   friend std::unique_ptr<TransformChain> BuildChain(const ConfigMap& config,

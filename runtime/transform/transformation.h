@@ -14,6 +14,7 @@
 #define SLUICE_RUNTIME_TRANSFORM_TRANSFORMATION_H_
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "runtime/data/record.h"
 #include "runtime/data/record_batch.h"
 
@@ -38,7 +39,10 @@ class Transformation {
 class Predicate {
  public:
   virtual ~Predicate() = default;
-  virtual bool Test(const data::SourceRecord& record) = 0;
+  // Whether `record` matches. A failure (a plugin predicate that cannot judge the record) fails
+  // the record as a failing transform does: the chain returns it, and the task's error handler
+  // (`errors.tolerance`) decides whether the record is skipped or the task fails.
+  virtual absl::StatusOr<bool> Test(const data::SourceRecord& record) = 0;
 };
 
 }  // namespace sluice::transform

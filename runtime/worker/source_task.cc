@@ -1,7 +1,6 @@
 #include "runtime/worker/source_task.h"
 
 #include <algorithm>
-#include <cstdlib>
 #include <string_view>
 #include <utility>
 
@@ -10,6 +9,7 @@
 #include "runtime/common/failpoint.h"
 #include "runtime/offsets/offset_codec.h"
 #include "runtime/offsets/record_offsets.h"
+#include "runtime/worker/bench_switches.h"
 
 namespace sluice::worker {
 namespace {
@@ -26,28 +26,6 @@ std::vector<std::pair<std::string, std::string>> ConverterProperties(
 
 absl::string_view View(std::string_view text) {
   return absl::string_view(text.data(), text.size());
-}
-
-// Test-only: SLUICE_BENCH_PER_RECORD_METRICS=off in the process's environment turns off the
-// per-record metrics (the polled and sent counters, the commit-to-ack lag histogram), so that
-// scripts/bench can show what they cost (docs/benchmarks.md, "What metrics cost"). Read once.
-bool PerRecordMetricsOn() {
-  static const bool on = [] {
-    const char* setting = std::getenv("SLUICE_BENCH_PER_RECORD_METRICS");
-    return setting == nullptr || std::string_view(setting) != "off";
-  }();
-  return on;
-}
-
-// Test-only: SLUICE_BENCH_SEND_STAGE=off in the process's environment sends each poll's records on
-// the task thread between polls, without the send stage, so that scripts/bench can show what the
-// stage gains (`sluice-serial`; docs/benchmarks.md, "A true ceiling: the pipeline"). Read once.
-bool SendStageOn() {
-  static const bool on = [] {
-    const char* setting = std::getenv("SLUICE_BENCH_SEND_STAGE");
-    return setting == nullptr || std::string_view(setting) != "off";
-  }();
-  return on;
 }
 
 }  // namespace

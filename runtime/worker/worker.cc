@@ -11,6 +11,7 @@
 #include "runtime/plugin/config_validation.h"
 #include "runtime/transform/transform_chain.h"
 #include "runtime/worker/cluster_wait.h"
+#include "runtime/worker/bench_switches.h"
 #include "runtime/worker/topic_creation.h"
 #include "runtime/worker/zombie_fencing.h"
 
@@ -31,6 +32,7 @@ Worker::~Worker() { StopAll(); }
 absl::StatusOr<std::unique_ptr<Worker>> Worker::Create(config::WorkerConfig config, LogSink log) {
   std::unique_ptr<Worker> worker(new Worker(std::move(config), std::move(log)));
   const config::WorkerConfig& c = worker->config_;
+  WarnIfBenchSwitchesSet(worker->log_);
 
   absl::StatusOr<std::unique_ptr<kafka::TopicAdmin>> admin =
       kafka::TopicAdmin::Create(kafka::AdminOptionsFor(c));

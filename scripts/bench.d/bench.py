@@ -15,7 +15,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 from database import Database  # noqa: E402
-from systems import (DebeziumExactlyOnceSystem, DebeziumSystem,  # noqa: E402
+from systems import (RUNS, DebeziumExactlyOnceSystem, DebeziumSystem,  # noqa: E402
                      SluiceExactlyOnceConnectorBoundarySystem, SluiceExactlyOnceIntervalSystem,
                      SluiceExactlyOnceSystem, SluiceMetricsOffSystem, SluiceSerialSystem,
                      SluiceSystem)
@@ -54,7 +54,9 @@ def parse_args():
                              "data topic then stamps LogAppendTime)")
     parser.add_argument("--partitions", type=int, default=3)
     parser.add_argument("--runs", type=int, default=1, help="timed runs per workload and system, alternating")
-    parser.add_argument("--out", default=os.path.join(os.environ.get("SLUICE_BUILD_DIR", "build"), "bench", "results.json"))
+    parser.add_argument("--out", default=os.path.join(RUNS, "results.json"),
+                        help="where the results go (default: results.json in this run's folder, "
+                             ".cache/bench/runs/<time>-<pid>)")
     return parser.parse_args()
 
 
@@ -104,6 +106,7 @@ def main():
             print(f"bench: cannot run {system.name}: {problem}", file=sys.stderr)
             return 2
 
+    print(f"run folder: {RUNS}", flush=True)
     results = {"environment": environment_facts(database), "workloads": {}}
     failed = False
     for name in args.workloads.split(","):

@@ -41,8 +41,7 @@ def parse_args():
     parser.add_argument("--server", choices=["mysql", "mariadb"], default="mysql")
     parser.add_argument("--connectors", type=int, default=6)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--out", default=os.path.join(os.environ.get("SLUICE_BUILD_DIR", "build"), "bench",
-                                                      "connect-failover.json"))
+    parser.add_argument("--out", default=os.path.join(RUNS, "connect-failover.json"))
     return parser.parse_args()
 
 

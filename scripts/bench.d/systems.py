@@ -12,7 +12,10 @@ import time
 from connect_rest import ConnectRest
 
 CACHE = os.path.join(os.environ.get("SLUICE_ROOT", os.path.join(os.path.dirname(__file__), "..", "..")), ".cache")
-RUNS = os.path.join(CACHE, "bench", "runs")
+# This invocation's own run folder (the systems' properties, logs and offsets files), so that
+# benches run at the same time never write into each other's: runs/<local time>-<pid>. Nothing
+# removes old ones.
+RUNS = os.path.join(CACHE, "bench", "runs", f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}")
 TOPIC_PREFIX = "bench"
 DATA_TOPIC = f"{TOPIC_PREFIX}.bench.orders"
 SERVER_ID = 7101
@@ -322,7 +325,7 @@ class SluiceSystem(System):
 
 class SluiceMetricsOffSystem(SluiceSystem):
     """Sluice with its per-record metrics off (the record counters and the commit-to-ack lag
-    histogram; a test-only switch, runtime/worker/source_task.cc): beside `sluice`, what they cost."""
+    histogram; a test-only switch, runtime/worker/per_record_metrics.h): beside `sluice`, what they cost."""
     name = "sluice-metrics-off"
     extra_environment = {"SLUICE_BENCH_PER_RECORD_METRICS": "off"}
 

@@ -38,25 +38,12 @@ TEST(ClusterDefaults, TwoWorkersWithOneWorkerPropertiesShareTheConnectorsEachRun
   for (int i = 0; i < 4; ++i) {
     connectors.push_back(run.CreateGenerator(i % 2, absl::StrCat("g", i), -1, 10, 100));
   }
-  const std::set<size_t> both = {0, 1};
-  ASSERT_TRUE(Eventually(
-      [&] {
-        for (const std::string& c : connectors) {
-          if (run.OwnerOf(c, both) < 0) return false;
-        }
-        return run.RunningOn(0).size() == 2 && run.RunningOn(1).size() == 2;
-      },
-      absl::Seconds(60), absl::Milliseconds(200)))
+  ASSERT_TRUE(Eventually([&] { return SpreadEvenly(run, connectors, {0, 1}, 2); },
+                         absl::Seconds(60), absl::Milliseconds(200)))
       << Logs(run);
   // Each produces, and no connector runs on both (RunningOn reads each worker's own log).
-  ASSERT_TRUE(Eventually(
-      [&] {
-        for (const std::string& c : connectors) {
-          if (run.CommittedSeqs(c).empty()) return false;
-        }
-        return true;
-      },
-      absl::Seconds(30), absl::Milliseconds(200)))
+  ASSERT_TRUE(Eventually([&] { return EachCommitted(run, connectors); }, absl::Seconds(30),
+                         absl::Milliseconds(200)))
       << Logs(run);
   for (const std::string& c : run.RunningOn(0)) {
     EXPECT_FALSE(run.RunningOn(1).contains(c)) << c << "\n" << Logs(run);

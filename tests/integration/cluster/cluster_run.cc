@@ -16,19 +16,10 @@
 #include "tests/support/eventually.h"
 #include "tests/support/kafka_reader.h"
 #include "tests/support/service_endpoints.h"
+#include "tests/support/test_files.h"
 
 namespace sluice::testing {
 namespace {
-
-std::string BinaryDir() {
-  const char* dir = std::getenv("SLUICE_BINARY_DIR");
-  return dir != nullptr ? dir : ".";
-}
-
-void WriteFile(const std::string& path, const std::string& text) {
-  std::ofstream file(path, std::ios::trunc);
-  file << text;
-}
 
 // docs/logging.md: "<ts> INFO  herder <message>"; the herder logs "connector <name> runs here
 // from epoch N" and "connector <name> no longer runs here", and the same of "task <name>-<id>".
@@ -334,6 +325,24 @@ std::string ClusterRun::CheckNoLossAndKeyOrder(const std::string& connector,
     }
   }
   return failures;
+}
+
+bool SpreadEvenly(const ClusterRun& run, const std::vector<std::string>& connectors,
+                  const std::set<size_t>& live, size_t per_worker) {
+  for (const std::string& c : connectors) {
+    if (run.OwnerOf(c, live) < 0) return false;
+  }
+  for (size_t i : live) {
+    if (run.RunningOn(i).size() != per_worker) return false;
+  }
+  return true;
+}
+
+bool EachCommitted(const ClusterRun& run, const std::vector<std::string>& connectors) {
+  for (const std::string& c : connectors) {
+    if (run.CommittedSeqs(c).empty()) return false;
+  }
+  return true;
 }
 
 }  // namespace sluice::testing

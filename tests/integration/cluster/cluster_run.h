@@ -117,6 +117,13 @@ class ClusterRun {
   std::vector<Worker> workers_;
 };
 
+// Conditions the scenarios wait for (with Eventually):
+// every connector runs on exactly one of `live`, and each of them runs `per_worker` connectors;
+bool SpreadEvenly(const ClusterRun& run, const std::vector<std::string>& connectors,
+                  const std::set<size_t>& live, size_t per_worker);
+// every connector's task 0 committed an offset (it produces) in the workers' offsets topic.
+bool EachCommitted(const ClusterRun& run, const std::vector<std::string>& connectors);
+
 }  // namespace sluice::testing
 
 #endif  // SLUICE_TESTS_INTEGRATION_CLUSTER_CLUSTER_RUN_H_

@@ -49,18 +49,6 @@ std::set<size_t> All(const ClusterRun& run) {
   return out;
 }
 
-// Every connector runs on exactly one of `live`, and each of them runs `per_worker` connectors.
-bool SpreadEvenly(const ClusterRun& run, const std::vector<std::string>& connectors,
-                  const std::set<size_t>& live, size_t per_worker) {
-  for (const std::string& c : connectors) {
-    if (run.OwnerOf(c, live) < 0) return false;
-  }
-  for (size_t i : live) {
-    if (run.RunningOn(i).size() != per_worker) return false;
-  }
-  return true;
-}
-
 // No committed offset of any connector ever moved backwards (a second task of one connector, or
 // a frozen worker's, would have written one behind).
 void ExpectCommitsNeverWentBack(const ClusterRun& run, const std::vector<std::string>& connectors) {
@@ -104,14 +92,8 @@ TEST(Cluster, ThreeWorkersShareSixConnectorsEachRunningOnce) {
                          absl::Seconds(30), absl::Milliseconds(200)))
       << Logs(run);
   // Each one produces, from exactly one worker.
-  ASSERT_TRUE(Eventually(
-      [&] {
-        for (const std::string& c : connectors) {
-          if (run.CommittedSeqs(c).empty()) return false;
-        }
-        return true;
-      },
-      absl::Seconds(30), absl::Milliseconds(200)))
+  ASSERT_TRUE(Eventually([&] { return EachCommitted(run, connectors); }, absl::Seconds(30),
+                         absl::Milliseconds(200)))
       << Logs(run);
   for (size_t i = 0; i < 3; ++i) run.StopWorker(i);
   ExpectCommitsNeverWentBack(run, connectors);

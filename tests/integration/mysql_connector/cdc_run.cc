@@ -4,7 +4,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cstdlib>
 #include <fstream>
 #include <memory>
 
@@ -14,21 +13,9 @@
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "tests/support/service_endpoints.h"
+#include "tests/support/test_files.h"
 
 namespace sluice::testing {
-namespace {
-
-std::string BinaryDir() {
-  const char* dir = std::getenv("SLUICE_BINARY_DIR");
-  return dir != nullptr ? dir : ".";
-}
-
-void WriteFile(const std::string& path, const std::string& text) {
-  std::ofstream file(path, std::ios::trunc);
-  file << text;
-}
-
-}  // namespace
 
 std::string ChangeEvent::op() const {
   if (json == nullptr) return "";

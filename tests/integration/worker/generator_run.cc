@@ -3,8 +3,6 @@
 #include <signal.h>
 #include <sys/stat.h>
 
-#include <cstdlib>
-#include <fstream>
 #include <map>
 
 #include "absl/strings/str_cat.h"
@@ -13,21 +11,9 @@
 #include "runtime/kafka/murmur2.h"
 #include "tests/support/eventually.h"
 #include "tests/support/service_endpoints.h"
+#include "tests/support/test_files.h"
 
 namespace sluice::testing {
-namespace {
-
-std::string BinaryDir() {
-  const char* dir = std::getenv("SLUICE_BINARY_DIR");
-  return dir != nullptr ? dir : ".";
-}
-
-void WriteFile(const std::string& path, const std::string& text) {
-  std::ofstream file(path, std::ios::trunc);
-  file << text;
-}
-
-}  // namespace
 
 GeneratorRun::GeneratorRun(const std::string& name, Plugins plugins, const std::string& bootstrap,
                            const std::string& worker_settings)

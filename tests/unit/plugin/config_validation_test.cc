@@ -7,7 +7,7 @@
 
 #include <map>
 
-#include "test_files.h"
+#include "tests/support/test_files.h"
 
 namespace sluice::plugin {
 namespace {

@@ -18,7 +18,7 @@
 #include "runtime/plugin/plugin.h"
 #include "runtime/plugin/plugin_image.h"
 #include "runtime/plugin/plugin_registry.h"
-#include "test_files.h"
+#include "tests/support/test_files.h"
 
 namespace sluice::plugin {
 namespace {
@@ -106,7 +106,7 @@ TEST(ElfImageCheck, EveryTruncationOfTheGeneratorIsRefusedAndNoneCrashesTheLoade
   PluginRegistry registry;
   for (size_t length = 0; length < bytes.size(); length += 997) {
     std::string name = "cut-" + std::to_string(length) + ".so";
-    WriteFile(dir.File(name), bytes.substr(0, length));
+    WriteFile(dir.File(name), bytes.substr(0, length), 0755);
     absl::StatusOr<std::shared_ptr<const Plugin>> p = registry.LoadFile(dir.File(name));
     ASSERT_FALSE(p.ok()) << name << " loaded";
     EXPECT_THAT(Message(p.status()),

@@ -13,7 +13,7 @@
 #include "runtime/convert/json_converter.h"
 #include "runtime/offsets/record_offsets.h"
 #include "runtime/plugin/plugin.h"
-#include "test_files.h"
+#include "tests/support/test_files.h"
 
 namespace sluice::plugin {
 namespace {

@@ -13,7 +13,7 @@
 
 #include "runtime/plugin/plugin.h"
 #include "runtime/plugin/plugin_registry.h"
-#include "test_files.h"
+#include "tests/support/test_files.h"
 
 namespace sluice::plugin {
 namespace {

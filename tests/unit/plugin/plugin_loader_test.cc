@@ -6,7 +6,7 @@
 
 #include "runtime/plugin/plugin.h"
 #include "runtime/plugin/plugin_registry.h"
-#include "test_files.h"
+#include "tests/support/test_files.h"
 
 namespace sluice::plugin {
 namespace {
@@ -51,7 +51,7 @@ TEST(PluginLoader, TwoPluginsLoadedOneAfterTheOtherStayDistinct) {
 
 TEST(PluginLoader, RefusesAFileThatIsNotElf) {
   TempDir dir;
-  WriteFile(dir.File("text.so"), "#!/bin/sh\necho not a library\n");
+  WriteFile(dir.File("text.so"), "#!/bin/sh\necho not a library\n", 0755);
   absl::Status s = LoadPlugin(dir.File("text.so")).status();
   EXPECT_THAT(Message(s), AllOf(HasSubstr(dir.File("text.so")), HasSubstr("not a shared object")));
 }
@@ -63,7 +63,7 @@ TEST(PluginLoader, RefusesAnElfFileForAnotherMachine) {
   uint16_t arm = EM_ARM;
   bytes.replace(offsetof(Elf64_Ehdr, e_machine), sizeof(arm), reinterpret_cast<const char*>(&arm),
                 sizeof(arm));
-  WriteFile(dir.File("arm.so"), bytes);
+  WriteFile(dir.File("arm.so"), bytes, 0755);
   absl::Status s = LoadPlugin(dir.File("arm.so")).status();
   EXPECT_THAT(Message(s), AllOf(HasSubstr(dir.File("arm.so")), HasSubstr("wrong architecture")));
 }
@@ -72,7 +72,7 @@ TEST(PluginLoader, RefusesAnElfFileOfTheWrongClass) {
   TempDir dir;
   std::string bytes = ReadFile(SLUICE_GENERATOR_PATH);
   bytes[EI_CLASS] = ELFCLASS32;
-  WriteFile(dir.File("elf32.so"), bytes);
+  WriteFile(dir.File("elf32.so"), bytes, 0755);
   EXPECT_THAT(Message(LoadPlugin(dir.File("elf32.so")).status()), HasSubstr("wrong architecture"));
 }
 
@@ -165,9 +165,9 @@ TEST(PluginLoader, APluginBuiltForAbi10HasNoAliasesAndItsTrailingBytesAreNotRead
 
 TEST(PluginRegistry, KeepsLoadingTheGoodFilesAfterARefusal) {
   TempDir dir;
-  WriteFile(dir.File("a-broken.so"), "garbage");
+  WriteFile(dir.File("a-broken.so"), "garbage", 0755);
   CopyFile(SLUICE_GENERATOR_PATH, dir.File("b-generator.so"));
-  WriteFile(dir.File("notes.txt"), "ignored: not a .so");
+  WriteFile(dir.File("notes.txt"), "ignored: not a .so", 0755);
   PluginRegistry registry;
   std::vector<absl::Status> refusals = registry.LoadPluginPath(" " + dir.path() + " , ");
   ASSERT_EQ(refusals.size(), 1u);

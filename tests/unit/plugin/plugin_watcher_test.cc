@@ -13,7 +13,7 @@
 #include <mutex>
 #include <thread>
 
-#include "test_files.h"
+#include "tests/support/test_files.h"
 
 namespace sluice::plugin {
 namespace {
@@ -81,7 +81,7 @@ TEST_F(PluginWatcherTest, LoadsACopiedPluginOnlyOnceItIsComplete) {
 
 TEST_F(PluginWatcherTest, ReportsARefusalForAFileMovedInAndKeepsWatching) {
   testing::TempDir staging;
-  testing::WriteFile(staging.File("junk.so"), "not a library");
+  testing::WriteFile(staging.File("junk.so"), "not a library", 0755);
   ASSERT_EQ(std::rename(staging.File("junk.so").c_str(), dir_.File("junk.so").c_str()), 0);
   ASSERT_TRUE(WaitFor([&] { return !Reports().empty(); }, std::chrono::seconds(5)));
   EXPECT_THAT(std::string(Reports()[0].message()), HasSubstr(dir_.File("junk.so")));
@@ -127,7 +127,7 @@ TEST_F(PluginWatcherTest, ATruncatedDropInIsRefusedWithTheReasonAndTheWatcherGoe
 }
 
 TEST_F(PluginWatcherTest, IgnoresFilesThatAreNotSharedObjects) {
-  testing::WriteFile(dir_.File("README.txt"), "hello");
+  testing::WriteFile(dir_.File("README.txt"), "hello", 0755);
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   EXPECT_TRUE(Reports().empty());
 }

@@ -14,7 +14,7 @@
 #include "runtime/plugin/host_context.h"
 #include "runtime/plugin/plugin.h"
 #include "runtime/plugin/plugin_calls.h"
-#include "test_files.h"
+#include "tests/support/test_files.h"
 
 namespace sluice::plugin {
 namespace {

@@ -8,7 +8,9 @@
  *   VARIANT_BUILTIN_CLASS     declares Kafka's Filter
  *   VARIANT_KEY_FAMILY        declares an option `x.<N>.y`
  *   VARIANT_FAILING           a good library whose transform fails every record (set_error
- *                             "boom on <topic>") and whose predicate fails every test
+ *                             "boom on <topic>") and whose predicate fails on every record that
+ *                             carries a header `generator.mark` (set_error "cannot judge a marked
+ *                             record"; the generator's mark.every sets it) and is false on others
  */
 #include <stddef.h>
 #include <string.h>
@@ -43,8 +45,12 @@ __attribute__((unused)) static sluice_status apply(void* instance, sluice_transf
 
 __attribute__((unused)) static sluice_status test(void* instance, const sluice_transform_record* record, int32_t* result) {
   (void)instance;
-  (void)record;
-  *result = 1;
+  *result = 0;
+  sluice_datum mark;
+  if (g_api->record_header_get(record, sluice_str_of("generator.mark"), &mark) == SLUICE_NOT_FOUND) {
+    return SLUICE_OK;
+  }
+  g_api->set_error(g_ctx, SLUICE_INTERNAL, sluice_str_of("cannot judge a marked record"));
   return SLUICE_INTERNAL;
 }
 

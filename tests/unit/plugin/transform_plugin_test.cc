@@ -15,7 +15,7 @@
 #include "runtime/plugin/plugin_registry.h"
 #include "runtime/transform/transform_chain.h"
 #include "runtime/transform/transform_registry.h"
-#include "test_files.h"
+#include "tests/support/test_files.h"
 
 namespace sluice::plugin {
 namespace {
@@ -155,7 +155,9 @@ TEST(TransformPlugin, AFailingTransformFailsTheRecordWithItsMessage) {
   absl::Status s = (*chain)->Apply(r.record, r.batch, verdict);
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(Message(s), AllOf(HasSubstr("com.example.test.Failing"), HasSubstr("boom on t")));
-  // A failing predicate counts as false (Predicate::Test cannot fail); it is logged.
+  // A failing predicate fails the record as a failing transform does (errors.tolerance decides),
+  // named by its alias and its transform's, with its own message. It fails marked records only;
+  // on the others it is false, so Filter keeps them.
   auto filtered = transform::TransformChain::Create(
       {{"transforms", "d"},
        {"transforms.d.type", "Filter"},
@@ -164,8 +166,15 @@ TEST(TransformPlugin, AFailingTransformFailsTheRecordWithItsMessage) {
        {"predicates.p.type", "com.example.test.FailingPredicate"}},
       "test");
   ASSERT_TRUE(filtered.ok()) << filtered.status();
-  ASSERT_TRUE((*filtered)->Apply(r.record, r.batch, verdict).ok());
+  Record plain("a");
+  ASSERT_TRUE((*filtered)->Apply(plain.record, plain.batch, verdict).ok());
   EXPECT_EQ(verdict, transform::Verdict::kKeep);
+  Record marked("a", {data::Header{"generator.mark", nullptr, data::Value::Int(1)}});
+  s = (*filtered)->Apply(marked.record, marked.batch, verdict);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInternal);
+  EXPECT_THAT(Message(s), AllOf(HasSubstr("predicate `p` of transform `d`"),
+                                HasSubstr("com.example.test.FailingPredicate"),
+                                HasSubstr("on_test"), HasSubstr("cannot judge a marked record")));
 }
 
 // Loads `file` into a fresh registry and returns its refusal.

@@ -16,6 +16,7 @@
 #include "absl/time/clock.h"
 #include "runtime/convert/converter.h"
 #include "runtime/plugin/plugin.h"
+#include "runtime/plugin/plugin_registry.h"
 #include "tests/support/eventually.h"
 #include "tests/unit/worker/fake_sender.h"
 #include "tests/unit/worker/in_memory_offsets.h"
@@ -118,6 +119,37 @@ class SourceTaskTest : public ::testing::Test {
     return seq == nullptr ? -1 : std::get<int64_t>(*seq);
   }
 
+  // A task of 20 records, every fifth marked (seq 4, 9, ...), whose chain fails on the marked
+  // ones, under errors.tolerance=none: it fails on seq 4, naming the stage and the record; the
+  // records before it went out, none after it, and no offset at or past it is committed.
+  // Returns the failure's message.
+  std::string ExpectFailedOnTheFirstMarkedRecord(WorkerSourceTask& task) {
+    EXPECT_TRUE(Eventually([&] { return task.state() == TaskState::kFailed; }));
+    const std::string failure(task.failure().message());
+    EXPECT_THAT(failure, HasSubstr("tolerance exceeded in error handler (errors.tolerance=none)"));
+    EXPECT_THAT(failure,
+                HasSubstr("TRANSFORMATION operation on the record for topic `orders` at "
+                          R"(source partition {"generator":"orders","task":0} offset {"seq":4})"));
+    EXPECT_EQ(sender_.load()->sent_count(), 4u);
+    EXPECT_LT(CommittedSeq(), 4);
+    EXPECT_EQ(task.errors().record_failures, 1);
+    EXPECT_EQ(task.errors().records_skipped, 0);
+    return failure;
+  }
+
+  // The same task under errors.tolerance=all: seq 4, 9, 14 and 19 fail and are skipped and
+  // counted, the others go out, and the offsets move on to the last one (a skipped one too).
+  void ExpectTheMarkedRecordsSkipped(WorkerSourceTask& task) {
+    ASSERT_TRUE(Eventually([&] { return sender_.load()->sent_count() == 16; }));
+    EXPECT_TRUE(Eventually([&] { return CommittedSeq() == 19; })) << CommittedSeq();
+    for (const FakeSender::Sent& sent : sender_.load()->sent()) {
+      EXPECT_THAT(sent.value.value_or(""), ::testing::Not(HasSubstr(R"("seq":9,)")));
+    }
+    EXPECT_EQ(task.errors().record_failures, 4);
+    EXPECT_EQ(task.errors().records_skipped, 4);
+    EXPECT_EQ(task.state(), TaskState::kRunning);
+  }
+
   std::shared_ptr<const plugin::Plugin> generator_;
   config::WorkerConfig config_;
   std::optional<TaskTransactions> transactions_;  // set: exactly-once
@@ -198,20 +230,11 @@ TEST_F(SourceTaskTest, UnderErrorsToleranceNoneATransformFailureFailsTheTaskNami
   auto task = StartTask({{"max.records", "20"}, {"mark.every", "5"}}, FakeSender::Settle::kAtOnce,
                         nullptr, {}, FailingOnMarkedRecords({{"errors.log.enable", "true"}}));
   ASSERT_NE(task, nullptr);
-  ASSERT_TRUE(Eventually([&] { return task->state() == TaskState::kFailed; }));
-  const std::string failure(task->failure().message());
-  EXPECT_THAT(failure, HasSubstr("tolerance exceeded in error handler (errors.tolerance=none)"));
-  EXPECT_THAT(failure, HasSubstr("TRANSFORMATION operation on the record for topic `orders` at "
-                                 R"(source partition {"generator":"orders","task":0} offset {"seq":4})"));
+  const std::string failure = ExpectFailedOnTheFirstMarkedRecord(*task);
   EXPECT_THAT(failure, HasSubstr("transform `bad`"));
   EXPECT_THAT(failure, HasSubstr("unknown field: missing"));
-  // The records before it went out; none after it, and no offset at or past it is committed.
-  EXPECT_EQ(sender_.load()->sent_count(), 4u);
-  EXPECT_LT(CommittedSeq(), 4);
   const TaskErrorFigures errors = task->errors();
-  EXPECT_EQ(errors.record_failures, 1);
   EXPECT_EQ(errors.record_errors, 1);
-  EXPECT_EQ(errors.records_skipped, 0);
   EXPECT_EQ(errors.errors_logged, 1);
   EXPECT_GT(errors.last_error_timestamp_ms, 0);
   EXPECT_THAT(LogText(), HasSubstr("Error encountered in task gen-0 while performing "
@@ -225,16 +248,9 @@ TEST_F(SourceTaskTest, UnderErrorsToleranceAllFailedRecordsAreSkippedLoggedCount
                                                 {"errors.log.enable", "true"},
                                                 {"errors.log.include.messages", "true"}}));
   ASSERT_NE(task, nullptr);
-  // seq 0..19: 4, 9, 14 and 19 fail and are skipped; the last one's offset is committed too.
-  ASSERT_TRUE(Eventually([&] { return sender_.load()->sent_count() == 16; }));
-  EXPECT_TRUE(Eventually([&] { return CommittedSeq() == 19; })) << CommittedSeq();
-  for (const FakeSender::Sent& sent : sender_.load()->sent()) {
-    EXPECT_THAT(sent.value.value_or(""), ::testing::Not(HasSubstr(R"("seq":9,)")));
-  }
+  ExpectTheMarkedRecordsSkipped(*task);
   const TaskErrorFigures errors = task->errors();
-  EXPECT_EQ(errors.record_failures, 4);
   EXPECT_EQ(errors.record_errors, 4);
-  EXPECT_EQ(errors.records_skipped, 4);
   EXPECT_EQ(errors.errors_logged, 4);
   EXPECT_EQ(errors.retries, 0);
   // source-record-poll-total counts the skipped records, source-record-write-total does not.
@@ -243,7 +259,6 @@ TEST_F(SourceTaskTest, UnderErrorsToleranceAllFailedRecordsAreSkippedLoggedCount
   const std::string log = LogText();
   EXPECT_THAT(log, HasSubstr(R"(at source partition {"generator":"orders","task":0} offset {"seq":9}, with record = key={"id":9} value={"id":9,"seq":9,)"));
   EXPECT_THAT(log, HasSubstr("unknown field: missing"));
-  EXPECT_EQ(task->state(), TaskState::kRunning);
   task->Stop();
   EXPECT_TRUE(task->Join().ok());
 
@@ -258,6 +273,52 @@ TEST_F(SourceTaskTest, UnderErrorsToleranceAllFailedRecordsAreSkippedLoggedCount
       << "seq 24 and 29, after the committed 19";
   EXPECT_EQ(quiet->errors().errors_logged, 0);
   EXPECT_THAT(LogText(), ::testing::Not(HasSubstr("Error encountered")));
+}
+
+// A plugin predicate that fails on every fifth record (seq 4, 9, ...): com.example.test.
+// FailingPredicate (tests/unit/plugin/test_transform_plugin.c) cannot judge the records the
+// generator marks, and is false on the others, so Filter keeps them. Its library is loaded once:
+// classes register for the process's life.
+ConfigMap PredicateFailingOnMarkedRecords(ConfigMap errors) {
+  static const bool loaded = [] {
+    auto* registry = new plugin::PluginRegistry;  // never unloaded, as its classes stay
+    absl::StatusOr<std::shared_ptr<const plugin::Plugin>> library =
+        registry->LoadFile(TEST_TRANSFORM_FAILING);
+    EXPECT_TRUE(library.ok()) << library.status();
+    return library.ok();
+  }();
+  EXPECT_TRUE(loaded);
+  ConfigMap config = {{"transforms", "drop"},
+                      {"transforms.drop.type", "org.apache.kafka.connect.transforms.Filter"},
+                      {"transforms.drop.predicate", "judge"},
+                      {"predicates", "judge"},
+                      {"predicates.judge.type", "com.example.test.FailingPredicate"}};
+  config.insert(config.end(), errors.begin(), errors.end());
+  return config;
+}
+
+TEST_F(SourceTaskTest, UnderErrorsToleranceNoneAFailingPredicateFailsTheTaskNamingItAndTheRecord) {
+  auto task = StartTask({{"max.records", "20"}, {"mark.every", "5"}}, FakeSender::Settle::kAtOnce,
+                        nullptr, {}, PredicateFailingOnMarkedRecords({}));
+  ASSERT_NE(task, nullptr);
+  // The records before it went out: the predicate was false on them, so Filter kept them.
+  const std::string failure = ExpectFailedOnTheFirstMarkedRecord(*task);
+  EXPECT_THAT(failure, HasSubstr("predicate `judge` of transform `drop`"));
+  EXPECT_THAT(failure, HasSubstr("com.example.test.FailingPredicate"));
+  EXPECT_THAT(failure, HasSubstr("cannot judge a marked record"));
+}
+
+TEST_F(SourceTaskTest, UnderErrorsToleranceAllAFailingPredicatesRecordsAreSkippedAndCounted) {
+  auto task = StartTask({{"max.records", "20"}, {"mark.every", "5"}}, FakeSender::Settle::kAtOnce,
+                        nullptr, {},
+                        PredicateFailingOnMarkedRecords({{"errors.tolerance", "all"},
+                                                         {"errors.log.enable", "true"}}));
+  ASSERT_NE(task, nullptr);
+  ExpectTheMarkedRecordsSkipped(*task);
+  EXPECT_EQ(task->errors().errors_logged, 4);
+  EXPECT_THAT(LogText(), HasSubstr("predicate `judge` of transform `drop`"));
+  task->Stop();
+  EXPECT_TRUE(task->Join().ok());
 }
 
 TEST_F(SourceTaskTest, ARefusedTransformConfigRefusesTheTask) {

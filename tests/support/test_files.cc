@@ -1,14 +1,20 @@
-#include "test_files.h"
+#include "tests/support/test_files.h"
 
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 
-namespace sluice::plugin::testing {
+namespace sluice::testing {
+
+std::string BinaryDir() {
+  const char* dir = std::getenv("SLUICE_BINARY_DIR");
+  return dir != nullptr ? dir : ".";
+}
 
 TempDir::TempDir() {
   std::string tmpl =
@@ -42,4 +48,4 @@ void CopyFile(const std::string& from, const std::string& to, unsigned mode) {
   WriteFile(to, ReadFile(from), mode);
 }
 
-}  // namespace sluice::plugin::testing
+}  // namespace sluice::testing
