@@ -195,6 +195,9 @@ int RunWorkerCommand(int argc, char** argv) {
   });
   server.reset();  // no new requests while the connectors stop
   rest_server.reset();
+  // Where a clean stop's time goes (docs/cluster.md, "Timings"): the listeners, then the
+  // herder's tasks and connectors, its farewell, and the group left.
+  log(LogLevel::kDebug, "worker", "admin and REST listeners closed; stopping the herder");
   herder.reset();
   if (standalone != nullptr) standalone->StopAll();
   standalone.reset();

@@ -13,7 +13,7 @@ namespace {
 
 constexpr char kWho[] = "cluster";
 constexpr absl::Duration kCatchUpTimeout = absl::Seconds(30);
-constexpr absl::Duration kPublishTimeout = absl::Seconds(30);
+constexpr absl::Duration kLeaderWriteTimeout = absl::Seconds(30);
 
 }  // namespace
 
@@ -94,7 +94,14 @@ std::vector<kafka::KeyedRecord> ClusterCoordinator::Follow() {
     // Still following meanwhile; what the failed read consumed comes first.
     records = tail_->Poll(absl::ZeroDuration());
   }
+  const int64_t epoch = assignment_.epoch;
   for (const kafka::KeyedRecord& r : records) Apply(r);
+  if (assignment_.epoch != epoch) {
+    // When a new owner learnt of its work (docs/cluster.md, "Timings").
+    log_(LogLevel::kDebug, kWho,
+         absl::StrCat("assignment epoch ", assignment_.epoch, " of leader ", assignment_.leader,
+                      " read"));
+  }
   return records;
 }
 
@@ -126,7 +133,7 @@ bool ClusterCoordinator::NoTaskRuns(const std::string& connector) const {
   }
   const MembershipView view = membership_->View();
   if (view.members.empty()) return false;  // not described yet since the last rebalance
-  for (const std::string& member : view.members) {
+  for (const std::string& member : LiveMembers(view)) {
     auto it = applied_.find(member);
     if (it == applied_.end() || it->second < assignment_.epoch) return false;
   }
@@ -135,6 +142,23 @@ bool ClusterCoordinator::NoTaskRuns(const std::string& connector) const {
 
 void ClusterCoordinator::Wrote(const std::vector<kafka::KeyedRecord>& records) {
   for (const kafka::KeyedRecord& r : records) Apply(r);
+}
+
+void ClusterCoordinator::OnChange(const std::function<void()>& changed) {
+  membership_->OnChange(changed);
+  tail_->OnArrival(changed);
+}
+
+kafka::KeyedRecord ClusterCoordinator::Farewell() const {
+  return {absl::StrCat(kWorkerKeyPrefix, worker_id()), std::nullopt};
+}
+
+std::vector<std::string> ClusterCoordinator::LiveMembers(const MembershipView& view) const {
+  std::vector<std::string> live;
+  for (const std::string& member : view.members) {
+    if (plugins_.contains(member)) live.push_back(member);
+  }
+  return live;
 }
 
 void ClusterCoordinator::Apply(const kafka::KeyedRecord& record) {
@@ -171,7 +195,7 @@ std::optional<LeaderWrite> ClusterCoordinator::LeaderStep(
     return std::nullopt;
   }
   AssignmentInputs in;
-  in.members = view.members;
+  in.members = LiveMembers(view);
   in.plugins = plugins_;
   in.applied = applied_;
   in.connectors = connectors;
@@ -180,7 +204,7 @@ std::optional<LeaderWrite> ClusterCoordinator::LeaderStep(
   Assignment next = NextAssignment(assignment_, in, worker_id());
   if (next.epoch == assignment_.epoch) return std::nullopt;
   std::vector<std::string> spread;
-  for (const std::string& member : view.members) {
+  for (const std::string& member : in.members) {
     spread.push_back(absl::StrCat(member, "=", next.ConnectorsOf(member).size(), "c/",
                                   next.TasksOf(member).size(), "t"));
   }
@@ -191,12 +215,12 @@ std::optional<LeaderWrite> ClusterCoordinator::LeaderStep(
   return LeaderWrite{view.leader_term, {{std::string(kAssignmentKey), EncodeAssignment(next)}}};
 }
 
-absl::Status ClusterCoordinator::Publish(const LeaderWrite& write) {
+absl::Status ClusterCoordinator::WriteAsLeader(const LeaderWrite& write) {
   if (leader_writer_ == nullptr || write.term != writer_term_ || !catch_up_.CaughtUp(write.term)) {
     return absl::FailedPreconditionError("this worker no longer leads the cluster");
   }
   absl::Status s = membership_->AsLeader(write.term, [&] {
-    return leader_writer_->Write(write.records, kPublishTimeout);
+    return leader_writer_->Write(write.records, kLeaderWriteTimeout);
   });
   if (s.ok()) {
     Wrote(write.records);

@@ -9,6 +9,7 @@
 #define SLUICE_RUNTIME_CLUSTER_CLUSTER_COORDINATOR_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -63,15 +64,31 @@ class ClusterCoordinator {
   std::vector<kafka::KeyedRecord> FollowStatuses();
   // Notes records this worker wrote (they come back through Follow too).
   void Wrote(const std::vector<kafka::KeyedRecord>& records);
+  // `changed` (nullptr: no more calls) is called from the membership's and the config topic
+  // consumer's threads when the membership changed or the config topic has new records: the herder
+  // then ticks at once instead of at its next tick (the leader's step after a rebalance, a new
+  // assignment applied). It must only note the call and return.
+  void OnChange(const std::function<void()>& changed);
+  // This worker's farewell, to write once it stopped everything it ran and before it leaves the
+  // group: its `sluice-worker-<id>` record's tombstone. From it on the leader counts this worker
+  // out (a clean stop's connectors move at once, not after the group's next rebalance, which the
+  // others hear of only at their next heartbeat); pass it to Wrote, then run LeaderStep once
+  // more when this worker leads.
+  kafka::KeyedRecord Farewell() const;
 
   // When this worker leads and knows the members: the assignment to publish, when it differs
   // from the newest one. `connectors`: every connector in the config topic, its class and its
   // committed task count.
   std::optional<LeaderWrite> LeaderStep(const std::map<std::string, ConnectorWork>& connectors);
-  // Writes what LeaderStep returned, in one transaction of the leader's writer, while this worker
-  // still leads in its term (GroupMembership::AsLeader), and applies it. FailedPrecondition when
-  // it no longer leads or a newer leader fenced its writer: nothing of it is ever seen.
-  absl::Status Publish(const LeaderWrite& write);
+  // Every write this worker makes to the config topic as the leader: what LeaderStep returned,
+  // and the herder's leader-only writes (connector configs, task configs, fencing records,
+  // restart requests) in the term RequireLeader admitted them in. One transaction of the
+  // leader's writer, while this worker still leads in `write.term` (GroupMembership::AsLeader);
+  // the records are then applied here (Wrote). FailedPrecondition when it no longer leads or a
+  // newer leader fenced its writer: nothing of it is ever seen. Another error: the transaction
+  // was aborted; the writer is made anew, and the config topic read to its end again, at the
+  // next Follow.
+  absl::Status WriteAsLeader(const LeaderWrite& write);
 
   // OK when this worker may act for the cluster now; Aborted saying to retry while a rebalance
   // keeps it out (its lease is not valid: it is joining or rejoining the group), when Kafka
@@ -107,6 +124,9 @@ class ClusterCoordinator {
  private:
   ClusterCoordinator(ClusterOptions options, LogSink log);
   void Apply(const kafka::KeyedRecord& record);
+  // The members of `view` that announced themselves (a `sluice-worker-<id>` record) and did not
+  // say farewell since: the ones the leader gives work to and waits for.
+  std::vector<std::string> LiveMembers(const MembershipView& view) const;
 
   const ClusterOptions options_;
   const LogSink log_;

@@ -13,7 +13,9 @@ namespace sluice::cluster {
 namespace {
 
 constexpr char kWho[] = "cluster";
-constexpr absl::Duration kDescribeRetry = absl::Milliseconds(300);
+// A describe right after SyncGroup may still find the group rebalancing; the leader computes
+// nothing until one succeeds, so it is tried again soon.
+constexpr absl::Duration kDescribeRetry = absl::Milliseconds(100);
 
 std::string Millis(absl::Duration d) { return absl::StrCat(absl::ToInt64Milliseconds(d)); }
 
@@ -114,6 +116,16 @@ absl::Status GroupMembership::AsLeader(uint64_t term, const std::function<absl::
   return write();
 }
 
+void GroupMembership::OnChange(std::function<void()> changed) {
+  absl::MutexLock lock(&changed_mu_);
+  changed_ = std::move(changed);
+}
+
+void GroupMembership::Changed() {
+  absl::MutexLock lock(&changed_mu_);
+  if (changed_) changed_();
+}
+
 void GroupMembership::OnRebalance(rd_kafka_t*, rd_kafka_resp_err_t err,
                                   rd_kafka_topic_partition_list_t* partitions, void* opaque) {
   static_cast<GroupMembership*>(opaque)->Rebalanced(err, partitions);
@@ -147,8 +159,14 @@ void GroupMembership::Rebalanced(rd_kafka_resp_err_t err,
     log_(LogLevel::kInfo, kWho,
          absl::StrCat("rebalance ", generation, " done: ", options_.worker_id,
                       leads ? " leads the cluster" : " follows"));
+    Changed();
     return;
   }
+  // The first this member hears of a rebalance (its heartbeat was answered so, or it left):
+  // where a failover's time goes, in the log at debug level (docs/cluster.md, "Timings").
+  log_(LogLevel::kDebug, kWho,
+       absl::StrCat("rebalance under way: ", options_.worker_id, " gives up its partitions (",
+                    rd_kafka_err2str(err), ")"));
   // Revoked (or an error): no longer leader; waits for a write in progress as leader.
   {
     absl::MutexLock leading(&leader_mu_);
@@ -188,25 +206,33 @@ void GroupMembership::RenewLease() {
   }
   if (generation == 0) return;  // not joined yet
   const absl::Time sent = absl::Now();
+  bool taken = false;
   kafka::TopicPartitionListHandle offsets(rd_kafka_topic_partition_list_new(1));
   rd_kafka_topic_partition_list_add(offsets.get(), options_.topic.c_str(), 0)->offset = 0;
   rd_kafka_resp_err_t err = rd_kafka_commit(consumer_.get(), offsets.get(), /*async=*/0);
   if (err == RD_KAFKA_RESP_ERR_NO_ERROR && offsets->elems[0].err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     err = offsets->elems[0].err;
   }
-  absl::MutexLock lock(&mu_);
-  if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-    const bool was_valid = sent < lease_until_;
-    lease_until_ = sent + options_.session_timeout - options_.heartbeat_interval;
-    if (!was_valid) {
-      ++lease_takes_;
-      log_(LogLevel::kInfo, kWho, "cluster lease taken");
+  {
+    absl::MutexLock lock(&mu_);
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      // Valid throughout only if it still is now: a commit sent before the lease ended but
+      // answered after it left a moment in which a task saw it lapsed and failed, and only a new
+      // take makes the herder restart what ran here.
+      const bool was_valid = absl::Now() < lease_until_;
+      lease_until_ = sent + options_.session_timeout - options_.heartbeat_interval;
+      if (!was_valid) {
+        ++lease_takes_;
+        log_(LogLevel::kInfo, kWho, "cluster lease taken");
+        taken = true;
+      }
+    } else {
+      log_(LogLevel::kWarn, kWho,
+           absl::StrCat("renewing the cluster lease: ", rd_kafka_err2str(err),
+                        absl::Now() < lease_until_ ? "" : " (the lease has ended)"));
     }
-  } else {
-    log_(LogLevel::kWarn, kWho,
-         absl::StrCat("renewing the cluster lease: ", rd_kafka_err2str(err),
-                      absl::Now() < lease_until_ ? "" : " (the lease has ended)"));
   }
+  if (taken) Changed();
 }
 
 void GroupMembership::Describe() {
@@ -249,14 +275,17 @@ void GroupMembership::Describe() {
                       "` have one worker id; give each worker its own sluice.admin.listener "
                       "address: ", absl::StrJoin(members, ", ")));
   }
-  absl::MutexLock lock(&mu_);
-  if (view_.generation != generation) return;  // another rebalance meanwhile: describe again
-  if (std::find(members.begin(), members.end(), options_.worker_id) == members.end()) return;
-  view_.members = members;
-  view_.members_generation = generation;
+  {
+    absl::MutexLock lock(&mu_);
+    if (view_.generation != generation) return;  // another rebalance meanwhile: describe again
+    if (std::find(members.begin(), members.end(), options_.worker_id) == members.end()) return;
+    view_.members = members;
+    view_.members_generation = generation;
+  }
   describe_wanted_ = false;
   log_(LogLevel::kInfo, kWho,
        absl::StrCat("members of rebalance ", generation, ": ", absl::StrJoin(members, ", ")));
+  Changed();
 }
 
 }  // namespace sluice::cluster

@@ -75,6 +75,11 @@ class GroupMembership {
   // Runs `write` while this worker leads in `term`, holding the lock the revoke callback takes.
   // FailedPrecondition (and `write` not run) when it no longer does.
   absl::Status AsLeader(uint64_t term, const std::function<absl::Status()>& write);
+  // `changed` is called on the membership's thread each time View() changes in a way the
+  // herder acts on (a rebalance done, its members described, the lease taken), so it need not
+  // wait for its next tick; it must only note the call and return. nullptr stops the calls (before
+  // what `changed` reaches goes away).
+  void OnChange(std::function<void()> changed);
 
   const std::string& worker_id() const { return options_.worker_id; }
   const MembershipOptions& options() const { return options_; }
@@ -88,6 +93,7 @@ class GroupMembership {
   void Run();
   void RenewLease();
   void Describe();
+  void Changed();
 
   const MembershipOptions options_;
   const LogSink log_;
@@ -103,6 +109,8 @@ class GroupMembership {
   uint64_t terms_ ABSL_GUARDED_BY(mu_) = 0;
   absl::Time lease_until_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
   int64_t lease_takes_ ABSL_GUARDED_BY(mu_) = 0;
+  absl::Mutex changed_mu_ ABSL_ACQUIRED_AFTER(mu_);
+  std::function<void()> changed_ ABSL_GUARDED_BY(changed_mu_);
   // Poll-thread only.
   bool describe_wanted_ = false;
   absl::Time next_renewal_ = absl::InfinitePast();

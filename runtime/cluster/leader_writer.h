@@ -1,4 +1,6 @@
-// The leader's writes to the config topic (the `sluice-assignment` record), fenced by the broker:
+// The leader's writes to the config topic (the `sluice-assignment` record, and every write only
+// the leader performs: connector configs, task configs, `tasks-fencing-` records; herder.cc's
+// WriteAsLeader, ClusterCoordinator::WriteAsLeader), fenced by the broker:
 // a transactional producer whose `transactional.id` is the cluster's, Kafka Connect's leader id
 // `connect-cluster-<group.id>` (the id Kafka Connect's leader writes its config topic with under
 // exactly-once). Each leader term makes a new one; its init_transactions fences the producer of

@@ -30,6 +30,7 @@ absl::StatusOr<std::unique_ptr<TopicTail>> TopicTail::Create(
   std::unique_ptr<TopicTail> tail(new TopicTail(topic));
   tail->consumer_.reset(rk);
   rd_kafka_poll_set_consumer(rk);
+  tail->queue_.reset(rd_kafka_queue_get_consumer(rk));
   const rd_kafka_metadata_t* raw = nullptr;
   std::unique_ptr<rd_kafka_topic_t, void (*)(rd_kafka_topic_t*)> rkt(
       rd_kafka_topic_new(rk, topic.c_str(), nullptr), &rd_kafka_topic_destroy);
@@ -53,6 +54,24 @@ absl::StatusOr<std::unique_ptr<TopicTail>> TopicTail::Create(
     return kafka::KafkaStatus(err, absl::StrCat("reading topic `", topic, "`"));
   }
   return tail;
+}
+
+TopicTail::~TopicTail() {
+  if (queue_ != nullptr) rd_kafka_queue_cb_event_enable(queue_.get(), nullptr, nullptr);
+}
+
+void TopicTail::OnArrival(std::function<void()> arrived) {
+  {
+    absl::MutexLock lock(&arrived_mu_);
+    arrived_ = std::move(arrived);
+  }
+  rd_kafka_queue_cb_event_enable(queue_.get(), &TopicTail::Arrived, this);
+}
+
+void TopicTail::Arrived(rd_kafka_t*, void* opaque) {
+  TopicTail* tail = static_cast<TopicTail*>(opaque);
+  absl::MutexLock lock(&tail->arrived_mu_);
+  if (tail->arrived_) tail->arrived_();
 }
 
 bool TopicTail::PollOnce(int timeout_ms, std::vector<kafka::KeyedRecord>& out) {

@@ -112,6 +112,9 @@ absl::StatusOr<std::unique_ptr<Herder>> Herder::Start(HerderParts parts, LogSink
   });
   // Restore before the thread starts: nothing else can reach the herder yet.
   if (absl::Status status = herder->Restore(); !status.ok()) return status;
+  if (herder->cluster_ != nullptr) {
+    herder->cluster_->OnChange([h = herder.get()] { h->Wake(); });
+  }
   herder->thread_ = std::thread([h = herder.get()] { h->Run(); });
   return herder;
 }
@@ -145,7 +148,10 @@ Herder::~Herder() {
     stopping_ = true;
   }
   if (thread_.joinable()) thread_.join();
+  if (cluster_ != nullptr) cluster_->OnChange(nullptr);
+  log_(LogLevel::kDebug, kWho, "herder thread ended; stopping every task and connector here");
   worker_->StopAll();
+  if (cluster_ != nullptr) SayFarewell();
 }
 
 // ---- the request queue ----
@@ -167,6 +173,7 @@ void Herder::Run() {
   absl::Time next_tick = absl::Now();
   while (true) {
     std::function<void()> request;
+    bool woken = false;
     {
       absl::MutexLock lock(&queue_mu_);
       queue_mu_.AwaitWithDeadline(absl::Condition(this, &Herder::HasWork), next_tick);
@@ -175,16 +182,22 @@ void Herder::Run() {
         request = std::move(queue_.front());
         queue_.pop_front();
       }
+      woken = std::exchange(woken_, false);
     }
     if (request) request();
-    if (absl::Now() >= next_tick) {
+    if (woken || absl::Now() >= next_tick) {
       Tick();
       next_tick = absl::Now() + options_.tick;
     }
   }
 }
 
-bool Herder::HasWork() const { return stopping_ || !queue_.empty(); }
+bool Herder::HasWork() const { return stopping_ || woken_ || !queue_.empty(); }
+
+void Herder::Wake() {
+  absl::MutexLock lock(&queue_mu_);
+  woken_ = true;
+}
 
 // ---- log levels: no herder state, so answered on the caller's thread ----
 
@@ -335,12 +348,18 @@ WorkerAddress Herder::AddressOf(const std::string& worker_id) const {
 
 absl::Status Herder::WriteAsLeader(const std::vector<kafka::KeyedRecord>& records) {
   if (cluster_ == nullptr) return configs_.Write(records);
-  absl::Status s =
-      cluster_->membership().AsLeader(leader_term_, [&] { return configs_.Write(records); });
+  // The leader's transactional writer, as the assignment's: a leader frozen in the middle of
+  // this write and replaced meanwhile can never land it.
+  absl::Status s = cluster_->WriteAsLeader({leader_term_, records});
+  if (s.ok()) {
+    configs_.Follow(records);  // as ConfigLog::Write applies what it wrote
+    return s;
+  }
   if (absl::IsFailedPrecondition(s)) {
     return absl::AbortedError(absl::StrCat(s.message(), " (a rebalance is under way); retry"));
   }
-  return s;
+  return absl::UnavailableError(absl::StrCat("writing the config topic as the cluster's leader: ",
+                                             s.message()));
 }
 
 absl::Status Herder::WriteTaskConfigsAsLeader(const std::string& name, const std::string& from,
@@ -501,19 +520,47 @@ void Herder::ActOnRestartRequests() {
   }
 }
 
-void Herder::ClusterTick() {
-  FollowCluster();
+std::map<std::string, cluster::ConnectorWork> Herder::WorkInConfigTopic() const {
   std::map<std::string, cluster::ConnectorWork> work;
   for (const auto& [name, entry] : configs_.state().connectors()) {
     work[name] = {plugin::Lookup(entry.config, "connector.class").value_or(""),
                   entry.inconsistent ? 0 : static_cast<int>(entry.tasks.size())};
   }
-  if (std::optional<cluster::LeaderWrite> write = cluster_->LeaderStep(work)) {
-    // Not through configs_: the leader's own transactional writer, which a newer leader fences.
-    if (absl::Status s = cluster_->Publish(*write); !s.ok()) {
+  return work;
+}
+
+void Herder::PublishAssignment() {
+  if (std::optional<cluster::LeaderWrite> write = cluster_->LeaderStep(WorkInConfigTopic())) {
+    // Through the leader's own transactional writer, which a newer leader fences.
+    if (absl::Status s = cluster_->WriteAsLeader(*write); !s.ok()) {
       log_(LogLevel::kWarn, kWho, absl::StrCat("publishing the assignment: ", s.message()));
     }
   }
+}
+
+void Herder::SayFarewell() {
+  FollowCluster();
+  const std::vector<kafka::KeyedRecord> farewell = {cluster_->Farewell()};
+  // Not through the leader's writer, even on the leader: the farewell is this worker's own record,
+  // as its `sluice-worker-` record at start and its acknowledgements are, which any member writes
+  // (a follower making a writer with the cluster's transactional.id would fence the leader). A
+  // stale one cannot harm: it only counts out a worker that is leaving, and a worker that joins
+  // again writes its record anew.
+  if (absl::Status s = configs_.Write(farewell); !s.ok()) {
+    // The group's rebalance after LeaveGroup moves the work instead, only later.
+    log_(LogLevel::kWarn, kWho, absl::StrCat("writing this worker's farewell: ", s.message()));
+    return;
+  }
+  cluster_->Wrote(farewell);
+  NoteWorkers(farewell);
+  log_(LogLevel::kInfo, kWho,
+       "everything here stopped; farewell written: the others may run its work now");
+  PublishAssignment();
+}
+
+void Herder::ClusterTick() {
+  FollowCluster();
+  PublishAssignment();
   // A round its write did not finish (a failure, a leader change between the two).
   FencePendingRoundsAsLeader();
   // Statuses say which assignment their writer ran the connector in (Kafka Connect's generation).

@@ -199,6 +199,8 @@ class Herder {
   void Post(std::function<void()> fn);
   void Run();
   bool HasWork() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(queue_mu_);
+  // Any thread: the herder ticks at once rather than at its next tick (the cluster changed).
+  void Wake();
 
   // Herder-thread helpers.
   absl::Status Restore();
@@ -208,6 +210,15 @@ class Herder {
   // assignment published, the connectors this worker owns started or brought to their new
   // config or target state, the others stopped, and the epoch acknowledged.
   void ClusterTick();
+  // Cluster mode: every connector in the config topic with its class and committed task count,
+  // as the leader's step takes them.
+  std::map<std::string, cluster::ConnectorWork> WorkInConfigTopic() const;
+  // Cluster mode: when this worker leads, the next assignment published (if it changed).
+  void PublishAssignment();
+  // Cluster mode, in the destructor once every task and connector here stopped (their offsets
+  // committed), before the group is left: this worker's farewell written, and as leader its work
+  // given to the others (ClusterCoordinator::Farewell).
+  void SayFarewell();
   // Cluster mode: the config and status topics followed (what other workers wrote); restart
   // requests that arrived are kept for ClusterTick. A write calls it first, so it checks and
   // changes the newest state this worker can see.
@@ -230,9 +241,11 @@ class Herder {
   // newest assignment gives it to, or Aborted (retry) while it moves.
   absl::Status RequireRunningHere(const cluster::WorkUnit& unit, absl::string_view what);
   WorkerAddress AddressOf(const std::string& worker_id) const;
-  // The config-topic write of a request RequireLeader admitted: in a cluster only while this
-  // worker still leads in that term (under GroupMembership::AsLeader, so the next leader reads it
-  // before it serves), Aborted (retry) once it no longer does.
+  // The config-topic write of a request RequireLeader admitted: in a cluster through the leader's
+  // transactional writer (ClusterCoordinator::WriteAsLeader) only while this worker still leads
+  // in that term (under GroupMembership::AsLeader, so the next leader reads it before it serves;
+  // a newer leader's writer fences it), Aborted (retry) once it no longer does, Unavailable when
+  // the transaction failed.
   absl::Status WriteAsLeader(const std::vector<kafka::KeyedRecord>& records);
   // The lifecycle's TaskConfigStore in cluster mode: the task configs an instance running here
   // generated, sent to the leader (written here when this worker leads). A write the leader
@@ -328,6 +341,7 @@ class Herder {
   absl::Mutex queue_mu_;
   std::deque<std::function<void()>> queue_ ABSL_GUARDED_BY(queue_mu_);
   bool stopping_ ABSL_GUARDED_BY(queue_mu_) = false;
+  bool woken_ ABSL_GUARDED_BY(queue_mu_) = false;
   std::thread thread_;
 };
 

@@ -15,6 +15,17 @@ namespace sluice::worker {
 namespace {
 
 constexpr int64_t kPollTimeoutMs = 100;
+// Exactly-once: how long after a commit returned the next transaction's first records wait, when
+// they are ready sooner. The broker refuses the next AddPartitionsToTxn with
+// CONCURRENT_TRANSACTIONS while it still writes the last transaction's markers, and librdkafka
+// 2.0.2 retries that after a fixed 20 ms; a millisecond's wait cut those refusals to about a
+// quarter (docs/benchmarks.md, "What a transaction's time goes to").
+constexpr absl::Duration kTransactionGap = absl::Milliseconds(1);
+// Exactly-once: a poll of at least this many records says a backlog is being drained, and the
+// next poll is taken while the commit runs. After a smaller one the task waits for the commit
+// before polling again, so that poll takes every record that came during the commit: polled at
+// the commit's start, the records that came after would wait for one more commit.
+constexpr size_t kBacklogPollRecords = 256;
 // How long a restart waits to read the offsets topic; bounded so a stop during an outage is not
 // held up for long.
 constexpr absl::Duration kRereadTimeout = absl::Seconds(10);
@@ -143,6 +154,10 @@ absl::StatusOr<std::unique_ptr<WorkerSourceTask::Attempt>> WorkerSourceTask::New
     producer = *std::move(made);
   }
   attempt->producer = std::move(producer);
+  if (spec_.transactions.has_value()) {
+    attempt->transaction_commits = std::make_unique<TransactionCommitThread>(
+        attempt->producer.get(), spec_.transactions->commit_timeout);
+  }
   absl::StatusOr<std::unique_ptr<plugin::TaskInstance>> instance =
       plugin::TaskInstance::Start(spec_.plugin, spec_.connector_name, spec_.task_id,
                                   spec_.task_config, std::move(committed), services_.log);
@@ -272,7 +287,13 @@ absl::Status WorkerSourceTask::RunAttempt() {
     status = attempt.producer->fatal_error();
     if (!status.ok()) break;
     if (spec_.transactions.has_value()) {
-      // Exactly-once: offsets are committed with the transactions, never by the committer.
+      // Exactly-once: offsets are committed with the transactions, never by the committer. A
+      // commit that has ended is taken now, so the plugin hears of it before its next poll.
+      if (attempt.transaction_commits->running() &&
+          (attempt.transaction_commits->done() || attempt.last_poll_records < kBacklogPollRecords)) {
+        status = AwaitCommit();
+        if (!status.ok()) break;
+      }
       if (attempt.in_transaction && spec_.transactions->boundary == TransactionBoundary::kInterval &&
           absl::Now() - attempt.transaction_began >= spec_.transactions->interval) {
         status = CommitTransaction();
@@ -325,9 +346,11 @@ absl::Status WorkerSourceTask::PollAndSend(data::RecordBatch*& polled_into,
   // transaction boundary, and before a failure ends the poll, so the records before it still go.
   if (spec_.transactions.has_value()) {
     // Exactly-once: on this thread, since a transaction's commit follows its records' hand-over.
+    attempt_->last_poll_records = batch.records().size();
     absl::Status status = SendInTransactions(batch);
-    absl::Status sent = SendPending();
-    return sent.ok() ? status : sent;
+    // A failure ends the attempt and aborts the transaction: what was gathered never goes.
+    if (!status.ok()) DiscardPending(status);
+    return status;
   }
   const std::vector<data::SourceRecord>& records = batch.records();
   if (!attempt_->offset_sent && !records.empty()) {
@@ -418,15 +441,13 @@ absl::Status WorkerSourceTask::SendInTransactions(data::RecordBatch& batch) {
     if (next_end < ends.size() && ends[next_end] == n) {
       ++next_end;
       if (attempt.in_transaction) {
-        if (absl::Status status = SendPending(); !status.ok()) return status;
         if (absl::Status status = CommitTransaction(); !status.ok()) return status;
       }
     }
     if (n == records.size()) break;
     if (!attempt.in_transaction) {
-      if (absl::Status status = attempt.producer->BeginTransaction(); !status.ok()) {
-        return absl::Status(status.code(), absl::StrCat(who_, ": ", status.message()));
-      }
+      // Begun at the producer with its first records (SendInTransaction), once the commit
+      // before has ended: until then its records are converted and gathered in pending_.
       attempt.in_transaction = true;
       attempt.transaction_began = absl::Now();
     }
@@ -443,7 +464,58 @@ absl::Status WorkerSourceTask::SendInTransactions(data::RecordBatch& batch) {
     // the transaction commits.
     if (last_of_run && !records[n].source_offset.empty()) NoteTransactionOffset(records[n]);
   }
+  // The records of a transaction left open (interval and connector boundaries) go now, so the
+  // next poll's wait for records is not spent holding them.
+  return SendInTransaction();
+}
+
+absl::Status WorkerSourceTask::BeginTransactionOnce() {
+  Attempt& attempt = *attempt_;
+  if (attempt.transaction_begun) return absl::OkStatus();
+  if (absl::Status status = AwaitCommit(); !status.ok()) return status;
+  if (attempt.last_commit_ended.has_value()) {
+    const absl::Duration since = absl::Now() - *attempt.last_commit_ended;
+    if (since < kTransactionGap) absl::SleepFor(kTransactionGap - since);
+  }
+  if (absl::Status status = attempt.producer->BeginTransaction(); !status.ok()) {
+    return absl::Status(status.code(), absl::StrCat(who_, ": ", status.message()));
+  }
+  attempt.transaction_begun = true;
   return absl::OkStatus();
+}
+
+absl::Status WorkerSourceTask::SendInTransaction() {
+  if (pending_.empty()) return absl::OkStatus();
+  if (absl::Status status = BeginTransactionOnce(); !status.ok()) return status;
+  return SendPending();
+}
+
+absl::Status WorkerSourceTask::AwaitCommit() {
+  Attempt& attempt = *attempt_;
+  if (!attempt.transaction_commits->running()) return absl::OkStatus();
+  TransactionCommitThread::Outcome outcome = attempt.transaction_commits->Await();
+  attempt.last_commit_ended = outcome.ended;
+  std::vector<offsets::CommittableOffset> reached = std::move(attempt.committing);
+  attempt.committing.clear();
+  if (!outcome.status.ok()) {
+    // The next transaction's records gathered meanwhile never go: the attempt ends, rewound.
+    DiscardPending(absl::AbortedError("not sent: the transaction before failed"));
+    return TransactionFailure(std::move(outcome.status));
+  }
+  // Every record of the transaction was acknowledged: the tracker drops them.
+  (void)attempt.tracker.TakeCommittable();
+  for (const offsets::CommittableOffset& o : reached) {
+    attempt.committed = true;
+    attempt.task->Acknowledged(o.partition, o.offset, /*committed=*/true);
+  }
+  return absl::OkStatus();
+}
+
+void WorkerSourceTask::DiscardPending(const absl::Status& why) {
+  for (size_t i = 0; i < pending_.size(); ++i) {
+    if (offsets::SubmittedRecord* tracked = pending_.delivery(i).tracked) tracked->Fail(why);
+  }
+  pending_.Clear();
 }
 
 void WorkerSourceTask::NoteTransactionOffset(const data::SourceRecord& record) {
@@ -465,6 +537,10 @@ absl::Status WorkerSourceTask::CommitTransaction() {
   attempt.in_transaction = false;
   std::vector<offsets::CommittableOffset> reached = std::move(attempt.transaction_offsets);
   attempt.transaction_offsets.clear();
+  // Its records (some may still be gathered), and a begun transaction for the offsets even when
+  // the transforms dropped every record.
+  if (absl::Status status = SendInTransaction(); !status.ok()) return status;
+  if (absl::Status status = BeginTransactionOnce(); !status.ok()) return status;
   // The offsets go in without waiting for the records' acknowledgements: a commit succeeds only
   // when every record of the transaction was delivered (librdkafka fails it with an abortable
   // error otherwise), so the offsets the records reached are committed exactly with them. Waiting
@@ -485,6 +561,7 @@ absl::Status WorkerSourceTask::CommitTransaction() {
       status = attempt.producer->Send(record, nullptr);
     }
     if (!status.ok()) {
+      attempt.transaction_begun = false;
       (void)attempt.producer->AbortTransaction(transactions.commit_timeout);
       return TransactionFailure(absl::Status(
           status.code(), absl::StrCat("writing offsets in the transaction: ", status.message())));
@@ -492,16 +569,11 @@ absl::Status WorkerSourceTask::CommitTransaction() {
   }
   // The offsets written inside the transaction, the transaction not committed.
   SLUICE_FAILPOINT("transaction.before_commit");
-  if (absl::Status status = attempt.producer->CommitTransaction(transactions.commit_timeout);
-      !status.ok()) {
-    return TransactionFailure(std::move(status));
-  }
-  // Every record of the transaction was acknowledged: the tracker drops them.
-  (void)attempt.tracker.TakeCommittable();
-  for (const offsets::CommittableOffset& o : reached) {
-    attempt.committed = true;
-    attempt.task->Acknowledged(o.partition, o.offset, /*committed=*/true);
-  }
+  // The commit runs on its own thread while this one polls and converts the next transaction's
+  // records; AwaitCommit takes its outcome before the producer is used again.
+  attempt.transaction_begun = false;
+  attempt.committing = std::move(reached);
+  attempt.transaction_commits->Start();
   return absl::OkStatus();
 }
 
@@ -685,14 +757,19 @@ absl::Status WorkerSourceTask::EndAttempt(absl::Status status) {
   // acknowledged with the final commit's, and its error is superseded by the final commit's.
   attempt.commit_thread->Stop();
   if (spec_.transactions.has_value()) {
-    if (!attempt.in_transaction) return status;
     // A stop commits what the open transaction holds, except a connector-defined one: a source
-    // transaction is committed whole or replayed. After a failure it is aborted: rewound.
-    if (status.ok() && spec_.transactions->boundary != TransactionBoundary::kConnector) {
-      return CommitTransaction();
+    // transaction is committed whole or replayed. After a failure it is aborted: rewound. Either
+    // way the commit in flight ends first.
+    if (status.ok() && attempt.in_transaction &&
+        spec_.transactions->boundary != TransactionBoundary::kConnector) {
+      status = CommitTransaction();
     }
+    absl::Status committed = AwaitCommit();
+    if (status.ok()) status = committed;
+    DiscardPending(absl::AbortedError("not sent: the attempt ended"));
     attempt.in_transaction = false;
-    if (absl::Status fatal = attempt.producer->fatal_error(); fatal.ok()) {
+    if (attempt.transaction_begun && attempt.producer->fatal_error().ok()) {
+      attempt.transaction_begun = false;
       (void)attempt.producer->AbortTransaction(grace);
     }
     return status;

@@ -39,7 +39,11 @@
 // offsets the transaction's records reached to the offsets topic inside the same transaction and
 // commits, without first waiting for the records (the commit does: it fails unless every record
 // of the transaction was delivered): a read_committed consumer sees the records exactly when
-// their offsets are committed. A transaction that fails is aborted and the attempt ends Aborted,
+// their offsets are committed. The commit runs on a thread of the attempt's own
+// (TransactionCommitThread); while it runs after a poll of a backlog's size (kBacklogPollRecords),
+// the task thread polls and converts the next transaction's records, which are gathered (one
+// poll's, as the connector's poll budget bounds them in records and bytes) and sent once the
+// commit has ended, at least kTransactionGap (1 ms) after it. A transaction that fails is aborted and the attempt ends Aborted,
 // so the task rewinds to the committed offsets with a new producer (the restart above); a record
 // of it refused for good fails the task with its own error; a fenced producer ends the task
 // FAILED (another one runs it). A stop commits the open transaction, or aborts it
@@ -53,8 +57,9 @@
 // Threads: Start, Stop and Join from any thread; the committer thread writes the periodic offset
 // commits; at-least-once, the send stage (send_stage.h) transforms, converts and sends each poll's
 // records while the task thread polls the connector for the next (a drain is bound by one
-// thread's pace, docs/benchmarks.md); the task thread does everything else, and every call into
-// the plugin. The TaskView getters from any thread.
+// thread's pace, docs/benchmarks.md); exactly-once, the transaction commit thread commits
+// transactions while the task thread polls and converts the next; the task thread does everything
+// else, and every call into the plugin. The TaskView getters from any thread.
 
 #include <atomic>
 #include <functional>
@@ -88,6 +93,7 @@
 #include "runtime/worker/retry_backoff.h"
 #include "runtime/worker/send_stage.h"
 #include "runtime/worker/task_view.h"
+#include "runtime/worker/transaction_commit_thread.h"
 
 namespace sluice::worker {
 
@@ -224,15 +230,28 @@ class WorkerSourceTask : public TaskView {
   // The tracker's handle for `record`'s source partition (the last one remembered).
   offsets::PartitionHandle PartitionOf(const data::SourceRecord& record);
   absl::Status EnsureTopic(std::string_view topic);
-  // Exactly-once: the records of the current poll from `first` on, with the transaction
-  // boundaries of `batch` honoured.
+  // Exactly-once: the poll's records, converted and gathered per transaction, with the
+  // transaction boundaries of `batch` honoured; each transaction's are sent once the commit
+  // before has ended.
   absl::Status SendInTransactions(data::RecordBatch& batch);
+  // Exactly-once: sends pending_ inside the open transaction, begun first if it is not yet.
+  absl::Status SendInTransaction();
+  // Exactly-once: begins the open transaction at the producer unless it is begun: after the
+  // commit in flight (AwaitCommit) and at least kTransactionGap after the last one returned.
+  absl::Status BeginTransactionOnce();
+  // Exactly-once: waits for the commit in flight, if any, and settles it: tells the plugin its
+  // offsets are committed, or (failed, already aborted) discards what was gathered since and
+  // returns TransactionFailure's status.
+  absl::Status AwaitCommit();
+  // The records gathered in pending_ are never sent: each fails with `why` in the tracker.
+  void DiscardPending(const absl::Status& why);
   // Exactly-once: `record` (sent, or dropped by the transforms) is its partition's newest in the
   // open transaction: its offset is what the commit writes for that partition.
   void NoteTransactionOffset(const data::SourceRecord& record);
-  // Exactly-once: commits the open transaction with the offsets its records reached, then tells
-  // the plugin they are committed. Aborted after an abort (rewind), the error of a record refused
-  // for good, the sender's error otherwise.
+  // Exactly-once: sends what the open transaction still gathers, writes the offsets its records
+  // reached into it and starts its commit on the attempt's TransactionCommitThread (AwaitCommit
+  // takes the outcome). Aborted after an abort (rewind), the error of a record refused for good,
+  // the sender's error otherwise.
   absl::Status CommitTransaction();
   // What a failed transaction (`status`, already aborted) ends the attempt with: the error of a
   // record of it refused for good, else `status`.
@@ -258,15 +277,24 @@ class WorkerSourceTask : public TaskView {
     std::unique_ptr<offsets::OffsetCommitter> committer;
     std::unique_ptr<offsets::AsyncOffsetCommitter> commit_thread;
     std::unique_ptr<kafka::RecordSender> producer;
+    // Exactly-once: commits the producer's transactions off the task thread; goes before it.
+    std::unique_ptr<TransactionCommitThread> transaction_commits;
     std::unique_ptr<plugin::TaskInstance> task;
     // The last partition seen, so a run of records to one partition pays for no lookup.
     std::optional<offsets::SourcePartition> last_partition;
     offsets::PartitionHandle last_partition_handle;
     bool offset_sent = false;  // a record carrying an offset was sent
     bool committed = false;    // a commit wrote offsets: the attempt made durable progress
-    // Exactly-once: a transaction is open (records may be in it), since `transaction_began`.
+    // Exactly-once: a transaction is open (records may be in it), since `transaction_began`;
+    // `transaction_begun`: begun at the producer (its first records sent).
     bool in_transaction = false;
+    bool transaction_begun = false;
     absl::Time transaction_began;
+    // Exactly-once: the offsets of the transaction whose commit runs, and when the last commit
+    // returned.
+    std::vector<offsets::CommittableOffset> committing;
+    std::optional<absl::Time> last_commit_ended;
+    size_t last_poll_records = 0;  // exactly-once: the last poll's, before the transforms
     // Exactly-once: the offset each source partition reached in the open transaction (its newest
     // record's), in first-seen order; what the commit writes.
     std::vector<offsets::CommittableOffset> transaction_offsets;

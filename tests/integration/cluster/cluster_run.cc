@@ -254,6 +254,27 @@ int ClusterRun::UnitOwnerOf(const std::string& unit, const std::string& kind,
   return owner;
 }
 
+std::optional<absl::Time> ClusterRun::FirstLogLine(const std::set<size_t>& workers,
+                                                   const std::vector<std::string>& needles,
+                                                   absl::Time since) const {
+  std::optional<absl::Time> first;
+  for (size_t w : workers) {
+    const std::string text = log(w);
+    for (const std::string& needle : needles) {
+      for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) {
+        // "<ISO time> LEVEL logger message" (docs/logging.md)
+        const size_t line = text.rfind('\n', at);
+        const std::string stamp = text.substr(line == std::string::npos ? 0 : line + 1, 24);
+        absl::Time t;
+        std::string error;
+        if (!absl::ParseTime("%Y-%m-%dT%H:%M:%E3SZ", stamp, &t, &error) || t < since) continue;
+        if (!first || t < *first) first = t;
+      }
+    }
+  }
+  return first;
+}
+
 std::set<std::string> ClusterRun::RunningOn(size_t i) const { return UnitsOn(i, "connector"); }
 
 int ClusterRun::OwnerOf(const std::string& connector, const std::set<size_t>& live) const {

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/time/time.h"
 #include "tests/support/subprocess.h"
 
 namespace sluice::testing {
@@ -81,6 +82,11 @@ class ClusterRun {
   // The same for tasks, named "<connector>-<task id>".
   std::set<std::string> TasksOn(size_t i) const;
   int TaskOwnerOf(const std::string& task, const std::set<size_t>& live) const;
+  // When the first line of `workers`' logs at or after `since` that holds one of `needles` was
+  // written (its timestamp); nullopt while there is none.
+  std::optional<absl::Time> FirstLogLine(const std::set<size_t>& workers,
+                                         const std::vector<std::string>& needles,
+                                         absl::Time since) const;
 
   std::string topic(const std::string& connector) const { return connector + ".records"; }
   std::string config_topic() const { return prefix_ + ".configs"; }

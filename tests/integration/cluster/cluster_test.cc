@@ -2,7 +2,8 @@
 // connectors spread and each runs once; one connector's tasks spread over the workers and move
 // one by one; a worker killed, frozen or restarted hands its connectors
 // over without loss, without two workers running one connector, and without the frozen one
-// writing after it lost them; a worker without a connector's plugin is never given it; every
+// writing after it lost them; a worker stopped cleanly has its connectors moved on its farewell,
+// before the group rebalances; a worker without a connector's plugin is never given it; every
 // admin call asked of a worker that neither leads nor runs the connector acts as on its owner;
 // writes asked of a follower are forwarded to the leader and answered as the leader answers,
 // so concurrent creates of one name create it once, and a leader change answers 409 (retry); a
@@ -74,6 +75,20 @@ void ExpectEveryRecordInKeyOrder(const ClusterRun& run, const std::vector<std::s
       << Logs(run);
   for (const std::string& c : connectors) EXPECT_EQ(run.CheckNoLossAndKeyOrder(c, records), "");
   ExpectCommitsNeverWentBack(run, connectors);
+}
+
+// Whether worker `i` logged stopping every one of `connectors` at or after `since`. Where a
+// worker first stops its work and is then given some back, this sees the stop even when the gap
+// between the two is shorter than a look at RunningOn every few hundred ms.
+bool StoppedSince(const ClusterRun& run, size_t i, const std::set<std::string>& connectors,
+                  absl::Time since) {
+  for (const std::string& c : connectors) {
+    if (!run.FirstLogLine({i}, {absl::StrCat(" herder connector ", c, " no longer runs here")},
+                          since)) {
+      return false;
+    }
+  }
+  return true;
 }
 
 void StartThree(ClusterRun& run) {
@@ -233,6 +248,7 @@ TEST(Cluster, AFrozenWorkerStopsItsTasksAndWritesNothingAfterLosingThem) {
   absl::SleepFor(absl::Seconds(1));
   const std::set<std::string> frozen = run.RunningOn(1);
   std::map<std::string, size_t> commits_before;
+  const absl::Time frozen_at = absl::Now();
   run.worker(1).Signal(SIGSTOP);
   // Its connectors move to worker 0 once its session expired...
   ASSERT_TRUE(Eventually([&] { return run.RunningOn(0).size() == 4; },
@@ -242,7 +258,8 @@ TEST(Cluster, AFrozenWorkerStopsItsTasksAndWritesNothingAfterLosingThem) {
   absl::SleepFor(absl::Seconds(2));  // ...and run there a while
   run.worker(1).Signal(SIGCONT);
   // Awake, it finds its lease ended and stops its tasks by itself.
-  ASSERT_TRUE(Eventually([&] { return run.RunningOn(1).empty(); }, absl::Seconds(15), absl::Milliseconds(200)))
+  ASSERT_TRUE(Eventually([&] { return StoppedSince(run, 1, frozen, frozen_at); },
+                         absl::Seconds(15), absl::Milliseconds(200)))
       << Logs(run);
   EXPECT_NE(run.log(1).find("lost its cluster membership"), std::string::npos) << run.log(1);
   // Nothing it wrote after waking moved an offset backwards, and nobody's commit was refused
@@ -279,6 +296,7 @@ TEST(Cluster, AFrozenWorkerWritesNothingToAConnectorsOwnOffsetsTopic) {
   ASSERT_TRUE(Eventually([&] { return !run.CommittedSeqs(frozen, own_topic[frozen]).empty(); },
                          absl::Seconds(30), absl::Milliseconds(200)))
       << Logs(run);
+  const absl::Time frozen_at = absl::Now();
   run.worker(1).Signal(SIGSTOP);
   ASSERT_TRUE(Eventually([&] { return run.RunningOn(0).size() == 2; },
                          kSession + absl::Seconds(20), absl::Milliseconds(100)))
@@ -290,8 +308,8 @@ TEST(Cluster, AFrozenWorkerWritesNothingToAConnectorsOwnOffsetsTopic) {
       absl::Seconds(20), absl::Milliseconds(200)))
       << Logs(run);
   run.worker(1).Signal(SIGCONT);
-  ASSERT_TRUE(Eventually([&] { return run.RunningOn(1).empty(); }, absl::Seconds(15),
-                         absl::Milliseconds(200)))
+  ASSERT_TRUE(Eventually([&] { return StoppedSince(run, 1, {frozen}, frozen_at); },
+                         absl::Seconds(15), absl::Milliseconds(200)))
       << Logs(run);
   absl::SleepFor(absl::Seconds(2));
   for (const std::string& c : connectors) {
@@ -335,6 +353,50 @@ TEST(Cluster, ARollingRestartNeverRunsAConnectorTwiceNorLeavesOneUnassigned) {
   // Two tasks of one connector at once would have made one of them refuse a commit.
   EXPECT_EQ(Logs(run).find("another task wrote the offset"), std::string::npos) << Logs(run);
   for (size_t i = 0; i < 3; ++i) run.StopWorker(i);
+}
+
+// A worker stopped cleanly says farewell once its tasks stopped, and the leader gives its
+// connectors away on reading it, without waiting for the group's rebalance (which the others hear
+// of only at their next heartbeat, here up to 10 s later): they run on the other worker before
+// it hears of the rebalance, and only after the stopped worker's tasks stopped.
+TEST(Cluster, ACleanlyStoppedWorkersConnectorsMoveBeforeTheGroupRebalances) {
+  ClusterRun run("cluster-farewell",
+                 "session.timeout.ms=30000\nheartbeat.interval.ms=10000\n"
+                 "scheduled.rebalance.max.delay.ms=0\nlog4j.logger.cluster=DEBUG\n",
+                 ClusterRun::Timings::kDefaults);
+  run.StartAndJoin(0);
+  run.StartAndJoin(1);
+  std::vector<std::string> connectors;
+  for (int i = 0; i < 2; ++i) {
+    connectors.push_back(run.CreateGenerator(0, absl::StrCat("g", i), -1, 10, 100));
+  }
+  // Each worker runs one connector and its task (so the stopping one has a task to stop).
+  ASSERT_TRUE(Eventually(
+      [&] {
+        return SpreadEvenly(run, connectors, All(run), 1) && run.TasksOn(0).size() == 1 &&
+               run.TasksOn(1).size() == 1;
+      },
+      absl::Seconds(60), absl::Milliseconds(200)))
+      << Logs(run);
+  const std::set<std::string> moved = run.RunningOn(1);
+  ASSERT_EQ(moved.size(), 1u);
+  const std::string& connector = *moved.begin();
+  const absl::Time at = absl::Now();
+  run.StopWorker(1);
+  ASSERT_TRUE(Eventually([&] { return run.OwnerOf(connector, {0}) == 0; }, absl::Seconds(30),
+                         absl::Milliseconds(100)))
+      << Logs(run);
+  const std::optional<absl::Time> stopped =
+      run.FirstLogLine({1}, {absl::StrCat(connector, "-0 stopped after sending")}, at);
+  const std::optional<absl::Time> farewell = run.FirstLogLine({1}, {"farewell written"}, at);
+  const std::optional<absl::Time> runs =
+      run.FirstLogLine({0}, {absl::StrCat(" herder connector ", connector, " runs here")}, at);
+  const std::optional<absl::Time> rebalance = run.FirstLogLine({0}, {"rebalance under way"}, at);
+  ASSERT_TRUE(stopped && farewell && runs) << Logs(run);
+  EXPECT_LE(*stopped, *farewell) << Logs(run);
+  EXPECT_LE(*farewell, *runs) << Logs(run);
+  EXPECT_TRUE(!rebalance || *runs < *rebalance) << Logs(run);
+  run.StopWorker(0);
 }
 
 TEST(Cluster, AWorkerWithoutTheConnectorsPluginIsNotGivenIt) {

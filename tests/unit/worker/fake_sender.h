@@ -91,6 +91,9 @@ class FakeSender : public kafka::RecordSender {
   }
   absl::Status CommitTransaction(absl::Duration) override {
     absl::MutexLock lock(&mu_);
+    ++commits_started_;
+    mu_.Await(absl::Condition(
+        +[](bool* hold) { return !*hold; }, &hold_commits_));
     for (offsets::SubmittedRecord* r : held_) r->Ack();
     held_.clear();
     if (!commit_failure_.ok()) {
@@ -109,6 +112,16 @@ class FakeSender : public kafka::RecordSender {
   }
 
   // Test controls; any thread.
+  // While held, a CommitTransaction waits (a commit waiting for the broker).
+  void HoldCommits(bool hold) {
+    absl::MutexLock lock(&mu_);
+    hold_commits_ = hold;
+  }
+  // CommitTransaction calls so far, held ones included.
+  int commits_started() const {
+    absl::MutexLock lock(&mu_);
+    return commits_started_;
+  }
   // The next CommitTransaction returns `failure` (as the producer does after aborting).
   void FailNextCommit(absl::Status failure) {
     absl::MutexLock lock(&mu_);
@@ -185,6 +198,8 @@ class FakeSender : public kafka::RecordSender {
   int flushes_ ABSL_GUARDED_BY(mu_) = 0;
   std::vector<std::string> transactions_ ABSL_GUARDED_BY(mu_);
   absl::Status commit_failure_ ABSL_GUARDED_BY(mu_);
+  bool hold_commits_ ABSL_GUARDED_BY(mu_) = false;
+  int commits_started_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace sluice::testing

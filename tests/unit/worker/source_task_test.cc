@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <functional>
 #include <memory>
@@ -89,7 +90,15 @@ class SourceTaskTest : public ::testing::Test {
     ConfigMap task_config = {{"name", kConnector}, {"connector.class", "generator"},
                              {"topic", kTopic},    {"task.id", "0"},
                              {"task.count", "1"},  {"batch.size", "10"}};
-    task_config.insert(task_config.end(), settings.begin(), settings.end());
+    for (const auto& [key, value] : settings) {
+      auto same = std::find_if(task_config.begin(), task_config.end(),
+                               [&key](const auto& entry) { return entry.first == key; });
+      if (same != task_config.end()) {
+        same->second = value;
+      } else {
+        task_config.emplace_back(key, value);
+      }
+    }
     absl::StatusOr<std::unique_ptr<WorkerSourceTask>> task =
         WorkerSourceTask::Start({kConnector, 0, generator_, task_config, retry, connector_config, {},
                                  transactions_},
@@ -595,6 +604,52 @@ TEST_F(SourceTaskTest, ExactlyOnceCommitsEachPollsRecordsWithTheirOffsetInOneTra
   EXPECT_THAT(OffsetRecords(*sender_.load()),
               ::testing::ElementsAre(R"({"seq":9})", R"({"seq":19})", R"({"seq":29})"));
   EXPECT_EQ(CommittedSeq(), -1) << "no offset is written outside the transactions";
+}
+
+TEST_F(SourceTaskTest, ExactlyOnceGathersTheNextPollWhileACommitRunsAndSendsItOnlyAfter) {
+  transactions_ = TaskTransactions{TransactionBoundary::kPoll, absl::Seconds(60), kOffsetsTopic,
+                                   absl::Seconds(5)};
+  // Polls of 300 records: a backlog's size.
+  auto task = StartTask({{"max.records", "900"}, {"batch.size", "300"}},
+                        FakeSender::Settle::kAtOnce,
+                        [](FakeSender& first) { first.HoldCommits(true); });
+  ASSERT_NE(task, nullptr);
+  // The first transaction's commit waits for the broker; meanwhile the next poll is taken and
+  // converted, but nothing of it reaches the producer.
+  ASSERT_TRUE(Eventually([&] { return task->records_polled() == 600; })) << LogText();
+  absl::SleepFor(absl::Milliseconds(50));
+  EXPECT_EQ(task->records_polled(), 600) << "one poll gathered at a time";
+  EXPECT_EQ(sender_.load()->sent_count(), 301u);
+  EXPECT_EQ(sender_.load()->commits_started(), 1);
+  EXPECT_THAT(sender_.load()->transactions(), ::testing::ElementsAre("begin@0"));
+  sender_.load()->HoldCommits(false);
+  ASSERT_TRUE(Eventually([&] { return sender_.load()->transactions().size() >= 6; }))
+      << LogText();
+  task->Stop();
+  EXPECT_TRUE(task->Join().ok()) << LogText();
+  EXPECT_THAT(sender_.load()->transactions(),
+              ::testing::ElementsAre("begin@0", "commit@301", "begin@301", "commit@602",
+                                     "begin@602", "commit@903"));
+  EXPECT_THAT(OffsetRecords(*sender_.load()),
+              ::testing::ElementsAre(R"({"seq":299})", R"({"seq":599})", R"({"seq":899})"));
+}
+
+TEST_F(SourceTaskTest, ExactlyOnceAfterASmallPollWaitsForTheCommitBeforePollingAgain) {
+  transactions_ = TaskTransactions{TransactionBoundary::kPoll, absl::Seconds(60), kOffsetsTopic,
+                                   absl::Seconds(5)};
+  // Polls of 10 records: changes trickling in, which the next poll should take all of.
+  auto task = StartTask({{"max.records", "30"}}, FakeSender::Settle::kAtOnce,
+                        [](FakeSender& first) { first.HoldCommits(true); });
+  ASSERT_NE(task, nullptr);
+  ASSERT_TRUE(Eventually([&] { return sender_.load()->commits_started() == 1; })) << LogText();
+  absl::SleepFor(absl::Milliseconds(50));
+  EXPECT_EQ(task->records_polled(), 10);
+  sender_.load()->HoldCommits(false);
+  ASSERT_TRUE(Eventually([&] { return sender_.load()->transactions().size() >= 6; }))
+      << LogText();
+  task->Stop();
+  EXPECT_TRUE(task->Join().ok()) << LogText();
+  EXPECT_EQ(task->records_polled(), 30);
 }
 
 TEST_F(SourceTaskTest, ExactlyOnceWithConnectorBoundariesCommitsWhereTheConnectorMarks) {
