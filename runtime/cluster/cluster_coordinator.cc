@@ -1,5 +1,6 @@
 #include "runtime/cluster/cluster_coordinator.h"
 
+#include <iterator>
 #include <optional>
 #include <utility>
 
@@ -13,6 +14,8 @@ namespace {
 
 constexpr char kWho[] = "cluster";
 constexpr absl::Duration kCatchUpTimeout = absl::Seconds(30);
+// Short: the herder thread waits for it, and nothing here starts until it succeeds anyway.
+constexpr absl::Duration kLeaseCatchUpTimeout = absl::Seconds(5);
 constexpr absl::Duration kLeaderWriteTimeout = absl::Seconds(30);
 
 }  // namespace
@@ -20,7 +23,8 @@ constexpr absl::Duration kLeaderWriteTimeout = absl::Seconds(30);
 ClusterCoordinator::ClusterCoordinator(ClusterOptions options, LogSink log)
     : options_(std::move(options)),
       log_(std::move(log)),
-      catch_up_([this] { return tail_->CatchUp(kCatchUpTimeout); }) {}
+      catch_up_([this] { return tail_->CatchUp(kCatchUpTimeout); }),
+      lease_catch_up_([this] { return tail_->CatchUp(kLeaseCatchUpTimeout); }) {}
 
 absl::StatusOr<std::unique_ptr<ClusterCoordinator>> ClusterCoordinator::Start(
     ClusterOptions options, LogSink log) {
@@ -93,6 +97,23 @@ std::vector<kafka::KeyedRecord> ClusterCoordinator::Follow() {
     }
     // Still following meanwhile; what the failed read consumed comes first.
     records = tail_->Poll(absl::ZeroDuration());
+  }
+  // After each take of the lease, this worker's share starts only from a read to the end that
+  // began within it (lease_catch_up.h): `view` was taken before this read.
+  const bool lease_read_due = lease_catch_up_.Due(view);
+  if (std::optional<std::vector<kafka::KeyedRecord>> read = lease_catch_up_.Step(view)) {
+    if (lease_catch_up_.failures() > 0) {
+      log_(LogLevel::kInfo, kWho,
+           absl::StrCat("read the config topic to its end in the new lease after ",
+                        lease_catch_up_.failures(), " failed attempt(s)"));
+    }
+    records.insert(records.end(), std::make_move_iterator(read->begin()),
+                   std::make_move_iterator(read->end()));
+  } else if (lease_read_due && lease_catch_up_.failures() == 1) {
+    log_(LogLevel::kWarn, kWho,
+         absl::StrCat("reading the config topic to its end in the new lease: ",
+                      lease_catch_up_.last_failure(),
+                      "; nothing starts here until a read succeeds (retried every tick)"));
   }
   const int64_t epoch = assignment_.epoch;
   for (const kafka::KeyedRecord& r : records) Apply(r);
@@ -238,13 +259,13 @@ absl::Status ClusterCoordinator::WriteAsLeader(const LeaderWrite& write) {
 }
 
 std::set<std::string> ClusterCoordinator::MyConnectors() const {
-  if (!membership_->CheckLease().ok()) return {};
+  if (!lease_catch_up_.Current(membership_->View())) return {};
   std::vector<std::string> mine = assignment_.ConnectorsOf(worker_id());
   return std::set<std::string>(mine.begin(), mine.end());
 }
 
 std::set<WorkUnit> ClusterCoordinator::MyTasks() const {
-  if (!membership_->CheckLease().ok()) return {};
+  if (!lease_catch_up_.Current(membership_->View())) return {};
   std::vector<WorkUnit> mine = assignment_.TasksOf(worker_id());
   return std::set<WorkUnit>(mine.begin(), mine.end());
 }

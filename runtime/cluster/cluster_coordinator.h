@@ -23,6 +23,7 @@
 #include "runtime/cluster/topic_tail.h"
 #include "runtime/cluster/group_membership.h"
 #include "runtime/cluster/leader_catch_up.h"
+#include "runtime/cluster/lease_catch_up.h"
 #include "runtime/cluster/leader_writer.h"
 #include "runtime/common/log.h"
 #include "runtime/kafka/topic_log.h"
@@ -55,8 +56,9 @@ class ClusterCoordinator {
   // dropped.
   absl::StatusOr<std::vector<kafka::KeyedRecord>> ReadAll(absl::Duration timeout);
   // The config topic's new records. A new leader first fences every earlier leader's writer
-  // (LeaderWriter), then reads the topic to its end. The cluster's own records are applied here;
-  // the herder applies all of them to its ConfigState.
+  // (LeaderWriter), then reads the topic to its end; a worker whose lease was taken since its
+  // last read to the end reads to the end too (LeaseCatchUp). The cluster's own records are
+  // applied here; the herder applies all of them to its ConfigState.
   std::vector<kafka::KeyedRecord> Follow();
   // The status topic: everything up to its current end (at start), then what arrived since the
   // last call. Every worker's statuses, so any worker answers for the whole cluster.
@@ -107,9 +109,11 @@ class ClusterCoordinator {
   bool NoTaskRuns(const std::string& connector) const;
 
   // The connector instances the newest assignment gives this worker; none while its lease is
-  // not valid.
+  // not valid, and none from a view not read to the end within the lease that runs now
+  // (lease_catch_up.h: Follow reads it after each take): a lease taken again in the middle of a
+  // tick gives nothing until the next Follow's read.
   std::set<std::string> MyConnectors() const;
-  // The tasks it gives this worker; none while its lease is not valid.
+  // The tasks it gives this worker; none in the same cases.
   std::set<WorkUnit> MyTasks() const;
   // The acknowledgement of the newest epoch, when not written yet (write it once MyConnectors()
   // is what runs, then pass it to Wrote).
@@ -134,6 +138,7 @@ class ClusterCoordinator {
   std::unique_ptr<TopicTail> tail_;
   std::unique_ptr<TopicTail> status_tail_;
   LeaderCatchUp catch_up_;  // reads through tail_
+  LeaseCatchUp lease_catch_up_;  // reads through tail_
   // The leader's writer, made in term writer_term_ before that term's read to the end; null when
   // not leading, or once fenced (then no new one in that term: its init would fence the newer
   // leader's).
