@@ -465,11 +465,18 @@ void Herder::RetryTaskConfigs() {
 }
 
 absl::Status Herder::PutTaskConfigs(const std::string& name, const std::string& from,
-                                    const std::vector<ConfigMap>& tasks) {
+                                    const std::vector<ConfigMap>& tasks,
+                                    absl::Time sender_gives_up) {
   return Call<absl::Status>([&]() -> absl::Status {
     if (cluster_ == nullptr) {
       return absl::FailedPreconditionError(
           "this worker runs outside a cluster: no other worker sends it task configs");
+    }
+    if (absl::Now() >= sender_gives_up) {
+      return absl::DeadlineExceededError(absl::StrCat(
+          "connector ", name, "'s task configs from worker ", from,
+          " reached the leader's herder after the sender stopped waiting; not written (it sends "
+          "them again)"));
     }
     if (absl::Status s = RequireLeader(); !s.ok()) return s;
     if (absl::Status s = RequireConnector(name); !s.ok()) return s;

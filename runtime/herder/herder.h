@@ -140,8 +140,13 @@ class Herder {
   // topic unless they are current already. Aborted (retry) when `from` does not run the instance
   // in the newest assignment; FailedPrecondition for tasks of a STOPPED connector; as the
   // leader's other writes otherwise (RequestTargetError on a follower, which is not forwarded).
+  // DeadlineExceeded, writing nothing, when the herder thread takes the request only after
+  // `sender_gives_up` (the sender's deadline: it waited behind a long request, such as a zombie
+  // fencing round, and sends the set again at its next tick), so a set the sender gave up on is
+  // never written after one it sent later.
   absl::Status PutTaskConfigs(const std::string& name, const std::string& from,
-                              const std::vector<ConfigMap>& tasks);
+                              const std::vector<ConfigMap>& tasks,
+                              absl::Time sender_gives_up = absl::InfiniteFuture());
   absl::StatusOr<ConnectorStatusInfo> Pause(const std::string& name);
   absl::StatusOr<ConnectorStatusInfo> Resume(const std::string& name);
   // KIP-875's stop: the task configs emptied and the target state STOPPED written (in a
