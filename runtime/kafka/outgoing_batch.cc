@@ -63,7 +63,7 @@ void OutgoingBatch::Add(const OutgoingRecord& record, offsets::SubmittedRecord* 
   slot.header_count = static_cast<uint32_t>(record.headers.size());
   for (const RecordHeader& h : record.headers) {
     headers_.push_back(
-        {h.name, h.value ? std::optional<absl::string_view>(Copy(*h.value)) : std::nullopt});
+        {Copy(h.name), h.value ? std::optional<absl::string_view>(Copy(*h.value)) : std::nullopt});
   }
   slot.delivery = new (Allocate(sizeof(Delivery), alignof(Delivery))) Delivery();
   slot.delivery->tracked = tracked;

@@ -6,7 +6,7 @@
 // (RD_KAFKA_MSG_F_COPY: an allocation per record, freed on its broker thread) and the per-record
 // lock were 7% and 6% of a backlog drain's CPU (docs/benchmarks.md).
 //
-// Memory: Add copies the record's key, value and header values into blocks the batch allocates
+// Memory: Add copies the record's key, value and headers into blocks the batch allocates
 // (bump allocation: one allocation per 256 KiB or so, not per record). Every record a sender
 // hands over holds a reference on those blocks, released by its delivery report (Release); Clear
 // and the destructor drop the batch's own. The memory goes when the last is released, whichever
@@ -37,7 +37,7 @@ struct RecordHeader {
 };
 
 // A serialized record. Given to OutgoingBatch::Add (or RecordSender::Send), its views are
-// borrowed for that call only, except `topic` and the header names: until the batch is sent.
+// borrowed for that call only, except `topic`: until the batch is sent.
 struct OutgoingRecord {
   absl::string_view topic;
   std::optional<absl::string_view> key;    // nullopt = null key (no murmur2; librdkafka spreads it)
@@ -59,6 +59,7 @@ class OutgoingBatch {
     int64_t charge = 0;
     rd_kafka_topic_s* topic = nullptr;
     Memory* memory = nullptr;
+    int64_t sent_epoch = 0;  // when the sender handed it over, in its own units (producer.h)
   };
 
   OutgoingBatch() = default;
@@ -67,7 +68,7 @@ class OutgoingBatch {
   OutgoingBatch& operator=(const OutgoingBatch&) = delete;
 
   // Appends `record`, to be settled through `tracked` (may be null). Copies its key, value and
-  // header values; its topic and header names must stay valid until the batch is sent.
+  // headers; its topic must stay valid until the batch is sent.
   void Add(const OutgoingRecord& record, offsets::SubmittedRecord* tracked);
 
   size_t size() const { return records_.size(); }

@@ -271,6 +271,15 @@ absl::StatusOr<size_t> Producer::ReserveLocked(OutgoingBatch& batch, size_t firs
   }
   if (!fatal_.ok()) return fatal_;
   if (absl::Status refused = RefuseAfterAFailedDeliveryLocked(); !refused.ok()) return refused;
+  // The records charged below are counted in the current epoch's slot (which the check above
+  // left empty or of this epoch) until their reports.
+  int64_t epoch = 0;
+  EpochSlot* slot = nullptr;
+  if (delivery_timeout_ > absl::ZeroDuration()) {
+    epoch = (absl::Now() - epoch_origin_) / (delivery_timeout_ / kExpiryEpochs);
+    slot = &epochs_[epoch % kEpochSlots];
+    slot->epoch = epoch;
+  }
   size_t end = first;
   absl::string_view topic;
   rd_kafka_topic_t* rkt = nullptr;
@@ -287,8 +296,10 @@ absl::StatusOr<size_t> Producer::ReserveLocked(OutgoingBatch& batch, size_t firs
       }
     }
     delivery.topic = rkt;
+    delivery.sent_epoch = epoch;
     in_flight_bytes_ += delivery.charge;  // released by the delivery report
   }
+  if (slot != nullptr) slot->records.fetch_add(static_cast<int64_t>(end - first));
   return end;
 }
 
@@ -360,6 +371,7 @@ size_t Producer::Produce(OutgoingBatch& batch, size_t first, size_t end, absl::S
   int64_t uncharged = 0;
   for (size_t i = n; i < end; ++i) {
     uncharged += batch.delivery(i).charge;
+    UncountInFlight(batch.delivery(i));
     OutgoingBatch::Release(batch.delivery(i));
   }
   if (n < end) {
@@ -370,16 +382,25 @@ size_t Producer::Produce(OutgoingBatch& batch, size_t first, size_t end, absl::S
 }
 
 absl::Status Producer::RefuseAfterAFailedDeliveryLocked() {
-  const absl::Time now = absl::Now();
-  if (delivery_timeout_ > absl::ZeroDuration() && now - last_send_ > delivery_timeout_ &&
-      outstanding_messages_.load() > 0 && !delivery_failed_.load()) {
-    // Every record in flight was sent before last_send_, so each has waited longer than
-    // delivery.timeout.ms: they expire whatever happens next (a frozen process resumed).
-    delivery_failure_ = absl::DeadlineExceededError(absl::StrCat(
-        outstanding_messages_.load(), " records in flight waited longer than delivery.timeout.ms (",
-        absl::FormatDuration(delivery_timeout_), ") since the last was sent ",
-        absl::FormatDuration(absl::Trunc(now - last_send_, absl::Milliseconds(1))), " ago"));
-    delivery_failed_.store(true);
+  if (delivery_timeout_ > absl::ZeroDuration() && !delivery_failed_.load()) {
+    // A record of an epoch this old was handed over at least delivery.timeout.ms ago (less one
+    // epoch): librdkafka expires it now or soon, whatever happens next (a broker that does not
+    // answer, a frozen process resumed), and a record sent now could land before it.
+    const absl::Duration width = delivery_timeout_ / kExpiryEpochs;
+    const int64_t expired_by = (absl::Now() - epoch_origin_) / width - kExpiryEpochs;
+    int64_t expiring = 0;
+    for (const EpochSlot& slot : epochs_) {
+      const int64_t records = slot.records.load();
+      if (records > 0 && slot.epoch <= expired_by) expiring += records;
+    }
+    if (expiring > 0) {
+      delivery_failure_ = absl::DeadlineExceededError(absl::StrCat(
+          expiring, " records in flight were handed over delivery.timeout.ms (",
+          absl::FormatDuration(delivery_timeout_),
+          ") ago or longer, less at most a sixteenth of it, and are not acknowledged: they "
+          "expire"));
+      delivery_failed_.store(true);
+    }
   }
   if (delivery_failed_.load(std::memory_order_acquire)) {
     return absl::Status(
@@ -388,8 +409,13 @@ absl::Status Producer::RefuseAfterAFailedDeliveryLocked() {
                      "; the producer is refusing later records, which could land before it (a "
                      "restart from the committed offsets keeps the order)"));
   }
-  last_send_ = now;
   return absl::OkStatus();
+}
+
+void Producer::UncountInFlight(const OutgoingBatch::Delivery& delivery) {
+  if (delivery_timeout_ > absl::ZeroDuration()) {
+    epochs_[delivery.sent_epoch % kEpochSlots].records.fetch_sub(1);
+  }
 }
 
 void Producer::NoteFailedDelivery(const absl::Status& failed) {
@@ -468,6 +494,7 @@ void Producer::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* message, void* 
     }
     if (tracked != nullptr) tracked->Fail(std::move(failed));
   }
+  self->UncountInFlight(delivery);
   // The record's bytes (its value, `delivery` itself) may go now: librdkafka reads neither after
   // this report.
   OutgoingBatch::Release(delivery);

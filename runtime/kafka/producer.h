@@ -16,15 +16,17 @@
 // or Fail() on it from the producer's poll thread. A fatal producer error (idempotence state
 // lost) is kept and returned by every later SendBatch / Flush / fatal_error(), as Aborted.
 //
-// Order after a failed delivery: once a record's delivery failed (timed out after
-// delivery.timeout.ms, refused by the broker; not purged by this producer), or once every record
-// still in flight has waited longer than delivery.timeout.ms (the process was frozen: they expire
-// as soon as it runs again), SendBatch refuses every later record with the failed one's code. A
-// later record delivered past one that failed would reach a consumer before the older change it
-// follows (librdkafka's idempotent producer leaves such a gap on a message timeout); refused, the
-// task ends its attempt and replays from its committed offsets, in order. What is not closed:
-// records sent in the moment between a record's expiry and its delivery report being served (the
-// poll thread serves reports every 50 ms at most).
+// Order after a failed delivery: once a record's delivery failed (refused by the broker, or
+// timed out; not purged by this producer), or once a record still in flight may have expired
+// (it was handed over delivery.timeout.ms ago, less at most a sixteenth of it: the producer counts
+// records in flight by when they were sent, in sixteenths of the timeout), SendBatch refuses
+// every later record with the failed one's code. A later record delivered past one that failed
+// would reach a consumer before the older change it follows (librdkafka's idempotent producer
+// leaves such a gap on a message timeout); refused, the task ends its attempt and replays from its
+// committed offsets, in order. The age is read when a record is handed over, so no record goes
+// out after an older one expired, however late librdkafka notices the expiry (its timeout scan
+// runs about once a second) or reports it; the price is that a record delivered in the last
+// sixteenth of delivery.timeout.ms may still end the attempt (a rewind, nothing lost).
 //
 // The one kafka::RecordSender (record_sender.h) of the task loop.
 //
@@ -131,6 +133,9 @@ class Producer : public RecordSender {
   // OK when SendBatch may go on; the refusal after a failed or expired delivery (the class
   // comment).
   absl::Status RefuseAfterAFailedDeliveryLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // A record handed over (ReserveLocked counted it in its epoch) is no longer in flight: its
+  // delivery report ran, or it was not handed over after all. Any thread.
+  void UncountInFlight(const OutgoingBatch::Delivery& delivery);
   // From a delivery report: keeps the first failure, so later records are refused.
   void NoteFailedDelivery(const absl::Status& failed);
   void Release(int64_t bytes);
@@ -179,7 +184,18 @@ class Producer : public RecordSender {
   // The first failed delivery (set once, from the poll thread); every later record is refused.
   absl::Status delivery_failure_ ABSL_GUARDED_BY(mu_);
   std::atomic<bool> delivery_failed_{false};  // delivery_failure_ is set: the hot path's check
-  absl::Time last_send_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
+  // Records in flight counted by when they were handed over, in epochs of delivery_timeout_ /
+  // kExpiryEpochs since epoch_origin_ (a ring: slot = epoch % kEpochSlots; a slot is re-tagged
+  // only once empty). A record of epoch e may have expired once e + kExpiryEpochs epochs began.
+  // `epoch` under mu_; `records` added under mu_, taken off by the delivery report without it.
+  static constexpr int64_t kExpiryEpochs = 16;
+  static constexpr int64_t kEpochSlots = kExpiryEpochs + 2;
+  struct EpochSlot {
+    int64_t epoch = -1;
+    std::atomic<int64_t> records{0};
+  };
+  EpochSlot epochs_[kEpochSlots];
+  const absl::Time epoch_origin_ = absl::Now();
   std::atomic<bool> stopping_{false};
   std::thread poller_;
 };

@@ -27,6 +27,13 @@ void WarnIfBenchSwitchesSet(const LogSink& log) {
                      "and send each poll's records on the task thread, without the send stage; "
                      "unset it (docs/metrics.md)"));
   }
+  if (!GroupCommitOn()) {
+    log(LogLevel::kWarn, "worker",
+        absl::StrCat(kGroupCommitSwitch,
+                     "=off (a test-only switch for scripts/bench): exactly-once tasks commit "
+                     "each poll as a transaction of its own, never several together; unset it "
+                     "(docs/metrics.md)"));
+  }
 }
 
 }  // namespace sluice::worker

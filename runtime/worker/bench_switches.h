@@ -8,6 +8,11 @@
 //                                        thread between polls, without the send stage
 //                                        (send_stage.h): `sluice-serial`, "A true ceiling: the
 //                                        pipeline"
+//   SLUICE_BENCH_GROUP_COMMIT=off        exactly-once at the poll boundary without the group
+//                                        commit: each poll its own transaction, as before it
+//                                        (source_task.cc, kGroupCommitRecords):
+//                                        `sluice-eos-ungrouped`, "Exactly-once: a transaction
+//                                        per commit's time"
 // They are no settings for production: a worker that has one set says so at start
 // (WarnIfBenchSwitchesSet, which Worker::Create calls), and docs/metrics.md names them.
 #ifndef SLUICE_RUNTIME_WORKER_BENCH_SWITCHES_H_
@@ -19,6 +24,7 @@ namespace sluice::worker {
 
 inline constexpr char kPerRecordMetricsSwitch[] = "SLUICE_BENCH_PER_RECORD_METRICS";
 inline constexpr char kSendStageSwitch[] = "SLUICE_BENCH_SEND_STAGE";
+inline constexpr char kGroupCommitSwitch[] = "SLUICE_BENCH_GROUP_COMMIT";
 
 // Whether the environment holds `name` set to `off` (read on every call).
 bool SwitchedOff(const char* name);
@@ -33,6 +39,13 @@ inline bool PerRecordMetricsOn() {
 // Whether at-least-once tasks send through a send stage: read once per process.
 inline bool SendStageOn() {
   static const bool on = !SwitchedOff(kSendStageSwitch);
+  return on;
+}
+
+// Whether exactly-once tasks at the poll boundary gather the polls that come while a commit runs
+// into the next transaction: read once per process.
+inline bool GroupCommitOn() {
+  static const bool on = !SwitchedOff(kGroupCommitSwitch);
   return on;
 }
 

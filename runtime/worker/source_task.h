@@ -41,9 +41,13 @@
 // of the transaction was delivered): a read_committed consumer sees the records exactly when
 // their offsets are committed. The commit runs on a thread of the attempt's own
 // (TransactionCommitThread); while it runs after a poll of a backlog's size (kBacklogPollRecords),
-// the task thread polls and converts the next transaction's records, which are gathered (one
-// poll's, as the connector's poll budget bounds them in records and bytes) and sent once the
-// commit has ended, at least kTransactionGap (1 ms) after it. A transaction that fails is aborted and the attempt ends Aborted,
+// the task thread polls and converts the next transaction's records, which are gathered and sent
+// once the commit has ended, at least kTransactionGap (1 ms) after it. At the poll boundary the
+// polls that end while the commit runs are held and go together in the next transaction (group
+// commit, bounded by kGroupCommitRecords and kGroupCommitBytes; GroupsThisPoll): each poll's
+// records are still committed together, and a transaction carries several polls only in a
+// backlog. While a commit runs the connector's poll is asked to return within
+// kPollWhileCommittingMs, so the commit's outcome is taken soon after it returns. A transaction that fails is aborted and the attempt ends Aborted,
 // so the task rewinds to the committed offsets with a new producer (the restart above); a record
 // of it refused for good fails the task with its own error; a fenced producer ends the task
 // FAILED (another one runs it). A stop commits the open transaction, or aborts it
@@ -236,6 +240,10 @@ class WorkerSourceTask : public TaskView {
   absl::Status SendInTransactions(data::RecordBatch& batch);
   // Exactly-once: sends pending_ inside the open transaction, begun first if it is not yet.
   absl::Status SendInTransaction();
+  // Exactly-once, at a poll boundary: whether the open transaction waits for more polls instead
+  // of committing now (group commit): the commit before still runs, and what is held is within
+  // its bounds.
+  bool GroupsThisPoll() const;
   // Exactly-once: begins the open transaction at the producer unless it is begun: after the
   // commit in flight (AwaitCommit) and at least kTransactionGap after the last one returned.
   absl::Status BeginTransactionOnce();
@@ -262,6 +270,17 @@ class WorkerSourceTask : public TaskView {
   // failure policy (a delivery failure fails the task; a failed write is retried next time).
   absl::Status AfterCommit(absl::Status status, bool final_commit);
   void Finish(absl::Status status);
+
+  // Exactly-once: what an attempt's committed transactions took, logged when it ends (INFO), so
+  // a run tells where a transaction's wall time went (docs/benchmarks.md).
+  struct TransactionFigures {
+    int64_t transactions = 0;
+    int64_t records = 0;
+    absl::Duration open;     // first record gathered to commit started, summed
+    absl::Duration commits;  // commit started to returned, summed
+    absl::Duration longest_commit;
+    std::string Describe() const;
+  };
 
   // One run of the plugin's task against one producer, from the committed offsets: what a
   // restart after a transient failure replaces whole. Declaration order is destruction order
@@ -290,6 +309,19 @@ class WorkerSourceTask : public TaskView {
     bool in_transaction = false;
     bool transaction_begun = false;
     absl::Time transaction_began;
+    // Exactly-once, poll boundary: a poll ended while the commit before still ran, so its
+    // records are held in pending_ (`held_bytes` of keys and values) and the transaction is
+    // committed once that commit has returned, with every poll that came meanwhile (group
+    // commit, bounded by kGroupCommitRecords and kGroupCommitBytes).
+    bool commit_due = false;
+    int64_t held_bytes = 0;
+    // Exactly-once: the transaction whose commit runs: when it began, its records, and when its
+    // commit started (what TransactionFigures adds up).
+    absl::Time committing_began;
+    absl::Time commit_started;
+    int64_t committing_records = 0;
+    int64_t transaction_records = 0;  // handed to the producer in the open transaction
+    TransactionFigures figures;
     // Exactly-once: the offsets of the transaction whose commit runs, and when the last commit
     // returned.
     std::vector<offsets::CommittableOffset> committing;
@@ -324,6 +356,7 @@ class WorkerSourceTask : public TaskView {
   // no lookup.
   std::string known_topic_;
   LagHistogram* known_topic_lag_ = nullptr;  // ack_lags_'s histogram of known_topic_
+  absl::string_view known_topic_name_;        // known_topic_ as ack_lags_'s key (lives as long)
   std::vector<std::string> header_values_;
   std::vector<kafka::RecordHeader> headers_;
   // The current poll's converted records, not yet handed to the producer (SendPending). Their

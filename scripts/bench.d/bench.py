@@ -17,8 +17,8 @@ sys.path.insert(0, os.path.dirname(__file__))
 from database import Database  # noqa: E402
 from systems import (RUNS, DebeziumExactlyOnceSystem, DebeziumSystem,  # noqa: E402
                      SluiceExactlyOnceConnectorBoundarySystem, SluiceExactlyOnceIntervalSystem,
-                     SluiceExactlyOnceSystem, SluiceMetricsOffSystem, SluiceSerialSystem,
-                     SluiceSystem)
+                     SluiceExactlyOnceSystem, SluiceExactlyOnceUngroupedSystem,
+                     SluiceMetricsOffSystem, SluiceSerialSystem, SluiceSystem)
 import workloads  # noqa: E402
 # kafka_side (confluent-kafka, which scripts/bench installs) is imported after the arguments are
 # parsed: `scripts/bench --help` runs this file with the system's Python before installing anything.
@@ -94,7 +94,7 @@ def main():
              "sluice-eos-connector": SluiceExactlyOnceConnectorBoundarySystem,
              "sluice-eos-interval": SluiceExactlyOnceIntervalSystem, "debezium": DebeziumSystem,
              "debezium-eos": DebeziumExactlyOnceSystem, "sluice-metrics-off": SluiceMetricsOffSystem,
-             "sluice-serial": SluiceSerialSystem}
+             "sluice-serial": SluiceSerialSystem, "sluice-eos-ungrouped": SluiceExactlyOnceUngroupedSystem}
     unknown = [name for name in wanted if name not in known]
     if unknown:
         print(f"bench: unknown system {unknown[0]}; choose from {', '.join(known)}", file=sys.stderr)

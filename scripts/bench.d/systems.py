@@ -347,6 +347,14 @@ class SluiceExactlyOnceSystem(SluiceSystem):
     extra_worker_settings = {"exactly.once.source.support": "enabled"}
 
 
+class SluiceExactlyOnceUngroupedSystem(SluiceExactlyOnceSystem):
+    """Exactly-once at the poll boundary without the group commit (a test-only switch,
+    runtime/worker/bench_switches.h): each poll a Kafka transaction of its own, also when it came
+    while the commit before ran; beside `sluice-eos`, what grouping gains."""
+    name = "sluice-eos-ungrouped"
+    extra_environment = {"SLUICE_BENCH_GROUP_COMMIT": "off"}
+
+
 class SluiceExactlyOnceConnectorBoundarySystem(SluiceExactlyOnceSystem):
     """Exactly-once with the MySQL connector's own boundaries (`transaction.boundary=connector`:
     one Kafka transaction per source transaction, split by size)."""

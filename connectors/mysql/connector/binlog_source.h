@@ -57,6 +57,13 @@ class BinlogSource {
   // Whether the server's next event has (begun to) arrive(d): Next would not wait for the server
   // to write it (BinlogStream::NextEventArrived). False without an open stream.
   bool NextEventArrived() { return stream_.has_value() && stream_->NextEventArrived(); }
+  // Waits up to `timeout_ms` for the next event to arrive; true when Next may not block (an
+  // event inside an open payload, bytes read ahead or on the socket, no open stream: Next says
+  // why), false when nothing came (BinlogStream::AwaitNextEvent).
+  bool AwaitNextEvent(int timeout_ms) {
+    return payload_reader_ != nullptr || !stream_.has_value() ||
+           stream_->AwaitNextEvent(timeout_ms);
+  }
   // The open stream's dump thread on the server (for KILL CONNECTION); 0 when none is open.
   uint64_t dump_thread_id() const {
     return stream_.has_value() ? stream_->server_connection_id() : 0;

@@ -3,6 +3,11 @@
 // clang-format off
 #include <mysql.h>  // must precede the headers below, which use its types
 #include <errmsg.h>
+// ma_tls.h uses Connector/C's `uchar` before ma_pvio.h declares it (the same typedef again).
+typedef unsigned char uchar;
+#include <ma_tls.h>   // st_ma_pvio_tls: the SSL of a TLS connection
+#include <ma_pvio.h>  // st_ma_pvio: Connector/C's read-ahead cache
+#include <openssl/ssl.h>
 #include <mysqld_error.h>
 // clang-format on
 
@@ -198,6 +203,22 @@ absl::StatusOr<BinlogStream> BinlogStream::Open(Connection connection, const Bin
 bool BinlogStream::NextEventArrived() {
   pollfd socket{static_cast<int>(mysql_get_socket(connection_.handle())), POLLIN, 0};
   return ::poll(&socket, 1, 0) > 0;
+}
+
+bool BinlogStream::AwaitNextEvent(int timeout_ms) {
+  MYSQL* mysql = connection_.handle();
+  const MARIADB_PVIO* pvio = mysql->net.pvio;
+  if (pvio == nullptr || mysql->net.compress) return true;
+  // Connector/C reads up to 16 KiB ahead into its cache: bytes there are no longer on the socket.
+  if (pvio->cache != nullptr && pvio->cache_pos < pvio->cache + pvio->cache_size) return true;
+  // Over TLS, OpenSSL (Debian's Connector/C is built with it) may hold a record read, or bytes
+  // of one, that the socket no longer shows.
+  if (pvio->ctls != nullptr) {
+    const auto* tls = static_cast<const st_ma_pvio_tls*>(pvio->ctls);
+    if (tls->ssl == nullptr || SSL_has_pending(static_cast<const SSL*>(tls->ssl)) == 1) return true;
+  }
+  pollfd socket{static_cast<int>(mysql_get_socket(mysql)), POLLIN, 0};
+  return ::poll(&socket, 1, timeout_ms) != 0;  // an error: Next reports it
 }
 
 absl::StatusOr<absl::Span<const uint8_t>> BinlogStream::Next() {

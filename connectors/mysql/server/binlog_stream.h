@@ -102,6 +102,14 @@ class BinlogStream {
   // over when nothing more is here then hands over a little early, never late).
   bool NextEventArrived();
 
+  // Waits up to `timeout_ms` for bytes of the next event: true when Next has something to read
+  // without waiting for the server (Connector/C's read-ahead holds bytes, or the socket is
+  // readable or closed; over TLS, OpenSSL holds bytes), false when the time passed with nothing.
+  // Where it cannot see what is buffered (the compressed protocol) it says true at once, so a
+  // caller blocks in Next as it would without it, and never leaves an event unread that already
+  // arrived.
+  bool AwaitNextEvent(int timeout_ms);
+
   // Whether events carry a trailing CRC32 (the server's binlog_checksum, which the stream accepts).
   bool checksums() const { return checksums_; }
   const std::string& endpoint() const { return connection_.endpoint(); }

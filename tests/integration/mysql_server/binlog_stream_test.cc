@@ -72,6 +72,54 @@ TEST(BinlogStream, HandsOutRawEventsFromAFilePosition) {
   ASSERT_TRUE(admin.Execute(absl::StrCat("DROP DATABASE ", database)).ok());
 }
 
+// A caller that must not block past a deadline (the connector's poll) asks AwaitNextEvent first:
+// it says yes at once for every event already there, also those Connector/C read ahead into its
+// cache or OpenSSL holds decrypted (the socket no longer shows them), so none is left unread;
+// it waits no longer than asked on an idle stream; and it says yes as soon as a new event comes.
+// Plaintext and over TLS.
+TEST(BinlogStream, AwaitNextEventNeverMissesAnEventReadAheadAndWaitsNoLongerThanAsked) {
+  for (SslMode mode : {SslMode::kDisabled, SslMode::kRequired}) {
+    SCOPED_TRACE(mode == SslMode::kDisabled ? "plaintext" : "TLS");
+    Connection admin = MustConnect(MariaDbAdmin());
+    const std::string database = UniqueName("await");
+    ASSERT_TRUE(admin.Execute(absl::StrCat("CREATE DATABASE ", database)).ok());
+    ASSERT_TRUE(
+        admin.Execute(absl::StrCat("CREATE TABLE ", database, ".t (id INT PRIMARY KEY)")).ok());
+    Connection cdc = MustConnect(MariaDbCdc(), mode);
+    if (mode == SslMode::kRequired) {
+      ASSERT_FALSE(cdc.tls_cipher().empty());
+    }
+    const ServerPosition start = CurrentPosition(cdc);
+    for (int id = 1; id <= 3; ++id) {
+      ASSERT_TRUE(admin.Execute(absl::StrCat("INSERT INTO ", database, ".t VALUES (", id, ")")).ok());
+    }
+    BinlogStreamOptions options;
+    options.server_id = mode == SslMode::kDisabled ? 5407 : 5408;
+    absl::StatusOr<BinlogStream> stream = BinlogStream::Open(
+        std::move(cdc), BinlogStart::AtFilePosition(start.file, start.position), options);
+    ASSERT_TRUE(stream.ok()) << stream.status();
+    // The three transactions' events arrive in one or two reads: each after the first is read
+    // ahead, and must be announced without waiting for the socket (the server's heartbeat is 15 s).
+    int xids = 0;
+    while (xids < 3) {
+      const absl::Time asked = absl::Now();
+      ASSERT_TRUE(stream->AwaitNextEvent(5000));
+      ASSERT_LT(absl::Now() - asked, absl::Seconds(2)) << "an event already read was not seen";
+      absl::StatusOr<absl::Span<const uint8_t>> event = stream->Next();
+      ASSERT_TRUE(event.ok()) << event.status();
+      if ((*event)[4] == kXidEvent) ++xids;
+    }
+    const absl::Time idle = absl::Now();
+    EXPECT_FALSE(stream->AwaitNextEvent(300));
+    EXPECT_GE(absl::Now() - idle, absl::Milliseconds(290));
+    EXPECT_LT(absl::Now() - idle, absl::Seconds(2));
+    ASSERT_TRUE(admin.Execute(absl::StrCat("INSERT INTO ", database, ".t VALUES (4)")).ok());
+    EXPECT_TRUE(stream->AwaitNextEvent(10000));
+    EXPECT_TRUE(stream->Next().ok());
+    ASSERT_TRUE(admin.Execute(absl::StrCat("DROP DATABASE ", database)).ok());
+  }
+}
+
 TEST(BinlogStream, StartsAfterAGtidPosition) {
   Connection admin = MustConnect(MariaDbAdmin());
   const std::string database = UniqueName("gtid");

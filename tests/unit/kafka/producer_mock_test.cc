@@ -311,6 +311,39 @@ TEST(ProducerTest, AfterEveryRecordInFlightOutwaitedTheDeliveryTimeoutSendIsRefu
   rd_kafka_mock_broker_set_rtt(cluster.get(), 1, 0);
 }
 
+// A record that expires while later ones keep going out (the process not frozen): librdkafka
+// notices the expiry late (its timeout scan runs about once a second) and reports it later
+// still, so a refusal that waited for the report let records out past the expired one. The age
+// of what is in flight is read at every hand-over: nothing goes out once the oldest record may
+// have expired, that is from delivery.timeout.ms after it, less at most a sixteenth of it.
+TEST(ProducerTest, NoRecordGoesOutOnceAnOlderOneInFlightMayHaveExpired) {
+  MockCluster cluster(1);
+  ASSERT_EQ(rd_kafka_mock_topic_create(cluster.get(), "t", 1, 1), RD_KAFKA_RESP_ERR_NO_ERROR);
+  auto producer = Producer::Create(ProducerOptions{
+      cluster.bootstrap(),
+      {{"linger.ms", "0"}, {"delivery.timeout.ms", "800"}, {"request.timeout.ms", "30000"}}});
+  ASSERT_TRUE(producer.ok()) << producer.status();
+  rd_kafka_mock_broker_set_rtt(cluster.get(), 1, 10000);  // nothing is acknowledged
+  const absl::Time first = absl::Now();
+  ASSERT_TRUE((*producer)->Send(Record("t", std::string("a"), std::string("0")), nullptr).ok());
+  absl::Status sent;
+  absl::Time last_sent = first;
+  absl::Time refused_at;
+  for (int i = 1; sent.ok() && absl::Now() - first < absl::Seconds(5); ++i) {
+    absl::SleepFor(absl::Milliseconds(10));
+    const absl::Time now = absl::Now();
+    sent = (*producer)->Send(Record("t", std::string("a"), std::to_string(i)), nullptr);
+    (sent.ok() ? last_sent : refused_at) = now;
+  }
+  EXPECT_EQ(sent.code(), absl::StatusCode::kDeadlineExceeded) << sent;
+  EXPECT_THAT(sent.message(), HasSubstr("refusing later records"));
+  // Refused from 750 ms on (800 less a sixteenth); nothing went out once the first record had
+  // waited the whole timeout.
+  EXPECT_GE(refused_at - first, absl::Milliseconds(750));
+  EXPECT_LT(last_sent - first, absl::Milliseconds(800)) << "a record went out after the expiry";
+  rd_kafka_mock_broker_set_rtt(cluster.get(), 1, 0);
+}
+
 TEST(ProducerTest, ARecordOverTheSizeLimitIsRefusedNamingItsKeyAndSize) {
   auto producer =
       Producer::Create(ProducerOptions{"127.0.0.1:1", {{"message.max.bytes", "10000"}}});

@@ -57,14 +57,28 @@ TEST(BenchSwitches, AWorkerWithTheSendStageOffWarnsOfItAndSendsOnTheTaskThread) 
       "WARN worker SLUICE_BENCH_SEND_STAGE=off \\(a test-only switch for scripts/bench\\)");
 }
 
+TEST(BenchSwitches, AWorkerWithGroupCommitOffWarnsOfIt) {
+  EXPECT_EXIT(
+      {
+        unsetenv(kPerRecordMetricsSwitch);
+        unsetenv(kSendStageSwitch);
+        setenv(kGroupCommitSwitch, "off", 1);
+        WarnIfBenchSwitchesSet(PrintToStderr);
+        std::exit(PerRecordMetricsOn() && SendStageOn() && !GroupCommitOn() ? 0 : 1);
+      },
+      ::testing::ExitedWithCode(0),
+      "WARN worker SLUICE_BENCH_GROUP_COMMIT=off \\(a test-only switch for scripts/bench\\)");
+}
+
 TEST(BenchSwitches, AWorkerWithoutSwitchesSaysNothing) {
   EXPECT_EXIT(
       {
         unsetenv(kPerRecordMetricsSwitch);
         unsetenv(kSendStageSwitch);
+        unsetenv(kGroupCommitSwitch);
         int lines = 0;
         WarnIfBenchSwitchesSet([&lines](LogLevel, std::string_view, std::string_view) { ++lines; });
-        std::exit(lines == 0 && PerRecordMetricsOn() && SendStageOn() ? 0 : 1);
+        std::exit(lines == 0 && PerRecordMetricsOn() && SendStageOn() && GroupCommitOn() ? 0 : 1);
       },
       ::testing::ExitedWithCode(0), "");
 }

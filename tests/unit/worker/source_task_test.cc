@@ -606,7 +606,7 @@ TEST_F(SourceTaskTest, ExactlyOnceCommitsEachPollsRecordsWithTheirOffsetInOneTra
   EXPECT_EQ(CommittedSeq(), -1) << "no offset is written outside the transactions";
 }
 
-TEST_F(SourceTaskTest, ExactlyOnceGathersTheNextPollWhileACommitRunsAndSendsItOnlyAfter) {
+TEST_F(SourceTaskTest, ExactlyOnceGroupsThePollsThatCameWhileACommitRanIntoTheNextTransaction) {
   transactions_ = TaskTransactions{TransactionBoundary::kPoll, absl::Seconds(60), kOffsetsTopic,
                                    absl::Seconds(5)};
   // Polls of 300 records: a backlog's size.
@@ -614,24 +614,46 @@ TEST_F(SourceTaskTest, ExactlyOnceGathersTheNextPollWhileACommitRunsAndSendsItOn
                         FakeSender::Settle::kAtOnce,
                         [](FakeSender& first) { first.HoldCommits(true); });
   ASSERT_NE(task, nullptr);
-  // The first transaction's commit waits for the broker; meanwhile the next poll is taken and
-  // converted, but nothing of it reaches the producer.
-  ASSERT_TRUE(Eventually([&] { return task->records_polled() == 600; })) << LogText();
+  // The first transaction's commit waits for the broker; meanwhile the next polls are taken and
+  // converted, but nothing of them reaches the producer.
+  ASSERT_TRUE(Eventually([&] { return task->records_polled() == 900; })) << LogText();
   absl::SleepFor(absl::Milliseconds(50));
-  EXPECT_EQ(task->records_polled(), 600) << "one poll gathered at a time";
   EXPECT_EQ(sender_.load()->sent_count(), 301u);
   EXPECT_EQ(sender_.load()->commits_started(), 1);
   EXPECT_THAT(sender_.load()->transactions(), ::testing::ElementsAre("begin@0"));
   sender_.load()->HoldCommits(false);
-  ASSERT_TRUE(Eventually([&] { return sender_.load()->transactions().size() >= 6; }))
+  // Both polls go in one transaction, with the offset the second reached.
+  ASSERT_TRUE(Eventually([&] { return sender_.load()->transactions().size() >= 4; }))
       << LogText();
   task->Stop();
   EXPECT_TRUE(task->Join().ok()) << LogText();
   EXPECT_THAT(sender_.load()->transactions(),
-              ::testing::ElementsAre("begin@0", "commit@301", "begin@301", "commit@602",
-                                     "begin@602", "commit@903"));
+              ::testing::ElementsAre("begin@0", "commit@301", "begin@301", "commit@902"));
   EXPECT_THAT(OffsetRecords(*sender_.load()),
-              ::testing::ElementsAre(R"({"seq":299})", R"({"seq":599})", R"({"seq":899})"));
+              ::testing::ElementsAre(R"({"seq":299})", R"({"seq":899})"));
+  EXPECT_THAT(LogText(), HasSubstr("exactly-once: 2 transactions committed, 450 records each"));
+}
+
+TEST_F(SourceTaskTest, ExactlyOnceAGroupCommitHoldsAtMost16384RecordsThenWaitsForTheCommit) {
+  transactions_ = TaskTransactions{TransactionBoundary::kPoll, absl::Seconds(60), kOffsetsTopic,
+                                   absl::Seconds(5)};
+  auto task = StartTask({{"max.records", "40000"}, {"batch.size", "4096"}},
+                        FakeSender::Settle::kAtOnce,
+                        [](FakeSender& first) { first.HoldCommits(true); });
+  ASSERT_NE(task, nullptr);
+  // One poll committing, four held (16,384 records): the fifth's boundary waits for the commit.
+  ASSERT_TRUE(Eventually([&] { return task->records_polled() == 5 * 4096; })) << LogText();
+  absl::SleepFor(absl::Milliseconds(100));
+  EXPECT_EQ(task->records_polled(), 5 * 4096) << "no more polls while the held ones are full";
+  EXPECT_EQ(sender_.load()->sent_count(), 4096u + 1);
+  sender_.load()->HoldCommits(false);
+  ASSERT_TRUE(Eventually([&] { return sender_.load()->transactions().size() >= 4; }))
+      << LogText();
+  task->Stop();
+  EXPECT_TRUE(task->Join().ok()) << LogText();
+  const std::vector<std::string> transactions = sender_.load()->transactions();
+  ASSERT_GE(transactions.size(), 4u);
+  EXPECT_EQ(transactions[3], "commit@20482") << "the 4 held polls and their offset record";
 }
 
 TEST_F(SourceTaskTest, ExactlyOnceAfterASmallPollWaitsForTheCommitBeforePollingAgain) {
