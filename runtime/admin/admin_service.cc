@@ -245,8 +245,10 @@ grpc::Status AdminService::PutTaskConfigs(grpc::ServerContext* context,
     ConfigMap& config = tasks.emplace_back();
     for (const pb::ConfigEntry& entry : task.entries()) config.emplace_back(entry.key(), entry.value());
   }
-  // Never forwarded (Fail): the sender asks the leader it knows, and retries.
-  return ToGrpc(herder_->PutTaskConfigs(request->name(), request->from_worker(), tasks));
+  // Never forwarded (Fail): the sender asks the leader it knows, and retries. Past the sender's
+  // deadline the herder writes nothing (the sender sends them again).
+  return ToGrpc(herder_->PutTaskConfigs(request->name(), request->from_worker(), tasks,
+                                        absl::FromChrono(context->deadline())));
 }
 
 grpc::Status AdminService::GetCluster(grpc::ServerContext* context, const pb::GetClusterRequest*,

@@ -1,5 +1,6 @@
 #include "runtime/cluster/cluster_coordinator.h"
 
+#include <iterator>
 #include <optional>
 #include <utility>
 
@@ -13,13 +14,17 @@ namespace {
 
 constexpr char kWho[] = "cluster";
 constexpr absl::Duration kCatchUpTimeout = absl::Seconds(30);
+// Short: the herder thread waits for it, and nothing here starts until it succeeds anyway.
+constexpr absl::Duration kLeaseCatchUpTimeout = absl::Seconds(5);
+constexpr absl::Duration kLeaderWriteTimeout = absl::Seconds(30);
 
 }  // namespace
 
 ClusterCoordinator::ClusterCoordinator(ClusterOptions options, LogSink log)
     : options_(std::move(options)),
       log_(std::move(log)),
-      catch_up_([this] { return tail_->CatchUp(kCatchUpTimeout); }) {}
+      catch_up_([this] { return tail_->CatchUp(kCatchUpTimeout); }),
+      lease_catch_up_([this] { return tail_->CatchUp(kLeaseCatchUpTimeout); }) {}
 
 absl::StatusOr<std::unique_ptr<ClusterCoordinator>> ClusterCoordinator::Start(
     ClusterOptions options, LogSink log) {
@@ -54,7 +59,26 @@ absl::StatusOr<std::vector<kafka::KeyedRecord>> ClusterCoordinator::ReadAll(
 std::vector<kafka::KeyedRecord> ClusterCoordinator::Follow() {
   const MembershipView view = membership_->View();
   // A new leader computes and admits writes only from everything the previous one wrote.
-  const uint64_t term = view.leader ? view.leader_term : 0;
+  uint64_t term = view.leader ? view.leader_term : 0;
+  if (term != 0 && writer_term_ != term) {
+    // Its writer's init first fences the previous leader's and resolves a transaction that one
+    // left open (a leader frozen mid-write), so the read to the end is final. Only with a valid
+    // lease: a worker that wakes from a freeze still believing it leads must not fence the
+    // leader that replaced it.
+    leader_writer_.reset();
+    if (view.lease_valid) {
+      const MembershipOptions& m = options_.membership;
+      absl::StatusOr<std::unique_ptr<LeaderWriter>> writer = LeaderWriter::Create(
+          {m.bootstrap_servers, m.group_id, m.topic, m.worker_id, options_.producer_overrides});
+      if (writer.ok()) {
+        leader_writer_ = *std::move(writer);
+        writer_term_ = term;
+      } else {
+        log_(LogLevel::kWarn, kWho, std::string(writer.status().message()));
+      }
+    }
+  }
+  if (writer_term_ != term) term = 0;  // no read to the end before the writer's init
   std::optional<std::vector<kafka::KeyedRecord>> caught_up = catch_up_.Step(term);
   std::vector<kafka::KeyedRecord> records;
   if (caught_up) {
@@ -73,6 +97,23 @@ std::vector<kafka::KeyedRecord> ClusterCoordinator::Follow() {
     }
     // Still following meanwhile; what the failed read consumed comes first.
     records = tail_->Poll(absl::ZeroDuration());
+  }
+  // After each take of the lease, this worker's share starts only from a read to the end that
+  // began within it (lease_catch_up.h): `view` was taken before this read.
+  const bool lease_read_due = lease_catch_up_.Due(view);
+  if (std::optional<std::vector<kafka::KeyedRecord>> read = lease_catch_up_.Step(view)) {
+    if (lease_catch_up_.failures() > 0) {
+      log_(LogLevel::kInfo, kWho,
+           absl::StrCat("read the config topic to its end in the new lease after ",
+                        lease_catch_up_.failures(), " failed attempt(s)"));
+    }
+    records.insert(records.end(), std::make_move_iterator(read->begin()),
+                   std::make_move_iterator(read->end()));
+  } else if (lease_read_due && lease_catch_up_.failures() == 1) {
+    log_(LogLevel::kWarn, kWho,
+         absl::StrCat("reading the config topic to its end in the new lease: ",
+                      lease_catch_up_.last_failure(),
+                      "; nothing starts here until a read succeeds (retried every tick)"));
   }
   const int64_t epoch = assignment_.epoch;
   for (const kafka::KeyedRecord& r : records) Apply(r);
@@ -169,7 +210,8 @@ void ClusterCoordinator::Apply(const kafka::KeyedRecord& record) {
 std::optional<LeaderWrite> ClusterCoordinator::LeaderStep(
     const std::map<std::string, ConnectorWork>& connectors) {
   const MembershipView view = membership_->View();
-  if (!view.leader || !catch_up_.CaughtUp(view.leader_term) || !view.lease_valid ||
+  if (!view.leader || !catch_up_.CaughtUp(view.leader_term) || leader_writer_ == nullptr ||
+      writer_term_ != view.leader_term || !view.lease_valid ||
       view.members_generation != view.generation) {
     return std::nullopt;
   }
@@ -194,14 +236,36 @@ std::optional<LeaderWrite> ClusterCoordinator::LeaderStep(
   return LeaderWrite{view.leader_term, {{std::string(kAssignmentKey), EncodeAssignment(next)}}};
 }
 
+absl::Status ClusterCoordinator::WriteAsLeader(const LeaderWrite& write) {
+  if (leader_writer_ == nullptr || write.term != writer_term_ || !catch_up_.CaughtUp(write.term)) {
+    return absl::FailedPreconditionError("this worker no longer leads the cluster");
+  }
+  absl::Status s = membership_->AsLeader(write.term, [&] {
+    return leader_writer_->Write(write.records, kLeaderWriteTimeout);
+  });
+  if (s.ok()) {
+    Wrote(write.records);
+    return s;
+  }
+  leader_writer_.reset();
+  if (s.code() != absl::StatusCode::kFailedPrecondition) {
+    // Aborted or failed, still leading: a new writer and a new read to the end at the next tick.
+    // Fenced or no longer leading: a newer leader writes now, and no new writer is made in this
+    // term (its init would fence that leader's).
+    writer_term_ = 0;
+    catch_up_.Forget();
+  }
+  return s;
+}
+
 std::set<std::string> ClusterCoordinator::MyConnectors() const {
-  if (!membership_->CheckLease().ok()) return {};
+  if (!lease_catch_up_.Current(membership_->View())) return {};
   std::vector<std::string> mine = assignment_.ConnectorsOf(worker_id());
   return std::set<std::string>(mine.begin(), mine.end());
 }
 
 std::set<WorkUnit> ClusterCoordinator::MyTasks() const {
-  if (!membership_->CheckLease().ok()) return {};
+  if (!lease_catch_up_.Current(membership_->View())) return {};
   std::vector<WorkUnit> mine = assignment_.TasksOf(worker_id());
   return std::set<WorkUnit>(mine.begin(), mine.end());
 }

@@ -23,6 +23,8 @@
 #include "runtime/cluster/topic_tail.h"
 #include "runtime/cluster/group_membership.h"
 #include "runtime/cluster/leader_catch_up.h"
+#include "runtime/cluster/lease_catch_up.h"
+#include "runtime/cluster/leader_writer.h"
 #include "runtime/common/log.h"
 #include "runtime/kafka/topic_log.h"
 
@@ -31,6 +33,7 @@ namespace sluice::cluster {
 struct ClusterOptions {
   MembershipOptions membership;
   std::string status_topic;  // status.storage.topic: every worker's statuses, followed
+  std::map<std::string, std::string> producer_overrides;  // `producer.*`: the leader's writer
   absl::Duration max_delay = absl::Minutes(5);  // scheduled.rebalance.max.delay.ms
 };
 
@@ -46,10 +49,16 @@ class ClusterCoordinator {
   static absl::StatusOr<std::unique_ptr<ClusterCoordinator>> Start(ClusterOptions options,
                                                                    LogSink log);
 
-  // Every record of the config topic up to its current end (at start, before anything runs).
+  // The config topic's records not read yet, up to its current end, applied as Follow's are; an
+  // error when that end was not reached within `timeout`. At start (everything, before anything
+  // runs), and before a worker starts an exactly-once task (Kafka Connect reads to the end
+  // first), so that a view left stale by a freeze never starts a task its newest generation
+  // dropped.
   absl::StatusOr<std::vector<kafka::KeyedRecord>> ReadAll(absl::Duration timeout);
-  // The config topic's new records (a new leader first reads it to its end). The cluster's own
-  // records are applied here; the herder applies all of them to its ConfigState.
+  // The config topic's new records. A new leader first fences every earlier leader's writer
+  // (LeaderWriter), then reads the topic to its end; a worker whose lease was taken since its
+  // last read to the end reads to the end too (LeaseCatchUp). The cluster's own records are
+  // applied here; the herder applies all of them to its ConfigState.
   std::vector<kafka::KeyedRecord> Follow();
   // The status topic: everything up to its current end (at start), then what arrived since the
   // last call. Every worker's statuses, so any worker answers for the whole cluster.
@@ -73,6 +82,15 @@ class ClusterCoordinator {
   // from the newest one. `connectors`: every connector in the config topic, its class and its
   // committed task count.
   std::optional<LeaderWrite> LeaderStep(const std::map<std::string, ConnectorWork>& connectors);
+  // Every write this worker makes to the config topic as the leader: what LeaderStep returned,
+  // and the herder's leader-only writes (connector configs, task configs, fencing records,
+  // restart requests) in the term RequireLeader admitted them in. One transaction of the
+  // leader's writer, while this worker still leads in `write.term` (GroupMembership::AsLeader);
+  // the records are then applied here (Wrote). FailedPrecondition when it no longer leads or a
+  // newer leader fenced its writer: nothing of it is ever seen. Another error: the transaction
+  // was aborted; the writer is made anew, and the config topic read to its end again, at the
+  // next Follow.
+  absl::Status WriteAsLeader(const LeaderWrite& write);
 
   // OK when this worker may act for the cluster now; Aborted saying to retry while a rebalance
   // keeps it out (its lease is not valid: it is joining or rejoining the group), when Kafka
@@ -91,9 +109,11 @@ class ClusterCoordinator {
   bool NoTaskRuns(const std::string& connector) const;
 
   // The connector instances the newest assignment gives this worker; none while its lease is
-  // not valid.
+  // not valid, and none from a view not read to the end within the lease that runs now
+  // (lease_catch_up.h: Follow reads it after each take): a lease taken again in the middle of a
+  // tick gives nothing until the next Follow's read.
   std::set<std::string> MyConnectors() const;
-  // The tasks it gives this worker; none while its lease is not valid.
+  // The tasks it gives this worker; none in the same cases.
   std::set<WorkUnit> MyTasks() const;
   // The acknowledgement of the newest epoch, when not written yet (write it once MyConnectors()
   // is what runs, then pass it to Wrote).
@@ -118,6 +138,12 @@ class ClusterCoordinator {
   std::unique_ptr<TopicTail> tail_;
   std::unique_ptr<TopicTail> status_tail_;
   LeaderCatchUp catch_up_;  // reads through tail_
+  LeaseCatchUp lease_catch_up_;  // reads through tail_
+  // The leader's writer, made in term writer_term_ before that term's read to the end; null when
+  // not leading, or once fenced (then no new one in that term: its init would fence the newer
+  // leader's).
+  std::unique_ptr<LeaderWriter> leader_writer_;
+  uint64_t writer_term_ = 0;
 
   Assignment assignment_;
   std::map<std::string, std::set<std::string>> plugins_;

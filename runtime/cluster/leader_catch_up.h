@@ -37,6 +37,8 @@ class LeaderCatchUp {
   // topic, with the last read's failure.
   absl::Status Check(uint64_t term) const;
   bool CaughtUp(uint64_t term) const { return term != 0 && caught_up_term_ == term; }
+  // The next Step reads to the end again (the leader's write failed and its writer is made anew).
+  void Forget() { caught_up_term_ = 0; }
   // Failed reads in the current term so far (for the log: the first is logged, then a success).
   int failures() const { return failures_; }
   const std::string& last_failure() const { return last_failure_; }

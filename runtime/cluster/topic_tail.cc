@@ -88,6 +88,22 @@ bool TopicTail::PollOnce(int timeout_ms, std::vector<kafka::KeyedRecord>& out) {
   return true;
 }
 
+void TopicTail::AdvanceToPosition() {
+  kafka::TopicPartitionListHandle positions(
+      rd_kafka_topic_partition_list_new(static_cast<int>(next_offset_.size())));
+  for (const auto& [partition, next] : next_offset_) {
+    rd_kafka_topic_partition_list_add(positions.get(), topic_.c_str(), partition);
+  }
+  if (rd_kafka_position(consumer_.get(), positions.get()) != RD_KAFKA_RESP_ERR_NO_ERROR) return;
+  for (int i = 0; i < positions->cnt; ++i) {
+    const rd_kafka_topic_partition_t& p = positions->elems[i];
+    if (p.err == RD_KAFKA_RESP_ERR_NO_ERROR && p.offset >= 0 &&
+        p.offset > next_offset_[p.partition]) {
+      next_offset_[p.partition] = p.offset;
+    }
+  }
+}
+
 std::vector<kafka::KeyedRecord> TopicTail::Poll(absl::Duration wait) {
   std::vector<kafka::KeyedRecord> out = std::exchange(unreturned_, {});
   if (!out.empty()) wait = absl::ZeroDuration();
@@ -130,6 +146,9 @@ absl::StatusOr<std::vector<kafka::KeyedRecord>> TopicTail::CatchUp(absl::Duratio
                        absl::FormatDuration(timeout))));
     }
     PollOnce(100, out);
+    // Past the control records of transactions (the leader's writes), which no poll returns:
+    // the consumer's position moves over them, and over an aborted transaction's records.
+    AdvanceToPosition();
   }
   while (PollOnce(0, out)) {
   }

@@ -45,6 +45,8 @@ class TopicTail {
   explicit TopicTail(std::string topic) : topic_(std::move(topic)) {}
   // Appends what one poll returned; false when it returned nothing.
   bool PollOnce(int timeout_ms, std::vector<kafka::KeyedRecord>& out);
+  // Moves next_offset_ up to the consumer's position, which passes transaction control records.
+  void AdvanceToPosition();
   static void Arrived(rd_kafka_t* rk, void* opaque);
 
   const std::string topic_;

@@ -10,6 +10,8 @@
 //   kill       write "failpoint <name> fired" to stderr, then SIGKILL the process (a kill -9 at
 //              exactly that point: no destructor, flush or atexit handler runs)
 //   sleep:MS   sleep MS milliseconds on the calling thread, then go on (a slow moment made wide)
+//   stop       write "failpoint <name> fired" to stderr, then SIGSTOP the process: it is frozen at
+//              exactly that point until the test sends SIGCONT (a zombie woken mid-write)
 // An entry that does not parse is reported on stderr once and ignored.
 //
 // Adding one: call SLUICE_FAILPOINT("area.moment") where the moment is, name it in the table in
@@ -38,7 +40,7 @@ namespace sluice::failpoint {
 
 struct Armed {
   std::string name;
-  enum class Action { kKill, kSleep } action = Action::kKill;
+  enum class Action { kKill, kSleep, kStop } action = Action::kKill;
   int64_t sleep_ms = 0;
   int64_t fire_at = 1;  // the pass that fires (1-based)
   std::atomic<int64_t> passes{0};
@@ -66,6 +68,8 @@ inline std::vector<std::unique_ptr<Armed>> ParseFailpoints(std::string_view spec
     }
     if (action == "kill") {
       armed->action = Armed::Action::kKill;
+    } else if (action == "stop") {
+      armed->action = Armed::Action::kStop;
     } else if (action.substr(0, 6) == "sleep:") {
       const std::string ms(action.substr(6));
       char* end = nullptr;
@@ -77,7 +81,7 @@ inline std::vector<std::unique_ptr<Armed>> ParseFailpoints(std::string_view spec
     }
     if (!ok) {
       const std::string message = "SLUICE_FAILPOINTS: ignoring `" + std::string(entry) +
-                                  "` (expected name=kill[@N] or name=sleep:MS[@N])\n";
+                                  "` (expected name=kill[@N], name=stop[@N] or name=sleep:MS[@N])\n";
       (void)!write(STDERR_FILENO, message.data(), message.size());
       continue;
     }
@@ -105,7 +109,7 @@ inline void PassIn(const std::vector<std::unique_ptr<Armed>>& table, std::string
     }
     const std::string message = "failpoint " + armed->name + " fired\n";
     (void)!write(STDERR_FILENO, message.data(), message.size());
-    kill(getpid(), SIGKILL);
+    kill(getpid(), armed->action == Armed::Action::kStop ? SIGSTOP : SIGKILL);
   }
 }
 

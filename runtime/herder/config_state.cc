@@ -48,6 +48,7 @@ void ConfigState::Apply(const kafka::KeyedRecord& record) {
         connector->second.tasks = complete ? std::move(tasks) : std::vector<ConfigMap>{};
       }
       pending.clear();
+      fencing_pending_.insert(key.connector);
       return;
     }
     case ConfigTopicKey::Kind::kTargetState: {
@@ -60,12 +61,26 @@ void ConfigState::Apply(const kafka::KeyedRecord& record) {
       target_states_[key.connector] = *state;
       return;
     }
+    case ConfigTopicKey::Kind::kTaskCount: {
+      if (!record.value) return;
+      absl::StatusOr<int> count = DecodeTaskCount(*record.value);
+      if (!count.ok()) break;
+      task_count_records_[key.connector] = *count;
+      fencing_pending_.erase(key.connector);
+      return;
+    }
     case ConfigTopicKey::Kind::kRestart:
       return;  // a request, not state: the herder acts on the ones that arrive (ClusterTick)
     case ConfigTopicKey::Kind::kUnknown:
       break;
   }
   ++skipped_;
+}
+
+std::optional<int> ConfigState::task_count_record(const std::string& connector) const {
+  auto it = task_count_records_.find(connector);
+  if (it == task_count_records_.end()) return std::nullopt;
+  return it->second;
 }
 
 TargetState ConfigState::target_state(const std::string& connector) const {

@@ -37,8 +37,18 @@ class ConfigState {
   // STARTED when no target-state record was written (Kafka Connect's default).
   TargetState target_state(const std::string& connector) const;
   int skipped() const { return skipped_; }
+  // The count of the newest `tasks-fencing-<name>` record (a zombie fencing round covered the
+  // task generation of that many tasks); nullopt when none was written.
+  std::optional<int> task_count_record(const std::string& connector) const;
+  // Whether task configs were committed after the newest `tasks-fencing-<name>` record (or with
+  // none): under exactly-once their generation must not start before a fencing round (KIP-618).
+  bool fencing_pending(const std::string& connector) const {
+    return fencing_pending_.contains(connector);
+  }
 
  private:
+  std::map<std::string, int> task_count_records_;
+  std::set<std::string> fencing_pending_;
   std::map<std::string, ConnectorEntry> connectors_;
   std::map<std::string, TargetState> target_states_;
   std::map<std::string, std::map<int, ConfigMap>> pending_tasks_;

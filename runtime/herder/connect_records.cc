@@ -95,6 +95,9 @@ std::string CommitKey(absl::string_view connector) { return absl::StrCat("commit
 std::string TargetStateKey(absl::string_view connector) {
   return absl::StrCat("target-state-", connector);
 }
+std::string TaskCountKey(absl::string_view connector) {
+  return absl::StrCat("tasks-fencing-", connector);
+}
 std::string RestartRequestKey(absl::string_view connector) {
   return absl::StrCat("restart-connector-", connector);
 }
@@ -108,6 +111,9 @@ ConfigTopicKey ParseConfigTopicKey(absl::string_view key) {
     out.connector = std::string(rest);
   } else if (rest = key; absl::ConsumePrefix(&rest, "restart-connector-")) {
     out.kind = ConfigTopicKey::Kind::kRestart;
+    out.connector = std::string(rest);
+  } else if (rest = key; absl::ConsumePrefix(&rest, "tasks-fencing-")) {
+    out.kind = ConfigTopicKey::Kind::kTaskCount;
     out.connector = std::string(rest);
   } else if (rest = key; absl::ConsumePrefix(&rest, "connector-")) {
     out.kind = ConfigTopicKey::Kind::kConnector;
@@ -174,16 +180,32 @@ absl::StatusOr<ConfigMap> DecodeProperties(absl::string_view value) {
   return out;
 }
 
+namespace {
+
+// The count in a `{"<field>":N}` value (`what` names the record in errors).
+absl::StatusOr<int> DecodeCount(absl::string_view value, absl::string_view what,
+                                const char* field) {
+  absl::StatusOr<rapidjson::Document> doc = Parse(value, what);
+  if (!doc.ok()) return doc.status();
+  auto it = doc->FindMember(field);
+  if (it == doc->MemberEnd() || !it->value.IsInt() || it->value.GetInt() < 0) {
+    return absl::InvalidArgumentError(absl::StrCat(what, ": `", field, "` is not a count"));
+  }
+  return it->value.GetInt();
+}
+
+}  // namespace
+
 std::string EncodeCommit(int tasks) { return absl::StrCat("{\"tasks\":", tasks, "}"); }
 
 absl::StatusOr<int> DecodeCommit(absl::string_view value) {
-  absl::StatusOr<rapidjson::Document> doc = Parse(value, "commit record");
-  if (!doc.ok()) return doc.status();
-  auto it = doc->FindMember("tasks");
-  if (it == doc->MemberEnd() || !it->value.IsInt() || it->value.GetInt() < 0) {
-    return absl::InvalidArgumentError("commit record: `tasks` is not a count");
-  }
-  return it->value.GetInt();
+  return DecodeCount(value, "commit record", "tasks");
+}
+
+std::string EncodeTaskCount(int tasks) { return absl::StrCat("{\"task-count\":", tasks, "}"); }
+
+absl::StatusOr<int> DecodeTaskCount(absl::string_view value) {
+  return DecodeCount(value, "task-count record", "task-count");
 }
 
 std::vector<kafka::KeyedRecord> TaskConfigRecords(absl::string_view connector,

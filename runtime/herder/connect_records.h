@@ -46,9 +46,12 @@ std::string ConnectorConfigKey(absl::string_view connector);
 std::string TaskConfigKey(absl::string_view connector, int task);
 std::string CommitKey(absl::string_view connector);
 std::string TargetStateKey(absl::string_view connector);
+// Kafka Connect's task-count record (KIP-618): `tasks-fencing-<name>` → `{"task-count":N}`, written
+// after a zombie fencing round fenced the producers of the connector's previous task generation.
+std::string TaskCountKey(absl::string_view connector);
 
 struct ConfigTopicKey {
-  enum class Kind { kConnector, kTask, kCommit, kTargetState, kRestart, kUnknown };
+  enum class Kind { kConnector, kTask, kCommit, kTargetState, kRestart, kTaskCount, kUnknown };
   Kind kind = Kind::kUnknown;
   std::string connector;
   int task = -1;
@@ -64,6 +67,8 @@ std::string EncodeCommit(int tasks);
 std::vector<kafka::KeyedRecord> TaskConfigRecords(absl::string_view connector,
                                                   const std::vector<ConfigMap>& tasks);
 absl::StatusOr<int> DecodeCommit(absl::string_view value);
+std::string EncodeTaskCount(int tasks);
+absl::StatusOr<int> DecodeTaskCount(absl::string_view value);
 std::string EncodeTargetState(TargetState state);
 absl::StatusOr<TargetState> DecodeTargetState(absl::string_view value);
 std::string RestartRequestKey(absl::string_view connector);

@@ -1,5 +1,7 @@
 #include "runtime/herder/connector_lifecycle.h"
 
+#include <algorithm>
+#include <optional>
 #include <utility>
 
 #include "absl/status/statusor.h"
@@ -52,6 +54,8 @@ absl::Status ConnectorLifecycle::StartInstance(const std::string& name, TargetSt
     statuses_->SetConnectorState(name, State::kFailed, std::string(config.status().message()));
     return config.status();
   }
+  const size_t previous_tasks = entry.tasks.size();
+  bool rewritten = false;
   if (!worker_->IsConnectorRunning(name)) {
     absl::StatusOr<std::vector<ConfigMap>> generated = worker_->StartConnectorOnly(*config);
     if (!generated.ok()) {
@@ -65,17 +69,24 @@ absl::Status ConnectorLifecycle::StartInstance(const std::string& name, TargetSt
         statuses_->SetConnectorState(name, State::kFailed, std::string(s.message()));
         return s;
       }
+      rewritten = true;
     }
   }
   statuses_->SetConnectorState(name,
                                target == TargetState::kPaused ? State::kPaused : State::kRunning);
-  return absl::OkStatus();
+  // In a cluster the leader, which wrote the task configs, runs their fencing round.
+  if (target == TargetState::kPaused || units_apart_) return absl::OkStatus();
+  return FenceZombiesHere(name, rewritten, previous_tasks);
 }
 
 absl::Status ConnectorLifecycle::StartTaskHere(const std::string& name, int task) {
   if (!units_apart_) {
     StartOneTask(name, task);  // its connector runs here, or the task fails saying it does not
     return absl::OkStatus();
+  }
+  if (AwaitsZombieFencing(name)) {
+    return absl::UnavailableError(absl::StrCat(
+        "task ", name, "-", task, " waits for its connector's zombie fencing round"));
   }
   const ConnectorEntry& entry = configs_->entry(name);
   absl::StatusOr<ConfigMap> resolved = preparer_->Resolve(entry.config);
@@ -134,17 +145,67 @@ void ConnectorLifecycle::ReconfigureTasks(const std::string& name) {
     statuses_->NoteTopics(name);
     worker_->StopTasks(name);
   }
+  const size_t previous_tasks = entry.tasks.size();
   if (absl::Status s = WriteTaskConfigs(name, *generated); !s.ok()) {
     statuses_->SetConnectorState(name, State::kFailed, std::string(s.message()));
     return;
   }
-  if (restart_tasks_here) (void)StartTasks(name, /*only_missing=*/false);
+  // With units apart the leader, which wrote them, fences the previous generation wherever its
+  // tasks ran; the new tasks wait for its record (AwaitsZombieFencing).
+  if (!restart_tasks_here) return;
+  if (!FenceZombiesHere(name, /*rewritten=*/true, previous_tasks).ok()) return;
+  (void)StartTasks(name, /*only_missing=*/false);
 }
 
 absl::Status ConnectorLifecycle::WriteTaskConfigs(
     const std::string& name, const std::vector<ConfigMap>& task_configs) {
   if (store_task_configs_) return store_task_configs_(name, task_configs);
   return configs_->Write(TaskConfigRecords(name, task_configs));
+}
+
+bool ConnectorLifecycle::AwaitsZombieFencing(const std::string& name) const {
+  return worker_->config().exactly_once_source_support ==
+             config::ExactlyOnceSourceSupport::kEnabled &&
+         configs_->state().fencing_pending(name);
+}
+
+absl::Status ConnectorLifecycle::FenceZombies(const std::string& name, bool rewritten,
+                                              size_t previous_tasks, const RecordWrite& write) {
+  if (worker_->config().exactly_once_source_support !=
+      config::ExactlyOnceSourceSupport::kEnabled) {
+    return absl::OkStatus();
+  }
+  const int tasks = static_cast<int>(configs_->entry(name).tasks.size());
+  const std::optional<int> recorded = configs_->state().task_count_record(name);
+  if (!rewritten && !configs_->state().fencing_pending(name) && recorded == tasks) {
+    return absl::OkStatus();  // this generation's round ran
+  }
+  // Every id the previous generation may have used: its recorded count, the task configs this
+  // start replaced, and the new ones (whose own inits would fence them one by one, too late for
+  // a task that starts before another's zombie is fenced).
+  const int fence = std::max({recorded.value_or(0), static_cast<int>(previous_tasks), tasks});
+  log_(LogLevel::kInfo, kWho,
+       absl::StrCat("connector ", name, ": zombie fencing round over task ids 0-", fence - 1,
+                    " before its ", tasks, " task(s) start"));
+  absl::Status s = worker_->FenceTaskProducers(name, fence);
+  if (s.ok()) s = write({{TaskCountKey(name), EncodeTaskCount(tasks)}});
+  return s;
+}
+
+absl::Status ConnectorLifecycle::FenceZombiesHere(const std::string& name, bool rewritten,
+                                                  size_t previous_tasks) {
+  absl::Status s = FenceZombies(name, rewritten, previous_tasks,
+                                [this](const std::vector<kafka::KeyedRecord>& records) {
+                                  return configs_->Write(records);
+                                });
+  if (!s.ok()) {
+    // No task of the new generation may start before the round is done.
+    const size_t n = configs_->entry(name).tasks.size();
+    for (size_t i = 0; i < n; ++i) {
+      statuses_->SetTaskState(name, static_cast<int>(i), State::kFailed, std::string(s.message()));
+    }
+  }
+  return s;
 }
 
 absl::Status ConnectorLifecycle::StartTasks(const std::string& name, bool only_missing) {

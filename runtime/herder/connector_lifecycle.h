@@ -62,7 +62,11 @@ class ConnectorLifecycle {
   // its connector hosted here for it (WorkerControl::HostTasks) when the instance runs elsewhere;
   // a failure is also the task's status. StopTaskHere: that task stopped (it flushes and
   // commits), its topics noted. StopInstance: the instance alone.
+  // Under exactly-once StartTaskHere answers Unavailable, starting nothing, while
+  // AwaitsZombieFencing: task configs committed with no fencing round after them (the leader,
+  // their writer, runs the round and writes its record), so the caller tries again later.
   absl::Status StartInstance(const std::string& name, TargetState target);
+  bool AwaitsZombieFencing(const std::string& name) const;
   absl::Status StartTaskHere(const std::string& name, int task);
   void StopTaskHere(const std::string& name, int task);
   void StopInstance(const std::string& name);
@@ -86,7 +90,21 @@ class ConnectorLifecycle {
   // Stops the connector and its tasks in the worker, noting their topics first.
   void StopInWorker(const std::string& name);
 
+  // Exactly-once (the worker's exactly.once.source.support=enabled; OK otherwise): Kafka
+  // Connect's zombie fencing round before a new task generation starts (worker/zombie_fencing.h),
+  // run by the task configs' one writer (a single worker; in a cluster the leader) right after
+  // it wrote them. When the task configs were just `rewritten`, or no round followed the newest
+  // ones, or the task-count record differs from the task count, fences every id up to the
+  // largest of the record, `previous_tasks` and the new count, then stores the task-count record
+  // with `write`. Until that record is read, no task of the new generation starts.
+  using RecordWrite = std::function<absl::Status(const std::vector<kafka::KeyedRecord>&)>;
+  absl::Status FenceZombies(const std::string& name, bool rewritten, size_t previous_tasks,
+                            const RecordWrite& write);
+
  private:
+  // On a single worker, which writes its own task configs: the round (FenceZombies) right after
+  // they were written, or when one is missing; on failure the tasks are reported FAILED.
+  absl::Status FenceZombiesHere(const std::string& name, bool rewritten, size_t previous_tasks);
   absl::Status StartTasks(const std::string& name, bool only_missing);
   void StartOneTask(const std::string& name, int task);
   // The task configs and the commit record that makes them current, stored together.

@@ -23,6 +23,9 @@ namespace {
 constexpr char kWho[] = "herder";
 constexpr absl::Duration kWriteTimeout = absl::Seconds(30);
 constexpr absl::Duration kReadTimeout = absl::Seconds(60);
+// How long the herder thread reads the config topic to its end before it starts exactly-once
+// tasks; longer, they start at a later tick.
+constexpr absl::Duration kExactlyOnceCatchUpTimeout = absl::Seconds(5);
 
 // What a worker asks again later: the leader was busy, moving or out of reach.
 bool IsRetryable(const absl::Status& s) {
@@ -58,6 +61,7 @@ absl::StatusOr<std::unique_ptr<Herder>> Herder::Start(config::WorkerConfig confi
         GroupMembershipOptions(config, options.worker_id, config.config_storage.name);
     cluster_options->max_delay = config.scheduled_rebalance_max_delay;
     cluster_options->status_topic = config.status_storage.name;
+    cluster_options->producer_overrides = config.producer_overrides;
   }
   absl::StatusOr<std::unique_ptr<worker::Worker>> worker =
       worker::Worker::Create(std::move(config), ScrubbingLogSink(parts.scrubber, log));
@@ -269,7 +273,11 @@ void Herder::Tick() {
 }
 
 void Herder::FollowCluster() {
-  std::vector<kafka::KeyedRecord> records = cluster_->Follow();
+  ApplyFollowed(cluster_->Follow());
+  statuses_.Follow(cluster_->FollowStatuses());
+}
+
+void Herder::ApplyFollowed(std::vector<kafka::KeyedRecord> records) {
   configs_.Follow(records);
   NoteWorkers(records);
   for (kafka::KeyedRecord& record : records) {
@@ -278,7 +286,6 @@ void Herder::FollowCluster() {
       restart_requests_.push_back(std::move(record));
     }
   }
-  statuses_.Follow(cluster_->FollowStatuses());
 }
 
 void Herder::NoteWorkers(const std::vector<kafka::KeyedRecord>& records) {
@@ -341,12 +348,18 @@ WorkerAddress Herder::AddressOf(const std::string& worker_id) const {
 
 absl::Status Herder::WriteAsLeader(const std::vector<kafka::KeyedRecord>& records) {
   if (cluster_ == nullptr) return configs_.Write(records);
-  absl::Status s =
-      cluster_->membership().AsLeader(leader_term_, [&] { return configs_.Write(records); });
+  // The leader's transactional writer, as the assignment's: a leader frozen in the middle of
+  // this write and replaced meanwhile can never land it.
+  absl::Status s = cluster_->WriteAsLeader({leader_term_, records});
+  if (s.ok()) {
+    configs_.Follow(records);  // as ConfigLog::Write applies what it wrote
+    return s;
+  }
   if (absl::IsFailedPrecondition(s)) {
     return absl::AbortedError(absl::StrCat(s.message(), " (a rebalance is under way); retry"));
   }
-  return s;
+  return absl::UnavailableError(absl::StrCat("writing the config topic as the cluster's leader: ",
+                                             s.message()));
 }
 
 absl::Status Herder::WriteTaskConfigsAsLeader(const std::string& name, const std::string& from,
@@ -363,7 +376,37 @@ absl::Status Herder::WriteTaskConfigsAsLeader(const std::string& name, const std
          absl::StrCat("writing connector ", name, "'s ", tasks.size(),
                       " task config(s), generated on worker ", from));
   }
-  return WriteAsLeader(TaskConfigRecords(name, tasks));
+  const size_t previous_tasks = entry.tasks.size();
+  if (absl::Status s = WriteAsLeader(TaskConfigRecords(name, tasks)); !s.ok()) return s;
+  if (!tasks.empty()) FenceZombiesAsLeader(name, /*rewritten=*/true, previous_tasks);
+  return absl::OkStatus();
+}
+
+void Herder::FenceZombiesAsLeader(const std::string& name, bool rewritten, size_t previous_tasks) {
+  absl::Status s = lifecycle_.FenceZombies(
+      name, rewritten, previous_tasks,
+      [this](const std::vector<kafka::KeyedRecord>& records) { return WriteAsLeader(records); });
+  if (!s.ok()) {
+    log_(LogLevel::kWarn, kWho,
+         absl::StrCat("connector ", name, "'s zombie fencing round: ", s.message(),
+                      "; its new tasks wait, retried every tick"));
+  }
+}
+
+void Herder::FencePendingRoundsAsLeader() {
+  const cluster::MembershipView view = cluster_->membership().View();
+  if (!view.leader || !cluster_->CheckServing().ok() ||
+      !cluster_->CheckCaughtUp(view.leader_term).ok()) {
+    return;
+  }
+  leader_term_ = view.leader_term;
+  for (const auto& [name, entry] : configs_.state().connectors()) {
+    if (!entry.inconsistent && !entry.tasks.empty() &&
+        configs_.state().target_state(name) == TargetState::kStarted &&
+        lifecycle_.AwaitsZombieFencing(name)) {
+      FenceZombiesAsLeader(name, /*rewritten=*/false, /*previous_tasks=*/0);
+    }
+  }
 }
 
 absl::Status Herder::SendTaskConfigs(const std::string& name,
@@ -422,11 +465,18 @@ void Herder::RetryTaskConfigs() {
 }
 
 absl::Status Herder::PutTaskConfigs(const std::string& name, const std::string& from,
-                                    const std::vector<ConfigMap>& tasks) {
+                                    const std::vector<ConfigMap>& tasks,
+                                    absl::Time sender_gives_up) {
   return Call<absl::Status>([&]() -> absl::Status {
     if (cluster_ == nullptr) {
       return absl::FailedPreconditionError(
           "this worker runs outside a cluster: no other worker sends it task configs");
+    }
+    if (absl::Now() >= sender_gives_up) {
+      return absl::DeadlineExceededError(absl::StrCat(
+          "connector ", name, "'s task configs from worker ", from,
+          " reached the leader's herder after the sender stopped waiting; not written (it sends "
+          "them again)"));
     }
     if (absl::Status s = RequireLeader(); !s.ok()) return s;
     if (absl::Status s = RequireConnector(name); !s.ok()) return s;
@@ -488,11 +538,8 @@ std::map<std::string, cluster::ConnectorWork> Herder::WorkInConfigTopic() const 
 
 void Herder::PublishAssignment() {
   if (std::optional<cluster::LeaderWrite> write = cluster_->LeaderStep(WorkInConfigTopic())) {
-    absl::Status s = cluster_->membership().AsLeader(
-        write->term, [&] { return configs_.Write(write->records); });
-    if (s.ok()) {
-      cluster_->Wrote(write->records);
-    } else {
+    // Through the leader's own transactional writer, which a newer leader fences.
+    if (absl::Status s = cluster_->WriteAsLeader(*write); !s.ok()) {
       log_(LogLevel::kWarn, kWho, absl::StrCat("publishing the assignment: ", s.message()));
     }
   }
@@ -501,6 +548,11 @@ void Herder::PublishAssignment() {
 void Herder::SayFarewell() {
   FollowCluster();
   const std::vector<kafka::KeyedRecord> farewell = {cluster_->Farewell()};
+  // Not through the leader's writer, even on the leader: the farewell is this worker's own record,
+  // as its `sluice-worker-` record at start and its acknowledgements are, which any member writes
+  // (a follower making a writer with the cluster's transactional.id would fence the leader). A
+  // stale one cannot harm: it only counts out a worker that is leaving, and a worker that joins
+  // again writes its record anew.
   if (absl::Status s = configs_.Write(farewell); !s.ok()) {
     // The group's rebalance after LeaveGroup moves the work instead, only later.
     log_(LogLevel::kWarn, kWho, absl::StrCat("writing this worker's farewell: ", s.message()));
@@ -516,6 +568,8 @@ void Herder::SayFarewell() {
 void Herder::ClusterTick() {
   FollowCluster();
   PublishAssignment();
+  // A round its write did not finish (a failure, a leader change between the two).
+  FencePendingRoundsAsLeader();
   // Statuses say which assignment their writer ran the connector in (Kafka Connect's generation).
   statuses_.SetGeneration(static_cast<int32_t>(cluster_->assignment().epoch));
   // What is no longer ours, or no longer runs as it did, stops first (tasks before instances):
@@ -570,7 +624,7 @@ void Herder::ClusterTick() {
     running_[name] = Running{config, target};
   }
   RetryTaskConfigs();
-  StartTasksNewHere(cluster_->MyTasks());
+  StartTasksNewHere();
   if (std::optional<kafka::KeyedRecord> ack = cluster_->AckIfNew()) {
     if (configs_.Write({*ack}).ok()) cluster_->Wrote({*ack});
   }
@@ -603,11 +657,38 @@ void Herder::StopTasksNoLongerHere(const std::set<cluster::WorkUnit>& mine) {
   }
 }
 
-void Herder::StartTasksNewHere(const std::set<cluster::WorkUnit>& mine) {
+void Herder::StartTasksNewHere() {
+  std::set<cluster::WorkUnit> mine = cluster_->MyTasks();
+  auto starts = [&](const cluster::WorkUnit& unit) {
+    const std::optional<RunningTask> now = TaskAsConfigured(unit);
+    return !running_tasks_.contains(unit) && now && now->target == TargetState::kStarted &&
+           !lifecycle_.AwaitsZombieFencing(unit.connector);
+  };
+  if (worker_->config().exactly_once_source_support ==
+          config::ExactlyOnceSourceSupport::kEnabled &&
+      std::any_of(mine.begin(), mine.end(), starts)) {
+    // A worker woken from a freeze may have followed part of a change only (the connector's new
+    // config, not yet the task configs committed after it, nor their fencing round): its view
+    // would start a task of the generation the round fenced, with a producer the round no longer
+    // fences. Read to the end first, as Kafka Connect does before it starts such a task.
+    absl::StatusOr<std::vector<kafka::KeyedRecord>> newer =
+        cluster_->ReadAll(kExactlyOnceCatchUpTimeout);
+    if (!newer.ok()) {
+      log_(LogLevel::kWarn, kWho,
+           absl::StrCat("exactly-once tasks start at a later tick: reading the config topic: ",
+                        newer.status().message()));
+      return;
+    }
+    ApplyFollowed(*std::move(newer));
+    mine = cluster_->MyTasks();
+  }
   for (const cluster::WorkUnit& unit : mine) {
     if (running_tasks_.contains(unit)) continue;
     const std::optional<RunningTask> now = TaskAsConfigured(unit);
     if (!now || now->target == TargetState::kStopped) continue;  // its configs are being emptied
+    if (now->target == TargetState::kStarted && lifecycle_.AwaitsZombieFencing(unit.connector)) {
+      continue;  // its new generation starts once the instance's fencing round is recorded
+    }
     if (now->target == TargetState::kPaused) {
       statuses_.SetTaskState(unit.connector, unit.task, State::kPaused);
     } else if (lifecycle_.StartTaskHere(unit.connector, unit.task).ok() &&

@@ -140,8 +140,13 @@ class Herder {
   // topic unless they are current already. Aborted (retry) when `from` does not run the instance
   // in the newest assignment; FailedPrecondition for tasks of a STOPPED connector; as the
   // leader's other writes otherwise (RequestTargetError on a follower, which is not forwarded).
+  // DeadlineExceeded, writing nothing, when the herder thread takes the request only after
+  // `sender_gives_up` (the sender's deadline: it waited behind a long request, such as a zombie
+  // fencing round, and sends the set again at its next tick), so a set the sender gave up on is
+  // never written after one it sent later.
   absl::Status PutTaskConfigs(const std::string& name, const std::string& from,
-                              const std::vector<ConfigMap>& tasks);
+                              const std::vector<ConfigMap>& tasks,
+                              absl::Time sender_gives_up = absl::InfiniteFuture());
   absl::StatusOr<ConnectorStatusInfo> Pause(const std::string& name);
   absl::StatusOr<ConnectorStatusInfo> Resume(const std::string& name);
   // KIP-875's stop: the task configs emptied and the target state STOPPED written (in a
@@ -223,6 +228,9 @@ class Herder {
   // requests that arrived are kept for ClusterTick. A write calls it first, so it checks and
   // changes the newest state this worker can see.
   void FollowCluster();
+  // Cluster mode: records followed from the config topic applied to the config state, the
+  // workers' listeners and the restart requests (FollowCluster's first half).
+  void ApplyFollowed(std::vector<kafka::KeyedRecord> records);
   // Cluster mode: the workers' admin listeners from their `sluice-worker-<id>` records.
   void NoteWorkers(const std::vector<kafka::KeyedRecord>& records);
   // Cluster mode: Aborted saying to retry while a rebalance is under way (Kafka Connect's 409);
@@ -238,9 +246,11 @@ class Herder {
   // newest assignment gives it to, or Aborted (retry) while it moves.
   absl::Status RequireRunningHere(const cluster::WorkUnit& unit, absl::string_view what);
   WorkerAddress AddressOf(const std::string& worker_id) const;
-  // The config-topic write of a request RequireLeader admitted: in a cluster only while this
-  // worker still leads in that term (under GroupMembership::AsLeader, so the next leader reads it
-  // before it serves), Aborted (retry) once it no longer does.
+  // The config-topic write of a request RequireLeader admitted: in a cluster through the leader's
+  // transactional writer (ClusterCoordinator::WriteAsLeader) only while this worker still leads
+  // in that term (under GroupMembership::AsLeader, so the next leader reads it before it serves;
+  // a newer leader's writer fences it), Aborted (retry) once it no longer does, Unavailable when
+  // the transaction failed.
   absl::Status WriteAsLeader(const std::vector<kafka::KeyedRecord>& records);
   // The lifecycle's TaskConfigStore in cluster mode: the task configs an instance running here
   // generated, sent to the leader (written here when this worker leads). A write the leader
@@ -251,8 +261,16 @@ class Herder {
   void RetryTaskConfigs();
   // The leader's write of task configs generated on worker `from` (REQUIRES: RequireLeader, or
   // the same checks, admitted it): nothing when they are current.
+  // Under exactly-once the leader, their one writer, runs their zombie fencing round right after
+  // (FenceZombiesAsLeader), so the round and its `tasks-fencing-` record are written in order
+  // by one writer, before any worker may start the new generation.
   absl::Status WriteTaskConfigsAsLeader(const std::string& name, const std::string& from,
                                         const std::vector<ConfigMap>& tasks);
+  // The leader's zombie fencing round of `name` (ConnectorLifecycle::FenceZombies), its record
+  // written as the leader; a failure is logged, and the round retried every tick
+  // (FencePendingRoundsAsLeader) while the new generation waits for it.
+  void FenceZombiesAsLeader(const std::string& name, bool rewritten, size_t previous_tasks);
+  void FencePendingRoundsAsLeader();
   // Restarts `name` on this worker, which runs it: the connector with all its tasks, or with
   // `only_failed` only what failed. Returns what restarted.
   ConnectorStatusInfo::Restarted RestartHere(const std::string& name, bool only_failed);
@@ -311,9 +329,10 @@ class Herder {
   std::optional<RunningTask> TaskAsConfigured(const cluster::WorkUnit& unit) const;
   // Cluster mode, ClusterTick's two halves for tasks: those no longer in `mine`, or whose
   // connector config, task config or target state changed, stopped (each flushes and commits);
-  // then those of `mine` not applied yet started (or reported PAUSED).
+  // then this worker's tasks (MyTasks) not applied yet started (or reported PAUSED); under
+  // exactly-once only after the config topic was read to its end (ReadAll).
   void StopTasksNoLongerHere(const std::set<cluster::WorkUnit>& mine);
-  void StartTasksNewHere(const std::set<cluster::WorkUnit>& mine);
+  void StartTasksNewHere();
   // Cluster mode: restart requests (Kafka Connect's and Sluice's task ones) followed from the
   // config topic and not yet acted on.
   std::vector<kafka::KeyedRecord> restart_requests_;

@@ -631,7 +631,9 @@ absl::Status WorkerSourceTask::TransactionFailure(absl::Status status) {
   // purges what is in flight, so its reports come at once; bounded for a producer that failed.
   (void)attempt_->tracker.AwaitAllSettled(absl::Seconds(1));
   const absl::Status refused = attempt_->tracker.TakeCommittable().first_failure;
-  if (!refused.ok() && !IsTransientTaskFailure(refused)) {
+  // A fenced producer's own failure (FailedPrecondition) outranks its records': they were
+  // refused because a newer producer of the id took over, which is what the task says.
+  if (!refused.ok() && !IsTransientTaskFailure(refused) && !absl::IsFailedPrecondition(status)) {
     return absl::Status(refused.code(), absl::StrCat(who_, ": ", refused.message(),
                                                      " (the transaction was aborted)"));
   }

@@ -13,6 +13,7 @@
 #include "runtime/worker/cluster_wait.h"
 #include "runtime/worker/bench_switches.h"
 #include "runtime/worker/topic_creation.h"
+#include "runtime/worker/zombie_fencing.h"
 
 namespace sluice::worker {
 namespace {
@@ -308,6 +309,10 @@ absl::Status Worker::StartTask(const std::string& connector, int task_id,
   if (!task.ok()) return task.status();
   it->second.tasks.emplace(task_id, *std::move(task));
   return absl::OkStatus();
+}
+
+absl::Status Worker::FenceTaskProducers(const std::string& connector, int task_count) {
+  return worker::FenceTaskProducers(config_, connector, task_count, config_.producer_max_block);
 }
 
 absl::Status Worker::StopTask(const std::string& connector, int task_id) {

@@ -72,6 +72,7 @@ class Worker : public WorkerControl {
   void StopConnectorInstance(const std::string& connector) override;
   absl::Status StartTask(const std::string& connector, int task_id,
                          const ConfigMap& task_config) override;
+  absl::Status FenceTaskProducers(const std::string& connector, int task_count) override;
   absl::Status StopTask(const std::string& connector, int task_id) override;
   void StopTasks(const std::string& connector) override;
   void StopConnector(const std::string& connector) override;

@@ -62,6 +62,9 @@ class WorkerControl {
   // resolved), from the connector's committed offsets. AlreadyExists when that task runs.
   virtual absl::Status StartTask(const std::string& connector, int task_id,
                                  const ConfigMap& task_config) = 0;
+  // Exactly-once: fences every transactional producer of task ids [0, task_count) of
+  // `connector` (zombie_fencing.h), before a new generation of its tasks starts.
+  virtual absl::Status FenceTaskProducers(const std::string& connector, int task_count) = 0;
   // Stops one task (it flushes and commits) and waits for it. Returns how it ended (OK after a
   // clean stop, its failure otherwise); OK when it was not running.
   virtual absl::Status StopTask(const std::string& connector, int task_id) = 0;

@@ -34,14 +34,21 @@ ClusterRun::ClusterRun(const std::string& name, const std::string& settings, Tim
 }
 
 void ClusterRun::StartWorker(size_t i, const std::string& plugin_path,
-                             const std::string& settings) {
+                             const std::string& settings, const std::string& failpoints) {
   if (i >= workers_.size()) workers_.resize(i + 1);
   Worker& w = workers_[i];
   if (w.config.empty()) {
     w.config = absl::StrCat(directory_, "/worker", i, ".properties");
     w.log = absl::StrCat(directory_, "/worker", i, ".log");
     w.admin_address = absl::StrCat("127.0.0.1:", FreePort());
+    // The group's leader is the member whose id (client.id, "127.0.0.1:<rest port>", then a
+    // random suffix) sorts first: ports whose text sorts as the indices make the leader known.
     w.rest_port = FreePort();
+    for (int tries = 0; i > 0 && tries < 100 &&
+                        absl::StrCat(w.rest_port) <= absl::StrCat(workers_[i - 1].rest_port);
+         ++tries) {
+      w.rest_port = FreePort();
+    }
     WriteFile(w.config,
               absl::StrCat("bootstrap.servers=", KafkaBootstrap(), "\ngroup.id=", prefix_,
                            "\noffset.storage.topic=", prefix_, ".offsets\nconfig.storage.topic=",
@@ -71,14 +78,17 @@ void ClusterRun::StartWorker(size_t i, const std::string& plugin_path,
   // A restarted worker appends to its log: what ran before stays readable, and RunningOn reads
   // the lines in order (a stopped worker's connectors end with its stop).
   std::ofstream(w.log, std::ios::app) << "--- worker started\n";
-  w.process = std::make_unique<Subprocess>(
-      std::vector<std::string>{BinaryDir() + "/runtime/cli/sluice", "worker", "--config", w.config},
-      w.log);
+  std::vector<std::string> argv = {BinaryDir() + "/runtime/cli/sluice", "worker", "--config",
+                                   w.config};
+  if (!failpoints.empty()) {
+    argv.insert(argv.begin(), {"/usr/bin/env", absl::StrCat("SLUICE_FAILPOINTS=", failpoints)});
+  }
+  w.process = std::make_unique<Subprocess>(argv, w.log);
 }
 
 void ClusterRun::StartAndJoin(size_t i, const std::string& plugin_path,
-                              const std::string& settings) {
-  StartWorker(i, plugin_path, settings);
+                              const std::string& settings, const std::string& failpoints) {
+  StartWorker(i, plugin_path, settings, failpoints);
   ASSERT_TRUE(Eventually(
       [&] {
         const std::string text = log(i);

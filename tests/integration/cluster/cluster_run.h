@@ -29,10 +29,14 @@ class ClusterRun {
                       Timings timings = Timings::kFast);
 
   // Starts worker `i` (0-based; a new index adds a worker). `plugin_path` "" = the build's.
-  // `settings`: lines added to this worker's config only (on its first start).
-  void StartWorker(size_t i, const std::string& plugin_path = "", const std::string& settings = "");
+  // `settings`: lines added to this worker's config only (on its first start). `failpoints`:
+  // SLUICE_FAILPOINTS for this start (runtime/common/failpoint.h). Worker ids sort as the indices
+  // do, so of the workers in the group the one with the lowest index leads.
+  void StartWorker(size_t i, const std::string& plugin_path = "", const std::string& settings = "",
+                   const std::string& failpoints = "");
   // StartWorker, then waits until it joined the group (it serves from then on).
-  void StartAndJoin(size_t i, const std::string& plugin_path = "", const std::string& settings = "");
+  void StartAndJoin(size_t i, const std::string& plugin_path = "", const std::string& settings = "",
+                    const std::string& failpoints = "");
   Subprocess& worker(size_t i) { return *workers_.at(i).process; }
   void StopWorker(size_t i);  // SIGTERM, waits for it to exit 0
   std::string log(size_t i) const;
@@ -85,6 +89,7 @@ class ClusterRun {
                                          absl::Time since) const;
 
   std::string topic(const std::string& connector) const { return connector + ".records"; }
+  std::string config_topic() const { return prefix_ + ".configs"; }
   // The config topic's records, in order: key and value ("" for a tombstone); empty when it
   // cannot be read.
   std::vector<std::pair<std::string, std::string>> ConfigTopicRecords() const;

@@ -6,7 +6,9 @@
 // before the group rebalances; a worker without a connector's plugin is never given it; every
 // admin call asked of a worker that neither leads nor runs the connector acts as on its owner;
 // writes asked of a follower are forwarded to the leader and answered as the leader answers,
-// so concurrent creates of one name create it once, and a leader change answers 409 (retry).
+// so concurrent creates of one name create it once, and a leader change answers 409 (retry); a
+// leader frozen mid-write is fenced; under exactly-once a lower tasks.max fences the dropped
+// task's zombie before the new generation starts.
 #include <signal.h>
 #include <sys/stat.h>
 
@@ -16,6 +18,8 @@
 #include <thread>
 #include <vector>
 
+#include "absl/cleanup/cleanup.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
@@ -25,6 +29,8 @@
 #include "rapidjson/writer.h"
 #include "tests/integration/cluster/cluster_run.h"
 #include "tests/support/eventually.h"
+#include "tests/support/kafka_reader.h"
+#include "tests/support/service_endpoints.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_files.h"
 
@@ -531,6 +537,275 @@ TEST(Cluster, AdminCallsOnAFollowerActAsOnTheOwner) {
   }
   EXPECT_EQ(Logs(run).find("another task wrote the offset"), std::string::npos) << Logs(run);
   for (size_t i = 0; i < 3; ++i) run.StopWorker(i);
+}
+
+// The epoch and leader of every `sluice-assignment` record a read_committed consumer sees in the
+// config topic, in order: "epoch@leader".
+std::vector<std::pair<int64_t, std::string>> CommittedAssignments(const ClusterRun& run) {
+  std::vector<std::pair<int64_t, std::string>> out;
+  absl::StatusOr<std::vector<ConsumedRecord>> consumed =
+      ReadWholeTopic(KafkaBootstrap(), run.config_topic());
+  if (!consumed.ok()) return out;
+  for (const ConsumedRecord& record : *consumed) {
+    if (record.key != "sluice-assignment" || !record.value) continue;
+    rapidjson::Document doc;
+    doc.Parse(record.value->c_str());
+    if (doc.IsObject() && doc.HasMember("epoch") && doc.HasMember("leader")) {
+      out.emplace_back(doc["epoch"].GetInt64(), doc["leader"].GetString());
+    }
+  }
+  return out;
+}
+
+// A leader frozen in the middle of writing an assignment (its records in the log, the
+// transaction not committed: the failpoint stops the process there), replaced by a new leader,
+// then woken: its commit is fenced, no read_committed reader ever sees its stale assignment,
+// epochs only go forward, and no connector runs on two workers.
+std::string CreateBody(const ClusterRun& run, const std::string& name);
+
+TEST(Cluster, AZombieLeaderWokenMidWriteChangesNothing) {
+  ClusterRun run("cluster-zombie-leader");
+  // Worker 0's fourth assignment write freezes it: the first names it leader (no work), the
+  // second gives g0's instance, the third g0's task (once its instance committed the task
+  // configs), the fourth g1's instance.
+  run.StartAndJoin(0, "", "", "cluster.assignment.before_commit=stop@4");
+  run.StartAndJoin(1);
+  const std::string g0 = run.CreateGenerator(1, "g0", -1, 10, 100);
+  ASSERT_TRUE(Eventually(
+      [&] {
+        return run.OwnerOf(g0, All(run)) >= 0 &&
+               run.TaskOwnerOf(absl::StrCat(g0, "-0"), All(run)) >= 0;
+      },
+      absl::Seconds(30), absl::Milliseconds(200)))
+      << Logs(run);
+  ASSERT_EQ(CommittedAssignments(run).size(), 3u) << Logs(run);
+  for (const auto& [epoch, leader] : CommittedAssignments(run)) {
+    ASSERT_EQ(leader, run.WorkerId(0)) << epoch << "\n" << Logs(run);
+  }
+  // Forwarded to worker 0, whose answer may wait behind the write it freezes in: asked aside.
+  const std::string g1 = absl::StrCat(g0.substr(0, g0.size() - 3), "-g1");
+  std::thread create_g1([&] { (void)run.Rest(1, "POST", "/connectors", CreateBody(run, g1)); });
+  absl::Cleanup join_create_g1 = [&] { create_g1.join(); };  // before `run` goes, on every path
+  ASSERT_TRUE(Eventually(
+      [&] { return run.log(0).find("failpoint cluster.assignment.before_commit fired") !=
+                   std::string::npos; },
+      absl::Seconds(30), absl::Milliseconds(100)))
+      << Logs(run);
+  // Worker 1 leads once worker 0's session expired, fences worker 0's writer and runs both.
+  ASSERT_TRUE(Eventually([&] { return run.RunningOn(1).size() == 2; },
+                         kSession + absl::Seconds(30), absl::Milliseconds(200)))
+      << Logs(run);
+  const std::vector<std::pair<int64_t, std::string>> before_wake = CommittedAssignments(run);
+  ASSERT_GE(before_wake.size(), 2u) << Logs(run);
+  EXPECT_EQ(before_wake.back().second, run.WorkerId(1)) << Logs(run);
+  const std::set<std::string> frozen = run.RunningOn(0);  // by its log: what it ran when frozen
+  run.worker(0).Signal(SIGCONT);
+  // Awake, worker 0 commits the assignment it was writing: refused.
+  ASSERT_TRUE(Eventually(
+      [&] {
+        const std::string text = run.log(0);
+        return text.find("publishing the assignment: ") != std::string::npos &&
+               text.find("fenced") != std::string::npos;
+      },
+      absl::Seconds(30), absl::Milliseconds(100)))
+      << Logs(run);
+  // It stops what it ran (its lease ended while it was frozen)...
+  ASSERT_TRUE(Eventually(
+      [&] {
+        const std::string text = run.log(0);
+        const std::string woken = text.substr(text.find("failpoint cluster.assignment"));
+        for (const std::string& c : frozen) {
+          if (woken.find(absl::StrCat("connector ", c, " no longer runs here")) ==
+              std::string::npos) {
+            return false;
+          }
+        }
+        return true;
+      },
+      absl::Seconds(30), absl::Milliseconds(100)))
+      << Logs(run);
+  // ...and from then on no connector runs on both workers.
+  const absl::Time until = absl::Now() + absl::Seconds(3);
+  while (absl::Now() < until) {
+    for (const std::string& c : run.RunningOn(0)) {
+      EXPECT_FALSE(run.RunningOn(1).contains(c)) << c << "\n" << Logs(run);
+    }
+    absl::SleepFor(absl::Milliseconds(200));
+  }
+  // Worker 0 rejoins (and leads again, with a new writer): the connectors spread again.
+  ASSERT_TRUE(Eventually([&] { return SpreadEvenly(run, {g0, g1}, All(run), 1); },
+                         absl::Seconds(40), absl::Milliseconds(200)))
+      << Logs(run);
+  // What every worker read: each epoch once, in order, the stale write nowhere.
+  const std::vector<std::pair<int64_t, std::string>> assignments = CommittedAssignments(run);
+  std::string listed;
+  for (const auto& [epoch, leader] : assignments) absl::StrAppend(&listed, epoch, "@", leader, " ");
+  for (size_t i = 1; i < assignments.size(); ++i) {
+    EXPECT_GT(assignments[i].first, assignments[i - 1].first) << listed;
+  }
+  for (size_t i = 0; i < before_wake.size(); ++i) {
+    ASSERT_LT(i, assignments.size());
+    EXPECT_EQ(assignments[i], before_wake[i]) << listed;
+  }
+  ExpectCommitsNeverWentBack(run, {g0, g1});
+  EXPECT_EQ(Logs(run).find("another task wrote the offset"), std::string::npos) << Logs(run);
+  run.StopWorker(0);
+  run.StopWorker(1);
+}
+
+// The part of worker `i`'s log from byte `from` on.
+std::string LogSince(const ClusterRun& run, size_t i, size_t from) {
+  const std::string text = run.log(i);
+  return from < text.size() ? text.substr(from) : std::string();
+}
+
+// Exactly-once (KIP-618's zombie fencing): three tasks spread one per worker (task 0 beside the
+// instance), a follower running a task the new generation drops frozen, tasks.max lowered to 1
+// meanwhile. The leader, which writes the new task configs, fences ids 0-2 while the zombie
+// sleeps and records the round right after them; the new generation's task 0 starts only after
+// that; the zombie, woken, has its task's next commit fenced, and a read_committed consumer sees
+// each record once. The frozen worker is a follower: the leader answers the PUT, writes the task
+// configs and publishes the assignments, and a frozen one would hold all three.
+TEST(Cluster, ExactlyOnceALowerTasksMaxFencesTheDroppedTasksZombieFirst) {
+  ClusterRun run("cluster-eos-zombie", "exactly.once.source.support=enabled\n");
+  StartThree(run);
+  const int leader = run.LeaderOf();
+  ASSERT_GE(leader, 0) << Logs(run);
+  std::map<std::string, std::string> config = {{"connector.class", "generator"},
+                                               {"tasks.max", "3"},
+                                               {"max.records", "-1"},
+                                               {"key.cardinality", "12"},
+                                               {"rate.per.sec", "300"},
+                                               {"batch.size", "20"}};
+  const std::string prefix = run.config_topic().substr(0, run.config_topic().size() - 8);
+  config["topic"] = run.topic(prefix + "-g");  // CreateConnector's name: the prefix, then "-g"
+  const std::string name = run.CreateConnector(static_cast<size_t>(leader), "g", config);
+  ASSERT_EQ(run.topic(name), config["topic"]);
+  ASSERT_TRUE(Eventually(
+      [&] {
+        for (int t = 0; t < 3; ++t) {
+          if (run.CommittedSeqs(name, "", t).size() <= 3) return false;
+        }
+        return run.OwnerOf(name, All(run)) >= 0;
+      },
+      absl::Seconds(60), absl::Milliseconds(200)))
+      << Logs(run);
+  // The worker to freeze runs task 1 or 2 (dropped by tasks.max=1), neither the instance nor
+  // task 0 (kept), and does not lead; with one unit of each kind per worker there is one.
+  const int instance = run.OwnerOf(name, All(run));
+  const int task0 = run.TaskOwnerOf(absl::StrCat(name, "-0"), All(run));
+  int zombie = -1;
+  int dropped = -1;
+  for (int t = 1; t < 3 && zombie < 0; ++t) {
+    const int owner = run.TaskOwnerOf(absl::StrCat(name, "-", t), All(run));
+    if (owner >= 0 && owner != leader && owner != instance && owner != task0) {
+      zombie = owner;
+      dropped = t;
+    }
+  }
+  ASSERT_GE(zombie, 0) << "no follower runs only a dropped task: leader " << leader
+                       << ", instance " << instance << ", task 0 " << task0 << "\n"
+                       << Logs(run);
+  ASSERT_GE(instance, 0);
+  const size_t frozen = static_cast<size_t>(zombie);
+  const size_t fencer = static_cast<size_t>(leader);  // writes the task configs, runs the round
+  const size_t runner = static_cast<size_t>(instance);  // runs the kept task 0
+  const std::string dropped_task = absl::StrCat(name, "-", dropped);
+  const size_t mark = run.log(fencer).size();
+  const size_t runner_mark = run.log(runner).size();
+  run.worker(frozen).Signal(SIGSTOP);
+  absl::Cleanup wake = [&] { run.worker(frozen).Signal(SIGCONT); };  // on every path
+  config["tasks.max"] = "1";
+  std::string body = "{";
+  for (const auto& [key, value] : config) {
+    absl::StrAppend(&body, body.size() > 1 ? "," : "", "\"", key, "\":\"", value, "\"");
+  }
+  body += "}";
+  ClusterRun::RestAnswer put;
+  ASSERT_TRUE(Eventually(
+      [&] {
+        put = run.Rest(static_cast<size_t>(leader), "PUT",
+                       absl::StrCat("/connectors/", name, "/config"), body);
+        return put.status == 200;
+      },
+      absl::Seconds(30), absl::Milliseconds(500)))
+      << put.status << " " << put.body;
+  // The round covers every id of the previous generation, the frozen zombie's among them.
+  const std::string round = absl::StrCat("connector ", name, ": zombie fencing round over task ids 0-2");
+  ASSERT_TRUE(Eventually(
+      [&] { return LogSince(run, fencer, mark).find(round) != std::string::npos; },
+      absl::Seconds(30), absl::Milliseconds(200)))
+      << Logs(run);
+  // In the config topic the round's record is the connector's next record after the new
+  // generation's commit: one writer, in order.
+  const std::string commit_key = absl::StrCat("commit-", name);
+  const std::string fencing_key = absl::StrCat("tasks-fencing-", name);
+  ASSERT_TRUE(Eventually(
+      [&] {
+        const std::vector<std::pair<std::string, std::string>> records = run.ConfigTopicRecords();
+        bool committed = false;
+        for (const auto& [key, value] : records) {
+          if (key == commit_key && value == R"({"tasks":1})") {
+            committed = true;
+          } else if (committed && absl::StrContains(key, name)) {
+            return key == fencing_key && value == R"({"task-count":1})";
+          }
+        }
+        return false;
+      },
+      absl::Seconds(30), absl::Milliseconds(200)))
+      << Logs(run);
+  // The new generation's task 0 (kept beside the instance) was stopped for its new config and
+  // started again (once the round's record was read: AwaitsZombieFencing).
+  const std::string task0_started = absl::StrCat("task ", name, "-0 runs here from epoch");
+  const std::string task0_stopped = absl::StrCat("task ", name, "-0 no longer runs here");
+  ASSERT_TRUE(Eventually(
+      [&] {
+        const std::string text = LogSince(run, runner, runner_mark);
+        const size_t stopped = text.find(task0_stopped);
+        return stopped != std::string::npos &&
+               text.find(task0_started, stopped) != std::string::npos;
+      },
+      absl::Seconds(30), absl::Milliseconds(200)))
+      << Logs(run);
+  EXPECT_EQ(run.TaskOwnerOf(absl::StrCat(name, "-0"), All(run)), instance) << Logs(run);
+  // What the dropped task committed before it froze; woken, it must add nothing.
+  const size_t dropped_commits = run.CommittedSeqs(name, "", dropped).size();
+  std::move(wake).Invoke();
+  // Woken, its dropped task's next commit is refused: its id was fenced by the round alone.
+  EXPECT_TRUE(Eventually(
+      [&] {
+        return run.log(frozen).find(absl::StrCat(dropped_task, "` took over")) !=
+               std::string::npos;
+      },
+      absl::Seconds(30), absl::Milliseconds(200)))
+      << run.log(frozen);
+  ASSERT_TRUE(Eventually([&] { return !run.TasksOn(frozen).contains(dropped_task); },
+                         absl::Seconds(30), absl::Milliseconds(200)))
+      << Logs(run);
+  absl::SleepFor(absl::Seconds(2));
+  EXPECT_EQ(run.CommittedSeqs(name, "", dropped).size(), dropped_commits) << Logs(run);
+  // Task 0 goes on; every record once.
+  const size_t task0_commits = run.CommittedSeqs(name, "", 0).size();
+  ASSERT_TRUE(Eventually([&] { return run.CommittedSeqs(name, "", 0).size() > task0_commits + 3; },
+                         absl::Seconds(30), absl::Milliseconds(200)))
+      << Logs(run);
+  absl::StatusOr<std::vector<ConsumedRecord>> consumed =
+      ReadWholeTopic(KafkaBootstrap(), run.topic(name));
+  ASSERT_TRUE(consumed.ok()) << consumed.status();
+  // A record is its task's seq (a task's seqs count on across its restarts, its keys do not).
+  std::set<std::pair<int, int64_t>> seen;
+  int duplicates = 0;
+  for (const ConsumedRecord& record : *consumed) {
+    rapidjson::Document value;
+    if (!record.value) continue;
+    value.Parse(record.value->c_str());
+    if (!value.IsObject() || !value.HasMember("seq") || !value.HasMember("task")) continue;
+    if (!seen.emplace(value["task"].GetInt(), value["seq"].GetInt64()).second) ++duplicates;
+  }
+  EXPECT_GT(seen.size(), 0u);
+  EXPECT_EQ(duplicates, 0) << "records seen twice by a read_committed consumer";
+  for (size_t i = 0; i < run.size(); ++i) run.StopWorker(i);
 }
 
 // Kafka Connect's leader is the config topic's one writer, task configs included: a follower

@@ -1,6 +1,8 @@
 #include "runtime/common/failpoint.h"
 
 #include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <chrono>
 
@@ -10,8 +12,8 @@ namespace sluice::failpoint {
 namespace {
 
 TEST(Failpoint, ParsesNamesActionsAndPasses) {
-  auto table = ParseFailpoints("a.b=kill,c=kill@3,d=sleep:25@2");
-  ASSERT_EQ(table.size(), 3u);
+  auto table = ParseFailpoints("a.b=kill,c=kill@3,d=sleep:25@2,e=stop@4");
+  ASSERT_EQ(table.size(), 4u);
   EXPECT_EQ(table[0]->name, "a.b");
   EXPECT_EQ(table[0]->action, Armed::Action::kKill);
   EXPECT_EQ(table[0]->fire_at, 1);
@@ -19,6 +21,8 @@ TEST(Failpoint, ParsesNamesActionsAndPasses) {
   EXPECT_EQ(table[2]->action, Armed::Action::kSleep);
   EXPECT_EQ(table[2]->sleep_ms, 25);
   EXPECT_EQ(table[2]->fire_at, 2);
+  EXPECT_EQ(table[3]->action, Armed::Action::kStop);
+  EXPECT_EQ(table[3]->fire_at, 4);
 }
 
 TEST(Failpoint, IgnoresEntriesThatDoNotParse) {
@@ -43,6 +47,25 @@ TEST(Failpoint, KillFiresAtItsPassOnly) {
         std::exit(0);
       },
       ::testing::KilledBySignal(SIGKILL), "failpoint here fired");
+}
+
+TEST(Failpoint, StopFreezesTheProcessUntilItIsContinued) {
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    auto table = ParseFailpoints("frozen=stop");
+    PassIn(table, "frozen");  // stopped here until SIGCONT
+    PassIn(table, "frozen");  // once only
+    _exit(7);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, WUNTRACED), child);
+  ASSERT_TRUE(WIFSTOPPED(status));
+  EXPECT_EQ(WSTOPSIG(status), SIGSTOP);
+  kill(child, SIGCONT);
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 7);
 }
 
 TEST(Failpoint, SleepWaitsOnceAndGoesOn) {

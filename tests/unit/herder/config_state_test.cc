@@ -1,6 +1,9 @@
 // Rebuilding connectors from the config topic, as Kafka Connect's KafkaConfigBackingStore does.
 #include "runtime/herder/config_state.h"
 
+#include <optional>
+#include <string>
+
 #include "gtest/gtest.h"
 #include "runtime/herder/herder_types.h"
 
@@ -34,6 +37,34 @@ TEST(ConfigState, ACommitMissingTaskConfigsMarksTheConnectorInconsistent) {
   state.Apply(R("commit-a", EncodeCommit(2)));
   EXPECT_TRUE(state.connectors().at("a").inconsistent);
   EXPECT_TRUE(state.connectors().at("a").tasks.empty());
+}
+
+// KIP-618: task configs committed open a zombie fencing round for their connector; its
+// `tasks-fencing-<name>` record closes it, and the next commit opens the next one.
+TEST(ConfigState, CommittedTaskConfigsAwaitTheirFencingRoundUntilItsRecordIsRead) {
+  ConfigState state;
+  state.Apply(R("connector-a", EncodeProperties({{"name", "a"}})));
+  EXPECT_FALSE(state.fencing_pending("a")) << "no task generation yet";
+  state.Apply(R("task-a-0", EncodeProperties({{"t", "0"}})));
+  EXPECT_FALSE(state.fencing_pending("a")) << "task configs count only with their commit";
+  state.Apply(R("commit-a", EncodeCommit(1)));
+  EXPECT_TRUE(state.fencing_pending("a"));
+  EXPECT_EQ(state.task_count_record("a"), std::nullopt);
+  state.Apply(R("tasks-fencing-a", std::string("not json")));
+  EXPECT_TRUE(state.fencing_pending("a")) << "a record that does not parse closes nothing";
+  state.Apply(R("tasks-fencing-a", EncodeTaskCount(1)));
+  EXPECT_FALSE(state.fencing_pending("a"));
+  EXPECT_EQ(state.task_count_record("a"), 1);
+  // The next generation waits for a round of its own; the previous record stays readable.
+  state.Apply(R("task-a-0", EncodeProperties({{"t", "0'"}})));
+  state.Apply(R("task-a-1", EncodeProperties({{"t", "1"}})));
+  state.Apply(R("commit-a", EncodeCommit(2)));
+  EXPECT_TRUE(state.fencing_pending("a"));
+  EXPECT_EQ(state.task_count_record("a"), 1);
+  EXPECT_FALSE(state.fencing_pending("b")) << "one connector's round is not another's";
+  state.Apply(R("tasks-fencing-a", EncodeTaskCount(2)));
+  EXPECT_FALSE(state.fencing_pending("a"));
+  EXPECT_EQ(state.task_count_record("a"), 2);
 }
 
 TEST(ConfigState, TargetStatesDefaultToStartedAndTombstonesDelete) {

@@ -1,7 +1,11 @@
 // The config and status topics' keys and values, byte for byte as Kafka Connect writes them.
 #include "runtime/herder/connect_records.h"
 
+#include <optional>
+#include <string>
+
 #include "gtest/gtest.h"
+#include "runtime/herder/config_state.h"
 
 namespace sluice::herder {
 namespace {
@@ -24,6 +28,22 @@ TEST(ConnectRecords, ConfigTopicKeysParseBackEvenWithDashesInNames) {
   EXPECT_EQ(ParseConfigTopicKey("commit-x").kind, ConfigTopicKey::Kind::kCommit);
   EXPECT_EQ(ParseConfigTopicKey("session-key").kind, ConfigTopicKey::Kind::kUnknown);
   EXPECT_EQ(ParseConfigTopicKey("task-x-notanumber").kind, ConfigTopicKey::Kind::kUnknown);
+}
+
+// KIP-618's task-count record, as Kafka Connect writes it after a zombie fencing round.
+TEST(ConnectRecords, TaskCountRecordsAreKafkaConnects) {
+  EXPECT_EQ(TaskCountKey("my-conn"), "tasks-fencing-my-conn");
+  const ConfigTopicKey key = ParseConfigTopicKey("tasks-fencing-my-conn");
+  EXPECT_EQ(key.kind, ConfigTopicKey::Kind::kTaskCount);
+  EXPECT_EQ(key.connector, "my-conn");
+  EXPECT_EQ(EncodeTaskCount(3), R"({"task-count":3})");
+  EXPECT_EQ(DecodeTaskCount(R"({"task-count":2})").value_or(-1), 2);
+  EXPECT_FALSE(DecodeTaskCount(R"({"tasks":2})").ok());
+  ConfigState state;
+  EXPECT_EQ(state.task_count_record("my-conn"), std::nullopt);
+  state.Apply({"tasks-fencing-my-conn", std::string(R"({"task-count":4})")});
+  EXPECT_EQ(state.task_count_record("my-conn"), 4);
+  EXPECT_EQ(state.skipped(), 0);
 }
 
 // KIP-745's restart request, as Kafka Connect's leader writes it; ConfigState keeps no state of it.

@@ -105,6 +105,12 @@ absl::Status FakeWorker::StopTaskLocked(const std::string& connector, int task_i
   return how;
 }
 
+absl::Status FakeWorker::FenceTaskProducers(const std::string& connector, int task_count) {
+  absl::MutexLock lock(&mu_);
+  events_.push_back(absl::StrCat("fence ", connector, " 0-", task_count - 1));
+  return absl::OkStatus();
+}
+
 absl::Status FakeWorker::StopTask(const std::string& connector, int task_id) {
   absl::MutexLock lock(&mu_);
   return StopTaskLocked(connector, task_id);

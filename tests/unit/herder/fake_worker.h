@@ -84,6 +84,8 @@ class FakeWorker : public worker::WorkerControl {
   void StopConnectorInstance(const std::string& connector) override;
   absl::Status StartTask(const std::string& connector, int task_id,
                          const ConfigMap& task_config) override;
+  // Records "fence gen 0-2" (the ids fenced) as an event.
+  absl::Status FenceTaskProducers(const std::string& connector, int task_count) override;
   absl::Status StopTask(const std::string& connector, int task_id) override;
   void StopTasks(const std::string& connector) override;
   void StopConnector(const std::string& connector) override;
@@ -91,6 +93,8 @@ class FakeWorker : public worker::WorkerControl {
   std::vector<const worker::TaskView*> Tasks(const std::string& connector) const override;
   const worker::TaskView* Task(const std::string& connector, int task_id) const override;
 
+  // Before the herder starts: the worker config it sees (exactly-once on, say).
+  config::WorkerConfig& mutable_config() { return config_; }
   // Test controls; any thread.
   // How many task configs a connector generates (at most tasks.max); nullopt = tasks.max.
   void SetGeneratedTasks(std::optional<size_t> count);

@@ -6,11 +6,13 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "tests/support/eventually.h"
 #include "tests/unit/herder/fake_topic_log.h"
@@ -468,6 +470,47 @@ TEST_F(HerderTest, AReconfigurationRequestRestartsTheTasksWithTheirNewConfigs) {
   worker_.RequestReconfiguration("gen");
   absl::SleepFor(absl::Milliseconds(50));
   EXPECT_EQ(CommittedTaskCount("gen"), 2);
+}
+
+// KIP-618: under exactly-once no task of a new generation starts before every producer id of the
+// previous one is fenced, and the round is recorded as Kafka Connect records it.
+TEST_F(HerderTest, UnderExactlyOnceANewTaskGenerationStartsOnlyAfterTheZombieFencingRound) {
+  worker_.mutable_config().exactly_once_source_support = config::ExactlyOnceSourceSupport::kEnabled;
+  worker_.SetGeneratedTasks(3);
+  StartHerder();
+  CreateGenerator("gen", 3);
+  auto task_count_record = [&]() -> std::optional<std::string> {
+    std::optional<std::optional<std::string>> latest = config_log_.Latest(TaskCountKey("gen"));
+    if (!latest || !*latest) return std::nullopt;
+    return **latest;
+  };
+  EXPECT_EQ(task_count_record(), R"({"task-count":3})");
+  std::vector<std::string> events = worker_.events();
+  auto fenced = std::find(events.begin(), events.end(), "fence gen 0-2");
+  ASSERT_NE(fenced, events.end()) << absl::StrJoin(events, ", ");
+  EXPECT_EQ(std::find(events.begin(), fenced, "start task gen-0"), fenced)
+      << "a task started before the round: " << absl::StrJoin(events, ", ");
+
+  // tasks.max lowered (the connector asks for one task): ids 0-2 are fenced, then task 0 starts.
+  worker_.ClearEvents();
+  worker_.SetGeneratedTasks(1);
+  worker_.RequestReconfiguration("gen");
+  ASSERT_TRUE(Eventually([&] { return task_count_record() == R"({"task-count":1})"; }));
+  ASSERT_TRUE(Eventually([&] { return worker_.RunningTasks("gen").size() == 1; }));
+  events = worker_.events();
+  fenced = std::find(events.begin(), events.end(), "fence gen 0-2");
+  ASSERT_NE(fenced, events.end()) << absl::StrJoin(events, ", ");
+  EXPECT_NE(std::find(fenced, events.end(), "start task gen-0"), events.end())
+      << absl::StrJoin(events, ", ");
+  EXPECT_EQ(std::find(events.begin(), fenced, "start task gen-0"), fenced)
+      << absl::StrJoin(events, ", ");
+
+  // The same generation started again (pause, resume): its round is recorded, none runs.
+  ASSERT_TRUE(herder_->Pause("gen").ok());
+  worker_.ClearEvents();
+  ASSERT_TRUE(herder_->Resume("gen").ok());
+  ASSERT_TRUE(Eventually([&] { return worker_.RunningTasks("gen").size() == 1; }));
+  for (const std::string& e : worker_.events()) EXPECT_EQ(e.find("fence"), std::string::npos) << e;
 }
 
 TEST_F(HerderTest, TasksMaxAboveWhatTheConnectorUsesIsAWarningInItsStatus) {
