@@ -74,10 +74,11 @@ class KafkaSide:
             if own:
                 consumer.close()
 
-    def wait_for_total(self, topic, expected, timeout, still_running=lambda: True, stall=120):
+    def wait_for_total(self, topic, expected, timeout, still_running=lambda: True, stall=120, on_reached=None):
         """Polls the topic's end offsets until they add up to `expected` records. Returns the
         monotonic time it happened, or None on timeout, when `still_running` turns false, or when
-        nothing new arrived for `stall` seconds."""
+        nothing new arrived for `stall` seconds. `on_reached`, if given, is called with the total
+        (which may exceed `expected` by what arrived since the last poll) the moment it is seen."""
         consumer = self._consumer()
         try:
             deadline = time.monotonic() + timeout
@@ -85,6 +86,8 @@ class KafkaSide:
             while time.monotonic() < deadline:
                 total = self.end_total(topic, consumer)
                 if total >= expected:
+                    if on_reached is not None:
+                        on_reached(total)
                     return time.monotonic()
                 if total != last_total:
                     last_total, last_change = total, time.monotonic()

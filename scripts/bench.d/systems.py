@@ -10,6 +10,7 @@ import subprocess
 import time
 
 from connect_rest import ConnectRest
+from machine_usage import cpu_seconds
 
 CACHE = os.path.join(os.environ.get("SLUICE_ROOT", os.path.join(os.path.dirname(__file__), "..", "..")), ".cache")
 # This invocation's own run folder (the systems' properties, logs and offsets files), so that
@@ -19,7 +20,6 @@ RUNS = os.path.join(CACHE, "bench", "runs", f"{time.strftime('%Y%m%d-%H%M%S')}-{
 TOPIC_PREFIX = "bench"
 DATA_TOPIC = f"{TOPIC_PREFIX}.bench.orders"
 SERVER_ID = 7101
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 # Log lines that mean a task died while its worker process lives on (Kafka Connect, Sluice).
 FAILURE_MARKERS = ("Task threw an uncaught and unrecoverable exception", "ended FAILED", "task failed:")
 
@@ -37,13 +37,6 @@ def write_properties(path, settings):
     with open(path, "w") as out:
         for key, value in settings.items():
             out.write(f"{key}={value}\n")
-
-
-def cpu_seconds(pid):
-    with open(f"/proc/{pid}/stat") as stat:
-        fields = stat.read().rsplit(")", 1)[1].split()
-    # utime and stime are fields 14 and 15 of the line; after the ")" split they are at 11 and 12.
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
 
 def peak_rss_bytes(pid):

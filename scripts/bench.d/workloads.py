@@ -7,12 +7,15 @@ import threading
 import time
 
 import ceilings
+import machine_usage
 from systems import DATA_TOPIC
 
 CEILING_TOPIC = "bench.ceiling"
 
 ALL = ["backlog", "backlog-single", "mixed", "snapshot", "latency", "restart"]
 TIMEOUT_SECONDS = 900
+# The drain's CPU figures start once this share of a run's events is in (measure_to_completion).
+DRAIN_FROM = 0.1
 
 
 def decode(record):
@@ -49,12 +52,30 @@ def wait_until_delivered(system, kafka, running, expected_events, last_id):
 def measure_to_completion(system, workload, expected_events, snapshot_mode, keep_state=False, last_id=None):
     """Starts `system`, waits until the data topic holds `expected_events` (the last of them has
     key `last_id`), samples CPU and peak memory, stops it. Events/s counts from process start to
-    the last event being readable."""
+    the last event being readable. Over the same window, what the broker, the database, this
+    harness and the whole machine spent (machine_usage.per_event's fields); and over the drain
+    alone, from the first DRAIN_FROM of the events to the last, the same with the system's own
+    process among them (fields prefixed drain_: what each event costs once started, without the
+    start's fixed costs, which the broker's topic and group work make large)."""
     kafka = workload.kafka
+    pids = machine_usage.service_pids()
+    window = machine_usage.Window(pids).start()
     running = system.start(snapshot_mode, keep_state=keep_state)
+    drain = {}
+
+    def drain_started(total):
+        drain["window"] = machine_usage.Window({**pids, "worker": running.process.pid}, threads_of="worker").start()
+        drain["from_events"] = total
+
     try:
+        if kafka.wait_for_total(DATA_TOPIC, int(expected_events * DRAIN_FROM), TIMEOUT_SECONDS, running.running,
+                                on_reached=drain_started) is None:
+            drain.clear()
         done_at = wait_until_delivered(system, kafka, running, expected_events, last_id)
         usage = running.usage() if running.process.poll() is None else {"cpu_seconds": float("nan"), "peak_rss_bytes": 0}
+        window.stop()
+        if drain:
+            drain["window"].stop()
     finally:
         running.stop()  # also when the harness fails: no worker outlives the benchmark
     if done_at is None:
@@ -68,9 +89,21 @@ def measure_to_completion(system, workload, expected_events, snapshot_mode, keep
         "cpu_seconds": usage["cpu_seconds"],
         "cpu_seconds_per_million_events": usage["cpu_seconds"] * 1e6 / expected_events,
         "peak_rss_mb": usage["peak_rss_bytes"] / 2**20,
+        **machine_usage.per_event(window.figures(), expected_events, window.seconds, usage["cpu_seconds"]),
+        **(drain_figures(drain["window"], expected_events - drain["from_events"]) if drain else {}),
         "correct": True,
         "problem": "",
     }
+
+
+def drain_figures(window, events):
+    """A drain window's fields: events/s, each process's CPU per event (the worker's among them)
+    and each of the worker's threads'."""
+    if events <= 0:
+        return {}
+    return {"drain_events_per_second": events / window.seconds,
+            **machine_usage.per_event(window.figures(), events, window.seconds, 0.0, prefix="drain_"),
+            **window.thread_figures(events, prefix="drain_")}
 
 
 class Workload:
@@ -163,19 +196,27 @@ def with_producer_ceiling(workload, measurement):
     """Right after a correct run, the producer ceiling for the records it wrote (the same keys and
     bytes, on the broker and machine as they are now): librdkafka alone, tests/bench/producer_ceiling.
     Measured after every run, so that each run's share of its ceiling is a same-time ratio on a
-    machine whose pace moves."""
+    machine whose pace moves. With it what the broker and the machine spent over its timed part
+    (fields prefixed producer_ceiling_)."""
     if measurement["correct"]:
-        ceiling = ceilings.producer(workload.kafka, DATA_TOPIC, CEILING_TOPIC)
+        ceiling = ceilings.producer(workload.kafka, DATA_TOPIC, CEILING_TOPIC, machine_usage.service_pids())
         measurement["producer_ceiling_per_second"] = ceiling["records_per_second"]
         measurement["producer_ceiling_cpu_seconds_per_million"] = ceiling["cpu_ns_per_record"] / 1e3
+        measurement.update(machine_usage.per_event(machine_usage.tool_figures(ceiling), ceiling["records"],
+                                                   ceiling["seconds"], ceiling["cpu_seconds"],
+                                                   prefix="producer_ceiling_"))
     return measurement
 
 
 def binlog_ceilings(workload, events, per_system):
     """The raw binlog fetch ceiling (once), the runs' producer ceilings (median), and each run's
-    events/s as a share of min(its producer ceiling, the binlog fetch ceiling)."""
-    fetch = ceilings.binlog_fetch(workload.database)
+    events/s as a share of min(its producer ceiling, the binlog fetch ceiling). The fetch's CPU
+    figures per million events count this workload's change events, as the systems' do."""
+    fetch = ceilings.binlog_fetch(workload.database, machine_usage.service_pids())
     fetch["events_per_second_of_this_workload"] = events / fetch["seconds"]
+    fetch.update(machine_usage.per_event(machine_usage.tool_figures(fetch), events, fetch["seconds"],
+                                         fetch["cpu_seconds"]))
+    fetch["cpu_seconds_per_million_events"] = fetch["cpu_seconds"] * 1e6 / events
     producer = [run["producer_ceiling_per_second"] for runs in per_system.values() for run in runs
                 if "producer_ceiling_per_second" in run]
     for runs in per_system.values():
@@ -391,6 +432,8 @@ def make(name, args, database, kafka):
 # --latency-split broker, at the broker's append (LogAppendTime).
 LEG_LABELS = [("producer", ("to producer call", "producer call to readable")),
               ("append", ("to broker append", "broker append to readable"))]
+MACHINE_PARTS = [("kafka_broker", "broker"), ("database", "database"), ("harness", "harness"),
+                 ("other", "other"), ("machine_busy", "machine busy")]
 METRICS = [
     ("events_per_second", "events/s", "{:,.0f}", "higher"),
     ("cpu_seconds_per_million_events", "CPU s / M events", "{:.1f}", "lower"),
@@ -407,8 +450,22 @@ METRICS = [
       for leg, labels in LEG_LABELS for way, label in zip(("to", "from"), labels) for q in ("p50", "p99")],
     ("max_ms_at_5000", "max ms @5k/s", "{:.1f}", "lower"),
     ("restart_to_first_event_ms", "restart ms", "{:.0f}", "lower"),
+    # Where the machine's CPU went over each run (machine_usage.per_event): the processes beside
+    # the system's own, what none of them explains, and the machine's total.
+    *[(f"{key}_cpu_seconds_per_million_events", f"{label} CPU s / M events", "{:.2f}", "lower")
+      for key, label in MACHINE_PARTS],
+    ("machine_cores_busy", "cores busy (average)", "{:.2f}", "lower"),
+    ("drain_events_per_second", "drain: events/s", "{:,.0f}", "higher"),
+    *[(f"drain_{key}_cpu_seconds_per_million_events", f"drain: {label} CPU s / M events", "{:.2f}", "lower")
+      for key, label in [("worker", "worker")] + MACHINE_PARTS],
+    ("drain_worker_busiest_thread_cpu_seconds_per_million_events", "drain: worker's busiest thread CPU s / M",
+     "{:.2f}", "lower"),
+    ("drain_machine_cores_busy", "drain: cores busy (average)", "{:.2f}", "lower"),
     ("producer_ceiling_per_second", "producer ceiling/s", "{:,.0f}", "higher"),
     ("producer_ceiling_cpu_seconds_per_million", "ceiling CPU s / M", "{:.1f}", "lower"),
+    *[(f"producer_ceiling_{key}_cpu_seconds_per_million_events", f"ceiling: {label} CPU s / M", "{:.2f}", "lower")
+      for key, label in MACHINE_PARTS if key != "harness"],
+    ("producer_ceiling_machine_cores_busy", "ceiling: cores busy (average)", "{:.2f}", "lower"),
     ("share_of_ceiling", "of min(ceilings)", "{:.0%}", "higher"),
 ]
 # The ratios reported, each system over another where both ran: per run (run i of one against run
@@ -464,8 +521,12 @@ def table(results):
             lines.append(f"{name:16s} {label:38s} " + " ".join(f"{cell:>{w}s}" for cell, w in zip(cells, widths)))
         limits = workload.get("ceilings", {})
         if "binlog_fetch" in limits:
-            lines.append(f"{name:16s} {'ceiling: binlog fetch':38s} {limits['binlog_fetch']['events_per_second_of_this_workload']:>12,.0f} "
-                         f"events/s ({limits['binlog_fetch']['mb_per_second']:.0f} MB/s raw fetch)")
+            fetch = limits["binlog_fetch"]
+            lines.append(f"{name:16s} {'ceiling: binlog fetch':38s} {fetch['events_per_second_of_this_workload']:>12,.0f} "
+                         f"events/s ({fetch['mb_per_second']:.0f} MB/s raw fetch); CPU s / M events: "
+                         f"the fetch {fetch['cpu_seconds_per_million_events']:.2f}, the database "
+                         f"{fetch.get('database_cpu_seconds_per_million_events', float('nan')):.2f}, "
+                         f"machine busy {fetch['machine_busy_cpu_seconds_per_million_events']:.2f}")
         if "producer" in limits:
             producer = limits["producer"]
             low, high = producer["records_per_second_range"]

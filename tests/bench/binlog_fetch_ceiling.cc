@@ -2,7 +2,7 @@
 // replica that does nothing with it (no decoding, no Kafka). A connector can go no faster.
 //
 //   binlog_fetch_ceiling --port 23306 [--host 127.0.0.1] [--user U] [--password P]
-//                        [--reader stream|mariadb_rpl]
+//                        [--reader stream|mariadb_rpl] [--observe NAME=PID]...
 //
 // --reader stream (the default) reads through BinlogStream, the connector's own path.
 // --reader mariadb_rpl reads the same binlog with Connector/C's mariadb_rpl_open/mariadb_rpl_fetch
@@ -10,7 +10,9 @@
 // connectors/mysql/server/README.md.
 //
 // Prints one JSON object: reader, events, bytes, seconds, events_per_second, mb_per_second,
-// cpu_seconds (this process, user + system) and cpu_ns_per_event.
+// cpu_seconds (this process, user + system) and cpu_ns_per_event; over the same timed read,
+// observed_cpu_seconds (each --observe process's CPU time, e.g. the server's: what its binlog dump
+// costs it) and the machine's machine_busy_cpu_seconds and machine_cpu_seconds (process_usage.h).
 // clang-format off
 #include <mysql.h>  // must precede mariadb_rpl.h, which uses its types
 #include <mariadb_rpl.h>
@@ -29,6 +31,7 @@
 namespace {
 
 using sluice::bench::CpuSeconds;
+using sluice::bench::MachineWindow;
 
 int Fail(const std::string& message) {
   std::fprintf(stderr, "binlog_fetch_ceiling: %s\n", message.c_str());
@@ -107,6 +110,7 @@ int main(int argc, char** argv) {
   options.password = "sluice-cdc";
   options.ssl_mode = sluice::mysql::SslMode::kDisabled;
   std::string reader = "stream";
+  MachineWindow machine;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     const char* value = argv[i + 1];
@@ -120,7 +124,10 @@ int main(int argc, char** argv) {
       options.password = value;
     else if (flag == "--reader")
       reader = value;
-    else
+    else if (flag == "--observe") {
+      if (!machine.Observe(value))
+        return Fail(std::string("--observe needs NAME=PID, not ") + value);
+    } else
       return Fail("unknown flag " + flag);
   }
   if (reader != "stream" && reader != "mariadb_rpl") {
@@ -133,6 +140,7 @@ int main(int argc, char** argv) {
   const std::string first_file = logs->rows[0][0].value_or("");
 
   Totals totals;
+  machine.Start();
   const double cpu_start = CpuSeconds();
   const auto start = std::chrono::steady_clock::now();
   const absl::Status status = reader == "stream"
@@ -141,14 +149,15 @@ int main(int argc, char** argv) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const double cpu_seconds = CpuSeconds() - cpu_start;
+  machine.Stop();
   if (!status.ok()) return Fail(std::string(status.message()));
   std::printf(
       "{\"reader\":\"%s\",\"events\":%llu,\"bytes\":%llu,\"seconds\":%.6f,"
       "\"events_per_second\":%.1f,\"mb_per_second\":%.1f,\"cpu_seconds\":%.6f,"
-      "\"cpu_ns_per_event\":%.1f}\n",
+      "\"cpu_ns_per_event\":%.1f%s}\n",
       reader.c_str(), static_cast<unsigned long long>(totals.events),
       static_cast<unsigned long long>(totals.bytes), seconds, totals.events / seconds,
       totals.bytes / seconds / 1e6, cpu_seconds,
-      totals.events == 0 ? 0.0 : cpu_seconds * 1e9 / totals.events);
+      totals.events == 0 ? 0.0 : cpu_seconds * 1e9 / totals.events, machine.Json().c_str());
   return 0;
 }

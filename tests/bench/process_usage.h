@@ -1,15 +1,23 @@
 #ifndef SLUICE_TESTS_BENCH_PROCESS_USAGE_H_
 #define SLUICE_TESTS_BENCH_PROCESS_USAGE_H_
 
-// What a benchmark program reports about its own process: CPU time and memory.
+// What a benchmark program reports about its own process (CPU time and memory), and about the
+// machine around it over its timed part: other processes' CPU time (the broker's, the database's)
+// and the whole machine's busy CPU time, so that "the machine was full" is a figure.
 
 #include <sys/resource.h>
+#include <sys/types.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <fstream>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 
 namespace sluice::bench {
@@ -35,6 +43,96 @@ inline long StatusKb(absl::string_view field) {
   }
   return 0;
 }
+
+// Process `pid`'s CPU time so far, user + system, in seconds (its /proc/<pid>/stat, all threads);
+// -1 if it is gone or unreadable. Clock ticks: 10 ms resolution.
+inline double ProcessCpuSeconds(pid_t pid) {
+  std::ifstream stat_file(absl::StrCat("/proc/", pid, "/stat"));
+  std::string line;
+  if (!std::getline(stat_file, line)) return -1;
+  // The command name (field 2) may hold spaces; utime and stime are the 12th and 13th fields
+  // after its closing parenthesis.
+  std::istringstream rest(line.substr(line.rfind(')') + 1));
+  std::string field;
+  double ticks = 0;
+  for (int i = 1; i <= 13 && rest >> field; ++i) {
+    if (i >= 12) {
+      double value = 0;
+      if (!absl::SimpleAtod(field, &value)) return -1;
+      ticks += value;
+    }
+  }
+  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+// The machine's CPU time so far from /proc/stat's first line, summed over all cores, in seconds:
+// busy (user, nice, system, irq, softirq, steal) and all (busy + idle + iowait).
+struct MachineCpu {
+  double busy_seconds = 0;
+  double all_seconds = 0;
+};
+inline MachineCpu MachineCpuSeconds() {
+  std::ifstream stat_file("/proc/stat");
+  std::string cpu;
+  double user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0;
+  stat_file >> cpu >> user >> nice >> system >> idle >> iowait >> irq >> softirq >> steal;
+  const double ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
+  const double busy = user + nice + system + irq + softirq + steal;
+  return {busy / ticks, (busy + idle + iowait) / ticks};
+}
+
+// Other processes' CPU time and the machine's over one timed window: Start() before it, Stop()
+// after, then Json(). Not thread-safe; one window per object.
+class MachineWindow {
+ public:
+  // `spec` is NAME=PID (a command line's --observe value); false if it is not.
+  bool Observe(absl::string_view spec) {
+    const size_t equals = spec.find('=');
+    int pid = 0;
+    if (equals == absl::string_view::npos || equals == 0 ||
+        !absl::SimpleAtoi(spec.substr(equals + 1), &pid) || pid <= 0) {
+      return false;
+    }
+    observed_.push_back({std::string(spec.substr(0, equals)), pid, 0, 0});
+    return true;
+  }
+
+  void Start() {
+    for (Observed& o : observed_) o.start = ProcessCpuSeconds(o.pid);
+    start_ = MachineCpuSeconds();
+  }
+
+  void Stop() {
+    stop_ = MachineCpuSeconds();
+    for (Observed& o : observed_) o.stop = ProcessCpuSeconds(o.pid);
+  }
+
+  // The window's figures as JSON members to append inside an object (a leading comma):
+  // "observed_cpu_seconds":{NAME:seconds,...} (-1 for a process gone or unreadable),
+  // "machine_busy_cpu_seconds" and "machine_cpu_seconds" (all cores' time, busy or not).
+  std::string Json() const {
+    std::string json = ",\"observed_cpu_seconds\":{";
+    for (const Observed& o : observed_) {
+      const double seconds = o.start < 0 || o.stop < 0 ? -1 : o.stop - o.start;
+      absl::StrAppend(&json, &o == &observed_.front() ? "" : ",", "\"", o.name, "\":", seconds);
+    }
+    absl::StrAppend(&json,
+                    "},\"machine_busy_cpu_seconds\":", stop_.busy_seconds - start_.busy_seconds,
+                    ",\"machine_cpu_seconds\":", stop_.all_seconds - start_.all_seconds);
+    return json;
+  }
+
+ private:
+  struct Observed {
+    std::string name;
+    pid_t pid;
+    double start;
+    double stop;
+  };
+  std::vector<Observed> observed_;
+  MachineCpu start_;
+  MachineCpu stop_;
+};
 
 }  // namespace sluice::bench
 

@@ -4,7 +4,7 @@
 //
 //   producer_ceiling --bootstrap 127.0.0.1:29192 --from TOPIC --to TOPIC [-X key=value]...
 //                    [--transaction-records N --offsets-topic TOPIC [--flush-before-offsets]
-//                     [--begin-delay-us N]]
+//                     [--begin-delay-us N]] [--observe NAME=PID]...
 //
 // Reads every record of --from (the topic a system under test just wrote: the same keys and value
 // bytes) into memory first, untimed, in the order they were produced (CreateTime, then partition
@@ -25,7 +25,9 @@
 //
 // Prints one JSON object: records, bytes (keys + values), transactions, seconds,
 // records_per_second, mb_per_second, cpu_seconds (this process over the timed part, librdkafka's
-// threads included) and cpu_ns_per_record.
+// threads included) and cpu_ns_per_record; over the same timed part, observed_cpu_seconds (each
+// --observe process's CPU time, e.g. the broker's JVM: what the records cost it), and the whole
+// machine's machine_busy_cpu_seconds and machine_cpu_seconds (process_usage.h, MachineWindow).
 #include <librdkafka/rdkafka.h>
 #include <unistd.h>
 
@@ -44,6 +46,7 @@
 namespace {
 
 using sluice::bench::CpuSeconds;
+using sluice::bench::MachineWindow;
 
 int Fail(const std::string& message) {
   std::fprintf(stderr, "producer_ceiling: %s\n", message.c_str());
@@ -194,6 +197,7 @@ int main(int argc, char** argv) {
   int64_t begin_delay_us = 0;
   bool flush_before_offsets = false;
   std::vector<std::pair<std::string, std::string>> settings;
+  MachineWindow machine;
   for (int i = 1; i < argc; i += 2) {
     const std::string flag = argv[i];
     if (flag == "--flush-before-offsets") {
@@ -215,6 +219,8 @@ int main(int argc, char** argv) {
       from = value;
     } else if (flag == "--to") {
       to = value;
+    } else if (flag == "--observe") {
+      if (!machine.Observe(value)) return Fail("--observe needs NAME=PID, not " + value);
     } else if (flag == "-X") {
       const size_t equals = value.find('=');
       if (equals == std::string::npos) return Fail("-X needs key=value, not " + value);
@@ -228,7 +234,7 @@ int main(int argc, char** argv) {
     return Fail(
         "usage: producer_ceiling --bootstrap HOST:PORT --from TOPIC --to TOPIC [-X k=v]... "
         "[--transaction-records N --offsets-topic TOPIC [--flush-before-offsets] "
-        "[--begin-delay-us N]]");
+        "[--begin-delay-us N]] [--observe NAME=PID]...");
   }
 
   std::string error;
@@ -267,6 +273,7 @@ int main(int argc, char** argv) {
   int64_t transactions = 0;
 
   uint64_t bytes = 0;
+  machine.Start();
   const double cpu_start = CpuSeconds();
   const auto start = std::chrono::steady_clock::now();
   int64_t in_transaction = 0;
@@ -307,13 +314,14 @@ int main(int argc, char** argv) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const double cpu_seconds = CpuSeconds() - cpu_start;
+  machine.Stop();
   if (failed.load() > 0) return Fail(absl::StrCat(failed.load(), " records were not delivered"));
   std::printf(
       "{\"records\":%lld,\"bytes\":%llu,\"transactions\":%lld,\"seconds\":%.6f,"
       "\"records_per_second\":%.1f,\"mb_per_second\":%.1f,\"cpu_seconds\":%.6f,"
-      "\"cpu_ns_per_record\":%.1f}\n",
+      "\"cpu_ns_per_record\":%.1f%s}\n",
       static_cast<long long>(total), static_cast<unsigned long long>(bytes),
       static_cast<long long>(transactions), seconds, total / seconds, bytes / seconds / 1e6,
-      cpu_seconds, cpu_seconds * 1e9 / total);
+      cpu_seconds, cpu_seconds * 1e9 / total, machine.Json().c_str());
   return 0;
 }

@@ -1,6 +1,8 @@
 // tests/bench/producer_ceiling against the test broker: what scripts/bench calls the producer
 // ceiling is only a ceiling if the tool puts exactly the source topic's records into the broker,
 // each where a worker's producer would, and (exactly-once) in the transactions it says.
+#include <unistd.h>
+
 #include <cstdlib>
 #include <map>
 #include <string>
@@ -115,6 +117,32 @@ TEST_F(ProducerCeilingTest, PutsEverySourceRecordIntoTheTargetOnceWhereItsKeyBel
   EXPECT_GT(JsonNumber(json, "records_per_second"), 0) << json;
   EXPECT_GT(JsonNumber(json, "cpu_seconds"), 0) << json;
   ExpectTargetHoldsTheSourceRecords();
+}
+
+// scripts/bench reads the broker's and the database's CPU over the timed part this way; the test
+// observes itself (waiting on the tool: little CPU) and a pid above Linux's largest pid_max.
+TEST_F(ProducerCeilingTest, ReadsObservedProcessesAndTheMachineOverItsTimedPart) {
+  const std::string json = RunCeiling(
+      {"--observe", absl::StrCat("test=", getpid()), "--observe", "gone=4194305"});
+  EXPECT_EQ(JsonNumber(json, "records"), kRecords) << json;
+  const double test = JsonNumber(json, "test");
+  EXPECT_GE(test, 0) << json;
+  EXPECT_LT(test, 1) << json;
+  EXPECT_EQ(JsonNumber(json, "gone"), -1) << json;
+  // The machine's busy time holds the tool's own (10 ms ticks aside), and all cores' time more.
+  const double busy = JsonNumber(json, "machine_busy_cpu_seconds");
+  EXPECT_GE(busy, JsonNumber(json, "cpu_seconds") - 0.03) << json;
+  EXPECT_GE(JsonNumber(json, "machine_cpu_seconds"), busy) << json;
+}
+
+TEST_F(ProducerCeilingTest, RefusesAnObservedProcessThatIsNotNameEqualsPid) {
+  const std::string log = absl::StrCat(::testing::TempDir(), UniqueName("producer-ceiling"));
+  Subprocess tool({PRODUCER_CEILING_BINARY, "--bootstrap", KafkaBootstrap(), "--from", source_,
+                   "--to", target_, "--observe", "broker"},
+                  log);
+  EXPECT_EQ(tool.Wait(absl::Seconds(60)), 1);
+  EXPECT_NE(ReadFileForMessage(log).find("--observe needs NAME=PID"), std::string::npos)
+      << ReadFileForMessage(log);
 }
 
 TEST_F(ProducerCeilingTest, InTransactionsCommitsOneOffsetsRecordPerTransaction) {
