@@ -126,21 +126,13 @@ class Window:
         if self.threads_of:
             ended = thread_cpu_seconds(self.pids[self.threads_of])
             # A thread started during the window counts from zero.
-            self.threads = sorted(((tid, name, seconds - self.threads_started.get(tid, (name, 0.0))[1])
-                                   for tid, (name, seconds) in ended.items()), key=lambda t: -t[2])
+            self.threads = [(tid, name, seconds - self.threads_started.get(tid, (name, 0.0))[1])
+                            for tid, (name, seconds) in ended.items()]
         return self
 
     def thread_figures(self, events, prefix=""):
-        """The `threads_of` process's threads over the window, busiest first (tid, name, CPU s per
-        million `events`), and the busiest one's CPU s per million events: its pace bounds the
-        process's when cores are free."""
-        threads = [{"tid": tid, "name": name, "cpu_seconds_per_million_events": seconds * 1e6 / events}
-                   for tid, name, seconds in self.threads if seconds > 0]
-        out = {f"{prefix}{self.threads_of}_threads": threads}
-        if threads:
-            out[f"{prefix}{self.threads_of}_busiest_thread_cpu_seconds_per_million_events"] = \
-                threads[0]["cpu_seconds_per_million_events"]
-        return out
+        """The `threads_of` process's threads over the window (threads_per_event)."""
+        return threads_per_event(self.threads, events, f"{prefix}{self.threads_of}_")
 
     def figures(self):
         return {
@@ -159,6 +151,25 @@ def tool_figures(tool):
         "machine_busy_cpu_seconds": tool["machine_busy_cpu_seconds"],
         "machine_cpu_seconds": tool["machine_cpu_seconds"],
     }
+
+
+def threads_per_event(threads, events, prefix):
+    """From (tid, name, CPU seconds) of one process's threads over a window with `events`: the
+    threads that ran, busiest first, with their CPU s per million events (`<prefix>threads`), and
+    the busiest one's (`<prefix>busiest_thread_cpu_seconds_per_million_events`): its pace bounds
+    the process's when cores are free."""
+    ran = sorted((t for t in threads if t[2] > 0), key=lambda t: -t[2])
+    out = {f"{prefix}threads": [{"tid": tid, "name": name, "cpu_seconds_per_million_events": seconds * 1e6 / events}
+                                for tid, name, seconds in ran]}
+    if ran:
+        out[f"{prefix}busiest_thread_cpu_seconds_per_million_events"] = ran[0][2] * 1e6 / events
+    return out
+
+
+def tool_threads(tool, events, prefix):
+    """A ceiling tool's own threads over its timed part (its JSON's own_threads), as threads_per_event's."""
+    return threads_per_event([(t["tid"], t["name"], t["cpu_seconds"]) for t in tool.get("own_threads", [])],
+                             events, prefix)
 
 
 def observe_arguments(pids):

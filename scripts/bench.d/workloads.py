@@ -205,6 +205,7 @@ def with_producer_ceiling(workload, measurement):
         measurement.update(machine_usage.per_event(machine_usage.tool_figures(ceiling), ceiling["records"],
                                                    ceiling["seconds"], ceiling["cpu_seconds"],
                                                    prefix="producer_ceiling_"))
+        measurement.update(machine_usage.tool_threads(ceiling, ceiling["records"], "producer_ceiling_"))
     return measurement
 
 
@@ -465,6 +466,8 @@ METRICS = [
     ("producer_ceiling_cpu_seconds_per_million", "ceiling CPU s / M", "{:.1f}", "lower"),
     *[(f"producer_ceiling_{key}_cpu_seconds_per_million_events", f"ceiling: {label} CPU s / M", "{:.2f}", "lower")
       for key, label in MACHINE_PARTS if key != "harness"],
+    ("producer_ceiling_busiest_thread_cpu_seconds_per_million_events", "ceiling: its busiest thread CPU s / M",
+     "{:.2f}", "lower"),
     ("producer_ceiling_machine_cores_busy", "ceiling: cores busy (average)", "{:.2f}", "lower"),
     ("share_of_ceiling", "of min(ceilings)", "{:.0%}", "higher"),
 ]

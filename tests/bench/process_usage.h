@@ -10,9 +10,13 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
+#include <system_error>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -44,15 +48,19 @@ inline long StatusKb(absl::string_view field) {
   return 0;
 }
 
-// Process `pid`'s CPU time so far, user + system, in seconds (its /proc/<pid>/stat, all threads);
-// -1 if it is gone or unreadable. Clock ticks: 10 ms resolution.
-inline double ProcessCpuSeconds(pid_t pid) {
-  std::ifstream stat_file(absl::StrCat("/proc/", pid, "/stat"));
+// The CPU time so far, user + system, in seconds, of the process or thread whose stat file is at
+// `path` (/proc/<pid>/stat: all its threads; /proc/<pid>/task/<tid>/stat: one); -1 if it is gone or
+// unreadable. `name`, if given, receives its name. Clock ticks: 10 ms resolution.
+inline double StatCpuSeconds(const std::string& path, std::string* name = nullptr) {
+  std::ifstream stat_file(path);
   std::string line;
   if (!std::getline(stat_file, line)) return -1;
-  // The command name (field 2) may hold spaces; utime and stime are the 12th and 13th fields
-  // after its closing parenthesis.
-  std::istringstream rest(line.substr(line.rfind(')') + 1));
+  // The name (field 2, in parentheses) may hold spaces; utime and stime are the 12th and 13th
+  // fields after its closing parenthesis.
+  const size_t open = line.find('('), close = line.rfind(')');
+  if (open == std::string::npos || close == std::string::npos || close < open) return -1;
+  if (name != nullptr) *name = line.substr(open + 1, close - open - 1);
+  std::istringstream rest(line.substr(close + 1));
   std::string field;
   double ticks = 0;
   for (int i = 1; i <= 13 && rest >> field; ++i) {
@@ -63,6 +71,24 @@ inline double ProcessCpuSeconds(pid_t pid) {
     }
   }
   return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+inline double ProcessCpuSeconds(pid_t pid) {
+  return StatCpuSeconds(absl::StrCat("/proc/", pid, "/stat"));
+}
+
+// This process's threads: tid -> (name, CPU seconds so far).
+inline std::map<long, std::pair<std::string, double>> OwnThreadsCpuSeconds() {
+  std::map<long, std::pair<std::string, double>> threads;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/task", error)) {
+    long tid = 0;
+    if (!absl::SimpleAtoi(entry.path().filename().string(), &tid)) continue;
+    std::string name;
+    const double seconds = StatCpuSeconds(entry.path().string() + "/stat", &name);
+    if (seconds >= 0) threads[tid] = {name, seconds};  // else it ended since the listing
+  }
+  return threads;
 }
 
 // The machine's CPU time so far from /proc/stat's first line, summed over all cores, in seconds:
@@ -81,8 +107,8 @@ inline MachineCpu MachineCpuSeconds() {
   return {busy / ticks, (busy + idle + iowait) / ticks};
 }
 
-// Other processes' CPU time and the machine's over one timed window: Start() before it, Stop()
-// after, then Json(). Not thread-safe; one window per object.
+// Other processes' CPU time, this process's threads' and the machine's over one timed window:
+// Start() before it, Stop() after, then Json(). Not thread-safe; one window per object.
 class MachineWindow {
  public:
   // `spec` is NAME=PID (a command line's --observe value); false if it is not.
@@ -98,6 +124,7 @@ class MachineWindow {
   }
 
   void Start() {
+    threads_start_ = OwnThreadsCpuSeconds();
     for (Observed& o : observed_) o.start = ProcessCpuSeconds(o.pid);
     start_ = MachineCpuSeconds();
   }
@@ -105,20 +132,31 @@ class MachineWindow {
   void Stop() {
     stop_ = MachineCpuSeconds();
     for (Observed& o : observed_) o.stop = ProcessCpuSeconds(o.pid);
+    threads_stop_ = OwnThreadsCpuSeconds();
   }
 
   // The window's figures as JSON members to append inside an object (a leading comma):
   // "observed_cpu_seconds":{NAME:seconds,...} (-1 for a process gone or unreadable),
-  // "machine_busy_cpu_seconds" and "machine_cpu_seconds" (all cores' time, busy or not).
+  // "machine_busy_cpu_seconds" and "machine_cpu_seconds" (all cores' time, busy or not), and
+  // "own_threads":[{"tid","name","cpu_seconds"}...] (this process's threads alive at the end; one
+  // started in the window counts from zero), so that its busiest thread's pace is a figure.
   std::string Json() const {
     std::string json = ",\"observed_cpu_seconds\":{";
     for (const Observed& o : observed_) {
       const double seconds = o.start < 0 || o.stop < 0 ? -1 : o.stop - o.start;
       absl::StrAppend(&json, &o == &observed_.front() ? "" : ",", "\"", o.name, "\":", seconds);
     }
-    absl::StrAppend(&json,
-                    "},\"machine_busy_cpu_seconds\":", stop_.busy_seconds - start_.busy_seconds,
-                    ",\"machine_cpu_seconds\":", stop_.all_seconds - start_.all_seconds);
+    absl::StrAppend(
+        &json, "},\"machine_busy_cpu_seconds\":", stop_.busy_seconds - start_.busy_seconds,
+        ",\"machine_cpu_seconds\":", stop_.all_seconds - start_.all_seconds, ",\"own_threads\":[");
+    for (const auto& [tid, stopped] : threads_stop_) {
+      const auto started = threads_start_.find(tid);
+      const double seconds =
+          stopped.second - (started == threads_start_.end() ? 0 : started->second.second);
+      absl::StrAppend(&json, tid == threads_stop_.begin()->first ? "" : ",", "{\"tid\":", tid,
+                      ",\"name\":\"", stopped.first, "\",\"cpu_seconds\":", seconds, "}");
+    }
+    absl::StrAppend(&json, "]");
     return json;
   }
 
@@ -132,6 +170,8 @@ class MachineWindow {
   std::vector<Observed> observed_;
   MachineCpu start_;
   MachineCpu stop_;
+  std::map<long, std::pair<std::string, double>> threads_start_;
+  std::map<long, std::pair<std::string, double>> threads_stop_;
 };
 
 }  // namespace sluice::bench

@@ -121,7 +121,7 @@ TEST_F(ProducerCeilingTest, PutsEverySourceRecordIntoTheTargetOnceWhereItsKeyBel
 
 // scripts/bench reads the broker's and the database's CPU over the timed part this way; the test
 // observes itself (waiting on the tool: little CPU) and a pid above Linux's largest pid_max.
-TEST_F(ProducerCeilingTest, ReadsObservedProcessesAndTheMachineOverItsTimedPart) {
+TEST_F(ProducerCeilingTest, ReadsObservedProcessesItsThreadsAndTheMachineOverItsTimedPart) {
   const std::string json = RunCeiling(
       {"--observe", absl::StrCat("test=", getpid()), "--observe", "gone=4194305"});
   EXPECT_EQ(JsonNumber(json, "records"), kRecords) << json;
@@ -133,6 +133,9 @@ TEST_F(ProducerCeilingTest, ReadsObservedProcessesAndTheMachineOverItsTimedPart)
   const double busy = JsonNumber(json, "machine_busy_cpu_seconds");
   EXPECT_GE(busy, JsonNumber(json, "cpu_seconds") - 0.03) << json;
   EXPECT_GE(JsonNumber(json, "machine_cpu_seconds"), busy) << json;
+  // Its own threads, librdkafka's among them (named rdk:main, rdk:broker<N>...).
+  EXPECT_NE(json.find("\"own_threads\":[{\"tid\":"), std::string::npos) << json;
+  EXPECT_NE(json.find("\"name\":\"rdk:broker"), std::string::npos) << json;
 }
 
 TEST_F(ProducerCeilingTest, RefusesAnObservedProcessThatIsNotNameEqualsPid) {
