@@ -16,35 +16,36 @@ CACHE = os.environ.get("SLUICE_CACHE",
                        os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", ".cache"))
 
 
-def cpu_seconds(pid):
-    """Process `pid`'s CPU time so far, user + system, all its threads; None once it is gone."""
+def _stat(path):
+    """(name, CPU seconds so far, user + system) from a /proc stat file: a process's
+    (/proc/<pid>/stat, all its threads) or a thread's (/proc/<pid>/task/<tid>/stat); None once it
+    is gone."""
     try:
-        with open(f"/proc/{pid}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
+        with open(path) as stat:
+            line = stat.read()
     except OSError:
         return None
-    # utime and stime are fields 14 and 15 of the line; after the ")" split they are at 11 and 12.
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    # The name is in parentheses and may hold spaces; utime and stime are fields 14 and 15 of the
+    # line, at 11 and 12 after the ")".
+    fields = line.rsplit(")", 1)[1].split()
+    return line[line.index("(") + 1:line.rindex(")")], (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def cpu_seconds(pid):
+    """Process `pid`'s CPU time so far, user + system, all its threads; None once it is gone."""
+    stat = _stat(f"/proc/{pid}/stat")
+    return stat and stat[1]
 
 
 def thread_cpu_seconds(pid):
     """Each thread of process `pid`: tid -> (its name, its CPU time so far); {} once it is gone.
-    The threads' own /proc/<pid>/task/<tid>/stat, so that the busiest thread's pace is a figure."""
-    threads = {}
+    The threads' own stat files, so that the busiest thread's pace is a figure."""
     try:
         tids = os.listdir(f"/proc/{pid}/task")
     except OSError:
-        return threads
-    for tid in tids:
-        try:
-            with open(f"/proc/{pid}/task/{tid}/stat") as stat:
-                line = stat.read()
-        except OSError:
-            continue  # ended since the listing
-        name = line[line.index("(") + 1:line.rindex(")")]
-        fields = line.rsplit(")", 1)[1].split()
-        threads[int(tid)] = (name, (int(fields[11]) + int(fields[12])) / CLOCK_TICKS)
-    return threads
+        return {}
+    threads = {int(tid): _stat(f"/proc/{pid}/task/{tid}/stat") for tid in tids}
+    return {tid: stat for tid, stat in threads.items() if stat is not None}  # None: ended since the listing
 
 
 def machine_cpu_seconds():

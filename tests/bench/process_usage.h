@@ -1,9 +1,9 @@
 #ifndef SLUICE_TESTS_BENCH_PROCESS_USAGE_H_
 #define SLUICE_TESTS_BENCH_PROCESS_USAGE_H_
 
-// What a benchmark program reports about its own process (CPU time and memory), and about the
-// machine around it over its timed part: other processes' CPU time (the broker's, the database's)
-// and the whole machine's busy CPU time, so that "the machine was full" is a figure.
+// What a benchmark program reports about its own process (CPU time, its threads', and memory), and
+// about the machine around it over its timed part: other processes' CPU time (the broker's, the
+// database's) and the whole machine's busy CPU time, so that "the machine was full" is a figure.
 
 #include <sys/resource.h>
 #include <sys/types.h>
