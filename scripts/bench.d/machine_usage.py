@@ -12,8 +12,6 @@ import sys
 import time
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-CACHE = os.environ.get("SLUICE_CACHE",
-                       os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", ".cache"))
 
 
 def _stat(path):
@@ -75,10 +73,10 @@ def _pid_from(path, commands):
     return pid
 
 
-def service_pids():
+def service_pids(cache):
     """The benchmark's broker and database, from the pid files scripts/services/kafka, mariadb and
-    mysql write under .cache/services/<service>-<port>/ (MySQL's is a link into its root)."""
-    services = os.path.join(CACHE, "services")
+    mysql write under `cache`/services/<service>-<port>/ (MySQL's is a link into its root)."""
+    services = os.path.join(cache, "services")
     database_port = os.environ.get("BENCH_DATABASE_PORT", "")
     database = (os.path.join(services, f"mysql-{database_port}", "mysqld.pid")
                 if os.environ.get("BENCH_SERVER") == "mysql"

@@ -12,7 +12,9 @@ import time
 from connect_rest import ConnectRest
 from machine_usage import cpu_seconds
 
-CACHE = os.path.join(os.environ.get("SLUICE_ROOT", os.path.join(os.path.dirname(__file__), "..", "..")), ".cache")
+# scripts/lib/common.sh's SLUICE_CACHE: where scripts/services keep their data and pid files.
+CACHE = os.environ.get("SLUICE_CACHE") or os.path.join(
+    os.environ.get("SLUICE_ROOT", os.path.join(os.path.dirname(__file__), "..", "..")), ".cache")
 # This invocation's own run folder (the systems' properties, logs and offsets files), so that
 # benches run at the same time never write into each other's: runs/<local time>-<pid>. Nothing
 # removes old ones.

@@ -8,7 +8,7 @@ import time
 
 import ceilings
 import machine_usage
-from systems import DATA_TOPIC
+from systems import CACHE, DATA_TOPIC
 
 CEILING_TOPIC = "bench.ceiling"
 
@@ -58,7 +58,7 @@ def measure_to_completion(system, workload, expected_events, snapshot_mode, keep
     process among them (fields prefixed drain_: what each event costs once started, without the
     start's fixed costs, which the broker's topic and group work make large)."""
     kafka = workload.kafka
-    pids = machine_usage.service_pids()
+    pids = machine_usage.service_pids(CACHE)
     window = machine_usage.Window(pids).start()
     running = system.start(snapshot_mode, keep_state=keep_state)
     drain = {}
@@ -199,7 +199,7 @@ def with_producer_ceiling(workload, measurement):
     machine whose pace moves. With it what the broker and the machine spent over its timed part
     (fields prefixed producer_ceiling_)."""
     if measurement["correct"]:
-        ceiling = ceilings.producer(workload.kafka, DATA_TOPIC, CEILING_TOPIC, machine_usage.service_pids())
+        ceiling = ceilings.producer(workload.kafka, DATA_TOPIC, CEILING_TOPIC, machine_usage.service_pids(CACHE))
         measurement["producer_ceiling_per_second"] = ceiling["records_per_second"]
         measurement["producer_ceiling_cpu_seconds_per_million"] = ceiling["cpu_ns_per_record"] / 1e3
         measurement.update(machine_usage.per_event(machine_usage.tool_figures(ceiling), ceiling["records"],
@@ -213,7 +213,7 @@ def binlog_ceilings(workload, events, per_system):
     """The raw binlog fetch ceiling (once), the runs' producer ceilings (median), and each run's
     events/s as a share of min(its producer ceiling, the binlog fetch ceiling). The fetch's CPU
     figures per million events count this workload's change events, as the systems' do."""
-    fetch = ceilings.binlog_fetch(workload.database, machine_usage.service_pids())
+    fetch = ceilings.binlog_fetch(workload.database, machine_usage.service_pids(CACHE))
     fetch["events_per_second_of_this_workload"] = events / fetch["seconds"]
     fetch.update(machine_usage.per_event(machine_usage.tool_figures(fetch), events, fetch["seconds"],
                                          fetch["cpu_seconds"]))
