@@ -8,7 +8,8 @@
 // writes asked of a follower are forwarded to the leader and answered as the leader answers,
 // so concurrent creates of one name create it once, and a leader change answers 409 (retry); a
 // leader frozen mid-write is fenced; under exactly-once a lower tasks.max fences the dropped
-// task's zombie before the new generation starts.
+// task's zombie before the new generation starts; a leader whose config read fails starts nothing
+// until one succeeds; a connector's stop and a worker's, leader or not, answer promptly.
 #include <signal.h>
 #include <sys/stat.h>
 
