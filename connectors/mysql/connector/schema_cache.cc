@@ -89,8 +89,8 @@ absl::StatusOr<const TableSchema*> SchemaCache::LatestOrCatalog(const std::strin
     if (!filters_.IncludeColumn(db, table, fact.column.name)) continue;
     absl::StatusOr<ColumnDef> def = ColumnDefFromCatalog(fact.column, fact.extras, config_);
     if (!def.ok()) {
-      return absl::Status(def.status().code(),
-                          absl::StrCat("table `", key.db, ".", key.table, "`: ", def.status().message()));
+      return absl::Status(def.status().code(), absl::StrCat("table `", key.db, ".", key.table,
+                                                            "`: ", def.status().message()));
     }
     defs.push_back(std::move(*def));
     source_columns.push_back(static_cast<int>(i));
@@ -177,8 +177,8 @@ absl::StatusOr<const TableSchema*> SchemaCache::SchemaFor(
     absl::StatusOr<ColumnDef> def = ColumnDefFromTableMap(
         column, found != extras.end() ? found->second : ColumnExtras{}, config_);
     if (!def.ok()) {
-      return absl::Status(def.status().code(),
-                          absl::StrCat("table `", key.db, ".", key.table, "`: ", def.status().message()));
+      return absl::Status(def.status().code(), absl::StrCat("table `", key.db, ".", key.table,
+                                                            "`: ", def.status().message()));
     }
     AppendColumn(&signature, static_cast<int>(i), *def);
     defs.push_back(std::move(*def));

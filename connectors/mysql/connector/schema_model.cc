@@ -2,7 +2,6 @@
 
 #include <utility>
 
-
 namespace sluice::mysql {
 
 const TableStructure* SchemaModel::Find(const std::string& db, const std::string& table) const {
@@ -41,6 +40,5 @@ std::optional<std::string> SchemaModel::DatabaseCharset(const std::string& db) c
 void SchemaModel::LearnDatabaseCharset(const std::string& db, std::string charset) {
   database_charsets_[db] = std::move(charset);
 }
-
 
 }  // namespace sluice::mysql

@@ -70,7 +70,8 @@ class TableSchemaBuilder {
   SourceBlock& source_;
   ColumnPolicies policies_;  // the config's, compiled once
   const sluice_schema* geometry_[2][2] = {};  // [Geometry, Point][required, optional]
-  absl::flat_hash_map<std::string, TableId> topic_owners_;  // each topic built for, by its table
+  // The table each topic was built for (Build refuses a second table for one topic).
+  absl::flat_hash_map<std::string, TableId> topic_owners_;
 };
 
 }  // namespace sluice::mysql
