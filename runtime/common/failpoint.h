@@ -48,7 +48,7 @@ struct Armed {
   enum class Action { kKill, kSleep, kStop, kFail } action = Action::kKill;
   int64_t sleep_ms = 0;
   int64_t fail_passes = 1;  // kFail: how many passes fail, from fire_at on
-  int64_t fire_at = 1;  // the pass that fires (1-based)
+  int64_t fire_at = 1;      // the pass that fires (1-based)
   std::atomic<int64_t> passes{0};
 };
 

@@ -445,11 +445,11 @@ TEST(Cluster, ALeadersCleanStopReturnsPromptlyAndItsWorkRunsOnTheOthers) {
             << "follower " << follower << ", leader " << leader << "\n";
   EXPECT_LT(follower, absl::Seconds(3)) << Logs(run);
   EXPECT_LT(leader, absl::Seconds(3)) << Logs(run);
-  ASSERT_TRUE(Eventually([&] { return SpreadEvenly(run, connectors, {1}, 3); },
-                         absl::Seconds(30), absl::Milliseconds(200)))
+  ASSERT_TRUE(Eventually([&] { return SpreadEvenly(run, connectors, {1}, 3); }, absl::Seconds(30),
+                         absl::Milliseconds(200)))
       << Logs(run);
-  EXPECT_TRUE(Eventually([&] { return run.LeaderOf(1) == 1; }, absl::Seconds(30),
-                         absl::Milliseconds(500)))
+  EXPECT_TRUE(
+      Eventually([&] { return run.LeaderOf(1) == 1; }, absl::Seconds(30), absl::Milliseconds(500)))
       << Logs(run);
   for (const std::string& c : connectors) {
     EXPECT_TRUE(Eventually(
@@ -460,7 +460,8 @@ TEST(Cluster, ALeadersCleanStopReturnsPromptlyAndItsWorkRunsOnTheOthers) {
                  absl::StrContains(answer.body, "RUNNING");
         },
         absl::Seconds(30), absl::Milliseconds(200)))
-        << c << "\n" << Logs(run);
+        << c << "\n"
+        << Logs(run);
   }
   run.StopWorker(1);
 }
@@ -473,8 +474,8 @@ TEST(Cluster, ALeaderWhoseConfigReadFailsStartsNothingUntilARetrySucceeds) {
   ClusterRun run("cluster-catch-up");
   run.StartAndJoin(0);
   const std::string connector = run.CreateGenerator(0, "g", -1, 10, 50);
-  ASSERT_TRUE(Eventually([&] { return run.RunningOn(0).count(connector) == 1; },
-                         absl::Seconds(30), absl::Milliseconds(200)))
+  ASSERT_TRUE(Eventually([&] { return run.RunningOn(0).count(connector) == 1; }, absl::Seconds(30),
+                         absl::Milliseconds(200)))
       << Logs(run);
   run.StopWorker(0);
   const absl::Time at = absl::Now();
@@ -487,19 +488,19 @@ TEST(Cluster, ALeaderWhoseConfigReadFailsStartsNothingUntilARetrySucceeds) {
       absl::Seconds(30), absl::Milliseconds(100)))
       << Logs(run);
   EXPECT_TRUE(absl::StrContains(run.log(0), "failpoint cluster.leader_catch_up.read")) << Logs(run);
-  // A leader's write (a connector's new config) is refused with the reason.
-  const ClusterRun::RestAnswer refused = run.Rest(
-      0, "PUT", absl::StrCat("/connectors/", connector, "-other/config"),
-      absl::StrCat(R"({"connector.class":"generator","tasks.max":"1","topic":")",
-                   run.topic(connector), R"(","max.records":"1"})"));
+  // A leader's write (a connector's new config) is refused: 409, retry.
+  const ClusterRun::RestAnswer refused =
+      run.Rest(0, "PUT", absl::StrCat("/connectors/", connector, "-other/config"),
+               absl::StrCat(R"({"connector.class":"generator","tasks.max":"1","topic":")",
+                            run.topic(connector), R"(","max.records":"1"})"));
   EXPECT_EQ(refused.status, 409) << refused.body;  // Kafka Connect's body; the log says why
-  ASSERT_TRUE(Eventually([&] { return run.RunningOn(0).count(connector) == 1; },
-                         absl::Seconds(60), absl::Milliseconds(200)))
+  ASSERT_TRUE(Eventually([&] { return run.RunningOn(0).count(connector) == 1; }, absl::Seconds(60),
+                         absl::Milliseconds(200)))
       << Logs(run);
   const std::optional<absl::Time> recovered = run.FirstLogLine(
       {0}, {"new leader read the config topic to its end after 40 failed attempt(s)"}, at);
-  const std::optional<absl::Time> runs = run.FirstLogLine(
-      {0}, {absl::StrCat(" herder connector ", connector, " runs here")}, at);
+  const std::optional<absl::Time> runs =
+      run.FirstLogLine({0}, {absl::StrCat(" herder connector ", connector, " runs here")}, at);
   ASSERT_TRUE(recovered && runs) << Logs(run);
   EXPECT_LE(*recovered, *runs) << "the connector started before the leader's read succeeded\n"
                                << Logs(run);
