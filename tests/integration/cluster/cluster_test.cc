@@ -404,7 +404,7 @@ TEST(Cluster, ACleanlyStoppedWorkersConnectorsMoveBeforeTheGroupRebalances) {
 
 // A connector's stop asked of the leader answers once its task stopped on its worker, and a
 // worker's clean stop (SIGTERM) returns as soon as its work is handed over and its farewell
-// written, leader or not. The bound is generous for a loaded machine; on loopback each takes
+// written, leader or not. The bounds are generous for a loaded machine; on loopback each takes
 // well under a second. Nothing is lost: the connectors the stopped workers ran run on the one
 // left, which leads now and serves their status.
 TEST(Cluster, ALeadersCleanStopReturnsPromptlyAndItsWorkRunsOnTheOthers) {
@@ -427,7 +427,9 @@ TEST(Cluster, ALeadersCleanStopReturnsPromptlyAndItsWorkRunsOnTheOthers) {
       run.Rest(0, "PUT", absl::StrCat("/connectors/", stopped, "/stop"));
   const absl::Duration connector_stop = absl::Now() - at;
   EXPECT_EQ(stop.status, 204) << stop.body;
-  EXPECT_LT(connector_stop, absl::Seconds(3)) << Logs(run);
+  // Under 8 s: short of the ~11 s bound, which only a task that does not stop reaches (0.1 s
+  // idle; 5.9 s was seen at a load average of 33 on two cores).
+  EXPECT_LT(connector_stop, absl::Seconds(8)) << Logs(run);
   EXPECT_TRUE(run.TasksOn(2).empty()) << "the stop answered before the task stopped\n" << Logs(run);
   const ClusterRun::RestAnswer resume =
       run.Rest(0, "PUT", absl::StrCat("/connectors/", stopped, "/resume"));
@@ -443,8 +445,9 @@ TEST(Cluster, ALeadersCleanStopReturnsPromptlyAndItsWorkRunsOnTheOthers) {
   const absl::Duration leader = absl::Now() - at;
   std::cout << "connector stop through the leader " << connector_stop << "; worker clean stop: "
             << "follower " << follower << ", leader " << leader << "\n";
-  EXPECT_LT(follower, absl::Seconds(3)) << Logs(run);
-  EXPECT_LT(leader, absl::Seconds(3)) << Logs(run);
+  // 0.16-0.26 s each at a load average of 4-5; 2.4 s and 2.9 s at 33.
+  EXPECT_LT(follower, absl::Seconds(5)) << Logs(run);
+  EXPECT_LT(leader, absl::Seconds(5)) << Logs(run);
   ASSERT_TRUE(Eventually([&] { return SpreadEvenly(run, connectors, {1}, 3); }, absl::Seconds(30),
                          absl::Milliseconds(200)))
       << Logs(run);
