@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "runtime/cluster/cluster_records.h"
+#include "runtime/common/failpoint.h"
 
 namespace sluice::cluster {
 namespace {
@@ -23,7 +24,15 @@ constexpr absl::Duration kLeaderWriteTimeout = absl::Seconds(30);
 ClusterCoordinator::ClusterCoordinator(ClusterOptions options, LogSink log)
     : options_(std::move(options)),
       log_(std::move(log)),
-      catch_up_([this] { return tail_->CatchUp(kCatchUpTimeout); }),
+      catch_up_([this]() -> absl::StatusOr<std::vector<kafka::KeyedRecord>> {
+        // A test fails the new leader's read (the tail consumed nothing, as a read that got no
+        // answer): the leader must start nothing and say so until a read succeeds.
+        if (SLUICE_FAILPOINT_FAILS("cluster.leader_catch_up.read")) {
+          return absl::UnavailableError(
+              "the config topic's end was not reached (failpoint cluster.leader_catch_up.read)");
+        }
+        return tail_->CatchUp(kCatchUpTimeout);
+      }),
       lease_catch_up_([this] { return tail_->CatchUp(kLeaseCatchUpTimeout); }) {}
 
 absl::StatusOr<std::unique_ptr<ClusterCoordinator>> ClusterCoordinator::Start(

@@ -12,9 +12,14 @@
 //   sleep:MS   sleep MS milliseconds on the calling thread, then go on (a slow moment made wide)
 //   stop       write "failpoint <name> fired" to stderr, then SIGSTOP the process: it is frozen at
 //              exactly that point until the test sends SIGCONT (a zombie woken mid-write)
+//   fail[:K]   the N-th pass and the K-1 after it (K: 1 when left out) fail: only where the code
+//              asks SLUICE_FAILPOINT_FAILS(name), which then returns true and the caller returns an
+//              error as if the operation there had failed (a read of a broker that answered
+//              nothing); "failpoint <name> failed a pass" goes to stderr each time
 // An entry that does not parse is reported on stderr once and ignored.
 //
-// Adding one: call SLUICE_FAILPOINT("area.moment") where the moment is, name it in the table in
+// Adding one: call SLUICE_FAILPOINT("area.moment") where the moment is (or, for `fail`,
+// `if (SLUICE_FAILPOINT_FAILS("area.moment")) return <the error>;`), name it in the table in
 // docs/fault-suite.md, and arm it from a test through the environment (tests/fault). Cost when
 // unarmed: one load and compare of a function-local static per pass; keep them off per-record
 // paths anyway.
@@ -40,9 +45,10 @@ namespace sluice::failpoint {
 
 struct Armed {
   std::string name;
-  enum class Action { kKill, kSleep, kStop } action = Action::kKill;
+  enum class Action { kKill, kSleep, kStop, kFail } action = Action::kKill;
   int64_t sleep_ms = 0;
-  int64_t fire_at = 1;  // the pass that fires (1-based)
+  int64_t fail_passes = 1;  // kFail: how many passes fail, from fire_at on
+  int64_t fire_at = 1;      // the pass that fires (1-based)
   std::atomic<int64_t> passes{0};
 };
 
@@ -70,6 +76,14 @@ inline std::vector<std::unique_ptr<Armed>> ParseFailpoints(std::string_view spec
       armed->action = Armed::Action::kKill;
     } else if (action == "stop") {
       armed->action = Armed::Action::kStop;
+    } else if (action == "fail" || action.substr(0, 5) == "fail:") {
+      armed->action = Armed::Action::kFail;
+      if (action.size() > 4) {
+        const std::string passes(action.substr(5));
+        char* end = nullptr;
+        armed->fail_passes = std::strtoll(passes.c_str(), &end, 10);
+        ok = ok && !passes.empty() && *end == '\0' && armed->fail_passes >= 1;
+      }
     } else if (action.substr(0, 6) == "sleep:") {
       const std::string ms(action.substr(6));
       char* end = nullptr;
@@ -81,7 +95,8 @@ inline std::vector<std::unique_ptr<Armed>> ParseFailpoints(std::string_view spec
     }
     if (!ok) {
       const std::string message = "SLUICE_FAILPOINTS: ignoring `" + std::string(entry) +
-                                  "` (expected name=kill[@N], name=stop[@N] or name=sleep:MS[@N])\n";
+                                  "` (expected name=kill[@N], name=stop[@N], name=sleep:MS[@N] or "
+                                  "name=fail[:K][@N])\n";
       (void)!write(STDERR_FILENO, message.data(), message.size());
       continue;
     }
@@ -101,7 +116,7 @@ inline const std::vector<std::unique_ptr<Armed>>& ArmedFailpoints() {
 // Runs the action of `name` in `table` when it is armed there and this is the pass it fires at.
 inline void PassIn(const std::vector<std::unique_ptr<Armed>>& table, std::string_view name) {
   for (const std::unique_ptr<Armed>& armed : table) {
-    if (armed->name != name) continue;
+    if (armed->name != name || armed->action == Armed::Action::kFail) continue;
     if (armed->passes.fetch_add(1, std::memory_order_relaxed) + 1 != armed->fire_at) continue;
     if (armed->action == Armed::Action::kSleep) {
       std::this_thread::sleep_for(std::chrono::milliseconds(armed->sleep_ms));
@@ -113,11 +128,26 @@ inline void PassIn(const std::vector<std::unique_ptr<Armed>>& table, std::string
   }
 }
 
+// Whether this pass of `name` fails (armed `fail` in `table`, and the pass within its count).
+inline bool FailsIn(const std::vector<std::unique_ptr<Armed>>& table, std::string_view name) {
+  for (const std::unique_ptr<Armed>& armed : table) {
+    if (armed->name != name || armed->action != Armed::Action::kFail) continue;
+    const int64_t pass = armed->passes.fetch_add(1, std::memory_order_relaxed) + 1;
+    if (pass < armed->fire_at || pass >= armed->fire_at + armed->fail_passes) continue;
+    const std::string message = "failpoint " + armed->name + " failed a pass\n";
+    (void)!write(STDERR_FILENO, message.data(), message.size());
+    return true;
+  }
+  return false;
+}
+
 // The failpoint `name` as SLUICE_FAILPOINTS armed it at start (nothing when unarmed).
 inline void Pass(std::string_view name) { PassIn(ArmedFailpoints(), name); }
+inline bool Fails(std::string_view name) { return FailsIn(ArmedFailpoints(), name); }
 
 }  // namespace sluice::failpoint
 
 #define SLUICE_FAILPOINT(name) ::sluice::failpoint::Pass(name)
+#define SLUICE_FAILPOINT_FAILS(name) ::sluice::failpoint::Fails(name)
 
 #endif  // SLUICE_RUNTIME_COMMON_FAILPOINT_H_

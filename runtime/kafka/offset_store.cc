@@ -71,30 +71,44 @@ int64_t OffsetStore::skipped_records() const {
 absl::Status OffsetStore::ReadToEnd(absl::Duration timeout) {
   const absl::Time deadline = absl::Now() + timeout;
   absl::MutexLock read_lock(&read_mu_);
-  if (reader_ != nullptr) {
-    // What was written since the last read, on top of what this store knows (its own writes
-    // included: the topic's order decides, as a whole read would).
-    absl::Status status = reader_->ReadToEnd(
-        [&](std::optional<absl::string_view> key, std::optional<absl::string_view> value) {
-          absl::MutexLock lock(&mu_);
-          if (!table_.Apply(key, value)) ++skipped_;
-        },
-        timeout);
-    if (!status.ok()) reader_ = nullptr;
-    return status;
-  }
-  absl::StatusOr<std::unique_ptr<TopicReader>> reader = log_->OpenReader(timeout);
-  if (!reader.ok()) return reader.status();
-  offsets::OffsetTable table;
-  int64_t skipped = 0;
-  auto apply = [&](std::optional<absl::string_view> key, std::optional<absl::string_view> value) {
-    if (!table.Apply(key, value)) ++skipped;
+  // Either way a read is all-or-nothing: what it visits is gathered apart and applied only once
+  // the end is reached, so a read that fails half-way (the broker gone after some records came)
+  // changes nothing, and Get never sees part of a read. Applying as the records came would also
+  // have been sound (each key lives in one partition, read in order, so a key's value is only
+  // ever one the topic held), but then a failed read would leave the table ahead of the last
+  // read that succeeded and behind the topic, which a caller told "failed" would not expect.
+  // After a failure the kept reader is dropped: it has visited records that were not applied,
+  // so the next read is a whole read (a new reader from the beginning), which re-reads them and
+  // skips nothing.
+  struct Read {
+    std::optional<std::string> key, value;
   };
-  if (absl::Status s = (*reader)->ReadToEnd(apply, deadline - absl::Now()); !s.ok()) return s;
-  reader_ = *std::move(reader);
+  std::vector<Read> read;
+  auto gather = [&](std::optional<absl::string_view> key, std::optional<absl::string_view> value) {
+    read.push_back(Read{key.has_value() ? std::optional<std::string>(*key) : std::nullopt,
+                        value.has_value() ? std::optional<std::string>(*value) : std::nullopt});
+  };
+  const bool whole = reader_ == nullptr;
+  if (whole) {
+    absl::StatusOr<std::unique_ptr<TopicReader>> reader = log_->OpenReader(timeout);
+    if (!reader.ok()) return reader.status();
+    reader_ = *std::move(reader);
+  }
+  if (absl::Status s = reader_->ReadToEnd(gather, deadline - absl::Now()); !s.ok()) {
+    reader_ = nullptr;
+    return s;
+  }
+  // A whole read replaces what this store knew; a kept reader's adds what was written since the
+  // last read on top of it (this store's own writes included: the topic's order decides, as a
+  // whole read would).
   absl::MutexLock lock(&mu_);
-  table_ = std::move(table);
-  skipped_ = skipped;
+  if (whole) {
+    table_ = offsets::OffsetTable();
+    skipped_ = 0;
+  }
+  for (const Read& r : read) {
+    if (!table_.Apply(r.key, r.value)) ++skipped_;
+  }
   return absl::OkStatus();
 }
 

@@ -48,8 +48,9 @@ class OffsetStore : public offsets::OffsetWriter {
   // counted (skipped_records()). The first read (and the first after a failed one) reads the
   // whole topic and replaces what this store knew; the reader is kept, and later reads add only
   // the records written since, so a read before every commit (the commit guard) costs one
-  // ListOffsets request and the new records, not the topic. DeadlineExceeded when the end is not
-  // reached within `timeout`.
+  // ListOffsets request and the new records, not the topic. All or nothing: a read that fails
+  // (half-way included) changes nothing this store knows, and the next read re-reads whatever it
+  // had reached. DeadlineExceeded when the end is not reached within `timeout`.
   absl::Status ReadToEnd(absl::Duration timeout);
 
   // The last offset stored for (connector, partition), or nullopt (OffsetTable::Get).

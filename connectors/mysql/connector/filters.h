@@ -4,7 +4,9 @@
 // Which databases, tables and columns are captured: Debezium's include/exclude lists, each a
 // comma-separated list of regular expressions matched against the whole name (`db`, `db.table`,
 // `db.table.column`, case-insensitively as Debezium does). Built once; a table's answer is
-// cached by the caller (the schema cache), so matching costs nothing per row.
+// cached by the caller (the schema cache), so matching costs nothing per row. The joined names
+// are Debezium's, so a table pattern cannot tell `a.b`.`c` from `a`.`b.c` (both "a.b.c"); the
+// database lists can. Nothing is keyed by a joined name (table_id.h).
 
 #include <regex>
 #include <string>

@@ -4,15 +4,11 @@
 #include <utility>
 #include <vector>
 
-#include "absl/strings/match.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 
 namespace sluice::mysql {
 namespace {
-
-std::string TableKey(absl::string_view db, absl::string_view table) {
-  return absl::StrCat(db, ".", table);
-}
 
 // A table version's key is everything TableSchemaBuilder::Build makes its schemas and values
 // from: the table, each captured column's source index and whole ColumnDef, and the key fields.
@@ -62,7 +58,11 @@ SchemaCache::SchemaCache(const ConnectorConfig& config, const Filters& filters,
 
 void SchemaCache::ForgetDatabase(const std::string& db) {
   for (auto it = extras_.begin(); it != extras_.end();) {
-    it = absl::StartsWith(it->first, db + ".") ? extras_.erase(it) : std::next(it);
+    if (it->first.db == db) {
+      extras_.erase(it++);  // flat_hash_map's erase leaves the other iterators valid
+    } else {
+      ++it;
+    }
   }
   ForgetLastMap();
 }
@@ -74,7 +74,7 @@ void SchemaCache::ForgetLastMap() {
 
 absl::StatusOr<const TableSchema*> SchemaCache::LatestOrCatalog(const std::string& db,
                                                                  const std::string& table) {
-  const std::string key = TableKey(db, table);
+  const TableId key{db, table};
   auto it = latest_.find(key);
   if (it != latest_.end()) return it->second;
   absl::StatusOr<std::unique_ptr<Catalog>> catalog = open_catalog_();
@@ -89,8 +89,8 @@ absl::StatusOr<const TableSchema*> SchemaCache::LatestOrCatalog(const std::strin
     if (!filters_.IncludeColumn(db, table, fact.column.name)) continue;
     absl::StatusOr<ColumnDef> def = ColumnDefFromCatalog(fact.column, fact.extras, config_);
     if (!def.ok()) {
-      return absl::Status(def.status().code(),
-                          absl::StrCat("table `", key, "`: ", def.status().message()));
+      return absl::Status(def.status().code(), absl::StrCat("table `", key.db, ".", key.table,
+                                                            "`: ", def.status().message()));
     }
     defs.push_back(std::move(*def));
     source_columns.push_back(static_cast<int>(i));
@@ -112,7 +112,10 @@ absl::StatusOr<const TableSchema*> SchemaCache::LatestOrCatalog(const std::strin
   if (!built.ok()) return built.status();
   // Kept under a signature no table map makes; the next table map of the table replaces it as
   // the latest.
-  auto stored = schemas_.insert_or_assign(absl::StrCat("catalog|", key), std::move(*built)).first;
+  std::string signature = "catalog|";
+  AppendString(&signature, db);
+  AppendString(&signature, table);
+  auto stored = schemas_.insert_or_assign(signature, std::move(*built)).first;
   latest_[key] = stored->second.get();
   return stored->second.get();
 }
@@ -122,7 +125,7 @@ absl::Status SchemaCache::LoadExtras(const std::string& db, const std::string& t
   if (!catalog.ok()) return catalog.status();
   absl::StatusOr<std::vector<CatalogColumnFacts>> columns = ReadColumnFacts(**catalog, db, table);
   if (!columns.ok()) return columns.status();
-  std::map<std::string, ColumnExtras>& extras = extras_[TableKey(db, table)];
+  std::map<std::string, ColumnExtras>& extras = extras_[TableId{db, table}];
   for (CatalogColumnFacts& column : *columns) {
     extras[column.column.name] = std::move(column.extras);
   }
@@ -133,7 +136,7 @@ absl::StatusOr<const TableSchema*> SchemaCache::SchemaFor(
     const std::shared_ptr<const binlog::TableMap>& map) {
   if (map == nullptr) return absl::InternalError("a rows event without its table map");
   if (map == last_map_) return last_schema_;
-  const std::string key = TableKey(map->database, map->table);
+  const TableId key{map->database, map->table};
   auto excluded = excluded_tables_.find(key);
   if (excluded == excluded_tables_.end()) {
     excluded =
@@ -149,7 +152,7 @@ absl::StatusOr<const TableSchema*> SchemaCache::SchemaFor(
   last_map_ = nullptr;
   if (!map->has_column_names) {
     return absl::FailedPreconditionError(
-        absl::StrCat("the table map of `", key,
+        absl::StrCat("the table map of `", key.db, ".", key.table,
                      "` carries no column names: set binlog_row_metadata=FULL (SET GLOBAL "
                      "binlog_row_metadata='FULL') before these changes were written"));
   }
@@ -174,8 +177,8 @@ absl::StatusOr<const TableSchema*> SchemaCache::SchemaFor(
     absl::StatusOr<ColumnDef> def = ColumnDefFromTableMap(
         column, found != extras.end() ? found->second : ColumnExtras{}, config_);
     if (!def.ok()) {
-      return absl::Status(def.status().code(),
-                          absl::StrCat("table `", key, "`: ", def.status().message()));
+      return absl::Status(def.status().code(), absl::StrCat("table `", key.db, ".", key.table,
+                                                            "`: ", def.status().message()));
     }
     AppendColumn(&signature, static_cast<int>(i), *def);
     defs.push_back(std::move(*def));

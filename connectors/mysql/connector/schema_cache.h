@@ -24,6 +24,7 @@
 #include "connectors/mysql/connector/column_def.h"
 #include "connectors/mysql/connector/config.h"
 #include "connectors/mysql/connector/filters.h"
+#include "connectors/mysql/connector/table_id.h"
 #include "connectors/mysql/connector/table_schema.h"
 #include "sluice/binlog/table_map.h"
 
@@ -69,14 +70,14 @@ class SchemaCache {
   std::function<absl::Status(const binlog::TableMap&)> check_map_;
   // Schemas per table version (their signature).
   absl::flat_hash_map<std::string, std::unique_ptr<TableSchema>> schemas_;
-  absl::flat_hash_map<std::string, bool> excluded_tables_;  // per "db.table"
+  absl::flat_hash_map<TableId, bool> excluded_tables_;
   // The last table map answered, held so that no other map can take its address, and its answer
   // (null: the filters exclude the table).
   std::shared_ptr<const binlog::TableMap> last_map_;
   const TableSchema* last_schema_ = nullptr;
-  absl::flat_hash_map<std::string, const TableSchema*> latest_;  // per "db.table"
-  // What the catalog says per "db.table" → column.
-  std::map<std::string, std::map<std::string, ColumnExtras>> extras_;
+  absl::flat_hash_map<TableId, const TableSchema*> latest_;
+  // What the catalog says per table → column.
+  absl::flat_hash_map<TableId, std::map<std::string, ColumnExtras>> extras_;
 };
 
 }  // namespace sluice::mysql

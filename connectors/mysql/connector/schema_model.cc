@@ -2,39 +2,33 @@
 
 #include <utility>
 
-#include "absl/strings/str_cat.h"
-
 namespace sluice::mysql {
 
-std::string SchemaModel::Key(const std::string& db, const std::string& table) {
-  return absl::StrCat(db, std::string(1, '\0'), table);
-}
-
 const TableStructure* SchemaModel::Find(const std::string& db, const std::string& table) const {
-  auto it = tables_.find(Key(db, table));
+  auto it = tables_.find(TableId{db, table});
   return it == tables_.end() ? nullptr : &it->second;
 }
 
 void SchemaModel::Put(const std::string& db, const std::string& table, TableStructure structure) {
-  const std::string key = Key(db, table);
+  const TableId key{db, table};
   absent_.erase(key);
   tables_[key] = std::move(structure);
 }
 
 void SchemaModel::Remove(const std::string& db, const std::string& table) {
-  const std::string key = Key(db, table);
+  const TableId key{db, table};
   tables_.erase(key);
   absent_.insert(key);
 }
 
 void SchemaModel::Forget(const std::string& db, const std::string& table) {
-  const std::string key = Key(db, table);
+  const TableId key{db, table};
   tables_.erase(key);
   absent_.erase(key);
 }
 
 bool SchemaModel::KnownAbsent(const std::string& db, const std::string& table) const {
-  return absent_.contains(Key(db, table));
+  return absent_.contains(TableId{db, table});
 }
 
 std::optional<std::string> SchemaModel::DatabaseCharset(const std::string& db) const {
@@ -46,6 +40,5 @@ std::optional<std::string> SchemaModel::DatabaseCharset(const std::string& db) c
 void SchemaModel::LearnDatabaseCharset(const std::string& db, std::string charset) {
   database_charsets_[db] = std::move(charset);
 }
-
 
 }  // namespace sluice::mysql

@@ -17,6 +17,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "connectors/mysql/connector/table_id.h"
 #include "connectors/mysql/connector/table_structure.h"
 
 namespace sluice::mysql {
@@ -42,10 +43,8 @@ class SchemaModel {
   void ForgetDatabaseCharset(const std::string& db) { database_charsets_.erase(db); }
 
  private:
-  static std::string Key(const std::string& db, const std::string& table);
-
-  absl::flat_hash_map<std::string, TableStructure> tables_;  // per Key
-  absl::flat_hash_set<std::string> absent_;                  // per Key
+  absl::flat_hash_map<TableId, TableStructure> tables_;
+  absl::flat_hash_set<TableId> absent_;
   absl::flat_hash_map<std::string, std::string> database_charsets_;
 };
 

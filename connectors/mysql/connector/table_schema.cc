@@ -23,6 +23,17 @@ absl::StatusOr<std::unique_ptr<TableSchema>> TableSchemaBuilder::Build(
   schema->db = db;
   schema->table = table;
   const std::string base = absl::StrCat(config_.topic_prefix, ".", db, ".", table);
+  const TableId id{db, table};
+  const auto [owner, first] = topic_owners_.try_emplace(base, id);
+  if (!first && owner->second != id) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "tables `", owner->second.db, "`.`", owner->second.table, "` and `", db, "`.`", table,
+        "` would both write to topic `", base,
+        "` (topic names are <topic.prefix>.<db>.<table>, and a dot in a name makes two tables "
+        "one topic): capture at most one of them; database.include.list or "
+        "database.exclude.list can tell them apart (table filters match the joined name, the "
+        "same for both)"));
+  }
   schema->topic = base;
   schema->defs = std::move(defs);
   schema->source_columns = std::move(source_columns);

@@ -13,12 +13,14 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "connectors/mysql/connector/column_def.h"
 #include "connectors/mysql/connector/column_policies.h"
 #include "connectors/mysql/connector/config.h"
 #include "connectors/mysql/connector/host.h"
 #include "connectors/mysql/connector/source_block.h"
+#include "connectors/mysql/connector/table_id.h"
 
 namespace sluice::mysql {
 
@@ -44,7 +46,10 @@ class TableSchemaBuilder {
   TableSchemaBuilder(const Host& host, const ConnectorConfig& config, SourceBlock& source);
 
   // The schemas of one table version. `defs`/`source_columns` as in TableSchema; `key_fields`
-  // indexes into defs. A column whose DEFAULT does not convert fails, naming it.
+  // indexes into defs. A column whose DEFAULT does not convert fails, naming it. FailedPrecondition
+  // when another table's records already go to the same topic: `a.b`.`c` and `a`.`b.c` are both
+  // `<topic.prefix>.a.b.c`, and their records (each with its own schemas under one subject) would
+  // mix in one topic, which Debezium lets happen silently.
   absl::StatusOr<std::unique_ptr<TableSchema>> Build(const std::string& db,
                                                      const std::string& table,
                                                      std::vector<ColumnDef> defs,
@@ -65,6 +70,8 @@ class TableSchemaBuilder {
   SourceBlock& source_;
   ColumnPolicies policies_;  // the config's, compiled once
   const sluice_schema* geometry_[2][2] = {};  // [Geometry, Point][required, optional]
+  // The table each topic was built for (Build refuses a second table for one topic).
+  absl::flat_hash_map<std::string, TableId> topic_owners_;
 };
 
 }  // namespace sluice::mysql

@@ -36,7 +36,9 @@ class TransactionMetadata {
   absl::Status Begin(sluice_batch* batch, std::string id, int64_t ts_ms,
                      const OffsetState* begin_offset);
   // Counts `events` events of table `name` ("db.table") and sets the `transaction` block's
-  // orders to the first one's.
+  // orders to the first one's. The joined name is Debezium's data collection; two tables that
+  // join to one name are never both captured (TableSchemaBuilder::Build refuses the second), so
+  // their counts never mix.
   void Count(const std::string& name, int events = 1);
   // The transaction committed: END with the counts when it had an event. Then Reset.
   absl::Status End(sluice_batch* batch, int64_t ts_ms, const OffsetState& offset);

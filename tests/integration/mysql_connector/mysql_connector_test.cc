@@ -199,6 +199,54 @@ const char kTypesValues[] =
     "'2018-06-20 13:37:03.5', 2024, ST_GeomFromText('POINT(1 2)'), NULL";
 
 // Every column type, through the snapshot (text protocol) and the binlog, with schemas on.
+// `<db>.x`.`y` and `<db>`.`x.y` are two tables (backquotes make dots legal in names) whose
+// topic is one, `<prefix>.<db>.x.y`; Debezium writes both tables' rows into it. Sluice streams
+// the first table met and fails the task at the second, naming both, so no consumer of the topic
+// gets rows of two tables; captured alone, a dotted table streams with its own database and name.
+TEST_P(MySqlConnector, TwoTablesWhoseNamesJoinToOneTopicAreRefusedAndEitherAloneStreams) {
+  CdcRun run("dotted", /*schemas=*/false, server());
+  const std::string dotted = run.db() + ".x";
+  run.Sql(absl::StrCat("DROP DATABASE IF EXISTS `", dotted, "`"));
+  run.Sql(absl::StrCat("CREATE DATABASE `", dotted, "`"));
+  run.Sql(absl::StrCat("CREATE TABLE `", dotted, "`.`y` (id INT PRIMARY KEY, a VARCHAR(10))"));
+  run.Sql("CREATE TABLE `x.y` (id INT PRIMARY KEY, b INT)");
+  const std::string topic = run.Topic("x.y");  // both tables'
+
+  // Both captured (each database list entry matches its own name only).
+  run.WriteConnectorConfig(
+      {{"snapshot.mode", "no_data"}, {"database.include.list", run.db() + "," + dotted}});
+  std::unique_ptr<Subprocess> worker = run.StartWorker();
+  ASSERT_TRUE(run.WaitForLog("binlog stream opened at")) << run.WorkerLog();
+  run.Sql(absl::StrCat("INSERT INTO `", dotted, "`.`y` VALUES (1, 'first')"));
+  std::vector<ChangeEvent> events = run.WaitForEvents(topic, 1, worker.get());
+  ASSERT_EQ(events.size(), 1u);
+  run.Sql("INSERT INTO `x.y` VALUES (2, 20)");
+  ASSERT_TRUE(run.WaitForLog("would both write to topic")) << run.WorkerLog();
+  EXPECT_NE(run.WorkerLog().find(absl::StrCat("tables `", dotted, "`.`y` and `", run.db(),
+                                              "`.`x.y` would both write to topic `", topic, "`")),
+            std::string::npos)
+      << run.WorkerLog();
+  run.StopWorker(worker);
+  events = run.WaitForEvents(topic, 1, nullptr);
+  ASSERT_EQ(events.size(), 1u) << "the second table's row must not reach the first one's topic";
+  EXPECT_EQ(std::string(events[0].payload()["source"]["db"].GetString()), dotted);
+
+  // `<db>`.`x.y` alone, under another connector name and prefix: its row, its own source.
+  const std::string alone_prefix = run.prefix() + "-alone";
+  run.WriteConnectorConfig({{"name", run.name() + "-alone"},
+                            {"topic.prefix", alone_prefix},
+                            {"snapshot.mode", "initial"}});
+  worker = run.StartWorker();
+  const std::string alone_topic = absl::StrCat(alone_prefix, ".", run.db(), ".x.y");
+  events = run.WaitForEvents(alone_topic, 1, worker.get());
+  ASSERT_EQ(events.size(), 1u) << run.WorkerLog();
+  EXPECT_EQ(std::string(events[0].payload()["source"]["db"].GetString()), run.db());
+  EXPECT_EQ(std::string(events[0].payload()["source"]["table"].GetString()), "x.y");
+  EXPECT_EQ(events[0].payload()["after"]["b"].GetInt(), 20);
+  run.StopWorker(worker);
+  run.Sql(absl::StrCat("DROP DATABASE `", dotted, "`"));
+}
+
 TEST_P(MySqlConnector, ColumnTypesMapAsFormatsSaysInSnapshotAndStreaming) {
   CdcRun run("types", /*schemas=*/true, server());
   CreateTypesTable(run);

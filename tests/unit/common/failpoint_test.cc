@@ -68,6 +68,22 @@ TEST(Failpoint, StopFreezesTheProcessUntilItIsContinued) {
   EXPECT_EQ(WEXITSTATUS(status), 7);
 }
 
+TEST(Failpoint, FailFailsItsPassesOnlyAndNeverKills) {
+  auto table = ParseFailpoints("read=fail:2@2,once=fail,bad=fail:0,worse=fail:x");
+  ASSERT_EQ(table.size(), 2u);
+  EXPECT_EQ(table[0]->action, Armed::Action::kFail);
+  EXPECT_EQ(table[0]->fail_passes, 2);
+  EXPECT_EQ(table[1]->fail_passes, 1);
+  EXPECT_FALSE(FailsIn(table, "read"));  // the first pass
+  EXPECT_TRUE(FailsIn(table, "read"));   // the second and third
+  EXPECT_TRUE(FailsIn(table, "read"));
+  EXPECT_FALSE(FailsIn(table, "read"));  // recovered
+  PassIn(table, "once");                 // a plain pass of a `fail` entry does nothing
+  EXPECT_TRUE(FailsIn(table, "once"));
+  EXPECT_FALSE(FailsIn(table, "once"));
+  EXPECT_FALSE(FailsIn(table, "other"));
+}
+
 TEST(Failpoint, SleepWaitsOnceAndGoesOn) {
   auto table = ParseFailpoints("slow=sleep:50");
   const auto begin = std::chrono::steady_clock::now();

@@ -1,9 +1,5 @@
 // The producer against librdkafka's in-process mock cluster: delivery reports reach the offset
 // tracker, failures block it, the byte bound holds, and unsafe overrides are refused.
-#include <librdkafka/rdkafka.h>
-// rdkafka_mock.h must follow rdkafka.h.
-#include <librdkafka/rdkafka_mock.h>
-
 #include <algorithm>
 #include <string>
 #include <thread>
@@ -14,6 +10,7 @@
 #include "runtime/kafka/client_config.h"
 #include "runtime/kafka/handles.h"
 #include "runtime/kafka/producer.h"
+#include "tests/support/mock_cluster.h"
 
 namespace sluice::kafka {
 namespace {
@@ -22,23 +19,7 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::SizeIs;
 
-// A mock cluster lives inside a librdkafka handle; this one exists only to host it.
-class MockCluster {
- public:
-  explicit MockCluster(int brokers) {
-    rd_kafka_conf_t* conf = rd_kafka_conf_new();
-    char errstr[256];
-    host_.reset(rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr));
-    cluster_ = rd_kafka_mock_cluster_new(host_.get(), brokers);
-  }
-  ~MockCluster() { rd_kafka_mock_cluster_destroy(cluster_); }
-  std::string bootstrap() const { return rd_kafka_mock_cluster_bootstraps(cluster_); }
-  rd_kafka_mock_cluster_t* get() const { return cluster_; }
-
- private:
-  KafkaHandle host_;
-  rd_kafka_mock_cluster_t* cluster_ = nullptr;
-};
+using ::sluice::testing::MockCluster;
 
 OutgoingRecord Record(absl::string_view topic, std::optional<absl::string_view> key,
                       std::optional<absl::string_view> value) {

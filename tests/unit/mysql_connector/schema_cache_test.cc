@@ -130,8 +130,10 @@ std::shared_ptr<const binlog::TableMap> MapIn(Slot& slot, const std::string& tab
 
 class SchemaCacheTest : public ::testing::Test {
  protected:
-  explicit SchemaCacheTest(std::vector<std::string> table_exclude = {}) {
+  explicit SchemaCacheTest(std::vector<std::string> table_exclude = {},
+                           std::vector<std::string> database_exclude = {}) {
     config_.table_exclude = std::move(table_exclude);
+    config_.database_exclude = std::move(database_exclude);
     filters_ = std::make_unique<Filters>(config_);
     builders_ = std::make_unique<EventBuilders>(host_, config_);
     cache_ = std::make_unique<SchemaCache>(
@@ -193,6 +195,58 @@ TEST_F(SchemaCacheExcludingTest, ACapturedTablesMapWhereAnExcludedOnesWasKeepsIt
   ASSERT_NE(*captured, nullptr) << "shop.people is captured: its rows must not be passed over";
   EXPECT_EQ((*captured)->table, "people");
   EXPECT_EQ((*captured)->defs[0].kind, FieldKind::kText);
+}
+
+// `a.b`.`c` and `a`.`b.c` are two legal tables whose names joined with a dot are the same,
+// "a.b.c". The cache keys them apart (table_id.h): a filter answer of one is never the other's.
+std::shared_ptr<const binlog::TableMap> MapOf(const std::string& db, const std::string& table) {
+  binlog::TableMap map;
+  map.table_id = 11;
+  map.database = db;
+  map.table = table;
+  map.columns.push_back(Int("id"));
+  map.primary_key.push_back(binlog::PrimaryKeyPart{0, 0});
+  map.has_column_names = map.has_signedness = map.has_charsets = map.has_primary_key = true;
+  return std::make_shared<const binlog::TableMap>(std::move(map));
+}
+
+class SchemaCacheExcludingDatabaseATest : public SchemaCacheTest {
+ protected:
+  SchemaCacheExcludingDatabaseATest() : SchemaCacheTest({}, {"a"}) {}
+};
+
+TEST_F(SchemaCacheExcludingDatabaseATest, TwoTablesWhoseJoinedNamesAreEqualAreFilteredApart) {
+  // The excluded one first: a joined key answered the captured one "excluded" and lost its rows.
+  absl::StatusOr<const TableSchema*> excluded = cache_->SchemaFor(MapOf("a", "b.c"));
+  ASSERT_TRUE(excluded.ok()) << excluded.status();
+  EXPECT_EQ(*excluded, nullptr) << "database.exclude.list=a leaves `a`.`b.c` out";
+  absl::StatusOr<const TableSchema*> captured = cache_->SchemaFor(MapOf("a.b", "c"));
+  ASSERT_TRUE(captured.ok()) << captured.status();
+  ASSERT_NE(*captured, nullptr) << "`a.b`.`c` is captured: its rows must not be passed over";
+  EXPECT_EQ((*captured)->db, "a.b");
+  EXPECT_EQ((*captured)->table, "c");
+  // And the other way round: the captured one's answer does not capture the excluded one.
+  absl::StatusOr<const TableSchema*> still_excluded = cache_->SchemaFor(MapOf("a", "b.c"));
+  ASSERT_TRUE(still_excluded.ok()) << still_excluded.status();
+  EXPECT_EQ(*still_excluded, nullptr);
+}
+
+// Both captured, their records would go to one topic, `<topic.prefix>.a.b.c` (Debezium writes
+// both there): the second table met is refused, naming both, rather than mixed in silently.
+TEST_F(SchemaCacheTest, TwoCapturedTablesWithOneTopicNameAreRefused) {
+  absl::StatusOr<const TableSchema*> first = cache_->SchemaFor(MapOf("a.b", "c"));
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_NE(*first, nullptr);
+  absl::StatusOr<const TableSchema*> second = cache_->SchemaFor(MapOf("a", "b.c"));
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(second.status().message().find("`a.b`.`c` and `a`.`b.c`"), absl::string_view::npos)
+      << second.status();
+  EXPECT_NE(second.status().message().find((*first)->topic), absl::string_view::npos);
+  // The first table goes on as before.
+  absl::StatusOr<const TableSchema*> again = cache_->SchemaFor(MapOf("a.b", "c"));
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(*again, *first);
 }
 
 // A table version is keyed by everything its records are made from: an ALTER that changes only
