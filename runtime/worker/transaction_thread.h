@@ -83,6 +83,7 @@ class TransactionThread {
     int64_t transactions = 0;
     int64_t records = 0;
     absl::Duration open;     // first record polled to commit started, summed
+    absl::Duration queued;   // of which its first segment waited in the queue
     absl::Duration commits;  // commit started to returned, summed
     absl::Duration longest_commit;
     std::string Describe() const;
@@ -142,6 +143,7 @@ class TransactionThread {
   size_t open_records_ = 0;
   int64_t open_bytes_ = 0;
   absl::Time open_since_;
+  absl::Time open_taken_;  // when its first segment left the queue
   std::vector<offsets::CommittableOffset> open_offsets_;
   absl::Time last_commit_ended_ = absl::InfinitePast();
 
