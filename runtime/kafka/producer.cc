@@ -131,13 +131,15 @@ absl::StatusOr<std::unique_ptr<Producer>> Producer::Create(const ProducerOptions
   if (!conf.ok()) return conf.status();
 
   std::unique_ptr<Producer> producer(new Producer(options));
-  rd_kafka_conf_set_opaque(conf->get(), producer.get());
-  rd_kafka_conf_set_dr_msg_cb(conf->get(), &Producer::OnDelivery);
-  rd_kafka_conf_set_error_cb(conf->get(), &Producer::OnError);
-  rd_kafka_conf_set_stats_cb(conf->get(), [](rd_kafka_t*, char* json, size_t len, void*) {
-    UpdateClientStats(absl::string_view(json, len));
-    return 0;  // librdkafka frees the JSON
-  });
+  // Delivery reports, errors and statistics as events on the main queue, which the poll thread
+  // serves (the class comment says why not as callbacks).
+  rd_kafka_conf_set_events(conf->get(),
+                           RD_KAFKA_EVENT_DR | RD_KAFKA_EVENT_ERROR | RD_KAFKA_EVENT_STATS);
+  // An OAUTHBEARER token refresh would be an event too, which only librdkafka can serve: it goes
+  // to the SASL queue instead, served by librdkafka's background thread (below).
+  const bool oauthbearer =
+      absl::AsciiStrToUpper(ConfValue(conf->get(), "sasl.mechanisms")) == "OAUTHBEARER";
+  if (oauthbearer) rd_kafka_conf_enable_sasl_queue(conf->get(), 1);
   producer->effective_conf_.reset(rd_kafka_conf_dup(conf->get()));
 
   char errstr[512];
@@ -147,6 +149,14 @@ absl::StatusOr<std::unique_ptr<Producer>> Producer::Create(const ProducerOptions
   }
   conf->release();  // owned by rk now
   producer->rk_.reset(rk);
+  producer->main_queue_.reset(rd_kafka_queue_get_main(rk));
+  if (oauthbearer) {
+    if (rd_kafka_error_t* error = rd_kafka_sasl_background_callbacks_enable(rk); error != nullptr) {
+      ErrorHandle owned(error);
+      return absl::InternalError(absl::StrCat("producer: serving OAUTHBEARER token refreshes: ",
+                                              rd_kafka_error_string(error)));
+    }
+  }
   if (const int64_t ms = std::atoll(producer->EffectiveSetting("message.timeout.ms").c_str());
       ms > 0) {
     producer->delivery_timeout_ = absl::Milliseconds(ms);
@@ -194,8 +204,7 @@ Producer::~Producer() {
     // Purged reports arrive promptly; the bound only guards against a librdkafka that never
     // delivers them (then the records stay pending, which is safe: never committed).
     const absl::Time deadline = absl::Now() + absl::Seconds(30);
-    while (outstanding_messages_.load() > 0 && absl::Now() < deadline) rd_kafka_poll(rk_.get(), 10);
-    ReleaseDelivered();
+    while (outstanding_messages_.load() > 0 && absl::Now() < deadline) ServeEvents(10);
   }
   absl::MutexLock lock(&mu_);
   for (auto& [name, rkt] : topics_) rd_kafka_topic_destroy(rkt);
@@ -203,11 +212,34 @@ Producer::~Producer() {
 }
 
 void Producer::PollLoop() {
-  while (!stopping_.load(std::memory_order_acquire)) {
-    // Returns as soon as it has served the reports that were ready.
-    rd_kafka_poll(rk_.get(), 50);
-    ReleaseDelivered();
+  while (!stopping_.load(std::memory_order_acquire)) ServeEvents(50);
+}
+
+void Producer::ServeEvents(int timeout_ms) {
+  for (EventHandle event(rd_kafka_queue_poll(main_queue_.get(), timeout_ms)); event != nullptr;
+       event.reset(rd_kafka_queue_poll(main_queue_.get(), 0))) {
+    switch (rd_kafka_event_type(event.get())) {
+      case RD_KAFKA_EVENT_DR:
+        while (const rd_kafka_message_t* message = rd_kafka_event_message_next(event.get())) {
+          OnDelivery(message);
+        }
+        break;
+      case RD_KAFKA_EVENT_ERROR:
+        // A transient error is retried by librdkafka on its own.
+        if (rd_kafka_event_error_is_fatal(event.get())) {
+          OnFatalError(rd_kafka_event_error_string(event.get()));
+        }
+        break;
+      case RD_KAFKA_EVENT_STATS:
+        UpdateClientStats(rd_kafka_event_stats(event.get()));
+        break;
+      default:
+        break;  // no other kind is enabled
+    }
+    // Destroying a delivery report's event is what lets librdkafka's message count (and so a
+    // flush waiting on it) go down, after OnDelivery's work.
   }
+  ReleaseDelivered();
 }
 
 int64_t Producer::ChargeFor(const OutgoingRecord& record) const {
@@ -426,15 +458,9 @@ void Producer::NoteFailedDelivery(const absl::Status& failed) {
 }
 
 absl::Status Producer::Flush(absl::Duration timeout) {
-  const absl::Time deadline = absl::Now() + timeout;
+  // Waits for librdkafka's message count, which goes down only after each report's work.
   rd_kafka_resp_err_t err =
       rd_kafka_flush(rk_.get(), static_cast<int>(absl::ToInt64Milliseconds(timeout)));
-  // The last reports may still be running on the poller thread (librdkafka counts a report as
-  // done when it is taken off its queue): wait for them, so what they release is released.
-  while (err == RD_KAFKA_RESP_ERR_NO_ERROR && outstanding_messages_.load() > 0 &&
-         absl::Now() < deadline) {
-    absl::SleepFor(absl::Microseconds(100));
-  }
   ReleaseDelivered();
   if (absl::Status fatal = fatal_error(); !fatal.ok()) return fatal;
   if (err == RD_KAFKA_RESP_ERR__TIMED_OUT) {
@@ -470,8 +496,7 @@ void Producer::ReleaseDelivered() {
   in_flight_bytes_ -= delivered_bytes_.exchange(0);
 }
 
-void Producer::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* message, void* opaque) {
-  auto* self = static_cast<Producer*>(opaque);
+void Producer::OnDelivery(const rd_kafka_message_t* message) {
   const auto& delivery = *static_cast<const OutgoingBatch::Delivery*>(message->_private);
   const int64_t charge = delivery.charge;
   offsets::SubmittedRecord* tracked = delivery.tracked;
@@ -483,25 +508,25 @@ void Producer::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* message, void* 
     absl::Status failed = KafkaStatus(
         message->err, absl::StrCat("delivery of ",
                                    DescribeRecord(message->key, message->key_len,
-                                                  charge - self->record_overhead_bytes_),
+                                                  charge - record_overhead_bytes_),
                                    " to topic `", topic, "` failed"));
     failed = absl::Status(failed.code(), absl::StrCat(failed.message(), SizeAdvice(message->err)));
     // Purged records were taken back by this producer (its destruction, an aborted transaction):
     // nothing was sent past them. Any other failure leaves a gap later records must not pass.
     if (message->err != RD_KAFKA_RESP_ERR__PURGE_QUEUE &&
         message->err != RD_KAFKA_RESP_ERR__PURGE_INFLIGHT) {
-      self->NoteFailedDelivery(failed);
+      NoteFailedDelivery(failed);
     }
     if (tracked != nullptr) tracked->Fail(std::move(failed));
   }
-  self->UncountInFlight(delivery);
+  UncountInFlight(delivery);
   // The record's bytes (its value, `delivery` itself) may go now: librdkafka reads neither after
   // this report.
   OutgoingBatch::Release(delivery);
-  // Taken off the bound by ReleaseDelivered when this poll returns; before the count below,
-  // which Flush and the destructor wait on.
-  self->delivered_bytes_.fetch_add(charge);
-  self->outstanding_messages_.fetch_sub(1);
+  // Taken off the bound by ReleaseDelivered once the events ready are served; before the count
+  // below, which the destructor waits on.
+  delivered_bytes_.fetch_add(charge);
+  outstanding_messages_.fetch_sub(1);
 }
 
 namespace {
@@ -588,21 +613,19 @@ void Producer::InjectFatalErrorForTesting(rd_kafka_resp_err_t cause, const char*
   rd_kafka_test_fatal_error(rk_.get(), cause, reason);
 }
 
-void Producer::OnError(rd_kafka_t* rk, int err, const char* reason, void* opaque) {
-  if (err != RD_KAFKA_RESP_ERR__FATAL) return;  // transient: librdkafka retries on its own
-  auto* self = static_cast<Producer*>(opaque);
+void Producer::OnFatalError(const char* reason) {
   char fatal_reason[512];
-  rd_kafka_resp_err_t cause = rd_kafka_fatal_error(rk, fatal_reason, sizeof fatal_reason);
-  absl::MutexLock lock(&self->mu_);
-  if (self->fatal_.ok() && IsFencing(cause)) {
+  rd_kafka_resp_err_t cause = rd_kafka_fatal_error(rk_.get(), fatal_reason, sizeof fatal_reason);
+  absl::MutexLock lock(&mu_);
+  if (fatal_.ok() && IsFencing(cause)) {
     // Not a reason to restart: the task that fenced this one runs on.
-    self->fatal_ = absl::FailedPreconditionError(FencedMessage(
-        self->transactional_id_, cause != RD_KAFKA_RESP_ERR_NO_ERROR ? fatal_reason : reason));
+    fatal_ = absl::FailedPreconditionError(FencedMessage(
+        transactional_id_, cause != RD_KAFKA_RESP_ERR_NO_ERROR ? fatal_reason : reason));
   }
-  if (self->fatal_.ok()) {
+  if (fatal_.ok()) {
     // Aborted: retry at a higher level, which is what the worker does (a new producer, the task
     // restarted from its committed offsets).
-    self->fatal_ = absl::AbortedError(absl::StrCat(
+    fatal_ = absl::AbortedError(absl::StrCat(
         "fatal producer error ", rd_kafka_err2name(cause), ": ",
         cause != RD_KAFKA_RESP_ERR_NO_ERROR ? fatal_reason : reason,
         "; the producer must be recreated and the task restarted from its committed offsets"));

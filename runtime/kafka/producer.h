@@ -16,6 +16,15 @@
 // or Fail() on it from the producer's poll thread. A fatal producer error (idempotence state
 // lost) is kept and returned by every later SendBatch / Flush / fatal_error(), as Aborted.
 //
+// The poll thread serves librdkafka's events (delivery reports, errors, statistics) from its main
+// queue; no other thread does. librdkafka counts a record as settled only once its report's
+// event is destroyed, after the report's work, and a flush (Flush, the flush inside
+// commit_transaction) waits on that count's condition, so it returns as soon as the last report
+// is done. With delivery reports as callbacks, librdkafka's flush polled the queue beside the
+// poll thread in 10 ms steps and slept out the rest of a step when the poll thread took the last
+// report: 0-10 ms on every transaction's commit (issue 19; docs/benchmarks.md, "Exactly-once: the
+// commit's flush").
+//
 // Order after a failed delivery: once a record's delivery failed (refused by the broker, or
 // timed out; not purged by this producer), or once a record still in flight may have expired
 // (it was handed over delivery.timeout.ms ago, less at most a sixteenth of it: the producer counts
@@ -127,9 +136,15 @@ class Producer : public RecordSender {
   // The status of a failed transactional call (`what` names it); destroys `error`.
   absl::Status TransactionStatus(rd_kafka_error_t* error, absl::string_view what);
 
-  static void OnDelivery(rd_kafka_t* rk, const rd_kafka_message_t* message, void* opaque);
-  static void OnError(rd_kafka_t* rk, int err, const char* reason, void* opaque);
+  // A record's delivery report: settles its tracker entry, frees its charge. Poll thread.
+  void OnDelivery(const rd_kafka_message_t* message);
+  // A fatal error raised by librdkafka (`reason` its text): kept for fatal_error(). Poll thread.
+  void OnFatalError(const char* reason);
   void PollLoop();
+  // Serves the events on librdkafka's main queue: waits up to `timeout_ms` for the first, then
+  // serves every one ready, and takes the delivered bytes off the bound. Poll thread (or the
+  // destructor, once it has stopped).
+  void ServeEvents(int timeout_ms);
   // OK when SendBatch may go on; the refusal after a failed or expired delivery (the class
   // comment).
   absl::Status RefuseAfterAFailedDeliveryLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -140,7 +155,7 @@ class Producer : public RecordSender {
   void NoteFailedDelivery(const absl::Status& failed);
   void Release(int64_t bytes);
   // Takes the bytes of the delivery reports served since the last call off the bound, under one
-  // lock; called after every rd_kafka_poll / rd_kafka_flush.
+  // lock; called after every ServeEvents / rd_kafka_flush.
   void ReleaseDelivered();
   bool HasRoomLocked(int64_t bytes) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // The condition a sender waits for once the bound was full: room below the low-water mark.
@@ -164,6 +179,7 @@ class Producer : public RecordSender {
   const int64_t record_overhead_bytes_;
   const std::string transactional_id_;
   KafkaHandle rk_;
+  QueueHandle main_queue_;  // rk_'s main queue, where its events arrive; released before rk_
   ConfHandle effective_conf_;  // a copy of the conf rk_ was built from, for EffectiveSetting
 
   mutable absl::Mutex mu_;
