@@ -16,29 +16,19 @@ namespace sluice::worker {
 namespace {
 
 constexpr int64_t kPollTimeoutMs = 100;
-// Exactly-once: how long after a commit returned the next transaction's first records wait, when
-// they are ready sooner. The broker refuses the next AddPartitionsToTxn with
-// CONCURRENT_TRANSACTIONS while it still writes the last transaction's markers, and librdkafka
-// 2.0.2 retries that after a fixed 20 ms; a millisecond's wait cut those refusals to about a
-// quarter (docs/benchmarks.md, "What a transaction's time goes to").
-constexpr absl::Duration kTransactionGap = absl::Milliseconds(1);
-// Exactly-once: a poll of at least this many records says a backlog is being drained, and the
-// next poll is taken while the commit runs. After a smaller one the task waits for the commit
-// before polling again, so that poll takes every record that came during the commit: polled at
-// the commit's start, the records that came after would wait for one more commit.
-constexpr size_t kBacklogPollRecords = 256;
-// Exactly-once, poll boundary: a backlog-sized poll that ends while the commit before still runs
-// is not committed on its own: its records are held and the next polls join them until that
-// commit returns (group commit), so a transaction's fixed cost (the flush's round trip,
-// AddPartitionsToTxn, EndTxn, ~12 ms on an idle machine) is paid once per commit's time rather
-// than once per poll. Bounded so the records held (converted, in pending_) stay small beside
-// producer.buffer.memory: 8 polls of the MySQL connector's default max.batch.size (2,048), 16 MiB
-// of keys and values.
+// Exactly-once, poll boundary: the polls queued while a commit runs go together in the next
+// transaction (group commit, TransactionThread), so a transaction's fixed cost (the flush's round
+// trip, AddPartitionsToTxn, EndTxn, ~12 ms on an idle machine) is paid once per commit's time
+// rather than once per poll. Bounded so the records queued (converted, not yet handed over) stay
+// small beside producer.buffer.memory: 8 polls of the MySQL connector's default max.batch.size
+// (2,048), 16 MiB of keys and values. The same bounds stop the task polling while the queue
+// holds that much (back-pressure).
 constexpr size_t kGroupCommitRecords = 16384;
 constexpr int64_t kGroupCommitBytes = int64_t{16} << 20;
-// Exactly-once: while a commit runs, the connector's poll is asked to return within this rather
-// than kPollTimeoutMs, so a commit's outcome is taken (a failed one rewound, held records
-// committed) soon after the commit returns even when the source has nothing to hand over.
+// Exactly-once: while the transaction thread has work (a commit running, polls queued) or
+// outcomes not yet taken, the connector's poll is asked to return within this rather than
+// kPollTimeoutMs, so a commit's outcome is taken (the plugin told, a failed one rewound) soon
+// after the commit returns even when the source has nothing to hand over.
 constexpr int64_t kPollWhileCommittingMs = 10;
 // How long a restart waits to read the offsets topic; bounded so a stop during an outage is not
 // held up for long.
@@ -166,8 +156,16 @@ absl::StatusOr<std::unique_ptr<WorkerSourceTask::Attempt>> WorkerSourceTask::New
   }
   attempt->producer = std::move(producer);
   if (spec_.transactions.has_value()) {
-    attempt->transaction_commits = std::make_unique<TransactionCommitThread>(
-        attempt->producer.get(), spec_.transactions->commit_timeout);
+    const TaskTransactions& transactions = *spec_.transactions;
+    attempt->transactions = std::make_unique<TransactionThread>(TransactionThread::Settings{
+        .producer = attempt->producer.get(),
+        .connector_name = spec_.connector_name,
+        .offsets_topic = transactions.offsets_topic,
+        .commit_timeout = transactions.commit_timeout,
+        .group = transactions.boundary == TransactionBoundary::kPoll && GroupCommitOn(),
+        .max_records = kGroupCommitRecords,
+        .max_bytes = kGroupCommitBytes,
+        .records_sent = PerRecordMetricsOn() ? &records_sent_ : nullptr});
   }
   absl::StatusOr<std::unique_ptr<plugin::TaskInstance>> instance =
       plugin::TaskInstance::Start(spec_.plugin, spec_.connector_name, spec_.task_id,
@@ -294,23 +292,13 @@ absl::Status WorkerSourceTask::RunAttempt() {
     status = attempt.producer->fatal_error();
     if (!status.ok()) break;
     if (spec_.transactions.has_value()) {
-      // Exactly-once: offsets are committed with the transactions, never by the committer. A
-      // commit that has ended is taken now, so the plugin hears of it before its next poll.
-      if (attempt.transaction_commits->running() &&
-          (attempt.transaction_commits->done() || attempt.last_poll_records < kBacklogPollRecords)) {
-        status = AwaitCommit();
-        if (!status.ok()) break;
-      }
-      // Polls held for the next transaction (GroupsThisPoll) go as soon as the commit before
-      // has returned.
-      if (attempt.commit_due && !attempt.transaction_commits->running()) {
-        status = CommitTransaction();
-        if (!status.ok()) break;
-      }
+      // Exactly-once: offsets are committed with the transactions, never by the committer. The
+      // transactions that ended are taken now, so the plugin hears of them before its next poll.
+      status = TakeTransactionOutcomes();
+      if (!status.ok()) break;
       if (attempt.in_transaction && spec_.transactions->boundary == TransactionBoundary::kInterval &&
           absl::Now() - attempt.transaction_began >= spec_.transactions->interval) {
-        status = CommitTransaction();
-        if (!status.ok()) break;
+        QueueSegment(/*ends_transaction=*/true);
       }
     } else if (absl::Now() >= next_commit) {
       attempt.commit_thread->Request();  // returns at once; the outcome is collected below
@@ -333,18 +321,23 @@ absl::Status WorkerSourceTask::RunAttempt() {
 
 absl::Status WorkerSourceTask::PollAndSend(data::RecordBatch& batch) {
   // Back-pressure: while the producer holds its whole byte budget, do not ask for more records.
+  // Exactly-once, the same while the transaction thread's queue is full.
+  TransactionThread* transactions = attempt_->transactions.get();
+  if (transactions != nullptr &&
+      !transactions->WaitForRoom(absl::Milliseconds(kPollTimeoutMs))) {
+    return absl::OkStatus();
+  }
   if (!attempt_->producer->WaitForRoom(1, absl::Milliseconds(kPollTimeoutMs))) {
     return absl::OkStatus();
   }
   batch.Reset();
-  const bool committing =
-      spec_.transactions.has_value() && attempt_->transaction_commits->running();
+  const bool busy = transactions != nullptr && transactions->busy();
   absl::Status polled =
-      attempt_->task->Poll(batch, committing ? kPollWhileCommittingMs : kPollTimeoutMs);
-  if (committing && attempt_->transaction_commits->done()) {
-    // The commit's outcome first: a failed one ends the attempt (rewound) whatever the poll
-    // brought; after a good one, records held for the next transaction go with this poll's.
-    if (absl::Status status = AwaitCommit(); !status.ok()) return status;
+      attempt_->task->Poll(batch, busy ? kPollWhileCommittingMs : kPollTimeoutMs);
+  if (transactions != nullptr) {
+    // The commits' outcomes first: a failed one ends the attempt (rewound) whatever the poll
+    // brought, and nothing of it is queued.
+    if (absl::Status status = TakeTransactionOutcomes(); !status.ok()) return status;
   }
   if (absl::IsUnavailable(polled)) {
     // A transient failure (Kafka Connect's RetriableException): the batch is discarded and the
@@ -364,8 +357,7 @@ absl::Status WorkerSourceTask::PollAndSend(data::RecordBatch& batch) {
   // The records go to the producer together (SendPending) after the poll's last one, before a
   // transaction boundary, and before a failure ends the poll, so the records before it still go.
   if (spec_.transactions.has_value()) {
-    attempt_->last_poll_records = batch.records().size();
-    absl::Status status = SendInTransactions(batch);
+    absl::Status status = QueueInTransactions(batch);
     // A failure ends the attempt and aborts the transaction: what was gathered never goes.
     if (!status.ok()) DiscardPending(status);
     return status;
@@ -433,7 +425,7 @@ void WorkerSourceTask::SettleDropped(const data::SourceRecord& record, bool carr
   attempt_->tracker.Submit(PartitionOf(record), offsets::SourceOffsetOf(record))->Ack();
 }
 
-absl::Status WorkerSourceTask::SendInTransactions(data::RecordBatch& batch) {
+absl::Status WorkerSourceTask::QueueInTransactions(data::RecordBatch& batch) {
   Attempt& attempt = *attempt_;
   const TaskTransactions& transactions = *spec_.transactions;
   const std::vector<data::SourceRecord>& records = batch.records();
@@ -450,19 +442,14 @@ absl::Status WorkerSourceTask::SendInTransactions(data::RecordBatch& batch) {
     // A boundary at n: the transaction ends before record n.
     if (next_end < ends.size() && ends[next_end] == n) {
       ++next_end;
-      if (attempt.in_transaction && GroupsThisPoll()) {
-        attempt.commit_due = true;  // RunAttempt commits once the commit before returned
-      } else if (attempt.in_transaction) {
-        if (absl::Status status = CommitTransaction(); !status.ok()) return status;
-      }
+      if (attempt.in_transaction) QueueSegment(/*ends_transaction=*/true);
     }
     if (n == records.size()) break;
     if (!attempt.in_transaction) {
-      // Begun at the producer with its first records (SendInTransaction), once the commit
-      // before has ended: until then its records are converted and gathered in pending_.
       attempt.in_transaction = true;
       attempt.transaction_began = absl::Now();
     }
+    if (!attempt.segment_began.has_value()) attempt.segment_began = absl::Now();
     // The record before a boundary keeps its offset: the commit there writes it.
     const bool last_of_run =
         n + 1 == records.size() ||
@@ -476,93 +463,49 @@ absl::Status WorkerSourceTask::SendInTransactions(data::RecordBatch& batch) {
     // the transaction commits.
     if (last_of_run && !records[n].source_offset.empty()) NoteTransactionOffset(records[n]);
   }
-  // Held for a group commit: they go once the commit before has returned.
-  if (attempt.commit_due) return absl::OkStatus();
   // The records of a transaction left open (interval and connector boundaries) go now, so the
   // next poll's wait for records is not spent holding them.
-  return SendInTransaction();
-}
-
-bool WorkerSourceTask::GroupsThisPoll() const {
-  const Attempt& attempt = *attempt_;
-  return spec_.transactions->boundary == TransactionBoundary::kPoll && GroupCommitOn() &&
-         attempt.last_poll_records >= kBacklogPollRecords &&
-         attempt.transaction_commits->running() && !attempt.transaction_commits->done() &&
-         pending_.size() < kGroupCommitRecords && attempt.held_bytes < kGroupCommitBytes;
-}
-
-absl::Status WorkerSourceTask::BeginTransactionOnce() {
-  Attempt& attempt = *attempt_;
-  if (attempt.transaction_begun) return absl::OkStatus();
-  if (absl::Status status = AwaitCommit(); !status.ok()) return status;
-  if (attempt.last_commit_ended.has_value()) {
-    const absl::Duration since = absl::Now() - *attempt.last_commit_ended;
-    if (since < kTransactionGap) absl::SleepFor(kTransactionGap - since);
-  }
-  if (absl::Status status = attempt.producer->BeginTransaction(); !status.ok()) {
-    return absl::Status(status.code(), absl::StrCat(who_, ": ", status.message()));
-  }
-  attempt.transaction_begun = true;
+  if (attempt.segment_began.has_value()) QueueSegment(/*ends_transaction=*/false);
   return absl::OkStatus();
 }
 
-absl::Status WorkerSourceTask::SendInTransaction() {
-  if (pending_.empty()) return absl::OkStatus();
-  if (absl::Status status = BeginTransactionOnce(); !status.ok()) return status;
-  attempt_->transaction_records += static_cast<int64_t>(pending_.size());
-  return SendPending();
-}
-
-std::string WorkerSourceTask::TransactionFigures::Describe() const {
-  if (transactions == 0) return "no transaction committed";
-  const double n = static_cast<double>(transactions);
-  return absl::StrFormat(
-      "%d transactions committed, %.0f records each on average; per transaction, %.2f ms open "
-      "before its commit (gathering, sending) and %.2f ms in the commit (longest %.2f ms)",
-      transactions, static_cast<double>(records) / n, absl::ToDoubleMilliseconds(open) / n,
-      absl::ToDoubleMilliseconds(commits) / n, absl::ToDoubleMilliseconds(longest_commit));
-}
-
-absl::Status WorkerSourceTask::AwaitCommit() {
+void WorkerSourceTask::QueueSegment(bool ends_transaction) {
   Attempt& attempt = *attempt_;
-  if (!attempt.transaction_commits->running()) return absl::OkStatus();
-  TransactionCommitThread::Outcome outcome = attempt.transaction_commits->Await();
-  attempt.last_commit_ended = outcome.ended;
-  std::vector<offsets::CommittableOffset> reached = std::move(attempt.committing);
-  attempt.committing.clear();
-  if (outcome.status.ok()) {
-    TransactionFigures& figures = attempt.figures;
-    ++figures.transactions;
-    figures.records += attempt.committing_records;
-    figures.open += attempt.commit_started - attempt.committing_began;
-    const absl::Duration commit = outcome.ended - attempt.commit_started;
-    figures.commits += commit;
-    figures.longest_commit = std::max(figures.longest_commit, commit);
-  }
-  if (!outcome.status.ok()) {
-    // The next transaction's records gathered meanwhile never go: the attempt ends, rewound.
-    DiscardPending(absl::AbortedError("not sent: the transaction before failed"));
-    return TransactionFailure(std::move(outcome.status));
-  }
-  // Every record of the transaction was acknowledged: the tracker drops them.
-  (void)attempt.tracker.TakeCommittable();
-  for (const offsets::CommittableOffset& o : reached) {
-    attempt.committed = true;
-    attempt.task->Acknowledged(o.partition, o.offset, /*committed=*/true);
+  TransactionThread::Segment segment;
+  segment.records = std::exchange(pending_, attempt.transactions->SpareBatch());
+  segment.bytes = std::exchange(attempt.gathered_bytes, 0);
+  segment.offsets = std::exchange(attempt.segment_offsets, {});
+  segment.ends_transaction = ends_transaction;
+  segment.gathered = attempt.segment_began.value_or(absl::Now());
+  attempt.segment_began.reset();
+  if (ends_transaction) attempt.in_transaction = false;
+  attempt.transactions->Queue(std::move(segment));
+}
+
+absl::Status WorkerSourceTask::TakeTransactionOutcomes() {
+  Attempt& attempt = *attempt_;
+  for (TransactionThread::Outcome& outcome : attempt.transactions->TakeOutcomes()) {
+    if (!outcome.status.ok()) return TransactionFailure(std::move(outcome.status));
+    // Every record of the transaction was acknowledged: the tracker drops them.
+    (void)attempt.tracker.TakeCommittable();
+    for (const offsets::CommittableOffset& o : outcome.offsets) {
+      attempt.committed = true;
+      attempt.task->Acknowledged(o.partition, o.offset, /*committed=*/true);
+    }
   }
   return absl::OkStatus();
 }
 
 void WorkerSourceTask::DiscardPending(const absl::Status& why) {
-  for (size_t i = 0; i < pending_.size(); ++i) {
-    if (offsets::SubmittedRecord* tracked = pending_.delivery(i).tracked) tracked->Fail(why);
+  for (size_t i = 0; i < pending_->size(); ++i) {
+    if (offsets::SubmittedRecord* tracked = pending_->delivery(i).tracked) tracked->Fail(why);
   }
-  pending_.Clear();
-  attempt_->held_bytes = 0;
+  pending_->Clear();
+  attempt_->gathered_bytes = 0;
 }
 
 void WorkerSourceTask::NoteTransactionOffset(const data::SourceRecord& record) {
-  std::vector<offsets::CommittableOffset>& reached = attempt_->transaction_offsets;
+  std::vector<offsets::CommittableOffset>& reached = attempt_->segment_offsets;
   // Few partitions (the MySQL connector has one), and one call per run of a poll: a scan.
   for (offsets::CommittableOffset& o : reached) {
     if (offsets::HasSourcePartition(record, o.partition)) {
@@ -571,58 +514,6 @@ void WorkerSourceTask::NoteTransactionOffset(const data::SourceRecord& record) {
     }
   }
   reached.push_back({offsets::SourcePartitionOf(record), offsets::SourceOffsetOf(record)});
-}
-
-absl::Status WorkerSourceTask::CommitTransaction() {
-  Attempt& attempt = *attempt_;
-  const TaskTransactions& transactions = *spec_.transactions;
-  // Whatever happens below, this transaction is over: committed, or aborted and rewound.
-  attempt.in_transaction = false;
-  attempt.commit_due = false;
-  std::vector<offsets::CommittableOffset> reached = std::move(attempt.transaction_offsets);
-  attempt.transaction_offsets.clear();
-  // Its records (some may still be gathered), and a begun transaction for the offsets even when
-  // the transforms dropped every record.
-  if (absl::Status status = SendInTransaction(); !status.ok()) return status;
-  if (absl::Status status = BeginTransactionOnce(); !status.ok()) return status;
-  // The offsets go in without waiting for the records' acknowledgements: a commit succeeds only
-  // when every record of the transaction was delivered (librdkafka fails it with an abortable
-  // error otherwise), so the offsets the records reached are committed exactly with them. Waiting
-  // first (a flush, then the offsets record's own round trip) cost a third of the throughput of
-  // transactions of 2,048 records (docs/benchmarks.md, "Exactly-once: what it costs").
-  SLUICE_FAILPOINT("transaction.before_offsets");
-  // The offsets in Kafka Connect's format, keyed as its offset writer keys them; murmur2 of the
-  // key puts each where Kafka Connect's reader looks.
-  for (const offsets::CommittableOffset& o : reached) {
-    absl::StatusOr<std::string> key = offsets::EncodeOffsetKey(spec_.connector_name, o.partition);
-    absl::StatusOr<std::string> value = offsets::EncodeOffsetValue(o.offset);
-    absl::Status status = key.ok() ? value.status() : key.status();
-    if (status.ok()) {
-      kafka::OutgoingRecord record;
-      record.topic = transactions.offsets_topic;
-      record.key = absl::string_view(*key);
-      record.value = absl::string_view(*value);
-      status = attempt.producer->Send(record, nullptr);
-    }
-    if (!status.ok()) {
-      attempt.transaction_begun = false;
-      (void)attempt.producer->AbortTransaction(transactions.commit_timeout);
-      return TransactionFailure(absl::Status(
-          status.code(), absl::StrCat("writing offsets in the transaction: ", status.message())));
-    }
-  }
-  // The offsets written inside the transaction, the transaction not committed.
-  SLUICE_FAILPOINT("transaction.before_commit");
-  // The commit runs on its own thread while this one polls and converts the next transaction's
-  // records; AwaitCommit takes its outcome before the producer is used again.
-  attempt.transaction_begun = false;
-  attempt.committing = std::move(reached);
-  attempt.committing_began = attempt.transaction_began;
-  attempt.committing_records = attempt.transaction_records;
-  attempt.transaction_records = 0;
-  attempt.commit_started = absl::Now();
-  attempt.transaction_commits->Start();
-  return absl::OkStatus();
 }
 
 absl::Status WorkerSourceTask::TransactionFailure(absl::Status status) {
@@ -747,28 +638,28 @@ absl::Status WorkerSourceTask::Send(const data::SourceRecord& polled,
   outgoing.headers = headers_;
   outgoing.timestamp_ms = record.timestamp_ms < 0 ? 0 : record.timestamp_ms;
   outgoing.partition = record.partition;
-  pending_.Add(outgoing, tracked);  // copies the converters' bytes, which end with their next call
-  attempt.held_bytes += static_cast<int64_t>((key ? key->size() : 0) + (value ? value->size() : 0));
+  pending_->Add(outgoing, tracked);  // copies the converters' bytes, which end with their next call
+  attempt.gathered_bytes += static_cast<int64_t>((key ? key->size() : 0) + (value ? value->size() : 0));
   return absl::OkStatus();
 }
 
 absl::Status WorkerSourceTask::SendPending() {
-  if (pending_.empty()) return absl::OkStatus();
+  if (pending_->empty()) return absl::OkStatus();
   size_t handed_over = 0;
-  absl::Status status = attempt_->producer->SendBatch(pending_, &handed_over);
+  absl::Status status = attempt_->producer->SendBatch(*pending_, &handed_over);
   if (PerRecordMetricsOn()) {
     records_sent_.fetch_add(static_cast<int64_t>(handed_over), std::memory_order_relaxed);
   }
   if (!status.ok()) {
     // Never in flight: the refused record and those after it block their partitions so no
     // offset after them can be committed.
-    for (size_t i = handed_over; i < pending_.size(); ++i) {
-      if (offsets::SubmittedRecord* tracked = pending_.delivery(i).tracked) tracked->Fail(status);
+    for (size_t i = handed_over; i < pending_->size(); ++i) {
+      if (offsets::SubmittedRecord* tracked = pending_->delivery(i).tracked) tracked->Fail(status);
     }
     status = absl::Status(status.code(), absl::StrCat(who_, ": ", status.message()));
   }
-  pending_.Clear();
-  attempt_->held_bytes = 0;
+  pending_->Clear();
+  attempt_->gathered_bytes = 0;
   return status;
 }
 
@@ -808,23 +699,19 @@ absl::Status WorkerSourceTask::EndAttempt(absl::Status status) {
   attempt.commit_thread->Stop();
   if (spec_.transactions.has_value()) {
     // A stop commits what the open transaction holds, except a connector-defined one: a source
-    // transaction is committed whole or replayed. After a failure it is aborted: rewound. Either
-    // way the commit in flight ends first.
-    if (status.ok() && attempt.in_transaction &&
-        spec_.transactions->boundary != TransactionBoundary::kConnector) {
-      status = CommitTransaction();
-    }
-    absl::Status committed = AwaitCommit();
-    if (status.ok()) status = committed;
+    // transaction is committed whole or replayed; the transactions queued whole are committed.
+    // After a failure nothing queued goes and the open transaction is aborted: rewound. Either
+    // way the commit in flight ends first, and the plugin hears of every one that committed.
     DiscardPending(absl::AbortedError("not sent: the attempt ended"));
     attempt.in_transaction = false;
-    attempt.commit_due = false;
-    if (attempt.transaction_begun && attempt.producer->fatal_error().ok()) {
-      attempt.transaction_begun = false;
-      (void)attempt.producer->AbortTransaction(grace);
-    }
+    attempt.transactions->Finish(
+        /*commit_open=*/status.ok() &&
+            spec_.transactions->boundary != TransactionBoundary::kConnector,
+        /*abort_all=*/!status.ok());
+    absl::Status committed = TakeTransactionOutcomes();
+    if (status.ok()) status = committed;
     services_.log(LogLevel::kInfo, who_,
-                  absl::StrCat("exactly-once: ", attempt.figures.Describe()));
+                  absl::StrCat("exactly-once: ", attempt.transactions->figures().Describe()));
     return status;
   }
   // Whatever happened, settle what is in flight and write the safe prefix of offsets.

@@ -39,29 +39,32 @@
 // offsets the transaction's records reached to the offsets topic inside the same transaction and
 // commits, without first waiting for the records (the commit does: it fails unless every record
 // of the transaction was delivered): a read_committed consumer sees the records exactly when
-// their offsets are committed. The commit runs on a thread of the attempt's own
-// (TransactionCommitThread); while it runs after a poll of a backlog's size (kBacklogPollRecords),
-// the task thread polls and converts the next transaction's records, which are gathered and sent
-// once the commit has ended, at least kTransactionGap (1 ms) after it. At the poll boundary the
-// polls that end while the commit runs are held and go together in the next transaction (group
-// commit, bounded by kGroupCommitRecords and kGroupCommitBytes; GroupsThisPoll): each poll's
-// records are still committed together, and a transaction carries several polls only in a
-// backlog. While a commit runs the connector's poll is asked to return within
-// kPollWhileCommittingMs, so the commit's outcome is taken soon after it returns. A transaction that fails is aborted and the attempt ends Aborted,
-// so the task rewinds to the committed offsets with a new producer (the restart above); a record
-// of it refused for good fails the task with its own error; a fenced producer ends the task
-// FAILED (another one runs it). A stop commits the open transaction, or aborts it
-// with connector-defined boundaries (a source transaction is never committed in part). The
-// periodic offset commits and GuardedOffsetWriter are not used: fencing does their work.
+// their offsets are committed. Everything the transactions do with the producer runs on the
+// attempt's TransactionThread: the task thread polls, transforms and converts each poll and
+// queues it (its records and the offsets they reached, one segment per stretch between
+// boundaries); the transaction thread begins a transaction, hands the queued records to the
+// producer, writes the offsets record and commits. At the poll boundary the polls queued while a
+// commit runs go together in the next transaction (group commit, bounded by kGroupCommitRecords
+// and kGroupCommitBytes, which also bound the queue: past them the task stops polling), a poll
+// is never split across transactions, and a poll that finds the thread idle is a transaction of
+// its own. While the thread has work the connector's poll is asked to return within
+// kPollWhileCommittingMs, so a commit's outcome is taken (and the plugin told, on the task
+// thread) soon after it returns. A transaction that fails is aborted, nothing queued after it is
+// sent, and the attempt ends Aborted, so the task rewinds to the committed offsets with a new
+// producer (the restart above); a record of it refused for good fails the task with its own
+// error; a fenced producer ends the task FAILED (another one runs it). A stop commits the
+// transactions queued and the open one, or aborts the open one with connector-defined boundaries
+// (a source transaction is never committed in part). The periodic offset commits and
+// GuardedOffsetWriter are not used: fencing does their work.
 //
 // Seams (for tests/unit/worker): the producer is any kafka::RecordSender made by a factory, the
 // offsets topic any OffsetBackingStore and topic creation any kafka::DataTopics; the worker wires
 // the real ones.
 //
 // Threads: Start, Stop and Join from any thread; the committer thread writes the periodic offset
-// commits; exactly-once, the transaction commit thread commits transactions while the task thread
-// polls and converts the next; the task thread does everything else, and every call into the
-// plugin. The TaskView getters from any thread.
+// commits; exactly-once, the transaction thread does everything with the producer's
+// transactions; the task thread does everything else, and every call into the plugin. The
+// TaskView getters from any thread.
 
 #include <atomic>
 #include <functional>
@@ -94,7 +97,7 @@
 #include "runtime/worker/record_error_handler.h"
 #include "runtime/worker/retry_backoff.h"
 #include "runtime/worker/task_view.h"
-#include "runtime/worker/transaction_commit_thread.h"
+#include "runtime/worker/transaction_thread.h"
 
 namespace sluice::worker {
 
@@ -206,7 +209,7 @@ class WorkerSourceTask : public TaskView {
   // Sleeps `wait` unless a stop is requested first; false when it was.
   bool SleepUnlessStopped(absl::Duration wait);
   // Polls the connector into `batch` and sends its records: at-least-once SendPolled then
-  // SendPending, exactly-once SendInTransactions.
+  // SendPending, exactly-once QueueInTransactions.
   absl::Status PollAndSend(data::RecordBatch& batch);
   // At-least-once: the poll's records through TransformAndSend, each run of one source
   // partition's last carrying its offset.
@@ -230,33 +233,20 @@ class WorkerSourceTask : public TaskView {
   // The tracker's handle for `record`'s source partition (the last one remembered).
   offsets::PartitionHandle PartitionOf(const data::SourceRecord& record);
   absl::Status EnsureTopic(std::string_view topic);
-  // Exactly-once: the poll's records, converted and gathered per transaction, with the
-  // transaction boundaries of `batch` honoured; each transaction's are sent once the commit
-  // before has ended.
-  absl::Status SendInTransactions(data::RecordBatch& batch);
-  // Exactly-once: sends pending_ inside the open transaction, begun first if it is not yet.
-  absl::Status SendInTransaction();
-  // Exactly-once, at a poll boundary: whether the open transaction waits for more polls instead
-  // of committing now (group commit): the commit before still runs, and what is held is within
-  // its bounds.
-  bool GroupsThisPoll() const;
-  // Exactly-once: begins the open transaction at the producer unless it is begun: after the
-  // commit in flight (AwaitCommit) and at least kTransactionGap after the last one returned.
-  absl::Status BeginTransactionOnce();
-  // Exactly-once: waits for the commit in flight, if any, and settles it: tells the plugin its
-  // offsets are committed, or (failed, already aborted) discards what was gathered since and
-  // returns TransactionFailure's status.
-  absl::Status AwaitCommit();
+  // Exactly-once: the poll's records, converted and queued for the transaction thread, one
+  // segment per stretch between the transaction boundaries of `batch`.
+  absl::Status QueueInTransactions(data::RecordBatch& batch);
+  // Exactly-once: queues what pending_ gathered (and the offsets it reached) as one segment for
+  // the transaction thread; `ends_transaction`: a boundary follows it.
+  void QueueSegment(bool ends_transaction);
+  // Exactly-once: takes the transaction thread's outcomes: tells the plugin the committed
+  // offsets, or returns TransactionFailure's status for a failed transaction.
+  absl::Status TakeTransactionOutcomes();
   // The records gathered in pending_ are never sent: each fails with `why` in the tracker.
   void DiscardPending(const absl::Status& why);
   // Exactly-once: `record` (sent, or dropped by the transforms) is its partition's newest in the
-  // open transaction: its offset is what the commit writes for that partition.
+  // segment being gathered: its offset is what the commit writes for that partition.
   void NoteTransactionOffset(const data::SourceRecord& record);
-  // Exactly-once: sends what the open transaction still gathers, writes the offsets its records
-  // reached into it and starts its commit on the attempt's TransactionCommitThread (AwaitCommit
-  // takes the outcome). Aborted after an abort (rewind), the error of a record refused for good,
-  // the sender's error otherwise.
-  absl::Status CommitTransaction();
   // What a failed transaction (`status`, already aborted) ends the attempt with: the error of a
   // record of it refused for good, else `status`.
   absl::Status TransactionFailure(absl::Status status);
@@ -267,22 +257,11 @@ class WorkerSourceTask : public TaskView {
   absl::Status AfterCommit(absl::Status status, bool final_commit);
   void Finish(absl::Status status);
 
-  // Exactly-once: what an attempt's committed transactions took, logged when it ends (INFO), so
-  // a run tells where a transaction's wall time went (docs/benchmarks.md).
-  struct TransactionFigures {
-    int64_t transactions = 0;
-    int64_t records = 0;
-    absl::Duration open;     // first record gathered to commit started, summed
-    absl::Duration commits;  // commit started to returned, summed
-    absl::Duration longest_commit;
-    std::string Describe() const;
-  };
-
   // One run of the plugin's task against one producer, from the committed offsets: what a
   // restart after a transient failure replaces whole. Declaration order is destruction order
-  // reversed: the plugin's task goes first, then the producer (whose destructor waits for its
-  // last delivery reports, which touch the tracker), the commit thread before its committer, and
-  // the tracker last.
+  // reversed: the plugin's task goes first, then the transaction thread (which uses the producer),
+  // the producer (whose destructor waits for its last delivery reports, which touch the tracker),
+  // the commit thread before its committer, and the tracker last.
   struct Attempt {
     Attempt(OffsetBackingStore* store,
             std::vector<std::pair<offsets::SourcePartition, offsets::SourceOffset>> start)
@@ -292,40 +271,24 @@ class WorkerSourceTask : public TaskView {
     std::unique_ptr<offsets::OffsetCommitter> committer;
     std::unique_ptr<offsets::AsyncOffsetCommitter> commit_thread;
     std::unique_ptr<kafka::RecordSender> producer;
-    // Exactly-once: commits the producer's transactions off the task thread; goes before it.
-    std::unique_ptr<TransactionCommitThread> transaction_commits;
+    // Exactly-once: everything the transactions do with the producer; goes before it.
+    std::unique_ptr<TransactionThread> transactions;
     std::unique_ptr<plugin::TaskInstance> task;
     // The last partition seen, so a run of records to one partition pays for no lookup.
     std::optional<offsets::SourcePartition> last_partition;
     offsets::PartitionHandle last_partition_handle;
     bool offset_sent = false;  // a record carrying an offset was sent
     bool committed = false;    // a commit wrote offsets: the attempt made durable progress
-    // Exactly-once: a transaction is open (records may be in it), since `transaction_began`;
-    // `transaction_begun`: begun at the producer (its first records sent).
+    // Keys and values gathered in pending_ (exactly-once: a segment's bytes).
+    int64_t gathered_bytes = 0;
+    // Exactly-once: records were queued since the last boundary (the open transaction), since
+    // `transaction_began` (the interval boundary counts from it).
     bool in_transaction = false;
-    bool transaction_begun = false;
     absl::Time transaction_began;
-    // Exactly-once, poll boundary: a poll ended while the commit before still ran, so its
-    // records are held in pending_ (`held_bytes` of keys and values) and the transaction is
-    // committed once that commit has returned, with every poll that came meanwhile (group
-    // commit, bounded by kGroupCommitRecords and kGroupCommitBytes).
-    bool commit_due = false;
-    int64_t held_bytes = 0;
-    // Exactly-once: the transaction whose commit runs: when it began, its records, and when its
-    // commit started (what TransactionFigures adds up).
-    absl::Time committing_began;
-    absl::Time commit_started;
-    int64_t committing_records = 0;
-    int64_t transaction_records = 0;  // handed to the producer in the open transaction
-    TransactionFigures figures;
-    // Exactly-once: the offsets of the transaction whose commit runs, and when the last commit
-    // returned.
-    std::vector<offsets::CommittableOffset> committing;
-    std::optional<absl::Time> last_commit_ended;
-    size_t last_poll_records = 0;  // exactly-once: the last poll's, before the transforms
-    // Exactly-once: the offset each source partition reached in the open transaction (its newest
-    // record's), in first-seen order; what the commit writes.
-    std::vector<offsets::CommittableOffset> transaction_offsets;
+    // Exactly-once: the segment being gathered: when its first record was polled, and the offset
+    // each source partition reached in it (its newest record's), in first-seen order.
+    std::optional<absl::Time> segment_began;
+    std::vector<offsets::CommittableOffset> segment_offsets;
   };
 
   const SourceTaskSpec spec_;
@@ -355,9 +318,11 @@ class WorkerSourceTask : public TaskView {
   absl::string_view known_topic_name_;        // known_topic_ as ack_lags_'s key (lives as long)
   std::vector<std::string> header_values_;
   std::vector<kafka::RecordHeader> headers_;
-  // The current poll's converted records, not yet handed to the producer (SendPending). Their
-  // memory lives on while any of them is in flight (outgoing_batch.h), whatever the attempt.
-  kafka::OutgoingBatch pending_;
+  // The current poll's converted records, not yet handed to the producer (SendPending) or, under
+  // exactly-once, queued for the transaction thread (QueueSegment, which takes the batch and
+  // leaves a spare). Their memory lives on while any of them is in flight (outgoing_batch.h),
+  // whatever the attempt.
+  std::unique_ptr<kafka::OutgoingBatch> pending_ = std::make_unique<kafka::OutgoingBatch>();
 
   RetryBackoff retry_backoff_;  // task thread: after an UNAVAILABLE poll
   std::atomic<bool> stop_requested_{false};

@@ -7,6 +7,7 @@
 #define SLUICE_TESTS_UNIT_WORKER_FAKE_SENDER_H_
 
 #include <deque>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -30,6 +31,9 @@ class FakeSender : public kafka::RecordSender {
   // How a record handed over is settled.
   enum class Settle { kAtOnce, kWhenTestAcks };
   explicit FakeSender(Settle settle) : settle_(settle) {}
+  ~FakeSender() override {
+    if (on_destroy_) on_destroy_(*this);
+  }
 
   absl::Status SendBatch(kafka::OutgoingBatch& batch, size_t* handed_over) override {
     absl::MutexLock lock(&mu_);
@@ -112,6 +116,10 @@ class FakeSender : public kafka::RecordSender {
   }
 
   // Test controls; any thread.
+  // Called from the destructor, so a test can read a sender its task has replaced.
+  void OnDestroy(std::function<void(const FakeSender&)> on_destroy) {
+    on_destroy_ = std::move(on_destroy);
+  }
   // While held, a CommitTransaction waits (a commit waiting for the broker).
   void HoldCommits(bool hold) {
     absl::MutexLock lock(&mu_);
@@ -184,6 +192,7 @@ class FakeSender : public kafka::RecordSender {
   bool HasRoomLocked() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return !full_ || !fatal_.ok(); }
 
   const Settle settle_;
+  std::function<void(const FakeSender&)> on_destroy_;  // set before the task starts
   mutable absl::Mutex mu_;
   std::vector<Sent> sent_ ABSL_GUARDED_BY(mu_);
   std::deque<offsets::SubmittedRecord*> held_ ABSL_GUARDED_BY(mu_);

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "runtime/convert/converter.h"
@@ -590,19 +591,33 @@ TEST_F(SourceTaskTest, ExactlyOnceCommitsEachPollsRecordsWithTheirOffsetInOneTra
                                    absl::Seconds(5)};
   auto task = StartTask({{"max.records", "30"}}, FakeSender::Settle::kWhenTestAcks);
   ASSERT_NE(task, nullptr);
-  // Three polls of 10: each a transaction of its records and one offset record, committed after.
-  ASSERT_TRUE(Eventually([&] { return sender_.load()->transactions().size() >= 6; }))
-      << LogText();
+  // Three polls of 10: each goes whole into a transaction with one offset record, committed
+  // after (polls queued while a commit runs share the next one).
+  ASSERT_TRUE(Eventually([&] {
+    const std::vector<std::string> t = sender_.load()->transactions();
+    return !t.empty() && t.back() == "commit@" + std::to_string(30 + t.size() / 2);
+  })) << LogText();
   // The offsets went in while the records were unacknowledged: the commit waits for them, not a
   // flush before it.
   EXPECT_EQ(sender_.load()->flushes(), 0);
   task->Stop();
   EXPECT_TRUE(task->Join().ok()) << LogText();
-  EXPECT_THAT(sender_.load()->transactions(),
-              ::testing::ElementsAre("begin@0", "commit@11", "begin@11", "commit@22", "begin@22",
-                                     "commit@33"));
-  EXPECT_THAT(OffsetRecords(*sender_.load()),
-              ::testing::ElementsAre(R"({"seq":9})", R"({"seq":19})", R"({"seq":29})"));
+  const std::vector<std::string> transactions = sender_.load()->transactions();
+  ASSERT_EQ(transactions.size() % 2, 0u);
+  std::vector<std::string> expected_offsets;
+  size_t records = 0;
+  for (size_t i = 0; i < transactions.size(); i += 2) {
+    ASSERT_EQ(transactions[i], "begin@" + std::to_string(records + i / 2));
+    const size_t committed =
+        std::stoul(transactions[i + 1].substr(transactions[i + 1].find('@') + 1));
+    ASSERT_EQ(transactions[i + 1].substr(0, 7), "commit@");
+    const size_t in_it = committed - records - i / 2 - 1;  // less its offset record
+    EXPECT_EQ(in_it % 10, 0u) << "whole polls only: " << transactions[i + 1];
+    records += in_it;
+    expected_offsets.push_back(absl::StrCat(R"({"seq":)", records - 1, "}"));
+  }
+  EXPECT_EQ(records, 30u);
+  EXPECT_EQ(OffsetRecords(*sender_.load()), expected_offsets);
   EXPECT_EQ(CommittedSeq(), -1) << "no offset is written outside the transactions";
 }
 
@@ -656,22 +671,98 @@ TEST_F(SourceTaskTest, ExactlyOnceAGroupCommitHoldsAtMost16384RecordsThenWaitsFo
   EXPECT_EQ(transactions[3], "commit@20482") << "the 4 held polls and their offset record";
 }
 
-TEST_F(SourceTaskTest, ExactlyOnceAfterASmallPollWaitsForTheCommitBeforePollingAgain) {
+TEST_F(SourceTaskTest, ExactlyOnceSmallPollsGoOnWhileACommitRunsAndGoTogetherOnceItReturns) {
   transactions_ = TaskTransactions{TransactionBoundary::kPoll, absl::Seconds(60), kOffsetsTopic,
                                    absl::Seconds(5)};
-  // Polls of 10 records: changes trickling in, which the next poll should take all of.
+  // Polls of 10 records: changes trickling in. The task does not wait for the commit to poll
+  // again: the polls that come meanwhile are converted and queued, and go in one transaction the
+  // moment the commit returns.
   auto task = StartTask({{"max.records", "30"}}, FakeSender::Settle::kAtOnce,
                         [](FakeSender& first) { first.HoldCommits(true); });
   ASSERT_NE(task, nullptr);
-  ASSERT_TRUE(Eventually([&] { return sender_.load()->commits_started() == 1; })) << LogText();
+  ASSERT_TRUE(Eventually([&] { return task->records_polled() == 30; })) << LogText();
   absl::SleepFor(absl::Milliseconds(50));
-  EXPECT_EQ(task->records_polled(), 10);
+  // The first poll found the transaction thread idle: a transaction of its own, whose commit
+  // runs; nothing queued since has reached the producer.
+  EXPECT_EQ(sender_.load()->commits_started(), 1);
+  EXPECT_EQ(sender_.load()->sent_count(), 11u);
   sender_.load()->HoldCommits(false);
-  ASSERT_TRUE(Eventually([&] { return sender_.load()->transactions().size() >= 6; }))
+  ASSERT_TRUE(Eventually([&] { return sender_.load()->transactions().size() >= 4; }))
       << LogText();
   task->Stop();
   EXPECT_TRUE(task->Join().ok()) << LogText();
-  EXPECT_EQ(task->records_polled(), 30);
+  EXPECT_THAT(sender_.load()->transactions(),
+              ::testing::ElementsAre("begin@0", "commit@11", "begin@11", "commit@32"));
+  EXPECT_THAT(OffsetRecords(*sender_.load()),
+              ::testing::ElementsAre(R"({"seq":9})", R"({"seq":29})"));
+}
+
+TEST_F(SourceTaskTest, ExactlyOnceAFailedCommitSendsNothingQueuedAfterIt) {
+  transactions_ = TaskTransactions{TransactionBoundary::kPoll, absl::Seconds(60), kOffsetsTopic,
+                                   absl::Seconds(5)};
+  offsets_.Put(kConnector, GeneratorPartition(), offsets::SourceOffset{{"seq", int64_t{4}}});
+  // What the first sender saw, read when the restart destroys it.
+  absl::Mutex mu;
+  std::vector<std::string> first_transactions;
+  size_t first_sent = 0;
+  auto task = StartTask({{"max.records", "905"}, {"batch.size", "300"}},
+                        FakeSender::Settle::kAtOnce, [&](FakeSender& first) {
+                          first.HoldCommits(true);
+                          first.FailNextCommit(absl::AbortedError("transaction aborted"));
+                          first.OnDestroy([&](const FakeSender& sender) {
+                            absl::MutexLock lock(&mu);
+                            first_transactions = sender.transactions();
+                            first_sent = sender.sent_count();
+                          });
+                        });
+  ASSERT_NE(task, nullptr);
+  // Two more polls are queued while the first transaction's commit runs; then it fails.
+  ASSERT_TRUE(Eventually([&] { return task->records_polled() == 900; })) << LogText();
+  sender_.load()->HoldCommits(false);
+  ASSERT_TRUE(Eventually([&] { return senders_.load() == 2; }, absl::Seconds(10))) << LogText();
+  {
+    absl::MutexLock lock(&mu);
+    EXPECT_THAT(first_transactions, ::testing::ElementsAre("begin@0", "failed@301"));
+    EXPECT_EQ(first_sent, 301u) << "nothing of the queued polls reached the producer";
+  }
+  // The new attempt starts again after the committed seq 4.
+  ASSERT_TRUE(Eventually([&] { return sender_.load()->sent_count() > 0; }));
+  EXPECT_THAT(*sender_.load()->sent()[0].value, HasSubstr(R"("seq":5)"));
+  task->Stop();
+  EXPECT_TRUE(task->Join().ok()) << LogText();
+  EXPECT_EQ(task->restarts(), 1);
+}
+
+TEST_F(SourceTaskTest, ExactlyOnceAPollIsNeverSplitAcrossTransactions) {
+  transactions_ = TaskTransactions{TransactionBoundary::kPoll, absl::Seconds(60), kOffsetsTopic,
+                                   absl::Seconds(5)};
+  // Polls of 3,000: the group commit's bound (16,384) falls inside the sixth.
+  auto task = StartTask({{"max.records", "45000"}, {"batch.size", "3000"}},
+                        FakeSender::Settle::kAtOnce,
+                        [](FakeSender& first) { first.HoldCommits(true); });
+  ASSERT_NE(task, nullptr);
+  ASSERT_TRUE(Eventually([&] { return task->records_polled() >= 6 * 3000; })) << LogText();
+  sender_.load()->HoldCommits(false);
+  ASSERT_TRUE(Eventually([&] {
+    const std::vector<std::string> t = sender_.load()->transactions();
+    return !t.empty() && t.back() == "commit@" + std::to_string(45000 + t.size() / 2);
+  })) << LogText();
+  task->Stop();
+  EXPECT_TRUE(task->Join().ok()) << LogText();
+  // Every transaction holds whole polls and its one offset record.
+  const std::vector<std::string> transactions = sender_.load()->transactions();
+  ASSERT_GE(transactions.size(), 4u);
+  size_t records = 0;
+  for (size_t i = 0; i + 1 < transactions.size(); i += 2) {
+    const size_t begun = std::stoul(transactions[i].substr(transactions[i].find('@') + 1));
+    const size_t committed =
+        std::stoul(transactions[i + 1].substr(transactions[i + 1].find('@') + 1));
+    EXPECT_EQ((committed - begun - 1) % 3000, 0u) << transactions[i + 1];
+    EXPECT_LE(committed - begun - 1, 16384u + 3000u) << "bounded";
+    records += committed - begun - 1;
+  }
+  EXPECT_EQ(records, 45000u);
+  EXPECT_GT(transactions.size(), 4u) << "grouped, and bounded: more than two transactions";
 }
 
 TEST_F(SourceTaskTest, ExactlyOnceWithConnectorBoundariesCommitsWhereTheConnectorMarks) {
