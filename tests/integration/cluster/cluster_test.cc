@@ -456,12 +456,11 @@ TEST(Cluster, ALeadersCleanStopReturnsPromptlyAndItsWorkRunsOnTheOthers) {
   // 0.16-0.26 s each at a load average of 4-5; 2.4 s and 2.9 s at 33.
   EXPECT_LT(follower, absl::Seconds(5)) << Logs(run);
   EXPECT_LT(leader, absl::Seconds(5)) << Logs(run);
-  ASSERT_TRUE(Eventually([&] { return SpreadEvenly(run, connectors, {kept}, 3); }, absl::Seconds(30),
-                         absl::Milliseconds(200)))
+  ASSERT_TRUE(Eventually([&] { return SpreadEvenly(run, connectors, {kept}, 3); },
+                         absl::Seconds(30), absl::Milliseconds(200)))
       << Logs(run);
-  EXPECT_TRUE(
-      Eventually([&] { return run.LeaderOf(kept) == static_cast<int>(kept); }, absl::Seconds(30),
-                 absl::Milliseconds(500)))
+  EXPECT_TRUE(Eventually([&] { return run.LeaderOf(kept) == static_cast<int>(kept); },
+                         absl::Seconds(30), absl::Milliseconds(500)))
       << Logs(run);
   for (const std::string& c : connectors) {
     EXPECT_TRUE(Eventually(
