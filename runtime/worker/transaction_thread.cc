@@ -198,7 +198,6 @@ absl::Status TransactionThread::Add(Segment& segment) {
     open_taken_ = absl::Now();
   }
   open_records_ += segment.records->size();
-  open_bytes_ += segment.bytes;
   // Each partition's newest offset; few partitions (the MySQL connector has one): a scan.
   for (offsets::CommittableOffset& reached : segment.offsets) {
     auto same = std::find_if(
@@ -277,7 +276,6 @@ absl::Status TransactionThread::Commit(std::vector<offsets::CommittableOffset>& 
   committed = std::exchange(open_offsets_, {});
   open_ = false;
   open_records_ = 0;
-  open_bytes_ = 0;
   return status;
 }
 
@@ -285,7 +283,6 @@ void TransactionThread::Abort() {
   const bool begun = std::exchange(begun_, false);
   open_ = false;
   open_records_ = 0;
-  open_bytes_ = 0;
   open_offsets_.clear();
   if (begun && settings_.producer->fatal_error().ok()) {
     (void)settings_.producer->AbortTransaction(settings_.commit_timeout);

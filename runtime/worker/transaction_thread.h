@@ -141,7 +141,6 @@ class TransactionThread {
   bool begun_ = false;            // BeginTransaction called
   bool open_ = false;             // a segment is in it (records or offsets)
   size_t open_records_ = 0;
-  int64_t open_bytes_ = 0;
   absl::Time open_since_;
   absl::Time open_taken_;  // when its first segment left the queue
   std::vector<offsets::CommittableOffset> open_offsets_;
